@@ -1,0 +1,38 @@
+import { ConfigurationError, Inputs, resolveRegion, type KeyValue } from '@ecs-deploy/core';
+
+export interface DeployInputs {
+  region: string;
+  cluster: string;
+  service: string;
+  taskDefinitionFile?: string;
+  container?: string;
+  image?: string;
+  environment: KeyValue[];
+  desiredCount?: number;
+  forceNewDeployment: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  failedTasksThreshold: number;
+}
+
+/** Reads and validates every input before anything talks to AWS. */
+export function readDeployInputs(inputs = new Inputs()): DeployInputs {
+  const image = inputs.optional('image');
+  if (image !== undefined && /\s/.test(image)) {
+    throw new ConfigurationError(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
+  }
+  return {
+    cluster: inputs.required('cluster'),
+    service: inputs.required('service'),
+    region: resolveRegion(inputs.optional('region')),
+    taskDefinitionFile: inputs.optional('task-definition'),
+    container: inputs.optional('container'),
+    image,
+    environment: inputs.keyValues('environment'),
+    desiredCount: inputs.integer('desired-count', { min: 0 }),
+    forceNewDeployment: inputs.boolean('force-new-deployment', false),
+    wait: inputs.boolean('wait', true),
+    timeoutMs: inputs.duration('timeout', '30m'),
+    failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
+  };
+}

@@ -1,0 +1,23 @@
+import * as core from '@actions/core';
+
+export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered';
+
+export interface DeployOutputs {
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn: string;
+  deploymentId?: string;
+  status?: DeployStatus;
+  durationSeconds?: number;
+}
+
+/**
+ * Outputs are set as soon as they are known, so a later `if: failure()` step (auto-rollback) still gets
+ * previous-task-definition-arn when the rollout fails.
+ */
+export function setDeployOutputs(outputs: DeployOutputs): void {
+  core.setOutput('task-definition-arn', outputs.taskDefinitionArn);
+  core.setOutput('previous-task-definition-arn', outputs.previousTaskDefinitionArn);
+  core.setOutput('deployment-id', outputs.deploymentId ?? '');
+  if (outputs.status) core.setOutput('status', outputs.status);
+  if (outputs.durationSeconds !== undefined) core.setOutput('duration-seconds', String(outputs.durationSeconds));
+}

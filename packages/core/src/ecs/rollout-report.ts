@@ -1,0 +1,106 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import { formatDuration } from '../inputs/duration';
+import type { Logger } from '../logger';
+import { codeBlock, heading, link, section, table } from '../report/markdown';
+import { renderTimeline, type TimelineEntry } from '../report/timeline';
+import { explainRollout, type RolloutFacts } from './diagnosis';
+import { shortTaskDefinition, taskId } from './identifiers';
+import { logStreamLink, serviceDeploymentsLink, taskLink } from './links';
+import { essentialFailure, explainStop } from './stop-reasons';
+
+export interface RolloutReport extends RolloutFacts {
+  title: string;
+  region: string;
+  cluster: string;
+  service: string;
+  previousTaskDefinitionArn?: string;
+  startedAt: number;
+  /** Lines describing what changed, from describeChanges. */
+  changes: string[];
+}
+
+const EVENTS_SHOWN = 15;
+
+/** Prints the evidence of a failed rollout into the job log, after the one-paragraph explanation. */
+export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
+  const { outcome } = report;
+  log.error(explainRollout(report));
+  if (outcome.failedTasks.length) {
+    log.info('Stopped tasks of the new revision:');
+    for (const task of outcome.failedTasks.slice(-10)) log.info(`  ${describeTask(task)}`);
+  }
+  if (outcome.events.length) {
+    log.info('Service events since the update:');
+    for (const line of timeline(report).slice(-EVENTS_SHOWN)) log.info(`  ${line}`);
+  }
+  if (report.logTail) {
+    log.info(`Last log lines of container "${report.logTail.container}" (${report.logTail.group}/${report.logTail.stream}):`);
+    for (const line of report.logTail.lines) log.info(`  | ${line}`);
+  }
+  log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
+}
+
+export function rolloutSummaryMarkdown(report: RolloutReport): string {
+  const { outcome } = report;
+  const failed = outcome.status !== 'succeeded';
+  const facts = table(
+    ['', ''],
+    [
+      ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
+      ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
+      ['Deployment', report.deploymentId],
+      ['Status', outcome.status],
+      ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
+    ],
+  );
+  const tasks = outcome.failedTasks.length
+    ? table(
+        ['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'],
+        outcome.failedTasks.slice(-10).map((task) => [
+          link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
+          stoppedOffset(task, report.startedAt),
+          task.stopCode,
+          essentialFailure(task)?.exitCode ?? undefined,
+          explainStop(task),
+        ]),
+      )
+    : undefined;
+  return section(
+    heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`),
+    failed ? explainRollout(report) : undefined,
+    facts,
+    report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined,
+    tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined,
+    report.logTail
+      ? section(
+          heading(`Last log lines of ${report.logTail.container}`, 3),
+          codeBlock(report.logTail.lines),
+          link('Open the log stream', logStreamLink(report.region, report.logTail)),
+        )
+      : undefined,
+    section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))),
+    link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)),
+  );
+}
+
+function timeline(report: RolloutReport): string[] {
+  const entries: TimelineEntry[] = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
+  for (const event of report.outcome.events) {
+    if (event.createdAt) entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
+  }
+  for (const task of report.outcome.failedTasks) {
+    if (task.stoppedAt) entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task)}` });
+  }
+  entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
+  return renderTimeline(report.startedAt, entries);
+}
+
+function describeTask(task: Task): string {
+  const container = essentialFailure(task);
+  const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
+  return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task)}`;
+}
+
+function stoppedOffset(task: Task, origin: number): string | undefined {
+  return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
+}

@@ -1,0 +1,42 @@
+import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { ConfigurationError } from '../errors';
+
+/**
+ * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
+ * since it is almost always a typo or the wrong region.
+ */
+export async function describeService(ecs: ECSClient, cluster: string, service: string, region: string): Promise<Service> {
+  let answer;
+  try {
+    answer = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  } catch (error) {
+    if ((error as Error).name === 'ClusterNotFoundException') {
+      throw new ConfigurationError(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+    }
+    throw error;
+  }
+  const found = answer.services?.find((s) => s.status !== 'INACTIVE');
+  if (!found) {
+    const why = answer.failures?.[0]?.reason ?? 'MISSING';
+    throw new ConfigurationError(
+      `Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`,
+      'service',
+    );
+  }
+  return found;
+}
+
+/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
+export function assertRollingUpdateService(service: Service): void {
+  const controller = service.deploymentController?.type ?? 'ECS';
+  if (controller !== 'ECS') {
+    throw new ConfigurationError(
+      `Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+        'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+      'service',
+    );
+  }
+  if (service.status === 'DRAINING') {
+    throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+  }
+}

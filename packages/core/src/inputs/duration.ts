@@ -1,0 +1,25 @@
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`90`) into milliseconds.
+ * Returns undefined for anything else so the caller can name the input in its error.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * UNIT_MS[unit];
+  }
+  return Math.round(total);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
+}

@@ -1,0 +1,33 @@
+import * as core from '@actions/core';
+
+/** Where progress goes. Injected so that core logic can be exercised in tests without a runner. */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+export const actionsLogger: Logger = {
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  error: (message) => core.error(message),
+  debug: (message) => core.debug(message),
+  group: (title, body) => core.group(title, body),
+};
+
+export function silentLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => void lines.push(m),
+    warning: (m) => void lines.push(`warning: ${m}`),
+    error: (m) => void lines.push(`error: ${m}`),
+    debug: () => undefined,
+    group: async (title, body) => {
+      lines.push(`[${title}]`);
+      return body();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface PollOptions<T> {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Share of the interval to vary by, so many jobs polling one account do not call in lockstep. */
+  jitter?: number;
+  clock?: Clock;
+  random?: () => number;
+  /** Returns the result when done, undefined to poll again. */
+  check: (attempt: number) => Promise<T | undefined>;
+}
+
+export type PollResult<T> = { done: true; value: T; attempts: number } | { done: false; attempts: number };
+
+/**
+ * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
+ * after it, so a rollout that finishes in the final second is not reported as timed out.
+ */
+export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
+  const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
+  const deadline = clock.now() + timeoutMs;
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const value = await check(attempts);
+    if (value !== undefined) return { done: true, value, attempts };
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) return { done: false, attempts };
+    const spread = intervalMs * jitter * (random() * 2 - 1);
+    await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+  }
+}

@@ -1,0 +1,53 @@
+import type { ContainerDefinition, PortMapping } from '@aws-sdk/client-ecs';
+import { isPlainObject, stripTaskDefinition, type RegistrableDefinition } from './strip';
+
+/**
+ * Whether registering `candidate` would create a revision that runs the same as `existing`.
+ * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
+ * order given, so both sides are normalised first; tags are registration metadata and do not count.
+ */
+export function sameTaskDefinition(existing: RegistrableDefinition, candidate: RegistrableDefinition): boolean {
+  return canonicalJson(normalise(existing)) === canonicalJson(normalise(candidate));
+}
+
+export function normalise(definition: RegistrableDefinition): Record<string, unknown> {
+  const copy = stripTaskDefinition(structuredClone(definition) as unknown as Record<string, unknown>) as unknown as Record<string, unknown>;
+  delete copy.tags;
+  if (copy.enableFaultInjection === false) delete copy.enableFaultInjection;
+  const awsvpc = copy.networkMode === 'awsvpc';
+  copy.containerDefinitions = ((copy.containerDefinitions as ContainerDefinition[] | undefined) ?? [])
+    .map((container) => normaliseContainer(container, awsvpc))
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return stripTaskDefinition(copy) as unknown as Record<string, unknown>;
+}
+
+function normaliseContainer(container: ContainerDefinition, awsvpc: boolean): ContainerDefinition {
+  const copy: ContainerDefinition = { ...container };
+  if (copy.essential === true) delete copy.essential;
+  if (copy.cpu === 0) delete copy.cpu;
+  if (copy.environment) copy.environment = [...copy.environment].sort(byName);
+  if (copy.secrets) copy.secrets = [...copy.secrets].sort(byName);
+  if (copy.portMappings) copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
+  return copy;
+}
+
+function normalisePort(mapping: PortMapping, awsvpc: boolean): PortMapping {
+  const copy: PortMapping = { ...mapping };
+  if (copy.protocol === 'tcp') delete copy.protocol;
+  // In awsvpc mode ECS sets hostPort to containerPort when it is left out.
+  if (awsvpc && copy.hostPort === copy.containerPort) delete copy.hostPort;
+  return copy;
+}
+
+function byName(a: { name?: string }, b: { name?: string }): number {
+  return String(a.name).localeCompare(String(b.name));
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}

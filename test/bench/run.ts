@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: how fast the suite knows, measured against the sandbox with the bundled actions run as
+ * the runner runs them. Every figure is a median over several runs; these machines are noisy.
+ */
+import { statSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { runBundledAction } from '../support/run-action';
+import { formatRow, median } from './stats';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const rows: string[] = [];
+const medians = new Map<string, number>();
+
+function historyAt(sandbox: Sandbox, kind: string, match: (event: Record<string, unknown>) => boolean, nth = 1): number {
+  const events = sandbox.history.filter((event) => event.kind === kind && match(event as unknown as Record<string, unknown>));
+  const event = events[nth - 1];
+  if (!event) throw new Error(`the sandbox recorded no ${kind} #${nth}`);
+  return event.at;
+}
+
+async function steadyToReturn(sandbox: Sandbox) {
+  const latencies: number[] = [];
+  const calls: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const name = `steady${i}`;
+    const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
+    const callsBefore = sandbox.calls.length;
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/${name}:v2` }, { env: sandbox.env() });
+    if (run.outputs.status !== 'succeeded') throw new Error(`healthy deploy ended ${run.outputs.status}:\n${run.log}`);
+    const deploymentId = run.outputs['deployment-id'];
+    latencies.push(run.finishedAt - historyAt(sandbox, 'steady-state', (e) => e.deploymentId === deploymentId));
+    calls.push(sandbox.calls.length - callsBefore);
+  }
+  rows.push(formatRow('deploy-ecs: steady state → action returns', latencies, 'ms', 1000));
+  medians.set('ours', median(latencies));
+  rows.push(formatRow('deploy-ecs: AWS API calls per healthy deploy', calls, 'calls'));
+}
+
+async function waiterBaseline(sandbox: Sandbox) {
+  const latencies: number[] = [];
+  const ecs = ecsClient(sandbox);
+  for (let i = 0; i < RUNS; i++) {
+    const name = `waiter${i}`;
+    const { cluster, service, taskDefinitionArn } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
+    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn, forceNewDeployment: true }));
+    const deploymentId = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    await waitUntilServicesStable({ client: ecs, maxWaitTime: 600 }, { cluster, services: [service] });
+    latencies.push(Date.now() - historyAt(sandbox, 'steady-state', (e) => e.deploymentId === deploymentId));
+  }
+  rows.push(formatRow('baseline: SDK waitUntilServicesStable, steady state → return', latencies, 'ms'));
+  medians.set('waiter', median(latencies));
+}
+
+async function circuitBreakerToReport(sandbox: Sandbox) {
+  const latencies: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const name = `breaker${i}`;
+    const { cluster, service } = await createService(sandbox, {
+      service: name,
+      image: `${REGISTRY}/${name}:v1`,
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    const broken = `${REGISTRY}/${name}:v2`;
+    sandbox.script(broken, { kind: 'exit', exitCode: 1, afterMs: 200, logs: ['boom'] });
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: broken }, { env: sandbox.env() });
+    if (run.outputs.status !== 'rolled-back') throw new Error(`breaker deploy ended ${run.outputs.status}:\n${run.log}`);
+    const deploymentId = run.outputs['deployment-id'];
+    latencies.push(run.finishedAt - historyAt(sandbox, 'circuit-breaker-tripped', (e) => e.deploymentId === deploymentId));
+  }
+  rows.push(formatRow('deploy-ecs: circuit breaker trips → failure reported', latencies, 'ms', 2000));
+}
+
+async function thresholdToReport(sandbox: Sandbox) {
+  const latencies: number[] = [];
+  const threshold = 3;
+  const ecs = ecsClient(sandbox);
+  for (let i = 0; i < RUNS; i++) {
+    const name = `crash${i}`;
+    const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
+    const broken = `${REGISTRY}/${name}:v2`;
+    sandbox.script(broken, { kind: 'exit', exitCode: 2, afterMs: 200, logs: ['boom'] });
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: broken, 'failed-tasks-threshold': String(threshold) }, { env: sandbox.env() });
+    if (run.outputs.status !== 'failed') throw new Error(`crash deploy ended ${run.outputs.status}:\n${run.log}`);
+    const deploymentId = run.outputs['deployment-id'];
+    latencies.push(run.finishedAt - historyAt(sandbox, 'task-stopped', (e) => e.deploymentId === deploymentId, threshold));
+    await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+  }
+  rows.push(formatRow(`deploy-ecs: ${threshold}rd stopped task → failure reported`, latencies, 'ms', 3000));
+}
+
+async function coldStartAndSize() {
+  const actions = readdirSync('actions').filter((name) => existsSync(join('actions', name, 'dist', 'index.js')));
+  for (const action of actions) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = await runBundledAction(action, {});
+      times.push(run.finishedAt - run.startedAt);
+    }
+    rows.push(formatRow(`${action}: cold start to first error (Node 24)`, times, 'ms'));
+    rows.push(formatRow(`${action}: bundle size`, [statSync(join('actions', action, 'dist', 'index.js')).size / 1024], 'KiB'));
+  }
+}
+
+async function main() {
+  console.log(`Benchmarks, medians over ${RUNS} runs (set BENCH_RUNS to change)`);
+  await coldStartAndSize();
+  const sandbox = await start({ timeScale: 0.2 });
+  try {
+    await steadyToReturn(sandbox);
+    await waiterBaseline(sandbox);
+    await circuitBreakerToReport(sandbox);
+    await thresholdToReport(sandbox);
+  } finally {
+    await sandbox.stop();
+  }
+  console.log(rows.join('\n'));
+  const ours = medians.get('ours');
+  const waiter = medians.get('waiter');
+  if (ours && waiter) console.log(`deploy-ecs learns of a steady state ${(waiter / ours).toFixed(1)}× sooner than the SDK's waiter (medians, same run)`);
+}
+
+await main();

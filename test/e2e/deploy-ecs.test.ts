@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { ListTaskDefinitionsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { errorsOf, runBundledAction } from '../support/run-action';
+import { createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await start({ timeScale: 0.2 });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
+
+/** Stops a service that would otherwise crash-loop for the rest of the file. */
+async function scaleToZero(cluster: string, service: string) {
+  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+}
+
+async function revisions(family: string): Promise<string[]> {
+  const answer = await ecsClient(sandbox).send(new ListTaskDefinitionsCommand({ familyPrefix: family }));
+  return answer.taskDefinitionArns ?? [];
+}
+
+group('deploy-ecs against the sandbox', () => {
+  test('a healthy rollout succeeds, registers one revision, and sets every output', async () => {
+    const image = `${REGISTRY}/shop:v1`;
+    const { cluster, service, taskDefinitionArn } = await createService(sandbox, { service: 'shop', image });
+    const next = `${REGISTRY}/shop:v2`;
+    sandbox.script(next, { kind: 'healthy', startMs: 1000 });
+
+    const run = await deploy({ cluster, service, image: next, environment: 'FEATURE_FLAG=on\nAPI_TOKEN=hunter2-secret-value' });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.outputs['previous-task-definition-arn']).toBe(taskDefinitionArn);
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/shop:2$/);
+    expect(run.outputs['deployment-id']).toMatch(/^ecs-svc\/\d+$/);
+    expect(Number(run.outputs['duration-seconds'])).toBeGreaterThan(0);
+    const live = await describe(sandbox, cluster, service);
+    expect(live.taskDefinition).toBe(run.outputs['task-definition-arn']);
+    expect(live.deployments).toHaveLength(1);
+    expect(await revisions('shop')).toHaveLength(2);
+    // The diff names what changed but never prints a variable's value.
+    expect(run.log).toContain(`image ${image} → ${next}`);
+    expect(run.log).toMatch(/environment \+FEATURE_FLAG \+API_TOKEN|environment \+API_TOKEN \+FEATURE_FLAG/);
+    expect(run.log).not.toContain('hunter2-secret-value');
+    expect(run.summary).not.toContain('hunter2-secret-value');
+    expect(run.summary).toContain('succeeded');
+    expect(run.summary).toContain('shop:1 → shop:2');
+  });
+
+  test('a crash loop that ECS\'s circuit breaker rolls back is reported as rolled-back with the exit code and last log line', async () => {
+    const { cluster, service, taskDefinitionArn } = await createService(sandbox, {
+      service: 'cart',
+      image: `${REGISTRY}/cart:v1`,
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    const broken = `${REGISTRY}/cart:v2`;
+    sandbox.script(broken, { kind: 'exit', exitCode: 1, afterMs: 300, logs: ['starting cart v2', 'Error: DATABASE_URL is required'] });
+
+    const run = await deploy({ cluster, service, image: broken });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.outputs['previous-task-definition-arn']).toBe(taskDefinitionArn);
+    const [message] = errorsOf(run).slice(-1);
+    expect(message).toContain('circuit breaker');
+    expect(message).toContain('exited with code 1');
+    expect(message).toContain('Error: DATABASE_URL is required');
+    expect(run.summary).toContain('EssentialContainerExited');
+    expect(run.summary).toContain('Error: DATABASE_URL is required');
+    // ECS (the sandbox) puts the service back on the old revision by itself.
+    const settled = await waitForSteady(sandbox, cluster, service);
+    expect(settled.taskDefinition).toBe(taskDefinitionArn);
+  });
+
+  test('without a circuit breaker, the failed-tasks threshold fails the deploy with the cause', async () => {
+    const { cluster, service } = await createService(sandbox, { service: 'search', image: `${REGISTRY}/search:v1` });
+    const broken = `${REGISTRY}/search:v2`;
+    sandbox.script(broken, { kind: 'exit', exitCode: 3, afterMs: 200, logs: ['panic: index missing'] });
+
+    const run = await deploy({ cluster, service, image: broken, 'failed-tasks-threshold': '2' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    const [message] = errorsOf(run).slice(-1);
+    expect(message).toContain('failed-tasks-threshold is 2');
+    expect(message).toContain('exited with code 3');
+    expect(message).toContain('panic: index missing');
+    expect(run.log).toContain('Stopped tasks of the new revision:');
+    // The old tasks keep serving: this action does not roll back by itself.
+    const live = await describe(sandbox, cluster, service);
+    expect(live.runningCount).toBeGreaterThanOrEqual(2);
+    await scaleToZero(cluster, service);
+  });
+
+  test('a rollout that never settles times out at the timeout input', async () => {
+    const { cluster, service } = await createService(sandbox, { service: 'queue', image: `${REGISTRY}/queue:v1` });
+    const stuck = `${REGISTRY}/queue:v2`;
+    sandbox.script(stuck, { kind: 'pending-forever' });
+
+    const run = await deploy({ cluster, service, image: stuck, timeout: '4s' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('timed-out');
+    expect(errorsOf(run).slice(-1)[0]).toContain('did not finish within 4s');
+    expect(run.finishedAt - run.startedAt).toBeLessThan(20_000);
+    await scaleToZero(cluster, service);
+  });
+
+  test('an unchanged definition registers and deploys nothing', async () => {
+    const image = `${REGISTRY}/docs:v1`;
+    const { cluster, service, taskDefinitionArn } = await createService(sandbox, { service: 'docs', image });
+    const before = (await describe(sandbox, cluster, service)).deployments?.[0]?.id;
+
+    const run = await deploy({ cluster, service, image });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.outputs['task-definition-arn']).toBe(taskDefinitionArn);
+    expect(run.outputs['deployment-id']).toBe('');
+    expect(run.log).toContain('nothing to deploy');
+    expect(await revisions('docs')).toHaveLength(1);
+    expect((await describe(sandbox, cluster, service)).deployments?.map((d) => d.id)).toEqual([before]);
+  });
+
+  test('wait: false returns after UpdateService with status registered', async () => {
+    const { cluster, service } = await createService(sandbox, { service: 'mail', image: `${REGISTRY}/mail:v1` });
+    const run = await deploy({ cluster, service, image: `${REGISTRY}/mail:v2`, wait: 'false' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('registered');
+    expect(run.outputs['deployment-id']).toMatch(/^ecs-svc\//);
+  });
+
+  test('a task-definition file is rendered, deployed and its container checked', async () => {
+    const { cluster, service } = await createService(sandbox, { service: 'api', image: `${REGISTRY}/api:v1` });
+    const dir = mkdtempSync(join(tmpdir(), 'td-'));
+    const file = join(dir, 'task-definition.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        family: 'api',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '512',
+        memory: '1024',
+        containerDefinitions: [{ name: 'api', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] }],
+      }),
+    );
+    const run = await runBundledAction('deploy-ecs', { cluster, service, 'task-definition': 'task-definition.json', image: `${REGISTRY}/api:v2` }, { env: sandbox.env(), cwd: dir });
+    expect(run.exitCode).toBe(0);
+    expect(run.log).toContain('task cpu: 256 → 512');
+    expect((await describe(sandbox, cluster, service)).taskDefinition).toMatch(/api:2$/);
+  });
+
+  test('it keeps working when a third of the calls are throttled', async () => {
+    const { cluster, service } = await createService(sandbox, { service: 'billing', image: `${REGISTRY}/billing:v1` });
+    sandbox.setFaults({ throttleRate: 0.3 });
+    try {
+      const run = await deploy({ cluster, service, image: `${REGISTRY}/billing:v2` });
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs.status).toBe('succeeded');
+      expect(sandbox.calls.some((call) => call.fault === 'throttle')).toBe(true);
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type DeploymentConfiguration,
+  type DeploymentControllerType,
+} from '@aws-sdk/client-ecs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
+
+export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+
+export function ecsClient(sandbox: Sandbox): ECSClient {
+  return new ECSClient({
+    region: sandbox.region,
+    endpoint: sandbox.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+}
+
+export interface ServiceSpec {
+  cluster?: string;
+  service: string;
+  image: string;
+  desiredCount?: number;
+  deploymentConfiguration?: DeploymentConfiguration;
+  controller?: DeploymentControllerType;
+  containers?: ContainerDefinition[];
+}
+
+/**
+ * Creates a cluster, a task definition and a service through the real SDK, as a platform team would,
+ * and waits until the service is steady so each test starts from a settled service.
+ */
+export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
+  const ecs = ecsClient(sandbox);
+  const cluster = spec.cluster ?? 'prod';
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const containers = spec.containers ?? [
+    {
+      name: spec.service,
+      image: spec.image,
+      essential: true,
+      portMappings: [{ containerPort: 8080 }],
+      environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': `/ecs/${spec.service}`, 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+      },
+    },
+  ];
+  const registered = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: spec.service,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: containers,
+    }),
+  );
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: spec.service,
+      taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+      desiredCount: spec.desiredCount ?? 2,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } },
+      deploymentConfiguration: spec.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
+      deploymentController: spec.controller ? { type: spec.controller } : undefined,
+    }),
+  );
+  if (!spec.controller || spec.controller === 'ECS') await waitForSteady(sandbox, cluster, spec.service);
+  return { cluster, service: spec.service, taskDefinitionArn: registered.taskDefinition?.taskDefinitionArn as string };
+}
+
+export async function describe(sandbox: Sandbox, cluster: string, service: string) {
+  const answer = await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const found = answer.services?.[0];
+  if (!found) throw new Error(`no service ${service}`);
+  return found;
+}
+
+/** Polls the sandbox until the service has one COMPLETED deployment running its desired count. */
+export async function waitForSteady(sandbox: Sandbox, cluster: string, service: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const svc = await describe(sandbox, cluster, service);
+    const deployments = svc.deployments ?? [];
+    if (deployments.length === 1 && deployments[0].rolloutState === 'COMPLETED' && svc.runningCount === svc.desiredCount) return svc;
+    if (Date.now() > deadline) throw new Error(`service ${service} not steady after ${timeoutMs} ms: ${JSON.stringify(deployments)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

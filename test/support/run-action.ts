@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { node24 } from './node24';
+
+export interface LoggedLine {
+  at: number;
+  text: string;
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  /** stdout and stderr lines in arrival order, each with the moment the test process received it. */
+  lines: LoggedLine[];
+  log: string;
+  outputs: Record<string, string>;
+  summary: string;
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  node?: string;
+  cwd?: string;
+  onLine?: (line: LoggedLine) => void;
+}
+
+/**
+ * Runs a bundled action exactly as the runner does: `node dist/index.js` with inputs as INPUT_<NAME>
+ * variables (upper case, hyphens kept), outputs to the file named by GITHUB_OUTPUT, the job summary to
+ * GITHUB_STEP_SUMMARY. Nothing of the test process's environment leaks in but PATH and HOME.
+ */
+export async function runBundledAction(action: string, inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const workdir = mkdtempSync(join(tmpdir(), `${action}-`));
+  const outputFile = join(workdir, 'output');
+  const summaryFile = join(workdir, 'summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? workdir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: options.cwd ?? workdir,
+    RUNNER_TEMP: workdir,
+    GITHUB_ACTIONS: 'true',
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+
+  const startedAt = Date.now();
+  const child = spawn(options.node ?? node24(), [resolve('actions', action, 'dist', 'index.js')], {
+    env,
+    cwd: options.cwd ?? workdir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LoggedLine[] = [];
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let buffer = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const text of parts) {
+        const line = { at: Date.now(), text };
+        lines.push(line);
+        options.onLine?.(line);
+      }
+    });
+    stream.on('end', () => {
+      if (buffer) lines.push({ at: Date.now(), text: buffer });
+    });
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  const finishedAt = Date.now();
+  return {
+    exitCode,
+    lines,
+    log: lines.map((line) => line.text).join('\n'),
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    startedAt,
+    finishedAt,
+  };
+}
+
+/** The runner's file format: `name<<DELIMITER`, value lines, `DELIMITER`. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (match) {
+      const [, name, delimiter] = match;
+      const value: string[] = [];
+      for (i += 1; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      outputs[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return outputs;
+}
+
+/** The message the step failed with (`::error::` lines), as a user sees it in the annotations. */
+export function errorsOf(run: ActionRun): string[] {
+  return run.lines.filter((line) => line.text.startsWith('::error')).map((line) => decodeCommand(line.text.replace(/^::error[^:]*::/, '')));
+}
+
+function decodeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
