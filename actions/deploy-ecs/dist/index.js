@@ -64819,6 +64819,7 @@ async function deploy() {
         timeoutMs: inputs.timeoutMs,
         changes,
         outcome,
+        containers: rendered.containerDefinitions,
     };
     if (outcome.status !== 'succeeded') {
         const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
@@ -64949,7 +64950,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, describeDeployment, describeFailure, errorMessage, essentialFailure, explainStop, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, logStreamLink, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, systemClock, table, taskId, taskLink
+// UNUSED EXPORTS: LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, errorMessage, essentialFailure, explainStop, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, systemClock, table, taskId, taskLink
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -65046,7 +65047,7 @@ const SUITE_VERSION = '0.1.0';
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
-    const region = input ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
         throw new ConfigurationError("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
@@ -65121,11 +65122,13 @@ function parseDuration(text) {
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+    // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
+    const seconds = Math.round(ms / 1000);
     const minutes = Math.floor(seconds / 60);
-    const rest = Math.round(seconds - minutes * 60);
+    const rest = seconds % 60;
     return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
 }
 
@@ -65201,10 +65204,10 @@ class Inputs {
             const separator = line.indexOf('=');
             const key = separator > 0 ? line.slice(0, separator).trim() : '';
             if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new ConfigurationError(`Input '${name}' must hold KEY=VALUE lines with a name of letters, digits and underscores; got a line starting "${line.slice(0, 20)}".`, name);
+                throw new ConfigurationError(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
             }
             if (seen.has(key))
-                throw new ConfigurationError(`Input '${name}' sets ${key} more than once.`, name);
+                throw new ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
             seen.add(key);
             pairs.push({ name: key, value: line.slice(separator + 1) });
         }
@@ -65356,6 +65359,11 @@ function normalise(definition) {
     delete copy.tags;
     if (copy.enableFaultInjection === false)
         delete copy.enableFaultInjection;
+    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
+    if (typeof copy.cpu === 'string')
+        copy.cpu = cpuUnits(copy.cpu);
+    if (typeof copy.memory === 'string')
+        copy.memory = memoryMiB(copy.memory);
     const awsvpc = copy.networkMode === 'awsvpc';
     copy.containerDefinitions = (copy.containerDefinitions ?? [])
         .map((container) => normaliseContainer(container, awsvpc))
@@ -65380,10 +65388,23 @@ function normalisePort(mapping, awsvpc) {
     const copy = { ...mapping };
     if (copy.protocol === 'tcp')
         delete copy.protocol;
-    // In awsvpc mode ECS sets hostPort to containerPort when it is left out.
+    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
     if (awsvpc && copy.hostPort === copy.containerPort)
         delete copy.hostPort;
+    if (!awsvpc && copy.hostPort === 0)
+        delete copy.hostPort;
     return copy;
+}
+function cpuUnits(value) {
+    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
+    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
+}
+function memoryMiB(value) {
+    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
+    if (gb)
+        return String(Math.round(Number(gb[1]) * 1024));
+    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
+    return mb ? mb[1] : value.trim();
 }
 function byName(a, b) {
     return String(a.name).localeCompare(String(b.name));
@@ -65863,30 +65884,38 @@ async function readLogTail(logs, location, limit, log) {
  * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
  * ("Amazon ECS stopped task error messages").
  */
-function explainStop(task) {
+function explainStop(task, definitions) {
     const reason = task.stoppedReason ?? '';
-    const crashed = essentialFailure(task);
-    if (/CannotPullContainerError/i.test(reason) || /CannotPullContainerError/i.test(crashed?.reason ?? '')) {
-        return `the image could not be pulled (${firstLine(reason || crashed?.reason)}): check that the image and tag exist and that the task execution role may read the repository`;
+    const crashed = essentialFailure(task, definitions);
+    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
+    if (pullError) {
+        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
     }
     if (/ResourceInitializationError/i.test(reason)) {
         return `ECS could not prepare the task (${firstLine(reason)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
     }
-    if (crashed && (crashed.exitCode === 137 || /OutOfMemory/i.test(crashed.reason ?? ''))) {
-        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}${crashed.reason ? `, ${crashed.reason}` : ''})`;
-    }
-    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${crashed.reason ? ` (${crashed.reason})` : ''}`;
-    }
+    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
+    // the health check, not the exit code, is the cause.
     if (/health check/i.test(reason))
         return `it failed its health checks (${firstLine(reason)})`;
+    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
+        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
+    }
+    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
+        const killed = crashed.exitCode === 137 ? ', killed by SIGKILL' : '';
+        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+    }
     if (task.stopCode === 'TaskFailedToStart')
         return `it failed to start (${firstLine(reason)})`;
     return reason ? firstLine(reason) : `task ${taskId(task.taskArn)} stopped without a reason`;
 }
-/** The container whose exit stopped the task: a non-zero essential exit first, else any container with a reason. */
-function essentialFailure(task) {
-    const containers = task.containers ?? [];
+/**
+ * The container whose exit stopped the task. When the definitions are known, essential containers (the
+ * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
+ */
+function essentialFailure(task, definitions) {
+    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
     return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
         containers.find((c) => c.reason));
 }
@@ -65906,7 +65935,7 @@ const LOG_TAIL_LINES = 20;
  */
 async function gatherLogTail(failedTasks, containers, logs, log) {
     for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task) ?? task.containers?.[0];
+        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
         const definition = containers.find((c) => c.name === crashed?.name);
         const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
         if (!location || !crashed?.name || !task.taskArn)
@@ -65922,7 +65951,7 @@ function explainRollout(facts) {
     const { outcome } = facts;
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const cause = describeCause(outcome.failedTasks, facts.logTail);
+    const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
     const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     switch (outcome.status) {
@@ -65940,14 +65969,14 @@ function explainRollout(facts) {
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
     }
 }
-function describeCause(failedTasks, logTail) {
+function describeCause(failedTasks, logTail, containers) {
     if (failedTasks.length === 0)
         return undefined;
     const latest = failedTasks[failedTasks.length - 1];
     const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
     const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
     const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest)}.${quote}`;
+    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
 }
 function counts(deployment) {
     if (!deployment)
@@ -66026,7 +66055,7 @@ function logRolloutEvidence(report, log) {
     if (outcome.failedTasks.length) {
         log.info('Stopped tasks of the new revision:');
         for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task)}`);
+            log.info(`  ${describeTask(task, report)}`);
     }
     if (outcome.events.length) {
         log.info('Service events since the update:');
@@ -66055,8 +66084,8 @@ function rolloutSummaryMarkdown(report) {
             markdown_link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
             stoppedOffset(task, report.startedAt),
             task.stopCode,
-            essentialFailure(task)?.exitCode ?? undefined,
-            explainStop(task),
+            essentialFailure(task, report.containers)?.exitCode ?? undefined,
+            explainStop(task, report.containers),
         ]))
         : undefined;
     return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
@@ -66071,15 +66100,15 @@ function timeline(report) {
     }
     for (const task of report.outcome.failedTasks) {
         if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task)}` });
+            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
     }
     entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
     return renderTimeline(report.startedAt, entries);
 }
-function describeTask(task) {
-    const container = essentialFailure(task);
+function describeTask(task, report) {
+    const container = essentialFailure(task, report.containers);
     const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task)}`;
+    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
 }
 function stoppedOffset(task, origin) {
     return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;

@@ -95,6 +95,7 @@ async function deploy(): Promise<void> {
     timeoutMs: inputs.timeoutMs,
     changes,
     outcome,
+    containers: rendered.containerDefinitions,
   };
   if (outcome.status !== 'succeeded') {
     const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: ACTION });

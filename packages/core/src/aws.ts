@@ -9,7 +9,7 @@ export interface AwsContext {
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 export function resolveRegion(input: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const region = input ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new ConfigurationError(
       "No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).",

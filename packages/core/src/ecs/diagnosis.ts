@@ -20,7 +20,7 @@ export async function gatherLogTail(
   log: Logger,
 ): Promise<LogTail | undefined> {
   for (const task of [...failedTasks].reverse()) {
-    const crashed = essentialFailure(task) ?? task.containers?.[0];
+    const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
     const definition = containers.find((c) => c.name === crashed?.name);
     const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
     if (!location || !crashed?.name || !task.taskArn) continue;
@@ -36,6 +36,8 @@ export interface RolloutFacts {
   timeoutMs: number;
   outcome: WatchOutcome;
   logTail?: LogTail;
+  /** The new revision's containers, so a crash is blamed on an essential container, not a sidecar. */
+  containers?: ContainerDefinition[];
 }
 
 /** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
@@ -43,7 +45,7 @@ export function explainRollout(facts: RolloutFacts): string {
   const { outcome } = facts;
   const revision = shortTaskDefinition(facts.taskDefinitionArn);
   const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-  const cause = describeCause(outcome.failedTasks, facts.logTail);
+  const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
   const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
   const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
   switch (outcome.status) {
@@ -77,13 +79,13 @@ export function explainRollout(facts: RolloutFacts): string {
   }
 }
 
-function describeCause(failedTasks: Task[], logTail: LogTail | undefined): string | undefined {
+function describeCause(failedTasks: Task[], logTail: LogTail | undefined, containers?: ContainerDefinition[]): string | undefined {
   if (failedTasks.length === 0) return undefined;
   const latest = failedTasks[failedTasks.length - 1];
   const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
   const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
   const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-  return `${many}; the latest because ${explainStop(latest)}.${quote}`;
+  return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
 }
 
 function counts(deployment: Deployment | undefined): string {

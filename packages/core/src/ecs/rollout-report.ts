@@ -27,7 +27,7 @@ export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
   log.error(explainRollout(report));
   if (outcome.failedTasks.length) {
     log.info('Stopped tasks of the new revision:');
-    for (const task of outcome.failedTasks.slice(-10)) log.info(`  ${describeTask(task)}`);
+    for (const task of outcome.failedTasks.slice(-10)) log.info(`  ${describeTask(task, report)}`);
   }
   if (outcome.events.length) {
     log.info('Service events since the update:');
@@ -60,8 +60,8 @@ export function rolloutSummaryMarkdown(report: RolloutReport): string {
           link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
           stoppedOffset(task, report.startedAt),
           task.stopCode,
-          essentialFailure(task)?.exitCode ?? undefined,
-          explainStop(task),
+          essentialFailure(task, report.containers)?.exitCode ?? undefined,
+          explainStop(task, report.containers),
         ]),
       )
     : undefined;
@@ -89,16 +89,16 @@ function timeline(report: RolloutReport): string[] {
     if (event.createdAt) entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
   }
   for (const task of report.outcome.failedTasks) {
-    if (task.stoppedAt) entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task)}` });
+    if (task.stoppedAt) entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
   }
   entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
   return renderTimeline(report.startedAt, entries);
 }
 
-function describeTask(task: Task): string {
-  const container = essentialFailure(task);
+function describeTask(task: Task, report: RolloutReport): string {
+  const container = essentialFailure(task, report.containers);
   const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-  return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task)}`;
+  return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
 }
 
 function stoppedOffset(task: Task, origin: number): string | undefined {

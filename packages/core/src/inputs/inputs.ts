@@ -83,11 +83,11 @@ export class Inputs {
       const key = separator > 0 ? line.slice(0, separator).trim() : '';
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
         throw new ConfigurationError(
-          `Input '${name}' must hold KEY=VALUE lines with a name of letters, digits and underscores; got a line starting "${line.slice(0, 20)}".`,
+          `Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`,
           name,
         );
       }
-      if (seen.has(key)) throw new ConfigurationError(`Input '${name}' sets ${key} more than once.`, name);
+      if (seen.has(key)) throw new ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
       seen.add(key);
       pairs.push({ name: key, value: line.slice(separator + 1) });
     }

@@ -14,6 +14,9 @@ export function normalise(definition: RegistrableDefinition): Record<string, unk
   const copy = stripTaskDefinition(structuredClone(definition) as unknown as Record<string, unknown>) as unknown as Record<string, unknown>;
   delete copy.tags;
   if (copy.enableFaultInjection === false) delete copy.enableFaultInjection;
+  // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
+  if (typeof copy.cpu === 'string') copy.cpu = cpuUnits(copy.cpu);
+  if (typeof copy.memory === 'string') copy.memory = memoryMiB(copy.memory);
   const awsvpc = copy.networkMode === 'awsvpc';
   copy.containerDefinitions = ((copy.containerDefinitions as ContainerDefinition[] | undefined) ?? [])
     .map((container) => normaliseContainer(container, awsvpc))
@@ -34,9 +37,22 @@ function normaliseContainer(container: ContainerDefinition, awsvpc: boolean): Co
 function normalisePort(mapping: PortMapping, awsvpc: boolean): PortMapping {
   const copy: PortMapping = { ...mapping };
   if (copy.protocol === 'tcp') delete copy.protocol;
-  // In awsvpc mode ECS sets hostPort to containerPort when it is left out.
+  // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
   if (awsvpc && copy.hostPort === copy.containerPort) delete copy.hostPort;
+  if (!awsvpc && copy.hostPort === 0) delete copy.hostPort;
   return copy;
+}
+
+export function cpuUnits(value: string): string {
+  const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
+  return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
+}
+
+export function memoryMiB(value: string): string {
+  const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
+  if (gb) return String(Math.round(Number(gb[1]) * 1024));
+  const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
+  return mb ? mb[1] : value.trim();
 }
 
 function byName(a: { name?: string }, b: { name?: string }): number {

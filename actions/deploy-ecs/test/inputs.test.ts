@@ -1,0 +1,66 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { readDeployInputs } from '../src/inputs';
+
+const read = (values: Record<string, string>) => readDeployInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));
+
+describe('readDeployInputs', () => {
+  test('applies the contract defaults', () => {
+    expect(read({ cluster: 'prod', service: 'web' })).toEqual({
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+      taskDefinitionFile: undefined,
+      container: undefined,
+      image: undefined,
+      environment: [],
+      desiredCount: undefined,
+      forceNewDeployment: false,
+      wait: true,
+      timeoutMs: 30 * 60_000,
+      failedTasksThreshold: 3,
+    });
+  });
+
+  test('reads every input', () => {
+    const inputs = read({
+      cluster: 'prod',
+      service: 'web',
+      'task-definition': 'td.json',
+      container: 'app',
+      image: 'repo/web@sha256:abc',
+      environment: 'A=1\nB=x=y',
+      'desired-count': '4',
+      'force-new-deployment': 'true',
+      wait: 'false',
+      timeout: '90s',
+      'failed-tasks-threshold': '5',
+    });
+    expect(inputs).toMatchObject({
+      taskDefinitionFile: 'td.json',
+      container: 'app',
+      image: 'repo/web@sha256:abc',
+      environment: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: 'x=y' },
+      ],
+      desiredCount: 4,
+      forceNewDeployment: true,
+      wait: false,
+      timeoutMs: 90_000,
+      failedTasksThreshold: 5,
+    });
+  });
+
+  test.each([
+    [{ service: 'web' }, "Input 'cluster' is required"],
+    [{ cluster: 'prod' }, "Input 'service' is required"],
+    [{ cluster: 'prod', service: 'web', image: 'two words' }, "Input 'image' must be one image reference"],
+    [{ cluster: 'prod', service: 'web', 'failed-tasks-threshold': '0' }, "Input 'failed-tasks-threshold' must be a whole number of at least 1"],
+    [{ cluster: 'prod', service: 'web', timeout: 'soon' }, "Input 'timeout' must be a duration"],
+    [{ cluster: 'prod', service: 'web', region: 'moon-1' }, "Input 'region' must be an AWS region"],
+  ])('%j is refused', (values, message) => {
+    expect(() => read(values)).toThrow(ConfigurationError);
+    expect(() => read(values)).toThrow(message);
+  });
+});

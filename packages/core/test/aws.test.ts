@@ -1,0 +1,115 @@
+import { describe, expect, test } from '@jest/globals';
+import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { clientSettings, createClient, resolveRegion } from '../src/aws';
+import { ConfigurationError } from '../src/errors';
+import { SUITE_VERSION } from '../src/version';
+
+describe('resolveRegion', () => {
+  test.each<[string, string | undefined, NodeJS.ProcessEnv, string]>([
+    ['the input wins over both variables', 'eu-west-1', { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' }, 'eu-west-1'],
+    ['AWS_REGION without the input', undefined, { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-west-2' }, 'us-east-1'],
+    ['AWS_DEFAULT_REGION last', undefined, { AWS_DEFAULT_REGION: 'us-west-2' }, 'us-west-2'],
+    ['GovCloud', 'us-gov-west-1', {}, 'us-gov-west-1'],
+    ['China', undefined, { AWS_REGION: 'cn-north-1' }, 'cn-north-1'],
+    ['a three-part name', 'ap-southeast-2', {}, 'ap-southeast-2'],
+  ])('%s', (_, input, env, expected) => {
+    expect(resolveRegion(input, env)).toBe(expected);
+  });
+
+  test('no region anywhere is a ConfigurationError naming region and AWS_REGION', () => {
+    let error: unknown;
+    try {
+      resolveRegion(undefined, {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).input).toBe('region');
+    expect((error as ConfigurationError).message).toContain("'region'");
+    expect((error as ConfigurationError).message).toContain('AWS_REGION');
+  });
+
+  test('reads process.env by default', () => {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'sa-east-1';
+    try {
+      expect(resolveRegion(undefined)).toBe('sa-east-1');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+  });
+
+  test.each([
+    ['upper case', 'US-EAST-1', {}],
+    ['missing number', 'us-east', {}],
+    ['an availability zone', 'us-east-1a', {}],
+    ['a display name', 'N. Virginia', {}],
+    ['a malformed variable', undefined, { AWS_REGION: 'useast1' }],
+    ['spaces', 'us east 1', {}],
+  ])('rejects %s, naming region and an example', (_, input, env) => {
+    let error: unknown;
+    try {
+      resolveRegion(input, env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).input).toBe('region');
+    expect((error as ConfigurationError).message).toContain("'region'");
+    expect((error as ConfigurationError).message).toContain('us-east-1');
+    expect((error as ConfigurationError).message).toContain(`"${input ?? env.AWS_REGION}"`);
+  });
+});
+
+describe('clientSettings', () => {
+  test('adaptive retry, the region, and a user agent naming the action and the suite version', () => {
+    const settings = clientSettings({ region: 'eu-central-1', action: 'deploy-ecs' });
+    expect(settings.region).toBe('eu-central-1');
+    expect(settings.retryMode).toBe('adaptive');
+    expect(settings.maxAttempts).toBeGreaterThan(1);
+    const agent = settings.customUserAgent.flat().join('/');
+    expect(agent).toContain('deploy-ecs');
+    expect(agent).toContain(SUITE_VERSION);
+    expect(settings.requestHandler.requestTimeout).toBeGreaterThan(settings.requestHandler.connectionTimeout);
+  });
+
+  test('different actions get different user agents', () => {
+    const a = clientSettings({ region: 'us-east-1', action: 'deploy-ecs' }).customUserAgent;
+    const b = clientSettings({ region: 'us-east-1', action: 'run-task' }).customUserAgent;
+    expect(a).not.toEqual(b);
+  });
+
+  test('createClient hands the settings to the client class', () => {
+    const seen: unknown[] = [];
+    class FakeClient {
+      constructor(config: unknown) {
+        seen.push(config);
+      }
+    }
+    const client = createClient(FakeClient, { region: 'us-east-1', action: 'deploy-ecs' });
+    expect(client).toBeInstanceOf(FakeClient);
+    expect(seen).toEqual([clientSettings({ region: 'us-east-1', action: 'deploy-ecs' })]);
+  });
+
+  test('a real SDK client built with them retries adaptively and sends the user agent', async () => {
+    const client = createClient(ECSClient, { region: 'eu-west-1', action: 'deploy-ecs' });
+    // Credentials are only needed to get the request built; it never leaves the process.
+    client.config.credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' });
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+
+    let headers: Record<string, string> | undefined;
+    client.middlewareStack.add(
+      () => async (args) => {
+        headers = (args.request as { headers: Record<string, string> }).headers;
+        throw Object.assign(new Error('stopped before sending'), { name: 'StopForTest' });
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'captureHeadersForTest' },
+    );
+    await expect(client.send(new ListClustersCommand({}))).rejects.toThrow('stopped before sending');
+    const userAgent = `${headers?.['user-agent'] ?? ''} ${headers?.['x-amz-user-agent'] ?? ''}`;
+    // The SDK writes a [name, version] pair as `name#version` when the name holds a slash.
+    expect(userAgent).toContain(`ecs-deploy-suite/deploy-ecs#${SUITE_VERSION}`);
+  });
+});
