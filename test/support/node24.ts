@@ -20,7 +20,7 @@ export function node24(): string {
     const tarball = execFileSync('npm', ['pack', packageName, '--silent', '--pack-destination', CACHE], { encoding: 'utf8' }).trim().split('\n').pop();
     execFileSync('tar', ['xzf', join(CACHE, tarball as string), '-C', CACHE]);
   } catch (error) {
-    throw new Error(`Node.js 24 is needed to run the bundled actions as the runner does, and installing ${packageName} from the npm registry failed: ${(error as Error).message}`);
+    throw new Error(`Node.js 24 is needed to run the bundled actions as the runner does, and installing ${packageName} from the npm registry failed: ${(error as Error).message}`, { cause: error });
   }
   if (!existsSync(binary)) throw new Error(`Installed ${packageName} but ${binary} is missing.`);
   return binary;
