@@ -64797,6 +64797,7 @@ async function deploy() {
         cluster: inputs.cluster,
         service: inputs.service,
         startedAt: started.startedAt,
+        knownEventIds: (started.service.events ?? []).map((event) => event.id),
         timeoutMs: inputs.timeoutMs,
         target: {
             deploymentId: started.deploymentId,
@@ -65657,13 +65658,8 @@ function judgeRollout(target, observation) {
     const deployments = observation.service.deployments ?? [];
     const ours = deployments.find((d) => d.id === target.deploymentId);
     const primary = deployments.find((d) => d.status === 'PRIMARY');
-    if (!ours) {
-        return {
-            state: 'failed',
-            reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-            replacedBy: primary,
-        };
-    }
+    if (!ours)
+        return judgeVanished(target, observation.service, primary);
     if (ours.rolloutState === 'FAILED') {
         const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
         if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
@@ -65688,6 +65684,25 @@ function judgeRollout(target, observation) {
     if (deployments.length === 1 && isSettled(ours))
         return { state: 'succeeded', deployment: ours };
     return { state: 'in-progress', deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target, service, primary) {
+    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    if (failure) {
+        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: gone };
+        return { state: 'failed', reason, deployment: gone };
+    }
+    return {
+        state: 'failed',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
 }
 function isSettled(deployment) {
     if (deployment.rolloutState)
@@ -65761,7 +65776,7 @@ function time(value) {
 async function watchRollout(request, deps) {
     const { ecs, log, clock = systemClock } = deps;
     const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
-    const events = new EventFollower(request.startedAt, log);
+    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
     let failedTasks = [];
@@ -65823,15 +65838,18 @@ async function watchRollout(request, deps) {
 /** Prints each service event once, in the order ECS created them. */
 class EventFollower {
     since;
+    earlier;
     log;
     printed = new Map();
-    constructor(since, log) {
+    constructor(since, earlier, log) {
         this.since = since;
+        this.earlier = earlier;
         this.log = log;
     }
     follow(newestFirst) {
+        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
         const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && eventTime(event) >= this.since - 1000)
+            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
             .reverse();
         for (const event of fresh) {
             this.printed.set(event.id, event);
@@ -66063,7 +66081,7 @@ function logRolloutEvidence(report, log) {
             log.info(`  ${line}`);
     }
     if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (${report.logTail.group}/${report.logTail.stream}):`);
+        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
         for (const line of report.logTail.lines)
             log.info(`  | ${line}`);
     }

@@ -70,6 +70,7 @@ async function deploy(): Promise<void> {
       cluster: inputs.cluster,
       service: inputs.service,
       startedAt: started.startedAt,
+      knownEventIds: (started.service.events ?? []).map((event) => event.id as string),
       timeoutMs: inputs.timeoutMs,
       target: {
         deploymentId: started.deploymentId,

@@ -119,3 +119,22 @@ describe('isFailedTask', () => {
     expect(isFailedTask(task)).toBe(expected);
   });
 });
+
+describe('judgeRollout when our deployment has already gone', () => {
+  const failedEvent = { id: 'e9', createdAt: new Date(), message: `(service web) (deployment ${NEW_ID}) deployment failed: tasks failed to start.` };
+  const afterRollback = (events = [failedEvent]) => service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD, rolloutState: 'COMPLETED' })], { events });
+
+  test('a rollback that finished between two polls is still reported as rolled-back, from the service event', () => {
+    const verdict = judgeRollout(breakerWithRollback, { service: afterRollback(), failedTasks: [] });
+    expect(verdict).toMatchObject({ state: 'rolled-back', reason: 'deployment failed: tasks failed to start.' });
+  });
+
+  test('without rollback the same event is a failure', () => {
+    expect(judgeRollout(breakerNoRollback, { service: afterRollback(), failedTasks: [] }).state).toBe('failed');
+  });
+
+  test('without that event it was replaced, and the replacement is named', () => {
+    const verdict = judgeRollout(breakerWithRollback, { service: afterRollback([]), failedTasks: [] });
+    expect(verdict).toMatchObject({ state: 'failed', replacedBy: { id: ROLLBACK_ID } });
+  });
+});

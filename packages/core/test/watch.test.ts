@@ -125,6 +125,16 @@ describe('watchRollout', () => {
     expect(outcome.polls).toBeLessThanOrEqual(13);
   });
 
+  test('events UpdateService already returned are not reported as this deploy\'s, however recent', async () => {
+    const earlier = event('old', 0, '(service web) has reached a steady state.');
+    const mine = event('new', 2, '(service web) has started 2 tasks: (task c).');
+    answers(service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })], { events: [mine, earlier] }));
+    const log = silentLogger();
+    const outcome = await watchRollout(request({ knownEventIds: ['old'] }), { ecs: new ECSClient({ region: 'us-east-1' }), log, clock: fakeClock() });
+    expect(outcome.events.map((e) => e.id)).toEqual(['new']);
+    expect(log.lines).not.toContain(`ECS: ${earlier.message}`);
+  });
+
   test('progress is logged when it changes, not on every poll', async () => {
     const pending = service([deployment({ pendingCount: 2 }), oldActive]);
     answers(pending, pending, pending, service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })]));

@@ -34,7 +34,7 @@ export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
     for (const line of timeline(report).slice(-EVENTS_SHOWN)) log.info(`  ${line}`);
   }
   if (report.logTail) {
-    log.info(`Last log lines of container "${report.logTail.container}" (${report.logTail.group}/${report.logTail.stream}):`);
+    log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
     for (const line of report.logTail.lines) log.info(`  | ${line}`);
   }
   log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);

@@ -40,13 +40,7 @@ export function judgeRollout(target: RolloutTarget, observation: RolloutObservat
   const ours = deployments.find((d) => d.id === target.deploymentId);
   const primary = deployments.find((d) => d.status === 'PRIMARY');
 
-  if (!ours) {
-    return {
-      state: 'failed',
-      reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-      replacedBy: primary,
-    };
-  }
+  if (!ours) return judgeVanished(target, observation.service, primary);
   if (ours.rolloutState === 'FAILED') {
     const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
     if (target.circuitBreaker.enable && target.circuitBreaker.rollback) return { state: 'rolled-back', reason, deployment: ours };
@@ -69,6 +63,25 @@ export function judgeRollout(target: RolloutTarget, observation: RolloutObservat
   }
   if (deployments.length === 1 && isSettled(ours)) return { state: 'succeeded', deployment: ours };
   return { state: 'in-progress', deployment: ours };
+}
+
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target: RolloutTarget, service: Service, primary: Deployment | undefined): RolloutVerdict {
+  const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+  if (failure) {
+    const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+    const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED' as const, rolloutStateReason: reason };
+    if (target.circuitBreaker.enable && target.circuitBreaker.rollback) return { state: 'rolled-back', reason, deployment: gone };
+    return { state: 'failed', reason, deployment: gone };
+  }
+  return {
+    state: 'failed',
+    reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+    replacedBy: primary,
+  };
 }
 
 function isSettled(deployment: Deployment): boolean {

@@ -12,6 +12,8 @@ export interface WatchRequest {
   target: RolloutTarget;
   /** When UpdateService was called; events before it belong to earlier deploys. */
   startedAt: number;
+  /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
+  knownEventIds?: string[];
   timeoutMs: number;
   /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
   intervalMs?: number;
@@ -42,7 +44,7 @@ export interface WatchDependencies {
 export async function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
   const { ecs, log, clock = systemClock } = deps;
   const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
-  const events = new EventFollower(request.startedAt, log);
+  const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   let lastService: Service | undefined;
   let lastProgress = '';
   let failedTasks: Task[] = [];
@@ -107,12 +109,14 @@ class EventFollower {
 
   constructor(
     private readonly since: number,
+    private readonly earlier: Set<string>,
     private readonly log: Logger,
   ) {}
 
   follow(newestFirst: ServiceEvent[]): void {
+    // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
     const fresh = newestFirst
-      .filter((event) => event.id && !this.printed.has(event.id) && eventTime(event) >= this.since - 1000)
+      .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
       .reverse();
     for (const event of fresh) {
       this.printed.set(event.id as string, event);
