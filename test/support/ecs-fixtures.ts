@@ -54,6 +54,8 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
   const registered = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: spec.service,
+      // Fargate needs an execution role to pull from ECR and to write awslogs.
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',

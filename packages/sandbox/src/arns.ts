@@ -1,0 +1,53 @@
+/** ARN formats of the resources the sandbox serves (the "long" ARN format, which includes the cluster). */
+export class Arns {
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
+
+  private base(service: string): string {
+    return `arn:aws:${service}:${this.region}:${this.accountId}`;
+  }
+
+  cluster(name: string): string {
+    return `${this.base('ecs')}:cluster/${name}`;
+  }
+  taskDefinition(family: string, revision: number): string {
+    return `${this.base('ecs')}:task-definition/${family}:${revision}`;
+  }
+  service(cluster: string, name: string): string {
+    return `${this.base('ecs')}:service/${cluster}/${name}`;
+  }
+  task(cluster: string, id: string): string {
+    return `${this.base('ecs')}:task/${cluster}/${id}`;
+  }
+  container(cluster: string, taskId: string, id: string): string {
+    return `${this.base('ecs')}:container/${cluster}/${taskId}/${id}`;
+  }
+  serviceDeployment(cluster: string, service: string, id: string): string {
+    return `${this.base('ecs')}:service-deployment/${cluster}/${service}/${id}`;
+  }
+  serviceRevision(cluster: string, service: string, id: string): string {
+    return `${this.base('ecs')}:service-revision/${cluster}/${service}/${id}`;
+  }
+  principal(): string {
+    return `arn:aws:iam::${this.accountId}:root`;
+  }
+  logGroup(name: string): string {
+    return `${this.base('logs')}:log-group:${name}`;
+  }
+  logStream(group: string, stream: string): string {
+    return `${this.base('logs')}:log-group:${group}:log-stream:${stream}`;
+  }
+}
+
+/** The last `/`-separated part of an ARN, or the value itself when it is a plain name. */
+export function lastPart(value: string): string {
+  return value.slice(value.lastIndexOf('/') + 1);
+}
+
+/** The resource name of a cluster given by name or ARN. */
+export function clusterName(value: string | undefined): string {
+  if (!value) return 'default';
+  return value.startsWith('arn:') ? value.slice(value.indexOf(':cluster/') + ':cluster/'.length) : value;
+}

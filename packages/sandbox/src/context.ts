@@ -1,0 +1,24 @@
+import type { Arns } from './arns';
+import type { Clock } from './clock';
+import type { EcsState } from './ecs/state';
+import type { LogStore } from './logs/store';
+import type { TaskRuntime } from './runtime/runtime';
+import type { SandboxEvent } from './types';
+
+/** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
+export interface Context {
+  region: string;
+  accountId: string;
+  arns: Arns;
+  clock: Clock;
+  ecs: EcsState;
+  logs: LogStore;
+  runtime: TaskRuntime;
+  history: SandboxEvent[];
+  /** Asks the scheduler for a pass soon, because something changed. */
+  kick(): void;
+}
+
+export function record(ctx: Context, event: Omit<SandboxEvent, 'at'>): void {
+  ctx.history.push({ at: ctx.clock.now(), ...event });
+}

@@ -1,0 +1,74 @@
+/** The service deployments API: ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, DescribeServiceRevisions. */
+import type { Context } from '../context';
+import { AwsError, invalidParameter } from '../errors';
+import { startRollback } from './deployments';
+import { renderServiceDeployment, renderServiceDeploymentBrief, renderServiceRevision } from './render';
+import { asArray, requireCluster, requireService } from './resolve';
+import type { Json } from './state';
+import { paginate } from './task-definitions';
+
+const RUNNING_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
+
+export const serviceDeploymentOperations = {
+  ListServiceDeployments(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const service = requireService(ctx, cluster, input.service);
+    const statuses = asArray<string>(input.status);
+    const window = (input.createdAt ?? {}) as { before?: number; after?: number };
+    const found = [...ctx.ecs.serviceDeployments.values()]
+      .filter((sd) => sd.serviceArn === service.arn)
+      .filter((sd) => statuses.length === 0 || statuses.includes(sd.status))
+      .filter((sd) => window.after === undefined || sd.createdAt >= window.after * 1000)
+      .filter((sd) => window.before === undefined || sd.createdAt <= window.before * 1000)
+      // Newest first, as ECS lists them.
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map(renderServiceDeploymentBrief);
+    return paginate(found, input, 'serviceDeployments', 100, 20);
+  },
+
+  DescribeServiceDeployments(ctx: Context, input: Json) {
+    const arns = asArray<string>(input.serviceDeploymentArns);
+    if (arns.length === 0 || arns.length > 20) throw invalidParameter('serviceDeploymentArns must contain between 1 and 20 ARNs.');
+    const serviceDeployments: Json[] = [];
+    const failures: Json[] = [];
+    for (const arn of arns) {
+      const sd = ctx.ecs.serviceDeployments.get(arn);
+      if (sd) serviceDeployments.push(renderServiceDeployment(ctx, sd));
+      else failures.push({ arn, reason: 'MISSING' });
+    }
+    return { serviceDeployments, failures };
+  },
+
+  DescribeServiceRevisions(ctx: Context, input: Json) {
+    const arns = asArray<string>(input.serviceRevisionArns);
+    if (arns.length === 0 || arns.length > 20) throw invalidParameter('serviceRevisionArns must contain between 1 and 20 ARNs.');
+    const serviceRevisions: Json[] = [];
+    const failures: Json[] = [];
+    for (const arn of arns) {
+      const revision = ctx.ecs.serviceRevisions.get(arn);
+      if (revision) serviceRevisions.push(renderServiceRevision(revision));
+      else failures.push({ arn, reason: 'MISSING' });
+    }
+    return { serviceRevisions, failures };
+  },
+
+  /** Only ROLLBACK is a valid stop type (StopServiceDeployment, API reference). */
+  StopServiceDeployment(ctx: Context, input: Json) {
+    const stopType = (input.stopType as string | undefined) ?? 'ROLLBACK';
+    if (stopType !== 'ROLLBACK') throw invalidParameter(`Invalid stopType: ${stopType}. The valid values are ROLLBACK.`);
+    const sd = typeof input.serviceDeploymentArn === 'string' ? ctx.ecs.serviceDeployments.get(input.serviceDeploymentArn) : undefined;
+    if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+    if (!RUNNING_STATUSES.has(sd.status)) throw new AwsError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
+    const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn && s.status === 'ACTIVE');
+    const deployment = service?.deployments.find((d) => d.id === sd.deploymentIds[0]);
+    if (!service || !deployment || !service.lastCompleted || service.lastCompleted.deploymentId === deployment.id) {
+      throw new AwsError('ConflictException', 'There is no completed service revision to roll back to.');
+    }
+    const now = ctx.clock.now();
+    deployment.rolloutState = 'FAILED';
+    deployment.rolloutStateReason = 'Service deployment rolled back because of a stop request.';
+    deployment.updatedAt = now;
+    startRollback(ctx, service, deployment, sd, 'Rollback requested with StopServiceDeployment.');
+    return { serviceDeploymentArn: sd.arn };
+  },
+};

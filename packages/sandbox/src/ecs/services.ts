@@ -1,0 +1,197 @@
+import type { Context } from '../context';
+import { invalidParameter, serviceNotActive } from '../errors';
+import { startDeployment } from './deployments';
+import { primaryOf } from './queries';
+import { renderService } from './render';
+import { asArray, findService, findTaskDefinition, requireCluster, requireService } from './resolve';
+import type { ClusterRecord, DeploymentConfigurationRecord, Json, ServiceRecord, TaskDefinitionRecord } from './state';
+import { setTags } from './tags';
+import { paginate } from './task-definitions';
+
+const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+type Controller = ServiceRecord['deploymentController']['type'];
+
+function requireTaskDefinition(ctx: Context, value: unknown): TaskDefinitionRecord {
+  const record = findTaskDefinition(ctx, value);
+  if (!record) throw invalidParameter('TaskDefinition not found.');
+  if (record.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
+  return record;
+}
+
+/** Checks ECS makes of where and how a task definition runs (CreateService, UpdateService, RunTask). */
+export function checkPlacement(taskDefinition: TaskDefinitionRecord, launchType: unknown, networkConfiguration: unknown): void {
+  if (launchType === 'FARGATE' && !(taskDefinition.body.compatibilities as string[]).includes('FARGATE')) {
+    throw invalidParameter('Task definition does not support launch_type FARGATE.');
+  }
+  if (taskDefinition.body.networkMode === 'awsvpc' && !(networkConfiguration as Json | undefined)?.awsvpcConfiguration) {
+    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+}
+
+function deploymentConfiguration(input: unknown, base?: DeploymentConfigurationRecord): DeploymentConfigurationRecord {
+  const given = (input ?? {}) as Json;
+  const breaker = given.deploymentCircuitBreaker as { enable?: boolean; rollback?: boolean } | undefined;
+  // Defaults for REPLICA services: 200% / 100%, no circuit breaker (DeploymentConfiguration, API reference).
+  const config: DeploymentConfigurationRecord = {
+    ...(base ?? {}),
+    maximumPercent: (given.maximumPercent as number | undefined) ?? base?.maximumPercent ?? 200,
+    minimumHealthyPercent: (given.minimumHealthyPercent as number | undefined) ?? base?.minimumHealthyPercent ?? 100,
+    deploymentCircuitBreaker: breaker
+      ? { enable: Boolean(breaker.enable), rollback: Boolean(breaker.rollback) }
+      : (base?.deploymentCircuitBreaker ?? { enable: false, rollback: false }),
+  };
+  if (given.alarms !== undefined) config.alarms = given.alarms as Json;
+  if (given.strategy !== undefined) config.strategy = given.strategy as string;
+  if (config.minimumHealthyPercent < 0 || config.minimumHealthyPercent > 100) {
+    throw invalidParameter('minimumHealthyPercent must be between 0 and 100.');
+  }
+  if (config.maximumPercent < config.minimumHealthyPercent) {
+    throw invalidParameter('maximumPercent must be greater than or equal to minimumHealthyPercent.');
+  }
+  return config;
+}
+
+export function createService(ctx: Context, input: Json): ServiceRecord {
+  const cluster: ClusterRecord = requireCluster(ctx, input.cluster);
+  const name = input.serviceName;
+  if (typeof name !== 'string' || !NAME.test(name)) throw invalidParameter('Service name must be 1-255 letters, numbers, hyphens and underscores.');
+  const existing = findService(ctx, cluster, name);
+  if (existing && existing.status !== 'INACTIVE') throw invalidParameter('Creation of service was not idempotent.');
+  const controller = ((input.deploymentController as Json | undefined)?.type as Controller | undefined) ?? 'ECS';
+  if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(controller)) throw invalidParameter(`Unknown deployment controller type: ${controller}.`);
+  const schedulingStrategy = (input.schedulingStrategy as 'REPLICA' | 'DAEMON' | undefined) ?? 'REPLICA';
+  const taskDefinition = controller === 'EXTERNAL' && input.taskDefinition === undefined ? undefined : requireTaskDefinition(ctx, input.taskDefinition);
+  if (schedulingStrategy === 'REPLICA' && typeof input.desiredCount !== 'number') {
+    throw invalidParameter('The desired count must be specified for services using the REPLICA scheduling strategy.');
+  }
+  const capacityProviderStrategy = asArray<Json>(input.capacityProviderStrategy);
+  const launchType = (input.launchType as string | undefined) ?? (capacityProviderStrategy.length ? undefined : 'EC2');
+  if (taskDefinition) checkPlacement(taskDefinition, launchType, input.networkConfiguration);
+  const fargate = launchType === 'FARGATE' || capacityProviderStrategy.some((s) => String(s.capacityProvider).startsWith('FARGATE'));
+  const now = ctx.clock.now();
+  const service: ServiceRecord = {
+    arn: ctx.arns.service(cluster.name, name),
+    name,
+    clusterArn: cluster.arn,
+    cluster: cluster.name,
+    status: 'ACTIVE',
+    desiredCount: (input.desiredCount as number | undefined) ?? 0,
+    taskDefinitionArn: taskDefinition?.arn,
+    launchType,
+    platformVersion: fargate ? ((input.platformVersion as string | undefined) ?? 'LATEST') : undefined,
+    platformFamily: fargate ? 'Linux' : undefined,
+    capacityProviderStrategy: capacityProviderStrategy.length ? capacityProviderStrategy : undefined,
+    networkConfiguration: input.networkConfiguration as Json | undefined,
+    loadBalancers: asArray<Json>(input.loadBalancers),
+    serviceRegistries: asArray<Json>(input.serviceRegistries),
+    deploymentConfiguration: deploymentConfiguration(input.deploymentConfiguration),
+    deploymentController: { type: controller },
+    schedulingStrategy,
+    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds as number | undefined,
+    placementConstraints: asArray<Json>(input.placementConstraints),
+    placementStrategy: asArray<Json>(input.placementStrategy),
+    enableECSManagedTags: Boolean(input.enableECSManagedTags),
+    propagateTags: (input.propagateTags as string | undefined) ?? 'NONE',
+    enableExecuteCommand: Boolean(input.enableExecuteCommand),
+    createdAt: now,
+    createdBy: ctx.arns.principal(),
+    deployments: [],
+    events: [],
+    steady: false,
+    throttle: { failures: 0, resumeAt: 0, announced: false },
+  };
+  ctx.ecs.services.push(service);
+  setTags(ctx, service.arn, input.tags);
+  // Only the rolling update controller deploys by itself; CodeDeploy and external controllers use task sets.
+  if (controller === 'ECS' && taskDefinition) startDeployment(ctx, service, taskDefinition);
+  return service;
+}
+
+function updateService(ctx: Context, input: Json): ServiceRecord {
+  const cluster = requireCluster(ctx, input.cluster);
+  const service = requireService(ctx, cluster, input.service);
+  if (service.status !== 'ACTIVE') throw serviceNotActive();
+  const controller = service.deploymentController.type;
+  const redeploys = input.taskDefinition !== undefined || input.forceNewDeployment === true || input.networkConfiguration !== undefined;
+  if (controller !== 'ECS' && redeploys) {
+    throw invalidParameter(
+      controller === 'CODE_DEPLOY'
+        ? 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+        : 'Unable to update task definition on services with a EXTERNAL deployment controller. Please use Task Set.',
+    );
+  }
+  const taskDefinition = input.taskDefinition !== undefined ? requireTaskDefinition(ctx, input.taskDefinition) : undefined;
+  const current = primaryOf(service);
+  const nextDefinition = taskDefinition ?? (current ? findTaskDefinition(ctx, current.taskDefinitionArn) : undefined);
+  const networkConfiguration = (input.networkConfiguration as Json | undefined) ?? service.networkConfiguration;
+  if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
+  if (input.desiredCount !== undefined) {
+    if (typeof input.desiredCount !== 'number' || input.desiredCount < 0) throw invalidParameter('desiredCount must be a non-negative integer.');
+    if (input.desiredCount !== service.desiredCount) service.steady = false;
+    service.desiredCount = input.desiredCount;
+  }
+  if (input.deploymentConfiguration !== undefined) {
+    service.deploymentConfiguration = deploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration);
+  }
+  if (input.healthCheckGracePeriodSeconds !== undefined) service.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds as number;
+  if (input.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(input.enableExecuteCommand);
+  if (input.platformVersion !== undefined) service.platformVersion = input.platformVersion as string;
+  service.networkConfiguration = networkConfiguration;
+  // A new deployment starts when what the tasks run changes, or when asked to (UpdateService, API reference).
+  const changed =
+    (taskDefinition && taskDefinition.arn !== current?.taskDefinitionArn) ||
+    input.forceNewDeployment === true ||
+    (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current?.networkConfiguration)) ||
+    (input.platformVersion !== undefined && input.platformVersion !== current?.platformVersion);
+  if (changed && nextDefinition) startDeployment(ctx, service, nextDefinition);
+  else ctx.kick();
+  return service;
+}
+
+export const serviceOperations = {
+  CreateService(ctx: Context, input: Json) {
+    return { service: renderService(ctx, createService(ctx, input)) };
+  },
+
+  UpdateService(ctx: Context, input: Json) {
+    return { service: renderService(ctx, updateService(ctx, input)) };
+  },
+
+  DescribeServices(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const names = asArray(input.services);
+    if (names.length === 0 || names.length > 10) throw invalidParameter('services must contain between 1 and 10 names or ARNs.');
+    const include = asArray<string>(input.include);
+    const services: Json[] = [];
+    const failures: Json[] = [];
+    for (const value of names) {
+      const service = typeof value === 'string' ? findService(ctx, cluster, value) : undefined;
+      if (service) services.push(renderService(ctx, service, include));
+      else failures.push({ arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.service(cluster.name, String(value)), reason: 'MISSING' });
+    }
+    return { services, failures };
+  },
+
+  ListServices(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const arns = ctx.ecs.services
+      .filter((s) => s.cluster === cluster.name && s.status !== 'INACTIVE')
+      .filter((s) => input.launchType === undefined || s.launchType === input.launchType)
+      .filter((s) => input.schedulingStrategy === undefined || s.schedulingStrategy === input.schedulingStrategy)
+      .map((s) => s.arn);
+    return paginate(arns, input, 'serviceArns', 100, 10);
+  },
+
+  DeleteService(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const service = requireService(ctx, cluster, input.service);
+    if (service.status === 'ACTIVE') {
+      if (service.desiredCount > 0 && input.force !== true) throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+      service.desiredCount = 0;
+      service.status = service.deploymentController.type === 'ECS' ? 'DRAINING' : 'INACTIVE';
+      service.deletedAt = ctx.clock.now();
+      ctx.kick();
+    }
+    return { service: renderService(ctx, service) };
+  },
+};

@@ -1,0 +1,240 @@
+/**
+ * ECS's state as plain records (no functions, no timers) so that a snapshot is a deep copy. Times are
+ * epoch milliseconds here and become epoch seconds on the wire.
+ */
+
+export type Json = Record<string, unknown>;
+export interface Tag {
+  key: string;
+  value?: string;
+}
+
+export interface ClusterRecord {
+  arn: string;
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  createdAt: number;
+  settings: Json[];
+  configuration?: Json;
+  capacityProviders: string[];
+  defaultCapacityProviderStrategy: Json[];
+}
+
+export interface TaskDefinitionRecord {
+  arn: string;
+  family: string;
+  revision: number;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  /** The registered definition as ECS returns it, without the fields computed at render time. */
+  body: Json;
+  registeredAt: number;
+  deregisteredAt?: number;
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface DeploymentRecord {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinitionArn: string;
+  desiredCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  networkConfiguration?: Json;
+  capacityProviderStrategy?: Json[];
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  serviceDeploymentArn: string;
+  serviceRevisionArn: string;
+  /** The deployment this one rolls back to, when the circuit breaker started it. */
+  rollbackOf?: string;
+}
+
+export interface ServiceEventRecord {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface DeploymentConfigurationRecord {
+  maximumPercent: number;
+  minimumHealthyPercent: number;
+  deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  alarms?: Json;
+  strategy?: string;
+  bakeTimeInMinutes?: number;
+}
+
+export interface ServiceRecord {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  cluster: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinitionArn?: string;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  capacityProviderStrategy?: Json[];
+  networkConfiguration?: Json;
+  loadBalancers: Json[];
+  serviceRegistries: Json[];
+  deploymentConfiguration: DeploymentConfigurationRecord;
+  deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
+  schedulingStrategy: 'REPLICA' | 'DAEMON';
+  healthCheckGracePeriodSeconds?: number;
+  placementConstraints: Json[];
+  placementStrategy: Json[];
+  enableECSManagedTags: boolean;
+  propagateTags: string;
+  enableExecuteCommand: boolean;
+  createdAt: number;
+  createdBy: string;
+  deployments: DeploymentRecord[];
+  /** Newest first, at most 100, as ECS keeps them. */
+  events: ServiceEventRecord[];
+  currentServiceDeploymentArn?: string;
+  /** The last deployment that reached COMPLETED: what the circuit breaker rolls back to. */
+  lastCompleted?: { deploymentId: string; taskDefinitionArn: string; serviceRevisionArn: string };
+  /** Whether the "has reached a steady state" event has been sent since the service last changed. */
+  steady: boolean;
+  /** Service throttle logic: consecutive tasks that never reached RUNNING, and when launching may resume. */
+  throttle: { failures: number; resumeAt: number; announced: boolean };
+  deletedAt?: number;
+}
+
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'IN_PROGRESS'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+export interface ServiceDeploymentRecord {
+  arn: string;
+  serviceArn: string;
+  clusterArn: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  stoppedAt?: number;
+  updatedAt: number;
+  sourceServiceRevisionArns: string[];
+  targetServiceRevisionArn: string;
+  status: ServiceDeploymentStatus;
+  statusReason?: string;
+  deploymentConfiguration: DeploymentConfigurationRecord;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
+  circuitBreakerStatus: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+  failureCount: number;
+  threshold: number;
+  /** The rolling deployments (`ecs-svc/...`) that carry out this service deployment, the first being its target. */
+  deploymentIds: string[];
+}
+
+export interface ServiceRevisionRecord {
+  arn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  capacityProviderStrategy?: Json[];
+  networkConfiguration?: Json;
+  loadBalancers: Json[];
+  containerImages: Array<{ containerName: string; image: string }>;
+  createdAt: number;
+}
+
+export interface ContainerRecord {
+  arn: string;
+  name: string;
+  image: string;
+  essential: boolean;
+  hasHealthCheck: boolean;
+  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED';
+  exitCode?: number;
+  reason?: string;
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  runtimeId: string;
+  cpu?: string;
+  memory?: string;
+  memoryReservation?: string;
+}
+
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
+
+export interface TaskRecord {
+  arn: string;
+  id: string;
+  clusterArn: string;
+  cluster: string;
+  taskDefinitionArn: string;
+  family: string;
+  startedBy?: string;
+  group: string;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  capacityProviderName?: string;
+  cpu?: string;
+  memory?: string;
+  availabilityZone: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  connectivity?: 'CONNECTED' | 'DISCONNECTED';
+  connectivityAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  executionStoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: ContainerRecord[];
+  overrides: Json;
+  attachments: Json[];
+  enableExecuteCommand: boolean;
+  version: number;
+  /** Set for tasks a service started: which service and which of its deployments. */
+  serviceName?: string;
+  deploymentId?: string;
+  /** When the service scheduler first counted this task as healthy (see scheduler/health). */
+  healthyAt?: number;
+}
+
+export interface EcsState {
+  clusters: Map<string, ClusterRecord>;
+  /** By family; index = revision - 1. */
+  taskDefinitions: Map<string, TaskDefinitionRecord[]>;
+  services: ServiceRecord[];
+  tasks: Map<string, TaskRecord>;
+  serviceDeployments: Map<string, ServiceDeploymentRecord>;
+  serviceRevisions: Map<string, ServiceRevisionRecord>;
+  tags: Map<string, Tag[]>;
+}
+
+export function emptyEcsState(): EcsState {
+  return {
+    clusters: new Map(),
+    taskDefinitions: new Map(),
+    services: [],
+    tasks: new Map(),
+    serviceDeployments: new Map(),
+    serviceRevisions: new Map(),
+    tags: new Map(),
+  };
+}

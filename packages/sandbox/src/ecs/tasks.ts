@@ -1,0 +1,99 @@
+import type { Context } from '../context';
+import { invalidParameter } from '../errors';
+import { launchTask, stopTask } from '../tasks/lifecycle';
+import { renderTask } from './render';
+import { asArray, findService, findTaskDefinition, requireCluster } from './resolve';
+import { checkPlacement } from './services';
+import type { ClusterRecord, Json, TaskRecord } from './state';
+import { paginate } from './task-definitions';
+import { serviceNotFound } from '../errors';
+
+/** ECS keeps stopped tasks visible for at least an hour (DescribeTasks, API reference). */
+const STOPPED_TASK_RETENTION_MS = 60 * 60_000;
+
+function findTask(ctx: Context, cluster: ClusterRecord, value: unknown): TaskRecord | undefined {
+  if (typeof value !== 'string') return undefined;
+  const arn = value.startsWith('arn:') ? value : ctx.arns.task(cluster.name, value);
+  const task = ctx.ecs.tasks.get(arn);
+  return task && task.cluster === cluster.name && visible(ctx, task) ? task : undefined;
+}
+
+function visible(ctx: Context, task: TaskRecord): boolean {
+  return task.stoppedAt === undefined || ctx.clock.now() - task.stoppedAt < STOPPED_TASK_RETENTION_MS;
+}
+
+export const taskOperations = {
+  RunTask(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const taskDefinition = findTaskDefinition(ctx, input.taskDefinition);
+    if (!taskDefinition) throw invalidParameter('TaskDefinition not found.');
+    if (taskDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
+    const count = (input.count as number | undefined) ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
+    if (typeof input.startedBy === 'string' && input.startedBy.length > 128) throw invalidParameter('startedBy must be at most 128 characters.');
+    const strategy = asArray<Json>(input.capacityProviderStrategy);
+    const launchType = (input.launchType as string | undefined) ?? (strategy.length ? undefined : 'EC2');
+    checkPlacement(taskDefinition, launchType, input.networkConfiguration);
+    const overrides = (input.overrides as Json | undefined) ?? {};
+    const names = new Set(((taskDefinition.body.containerDefinitions as Json[]) ?? []).map((c) => c.name));
+    for (const override of asArray<Json>(overrides.containerOverrides)) {
+      if (!names.has(override.name)) throw invalidParameter(`Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
+    }
+    const tasks = Array.from({ length: count }, () =>
+      launchTask(ctx, {
+        cluster,
+        taskDefinition,
+        launchType,
+        platformVersion: input.platformVersion as string | undefined,
+        networkConfiguration: input.networkConfiguration as Json | undefined,
+        capacityProviderName: strategy[0]?.capacityProvider as string | undefined,
+        startedBy: input.startedBy as string | undefined,
+        group: (input.group as string | undefined) ?? `family:${taskDefinition.family}`,
+        overrides,
+        tags: input.tags,
+        enableExecuteCommand: Boolean(input.enableExecuteCommand),
+      }),
+    );
+    return { tasks: tasks.map((t) => renderTask(ctx, t)), failures: [] };
+  },
+
+  StopTask(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const task = findTask(ctx, cluster, input.task);
+    if (!task) throw invalidParameter('The referenced task was not found.');
+    const reason = typeof input.reason === 'string' && input.reason !== '' ? input.reason : 'Task stopped by user';
+    stopTask(ctx, task, 'UserInitiated', reason);
+    return { task: renderTask(ctx, task) };
+  },
+
+  ListTasks(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    if (typeof input.serviceName === 'string' && !findService(ctx, cluster, input.serviceName)) throw serviceNotFound();
+    const serviceName = typeof input.serviceName === 'string' ? input.serviceName.slice(input.serviceName.lastIndexOf('/') + 1) : undefined;
+    const desiredStatus = (input.desiredStatus as string | undefined) ?? 'RUNNING';
+    const arns = [...ctx.ecs.tasks.values()]
+      .filter((t) => t.cluster === cluster.name && visible(ctx, t))
+      .filter((t) => t.desiredStatus === desiredStatus)
+      .filter((t) => serviceName === undefined || t.serviceName === serviceName)
+      .filter((t) => input.startedBy === undefined || t.startedBy === input.startedBy)
+      .filter((t) => input.family === undefined || t.family === input.family)
+      .filter((t) => input.launchType === undefined || t.launchType === input.launchType)
+      .map((t) => t.arn);
+    return paginate(arns, input, 'taskArns');
+  },
+
+  DescribeTasks(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const requested = asArray(input.tasks);
+    if (requested.length === 0 || requested.length > 100) throw invalidParameter('Tasks cannot be empty.');
+    const include = asArray<string>(input.include);
+    const tasks: Json[] = [];
+    const failures: Json[] = [];
+    for (const value of requested) {
+      const task = findTask(ctx, cluster, value);
+      if (task) tasks.push(renderTask(ctx, task, include));
+      else failures.push({ arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.task(cluster.name, String(value)), reason: 'MISSING' });
+    }
+    return { tasks, failures };
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * A local stand-in for Amazon ECS and CloudWatch Logs that speaks their wire protocol, so the unmodified
+ * AWS SDK (and the bundled actions, through AWS_ENDPOINT_URL) can be tested against it.
+ */
+import { Arns } from './arns';
+import { Clock } from './clock';
+import type { Context } from './context';
+import { emptyEcsState } from './ecs/state';
+import { listen } from './http/server';
+import { LogStore } from './logs/store';
+import { ScriptedRuntime } from './runtime/scripted';
+import { Scheduler } from './scheduler/scheduler';
+import { applySeed, loadSeedFile } from './seed';
+import { snapshot } from './snapshot';
+import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
+
+export type {
+  ApiCall,
+  FaultKind,
+  FaultOptions,
+  Sandbox,
+  SandboxEvent,
+  SandboxEventKind,
+  SandboxOptions,
+  SeedState,
+  TaskOutcome,
+} from './types';
+export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit } from './runtime/runtime';
+export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
+
+export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const clock = new Clock(options.timeScale ?? 1);
+  const arns = new Arns(region, accountId);
+  const runtime = new ScriptedRuntime(clock);
+  const ctx: Context = {
+    region,
+    accountId,
+    arns,
+    clock,
+    ecs: emptyEcsState(),
+    logs: new LogStore(arns),
+    runtime,
+    history: [],
+    // The scheduler needs the context and the context needs the scheduler's kick.
+    kick: () => scheduler.kick(),
+  };
+  const scheduler = new Scheduler(ctx);
+  let faults: FaultOptions | undefined = options.faults;
+  const calls: ApiCall[] = [];
+
+  if (options.seed) applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
+  scheduler.start();
+  let listening;
+  try {
+    listening = await listen({ ctx, calls, faults: () => faults }, options.port ?? 0);
+  } catch (error) {
+    scheduler.stop();
+    clock.dispose();
+    throw error;
+  }
+  const { server, port } = listening;
+  const endpoint = `http://127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    endpoint,
+    region,
+    accountId,
+    env: () => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+    }),
+    script: (image, outcome) => runtime.script(image, outcome),
+    setFaults: (next) => {
+      faults = next;
+    },
+    seed: async (state: SeedState) => applySeed(ctx, state),
+    calls,
+    history: ctx.history,
+    snapshot: () => snapshot(ctx),
+    stop: () => {
+      stopped ??= (async () => {
+        scheduler.stop();
+        clock.dispose();
+        await runtime.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** What a stopped task means for its service: failed-task counts and the service throttle logic. */
+import type { Context } from '../context';
+import { failDeployment } from '../ecs/deployments';
+import { serviceEvent } from '../ecs/events';
+import { findService } from '../ecs/resolve';
+import type { TaskRecord } from '../ecs/state';
+import { circuitBreakerThreshold } from './circuit-breaker';
+
+/**
+ * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
+ * scheduler wait longer and longer between attempts, up to 15 minutes. The guide gives no schedule; this
+ * one starts after 3 such failures at 10 s and doubles.
+ */
+const THROTTLE_AFTER_FAILURES = 3;
+const THROTTLE_FIRST_DELAY_MS = 10_000;
+const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
+
+/** Tasks stopped for these reasons count as failed; tasks ECS or a person stopped on purpose do not. */
+export function isFailedStop(task: TaskRecord, healthCheckReason: string): boolean {
+  if (task.stopCode === 'TaskFailedToStart') return true;
+  if (task.stoppedReason === healthCheckReason) return true;
+  // Deployment.failedTasks (API reference) counts tasks that fail to reach RUNNING or fail health checks.
+  // A container that exits right after RUNNING never became a "successfully running" task, and ECS's
+  // circuit breaker is documented to catch exactly such crash loops; we read "successfully running" as
+  // counted healthy by the scheduler (see scheduler/health), so such exits count too.
+  return task.stopCode === 'EssentialContainerExited' && task.healthyAt === undefined;
+}
+
+export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
+  if (!task.deploymentId || !task.serviceName) return;
+  const cluster = ctx.ecs.clusters.get(task.cluster);
+  const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+  if (!service) return;
+  const now = ctx.clock.now();
+  if (task.stopCode !== 'ServiceSchedulerInitiated' || task.stoppedReason === 'Task failed container health checks') service.steady = false;
+  const deployment = service.deployments.find((d) => d.id === task.deploymentId);
+  if (deployment && deployment.rolloutState === 'IN_PROGRESS' && isFailedStop(task, 'Task failed container health checks')) {
+    deployment.failedTasks += 1;
+    deployment.updatedAt = now;
+    const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
+    if (sd && sd.deploymentIds[sd.deploymentIds.length - 1] === deployment.id) sd.failureCount = deployment.failedTasks;
+    // "When the failure count equals the threshold, the deployment is marked as FAILED" (developer guide,
+    // deployment circuit breaker): checked per failure, so tasks stopping together cannot overshoot it.
+    const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+    if (breaker.enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= circuitBreakerThreshold(service.desiredCount)) {
+      failDeployment(ctx, service, deployment);
+    }
+  }
+  if (task.stopCode === 'TaskFailedToStart') {
+    const throttle = service.throttle;
+    throttle.failures += 1;
+    if (throttle.failures >= THROTTLE_AFTER_FAILURES) {
+      const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
+      throttle.resumeAt = now + ctx.clock.scaled(delay);
+      if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
+      throttle.announced = true;
+    }
+  }
+}
+
+/** A task that reached RUNNING ends a run of start failures. */
+export function resetThrottle(serviceThrottle: { failures: number; resumeAt: number; announced: boolean }): void {
+  serviceThrottle.failures = 0;
+  serviceThrottle.resumeAt = 0;
+  serviceThrottle.announced = false;
+}

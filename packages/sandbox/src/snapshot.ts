@@ -1,0 +1,16 @@
+import type { Context } from './context';
+
+/** A deep, plain copy of every piece of state, for before/after comparisons in tests. */
+export function snapshot(ctx: Context): unknown {
+  const { ecs, logs } = ctx;
+  return structuredClone({
+    clusters: [...ecs.clusters.values()],
+    taskDefinitions: Object.fromEntries(ecs.taskDefinitions),
+    services: ecs.services,
+    tasks: [...ecs.tasks.values()],
+    serviceDeployments: [...ecs.serviceDeployments.values()],
+    serviceRevisions: [...ecs.serviceRevisions.values()],
+    tags: Object.fromEntries(ecs.tags),
+    logGroups: [...logs.groups.values()].map((group) => ({ ...group, streams: [...group.streams.values()] })),
+  });
+}

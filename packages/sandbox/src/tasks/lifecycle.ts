@@ -1,0 +1,276 @@
+/**
+ * The life of one task as the ECS agent and control plane drive it, from PROVISIONING to STOPPED. The
+ * runtime says what the containers did; this module turns that into ECS's task state. Stop decisions that
+ * belong to the service scheduler are not made here.
+ */
+import { record, type Context } from '../context';
+import { serviceEvent } from '../ecs/events';
+import { findService } from '../ecs/resolve';
+import type { ClusterRecord, ContainerRecord, Json, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
+import { uuid, taskId as newTaskId } from '../ids';
+import type { ContainerExit, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
+import { noteTaskStopped } from '../scheduler/accounting';
+import { setTags } from '../ecs/tags';
+
+/** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
+const PROVISIONING_MS = 100;
+export const HEALTH_CHECK_FAILED = 'Task failed container health checks';
+
+export interface LaunchSpec {
+  cluster: ClusterRecord;
+  taskDefinition: TaskDefinitionRecord;
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: Json;
+  capacityProviderName?: string;
+  startedBy?: string;
+  group: string;
+  overrides?: Json;
+  tags?: unknown;
+  enableExecuteCommand?: boolean;
+  serviceName?: string;
+  deploymentId?: string;
+}
+
+type ContainerDefinition = Json & { name: string; image: string };
+
+function definitions(task: TaskRecord, ctx: Context): ContainerDefinition[] {
+  const [family, revision] = task.taskDefinitionArn.slice(task.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
+  const record = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1];
+  return (record?.body.containerDefinitions as ContainerDefinition[] | undefined) ?? [];
+}
+
+function randomIp(): string {
+  const b = () => Math.floor(Math.random() * 250) + 2;
+  return `10.0.${b()}.${b()}`;
+}
+
+export function launchTask(ctx: Context, spec: LaunchSpec): TaskRecord {
+  const now = ctx.clock.now();
+  const id = newTaskId();
+  const body = spec.taskDefinition.body;
+  const containerDefinitions = (body.containerDefinitions as ContainerDefinition[]) ?? [];
+  const awsvpc = (spec.networkConfiguration as { awsvpcConfiguration?: { subnets?: string[] } } | undefined)?.awsvpcConfiguration;
+  const fargate = spec.launchType === 'FARGATE' || spec.capacityProviderName?.startsWith('FARGATE');
+  const containers: ContainerRecord[] = containerDefinitions.map((definition) => ({
+    arn: ctx.arns.container(spec.cluster.name, id, uuid()),
+    name: definition.name,
+    image: definition.image,
+    essential: definition.essential !== false,
+    hasHealthCheck: Boolean(definition.healthCheck),
+    lastStatus: 'PENDING',
+    healthStatus: 'UNKNOWN',
+    runtimeId: `${id}-${Math.floor(Math.random() * 1e10)}`,
+    cpu: definition.cpu !== undefined ? String(definition.cpu) : undefined,
+    memory: definition.memory !== undefined ? String(definition.memory) : undefined,
+    memoryReservation: definition.memoryReservation !== undefined ? String(definition.memoryReservation) : undefined,
+  }));
+  const task: TaskRecord = {
+    arn: ctx.arns.task(spec.cluster.name, id),
+    id,
+    clusterArn: spec.cluster.arn,
+    cluster: spec.cluster.name,
+    taskDefinitionArn: spec.taskDefinition.arn,
+    family: spec.taskDefinition.family,
+    startedBy: spec.startedBy,
+    group: spec.group,
+    launchType: spec.capacityProviderName ? undefined : spec.launchType,
+    capacityProviderName: spec.capacityProviderName,
+    platformVersion: fargate ? '1.4.0' : undefined,
+    platformFamily: fargate ? 'Linux' : undefined,
+    cpu: (spec.overrides?.cpu as string | undefined) ?? (body.cpu as string | undefined),
+    memory: (spec.overrides?.memory as string | undefined) ?? (body.memory as string | undefined),
+    availabilityZone: `${ctx.region}a`,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    healthStatus: 'UNKNOWN',
+    createdAt: now,
+    connectivity: 'CONNECTED',
+    connectivityAt: now,
+    containers,
+    overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...(spec.overrides ?? {}) },
+    attachments:
+      body.networkMode === 'awsvpc'
+        ? [
+            {
+              id: uuid(),
+              type: 'ElasticNetworkInterface',
+              details: [
+                { name: 'subnetId', value: awsvpc?.subnets?.[0] ?? 'subnet-00000000' },
+                { name: 'networkInterfaceId', value: `eni-${id.slice(0, 17)}` },
+                { name: 'privateIPv4Address', value: randomIp() },
+              ],
+            },
+          ]
+        : [],
+    enableExecuteCommand: spec.enableExecuteCommand ?? false,
+    version: 1,
+    serviceName: spec.serviceName,
+    deploymentId: spec.deploymentId,
+  };
+  ctx.ecs.tasks.set(task.arn, task);
+  setTags(ctx, task.arn, spec.tags);
+  ctx.clock.after(PROVISIONING_MS, () => beginPending(ctx, task));
+  return task;
+}
+
+function runtimeTask(ctx: Context, task: TaskRecord): RuntimeTask {
+  const overrides = (task.overrides.containerOverrides as Json[] | undefined) ?? [];
+  const containers: RuntimeContainer[] = definitions(task, ctx).map((definition) => {
+    const override = overrides.find((o) => o.name === definition.name) ?? {};
+    const environment: Record<string, string> = {};
+    for (const pair of [...((definition.environment as Json[]) ?? []), ...((override.environment as Json[]) ?? [])]) {
+      environment[String(pair.name)] = String(pair.value ?? '');
+    }
+    const healthCheck = definition.healthCheck as Json | undefined;
+    return {
+      name: definition.name,
+      image: definition.image,
+      essential: definition.essential !== false,
+      command: (override.command as string[] | undefined) ?? (definition.command as string[] | undefined),
+      entryPoint: definition.entryPoint as string[] | undefined,
+      environment,
+      healthCheck: healthCheck
+        ? {
+            command: (healthCheck.command as string[]) ?? [],
+            interval: (healthCheck.interval as number) ?? 30,
+            timeout: (healthCheck.timeout as number) ?? 5,
+            retries: (healthCheck.retries as number) ?? 3,
+            startPeriod: (healthCheck.startPeriod as number) ?? 0,
+          }
+        : undefined,
+    };
+  });
+  return { taskArn: task.arn, taskId: task.id, family: task.family, containers };
+}
+
+function beginPending(ctx: Context, task: TaskRecord): void {
+  if (task.desiredStatus === 'STOPPED') return;
+  task.lastStatus = 'PENDING';
+  task.pullStartedAt = ctx.clock.now();
+  task.version++;
+  ctx.runtime.start(runtimeTask(ctx, task), {
+    started: () => onStarted(ctx, task),
+    failedToStart: (reason, container) => onFailedToStart(ctx, task, reason, container),
+    log: (container, line) => writeLog(ctx, task, container, line),
+    health: (container, status) => onHealth(ctx, task, container, status),
+    exited: (container, exitCode, reason) => onExited(ctx, task, container, exitCode, reason),
+  });
+}
+
+function onStarted(ctx: Context, task: TaskRecord): void {
+  if (task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED') return;
+  const now = ctx.clock.now();
+  task.pullStoppedAt = now;
+  task.startedAt = now;
+  task.lastStatus = 'RUNNING';
+  for (const container of task.containers) container.lastStatus = 'RUNNING';
+  task.version++;
+  record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
+  ctx.kick();
+}
+
+function onFailedToStart(ctx: Context, task: TaskRecord, reason: string, containerName?: string): void {
+  if (task.lastStatus === 'STOPPED') return;
+  const now = ctx.clock.now();
+  if (task.desiredStatus === 'RUNNING') {
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = 'TaskFailedToStart';
+    task.stoppedReason = reason;
+    task.stoppingAt = now;
+  }
+  const container = task.containers.find((c) => c.name === containerName) ?? task.containers[0];
+  if (container) container.reason = reason;
+  task.pullStoppedAt = now;
+  finalize(ctx, task, []);
+}
+
+/** The awslogs driver: group `awslogs-group`, stream `<prefix>/<container>/<task id>` (Using the awslogs log driver). */
+function writeLog(ctx: Context, task: TaskRecord, containerName: string, line: string): void {
+  const definition = definitions(task, ctx).find((d) => d.name === containerName);
+  const config = definition?.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
+  if (config?.logDriver !== 'awslogs' || !config.options?.['awslogs-group']) return;
+  const prefix = config.options['awslogs-stream-prefix'];
+  const stream = prefix ? `${prefix}/${containerName}/${task.id}` : task.id;
+  ctx.logs.write(config.options['awslogs-group'], stream, line, ctx.clock.now());
+}
+
+function onHealth(ctx: Context, task: TaskRecord, containerName: string, status: 'HEALTHY' | 'UNHEALTHY'): void {
+  const container = task.containers.find((c) => c.name === containerName);
+  // The agent only reports health checks defined in the task definition (HealthCheck, API reference).
+  if (!container?.hasHealthCheck || task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return;
+  container.healthStatus = status;
+  const checked = task.containers.filter((c) => c.essential && c.hasHealthCheck);
+  const previous = task.healthStatus;
+  if (checked.some((c) => c.healthStatus === 'UNHEALTHY')) task.healthStatus = 'UNHEALTHY';
+  else if (checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY')) task.healthStatus = 'HEALTHY';
+  else task.healthStatus = 'UNKNOWN';
+  if (task.healthStatus !== previous) task.version++;
+  // The service scheduler replaces unhealthy tasks; a standalone task just reports UNHEALTHY.
+  if (task.healthStatus === 'UNHEALTHY' && task.serviceName) {
+    const cluster = ctx.ecs.clusters.get(task.cluster);
+    const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+    if (service) serviceEvent(ctx, service, `(task ${task.id}) failed container health checks.`);
+    stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
+  }
+  ctx.kick();
+}
+
+function onExited(ctx: Context, task: TaskRecord, containerName: string, exitCode: number, reason?: string): void {
+  const container = task.containers.find((c) => c.name === containerName);
+  if (!container || container.lastStatus === 'STOPPED') return;
+  container.lastStatus = 'STOPPED';
+  container.exitCode = exitCode;
+  if (reason) container.reason = reason;
+  task.version++;
+  if (!container.essential || task.desiredStatus === 'STOPPED') return;
+  // Any essential container stopping stops the task (ContainerDefinition.essential, API reference).
+  stopTask(ctx, task, 'EssentialContainerExited', 'Essential container in task exited');
+  task.executionStoppedAt = ctx.clock.now();
+}
+
+/** Asks a task to stop, as StopTask or the service scheduler do. */
+export function stopTask(ctx: Context, task: TaskRecord, stopCode: string, reason: string): void {
+  if (task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED') return;
+  task.desiredStatus = 'STOPPED';
+  task.stopCode = stopCode;
+  task.stoppedReason = reason;
+  task.stoppingAt = ctx.clock.now();
+  task.version++;
+  // The caller's answer still shows the last status; the agent acts a moment later.
+  ctx.clock.afterReal(0, () => {
+    if (task.lastStatus === 'STOPPED') return;
+    if (task.lastStatus === 'RUNNING') task.lastStatus = 'STOPPING';
+    void ctx.runtime.stop(task.arn).then((exits) => finalize(ctx, task, exits));
+  });
+}
+
+function finalize(ctx: Context, task: TaskRecord, exits: ContainerExit[]): void {
+  if (task.lastStatus === 'STOPPED') return;
+  const now = ctx.clock.now();
+  for (const container of task.containers) {
+    const exit = exits.find((e) => e.name === container.name);
+    if (exit?.exitCode !== undefined && container.exitCode === undefined) container.exitCode = exit.exitCode;
+    if (exit?.reason && !container.reason) container.reason = exit.reason;
+    container.lastStatus = 'STOPPED';
+  }
+  task.lastStatus = 'STOPPED';
+  task.stoppedAt = now;
+  task.executionStoppedAt ??= now;
+  task.connectivity = 'DISCONNECTED';
+  task.version++;
+  const essential = task.containers.find((c) => c.essential && c.exitCode !== undefined);
+  record(ctx, {
+    kind: 'task-stopped',
+    cluster: task.cluster,
+    serviceName: task.serviceName,
+    deploymentId: task.deploymentId,
+    taskArn: task.arn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason,
+    exitCode: essential?.exitCode,
+  });
+  noteTaskStopped(ctx, task);
+  ctx.kick();
+}

@@ -1,0 +1,107 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type DeploymentConfiguration,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import type { Sandbox } from '../../src/index';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** The real SDK clients, pointed at the sandbox. `maxAttempts: 1` lets a test see an injected fault as is. */
+export function ecsClient(sandbox: Sandbox, maxAttempts?: number): ECSClient {
+  return new ECSClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+}
+
+export function logsClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+}
+
+/** Polls until `check` returns a value (not undefined), or fails with the last observation. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export function container(name: string, image: string, extra: Partial<ContainerDefinition> = {}): ContainerDefinition {
+  return {
+    name,
+    image,
+    essential: true,
+    portMappings: [{ containerPort: 8080 }],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+    },
+    ...extra,
+  };
+}
+
+export async function register(ecs: ECSClient, family: string, containers: ContainerDefinition[]): Promise<string> {
+  const answer = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole',
+      containerDefinitions: containers,
+    }),
+  );
+  return answer.taskDefinition?.taskDefinitionArn as string;
+}
+
+export const network = { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } };
+
+export interface ServiceSetup {
+  cluster?: string;
+  service: string;
+  image: string;
+  desiredCount?: number;
+  deploymentConfiguration?: DeploymentConfiguration;
+  containers?: ContainerDefinition[];
+}
+
+/** Creates cluster, task definition and service through the SDK and waits for the first rollout to complete. */
+export async function createSteadyService(sandbox: Sandbox, setup: ServiceSetup) {
+  const ecs = ecsClient(sandbox);
+  const cluster = setup.cluster ?? 'test';
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const taskDefinitionArn = await register(ecs, setup.service, setup.containers ?? [container(setup.service, setup.image)]);
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: setup.service,
+      taskDefinition: taskDefinitionArn,
+      desiredCount: setup.desiredCount ?? 2,
+      launchType: 'FARGATE',
+      networkConfiguration: network,
+      deploymentConfiguration: setup.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
+    }),
+  );
+  await waitForService(sandbox, cluster, setup.service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+  return { ecs, cluster, service: setup.service, taskDefinitionArn };
+}
+
+export async function describeService(sandbox: Sandbox, cluster: string, service: string): Promise<Service> {
+  const answer = await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return answer.services?.[0] as Service;
+}
+
+export function waitForService(sandbox: Sandbox, cluster: string, service: string, done: (s: Service) => boolean, timeoutMs?: number): Promise<Service> {
+  return waitFor(`service ${service}`, async () => {
+    const found = await describeService(sandbox, cluster, service);
+    return done(found) ? found : undefined;
+  }, timeoutMs);
+}
