@@ -64829,7 +64829,7 @@ async function deploy() {
     await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .zm)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report));
     if (outcome.status !== 'succeeded') {
         (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`Deploy of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)} ended ${outcome.status}: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report)}`);
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report));
     }
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report)} (${durationSeconds}s)`);
 }
@@ -66066,10 +66066,13 @@ function logStreamLink(region, location) {
 
 
 const EVENTS_SHOWN = 15;
-/** Prints the evidence of a failed rollout into the job log, after the one-paragraph explanation. */
+/**
+ * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ */
 function logRolloutEvidence(report, log) {
     const { outcome } = report;
-    log.error(explainRollout(report));
+    log.info(`❌ ${explainRollout(report)}`);
     if (outcome.failedTasks.length) {
         log.info('Stopped tasks of the new revision:');
         for (const task of outcome.failedTasks.slice(-10))

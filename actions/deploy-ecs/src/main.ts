@@ -105,7 +105,7 @@ async function deploy(): Promise<void> {
   await writeJobSummary(rolloutSummaryMarkdown(report));
   if (outcome.status !== 'succeeded') {
     logRolloutEvidence(report, log);
-    throw new ActionFailure(`Deploy of ${shortTaskDefinition(registration.arn)} ended ${outcome.status}: ${explainRollout(report)}`);
+    throw new ActionFailure(explainRollout(report));
   }
   log.info(`✅ ${explainRollout(report)} (${durationSeconds}s)`);
 }

@@ -21,10 +21,13 @@ export interface RolloutReport extends RolloutFacts {
 
 const EVENTS_SHOWN = 15;
 
-/** Prints the evidence of a failed rollout into the job log, after the one-paragraph explanation. */
+/**
+ * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ */
 export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
   const { outcome } = report;
-  log.error(explainRollout(report));
+  log.info(`❌ ${explainRollout(report)}`);
   if (outcome.failedTasks.length) {
     log.info('Stopped tasks of the new revision:');
     for (const task of outcome.failedTasks.slice(-10)) log.info(`  ${describeTask(task, report)}`);
