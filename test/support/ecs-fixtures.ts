@@ -7,6 +7,7 @@ import {
   type ContainerDefinition,
   type DeploymentConfiguration,
   type DeploymentControllerType,
+  type LoadBalancer,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 
@@ -28,6 +29,8 @@ export interface ServiceSpec {
   deploymentConfiguration?: DeploymentConfiguration;
   controller?: DeploymentControllerType;
   containers?: ContainerDefinition[];
+  loadBalancers?: LoadBalancer[];
+  healthCheckGracePeriodSeconds?: number;
 }
 
 /**
@@ -73,6 +76,8 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } },
       deploymentConfiguration: spec.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
       deploymentController: spec.controller ? { type: spec.controller } : undefined,
+      loadBalancers: spec.loadBalancers,
+      healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,
     }),
   );
   if (!spec.controller || spec.controller === 'ECS') await waitForSteady(sandbox, cluster, spec.service);

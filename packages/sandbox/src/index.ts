@@ -8,7 +8,9 @@ import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
+import { ProcessRuntime } from './runtime/process';
 import { ScriptedRuntime } from './runtime/scripted';
+import { SecretStore } from './runtime/secrets';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
@@ -16,6 +18,7 @@ import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from '
 
 export type {
   ApiCall,
+  CatalogEntry,
   FaultKind,
   FaultOptions,
   Sandbox,
@@ -25,7 +28,7 @@ export type {
   SeedState,
   TaskOutcome,
 } from './types';
-export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit } from './runtime/runtime';
+export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit, NetworkBinding } from './runtime/runtime';
 export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
 
 export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -33,7 +36,9 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const accountId = options.accountId ?? '000000000000';
   const clock = new Clock(options.timeScale ?? 1);
   const arns = new Arns(region, accountId);
-  const runtime = new ScriptedRuntime(clock);
+  const scripted = new ScriptedRuntime(clock);
+  const secrets = new SecretStore();
+  const runtime = options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, secrets, region }) : scripted;
   const ctx: Context = {
     region,
     accountId,
@@ -58,6 +63,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   } catch (error) {
     scheduler.stop();
     clock.dispose();
+    await runtime.close();
     throw error;
   }
   const { server, port } = listening;
@@ -75,7 +81,8 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       AWS_ACCESS_KEY_ID: 'sandbox',
       AWS_SECRET_ACCESS_KEY: 'sandbox',
     }),
-    script: (image, outcome) => runtime.script(image, outcome),
+    script: (image, outcome) => scripted.script(image, outcome),
+    putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
     setFaults: (next) => {
       faults = next;
     },

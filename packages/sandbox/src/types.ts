@@ -12,6 +12,25 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   /** A seed object, or the path of a JSON file holding one. */
   seed?: SeedState | string;
+  /**
+   * How to run images as local processes, by image repository (the reference without tag or digest, e.g.
+   * `123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service`). With a catalog, a task whose images are
+   * all catalogued runs as real processes, one per container; a task with an image given to `script()`
+   * plays the script; any other image fails to pull, as in ECS. Without one, every task is scripted.
+   */
+  catalog?: Record<string, CatalogEntry>;
+}
+
+/**
+ * How an image runs, modelled on a Dockerfile: `entryPoint` and `command` play ENTRYPOINT and CMD (a task
+ * definition's `entryPoint` and `command` override them as Docker's do), `cwd` WORKDIR (default: the
+ * sandbox's working directory) and `env` ENV. At least one of `entryPoint` and `command` is needed.
+ */
+export interface CatalogEntry {
+  entryPoint?: string[];
+  command?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
 }
 
 export interface FaultOptions {
@@ -83,6 +102,11 @@ export interface Sandbox {
   accountId: string;
   env(): Record<string, string>;
   script(image: string | RegExp, outcome: TaskOutcome): void;
+  /**
+   * Stores a value for task definitions' `secrets[].valueFrom`: a Secrets Manager secret ARN (complete or
+   * partial), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.
+   */
+  putSecret(nameOrArn: string, value: string): void;
   setFaults(faults: FaultOptions | undefined): void;
   seed(state: SeedState): Promise<void>;
   calls: ApiCall[];

@@ -159,7 +159,7 @@ export function renderTask(ctx: Context, task: TaskRecord, include: string[] = [
         lastStatus: c.lastStatus,
         exitCode: c.exitCode,
         reason: c.reason,
-        networkBindings: [],
+        networkBindings: c.networkBindings ?? [],
         networkInterfaces: ip ? [{ attachmentId: task.attachments[0].id, privateIpv4Address: ip }] : [],
         healthStatus: c.healthStatus,
         cpu: c.cpu,

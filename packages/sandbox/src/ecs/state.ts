@@ -166,6 +166,8 @@ export interface ContainerRecord {
   exitCode?: number;
   reason?: string;
   healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  /** Where a process container listens (set when it starts), for DescribeTasks and load balancer targets. */
+  networkBindings?: Array<{ bindIP: string; containerPort: number; hostPort: number; protocol: 'tcp' | 'udp' }>;
   runtimeId: string;
   cpu?: string;
   memory?: string;

@@ -1,8 +1,16 @@
 /**
  * Where tasks' containers actually run. ECS's control plane (tasks/lifecycle) asks a runtime to start and
- * stop a task and learns what happened through the callbacks; the runtime never touches ECS state. This
- * version scripts outcomes; a later one runs each container as a local process behind the same interface.
+ * stop a task and learns what happened through the callbacks; the runtime never touches ECS state. The
+ * scripted runtime plays outcomes a test chose; the process runtime runs each container as a local process.
  */
+
+/** A container's port as DescribeTasks shows it (NetworkBinding, ECS API reference). */
+export interface NetworkBinding {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+}
 
 export interface RuntimeContainer {
   name: string;
@@ -12,6 +20,11 @@ export interface RuntimeContainer {
   command?: string[];
   entryPoint?: string[];
   environment: Record<string, string>;
+  /** The task definition's `secrets`: environment variables whose values the agent fetches at start. */
+  secrets?: Array<{ name: string; valueFrom: string }>;
+  portMappings?: Array<{ containerPort?: number; hostPort?: number; protocol?: string }>;
+  /** Seconds between SIGTERM and SIGKILL; ECS's default is 30. */
+  stopTimeout?: number;
   healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
 }
 
@@ -23,8 +36,8 @@ export interface RuntimeTask {
 }
 
 export interface RuntimeCallbacks {
-  /** Every container started (the task may become RUNNING). */
-  started(): void;
+  /** Every container started (the task may become RUNNING), with the ports each one listens on, by container name. */
+  started(bindings?: Record<string, NetworkBinding[]>): void;
   /** The task could not start at all, e.g. `CannotPullContainerError: ...`. */
   failedToStart(reason: string, container?: string): void;
   /** A line the container wrote to stdout or stderr. */

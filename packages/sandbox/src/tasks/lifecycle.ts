@@ -8,7 +8,7 @@ import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
 import type { ClusterRecord, ContainerRecord, Json, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
 import { uuid, taskId as newTaskId } from '../ids';
-import type { ContainerExit, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
+import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
 import { noteTaskStopped } from '../scheduler/accounting';
 import { setTags } from '../ecs/tags';
 
@@ -130,6 +130,9 @@ function runtimeTask(ctx: Context, task: TaskRecord): RuntimeTask {
       command: (override.command as string[] | undefined) ?? (definition.command as string[] | undefined),
       entryPoint: definition.entryPoint as string[] | undefined,
       environment,
+      secrets: definition.secrets as Array<{ name: string; valueFrom: string }> | undefined,
+      portMappings: definition.portMappings as RuntimeContainer['portMappings'],
+      stopTimeout: definition.stopTimeout as number | undefined,
       healthCheck: healthCheck
         ? {
             command: (healthCheck.command as string[]) ?? [],
@@ -150,7 +153,7 @@ function beginPending(ctx: Context, task: TaskRecord): void {
   task.pullStartedAt = ctx.clock.now();
   task.version++;
   ctx.runtime.start(runtimeTask(ctx, task), {
-    started: () => onStarted(ctx, task),
+    started: (bindings) => onStarted(ctx, task, bindings),
     failedToStart: (reason, container) => onFailedToStart(ctx, task, reason, container),
     log: (container, line) => writeLog(ctx, task, container, line),
     health: (container, status) => onHealth(ctx, task, container, status),
@@ -158,13 +161,16 @@ function beginPending(ctx: Context, task: TaskRecord): void {
   });
 }
 
-function onStarted(ctx: Context, task: TaskRecord): void {
+function onStarted(ctx: Context, task: TaskRecord, bindings?: Record<string, NetworkBinding[]>): void {
   if (task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED') return;
   const now = ctx.clock.now();
   task.pullStoppedAt = now;
   task.startedAt = now;
   task.lastStatus = 'RUNNING';
-  for (const container of task.containers) container.lastStatus = 'RUNNING';
+  for (const container of task.containers) {
+    container.lastStatus = 'RUNNING';
+    if (bindings?.[container.name]) container.networkBindings = bindings[container.name];
+  }
   task.version++;
   record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
   ctx.kick();

@@ -1,0 +1,29 @@
+/**
+ * The sample service (test/fixtures/sample-service) as an image the sandbox can run: one definition shared by
+ * the tests, the demo and the benchmarks.
+ */
+import { fileURLToPath } from 'node:url';
+import type { CatalogEntry } from '@ecs-deploy/sandbox';
+
+/** The ECR repository its images are pushed to; tag it (`${SAMPLE_REPOSITORY}:v1`) or pin a digest. */
+export const SAMPLE_REPOSITORY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service';
+
+/** The repository root: the image's working directory, so commands name files as the repository does. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Paths of the sample service's programs relative to the repository root, for task definition commands. */
+export const SAMPLE_SERVICE_DIR = 'test/fixtures/sample-service';
+
+/**
+ * The catalog entry of the sample image, as its Dockerfile would be: `CMD ["node", "<dir>/server.mjs"]`,
+ * so a task's `command` (e.g. `['node', '<dir>/migrate.mjs', 'up']`) replaces the server, and
+ * `env` adds to the image's ENV.
+ */
+export function sampleServiceEntry(env: Record<string, string> = {}): CatalogEntry {
+  return { command: ['node', `${SAMPLE_SERVICE_DIR}/server.mjs`], cwd: REPOSITORY_ROOT, env };
+}
+
+/** A catalog for `start({ catalog })` holding the sample image. */
+export function sampleServiceCatalog(env: Record<string, string> = {}): Record<string, CatalogEntry> {
+  return { [SAMPLE_REPOSITORY]: sampleServiceEntry(env) };
+}
