@@ -1,16 +1,28 @@
 /**
- * `npm run demo`: the suite's main job on the local sandbox. A good release rolls out; then a release that
- * crashes at start-up is caught by deploy-ecs with its cause, and ECS's circuit breaker puts the old one back.
+ * `npm run demo`: the suite's main job on the local sandbox, with real processes of the sample service on an
+ * embedded PostgreSQL. A good release rolls out; then a release that crashes at start-up (a missing
+ * environment variable) is caught by deploy-ecs with its cause, while ECS's circuit breaker puts the good
+ * release back. Each task's answer over HTTP shows which release it serves.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { start } from '@ecs-deploy/sandbox';
-import { createService, REGISTRY } from '../support/ecs-fixtures';
+import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import { DescribeTasksCommand, ListTasksCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
+import { createService, ecsClient, waitForSteady } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
+import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 import { bold, dim, green, red, renderLogLine, renderSummary } from './terminal';
 
-async function step(title: string, action: string, inputs: Record<string, string>, env: Record<string, string>) {
-  console.log(`\n${bold(`━━ ${title}`)}  ${dim(`uses: ./actions/${action}`)}`);
-  const run = await runBundledAction(action, inputs, {
+async function step(title: string, inputs: Record<string, string>, env: Record<string, string>, cwd: string) {
+  console.log(`\n${bold(`━━ ${title}`)}  ${dim('uses: ./actions/deploy-ecs')}`);
+  const run = await runBundledAction('deploy-ecs', inputs, {
     env,
+    cwd,
     onLine: (line) => {
       const rendered = renderLogLine(line.text);
       if (rendered !== undefined) console.log(rendered);
@@ -23,36 +35,88 @@ async function step(title: string, action: string, inputs: Record<string, string
   return run;
 }
 
+/** What the running tasks answer over HTTP: the release each one really serves. */
+async function servedVersions(sandbox: Sandbox, cluster: string, service: string): Promise<string[]> {
+  const ecs = ecsClient(sandbox);
+  const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, serviceName: service }));
+  if (taskArns.length === 0) return [];
+  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }));
+  const ports = tasks.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers?.[0]?.networkBindings?.[0]?.hostPort);
+  const answers = await Promise.all(
+    ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version),
+  );
+  return answers.sort();
+}
+
+function taskDefinition(databaseUrl: string | undefined, accountId: string) {
+  const environment = [{ name: 'REQUIRED_MIGRATION', value: '002_add_price' }];
+  if (databaseUrl) environment.push({ name: 'DATABASE_URL', value: databaseUrl });
+  return {
+    family: 'storefront',
+    executionRoleArn: `arn:aws:iam::${accountId}:role/ecsTaskExecutionRole`,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [
+      <ContainerDefinition>{
+        name: 'storefront',
+        image: `${SAMPLE_REPOSITORY}:1.0.0`,
+        essential: true,
+        portMappings: [{ containerPort: 8080 }],
+        environment,
+        healthCheck: { command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`], interval: 5, timeout: 5, retries: 2, startPeriod: 0 },
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/storefront', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+        },
+      },
+    ],
+  };
+}
+
 async function main() {
-  const sandbox = await start({ timeScale: 0.25 });
+  const workspace = mkdtempSync(join(tmpdir(), 'ecs-deploy-demo-'));
+  const database = await startDatabase();
+  const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog() });
   try {
-    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.25`));
+    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.2, tasks are real processes`));
+    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+    console.log(dim('database migrated to 002_add_price'));
+
+    const good = taskDefinition(database.url, sandbox.accountId);
     const { cluster, service } = await createService(sandbox, {
       service: 'storefront',
-      image: `${REGISTRY}/storefront:1.0.0`,
+      image: `${SAMPLE_REPOSITORY}:1.0.0`,
       desiredCount: 3,
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      containers: good.containerDefinitions,
     });
-    console.log(dim(`service ${service} in cluster ${cluster} runs storefront:1.0.0 on 3 tasks`));
+    console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks`));
+    console.log(dim(`tasks answer: ${(await servedVersions(sandbox, cluster, service)).join(', ')}`));
 
-    const good = `${REGISTRY}/storefront:1.1.0`;
-    sandbox.script(good, { kind: 'healthy', startMs: 1500 });
-    const first = await step('Release 1.1.0', 'deploy-ecs', { cluster, service, image: good, environment: 'FEATURE_CHECKOUT_V2=on' }, sandbox.env());
+    writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(good, null, 2));
+    const first = await step('Release 1.1.0', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.1.0` }, sandbox.env(), workspace);
+    const afterFirst = await servedVersions(sandbox, cluster, service);
+    console.log(dim(`  tasks answer: ${afterFirst.join(', ')}`));
 
-    const broken = `${REGISTRY}/storefront:1.2.0`;
-    sandbox.script(broken, {
-      kind: 'exit',
-      exitCode: 1,
-      afterMs: 400,
-      logs: ['storefront 1.2.0 starting', 'Error: required environment variable PAYMENTS_API_URL is not set'],
-    });
-    const second = await step('Release 1.2.0 (crashes at start-up)', 'deploy-ecs', { cluster, service, image: broken }, sandbox.env());
+    // Someone removed DATABASE_URL from the task definition: the new release exits at start-up.
+    writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(taskDefinition(undefined, sandbox.accountId), null, 2));
+    const second = await step('Release 1.2.0 (DATABASE_URL missing)', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.2.0` }, sandbox.env(), workspace);
+    await waitForSteady(sandbox, cluster, service, 60_000);
+    const afterSecond = await servedVersions(sandbox, cluster, service);
+    console.log(dim(`  tasks answer: ${afterSecond.join(', ')}`));
 
-    const ok = first.exitCode === 0 && second.exitCode === 1 && second.outputs.status === 'rolled-back';
-    console.log(`\n${ok ? green('Demo finished as expected') : red('Demo did not behave as expected')}: 1.1.0 ${first.outputs.status}, 1.2.0 ${second.outputs.status}.`);
+    const ok = first.exitCode === 0 && afterFirst.every((v) => v === '1.1.0') && second.exitCode === 1 && second.outputs.status === 'rolled-back';
+    console.log(
+      `\n${ok ? green('Demo finished as expected') : red('Demo did not behave as expected')}: ` +
+        `1.1.0 ${first.outputs.status}; 1.2.0 ${second.outputs.status}, and the tasks serve ${afterSecond.join(', ')} again.`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await sandbox.stop();
+    await database.stop();
+    rmSync(workspace, { recursive: true, force: true });
   }
 }
 
