@@ -1,24 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { poll, type Clock } from '../src/poll';
+import { poll } from '../src/poll';
+import { fakeClock } from './support/fake-clock';
 
 const START = Date.UTC(2026, 0, 1);
-
-/** A clock that moves only when slept on (or when a check takes time), so no test waits for real. */
-function fakeClock(): Clock & { slept: number[]; advance(ms: number): void } {
-  let now = START;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
 
 describe('poll', () => {
   test('returns the value of the first check that answers, without sleeping after it', async () => {

@@ -2,25 +2,11 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../src/logger';
-import type { Clock } from '../src/poll';
+import { fakeClock } from './support/fake-clock';
 import { watchRollout, type WatchRequest } from '../src/ecs/watch';
 import { crashedTask, deployment, NEW_ID, OLD, OLD_ID, ROLLBACK_ID, service } from './fixtures/ecs';
 
 const ecsMock = mockClient(ECSClient);
-
-/** A clock that advances only when slept on, so tests never wait. */
-function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { slept: number[] } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-}
 
 function answers(...services: Service[]) {
   let call = ecsMock.on(DescribeServicesCommand);
