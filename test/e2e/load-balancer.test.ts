@@ -5,7 +5,7 @@ import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { startLoad } from '../support/load';
-import { runBundledAction } from '../support/run-action';
+import { errorsOf, runBundledAction } from '../support/run-action';
 import { startMigratedDatabase } from '../support/sample-database';
 import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
 
@@ -113,6 +113,7 @@ describe('the load balancer during deployments of real processes', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
+    expect(errorsOf(run)[0]).toContain('failed its health checks (Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:');
     const events = (await describeService(sandbox, cluster, service)).events?.map((e) => e.message ?? '') ?? [];
     const unhealthy = events.filter((m) => / \(instance 127\.0\.0\.1\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(m));
     // The circuit breaker's threshold for 2 tasks is 3 failed tasks.

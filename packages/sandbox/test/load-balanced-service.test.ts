@@ -137,6 +137,14 @@ describe('a service behind a load balancer', () => {
     expect((stopped.stoppedAt as Date).getTime() - stoppedAt).toBeGreaterThanOrEqual(1800);
     expect(stopped.containers?.[0]?.exitCode).toBe(0);
     expect(await targetStates(arn)).toEqual([]);
+    const events = (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['drain'] }))).services?.[0]?.events ?? [];
+    expect(events.map((e) => e.message).reverse()).toEqual(
+      expect.arrayContaining([
+        `(service drain) registered 1 targets in (target-group ${arn})`,
+        '(service drain) has begun draining connections on 1 tasks.',
+        `(service drain) deregistered 1 targets in (target-group ${arn})`,
+      ]),
+    );
   });
 
   test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s event', async () => {
