@@ -1,6 +1,7 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
 import type { EcsState } from './ecs/state';
+import type { EcrState } from './ecr/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
@@ -13,6 +14,7 @@ export interface Context {
   clock: Clock;
   ecs: EcsState;
   logs: LogStore;
+  ecr: EcrState;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** Asks the scheduler for a pass soon, because something changed. */

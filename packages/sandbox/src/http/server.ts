@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { ecsOperations } from '../ecs/operations';
+import { ecrOperations } from '../ecr/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
@@ -16,6 +17,7 @@ import { latencyFor, pickFault } from './faults';
 const SERVICES = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
   Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
+  AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 } as const;
 type Prefix = keyof typeof SERVICES;
 
@@ -92,7 +94,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined));
     }
     try {
-      send(res, 200, operation(ctx, input));
+      send(res, 200, await operation(ctx, input));
     } catch (error) {
       if (error instanceof AwsError) return sendError(res, error);
       throw error;
