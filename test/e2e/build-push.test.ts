@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 // Real images: built by the real dockerd, pushed to the real registry behind the sandbox's ECR.
@@ -45,9 +45,8 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     expect(run.summary).toMatch(/\| Size \| \d+(\.\d)? (B|KiB)/);
     // The registry password is masked first thing, then never reaches the log, the outputs or the summary.
     // (`::add-mask::` lines are the runner's masking commands: the runner consumes them, nobody sees them.)
-    const masks = run.lines.filter((line) => line.text.startsWith('::add-mask::')).map((line) => line.text.slice('::add-mask::'.length));
-    expect(masks).toContain(world.infra.password);
-    const shown = run.lines.filter((line) => !line.text.startsWith('::add-mask::')).map((line) => line.text).join('\n');
+    const { shown, masked } = visibleLog(run);
+    expect(masked).toContain(world.infra.password);
     for (const text of [shown, run.summary, JSON.stringify(run.outputs)]) {
       expect(text).not.toContain(world.infra.password);
       expect(text).not.toContain(Buffer.from(`${world.infra.username}:${world.infra.password}`).toString('base64'));

@@ -80,3 +80,15 @@ export async function registryTags(infra: BuildInfra, repository: string): Promi
   if (response.status === 404) return [];
   return (((await response.json()) as { tags?: string[] | null }).tags ?? []).sort();
 }
+
+/**
+ * The log as a person sees it: `::add-mask::` lines are commands the runner consumes (they tell it what to
+ * mask), so they are left out; `masked` is what the action asked the runner to mask.
+ */
+export function visibleLog(run: ActionRun): { shown: string; masked: string[] } {
+  const isMask = (text: string) => text.startsWith('::add-mask::');
+  return {
+    shown: run.lines.filter((line) => !isMask(line.text)).map((line) => line.text).join('\n'),
+    masked: run.lines.filter((line) => isMask(line.text)).map((line) => line.text.slice('::add-mask::'.length)),
+  };
+}
