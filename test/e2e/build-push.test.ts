@@ -63,6 +63,17 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     expect(world.sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
   });
 
+  test('a re-run with a new extra tag adds it to the existing image without building (a promotion)', async () => {
+    const callsBefore = world.sandbox.calls.length;
+    const run = await runBuildPush(world, { repository, tags: 'latest\nproduction' }, { sha, workspace });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ built: 'false', digest: firstDigest });
+    expect(run.log).not.toMatch(/^\[command\]/m);
+    expect(await registryDigest(world.infra, repository, 'production')).toBe(firstDigest);
+    expect(run.outputs.tags.split('\n')).toContain(`${world.infra.registryHost}/${repository}:production`);
+    expect(world.sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages', 'BatchGetImage', 'PutImage']);
+  });
+
   test('a new commit with a changed context builds again, to a new digest', async () => {
     writeFileSync(join(workspace, 'app', 'index.html'), '<h1>v2</h1>\n');
     const next = newSha();

@@ -3579,7 +3579,7 @@ __webpack_unused_export__ = BatchDeleteImageCommand;
 __webpack_unused_export__ = BatchDeleteImageRequest$;
 __webpack_unused_export__ = BatchDeleteImageResponse$;
 __webpack_unused_export__ = BatchGetImage$;
-__webpack_unused_export__ = BatchGetImageCommand;
+exports.P8n = BatchGetImageCommand;
 __webpack_unused_export__ = BatchGetImageRequest$;
 __webpack_unused_export__ = BatchGetImageResponse$;
 __webpack_unused_export__ = BatchGetRepositoryScanningConfiguration$;
@@ -3729,7 +3729,7 @@ __webpack_unused_export__ = GetSigningConfigurationRequest$;
 __webpack_unused_export__ = GetSigningConfigurationResponse$;
 __webpack_unused_export__ = Image$;
 __webpack_unused_export__ = ImageActionType;
-__webpack_unused_export__ = ImageAlreadyExistsException;
+exports.Bhs = ImageAlreadyExistsException;
 __webpack_unused_export__ = ImageAlreadyExistsException$;
 __webpack_unused_export__ = ImageArchivedException;
 __webpack_unused_export__ = ImageArchivedException$;
@@ -3753,7 +3753,7 @@ __webpack_unused_export__ = ImageStatus;
 __webpack_unused_export__ = ImageStatusFilter;
 __webpack_unused_export__ = ImageStorageClassUpdateNotSupportedException;
 __webpack_unused_export__ = ImageStorageClassUpdateNotSupportedException$;
-__webpack_unused_export__ = ImageTagAlreadyExistsException;
+exports.HI9 = ImageTagAlreadyExistsException;
 __webpack_unused_export__ = ImageTagAlreadyExistsException$;
 __webpack_unused_export__ = ImageTagMutability;
 __webpack_unused_export__ = ImageTagMutabilityExclusionFilter$;
@@ -3832,7 +3832,7 @@ __webpack_unused_export__ = PutAccountSettingCommand;
 __webpack_unused_export__ = PutAccountSettingRequest$;
 __webpack_unused_export__ = PutAccountSettingResponse$;
 __webpack_unused_export__ = PutImage$;
-__webpack_unused_export__ = PutImageCommand;
+exports.SUU = PutImageCommand;
 __webpack_unused_export__ = PutImageRequest$;
 __webpack_unused_export__ = PutImageResponse$;
 __webpack_unused_export__ = PutImageScanningConfiguration$;
@@ -56615,7 +56615,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8249);
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7891);
 /* harmony import */ var _build__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8851);
 /* harmony import */ var _builder__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5998);
@@ -56623,10 +56623,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5831);
 /* harmony import */ var _login__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9188);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6803);
-/* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7434);
+/* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7434);
 /* harmony import */ var _repository__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4997);
-/* harmony import */ var _scan_gate__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(2402);
-/* harmony import */ var _summary__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9385);
+/* harmony import */ var _tag_existing__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5835);
+/* harmony import */ var _scan_gate__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2402);
+/* harmony import */ var _summary__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9385);
+
 
 
 
@@ -56648,21 +56650,23 @@ async function buildPush() {
     const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_7__/* .readBuildInputs */ .q)();
     const commit = (0,_commit__WEBPACK_IMPORTED_MODULE_6__/* .commitFromEnv */ .n)();
     const kind = (0,_builder__WEBPACK_IMPORTED_MODULE_5__/* .chooseBuilder */ .Z)(inputs.builder, await (0,_builder__WEBPACK_IMPORTED_MODULE_5__/* .probeInstalled */ .D)(), inputs.platforms);
-    const ecr = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_13__/* .ECRClient */ .S70, { region: inputs.region, action: ACTION });
+    const ecr = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_14__/* .ECRClient */ .S70, { region: inputs.region, action: ACTION });
     // 2. The repository, and the image this commit may already have there.
     await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .ensureRepository */ .z)(ecr, inputs.repository, inputs.createRepository, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
     const credentials = await (0,_login__WEBPACK_IMPORTED_MODULE_8__/* .registryCredentials */ .Q)(ecr);
     const work = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'build-push-'));
     try {
-        const plan = (0,_plan__WEBPACK_IMPORTED_MODULE_14__/* .planBuild */ .C7)(inputs, commit, credentials.host, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'metadata'));
+        const plan = (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .planBuild */ .C7)(inputs, commit, credentials.host, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'metadata'));
         const existing = inputs.skipExisting && inputs.push ? await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .findImage */ .F)(ecr, inputs.repository, commit.sha) : undefined;
         let report;
         if (existing) {
             _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
             const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
-            if (missing.length)
-                _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.warning(`The existing image does not carry the tags ${missing.join(', ')}; they were not added.`);
-            report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: existing.tags.map((tag) => `${plan.imageName}:${tag}`), built: false, sizeInBytes: existing.sizeInBytes };
+            if (missing.length) {
+                await (0,_tag_existing__WEBPACK_IMPORTED_MODULE_11__/* .addTags */ .J)(ecr, inputs.repository, existing.digest, missing);
+                _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Tagged it ${missing.join(', ')}.`);
+            }
+            report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan), built: false, sizeInBytes: existing.sizeInBytes };
         }
         else {
             // 3. Build and push with credentials that exist only for this step.
@@ -56676,8 +56680,8 @@ async function buildPush() {
                 login.dispose();
             }
             const buildMs = Date.now() - startedAt;
-            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Built in ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(buildMs)}; ${(0,_summary__WEBPACK_IMPORTED_MODULE_12__/* .describeCache */ .e7)(built.cache)}.`);
-            report = { image: (0,_plan__WEBPACK_IMPORTED_MODULE_14__/* .references */ .Ft)(plan)[0], digest: '', references: (0,_plan__WEBPACK_IMPORTED_MODULE_14__/* .references */ .Ft)(plan), built: true, builder: kind, cache: built.cache, buildMs };
+            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Built in ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(buildMs)}; ${(0,_summary__WEBPACK_IMPORTED_MODULE_13__/* .describeCache */ .e7)(built.cache)}.`);
+            report = { image: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan)[0], digest: '', references: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan), built: true, builder: kind, cache: built.cache, buildMs };
             if (inputs.push) {
                 // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
                 const stored = await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .findImage */ .F)(ecr, inputs.repository, commit.sha);
@@ -56692,13 +56696,13 @@ async function buildPush() {
         // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
         let verdict;
         if (inputs.scanThreshold && report.digest) {
-            const findings = await (0,_scan_gate__WEBPACK_IMPORTED_MODULE_11__/* .waitForScan */ .SP)(ecr, { repository: inputs.repository, digest: report.digest, image: report.image, timeoutMs: inputs.scanTimeoutMs }, { log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV });
-            const blocking = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_11__/* .findingsAtOrAbove */ .eO)(findings, inputs.scanThreshold);
+            const findings = await (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .waitForScan */ .SP)(ecr, { repository: inputs.repository, digest: report.digest, image: report.image, timeoutMs: inputs.scanTimeoutMs }, { log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV });
+            const blocking = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .findingsAtOrAbove */ .eO)(findings, inputs.scanThreshold);
             report.scan = blocking.length ? `${blocking.length} at or above ${inputs.scanThreshold}: failed` : `${findings.length} findings, none at or above ${inputs.scanThreshold}: passed`;
             if (blocking.length)
-                verdict = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_11__/* .gateVerdict */ .lr)(report.image, blocking, inputs.scanThreshold);
+                verdict = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .gateVerdict */ .lr)(report.image, blocking, inputs.scanThreshold);
         }
-        await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .zm)((0,_summary__WEBPACK_IMPORTED_MODULE_12__/* .buildSummaryMarkdown */ .G6)(report));
+        await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .zm)((0,_summary__WEBPACK_IMPORTED_MODULE_13__/* .buildSummaryMarkdown */ .G6)(report));
         if (verdict)
             throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR(verdict);
     }
@@ -56973,6 +56977,51 @@ function buildSummaryMarkdown(report) {
         ...(report.scan ? [['Scan', report.scan]] : []),
     ];
     return (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`Build and push ${report.references[0]?.replace(/:[^:/]*$/, '') ?? ''}`), (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['', ''], rows));
+}
+
+
+/***/ }),
+
+/***/ 5835:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ addTags)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8249);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7891);
+
+
+// Every manifest type a builder may have pushed: ECR would otherwise answer in its default type only.
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+];
+/**
+ * Adds tags to an image already in the repository without pulling or pushing a layer: the manifest is read with
+ * BatchGetImage and stored again under each tag with PutImage, so a promotion costs two calls a tag.
+ */
+async function addTags(ecr, repository, digest, tags) {
+    const answer = await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .BatchGetImageCommand */ .P8n({ repositoryName: repository, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_TYPES }));
+    const image = answer.images?.[0];
+    if (!image?.imageManifest)
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR could not return the manifest of ${repository}@${digest}: ${answer.failures?.[0]?.failureReason ?? 'no image'}.`);
+    for (const tag of tags) {
+        try {
+            await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .PutImageCommand */ .SUU({ repositoryName: repository, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageDigest: digest, imageTag: tag }));
+        }
+        catch (error) {
+            // Someone tagged it meanwhile: the tag is where it should be.
+            if (error instanceof _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .ImageAlreadyExistsException */ .Bhs)
+                continue;
+            if (error instanceof _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .ImageTagAlreadyExistsException */ .HI9) {
+                throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`Tag ${tag} already names another image in ${repository}, and the repository's tags are immutable; drop it from 'tags' or use a tag per release.`);
+            }
+            throw error;
+        }
+    }
 }
 
 
