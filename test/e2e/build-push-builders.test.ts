@@ -48,3 +48,13 @@ async function imageConfig(repository: string, tag: string): Promise<{ config: {
   const manifest = (await (await fetch(`${world.infra.registryEndpoint}/v2/${repository}/manifests/${tag}`, { headers })).json()) as { config: { digest: string } };
   return (await (await fetch(`${world.infra.registryEndpoint}/v2/${repository}/blobs/${manifest.config.digest}`, { headers })).json()) as never;
 }
+
+test('push false builds with the tags but pushes nothing', async () => {
+  const repository = uniqueName('local');
+  const sha = newSha();
+  const run = await runBuildPush(world, { repository, 'create-repository': 'true', push: 'false' }, { sha, workspace: makeContext({ 'a.txt': 'local only' }) });
+  expect(errorsOf(run)).toEqual([]);
+  expect(run.outputs).toMatchObject({ built: 'true', digest: '', image: `${world.infra.registryHost}/${repository}:${sha}` });
+  expect(run.log).not.toMatch(/^\[command\]\S*docker push/m);
+  expect(await registryDigest(world.infra, repository, sha)).toBeUndefined();
+});
