@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
@@ -25,9 +26,12 @@ describe('build-push builds once per commit and outputs the image by digest', ()
   });
 
   test('a first run creates the repository, builds, pushes every tag, and outputs the digest the registry holds', async () => {
-    const run = await runBuildPush(world, { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace });
+    // A home of its own shows whether the runner's docker config would be touched (it must not be).
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const run = await runBuildPush(world, { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace, env: { HOME: home } });
     expect(errorsOf(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
     const registryHost = world.infra.registryHost;
     firstDigest = run.outputs.digest;
     expect(firstDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
