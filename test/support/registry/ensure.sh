@@ -35,9 +35,18 @@ install_packages() {
   local started=$SECONDS
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || fail "apt-get update failed"
-  # The packages' own services are not ours to start (and systemd may be absent): policy-rc.d stays as it is.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$dir/apt.log" 2>&1 ||
-    fail "apt-get install ${missing[*]} failed; see $dir/apt.log: $(tail -n 5 "$dir/apt.log")"
+  # The packages' own services (a system dockerd with iptables, a registry without auth on :5000) are not wanted,
+  # and starting them can fail where there is no init system: deny service starts while installing, as Debian's
+  # container images do, unless the machine already has a policy of its own.
+  local policy=/usr/sbin/policy-rc.d
+  local own_policy=false
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=true
+  fi
+  local status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$dir/apt.log" 2>&1 || status=$?
+  if [ "$own_policy" = true ]; then rm -f "$policy"; fi
+  [ "$status" -eq 0 ] || fail "apt-get install ${missing[*]} failed; see $dir/apt.log: $(tail -n 5 "$dir/apt.log")"
   say "installed in $((SECONDS - started))s"
 }
 
