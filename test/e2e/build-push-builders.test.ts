@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { makeContext, newSha, registryDigest, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, registryDigest, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, visibleLog, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });

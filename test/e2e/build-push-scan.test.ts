@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });

@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, visibleLog, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 // Real images: built by the real dockerd, pushed to the real registry behind the sandbox's ECR.
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   infra = ensureBuildInfra();
   sandbox = await start({ timeScale: 0.1, registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
   ecr = new ECRClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
-});
+}, 15 * 60_000);
 afterAll(async () => {
   await sandbox?.stop();
 });
