@@ -1,10 +1,10 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
 import type { EcsState } from './ecs/state';
-import type { EcrState } from './ecr/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
+import type { EcrState } from './ecr/state';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -14,9 +14,10 @@ export interface Context {
   clock: Clock;
   ecs: EcsState;
   logs: LogStore;
-  ecr: EcrState;
   runtime: TaskRuntime;
   history: SandboxEvent[];
+  /** ECR's repositories and scan findings; images live in the real registry. */
+  ecr: EcrState;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

@@ -6,7 +6,6 @@ import { Arns } from './arns';
 import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
-import { emptyEcrState } from './ecr/state';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -15,6 +14,7 @@ import { SecretStore } from './runtime/secrets';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
+import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 
 export type {
@@ -49,9 +49,9 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     clock,
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
-    ecr: emptyEcrState(options.registry),
     runtime,
     history: [],
+    ecr: emptyEcrState(options.registry),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };
