@@ -13,6 +13,7 @@ afterAll(async () => {
 describe.each([
   ['classic', /docker build /, /docker push /],
   ['buildah', /buildah build /, /buildah push /],
+  ['podman', /podman build /, /podman push /],
 ])('builder %s', (builder, buildCommand, pushCommand) => {
   test('builds FROM scratch with build args and a target stage, pushes, and outputs the registry digest', async () => {
     const repository = uniqueName(builder);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the real build infrastructure the build-push tests use, and is safe to run again and again:
-# Debian's docker.io, docker-registry, buildah and apache2-utils (htpasswd) installed when missing, a dockerd of
+# Debian's docker.io, docker-registry, buildah, podman and apache2-utils (htpasswd) installed when missing, a dockerd of
 # our own (vfs storage, no iptables, no bridge: it runs in containers and on bare CI machines alike) and a
 # docker-registry on loopback behind htpasswd auth. Prints nothing but progress; the settings tests need are
 # written as KEY=VALUE lines to $BUILD_INFRA_DIR/env. Exits non-zero, saying why, when something cannot start.
@@ -27,6 +27,7 @@ install_packages() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v buildah >/dev/null || missing+=(buildah)
+  command -v podman >/dev/null || missing+=(podman)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   [ ${#missing[@]} -eq 0 ] && return 0
