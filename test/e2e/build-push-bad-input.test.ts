@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
+import { useBuildWorld } from '../support/use-build-world';
 import { errorsOf } from '../support/run-action';
 
-let world: BuildWorld;
-beforeAll(async () => {
-  world = await startBuildWorld();
-}, INFRA_TIMEOUT_MS);
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useBuildWorld();
 
-const repositories = async () => ((await world.ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? []).map((r) => r.repositoryName);
+const repositories = async () => ((await world().ecr.send(new DescribeRepositoriesCommand({}))).repositories ?? []).map((r) => r.repositoryName);
 
 describe('build-push refuses bad input before building or changing anything in AWS', () => {
   const fresh = uniqueName('fresh');
@@ -34,28 +29,28 @@ describe('build-push refuses bad input before building or changing anything in A
 
   test.each(cases)('%s', async (_name, inputs, expected) => {
     const before = await repositories();
-    const callsBefore = world.sandbox.calls.length;
-    const run = await runBuildPush(world, inputs, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }) });
+    const callsBefore = world().sandbox.calls.length;
+    const run = await runBuildPush(world(), inputs, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }) });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toEqual([expect.stringMatching(expected)]);
-    expect(world.sandbox.calls.slice(callsBefore)).toEqual([]);
+    expect(world().sandbox.calls.slice(callsBefore)).toEqual([]);
     expect(await repositories()).toEqual(before);
     expect(run.outputs).toEqual({});
     expect(run.log).not.toMatch(/^\[command\]/m);
   });
 
   test('a builder that is not installed on the runner', async () => {
-    const callsBefore = world.sandbox.calls.length;
+    const callsBefore = world().sandbox.calls.length;
     // A PATH with no tools on it: the runner has no podman (nor anything else).
-    const run = await runBuildPush(world, { repository: fresh, 'create-repository': 'true', builder: 'podman' }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }), env: { PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) } });
+    const run = await runBuildPush(world(), { repository: fresh, 'create-repository': 'true', builder: 'podman' }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }), env: { PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) } });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toEqual(["Input 'builder' is podman, but podman is not installed on this runner."]);
-    expect(world.sandbox.calls.slice(callsBefore)).toEqual([]);
+    expect(world().sandbox.calls.slice(callsBefore)).toEqual([]);
   });
 
   test('a repository that does not exist, without create-repository, is named and nothing is created', async () => {
     const missing = uniqueName('missing');
-    const run = await runBuildPush(world, { repository: missing }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }) });
+    const run = await runBuildPush(world(), { repository: missing }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }) });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toEqual([`Input 'repository': ECR has no repository "${missing}" in this account and region. Create it, or set create-repository to true.`]);
     expect(await repositories()).not.toContain(missing);
@@ -63,7 +58,7 @@ describe('build-push refuses bad input before building or changing anything in A
   });
 
   test('no commit SHA outside a workflow', async () => {
-    const run = await runBuildPush(world, { repository: fresh }, { sha: 'main', workspace: makeContext({ 'a.txt': 'x' }) });
+    const run = await runBuildPush(world(), { repository: fresh }, { sha: 'main', workspace: makeContext({ 'a.txt': 'x' }) });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toEqual([expect.stringMatching(/^GITHUB_SHA must be the 40-character commit SHA the runner sets; got "main"/)]);
   });
