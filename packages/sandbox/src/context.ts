@@ -6,6 +6,7 @@ import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
 import type { AlarmRecord } from './cloudwatch/alarms';
 import type { LoadBalancing } from './elb/load-balancing';
+import type { EcrState } from './ecr/state';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -21,6 +22,8 @@ export interface Context {
   elb: LoadBalancing;
   /** CloudWatch metric alarms by name. */
   alarms: Map<string, AlarmRecord>;
+  /** ECR's repositories and scan findings; images live in the real registry. */
+  ecr: EcrState;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

@@ -15,6 +15,7 @@ import { SecretStore } from './runtime/secrets';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
+import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 import { LoadBalancing } from './elb/load-balancing';
 
@@ -30,6 +31,8 @@ export type {
   SandboxOptions,
   SeedState,
   TaskOutcome,
+  RegistryOptions,
+  ScanFinding,
 } from './types';
 export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit, NetworkBinding } from './runtime/runtime';
 export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
@@ -57,6 +60,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ),
     alarms: new Map(),
     history: [],
+    ecr: emptyEcrState(options.registry),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };
@@ -97,6 +101,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       faults = next;
     },
     seed: async (state: SeedState) => applySeed(ctx, state),
+    setScanFindings: (repository, reference, findings) => {
+      const byReference = ctx.ecr.findings.get(repository) ?? new Map();
+      ctx.ecr.findings.set(repository, byReference.set(reference, findings));
+    },
     calls,
     history: ctx.history,
     snapshot: () => snapshot(ctx),

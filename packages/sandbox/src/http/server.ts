@@ -9,6 +9,7 @@ import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { cloudWatchOperations } from '../cloudwatch/alarms';
 import { ecsOperations } from '../ecs/operations';
+import { ecrOperations } from '../ecr/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
@@ -18,6 +19,7 @@ import { handleQuery, isQueryRequest } from './query-server';
 const SERVICES = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
   Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
+  AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 } as const;
 type Prefix = keyof typeof SERVICES;
 
@@ -124,7 +126,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined));
     }
     try {
-      send(res, 200, operation(ctx, input));
+      send(res, 200, await operation(ctx, input));
     } catch (error) {
       if (error instanceof AwsError) return sendError(res, error);
       throw error;
