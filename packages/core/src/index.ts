@@ -25,3 +25,4 @@ export * from './ecs/rollout-report';
 export * from './report/markdown';
 export * from './report/job-summary';
 export * from './report/timeline';
+export * from './github/deployments';
