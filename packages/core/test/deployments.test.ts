@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors';
-import { openDeploymentTrail, readAuditTrailInputs, runContextFromEnv, type AuditTrailSettings } from '../src/github/deployments';
+import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, type AuditTrailSettings } from '../src/github/deployments';
 import { Inputs, inputsFrom } from '../src/inputs/inputs';
 import { silentLogger } from '../src/logger';
 import { FakeGitHub } from './support/fake-github';
@@ -127,5 +127,22 @@ describe('runContextFromEnv', () => {
 
   test('outside a run it is a ConfigurationError naming github-token', () => {
     expect(() => runContextFromEnv({ GITHUB_SHA: SHA })).toThrow(/'github-token'.*GITHUB_REPOSITORY/);
+  });
+});
+
+describe('reportingErrors', () => {
+  test('a step that throws leaves an error status with its message, and the error goes on', async () => {
+    const trail = openDeploymentTrail(settings, silentLogger(), runEnv());
+    await trail?.start({ description: 'shop:8', payload: {} });
+    await expect(reportingErrors(trail, async () => Promise.reject(new Error('DescribeServices throttled')))).rejects.toThrow('DescribeServices throttled');
+    expect(github.statusesOf(trail?.deploymentId as number)).toEqual(['in_progress', 'error']);
+    expect(github.requests.at(-1)?.body.description).toBe('DescribeServices throttled');
+  });
+
+  test('a step that succeeds passes its value through and posts nothing', async () => {
+    const trail = openDeploymentTrail(settings, silentLogger(), runEnv());
+    await trail?.start({ description: 'shop:8', payload: {} });
+    await expect(reportingErrors(trail, async () => 42)).resolves.toBe(42);
+    expect(github.statusesOf(trail?.deploymentId as number)).toEqual(['in_progress']);
   });
 });

@@ -164,6 +164,16 @@ export class DeploymentTrail {
   }
 }
 
+/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
+export async function reportingErrors<T>(trail: DeploymentTrail | undefined, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await trail?.report('error', errorMessage(error));
+    throw error;
+  }
+}
+
 /** Opens the trail when a token was given; undefined otherwise, so callers write `trail?.report(...)`. */
 export function openDeploymentTrail(settings: AuditTrailSettings | undefined, log: Logger, env: NodeJS.ProcessEnv = process.env): DeploymentTrail | undefined {
   if (!settings) return undefined;
