@@ -25,3 +25,6 @@ export * from './ecs/rollout-report';
 export * from './report/markdown';
 export * from './report/job-summary';
 export * from './report/timeline';
+export * from './inputs/command';
+export * from './ecs/log-follower';
+export * from './ecs/task-placement';
