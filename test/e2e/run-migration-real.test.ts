@@ -93,6 +93,14 @@ describe('run-migration with the real migration process', () => {
     expect(run.summary).toContain('migrated up: 001_create_items, 002_add_price');
   });
 
+  test('deploy-ecs given the same image deploys the very revision run-migration registered', async () => {
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['task-definition-arn']).toBe(v2Revision);
+    expect(run.log).toContain('Reusing identical revision shop:2');
+  });
+
   test('a migration that fails exits 3, with its error line in the job log and in the failure message', async () => {
     const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: JSON.stringify(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up']) });
 
