@@ -64695,7 +64695,7 @@ module.exports = {
 /* harmony export */   Y: () => (/* binding */ liveAsBase),
 /* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -64716,7 +64716,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64749,7 +64749,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7651);
@@ -64921,7 +64921,7 @@ function circuitBreakerOf(service) {
 
 /***/ }),
 
-/***/ 2783:
+/***/ 4783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64951,7 +64951,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
+// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, describeTasks, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, listTaskArns, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -65722,6 +65722,29 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
@@ -65739,21 +65762,12 @@ class StoppedTaskTracker {
         this.startedBy = startedBy;
     }
     async refresh() {
-        const arns = [];
-        let nextToken;
-        do {
-            const page = await this.ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED', nextToken }));
-            arns.push(...(page.taskArns ?? []));
-            nextToken = page.nextToken;
-        } while (nextToken);
+        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
         const unseen = arns.filter((arn) => !this.known.has(arn));
-        for (let i = 0; i < unseen.length; i += 100) {
-            const answer = await this.ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: this.cluster, tasks: unseen.slice(i, i + 100) }));
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            for (const task of answer.tasks ?? [])
-                if (task.taskArn && task.lastStatus === 'STOPPED')
-                    this.known.set(task.taskArn, task);
-        }
+        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
+            if (task.taskArn && task.lastStatus === 'STOPPED')
+                this.known.set(task.taskArn, task);
         return this.tasks();
     }
     tasks() {
@@ -66298,6 +66312,7 @@ function onlyFargate(definition) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 

@@ -64722,10 +64722,8 @@ function abortOnCancel() {
 /* harmony export */   k: () => (/* binding */ refuseConcurrent),
 /* harmony export */   p: () => (/* binding */ runningMigrations)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
-/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9803);
-
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9803);
 
 
 /**
@@ -64733,19 +64731,9 @@ function abortOnCancel() {
  * family and startedBy at once (startedBy must be its only filter), so the family's tasks are described.
  */
 async function runningMigrations(ecs, cluster, family) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .ListTasksCommand */ .MYg({ cluster, family, desiredStatus: 'RUNNING', nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .DescribeTasksCommand */ .z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks.filter((task) => task.startedBy?.startsWith(_started_by__WEBPACK_IMPORTED_MODULE_2__/* .STARTED_BY_PREFIX */ .VH));
+    const arns = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .listTaskArns */ .cB)(ecs, { cluster, family, desiredStatus: 'RUNNING' });
+    const tasks = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTasks */ .yz)(ecs, cluster, arns);
+    return tasks.filter((task) => task.startedBy?.startsWith(_started_by__WEBPACK_IMPORTED_MODULE_1__/* .STARTED_BY_PREFIX */ .VH));
 }
 /** Two migrations of one schema at once corrupt it or deadlock; refuse unless the workflow says it is safe. */
 function refuseConcurrent(running, family, cluster) {
@@ -64771,7 +64759,7 @@ function refuseConcurrent(running, family, cluster) {
 /* harmony export */   fw: () => (/* binding */ planDefinition),
 /* harmony export */   rI: () => (/* binding */ baseFromDescribed)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
 /** Reads the registered revision named by `task-definition`, or the one the service runs. */
 async function describeSource(ecs, inputs, service) {
@@ -64819,7 +64807,7 @@ async function revisionToRun(ecs, plan) {
 /* harmony export */ });
 /* unused harmony export describeTask */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
 
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
@@ -64893,7 +64881,7 @@ async function describeTask(ecs, cluster, taskArn) {
 /* harmony export */   M: () => (/* binding */ readMigrationInputs)
 /* harmony export */ });
 /* unused harmony export definitionSource */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readMigrationInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64956,7 +64944,7 @@ function definitionSource(value, service) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5497);
 /* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6515);
 /* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8399);
@@ -65109,7 +65097,7 @@ function setMigrationOutputs(outputs) {
 /* harmony export */   r6: () => (/* binding */ TAIL_LINES)
 /* harmony export */ });
 /* unused harmony export quoteError */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
 const TAIL_LINES = 20;
 /** The migration container's exit code; undefined when it never ran (it could not start). */
@@ -65180,7 +65168,7 @@ function migrationSummaryMarkdown(facts) {
 /* harmony export */ });
 /* unused harmony export runTaskInput */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8903);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
 
 /** The RunTask request: one task, the command and environment overridden on the migration's container only. */
@@ -65253,7 +65241,7 @@ function auditTags(env = process.env) {
 
 /***/ }),
 
-/***/ 8903:
+/***/ 8805:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65269,12 +65257,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   UU: () => (/* reexport */ createClient),
   Jv: () => (/* reexport */ describeService),
   oh: () => (/* reexport */ describeTaskDefinition),
+  yz: () => (/* reexport */ describeTasks),
   Bj: () => (/* reexport */ ensureRegistered),
   cV: () => (/* reexport */ stop_reasons_explainStop),
   fE: () => (/* reexport */ formatCommand),
   a3: () => (/* reexport */ duration_formatDuration),
   R_: () => (/* reexport */ markdown_heading),
   nf: () => (/* reexport */ markdown_link),
+  cB: () => (/* reexport */ listTaskArns),
   bs: () => (/* reexport */ loadTaskDefinitionFile),
   dE: () => (/* reexport */ links_logStreamLink),
   $6: () => (/* reexport */ oneOffPlacement),
@@ -66467,7 +66457,31 @@ function onlyFargate(definition) {
     return wanted.length === 1 && wanted[0] === 'FARGATE';
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 

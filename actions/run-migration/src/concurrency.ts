@@ -1,5 +1,5 @@
-import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { ActionFailure, taskId } from '@ecs-deploy/core';
+import type { ECSClient, Task } from '@aws-sdk/client-ecs';
+import { ActionFailure, describeTasks, listTaskArns, taskId } from '@ecs-deploy/core';
 import { STARTED_BY_PREFIX } from './started-by';
 
 /**
@@ -7,18 +7,8 @@ import { STARTED_BY_PREFIX } from './started-by';
  * family and startedBy at once (startedBy must be its only filter), so the family's tasks are described.
  */
 export async function runningMigrations(ecs: ECSClient, cluster: string, family: string): Promise<Task[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ecs.send(new ListTasksCommand({ cluster, family, desiredStatus: 'RUNNING', nextToken }));
-    arns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  const tasks: Task[] = [];
-  for (let i = 0; i < arns.length; i += 100) {
-    const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
-    tasks.push(...(answer.tasks ?? []));
-  }
+  const arns = await listTaskArns(ecs, { cluster, family, desiredStatus: 'RUNNING' });
+  const tasks = await describeTasks(ecs, cluster, arns);
   return tasks.filter((task) => task.startedBy?.startsWith(STARTED_BY_PREFIX));
 }
 

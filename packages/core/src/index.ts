@@ -28,3 +28,4 @@ export * from './report/timeline';
 export * from './inputs/command';
 export * from './ecs/log-follower';
 export * from './ecs/task-placement';
+export * from './ecs/task-queries';
