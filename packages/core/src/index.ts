@@ -26,3 +26,7 @@ export * from './report/markdown';
 export * from './report/job-summary';
 export * from './report/timeline';
 export * from './github/deployments';
+export * from './inputs/command';
+export * from './ecs/log-follower';
+export * from './ecs/task-placement';
+export * from './ecs/task-queries';
