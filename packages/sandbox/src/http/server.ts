@@ -11,7 +11,8 @@ import { ecsOperations } from '../ecs/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
-import { latencyFor, pickFault } from './faults';
+import { injectFault } from './faults';
+import { handleQuery, isQueryRequest } from './query-server';
 
 const SERVICES = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
@@ -65,6 +66,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    if (isQueryRequest(req, raw)) return handleQuery(options, req, res, raw);
     const target = String(req.headers['x-amz-target'] ?? '');
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot) as Prefix;
@@ -75,11 +77,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
     const call: ApiCall = { service: entry.service, operation: operationName, at: ctx.clock.now() };
     calls.push(call);
-    const faults = options.faults();
-    const fault = pickFault(faults, operationName);
-    if (fault) call.fault = fault;
-    const latency = latencyFor(faults, operationName);
-    if (latency > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latency, resolve));
+    const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
     if (fault === 'throttle') return sendError(res, new AwsError('ThrottlingException', 'Rate exceeded'));
     if (fault === 'server-error') return sendError(res, new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500));
 

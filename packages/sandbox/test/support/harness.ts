@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -20,6 +21,10 @@ export function ecsClient(sandbox: Sandbox, maxAttempts?: number): ECSClient {
 
 export function logsClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchLogsClient {
   return new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+}
+
+export function elbClient(sandbox: Sandbox, maxAttempts?: number): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last observation. */
