@@ -67920,7 +67920,15 @@ function healthSummaryMarkdown(report, title = 'Verify health') {
     const signals = report.lastSignals.length
         ? markdown_section(markdown_heading('Service, targets and alarms at the end', 3), markdown_table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
         : undefined;
-    return markdown_section(markdown_heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? markdown_section(markdown_heading('Timeline', 3), markdown_codeBlock(timeline_renderTimeline(report.startedAt, report.timeline))) : undefined);
+    return markdown_section(markdown_heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? markdown_section(markdown_heading('Timeline', 3), markdown_codeBlock(timelineLines(report))) : undefined);
+}
+/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
+const TIMELINE_SHOWN = 30;
+function timelineLines(report) {
+    const lines = timeline_renderTimeline(report.startedAt, report.timeline);
+    if (lines.length <= TIMELINE_SHOWN)
+        return lines;
+    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
 }
 function moment(report) {
     const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${duration_formatDuration(report.finishedAt - report.startedAt)}`];

@@ -30,8 +30,17 @@ export function healthSummaryMarkdown(report: HealthReport, title = 'Verify heal
     moment(report),
     ...urls,
     signals,
-    report.timeline.length ? section(heading('Timeline', 3), codeBlock(renderTimeline(report.startedAt, report.timeline))) : undefined,
+    report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined,
   );
+}
+
+/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
+const TIMELINE_SHOWN = 30;
+
+function timelineLines(report: HealthReport): string[] {
+  const lines = renderTimeline(report.startedAt, report.timeline);
+  if (lines.length <= TIMELINE_SHOWN) return lines;
+  return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
 }
 
 function moment(report: HealthReport): string {
