@@ -1,5 +1,6 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
+import type { AlarmRecord } from './cloudwatch/alarms';
 import type { EcsState } from './ecs/state';
 import type { LoadBalancing } from './elb/load-balancing';
 import type { LogStore } from './logs/store';
@@ -16,6 +17,8 @@ export interface Context {
   logs: LogStore;
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */
   elb: LoadBalancing;
+  /** CloudWatch metric alarms by name. */
+  alarms: Map<string, AlarmRecord>;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** Asks the scheduler for a pass soon, because something changed. */

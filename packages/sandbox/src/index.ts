@@ -48,6 +48,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
     elb: new LoadBalancing(clock, () => scheduler.kick()),
+    alarms: new Map(),
     runtime,
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.

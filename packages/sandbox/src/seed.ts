@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from './context';
+import { putMetricAlarm } from './cloudwatch/alarms';
 import { createCluster } from './ecs/clusters';
 import { createService } from './ecs/services';
 import { registerTaskDefinition } from './ecs/task-definitions';
@@ -23,6 +24,7 @@ export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
     if (Attributes) await elbOperations.ModifyTargetGroupAttributes(ctx, { TargetGroupArn: arn, Attributes: asQuery(Attributes) });
   }
   for (const service of seed.services ?? []) createService(ctx, service);
+  for (const alarm of seed.alarms ?? []) putMetricAlarm(ctx, alarm);
 }
 
 /** A JSON request shape as the awsQuery parser yields it: every scalar a string. */

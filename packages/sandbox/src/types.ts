@@ -96,6 +96,8 @@ export interface SeedState {
   logGroups?: string[];
   /** CreateTargetGroup inputs (`Name`, `Protocol`, `Port`, `VpcId`, `HealthCheckPath`, ...), plus `Attributes` as ModifyTargetGroupAttributes takes them. */
   targetGroups?: Array<Record<string, unknown>>;
+  /** PutMetricAlarm inputs; each alarm starts in INSUFFICIENT_DATA, as in CloudWatch. */
+  alarms?: Array<Record<string, unknown>>;
 }
 
 export interface Sandbox {
