@@ -7,16 +7,35 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Context } from '../context';
 import { AwsError } from '../errors';
+import { cloudWatchOperations } from '../cloudwatch/alarms';
 import { ecsOperations } from '../ecs/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
-import { latencyFor, pickFault } from './faults';
+import { injectFault } from './faults';
+import { handleQuery, isQueryRequest } from './query-server';
 
-const SERVICES = {
+interface JsonService {
+  service: ApiCall['service'];
+  operations: Record<string, unknown>;
+  serverError: string;
+  /** awsJson1_0 services (CloudWatch) answer `application/x-amz-json-1.0`; the default is 1.1. */
+  contentType?: string;
+  /** awsQueryCompatible services also send the awsQuery error code in `x-amzn-query-error` (errors.ts). */
+  queryCodes?: { throttle: string; serverError: string };
+}
+
+const SERVICES: Record<string, JsonService> = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
   Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
-} as const;
+  GraniteServiceVersion20100801: {
+    service: 'cloudwatch',
+    operations: cloudWatchOperations,
+    serverError: 'com.amazonaws.cloudwatch#InternalServiceFault',
+    contentType: 'application/x-amz-json-1.0',
+    queryCodes: { throttle: 'Throttling', serverError: 'InternalServiceError' },
+  },
+};
 type Prefix = keyof typeof SERVICES;
 
 export interface ServerOptions {
@@ -36,10 +55,13 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders: 
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: AwsError): void {
+function sendError(res: ServerResponse, error: AwsError, entry?: JsonService): void {
   const body: Record<string, unknown> = { __type: error.type };
   if (error.hasMessage) body.message = error.message;
-  send(res, error.status, body, { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') });
+  const headers: Record<string, string> = { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') };
+  if (entry?.contentType) headers['Content-Type'] = entry.contentType;
+  if (entry?.queryCodes) headers['x-amzn-query-error'] = `${error.queryCode ?? error.type.replace(/^.*#/, '')};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+  send(res, error.status, body, headers);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -49,6 +71,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function withQueryCode(error: AwsError, code: string | undefined): AwsError {
+  error.queryCode = code;
+  return error;
 }
 
 /** AWS answers a target it does not know with this coral error and no message. */
@@ -65,23 +92,22 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    if (isQueryRequest(req, raw)) return handleQuery(options, req, res, raw);
     const target = String(req.headers['x-amz-target'] ?? '');
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot) as Prefix;
     const operationName = target.slice(dot + 1);
-    const entry = req.method === 'POST' && dot > 0 ? SERVICES[prefix] : undefined;
-    const operation = entry ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
-    if (!entry || !operation) return sendError(res, unknownOperation());
+    const entry = req.method === 'POST' && dot > 0 && Object.hasOwn(SERVICES, prefix) ? SERVICES[prefix] : undefined;
+    const operation = entry && Object.hasOwn(entry.operations, operationName) ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
+    if (!entry || !operation) return sendError(res, unknownOperation(), entry);
 
     const call: ApiCall = { service: entry.service, operation: operationName, at: ctx.clock.now() };
     calls.push(call);
-    const faults = options.faults();
-    const fault = pickFault(faults, operationName);
-    if (fault) call.fault = fault;
-    const latency = latencyFor(faults, operationName);
-    if (latency > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latency, resolve));
-    if (fault === 'throttle') return sendError(res, new AwsError('ThrottlingException', 'Rate exceeded'));
-    if (fault === 'server-error') return sendError(res, new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500));
+    const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+    if (fault === 'throttle') return sendError(res, withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), entry.queryCodes?.throttle), entry);
+    if (fault === 'server-error') {
+      return sendError(res, withQueryCode(new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500), entry.queryCodes?.serverError), entry);
+    }
 
     let input: Record<string, unknown>;
     try {
@@ -89,12 +115,12 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       input = parsed as Record<string, unknown>;
     } catch {
-      return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined));
+      return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined), entry);
     }
     try {
-      send(res, 200, operation(ctx, input));
+      send(res, 200, operation(ctx, input), entry.contentType ? { 'Content-Type': entry.contentType } : {});
     } catch (error) {
-      if (error instanceof AwsError) return sendError(res, error);
+      if (error instanceof AwsError) return sendError(res, error, entry);
       throw error;
     }
   }
