@@ -4,6 +4,7 @@ import {
   ActionFailure,
   actionsLogger as log,
   assertRollingUpdateService,
+  circuitBreakerOf,
   createClient,
   describeChanges,
   describeService,
@@ -26,7 +27,7 @@ import {
 import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
 import { setDeployOutputs } from './outputs';
-import { circuitBreakerOf, startDeployment } from './update-service';
+import { startDeployment } from './update-service';
 
 const ACTION = 'deploy-ecs';
 

@@ -25,3 +25,5 @@ export * from './ecs/rollout-report';
 export * from './report/markdown';
 export * from './report/job-summary';
 export * from './report/timeline';
+export * from './ecs/deployment-history';
+export * from './ecs/circuit-breaker';
