@@ -9,6 +9,7 @@ import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
+import { autoRollbackBench } from './auto-rollback';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -116,6 +117,7 @@ async function main() {
   } finally {
     await sandbox.stop();
   }
+  rows.push(...(await autoRollbackBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');
