@@ -11,6 +11,7 @@ import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
 import { runMigrationBench } from './run-migration';
 import { verifyHealthBenchmarks } from './verify-health';
+import { autoRollbackBench } from './auto-rollback';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -120,6 +121,7 @@ async function main() {
     await sandbox.stop();
   }
   rows.push(...(await runMigrationBench(RUNS)));
+  rows.push(...(await autoRollbackBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

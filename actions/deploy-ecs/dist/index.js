@@ -64695,7 +64695,7 @@ module.exports = {
 /* harmony export */   Y: () => (/* binding */ liveAsBase),
 /* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7473);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -64716,7 +64716,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7473);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64749,7 +64749,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7473);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7651);
@@ -64801,7 +64801,7 @@ async function deploy() {
         timeoutMs: inputs.timeoutMs,
         target: {
             deploymentId: started.deploymentId,
-            circuitBreaker: (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .circuitBreakerOf */ .$)(started.service),
+            circuitBreaker: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .circuitBreakerOf */ .$D)(started.service),
             failedTasksThreshold: inputs.failedTasksThreshold,
         },
     }, { ecs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV });
@@ -64891,7 +64891,6 @@ function setDeployOutputs(outputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ circuitBreakerOf),
 /* harmony export */   i: () => (/* binding */ startDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(212);
@@ -64912,26 +64911,22 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
         throw new Error('UpdateService returned no primary deployment to watch.');
     return { deploymentId: primary.id, startedAt, service };
 }
-/** Circuit breaker settings decide who calls a failure: ECS, or this action's failed-tasks threshold. */
-function circuitBreakerOf(service) {
-    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
-    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
-}
 
 
 /***/ }),
 
-/***/ 4783:
+/***/ 7473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   dR: () => (/* reexport */ ActionFailure),
-  j1: () => (/* reexport */ errors_ConfigurationError),
+  j1: () => (/* reexport */ ConfigurationError),
   G0: () => (/* reexport */ Inputs),
   MV: () => (/* reexport */ actionsLogger),
   iw: () => (/* reexport */ assertRollingUpdateService),
+  $D: () => (/* reexport */ circuitBreakerOf),
   UU: () => (/* reexport */ createClient),
   DT: () => (/* reexport */ describeChanges),
   Jv: () => (/* reexport */ describeService),
@@ -64951,14 +64946,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, describeTasks, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, listTaskArns, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
+// UNUSED EXPORTS: IN_PROGRESS_SERVICE_DEPLOYMENT, LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, errorMessage, essentialFailure, explainStop, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, poll, progressLine, readDeploymentHistory, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, silentLogger, systemClock, table, taskId, taskLink
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
  * It is reported without a stack trace because the fix is in the workflow file, not in this code.
  */
-class errors_ConfigurationError extends Error {
+class ConfigurationError extends Error {
     input;
     constructor(message, input) {
         super(message);
@@ -64976,7 +64971,7 @@ class ActionFailure extends Error {
         this.name = 'ActionFailure';
     }
 }
-function errorMessage(error) {
+function errors_errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -65024,10 +65019,10 @@ async function runAction(main) {
     }
 }
 function describeFailure(error) {
-    if (error instanceof errors_ConfigurationError || error instanceof ActionFailure)
+    if (error instanceof ConfigurationError || error instanceof ActionFailure)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = errorMessage(error);
+    const message = errors_errorMessage(error);
     if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
@@ -65050,10 +65045,10 @@ const SUITE_VERSION = '0.1.0';
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new errors_ConfigurationError("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+        throw new ConfigurationError("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors_ConfigurationError(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+        throw new ConfigurationError(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
     }
     return region;
 }
@@ -65158,7 +65153,7 @@ class Inputs {
     required(name) {
         const value = this.optional(name);
         if (value === undefined)
-            throw new errors_ConfigurationError(`Input '${name}' is required but was not given.`, name);
+            throw new ConfigurationError(`Input '${name}' is required but was not given.`, name);
         return value;
     }
     boolean(name, fallback) {
@@ -65169,7 +65164,7 @@ class Inputs {
             return true;
         if (/^false$/i.test(value))
             return false;
-        throw new errors_ConfigurationError(`Input '${name}' must be true or false; got "${value}".`, name);
+        throw new ConfigurationError(`Input '${name}' must be true or false; got "${value}".`, name);
     }
     integer(name, bounds = {}) {
         const value = this.optional(name);
@@ -65177,7 +65172,7 @@ class Inputs {
             return undefined;
         const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
         if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+            throw new ConfigurationError(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
         }
         return Number(value);
     }
@@ -65186,7 +65181,7 @@ class Inputs {
         const text = this.optional(name) ?? fallback;
         const ms = parseDuration(text);
         if (ms === undefined) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+            throw new ConfigurationError(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
         }
         return ms;
     }
@@ -65205,10 +65200,10 @@ class Inputs {
             const separator = line.indexOf('=');
             const key = separator > 0 ? line.slice(0, separator).trim() : '';
             if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new errors_ConfigurationError(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+                throw new ConfigurationError(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
             }
             if (seen.has(key))
-                throw new errors_ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+                throw new ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
             seen.add(key);
             pairs.push({ name: key, value: line.slice(separator + 1) });
         }
@@ -65222,7 +65217,7 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            throw new errors_ConfigurationError(`Input '${name}' must be valid JSON: ${error.message}.`, name);
+            throw new ConfigurationError(`Input '${name}' must be valid JSON: ${error.message}.`, name);
         }
     }
     oneOf(name, allowed, fallback) {
@@ -65231,7 +65226,7 @@ class Inputs {
             return fallback;
         const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
         if (!match)
-            throw new errors_ConfigurationError(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+            throw new ConfigurationError(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
         return match;
     }
 }
@@ -65303,13 +65298,13 @@ function selectContainer(definition, requested) {
     if (requested !== undefined) {
         const match = containers.find((c) => c.name === requested);
         if (!match) {
-            throw new errors_ConfigurationError(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
+            throw new ConfigurationError(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
         }
         return match;
     }
     if (containers.length === 1)
         return containers[0];
-    throw new errors_ConfigurationError(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
+    throw new ConfigurationError(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
 }
 function describeNames(names) {
     if (names.length === 0)
@@ -65523,19 +65518,19 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     catch (error) {
         const code = error.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new errors_ConfigurationError(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
+        throw new ConfigurationError(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
     }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new errors_ConfigurationError(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
+        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
     }
     const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
     const body = wrapped ? parsed.taskDefinition : parsed;
     if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new errors_ConfigurationError(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
+        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
     }
     const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
     const definition = stripTaskDefinition(body);
@@ -65574,14 +65569,14 @@ async function describeService(ecs, cluster, service, region) {
     }
     catch (error) {
         if (error.name === 'ClusterNotFoundException') {
-            throw new errors_ConfigurationError(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+            throw new ConfigurationError(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
         }
         throw error;
     }
     const found = answer.services?.find((s) => s.status !== 'INACTIVE');
     if (!found) {
         const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new errors_ConfigurationError(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
+        throw new ConfigurationError(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
     }
     return found;
 }
@@ -65589,11 +65584,11 @@ async function describeService(ecs, cluster, service, region) {
 function assertRollingUpdateService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
-        throw new errors_ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
             'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
     }
     if (service.status === 'DRAINING') {
-        throw new errors_ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
 
@@ -65722,29 +65717,6 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
@@ -65762,12 +65734,21 @@ class StoppedTaskTracker {
         this.startedBy = startedBy;
     }
     async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
+        const arns = [];
+        let nextToken;
+        do {
+            const page = await this.ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED', nextToken }));
+            arns.push(...(page.taskArns ?? []));
+            nextToken = page.nextToken;
+        } while (nextToken);
         const unseen = arns.filter((arn) => !this.known.has(arn));
-        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
-            if (task.taskArn && task.lastStatus === 'STOPPED')
-                this.known.set(task.taskArn, task);
+        for (let i = 0; i < unseen.length; i += 100) {
+            const answer = await this.ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: this.cluster, tasks: unseen.slice(i, i + 100) }));
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            for (const task of answer.tasks ?? [])
+                if (task.taskArn && task.lastStatus === 'STOPPED')
+                    this.known.set(task.taskArn, task);
+        }
         return this.tasks();
     }
     tasks() {
@@ -65923,9 +65904,8 @@ function explainStop(task, definitions) {
     if (pullError) {
         return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
     }
-    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
-    if (initError) {
-        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    if (/ResourceInitializationError/i.test(reason)) {
+        return `ECS could not prepare the task (${firstLine(reason)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
     }
     // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
     // the health check, not the exit code, is the cause.
@@ -65934,17 +65914,8 @@ function explainStop(task, definitions) {
     if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
         return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
     }
-    // Fargate may put the out-of-memory kill on the task rather than on the container.
-    if (/OutOfMemory/i.test(reason)) {
-        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
-    }
-    if (task.stopCode === 'UserInitiated') {
-        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
-        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
-    }
     if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
-        const killed = signalName(crashed.exitCode);
+        const killed = crashed.exitCode === 137 ? ', killed by SIGKILL' : '';
         return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
     }
     if (task.stopCode === 'TaskFailedToStart')
@@ -65960,14 +65931,6 @@ function essentialFailure(task, definitions) {
     const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
     return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
         containers.find((c) => c.reason));
-}
-/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
-function signalName(exitCode) {
-    if (exitCode === 137)
-        return ', killed by SIGKILL';
-    if (exitCode === 143)
-        return ', ended by SIGTERM';
-    return '';
 }
 function firstLine(text) {
     return (text ?? '').split('\n')[0].slice(0, 300);
@@ -66176,144 +66139,132 @@ async function writeJobSummary(markdown) {
     await core/* summary */.z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/command.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
+
+/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
+const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
+// ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
+// one batch. Five pages reach back 100 deployments, far beyond any revision worth returning to.
+const PAGE_SIZE = 20;
+const MAX_PAGES = 5;
 /**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
+ * The last revision that completed a deployment before the current one, from the service deployments API
+ * (ListServiceDeployments newest first, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a
+ * SUCCESSFUL service deployment's target, or the revision a ROLLBACK_SUCCESSFUL one returned to. Revisions equal
+ * to the current one are skipped, so a forced redeploy of the same revision is not a place to go back to.
+ *
+ * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
+ * history API is unavailable or empty (a service older than it, or a role without the permission), the service's
+ * own deployments are the fallback: during a rollout the older, COMPLETED one is still listed.
  */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
+async function readDeploymentHistory(ecs, cluster, service, log) {
     try {
-        parsed = JSON.parse(text);
+        const history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (history.current)
+            return history;
+        log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
     }
     catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
+        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
+            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
     }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
+    return fromServiceDeploymentsOfService(service);
 }
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
+async function fromServiceDeployments(ecs, cluster, service) {
+    const history = { source: 'service-deployments' };
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: PAGE_SIZE, nextToken }));
+        const briefs = listed.serviceDeployments ?? [];
+        if (briefs.length === 0)
+            break;
+        const described = await describeInListOrder(ecs, briefs);
+        const revisionArns = new Set();
+        const current = history.current ? undefined : described[0];
+        if (current?.targetServiceRevision?.arn)
+            revisionArns.add(current.targetServiceRevision.arn);
+        const candidates = described.slice(current ? 1 : 0).flatMap(completedRevisionOf);
+        for (const candidate of candidates)
+            revisionArns.add(candidate.revisionArn);
+        const taskDefinitions = await taskDefinitionsOfRevisions(ecs, [...revisionArns]);
+        if (current) {
+            history.current = {
+                serviceDeploymentArn: current.serviceDeploymentArn,
+                status: current.status,
+                taskDefinitionArn: taskDefinitions.get(current.targetServiceRevision?.arn ?? ''),
+                createdAt: current.createdAt,
+                finishedAt: current.finishedAt,
+            };
         }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
+        const found = candidates
+            .map((candidate) => ({ ...candidate, taskDefinitionArn: taskDefinitions.get(candidate.revisionArn) }))
+            .find((candidate) => candidate.taskDefinitionArn && candidate.taskDefinitionArn !== history.current?.taskDefinitionArn);
+        if (found?.taskDefinitionArn) {
+            history.previous = {
+                taskDefinitionArn: found.taskDefinitionArn,
+                serviceDeploymentArn: found.deployment.serviceDeploymentArn,
+                finishedAt: found.deployment.finishedAt,
+                evidence: `service deployment ${serviceDeploymentId(found.deployment.serviceDeploymentArn)} ended ${found.deployment.status}${found.deployment.finishedAt ? ` at ${found.deployment.finishedAt.toISOString()}` : ''}`,
+            };
+            return history;
         }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
     }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
+    return history;
 }
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+async function describeInListOrder(ecs, briefs) {
+    const arns = briefs.map((brief) => brief.serviceDeploymentArn).filter((arn) => Boolean(arn));
+    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }));
+    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
+    return arns.map((arn) => byArn.get(arn)).filter((sd) => Boolean(sd));
 }
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
-
-/**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
- */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
+function completedRevisionOf(deployment) {
+    if (deployment.status === 'SUCCESSFUL' && deployment.targetServiceRevision?.arn)
+        return [{ deployment, revisionArn: deployment.targetServiceRevision.arn }];
+    if (deployment.status === 'ROLLBACK_SUCCESSFUL' && deployment.rollback?.serviceRevisionArn)
+        return [{ deployment, revisionArn: deployment.rollback.serviceRevisionArn }];
+    return [];
 }
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
+async function taskDefinitionsOfRevisions(ecs, revisionArns) {
+    const found = new Map();
+    for (let at = 0; at < revisionArns.length; at += PAGE_SIZE) {
+        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(at, at + PAGE_SIZE) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
         }
-        return undefined;
     }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
+    return found;
+}
+function fromServiceDeploymentsOfService(service) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const previous = deployments
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
     return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
+        source: 'service',
+        current: primary ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt } : undefined,
+        previous: previous?.taskDefinition
+            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
+            : undefined,
     };
 }
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
+function serviceDeploymentId(arn) {
+    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
+/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
+function circuitBreakerOf(service) {
+    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
-
-
 
 
 

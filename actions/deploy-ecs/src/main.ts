@@ -4,6 +4,7 @@ import {
   ActionFailure,
   actionsLogger as log,
   assertRollingUpdateService,
+  circuitBreakerOf,
   createClient,
   describeChanges,
   describeService,
@@ -29,7 +30,7 @@ import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { setDeployOutputs } from './outputs';
-import { circuitBreakerOf, startDeployment } from './update-service';
+import { startDeployment } from './update-service';
 
 const ACTION = 'deploy-ecs';
 

@@ -42,3 +42,5 @@ export * from './health/verify-health';
 export * from './health/health-summary';
 export * from './health/service-signals';
 export * from './health/alarm-signals';
+export * from './ecs/deployment-history';
+export * from './ecs/circuit-breaker';
