@@ -345,3 +345,9 @@ group('ecs-rollback.yml', () => {
     expect(result.steps.at(-1)?.summary).toContain(`Service till runs ${good}`);
   });
 });
+
+test('README shows the main starter workflow whole, as it is', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  expect(readme).toContain(`## Starter workflows`);
+  expect(readme).toContain('```yaml\n' + readFileSync('workflows-templates/ecs-deploy.yml', 'utf8') + '```');
+});
