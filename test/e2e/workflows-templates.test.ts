@@ -221,7 +221,8 @@ group('ecs-deploy.yml runs in order against the sandbox', () => {
     const staging = await createService(sandbox, { cluster: 'staging', service: 'shop', image: `${REGISTRY}/shop:v1` });
     const production = await createService(sandbox, { cluster: 'production', service: 'shop', image: `${REGISTRY}/shop:v1` });
     const fakes = { ...thirdParty, Test: () => ({}) };
-    const options = { env: runnerEnv(), github: github(), fakes };
+    // The production bake is 5 minutes in the template; a few seconds prove the same chain here.
+    const options = { env: runnerEnv(), github: github(), fakes, overrides: { 'production/verify': { bake: '3s' } } };
 
     const tested = await runJob(workflow, job(workflow, 'test'), options);
     expect(failures(tested)).toEqual([]);
@@ -243,7 +244,7 @@ group('ecs-deploy.yml runs in order against the sandbox', () => {
       expect(step('Record what shipped')?.summary).toContain(step('deploy')?.outputs['task-definition-arn']);
       expect((await describe(sandbox, id, 'shop')).taskDefinition).toBe(step('deploy')?.outputs['task-definition-arn']);
     }
-  });
+  }, 300_000);
 });
 
 group('ecs-deploy-services.yml', () => {

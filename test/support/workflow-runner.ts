@@ -22,6 +22,11 @@ export interface JobOptions {
   fakes: Record<string, Fake>;
   /** Working directory of run steps and actions (the checkout). */
   cwd?: string;
+  /**
+   * Values the test puts in place of what the template gives, by `job/step` id, e.g. a bake of minutes shortened to
+   * seconds. Only inputs the template sets can be replaced, so the template's contract stays what is tested.
+   */
+  overrides?: Record<string, Record<string, string>>;
 }
 
 export interface StepRecord {
@@ -78,6 +83,10 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
       continue;
     }
     const inputs = Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, evaluateToString(value, { ...contexts, env: stepEnv }, status)]));
+    for (const [name, value] of Object.entries(options.overrides?.[`${job.id}/${step.id}`] ?? {})) {
+      if (!(name in inputs)) throw new Error(`The test overrides ${name} of step ${label}, which the template does not set.`);
+      inputs[name] = value;
+    }
     const record = await runStep(step, label, inputs, stepEnv, options);
     records.push(record);
     const continueOnError = step['continue-on-error'] !== undefined && evaluateToString(step['continue-on-error'], contexts, status) === 'true';
