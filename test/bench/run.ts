@@ -12,6 +12,7 @@ import { formatRow, median } from './stats';
 import { runMigrationBench } from './run-migration';
 import { verifyHealthBenchmarks } from './verify-health';
 import { autoRollbackBench } from './auto-rollback';
+import { benchBuildPush } from './build-push';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -122,6 +123,7 @@ async function main() {
   }
   rows.push(...(await runMigrationBench(RUNS)));
   rows.push(...(await autoRollbackBench(RUNS)));
+  rows.push(...(await benchBuildPush(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

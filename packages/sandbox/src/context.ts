@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { AlarmRecord } from './cloudwatch/alarms';
 import type { EcsState } from './ecs/state';
 import type { LoadBalancing } from './elb/load-balancing';
+import type { EcrState } from './ecr/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
@@ -19,6 +20,7 @@ export interface Context {
   elb: LoadBalancing;
   /** CloudWatch metric alarms by name. */
   alarms: Map<string, AlarmRecord>;
+  ecr: EcrState;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** Asks the scheduler for a pass soon, because something changed. */

@@ -7,6 +7,7 @@ import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { LoadBalancing } from './elb/load-balancing';
+import { emptyEcrState } from './ecr/state';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -28,6 +29,8 @@ export type {
   SandboxOptions,
   SeedState,
   TaskOutcome,
+  RegistryOptions,
+  ScanFinding,
 } from './types';
 export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit, NetworkBinding } from './runtime/runtime';
 export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
@@ -49,6 +52,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     logs: new LogStore(arns),
     elb: new LoadBalancing(clock, () => scheduler.kick()),
     alarms: new Map(),
+    ecr: emptyEcrState(options.registry),
     runtime,
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.
@@ -91,6 +95,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       faults = next;
     },
     seed: async (state: SeedState) => applySeed(ctx, state),
+    setScanFindings: (repository, reference, findings) => {
+      const byReference = ctx.ecr.findings.get(repository) ?? new Map();
+      ctx.ecr.findings.set(repository, byReference.set(reference, findings));
+    },
     calls,
     history: ctx.history,
     snapshot: () => snapshot(ctx),

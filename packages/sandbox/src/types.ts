@@ -1,4 +1,7 @@
 /** The public shapes of the sandbox: what tests, benchmarks and the CLI program against. */
+import type { RegistryOptions, ScanFinding } from './ecr/state';
+
+export type { RegistryOptions, ScanFinding };
 
 export interface SandboxOptions {
   /** Default 0 (ephemeral). The server always binds 127.0.0.1. */
@@ -19,6 +22,8 @@ export interface SandboxOptions {
    * plays the script; any other image fails to pull, as in ECS. Without one, every task is scripted.
    */
   catalog?: Record<string, CatalogEntry>;
+  /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
+  registry?: RegistryOptions;
 }
 
 /**
@@ -54,7 +59,7 @@ export type TaskOutcome =
 export type FaultKind = 'throttle' | 'server-error' | 'latency';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
   operation: string;
   at: number;
   fault?: FaultKind;
@@ -112,6 +117,8 @@ export interface Sandbox {
    */
   putSecret(nameOrArn: string, value: string): void;
   setFaults(faults: FaultOptions | undefined): void;
+  /** Findings the ECR scan of an image (by digest or tag) reports once it completes. */
+  setScanFindings(repository: string, reference: string, findings: ScanFinding[]): void;
   seed(state: SeedState): Promise<void>;
   calls: ApiCall[];
   history: SandboxEvent[];

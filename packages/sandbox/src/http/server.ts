@@ -9,6 +9,7 @@ import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { cloudWatchOperations } from '../cloudwatch/alarms';
 import { ecsOperations } from '../ecs/operations';
+import { ecrOperations } from '../ecr/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
@@ -35,6 +36,7 @@ const SERVICES: Record<string, JsonService> = {
     contentType: 'application/x-amz-json-1.0',
     queryCodes: { throttle: 'Throttling', serverError: 'InternalServiceError' },
   },
+  AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 };
 type Prefix = keyof typeof SERVICES;
 
@@ -118,7 +120,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined), entry);
     }
     try {
-      send(res, 200, operation(ctx, input), entry.contentType ? { 'Content-Type': entry.contentType } : {});
+      send(res, 200, await operation(ctx, input), entry.contentType ? { 'Content-Type': entry.contentType } : {});
     } catch (error) {
       if (error instanceof AwsError) return sendError(res, error, entry);
       throw error;

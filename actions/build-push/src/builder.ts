@@ -1,0 +1,46 @@
+import { ConfigurationError } from '@ecs-deploy/core';
+import type { BuilderChoice } from './inputs';
+import { works } from './tools';
+
+/** The way this job builds: docker with buildx, docker's classic builder, or a daemonless builder. */
+export type BuilderKind = 'buildx' | 'classic' | 'buildah' | 'podman';
+
+export interface Installed {
+  docker: boolean;
+  buildx: boolean;
+  buildah: boolean;
+  podman: boolean;
+}
+
+export async function probeInstalled(): Promise<Installed> {
+  const [docker, buildx, buildah, podman] = await Promise.all([
+    works('docker', ['--version']),
+    works('docker', ['buildx', 'version']),
+    works('buildah', ['--version']),
+    works('podman', ['--version']),
+  ]);
+  return { docker, buildx, buildah, podman };
+}
+
+/** Picks the builder from the input and what is installed; refuses, naming the input, before any AWS call. */
+export function chooseBuilder(choice: BuilderChoice | undefined, installed: Installed, platforms: string[]): BuilderKind {
+  const missing = (tool: string) => new ConfigurationError(`Input 'builder' is ${choice ?? 'not set'}, but ${tool} is not installed on this runner.`, 'builder');
+  let kind: BuilderKind;
+  if (choice === undefined) {
+    if (installed.docker) kind = installed.buildx ? 'buildx' : 'classic';
+    else if (installed.buildah) kind = 'buildah';
+    else if (installed.podman) kind = 'podman';
+    else throw new ConfigurationError("No builder found: install docker, buildah or podman on the runner, or set input 'builder'.", 'builder');
+  } else if (choice === 'docker' || choice === 'classic' || choice === 'buildx') {
+    if (!installed.docker) throw missing('docker');
+    if (choice === 'buildx' && !installed.buildx) throw missing('docker buildx');
+    kind = choice === 'docker' ? (installed.buildx ? 'buildx' : 'classic') : choice;
+  } else {
+    if (!installed[choice]) throw missing(choice);
+    kind = choice;
+  }
+  if (platforms.length > 1 && kind !== 'buildx') {
+    throw new ConfigurationError(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
+  }
+  return kind;
+}

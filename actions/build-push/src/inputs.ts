@@ -1,0 +1,84 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigurationError, Inputs, resolveRegion, type KeyValue } from '@ecs-deploy/core';
+import { repositoryNameProblem } from './repository-name';
+import { SEVERITIES, type Severity } from './severity';
+
+export const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'] as const;
+export type BuilderChoice = (typeof BUILDERS)[number];
+
+export interface BuildInputs {
+  region: string;
+  repository: string;
+  /** Absolute paths, resolved against the workspace. */
+  context: string;
+  dockerfile: string;
+  buildArgs: KeyValue[];
+  target?: string;
+  platforms: string[];
+  extraTags: string[];
+  push: boolean;
+  cache: boolean;
+  skipExisting: boolean;
+  createRepository: boolean;
+  scanThreshold?: Severity;
+  scanTimeoutMs: number;
+  /** Undefined: pick the first installed of docker, buildah, podman. */
+  builder?: BuilderChoice;
+}
+
+// A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+/** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
+export function readBuildInputs(inputs = new Inputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildInputs {
+  const repository = inputs.required('repository');
+  const nameProblem = repositoryNameProblem(repository);
+  if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
+
+  const context = resolve(workspace, inputs.optional('context') ?? '.');
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new ConfigurationError(`Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`, 'context');
+  }
+  const dockerfileInput = inputs.optional('dockerfile');
+  const dockerfile = dockerfileInput ? (isAbsolute(dockerfileInput) ? dockerfileInput : resolve(workspace, dockerfileInput)) : join(context, 'Dockerfile');
+  if (!existsSync(dockerfile) || !statSync(dockerfile).isFile()) {
+    throw new ConfigurationError(
+      dockerfileInput
+        ? `Input 'dockerfile' names "${dockerfileInput}", which does not exist; give the path of the Dockerfile relative to the workspace.`
+        : `Input 'dockerfile' is not set and the context has no Dockerfile (${dockerfile}); add one or set 'dockerfile' to its path.`,
+      'dockerfile',
+    );
+  }
+
+  const extraTags = inputs.list('tags');
+  const badTag = extraTags.find((tag) => !TAG.test(tag));
+  if (badTag !== undefined) {
+    throw new ConfigurationError(`Input 'tags' holds "${badTag}", which is not a valid tag: up to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash.`, 'tags');
+  }
+  const platforms = inputs.list('platforms').flatMap((line) => line.split(',').map((p) => p.trim()).filter(Boolean));
+  const badPlatform = platforms.find((platform) => !PLATFORM.test(platform));
+  if (badPlatform !== undefined) {
+    throw new ConfigurationError(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
+  }
+  const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
+
+  return {
+    region: resolveRegion(inputs.optional('region')),
+    repository,
+    context,
+    dockerfile,
+    buildArgs: inputs.keyValues('build-args'),
+    target: inputs.optional('target'),
+    platforms,
+    extraTags,
+    push: inputs.boolean('push', true),
+    cache: inputs.boolean('cache', true),
+    skipExisting: inputs.boolean('skip-existing', true),
+    createRepository: inputs.boolean('create-repository', false),
+    scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
+    scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
+    builder: inputs.oneOf('builder', BUILDERS),
+  };
+}

@@ -1,0 +1,23 @@
+/** ECR's exceptions, with the messages ECR writes (ECR API reference, "Errors" of each operation). */
+import { AwsError } from '../errors';
+
+export interface ImageId {
+  imageDigest?: string;
+  imageTag?: string;
+}
+
+const describeId = (id: ImageId) => `{imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'}`;
+
+export const repositoryNotFound = (name: string, registryId: string) =>
+  new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registryId}'`);
+
+export const repositoryExists = (name: string, registryId: string) =>
+  new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${registryId}'`);
+
+export const imageNotFound = (id: ImageId, repository: string, registryId: string) =>
+  new AwsError('ImageNotFoundException', `The image with imageId ${describeId(id)} does not exist within the repository with name '${repository}' in the registry with id '${registryId}'`);
+
+export const scanNotFound = (id: ImageId, repository: string, registryId: string) =>
+  new AwsError('ScanNotFoundException', `Image scan does not exist for the image with '${describeId(id)}' in the repository with name '${repository}' in the registry with id '${registryId}'`);
+
+export const invalidEcrParameter = (message: string) => new AwsError('InvalidParameterException', message);

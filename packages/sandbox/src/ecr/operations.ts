@@ -1,0 +1,204 @@
+/** ECR's API (awsJson1_1, target prefix AmazonEC2ContainerRegistry_V20150921) over the real registry. */
+import type { Context } from '../context';
+import { seconds } from '../ecs/render';
+import { imageNotFound, invalidEcrParameter, repositoryExists, repositoryNotFound, scanNotFound, type ImageId } from './errors';
+import { listImages, requireImage, resolveImage, type StoredImage } from './images';
+import { repositoryNameProblem } from './names';
+import { bySeverity, scanOf, severityCounts } from './scans';
+import type { RepositoryRecord } from './state';
+
+type Json = Record<string, unknown>;
+const TOKEN_HOURS = 12;
+const MUTABILITY = ['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION'];
+
+/** The registry's host: the real one behind the sandbox, else the address ECR would give this account. */
+function registryHost(ctx: Context): string {
+  return ctx.ecr.registry ? new URL(ctx.ecr.registry.endpoint).host : `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`;
+}
+
+function requireRepository(ctx: Context, input: Json): RepositoryRecord {
+  const name = input.repositoryName;
+  const problem = repositoryNameProblem(name);
+  if (problem) throw invalidEcrParameter(problem);
+  const repository = ctx.ecr.repositories.get(name as string);
+  if (!repository) throw repositoryNotFound(name as string, ctx.accountId);
+  return repository;
+}
+
+function imageIdsOf(input: Json, field = 'imageIds'): ImageId[] | undefined {
+  const ids = input[field];
+  if (ids === undefined) return undefined;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) throw invalidEcrParameter(`Invalid parameter at '${field}' failed to satisfy constraint: 'Member must have length between 1 and 100'`);
+  return ids as ImageId[];
+}
+
+function renderRepository(repository: RepositoryRecord): Json {
+  return {
+    repositoryArn: repository.repositoryArn,
+    registryId: repository.registryId,
+    repositoryName: repository.repositoryName,
+    repositoryUri: repository.repositoryUri,
+    createdAt: seconds(repository.createdAt),
+    imageTagMutability: repository.imageTagMutability,
+    ...(repository.imageTagMutabilityExclusionFilters ? { imageTagMutabilityExclusionFilters: repository.imageTagMutabilityExclusionFilters } : {}),
+    imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
+    encryptionConfiguration: { encryptionType: 'AES256' },
+  };
+}
+
+function renderImage(ctx: Context, repository: RepositoryRecord, image: StoredImage): Json {
+  const scan = scanOf(ctx, repository, image);
+  return {
+    registryId: repository.registryId,
+    repositoryName: repository.repositoryName,
+    imageDigest: image.digest,
+    ...(image.tags.length ? { imageTags: image.tags } : {}),
+    imageSizeInBytes: image.manifest.sizeInBytes,
+    imagePushedAt: seconds(image.pushedAt),
+    imageManifestMediaType: image.manifest.mediaType,
+    ...(image.manifest.artifactMediaType ? { artifactMediaType: image.manifest.artifactMediaType } : {}),
+    ...(scan ? { imageScanStatus: { status: scan.status, description: scanDescription(scan.status) } } : {}),
+    ...(scan?.status === 'COMPLETE'
+      ? { imageScanFindingsSummary: { imageScanCompletedAt: seconds(scan.completedAt), findingSeverityCounts: severityCounts(scan.findings) } }
+      : {}),
+  };
+}
+
+const scanDescription = (status: string) => (status === 'COMPLETE' ? 'The scan was completed successfully.' : 'The scan is in progress.');
+
+export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json | Promise<Json>> = {
+  GetAuthorizationToken(ctx) {
+    const registry = ctx.ecr.registry;
+    const credentials = registry ? `${registry.username}:${registry.password}` : 'AWS:sandbox';
+    return {
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(credentials).toString('base64'),
+          expiresAt: seconds(ctx.clock.now() + TOKEN_HOURS * 3_600_000),
+          proxyEndpoint: registry ? registry.endpoint.replace(/\/$/, '') : `https://${registryHost(ctx)}`,
+        },
+      ],
+    };
+  },
+
+  CreateRepository(ctx, input) {
+    const name = input.repositoryName;
+    const problem = repositoryNameProblem(name);
+    if (problem) throw invalidEcrParameter(problem);
+    const mutability = (input.imageTagMutability as string | undefined) ?? 'MUTABLE';
+    if (!MUTABILITY.includes(mutability)) {
+      throw invalidEcrParameter(`Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`);
+    }
+    const filters = input.imageTagMutabilityExclusionFilters as RepositoryRecord['imageTagMutabilityExclusionFilters'];
+    if (mutability.endsWith('_WITH_EXCLUSION') !== (filters !== undefined && filters.length > 0)) {
+      throw invalidEcrParameter('imageTagMutabilityExclusionFilters must be given exactly when imageTagMutability is MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.');
+    }
+    const repositoryName = name as string;
+    if (ctx.ecr.repositories.has(repositoryName)) throw repositoryExists(repositoryName, ctx.accountId);
+    const scanning = input.imageScanningConfiguration as { scanOnPush?: boolean } | undefined;
+    const repository: RepositoryRecord = {
+      repositoryName,
+      repositoryArn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${repositoryName}`,
+      repositoryUri: `${registryHost(ctx)}/${repositoryName}`,
+      registryId: ctx.accountId,
+      createdAt: ctx.clock.now(),
+      imageTagMutability: mutability,
+      ...(filters?.length ? { imageTagMutabilityExclusionFilters: filters } : {}),
+      scanOnPush: scanning?.scanOnPush === true,
+    };
+    ctx.ecr.repositories.set(repositoryName, repository);
+    return { repository: renderRepository(repository) };
+  },
+
+  DescribeRepositories(ctx, input) {
+    const names = input.repositoryNames as string[] | undefined;
+    const repositories = names ? names.map((name) => requireRepository(ctx, { repositoryName: name })) : [...ctx.ecr.repositories.values()];
+    return { repositories: repositories.map(renderRepository) };
+  },
+
+  PutImageScanningConfiguration(ctx, input) {
+    const repository = requireRepository(ctx, input);
+    const scanning = input.imageScanningConfiguration as { scanOnPush?: boolean } | undefined;
+    if (!scanning) throw invalidEcrParameter("Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'");
+    repository.scanOnPush = scanning.scanOnPush === true;
+    return { registryId: repository.registryId, repositoryName: repository.repositoryName, imageScanningConfiguration: { scanOnPush: repository.scanOnPush } };
+  },
+
+  async DescribeImages(ctx, input) {
+    const repository = requireRepository(ctx, input);
+    const ids = imageIdsOf(input);
+    const images = await listImages(ctx, repository);
+    if (!ids) return { imageDetails: images.map((image) => renderImage(ctx, repository, image)) };
+    const found: StoredImage[] = [];
+    for (const id of ids) {
+      const resolved = await resolveImage(ctx, repository, id, images);
+      // DescribeImages fails on the first imageId it cannot find (ImageNotFoundException), unlike BatchGetImage.
+      if ('failure' in resolved) throw imageNotFound(id, repository.repositoryName, ctx.accountId);
+      if (!found.includes(resolved.image)) found.push(resolved.image);
+    }
+    return { imageDetails: found.map((image) => renderImage(ctx, repository, image)) };
+  },
+
+  async BatchGetImage(ctx, input) {
+    const repository = requireRepository(ctx, input);
+    const ids = imageIdsOf(input) ?? [];
+    if (ids.length === 0) throw invalidEcrParameter("Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must not be null'");
+    const accepted = input.acceptedMediaTypes as string[] | undefined;
+    const images: Json[] = [];
+    const failures: Json[] = [];
+    const all = await listImages(ctx, repository);
+    for (const id of ids) {
+      const resolved = await resolveImage(ctx, repository, id, all);
+      if ('failure' in resolved) {
+        const reason = resolved.failure === 'ImageNotFound' ? 'Requested image not found' : 'Requested image tag does not match the digest';
+        failures.push({ imageId: id, failureCode: resolved.failure, failureReason: reason });
+      } else if (accepted && !accepted.includes(resolved.image.manifest.mediaType)) {
+        failures.push({ imageId: id, failureCode: 'UnsupportedImageType', failureReason: 'Image does not match the accepted media types' });
+      } else {
+        const { image } = resolved;
+        images.push({
+          registryId: repository.registryId,
+          repositoryName: repository.repositoryName,
+          imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
+          imageManifest: image.manifest.body,
+          imageManifestMediaType: image.manifest.mediaType,
+        });
+      }
+    }
+    return { images, failures };
+  },
+
+  async DescribeImageScanFindings(ctx, input) {
+    const repository = requireRepository(ctx, input);
+    const id = input.imageId as ImageId | undefined;
+    if (!id || (id.imageDigest === undefined && id.imageTag === undefined)) {
+      throw invalidEcrParameter("Invalid parameter at 'imageId' failed to satisfy constraint: 'Member must not be null'");
+    }
+    const image = await requireImage(ctx, repository, id);
+    const scan = scanOf(ctx, repository, image);
+    if (!scan) throw scanNotFound(id, repository.repositoryName, ctx.accountId);
+    const answer: Json = {
+      registryId: repository.registryId,
+      repositoryName: repository.repositoryName,
+      imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
+      imageScanStatus: { status: scan.status, description: scanDescription(scan.status) },
+    };
+    if (scan.status !== 'COMPLETE') return answer;
+    const maxResults = (input.maxResults as number | undefined) ?? 100;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
+      throw invalidEcrParameter("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
+    }
+    const start = Number(input.nextToken ?? 0) || 0;
+    const sorted = bySeverity(scan.findings);
+    return {
+      ...answer,
+      imageScanFindings: {
+        imageScanCompletedAt: seconds(scan.completedAt),
+        vulnerabilitySourceUpdatedAt: seconds(scan.completedAt),
+        findingSeverityCounts: severityCounts(scan.findings),
+        findings: sorted.slice(start, start + maxResults),
+      },
+      ...(start + maxResults < sorted.length ? { nextToken: String(start + maxResults) } : {}),
+    };
+  },
+};

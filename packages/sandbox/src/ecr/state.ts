@@ -1,0 +1,40 @@
+/** What the sandbox's ECR keeps itself; images live in the real registry and are read from it on every call. */
+
+export interface RegistryOptions {
+  /** Where the registry answers HTTP API v2, e.g. `http://127.0.0.1:5055`. Its host is the repositories' URI host. */
+  endpoint: string;
+  username: string;
+  password: string;
+}
+
+export interface ScanFinding {
+  name: string;
+  severity: 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'UNDEFINED';
+  description?: string;
+  uri?: string;
+  attributes?: Array<{ key: string; value: string }>;
+}
+
+export interface RepositoryRecord {
+  repositoryName: string;
+  repositoryArn: string;
+  repositoryUri: string;
+  registryId: string;
+  createdAt: number;
+  imageTagMutability: string;
+  imageTagMutabilityExclusionFilters?: Array<{ filterType: string; filter: string }>;
+  scanOnPush: boolean;
+}
+
+export interface EcrState {
+  registry?: RegistryOptions;
+  repositories: Map<string, RepositoryRecord>;
+  /** Findings a test injected, by repository then by digest or tag (a tag is resolved when asked). */
+  findings: Map<string, Map<string, ScanFinding[]>>;
+  /** When the sandbox first saw each `repository@digest`: the registry does not record push times. */
+  firstSeen: Map<string, number>;
+}
+
+export function emptyEcrState(registry?: RegistryOptions): EcrState {
+  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map() };
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
+import { errorsOf } from '../support/run-action';
+
+// Real images: built by the real dockerd, pushed to the real registry behind the sandbox's ECR.
+let world: BuildWorld;
+beforeAll(async () => {
+  world = await startBuildWorld();
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('build-push builds once per commit and outputs the image by digest', () => {
+  const repository = uniqueName('web');
+  const sha = newSha();
+  let workspace: string;
+  let firstDigest: string;
+
+  beforeAll(() => {
+    workspace = makeContext({ 'index.html': '<h1>v1</h1>\n' });
+  });
+
+  test('a first run creates the repository, builds, pushes every tag, and outputs the digest the registry holds', async () => {
+    const run = await runBuildPush(world, { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const registryHost = world.infra.registryHost;
+    firstDigest = run.outputs.digest;
+    expect(firstDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registryDigest(world.infra, repository, sha)).toBe(firstDigest);
+    expect(run.outputs.image).toBe(`${registryHost}/${repository}@${firstDigest}`);
+    expect(run.outputs.built).toBe('true');
+    expect(run.outputs.tags.split('\n')).toEqual([sha, sha.slice(0, 7), 'latest'].map((tag) => `${registryHost}/${repository}:${tag}`));
+    expect(await registryTags(world.infra, repository)).toEqual([sha, sha.slice(0, 7), 'latest'].sort());
+    for (const tag of [sha.slice(0, 7), 'latest']) expect(await registryDigest(world.infra, repository, tag)).toBe(firstDigest);
+
+    const created = await world.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
+    expect(created.repositories?.[0]).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageScanningConfiguration: { scanOnPush: true } });
+    expect(run.summary).toContain(firstDigest);
+    expect(run.summary).toMatch(/\| Build time \| \d/);
+    expect(run.summary).toMatch(/\| Size \| \d+(\.\d)? (B|KiB)/);
+    // The registry password is masked first thing, then never reaches the log, the outputs or the summary.
+    // (`::add-mask::` lines are the runner's masking commands: the runner consumes them, nobody sees them.)
+    const { shown, masked } = visibleLog(run);
+    expect(masked).toContain(world.infra.password);
+    for (const text of [shown, run.summary, JSON.stringify(run.outputs)]) {
+      expect(text).not.toContain(world.infra.password);
+      expect(text).not.toContain(Buffer.from(`${world.infra.username}:${world.infra.password}`).toString('base64'));
+    }
+  });
+
+  test('a re-run of the same commit builds nothing and outputs the same digest', async () => {
+    const callsBefore = world.sandbox.calls.length;
+    const run = await runBuildPush(world, { repository, tags: 'latest' }, { sha, workspace });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ built: 'false', digest: firstDigest, image: `${world.infra.registryHost}/${repository}@${firstDigest}` });
+    expect(run.log).not.toMatch(/^\[command\]/m);
+    expect(run.summary).toMatch(/\| Built \| no: an image tagged with this commit already existed \|/);
+    expect(world.sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
+  });
+
+  test('a new commit with a changed context builds again, to a new digest', async () => {
+    writeFileSync(join(workspace, 'app', 'index.html'), '<h1>v2</h1>\n');
+    const next = newSha();
+    const run = await runBuildPush(world, { repository }, { sha: next, workspace });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.built).toBe('true');
+    expect(run.outputs.digest).not.toBe(firstDigest);
+    expect(await registryDigest(world.infra, repository, next)).toBe(run.outputs.digest);
+    expect(await registryDigest(world.infra, repository, sha)).toBe(firstDigest);
+  });
+
+  test('skip-existing false rebuilds the same commit from the local cache', async () => {
+    const next = newSha();
+    const first = await runBuildPush(world, { repository }, { sha: next, workspace });
+    const again = await runBuildPush(world, { repository, 'skip-existing': 'false' }, { sha: next, workspace });
+    expect(errorsOf(again)).toEqual([]);
+    expect(again.outputs.built).toBe('true');
+    expect(again.outputs.digest).toBe(first.outputs.digest);
+    expect(again.summary).toMatch(/\| Cache \| (\d+) of \1 steps from cache \|/);
+  });
+});
