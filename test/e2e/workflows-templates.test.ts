@@ -4,10 +4,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { actionMetadata, hasBundle } from '../support/action-metadata';
+import { ensureBuildInfra, type BuildInfra } from '../support/build-infra';
+import { makeContext, uniqueName } from '../support/build-push';
 import { createService, describe, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { templateFiles } from '../support/workflow-files';
@@ -202,15 +205,53 @@ group('the template runner on a workflow that uses deploy-ecs only', () => {
   });
 });
 
-group('ecs-deploy.yml runs in order against the sandbox', () => {
-  test('build, then staging and production: migrate, deploy, verify, with each output feeding the next', async () => {
+const SERVICES_VALUES = {
+  '<your-aws-region>': 'us-east-1',
+  '<your-account-id>': '123456789012',
+  '<your-deploy-role>': 'deployer',
+  '<your-cluster>': 'services',
+  '<your-api-service>': 'api',
+  '<your-api-ecr-repository>': 'shop',
+  '<your-api-host>': 'api.internal',
+  '<your-migrate-command>': 'node -e 0',
+  '<your-worker-service>': 'worker',
+  '<your-worker-ecr-repository>': 'shop',
+  '<your-worker-host>': 'worker.internal',
+};
+
+// Real builds: build-push builds with the real dockerd and pushes to the real registry behind the sandbox's ECR,
+// and the sandbox runs the pushed repository as a real process, so one image travels the whole chain.
+group('full chains with real builds', () => {
+  let world: Sandbox;
+  let infra: BuildInfra;
+  let repository: string;
+  let workspace: string;
+  beforeAll(async () => {
+    infra = ensureBuildInfra();
+    repository = uniqueName('shop');
+    world = await start({
+      timeScale: 0.2,
+      registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password },
+      catalog: { [`${infra.registryHost}/${repository}`]: { command: [process.execPath, resolve('.github/e2e/web.mjs')] } },
+    });
+    await new ECRClient({ region: world.region, endpoint: world.endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' } }).send(
+      new CreateRepositoryCommand({ repositoryName: repository }),
+    );
+    workspace = makeContext({ 'web.mjs': readFileSync('.github/e2e/web.mjs', 'utf8') });
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+  const buildEnv = () => ({ ...world.env(), ...infra.env, GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '1', GITHUB_SERVER_URL: 'https://github.com' });
+
+  test('ecs-deploy.yml: test, build, then staging and production (migrate, deploy, verify), each output feeding the next', async () => {
     const workflow = await template('ecs-deploy.yml', {
       '<your-aws-region>': 'us-east-1',
       '<your-account-id>': '123456789012',
       '<your-deploy-role>': 'deployer',
       '<your-service>': 'shop',
       '<your-test-command>': 'make test',
-      '<your-ecr-repository>': 'shop',
+      '<your-ecr-repository>': repository,
       'https://<your-staging-host>': healthUrl,
       'https://<your-production-host>': healthUrl,
       '<your-staging-cluster>': 'staging',
@@ -218,21 +259,22 @@ group('ecs-deploy.yml runs in order against the sandbox', () => {
       '<your-migrate-command>': 'node -e "console.log(1)"',
     });
     requireActions(workflow);
-    const staging = await createService(sandbox, { cluster: 'staging', service: 'shop', image: `${REGISTRY}/shop:v1` });
-    const production = await createService(sandbox, { cluster: 'production', service: 'shop', image: `${REGISTRY}/shop:v1` });
+    const image = `${infra.registryHost}/${repository}:v1`;
+    const staging = await createService(world, { cluster: 'staging', service: 'shop', image });
+    const production = await createService(world, { cluster: 'production', service: 'shop', image });
     const fakes = { ...thirdParty, Test: () => ({}) };
     // The production bake is 5 minutes in the template; a few seconds prove the same chain here.
-    const options = { env: runnerEnv(), github: github(), fakes, overrides: { 'production/verify': { bake: '3s' } } };
+    const options = { env: buildEnv(), github: github(), fakes, cwd: workspace, overrides: { 'production/verify': { bake: '3s' } } };
 
     const tested = await runJob(workflow, job(workflow, 'test'), options);
     expect(failures(tested)).toEqual([]);
     const built = await runJob(workflow, job(workflow, 'build'), options);
     expect(failures(built)).toEqual([]);
-    expect(built.outputs.image).toMatch(/@sha256:[0-9a-f]{64}$/);
-    const needs = { build: { result: 'success', outputs: built.outputs } };
+    expect(built.outputs.image).toMatch(new RegExp(`^${infra.registryHost}/${repository}@sha256:[0-9a-f]{64}$`));
+    const needs = { build: { result: 'success', outputs: built.outputs }, staging: { result: 'success', outputs: {} } };
 
     for (const [id, before] of [['staging', staging], ['production', production]] as const) {
-      const result = await runJob(workflow, job(workflow, id), { ...options, needs: { ...needs, staging: { result: 'success', outputs: {} } } });
+      const result = await runJob(workflow, job(workflow, id), { ...options, needs });
       expect(failures(result)).toEqual([]);
       const step = (name: string) => result.steps.find((s) => s.step === name);
       expect(step('migrate')?.inputs.image).toBe(built.outputs.image);
@@ -241,26 +283,80 @@ group('ecs-deploy.yml runs in order against the sandbox', () => {
       expect(step('deploy')?.outputs['previous-task-definition-arn']).toBe(before.taskDefinitionArn);
       expect(step('verify')?.outputs.healthy).toBe('true');
       expect(step('rollback')?.outcome).toBe('skipped');
-      expect(step('Record what shipped')?.summary).toContain(step('deploy')?.outputs['task-definition-arn']);
-      expect((await describe(sandbox, id, 'shop')).taskDefinition).toBe(step('deploy')?.outputs['task-definition-arn']);
+      expect(step('Record what shipped')?.summary).toContain(`| ${built.outputs.image} | ${step('migrate')?.outputs['task-definition-arn']} | ${step('deploy')?.outputs['task-definition-arn']} |`);
+      const live = await describe(world, id, 'shop');
+      expect(live.taskDefinition).toBe(step('deploy')?.outputs['task-definition-arn']);
     }
-  }, 300_000);
+  }, 400_000);
+
+  test('ecs-deploy.yml: an unhealthy release is rolled back to the revision deploy-ecs handed on', async () => {
+    const unhealthy = createServer((_, res) => res.writeHead(503).end('down'));
+    await new Promise<void>((ready) => unhealthy.listen(0, '127.0.0.1', ready));
+    try {
+      const workflow = await template('ecs-deploy.yml', {
+        '<your-aws-region>': 'us-east-1',
+        '<your-account-id>': '123456789012',
+        '<your-deploy-role>': 'deployer',
+        '<your-service>': 'till',
+        '<your-test-command>': 'make test',
+        '<your-ecr-repository>': repository,
+        'https://<your-staging-host>': `http://127.0.0.1:${(unhealthy.address() as AddressInfo).port}`,
+        'https://<your-production-host>': healthUrl,
+        '<your-staging-cluster>': 'staging',
+        '<your-production-cluster>': 'production',
+        '<your-migrate-command>': 'node -e 0',
+      });
+      requireActions(workflow);
+      const before = await createService(world, { cluster: 'staging', service: 'till', image: `${infra.registryHost}/${repository}:v1` });
+      const options = { env: buildEnv(), github: github(), fakes: thirdParty, cwd: workspace };
+      const built = await runJob(workflow, job(workflow, 'build'), options);
+      expect(failures(built)).toEqual([]);
+
+      const result = await runJob(workflow, job(workflow, 'staging'), { ...options, needs: { build: { result: 'success', outputs: built.outputs } } });
+
+      expect(result.result).toBe('failure');
+      const step = (name: string) => result.steps.find((s) => s.step === name);
+      expect(step('deploy')?.outputs.status).toBe('succeeded');
+      expect(step('verify')?.outcome).toBe('failure');
+      expect(step('verify')?.outputs.healthy).toBe('false');
+      expect(step('rollback')?.outcome).toBe('success');
+      expect(step('rollback')?.inputs['task-definition']).toBe(before.taskDefinitionArn);
+      expect(step('rollback')?.inputs.reason).toBe(`staging deploy of ${SHA} failed or was unhealthy`);
+      expect(step('rollback')?.outputs['rolled-back']).toBe('true');
+      expect(step('Record what shipped')?.summary).toContain('| false | true |');
+      expect((await describe(world, 'staging', 'till')).taskDefinition).toBe(before.taskDefinitionArn);
+    } finally {
+      await new Promise((done) => unhealthy.close(done));
+    }
+  }, 400_000);
+
+  test('ecs-deploy-services.yml: the deploy job builds, migrates, deploys and verifies one matrix entry', async () => {
+    const workflow = await template('ecs-deploy-services.yml', { ...SERVICES_VALUES, '<your-api-ecr-repository>': repository, 'https://api.internal': healthUrl });
+    requireActions(workflow);
+    const before = await createService(world, { cluster: 'services', service: 'api', image: `${infra.registryHost}/${repository}:v1` });
+    const entries = JSON.parse(String(workflow.env.SERVICES)) as Record<string, string>[];
+    const result = await runJob(workflow, job(workflow, 'deploy'), {
+      env: buildEnv(),
+      github: github(),
+      fakes: thirdParty,
+      cwd: join(workspace, '..'),
+      matrix: { ...entries[0], path: basename(workspace) },
+      overrides: { 'deploy/verify': { bake: '3s' } },
+    });
+    expect(failures(result)).toEqual([]);
+    const step = (name: string) => result.steps.find((s) => s.step === name);
+    expect(step('build')?.inputs.context).toBe(basename(workspace));
+    expect(step('migrate')?.outcome).toBe('success');
+    expect(step('deploy')?.inputs.image).toBe(step('build')?.outputs.image);
+    expect(step('deploy')?.outputs['previous-task-definition-arn']).toBe(before.taskDefinitionArn);
+    expect(step('verify')?.outputs.healthy).toBe('true');
+    expect(step('rollback')?.outcome).toBe('skipped');
+  }, 400_000);
 });
 
+
 group('ecs-deploy-services.yml', () => {
-  const values = {
-    '<your-aws-region>': 'us-east-1',
-    '<your-account-id>': '123456789012',
-    '<your-deploy-role>': 'deployer',
-    '<your-cluster>': 'services',
-    '<your-api-service>': 'api',
-    '<your-api-ecr-repository>': 'shop',
-    '<your-api-host>': 'api.internal',
-    '<your-migrate-command>': 'node -e 0',
-    '<your-worker-service>': 'worker',
-    '<your-worker-ecr-repository>': 'shop',
-    '<your-worker-host>': 'worker.internal',
-  };
+  const values = SERVICES_VALUES;
 
   /** A repository with both service folders, then a commit that touches only the given paths. */
   function repositoryChanging(paths: string[]): { dir: string; before: string; after: string } {
@@ -301,17 +397,6 @@ group('ecs-deploy-services.yml', () => {
     expect(JSON.parse(result.outputs.services).map((s: { service: string }) => s.service)).toEqual(['api', 'worker']);
   });
 
-  test('the deploy job runs build, migrate, deploy and verify for one matrix entry', async () => {
-    const workflow = await template('ecs-deploy-services.yml', { ...values, 'https://api.internal': healthUrl });
-    requireActions(workflow);
-    const before = await createService(sandbox, { cluster: 'services', service: 'api', image: `${REGISTRY}/shop:v1` });
-    const entries = JSON.parse(String(workflow.env.SERVICES)) as Record<string, string>[];
-    const result = await runJob(workflow, job(workflow, 'deploy'), { env: runnerEnv(), github: github(), fakes: thirdParty, matrix: entries[0] });
-    expect(failures(result)).toEqual([]);
-    const deploy = result.steps.find((s) => s.step === 'deploy');
-    expect(deploy?.outputs['previous-task-definition-arn']).toBe(before.taskDefinitionArn);
-    expect(result.steps.find((s) => s.step === 'verify')?.outputs.healthy).toBe('true');
-  });
 });
 
 group('ecs-rollback.yml', () => {
