@@ -27,6 +27,8 @@ export interface JobOptions {
    * seconds. Only inputs the template sets can be replaced, so the template's contract stays what is tested.
    */
   overrides?: Record<string, Record<string, string>>;
+  /** $RUNNER_TEMP of the job; a fresh folder by default. */
+  runnerTemp?: string;
 }
 
 export interface StepRecord {
@@ -39,6 +41,8 @@ export interface StepRecord {
   run?: ActionRun;
   log?: string;
   summary?: string;
+  /** What a run step appended to $GITHUB_ENV. */
+  exported?: Record<string, string>;
 }
 
 export interface JobResult {
@@ -71,6 +75,7 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
   };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries({ ...workflow.env, ...job.env })) env[name] = evaluateToString(value, { ...base, env }, status);
+  const runnerTemp = options.runnerTemp ?? mkdtempSync(join(tmpdir(), 'runner-temp-'));
 
   for (const [index, step] of job.steps.entries()) {
     const label = step.id ?? step.name ?? `#${index + 1}`;
@@ -87,7 +92,9 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
       if (!(name in inputs)) throw new Error(`The test overrides ${name} of step ${label}, which the template does not set.`);
       inputs[name] = value;
     }
-    const record = await runStep(step, label, inputs, stepEnv, options);
+    const record = await runStep(step, label, inputs, stepEnv, { ...options, env: { ...options.env, RUNNER_TEMP: runnerTemp } });
+    // $GITHUB_ENV lines a step wrote reach every later step, as on the runner.
+    Object.assign(env, record.exported ?? {});
     records.push(record);
     const continueOnError = step['continue-on-error'] !== undefined && evaluateToString(step['continue-on-error'], contexts, status) === 'true';
     if (record.outcome === 'failure' && !continueOnError) status.failed = true;
@@ -133,12 +140,14 @@ function runScript(step: WorkflowStep, label: string, env: Record<string, string
   const script = join(dir, 'step.sh');
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
+  const envFile = join(dir, 'env');
+  writeFileSync(envFile, '');
   writeFileSync(script, String(step.run));
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
   const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
     cwd: options.cwd ?? dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, ...options.env, ...env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, ...options.env, ...env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ENV: envFile },
     encoding: 'utf8',
   });
   return {
@@ -149,6 +158,7 @@ function runScript(step: WorkflowStep, label: string, env: Record<string, string
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     log: `${result.stdout}${result.stderr}`,
     summary: readFileSync(summaryFile, 'utf8'),
+    exported: parseOutputFile(readFileSync(envFile, 'utf8')),
   };
 }
 
