@@ -13,6 +13,7 @@ import { runMigrationBench } from './run-migration';
 import { verifyHealthBenchmarks } from './verify-health';
 import { autoRollbackBench } from './auto-rollback';
 import { benchBuildPush } from './build-push';
+import { workflowBenchmarks } from './workflows';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -124,6 +125,7 @@ async function main() {
   rows.push(...(await runMigrationBench(RUNS)));
   rows.push(...(await autoRollbackBench(RUNS)));
   rows.push(...(await benchBuildPush(RUNS)));
+  rows.push(...(await workflowBenchmarks(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');
