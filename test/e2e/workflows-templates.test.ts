@@ -139,6 +139,9 @@ afterAll(async () => {
   await new Promise((done) => health?.close(done));
 });
 
+/** The AWS placeholders every template has, filled as the sandbox and the credentials fake expect. */
+const AWS_VALUES = { '<your-aws-region>': 'us-east-1', '<your-account-id>': '123456789012', '<your-deploy-role>': 'deployer' };
+
 /** Fills the template's placeholders as a user would; a placeholder the test does not know fails. */
 function fill(text: string, values: Record<string, string>): string {
   let filled = text;
@@ -206,9 +209,7 @@ group('the template runner on a workflow that uses deploy-ecs only', () => {
 });
 
 const SERVICES_VALUES = {
-  '<your-aws-region>': 'us-east-1',
-  '<your-account-id>': '123456789012',
-  '<your-deploy-role>': 'deployer',
+  ...AWS_VALUES,
   '<your-cluster>': 'services',
   '<your-api-service>': 'api',
   '<your-api-ecr-repository>': 'shop',
@@ -246,9 +247,7 @@ group('full chains with real builds', () => {
 
   test('ecs-deploy.yml: test, build, then staging and production (migrate, deploy, verify), each output feeding the next', async () => {
     const workflow = await template('ecs-deploy.yml', {
-      '<your-aws-region>': 'us-east-1',
-      '<your-account-id>': '123456789012',
-      '<your-deploy-role>': 'deployer',
+      ...AWS_VALUES,
       '<your-service>': 'shop',
       '<your-test-command>': 'make test',
       '<your-ecr-repository>': repository,
@@ -294,9 +293,7 @@ group('full chains with real builds', () => {
     await new Promise<void>((ready) => unhealthy.listen(0, '127.0.0.1', ready));
     try {
       const workflow = await template('ecs-deploy.yml', {
-        '<your-aws-region>': 'us-east-1',
-        '<your-account-id>': '123456789012',
-        '<your-deploy-role>': 'deployer',
+        ...AWS_VALUES,
         '<your-service>': 'till',
         '<your-test-command>': 'make test',
         '<your-ecr-repository>': repository,
@@ -402,9 +399,7 @@ group('ecs-deploy-services.yml', () => {
 group('ecs-rollback.yml', () => {
   test('returns the chosen service to the revision before the current one', async () => {
     const workflow = await template('ecs-rollback.yml', {
-      '<your-aws-region>': 'us-east-1',
-      '<your-account-id>': '123456789012',
-      '<your-deploy-role>': 'deployer',
+      ...AWS_VALUES,
       '<your-service>': 'till',
       '<your-other-service>': 'other',
       '<your-production-cluster>': 'production',
