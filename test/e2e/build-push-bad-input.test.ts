@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });
@@ -23,7 +26,6 @@ describe('build-push refuses bad input before building or changing anything in A
     ['a context without a Dockerfile', { repository: fresh, 'create-repository': 'true', context: 'app' }, /^Input 'dockerfile' is not set and the context has no Dockerfile/],
     ['a context that is not there', { repository: fresh, 'create-repository': 'true', context: 'nowhere' }, /^Input 'context' names "nowhere", which is not a directory/],
     ['an unknown builder', { repository: fresh, 'create-repository': 'true', builder: 'kaniko' }, /^Input 'builder' must be one of docker, buildx, classic, buildah, podman; got "kaniko"\.$/],
-    ['a builder that is not installed', { repository: fresh, 'create-repository': 'true', builder: 'podman' }, /^Input 'builder' is podman, but podman is not installed on this runner\.$/],
     ['several platforms without buildx', { repository: fresh, 'create-repository': 'true', builder: 'buildah', platforms: 'linux/amd64,linux/arm64' }, /^Input 'platforms' lists 2 platforms; building several needs docker buildx/],
     ['a bad threshold', { repository: fresh, 'create-repository': 'true', 'scan-severity-threshold': 'severe' }, /^Input 'scan-severity-threshold' must be one of none, informational, low, medium, high, critical; got "severe"\.$/],
     ['a bad extra tag', { repository: fresh, 'create-repository': 'true', tags: '-latest' }, /^Input 'tags' holds "-latest", which is not a valid tag/],
@@ -40,6 +42,15 @@ describe('build-push refuses bad input before building or changing anything in A
     expect(await repositories()).toEqual(before);
     expect(run.outputs).toEqual({});
     expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+
+  test('a builder that is not installed on the runner', async () => {
+    const callsBefore = world.sandbox.calls.length;
+    // A PATH with no tools on it: the runner has no podman (nor anything else).
+    const run = await runBuildPush(world, { repository: fresh, 'create-repository': 'true', builder: 'podman' }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'x' }), env: { PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) } });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual(["Input 'builder' is podman, but podman is not installed on this runner."]);
+    expect(world.sandbox.calls.slice(callsBefore)).toEqual([]);
   });
 
   test('a repository that does not exist, without create-repository, is named and nothing is created', async () => {

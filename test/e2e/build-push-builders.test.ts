@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { makeContext, newSha, registryDigest, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, registryDigest, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, visibleLog, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });
@@ -13,6 +13,7 @@ afterAll(async () => {
 describe.each([
   ['classic', /docker build /, /docker push /],
   ['buildah', /buildah build /, /buildah push /],
+  ['podman', /podman build /, /podman push /],
 ])('builder %s', (builder, buildCommand, pushCommand) => {
   test('builds FROM scratch with build args and a target stage, pushes, and outputs the registry digest', async () => {
     const repository = uniqueName(builder);
@@ -48,3 +49,13 @@ async function imageConfig(repository: string, tag: string): Promise<{ config: {
   const manifest = (await (await fetch(`${world.infra.registryEndpoint}/v2/${repository}/manifests/${tag}`, { headers })).json()) as { config: { digest: string } };
   return (await (await fetch(`${world.infra.registryEndpoint}/v2/${repository}/blobs/${manifest.config.digest}`, { headers })).json()) as never;
 }
+
+test('push false builds with the tags but pushes nothing', async () => {
+  const repository = uniqueName('local');
+  const sha = newSha();
+  const run = await runBuildPush(world, { repository, 'create-repository': 'true', push: 'false' }, { sha, workspace: makeContext({ 'a.txt': 'local only' }) });
+  expect(errorsOf(run)).toEqual([]);
+  expect(run.outputs).toMatchObject({ built: 'true', digest: '', image: `${world.infra.registryHost}/${repository}:${sha}` });
+  expect(run.log).not.toMatch(/^\[command\]\S*docker push/m);
+  expect(await registryDigest(world.infra, repository, sha)).toBeUndefined();
+});

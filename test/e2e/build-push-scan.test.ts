@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });
@@ -28,6 +28,12 @@ describe('scan-severity-threshold', () => {
     expect(error.split('\n').slice(1)).toEqual(['  CRITICAL CVE-2024-9999 (openssl)', '  HIGH CVE-2024-5555']);
     expect(run.outputs.digest).toMatch(/^sha256:/);
     expect(run.summary).toContain('| Scan | 2 at or above HIGH: failed |');
+
+    // A re-run builds nothing, and the gate still holds: skipping the build never skips the scan.
+    const again = await runBuildPush(world, { repository, 'scan-severity-threshold': 'critical', 'scan-timeout': '30s' }, { sha, workspace: makeContext({ 'a.txt': 'scan me' }) });
+    expect(again.exitCode).toBe(1);
+    expect(again.outputs).toMatchObject({ built: 'false', digest: run.outputs.digest });
+    expect(errorsOf(again)[0].split('\n')).toEqual([`ECR's scan of ${run.outputs.image} found 1 finding at or above CRITICAL:`, '  CRITICAL CVE-2024-9999 (openssl)']);
   });
 
   test('passes when no finding reaches the threshold', async () => {

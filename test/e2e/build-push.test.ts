@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, visibleLog, type BuildWorld } from '../support/build-push';
+import { makeContext, newSha, registryDigest, registryTags, runBuildPush, startBuildWorld, uniqueName, INFRA_TIMEOUT_MS, visibleLog, type BuildWorld } from '../support/build-push';
 import { errorsOf } from '../support/run-action';
 
 // Real images: built by the real dockerd, pushed to the real registry behind the sandbox's ECR.
 let world: BuildWorld;
 beforeAll(async () => {
   world = await startBuildWorld();
-});
+}, INFRA_TIMEOUT_MS);
 afterAll(async () => {
   await world?.stop();
 });
@@ -25,9 +26,12 @@ describe('build-push builds once per commit and outputs the image by digest', ()
   });
 
   test('a first run creates the repository, builds, pushes every tag, and outputs the digest the registry holds', async () => {
-    const run = await runBuildPush(world, { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace });
+    // A home of its own shows whether the runner's docker config would be touched (it must not be).
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const run = await runBuildPush(world, { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace, env: { HOME: home } });
     expect(errorsOf(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
     const registryHost = world.infra.registryHost;
     firstDigest = run.outputs.digest;
     expect(firstDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -61,6 +65,17 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     expect(run.log).not.toMatch(/^\[command\]/m);
     expect(run.summary).toMatch(/\| Built \| no: an image tagged with this commit already existed \|/);
     expect(world.sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
+  });
+
+  test('a re-run with a new extra tag adds it to the existing image without building (a promotion)', async () => {
+    const callsBefore = world.sandbox.calls.length;
+    const run = await runBuildPush(world, { repository, tags: 'latest\nproduction' }, { sha, workspace });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ built: 'false', digest: firstDigest });
+    expect(run.log).not.toMatch(/^\[command\]/m);
+    expect(await registryDigest(world.infra, repository, 'production')).toBe(firstDigest);
+    expect(run.outputs.tags.split('\n')).toContain(`${world.infra.registryHost}/${repository}:production`);
+    expect(world.sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages', 'BatchGetImage', 'PutImage']);
   });
 
   test('a new commit with a changed context builds again, to a new digest', async () => {

@@ -7,6 +7,9 @@ import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { ensureBuildInfra, type BuildInfra } from './build-infra';
 import { runBundledAction, type ActionRun } from './run-action';
 
+/** Installing the packages on a fresh machine can take minutes; a running infrastructure answers in a second. */
+export const INFRA_TIMEOUT_MS = 15 * 60_000;
+
 export interface BuildWorld {
   infra: BuildInfra;
   sandbox: Sandbox;

@@ -11,6 +11,7 @@ import { logIn, registryCredentials } from './login';
 import { setBuildOutputs } from './outputs';
 import { planBuild, references } from './plan';
 import { ensureRepository, findImage } from './repository';
+import { addTags } from './tag-existing';
 import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
 
@@ -34,8 +35,11 @@ async function buildPush(): Promise<void> {
     if (existing) {
       log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
       const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
-      if (missing.length) log.warning(`The existing image does not carry the tags ${missing.join(', ')}; they were not added.`);
-      report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: existing.tags.map((tag) => `${plan.imageName}:${tag}`), built: false, sizeInBytes: existing.sizeInBytes };
+      if (missing.length) {
+        await addTags(ecr, inputs.repository, existing.digest, missing);
+        log.info(`Tagged it ${missing.join(', ')}.`);
+      }
+      report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: references(plan), built: false, sizeInBytes: existing.sizeInBytes };
     } else {
       // 3. Build and push with credentials that exist only for this step.
       const login = await logIn(kind, credentials);

@@ -3,10 +3,10 @@ import type { Clock } from './clock';
 import type { AlarmRecord } from './cloudwatch/alarms';
 import type { EcsState } from './ecs/state';
 import type { LoadBalancing } from './elb/load-balancing';
-import type { EcrState } from './ecr/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
+import type { EcrState } from './ecr/state';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -20,9 +20,10 @@ export interface Context {
   elb: LoadBalancing;
   /** CloudWatch metric alarms by name. */
   alarms: Map<string, AlarmRecord>;
-  ecr: EcrState;
   runtime: TaskRuntime;
   history: SandboxEvent[];
+  /** ECR's repositories and scan findings; images live in the real registry. */
+  ecr: EcrState;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

@@ -7,7 +7,6 @@ import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { LoadBalancing } from './elb/load-balancing';
-import { emptyEcrState } from './ecr/state';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -16,6 +15,7 @@ import { SecretStore } from './runtime/secrets';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
+import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 
 export type {
@@ -52,9 +52,9 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     logs: new LogStore(arns),
     elb: new LoadBalancing(clock, () => scheduler.kick()),
     alarms: new Map(),
-    ecr: emptyEcrState(options.registry),
     runtime,
     history: [],
+    ecr: emptyEcrState(options.registry),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };

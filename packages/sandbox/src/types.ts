@@ -13,6 +13,8 @@ export interface SandboxOptions {
   /** Multiplies every ECS interval (scheduler pacing, health-check timings, scripted delays). 1 = real time, 0.1 = ten times faster. */
   timeScale?: number;
   faults?: FaultOptions;
+  /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
+  registry?: RegistryOptions;
   /** A seed object, or the path of a JSON file holding one. */
   seed?: SeedState | string;
   /**
@@ -22,8 +24,6 @@ export interface SandboxOptions {
    * plays the script; any other image fails to pull, as in ECS. Without one, every task is scripted.
    */
   catalog?: Record<string, CatalogEntry>;
-  /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
-  registry?: RegistryOptions;
 }
 
 /**

@@ -24,7 +24,7 @@ beforeAll(async () => {
   infra = ensureBuildInfra();
   sandbox = await start({ timeScale: 0.1, registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
   ecr = new ECRClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
-});
+}, 15 * 60_000);
 afterAll(async () => {
   await sandbox?.stop();
 });
@@ -100,5 +100,31 @@ describe('ECR in the sandbox', () => {
     });
     expect(done.imageScanFindings?.findingSeverityCounts).toEqual({ CRITICAL: 1, MEDIUM: 1 });
     expect(done.imageScanFindings?.findings?.map((f) => f.name)).toEqual(['CVE-2024-0001', 'CVE-2024-0002']);
+  });
+});
+
+describe('PutImage', () => {
+  test('adds a tag to a pushed manifest, refuses a repeat, and keeps immutable tags where they are', async () => {
+    const { PutImageCommand } = await import('@aws-sdk/client-ecr');
+    const name = `tagged-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name, imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'cache*' }] }));
+    const first = await pushManifest(infra, name, 'v1', 'first');
+    await pushManifest(infra, name, 'cache', 'cache one');
+    const second = await pushManifest(infra, name, 'v2', 'second');
+    const [image] = (await ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [{ imageDigest: first }] }))).images ?? [];
+
+    const put = await ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageTag: 'production', imageDigest: first }));
+    expect(put.image?.imageId).toEqual({ imageDigest: first, imageTag: 'production' });
+    const described = await ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: 'production' }] }));
+    expect(described.imageDetails?.[0]).toMatchObject({ imageDigest: first, imageTags: ['production', 'v1'] });
+
+    const again = { repositoryName: name, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType };
+    expect(await failure(ecr.send(new PutImageCommand({ ...again, imageTag: 'production' })))).toMatchObject({ name: 'ImageAlreadyExistsException' });
+    expect(await failure(ecr.send(new PutImageCommand({ ...again, imageTag: 'v2' })))).toMatchObject({ name: 'ImageTagAlreadyExistsException' });
+    expect((await ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: 'v2' }] }))).imageDetails?.[0].imageDigest).toBe(second);
+    // The exclusion filter lets the cache tag move.
+    await ecr.send(new PutImageCommand({ ...again, imageTag: 'cache' }));
+    expect((await ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: 'cache' }] }))).imageDetails?.[0].imageDigest).toBe(first);
+    expect(await failure(ecr.send(new PutImageCommand({ ...again, imageTag: 'x', imageDigest: second })))).toMatchObject({ name: 'InvalidParameterException' });
   });
 });

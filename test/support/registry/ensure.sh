@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the real build infrastructure the build-push tests use, and is safe to run again and again:
-# Debian's docker.io, docker-registry, buildah and apache2-utils (htpasswd) installed when missing, a dockerd of
+# Debian's docker.io, docker-registry, buildah, podman and apache2-utils (htpasswd) installed when missing, a dockerd of
 # our own (vfs storage, no iptables, no bridge: it runs in containers and on bare CI machines alike) and a
 # docker-registry on loopback behind htpasswd auth. Prints nothing but progress; the settings tests need are
 # written as KEY=VALUE lines to $BUILD_INFRA_DIR/env. Exits non-zero, saying why, when something cannot start.
@@ -27,6 +27,7 @@ install_packages() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v buildah >/dev/null || missing+=(buildah)
+  command -v podman >/dev/null || missing+=(podman)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -35,9 +36,18 @@ install_packages() {
   local started=$SECONDS
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || fail "apt-get update failed"
-  # The packages' own services are not ours to start (and systemd may be absent): policy-rc.d stays as it is.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$dir/apt.log" 2>&1 ||
-    fail "apt-get install ${missing[*]} failed; see $dir/apt.log: $(tail -n 5 "$dir/apt.log")"
+  # The packages' own services (a system dockerd with iptables, a registry without auth on :5000) are not wanted,
+  # and starting them can fail where there is no init system: deny service starts while installing, as Debian's
+  # container images do, unless the machine already has a policy of its own.
+  local policy=/usr/sbin/policy-rc.d
+  local own_policy=false
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=true
+  fi
+  local status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$dir/apt.log" 2>&1 || status=$?
+  if [ "$own_policy" = true ]; then rm -f "$policy"; fi
+  [ "$status" -eq 0 ] || fail "apt-get install ${missing[*]} failed; see $dir/apt.log: $(tail -n 5 "$dir/apt.log")"
   say "installed in $((SECONDS - started))s"
 }
 

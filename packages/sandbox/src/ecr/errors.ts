@@ -21,3 +21,9 @@ export const scanNotFound = (id: ImageId, repository: string, registryId: string
   new AwsError('ScanNotFoundException', `Image scan does not exist for the image with '${describeId(id)}' in the repository with name '${repository}' in the registry with id '${registryId}'`);
 
 export const invalidEcrParameter = (message: string) => new AwsError('InvalidParameterException', message);
+
+export const imageAlreadyExists = (digest: string, tag: string, repository: string, registryId: string) =>
+  new AwsError('ImageAlreadyExistsException', `Image with digest '${digest}' and tag '${tag}' already exists in the repository with name '${repository}' in registry with id '${registryId}'`);
+
+export const imageTagAlreadyExists = (tag: string, repository: string) =>
+  new AwsError('ImageTagAlreadyExistsException', `The image tag '${tag}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`);

@@ -4,6 +4,7 @@ import { seconds } from '../ecs/render';
 import { imageNotFound, invalidEcrParameter, repositoryExists, repositoryNotFound, scanNotFound, type ImageId } from './errors';
 import { listImages, requireImage, resolveImage, type StoredImage } from './images';
 import { repositoryNameProblem } from './names';
+import { putImage } from './put-image';
 import { bySeverity, scanOf, severityCounts } from './scans';
 import type { RepositoryRecord } from './state';
 
@@ -166,6 +167,10 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
       }
     }
     return { images, failures };
+  },
+
+  async PutImage(ctx, input) {
+    return putImage(ctx, requireRepository(ctx, input), input);
   },
 
   async DescribeImageScanFindings(ctx, input) {

@@ -25,11 +25,26 @@ export interface RegistryManifest {
 export class RegistryClient {
   constructor(private readonly options: RegistryOptions) {}
 
+  private get authorization(): string {
+    return `Basic ${Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64')}`;
+  }
+
+  private url(path: string): string {
+    return `${this.options.endpoint.replace(/\/$/, '')}/v2/${path}`;
+  }
+
   private async get(path: string, accept?: string[]): Promise<Response> {
-    const auth = Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64');
-    return fetch(`${this.options.endpoint.replace(/\/$/, '')}/v2/${path}`, {
-      headers: { Authorization: `Basic ${auth}`, ...(accept ? { Accept: accept.join(', ') } : {}) },
+    return fetch(this.url(path), { headers: { Authorization: this.authorization, ...(accept ? { Accept: accept.join(', ') } : {}) } });
+  }
+
+  /** Stores a manifest (whose blobs the registry already holds) under a tag. */
+  async putManifest(repository: string, tag: string, body: string, mediaType: string): Promise<void> {
+    const response = await fetch(this.url(`${repository}/manifests/${tag}`), {
+      method: 'PUT',
+      headers: { Authorization: this.authorization, 'Content-Type': mediaType },
+      body,
     });
+    if (response.status !== 201) throw new Error(`registry answered ${response.status} storing ${repository}:${tag}: ${await response.text()}`);
   }
 
   /** Tags of a repository; none when the registry has never seen it. */
