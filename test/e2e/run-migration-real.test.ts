@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ContainerDefinition, type Task } from '@aws-sdk/client-ecs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { node24 } from '../support/node24';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
@@ -175,6 +180,44 @@ describe('run-migration with the real migration process', () => {
     const ended = await first;
     expect(ended.outputs['task-arn']).toBe(running);
     expect(errorsOf(ended)[0]).toContain('stopped by a StopTask call (test over)');
+  });
+
+  /** Starts the bundle as the runner does, cancels it with SIGINT (the runner's first signal) once the task runs. */
+  async function cancelWhileRunning(inputs: Record<string, string>): Promise<{ exitCode: number | null; log: string; taskArn: string }> {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'cancel-')), ...sandbox.env(), ...GITHUB };
+    for (const [name, value] of Object.entries({ cluster, service, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+    const child = spawn(node24(), [resolve('actions/run-migration/dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk) => (log += chunk));
+    child.stderr.on('data', (chunk) => (log += chunk));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    for (let i = 0; i < 200 && !log.includes('| working for'); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const exitCode = await exited;
+    const taskArn = /Started task (\S+)/.exec(log)?.[1] ?? '';
+    const arn = (await familyTasks()).find((candidate) => candidate.endsWith(taskArn)) ?? '';
+    return { exitCode, log, taskArn: arn };
+  }
+
+  test('a cancelled workflow leaves the migration running and says how to follow it', async () => {
+    const run = await cancelWhileRunning({ command: `${MIGRATE} up 1`, environment: 'MIGRATION_DELAY_MS=30000' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/The workflow was cancelled, but migration task \S+ is still running/);
+    expect(run.log).toContain('aws logs tail /ecs/shop --log-stream-names ecs/shop/');
+    const task = await describeTask(run.taskArn);
+    expect(task.lastStatus).toBe('RUNNING');
+    await ecsClient(sandbox).send(new StopTaskCommand({ cluster, task: run.taskArn, reason: 'test over' }));
+  });
+
+  test('with stop-on-cancel, a cancelled workflow stops the migration', async () => {
+    const run = await cancelWhileRunning({ command: `${MIGRATE} up 1`, environment: 'MIGRATION_DELAY_MS=30000', 'stop-on-cancel': 'true' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('stop-on-cancel is true, so migration task');
+    const task = await describeTask(run.taskArn);
+    expect(task.desiredStatus).toBe('STOPPED');
+    expect(task.stoppedReason).toContain('the workflow was cancelled');
   });
 
   test('a task that cannot start is reported with its reason', async () => {
