@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ContainerDefinition, type Task } from '@aws-sdk/client-ecs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
@@ -183,8 +183,11 @@ describe('run-migration with the real migration process', () => {
   });
 
   /** Starts the bundle as the runner does, cancels it with SIGINT (the runner's first signal) once the task runs. */
-  async function cancelWhileRunning(inputs: Record<string, string>): Promise<{ exitCode: number | null; log: string; taskArn: string }> {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'cancel-')), ...sandbox.env(), ...GITHUB };
+  async function cancelWhileRunning(inputs: Record<string, string>): Promise<{ exitCode: number | null; log: string; taskArn: string; summary: string }> {
+    const workdir = mkdtempSync(join(tmpdir(), 'cancel-'));
+    const summaryFile = join(workdir, 'summary.md');
+    writeFileSync(summaryFile, '');
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: workdir, GITHUB_STEP_SUMMARY: summaryFile, ...sandbox.env(), ...GITHUB };
     for (const [name, value] of Object.entries({ cluster, service, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
     const child = spawn(node24(), [resolve('actions/run-migration/dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
@@ -196,7 +199,7 @@ describe('run-migration with the real migration process', () => {
     const exitCode = await exited;
     const taskArn = /Started task (\S+)/.exec(log)?.[1] ?? '';
     const arn = (await familyTasks()).find((candidate) => candidate.endsWith(taskArn)) ?? '';
-    return { exitCode, log, taskArn: arn };
+    return { exitCode, log, taskArn: arn, summary: readFileSync(summaryFile, 'utf8') };
   }
 
   test('a cancelled workflow leaves the migration running and says how to follow it', async () => {
@@ -207,6 +210,7 @@ describe('run-migration with the real migration process', () => {
     expect(run.log).toContain('aws logs tail /ecs/shop --log-stream-names ecs/shop/');
     const task = await describeTask(run.taskArn);
     expect(task.lastStatus).toBe('RUNNING');
+    expect(run.summary).toContain('Migration in prod: cancelled');
     await ecsClient(sandbox).send(new StopTaskCommand({ cluster, task: run.taskArn, reason: 'test over' }));
   });
 

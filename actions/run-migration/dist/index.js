@@ -64812,6 +64812,8 @@ async function revisionToRun(ecs, plan) {
 
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
 const STOP_GRACE_MS = 60_000;
+const DRAIN_READS = 4;
+const DRAIN_PAUSE_MS = 500;
 /**
  * Streams the container's log into the job log while the task runs, and ends when the task is STOPPED.
  * Each poll reads the log first and the task second, so every line written before the stop is printed
@@ -64824,12 +64826,19 @@ async function followTask(request, deps) {
     let lastStatus;
     let latest;
     const printNewLines = async () => {
-        for (const event of (await follower?.readNew()) ?? []) {
+        const events = (await follower?.readNew()) ?? [];
+        for (const event of events) {
             const message = (event.message ?? '').replace(/\s+$/, '');
             lines.push(message);
             // A prefix keeps a line that starts with "::" from being read as a workflow command.
             log.info(`| ${message}`);
         }
+        return events.length;
+    };
+    // The log driver may deliver a stopped container's last lines a moment later: read on while they keep coming.
+    const drain = async () => {
+        for (let attempt = 0; attempt < DRAIN_READS && (await printNewLines()) > 0; attempt++)
+            await clock.sleep(DRAIN_PAUSE_MS);
     };
     const untilStopped = (timeoutMs) => (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .poll */ .wt)({
         intervalMs: request.intervalMs ?? 1000,
@@ -64853,13 +64862,13 @@ async function followTask(request, deps) {
     if (result.done && result.value === 'cancelled')
         return { state: 'cancelled', task: latest, lines };
     if (result.done) {
-        await printNewLines();
+        await drain();
         return { state: 'stopped', task: result.value, lines };
     }
     await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .StopTaskCommand */ .PP1({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
     log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
     const stopped = await untilStopped(STOP_GRACE_MS);
-    await printNewLines();
+    await drain();
     const task = stopped.done && stopped.value !== 'cancelled' ? stopped.value : await describeTask(ecs, request.cluster, request.taskArn);
     return { state: 'timed-out', task, lines };
 }
@@ -65006,13 +65015,9 @@ async function runMigration() {
     const cancel = (0,_cancellation__WEBPACK_IMPORTED_MODULE_10__/* .abortOnCancel */ .q)();
     const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
     const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_3__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancel.signal }, { ecs, logs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV }).finally(() => cancel.dispose());
-    if (outcome.state === 'cancelled') {
-        await reportCancellation(ecs, inputs, taskArn, logLocation);
-        return;
-    }
     // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
-    const task = outcome.task;
-    const status = outcome.state === 'timed-out' ? 'timed-out' : (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .succeeded */ .gq)(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed';
+    const task = outcome.task ?? started;
+    const status = outcome.state === 'stopped' ? ((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .succeeded */ .gq)(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
     const facts = {
         region: inputs.region,
         cluster: inputs.cluster,
@@ -65030,6 +65035,8 @@ async function runMigration() {
     };
     (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ exitCode: (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .exitCodeOf */ .FO)(task, facts.container) });
     await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .zm)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .migrationSummaryMarkdown */ .m8)(facts));
+    if (status === 'cancelled')
+        await reportCancellation(ecs, inputs, taskArn, logLocation);
     if (status !== 'succeeded') {
         logTail(facts);
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .explainMigration */ .MV)(facts));
@@ -65114,7 +65121,7 @@ function succeeded(task, containers) {
 function explainMigration(facts) {
     const subject = `Migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(facts.task.taskArn)} (${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(facts.taskDefinitionArn)})`;
     const quote = quoteError(facts.lines);
-    const lastLines = quote ? ` Last log lines: ${quote}.` : '';
+    const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
     switch (facts.status) {
         case 'succeeded':
             return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(facts.finishedAt - facts.startedAt)}.`;
@@ -65136,7 +65143,7 @@ function quoteError(lines) {
         return undefined;
     const errorAt = written.findLastIndex((line) => /\b(error|fatal|exception|failed|panic)\b/i.test(line));
     const picked = errorAt >= 0 ? written.slice(errorAt, errorAt + 3) : written.slice(-1);
-    return picked.map((line) => `"${line.slice(0, 300)}"`).join(' ');
+    return picked.map((line) => line.trim().slice(0, 300)).join(' / ');
 }
 function migrationSummaryMarkdown(facts) {
     const exitCode = exitCodeOf(facts.task, facts.container);

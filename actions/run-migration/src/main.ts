@@ -69,14 +69,9 @@ async function runMigration(): Promise<void> {
   const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: ACTION });
   const outcome = await followTask({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancel.signal }, { ecs, logs, log }).finally(() => cancel.dispose());
 
-  if (outcome.state === 'cancelled') {
-    await reportCancellation(ecs, inputs, taskArn, logLocation);
-    return;
-  }
-
   // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
-  const task = outcome.task;
-  const status = outcome.state === 'timed-out' ? 'timed-out' : succeeded(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed';
+  const task = outcome.task ?? started;
+  const status = outcome.state === 'stopped' ? (succeeded(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
   const facts: MigrationFacts = {
     region: inputs.region,
     cluster: inputs.cluster,
@@ -94,6 +89,7 @@ async function runMigration(): Promise<void> {
   };
   setMigrationOutputs({ exitCode: exitCodeOf(task, facts.container) });
   await writeJobSummary(migrationSummaryMarkdown(facts));
+  if (status === 'cancelled') await reportCancellation(ecs, inputs, taskArn, logLocation);
   if (status !== 'succeeded') {
     logTail(facts);
     throw new ActionFailure(explainMigration(facts));

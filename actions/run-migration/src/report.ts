@@ -52,7 +52,7 @@ export function succeeded(task: Task, containers: ContainerDefinition[]): boolea
 export function explainMigration(facts: MigrationFacts): string {
   const subject = `Migration task ${taskId(facts.task.taskArn)} (${shortTaskDefinition(facts.taskDefinitionArn)})`;
   const quote = quoteError(facts.lines);
-  const lastLines = quote ? ` Last log lines: ${quote}.` : '';
+  const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
   switch (facts.status) {
     case 'succeeded':
       return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${formatDuration(facts.finishedAt - facts.startedAt)}.`;
@@ -74,7 +74,7 @@ export function quoteError(lines: string[]): string | undefined {
   if (written.length === 0) return undefined;
   const errorAt = written.findLastIndex((line) => /\b(error|fatal|exception|failed|panic)\b/i.test(line));
   const picked = errorAt >= 0 ? written.slice(errorAt, errorAt + 3) : written.slice(-1);
-  return picked.map((line) => `"${line.slice(0, 300)}"`).join(' ');
+  return picked.map((line) => line.trim().slice(0, 300)).join(' / ');
 }
 
 export function migrationSummaryMarkdown(facts: MigrationFacts): string {
