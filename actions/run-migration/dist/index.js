@@ -64696,20 +64696,14 @@ module.exports = {
 /* harmony export */ });
 /**
  * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
- * returned controller instead of ending the process, so the step can say what still runs before it ends.
+ * returned signal instead of ending the process, so the step can say what still runs before it ends.
  */
 function abortOnCancel() {
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    return {
-        signal: controller.signal,
-        dispose: () => {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-        },
-    };
+    return controller.signal;
 }
 
 
@@ -64754,22 +64748,22 @@ function refuseConcurrent(running, family, cluster) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B6: () => (/* binding */ describeSource),
 /* harmony export */   Qq: () => (/* binding */ revisionToRun),
 /* harmony export */   fw: () => (/* binding */ planDefinition),
-/* harmony export */   rI: () => (/* binding */ baseFromDescribed)
+/* harmony export */   pk: () => (/* binding */ sourceDefinition)
 /* harmony export */ });
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
 
-/** Reads the registered revision named by `task-definition`, or the one the service runs. */
-async function describeSource(ecs, inputs, service) {
-    if (inputs.definition.kind === 'file')
-        return undefined;
+/** The file, else the registered revision named by `task-definition`, else the one the service runs. */
+async function sourceDefinition(ecs, inputs, service, fromFile) {
+    if (fromFile)
+        return { base: fromFile };
     const reference = inputs.definition.kind === 'reference' ? inputs.definition.reference : service?.taskDefinition;
     if (!reference)
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
+    let described;
     try {
-        return await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTaskDefinition */ .oh)(ecs, reference);
+        described = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTaskDefinition */ .oh)(ecs, reference);
     }
     catch (error) {
         if (inputs.definition.kind === 'reference' && /ClientException|InvalidParameterException/.test(error.name)) {
@@ -64777,15 +64771,13 @@ async function describeSource(ecs, inputs, service) {
         }
         throw error;
     }
+    return { base: { definition: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(described.definition), tags: described.tags }, described: described.definition };
 }
 /** Sets the image on the chosen container; checks the container name before anything in AWS changes. */
-function planDefinition(base, described, inputs) {
-    const rendered = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(base.definition, { container: inputs.container, image: inputs.image });
+function planDefinition(source, inputs) {
+    const rendered = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(source.base.definition, { container: inputs.container, image: inputs.image });
     const container = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .selectContainer */ .e6)(rendered, inputs.container);
-    return { rendered, base, described, container, needsRegistration: described === undefined || inputs.image !== undefined };
-}
-function baseFromDescribed(described) {
-    return { definition: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(described.definition), tags: described.tags };
+    return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
 }
 /** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
 async function revisionToRun(ecs, plan) {
@@ -64952,9 +64944,9 @@ function definitionSource(value, service) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(212);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5497);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5497);
 /* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6515);
 /* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8399);
 /* harmony import */ var _follow__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5191);
@@ -64962,7 +64954,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3830);
 /* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6236);
 /* harmony import */ var _run_task__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4619);
-/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9803);
+/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9803);
 
 
 
@@ -64978,12 +64970,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const ACTION = 'run-migration';
 async function runMigration() {
     const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_4__/* .readMigrationInputs */ .M)();
+    const cancellation = (0,_cancellation__WEBPACK_IMPORTED_MODULE_8__/* .abortOnCancel */ .q)();
     const fromFile = inputs.definition.kind === 'file' ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .loadTaskDefinitionFile */ .bs)(inputs.definition.path) : undefined;
-    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
+    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
     // 1. What to run and where: the task definition, the container, the service's network. Nothing changes yet.
     const service = inputs.service ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region) : undefined;
-    const described = await (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .describeSource */ .B6)(ecs, inputs, service);
-    const plan = (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .planDefinition */ .fw)(fromFile ?? (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .baseFromDescribed */ .rI)(described), described?.definition, inputs);
+    const plan = (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .planDefinition */ .fw)(await (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .sourceDefinition */ .pk)(ecs, inputs, service, fromFile), inputs);
     const placement = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .oneOffPlacement */ .$6)(plan.rendered, service, inputs);
     const family = plan.rendered.family;
     if (!inputs.allowConcurrent)
@@ -64993,6 +64985,8 @@ async function runMigration() {
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Task definition ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(revision.arn)} (${revision.message}).`);
     (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ taskDefinitionArn: revision.arn });
     const command = inputs.command ?? plan.container.command;
+    if (cancellation.aborted)
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR('The workflow was cancelled before the migration task started; nothing was started.');
     const startedAt = Date.now();
     const started = await (0,_run_task__WEBPACK_IMPORTED_MODULE_7__/* .startMigrationTask */ .o)(ecs, {
         cluster: inputs.cluster,
@@ -65001,8 +64995,8 @@ async function runMigration() {
         container: plan.container.name,
         command: inputs.command,
         environment: inputs.environment,
-        startedBy: (0,_started_by__WEBPACK_IMPORTED_MODULE_9__/* .startedByFor */ .Of)(),
-        tags: (0,_started_by__WEBPACK_IMPORTED_MODULE_9__/* .auditTags */ .Z)(),
+        startedBy: (0,_started_by__WEBPACK_IMPORTED_MODULE_10__/* .startedByFor */ .Of)(),
+        tags: (0,_started_by__WEBPACK_IMPORTED_MODULE_10__/* .auditTags */ .Z)(),
     });
     const taskArn = started.taskArn;
     (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ taskArn });
@@ -65012,9 +65006,8 @@ async function runMigration() {
     const logLocation = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .awslogsLocation */ .AG)(plan.container, taskArn);
     if (!logLocation)
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
-    const cancel = (0,_cancellation__WEBPACK_IMPORTED_MODULE_10__/* .abortOnCancel */ .q)();
     const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
-    const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_3__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancel.signal }, { ecs, logs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV }).finally(() => cancel.dispose());
+    const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_3__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancellation }, { ecs, logs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV });
     // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
     const task = outcome.task ?? started;
     const status = outcome.state === 'stopped' ? ((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .succeeded */ .gq)(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
@@ -65046,7 +65039,7 @@ async function runMigration() {
 /** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
 async function reportCancellation(ecs, inputs, taskArn, logLocation) {
     if (inputs.stopOnCancel) {
-        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__/* .StopTaskCommand */ .PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
+        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .StopTaskCommand */ .PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
     }
     const follow = logLocation ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.` : '';
@@ -65197,7 +65190,18 @@ function runTaskInput(request) {
     };
 }
 async function startMigrationTask(ecs, request) {
-    const answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .RunTaskCommand */ ._eD(runTaskInput(request)));
+    let answer;
+    try {
+        answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .RunTaskCommand */ ._eD(runTaskInput(request)));
+    }
+    catch (error) {
+        // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
+        // subnet of another VPC) with these; the message is ECS's own and names what to change.
+        if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test(error.name)) {
+            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECS refused to run the migration task (${error.name}): ${error.message} Nothing is running.`);
+        }
+        throw error;
+    }
     const task = answer.tasks?.[0];
     if (!task?.taskArn) {
         const why = (answer.failures ?? []).map((failure) => `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`).join('; ');

@@ -18,7 +18,7 @@ import {
 } from '@ecs-deploy/core';
 import { abortOnCancel } from './cancellation';
 import { refuseConcurrent, runningMigrations } from './concurrency';
-import { baseFromDescribed, describeSource, planDefinition, revisionToRun } from './definition';
+import { planDefinition, revisionToRun, sourceDefinition } from './definition';
 import { followTask } from './follow';
 import { readMigrationInputs, type MigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
@@ -30,13 +30,13 @@ const ACTION = 'run-migration';
 
 async function runMigration(): Promise<void> {
   const inputs = readMigrationInputs();
+  const cancellation = abortOnCancel();
   const fromFile = inputs.definition.kind === 'file' ? await loadTaskDefinitionFile(inputs.definition.path) : undefined;
   const ecs = createClient(ECSClient, { region: inputs.region, action: ACTION });
 
   // 1. What to run and where: the task definition, the container, the service's network. Nothing changes yet.
   const service = inputs.service ? await describeService(ecs, inputs.cluster, inputs.service, inputs.region) : undefined;
-  const described = await describeSource(ecs, inputs, service);
-  const plan = planDefinition(fromFile ?? baseFromDescribed(described!), described?.definition, inputs);
+  const plan = planDefinition(await sourceDefinition(ecs, inputs, service, fromFile), inputs);
   const placement = oneOffPlacement(plan.rendered, service, inputs);
   const family = plan.rendered.family as string;
   if (!inputs.allowConcurrent) refuseConcurrent(await runningMigrations(ecs, inputs.cluster, family), family, inputs.cluster);
@@ -46,6 +46,7 @@ async function runMigration(): Promise<void> {
   log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
   setMigrationOutputs({ taskDefinitionArn: revision.arn });
   const command = inputs.command ?? plan.container.command;
+  if (cancellation.aborted) throw new ActionFailure('The workflow was cancelled before the migration task started; nothing was started.');
   const startedAt = Date.now();
   const started = await startMigrationTask(ecs, {
     cluster: inputs.cluster,
@@ -65,9 +66,8 @@ async function runMigration(): Promise<void> {
   // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
   const logLocation = awslogsLocation(plan.container, taskArn);
   if (!logLocation) log.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
-  const cancel = abortOnCancel();
   const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: ACTION });
-  const outcome = await followTask({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancel.signal }, { ecs, logs, log }).finally(() => cancel.dispose());
+  const outcome = await followTask({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancellation }, { ecs, logs, log });
 
   // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
   const task = outcome.task ?? started;
