@@ -69,7 +69,7 @@ describe('run-migration with the real migration process', () => {
   let v2Revision: string;
 
   test('migrations of the new image succeed in the service\'s network, tagged with the workflow run', async () => {
-    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: `${MIGRATE} up 2` });
+    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: `${MIGRATE} up 2`, environment: 'AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug' });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['exit-code']).toBe('0');
@@ -87,6 +87,10 @@ describe('run-migration with the real migration process', () => {
     expect(task.startedBy).toBe('run-migration/987654321');
     expect(task.attachments?.[0].details?.find((d) => d.name === 'subnetId')?.value).toBe('subnet-0a1b2c3d');
     expect(task.overrides?.containerOverrides?.[0].command).toEqual(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2']);
+    expect(task.overrides?.containerOverrides?.[0].environment).toEqual([{ name: 'AUDIT_TOKEN', value: 'hunter2-token' }, { name: 'LOG_LEVEL', value: 'debug' }]);
+    // The runner masks the token wherever the job log would show it; the plain setting stays readable.
+    expect(run.log).toContain('::add-mask::hunter2-token');
+    expect(run.log).not.toContain('::add-mask::debug');
     expect(task.tags).toEqual(expect.arrayContaining([
       { key: 'github:repository', value: 'acme/shop' },
       { key: 'github:commit', value: GITHUB.GITHUB_SHA },

@@ -64695,7 +64695,7 @@ module.exports = {
 /* harmony export */   Y: () => (/* binding */ liveAsBase),
 /* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -64716,7 +64716,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64749,7 +64749,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4783);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7651);
@@ -64921,7 +64921,7 @@ function circuitBreakerOf(service) {
 
 /***/ }),
 
-/***/ 4783:
+/***/ 4348:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64951,7 +64951,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, describeTasks, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, listTaskArns, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
+// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, describeTasks, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, listTaskArns, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -64983,15 +64983,15 @@ function errorMessage(error) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./packages/core/src/logger.ts
 
 const actionsLogger = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-    error: (message) => core/* error */.z3(message),
-    debug: (message) => core/* debug */.Yz(message),
-    group: (title, body) => core/* group */.Os(title, body),
+    info: (message) => lib_core/* info */.pq(message),
+    warning: (message) => lib_core/* warning */.$e(message),
+    error: (message) => lib_core/* error */.z3(message),
+    debug: (message) => lib_core/* debug */.Yz(message),
+    group: (title, body) => lib_core/* group */.Os(title, body),
 };
 function silentLogger() {
     const lines = [];
@@ -65020,7 +65020,7 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        core/* setFailed */.C1(describeFailure(error));
+        lib_core/* setFailed */.C1(describeFailure(error));
     }
 }
 function describeFailure(error) {
@@ -65035,7 +65035,7 @@ function describeFailure(error) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    core/* debug */.Yz(`unexpected error${detail}`);
+    lib_core/* debug */.Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
 }
 
@@ -65137,7 +65137,7 @@ function formatDuration(ms) {
 
 
 
-const runnerInputs = (name) => core/* getInput */.V4(name);
+const runnerInputs = (name) => lib_core/* getInput */.V4(name);
 function inputsFrom(values) {
     return (name) => (values[name] ?? '').trim();
 }
@@ -66173,7 +66173,7 @@ function stoppedOffset(task, origin) {
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await core/* summary */.z.addRaw(markdown, true).write();
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/inputs/command.ts
@@ -66311,7 +66311,42 @@ function onlyFargate(definition) {
     return wanted.length === 1 && wanted[0] === 'FARGATE';
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/inputs/mask.ts
+
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+/**
+ * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
+ * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
+ * Other values stay readable: masking "1" or "true" would blank them out of every log line.
+ */
+function secretValues(pairs) {
+    const secrets = [];
+    for (const { name, value } of pairs) {
+        if (value === '')
+            continue;
+        if (SECRET_NAME.test(name))
+            secrets.push(value);
+        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
+        if (password)
+            secrets.push(password, decodeURIComponentSafe(password));
+    }
+    return [...new Set(secrets)];
+}
+function maskSecretValues(pairs, setSecret = core.setSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 

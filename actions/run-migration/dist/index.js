@@ -64692,8 +64692,13 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ abortOnCancel)
+/* harmony export */   q: () => (/* binding */ abortOnCancel),
+/* harmony export */   w: () => (/* binding */ answerCancellation)
 /* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
+
+
 /**
  * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
  * returned signal instead of ending the process, so the step can say what still runs before it ends.
@@ -64704,6 +64709,16 @@ function abortOnCancel() {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     return controller.signal;
+}
+/** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
+async function answerCancellation(ecs, inputs, taskArn, logLocation) {
+    if (inputs.stopOnCancel) {
+        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .StopTaskCommand */ .PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
+    }
+    const follow = logLocation ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.` : '';
+    throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled, but migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
+        `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskLink */ .eG)(inputs.region, inputs.cluster, taskArn)}`);
 }
 
 
@@ -64716,7 +64731,7 @@ function abortOnCancel() {
 /* harmony export */   k: () => (/* binding */ refuseConcurrent),
 /* harmony export */   p: () => (/* binding */ runningMigrations)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 /* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9803);
 
 
@@ -64752,7 +64767,7 @@ function refuseConcurrent(running, family, cluster) {
 /* harmony export */   fw: () => (/* binding */ planDefinition),
 /* harmony export */   pk: () => (/* binding */ sourceDefinition)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 /** The file, else the registered revision named by `task-definition`, else the one the service runs. */
 async function sourceDefinition(ecs, inputs, service, fromFile) {
@@ -64799,7 +64814,7 @@ async function revisionToRun(ecs, plan) {
 /* harmony export */ });
 /* unused harmony export describeTask */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
@@ -64882,7 +64897,7 @@ async function describeTask(ecs, cluster, taskArn) {
 /* harmony export */   M: () => (/* binding */ readMigrationInputs)
 /* harmony export */ });
 /* unused harmony export definitionSource */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readMigrationInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64945,15 +64960,15 @@ function definitionSource(value, service) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5497);
-/* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6515);
-/* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8399);
-/* harmony import */ var _follow__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5191);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8359);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3830);
-/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6236);
-/* harmony import */ var _run_task__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4619);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5497);
+/* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6515);
+/* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8399);
+/* harmony import */ var _follow__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5191);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8359);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3830);
+/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6236);
+/* harmony import */ var _run_task__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4619);
 /* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9803);
 
 
@@ -64969,26 +64984,27 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 const ACTION = 'run-migration';
 async function runMigration() {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_4__/* .readMigrationInputs */ .M)();
-    const cancellation = (0,_cancellation__WEBPACK_IMPORTED_MODULE_8__/* .abortOnCancel */ .q)();
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_5__/* .readMigrationInputs */ .M)();
+    (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .maskSecretValues */ .LE)(inputs.environment);
+    const cancellation = (0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .abortOnCancel */ .q)();
     const fromFile = inputs.definition.kind === 'file' ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .loadTaskDefinitionFile */ .bs)(inputs.definition.path) : undefined;
     const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
     // 1. What to run and where: the task definition, the container, the service's network. Nothing changes yet.
     const service = inputs.service ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region) : undefined;
-    const plan = (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .planDefinition */ .fw)(await (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .sourceDefinition */ .pk)(ecs, inputs, service, fromFile), inputs);
+    const plan = (0,_definition__WEBPACK_IMPORTED_MODULE_3__/* .planDefinition */ .fw)(await (0,_definition__WEBPACK_IMPORTED_MODULE_3__/* .sourceDefinition */ .pk)(ecs, inputs, service, fromFile), inputs);
     const placement = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .oneOffPlacement */ .$6)(plan.rendered, service, inputs);
     const family = plan.rendered.family;
     if (!inputs.allowConcurrent)
-        (0,_concurrency__WEBPACK_IMPORTED_MODULE_1__/* .refuseConcurrent */ .k)(await (0,_concurrency__WEBPACK_IMPORTED_MODULE_1__/* .runningMigrations */ .p)(ecs, inputs.cluster, family), family, inputs.cluster);
+        (0,_concurrency__WEBPACK_IMPORTED_MODULE_2__/* .refuseConcurrent */ .k)(await (0,_concurrency__WEBPACK_IMPORTED_MODULE_2__/* .runningMigrations */ .p)(ecs, inputs.cluster, family), family, inputs.cluster);
     // 2. The revision carrying the image (RunTask cannot override images), then the task.
-    const revision = await (0,_definition__WEBPACK_IMPORTED_MODULE_2__/* .revisionToRun */ .Qq)(ecs, plan);
+    const revision = await (0,_definition__WEBPACK_IMPORTED_MODULE_3__/* .revisionToRun */ .Qq)(ecs, plan);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Task definition ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(revision.arn)} (${revision.message}).`);
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ taskDefinitionArn: revision.arn });
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_6__/* .setMigrationOutputs */ .x)({ taskDefinitionArn: revision.arn });
     const command = inputs.command ?? plan.container.command;
     if (cancellation.aborted)
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR('The workflow was cancelled before the migration task started; nothing was started.');
     const startedAt = Date.now();
-    const started = await (0,_run_task__WEBPACK_IMPORTED_MODULE_7__/* .startMigrationTask */ .o)(ecs, {
+    const started = await (0,_run_task__WEBPACK_IMPORTED_MODULE_8__/* .startMigrationTask */ .o)(ecs, {
         cluster: inputs.cluster,
         taskDefinitionArn: revision.arn,
         placement,
@@ -64999,7 +65015,7 @@ async function runMigration() {
         tags: (0,_started_by__WEBPACK_IMPORTED_MODULE_10__/* .auditTags */ .Z)(),
     });
     const taskArn = started.taskArn;
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ taskArn });
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_6__/* .setMigrationOutputs */ .x)({ taskArn });
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Started task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} in cluster ${inputs.cluster}${command ? `: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .formatCommand */ .fE)(command)}` : ''}`);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Console: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskLink */ .eG)(inputs.region, inputs.cluster, taskArn)}`);
     // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
@@ -65007,10 +65023,10 @@ async function runMigration() {
     if (!logLocation)
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
     const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
-    const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_3__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancellation }, { ecs, logs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV });
+    const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_4__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancellation }, { ecs, logs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV });
     // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
     const task = outcome.task ?? started;
-    const status = outcome.state === 'stopped' ? ((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .succeeded */ .gq)(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
+    const status = outcome.state === 'stopped' ? ((0,_report__WEBPACK_IMPORTED_MODULE_7__/* .succeeded */ .gq)(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
     const facts = {
         region: inputs.region,
         cluster: inputs.cluster,
@@ -65019,44 +65035,22 @@ async function runMigration() {
         container: plan.container.name,
         containers: plan.rendered.containerDefinitions ?? [],
         command,
-        startedAt: taskStart(task, startedAt),
+        startedAt: task.createdAt ? new Date(task.createdAt).getTime() : startedAt,
         finishedAt: task.stoppedAt ? new Date(task.stoppedAt).getTime() : Date.now(),
         timeoutMs: inputs.timeoutMs,
         status,
         lines: outcome.lines,
         logLocation,
     };
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setMigrationOutputs */ .x)({ exitCode: (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .exitCodeOf */ .FO)(task, facts.container) });
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .zm)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .migrationSummaryMarkdown */ .m8)(facts));
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_6__/* .setMigrationOutputs */ .x)({ exitCode: (0,_report__WEBPACK_IMPORTED_MODULE_7__/* .exitCodeOf */ .FO)(task, facts.container) });
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .zm)((0,_report__WEBPACK_IMPORTED_MODULE_7__/* .migrationSummaryMarkdown */ .m8)(facts));
     if (status === 'cancelled')
-        await reportCancellation(ecs, inputs, taskArn, logLocation);
+        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .answerCancellation */ .w)(ecs, inputs, taskArn, logLocation);
     if (status !== 'succeeded') {
-        logTail(facts);
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .explainMigration */ .MV)(facts));
+        (0,_report__WEBPACK_IMPORTED_MODULE_7__/* .logMigrationEvidence */ .Eu)(facts, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_7__/* .explainMigration */ .MV)(facts));
     }
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .explainMigration */ .MV)(facts)}`);
-}
-/** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
-async function reportCancellation(ecs, inputs, taskArn, logLocation) {
-    if (inputs.stopOnCancel) {
-        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .StopTaskCommand */ .PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
-    }
-    const follow = logLocation ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.` : '';
-    throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled, but migration task ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
-        `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .taskLink */ .eG)(inputs.region, inputs.cluster, taskArn)}`);
-}
-function logTail(facts) {
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`❌ ${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .explainMigration */ .MV)(facts)}`);
-    const tail = facts.lines.slice(-_report__WEBPACK_IMPORTED_MODULE_6__/* .TAIL_LINES */ .r6);
-    if (tail.length === 0)
-        return;
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
-    for (const line of tail)
-        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`  | ${line}`);
-}
-function taskStart(task, fallback) {
-    return task.createdAt ? new Date(task.createdAt).getTime() : fallback;
+    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${(0,_report__WEBPACK_IMPORTED_MODULE_7__/* .explainMigration */ .MV)(facts)}`);
 }
 await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(runMigration);
 
@@ -65090,14 +65084,14 @@ function setMigrationOutputs(outputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eu: () => (/* binding */ logMigrationEvidence),
 /* harmony export */   FO: () => (/* binding */ exitCodeOf),
 /* harmony export */   MV: () => (/* binding */ explainMigration),
 /* harmony export */   gq: () => (/* binding */ succeeded),
-/* harmony export */   m8: () => (/* binding */ migrationSummaryMarkdown),
-/* harmony export */   r6: () => (/* binding */ TAIL_LINES)
+/* harmony export */   m8: () => (/* binding */ migrationSummaryMarkdown)
 /* harmony export */ });
-/* unused harmony export quoteError */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* unused harmony exports TAIL_LINES, quoteError */
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 const TAIL_LINES = 20;
 /** The migration container's exit code; undefined when it never ran (it could not start). */
@@ -65156,6 +65150,16 @@ function migrationSummaryMarkdown(facts) {
     const tail = facts.lines.slice(-TAIL_LINES);
     return (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`${icon} Migration in ${facts.cluster}: ${facts.status}`), facts.status === 'succeeded' ? undefined : explainMigration(facts), (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['', ''], rows), tail.length ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`Last ${tail.length} log lines of ${facts.container}`, 3), (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .codeBlock */ .DV)(tail)) : undefined, facts.logLocation ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .link */ .nf)('Open the log stream', (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .logStreamLink */ .dE)(facts.region, facts.logLocation)) : undefined);
 }
+/** The verdict as plain text, then the last lines: a long migration's end may be far above in the job log. */
+function logMigrationEvidence(facts, log) {
+    log.info(`❌ ${explainMigration(facts)}`);
+    const tail = facts.lines.slice(-TAIL_LINES);
+    if (tail.length === 0)
+        return;
+    log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
+    for (const line of tail)
+        log.info(`  | ${line}`);
+}
 
 
 /***/ }),
@@ -65168,7 +65172,7 @@ function migrationSummaryMarkdown(facts) {
 /* harmony export */ });
 /* unused harmony export runTaskInput */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8805);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 
 /** The RunTask request: one task, the command and environment overridden on the migration's container only. */
@@ -65252,7 +65256,7 @@ function auditTags(env = process.env) {
 
 /***/ }),
 
-/***/ 8805:
+/***/ 6926:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65278,6 +65282,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   cB: () => (/* reexport */ listTaskArns),
   bs: () => (/* reexport */ loadTaskDefinitionFile),
   dE: () => (/* reexport */ links_logStreamLink),
+  LE: () => (/* reexport */ maskSecretValues),
   $6: () => (/* reexport */ oneOffPlacement),
   RM: () => (/* reexport */ parseCommand),
   wt: () => (/* reexport */ poll_poll),
@@ -65295,7 +65300,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   zm: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, assertRollingUpdateService, canonicalJson, clientSettings, cpuUnits, describeChanges, describeDeployment, describeFailure, errorMessage, essentialFailure, explainRollout, gatherLogTail, inputsFrom, isFailedTask, isPlainObject, judgeRollout, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, progressLine, readLogTail, renderTimeline, rolloutSummaryMarkdown, runnerInputs, sameTaskDefinition, serviceDeploymentsLink, silentLogger, splitShellWords, watchRollout
+// UNUSED EXPORTS: LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, assertRollingUpdateService, canonicalJson, clientSettings, cpuUnits, describeChanges, describeDeployment, describeFailure, errorMessage, essentialFailure, explainRollout, gatherLogTail, inputsFrom, isFailedTask, isPlainObject, judgeRollout, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, progressLine, readLogTail, renderTimeline, rolloutSummaryMarkdown, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentsLink, silentLogger, splitShellWords, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -66491,7 +66496,42 @@ async function describeTasks(ecs, cluster, arns) {
     return tasks;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/inputs/mask.ts
+
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+/**
+ * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
+ * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
+ * Other values stay readable: masking "1" or "true" would blank them out of every log line.
+ */
+function secretValues(pairs) {
+    const secrets = [];
+    for (const { name, value } of pairs) {
+        if (value === '')
+            continue;
+        if (SECRET_NAME.test(name))
+            secrets.push(value);
+        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
+        if (password)
+            secrets.push(password, decodeURIComponentSafe(password));
+    }
+    return [...new Set(secrets)];
+}
+function maskSecretValues(pairs, setSecret = core/* setSecret */.Pq) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 
@@ -66785,11 +66825,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -69496,7 +69537,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   ActionFailure,
   actionsLogger as log,
@@ -8,21 +8,21 @@ import {
   describeService,
   formatCommand,
   loadTaskDefinitionFile,
+  maskSecretValues,
   oneOffPlacement,
   runAction,
   shortTaskDefinition,
   taskId,
   taskLink,
   writeJobSummary,
-  type LogLocation,
 } from '@ecs-deploy/core';
-import { abortOnCancel } from './cancellation';
+import { abortOnCancel, answerCancellation } from './cancellation';
 import { refuseConcurrent, runningMigrations } from './concurrency';
 import { planDefinition, revisionToRun, sourceDefinition } from './definition';
 import { followTask } from './follow';
-import { readMigrationInputs, type MigrationInputs } from './inputs';
+import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
-import { exitCodeOf, explainMigration, migrationSummaryMarkdown, succeeded, TAIL_LINES, type MigrationFacts } from './report';
+import { exitCodeOf, explainMigration, logMigrationEvidence, migrationSummaryMarkdown, succeeded, type MigrationFacts } from './report';
 import { startMigrationTask } from './run-task';
 import { auditTags, startedByFor } from './started-by';
 
@@ -30,6 +30,7 @@ const ACTION = 'run-migration';
 
 async function runMigration(): Promise<void> {
   const inputs = readMigrationInputs();
+  maskSecretValues(inputs.environment);
   const cancellation = abortOnCancel();
   const fromFile = inputs.definition.kind === 'file' ? await loadTaskDefinitionFile(inputs.definition.path) : undefined;
   const ecs = createClient(ECSClient, { region: inputs.region, action: ACTION });
@@ -80,7 +81,7 @@ async function runMigration(): Promise<void> {
     container: plan.container.name as string,
     containers: plan.rendered.containerDefinitions ?? [],
     command,
-    startedAt: taskStart(task, startedAt),
+    startedAt: task.createdAt ? new Date(task.createdAt).getTime() : startedAt,
     finishedAt: task.stoppedAt ? new Date(task.stoppedAt).getTime() : Date.now(),
     timeoutMs: inputs.timeoutMs,
     status,
@@ -89,37 +90,12 @@ async function runMigration(): Promise<void> {
   };
   setMigrationOutputs({ exitCode: exitCodeOf(task, facts.container) });
   await writeJobSummary(migrationSummaryMarkdown(facts));
-  if (status === 'cancelled') await reportCancellation(ecs, inputs, taskArn, logLocation);
+  if (status === 'cancelled') await answerCancellation(ecs, inputs, taskArn, logLocation);
   if (status !== 'succeeded') {
-    logTail(facts);
+    logMigrationEvidence(facts, log);
     throw new ActionFailure(explainMigration(facts));
   }
   log.info(`✅ ${explainMigration(facts)}`);
-}
-
-/** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
-async function reportCancellation(ecs: ECSClient, inputs: MigrationInputs, taskArn: string, logLocation: LogLocation | undefined): Promise<void> {
-  if (inputs.stopOnCancel) {
-    await ecs.send(new StopTaskCommand({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
-    throw new ActionFailure(`The workflow was cancelled; stop-on-cancel is true, so migration task ${taskId(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
-  }
-  const follow = logLocation ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.` : '';
-  throw new ActionFailure(
-    `The workflow was cancelled, but migration task ${taskId(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
-      `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${taskLink(inputs.region, inputs.cluster, taskArn)}`,
-  );
-}
-
-function logTail(facts: MigrationFacts): void {
-  log.info(`❌ ${explainMigration(facts)}`);
-  const tail = facts.lines.slice(-TAIL_LINES);
-  if (tail.length === 0) return;
-  log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
-  for (const line of tail) log.info(`  | ${line}`);
-}
-
-function taskStart(task: Task, fallback: number): number {
-  return task.createdAt ? new Date(task.createdAt).getTime() : fallback;
 }
 
 await runAction(runMigration);

@@ -13,6 +13,7 @@ import {
   taskId,
   taskLink,
   type LogLocation,
+  type Logger,
 } from '@ecs-deploy/core';
 
 export type MigrationStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled';
@@ -99,4 +100,13 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
     tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined,
     facts.logLocation ? link('Open the log stream', logStreamLink(facts.region, facts.logLocation)) : undefined,
   );
+}
+
+/** The verdict as plain text, then the last lines: a long migration's end may be far above in the job log. */
+export function logMigrationEvidence(facts: MigrationFacts, log: Logger): void {
+  log.info(`❌ ${explainMigration(facts)}`);
+  const tail = facts.lines.slice(-TAIL_LINES);
+  if (tail.length === 0) return;
+  log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
+  for (const line of tail) log.info(`  | ${line}`);
 }

@@ -29,3 +29,4 @@ export * from './inputs/command';
 export * from './ecs/log-follower';
 export * from './ecs/task-placement';
 export * from './ecs/task-queries';
+export * from './inputs/mask';
