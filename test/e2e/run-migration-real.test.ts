@@ -240,4 +240,28 @@ describe('run-migration with the real migration process', () => {
     expect(task.stopCode).toBe('TaskFailedToStart');
     expect(run.summary).toContain('TaskFailedToStart');
   });
+
+  test('a task definition from a JSON file is registered in its own family and runs in the service\'s network', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    const definition = {
+      family: 'shop-migrations',
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ ...container(), name: 'migrate', portMappings: [], command: ['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'] }],
+    };
+    writeFileSync(join(workspace, 'migrations.json'), JSON.stringify({ taskDefinition: definition, tags: [{ key: 'team', value: 'shop' }] }));
+
+    const run = await runBundledAction('run-migration', { cluster, service, 'task-definition': 'migrations.json' }, { env: { ...sandbox.env(), ...GITHUB }, cwd: workspace });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['task-definition-arn']).toMatch(/:task-definition\/shop-migrations:1$/);
+    expect(run.summary).toContain(`\`node ${SAMPLE_SERVICE_DIR}/migrate.mjs up 2\``);
+    const task = await describeTask(run.outputs['task-arn']);
+    expect(task.taskDefinitionArn).toBe(run.outputs['task-definition-arn']);
+    expect(task.attachments?.[0].details?.find((d) => d.name === 'subnetId')?.value).toBe('subnet-0a1b2c3d');
+    expect(task.overrides?.containerOverrides ?? []).toEqual([]);
+  });
 });

@@ -64798,7 +64798,16 @@ function planDefinition(source, inputs) {
 async function revisionToRun(ecs, plan) {
     if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
         return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
-    const registration = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ensureRegistered */ .Bj)(ecs, plan.rendered, plan.base.tags, plan.described);
+    let registration;
+    try {
+        registration = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ensureRegistered */ .Bj)(ecs, plan.rendered, plan.base.tags, plan.described);
+    }
+    catch (error) {
+        if (/ClientException|InvalidParameterException/.test(error.name)) {
+            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECS refused to register the task definition for the migration (${error.name}): ${error.message} Nothing was started.`);
+        }
+        throw error;
+    }
     const message = registration.kind === 'registered' ? 'registered for this image' : registration.kind === 'reused' ? 'an identical revision, reused' : 'unchanged: it already has this image';
     return { arn: registration.arn, message };
 }
