@@ -34,6 +34,7 @@ group('run-migration refuses bad input before starting anything', () => {
     ['a command JSON array holding a number', () => ({ cluster, service, command: '["node", 3]' }), /^Input 'command' must be a JSON array of strings/],
     ['a command with an unclosed quote', () => ({ cluster, service, command: 'node -e "console.log(1)' }), /^Input 'command' has an unclosed double quote/],
     ['an awsvpc task definition without service or subnets', () => ({ cluster, 'task-definition': service, image: `${REGISTRY}/orders:v2`, command: migrate }), /^Input 'subnets' is needed: .*awsvpc.*Nothing was started/],
+    ['a task-definition file that does not exist', () => ({ cluster, service, 'task-definition': 'deploy/nope.json' }), /^Input 'task-definition' names the file "deploy\/nope.json", which does not exist/],
     ['a task definition that does not exist', () => ({ cluster, 'task-definition': 'ghost:7' }), /^Input 'task-definition': there is no task definition "ghost:7"/],
     ['a task definition that is no family, ARN or file', () => ({ cluster, 'task-definition': 'orders:latest' }), /^Input 'task-definition' must be family\[:revision\]/],
     ['an unknown container', () => ({ cluster, service, container: 'migrator', image: `${REGISTRY}/orders:v2` }), /^Input 'container' names "migrator".*"orders"/],

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ContainerDefinition, type Task } from '@aws-sdk/client-ecs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { node24 } from '../support/node24';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
@@ -64,7 +69,7 @@ describe('run-migration with the real migration process', () => {
   let v2Revision: string;
 
   test('migrations of the new image succeed in the service\'s network, tagged with the workflow run', async () => {
-    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: `${MIGRATE} up 2` });
+    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: `${MIGRATE} up 2`, environment: 'AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug' });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['exit-code']).toBe('0');
@@ -82,6 +87,10 @@ describe('run-migration with the real migration process', () => {
     expect(task.startedBy).toBe('run-migration/987654321');
     expect(task.attachments?.[0].details?.find((d) => d.name === 'subnetId')?.value).toBe('subnet-0a1b2c3d');
     expect(task.overrides?.containerOverrides?.[0].command).toEqual(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2']);
+    expect(task.overrides?.containerOverrides?.[0].environment).toEqual([{ name: 'AUDIT_TOKEN', value: 'hunter2-token' }, { name: 'LOG_LEVEL', value: 'debug' }]);
+    // The runner masks the token wherever the job log would show it; the plain setting stays readable.
+    expect(run.log).toContain('::add-mask::hunter2-token');
+    expect(run.log).not.toContain('::add-mask::debug');
     expect(task.tags).toEqual(expect.arrayContaining([
       { key: 'github:repository', value: 'acme/shop' },
       { key: 'github:commit', value: GITHUB.GITHUB_SHA },
@@ -177,6 +186,48 @@ describe('run-migration with the real migration process', () => {
     expect(errorsOf(ended)[0]).toContain('stopped by a StopTask call (test over)');
   });
 
+  /** Starts the bundle as the runner does, cancels it with SIGINT (the runner's first signal) once the task runs. */
+  async function cancelWhileRunning(inputs: Record<string, string>): Promise<{ exitCode: number | null; log: string; taskArn: string; summary: string }> {
+    const workdir = mkdtempSync(join(tmpdir(), 'cancel-'));
+    const summaryFile = join(workdir, 'summary.md');
+    writeFileSync(summaryFile, '');
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: workdir, GITHUB_STEP_SUMMARY: summaryFile, ...sandbox.env(), ...GITHUB };
+    for (const [name, value] of Object.entries({ cluster, service, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+    const child = spawn(node24(), [resolve('actions/run-migration/dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk) => (log += chunk));
+    child.stderr.on('data', (chunk) => (log += chunk));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    for (let i = 0; i < 200 && !log.includes('| working for'); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const exitCode = await exited;
+    const taskArn = /Started task (\S+)/.exec(log)?.[1] ?? '';
+    const arn = (await familyTasks()).find((candidate) => candidate.endsWith(taskArn)) ?? '';
+    return { exitCode, log, taskArn: arn, summary: readFileSync(summaryFile, 'utf8') };
+  }
+
+  test('a cancelled workflow leaves the migration running and says how to follow it', async () => {
+    const run = await cancelWhileRunning({ command: `${MIGRATE} up 1`, environment: 'MIGRATION_DELAY_MS=30000' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/The workflow was cancelled, but migration task \S+ is still running/);
+    expect(run.log).toContain('aws logs tail /ecs/shop --log-stream-names ecs/shop/');
+    const task = await describeTask(run.taskArn);
+    expect(task.lastStatus).toBe('RUNNING');
+    expect(run.summary).toContain('Migration in prod: cancelled');
+    await ecsClient(sandbox).send(new StopTaskCommand({ cluster, task: run.taskArn, reason: 'test over' }));
+  });
+
+  test('with stop-on-cancel, a cancelled workflow stops the migration', async () => {
+    const run = await cancelWhileRunning({ command: `${MIGRATE} up 1`, environment: 'MIGRATION_DELAY_MS=30000', 'stop-on-cancel': 'true' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('stop-on-cancel is true, so migration task');
+    const task = await describeTask(run.taskArn);
+    expect(task.desiredStatus).toBe('STOPPED');
+    expect(task.stoppedReason).toContain('the workflow was cancelled');
+  });
+
   test('a task that cannot start is reported with its reason', async () => {
     const run = await migrate({ image: `${REGISTRY}/not-in-catalog:v1`, command: `${MIGRATE} up` });
 
@@ -188,5 +239,29 @@ describe('run-migration with the real migration process', () => {
     const task = await describeTask(run.outputs['task-arn']);
     expect(task.stopCode).toBe('TaskFailedToStart');
     expect(run.summary).toContain('TaskFailedToStart');
+  });
+
+  test('a task definition from a JSON file is registered in its own family and runs in the service\'s network', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    const definition = {
+      family: 'shop-migrations',
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ ...container(), name: 'migrate', portMappings: [], command: ['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'] }],
+    };
+    writeFileSync(join(workspace, 'migrations.json'), JSON.stringify({ taskDefinition: definition, tags: [{ key: 'team', value: 'shop' }] }));
+
+    const run = await runBundledAction('run-migration', { cluster, service, 'task-definition': 'migrations.json' }, { env: { ...sandbox.env(), ...GITHUB }, cwd: workspace });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['task-definition-arn']).toMatch(/:task-definition\/shop-migrations:1$/);
+    expect(run.summary).toContain(`\`node ${SAMPLE_SERVICE_DIR}/migrate.mjs up 2\``);
+    const task = await describeTask(run.outputs['task-arn']);
+    expect(task.taskDefinitionArn).toBe(run.outputs['task-definition-arn']);
+    expect(task.attachments?.[0].details?.find((d) => d.name === 'subnetId')?.value).toBe('subnet-0a1b2c3d');
+    expect(task.overrides?.containerOverrides ?? []).toEqual([]);
   });
 });

@@ -27,6 +27,8 @@ export type FollowOutcome =
 
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
 const STOP_GRACE_MS = 60_000;
+const DRAIN_READS = 4;
+const DRAIN_PAUSE_MS = 500;
 
 /**
  * Streams the container's log into the job log while the task runs, and ends when the task is STOPPED.
@@ -41,12 +43,18 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
   let latest: Task | undefined;
 
   const printNewLines = async () => {
-    for (const event of (await follower?.readNew()) ?? []) {
+    const events = (await follower?.readNew()) ?? [];
+    for (const event of events) {
       const message = (event.message ?? '').replace(/\s+$/, '');
       lines.push(message);
       // A prefix keeps a line that starts with "::" from being read as a workflow command.
       log.info(`| ${message}`);
     }
+    return events.length;
+  };
+  // The log driver may deliver a stopped container's last lines a moment later: read on while they keep coming.
+  const drain = async () => {
+    for (let attempt = 0; attempt < DRAIN_READS && (await printNewLines()) > 0; attempt++) await clock.sleep(DRAIN_PAUSE_MS);
   };
   const untilStopped = (timeoutMs: number) =>
     poll<Task | 'cancelled'>({
@@ -69,14 +77,14 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
   const result = await untilStopped(request.timeoutMs);
   if (result.done && result.value === 'cancelled') return { state: 'cancelled', task: latest, lines };
   if (result.done) {
-    await printNewLines();
+    await drain();
     return { state: 'stopped', task: result.value as Task, lines };
   }
 
   await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
   log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
   const stopped = await untilStopped(STOP_GRACE_MS);
-  await printNewLines();
+  await drain();
   const task = stopped.done && stopped.value !== 'cancelled' ? stopped.value : await describeTask(ecs, request.cluster, request.taskArn);
   return { state: 'timed-out', task, lines };
 }

@@ -13,6 +13,7 @@ import {
   taskId,
   taskLink,
   type LogLocation,
+  type Logger,
 } from '@ecs-deploy/core';
 
 export type MigrationStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled';
@@ -52,7 +53,7 @@ export function succeeded(task: Task, containers: ContainerDefinition[]): boolea
 export function explainMigration(facts: MigrationFacts): string {
   const subject = `Migration task ${taskId(facts.task.taskArn)} (${shortTaskDefinition(facts.taskDefinitionArn)})`;
   const quote = quoteError(facts.lines);
-  const lastLines = quote ? ` Last log lines: ${quote}.` : '';
+  const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
   switch (facts.status) {
     case 'succeeded':
       return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${formatDuration(facts.finishedAt - facts.startedAt)}.`;
@@ -74,7 +75,7 @@ export function quoteError(lines: string[]): string | undefined {
   if (written.length === 0) return undefined;
   const errorAt = written.findLastIndex((line) => /\b(error|fatal|exception|failed|panic)\b/i.test(line));
   const picked = errorAt >= 0 ? written.slice(errorAt, errorAt + 3) : written.slice(-1);
-  return picked.map((line) => `"${line.slice(0, 300)}"`).join(' ');
+  return picked.map((line) => line.trim().slice(0, 300)).join(' / ');
 }
 
 export function migrationSummaryMarkdown(facts: MigrationFacts): string {
@@ -99,4 +100,13 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
     tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined,
     facts.logLocation ? link('Open the log stream', logStreamLink(facts.region, facts.logLocation)) : undefined,
   );
+}
+
+/** The verdict as plain text, then the last lines: a long migration's end may be far above in the job log. */
+export function logMigrationEvidence(facts: MigrationFacts, log: Logger): void {
+  log.info(`❌ ${explainMigration(facts)}`);
+  const tail = facts.lines.slice(-TAIL_LINES);
+  if (tail.length === 0) return;
+  log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
+  for (const line of tail) log.info(`  | ${line}`);
 }

@@ -30,7 +30,17 @@ export function runTaskInput(request: MigrationTaskRequest): RunTaskCommandInput
 }
 
 export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskRequest): Promise<Task> {
-  const answer = await ecs.send(new RunTaskCommand(runTaskInput(request)));
+  let answer;
+  try {
+    answer = await ecs.send(new RunTaskCommand(runTaskInput(request)));
+  } catch (error) {
+    // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
+    // subnet of another VPC) with these; the message is ECS's own and names what to change.
+    if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test((error as Error).name)) {
+      throw new ActionFailure(`ECS refused to run the migration task (${(error as Error).name}): ${(error as Error).message} Nothing is running.`);
+    }
+    throw error;
+  }
   const task = answer.tasks?.[0];
   if (!task?.taskArn) {
     const why = (answer.failures ?? []).map((failure) => `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`).join('; ');

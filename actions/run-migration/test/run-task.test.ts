@@ -63,8 +63,8 @@ describe('verdict helpers', () => {
   });
 
   test('the quoted lines start at the last error line', () => {
-    expect(quoteError(['> Migrating files:', 'Error: boom', 'Detail: dup', ''])).toBe('"Error: boom" "Detail: dup"');
-    expect(quoteError(['working...', 'still working...'])).toBe('"still working..."');
+    expect(quoteError(['> Migrating files:', 'Error: boom', 'Detail: dup', ''])).toBe('Error: boom / Detail: dup');
+    expect(quoteError(['working...', 'still working...'])).toBe('still working...');
     expect(quoteError([])).toBeUndefined();
   });
 });

@@ -44,3 +44,4 @@ export * from './health/service-signals';
 export * from './health/alarm-signals';
 export * from './ecs/deployment-history';
 export * from './ecs/circuit-breaker';
+export * from './inputs/mask';
