@@ -6,7 +6,6 @@ import { Arns } from './arns';
 import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
-import { LoadBalancing } from './elb/load-balancing';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -16,6 +15,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
+import { LoadBalancing } from './elb/load-balancing';
 
 export type {
   ApiCall,
@@ -47,9 +47,9 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     clock,
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
+    runtime,
     elb: new LoadBalancing(clock, () => scheduler.kick()),
     alarms: new Map(),
-    runtime,
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
