@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // The sample service run by the sandbox as real processes behind its load balancer: deploy-ecs releases it,
 // then verify-health probes it through the load balancer and reads the service and its targets over the wire.
+let stack: SampleStack;
 let sandbox: Sandbox;
-let database: { url: string; stop(): Promise<void> };
 
 function container(name: string, environment: Record<string, string> = {}): ContainerDefinition {
   return {
@@ -20,7 +18,7 @@ function container(name: string, environment: Record<string, string> = {}): Cont
     image: `${SAMPLE_REPOSITORY}:v1`,
     essential: true,
     portMappings: [{ containerPort: 8080 }],
-    environment: Object.entries({ DATABASE_URL: database.url, ...environment }).map(([key, value]) => ({ name: key, value })),
+    environment: Object.entries({ DATABASE_URL: stack.database.url, ...environment }).map(([key, value]) => ({ name: key, value })),
   };
 }
 
@@ -37,13 +35,11 @@ async function serviceBehindLoadBalancer(name: string) {
 }
 
 beforeAll(async () => {
-  database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  stack = await startSampleStack({ timeScale: 0.1 });
+  sandbox = stack.sandbox;
 });
 afterAll(async () => {
-  await sandbox?.stop();
-  await database?.stop();
+  await stack?.stop();
 });
 
 describe('verify-health through the sandbox load balancer', () => {
