@@ -10,6 +10,7 @@ import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
 import { verifyHealthBenchmarks } from './verify-health';
+import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -118,6 +119,7 @@ async function main() {
   } finally {
     await sandbox.stop();
   }
+  rows.push(...(await loadBalancerBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

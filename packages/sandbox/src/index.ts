@@ -22,6 +22,7 @@ export type {
   CatalogEntry,
   FaultKind,
   FaultOptions,
+  LoadBalancerInfo,
   Sandbox,
   SandboxEvent,
   SandboxEventKind,
@@ -48,7 +49,11 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
     runtime,
-    elb: new LoadBalancing(clock, () => scheduler.kick()),
+    elb: new LoadBalancing(
+      clock,
+      () => scheduler.kick(),
+      (group, url) => options.onLoadBalancer?.({ targetGroupName: group.name, targetGroupArn: group.arn, url }),
+    ),
     alarms: new Map(),
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.

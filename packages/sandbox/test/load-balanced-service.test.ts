@@ -179,3 +179,35 @@ describe('a service behind a load balancer', () => {
     await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'grace', desiredCount: 0 }));
   });
 });
+
+describe('seeding', () => {
+  const seed = (targetGroupName: string) => ({
+    clusters: ['seeded'],
+    taskDefinitions: [{ family: 'site', containerDefinitions: [{ name: 'site', image: `${WEB}:v7`, portMappings: [{ containerPort: 8080 }] }] }],
+    targetGroups: [
+      { Name: 'site', Protocol: 'HTTP', Port: 8080, VpcId: 'vpc-1', TargetType: 'ip', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }] },
+    ],
+    services: [{ cluster: 'seeded', serviceName: 'site', taskDefinition: 'site', desiredCount: 1, loadBalancers: [{ targetGroupName, containerName: 'site', containerPort: 8080 }] }],
+  });
+
+  test('a seed creates target groups with their attributes, and services name them by targetGroupName', async () => {
+    const announced: string[] = [];
+    const seeded = await start({ timeScale: 0.1, catalog: { [WEB]: { entryPoint: ['node', '-e'], command: [PROGRAM] } }, seed: seed('site'), onLoadBalancer: (lb) => announced.push(lb.targetGroupName) });
+    try {
+      const arn = seeded.targetGroupArn('site') as string;
+      expect(announced).toEqual(['site']);
+      const url = seeded.loadBalancerUrl(arn);
+      const answer = await waitFor('the seeded service behind its load balancer', async () => {
+        const response = await fetch(url).catch(() => undefined);
+        return response?.status === 200 ? response.text() : undefined;
+      });
+      expect(answer).toBe('v7');
+    } finally {
+      await seeded.stop();
+    }
+  });
+
+  test('a seed naming a target group it does not create is refused', async () => {
+    await expect(start({ seed: seed('absent') })).rejects.toThrow('seed: service site names target group absent, which the seed does not create');
+  });
+});
