@@ -14,6 +14,7 @@ import { verifyHealthBenchmarks } from './verify-health';
 import { autoRollbackBench } from './auto-rollback';
 import { benchBuildPush } from './build-push';
 import { workflowBenchmarks } from './workflows';
+import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -126,6 +127,7 @@ async function main() {
   rows.push(...(await autoRollbackBench(RUNS)));
   rows.push(...(await benchBuildPush(RUNS)));
   rows.push(...(await workflowBenchmarks(RUNS)));
+  rows.push(...(await loadBalancerBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

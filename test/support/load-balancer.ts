@@ -5,13 +5,17 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 
-/** A target group checking `/health` as a platform team would set it up, and the sandbox's load balancer URL for it. */
-export async function createTargetGroup(sandbox: Sandbox, name: string, deregistrationDelaySeconds = 20) {
-  const elb = new ElasticLoadBalancingV2Client({
+export function elbClient(sandbox: Sandbox): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({
     region: sandbox.region,
     endpoint: sandbox.endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+}
+
+/** A target group checking `/health` as a platform team would set it up, and the sandbox's load balancer URL for it. */
+export async function createTargetGroup(sandbox: Sandbox, name: string, deregistrationDelaySeconds = 20) {
+  const elb = elbClient(sandbox);
   const group = await elb.send(
     new CreateTargetGroupCommand({
       Name: name,

@@ -64695,7 +64695,7 @@ module.exports = {
 /* harmony export */   Y: () => (/* binding */ liveAsBase),
 /* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -64716,7 +64716,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64749,7 +64749,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4348);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7651);
@@ -64826,7 +64826,7 @@ async function deploy() {
         const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
         report.logTail = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .gatherLogTail */ .Ue)(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
     }
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .zm)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report));
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report));
     if (outcome.status !== 'succeeded') {
         (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report));
@@ -64921,7 +64921,7 @@ function circuitBreakerOf(service) {
 
 /***/ }),
 
-/***/ 4348:
+/***/ 7825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64934,7 +64934,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iw: () => (/* reexport */ assertRollingUpdateService),
   UU: () => (/* reexport */ createClient),
   DT: () => (/* reexport */ describeChanges),
-  Jv: () => (/* reexport */ describeService),
+  Jv: () => (/* reexport */ service_describeService),
   oh: () => (/* reexport */ describeTaskDefinition),
   Bj: () => (/* reexport */ ensureRegistered),
   Lf: () => (/* reexport */ explainRollout),
@@ -64948,10 +64948,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   P5: () => (/* reexport */ shortTaskDefinition),
   NQ: () => (/* reexport */ stripTaskDefinition),
   Dl: () => (/* reexport */ watchRollout),
-  zm: () => (/* reexport */ writeJobSummary)
+  SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, codeBlock, cpuUnits, describeDeployment, describeFailure, describeTasks, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, inputsFrom, isFailedTask, isPlainObject, judgeRollout, link, listTaskArns, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, poll, progressLine, readLogTail, renderTimeline, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentsLink, silentLogger, splitShellWords, systemClock, table, taskId, taskLink
+// UNUSED EXPORTS: LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainStop, formatDuration, heading, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readLogTail, recordAnswer, renderTimeline, roundsToWin, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -64983,17 +64983,17 @@ function errorMessage(error) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./packages/core/src/logger.ts
 
 const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
+    info: (message) => core/* info */.pq(message),
+    warning: (message) => core/* warning */.$e(message),
+    error: (message) => core/* error */.z3(message),
+    debug: (message) => core/* debug */.Yz(message),
+    group: (title, body) => core/* group */.Os(title, body),
 };
-function silentLogger() {
+function logger_silentLogger() {
     const lines = [];
     return {
         lines,
@@ -65020,7 +65020,7 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
+        core/* setFailed */.C1(describeFailure(error));
     }
 }
 function describeFailure(error) {
@@ -65035,7 +65035,7 @@ function describeFailure(error) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
+    core/* debug */.Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
 }
 
@@ -65077,7 +65077,7 @@ function createClient(Client, context) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/poll.ts
-const systemClock = {
+const poll_systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -65085,8 +65085,8 @@ const systemClock = {
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
-async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
+async function poll_poll(options) {
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = poll_systemClock, random = Math.random, check } = options;
     const deadline = clock.now() + timeoutMs;
     let attempts = 0;
     for (;;) {
@@ -65120,7 +65120,7 @@ function parseDuration(text) {
     }
     return Math.round(total);
 }
-function formatDuration(ms) {
+function duration_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
@@ -65137,7 +65137,7 @@ function formatDuration(ms) {
 
 
 
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
+const runnerInputs = (name) => core/* getInput */.V4(name);
 function inputsFrom(values) {
     return (name) => (values[name] ?? '').trim();
 }
@@ -65567,7 +65567,7 @@ var dist_cjs = __nccwpck_require__(212);
  * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
  * since it is almost always a typo or the wrong region.
  */
-async function describeService(ecs, cluster, service, region) {
+async function service_describeService(ecs, cluster, service, region) {
     let answer;
     try {
         answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
@@ -65722,29 +65722,6 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
@@ -65762,12 +65739,21 @@ class StoppedTaskTracker {
         this.startedBy = startedBy;
     }
     async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
+        const arns = [];
+        let nextToken;
+        do {
+            const page = await this.ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED', nextToken }));
+            arns.push(...(page.taskArns ?? []));
+            nextToken = page.nextToken;
+        } while (nextToken);
         const unseen = arns.filter((arn) => !this.known.has(arn));
-        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
-            if (task.taskArn && task.lastStatus === 'STOPPED')
-                this.known.set(task.taskArn, task);
+        for (let i = 0; i < unseen.length; i += 100) {
+            const answer = await this.ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: this.cluster, tasks: unseen.slice(i, i + 100) }));
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            for (const task of answer.tasks ?? [])
+                if (task.taskArn && task.lastStatus === 'STOPPED')
+                    this.known.set(task.taskArn, task);
+        }
         return this.tasks();
     }
     tasks() {
@@ -65788,14 +65774,14 @@ function time(value) {
  * events into the log as they happen so a person watching the job sees what ECS sees.
  */
 async function watchRollout(request, deps) {
-    const { ecs, log, clock = systemClock } = deps;
+    const { ecs, log, clock = poll_systemClock } = deps;
     const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
     let failedTasks = [];
     let knownFailedCount = 0;
-    const result = await poll({
+    const result = await poll_poll({
         intervalMs: request.intervalMs ?? 1000,
         timeoutMs: request.timeoutMs,
         clock,
@@ -65923,9 +65909,8 @@ function explainStop(task, definitions) {
     if (pullError) {
         return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
     }
-    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
-    if (initError) {
-        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    if (/ResourceInitializationError/i.test(reason)) {
+        return `ECS could not prepare the task (${firstLine(reason)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
     }
     // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
     // the health check, not the exit code, is the cause.
@@ -65934,17 +65919,8 @@ function explainStop(task, definitions) {
     if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
         return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
     }
-    // Fargate may put the out-of-memory kill on the task rather than on the container.
-    if (/OutOfMemory/i.test(reason)) {
-        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
-    }
-    if (task.stopCode === 'UserInitiated') {
-        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
-        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
-    }
     if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
-        const killed = signalName(crashed.exitCode);
+        const killed = crashed.exitCode === 137 ? ', killed by SIGKILL' : '';
         return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
     }
     if (task.stopCode === 'TaskFailedToStart')
@@ -65960,14 +65936,6 @@ function essentialFailure(task, definitions) {
     const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
     return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
         containers.find((c) => c.reason));
-}
-/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
-function signalName(exitCode) {
-    if (exitCode === 137)
-        return ', killed by SIGKILL';
-    if (exitCode === 143)
-        return ', ended by SIGTERM';
-    return '';
 }
 function firstLine(text) {
     return (text ?? '').split('\n')[0].slice(0, 300);
@@ -66015,7 +65983,7 @@ function explainRollout(facts) {
             }
             return join(`${subject} failed: ${outcome.reason}.`, cause, 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).');
         case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
+            return join(`${subject} did not finish within ${duration_formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
     }
 }
@@ -66040,7 +66008,7 @@ function join(...parts) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 /** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
+function markdown_table(headers, rows) {
     const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
     return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -66049,26 +66017,26 @@ function cell(value) {
         return ' ';
     return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function codeBlock(lines) {
+function markdown_codeBlock(lines) {
     const body = lines.join('\n');
     // A fence longer than any run of backticks in the body cannot be closed by the body.
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     return `${fence}\n${body}\n${fence}`;
 }
-function heading(text, level = 2) {
+function markdown_heading(text, level = 2) {
     return `${'#'.repeat(level)} ${text}`;
 }
 function markdown_link(text, url) {
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
-function section(...blocks) {
+function markdown_section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
 /** "+12.3s  text" lines in seconds since `origin`, oldest first. */
-function renderTimeline(origin, entries) {
+function timeline_renderTimeline(origin, entries) {
     return [...entries]
         .sort((a, b) => a.at - b.at)
         .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
@@ -66125,15 +66093,15 @@ function logRolloutEvidence(report, log) {
 function rolloutSummaryMarkdown(report) {
     const { outcome } = report;
     const failed = outcome.status !== 'succeeded';
-    const facts = table(['', ''], [
+    const facts = markdown_table(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
         ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
         ['Status', outcome.status],
-        ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
+        ['Duration', duration_formatDuration(outcome.finishedAt - report.startedAt)],
     ]);
     const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
+        ? markdown_table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
             markdown_link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
             stoppedOffset(task, report.startedAt),
             task.stopCode,
@@ -66141,9 +66109,9 @@ function rolloutSummaryMarkdown(report) {
             explainStop(task, report.containers),
         ]))
         : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+    return markdown_section(markdown_heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? markdown_section(markdown_heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? markdown_section(markdown_heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
+        ? markdown_section(markdown_heading(`Last log lines of ${report.logTail.container}`, 3), markdown_codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, markdown_section(markdown_heading('Timeline (seconds since the update)', 3), markdown_codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
 }
 function timeline(report) {
     const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
@@ -66156,7 +66124,7 @@ function timeline(report) {
             entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
     }
     entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return renderTimeline(report.startedAt, entries);
+    return timeline_renderTimeline(report.startedAt, entries);
 }
 function describeTask(task, report) {
     const container = essentialFailure(task, report.containers);
@@ -66173,179 +66141,472 @@ function stoppedOffset(task, origin) {
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
+    await core/* summary */.z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/command.ts
-
-/**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
- */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
+;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
 
 /**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
+ * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
+ * Each item must be a status code from 100 to 599 or a range of them, low end first.
  */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
-}
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
-        }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
+function parseExpectedStatus(text, input = 'expected-status') {
+    const items = text.split(/[\s,]+/).filter((item) => item !== '');
+    if (items.length === 0)
+        throw malformed(text, input, 'it is empty');
+    const ranges = items.map((item) => {
+        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
+        if (!match)
+            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
+        const low = Number(match[1]);
+        const high = match[2] === undefined ? low : Number(match[2]);
+        if (low < 100 || high > 599)
+            throw malformed(text, input, `"${item}" is outside 100-599`);
+        if (high < low)
+            throw malformed(text, input, `"${item}" runs backwards`);
+        return [low, high];
+    });
     return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
+        ranges,
+        text: items.join(','),
+        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
     };
 }
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
+function malformed(text, input, why) {
+    return new ConfigurationError(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/mask.ts
+;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
 
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 /**
- * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
- * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
- * Other values stay readable: masking "1" or "true" would blank them out of every log line.
+ * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
+ * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
  */
-function secretValues(pairs) {
-    const secrets = [];
-    for (const { name, value } of pairs) {
-        if (value === '')
-            continue;
-        if (SECRET_NAME.test(name))
-            secrets.push(value);
-        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
-        if (password)
-            secrets.push(password, decodeURIComponentSafe(password));
-    }
-    return [...new Set(secrets)];
+function parseHealthUrls(lines, input = 'url') {
+    if (lines.length === 0)
+        throw new ConfigurationError(`Input '${input}' is required but was not given.`, input);
+    return lines.map((line) => {
+        let url;
+        try {
+            url = new URL(line);
+        }
+        catch {
+            throw new ConfigurationError(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new ConfigurationError(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
+        }
+        if (!url.hostname)
+            throw new ConfigurationError(`Input '${input}': "${line}" names no host.`, input);
+        return url.href;
+    });
 }
-function maskSecretValues(pairs, setSecret = core.setSecret) {
-    for (const value of secretValues(pairs))
-        setSecret(value);
+/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
+function parseRequestHeaders(lines, input = 'headers') {
+    return lines.map((line) => {
+        const separator = line.indexOf(':');
+        const name = separator > 0 ? line.slice(0, separator).trim() : '';
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            // The line may carry a secret: show only what could be its name.
+            throw new ConfigurationError(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
+        }
+        return { name, value: line.slice(separator + 1).trim() };
+    });
 }
-function decodeURIComponentSafe(text) {
-    try {
-        return decodeURIComponent(text);
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
+
+
+
+/** Enough of a body to find a marker in a health document without reading a large page whole. */
+const BODY_LIMIT = (/* unused pure expression or super */ null && (64 * 1024));
+/**
+ * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
+ * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
+ */
+function httpProbe(options) {
+    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
+    for (const header of options.headers)
+        headers[header.name.toLowerCase()] = header.value;
+    return (url) => new Promise((resolve) => {
+        const started = performance.now();
+        const target = new URL(url);
+        const client = target.protocol === 'https:' ? https : http;
+        let settled = false;
+        const finish = (answer) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
+        };
+        const request = client.get(target, { headers }, (response) => {
+            const chunks = [];
+            let length = 0;
+            response.on('data', (chunk) => {
+                chunks.push(chunk);
+                length += chunk.length;
+                if (length >= BODY_LIMIT) {
+                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
+                    response.destroy();
+                }
+            });
+            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
+        });
+        const timer = setTimeout(() => {
+            finish({ body: '', error: `no complete answer within ${formatDuration(options.timeoutMs)} (request-timeout)` });
+            request.destroy();
+        }, options.timeoutMs);
+        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
+    });
+}
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+/** Turns Node's network errors into what went wrong, naming the host and port. */
+function describeRequestError(error, target) {
+    const code = error.code ?? '';
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const where = `${target.hostname}:${port}`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
+        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
     }
-    catch {
-        return text;
+    if (code === 'ECONNREFUSED')
+        return `connection refused by ${where}: nothing is listening there (yet)`;
+    if (code === 'ECONNRESET')
+        return `connection to ${where} was reset before a complete answer`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+        return `${where} is unreachable from this runner (${code})`;
+    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
+        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
     }
+    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-plan.ts
+
+
+
+/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
+function health_plan_roundsToWin(plan) {
+    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, latencyWindowRounds(plan.urls.length));
+}
+/**
+ * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
+ * refuse it before the first request and say what would work.
+ */
+function assertReachable(plan) {
+    const rounds = Math.max(health_plan_roundsToWin(plan), plan.failureThreshold);
+    const needed = plan.warmupMs + rounds * plan.intervalMs;
+    if (plan.timeoutMs < needed) {
+        const latency = health_plan_roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${health_plan_roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
+        throw new ConfigurationError(`Input 'timeout' is ${formatDuration(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
+            `warmup ${formatDuration(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${formatDuration(plan.intervalMs)} = ${formatDuration(needed)}. ` +
+            `Set timeout to at least ${formatDuration(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
+
+
+
+
+
+
+
+/**
+ * Probes every URL once a round, with the extra signals, and decides:
+ * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
+ * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
+ * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
+ * - at once on a fatal signal (an alarm in ALARM).
+ */
+async function verifyHealth(plan, deps) {
+    const clock = deps.clock ?? systemClock;
+    const log = deps.log ?? silentLogger();
+    const startedAt = clock.now();
+    const warmupEndsAt = startedAt + plan.warmupMs;
+    const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
+    const stats = plan.urls.map(emptyStats);
+    const timeline = [];
+    const streak = { passing: 0, failing: 0 };
+    let rounds = 0;
+    let last;
+    let bestPassing = 0;
+    async function runRound(phase) {
+        const at = clock.now();
+        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
+        const answers = raw.map((answer) => judgeAnswer(answer, plan));
+        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
+        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
+        const windowP95 = window.p95();
+        const problems = [
+            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
+            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+        ];
+        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
+            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+        }
+        rounds += 1;
+        const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
+        noteTransition(round);
+        log.info(describeRound(round, startedAt, last));
+        last = round;
+        return round;
+    }
+    function noteTransition(round) {
+        if (last === undefined || last.passed !== round.passed) {
+            timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
+        }
+        if (round.counted && last !== undefined && !last.counted)
+            timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
+    }
+    /** Updates the streaks and says whether this round decided the phase. */
+    function decide(round) {
+        if (round.signals.some((s) => s.fatal && !s.passed))
+            return 'lost';
+        if (round.passed) {
+            streak.passing += 1;
+            streak.failing = 0;
+        }
+        else {
+            streak.passing = 0;
+            if (round.counted)
+                streak.failing += 1;
+        }
+        bestPassing = Math.max(bestPassing, streak.passing);
+        if (streak.failing >= plan.failureThreshold)
+            return 'lost';
+        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
+        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
+            return 'won';
+        return undefined;
+    }
+    const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
+    const finish = (verdict, explanation, extra = {}) => {
+        return {
+            healthy: verdict === 'healthy',
+            verdict,
+            explanation,
+            startedAt,
+            finishedAt: clock.now(),
+            rounds,
+            checks: stats.reduce((sum, s) => sum + s.checks, 0),
+            failures: stats.reduce((sum, s) => sum + s.failures, 0),
+            p95LatencyMs: overallP95(),
+            urls: stats,
+            lastSignals: last?.signals ?? [],
+            timeline,
+            ...extra,
+        };
+    };
+    // 1. Until health is won or lost, or the timeout passes.
+    const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
+    const after = (at) => formatDuration(at - startedAt);
+    if (!checked.done) {
+        const needed = roundsToWin(plan);
+        return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+    }
+    if (checked.value === 'lost') {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost' });
+        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
+    }
+    const wonAt = last.at;
+    const wonWith = streak.passing;
+    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
+    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
+    if (plan.bakeMs <= 0)
+        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
+    streak.passing = 0;
+    streak.failing = 0;
+    log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+    const bakeEndsAt = wonAt + plan.bakeMs;
+    const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
+    if (baked.done) {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost during bake' });
+        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${formatDuration(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
+    }
+    timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
+    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
+}
+function healthyExplanation(after, passing, plan, p95) {
+    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
+}
+function lossReason(round, plan) {
+    const fatal = round.signals.find((s) => s.fatal && !s.passed);
+    if (fatal)
+        return `because ${fatal.source} is in ALARM`;
+    return `after ${plan.failureThreshold} failing rounds in a row`;
+}
+function lastProblems(round) {
+    if (!round)
+        return 'no round ran';
+    if (round.problems.length === 0)
+        return 'it passed';
+    return round.problems.join('; ');
+}
+/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
+function describeRound(round, startedAt, previous) {
+    const mark = round.passed ? '✓' : '✗';
+    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
+    const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
+    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
+    return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
+
+
+
+
+
+const ms = (value) => (value === undefined ? '–' : `${value} ms`);
+/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
+function healthSummaryMarkdown(report, title = 'Verify health') {
+    const icon = report.healthy ? '✅' : '❌';
+    const urls = report.urls.map((stats) => {
+        const figures = latencyFigures(stats.latencies);
+        const last = stats.last;
+        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']]));
+    });
+    const signals = report.lastSignals.length
+        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
+        : undefined;
+    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
+}
+/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
+const TIMELINE_SHOWN = 30;
+function timelineLines(report) {
+    const lines = renderTimeline(report.startedAt, report.timeline);
+    if (lines.length <= TIMELINE_SHOWN)
+        return lines;
+    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
+}
+function moment(report) {
+    const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`];
+    if (report.wonAt !== undefined)
+        parts.push(`health won at +${formatDuration(report.wonAt - report.startedAt)}`);
+    if (report.lostAt !== undefined)
+        parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
+    return `**${parts.join(' · ')}**`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
+/**
+ * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
+ * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
+ * the only one and runningCount equals desiredCount.)
+ */
+function serviceSteadiness(service) {
+    const source = `service ${service.serviceName}`;
+    const deployments = service.deployments ?? [];
+    if (deployments.length !== 1) {
+        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
+        return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+    }
+    const [deployment] = deployments;
+    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
+        return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+    }
+    if (service.runningCount !== service.desiredCount) {
+        return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
+    }
+    return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+}
+function targetGroupArns(service) {
+    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
+}
+/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
+function targetGroupName(arn) {
+    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+/**
+ * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
+ * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
+ */
+function targetGroupHealth(arn, descriptions) {
+    const source = `target group ${targetGroupName(arn)}`;
+    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
+    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
+    if (serving.length === 0)
+        return { source, passed: false, detail: 'no registered targets' };
+    if (unhealthy.length === 0)
+        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
+    const listed = unhealthy.map(describeTarget).join('; ');
+    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
+}
+function describeTarget(description) {
+    const target = description.Target;
+    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
+    const health = description.TargetHealth;
+    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
+    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
+}
+/** Reads the service and the health of every target of its target groups, once a round. */
+function serviceSignals(options) {
+    return async () => {
+        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
+            const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
+        }));
+        return [serviceSteadiness(service), ...groups];
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
+
+
+/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
+const MAX_ALARM_NAMES = 100;
+async function describeAlarms(cloudwatch, names) {
+    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
+    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
+}
+/**
+ * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
+ * silently guard nothing.
+ */
+async function assertAlarmsExist(cloudwatch, names, region) {
+    if (names.length > MAX_ALARM_NAMES)
+        throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
+    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
+    const unknown = names.filter((name) => !found.has(name));
+    if (unknown.length) {
+        throw new ConfigurationError(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
+    }
+}
+function alarmReading(alarm) {
+    const source = `alarm ${alarm.AlarmName}`;
+    const state = alarm.StateValue ?? 'unknown';
+    if (state === 'ALARM')
+        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
+    return { source, passed: true, detail: state };
+}
+/** Reads the named alarms once a round; any in ALARM ends the check. */
+function alarmSignals(cloudwatch, names) {
+    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
+
+
+
+
 
 
 

@@ -16,19 +16,25 @@ import type { ApiCall, FaultOptions } from '../types';
 import { injectFault } from './faults';
 import { handleQuery, isQueryRequest } from './query-server';
 
+const SERVICES = {
+  AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
+  Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
+} as const;
+type Prefix = keyof typeof SERVICES;
+
 interface JsonService {
   service: ApiCall['service'];
   operations: Record<string, unknown>;
   serverError: string;
-  /** awsJson1_0 services (CloudWatch) answer `application/x-amz-json-1.0`; the default is 1.1. */
+  /** awsJson1_0 services answer `application/x-amz-json-1.0`; the default is 1.1. */
   contentType?: string;
   /** awsQueryCompatible services also send the awsQuery error code in `x-amzn-query-error` (errors.ts). */
   queryCodes?: { throttle: string; serverError: string };
 }
 
-const SERVICES: Record<string, JsonService> = {
-  AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
-  Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
+/** CloudWatch speaks awsJson1_0 with the awsQueryCompatible trait (what @aws-sdk/client-cloudwatch sends). */
+const JSON_SERVICES: Record<string, JsonService> = {
+  ...SERVICES,
   GraniteServiceVersion20100801: {
     service: 'cloudwatch',
     operations: cloudWatchOperations,
@@ -38,7 +44,6 @@ const SERVICES: Record<string, JsonService> = {
   },
   AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 };
-type Prefix = keyof typeof SERVICES;
 
 export interface ServerOptions {
   ctx: Context;
@@ -49,7 +54,7 @@ export interface ServerOptions {
 function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Type': String(res.getHeader('Content-Type') ?? 'application/x-amz-json-1.1'),
     'Content-Length': Buffer.byteLength(text),
     'x-amzn-RequestId': uuid(),
     ...extraHeaders,
@@ -57,12 +62,11 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders: 
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: AwsError, entry?: JsonService): void {
+function sendError(res: ServerResponse, error: AwsError): void {
   const body: Record<string, unknown> = { __type: error.type };
   if (error.hasMessage) body.message = error.message;
   const headers: Record<string, string> = { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') };
-  if (entry?.contentType) headers['Content-Type'] = entry.contentType;
-  if (entry?.queryCodes) headers['x-amzn-query-error'] = `${error.queryCode ?? error.type.replace(/^.*#/, '')};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+  if (error.queryCode) headers['x-amzn-query-error'] = `${error.queryCode};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
   send(res, error.status, body, headers);
 }
 
@@ -99,16 +103,18 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot) as Prefix;
     const operationName = target.slice(dot + 1);
-    const entry = req.method === 'POST' && dot > 0 && Object.hasOwn(SERVICES, prefix) ? SERVICES[prefix] : undefined;
-    const operation = entry && Object.hasOwn(entry.operations, operationName) ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
-    if (!entry || !operation) return sendError(res, unknownOperation(), entry);
+    const entry = req.method === 'POST' && dot > 0 && Object.hasOwn(JSON_SERVICES, prefix) ? JSON_SERVICES[prefix] : undefined;
+    if (entry?.contentType) res.setHeader('Content-Type', entry.contentType);
+    const known = entry && Object.hasOwn(entry.operations, operationName);
+    const operation = known ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
+    if (!entry || !operation) return sendError(res, unknownOperation());
 
     const call: ApiCall = { service: entry.service, operation: operationName, at: ctx.clock.now() };
     calls.push(call);
     const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
-    if (fault === 'throttle') return sendError(res, withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), entry.queryCodes?.throttle), entry);
+    if (fault === 'throttle') return sendError(res, withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), entry.queryCodes?.throttle));
     if (fault === 'server-error') {
-      return sendError(res, withQueryCode(new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500), entry.queryCodes?.serverError), entry);
+      return sendError(res, withQueryCode(new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500), entry.queryCodes?.serverError));
     }
 
     let input: Record<string, unknown>;
@@ -117,12 +123,12 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       input = parsed as Record<string, unknown>;
     } catch {
-      return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined), entry);
+      return sendError(res, new AwsError('com.amazon.coral.service#SerializationException', undefined));
     }
     try {
-      send(res, 200, await operation(ctx, input), entry.contentType ? { 'Content-Type': entry.contentType } : {});
+      send(res, 200, await operation(ctx, input));
     } catch (error) {
-      if (error instanceof AwsError) return sendError(res, error, entry);
+      if (error instanceof AwsError) return sendError(res, error);
       throw error;
     }
   }
