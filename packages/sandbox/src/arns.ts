@@ -33,6 +33,15 @@ export class Arns {
   principal(): string {
     return `arn:aws:iam::${this.accountId}:root`;
   }
+  targetGroup(name: string, id: string): string {
+    return `${this.base('elasticloadbalancing')}:targetgroup/${name}/${id}`;
+  }
+  loadBalancer(name: string, id: string): string {
+    return `${this.base('elasticloadbalancing')}:loadbalancer/app/${name}/${id}`;
+  }
+  alarm(name: string): string {
+    return `${this.base('cloudwatch')}:alarm:${name}`;
+  }
   logGroup(name: string): string {
     return `${this.base('logs')}:log-group:${name}`;
   }

@@ -3,6 +3,9 @@
  * header); the SDK maps it to its exception class by name.
  */
 export class AwsError extends Error {
+  /** For awsQuery-compatible JSON services: the awsQuery error code, sent in `x-amzn-query-error`. */
+  queryCode?: string;
+
   constructor(
     readonly type: string,
     message: string | undefined,

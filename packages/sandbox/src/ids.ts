@@ -32,3 +32,8 @@ function digits(n: number): string {
   for (let i = 1; i < n; i++) out += String(bytes[i] % 10);
   return out;
 }
+
+/** Load balancer and target group ARNs end in 16 hex characters. */
+export function elbId(): string {
+  return randomBytes(8).toString('hex');
+}

@@ -6,6 +6,7 @@ import { Arns } from './arns';
 import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
+import { LoadBalancing } from './elb/load-balancing';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -46,6 +47,8 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     clock,
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
+    elb: new LoadBalancing(clock, () => scheduler.kick()),
+    alarms: new Map(),
     runtime,
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.
@@ -55,14 +58,15 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   let faults: FaultOptions | undefined = options.faults;
   const calls: ApiCall[] = [];
 
-  if (options.seed) applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
-  scheduler.start();
   let listening;
   try {
+    if (options.seed) await applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
+    scheduler.start();
     listening = await listen({ ctx, calls, faults: () => faults }, options.port ?? 0);
   } catch (error) {
     scheduler.stop();
     clock.dispose();
+    await ctx.elb.close();
     await runtime.close();
     throw error;
   }
@@ -90,10 +94,17 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     calls,
     history: ctx.history,
     snapshot: () => snapshot(ctx),
+    loadBalancerUrl: (targetGroupArn) => {
+      const url = ctx.elb.url(targetGroupArn);
+      if (!url) throw new Error(`no target group ${targetGroupArn} in the sandbox: create it with CreateTargetGroup or the seed's targetGroups first`);
+      return url;
+    },
+    targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,
     stop: () => {
       stopped ??= (async () => {
         scheduler.stop();
         clock.dispose();
+        await ctx.elb.close();
         await runtime.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

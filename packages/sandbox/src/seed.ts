@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from './context';
+import { putMetricAlarm } from './cloudwatch/alarms';
 import { createCluster } from './ecs/clusters';
 import { createService } from './ecs/services';
 import { registerTaskDefinition } from './ecs/task-definitions';
+import { elbOperations } from './elb/operations';
+import type { QueryInput, QueryValue } from './query/codec';
 import type { SeedState } from './types';
 
 export function loadSeedFile(path: string): SeedState {
@@ -10,9 +13,23 @@ export function loadSeedFile(path: string): SeedState {
 }
 
 /** Creates seed state through the same functions the API calls, so seeded resources obey the same rules. */
-export function applySeed(ctx: Context, seed: SeedState): void {
+export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
   for (const cluster of seed.clusters ?? []) createCluster(ctx, typeof cluster === 'string' ? { clusterName: cluster } : cluster);
   for (const definition of seed.taskDefinitions ?? []) registerTaskDefinition(ctx, definition);
   for (const group of seed.logGroups ?? []) if (!ctx.logs.groups.has(group)) ctx.logs.createGroup(group, ctx.clock.now());
+  // Target groups before services, which name them in `loadBalancers`.
+  for (const { Attributes, ...group } of seed.targetGroups ?? []) {
+    const created = await elbOperations.CreateTargetGroup(ctx, asQuery(group) as QueryInput);
+    const arn = (created.TargetGroups as Array<{ TargetGroupArn: string }>)[0].TargetGroupArn;
+    if (Attributes) await elbOperations.ModifyTargetGroupAttributes(ctx, { TargetGroupArn: arn, Attributes: asQuery(Attributes) });
+  }
   for (const service of seed.services ?? []) createService(ctx, service);
+  for (const alarm of seed.alarms ?? []) putMetricAlarm(ctx, alarm);
+}
+
+/** A JSON request shape as the awsQuery parser yields it: every scalar a string. */
+function asQuery(value: unknown): QueryValue {
+  if (Array.isArray(value)) return value.map(asQuery);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asQuery(v)]));
+  return String(value);
 }

@@ -54,7 +54,7 @@ export type TaskOutcome =
 export type FaultKind = 'throttle' | 'server-error' | 'latency';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch';
   operation: string;
   at: number;
   fault?: FaultKind;
@@ -94,6 +94,10 @@ export interface SeedState {
   taskDefinitions?: Array<Record<string, unknown>>;
   services?: Array<Record<string, unknown>>;
   logGroups?: string[];
+  /** CreateTargetGroup inputs (`Name`, `Protocol`, `Port`, `VpcId`, `HealthCheckPath`, ...), plus `Attributes` as ModifyTargetGroupAttributes takes them. */
+  targetGroups?: Array<Record<string, unknown>>;
+  /** PutMetricAlarm inputs; each alarm starts in INSUFFICIENT_DATA, as in CloudWatch. */
+  alarms?: Array<Record<string, unknown>>;
 }
 
 export interface Sandbox {
@@ -112,5 +116,12 @@ export interface Sandbox {
   calls: ApiCall[];
   history: SandboxEvent[];
   snapshot(): unknown;
+  /**
+   * The URL of the target group's load balancer: a local HTTP proxy that routes round robin to the group's
+   * healthy targets and drains deregistered ones. Throws when no such target group exists.
+   */
+  loadBalancerUrl(targetGroupArn: string): string;
+  /** The ARN of a target group by name, for tests and seeds that only know the name. */
+  targetGroupArn(name: string): string | undefined;
   stop(): Promise<void>;
 }

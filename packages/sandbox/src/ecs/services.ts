@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { invalidParameter, serviceNotActive } from '../errors';
 import { startDeployment } from './deployments';
+import { checkLoadBalancers } from './load-balancers';
 import { primaryOf } from './queries';
 import { renderService } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster, requireService } from './resolve';
@@ -67,6 +68,7 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
   const capacityProviderStrategy = asArray<Json>(input.capacityProviderStrategy);
   const launchType = (input.launchType as string | undefined) ?? (capacityProviderStrategy.length ? undefined : 'EC2');
   if (taskDefinition) checkPlacement(taskDefinition, launchType, input.networkConfiguration);
+  checkLoadBalancers(ctx, taskDefinition, asArray<Json>(input.loadBalancers));
   const fargate = launchType === 'FARGATE' || capacityProviderStrategy.some((s) => String(s.capacityProvider).startsWith('FARGATE'));
   const now = ctx.clock.now();
   const service: ServiceRecord = {

@@ -216,6 +216,8 @@ export interface TaskRecord {
   deploymentId?: string;
   /** When the service scheduler first counted this task as healthy (see scheduler/health). */
   healthyAt?: number;
+  /** The load balancer targets ECS registered for this task (tasks/load-balancer). */
+  targets?: Array<{ targetGroupArn: string; id: string; port: number }>;
 }
 
 export interface EcsState {

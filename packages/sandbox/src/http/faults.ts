@@ -15,3 +15,19 @@ export function latencyFor(faults: FaultOptions | undefined, operation: string):
   if (faults.operations && !faults.operations.includes(operation)) return 0;
   return faults.latencyMs;
 }
+
+/**
+ * Picks the fault for one call, records it on the call and waits the added latency (real time: it stands
+ * for the network, not for ECS). The caller answers the throttle or server error in its protocol's shape.
+ */
+export async function injectFault(
+  faults: FaultOptions | undefined,
+  call: { operation: string; fault?: FaultKind },
+  afterReal: (ms: number, fn: () => void) => unknown,
+): Promise<FaultKind | undefined> {
+  const fault = pickFault(faults, call.operation);
+  if (fault) call.fault = fault;
+  const latency = latencyFor(faults, call.operation);
+  if (latency > 0) await new Promise<void>((resolve) => afterReal(latency, resolve));
+  return fault;
+}

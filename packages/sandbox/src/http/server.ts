@@ -7,17 +7,41 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Context } from '../context';
 import { AwsError } from '../errors';
+import { cloudWatchOperations } from '../cloudwatch/alarms';
 import { ecsOperations } from '../ecs/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
-import { latencyFor, pickFault } from './faults';
+import { injectFault } from './faults';
+import { handleQuery, isQueryRequest } from './query-server';
 
 const SERVICES = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
   Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
 } as const;
 type Prefix = keyof typeof SERVICES;
+
+interface JsonService {
+  service: ApiCall['service'];
+  operations: Record<string, unknown>;
+  serverError: string;
+  /** awsJson1_0 services answer `application/x-amz-json-1.0`; the default is 1.1. */
+  contentType?: string;
+  /** awsQueryCompatible services also send the awsQuery error code in `x-amzn-query-error` (errors.ts). */
+  queryCodes?: { throttle: string; serverError: string };
+}
+
+/** CloudWatch speaks awsJson1_0 with the awsQueryCompatible trait (what @aws-sdk/client-cloudwatch sends). */
+const JSON_SERVICES: Record<string, JsonService> = {
+  ...SERVICES,
+  GraniteServiceVersion20100801: {
+    service: 'cloudwatch',
+    operations: cloudWatchOperations,
+    serverError: 'com.amazonaws.cloudwatch#InternalServiceFault',
+    contentType: 'application/x-amz-json-1.0',
+    queryCodes: { throttle: 'Throttling', serverError: 'InternalServiceError' },
+  },
+};
 
 export interface ServerOptions {
   ctx: Context;
@@ -28,7 +52,7 @@ export interface ServerOptions {
 function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'Content-Type': 'application/x-amz-json-1.1',
+    'Content-Type': String(res.getHeader('Content-Type') ?? 'application/x-amz-json-1.1'),
     'Content-Length': Buffer.byteLength(text),
     'x-amzn-RequestId': uuid(),
     ...extraHeaders,
@@ -39,7 +63,9 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders: 
 function sendError(res: ServerResponse, error: AwsError): void {
   const body: Record<string, unknown> = { __type: error.type };
   if (error.hasMessage) body.message = error.message;
-  send(res, error.status, body, { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') });
+  const headers: Record<string, string> = { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') };
+  if (error.queryCode) headers['x-amzn-query-error'] = `${error.queryCode};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+  send(res, error.status, body, headers);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -49,6 +75,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function withQueryCode(error: AwsError, code: string | undefined): AwsError {
+  error.queryCode = code;
+  return error;
 }
 
 /** AWS answers a target it does not know with this coral error and no message. */
@@ -65,23 +96,24 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    if (isQueryRequest(req, raw)) return handleQuery(options, req, res, raw);
     const target = String(req.headers['x-amz-target'] ?? '');
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot) as Prefix;
     const operationName = target.slice(dot + 1);
-    const entry = req.method === 'POST' && dot > 0 ? SERVICES[prefix] : undefined;
-    const operation = entry ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
+    const entry = req.method === 'POST' && dot > 0 && Object.hasOwn(JSON_SERVICES, prefix) ? JSON_SERVICES[prefix] : undefined;
+    if (entry?.contentType) res.setHeader('Content-Type', entry.contentType);
+    const known = entry && Object.hasOwn(entry.operations, operationName);
+    const operation = known ? (entry.operations as Record<string, (c: Context, i: Record<string, unknown>) => unknown>)[operationName] : undefined;
     if (!entry || !operation) return sendError(res, unknownOperation());
 
     const call: ApiCall = { service: entry.service, operation: operationName, at: ctx.clock.now() };
     calls.push(call);
-    const faults = options.faults();
-    const fault = pickFault(faults, operationName);
-    if (fault) call.fault = fault;
-    const latency = latencyFor(faults, operationName);
-    if (latency > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latency, resolve));
-    if (fault === 'throttle') return sendError(res, new AwsError('ThrottlingException', 'Rate exceeded'));
-    if (fault === 'server-error') return sendError(res, new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500));
+    const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+    if (fault === 'throttle') return sendError(res, withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), entry.queryCodes?.throttle));
+    if (fault === 'server-error') {
+      return sendError(res, withQueryCode(new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500), entry.queryCodes?.serverError));
+    }
 
     let input: Record<string, unknown>;
     try {

@@ -5,6 +5,7 @@ import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
 import type { TaskRecord } from '../ecs/state';
 import { circuitBreakerThreshold } from './circuit-breaker';
+import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
 
 /**
  * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
@@ -19,6 +20,9 @@ const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
 export function isFailedStop(task: TaskRecord, healthCheckReason: string): boolean {
   if (task.stopCode === 'TaskFailedToStart') return true;
   if (task.stoppedReason === healthCheckReason) return true;
+  // So do tasks stopped for failing the load balancer's health checks (Deployment.failedTasks: a task that
+  // fails any of its defined health checks and is stopped is a failure).
+  if (task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED)) return true;
   // Deployment.failedTasks (API reference) counts tasks that fail to reach RUNNING or fail health checks.
   // A container that exits right after RUNNING never became a "successfully running" task, and ECS's
   // circuit breaker is documented to catch exactly such crash loops; we read "successfully running" as
@@ -32,7 +36,8 @@ export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
   const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
   if (!service) return;
   const now = ctx.clock.now();
-  if (task.stopCode !== 'ServiceSchedulerInitiated' || task.stoppedReason === 'Task failed container health checks') service.steady = false;
+  const failedChecks = task.stoppedReason === 'Task failed container health checks' || task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED);
+  if (task.stopCode !== 'ServiceSchedulerInitiated' || failedChecks) service.steady = false;
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
   if (deployment && deployment.rolloutState === 'IN_PROGRESS' && isFailedStop(task, 'Task failed container health checks')) {
     deployment.failedTasks += 1;

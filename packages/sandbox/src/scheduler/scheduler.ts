@@ -12,6 +12,8 @@ import { resetThrottle } from './accounting';
 import { circuitBreakerThreshold } from './circuit-breaker';
 import { isHealthyForScheduler } from './health';
 import { planRollingStep } from './rolling';
+import { replaceUnhealthyTasks } from './unhealthy';
+import { taskTargetHealth } from '../tasks/load-balancer';
 
 /** Pass interval at timeScale 1; scaled down with the clock, but never below a few milliseconds. */
 const PASS_MS = 100;
@@ -63,6 +65,7 @@ function reconcile(ctx: Context, service: ServiceRecord): void {
   const now = ctx.clock.now();
   advanceServiceDeployments(ctx, service);
   noteHealthyTasks(ctx, service, now);
+  replaceUnhealthyTasks(ctx, service, tasksOfService(ctx, service));
 
   let primary = primaryOf(service);
   if (!primary) return finishDraining(ctx, service);
@@ -131,7 +134,8 @@ function advanceServiceDeployments(ctx: Context, service: ServiceRecord): void {
 function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): void {
   for (const deployment of service.deployments) {
     for (const task of tasksOfDeployment(ctx, deployment.id)) {
-      if (task.healthyAt !== undefined || !isHealthyForScheduler(task, now, ctx.clock.scale)) continue;
+      if (task.healthyAt !== undefined) continue;
+      if (!isHealthyForScheduler(task, now, ctx.clock.scale, taskTargetHealth(ctx, task).map((t) => t.target))) continue;
       task.healthyAt = now;
       resetThrottle(service.throttle);
       record(ctx, { kind: 'task-healthy', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });

@@ -6,11 +6,12 @@
 import { record, type Context } from '../context';
 import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
-import type { ClusterRecord, ContainerRecord, Json, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
+import type { ClusterRecord, ContainerRecord, Json, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
 import { uuid, taskId as newTaskId } from '../ids';
 import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
 import { noteTaskStopped } from '../scheduler/accounting';
 import { setTags } from '../ecs/tags';
+import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
 /** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
 const PROVISIONING_MS = 100;
@@ -172,6 +173,8 @@ function onStarted(ctx: Context, task: TaskRecord, bindings?: Record<string, Net
     if (bindings?.[container.name]) container.networkBindings = bindings[container.name];
   }
   task.version++;
+  const targets = registerTaskTargets(ctx, task);
+  if (targets.length > 0) task.targets = targets;
   record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
   ctx.kick();
 }
@@ -212,14 +215,20 @@ function onHealth(ctx: Context, task: TaskRecord, containerName: string, status:
   else if (checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY')) task.healthStatus = 'HEALTHY';
   else task.healthStatus = 'UNKNOWN';
   if (task.healthStatus !== previous) task.version++;
-  // The service scheduler replaces unhealthy tasks; a standalone task just reports UNHEALTHY.
+  // The service scheduler replaces unhealthy tasks (after the grace period: scheduler/unhealthy); a
+  // standalone task just reports UNHEALTHY.
   if (task.healthStatus === 'UNHEALTHY' && task.serviceName) {
     const cluster = ctx.ecs.clusters.get(task.cluster);
     const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
-    if (service) serviceEvent(ctx, service, `(task ${task.id}) failed container health checks.`);
-    stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
+    if (!service) stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
+    else if (!service.healthCheckGracePeriodSeconds) stopForFailedContainerHealthCheck(ctx, service, task);
   }
   ctx.kick();
+}
+
+export function stopForFailedContainerHealthCheck(ctx: Context, service: ServiceRecord, task: TaskRecord): void {
+  serviceEvent(ctx, service, `(task ${task.id}) failed container health checks.`);
+  stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
 }
 
 function onExited(ctx: Context, task: TaskRecord, containerName: string, exitCode: number, reason?: string): void {
@@ -246,8 +255,22 @@ export function stopTask(ctx: Context, task: TaskRecord, stopCode: string, reaso
   // The caller's answer still shows the last status; the agent acts a moment later.
   ctx.clock.afterReal(0, () => {
     if (task.lastStatus === 'STOPPED') return;
-    if (task.lastStatus === 'RUNNING') task.lastStatus = 'STOPPING';
-    void ctx.runtime.stop(task.arn).then((exits) => finalize(ctx, task, exits));
+    const halt = () => {
+      if (task.lastStatus === 'STOPPED') return;
+      if (task.lastStatus === 'RUNNING' || task.lastStatus === 'DEACTIVATING') task.lastStatus = 'STOPPING';
+      task.version++;
+      void ctx.runtime.stop(task.arn).then((exits) => finalize(ctx, task, exits));
+    };
+    if (!task.targets?.length) return halt();
+    // "DEACTIVATING: ... If the task is part of a service that's configured to use Elastic Load
+    // Balancing, the load balancer deregistration occurs during this state" (developer guide, "Amazon ECS
+    // task lifecycle"); ECS waits until the targets have drained, so in-flight requests finish before the
+    // container gets SIGTERM (developer guide, "Optimize load balancer connection draining parameters").
+    if (task.lastStatus === 'RUNNING') {
+      task.lastStatus = 'DEACTIVATING';
+      task.version++;
+    }
+    void deregisterTaskTargets(ctx, task).then(halt);
   });
 }
 

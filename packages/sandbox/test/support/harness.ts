@@ -1,4 +1,6 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -20,6 +22,14 @@ export function ecsClient(sandbox: Sandbox, maxAttempts?: number): ECSClient {
 
 export function logsClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchLogsClient {
   return new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+}
+
+export function elbClient(sandbox: Sandbox, maxAttempts?: number): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+}
+
+export function cloudWatchClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchClient {
+  return new CloudWatchClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last observation. */

@@ -1,0 +1,116 @@
+/**
+ * The load balancer in front of one target group: a local HTTP proxy on a loopback port. It sends each
+ * request to the next routable target, round robin, and keeps count of the requests in flight per target
+ * so that draining can let them finish. Status codes are the ALB's own: 503 with no target to route to,
+ * 502 when the target closes or refuses the connection, 504 when it does not answer within the idle timeout
+ * (ALB user guide, "Troubleshoot your Application Load Balancers").
+ */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TargetGroupRecord, TargetRecord } from './state';
+
+/** The ALB's default idle timeout (load balancer attribute idle_timeout.timeout_seconds). */
+const IDLE_TIMEOUT_MS = 60_000;
+
+export interface ProxyHooks {
+  /** The targets a new request may go to, in a stable order; empty when none. */
+  routable(group: TargetGroupRecord): TargetRecord[];
+  /** Called when a request to the target starts; returns a function the drain timeout may call to cut it. */
+  begin(group: TargetGroupRecord, target: TargetRecord, cut: () => void): () => void;
+}
+
+function answer(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`;
+  res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(body), Server: 'awselb/2.0' });
+  res.end(body);
+}
+
+export class LoadBalancerProxy {
+  private server?: Server;
+  private next = 0;
+  port = 0;
+
+  constructor(
+    private readonly group: TargetGroupRecord,
+    private readonly hooks: ProxyHooks,
+  ) {}
+
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => this.forward(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private pick(): TargetRecord | undefined {
+    const targets = this.hooks.routable(this.group);
+    if (targets.length === 0) return undefined;
+    const target = targets[this.next % targets.length];
+    this.next = (this.next + 1) % 1_000_000;
+    return target;
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse): void {
+    const target = this.pick();
+    if (!target) {
+      req.resume();
+      return answer(res, 503, 'Service Temporarily Unavailable');
+    }
+    let finished = false;
+    const upstream = request(
+      {
+        host: target.id,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': String(this.port) },
+        // One connection per request: a reused connection to a process that has since exited would fail
+        // for a reason no real load balancer would show.
+        agent: false,
+      },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+        response.on('error', () => res.destroy());
+      },
+    );
+    const end = this.hooks.begin(this.group, target, () => {
+      upstream.destroy();
+      if (!finished) answer(res, 502, 'Bad Gateway');
+    });
+    const close = () => {
+      if (finished) return;
+      finished = true;
+      end();
+    };
+    res.on('close', close);
+    upstream.setTimeout(IDLE_TIMEOUT_MS, () => {
+      upstream.destroy();
+      answer(res, 504, 'Gateway Time-out');
+      close();
+    });
+    upstream.on('error', () => {
+      answer(res, 502, 'Bad Gateway');
+      close();
+    });
+    req.pipe(upstream);
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

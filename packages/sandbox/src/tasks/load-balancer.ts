@@ -1,0 +1,54 @@
+/**
+ * A service task behind a load balancer (developer guide, "Use load balancing to distribute Amazon ECS
+ * service traffic"): ECS registers the task's container port as a target of each of the service's target
+ * groups once the task is RUNNING, counts the task healthy only when every target is healthy, and
+ * deregisters it before stopping it. Here a target is the container's loopback port, 127.0.0.1:PORT.
+ */
+import type { Context } from '../context';
+import { findService } from '../ecs/resolve';
+import type { Json, TaskRecord } from '../ecs/state';
+import type { TargetRecord } from '../elb/state';
+
+export interface TaskTarget {
+  targetGroupArn: string;
+  id: string;
+  port: number;
+}
+
+/** Registers a task that just became RUNNING with its service's target groups; returns what it registered. */
+export function registerTaskTargets(ctx: Context, task: TaskRecord): TaskTarget[] {
+  if (!task.serviceName) return [];
+  const cluster = ctx.ecs.clusters.get(task.cluster);
+  const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+  const registered: TaskTarget[] = [];
+  for (const lb of (service?.loadBalancers ?? []) as Json[]) {
+    const group = ctx.elb.groups.get(String(lb.targetGroupArn));
+    const container = task.containers.find((c) => c.name === lb.containerName);
+    const binding = container?.networkBindings?.find((b) => b.containerPort === lb.containerPort);
+    // A scripted task has no process and so no port: there is nothing a load balancer could reach.
+    if (!group || !binding) continue;
+    ctx.elb.register(group, binding.bindIP, binding.hostPort, task.availabilityZone);
+    registered.push({ targetGroupArn: group.arn, id: binding.bindIP, port: binding.hostPort });
+  }
+  return registered;
+}
+
+/** Deregisters the task's targets and resolves once every one has finished draining. */
+export function deregisterTaskTargets(ctx: Context, task: TaskRecord): Promise<void> {
+  const targets = task.targets ?? [];
+  for (const t of targets) {
+    const group = ctx.elb.groups.get(t.targetGroupArn);
+    if (group) ctx.elb.deregister(group, t.id, t.port);
+  }
+  return Promise.all(targets.map((t) => ctx.elb.whenGone(t.targetGroupArn, t.id, t.port))).then(() => undefined);
+}
+
+/** The task's targets as the load balancer sees them now (a deleted target group's are left out). */
+export function taskTargetHealth(ctx: Context, task: TaskRecord): Array<TaskTarget & { target: TargetRecord }> {
+  const out: Array<TaskTarget & { target: TargetRecord }> = [];
+  for (const t of task.targets ?? []) {
+    const target = ctx.elb.target(t.targetGroupArn, t.id, t.port);
+    if (target) out.push({ ...t, target });
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ContainerDefinition, DeploymentConfiguration } from '@aws-sdk/client-ecs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import { createService, describe as describeService } from '../support/ecs-fixtures';
+import { createTargetGroup, elbClient } from '../support/load-balancer';
+import { startLoad } from '../support/load';
+import { runBundledAction } from '../support/run-action';
+import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+
+// The sample service's real processes behind the sandbox's load balancer, deployed by the bundled deploy-ecs
+// while a client sends a steady stream of requests through the load balancer, as users would.
+let sandbox: Sandbox;
+let database: { url: string; stop(): Promise<void> };
+
+const REQUESTS_PER_SECOND = 25;
+
+function container(name: string): ContainerDefinition {
+  return {
+    name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    essential: true,
+    portMappings: [{ containerPort: 8080 }],
+    environment: [{ name: 'DATABASE_URL', value: database.url }],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+    },
+  };
+}
+
+async function serviceBehindLoadBalancer(name: string, deploymentConfiguration: DeploymentConfiguration) {
+  const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`);
+  const created = await createService(sandbox, {
+    service: name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    desiredCount: 2,
+    deploymentConfiguration,
+    containers: [container(name)],
+    loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
+    healthCheckGracePeriodSeconds: 10,
+  });
+  return { ...created, targetGroupArn, url };
+}
+
+async function version(url: string): Promise<string> {
+  return ((await (await fetch(`${url}/`)).json()) as { version: string }).version;
+}
+
+beforeAll(async () => {
+  database = await startDatabase();
+  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+  // Health checks every 5 s run every 0.5 s; the 20 s deregistration delay lasts 2 s.
+  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  await database?.stop();
+});
+
+describe('the load balancer during deployments of real processes', () => {
+  test('a rolling deploy with minimumHealthyPercent 100 fails no request of a steady stream', async () => {
+    const { cluster, service, targetGroupArn, url } = await serviceBehindLoadBalancer('storefront', { minimumHealthyPercent: 100, maximumPercent: 200 });
+    // Both tasks are registered and healthy before the service counts as steady.
+    const before = await elbClient(sandbox).send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+    expect(before.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual(['healthy', 'healthy']);
+    expect(await version(url)).toBe('v1');
+
+    const load = startLoad(`${url}/items`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 60_000 });
+    const startedAt = Date.now();
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+    const result = await load.stop();
+    const seconds = (Date.now() - startedAt) / 1000;
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(result.failures).toEqual([]);
+    // The stream really ran through the whole deploy (the timer may lag a little on a busy machine).
+    expect(result.sent).toBeGreaterThanOrEqual(Math.floor(seconds * REQUESTS_PER_SECOND * 0.6));
+    expect(result.sent).toBeGreaterThanOrEqual(40);
+    expect(await version(url)).toBe('v2');
+    const after = await elbClient(sandbox).send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+    expect(after.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual(['healthy', 'healthy']);
+  });
+
+  test('the same deploy with minimumHealthyPercent 0 and maximumPercent 100 does fail requests, so the test above could fail', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('basket', { minimumHealthyPercent: 0, maximumPercent: 100 });
+
+    const load = startLoad(`${url}/items`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 60_000 });
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+    const result = await load.stop();
+
+    expect(run.outputs.status).toBe('succeeded');
+    // Both old tasks drain at once and nothing healthy is left: the load balancer answers 503.
+    expect(result.failed).toBeGreaterThan(0);
+    expect(new Set(result.failures.map((f) => f.status))).toEqual(new Set([503]));
+    expect(await version(url)).toBe('v2');
+  });
+
+  test('a release whose targets fail the load balancer health check is replaced by ECS, trips the circuit breaker, and users never see it', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('payments', {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+
+    const load = startLoad(`${url}/items`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 90_000 });
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v5`, environment: 'FAIL_MODE=500' }, { env: sandbox.env() });
+    const result = await load.stop();
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    const events = (await describeService(sandbox, cluster, service)).events?.map((e) => e.message ?? '') ?? [];
+    const unhealthy = events.filter((m) => / \(instance 127\.0\.0\.1\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(m));
+    // The circuit breaker's threshold for 2 tasks is 3 failed tasks.
+    expect(unhealthy.length).toBeGreaterThanOrEqual(3);
+    const stopped = sandbox.history.filter((e) => e.kind === 'task-stopped' && e.serviceName === service && e.stoppedReason?.startsWith('Task failed ELB health checks in (target-group arn:'));
+    expect(stopped.length).toBeGreaterThanOrEqual(3);
+    // The broken tasks never passed a health check, so the load balancer never sent them a request.
+    expect(result.failures).toEqual([]);
+    expect(await version(url)).toBe('v1');
+  });
+});
