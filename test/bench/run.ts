@@ -10,6 +10,7 @@ import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
 import { autoRollbackBench } from './auto-rollback';
+import { verifyHealthBenchmarks } from './verify-health';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -108,6 +109,7 @@ async function coldStartAndSize() {
 async function main() {
   console.log(`Benchmarks, medians over ${RUNS} runs (set BENCH_RUNS to change)`);
   await coldStartAndSize();
+  rows.push(...(await verifyHealthBenchmarks(RUNS)));
   const sandbox = await start({ timeScale: 0.2 });
   try {
     await steadyToReturn(sandbox);

@@ -64694,7 +64694,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ readRollbackInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 
 const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
@@ -64730,7 +64730,7 @@ function assertRevisionReference(value) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7953);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6197);
 /* harmony import */ var _mechanism__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(779);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4672);
@@ -64821,7 +64821,7 @@ async function confirmAlreadyThere(ecs, inputs, service, target, history) {
 async function failLoudly(ecs, inputs, story, watched) {
     const outcome = story.outcome;
     const report = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_7__/* .failedRollbackReport */ .O)(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .zm)(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .s)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .s)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
     throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .headline */ .P)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`);
 }
@@ -64840,7 +64840,7 @@ function storyBasics(inputs, target, history) {
 async function announce(story) {
     const why = story.reason ? ` Reason: ${story.reason}.` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .headline */ .P)(story)}${why}`);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .zm)((0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .s)(story));
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .s)(story));
 }
 await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(rollBack);
 
@@ -64857,7 +64857,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* unused harmony export primaryOf */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 
 
 /**
@@ -64944,7 +64944,7 @@ function secondsBetween(from, to) {
 /* harmony export */   P: () => (/* binding */ headline),
 /* harmony export */   s: () => (/* binding */ rollbackSummaryMarkdown)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 
 function headline(story) {
     const route = `${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.fromArn)} → ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}`;
@@ -65016,7 +65016,7 @@ function timeline(story) {
 /* harmony export */   I: () => (/* binding */ checkRequestedRevision),
 /* harmony export */   b: () => (/* binding */ chooseTarget)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 
 /**
  * The revision named by the input must exist and be usable: ECS refuses to update a service to an INACTIVE
@@ -65063,7 +65063,7 @@ function chooseTarget(requestedArn, history) {
 /* harmony export */   O: () => (/* binding */ failedRollbackReport)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(303);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2731);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 
 
 // Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
@@ -65103,7 +65103,7 @@ async function failedRollbackReport(ecs, inputs, watched, log) {
 
 /***/ }),
 
-/***/ 2731:
+/***/ 7953:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65116,35 +65116,35 @@ __nccwpck_require__.d(__webpack_exports__, {
   MV: () => (/* reexport */ actionsLogger),
   iw: () => (/* reexport */ assertRollingUpdateService),
   $D: () => (/* reexport */ circuitBreakerOf),
-  DV: () => (/* reexport */ codeBlock),
+  DV: () => (/* reexport */ markdown_codeBlock),
   UU: () => (/* reexport */ createClient),
-  Jv: () => (/* reexport */ describeService),
+  Jv: () => (/* reexport */ service_describeService),
   oh: () => (/* reexport */ describeTaskDefinition),
   gJ: () => (/* reexport */ errorMessage),
   Lf: () => (/* reexport */ explainRollout),
   cV: () => (/* reexport */ explainStop),
-  a3: () => (/* reexport */ formatDuration),
+  a3: () => (/* reexport */ duration_formatDuration),
   Ue: () => (/* reexport */ gatherLogTail),
-  R_: () => (/* reexport */ heading),
+  R_: () => (/* reexport */ markdown_heading),
   nf: () => (/* reexport */ markdown_link),
   $O: () => (/* reexport */ logRolloutEvidence),
-  wt: () => (/* reexport */ poll),
+  wt: () => (/* reexport */ poll_poll),
   uD: () => (/* reexport */ readDeploymentHistory),
-  s8: () => (/* reexport */ renderTimeline),
+  s8: () => (/* reexport */ timeline_renderTimeline),
   Zv: () => (/* reexport */ resolveRegion),
   vI: () => (/* reexport */ rolloutSummaryMarkdown),
   Cs: () => (/* reexport */ runAction),
-  uW: () => (/* reexport */ section),
+  uW: () => (/* reexport */ markdown_section),
   mX: () => (/* reexport */ serviceDeploymentId),
   Qf: () => (/* reexport */ serviceDeploymentsLink),
   P5: () => (/* reexport */ shortTaskDefinition),
-  tp: () => (/* reexport */ table),
+  tp: () => (/* reexport */ markdown_table),
   BS: () => (/* reexport */ taskId),
   Dl: () => (/* reexport */ watchRollout),
-  zm: () => (/* reexport */ writeJobSummary)
+  SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LOG_TAIL_LINES, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, awslogsLocation, canonicalJson, clientSettings, cpuUnits, describeChanges, describeDeployment, describeFailure, ensureRegistered, essentialFailure, inputsFrom, isFailedTask, isPlainObject, judgeRollout, loadTaskDefinitionFile, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, progressLine, readLogTail, renderTaskDefinition, runnerInputs, sameTaskDefinition, selectContainer, silentLogger, stripTaskDefinition, systemClock, taskLink
+// UNUSED EXPORTS: LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, ensureRegistered, essentialFailure, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, loadTaskDefinitionFile, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readLogTail, recordAnswer, renderTaskDefinition, roundsToWin, runnerInputs, sameTaskDefinition, selectContainer, serviceSignals, serviceSteadiness, silentLogger, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskLink, verifyHealth
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -65186,7 +65186,7 @@ const actionsLogger = {
     debug: (message) => core/* debug */.Yz(message),
     group: (title, body) => core/* group */.Os(title, body),
 };
-function silentLogger() {
+function logger_silentLogger() {
     const lines = [];
     return {
         lines,
@@ -65270,7 +65270,7 @@ function createClient(Client, context) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/poll.ts
-const systemClock = {
+const poll_systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -65278,8 +65278,8 @@ const systemClock = {
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
-async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
+async function poll_poll(options) {
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = poll_systemClock, random = Math.random, check } = options;
     const deadline = clock.now() + timeoutMs;
     let attempts = 0;
     for (;;) {
@@ -65313,7 +65313,7 @@ function parseDuration(text) {
     }
     return Math.round(total);
 }
-function formatDuration(ms) {
+function duration_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
@@ -65553,7 +65553,7 @@ var dist_cjs = __nccwpck_require__(212);
  * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
  * since it is almost always a typo or the wrong region.
  */
-async function describeService(ecs, cluster, service, region) {
+async function service_describeService(ecs, cluster, service, region) {
     let answer;
     try {
         answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
@@ -65760,14 +65760,14 @@ function time(value) {
  * events into the log as they happen so a person watching the job sees what ECS sees.
  */
 async function watchRollout(request, deps) {
-    const { ecs, log, clock = systemClock } = deps;
+    const { ecs, log, clock = poll_systemClock } = deps;
     const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
     let failedTasks = [];
     let knownFailedCount = 0;
-    const result = await poll({
+    const result = await poll_poll({
         intervalMs: request.intervalMs ?? 1000,
         timeoutMs: request.timeoutMs,
         clock,
@@ -65984,7 +65984,7 @@ function explainRollout(facts) {
             }
             return join(`${subject} failed: ${outcome.reason}.`, cause, 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).');
         case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
+            return join(`${subject} did not finish within ${duration_formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
     }
 }
@@ -66009,7 +66009,7 @@ function join(...parts) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 /** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
+function markdown_table(headers, rows) {
     const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
     return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -66018,26 +66018,26 @@ function cell(value) {
         return ' ';
     return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function codeBlock(lines) {
+function markdown_codeBlock(lines) {
     const body = lines.join('\n');
     // A fence longer than any run of backticks in the body cannot be closed by the body.
     const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
     return `${fence}\n${body}\n${fence}`;
 }
-function heading(text, level = 2) {
+function markdown_heading(text, level = 2) {
     return `${'#'.repeat(level)} ${text}`;
 }
 function markdown_link(text, url) {
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
-function section(...blocks) {
+function markdown_section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
 /** "+12.3s  text" lines in seconds since `origin`, oldest first. */
-function renderTimeline(origin, entries) {
+function timeline_renderTimeline(origin, entries) {
     return [...entries]
         .sort((a, b) => a.at - b.at)
         .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
@@ -66079,15 +66079,15 @@ function logRolloutEvidence(report, log) {
 function rolloutSummaryMarkdown(report) {
     const { outcome } = report;
     const failed = outcome.status !== 'succeeded';
-    const facts = table(['', ''], [
+    const facts = markdown_table(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
         ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
         ['Status', outcome.status],
-        ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
+        ['Duration', duration_formatDuration(outcome.finishedAt - report.startedAt)],
     ]);
     const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
+        ? markdown_table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
             markdown_link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
             stoppedOffset(task, report.startedAt),
             task.stopCode,
@@ -66095,9 +66095,9 @@ function rolloutSummaryMarkdown(report) {
             explainStop(task, report.containers),
         ]))
         : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+    return markdown_section(markdown_heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? markdown_section(markdown_heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? markdown_section(markdown_heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
+        ? markdown_section(markdown_heading(`Last log lines of ${report.logTail.container}`, 3), markdown_codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, markdown_section(markdown_heading('Timeline (seconds since the update)', 3), markdown_codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
 }
 function timeline(report) {
     const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
@@ -66110,7 +66110,7 @@ function timeline(report) {
             entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
     }
     entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return renderTimeline(report.startedAt, entries);
+    return timeline_renderTimeline(report.startedAt, entries);
 }
 function describeTask(task, report) {
     const container = essentialFailure(task, report.containers);
@@ -66255,7 +66255,472 @@ function circuitBreakerOf(service) {
     return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
+
+/**
+ * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
+ * Each item must be a status code from 100 to 599 or a range of them, low end first.
+ */
+function parseExpectedStatus(text, input = 'expected-status') {
+    const items = text.split(/[\s,]+/).filter((item) => item !== '');
+    if (items.length === 0)
+        throw malformed(text, input, 'it is empty');
+    const ranges = items.map((item) => {
+        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
+        if (!match)
+            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
+        const low = Number(match[1]);
+        const high = match[2] === undefined ? low : Number(match[2]);
+        if (low < 100 || high > 599)
+            throw malformed(text, input, `"${item}" is outside 100-599`);
+        if (high < low)
+            throw malformed(text, input, `"${item}" runs backwards`);
+        return [low, high];
+    });
+    return {
+        ranges,
+        text: items.join(','),
+        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
+    };
+}
+function malformed(text, input, why) {
+    return new ConfigurationError(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
+
+/**
+ * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
+ * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
+ */
+function parseHealthUrls(lines, input = 'url') {
+    if (lines.length === 0)
+        throw new ConfigurationError(`Input '${input}' is required but was not given.`, input);
+    return lines.map((line) => {
+        let url;
+        try {
+            url = new URL(line);
+        }
+        catch {
+            throw new ConfigurationError(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new ConfigurationError(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
+        }
+        if (!url.hostname)
+            throw new ConfigurationError(`Input '${input}': "${line}" names no host.`, input);
+        return url.href;
+    });
+}
+/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
+function parseRequestHeaders(lines, input = 'headers') {
+    return lines.map((line) => {
+        const separator = line.indexOf(':');
+        const name = separator > 0 ? line.slice(0, separator).trim() : '';
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            // The line may carry a secret: show only what could be its name.
+            throw new ConfigurationError(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
+        }
+        return { name, value: line.slice(separator + 1).trim() };
+    });
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
+
+
+
+/** Enough of a body to find a marker in a health document without reading a large page whole. */
+const BODY_LIMIT = (/* unused pure expression or super */ null && (64 * 1024));
+/**
+ * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
+ * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
+ */
+function httpProbe(options) {
+    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
+    for (const header of options.headers)
+        headers[header.name.toLowerCase()] = header.value;
+    return (url) => new Promise((resolve) => {
+        const started = performance.now();
+        const target = new URL(url);
+        const client = target.protocol === 'https:' ? https : http;
+        let settled = false;
+        const finish = (answer) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
+        };
+        const request = client.get(target, { headers }, (response) => {
+            const chunks = [];
+            let length = 0;
+            response.on('data', (chunk) => {
+                chunks.push(chunk);
+                length += chunk.length;
+                if (length >= BODY_LIMIT) {
+                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
+                    response.destroy();
+                }
+            });
+            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
+        });
+        const timer = setTimeout(() => {
+            finish({ body: '', error: `no complete answer within ${formatDuration(options.timeoutMs)} (request-timeout)` });
+            request.destroy();
+        }, options.timeoutMs);
+        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
+    });
+}
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+/** Turns Node's network errors into what went wrong, naming the host and port. */
+function describeRequestError(error, target) {
+    const code = error.code ?? '';
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const where = `${target.hostname}:${port}`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
+        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
+    }
+    if (code === 'ECONNREFUSED')
+        return `connection refused by ${where}: nothing is listening there (yet)`;
+    if (code === 'ECONNRESET')
+        return `connection to ${where} was reset before a complete answer`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+        return `${where} is unreachable from this runner (${code})`;
+    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
+        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
+    }
+    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-plan.ts
+
+
+
+/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
+function health_plan_roundsToWin(plan) {
+    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, latencyWindowRounds(plan.urls.length));
+}
+/**
+ * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
+ * refuse it before the first request and say what would work.
+ */
+function assertReachable(plan) {
+    const rounds = Math.max(health_plan_roundsToWin(plan), plan.failureThreshold);
+    const needed = plan.warmupMs + rounds * plan.intervalMs;
+    if (plan.timeoutMs < needed) {
+        const latency = health_plan_roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${health_plan_roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
+        throw new ConfigurationError(`Input 'timeout' is ${formatDuration(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
+            `warmup ${formatDuration(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${formatDuration(plan.intervalMs)} = ${formatDuration(needed)}. ` +
+            `Set timeout to at least ${formatDuration(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
+
+
+
+
+
+
+
+/**
+ * Probes every URL once a round, with the extra signals, and decides:
+ * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
+ * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
+ * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
+ * - at once on a fatal signal (an alarm in ALARM).
+ */
+async function verifyHealth(plan, deps) {
+    const clock = deps.clock ?? systemClock;
+    const log = deps.log ?? silentLogger();
+    const startedAt = clock.now();
+    const warmupEndsAt = startedAt + plan.warmupMs;
+    const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
+    const stats = plan.urls.map(emptyStats);
+    const timeline = [];
+    const streak = { passing: 0, failing: 0 };
+    let rounds = 0;
+    let last;
+    let bestPassing = 0;
+    async function runRound(phase) {
+        const at = clock.now();
+        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
+        const answers = raw.map((answer) => judgeAnswer(answer, plan));
+        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
+        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
+        const windowP95 = window.p95();
+        const problems = [
+            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
+            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+        ];
+        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
+            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+        }
+        rounds += 1;
+        const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
+        noteTransition(round);
+        last = round;
+        log.info(describeRound(round, startedAt));
+        return round;
+    }
+    function noteTransition(round) {
+        if (last === undefined || last.passed !== round.passed) {
+            timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
+        }
+        if (round.counted && last !== undefined && !last.counted)
+            timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
+    }
+    /** Updates the streaks and says whether this round decided the phase. */
+    function decide(round) {
+        if (round.signals.some((s) => s.fatal && !s.passed))
+            return 'lost';
+        if (round.passed) {
+            streak.passing += 1;
+            streak.failing = 0;
+        }
+        else {
+            streak.passing = 0;
+            if (round.counted)
+                streak.failing += 1;
+        }
+        bestPassing = Math.max(bestPassing, streak.passing);
+        if (streak.failing >= plan.failureThreshold)
+            return 'lost';
+        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
+        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
+            return 'won';
+        return undefined;
+    }
+    const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
+    const finish = (verdict, explanation, extra = {}) => {
+        return {
+            healthy: verdict === 'healthy',
+            verdict,
+            explanation,
+            startedAt,
+            finishedAt: clock.now(),
+            rounds,
+            checks: stats.reduce((sum, s) => sum + s.checks, 0),
+            failures: stats.reduce((sum, s) => sum + s.failures, 0),
+            p95LatencyMs: overallP95(),
+            urls: stats,
+            lastSignals: last?.signals ?? [],
+            timeline,
+            ...extra,
+        };
+    };
+    // 1. Until health is won or lost, or the timeout passes.
+    const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
+    const after = (at) => formatDuration(at - startedAt);
+    if (!checked.done) {
+        const needed = roundsToWin(plan);
+        return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+    }
+    if (checked.value === 'lost') {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost' });
+        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
+    }
+    const wonAt = last.at;
+    const wonWith = streak.passing;
+    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
+    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
+    if (plan.bakeMs <= 0)
+        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
+    streak.passing = 0;
+    streak.failing = 0;
+    log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+    const bakeEndsAt = wonAt + plan.bakeMs;
+    const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
+    if (baked.done) {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost during bake' });
+        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${formatDuration(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
+    }
+    timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
+    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
+}
+function healthyExplanation(after, passing, plan, p95) {
+    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
+}
+function lossReason(round, plan) {
+    const fatal = round.signals.find((s) => s.fatal && !s.passed);
+    if (fatal)
+        return `because ${fatal.source} is in ALARM`;
+    return `after ${plan.failureThreshold} failing rounds in a row`;
+}
+function lastProblems(round) {
+    if (!round)
+        return 'no round ran';
+    if (round.problems.length === 0)
+        return 'it passed';
+    return round.problems.join('; ');
+}
+function describeRound(round, startedAt) {
+    const mark = round.passed ? '✓' : '✗';
+    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
+    const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
+    const problems = round.problems.length ? ` — ${round.problems.join('; ')}` : '';
+    return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
+
+
+
+
+
+const ms = (value) => (value === undefined ? '–' : `${value} ms`);
+/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
+function healthSummaryMarkdown(report, title = 'Verify health') {
+    const icon = report.healthy ? '✅' : '❌';
+    const urls = report.urls.map((stats) => {
+        const figures = latencyFigures(stats.latencies);
+        const last = stats.last;
+        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']]));
+    });
+    const signals = report.lastSignals.length
+        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
+        : undefined;
+    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
+}
+/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
+const TIMELINE_SHOWN = 30;
+function timelineLines(report) {
+    const lines = renderTimeline(report.startedAt, report.timeline);
+    if (lines.length <= TIMELINE_SHOWN)
+        return lines;
+    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
+}
+function moment(report) {
+    const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`];
+    if (report.wonAt !== undefined)
+        parts.push(`health won at +${formatDuration(report.wonAt - report.startedAt)}`);
+    if (report.lostAt !== undefined)
+        parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
+    return `**${parts.join(' · ')}**`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
+/**
+ * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
+ * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
+ * the only one and runningCount equals desiredCount.)
+ */
+function serviceSteadiness(service) {
+    const source = `service ${service.serviceName}`;
+    const deployments = service.deployments ?? [];
+    if (deployments.length !== 1) {
+        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
+        return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+    }
+    const [deployment] = deployments;
+    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
+        return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+    }
+    if (service.runningCount !== service.desiredCount) {
+        return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
+    }
+    return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+}
+function targetGroupArns(service) {
+    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
+}
+/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
+function targetGroupName(arn) {
+    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+/**
+ * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
+ * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
+ */
+function targetGroupHealth(arn, descriptions) {
+    const source = `target group ${targetGroupName(arn)}`;
+    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
+    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
+    if (serving.length === 0)
+        return { source, passed: false, detail: 'no registered targets' };
+    if (unhealthy.length === 0)
+        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
+    const listed = unhealthy.map(describeTarget).join('; ');
+    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
+}
+function describeTarget(description) {
+    const target = description.Target;
+    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
+    const health = description.TargetHealth;
+    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
+    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
+}
+/** Reads the service and the health of every target of its target groups, once a round. */
+function serviceSignals(options) {
+    return async () => {
+        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
+            const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
+        }));
+        return [serviceSteadiness(service), ...groups];
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
+
+
+/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
+const MAX_ALARM_NAMES = 100;
+async function describeAlarms(cloudwatch, names) {
+    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
+    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
+}
+/**
+ * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
+ * silently guard nothing.
+ */
+async function assertAlarmsExist(cloudwatch, names, region) {
+    if (names.length > MAX_ALARM_NAMES)
+        throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
+    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
+    const unknown = names.filter((name) => !found.has(name));
+    if (unknown.length) {
+        throw new ConfigurationError(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
+    }
+}
+function alarmReading(alarm) {
+    const source = `alarm ${alarm.AlarmName}`;
+    const state = alarm.StateValue ?? 'unknown';
+    if (state === 'ALARM')
+        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
+    return { source, passed: true, detail: state };
+}
+/** Reads the named alarms once a round; any in ALARM ends the check. */
+function alarmSignals(cloudwatch, names) {
+    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
