@@ -3,26 +3,21 @@
  * release that ECS and the load balancer call healthy answers 500; verify-health catches it and auto-rollback
  * returns the service to the previous revision. Registered in run.ts; medians over `runs`.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService } from '../support/ecs-fixtures';
 import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
-import { sampleContainer } from '../support/sample-task';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleContainer, startSampleWorld } from '../support/sample-task';
 import { formatRow } from './stats';
 
 const REQUESTS_PER_SECOND = 25;
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
 export async function autoRollbackBench(runs: number): Promise<string[]> {
-  const database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
   // timeScale 1: ECS's and the load balancer's real intervals (health checks every 5 s, 2 to be healthy).
-  const sandbox = await start({ timeScale: 1, catalog: sampleServiceCatalog() });
+  const world = await startSampleWorld({ timeScale: 1 });
+  const { sandbox, database } = world;
   const outage: number[] = [];
   const failed: number[] = [];
   const detection: number[] = [];
@@ -61,8 +56,7 @@ export async function autoRollbackBench(runs: number): Promise<string[]> {
       beyondRollout.push(lastBad - rollback.startedAt - (firstBad - release.startedAt));
     }
   } finally {
-    await sandbox.stop();
-    await database.stop();
+    await world.stop();
   }
   return [
     formatRow('auto-rollback chain: first bad answer → answering well again', outage, 'ms'),

@@ -1,30 +1,26 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService } from '../support/ecs-fixtures';
 import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
-import { sampleContainer } from '../support/sample-task';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleContainer, startSampleWorld, type SampleWorld } from '../support/sample-task';
 
 // The chain a workflow runs, outputs feeding inputs: deploy-ecs ships a release that ECS and the load balancer
 // call healthy but that answers 500 to every request; verify-health catches it through the load balancer;
 // auto-rollback (if: failure()) returns the service to deploy-ecs's previous-task-definition-arn.
+let world: SampleWorld;
 let sandbox: Sandbox;
-let database: { url: string; stop(): Promise<void> };
+let database: SampleWorld['database'];
 
 beforeAll(async () => {
-  database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
   // Health checks every 5 s run every 0.5 s; the 20 s deregistration delay lasts 2 s.
-  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  world = await startSampleWorld({ timeScale: 0.1 });
+  ({ sandbox, database } = world);
 });
 afterAll(async () => {
-  await sandbox?.stop();
-  await database?.stop();
+  await world?.stop();
 });
 
 async function answer(url: string): Promise<{ status: number; version?: string }> {
