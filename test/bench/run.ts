@@ -11,6 +11,7 @@ import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
 import { autoRollbackBench } from './auto-rollback';
 import { verifyHealthBenchmarks } from './verify-health';
+import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -120,6 +121,7 @@ async function main() {
     await sandbox.stop();
   }
   rows.push(...(await autoRollbackBench(RUNS)));
+  rows.push(...(await loadBalancerBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

@@ -2,7 +2,8 @@
  * `npm run demo`: the suite's main job on the local sandbox, with real processes of the sample service on an
  * embedded PostgreSQL. A good release rolls out; then a release that crashes at start-up (a missing
  * environment variable) is caught by deploy-ecs with its cause, while ECS's circuit breaker puts the good
- * release back. Each task's answer over HTTP shows which release it serves.
+ * release back. Each task's answer over HTTP shows which release it serves, and a small steady load sent
+ * through the service's load balancer during each release counts the requests users would have seen fail.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +15,19 @@ import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { DescribeTasksCommand, ListTasksCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService, ecsClient, waitForSteady } from '../support/ecs-fixtures';
+import { createTargetGroup } from '../support/load-balancer';
+import { startLoad, type LoadResult } from '../support/load';
 import { runBundledAction } from '../support/run-action';
 import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 import { bold, dim, green, red, renderLogLine, renderSummary } from './terminal';
+
+/** Requests a second a small audience sends through the load balancer while a release rolls out. */
+const LOAD_PER_SECOND = 20;
+
+function reportLoad(result: LoadResult): void {
+  const line = `  ${result.sent} requests through the load balancer during the release, ${result.failed} failed`;
+  console.log(result.failed === 0 ? green(line) : red(line));
+}
 
 async function step(title: string, inputs: Record<string, string>, env: Record<string, string>, cwd: string) {
   console.log(`\n${bold(`━━ ${title}`)}  ${dim('uses: ./actions/deploy-ecs')}`);
@@ -85,32 +96,49 @@ async function main() {
     console.log(dim('database migrated to 002_add_price'));
 
     const good = taskDefinition(database.url, sandbox.accountId);
+    const { targetGroupArn, url } = await createTargetGroup(sandbox, 'storefront', 10);
     const { cluster, service } = await createService(sandbox, {
       service: 'storefront',
       image: `${SAMPLE_REPOSITORY}:1.0.0`,
       desiredCount: 3,
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
       containers: good.containerDefinitions,
+      loadBalancers: [{ targetGroupArn, containerName: 'storefront', containerPort: 8080 }],
+      healthCheckGracePeriodSeconds: 10,
     });
+    console.log(dim(`its load balancer listens on ${url}`));
     console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks`));
     console.log(dim(`tasks answer: ${(await servedVersions(sandbox, cluster, service)).join(', ')}`));
 
     writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(good, null, 2));
+    let load = startLoad(`${url}/items`, { perSecond: LOAD_PER_SECOND, maxDurationMs: 90_000 });
     const first = await step('Release 1.1.0', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.1.0` }, sandbox.env(), workspace);
+    const firstLoad = await load.stop();
+    reportLoad(firstLoad);
     const afterFirst = await servedVersions(sandbox, cluster, service);
     console.log(dim(`  tasks answer: ${afterFirst.join(', ')}`));
 
     // Someone removed DATABASE_URL from the task definition: the new release exits at start-up.
     writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(taskDefinition(undefined, sandbox.accountId), null, 2));
+    load = startLoad(`${url}/items`, { perSecond: LOAD_PER_SECOND, maxDurationMs: 90_000 });
     const second = await step('Release 1.2.0 (DATABASE_URL missing)', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.2.0` }, sandbox.env(), workspace);
     await waitForSteady(sandbox, cluster, service, 60_000);
+    const secondLoad = await load.stop();
+    reportLoad(secondLoad);
     const afterSecond = await servedVersions(sandbox, cluster, service);
     console.log(dim(`  tasks answer: ${afterSecond.join(', ')}`));
 
-    const ok = first.exitCode === 0 && afterFirst.every((v) => v === '1.1.0') && second.exitCode === 1 && second.outputs.status === 'rolled-back';
+    const ok =
+      first.exitCode === 0 &&
+      afterFirst.every((v) => v === '1.1.0') &&
+      second.exitCode === 1 &&
+      second.outputs.status === 'rolled-back' &&
+      firstLoad.failed === 0 &&
+      secondLoad.failed === 0;
     console.log(
       `\n${ok ? green('Demo finished as expected') : red('Demo did not behave as expected')}: ` +
-        `1.1.0 ${first.outputs.status}; 1.2.0 ${second.outputs.status}, and the tasks serve ${afterSecond.join(', ')} again.`,
+        `1.1.0 ${first.outputs.status}; 1.2.0 ${second.outputs.status}, and the tasks serve ${afterSecond.join(', ')} again; ` +
+        `${firstLoad.failed + secondLoad.failed} of ${firstLoad.sent + secondLoad.sent} requests through the load balancer failed.`,
     );
     process.exitCode = ok ? 0 : 1;
   } finally {

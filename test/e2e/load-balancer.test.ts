@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ContainerDefinition, DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, describe as describeService } from '../support/ecs-fixtures';
-import { createTargetGroup, elbClient } from '../support/load-balancer';
+import { createTargetGroup } from '../support/load-balancer';
 import { startLoad } from '../support/load';
 import { runBundledAction } from '../support/run-action';
 import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
@@ -45,6 +45,9 @@ async function serviceBehindLoadBalancer(name: string, deploymentConfiguration: 
   });
   return { ...created, targetGroupArn, url };
 }
+
+const elbClient = (sandbox: Sandbox) =>
+  new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 async function version(url: string): Promise<string> {
   return ((await (await fetch(`${url}/`)).json()) as { version: string }).version;

@@ -1,11 +1,11 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
-import type { AlarmRecord } from './cloudwatch/alarms';
 import type { EcsState } from './ecs/state';
-import type { LoadBalancing } from './elb/load-balancing';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
+import type { AlarmRecord } from './cloudwatch/alarms';
+import type { LoadBalancing } from './elb/load-balancing';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -15,12 +15,12 @@ export interface Context {
   clock: Clock;
   ecs: EcsState;
   logs: LogStore;
+  runtime: TaskRuntime;
+  history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */
   elb: LoadBalancing;
   /** CloudWatch metric alarms by name. */
   alarms: Map<string, AlarmRecord>;
-  runtime: TaskRuntime;
-  history: SandboxEvent[];
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

@@ -6,7 +6,6 @@ import { Arns } from './arns';
 import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
-import { LoadBalancing } from './elb/load-balancing';
 import { listen } from './http/server';
 import { LogStore } from './logs/store';
 import { ProcessRuntime } from './runtime/process';
@@ -16,12 +15,14 @@ import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
+import { LoadBalancing } from './elb/load-balancing';
 
 export type {
   ApiCall,
   CatalogEntry,
   FaultKind,
   FaultOptions,
+  LoadBalancerInfo,
   Sandbox,
   SandboxEvent,
   SandboxEventKind,
@@ -47,9 +48,13 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     clock,
     ecs: emptyEcsState(),
     logs: new LogStore(arns),
-    elb: new LoadBalancing(clock, () => scheduler.kick()),
-    alarms: new Map(),
     runtime,
+    elb: new LoadBalancing(
+      clock,
+      () => scheduler.kick(),
+      (group, url) => options.onLoadBalancer?.({ targetGroupName: group.name, targetGroupArn: group.arn, url }),
+    ),
+    alarms: new Map(),
     history: [],
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),

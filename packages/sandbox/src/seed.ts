@@ -23,8 +23,20 @@ export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
     const arn = (created.TargetGroups as Array<{ TargetGroupArn: string }>)[0].TargetGroupArn;
     if (Attributes) await elbOperations.ModifyTargetGroupAttributes(ctx, { TargetGroupArn: arn, Attributes: asQuery(Attributes) });
   }
-  for (const service of seed.services ?? []) createService(ctx, service);
+  for (const service of seed.services ?? []) createService(ctx, withTargetGroupArns(ctx, service));
   for (const alarm of seed.alarms ?? []) putMetricAlarm(ctx, alarm);
+}
+
+/** A seed may name a target group it creates (`targetGroupName`) where the API wants its generated ARN. */
+function withTargetGroupArns(ctx: Context, service: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(service.loadBalancers)) return service;
+  const loadBalancers = (service.loadBalancers as Array<Record<string, unknown>>).map(({ targetGroupName, ...lb }) => {
+    if (targetGroupName === undefined) return lb;
+    const group = [...ctx.elb.groups.values()].find((g) => g.name === targetGroupName);
+    if (!group) throw new Error(`seed: service ${String(service.serviceName)} names target group ${String(targetGroupName)}, which the seed does not create`);
+    return { ...lb, targetGroupArn: group.arn };
+  });
+  return { ...service, loadBalancers };
 }
 
 /** A JSON request shape as the awsQuery parser yields it: every scalar a string. */

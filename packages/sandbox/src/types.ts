@@ -19,6 +19,15 @@ export interface SandboxOptions {
    * plays the script; any other image fails to pull, as in ECS. Without one, every task is scripted.
    */
   catalog?: Record<string, CatalogEntry>;
+  /** Told each time a target group's load balancer starts listening (seeded or created through the API). */
+  onLoadBalancer?: (loadBalancer: LoadBalancerInfo) => void;
+}
+
+/** A target group's load balancer: the local proxy in front of its healthy targets. */
+export interface LoadBalancerInfo {
+  targetGroupName: string;
+  targetGroupArn: string;
+  url: string;
 }
 
 /**
@@ -94,7 +103,11 @@ export interface SeedState {
   taskDefinitions?: Array<Record<string, unknown>>;
   services?: Array<Record<string, unknown>>;
   logGroups?: string[];
-  /** CreateTargetGroup inputs (`Name`, `Protocol`, `Port`, `VpcId`, `HealthCheckPath`, ...), plus `Attributes` as ModifyTargetGroupAttributes takes them. */
+  /**
+   * CreateTargetGroup inputs (`Name`, `Protocol`, `Port`, `VpcId`, `HealthCheckPath`, ...), plus `Attributes`
+   * as ModifyTargetGroupAttributes takes them. A seeded service's `loadBalancers` entry may give
+   * `targetGroupName` instead of the generated `targetGroupArn`.
+   */
   targetGroups?: Array<Record<string, unknown>>;
   /** PutMetricAlarm inputs; each alarm starts in INSUFFICIENT_DATA, as in CloudWatch. */
   alarms?: Array<Record<string, unknown>>;

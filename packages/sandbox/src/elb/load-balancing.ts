@@ -28,6 +28,7 @@ export class LoadBalancing {
     private readonly clock: Clock,
     /** Told whenever a target changes state, so ECS can act on it at once. */
     private readonly changed: () => void,
+    private readonly announce: (group: TargetGroupRecord, url: string) => void = () => {},
   ) {}
 
   async add(group: TargetGroupRecord): Promise<void> {
@@ -38,6 +39,7 @@ export class LoadBalancing {
     await proxy.listen();
     this.groups.set(group.arn, group);
     this.proxies.set(group.arn, proxy);
+    this.announce(group, proxy.url);
   }
 
   async remove(arn: string): Promise<void> {

@@ -1,0 +1,97 @@
+/**
+ * The sandbox's load balancer under a deploy: what a user sending a steady 25 requests a second through it
+ * sees while the bundled deploy-ecs rolls out a release of the real sample service, with
+ * minimumHealthyPercent 100 (zero failures is the goal) and with 0 (the contrast), and what the proxy adds
+ * to a request. Registered in run.ts; `npx tsx test/bench/load-balancer.ts` runs it alone.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import { createService } from '../support/ecs-fixtures';
+import { createTargetGroup } from '../support/load-balancer';
+import { startLoad, type LoadResult } from '../support/load';
+import { runBundledAction } from '../support/run-action';
+import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { formatRow, median } from './stats';
+
+const PER_SECOND = 25;
+
+async function deployUnderLoad(sandbox: Sandbox, databaseUrl: string, name: string, config: DeploymentConfiguration): Promise<LoadResult> {
+  const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`);
+  const { cluster, service } = await createService(sandbox, {
+    service: name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    desiredCount: 2,
+    deploymentConfiguration: config,
+    containers: [{ name, image: `${SAMPLE_REPOSITORY}:v1`, essential: true, portMappings: [{ containerPort: 8080 }], environment: [{ name: 'DATABASE_URL', value: databaseUrl }] }],
+    loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
+    healthCheckGracePeriodSeconds: 10,
+  });
+  const load = startLoad(`${url}/items`, { perSecond: PER_SECOND, maxDurationMs: 60_000 });
+  const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+  const result = await load.stop();
+  if (run.outputs.status !== 'succeeded') throw new Error(`deploy under load ended ${run.outputs.status}:\n${run.log}`);
+  return result;
+}
+
+/** Median latency (µs) of requests straight to a task and through its load balancer, one at a time. */
+async function proxyOverhead(sandbox: Sandbox, databaseUrl: string): Promise<number[]> {
+  const name = 'overhead';
+  const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`);
+  await createService(sandbox, {
+    service: name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    desiredCount: 1,
+    containers: [{ name, image: `${SAMPLE_REPOSITORY}:v1`, essential: true, portMappings: [{ containerPort: 8080 }], environment: [{ name: 'DATABASE_URL', value: databaseUrl }] }],
+    loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
+  });
+  const direct = `http://127.0.0.1:${await taskPort(sandbox, targetGroupArn)}/`;
+  const time = async (target: string) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now();
+      await (await fetch(target)).arrayBuffer();
+      samples.push(performance.now() - started);
+    }
+    return median(samples) * 1000;
+  };
+  return [await time(direct), await time(`${url}/`)];
+}
+
+async function taskPort(sandbox: Sandbox, targetGroupArn: string): Promise<number> {
+  const elb = new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  return health.TargetHealthDescriptions?.[0]?.Target?.Port as number;
+}
+
+export async function loadBalancerBench(runs: number): Promise<string[]> {
+  const database = await startDatabase();
+  const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  try {
+    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+    const rolling: LoadResult[] = [];
+    const allAtOnce: LoadResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      rolling.push(await deployUnderLoad(sandbox, database.url, `rolling${i}`, { minimumHealthyPercent: 100, maximumPercent: 200 }));
+      allAtOnce.push(await deployUnderLoad(sandbox, database.url, `at-once${i}`, { minimumHealthyPercent: 0, maximumPercent: 100 }));
+    }
+    const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] ?? 0;
+    const [direct, proxied] = await proxyOverhead(sandbox, database.url);
+    return [
+      formatRow(`sandbox LB: failed requests, rolling deploy (100%/200%)`, rolling.map((r) => r.failed), 'requests', 0),
+      formatRow(`sandbox LB: requests sent during that deploy (${PER_SECOND}/s)`, rolling.map((r) => r.sent), 'requests'),
+      formatRow('sandbox LB: p95 latency during that deploy', rolling.map((r) => p95(r.latenciesMs)), 'ms'),
+      formatRow('sandbox LB: failed requests, deploy with 0%/100% (contrast)', allAtOnce.map((r) => r.failed), 'requests'),
+      formatRow('sandbox LB: median request, direct to the task (200 requests)', [direct], 'µs'),
+      formatRow('sandbox LB: median request, through the load balancer', [proxied], 'µs'),
+    ];
+  } finally {
+    await sandbox.stop();
+    await database.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log((await loadBalancerBench(Number(process.env.BENCH_RUNS ?? 5))).join('\n'));
