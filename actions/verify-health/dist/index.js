@@ -67876,8 +67876,8 @@ async function verifyHealth(plan, deps) {
         rounds += 1;
         const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
         noteTransition(round);
+        log.info(describeRound(round, startedAt, last));
         last = round;
-        log.info(describeRound(round, startedAt));
         return round;
     }
     function noteTransition(round) {
@@ -67976,11 +67976,13 @@ function lastProblems(round) {
         return 'it passed';
     return round.problems.join('; ');
 }
-function describeRound(round, startedAt) {
+/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
+function describeRound(round, startedAt, previous) {
     const mark = round.passed ? '✓' : '✗';
     const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
     const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
-    const problems = round.problems.length ? ` — ${round.problems.join('; ')}` : '';
+    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
     return `${mark} round ${round.number} +${duration_formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
 }
 

@@ -229,3 +229,18 @@ describe('assertReachable', () => {
     expect(() => assertReachable(plan({ timeoutMs: 60_000, maxLatencyMs: 200, urls: ['http://a.test/', 'http://b.test/'] }))).not.toThrow();
   });
 });
+
+describe('the job log', () => {
+  test('one line a round, repeated problems not spelt out again', async () => {
+    const { silentLogger } = await import('../src/logger');
+    const log = silentLogger();
+    const clock = fakeClock(START);
+    await verifyHealth(plan(), { probe: scripted(clock, seq('PFFF')), clock, log });
+    expect(log.lines).toEqual([
+      '✓ round 1 +0ms: http://web.test/health 200 20ms',
+      '✗ round 2 +2s: http://web.test/health 500 20ms — http://web.test/health: status 500, expected 200-299',
+      '✗ round 3 +4s: http://web.test/health 500 20ms — same problems as the round before',
+      '✗ round 4 +6.1s: http://web.test/health 500 20ms — same problems as the round before',
+    ]);
+  });
+});

@@ -92,8 +92,8 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     rounds += 1;
     const round: Round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
     noteTransition(round);
+    log.info(describeRound(round, startedAt, last));
     last = round;
-    log.info(describeRound(round, startedAt));
     return round;
   }
 
@@ -195,10 +195,12 @@ function lastProblems(round: Round | undefined): string {
   return round.problems.join('; ');
 }
 
-function describeRound(round: Round, startedAt: number): string {
+/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
+function describeRound(round: Round, startedAt: number, previous: Round | undefined): string {
   const mark = round.passed ? '✓' : '✗';
   const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
   const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
-  const problems = round.problems.length ? ` — ${round.problems.join('; ')}` : '';
+  const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+  const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
   return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
 }
