@@ -1,62 +1,68 @@
 /**
- * auto-rollback: how soon a service answers well again once a rollback starts, with real processes of the
- * sample service. Registered in run.ts; medians over `runs`.
+ * auto-rollback under a steady load through the load balancer, with real processes of the sample service: a
+ * release that ECS and the load balancer call healthy answers 500; verify-health catches it and auto-rollback
+ * returns the service to the previous revision. Registered in run.ts; medians over `runs`.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService } from '../support/ecs-fixtures';
+import { startLoad } from '../support/load';
+import { createTargetGroup } from '../support/load-balancer';
 import { runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
-import { sampleContainer, servedVersions } from '../support/sample-task';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleContainer, startSampleWorld } from '../support/sample-task';
 import { formatRow } from './stats';
 
+const REQUESTS_PER_SECOND = 25;
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
-/** Polls the tasks directly until every running one serves `version`; resolves with that moment. */
-async function allServe(sandbox: Sandbox, cluster: string, service: string, version: string, until: () => boolean): Promise<number | undefined> {
-  while (!until()) {
-    const versions = await servedVersions(sandbox, cluster, service).catch(() => []);
-    if (versions.length > 0 && versions.every((v) => v === version)) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return undefined;
-}
-
 export async function autoRollbackBench(runs: number): Promise<string[]> {
-  const database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-  // timeScale 1: real ECS intervals, so the figures compare with what a team sees.
-  const sandbox = await start({ timeScale: 1, catalog: sampleServiceCatalog() });
-  const toServing: number[] = [];
-  const toReturn: number[] = [];
-  const overRollout: number[] = [];
+  // timeScale 1: ECS's and the load balancer's real intervals (health checks every 5 s, 2 to be healthy).
+  const world = await startSampleWorld({ timeScale: 1 });
+  const { sandbox, database } = world;
+  const outage: number[] = [];
+  const failed: number[] = [];
+  const detection: number[] = [];
+  const restore: number[] = [];
+  const beyondRollout: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const name = `rollback${i}`;
-      const { cluster, service } = await createService(sandbox, { service: name, image: `${SAMPLE_REPOSITORY}:v1`, deploymentConfiguration: breaker, containers: [sampleContainer(name, database.url)] });
-      const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+      const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`, 5, '200-599');
+      const { cluster, service } = await createService(sandbox, {
+        service: name,
+        image: `${SAMPLE_REPOSITORY}:v1`,
+        deploymentConfiguration: breaker,
+        containers: [sampleContainer(name, database.url, { healthCheck: undefined })],
+        loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
+      });
+      const load = startLoad(`${url}/`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 300_000 });
+      const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' }, { env: sandbox.env() });
       if (release.outputs.status !== 'succeeded') throw new Error(`release ended ${release.outputs.status}:\n${release.log}`);
-      let done = false;
-      const startedAt = Date.now();
-      const serving = allServe(sandbox, cluster, service, 'v1', () => done);
-      const run = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'] }, { env: sandbox.env() });
-      const servedAt = (await Promise.race([serving, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000))])) ?? Date.now();
-      done = true;
-      if (run.outputs['rolled-back'] !== 'true') throw new Error(`rollback ended rolled-back=${run.outputs['rolled-back']}:\n${run.log}`);
-      toServing.push(servedAt - startedAt);
-      toReturn.push(run.finishedAt - startedAt);
-      // The same rollout mechanics carried the release in: the rollback's cost beyond them is ours.
-      overRollout.push(run.finishedAt - startedAt - Number(release.outputs['duration-seconds']) * 1000);
+      const verify = await runBundledAction('verify-health', { url: `${url}/`, interval: '1s' }, { env: sandbox.env() });
+      if (verify.outputs.healthy !== 'false') throw new Error(`verify-health did not catch the release:\n${verify.log}`);
+      const rollback = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], reason: 'verify-health failed' }, { env: sandbox.env() });
+      if (rollback.outputs['rolled-back'] !== 'true') throw new Error(`rollback ended rolled-back=${rollback.outputs['rolled-back']}:\n${rollback.log}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const traffic = await load.stop();
+      const times = traffic.failures.map((f) => f.at);
+      if (times.length === 0) throw new Error('the release failed no request: nothing was measured');
+      const firstBad = Math.min(...times);
+      const lastBad = Math.max(...times);
+      outage.push(lastBad - firstBad);
+      failed.push(traffic.failed);
+      detection.push(verify.finishedAt - firstBad);
+      restore.push(lastBad - rollback.startedAt);
+      // The same rolling update put the release in front of users (deploy-ecs's start → first bad answer): bringing
+      // a revision back costs at least that much; the rest is the rollback's own cost.
+      beyondRollout.push(lastBad - rollback.startedAt - (firstBad - release.startedAt));
     }
   } finally {
-    await sandbox.stop();
-    await database.stop();
+    await world.stop();
   }
   return [
-    formatRow('auto-rollback: rollback starts → every task serves v1 (no LB)', toServing, 'ms'),
-    formatRow('auto-rollback: rollback starts → action returns, steady', toReturn, 'ms'),
-    formatRow('auto-rollback: return time beyond a plain rollout of a revision', overRollout, 'ms', 5000),
+    formatRow('auto-rollback chain: first bad answer → answering well again', outage, 'ms'),
+    formatRow(`auto-rollback chain: failed requests at ${REQUESTS_PER_SECOND}/s`, failed, 'requests'),
+    formatRow('verify-health: first bad answer → step fails (1s interval)', detection, 'ms'),
+    formatRow('auto-rollback: step starts → last failed request', restore, 'ms'),
+    formatRow('auto-rollback: that, beyond the rollout that put v2 in service', beyondRollout, 'ms', 5000),
   ];
 }

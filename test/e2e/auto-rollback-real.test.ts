@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start, type CatalogEntry, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceEntry } from '../support/sample-service';
-import { sampleContainer, servedVersions } from '../support/sample-task';
+import { SAMPLE_REPOSITORY, sampleServiceEntry } from '../support/sample-service';
+import { sampleContainer, servedVersions, startSampleWorld, type SampleWorld } from '../support/sample-task';
 
 // auto-rollback chained after deploy-ecs as a workflow chains them (outputs feeding inputs), against tasks that
 // are real processes of the sample service.
+let world: SampleWorld;
 let sandbox: Sandbox;
-let database: { url: string; stop(): Promise<void> };
+let database: SampleWorld['database'];
 
 /** A second repository whose image a test can "re-push" broken, by changing its catalog entry in place. */
 const LEGACY_REPOSITORY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-legacy';
@@ -20,13 +18,11 @@ const legacy: CatalogEntry = sampleServiceEntry();
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
 beforeAll(async () => {
-  database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-  sandbox = await start({ timeScale: 0.1, catalog: { [SAMPLE_REPOSITORY]: sampleServiceEntry(), [LEGACY_REPOSITORY]: legacy } });
+  world = await startSampleWorld({ timeScale: 0.1, catalog: { [SAMPLE_REPOSITORY]: sampleServiceEntry(), [LEGACY_REPOSITORY]: legacy } });
+  ({ sandbox, database } = world);
 });
 afterAll(async () => {
-  await sandbox?.stop();
-  await database?.stop();
+  await world?.stop();
 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });

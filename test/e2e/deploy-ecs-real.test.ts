@@ -1,21 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
-import { sampleContainer, servedVersions } from '../support/sample-task';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleContainer, servedVersions, startSampleWorld, type SampleWorld } from '../support/sample-task';
 
 // deploy-ecs against tasks that are real processes of the sample service: a real start-up crash and a real
 // failing health check, not scripted outcomes.
+let world: SampleWorld;
 let sandbox: Sandbox;
-let database: { url: string; stop(): Promise<void> };
+let database: SampleWorld['database'];
 
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
@@ -23,14 +21,11 @@ const container = (name: string, extra: Partial<ContainerDefinition> = {}) => sa
 const served = (cluster: string, service: string) => servedVersions(sandbox, cluster, service);
 
 beforeAll(async () => {
-  database = await startDatabase();
-  // Asynchronously: the embedded database answers from this very process.
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  world = await startSampleWorld({ timeScale: 0.1 });
+  ({ sandbox, database } = world);
 });
 afterAll(async () => {
-  await sandbox?.stop();
-  await database?.stop();
+  await world?.stop();
 });
 
 describe('deploy-ecs with real processes', () => {

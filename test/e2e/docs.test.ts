@@ -5,14 +5,6 @@ import { join } from 'node:path';
 const readme = readFileSync('README.md', 'utf8');
 const actions = readdirSync('actions').filter((name) => existsSync(join('actions', name, 'action.yml')));
 
-/** The README's `## \`action\`` section, up to the next second-level heading; the whole README if it has none. */
-function sectionOf(action: string): string {
-  const start = readme.indexOf(`\n## \`${action}\``);
-  if (start < 0) return readme;
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
-
 /** Names under `inputs:` or `outputs:` of an action.yml (two-space indented keys). */
 function declared(yaml: string, section: 'inputs' | 'outputs'): string[] {
   const block = new RegExp(`^${section}:\\n((?:  .*\\n|\\n)*)`, 'm').exec(yaml)?.[1] ?? '';

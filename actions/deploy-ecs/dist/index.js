@@ -64695,7 +64695,7 @@ module.exports = {
 /* harmony export */   Y: () => (/* binding */ liveAsBase),
 /* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -64716,7 +64716,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -64749,7 +64749,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7651);
@@ -64801,7 +64801,7 @@ async function deploy() {
         timeoutMs: inputs.timeoutMs,
         target: {
             deploymentId: started.deploymentId,
-            circuitBreaker: (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .circuitBreakerOf */ .$)(started.service),
+            circuitBreaker: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .circuitBreakerOf */ .$D)(started.service),
             failedTasksThreshold: inputs.failedTasksThreshold,
         },
     }, { ecs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV });
@@ -64891,7 +64891,6 @@ function setDeployOutputs(outputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ circuitBreakerOf),
 /* harmony export */   i: () => (/* binding */ startDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(212);
@@ -64912,16 +64911,11 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
         throw new Error('UpdateService returned no primary deployment to watch.');
     return { deploymentId: primary.id, startedAt, service };
 }
-/** Circuit breaker settings decide who calls a failure: ECS, or this action's failed-tasks threshold. */
-function circuitBreakerOf(service) {
-    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
-    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
-}
 
 
 /***/ }),
 
-/***/ 7825:
+/***/ 40:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64932,6 +64926,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   G0: () => (/* reexport */ Inputs),
   MV: () => (/* reexport */ actionsLogger),
   iw: () => (/* reexport */ assertRollingUpdateService),
+  $D: () => (/* reexport */ circuitBreakerOf),
   UU: () => (/* reexport */ createClient),
   DT: () => (/* reexport */ describeChanges),
   Jv: () => (/* reexport */ service_describeService),
@@ -64951,7 +64946,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainStop, formatDuration, heading, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readLogTail, recordAnswer, renderTimeline, roundsToWin, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth
+// UNUSED EXPORTS: IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainStop, formatDuration, heading, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, logStreamLink, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, roundsToWin, runnerInputs, sameTaskDefinition, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -64976,7 +64971,7 @@ class ActionFailure extends Error {
         this.name = 'ActionFailure';
     }
 }
-function errorMessage(error) {
+function errors_errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -65027,7 +65022,7 @@ function describeFailure(error) {
     if (error instanceof errors_ConfigurationError || error instanceof ActionFailure)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = errorMessage(error);
+    const message = errors_errorMessage(error);
     if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
@@ -66144,6 +66139,131 @@ async function writeJobSummary(markdown) {
     await core/* summary */.z.addRaw(markdown, true).write();
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
+
+
+/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
+const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
+// ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
+// one batch. Five pages reach back 100 deployments, far beyond any revision worth returning to.
+const PAGE_SIZE = 20;
+const MAX_PAGES = 5;
+/**
+ * The last revision that completed a deployment before the current one, from the service deployments API
+ * (ListServiceDeployments newest first, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a
+ * SUCCESSFUL service deployment's target, or the revision a ROLLBACK_SUCCESSFUL one returned to. Revisions equal
+ * to the current one are skipped, so a forced redeploy of the same revision is not a place to go back to.
+ *
+ * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
+ * history API is unavailable or empty (a service older than it, or a role without the permission), the service's
+ * own deployments are the fallback: during a rollout the older, COMPLETED one is still listed.
+ */
+async function readDeploymentHistory(ecs, cluster, service, log) {
+    try {
+        const history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (history.current)
+            return history;
+        log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+    }
+    catch (error) {
+        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
+            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
+    }
+    return fromServiceDeploymentsOfService(service);
+}
+async function fromServiceDeployments(ecs, cluster, service) {
+    const history = { source: 'service-deployments' };
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: PAGE_SIZE, nextToken }));
+        const briefs = listed.serviceDeployments ?? [];
+        if (briefs.length === 0)
+            break;
+        const described = await describeInListOrder(ecs, briefs);
+        const revisionArns = new Set();
+        const current = history.current ? undefined : described[0];
+        if (current?.targetServiceRevision?.arn)
+            revisionArns.add(current.targetServiceRevision.arn);
+        const candidates = described.slice(current ? 1 : 0).flatMap(completedRevisionOf);
+        for (const candidate of candidates)
+            revisionArns.add(candidate.revisionArn);
+        const taskDefinitions = await taskDefinitionsOfRevisions(ecs, [...revisionArns]);
+        if (current) {
+            history.current = {
+                serviceDeploymentArn: current.serviceDeploymentArn,
+                status: current.status,
+                taskDefinitionArn: taskDefinitions.get(current.targetServiceRevision?.arn ?? ''),
+                createdAt: current.createdAt,
+                finishedAt: current.finishedAt,
+            };
+        }
+        const found = candidates
+            .map((candidate) => ({ ...candidate, taskDefinitionArn: taskDefinitions.get(candidate.revisionArn) }))
+            .find((candidate) => candidate.taskDefinitionArn && candidate.taskDefinitionArn !== history.current?.taskDefinitionArn);
+        if (found?.taskDefinitionArn) {
+            history.previous = {
+                taskDefinitionArn: found.taskDefinitionArn,
+                serviceDeploymentArn: found.deployment.serviceDeploymentArn,
+                finishedAt: found.deployment.finishedAt,
+                evidence: `service deployment ${serviceDeploymentId(found.deployment.serviceDeploymentArn)} ended ${found.deployment.status}${found.deployment.finishedAt ? ` at ${found.deployment.finishedAt.toISOString()}` : ''}`,
+            };
+            return history;
+        }
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    return history;
+}
+async function describeInListOrder(ecs, briefs) {
+    const arns = briefs.map((brief) => brief.serviceDeploymentArn).filter((arn) => Boolean(arn));
+    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }));
+    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
+    return arns.map((arn) => byArn.get(arn)).filter((sd) => Boolean(sd));
+}
+function completedRevisionOf(deployment) {
+    if (deployment.status === 'SUCCESSFUL' && deployment.targetServiceRevision?.arn)
+        return [{ deployment, revisionArn: deployment.targetServiceRevision.arn }];
+    if (deployment.status === 'ROLLBACK_SUCCESSFUL' && deployment.rollback?.serviceRevisionArn)
+        return [{ deployment, revisionArn: deployment.rollback.serviceRevisionArn }];
+    return [];
+}
+async function taskDefinitionsOfRevisions(ecs, revisionArns) {
+    const found = new Map();
+    for (let at = 0; at < revisionArns.length; at += PAGE_SIZE) {
+        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(at, at + PAGE_SIZE) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
+        }
+    }
+    return found;
+}
+function fromServiceDeploymentsOfService(service) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const previous = deployments
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+    return {
+        source: 'service',
+        current: primary ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt } : undefined,
+        previous: previous?.taskDefinition
+            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
+            : undefined,
+    };
+}
+function serviceDeploymentId(arn) {
+    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
+/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
+function circuitBreakerOf(service) {
+    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
 
 /**
@@ -66600,6 +66720,8 @@ function alarmSignals(cloudwatch, names) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
 
 
 

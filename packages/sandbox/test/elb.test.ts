@@ -190,6 +190,12 @@ describe('load balancer', () => {
     expect(answers.filter((x) => x === 'b')).toHaveLength(3);
     expect(answers[0]).not.toBe(answers[1]);
     expect(sick.served).toBe(0);
+
+    // Methods, bodies, statuses and headers pass through, with X-Forwarded-For added.
+    const echoed = await fetch(`${url}/echo`, { method: 'POST', body: 'order=42' });
+    expect(echoed.status).toBe(201);
+    expect(echoed.headers.get('x-target')).toMatch(/^[ab]$/);
+    expect(await echoed.text()).toBe('POST 127.0.0.1 order=42');
   });
 
   test('fails open when every registered target is unhealthy, and answers 503 when none is registered', async () => {
