@@ -70,7 +70,7 @@ group.each(templates)('starter workflow %s', (file) => {
     for (const job of workflow.jobs) {
       for (const uses of usesOf(job)) {
         if (suiteActionOf(uses)) {
-          expect(uses).toMatch(/^your-org\/deploy\/actions\/[a-z-]+@v1$/);
+          expect(uses).toMatch(/^<org>\/deploy\/actions\/[a-z-]+@v1$/);
           continue;
         }
         expect(uses).toMatch(SHA_PIN);
@@ -78,7 +78,7 @@ group.each(templates)('starter workflow %s', (file) => {
         expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
       }
     }
-    expect(workflow.text).toMatch(/^# .*your-org/m);
+    expect(workflow.text).toMatch(/^# .*`<org>\/deploy`/m);
     expect(workflow.text).toContain('<your-');
   });
 
