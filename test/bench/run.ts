@@ -9,8 +9,12 @@ import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
-import { loadBalancerBench } from './load-balancer';
+import { runMigrationBench } from './run-migration';
+import { autoRollbackBench } from './auto-rollback';
+import { verifyHealthBenchmarks } from './verify-health';
 import { benchBuildPush } from './build-push';
+import { workflowBenchmarks } from './workflows';
+import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[] = [];
@@ -109,6 +113,7 @@ async function coldStartAndSize() {
 async function main() {
   console.log(`Benchmarks, medians over ${RUNS} runs (set BENCH_RUNS to change)`);
   await coldStartAndSize();
+  rows.push(...(await verifyHealthBenchmarks(RUNS)));
   const sandbox = await start({ timeScale: 0.2 });
   try {
     await steadyToReturn(sandbox);
@@ -118,8 +123,11 @@ async function main() {
   } finally {
     await sandbox.stop();
   }
-  rows.push(...(await loadBalancerBench(RUNS)));
+  rows.push(...(await runMigrationBench(RUNS)));
+  rows.push(...(await autoRollbackBench(RUNS)));
   rows.push(...(await benchBuildPush(RUNS)));
+  rows.push(...(await workflowBenchmarks(RUNS)));
+  rows.push(...(await loadBalancerBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

@@ -11,6 +11,14 @@ function declared(yaml: string, section: 'inputs' | 'outputs'): string[] {
   return [...block.matchAll(/^ {2}([a-z0-9-]+):/gm)].map((match) => match[1]);
 }
 
+/** The README's `## \`action\`` section, up to the next second-level heading; the whole README without one. */
+function sectionOf(action: string): string {
+  const start = readme.indexOf(`\n## \`${action}\``);
+  if (start < 0) return readme;
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
 // README.md is part of the product: every input and output a user can set or read is documented there.
 describe.each(actions)('README documents %s', (action) => {
   const yaml = readFileSync(join('actions', action, 'action.yml'), 'utf8');
@@ -22,7 +30,8 @@ describe.each(actions)('README documents %s', (action) => {
   });
   test('and its default values as action.yml declares them', () => {
     for (const [, name, value] of yaml.matchAll(/^ {2}([a-z0-9-]+):\n(?: {4}.*\n)*? {4}default: '([^']*)'/gm)) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      // Several actions share input names (timeout, cluster): read the row in this action's own section.
+      const row = sectionOf(action).split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
       expect(row).toContain(`\`${value}\``);
     }
   });

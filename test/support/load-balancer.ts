@@ -13,8 +13,11 @@ export function elbClient(sandbox: Sandbox): ElasticLoadBalancingV2Client {
   });
 }
 
-/** A target group checking `/health` as a platform team would set it up, and the sandbox's load balancer URL for it. */
-export async function createTargetGroup(sandbox: Sandbox, name: string, deregistrationDelaySeconds = 20) {
+/**
+ * A target group checking `/health` as a platform team would set it up, and the sandbox's load balancer URL for it.
+ * `matcher` is the health check's accepted status codes (default 200).
+ */
+export async function createTargetGroup(sandbox: Sandbox, name: string, deregistrationDelaySeconds = 20, matcher?: string) {
   const elb = elbClient(sandbox);
   const group = await elb.send(
     new CreateTargetGroupCommand({
@@ -28,6 +31,7 @@ export async function createTargetGroup(sandbox: Sandbox, name: string, deregist
       HealthCheckTimeoutSeconds: 2,
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 2,
+      Matcher: matcher ? { HttpCode: matcher } : undefined,
     }),
   );
   const targetGroupArn = group.TargetGroups?.[0]?.TargetGroupArn as string;

@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, resolveRegion, type KeyValue } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, type AuditTrailSettings, type KeyValue } from '@ecs-deploy/core';
 
 export interface DeployInputs {
   region: string;
@@ -13,6 +13,8 @@ export interface DeployInputs {
   wait: boolean;
   timeoutMs: number;
   failedTasksThreshold: number;
+  /** With a github-token: the GitHub Deployment to record. */
+  auditTrail?: AuditTrailSettings;
 }
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -21,9 +23,10 @@ export function readDeployInputs(inputs = new Inputs()): DeployInputs {
   if (image !== undefined && /\s/.test(image)) {
     throw new ConfigurationError(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
   }
+  const service = inputs.required('service');
   return {
     cluster: inputs.required('cluster'),
-    service: inputs.required('service'),
+    service,
     region: resolveRegion(inputs.optional('region')),
     taskDefinitionFile: inputs.optional('task-definition'),
     container: inputs.optional('container'),
@@ -34,5 +37,6 @@ export function readDeployInputs(inputs = new Inputs()): DeployInputs {
     wait: inputs.boolean('wait', true),
     timeoutMs: inputs.duration('timeout', '30m'),
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
+    auditTrail: readAuditTrailInputs(inputs, service.split('/').pop() as string),
   };
 }

@@ -4,6 +4,7 @@ import {
   ActionFailure,
   actionsLogger as log,
   assertRollingUpdateService,
+  circuitBreakerOf,
   createClient,
   describeChanges,
   describeService,
@@ -12,6 +13,8 @@ import {
   explainRollout,
   gatherLogTail,
   loadTaskDefinitionFile,
+  openDeploymentTrail,
+  reportingErrors,
   logRolloutEvidence,
   renderTaskDefinition,
   rolloutSummaryMarkdown,
@@ -25,13 +28,15 @@ import {
 } from '@ecs-deploy/core';
 import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
+import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { setDeployOutputs } from './outputs';
-import { circuitBreakerOf, startDeployment } from './update-service';
+import { startDeployment } from './update-service';
 
 const ACTION = 'deploy-ecs';
 
 async function deploy(): Promise<void> {
   const inputs = readDeployInputs();
+  const trail = openDeploymentTrail(inputs.auditTrail, log);
   const ecs = createClient(ECSClient, { region: inputs.region, action: ACTION });
 
   // 1. What runs now, and what the service should run.
@@ -60,12 +65,13 @@ async function deploy(): Promise<void> {
   const started = await startDeployment(ecs, inputs, registration.arn, inputs.forceNewDeployment);
   log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
   const outputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, deploymentId: started.deploymentId };
+  await trail?.start({ description: shippedDescription(inputs, registration.arn), payload: shippedPayload(inputs, outputs) });
   if (!inputs.wait) {
     setDeployOutputs({ ...outputs, status: 'registered', durationSeconds: 0 });
     log.info('wait is false: not watching the rollout.');
     return;
   }
-  const outcome = await watchRollout(
+  const outcome = await reportingErrors(trail, () => watchRollout(
     {
       cluster: inputs.cluster,
       service: inputs.service,
@@ -79,7 +85,7 @@ async function deploy(): Promise<void> {
       },
     },
     { ecs, log },
-  );
+  ));
 
   // 4. Report: outputs, job summary, and on failure the cause with its evidence.
   const durationSeconds = Math.round((outcome.finishedAt - started.startedAt) / 100) / 10;
@@ -103,6 +109,7 @@ async function deploy(): Promise<void> {
     report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, log);
   }
   await writeJobSummary(rolloutSummaryMarkdown(report));
+  await trail?.report(deploymentState(outcome.status), explainRollout(report));
   if (outcome.status !== 'succeeded') {
     logRolloutEvidence(report, log);
     throw new ActionFailure(explainRollout(report));

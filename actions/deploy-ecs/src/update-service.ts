@@ -29,9 +29,3 @@ export async function startDeployment(
   if (!service || !primary?.id) throw new Error('UpdateService returned no primary deployment to watch.');
   return { deploymentId: primary.id, startedAt, service };
 }
-
-/** Circuit breaker settings decide who calls a failure: ECS, or this action's failed-tasks threshold. */
-export function circuitBreakerOf(service: Service): { enable: boolean; rollback: boolean } {
-  const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
-  return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
-}

@@ -161,3 +161,20 @@ describe('explainStop blames the real cause', () => {
     expect(explainStop(task)).toContain('CannotPullContainerError: pull image manifest has been retried 1 time(s): not found');
   });
 });
+
+describe('explainStop for one-off tasks', () => {
+  test('OutOfMemoryError on the task rather than the container is an out-of-memory kill', () => {
+    const task = stoppedTask({ stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' }, [container({ exitCode: 137 })]);
+    expect(explainStop(task)).toMatch(/^container "web" was killed for using more memory than the task allows \(exit code 137, OutOfMemoryError/);
+  });
+
+  test('ResourceInitializationError reported only on the container is recognised', () => {
+    const task = stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: 'Task failed to start' }, [container({ exitCode: undefined, reason: INIT_ERROR })]);
+    expect(explainStop(task)).toMatch(/^ECS could not prepare the task \(ResourceInitializationError/);
+  });
+
+  test('a task stopped with StopTask says so, then how its container ended', () => {
+    const task = stoppedTask({ stopCode: 'UserInitiated', stoppedReason: 'run-migration: the timeout was reached' }, [container({ exitCode: 143 })]);
+    expect(explainStop(task)).toBe('it was stopped by a StopTask call (run-migration: the timeout was reached); container "web" then exited with code 143, ended by SIGTERM');
+  });
+});

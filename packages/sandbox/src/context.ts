@@ -4,9 +4,9 @@ import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
 import type { SandboxEvent } from './types';
+import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/alarms';
 import type { LoadBalancing } from './elb/load-balancing';
-import type { EcrState } from './ecr/state';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {

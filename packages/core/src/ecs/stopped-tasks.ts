@@ -1,4 +1,5 @@
-import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import type { ECSClient, Task } from '@aws-sdk/client-ecs';
+import { describeTasks, listTaskArns } from './task-queries';
 
 /**
  * Follows the stopped tasks of one deployment. ECS sets a service task's startedBy to its deployment ID,
@@ -14,21 +15,10 @@ export class StoppedTaskTracker {
   ) {}
 
   async refresh(): Promise<Task[]> {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.ecs.send(
-        new ListTasksCommand({ cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED', nextToken }),
-      );
-      arns.push(...(page.taskArns ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
     const unseen = arns.filter((arn) => !this.known.has(arn));
-    for (let i = 0; i < unseen.length; i += 100) {
-      const answer = await this.ecs.send(new DescribeTasksCommand({ cluster: this.cluster, tasks: unseen.slice(i, i + 100) }));
-      // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-      for (const task of answer.tasks ?? []) if (task.taskArn && task.lastStatus === 'STOPPED') this.known.set(task.taskArn, task);
-    }
+    // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+    for (const task of await describeTasks(this.ecs, this.cluster, unseen)) if (task.taskArn && task.lastStatus === 'STOPPED') this.known.set(task.taskArn, task);
     return this.tasks();
   }
 

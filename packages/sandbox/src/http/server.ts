@@ -19,7 +19,6 @@ import { handleQuery, isQueryRequest } from './query-server';
 const SERVICES = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations, serverError: 'ServerException' },
   Logs_20140328: { service: 'logs', operations: logsOperations, serverError: 'ServiceUnavailableException' },
-  AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 } as const;
 type Prefix = keyof typeof SERVICES;
 
@@ -43,6 +42,7 @@ const JSON_SERVICES: Record<string, JsonService> = {
     contentType: 'application/x-amz-json-1.0',
     queryCodes: { throttle: 'Throttling', serverError: 'InternalServiceError' },
   },
+  AmazonEC2ContainerRegistry_V20150921: { service: 'ecr', operations: ecrOperations, serverError: 'ServerException' },
 };
 
 export interface ServerOptions {

@@ -1,0 +1,40 @@
+import { ConfigurationError, Inputs, resolveRegion } from '@ecs-deploy/core';
+
+export interface RollbackInputs {
+  region: string;
+  cluster: string;
+  service: string;
+  /** family:revision or a task definition ARN; undefined means "find it in the deployment history". */
+  taskDefinition?: string;
+  reason?: string;
+  wait: boolean;
+  timeoutMs: number;
+}
+
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+
+/** Reads and validates every input before anything talks to AWS. */
+export function readRollbackInputs(inputs = new Inputs()): RollbackInputs {
+  const taskDefinition = inputs.optional('task-definition');
+  if (taskDefinition !== undefined) assertRevisionReference(taskDefinition);
+  return {
+    cluster: inputs.required('cluster'),
+    service: inputs.required('service'),
+    region: resolveRegion(inputs.optional('region')),
+    taskDefinition,
+    reason: inputs.optional('reason'),
+    wait: inputs.boolean('wait', true),
+    timeoutMs: inputs.duration('timeout', '10m'),
+  };
+}
+
+/** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
+function assertRevisionReference(value: string): void {
+  if (FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value)) return;
+  const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value) ? ' A family without a revision would mean its newest revision, usually the one being rolled back.' : '';
+  throw new ConfigurationError(
+    `Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12); got "${value}".${bareFamily}`,
+    'task-definition',
+  );
+}

@@ -1,0 +1,65 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import {
+  circuitBreakerOf,
+  createClient,
+  describeTaskDefinition,
+  gatherLogTail,
+  shortTaskDefinition,
+  watchRollout,
+  type Logger,
+  type RolloutReport,
+  type WatchOutcome,
+} from '@ecs-deploy/core';
+import type { RollbackInputs } from './inputs';
+
+// Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
+const FAILED_TASKS_THRESHOLD = 3;
+
+export interface WatchedDeployment {
+  deploymentId: string;
+  startedAt: number;
+  /** The service as it was before the rollback: its events belong to what came before. */
+  before: Service;
+}
+
+/** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
+export function watchRollback(ecs: ECSClient, inputs: RollbackInputs, watched: WatchedDeployment, log: Logger): Promise<WatchOutcome> {
+  return watchRollout(
+    {
+      cluster: inputs.cluster,
+      service: inputs.service,
+      startedAt: watched.startedAt,
+      knownEventIds: (watched.before.events ?? []).map((event) => event.id as string),
+      timeoutMs: inputs.timeoutMs,
+      target: { deploymentId: watched.deploymentId, circuitBreaker: circuitBreakerOf(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
+    },
+    { ecs, log },
+  );
+}
+
+/** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
+export async function failedRollbackReport(
+  ecs: ECSClient,
+  inputs: RollbackInputs,
+  watched: WatchedDeployment & { fromArn?: string; targetArn: string; outcome: WatchOutcome },
+  log: Logger,
+): Promise<RolloutReport> {
+  const containers = (await describeTaskDefinition(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
+  const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: 'auto-rollback' });
+  return {
+    title: `Deployment of ${shortTaskDefinition(watched.targetArn)} (the rollback)`,
+    region: inputs.region,
+    cluster: inputs.cluster,
+    service: inputs.service,
+    previousTaskDefinitionArn: watched.fromArn,
+    taskDefinitionArn: watched.targetArn,
+    deploymentId: watched.deploymentId,
+    startedAt: watched.startedAt,
+    timeoutMs: inputs.timeoutMs,
+    changes: [],
+    outcome: watched.outcome,
+    containers,
+    logTail: await gatherLogTail(watched.outcome.failedTasks, containers, logs, log),
+  };
+}

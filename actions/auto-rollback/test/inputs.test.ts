@@ -1,0 +1,45 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { readRollbackInputs } from '../src/inputs';
+
+const read = (values: Record<string, string>) => readRollbackInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));
+
+describe('readRollbackInputs', () => {
+  test('applies the contract defaults', () => {
+    expect(read({ cluster: 'prod', service: 'web' })).toEqual({
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+      taskDefinition: undefined,
+      reason: undefined,
+      wait: true,
+      timeoutMs: 10 * 60_000,
+    });
+  });
+
+  test.each([
+    'web:12',
+    'my_app-2:1',
+    'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12',
+    'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:task-definition/web:3',
+  ])('accepts the revision %s', (reference) => {
+    expect(read({ cluster: 'prod', service: 'web', 'task-definition': reference }).taskDefinition).toBe(reference);
+  });
+
+  test.each([
+    ['web', /A family without a revision/],
+    ['web:0', /got "web:0"/],
+    ['web:latest', /got "web:latest"/],
+    ['arn:aws:ecs:us-east-1:123456789012:service/prod/web', /must name one revision/],
+    ['web:1 web:2', /must name one revision/],
+  ])('refuses %s, naming the input', (reference, message) => {
+    expect(() => read({ cluster: 'prod', service: 'web', 'task-definition': reference })).toThrow(ConfigurationError);
+    expect(() => read({ cluster: 'prod', service: 'web', 'task-definition': reference })).toThrow(message);
+  });
+
+  test('reads wait, timeout and reason', () => {
+    expect(read({ cluster: 'prod', service: 'web', wait: 'false', timeout: '90s', reason: 'verify-health failed' })).toEqual(
+      expect.objectContaining({ wait: false, timeoutMs: 90_000, reason: 'verify-health failed' }),
+    );
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, test } from '@jest/globals';
+import { headline, rollbackSummaryMarkdown, type RollbackStory } from '../src/report';
+
+const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
+const at = Date.parse('2026-11-25T12:00:00Z');
+
+function story(overrides: Partial<RollbackStory> = {}): RollbackStory {
+  return {
+    region: 'us-east-1',
+    cluster: 'prod',
+    service: 'web',
+    reason: 'verify-health failed',
+    fromArn: td(8),
+    targetArn: td(7),
+    chosenBy: "the 'task-definition' input",
+    release: { status: 'SUCCESSFUL', taskDefinitionArn: td(8), createdAt: new Date(at - 60_000), finishedAt: new Date(at - 30_000) },
+    mechanism: 'UpdateService to web:7',
+    verdict: 'rolled-back',
+    startedAt: at,
+    finishedAt: at + 12_300,
+    ...overrides,
+  };
+}
+
+describe('headline', () => {
+  test.each<[string, Partial<RollbackStory>, string]>([
+    ['a rollback', {}, 'Rolled back web (web:8 → web:7) in 12.3s with UpdateService to web:7.'],
+    ['a rollback left to run', { verdict: 'started' }, 'Started rolling back web (web:8 → web:7) with UpdateService to web:7; wait is false, so not watching it finish.'],
+    [
+      "ECS's own rollback",
+      { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(8) } },
+      "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
+    ],
+    ['a service already on the target', { verdict: 'already-there', mechanism: undefined, fromArn: td(7), release: { status: 'SUCCESSFUL', taskDefinitionArn: td(7) } }, 'Nothing to roll back: web already runs web:7.'],
+    ['a failed rollback', { verdict: 'failed' }, 'Rollback of web (web:8 → web:7) FAILED: the service is not back on web:7 and needs a person.'],
+  ])('%s', (_name, overrides, expected) => {
+    expect(headline(story(overrides))).toBe(expected);
+  });
+});
+
+describe('rollbackSummaryMarkdown', () => {
+  test('tells the reason, from and to, the mechanism and a timeline from the release on', () => {
+    const markdown = rollbackSummaryMarkdown(story());
+    expect(markdown).toContain('## ↩️ Auto-rollback web');
+    expect(markdown).toContain('| Reason | verify-health failed |');
+    expect(markdown).toContain('| From | web:8 |');
+    expect(markdown).toContain("| To | web:7, chosen by the 'task-definition' input |");
+    expect(markdown).toContain('| Mechanism | UpdateService to web:7 |');
+    expect(markdown).toContain('| Rolled back | true |');
+    expect(markdown).toContain(
+      ['+   0.0s  deployment of web:8 started', '+  30.0s  deployment of web:8 ended SUCCESSFUL', '+  60.0s  UpdateService to web:7 (reason: verify-health failed)', '+  72.3s  verdict: rolled-back'].join('\n'),
+    );
+  });
+
+  test('says plainly when nothing was changed', () => {
+    const markdown = rollbackSummaryMarkdown(story({ verdict: 'already-there', mechanism: undefined, reason: undefined }));
+    expect(markdown).toContain('| Reason | (no reason given) |');
+    expect(markdown).toContain('| Mechanism | none: nothing to change |');
+    expect(markdown).toContain('| Rolled back | false |');
+    expect(markdown).toContain('auto-rollback: the service already runs web:7');
+  });
+});

@@ -1,0 +1,26 @@
+import { shortTaskDefinition, type DeploymentState } from '@ecs-deploy/core';
+import type { DeployInputs } from './inputs';
+import type { DeployOutputs, DeployStatus } from './outputs';
+
+/** What the GitHub Deployment says was shipped: the revision and where it went. */
+export function shippedDescription(inputs: DeployInputs, taskDefinitionArn: string): string {
+  return `${shortTaskDefinition(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
+}
+
+/** Kept with the GitHub Deployment, so a later rollback or audit knows exactly what ran before and after. */
+export function shippedPayload(inputs: DeployInputs, outputs: DeployOutputs): Record<string, string> {
+  return {
+    cluster: inputs.cluster,
+    service: inputs.service,
+    region: inputs.region,
+    'task-definition-arn': outputs.taskDefinitionArn,
+    'previous-task-definition-arn': outputs.previousTaskDefinitionArn,
+    'ecs-deployment-id': outputs.deploymentId ?? '',
+    image: inputs.image ?? '',
+  };
+}
+
+/** A watched rollout's verdict as a Deployment status. (With wait: false the Deployment stays in progress.) */
+export function deploymentState(status: Exclude<DeployStatus, 'registered'>): DeploymentState {
+  return status === 'succeeded' ? 'success' : 'failure';
+}

@@ -1,0 +1,28 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { alarmSignals, assertAlarmsExist, combineSignals, createClient, describeService, serviceSignals, type SignalReader } from '@ecs-deploy/core';
+import type { HealthInputs } from './inputs';
+
+const ACTION = 'verify-health';
+
+/**
+ * The ECS service, its targets and the alarms, as signals read each round. The service and the alarm names are
+ * checked first, so a typo fails before the first probe rather than as an endless unhealthy check.
+ */
+export async function prepareAwsSignals(aws: HealthInputs['aws']): Promise<SignalReader | undefined> {
+  if (!aws) return undefined;
+  const context = { region: aws.region, action: ACTION };
+  const readers: SignalReader[] = [];
+  if (aws.cluster && aws.service) {
+    const ecs = createClient(ECSClient, context);
+    await describeService(ecs, aws.cluster, aws.service, aws.region);
+    readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb: createClient(ElasticLoadBalancingV2Client, context) }));
+  }
+  if (aws.alarms.length) {
+    const cloudwatch = createClient(CloudWatchClient, context);
+    await assertAlarmsExist(cloudwatch, aws.alarms, aws.region);
+    readers.push(alarmSignals(cloudwatch, aws.alarms));
+  }
+  return combineSignals(readers);
+}

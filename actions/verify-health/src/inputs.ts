@@ -1,0 +1,58 @@
+import {
+  assertReachable,
+  ConfigurationError,
+  Inputs,
+  parseExpectedStatus,
+  parseHealthUrls,
+  parseRequestHeaders,
+  resolveRegion,
+  type HealthPlan,
+  type RequestHeader,
+} from '@ecs-deploy/core';
+
+export interface HealthInputs {
+  plan: HealthPlan;
+  headers: RequestHeader[];
+  requestTimeoutMs: number;
+  /** Only when cluster+service or alarms ask for AWS. */
+  aws?: { region: string; cluster?: string; service?: string; alarms: string[] };
+}
+
+/** Reads and validates every input before the first request. */
+export function readHealthInputs(inputs = new Inputs()): HealthInputs {
+  const urls = parseHealthUrls(inputs.list('url'));
+  const plan: HealthPlan = {
+    urls,
+    expectedStatus: parseExpectedStatus(inputs.optional('expected-status') ?? '200-299'),
+    bodyContains: inputs.optional('body-contains'),
+    warmupMs: inputs.duration('warmup', '0s'),
+    intervalMs: positive(inputs, 'interval', '2s'),
+    timeoutMs: inputs.duration('timeout', '5m'),
+    successThreshold: inputs.integer('success-threshold', { min: 1 }) ?? 3,
+    failureThreshold: inputs.integer('failure-threshold', { min: 1 }) ?? 3,
+    bakeMs: inputs.duration('bake', '0s'),
+    maxLatencyMs: inputs.integer('max-latency-ms', { min: 1 }),
+  };
+  const headers = parseRequestHeaders(inputs.list('headers'));
+  const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
+  assertReachable(plan);
+  return { plan, headers, requestTimeoutMs, aws: readAws(inputs) };
+}
+
+function positive(inputs: Inputs, name: string, fallback: string): number {
+  const ms = inputs.duration(name, fallback);
+  if (ms <= 0) throw new ConfigurationError(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
+  return ms;
+}
+
+function readAws(inputs: Inputs): HealthInputs['aws'] {
+  const cluster = inputs.optional('cluster');
+  const service = inputs.optional('service');
+  const alarms = inputs.list('alarms');
+  if ((cluster === undefined) !== (service === undefined)) {
+    const missing = cluster === undefined ? 'cluster' : 'service';
+    throw new ConfigurationError(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
+  }
+  if (cluster === undefined && alarms.length === 0) return undefined;
+  return { region: resolveRegion(inputs.optional('region')), cluster, service, alarms };
+}

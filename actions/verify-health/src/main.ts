@@ -1,0 +1,27 @@
+import * as core from '@actions/core';
+import { ActionFailure, actionsLogger as log, formatDuration, healthSummaryMarkdown, httpProbe, runAction, SUITE_VERSION, verifyHealth, writeJobSummary } from '@ecs-deploy/core';
+import { prepareAwsSignals } from './aws-signals';
+import { readHealthInputs } from './inputs';
+import { setHealthOutputs } from './outputs';
+
+async function verify(): Promise<void> {
+  // 1. Every input checked, header values masked, before the first request.
+  const inputs = readHealthInputs();
+  for (const header of inputs.headers) if (header.value) core.setSecret(header.value);
+
+  // 2. The service, its targets and the alarms must exist before they can guard anything.
+  const signals = await prepareAwsSignals(inputs.aws);
+
+  // 3. Probe in rounds until health is won or lost, then bake.
+  log.info(`Probing ${inputs.plan.urls.join(', ')} every ${formatDuration(inputs.plan.intervalMs)}; healthy after ${inputs.plan.successThreshold} passing rounds, unhealthy after ${inputs.plan.failureThreshold} failing.`);
+  const probe = httpProbe({ headers: inputs.headers, timeoutMs: inputs.requestTimeoutMs, userAgent: `ecs-deploy-suite/verify-health ${SUITE_VERSION}` });
+  const report = await verifyHealth(inputs.plan, { probe, signals, log });
+
+  // 4. Report: outputs, job summary, and the verdict the step ends with.
+  setHealthOutputs(report);
+  await writeJobSummary(healthSummaryMarkdown(report));
+  if (!report.healthy) throw new ActionFailure(report.explanation);
+  log.info(`✅ ${report.explanation}`);
+}
+
+await runAction(verify);

@@ -1,0 +1,9 @@
+import * as core from '@actions/core';
+import type { HealthReport } from '@ecs-deploy/core';
+
+export function setHealthOutputs(report: HealthReport): void {
+  core.setOutput('healthy', String(report.healthy));
+  core.setOutput('checks', String(report.checks));
+  core.setOutput('failures', String(report.failures));
+  core.setOutput('p95-latency-ms', report.p95LatencyMs === undefined ? '' : String(report.p95LatencyMs));
+}

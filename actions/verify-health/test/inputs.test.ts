@@ -1,0 +1,77 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { readHealthInputs } from '../src/inputs';
+
+const read = (values: Record<string, string>) => readHealthInputs(new Inputs(inputsFrom(values)));
+
+describe('readHealthInputs', () => {
+  test('applies the contract defaults', () => {
+    const inputs = read({ url: 'https://example.com/health' });
+    expect({ ...inputs.plan, expectedStatus: inputs.plan.expectedStatus.text }).toEqual({
+      urls: ['https://example.com/health'],
+      expectedStatus: '200-299',
+      bodyContains: undefined,
+      warmupMs: 0,
+      intervalMs: 2_000,
+      timeoutMs: 300_000,
+      successThreshold: 3,
+      failureThreshold: 3,
+      bakeMs: 0,
+      maxLatencyMs: undefined,
+    });
+    expect(inputs.requestTimeoutMs).toBe(5_000);
+    expect(inputs.headers).toEqual([]);
+    expect(inputs.aws).toBeUndefined();
+  });
+
+  test('reads every input', () => {
+    const inputs = read({
+      url: 'https://a.example.com/health\nhttps://b.example.com/health',
+      'expected-status': '200,204',
+      'body-contains': '"status":"ok"',
+      headers: 'Authorization: Bearer x',
+      warmup: '30s',
+      interval: '1s',
+      timeout: '10m',
+      'request-timeout': '2s',
+      'success-threshold': '5',
+      'failure-threshold': '2',
+      bake: '5m',
+      'max-latency-ms': '800',
+      cluster: 'prod',
+      service: 'web',
+      alarms: 'web-5xx\nweb-latency',
+      region: 'eu-west-1',
+    });
+    expect(inputs.plan).toMatchObject({ urls: ['https://a.example.com/health', 'https://b.example.com/health'], bodyContains: '"status":"ok"', warmupMs: 30_000, intervalMs: 1_000, timeoutMs: 600_000, successThreshold: 5, failureThreshold: 2, bakeMs: 300_000, maxLatencyMs: 800 });
+    expect(inputs.plan.expectedStatus.matches(204)).toBe(true);
+    expect(inputs.plan.expectedStatus.matches(201)).toBe(false);
+    expect(inputs.requestTimeoutMs).toBe(2_000);
+    expect(inputs.headers).toEqual([{ name: 'Authorization', value: 'Bearer x' }]);
+    expect(inputs.aws).toEqual({ region: 'eu-west-1', cluster: 'prod', service: 'web', alarms: ['web-5xx', 'web-latency'] });
+  });
+
+  test.each([
+    [{}, 'url', /^Input 'url' is required/],
+    [{ url: 'not a url' }, 'url', /"not a url" is not a URL/],
+    [{ url: 'https://x.test/', 'expected-status': '2xx' }, 'expected-status', /such as 200-299 or 200,204/],
+    [{ url: 'https://x.test/', interval: '0' }, 'interval', /must be longer than zero/],
+    [{ url: 'https://x.test/', interval: 'often' }, 'interval', /must be a duration such as 90s/],
+    [{ url: 'https://x.test/', 'success-threshold': '0' }, 'success-threshold', /whole number of at least 1/],
+    [{ url: 'https://x.test/', 'max-latency-ms': 'fast' }, 'max-latency-ms', /whole number/],
+    [{ url: 'https://x.test/', timeout: '4s' }, 'timeout', /shorter than the check can ever take to decide/],
+    [{ url: 'https://x.test/', cluster: 'prod' }, 'service', /^Input 'service' is required when 'cluster' is given/],
+    [{ url: 'https://x.test/', alarms: 'web-5xx', region: 'Europe' }, 'region', /must be an AWS region/],
+    [{ url: 'https://x.test/', headers: 'token-without-name' }, 'headers', /"Name: value" lines/],
+  ])('%o is refused naming %s', (values, input, message) => {
+    let error: unknown;
+    try {
+      read(values as Record<string, string>);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).input).toBe(input);
+    expect((error as Error).message).toMatch(message);
+  });
+});

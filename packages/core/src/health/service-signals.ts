@@ -1,0 +1,79 @@
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describeService } from '../ecs/service';
+import type { SignalReader, SignalReading } from './signals';
+
+/**
+ * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
+ * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
+ * the only one and runningCount equals desiredCount.)
+ */
+export function serviceSteadiness(service: Service): SignalReading {
+  const source = `service ${service.serviceName}`;
+  const deployments = service.deployments ?? [];
+  if (deployments.length !== 1) {
+    const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
+    return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+  }
+  const [deployment] = deployments;
+  if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
+    return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+  }
+  if (service.runningCount !== service.desiredCount) {
+    return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
+  }
+  return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+}
+
+export function targetGroupArns(service: Service): string[] {
+  return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => Boolean(arn)))];
+}
+
+/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
+export function targetGroupName(arn: string): string {
+  return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+
+/**
+ * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
+ * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
+ */
+export function targetGroupHealth(arn: string, descriptions: TargetHealthDescription[]): SignalReading {
+  const source = `target group ${targetGroupName(arn)}`;
+  const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
+  const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
+  if (serving.length === 0) return { source, passed: false, detail: 'no registered targets' };
+  if (unhealthy.length === 0) return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
+  const listed = unhealthy.map(describeTarget).join('; ');
+  return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
+}
+
+function describeTarget(description: TargetHealthDescription): string {
+  const target = description.Target;
+  const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
+  const health = description.TargetHealth;
+  const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
+  return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
+}
+
+export interface ServiceSignalOptions {
+  cluster: string;
+  service: string;
+  region: string;
+  ecs: ECSClient;
+  elb: ElasticLoadBalancingV2Client;
+}
+
+/** Reads the service and the health of every target of its target groups, once a round. */
+export function serviceSignals(options: ServiceSignalOptions): SignalReader {
+  return async () => {
+    const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+    const groups = await Promise.all(
+      targetGroupArns(service).map(async (arn) => {
+        const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+        return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
+      }),
+    );
+    return [serviceSteadiness(service), ...groups];
+  };
+}

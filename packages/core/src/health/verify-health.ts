@@ -1,0 +1,206 @@
+import { formatDuration } from '../inputs/duration';
+import { silentLogger, type Logger } from '../logger';
+import { poll, systemClock, type Clock } from '../poll';
+import type { TimelineEntry } from '../report/timeline';
+import { roundsToWin, type HealthPlan } from './health-plan';
+import type { Probe } from './http-probe';
+import { judgeAnswer, type JudgedAnswer } from './judge';
+import { LatencyWindow, latencyWindowRounds, percentile } from './latency';
+import type { SignalReader, SignalReading } from './signals';
+import { emptyStats, recordAnswer, type UrlStats } from './url-stats';
+
+export interface HealthDependencies {
+  probe: Probe;
+  signals?: SignalReader;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export type Phase = 'check' | 'bake';
+
+export interface Round {
+  number: number;
+  at: number;
+  phase: Phase;
+  /** False during warm-up: a failing round then does not count towards failure-threshold. */
+  counted: boolean;
+  passed: boolean;
+  answers: JudgedAnswer[];
+  signals: SignalReading[];
+  /** The p95 of the latency window after this round, once it holds enough answers. */
+  windowP95?: number;
+  problems: string[];
+}
+
+export type HealthVerdict = 'healthy' | 'unhealthy' | 'timed-out';
+
+export interface HealthReport {
+  healthy: boolean;
+  verdict: HealthVerdict;
+  /** The one paragraph a person reads first. */
+  explanation: string;
+  startedAt: number;
+  finishedAt: number;
+  /** When health was won (success-threshold reached) and, if it then was, lost. */
+  wonAt?: number;
+  lostAt?: number;
+  lostIn?: Phase;
+  rounds: number;
+  checks: number;
+  failures: number;
+  p95LatencyMs?: number;
+  urls: UrlStats[];
+  /** The signals of the last round: the state of the service, targets and alarms when the check ended. */
+  lastSignals: SignalReading[];
+  timeline: TimelineEntry[];
+}
+
+/**
+ * Probes every URL once a round, with the extra signals, and decides:
+ * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
+ * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
+ * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
+ * - at once on a fatal signal (an alarm in ALARM).
+ */
+export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): Promise<HealthReport> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? silentLogger();
+  const startedAt = clock.now();
+  const warmupEndsAt = startedAt + plan.warmupMs;
+  const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
+  const stats = plan.urls.map(emptyStats);
+  const timeline: TimelineEntry[] = [];
+  const streak = { passing: 0, failing: 0 };
+  let rounds = 0;
+  let last: Round | undefined;
+  let bestPassing = 0;
+
+  async function runRound(phase: Phase): Promise<Round> {
+    const at = clock.now();
+    const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
+    const answers = raw.map((answer) => judgeAnswer(answer, plan));
+    answers.forEach((answer, index) => recordAnswer(stats[index], answer));
+    window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
+    const windowP95 = window.p95();
+    const problems = [
+      ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
+      ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+    ];
+    if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
+      problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+    }
+    rounds += 1;
+    const round: Round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
+    noteTransition(round);
+    log.info(describeRound(round, startedAt, last));
+    last = round;
+    return round;
+  }
+
+  function noteTransition(round: Round): void {
+    if (last === undefined || last.passed !== round.passed) {
+      timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
+    }
+    if (round.counted && last !== undefined && !last.counted) timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
+  }
+
+  /** Updates the streaks and says whether this round decided the phase. */
+  function decide(round: Round): 'won' | 'lost' | undefined {
+    if (round.signals.some((s) => s.fatal && !s.passed)) return 'lost';
+    if (round.passed) {
+      streak.passing += 1;
+      streak.failing = 0;
+    } else {
+      streak.passing = 0;
+      if (round.counted) streak.failing += 1;
+    }
+    bestPassing = Math.max(bestPassing, streak.passing);
+    if (streak.failing >= plan.failureThreshold) return 'lost';
+    const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
+    if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged) return 'won';
+    return undefined;
+  }
+
+  const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
+  const finish = (verdict: HealthVerdict, explanation: string, extra: Partial<HealthReport> = {}): HealthReport => {
+    return {
+      healthy: verdict === 'healthy',
+      verdict,
+      explanation,
+      startedAt,
+      finishedAt: clock.now(),
+      rounds,
+      checks: stats.reduce((sum, s) => sum + s.checks, 0),
+      failures: stats.reduce((sum, s) => sum + s.failures, 0),
+      p95LatencyMs: overallP95(),
+      urls: stats,
+      lastSignals: last?.signals ?? [],
+      timeline,
+      ...extra,
+    };
+  };
+
+  // 1. Until health is won or lost, or the timeout passes.
+  const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
+  const after = (at: number) => formatDuration(at - startedAt);
+  if (!checked.done) {
+    const needed = roundsToWin(plan);
+    return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+  }
+  if (checked.value === 'lost') {
+    const lostAt = (last as Round).at;
+    timeline.push({ at: lostAt, text: 'health lost' });
+    return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last as Round, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
+  }
+  const wonAt = (last as Round).at;
+  const wonWith = streak.passing;
+  timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
+  log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
+  if (plan.bakeMs <= 0) return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+
+  // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
+  streak.passing = 0;
+  streak.failing = 0;
+  log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+  await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+  const bakeEndsAt = wonAt + plan.bakeMs;
+  const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
+  if (baked.done) {
+    const lostAt = (last as Round).at;
+    timeline.push({ at: lostAt, text: 'health lost during bake' });
+    return finish(
+      'unhealthy',
+      `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${formatDuration(plan.bakeMs)} bake, ${lossReason(last as Round, plan)}: ${lastProblems(last)}.`,
+      { wonAt, lostAt, lostIn: 'bake' },
+    );
+  }
+  timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
+  return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
+}
+
+function healthyExplanation(after: string, passing: number, plan: HealthPlan, p95: number | undefined): string {
+  const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+  return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
+}
+
+function lossReason(round: Round, plan: HealthPlan): string {
+  const fatal = round.signals.find((s) => s.fatal && !s.passed);
+  if (fatal) return `because ${fatal.source} is in ALARM`;
+  return `after ${plan.failureThreshold} failing rounds in a row`;
+}
+
+function lastProblems(round: Round | undefined): string {
+  if (!round) return 'no round ran';
+  if (round.problems.length === 0) return 'it passed';
+  return round.problems.join('; ');
+}
+
+/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
+function describeRound(round: Round, startedAt: number, previous: Round | undefined): string {
+  const mark = round.passed ? '✓' : '✗';
+  const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
+  const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
+  const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+  const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
+  return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
+}

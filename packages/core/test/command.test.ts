@@ -1,0 +1,46 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigurationError } from '../src/errors';
+import { formatCommand, parseCommand, splitShellWords } from '../src/inputs/command';
+
+describe('parseCommand', () => {
+  test.each([
+    ['npm run migrate', ['npm', 'run', 'migrate']],
+    ['  node  migrate.mjs\tup 2 ', ['node', 'migrate.mjs', 'up', '2']],
+    [`sh -c 'echo "$HOME" && exit 3'`, ['sh', '-c', 'echo "$HOME" && exit 3']],
+    ['echo "a \\"quoted\\" word" plain\\ space', ['echo', 'a "quoted" word', 'plain space']],
+    [`echo '' ""`, ['echo', '', '']],
+    ['multi\nline command', ['multi', 'line', 'command']],
+    ['["node", "migrate.mjs", "up"]', ['node', 'migrate.mjs', 'up']],
+    ['[ "with space", "" ]', ['with space', '']],
+  ])('%j', (text, words) => {
+    expect(parseCommand(text)).toEqual(words);
+  });
+
+  test('empty text is no command', () => {
+    expect(parseCommand('   ')).toBeUndefined();
+  });
+
+  test.each([
+    ['["node", "migrate.mjs"', /^Input 'command' starts with "\[" but is not valid JSON/],
+    ['["node", 3]', /^Input 'command' must be a JSON array of strings/],
+    ['[]', /^Input 'command' holds no command/],
+    ['echo "open', /unclosed double quote/],
+    ["echo 'open", /unclosed single quote/],
+  ])('refuses %j naming the input', (text, message) => {
+    expect(() => parseCommand(text)).toThrow(ConfigurationError);
+    expect(() => parseCommand(text)).toThrow(message);
+  });
+
+  test('names another input when asked', () => {
+    expect(() => splitShellWords('"x', 'entry-point')).toThrow(/^Input 'entry-point'/);
+  });
+});
+
+describe('formatCommand', () => {
+  test('quotes only what a shell would split or expand, and round-trips', () => {
+    const words = ['node', 'migrate.mjs', 'up', 'it\'s $HOME', ''];
+    const line = formatCommand(words);
+    expect(line).toBe(`node migrate.mjs up 'it'\\''s $HOME' ''`);
+    expect(splitShellWords(line)).toEqual(words);
+  });
+});

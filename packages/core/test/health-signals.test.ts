@@ -1,0 +1,101 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConfigurationError } from '../src/errors';
+import { alarmSignals, assertAlarmsExist } from '../src/health/alarm-signals';
+import { serviceSignals, serviceSteadiness, targetGroupHealth } from '../src/health/service-signals';
+
+const ecsMock = mockClient(ECSClient);
+const elbMock = mockClient(ElasticLoadBalancingV2Client);
+const cwMock = mockClient(CloudWatchClient);
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef';
+
+const steady: Service = {
+  serviceName: 'web',
+  status: 'ACTIVE',
+  desiredCount: 2,
+  runningCount: 2,
+  deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+  loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 8080 }],
+};
+
+beforeEach(() => {
+  ecsMock.reset();
+  elbMock.reset();
+  cwMock.reset();
+});
+
+describe('serviceSteadiness', () => {
+  test.each([
+    [steady, true, 'steady: 2 of 2 tasks running, one deployment, COMPLETED'],
+    [{ ...steady, deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED' }] }, false, '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress'],
+    [{ ...steady, deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'FAILED', rolloutStateReason: 'circuit breaker' }] }, false, 'deployment ecs-svc/2 is FAILED: circuit breaker'],
+    [{ ...steady, runningCount: 1 }, false, '1 of 2 desired tasks running'],
+  ] as [Service, boolean, string][])('%#', (service, passed, detail) => {
+    expect(serviceSteadiness(service)).toEqual({ source: 'service web', passed, detail });
+  });
+});
+
+describe('targetGroupHealth', () => {
+  test('reports each unhealthy target with its reason code, leaving draining ones out', () => {
+    const reading = targetGroupHealth(TG, [
+      { Target: { Id: '10.0.0.1', Port: 8080 }, TargetHealth: { State: 'healthy' } },
+      { Target: { Id: '10.0.0.2', Port: 8080 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' } },
+      { Target: { Id: '10.0.0.3', Port: 8080 }, TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress' } },
+    ]);
+    expect(reading).toEqual({
+      source: 'target group web-tg',
+      passed: false,
+      detail: '1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])',
+    });
+  });
+
+  test('all healthy passes; an empty group does not', () => {
+    expect(targetGroupHealth(TG, [{ Target: { Id: 'a' }, TargetHealth: { State: 'healthy' } }]).passed).toBe(true);
+    expect(targetGroupHealth(TG, [])).toMatchObject({ passed: false, detail: 'no registered targets' });
+  });
+});
+
+describe('serviceSignals', () => {
+  test('reads the service and every target group of it', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [steady] });
+    elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.0.1', Port: 8080 }, TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking' } }] });
+    const read = serviceSignals({ cluster: 'prod', service: 'web', region: 'us-east-1', ecs: new ECSClient({ region: 'us-east-1' }), elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }) });
+    const readings = await read();
+    expect(readings.map((r) => [r.source, r.passed])).toEqual([
+      ['service web', true],
+      ['target group web-tg', false],
+    ]);
+    expect(readings[1].detail).toBe('1 of 1 targets not healthy: 10.0.0.1:8080 initial (Elb.InitialHealthChecking)');
+  });
+});
+
+describe('alarms', () => {
+  test('an unknown alarm name is a configuration error naming it', async () => {
+    cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }], CompositeAlarms: [] });
+    const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
+    const error = await assertAlarmsExist(cloudwatch, ['web-5xx', 'web-latancy'], 'us-east-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe(`Input 'alarms': no CloudWatch alarm named "web-latancy" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`);
+    await expect(assertAlarmsExist(cloudwatch, ['web-5xx'], 'us-east-1')).resolves.toBeUndefined();
+  });
+
+  test('an alarm in ALARM is a fatal reading; OK and INSUFFICIENT_DATA pass', async () => {
+    cwMock.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).' },
+        { AlarmName: 'web-latency', StateValue: 'INSUFFICIENT_DATA' },
+      ],
+      CompositeAlarms: [{ AlarmName: 'web-composite', StateValue: 'OK' }],
+    });
+    const readings = await alarmSignals(new CloudWatchClient({ region: 'us-east-1' }), ['web-5xx', 'web-latency', 'web-composite'])();
+    expect(readings).toEqual([
+      { source: 'alarm web-5xx', passed: false, fatal: true, detail: 'in ALARM: Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).' },
+      { source: 'alarm web-latency', passed: true, detail: 'INSUFFICIENT_DATA' },
+      { source: 'alarm web-composite', passed: true, detail: 'OK' },
+    ]);
+    expect(cwMock.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ AlarmNames: ['web-5xx', 'web-latency', 'web-composite'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+  });
+});

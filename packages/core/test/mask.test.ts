@@ -1,0 +1,27 @@
+import { describe, expect, test } from '@jest/globals';
+import { maskSecretValues, secretValues } from '../src/inputs/mask';
+
+describe('secretValues', () => {
+  test('values named as credentials, and URL passwords, decoded too', () => {
+    expect(
+      secretValues([
+        { name: 'DB_PASSWORD', value: 's3cret' },
+        { name: 'api_key', value: 'k-123' },
+        { name: 'DATABASE_URL', value: 'postgres://app:p%40ss@db:5432/shop' },
+        { name: 'LOG_LEVEL', value: 'debug' },
+        { name: 'RETRIES', value: '1' },
+        { name: 'EMPTY_TOKEN', value: '' },
+      ]),
+    ).toEqual(['s3cret', 'k-123', 'p%40ss', 'p@ss']);
+  });
+
+  test('a URL without a password masks nothing', () => {
+    expect(secretValues([{ name: 'URL', value: 'https://user@example.com/x' }])).toEqual([]);
+  });
+
+  test('maskSecretValues hands each to setSecret', () => {
+    const masked: string[] = [];
+    maskSecretValues([{ name: 'TOKEN', value: 'abc' }], (value) => masked.push(value));
+    expect(masked).toEqual(['abc']);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error: a plain ES module script without type declarations.
+import { releaseNotes } from '../../.github/scripts/release-notes.mjs';
+
+const changelog = `# Changelog
+
+## Unreleased
+
+- Something not released yet.
+
+## [1.2.0] - 2026-11-20
+
+### Added
+- \`verify-health\`: bake time.
+
+### Fixed
+- \`deploy-ecs\`: a diff of secrets.
+
+## 1.1.0
+
+- First minor.
+`;
+
+describe('release notes from CHANGELOG.md', () => {
+  test('the section of the tag, without its heading and without the next release', () => {
+    expect(releaseNotes(changelog, 'v1.2.0')).toBe('### Added\n- `verify-health`: bake time.\n\n### Fixed\n- `deploy-ecs`: a diff of secrets.\n');
+    expect(releaseNotes(changelog, 'v1.1.0')).toBe('- First minor.\n');
+  });
+
+  test('a version is matched exactly, not as a prefix', () => {
+    expect(() => releaseNotes(changelog, 'v1.2.00')).toThrow(/no "## 1\.2\.00" section/);
+    expect(() => releaseNotes(changelog.replace('## 1.1.0', '## 1.1.01'), 'v1.1.0')).toThrow(/no "## 1\.1\.0" section/);
+  });
+
+  test('a missing or empty section, or a tag that is not vX.Y.Z, is refused', () => {
+    expect(() => releaseNotes(changelog, 'v9.9.9')).toThrow(/move the Unreleased notes under it before tagging v9\.9\.9/);
+    expect(() => releaseNotes('## 2.0.0\n\n## 1.0.0\n- x\n', 'v2.0.0')).toThrow(/empty/);
+    expect(() => releaseNotes(changelog, 'v1')).toThrow(/not a vX\.Y\.Z release tag/);
+  });
+
+  test('the script prints the notes and exits non-zero without them, as release.yml runs it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notes-'));
+    const file = join(dir, 'CHANGELOG.md');
+    writeFileSync(file, changelog);
+    const script = join('.github', 'scripts', 'release-notes.mjs');
+    expect(execFileSync(process.execPath, [script, 'v1.1.0', file], { encoding: 'utf8' })).toBe('- First minor.\n');
+    const missing = spawnSync(process.execPath, [script, 'v3.0.0', file], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no "## 3.0.0" section');
+  });
+});

