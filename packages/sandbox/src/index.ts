@@ -1,6 +1,7 @@
 /**
- * A local stand-in for Amazon ECS and CloudWatch Logs that speaks their wire protocol, so the unmodified
- * AWS SDK (and the bundled actions, through AWS_ENDPOINT_URL) can be tested against it.
+ * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 target groups (with a load
+ * balancer per target group) and CloudWatch alarms that speaks their wire protocols, so the unmodified AWS
+ * SDK (and the bundled actions, through AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
 import { Clock } from './clock';

@@ -12,5 +12,11 @@ export function snapshot(ctx: Context): unknown {
     serviceRevisions: [...ecs.serviceRevisions.values()],
     tags: Object.fromEntries(ecs.tags),
     logGroups: [...logs.groups.values()].map((group) => ({ ...group, streams: [...group.streams.values()] })),
+    // Targets without their health-check counters, which move with every check.
+    targetGroups: [...ctx.elb.groups.values()].map(({ targets, ...group }) => ({
+      ...group,
+      targets: [...targets.values()].map(({ id, port, state, reason }) => ({ id, port, state, reason })),
+    })),
+    alarms: Object.fromEntries(ctx.alarms),
   });
 }

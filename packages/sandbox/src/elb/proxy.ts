@@ -19,6 +19,13 @@ export interface ProxyHooks {
   begin(group: TargetGroupRecord, target: TargetRecord, cut: () => void): () => void;
 }
 
+/** Hop-by-hop headers (RFC 9110, 7.6.1) belong to one connection and are not forwarded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+function endToEnd(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+}
+
 function answer(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) {
     res.destroy();
@@ -74,13 +81,13 @@ export class LoadBalancerProxy {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': String(this.port) },
+        headers: { ...endToEnd(req.headers), connection: 'close', 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': String(this.port) },
         // One connection per request: a reused connection to a process that has since exited would fail
         // for a reason no real load balancer would show.
         agent: false,
       },
       (response) => {
-        res.writeHead(response.statusCode ?? 502, response.headers);
+        res.writeHead(response.statusCode ?? 502, endToEnd(response.headers));
         response.pipe(res);
         response.on('error', () => res.destroy());
       },
@@ -92,6 +99,8 @@ export class LoadBalancerProxy {
     const close = () => {
       if (finished) return;
       finished = true;
+      // A client that gave up takes its request to the target down with it.
+      if (!res.writableFinished) upstream.destroy();
       end();
     };
     res.on('close', close);

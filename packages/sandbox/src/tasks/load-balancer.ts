@@ -5,8 +5,9 @@
  * deregisters it before stopping it. Here a target is the container's loopback port, 127.0.0.1:PORT.
  */
 import type { Context } from '../context';
+import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
-import type { Json, TaskRecord } from '../ecs/state';
+import type { Json, ServiceRecord, TaskRecord } from '../ecs/state';
 import type { TargetRecord } from '../elb/state';
 
 export interface TaskTarget {
@@ -15,11 +16,14 @@ export interface TaskTarget {
   port: number;
 }
 
+function serviceOf(ctx: Context, task: TaskRecord): ServiceRecord | undefined {
+  const cluster = task.serviceName ? ctx.ecs.clusters.get(task.cluster) : undefined;
+  return cluster ? findService(ctx, cluster, task.serviceName as string) : undefined;
+}
+
 /** Registers a task that just became RUNNING with its service's target groups; returns what it registered. */
 export function registerTaskTargets(ctx: Context, task: TaskRecord): TaskTarget[] {
-  if (!task.serviceName) return [];
-  const cluster = ctx.ecs.clusters.get(task.cluster);
-  const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+  const service = serviceOf(ctx, task);
   const registered: TaskTarget[] = [];
   for (const lb of (service?.loadBalancers ?? []) as Json[]) {
     const group = ctx.elb.groups.get(String(lb.targetGroupArn));
@@ -29,6 +33,7 @@ export function registerTaskTargets(ctx: Context, task: TaskRecord): TaskTarget[
     if (!group || !binding) continue;
     ctx.elb.register(group, binding.bindIP, binding.hostPort, task.availabilityZone);
     registered.push({ targetGroupArn: group.arn, id: binding.bindIP, port: binding.hostPort });
+    if (service) serviceEvent(ctx, service, `registered 1 targets in (target-group ${group.arn})`);
   }
   return registered;
 }
@@ -36,9 +41,13 @@ export function registerTaskTargets(ctx: Context, task: TaskRecord): TaskTarget[
 /** Deregisters the task's targets and resolves once every one has finished draining. */
 export function deregisterTaskTargets(ctx: Context, task: TaskRecord): Promise<void> {
   const targets = task.targets ?? [];
+  const service = serviceOf(ctx, task);
+  if (service && targets.length > 0) serviceEvent(ctx, service, 'has begun draining connections on 1 tasks.');
   for (const t of targets) {
     const group = ctx.elb.groups.get(t.targetGroupArn);
-    if (group) ctx.elb.deregister(group, t.id, t.port);
+    if (!group) continue;
+    ctx.elb.deregister(group, t.id, t.port);
+    if (service) serviceEvent(ctx, service, `deregistered 1 targets in (target-group ${group.arn})`);
   }
   return Promise.all(targets.map((t) => ctx.elb.whenGone(t.targetGroupArn, t.id, t.port))).then(() => undefined);
 }

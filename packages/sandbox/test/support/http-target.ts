@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A real HTTP server on a loopback port standing in for a target: `/health` answers `healthStatus`,
- * `/slow?ms=N` answers after N ms, anything else answers the target's name.
+ * `/slow?ms=N` answers after N ms, `/echo` answers 201 with the method, X-Forwarded-For and the body,
+ * anything else answers the target's name.
  */
 export interface HttpTarget {
   name: string;
@@ -23,6 +24,12 @@ export async function startHttpTarget(name: string): Promise<HttpTarget> {
       return;
     }
     target.served += 1;
+    if (url.pathname === '/echo') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => res.writeHead(201, { 'x-target': name }).end(`${req.method} ${req.headers['x-forwarded-for']} ${Buffer.concat(chunks).toString()}`));
+      return;
+    }
     const delay = Number(url.searchParams.get('ms') ?? 0);
     const timer = setTimeout(() => res.end(name), delay);
     res.on('close', () => clearTimeout(timer));
