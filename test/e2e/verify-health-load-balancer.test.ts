@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { Sandbox } from '@ecs-deploy/sandbox';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { createService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { startSampleStack, type SampleStack } from '../support/sample-stack';
+import { startMigratedDatabase } from '../support/sample-database';
+import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
 
 // The sample service run by the sandbox as real processes behind its load balancer: deploy-ecs releases it,
 // then verify-health probes it through the load balancer and reads the service and its targets over the wire.
-let stack: SampleStack;
 let sandbox: Sandbox;
+let database: { url: string; stop(): Promise<void> };
 
-function container(name: string, environment: Record<string, string> = {}): ContainerDefinition {
+function container(name: string): ContainerDefinition {
   return {
     name,
     image: `${SAMPLE_REPOSITORY}:v1`,
     essential: true,
     portMappings: [{ containerPort: 8080 }],
-    environment: Object.entries({ DATABASE_URL: stack.database.url, ...environment }).map(([key, value]) => ({ name: key, value })),
+    environment: [{ name: 'DATABASE_URL', value: database.url }],
   };
 }
 
@@ -35,11 +35,12 @@ async function serviceBehindLoadBalancer(name: string) {
 }
 
 beforeAll(async () => {
-  stack = await startSampleStack({ timeScale: 0.1 });
-  sandbox = stack.sandbox;
+  database = await startMigratedDatabase();
+  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
 });
 afterAll(async () => {
-  await stack?.stop();
+  await sandbox?.stop();
+  await database?.stop();
 });
 
 describe('verify-health through the sandbox load balancer', () => {
