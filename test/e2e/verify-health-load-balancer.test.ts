@@ -61,6 +61,27 @@ describe('verify-health through the sandbox load balancer', () => {
     expect(run.summary).toMatch(/\| target group catalog-tg \| ok \| 2 of 2 targets healthy \|/);
   });
 
+  test('a slow release: ECS and the load balancer call it healthy, max-latency-ms does not', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('search');
+    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'SLOW_MS=250' }, { env: sandbox.env() });
+    expect(deploy.outputs.status).toBe('succeeded');
+
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `${url}/health`, 'body-contains': '"version":"v2"', interval: '0.05s', timeout: '60s', 'max-latency-ms': '150', cluster, service },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    // Every answer passed on its own; only the p95 of the window of 20 failed the rounds.
+    expect(run.outputs.failures).toBe('0');
+    expect(run.outputs.checks).toBe('22');
+    expect(Number(run.outputs['p95-latency-ms'])).toBeGreaterThanOrEqual(250);
+    expect(errorsOf(run)[0]).toMatch(/after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 150\.$/);
+    expect(run.summary).toMatch(/\| target group search-tg \| ok \| 2 of 2 targets healthy \|/);
+  });
+
   test('a release answering 500: its targets are reported unhealthy with their reason code', async () => {
     const { cluster, service, url } = await serviceBehindLoadBalancer('checkout');
     const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500', wait: 'false' }, { env: sandbox.env() });
