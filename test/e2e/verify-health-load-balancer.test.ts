@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { Sandbox } from '@ecs-deploy/sandbox';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { createService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { startSampleStack, type SampleStack } from '../support/sample-stack';
+import { startMigratedDatabase } from '../support/sample-database';
+import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
 
 // The sample service run by the sandbox as real processes behind its load balancer: deploy-ecs releases it,
 // then verify-health probes it through the load balancer and reads the service and its targets over the wire.
-let stack: SampleStack;
 let sandbox: Sandbox;
+let database: { url: string; stop(): Promise<void> };
 
-function container(name: string, environment: Record<string, string> = {}): ContainerDefinition {
+function container(name: string): ContainerDefinition {
   return {
     name,
     image: `${SAMPLE_REPOSITORY}:v1`,
     essential: true,
     portMappings: [{ containerPort: 8080 }],
-    environment: Object.entries({ DATABASE_URL: stack.database.url, ...environment }).map(([key, value]) => ({ name: key, value })),
+    environment: [{ name: 'DATABASE_URL', value: database.url }],
   };
 }
 
@@ -35,11 +35,12 @@ async function serviceBehindLoadBalancer(name: string) {
 }
 
 beforeAll(async () => {
-  stack = await startSampleStack({ timeScale: 0.1 });
-  sandbox = stack.sandbox;
+  database = await startMigratedDatabase();
+  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
 });
 afterAll(async () => {
-  await stack?.stop();
+  await sandbox?.stop();
+  await database?.stop();
 });
 
 describe('verify-health through the sandbox load balancer', () => {
@@ -58,6 +59,27 @@ describe('verify-health through the sandbox load balancer', () => {
     expect(run.outputs.healthy).toBe('true');
     expect(run.summary).toMatch(/\| service catalog \| ok \| steady: 2 of 2 tasks running, one deployment, COMPLETED \|/);
     expect(run.summary).toMatch(/\| target group catalog-tg \| ok \| 2 of 2 targets healthy \|/);
+  });
+
+  test('a slow release: ECS and the load balancer call it healthy, max-latency-ms does not', async () => {
+    const { cluster, service, url } = await serviceBehindLoadBalancer('search');
+    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'SLOW_MS=250' }, { env: sandbox.env() });
+    expect(deploy.outputs.status).toBe('succeeded');
+
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `${url}/health`, 'body-contains': '"version":"v2"', interval: '0.05s', timeout: '60s', 'max-latency-ms': '150', cluster, service },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    // Every answer passed on its own; only the p95 of the window of 20 failed the rounds.
+    expect(run.outputs.failures).toBe('0');
+    expect(run.outputs.checks).toBe('22');
+    expect(Number(run.outputs['p95-latency-ms'])).toBeGreaterThanOrEqual(250);
+    expect(errorsOf(run)[0]).toMatch(/after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 150\.$/);
+    expect(run.summary).toMatch(/\| target group search-tg \| ok \| 2 of 2 targets healthy \|/);
   });
 
   test('a release answering 500: its targets are reported unhealthy with their reason code', async () => {

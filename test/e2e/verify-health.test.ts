@@ -101,18 +101,26 @@ describe('verify-health against scripted servers', () => {
 
   test('refused while the task starts, within warm-up, then healthy', async () => {
     const port = await freePort();
-    const later = setTimeout(() => void local((_req, res) => res.end('ok'), port), 1_000);
-    try {
-      const run = await runBundledAction('verify-health', { url: `http://127.0.0.1:${port}/health`, interval: '0.2s', timeout: '20s', warmup: '3s' });
+    let refusals = 0;
+    let started: Promise<RunningServer> | undefined;
+    // The "task" starts listening only after four refused rounds: more than failure-threshold, so without
+    // warm-up they would have failed the step.
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `http://127.0.0.1:${port}/health`, interval: '0.2s', timeout: '30s', warmup: '20s' },
+      {
+        onLine: (line) => {
+          if (line.text.startsWith('✗ round') && ++refusals === 4) started = local((_req, res) => res.end('ok'), port);
+        },
+      },
+    );
+    await started;
 
-      expect(run.exitCode).toBe(0);
-      expect(run.outputs.healthy).toBe('true');
-      expect(Number(run.outputs.failures)).toBeGreaterThanOrEqual(3);
-      expect(run.log).toContain(`connection refused by 127.0.0.1:${port}: nothing is listening there (yet)`);
-      expect(run.log).toContain('warm-up: not counted');
-    } finally {
-      clearTimeout(later);
-    }
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.healthy).toBe('true');
+    expect(Number(run.outputs.failures)).toBeGreaterThanOrEqual(4);
+    expect(run.log).toContain(`connection refused by 127.0.0.1:${port}: nothing is listening there (yet)`);
+    expect(run.log).toContain('warm-up: not counted');
   });
 
   test('the same refusals without warm-up fail the step', async () => {
