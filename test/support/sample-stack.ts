@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { start, type CatalogEntry, type Sandbox } from '@ecs-deploy/sandbox';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { REPOSITORY_ROOT, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from './sample-service';
 
@@ -12,16 +12,17 @@ export interface SampleStack {
 
 /**
  * What an end-to-end test of the real sample service needs: an embedded PostgreSQL migrated to `migrations`
- * (so a release requiring 002_add_price is healthy), and a sandbox that runs the sample image as processes.
+ * (so a release requiring 002_add_price is healthy), and a sandbox that runs the sample image as processes
+ * (or the images of `catalog`).
  */
-export async function startSampleStack(options: { timeScale: number; migrations?: number }): Promise<SampleStack> {
+export async function startSampleStack(options: { timeScale: number; migrations?: number; catalog?: Record<string, CatalogEntry> }): Promise<SampleStack> {
   const database = await startDatabase();
   // Asynchronously: the embedded database answers from this very process.
   await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', String(options.migrations ?? 2)], {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, DATABASE_URL: database.url },
   });
-  const sandbox = await start({ timeScale: options.timeScale, catalog: sampleServiceCatalog() });
+  const sandbox = await start({ timeScale: options.timeScale, catalog: options.catalog ?? sampleServiceCatalog() });
   return {
     sandbox,
     database,
