@@ -4,17 +4,15 @@
  * minimumHealthyPercent 100 (zero failures is the goal) and with 0 (the contrast), and what the proxy adds
  * to a request. Registered in run.ts; `npx tsx test/bench/load-balancer.ts` runs it alone.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { startLoad, type LoadResult } from '../support/load';
 import { runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { startMigratedDatabase } from '../support/sample-database';
+import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
 import { formatRow, median } from './stats';
 
 const PER_SECOND = 25;
@@ -68,10 +66,9 @@ async function taskPort(sandbox: Sandbox, targetGroupArn: string): Promise<numbe
 }
 
 export async function loadBalancerBench(runs: number): Promise<string[]> {
-  const database = await startDatabase();
+  const database = await startMigratedDatabase();
   const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
   try {
-    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
     const rolling: LoadResult[] = [];
     const allAtOnce: LoadResult[] = [];
     for (let i = 0; i < runs; i++) {

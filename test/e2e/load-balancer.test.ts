@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ContainerDefinition, DeploymentConfiguration } from '@aws-sdk/client-ecs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, describe as describeService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { startLoad } from '../support/load';
 import { runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { startMigratedDatabase } from '../support/sample-database';
+import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
 
 // The sample service's real processes behind the sandbox's load balancer, deployed by the bundled deploy-ecs
 // while a client sends a steady stream of requests through the load balancer, as users would.
@@ -54,8 +52,7 @@ async function version(url: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  database = await startDatabase();
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+  database = await startMigratedDatabase();
   // Health checks every 5 s run every 0.5 s; the 20 s deregistration delay lasts 2 s.
   sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
 });

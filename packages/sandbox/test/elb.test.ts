@@ -14,6 +14,7 @@ import {
   type TargetHealth,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
+import { createTargetGroup } from '../../../test/support/load-balancer';
 import { elbClient, waitFor } from './support/harness';
 import { startHttpTarget, type HttpTarget } from './support/http-target';
 
@@ -30,26 +31,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function group(name: string, extra: Partial<ConstructorParameters<typeof CreateTargetGroupCommand>[0]> = {}): Promise<string> {
-  const answer = await elb.send(
-    new CreateTargetGroupCommand({
-      Name: name,
-      Protocol: 'HTTP',
-      Port: 8080,
-      VpcId: 'vpc-0a1b2c3d',
-      TargetType: 'ip',
-      HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: 5,
-      HealthCheckTimeoutSeconds: 2,
-      HealthyThresholdCount: 2,
-      UnhealthyThresholdCount: 2,
-      ...extra,
-    }),
-  );
-  const arn = answer.TargetGroups?.[0]?.TargetGroupArn as string;
-  await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '20' }] }));
-  return arn;
-}
+/** A target group checking `/health` every 5 s (250 ms here), 2 checks either way, 20 s (1 s) of draining. */
+const group = async (name: string) => (await createTargetGroup(sandbox, name)).targetGroupArn;
 
 async function target(name: string): Promise<HttpTarget> {
   const server = await startHttpTarget(name);

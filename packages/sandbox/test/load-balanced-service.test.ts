@@ -10,8 +10,9 @@ import {
   type ContainerDefinition,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { CreateTargetGroupCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
+import { createTargetGroup } from '../../../test/support/load-balancer';
 import { container, ecsClient, elbClient, network, register, waitFor, waitForService } from './support/harness';
 
 // Services behind the sandbox's load balancer, with tasks that are real processes of a small HTTP program:
@@ -41,26 +42,7 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-async function targetGroup(name: string): Promise<string> {
-  const elb = elbClient(sandbox);
-  const created = await elb.send(
-    new CreateTargetGroupCommand({
-      Name: name,
-      Protocol: 'HTTP',
-      Port: 8080,
-      VpcId: 'vpc-1',
-      TargetType: 'ip',
-      HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: 5,
-      HealthCheckTimeoutSeconds: 2,
-      HealthyThresholdCount: 2,
-      UnhealthyThresholdCount: 2,
-    }),
-  );
-  const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
-  await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '20' }] }));
-  return arn;
-}
+const targetGroup = async (name: string) => (await createTargetGroup(sandbox, name)).targetGroupArn;
 
 const web = (name: string, tag: string, extra: Partial<ContainerDefinition> = {}) => container(name, `${WEB}:${tag}`, extra);
 
