@@ -8,7 +8,8 @@ import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { runBundledAction } from '../support/run-action';
 import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer, startSampleWorld } from '../support/sample-task';
+import { sampleContainer } from '../support/sample-task';
+import { startSampleStack } from '../support/sample-stack';
 import { formatRow } from './stats';
 
 const REQUESTS_PER_SECOND = 25;
@@ -16,8 +17,8 @@ const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCir
 
 export async function autoRollbackBench(runs: number): Promise<string[]> {
   // timeScale 1: ECS's and the load balancer's real intervals (health checks every 5 s, 2 to be healthy).
-  const world = await startSampleWorld({ timeScale: 1 });
-  const { sandbox, database } = world;
+  const stack = await startSampleStack({ timeScale: 1 });
+  const { sandbox, database } = stack;
   const outage: number[] = [];
   const failed: number[] = [];
   const detection: number[] = [];
@@ -56,7 +57,7 @@ export async function autoRollbackBench(runs: number): Promise<string[]> {
       beyondRollout.push(lastBad - rollback.startedAt - (firstBad - release.startedAt));
     }
   } finally {
-    await world.stop();
+    await stack.stop();
   }
   return [
     formatRow('auto-rollback chain: first bad answer → answering well again', outage, 'ms'),

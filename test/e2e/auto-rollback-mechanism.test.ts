@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { runBundledAction } from '../support/run-action';
-import { createService, describe as describeService, REGISTRY } from '../support/ecs-fixtures';
+import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { createService, describe as describeService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 
 // Scripted tasks, so the release can be held in progress long enough for the rollback to meet it there.
 let sandbox: Sandbox;
@@ -46,4 +47,27 @@ test('with wait false the rollback is started and not watched', async () => {
   expect(run.outputs['task-definition-arn']).toBe(v1);
   expect(run.log).toContain('wait is false');
   expect((await describeService(sandbox, cluster, service)).deployments?.[0]).toEqual(expect.objectContaining({ taskDefinition: v1, rolloutState: 'IN_PROGRESS' }));
+});
+
+test('a target of another family is honoured, with a warning that says so', async () => {
+  const { cluster, service } = await createService(sandbox, { service: 'cart', image: `${REGISTRY}/cart:v1` });
+  const legacy = await ecsClient(sandbox).send(
+    new RegisterTaskDefinitionCommand({
+      family: 'cart-legacy',
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'cart', image: `${REGISTRY}/cart:v0`, essential: true }],
+    }),
+  );
+
+  const run = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': 'cart-legacy:1', wait: 'false' }, { env: sandbox.env() });
+
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs['task-definition-arn']).toBe(legacy.taskDefinition?.taskDefinitionArn);
+  expect(run.lines.filter((line) => line.text.startsWith('::warning'))).toEqual([
+    expect.objectContaining({ text: expect.stringContaining('The target cart-legacy:1 is of another family than the service') }),
+  ]);
 });

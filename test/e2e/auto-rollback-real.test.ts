@@ -3,13 +3,14 @@ import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { SAMPLE_REPOSITORY, sampleServiceEntry } from '../support/sample-service';
-import { sampleContainer, servedVersions, startSampleWorld, type SampleWorld } from '../support/sample-task';
+import { sampleContainer, servedVersions } from '../support/sample-task';
+import { startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // auto-rollback chained after deploy-ecs as a workflow chains them (outputs feeding inputs), against tasks that
 // are real processes of the sample service.
-let world: SampleWorld;
+let stack: SampleStack;
 let sandbox: Sandbox;
-let database: SampleWorld['database'];
+let database: SampleStack['database'];
 
 /** A second repository whose image a test can "re-push" broken, by changing its catalog entry in place. */
 const LEGACY_REPOSITORY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-legacy';
@@ -18,11 +19,11 @@ const legacy: CatalogEntry = sampleServiceEntry();
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
 beforeAll(async () => {
-  world = await startSampleWorld({ timeScale: 0.1, catalog: { [SAMPLE_REPOSITORY]: sampleServiceEntry(), [LEGACY_REPOSITORY]: legacy } });
-  ({ sandbox, database } = world);
+  stack = await startSampleStack({ timeScale: 0.1, catalog: { [SAMPLE_REPOSITORY]: sampleServiceEntry(), [LEGACY_REPOSITORY]: legacy } });
+  ({ sandbox, database } = stack);
 });
 afterAll(async () => {
-  await world?.stop();
+  await stack?.stop();
 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });

@@ -5,22 +5,23 @@ import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer, startSampleWorld, type SampleWorld } from '../support/sample-task';
+import { sampleContainer } from '../support/sample-task';
+import { startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // The chain a workflow runs, outputs feeding inputs: deploy-ecs ships a release that ECS and the load balancer
 // call healthy but that answers 500 to every request; verify-health catches it through the load balancer;
 // auto-rollback (if: failure()) returns the service to deploy-ecs's previous-task-definition-arn.
-let world: SampleWorld;
+let stack: SampleStack;
 let sandbox: Sandbox;
-let database: SampleWorld['database'];
+let database: SampleStack['database'];
 
 beforeAll(async () => {
   // Health checks every 5 s run every 0.5 s; the 20 s deregistration delay lasts 2 s.
-  world = await startSampleWorld({ timeScale: 0.1 });
-  ({ sandbox, database } = world);
+  stack = await startSampleStack({ timeScale: 0.1 });
+  ({ sandbox, database } = stack);
 });
 afterAll(async () => {
-  await world?.stop();
+  await stack?.stop();
 });
 
 async function answer(url: string): Promise<{ status: number; version?: string }> {

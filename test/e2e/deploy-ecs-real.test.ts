@@ -7,13 +7,14 @@ import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer, servedVersions, startSampleWorld, type SampleWorld } from '../support/sample-task';
+import { sampleContainer, servedVersions } from '../support/sample-task';
+import { startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // deploy-ecs against tasks that are real processes of the sample service: a real start-up crash and a real
 // failing health check, not scripted outcomes.
-let world: SampleWorld;
+let stack: SampleStack;
 let sandbox: Sandbox;
-let database: SampleWorld['database'];
+let database: SampleStack['database'];
 
 const breaker = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
 
@@ -21,11 +22,11 @@ const container = (name: string, extra: Partial<ContainerDefinition> = {}) => sa
 const served = (cluster: string, service: string) => servedVersions(sandbox, cluster, service);
 
 beforeAll(async () => {
-  world = await startSampleWorld({ timeScale: 0.1 });
-  ({ sandbox, database } = world);
+  stack = await startSampleStack({ timeScale: 0.1 });
+  ({ sandbox, database } = stack);
 });
 afterAll(async () => {
-  await world?.stop();
+  await stack?.stop();
 });
 
 describe('deploy-ecs with real processes', () => {

@@ -2,12 +2,9 @@
  * Task definition pieces and probes for end-to-end tests that run the sample service as real processes.
  */
 import { DescribeTasksCommand, ListTasksCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { start, type CatalogEntry, type Sandbox } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { ecsClient } from './ecs-fixtures';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from './sample-service';
+import { SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR } from './sample-service';
 
 /** A container of the sample image with its database, its health check and awslogs, as a team would write it. */
 export function sampleContainer(name: string, databaseUrl: string, extra: Partial<ContainerDefinition> = {}): ContainerDefinition {
@@ -38,29 +35,4 @@ export async function servedVersions(sandbox: Sandbox, cluster: string, service:
   const ports = tasks.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers?.[0]?.networkBindings?.[0]?.hostPort);
   const versions = await Promise.all(ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version));
   return versions.sort();
-}
-
-export interface SampleWorld {
-  sandbox: Sandbox;
-  database: { url: string; stop(): Promise<void> };
-  stop(): Promise<void>;
-}
-
-/**
- * The sample service's world: an embedded PostgreSQL migrated to `002_add_price` (what its releases require) and a
- * sandbox running the sample image as real processes.
- */
-export async function startSampleWorld(options: { timeScale: number; catalog?: Record<string, CatalogEntry> }): Promise<SampleWorld> {
-  const database = await startDatabase();
-  // Asynchronously: the embedded database answers from this very process.
-  await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-  const sandbox = await start({ timeScale: options.timeScale, catalog: options.catalog ?? sampleServiceCatalog() });
-  return {
-    sandbox,
-    database,
-    stop: async () => {
-      await sandbox.stop();
-      await database.stop();
-    },
-  };
 }

@@ -65599,6 +65599,9 @@ async function rollBack() {
     const target = (0,_target__WEBPACK_IMPORTED_MODULE_6__/* .chooseTarget */ .b)(requestedArn, history);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`Reason: ${inputs.reason ?? '(no reason given)'}`);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`Target: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)}, chosen by ${target.chosenBy}.`);
+    if (familyOf(target.taskDefinitionArn) !== familyOf(service.taskDefinition)) {
+        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.warning(`The target ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is of another family than the service's ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(service.taskDefinition)}; rolling back to it anyway, as asked.`);
+    }
     (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
     // 2. ECS's circuit breaker (or a person) may already have put the target back.
     if (service.taskDefinition === target.taskDefinitionArn) {
@@ -65665,6 +65668,9 @@ async function failLoudly(ecs, inputs, story, watched) {
     await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .s)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
     throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .headline */ .P)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`);
+}
+function familyOf(arn) {
+    return arn ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(arn).replace(/:\d+$/, '') : undefined;
 }
 function storyBasics(inputs, target, history) {
     return {

@@ -37,6 +37,9 @@ async function rollBack(): Promise<void> {
   const target = chooseTarget(requestedArn, history);
   log.info(`Reason: ${inputs.reason ?? '(no reason given)'}`);
   log.info(`Target: ${shortTaskDefinition(target.taskDefinitionArn)}, chosen by ${target.chosenBy}.`);
+  if (familyOf(target.taskDefinitionArn) !== familyOf(service.taskDefinition)) {
+    log.warning(`The target ${shortTaskDefinition(target.taskDefinitionArn)} is of another family than the service's ${shortTaskDefinition(service.taskDefinition)}; rolling back to it anyway, as asked.`);
+  }
   setRollbackOutputs({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
 
   // 2. ECS's circuit breaker (or a person) may already have put the target back.
@@ -106,6 +109,10 @@ async function failLoudly(ecs: ECSClient, inputs: RollbackInputs, story: Rollbac
   await writeJobSummary(`${rollbackSummaryMarkdown(story)}\n\n${rolloutSummaryMarkdown(report)}`);
   logRolloutEvidence(report, log);
   throw new ActionFailure(`${headline(story)} ${explainRollout(report)}`);
+}
+
+function familyOf(arn: string | undefined): string | undefined {
+  return arn ? shortTaskDefinition(arn).replace(/:\d+$/, '') : undefined;
 }
 
 function storyBasics(inputs: RollbackInputs, target: RollbackTarget, history: DeploymentHistory) {
