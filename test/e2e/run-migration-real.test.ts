@@ -163,8 +163,9 @@ describe('run-migration with the real migration process', () => {
     const first = migrate({ command: `${MIGRATE} up 1`, environment: 'MIGRATION_DELAY_MS=30000', timeout: '60s' });
     const ecs = ecsClient(sandbox);
     let running: string | undefined;
+    // startedBy must be ListTasks' only filter; ECS's default desiredStatus (RUNNING) still applies.
     for (let i = 0; i < 100 && !running; i++) {
-      running = (await ecs.send(new ListTasksCommand({ cluster, family: service, desiredStatus: 'RUNNING', startedBy: 'run-migration/987654321' }))).taskArns?.[0];
+      running = (await ecs.send(new ListTasksCommand({ cluster, startedBy: 'run-migration/987654321' }))).taskArns?.[0];
       if (!running) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(running).toBeDefined();

@@ -78,6 +78,31 @@ describe('watchRollout', () => {
     expect(described.sort()).toEqual([...arns].sort());
   });
 
+  test('lists the service\'s stopped tasks without startedBy (ECS allows it only alone) and keeps the deployment\'s own', async () => {
+    answers(service([deployment({}), oldActive]));
+    const ours = [1, 2, 3].map((n) => crashedTask(n));
+    // Stopped tasks of the service's earlier deployment: ListTasks answers them too, and they are not ours.
+    const earlier = [4, 5].map((n) => crashedTask(n, 1, { startedBy: OLD_ID, taskDefinitionArn: OLD }));
+    const all = [...earlier, ...ours];
+    ecsMock
+      .on(ListTasksCommand)
+      .resolvesOnce({ taskArns: all.slice(0, 3).map((t) => t.taskArn as string) })
+      .resolvesOnce({ taskArns: all.slice(0, 4).map((t) => t.taskArn as string) })
+      .resolves({ taskArns: all.map((t) => t.taskArn as string) });
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: all.filter((t) => input.tasks.includes(t.taskArn as string)) }));
+
+    const outcome = await watchRollout(request(), { ecs: new ECSClient({ region: 'us-east-1' }), log: silentLogger(), clock: fakeClock() });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failedTasks.map((t) => t.taskArn)).toEqual(ours.map((t) => t.taskArn));
+    for (const call of ecsMock.commandCalls(ListTasksCommand)) {
+      expect(call.args[0].input).toEqual({ cluster: 'prod', serviceName: 'web', desiredStatus: 'STOPPED' });
+    }
+    // The earlier deployment's tasks are described once, like ours, not on every poll.
+    const described = ecsMock.commandCalls(DescribeTasksCommand).flatMap((call) => call.args[0].input.tasks ?? []);
+    expect(described.sort()).toEqual(all.map((t) => t.taskArn as string).sort());
+  });
+
   test('with a circuit breaker, stopped tasks are only listed when ECS reports new failures, and a rollback is reported', async () => {
     answers(
       service([deployment({ pendingCount: 2 }), oldActive]),

@@ -23,8 +23,10 @@ afterAll(async () => {
 const breaker = (rollback: boolean) => ({ minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback } });
 
 async function stoppedTasksOf(ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'], cluster: string, startedBy: string): Promise<Task[]> {
-  const arns = (await ecs.send(new ListTasksCommand({ cluster, startedBy, desiredStatus: 'STOPPED' }))).taskArns ?? [];
-  return arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? []) : [];
+  // startedBy must be ListTasks' only filter, so list the cluster's stopped tasks and pick the deployment's.
+  const arns = (await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? [];
+  const tasks = arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? []) : [];
+  return tasks.filter((task) => task.startedBy === startedBy);
 }
 
 describe('circuit breaker threshold', () => {

@@ -48,8 +48,9 @@ describe('standalone tasks', () => {
     expect(logs.events?.map((e) => e.message)).toEqual(['migrate started (migrate:7)', 'applying 003_unique_sku', 'done']);
 
     // Stopped tasks stay visible.
-    const listed = await ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', desiredStatus: 'STOPPED' }));
+    const listed = await ecs.send(new ListTasksCommand({ cluster: 'jobs', family: 'migrate', desiredStatus: 'STOPPED' }));
     expect(listed.taskArns).toEqual([task.taskArn]);
+    // startedBy alone lists tasks whose desired status is RUNNING, ECS's default.
     expect((await ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration' }))).taskArns).toEqual([]);
   });
 
@@ -83,6 +84,16 @@ describe('standalone tasks', () => {
     expect(described.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:000000000000:task/jobs/0123456789abcdef0123456789abcdef', reason: 'MISSING' }]);
     await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', serviceName: 'nothing' }))).rejects.toMatchObject({ name: 'ServiceNotFoundException' });
     await expect(ecs.send(new StopTaskCommand({ cluster: 'jobs', task: 'ffffffffffffffffffffffffffffffff' }))).rejects.toThrow('The referenced task was not found.');
+  });
+
+  test('ListTasks refuses startedBy combined with any other filter, as the API reference says', async () => {
+    const ecs = ecsClient(sandbox);
+    for (const other of [{ desiredStatus: 'STOPPED' as const }, { family: 'migrate' }, { launchType: 'FARGATE' as const }, { containerInstance: 'ci-1' }]) {
+      const combined = ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', ...other }));
+      await expect(combined).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('When you specify startedBy as the filter, it must be the only filter that you use.') });
+    }
+    // The cluster is the scope, not a filter, and paging is not filtering.
+    await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', maxResults: 10 }))).resolves.toMatchObject({ taskArns: expect.any(Array) });
   });
 });
 

@@ -43,7 +43,7 @@ export interface WatchDependencies {
  */
 export async function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
   const { ecs, log, clock = systemClock } = deps;
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
+  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   let lastService: Service | undefined;
   let lastProgress = '';

@@ -8,6 +8,13 @@ import type { ClusterRecord, Json, TaskRecord } from './state';
 import { paginate } from './task-definitions';
 import { serviceNotFound } from '../errors';
 
+/**
+ * ListTasks filters that startedBy cannot be combined with. The API reference (ListTasks, startedBy): "When you
+ * specify startedBy as the filter, it must be the only filter that you use." cluster is the scope, not a filter, and
+ * nextToken/maxResults page the answer.
+ */
+const FILTERS_EXCLUDED_BY_STARTED_BY = ['family', 'serviceName', 'containerInstance', 'desiredStatus', 'launchType', 'daemonName'] as const;
+
 /** ECS keeps stopped tasks visible for at least an hour (DescribeTasks, API reference). */
 const STOPPED_TASK_RETENTION_MS = 60 * 60_000;
 
@@ -68,6 +75,10 @@ export const taskOperations = {
 
   ListTasks(ctx: Context, input: Json) {
     const cluster = requireCluster(ctx, input.cluster);
+    if (input.startedBy !== undefined) {
+      const others = FILTERS_EXCLUDED_BY_STARTED_BY.filter((name) => input[name] !== undefined);
+      if (others.length) throw invalidParameter(`When you specify startedBy as the filter, it must be the only filter that you use. Also given: ${others.join(', ')}.`);
+    }
     if (typeof input.serviceName === 'string' && !findService(ctx, cluster, input.serviceName)) throw serviceNotFound();
     const serviceName = typeof input.serviceName === 'string' ? input.serviceName.slice(input.serviceName.lastIndexOf('/') + 1) : undefined;
     const desiredStatus = (input.desiredStatus as string | undefined) ?? 'RUNNING';
