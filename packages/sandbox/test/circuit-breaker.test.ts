@@ -119,6 +119,51 @@ describe('a crash loop', () => {
     expect(sandbox.history.find((e) => e.kind === 'rollback-started' && e.serviceName === 'cart')).toMatchObject({ deploymentId: failedId, rollbackDeploymentId: rollback?.id });
   });
 
+  test('a rollback whose own tasks crash ends ROLLBACK_FAILED, with no second rollback', async () => {
+    const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, { service: 'till', image: 'till:1', deploymentConfiguration: breaker(true) });
+    const goodDeployment = (await describeService(sandbox, cluster, service)).deployments?.[0].id as string;
+    const broken = await register(ecs, 'till', [container('till', 'till:2')]);
+    sandbox.script('till:2', { kind: 'exit', exitCode: 3, afterMs: 100 });
+    // What made the good revision good is gone too (say, a secret it reads was deleted): its new tasks crash.
+    sandbox.script('till:1', { kind: 'exit', exitCode: 4, afterMs: 100 });
+    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
+    const failedId = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
+
+    const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
+    const sdArn = latest.serviceDeploymentArn as string;
+    const describeSd = async () => (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sdArn] }))).serviceDeployments?.[0];
+    await waitFor('the service deployment to end ROLLBACK_FAILED', async () => ((await describeSd())?.status === 'ROLLBACK_FAILED' ? true : undefined));
+    // Long enough, in ECS time, for several more rollbacks if the breaker looped.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const after = await describeService(sandbox, cluster, service);
+    const rollback = after.deployments?.find((d) => d.status === 'PRIMARY');
+    expect(rollback?.id).not.toBe(failedId);
+    expect(rollback).toMatchObject({ taskDefinition: good, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(after.deployments?.find((d) => d.id === failedId)).toMatchObject({ rolloutState: 'FAILED' });
+    // The good deployment (its tasks still serve), the failed one and its one rollback: nothing more was started.
+    expect(after.deployments?.map((d) => d.id).sort()).toEqual([goodDeployment, failedId, rollback?.id].sort());
+    expect(after.deployments?.find((d) => d.id === goodDeployment)).toMatchObject({ status: 'ACTIVE', runningCount: 2 });
+    const started = sandbox.history.filter((e) => e.serviceName === 'till' && e.kind === 'rollback-started');
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ deploymentId: failedId, rollbackDeploymentId: rollback?.id });
+    const messages = after.events?.map((e) => e.message) ?? [];
+    expect(messages).toContain(`(service till) (deployment ${rollback?.id}) deployment failed: tasks failed to start.`);
+    expect(messages.filter((m) => m?.startsWith('(service till) rolling back to deployment'))).toHaveLength(1);
+
+    const sd = await describeSd();
+    expect(sd).toMatchObject({ status: 'ROLLBACK_FAILED', deploymentCircuitBreaker: { status: 'TRIGGERED' } });
+    expect(sd?.statusReason).toBe(`ECS deployment circuit breaker: tasks failed to start while rolling back to deploymentId ${goodDeployment}.`);
+    expect(sd?.finishedAt).toBeInstanceOf(Date);
+    const listed = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['ROLLBACK_FAILED'] }))).serviceDeployments ?? [];
+    expect(listed.map((d) => d.serviceDeploymentArn)).toEqual([sdArn]);
+    // The rollback's crashed tasks are the good revision's, started by the rollback deployment.
+    const crashed = await stoppedTasksOf(ecs, cluster, rollback?.id as string);
+    expect(crashed.length).toBeGreaterThanOrEqual(3);
+    expect(crashed.every((t) => t.taskDefinitionArn === good && t.containers?.[0].exitCode === 4)).toBe(true);
+    await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+  });
+
   test('without a circuit breaker: failedTasks keeps growing, old tasks keep serving', async () => {
     const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'search', image: 'search:1' });
     const broken = await register(ecs, 'search', [container('search', 'search:2')]);

@@ -134,7 +134,10 @@ export function markSteady(ctx: Context, service: ServiceRecord, deployment: Dep
 /**
  * The circuit breaker tripped: the deployment is FAILED and launches nothing more. With rollback, ECS
  * starts a deployment of the last COMPLETED one's revision; without, the service deployment stops
- * (ServiceDeployment.stoppedAt, API reference) and the old tasks keep running.
+ * (ServiceDeployment.stoppedAt, API reference) and the old tasks keep running. When the deployment that failed
+ * is itself a rollback, there is nothing left to return to: the service deployment ends ROLLBACK_FAILED
+ * (ServiceDeployment.status, API reference) and ECS does not roll back again (developer guide, "How the Amazon
+ * ECS deployment circuit breaker detects failures": a rollback goes to the last completed deployment, once).
  */
 export function failDeployment(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
   const now = ctx.clock.now();
@@ -150,6 +153,10 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
     sd.statusReason = CIRCUIT_BREAKER_REASON;
     sd.updatedAt = now;
   }
+  if (sd && (deployment.rollbackOf !== undefined || sd.rollback)) {
+    failRollback(ctx, service, deployment, sd);
+    return;
+  }
   const target = service.lastCompleted;
   if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback && target && target.deploymentId !== deployment.id && sd) {
     startRollback(ctx, service, deployment, sd, CIRCUIT_BREAKER_REASON);
@@ -159,6 +166,16 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
     sd.status = 'STOPPED';
     sd.stoppedAt = now;
   }
+  record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+}
+
+/** A rollback's own deployment failed: the service deployment ends there, with no second rollback. */
+function failRollback(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, sd: ServiceDeploymentRecord): void {
+  const now = ctx.clock.now();
+  sd.status = 'ROLLBACK_FAILED';
+  sd.statusReason = `${CIRCUIT_BREAKER_REASON.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
+  sd.finishedAt = now;
+  sd.updatedAt = now;
   record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
 }
 
