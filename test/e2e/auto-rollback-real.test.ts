@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ListServiceDeploymentsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
-import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
+import { createService, describe as describeService, ecsClient, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { SAMPLE_REPOSITORY, sampleServiceEntry } from '../support/sample-service';
 import { sampleContainer, servedVersions } from '../support/sample-task';
@@ -125,5 +126,47 @@ describe('auto-rollback with real processes', () => {
     // ECS's circuit breaker returned the service to its last completed revision: the release being rolled back.
     await waitForSteady(sandbox, cluster, service, 60_000);
     expect(await servedVersions(sandbox, cluster, service)).toEqual(['v2', 'v2']);
+  });
+
+  test('ECS\'s own rollback fails too: deploy-ecs says rolled-back, ECS stops at ROLLBACK_FAILED, auto-rollback fails saying why', async () => {
+    legacy.env = {};
+    const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, {
+      service: 'ledger',
+      image: `${LEGACY_REPOSITORY}:v1`,
+      deploymentConfiguration: breaker,
+      containers: [sampleContainer('ledger', database.url, { image: `${LEGACY_REPOSITORY}:v1` })],
+    });
+    // The v1 tag is re-pushed broken while v1 serves: its running tasks are fine, new ones exit at start-up.
+    legacy.env = { FAIL_MODE: 'bogus' };
+    const release = await deploy({ cluster, service, image: `${SAMPLE_REPOSITORY}:v3`, environment: 'FAIL_MODE=bogus' });
+    // deploy-ecs judges its own deployment: ECS failed it and started a rollback, which it does not follow.
+    expect(release.exitCode).toBe(1);
+    expect(release.outputs.status).toBe('rolled-back');
+
+    const ecs = ecsClient(sandbox);
+    let ended: string | undefined;
+    for (let i = 0; i < 300 && ended === undefined; i++) {
+      const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
+      if (latest?.status && !['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'].includes(latest.status)) ended = latest.status;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(ended).toBe('ROLLBACK_FAILED');
+    const deploymentsAfter = (await describeService(sandbox, cluster, service)).deployments ?? [];
+    expect(deploymentsAfter.filter((d) => d.rolloutState === 'FAILED')).toHaveLength(2);
+    const updatesBefore = callsOf('UpdateService') + callsOf('StopServiceDeployment');
+
+    for (const wait of ['false', 'true']) {
+      const run = await rollback({ cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], wait });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs['rolled-back']).toBe('false');
+      expect(run.outputs['task-definition-arn']).toBe(v1);
+      expect(errorsOf(run)[0]).toMatch(/^Rollback of ledger \(ledger:2 → ledger:1\) FAILED: .*ECS's circuit breaker already rolled ledger back to ledger:1 .*ROLLBACK_FAILED/);
+      expect(notices(run)).toEqual([]);
+      expect(run.summary).toContain('❌ Auto-rollback ledger');
+    }
+    // Neither run changed the service: ECS's rollback already failed on that revision.
+    expect(callsOf('UpdateService') + callsOf('StopServiceDeployment')).toBe(updatesBefore);
+    expect((await describeService(sandbox, cluster, service)).deployments?.length).toBe(deploymentsAfter.length);
+    await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 });

@@ -19,7 +19,7 @@ import {
 import { readRollbackInputs, type RollbackInputs } from './inputs';
 import { startRollback } from './mechanism';
 import { secondsBetween, setRollbackOutputs } from './outputs';
-import { headline, rollbackSummaryMarkdown, type RollbackStory } from './report';
+import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory } from './report';
 import { checkRequestedRevision, chooseTarget, type RollbackTarget } from './target';
 import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
 
@@ -90,6 +90,12 @@ async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, servi
     finishedAt: startedAt,
   };
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
+  // to watch, and nothing here would fare better.
+  if (history.current?.status === 'ROLLBACK_FAILED') {
+    await writeJobSummary(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }));
+    throw new ActionFailure(rollbackFailedByEcs(story));
+  }
   if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
     log.info(`${shortTaskDefinition(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
     const watched = { deploymentId: primary.id, startedAt, before: service };

@@ -52,10 +52,21 @@ export function headline(story: RollbackStory): string {
   }
 }
 
+/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
+export function rollbackFailedByEcs(story: RollbackStory): string {
+  const release = story.release;
+  const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
+  return (
+    `${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${shortTaskDefinition(story.targetArn)}${sd} ` +
+    `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
+    `Look at the stopped tasks of ${shortTaskDefinition(story.targetArn)} for why.`
+  );
+}
+
 function alreadyThere(story: RollbackStory): string {
   const target = shortTaskDefinition(story.targetArn);
   const release = story.release;
-  if (release?.status?.startsWith('ROLLBACK') && release.taskDefinitionArn !== story.targetArn) {
+  if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && release.taskDefinitionArn !== story.targetArn) {
     return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${shortTaskDefinition(release.taskDefinitionArn)} to ${target} on its own (service deployment ${release.status}).`;
   }
   return `Nothing to roll back: ${story.service} already runs ${target}.`;

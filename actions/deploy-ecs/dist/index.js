@@ -66628,26 +66628,37 @@ async function describeTasks(ecs, cluster, arns) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
- * Follows the stopped tasks of one deployment. ECS sets a service task's startedBy to its deployment ID,
- * so one ListTasks call finds them; each task is described once, since a stopped task never changes.
+ * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
+ * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
+ * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
+ * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
+ * are. Each stopped task is described once, ours or not, since a stopped task never changes.
  */
 class StoppedTaskTracker {
     ecs;
     cluster;
-    startedBy;
+    service;
+    deploymentId;
     known = new Map();
-    constructor(ecs, cluster, startedBy) {
+    others = new Set();
+    constructor(ecs, cluster, service, deploymentId) {
         this.ecs = ecs;
         this.cluster = cluster;
-        this.startedBy = startedBy;
+        this.service = service;
+        this.deploymentId = deploymentId;
     }
     async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
-        const unseen = arns.filter((arn) => !this.known.has(arn));
-        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
-            if (task.taskArn && task.lastStatus === 'STOPPED')
+        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
+        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (!task.taskArn || task.lastStatus !== 'STOPPED')
+                continue;
+            if (task.startedBy === this.deploymentId)
                 this.known.set(task.taskArn, task);
+            else
+                this.others.add(task.taskArn);
+        }
         return this.tasks();
     }
     tasks() {
@@ -66669,7 +66680,7 @@ function time(value) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';

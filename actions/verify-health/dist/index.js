@@ -68061,7 +68061,7 @@ function assertRollingUpdateService(service) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
