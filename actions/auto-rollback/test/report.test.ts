@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { headline, rollbackSummaryMarkdown, type RollbackStory } from '../src/report';
+import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory } from '../src/report';
 
 const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const at = Date.parse('2026-11-25T12:00:00Z');
@@ -35,6 +35,16 @@ describe('headline', () => {
     ['a failed rollback', { verdict: 'failed' }, 'Rollback of web (web:8 → web:7) FAILED: the service is not back on web:7 and needs a person.'],
   ])('%s', (_name, overrides, expected) => {
     expect(headline(story(overrides))).toBe(expected);
+  });
+});
+
+describe('rollbackFailedByEcs', () => {
+  test("says ECS's own rollback to the target failed, naming the service deployment, and never that it rolled back", () => {
+    const release = { status: 'ROLLBACK_FAILED', serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/r4nd0m', taskDefinitionArn: td(8) };
+    const message = rollbackFailedByEcs(story({ verdict: 'already-there', mechanism: undefined, release }));
+    expect(message).toMatch(/^Rollback of web \(web:8 → web:7\) FAILED: the service is not back on web:7 and needs a person\. /);
+    expect(message).toContain("ECS's circuit breaker already rolled web back to web:7 (service deployment r4nd0m) and that rollback failed (ROLLBACK_FAILED)");
+    expect(headline(story({ verdict: 'already-there', mechanism: undefined, release }))).not.toContain('already rolled');
   });
 });
 
