@@ -135,9 +135,9 @@ export function markSteady(ctx: Context, service: ServiceRecord, deployment: Dep
  * The circuit breaker tripped: the deployment is FAILED and launches nothing more. With rollback, ECS
  * starts a deployment of the last COMPLETED one's revision; without, the service deployment stops
  * (ServiceDeployment.stoppedAt, API reference) and the old tasks keep running. When the deployment that failed
- * is itself a rollback, there is nothing left to return to: the service deployment ends ROLLBACK_FAILED
- * (ServiceDeployment.status, API reference) and ECS does not roll back again (developer guide, "How the Amazon
- * ECS deployment circuit breaker detects failures": a rollback goes to the last completed deployment, once).
+ * is itself a rollback, the service deployment ends ROLLBACK_FAILED (ServiceDeployment.status, API reference) and
+ * no further rollback starts: the developer guide (deployment circuit breaker) rolls a failed deployment back to
+ * the last completed one, and describes no rollback of a rollback.
  */
 export function failDeployment(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
   const now = ctx.clock.now();
