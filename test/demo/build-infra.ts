@@ -11,7 +11,14 @@ const DIR = process.env.BUILD_INFRA_DIR ?? '/tmp/ecs-deploy-build-infra';
 /** What ensure.sh would otherwise apt-get install. */
 const PROGRAMS = ['dockerd', 'docker', 'docker-registry', 'buildah', 'podman', 'htpasswd', 'curl', 'flock'];
 
-export type DemoBuildInfra = { infra: BuildInfra; stop(): void } | { missing: string[] };
+export interface DemoBuildInfra {
+  /** The daemons' settings, when they run. */
+  infra?: BuildInfra;
+  /** Why they do not, in a few words. */
+  unavailable?: string;
+  /** Ends the daemons this demo started; ones already running belong to someone else. */
+  stop(): void;
+}
 
 const installed = (program: string) => {
   try {
@@ -22,39 +29,55 @@ const installed = (program: string) => {
   }
 };
 
-/** The pid in one of ensure.sh's pid files, when that process still runs. */
-function runningPid(name: string): number | undefined {
-  const file = `${DIR}/${name}.pid`;
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+const PORT = process.env.BUILD_INFRA_REGISTRY_PORT ?? '5055';
+
+/** The probes ensure.sh itself uses: does the suite's dockerd answer on its socket, the registry on its port? */
+function answering(daemon: 'dockerd' | 'docker-registry'): boolean {
+  const probe =
+    daemon === 'dockerd'
+      ? `docker -H unix://${DIR}/docker.sock version --format '{{.Server.Version}}'`
+      : `test "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:${PORT}/v2/)" = 401`;
   try {
-    process.kill(pid, 0);
-    return pid;
+    execFileSync('sh', ['-c', probe], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in ensure.sh's pid file, when that process still runs and is the daemon named (pids get reused). */
+function daemonPid(daemon: 'dockerd' | 'docker-registry'): number | undefined {
+  const file = `${DIR}/${daemon === 'dockerd' ? 'dockerd' : 'registry'}.pid`;
+  if (!existsSync(file)) return undefined;
+  const pid = readFileSync(file, 'utf8').trim();
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].endsWith(daemon) ? Number(pid) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * Starts (or finds running) dockerd and the registry when every program is installed; `missing` otherwise.
- * `stop()` ends only the daemons this call started: ones already running belong to someone else.
+ * Starts (or finds running) dockerd and the registry when every program is installed, and says why not otherwise.
  */
 export function startBuildInfraIfInstalled(): DemoBuildInfra {
   const missing = PROGRAMS.filter((program) => !installed(program));
-  if (missing.length > 0) return { missing };
-  const before = { dockerd: runningPid('dockerd'), registry: runningPid('registry') };
-  const infra = ensureBuildInfra();
-  const started = (['dockerd', 'registry'] as const)
-    .filter((name) => before[name] === undefined)
-    .map((name) => runningPid(name))
-    .filter((pid): pid is number => pid !== undefined);
-  return {
-    infra,
-    stop: () => {
-      for (const pid of started) stopProcess(pid);
-    },
+  if (missing.length > 0) return { unavailable: `${missing.join(', ')} not installed`, stop: () => {} };
+  const daemons = ['dockerd', 'docker-registry'] as const;
+  const alreadyUp = daemons.filter(answering);
+  const stop = () => {
+    for (const daemon of daemons.filter((name) => !alreadyUp.includes(name))) {
+      const pid = daemonPid(daemon);
+      if (pid !== undefined) stopProcess(pid);
+    }
   };
+  try {
+    return { infra: ensureBuildInfra(), stop };
+  } catch (error) {
+    // Half started (dockerd up, the registry not): leave nothing behind.
+    stop();
+    return { unavailable: (error as Error).message.split('\n')[0], stop: () => {} };
+  }
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within five seconds. */

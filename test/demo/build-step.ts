@@ -34,10 +34,10 @@ export async function buildPush(sandbox: Sandbox, infra: BuildInfra): Promise<Ac
   }
 }
 
-export function explainSkippedBuild(missing: string[]): void {
+export function explainSkippedBuild(why: string): void {
   console.log(
     dim(
-      `\n━━ Build and push: skipped, because no Docker engine runs here (${missing.join(', ')} not installed). ` +
+      `\n━━ Build and push: skipped, because no Docker engine runs here (${why}). ` +
         'To include it, run `bash test/support/registry/ensure.sh` once (it installs them with apt-get), then `npm run demo` again.',
     ),
   );

@@ -32,25 +32,34 @@ const GITHUB_CONTEXT = {
 const MIGRATE = `node ${SAMPLE_SERVICE_DIR}/migrate.mjs`;
 
 async function main() {
+  // The demo's own SDK clients run on the machine's Node; the actions run on node24 and warn for themselves.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const started = Date.now();
   const verdicts = new Verdicts();
-  const build = startBuildInfraIfInstalled();
-  const registry = 'infra' in build ? { endpoint: build.infra.registryEndpoint, username: build.infra.username, password: build.infra.password } : undefined;
-  const database = await startDatabase();
-  const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog(), registry });
-  const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
+  // Whatever started is stopped, last first, however the demo ends.
+  const stops: (() => unknown)[] = [];
   try {
+    const build = startBuildInfraIfInstalled();
+    stops.push(build.stop);
+    const { infra } = build;
+    const database = await startDatabase();
+    stops.push(database.stop);
+    const registry = infra && { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password };
+    const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog(), registry });
+    stops.push(sandbox.stop);
+    const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
+
     console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.2, tasks are real processes`));
     // 1.0.0 runs on the first migration; 1.1.0 brings the second.
     await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '1'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
     const { cluster, service, url } = await createStorefront(sandbox, database.url);
     console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks behind ${url}; database migrated to 001_create_items`));
 
-    if ('infra' in build) {
-      const built = await buildPush(sandbox, build.infra);
+    if (infra) {
+      const built = await buildPush(sandbox, infra);
       verdicts.expect('build-push', built.exitCode === 0 && /^sha256:[0-9a-f]{64}$/.test(built.outputs.digest ?? ''), `digest ${built.outputs.digest ?? 'none'}`);
     } else {
-      explainSkippedBuild(build.missing);
+      explainSkippedBuild(build.unavailable ?? 'unknown');
     }
 
     console.log(`\n${bold('Release 1.1.0')}`);
@@ -123,13 +132,11 @@ async function main() {
     reportTraffic('during 1.3.0', crashTraffic);
     verdicts.expect('traffic during 1.3.0', crashTraffic.failed === 0, `${crashTraffic.failed} of ${crashTraffic.sent} requests failed`);
   } finally {
-    await sandbox.stop();
-    await database.stop();
-    if ('infra' in build) build.stop();
+    for (const stop of stops.reverse()) await stop();
   }
-  verdicts.print();
-  console.log(dim(`finished in ${((Date.now() - started) / 1000).toFixed(0)}s; the sandbox, its tasks, the database and the load are stopped`));
   process.exitCode = verdicts.allAsExpected ? 0 : 1;
+  verdicts.print();
+  console.log(dim(`finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the load, the sandbox with its tasks, the database and any daemon the demo started are stopped`));
 }
 
 await main();
