@@ -45,11 +45,11 @@ async function main() {
     const database = await startDatabase();
     stops.push(database.stop);
     const registry = infra && { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password };
-    const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog(), registry });
+    const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog(), registry });
     stops.push(sandbox.stop);
     const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
 
-    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.2, tasks are real processes`));
+    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.1, tasks are real processes`));
     // 1.0.0 runs on the first migration; 1.1.0 brings the second.
     await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '1'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
     const { cluster, service, url } = await createStorefront(sandbox, database.url);
