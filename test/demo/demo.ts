@@ -1,151 +1,142 @@
 /**
- * `npm run demo`: the suite's main job on the local sandbox, with real processes of the sample service on an
- * embedded PostgreSQL. A good release rolls out; then a release that crashes at start-up (a missing
- * environment variable) is caught by deploy-ecs with its cause, while ECS's circuit breaker puts the good
- * release back. Each task's answer over HTTP shows which release it serves, and a small steady load sent
- * through the service's load balancer during each release counts the requests users would have seen fail.
+ * `npm run demo`: the suite's whole chain, as workflows-templates/ecs-deploy.yml runs it, on the local sandbox,
+ * with each step the bundled action run as the runner runs it. The storefront (the sample service, real
+ * processes on an embedded PostgreSQL) serves three tasks behind the sandbox's load balancer while a steady
+ * audience counts the requests that fail:
+ * - build-push of a tiny image to the sandbox's ECR, when the suite's dockerd and registry are installed here;
+ * - 1.1.0: run-migration applies its migration, deploy-ecs rolls it out, verify-health finds it healthy;
+ * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
+ * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { start } from '@ecs-deploy/sandbox';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
-import { DescribeTasksCommand, ListTasksCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { Sandbox } from '@ecs-deploy/sandbox';
-import { createService, ecsClient, waitForSteady } from '../support/ecs-fixtures';
-import { createTargetGroup } from '../support/load-balancer';
-import { startLoad, type LoadResult } from '../support/load';
-import { runBundledAction } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
-import { bold, dim, green, red, renderLogLine, renderSummary } from './terminal';
+import { errorsOf } from '../support/run-action';
+import { REPOSITORY_ROOT, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { startBuildInfraIfInstalled } from './build-infra';
+import { buildPush, explainSkippedBuild } from './build-step';
+import { runStep } from './step';
+import { answerThrough, createStorefront, release } from './storefront';
+import { bold, dim } from './terminal';
+import { outageSeconds, reportTraffic, startTraffic } from './traffic';
+import { Verdicts } from './verdicts';
 
-/** Requests a second a small audience sends through the load balancer while a release rolls out. */
-const LOAD_PER_SECOND = 20;
-
-function reportLoad(result: LoadResult): void {
-  const line = `  ${result.sent} requests through the load balancer during the release, ${result.failed} failed`;
-  console.log(result.failed === 0 ? green(line) : red(line));
-}
-
-async function step(title: string, inputs: Record<string, string>, env: Record<string, string>, cwd: string) {
-  console.log(`\n${bold(`━━ ${title}`)}  ${dim('uses: ./actions/deploy-ecs')}`);
-  const run = await runBundledAction('deploy-ecs', inputs, {
-    env,
-    cwd,
-    onLine: (line) => {
-      const rendered = renderLogLine(line.text);
-      if (rendered !== undefined) console.log(rendered);
-    },
-  });
-  const seconds = ((run.finishedAt - run.startedAt) / 1000).toFixed(1);
-  console.log(run.exitCode === 0 ? green(`  ✔ step succeeded in ${seconds}s`) : red(`  ✘ step failed in ${seconds}s (exit ${run.exitCode})`));
-  console.log(dim('  outputs: ') + Object.entries(run.outputs).map(([k, v]) => `${k}=${v}`).join('  '));
-  console.log(`\n${dim('  ── job summary ──')}\n${renderSummary(run.summary)}`);
-  return run;
-}
-
-/** What the running tasks answer over HTTP: the release each one really serves. */
-async function servedVersions(sandbox: Sandbox, cluster: string, service: string): Promise<string[]> {
-  const ecs = ecsClient(sandbox);
-  const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, serviceName: service }));
-  if (taskArns.length === 0) return [];
-  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }));
-  const ports = tasks.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers?.[0]?.networkBindings?.[0]?.hostPort);
-  const answers = await Promise.all(
-    ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version),
-  );
-  return answers.sort();
-}
-
-function taskDefinition(databaseUrl: string | undefined, accountId: string) {
-  const environment = [{ name: 'REQUIRED_MIGRATION', value: '002_add_price' }];
-  if (databaseUrl) environment.push({ name: 'DATABASE_URL', value: databaseUrl });
-  return {
-    family: 'storefront',
-    executionRoleArn: `arn:aws:iam::${accountId}:role/ecsTaskExecutionRole`,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      <ContainerDefinition>{
-        name: 'storefront',
-        image: `${SAMPLE_REPOSITORY}:1.0.0`,
-        essential: true,
-        portMappings: [{ containerPort: 8080 }],
-        environment,
-        healthCheck: { command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`], interval: 5, timeout: 5, retries: 2, startPeriod: 0 },
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': '/ecs/storefront', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
-        },
-      },
-    ],
-  };
-}
+const GITHUB_CONTEXT = {
+  GITHUB_REPOSITORY: 'acme/storefront',
+  GITHUB_SHA: '4f1c2ab9e07d35c6b8a1f0e2d9c7b6a5f4e3d2c1',
+  GITHUB_RUN_ID: '1001',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+const MIGRATE = `node ${SAMPLE_SERVICE_DIR}/migrate.mjs`;
 
 async function main() {
-  const workspace = mkdtempSync(join(tmpdir(), 'ecs-deploy-demo-'));
-  const database = await startDatabase();
-  const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog() });
+  // The demo's own SDK clients run on the machine's Node; the actions run on node24 and warn for themselves.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const started = Date.now();
+  const verdicts = new Verdicts();
+  // Whatever started is stopped, last first, however the demo ends.
+  const stops: (() => unknown)[] = [];
   try {
-    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.2, tasks are real processes`));
-    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
-    console.log(dim('database migrated to 002_add_price'));
+    const build = startBuildInfraIfInstalled();
+    stops.push(build.stop);
+    const { infra } = build;
+    const database = await startDatabase();
+    stops.push(database.stop);
+    const registry = infra && { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password };
+    const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog(), registry });
+    stops.push(sandbox.stop);
+    const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
 
-    const good = taskDefinition(database.url, sandbox.accountId);
-    const { targetGroupArn, url } = await createTargetGroup(sandbox, 'storefront', 10);
-    const { cluster, service } = await createService(sandbox, {
-      service: 'storefront',
-      image: `${SAMPLE_REPOSITORY}:1.0.0`,
-      desiredCount: 3,
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
-      containers: good.containerDefinitions,
-      loadBalancers: [{ targetGroupArn, containerName: 'storefront', containerPort: 8080 }],
-      healthCheckGracePeriodSeconds: 10,
-    });
-    console.log(dim(`its load balancer listens on ${url}`));
-    console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks`));
-    console.log(dim(`tasks answer: ${(await servedVersions(sandbox, cluster, service)).join(', ')}`));
+    console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.1, tasks are real processes`));
+    // 1.0.0 runs on the first migration; 1.1.0 brings the second.
+    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '1'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+    const { cluster, service, url } = await createStorefront(sandbox, database.url);
+    console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks behind ${url}; database migrated to 001_create_items`));
 
-    writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(good, null, 2));
-    let load = startLoad(`${url}/items`, { perSecond: LOAD_PER_SECOND, maxDurationMs: 90_000 });
-    const first = await step('Release 1.1.0', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.1.0` }, sandbox.env(), workspace);
-    const firstLoad = await load.stop();
-    reportLoad(firstLoad);
-    const afterFirst = await servedVersions(sandbox, cluster, service);
-    console.log(dim(`  tasks answer: ${afterFirst.join(', ')}`));
+    if (infra) {
+      const built = await buildPush(sandbox, infra);
+      verdicts.expect('build-push', built.exitCode === 0 && /^sha256:[0-9a-f]{64}$/.test(built.outputs.digest ?? ''), `digest ${built.outputs.digest ?? 'none'}`);
+    } else {
+      explainSkippedBuild(build.unavailable ?? 'unknown');
+    }
 
-    // Someone removed DATABASE_URL from the task definition: the new release exits at start-up.
-    writeFileSync(join(workspace, 'task-definition.json'), JSON.stringify(taskDefinition(undefined, sandbox.accountId), null, 2));
-    load = startLoad(`${url}/items`, { perSecond: LOAD_PER_SECOND, maxDurationMs: 90_000 });
-    const second = await step('Release 1.2.0 (DATABASE_URL missing)', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:1.2.0` }, sandbox.env(), workspace);
-    await waitForSteady(sandbox, cluster, service, 60_000);
-    const secondLoad = await load.stop();
-    reportLoad(secondLoad);
-    const afterSecond = await servedVersions(sandbox, cluster, service);
-    console.log(dim(`  tasks answer: ${afterSecond.join(', ')}`));
-
-    const ok =
-      first.exitCode === 0 &&
-      afterFirst.every((v) => v === '1.1.0') &&
-      second.exitCode === 1 &&
-      second.outputs.status === 'rolled-back' &&
-      firstLoad.failed === 0 &&
-      secondLoad.failed === 0;
-    console.log(
-      `\n${ok ? green('Demo finished as expected') : red('Demo did not behave as expected')}: ` +
-        `1.1.0 ${first.outputs.status}; 1.2.0 ${second.outputs.status}, and the tasks serve ${afterSecond.join(', ')} again; ` +
-        `${firstLoad.failed + secondLoad.failed} of ${firstLoad.sent + secondLoad.sent} requests through the load balancer failed.`,
+    console.log(`\n${bold('Release 1.1.0')}`);
+    let traffic = startTraffic(`${url}/items`);
+    const migration = await runStep('Migrate 1.1.0', 'run-migration', { cluster, service, image: release('1.1.0'), command: `${MIGRATE} up 1` }, { env });
+    verdicts.expect('run-migration 1.1.0', migration.exitCode === 0 && migration.log.includes('002_add_price'), `exit code ${migration.outputs['exit-code']}, applied 002_add_price`);
+    const deployed = await runStep('Deploy 1.1.0', 'deploy-ecs', { cluster, service, image: release('1.1.0') }, { env });
+    verdicts.expect(
+      'deploy-ecs 1.1.0',
+      deployed.exitCode === 0 && deployed.outputs['task-definition-arn'] === migration.outputs['task-definition-arn'],
+      `${deployed.outputs.status}, the revision the migration ran (${deployed.outputs['task-definition-arn']?.split('/').pop()})`,
     );
-    process.exitCode = ok ? 0 : 1;
+    const verified = await runStep('Verify 1.1.0', 'verify-health', { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' }, { env });
+    verdicts.expect('verify-health 1.1.0', verified.exitCode === 0 && verified.outputs.healthy === 'true', `healthy=${verified.outputs.healthy}`);
+    const goodTraffic = await traffic.stop();
+    reportTraffic('during 1.1.0', goodTraffic);
+    verdicts.expect('traffic during 1.1.0', goodTraffic.failed === 0, `${goodTraffic.failed} of ${goodTraffic.sent} requests failed`);
+
+    console.log(`\n${bold('Release 1.2.0: answers 500 to every request, yet ECS and the load balancer call it healthy')}`);
+    traffic = startTraffic(`${url}/items`);
+    const broken = await runStep('Deploy 1.2.0', 'deploy-ecs', { cluster, service, image: release('1.2.0'), environment: 'FAIL_MODE=500' }, { env });
+    verdicts.expect('deploy-ecs 1.2.0', broken.exitCode === 0 && broken.outputs.status === 'succeeded', `${broken.outputs.status} (ECS sees healthy tasks)`);
+    const unhealthy = await runStep('Verify 1.2.0', 'verify-health', { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' }, { env });
+    verdicts.expect('verify-health 1.2.0', unhealthy.exitCode === 1 && unhealthy.outputs.healthy === 'false', `healthy=${unhealthy.outputs.healthy}, the step failed`);
+    // if: failure() && steps.deploy.outputs.previous-task-definition-arn != ''
+    const rollback = await runStep(
+      'Roll back 1.2.0',
+      'auto-rollback',
+      { cluster, service, 'task-definition': broken.outputs['previous-task-definition-arn'] ?? '', reason: `verify-health failed: ${errorsOf(unhealthy)[0] ?? 'unhealthy'}` },
+      { env },
+    );
+    const afterRollback = await answerThrough(url);
+    verdicts.expect(
+      'auto-rollback 1.2.0',
+      rollback.exitCode === 0 && rollback.outputs['rolled-back'] === 'true' && afterRollback.status === 200 && afterRollback.version === '1.1.0',
+      `rolled-back=${rollback.outputs['rolled-back']} in ${rollback.outputs['duration-seconds']}s; the load balancer answers ${afterRollback.status} from ${afterRollback.version}`,
+    );
+    // A second of traffic after the rollback's verdict shows that it holds.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const badTraffic = await traffic.stop();
+    reportTraffic('during 1.2.0 and its rollback', badTraffic);
+    const lastFailure = Math.max(...badTraffic.failures.map((failure) => failure.at));
+    verdicts.expect(
+      'traffic during 1.2.0',
+      badTraffic.failed > 0 && lastFailure <= rollback.finishedAt,
+      `${badTraffic.failed} of ${badTraffic.sent} requests failed over ${outageSeconds(badTraffic).toFixed(1)}s, none after the rollback`,
+    );
+
+    console.log(`\n${bold('Release 1.3.0: its task definition lost DATABASE_URL, so it exits at start-up')}`);
+    traffic = startTraffic(`${url}/items`);
+    const crashed = await runStep('Deploy 1.3.0', 'deploy-ecs', { cluster, service, image: release('1.3.0'), environment: 'DATABASE_URL=' }, { env });
+    verdicts.expect(
+      'deploy-ecs 1.3.0',
+      crashed.exitCode === 1 && crashed.outputs.status === 'rolled-back' && errorsOf(crashed).some((error) => error.includes('DATABASE_URL')),
+      `${crashed.outputs.status}, the failure names DATABASE_URL`,
+    );
+    const noop = await runStep(
+      'Roll back 1.3.0',
+      'auto-rollback',
+      { cluster, service, 'task-definition': crashed.outputs['previous-task-definition-arn'] ?? '', reason: 'deploy-ecs failed' },
+      { env },
+    );
+    const afterCrash = await answerThrough(url);
+    verdicts.expect(
+      'auto-rollback 1.3.0',
+      noop.exitCode === 0 && noop.outputs['rolled-back'] === 'false' && afterCrash.version === '1.1.0',
+      `rolled-back=${noop.outputs['rolled-back']} (ECS's circuit breaker was first); the load balancer answers ${afterCrash.version}`,
+    );
+    const crashTraffic = await traffic.stop();
+    reportTraffic('during 1.3.0', crashTraffic);
+    verdicts.expect('traffic during 1.3.0', crashTraffic.failed === 0, `${crashTraffic.failed} of ${crashTraffic.sent} requests failed`);
   } finally {
-    await sandbox.stop();
-    await database.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    for (const stop of stops.reverse()) await stop();
   }
+  process.exitCode = verdicts.allAsExpected ? 0 : 1;
+  verdicts.print();
+  console.log(dim(`finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the load, the sandbox with its tasks, the database and any daemon the demo started are stopped`));
 }
 
 await main();

@@ -19,12 +19,16 @@ export function renderLogLine(text: string): string | undefined {
   return undefined;
 }
 
+/** Markdown as a terminal shows it: headings bold, tables as rows, code blocks (log lines) kept as written. */
 export function renderSummary(markdown: string): string {
+  let inCode = false;
   return markdown
     .split('\n')
     .filter((line) => !/^\|\s*(---\s*\|\s*)+$/.test(line) && !/^\|\s+\|\s+\|$/.test(line))
     .map((line) => {
-      if (line.startsWith('#')) return bold(line.replace(/^#+\s*/, ''));
+      if (line.startsWith('```')) inCode = !inCode;
+      if (inCode || line.startsWith('```')) return `  ${line}`;
+      if (line.startsWith('#')) return bold(`  ${line.replace(/^#+\s*/, '')}`);
       if (line.startsWith('|')) return `  ${line.replace(/^\|\s?|\s?\|$/g, '').split(' | ').join('  ·  ')}`;
       return `  ${line}`;
     })
