@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { FakeGitHub } from '../../packages/core/test/support/fake-github';
+import { FakeGitHub, githubRunEnv, RUN_SHA as SHA, RUN_TOKEN as TOKEN } from '../support/github-run';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
 
@@ -16,9 +16,7 @@ afterAll(async () => {
   await github?.stop();
 });
 
-const SHA = '5eed000000000000000000000000000000000042';
-const TOKEN = 'ghs_audit_trail_secret_token';
-const runner = () => ({ ...sandbox.env(), GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '901' });
+const runner = () => ({ ...sandbox.env(), ...githubRunEnv(github) });
 
 group('deploy-ecs records a GitHub Deployment when given a github-token', () => {
   test('a good rollout: a Deployment of the commit carrying both revisions, in_progress then success', async () => {
