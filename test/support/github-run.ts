@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { FakeGitHub, type RecordedRequest } from '../../packages/core/test/support/fake-github';
 
 export { FakeGitHub, type RecordedRequest };
@@ -22,4 +24,29 @@ export function deploymentsIn(github: FakeGitHub, environment: string): { id: nu
 /** The status posts to one Deployment, oldest first. */
 export function statusPosts(github: FakeGitHub, id: number): RecordedRequest[] {
   return github.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${id}/statuses`));
+}
+
+export interface AuditTrailWorld {
+  sandbox: Sandbox;
+  github: FakeGitHub;
+  /** The sandbox's AWS variables and the GitHub run's, as a step of a real run would see them. */
+  runnerEnv(): Record<string, string>;
+}
+
+/** Starts a sandbox and the GitHub stand-in before a test file's tests and stops them after; call the result inside a test. */
+export function useAuditTrailWorld(timeScale = 0.2): () => AuditTrailWorld {
+  let world: AuditTrailWorld | undefined;
+  beforeAll(async () => {
+    const sandbox = await start({ timeScale });
+    const github = await new FakeGitHub().start();
+    world = { sandbox, github, runnerEnv: () => ({ ...sandbox.env(), ...githubRunEnv(github) }) };
+  });
+  afterAll(async () => {
+    await world?.sandbox.stop();
+    await world?.github.stop();
+  });
+  return () => {
+    if (!world) throw new Error('the audit trail world has not started');
+    return world;
+  };
 }
