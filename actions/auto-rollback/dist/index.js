@@ -65652,7 +65652,7 @@ async function rollBack() {
         return;
     }
     // 4. Roll back, then watch it with deploy-ecs's watcher.
-    const started = await (0,_mechanism__WEBPACK_IMPORTED_MODULE_4__/* .startRollback */ .l)(ecs, inputs, target.taskDefinitionArn, history, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
+    const started = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_mechanism__WEBPACK_IMPORTED_MODULE_4__/* .startRollback */ .l)(ecs, inputs, target.taskDefinitionArn, history, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV));
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`${started.description}: deployment ${started.deploymentId} brings ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} back.`);
     const story = {
         ...storyBasics(inputs, target, history),

@@ -60,7 +60,7 @@ async function rollBack(): Promise<void> {
   }
 
   // 4. Roll back, then watch it with deploy-ecs's watcher.
-  const started = await startRollback(ecs, inputs, target.taskDefinitionArn, history, log);
+  const started = await reportingErrors(trail, () => startRollback(ecs, inputs, target.taskDefinitionArn, history, log));
   log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(target.taskDefinitionArn)} back.`);
   const story: RollbackStory = {
     ...storyBasics(inputs, target, history),
