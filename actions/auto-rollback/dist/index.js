@@ -65529,6 +65529,40 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5088:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ recordRollback)
+/* harmony export */ });
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2852);
+
+/**
+ * Before the service changes: the failed release's Deployment (the newest of this commit to the environment)
+ * says it was rolled back and why, and the rollback is recorded as a Deployment of its own, in progress.
+ */
+async function recordRollback(trail, inputs, fromArn, targetArn) {
+    if (!trail)
+        return;
+    await trail.follow();
+    await trail.report('failure', `rolled back: ${inputs.reason ?? 'no reason given'}`);
+    await trail.start({
+        task: 'deploy:rollback',
+        description: `rollback of ${inputs.cluster}/${inputs.service} to ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(targetArn)}`,
+        payload: {
+            cluster: inputs.cluster,
+            service: inputs.service,
+            region: inputs.region,
+            'task-definition-arn': targetArn,
+            'previous-task-definition-arn': fromArn ?? '',
+            reason: inputs.reason ?? '',
+        },
+    });
+}
+
+
+/***/ }),
+
 /***/ 6197:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65544,14 +65578,16 @@ function readRollbackInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODU
     const taskDefinition = inputs.optional('task-definition');
     if (taskDefinition !== undefined)
         assertRevisionReference(taskDefinition);
+    const service = inputs.required('service');
     return {
         cluster: inputs.required('cluster'),
-        service: inputs.required('service'),
+        service,
         region: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')),
         taskDefinition,
         reason: inputs.optional('reason'),
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '10m'),
+        auditTrail: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .readAuditTrailInputs */ .bZ)(inputs, (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceEnvironment */ .J6)(service)),
     };
 }
 /** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
@@ -65570,14 +65606,16 @@ function assertRevisionReference(value) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(212);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2852);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6197);
-/* harmony import */ var _mechanism__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(779);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4672);
-/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6270);
-/* harmony import */ var _target__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4269);
-/* harmony import */ var _watch_back__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(181);
+/* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5088);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6197);
+/* harmony import */ var _mechanism__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(779);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4672);
+/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6270);
+/* harmony import */ var _target__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4269);
+/* harmony import */ var _watch_back__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(181);
+
 
 
 
@@ -65589,91 +65627,92 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 const ACTION = 'auto-rollback';
 async function rollBack() {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readRollbackInputs */ .K)();
-    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_8__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_3__/* .readRollbackInputs */ .K)();
+    const trail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
+    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
     // 1. Where the service stands and where it returns to; every check comes before any change.
     const service = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .assertRollingUpdateService */ .iw)(service);
-    const requestedArn = inputs.taskDefinition ? await (0,_target__WEBPACK_IMPORTED_MODULE_6__/* .checkRequestedRevision */ .I)(ecs, inputs.taskDefinition, inputs.region) : undefined;
+    const requestedArn = inputs.taskDefinition ? await (0,_target__WEBPACK_IMPORTED_MODULE_7__/* .checkRequestedRevision */ .I)(ecs, inputs.taskDefinition, inputs.region) : undefined;
     const history = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .readDeploymentHistory */ .uD)(ecs, inputs.cluster, service, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    const target = (0,_target__WEBPACK_IMPORTED_MODULE_6__/* .chooseTarget */ .b)(requestedArn, history);
+    const target = (0,_target__WEBPACK_IMPORTED_MODULE_7__/* .chooseTarget */ .b)(requestedArn, history);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`Reason: ${inputs.reason ?? '(no reason given)'}`);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`Target: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)}, chosen by ${target.chosenBy}.`);
     if (familyOf(target.taskDefinitionArn) !== familyOf(service.taskDefinition)) {
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.warning(`The target ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is of another family than the service's ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(service.taskDefinition)}; rolling back to it anyway, as asked.`);
     }
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
-    // 2. ECS's circuit breaker (or a person) may already have put the target back.
-    if (service.taskDefinition === target.taskDefinitionArn) {
-        await confirmAlreadyThere(ecs, inputs, service, target, history);
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
+    const alreadyThere = service.taskDefinition === target.taskDefinitionArn;
+    const fromArn = alreadyThere ? (history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+    // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
+    await (0,_audit_trail__WEBPACK_IMPORTED_MODULE_2__/* .recordRollback */ .I)(trail, inputs, fromArn, target.taskDefinitionArn);
+    // 3. ECS's circuit breaker (or a person) may already have put the target back.
+    if (alreadyThere) {
+        await confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail);
         return;
     }
-    // 3. Roll back, then watch it with deploy-ecs's watcher.
-    const started = await (0,_mechanism__WEBPACK_IMPORTED_MODULE_3__/* .startRollback */ .l)(ecs, inputs, target.taskDefinitionArn, history, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
+    // 4. Roll back, then watch it with deploy-ecs's watcher.
+    const started = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_mechanism__WEBPACK_IMPORTED_MODULE_4__/* .startRollback */ .l)(ecs, inputs, target.taskDefinitionArn, history, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV));
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`${started.description}: deployment ${started.deploymentId} brings ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} back.`);
     const story = {
         ...storyBasics(inputs, target, history),
-        fromArn: service.taskDefinition,
+        fromArn,
         mechanism: started.description,
         verdict: 'started',
         startedAt: started.startedAt,
         finishedAt: started.startedAt,
     };
     if (!inputs.wait) {
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setRollbackOutputs */ .B)({ rolledBack: true, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
-        await announce(story);
+        (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setRollbackOutputs */ .B)({ rolledBack: true, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
+        await announce(story, trail);
         return;
     }
     const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service };
-    const outcome = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_7__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    // 4. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
+    const outcome = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_watch_back__WEBPACK_IMPORTED_MODULE_8__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV));
+    // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setRollbackOutputs */ .B)({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .secondsBetween */ .O)(started.startedAt, outcome.finishedAt) });
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setRollbackOutputs */ .B)({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .secondsBetween */ .O)(started.startedAt, outcome.finishedAt) });
     if (story.verdict === 'failed')
-        await failLoudly(ecs, inputs, story, watched);
-    await announce(story);
+        await failLoudly(ecs, inputs, story, watched, trail);
+    await announce(story, trail);
 }
 /**
  * Nothing to change. If ECS is still rolling back on its own, watch it finish (unless wait is false): a rollback
  * that fails there leaves the service as broken as one of ours would.
  */
-async function confirmAlreadyThere(ecs, inputs, service, target, history) {
+async function confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail) {
     const startedAt = Date.now();
     const story = {
         ...storyBasics(inputs, target, history),
-        fromArn: history.current?.taskDefinitionArn ?? service.taskDefinition,
+        fromArn,
         verdict: 'already-there',
         startedAt,
         finishedAt: startedAt,
     };
     const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
-    // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
-    // to watch, and nothing here would fare better.
-    if (history.current?.status === 'ROLLBACK_FAILED') {
-        await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .sy)({ ...story, verdict: 'failed' }));
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackFailedByEcs */ .iL)(story));
-    }
     if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
         const watched = { deploymentId: primary.id, startedAt, before: service };
-        const outcome = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_7__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
+        const outcome = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_watch_back__WEBPACK_IMPORTED_MODULE_8__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV));
         story.outcome = outcome;
         story.finishedAt = outcome.finishedAt;
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .secondsBetween */ .O)(startedAt, outcome.finishedAt) });
+        (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_5__/* .secondsBetween */ .O)(startedAt, outcome.finishedAt) });
         if (outcome.status !== 'succeeded')
-            await failLoudly(ecs, inputs, { ...story, verdict: 'failed' }, watched);
+            await failLoudly(ecs, inputs, { ...story, verdict: 'failed' }, watched, trail);
     }
-    await announce(story);
+    await announce(story, trail);
 }
 /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
-async function failLoudly(ecs, inputs, story, watched) {
+async function failLoudly(ecs, inputs, story, watched, trail) {
     const outcome = story.outcome;
-    const report = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_7__/* .failedRollbackReport */ .O)(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .sy)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
+    const report = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_8__/* .failedRollbackReport */ .O)(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .s)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
+    const verdict = `${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`;
+    await trail?.report('failure', verdict);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .headline */ .Pl)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`);
+    throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(verdict);
 }
 function familyOf(arn) {
     return arn ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(arn).replace(/:\d+$/, '') : undefined;
@@ -65689,11 +65728,16 @@ function storyBasics(inputs, target, history) {
         release: history.current,
     };
 }
-/** One notice annotation and the job summary, for every ending but a failure. */
-async function announce(story) {
+/**
+ * One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
+ * (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
+ */
+async function announce(story, trail) {
     const why = story.reason ? ` Reason: ${story.reason}.` : '';
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_5__/* .headline */ .Pl)(story)}${why}`);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSummaryMarkdown */ .sy)(story));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story)}${why}`);
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .s)(story));
+    if (story.verdict !== 'started')
+        await trail?.report('success', (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story));
 }
 await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(rollBack);
 
@@ -65794,9 +65838,8 @@ function secondsBetween(from, to) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pl: () => (/* binding */ headline),
-/* harmony export */   iL: () => (/* binding */ rollbackFailedByEcs),
-/* harmony export */   sy: () => (/* binding */ rollbackSummaryMarkdown)
+/* harmony export */   P: () => (/* binding */ headline),
+/* harmony export */   s: () => (/* binding */ rollbackSummaryMarkdown)
 /* harmony export */ });
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2852);
 
@@ -65814,18 +65857,10 @@ function headline(story) {
             return `Rollback of ${story.service} (${route}) FAILED: the service is not back on ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} and needs a person.`;
     }
 }
-/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
-function rollbackFailedByEcs(story) {
-    const release = story.release;
-    const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
-    return (`${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}${sd} ` +
-        `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
-        `Look at the stopped tasks of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} for why.`);
-}
 function alreadyThere(story) {
     const target = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn);
     const release = story.release;
-    if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && release.taskDefinitionArn !== story.targetArn) {
+    if (release?.status?.startsWith('ROLLBACK') && release.taskDefinitionArn !== story.targetArn) {
         return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(release.taskDefinitionArn)} to ${target} on its own (service deployment ${release.status}).`;
     }
     return `Nothing to roll back: ${story.service} already runs ${target}.`;
@@ -65982,7 +66017,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   UU: () => (/* reexport */ createClient),
   Jv: () => (/* reexport */ service_describeService),
   oh: () => (/* reexport */ describeTaskDefinition),
-  gJ: () => (/* reexport */ errors_errorMessage),
+  gJ: () => (/* reexport */ errorMessage),
   Lf: () => (/* reexport */ explainRollout),
   cV: () => (/* reexport */ explainStop),
   a3: () => (/* reexport */ duration_formatDuration),
@@ -65990,15 +66025,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   R_: () => (/* reexport */ markdown_heading),
   nf: () => (/* reexport */ markdown_link),
   $O: () => (/* reexport */ logRolloutEvidence),
+  mb: () => (/* reexport */ openDeploymentTrail),
   wt: () => (/* reexport */ poll_poll),
+  bZ: () => (/* reexport */ readAuditTrailInputs),
   uD: () => (/* reexport */ readDeploymentHistory),
   s8: () => (/* reexport */ timeline_renderTimeline),
+  eP: () => (/* reexport */ reportingErrors),
   Zv: () => (/* reexport */ resolveRegion),
   vI: () => (/* reexport */ rolloutSummaryMarkdown),
   Cs: () => (/* reexport */ runAction),
   uW: () => (/* reexport */ markdown_section),
   mX: () => (/* reexport */ serviceDeploymentId),
   Qf: () => (/* reexport */ serviceDeploymentsLink),
+  J6: () => (/* reexport */ serviceEnvironment),
   P5: () => (/* reexport */ shortTaskDefinition),
   tp: () => (/* reexport */ markdown_table),
   BS: () => (/* reexport */ taskId),
@@ -66006,7 +66045,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTasks, emptyStats, ensureRegistered, essentialFailure, formatCommand, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, listTaskArns, loadTaskDefinitionFile, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readLogTail, recordAnswer, renderTaskDefinition, reportingErrors, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskLink, verifyHealth
+// UNUSED EXPORTS: DeploymentTrail, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTasks, emptyStats, ensureRegistered, essentialFailure, formatCommand, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, listTaskArns, loadTaskDefinitionFile, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readLogTail, recordAnswer, renderTaskDefinition, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskLink, verifyHealth
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -66031,7 +66070,7 @@ class ActionFailure extends Error {
         this.name = 'ActionFailure';
     }
 }
-function errors_errorMessage(error) {
+function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -66082,7 +66121,7 @@ function describeFailure(error) {
     if (error instanceof errors_ConfigurationError || error instanceof ActionFailure)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = errors_errorMessage(error);
+    const message = errorMessage(error);
     if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
@@ -66096,7 +66135,7 @@ function describeFailure(error) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/version.ts
 // Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
-const version_SUITE_VERSION = '0.1.0';
+const SUITE_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./packages/core/src/aws.ts
 
@@ -66122,7 +66161,7 @@ function clientSettings(context) {
         region: context.region,
         retryMode: 'adaptive',
         maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version_SUITE_VERSION]],
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -66596,37 +66635,26 @@ async function describeTasks(ecs, cluster, arns) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
- * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
- * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
- * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
- * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
- * are. Each stopped task is described once, ours or not, since a stopped task never changes.
+ * Follows the stopped tasks of one deployment. ECS sets a service task's startedBy to its deployment ID,
+ * so one ListTasks call finds them; each task is described once, since a stopped task never changes.
  */
 class StoppedTaskTracker {
     ecs;
     cluster;
-    service;
-    deploymentId;
+    startedBy;
     known = new Map();
-    others = new Set();
-    constructor(ecs, cluster, service, deploymentId) {
+    constructor(ecs, cluster, startedBy) {
         this.ecs = ecs;
         this.cluster = cluster;
-        this.service = service;
-        this.deploymentId = deploymentId;
+        this.startedBy = startedBy;
     }
     async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
-        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (!task.taskArn || task.lastStatus !== 'STOPPED')
-                continue;
-            if (task.startedBy === this.deploymentId)
+        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
+        const unseen = arns.filter((arn) => !this.known.has(arn));
+        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
+            if (task.taskArn && task.lastStatus === 'STOPPED')
                 this.known.set(task.taskArn, task);
-            else
-                this.others.add(task.taskArn);
-        }
         return this.tasks();
     }
     tasks() {
@@ -66648,7 +66676,7 @@ function time(value) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
@@ -72001,7 +72029,7 @@ const defaults = {
         fetch: getProxyFetch(baseUrl)
     }
 };
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
 /**
  * Convience function to correctly format Octokit Options to pass into the constructor.
@@ -72009,15 +72037,15 @@ const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function utils_getOctokitOptions(token, options) {
+function getOctokitOptions(token, options) {
     const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
     // Auth
-    const auth = Utils.getAuthString(token, opts);
+    const auth = getAuthString(token, opts);
     if (auth) {
         opts.auth = auth;
     }
     // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
     if (userAgent) {
         opts.userAgent = userAgent;
     }
@@ -72034,7 +72062,7 @@ const github_context = new Context();
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function github_getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token, options, ...additionalPlugins) {
     const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
@@ -72048,23 +72076,32 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 const MAX_DESCRIPTION = 140;
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
 function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
     const environmentUrl = inputs.optional('environment-url');
     if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
+        throw new errors_ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
     }
     if (token === undefined)
         return undefined;
-    core.setSecret(token);
-    return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+    lib_core/* setSecret */.Pq(token);
+    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+    if (environment === undefined) {
+        throw new errors_ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+    }
+    return { token, environment, environmentUrl };
+}
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+function serviceEnvironment(service) {
+    return service.split('/').pop();
 }
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo || !env.GITHUB_SHA) {
-        throw new ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
+        throw new errors_ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
     }
     return {
         apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -72129,7 +72166,7 @@ class DeploymentTrail {
             });
             this.id = answer.data[0]?.id;
             if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
         });
     }
     /** Adds a status to the Deployment; nothing when there is none. */
@@ -72344,7 +72381,7 @@ async function readDeploymentHistory(ecs, cluster, service, log) {
         log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
     }
     catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errors_errorMessage(error)}); ` +
+        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
             'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
     }
     return fromServiceDeploymentsOfService(service);
@@ -73256,11 +73293,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -75967,7 +76005,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, resolveRegion } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core';
 
 export interface RollbackInputs {
   region: string;
@@ -9,6 +9,8 @@ export interface RollbackInputs {
   reason?: string;
   wait: boolean;
   timeoutMs: number;
+  /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
+  auditTrail?: AuditTrailSettings;
 }
 
 const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
@@ -18,14 +20,16 @@ const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definiti
 export function readRollbackInputs(inputs = new Inputs()): RollbackInputs {
   const taskDefinition = inputs.optional('task-definition');
   if (taskDefinition !== undefined) assertRevisionReference(taskDefinition);
+  const service = inputs.required('service');
   return {
     cluster: inputs.required('cluster'),
-    service: inputs.required('service'),
+    service,
     region: resolveRegion(inputs.optional('region')),
     taskDefinition,
     reason: inputs.optional('reason'),
     wait: inputs.boolean('wait', true),
     timeoutMs: inputs.duration('timeout', '10m'),
+    auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }
 

@@ -8,14 +8,18 @@ import {
   describeService,
   explainRollout,
   logRolloutEvidence,
+  openDeploymentTrail,
   readDeploymentHistory,
+  reportingErrors,
   rolloutSummaryMarkdown,
   runAction,
   shortTaskDefinition,
   writeJobSummary,
   type DeploymentHistory,
+  type DeploymentTrail,
   type WatchOutcome,
 } from '@ecs-deploy/core';
+import { recordRollback } from './audit-trail';
 import { readRollbackInputs, type RollbackInputs } from './inputs';
 import { startRollback } from './mechanism';
 import { secondsBetween, setRollbackOutputs } from './outputs';
@@ -27,6 +31,7 @@ const ACTION = 'auto-rollback';
 
 async function rollBack(): Promise<void> {
   const inputs = readRollbackInputs();
+  const trail = openDeploymentTrail(inputs.auditTrail, log);
   const ecs = createClient(ECSClient, { region: inputs.region, action: ACTION });
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
@@ -42,18 +47,24 @@ async function rollBack(): Promise<void> {
   }
   setRollbackOutputs({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
 
-  // 2. ECS's circuit breaker (or a person) may already have put the target back.
-  if (service.taskDefinition === target.taskDefinitionArn) {
-    await confirmAlreadyThere(ecs, inputs, service, target, history);
+  const alreadyThere = service.taskDefinition === target.taskDefinitionArn;
+  const fromArn = alreadyThere ? (history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+
+  // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
+  await recordRollback(trail, inputs, fromArn, target.taskDefinitionArn);
+
+  // 3. ECS's circuit breaker (or a person) may already have put the target back.
+  if (alreadyThere) {
+    await confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail);
     return;
   }
 
-  // 3. Roll back, then watch it with deploy-ecs's watcher.
-  const started = await startRollback(ecs, inputs, target.taskDefinitionArn, history, log);
+  // 4. Roll back, then watch it with deploy-ecs's watcher.
+  const started = await reportingErrors(trail, () => startRollback(ecs, inputs, target.taskDefinitionArn, history, log));
   log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(target.taskDefinitionArn)} back.`);
   const story: RollbackStory = {
     ...storyBasics(inputs, target, history),
-    fromArn: service.taskDefinition,
+    fromArn,
     mechanism: started.description,
     verdict: 'started',
     startedAt: started.startedAt,
@@ -61,30 +72,38 @@ async function rollBack(): Promise<void> {
   };
   if (!inputs.wait) {
     setRollbackOutputs({ rolledBack: true, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
-    await announce(story);
+    await announce(story, trail);
     return;
   }
   const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service };
-  const outcome = await watchRollback(ecs, inputs, watched, log);
+  const outcome = await reportingErrors(trail, () => watchRollback(ecs, inputs, watched, log));
 
-  // 4. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
+  // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
   story.outcome = outcome;
   story.finishedAt = outcome.finishedAt;
   story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
   setRollbackOutputs({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: target.taskDefinitionArn, durationSeconds: secondsBetween(started.startedAt, outcome.finishedAt) });
-  if (story.verdict === 'failed') await failLoudly(ecs, inputs, story, watched);
-  await announce(story);
+  if (story.verdict === 'failed') await failLoudly(ecs, inputs, story, watched, trail);
+  await announce(story, trail);
+}
+
+interface Standing {
+  service: Service;
+  target: RollbackTarget;
+  history: DeploymentHistory;
+  /** The release being rolled back. */
+  fromArn: string | undefined;
 }
 
 /**
  * Nothing to change. If ECS is still rolling back on its own, watch it finish (unless wait is false): a rollback
  * that fails there leaves the service as broken as one of ours would.
  */
-async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, service: Service, target: RollbackTarget, history: DeploymentHistory): Promise<void> {
+async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, { service, target, history, fromArn }: Standing, trail: DeploymentTrail | undefined): Promise<void> {
   const startedAt = Date.now();
   const story: RollbackStory = {
     ...storyBasics(inputs, target, history),
-    fromArn: history.current?.taskDefinitionArn ?? service.taskDefinition,
+    fromArn,
     verdict: 'already-there',
     startedAt,
     finishedAt: startedAt,
@@ -99,22 +118,24 @@ async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, servi
   if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
     log.info(`${shortTaskDefinition(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
     const watched = { deploymentId: primary.id, startedAt, before: service };
-    const outcome = await watchRollback(ecs, inputs, watched, log);
+    const outcome = await reportingErrors(trail, () => watchRollback(ecs, inputs, watched, log));
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     setRollbackOutputs({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: secondsBetween(startedAt, outcome.finishedAt) });
-    if (outcome.status !== 'succeeded') await failLoudly(ecs, inputs, { ...story, verdict: 'failed' }, watched);
+    if (outcome.status !== 'succeeded') await failLoudly(ecs, inputs, { ...story, verdict: 'failed' }, watched, trail);
   }
-  await announce(story);
+  await announce(story, trail);
 }
 
 /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
-async function failLoudly(ecs: ECSClient, inputs: RollbackInputs, story: RollbackStory, watched: WatchedDeployment): Promise<never> {
+async function failLoudly(ecs: ECSClient, inputs: RollbackInputs, story: RollbackStory, watched: WatchedDeployment, trail: DeploymentTrail | undefined): Promise<never> {
   const outcome = story.outcome as WatchOutcome;
   const report = await failedRollbackReport(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, log);
   await writeJobSummary(`${rollbackSummaryMarkdown(story)}\n\n${rolloutSummaryMarkdown(report)}`);
+  const verdict = `${headline(story)} ${explainRollout(report)}`;
+  await trail?.report('failure', verdict);
   logRolloutEvidence(report, log);
-  throw new ActionFailure(`${headline(story)} ${explainRollout(report)}`);
+  throw new ActionFailure(verdict);
 }
 
 function familyOf(arn: string | undefined): string | undefined {
@@ -133,11 +154,15 @@ function storyBasics(inputs: RollbackInputs, target: RollbackTarget, history: De
   };
 }
 
-/** One notice annotation and the job summary, for every ending but a failure. */
-async function announce(story: RollbackStory): Promise<void> {
+/**
+ * One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
+ * (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
+ */
+async function announce(story: RollbackStory, trail: DeploymentTrail | undefined): Promise<void> {
   const why = story.reason ? ` Reason: ${story.reason}.` : '';
   core.notice(`${headline(story)}${why}`);
   await writeJobSummary(rollbackSummaryMarkdown(story));
+  if (story.verdict !== 'started') await trail?.report('success', headline(story));
 }
 
 await runAction(rollBack);

@@ -57929,7 +57929,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeService, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeService, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -63644,7 +63644,8 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 const MAX_DESCRIPTION = 140;
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
 function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
@@ -63655,7 +63656,15 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     if (token === undefined)
         return undefined;
     core.setSecret(token);
-    return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+    if (environment === undefined) {
+        throw new ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+    }
+    return { token, environment, environmentUrl };
+}
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+function serviceEnvironment(service) {
+    return service.split('/').pop();
 }
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -63725,7 +63734,7 @@ class DeploymentTrail {
             });
             this.id = answer.data[0]?.id;
             if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
         });
     }
     /** Adds a status to the Deployment; nothing when there is none. */

@@ -65613,7 +65613,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '30m'),
         failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
-        auditTrail: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .readAuditTrailInputs */ .bZ)(inputs, service.split('/').pop()),
+        auditTrail: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .readAuditTrailInputs */ .bZ)(inputs, (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceEnvironment */ .J6)(service)),
     };
 }
 
@@ -65825,6 +65825,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zv: () => (/* reexport */ resolveRegion),
   vI: () => (/* reexport */ rolloutSummaryMarkdown),
   Cs: () => (/* reexport */ runAction),
+  J6: () => (/* reexport */ serviceEnvironment),
   P5: () => (/* reexport */ shortTaskDefinition),
   NQ: () => (/* reexport */ stripTaskDefinition),
   Dl: () => (/* reexport */ watchRollout),
@@ -72080,7 +72081,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 const MAX_DESCRIPTION = 140;
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
 function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
@@ -72091,7 +72093,15 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     if (token === undefined)
         return undefined;
     lib_core/* setSecret */.Pq(token);
-    return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+    if (environment === undefined) {
+        throw new errors_ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+    }
+    return { token, environment, environmentUrl };
+}
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+function serviceEnvironment(service) {
+    return service.split('/').pop();
 }
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -72161,7 +72171,7 @@ class DeploymentTrail {
             });
             this.id = answer.data[0]?.id;
             if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
         });
     }
     /** Adds a status to the Deployment; nothing when there is none. */

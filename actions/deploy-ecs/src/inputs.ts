@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, type AuditTrailSettings, type KeyValue } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings, type KeyValue } from '@ecs-deploy/core';
 
 export interface DeployInputs {
   region: string;
@@ -37,6 +37,6 @@ export function readDeployInputs(inputs = new Inputs()): DeployInputs {
     wait: inputs.boolean('wait', true),
     timeoutMs: inputs.duration('timeout', '30m'),
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
-    auditTrail: readAuditTrailInputs(inputs, service.split('/').pop() as string),
+    auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }

@@ -66150,7 +66150,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -72152,7 +72152,8 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 const MAX_DESCRIPTION = 140;
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
 function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
@@ -72163,7 +72164,15 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     if (token === undefined)
         return undefined;
     core.setSecret(token);
-    return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+    if (environment === undefined) {
+        throw new ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+    }
+    return { token, environment, environmentUrl };
+}
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+function serviceEnvironment(service) {
+    return service.split('/').pop();
 }
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -72233,7 +72242,7 @@ class DeploymentTrail {
             });
             this.id = answer.data[0]?.id;
             if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
         });
     }
     /** Adds a status to the Deployment; nothing when there is none. */

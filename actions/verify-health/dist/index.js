@@ -67514,7 +67514,9 @@ function readHealthInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
     const headers = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .parseRequestHeaders */ .L5)(inputs.list('headers'));
     const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .assertReachable */ .qN)(plan);
-    return { plan, headers, requestTimeoutMs, aws: readAws(inputs) };
+    const aws = readAws(inputs);
+    const auditTrail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .readAuditTrailInputs */ .bZ)(inputs, aws?.service === undefined ? undefined : (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceEnvironment */ .J6)(aws.service));
+    return { plan, headers, requestTimeoutMs, aws, auditTrail };
 }
 function positive(inputs, name, fallback) {
     const ms = inputs.duration(name, fallback);
@@ -67558,15 +67560,18 @@ async function verify() {
     for (const header of inputs.headers)
         if (header.value)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(header.value);
+    const trail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
     // 2. The service, its targets and the alarms must exist before they can guard anything.
     const signals = await (0,_aws_signals__WEBPACK_IMPORTED_MODULE_2__/* .prepareAwsSignals */ .K)(inputs.aws);
-    // 3. Probe in rounds until health is won or lost, then bake.
+    // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
+    await trail?.follow();
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`Probing ${inputs.plan.urls.join(', ')} every ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(inputs.plan.intervalMs)}; healthy after ${inputs.plan.successThreshold} passing rounds, unhealthy after ${inputs.plan.failureThreshold} failing.`);
     const probe = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .httpProbe */ .HB)({ headers: inputs.headers, timeoutMs: inputs.requestTimeoutMs, userAgent: `ecs-deploy-suite/verify-health ${_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .sZ}` });
-    const report = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .verifyHealth */ .g)(inputs.plan, { probe, signals, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV });
-    // 4. Report: outputs, job summary, and the verdict the step ends with.
+    const report = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .verifyHealth */ .g)(inputs.plan, { probe, signals, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV }));
+    // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
     (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setHealthOutputs */ .x)(report);
     await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .healthSummaryMarkdown */ .yi)(report));
+    await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
     if (!report.healthy)
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(report.explanation);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`✅ ${report.explanation}`);
@@ -67605,7 +67610,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dR: () => (/* reexport */ ActionFailure),
   j1: () => (/* reexport */ errors_ConfigurationError),
   G0: () => (/* reexport */ Inputs),
-  sZ: () => (/* reexport */ version_SUITE_VERSION),
+  sZ: () => (/* reexport */ SUITE_VERSION),
   MV: () => (/* reexport */ actionsLogger),
   zm: () => (/* reexport */ alarmSignals),
   GO: () => (/* reexport */ assertAlarmsExist),
@@ -67616,17 +67621,21 @@ __nccwpck_require__.d(__webpack_exports__, {
   a3: () => (/* reexport */ duration_formatDuration),
   yi: () => (/* reexport */ healthSummaryMarkdown),
   HB: () => (/* reexport */ httpProbe),
+  mb: () => (/* reexport */ openDeploymentTrail),
   qp: () => (/* reexport */ parseExpectedStatus),
   u6: () => (/* reexport */ parseHealthUrls),
   L5: () => (/* reexport */ parseRequestHeaders),
+  bZ: () => (/* reexport */ readAuditTrailInputs),
+  eP: () => (/* reexport */ reportingErrors),
   Zv: () => (/* reexport */ resolveRegion),
   Cs: () => (/* reexport */ runAction),
+  J6: () => (/* reexport */ serviceEnvironment),
   $z: () => (/* reexport */ serviceSignals),
   g: () => (/* reexport */ verifyHealth),
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, percentile, poll, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -67659,7 +67668,7 @@ function errors_errorMessage(error) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/version.ts
 // Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
-const version_SUITE_VERSION = '0.1.0';
+const SUITE_VERSION = '0.1.0';
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
@@ -67742,7 +67751,7 @@ function clientSettings(context) {
         region: context.region,
         retryMode: 'adaptive',
         maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version_SUITE_VERSION]],
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -73268,7 +73277,7 @@ const defaults = {
         fetch: getProxyFetch(baseUrl)
     }
 };
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
 /**
  * Convience function to correctly format Octokit Options to pass into the constructor.
@@ -73276,15 +73285,15 @@ const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function utils_getOctokitOptions(token, options) {
+function getOctokitOptions(token, options) {
     const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
     // Auth
-    const auth = Utils.getAuthString(token, opts);
+    const auth = getAuthString(token, opts);
     if (auth) {
         opts.auth = auth;
     }
     // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
     if (userAgent) {
         opts.userAgent = userAgent;
     }
@@ -73301,7 +73310,7 @@ const github_context = new Context();
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function github_getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token, options, ...additionalPlugins) {
     const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
@@ -73315,23 +73324,32 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 const MAX_DESCRIPTION = 140;
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
 function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
     const environmentUrl = inputs.optional('environment-url');
     if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
+        throw new errors_ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
     }
     if (token === undefined)
         return undefined;
-    core.setSecret(token);
-    return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+    lib_core/* setSecret */.Pq(token);
+    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+    if (environment === undefined) {
+        throw new errors_ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+    }
+    return { token, environment, environmentUrl };
+}
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+function serviceEnvironment(service) {
+    return service.split('/').pop();
 }
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo || !env.GITHUB_SHA) {
-        throw new ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
+        throw new errors_ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
     }
     return {
         apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -73396,7 +73414,7 @@ class DeploymentTrail {
             });
             this.id = answer.data[0]?.id;
             if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
         });
     }
     /** Adds a status to the Deployment; nothing when there is none. */
@@ -73425,7 +73443,7 @@ class DeploymentTrail {
         catch (error) {
             const status = error.status;
             const hint = status === 403 || status === 404 ? " Give the job 'permissions: deployments: write' and pass a token that has it." : '';
-            this.log.warning(`Could not ${what} (the deploy itself is not affected): ${errorMessage(error)}.${hint}`);
+            this.log.warning(`Could not ${what} (the deploy itself is not affected): ${errors_errorMessage(error)}.${hint}`);
         }
     }
 }
@@ -73435,7 +73453,7 @@ async function reportingErrors(trail, step) {
         return await step();
     }
     catch (error) {
-        await trail?.report('error', errorMessage(error));
+        await trail?.report('error', errors_errorMessage(error));
         throw error;
     }
 }

@@ -5,7 +5,10 @@ import {
   parseExpectedStatus,
   parseHealthUrls,
   parseRequestHeaders,
+  readAuditTrailInputs,
   resolveRegion,
+  serviceEnvironment,
+  type AuditTrailSettings,
   type HealthPlan,
   type RequestHeader,
 } from '@ecs-deploy/core';
@@ -16,6 +19,8 @@ export interface HealthInputs {
   requestTimeoutMs: number;
   /** Only when cluster+service or alarms ask for AWS. */
   aws?: { region: string; cluster?: string; service?: string; alarms: string[] };
+  /** With a github-token: the GitHub Deployment whose release this check judges. */
+  auditTrail?: AuditTrailSettings;
 }
 
 /** Reads and validates every input before the first request. */
@@ -36,7 +41,9 @@ export function readHealthInputs(inputs = new Inputs()): HealthInputs {
   const headers = parseRequestHeaders(inputs.list('headers'));
   const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
   assertReachable(plan);
-  return { plan, headers, requestTimeoutMs, aws: readAws(inputs) };
+  const aws = readAws(inputs);
+  const auditTrail = readAuditTrailInputs(inputs, aws?.service === undefined ? undefined : serviceEnvironment(aws.service));
+  return { plan, headers, requestTimeoutMs, aws, auditTrail };
 }
 
 function positive(inputs: Inputs, name: string, fallback: string): number {

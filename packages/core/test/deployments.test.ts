@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/errors';
-import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, type AuditTrailSettings } from '../src/github/deployments';
+import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, serviceEnvironment, type AuditTrailSettings } from '../src/github/deployments';
 import { Inputs, inputsFrom } from '../src/inputs/inputs';
 import { silentLogger } from '../src/logger';
 import { FakeGitHub } from './support/fake-github';
@@ -110,6 +110,19 @@ describe('readAuditTrailInputs', () => {
   test('an environment-url that is not a URL is a ConfigurationError naming the input', () => {
     expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(ConfigurationError);
     expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(/'environment-url' must be an http\(s\) URL/);
+  });
+
+  test('with no default environment, a token needs environment-name; without a token nothing is needed', () => {
+    const readWithout = (values: Record<string, string>) => readAuditTrailInputs(new Inputs(inputsFrom(values)), undefined);
+    expect(() => readWithout({ 'github-token': 't' })).toThrow(ConfigurationError);
+    expect(() => readWithout({ 'github-token': 't' })).toThrow(/Input 'environment-name' is required with 'github-token'/);
+    expect(readWithout({ 'github-token': 't', 'environment-name': 'staging-web' })?.environment).toBe('staging-web');
+    expect(readWithout({})).toBeUndefined();
+  });
+
+  test('a service given as an ARN records under its name', () => {
+    expect(serviceEnvironment('arn:aws:ecs:us-east-1:123456789012:service/prod/web')).toBe('web');
+    expect(serviceEnvironment('web')).toBe('web');
   });
 });
 

@@ -37,9 +37,10 @@ const MAX_DESCRIPTION = 140;
 
 /**
  * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it.
+ * The token is masked at once, so no later log line can show it. Without a default environment (a step that
+ * names no service), `environment-name` is required along with the token.
  */
-export function readAuditTrailInputs(inputs: Inputs, defaultEnvironment: string): AuditTrailSettings | undefined {
+export function readAuditTrailInputs(inputs: Inputs, defaultEnvironment: string | undefined): AuditTrailSettings | undefined {
   const token = inputs.optional('github-token');
   const environmentUrl = inputs.optional('environment-url');
   if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
@@ -47,7 +48,19 @@ export function readAuditTrailInputs(inputs: Inputs, defaultEnvironment: string)
   }
   if (token === undefined) return undefined;
   core.setSecret(token);
-  return { token, environment: inputs.optional('environment-name') ?? defaultEnvironment, environmentUrl };
+  const environment = inputs.optional('environment-name') ?? defaultEnvironment;
+  if (environment === undefined) {
+    throw new ConfigurationError(
+      "Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.",
+      'environment-name',
+    );
+  }
+  return { token, environment, environmentUrl };
+}
+
+/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
+export function serviceEnvironment(service: string): string {
+  return service.split('/').pop() as string;
 }
 
 export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): RunContext {
@@ -130,7 +143,7 @@ export class DeploymentTrail {
         per_page: 1,
       });
       this.id = answer.data[0]?.id;
-      if (this.id === undefined) this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to update; the audit trail records nothing for this step.`);
+      if (this.id === undefined) this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
     });
   }
 

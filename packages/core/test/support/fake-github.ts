@@ -6,6 +6,8 @@ export interface RecordedRequest {
   path: string;
   authorization?: string;
   body: Record<string, unknown>;
+  /** When it arrived (Date.now()), to order it against other recorded calls. */
+  at: number;
 }
 
 export type Answer = { status: number; body: unknown };
@@ -19,6 +21,7 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   private nextId = 1000;
   private deployments: { id: number; sha: string; environment: string }[] = [];
+  private readonly createdIds = new Map<RecordedRequest, number>();
   private server?: Server;
   answer?: (request: RecordedRequest) => Answer | undefined;
 
@@ -31,7 +34,7 @@ export class FakeGitHub {
     this.server = createServer((req, res) => {
       void readBody(req).then((body) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, authorization: req.headers.authorization, body };
+        const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, authorization: req.headers.authorization, body, at: Date.now() };
         this.requests.push(request);
         const { status, body: answer } = this.answer?.(request) ?? this.respond(request, url);
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -51,6 +54,20 @@ export class FakeGitHub {
     return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${id}/statuses`)).map((r) => r.body.state as string);
   }
 
+  /** A Deployment recorded earlier (by another step), without a request of its own; returns its id. */
+  record(sha: string, environment: string): number {
+    const deployment = { id: this.nextId++, sha, environment };
+    this.deployments.push(deployment);
+    return deployment.id;
+  }
+
+  /** The id GitHub gave the Deployment a creation request made, in the order they were made. */
+  idOf(creation: RecordedRequest): number {
+    const id = this.createdIds.get(creation);
+    if (id === undefined) throw new Error(`No Deployment was created by ${creation.method} ${creation.path}`);
+    return id;
+  }
+
   created(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && /\/deployments$/.test(r.path));
   }
@@ -60,6 +77,7 @@ export class FakeGitHub {
     if (deployments && request.method === 'POST') {
       const deployment = { id: this.nextId++, sha: String(request.body.ref), environment: String(request.body.environment) };
       this.deployments.push(deployment);
+      this.createdIds.set(request, deployment.id);
       return { status: 201, body: { ...deployment, ref: request.body.ref, task: request.body.task, payload: request.body.payload } };
     }
     if (deployments && request.method === 'GET') {
