@@ -65692,6 +65692,12 @@ async function confirmAlreadyThere(ecs, inputs, { service, target, history, from
         finishedAt: startedAt,
     };
     const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
+    // to watch, and nothing here would fare better.
+    if (history.current?.status === 'ROLLBACK_FAILED') {
+        await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .sy)({ ...story, verdict: 'failed' }));
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackFailedByEcs */ .iL)(story));
+    }
     if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV.info(`${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
         const watched = { deploymentId: primary.id, startedAt, before: service };
@@ -65708,8 +65714,8 @@ async function confirmAlreadyThere(ecs, inputs, { service, target, history, from
 async function failLoudly(ecs, inputs, story, watched, trail) {
     const outcome = story.outcome;
     const report = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_8__/* .failedRollbackReport */ .O)(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .s)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
-    const verdict = `${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`;
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .sy)(story)}\n\n${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
+    const verdict = `${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .Pl)(story)} ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .explainRollout */ .Lf)(report)}`;
     await trail?.report('failure', verdict);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV);
     throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(verdict);
@@ -65734,10 +65740,10 @@ function storyBasics(inputs, target, history) {
  */
 async function announce(story, trail) {
     const why = story.reason ? ` Reason: ${story.reason}.` : '';
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story)}${why}`);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .s)(story));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .Pl)(story)}${why}`);
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .writeJobSummary */ .SJ)((0,_report__WEBPACK_IMPORTED_MODULE_6__/* .rollbackSummaryMarkdown */ .sy)(story));
     if (story.verdict !== 'started')
-        await trail?.report('success', (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .P)(story));
+        await trail?.report('success', (0,_report__WEBPACK_IMPORTED_MODULE_6__/* .headline */ .Pl)(story));
 }
 await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(rollBack);
 
@@ -65838,8 +65844,9 @@ function secondsBetween(from, to) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ headline),
-/* harmony export */   s: () => (/* binding */ rollbackSummaryMarkdown)
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   iL: () => (/* binding */ rollbackFailedByEcs),
+/* harmony export */   sy: () => (/* binding */ rollbackSummaryMarkdown)
 /* harmony export */ });
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2852);
 
@@ -65857,10 +65864,18 @@ function headline(story) {
             return `Rollback of ${story.service} (${route}) FAILED: the service is not back on ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} and needs a person.`;
     }
 }
+/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
+function rollbackFailedByEcs(story) {
+    const release = story.release;
+    const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
+    return (`${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}${sd} ` +
+        `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
+        `Look at the stopped tasks of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} for why.`);
+}
 function alreadyThere(story) {
     const target = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn);
     const release = story.release;
-    if (release?.status?.startsWith('ROLLBACK') && release.taskDefinitionArn !== story.targetArn) {
+    if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && release.taskDefinitionArn !== story.targetArn) {
         return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(release.taskDefinitionArn)} to ${target} on its own (service deployment ${release.status}).`;
     }
     return `Nothing to roll back: ${story.service} already runs ${target}.`;
@@ -66635,26 +66650,37 @@ async function describeTasks(ecs, cluster, arns) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
 
 /**
- * Follows the stopped tasks of one deployment. ECS sets a service task's startedBy to its deployment ID,
- * so one ListTasks call finds them; each task is described once, since a stopped task never changes.
+ * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
+ * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
+ * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
+ * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
+ * are. Each stopped task is described once, ours or not, since a stopped task never changes.
  */
 class StoppedTaskTracker {
     ecs;
     cluster;
-    startedBy;
+    service;
+    deploymentId;
     known = new Map();
-    constructor(ecs, cluster, startedBy) {
+    others = new Set();
+    constructor(ecs, cluster, service, deploymentId) {
         this.ecs = ecs;
         this.cluster = cluster;
-        this.startedBy = startedBy;
+        this.service = service;
+        this.deploymentId = deploymentId;
     }
     async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, startedBy: this.startedBy, desiredStatus: 'STOPPED' });
-        const unseen = arns.filter((arn) => !this.known.has(arn));
-        // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen))
-            if (task.taskArn && task.lastStatus === 'STOPPED')
+        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
+        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (!task.taskArn || task.lastStatus !== 'STOPPED')
+                continue;
+            if (task.startedBy === this.deploymentId)
                 this.known.set(task.taskArn, task);
+            else
+                this.others.add(task.taskArn);
+        }
         return this.tasks();
     }
     tasks() {
@@ -66676,7 +66702,7 @@ function time(value) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';
