@@ -7,8 +7,7 @@ import { createService } from '../support/ecs-fixtures';
 import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { runBundledAction } from '../support/run-action';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer } from '../support/sample-task';
+import { SAMPLE_REPOSITORY, sampleContainer } from '../support/sample-service';
 import { startSampleStack } from '../support/sample-stack';
 import { formatRow } from './stats';
 

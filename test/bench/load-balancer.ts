@@ -6,26 +6,19 @@
  */
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { createService } from '../support/ecs-fixtures';
-import { createTargetGroup } from '../support/load-balancer';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { startLoad, type LoadResult } from '../support/load';
 import { runBundledAction } from '../support/run-action';
-import { startMigratedDatabase } from '../support/sample-database';
-import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleServiceBehindLoadBalancer, startSampleStack } from '../support/sample-stack';
 import { formatRow, median } from './stats';
 
 const PER_SECOND = 25;
 
 async function deployUnderLoad(sandbox: Sandbox, databaseUrl: string, name: string, config: DeploymentConfiguration): Promise<LoadResult> {
-  const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`);
-  const { cluster, service } = await createService(sandbox, {
-    service: name,
-    image: `${SAMPLE_REPOSITORY}:v1`,
+  const { cluster, service, url } = await sampleServiceBehindLoadBalancer(sandbox, databaseUrl, name, {
     desiredCount: 2,
     deploymentConfiguration: config,
-    containers: [{ name, image: `${SAMPLE_REPOSITORY}:v1`, essential: true, portMappings: [{ containerPort: 8080 }], environment: [{ name: 'DATABASE_URL', value: databaseUrl }] }],
-    loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
     healthCheckGracePeriodSeconds: 10,
   });
   const load = startLoad(`${url}/items`, { perSecond: PER_SECOND, maxDurationMs: 60_000 });
@@ -37,15 +30,7 @@ async function deployUnderLoad(sandbox: Sandbox, databaseUrl: string, name: stri
 
 /** Median latency (µs) of requests straight to a task and through its load balancer, one at a time. */
 async function proxyOverhead(sandbox: Sandbox, databaseUrl: string): Promise<number[]> {
-  const name = 'overhead';
-  const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`);
-  await createService(sandbox, {
-    service: name,
-    image: `${SAMPLE_REPOSITORY}:v1`,
-    desiredCount: 1,
-    containers: [{ name, image: `${SAMPLE_REPOSITORY}:v1`, essential: true, portMappings: [{ containerPort: 8080 }], environment: [{ name: 'DATABASE_URL', value: databaseUrl }] }],
-    loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
-  });
+  const { targetGroupArn, url } = await sampleServiceBehindLoadBalancer(sandbox, databaseUrl, 'overhead', { desiredCount: 1 });
   const direct = `http://127.0.0.1:${await taskPort(sandbox, targetGroupArn)}/`;
   const time = async (target: string) => {
     const samples: number[] = [];
@@ -66,8 +51,8 @@ async function taskPort(sandbox: Sandbox, targetGroupArn: string): Promise<numbe
 }
 
 export async function loadBalancerBench(runs: number): Promise<string[]> {
-  const database = await startMigratedDatabase();
-  const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  const stack = await startSampleStack({ timeScale: 0.1 });
+  const { sandbox, database } = stack;
   try {
     const rolling: LoadResult[] = [];
     const allAtOnce: LoadResult[] = [];
@@ -86,8 +71,7 @@ export async function loadBalancerBench(runs: number): Promise<string[]> {
       formatRow('sandbox LB: median request, through the load balancer', [proxied], 'µs'),
     ];
   } finally {
-    await sandbox.stop();
-    await database.stop();
+    await stack.stop();
   }
 }
 

@@ -8,12 +8,10 @@
  * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
  * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { start } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { errorsOf } from '../support/run-action';
-import { REPOSITORY_ROOT, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { startMigratedDatabase } from '../support/sample-database';
+import { SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 import { startBuildInfraIfInstalled } from './build-infra';
 import { buildPush, explainSkippedBuild } from './build-step';
 import { runStep } from './step';
@@ -42,7 +40,8 @@ async function main() {
     const build = startBuildInfraIfInstalled();
     stops.push(build.stop);
     const { infra } = build;
-    const database = await startDatabase();
+    // 1.0.0 runs on the first migration; 1.1.0 brings the second.
+    const database = await startMigratedDatabase(1);
     stops.push(database.stop);
     const registry = infra && { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password };
     const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog(), registry });
@@ -50,8 +49,6 @@ async function main() {
     const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
 
     console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.1, tasks are real processes`));
-    // 1.0.0 runs on the first migration; 1.1.0 brings the second.
-    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '1'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
     const { cluster, service, url } = await createStorefront(sandbox, database.url);
     console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks behind ${url}; database migrated to 001_create_items`));
 

@@ -2,8 +2,7 @@
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer } from '../support/sample-task';
+import { SAMPLE_REPOSITORY, sampleContainer } from '../support/sample-service';
 
 export const release = (version: string) => `${SAMPLE_REPOSITORY}:${version}`;
 

@@ -3,9 +3,8 @@ import { ListServiceDeploymentsCommand, UpdateServiceCommand } from '@aws-sdk/cl
 import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, ecsClient, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
-import { SAMPLE_REPOSITORY, sampleServiceEntry } from '../support/sample-service';
-import { sampleContainer, servedVersions } from '../support/sample-task';
-import { startSampleStack, type SampleStack } from '../support/sample-stack';
+import { SAMPLE_REPOSITORY, sampleContainer, sampleServiceEntry } from '../support/sample-service';
+import { servedVersions, startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // auto-rollback chained after deploy-ecs as a workflow chains them (outputs feeding inputs), against tasks that
 // are real processes of the sample service.

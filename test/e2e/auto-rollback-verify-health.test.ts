@@ -4,8 +4,7 @@ import { createService, describe as describeService } from '../support/ecs-fixtu
 import { startLoad } from '../support/load';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer } from '../support/sample-task';
+import { SAMPLE_REPOSITORY, sampleContainer } from '../support/sample-service';
 import { startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // The chain a workflow runs, outputs feeding inputs: deploy-ecs ships a release that ECS and the load balancer

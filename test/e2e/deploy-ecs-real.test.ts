@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { createService, describe as describeService, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { SAMPLE_REPOSITORY } from '../support/sample-service';
-import { sampleContainer, servedVersions } from '../support/sample-task';
-import { startSampleStack, type SampleStack } from '../support/sample-stack';
+import { SAMPLE_REPOSITORY, sampleContainer } from '../support/sample-service';
+import { servedVersions, startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // deploy-ecs against tasks that are real processes of the sample service: a real start-up crash and a real
 // failing health check, not scripted outcomes.

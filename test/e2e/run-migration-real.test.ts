@@ -10,7 +10,7 @@ import { node24 } from '../support/node24';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
-import { SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { basicSampleContainer, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 
 // run-migration against the sample service's real migration process (node-pg-migrate on an embedded
 // PostgreSQL): its real output, its real exit codes. The tests share one database and run in order.
@@ -21,19 +21,7 @@ const service = 'shop';
 const MIGRATE = `node ${SAMPLE_SERVICE_DIR}/migrate.mjs`;
 const GITHUB = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_RUN_ID: '987654321', GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com' };
 
-function container(): ContainerDefinition {
-  return {
-    name: 'shop',
-    image: `${SAMPLE_REPOSITORY}:v1`,
-    essential: true,
-    portMappings: [{ containerPort: 8080 }],
-    environment: [{ name: 'DATABASE_URL', value: database.url }],
-    logConfiguration: {
-      logDriver: 'awslogs',
-      options: { 'awslogs-group': '/ecs/shop', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
-    },
-  };
-}
+const container = (): ContainerDefinition => basicSampleContainer('shop', database.url, { logs: true });
 
 const migrate = (inputs: Record<string, string>) => runBundledAction('run-migration', { cluster, service, ...inputs }, { env: { ...sandbox.env(), ...GITHUB } });
 

@@ -1,46 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { createService } from '../support/ecs-fixtures';
-import { createTargetGroup } from '../support/load-balancer';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { startMigratedDatabase } from '../support/sample-database';
-import { SAMPLE_REPOSITORY, sampleServiceCatalog } from '../support/sample-service';
+import { SAMPLE_REPOSITORY } from '../support/sample-service';
+import { sampleServiceBehindLoadBalancer, startSampleStack, type SampleStack } from '../support/sample-stack';
 
 // The sample service run by the sandbox as real processes behind its load balancer: deploy-ecs releases it,
 // then verify-health probes it through the load balancer and reads the service and its targets over the wire.
+let stack: SampleStack;
 let sandbox: Sandbox;
-let database: { url: string; stop(): Promise<void> };
 
-function container(name: string): ContainerDefinition {
-  return {
-    name,
-    image: `${SAMPLE_REPOSITORY}:v1`,
-    essential: true,
-    portMappings: [{ containerPort: 8080 }],
-    environment: [{ name: 'DATABASE_URL', value: database.url }],
-  };
-}
-
-async function serviceBehindLoadBalancer(name: string) {
-  const group = await createTargetGroup(sandbox, `${name}-tg`, 1);
-  const created = await createService(sandbox, {
-    service: name,
-    image: `${SAMPLE_REPOSITORY}:v1`,
-    containers: [container(name)],
-    loadBalancers: [{ targetGroupArn: group.targetGroupArn, containerName: name, containerPort: 8080 }],
-    healthCheckGracePeriodSeconds: 30,
-  });
-  return { ...created, ...group };
-}
+const serviceBehindLoadBalancer = (name: string) =>
+  sampleServiceBehindLoadBalancer(sandbox, stack.database.url, name, { deregistrationDelaySeconds: 1, healthCheckGracePeriodSeconds: 30 });
 
 beforeAll(async () => {
-  database = await startMigratedDatabase();
-  sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog() });
+  stack = await startSampleStack({ timeScale: 0.1 });
+  sandbox = stack.sandbox;
 });
 afterAll(async () => {
-  await sandbox?.stop();
-  await database?.stop();
+  await stack?.stop();
 });
 
 describe('verify-health through the sandbox load balancer', () => {

@@ -4,13 +4,17 @@ import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { REPOSITORY_ROOT, SAMPLE_SERVICE_DIR } from './sample-service';
 
 /**
- * The sample service's embedded PostgreSQL, migrated up to `002_add_price` (the schema its releases need;
- * `003_unique_sku` fails on purpose). Migrated asynchronously: the database answers from this very process.
+ * The sample service's embedded PostgreSQL, migrated up to its `migrations`-th migration; the default, 2, is
+ * `002_add_price`, the schema its releases need (`003_unique_sku` fails on purpose). Migrated asynchronously:
+ * the database answers from this very process.
  */
-export async function startMigratedDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startMigratedDatabase(migrations = 2): Promise<{ url: string; stop(): Promise<void> }> {
   const database = await startDatabase();
   try {
-    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'], { cwd: REPOSITORY_ROOT, env: { ...process.env, DATABASE_URL: database.url } });
+    await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', String(migrations)], {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
   } catch (error) {
     await database.stop();
     throw error;

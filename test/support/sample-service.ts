@@ -3,6 +3,7 @@
  * the tests, the demo and the benchmarks.
  */
 import { fileURLToPath } from 'node:url';
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { CatalogEntry } from '@ecs-deploy/sandbox';
 
 /** The ECR repository its images are pushed to; tag it (`${SAMPLE_REPOSITORY}:v1`) or pin a digest. */
@@ -26,4 +27,37 @@ export function sampleServiceEntry(env: Record<string, string> = {}): CatalogEnt
 /** A catalog for `start({ catalog })` holding the sample image. */
 export function sampleServiceCatalog(env: Record<string, string> = {}): Record<string, CatalogEntry> {
   return { [SAMPLE_REPOSITORY]: sampleServiceEntry(env) };
+}
+
+/**
+ * The least a container of the sample image needs: its port and its database. With `logs`, its output goes
+ * to CloudWatch Logs (group `/ecs/<name>`) through awslogs.
+ */
+export function basicSampleContainer(name: string, databaseUrl: string, options: { logs?: boolean } = {}): ContainerDefinition {
+  return {
+    name,
+    image: `${SAMPLE_REPOSITORY}:v1`,
+    essential: true,
+    portMappings: [{ containerPort: 8080 }],
+    environment: [{ name: 'DATABASE_URL', value: databaseUrl }],
+    ...(options.logs && {
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+      },
+    }),
+  };
+}
+
+/** A container of the sample image with its database, its health check and awslogs, as a team would write it. */
+export function sampleContainer(name: string, databaseUrl: string, extra: Partial<ContainerDefinition> = {}): ContainerDefinition {
+  return {
+    ...basicSampleContainer(name, databaseUrl, { logs: true }),
+    environment: [
+      { name: 'DATABASE_URL', value: databaseUrl },
+      { name: 'REQUIRED_MIGRATION', value: '002_add_price' },
+    ],
+    healthCheck: { command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`], interval: 5, timeout: 5, retries: 2, startPeriod: 0 },
+    ...extra,
+  };
 }
