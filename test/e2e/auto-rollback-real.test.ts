@@ -46,6 +46,7 @@ describe('auto-rollback with real processes', () => {
   test('deploy-ecs v2 succeeded but is bad: rolled back to previous-task-definition-arn, and every task serves v1 again', async () => {
     const { cluster, service, taskDefinitionArn: v1, v2 } = await goodRelease('orders');
 
+    const callsBefore = sandbox.calls.length;
     const run = await rollback({ cluster, service, 'task-definition': v2.outputs['previous-task-definition-arn'], reason: 'verify-health failed' });
 
     expect(run.exitCode).toBe(0);
@@ -61,6 +62,10 @@ describe('auto-rollback with real processes', () => {
     expect(run.summary).toMatch(/\| From \| orders:2 \|/);
     expect(run.summary).toMatch(/\| To \| orders:1, chosen by the 'task-definition' input \|/);
     expect(run.summary).toMatch(/deployment of orders:2 started[\s\S]*UpdateService to orders:1 \(reason: verify-health failed\)[\s\S]*verdict: rolled-back/);
+    // v1's stopped tasks are listed before UpdateService creates the rollback deployment: the watcher never describes those.
+    const operations = sandbox.calls.slice(callsBefore).map((call) => call.operation);
+    expect(operations.indexOf('ListTasks')).toBeGreaterThanOrEqual(0);
+    expect(operations.indexOf('ListTasks')).toBeLessThan(operations.indexOf('UpdateService'));
   });
 
   test('without task-definition, the target is the last revision that completed a deployment before the current one', async () => {

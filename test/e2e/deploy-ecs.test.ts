@@ -35,6 +35,7 @@ group('deploy-ecs against the sandbox', () => {
     const next = `${REGISTRY}/shop:v2`;
     sandbox.script(next, { kind: 'healthy', startMs: 1000 });
 
+    const callsBefore = sandbox.calls.length;
     const run = await deploy({ cluster, service, image: next, environment: 'FEATURE_FLAG=on\nAPI_TOKEN=hunter2-secret-value' });
 
     expect(run.exitCode).toBe(0);
@@ -54,6 +55,10 @@ group('deploy-ecs against the sandbox', () => {
     expect(run.summary).not.toContain('hunter2-secret-value');
     expect(run.summary).toContain('succeeded');
     expect(run.summary).toContain('shop:1 → shop:2');
+    // The service's stopped tasks are listed before UpdateService creates the deployment: the watcher never describes those.
+    const operations = sandbox.calls.slice(callsBefore).map((call) => call.operation);
+    expect(operations.indexOf('ListTasks')).toBeGreaterThanOrEqual(0);
+    expect(operations.indexOf('ListTasks')).toBeLessThan(operations.indexOf('UpdateService'));
   });
 
   test('a crash loop that ECS\'s circuit breaker rolls back is reported as rolled-back with the exit code and last log line', async () => {

@@ -65667,7 +65667,7 @@ async function rollBack() {
         await announce(story, trail);
         return;
     }
-    const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service };
+    const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
     const outcome = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .reportingErrors */ .eP)(trail, () => (0,_watch_back__WEBPACK_IMPORTED_MODULE_8__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV));
     // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
     story.outcome = outcome;
@@ -65769,6 +65769,7 @@ __webpack_async_result__();
  * inside that deployment; otherwise UpdateService to the target starts an ordinary rolling deployment.
  */
 async function startRollback(ecs, inputs, targetArn, history, log) {
+    const stoppedBefore = inputs.wait ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .listStoppedTaskArns */ .Tc)(ecs, inputs.cluster, inputs.service) : [];
     const current = history.current;
     if (current?.serviceDeploymentArn && _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .IN_PROGRESS_SERVICE_DEPLOYMENT */ .K5.has(current.status ?? '') && history.previous?.taskDefinitionArn === targetArn) {
         const startedAt = Date.now();
@@ -65781,6 +65782,7 @@ async function startRollback(ecs, inputs, targetArn, history, log) {
                 deploymentId: primaryOf(service, targetArn),
                 startedAt,
                 service,
+                stoppedBefore,
             };
         }
         catch (error) {
@@ -65795,7 +65797,7 @@ async function startRollback(ecs, inputs, targetArn, history, log) {
     const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
     if (!answer.service || !deploymentId)
         throw new Error(`UpdateService returned no primary deployment of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(targetArn)} to watch.`);
-    return { mechanism: 'UpdateService', description: `UpdateService to ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(targetArn)}`, deploymentId, startedAt, service: answer.service };
+    return { mechanism: 'UpdateService', description: `UpdateService to ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(targetArn)}`, deploymentId, startedAt, service: answer.service, stoppedBefore };
 }
 /** ECS starts the rollback deployment asynchronously after a stop request; wait briefly until it is listed. */
 async function rollbackDeployment(ecs, inputs, targetArn) {
@@ -65987,6 +65989,7 @@ function watchRollback(ecs, inputs, watched, log) {
         service: inputs.service,
         startedAt: watched.startedAt,
         knownEventIds: (watched.before.events ?? []).map((event) => event.id),
+        stoppedBefore: watched.stoppedBefore,
         timeoutMs: inputs.timeoutMs,
         target: { deploymentId: watched.deploymentId, circuitBreaker: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .circuitBreakerOf */ .$D)(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
     }, { ecs, log });
@@ -66039,6 +66042,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ue: () => (/* reexport */ gatherLogTail),
   R_: () => (/* reexport */ markdown_heading),
   nf: () => (/* reexport */ markdown_link),
+  Tc: () => (/* reexport */ listStoppedTaskArns),
   $O: () => (/* reexport */ logRolloutEvidence),
   mb: () => (/* reexport */ openDeploymentTrail),
   wt: () => (/* reexport */ poll_poll),
@@ -66539,6 +66543,87 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     return { kind: 'registered', arn };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
+/**
+ * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
+ * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
+ * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
+ * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
+ * are. Each stopped task is described once, ours or not, since a stopped task never changes.
+ *
+ * ECS keeps listing stopped tasks for about an hour, so a busy service's first list holds many tasks of earlier
+ * deployments. Describing them only to learn they are not ours would delay the first verdict, and the task's
+ * deployment shows nowhere in ListTasks' answer, only in DescribeTasks'. So the caller lists the stopped tasks
+ * before the call that creates the deployment (`stoppedBefore`): a task already stopped then cannot have been
+ * started by a deployment that did not exist yet, and those ARNs are never described.
+ */
+class StoppedTaskTracker {
+    ecs;
+    cluster;
+    service;
+    deploymentId;
+    known = new Map();
+    others;
+    constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
+        this.ecs = ecs;
+        this.cluster = cluster;
+        this.service = service;
+        this.deploymentId = deploymentId;
+        this.others = new Set(stoppedBefore);
+    }
+    async refresh() {
+        const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
+        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (!task.taskArn || task.lastStatus !== 'STOPPED')
+                continue;
+            if (task.startedBy === this.deploymentId)
+                this.known.set(task.taskArn, task);
+            else
+                this.others.add(task.taskArn);
+        }
+        return this.tasks();
+    }
+    tasks() {
+        return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
+    }
+}
+/**
+ * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
+ * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
+ */
+function listStoppedTaskArns(ecs, cluster, service) {
+    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
+}
+function time(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
@@ -66624,73 +66709,6 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
-
-/**
- * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
- * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
- * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
- * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
- * are. Each stopped task is described once, ours or not, since a stopped task never changes.
- */
-class StoppedTaskTracker {
-    ecs;
-    cluster;
-    service;
-    deploymentId;
-    known = new Map();
-    others = new Set();
-    constructor(ecs, cluster, service, deploymentId) {
-        this.ecs = ecs;
-        this.cluster = cluster;
-        this.service = service;
-        this.deploymentId = deploymentId;
-    }
-    async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
-        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (!task.taskArn || task.lastStatus !== 'STOPPED')
-                continue;
-            if (task.startedBy === this.deploymentId)
-                this.known.set(task.taskArn, task);
-            else
-                this.others.add(task.taskArn);
-        }
-        return this.tasks();
-    }
-    tasks() {
-        return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
-    }
-}
-function time(value) {
-    return value ? new Date(value).getTime() : 0;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
 
 
@@ -66702,7 +66720,7 @@ function time(value) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';

@@ -75,7 +75,7 @@ async function rollBack(): Promise<void> {
     await announce(story, trail);
     return;
   }
-  const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service };
+  const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
   const outcome = await reportingErrors(trail, () => watchRollback(ecs, inputs, watched, log));
 
   // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.

@@ -3,6 +3,7 @@ import {
   describeService,
   errorMessage,
   IN_PROGRESS_SERVICE_DEPLOYMENT,
+  listStoppedTaskArns,
   poll,
   serviceDeploymentId,
   shortTaskDefinition,
@@ -21,6 +22,8 @@ export interface StartedRollback {
   deploymentId: string;
   startedAt: number;
   service: Service;
+  /** The service's stopped tasks before the rollback deployment existed: none is its, so the watcher skips them. */
+  stoppedBefore: string[];
 }
 
 /**
@@ -35,6 +38,7 @@ export async function startRollback(
   history: DeploymentHistory,
   log: Logger,
 ): Promise<StartedRollback> {
+  const stoppedBefore = inputs.wait ? await listStoppedTaskArns(ecs, inputs.cluster, inputs.service) : [];
   const current = history.current;
   if (current?.serviceDeploymentArn && IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? '') && history.previous?.taskDefinitionArn === targetArn) {
     const startedAt = Date.now();
@@ -47,6 +51,7 @@ export async function startRollback(
         deploymentId: primaryOf(service, targetArn) as string,
         startedAt,
         service,
+        stoppedBefore,
       };
     } catch (error) {
       // The release may have finished between our read and the call: then an ordinary update is the way back.
@@ -60,7 +65,7 @@ export async function startRollback(
   );
   const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
   if (!answer.service || !deploymentId) throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
-  return { mechanism: 'UpdateService', description: `UpdateService to ${shortTaskDefinition(targetArn)}`, deploymentId, startedAt, service: answer.service };
+  return { mechanism: 'UpdateService', description: `UpdateService to ${shortTaskDefinition(targetArn)}`, deploymentId, startedAt, service: answer.service, stoppedBefore };
 }
 
 /** ECS starts the rollback deployment asynchronously after a stop request; wait briefly until it is listed. */

@@ -21,6 +21,8 @@ export interface WatchedDeployment {
   startedAt: number;
   /** The service as it was before the rollback: its events belong to what came before. */
   before: Service;
+  /** Stopped task ARNs listed before the deployment was created (none when watching one that already ran). */
+  stoppedBefore?: string[];
 }
 
 /** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
@@ -31,6 +33,7 @@ export function watchRollback(ecs: ECSClient, inputs: RollbackInputs, watched: W
       service: inputs.service,
       startedAt: watched.startedAt,
       knownEventIds: (watched.before.events ?? []).map((event) => event.id as string),
+      stoppedBefore: watched.stoppedBefore,
       timeoutMs: inputs.timeoutMs,
       target: { deploymentId: watched.deploymentId, circuitBreaker: circuitBreakerOf(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
     },

@@ -65625,13 +65625,13 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(212);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
 /* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(891);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7651);
-/* harmony import */ var _update_service__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9022);
+/* harmony import */ var _update_service__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9022);
 
 
 
@@ -65644,7 +65644,7 @@ const ACTION = 'deploy-ecs';
 async function deploy() {
     const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readDeployInputs */ .J)();
     const trail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
+    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
     // 1. What runs now, and what the service should run.
     const fromFile = inputs.taskDefinitionFile ? await checkFileEarly(inputs) : undefined;
     const service = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
@@ -65665,7 +65665,7 @@ async function deploy() {
         return;
     }
     // 3. Update the service and watch ECS roll it out.
-    const started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_6__/* .startDeployment */ .i)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
+    const started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .startDeployment */ .i)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`UpdateService started deployment ${started.deploymentId} of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)}.`);
     const outputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, deploymentId: started.deploymentId };
     await trail?.start({ description: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedDescription */ .MU)(inputs, registration.arn), payload: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedPayload */ ._R)(inputs, outputs) });
@@ -65679,6 +65679,7 @@ async function deploy() {
         service: inputs.service,
         startedAt: started.startedAt,
         knownEventIds: (started.service.events ?? []).map((event) => event.id),
+        stoppedBefore: started.stoppedBefore,
         timeoutMs: inputs.timeoutMs,
         target: {
             deploymentId: started.deploymentId,
@@ -65724,7 +65725,7 @@ async function checkFileEarly(inputs) {
 /** Nothing to deploy; a desired-count change alone needs no new deployment. */
 async function keepServiceAsItIs(ecs, inputs, currentCount) {
     if (inputs.desiredCount !== undefined && inputs.desiredCount !== currentCount) {
-        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__/* .UpdateServiceCommand */ .kZr({ cluster: inputs.cluster, service: inputs.service, desiredCount: inputs.desiredCount }));
+        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .UpdateServiceCommand */ .kZr({ cluster: inputs.cluster, service: inputs.service, desiredCount: inputs.desiredCount }));
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Task definition unchanged; desired count set from ${currentCount} to ${inputs.desiredCount} without a new deployment.`);
         return;
     }
@@ -65775,12 +65776,15 @@ function setDeployOutputs(outputs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ startDeployment)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(212);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+
 
 /** Points the service at the revision and returns the deployment ECS started for it. */
 async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeployment) {
+    const stoppedBefore = inputs.wait ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .listStoppedTaskArns */ .Tc)(ecs, inputs.cluster, inputs.service) : [];
     const startedAt = Date.now();
-    const answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_0__/* .UpdateServiceCommand */ .kZr({
+    const answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .UpdateServiceCommand */ .kZr({
         cluster: inputs.cluster,
         service: inputs.service,
         taskDefinition: taskDefinitionArn,
@@ -65791,7 +65795,7 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
     const primary = service?.deployments?.find((d) => d.status === 'PRIMARY');
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
-    return { deploymentId: primary.id, startedAt, service };
+    return { deploymentId: primary.id, startedAt, service, stoppedBefore };
 }
 
 
@@ -65816,6 +65820,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Bj: () => (/* reexport */ ensureRegistered),
   Lf: () => (/* reexport */ explainRollout),
   Ue: () => (/* reexport */ gatherLogTail),
+  Tc: () => (/* reexport */ listStoppedTaskArns),
   bs: () => (/* reexport */ loadTaskDefinitionFile),
   $O: () => (/* reexport */ logRolloutEvidence),
   mb: () => (/* reexport */ openDeploymentTrail),
@@ -66518,6 +66523,87 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     return { kind: 'registered', arn };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
+/**
+ * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
+ * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
+ * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
+ * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
+ * are. Each stopped task is described once, ours or not, since a stopped task never changes.
+ *
+ * ECS keeps listing stopped tasks for about an hour, so a busy service's first list holds many tasks of earlier
+ * deployments. Describing them only to learn they are not ours would delay the first verdict, and the task's
+ * deployment shows nowhere in ListTasks' answer, only in DescribeTasks'. So the caller lists the stopped tasks
+ * before the call that creates the deployment (`stoppedBefore`): a task already stopped then cannot have been
+ * started by a deployment that did not exist yet, and those ARNs are never described.
+ */
+class StoppedTaskTracker {
+    ecs;
+    cluster;
+    service;
+    deploymentId;
+    known = new Map();
+    others;
+    constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
+        this.ecs = ecs;
+        this.cluster = cluster;
+        this.service = service;
+        this.deploymentId = deploymentId;
+        this.others = new Set(stoppedBefore);
+    }
+    async refresh() {
+        const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
+        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (!task.taskArn || task.lastStatus !== 'STOPPED')
+                continue;
+            if (task.startedBy === this.deploymentId)
+                this.known.set(task.taskArn, task);
+            else
+                this.others.add(task.taskArn);
+        }
+        return this.tasks();
+    }
+    tasks() {
+        return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
+    }
+}
+/**
+ * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
+ * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
+ */
+function listStoppedTaskArns(ecs, cluster, service) {
+    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
+}
+function time(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
@@ -66603,73 +66689,6 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
-
-/**
- * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
- * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
- * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
- * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
- * are. Each stopped task is described once, ours or not, since a stopped task never changes.
- */
-class StoppedTaskTracker {
-    ecs;
-    cluster;
-    service;
-    deploymentId;
-    known = new Map();
-    others = new Set();
-    constructor(ecs, cluster, service, deploymentId) {
-        this.ecs = ecs;
-        this.cluster = cluster;
-        this.service = service;
-        this.deploymentId = deploymentId;
-    }
-    async refresh() {
-        const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
-        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (!task.taskArn || task.lastStatus !== 'STOPPED')
-                continue;
-            if (task.startedBy === this.deploymentId)
-                this.known.set(task.taskArn, task);
-            else
-                this.others.add(task.taskArn);
-        }
-        return this.tasks();
-    }
-    tasks() {
-        return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
-    }
-}
-function time(value) {
-    return value ? new Date(value).getTime() : 0;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
 
 
@@ -66681,7 +66700,7 @@ function time(value) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';

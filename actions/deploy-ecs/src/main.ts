@@ -77,6 +77,7 @@ async function deploy(): Promise<void> {
       service: inputs.service,
       startedAt: started.startedAt,
       knownEventIds: (started.service.events ?? []).map((event) => event.id as string),
+      stoppedBefore: started.stoppedBefore,
       timeoutMs: inputs.timeoutMs,
       target: {
         deploymentId: started.deploymentId,

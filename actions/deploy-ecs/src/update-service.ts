@@ -1,10 +1,13 @@
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { listStoppedTaskArns } from '@ecs-deploy/core';
 import type { DeployInputs } from './inputs';
 
 export interface StartedDeployment {
   deploymentId: string;
   startedAt: number;
   service: Service;
+  /** The service's stopped tasks before UpdateService: none can be the new deployment's, so the watcher skips them. */
+  stoppedBefore: string[];
 }
 
 /** Points the service at the revision and returns the deployment ECS started for it. */
@@ -14,6 +17,7 @@ export async function startDeployment(
   taskDefinitionArn: string,
   forceNewDeployment: boolean,
 ): Promise<StartedDeployment> {
+  const stoppedBefore = inputs.wait ? await listStoppedTaskArns(ecs, inputs.cluster, inputs.service) : [];
   const startedAt = Date.now();
   const answer = await ecs.send(
     new UpdateServiceCommand({
@@ -27,5 +31,5 @@ export async function startDeployment(
   const service = answer.service;
   const primary = service?.deployments?.find((d) => d.status === 'PRIMARY');
   if (!service || !primary?.id) throw new Error('UpdateService returned no primary deployment to watch.');
-  return { deploymentId: primary.id, startedAt, service };
+  return { deploymentId: primary.id, startedAt, service, stoppedBefore };
 }

@@ -66150,7 +66150,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, listStoppedTaskArns, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -66762,7 +66762,7 @@ async function ensureRegistered(ecs, rendered, tags, live) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';

@@ -67635,7 +67635,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -68070,7 +68070,7 @@ function assertRollingUpdateService(service) {
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     let lastService;
     let lastProgress = '';

@@ -7,20 +7,29 @@ import { describeTasks, listTaskArns } from './task-queries';
  * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
  * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
  * are. Each stopped task is described once, ours or not, since a stopped task never changes.
+ *
+ * ECS keeps listing stopped tasks for about an hour, so a busy service's first list holds many tasks of earlier
+ * deployments. Describing them only to learn they are not ours would delay the first verdict, and the task's
+ * deployment shows nowhere in ListTasks' answer, only in DescribeTasks'. So the caller lists the stopped tasks
+ * before the call that creates the deployment (`stoppedBefore`): a task already stopped then cannot have been
+ * started by a deployment that did not exist yet, and those ARNs are never described.
  */
 export class StoppedTaskTracker {
   private readonly known = new Map<string, Task>();
-  private readonly others = new Set<string>();
+  private readonly others: Set<string>;
 
   constructor(
     private readonly ecs: ECSClient,
     private readonly cluster: string,
     private readonly service: string,
     private readonly deploymentId: string,
-  ) {}
+    stoppedBefore: Iterable<string> = [],
+  ) {
+    this.others = new Set(stoppedBefore);
+  }
 
   async refresh(): Promise<Task[]> {
-    const arns = await listTaskArns(this.ecs, { cluster: this.cluster, serviceName: this.service, desiredStatus: 'STOPPED' });
+    const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
     const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
     for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
       // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
@@ -34,6 +43,14 @@ export class StoppedTaskTracker {
   tasks(): Task[] {
     return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
   }
+}
+
+/**
+ * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
+ * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
+ */
+export function listStoppedTaskArns(ecs: ECSClient, cluster: string, service: string): Promise<string[]> {
+  return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
 }
 
 function time(value: Date | undefined): number {

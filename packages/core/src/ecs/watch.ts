@@ -14,6 +14,8 @@ export interface WatchRequest {
   startedAt: number;
   /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
   knownEventIds?: string[];
+  /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
+  stoppedBefore?: string[];
   timeoutMs: number;
   /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
   intervalMs?: number;
@@ -43,7 +45,7 @@ export interface WatchDependencies {
  */
 export async function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
   const { ecs, log, clock = systemClock } = deps;
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId);
+  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   let lastService: Service | undefined;
   let lastProgress = '';

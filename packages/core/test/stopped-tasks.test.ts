@@ -1,0 +1,103 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { silentLogger } from '../src/logger';
+import { listStoppedTaskArns, StoppedTaskTracker } from '../src/ecs/stopped-tasks';
+import { watchRollout } from '../src/ecs/watch';
+import { fakeClock } from './support/fake-clock';
+import { crashedTask, deployment, NEW_ID, OLD_ID, service } from './fixtures/ecs';
+
+const ecsMock = mockClient(ECSClient);
+const ecs = () => new ECSClient({ region: 'us-east-1' });
+
+// A busy service: 250 tasks of earlier deployments still listed as stopped (ECS keeps them for about an hour).
+const EARLIER = Array.from({ length: 250 }, (_, i) => crashedTask(1000 + i, 137, { startedBy: OLD_ID }));
+const EARLIER_ARNS = EARLIER.map((task) => task.taskArn as string);
+const OURS = crashedTask(1, 1);
+const OURS_ARN = OURS.taskArn as string;
+
+/**
+ * ListTasks as ECS answers it, in pages of at most 100 ARNs, the newest stopped task first. Each listing from its
+ * first page on answers the next of `lists` (the last one stays).
+ */
+function listTasksAnswers(...lists: string[][]) {
+  let listings = 0;
+  ecsMock.on(ListTasksCommand).callsFake((input: { nextToken?: string }) => {
+    if (!input.nextToken) listings++;
+    const arns = lists[Math.min(listings, lists.length) - 1];
+    const from = Number(input.nextToken ?? 0);
+    const next = from + 100 < arns.length ? String(from + 100) : undefined;
+    return { taskArns: arns.slice(from, from + 100), nextToken: next };
+  });
+}
+
+function describing() {
+  const all = new Map([...EARLIER, OURS].map((task) => [task.taskArn as string, task]));
+  ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => all.get(arn)) }));
+}
+
+const described = () => ecsMock.commandCalls(DescribeTasksCommand).flatMap((call) => call.args[0].input.tasks ?? []);
+
+beforeEach(() => {
+  ecsMock.reset();
+  describing();
+});
+
+describe('StoppedTaskTracker with the stopped tasks listed before the deployment', () => {
+  test('never describes the 250 earlier tasks, and still finds the deployment\'s own stopped task', async () => {
+    listTasksAnswers(EARLIER_ARNS, [OURS_ARN, ...EARLIER_ARNS]);
+    const stoppedBefore = await listStoppedTaskArns(ecs(), 'prod', 'web');
+    expect(stoppedBefore).toHaveLength(250);
+    const listed = ecsMock.commandCalls(ListTasksCommand).map((call) => call.args[0].input);
+    expect(listed[0]).toMatchObject({ cluster: 'prod', serviceName: 'web', desiredStatus: 'STOPPED' });
+    expect(listed[0].startedBy).toBeUndefined();
+    expect(listed).toHaveLength(3);
+
+    const tracker = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID, stoppedBefore);
+    const found = await tracker.refresh();
+
+    expect(found.map((task) => task.taskArn)).toEqual([OURS_ARN]);
+    expect(described()).toEqual([OURS_ARN]);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1);
+
+    // A later poll lists the same tasks: nothing new, nothing described.
+    expect((await tracker.refresh()).map((task) => task.taskArn)).toEqual([OURS_ARN]);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(1);
+  });
+
+  test('without that list, the first poll describes every earlier task (the cost the list avoids)', async () => {
+    listTasksAnswers([OURS_ARN, ...EARLIER_ARNS]);
+    const tracker = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    expect((await tracker.refresh()).map((task) => task.taskArn)).toEqual([OURS_ARN]);
+    expect(described()).toHaveLength(251);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(3);
+  });
+});
+
+describe('watchRollout with stoppedBefore', () => {
+  test('fails on the deployment\'s own crashed tasks without describing any earlier one', async () => {
+    const ours = [1, 2, 3].map((n) => crashedTask(n, 1));
+    const oursArns = ours.map((task) => task.taskArn as string);
+    const all = new Map([...EARLIER, ...ours].map((task) => [task.taskArn as string, task]));
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => all.get(arn)) }));
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service([deployment({})])] });
+    listTasksAnswers([oursArns[0], ...EARLIER_ARNS], [...oursArns, ...EARLIER_ARNS]);
+
+    const outcome = await watchRollout(
+      {
+        cluster: 'prod',
+        service: 'web',
+        startedAt: Date.UTC(2026, 0, 1),
+        timeoutMs: 60_000,
+        stoppedBefore: EARLIER_ARNS,
+        target: { deploymentId: NEW_ID, circuitBreaker: { enable: false, rollback: false }, failedTasksThreshold: 3 },
+      },
+      { ecs: ecs(), log: silentLogger(), clock: fakeClock() },
+    );
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failedTasks.map((task) => task.taskArn)).toEqual(oursArns);
+    expect(described().sort()).toEqual([...oursArns].sort());
+  });
+});
