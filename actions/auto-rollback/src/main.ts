@@ -9,6 +9,7 @@ import {
   explainRollout,
   logRolloutEvidence,
   openDeploymentTrail,
+  primaryDeployment,
   readDeploymentHistory,
   reportingErrors,
   rolloutSummaryMarkdown,
@@ -108,7 +109,7 @@ async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, { ser
     startedAt,
     finishedAt: startedAt,
   };
-  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  const primary = primaryDeployment(service);
   // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
   // to watch, and nothing here would fare better.
   if (history.current?.status === 'ROLLBACK_FAILED') {

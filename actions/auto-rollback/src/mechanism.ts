@@ -1,6 +1,7 @@
 import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
   describeService,
+  primaryDeployment,
   errorMessage,
   IN_PROGRESS_SERVICE_DEPLOYMENT,
   listStoppedTaskArns,
@@ -83,5 +84,5 @@ async function rollbackDeployment(ecs: ECSClient, inputs: RollbackInputs, target
 }
 
 export function primaryOf(service: Service, targetArn: string): string | undefined {
-  return service.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === targetArn)?.id;
+  return primaryDeployment(service, targetArn)?.id;
 }

@@ -57070,8 +57070,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 52 modules
-var src = __nccwpck_require__(5042);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 53 modules
+var src = __nccwpck_require__(3804);
 // EXTERNAL MODULE: ./actions/build-push/src/plan.ts
 var src_plan = __nccwpck_require__(7434);
 ;// CONCATENATED MODULE: ./actions/build-push/src/args.ts
@@ -57217,7 +57217,7 @@ async function buildWithContainersTool(tool, plan, env) {
 /* harmony export */   D: () => (/* binding */ probeInstalled),
 /* harmony export */   Z: () => (/* binding */ chooseBuilder)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 /* harmony import */ var _tools__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9586);
 
 
@@ -57271,7 +57271,7 @@ function chooseBuilder(choice, installed, platforms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   n: () => (/* binding */ commitFromEnv)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 
 /** The commit the runner checked out: images are named after it so a re-run can find what it built. */
 function commitFromEnv(env = process.env) {
@@ -57301,8 +57301,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 52 modules
-var src = __nccwpck_require__(5042);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 53 modules
+var src = __nccwpck_require__(3804);
 ;// CONCATENATED MODULE: ./actions/build-push/src/repository-name.ts
 // ECR's rule for repository names (CreateRepository, API reference): 2 to 256 characters, lowercase letters and
 // digits separated by single dots, dashes or underscores, optionally in slash-separated namespaces.
@@ -57396,7 +57396,7 @@ function readBuildInputs(inputs = new src/* Inputs */.G0(), workspace = process.
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3360);
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3804);
 /* harmony import */ var _tools__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9586);
 
 
@@ -57457,7 +57457,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3804);
 /* harmony import */ var _build__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8851);
 /* harmony import */ var _builder__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5998);
 /* harmony import */ var _commit__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8004);
@@ -57625,7 +57625,7 @@ const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
 /* harmony export */   z: () => (/* binding */ ensureRepository)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 /* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7434);
 
 
@@ -57682,7 +57682,7 @@ async function findImage(ecr, repository, tag) {
 /* harmony export */   lr: () => (/* binding */ gateVerdict)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 /* harmony import */ var _severity__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3966);
 
 
@@ -57785,7 +57785,7 @@ function atOrAbove(severity, threshold) {
 /* harmony export */   e7: () => (/* binding */ describeCache)
 /* harmony export */ });
 /* unused harmony export formatBytes */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 
 function formatBytes(bytes) {
     if (bytes === undefined)
@@ -57830,7 +57830,7 @@ function buildSummaryMarkdown(report) {
 /* harmony export */   J: () => (/* binding */ addTags)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3804);
 
 
 // Every manifest type a builder may have pushed: ECR would otherwise answer in its default type only.
@@ -57876,7 +57876,7 @@ async function addTags(ecr, repository, digest, tags) {
 /* harmony export */   e: () => (/* binding */ run)
 /* harmony export */ });
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5042);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3804);
 
 
 /** Runs a tool, streaming its output to the log; fails with the tail of its output when it exits non-zero. */
@@ -57908,7 +57908,7 @@ async function works(tool, args) {
 
 /***/ }),
 
-/***/ 5042:
+/***/ 3804:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57929,7 +57929,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeService, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeService, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, primaryDeployment, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -58350,6 +58350,96 @@ function assertRollingUpdateService(service) {
         throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function service_primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function rollout_isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices answers; the caller owns polling and timing out.
+ */
+function rollout_judgeRollout(target, observation) {
+    const deployments = observation.service.deployments ?? [];
+    const ours = deployments.find((d) => d.id === target.deploymentId);
+    const primary = primaryDeployment(observation.service);
+    if (!ours)
+        return judgeVanished(target, observation.service, primary);
+    if (ours.rolloutState === 'FAILED') {
+        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: ours };
+        return { state: 'failed', reason, deployment: ours };
+    }
+    if (ours.status !== 'PRIMARY') {
+        return {
+            state: 'failed',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target, service, primary) {
+    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    if (failure) {
+        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: gone };
+        return { state: 'failed', reason, deployment: gone };
+    }
+    return {
+        state: 'failed',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+function isSettled(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function rollout_progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
 
@@ -58456,6 +58546,7 @@ function eventTime(event) {
 
 
 
+
 const LOG_TAIL_LINES = 20;
 /**
  * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
@@ -58480,7 +58571,7 @@ function diagnosis_explainRollout(facts) {
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
     const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     switch (outcome.status) {
         case 'succeeded':
@@ -63925,6 +64016,7 @@ function onlyFargate(definition) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
 
+
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
 // ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
@@ -64024,7 +64116,7 @@ async function taskDefinitionsOfRevisions(ecs, revisionArns) {
 }
 function fromServiceDeploymentsOfService(service) {
     const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(service);
     const previous = deployments
         .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];

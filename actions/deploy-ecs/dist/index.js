@@ -65792,7 +65792,7 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
         forceNewDeployment,
     }));
     const service = answer.service;
-    const primary = service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .primaryDeployment */ .sg)(service);
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
     return { deploymentId: primary.id, startedAt, service, stoppedBefore };
@@ -65824,6 +65824,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   bs: () => (/* reexport */ loadTaskDefinitionFile),
   $O: () => (/* reexport */ logRolloutEvidence),
   mb: () => (/* reexport */ openDeploymentTrail),
+  sg: () => (/* reexport */ service_primaryDeployment),
   bZ: () => (/* reexport */ readAuditTrailInputs),
   P9: () => (/* reexport */ renderTaskDefinition),
   eP: () => (/* reexport */ reportingErrors),
@@ -66482,6 +66483,10 @@ function assertRollingUpdateService(service) {
         throw new errors_ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function service_primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-definitions.ts
 
@@ -66521,6 +66526,92 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     if (!arn)
         throw new Error('RegisterTaskDefinition returned no task definition ARN.');
     return { kind: 'registered', arn };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices answers; the caller owns polling and timing out.
+ */
+function judgeRollout(target, observation) {
+    const deployments = observation.service.deployments ?? [];
+    const ours = deployments.find((d) => d.id === target.deploymentId);
+    const primary = service_primaryDeployment(observation.service);
+    if (!ours)
+        return judgeVanished(target, observation.service, primary);
+    if (ours.rolloutState === 'FAILED') {
+        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: ours };
+        return { state: 'failed', reason, deployment: ours };
+    }
+    if (ours.status !== 'PRIMARY') {
+        return {
+            state: 'failed',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target, service, primary) {
+    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    if (failure) {
+        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: gone };
+        return { state: 'failed', reason, deployment: gone };
+    }
+    return {
+        state: 'failed',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+function isSettled(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
@@ -66602,91 +66693,6 @@ function listStoppedTaskArns(ecs, cluster, service) {
 }
 function time(value) {
     return value ? new Date(value).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
-}
-/**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices answers; the caller owns polling and timing out.
- */
-function judgeRollout(target, observation) {
-    const deployments = observation.service.deployments ?? [];
-    const ours = deployments.find((d) => d.id === target.deploymentId);
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
-    if (!ours)
-        return judgeVanished(target, observation.service, primary);
-    if (ours.rolloutState === 'FAILED') {
-        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: ours };
-        return { state: 'failed', reason, deployment: ours };
-    }
-    if (ours.status !== 'PRIMARY') {
-        return {
-            state: 'failed',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
-    }
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
- * has drained it, which a fast rollback can finish between two polls; its service event still tells.
- */
-function judgeVanished(target, service, primary) {
-    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-    if (failure) {
-        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
-        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: gone };
-        return { state: 'failed', reason, deployment: gone };
-    }
-    return {
-        state: 'failed',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-function isSettled(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
@@ -66889,6 +66895,7 @@ function firstLine(text) {
 
 
 
+
 const LOG_TAIL_LINES = 20;
 /**
  * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
@@ -66913,7 +66920,7 @@ function explainRollout(facts) {
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
     const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = service_primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     switch (outcome.status) {
         case 'succeeded':
@@ -72381,6 +72388,7 @@ function onlyFargate(definition) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
 
+
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
 // ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
@@ -72480,7 +72488,7 @@ async function taskDefinitionsOfRevisions(ecs, revisionArns) {
 }
 function fromServiceDeploymentsOfService(service) {
     const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(service);
     const previous = deployments
         .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];

@@ -1,5 +1,5 @@
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { listStoppedTaskArns } from '@ecs-deploy/core';
+import { listStoppedTaskArns, primaryDeployment } from '@ecs-deploy/core';
 import type { DeployInputs } from './inputs';
 
 export interface StartedDeployment {
@@ -29,7 +29,7 @@ export async function startDeployment(
     }),
   );
   const service = answer.service;
-  const primary = service?.deployments?.find((d) => d.status === 'PRIMARY');
+  const primary = primaryDeployment(service);
   if (!service || !primary?.id) throw new Error('UpdateService returned no primary deployment to watch.');
   return { deploymentId: primary.id, startedAt, service, stoppedBefore };
 }

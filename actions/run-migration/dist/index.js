@@ -65537,7 +65537,7 @@ module.exports = {
 /* harmony export */   w: () => (/* binding */ answerCancellation)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 
 /**
@@ -65572,7 +65572,7 @@ async function answerCancellation(ecs, inputs, taskArn, logLocation) {
 /* harmony export */   k: () => (/* binding */ refuseConcurrent),
 /* harmony export */   p: () => (/* binding */ runningMigrations)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 /* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9803);
 
 
@@ -65608,7 +65608,7 @@ function refuseConcurrent(running, family, cluster) {
 /* harmony export */   fw: () => (/* binding */ planDefinition),
 /* harmony export */   pk: () => (/* binding */ sourceDefinition)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 /** The file, else the registered revision named by `task-definition`, else the one the service runs. */
 async function sourceDefinition(ecs, inputs, service, fromFile) {
@@ -65664,7 +65664,7 @@ async function revisionToRun(ecs, plan) {
 /* harmony export */ });
 /* unused harmony export describeTask */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
@@ -65747,7 +65747,7 @@ async function describeTask(ecs, cluster, taskArn) {
 /* harmony export */   M: () => (/* binding */ readMigrationInputs)
 /* harmony export */ });
 /* unused harmony export definitionSource */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readMigrationInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -65810,7 +65810,7 @@ function definitionSource(value, service) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5497);
 /* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6515);
 /* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8399);
@@ -65941,7 +65941,7 @@ function setMigrationOutputs(outputs) {
 /* harmony export */   m8: () => (/* binding */ migrationSummaryMarkdown)
 /* harmony export */ });
 /* unused harmony exports TAIL_LINES, quoteError */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 const TAIL_LINES = 20;
 /** The migration container's exit code; undefined when it never ran (it could not start). */
@@ -66022,7 +66022,7 @@ function logMigrationEvidence(facts, log) {
 /* harmony export */ });
 /* unused harmony export runTaskInput */
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7824);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9394);
 
 
 /** The RunTask request: one task, the command and environment overridden on the migration's container only. */
@@ -66106,7 +66106,7 @@ function auditTags(env = process.env) {
 
 /***/ }),
 
-/***/ 7824:
+/***/ 9394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66150,7 +66150,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, listStoppedTaskArns, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, emptyStats, errorMessage, essentialFailure, explainRollout, gatherLogTail, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, listStoppedTaskArns, logRolloutEvidence, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, openDeploymentTrail, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, primaryDeployment, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, reportingErrors, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, targetGroupArns, targetGroupHealth, targetGroupName, verifyHealth, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -66635,6 +66635,10 @@ function assertRollingUpdateService(service) {
         throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function service_primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
 
@@ -66749,6 +66753,92 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     if (!arn)
         throw new Error('RegisterTaskDefinition returned no task definition ARN.');
     return { kind: 'registered', arn };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function rollout_isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices answers; the caller owns polling and timing out.
+ */
+function rollout_judgeRollout(target, observation) {
+    const deployments = observation.service.deployments ?? [];
+    const ours = deployments.find((d) => d.id === target.deploymentId);
+    const primary = primaryDeployment(observation.service);
+    if (!ours)
+        return judgeVanished(target, observation.service, primary);
+    if (ours.rolloutState === 'FAILED') {
+        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: ours };
+        return { state: 'failed', reason, deployment: ours };
+    }
+    if (ours.status !== 'PRIMARY') {
+        return {
+            state: 'failed',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target, service, primary) {
+    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    if (failure) {
+        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: gone };
+        return { state: 'failed', reason, deployment: gone };
+    }
+    return {
+        state: 'failed',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+function isSettled(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function rollout_progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
@@ -66964,6 +67054,7 @@ function links_logStreamLink(region, location) {
 
 
 
+
 const LOG_TAIL_LINES = 20;
 /**
  * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
@@ -66988,7 +67079,7 @@ function diagnosis_explainRollout(facts) {
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
     const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     switch (outcome.status) {
         case 'succeeded':
@@ -72505,6 +72596,7 @@ async function describeTasks(ecs, cluster, arns) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
 
+
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
 // ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
@@ -72604,7 +72696,7 @@ async function taskDefinitionsOfRevisions(ecs, revisionArns) {
 }
 function fromServiceDeploymentsOfService(service) {
     const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(service);
     const previous = deployments
         .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];

@@ -67457,7 +67457,7 @@ module.exports = {
 /* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4085);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
 /* harmony import */ var _aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(586);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8712);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9815);
 
 
 
@@ -67494,7 +67494,7 @@ async function prepareAwsSignals(aws) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ readHealthInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8712);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9815);
 
 /** Reads and validates every input before the first request. */
 function readHealthInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -67545,7 +67545,7 @@ function readAws(inputs) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8712);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9815);
 /* harmony import */ var _aws_signals__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2107);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8209);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5028);
@@ -67601,7 +67601,7 @@ function setHealthOutputs(report) {
 
 /***/ }),
 
-/***/ 8712:
+/***/ 9815:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67635,7 +67635,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
+// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, primaryDeployment, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -68058,6 +68058,96 @@ function assertRollingUpdateService(service) {
         throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function service_primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function rollout_isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices answers; the caller owns polling and timing out.
+ */
+function rollout_judgeRollout(target, observation) {
+    const deployments = observation.service.deployments ?? [];
+    const ours = deployments.find((d) => d.id === target.deploymentId);
+    const primary = primaryDeployment(observation.service);
+    if (!ours)
+        return judgeVanished(target, observation.service, primary);
+    if (ours.rolloutState === 'FAILED') {
+        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: ours };
+        return { state: 'failed', reason, deployment: ours };
+    }
+    if (ours.status !== 'PRIMARY') {
+        return {
+            state: 'failed',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
+ * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ */
+function judgeVanished(target, service, primary) {
+    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    if (failure) {
+        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
+        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
+        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
+            return { state: 'rolled-back', reason, deployment: gone };
+        return { state: 'failed', reason, deployment: gone };
+    }
+    return {
+        state: 'failed',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+function isSettled(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function rollout_progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
 
@@ -68164,6 +68254,7 @@ function eventTime(event) {
 
 
 
+
 const LOG_TAIL_LINES = 20;
 /**
  * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
@@ -68188,7 +68279,7 @@ function diagnosis_explainRollout(facts) {
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
     const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     switch (outcome.status) {
         case 'succeeded':
@@ -73605,6 +73696,7 @@ function onlyFargate(definition) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
 
+
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
 // ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
@@ -73704,7 +73796,7 @@ async function taskDefinitionsOfRevisions(ecs, revisionArns) {
 }
 function fromServiceDeploymentsOfService(service) {
     const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(service);
     const previous = deployments
         .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];

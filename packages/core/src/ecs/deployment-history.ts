@@ -8,6 +8,7 @@ import {
   type ServiceDeploymentBrief,
 } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors';
+import { primaryDeployment } from './service';
 import type { Logger } from '../logger';
 
 /** The newest service deployment: the release a rollback moves away from. */
@@ -134,7 +135,7 @@ async function taskDefinitionsOfRevisions(ecs: ECSClient, revisionArns: string[]
 
 function fromServiceDeploymentsOfService(service: Service): DeploymentHistory {
   const deployments = service.deployments ?? [];
-  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const primary = primaryDeployment(service);
   const previous = deployments
     .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];

@@ -3,6 +3,7 @@ import type { ContainerDefinition, Deployment, Task } from '@aws-sdk/client-ecs'
 import { formatDuration } from '../inputs/duration';
 import type { Logger } from '../logger';
 import { shortTaskDefinition } from './identifiers';
+import { primaryDeployment } from './service';
 import { awslogsLocation, readLogTail, type LogTail } from './log-tail';
 import { essentialFailure, explainStop } from './stop-reasons';
 import type { WatchOutcome } from './watch';
@@ -46,7 +47,7 @@ export function explainRollout(facts: RolloutFacts): string {
   const revision = shortTaskDefinition(facts.taskDefinitionArn);
   const subject = `Deployment ${facts.deploymentId} of ${revision}`;
   const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-  const primary = outcome.service?.deployments?.find((d) => d.status === 'PRIMARY');
+  const primary = primaryDeployment(outcome.service);
   const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
   switch (outcome.status) {
     case 'succeeded':

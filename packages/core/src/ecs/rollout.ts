@@ -1,4 +1,5 @@
 import type { Deployment, Service, Task } from '@aws-sdk/client-ecs';
+import { primaryDeployment } from './service';
 
 export interface RolloutTarget {
   /** The deployment UpdateService started (`ecs-svc/...`). */
@@ -38,7 +39,7 @@ export function isFailedTask(task: Task): boolean {
 export function judgeRollout(target: RolloutTarget, observation: RolloutObservation): RolloutVerdict {
   const deployments = observation.service.deployments ?? [];
   const ours = deployments.find((d) => d.id === target.deploymentId);
-  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const primary = primaryDeployment(observation.service);
 
   if (!ours) return judgeVanished(target, observation.service, primary);
   if (ours.rolloutState === 'FAILED') {

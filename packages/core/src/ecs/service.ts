@@ -1,4 +1,4 @@
-import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../errors';
 
 /**
@@ -39,4 +39,9 @@ export function assertRollingUpdateService(service: Service): void {
   if (service.status === 'DRAINING') {
     throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
   }
+}
+
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+export function primaryDeployment(service: Pick<Service, 'deployments'> | undefined, taskDefinitionArn?: string): Deployment | undefined {
+  return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
