@@ -8,13 +8,14 @@ import { circuitBreakerThreshold } from './circuit-breaker';
 import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
 
 /**
- * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
- * scheduler wait longer and longer between attempts, up to 15 minutes. The guide gives no schedule; this
- * one starts after 3 such failures at 10 s and doubles.
+ * Service throttle logic (developer guide, "Amazon ECS service throttle logic"): tasks that go from PENDING
+ * straight to STOPPED make the scheduler wait longer and longer between attempts, "up to a maximum of 27
+ * minutes" (older editions said 15). The guide gives no schedule; this one starts after 3 such failures at
+ * 10 s and doubles.
  */
 const THROTTLE_AFTER_FAILURES = 3;
 const THROTTLE_FIRST_DELAY_MS = 10_000;
-const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
+const THROTTLE_MAX_DELAY_MS = 27 * 60_000;
 
 /** Tasks stopped for these reasons count as failed; tasks ECS or a person stopped on purpose do not. */
 export function isFailedStop(task: TaskRecord, healthCheckReason: string): boolean {
