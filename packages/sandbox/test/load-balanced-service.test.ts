@@ -95,6 +95,25 @@ describe('a service behind a load balancer', () => {
     expect((await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['checks'] }))).services).toEqual([]);
   });
 
+  test.each([
+    ['renamed the load-balanced container', 'renamed', [web('other', 'v2')], 'The container renamed does not exist in the task definition.'],
+    ['dropped its port mapping', 'noport', [web('noport', 'v2', { portMappings: [{ containerPort: 9090 }] })], 'The container noport did not have a container port 8080 defined.'],
+  ])('UpdateService to a revision that %s is refused with ECS\'s InvalidParameterException, and nothing changes', async (_what, name, containers, message) => {
+    const ecs = ecsClient(sandbox);
+    await service(name, await targetGroup(name));
+    const before = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+    const broken = await register(ecs, name, containers);
+
+    const update = ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, taskDefinition: broken }));
+
+    await expect(update).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(update).rejects.toThrow(message);
+    const after = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+    expect(after?.taskDefinition).toBe(before?.taskDefinition);
+    expect(after?.deployments?.map((d) => [d.id, d.taskDefinition])).toEqual(before?.deployments?.map((d) => [d.id, d.taskDefinition]));
+    await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, desiredCount: 0 }));
+  });
+
   test('each task is registered as 127.0.0.1:PORT once RUNNING, and the rollout completes only when its targets are healthy', async () => {
     const arn = await targetGroup('register');
     await service('register', arn, { desiredCount: 2 });
