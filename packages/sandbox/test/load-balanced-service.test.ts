@@ -166,7 +166,7 @@ describe('a service behind a load balancer', () => {
     );
   });
 
-  test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s event', async () => {
+  test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s awsvpc event', async () => {
     const arn = await targetGroup('grace');
     await service('grace', arn, { grace: 50, containers: [web('grace', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] })] });
     const replaced = await waitFor(
@@ -182,8 +182,11 @@ describe('a service behind a load balancer', () => {
     expect(sandbox.history.filter((e) => e.kind === 'task-healthy' && e.serviceName === 'grace')).toEqual([]);
     const events = (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['grace'] }))).services?.[0]?.events ?? [];
     const port = replaced.containers?.[0]?.networkBindings?.[0]?.hostPort;
+    // An awsvpc task is its own target: ECS names the task and port, and no instance ("Amazon ECS service
+    // unhealthy event messages", developer guide).
+    const taskId = replaced.taskArn?.split('/').pop();
     expect(events.map((e) => e.message)).toContain(
-      `(service grace) (instance 127.0.0.1) (port ${port}) is unhealthy in (target-group ${arn}) due to (reason Health checks failed with these codes: [500]).`,
+      `(service grace) (task ${taskId}) (port ${port}) is unhealthy in (target-group ${arn}) due to (reason Health checks failed with these codes: [500]).`,
     );
     await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'grace', desiredCount: 0 }));
   });
