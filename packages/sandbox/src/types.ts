@@ -101,13 +101,13 @@ export interface SandboxEvent {
 }
 
 /**
- * Where the service scheduler cannot place tasks (Sandbox.failPlacement). ECS then starts no task and sends the
- * service event ECS sends (developer guide, "Amazon ECS service event messages"): for a Fargate launch "was
- * unable to place a task. Reason: Capacity is unavailable at this time. ...", otherwise "was unable to place a
- * task because no container instance met all of its requirements." followed by `reason`. Each task it could
- * not launch counts as a failed task of its deployment (Deployment.failedTasks: "the service scheduler can't
- * launch the task"), so it feeds the circuit breaker, and as a start failure for the service throttle logic.
- * RunTask is not affected.
+ * Where the service scheduler cannot place tasks (Sandbox.failPlacement). It then starts no task and says why in
+ * a service event, once until a task starts again (developer guide, "Amazon ECS service event messages"): for a
+ * Fargate launch "was unable to place a task. Reason: Capacity is unavailable at this time. ...", otherwise "was
+ * unable to place a task because no container instance met all of its requirements." followed by `reason`.
+ * Each task it tried and could not launch counts as a failed task of its deployment (Deployment.failedTasks:
+ * "the service scheduler can't launch the task"), so it feeds the circuit breaker, and as a start failure for
+ * the service throttle logic, which spaces the next attempts. RunTask is not affected.
  */
 export interface PlacementFailure {
   cluster: string;
