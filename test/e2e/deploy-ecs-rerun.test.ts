@@ -90,6 +90,21 @@ group('deploy-ecs run again on the same definition', () => {
     expect(operationsSince(callsBefore)).not.toContain('UpdateService');
   });
 
+  test('on a settled service, a desired-count change alone scales it without a new deployment', async () => {
+    const image = `${REGISTRY}/orbit:v1`;
+    const { cluster, service } = await createService(sandbox, { service: 'orbit', image });
+    const before = (await describe(sandbox, cluster, service)).deployments?.map((d) => d.id);
+
+    const rerun = await deploy({ cluster, service, image, 'desired-count': '3' });
+
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.outputs.status).toBe('succeeded');
+    expect(rerun.log).toContain('desired count set from 2 to 3 without a new deployment');
+    const live = await describe(sandbox, cluster, service);
+    expect(live.desiredCount).toBe(3);
+    expect(live.deployments?.map((d) => d.id)).toEqual(before);
+  });
+
   test('after ECS\'s circuit breaker marked the deployment FAILED (no rollback), the re-run fails at once and says how to deploy it again', async () => {
     const { cluster, service } = await createService(sandbox, { service: 'relay', image: `${REGISTRY}/relay:v1`, deploymentConfiguration: breakerWithoutRollback });
     const unpullable = `${REGISTRY}/relay:v2`;
