@@ -138,9 +138,9 @@ describe('fault injection', () => {
   test('refuseWith answers AccessDeniedException (400) for the listed operations only, without running them', async () => {
     sandbox.setFaults({ refuseWith: 'AccessDeniedException', operations: ['DescribeClusters'] });
     try {
-      const error = await ecsClient(sandbox, 3)
+      const error = (await ecsClient(sandbox, 3)
         .send(new DescribeClustersCommand({ clusters: ['default'] }))
-        .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+        .catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
       expect(error).toBeInstanceOf(AccessDeniedException);
       expect(error.message).toBe('User is not authorized to perform: ecs:DescribeClusters because no identity-based policy allows the ecs:DescribeClusters action');
       expect(error.$metadata.httpStatusCode).toBe(400);
