@@ -215,8 +215,23 @@ describe('readDeploymentHistory: sourceServiceRevisions', () => {
     ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.previous).toEqual(
-      expect.objectContaining({ taskDefinitionArn: td(1), evidence: 'it completed a deployment and was serving when service deployment sd-0 started' }),
+      expect.objectContaining({
+        taskDefinitionArn: td(1),
+        serviceDeploymentArn: expect.stringMatching(/sd-2$/),
+        evidence: 'it was serving when service deployment sd-0 started, after service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z',
+      }),
     );
+  });
+
+  test('among several sources that completed, the one completed last is the way back, whatever their order', async () => {
+    history([
+      { status: 'IN_PROGRESS', revision: 3, sourcesFrom: [2, 1] },
+      { status: 'SUCCESSFUL', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
+    expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
   });
 
   test('a broken revision among the sources is never the way back', async () => {

@@ -112,6 +112,8 @@ interface Candidate {
   entry: Entry;
   /** The entry completed it itself (rather than starting from it). */
   own: boolean;
+  /** The deployment that completed it. */
+  completedIn: Entry;
   evidence: string;
 }
 
@@ -173,20 +175,30 @@ function completedBy(entry: Entry): string | undefined {
  * successfully: then the revision it returned to is where the service stands.
  */
 function candidatesOf(newestFirst: Entry[]): Candidate[] {
-  const completed = new Set(newestFirst.map(completedBy).filter((arn): arn is string => Boolean(arn)));
-  const candidates: Candidate[] = [];
+  const completions: Candidate[] = [];
   for (const entry of newestFirst) {
     const own = completedBy(entry);
-    const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+    if (!own) continue;
     const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-    if (own) {
-      const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-      candidates.push({ revisionArn: own, entry, own: true, evidence: `service deployment ${id} ${verb}${finishedAt ? ` at ${finishedAt.toISOString()}` : ''}` });
-    }
-    for (const source of entry.described?.sourceServiceRevisions ?? []) {
-      if (source.arn && source.arn !== own && completed.has(source.arn)) {
-        candidates.push({ revisionArn: source.arn, entry, own: false, evidence: `it completed a deployment and was serving when service deployment ${id} started` });
-      }
+    const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+    const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+    completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
+  }
+  // The newest completion of each revision: what makes a source revision one that worked.
+  const completionOf = new Map<string, Candidate>();
+  for (const completion of [...completions].reverse()) completionOf.set(completion.revisionArn, completion);
+  const candidates: Candidate[] = [];
+  for (const entry of newestFirst) {
+    const own = completions.find((completion) => completion.entry === entry);
+    if (own) candidates.push(own);
+    // ECS lists sources in no meaningful order: the one completed most recently comes first.
+    const sources = (entry.described?.sourceServiceRevisions ?? [])
+      .map((source) => (source.arn && source.arn !== own?.revisionArn ? completionOf.get(source.arn) : undefined))
+      .filter((completion): completion is Candidate => Boolean(completion))
+      .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+    const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+    for (const completion of sources) {
+      candidates.push({ ...completion, entry, own: false, evidence: `it was serving when service deployment ${id} started, after ${completion.evidence}` });
     }
   }
   return candidates;
@@ -195,7 +207,7 @@ function candidatesOf(newestFirst: Entry[]): Candidate[] {
 function completedRevision(candidate: Candidate, taskDefinitions: Map<string, string>): CompletedRevision | undefined {
   const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
   if (!taskDefinitionArn) return undefined;
-  const { entry } = candidate;
+  const entry = candidate.completedIn;
   return {
     taskDefinitionArn,
     serviceDeploymentArn: entry.brief.serviceDeploymentArn,
