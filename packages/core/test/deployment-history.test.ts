@@ -218,7 +218,7 @@ describe('readDeploymentHistory: sourceServiceRevisions', () => {
       expect.objectContaining({
         taskDefinitionArn: td(1),
         serviceDeploymentArn: expect.stringMatching(/sd-2$/),
-        evidence: 'it was serving when service deployment sd-0 started, after service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z',
+        evidence: 'service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z, and it was serving when service deployment sd-0 started',
       }),
     );
   });

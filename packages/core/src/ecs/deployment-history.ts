@@ -198,7 +198,7 @@ function candidatesOf(newestFirst: Entry[]): Candidate[] {
       .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
     const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
     for (const completion of sources) {
-      candidates.push({ ...completion, entry, own: false, evidence: `it was serving when service deployment ${id} started, after ${completion.evidence}` });
+      candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
     }
   }
   return candidates;
