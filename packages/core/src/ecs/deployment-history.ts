@@ -170,9 +170,9 @@ function completedBy(entry: Entry): string | undefined {
 }
 
 /**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that some
- * deployment completed (still serving at its start). The current deployment counts only if ECS rolled it back
- * successfully: then the revision it returned to is where the service stands.
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
  */
 function candidatesOf(newestFirst: Entry[]): Candidate[] {
   const completions: Candidate[] = [];
@@ -184,16 +184,17 @@ function candidatesOf(newestFirst: Entry[]): Candidate[] {
     const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
     completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
   }
-  // The newest completion of each revision: what makes a source revision one that worked.
-  const completionOf = new Map<string, Candidate>();
-  for (const completion of [...completions].reverse()) completionOf.set(completion.revisionArn, completion);
+  // What makes a source revision one that worked: an older deployment completed it (the newest such).
+  const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+  const completedBefore = (revisionArn: string, entry: Entry) =>
+    completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
   const candidates: Candidate[] = [];
   for (const entry of newestFirst) {
     const own = completions.find((completion) => completion.entry === entry);
     if (own) candidates.push(own);
     // ECS lists sources in no meaningful order: the one completed most recently comes first.
     const sources = (entry.described?.sourceServiceRevisions ?? [])
-      .map((source) => (source.arn && source.arn !== own?.revisionArn ? completionOf.get(source.arn) : undefined))
+      .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
       .filter((completion): completion is Candidate => Boolean(completion))
       .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
     const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
