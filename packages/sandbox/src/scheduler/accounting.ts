@@ -3,18 +3,19 @@ import type { Context } from '../context';
 import { failDeployment } from '../ecs/deployments';
 import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
-import type { TaskRecord } from '../ecs/state';
+import type { DeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
 import { circuitBreakerThreshold } from './circuit-breaker';
 import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
 
 /**
- * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
- * scheduler wait longer and longer between attempts, up to 15 minutes. The guide gives no schedule; this
- * one starts after 3 such failures at 10 s and doubles.
+ * Service throttle logic (developer guide, "Amazon ECS service throttle logic"): tasks that go from PENDING
+ * straight to STOPPED make the scheduler wait longer and longer between attempts, "up to a maximum of 27
+ * minutes" (older editions said 15). The guide gives no schedule; this one starts after 3 such failures at
+ * 10 s and doubles.
  */
 const THROTTLE_AFTER_FAILURES = 3;
 const THROTTLE_FIRST_DELAY_MS = 10_000;
-const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
+const THROTTLE_MAX_DELAY_MS = 27 * 60_000;
 
 /** Tasks stopped for these reasons count as failed; tasks ECS or a person stopped on purpose do not. */
 export function isFailedStop(task: TaskRecord, healthCheckReason: string): boolean {
@@ -35,32 +36,41 @@ export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
   const cluster = ctx.ecs.clusters.get(task.cluster);
   const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
   if (!service) return;
-  const now = ctx.clock.now();
   const failedChecks = task.stoppedReason === 'Task failed container health checks' || task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED);
   if (task.stopCode !== 'ServiceSchedulerInitiated' || failedChecks) service.steady = false;
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
-  if (deployment && deployment.rolloutState === 'IN_PROGRESS' && isFailedStop(task, 'Task failed container health checks')) {
-    deployment.failedTasks += 1;
-    deployment.updatedAt = now;
-    const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
-    if (sd && sd.deploymentIds[sd.deploymentIds.length - 1] === deployment.id) sd.failureCount = deployment.failedTasks;
-    // "When the failure count equals the threshold, the deployment is marked as FAILED" (developer guide,
-    // deployment circuit breaker): checked per failure, so tasks stopping together cannot overshoot it.
-    const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
-    if (breaker.enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= circuitBreakerThreshold(service.desiredCount)) {
-      failDeployment(ctx, service, deployment);
-    }
+  if (deployment && isFailedStop(task, 'Task failed container health checks')) countFailedTask(ctx, service, deployment);
+  if (task.stopCode === 'TaskFailedToStart') countStartFailure(ctx, service);
+}
+
+/**
+ * One more failed task for the deployment's circuit breaker: "A task is considered a failure if the service
+ * scheduler can't launch the task, the task doesn't transition to a RUNNING state, or if it fails any of its
+ * defined health checks and is stopped" (Deployment.failedTasks, API reference).
+ */
+export function countFailedTask(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
+  if (deployment.rolloutState !== 'IN_PROGRESS') return;
+  deployment.failedTasks += 1;
+  deployment.updatedAt = ctx.clock.now();
+  const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
+  if (sd && sd.deploymentIds[sd.deploymentIds.length - 1] === deployment.id) sd.failureCount = deployment.failedTasks;
+  // "When the failure count equals the threshold, the deployment is marked as FAILED" (developer guide,
+  // deployment circuit breaker): checked per failure, so tasks stopping together cannot overshoot it.
+  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  if (breaker.enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= circuitBreakerThreshold(service.desiredCount)) {
+    failDeployment(ctx, service, deployment);
   }
-  if (task.stopCode === 'TaskFailedToStart') {
-    const throttle = service.throttle;
-    throttle.failures += 1;
-    if (throttle.failures >= THROTTLE_AFTER_FAILURES) {
-      const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
-      throttle.resumeAt = now + ctx.clock.scaled(delay);
-      if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
-      throttle.announced = true;
-    }
-  }
+}
+
+/** One more task the scheduler could not start, for the service throttle logic. */
+export function countStartFailure(ctx: Context, service: ServiceRecord): void {
+  const throttle = service.throttle;
+  throttle.failures += 1;
+  if (throttle.failures < THROTTLE_AFTER_FAILURES) return;
+  const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
+  throttle.resumeAt = ctx.clock.now() + ctx.clock.scaled(delay);
+  if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
+  throttle.announced = true;
 }
 
 /** A task that reached RUNNING ends a run of start failures. */
