@@ -4,6 +4,7 @@ export * from './logger';
 export * from './run-action';
 export * from './aws';
 export * from './poll';
+export * from './retry';
 export * from './inputs/inputs';
 export * from './inputs/duration';
 export * from './task-definition/strip';

@@ -56,6 +56,13 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Only these operations (e.g. 'DescribeServices'); default all. */
   operations?: string[];
+  /**
+   * Answers every call to `operations` (required: without it nothing is refused) with this error instead of
+   * running it: AccessDeniedException as for a role without the IAM action, UnsupportedFeatureException as where
+   * the feature is not offered. HTTP 400, the AWS JSON error shape (Common Errors, API reference). Throttles,
+   * server errors and latency still apply first.
+   */
+  refuseWith?: 'AccessDeniedException' | 'UnsupportedFeatureException';
 }
 
 export type TaskOutcome =
@@ -65,7 +72,7 @@ export type TaskOutcome =
   | { kind: 'cannot-start'; reason?: string; afterMs?: number }
   | { kind: 'pending-forever' };
 
-export type FaultKind = 'throttle' | 'server-error' | 'latency';
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'refused';
 
 export interface ApiCall {
   service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
