@@ -45,3 +45,5 @@ export * from './health/health-summary';
 export * from './health/service-signals';
 export * from './health/alarm-signals';
 export * from './inputs/mask';
+export * from './ecs/unchanged-service';
+export * from './ecs/serving-revision';

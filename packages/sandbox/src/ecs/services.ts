@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import { invalidParameter, serviceNotActive } from '../errors';
 import { startDeployment } from './deployments';
-import { checkLoadBalancers } from './load-balancers';
+import { checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
 import { primaryOf } from './queries';
 import { renderService } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster, requireService } from './resolve';
@@ -159,6 +159,7 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
   const nextDefinition = taskDefinition ?? (current ? findTaskDefinition(ctx, current.taskDefinitionArn) : undefined);
   const networkConfiguration = (input.networkConfiguration as Json | undefined) ?? service.networkConfiguration;
   if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
+  if (taskDefinition) checkLoadBalancedContainers(taskDefinition, service.loadBalancers);
   if (input.desiredCount !== undefined) {
     if (typeof input.desiredCount !== 'number' || input.desiredCount < 0) throw invalidParameter('desiredCount must be a non-negative integer.');
     if (input.desiredCount !== service.desiredCount) service.steady = false;

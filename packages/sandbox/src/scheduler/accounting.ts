@@ -7,13 +7,14 @@ import { noteFailedTask, noteSuccessfulTask } from './circuit-breaker';
 import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
 
 /**
- * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
- * scheduler wait longer and longer between attempts, up to 15 minutes. The guide gives no schedule; this
- * one starts after 3 such failures at 10 s and doubles.
+ * Service throttle logic (developer guide, "Amazon ECS service throttle logic"): tasks that go from PENDING
+ * straight to STOPPED make the scheduler wait longer and longer between attempts, "up to a maximum of 27
+ * minutes" (older editions said 15). The guide gives no schedule; this one starts after 3 such failures at
+ * 10 s and doubles.
  */
 const THROTTLE_AFTER_FAILURES = 3;
 const THROTTLE_FIRST_DELAY_MS = 10_000;
-const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
+const THROTTLE_MAX_DELAY_MS = 27 * 60_000;
 
 /**
  * Whether the task has a health check the circuit breaker watches in its stage 2: an essential container's
@@ -60,21 +61,22 @@ export function noteTaskRunning(ctx: Context, task: TaskRecord): void {
 export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
   const service = serviceOf(ctx, task);
   if (!service) return;
-  const now = ctx.clock.now();
   const failedChecks = task.stoppedReason === 'Task failed container health checks' || task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED);
   if (task.stopCode !== 'ServiceSchedulerInitiated' || failedChecks) service.steady = false;
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
   if (deployment && isFailedStop(task, service, 'Task failed container health checks')) noteFailedTask(ctx, service, deployment);
-  if (task.stopCode === 'TaskFailedToStart') {
-    const throttle = service.throttle;
-    throttle.failures += 1;
-    if (throttle.failures >= THROTTLE_AFTER_FAILURES) {
-      const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
-      throttle.resumeAt = now + ctx.clock.scaled(delay);
-      if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
-      throttle.announced = true;
-    }
-  }
+  if (task.stopCode === 'TaskFailedToStart') countStartFailure(ctx, service);
+}
+
+/** One more task the scheduler could not start, for the service throttle logic. */
+export function countStartFailure(ctx: Context, service: ServiceRecord): void {
+  const throttle = service.throttle;
+  throttle.failures += 1;
+  if (throttle.failures < THROTTLE_AFTER_FAILURES) return;
+  const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
+  throttle.resumeAt = ctx.clock.now() + ctx.clock.scaled(delay);
+  if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
+  throttle.announced = true;
 }
 
 /** A task that reached RUNNING ends a run of start failures. */

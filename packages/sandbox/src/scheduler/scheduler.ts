@@ -12,6 +12,7 @@ import { hasDefinedHealthCheck, resetThrottle } from './accounting';
 import { noteSuccessfulTask } from './circuit-breaker';
 import { bakeTimeOver, restartBakeTime, watchDeploymentAlarms } from './deployment-alarms';
 import { isHealthyForScheduler } from './health';
+import { failedToPlace } from './placement';
 import { planRollingStep } from './rolling';
 import { replaceUnhealthyTasks } from './unhealthy';
 import { taskTargetHealth } from '../tasks/load-balancer';
@@ -151,6 +152,7 @@ function launch(ctx: Context, service: ServiceRecord, deployment: DeploymentReco
   const [family, revision] = deployment.taskDefinitionArn.slice(deployment.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
   const taskDefinition = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1];
   if (!cluster || !taskDefinition) return;
+  if (failedToPlace(ctx, service, deployment, count)) return;
   const started: TaskRecord[] = [];
   for (let i = 0; i < count; i++) {
     started.push(
