@@ -84,7 +84,7 @@ describe('resetOnHealthyTask', () => {
   /**
    * One new task at a time (maximumPercent 150 with 2 desired): a task that crashes, then one that passes its
    * health check, then one that crashes. Each task takes its script when it starts, so the script is changed
-   * once the task before it has started.
+   * once the task before it has started (a task starts only after the one before it stopped or passed its check).
    */
   async function failHealthyFail(name: string, resetOnHealthyTask: boolean) {
     const deploymentConfiguration: DeploymentConfiguration = {
@@ -100,8 +100,9 @@ describe('resetOnHealthyTask', () => {
     await nextEvent('task-started', id, 0);
     sandbox.script(`${name}:2`, { kind: 'healthy', startMs: 100 });
     await nextEvent('task-started', id, 1);
-    await nextEvent('task-healthy', id, 0);
     sandbox.script(`${name}:2`, crash);
+    // The third task starts only once the second passed its health check and an old task made room.
+    expect((await nextEvent('task-healthy', id, 0)).taskArn).toBe(sandbox.history.filter((e) => e.kind === 'task-started' && e.deploymentId === id)[1].taskArn);
     const third = await nextEvent('task-started', id, 2);
     await waitFor('the third task to stop', async () => (sandbox.history.some((e) => e.kind === 'task-stopped' && e.taskArn === third.taskArn) ? true : undefined));
     return { ecs, cluster, service, id };
