@@ -236,6 +236,16 @@ describe('tasks as real processes', () => {
     expect((await logLines('script', arn)).sort()).toEqual(['last, no newline', 'one', 'to stderr', 'two']);
   });
 
+  test('a process without a SIGTERM handler is ended by StopTask\'s SIGTERM, exit code 143', async () => {
+    const definition = await register(ecsClient(sandbox), 'plain', [container('plain', `${REGISTRY}/script:1`)]);
+    const arn = await runTask(definition, ['setInterval(() => {}, 1000); console.log("up");'], 'plain');
+    await waitForTask(arn, (t) => t.lastStatus === 'RUNNING');
+    await waitFor('the program to run', async () => ((await logLines('plain', arn).catch((): string[] => [])).includes('up') ? true : undefined));
+    await ecsClient(sandbox).send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
+    const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
+    expect(stopped.containers?.[0].exitCode).toBe(143);
+  });
+
   test('a process that ignores SIGTERM is killed after its stopTimeout, exit code 137', async () => {
     const definition = await register(ecsClient(sandbox), 'stubborn', [container('stubborn', `${REGISTRY}/script:1`, { stopTimeout: 5 })]);
     const program = 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); setInterval(() => {}, 1000); console.log("up");';
