@@ -117,8 +117,11 @@ describe('tasks as real processes', () => {
     }
     expect(await logLines('web', arns[0])).toContain(`sample-service v1 listening on ${ports[0]}`);
 
-    // A release that forgot DATABASE_URL: every task exits 1 at start-up, the circuit breaker rolls back.
-    const bad = await register(ecs, 'web', [container('web', `${SAMPLE_REPOSITORY}:v2`)]);
+    // A release that forgot DATABASE_URL: every task exits 1 at start-up, before its container health check
+    // could pass, so each is a failed task and the circuit breaker rolls back. (Without a health check, a task
+    // that reached RUNNING ran successfully and its crash would not count: circuit-breaker.test.ts.)
+    const healthCheck = { command: ['CMD-SHELL', 'exit 0'], interval: 30, timeout: 5, retries: 3 };
+    const bad = await register(ecs, 'web', [container('web', `${SAMPLE_REPOSITORY}:v2`, { healthCheck })]);
     await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', taskDefinition: bad }));
     const rolledBack = await waitForService(
       sandbox,

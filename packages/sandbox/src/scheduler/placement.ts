@@ -13,7 +13,8 @@ import { record, type Context } from '../context';
 import { serviceEvent } from '../ecs/events';
 import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
 import type { PlacementFailure } from '../types';
-import { countFailedTask, countStartFailure } from './accounting';
+import { countStartFailure } from './accounting';
+import { noteFailedTask } from './circuit-breaker';
 
 const NO_CONTAINER_INSTANCE = 'was unable to place a task because no container instance met all of its requirements.';
 const NO_FARGATE_CAPACITY = 'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
@@ -57,7 +58,7 @@ export function failedToPlace(ctx: Context, service: ServiceRecord, deployment: 
   service.steady = false;
   record(ctx, { kind: 'placement-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
   for (let i = 0; i < count; i++) {
-    countFailedTask(ctx, service, deployment);
+    noteFailedTask(ctx, service, deployment);
     countStartFailure(ctx, service);
   }
   return true;
