@@ -6,7 +6,7 @@ import { statSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { CONTAINER_HEALTH_CHECK, createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
 import { formatRow, median } from './stats';
 import { runMigrationBench } from './run-migration';
@@ -75,6 +75,8 @@ async function circuitBreakerToReport(sandbox: Sandbox) {
     const { cluster, service } = await createService(sandbox, {
       service: name,
       image: `${REGISTRY}/${name}:v1`,
+      // ECS's breaker counts a crash after RUNNING only for a task with a health check it had not yet passed.
+      healthCheck: CONTAINER_HEALTH_CHECK,
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
     const broken = `${REGISTRY}/${name}:v2`;

@@ -1,5 +1,5 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
+import { CONTAINER_HEALTH_CHECK, createService, describe, REGISTRY } from '../support/ecs-fixtures';
 import { deploymentsIn, RUN_SHA, RUN_TOKEN, statusPosts, useAuditTrailWorld } from '../support/github-run';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 
@@ -54,7 +54,7 @@ group('auto-rollback records the rollback on the GitHub Deployments page', () =>
   });
 
   test('ECS already rolled back on its own: a no-op, and the rollback Deployment still ends in success', async () => {
-    const { cluster, service, taskDefinitionArn: v1 } = await createService(world().sandbox, { service: 'billing', image: `${REGISTRY}/billing:v1`, deploymentConfiguration: breaker });
+    const { cluster, service, taskDefinitionArn: v1 } = await createService(world().sandbox, { service: 'billing', image: `${REGISTRY}/billing:v1`, deploymentConfiguration: breaker, healthCheck: CONTAINER_HEALTH_CHECK });
     world().sandbox.script(`${REGISTRY}/billing:v2`, { kind: 'exit', exitCode: 3, afterMs: 200 });
     const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/billing:v2`, 'github-token': RUN_TOKEN, 'environment-name': 'production-billing' }, { env: runner() });
     expect(deploy.outputs.status).toBe('rolled-back');

@@ -36,7 +36,7 @@ group('auto-rollback refuses bad input before changing anything', () => {
     ['a deregistered revision', () => ({ cluster, service, 'task-definition': retiredArn }), /^Input 'task-definition': .*api:2 is INACTIVE, and ECS does not update a service to a revision that is not ACTIVE\./],
     ['a service that does not exist', () => ({ cluster, service: 'ghost', 'task-definition': 'api:1' }), /^Input 'service': there is no active service "ghost" in cluster "prod"/],
     ['a cluster that does not exist', () => ({ cluster: 'nowhere', service, 'task-definition': 'api:1' }), /^Input 'cluster': there is no cluster "nowhere"/],
-    ['no input and no history to find a target in', () => ({ cluster, service }), /^Input 'task-definition' is needed: the service's deployment history holds no revision that completed a deployment before the current one\./],
+    ['no input and no history to find a target in', () => ({ cluster, service }), /^Input 'task-definition' is needed: neither the service's deployment history \(ECS keeps 90 days of it, none from before 25 October 2024\) nor the deployments DescribeServices lists holds a revision that completed a deployment before the current one\./],
   ];
 
   test.each(cases)('%s', async (_name, inputs, expected) => {

@@ -1,7 +1,7 @@
 import { describe as group, expect, test } from '@jest/globals';
 import { RUN_SHA as SHA, RUN_TOKEN as TOKEN, useAuditTrailWorld } from '../support/github-run';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
+import { CONTAINER_HEALTH_CHECK, createService, describe, REGISTRY } from '../support/ecs-fixtures';
 
 const world = useAuditTrailWorld();
 const runner = () => world().runnerEnv();
@@ -39,6 +39,7 @@ group('deploy-ecs records a GitHub Deployment when given a github-token', () => 
     const { cluster, service } = await createService(world().sandbox, {
       service: 'payments',
       image: `${REGISTRY}/payments:v1`,
+      healthCheck: CONTAINER_HEALTH_CHECK,
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
     world().sandbox.script(`${REGISTRY}/payments:v2`, { kind: 'exit', exitCode: 2, afterMs: 200, logs: ['fatal: no signing key'] });

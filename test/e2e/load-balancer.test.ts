@@ -83,7 +83,7 @@ describe('the load balancer during deployments of real processes', () => {
     expect(run.outputs.status).toBe('rolled-back');
     expect(errorsOf(run)[0]).toContain('failed its health checks (Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:');
     const events = (await describeService(stack.sandbox, cluster, service)).events?.map((e) => e.message ?? '') ?? [];
-    const unhealthy = events.filter((m) => / \(instance 127\.0\.0\.1\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(m));
+    const unhealthy = events.filter((m) => / \(task [0-9a-f]{32}\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(m));
     // The circuit breaker's threshold for 2 tasks is 3 failed tasks.
     expect(unhealthy.length).toBeGreaterThanOrEqual(3);
     const stopped = stack.sandbox.history.filter((e) => e.kind === 'task-stopped' && e.serviceName === service && e.stoppedReason?.startsWith('Task failed ELB health checks in (target-group arn:'));

@@ -37,6 +37,7 @@ describe('verify-health refuses bad input before probing', () => {
     ['a header line without a name', () => ({ url: url(), headers: 'Bearer s3cret-value' }), /^Input 'headers' must hold "Name: value" lines/],
     ['cluster without service', () => ({ url: url(), cluster: 'prod', region: 'us-east-1' }), /^Input 'service' is required when 'cluster' is given/],
     ['a service that does not exist', () => ({ url: url(), cluster: 'prod', service: 'ghost', region: 'us-east-1' }), /^Input 'service': there is no active service "ghost" in cluster "prod"/],
+    ['a task-definition that names a family, not a revision', () => ({ url: url(), cluster: 'prod', service: 'web', region: 'us-east-1', 'task-definition': 'web' }), /^Input 'task-definition' must name one revision, as family:revision \(web:12\) or its ARN/],
   ];
 
   beforeAll(async () => {

@@ -280,6 +280,7 @@ group('full chains with real builds', () => {
       expect(step('migrate')?.outputs['exit-code']).toBe('0');
       expect(step('deploy')?.inputs.image).toBe(built.outputs.image);
       expect(step('deploy')?.outputs['previous-task-definition-arn']).toBe(before.taskDefinitionArn);
+      expect(step('verify')?.inputs['task-definition']).toBe(step('deploy')?.outputs['task-definition-arn']);
       expect(step('verify')?.outputs.healthy).toBe('true');
       expect(step('rollback')?.outcome).toBe('skipped');
       expect(step('Record what shipped')?.summary).toContain(`| ${built.outputs.image} | ${step('migrate')?.outputs['task-definition-arn']} | ${step('deploy')?.outputs['task-definition-arn']} |`);
@@ -346,6 +347,7 @@ group('full chains with real builds', () => {
     expect(step('migrate')?.outcome).toBe('success');
     expect(step('deploy')?.inputs.image).toBe(step('build')?.outputs.image);
     expect(step('deploy')?.outputs['previous-task-definition-arn']).toBe(before.taskDefinitionArn);
+    expect(step('verify')?.inputs['task-definition']).toBe(step('deploy')?.outputs['task-definition-arn']);
     expect(step('verify')?.outputs.healthy).toBe('true');
     expect(step('rollback')?.outcome).toBe('skipped');
   }, 400_000);

@@ -7,6 +7,7 @@ import {
   type ContainerDefinition,
   type DeploymentConfiguration,
   type DeploymentControllerType,
+  type HealthCheck,
   type LoadBalancer,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '@ecs-deploy/sandbox';
@@ -31,7 +32,12 @@ export interface ServiceSpec {
   containers?: ContainerDefinition[];
   loadBalancers?: LoadBalancer[];
   healthCheckGracePeriodSeconds?: number;
+  /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
+  healthCheck?: HealthCheck;
 }
+
+/** A container health check that a scripted crash never lets pass, so ECS's circuit breaker counts the crash. */
+export const CONTAINER_HEALTH_CHECK: HealthCheck = { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 5, timeout: 2, retries: 2 };
 
 /**
  * Creates a cluster, a task definition and a service through the real SDK, as a platform team would,
@@ -48,6 +54,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       essential: true,
       portMappings: [{ containerPort: 8080 }],
       environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+      healthCheck: spec.healthCheck,
       logConfiguration: {
         logDriver: 'awslogs',
         options: { 'awslogs-group': `/ecs/${spec.service}`, 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },

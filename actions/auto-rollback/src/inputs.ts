@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, isRevisionReference, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core';
 
 export interface RollbackInputs {
   region: string;
@@ -12,9 +12,6 @@ export interface RollbackInputs {
   /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
   auditTrail?: AuditTrailSettings;
 }
-
-const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
 
 /** Reads and validates every input before anything talks to AWS. */
 export function readRollbackInputs(inputs = new Inputs()): RollbackInputs {
@@ -35,7 +32,7 @@ export function readRollbackInputs(inputs = new Inputs()): RollbackInputs {
 
 /** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
 function assertRevisionReference(value: string): void {
-  if (FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value)) return;
+  if (isRevisionReference(value)) return;
   const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value) ? ' A family without a revision would mean its newest revision, usually the one being rolled back.' : '';
   throw new ConfigurationError(
     `Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12); got "${value}".${bareFamily}`,

@@ -49,7 +49,8 @@ async function rollBack(): Promise<void> {
   setRollbackOutputs({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
 
   const alreadyThere = service.taskDefinition === target.taskDefinitionArn;
-  const fromArn = alreadyThere ? (history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+  // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
+  const fromArn = alreadyThere ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
 
   // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
   await recordRollback(trail, inputs, fromArn, target.taskDefinitionArn);

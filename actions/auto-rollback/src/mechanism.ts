@@ -1,17 +1,21 @@
-import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
   describeService,
+  formatDuration,
   primaryDeployment,
-  errorMessage,
   IN_PROGRESS_SERVICE_DEPLOYMENT,
+  isTransientAwsError,
   listStoppedTaskArns,
   poll,
   serviceDeploymentId,
   shortTaskDefinition,
+  systemClock,
+  type Clock,
   type DeploymentHistory,
   type Logger,
 } from '@ecs-deploy/core';
 import type { RollbackInputs } from './inputs';
+import { requestEcsRollback, serviceDeploymentRollingBack } from './stop-rollback';
 
 export type Mechanism = 'StopServiceDeployment' | 'UpdateService';
 
@@ -28,9 +32,10 @@ export interface StartedRollback {
 }
 
 /**
- * The fastest correct way back. While the release's service deployment is still in progress and ECS would
- * return to our target anyway (its last completed revision), StopServiceDeployment with ROLLBACK lets ECS do it
- * inside that deployment; otherwise UpdateService to the target starts an ordinary rolling deployment.
+ * The fastest correct way back. While the release's service deployment is still in progress and ECS would return
+ * to our target anyway, StopServiceDeployment with ROLLBACK lets ECS do it inside that deployment; otherwise (or
+ * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
+ * deployment.
  */
 export async function startRollback(
   ecs: ECSClient,
@@ -38,29 +43,28 @@ export async function startRollback(
   targetArn: string,
   history: DeploymentHistory,
   log: Logger,
+  clock: Clock = systemClock,
 ): Promise<StartedRollback> {
   const stoppedBefore = inputs.wait ? await listStoppedTaskArns(ecs, inputs.cluster, inputs.service) : [];
-  const current = history.current;
-  if (current?.serviceDeploymentArn && IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? '') && history.previous?.taskDefinitionArn === targetArn) {
-    const startedAt = Date.now();
-    try {
-      await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current.serviceDeploymentArn, stopType: 'ROLLBACK' }));
-      const service = await rollbackDeployment(ecs, inputs, targetArn);
+  const stoppable = stoppableDeployment(history, targetArn, log);
+  if (stoppable) {
+    const startedAt = clock.now();
+    const rollingBack = () => rollbackUnderWay(ecs, inputs, stoppable, targetArn);
+    const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
+    if (answer.applied) {
+      const service = await rollbackDeployment(ecs, inputs, targetArn, log, clock);
+      const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
       return {
         mechanism: 'StopServiceDeployment',
-        description: `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(current.serviceDeploymentArn)}, still in progress`,
+        description: `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(stoppable)}, still in progress${despite}`,
         deploymentId: primaryOf(service, targetArn) as string,
         startedAt,
         service,
         stoppedBefore,
       };
-    } catch (error) {
-      // The release may have finished between our read and the call: then an ordinary update is the way back.
-      if ((error as Error).name !== 'ConflictException' && (error as Error).name !== 'ServiceDeploymentNotFoundException') throw error;
-      log.info(`ECS did not stop service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} (${errorMessage(error)}); updating the service instead.`);
     }
   }
-  const startedAt = Date.now();
+  const startedAt = clock.now();
   const answer = await ecs.send(
     new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, taskDefinition: targetArn, forceNewDeployment: false }),
   );
@@ -69,17 +73,59 @@ export async function startRollback(
   return { mechanism: 'UpdateService', description: `UpdateService to ${shortTaskDefinition(targetArn)}`, deploymentId, startedAt, service: answer.service, stoppedBefore };
 }
 
-/** ECS starts the rollback deployment asynchronously after a stop request; wait briefly until it is listed. */
-async function rollbackDeployment(ecs: ECSClient, inputs: RollbackInputs, targetArn: string): Promise<Service> {
+/**
+ * The release's service deployment, when stopping it with ROLLBACK brings back exactly the target. ECS's rollback
+ * returns to the last service revision that completed (developer guide, "Amazon ECS service revisions": "Amazon ECS
+ * uses the last successful service revision for the rollback"), which is not always the target: a forced redeploy
+ * of the target itself, or a target named by the input.
+ */
+function stoppableDeployment(history: DeploymentHistory, targetArn: string, log: Logger): string | undefined {
+  const current = history.current;
+  if (!current?.serviceDeploymentArn || !IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? '')) return undefined;
+  const ecsWouldReturnTo = history.lastCompleted?.taskDefinitionArn;
+  if (ecsWouldReturnTo === targetArn) return current.serviceDeploymentArn;
+  const returnTo = ecsWouldReturnTo ? `would return to ${shortTaskDefinition(ecsWouldReturnTo)}` : 'has no completed revision in its history to return to';
+  log.info(
+    `Service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} is still in progress, but ECS's own rollback ${returnTo}, ` +
+      `not to ${shortTaskDefinition(targetArn)}: updating the service instead.`,
+  );
+  return undefined;
+}
+
+/** Why the stop counts as applied even though the call failed, or undefined when it does not. */
+async function rollbackUnderWay(ecs: ECSClient, inputs: RollbackInputs, serviceDeploymentArn: string, targetArn: string): Promise<string | undefined> {
+  const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
+  if (status) return `service deployment ${serviceDeploymentId(serviceDeploymentArn)} is ${status}`;
+  const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region).catch(() => undefined);
+  if (service && primaryOf(service, targetArn)) return `the service's primary deployment is already of ${shortTaskDefinition(targetArn)}`;
+  return undefined;
+}
+
+/**
+ * ECS starts the rollback deployment asynchronously after a stop request, and a rollback requested by someone else
+ * may still be queued: wait until it is listed, for as long as the step may take (a rollback is minutes on AWS).
+ */
+async function rollbackDeployment(ecs: ECSClient, inputs: RollbackInputs, targetArn: string, log: Logger, clock: Clock): Promise<Service> {
+  let said = false;
   const result = await poll<Service>({
-    intervalMs: 500,
-    timeoutMs: 30_000,
+    intervalMs: 1_000,
+    timeoutMs: inputs.timeoutMs,
+    clock,
     check: async () => {
-      const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region);
-      return primaryOf(service, targetArn) ? service : undefined;
+      // A poll is its own retry: a throttled or failed read skips a round.
+      const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region).catch((error: unknown) => {
+        if (isTransientAwsError(error)) return undefined;
+        throw error;
+      });
+      if (service && primaryOf(service, targetArn)) return service;
+      if (!said) log.info(`Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${formatDuration(inputs.timeoutMs)}).`);
+      said = true;
+      return undefined;
     },
   });
-  if (!result.done) throw new Error(`ECS accepted the rollback request but started no deployment of ${shortTaskDefinition(targetArn)} within 30s.`);
+  if (!result.done) {
+    throw new Error(`ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${formatDuration(inputs.timeoutMs)}; look at the service deployment in the console.`);
+  }
   return result.value;
 }
 

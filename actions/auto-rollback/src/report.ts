@@ -66,8 +66,9 @@ export function rollbackFailedByEcs(story: RollbackStory): string {
 function alreadyThere(story: RollbackStory): string {
   const target = shortTaskDefinition(story.targetArn);
   const release = story.release;
-  if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && release.taskDefinitionArn !== story.targetArn) {
-    return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${shortTaskDefinition(release.taskDefinitionArn)} to ${target} on its own (service deployment ${release.status}).`;
+  const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
+  if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
+    return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (service deployment ${release.status}).`;
   }
   return `Nothing to roll back: ${story.service} already runs ${target}.`;
 }
@@ -98,7 +99,7 @@ export function rollbackSummaryMarkdown(story: RollbackStory): string {
 function timeline(story: RollbackStory): string[] {
   const entries: TimelineEntry[] = [];
   const release = story.release;
-  const releaseName = shortTaskDefinition(release?.taskDefinitionArn);
+  const releaseName = shortTaskDefinition(release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn);
   if (release?.createdAt) entries.push({ at: release.createdAt.getTime(), text: `deployment of ${releaseName} started` });
   if (release?.finishedAt) entries.push({ at: release.finishedAt.getTime(), text: `deployment of ${releaseName} ended ${release.status}` });
   entries.push({

@@ -31,6 +31,11 @@ describe('headline', () => {
       { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(8) } },
       "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
     ],
+    [
+      "ECS's own rollback, as the history tells it: the release is the target, the service stands on the revision returned to",
+      { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(7), targetTaskDefinitionArn: td(8) } },
+      "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
+    ],
     ['a service already on the target', { verdict: 'already-there', mechanism: undefined, fromArn: td(7), release: { status: 'SUCCESSFUL', taskDefinitionArn: td(7) } }, 'Nothing to roll back: web already runs web:7.'],
     ['a failed rollback', { verdict: 'failed' }, 'Rollback of web (web:8 → web:7) FAILED: the service is not back on web:7 and needs a person.'],
   ])('%s', (_name, overrides, expected) => {

@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   ActionFailure,
   actionsLogger as log,
@@ -11,7 +11,11 @@ import {
   describeTaskDefinition,
   ensureRegistered,
   explainRollout,
+  failedBeforeMessage,
   gatherLogTail,
+  heading,
+  inProgressMessage,
+  judgeUnchangedService,
   loadTaskDefinitionFile,
   openDeploymentTrail,
   reportingErrors,
@@ -19,18 +23,21 @@ import {
   renderTaskDefinition,
   rolloutSummaryMarkdown,
   runAction,
+  section,
+  settledMessage,
   shortTaskDefinition,
+  startedBeforeNote,
   stripTaskDefinition,
   watchRollout,
   writeJobSummary,
   type LoadedDefinition,
   type RolloutReport,
 } from '@ecs-deploy/core';
-import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
+import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { setDeployOutputs } from './outputs';
-import { startDeployment } from './update-service';
+import { applyDesiredCount, existingDeployment, startDeployment, type StartedDeployment } from './update-service';
 
 const ACTION = 'deploy-ecs';
 
@@ -39,44 +46,62 @@ async function deploy(): Promise<void> {
   const trail = openDeploymentTrail(inputs.auditTrail, log);
   const ecs = createClient(ECSClient, { region: inputs.region, action: ACTION });
 
-  // 1. What runs now, and what the service should run.
+  // 1. What runs now, what was serving, and what the service should run.
   const fromFile = inputs.taskDefinitionFile ? await checkFileEarly(inputs) : undefined;
   const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region);
   assertRollingUpdateService(service);
-  const previousArn = liveTaskDefinitionArn(service);
-  const live = await describeTaskDefinition(ecs, previousArn);
+  const liveArn = liveTaskDefinitionArn(service);
+  const previousArn = await servingRevisionArn(ecs, inputs.cluster, service, log);
+  const live = await describeTaskDefinition(ecs, liveArn);
   const base = fromFile ?? liveAsBase(live);
   const rendered = renderTaskDefinition(base.definition, inputs);
 
   // 2. Say what changes, then register only if something does.
   const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
-  log.info(changes.length ? `Changes against ${shortTaskDefinition(previousArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${shortTaskDefinition(previousArn)}.`);
+  log.info(changes.length ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${shortTaskDefinition(liveArn)}.`);
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition);
   log.info(registrationMessage(registration.kind, registration.arn));
-  setDeployOutputs({ taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn });
+  const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
+  setDeployOutputs(known);
 
+  // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
+  let started: StartedDeployment;
   if (registration.kind === 'unchanged' && !inputs.forceNewDeployment) {
-    await keepServiceAsItIs(ecs, inputs, service.desiredCount);
-    setDeployOutputs({ taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, status: 'succeeded', durationSeconds: 0 });
-    return;
+    const standing = judgeUnchangedService(service);
+    if (standing.state === 'settled') {
+      log.info(settledMessage(standing.deployment));
+      await applyDesiredCount(ecs, inputs, service.desiredCount, log);
+      setDeployOutputs({ ...known, status: 'succeeded', durationSeconds: 0 });
+      return;
+    }
+    if (standing.state === 'failed') {
+      setDeployOutputs({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
+      const message = failedBeforeMessage(standing);
+      await writeJobSummary(section(heading(`❌ Deploy ${inputs.service}: failed`), message));
+      throw new ActionFailure(message);
+    }
+    log.info(inProgressMessage(standing.deployment));
+    await applyDesiredCount(ecs, inputs, service.desiredCount, log);
+    started = existingDeployment(service, standing.deployment);
+  } else {
+    started = await startDeployment(ecs, inputs, registration.arn, inputs.forceNewDeployment);
+    log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
   }
-
-  // 3. Update the service and watch ECS roll it out.
-  const started = await startDeployment(ecs, inputs, registration.arn, inputs.forceNewDeployment);
-  log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
-  const outputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, deploymentId: started.deploymentId };
+  const outputs = { ...known, deploymentId: started.deploymentId };
   await trail?.start({ description: shippedDescription(inputs, registration.arn), payload: shippedPayload(inputs, outputs) });
   if (!inputs.wait) {
     setDeployOutputs({ ...outputs, status: 'registered', durationSeconds: 0 });
     log.info('wait is false: not watching the rollout.');
     return;
   }
+
+  // 4. Watch ECS roll it out.
   const outcome = await reportingErrors(trail, () => watchRollout(
     {
       cluster: inputs.cluster,
       service: inputs.service,
       startedAt: started.startedAt,
-      knownEventIds: (started.service.events ?? []).map((event) => event.id as string),
+      knownEventIds: started.knownEventIds,
       stoppedBefore: started.stoppedBefore,
       timeoutMs: inputs.timeoutMs,
       target: {
@@ -88,7 +113,7 @@ async function deploy(): Promise<void> {
     { ecs, log },
   ));
 
-  // 4. Report: outputs, job summary, and on failure the cause with its evidence.
+  // 5. Report: outputs, job summary, and on failure the cause with its evidence.
   const durationSeconds = Math.round((outcome.finishedAt - started.startedAt) / 100) / 10;
   setDeployOutputs({ ...outputs, status: outcome.status, durationSeconds });
   const report: RolloutReport = {
@@ -96,7 +121,9 @@ async function deploy(): Promise<void> {
     region: inputs.region,
     cluster: inputs.cluster,
     service: inputs.service,
-    previousTaskDefinitionArn: previousArn,
+    // What UpdateService moved the service from: the live revision, or for a deployment already under way (whose
+    // revision is the live one), the one that was serving beside it.
+    previousTaskDefinitionArn: started.startedBefore ? previousArn || undefined : liveArn,
     taskDefinitionArn: registration.arn,
     deploymentId: started.deploymentId,
     startedAt: started.startedAt,
@@ -109,13 +136,15 @@ async function deploy(): Promise<void> {
     const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: ACTION });
     report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, log);
   }
-  await writeJobSummary(rolloutSummaryMarkdown(report));
-  await trail?.report(deploymentState(outcome.status), explainRollout(report));
+  const note = started.startedBefore && outcome.status !== 'succeeded' ? startedBeforeNote(started.startedBefore) : undefined;
+  const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);
+  await writeJobSummary(section(rolloutSummaryMarkdown(report), note));
+  await trail?.report(deploymentState(outcome.status), verdict);
   if (outcome.status !== 'succeeded') {
     logRolloutEvidence(report, log);
-    throw new ActionFailure(explainRollout(report));
+    throw new ActionFailure(verdict);
   }
-  log.info(`✅ ${explainRollout(report)} (${durationSeconds}s)`);
+  log.info(`✅ ${verdict} (${durationSeconds}s)`);
 }
 
 /** Reads and renders the file before any AWS call, so a broken file or container name changes nothing. */
@@ -123,16 +152,6 @@ async function checkFileEarly(inputs: DeployInputs): Promise<LoadedDefinition> {
   const loaded = await loadTaskDefinitionFile(inputs.taskDefinitionFile as string);
   renderTaskDefinition(loaded.definition, inputs);
   return loaded;
-}
-
-/** Nothing to deploy; a desired-count change alone needs no new deployment. */
-async function keepServiceAsItIs(ecs: ECSClient, inputs: DeployInputs, currentCount: number | undefined): Promise<void> {
-  if (inputs.desiredCount !== undefined && inputs.desiredCount !== currentCount) {
-    await ecs.send(new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, desiredCount: inputs.desiredCount }));
-    log.info(`Task definition unchanged; desired count set from ${currentCount} to ${inputs.desiredCount} without a new deployment.`);
-    return;
-  }
-  log.info('Task definition unchanged and force-new-deployment is false: nothing to deploy.');
 }
 
 function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {

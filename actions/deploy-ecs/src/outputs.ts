@@ -4,6 +4,7 @@ export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' 
 
 export interface DeployOutputs {
   taskDefinitionArn: string;
+  /** The revision that was serving when the step started (the newest COMPLETED deployment's); '' when none is known. */
   previousTaskDefinitionArn: string;
   deploymentId?: string;
   status?: DeployStatus;

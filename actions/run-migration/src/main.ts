@@ -22,9 +22,10 @@ import { planDefinition, revisionToRun, sourceDefinition } from './definition';
 import { followTask } from './follow';
 import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
-import { exitCodeOf, explainMigration, logMigrationEvidence, migrationSummaryMarkdown, succeeded, type MigrationFacts } from './report';
+import { exitCodeOf, explainMigration, logMigrationEvidence, migrationSummaryMarkdown, type MigrationFacts } from './report';
 import { startMigrationTask } from './run-task';
 import { auditTags, startedByFor } from './started-by';
+import { judgeMigration } from './verdict';
 
 const ACTION = 'run-migration';
 
@@ -72,7 +73,9 @@ async function runMigration(): Promise<void> {
 
   // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
   const task = outcome.task ?? started;
-  const status = outcome.state === 'stopped' ? (succeeded(task, plan.rendered.containerDefinitions ?? []) ? 'succeeded' : 'failed') : outcome.state;
+  // The migration container decides; the others' exits are information (see verdict.ts).
+  const migrated = judgeMigration(task, plan.rendered.containerDefinitions ?? [], plan.container.name as string).succeeded;
+  const status = outcome.state === 'stopped' ? (migrated ? 'succeeded' : 'failed') : outcome.state;
   const facts: MigrationFacts = {
     region: inputs.region,
     cluster: inputs.cluster,

@@ -15,6 +15,7 @@ import {
   type LogLocation,
   type Logger,
 } from '@ecs-deploy/core';
+import { describeOtherContainer, judgeMigration, withCulpritFirst } from './verdict';
 
 export type MigrationStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled';
 
@@ -43,26 +44,29 @@ export function exitCodeOf(task: Task, container: string): number | undefined {
   return code === null ? undefined : code;
 }
 
-/** Success is every essential container exiting 0 (ContainerDefinition.essential: true unless set false). */
-export function succeeded(task: Task, containers: ContainerDefinition[]): boolean {
-  const essential = (task.containers ?? []).filter((c) => containers.find((d) => d.name === c.name)?.essential !== false);
-  return essential.length > 0 && essential.every((c) => c.exitCode === 0);
-}
-
 /** One paragraph a person can act on. */
 export function explainMigration(facts: MigrationFacts): string {
   const subject = `Migration task ${taskId(facts.task.taskArn)} (${shortTaskDefinition(facts.taskDefinitionArn)})`;
   const quote = quoteError(facts.lines);
   const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
+  const verdict = judgeMigration(facts.task, facts.containers, facts.container);
+  const stop = () => explainStop(withCulpritFirst(facts.task, facts.container, verdict), facts.containers);
+  const others = verdict.others.length ? ` Other containers, for information: ${verdict.others.map(describeOtherContainer).join('; ')}.` : '';
   switch (facts.status) {
     case 'succeeded':
-      return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${formatDuration(facts.finishedAt - facts.startedAt)}.`;
+      return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${formatDuration(facts.finishedAt - facts.startedAt)}.${others}`;
     case 'timed-out':
-      return `${subject} did not finish within the timeout of ${formatDuration(facts.timeoutMs)}, so it was stopped (StopTask); ${explainStop(facts.task, facts.containers)}.${lastLines} Raise 'timeout' if the migration needs longer, and check what the migration was waiting for (a lock, a long backfill).`;
+      return `${subject} did not finish within the timeout of ${formatDuration(facts.timeoutMs)}, so it was stopped (StopTask); ${stop()}.${lastLines} Raise 'timeout' if the migration needs longer, and check what the migration was waiting for (a lock, a long backfill).`;
     case 'cancelled':
       return `The workflow was cancelled while ${subject} was running.`;
-    case 'failed':
-      return `${subject} failed: ${explainStop(facts.task, facts.containers)}.${lastLines}`;
+    case 'failed': {
+      const crashed = verdict.crashedEssential;
+      if (verdict.exitCode === 0 && crashed) {
+        const how = crashed.exitCode === undefined ? 'failed' : `exited with code ${crashed.exitCode}`;
+        return `${subject} failed: container "${facts.container}" exited with code 0, but essential container "${crashed.name}" ${how}${crashed.reason ? ` (${crashed.reason})` : ''}, not the 143 or 137 of a container stopped after the migration ended. Any essential container that exits stops the task, so it may have cut the migration short. Check that container's log, or set "essential": false on it if the migration does not need it.${lastLines}`;
+      }
+      return `${subject} failed: ${stop()}.${lastLines}`;
+    }
   }
 }
 
@@ -93,10 +97,17 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
   ];
   if (facts.task.stopCode && facts.status !== 'succeeded') rows.push(['Stop code', facts.task.stopCode], ['Stopped reason', facts.task.stoppedReason]);
   const tail = facts.lines.slice(-TAIL_LINES);
+  const others = judgeMigration(facts.task, facts.containers, facts.container).others;
   return section(
     heading(`${icon} Migration in ${facts.cluster}: ${facts.status}`),
     facts.status === 'succeeded' ? undefined : explainMigration(facts),
     table(['', ''], rows),
+    others.length
+      ? section(
+          heading('Other containers of the task', 3),
+          table(['Container', 'Essential', 'Exit code', 'How it ended'], others.map((c) => [c.name, c.essential ? 'yes' : 'no', c.exitCode, describeOtherContainer(c)])),
+        )
+      : undefined,
     tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined,
     facts.logLocation ? link('Open the log stream', logStreamLink(facts.region, facts.logLocation)) : undefined,
   );

@@ -17,7 +17,8 @@ export async function prepareAwsSignals(aws: HealthInputs['aws']): Promise<Signa
   if (aws.cluster && aws.service) {
     const ecs = createClient(ECSClient, context);
     await describeService(ecs, aws.cluster, aws.service, aws.region);
-    readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb: createClient(ElasticLoadBalancingV2Client, context) }));
+    const elb = createClient(ElasticLoadBalancingV2Client, context);
+    readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
   }
   if (aws.alarms.length) {
     const cloudwatch = createClient(CloudWatchClient, context);

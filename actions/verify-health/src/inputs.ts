@@ -2,6 +2,7 @@ import {
   assertReachable,
   ConfigurationError,
   Inputs,
+  isRevisionReference,
   parseExpectedStatus,
   parseHealthUrls,
   parseRequestHeaders,
@@ -18,7 +19,7 @@ export interface HealthInputs {
   headers: RequestHeader[];
   requestTimeoutMs: number;
   /** Only when cluster+service or alarms ask for AWS. */
-  aws?: { region: string; cluster?: string; service?: string; alarms: string[] };
+  aws?: { region: string; cluster?: string; service?: string; taskDefinition?: string; alarms: string[] };
   /** With a github-token: the GitHub Deployment whose release this check judges. */
   auditTrail?: AuditTrailSettings;
 }
@@ -60,6 +61,23 @@ function readAws(inputs: Inputs): HealthInputs['aws'] {
     const missing = cluster === undefined ? 'cluster' : 'service';
     throw new ConfigurationError(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
   }
+  const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
   if (cluster === undefined && alarms.length === 0) return undefined;
-  return { region: resolveRegion(inputs.optional('region')), cluster, service, alarms };
+  return { region: resolveRegion(inputs.optional('region')), cluster, service, taskDefinition, alarms };
+}
+
+/** The revision the service must be steady on: exactly one, since a bare family would mean "its newest". */
+function readTaskDefinition(inputs: Inputs, withService: boolean): string | undefined {
+  const value = inputs.optional('task-definition');
+  if (value === undefined) return undefined;
+  if (!withService) {
+    throw new ConfigurationError("Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.", 'task-definition');
+  }
+  if (!isRevisionReference(value)) {
+    throw new ConfigurationError(
+      `Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12), such as deploy-ecs's task-definition-arn output; got "${value}".`,
+      'task-definition',
+    );
+  }
+  return value;
 }

@@ -52,6 +52,14 @@ describe('readHealthInputs', () => {
   });
 
   test.each([
+    ['web:4'],
+    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:4'],
+  ])('task-definition %s names the revision the service must be steady on', (taskDefinition) => {
+    const inputs = read({ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': taskDefinition, region: 'us-east-1' });
+    expect(inputs.aws).toEqual({ region: 'us-east-1', cluster: 'prod', service: 'web', taskDefinition, alarms: [] });
+  });
+
+  test.each([
     [{}, 'url', /^Input 'url' is required/],
     [{ url: 'not a url' }, 'url', /"not a url" is not a URL/],
     [{ url: 'https://x.test/', 'expected-status': '2xx' }, 'expected-status', /such as 200-299 or 200,204/],
@@ -63,6 +71,10 @@ describe('readHealthInputs', () => {
     [{ url: 'https://x.test/', cluster: 'prod' }, 'service', /^Input 'service' is required when 'cluster' is given/],
     [{ url: 'https://x.test/', alarms: 'web-5xx', region: 'Europe' }, 'region', /must be an AWS region/],
     [{ url: 'https://x.test/', headers: 'token-without-name' }, 'headers', /"Name: value" lines/],
+    [{ url: 'https://x.test/', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],
+    [{ url: 'https://x.test/', alarms: 'web-5xx', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],
+    [{ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'web' }, 'task-definition', /must name one revision, as family:revision/],
+    [{ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'arn:aws:ecs:us-east-1:123456789012:service/prod/web' }, 'task-definition', /must name one revision/],
   ])('%o is refused naming %s', (values, input, message) => {
     let error: unknown;
     try {

@@ -154,6 +154,43 @@ describe('ECS unit conversions and defaults', () => {
     expect(sameTaskDefinition(live, file)).toBe(false);
   });
 
+  test('a file with only healthCheck.command equals the revision with the health-check defaults ECS echoes', () => {
+    const command = ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'];
+    const file = changedContainer((c) => void (c.healthCheck = { command }));
+    const live = described();
+    webContainer(live).healthCheck = { command, interval: 30, timeout: 5, retries: 3 };
+    expect(sameTaskDefinition(live as RegistrableDefinition, file)).toBe(true);
+    expect(sameTaskDefinition(file, live as RegistrableDefinition)).toBe(true);
+  });
+
+  test('a startPeriod of 0 is the same as none: the grace period is off either way', () => {
+    const command = ['CMD', '/healthcheck'];
+    const file = changedContainer((c) => void (c.healthCheck = { command, startPeriod: 0 }));
+    const live = described();
+    webContainer(live).healthCheck = { command, interval: 30, timeout: 5, retries: 3 };
+    expect(sameTaskDefinition(live as RegistrableDefinition, file)).toBe(true);
+  });
+
+  test.each<[string, Partial<ContainerDefinition['healthCheck']>]>([
+    ['interval', { interval: 10 }],
+    ['timeout', { timeout: 2 }],
+    ['retries', { retries: 5 }],
+    ['startPeriod', { startPeriod: 60 }],
+  ])('a health check with a non-default %s differs from the defaults ECS echoes', (_, change) => {
+    const command = ['CMD', '/healthcheck'];
+    const file = changedContainer((c) => void (c.healthCheck = { command, ...change }));
+    const live = described();
+    webContainer(live).healthCheck = { command, interval: 30, timeout: 5, retries: 3 };
+    expect(sameTaskDefinition(live as RegistrableDefinition, file)).toBe(false);
+  });
+
+  test('a changed health-check command is a change', () => {
+    const file = changedContainer((c) => void (c.healthCheck = { command: ['CMD', '/other'] }));
+    const live = described();
+    webContainer(live).healthCheck = { command: ['CMD', '/healthcheck'], interval: 30, timeout: 5, retries: 3 };
+    expect(sameTaskDefinition(live as RegistrableDefinition, file)).toBe(false);
+  });
+
   test('in bridge mode, a dynamic host port echoed as 0 equals one left out', () => {
     const base = { family: 'web', networkMode: 'bridge', containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080 }] }] };
     const echoed = { ...base, containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }] }] };

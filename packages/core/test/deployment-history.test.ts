@@ -28,13 +28,27 @@ interface Entry {
   revision: number;
   /** For ROLLBACK_* statuses: the revision ECS went back to. */
   rolledBackTo?: number;
+  /** sourceServiceRevisions: the target service revisions of these entries (by index) were serving when it started. */
+  sourcesFrom?: number[];
 }
 
+interface HistoryOptions {
+  /** How ListServiceDeployments orders its briefs: ECS documents no order. */
+  order?: 'newest-first' | 'oldest-first';
+  pageSize?: number;
+  /** Entries (by index) DescribeServiceDeployments answers MISSING for, as it does for old ones. */
+  missing?: number[];
+  /** Answer an empty first page that still carries a nextToken. */
+  emptyFirstPage?: boolean;
+}
+
+const targetRevisionArn = (entry: Entry, index: number) => `${revisionArn(entry.revision)}-${index}`;
+
 /**
- * Answers ListServiceDeployments (newest first, pages of `maxResults`), DescribeServiceDeployments and
+ * Answers ListServiceDeployments (pages of `maxResults`, in the order asked), DescribeServiceDeployments and
  * DescribeServiceRevisions the way ECS does, from `newestFirst`.
  */
-function history(newestFirst: Entry[]) {
+function history(newestFirst: Entry[], options: HistoryOptions = {}) {
   const base = Date.parse('2026-11-25T12:00:00Z');
   const deployments: ServiceDeployment[] = newestFirst.map((entry, index) => ({
     serviceDeploymentArn: `${PREFIX}:service-deployment/prod/web/sd-${index}`,
@@ -42,25 +56,40 @@ function history(newestFirst: Entry[]) {
     createdAt: new Date(base - index * 60_000),
     finishedAt: entry.status === 'SUCCESSFUL' ? new Date(base - index * 60_000 + 30_000) : undefined,
     // A distinct service revision per deployment, as ECS creates one per UpdateService.
-    targetServiceRevision: { arn: `${revisionArn(entry.revision)}-${index}` },
+    targetServiceRevision: { arn: targetRevisionArn(entry, index) },
+    sourceServiceRevisions: entry.sourcesFrom?.map((from) => ({ arn: targetRevisionArn(newestFirst[from], from) })),
     rollback: entry.rolledBackTo ? { serviceRevisionArn: `${revisionArn(entry.rolledBackTo)}-rb${index}` } : undefined,
   }));
   const revisions = new Map<string, string>();
   newestFirst.forEach((entry, index) => {
-    revisions.set(`${revisionArn(entry.revision)}-${index}`, td(entry.revision));
+    revisions.set(targetRevisionArn(entry, index), td(entry.revision));
     if (entry.rolledBackTo) revisions.set(`${revisionArn(entry.rolledBackTo)}-rb${index}`, td(entry.rolledBackTo));
   });
-  ecsMock.on(ListServiceDeploymentsCommand).callsFake((input: { maxResults?: number; nextToken?: string }) => {
-    const from = Number(input.nextToken ?? 0);
-    const to = from + (input.maxResults ?? 20);
+  const listed = options.order === 'oldest-first' ? [...deployments].reverse() : deployments;
+  const pages: ServiceDeployment[][] = options.emptyFirstPage ? [[]] : [];
+  for (let at = 0; at < listed.length; at += options.pageSize ?? 100) pages.push(listed.slice(at, at + (options.pageSize ?? 100)));
+  ecsMock.on(ListServiceDeploymentsCommand).callsFake((input: { nextToken?: string }) => {
+    const page = Number(input.nextToken ?? 0);
     return {
-      serviceDeployments: deployments.slice(from, to).map((sd) => ({ serviceDeploymentArn: sd.serviceDeploymentArn, status: sd.status, createdAt: sd.createdAt })),
-      nextToken: to < deployments.length ? String(to) : undefined,
+      serviceDeployments: (pages[page] ?? []).map((sd) => ({
+        serviceDeploymentArn: sd.serviceDeploymentArn,
+        status: sd.status,
+        createdAt: sd.createdAt,
+        finishedAt: sd.finishedAt,
+        targetServiceRevisionArn: sd.targetServiceRevision?.arn,
+      })),
+      nextToken: page + 1 < pages.length ? String(page + 1) : undefined,
     };
   });
+  const missing = new Set((options.missing ?? []).map((index) => deployments[index].serviceDeploymentArn));
   ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => {
-    // ECS does not promise the order of its answer: give it reversed to prove the caller keeps list order.
-    return { serviceDeployments: deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn as string)).reverse() };
+    if (input.serviceDeploymentArns.length > 20) throw new Error('DescribeServiceDeployments takes at most 20 ARNs');
+    // ECS does not promise the order of its answer: give it reversed to prove the caller does not rely on it.
+    const asked = deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn as string));
+    return {
+      serviceDeployments: asked.filter((sd) => !missing.has(sd.serviceDeploymentArn)).reverse(),
+      failures: asked.filter((sd) => missing.has(sd.serviceDeploymentArn)).map((sd) => ({ arn: sd.serviceDeploymentArn, reason: 'MISSING' })),
+    };
   });
   ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => {
     if (input.serviceRevisionArns.length > 20) throw new Error('DescribeServiceRevisions takes at most 20 ARNs');
@@ -105,18 +134,13 @@ describe('readDeploymentHistory from the service deployments API', () => {
       { current: 3, currentStatus: 'SUCCESSFUL', previous: 1 },
     ],
     ['a service deployed once has nothing to go back to', [{ status: 'SUCCESSFUL', revision: 1 }], { current: 1, currentStatus: 'SUCCESSFUL', previous: undefined }],
-    [
-      'the way back can be on a later page',
-      [{ status: 'SUCCESSFUL', revision: 7 }, ...redeploys(30, 7), { status: 'SUCCESSFUL', revision: 6 }],
-      { current: 7, currentStatus: 'SUCCESSFUL', previous: 6 },
-    ],
   ];
 
   test.each(cases)('%s', async (_name, entries, expected) => {
     history(entries);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.source).toBe('service-deployments');
-    expect(found.current).toEqual(expect.objectContaining({ taskDefinitionArn: td(expected.current), status: expected.currentStatus }));
+    expect(found.current).toEqual(expect.objectContaining({ targetTaskDefinitionArn: td(expected.current), status: expected.currentStatus }));
     expect(found.current?.serviceDeploymentArn).toMatch(/sd-0$/);
     expect(found.previous?.taskDefinitionArn).toBe(expected.previous === undefined ? undefined : td(expected.previous));
   });
@@ -132,10 +156,124 @@ describe('readDeploymentHistory from the service deployments API', () => {
     });
   });
 
-  test('reads no further back than it needs to', async () => {
-    history([{ status: 'SUCCESSFUL', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }, ...redeploys(40, 1)]);
+  test('lists every page but describes no further back than it needs to', async () => {
+    history([{ status: 'SUCCESSFUL', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }, ...redeploys(40, 1)], { pageSize: 20 });
     await readDeploymentHistory(ecs, 'prod', service, silentLogger());
-    expect(ecsMock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(1);
+    expect(ecsMock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(3);
+    expect(ecsMock.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(1);
+  });
+
+  test('the way back can be described in a later batch', async () => {
+    history([{ status: 'SUCCESSFUL', revision: 7 }, ...redeploys(30, 7), { status: 'SUCCESSFUL', revision: 6 }], { pageSize: 20 });
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.previous?.taskDefinitionArn).toBe(td(6));
+    expect(ecsMock.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(2);
+  });
+});
+
+describe('readDeploymentHistory does not trust what ECS does not promise', () => {
+  const releaseInProgress: Entry[] = [{ status: 'IN_PROGRESS', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }];
+
+  test('pages in no particular order: the newest by createdAt is current, and the way back is the newest completed', async () => {
+    history(releaseInProgress, { order: 'oldest-first', pageSize: 1 });
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.current).toEqual(expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), status: 'IN_PROGRESS', taskDefinitionArn: td(3) }));
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
+  });
+
+  test('an empty page that carries a nextToken is not the end of the history', async () => {
+    history(releaseInProgress, { emptyFirstPage: true });
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.source).toBe('service-deployments');
+    expect(found.current?.taskDefinitionArn).toBe(td(3));
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
+  });
+
+  test('a deployment described as MISSING still counts by its brief', async () => {
+    history(releaseInProgress, { missing: [1] });
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.current?.serviceDeploymentArn).toMatch(/sd-0$/);
+    expect(found.previous).toEqual(expect.objectContaining({ taskDefinitionArn: td(2), serviceDeploymentArn: expect.stringMatching(/sd-1$/) }));
+  });
+
+  test('paging is bounded even when every page is empty', async () => {
+    ecsMock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [], nextToken: 'more' });
+    const found = await readDeploymentHistory(ecs, 'prod', { ...service, deployments: [] }, silentLogger());
+    expect(found.current).toBeUndefined();
+    expect(ecsMock.commandCalls(ListServiceDeploymentsCommand)).toHaveLength(10);
+  });
+});
+
+describe('readDeploymentHistory: sourceServiceRevisions', () => {
+  test('a source revision counts once a deployment completed it, and is dated by the deployment that started from it', async () => {
+    // sd-2 completed web:1; sd-1 (web:2) ended STOPPED without rollback, so its tasks kept running beside web:1;
+    // the release sd-0 started from both. web:2 never completed: only web:1 is a way back.
+    history([
+      { status: 'IN_PROGRESS', revision: 3, sourcesFrom: [1, 2] },
+      { status: 'STOPPED', revision: 2, sourcesFrom: [2] },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.previous).toEqual(
+      expect.objectContaining({
+        taskDefinitionArn: td(1),
+        serviceDeploymentArn: expect.stringMatching(/sd-2$/),
+        evidence: 'service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z, and it was serving when service deployment sd-0 started',
+      }),
+    );
+  });
+
+  test('among several sources that completed, the one completed last is the way back, whatever their order', async () => {
+    history([
+      { status: 'IN_PROGRESS', revision: 3, sourcesFrom: [2, 1] },
+      { status: 'SUCCESSFUL', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
+    expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
+  });
+
+  test('a broken revision among the sources is never the way back', async () => {
+    history([
+      { status: 'IN_PROGRESS', revision: 3, sourcesFrom: [1] },
+      { status: 'STOPPED', revision: 2 },
+    ]);
+    const found = await readDeploymentHistory(ecs, 'prod', { ...service, deployments: [] }, silentLogger());
+    expect(found.previous).toBeUndefined();
+    expect(found.lastCompleted).toBeUndefined();
+  });
+});
+
+describe('readDeploymentHistory: the current deployment', () => {
+  test('after ROLLBACK_SUCCESSFUL the service stands on the revision ECS returned to', async () => {
+    history([{ status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.current).toEqual(expect.objectContaining({ status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(2), targetTaskDefinitionArn: td(3) }));
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
+  });
+
+  test('after ROLLBACK_SUCCESSFUL to a revision completed beyond the history, that revision is still where the service stands', async () => {
+    history([{ status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.previous).toEqual(expect.objectContaining({ taskDefinitionArn: td(2), evidence: 'service deployment sd-0 rolled back to it (ROLLBACK_SUCCESSFUL)' }));
+  });
+});
+
+describe('readDeploymentHistory: the revision ECS\'s own rollback returns to', () => {
+  test('is the last completed one, even when it is the release\'s own revision', async () => {
+    // A forced redeploy of web:2 in progress: ECS's rollback would return to web:2, not to the previous web:1.
+    history([{ status: 'IN_PROGRESS', revision: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
+    expect(found.previous?.taskDefinitionArn).toBe(td(1));
+  });
+
+  test('is the previous revision in the ordinary case', async () => {
+    history([{ status: 'IN_PROGRESS', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }]);
+    const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
+    expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
+    expect(found.previous?.taskDefinitionArn).toBe(td(2));
   });
 });
 
@@ -177,5 +315,17 @@ describe('readDeploymentHistory falls back to the deployments DescribeServices l
     expect((await readDeploymentHistory(ecs, 'prod', settled, silentLogger())).previous).toBeUndefined();
     const failedOld: Service = { ...service, deployments: [deployment('ecs-svc/3', 'PRIMARY', 3, 'IN_PROGRESS', 1), deployment('ecs-svc/2', 'ACTIVE', 2, 'FAILED', 5)] };
     expect((await readDeploymentHistory(ecs, 'prod', failedOld, silentLogger())).previous).toBeUndefined();
+  });
+
+  test('when the history has the release but no revision before it: ECS keeps only 90 days', async () => {
+    // The only deployment of web:1 is older than the history; the service still lists it, COMPLETED.
+    history([{ status: 'IN_PROGRESS', revision: 2 }]);
+    const log = silentLogger();
+    const found = await readDeploymentHistory(ecs, 'prod', rollingOut, log);
+    expect(found.source).toBe('service-deployments');
+    expect(found.current).toEqual(expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), taskDefinitionArn: td(2) }));
+    expect(found.previous).toEqual({ taskDefinitionArn: td(1), evidence: 'deployment ecs-svc/1 is still listed by the service as COMPLETED' });
+    expect(found.lastCompleted).toBeUndefined();
+    expect(log.lines).toEqual([expect.stringContaining('90 days')]);
   });
 });

@@ -38,6 +38,51 @@ describe('serviceSteadiness', () => {
   });
 });
 
+describe('serviceSteadiness on a given revision', () => {
+  const OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3';
+  const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:4';
+  const settledOn = (taskDefinition: string): Service => ({ ...steady, taskDefinition, deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition }] });
+
+  test.each([['an ARN', NEW], ['family:revision', 'web:4']])('steady on the revision named by %s passes', (_, reference) => {
+    expect(serviceSteadiness(settledOn(NEW), reference)).toEqual({ source: 'service web', passed: true, detail: 'steady on web:4: 2 of 2 tasks running, one deployment, COMPLETED' });
+  });
+
+  test('steady on the revision ECS rolled back to fails, naming the revision that runs instead', () => {
+    expect(serviceSteadiness(settledOn(OLD), NEW)).toEqual({
+      source: 'service web',
+      passed: false,
+      detail: 'steady, but on web:3 instead of web:4: the deployment of web:4 was rolled back or replaced',
+    });
+  });
+
+  test('while ECS rolls back, the check says the service is heading elsewhere', () => {
+    const rollingBack: Service = {
+      ...steady,
+      taskDefinition: OLD,
+      deployments: [
+        { id: 'ecs-svc/3', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: OLD },
+        { id: 'ecs-svc/2', status: 'ACTIVE', rolloutState: 'FAILED', taskDefinition: NEW },
+      ],
+    };
+    expect(serviceSteadiness(rollingBack, NEW)).toEqual({
+      source: 'service web',
+      passed: false,
+      detail: '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE FAILED): a rollout is still in progress; the service is deploying web:3, not web:4',
+    });
+  });
+
+  test('a rollout of the revision itself is only not steady yet', () => {
+    const rolling: Service = {
+      ...steady,
+      deployments: [
+        { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', taskDefinition: NEW },
+        { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED', taskDefinition: OLD },
+      ],
+    };
+    expect(serviceSteadiness(rolling, 'web:4')).toMatchObject({ passed: false, detail: '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress' });
+  });
+});
+
 describe('targetGroupHealth', () => {
   test('reports each unhealthy target with its reason code, leaving draining ones out', () => {
     const reading = targetGroupHealth(TG, [
@@ -69,6 +114,13 @@ describe('serviceSignals', () => {
       ['target group web-tg', false],
     ]);
     expect(readings[1].detail).toBe('1 of 1 targets not healthy: 10.0.0.1:8080 initial (Elb.InitialHealthChecking)');
+  });
+
+  test('with a task definition, judges the service on that revision', async () => {
+    const old = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3';
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ ...steady, loadBalancers: [], deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: old }] }] });
+    const read = serviceSignals({ cluster: 'prod', service: 'web', region: 'us-east-1', ecs: new ECSClient({ region: 'us-east-1' }), elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }), taskDefinition: 'web:4' });
+    expect(await read()).toEqual([{ source: 'service web', passed: false, detail: 'steady, but on web:3 instead of web:4: the deployment of web:4 was rolled back or replaced' }]);
   });
 });
 

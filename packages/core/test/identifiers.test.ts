@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { nameFromArn, shortTaskDefinition, taskId } from '../src/ecs/identifiers';
+import { isRevisionReference, nameFromArn, sameRevision, shortTaskDefinition, taskId } from '../src/ecs/identifiers';
 
 describe('nameFromArn', () => {
   test.each([
@@ -34,5 +34,33 @@ describe('taskId', () => {
     [undefined, '(unknown)'],
   ])('%s -> %s', (arn, id) => {
     expect(taskId(arn)).toBe(id);
+  });
+});
+
+describe('isRevisionReference', () => {
+  test.each<[string, boolean]>([
+    ['web:12', true],
+    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:12', true],
+    ['arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/api-migrate:3', true],
+    ['web', false],
+    ['web:0', false],
+    ['web:latest', false],
+    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web', false],
+    ['arn:aws:ecs:us-east-1:123456789012:service/prod/web', false],
+  ])('%s -> %s', (value, expected) => {
+    expect(isRevisionReference(value)).toBe(expected);
+  });
+});
+
+describe('sameRevision', () => {
+  test.each<[string | undefined, string | undefined, boolean]>([
+    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:12', 'web:12', true],
+    ['web:12', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12', true],
+    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:12', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:11', false],
+    ['web:1', 'web:12', false],
+    [undefined, 'web:12', false],
+    [undefined, undefined, false],
+  ])('%s and %s -> %s', (a, b, expected) => {
+    expect(sameRevision(a, b)).toBe(expected);
   });
 });

@@ -4,7 +4,14 @@ import { described } from './support/task-definitions';
 
 describe('stripTaskDefinition', () => {
   test('removes every read-only field DescribeTaskDefinition returns', () => {
-    const input = { ...described(), deregisteredAt: new Date('2026-02-01T00:00:00Z') };
+    // A revision that was deregistered, then deleted: DescribeTaskDefinition still answers while it is
+    // DELETE_IN_PROGRESS, with both timestamps set.
+    const input = {
+      ...described(),
+      status: 'DELETE_IN_PROGRESS',
+      deregisteredAt: new Date('2026-02-01T00:00:00Z'),
+      deleteRequestedAt: new Date('2026-02-02T00:00:00Z'),
+    };
     // Every field RegisterTaskDefinition refuses is present in the input...
     for (const field of READ_ONLY_FIELDS) expect(input).toHaveProperty(field);
     const stripped = stripTaskDefinition(input) as unknown as Record<string, unknown>;
@@ -17,6 +24,7 @@ describe('stripTaskDefinition', () => {
       'registeredAt',
       'registeredBy',
       'deregisteredAt',
+      'deleteRequestedAt',
     ]) {
       expect(stripped).not.toHaveProperty(field);
     }

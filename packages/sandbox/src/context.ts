@@ -3,7 +3,7 @@ import type { Clock } from './clock';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/store';
 import type { TaskRuntime } from './runtime/runtime';
-import type { SandboxEvent } from './types';
+import type { PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/alarms';
 import type { LoadBalancing } from './elb/load-balancing';
@@ -24,6 +24,8 @@ export interface Context {
   alarms: Map<string, AlarmRecord>;
   /** ECR's repositories and scan findings; images live in the real registry. */
   ecr: EcrState;
+  /** Where the service scheduler cannot place tasks now (Sandbox.failPlacement; scheduler/placement). */
+  placementFailures: PlacementFailure[];
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

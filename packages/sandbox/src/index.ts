@@ -25,6 +25,7 @@ export type {
   FaultKind,
   FaultOptions,
   LoadBalancerInfo,
+  PlacementFailure,
   Sandbox,
   SandboxEvent,
   SandboxEventKind,
@@ -61,6 +62,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     alarms: new Map(),
     history: [],
     ecr: emptyEcrState(options.registry),
+    placementFailures: [],
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };
@@ -114,6 +116,15 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       return url;
     },
     targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,
+    failPlacement: (failure) => {
+      const entry = { ...failure };
+      ctx.placementFailures.push(entry);
+      return () => {
+        const at = ctx.placementFailures.indexOf(entry);
+        if (at >= 0) ctx.placementFailures.splice(at, 1);
+        scheduler.kick();
+      };
+    },
     stop: () => {
       stopped ??= (async () => {
         scheduler.stop();

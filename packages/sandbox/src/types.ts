@@ -56,6 +56,13 @@ export interface FaultOptions {
   latencyMs?: number;
   /** Only these operations (e.g. 'DescribeServices'); default all. */
   operations?: string[];
+  /**
+   * Answers every call to `operations` (required: without it nothing is refused) with this error instead of
+   * running it: AccessDeniedException as for a role without the IAM action, UnsupportedFeatureException as where
+   * the feature is not offered. HTTP 400, the AWS JSON error shape (Common Errors, API reference). Throttles,
+   * server errors and latency still apply first.
+   */
+  refuseWith?: 'AccessDeniedException' | 'UnsupportedFeatureException';
 }
 
 export type TaskOutcome =
@@ -65,7 +72,7 @@ export type TaskOutcome =
   | { kind: 'cannot-start'; reason?: string; afterMs?: number }
   | { kind: 'pending-forever' };
 
-export type FaultKind = 'throttle' | 'server-error' | 'latency';
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'refused';
 
 export interface ApiCall {
   service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
@@ -82,7 +89,8 @@ export type SandboxEventKind =
   | 'steady-state'
   | 'circuit-breaker-tripped'
   | 'rollback-started'
-  | 'deployment-failed';
+  | 'deployment-failed'
+  | 'placement-failed';
 
 export interface SandboxEvent {
   at: number;
@@ -97,6 +105,29 @@ export interface SandboxEvent {
   stopCode?: string;
   stoppedReason?: string;
   exitCode?: number;
+}
+
+/**
+ * Where the service scheduler cannot place tasks (Sandbox.failPlacement). It then starts no task and says why in
+ * a service event, once until a task starts again (developer guide, "Amazon ECS service event messages"): for a
+ * Fargate launch "was unable to place a task. Reason: Capacity is unavailable at this time. ...", otherwise "was
+ * unable to place a task because no container instance met all of its requirements." followed by `reason`.
+ * Each task it tried and could not launch counts as a failed task of its deployment (Deployment.failedTasks:
+ * "the service scheduler can't launch the task"), so it feeds the circuit breaker, and as a start failure for
+ * the service throttle logic, which spaces the next attempts. RunTask is not affected.
+ */
+export interface PlacementFailure {
+  cluster: string;
+  /**
+   * Only the tasks a service launches through this capacity provider (the first of its
+   * capacityProviderStrategy, e.g. 'FARGATE_SPOT'); without it, every task the cluster's services launch.
+   */
+  capacityProvider?: string;
+  /**
+   * EC2 only: what ECS adds about the closest matching container instance, e.g. 'The closest matching
+   * container-instance 0123456789abcdef0123456789abcdef has insufficient memory available.'
+   */
+  reason?: string;
 }
 
 /**
@@ -143,5 +174,10 @@ export interface Sandbox {
   loadBalancerUrl(targetGroupArn: string): string;
   /** The ARN of a target group by name, for tests and seeds that only know the name. */
   targetGroupArn(name: string): string | undefined;
+  /**
+   * Makes the cluster (or one of its capacity providers) unable to place the tasks its services launch, until
+   * the returned function is called; see PlacementFailure for what ECS then says and counts.
+   */
+  failPlacement(failure: PlacementFailure): () => void;
   stop(): Promise<void>;
 }

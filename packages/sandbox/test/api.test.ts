@@ -108,6 +108,26 @@ describe('task definitions', () => {
     await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope' }))).rejects.toThrow('Unable to describe task definition.');
   });
 
+  test('a health check given only its command comes back with the defaults ECS fills in, without startPeriod', async () => {
+    const ecs = ecsClient(sandbox);
+    const command = ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'];
+    const registered = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'checked', ...fargate, containerDefinitions: [container('app', 'app:1', { healthCheck: { command } })] }),
+    );
+    const echoed = { command, interval: 30, timeout: 5, retries: 3 };
+    expect(registered.taskDefinition?.containerDefinitions?.[0].healthCheck).toEqual(echoed);
+    const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'checked:1' }));
+    expect(described.taskDefinition?.containerDefinitions?.[0].healthCheck).toEqual(echoed);
+  });
+
+  test('a health check keeps the values it was given', async () => {
+    const healthCheck = { command: ['CMD', '/check'], interval: 10, timeout: 2, retries: 5, startPeriod: 15 };
+    const registered = await ecsClient(sandbox).send(
+      new RegisterTaskDefinitionCommand({ family: 'checked-custom', ...fargate, containerDefinitions: [container('app', 'app:1', { healthCheck })] }),
+    );
+    expect(registered.taskDefinition?.containerDefinitions?.[0].healthCheck).toEqual(healthCheck);
+  });
+
   test.each([
     ['no family', { family: '', containerDefinitions: [{ name: 'a', image: 'a' }] }, 'Family can not be blank.'],
     ['no containers', { family: 'x', containerDefinitions: [] }, 'Container list cannot be empty.'],

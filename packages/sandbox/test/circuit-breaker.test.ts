@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  CreateClusterCommand,
+  CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeTasksCommand,
   ListServiceDeploymentsCommand,
@@ -10,7 +12,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { circuitBreakerThreshold, start, type Sandbox } from '../src/index';
-import { container, createSteadyService, describeService, logsClient, register, waitFor, waitForService } from './support/harness';
+import { container, createSteadyService, describeService, ecsClient, logsClient, network, register, waitFor, waitForService } from './support/harness';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -21,6 +23,11 @@ afterAll(async () => {
 });
 
 const breaker = (rollback: boolean) => ({ minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback } });
+/**
+ * A container health check: a task that has one and crashes before it passes failed a defined health check,
+ * which the circuit breaker counts; without one, a task that reached RUNNING ran successfully.
+ */
+const checked = { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 5, retries: 2, timeout: 2, startPeriod: 0 } };
 
 async function stoppedTasksOf(ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'], cluster: string, startedBy: string): Promise<Task[]> {
   // startedBy must be ListTasks' only filter, so list the cluster's stopped tasks and pick the deployment's.
@@ -31,7 +38,7 @@ async function stoppedTasksOf(ecs: Awaited<ReturnType<typeof createSteadyService
 
 describe('circuit breaker threshold', () => {
   test('is 0.5 × desired count rounded up, between 3 and 200', () => {
-    expect([1, 2, 6, 7, 25, 400, 800].map(circuitBreakerThreshold)).toEqual([3, 3, 3, 4, 13, 200, 200]);
+    expect([1, 2, 6, 7, 25, 400, 800].map((desired) => circuitBreakerThreshold(desired))).toEqual([3, 3, 3, 4, 13, 200, 200]);
   });
 
   test.each([
@@ -40,7 +47,7 @@ describe('circuit breaker threshold', () => {
   ])('with %i desired tasks the deployment FAILS after %i failed tasks', async (desired, threshold) => {
     const name = `threshold${desired}`;
     const { ecs, cluster, service } = await createSteadyService(sandbox, { service: name, image: `${name}:1`, desiredCount: desired, deploymentConfiguration: breaker(false) });
-    const broken = await register(ecs, name, [container(name, `${name}:2`)]);
+    const broken = await register(ecs, name, [container(name, `${name}:2`, checked)]);
     sandbox.script(`${name}:2`, { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 100 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
@@ -64,11 +71,11 @@ describe('circuit breaker threshold', () => {
 });
 
 describe('a crash loop', () => {
-  test('with circuit breaker and rollback: FAILED, rolled back, and steady on the old revision', async () => {
+  test('with a health check, circuit breaker and rollback: FAILED, rolled back, and steady on the old revision', async () => {
     const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, { service: 'cart', image: 'cart:1', deploymentConfiguration: breaker(true) });
     const before = await describeService(sandbox, cluster, service);
     const goodDeployment = before.deployments?.[0].id as string;
-    const broken = await register(ecs, 'cart', [container('cart', 'cart:2')]);
+    const broken = await register(ecs, 'cart', [container('cart', 'cart:2', checked)]);
     sandbox.script('cart:2', { kind: 'exit', exitCode: 3, afterMs: 300, logs: ['starting cart v2', 'Error: DATABASE_URL is required'] });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const failedId = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
@@ -120,9 +127,14 @@ describe('a crash loop', () => {
   });
 
   test('a rollback whose own tasks crash ends ROLLBACK_FAILED, with no second rollback', async () => {
-    const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, { service: 'till', image: 'till:1', deploymentConfiguration: breaker(true) });
+    const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, {
+      service: 'till',
+      image: 'till:1',
+      containers: [container('till', 'till:1', checked)],
+      deploymentConfiguration: breaker(true),
+    });
     const goodDeployment = (await describeService(sandbox, cluster, service)).deployments?.[0].id as string;
-    const broken = await register(ecs, 'till', [container('till', 'till:2')]);
+    const broken = await register(ecs, 'till', [container('till', 'till:2', checked)]);
     sandbox.script('till:2', { kind: 'exit', exitCode: 3, afterMs: 100 });
     // What made the good revision good is gone too (say, a secret it reads was deleted): its new tasks crash.
     sandbox.script('till:1', { kind: 'exit', exitCode: 4, afterMs: 100 });
@@ -166,7 +178,7 @@ describe('a crash loop', () => {
 
   test('without a circuit breaker: failedTasks keeps growing, old tasks keep serving', async () => {
     const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'search', image: 'search:1' });
-    const broken = await register(ecs, 'search', [container('search', 'search:2')]);
+    const broken = await register(ecs, 'search', [container('search', 'search:2', checked)]);
     sandbox.script('search:2', { kind: 'exit', exitCode: 2, startMs: 100, afterMs: 100 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
@@ -177,6 +189,70 @@ describe('a crash loop', () => {
     expect(stopped.length).toBeGreaterThanOrEqual(6);
     expect(stopped.every((t) => t.containers?.[0].exitCode === 2 && t.stopCode === 'EssentialContainerExited')).toBe(true);
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+  });
+});
+
+describe('what the circuit breaker counts', () => {
+  test('a crash after RUNNING without a health check is not a failure: the breaker never trips and tasks keep being replaced', async () => {
+    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'ledger', image: 'ledger:1', deploymentConfiguration: breaker(true) });
+    const broken = await register(ecs, 'ledger', [container('ledger', 'ledger:2')]);
+    sandbox.script('ledger:2', { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 300 });
+    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
+    const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
+    // Three times the threshold of 3 crashed: today's ECS would have tripped long before if it counted them.
+    const crashed = await waitFor('nine crashed tasks', async () => {
+      const found = (await stoppedTasksOf(ecs, cluster, id)).filter((t) => t.stopCode === 'EssentialContainerExited');
+      return found.length >= 9 ? found : undefined;
+    });
+    expect(crashed.every((t) => t.startedAt instanceof Date && t.containers?.[0].exitCode === 1)).toBe(true);
+    const after = await describeService(sandbox, cluster, service);
+    expect(after.deployments?.find((d) => d.id === id)).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failedTasks: 0 });
+    expect(after.deployments?.find((d) => d.status === 'ACTIVE')?.runningCount).toBe(2);
+    const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    expect(sd).toMatchObject({ status: 'IN_PROGRESS', deploymentCircuitBreaker: { status: 'MONITORING', failureCount: 0, threshold: 3 } });
+    expect(sandbox.history.some((e) => e.serviceName === 'ledger' && e.kind === 'circuit-breaker-tripped')).toBe(false);
+    await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+  });
+
+  test('the same crash with a container health check that never passed trips it', async () => {
+    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'journal', image: 'journal:1', deploymentConfiguration: breaker(false) });
+    const broken = await register(ecs, 'journal', [container('journal', 'journal:2', checked)]);
+    sandbox.script('journal:2', { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 300 });
+    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
+    const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
+    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
+    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({ failedTasks: 3, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+  });
+
+  test('with rollback but no COMPLETED deployment to return to: FAILED, no rollback, the service deployment STOPPED and says why', async () => {
+    const ecs = ecsClient(sandbox);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'test' }));
+    const broken = await register(ecs, 'first', [container('first', 'first:1', checked)]);
+    sandbox.script('first:1', { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 300 });
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'test',
+        serviceName: 'first',
+        taskDefinition: broken,
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+        deploymentConfiguration: breaker(true),
+      }),
+    );
+    const failed = await waitForService(sandbox, 'test', 'first', (s) => s.deployments?.[0]?.rolloutState === 'FAILED');
+    expect(failed.deployments).toHaveLength(1);
+    expect(failed.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: broken, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'test', service: 'first' }))).serviceDeployments ?? [];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    expect(sd).toMatchObject({ status: 'STOPPED', deploymentCircuitBreaker: { status: 'TRIGGERED', failureCount: 3, threshold: 3 } });
+    expect(sd?.rollback).toBeUndefined();
+    expect(sd?.stoppedAt).toBeInstanceOf(Date);
+    expect(sd?.statusReason).toBe('ECS deployment circuit breaker: tasks failed to start; no completed deployment to roll back to.');
+    expect(sandbox.history.some((e) => e.serviceName === 'first' && e.kind === 'rollback-started')).toBe(false);
+    await ecs.send(new UpdateServiceCommand({ cluster: 'test', service: 'first', desiredCount: 0 }));
   });
 });
 

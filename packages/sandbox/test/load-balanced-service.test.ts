@@ -6,11 +6,12 @@ import {
   DescribeTasksCommand,
   InvalidParameterException,
   ListTasksCommand,
+  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type ContainerDefinition,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateTargetGroupCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { createTargetGroup } from '../../../test/support/load-balancer';
 import { container, ecsClient, elbClient, network, register, waitFor, waitForService } from './support/harness';
@@ -95,6 +96,25 @@ describe('a service behind a load balancer', () => {
     expect((await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['checks'] }))).services).toEqual([]);
   });
 
+  test.each([
+    ['renamed the load-balanced container', 'renamed', [web('other', 'v2')], 'The container renamed does not exist in the task definition.'],
+    ['dropped its port mapping', 'noport', [web('noport', 'v2', { portMappings: [{ containerPort: 9090 }] })], 'The container noport did not have a container port 8080 defined.'],
+  ])('UpdateService to a revision that %s is refused with ECS\'s InvalidParameterException, and nothing changes', async (_what, name, containers, message) => {
+    const ecs = ecsClient(sandbox);
+    await service(name, await targetGroup(name));
+    const before = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+    const broken = await register(ecs, name, containers);
+
+    const update = ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, taskDefinition: broken }));
+
+    await expect(update).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(update).rejects.toThrow(message);
+    const after = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+    expect(after?.taskDefinition).toBe(before?.taskDefinition);
+    expect(after?.deployments?.map((d) => [d.id, d.taskDefinition])).toEqual(before?.deployments?.map((d) => [d.id, d.taskDefinition]));
+    await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, desiredCount: 0 }));
+  });
+
   test('each task is registered as 127.0.0.1:PORT once RUNNING, and the rollout completes only when its targets are healthy', async () => {
     const arn = await targetGroup('register');
     await service('register', arn, { desiredCount: 2 });
@@ -147,7 +167,7 @@ describe('a service behind a load balancer', () => {
     );
   });
 
-  test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s event', async () => {
+  test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s awsvpc event', async () => {
     const arn = await targetGroup('grace');
     await service('grace', arn, { grace: 50, containers: [web('grace', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] })] });
     const replaced = await waitFor(
@@ -163,10 +183,52 @@ describe('a service behind a load balancer', () => {
     expect(sandbox.history.filter((e) => e.kind === 'task-healthy' && e.serviceName === 'grace')).toEqual([]);
     const events = (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['grace'] }))).services?.[0]?.events ?? [];
     const port = replaced.containers?.[0]?.networkBindings?.[0]?.hostPort;
+    // An awsvpc task is its own target: ECS names the task and port, and no instance ("Amazon ECS service
+    // unhealthy event messages", developer guide).
+    const taskId = replaced.taskArn?.split('/').pop();
     expect(events.map((e) => e.message)).toContain(
-      `(service grace) (instance 127.0.0.1) (port ${port}) is unhealthy in (target-group ${arn}) due to (reason Health checks failed with these codes: [500]).`,
+      `(service grace) (task ${taskId}) (port ${port}) is unhealthy in (target-group ${arn}) due to (reason Health checks failed with these codes: [500]).`,
     );
     await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'grace', desiredCount: 0 }));
+  });
+
+  test('a bridge-mode task on a container instance that fails its target health checks gets ECS\'s EC2 event, naming the instance', async () => {
+    const ecs = ecsClient(sandbox);
+    // Bridge-mode tasks register as instance targets (developer guide, "Use load balancing to distribute Amazon
+    // ECS service traffic").
+    const group = await elbClient(sandbox).send(
+      new CreateTargetGroupCommand({ Name: 'bridge', Protocol: 'HTTP', Port: 8080, TargetType: 'instance', VpcId: 'vpc-0a1b2c3d', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, UnhealthyThresholdCount: 2 }),
+    );
+    const arn = group.TargetGroups?.[0]?.TargetGroupArn as string;
+    await elbClient(sandbox).send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }] }));
+    const registered = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'bridge',
+        networkMode: 'bridge',
+        requiresCompatibilities: ['EC2'],
+        containerDefinitions: [{ ...web('bridge', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] }), memory: 256, portMappings: [{ containerPort: 8080, hostPort: 0 }] }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'bridge',
+        taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'EC2',
+        loadBalancers: [{ targetGroupArn: arn, containerName: 'bridge', containerPort: 8080 }],
+      }),
+    );
+    const replaced = await waitFor('a task stopped for failing ELB health checks', async () =>
+      (await tasks('bridge')).find((t) => t.stoppedReason?.startsWith('Task failed ELB health checks')),
+    );
+    const events = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['bridge'] }))).services?.[0]?.events ?? [];
+    const port = replaced.containers?.[0]?.networkBindings?.[0]?.hostPort;
+    // The sandbox has no container instances: its target is the loopback address, which stands in for one.
+    expect(events.map((e) => e.message)).toContain(
+      `(service bridge) (task ${replaced.taskArn?.split('/').pop()}) (instance 127.0.0.1) (port ${port}) is unhealthy in (target-group ${arn}) due to (reason Health checks failed with these codes: [500]).`,
+    );
+    await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'bridge', desiredCount: 0 }));
   });
 });
 

@@ -117,8 +117,11 @@ describe('tasks as real processes', () => {
     }
     expect(await logLines('web', arns[0])).toContain(`sample-service v1 listening on ${ports[0]}`);
 
-    // A release that forgot DATABASE_URL: every task exits 1 at start-up, the circuit breaker rolls back.
-    const bad = await register(ecs, 'web', [container('web', `${SAMPLE_REPOSITORY}:v2`)]);
+    // A release that forgot DATABASE_URL: every task exits 1 at start-up, before its container health check
+    // could pass, so each is a failed task and the circuit breaker rolls back. (Without a health check, a task
+    // that reached RUNNING ran successfully and its crash would not count: circuit-breaker.test.ts.)
+    const healthCheck = { command: ['CMD-SHELL', 'exit 0'], interval: 30, timeout: 5, retries: 3 };
+    const bad = await register(ecs, 'web', [container('web', `${SAMPLE_REPOSITORY}:v2`, { healthCheck })]);
     await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', taskDefinition: bad }));
     const rolledBack = await waitForService(
       sandbox,
@@ -231,6 +234,16 @@ describe('tasks as real processes', () => {
     const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
     expect(stopped.containers?.[0].exitCode).toBe(4);
     expect((await logLines('script', arn)).sort()).toEqual(['last, no newline', 'one', 'to stderr', 'two']);
+  });
+
+  test('a process without a SIGTERM handler is ended by StopTask\'s SIGTERM, exit code 143', async () => {
+    const definition = await register(ecsClient(sandbox), 'plain', [container('plain', `${REGISTRY}/script:1`)]);
+    const arn = await runTask(definition, ['setInterval(() => {}, 1000); console.log("up");'], 'plain');
+    await waitForTask(arn, (t) => t.lastStatus === 'RUNNING');
+    await waitFor('the program to run', async () => ((await logLines('plain', arn).catch((): string[] => [])).includes('up') ? true : undefined));
+    await ecsClient(sandbox).send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
+    const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
+    expect(stopped.containers?.[0].exitCode).toBe(143);
   });
 
   test('a process that ignores SIGTERM is killed after its stopTimeout, exit code 137', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
+  AccessDeniedException,
   ClientException,
   ClusterNotFoundException,
   CreateClusterCommand,
@@ -13,6 +14,7 @@ import {
   RegisterTaskDefinitionCommand,
   ServerException,
   ServiceNotFoundException,
+  UnsupportedFeatureException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeLogGroupsCommand, ServiceUnavailableException } from '@aws-sdk/client-cloudwatch-logs';
@@ -131,6 +133,34 @@ describe('fault injection', () => {
     await expect(ecsClient(sandbox, 1).send(new ListClustersCommand({}))).resolves.toBeDefined();
     expect(sandbox.calls.at(-1)?.fault).toBeUndefined();
     sandbox.setFaults(undefined);
+  });
+
+  test('refuseWith answers AccessDeniedException (400) for the listed operations only, without running them', async () => {
+    sandbox.setFaults({ refuseWith: 'AccessDeniedException', operations: ['DescribeClusters'] });
+    try {
+      const error = (await ecsClient(sandbox, 3)
+        .send(new DescribeClustersCommand({ clusters: ['default'] }))
+        .catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
+      expect(error).toBeInstanceOf(AccessDeniedException);
+      expect(error.message).toBe('User is not authorized to perform: ecs:DescribeClusters because no identity-based policy allows the ecs:DescribeClusters action');
+      expect(error.$metadata.httpStatusCode).toBe(400);
+      // Not retried by the SDK: a refusal is not transient.
+      expect(sandbox.calls.filter((c) => c.operation === 'DescribeClusters' && c.fault === 'refused')).toHaveLength(1);
+      await expect(ecsClient(sandbox, 1).send(new ListClustersCommand({}))).resolves.toBeDefined();
+    } finally {
+      sandbox.setFaults(undefined);
+    }
+  });
+
+  test('refuseWith UnsupportedFeatureException, and nothing is refused without `operations`', async () => {
+    sandbox.setFaults({ refuseWith: 'UnsupportedFeatureException', operations: ['ListClusters'] });
+    try {
+      await expect(ecsClient(sandbox, 1).send(new ListClustersCommand({}))).rejects.toBeInstanceOf(UnsupportedFeatureException);
+      sandbox.setFaults({ refuseWith: 'AccessDeniedException' });
+      await expect(ecsClient(sandbox, 1).send(new ListClustersCommand({}))).resolves.toBeDefined();
+    } finally {
+      sandbox.setFaults(undefined);
+    }
   });
 
   test('latency delays every answer by latencyMs', async () => {

@@ -70,6 +70,27 @@ describe('standalone tasks', () => {
     expect(reasoned.task?.stoppedReason).toBe('timeout after 15m');
   });
 
+  test('a container still running when its essential neighbour exits is stopped with SIGTERM: exit code 143', async () => {
+    const ecs = ecsClient(sandbox);
+    sandbox.script('one-shot:1', { kind: 'exit', exitCode: 0, afterMs: 300 });
+    const arn = await register(ecs, 'one-shot', [container('job', 'one-shot:1'), container('log-router', 'fluent-bit:3')]);
+    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+    const stopped = await waitForStatus(run.tasks?.[0].taskArn as string, 'STOPPED');
+    expect(stopped).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    expect(Object.fromEntries(stopped.containers?.map((c) => [c.name, c.exitCode]) ?? [])).toEqual({ job: 0, 'log-router': 143 });
+  });
+
+  test('StopTask ends a scripted container with SIGTERM: exit code 143', async () => {
+    const ecs = ecsClient(sandbox);
+    const arn = await register(ecs, 'daemon', [container('daemon', 'daemon:1')]);
+    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+    const taskArn = run.tasks?.[0].taskArn as string;
+    await waitForStatus(taskArn, 'RUNNING');
+    await ecs.send(new StopTaskCommand({ cluster: 'jobs', task: taskArn }));
+    const stopped = await waitForStatus(taskArn, 'STOPPED');
+    expect(stopped.containers?.[0].exitCode).toBe(143);
+  });
+
   test('RunTask and DescribeTasks reject what ECS rejects', async () => {
     const ecs = ecsClient(sandbox);
     const arn = await register(ecs, 'strict', [container('strict', 'strict:1')]);

@@ -12,3 +12,16 @@ export function shortTaskDefinition(arn: string | undefined): string {
 export function taskId(taskArn: string | undefined): string {
   return taskArn ? nameFromArn(taskArn) : '(unknown)';
 }
+
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+
+/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
+export function isRevisionReference(value: string): boolean {
+  return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
+}
+
+/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
+export function sameRevision(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
+}

@@ -1,28 +1,51 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { describeService } from '../ecs/service';
+import { sameRevision, shortTaskDefinition } from '../ecs/identifiers';
+import { describeService, primaryDeployment } from '../ecs/service';
 import type { SignalReader, SignalReading } from './signals';
 
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
  * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
  * the only one and runningCount equals desiredCount.)
+ *
+ * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
+ * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
+ * which then is steady by every count but is not the release being verified.
  */
-export function serviceSteadiness(service: Service): SignalReading {
+export function serviceSteadiness(service: Service, taskDefinition?: string): SignalReading {
   const source = `service ${service.serviceName}`;
+  const unsteady = whyNotSteady(service);
+  const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
+  if (taskDefinition === undefined) return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+  const wanted = shortTaskDefinition(taskDefinition);
+  if (unsteady) {
+    const heading = primaryDeployment(service)?.taskDefinition;
+    const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}` : '';
+    return { source, passed: false, detail: `${unsteady}${elsewhere}` };
+  }
+  const running = service.deployments?.[0]?.taskDefinition;
+  if (sameRevision(running, taskDefinition)) return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
+  return {
+    source,
+    passed: false,
+    detail: `steady, but on ${shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
+  };
+}
+
+/** What keeps the service from being steady, or undefined when it is. */
+function whyNotSteady(service: Service): string | undefined {
   const deployments = service.deployments ?? [];
   if (deployments.length !== 1) {
     const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-    return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+    return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
   }
   const [deployment] = deployments;
   if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-    return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+    return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
   }
-  if (service.runningCount !== service.desiredCount) {
-    return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
-  }
-  return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+  if (service.runningCount !== service.desiredCount) return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+  return undefined;
 }
 
 export function targetGroupArns(service: Service): string[] {
@@ -62,6 +85,8 @@ export interface ServiceSignalOptions {
   region: string;
   ecs: ECSClient;
   elb: ElasticLoadBalancingV2Client;
+  /** The revision (family:revision or ARN) the service must be steady on; any revision when undefined. */
+  taskDefinition?: string;
 }
 
 /** Reads the service and the health of every target of its target groups, once a round. */
@@ -74,6 +99,6 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
         return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
       }),
     );
-    return [serviceSteadiness(service), ...groups];
+    return [serviceSteadiness(service, options.taskDefinition), ...groups];
   };
 }

@@ -1,4 +1,4 @@
-import type { ContainerDefinition, PortMapping } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, HealthCheck, PortMapping } from '@aws-sdk/client-ecs';
 import { isPlainObject, stripTaskDefinition, type RegistrableDefinition } from './strip';
 
 /**
@@ -31,6 +31,22 @@ function normaliseContainer(container: ContainerDefinition, awsvpc: boolean): Co
   if (copy.environment) copy.environment = [...copy.environment].sort(byName);
   if (copy.secrets) copy.secrets = [...copy.secrets].sort(byName);
   if (copy.portMappings) copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
+  if (copy.healthCheck) copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
+  return copy;
+}
+
+/**
+ * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
+ * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
+ * (API reference, HealthCheck).
+ */
+const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 } as const;
+
+function normaliseHealthCheck(check: HealthCheck): HealthCheck {
+  const copy: HealthCheck = { ...check };
+  for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS) as [keyof typeof HEALTH_CHECK_DEFAULTS, number][]) {
+    if (copy[field] === value) delete copy[field];
+  }
   return copy;
 }
 

@@ -1,6 +1,10 @@
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
 
-/** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
+/**
+ * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
+ * reference's TaskDefinition that is not a RegisterTaskDefinition request parameter (deleteRequestedAt is
+ * set once DeleteTaskDefinitions was called on the revision).
+ */
 export const READ_ONLY_FIELDS = [
   'taskDefinitionArn',
   'revision',
@@ -10,6 +14,7 @@ export const READ_ONLY_FIELDS = [
   'registeredAt',
   'registeredBy',
   'deregisteredAt',
+  'deleteRequestedAt',
 ] as const;
 
 export type RegistrableDefinition = RegisterTaskDefinitionCommandInput;

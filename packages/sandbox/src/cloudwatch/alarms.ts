@@ -147,7 +147,33 @@ export function setAlarmState(ctx: Context, input: Record<string, unknown>): Rec
   alarm.stateReason = String(input.StateReason);
   alarm.stateReasonData = data;
   alarm.stateUpdatedAt = now;
+  // ECS watches deployment alarms (scheduler/deployment-alarms): let it see the new state on its next pass.
+  ctx.kick();
   return {};
+}
+
+/** The names among `names` of alarms that exist and are in `state`. */
+export function alarmsInState(ctx: Context, names: string[], state: AlarmStateValue): string[] {
+  return names.filter((name) => ctx.alarms.get(name)?.state === state);
+}
+
+/**
+ * The bake time ECS waits after a rolling update with deployment alarms: "Amazon ECS computes this time period
+ * based on the alarm configuration associated with the deployment" (developer guide, "How CloudWatch alarms
+ * detect Amazon ECS deployment failures"); the formula is not published. Here: the longest time any listed
+ * alarm needs to evaluate, Period × EvaluationPeriods (a metric-math alarm's period is its metrics' longest).
+ */
+export function bakeTimeMs(ctx: Context, names: string[]): number {
+  let longest = 0;
+  for (const name of names) {
+    const configuration = ctx.alarms.get(name)?.configuration;
+    if (!configuration) continue;
+    const metrics = (configuration.Metrics as Array<{ MetricStat?: { Period?: number }; Period?: number }> | undefined) ?? [];
+    const period = (configuration.Period as number | undefined) ?? Math.max(60, ...metrics.map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
+    const periods = (configuration.EvaluationPeriods as number | undefined) ?? 1;
+    longest = Math.max(longest, period * periods * 1000);
+  }
+  return longest;
 }
 
 /** "In the event of an error, no alarms are deleted" (DeleteAlarms, API reference). */

@@ -78,6 +78,7 @@ export function startDeployment(ctx: Context, service: ServiceRecord, taskDefini
   const sdArn = ctx.arns.serviceDeployment(service.cluster, service.name, serviceDeploymentId());
   const deployment = newDeployment(ctx, service, taskDefinition.arn, sdArn, revision.arn);
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  const alarms = service.deploymentConfiguration.alarms;
   const sd: ServiceDeploymentRecord = {
     arn: sdArn,
     serviceArn: service.arn,
@@ -90,7 +91,8 @@ export function startDeployment(ctx: Context, service: ServiceRecord, taskDefini
     deploymentConfiguration: structuredClone(service.deploymentConfiguration),
     circuitBreakerStatus: breaker.enable ? 'MONITORING' : 'DISABLED',
     failureCount: 0,
-    threshold: circuitBreakerThreshold(service.desiredCount),
+    threshold: circuitBreakerThreshold(service.desiredCount, breaker.thresholdConfiguration),
+    alarms: { status: alarms?.enable ? 'MONITORING' : 'DISABLED', alarmNames: alarms?.alarmNames ?? [], triggeredAlarmNames: [] },
     deploymentIds: [deployment.id],
   };
   ctx.ecs.serviceDeployments.set(sd.arn, sd);
@@ -120,6 +122,7 @@ export function completeDeployment(ctx: Context, service: ServiceRecord, deploym
     sd.finishedAt = now;
     sd.updatedAt = now;
     if (sd.circuitBreakerStatus === 'MONITORING') sd.circuitBreakerStatus = 'MONITORING_COMPLETE';
+    if (sd.alarms.status === 'MONITORING') sd.alarms.status = 'MONITORING_COMPLETE';
   }
   serviceEvent(ctx, service, `(deployment ${deployment.id}) deployment completed.`);
   markSteady(ctx, service, deployment);
@@ -131,63 +134,102 @@ export function markSteady(ctx: Context, service: ServiceRecord, deployment: Dep
   record(ctx, { kind: 'steady-state', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
 }
 
+/** What failed a deployment: the circuit breaker, or CloudWatch alarms of deploymentConfiguration.alarms. */
+export type FailureCause = { kind: 'circuit-breaker' } | { kind: 'alarms'; alarmNames: string[] };
+
 /**
- * The circuit breaker tripped: the deployment is FAILED and launches nothing more. With rollback, ECS
- * starts a deployment of the last COMPLETED one's revision; without, the service deployment stops
- * (ServiceDeployment.stoppedAt, API reference) and the old tasks keep running. When the deployment that failed
- * is itself a rollback, the service deployment ends ROLLBACK_FAILED (ServiceDeployment.status, API reference) and
- * no further rollback starts: the developer guide (deployment circuit breaker) rolls a failed deployment back to
- * the last completed one, and describes no rollback of a rollback.
+ * ECS does not document the wording of an alarm failure; these follow the circuit breaker's and name the
+ * alarms, which the service deployment's `alarms.triggeredAlarmNames` also lists.
  */
-export function failDeployment(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
+export function alarmFailureReason(alarmNames: string[]): string {
+  return `ECS deployment alarms: ${alarmNames.join(', ')} in ALARM state.`;
+}
+
+function causeReason(cause: FailureCause): string {
+  return cause.kind === 'circuit-breaker' ? CIRCUIT_BREAKER_REASON : alarmFailureReason(cause.alarmNames);
+}
+
+/**
+ * The circuit breaker tripped or a deployment alarm went into ALARM: the deployment is FAILED and launches
+ * nothing more. With the rollback option of the method that failed it ("A rollback occurs when you use the
+ * rollback option for the method that initiated the deployment failure", developer guide, "How CloudWatch
+ * alarms detect Amazon ECS deployment failures"), ECS starts a deployment of the last COMPLETED one's
+ * revision. Without rollback, or with rollback but no COMPLETED deployment to return to ("The rollback method
+ * requires a previous deployment in COMPLETED state", developer guide, "Amazon ECS deployment failure
+ * detection"), the service deployment stops (ServiceDeployment.stoppedAt, API reference: "The rollback option
+ * is not in use ... and the service fails"), has no `rollback`, and the old tasks keep running. When the
+ * deployment that failed is itself a rollback, the service deployment ends ROLLBACK_FAILED
+ * (ServiceDeployment.status, API reference) and no further rollback starts: the developer guide rolls a
+ * failed deployment back to the last completed one, and describes no rollback of a rollback.
+ */
+export function failDeployment(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, cause: FailureCause): void {
   const now = ctx.clock.now();
+  const reason = causeReason(cause);
   deployment.rolloutState = 'FAILED';
-  deployment.rolloutStateReason = CIRCUIT_BREAKER_REASON;
+  deployment.rolloutStateReason = reason;
   deployment.updatedAt = now;
-  serviceEvent(ctx, service, `(deployment ${deployment.id}) deployment failed: tasks failed to start.`);
-  record(ctx, { kind: 'circuit-breaker-tripped', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  serviceEvent(ctx, service, `(deployment ${deployment.id}) deployment failed: ${cause.kind === 'circuit-breaker' ? 'tasks failed to start' : 'alarm detected'}.`);
   const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
+  if (cause.kind === 'circuit-breaker') {
+    record(ctx, { kind: 'circuit-breaker-tripped', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  }
   if (sd) {
-    sd.circuitBreakerStatus = 'TRIGGERED';
-    sd.failureCount = deployment.failedTasks;
-    sd.statusReason = CIRCUIT_BREAKER_REASON;
+    if (cause.kind === 'circuit-breaker') {
+      sd.circuitBreakerStatus = 'TRIGGERED';
+      sd.failureCount = deployment.failedTasks;
+    } else {
+      sd.alarms.status = 'TRIGGERED';
+      sd.alarms.triggeredAlarmNames = cause.alarmNames;
+    }
+    sd.statusReason = reason;
     sd.updatedAt = now;
   }
   if (sd && (deployment.rollbackOf !== undefined || sd.rollback)) {
-    failRollback(ctx, service, deployment, sd);
+    failRollback(ctx, service, deployment, sd, reason);
     return;
   }
+  const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+  const rollback = cause.kind === 'circuit-breaker' ? config.deploymentCircuitBreaker.rollback : config.alarms?.rollback === true;
   const target = service.lastCompleted;
-  if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback && target && target.deploymentId !== deployment.id && sd) {
-    startRollback(ctx, service, deployment, sd, CIRCUIT_BREAKER_REASON);
+  if (rollback && target && target.deploymentId !== deployment.id && sd) {
+    startRollback(ctx, service, deployment, sd, reason, cause.kind === 'circuit-breaker' ? 'ECS deployment circuit breaker' : 'ECS deployment alarms');
     return;
   }
   if (sd) {
     sd.status = 'STOPPED';
     sd.stoppedAt = now;
+    // ECS "cannot roll back" is said apart from "was not asked to": the reason says there was nothing to return to.
+    if (rollback) sd.statusReason = `${reason.replace(/\.$/, '')}; no completed deployment to roll back to.`;
   }
   record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
 }
 
 /** A rollback's own deployment failed: the service deployment ends there, with no second rollback. */
-function failRollback(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, sd: ServiceDeploymentRecord): void {
+function failRollback(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, sd: ServiceDeploymentRecord, reason: string): void {
   const now = ctx.clock.now();
   sd.status = 'ROLLBACK_FAILED';
-  sd.statusReason = `${CIRCUIT_BREAKER_REASON.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
+  sd.statusReason = `${reason.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
   sd.finishedAt = now;
   sd.updatedAt = now;
   record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
 }
 
 /** Rolls the service back to its last COMPLETED deployment's revision, inside the same service deployment. */
-export function startRollback(ctx: Context, service: ServiceRecord, failed: DeploymentRecord, sd: ServiceDeploymentRecord, reason: string): DeploymentRecord | undefined {
+export function startRollback(
+  ctx: Context,
+  service: ServiceRecord,
+  failed: DeploymentRecord,
+  sd: ServiceDeploymentRecord,
+  reason: string,
+  by = 'ECS deployment circuit breaker',
+): DeploymentRecord | undefined {
   const target = service.lastCompleted;
   if (!target) return undefined;
   const now = ctx.clock.now();
   demoteOthers(ctx, service);
   const rollback = newDeployment(ctx, service, target.taskDefinitionArn, sd.arn, target.serviceRevisionArn);
   // The rollback's reason names the deployment it returns to (service deployment state change events).
-  rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.deploymentId}.`;
+  rollback.rolloutStateReason = `${by}: rolling back to deploymentId ${target.deploymentId}.`;
   rollback.rollbackOf = target.deploymentId;
   service.deployments.unshift(rollback);
   service.taskDefinitionArn = target.taskDefinitionArn;

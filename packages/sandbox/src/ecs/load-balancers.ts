@@ -1,4 +1,4 @@
-/** The checks CreateService makes of a service's `loadBalancers` before anything is created. */
+/** The checks CreateService and UpdateService make of a service's `loadBalancers` before anything changes. */
 import type { Context } from '../context';
 import { invalidParameter } from '../errors';
 import type { Json, TaskDefinitionRecord } from './state';
@@ -11,7 +11,19 @@ export function checkLoadBalancers(ctx: Context, taskDefinition: TaskDefinitionR
     if (typeof lb.containerName !== 'string' || typeof lb.containerPort !== 'number') {
       throw invalidParameter('A load balancer needs both containerName and containerPort.');
     }
-    if (!taskDefinition) continue;
+  }
+  if (taskDefinition) checkLoadBalancedContainers(taskDefinition, loadBalancers);
+}
+
+/**
+ * The load-balanced container and port must be in the task definition the tasks use: "This port must
+ * correspond to a containerPort in the task definition the tasks in the service are using" (LoadBalancer, API
+ * reference). ECS checks it for each new revision too, so an UpdateService to a revision that renamed the
+ * container or dropped the port mapping is refused with the same InvalidParameterException as CreateService.
+ */
+export function checkLoadBalancedContainers(taskDefinition: TaskDefinitionRecord, loadBalancers: Json[]): void {
+  for (const lb of loadBalancers) {
+    if (lb.targetGroupArn === undefined) continue;
     const containers = (taskDefinition.body.containerDefinitions as Json[] | undefined) ?? [];
     const container = containers.find((c) => c.name === lb.containerName);
     if (!container) throw invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);

@@ -245,7 +245,11 @@ export function renderServiceDeployment(ctx: Context, sd: ServiceDeploymentRecor
     deploymentConfiguration: sd.deploymentConfiguration,
     rollback: sd.rollback ? { reason: sd.rollback.reason, startedAt: seconds(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn } : undefined,
     deploymentCircuitBreaker: { status: sd.circuitBreakerStatus, failureCount: sd.failureCount, threshold: sd.threshold },
-    alarms: { status: 'DISABLED' },
+    alarms: compact({
+      status: sd.alarms.status,
+      alarmNames: sd.alarms.alarmNames.length ? sd.alarms.alarmNames : undefined,
+      triggeredAlarmNames: sd.alarms.triggeredAlarmNames.length ? sd.alarms.triggeredAlarmNames : undefined,
+    }),
   });
 }
 

@@ -7,7 +7,16 @@ import { asArray, requireCluster, requireService } from './resolve';
 import type { Json } from './state';
 import { paginate } from './task-definitions';
 
-const RUNNING_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
+/**
+ * "You can stop a deployment that is in any of the following states" (developer guide, "Stopping Amazon ECS
+ * service deployments"): PENDING and IN_PROGRESS move to ROLLBACK_REQUESTED and roll back; on STOP_REQUESTED
+ * "the service deployment continues to stop", on ROLLBACK_REQUESTED and ROLLBACK_IN_PROGRESS it "continues the
+ * rollback operation". A completed one (SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED) is not in
+ * that list: ECS refuses it, with the ConflictException the API reference gives for "conflict in the current
+ * state of the resource".
+ */
+const ROLLS_BACK = new Set(['PENDING', 'IN_PROGRESS']);
+const CONTINUES = new Set(['STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
 
 export const serviceDeploymentOperations = {
   ListServiceDeployments(ctx: Context, input: Json) {
@@ -52,15 +61,23 @@ export const serviceDeploymentOperations = {
     return { serviceRevisions, failures };
   },
 
-  /** Only ROLLBACK is a valid stop type (StopServiceDeployment, API reference). */
+  /**
+   * The model's enum has ABORT and ROLLBACK, but "the valid values are ROLLBACK" (StopServiceDeployment, API
+   * reference), the only stop type the developer guide lists; what ECS answers for ABORT is not documented.
+   */
   StopServiceDeployment(ctx: Context, input: Json) {
     const stopType = (input.stopType as string | undefined) ?? 'ROLLBACK';
     if (stopType !== 'ROLLBACK') throw invalidParameter(`Invalid stopType: ${stopType}. The valid values are ROLLBACK.`);
     const sd = typeof input.serviceDeploymentArn === 'string' ? ctx.ecs.serviceDeployments.get(input.serviceDeploymentArn) : undefined;
     if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
-    if (!RUNNING_STATUSES.has(sd.status)) throw new AwsError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
+    // Already stopping or rolling back: that operation goes on, untouched, and the answer is the same ARN.
+    if (CONTINUES.has(sd.status)) return { serviceDeploymentArn: sd.arn };
+    if (!ROLLS_BACK.has(sd.status)) throw new AwsError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
     const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn && s.status === 'ACTIVE');
     const deployment = service?.deployments.find((d) => d.id === sd.deploymentIds[0]);
+    // With no completed revision to return to (a service's first deployment), there is nothing to roll back to.
+    // The documentation does not say what ECS answers then; it refuses here, rather than stop the deployment
+    // and claim a rollback that cannot happen.
     if (!service || !deployment || !service.lastCompleted || service.lastCompleted.deploymentId === deployment.id) {
       throw new AwsError('ConflictException', 'There is no completed service revision to roll back to.');
     }

@@ -1,11 +1,20 @@
 import type { Context } from '../context';
 import { invalidParameter, serviceNotActive } from '../errors';
 import { startDeployment } from './deployments';
-import { checkLoadBalancers } from './load-balancers';
+import { checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
 import { primaryOf } from './queries';
 import { renderService } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster, requireService } from './resolve';
-import type { ClusterRecord, DeploymentConfigurationRecord, Json, ServiceRecord, TaskDefinitionRecord } from './state';
+import type {
+  CircuitBreakerRecord,
+  ClusterRecord,
+  DeploymentAlarmsRecord,
+  DeploymentConfigurationRecord,
+  Json,
+  ServiceRecord,
+  TaskDefinitionRecord,
+  ThresholdType,
+} from './state';
 import { setTags } from './tags';
 import { paginate } from './task-definitions';
 
@@ -29,19 +38,42 @@ export function checkPlacement(taskDefinition: TaskDefinitionRecord, launchType:
   }
 }
 
+const THRESHOLD_TYPES = ['COUNT', 'BOUNDED_PERCENT', 'UNBOUNDED_PERCENT'];
+
+/** DeploymentCircuitBreaker (API reference): enable and rollback, and the optional resetOnHealthyTask and thresholdConfiguration. */
+function circuitBreaker(given: Json): CircuitBreakerRecord {
+  const breaker: CircuitBreakerRecord = { enable: Boolean(given.enable), rollback: Boolean(given.rollback) };
+  if (given.resetOnHealthyTask !== undefined) breaker.resetOnHealthyTask = Boolean(given.resetOnHealthyTask);
+  const threshold = given.thresholdConfiguration as Json | undefined;
+  if (threshold !== undefined) {
+    const type = threshold.type ?? 'BOUNDED_PERCENT';
+    const value = threshold.value ?? 50;
+    if (!THRESHOLD_TYPES.includes(String(type))) throw invalidParameter(`thresholdConfiguration.type must be one of ${THRESHOLD_TYPES.join(', ')}.`);
+    // The reference gives no range; a threshold below one failure means nothing.
+    if (!Number.isInteger(value) || (value as number) < 1) throw invalidParameter('thresholdConfiguration.value must be a positive integer.');
+    breaker.thresholdConfiguration = { type: type as ThresholdType, value: value as number };
+  }
+  return breaker;
+}
+
+/** DeploymentAlarms (API reference): alarmNames, enable and rollback are all required. */
+function deploymentAlarms(given: Json): DeploymentAlarmsRecord {
+  if (!Array.isArray(given.alarmNames) || !given.alarmNames.every((name) => typeof name === 'string')) throw invalidParameter('alarms.alarmNames must be a list of alarm names.');
+  if (typeof given.enable !== 'boolean' || typeof given.rollback !== 'boolean') throw invalidParameter('alarms.enable and alarms.rollback are required.');
+  return { alarmNames: [...(given.alarmNames as string[])], enable: given.enable, rollback: given.rollback };
+}
+
 function deploymentConfiguration(input: unknown, base?: DeploymentConfigurationRecord): DeploymentConfigurationRecord {
   const given = (input ?? {}) as Json;
-  const breaker = given.deploymentCircuitBreaker as { enable?: boolean; rollback?: boolean } | undefined;
+  const breaker = given.deploymentCircuitBreaker as Json | undefined;
   // Defaults for REPLICA services: 200% / 100%, no circuit breaker (DeploymentConfiguration, API reference).
   const config: DeploymentConfigurationRecord = {
     ...(base ?? {}),
     maximumPercent: (given.maximumPercent as number | undefined) ?? base?.maximumPercent ?? 200,
     minimumHealthyPercent: (given.minimumHealthyPercent as number | undefined) ?? base?.minimumHealthyPercent ?? 100,
-    deploymentCircuitBreaker: breaker
-      ? { enable: Boolean(breaker.enable), rollback: Boolean(breaker.rollback) }
-      : (base?.deploymentCircuitBreaker ?? { enable: false, rollback: false }),
+    deploymentCircuitBreaker: breaker ? circuitBreaker(breaker) : (base?.deploymentCircuitBreaker ?? { enable: false, rollback: false }),
   };
-  if (given.alarms !== undefined) config.alarms = given.alarms as Json;
+  if (given.alarms !== undefined) config.alarms = deploymentAlarms(given.alarms as Json);
   if (given.strategy !== undefined) config.strategy = given.strategy as string;
   if (config.minimumHealthyPercent < 0 || config.minimumHealthyPercent > 100) {
     throw invalidParameter('minimumHealthyPercent must be between 0 and 100.');
@@ -127,6 +159,7 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
   const nextDefinition = taskDefinition ?? (current ? findTaskDefinition(ctx, current.taskDefinitionArn) : undefined);
   const networkConfiguration = (input.networkConfiguration as Json | undefined) ?? service.networkConfiguration;
   if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
+  if (taskDefinition) checkLoadBalancedContainers(taskDefinition, service.loadBalancers);
   if (input.desiredCount !== undefined) {
     if (typeof input.desiredCount !== 'number' || input.desiredCount < 0) throw invalidParameter('desiredCount must be a non-negative integer.');
     if (input.desiredCount !== service.desiredCount) service.steady = false;

@@ -60,11 +60,28 @@ export interface ServiceEventRecord {
   message: string;
 }
 
+export type ThresholdType = 'COUNT' | 'BOUNDED_PERCENT' | 'UNBOUNDED_PERCENT';
+
+/** DeploymentCircuitBreaker (API reference); the optional members are echoed only when they were given. */
+export interface CircuitBreakerRecord {
+  enable: boolean;
+  rollback: boolean;
+  resetOnHealthyTask?: boolean;
+  thresholdConfiguration?: { type: ThresholdType; value: number };
+}
+
+/** DeploymentAlarms (API reference). */
+export interface DeploymentAlarmsRecord {
+  alarmNames: string[];
+  enable: boolean;
+  rollback: boolean;
+}
+
 export interface DeploymentConfigurationRecord {
   maximumPercent: number;
   minimumHealthyPercent: number;
-  deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
-  alarms?: Json;
+  deploymentCircuitBreaker: CircuitBreakerRecord;
+  alarms?: DeploymentAlarmsRecord;
   strategy?: string;
   bakeTimeInMinutes?: number;
 }
@@ -119,6 +136,8 @@ export type ServiceDeploymentStatus =
   | 'ROLLBACK_SUCCESSFUL'
   | 'ROLLBACK_FAILED';
 
+export type MonitorStatus = 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+
 export interface ServiceDeploymentRecord {
   arn: string;
   serviceArn: string;
@@ -134,9 +153,14 @@ export interface ServiceDeploymentRecord {
   statusReason?: string;
   deploymentConfiguration: DeploymentConfigurationRecord;
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
-  circuitBreakerStatus: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+  circuitBreakerStatus: MonitorStatus;
   failureCount: number;
+  /** The breaker's threshold, computed once when the service deployment started. */
   threshold: number;
+  /** ServiceDeploymentAlarms (API reference). */
+  alarms: { status: MonitorStatus; alarmNames: string[]; triggeredAlarmNames: string[] };
+  /** When the alarms' bake time after a rolling update ends (set once the target revision is steady). */
+  bakeUntil?: number;
   /** The rolling deployments (`ecs-svc/...`) that carry out this service deployment, the first being its target. */
   deploymentIds: string[];
 }

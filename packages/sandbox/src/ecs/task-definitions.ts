@@ -44,6 +44,15 @@ function validate(input: Json, containers: Json[]): void {
   }
 }
 
+/**
+ * ECS fills in a health check's interval (30), timeout (5) and retries (3) when they are left out and
+ * returns them from then on; startPeriod is off by default and stays absent (API reference, HealthCheck).
+ */
+function healthCheckWithDefaults(check: Json | undefined): Json | undefined {
+  if (!check) return undefined;
+  return { ...check, interval: check.interval ?? 30, timeout: check.timeout ?? 5, retries: check.retries ?? 3 };
+}
+
 /** The defaults ECS writes into each container definition it returns. */
 function normaliseContainer(container: Json, networkMode: unknown): Json {
   const portMappings = asArray<Json>(container.portMappings).map((mapping) => ({
@@ -61,6 +70,7 @@ function normaliseContainer(container: Json, networkMode: unknown): Json {
     mountPoints: container.mountPoints ?? [],
     volumesFrom: container.volumesFrom ?? [],
     systemControls: container.systemControls ?? [],
+    ...(container.healthCheck ? { healthCheck: healthCheckWithDefaults(container.healthCheck as Json) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { FaultKind, FaultOptions } from '../types';
+import { AwsError } from '../errors';
+import type { ApiCall, FaultKind, FaultOptions } from '../types';
 
 /** Decides, per request, which injected fault (if any) answers it. */
 export function pickFault(faults: FaultOptions | undefined, operation: string, random = Math.random): FaultKind | undefined {
@@ -6,6 +7,7 @@ export function pickFault(faults: FaultOptions | undefined, operation: string, r
   if (faults.operations && !faults.operations.includes(operation)) return undefined;
   if (faults.throttleRate && random() < faults.throttleRate) return 'throttle';
   if (faults.serverErrorRate && random() < faults.serverErrorRate) return 'server-error';
+  if (faults.refuseWith && faults.operations) return 'refused';
   if (faults.latencyMs && faults.latencyMs > 0) return 'latency';
   return undefined;
 }
@@ -30,4 +32,14 @@ export async function injectFault(
   const latency = latencyFor(faults, call.operation);
   if (latency > 0) await new Promise<void>((resolve) => afterReal(latency, resolve));
   return fault;
+}
+
+/** IAM's prefix for a service's actions, for the AccessDeniedException message. */
+const ACTION_PREFIX: Record<ApiCall['service'], string> = { ecs: 'ecs', logs: 'logs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', ecr: 'ecr' };
+
+/** The error a 'refused' call is answered with, worded as AWS words it. */
+export function refusal(faults: FaultOptions | undefined, call: ApiCall): AwsError {
+  if (faults?.refuseWith === 'UnsupportedFeatureException') return new AwsError('UnsupportedFeatureException', 'The specified task is not supported in this Region.');
+  const action = `${ACTION_PREFIX[call.service]}:${call.operation}`;
+  return new AwsError('AccessDeniedException', `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`);
 }

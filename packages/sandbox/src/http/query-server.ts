@@ -11,7 +11,7 @@ import { AwsError } from '../errors';
 import { uuid } from '../ids';
 import { parseQueryBody, queryError, queryResponse } from '../query/codec';
 import type { ApiCall, FaultOptions } from '../types';
-import { injectFault } from './faults';
+import { injectFault, refusal } from './faults';
 
 const QUERY_SERVICES: Record<string, { service: ApiCall['service']; namespace: string; operations: Record<string, ElbOperation> }> = {
   '2015-12-01': { service: 'elbv2', namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/', operations: elbOperations },
@@ -47,7 +47,9 @@ export async function handleQuery(
 
   const call: ApiCall = { service: entry.service, operation: action, at: ctx.clock.now() };
   options.calls.push(call);
-  const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+  const faults = options.faults();
+  const fault = await injectFault(faults, call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+  if (fault === 'refused') return fail(refusal(faults, call));
   if (fault === 'throttle') return fail(new AwsError('Throttling', 'Rate exceeded'));
   if (fault === 'server-error') return fail(new AwsError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503));
   try {

@@ -13,7 +13,7 @@ import { ecrOperations } from '../ecr/operations';
 import { uuid } from '../ids';
 import { logsOperations } from '../logs/operations';
 import type { ApiCall, FaultOptions } from '../types';
-import { injectFault } from './faults';
+import { injectFault, refusal } from './faults';
 import { handleQuery, isQueryRequest } from './query-server';
 
 const SERVICES = {
@@ -111,7 +111,9 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
     const call: ApiCall = { service: entry.service, operation: operationName, at: ctx.clock.now() };
     calls.push(call);
-    const fault = await injectFault(options.faults(), call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+    const faults = options.faults();
+    const fault = await injectFault(faults, call, (ms, fn) => ctx.clock.afterReal(ms, fn));
+    if (fault === 'refused') return sendError(res, refusal(faults, call));
     if (fault === 'throttle') return sendError(res, withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), entry.queryCodes?.throttle));
     if (fault === 'server-error') {
       return sendError(res, withQueryCode(new AwsError(entry.serverError, 'Service Unavailable. Please try again later.', 500), entry.queryCodes?.serverError));

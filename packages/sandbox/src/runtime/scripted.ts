@@ -9,6 +9,12 @@ const DEFAULT_EXIT_AFTER_MS = 1000;
 const DEFAULT_CANNOT_START_AFTER_MS = 500;
 /** How long a scripted container takes to shut down after SIGTERM. */
 const SHUTDOWN_MS = 100;
+/**
+ * A scripted container ends on SIGTERM without handling it, well within its stop timeout, and Docker reports
+ * a process ended by a signal as 128 + the signal's number: 143 for SIGTERM (137, SIGKILL, would take a
+ * container that outlives its stopTimeout, which scripted containers never do).
+ */
+const SIGTERM_EXIT_CODE = 128 + 15;
 
 interface Script {
   match: string | RegExp;
@@ -97,10 +103,9 @@ export class ScriptedRuntime implements TaskRuntime {
     if (!running) return Promise.resolve([]);
     for (const cancel of running.cancels) cancel();
     if (!running.started) return Promise.resolve(running.containers.map((c) => ({ name: c.name })));
-    // Scripted containers handle SIGTERM and exit cleanly.
     return new Promise((resolve) => {
       this.clock.after(SHUTDOWN_MS, () =>
-        resolve(running.containers.filter((c) => !running.exited.has(c.name)).map((c) => ({ name: c.name, exitCode: 0 }))),
+        resolve(running.containers.filter((c) => !running.exited.has(c.name)).map((c) => ({ name: c.name, exitCode: SIGTERM_EXIT_CODE }))),
       );
     });
   }

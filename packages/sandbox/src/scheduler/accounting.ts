@@ -1,66 +1,82 @@
 /** What a stopped task means for its service: failed-task counts and the service throttle logic. */
 import type { Context } from '../context';
-import { failDeployment } from '../ecs/deployments';
 import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
-import type { TaskRecord } from '../ecs/state';
-import { circuitBreakerThreshold } from './circuit-breaker';
+import type { ServiceRecord, TaskRecord } from '../ecs/state';
+import { noteFailedTask, noteSuccessfulTask } from './circuit-breaker';
 import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
 
 /**
- * Service throttle logic (developer guide): tasks that go from PENDING straight to STOPPED make the
- * scheduler wait longer and longer between attempts, up to 15 minutes. The guide gives no schedule; this
- * one starts after 3 such failures at 10 s and doubles.
+ * Service throttle logic (developer guide, "Amazon ECS service throttle logic"): tasks that go from PENDING
+ * straight to STOPPED make the scheduler wait longer and longer between attempts, "up to a maximum of 27
+ * minutes" (older editions said 15). The guide gives no schedule; this one starts after 3 such failures at
+ * 10 s and doubles.
  */
 const THROTTLE_AFTER_FAILURES = 3;
 const THROTTLE_FIRST_DELAY_MS = 10_000;
-const THROTTLE_MAX_DELAY_MS = 15 * 60_000;
+const THROTTLE_MAX_DELAY_MS = 27 * 60_000;
 
-/** Tasks stopped for these reasons count as failed; tasks ECS or a person stopped on purpose do not. */
-export function isFailedStop(task: TaskRecord, healthCheckReason: string): boolean {
+/**
+ * Whether the task has a health check the circuit breaker watches in its stage 2: an essential container's
+ * health check or a load balancer target (developer guide, "How the Amazon ECS deployment circuit breaker
+ * detects failures": "Elastic Load Balancing load balancers ... Amazon ECS container health checks").
+ */
+export function hasDefinedHealthCheck(task: TaskRecord, service: ServiceRecord): boolean {
+  return task.containers.some((c) => c.essential && c.hasHealthCheck) || (task.targets?.length ?? 0) > 0 || service.loadBalancers.length > 0;
+}
+
+/**
+ * Tasks that count as failed (Deployment.failedTasks, API reference: "the service scheduler can't launch the
+ * task, the task doesn't transition to a RUNNING state, or if it fails any of its defined health checks and
+ * is stopped"; the developer guide's stage 1 and stage 2). Tasks ECS or a person stopped on purpose do not.
+ * A task without a health check that reached RUNNING was a successfully running task (stage 1 passed, and
+ * stage 2 has nothing to check), so its later crash is not a failure: a crash loop of such tasks never trips
+ * the breaker, on AWS as here. With a health check, a crash before the checks passed is a failed check.
+ */
+export function isFailedStop(task: TaskRecord, service: ServiceRecord, healthCheckReason: string): boolean {
   if (task.stopCode === 'TaskFailedToStart') return true;
   if (task.stoppedReason === healthCheckReason) return true;
-  // So do tasks stopped for failing the load balancer's health checks (Deployment.failedTasks: a task that
-  // fails any of its defined health checks and is stopped is a failure).
   if (task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED)) return true;
-  // Deployment.failedTasks (API reference) counts tasks that fail to reach RUNNING or fail health checks.
-  // A container that exits right after RUNNING never became a "successfully running" task, and ECS's
-  // circuit breaker is documented to catch exactly such crash loops; we read "successfully running" as
-  // counted healthy by the scheduler (see scheduler/health), so such exits count too.
-  return task.stopCode === 'EssentialContainerExited' && task.healthyAt === undefined;
+  if (task.stopCode !== 'EssentialContainerExited') return false;
+  if (task.startedAt === undefined) return true;
+  return hasDefinedHealthCheck(task, service) && task.healthyAt === undefined;
+}
+
+function serviceOf(ctx: Context, task: TaskRecord): ServiceRecord | undefined {
+  if (!task.deploymentId || !task.serviceName) return undefined;
+  const cluster = ctx.ecs.clusters.get(task.cluster);
+  return cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+}
+
+/**
+ * A service task reached RUNNING. Without a health check this is the moment it runs successfully, which resets
+ * the failure count (resetOnHealthyTask); with one, the scheduler resets it once the checks pass.
+ */
+export function noteTaskRunning(ctx: Context, task: TaskRecord): void {
+  const service = serviceOf(ctx, task);
+  const deployment = service?.deployments.find((d) => d.id === task.deploymentId);
+  if (service && deployment && !hasDefinedHealthCheck(task, service)) noteSuccessfulTask(ctx, service, deployment);
 }
 
 export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
-  if (!task.deploymentId || !task.serviceName) return;
-  const cluster = ctx.ecs.clusters.get(task.cluster);
-  const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+  const service = serviceOf(ctx, task);
   if (!service) return;
-  const now = ctx.clock.now();
   const failedChecks = task.stoppedReason === 'Task failed container health checks' || task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED);
   if (task.stopCode !== 'ServiceSchedulerInitiated' || failedChecks) service.steady = false;
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
-  if (deployment && deployment.rolloutState === 'IN_PROGRESS' && isFailedStop(task, 'Task failed container health checks')) {
-    deployment.failedTasks += 1;
-    deployment.updatedAt = now;
-    const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
-    if (sd && sd.deploymentIds[sd.deploymentIds.length - 1] === deployment.id) sd.failureCount = deployment.failedTasks;
-    // "When the failure count equals the threshold, the deployment is marked as FAILED" (developer guide,
-    // deployment circuit breaker): checked per failure, so tasks stopping together cannot overshoot it.
-    const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
-    if (breaker.enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= circuitBreakerThreshold(service.desiredCount)) {
-      failDeployment(ctx, service, deployment);
-    }
-  }
-  if (task.stopCode === 'TaskFailedToStart') {
-    const throttle = service.throttle;
-    throttle.failures += 1;
-    if (throttle.failures >= THROTTLE_AFTER_FAILURES) {
-      const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
-      throttle.resumeAt = now + ctx.clock.scaled(delay);
-      if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
-      throttle.announced = true;
-    }
-  }
+  if (deployment && isFailedStop(task, service, 'Task failed container health checks')) noteFailedTask(ctx, service, deployment);
+  if (task.stopCode === 'TaskFailedToStart') countStartFailure(ctx, service);
+}
+
+/** One more task the scheduler could not start, for the service throttle logic. */
+export function countStartFailure(ctx: Context, service: ServiceRecord): void {
+  const throttle = service.throttle;
+  throttle.failures += 1;
+  if (throttle.failures < THROTTLE_AFTER_FAILURES) return;
+  const delay = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_FIRST_DELAY_MS * 2 ** (throttle.failures - THROTTLE_AFTER_FAILURES));
+  throttle.resumeAt = ctx.clock.now() + ctx.clock.scaled(delay);
+  if (!throttle.announced) serviceEvent(ctx, service, 'is unable to consistently start tasks successfully.');
+  throttle.announced = true;
 }
 
 /** A task that reached RUNNING ends a run of start failures. */

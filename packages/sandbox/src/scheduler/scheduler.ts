@@ -3,14 +3,16 @@
  * runs at once whenever a task changes so that changes show within one pass.
  */
 import { record, type Context } from '../context';
-import { completeDeployment, failDeployment, markSteady } from '../ecs/deployments';
+import { completeDeployment, markSteady } from '../ecs/deployments';
 import { serviceEvent, taskList } from '../ecs/events';
 import { isActive, isLive, primaryOf, tasksOfDeployment, tasksOfService } from '../ecs/queries';
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
 import { launchTask, stopTask } from '../tasks/lifecycle';
-import { resetThrottle } from './accounting';
-import { circuitBreakerThreshold } from './circuit-breaker';
+import { hasDefinedHealthCheck, resetThrottle } from './accounting';
+import { noteSuccessfulTask } from './circuit-breaker';
+import { bakeTimeOver, restartBakeTime, watchDeploymentAlarms } from './deployment-alarms';
 import { isHealthyForScheduler } from './health';
+import { failedToPlace } from './placement';
 import { planRollingStep } from './rolling';
 import { replaceUnhealthyTasks } from './unhealthy';
 import { taskTargetHealth } from '../tasks/load-balancer';
@@ -69,11 +71,8 @@ function reconcile(ctx: Context, service: ServiceRecord): void {
 
   let primary = primaryOf(service);
   if (!primary) return finishDraining(ctx, service);
-  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
-  if (primary.rolloutState === 'IN_PROGRESS' && breaker.enable && primary.failedTasks >= circuitBreakerThreshold(service.desiredCount)) {
-    failDeployment(ctx, service, primary);
-    primary = primaryOf(service) as DeploymentRecord;
-  }
+  // The circuit breaker trips where failures are counted (scheduler/circuit-breaker); alarms are polled here.
+  if (watchDeploymentAlarms(ctx, service, primary)) primary = primaryOf(service) as DeploymentRecord;
 
   const desired = service.status === 'DRAINING' ? 0 : service.desiredCount;
   const healthy = (task: TaskRecord) => task.healthyAt !== undefined && task.desiredStatus === 'RUNNING' && task.lastStatus === 'RUNNING';
@@ -130,7 +129,11 @@ function advanceServiceDeployments(ctx: Context, service: ServiceRecord): void {
   }
 }
 
-/** Tasks the scheduler counts as healthy for the first time; a healthy task resets its deployment's failures. */
+/**
+ * Tasks the scheduler counts as healthy for the first time. A task with a health check is running
+ * successfully for the circuit breaker once its checks pass; one without was counted when it reached RUNNING
+ * (scheduler/accounting).
+ */
 function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): void {
   for (const deployment of service.deployments) {
     for (const task of tasksOfDeployment(ctx, deployment.id)) {
@@ -139,12 +142,7 @@ function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): vo
       task.healthyAt = now;
       resetThrottle(service.throttle);
       record(ctx, { kind: 'task-healthy', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
-      // "Once a service deployment has one or more successfully running tasks, the failed task count
-      // resets to zero" (Deployment.failedTasks, API reference; resetOnHealthyTask defaults to true).
-      if (deployment.failedTasks > 0 && deployment.rolloutState === 'IN_PROGRESS') {
-        deployment.failedTasks = 0;
-        deployment.updatedAt = now;
-      }
+      if (hasDefinedHealthCheck(task, service)) noteSuccessfulTask(ctx, service, deployment);
     }
   }
 }
@@ -154,6 +152,7 @@ function launch(ctx: Context, service: ServiceRecord, deployment: DeploymentReco
   const [family, revision] = deployment.taskDefinitionArn.slice(deployment.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
   const taskDefinition = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1];
   if (!cluster || !taskDefinition) return;
+  if (failedToPlace(ctx, service, deployment, count)) return;
   const started: TaskRecord[] = [];
   for (let i = 0; i < count; i++) {
     started.push(
@@ -183,8 +182,10 @@ function settle(ctx: Context, service: ServiceRecord, primary: DeploymentRecord,
   const settled =
     live.length === desired &&
     live.every((t) => t.deploymentId === primary.id && t.healthyAt !== undefined && t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING');
-  if (!settled) return;
-  if (primary.rolloutState === 'IN_PROGRESS') completeDeployment(ctx, service, primary);
+  if (!settled) return restartBakeTime(ctx, primary);
+  if (primary.rolloutState === 'IN_PROGRESS') {
+    if (bakeTimeOver(ctx, primary)) completeDeployment(ctx, service, primary);
+  }
   else if (!service.steady && service.deployments.length === 1) markSteady(ctx, service, primary);
 }
 

@@ -9,7 +9,7 @@ import { findService } from '../ecs/resolve';
 import type { ClusterRecord, ContainerRecord, Json, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
 import { uuid, taskId as newTaskId } from '../ids';
 import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
-import { noteTaskStopped } from '../scheduler/accounting';
+import { noteTaskRunning, noteTaskStopped } from '../scheduler/accounting';
 import { setTags } from '../ecs/tags';
 import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
@@ -175,6 +175,7 @@ function onStarted(ctx: Context, task: TaskRecord, bindings?: Record<string, Net
   task.version++;
   const targets = registerTaskTargets(ctx, task);
   if (targets.length > 0) task.targets = targets;
+  noteTaskRunning(ctx, task);
   record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
   ctx.kick();
 }

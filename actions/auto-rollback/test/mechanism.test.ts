@@ -1,0 +1,158 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import {
+  AccessDeniedException,
+  ConflictException,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ServerException,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type Service,
+  type ServiceDeploymentStatus,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { silentLogger, type DeploymentHistory } from '@ecs-deploy/core';
+import { fakeClock } from '../../../packages/core/test/support/fake-clock';
+import { startRollback } from '../src/mechanism';
+import type { RollbackInputs } from '../src/inputs';
+
+const ecsMock = mockClient(ECSClient);
+const ecs = new ECSClient({ region: 'us-east-1' });
+
+const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
+const SD = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-release';
+const inputs: RollbackInputs = { region: 'us-east-1', cluster: 'prod', service: 'web', wait: false, timeoutMs: 600_000 };
+
+/** web:3 is being released (service deployment SD, in progress) over web:2, which completed. */
+const releaseInProgress: DeploymentHistory = {
+  source: 'service-deployments',
+  current: { serviceDeploymentArn: SD, status: 'IN_PROGRESS', taskDefinitionArn: td(3), targetTaskDefinitionArn: td(3) },
+  previous: { taskDefinitionArn: td(2), evidence: 'service deployment sd-1 ended SUCCESSFUL' },
+  lastCompleted: { taskDefinitionArn: td(2), evidence: 'service deployment sd-1 ended SUCCESSFUL' },
+};
+
+const serviceOn = (primary: number, active?: number): Service => ({
+  serviceName: 'web',
+  status: 'ACTIVE',
+  taskDefinition: td(primary),
+  deployments: [
+    { id: `ecs-svc/${primary}`, status: 'PRIMARY', taskDefinition: td(primary), rolloutState: 'IN_PROGRESS' },
+    ...(active ? [{ id: `ecs-svc/${active}`, status: 'ACTIVE', taskDefinition: td(active), rolloutState: 'COMPLETED' as const }] : []),
+  ],
+});
+/** What DescribeServices shows once ECS's rollback deployment of web:2 exists. */
+const rollingBackTo2 = serviceOn(2, 3);
+
+function serviceDeploymentIs(status: ServiceDeploymentStatus) {
+  ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ serviceDeploymentArn: SD, status }] });
+}
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  ecsMock.reset();
+  clock = fakeClock();
+  ecsMock.on(UpdateServiceCommand).callsFake((input: { taskDefinition: string }) => ({ service: serviceOn(Number(input.taskDefinition.split(':').pop()), 3) }));
+});
+
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+const accessDenied = () =>
+  new AccessDeniedException({ message: 'User is not authorized to perform: ecs:StopServiceDeployment', $metadata: { httpStatusCode: 400 } });
+
+describe('startRollback: StopServiceDeployment, and when to update the service instead', () => {
+  test('a throttled stop is retried, each retry said in the log, and ECS rolls back', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejectsOnce(throttled()).resolves({ serviceDeploymentArn: SD });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingBackTo2] });
+    const log = silentLogger();
+
+    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+
+    expect(started.mechanism).toBe('StopServiceDeployment');
+    expect(started.deploymentId).toBe('ecs-svc/2');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(2);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^StopServiceDeployment \(ROLLBACK\) of service deployment sd-release failed \(ThrottlingException: Rate exceeded\); attempt 2 of 4 in \d+\.\ds\.$/));
+    // With jitter: between half and one and a half of the 2 s base.
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(1_000);
+    expect(clock.slept[0]).toBeLessThanOrEqual(3_000);
+  });
+
+  test('AccessDenied, and ECS is not rolling back: UpdateService to the target, saying why', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejects(accessDenied());
+    serviceDeploymentIs('IN_PROGRESS');
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3, 2)] });
+    const log = silentLogger();
+
+    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+
+    expect(started.mechanism).toBe('UpdateService');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^ECS did not stop service deployment sd-release \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/));
+  });
+
+  test('the stop failed, yet the service deployment shows ROLLBACK_IN_PROGRESS: wait on ECS, and no UpdateService', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejects(new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 500 } }));
+    serviceDeploymentIs('ROLLBACK_IN_PROGRESS');
+    // ECS lists its rollback deployment only after a while: the step waits for it (past the old 30 s bound).
+    const before = serviceOn(3, 2);
+    let reads = 0;
+    ecsMock.on(DescribeServicesCommand).callsFake(() => ({ services: [++reads < 60 ? before : rollingBackTo2] }));
+    const log = silentLogger();
+
+    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+
+    expect(started.mechanism).toBe('StopServiceDeployment');
+    expect(started.description).toContain('ECS answered ServerException, but the rollback was under way');
+    expect(started.deploymentId).toBe('ecs-svc/2');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(log.lines).toContainEqual(expect.stringContaining('but service deployment sd-release is ROLLBACK_IN_PROGRESS: the rollback is under way'));
+  });
+
+  test('AccessDenied, but ECS (or a person) requested the rollback first: wait on it, and no UpdateService', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejects(accessDenied());
+    serviceDeploymentIs('ROLLBACK_REQUESTED');
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingBackTo2] });
+
+    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock);
+
+    expect(started.mechanism).toBe('StopServiceDeployment');
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  test('ECS would return to another revision than the target: UpdateService, no stop', async () => {
+    // A forced redeploy of web:2 is in progress: the way back chosen is web:1, but ECS's own rollback would
+    // return to web:2, the last revision that completed, and leave the service there.
+    const forcedRedeploy: DeploymentHistory = {
+      source: 'service-deployments',
+      current: { serviceDeploymentArn: SD, status: 'IN_PROGRESS', taskDefinitionArn: td(2), targetTaskDefinitionArn: td(2) },
+      previous: { taskDefinitionArn: td(1), evidence: 'service deployment sd-2 ended SUCCESSFUL' },
+      lastCompleted: { taskDefinitionArn: td(2), evidence: 'service deployment sd-1 ended SUCCESSFUL' },
+    };
+    const log = silentLogger();
+    const started = await startRollback(ecs, inputs, td(1), forcedRedeploy, log, clock);
+
+    expect(started.mechanism).toBe('UpdateService');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
+    expect(log.lines).toContainEqual(expect.stringContaining("ECS's own rollback would return to web:2, not to web:1: updating the service instead"));
+  });
+
+  test('ConflictException (the release ended in between) still updates the service', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejects(new ConflictException({ message: 'The service deployment is SUCCESSFUL and cannot be stopped.', $metadata: {} }));
+    serviceDeploymentIs('SUCCESSFUL');
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3)] });
+
+    expect((await startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock)).mechanism).toBe('UpdateService');
+  });
+
+  test('a throttle that outlasts the retries, with ECS not rolling back, fails the step without UpdateService', async () => {
+    ecsMock.on(StopServiceDeploymentCommand).rejects(throttled());
+    serviceDeploymentIs('IN_PROGRESS');
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3, 2)] });
+
+    await expect(startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock)).rejects.toThrow('Rate exceeded');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+});

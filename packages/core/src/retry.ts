@@ -1,0 +1,45 @@
+import { errorMessage } from './errors';
+import type { Logger } from './logger';
+import { systemClock, type Clock } from './poll';
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+export function isTransientAwsError(error: unknown): boolean {
+  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (!e || typeof e !== 'object') return false;
+  if (THROTTLING.has(e.name ?? '') || e.$retryable) return true;
+  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+}
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** The wait before the second attempt; it doubles after each, varied by ±50 % so jobs do not retry in step. */
+  baseDelayMs: number;
+  /** What is being tried, for the log: "StopServiceDeployment of sd-1". */
+  label: string;
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+}
+
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ */
+export async function retryTransient<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientAwsError(error)) throw error;
+      const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+      log.info(`${label} failed (${(error as Error).name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+      await clock.sleep(delayMs);
+    }
+  }
+}
