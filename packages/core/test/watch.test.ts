@@ -231,6 +231,15 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
     for (let i = 1; i < during.length; i++) expect(during[i] - during[i - 1]).toBeGreaterThanOrEqual(STOPPED_TASKS_INTERVAL_MS);
   });
 
+  test('a deployment that ran before the watcher started (a re-run) has its stopped tasks listed on the first poll', async () => {
+    const clock = fakeClock();
+    stoppedByTime(clock, [crashedTask(1, 1), crashedTask(2, 1), crashedTask(3, 1)].map((task) => ({ ...task, stoppedAt: new Date(Date.UTC(2025, 11, 31, 23, 58)) })));
+    answers(service([deployment({ pendingCount: 2 }), oldActive]));
+    const outcome = await watchRollout(request({ stoppedBefore: [], startedAt: Date.UTC(2025, 11, 31, 23, 55) }), { ecs: ecs(), log: silentLogger(), clock });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.polls).toBe(1);
+  });
+
   test('a timed-out verdict still lists the stopped tasks once at the end, for its evidence', async () => {
     const clock = fakeClock();
     stoppedByTime(clock, [crashedTask(3, 1)]);
@@ -351,6 +360,28 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
     expect(outcome.reason).toBe('CloudWatch alarm "web-5xx" went into ALARM');
     const periodic = readAt.slice(0, -1);
     for (let i = 1; i < periodic.length; i++) expect(periodic[i] - periodic[i - 1]).toBeGreaterThanOrEqual(ALARM_CHECK_INTERVAL_MS);
+  });
+
+  test('an alarm that failed the deployment before the first poll: the current service deployment, created with ours, names it', async () => {
+    const failedAlready = service(
+      [deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment alarms: web-5xx in ALARM state.' }), oldActive],
+      { currentServiceDeployment: SD_ARN },
+    );
+    answers(failedAlready);
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [alarmTriggered(true)] });
+
+    const outcome = await watchRollout(request({ stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+
+    expect(outcome.verdict).toMatchObject({ state: 'rolled-back', cause: 'alarm', alarmNames: ['web-5xx'] });
+  });
+
+  test('a current service deployment created long after ours is a newer deploy\'s, not ours', async () => {
+    answers(service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE' }), oldActive], { currentServiceDeployment: SD_ARN }));
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [rollingBack('ROLLBACK_IN_PROGRESS', { createdAt: new Date('2026-01-01T00:10:00Z') })] });
+
+    const outcome = await watchRollout(request({ stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+
+    expect(outcome.verdict).toMatchObject({ state: 'failed', cause: 'replaced' });
   });
 
   test('without ecs:DescribeServiceDeployments, a rollback deployment back on the old revision is the rollback, said once', async () => {

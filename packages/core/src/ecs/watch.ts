@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { poll, systemClock, type Clock } from '../poll';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
-import { ServiceDeploymentReader } from './service-deployment-reader';
+import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
 import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';
 
@@ -11,6 +11,12 @@ export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out'
 
 /** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
 export const ALARM_CHECK_INTERVAL_MS = 5000;
+
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
 
 export interface WatchRequest {
   cluster: string;
@@ -20,10 +26,7 @@ export interface WatchRequest {
   startedAt: number;
   /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
   knownEventIds?: string[];
-  /**
-   * The service's stopped task ARNs listed before the deployment was created: none is its, none is described. Given,
-   * it also says the deployment is new, so the first poll need not list stopped tasks.
-   */
+  /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
   stoppedBefore?: string[];
   timeoutMs: number;
   /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
@@ -61,7 +64,8 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
   const { ecs, log, clock = systemClock } = deps;
   const { target } = request;
   const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-  const schedule = new StoppedTaskSchedule(clock, request.stoppedBefore === undefined);
+  // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+  const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   const memory = new DeploymentMemory(target.deploymentId);
   const serviceDeployments = new ServiceDeploymentReader(ecs, log);
@@ -105,13 +109,13 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
       // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
       if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
         alarmsReadAt = clock.now();
-        observation.serviceDeployment = await serviceDeployments.read(memory.serviceDeploymentArn);
+        observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
       }
       let verdict = judgeRollout(target, observation);
       // Read what the verdict needs (each at most once a poll), then judge again.
       for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
         if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-          const read = await serviceDeployments.read(memory.serviceDeploymentArn);
+          const read = await memory.readServiceDeployment(serviceDeployments, service);
           // Throttled or failed: skip a round rather than decide on less.
           if (read === undefined) break;
           observation.serviceDeployment = read;
@@ -171,7 +175,7 @@ function alarmsOn(service: Service): boolean {
  */
 class DeploymentMemory {
   lastSeen?: Deployment;
-  serviceDeploymentArn?: string;
+  private serviceDeploymentArn?: string;
   private readonly earlier = new Set<string>();
 
   constructor(private readonly deploymentId: string) {}
@@ -185,6 +189,21 @@ class DeploymentMemory {
     for (const deployment of service.deployments ?? []) {
       if (deployment.id !== this.deploymentId && deployment.taskDefinition) this.earlier.add(deployment.taskDefinition);
     }
+  }
+
+  /**
+   * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+   * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+   * the service deployment it rolls back, while a newer deploy's was created later.
+   */
+  async readServiceDeployment(reader: ServiceDeploymentReader, service: Service): Promise<ServiceDeploymentRead | undefined> {
+    if (this.serviceDeploymentArn) return reader.read(this.serviceDeploymentArn);
+    const read = await reader.read(service.currentServiceDeployment);
+    if (typeof read !== 'object') return read;
+    const apart = Math.abs(time(read.createdAt) - time(this.lastSeen?.createdAt));
+    if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS) return 'unavailable';
+    this.serviceDeploymentArn = read.serviceDeploymentArn;
+    return read;
   }
 
   earlierTaskDefinitions(): string[] {
@@ -222,4 +241,8 @@ class EventFollower {
 
 function eventTime(event: ServiceEvent): number {
   return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+
+function time(value: Date | undefined): number {
+  return value ? new Date(value).getTime() : 0;
 }
