@@ -152,6 +152,20 @@ describe('StoppedTaskSchedule', () => {
     expect(schedule.due({ deployment: ours({ runningCount: 2, pendingCount: 0 }), newEvents: 0 })).toBe(true);
   });
 
+  test('once a task of the new revision failed, a change is listed at once', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours(), newEvents: 0 });
+    expect(schedule.due({ deployment: ours(), newEvents: 1 })).toBe(true);
+    schedule.listed();
+    clock.advance(500);
+    expect(schedule.due({ deployment: ours(), newEvents: 1 })).toBe(false);
+    expect(schedule.due({ deployment: ours(), newEvents: 1, failing: true })).toBe(true);
+    schedule.listed();
+    // Nothing changed: nothing to list, failing or not.
+    expect(schedule.due({ deployment: ours(), newEvents: 0, failing: true })).toBe(false);
+  });
+
   test('a change of failedTasks is listed at once, also when it goes back to 0', () => {
     const clock = fakeClock();
     const schedule = new StoppedTaskSchedule(clock, false);

@@ -13,13 +13,16 @@ export interface DeploymentSignals {
   deployment: Deployment | undefined;
   /** Service events first seen in this answer. */
   newEvents: number;
+  /** A task of the new revision already failed: a change is listed at once, so the verdict does not wait for the interval. */
+  failing?: boolean;
 }
 
 /**
  * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
  * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
  * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
- * turned healthy): it is listed at once, so the evidence is never older than ECS's count. A change seen during the
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
  * interval is remembered and listed when the interval ends.
  */
 export class StoppedTaskSchedule {
@@ -37,7 +40,7 @@ export class StoppedTaskSchedule {
     this.changed = listFirst;
   }
 
-  due({ deployment, newEvents }: DeploymentSignals): boolean {
+  due({ deployment, newEvents, failing = false }: DeploymentSignals): boolean {
     const failed = deployment?.failedTasks ?? 0;
     const state = deployment
       ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
@@ -47,7 +50,7 @@ export class StoppedTaskSchedule {
     this.previous = state;
     this.previousFailed = failed;
     if (failedChanged) return true;
-    return this.changed && this.clock.now() - this.listedAt >= this.intervalMs;
+    return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
   }
 
   /** After a listing; `stillStopping` tasks of ours were shutting down, so list again once the interval allows. */

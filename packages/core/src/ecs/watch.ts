@@ -91,7 +91,7 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
       const newEvents = events.follow(service.events ?? []);
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-      if (schedule.due({ deployment: ours, newEvents })) {
+      if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
         failedTasks = (await tracker.refresh()).filter(isFailedTask);
         schedule.listed(tracker.stillStopping);
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
