@@ -17,6 +17,9 @@ import { workflowBenchmarks } from './workflows';
 import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
 const rows: string[] = [];
 const medians = new Map<string, number>();
 
@@ -30,6 +33,7 @@ function historyAt(sandbox: Sandbox, kind: string, match: (event: Record<string,
 async function steadyToReturn(sandbox: Sandbox) {
   const latencies: number[] = [];
   const calls: number[] = [];
+  const stoppedTaskLists: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const name = `steady${i}`;
     const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
@@ -38,11 +42,15 @@ async function steadyToReturn(sandbox: Sandbox) {
     if (run.outputs.status !== 'succeeded') throw new Error(`healthy deploy ended ${run.outputs.status}:\n${run.log}`);
     const deploymentId = run.outputs['deployment-id'];
     latencies.push(run.finishedAt - historyAt(sandbox, 'steady-state', (e) => e.deploymentId === deploymentId));
-    calls.push(sandbox.calls.length - callsBefore);
+    const made = sandbox.calls.slice(callsBefore);
+    calls.push(made.length);
+    // deploy-ecs lists only stopped tasks (the baseline before UpdateService, then the watcher's), one call a page.
+    stoppedTaskLists.push(made.filter((call) => call.service === 'ecs' && call.operation === 'ListTasks').length);
   }
   rows.push(formatRow('deploy-ecs: steady state → action returns', latencies, 'ms', 1000));
   medians.set('ours', median(latencies));
   rows.push(formatRow('deploy-ecs: AWS API calls per healthy deploy', calls, 'calls'));
+  rows.push(formatRow('deploy-ecs: stopped-task ListTasks calls per healthy deploy', stoppedTaskLists, 'calls'));
 }
 
 async function waiterBaseline(sandbox: Sandbox) {
@@ -113,23 +121,28 @@ async function coldStartAndSize() {
 }
 
 async function main() {
-  console.log(`Benchmarks, medians over ${RUNS} runs (set BENCH_RUNS to change)`);
-  await coldStartAndSize();
-  rows.push(...(await verifyHealthBenchmarks(RUNS)));
-  const sandbox = await start({ timeScale: 0.2 });
-  try {
-    await steadyToReturn(sandbox);
-    await waiterBaseline(sandbox);
-    await circuitBreakerToReport(sandbox);
-    await thresholdToReport(sandbox);
-  } finally {
-    await sandbox.stop();
+  console.log(`Benchmarks, medians over ${RUNS} runs (set BENCH_RUNS to change${ONLY ? `; only ${ONLY.join(', ')}` : ''})`);
+  if (wanted('cold-start')) await coldStartAndSize();
+  if (wanted('verify-health')) rows.push(...(await verifyHealthBenchmarks(RUNS)));
+  const deployCases: [string, (sandbox: Sandbox) => Promise<void>][] = [
+    ['steady', steadyToReturn],
+    ['waiter', waiterBaseline],
+    ['breaker', circuitBreakerToReport],
+    ['threshold', thresholdToReport],
+  ];
+  if (deployCases.some(([name]) => wanted(name))) {
+    const sandbox = await start({ timeScale: 0.2 });
+    try {
+      for (const [name, run] of deployCases) if (wanted(name)) await run(sandbox);
+    } finally {
+      await sandbox.stop();
+    }
   }
-  rows.push(...(await runMigrationBench(RUNS)));
-  rows.push(...(await autoRollbackBench(RUNS)));
-  rows.push(...(await benchBuildPush(RUNS)));
-  rows.push(...(await workflowBenchmarks(RUNS)));
-  rows.push(...(await loadBalancerBench(RUNS)));
+  if (wanted('run-migration')) rows.push(...(await runMigrationBench(RUNS)));
+  if (wanted('auto-rollback')) rows.push(...(await autoRollbackBench(RUNS)));
+  if (wanted('build-push')) rows.push(...(await benchBuildPush(RUNS)));
+  if (wanted('workflows')) rows.push(...(await workflowBenchmarks(RUNS)));
+  if (wanted('load-balancer')) rows.push(...(await loadBalancerBench(RUNS)));
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');

@@ -34,6 +34,8 @@ export interface ServiceSpec {
   healthCheckGracePeriodSeconds?: number;
   /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
   healthCheck?: HealthCheck;
+  /** false: return once the service is created, for a service whose first deployment is not meant to complete. */
+  waitForSteady?: boolean;
 }
 
 /** A container health check that a scripted crash never lets pass, so ECS's circuit breaker counts the crash. */
@@ -87,7 +89,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,
     }),
   );
-  if (!spec.controller || spec.controller === 'ECS') await waitForSteady(sandbox, cluster, spec.service);
+  if ((!spec.controller || spec.controller === 'ECS') && spec.waitForSteady !== false) await waitForSteady(sandbox, cluster, spec.service);
   return { cluster, service: spec.service, taskDefinitionArn: registered.taskDefinition?.taskDefinitionArn as string };
 }
 

@@ -124,13 +124,52 @@ describe('explainRollout', () => {
     expect(text).not.toContain('last log line');
   });
 
+  describe('says who ended the rollout and what ECS does next', () => {
+    const rolledBackService = () =>
+      service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD_TASK_DEFINITION, runningCount: 1 }), deployment({ status: 'ACTIVE', rolloutState: 'FAILED' })]);
+
+    test('an alarm rollback names the alarm and the revision ECS returns to', () => {
+      const reason = 'CloudWatch alarm "web-5xx" went into ALARM';
+      const text = explainRollout(
+        facts({ status: 'rolled-back', reason, verdict: { state: 'rolled-back', cause: 'alarm', alarmNames: ['web-5xx'], reason, deployment: deployment() }, service: rolledBackService() }),
+      );
+      expect(text).toBe(`Deployment ${DEPLOYMENT_ID} of web:8 failed: CloudWatch alarm "web-5xx" went into ALARM, and ECS is rolling the service back to web:7. Fix the cause in the new revision and deploy again.`);
+      expect(text).not.toContain('circuit breaker');
+    });
+
+    test('a rollback someone requested is not blamed on the circuit breaker', () => {
+      const reason = 'Rollback requested with StopServiceDeployment.';
+      const text = explainRollout(
+        facts({ status: 'rolled-back', reason, verdict: { state: 'rolled-back', cause: 'rollback-requested', reason, deployment: deployment() }, service: rolledBackService() }),
+      );
+      expect(text).toContain(`Deployment ${DEPLOYMENT_ID} of web:8 was stopped and ECS is rolling the service back to web:7`);
+      expect(text).not.toContain('circuit breaker');
+    });
+
+    test('ECS\'s own rollback failed: the service may run neither revision', () => {
+      const reason = "ECS's own rollback failed (tasks failed to start while rolling back)";
+      const text = explainRollout(facts({ status: 'failed', reason, verdict: { state: 'failed', cause: 'rollback-failed', reason }, service: rolledBackService() }));
+      expect(text).toContain(`Deployment ${DEPLOYMENT_ID} of web:8 failed, and ECS's own rollback failed (tasks failed to start while rolling back): ECS does not try again`);
+      expect(text).not.toContain('keep serving');
+    });
+
+    test('no completed deployment to roll back to: ECS launches no more tasks and did not roll back', () => {
+      const reason = 'ECS deployment circuit breaker: tasks failed to start; ECS did not roll back: it found no completed deployment to roll back to';
+      const text = explainRollout(
+        facts({ status: 'failed', reason, verdict: { state: 'failed', cause: 'circuit-breaker', noRollback: true, reason }, service: service([deployment({ rolloutState: 'FAILED' })]) }),
+      );
+      expect(text).toContain(`failed: ${reason}.`);
+      expect(text).toContain('ECS launches no more tasks of the new revision and did not roll back');
+    });
+  });
+
   test('failed because another deployment replaced it', () => {
     const replacedBy = deployment({ id: OTHER_ID });
     const text = explainRollout(
       facts({
         status: 'failed',
         reason: `deployment ${OTHER_ID} replaced it`,
-        verdict: { state: 'failed', reason: `deployment ${OTHER_ID} replaced it`, replacedBy },
+        verdict: { state: 'failed', cause: 'replaced', reason: `deployment ${OTHER_ID} replaced it`, replacedBy },
         service: service([replacedBy, deployment({ status: 'ACTIVE' })]),
         failedTasks: [crashed(1)],
       }),

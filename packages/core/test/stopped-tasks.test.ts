@@ -3,6 +3,7 @@ import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksComm
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../src/logger';
 import { listStoppedTaskArns, StoppedTaskTracker } from '../src/ecs/stopped-tasks';
+import { StoppedTaskSchedule, STOPPED_TASKS_INTERVAL_MS } from '../src/ecs/stopped-task-schedule';
 import { watchRollout } from '../src/ecs/watch';
 import { fakeClock } from './support/fake-clock';
 import { crashedTask, deployment, NEW_ID, OLD_ID, service } from './fixtures/ecs';
@@ -81,7 +82,9 @@ describe('watchRollout with stoppedBefore', () => {
     const oursArns = ours.map((task) => task.taskArn as string);
     const all = new Map([...EARLIER, ...ours].map((task) => [task.taskArn as string, task]));
     ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => all.get(arn)) }));
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [service([deployment({})])] });
+    // Each crash shows as a change of the deployment's counts: running, then not.
+    let polls = 0;
+    ecsMock.on(DescribeServicesCommand).callsFake(() => ({ services: [service([deployment({ runningCount: polls++ % 2 })])] }));
     listTasksAnswers([oursArns[0], ...EARLIER_ARNS], [...oursArns, ...EARLIER_ARNS]);
 
     const outcome = await watchRollout(
@@ -99,5 +102,89 @@ describe('watchRollout with stoppedBefore', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.failedTasks.map((task) => task.taskArn)).toEqual(oursArns);
     expect(described().sort()).toEqual([...oursArns].sort());
+  });
+});
+
+describe('StoppedTaskTracker.stillStopping', () => {
+  test('counts the deployment\'s tasks still shutting down, which the next refresh describes again', async () => {
+    const stopping = crashedTask(2, 1, { lastStatus: 'DEPROVISIONING' });
+    const arn = stopping.taskArn as string;
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [arn] });
+    ecsMock.on(DescribeTasksCommand).resolvesOnce({ tasks: [stopping] }).resolves({ tasks: [{ ...stopping, lastStatus: 'STOPPED' }] });
+    const tracker = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    expect(await tracker.refresh()).toEqual([]);
+    expect(tracker.stillStopping).toBe(1);
+    expect((await tracker.refresh()).map((task) => task.taskArn)).toEqual([arn]);
+    expect(tracker.stillStopping).toBe(0);
+  });
+});
+
+describe('StoppedTaskSchedule', () => {
+  const ours = (overrides = {}) => deployment({ pendingCount: 2, ...overrides });
+
+  test('lists on the first answer only when asked to (a deployment older than the watcher)', () => {
+    expect(new StoppedTaskSchedule(fakeClock(), true).due({ deployment: ours(), newEvents: 0 })).toBe(true);
+    expect(new StoppedTaskSchedule(fakeClock(), false).due({ deployment: ours(), newEvents: 0 })).toBe(false);
+  });
+
+  test.each<[string, object, number]>([
+    ['running count', { runningCount: 1, pendingCount: 1 }, 0],
+    ['pending count', { pendingCount: 1 }, 0],
+    ['updatedAt', { updatedAt: new Date('2026-01-01T00:00:09Z') }, 0],
+    ['a new service event', {}, 1],
+  ])('a change of the %s makes a listing due', (_name, change, newEvents) => {
+    const schedule = new StoppedTaskSchedule(fakeClock(), false);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(false);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(false);
+    expect(schedule.due({ deployment: ours(change), newEvents })).toBe(true);
+  });
+
+  test('after a listing, a change waits for the interval, and is not forgotten meanwhile', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours(), newEvents: 0 });
+    expect(schedule.due({ deployment: ours({ runningCount: 1, pendingCount: 1 }), newEvents: 0 })).toBe(true);
+    schedule.listed();
+    clock.advance(1000);
+    expect(schedule.due({ deployment: ours({ runningCount: 2, pendingCount: 0 }), newEvents: 0 })).toBe(false);
+    clock.advance(STOPPED_TASKS_INTERVAL_MS - 1000);
+    expect(schedule.due({ deployment: ours({ runningCount: 2, pendingCount: 0 }), newEvents: 0 })).toBe(true);
+  });
+
+  test('once a task of the new revision failed, a change is listed at once', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours(), newEvents: 0 });
+    expect(schedule.due({ deployment: ours(), newEvents: 1 })).toBe(true);
+    schedule.listed();
+    clock.advance(500);
+    expect(schedule.due({ deployment: ours(), newEvents: 1 })).toBe(false);
+    expect(schedule.due({ deployment: ours(), newEvents: 1, failing: true })).toBe(true);
+    schedule.listed();
+    // Nothing changed: nothing to list, failing or not.
+    expect(schedule.due({ deployment: ours(), newEvents: 0, failing: true })).toBe(false);
+  });
+
+  test('a change of failedTasks is listed at once, also when it goes back to 0', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours(), newEvents: 0 });
+    for (const failedTasks of [1, 0, 1]) {
+      expect(schedule.due({ deployment: ours({ failedTasks }), newEvents: 0 })).toBe(true);
+      schedule.listed();
+    }
+  });
+
+  test('tasks still shutting down keep a listing due after the interval', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, true);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(true);
+    schedule.listed(1);
+    clock.advance(STOPPED_TASKS_INTERVAL_MS);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(true);
+    schedule.listed(0);
+    clock.advance(STOPPED_TASKS_INTERVAL_MS);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(false);
   });
 });

@@ -46,38 +46,63 @@ export function explainRollout(facts: RolloutFacts): string {
   const { outcome } = facts;
   const revision = shortTaskDefinition(facts.taskDefinitionArn);
   const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-  const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+  const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
   const primary = primaryDeployment(outcome.service);
   const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
+  const verdict = outcome.verdict;
   switch (outcome.status) {
     case 'succeeded':
       return `${subject} completed: ${counts(ours)}.`;
-    case 'rolled-back':
-      return join(
-        `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`,
-        cause,
-        'Fix the cause in the new revision and deploy again.',
-      );
+    case 'rolled-back': {
+      const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
+      const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
+      const opening =
+        cause === 'alarm'
+          ? `${subject} failed: ${outcome.reason}, and ${back}.`
+          : cause === 'circuit-breaker'
+            ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
+            : `${subject} was stopped and ${back} (${outcome.reason}).`;
+      return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+    }
     case 'failed':
-      if (outcome.verdict?.state === 'failed' && outcome.verdict.replacedBy) {
+      if (verdict?.state === 'failed' && verdict.replacedBy) {
         return join(
           `${subject} was replaced before it finished: ${outcome.reason}.`,
           'Another deploy or a person changed the service meanwhile; the service events below show what happened.',
         );
       }
+      if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
+        return join(
+          `${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`,
+          causeOf,
+          'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).',
+        );
+      }
       return join(
         `${subject} failed: ${outcome.reason}.`,
-        cause,
-        'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).',
+        causeOf,
+        failedAdvice(verdict),
       );
     case 'timed-out':
       return join(
         `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`,
-        cause ??
+        causeOf ??
           'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.',
         'ECS carries on with the deployment; this step no longer waits for it.',
       );
   }
+}
+
+/** What a person can do next, which depends on what ECS does with the failed deployment. */
+function failedAdvice(verdict: WatchOutcome['verdict']): string {
+  if (verdict?.state === 'failed' && verdict.noRollback) {
+    return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
+  }
+  if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
+    // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
+    return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
+  }
+  return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
 }
 
 function describeCause(failedTasks: Task[], logTail: LogTail | undefined, containers?: ContainerDefinition[]): string | undefined {

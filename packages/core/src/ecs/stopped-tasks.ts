@@ -17,6 +17,7 @@ import { describeTasks, listTaskArns } from './task-queries';
 export class StoppedTaskTracker {
   private readonly known = new Map<string, Task>();
   private readonly others: Set<string>;
+  private stopping = 0;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -31,13 +32,23 @@ export class StoppedTaskTracker {
   async refresh(): Promise<Task[]> {
     const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
     const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+    this.stopping = 0;
     for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+      if (!task.taskArn) continue;
       // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-      if (!task.taskArn || task.lastStatus !== 'STOPPED') continue;
+      if (task.lastStatus !== 'STOPPED') {
+        if (task.startedBy === this.deploymentId) this.stopping++;
+        continue;
+      }
       if (task.startedBy === this.deploymentId) this.known.set(task.taskArn, task);
       else this.others.add(task.taskArn);
     }
     return this.tasks();
+  }
+
+  /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */
+  get stillStopping(): number {
+    return this.stopping;
   }
 
   tasks(): Task[] {

@@ -1,10 +1,22 @@
-import { DescribeServicesCommand, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type Deployment, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
 import type { Logger } from '../logger';
 import { poll, systemClock, type Clock } from '../poll';
-import { isFailedTask, judgeRollout, progressLine, type RolloutTarget, type RolloutVerdict } from './rollout';
+import { explainBreakerBlindSpot } from './breaker-blind-spot';
+import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
+import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
+import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';
 
 export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out';
+
+/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
+export const ALARM_CHECK_INTERVAL_MS = 5000;
+
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
 
 export interface WatchRequest {
   cluster: string;
@@ -42,35 +54,80 @@ export interface WatchDependencies {
 /**
  * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
  * events into the log as they happen so a person watching the job sees what ECS sees.
+ *
+ * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
+ * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
+ * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
+ * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
  */
 export async function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
   const { ecs, log, clock = systemClock } = deps;
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
+  const { target } = request;
+  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+  // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+  const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+  const memory = new DeploymentMemory(target.deploymentId);
+  const serviceDeployments = new ServiceDeploymentReader(ecs, log);
   let lastService: Service | undefined;
   let lastProgress = '';
   let failedTasks: Task[] = [];
-  let knownFailedCount = 0;
+  /** When each failed task was first counted, for the backstop's settle time. */
+  const countedAt = new Map<string, number>();
+  let awaitingRollbackSince: number | undefined;
+  let blindSpot: string | undefined;
+  let alarmsReadAt = Number.NEGATIVE_INFINITY;
 
   const result = await poll<RolloutVerdict>({
     intervalMs: request.intervalMs ?? 1000,
     timeoutMs: request.timeoutMs,
     clock,
     check: async () => {
+      const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
       const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
       const service = answer.services?.[0];
       if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
       lastService = service;
-      events.follow(service.events ?? []);
-      const ours = service.deployments?.find((d) => d.id === request.target.deploymentId);
-      // Without a circuit breaker we count failures ourselves; with one, ECS's failedTasks says when to look.
-      const reportedFailures = ours?.failedTasks ?? 0;
-      if (!request.target.circuitBreaker.enable || reportedFailures > knownFailedCount) {
+      const newEvents = events.follow(service.events ?? []);
+      memory.note(service);
+      const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+      if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
         failedTasks = (await tracker.refresh()).filter(isFailedTask);
-        knownFailedCount = reportedFailures;
+        schedule.listed(tracker.stillStopping);
+        for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
-      const verdict = judgeRollout(request.target, { service, failedTasks });
-      if (verdict.state === 'in-progress' || verdict.state === 'succeeded') {
+
+      const observation: RolloutObservation = {
+        service,
+        failedTasks,
+        settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn as string) ?? Infinity) <= settledBefore).length,
+        earlierTaskDefinitions: memory.earlierTaskDefinitions(),
+        lastSeen: memory.lastSeen,
+        awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
+        blindSpot,
+      };
+      // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
+      if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
+        alarmsReadAt = clock.now();
+        observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
+      }
+      let verdict = judgeRollout(target, observation);
+      // Read what the verdict needs (each at most once a poll), then judge again.
+      for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
+        if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
+          const read = await memory.readServiceDeployment(serviceDeployments, service);
+          // Throttled or failed: skip a round rather than decide on less.
+          if (read === undefined) break;
+          observation.serviceDeployment = read;
+        }
+        if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
+          blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
+          observation.blindSpot = blindSpot;
+        }
+        verdict = judgeRollout(target, observation);
+      }
+      if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback') awaitingRollbackSince ??= clock.now();
+      if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
         const progress = progressLine(verdict.deployment);
         if (progress !== lastProgress) log.info(progress);
         lastProgress = progress;
@@ -79,6 +136,8 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
     },
   });
 
+  // The evidence of a failure is always read once more at the end, whatever the schedule said.
+  if (!result.done || result.value.state !== 'succeeded') failedTasks = (await tracker.refresh()).filter(isFailedTask);
   const finishedAt = clock.now();
   if (!result.done) {
     return {
@@ -92,7 +151,6 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
     };
   }
   const verdict = result.value;
-  if (verdict.state !== 'succeeded') failedTasks = (await tracker.refresh()).filter(isFailedTask);
   return {
     status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
     reason: 'reason' in verdict ? verdict.reason : undefined,
@@ -105,6 +163,54 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
   };
 }
 
+function alarmsOn(service: Service): boolean {
+  const alarms = service.deploymentConfiguration?.alarms;
+  return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
+}
+
+/**
+ * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
+ * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
+ * deployment), and the revisions the service ran before ours, which a rollback returns to.
+ */
+class DeploymentMemory {
+  lastSeen?: Deployment;
+  private serviceDeploymentArn?: string;
+  private readonly earlier = new Set<string>();
+
+  constructor(private readonly deploymentId: string) {}
+
+  note(service: Service): void {
+    const ours = service.deployments?.find((d) => d.id === this.deploymentId);
+    if (ours) this.lastSeen = ours;
+    if (ours?.status === 'PRIMARY' && service.currentServiceDeployment) this.serviceDeploymentArn = service.currentServiceDeployment;
+    // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
+    if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED') return;
+    for (const deployment of service.deployments ?? []) {
+      if (deployment.id !== this.deploymentId && deployment.taskDefinition) this.earlier.add(deployment.taskDefinition);
+    }
+  }
+
+  /**
+   * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+   * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+   * the service deployment it rolls back, while a newer deploy's was created later.
+   */
+  async readServiceDeployment(reader: ServiceDeploymentReader, service: Service): Promise<ServiceDeploymentRead | undefined> {
+    if (this.serviceDeploymentArn) return reader.read(this.serviceDeploymentArn);
+    const read = await reader.read(service.currentServiceDeployment);
+    if (typeof read !== 'object') return read;
+    const apart = Math.abs(time(read.createdAt) - time(this.lastSeen?.createdAt));
+    if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS) return 'unavailable';
+    this.serviceDeploymentArn = read.serviceDeploymentArn;
+    return read;
+  }
+
+  earlierTaskDefinitions(): string[] {
+    return [...this.earlier];
+  }
+}
+
 /** Prints each service event once, in the order ECS created them. */
 class EventFollower {
   private readonly printed = new Map<string, ServiceEvent>();
@@ -115,7 +221,8 @@ class EventFollower {
     private readonly log: Logger,
   ) {}
 
-  follow(newestFirst: ServiceEvent[]): void {
+  /** Prints the events not seen before and says how many there were. */
+  follow(newestFirst: ServiceEvent[]): number {
     // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
     const fresh = newestFirst
       .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
@@ -124,6 +231,7 @@ class EventFollower {
       this.printed.set(event.id as string, event);
       this.log.info(`ECS: ${event.message}`);
     }
+    return fresh.length;
   }
 
   seen(): ServiceEvent[] {
@@ -133,4 +241,8 @@ class EventFollower {
 
 function eventTime(event: ServiceEvent): number {
   return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+
+function time(value: Date | undefined): number {
+  return value ? new Date(value).getTime() : 0;
 }

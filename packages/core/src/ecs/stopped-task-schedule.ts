@@ -1,0 +1,61 @@
+import type { Deployment } from '@aws-sdk/client-ecs';
+import type { Clock } from '../poll';
+
+/**
+ * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
+ * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
+ * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
+ */
+export const STOPPED_TASKS_INTERVAL_MS = 2000;
+
+/** What one DescribeServices answer shows of our deployment that a stopped task would change. */
+export interface DeploymentSignals {
+  deployment: Deployment | undefined;
+  /** Service events first seen in this answer. */
+  newEvents: number;
+  /** A task of the new revision already failed: a change is listed at once, so the verdict does not wait for the interval. */
+  failing?: boolean;
+}
+
+/**
+ * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
+ * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
+ * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
+ * interval is remembered and listed when the interval ends.
+ */
+export class StoppedTaskSchedule {
+  private previous?: string;
+  private previousFailed?: number;
+  private changed: boolean;
+  private listedAt = Number.NEGATIVE_INFINITY;
+
+  /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
+  constructor(
+    private readonly clock: Clock,
+    listFirst: boolean,
+    private readonly intervalMs = STOPPED_TASKS_INTERVAL_MS,
+  ) {
+    this.changed = listFirst;
+  }
+
+  due({ deployment, newEvents, failing = false }: DeploymentSignals): boolean {
+    const failed = deployment?.failedTasks ?? 0;
+    const state = deployment
+      ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
+      : 'gone';
+    const failedChanged = failed !== (this.previousFailed ?? 0);
+    if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged) this.changed = true;
+    this.previous = state;
+    this.previousFailed = failed;
+    if (failedChanged) return true;
+    return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
+  }
+
+  /** After a listing; `stillStopping` tasks of ours were shutting down, so list again once the interval allows. */
+  listed(stillStopping = 0): void {
+    this.listedAt = this.clock.now();
+    this.changed = stillStopping > 0;
+  }
+}
