@@ -3,7 +3,7 @@ import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksComm
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../src/logger';
 import { listStoppedTaskArns, StoppedTaskTracker } from '../src/ecs/stopped-tasks';
-import { StoppedTaskSchedule, STOPPED_TASKS_INTERVAL_MS } from '../src/ecs/stopped-task-schedule';
+import { StoppedTaskSchedule, STOPPED_TASKS_INTERVAL_MS, STOPPING_RELISTS } from '../src/ecs/stopped-task-schedule';
 import { watchRollout } from '../src/ecs/watch';
 import { fakeClock } from './support/fake-clock';
 import { crashedTask, deployment, NEW_ID, OLD_ID, service } from './fixtures/ecs';
@@ -166,6 +166,19 @@ describe('StoppedTaskSchedule', () => {
     expect(schedule.due({ deployment: ours(), newEvents: 0, failing: true })).toBe(false);
   });
 
+  test('a drop of our running count is listed at once: a task of ours left RUNNING', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours({ runningCount: 2, pendingCount: 0 }), newEvents: 0 });
+    schedule.listed();
+    clock.advance(500);
+    expect(schedule.due({ deployment: ours({ runningCount: 1, pendingCount: 0 }), newEvents: 0 })).toBe(true);
+    schedule.listed();
+    clock.advance(500);
+    // Growing again is an ordinary change: it waits for the interval.
+    expect(schedule.due({ deployment: ours({ runningCount: 2, pendingCount: 0 }), newEvents: 0 })).toBe(false);
+  });
+
   test('a change of failedTasks is listed at once, also when it goes back to 0', () => {
     const clock = fakeClock();
     const schedule = new StoppedTaskSchedule(clock, false);
@@ -174,6 +187,22 @@ describe('StoppedTaskSchedule', () => {
       expect(schedule.due({ deployment: ours({ failedTasks }), newEvents: 0 })).toBe(true);
       schedule.listed();
     }
+  });
+
+  test('a task of ours still shutting down is listed again on the next polls, then at the interval', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, true);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(true);
+    for (let relist = 0; relist < STOPPING_RELISTS; relist++) {
+      schedule.listed(1);
+      clock.advance(1000);
+      expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(true);
+    }
+    schedule.listed(1);
+    clock.advance(1000);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(false);
+    clock.advance(STOPPED_TASKS_INTERVAL_MS - 1000);
+    expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(true);
   });
 
   test('tasks still shutting down keep a listing due after the interval', () => {

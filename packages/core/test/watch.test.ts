@@ -221,7 +221,8 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
       listedAt.push(clock.now());
       return { taskArns: [] };
     });
-    answers(...Array.from({ length: 12 }, (_, i) => service([deployment({ runningCount: i % 3, pendingCount: 2 - (i % 3) }), oldActive])));
+    // Pending counts and updatedAt change on every answer; the running count never drops (a drop is listed at once).
+    answers(...Array.from({ length: 12 }, (_, i) => service([deployment({ runningCount: 0, pendingCount: 2 - (i % 3), updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }), oldActive])));
 
     await watchRollout(request({ stoppedBefore: [], timeoutMs: 12_000 }), { ecs: ecs(), log: silentLogger(), clock });
 

@@ -8,6 +8,13 @@ import type { Clock } from '../poll';
  */
 export const STOPPED_TASKS_INTERVAL_MS = 2000;
 
+/**
+ * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
+ * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
+ * draining it for its deregistration delay) is then listed at the interval.
+ */
+export const STOPPING_RELISTS = 5;
+
 /** What one DescribeServices answer shows of our deployment that a stopped task would change. */
 export interface DeploymentSignals {
   deployment: Deployment | undefined;
@@ -28,8 +35,11 @@ export interface DeploymentSignals {
 export class StoppedTaskSchedule {
   private previous?: string;
   private previousFailed?: number;
+  private previousRunning?: number;
   private changed: boolean;
   private listedAt = Number.NEGATIVE_INFINITY;
+  /** Listings in a row that saw a task of ours still shutting down. */
+  private stoppingStreak = 0;
 
   /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
   constructor(
@@ -46,16 +56,26 @@ export class StoppedTaskSchedule {
       ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
       : 'gone';
     const failedChanged = failed !== (this.previousFailed ?? 0);
+    // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
+    // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
+    const running = deployment?.runningCount ?? 0;
+    const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
+    this.previousRunning = running;
     if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged) this.changed = true;
     this.previous = state;
     this.previousFailed = failed;
-    if (failedChanged) return true;
+    if (failedChanged || runningDropped) return true;
+    if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS) return true;
     return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
   }
 
-  /** After a listing; `stillStopping` tasks of ours were shutting down, so list again once the interval allows. */
+  /**
+   * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
+   * STOPPING_RELISTS polls, then once the interval allows.
+   */
   listed(stillStopping = 0): void {
     this.listedAt = this.clock.now();
     this.changed = stillStopping > 0;
+    this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
   }
 }
