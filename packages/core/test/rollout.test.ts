@@ -20,6 +20,7 @@ describe('judgeRollout', () => {
     ['new tasks starting beside the old ones', noBreaker, service([deployment({ pendingCount: 2 }), oldActive]), [], 'in-progress'],
     ['new tasks running but old deployment still draining', noBreaker, service([deployment({ runningCount: 2 }), oldActive]), [], 'in-progress'],
     ['rollout COMPLETED and the only deployment', noBreaker, service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })]), [], 'succeeded'],
+    ['COMPLETED but a task stopped since: short of the desired count', noBreaker, service([deployment({ runningCount: 1, pendingCount: 1, rolloutState: 'COMPLETED' })]), [], 'in-progress'],
     [
       'only deployment but rollout still IN_PROGRESS (health checks pending)',
       noBreaker,

@@ -317,10 +317,15 @@ function readOf(observation: RolloutObservation): ServiceDeployment | undefined 
   return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
 }
 
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
 function isSettled(deployment: Deployment): boolean {
-  if (deployment.rolloutState) return deployment.rolloutState === 'COMPLETED';
+  const full = deployment.runningCount === deployment.desiredCount;
+  if (deployment.rolloutState) return deployment.rolloutState === 'COMPLETED' && full;
   // Services created before rollout states existed report none; fall back to counting tasks.
-  return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+  return full && (deployment.pendingCount ?? 0) === 0;
 }
 
 function stripStop(text: string): string {
