@@ -12792,11 +12792,11 @@ __webpack_unused_export__ = DescribeGatewayRouteCommand;
 __webpack_unused_export__ = DescribeGatewayRouteRequest$;
 __webpack_unused_export__ = DescribeGatewayRouteResponse$;
 __webpack_unused_export__ = DescribeServiceDeployments$;
-__webpack_unused_export__ = DescribeServiceDeploymentsCommand;
+exports.A6p = DescribeServiceDeploymentsCommand;
 __webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
 __webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
 __webpack_unused_export__ = DescribeServiceRevisions$;
-__webpack_unused_export__ = DescribeServiceRevisionsCommand;
+exports.oF5 = DescribeServiceRevisionsCommand;
 __webpack_unused_export__ = DescribeServiceRevisionsRequest$;
 __webpack_unused_export__ = DescribeServiceRevisionsResponse$;
 __webpack_unused_export__ = DescribeServices$;
@@ -12975,7 +12975,7 @@ __webpack_unused_export__ = ListGatewaysCommand;
 __webpack_unused_export__ = ListGatewaysRequest$;
 __webpack_unused_export__ = ListGatewaysResponse$;
 __webpack_unused_export__ = ListServiceDeployments$;
-__webpack_unused_export__ = ListServiceDeploymentsCommand;
+exports.jz8 = ListServiceDeploymentsCommand;
 __webpack_unused_export__ = ListServiceDeploymentsRequest$;
 __webpack_unused_export__ = ListServiceDeploymentsResponse$;
 __webpack_unused_export__ = ListServices$;
@@ -65537,7 +65537,7 @@ module.exports = {
 /* harmony export */   MU: () => (/* binding */ shippedDescription),
 /* harmony export */   _R: () => (/* binding */ shippedPayload)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
 function shippedDescription(inputs, taskDefinitionArn) {
@@ -65567,19 +65567,34 @@ function deploymentState(status) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Y: () => (/* binding */ liveAsBase),
-/* harmony export */   q: () => (/* binding */ liveTaskDefinitionArn)
+/* harmony export */   Y4: () => (/* binding */ liveAsBase),
+/* harmony export */   f1: () => (/* binding */ servingRevisionArn),
+/* harmony export */   q5: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
     return { definition: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(live.definition), tags: live.tags };
 }
+/**
+ * The service's own revision: the base for rendering and the left side of the diff. Not the rollback target: after a
+ * failed deploy that nobody rolled back it is the broken revision (see servingRevisionArn).
+ */
 function liveTaskDefinitionArn(service) {
     if (!service.taskDefinition)
         throw new Error(`Service ${service.serviceName} has no task definition.`);
     return service.taskDefinition;
+}
+/** previous-task-definition-arn: the revision that was serving when the step started, or '' when none is known. */
+async function servingRevisionArn(ecs, cluster, service, log) {
+    const serving = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .findServingRevision */ .Vv)(ecs, cluster, service, log);
+    if (serving.taskDefinitionArn) {
+        log.info(`Serving when this step started: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
+        return serving.taskDefinitionArn;
+    }
+    log.warning(`previous-task-definition-arn is left empty: ${serving.evidence}. No revision is known to have worked, so none is offered as a rollback target.`);
+    return '';
 }
 
 
@@ -65591,7 +65606,7 @@ function liveTaskDefinitionArn(service) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -65626,7 +65641,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(891);
@@ -65645,40 +65660,59 @@ async function deploy() {
     const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readDeployInputs */ .J)();
     const trail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
     const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
-    // 1. What runs now, and what the service should run.
+    // 1. What runs now, what was serving, and what the service should run.
     const fromFile = inputs.taskDefinitionFile ? await checkFileEarly(inputs) : undefined;
     const service = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .assertRollingUpdateService */ .iw)(service);
-    const previousArn = (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveTaskDefinitionArn */ .q)(service);
-    const live = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTaskDefinition */ .oh)(ecs, previousArn);
-    const base = fromFile ?? (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveAsBase */ .Y)(live);
+    const liveArn = (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveTaskDefinitionArn */ .q5)(service);
+    const previousArn = await (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .servingRevisionArn */ .f1)(ecs, inputs.cluster, service, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
+    const live = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTaskDefinition */ .oh)(ecs, liveArn);
+    const base = fromFile ?? (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveAsBase */ .Y4)(live);
     const rendered = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(base.definition, inputs);
     // 2. Say what changes, then register only if something does.
     const changes = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeChanges */ .DT)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(live.definition), rendered);
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(changes.length ? `Changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(previousArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(previousArn)}.`);
+    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(changes.length ? `Changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}.`);
     const registration = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ensureRegistered */ .Bj)(ecs, rendered, base.tags, live.definition);
     _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(registrationMessage(registration.kind, registration.arn));
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn });
+    const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)(known);
+    // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
+    let started;
     if (registration.kind === 'unchanged' && !inputs.forceNewDeployment) {
-        await keepServiceAsItIs(ecs, inputs, service.desiredCount);
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, status: 'succeeded', durationSeconds: 0 });
-        return;
+        const standing = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .judgeUnchangedService */ .SG)(service);
+        if (standing.state === 'settled') {
+            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .settledMessage */ .hQ)(standing.deployment));
+            await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
+            (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...known, status: 'succeeded', durationSeconds: 0 });
+            return;
+        }
+        if (standing.state === 'failed') {
+            (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
+            const message = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .failedBeforeMessage */ .Qi)(standing);
+            await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`❌ Deploy ${inputs.service}: failed`), message));
+            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(message);
+        }
+        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .inProgressMessage */ .QD)(standing.deployment));
+        await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
+        started = (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .existingDeployment */ .pF)(service, standing.deployment);
     }
-    // 3. Update the service and watch ECS roll it out.
-    const started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .startDeployment */ .i)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`UpdateService started deployment ${started.deploymentId} of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)}.`);
-    const outputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn, deploymentId: started.deploymentId };
+    else {
+        started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .startDeployment */ .i4)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
+        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`UpdateService started deployment ${started.deploymentId} of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)}.`);
+    }
+    const outputs = { ...known, deploymentId: started.deploymentId };
     await trail?.start({ description: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedDescription */ .MU)(inputs, registration.arn), payload: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedPayload */ ._R)(inputs, outputs) });
     if (!inputs.wait) {
         (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...outputs, status: 'registered', durationSeconds: 0 });
         _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info('wait is false: not watching the rollout.');
         return;
     }
+    // 4. Watch ECS roll it out.
     const outcome = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .reportingErrors */ .eP)(trail, () => (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .watchRollout */ .Dl)({
         cluster: inputs.cluster,
         service: inputs.service,
         startedAt: started.startedAt,
-        knownEventIds: (started.service.events ?? []).map((event) => event.id),
+        knownEventIds: started.knownEventIds,
         stoppedBefore: started.stoppedBefore,
         timeoutMs: inputs.timeoutMs,
         target: {
@@ -65687,7 +65721,7 @@ async function deploy() {
             failedTasksThreshold: inputs.failedTasksThreshold,
         },
     }, { ecs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV }));
-    // 4. Report: outputs, job summary, and on failure the cause with its evidence.
+    // 5. Report: outputs, job summary, and on failure the cause with its evidence.
     const durationSeconds = Math.round((outcome.finishedAt - started.startedAt) / 100) / 10;
     (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...outputs, status: outcome.status, durationSeconds });
     const report = {
@@ -65695,7 +65729,9 @@ async function deploy() {
         region: inputs.region,
         cluster: inputs.cluster,
         service: inputs.service,
-        previousTaskDefinitionArn: previousArn,
+        // What UpdateService moved the service from: the live revision, or for a deployment already under way (whose
+        // revision is the live one), the one that was serving beside it.
+        previousTaskDefinitionArn: started.startedBefore ? previousArn || undefined : liveArn,
         taskDefinitionArn: registration.arn,
         deploymentId: started.deploymentId,
         startedAt: started.startedAt,
@@ -65708,28 +65744,21 @@ async function deploy() {
         const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
         report.logTail = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .gatherLogTail */ .Ue)(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
     }
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report));
-    await trail?.report((0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .deploymentState */ .DY)(outcome.status), (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report));
+    const note = started.startedBefore && outcome.status !== 'succeeded' ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .startedBeforeNote */ .hc)(started.startedBefore) : undefined;
+    const verdict = note ? `${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report)} ${note}` : (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report);
+    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report), note));
+    await trail?.report((0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .deploymentState */ .DY)(outcome.status), verdict);
     if (outcome.status !== 'succeeded') {
         (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report));
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(verdict);
     }
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report)} (${durationSeconds}s)`);
+    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${verdict} (${durationSeconds}s)`);
 }
 /** Reads and renders the file before any AWS call, so a broken file or container name changes nothing. */
 async function checkFileEarly(inputs) {
     const loaded = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .loadTaskDefinitionFile */ .bs)(inputs.taskDefinitionFile);
     (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(loaded.definition, inputs);
     return loaded;
-}
-/** Nothing to deploy; a desired-count change alone needs no new deployment. */
-async function keepServiceAsItIs(ecs, inputs, currentCount) {
-    if (inputs.desiredCount !== undefined && inputs.desiredCount !== currentCount) {
-        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .UpdateServiceCommand */ .kZr({ cluster: inputs.cluster, service: inputs.service, desiredCount: inputs.desiredCount }));
-        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`Task definition unchanged; desired count set from ${currentCount} to ${inputs.desiredCount} without a new deployment.`);
-        return;
-    }
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info('Task definition unchanged and force-new-deployment is false: nothing to deploy.');
 }
 function registrationMessage(kind, arn) {
     if (kind === 'unchanged')
@@ -65774,10 +65803,12 @@ function setDeployOutputs(outputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ startDeployment)
+/* harmony export */   Eo: () => (/* binding */ applyDesiredCount),
+/* harmony export */   i4: () => (/* binding */ startDeployment),
+/* harmony export */   pF: () => (/* binding */ existingDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 
 
 /** Points the service at the revision and returns the deployment ECS started for it. */
@@ -65795,13 +65826,32 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
     const primary = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .primaryDeployment */ .sg)(service);
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
-    return { deploymentId: primary.id, startedAt, service, stoppedBefore };
+    const knownEventIds = (service.events ?? []).map((event) => event.id);
+    return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
+}
+/**
+ * A deployment of the revision that started before this step. Its stopped tasks so far are counted (no baseline):
+ * they are the evidence of how it went, and the failed-tasks-threshold is about the deployment, not about this step.
+ */
+function existingDeployment(service, deployment) {
+    const startedAt = deployment.createdAt ? new Date(deployment.createdAt).getTime() : Date.now();
+    const knownEventIds = (service.events ?? [])
+        .filter((event) => event.id && event.createdAt && new Date(event.createdAt).getTime() < startedAt)
+        .map((event) => event.id);
+    return { deploymentId: deployment.id, startedAt, service, knownEventIds, stoppedBefore: [], startedBefore: deployment };
+}
+/** A desired-count change alone needs no new deployment: ECS scales the current one. */
+async function applyDesiredCount(ecs, inputs, currentCount, log) {
+    if (inputs.desiredCount === undefined || inputs.desiredCount === currentCount)
+        return;
+    await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .UpdateServiceCommand */ .kZr({ cluster: inputs.cluster, service: inputs.service, desiredCount: inputs.desiredCount }));
+    log.info(`Task definition unchanged; desired count set from ${currentCount} to ${inputs.desiredCount} without a new deployment.`);
 }
 
 
 /***/ }),
 
-/***/ 9230:
+/***/ 3395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65819,7 +65869,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   oh: () => (/* reexport */ describeTaskDefinition),
   Bj: () => (/* reexport */ ensureRegistered),
   Lf: () => (/* reexport */ explainRollout),
+  Qi: () => (/* reexport */ failedBeforeMessage),
+  Vv: () => (/* reexport */ findServingRevision),
   Ue: () => (/* reexport */ gatherLogTail),
+  R_: () => (/* reexport */ markdown_heading),
+  QD: () => (/* reexport */ inProgressMessage),
+  SG: () => (/* reexport */ judgeUnchangedService),
   Tc: () => (/* reexport */ listStoppedTaskArns),
   bs: () => (/* reexport */ loadTaskDefinitionFile),
   $O: () => (/* reexport */ logRolloutEvidence),
@@ -65831,14 +65886,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zv: () => (/* reexport */ resolveRegion),
   vI: () => (/* reexport */ rolloutSummaryMarkdown),
   Cs: () => (/* reexport */ runAction),
+  uW: () => (/* reexport */ markdown_section),
   J6: () => (/* reexport */ serviceEnvironment),
-  P5: () => (/* reexport */ shortTaskDefinition),
+  hQ: () => (/* reexport */ settledMessage),
+  P5: () => (/* reexport */ identifiers_shortTaskDefinition),
+  hc: () => (/* reexport */ startedBeforeNote),
   NQ: () => (/* reexport */ stripTaskDefinition),
   Dl: () => (/* reexport */ watchRollout),
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, describeTasks, emptyStats, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, heading, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, verifyHealth
+// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, ROLLBACK_GRACE_MS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, describeTasks, emptyStats, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, isRevisionReference, isTransientAwsError, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestCompletedDeployment, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, retryTransient, roundsToWin, runContextFromEnv, runnerInputs, sameRevision, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, triggeredAlarms, verifyHealth
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -65989,6 +66047,42 @@ async function poll_poll(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error))
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await clock.sleep(delayMs);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/inputs/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
@@ -66135,7 +66229,11 @@ function describeBounds(min, max) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/strip.ts
-/** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
+/**
+ * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
+ * reference's TaskDefinition that is not a RegisterTaskDefinition request parameter (deleteRequestedAt is
+ * set once DeleteTaskDefinitions was called on the revision).
+ */
 const READ_ONLY_FIELDS = [
     'taskDefinitionArn',
     'revision',
@@ -66145,6 +66243,7 @@ const READ_ONLY_FIELDS = [
     'registeredAt',
     'registeredBy',
     'deregisteredAt',
+    'deleteRequestedAt',
 ];
 /**
  * Turns a described (or hand-written) task definition into what RegisterTaskDefinition accepts:
@@ -66270,6 +66369,22 @@ function normaliseContainer(container, awsvpc) {
         copy.secrets = [...copy.secrets].sort(byName);
     if (copy.portMappings)
         copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
+    if (copy.healthCheck)
+        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
+    return copy;
+}
+/**
+ * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
+ * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
+ * (API reference, HealthCheck).
+ */
+const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+function normaliseHealthCheck(check) {
+    const copy = { ...check };
+    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
+        if (copy[field] === value)
+            delete copy[field];
+    }
     return copy;
 }
 function normalisePort(mapping, awsvpc) {
@@ -66436,13 +66551,23 @@ function nameFromArn(value) {
     return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
 }
 /** `web:12` from a task definition ARN, for messages people read. */
-function shortTaskDefinition(arn) {
+function identifiers_shortTaskDefinition(arn) {
     if (!arn)
         return '(none)';
     return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
 }
 function taskId(taskArn) {
     return taskArn ? nameFromArn(taskArn) : '(unknown)';
+}
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
+function isRevisionReference(value) {
+    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
+}
+/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
+function identifiers_sameRevision(a, b) {
+    return a !== undefined && b !== undefined && identifiers_shortTaskDefinition(a) === identifiers_shortTaskDefinition(b);
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
@@ -66528,8 +66653,47 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     return { kind: 'registered', arn };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
+/**
+ * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
+ * (ServiceDeploymentCircuitBreaker.threshold, API reference) when it was read; otherwise it is computed as ECS
+ * documents it from DeploymentCircuitBreaker.thresholdConfiguration (ThresholdConfiguration and ThresholdType,
+ * API reference): COUNT takes `value` as it is; BOUNDED_PERCENT (the default, value 50) is value% of the latest
+ * desired count, at least 3 and at most 200; UNBOUNDED_PERCENT is the same without the bounds. The developer
+ * guide's failure threshold table rounds 12.5 up to 13.
+ */
+function breakerThreshold(breaker, desiredCount, serviceDeployment) {
+    const reported = serviceDeployment?.deploymentCircuitBreaker?.threshold;
+    if (reported !== undefined && reported > 0)
+        return reported;
+    const type = breaker?.thresholdConfiguration?.type ?? 'BOUNDED_PERCENT';
+    const value = breaker?.thresholdConfiguration?.value ?? 50;
+    if (type === 'COUNT')
+        return Math.max(1, value);
+    const share = Math.ceil((value / 100) * desiredCount);
+    // An unknown type is read as the default, the bounded one.
+    if (type === 'UNBOUNDED_PERCENT')
+        return Math.max(1, share);
+    return Math.min(200, Math.max(3, share));
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
 
+
+/**
+ * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
+ * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
+ * deployment that ended without a rollback says so at once.
+ */
+const ROLLBACK_GRACE_MS = 15_000;
+/**
+ * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
+ * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
+ * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ */
+const BACKSTOP_SETTLE_MS = 3000;
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
  * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
@@ -66544,63 +66708,250 @@ function isFailedTask(task) {
 }
 /**
  * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices answers; the caller owns polling and timing out.
+ * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
+ * verdict `wants`, and timing out.
+ *
+ * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
+ * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
+ * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
+ * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
+ * failure detection).
  */
 function judgeRollout(target, observation) {
-    const deployments = observation.service.deployments ?? [];
-    const ours = deployments.find((d) => d.id === target.deploymentId);
-    const primary = service_primaryDeployment(observation.service);
+    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
     if (!ours)
-        return judgeVanished(target, observation.service, primary);
-    if (ours.rolloutState === 'FAILED') {
-        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: ours };
-        return { state: 'failed', reason, deployment: ours };
+        return judgeGone(target, observation);
+    const sd = readOf(observation);
+    const rollbackDeployment = isRollbackDeployment(ours, sd);
+    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
+    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
+        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
     }
-    if (ours.status !== 'PRIMARY') {
+    if (target.circuitBreaker.enable) {
+        const backstop = judgeBackstop(target, observation, ours, sd);
+        if (backstop)
+            return backstop;
+    }
+    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
         return {
             state: 'failed',
+            cause: 'failed-tasks-threshold',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    const deployments = observation.service.deployments ?? [];
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
+function judgeEnded(target, observation, ours, facts) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
+    const { sd, alarmNames, rollbackDeployment } = facts;
+    const primary = service_primaryDeployment(observation.service);
+    if (sd?.status === 'ROLLBACK_FAILED')
+        return rollbackFailed(sd, ours);
+    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
+    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
+        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
+        if (rolledBack && sd) {
+            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
+        }
+        return {
+            state: 'failed',
+            cause: 'replaced',
             reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
             deployment: ours,
             replacedBy: primary,
         };
     }
-    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
+    const cause = failureCause(target, sd, alarmNames);
+    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
+    if (rolledBack)
+        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
+    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
+        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
     }
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
+    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
+    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
+    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+    const why = ended
+        ? 'ECS did not roll back: it found no completed deployment to roll back to'
+        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
+    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
 }
 /**
- * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
- * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
+ * fast rollback can finish between two polls; the service deployment tells what happened.
  */
-function judgeVanished(target, service, primary) {
-    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-    if (failure) {
-        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
-        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: gone };
-        return { state: 'failed', reason, deployment: gone };
+function judgeGone(target, observation) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', wants: ['service-deployment'] };
+    const sd = readOf(observation);
+    const primary = service_primaryDeployment(observation.service);
+    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
+    if (sd) {
+        if (sd.status === 'ROLLBACK_FAILED')
+            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
+        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+            const alarmNames = triggeredAlarms(sd);
+            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
+            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
+            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+        }
+    }
+    else {
+        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
+        // is the rollback, and the deployment's failure event is the only place the reason is still written.
+        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
+        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
+            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
+            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
+        }
+        if (reason)
+            return { state: 'failed', cause, reason, deployment: gone(reason) };
     }
     return {
         state: 'failed',
+        cause: 'replaced',
         reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
         replacedBy: primary,
     };
 }
+/**
+ * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
+ * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
+ * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
+ * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
+ * own counted failures while ECS's count stays below its threshold, the rollout fails here.
+ */
+function judgeBackstop(target, observation, ours, sd) {
+    const { service } = observation;
+    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+    const backstop = Math.max(threshold, target.failedTasksThreshold);
+    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
+    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
+    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
+        return undefined;
+    // Read ECS's own threshold and why it does not count these before saying so.
+    const wants = [];
+    if (observation.serviceDeployment === undefined)
+        wants.push('service-deployment');
+    if (observation.blindSpot === undefined)
+        wants.push('blind-spot');
+    if (wants.length)
+        return { state: 'in-progress', deployment: ours, wants };
+    return {
+        state: 'failed',
+        cause: 'breaker-did-not-trip',
+        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
+            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
+        deployment: ours,
+    };
+}
+function rollbackFailed(sd, deployment) {
+    return {
+        state: 'failed',
+        cause: 'rollback-failed',
+        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
+        deployment,
+    };
+}
+/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
+function rollbackSeen(observation, ours, sd, primary) {
+    if (sd) {
+        if (ROLLING_BACK.has(sd.status ?? ''))
+            return true;
+        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
+        if (ENDED.has(sd.status ?? ''))
+            return false;
+        if (sd.rollback)
+            return true;
+    }
+    return rollbackDeploymentSeen(observation, ours, primary);
+}
+/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
+function rollbackDeploymentSeen(observation, ours, primary) {
+    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
+        return false;
+    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
+    for (const deployment of observation.service.deployments ?? []) {
+        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
+            continue;
+        if (time(deployment.createdAt) <= time(ours.createdAt))
+            earlier.add(deployment.taskDefinition);
+    }
+    return earlier.has(primary.taskDefinition);
+}
+/**
+ * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
+ * the service deployment's alarms and rollback then describe the deployment before ours.
+ */
+function isRollbackDeployment(ours, sd) {
+    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+        return false;
+    const started = time(sd.rollback.startedAt);
+    const created = time(ours.createdAt);
+    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
+    return !started || !created || created >= started - 500;
+}
+function failureCause(target, sd, alarmNames) {
+    if (alarmNames)
+        return 'alarm';
+    if (sd) {
+        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
+            return 'circuit-breaker';
+        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
+            return 'rollback-requested';
+    }
+    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+}
+function rollbackConfigured(target, service, sd, cause) {
+    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+    if (cause === 'alarm')
+        return config?.alarms?.rollback === true;
+    if (cause === 'circuit-breaker')
+        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
+    return false;
+}
+/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
+function triggeredAlarms(sd) {
+    if (sd?.alarms?.status !== 'TRIGGERED')
+        return undefined;
+    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+    return [...names];
+}
+function alarmReason(names) {
+    const quoted = names.map((name) => `"${name}"`).join(', ');
+    if (names.length === 0)
+        return 'a CloudWatch alarm of the deployment went into ALARM';
+    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
+}
+function readOf(observation) {
+    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
+}
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
 function isSettled(deployment) {
+    const full = deployment.runningCount === deployment.desiredCount;
     if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
+        return deployment.rolloutState === 'COMPLETED' && full;
     // Services created before rollout states existed report none; fall back to counting tasks.
-    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+    return full && (deployment.pendingCount ?? 0) === 0;
+}
+function stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+function time(value) {
+    return value ? new Date(value).getTime() : 0;
 }
 function describeDeployment(deployment) {
     if (!deployment)
@@ -66659,6 +67010,7 @@ class StoppedTaskTracker {
     deploymentId;
     known = new Map();
     others;
+    stopping = 0;
     constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
         this.ecs = ecs;
         this.cluster = cluster;
@@ -66669,10 +67021,16 @@ class StoppedTaskTracker {
     async refresh() {
         const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
         const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        this.stopping = 0;
         for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (!task.taskArn || task.lastStatus !== 'STOPPED')
+            if (!task.taskArn)
                 continue;
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (task.lastStatus !== 'STOPPED') {
+                if (task.startedBy === this.deploymentId)
+                    this.stopping++;
+                continue;
+            }
             if (task.startedBy === this.deploymentId)
                 this.known.set(task.taskArn, task);
             else
@@ -66680,8 +67038,12 @@ class StoppedTaskTracker {
         }
         return this.tasks();
     }
+    /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */
+    get stillStopping() {
+        return this.stopping;
+    }
     tasks() {
-        return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
+        return [...this.known.values()].sort((a, b) => stopped_tasks_time(a.stoppedAt) - stopped_tasks_time(b.stoppedAt));
     }
 }
 /**
@@ -66691,8 +67053,160 @@ class StoppedTaskTracker {
 function listStoppedTaskArns(ecs, cluster, service) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
 }
-function time(value) {
+function stopped_tasks_time(value) {
     return value ? new Date(value).getTime() : 0;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
+
+/**
+ * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
+ * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
+ * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
+ * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
+ */
+function blindSpotReason(facts) {
+    const after = facts.reachedRunning === facts.failed ? 'they all reached RUNNING before they stopped' : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
+    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
+        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
+    }
+    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
+        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
+    }
+    if (facts.resetOnHealthyTask) {
+        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
+    }
+    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
+}
+/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
+async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
+    let containerHealthCheck;
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
+        const containers = answer.taskDefinition?.containerDefinitions;
+        if (containers)
+            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
+    }
+    catch {
+        // The explanation is then less precise, not wrong.
+    }
+    return blindSpotReason({
+        containerHealthCheck,
+        loadBalancer: (service.loadBalancers ?? []).length > 0,
+        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
+        failed: failedTasks.length,
+        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
+/**
+ * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
+ * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
+ * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
+ */
+const STOPPED_TASKS_INTERVAL_MS = 2000;
+/**
+ * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
+ * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
+ * draining it for its deregistration delay) is then listed at the interval.
+ */
+const STOPPING_RELISTS = 5;
+/**
+ * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
+ * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
+ * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
+ * interval is remembered and listed when the interval ends.
+ */
+class StoppedTaskSchedule {
+    clock;
+    intervalMs;
+    previous;
+    previousFailed;
+    previousRunning;
+    changed;
+    listedAt = Number.NEGATIVE_INFINITY;
+    /** Listings in a row that saw a task of ours still shutting down. */
+    stoppingStreak = 0;
+    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
+    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.changed = listFirst;
+    }
+    due({ deployment, newEvents, failing = false }) {
+        const failed = deployment?.failedTasks ?? 0;
+        const state = deployment
+            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
+            : 'gone';
+        const failedChanged = failed !== (this.previousFailed ?? 0);
+        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
+        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
+        const running = deployment?.runningCount ?? 0;
+        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
+        this.previousRunning = running;
+        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
+            this.changed = true;
+        this.previous = state;
+        this.previousFailed = failed;
+        if (failedChanged || runningDropped)
+            return true;
+        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
+            return true;
+        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
+    }
+    /**
+     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
+     * STOPPING_RELISTS polls, then once the interval allows.
+     */
+    listed(stillStopping = 0) {
+        this.listedAt = this.clock.now();
+        this.changed = stillStopping > 0;
+        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
@@ -66700,38 +67214,95 @@ function time(value) {
 
 
 
+
+
+
+/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
+const ALARM_CHECK_INTERVAL_MS = 5000;
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
 /**
  * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
  * events into the log as they happen so a person watching the job sees what ECS sees.
+ *
+ * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
+ * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
+ * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
+ * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = poll_systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
+    const { target } = request;
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    const memory = new DeploymentMemory(target.deploymentId);
+    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
     let lastService;
     let lastProgress = '';
     let failedTasks = [];
-    let knownFailedCount = 0;
+    /** When each failed task was first counted, for the backstop's settle time. */
+    const countedAt = new Map();
+    let awaitingRollbackSince;
+    let blindSpot;
+    let alarmsReadAt = Number.NEGATIVE_INFINITY;
     const result = await poll_poll({
         intervalMs: request.intervalMs ?? 1000,
         timeoutMs: request.timeoutMs,
         clock,
         check: async () => {
+            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
             const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
             const service = answer.services?.[0];
             if (!service)
                 throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
             lastService = service;
-            events.follow(service.events ?? []);
-            const ours = service.deployments?.find((d) => d.id === request.target.deploymentId);
-            // Without a circuit breaker we count failures ourselves; with one, ECS's failedTasks says when to look.
-            const reportedFailures = ours?.failedTasks ?? 0;
-            if (!request.target.circuitBreaker.enable || reportedFailures > knownFailedCount) {
+            const newEvents = events.follow(service.events ?? []);
+            memory.note(service);
+            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
                 failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                knownFailedCount = reportedFailures;
+                schedule.listed(tracker.stillStopping);
+                for (const task of failedTasks)
+                    if (!countedAt.has(task.taskArn))
+                        countedAt.set(task.taskArn, clock.now());
             }
-            const verdict = judgeRollout(request.target, { service, failedTasks });
-            if (verdict.state === 'in-progress' || verdict.state === 'succeeded') {
+            const observation = {
+                service,
+                failedTasks,
+                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
+                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
+                lastSeen: memory.lastSeen,
+                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
+                blindSpot,
+            };
+            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
+            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
+                alarmsReadAt = clock.now();
+                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
+            }
+            let verdict = judgeRollout(target, observation);
+            // Read what the verdict needs (each at most once a poll), then judge again.
+            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
+                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
+                    const read = await memory.readServiceDeployment(serviceDeployments, service);
+                    // Throttled or failed: skip a round rather than decide on less.
+                    if (read === undefined)
+                        break;
+                    observation.serviceDeployment = read;
+                }
+                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
+                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
+                    observation.blindSpot = blindSpot;
+                }
+                verdict = judgeRollout(target, observation);
+            }
+            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
+                awaitingRollbackSince ??= clock.now();
+            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
                 const progress = progressLine(verdict.deployment);
                 if (progress !== lastProgress)
                     log.info(progress);
@@ -66740,6 +67311,9 @@ async function watchRollout(request, deps) {
             return verdict.state === 'in-progress' ? undefined : verdict;
         },
     });
+    // The evidence of a failure is always read once more at the end, whatever the schedule said.
+    if (!result.done || result.value.state !== 'succeeded')
+        failedTasks = (await tracker.refresh()).filter(isFailedTask);
     const finishedAt = clock.now();
     if (!result.done) {
         return {
@@ -66753,8 +67327,6 @@ async function watchRollout(request, deps) {
         };
     }
     const verdict = result.value;
-    if (verdict.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
     return {
         status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
         reason: 'reason' in verdict ? verdict.reason : undefined,
@@ -66765,6 +67337,58 @@ async function watchRollout(request, deps) {
         finishedAt,
         polls: result.attempts,
     };
+}
+function alarmsOn(service) {
+    const alarms = service.deploymentConfiguration?.alarms;
+    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
+}
+/**
+ * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
+ * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
+ * deployment), and the revisions the service ran before ours, which a rollback returns to.
+ */
+class DeploymentMemory {
+    deploymentId;
+    lastSeen;
+    serviceDeploymentArn;
+    earlier = new Set();
+    constructor(deploymentId) {
+        this.deploymentId = deploymentId;
+    }
+    note(service) {
+        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
+        if (ours)
+            this.lastSeen = ours;
+        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
+            this.serviceDeploymentArn = service.currentServiceDeployment;
+        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
+        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+            return;
+        for (const deployment of service.deployments ?? []) {
+            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
+                this.earlier.add(deployment.taskDefinition);
+        }
+    }
+    /**
+     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+     * the service deployment it rolls back, while a newer deploy's was created later.
+     */
+    async readServiceDeployment(reader, service) {
+        if (this.serviceDeploymentArn)
+            return reader.read(this.serviceDeploymentArn);
+        const read = await reader.read(service.currentServiceDeployment);
+        if (typeof read !== 'object')
+            return read;
+        const apart = Math.abs(watch_time(read.createdAt) - watch_time(this.lastSeen?.createdAt));
+        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
+            return 'unavailable';
+        this.serviceDeploymentArn = read.serviceDeploymentArn;
+        return read;
+    }
+    earlierTaskDefinitions() {
+        return [...this.earlier];
+    }
 }
 /** Prints each service event once, in the order ECS created them. */
 class EventFollower {
@@ -66777,6 +67401,7 @@ class EventFollower {
         this.earlier = earlier;
         this.log = log;
     }
+    /** Prints the events not seen before and says how many there were. */
     follow(newestFirst) {
         // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
         const fresh = newestFirst
@@ -66786,6 +67411,7 @@ class EventFollower {
             this.printed.set(event.id, event);
             this.log.info(`ECS: ${event.message}`);
         }
+        return fresh.length;
     }
     seen() {
         return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
@@ -66793,6 +67419,9 @@ class EventFollower {
 }
 function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+function watch_time(value) {
+    return value ? new Date(value).getTime() : 0;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
@@ -66917,25 +67546,48 @@ async function gatherLogTail(failedTasks, containers, logs, log) {
 /** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
 function explainRollout(facts) {
     const { outcome } = facts;
-    const revision = shortTaskDefinition(facts.taskDefinitionArn);
+    const revision = identifiers_shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
     const primary = service_primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
+    const verdict = outcome.verdict;
     switch (outcome.status) {
         case 'succeeded':
             return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back':
-            return join(`${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`, cause, 'Fix the cause in the new revision and deploy again.');
+        case 'rolled-back': {
+            const back = `ECS is rolling the service back to ${identifiers_shortTaskDefinition(primary?.taskDefinition)}`;
+            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
+            const opening = cause === 'alarm'
+                ? `${subject} failed: ${outcome.reason}, and ${back}.`
+                : cause === 'circuit-breaker'
+                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${identifiers_shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
+                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
+            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+        }
         case 'failed':
-            if (outcome.verdict?.state === 'failed' && outcome.verdict.replacedBy) {
+            if (verdict?.state === 'failed' && verdict.replacedBy) {
                 return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
             }
-            return join(`${subject} failed: ${outcome.reason}.`, cause, 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).');
+            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
+                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
+            }
+            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
         case 'timed-out':
-            return join(`${subject} did not finish within ${duration_formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
+            return join(`${subject} did not finish within ${duration_formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
     }
+}
+/** What a person can do next, which depends on what ECS does with the failed deployment. */
+function failedAdvice(verdict) {
+    if (verdict?.state === 'failed' && verdict.noRollback) {
+        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
+    }
+    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
+        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
+        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
+    }
+    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
 }
 function describeCause(failedTasks, logTail, containers) {
     if (failedTasks.length === 0)
@@ -67045,7 +67697,7 @@ function rolloutSummaryMarkdown(report) {
     const failed = outcome.status !== 'succeeded';
     const facts = markdown_table(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
+        ['Revision', `${identifiers_shortTaskDefinition(report.previousTaskDefinitionArn)} → ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
         ['Status', outcome.status],
         ['Duration', duration_formatDuration(outcome.finishedAt - report.startedAt)],
@@ -67064,7 +67716,7 @@ function rolloutSummaryMarkdown(report) {
         : undefined, markdown_section(markdown_heading('Timeline (seconds since the update)', 3), markdown_codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
 }
 function timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
+    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}` }];
     for (const event of report.outcome.events) {
         if (event.createdAt)
             entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
@@ -72391,110 +73043,194 @@ function onlyFargate(definition) {
 
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
-// one batch. Five pages reach back 100 deployments, far beyond any revision worth returning to.
-const PAGE_SIZE = 20;
-const MAX_PAGES = 5;
+// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
+// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
+// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
+const LIST_PAGE_SIZE = 100;
+const MAX_LIST_CALLS = 10;
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
+// deployments, far beyond any revision worth returning to.
+const DESCRIBE_BATCH = 20;
+const MAX_DESCRIBE_BATCHES = 5;
+const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
 /**
- * The last revision that completed a deployment before the current one, from the service deployments API
- * (ListServiceDeployments newest first, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a
- * SUCCESSFUL service deployment's target, or the revision a ROLLBACK_SUCCESSFUL one returned to. Revisions equal
- * to the current one are skipped, so a forced redeploy of the same revision is not a place to go back to.
+ * The release and the last revision that completed a deployment before it, from the service deployments API
+ * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
+ * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
+ * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
+ * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
+ * redeploy of the same revision is not a place to go back to.
  *
  * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable or empty (a service older than it, or a role without the permission), the service's
- * own deployments are the fallback: during a rollout the older, COMPLETED one is still listed.
+ * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
+ * a role without the permission), the service's own deployments are the fallback for what is missing: during a
+ * rollout the older, COMPLETED one is still listed.
  */
 async function readDeploymentHistory(ecs, cluster, service, log) {
+    let history;
     try {
-        const history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (history.current)
-            return history;
-        log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (!history.current)
+            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
     }
     catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
+        log.warning(`Could not read the service's deployment history (${error.name}: ${errors_errorMessage(error)}); ` +
             'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
     }
-    return fromServiceDeploymentsOfService(service);
+    if (!history?.current)
+        return fromDeploymentsOfService(service);
+    if (!history.previous) {
+        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
+        const previous = fromDeploymentsOfService(service, release).previous;
+        if (previous) {
+            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+            history.previous = previous;
+        }
+    }
+    return history;
 }
 async function fromServiceDeployments(ecs, cluster, service) {
+    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
     const history = { source: 'service-deployments' };
-    let nextToken;
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: PAGE_SIZE, nextToken }));
-        const briefs = listed.serviceDeployments ?? [];
-        if (briefs.length === 0)
-            break;
-        const described = await describeInListOrder(ecs, briefs);
-        const revisionArns = new Set();
-        const current = history.current ? undefined : described[0];
-        if (current?.targetServiceRevision?.arn)
-            revisionArns.add(current.targetServiceRevision.arn);
-        const candidates = described.slice(current ? 1 : 0).flatMap(completedRevisionOf);
-        for (const candidate of candidates)
-            revisionArns.add(candidate.revisionArn);
-        const taskDefinitions = await taskDefinitionsOfRevisions(ecs, [...revisionArns]);
-        if (current) {
-            history.current = {
-                serviceDeploymentArn: current.serviceDeploymentArn,
-                status: current.status,
-                taskDefinitionArn: taskDefinitions.get(current.targetServiceRevision?.arn ?? ''),
-                createdAt: current.createdAt,
-                finishedAt: current.finishedAt,
-            };
-        }
+    if (entries.length === 0)
+        return history;
+    const taskDefinitions = new Map();
+    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
+        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
+        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
+        const candidates = candidatesOf(read);
+        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
+        history.current = currentOf(read[0], taskDefinitions);
         const found = candidates
-            .map((candidate) => ({ ...candidate, taskDefinitionArn: taskDefinitions.get(candidate.revisionArn) }))
-            .find((candidate) => candidate.taskDefinitionArn && candidate.taskDefinitionArn !== history.current?.taskDefinitionArn);
-        if (found?.taskDefinitionArn) {
-            history.previous = {
-                taskDefinitionArn: found.taskDefinitionArn,
-                serviceDeploymentArn: found.deployment.serviceDeploymentArn,
-                finishedAt: found.deployment.finishedAt,
-                evidence: `service deployment ${serviceDeploymentId(found.deployment.serviceDeploymentArn)} ended ${found.deployment.status}${found.deployment.finishedAt ? ` at ${found.deployment.finishedAt.toISOString()}` : ''}`,
-            };
-            return history;
-        }
-        nextToken = listed.nextToken;
-        if (!nextToken)
+            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
+            .filter((c) => Boolean(c.revision));
+        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
+        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
+        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
+        if (history.previous)
             break;
     }
     return history;
 }
-async function describeInListOrder(ecs, briefs) {
-    const arns = briefs.map((brief) => brief.serviceDeploymentArn).filter((arn) => Boolean(arn));
-    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }));
+async function listNewestFirst(ecs, cluster, service) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
+    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
+async function describe(ecs, entries) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
     const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    return arns.map((arn) => byArn.get(arn)).filter((sd) => Boolean(sd));
+    for (const entry of entries)
+        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
 }
-function completedRevisionOf(deployment) {
-    if (deployment.status === 'SUCCESSFUL' && deployment.targetServiceRevision?.arn)
-        return [{ deployment, revisionArn: deployment.targetServiceRevision.arn }];
-    if (deployment.status === 'ROLLBACK_SUCCESSFUL' && deployment.rollback?.serviceRevisionArn)
-        return [{ deployment, revisionArn: deployment.rollback.serviceRevisionArn }];
-    return [];
+const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
+const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
+/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
+function completedBy(entry) {
+    if (statusOf(entry) === 'SUCCESSFUL')
+        return targetOf(entry);
+    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
+        return entry.described?.rollback?.serviceRevisionArn;
+    return undefined;
 }
-async function taskDefinitionsOfRevisions(ecs, revisionArns) {
-    const found = new Map();
-    for (let at = 0; at < revisionArns.length; at += PAGE_SIZE) {
-        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(at, at + PAGE_SIZE) }));
+/**
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
+ */
+function candidatesOf(newestFirst) {
+    const completions = [];
+    for (const entry of newestFirst) {
+        const own = completedBy(entry);
+        if (!own)
+            continue;
+        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
+        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
+    }
+    // What makes a source revision one that worked: an older deployment completed it (the newest such).
+    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    const candidates = [];
+    for (const entry of newestFirst) {
+        const own = completions.find((completion) => completion.entry === entry);
+        if (own)
+            candidates.push(own);
+        // ECS lists sources in no meaningful order: the one completed most recently comes first.
+        const sources = (entry.described?.sourceServiceRevisions ?? [])
+            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
+            .filter((completion) => Boolean(completion))
+            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+        const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+        for (const completion of sources) {
+            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
+        }
+    }
+    return candidates;
+}
+function completedRevision(candidate, taskDefinitions) {
+    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
+    if (!taskDefinitionArn)
+        return undefined;
+    const entry = candidate.completedIn;
+    return {
+        taskDefinitionArn,
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+        evidence: candidate.evidence,
+    };
+}
+function revisionsOfCurrent(entry) {
+    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
+}
+function currentOf(entry, taskDefinitions) {
+    const status = statusOf(entry);
+    const target = taskDefinitions.get(targetOf(entry) ?? '');
+    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+    return {
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        status,
+        taskDefinitionArn: returnedTo ?? target,
+        targetTaskDefinitionArn: target,
+        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+    };
+}
+async function resolveTaskDefinitions(ecs, revisionArns, found) {
+    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
+    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
         for (const revision of answer.serviceRevisions ?? []) {
             if (revision.serviceRevisionArn && revision.taskDefinition)
                 found.set(revision.serviceRevisionArn, revision.taskDefinition);
         }
     }
-    return found;
 }
-function fromServiceDeploymentsOfService(service) {
+/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
+function fromDeploymentsOfService(service, release) {
     const deployments = service.deployments ?? [];
-    const primary = primaryDeployment(service);
+    const primary = service_primaryDeployment(service);
+    const skip = release ?? primary?.taskDefinition;
     const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
     return {
         source: 'service',
-        current: primary ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt } : undefined,
+        current: primary
+            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
+            : undefined,
         previous: previous?.taskDefinition
             ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
             : undefined,
@@ -72870,26 +73606,51 @@ function moment(report) {
 ;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
 
 
+
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
  * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
  * the only one and runningCount equals desiredCount.)
+ *
+ * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
+ * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
+ * which then is steady by every count but is not the release being verified.
  */
-function serviceSteadiness(service) {
+function serviceSteadiness(service, taskDefinition) {
     const source = `service ${service.serviceName}`;
+    const unsteady = whyNotSteady(service);
+    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
+    if (taskDefinition === undefined)
+        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+    const wanted = shortTaskDefinition(taskDefinition);
+    if (unsteady) {
+        const heading = primaryDeployment(service)?.taskDefinition;
+        const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}` : '';
+        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
+    }
+    const running = service.deployments?.[0]?.taskDefinition;
+    if (sameRevision(running, taskDefinition))
+        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
+    return {
+        source,
+        passed: false,
+        detail: `steady, but on ${shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
+    };
+}
+/** What keeps the service from being steady, or undefined when it is. */
+function whyNotSteady(service) {
     const deployments = service.deployments ?? [];
     if (deployments.length !== 1) {
         const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-        return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
     }
     const [deployment] = deployments;
     if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-        return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
     }
-    if (service.runningCount !== service.desiredCount) {
-        return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
-    }
-    return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+    if (service.runningCount !== service.desiredCount)
+        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+    return undefined;
 }
 function targetGroupArns(service) {
     return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
@@ -72928,7 +73689,7 @@ function serviceSignals(options) {
             const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
             return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
         }));
-        return [serviceSteadiness(service), ...groups];
+        return [serviceSteadiness(service, options.taskDefinition), ...groups];
     };
 }
 
@@ -73000,7 +73761,101 @@ function decodeURIComponentSafe(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
+
+
+function judgeUnchangedService(service) {
+    const primary = service_primaryDeployment(service);
+    if (!primary?.id)
+        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
+    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
+    // new deployment it stays as it is, so there is nothing to wait for.
+    if (primary.rolloutState === 'FAILED') {
+        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
+    }
+    const alone = (service.deployments?.length ?? 0) === 1;
+    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
+        return { state: 'settled', deployment: primary };
+    return { state: 'in-progress', deployment: primary };
+}
+/**
+ * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
+ * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
+ */
+function rolledOut(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    return (deployment.pendingCount ?? 0) === 0;
+}
+function settledMessage(deployment) {
+    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
+    return `The service is settled on ${identifiers_shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
+}
+function inProgressMessage(deployment) {
+    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
+    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
+    return (`The service already runs this definition, but deployment ${deployment.id} of ${identifiers_shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
+        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
+}
+/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
+function failedBeforeMessage(standing) {
+    const revision = identifiers_shortTaskDefinition(standing.deployment.taskDefinition);
+    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
+        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
+        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
+}
+/** Added to the verdict on a deployment this step watched but did not start. */
+function startedBeforeNote(deployment) {
+    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
+        `Set force-new-deployment: true to deploy ${identifiers_shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
+
+
+/**
+ * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
+ * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
+ * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
+ * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
+ * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
+ * the ACTIVE one beside it.
+ */
+function newestCompletedDeployment(service) {
+    return (service.deployments ?? [])
+        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
+        .sort((a, b) => serving_revision_time(b.createdAt) - serving_revision_time(a.createdAt))[0];
+}
+/**
+ * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
+ * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
+ * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
+ */
+async function findServingRevision(ecs, cluster, service, log) {
+    const completed = newestCompletedDeployment(service);
+    if (completed?.taskDefinition) {
+        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${identifiers_shortTaskDefinition(primary.taskDefinition)}` : ''}`;
+        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
+    }
+    const history = await readDeploymentHistory(ecs, cluster, service, log);
+    const current = history.current;
+    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
+        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
+    }
+    if (history.previous)
+        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
+    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${identifiers_shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
+    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+}
+function serving_revision_time(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 

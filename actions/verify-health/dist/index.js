@@ -67457,7 +67457,7 @@ module.exports = {
 /* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4085);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
 /* harmony import */ var _aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(586);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9815);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(608);
 
 
 
@@ -67475,7 +67475,8 @@ async function prepareAwsSignals(aws) {
     if (aws.cluster && aws.service) {
         const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .ECSClient */ .Zgc, context);
         await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, aws.cluster, aws.service, aws.region);
-        readers.push((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceSignals */ .$z)({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_2__/* .ElasticLoadBalancingV2Client */ .MlD, context) }));
+        const elb = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_elastic_load_balancing_v2__WEBPACK_IMPORTED_MODULE_2__/* .ElasticLoadBalancingV2Client */ .MlD, context);
+        readers.push((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceSignals */ .$z)({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
     }
     if (aws.alarms.length) {
         const cloudwatch = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_3__/* .CloudWatchClient */ .WBn, context);
@@ -67494,7 +67495,7 @@ async function prepareAwsSignals(aws) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ readHealthInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9815);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(608);
 
 /** Reads and validates every input before the first request. */
 function readHealthInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -67532,9 +67533,23 @@ function readAws(inputs) {
         const missing = cluster === undefined ? 'cluster' : 'service';
         throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
     }
+    const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
     if (cluster === undefined && alarms.length === 0)
         return undefined;
-    return { region: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')), cluster, service, alarms };
+    return { region: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')), cluster, service, taskDefinition, alarms };
+}
+/** The revision the service must be steady on: exactly one, since a bare family would mean "its newest". */
+function readTaskDefinition(inputs, withService) {
+    const value = inputs.optional('task-definition');
+    if (value === undefined)
+        return undefined;
+    if (!withService) {
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.", 'task-definition');
+    }
+    if (!(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .isRevisionReference */ .bv)(value)) {
+        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12), such as deploy-ecs's task-definition-arn output; got "${value}".`, 'task-definition');
+    }
+    return value;
 }
 
 
@@ -67545,7 +67560,7 @@ function readAws(inputs) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9815);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(608);
 /* harmony import */ var _aws_signals__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2107);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8209);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5028);
@@ -67601,7 +67616,7 @@ function setHealthOutputs(report) {
 
 /***/ }),
 
-/***/ 9815:
+/***/ 608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67621,6 +67636,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   a3: () => (/* reexport */ duration_formatDuration),
   yi: () => (/* reexport */ healthSummaryMarkdown),
   HB: () => (/* reexport */ httpProbe),
+  bv: () => (/* reexport */ isRevisionReference),
   mb: () => (/* reexport */ openDeploymentTrail),
   qp: () => (/* reexport */ parseExpectedStatus),
   u6: () => (/* reexport */ parseHealthUrls),
@@ -67635,7 +67651,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   SJ: () => (/* reexport */ writeJobSummary)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, formatCommand, gatherLogTail, heading, inputsFrom, isFailedTask, isPlainObject, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, primaryDeployment, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, shortTaskDefinition, silentLogger, splitShellWords, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, watchRollout
+// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, ROLLBACK_GRACE_MS, StoppedTaskTracker, alarmReading, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, failedBeforeMessage, findServingRevision, formatCommand, gatherLogTail, heading, inProgressMessage, inputsFrom, isFailedTask, isPlainObject, isTransientAwsError, judgeAnswer, judgeRollout, judgeUnchangedService, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestCompletedDeployment, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, percentile, poll, primaryDeployment, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, retryTransient, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameRevision, sameTaskDefinition, secretValues, section, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSteadiness, settledMessage, shortTaskDefinition, silentLogger, splitShellWords, startedBeforeNote, stripTaskDefinition, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, triggeredAlarms, watchRollout
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /**
@@ -67783,6 +67799,42 @@ async function poll_poll(options) {
             return { done: false, attempts };
         const spread = intervalMs * jitter * (random() * 2 - 1);
         await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error))
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await clock.sleep(delayMs);
+        }
     }
 }
 
@@ -67982,6 +68034,182 @@ function mergeEnvironment(current, updates) {
     return merged;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
+
+/**
+ * Whether registering `candidate` would create a revision that runs the same as `existing`.
+ * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
+ * order given, so both sides are normalised first; tags are registration metadata and do not count.
+ */
+function compare_sameTaskDefinition(existing, candidate) {
+    return compare_canonicalJson(compare_normalise(existing)) === compare_canonicalJson(compare_normalise(candidate));
+}
+function compare_normalise(definition) {
+    const copy = stripTaskDefinition(structuredClone(definition));
+    delete copy.tags;
+    if (copy.enableFaultInjection === false)
+        delete copy.enableFaultInjection;
+    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
+    if (typeof copy.cpu === 'string')
+        copy.cpu = cpuUnits(copy.cpu);
+    if (typeof copy.memory === 'string')
+        copy.memory = memoryMiB(copy.memory);
+    const awsvpc = copy.networkMode === 'awsvpc';
+    copy.containerDefinitions = (copy.containerDefinitions ?? [])
+        .map((container) => normaliseContainer(container, awsvpc))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    return stripTaskDefinition(copy);
+}
+function normaliseContainer(container, awsvpc) {
+    const copy = { ...container };
+    if (copy.essential === true)
+        delete copy.essential;
+    if (copy.cpu === 0)
+        delete copy.cpu;
+    if (copy.environment)
+        copy.environment = [...copy.environment].sort(byName);
+    if (copy.secrets)
+        copy.secrets = [...copy.secrets].sort(byName);
+    if (copy.portMappings)
+        copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
+    if (copy.healthCheck)
+        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
+    return copy;
+}
+/**
+ * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
+ * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
+ * (API reference, HealthCheck).
+ */
+const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+function normaliseHealthCheck(check) {
+    const copy = { ...check };
+    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
+        if (copy[field] === value)
+            delete copy[field];
+    }
+    return copy;
+}
+function normalisePort(mapping, awsvpc) {
+    const copy = { ...mapping };
+    if (copy.protocol === 'tcp')
+        delete copy.protocol;
+    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
+    if (awsvpc && copy.hostPort === copy.containerPort)
+        delete copy.hostPort;
+    if (!awsvpc && copy.hostPort === 0)
+        delete copy.hostPort;
+    return copy;
+}
+function cpuUnits(value) {
+    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
+    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
+}
+function memoryMiB(value) {
+    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
+    if (gb)
+        return String(Math.round(Number(gb[1]) * 1024));
+    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
+    return mb ? mb[1] : value.trim();
+}
+function byName(a, b) {
+    return String(a.name).localeCompare(String(b.name));
+}
+function compare_canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(compare_canonicalJson).join(',')}]`;
+    if (isPlainObject(value)) {
+        const keys = Object.keys(value).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${compare_canonicalJson(value[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
+
+/**
+ * What changes between the live revision and the rendered one, for a person reading the job log.
+ * Environment variables and secrets are listed by name only: their values may be credentials.
+ */
+function describeChanges(live, next) {
+    if (!live)
+        return ['new task definition family (no live revision to compare with)'];
+    const lines = [];
+    const before = normalise(live);
+    const after = normalise(next);
+    for (const field of ['cpu', 'memory']) {
+        if (before[field] !== after[field])
+            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
+    }
+    const oldContainers = containersByName(before);
+    const newContainers = containersByName(after);
+    for (const [name, container] of newContainers) {
+        const previous = oldContainers.get(name);
+        if (!previous) {
+            lines.push(`container ${name}: added (image ${container.image})`);
+            continue;
+        }
+        lines.push(...containerChanges(name, previous, container));
+    }
+    for (const name of oldContainers.keys()) {
+        if (!newContainers.has(name))
+            lines.push(`container ${name}: removed`);
+    }
+    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
+    if (otherFields.length)
+        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
+    return lines;
+}
+function containerChanges(name, before, after) {
+    const lines = [];
+    if (before.image !== after.image)
+        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
+    for (const field of ['cpu', 'memory', 'memoryReservation']) {
+        if (before[field] !== after[field])
+            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
+    }
+    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
+    if (environment)
+        lines.push(`container ${name}: environment ${environment}`);
+    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
+    if (secrets)
+        lines.push(`container ${name}: secrets ${secrets}`);
+    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
+    if (other.length)
+        lines.push(`container ${name}: also changed ${other.join(', ')}`);
+    return lines;
+}
+/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
+function namedChanges(before, after, valueOf) {
+    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
+    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
+    const parts = [];
+    for (const [name, value] of next) {
+        if (!old.has(name))
+            parts.push(`+${name}`);
+        else if (old.get(name) !== value)
+            parts.push(`~${name}`);
+    }
+    for (const name of old.keys())
+        if (!next.has(name))
+            parts.push(`-${name}`);
+    return parts.join(' ');
+}
+function containersByName(definition) {
+    const containers = definition.containerDefinitions ?? [];
+    return new Map(containers.map((container) => [String(container.name), container]));
+}
+function changedKeys(before, after, ignore) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys]
+        .filter((key) => !ignore.includes(key) && key !== 'name')
+        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
+        .sort();
+}
+function show(value) {
+    return value === undefined ? '(unset)' : String(value);
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
@@ -68018,6 +68246,31 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     const definition = stripTaskDefinition(body);
     delete definition.tags;
     return { definition, tags };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/identifiers.ts
+/** Last path segment of an ECS ARN, or the value itself when it is already a name. */
+function nameFromArn(value) {
+    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
+}
+/** `web:12` from a task definition ARN, for messages people read. */
+function identifiers_shortTaskDefinition(arn) {
+    if (!arn)
+        return '(none)';
+    return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
+}
+function identifiers_taskId(taskArn) {
+    return taskArn ? nameFromArn(taskArn) : '(unknown)';
+}
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
+function isRevisionReference(value) {
+    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
+}
+/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
+function sameRevision(a, b) {
+    return a !== undefined && b !== undefined && identifiers_shortTaskDefinition(a) === identifiers_shortTaskDefinition(b);
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
@@ -68063,8 +68316,63 @@ function service_primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-definitions.ts
+
+
+/** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
+async function describeTaskDefinition(ecs, reference) {
+    const answer = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }));
+    if (!answer.taskDefinition)
+        throw new Error(`DescribeTaskDefinition returned no task definition for ${reference}.`);
+    return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
+}
+async function newestRevision(ecs, family) {
+    try {
+        return (await describeTaskDefinition(ecs, family)).definition;
+    }
+    catch (error) {
+        if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
+ * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
+ * created for nothing, so a family's history stays a list of real changes.
+ */
+async function ensureRegistered(ecs, rendered, tags, live) {
+    if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
+        return { kind: 'unchanged', arn: live.taskDefinitionArn };
+    }
+    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
+    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
+        return { kind: 'reused', arn: newest.taskDefinitionArn };
+    }
+    const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
+    const arn = answer.taskDefinition?.taskDefinitionArn;
+    if (!arn)
+        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
+    return { kind: 'registered', arn };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
 
+
+/**
+ * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
+ * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
+ * deployment that ended without a rollback says so at once.
+ */
+const ROLLBACK_GRACE_MS = 15_000;
+/**
+ * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
+ * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
+ * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ */
+const rollout_BACKSTOP_SETTLE_MS = 3000;
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
  * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
@@ -68079,63 +68387,250 @@ function rollout_isFailedTask(task) {
 }
 /**
  * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices answers; the caller owns polling and timing out.
+ * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
+ * verdict `wants`, and timing out.
+ *
+ * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
+ * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
+ * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
+ * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
+ * failure detection).
  */
 function rollout_judgeRollout(target, observation) {
-    const deployments = observation.service.deployments ?? [];
-    const ours = deployments.find((d) => d.id === target.deploymentId);
-    const primary = primaryDeployment(observation.service);
+    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
     if (!ours)
-        return judgeVanished(target, observation.service, primary);
-    if (ours.rolloutState === 'FAILED') {
-        const reason = ours.rolloutStateReason ?? 'ECS marked the deployment FAILED';
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: ours };
-        return { state: 'failed', reason, deployment: ours };
+        return judgeGone(target, observation);
+    const sd = readOf(observation);
+    const rollbackDeployment = isRollbackDeployment(ours, sd);
+    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
+    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
+        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
     }
-    if (ours.status !== 'PRIMARY') {
+    if (target.circuitBreaker.enable) {
+        const backstop = judgeBackstop(target, observation, ours, sd);
+        if (backstop)
+            return backstop;
+    }
+    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
         return {
             state: 'failed',
+            cause: 'failed-tasks-threshold',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    const deployments = observation.service.deployments ?? [];
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
+function judgeEnded(target, observation, ours, facts) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
+    const { sd, alarmNames, rollbackDeployment } = facts;
+    const primary = primaryDeployment(observation.service);
+    if (sd?.status === 'ROLLBACK_FAILED')
+        return rollbackFailed(sd, ours);
+    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
+    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
+        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
+        if (rolledBack && sd) {
+            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
+        }
+        return {
+            state: 'failed',
+            cause: 'replaced',
             reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
             deployment: ours,
             replacedBy: primary,
         };
     }
-    if (!target.circuitBreaker.enable && observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
+    const cause = failureCause(target, sd, alarmNames);
+    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
+    if (rolledBack)
+        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
+    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
+        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
     }
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
+    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
+    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
+    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+    const why = ended
+        ? 'ECS did not roll back: it found no completed deployment to roll back to'
+        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
+    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
 }
 /**
- * Our deployment is gone from the service. ECS removes a failed deployment once a circuit-breaker rollback
- * has drained it, which a fast rollback can finish between two polls; its service event still tells.
+ * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
+ * fast rollback can finish between two polls; the service deployment tells what happened.
  */
-function judgeVanished(target, service, primary) {
-    const failure = (service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-    if (failure) {
-        const reason = failure.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ') ?? 'deployment failed';
-        const gone = { id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason };
-        if (target.circuitBreaker.enable && target.circuitBreaker.rollback)
-            return { state: 'rolled-back', reason, deployment: gone };
-        return { state: 'failed', reason, deployment: gone };
+function judgeGone(target, observation) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', wants: ['service-deployment'] };
+    const sd = readOf(observation);
+    const primary = primaryDeployment(observation.service);
+    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
+    if (sd) {
+        if (sd.status === 'ROLLBACK_FAILED')
+            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
+        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+            const alarmNames = triggeredAlarms(sd);
+            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
+            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
+            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+        }
+    }
+    else {
+        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
+        // is the rollback, and the deployment's failure event is the only place the reason is still written.
+        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
+        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
+            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
+            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
+        }
+        if (reason)
+            return { state: 'failed', cause, reason, deployment: gone(reason) };
     }
     return {
         state: 'failed',
+        cause: 'replaced',
         reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
         replacedBy: primary,
     };
 }
+/**
+ * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
+ * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
+ * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
+ * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
+ * own counted failures while ECS's count stays below its threshold, the rollout fails here.
+ */
+function judgeBackstop(target, observation, ours, sd) {
+    const { service } = observation;
+    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+    const backstop = Math.max(threshold, target.failedTasksThreshold);
+    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
+    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
+    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
+        return undefined;
+    // Read ECS's own threshold and why it does not count these before saying so.
+    const wants = [];
+    if (observation.serviceDeployment === undefined)
+        wants.push('service-deployment');
+    if (observation.blindSpot === undefined)
+        wants.push('blind-spot');
+    if (wants.length)
+        return { state: 'in-progress', deployment: ours, wants };
+    return {
+        state: 'failed',
+        cause: 'breaker-did-not-trip',
+        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
+            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
+        deployment: ours,
+    };
+}
+function rollbackFailed(sd, deployment) {
+    return {
+        state: 'failed',
+        cause: 'rollback-failed',
+        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
+        deployment,
+    };
+}
+/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
+function rollbackSeen(observation, ours, sd, primary) {
+    if (sd) {
+        if (ROLLING_BACK.has(sd.status ?? ''))
+            return true;
+        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
+        if (ENDED.has(sd.status ?? ''))
+            return false;
+        if (sd.rollback)
+            return true;
+    }
+    return rollbackDeploymentSeen(observation, ours, primary);
+}
+/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
+function rollbackDeploymentSeen(observation, ours, primary) {
+    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
+        return false;
+    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
+    for (const deployment of observation.service.deployments ?? []) {
+        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
+            continue;
+        if (time(deployment.createdAt) <= time(ours.createdAt))
+            earlier.add(deployment.taskDefinition);
+    }
+    return earlier.has(primary.taskDefinition);
+}
+/**
+ * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
+ * the service deployment's alarms and rollback then describe the deployment before ours.
+ */
+function isRollbackDeployment(ours, sd) {
+    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+        return false;
+    const started = time(sd.rollback.startedAt);
+    const created = time(ours.createdAt);
+    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
+    return !started || !created || created >= started - 500;
+}
+function failureCause(target, sd, alarmNames) {
+    if (alarmNames)
+        return 'alarm';
+    if (sd) {
+        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
+            return 'circuit-breaker';
+        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
+            return 'rollback-requested';
+    }
+    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+}
+function rollbackConfigured(target, service, sd, cause) {
+    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+    if (cause === 'alarm')
+        return config?.alarms?.rollback === true;
+    if (cause === 'circuit-breaker')
+        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
+    return false;
+}
+/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
+function triggeredAlarms(sd) {
+    if (sd?.alarms?.status !== 'TRIGGERED')
+        return undefined;
+    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+    return [...names];
+}
+function alarmReason(names) {
+    const quoted = names.map((name) => `"${name}"`).join(', ');
+    if (names.length === 0)
+        return 'a CloudWatch alarm of the deployment went into ALARM';
+    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
+}
+function readOf(observation) {
+    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
+}
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
 function isSettled(deployment) {
+    const full = deployment.runningCount === deployment.desiredCount;
     if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
+        return deployment.rolloutState === 'COMPLETED' && full;
     // Services created before rollout states existed report none; fall back to counting tasks.
-    return deployment.runningCount === deployment.desiredCount && (deployment.pendingCount ?? 0) === 0;
+    return full && (deployment.pendingCount ?? 0) === 0;
+}
+function stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+function time(value) {
+    return value ? new Date(value).getTime() : 0;
 }
 function describeDeployment(deployment) {
     if (!deployment)
@@ -68149,43 +68644,141 @@ function rollout_progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class service_deployment_reader_ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
 
 
 
 
+
+
+
+/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
+const ALARM_CHECK_INTERVAL_MS = 5000;
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
 /**
  * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
  * events into the log as they happen so a person watching the job sees what ECS sees.
+ *
+ * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
+ * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
+ * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
+ * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
  */
 async function watchRollout(request, deps) {
     const { ecs, log, clock = systemClock } = deps;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.target.deploymentId, request.stoppedBefore);
+    const { target } = request;
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    const memory = new DeploymentMemory(target.deploymentId);
+    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
     let lastService;
     let lastProgress = '';
     let failedTasks = [];
-    let knownFailedCount = 0;
+    /** When each failed task was first counted, for the backstop's settle time. */
+    const countedAt = new Map();
+    let awaitingRollbackSince;
+    let blindSpot;
+    let alarmsReadAt = Number.NEGATIVE_INFINITY;
     const result = await poll({
         intervalMs: request.intervalMs ?? 1000,
         timeoutMs: request.timeoutMs,
         clock,
         check: async () => {
+            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
             const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
             const service = answer.services?.[0];
             if (!service)
                 throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
             lastService = service;
-            events.follow(service.events ?? []);
-            const ours = service.deployments?.find((d) => d.id === request.target.deploymentId);
-            // Without a circuit breaker we count failures ourselves; with one, ECS's failedTasks says when to look.
-            const reportedFailures = ours?.failedTasks ?? 0;
-            if (!request.target.circuitBreaker.enable || reportedFailures > knownFailedCount) {
+            const newEvents = events.follow(service.events ?? []);
+            memory.note(service);
+            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
                 failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                knownFailedCount = reportedFailures;
+                schedule.listed(tracker.stillStopping);
+                for (const task of failedTasks)
+                    if (!countedAt.has(task.taskArn))
+                        countedAt.set(task.taskArn, clock.now());
             }
-            const verdict = judgeRollout(request.target, { service, failedTasks });
-            if (verdict.state === 'in-progress' || verdict.state === 'succeeded') {
+            const observation = {
+                service,
+                failedTasks,
+                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
+                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
+                lastSeen: memory.lastSeen,
+                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
+                blindSpot,
+            };
+            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
+            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
+                alarmsReadAt = clock.now();
+                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
+            }
+            let verdict = judgeRollout(target, observation);
+            // Read what the verdict needs (each at most once a poll), then judge again.
+            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
+                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
+                    const read = await memory.readServiceDeployment(serviceDeployments, service);
+                    // Throttled or failed: skip a round rather than decide on less.
+                    if (read === undefined)
+                        break;
+                    observation.serviceDeployment = read;
+                }
+                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
+                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
+                    observation.blindSpot = blindSpot;
+                }
+                verdict = judgeRollout(target, observation);
+            }
+            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
+                awaitingRollbackSince ??= clock.now();
+            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
                 const progress = progressLine(verdict.deployment);
                 if (progress !== lastProgress)
                     log.info(progress);
@@ -68194,6 +68787,9 @@ async function watchRollout(request, deps) {
             return verdict.state === 'in-progress' ? undefined : verdict;
         },
     });
+    // The evidence of a failure is always read once more at the end, whatever the schedule said.
+    if (!result.done || result.value.state !== 'succeeded')
+        failedTasks = (await tracker.refresh()).filter(isFailedTask);
     const finishedAt = clock.now();
     if (!result.done) {
         return {
@@ -68207,8 +68803,6 @@ async function watchRollout(request, deps) {
         };
     }
     const verdict = result.value;
-    if (verdict.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
     return {
         status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
         reason: 'reason' in verdict ? verdict.reason : undefined,
@@ -68219,6 +68813,58 @@ async function watchRollout(request, deps) {
         finishedAt,
         polls: result.attempts,
     };
+}
+function alarmsOn(service) {
+    const alarms = service.deploymentConfiguration?.alarms;
+    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
+}
+/**
+ * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
+ * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
+ * deployment), and the revisions the service ran before ours, which a rollback returns to.
+ */
+class DeploymentMemory {
+    deploymentId;
+    lastSeen;
+    serviceDeploymentArn;
+    earlier = new Set();
+    constructor(deploymentId) {
+        this.deploymentId = deploymentId;
+    }
+    note(service) {
+        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
+        if (ours)
+            this.lastSeen = ours;
+        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
+            this.serviceDeploymentArn = service.currentServiceDeployment;
+        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
+        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+            return;
+        for (const deployment of service.deployments ?? []) {
+            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
+                this.earlier.add(deployment.taskDefinition);
+        }
+    }
+    /**
+     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+     * the service deployment it rolls back, while a newer deploy's was created later.
+     */
+    async readServiceDeployment(reader, service) {
+        if (this.serviceDeploymentArn)
+            return reader.read(this.serviceDeploymentArn);
+        const read = await reader.read(service.currentServiceDeployment);
+        if (typeof read !== 'object')
+            return read;
+        const apart = Math.abs(watch_time(read.createdAt) - watch_time(this.lastSeen?.createdAt));
+        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
+            return 'unavailable';
+        this.serviceDeploymentArn = read.serviceDeploymentArn;
+        return read;
+    }
+    earlierTaskDefinitions() {
+        return [...this.earlier];
+    }
 }
 /** Prints each service event once, in the order ECS created them. */
 class EventFollower {
@@ -68231,6 +68877,7 @@ class EventFollower {
         this.earlier = earlier;
         this.log = log;
     }
+    /** Prints the events not seen before and says how many there were. */
     follow(newestFirst) {
         // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
         const fresh = newestFirst
@@ -68240,6 +68887,7 @@ class EventFollower {
             this.printed.set(event.id, event);
             this.log.info(`ECS: ${event.message}`);
         }
+        return fresh.length;
     }
     seen() {
         return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
@@ -68247,6 +68895,9 @@ class EventFollower {
 }
 function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+function watch_time(value) {
+    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
@@ -68278,23 +68929,46 @@ function diagnosis_explainRollout(facts) {
     const { outcome } = facts;
     const revision = shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const cause = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
     const primary = primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
+    const verdict = outcome.verdict;
     switch (outcome.status) {
         case 'succeeded':
             return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back':
-            return join(`${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`, cause, 'Fix the cause in the new revision and deploy again.');
+        case 'rolled-back': {
+            const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
+            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
+            const opening = cause === 'alarm'
+                ? `${subject} failed: ${outcome.reason}, and ${back}.`
+                : cause === 'circuit-breaker'
+                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
+                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
+            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+        }
         case 'failed':
-            if (outcome.verdict?.state === 'failed' && outcome.verdict.replacedBy) {
+            if (verdict?.state === 'failed' && verdict.replacedBy) {
                 return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
             }
-            return join(`${subject} failed: ${outcome.reason}.`, cause, 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).');
+            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
+                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
+            }
+            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
         case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, cause ??
+            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
     }
+}
+/** What a person can do next, which depends on what ECS does with the failed deployment. */
+function failedAdvice(verdict) {
+    if (verdict?.state === 'failed' && verdict.noRollback) {
+        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
+    }
+    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
+        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
+        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
+    }
+    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
 }
 function describeCause(failedTasks, logTail, containers) {
     if (failedTasks.length === 0)
@@ -73699,116 +74373,200 @@ function onlyFargate(definition) {
 
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
 const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments pages hold up to 20 and DescribeServiceDeployments takes up to 20 ARNs: one page is
-// one batch. Five pages reach back 100 deployments, far beyond any revision worth returning to.
-const PAGE_SIZE = 20;
-const MAX_PAGES = 5;
+// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
+// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
+// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
+const LIST_PAGE_SIZE = 100;
+const MAX_LIST_CALLS = 10;
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
+// deployments, far beyond any revision worth returning to.
+const DESCRIBE_BATCH = 20;
+const MAX_DESCRIBE_BATCHES = 5;
+const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
 /**
- * The last revision that completed a deployment before the current one, from the service deployments API
- * (ListServiceDeployments newest first, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a
- * SUCCESSFUL service deployment's target, or the revision a ROLLBACK_SUCCESSFUL one returned to. Revisions equal
- * to the current one are skipped, so a forced redeploy of the same revision is not a place to go back to.
+ * The release and the last revision that completed a deployment before it, from the service deployments API
+ * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
+ * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
+ * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
+ * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
+ * redeploy of the same revision is not a place to go back to.
  *
  * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable or empty (a service older than it, or a role without the permission), the service's
- * own deployments are the fallback: during a rollout the older, COMPLETED one is still listed.
+ * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
+ * a role without the permission), the service's own deployments are the fallback for what is missing: during a
+ * rollout the older, COMPLETED one is still listed.
  */
-async function readDeploymentHistory(ecs, cluster, service, log) {
+async function deployment_history_readDeploymentHistory(ecs, cluster, service, log) {
+    let history;
     try {
-        const history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (history.current)
-            return history;
-        log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (!history.current)
+            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
     }
     catch (error) {
         log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
             'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
     }
-    return fromServiceDeploymentsOfService(service);
+    if (!history?.current)
+        return fromDeploymentsOfService(service);
+    if (!history.previous) {
+        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
+        const previous = fromDeploymentsOfService(service, release).previous;
+        if (previous) {
+            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+            history.previous = previous;
+        }
+    }
+    return history;
 }
 async function fromServiceDeployments(ecs, cluster, service) {
+    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
     const history = { source: 'service-deployments' };
-    let nextToken;
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: PAGE_SIZE, nextToken }));
-        const briefs = listed.serviceDeployments ?? [];
-        if (briefs.length === 0)
-            break;
-        const described = await describeInListOrder(ecs, briefs);
-        const revisionArns = new Set();
-        const current = history.current ? undefined : described[0];
-        if (current?.targetServiceRevision?.arn)
-            revisionArns.add(current.targetServiceRevision.arn);
-        const candidates = described.slice(current ? 1 : 0).flatMap(completedRevisionOf);
-        for (const candidate of candidates)
-            revisionArns.add(candidate.revisionArn);
-        const taskDefinitions = await taskDefinitionsOfRevisions(ecs, [...revisionArns]);
-        if (current) {
-            history.current = {
-                serviceDeploymentArn: current.serviceDeploymentArn,
-                status: current.status,
-                taskDefinitionArn: taskDefinitions.get(current.targetServiceRevision?.arn ?? ''),
-                createdAt: current.createdAt,
-                finishedAt: current.finishedAt,
-            };
-        }
+    if (entries.length === 0)
+        return history;
+    const taskDefinitions = new Map();
+    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
+        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
+        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
+        const candidates = candidatesOf(read);
+        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
+        history.current = currentOf(read[0], taskDefinitions);
         const found = candidates
-            .map((candidate) => ({ ...candidate, taskDefinitionArn: taskDefinitions.get(candidate.revisionArn) }))
-            .find((candidate) => candidate.taskDefinitionArn && candidate.taskDefinitionArn !== history.current?.taskDefinitionArn);
-        if (found?.taskDefinitionArn) {
-            history.previous = {
-                taskDefinitionArn: found.taskDefinitionArn,
-                serviceDeploymentArn: found.deployment.serviceDeploymentArn,
-                finishedAt: found.deployment.finishedAt,
-                evidence: `service deployment ${serviceDeploymentId(found.deployment.serviceDeploymentArn)} ended ${found.deployment.status}${found.deployment.finishedAt ? ` at ${found.deployment.finishedAt.toISOString()}` : ''}`,
-            };
-            return history;
-        }
-        nextToken = listed.nextToken;
-        if (!nextToken)
+            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
+            .filter((c) => Boolean(c.revision));
+        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
+        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
+        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
+        if (history.previous)
             break;
     }
     return history;
 }
-async function describeInListOrder(ecs, briefs) {
-    const arns = briefs.map((brief) => brief.serviceDeploymentArn).filter((arn) => Boolean(arn));
-    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }));
+async function listNewestFirst(ecs, cluster, service) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
+    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
+async function describe(ecs, entries) {
+    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
     const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    return arns.map((arn) => byArn.get(arn)).filter((sd) => Boolean(sd));
+    for (const entry of entries)
+        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
 }
-function completedRevisionOf(deployment) {
-    if (deployment.status === 'SUCCESSFUL' && deployment.targetServiceRevision?.arn)
-        return [{ deployment, revisionArn: deployment.targetServiceRevision.arn }];
-    if (deployment.status === 'ROLLBACK_SUCCESSFUL' && deployment.rollback?.serviceRevisionArn)
-        return [{ deployment, revisionArn: deployment.rollback.serviceRevisionArn }];
-    return [];
+const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
+const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
+/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
+function completedBy(entry) {
+    if (statusOf(entry) === 'SUCCESSFUL')
+        return targetOf(entry);
+    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
+        return entry.described?.rollback?.serviceRevisionArn;
+    return undefined;
 }
-async function taskDefinitionsOfRevisions(ecs, revisionArns) {
-    const found = new Map();
-    for (let at = 0; at < revisionArns.length; at += PAGE_SIZE) {
-        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(at, at + PAGE_SIZE) }));
+/**
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
+ */
+function candidatesOf(newestFirst) {
+    const completions = [];
+    for (const entry of newestFirst) {
+        const own = completedBy(entry);
+        if (!own)
+            continue;
+        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
+        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
+    }
+    // What makes a source revision one that worked: an older deployment completed it (the newest such).
+    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    const candidates = [];
+    for (const entry of newestFirst) {
+        const own = completions.find((completion) => completion.entry === entry);
+        if (own)
+            candidates.push(own);
+        // ECS lists sources in no meaningful order: the one completed most recently comes first.
+        const sources = (entry.described?.sourceServiceRevisions ?? [])
+            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
+            .filter((completion) => Boolean(completion))
+            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+        const id = deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn);
+        for (const completion of sources) {
+            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
+        }
+    }
+    return candidates;
+}
+function completedRevision(candidate, taskDefinitions) {
+    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
+    if (!taskDefinitionArn)
+        return undefined;
+    const entry = candidate.completedIn;
+    return {
+        taskDefinitionArn,
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+        evidence: candidate.evidence,
+    };
+}
+function revisionsOfCurrent(entry) {
+    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
+}
+function currentOf(entry, taskDefinitions) {
+    const status = statusOf(entry);
+    const target = taskDefinitions.get(targetOf(entry) ?? '');
+    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+    return {
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        status,
+        taskDefinitionArn: returnedTo ?? target,
+        targetTaskDefinitionArn: target,
+        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+    };
+}
+async function resolveTaskDefinitions(ecs, revisionArns, found) {
+    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
+    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
+        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
         for (const revision of answer.serviceRevisions ?? []) {
             if (revision.serviceRevisionArn && revision.taskDefinition)
                 found.set(revision.serviceRevisionArn, revision.taskDefinition);
         }
     }
-    return found;
 }
-function fromServiceDeploymentsOfService(service) {
+/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
+function fromDeploymentsOfService(service, release) {
     const deployments = service.deployments ?? [];
     const primary = primaryDeployment(service);
+    const skip = release ?? primary?.taskDefinition;
     const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== primary?.taskDefinition)
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
     return {
         source: 'service',
-        current: primary ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt } : undefined,
+        current: primary
+            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
+            : undefined,
         previous: previous?.taskDefinition
             ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
             : undefined,
     };
 }
-function serviceDeploymentId(arn) {
+function deployment_history_serviceDeploymentId(arn) {
     return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
 }
 
@@ -74297,26 +75055,51 @@ var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
 ;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
 
 
+
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
  * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
  * the only one and runningCount equals desiredCount.)
+ *
+ * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
+ * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
+ * which then is steady by every count but is not the release being verified.
  */
-function serviceSteadiness(service) {
+function serviceSteadiness(service, taskDefinition) {
     const source = `service ${service.serviceName}`;
+    const unsteady = whyNotSteady(service);
+    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
+    if (taskDefinition === undefined)
+        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+    const wanted = identifiers_shortTaskDefinition(taskDefinition);
+    if (unsteady) {
+        const heading = service_primaryDeployment(service)?.taskDefinition;
+        const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${identifiers_shortTaskDefinition(heading)}, not ${wanted}` : '';
+        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
+    }
+    const running = service.deployments?.[0]?.taskDefinition;
+    if (sameRevision(running, taskDefinition))
+        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
+    return {
+        source,
+        passed: false,
+        detail: `steady, but on ${identifiers_shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
+    };
+}
+/** What keeps the service from being steady, or undefined when it is. */
+function whyNotSteady(service) {
     const deployments = service.deployments ?? [];
     if (deployments.length !== 1) {
         const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-        return { source, passed: false, detail: `${deployments.length} deployments at once (${states}): a rollout is still in progress` };
+        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
     }
     const [deployment] = deployments;
     if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-        return { source, passed: false, detail: `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}` };
+        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
     }
-    if (service.runningCount !== service.desiredCount) {
-        return { source, passed: false, detail: `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running` };
-    }
-    return { source, passed: true, detail: `steady: ${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED` };
+    if (service.runningCount !== service.desiredCount)
+        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+    return undefined;
 }
 function targetGroupArns(service) {
     return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
@@ -74355,7 +75138,7 @@ function serviceSignals(options) {
             const answer = await options.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
             return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
         }));
-        return [serviceSteadiness(service), ...groups];
+        return [serviceSteadiness(service, options.taskDefinition), ...groups];
     };
 }
 
@@ -74429,7 +75212,101 @@ function decodeURIComponentSafe(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
+
+
+function judgeUnchangedService(service) {
+    const primary = primaryDeployment(service);
+    if (!primary?.id)
+        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
+    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
+    // new deployment it stays as it is, so there is nothing to wait for.
+    if (primary.rolloutState === 'FAILED') {
+        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
+    }
+    const alone = (service.deployments?.length ?? 0) === 1;
+    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
+        return { state: 'settled', deployment: primary };
+    return { state: 'in-progress', deployment: primary };
+}
+/**
+ * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
+ * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
+ */
+function rolledOut(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    return (deployment.pendingCount ?? 0) === 0;
+}
+function settledMessage(deployment) {
+    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
+    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
+}
+function inProgressMessage(deployment) {
+    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
+    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
+    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
+        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
+}
+/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
+function failedBeforeMessage(standing) {
+    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
+    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
+        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
+        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
+}
+/** Added to the verdict on a deployment this step watched but did not start. */
+function startedBeforeNote(deployment) {
+    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
+        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
+
+
+/**
+ * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
+ * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
+ * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
+ * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
+ * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
+ * the ACTIVE one beside it.
+ */
+function newestCompletedDeployment(service) {
+    return (service.deployments ?? [])
+        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
+        .sort((a, b) => serving_revision_time(b.createdAt) - serving_revision_time(a.createdAt))[0];
+}
+/**
+ * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
+ * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
+ * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
+ */
+async function findServingRevision(ecs, cluster, service, log) {
+    const completed = newestCompletedDeployment(service);
+    if (completed?.taskDefinition) {
+        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
+        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
+    }
+    const history = await readDeploymentHistory(ecs, cluster, service, log);
+    const current = history.current;
+    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
+        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
+    }
+    if (history.previous)
+        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
+    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
+    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+}
+function serving_revision_time(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 
