@@ -65535,7 +65535,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   I: () => (/* binding */ recordRollback)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4419);
 
 /**
  * Before the service changes: the failed release's Deployment (the newest of this commit to the environment)
@@ -65569,7 +65569,7 @@ async function recordRollback(trail, inputs, fromArn, targetArn) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ readRollbackInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4419);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readRollbackInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -65605,7 +65605,7 @@ function assertRevisionReference(value) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4419);
 /* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5088);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6197);
 /* harmony import */ var _mechanism__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1527);
@@ -65764,8 +65764,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 71 modules
-var src = __nccwpck_require__(5274);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 72 modules
+var src = __nccwpck_require__(4419);
 ;// CONCATENATED MODULE: ./actions/auto-rollback/src/stop-rollback.ts
 
 
@@ -65964,7 +65964,7 @@ function secondsBetween(from, to) {
 /* harmony export */   iL: () => (/* binding */ rollbackFailedByEcs),
 /* harmony export */   sy: () => (/* binding */ rollbackSummaryMarkdown)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4419);
 
 function headline(story) {
     const route = `${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.fromArn)} → ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}`;
@@ -66045,7 +66045,7 @@ function timeline(story) {
 /* harmony export */   I: () => (/* binding */ checkRequestedRevision),
 /* harmony export */   b: () => (/* binding */ chooseTarget)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4419);
 
 /**
  * The revision named by the input must exist and be usable: ECS refuses to update a service to an INACTIVE
@@ -66094,7 +66094,7 @@ function chooseTarget(requestedArn, history) {
 /* harmony export */   O: () => (/* binding */ failedRollbackReport)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(303);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5274);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4419);
 
 
 // Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
@@ -66135,7 +66135,7 @@ async function failedRollbackReport(ecs, inputs, watched, log) {
 
 /***/ }),
 
-/***/ 5274:
+/***/ 4419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66915,7 +66915,14 @@ function breakerThreshold(breaker, desiredCount, serviceDeployment) {
     return Math.min(200, Math.max(3, share));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
+/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
+function times_epochMs(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
 
 
 /**
@@ -67122,7 +67129,7 @@ function rollbackDeploymentSeen(observation, ours, primary) {
     for (const deployment of observation.service.deployments ?? []) {
         if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
             continue;
-        if (time(deployment.createdAt) <= time(ours.createdAt))
+        if (times_epochMs(deployment.createdAt) <= times_epochMs(ours.createdAt))
             earlier.add(deployment.taskDefinition);
     }
     return earlier.has(primary.taskDefinition);
@@ -67134,8 +67141,8 @@ function rollbackDeploymentSeen(observation, ours, primary) {
 function isRollbackDeployment(ours, sd) {
     if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
         return false;
-    const started = time(sd.rollback.startedAt);
-    const created = time(ours.createdAt);
+    const started = times_epochMs(sd.rollback.startedAt);
+    const created = times_epochMs(ours.createdAt);
     // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
     return !started || !created || created >= started - 500;
 }
@@ -67188,9 +67195,6 @@ function isSettled(deployment) {
 function stripStop(text) {
     return text.replace(/\.\s*$/, '');
 }
-function time(value) {
-    return value ? new Date(value).getTime() : 0;
-}
 function describeDeployment(deployment) {
     if (!deployment)
         return 'another deployment';
@@ -67227,6 +67231,7 @@ async function describeTasks(ecs, cluster, arns) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
 
 /**
  * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
@@ -67281,7 +67286,7 @@ class StoppedTaskTracker {
         return this.stopping;
     }
     tasks() {
-        return [...this.known.values()].sort((a, b) => stopped_tasks_time(a.stoppedAt) - stopped_tasks_time(b.stoppedAt));
+        return [...this.known.values()].sort((a, b) => times_epochMs(a.stoppedAt) - times_epochMs(b.stoppedAt));
     }
 }
 /**
@@ -67290,9 +67295,6 @@ class StoppedTaskTracker {
  */
 function listStoppedTaskArns(ecs, cluster, service) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
-}
-function stopped_tasks_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
@@ -67448,6 +67450,7 @@ class StoppedTaskSchedule {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
+
 
 
 
@@ -67618,7 +67621,7 @@ class DeploymentMemory {
         const read = await reader.read(service.currentServiceDeployment);
         if (typeof read !== 'object')
             return read;
-        const apart = Math.abs(watch_time(read.createdAt) - watch_time(this.lastSeen?.createdAt));
+        const apart = Math.abs(times_epochMs(read.createdAt) - times_epochMs(this.lastSeen?.createdAt));
         if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
             return 'unavailable';
         this.serviceDeploymentArn = read.serviceDeploymentArn;
@@ -67657,9 +67660,6 @@ class EventFollower {
 }
 function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-function watch_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
@@ -74051,6 +74051,8 @@ function startedBeforeNote(deployment) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
 
 
+
+
 /**
  * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
  * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
@@ -74062,7 +74064,7 @@ function startedBeforeNote(deployment) {
 function newestCompletedDeployment(service) {
     return (service.deployments ?? [])
         .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => serving_revision_time(b.createdAt) - serving_revision_time(a.createdAt))[0];
+        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
 }
 /**
  * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
@@ -74072,7 +74074,7 @@ function newestCompletedDeployment(service) {
 async function findServingRevision(ecs, cluster, service, log) {
     const completed = newestCompletedDeployment(service);
     if (completed?.taskDefinition) {
-        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        const primary = primaryDeployment(service);
         const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
         return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
     }
@@ -74085,9 +74087,6 @@ async function findServingRevision(ecs, cluster, service, log) {
         return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
     const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
     return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-function serving_revision_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts

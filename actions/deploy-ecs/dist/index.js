@@ -65537,7 +65537,7 @@ module.exports = {
 /* harmony export */   MU: () => (/* binding */ shippedDescription),
 /* harmony export */   _R: () => (/* binding */ shippedPayload)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
 function shippedDescription(inputs, taskDefinitionArn) {
@@ -65571,7 +65571,7 @@ function deploymentState(status) {
 /* harmony export */   f1: () => (/* binding */ servingRevisionArn),
 /* harmony export */   q5: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
@@ -65606,7 +65606,7 @@ async function servingRevisionArn(ecs, cluster, service, log) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
 
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
@@ -65641,7 +65641,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
 /* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
 /* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(891);
@@ -65808,7 +65808,7 @@ function setDeployOutputs(outputs) {
 /* harmony export */   pF: () => (/* binding */ existingDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
+/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
 
 
 /** Points the service at the revision and returns the deployment ECS started for it. */
@@ -65851,7 +65851,7 @@ async function applyDesiredCount(ecs, inputs, currentCount, log) {
 
 /***/ }),
 
-/***/ 3395:
+/***/ 3154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66677,7 +66677,14 @@ function breakerThreshold(breaker, desiredCount, serviceDeployment) {
     return Math.min(200, Math.max(3, share));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
+/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
+function epochMs(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
 
 
 /**
@@ -66884,7 +66891,7 @@ function rollbackDeploymentSeen(observation, ours, primary) {
     for (const deployment of observation.service.deployments ?? []) {
         if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
             continue;
-        if (time(deployment.createdAt) <= time(ours.createdAt))
+        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
             earlier.add(deployment.taskDefinition);
     }
     return earlier.has(primary.taskDefinition);
@@ -66896,8 +66903,8 @@ function rollbackDeploymentSeen(observation, ours, primary) {
 function isRollbackDeployment(ours, sd) {
     if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
         return false;
-    const started = time(sd.rollback.startedAt);
-    const created = time(ours.createdAt);
+    const started = epochMs(sd.rollback.startedAt);
+    const created = epochMs(ours.createdAt);
     // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
     return !started || !created || created >= started - 500;
 }
@@ -66950,9 +66957,6 @@ function isSettled(deployment) {
 function stripStop(text) {
     return text.replace(/\.\s*$/, '');
 }
-function time(value) {
-    return value ? new Date(value).getTime() : 0;
-}
 function describeDeployment(deployment) {
     if (!deployment)
         return 'another deployment';
@@ -66989,6 +66993,7 @@ async function describeTasks(ecs, cluster, arns) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
 
 /**
  * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
@@ -67043,7 +67048,7 @@ class StoppedTaskTracker {
         return this.stopping;
     }
     tasks() {
-        return [...this.known.values()].sort((a, b) => stopped_tasks_time(a.stoppedAt) - stopped_tasks_time(b.stoppedAt));
+        return [...this.known.values()].sort((a, b) => epochMs(a.stoppedAt) - epochMs(b.stoppedAt));
     }
 }
 /**
@@ -67052,9 +67057,6 @@ class StoppedTaskTracker {
  */
 function listStoppedTaskArns(ecs, cluster, service) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
-}
-function stopped_tasks_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
@@ -67210,6 +67212,7 @@ class StoppedTaskSchedule {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
+
 
 
 
@@ -67380,7 +67383,7 @@ class DeploymentMemory {
         const read = await reader.read(service.currentServiceDeployment);
         if (typeof read !== 'object')
             return read;
-        const apart = Math.abs(watch_time(read.createdAt) - watch_time(this.lastSeen?.createdAt));
+        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
         if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
             return 'unavailable';
         this.serviceDeploymentArn = read.serviceDeploymentArn;
@@ -67419,9 +67422,6 @@ class EventFollower {
 }
 function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-function watch_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
@@ -73813,6 +73813,8 @@ function startedBeforeNote(deployment) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
 
 
+
+
 /**
  * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
  * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
@@ -73824,7 +73826,7 @@ function startedBeforeNote(deployment) {
 function newestCompletedDeployment(service) {
     return (service.deployments ?? [])
         .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => serving_revision_time(b.createdAt) - serving_revision_time(a.createdAt))[0];
+        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
 }
 /**
  * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
@@ -73834,7 +73836,7 @@ function newestCompletedDeployment(service) {
 async function findServingRevision(ecs, cluster, service, log) {
     const completed = newestCompletedDeployment(service);
     if (completed?.taskDefinition) {
-        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        const primary = service_primaryDeployment(service);
         const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${identifiers_shortTaskDefinition(primary.taskDefinition)}` : ''}`;
         return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
     }
@@ -73847,9 +73849,6 @@ async function findServingRevision(ecs, cluster, service, log) {
         return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
     const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${identifiers_shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
     return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-function serving_revision_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts

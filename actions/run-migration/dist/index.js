@@ -66987,6 +66987,7 @@ async function ensureRegistered(ecs, rendered, tags, live) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
 
 
+
 /**
  * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
  * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
@@ -67191,7 +67192,7 @@ function rollbackDeploymentSeen(observation, ours, primary) {
     for (const deployment of observation.service.deployments ?? []) {
         if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
             continue;
-        if (time(deployment.createdAt) <= time(ours.createdAt))
+        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
             earlier.add(deployment.taskDefinition);
     }
     return earlier.has(primary.taskDefinition);
@@ -67203,8 +67204,8 @@ function rollbackDeploymentSeen(observation, ours, primary) {
 function isRollbackDeployment(ours, sd) {
     if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
         return false;
-    const started = time(sd.rollback.startedAt);
-    const created = time(ours.createdAt);
+    const started = epochMs(sd.rollback.startedAt);
+    const created = epochMs(ours.createdAt);
     // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
     return !started || !created || created >= started - 500;
 }
@@ -67256,9 +67257,6 @@ function isSettled(deployment) {
 }
 function stripStop(text) {
     return text.replace(/\.\s*$/, '');
-}
-function time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 function describeDeployment(deployment) {
     if (!deployment)
@@ -67314,6 +67312,7 @@ class service_deployment_reader_ServiceDeploymentReader {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
+
 
 
 
@@ -67484,7 +67483,7 @@ class DeploymentMemory {
         const read = await reader.read(service.currentServiceDeployment);
         if (typeof read !== 'object')
             return read;
-        const apart = Math.abs(watch_time(read.createdAt) - watch_time(this.lastSeen?.createdAt));
+        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
         if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
             return 'unavailable';
         this.serviceDeploymentArn = read.serviceDeploymentArn;
@@ -67523,9 +67522,6 @@ class EventFollower {
 }
 function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-function watch_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/log-tail.ts
@@ -73972,6 +73968,8 @@ function startedBeforeNote(deployment) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
 
 
+
+
 /**
  * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
  * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
@@ -73983,7 +73981,7 @@ function startedBeforeNote(deployment) {
 function newestCompletedDeployment(service) {
     return (service.deployments ?? [])
         .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => serving_revision_time(b.createdAt) - serving_revision_time(a.createdAt))[0];
+        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
 }
 /**
  * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
@@ -73993,7 +73991,7 @@ function newestCompletedDeployment(service) {
 async function findServingRevision(ecs, cluster, service, log) {
     const completed = newestCompletedDeployment(service);
     if (completed?.taskDefinition) {
-        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        const primary = primaryDeployment(service);
         const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
         return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
     }
@@ -74006,9 +74004,6 @@ async function findServingRevision(ecs, cluster, service, log) {
         return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
     const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
     return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-function serving_revision_time(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts

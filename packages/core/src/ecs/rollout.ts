@@ -2,6 +2,7 @@ import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/clie
 import { breakerThreshold } from './breaker-threshold';
 import { primaryDeployment } from './service';
 import type { ServiceDeploymentRead } from './service-deployment-reader';
+import { epochMs } from './times';
 
 export interface RolloutTarget {
   /** The deployment UpdateService started (`ecs-svc/...`). */
@@ -267,7 +268,7 @@ function rollbackDeploymentSeen(observation: RolloutObservation, ours: Deploymen
   const earlier = new Set(observation.earlierTaskDefinitions ?? []);
   for (const deployment of observation.service.deployments ?? []) {
     if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition) continue;
-    if (time(deployment.createdAt) <= time(ours.createdAt)) earlier.add(deployment.taskDefinition);
+    if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt)) earlier.add(deployment.taskDefinition);
   }
   return earlier.has(primary.taskDefinition);
 }
@@ -278,8 +279,8 @@ function rollbackDeploymentSeen(observation: RolloutObservation, ours: Deploymen
  */
 function isRollbackDeployment(ours: Deployment, sd: ServiceDeployment | undefined): boolean {
   if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED') return false;
-  const started = time(sd.rollback.startedAt);
-  const created = time(ours.createdAt);
+  const started = epochMs(sd.rollback.startedAt);
+  const created = epochMs(ours.createdAt);
   // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
   return !started || !created || created >= started - 500;
 }
@@ -330,10 +331,6 @@ function isSettled(deployment: Deployment): boolean {
 
 function stripStop(text: string): string {
   return text.replace(/\.\s*$/, '');
-}
-
-function time(value: Date | undefined): number {
-  return value ? new Date(value).getTime() : 0;
 }
 
 export function describeDeployment(deployment: Deployment | undefined): string {

@@ -2,6 +2,8 @@ import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../logger';
 import { readDeploymentHistory, serviceDeploymentId } from './deployment-history';
 import { shortTaskDefinition } from './identifiers';
+import { primaryDeployment } from './service';
+import { epochMs } from './times';
 
 /** The revision that was serving when a deploy started: where a rollback of that deploy returns to. */
 export interface ServingRevision {
@@ -22,7 +24,7 @@ export interface ServingRevision {
 export function newestCompletedDeployment(service: Pick<Service, 'deployments'>): Deployment | undefined {
   return (service.deployments ?? [])
     .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-    .sort((a, b) => time(b.createdAt) - time(a.createdAt))[0];
+    .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
 }
 
 /**
@@ -33,7 +35,7 @@ export function newestCompletedDeployment(service: Pick<Service, 'deployments'>)
 export async function findServingRevision(ecs: ECSClient, cluster: string, service: Service, log: Logger): Promise<ServingRevision> {
   const completed = newestCompletedDeployment(service);
   if (completed?.taskDefinition) {
-    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    const primary = primaryDeployment(service);
     const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
     return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
   }
@@ -45,8 +47,4 @@ export async function findServingRevision(ecs: ECSClient, cluster: string, servi
   if (history.previous) return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
   const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
   return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-
-function time(value: Date | undefined): number {
-  return value ? new Date(value).getTime() : 0;
 }

@@ -1,5 +1,6 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import { describeTasks, listTaskArns } from './task-queries';
+import { epochMs } from './times';
 
 /**
  * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
@@ -52,7 +53,7 @@ export class StoppedTaskTracker {
   }
 
   tasks(): Task[] {
-    return [...this.known.values()].sort((a, b) => time(a.stoppedAt) - time(b.stoppedAt));
+    return [...this.known.values()].sort((a, b) => epochMs(a.stoppedAt) - epochMs(b.stoppedAt));
   }
 }
 
@@ -62,8 +63,4 @@ export class StoppedTaskTracker {
  */
 export function listStoppedTaskArns(ecs: ECSClient, cluster: string, service: string): Promise<string[]> {
   return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
-}
-
-function time(value: Date | undefined): number {
-  return value ? new Date(value).getTime() : 0;
 }

@@ -6,6 +6,7 @@ import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type Roll
 import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
 import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';
+import { epochMs } from './times';
 
 export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out';
 
@@ -200,7 +201,7 @@ class DeploymentMemory {
     if (this.serviceDeploymentArn) return reader.read(this.serviceDeploymentArn);
     const read = await reader.read(service.currentServiceDeployment);
     if (typeof read !== 'object') return read;
-    const apart = Math.abs(time(read.createdAt) - time(this.lastSeen?.createdAt));
+    const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
     if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS) return 'unavailable';
     this.serviceDeploymentArn = read.serviceDeploymentArn;
     return read;
@@ -241,8 +242,4 @@ class EventFollower {
 
 function eventTime(event: ServiceEvent): number {
   return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-
-function time(value: Date | undefined): number {
-  return value ? new Date(value).getTime() : 0;
 }
