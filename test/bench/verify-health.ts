@@ -2,7 +2,7 @@
  * verify-health benchmarks: how soon a release that starts failing fails the step, and what one check costs.
  * Registered in run.ts; `npx tsx test/bench/verify-health.ts` runs it alone.
  */
-import { httpProbe, parseExpectedStatus, verifyHealth } from '@ecs-deploy/core';
+import { httpProbe, parseExpectedStatus, verifyHealth } from '@ecs-deploy/core/health';
 import { startLocalServer } from '../support/health-servers';
 import { runBundledAction } from '../support/run-action';
 import { formatRow } from './stats';

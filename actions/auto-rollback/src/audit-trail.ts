@@ -1,4 +1,5 @@
-import { shortTaskDefinition, type DeploymentTrail } from '@ecs-deploy/core';
+import { shortTaskDefinition } from '@ecs-deploy/core/common';
+import { type DeploymentTrail } from '@ecs-deploy/core/platform';
 import type { RollbackInputs } from './inputs';
 
 /**

@@ -1,4 +1,5 @@
-import { ConfigurationError, Inputs, isRevisionReference, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core';
+import { ConfigurationError, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
+import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 
 export interface RollbackInputs {
   region: string;
@@ -14,7 +15,7 @@ export interface RollbackInputs {
 }
 
 /** Reads and validates every input before anything talks to AWS. */
-export function readRollbackInputs(inputs = new Inputs()): RollbackInputs {
+export function readRollbackInputs(inputs = stepInputs()): RollbackInputs {
   const taskDefinition = inputs.optional('task-definition');
   if (taskDefinition !== undefined) assertRevisionReference(taskDefinition);
   const service = inputs.required('service');

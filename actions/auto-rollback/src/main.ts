@@ -1,25 +1,25 @@
 import * as core from '@actions/core';
 import { ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { ActionFailure, createClient, shortTaskDefinition } from '@ecs-deploy/core/common';
 import {
-  ActionFailure,
-  actionsLogger as log,
   assertRollingUpdateService,
-  createClient,
   describeService,
   explainRollout,
   logRolloutEvidence,
-  openDeploymentTrail,
   primaryDeployment,
   readDeploymentHistory,
-  reportingErrors,
   rolloutSummaryMarkdown,
-  runAction,
-  shortTaskDefinition,
-  writeJobSummary,
   type DeploymentHistory,
-  type DeploymentTrail,
   type WatchOutcome,
-} from '@ecs-deploy/core';
+} from '@ecs-deploy/core/ecs';
+import {
+  actionsLogger as log,
+  openDeploymentTrail,
+  reportingErrors,
+  runAction,
+  writeJobSummary,
+  type DeploymentTrail,
+} from '@ecs-deploy/core/platform';
 import { recordRollback } from './audit-trail';
 import { readRollbackInputs, type RollbackInputs } from './inputs';
 import { startRollback } from './mechanism';

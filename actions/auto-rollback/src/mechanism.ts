@@ -1,19 +1,21 @@
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
-  describeService,
   formatDuration,
-  primaryDeployment,
-  IN_PROGRESS_SERVICE_DEPLOYMENT,
   isTransientAwsError,
-  listStoppedTaskArns,
   poll,
-  serviceDeploymentId,
   shortTaskDefinition,
   systemClock,
   type Clock,
-  type DeploymentHistory,
   type Logger,
-} from '@ecs-deploy/core';
+} from '@ecs-deploy/core/common';
+import {
+  describeService,
+  primaryDeployment,
+  IN_PROGRESS_SERVICE_DEPLOYMENT,
+  listStoppedTaskArns,
+  serviceDeploymentId,
+  type DeploymentHistory,
+} from '@ecs-deploy/core/ecs';
 import type { RollbackInputs } from './inputs';
 import { requestEcsRollback, serviceDeploymentRollingBack } from './stop-rollback';
 

@@ -1,19 +1,6 @@
-import {
-  codeBlock,
-  explainStop,
-  formatDuration,
-  heading,
-  link,
-  renderTimeline,
-  section,
-  serviceDeploymentsLink,
-  shortTaskDefinition,
-  table,
-  taskId,
-  type CurrentDeployment,
-  type TimelineEntry,
-  type WatchOutcome,
-} from '@ecs-deploy/core';
+import { formatDuration, shortTaskDefinition, taskId } from '@ecs-deploy/core/common';
+import { codeBlock, heading, link, renderTimeline, section, table, type TimelineEntry } from '@ecs-deploy/core/report';
+import { explainStop, serviceDeploymentsLink, type CurrentDeployment, type WatchOutcome } from '@ecs-deploy/core/ecs';
 
 export type RollbackVerdict = 'rolled-back' | 'already-there' | 'started' | 'failed';
 

@@ -1,5 +1,6 @@
 import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { errorMessage, retryTransient, serviceDeploymentId, type Clock, type Logger } from '@ecs-deploy/core';
+import { errorMessage, retryTransient, type Clock, type Logger } from '@ecs-deploy/core/common';
+import { serviceDeploymentId } from '@ecs-deploy/core/ecs';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
 const STOP_ATTEMPTS = 4;

@@ -1,5 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ConfigurationError, describeTaskDefinition, errorMessage, type DeploymentHistory } from '@ecs-deploy/core';
+import { ConfigurationError, errorMessage } from '@ecs-deploy/core/common';
+import { describeTaskDefinition } from '@ecs-deploy/core/task-definition';
+import { type DeploymentHistory } from '@ecs-deploy/core/ecs';
 
 export interface RollbackTarget {
   taskDefinitionArn: string;

@@ -1,16 +1,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import {
-  circuitBreakerOf,
-  createClient,
-  describeTaskDefinition,
-  gatherLogTail,
-  shortTaskDefinition,
-  watchRollout,
-  type Logger,
-  type RolloutReport,
-  type WatchOutcome,
-} from '@ecs-deploy/core';
+import { createClient, shortTaskDefinition, type Logger } from '@ecs-deploy/core/common';
+import { describeTaskDefinition } from '@ecs-deploy/core/task-definition';
+import { circuitBreakerOf, gatherLogTail, watchRollout, type RolloutReport, type WatchOutcome } from '@ecs-deploy/core/ecs';
 import type { RollbackInputs } from './inputs';
 
 // Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core/common';
 import { readRollbackInputs } from '../src/inputs';
 
 const read = (values: Record<string, string>) => readRollbackInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));

@@ -12,7 +12,8 @@ import {
   type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger, type DeploymentHistory } from '@ecs-deploy/core';
+import { silentLogger } from '@ecs-deploy/core/common';
+import { type DeploymentHistory } from '@ecs-deploy/core/ecs';
 import { fakeClock } from '../../../packages/core/test/support/fake-clock';
 import { startRollback } from '../src/mechanism';
 import type { RollbackInputs } from '../src/inputs';

@@ -57070,8 +57070,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 60 modules
-var src = __nccwpck_require__(4604);
+// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 5 modules
+var common = __nccwpck_require__(9208);
 // EXTERNAL MODULE: ./actions/build-push/src/plan.ts
 var src_plan = __nccwpck_require__(7434);
 ;// CONCATENATED MODULE: ./actions/build-push/src/args.ts
@@ -57079,7 +57079,7 @@ var src_plan = __nccwpck_require__(7434);
 const pairs = (flag, values) => values.flatMap(({ name, value }) => [flag, `${name}=${value}`]);
 const each = (flag, values) => values.flatMap((value) => [flag, value]);
 const optional = (flag, value) => (value === undefined ? [] : [flag, value]);
-function common(plan) {
+function args_common(plan) {
     return ['--file', plan.dockerfile, ...pairs('--build-arg', plan.buildArgs), ...optional('--target', plan.target), ...pairs('--label', plan.labels), ...each('--tag', (0,src_plan/* references */.Ft)(plan))];
 }
 /**
@@ -57091,7 +57091,7 @@ function buildxArgs(plan) {
     return [
         'buildx',
         'build',
-        ...common(plan),
+        ...args_common(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
         ...(plan.cacheRef ? ['--cache-from', `type=registry,ref=${plan.cacheRef}`] : []),
@@ -57105,7 +57105,7 @@ function buildxArgs(plan) {
 }
 /** The classic builder builds locally; pushing is a separate `docker push` per tag. */
 function classicBuildArgs(plan) {
-    return ['build', ...common(plan), ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []), plan.context];
+    return ['build', ...args_common(plan), ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []), plan.context];
 }
 function classicPushArgs(reference) {
     return ['push', reference];
@@ -57115,7 +57115,7 @@ function containersBuildArgs(plan) {
     return [
         'build',
         '--layers',
-        ...common(plan),
+        ...args_common(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []),
         plan.context,
@@ -57173,7 +57173,7 @@ async function buildWithBuildx(plan, env) {
     const output = await (0,tools/* run */.e)('docker', buildxArgs(plan), { env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDKIT_PROGRESS: 'plain' } });
     const digest = plan.push ? digestFromBuildxMetadata((0,external_node_fs_.readFileSync)(plan.metadataFile, 'utf8')) : undefined;
     if (plan.push && !digest)
-        throw new src/* ActionFailure */.dR('docker buildx pushed the image but its metadata file names no digest.');
+        throw new common/* ActionFailure */.dR('docker buildx pushed the image but its metadata file names no digest.');
     return { digest, cache: cacheUseOfBuildxLog(output) };
 }
 async function buildClassic(plan, env) {
@@ -57186,11 +57186,11 @@ async function buildClassic(plan, env) {
     for (const reference of (0,src_plan/* references */.Ft)(plan)) {
         const pushed = digestFromPushOutput(await (0,tools/* run */.e)('docker', classicPushArgs(reference), { env: classicEnv }));
         if (!pushed)
-            throw new src/* ActionFailure */.dR(`docker push ${reference} did not report the pushed digest.`);
+            throw new common/* ActionFailure */.dR(`docker push ${reference} did not report the pushed digest.`);
         digests.add(pushed);
     }
     if (digests.size !== 1)
-        throw new src/* ActionFailure */.dR(`The tags of one build were pushed with different digests (${[...digests].join(', ')}).`);
+        throw new common/* ActionFailure */.dR(`The tags of one build were pushed with different digests (${[...digests].join(', ')}).`);
     return { digest: [...digests][0], cache: cacheUseOfStepLog(output) };
 }
 async function buildWithContainersTool(tool, plan, env) {
@@ -57203,7 +57203,7 @@ async function buildWithContainersTool(tool, plan, env) {
         digests.add((0,external_node_fs_.readFileSync)(plan.metadataFile, 'utf8').trim());
     }
     if (digests.size !== 1)
-        throw new src/* ActionFailure */.dR(`The tags of one build were pushed with different digests (${[...digests].join(', ')}).`);
+        throw new common/* ActionFailure */.dR(`The tags of one build were pushed with different digests (${[...digests].join(', ')}).`);
     return { digest: [...digests][0], cache: cacheUseOfStepLog(output) };
 }
 
@@ -57217,7 +57217,7 @@ async function buildWithContainersTool(tool, plan, env) {
 /* harmony export */   D: () => (/* binding */ probeInstalled),
 /* harmony export */   Z: () => (/* binding */ chooseBuilder)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9208);
 /* harmony import */ var _tools__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9586);
 
 
@@ -57232,7 +57232,7 @@ async function probeInstalled() {
 }
 /** Picks the builder from the input and what is installed; refuses, naming the input, before any AWS call. */
 function chooseBuilder(choice, installed, platforms) {
-    const missing = (tool) => new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'builder' is ${choice ?? 'not set'}, but ${tool} is not installed on this runner.`, 'builder');
+    const missing = (tool) => new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'builder' is ${choice ?? 'not set'}, but ${tool} is not installed on this runner.`, 'builder');
     let kind;
     if (choice === undefined) {
         if (installed.docker)
@@ -57242,7 +57242,7 @@ function chooseBuilder(choice, installed, platforms) {
         else if (installed.podman)
             kind = 'podman';
         else
-            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No builder found: install docker, buildah or podman on the runner, or set input 'builder'.", 'builder');
+            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No builder found: install docker, buildah or podman on the runner, or set input 'builder'.", 'builder');
     }
     else if (choice === 'docker' || choice === 'classic' || choice === 'buildx') {
         if (!installed.docker)
@@ -57257,7 +57257,7 @@ function chooseBuilder(choice, installed, platforms) {
         kind = choice;
     }
     if (platforms.length > 1 && kind !== 'buildx') {
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
     }
     return kind;
 }
@@ -57271,13 +57271,13 @@ function chooseBuilder(choice, installed, platforms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   n: () => (/* binding */ commitFromEnv)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9208);
 
 /** The commit the runner checked out: images are named after it so a re-run can find what it built. */
 function commitFromEnv(env = process.env) {
     const sha = (env.GITHUB_SHA ?? '').trim().toLowerCase();
     if (!/^[0-9a-f]{40}$/.test(sha)) {
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`GITHUB_SHA must be the 40-character commit SHA the runner sets; got "${env.GITHUB_SHA ?? ''}". Run this action in a GitHub Actions job.`);
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`GITHUB_SHA must be the 40-character commit SHA the runner sets; got "${env.GITHUB_SHA ?? ''}". Run this action in a GitHub Actions job.`);
     }
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return { sha, short: sha.slice(0, 7), sourceUrl: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined };
@@ -57301,8 +57301,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 60 modules
-var src = __nccwpck_require__(4604);
+// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 5 modules
+var common = __nccwpck_require__(9208);
+// EXTERNAL MODULE: ./packages/core/src/platform/index.ts + 29 modules
+var platform = __nccwpck_require__(3201);
 ;// CONCATENATED MODULE: ./actions/build-push/src/repository-name.ts
 // ECR's rule for repository names (CreateRepository, API reference): 2 to 256 characters, lowercase letters and
 // digits separated by single dots, dashes or underscores, optionally in slash-separated namespaces.
@@ -57327,40 +57329,41 @@ var severity = __nccwpck_require__(3966);
 
 
 
+
 const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'];
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-function readBuildInputs(inputs = new src/* Inputs */.G0(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+function readBuildInputs(inputs = (0,platform/* stepInputs */.af)(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
     const repository = inputs.required('repository');
     const nameProblem = repositoryNameProblem(repository);
     if (nameProblem)
-        throw new src/* ConfigurationError */.j1(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
+        throw new common/* ConfigurationError */.j1(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
     const context = (0,external_node_path_.resolve)(workspace, inputs.optional('context') ?? '.');
     if (!(0,external_node_fs_.existsSync)(context) || !(0,external_node_fs_.statSync)(context).isDirectory()) {
-        throw new src/* ConfigurationError */.j1(`Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`, 'context');
+        throw new common/* ConfigurationError */.j1(`Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`, 'context');
     }
     const dockerfileInput = inputs.optional('dockerfile');
     const dockerfile = dockerfileInput ? ((0,external_node_path_.isAbsolute)(dockerfileInput) ? dockerfileInput : (0,external_node_path_.resolve)(workspace, dockerfileInput)) : (0,external_node_path_.join)(context, 'Dockerfile');
     if (!(0,external_node_fs_.existsSync)(dockerfile) || !(0,external_node_fs_.statSync)(dockerfile).isFile()) {
-        throw new src/* ConfigurationError */.j1(dockerfileInput
+        throw new common/* ConfigurationError */.j1(dockerfileInput
             ? `Input 'dockerfile' names "${dockerfileInput}", which does not exist; give the path of the Dockerfile relative to the workspace.`
             : `Input 'dockerfile' is not set and the context has no Dockerfile (${dockerfile}); add one or set 'dockerfile' to its path.`, 'dockerfile');
     }
     const extraTags = inputs.list('tags');
     const badTag = extraTags.find((tag) => !TAG.test(tag));
     if (badTag !== undefined) {
-        throw new src/* ConfigurationError */.j1(`Input 'tags' holds "${badTag}", which is not a valid tag: up to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash.`, 'tags');
+        throw new common/* ConfigurationError */.j1(`Input 'tags' holds "${badTag}", which is not a valid tag: up to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash.`, 'tags');
     }
     const platforms = inputs.list('platforms').flatMap((line) => line.split(',').map((p) => p.trim()).filter(Boolean));
     const badPlatform = platforms.find((platform) => !PLATFORM.test(platform));
     if (badPlatform !== undefined) {
-        throw new src/* ConfigurationError */.j1(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
+        throw new common/* ConfigurationError */.j1(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
     }
     const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...severity/* SEVERITIES */.oC.map((s) => s.toLowerCase())], 'none');
     return {
-        region: (0,src/* resolveRegion */.Zv)(inputs.optional('region')),
+        region: (0,common/* resolveRegion */.Zv)(inputs.optional('region')),
         repository,
         context,
         dockerfile,
@@ -57396,7 +57399,7 @@ function readBuildInputs(inputs = new src/* Inputs */.G0(), workspace = process.
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3360);
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9208);
 /* harmony import */ var _tools__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9586);
 
 
@@ -57410,7 +57413,7 @@ async function registryCredentials(ecr) {
     const answer = await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_6__/* .GetAuthorizationTokenCommand */ .Eu6({}));
     const data = answer.authorizationData?.[0];
     if (!data?.authorizationToken || !data.proxyEndpoint)
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_4__/* .ActionFailure */ .dR('ECR answered GetAuthorizationToken without a token or endpoint.');
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__/* .ActionFailure */ .dR('ECR answered GetAuthorizationToken without a token or endpoint.');
     _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setSecret */ .Pq(data.authorizationToken);
     const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
     const separator = decoded.indexOf(':');
@@ -57456,19 +57459,21 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4604);
-/* harmony import */ var _build__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8851);
-/* harmony import */ var _builder__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5998);
-/* harmony import */ var _commit__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8004);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5831);
-/* harmony import */ var _login__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9188);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6803);
-/* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(7434);
-/* harmony import */ var _repository__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4997);
-/* harmony import */ var _tag_existing__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5835);
-/* harmony import */ var _scan_gate__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2402);
-/* harmony import */ var _summary__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9385);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(8249);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9208);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3201);
+/* harmony import */ var _build__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8851);
+/* harmony import */ var _builder__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5998);
+/* harmony import */ var _commit__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8004);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5831);
+/* harmony import */ var _login__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9188);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6803);
+/* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(7434);
+/* harmony import */ var _repository__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4997);
+/* harmony import */ var _tag_existing__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5835);
+/* harmony import */ var _scan_gate__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(2402);
+/* harmony import */ var _summary__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7535);
+
 
 
 
@@ -57488,70 +57493,70 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const ACTION = 'build-push';
 async function buildPush() {
     // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_7__/* .readBuildInputs */ .q)();
-    const commit = (0,_commit__WEBPACK_IMPORTED_MODULE_6__/* .commitFromEnv */ .n)();
-    const kind = (0,_builder__WEBPACK_IMPORTED_MODULE_5__/* .chooseBuilder */ .Z)(inputs.builder, await (0,_builder__WEBPACK_IMPORTED_MODULE_5__/* .probeInstalled */ .D)(), inputs.platforms);
-    const ecr = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_14__/* .ECRClient */ .S70, { region: inputs.region, action: ACTION });
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_8__/* .readBuildInputs */ .q)();
+    const commit = (0,_commit__WEBPACK_IMPORTED_MODULE_7__/* .commitFromEnv */ .n)();
+    const kind = (0,_builder__WEBPACK_IMPORTED_MODULE_6__/* .chooseBuilder */ .Z)(inputs.builder, await (0,_builder__WEBPACK_IMPORTED_MODULE_6__/* .probeInstalled */ .D)(), inputs.platforms);
+    const ecr = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_15__/* .ECRClient */ .S70, { region: inputs.region, action: ACTION });
     // 2. The repository, and the image this commit may already have there.
-    await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .ensureRepository */ .z)(ecr, inputs.repository, inputs.createRepository, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    const credentials = await (0,_login__WEBPACK_IMPORTED_MODULE_8__/* .registryCredentials */ .Q)(ecr);
+    await (0,_repository__WEBPACK_IMPORTED_MODULE_11__/* .ensureRepository */ .z)(ecr, inputs.repository, inputs.createRepository, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV);
+    const credentials = await (0,_login__WEBPACK_IMPORTED_MODULE_9__/* .registryCredentials */ .Q)(ecr);
     const work = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'build-push-'));
     try {
-        const plan = (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .planBuild */ .C7)(inputs, commit, credentials.host, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'metadata'));
-        const existing = inputs.skipExisting && inputs.push ? await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .findImage */ .F)(ecr, inputs.repository, commit.sha) : undefined;
+        const plan = (0,_plan__WEBPACK_IMPORTED_MODULE_16__/* .planBuild */ .C7)(inputs, commit, credentials.host, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'metadata'));
+        const existing = inputs.skipExisting && inputs.push ? await (0,_repository__WEBPACK_IMPORTED_MODULE_11__/* .findImage */ .F)(ecr, inputs.repository, commit.sha) : undefined;
         let report;
         if (existing) {
-            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
+            _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
             const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
             if (missing.length) {
-                await (0,_tag_existing__WEBPACK_IMPORTED_MODULE_11__/* .addTags */ .J)(ecr, inputs.repository, existing.digest, missing);
-                _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Tagged it ${missing.join(', ')}.`);
+                await (0,_tag_existing__WEBPACK_IMPORTED_MODULE_12__/* .addTags */ .J)(ecr, inputs.repository, existing.digest, missing);
+                _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV.info(`Tagged it ${missing.join(', ')}.`);
             }
-            report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan), built: false, sizeInBytes: existing.sizeInBytes };
+            report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: (0,_plan__WEBPACK_IMPORTED_MODULE_16__/* .references */ .Ft)(plan), built: false, sizeInBytes: existing.sizeInBytes };
         }
         else {
             // 3. Build and push with credentials that exist only for this step.
-            const login = await (0,_login__WEBPACK_IMPORTED_MODULE_8__/* .logIn */ .E)(kind, credentials);
+            const login = await (0,_login__WEBPACK_IMPORTED_MODULE_9__/* .logIn */ .E)(kind, credentials);
             const startedAt = Date.now();
             let built;
             try {
-                built = await _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.group(`Build ${plan.imageName} with ${kind}`, () => (0,_build__WEBPACK_IMPORTED_MODULE_4__/* .buildImage */ ._)(kind, plan, login.env));
+                built = await _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV.group(`Build ${plan.imageName} with ${kind}`, () => (0,_build__WEBPACK_IMPORTED_MODULE_5__/* .buildImage */ ._)(kind, plan, login.env));
             }
             finally {
                 login.dispose();
             }
             const buildMs = Date.now() - startedAt;
-            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Built in ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(buildMs)}; ${(0,_summary__WEBPACK_IMPORTED_MODULE_13__/* .describeCache */ .e7)(built.cache)}.`);
-            report = { image: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan)[0], digest: '', references: (0,_plan__WEBPACK_IMPORTED_MODULE_15__/* .references */ .Ft)(plan), built: true, builder: kind, cache: built.cache, buildMs };
+            _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV.info(`Built in ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(buildMs)}; ${(0,_summary__WEBPACK_IMPORTED_MODULE_14__/* .describeCache */ .e7)(built.cache)}.`);
+            report = { image: (0,_plan__WEBPACK_IMPORTED_MODULE_16__/* .references */ .Ft)(plan)[0], digest: '', references: (0,_plan__WEBPACK_IMPORTED_MODULE_16__/* .references */ .Ft)(plan), built: true, builder: kind, cache: built.cache, buildMs };
             if (inputs.push) {
                 // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-                const stored = await (0,_repository__WEBPACK_IMPORTED_MODULE_10__/* .findImage */ .F)(ecr, inputs.repository, commit.sha);
+                const stored = await (0,_repository__WEBPACK_IMPORTED_MODULE_11__/* .findImage */ .F)(ecr, inputs.repository, commit.sha);
                 if (!stored || stored.digest !== built.digest) {
-                    throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR(`Pushed ${built.digest} but ECR's ${inputs.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
+                    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR(`Pushed ${built.digest} but ECR's ${inputs.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
                 }
                 report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };
-                _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Pushed ${report.image}`);
+                _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV.info(`Pushed ${report.image}`);
             }
         }
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_9__/* .setBuildOutputs */ .v)(report);
+        (0,_outputs__WEBPACK_IMPORTED_MODULE_10__/* .setBuildOutputs */ .v)(report);
         // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
         let verdict;
         if (inputs.scanThreshold && report.digest) {
-            const findings = await (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .waitForScan */ .SP)(ecr, { repository: inputs.repository, digest: report.digest, image: report.image, timeoutMs: inputs.scanTimeoutMs }, { log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV });
-            const blocking = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .findingsAtOrAbove */ .eO)(findings, inputs.scanThreshold);
+            const findings = await (0,_scan_gate__WEBPACK_IMPORTED_MODULE_13__/* .waitForScan */ .SP)(ecr, { repository: inputs.repository, digest: report.digest, image: report.image, timeoutMs: inputs.scanTimeoutMs }, { log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .MV });
+            const blocking = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_13__/* .findingsAtOrAbove */ .eO)(findings, inputs.scanThreshold);
             report.scan = blocking.length ? `${blocking.length} at or above ${inputs.scanThreshold}: failed` : `${findings.length} findings, none at or above ${inputs.scanThreshold}: passed`;
             if (blocking.length)
-                verdict = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_12__/* .gateVerdict */ .lr)(report.image, blocking, inputs.scanThreshold);
+                verdict = (0,_scan_gate__WEBPACK_IMPORTED_MODULE_13__/* .gateVerdict */ .lr)(report.image, blocking, inputs.scanThreshold);
         }
-        await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .SJ)((0,_summary__WEBPACK_IMPORTED_MODULE_13__/* .buildSummaryMarkdown */ .G6)(report));
+        await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .writeJobSummary */ .j7)((0,_summary__WEBPACK_IMPORTED_MODULE_14__/* .buildSummaryMarkdown */ .G6)(report));
         if (verdict)
-            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR(verdict);
+            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR(verdict);
     }
     finally {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(work, { recursive: true, force: true });
     }
 }
-await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(buildPush);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(buildPush);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -57625,7 +57630,7 @@ const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
 /* harmony export */   z: () => (/* binding */ ensureRepository)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9208);
 /* harmony import */ var _plan__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7434);
 
 
@@ -57644,7 +57649,7 @@ async function ensureRepository(ecr, name, create, log) {
             throw error;
     }
     if (!create) {
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`, 'repository');
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`, 'repository');
     }
     await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .CreateRepositoryCommand */ .WTe({
         repositoryName: name,
@@ -57682,7 +57687,7 @@ async function findImage(ecr, repository, tag) {
 /* harmony export */   lr: () => (/* binding */ gateVerdict)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9208);
 /* harmony import */ var _severity__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3966);
 
 
@@ -57724,7 +57729,7 @@ async function scanPage(ecr, repository, digest, nextToken) {
 /** Waits for ECR's scan of the digest to finish and returns every finding. */
 async function waitForScan(ecr, target, deps) {
     let last = 'no scan had started';
-    const result = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .poll */ .wt)({
+    const result = await (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .poll */ .wt)({
         intervalMs: POLL_MS,
         timeoutMs: target.timeoutMs,
         clock: deps.clock,
@@ -57734,7 +57739,7 @@ async function waitForScan(ecr, target, deps) {
                 return undefined;
             last = `the scan was ${first.status}`;
             if (first.status === 'FAILED' || first.status === 'UNSUPPORTED_IMAGE' || first.status === 'FINDINGS_UNAVAILABLE') {
-                throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR could not scan ${target.image}: ${first.status}${first.description ? ` (${first.description})` : ''}.`);
+                throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR could not scan ${target.image}: ${first.status}${first.description ? ` (${first.description})` : ''}.`);
             }
             if (first.status !== 'COMPLETE' && first.status !== 'ACTIVE')
                 return undefined;
@@ -57747,7 +57752,7 @@ async function waitForScan(ecr, target, deps) {
         },
     });
     if (!result.done) {
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR's scan of ${target.image} did not complete within ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(target.timeoutMs)} (${last}). Raise scan-timeout, or check that the repository scans on push.`);
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR's scan of ${target.image} did not complete within ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(target.timeoutMs)} (${last}). Raise scan-timeout, or check that the repository scans on push.`);
     }
     deps.log.info(`ECR's scan of ${target.image} completed with ${result.value.length} finding${result.value.length === 1 ? '' : 's'}.`);
     return result.value;
@@ -57777,15 +57782,50 @@ function atOrAbove(severity, threshold) {
 
 /***/ }),
 
-/***/ 9385:
+/***/ 7535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G6: () => (/* binding */ buildSummaryMarkdown),
-/* harmony export */   e7: () => (/* binding */ describeCache)
-/* harmony export */ });
-/* unused harmony export formatBytes */
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G6: () => (/* binding */ buildSummaryMarkdown),
+  e7: () => (/* binding */ describeCache)
+});
+
+// UNUSED EXPORTS: formatBytes
+
+// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 5 modules
+var common = __nccwpck_require__(9208);
+;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function markdown_link(text, url) {
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./actions/build-push/src/summary.ts
+
 
 function formatBytes(bytes) {
     if (bytes === undefined)
@@ -57814,10 +57854,10 @@ function buildSummaryMarkdown(report) {
         ['Built', report.built ? `yes, with ${report.builder}` : 'no: an image tagged with this commit already existed'],
         ['Size', formatBytes(report.sizeInBytes)],
         ['Cache', report.built ? describeCache(report.cache) : 'not needed'],
-        ['Build time', report.buildMs === undefined ? undefined : (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(report.buildMs)],
+        ['Build time', report.buildMs === undefined ? undefined : (0,common/* formatDuration */.a3)(report.buildMs)],
         ...(report.scan ? [['Scan', report.scan]] : []),
     ];
-    return (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`Build and push ${report.references[0]?.replace(/:[^:/]*$/, '') ?? ''}`), (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .table */ .tp)(['', ''], rows));
+    return section(heading(`Build and push ${report.references[0]?.replace(/:[^:/]*$/, '') ?? ''}`), table(['', ''], rows));
 }
 
 
@@ -57830,7 +57870,7 @@ function buildSummaryMarkdown(report) {
 /* harmony export */   J: () => (/* binding */ addTags)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9208);
 
 
 // Every manifest type a builder may have pushed: ECR would otherwise answer in its default type only.
@@ -57848,7 +57888,7 @@ async function addTags(ecr, repository, digest, tags) {
     const answer = await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .BatchGetImageCommand */ .P8n({ repositoryName: repository, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_TYPES }));
     const image = answer.images?.[0];
     if (!image?.imageManifest)
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR could not return the manifest of ${repository}@${digest}: ${answer.failures?.[0]?.failureReason ?? 'no image'}.`);
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECR could not return the manifest of ${repository}@${digest}: ${answer.failures?.[0]?.failureReason ?? 'no image'}.`);
     for (const tag of tags) {
         try {
             await ecr.send(new _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .PutImageCommand */ .SUU({ repositoryName: repository, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageDigest: digest, imageTag: tag }));
@@ -57858,7 +57898,7 @@ async function addTags(ecr, repository, digest, tags) {
             if (error instanceof _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .ImageAlreadyExistsException */ .Bhs)
                 continue;
             if (error instanceof _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_1__/* .ImageTagAlreadyExistsException */ .HI9) {
-                throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`Tag ${tag} already names another image in ${repository}, and the repository's tags are immutable; drop it from 'tags' or use a tag per release.`);
+                throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`Tag ${tag} already names another image in ${repository}, and the repository's tags are immutable; drop it from 'tags' or use a tag per release.`);
             }
             throw error;
         }
@@ -57876,7 +57916,7 @@ async function addTags(ecr, repository, digest, tags) {
 /* harmony export */   e: () => (/* binding */ run)
 /* harmony export */ });
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4604);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9208);
 
 
 /** Runs a tool, streaming its output to the log; fails with the tail of its output when it exits non-zero. */
@@ -57890,7 +57930,7 @@ async function run(tool, args, options = {}) {
     const output = `${result.stdout}\n${result.stderr}`;
     if (result.exitCode !== 0) {
         const tail = output.trim().split('\n').slice(-10).join('\n');
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(`${tool} ${args.slice(0, 2).join(' ')} failed with exit code ${result.exitCode}:\n${tail}`);
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(`${tool} ${args.slice(0, 2).join(' ')} failed with exit code ${result.exitCode}:\n${tail}`);
     }
     return output;
 }
@@ -57908,35 +57948,59 @@ async function works(tool, args) {
 
 /***/ }),
 
-/***/ 4604:
+/***/ 615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`90`) into milliseconds.
+ * Returns undefined for anything else so the caller can name the input in its error.
+ */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    return Math.round(total);
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
+    const seconds = Math.round(ms / 1000);
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
+}
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dR: () => (/* reexport */ ActionFailure),
-  j1: () => (/* reexport */ errors_ConfigurationError),
-  G0: () => (/* reexport */ Inputs),
-  MV: () => (/* reexport */ actionsLogger),
-  UU: () => (/* reexport */ createClient),
-  a3: () => (/* reexport */ duration_formatDuration),
-  R_: () => (/* reexport */ markdown_heading),
-  wt: () => (/* reexport */ poll_poll),
-  Zv: () => (/* reexport */ resolveRegion),
-  Cs: () => (/* reexport */ runAction),
-  uW: () => (/* reexport */ markdown_section),
-  tp: () => (/* reexport */ markdown_table),
-  SJ: () => (/* reexport */ writeJobSummary)
-});
 
-// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, ROLLBACK_GRACE_MS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, assertRollingUpdateService, awslogsLocation, bodyExcerpt, canonicalJson, circuitBreakerOf, clientSettings, codeBlock, combineSignals, cpuUnits, describeChanges, describeDeployment, describeFailure, describeRequestError, describeService, describeTaskDefinition, describeTasks, emptyStats, ensureRegistered, errorMessage, essentialFailure, explainRollout, explainStop, failedBeforeMessage, findServingRevision, formatCommand, gatherLogTail, healthSummaryMarkdown, httpProbe, inProgressMessage, inputsFrom, isFailedTask, isPlainObject, isRevisionReference, isTransientAwsError, judgeAnswer, judgeRollout, judgeUnchangedService, latencyFigures, latencyWindowRounds, link, listStoppedTaskArns, listTaskArns, loadTaskDefinitionFile, logRolloutEvidence, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestCompletedDeployment, newestRevision, normalise, oneOffPlacement, openDeploymentTrail, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, primaryDeployment, progressLine, readAuditTrailInputs, readDeploymentHistory, readLogTail, recordAnswer, renderTaskDefinition, renderTimeline, reportingErrors, retryTransient, rolloutSummaryMarkdown, roundsToWin, runContextFromEnv, runnerInputs, sameRevision, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceEnvironment, serviceSignals, serviceSteadiness, settledMessage, shortTaskDefinition, silentLogger, splitShellWords, startedBeforeNote, stripTaskDefinition, systemClock, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, triggeredAlarms, verifyHealth, watchRollout
+/***/ }),
 
-;// CONCATENATED MODULE: ./packages/core/src/errors.ts
+/***/ 6460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dR: () => (/* binding */ ActionFailure),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */ });
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
  * It is reported without a stack trace because the fix is in the workflow file, not in this code.
  */
-class errors_ConfigurationError extends Error {
+class ConfigurationError extends Error {
     input;
     constructor(message, input) {
         super(message);
@@ -57954,84 +58018,48 @@ class ActionFailure extends Error {
         this.name = 'ActionFailure';
     }
 }
-function errors_errorMessage(error) {
+function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var lib_core = __nccwpck_require__(3360);
-;// CONCATENATED MODULE: ./packages/core/src/logger.ts
 
-const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
-};
-function logger_silentLogger() {
-    const lines = [];
-    return {
-        lines,
-        info: (m) => void lines.push(m),
-        warning: (m) => void lines.push(`warning: ${m}`),
-        error: (m) => void lines.push(`error: ${m}`),
-        debug: () => undefined,
-        group: async (title, body) => {
-            lines.push(`[${title}]`);
-            return body();
-        },
-    };
-}
+/***/ }),
 
-;// CONCATENATED MODULE: ./packages/core/src/run-action.ts
+/***/ 9208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/**
- * The one place where an error becomes a failed step. Every action's entry point goes through here so that
- * users see the same shape of message whatever went wrong.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
-    }
-}
-function describeFailure(error) {
-    if (error instanceof errors_ConfigurationError || error instanceof ActionFailure)
-        return error.message;
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = errors_errorMessage(error);
-    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
-        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
-    }
-    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
-        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
-    }
-    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
-    return `${name === 'Error' ? '' : `${name}: `}${message}`;
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dR: () => (/* reexport */ errors/* ActionFailure */.dR),
+  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
+  UU: () => (/* reexport */ createClient),
+  a3: () => (/* reexport */ duration/* formatDuration */.a),
+  wt: () => (/* reexport */ poll),
+  Zv: () => (/* reexport */ resolveRegion)
+});
 
-;// CONCATENATED MODULE: ./packages/core/src/version.ts
+// UNUSED EXPORTS: Inputs, SUITE_VERSION, clientSettings, errorMessage, formatCommand, inputsFrom, isRevisionReference, isTransientAwsError, nameFromArn, parseCommand, parseDuration, retryTransient, sameRevision, secretValues, shortTaskDefinition, silentLogger, splitShellWords, systemClock, taskId
+
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/version.ts
 // Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
-const version_SUITE_VERSION = '0.1.0';
+const SUITE_VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./packages/core/src/aws.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
 
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new errors_ConfigurationError("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors_ConfigurationError(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
     }
     return region;
 }
@@ -58045,7 +58073,7 @@ function clientSettings(context) {
         region: context.region,
         retryMode: 'adaptive',
         maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version_SUITE_VERSION]],
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -58054,7 +58082,90 @@ function createClient(Client, context) {
     return new Client(clientSettings(context));
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/poll.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/command.ts
+
+/**
+ * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
+ * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
+ * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
+ */
+function parseCommand(text, inputName = 'command') {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
+    if (words.length === 0)
+        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
+    return words;
+}
+function parseJsonArray(text, inputName) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
+        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
+    }
+    return parsed;
+}
+/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
+function splitShellWords(text, inputName = 'command') {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else
+                word += char;
+            continue;
+        }
+        if (quote === '"') {
+            if (char === '"')
+                quote = undefined;
+            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                word += text[++i];
+            else
+                word += char;
+            continue;
+        }
+        if (/\s/.test(char)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+            continue;
+        }
+        inWord = true;
+        if (char === "'" || char === '"')
+            quote = char;
+        else if (char === '\\' && i + 1 < text.length)
+            word += text[++i];
+        else
+            word += char;
+    }
+    if (quote)
+        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+/** The words as one line a person could paste into a shell, for logs and summaries. */
+function formatCommand(words) {
+    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
+var inputs = __nccwpck_require__(6854);
+;// CONCATENATED MODULE: ./packages/core/src/common/poll.ts
 const poll_systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -58063,7 +58174,7 @@ const poll_systemClock = {
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
-async function poll_poll(options) {
+async function poll(options) {
     const { intervalMs, timeoutMs, jitter = 0.2, clock = poll_systemClock, random = Math.random, check } = options;
     const deadline = clock.now() + timeoutMs;
     let attempts = 0;
@@ -58080,7 +58191,7 @@ async function poll_poll(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
 
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
@@ -58116,42 +58227,34 @@ async function retryTransient(call, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`90`) into milliseconds.
- * Returns undefined for anything else so the caller can name the input in its error.
- */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-function duration_formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
-    const seconds = Math.round(ms / 1000);
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/inputs/inputs.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/index.ts
+// The common layer's public surface.
 
 
 
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 6854:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ Inputs)
+/* harmony export */ });
+/* unused harmony export inputsFrom */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+/* harmony import */ var _duration__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(615);
+
+
 function inputsFrom(values) {
     return (name) => (values[name] ?? '').trim();
 }
@@ -58162,7 +58265,7 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source = runnerInputs) {
+    constructor(source) {
         this.source = source;
     }
     optional(name) {
@@ -58172,7 +58275,7 @@ class Inputs {
     required(name) {
         const value = this.optional(name);
         if (value === undefined)
-            throw new errors_ConfigurationError(`Input '${name}' is required but was not given.`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' is required but was not given.`, name);
         return value;
     }
     boolean(name, fallback) {
@@ -58183,7 +58286,7 @@ class Inputs {
             return true;
         if (/^false$/i.test(value))
             return false;
-        throw new errors_ConfigurationError(`Input '${name}' must be true or false; got "${value}".`, name);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be true or false; got "${value}".`, name);
     }
     integer(name, bounds = {}) {
         const value = this.optional(name);
@@ -58191,16 +58294,16 @@ class Inputs {
             return undefined;
         const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
         if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
         }
         return Number(value);
     }
     /** Milliseconds. */
     duration(name, fallback) {
         const text = this.optional(name) ?? fallback;
-        const ms = parseDuration(text);
+        const ms = (0,_duration__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
         if (ms === undefined) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
         }
         return ms;
     }
@@ -58219,10 +58322,10 @@ class Inputs {
             const separator = line.indexOf('=');
             const key = separator > 0 ? line.slice(0, separator).trim() : '';
             if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new errors_ConfigurationError(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
             }
             if (seen.has(key))
-                throw new errors_ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
             seen.add(key);
             pairs.push({ name: key, value: line.slice(separator + 1) });
         }
@@ -58236,7 +58339,7 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            throw new errors_ConfigurationError(`Input '${name}' must be valid JSON: ${error.message}.`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
         }
     }
     oneOf(name, allowed, fallback) {
@@ -58245,7 +58348,7 @@ class Inputs {
             return fallback;
         const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
         if (!match)
-            throw new errors_ConfigurationError(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
         return match;
     }
 }
@@ -58261,1095 +58364,35 @@ function describeBounds(min, max) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
 
-/** Picks the container to change, or explains which names exist. */
-function selectContainer(definition, requested) {
-    const containers = definition.containerDefinitions ?? [];
-    const names = containers.map((c) => c.name ?? '(unnamed)');
-    if (requested !== undefined) {
-        const match = containers.find((c) => c.name === requested);
-        if (!match) {
-            throw new ConfigurationError(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
-        }
-        return match;
-    }
-    if (containers.length === 1)
-        return containers[0];
-    throw new ConfigurationError(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
-}
-function describeNames(names) {
-    if (names.length === 0)
-        return 'no containers';
-    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
-}
-/**
- * Returns a copy of the definition with the image and environment set on one container. Variables not named
- * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
- * Nothing is changed (and no container is required) when neither an image nor environment is given.
- */
-function renderTaskDefinition(definition, changes) {
-    const copy = structuredClone(definition);
-    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
-    if (!hasChanges && changes.container === undefined)
-        return copy;
-    const target = selectContainer(copy, changes.container);
-    if (changes.image !== undefined)
-        target.image = changes.image;
-    if (changes.environment?.length)
-        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
-    return copy;
-}
-function mergeEnvironment(current, updates) {
-    const merged = current.map((pair) => ({ ...pair }));
-    for (const { name, value } of updates) {
-        const existing = merged.find((pair) => pair.name === name);
-        if (existing)
-            existing.value = value;
-        else
-            merged.push({ name, value });
-    }
-    return merged;
-}
+/***/ }),
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
-
-/**
- * Whether registering `candidate` would create a revision that runs the same as `existing`.
- * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
- * order given, so both sides are normalised first; tags are registration metadata and do not count.
- */
-function compare_sameTaskDefinition(existing, candidate) {
-    return compare_canonicalJson(compare_normalise(existing)) === compare_canonicalJson(compare_normalise(candidate));
-}
-function compare_normalise(definition) {
-    const copy = stripTaskDefinition(structuredClone(definition));
-    delete copy.tags;
-    if (copy.enableFaultInjection === false)
-        delete copy.enableFaultInjection;
-    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
-    if (typeof copy.cpu === 'string')
-        copy.cpu = cpuUnits(copy.cpu);
-    if (typeof copy.memory === 'string')
-        copy.memory = memoryMiB(copy.memory);
-    const awsvpc = copy.networkMode === 'awsvpc';
-    copy.containerDefinitions = (copy.containerDefinitions ?? [])
-        .map((container) => normaliseContainer(container, awsvpc))
-        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    return stripTaskDefinition(copy);
-}
-function normaliseContainer(container, awsvpc) {
-    const copy = { ...container };
-    if (copy.essential === true)
-        delete copy.essential;
-    if (copy.cpu === 0)
-        delete copy.cpu;
-    if (copy.environment)
-        copy.environment = [...copy.environment].sort(byName);
-    if (copy.secrets)
-        copy.secrets = [...copy.secrets].sort(byName);
-    if (copy.portMappings)
-        copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
-    if (copy.healthCheck)
-        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
-    return copy;
-}
-/**
- * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
- * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
- * (API reference, HealthCheck).
- */
-const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
-function normaliseHealthCheck(check) {
-    const copy = { ...check };
-    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
-        if (copy[field] === value)
-            delete copy[field];
-    }
-    return copy;
-}
-function normalisePort(mapping, awsvpc) {
-    const copy = { ...mapping };
-    if (copy.protocol === 'tcp')
-        delete copy.protocol;
-    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
-    if (awsvpc && copy.hostPort === copy.containerPort)
-        delete copy.hostPort;
-    if (!awsvpc && copy.hostPort === 0)
-        delete copy.hostPort;
-    return copy;
-}
-function cpuUnits(value) {
-    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
-    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
-}
-function memoryMiB(value) {
-    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
-    if (gb)
-        return String(Math.round(Number(gb[1]) * 1024));
-    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
-    return mb ? mb[1] : value.trim();
-}
-function byName(a, b) {
-    return String(a.name).localeCompare(String(b.name));
-}
-function compare_canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(compare_canonicalJson).join(',')}]`;
-    if (isPlainObject(value)) {
-        const keys = Object.keys(value).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${compare_canonicalJson(value[key])}`).join(',')}}`;
-    }
-    return JSON.stringify(value instanceof Date ? value.toISOString() : value);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
-
-/**
- * What changes between the live revision and the rendered one, for a person reading the job log.
- * Environment variables and secrets are listed by name only: their values may be credentials.
- */
-function describeChanges(live, next) {
-    if (!live)
-        return ['new task definition family (no live revision to compare with)'];
-    const lines = [];
-    const before = normalise(live);
-    const after = normalise(next);
-    for (const field of ['cpu', 'memory']) {
-        if (before[field] !== after[field])
-            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
-    }
-    const oldContainers = containersByName(before);
-    const newContainers = containersByName(after);
-    for (const [name, container] of newContainers) {
-        const previous = oldContainers.get(name);
-        if (!previous) {
-            lines.push(`container ${name}: added (image ${container.image})`);
-            continue;
-        }
-        lines.push(...containerChanges(name, previous, container));
-    }
-    for (const name of oldContainers.keys()) {
-        if (!newContainers.has(name))
-            lines.push(`container ${name}: removed`);
-    }
-    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
-    if (otherFields.length)
-        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
-    return lines;
-}
-function containerChanges(name, before, after) {
-    const lines = [];
-    if (before.image !== after.image)
-        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
-    for (const field of ['cpu', 'memory', 'memoryReservation']) {
-        if (before[field] !== after[field])
-            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
-    }
-    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
-    if (environment)
-        lines.push(`container ${name}: environment ${environment}`);
-    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
-    if (secrets)
-        lines.push(`container ${name}: secrets ${secrets}`);
-    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
-    if (other.length)
-        lines.push(`container ${name}: also changed ${other.join(', ')}`);
-    return lines;
-}
-/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
-function namedChanges(before, after, valueOf) {
-    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const parts = [];
-    for (const [name, value] of next) {
-        if (!old.has(name))
-            parts.push(`+${name}`);
-        else if (old.get(name) !== value)
-            parts.push(`~${name}`);
-    }
-    for (const name of old.keys())
-        if (!next.has(name))
-            parts.push(`-${name}`);
-    return parts.join(' ');
-}
-function containersByName(definition) {
-    const containers = definition.containerDefinitions ?? [];
-    return new Map(containers.map((container) => [String(container.name), container]));
-}
-function changedKeys(before, after, ignore) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-        .filter((key) => !ignore.includes(key) && key !== 'name')
-        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
-        .sort();
-}
-function show(value) {
-    return value === undefined ? '(unset)' : String(value);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+/***/ 3201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MV: () => (/* reexport */ actionsLogger),
+  Cs: () => (/* reexport */ runAction),
+  af: () => (/* reexport */ stepInputs),
+  j7: () => (/* reexport */ writeJobSummary)
+});
 
-/**
- * Reads a task definition JSON file as users keep them: either the bare definition or the output of
- * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
- */
-async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new ConfigurationError(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
-    }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
-    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
-    }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
-    const definition = stripTaskDefinition(body);
-    delete definition.tags;
-    return { definition, tags };
-}
+// UNUSED EXPORTS: DeploymentTrail, describeFailure, maskSecretValues, openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, runnerInputs, serviceEnvironment
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var lib_core = __nccwpck_require__(3360);
+;// CONCATENATED MODULE: ./packages/core/src/platform/actions-logger.ts
 
-
-/**
- * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
- * since it is almost always a typo or the wrong region.
- */
-async function service_describeService(ecs, cluster, service, region) {
-    let answer;
-    try {
-        answer = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
-    }
-    catch (error) {
-        if (error.name === 'ClusterNotFoundException') {
-            throw new ConfigurationError(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
-        }
-        throw error;
-    }
-    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found) {
-        const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new ConfigurationError(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
-    }
-    return found;
-}
-/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
-function assertRollingUpdateService(service) {
-    const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
-        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
-    }
-    if (service.status === 'DRAINING') {
-        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
-    }
-}
-/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function service_primaryDeployment(service, taskDefinitionArn) {
-    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-definitions.ts
-
-
-/** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
-async function describeTaskDefinition(ecs, reference) {
-    const answer = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }));
-    if (!answer.taskDefinition)
-        throw new Error(`DescribeTaskDefinition returned no task definition for ${reference}.`);
-    return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
-}
-async function newestRevision(ecs, family) {
-    try {
-        return (await describeTaskDefinition(ecs, family)).definition;
-    }
-    catch (error) {
-        if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
- * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
- * created for nothing, so a family's history stays a list of real changes.
- */
-async function ensureRegistered(ecs, rendered, tags, live) {
-    if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
-        return { kind: 'unchanged', arn: live.taskDefinitionArn };
-    }
-    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
-    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
-        return { kind: 'reused', arn: newest.taskDefinitionArn };
-    }
-    const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
-    const arn = answer.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
-    return { kind: 'registered', arn };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
-
-
-
-/**
- * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
- * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
- * deployment that ended without a rollback says so at once.
- */
-const ROLLBACK_GRACE_MS = 15_000;
-/**
- * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
- * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
- * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
- */
-const rollout_BACKSTOP_SETTLE_MS = 3000;
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function rollout_isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
-}
-/**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
- * verdict `wants`, and timing out.
- *
- * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
- * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
- * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
- * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
- * failure detection).
- */
-function rollout_judgeRollout(target, observation) {
-    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
-    if (!ours)
-        return judgeGone(target, observation);
-    const sd = readOf(observation);
-    const rollbackDeployment = isRollbackDeployment(ours, sd);
-    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
-    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
-        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
-    }
-    if (target.circuitBreaker.enable) {
-        const backstop = judgeBackstop(target, observation, ours, sd);
-        if (backstop)
-            return backstop;
-    }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
-    }
-    const deployments = observation.service.deployments ?? [];
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target, observation, ours, facts) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
-    const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = primaryDeployment(observation.service);
-    if (sd?.status === 'ROLLBACK_FAILED')
-        return rollbackFailed(sd, ours);
-    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
-    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
-        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
-        if (rolledBack && sd) {
-            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
-        }
-        return {
-            state: 'failed',
-            cause: 'replaced',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    const cause = failureCause(target, sd, alarmNames);
-    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
-    if (rolledBack)
-        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
-    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
-        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
-    }
-    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
-    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
-        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
-    const why = ended
-        ? 'ECS did not roll back: it found no completed deployment to roll back to'
-        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
-    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
- * fast rollback can finish between two polls; the service deployment tells what happened.
- */
-function judgeGone(target, observation) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', wants: ['service-deployment'] };
-    const sd = readOf(observation);
-    const primary = primaryDeployment(observation.service);
-    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
-    if (sd) {
-        if (sd.status === 'ROLLBACK_FAILED')
-            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
-            const alarmNames = triggeredAlarms(sd);
-            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
-            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
-            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
-        }
-    }
-    else {
-        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
-        // is the rollback, and the deployment's failure event is the only place the reason is still written.
-        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
-        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
-            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
-            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
-        }
-        if (reason)
-            return { state: 'failed', cause, reason, deployment: gone(reason) };
-    }
-    return {
-        state: 'failed',
-        cause: 'replaced',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-/**
- * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
- * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
- * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
- * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
- * own counted failures while ECS's count stays below its threshold, the rollout fails here.
- */
-function judgeBackstop(target, observation, ours, sd) {
-    const { service } = observation;
-    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
-        return undefined;
-    // Read ECS's own threshold and why it does not count these before saying so.
-    const wants = [];
-    if (observation.serviceDeployment === undefined)
-        wants.push('service-deployment');
-    if (observation.blindSpot === undefined)
-        wants.push('blind-spot');
-    if (wants.length)
-        return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
-}
-function rollbackFailed(sd, deployment) {
-    return {
-        state: 'failed',
-        cause: 'rollback-failed',
-        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
-        deployment,
-    };
-}
-/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation, ours, sd, primary) {
-    if (sd) {
-        if (ROLLING_BACK.has(sd.status ?? ''))
-            return true;
-        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
-            return false;
-        if (sd.rollback)
-            return true;
-    }
-    return rollbackDeploymentSeen(observation, ours, primary);
-}
-/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
-function rollbackDeploymentSeen(observation, ours, primary) {
-    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
-        return false;
-    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
-    for (const deployment of observation.service.deployments ?? []) {
-        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
-            continue;
-        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
-            earlier.add(deployment.taskDefinition);
-    }
-    return earlier.has(primary.taskDefinition);
-}
-/**
- * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
- * the service deployment's alarms and rollback then describe the deployment before ours.
- */
-function isRollbackDeployment(ours, sd) {
-    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-        return false;
-    const started = epochMs(sd.rollback.startedAt);
-    const created = epochMs(ours.createdAt);
-    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
-    return !started || !created || created >= started - 500;
-}
-function failureCause(target, sd, alarmNames) {
-    if (alarmNames)
-        return 'alarm';
-    if (sd) {
-        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
-            return 'circuit-breaker';
-        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
-            return 'rollback-requested';
-    }
-    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-}
-function rollbackConfigured(target, service, sd, cause) {
-    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
-    if (cause === 'alarm')
-        return config?.alarms?.rollback === true;
-    if (cause === 'circuit-breaker')
-        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
-    return false;
-}
-/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
-function triggeredAlarms(sd) {
-    if (sd?.alarms?.status !== 'TRIGGERED')
-        return undefined;
-    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
-    return [...names];
-}
-function alarmReason(names) {
-    const quoted = names.map((name) => `"${name}"`).join(', ');
-    if (names.length === 0)
-        return 'a CloudWatch alarm of the deployment went into ALARM';
-    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
-}
-function readOf(observation) {
-    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
-}
-/**
- * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
- * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
- */
-function isSettled(deployment) {
-    const full = deployment.runningCount === deployment.desiredCount;
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED' && full;
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return full && (deployment.pendingCount ?? 0) === 0;
-}
-function stripStop(text) {
-    return text.replace(/\.\s*$/, '');
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function rollout_progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class service_deployment_reader_ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
-    }
-    get available() {
-        return !this.refused;
-    }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
-        try {
-            answer = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
-        }
-        catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
-        }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
-
-
-
-
-
-
-
-/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
-const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
-/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
-const SAME_CREATION_MS = 5_000;
-/**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
- * events into the log as they happen so a person watching the job sees what ECS sees.
- *
- * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
- * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
- * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
- * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
- */
-async function watchRollout(request, deps) {
-    const { ecs, log, clock = systemClock } = deps;
-    const { target } = request;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    const memory = new DeploymentMemory(target.deploymentId);
-    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-    let lastService;
-    let lastProgress = '';
-    let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
-    let awaitingRollbackSince;
-    let blindSpot;
-    let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    const result = await poll({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs: request.timeoutMs,
-        clock,
-        check: async () => {
-            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
-            const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
-            const service = answer.services?.[0];
-            if (!service)
-                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-            lastService = service;
-            const newEvents = events.follow(service.events ?? []);
-            memory.note(service);
-            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                schedule.listed(tracker.stillStopping);
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
-            const observation = {
-                service,
-                failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
-                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
-                lastSeen: memory.lastSeen,
-                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
-                blindSpot,
-            };
-            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
-            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
-                alarmsReadAt = clock.now();
-                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
-            }
-            let verdict = judgeRollout(target, observation);
-            // Read what the verdict needs (each at most once a poll), then judge again.
-            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
-                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-                    const read = await memory.readServiceDeployment(serviceDeployments, service);
-                    // Throttled or failed: skip a round rather than decide on less.
-                    if (read === undefined)
-                        break;
-                    observation.serviceDeployment = read;
-                }
-                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
-                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
-                    observation.blindSpot = blindSpot;
-                }
-                verdict = judgeRollout(target, observation);
-            }
-            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
-                awaitingRollbackSince ??= clock.now();
-            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
-                const progress = progressLine(verdict.deployment);
-                if (progress !== lastProgress)
-                    log.info(progress);
-                lastProgress = progress;
-            }
-            return verdict.state === 'in-progress' ? undefined : verdict;
-        },
-    });
-    // The evidence of a failure is always read once more at the end, whatever the schedule said.
-    if (!result.done || result.value.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
-    const finishedAt = clock.now();
-    if (!result.done) {
-        return {
-            status: 'timed-out',
-            reason: `the deployment did not finish within the timeout`,
-            service: lastService,
-            failedTasks,
-            events: events.seen(),
-            finishedAt,
-            polls: result.attempts,
-        };
-    }
-    const verdict = result.value;
-    return {
-        status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-        reason: 'reason' in verdict ? verdict.reason : undefined,
-        verdict,
-        service: lastService,
-        failedTasks,
-        events: events.seen(),
-        finishedAt,
-        polls: result.attempts,
-    };
-}
-function alarmsOn(service) {
-    const alarms = service.deploymentConfiguration?.alarms;
-    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
-}
-/**
- * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
- * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
- * deployment), and the revisions the service ran before ours, which a rollback returns to.
- */
-class DeploymentMemory {
-    deploymentId;
-    lastSeen;
-    serviceDeploymentArn;
-    earlier = new Set();
-    constructor(deploymentId) {
-        this.deploymentId = deploymentId;
-    }
-    note(service) {
-        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
-        if (ours)
-            this.lastSeen = ours;
-        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
-            this.serviceDeploymentArn = service.currentServiceDeployment;
-        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
-        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-            return;
-        for (const deployment of service.deployments ?? []) {
-            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
-                this.earlier.add(deployment.taskDefinition);
-        }
-    }
-    /**
-     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
-     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
-     * the service deployment it rolls back, while a newer deploy's was created later.
-     */
-    async readServiceDeployment(reader, service) {
-        if (this.serviceDeploymentArn)
-            return reader.read(this.serviceDeploymentArn);
-        const read = await reader.read(service.currentServiceDeployment);
-        if (typeof read !== 'object')
-            return read;
-        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
-        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
-            return 'unavailable';
-        this.serviceDeploymentArn = read.serviceDeploymentArn;
-        return read;
-    }
-    earlierTaskDefinitions() {
-        return [...this.earlier];
-    }
-}
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-    since;
-    earlier;
-    log;
-    printed = new Map();
-    constructor(since, earlier, log) {
-        this.since = since;
-        this.earlier = earlier;
-        this.log = log;
-    }
-    /** Prints the events not seen before and says how many there were. */
-    follow(newestFirst) {
-        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-        const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-            .reverse();
-        for (const event of fresh) {
-            this.printed.set(event.id, event);
-            this.log.info(`ECS: ${event.message}`);
-        }
-        return fresh.length;
-    }
-    seen() {
-        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-    }
-}
-function eventTime(event) {
-    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
-
-
-
-
-
-const LOG_TAIL_LINES = 20;
-/**
- * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
- * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
- */
-async function gatherLogTail(failedTasks, containers, logs, log) {
-    for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
-        const definition = containers.find((c) => c.name === crashed?.name);
-        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
-        if (!location || !crashed?.name || !task.taskArn)
-            continue;
-        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
-        if (lines && lines.length)
-            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
-    }
-    return undefined;
-}
-/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
-function diagnosis_explainRollout(facts) {
-    const { outcome } = facts;
-    const revision = shortTaskDefinition(facts.taskDefinitionArn);
-    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = primaryDeployment(outcome.service);
-    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
-    const verdict = outcome.verdict;
-    switch (outcome.status) {
-        case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
-            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
-                ? `${subject} failed: ${outcome.reason}, and ${back}.`
-                : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
-                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
-        }
-        case 'failed':
-            if (verdict?.state === 'failed' && verdict.replacedBy) {
-                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
-            }
-            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
-                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
-            }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
-        case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
-    }
-}
-/** What a person can do next, which depends on what ECS does with the failed deployment. */
-function failedAdvice(verdict) {
-    if (verdict?.state === 'failed' && verdict.noRollback) {
-        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
-    }
-    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
-        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
-        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
-    }
-    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
-}
-function describeCause(failedTasks, logTail, containers) {
-    if (failedTasks.length === 0)
-        return undefined;
-    const latest = failedTasks[failedTasks.length - 1];
-    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
-    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
-    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
-}
-function counts(deployment) {
-    if (!deployment)
-        return 'the deployment is no longer on the service';
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
-}
-function join(...parts) {
-    return parts.filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
-
-
-
-
-
-
-
-const EVENTS_SHOWN = 15;
-/**
- * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
- */
-function logRolloutEvidence(report, log) {
-    const { outcome } = report;
-    log.info(`❌ ${explainRollout(report)}`);
-    if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
-    }
-    if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
-    }
-    if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
-    }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
-}
-function rolloutSummaryMarkdown(report) {
-    const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
-    const facts = table(['', ''], [
-        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
-        ['Deployment', report.deploymentId],
-        ['Status', outcome.status],
-        ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
-    ]);
-    const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
-            link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-            stoppedOffset(task, report.startedAt),
-            task.stopCode,
-            essentialFailure(task, report.containers)?.exitCode ?? undefined,
-            explainStop(task, report.containers),
-        ]))
-        : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
-}
-function timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
-    for (const event of report.outcome.events) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of report.outcome.failedTasks) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
-    }
-    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return renderTimeline(report.startedAt, entries);
-}
-function describeTask(task, report) {
-    const container = essentialFailure(task, report.containers);
-    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
-}
-function stoppedOffset(task, origin) {
-    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function markdown_table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function markdown_codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function markdown_heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function markdown_link(text, url) {
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function markdown_section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/job-summary.ts
-
-/** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
-}
+/** The runner's log: annotations for warnings and errors, collapsible groups. */
+const actionsLogger = {
+    info: (message) => lib_core/* info */.pq(message),
+    warning: (message) => lib_core/* warning */.$e(message),
+    error: (message) => lib_core/* error */.z3(message),
+    debug: (message) => lib_core/* debug */.Yz(message),
+    group: (title, body) => lib_core/* group */.Os(title, body),
+};
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -59658,7 +58701,7 @@ function lowercaseKeys(object) {
 }
 
 // pkg/dist-src/util/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
+function isPlainObject(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -59671,7 +58714,7 @@ function dist_bundle_isPlainObject(value) {
 function mergeDeep(defaults, options) {
   const result = Object.assign({}, defaults);
   Object.keys(options).forEach((key) => {
-    if (dist_bundle_isPlainObject(options[key])) {
+    if (isPlainObject(options[key])) {
       if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults[key], options[key]);
     } else {
@@ -60927,7 +59970,7 @@ var defaults_default = {
 
 
 // pkg/dist-src/is-plain-object.js
-function request_dist_bundle_isPlainObject(value) {
+function dist_bundle_isPlainObject(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -60948,7 +59991,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -64355,7 +63398,9 @@ function github_getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./packages/core/src/github/deployments.ts
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/platform/deployments.ts
 
 
 
@@ -64507,993 +63552,69 @@ function clip(text) {
     return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/command.ts
+;// CONCATENATED MODULE: ./packages/core/src/platform/job-summary.ts
 
-/**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
- */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+/** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
-
-/**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
- */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
-}
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
-        }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
-    return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
-    };
-}
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
+;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
 
 
-
-/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
-const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
-// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
-// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
-const LIST_PAGE_SIZE = 100;
-const MAX_LIST_CALLS = 10;
-// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
-// deployments, far beyond any revision worth returning to.
-const DESCRIBE_BATCH = 20;
-const MAX_DESCRIBE_BATCHES = 5;
-const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
-/**
- * The release and the last revision that completed a deployment before it, from the service deployments API
- * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
- * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
- * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
- * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
- * redeploy of the same revision is not a place to go back to.
- *
- * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
- * a role without the permission), the service's own deployments are the fallback for what is missing: during a
- * rollout the older, COMPLETED one is still listed.
- */
-async function deployment_history_readDeploymentHistory(ecs, cluster, service, log) {
-    let history;
-    try {
-        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (!history.current)
-            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
-    }
-    catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
-            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
-    }
-    if (!history?.current)
-        return fromDeploymentsOfService(service);
-    if (!history.previous) {
-        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
-        const previous = fromDeploymentsOfService(service, release).previous;
-        if (previous) {
-            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
-            history.previous = previous;
-        }
-    }
-    return history;
-}
-async function fromServiceDeployments(ecs, cluster, service) {
-    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
-    const history = { source: 'service-deployments' };
-    if (entries.length === 0)
-        return history;
-    const taskDefinitions = new Map();
-    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
-        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
-        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
-        const candidates = candidatesOf(read);
-        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
-        history.current = currentOf(read[0], taskDefinitions);
-        const found = candidates
-            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
-            .filter((c) => Boolean(c.revision));
-        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
-        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
-        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
-        if (history.previous)
-            break;
-    }
-    return history;
-}
-async function listNewestFirst(ecs, cluster, service) {
-    const briefs = new Map();
-    let nextToken;
-    for (let call = 0; call < MAX_LIST_CALLS; call++) {
-        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
-        for (const brief of listed.serviceDeployments ?? [])
-            if (brief.serviceDeploymentArn)
-                briefs.set(brief.serviceDeploymentArn, brief);
-        nextToken = listed.nextToken;
-        if (!nextToken)
-            break;
-    }
-    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
-    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-}
-/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
-async function describe(ecs, entries) {
-    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
-    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    for (const entry of entries)
-        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
-}
-const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
-const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
-/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
-function completedBy(entry) {
-    if (statusOf(entry) === 'SUCCESSFUL')
-        return targetOf(entry);
-    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
-        return entry.described?.rollback?.serviceRevisionArn;
-    return undefined;
-}
-/**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
- * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
- * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
- */
-function candidatesOf(newestFirst) {
-    const completions = [];
-    for (const entry of newestFirst) {
-        const own = completedBy(entry);
-        if (!own)
-            continue;
-        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
-    }
-    // What makes a source revision one that worked: an older deployment completed it (the newest such).
-    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
-    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
-    const candidates = [];
-    for (const entry of newestFirst) {
-        const own = completions.find((completion) => completion.entry === entry);
-        if (own)
-            candidates.push(own);
-        // ECS lists sources in no meaningful order: the one completed most recently comes first.
-        const sources = (entry.described?.sourceServiceRevisions ?? [])
-            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
-            .filter((completion) => Boolean(completion))
-            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
-        const id = deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn);
-        for (const completion of sources) {
-            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
-        }
-    }
-    return candidates;
-}
-function completedRevision(candidate, taskDefinitions) {
-    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
-    if (!taskDefinitionArn)
-        return undefined;
-    const entry = candidate.completedIn;
-    return {
-        taskDefinitionArn,
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-        evidence: candidate.evidence,
-    };
-}
-function revisionsOfCurrent(entry) {
-    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
-}
-function currentOf(entry, taskDefinitions) {
-    const status = statusOf(entry);
-    const target = taskDefinitions.get(targetOf(entry) ?? '');
-    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
-    return {
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        status,
-        taskDefinitionArn: returnedTo ?? target,
-        targetTaskDefinitionArn: target,
-        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-    };
-}
-async function resolveTaskDefinitions(ecs, revisionArns, found) {
-    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
-    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
-        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
-        for (const revision of answer.serviceRevisions ?? []) {
-            if (revision.serviceRevisionArn && revision.taskDefinition)
-                found.set(revision.serviceRevisionArn, revision.taskDefinition);
-        }
-    }
-}
-/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
-function fromDeploymentsOfService(service, release) {
-    const deployments = service.deployments ?? [];
-    const primary = primaryDeployment(service);
-    const skip = release ?? primary?.taskDefinition;
-    const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
-    return {
-        source: 'service',
-        current: primary
-            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
-            : undefined,
-        previous: previous?.taskDefinition
-            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
-            : undefined,
-    };
-}
-function deployment_history_serviceDeploymentId(arn) {
-    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
-
-/**
- * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
- * Each item must be a status code from 100 to 599 or a range of them, low end first.
- */
-function parseExpectedStatus(text, input = 'expected-status') {
-    const items = text.split(/[\s,]+/).filter((item) => item !== '');
-    if (items.length === 0)
-        throw malformed(text, input, 'it is empty');
-    const ranges = items.map((item) => {
-        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
-        if (!match)
-            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
-        const low = Number(match[1]);
-        const high = match[2] === undefined ? low : Number(match[2]);
-        if (low < 100 || high > 599)
-            throw malformed(text, input, `"${item}" is outside 100-599`);
-        if (high < low)
-            throw malformed(text, input, `"${item}" runs backwards`);
-        return [low, high];
-    });
-    return {
-        ranges,
-        text: items.join(','),
-        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
-    };
-}
-function malformed(text, input, why) {
-    return new ConfigurationError(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
-
-/**
- * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
- * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
- */
-function parseHealthUrls(lines, input = 'url') {
-    if (lines.length === 0)
-        throw new ConfigurationError(`Input '${input}' is required but was not given.`, input);
-    return lines.map((line) => {
-        let url;
-        try {
-            url = new URL(line);
-        }
-        catch {
-            throw new ConfigurationError(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            throw new ConfigurationError(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
-        }
-        if (!url.hostname)
-            throw new ConfigurationError(`Input '${input}': "${line}" names no host.`, input);
-        return url.href;
-    });
-}
-/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
-function parseRequestHeaders(lines, input = 'headers') {
-    return lines.map((line) => {
-        const separator = line.indexOf(':');
-        const name = separator > 0 ? line.slice(0, separator).trim() : '';
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            // The line may carry a secret: show only what could be its name.
-            throw new ConfigurationError(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
-        }
-        return { name, value: line.slice(separator + 1).trim() };
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
-
-
-
-/** Enough of a body to find a marker in a health document without reading a large page whole. */
-const BODY_LIMIT = (/* unused pure expression or super */ null && (64 * 1024));
-/**
- * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
- * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
- */
-function httpProbe(options) {
-    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
-    for (const header of options.headers)
-        headers[header.name.toLowerCase()] = header.value;
-    return (url) => new Promise((resolve) => {
-        const started = performance.now();
-        const target = new URL(url);
-        const client = target.protocol === 'https:' ? https : http;
-        let settled = false;
-        const finish = (answer) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
-        };
-        const request = client.get(target, { headers }, (response) => {
-            const chunks = [];
-            let length = 0;
-            response.on('data', (chunk) => {
-                chunks.push(chunk);
-                length += chunk.length;
-                if (length >= BODY_LIMIT) {
-                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
-                    response.destroy();
-                }
-            });
-            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
-        });
-        const timer = setTimeout(() => {
-            finish({ body: '', error: `no complete answer within ${formatDuration(options.timeoutMs)} (request-timeout)` });
-            request.destroy();
-        }, options.timeoutMs);
-        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
-    });
-}
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
-/** Turns Node's network errors into what went wrong, naming the host and port. */
-function describeRequestError(error, target) {
-    const code = error.code ?? '';
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const where = `${target.hostname}:${port}`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
-        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
-    }
-    if (code === 'ECONNREFUSED')
-        return `connection refused by ${where}: nothing is listening there (yet)`;
-    if (code === 'ECONNRESET')
-        return `connection to ${where} was reset before a complete answer`;
-    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `${where} is unreachable from this runner (${code})`;
-    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
-        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
-    }
-    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-plan.ts
-
-
-
-/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
-function health_plan_roundsToWin(plan) {
-    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, latencyWindowRounds(plan.urls.length));
-}
-/**
- * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
- * refuse it before the first request and say what would work.
- */
-function assertReachable(plan) {
-    const rounds = Math.max(health_plan_roundsToWin(plan), plan.failureThreshold);
-    const needed = plan.warmupMs + rounds * plan.intervalMs;
-    if (plan.timeoutMs < needed) {
-        const latency = health_plan_roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${health_plan_roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
-        throw new ConfigurationError(`Input 'timeout' is ${formatDuration(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
-            `warmup ${formatDuration(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${formatDuration(plan.intervalMs)} = ${formatDuration(needed)}. ` +
-            `Set timeout to at least ${formatDuration(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
-
-
-
-
-
-
-
-/**
- * Probes every URL once a round, with the extra signals, and decides:
- * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
- * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
- * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
- * - at once on a fatal signal (an alarm in ALARM).
- */
-async function verifyHealth(plan, deps) {
-    const clock = deps.clock ?? systemClock;
-    const log = deps.log ?? silentLogger();
-    const startedAt = clock.now();
-    const warmupEndsAt = startedAt + plan.warmupMs;
-    const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
-    const stats = plan.urls.map(emptyStats);
-    const timeline = [];
-    const streak = { passing: 0, failing: 0 };
-    let rounds = 0;
-    let last;
-    let bestPassing = 0;
-    async function runRound(phase) {
-        const at = clock.now();
-        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
-        const answers = raw.map((answer) => judgeAnswer(answer, plan));
-        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
-        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
-        const windowP95 = window.p95();
-        const problems = [
-            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
-            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
-        ];
-        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
-            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
-        }
-        rounds += 1;
-        const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
-        noteTransition(round);
-        log.info(describeRound(round, startedAt, last));
-        last = round;
-        return round;
-    }
-    function noteTransition(round) {
-        if (last === undefined || last.passed !== round.passed) {
-            timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
-        }
-        if (round.counted && last !== undefined && !last.counted)
-            timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
-    }
-    /** Updates the streaks and says whether this round decided the phase. */
-    function decide(round) {
-        if (round.signals.some((s) => s.fatal && !s.passed))
-            return 'lost';
-        if (round.passed) {
-            streak.passing += 1;
-            streak.failing = 0;
-        }
-        else {
-            streak.passing = 0;
-            if (round.counted)
-                streak.failing += 1;
-        }
-        bestPassing = Math.max(bestPassing, streak.passing);
-        if (streak.failing >= plan.failureThreshold)
-            return 'lost';
-        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
-        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
-            return 'won';
-        return undefined;
-    }
-    const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
-    const finish = (verdict, explanation, extra = {}) => {
-        return {
-            healthy: verdict === 'healthy',
-            verdict,
-            explanation,
-            startedAt,
-            finishedAt: clock.now(),
-            rounds,
-            checks: stats.reduce((sum, s) => sum + s.checks, 0),
-            failures: stats.reduce((sum, s) => sum + s.failures, 0),
-            p95LatencyMs: overallP95(),
-            urls: stats,
-            lastSignals: last?.signals ?? [],
-            timeline,
-            ...extra,
-        };
-    };
-    // 1. Until health is won or lost, or the timeout passes.
-    const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
-    const after = (at) => formatDuration(at - startedAt);
-    if (!checked.done) {
-        const needed = roundsToWin(plan);
-        return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
-    }
-    if (checked.value === 'lost') {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost' });
-        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
-    }
-    const wonAt = last.at;
-    const wonWith = streak.passing;
-    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
-    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
-    if (plan.bakeMs <= 0)
-        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
-    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
-    streak.passing = 0;
-    streak.failing = 0;
-    log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
-    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
-    const bakeEndsAt = wonAt + plan.bakeMs;
-    const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
-    if (baked.done) {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost during bake' });
-        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${formatDuration(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
-    }
-    timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
-    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
-}
-function healthyExplanation(after, passing, plan, p95) {
-    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
-    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
-}
-function lossReason(round, plan) {
-    const fatal = round.signals.find((s) => s.fatal && !s.passed);
-    if (fatal)
-        return `because ${fatal.source} is in ALARM`;
-    return `after ${plan.failureThreshold} failing rounds in a row`;
-}
-function lastProblems(round) {
-    if (!round)
-        return 'no round ran';
-    if (round.problems.length === 0)
-        return 'it passed';
-    return round.problems.join('; ');
-}
-/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
-function describeRound(round, startedAt, previous) {
-    const mark = round.passed ? '✓' : '✗';
-    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
-    const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
-    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
-    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
-    return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
-
-
-
-
-
-const ms = (value) => (value === undefined ? '–' : `${value} ms`);
-/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
-function healthSummaryMarkdown(report, title = 'Verify health') {
-    const icon = report.healthy ? '✅' : '❌';
-    const urls = report.urls.map((stats) => {
-        const figures = latencyFigures(stats.latencies);
-        const last = stats.last;
-        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']]));
-    });
-    const signals = report.lastSignals.length
-        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
-        : undefined;
-    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
-}
-/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
-const TIMELINE_SHOWN = 30;
-function timelineLines(report) {
-    const lines = renderTimeline(report.startedAt, report.timeline);
-    if (lines.length <= TIMELINE_SHOWN)
-        return lines;
-    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
-}
-function moment(report) {
-    const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`];
-    if (report.wonAt !== undefined)
-        parts.push(`health won at +${formatDuration(report.wonAt - report.startedAt)}`);
-    if (report.lostAt !== undefined)
-        parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
-    return `**${parts.join(' · ')}**`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
-
-
-
-/**
- * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
- * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
- * the only one and runningCount equals desiredCount.)
- *
- * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
- * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
- * which then is steady by every count but is not the release being verified.
- */
-function serviceSteadiness(service, taskDefinition) {
-    const source = `service ${service.serviceName}`;
-    const unsteady = whyNotSteady(service);
-    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
-    if (taskDefinition === undefined)
-        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
-    const wanted = shortTaskDefinition(taskDefinition);
-    if (unsteady) {
-        const heading = primaryDeployment(service)?.taskDefinition;
-        const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}` : '';
-        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
-    }
-    const running = service.deployments?.[0]?.taskDefinition;
-    if (sameRevision(running, taskDefinition))
-        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
-    return {
-        source,
-        passed: false,
-        detail: `steady, but on ${shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
-    };
-}
-/** What keeps the service from being steady, or undefined when it is. */
-function whyNotSteady(service) {
-    const deployments = service.deployments ?? [];
-    if (deployments.length !== 1) {
-        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
-    }
-    const [deployment] = deployments;
-    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
-    }
-    if (service.runningCount !== service.desiredCount)
-        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
-    return undefined;
-}
-function targetGroupArns(service) {
-    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
-}
-/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
-function targetGroupName(arn) {
-    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
-}
-/**
- * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
- * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
- */
-function targetGroupHealth(arn, descriptions) {
-    const source = `target group ${targetGroupName(arn)}`;
-    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
-    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
-    if (serving.length === 0)
-        return { source, passed: false, detail: 'no registered targets' };
-    if (unhealthy.length === 0)
-        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
-    const listed = unhealthy.map(describeTarget).join('; ');
-    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
-}
-function describeTarget(description) {
-    const target = description.Target;
-    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
-    const health = description.TargetHealth;
-    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
-    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
-}
-/** Reads the service and the health of every target of its target groups, once a round. */
-function serviceSignals(options) {
-    return async () => {
-        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
-            const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
-        }));
-        return [serviceSteadiness(service, options.taskDefinition), ...groups];
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
-
-
-/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
-const MAX_ALARM_NAMES = 100;
-async function describeAlarms(cloudwatch, names) {
-    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
-    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
-}
-/**
- * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
- * silently guard nothing.
- */
-async function assertAlarmsExist(cloudwatch, names, region) {
-    if (names.length > MAX_ALARM_NAMES)
-        throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
-    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
-    const unknown = names.filter((name) => !found.has(name));
-    if (unknown.length) {
-        throw new ConfigurationError(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
-    }
-}
-function alarmReading(alarm) {
-    const source = `alarm ${alarm.AlarmName}`;
-    const state = alarm.StateValue ?? 'unknown';
-    if (state === 'ALARM')
-        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
-    return { source, passed: true, detail: state };
-}
-/** Reads the named alarms once a round; any in ALARM ends the check. */
-function alarmSignals(cloudwatch, names) {
-    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/inputs/mask.ts
-
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
-/**
- * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
- * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
- * Other values stay readable: masking "1" or "true" would blank them out of every log line.
- */
-function secretValues(pairs) {
-    const secrets = [];
-    for (const { name, value } of pairs) {
-        if (value === '')
-            continue;
-        if (SECRET_NAME.test(name))
-            secrets.push(value);
-        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
-        if (password)
-            secrets.push(password, decodeURIComponentSafe(password));
-    }
-    return [...new Set(secrets)];
-}
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
 function maskSecretValues(pairs, setSecret = core.setSecret) {
     for (const value of secretValues(pairs))
         setSecret(value);
 }
-function decodeURIComponentSafe(text) {
+
+;// CONCATENATED MODULE: ./packages/core/src/platform/run-action.ts
+
+
+/**
+ * The one place where an error becomes a failed step. Every action's entry point goes through here so that
+ * users see the same shape of message whatever went wrong.
+ */
+async function runAction(main) {
     try {
-        return decodeURIComponent(text);
+        await main();
     }
-    catch {
-        return text;
+    catch (error) {
+        lib_core/* setFailed */.C1(describeFailure(error));
     }
 }
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
-
-
-function judgeUnchangedService(service) {
-    const primary = primaryDeployment(service);
-    if (!primary?.id)
-        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
-    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
-    // new deployment it stays as it is, so there is nothing to wait for.
-    if (primary.rolloutState === 'FAILED') {
-        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
+function describeFailure(error) {
+    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR)
+        return error.message;
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
-    const alone = (service.deployments?.length ?? 0) === 1;
-    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
-        return { state: 'settled', deployment: primary };
-    return { state: 'in-progress', deployment: primary };
-}
-/**
- * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
- * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
- */
-function rolledOut(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    return (deployment.pendingCount ?? 0) === 0;
-}
-function settledMessage(deployment) {
-    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
-}
-function inProgressMessage(deployment) {
-    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
-    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
-        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
-}
-/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
-function failedBeforeMessage(standing) {
-    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
-    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
-        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
-        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
-}
-/** Added to the verdict on a deployment this step watched but did not start. */
-function startedBeforeNote(deployment) {
-    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = primaryDeployment(service);
-        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
+    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
+        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+    lib_core/* debug */.Yz(`unexpected error${detail}`);
+    return `${name === 'Error' ? '' : `${name}: `}${message}`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/index.ts
+// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
+var inputs = __nccwpck_require__(6854);
+;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
 
 
+/** The runner's `INPUT_*` variables. */
+const runnerInputs = (name) => lib_core/* getInput */.V4(name);
+/** Typed readers over the step's inputs. */
+function stepInputs() {
+    return new inputs/* Inputs */.G(runnerInputs);
+}
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/core/src/platform/index.ts
+// The platform layer's public surface.
 
 
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ActionFailure } from '@ecs-deploy/core';
+import { ActionFailure } from '@ecs-deploy/core/common';
 import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from './args';
 import type { BuilderKind } from './builder';
 import { cacheUseOfBuildxLog, cacheUseOfStepLog, digestFromBuildxMetadata, digestFromPushOutput, type CacheUse } from './build-output';

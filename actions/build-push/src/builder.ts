@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@ecs-deploy/core';
+import { ConfigurationError } from '@ecs-deploy/core/common';
 import type { BuilderChoice } from './inputs';
 import { works } from './tools';
 

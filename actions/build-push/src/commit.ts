@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@ecs-deploy/core';
+import { ConfigurationError } from '@ecs-deploy/core/common';
 
 export interface Commit {
   sha: string;

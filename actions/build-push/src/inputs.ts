@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigurationError, Inputs, resolveRegion, type KeyValue } from '@ecs-deploy/core';
+import { ConfigurationError, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { stepInputs } from '@ecs-deploy/core/platform';
 import { repositoryNameProblem } from './repository-name';
 import { SEVERITIES, type Severity } from './severity';
 
@@ -32,7 +33,7 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-export function readBuildInputs(inputs = new Inputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildInputs {
+export function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildInputs {
   const repository = inputs.required('repository');
   const nameProblem = repositoryNameProblem(repository);
   if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');

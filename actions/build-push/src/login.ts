@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure } from '@ecs-deploy/core';
+import { ActionFailure } from '@ecs-deploy/core/common';
 import type { BuilderKind } from './builder';
 import { run } from './tools';
 

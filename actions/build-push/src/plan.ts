@@ -1,4 +1,4 @@
-import type { KeyValue } from '@ecs-deploy/core';
+import type { KeyValue } from '@ecs-deploy/core/common';
 import type { Commit } from './commit';
 import type { BuildInputs } from './inputs';
 

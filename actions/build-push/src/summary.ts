@@ -1,4 +1,5 @@
-import { formatDuration, heading, section, table } from '@ecs-deploy/core';
+import { formatDuration } from '@ecs-deploy/core/common';
+import { heading, section, table } from '@ecs-deploy/core/report';
 import type { BuilderKind } from './builder';
 import type { CacheUse } from './build-output';
 

@@ -1,5 +1,5 @@
 import { getExecOutput } from '@actions/exec';
-import { ActionFailure } from '@ecs-deploy/core';
+import { ActionFailure } from '@ecs-deploy/core/common';
 
 export interface RunOptions {
   env?: Record<string, string>;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Inputs, inputsFrom } from '@ecs-deploy/core';
+import { Inputs, inputsFrom } from '@ecs-deploy/core/common';
 import { readBuildInputs } from '../src/inputs';
 import { repositoryNameProblem } from '../src/repository-name';
 

@@ -10,7 +10,7 @@ import {
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '@ecs-deploy/core';
+import { silentLogger } from '@ecs-deploy/core/common';
 import { ensureRepository } from '../src/repository';
 import { addTags } from '../src/tag-existing';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { DescribeImageScanFindingsCommand, ECRClient, ScanNotFoundException } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '@ecs-deploy/core';
+import { silentLogger } from '@ecs-deploy/core/common';
 import { findingsAtOrAbove, gateVerdict, waitForScan } from '../src/scan-gate';
 import { fakeClock } from '../../../packages/core/test/support/fake-clock';
 

@@ -65537,11 +65537,11 @@ module.exports = {
 /* harmony export */   MU: () => (/* binding */ shippedDescription),
 /* harmony export */   _R: () => (/* binding */ shippedPayload)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
 function shippedDescription(inputs, taskDefinitionArn) {
-    return `${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
+    return `${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
 }
 /** Kept with the GitHub Deployment, so a later rollback or audit knows exactly what ran before and after. */
 function shippedPayload(inputs, outputs) {
@@ -65571,11 +65571,15 @@ function deploymentState(status) {
 /* harmony export */   f1: () => (/* binding */ servingRevisionArn),
 /* harmony export */   q5: () => (/* binding */ liveTaskDefinitionArn)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
+/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2631);
+/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7796);
+
+
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 function liveAsBase(live) {
-    return { definition: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(live.definition), tags: live.tags };
+    return { definition: (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .stripTaskDefinition */ .NQ)(live.definition), tags: live.tags };
 }
 /**
  * The service's own revision: the base for rendering and the left side of the diff. Not the rollback target: after a
@@ -65588,9 +65592,9 @@ function liveTaskDefinitionArn(service) {
 }
 /** previous-task-definition-arn: the revision that was serving when the step started, or '' when none is known. */
 async function servingRevisionArn(ecs, cluster, service, log) {
-    const serving = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .findServingRevision */ .Vv)(ecs, cluster, service, log);
+    const serving = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .findServingRevision */ .Vv)(ecs, cluster, service, log);
     if (serving.taskDefinitionArn) {
-        log.info(`Serving when this step started: ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
+        log.info(`Serving when this step started: ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
         return serving.taskDefinitionArn;
     }
     log.warning(`previous-task-definition-arn is left empty: ${serving.evidence}. No revision is known to have worked, so none is offered as a rollback target.`);
@@ -65606,19 +65610,21 @@ async function servingRevisionArn(ecs, cluster, service, log) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ readDeployInputs)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3201);
+
 
 /** Reads and validates every input before anything talks to AWS. */
-function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0()) {
+function readDeployInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .stepInputs */ .af)()) {
     const image = inputs.optional('image');
     if (image !== undefined && /\s/.test(image)) {
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
     }
     const service = inputs.required('service');
     return {
         cluster: inputs.required('cluster'),
         service,
-        region: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')),
+        region: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')),
         taskDefinitionFile: inputs.optional('task-definition'),
         container: inputs.optional('container'),
         image,
@@ -65628,7 +65634,7 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '30m'),
         failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
-        auditTrail: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .readAuditTrailInputs */ .bZ)(inputs, (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .serviceEnvironment */ .J6)(service)),
+        auditTrail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .readAuditTrailInputs */ .bZ)(inputs, (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .serviceEnvironment */ .J6)(service)),
     };
 }
 
@@ -65639,14 +65645,22 @@ function readDeployInputs(inputs = new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
-/* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7344);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
-/* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(891);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7651);
-/* harmony import */ var _update_service__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9022);
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(303);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
+/* harmony import */ var _ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7195);
+/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2631);
+/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7796);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3201);
+/* harmony import */ var _base_definition__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7344);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4460);
+/* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(891);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7651);
+/* harmony import */ var _update_service__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9022);
+
+
+
+
 
 
 
@@ -65657,58 +65671,58 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 const ACTION = 'deploy-ecs';
 async function deploy() {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readDeployInputs */ .J)();
-    const trail = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-    const ecs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_5__/* .readDeployInputs */ .J)();
+    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
+    const ecs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_9__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
     // 1. What runs now, what was serving, and what the service should run.
     const fromFile = inputs.taskDefinitionFile ? await checkFileEarly(inputs) : undefined;
-    const service = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
-    (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .assertRollingUpdateService */ .iw)(service);
-    const liveArn = (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveTaskDefinitionArn */ .q5)(service);
-    const previousArn = await (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .servingRevisionArn */ .f1)(ecs, inputs.cluster, service, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-    const live = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeTaskDefinition */ .oh)(ecs, liveArn);
-    const base = fromFile ?? (0,_base_definition__WEBPACK_IMPORTED_MODULE_1__/* .liveAsBase */ .Y4)(live);
-    const rendered = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(base.definition, inputs);
+    const service = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
+    (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .assertRollingUpdateService */ .iw)(service);
+    const liveArn = (0,_base_definition__WEBPACK_IMPORTED_MODULE_4__/* .liveTaskDefinitionArn */ .q5)(service);
+    const previousArn = await (0,_base_definition__WEBPACK_IMPORTED_MODULE_4__/* .servingRevisionArn */ .f1)(ecs, inputs.cluster, service, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
+    const live = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .describeTaskDefinition */ .oh)(ecs, liveArn);
+    const base = fromFile ?? (0,_base_definition__WEBPACK_IMPORTED_MODULE_4__/* .liveAsBase */ .Y4)(live);
+    const rendered = (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .renderTaskDefinition */ .P9)(base.definition, inputs);
     // 2. Say what changes, then register only if something does.
-    const changes = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .describeChanges */ .DT)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .stripTaskDefinition */ .NQ)(live.definition), rendered);
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(changes.length ? `Changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}.`);
-    const registration = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ensureRegistered */ .Bj)(ecs, rendered, base.tags, live.definition);
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(registrationMessage(registration.kind, registration.arn));
+    const changes = (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .describeChanges */ .DT)((0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .stripTaskDefinition */ .NQ)(live.definition), rendered);
+    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(changes.length ? `Changes against ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(liveArn)}.`);
+    const registration = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .ensureRegistered */ .Bj)(ecs, rendered, base.tags, live.definition);
+    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(registrationMessage(registration.kind, registration.arn));
     const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)(known);
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setDeployOutputs */ .O)(known);
     // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
     let started;
     if (registration.kind === 'unchanged' && !inputs.forceNewDeployment) {
-        const standing = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .judgeUnchangedService */ .SG)(service);
+        const standing = (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .judgeUnchangedService */ .SG)(service);
         if (standing.state === 'settled') {
-            _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .settledMessage */ .hQ)(standing.deployment));
-            await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-            (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...known, status: 'succeeded', durationSeconds: 0 });
+            _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .settledMessage */ .hQ)(standing.deployment));
+            await (0,_update_service__WEBPACK_IMPORTED_MODULE_8__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
+            (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setDeployOutputs */ .O)({ ...known, status: 'succeeded', durationSeconds: 0 });
             return;
         }
         if (standing.state === 'failed') {
-            (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
-            const message = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .failedBeforeMessage */ .Qi)(standing);
-            await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .heading */ .R_)(`❌ Deploy ${inputs.service}: failed`), message));
-            throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(message);
+            (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setDeployOutputs */ .O)({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
+            const message = (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .failedBeforeMessage */ .Qi)(standing);
+            await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_10__/* .section */ .uW)((0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_10__/* .heading */ .R_)(`❌ Deploy ${inputs.service}: failed`), message));
+            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(message);
         }
-        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .inProgressMessage */ .QD)(standing.deployment));
-        await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-        started = (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .existingDeployment */ .pF)(service, standing.deployment);
+        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info((0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .inProgressMessage */ .QD)(standing.deployment));
+        await (0,_update_service__WEBPACK_IMPORTED_MODULE_8__/* .applyDesiredCount */ .Eo)(ecs, inputs, service.desiredCount, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
+        started = (0,_update_service__WEBPACK_IMPORTED_MODULE_8__/* .existingDeployment */ .pF)(service, standing.deployment);
     }
     else {
-        started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_5__/* .startDeployment */ .i4)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
-        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`UpdateService started deployment ${started.deploymentId} of ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)}.`);
+        started = await (0,_update_service__WEBPACK_IMPORTED_MODULE_8__/* .startDeployment */ .i4)(ecs, inputs, registration.arn, inputs.forceNewDeployment);
+        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`UpdateService started deployment ${started.deploymentId} of ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(registration.arn)}.`);
     }
     const outputs = { ...known, deploymentId: started.deploymentId };
-    await trail?.start({ description: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedDescription */ .MU)(inputs, registration.arn), payload: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .shippedPayload */ ._R)(inputs, outputs) });
+    await trail?.start({ description: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_6__/* .shippedDescription */ .MU)(inputs, registration.arn), payload: (0,_audit_trail__WEBPACK_IMPORTED_MODULE_6__/* .shippedPayload */ ._R)(inputs, outputs) });
     if (!inputs.wait) {
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...outputs, status: 'registered', durationSeconds: 0 });
-        _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info('wait is false: not watching the rollout.');
+        (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setDeployOutputs */ .O)({ ...outputs, status: 'registered', durationSeconds: 0 });
+        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info('wait is false: not watching the rollout.');
         return;
     }
     // 4. Watch ECS roll it out.
-    const outcome = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .reportingErrors */ .eP)(trail, () => (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .watchRollout */ .Dl)({
+    const outcome = await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .reportingErrors */ .eP)(trail, () => (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .watchRollout */ .Dl)({
         cluster: inputs.cluster,
         service: inputs.service,
         startedAt: started.startedAt,
@@ -65717,13 +65731,13 @@ async function deploy() {
         timeoutMs: inputs.timeoutMs,
         target: {
             deploymentId: started.deploymentId,
-            circuitBreaker: (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .circuitBreakerOf */ .$D)(started.service),
+            circuitBreaker: (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .circuitBreakerOf */ .$D)(started.service),
             failedTasksThreshold: inputs.failedTasksThreshold,
         },
-    }, { ecs, log: _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV }));
+    }, { ecs, log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV }));
     // 5. Report: outputs, job summary, and on failure the cause with its evidence.
     const durationSeconds = Math.round((outcome.finishedAt - started.startedAt) / 100) / 10;
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_4__/* .setDeployOutputs */ .O)({ ...outputs, status: outcome.status, durationSeconds });
+    (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setDeployOutputs */ .O)({ ...outputs, status: outcome.status, durationSeconds });
     const report = {
         title: `Deploy ${inputs.service}`,
         region: inputs.region,
@@ -65741,33 +65755,33 @@ async function deploy() {
         containers: rendered.containerDefinitions,
     };
     if (outcome.status !== 'succeeded') {
-        const logs = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
-        report.logTail = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .gatherLogTail */ .Ue)(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
+        const logs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_11__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
+        report.logTail = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .gatherLogTail */ .Ue)(outcome.failedTasks, rendered.containerDefinitions ?? [], logs, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
     }
-    const note = started.startedBefore && outcome.status !== 'succeeded' ? (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .startedBeforeNote */ .hc)(started.startedBefore) : undefined;
-    const verdict = note ? `${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report)} ${note}` : (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .explainRollout */ .Lf)(report);
-    await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .writeJobSummary */ .SJ)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .section */ .uW)((0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .rolloutSummaryMarkdown */ .vI)(report), note));
-    await trail?.report((0,_audit_trail__WEBPACK_IMPORTED_MODULE_3__/* .deploymentState */ .DY)(outcome.status), verdict);
+    const note = started.startedBefore && outcome.status !== 'succeeded' ? (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .startedBeforeNote */ .hc)(started.startedBefore) : undefined;
+    const verdict = note ? `${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .explainRollout */ .Lf)(report)} ${note}` : (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .explainRollout */ .Lf)(report);
+    await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_10__/* .section */ .uW)((0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .rolloutSummaryMarkdown */ .vI)(report), note));
+    await trail?.report((0,_audit_trail__WEBPACK_IMPORTED_MODULE_6__/* .deploymentState */ .DY)(outcome.status), verdict);
     if (outcome.status !== 'succeeded') {
-        (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV);
-        throw new _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(verdict);
+        (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
+        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(verdict);
     }
-    _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .actionsLogger */ .MV.info(`✅ ${verdict} (${durationSeconds}s)`);
+    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`✅ ${verdict} (${durationSeconds}s)`);
 }
 /** Reads and renders the file before any AWS call, so a broken file or container name changes nothing. */
 async function checkFileEarly(inputs) {
-    const loaded = await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .loadTaskDefinitionFile */ .bs)(inputs.taskDefinitionFile);
-    (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .renderTaskDefinition */ .P9)(loaded.definition, inputs);
+    const loaded = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .loadTaskDefinitionFile */ .bs)(inputs.taskDefinitionFile);
+    (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .renderTaskDefinition */ .P9)(loaded.definition, inputs);
     return loaded;
 }
 function registrationMessage(kind, arn) {
     if (kind === 'unchanged')
-        return `The service already runs this definition (${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}); no revision registered.`;
+        return `The service already runs this definition (${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}); no revision registered.`;
     if (kind === 'reused')
-        return `Reusing identical revision ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}; no revision registered.`;
-    return `Registered ${(0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}.`;
+        return `Reusing identical revision ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}; no revision registered.`;
+    return `Registered ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(arn)}.`;
 }
-await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(deploy);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(deploy);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -65808,12 +65822,12 @@ function setDeployOutputs(outputs) {
 /* harmony export */   pF: () => (/* binding */ existingDeployment)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3154);
+/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7796);
 
 
 /** Points the service at the revision and returns the deployment ECS started for it. */
 async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeployment) {
-    const stoppedBefore = inputs.wait ? await (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .listStoppedTaskArns */ .Tc)(ecs, inputs.cluster, inputs.service) : [];
+    const stoppedBefore = inputs.wait ? await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_0__/* .listStoppedTaskArns */ .Tc)(ecs, inputs.cluster, inputs.service) : [];
     const startedAt = Date.now();
     const answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .UpdateServiceCommand */ .kZr({
         cluster: inputs.cluster,
@@ -65823,7 +65837,7 @@ async function startDeployment(ecs, inputs, taskDefinitionArn, forceNewDeploymen
         forceNewDeployment,
     }));
     const service = answer.service;
-    const primary = (0,_ecs_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .primaryDeployment */ .sg)(service);
+    const primary = (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_0__/* .primaryDeployment */ .sg)(service);
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
     const knownEventIds = (service.events ?? []).map((event) => event.id);
@@ -65851,59 +65865,59 @@ async function applyDesiredCount(ecs, inputs, currentCount, log) {
 
 /***/ }),
 
-/***/ 3154:
+/***/ 615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * Parses `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`90`) into milliseconds.
+ * Returns undefined for anything else so the caller can name the input in its error.
+ */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    return Math.round(total);
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
+    const seconds = Math.round(ms / 1000);
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
+}
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dR: () => (/* reexport */ ActionFailure),
-  j1: () => (/* reexport */ errors_ConfigurationError),
-  G0: () => (/* reexport */ Inputs),
-  MV: () => (/* reexport */ actionsLogger),
-  iw: () => (/* reexport */ assertRollingUpdateService),
-  $D: () => (/* reexport */ circuitBreakerOf),
-  UU: () => (/* reexport */ createClient),
-  DT: () => (/* reexport */ describeChanges),
-  Jv: () => (/* reexport */ service_describeService),
-  oh: () => (/* reexport */ describeTaskDefinition),
-  Bj: () => (/* reexport */ ensureRegistered),
-  Lf: () => (/* reexport */ explainRollout),
-  Qi: () => (/* reexport */ failedBeforeMessage),
-  Vv: () => (/* reexport */ findServingRevision),
-  Ue: () => (/* reexport */ gatherLogTail),
-  R_: () => (/* reexport */ markdown_heading),
-  QD: () => (/* reexport */ inProgressMessage),
-  SG: () => (/* reexport */ judgeUnchangedService),
-  Tc: () => (/* reexport */ listStoppedTaskArns),
-  bs: () => (/* reexport */ loadTaskDefinitionFile),
-  $O: () => (/* reexport */ logRolloutEvidence),
-  mb: () => (/* reexport */ openDeploymentTrail),
-  sg: () => (/* reexport */ service_primaryDeployment),
-  bZ: () => (/* reexport */ readAuditTrailInputs),
-  P9: () => (/* reexport */ renderTaskDefinition),
-  eP: () => (/* reexport */ reportingErrors),
-  Zv: () => (/* reexport */ resolveRegion),
-  vI: () => (/* reexport */ rolloutSummaryMarkdown),
-  Cs: () => (/* reexport */ runAction),
-  uW: () => (/* reexport */ markdown_section),
-  J6: () => (/* reexport */ serviceEnvironment),
-  hQ: () => (/* reexport */ settledMessage),
-  P5: () => (/* reexport */ identifiers_shortTaskDefinition),
-  hc: () => (/* reexport */ startedBeforeNote),
-  NQ: () => (/* reexport */ stripTaskDefinition),
-  Dl: () => (/* reexport */ watchRollout),
-  SJ: () => (/* reexport */ writeJobSummary)
-});
 
-// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, DeploymentTrail, IN_PROGRESS_SERVICE_DEPLOYMENT, LATENCY_WINDOW_MIN_SAMPLES, LOG_TAIL_LINES, LatencyWindow, LogFollower, READ_ONLY_FIELDS, ROLLBACK_GRACE_MS, SUITE_VERSION, StoppedTaskTracker, alarmReading, alarmSignals, assertAlarmsExist, assertReachable, awslogsLocation, bodyExcerpt, canonicalJson, clientSettings, codeBlock, combineSignals, cpuUnits, describeDeployment, describeFailure, describeRequestError, describeTasks, emptyStats, errorMessage, essentialFailure, explainStop, formatCommand, formatDuration, healthSummaryMarkdown, httpProbe, inputsFrom, isFailedTask, isPlainObject, isRevisionReference, isTransientAwsError, judgeAnswer, judgeRollout, latencyFigures, latencyWindowRounds, link, listTaskArns, logStreamLink, maskSecretValues, memoryMiB, mergeEnvironment, nameFromArn, newestCompletedDeployment, newestRevision, normalise, oneOffPlacement, parseCommand, parseDuration, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, percentile, poll, progressLine, readDeploymentHistory, readLogTail, recordAnswer, renderTimeline, retryTransient, roundsToWin, runContextFromEnv, runnerInputs, sameRevision, sameTaskDefinition, secretValues, selectContainer, serviceDeploymentId, serviceDeploymentsLink, serviceSignals, serviceSteadiness, silentLogger, splitShellWords, systemClock, table, targetGroupArns, targetGroupHealth, targetGroupName, taskId, taskLink, triggeredAlarms, verifyHealth
+/***/ }),
 
-;// CONCATENATED MODULE: ./packages/core/src/errors.ts
+/***/ 6460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dR: () => (/* binding */ ActionFailure),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */ });
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
  * It is reported without a stack trace because the fix is in the workflow file, not in this code.
  */
-class errors_ConfigurationError extends Error {
+class ConfigurationError extends Error {
     input;
     constructor(message, input) {
         super(message);
@@ -65921,84 +65935,81 @@ class ActionFailure extends Error {
         this.name = 'ActionFailure';
     }
 }
-function errors_errorMessage(error) {
+function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(6257);
-;// CONCATENATED MODULE: ./packages/core/src/logger.ts
 
-const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
-};
-function logger_silentLogger() {
-    const lines = [];
-    return {
-        lines,
-        info: (m) => void lines.push(m),
-        warning: (m) => void lines.push(`warning: ${m}`),
-        error: (m) => void lines.push(`error: ${m}`),
-        debug: () => undefined,
-        group: async (title, body) => {
-            lines.push(`[${title}]`);
-            return body();
-        },
-    };
+/***/ }),
+
+/***/ 2895:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BS: () => (/* binding */ taskId),
+/* harmony export */   NW: () => (/* binding */ nameFromArn),
+/* harmony export */   P5: () => (/* binding */ shortTaskDefinition)
+/* harmony export */ });
+/* unused harmony exports isRevisionReference, sameRevision */
+/** Last path segment of an ECS ARN, or the value itself when it is already a name. */
+function nameFromArn(value) {
+    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
+}
+/** `web:12` from a task definition ARN, for messages people read. */
+function shortTaskDefinition(arn) {
+    if (!arn)
+        return '(none)';
+    return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
+}
+function taskId(taskArn) {
+    return taskArn ? nameFromArn(taskArn) : '(unknown)';
+}
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
+function isRevisionReference(value) {
+    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
+}
+/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
+function sameRevision(a, b) {
+    return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/run-action.ts
+
+/***/ }),
+
+/***/ 4907:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/**
- * The one place where an error becomes a failed step. Every action's entry point goes through here so that
- * users see the same shape of message whatever went wrong.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
-    }
-}
-function describeFailure(error) {
-    if (error instanceof errors_ConfigurationError || error instanceof ActionFailure)
-        return error.message;
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = errors_errorMessage(error);
-    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
-        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
-    }
-    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
-        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
-    }
-    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
-    return `${name === 'Error' ? '' : `${name}: `}${message}`;
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dR: () => (/* reexport */ errors/* ActionFailure */.dR),
+  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
+  UU: () => (/* reexport */ createClient),
+  Zv: () => (/* reexport */ resolveRegion),
+  P5: () => (/* reexport */ identifiers/* shortTaskDefinition */.P5)
+});
 
-;// CONCATENATED MODULE: ./packages/core/src/version.ts
-// Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
-const SUITE_VERSION = '0.1.0';
+// UNUSED EXPORTS: Inputs, SUITE_VERSION, clientSettings, errorMessage, formatCommand, formatDuration, inputsFrom, isRevisionReference, isTransientAwsError, nameFromArn, parseCommand, parseDuration, poll, retryTransient, sameRevision, secretValues, silentLogger, splitShellWords, systemClock, taskId
 
-;// CONCATENATED MODULE: ./packages/core/src/aws.ts
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
 
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new errors_ConfigurationError("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors_ConfigurationError(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
     }
     return region;
 }
@@ -66012,7 +66023,7 @@ function clientSettings(context) {
         region: context.region,
         retryMode: 'adaptive',
         maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -66021,33 +66032,94 @@ function createClient(Client, context) {
     return new Client(clientSettings(context));
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/poll.ts
-const poll_systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+;// CONCATENATED MODULE: ./packages/core/src/common/command.ts
+
 /**
- * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
- * after it, so a rollout that finishes in the final second is not reported as timed out.
+ * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
+ * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
+ * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
  */
-async function poll_poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = poll_systemClock, random = Math.random, check } = options;
-    const deadline = clock.now() + timeoutMs;
-    let attempts = 0;
-    for (;;) {
-        attempts += 1;
-        const value = await check(attempts);
-        if (value !== undefined)
-            return { done: true, value, attempts };
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { done: false, attempts };
-        const spread = intervalMs * jitter * (random() * 2 - 1);
-        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+function parseCommand(text, inputName = 'command') {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
+    if (words.length === 0)
+        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
+    return words;
+}
+function parseJsonArray(text, inputName) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
     }
+    catch (error) {
+        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
+        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
+    }
+    return parsed;
+}
+/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
+function splitShellWords(text, inputName = 'command') {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else
+                word += char;
+            continue;
+        }
+        if (quote === '"') {
+            if (char === '"')
+                quote = undefined;
+            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                word += text[++i];
+            else
+                word += char;
+            continue;
+        }
+        if (/\s/.test(char)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+            continue;
+        }
+        inWord = true;
+        if (char === "'" || char === '"')
+            quote = char;
+        else if (char === '\\' && i + 1 < text.length)
+            word += text[++i];
+        else
+            word += char;
+    }
+    if (quote)
+        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
+    if (inWord)
+        words.push(word);
+    return words;
+}
+/** The words as one line a person could paste into a shell, for logs and summaries. */
+function formatCommand(words) {
+    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
+var inputs = __nccwpck_require__(6854);
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
 
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
@@ -66083,42 +66155,34 @@ async function retryTransient(call, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Parses `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`90`) into milliseconds.
- * Returns undefined for anything else so the caller can name the input in its error.
- */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-function duration_formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    // Round once, to tenths below a minute and whole seconds above, so 59.96s never shows as 60.0s.
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
-    const seconds = Math.round(ms / 1000);
-    const minutes = Math.floor(seconds / 60);
-    const rest = seconds % 60;
-    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/inputs/inputs.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/index.ts
+// The common layer's public surface.
 
 
 
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 6854:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ Inputs)
+/* harmony export */ });
+/* unused harmony export inputsFrom */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+/* harmony import */ var _duration__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(615);
+
+
 function inputsFrom(values) {
     return (name) => (values[name] ?? '').trim();
 }
@@ -66129,7 +66193,7 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source = runnerInputs) {
+    constructor(source) {
         this.source = source;
     }
     optional(name) {
@@ -66139,7 +66203,7 @@ class Inputs {
     required(name) {
         const value = this.optional(name);
         if (value === undefined)
-            throw new errors_ConfigurationError(`Input '${name}' is required but was not given.`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' is required but was not given.`, name);
         return value;
     }
     boolean(name, fallback) {
@@ -66150,7 +66214,7 @@ class Inputs {
             return true;
         if (/^false$/i.test(value))
             return false;
-        throw new errors_ConfigurationError(`Input '${name}' must be true or false; got "${value}".`, name);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be true or false; got "${value}".`, name);
     }
     integer(name, bounds = {}) {
         const value = this.optional(name);
@@ -66158,16 +66222,16 @@ class Inputs {
             return undefined;
         const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
         if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
         }
         return Number(value);
     }
     /** Milliseconds. */
     duration(name, fallback) {
         const text = this.optional(name) ?? fallback;
-        const ms = parseDuration(text);
+        const ms = (0,_duration__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
         if (ms === undefined) {
-            throw new errors_ConfigurationError(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
         }
         return ms;
     }
@@ -66186,10 +66250,10 @@ class Inputs {
             const separator = line.indexOf('=');
             const key = separator > 0 ? line.slice(0, separator).trim() : '';
             if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new errors_ConfigurationError(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
             }
             if (seen.has(key))
-                throw new errors_ConfigurationError(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
             seen.add(key);
             pairs.push({ name: key, value: line.slice(separator + 1) });
         }
@@ -66203,7 +66267,7 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            throw new errors_ConfigurationError(`Input '${name}' must be valid JSON: ${error.message}.`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
         }
     }
     oneOf(name, allowed, fallback) {
@@ -66212,7 +66276,7 @@ class Inputs {
             return fallback;
         const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
         if (!match)
-            throw new errors_ConfigurationError(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
         return match;
     }
 }
@@ -66228,350 +66292,93 @@ function describeBounds(min, max) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/strip.ts
+
+/***/ }),
+
+/***/ 9442:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ systemClock),
+/* harmony export */   w: () => (/* binding */ poll)
+/* harmony export */ });
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 /**
- * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
- * reference's TaskDefinition that is not a RegisterTaskDefinition request parameter (deleteRequestedAt is
- * set once DeleteTaskDefinitions was called on the revision).
+ * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
+ * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
-const READ_ONLY_FIELDS = [
-    'taskDefinitionArn',
-    'revision',
-    'status',
-    'requiresAttributes',
-    'compatibilities',
-    'registeredAt',
-    'registeredBy',
-    'deregisteredAt',
-    'deleteRequestedAt',
-];
-/**
- * Turns a described (or hand-written) task definition into what RegisterTaskDefinition accepts:
- * read-only fields removed, and null, empty arrays and empty objects dropped, since the API rejects
- * some of them (an empty `volumes[].host`, a null `cpu`) and they carry no meaning.
- */
-function stripTaskDefinition(definition) {
-    const copy = { ...definition };
-    for (const field of READ_ONLY_FIELDS)
-        delete copy[field];
-    return dropEmpty(copy);
-}
-function dropEmpty(value) {
-    if (Array.isArray(value)) {
-        return value.map(dropEmpty).filter((item) => item !== undefined);
+async function poll(options) {
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
+    const deadline = clock.now() + timeoutMs;
+    let attempts = 0;
+    for (;;) {
+        attempts += 1;
+        const value = await check(attempts);
+        if (value !== undefined)
+            return { done: true, value, attempts };
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { done: false, attempts };
+        const spread = intervalMs * jitter * (random() * 2 - 1);
+        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
     }
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-        const result = {};
-        for (const [key, child] of Object.entries(value)) {
-            const cleaned = dropEmpty(child);
-            if (cleaned === undefined || cleaned === null)
-                continue;
-            if (Array.isArray(cleaned) && cleaned.length === 0)
-                continue;
-            if (isPlainObject(cleaned) && Object.keys(cleaned).length === 0)
-                continue;
-            result[key] = cleaned;
-        }
-        return result;
-    }
-    return value ?? undefined;
-}
-function isPlainObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
 
-/** Picks the container to change, or explains which names exist. */
-function selectContainer(definition, requested) {
-    const containers = definition.containerDefinitions ?? [];
-    const names = containers.map((c) => c.name ?? '(unnamed)');
-    if (requested !== undefined) {
-        const match = containers.find((c) => c.name === requested);
-        if (!match) {
-            throw new errors_ConfigurationError(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
-        }
-        return match;
-    }
-    if (containers.length === 1)
-        return containers[0];
-    throw new errors_ConfigurationError(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
-}
-function describeNames(names) {
-    if (names.length === 0)
-        return 'no containers';
-    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
-}
-/**
- * Returns a copy of the definition with the image and environment set on one container. Variables not named
- * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
- * Nothing is changed (and no container is required) when neither an image nor environment is given.
- */
-function renderTaskDefinition(definition, changes) {
-    const copy = structuredClone(definition);
-    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
-    if (!hasChanges && changes.container === undefined)
-        return copy;
-    const target = selectContainer(copy, changes.container);
-    if (changes.image !== undefined)
-        target.image = changes.image;
-    if (changes.environment?.length)
-        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
-    return copy;
-}
-function mergeEnvironment(current, updates) {
-    const merged = current.map((pair) => ({ ...pair }));
-    for (const { name, value } of updates) {
-        const existing = merged.find((pair) => pair.name === name);
-        if (existing)
-            existing.value = value;
-        else
-            merged.push({ name, value });
-    }
-    return merged;
-}
+/***/ }),
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
+/***/ 7111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/**
- * Whether registering `candidate` would create a revision that runs the same as `existing`.
- * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
- * order given, so both sides are normalised first; tags are registration metadata and do not count.
- */
-function sameTaskDefinition(existing, candidate) {
-    return canonicalJson(normalise(existing)) === canonicalJson(normalise(candidate));
-}
-function normalise(definition) {
-    const copy = stripTaskDefinition(structuredClone(definition));
-    delete copy.tags;
-    if (copy.enableFaultInjection === false)
-        delete copy.enableFaultInjection;
-    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
-    if (typeof copy.cpu === 'string')
-        copy.cpu = cpuUnits(copy.cpu);
-    if (typeof copy.memory === 'string')
-        copy.memory = memoryMiB(copy.memory);
-    const awsvpc = copy.networkMode === 'awsvpc';
-    copy.containerDefinitions = (copy.containerDefinitions ?? [])
-        .map((container) => normaliseContainer(container, awsvpc))
-        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    return stripTaskDefinition(copy);
-}
-function normaliseContainer(container, awsvpc) {
-    const copy = { ...container };
-    if (copy.essential === true)
-        delete copy.essential;
-    if (copy.cpu === 0)
-        delete copy.cpu;
-    if (copy.environment)
-        copy.environment = [...copy.environment].sort(byName);
-    if (copy.secrets)
-        copy.secrets = [...copy.secrets].sort(byName);
-    if (copy.portMappings)
-        copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
-    if (copy.healthCheck)
-        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
-    return copy;
-}
-/**
- * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
- * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
- * (API reference, HealthCheck).
- */
-const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
-function normaliseHealthCheck(check) {
-    const copy = { ...check };
-    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
-        if (copy[field] === value)
-            delete copy[field];
-    }
-    return copy;
-}
-function normalisePort(mapping, awsvpc) {
-    const copy = { ...mapping };
-    if (copy.protocol === 'tcp')
-        delete copy.protocol;
-    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
-    if (awsvpc && copy.hostPort === copy.containerPort)
-        delete copy.hostPort;
-    if (!awsvpc && copy.hostPort === 0)
-        delete copy.hostPort;
-    return copy;
-}
-function cpuUnits(value) {
-    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
-    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
-}
-function memoryMiB(value) {
-    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
-    if (gb)
-        return String(Math.round(Number(gb[1]) * 1024));
-    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
-    return mb ? mb[1] : value.trim();
-}
-function byName(a, b) {
-    return String(a.name).localeCompare(String(b.name));
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (isPlainObject(value)) {
-        const keys = Object.keys(value).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-    }
-    return JSON.stringify(value instanceof Date ? value.toISOString() : value);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
-
-/**
- * What changes between the live revision and the rendered one, for a person reading the job log.
- * Environment variables and secrets are listed by name only: their values may be credentials.
- */
-function describeChanges(live, next) {
-    if (!live)
-        return ['new task definition family (no live revision to compare with)'];
-    const lines = [];
-    const before = normalise(live);
-    const after = normalise(next);
-    for (const field of ['cpu', 'memory']) {
-        if (before[field] !== after[field])
-            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
-    }
-    const oldContainers = containersByName(before);
-    const newContainers = containersByName(after);
-    for (const [name, container] of newContainers) {
-        const previous = oldContainers.get(name);
-        if (!previous) {
-            lines.push(`container ${name}: added (image ${container.image})`);
-            continue;
-        }
-        lines.push(...containerChanges(name, previous, container));
-    }
-    for (const name of oldContainers.keys()) {
-        if (!newContainers.has(name))
-            lines.push(`container ${name}: removed`);
-    }
-    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
-    if (otherFields.length)
-        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
-    return lines;
-}
-function containerChanges(name, before, after) {
-    const lines = [];
-    if (before.image !== after.image)
-        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
-    for (const field of ['cpu', 'memory', 'memoryReservation']) {
-        if (before[field] !== after[field])
-            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
-    }
-    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
-    if (environment)
-        lines.push(`container ${name}: environment ${environment}`);
-    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
-    if (secrets)
-        lines.push(`container ${name}: secrets ${secrets}`);
-    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
-    if (other.length)
-        lines.push(`container ${name}: also changed ${other.join(', ')}`);
-    return lines;
-}
-/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
-function namedChanges(before, after, valueOf) {
-    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const parts = [];
-    for (const [name, value] of next) {
-        if (!old.has(name))
-            parts.push(`+${name}`);
-        else if (old.get(name) !== value)
-            parts.push(`~${name}`);
-    }
-    for (const name of old.keys())
-        if (!next.has(name))
-            parts.push(`-${name}`);
-    return parts.join(' ');
-}
-function containersByName(definition) {
-    const containers = definition.containerDefinitions ?? [];
-    return new Map(containers.map((container) => [String(container.name), container]));
-}
-function changedKeys(before, after, ignore) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-        .filter((key) => !ignore.includes(key) && key !== 'name')
-        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
-        .sort();
-}
-function show(value) {
-    return value === undefined ? '(unset)' : String(value);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ SUITE_VERSION)
+/* harmony export */ });
+// Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
+const SUITE_VERSION = '0.1.0';
 
 
+/***/ }),
 
-/**
- * Reads a task definition JSON file as users keep them: either the bare definition or the output of
- * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
- */
-async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new errors_ConfigurationError(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_ConfigurationError(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
-    }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
-    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new errors_ConfigurationError(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
-    }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
-    const definition = stripTaskDefinition(body);
-    delete definition.tags;
-    return { definition, tags };
-}
+/***/ 7796:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/identifiers.ts
-/** Last path segment of an ECS ARN, or the value itself when it is already a name. */
-function nameFromArn(value) {
-    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
-}
-/** `web:12` from a task definition ARN, for messages people read. */
-function identifiers_shortTaskDefinition(arn) {
-    if (!arn)
-        return '(none)';
-    return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
-}
-function taskId(taskArn) {
-    return taskArn ? nameFromArn(taskArn) : '(unknown)';
-}
-const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
-/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
-function isRevisionReference(value) {
-    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
-}
-/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
-function identifiers_sameRevision(a, b) {
-    return a !== undefined && b !== undefined && identifiers_shortTaskDefinition(a) === identifiers_shortTaskDefinition(b);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  iw: () => (/* reexport */ assertRollingUpdateService),
+  $D: () => (/* reexport */ circuitBreakerOf),
+  Jv: () => (/* reexport */ describeService),
+  Lf: () => (/* reexport */ explainRollout),
+  Qi: () => (/* reexport */ failedBeforeMessage),
+  Vv: () => (/* reexport */ findServingRevision),
+  Ue: () => (/* reexport */ gatherLogTail),
+  QD: () => (/* reexport */ inProgressMessage),
+  SG: () => (/* reexport */ judgeUnchangedService),
+  Tc: () => (/* reexport */ listStoppedTaskArns),
+  $O: () => (/* reexport */ logRolloutEvidence),
+  sg: () => (/* reexport */ primaryDeployment),
+  vI: () => (/* reexport */ rolloutSummaryMarkdown),
+  hQ: () => (/* reexport */ settledMessage),
+  hc: () => (/* reexport */ startedBeforeNote),
+  Dl: () => (/* reexport */ watchRollout)
+});
+
+// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, IN_PROGRESS_SERVICE_DEPLOYMENT, LOG_TAIL_LINES, ROLLBACK_GRACE_MS, STOPPED_TASKS_INTERVAL_MS, STOPPING_RELISTS, ServiceDeploymentReader, StoppedTaskSchedule, StoppedTaskTracker, blindSpotReason, breakerThreshold, describeDeployment, describeTasks, epochMs, essentialFailure, explainBreakerBlindSpot, explainStop, isFailedTask, judgeRollout, listTaskArns, logStreamLink, newestCompletedDeployment, oneOffPlacement, progressLine, readDeploymentHistory, serviceDeploymentId, serviceDeploymentsLink, taskLink, triggeredAlarms
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
+/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
+function circuitBreakerOf(service) {
+    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
 
 
@@ -66579,21 +66386,21 @@ var dist_cjs = __nccwpck_require__(212);
  * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
  * since it is almost always a typo or the wrong region.
  */
-async function service_describeService(ecs, cluster, service, region) {
+async function describeService(ecs, cluster, service, region) {
     let answer;
     try {
         answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
     }
     catch (error) {
         if (error.name === 'ClusterNotFoundException') {
-            throw new errors_ConfigurationError(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
         }
         throw error;
     }
     const found = answer.services?.find((s) => s.status !== 'INACTIVE');
     if (!found) {
         const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new errors_ConfigurationError(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
+        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
     }
     return found;
 }
@@ -66601,56 +66408,510 @@ async function service_describeService(ecs, cluster, service, region) {
 function assertRollingUpdateService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
-        throw new errors_ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
             'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
     }
     if (service.status === 'DRAINING') {
-        throw new errors_ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
 }
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function service_primaryDeployment(service, taskDefinitionArn) {
+function primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-definitions.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
 
 
-/** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
-async function describeTaskDefinition(ecs, reference) {
-    const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
-    if (!answer.taskDefinition)
-        throw new Error(`DescribeTaskDefinition returned no task definition for ${reference}.`);
-    return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
-}
-async function newestRevision(ecs, family) {
+
+/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
+const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
+// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
+// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
+// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
+const LIST_PAGE_SIZE = 100;
+const MAX_LIST_CALLS = 10;
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
+// deployments, far beyond any revision worth returning to.
+const DESCRIBE_BATCH = 20;
+const MAX_DESCRIBE_BATCHES = 5;
+const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
+/**
+ * The release and the last revision that completed a deployment before it, from the service deployments API
+ * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
+ * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
+ * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
+ * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
+ * redeploy of the same revision is not a place to go back to.
+ *
+ * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
+ * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
+ * a role without the permission), the service's own deployments are the fallback for what is missing: during a
+ * rollout the older, COMPLETED one is still listed.
+ */
+async function readDeploymentHistory(ecs, cluster, service, log) {
+    let history;
     try {
-        return (await describeTaskDefinition(ecs, family)).definition;
+        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (!history.current)
+            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
     }
     catch (error) {
-        if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
-            return undefined;
-        throw error;
+        log.warning(`Could not read the service's deployment history (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); ` +
+            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
     }
+    if (!history?.current)
+        return fromDeploymentsOfService(service);
+    if (!history.previous) {
+        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
+        const previous = fromDeploymentsOfService(service, release).previous;
+        if (previous) {
+            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+            history.previous = previous;
+        }
+    }
+    return history;
+}
+async function fromServiceDeployments(ecs, cluster, service) {
+    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
+    const history = { source: 'service-deployments' };
+    if (entries.length === 0)
+        return history;
+    const taskDefinitions = new Map();
+    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
+        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
+        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
+        const candidates = candidatesOf(read);
+        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
+        history.current = currentOf(read[0], taskDefinitions);
+        const found = candidates
+            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
+            .filter((c) => Boolean(c.revision));
+        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
+        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
+        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
+        if (history.previous)
+            break;
+    }
+    return history;
+}
+async function listNewestFirst(ecs, cluster, service) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
+    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
+async function describe(ecs, entries) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
+    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
+    for (const entry of entries)
+        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
+}
+const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
+const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
+/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
+function completedBy(entry) {
+    if (statusOf(entry) === 'SUCCESSFUL')
+        return targetOf(entry);
+    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
+        return entry.described?.rollback?.serviceRevisionArn;
+    return undefined;
 }
 /**
- * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
- * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
- * created for nothing, so a family's history stays a list of real changes.
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
  */
-async function ensureRegistered(ecs, rendered, tags, live) {
-    if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
-        return { kind: 'unchanged', arn: live.taskDefinitionArn };
+function candidatesOf(newestFirst) {
+    const completions = [];
+    for (const entry of newestFirst) {
+        const own = completedBy(entry);
+        if (!own)
+            continue;
+        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
+        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
     }
-    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
-    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
-        return { kind: 'reused', arn: newest.taskDefinitionArn };
+    // What makes a source revision one that worked: an older deployment completed it (the newest such).
+    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    const candidates = [];
+    for (const entry of newestFirst) {
+        const own = completions.find((completion) => completion.entry === entry);
+        if (own)
+            candidates.push(own);
+        // ECS lists sources in no meaningful order: the one completed most recently comes first.
+        const sources = (entry.described?.sourceServiceRevisions ?? [])
+            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
+            .filter((completion) => Boolean(completion))
+            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+        const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+        for (const completion of sources) {
+            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
+        }
     }
-    const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
-    const arn = answer.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
-    return { kind: 'registered', arn };
+    return candidates;
+}
+function completedRevision(candidate, taskDefinitions) {
+    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
+    if (!taskDefinitionArn)
+        return undefined;
+    const entry = candidate.completedIn;
+    return {
+        taskDefinitionArn,
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+        evidence: candidate.evidence,
+    };
+}
+function revisionsOfCurrent(entry) {
+    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
+}
+function currentOf(entry, taskDefinitions) {
+    const status = statusOf(entry);
+    const target = taskDefinitions.get(targetOf(entry) ?? '');
+    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+    return {
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        status,
+        taskDefinitionArn: returnedTo ?? target,
+        targetTaskDefinitionArn: target,
+        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+    };
+}
+async function resolveTaskDefinitions(ecs, revisionArns, found) {
+    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
+    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
+        }
+    }
+}
+/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
+function fromDeploymentsOfService(service, release) {
+    const deployments = service.deployments ?? [];
+    const primary = primaryDeployment(service);
+    const skip = release ?? primary?.taskDefinition;
+    const previous = deployments
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+    return {
+        source: 'service',
+        current: primary
+            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
+            : undefined,
+        previous: previous?.taskDefinition
+            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
+            : undefined,
+    };
+}
+function serviceDeploymentId(arn) {
+    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
+
+
+/**
+ * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
+ * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
+ * since the stream name is then not derivable from the task.
+ */
+function awslogsLocation(container, taskArn) {
+    const config = container?.logConfiguration;
+    if (config?.logDriver !== 'awslogs')
+        return undefined;
+    const group = config.options?.['awslogs-group'];
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    if (!group || !prefix)
+        return undefined;
+    return { group, stream: `${prefix}/${container?.name}/${(0,identifiers/* taskId */.BS)(taskArn)}`, region: config.options?.['awslogs-region'] };
+}
+/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+async function readLogTail(logs, location, limit, log) {
+    try {
+        const answer = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
+        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
+    }
+    catch (error) {
+        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
+
+/**
+ * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
+ * ("Amazon ECS stopped task error messages").
+ */
+function explainStop(task, definitions) {
+    const reason = task.stoppedReason ?? '';
+    const crashed = essentialFailure(task, definitions);
+    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
+    if (pullError) {
+        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
+    }
+    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
+    if (initError) {
+        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    }
+    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
+    // the health check, not the exit code, is the cause.
+    if (/health check/i.test(reason))
+        return `it failed its health checks (${firstLine(reason)})`;
+    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
+        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
+    }
+    // Fargate may put the out-of-memory kill on the task rather than on the container.
+    if (/OutOfMemory/i.test(reason)) {
+        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
+    }
+    if (task.stopCode === 'UserInitiated') {
+        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
+        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
+    }
+    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
+        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
+        const killed = signalName(crashed.exitCode);
+        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+    }
+    if (task.stopCode === 'TaskFailedToStart')
+        return `it failed to start (${firstLine(reason)})`;
+    return reason ? firstLine(reason) : `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped without a reason`;
+}
+/**
+ * The container whose exit stopped the task. When the definitions are known, essential containers (the
+ * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
+ */
+function essentialFailure(task, definitions) {
+    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
+    return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
+        containers.find((c) => c.reason));
+}
+/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
+function signalName(exitCode) {
+    if (exitCode === 137)
+        return ', killed by SIGKILL';
+    if (exitCode === 143)
+        return ', ended by SIGTERM';
+    return '';
+}
+function firstLine(text) {
+    return (text ?? '').split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
+
+
+
+
+
+const LOG_TAIL_LINES = 20;
+/**
+ * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
+ * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
+ */
+async function gatherLogTail(failedTasks, containers, logs, log) {
+    for (const task of [...failedTasks].reverse()) {
+        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
+        const definition = containers.find((c) => c.name === crashed?.name);
+        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
+        if (!location || !crashed?.name || !task.taskArn)
+            continue;
+        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
+        if (lines && lines.length)
+            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
+    }
+    return undefined;
+}
+/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
+function explainRollout(facts) {
+    const { outcome } = facts;
+    const revision = (0,identifiers/* shortTaskDefinition */.P5)(facts.taskDefinitionArn);
+    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
+    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+    const primary = primaryDeployment(outcome.service);
+    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
+    const verdict = outcome.verdict;
+    switch (outcome.status) {
+        case 'succeeded':
+            return `${subject} completed: ${counts(ours)}.`;
+        case 'rolled-back': {
+            const back = `ECS is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)}`;
+            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
+            const opening = cause === 'alarm'
+                ? `${subject} failed: ${outcome.reason}, and ${back}.`
+                : cause === 'circuit-breaker'
+                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)} (${outcome.reason}).`
+                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
+            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+        }
+        case 'failed':
+            if (verdict?.state === 'failed' && verdict.replacedBy) {
+                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
+            }
+            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
+                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
+            }
+            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+        case 'timed-out':
+            return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
+                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
+    }
+}
+/** What a person can do next, which depends on what ECS does with the failed deployment. */
+function failedAdvice(verdict) {
+    if (verdict?.state === 'failed' && verdict.noRollback) {
+        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
+    }
+    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
+        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
+        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
+    }
+    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
+}
+function describeCause(failedTasks, logTail, containers) {
+    if (failedTasks.length === 0)
+        return undefined;
+    const latest = failedTasks[failedTasks.length - 1];
+    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
+    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
+    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
+    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
+}
+function counts(deployment) {
+    if (!deployment)
+        return 'the deployment is no longer on the service';
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
+}
+function join(...parts) {
+    return parts.filter(Boolean).join(' ');
+}
+
+// EXTERNAL MODULE: ./packages/core/src/report/markdown.ts
+var markdown = __nccwpck_require__(7195);
+;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
+/** "+12.3s  text" lines in seconds since `origin`, oldest first. */
+function renderTimeline(origin, entries) {
+    return [...entries]
+        .sort((a, b) => a.at - b.at)
+        .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
+
+/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
+function serviceDeploymentsLink(region, cluster, service) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/services/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(service))}/deployments?region=${region}`;
+}
+function taskLink(region, cluster, taskArn) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`;
+}
+function logStreamLink(region, location) {
+    // The console double-encodes the group and stream inside its fragment.
+    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
+
+
+
+
+
+
+
+const EVENTS_SHOWN = 15;
+/**
+ * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ */
+function logRolloutEvidence(report, log) {
+    const { outcome } = report;
+    log.info(`❌ ${explainRollout(report)}`);
+    if (outcome.failedTasks.length) {
+        log.info('Stopped tasks of the new revision:');
+        for (const task of outcome.failedTasks.slice(-10))
+            log.info(`  ${describeTask(task, report)}`);
+    }
+    if (outcome.events.length) {
+        log.info('Service events since the update:');
+        for (const line of timeline(report).slice(-EVENTS_SHOWN))
+            log.info(`  ${line}`);
+    }
+    if (report.logTail) {
+        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
+        for (const line of report.logTail.lines)
+            log.info(`  | ${line}`);
+    }
+    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
+}
+function rolloutSummaryMarkdown(report) {
+    const { outcome } = report;
+    const failed = outcome.status !== 'succeeded';
+    const facts = (0,markdown/* table */.tp)(['', ''], [
+        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
+        ['Revision', `${(0,identifiers/* shortTaskDefinition */.P5)(report.previousTaskDefinitionArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}`],
+        ['Deployment', report.deploymentId],
+        ['Status', outcome.status],
+        ['Duration', (0,duration/* formatDuration */.a)(outcome.finishedAt - report.startedAt)],
+    ]);
+    const tasks = outcome.failedTasks.length
+        ? (0,markdown/* table */.tp)(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
+            (0,markdown/* link */.nf)((0,identifiers/* taskId */.BS)(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
+            stoppedOffset(task, report.startedAt),
+            task.stopCode,
+            essentialFailure(task, report.containers)?.exitCode ?? undefined,
+            explainStop(task, report.containers),
+        ]))
+        : undefined;
+    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
+        ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`Last log lines of ${report.logTail.container}`, 3), (0,markdown/* codeBlock */.DV)(report.logTail.lines), (0,markdown/* link */.nf)('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Timeline (seconds since the update)', 3), (0,markdown/* codeBlock */.DV)(timeline(report))), (0,markdown/* link */.nf)('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+}
+function timeline(report) {
+    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` }];
+    for (const event of report.outcome.events) {
+        if (event.createdAt)
+            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
+    }
+    for (const task of report.outcome.failedTasks) {
+        if (task.stoppedAt)
+            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
+    }
+    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
+    return renderTimeline(report.startedAt, entries);
+}
+function describeTask(task, report) {
+    const container = essentialFailure(task, report.containers);
+    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
+    return `${(0,identifiers/* taskId */.BS)(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
+}
+function stoppedOffset(task, origin) {
+    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
@@ -66757,7 +67018,7 @@ function judgeEnded(target, observation, ours, facts) {
     if (observation.serviceDeployment === undefined)
         return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
     const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = service_primaryDeployment(observation.service);
+    const primary = primaryDeployment(observation.service);
     if (sd?.status === 'ROLLBACK_FAILED')
         return rollbackFailed(sd, ours);
     const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
@@ -66799,7 +67060,7 @@ function judgeGone(target, observation) {
     if (observation.serviceDeployment === undefined)
         return { state: 'in-progress', wants: ['service-deployment'] };
     const sd = readOf(observation);
-    const primary = service_primaryDeployment(observation.service);
+    const primary = primaryDeployment(observation.service);
     const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
     if (sd) {
         if (sd.status === 'ROLLBACK_FAILED')
@@ -66969,6 +67230,88 @@ function progressLine(deployment) {
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
+
+
+
+
+/**
+ * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
+ * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
+ * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
+ * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
+ * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
+ * the ACTIVE one beside it.
+ */
+function newestCompletedDeployment(service) {
+    return (service.deployments ?? [])
+        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
+        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
+}
+/**
+ * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
+ * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
+ * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
+ */
+async function findServingRevision(ecs, cluster, service, log) {
+    const completed = newestCompletedDeployment(service);
+    if (completed?.taskDefinition) {
+        const primary = primaryDeployment(service);
+        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${(0,identifiers/* shortTaskDefinition */.P5)(primary.taskDefinition)}` : ''}`;
+        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
+    }
+    const history = await readDeploymentHistory(ecs, cluster, service, log);
+    const current = history.current;
+    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
+        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
+    }
+    if (history.previous)
+        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
+    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${(0,identifiers/* shortTaskDefinition */.P5)(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
+    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
 
 /** Every task ARN ListTasks answers for the filter, across pages. */
@@ -67059,6 +67402,113 @@ function listStoppedTaskArns(ecs, cluster, service) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
+
+/**
+ * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
+ * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
+ * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
+ */
+function oneOffPlacement(definition, service, overrides) {
+    const placement = {};
+    if (overrides.launchType)
+        placement.launchType = overrides.launchType;
+    else if (service?.capacityProviderStrategy?.length)
+        placement.capacityProviderStrategy = service.capacityProviderStrategy;
+    else if (service?.launchType)
+        placement.launchType = service.launchType;
+    else if (onlyFargate(definition))
+        placement.launchType = 'FARGATE';
+    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
+    if (fargate && service?.platformVersion && !overrides.launchType)
+        placement.platformVersion = service.platformVersion;
+    const network = networkFor(definition, service, overrides);
+    if (network)
+        placement.networkConfiguration = network;
+    return placement;
+}
+function networkFor(definition, service, overrides) {
+    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
+    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
+    if (definition.networkMode !== 'awsvpc') {
+        if (explicit) {
+            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
+            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
+        }
+        return undefined;
+    }
+    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
+    if (subnets.length === 0) {
+        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
+            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
+            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
+    }
+    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
+    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
+    return {
+        awsvpcConfiguration: {
+            subnets,
+            ...(securityGroups?.length ? { securityGroups } : {}),
+            ...(assignPublicIp ? { assignPublicIp } : {}),
+        },
+    };
+}
+function onlyFargate(definition) {
+    const wanted = definition.requiresCompatibilities ?? [];
+    return wanted.length === 1 && wanted[0] === 'FARGATE';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
+
+
+function judgeUnchangedService(service) {
+    const primary = primaryDeployment(service);
+    if (!primary?.id)
+        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
+    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
+    // new deployment it stays as it is, so there is nothing to wait for.
+    if (primary.rolloutState === 'FAILED') {
+        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
+    }
+    const alone = (service.deployments?.length ?? 0) === 1;
+    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
+        return { state: 'settled', deployment: primary };
+    return { state: 'in-progress', deployment: primary };
+}
+/**
+ * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
+ * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
+ */
+function rolledOut(deployment) {
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED';
+    return (deployment.pendingCount ?? 0) === 0;
+}
+function settledMessage(deployment) {
+    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
+    return `The service is settled on ${(0,identifiers/* shortTaskDefinition */.P5)(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
+}
+function inProgressMessage(deployment) {
+    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
+    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
+    return (`The service already runs this definition, but deployment ${deployment.id} of ${(0,identifiers/* shortTaskDefinition */.P5)(deployment.taskDefinition)} is still in progress ` +
+        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
+}
+/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
+function failedBeforeMessage(standing) {
+    const revision = (0,identifiers/* shortTaskDefinition */.P5)(standing.deployment.taskDefinition);
+    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
+        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
+        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
+}
+/** Added to the verdict on a deployment this step watched but did not start. */
+function startedBeforeNote(deployment) {
+    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
+        `Set force-new-deployment: true to deploy ${(0,identifiers/* shortTaskDefinition */.P5)(deployment.taskDefinition)} again, or deploy a fixed image.`);
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
 
 /**
@@ -67099,47 +67549,6 @@ async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
         failed: failedTasks.length,
         resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
     });
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
-    }
-    get available() {
-        return !this.refused;
-    }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
-        try {
-            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
-        }
-        catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
-        }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
-    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
@@ -67236,7 +67645,7 @@ const SAME_CREATION_MS = 5_000;
  * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
  */
 async function watchRollout(request, deps) {
-    const { ecs, log, clock = poll_systemClock } = deps;
+    const { ecs, log, clock = poll/* systemClock */.m } = deps;
     const { target } = request;
     const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
     // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
@@ -67252,7 +67661,7 @@ async function watchRollout(request, deps) {
     let awaitingRollbackSince;
     let blindSpot;
     let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    const result = await poll_poll({
+    const result = await (0,poll/* poll */.w)({
         intervalMs: request.intervalMs ?? 1000,
         timeoutMs: request.timeoutMs,
         clock,
@@ -67424,242 +67833,8 @@ function eventTime(event) {
     return event.createdAt ? new Date(event.createdAt).getTime() : 0;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/log-tail.ts
-
-
-/**
- * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
- * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
- * since the stream name is then not derivable from the task.
- */
-function awslogsLocation(container, taskArn) {
-    const config = container?.logConfiguration;
-    if (config?.logDriver !== 'awslogs')
-        return undefined;
-    const group = config.options?.['awslogs-group'];
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    if (!group || !prefix)
-        return undefined;
-    return { group, stream: `${prefix}/${container?.name}/${taskId(taskArn)}`, region: config.options?.['awslogs-region'] };
-}
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
-async function readLogTail(logs, location, limit, log) {
-    try {
-        const answer = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
-        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
-    }
-    catch (error) {
-        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
-
-/**
- * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
- * ("Amazon ECS stopped task error messages").
- */
-function explainStop(task, definitions) {
-    const reason = task.stoppedReason ?? '';
-    const crashed = essentialFailure(task, definitions);
-    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
-    if (pullError) {
-        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
-    }
-    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
-    if (initError) {
-        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
-    }
-    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
-    // the health check, not the exit code, is the cause.
-    if (/health check/i.test(reason))
-        return `it failed its health checks (${firstLine(reason)})`;
-    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
-        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
-    }
-    // Fargate may put the out-of-memory kill on the task rather than on the container.
-    if (/OutOfMemory/i.test(reason)) {
-        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
-    }
-    if (task.stopCode === 'UserInitiated') {
-        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
-        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
-    }
-    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
-        const killed = signalName(crashed.exitCode);
-        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
-    }
-    if (task.stopCode === 'TaskFailedToStart')
-        return `it failed to start (${firstLine(reason)})`;
-    return reason ? firstLine(reason) : `task ${taskId(task.taskArn)} stopped without a reason`;
-}
-/**
- * The container whose exit stopped the task. When the definitions are known, essential containers (the
- * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
- */
-function essentialFailure(task, definitions) {
-    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
-    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
-    return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
-        containers.find((c) => c.reason));
-}
-/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
-function signalName(exitCode) {
-    if (exitCode === 137)
-        return ', killed by SIGKILL';
-    if (exitCode === 143)
-        return ', ended by SIGTERM';
-    return '';
-}
-function firstLine(text) {
-    return (text ?? '').split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
-
-
-
-
-
-const LOG_TAIL_LINES = 20;
-/**
- * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
- * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
- */
-async function gatherLogTail(failedTasks, containers, logs, log) {
-    for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
-        const definition = containers.find((c) => c.name === crashed?.name);
-        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
-        if (!location || !crashed?.name || !task.taskArn)
-            continue;
-        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
-        if (lines && lines.length)
-            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
-    }
-    return undefined;
-}
-/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
-function explainRollout(facts) {
-    const { outcome } = facts;
-    const revision = identifiers_shortTaskDefinition(facts.taskDefinitionArn);
-    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = service_primaryDeployment(outcome.service);
-    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
-    const verdict = outcome.verdict;
-    switch (outcome.status) {
-        case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${identifiers_shortTaskDefinition(primary?.taskDefinition)}`;
-            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
-                ? `${subject} failed: ${outcome.reason}, and ${back}.`
-                : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${identifiers_shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
-                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
-        }
-        case 'failed':
-            if (verdict?.state === 'failed' && verdict.replacedBy) {
-                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
-            }
-            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
-                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
-            }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
-        case 'timed-out':
-            return join(`${subject} did not finish within ${duration_formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
-    }
-}
-/** What a person can do next, which depends on what ECS does with the failed deployment. */
-function failedAdvice(verdict) {
-    if (verdict?.state === 'failed' && verdict.noRollback) {
-        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
-    }
-    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
-        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
-        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
-    }
-    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
-}
-function describeCause(failedTasks, logTail, containers) {
-    if (failedTasks.length === 0)
-        return undefined;
-    const latest = failedTasks[failedTasks.length - 1];
-    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
-    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
-    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
-}
-function counts(deployment) {
-    if (!deployment)
-        return 'the deployment is no longer on the service';
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
-}
-function join(...parts) {
-    return parts.filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function markdown_table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function markdown_codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function markdown_heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function markdown_link(text, url) {
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function markdown_section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
-/** "+12.3s  text" lines in seconds since `origin`, oldest first. */
-function timeline_renderTimeline(origin, entries) {
-    return [...entries]
-        .sort((a, b) => a.at - b.at)
-        .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
-
-/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
-function serviceDeploymentsLink(region, cluster, service) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(nameFromArn(cluster))}/services/${encodeURIComponent(nameFromArn(service))}/deployments?region=${region}`;
-}
-function taskLink(region, cluster, taskArn) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(nameFromArn(cluster))}/tasks/${taskId(taskArn)}/configuration?region=${region}`;
-}
-function logStreamLink(region, location) {
-    // The console double-encodes the group and stream inside its fragment.
-    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
-    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/index.ts
+// The ecs layer's public surface.
 
 
 
@@ -67667,84 +67842,52 @@ function logStreamLink(region, location) {
 
 
 
-const EVENTS_SHOWN = 15;
-/**
- * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
- */
-function logRolloutEvidence(report, log) {
-    const { outcome } = report;
-    log.info(`❌ ${explainRollout(report)}`);
-    if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
-    }
-    if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
-    }
-    if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
-    }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
-}
-function rolloutSummaryMarkdown(report) {
-    const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
-    const facts = markdown_table(['', ''], [
-        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${identifiers_shortTaskDefinition(report.previousTaskDefinitionArn)} → ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}`],
-        ['Deployment', report.deploymentId],
-        ['Status', outcome.status],
-        ['Duration', duration_formatDuration(outcome.finishedAt - report.startedAt)],
-    ]);
-    const tasks = outcome.failedTasks.length
-        ? markdown_table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
-            markdown_link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-            stoppedOffset(task, report.startedAt),
-            task.stopCode,
-            essentialFailure(task, report.containers)?.exitCode ?? undefined,
-            explainStop(task, report.containers),
-        ]))
-        : undefined;
-    return markdown_section(markdown_heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? markdown_section(markdown_heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? markdown_section(markdown_heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? markdown_section(markdown_heading(`Last log lines of ${report.logTail.container}`, 3), markdown_codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, markdown_section(markdown_heading('Timeline (seconds since the update)', 3), markdown_codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
-}
-function timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}` }];
-    for (const event of report.outcome.events) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of report.outcome.failedTasks) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
-    }
-    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return timeline_renderTimeline(report.startedAt, entries);
-}
-function describeTask(task, report) {
-    const container = essentialFailure(task, report.containers);
-    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
-}
-function stoppedOffset(task, origin) {
-    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
-}
 
-;// CONCATENATED MODULE: ./packages/core/src/report/job-summary.ts
 
-/** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
-async function writeJobSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
-}
+
+
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 3201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MV: () => (/* reexport */ actionsLogger),
+  mb: () => (/* reexport */ openDeploymentTrail),
+  bZ: () => (/* reexport */ readAuditTrailInputs),
+  eP: () => (/* reexport */ reportingErrors),
+  Cs: () => (/* reexport */ runAction),
+  J6: () => (/* reexport */ serviceEnvironment),
+  af: () => (/* reexport */ stepInputs),
+  j7: () => (/* reexport */ writeJobSummary)
+});
+
+// UNUSED EXPORTS: DeploymentTrail, describeFailure, maskSecretValues, runContextFromEnv, runnerInputs
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var lib_core = __nccwpck_require__(6257);
+;// CONCATENATED MODULE: ./packages/core/src/platform/actions-logger.ts
+
+/** The runner's log: annotations for warnings and errors, collapsible groups. */
+const actionsLogger = {
+    info: (message) => lib_core/* info */.pq(message),
+    warning: (message) => lib_core/* warning */.$e(message),
+    error: (message) => lib_core/* error */.z3(message),
+    debug: (message) => lib_core/* debug */.Yz(message),
+    group: (title, body) => lib_core/* group */.Os(title, body),
+};
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -68053,7 +68196,7 @@ function lowercaseKeys(object) {
 }
 
 // pkg/dist-src/util/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
+function isPlainObject(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -68066,7 +68209,7 @@ function dist_bundle_isPlainObject(value) {
 function mergeDeep(defaults, options) {
   const result = Object.assign({}, defaults);
   Object.keys(options).forEach((key) => {
-    if (dist_bundle_isPlainObject(options[key])) {
+    if (isPlainObject(options[key])) {
       if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults[key], options[key]);
     } else {
@@ -69322,7 +69465,7 @@ var defaults_default = {
 
 
 // pkg/dist-src/is-plain-object.js
-function request_dist_bundle_isPlainObject(value) {
+function dist_bundle_isPlainObject(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -69343,7 +69486,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -72750,7 +72893,11 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./packages/core/src/github/deployments.ts
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+;// CONCATENATED MODULE: ./packages/core/src/platform/deployments.ts
 
 
 
@@ -72766,14 +72913,14 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     const token = inputs.optional('github-token');
     const environmentUrl = inputs.optional('environment-url');
     if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new errors_ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
+        throw new errors/* ConfigurationError */.j1(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
     }
     if (token === undefined)
         return undefined;
     lib_core/* setSecret */.Pq(token);
     const environment = inputs.optional('environment-name') ?? defaultEnvironment;
     if (environment === undefined) {
-        throw new errors_ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
+        throw new errors/* ConfigurationError */.j1("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
     }
     return { token, environment, environmentUrl };
 }
@@ -72784,7 +72931,7 @@ function serviceEnvironment(service) {
 function runContextFromEnv(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo || !env.GITHUB_SHA) {
-        throw new errors_ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
+        throw new errors/* ConfigurationError */.j1("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
     }
     return {
         apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -72805,7 +72952,7 @@ class DeploymentTrail {
         this.settings = settings;
         this.run = run;
         this.log = log;
-        this.octokit = getOctokit(settings.token, { baseUrl: run.apiUrl, userAgent: `ecs-deploy-suite/${SUITE_VERSION}` });
+        this.octokit = getOctokit(settings.token, { baseUrl: run.apiUrl, userAgent: `ecs-deploy-suite/${version/* SUITE_VERSION */.s}` });
     }
     /** The GitHub Deployment this trail writes to, once started or followed. */
     get deploymentId() {
@@ -72878,7 +73025,7 @@ class DeploymentTrail {
         catch (error) {
             const status = error.status;
             const hint = status === 403 || status === 404 ? " Give the job 'permissions: deployments: write' and pass a token that has it." : '';
-            this.log.warning(`Could not ${what} (the deploy itself is not affected): ${errors_errorMessage(error)}.${hint}`);
+            this.log.warning(`Could not ${what} (the deploy itself is not affected): ${(0,errors/* errorMessage */.gJ)(error)}.${hint}`);
         }
     }
 }
@@ -72888,7 +73035,7 @@ async function reportingErrors(trail, step) {
         return await step();
     }
     catch (error) {
-        await trail?.report('error', errors_errorMessage(error));
+        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
         throw error;
     }
 }
@@ -72902,1000 +73049,498 @@ function clip(text) {
     return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/inputs/command.ts
+;// CONCATENATED MODULE: ./packages/core/src/platform/job-summary.ts
+
+/** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
+async function writeJobSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
+
+
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
+function maskSecretValues(pairs, setSecret = core.setSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/platform/run-action.ts
+
 
 /**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
+ * The one place where an error becomes a failed step. Every action's entry point goes through here so that
+ * users see the same shape of message whatever went wrong.
  */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
+async function runAction(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        lib_core/* setFailed */.C1(describeFailure(error));
+    }
 }
-function parseJsonArray(text, inputName) {
+function describeFailure(error) {
+    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR)
+        return error.message;
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
+    }
+    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
+        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
+    }
+    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+    lib_core/* debug */.Yz(`unexpected error${detail}`);
+    return `${name === 'Error' ? '' : `${name}: `}${message}`;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
+var inputs = __nccwpck_require__(6854);
+;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
+
+
+/** The runner's `INPUT_*` variables. */
+const runnerInputs = (name) => lib_core/* getInput */.V4(name);
+/** Typed readers over the step's inputs. */
+function stepInputs() {
+    return new inputs/* Inputs */.G(runnerInputs);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/platform/index.ts
+// The platform layer's public surface.
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 7195:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   R_: () => (/* binding */ heading),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   uW: () => (/* binding */ section)
+/* harmony export */ });
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function link(text, url) {
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
+
+/***/ }),
+
+/***/ 2631:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  DT: () => (/* reexport */ describeChanges),
+  oh: () => (/* reexport */ describeTaskDefinition),
+  Bj: () => (/* reexport */ ensureRegistered),
+  bs: () => (/* reexport */ loadTaskDefinitionFile),
+  P9: () => (/* reexport */ renderTaskDefinition),
+  NQ: () => (/* reexport */ stripTaskDefinition)
+});
+
+// UNUSED EXPORTS: READ_ONLY_FIELDS, canonicalJson, cpuUnits, isPlainObject, memoryMiB, mergeEnvironment, newestRevision, normalise, sameTaskDefinition, selectContainer
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/strip.ts
+/**
+ * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
+ * reference's TaskDefinition that is not a RegisterTaskDefinition request parameter (deleteRequestedAt is
+ * set once DeleteTaskDefinitions was called on the revision).
+ */
+const READ_ONLY_FIELDS = [
+    'taskDefinitionArn',
+    'revision',
+    'status',
+    'requiresAttributes',
+    'compatibilities',
+    'registeredAt',
+    'registeredBy',
+    'deregisteredAt',
+    'deleteRequestedAt',
+];
+/**
+ * Turns a described (or hand-written) task definition into what RegisterTaskDefinition accepts:
+ * read-only fields removed, and null, empty arrays and empty objects dropped, since the API rejects
+ * some of them (an empty `volumes[].host`, a null `cpu`) and they carry no meaning.
+ */
+function stripTaskDefinition(definition) {
+    const copy = { ...definition };
+    for (const field of READ_ONLY_FIELDS)
+        delete copy[field];
+    return dropEmpty(copy);
+}
+function dropEmpty(value) {
+    if (Array.isArray(value)) {
+        return value.map(dropEmpty).filter((item) => item !== undefined);
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+        const result = {};
+        for (const [key, child] of Object.entries(value)) {
+            const cleaned = dropEmpty(child);
+            if (cleaned === undefined || cleaned === null)
+                continue;
+            if (Array.isArray(cleaned) && cleaned.length === 0)
+                continue;
+            if (isPlainObject(cleaned) && Object.keys(cleaned).length === 0)
+                continue;
+            result[key] = cleaned;
+        }
+        return result;
+    }
+    return value ?? undefined;
+}
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
+
+/**
+ * Whether registering `candidate` would create a revision that runs the same as `existing`.
+ * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
+ * order given, so both sides are normalised first; tags are registration metadata and do not count.
+ */
+function sameTaskDefinition(existing, candidate) {
+    return canonicalJson(normalise(existing)) === canonicalJson(normalise(candidate));
+}
+function normalise(definition) {
+    const copy = stripTaskDefinition(structuredClone(definition));
+    delete copy.tags;
+    if (copy.enableFaultInjection === false)
+        delete copy.enableFaultInjection;
+    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
+    if (typeof copy.cpu === 'string')
+        copy.cpu = cpuUnits(copy.cpu);
+    if (typeof copy.memory === 'string')
+        copy.memory = memoryMiB(copy.memory);
+    const awsvpc = copy.networkMode === 'awsvpc';
+    copy.containerDefinitions = (copy.containerDefinitions ?? [])
+        .map((container) => normaliseContainer(container, awsvpc))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    return stripTaskDefinition(copy);
+}
+function normaliseContainer(container, awsvpc) {
+    const copy = { ...container };
+    if (copy.essential === true)
+        delete copy.essential;
+    if (copy.cpu === 0)
+        delete copy.cpu;
+    if (copy.environment)
+        copy.environment = [...copy.environment].sort(byName);
+    if (copy.secrets)
+        copy.secrets = [...copy.secrets].sort(byName);
+    if (copy.portMappings)
+        copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
+    if (copy.healthCheck)
+        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
+    return copy;
+}
+/**
+ * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
+ * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
+ * (API reference, HealthCheck).
+ */
+const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+function normaliseHealthCheck(check) {
+    const copy = { ...check };
+    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
+        if (copy[field] === value)
+            delete copy[field];
+    }
+    return copy;
+}
+function normalisePort(mapping, awsvpc) {
+    const copy = { ...mapping };
+    if (copy.protocol === 'tcp')
+        delete copy.protocol;
+    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
+    if (awsvpc && copy.hostPort === copy.containerPort)
+        delete copy.hostPort;
+    if (!awsvpc && copy.hostPort === 0)
+        delete copy.hostPort;
+    return copy;
+}
+function cpuUnits(value) {
+    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
+    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
+}
+function memoryMiB(value) {
+    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
+    if (gb)
+        return String(Math.round(Number(gb[1]) * 1024));
+    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
+    return mb ? mb[1] : value.trim();
+}
+function byName(a, b) {
+    return String(a.name).localeCompare(String(b.name));
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (isPlainObject(value)) {
+        const keys = Object.keys(value).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
+
+/**
+ * What changes between the live revision and the rendered one, for a person reading the job log.
+ * Environment variables and secrets are listed by name only: their values may be credentials.
+ */
+function describeChanges(live, next) {
+    if (!live)
+        return ['new task definition family (no live revision to compare with)'];
+    const lines = [];
+    const before = normalise(live);
+    const after = normalise(next);
+    for (const field of ['cpu', 'memory']) {
+        if (before[field] !== after[field])
+            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
+    }
+    const oldContainers = containersByName(before);
+    const newContainers = containersByName(after);
+    for (const [name, container] of newContainers) {
+        const previous = oldContainers.get(name);
+        if (!previous) {
+            lines.push(`container ${name}: added (image ${container.image})`);
+            continue;
+        }
+        lines.push(...containerChanges(name, previous, container));
+    }
+    for (const name of oldContainers.keys()) {
+        if (!newContainers.has(name))
+            lines.push(`container ${name}: removed`);
+    }
+    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
+    if (otherFields.length)
+        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
+    return lines;
+}
+function containerChanges(name, before, after) {
+    const lines = [];
+    if (before.image !== after.image)
+        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
+    for (const field of ['cpu', 'memory', 'memoryReservation']) {
+        if (before[field] !== after[field])
+            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
+    }
+    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
+    if (environment)
+        lines.push(`container ${name}: environment ${environment}`);
+    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
+    if (secrets)
+        lines.push(`container ${name}: secrets ${secrets}`);
+    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
+    if (other.length)
+        lines.push(`container ${name}: also changed ${other.join(', ')}`);
+    return lines;
+}
+/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
+function namedChanges(before, after, valueOf) {
+    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
+    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
+    const parts = [];
+    for (const [name, value] of next) {
+        if (!old.has(name))
+            parts.push(`+${name}`);
+        else if (old.get(name) !== value)
+            parts.push(`~${name}`);
+    }
+    for (const name of old.keys())
+        if (!next.has(name))
+            parts.push(`-${name}`);
+    return parts.join(' ');
+}
+function containersByName(definition) {
+    const containers = definition.containerDefinitions ?? [];
+    return new Map(containers.map((container) => [String(container.name), container]));
+}
+function changedKeys(before, after, ignore) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys]
+        .filter((key) => !ignore.includes(key) && key !== 'name')
+        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
+        .sort();
+}
+function show(value) {
+    return value === undefined ? '(unset)' : String(value);
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+
+
+
+/**
+ * Reads a task definition JSON file as users keep them: either the bare definition or the output of
+ * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
+ */
+async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
     }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
+    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
+    const body = wrapped ? parsed.taskDefinition : parsed;
+    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
     }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
+    const definition = stripTaskDefinition(body);
+    delete definition.tags;
+    return { definition, tags };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/register.ts
 
-/**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
- */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
+
+/** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
+async function describeTaskDefinition(ecs, reference) {
+    const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
+    if (!answer.taskDefinition)
+        throw new Error(`DescribeTaskDefinition returned no task definition for ${reference}.`);
+    return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
 }
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
-        }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
-    return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
-    };
-}
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
-
-
-
-/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
-const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
-// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
-// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
-const LIST_PAGE_SIZE = 100;
-const MAX_LIST_CALLS = 10;
-// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
-// deployments, far beyond any revision worth returning to.
-const DESCRIBE_BATCH = 20;
-const MAX_DESCRIBE_BATCHES = 5;
-const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
-/**
- * The release and the last revision that completed a deployment before it, from the service deployments API
- * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
- * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
- * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
- * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
- * redeploy of the same revision is not a place to go back to.
- *
- * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
- * a role without the permission), the service's own deployments are the fallback for what is missing: during a
- * rollout the older, COMPLETED one is still listed.
- */
-async function readDeploymentHistory(ecs, cluster, service, log) {
-    let history;
+async function newestRevision(ecs, family) {
     try {
-        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (!history.current)
-            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+        return (await describeTaskDefinition(ecs, family)).definition;
     }
     catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errors_errorMessage(error)}); ` +
-            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
+        if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
+            return undefined;
+        throw error;
     }
-    if (!history?.current)
-        return fromDeploymentsOfService(service);
-    if (!history.previous) {
-        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
-        const previous = fromDeploymentsOfService(service, release).previous;
-        if (previous) {
-            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
-            history.previous = previous;
+}
+/**
+ * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
+ * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
+ * created for nothing, so a family's history stays a list of real changes.
+ */
+async function ensureRegistered(ecs, rendered, tags, live) {
+    if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
+        return { kind: 'unchanged', arn: live.taskDefinitionArn };
+    }
+    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
+    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
+        return { kind: 'reused', arn: newest.taskDefinitionArn };
+    }
+    const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
+    const arn = answer.taskDefinition?.taskDefinitionArn;
+    if (!arn)
+        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
+    return { kind: 'registered', arn };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
+
+/** Picks the container to change, or explains which names exist. */
+function selectContainer(definition, requested) {
+    const containers = definition.containerDefinitions ?? [];
+    const names = containers.map((c) => c.name ?? '(unnamed)');
+    if (requested !== undefined) {
+        const match = containers.find((c) => c.name === requested);
+        if (!match) {
+            throw new errors/* ConfigurationError */.j1(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
         }
+        return match;
     }
-    return history;
+    if (containers.length === 1)
+        return containers[0];
+    throw new errors/* ConfigurationError */.j1(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
 }
-async function fromServiceDeployments(ecs, cluster, service) {
-    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
-    const history = { source: 'service-deployments' };
-    if (entries.length === 0)
-        return history;
-    const taskDefinitions = new Map();
-    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
-        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
-        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
-        const candidates = candidatesOf(read);
-        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
-        history.current = currentOf(read[0], taskDefinitions);
-        const found = candidates
-            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
-            .filter((c) => Boolean(c.revision));
-        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
-        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
-        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
-        if (history.previous)
-            break;
-    }
-    return history;
-}
-async function listNewestFirst(ecs, cluster, service) {
-    const briefs = new Map();
-    let nextToken;
-    for (let call = 0; call < MAX_LIST_CALLS; call++) {
-        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
-        for (const brief of listed.serviceDeployments ?? [])
-            if (brief.serviceDeploymentArn)
-                briefs.set(brief.serviceDeploymentArn, brief);
-        nextToken = listed.nextToken;
-        if (!nextToken)
-            break;
-    }
-    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
-    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-}
-/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
-async function describe(ecs, entries) {
-    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
-    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    for (const entry of entries)
-        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
-}
-const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
-const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
-/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
-function completedBy(entry) {
-    if (statusOf(entry) === 'SUCCESSFUL')
-        return targetOf(entry);
-    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
-        return entry.described?.rollback?.serviceRevisionArn;
-    return undefined;
+function describeNames(names) {
+    if (names.length === 0)
+        return 'no containers';
+    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
 }
 /**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
- * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
- * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
+ * Returns a copy of the definition with the image and environment set on one container. Variables not named
+ * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
+ * Nothing is changed (and no container is required) when neither an image nor environment is given.
  */
-function candidatesOf(newestFirst) {
-    const completions = [];
-    for (const entry of newestFirst) {
-        const own = completedBy(entry);
-        if (!own)
-            continue;
-        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
+function renderTaskDefinition(definition, changes) {
+    const copy = structuredClone(definition);
+    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
+    if (!hasChanges && changes.container === undefined)
+        return copy;
+    const target = selectContainer(copy, changes.container);
+    if (changes.image !== undefined)
+        target.image = changes.image;
+    if (changes.environment?.length)
+        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
+    return copy;
+}
+function mergeEnvironment(current, updates) {
+    const merged = current.map((pair) => ({ ...pair }));
+    for (const { name, value } of updates) {
+        const existing = merged.find((pair) => pair.name === name);
+        if (existing)
+            existing.value = value;
+        else
+            merged.push({ name, value });
     }
-    // What makes a source revision one that worked: an older deployment completed it (the newest such).
-    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
-    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
-    const candidates = [];
-    for (const entry of newestFirst) {
-        const own = completions.find((completion) => completion.entry === entry);
-        if (own)
-            candidates.push(own);
-        // ECS lists sources in no meaningful order: the one completed most recently comes first.
-        const sources = (entry.described?.sourceServiceRevisions ?? [])
-            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
-            .filter((completion) => Boolean(completion))
-            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
-        const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
-        for (const completion of sources) {
-            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
-        }
-    }
-    return candidates;
-}
-function completedRevision(candidate, taskDefinitions) {
-    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
-    if (!taskDefinitionArn)
-        return undefined;
-    const entry = candidate.completedIn;
-    return {
-        taskDefinitionArn,
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-        evidence: candidate.evidence,
-    };
-}
-function revisionsOfCurrent(entry) {
-    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
-}
-function currentOf(entry, taskDefinitions) {
-    const status = statusOf(entry);
-    const target = taskDefinitions.get(targetOf(entry) ?? '');
-    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
-    return {
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        status,
-        taskDefinitionArn: returnedTo ?? target,
-        targetTaskDefinitionArn: target,
-        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-    };
-}
-async function resolveTaskDefinitions(ecs, revisionArns, found) {
-    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
-    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
-        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
-        for (const revision of answer.serviceRevisions ?? []) {
-            if (revision.serviceRevisionArn && revision.taskDefinition)
-                found.set(revision.serviceRevisionArn, revision.taskDefinition);
-        }
-    }
-}
-/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
-function fromDeploymentsOfService(service, release) {
-    const deployments = service.deployments ?? [];
-    const primary = service_primaryDeployment(service);
-    const skip = release ?? primary?.taskDefinition;
-    const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
-    return {
-        source: 'service',
-        current: primary
-            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
-            : undefined,
-        previous: previous?.taskDefinition
-            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
-            : undefined,
-    };
-}
-function serviceDeploymentId(arn) {
-    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+    return merged;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
-/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
-function circuitBreakerOf(service) {
-    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
-    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
-
-/**
- * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
- * Each item must be a status code from 100 to 599 or a range of them, low end first.
- */
-function parseExpectedStatus(text, input = 'expected-status') {
-    const items = text.split(/[\s,]+/).filter((item) => item !== '');
-    if (items.length === 0)
-        throw malformed(text, input, 'it is empty');
-    const ranges = items.map((item) => {
-        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
-        if (!match)
-            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
-        const low = Number(match[1]);
-        const high = match[2] === undefined ? low : Number(match[2]);
-        if (low < 100 || high > 599)
-            throw malformed(text, input, `"${item}" is outside 100-599`);
-        if (high < low)
-            throw malformed(text, input, `"${item}" runs backwards`);
-        return [low, high];
-    });
-    return {
-        ranges,
-        text: items.join(','),
-        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
-    };
-}
-function malformed(text, input, why) {
-    return new ConfigurationError(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
-
-/**
- * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
- * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
- */
-function parseHealthUrls(lines, input = 'url') {
-    if (lines.length === 0)
-        throw new ConfigurationError(`Input '${input}' is required but was not given.`, input);
-    return lines.map((line) => {
-        let url;
-        try {
-            url = new URL(line);
-        }
-        catch {
-            throw new ConfigurationError(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            throw new ConfigurationError(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
-        }
-        if (!url.hostname)
-            throw new ConfigurationError(`Input '${input}': "${line}" names no host.`, input);
-        return url.href;
-    });
-}
-/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
-function parseRequestHeaders(lines, input = 'headers') {
-    return lines.map((line) => {
-        const separator = line.indexOf(':');
-        const name = separator > 0 ? line.slice(0, separator).trim() : '';
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            // The line may carry a secret: show only what could be its name.
-            throw new ConfigurationError(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
-        }
-        return { name, value: line.slice(separator + 1).trim() };
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
-
-
-
-/** Enough of a body to find a marker in a health document without reading a large page whole. */
-const BODY_LIMIT = (/* unused pure expression or super */ null && (64 * 1024));
-/**
- * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
- * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
- */
-function httpProbe(options) {
-    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
-    for (const header of options.headers)
-        headers[header.name.toLowerCase()] = header.value;
-    return (url) => new Promise((resolve) => {
-        const started = performance.now();
-        const target = new URL(url);
-        const client = target.protocol === 'https:' ? https : http;
-        let settled = false;
-        const finish = (answer) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
-        };
-        const request = client.get(target, { headers }, (response) => {
-            const chunks = [];
-            let length = 0;
-            response.on('data', (chunk) => {
-                chunks.push(chunk);
-                length += chunk.length;
-                if (length >= BODY_LIMIT) {
-                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
-                    response.destroy();
-                }
-            });
-            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
-        });
-        const timer = setTimeout(() => {
-            finish({ body: '', error: `no complete answer within ${formatDuration(options.timeoutMs)} (request-timeout)` });
-            request.destroy();
-        }, options.timeoutMs);
-        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
-    });
-}
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
-/** Turns Node's network errors into what went wrong, naming the host and port. */
-function describeRequestError(error, target) {
-    const code = error.code ?? '';
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const where = `${target.hostname}:${port}`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
-        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
-    }
-    if (code === 'ECONNREFUSED')
-        return `connection refused by ${where}: nothing is listening there (yet)`;
-    if (code === 'ECONNRESET')
-        return `connection to ${where} was reset before a complete answer`;
-    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `${where} is unreachable from this runner (${code})`;
-    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
-        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
-    }
-    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-plan.ts
-
-
-
-/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
-function health_plan_roundsToWin(plan) {
-    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, latencyWindowRounds(plan.urls.length));
-}
-/**
- * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
- * refuse it before the first request and say what would work.
- */
-function assertReachable(plan) {
-    const rounds = Math.max(health_plan_roundsToWin(plan), plan.failureThreshold);
-    const needed = plan.warmupMs + rounds * plan.intervalMs;
-    if (plan.timeoutMs < needed) {
-        const latency = health_plan_roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${health_plan_roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
-        throw new ConfigurationError(`Input 'timeout' is ${formatDuration(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
-            `warmup ${formatDuration(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${formatDuration(plan.intervalMs)} = ${formatDuration(needed)}. ` +
-            `Set timeout to at least ${formatDuration(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
-
-
-
-
-
-
-
-/**
- * Probes every URL once a round, with the extra signals, and decides:
- * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
- * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
- * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
- * - at once on a fatal signal (an alarm in ALARM).
- */
-async function verifyHealth(plan, deps) {
-    const clock = deps.clock ?? systemClock;
-    const log = deps.log ?? silentLogger();
-    const startedAt = clock.now();
-    const warmupEndsAt = startedAt + plan.warmupMs;
-    const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
-    const stats = plan.urls.map(emptyStats);
-    const timeline = [];
-    const streak = { passing: 0, failing: 0 };
-    let rounds = 0;
-    let last;
-    let bestPassing = 0;
-    async function runRound(phase) {
-        const at = clock.now();
-        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
-        const answers = raw.map((answer) => judgeAnswer(answer, plan));
-        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
-        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
-        const windowP95 = window.p95();
-        const problems = [
-            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
-            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
-        ];
-        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
-            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
-        }
-        rounds += 1;
-        const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
-        noteTransition(round);
-        log.info(describeRound(round, startedAt, last));
-        last = round;
-        return round;
-    }
-    function noteTransition(round) {
-        if (last === undefined || last.passed !== round.passed) {
-            timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
-        }
-        if (round.counted && last !== undefined && !last.counted)
-            timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
-    }
-    /** Updates the streaks and says whether this round decided the phase. */
-    function decide(round) {
-        if (round.signals.some((s) => s.fatal && !s.passed))
-            return 'lost';
-        if (round.passed) {
-            streak.passing += 1;
-            streak.failing = 0;
-        }
-        else {
-            streak.passing = 0;
-            if (round.counted)
-                streak.failing += 1;
-        }
-        bestPassing = Math.max(bestPassing, streak.passing);
-        if (streak.failing >= plan.failureThreshold)
-            return 'lost';
-        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
-        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
-            return 'won';
-        return undefined;
-    }
-    const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
-    const finish = (verdict, explanation, extra = {}) => {
-        return {
-            healthy: verdict === 'healthy',
-            verdict,
-            explanation,
-            startedAt,
-            finishedAt: clock.now(),
-            rounds,
-            checks: stats.reduce((sum, s) => sum + s.checks, 0),
-            failures: stats.reduce((sum, s) => sum + s.failures, 0),
-            p95LatencyMs: overallP95(),
-            urls: stats,
-            lastSignals: last?.signals ?? [],
-            timeline,
-            ...extra,
-        };
-    };
-    // 1. Until health is won or lost, or the timeout passes.
-    const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
-    const after = (at) => formatDuration(at - startedAt);
-    if (!checked.done) {
-        const needed = roundsToWin(plan);
-        return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
-    }
-    if (checked.value === 'lost') {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost' });
-        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
-    }
-    const wonAt = last.at;
-    const wonWith = streak.passing;
-    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
-    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
-    if (plan.bakeMs <= 0)
-        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
-    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
-    streak.passing = 0;
-    streak.failing = 0;
-    log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
-    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
-    const bakeEndsAt = wonAt + plan.bakeMs;
-    const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
-    if (baked.done) {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost during bake' });
-        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${formatDuration(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
-    }
-    timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
-    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
-}
-function healthyExplanation(after, passing, plan, p95) {
-    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
-    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
-}
-function lossReason(round, plan) {
-    const fatal = round.signals.find((s) => s.fatal && !s.passed);
-    if (fatal)
-        return `because ${fatal.source} is in ALARM`;
-    return `after ${plan.failureThreshold} failing rounds in a row`;
-}
-function lastProblems(round) {
-    if (!round)
-        return 'no round ran';
-    if (round.problems.length === 0)
-        return 'it passed';
-    return round.problems.join('; ');
-}
-/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
-function describeRound(round, startedAt, previous) {
-    const mark = round.passed ? '✓' : '✗';
-    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
-    const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
-    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
-    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
-    return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
-
-
-
-
-
-const ms = (value) => (value === undefined ? '–' : `${value} ms`);
-/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
-function healthSummaryMarkdown(report, title = 'Verify health') {
-    const icon = report.healthy ? '✅' : '❌';
-    const urls = report.urls.map((stats) => {
-        const figures = latencyFigures(stats.latencies);
-        const last = stats.last;
-        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']]));
-    });
-    const signals = report.lastSignals.length
-        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
-        : undefined;
-    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
-}
-/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
-const TIMELINE_SHOWN = 30;
-function timelineLines(report) {
-    const lines = renderTimeline(report.startedAt, report.timeline);
-    if (lines.length <= TIMELINE_SHOWN)
-        return lines;
-    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
-}
-function moment(report) {
-    const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`];
-    if (report.wonAt !== undefined)
-        parts.push(`health won at +${formatDuration(report.wonAt - report.startedAt)}`);
-    if (report.lostAt !== undefined)
-        parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
-    return `**${parts.join(' · ')}**`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
-
-
-
-/**
- * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
- * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
- * the only one and runningCount equals desiredCount.)
- *
- * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
- * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
- * which then is steady by every count but is not the release being verified.
- */
-function serviceSteadiness(service, taskDefinition) {
-    const source = `service ${service.serviceName}`;
-    const unsteady = whyNotSteady(service);
-    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
-    if (taskDefinition === undefined)
-        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
-    const wanted = shortTaskDefinition(taskDefinition);
-    if (unsteady) {
-        const heading = primaryDeployment(service)?.taskDefinition;
-        const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}` : '';
-        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
-    }
-    const running = service.deployments?.[0]?.taskDefinition;
-    if (sameRevision(running, taskDefinition))
-        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
-    return {
-        source,
-        passed: false,
-        detail: `steady, but on ${shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
-    };
-}
-/** What keeps the service from being steady, or undefined when it is. */
-function whyNotSteady(service) {
-    const deployments = service.deployments ?? [];
-    if (deployments.length !== 1) {
-        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
-    }
-    const [deployment] = deployments;
-    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
-    }
-    if (service.runningCount !== service.desiredCount)
-        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
-    return undefined;
-}
-function targetGroupArns(service) {
-    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
-}
-/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
-function targetGroupName(arn) {
-    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
-}
-/**
- * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
- * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
- */
-function targetGroupHealth(arn, descriptions) {
-    const source = `target group ${targetGroupName(arn)}`;
-    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
-    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
-    if (serving.length === 0)
-        return { source, passed: false, detail: 'no registered targets' };
-    if (unhealthy.length === 0)
-        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
-    const listed = unhealthy.map(describeTarget).join('; ');
-    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
-}
-function describeTarget(description) {
-    const target = description.Target;
-    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
-    const health = description.TargetHealth;
-    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
-    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
-}
-/** Reads the service and the health of every target of its target groups, once a round. */
-function serviceSignals(options) {
-    return async () => {
-        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
-            const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
-        }));
-        return [serviceSteadiness(service, options.taskDefinition), ...groups];
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
-
-
-/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
-const MAX_ALARM_NAMES = 100;
-async function describeAlarms(cloudwatch, names) {
-    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
-    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
-}
-/**
- * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
- * silently guard nothing.
- */
-async function assertAlarmsExist(cloudwatch, names, region) {
-    if (names.length > MAX_ALARM_NAMES)
-        throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
-    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
-    const unknown = names.filter((name) => !found.has(name));
-    if (unknown.length) {
-        throw new ConfigurationError(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
-    }
-}
-function alarmReading(alarm) {
-    const source = `alarm ${alarm.AlarmName}`;
-    const state = alarm.StateValue ?? 'unknown';
-    if (state === 'ALARM')
-        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
-    return { source, passed: true, detail: state };
-}
-/** Reads the named alarms once a round; any in ALARM ends the check. */
-function alarmSignals(cloudwatch, names) {
-    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/inputs/mask.ts
-
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
-/**
- * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
- * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
- * Other values stay readable: masking "1" or "true" would blank them out of every log line.
- */
-function secretValues(pairs) {
-    const secrets = [];
-    for (const { name, value } of pairs) {
-        if (value === '')
-            continue;
-        if (SECRET_NAME.test(name))
-            secrets.push(value);
-        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
-        if (password)
-            secrets.push(password, decodeURIComponentSafe(password));
-    }
-    return [...new Set(secrets)];
-}
-function maskSecretValues(pairs, setSecret = core.setSecret) {
-    for (const value of secretValues(pairs))
-        setSecret(value);
-}
-function decodeURIComponentSafe(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
-
-
-function judgeUnchangedService(service) {
-    const primary = service_primaryDeployment(service);
-    if (!primary?.id)
-        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
-    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
-    // new deployment it stays as it is, so there is nothing to wait for.
-    if (primary.rolloutState === 'FAILED') {
-        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
-    }
-    const alone = (service.deployments?.length ?? 0) === 1;
-    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
-        return { state: 'settled', deployment: primary };
-    return { state: 'in-progress', deployment: primary };
-}
-/**
- * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
- * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
- */
-function rolledOut(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    return (deployment.pendingCount ?? 0) === 0;
-}
-function settledMessage(deployment) {
-    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${identifiers_shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
-}
-function inProgressMessage(deployment) {
-    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
-    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${identifiers_shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
-        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
-}
-/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
-function failedBeforeMessage(standing) {
-    const revision = identifiers_shortTaskDefinition(standing.deployment.taskDefinition);
-    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
-        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
-        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
-}
-/** Added to the verdict on a deployment this step watched but did not start. */
-function startedBeforeNote(deployment) {
-    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${identifiers_shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = service_primaryDeployment(service);
-        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${identifiers_shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
-    }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${identifiers_shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/index.ts
+// The task-definition layer's public surface.
 
 
 

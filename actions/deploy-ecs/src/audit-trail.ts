@@ -1,4 +1,5 @@
-import { shortTaskDefinition, type DeploymentState } from '@ecs-deploy/core';
+import { shortTaskDefinition } from '@ecs-deploy/core/common';
+import { type DeploymentState } from '@ecs-deploy/core/platform';
 import type { DeployInputs } from './inputs';
 import type { DeployOutputs, DeployStatus } from './outputs';
 

@@ -1,5 +1,7 @@
 import type { ECSClient, Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { findServingRevision, shortTaskDefinition, stripTaskDefinition, type LoadedDefinition, type Logger } from '@ecs-deploy/core';
+import { shortTaskDefinition, type Logger } from '@ecs-deploy/core/common';
+import { stripTaskDefinition, type LoadedDefinition } from '@ecs-deploy/core/task-definition';
+import { findServingRevision } from '@ecs-deploy/core/ecs';
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 export function liveAsBase(live: { definition: TaskDefinition; tags: Tag[] }): LoadedDefinition {

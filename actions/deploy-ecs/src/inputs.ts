@@ -1,4 +1,5 @@
-import { ConfigurationError, Inputs, readAuditTrailInputs, resolveRegion, serviceEnvironment, type AuditTrailSettings, type KeyValue } from '@ecs-deploy/core';
+import { ConfigurationError, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 
 export interface DeployInputs {
   region: string;
@@ -18,7 +19,7 @@ export interface DeployInputs {
 }
 
 /** Reads and validates every input before anything talks to AWS. */
-export function readDeployInputs(inputs = new Inputs()): DeployInputs {
+export function readDeployInputs(inputs = stepInputs()): DeployInputs {
   const image = inputs.optional('image');
   if (image !== undefined && /\s/.test(image)) {
     throw new ConfigurationError(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');

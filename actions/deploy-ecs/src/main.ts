@@ -1,38 +1,33 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ActionFailure, createClient, shortTaskDefinition } from '@ecs-deploy/core/common';
+import { heading, section } from '@ecs-deploy/core/report';
 import {
-  ActionFailure,
-  actionsLogger as log,
-  assertRollingUpdateService,
-  circuitBreakerOf,
-  createClient,
   describeChanges,
-  describeService,
   describeTaskDefinition,
   ensureRegistered,
+  loadTaskDefinitionFile,
+  renderTaskDefinition,
+  stripTaskDefinition,
+  type LoadedDefinition,
+} from '@ecs-deploy/core/task-definition';
+import {
+  assertRollingUpdateService,
+  circuitBreakerOf,
+  describeService,
   explainRollout,
   failedBeforeMessage,
   gatherLogTail,
-  heading,
   inProgressMessage,
   judgeUnchangedService,
-  loadTaskDefinitionFile,
-  openDeploymentTrail,
-  reportingErrors,
   logRolloutEvidence,
-  renderTaskDefinition,
   rolloutSummaryMarkdown,
-  runAction,
-  section,
   settledMessage,
-  shortTaskDefinition,
   startedBeforeNote,
-  stripTaskDefinition,
   watchRollout,
-  writeJobSummary,
-  type LoadedDefinition,
   type RolloutReport,
-} from '@ecs-deploy/core';
+} from '@ecs-deploy/core/ecs';
+import { actionsLogger as log, openDeploymentTrail, reportingErrors, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';

@@ -1,5 +1,5 @@
 import { UpdateServiceCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { listStoppedTaskArns, primaryDeployment } from '@ecs-deploy/core';
+import { listStoppedTaskArns, primaryDeployment } from '@ecs-deploy/core/ecs';
 import type { DeployInputs } from './inputs';
 
 /** The deployment this step watches: the one its UpdateService started, or one of the same revision already under way. */

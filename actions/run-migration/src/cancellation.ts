@@ -1,5 +1,7 @@
 import { StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { ActionFailure, taskId, taskLink, type LogLocation } from '@ecs-deploy/core';
+import { ActionFailure, taskId } from '@ecs-deploy/core/common';
+import { type LogLocation } from '@ecs-deploy/core/logs';
+import { taskLink } from '@ecs-deploy/core/ecs';
 import type { MigrationInputs } from './inputs';
 
 /**

@@ -1,5 +1,6 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
-import { ActionFailure, describeTasks, listTaskArns, taskId } from '@ecs-deploy/core';
+import { ActionFailure, taskId } from '@ecs-deploy/core/common';
+import { describeTasks, listTaskArns } from '@ecs-deploy/core/ecs';
 import { STARTED_BY_PREFIX } from './started-by';
 
 /**

@@ -1,7 +1,6 @@
 import type { ContainerDefinition, ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import { ActionFailure, ConfigurationError } from '@ecs-deploy/core/common';
 import {
-  ActionFailure,
-  ConfigurationError,
   describeTaskDefinition,
   ensureRegistered,
   renderTaskDefinition,
@@ -9,7 +8,7 @@ import {
   stripTaskDefinition,
   type LoadedDefinition,
   type RegistrableDefinition,
-} from '@ecs-deploy/core';
+} from '@ecs-deploy/core/task-definition';
 import type { MigrationInputs } from './inputs';
 
 /** The definition the migration runs, before it is registered, and the container it runs in. */

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { LogFollower, poll, systemClock, type Clock, type LogLocation, type Logger } from '@ecs-deploy/core';
+import { poll, systemClock, type Clock, type Logger } from '@ecs-deploy/core/common';
+import { LogFollower, type LogLocation } from '@ecs-deploy/core/logs';
 
 export interface FollowRequest {
   cluster: string;

@@ -1,5 +1,6 @@
 import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
-import { ConfigurationError, Inputs, parseCommand, resolveRegion, type KeyValue } from '@ecs-deploy/core';
+import { ConfigurationError, parseCommand, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { stepInputs } from '@ecs-deploy/core/platform';
 
 /** Where the task definition comes from: a registered revision, a JSON file, or the service's. */
 export type DefinitionSource = { kind: 'reference'; reference: string } | { kind: 'file'; path: string } | { kind: 'service' };
@@ -23,7 +24,7 @@ export interface MigrationInputs {
 }
 
 /** Reads and validates every input before anything talks to AWS. */
-export function readMigrationInputs(inputs = new Inputs()): MigrationInputs {
+export function readMigrationInputs(inputs = stepInputs()): MigrationInputs {
   const cluster = inputs.required('cluster');
   const service = inputs.optional('service');
   const image = inputs.optional('image');

@@ -1,21 +1,10 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import {
-  ActionFailure,
-  actionsLogger as log,
-  awslogsLocation,
-  createClient,
-  describeService,
-  formatCommand,
-  loadTaskDefinitionFile,
-  maskSecretValues,
-  oneOffPlacement,
-  runAction,
-  shortTaskDefinition,
-  taskId,
-  taskLink,
-  writeJobSummary,
-} from '@ecs-deploy/core';
+import { ActionFailure, createClient, formatCommand, shortTaskDefinition, taskId } from '@ecs-deploy/core/common';
+import { loadTaskDefinitionFile } from '@ecs-deploy/core/task-definition';
+import { awslogsLocation } from '@ecs-deploy/core/logs';
+import { describeService, oneOffPlacement, taskLink } from '@ecs-deploy/core/ecs';
+import { actionsLogger as log, maskSecretValues, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { abortOnCancel, answerCancellation } from './cancellation';
 import { refuseConcurrent, runningMigrations } from './concurrency';
 import { planDefinition, revisionToRun, sourceDefinition } from './definition';

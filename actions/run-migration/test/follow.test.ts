@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ECSClient, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
-import { silentLogger } from '@ecs-deploy/core';
+import { silentLogger } from '@ecs-deploy/core/common';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fakeClock } from '../../../packages/core/test/support/fake-clock';
 import { followTask } from '../src/follow';

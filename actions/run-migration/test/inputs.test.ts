@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core/common';
 import { definitionSource, readMigrationInputs } from '../src/inputs';
 
 const read = (values: Record<string, string>) => readMigrationInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));

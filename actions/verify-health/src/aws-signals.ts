@@ -1,7 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { alarmSignals, assertAlarmsExist, combineSignals, createClient, describeService, serviceSignals, type SignalReader } from '@ecs-deploy/core';
+import { createClient } from '@ecs-deploy/core/common';
+import { describeService } from '@ecs-deploy/core/ecs';
+import { alarmSignals, assertAlarmsExist, combineSignals, serviceSignals, type SignalReader } from '@ecs-deploy/core/health';
 import type { HealthInputs } from './inputs';
 
 const ACTION = 'verify-health';

@@ -1,18 +1,13 @@
+import { ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
+import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import {
   assertReachable,
-  ConfigurationError,
-  Inputs,
-  isRevisionReference,
   parseExpectedStatus,
   parseHealthUrls,
   parseRequestHeaders,
-  readAuditTrailInputs,
-  resolveRegion,
-  serviceEnvironment,
-  type AuditTrailSettings,
   type HealthPlan,
   type RequestHeader,
-} from '@ecs-deploy/core';
+} from '@ecs-deploy/core/health';
 
 export interface HealthInputs {
   plan: HealthPlan;
@@ -25,7 +20,7 @@ export interface HealthInputs {
 }
 
 /** Reads and validates every input before the first request. */
-export function readHealthInputs(inputs = new Inputs()): HealthInputs {
+export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   const urls = parseHealthUrls(inputs.list('url'));
   const plan: HealthPlan = {
     urls,

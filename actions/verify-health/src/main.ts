@@ -1,17 +1,7 @@
 import * as core from '@actions/core';
-import {
-  ActionFailure,
-  actionsLogger as log,
-  formatDuration,
-  healthSummaryMarkdown,
-  httpProbe,
-  openDeploymentTrail,
-  reportingErrors,
-  runAction,
-  SUITE_VERSION,
-  verifyHealth,
-  writeJobSummary,
-} from '@ecs-deploy/core';
+import { ActionFailure, formatDuration, SUITE_VERSION } from '@ecs-deploy/core/common';
+import { healthSummaryMarkdown, httpProbe, verifyHealth } from '@ecs-deploy/core/health';
+import { actionsLogger as log, openDeploymentTrail, reportingErrors, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { prepareAwsSignals } from './aws-signals';
 import { readHealthInputs } from './inputs';
 import { setHealthOutputs } from './outputs';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { HealthReport } from '@ecs-deploy/core';
+import type { HealthReport } from '@ecs-deploy/core/health';
 
 export function setHealthOutputs(report: HealthReport): void {
   core.setOutput('healthy', String(report.healthy));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core';
+import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core/common';
 import { readHealthInputs } from '../src/inputs';
 
 const read = (values: Record<string, string>) => readHealthInputs(new Inputs(inputsFrom(values)));

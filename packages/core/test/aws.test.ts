@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { clientSettings, createClient, resolveRegion } from '../src/aws';
-import { ConfigurationError } from '../src/errors';
-import { SUITE_VERSION } from '../src/version';
+import { clientSettings, createClient, resolveRegion } from '../src/common/aws';
+import { ConfigurationError } from '../src/common/errors';
+import { SUITE_VERSION } from '../src/common/version';
 
 describe('resolveRegion', () => {
   test.each<[string, string | undefined, NodeJS.ProcessEnv, string]>([

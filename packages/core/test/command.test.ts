@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError } from '../src/errors';
-import { formatCommand, parseCommand, splitShellWords } from '../src/inputs/command';
+import { ConfigurationError } from '../src/common/errors';
+import { formatCommand, parseCommand, splitShellWords } from '../src/common/command';
 
 describe('parseCommand', () => {
   test.each([

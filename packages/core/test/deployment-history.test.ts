@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readDeploymentHistory } from '../src/ecs/deployment-history';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../src/common/logger';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });

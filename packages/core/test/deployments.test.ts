@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { ConfigurationError } from '../src/errors';
-import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, serviceEnvironment, type AuditTrailSettings } from '../src/github/deployments';
-import { Inputs, inputsFrom } from '../src/inputs/inputs';
-import { silentLogger } from '../src/logger';
+import { ConfigurationError } from '../src/common/errors';
+import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, serviceEnvironment, type AuditTrailSettings } from '../src/platform/deployments';
+import { Inputs, inputsFrom } from '../src/common/inputs';
+import { silentLogger } from '../src/common/logger';
 import { FakeGitHub } from './support/fake-github';
 
 let github: FakeGitHub;

@@ -3,9 +3,9 @@ import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } 
 import type { ContainerDefinition, Deployment, Service, Task } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { explainRollout, gatherLogTail, LOG_TAIL_LINES, type RolloutFacts } from '../src/ecs/diagnosis';
-import type { LogTail } from '../src/ecs/log-tail';
+import type { LogTail } from '../src/logs/log-tail';
 import type { WatchOutcome } from '../src/ecs/watch';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../src/common/logger';
 import { container, DEPLOYMENT_ID, ELB_REASON, INIT_ERROR, stoppedTask, TASK_DEFINITION_ARN, taskArn } from './support/tasks';
 
 const OLD_TASK_DEFINITION = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';

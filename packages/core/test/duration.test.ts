@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { formatDuration, parseDuration } from '../src/inputs/duration';
+import { formatDuration, parseDuration } from '../src/common/duration';
 
 describe('parseDuration', () => {
   test.each([

@@ -3,7 +3,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConfigurationError } from '../src/errors';
+import { ConfigurationError } from '../src/common/errors';
 import { alarmSignals, assertAlarmsExist } from '../src/health/alarm-signals';
 import { serviceSignals, serviceSteadiness, targetGroupHealth } from '../src/health/service-signals';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { isRevisionReference, nameFromArn, sameRevision, shortTaskDefinition, taskId } from '../src/ecs/identifiers';
+import { isRevisionReference, nameFromArn, sameRevision, shortTaskDefinition, taskId } from '../src/common/identifiers';
 
 describe('nameFromArn', () => {
   test.each([

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { ConfigurationError } from '../src/errors';
-import { Inputs, inputsFrom, runnerInputs } from '../src/inputs/inputs';
+import { ConfigurationError } from '../src/common/errors';
+import { Inputs, inputsFrom } from '../src/common/inputs';
+import { runnerInputs, stepInputs } from '../src/platform/runner-inputs';
 
 const inputs = (values: Record<string, string>) => new Inputs(inputsFrom(values));
 
@@ -273,16 +274,16 @@ describe('runnerInputs', () => {
     set('INPUT_TASK-DEFINITION', '  deploy/task-definition.json  ');
     set('INPUT_TASK_DEFINITION', 'wrong.json');
     expect(runnerInputs('task-definition')).toBe('deploy/task-definition.json');
-    expect(new Inputs().required('task-definition')).toBe('deploy/task-definition.json');
+    expect(stepInputs().required('task-definition')).toBe('deploy/task-definition.json');
   });
 
   test('upper-cases the name', () => {
     set('INPUT_WAIT-FOR-STEADY-STATE', 'false');
-    expect(new Inputs().boolean('wait-for-steady-state', true)).toBe(false);
+    expect(stepInputs().boolean('wait-for-steady-state', true)).toBe(false);
   });
 
   test('an unset variable reads as not given', () => {
     expect(runnerInputs('no-such-input-xyz')).toBe('');
-    expect(new Inputs().optional('no-such-input-xyz')).toBeUndefined();
+    expect(stepInputs().optional('no-such-input-xyz')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigurationError } from '../src/errors';
+import { ConfigurationError } from '../src/common/errors';
 import { loadTaskDefinitionFile } from '../src/task-definition/load';
 import { described, handWritten, TAGS } from './support/task-definitions';
 

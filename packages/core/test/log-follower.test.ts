@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LogFollower } from '../src/ecs/log-follower';
+import { LogFollower } from '../src/logs/log-follower';
 
 const location = { group: '/ecs/web', stream: 'ecs/web/abc' };
 const event = (message: string) => ({ message, timestamp: 1, ingestionTime: 1 });

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awslogsLocation, readLogTail } from '../src/ecs/log-tail';
-import { silentLogger } from '../src/logger';
+import { awslogsLocation, readLogTail } from '../src/logs/log-tail';
+import { silentLogger } from '../src/common/logger';
 
 const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/prod/0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 

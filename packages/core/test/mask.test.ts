@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { maskSecretValues, secretValues } from '../src/inputs/mask';
+import { secretValues } from '../src/common/secret-values';
+import { maskSecretValues } from '../src/platform/masking';
 
 describe('secretValues', () => {
   test('values named as credentials, and URL passwords, decoded too', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { poll } from '../src/poll';
+import { poll } from '../src/common/poll';
 import { fakeClock } from './support/fake-clock';
 
 const START = Date.UTC(2026, 0, 1);

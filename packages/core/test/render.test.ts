@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError } from '../src/errors';
+import { ConfigurationError } from '../src/common/errors';
 import { mergeEnvironment, renderTaskDefinition, selectContainer } from '../src/task-definition/render';
 import type { RegistrableDefinition } from '../src/task-definition/strip';
 import { handWritten } from './support/task-definitions';

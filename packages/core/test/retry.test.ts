@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { AccessDeniedException, ServerException } from '@aws-sdk/client-ecs';
-import { isTransientAwsError, retryTransient } from '../src/retry';
-import { silentLogger } from '../src/logger';
+import { isTransientAwsError, retryTransient } from '../src/common/retry';
+import { silentLogger } from '../src/common/logger';
 import { fakeClock } from './support/fake-clock';
 
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { AccessDeniedException, ClientException, ServerException } from '@aws-sdk/client-ecs';
-import { ActionFailure, ConfigurationError } from '../src/errors';
-import { describeFailure, runAction } from '../src/run-action';
+import { ActionFailure, ConfigurationError } from '../src/common/errors';
+import { describeFailure, runAction } from '../src/platform/run-action';
 
 /** Errors as the SDK and its credential chain raise them. */
 function namedError(name: string, message: string): Error {

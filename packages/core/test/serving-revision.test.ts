@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { findServingRevision, newestCompletedDeployment } from '../src/ecs/serving-revision';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../src/common/logger';
 import { deployment, NEW, NEW_ID, OLD, OLD_ID, service } from './fixtures/ecs';
 
 const ecsMock = mockClient(ECSClient);

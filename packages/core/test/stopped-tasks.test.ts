@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../src/common/logger';
 import { listStoppedTaskArns, StoppedTaskTracker } from '../src/ecs/stopped-tasks';
 import { StoppedTaskSchedule, STOPPED_TASKS_INTERVAL_MS, STOPPING_RELISTS } from '../src/ecs/stopped-task-schedule';
 import { watchRollout } from '../src/ecs/watch';

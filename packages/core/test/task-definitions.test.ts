@@ -8,7 +8,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describeTaskDefinition, ensureRegistered, newestRevision } from '../src/ecs/task-definitions';
+import { describeTaskDefinition, ensureRegistered, newestRevision } from '../src/task-definition/register';
 import type { RegistrableDefinition } from '../src/task-definition/strip';
 import { ARN, described, handWritten, TAGS } from './support/task-definitions';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigurationError } from '../src/errors';
+import { ConfigurationError } from '../src/common/errors';
 import { parseExpectedStatus } from '../src/health/expected-status';
 import { assertReachable, type HealthPlan } from '../src/health/health-plan';
 import type { ProbeAnswer } from '../src/health/http-probe';
@@ -232,7 +232,7 @@ describe('assertReachable', () => {
 
 describe('the job log', () => {
   test('one line a round, repeated problems not spelt out again', async () => {
-    const { silentLogger } = await import('../src/logger');
+    const { silentLogger } = await import('../src/common/logger');
     const log = silentLogger();
     const clock = fakeClock(START);
     await verifyHealth(plan(), { probe: scripted(clock, seq('PFFF')), clock, log });

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUITE_VERSION } from '../src/version';
+import { SUITE_VERSION } from '../src/common/version';
 
 describe('SUITE_VERSION', () => {
   test('equals the version in the root package.json', () => {

@@ -12,7 +12,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '../src/logger';
+import { silentLogger } from '../src/common/logger';
 import { fakeClock } from './support/fake-clock';
 import { ALARM_CHECK_INTERVAL_MS, watchRollout, type WatchRequest } from '../src/ecs/watch';
 import { STOPPED_TASKS_INTERVAL_MS } from '../src/ecs/stopped-task-schedule';

@@ -7,9 +7,9 @@ import {
   type ServiceDeployment,
   type ServiceDeploymentBrief,
 } from '@aws-sdk/client-ecs';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../common/errors';
 import { primaryDeployment } from './service';
-import type { Logger } from '../logger';
+import type { Logger } from '../common/logger';
 
 /** The newest service deployment: the release a rollback moves away from. */
 export interface CurrentDeployment {

@@ -1,10 +1,10 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition, Deployment, Task } from '@aws-sdk/client-ecs';
-import { formatDuration } from '../inputs/duration';
-import type { Logger } from '../logger';
-import { shortTaskDefinition } from './identifiers';
+import { formatDuration } from '../common/duration';
+import type { Logger } from '../common/logger';
+import { shortTaskDefinition } from '../common/identifiers';
 import { primaryDeployment } from './service';
-import { awslogsLocation, readLogTail, type LogTail } from './log-tail';
+import { awslogsLocation, readLogTail, type LogTail } from '../logs/log-tail';
 import { essentialFailure, explainStop } from './stop-reasons';
 import type { WatchOutcome } from './watch';
 

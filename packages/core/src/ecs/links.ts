@@ -1,5 +1,5 @@
-import { nameFromArn, taskId } from './identifiers';
-import type { LogLocation } from './log-tail';
+import { nameFromArn, taskId } from '../common/identifiers';
+import type { LogLocation } from '../logs/log-tail';
 
 /** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
 export function serviceDeploymentsLink(region: string, cluster: string, service: string): string {

@@ -1,10 +1,10 @@
 import type { Task } from '@aws-sdk/client-ecs';
-import { formatDuration } from '../inputs/duration';
-import type { Logger } from '../logger';
+import { formatDuration } from '../common/duration';
+import type { Logger } from '../common/logger';
 import { codeBlock, heading, link, section, table } from '../report/markdown';
 import { renderTimeline, type TimelineEntry } from '../report/timeline';
 import { explainRollout, type RolloutFacts } from './diagnosis';
-import { shortTaskDefinition, taskId } from './identifiers';
+import { shortTaskDefinition, taskId } from '../common/identifiers';
 import { logStreamLink, serviceDeploymentsLink, taskLink } from './links';
 import { essentialFailure, explainStop } from './stop-reasons';
 

@@ -1,5 +1,5 @@
 import { DescribeServiceDeploymentsCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
-import type { Logger } from '../logger';
+import type { Logger } from '../common/logger';
 
 /** What a read of the service deployment gave: the deployment, or "unavailable" when ECS will not tell us. */
 export type ServiceDeploymentRead = ServiceDeployment | 'unavailable';

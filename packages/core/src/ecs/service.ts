@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../common/errors';
 
 /**
  * Reads the service, turning "not there" into an error about the input rather than an AWS exception,

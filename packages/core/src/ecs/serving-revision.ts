@@ -1,7 +1,7 @@
 import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
-import type { Logger } from '../logger';
+import type { Logger } from '../common/logger';
 import { readDeploymentHistory, serviceDeploymentId } from './deployment-history';
-import { shortTaskDefinition } from './identifiers';
+import { shortTaskDefinition } from '../common/identifiers';
 import { primaryDeployment } from './service';
 import { epochMs } from './times';
 

@@ -1,5 +1,5 @@
 import type { Container, ContainerDefinition, Task } from '@aws-sdk/client-ecs';
-import { taskId } from './identifiers';
+import { taskId } from '../common/identifiers';
 
 /**
  * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide

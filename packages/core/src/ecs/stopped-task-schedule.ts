@@ -1,5 +1,5 @@
 import type { Deployment } from '@aws-sdk/client-ecs';
-import type { Clock } from '../poll';
+import type { Clock } from '../common/poll';
 
 /**
  * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its

@@ -5,7 +5,7 @@ import type {
   NetworkConfiguration,
   Service,
 } from '@aws-sdk/client-ecs';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../common/errors';
 import type { RegistrableDefinition } from '../task-definition/strip';
 
 /** What a person may set for a one-off task; each field given wins over what the service has. */

@@ -1,5 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import { shortTaskDefinition } from './identifiers';
+import { shortTaskDefinition } from '../common/identifiers';
 import { primaryDeployment } from './service';
 
 /**

@@ -1,6 +1,6 @@
 import { DescribeServicesCommand, type Deployment, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
-import type { Logger } from '../logger';
-import { poll, systemClock, type Clock } from '../poll';
+import type { Logger } from '../common/logger';
+import { poll, systemClock, type Clock } from '../common/poll';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
 import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';

@@ -1,5 +1,5 @@
 import { DescribeAlarmsCommand, type CloudWatchClient, type CompositeAlarm, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../common/errors';
 import type { SignalReader, SignalReading } from './signals';
 
 /** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../common/errors';
 
 /** The HTTP statuses that count as a passing answer, as ranges such as 200-299 or single codes. */
 export interface ExpectedStatus {

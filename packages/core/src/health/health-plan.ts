@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../errors';
-import { formatDuration } from '../inputs/duration';
+import { ConfigurationError } from '../common/errors';
+import { formatDuration } from '../common/duration';
 import type { ExpectedStatus } from './expected-status';
 import { latencyWindowRounds } from './latency';
 

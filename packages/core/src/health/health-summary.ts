@@ -1,4 +1,4 @@
-import { formatDuration } from '../inputs/duration';
+import { formatDuration } from '../common/duration';
 import { codeBlock, heading, section, table } from '../report/markdown';
 import { renderTimeline } from '../report/timeline';
 import { bodyExcerpt } from './judge';

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { formatDuration } from '../inputs/duration';
+import { formatDuration } from '../common/duration';
 import type { RequestHeader } from './health-inputs';
 
 /** One answer (or the lack of one) to one GET. */

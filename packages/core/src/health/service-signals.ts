@@ -1,6 +1,6 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { sameRevision, shortTaskDefinition } from '../ecs/identifiers';
+import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
 import type { SignalReader, SignalReading } from './signals';
 

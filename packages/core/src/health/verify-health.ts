@@ -1,6 +1,6 @@
-import { formatDuration } from '../inputs/duration';
-import { silentLogger, type Logger } from '../logger';
-import { poll, systemClock, type Clock } from '../poll';
+import { formatDuration } from '../common/duration';
+import { silentLogger, type Logger } from '../common/logger';
+import { poll, systemClock, type Clock } from '../common/poll';
 import type { TimelineEntry } from '../report/timeline';
 import { roundsToWin, type HealthPlan } from './health-plan';
 import type { Probe } from './http-probe';

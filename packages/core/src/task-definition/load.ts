@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Tag } from '@aws-sdk/client-ecs';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../common/errors';
 import { isPlainObject, stripTaskDefinition, type RegistrableDefinition } from './strip';
 
 export interface LoadedDefinition {

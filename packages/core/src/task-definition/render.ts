@@ -1,6 +1,6 @@
 import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
-import { ConfigurationError } from '../errors';
-import type { KeyValue } from '../inputs/inputs';
+import { ConfigurationError } from '../common/errors';
+import type { KeyValue } from '../common/inputs';
 import type { RegistrableDefinition } from './strip';
 
 export interface ContainerChanges {

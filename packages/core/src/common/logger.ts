@@ -1,5 +1,3 @@
-import * as core from '@actions/core';
-
 /** Where progress goes. Injected so that core logic can be exercised in tests without a runner. */
 export interface Logger {
   info(message: string): void;
@@ -8,14 +6,6 @@ export interface Logger {
   debug(message: string): void;
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
 }
-
-export const actionsLogger: Logger = {
-  info: (message) => core.info(message),
-  warning: (message) => core.warning(message),
-  error: (message) => core.error(message),
-  debug: (message) => core.debug(message),
-  group: (title, body) => core.group(title, body),
-};
 
 export function silentLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

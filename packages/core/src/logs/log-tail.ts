@@ -1,7 +1,7 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { Logger } from '../logger';
-import { taskId } from './identifiers';
+import type { Logger } from '../common/logger';
+import { taskId } from '../common/identifiers';
 
 export interface LogLocation {
   group: string;

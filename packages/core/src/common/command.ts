@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from './errors';
 
 /**
  * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionFailure, ConfigurationError, errorMessage } from './errors';
+import { ActionFailure, ConfigurationError, errorMessage } from '../common/errors';
 
 /**
  * The one place where an error becomes a failed step. Every action's entry point goes through here so that

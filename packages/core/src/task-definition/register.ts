@@ -5,8 +5,8 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { sameTaskDefinition } from '../task-definition/compare';
-import type { RegistrableDefinition } from '../task-definition/strip';
+import { sameTaskDefinition } from './compare';
+import type { RegistrableDefinition } from './strip';
 
 export interface DescribedDefinition {
   definition: TaskDefinition;

@@ -1,11 +1,8 @@
-import * as core from '@actions/core';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from './errors';
 import { parseDuration } from './duration';
 
-/** Reads the raw text of an input; the runner's `INPUT_*` variables by default, a map in tests. */
+/** Reads the raw text of an input: the runner's `INPUT_*` variables (platform's runnerInputs), a map in tests. */
 export type InputSource = (name: string) => string;
-
-export const runnerInputs: InputSource = (name) => core.getInput(name);
 
 export function inputsFrom(values: Record<string, string>): InputSource {
   return (name) => (values[name] ?? '').trim();
@@ -22,7 +19,7 @@ export interface KeyValue {
  * Empty text means "not given": optional readers return undefined rather than a zero value.
  */
 export class Inputs {
-  constructor(private readonly source: InputSource = runnerInputs) {}
+  constructor(private readonly source: InputSource) {}
 
   optional(name: string): string | undefined {
     const value = this.source(name).trim();

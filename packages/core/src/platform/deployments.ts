@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { ConfigurationError, errorMessage } from '../errors';
-import type { Inputs } from '../inputs/inputs';
-import type { Logger } from '../logger';
-import { SUITE_VERSION } from '../version';
+import { ConfigurationError, errorMessage } from '../common/errors';
+import type { Inputs } from '../common/inputs';
+import type { Logger } from '../common/logger';
+import { SUITE_VERSION } from '../common/version';
 
 /**
  * The audit trail: with a `github-token`, an action records a GitHub Deployment and its statuses so the

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { KeyValue } from './inputs';
 
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
@@ -19,9 +18,6 @@ export function secretValues(pairs: KeyValue[]): string[] {
   return [...new Set(secrets)];
 }
 
-export function maskSecretValues(pairs: KeyValue[], setSecret: (value: string) => void = core.setSecret): void {
-  for (const value of secretValues(pairs)) setSecret(value);
-}
 
 function decodeURIComponentSafe(text: string): string {
   try {

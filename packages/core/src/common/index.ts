@@ -1,0 +1,12 @@
+// The common layer's public surface.
+export * from './aws';
+export * from './command';
+export * from './duration';
+export * from './errors';
+export * from './identifiers';
+export * from './inputs';
+export * from './logger';
+export * from './poll';
+export * from './retry';
+export * from './secret-values';
+export * from './version';

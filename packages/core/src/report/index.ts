@@ -1,0 +1,3 @@
+// The report layer's public surface.
+export * from './markdown';
+export * from './timeline';
