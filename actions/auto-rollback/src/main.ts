@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
 import { ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { ActionFailure, createClient, shortTaskDefinition } from '@ecs-deploy/core/common';
+import { ActionFailure, createClient, shortTaskDefinition, systemClock } from '@ecs-deploy/core/common';
 import {
-  assertRollingUpdateService,
   describeService,
   explainRollout,
   logRolloutEvidence,
@@ -12,6 +11,7 @@ import {
   type DeploymentHistory,
   type WatchOutcome,
 } from '@ecs-deploy/core/ecs';
+import { mechanismFor, type DeploymentMechanism } from '@ecs-deploy/core/deployment';
 import {
   actionsLogger as log,
   openDeploymentTrail,
@@ -22,7 +22,6 @@ import {
 } from '@ecs-deploy/core/platform';
 import { recordRollback } from './audit-trail';
 import { readRollbackInputs, type RollbackInputs } from './inputs';
-import { startRollback } from './mechanism';
 import { secondsBetween, setRollbackOutputs } from './outputs';
 import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory } from './report';
 import { checkRequestedRevision, chooseTarget, type RollbackTarget } from './target';
@@ -37,7 +36,7 @@ async function rollBack(): Promise<void> {
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
   const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region);
-  assertRollingUpdateService(service);
+  const mechanism = mechanismFor(service);
   const requestedArn = inputs.taskDefinition ? await checkRequestedRevision(ecs, inputs.taskDefinition, inputs.region) : undefined;
   const history = await readDeploymentHistory(ecs, inputs.cluster, service, log);
   const target = chooseTarget(requestedArn, history);
@@ -57,12 +56,14 @@ async function rollBack(): Promise<void> {
 
   // 3. ECS's circuit breaker (or a person) may already have put the target back.
   if (alreadyThere) {
-    await confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail);
+    await confirmAlreadyThere(ecs, mechanism, inputs, { service, target, history, fromArn }, trail);
     return;
   }
 
   // 4. Roll back, then watch it with deploy-ecs's watcher.
-  const started = await reportingErrors(trail, () => startRollback(ecs, inputs, target.taskDefinitionArn, history, log));
+  const started = await reportingErrors(trail, () =>
+    mechanism.rollBack({ ...inputs, targetArn: target.taskDefinitionArn, history }, { ecs, log, clock: systemClock }),
+  );
   log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(target.taskDefinitionArn)} back.`);
   const story: RollbackStory = {
     ...storyBasics(inputs, target, history),
@@ -78,7 +79,7 @@ async function rollBack(): Promise<void> {
     return;
   }
   const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
-  const outcome = await reportingErrors(trail, () => watchRollback(ecs, inputs, watched, log));
+  const outcome = await reportingErrors(trail, () => watchRollback(mechanism, ecs, inputs, watched, log));
 
   // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
   story.outcome = outcome;
@@ -101,7 +102,7 @@ interface Standing {
  * Nothing to change. If ECS is still rolling back on its own, watch it finish (unless wait is false): a rollback
  * that fails there leaves the service as broken as one of ours would.
  */
-async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, { service, target, history, fromArn }: Standing, trail: DeploymentTrail | undefined): Promise<void> {
+async function confirmAlreadyThere(ecs: ECSClient, mechanism: DeploymentMechanism, inputs: RollbackInputs, { service, target, history, fromArn }: Standing, trail: DeploymentTrail | undefined): Promise<void> {
   const startedAt = Date.now();
   const story: RollbackStory = {
     ...storyBasics(inputs, target, history),
@@ -120,7 +121,7 @@ async function confirmAlreadyThere(ecs: ECSClient, inputs: RollbackInputs, { ser
   if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
     log.info(`${shortTaskDefinition(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
     const watched = { deploymentId: primary.id, startedAt, before: service };
-    const outcome = await reportingErrors(trail, () => watchRollback(ecs, inputs, watched, log));
+    const outcome = await reportingErrors(trail, () => watchRollback(mechanism, ecs, inputs, watched, log));
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     setRollbackOutputs({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: secondsBetween(startedAt, outcome.finishedAt) });

@@ -1,8 +1,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { createClient, shortTaskDefinition, type Logger } from '@ecs-deploy/core/common';
+import { createClient, shortTaskDefinition, systemClock, type Logger } from '@ecs-deploy/core/common';
 import { describeTaskDefinition } from '@ecs-deploy/core/task-definition';
-import { circuitBreakerOf, gatherLogTail, watchRollout, type RolloutReport, type WatchOutcome } from '@ecs-deploy/core/ecs';
+import { gatherLogTail, type RolloutReport, type WatchOutcome } from '@ecs-deploy/core/ecs';
+import type { DeploymentMechanism } from '@ecs-deploy/core/deployment';
 import type { RollbackInputs } from './inputs';
 
 // Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
@@ -18,18 +19,17 @@ export interface WatchedDeployment {
 }
 
 /** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
-export function watchRollback(ecs: ECSClient, inputs: RollbackInputs, watched: WatchedDeployment, log: Logger): Promise<WatchOutcome> {
-  return watchRollout(
+export function watchRollback(mechanism: DeploymentMechanism, ecs: ECSClient, inputs: RollbackInputs, watched: WatchedDeployment, log: Logger): Promise<WatchOutcome> {
+  return mechanism.watch(
     {
-      cluster: inputs.cluster,
-      service: inputs.service,
+      deploymentId: watched.deploymentId,
       startedAt: watched.startedAt,
+      service: watched.before,
       knownEventIds: (watched.before.events ?? []).map((event) => event.id as string),
       stoppedBefore: watched.stoppedBefore,
-      timeoutMs: inputs.timeoutMs,
-      target: { deploymentId: watched.deploymentId, circuitBreaker: circuitBreakerOf(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
     },
-    { ecs, log },
+    { cluster: inputs.cluster, service: inputs.service, timeoutMs: inputs.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD },
+    { ecs, log, clock: systemClock },
   );
 }
 

@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ActionFailure, createClient, shortTaskDefinition } from '@ecs-deploy/core/common';
+import { ActionFailure, createClient, shortTaskDefinition, systemClock } from '@ecs-deploy/core/common';
 import { heading, section } from '@ecs-deploy/core/report';
 import {
   describeChanges,
@@ -12,8 +12,6 @@ import {
   type LoadedDefinition,
 } from '@ecs-deploy/core/task-definition';
 import {
-  assertRollingUpdateService,
-  circuitBreakerOf,
   describeService,
   explainRollout,
   failedBeforeMessage,
@@ -24,15 +22,15 @@ import {
   rolloutSummaryMarkdown,
   settledMessage,
   startedBeforeNote,
-  watchRollout,
   type RolloutReport,
 } from '@ecs-deploy/core/ecs';
+import { mechanismFor, type StartedDeployment } from '@ecs-deploy/core/deployment';
 import { actionsLogger as log, openDeploymentTrail, reportingErrors, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { readDeployInputs, type DeployInputs } from './inputs';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { setDeployOutputs } from './outputs';
-import { applyDesiredCount, existingDeployment, startDeployment, type StartedDeployment } from './update-service';
+import { applyDesiredCount } from './update-service';
 
 const ACTION = 'deploy-ecs';
 
@@ -44,7 +42,8 @@ async function deploy(): Promise<void> {
   // 1. What runs now, what was serving, and what the service should run.
   const fromFile = inputs.taskDefinitionFile ? await checkFileEarly(inputs) : undefined;
   const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region);
-  assertRollingUpdateService(service);
+  const mechanism = mechanismFor(service);
+  const context = { ecs, log, clock: systemClock };
   const liveArn = liveTaskDefinitionArn(service);
   const previousArn = await servingRevisionArn(ecs, inputs.cluster, service, log);
   const live = await describeTaskDefinition(ecs, liveArn);
@@ -77,9 +76,12 @@ async function deploy(): Promise<void> {
     }
     log.info(inProgressMessage(standing.deployment));
     await applyDesiredCount(ecs, inputs, service.desiredCount, log);
-    started = existingDeployment(service, standing.deployment);
+    started = mechanism.adopt(service, standing.deployment, context.clock);
   } else {
-    started = await startDeployment(ecs, inputs, registration.arn, inputs.forceNewDeployment);
+    started = await mechanism.start(
+      { cluster: inputs.cluster, service: inputs.service, taskDefinitionArn: registration.arn, desiredCount: inputs.desiredCount, forceNewDeployment: inputs.forceNewDeployment, watch: inputs.wait },
+      context,
+    );
     log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
   }
   const outputs = { ...known, deploymentId: started.deploymentId };
@@ -91,22 +93,9 @@ async function deploy(): Promise<void> {
   }
 
   // 4. Watch ECS roll it out.
-  const outcome = await reportingErrors(trail, () => watchRollout(
-    {
-      cluster: inputs.cluster,
-      service: inputs.service,
-      startedAt: started.startedAt,
-      knownEventIds: started.knownEventIds,
-      stoppedBefore: started.stoppedBefore,
-      timeoutMs: inputs.timeoutMs,
-      target: {
-        deploymentId: started.deploymentId,
-        circuitBreaker: circuitBreakerOf(started.service),
-        failedTasksThreshold: inputs.failedTasksThreshold,
-      },
-    },
-    { ecs, log },
-  ));
+  const outcome = await reportingErrors(trail, () =>
+    mechanism.watch(started, { cluster: inputs.cluster, service: inputs.service, timeoutMs: inputs.timeoutMs, failedTasksThreshold: inputs.failedTasksThreshold }, context),
+  );
 
   // 5. Report: outputs, job summary, and on failure the cause with its evidence.
   const durationSeconds = Math.round((outcome.finishedAt - started.startedAt) / 100) / 10;
