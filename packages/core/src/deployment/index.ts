@@ -2,6 +2,3 @@
 export * from './mechanism';
 export * from './mechanism-for';
 export * from './rolling/rolling-mechanism';
-export * from './rolling/roll-back';
-export * from './rolling/start';
-export * from './rolling/stop-rollback';
