@@ -1,11 +1,12 @@
 /**
  * The ELBv2 operations the suite uses, by their API reference: target groups, their attributes, targets
- * and target health. Inputs arrive as parsed awsQuery parameters; answers are the `<Action>Result` members.
+ * and target health (load balancers, listeners and rules are in elb/listener-operations). Inputs arrive as parsed awsQuery parameters; answers are the `<Action>Result` members.
  */
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { elbId } from '../ids';
 import { booleanParam, listParam, numberParam, stringParam, type QueryInput, type QueryValue, type XmlValue } from '../query/codec';
+import { listenerOperations } from './listener-operations';
 import { DEFAULT_ATTRIBUTES, REASONS, targetKey, type TargetGroupRecord } from './state';
 
 type Result = { [key: string]: XmlValue };
@@ -21,7 +22,10 @@ function requireGroup(ctx: Context, arn: string | undefined): TargetGroupRecord 
   return group;
 }
 
-function renderGroup(group: TargetGroupRecord): Result {
+/** The group's own load balancer, then those whose listener rules forward to it. */
+const loadBalancerArns = (ctx: Context, group: TargetGroupRecord): string[] => [...new Set([group.loadBalancerArn, ...ctx.elb.listeners.forwardingTo(group.arn)])];
+
+function renderGroup(ctx: Context, group: TargetGroupRecord): Result {
   const hc = group.healthCheck;
   return {
     TargetGroupArn: group.arn,
@@ -38,7 +42,7 @@ function renderGroup(group: TargetGroupRecord): Result {
     UnhealthyThresholdCount: hc.unhealthyThreshold,
     HealthCheckPath: hc.path,
     Matcher: { HttpCode: hc.matcher },
-    LoadBalancerArns: [group.loadBalancerArn],
+    LoadBalancerArns: loadBalancerArns(ctx, group),
     TargetType: group.targetType,
     ProtocolVersion: group.protocolVersion,
     IpAddressType: group.ipAddressType,
@@ -110,14 +114,14 @@ async function createTargetGroup(ctx: Context, input: QueryInput): Promise<Resul
   };
   const existing = [...ctx.elb.groups.values()].find((g) => g.name === name);
   if (existing) {
-    const same = JSON.stringify(renderGroup({ ...group, arn: existing.arn, loadBalancerArn: existing.loadBalancerArn })) === JSON.stringify(renderGroup(existing));
+    const same = JSON.stringify(renderGroup(ctx, { ...group, arn: existing.arn, loadBalancerArn: existing.loadBalancerArn })) === JSON.stringify(renderGroup(ctx, existing));
     if (!same) throw new AwsError('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
-    return { TargetGroups: [renderGroup(existing)] };
+    return { TargetGroups: [renderGroup(ctx, existing)] };
   }
   group.arn = ctx.arns.targetGroup(name, elbId());
   group.loadBalancerArn = ctx.arns.loadBalancer(`sandbox-${name}`.slice(0, 32), elbId());
   await ctx.elb.add(group);
-  return { TargetGroups: [renderGroup(group)] };
+  return { TargetGroups: [renderGroup(ctx, group)] };
 }
 
 function describeTargetGroups(ctx: Context, input: QueryInput): Result {
@@ -126,8 +130,8 @@ function describeTargetGroups(ctx: Context, input: QueryInput): Result {
   const loadBalancerArn = stringParam(input.LoadBalancerArn);
   let groups = [...ctx.elb.groups.values()];
   if (loadBalancerArn) {
-    groups = groups.filter((g) => g.loadBalancerArn === loadBalancerArn);
-    if (groups.length === 0) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
+    if (!ctx.elb.listeners.loadBalancers.has(loadBalancerArn)) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
+    groups = groups.filter((g) => loadBalancerArns(ctx, g).includes(loadBalancerArn));
   }
   if (arns.length > 0) {
     groups = arns.map((arn) => ctx.elb.groups.get(arn) ?? (undefined as never));
@@ -136,12 +140,17 @@ function describeTargetGroups(ctx: Context, input: QueryInput): Result {
     groups = names.map((name) => [...ctx.elb.groups.values()].find((g) => g.name === name) as TargetGroupRecord);
     if (groups.some((g) => !g)) throw groupNotFound();
   }
-  return { TargetGroups: groups.map(renderGroup) };
+  return { TargetGroups: groups.map((g) => renderGroup(ctx, g)) };
 }
 
 async function deleteTargetGroup(ctx: Context, input: QueryInput): Promise<Result> {
   const arn = stringParam(input.TargetGroupArn);
   if (!arn) throw validation("1 validation error detected: Value null at 'targetGroupArn' failed to satisfy constraint: Member must not be null");
+  const group = ctx.elb.groups.get(arn);
+  // Its own load balancer goes with it; another load balancer's listener forwarding to it keeps it in use.
+  if (group && ctx.elb.listeners.forwardingTo(arn).some((lb) => lb !== group.loadBalancerArn)) {
+    throw new AwsError('ResourceInUse', `Target group '${arn}' is currently in use by a listener or a rule`);
+  }
   await ctx.elb.remove(arn);
   return {};
 }
@@ -220,6 +229,7 @@ function describeTargetHealth(ctx: Context, input: QueryInput): Result {
 }
 
 export const elbOperations: Record<string, ElbOperation> = {
+  ...listenerOperations,
   CreateTargetGroup: createTargetGroup,
   DescribeTargetGroups: describeTargetGroups,
   DeleteTargetGroup: deleteTargetGroup,
