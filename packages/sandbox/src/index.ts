@@ -9,7 +9,7 @@ import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { listen } from './http/server';
-import { LogStore } from './logs/store';
+import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
 import { ScriptedRuntime } from './runtime/scripted';
 import { SecretStore } from './runtime/secrets';

@@ -1,6 +1,6 @@
 /** CloudWatch on the wire: awsJson1_0 with the awsQueryCompatible trait (what @aws-sdk/client-cloudwatch sends). */
 import type { JsonService } from '../http/protocol';
-import { cloudWatchOperations } from './alarms';
+import { cloudWatchOperations } from './operations';
 
 export const cloudWatchService: JsonService = {
   service: 'cloudwatch',

@@ -5,32 +5,25 @@
  * accepted and then not honoured.
  */
 import type { Context } from '../context';
-import { AwsError } from '../errors';
 import { elbId } from '../ids';
 import { listParam, numberParam, stringParam, type QueryInput, type QueryValue, type XmlValue } from '../query/codec';
+import { duplicateListener, listenerNotFound, loadBalancerNotFound, notNull, operationNotPermitted, priorityInUse, ruleNotFound, targetGroupNotFound, validation } from './errors';
 import { listenerArn, ruleArn } from './listeners';
+import { list, optionalNumber, optionalString, requireString } from './params';
 import type { ForwardAction, ListenerRecord, LoadBalancerRecord, RuleConditionRecord, RuleRecord } from './state';
 
 type Result = { [key: string]: XmlValue };
 
-const validation = (message: string) => new AwsError('ValidationError', message);
-const notNull = (member: string) => validation(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
-const loadBalancerNotFound = () => new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
-const listenerNotFound = () => new AwsError('ListenerNotFound', 'One or more listeners not found');
-const ruleNotFound = () => new AwsError('RuleNotFound', 'One or more rules not found');
-
 /** An ALB's listeners allow up to five target groups in one forward action (ALB user guide, quotas). */
 const MAX_WEIGHTED_GROUPS = 5;
 
-function requireLoadBalancer(ctx: Context, arn: string | undefined): LoadBalancerRecord {
-  if (!arn) throw notNull('loadBalancerArn');
-  const loadBalancer = ctx.elb.listeners.loadBalancers.get(arn);
+function requireLoadBalancer(ctx: Context, input: QueryInput): LoadBalancerRecord {
+  const loadBalancer = ctx.elb.listeners.loadBalancers.get(requireString(input, 'LoadBalancerArn'));
   if (!loadBalancer) throw loadBalancerNotFound();
   return loadBalancer;
 }
 
-function requireListener(ctx: Context, arn: string | undefined): ListenerRecord {
-  if (!arn) throw notNull('listenerArn');
+function requireListener(ctx: Context, arn: string): ListenerRecord {
   const listener = ctx.elb.listeners.listeners.get(arn);
   if (!listener) throw listenerNotFound();
   return listener;
@@ -117,7 +110,7 @@ function parseActions(ctx: Context, value: QueryValue | undefined, member: strin
   if (weighted.length > MAX_WEIGHTED_GROUPS) throw validation(`A forward action can have at most ${MAX_WEIGHTED_GROUPS} target groups`);
   const targetGroups = weighted.length > 0 ? weighted : [{ targetGroupArn: single as string, weight: 1 }];
   if (new Set(targetGroups.map((g) => g.targetGroupArn)).size < targetGroups.length) throw validation('A target group can be specified only once in a forward action');
-  for (const g of targetGroups) if (!ctx.elb.groups.has(g.targetGroupArn)) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
+  for (const g of targetGroups) if (!ctx.elb.groups.has(g.targetGroupArn)) throw targetGroupNotFound();
   return [{ type: 'forward', targetGroups, shorthand: Boolean(single) && weighted.length === 0 }];
 }
 
@@ -137,7 +130,7 @@ function parseConditions(value: QueryValue | undefined): RuleConditionRecord[] {
 
 function checkPort(ctx: Context, loadBalancerArn: string, port: number, except?: string): void {
   if (ctx.elb.listeners.of(loadBalancerArn).some((l) => l.port === port && l.arn !== except)) {
-    throw new AwsError('DuplicateListener', 'A listener already exists on this port for this load balancer');
+    throw duplicateListener();
   }
 }
 
@@ -149,12 +142,11 @@ function parseProtocol(value: QueryValue | undefined): string | undefined {
 
 /** CreateLoadBalancer: an application load balancer by name; the same name again answers the same one. */
 function createLoadBalancer(ctx: Context, input: QueryInput): Result {
-  const name = stringParam(input.Name);
-  if (!name) throw notNull('name');
+  const name = requireString(input, 'Name');
   if (name.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name) || name.startsWith('internal-')) {
     throw validation(`The load balancer name '${name}' can only contain characters that are alphanumeric characters or hyphens(-), must not begin or end with a hyphen, must not begin with 'internal-' and must be at most 32 characters`);
   }
-  const type = stringParam(input.Type) ?? 'application';
+  const type = optionalString(input, 'Type') ?? 'application';
   if (type !== 'application') throw validation(`The sandbox runs application load balancers only, not '${type}'`);
   const existing = [...ctx.elb.listeners.loadBalancers.values()].find((lb) => lb.name === name);
   if (existing) return { LoadBalancers: [renderLoadBalancer(ctx, existing)] };
@@ -164,8 +156,8 @@ function createLoadBalancer(ctx: Context, input: QueryInput): Result {
 }
 
 function describeLoadBalancers(ctx: Context, input: QueryInput): Result {
-  const arns = listParam(input.LoadBalancerArns) as string[];
-  const names = listParam(input.Names) as string[];
+  const arns = list<string>(input, 'LoadBalancerArns');
+  const names = list<string>(input, 'Names');
   const all = [...ctx.elb.listeners.loadBalancers.values()];
   let found = all;
   if (arns.length > 0) found = arns.map((arn) => ctx.elb.listeners.loadBalancers.get(arn) as LoadBalancerRecord);
@@ -176,18 +168,17 @@ function describeLoadBalancers(ctx: Context, input: QueryInput): Result {
 
 /** A target group's own load balancer goes with the group (DeleteTargetGroup), not on its own. */
 async function deleteLoadBalancer(ctx: Context, input: QueryInput): Promise<Result> {
-  const arn = stringParam(input.LoadBalancerArn);
-  if (!arn) throw notNull('loadBalancerArn');
+  const arn = requireString(input, 'LoadBalancerArn');
   const loadBalancer = ctx.elb.listeners.loadBalancers.get(arn);
-  if (loadBalancer?.implicitFor) throw new AwsError('OperationNotPermitted', `Load balancer '${arn}' belongs to target group '${loadBalancer.implicitFor}' in the sandbox: delete the target group instead`);
+  if (loadBalancer?.implicitFor) throw operationNotPermitted(`Load balancer '${arn}' belongs to target group '${loadBalancer.implicitFor}' in the sandbox: delete the target group instead`);
   if (loadBalancer) await ctx.elb.listeners.removeLoadBalancer(arn);
   return {};
 }
 
 async function createListener(ctx: Context, input: QueryInput): Promise<Result> {
-  const loadBalancer = requireLoadBalancer(ctx, stringParam(input.LoadBalancerArn));
+  const loadBalancer = requireLoadBalancer(ctx, input);
   const protocol = parseProtocol(input.Protocol) ?? 'HTTP';
-  const port = integerIn('Port', numberParam(input.Port), 1, 65535);
+  const port = integerIn('Port', optionalNumber(input, 'Port'), 1, 65535);
   if (port === undefined) throw validation('A port must be specified');
   const actions = parseActions(ctx, input.DefaultActions, 'defaultActions');
   checkPort(ctx, loadBalancer.arn, port);
@@ -198,19 +189,19 @@ async function createListener(ctx: Context, input: QueryInput): Promise<Result> 
 }
 
 function describeListeners(ctx: Context, input: QueryInput): Result {
-  const arns = listParam(input.ListenerArns) as string[];
-  const loadBalancerArn = stringParam(input.LoadBalancerArn);
+  const arns = list<string>(input, 'ListenerArns');
+  const loadBalancerArn = optionalString(input, 'LoadBalancerArn');
   if (arns.length > 0) return { Listeners: arns.map((arn) => renderListener(requireListener(ctx, arn))) };
   if (!loadBalancerArn) throw validation('You must specify either listener ARNs or a load balancer ARN');
-  return { Listeners: ctx.elb.listeners.of(requireLoadBalancer(ctx, loadBalancerArn).arn).map(renderListener) };
+  return { Listeners: ctx.elb.listeners.of(requireLoadBalancer(ctx, input).arn).map(renderListener) };
 }
 
 /** ModifyListener: what is given replaces what was; DefaultActions replace the default rule's actions. */
 function modifyListener(ctx: Context, input: QueryInput): Result {
-  const listener = requireListener(ctx, stringParam(input.ListenerArn));
+  const listener = requireListener(ctx, requireString(input, 'ListenerArn'));
   const protocol = parseProtocol(input.Protocol);
-  const port = integerIn('Port', numberParam(input.Port), 1, 65535);
-  const actions = listParam(input.DefaultActions).length > 0 ? parseActions(ctx, input.DefaultActions, 'defaultActions') : undefined;
+  const port = integerIn('Port', optionalNumber(input, 'Port'), 1, 65535);
+  const actions = list(input, 'DefaultActions').length > 0 ? parseActions(ctx, input.DefaultActions, 'defaultActions') : undefined;
   if (port !== undefined) checkPort(ctx, listener.loadBalancerArn, port, listener.arn);
   if (protocol) listener.protocol = protocol;
   if (port !== undefined) listener.port = port;
@@ -219,18 +210,18 @@ function modifyListener(ctx: Context, input: QueryInput): Result {
 }
 
 async function deleteListener(ctx: Context, input: QueryInput): Promise<Result> {
-  const listener = requireListener(ctx, stringParam(input.ListenerArn));
+  const listener = requireListener(ctx, requireString(input, 'ListenerArn'));
   await ctx.elb.listeners.remove(listener.arn);
   return {};
 }
 
 function createRule(ctx: Context, input: QueryInput): Result {
-  const listener = requireListener(ctx, stringParam(input.ListenerArn));
-  const priority = integerIn('Priority', numberParam(input.Priority), 1, 50000);
+  const listener = requireListener(ctx, requireString(input, 'ListenerArn'));
+  const priority = integerIn('Priority', optionalNumber(input, 'Priority'), 1, 50000);
   if (priority === undefined) throw notNull('priority');
   const conditions = parseConditions(input.Conditions);
   const actions = parseActions(ctx, input.Actions, 'actions');
-  if (listener.rules.some((r) => r.priority === String(priority))) throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`);
+  if (listener.rules.some((r) => r.priority === String(priority))) throw priorityInUse(priority);
   const rule: RuleRecord = { arn: ruleArn(listener.arn), priority: String(priority), conditions, actions };
   listener.rules.push(rule);
   return { Rules: [renderRule(rule)] };
@@ -238,7 +229,7 @@ function createRule(ctx: Context, input: QueryInput): Result {
 
 /** The listener's rules by priority, the default rule last. */
 function describeRules(ctx: Context, input: QueryInput): Result {
-  const arns = listParam(input.RuleArns) as string[];
+  const arns = list<string>(input, 'RuleArns');
   if (arns.length > 0) {
     return {
       Rules: arns.map((arn) => {
@@ -248,7 +239,7 @@ function describeRules(ctx: Context, input: QueryInput): Result {
       }),
     };
   }
-  const listenerArnParam = stringParam(input.ListenerArn);
+  const listenerArnParam = optionalString(input, 'ListenerArn');
   if (!listenerArnParam) throw validation('You must specify either listener rule ARNs or a listener ARN');
   const order = (r: RuleRecord) => (r.priority === 'default' ? Number.POSITIVE_INFINITY : Number(r.priority));
   return { Rules: [...requireListener(ctx, listenerArnParam).rules].sort((a, b) => order(a) - order(b)).map(renderRule) };
@@ -256,25 +247,23 @@ function describeRules(ctx: Context, input: QueryInput): Result {
 
 /** ModifyRule: new conditions or actions replace the old; the default rule takes actions only. */
 function modifyRule(ctx: Context, input: QueryInput): Result {
-  const arn = stringParam(input.RuleArn);
-  if (!arn) throw notNull('ruleArn');
+  const arn = requireString(input, 'RuleArn');
   const found = ctx.elb.listeners.rule(arn);
   if (!found) throw ruleNotFound();
   const { rule } = found;
-  const conditions = listParam(input.Conditions).length > 0 ? parseConditions(input.Conditions) : undefined;
-  const actions = listParam(input.Actions).length > 0 ? parseActions(ctx, input.Actions, 'actions') : undefined;
-  if (conditions && rule.priority === 'default') throw new AwsError('OperationNotPermitted', 'Conditions cannot be specified for a default rule');
+  const conditions = list(input, 'Conditions').length > 0 ? parseConditions(input.Conditions) : undefined;
+  const actions = list(input, 'Actions').length > 0 ? parseActions(ctx, input.Actions, 'actions') : undefined;
+  if (conditions && rule.priority === 'default') throw operationNotPermitted('Conditions cannot be specified for a default rule');
   if (conditions) rule.conditions = conditions;
   if (actions) rule.actions = actions;
   return { Rules: [renderRule(rule)] };
 }
 
 function deleteRule(ctx: Context, input: QueryInput): Result {
-  const arn = stringParam(input.RuleArn);
-  if (!arn) throw notNull('ruleArn');
+  const arn = requireString(input, 'RuleArn');
   const found = ctx.elb.listeners.rule(arn);
   if (!found) throw ruleNotFound();
-  if (found.rule.priority === 'default') throw new AwsError('OperationNotPermitted', `Default rule '${arn}' cannot be deleted`);
+  if (found.rule.priority === 'default') throw operationNotPermitted(`Default rule '${arn}' cannot be deleted`);
   found.listener.rules = found.listener.rules.filter((r) => r !== found.rule);
   return {};
 }
