@@ -18,7 +18,7 @@ export function snapshot(ctx: Context): unknown {
       targets: [...targets.values()].map(({ id, port, state, reason }) => ({ id, port, state, reason })),
     })),
     loadBalancers: [...ctx.elb.listeners.loadBalancers.values()],
-    listeners: [...ctx.elb.listeners.listeners.values()],
+    listeners: [...ctx.elb.listeners.byArn.values()],
     alarms: Object.fromEntries(ctx.alarms),
   });
 }

@@ -24,7 +24,7 @@ function requireLoadBalancer(ctx: Context, input: QueryInput): LoadBalancerRecor
 }
 
 function requireListener(ctx: Context, arn: string): ListenerRecord {
-  const listener = ctx.elb.listeners.listeners.get(arn);
+  const listener = ctx.elb.listeners.byArn.get(arn);
   if (!listener) throw listenerNotFound();
   return listener;
 }

@@ -25,7 +25,8 @@ export const ruleArn = (listener: string) => `${listener.replace(':listener/', '
 
 export class Listeners {
   readonly loadBalancers = new Map<string, LoadBalancerRecord>();
-  readonly listeners = new Map<string, ListenerRecord>();
+  /** Every listener by ARN, in the order they were created. */
+  readonly byArn = new Map<string, ListenerRecord>();
   private readonly proxies = new Map<string, ListenerProxy>();
   /** One picker per forward action, so a changed action (ModifyListener, ModifyRule) starts a fresh rotation. */
   private readonly pickers = new WeakMap<ForwardAction, WeightedPicker>();
@@ -45,12 +46,12 @@ export class Listeners {
   async add(listener: ListenerRecord): Promise<void> {
     const proxy = new ListenerProxy({ route: (req) => this.route(listener, req), begin: (target, cut) => this.targets.begin(target, cut) });
     await proxy.listen();
-    this.listeners.set(listener.arn, listener);
+    this.byArn.set(listener.arn, listener);
     this.proxies.set(listener.arn, proxy);
   }
 
   async remove(arn: string): Promise<void> {
-    this.listeners.delete(arn);
+    this.byArn.delete(arn);
     const proxy = this.proxies.get(arn);
     this.proxies.delete(arn);
     await proxy?.close();
@@ -63,11 +64,11 @@ export class Listeners {
 
   /** The load balancer's listeners, in the order they were created. */
   of(loadBalancerArn: string): ListenerRecord[] {
-    return [...this.listeners.values()].filter((l) => l.loadBalancerArn === loadBalancerArn);
+    return [...this.byArn.values()].filter((l) => l.loadBalancerArn === loadBalancerArn);
   }
 
   rule(arn: string): { listener: ListenerRecord; rule: RuleRecord } | undefined {
-    for (const listener of this.listeners.values()) {
+    for (const listener of this.byArn.values()) {
       const rule = listener.rules.find((r) => r.arn === arn);
       if (rule) return { listener, rule };
     }
@@ -76,7 +77,7 @@ export class Listeners {
 
   /** The load balancers with a listener rule that forwards to the group (TargetGroup.LoadBalancerArns). */
   forwardingTo(targetGroupArn: string): string[] {
-    const arns = [...this.listeners.values()].filter((l) => l.rules.some((r) => r.actions.some((a) => a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))));
+    const arns = [...this.byArn.values()].filter((l) => l.rules.some((r) => r.actions.some((a) => a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))));
     return [...new Set(arns.map((l) => l.loadBalancerArn))];
   }
 
