@@ -141,7 +141,7 @@ describe('awsQuery', () => {
     });
   });
 
-  test('injected faults answer Throttling (400) and ServiceUnavailable (503) as Receiver', async () => {
+  test('injected faults answer Throttling (400), ServiceUnavailable (503) as Receiver, and refusals with the IAM action', async () => {
     try {
       sandbox.setFaults({ throttleRate: 1 });
       expect((await query('Action=DescribeTargetGroups&Version=2015-12-01')).body).toBe(
@@ -153,6 +153,10 @@ describe('awsQuery', () => {
         headers: { 'content-type': 'text/xml' },
         body: `<ErrorResponse xmlns="${ELB_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>The request has failed due to a temporary failure of the server.</Message></Error><RequestId>REQUEST-ID</RequestId></ErrorResponse>`,
       });
+      sandbox.setFaults({ refuseWith: 'AccessDeniedException', operations: ['DescribeTargetGroups'] });
+      expect((await query('Action=DescribeTargetGroups&Version=2015-12-01')).body).toBe(
+        `<ErrorResponse xmlns="${ELB_NS}"><Error><Type>Sender</Type><Code>AccessDeniedException</Code><Message>User is not authorized to perform: elasticloadbalancing:DescribeTargetGroups because no identity-based policy allows the elasticloadbalancing:DescribeTargetGroups action</Message></Error><RequestId>REQUEST-ID</RequestId></ErrorResponse>`,
+      );
     } finally {
       sandbox.setFaults(undefined);
     }

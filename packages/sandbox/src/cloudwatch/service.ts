@@ -4,6 +4,7 @@ import { cloudWatchOperations } from './operations';
 
 export const cloudWatchService: JsonService = {
   service: 'cloudwatch',
+  iamPrefix: 'cloudwatch',
   protocol: 'awsJson',
   targetPrefix: 'GraniteServiceVersion20100801',
   serverError: 'com.amazonaws.cloudwatch#InternalServiceFault',

@@ -4,6 +4,7 @@ import { elbOperations } from './operations';
 
 export const elbService: QueryService = {
   service: 'elbv2',
+  iamPrefix: 'elasticloadbalancing',
   protocol: 'awsQuery',
   version: '2015-12-01',
   namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',

@@ -17,6 +17,8 @@ export type Handler = (ctx: Context, input: never) => unknown;
 
 interface Registered {
   service: ApiCall['service'];
+  /** The service's prefix in IAM actions (`elasticloadbalancing:DescribeTargetGroups`), for AccessDenied messages. */
+  iamPrefix: string;
   /** Every operation the service answers, by the name its protocol reads from the request. */
   operations: Record<string, Handler>;
 }

@@ -52,7 +52,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     calls.push(call);
     const faults = options.faults();
     const fault = await injectFault(faults, call, (ms, fn) => ctx.clock.afterReal(ms, fn));
-    if (fault === 'refused') return fail(refusal(faults, call));
+    if (fault === 'refused') return fail(refusal(faults, call, service.iamPrefix));
     if (fault === 'throttle' || fault === 'server-error') return fail(protocol.fault(service, fault));
 
     try {
