@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
-import { describeOtherContainer, judgeMigration, withCulpritFirst } from '../src/verdict';
+import { describeOtherContainer, judgeMigration, withCulpritFirst } from '../../../src/use-cases/run-migration/verdict';
 
 // A migration task with an essential log router and an agent that is not essential, as FireLens and
 // observability sidecars are usually defined.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { runTaskInput, type MigrationTaskRequest } from '../src/run-task';
-import { auditTags, startedByFor } from '../src/started-by';
-import { quoteError } from '../src/report';
+import { runTaskInput, type MigrationTaskRequest } from '../../../src/use-cases/run-migration/run-task';
+import { auditTags, startedByFor } from '../../../src/use-cases/run-migration/started-by';
+import { quoteError } from '../../../src/use-cases/run-migration/report';
 
 const request: MigrationTaskRequest = {
   cluster: 'prod',

@@ -1,6 +1,6 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
-import { ActionFailure, taskId } from '@ecs-deploy/core/common';
-import { describeTasks, listTaskArns } from '@ecs-deploy/core/ecs';
+import { ActionFailure, taskId } from '../../common';
+import { describeTasks, listTaskArns } from '../../ecs';
 import { STARTED_BY_PREFIX } from './started-by';
 
 /**

@@ -1,6 +1,6 @@
 import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
-import { ActionFailure, type KeyValue } from '@ecs-deploy/core/common';
-import { type TaskPlacement } from '@ecs-deploy/core/ecs';
+import { ActionFailure, type KeyValue } from '../../common';
+import { type TaskPlacement } from '../../ecs';
 
 export interface MigrationTaskRequest {
   cluster: string;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Task } from '@aws-sdk/client-ecs';
-import { explainMigration, migrationSummaryMarkdown, type MigrationFacts } from '../src/report';
+import { explainMigration, migrationSummaryMarkdown, type MigrationFacts } from '../../../src/use-cases/run-migration/report';
 
 const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef';
 

@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { poll, systemClock, type Clock, type Logger } from '@ecs-deploy/core/common';
-import { LogFollower, type LogLocation } from '@ecs-deploy/core/logs';
+import { poll, systemClock, type Clock, type Logger } from '../../common';
+import { LogFollower, type LogLocation } from '../../logs';
 
 export interface FollowRequest {
   cluster: string;
@@ -11,8 +11,11 @@ export interface FollowRequest {
   timeoutMs: number;
   intervalMs?: number;
   /** Aborted when the workflow is cancelled: following ends at the next poll. */
-  signal?: AbortSignal;
+  signal?: CancellationSignal;
 }
+
+/** What following needs of an AbortSignal: whether it was aborted. */
+export type CancellationSignal = Pick<AbortSignal, 'aborted'>;
 
 export interface FollowDependencies {
   ecs: ECSClient;

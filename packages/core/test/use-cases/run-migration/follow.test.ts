@@ -3,8 +3,8 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloud
 import { DescribeTasksCommand, ECSClient, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { silentLogger } from '@ecs-deploy/core/common';
 import { mockClient } from 'aws-sdk-client-mock';
-import { fakeClock } from '../../../packages/core/test/support/fake-clock';
-import { followTask } from '../src/follow';
+import { fakeClock } from '../../support/fake-clock';
+import { followTask } from '../../../src/use-cases/run-migration/follow';
 
 const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/prod/abc';
 const running: Task = { taskArn, lastStatus: 'RUNNING' };

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
-import { ActionFailure, ConfigurationError } from '@ecs-deploy/core/common';
+import { ActionFailure, ConfigurationError } from '../../common';
 import {
   describeTaskDefinition,
   ensureRegistered,
@@ -8,8 +8,8 @@ import {
   stripTaskDefinition,
   type LoadedDefinition,
   type RegistrableDefinition,
-} from '@ecs-deploy/core/task-definition';
-import type { MigrationInputs } from './inputs';
+} from '../../task-definition';
+import type { MigrationRequest } from './request';
 
 /** The definition the migration runs, before it is registered, and the container it runs in. */
 export interface PlannedDefinition extends SourceDefinition {
@@ -26,7 +26,7 @@ export interface SourceDefinition {
 }
 
 /** The file, else the registered revision named by `task-definition`, else the one the service runs. */
-export async function sourceDefinition(ecs: ECSClient, inputs: MigrationInputs, service: Service | undefined, fromFile: LoadedDefinition | undefined): Promise<SourceDefinition> {
+export async function sourceDefinition(ecs: ECSClient, inputs: MigrationRequest, service: Service | undefined, fromFile: LoadedDefinition | undefined): Promise<SourceDefinition> {
   if (fromFile) return { base: fromFile };
   const reference = inputs.definition.kind === 'reference' ? inputs.definition.reference : service?.taskDefinition;
   if (!reference) throw new ConfigurationError(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
@@ -43,7 +43,7 @@ export async function sourceDefinition(ecs: ECSClient, inputs: MigrationInputs, 
 }
 
 /** Sets the image on the chosen container; checks the container name before anything in AWS changes. */
-export function planDefinition(source: SourceDefinition, inputs: MigrationInputs): PlannedDefinition {
+export function planDefinition(source: SourceDefinition, inputs: MigrationRequest): PlannedDefinition {
   const rendered = renderTaskDefinition(source.base.definition, { container: inputs.container, image: inputs.image });
   const container = selectContainer(rendered, inputs.container);
   return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };

@@ -1,8 +1,8 @@
 import type { ContainerDefinition, Task } from '@aws-sdk/client-ecs';
-import { formatCommand, formatDuration, shortTaskDefinition, taskId, type Logger } from '@ecs-deploy/core/common';
-import { codeBlock, heading, link, section, table } from '@ecs-deploy/core/report';
-import { type LogLocation } from '@ecs-deploy/core/logs';
-import { explainStop, logStreamLink, taskLink } from '@ecs-deploy/core/ecs';
+import { formatCommand, formatDuration, shortTaskDefinition, taskId, type Logger } from '../../common';
+import { codeBlock, heading, link, section, table } from '../../report';
+import { type LogLocation } from '../../logs';
+import { explainStop, logStreamLink, taskLink } from '../../ecs';
 import { describeOtherContainer, judgeMigration, withCulpritFirst } from './verdict';
 
 export type MigrationStatus = 'succeeded' | 'failed' | 'timed-out' | 'cancelled';

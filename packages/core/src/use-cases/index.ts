@@ -1,0 +1,2 @@
+// The use-cases layer's public surface: one use case per action.
+export * from './run-migration';
