@@ -1,4 +1,5 @@
 // The common layer's public surface.
+export * from './audit-trail';
 export * from './aws';
 export * from './command';
 export * from './duration';

@@ -1,2 +1,3 @@
 // The use-cases layer's public surface: one use case per action.
 export * from './run-migration';
+export * from './verify-health';
