@@ -2,6 +2,7 @@
 export * from './audit-trail';
 export * from './aws';
 export * from './command';
+export * from './command-runner';
 export * from './duration';
 export * from './errors';
 export * from './identifiers';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from '../src/args';
-import type { BuildPlan } from '../src/plan';
+import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from '../../../src/use-cases/build-push/args';
+import type { BuildPlan } from '../../../src/use-cases/build-push/plan';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const plan = (overrides: Partial<BuildPlan> = {}): BuildPlan => ({

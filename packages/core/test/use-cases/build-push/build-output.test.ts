@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { cacheUseOfBuildxLog, cacheUseOfStepLog, digestFromBuildxMetadata, digestFromPushOutput } from '../src/build-output';
+import { cacheUseOfBuildxLog, cacheUseOfStepLog, digestFromBuildxMetadata, digestFromPushOutput } from '../../../src/use-cases/build-push/build-output';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

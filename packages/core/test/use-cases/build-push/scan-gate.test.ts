@@ -2,8 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { DescribeImageScanFindingsCommand, ECRClient, ScanNotFoundException } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '@ecs-deploy/core/common';
-import { findingsAtOrAbove, gateVerdict, waitForScan } from '../src/scan-gate';
-import { fakeClock } from '../../../packages/core/test/support/fake-clock';
+import { findingsAtOrAbove, gateVerdict, waitForScan } from '../../../src/use-cases/build-push/scan-gate';
+import { fakeClock } from '../../support/fake-clock';
 
 const findings = [
   { name: 'CVE-3', severity: 'LOW' },

@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
 import { GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure } from '@ecs-deploy/core/common';
+import { ActionFailure, type CommandRunner, type Logger } from '../../common';
 import type { BuilderKind } from './builder';
-import { run } from './tools';
 
 export interface RegistryLogin {
   /** host[:port] as image references name it. */
@@ -25,15 +22,15 @@ export interface RegistryCredentials {
 }
 
 /** Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. */
-export async function registryCredentials(ecr: ECRClient): Promise<RegistryCredentials> {
+export async function registryCredentials(ecr: ECRClient, setSecret: (value: string) => void): Promise<RegistryCredentials> {
   const answer = await ecr.send(new GetAuthorizationTokenCommand({}));
   const data = answer.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new ActionFailure('ECR answered GetAuthorizationToken without a token or endpoint.');
-  core.setSecret(data.authorizationToken);
+  setSecret(data.authorizationToken);
   const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
   const password = decoded.slice(separator + 1);
-  core.setSecret(password);
+  setSecret(password);
   return { host: new URL(data.proxyEndpoint).host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
 }
 
@@ -42,8 +39,8 @@ export async function registryCredentials(ecr: ECRClient): Promise<RegistryCrede
  * config is never touched and nothing is left behind. docker reads the password from stdin; buildah and
  * podman read an auth file (the same format docker writes), which also works for plain-HTTP test registries.
  */
-export async function logIn(kind: BuilderKind, credentials: RegistryCredentials): Promise<RegistryLogin> {
-  const folder = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'build-push-auth-'));
+export async function logIn(kind: BuilderKind, credentials: RegistryCredentials, tools: { runner: CommandRunner; log: Logger; tempRoot: string }): Promise<RegistryLogin> {
+  const folder = mkdtempSync(join(tools.tempRoot, 'build-push-auth-'));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
   try {
     if (kind === 'buildah' || kind === 'podman') {
@@ -52,8 +49,8 @@ export async function logIn(kind: BuilderKind, credentials: RegistryCredentials)
       return { host: credentials.host, env: { REGISTRY_AUTH_FILE: authFile }, dispose };
     }
     const env = { DOCKER_CONFIG: folder };
-    await run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], { env, input: credentials.password, silent: true });
-    core.info(`Logged in to ${credentials.host}.`);
+    await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], { env, input: credentials.password, silent: true });
+    tools.log.info(`Logged in to ${credentials.host}.`);
     return { host: credentials.host, env, dispose };
   } catch (error) {
     dispose();

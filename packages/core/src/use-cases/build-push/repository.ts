@@ -6,7 +6,7 @@ import {
   RepositoryNotFoundException,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { ConfigurationError, type Logger } from '@ecs-deploy/core/common';
+import { ConfigurationError, type Logger } from '../../common';
 import { CACHE_TAG } from './plan';
 
 /**

@@ -1,5 +1,5 @@
-import { formatDuration } from '@ecs-deploy/core/common';
-import { heading, section, table } from '@ecs-deploy/core/report';
+import { formatDuration } from '../../common';
+import { heading, section, table } from '../../report';
 import type { BuilderKind } from './builder';
 import type { CacheUse } from './build-output';
 

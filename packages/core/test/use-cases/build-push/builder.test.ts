@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { chooseBuilder, type BuilderKind, type Installed } from '../src/builder';
-import type { BuilderChoice } from '../src/inputs';
+import { chooseBuilder, type BuilderKind, type Installed } from '../../../src/use-cases/build-push/builder';
+import type { BuilderChoice } from '../../../src/use-cases/build-push/request';
 
 const all: Installed = { docker: true, buildx: true, buildah: true, podman: true };
 const only = (...tools: (keyof Installed)[]): Installed => ({ docker: false, buildx: false, buildah: false, podman: false, ...Object.fromEntries(tools.map((t) => [t, true])) });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { buildSummaryMarkdown, describeCache, formatBytes } from '../src/summary';
+import { buildSummaryMarkdown, describeCache, formatBytes } from '../../../src/use-cases/build-push/summary';
 
 describe('the job summary', () => {
   test.each([

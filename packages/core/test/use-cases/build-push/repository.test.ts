@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '@ecs-deploy/core/common';
-import { ensureRepository } from '../src/repository';
-import { addTags } from '../src/tag-existing';
+import { ensureRepository } from '../../../src/use-cases/build-push/repository';
+import { addTags } from '../../../src/use-cases/build-push/tag-existing';
 
 const client = () => new ECRClient({ region: 'us-east-1' });
 

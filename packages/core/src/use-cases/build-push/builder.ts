@@ -1,6 +1,5 @@
-import { ConfigurationError } from '@ecs-deploy/core/common';
-import type { BuilderChoice } from './inputs';
-import { works } from './tools';
+import { ConfigurationError, type CommandRunner } from '../../common';
+import type { BuilderChoice } from './request';
 
 /** The way this job builds: docker with buildx, docker's classic builder, or a daemonless builder. */
 export type BuilderKind = 'buildx' | 'classic' | 'buildah' | 'podman';
@@ -12,12 +11,12 @@ export interface Installed {
   podman: boolean;
 }
 
-export async function probeInstalled(): Promise<Installed> {
+export async function probeInstalled(runner: CommandRunner): Promise<Installed> {
   const [docker, buildx, buildah, podman] = await Promise.all([
-    works('docker', ['--version']),
-    works('docker', ['buildx', 'version']),
-    works('buildah', ['--version']),
-    works('podman', ['--version']),
+    runner.works('docker', ['--version']),
+    runner.works('docker', ['buildx', 'version']),
+    runner.works('buildah', ['--version']),
+    runner.works('podman', ['--version']),
   ]);
   return { docker, buildx, buildah, podman };
 }

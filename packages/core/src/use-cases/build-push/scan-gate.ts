@@ -1,5 +1,5 @@
 import { DescribeImageScanFindingsCommand, ScanNotFoundException, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure, formatDuration, poll, type Clock, type Logger } from '@ecs-deploy/core/common';
+import { ActionFailure, formatDuration, poll, type Clock, type Logger } from '../../common';
 import { atOrAbove, severityRank, type Severity } from './severity';
 
 export interface Finding {

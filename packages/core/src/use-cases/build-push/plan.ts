@@ -1,6 +1,6 @@
-import type { KeyValue } from '@ecs-deploy/core/common';
+import type { KeyValue } from '../../common';
 import type { Commit } from './commit';
-import type { BuildInputs } from './inputs';
+import type { BuildRequest } from './request';
 
 /** Everything a builder needs, decided before it runs: pure data, so argument building is pure too. */
 export interface BuildPlan {
@@ -36,7 +36,7 @@ export function labelsFor(commit: Commit, repository: string): KeyValue[] {
   ];
 }
 
-export function planBuild(inputs: BuildInputs, commit: Commit, registryHost: string, metadataFile: string): BuildPlan {
+export function planBuild(inputs: BuildRequest, commit: Commit, registryHost: string, metadataFile: string): BuildPlan {
   const imageName = `${registryHost}/${inputs.repository}`;
   return {
     imageName,

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@ecs-deploy/core/common';
+import { ConfigurationError } from '../../common';
 
 export interface Commit {
   sha: string;

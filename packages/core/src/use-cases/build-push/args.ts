@@ -2,7 +2,7 @@
  * Command lines of each builder, as pure functions of the plan (table-tested). Secrets never appear here:
  * credentials reach the builders through files (DOCKER_CONFIG, REGISTRY_AUTH_FILE), not arguments.
  */
-import type { KeyValue } from '@ecs-deploy/core/common';
+import type { KeyValue } from '../../common';
 import { references, type BuildPlan } from './plan';
 
 const pairs = (flag: string, values: KeyValue[]) => values.flatMap(({ name, value }) => [flag, `${name}=${value}`]);

@@ -1,5 +1,5 @@
 import { BatchGetImageCommand, ImageAlreadyExistsException, ImageTagAlreadyExistsException, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure } from '@ecs-deploy/core/common';
+import { ActionFailure } from '../../common';
 
 // Every manifest type a builder may have pushed: ECR would otherwise answer in its default type only.
 const MANIFEST_TYPES = [
