@@ -13,6 +13,6 @@ await runAction(async () => {
     setSecret: core.setSecret,
     writeSummary: writeJobSummary,
     setOutputs: setHealthOutputs,
-    auditTrail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
+    trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
   });
 });

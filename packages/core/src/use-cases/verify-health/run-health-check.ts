@@ -19,7 +19,7 @@ export interface HealthPorts {
   /** Called with the verdict's figures before the step can fail on them. */
   setOutputs(report: HealthReport): void;
   /** The Deployment of the release this check judges, when there is one. */
-  auditTrail?: AuditTrail;
+  trail?: AuditTrail;
 }
 
 /**
@@ -28,7 +28,7 @@ export interface HealthPorts {
  * summary and the Deployment's status are written, when not.
  */
 export async function runHealthCheck(request: HealthRequest, clients: HealthClients, ports: HealthPorts): Promise<HealthReport> {
-  const { log, auditTrail: trail } = ports;
+  const { log, trail } = ports;
   // 1. Header values masked before the first request.
   for (const header of request.headers) if (header.value) ports.setSecret(header.value);
 

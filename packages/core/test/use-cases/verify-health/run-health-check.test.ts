@@ -40,7 +40,7 @@ function ports() {
       setSecret: (value: string) => void secrets.push(value),
       writeSummary: async (markdown: string) => void summaries.push(markdown),
       setOutputs: (report: HealthReport) => void outputs.push(report),
-      auditTrail,
+      trail: auditTrail,
     },
   };
 }
