@@ -13,15 +13,13 @@ async function rollBack(): Promise<void> {
   const { auditTrail, ...request } = readRollbackInputs();
   const trail = openDeploymentTrail(auditTrail, log);
   const aws = { region: request.region, action: ACTION };
-  await rollBackService(request, {
-    ecs: createClient(ECSClient, aws),
-    logs: () => createClient(CloudWatchLogsClient, aws),
+  await rollBackService(request, { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) }, {
     log,
     clock: systemClock,
-    trail,
     writeSummary: writeJobSummary,
     notice: (message) => core.notice(message),
     setOutputs: setRollbackOutputs,
+    trail,
   });
 }
 

@@ -12,14 +12,12 @@ async function deploy(): Promise<void> {
   const { auditTrail, ...request } = readDeployInputs();
   const trail = openDeploymentTrail(auditTrail, log);
   const aws = { region: request.region, action: ACTION };
-  await deployService(request, {
-    ecs: createClient(ECSClient, aws),
-    logs: () => createClient(CloudWatchLogsClient, aws),
+  await deployService(request, { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) }, {
     log,
     clock: systemClock,
-    trail,
     writeSummary: writeJobSummary,
     setOutputs: setDeployOutputs,
+    trail,
   });
 }
 

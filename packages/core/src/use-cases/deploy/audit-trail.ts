@@ -1,5 +1,5 @@
 import { shortTaskDefinition } from '../../common/identifiers';
-import type { TrailState } from '../ports';
+import type { DeploymentState } from '../../common/audit-trail';
 import type { DeployOutputs, DeployRequest, DeployStatus } from './request';
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
@@ -21,6 +21,6 @@ export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): R
 }
 
 /** A watched rollout's verdict as a Deployment status. (With wait: false the Deployment stays in progress.) */
-export function deploymentState(status: Exclude<DeployStatus, 'registered'>): TrailState {
+export function deploymentState(status: Exclude<DeployStatus, 'registered'>): DeploymentState {
   return status === 'succeeded' ? 'success' : 'failure';
 }

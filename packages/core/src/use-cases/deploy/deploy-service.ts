@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
 import { ActionFailure } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
@@ -16,27 +17,30 @@ import { describeService } from '../../ecs/service';
 import { failedBeforeMessage, inProgressMessage, judgeUnchangedService, settledMessage, startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
-import { reportingErrorsTo, type ReleaseTrail, type SummaryWriter } from '../ports';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { applyDesiredCount } from './desired-count';
 import { secondsBetween } from '../durations';
 import type { DeployOutputs, DeployRequest } from './request';
 
-export interface DeployDependencies {
+export interface DeployClients {
   ecs: ECSClient;
-  /** Built only when a failed rollout needs its crashed containers' last log lines. */
-  logs: () => CloudWatchLogsClient;
+  /** For a failed rollout's crashed containers' last log lines. */
+  logs: CloudWatchLogsClient;
+}
+
+/** What is platform-specific: the runner's log, the job summary and outputs, and the GitHub Deployment. */
+export interface DeployPorts {
   log: Logger;
   clock: Clock;
-  /** With a github-token: the GitHub Deployment to record. */
-  trail?: ReleaseTrail;
-  writeSummary: SummaryWriter;
+  writeSummary(markdown: string): Promise<void>;
   /**
    * Called as soon as outputs are known, so a later `if: failure()` step (auto-rollback) still gets
    * previous-task-definition-arn when the rollout fails.
    */
-  setOutputs: (outputs: DeployOutputs) => void;
+  setOutputs(outputs: DeployOutputs): void;
+  /** With a github-token: the GitHub Deployment to record. */
+  trail?: RecordingAuditTrail;
 }
 
 export interface DeployResult {
@@ -50,8 +54,9 @@ export interface DeployResult {
  * service's deployment mechanism, and watch that to a verdict. A failure throws ActionFailure with the verdict,
  * after the outputs, the job summary and the audit trail say what happened.
  */
-export async function deployService(request: DeployRequest, deps: DeployDependencies): Promise<DeployResult> {
-  const { ecs, log, clock, trail, writeSummary, setOutputs } = deps;
+export async function deployService(request: DeployRequest, clients: DeployClients, ports: DeployPorts): Promise<DeployResult> {
+  const { ecs } = clients;
+  const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. What runs now, what was serving, and what the service should run.
   const fromFile = request.taskDefinitionFile ? await checkFileEarly(request) : undefined;
@@ -117,7 +122,7 @@ export async function deployService(request: DeployRequest, deps: DeployDependen
 
   // 4. Watch ECS roll it out.
   const watching = { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: request.failedTasksThreshold };
-  const outcome = await reportingErrorsTo(trail, () => mechanism.watch(started, watching, context));
+  const outcome = await reportingErrors(trail, () => mechanism.watch(started, watching, context));
 
   // 5. Report: outputs, job summary, and on failure the cause with its evidence.
   const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);
@@ -140,7 +145,7 @@ export async function deployService(request: DeployRequest, deps: DeployDependen
     containers: rendered.containerDefinitions,
   };
   if (outcome.status !== 'succeeded') {
-    report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], deps.logs(), log);
+    report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], clients.logs, log);
   }
   const note = started.startedBefore && outcome.status !== 'succeeded' ? startedBeforeNote(started.startedBefore) : undefined;
   const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);

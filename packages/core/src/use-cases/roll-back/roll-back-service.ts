@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
 import { ActionFailure } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
@@ -10,26 +11,29 @@ import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-re
 import { describeService, primaryDeployment } from '../../ecs/service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import { secondsBetween } from '../durations';
-import { reportingErrorsTo, type ReleaseTrail, type SummaryWriter } from '../ports';
 import { recordRollback } from './audit-trail';
 import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory, type RollbackVerdict } from './report';
 import type { RollBackServiceRequest, RollbackOutputs } from './request';
 import { checkRequestedRevision, chooseTarget, type RollbackTarget } from './target';
 import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
 
-export interface RollBackDependencies {
+export interface RollBackClients {
   ecs: ECSClient;
-  /** Built only when a failed rollback needs its crashed containers' last log lines. */
-  logs: () => CloudWatchLogsClient;
+  /** For a failed rollback's crashed containers' last log lines. */
+  logs: CloudWatchLogsClient;
+}
+
+/** What is platform-specific: the runner's log and annotations, the job summary and outputs, and the GitHub Deployments. */
+export interface RollBackPorts {
   log: Logger;
   clock: Clock;
-  /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
-  trail?: ReleaseTrail;
-  writeSummary: SummaryWriter;
+  writeSummary(markdown: string): Promise<void>;
   /** One annotation on the run, for every ending but a failure. */
-  notice: (message: string) => void;
+  notice(message: string): void;
   /** Called as soon as outputs are known, so a failed run still says where it meant to go. */
-  setOutputs: (outputs: RollbackOutputs) => void;
+  setOutputs(outputs: RollbackOutputs): void;
+  /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
+  trail?: RecordingAuditTrail;
 }
 
 export interface RollBackResult {
@@ -45,13 +49,14 @@ export interface RollBackResult {
  * when the service already runs the target and a deployment is still rolling it out. A failure throws
  * ActionFailure after the outputs, the job summary and the audit trail say what happened.
  */
-export async function rollBackService(request: RollBackServiceRequest, deps: RollBackDependencies): Promise<RollBackResult> {
-  const { ecs, log, clock, trail, writeSummary, notice } = deps;
+export async function rollBackService(request: RollBackServiceRequest, clients: RollBackClients, ports: RollBackPorts): Promise<RollBackResult> {
+  const { ecs } = clients;
+  const { log, clock, trail, writeSummary } = ports;
   const context = { ecs, log, clock };
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;
-    deps.setOutputs(next);
+    ports.setOutputs(next);
   };
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
@@ -95,7 +100,7 @@ export async function rollBackService(request: RollBackServiceRequest, deps: Rol
       watched = { deploymentId: rolling, startedAt, before: service };
     }
   } else {
-    const started = await reportingErrorsTo(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
+    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
     log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(targetArn)} back.`);
     story = {
       ...storyBasics(request, target, history),
@@ -112,7 +117,7 @@ export async function rollBackService(request: RollBackServiceRequest, deps: Rol
   // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
   if (watched) {
     const deployment = watched;
-    const outcome = await reportingErrorsTo(trail, () => watchRollback(mechanism, request, deployment, context));
+    const outcome = await reportingErrors(trail, () => watchRollback(mechanism, request, deployment, context));
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     if (story.verdict === 'started') story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
@@ -123,7 +128,7 @@ export async function rollBackService(request: RollBackServiceRequest, deps: Rol
   // 5. One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
   //    (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
   const said = headline(story);
-  notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
+  ports.notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
   await writeSummary(rollbackSummaryMarkdown(story));
   if (story.verdict !== 'started') await trail?.report('success', said);
   return { outputs: outputs!, verdict: story.verdict, headline: said };
@@ -131,7 +136,7 @@ export async function rollBackService(request: RollBackServiceRequest, deps: Rol
   /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
   async function failLoudly(failed: RollbackStory, deployment: WatchedDeployment): Promise<never> {
     const outcome = failed.outcome!;
-    const report = await failedRollbackReport(ecs, deps.logs(), request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
+    const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
     await writeSummary(`${rollbackSummaryMarkdown(failed)}\n\n${rolloutSummaryMarkdown(report)}`);
     const verdict = `${headline(failed)} ${explainRollout(report)}`;
     await trail?.report('failure', verdict);

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeServicesCommand,
@@ -12,13 +12,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActionFailure } from '../../../src/common/errors';
 import { silentLogger } from '../../../src/common/logger';
-import { deployService, type DeployDependencies } from '../../../src/use-cases/deploy/deploy-service';
+import { deployService, type DeployClients, type DeployPorts } from '../../../src/use-cases/deploy/deploy-service';
 import type { DeployOutputs, DeployRequest } from '../../../src/use-cases/deploy/request';
 import { deployment, service } from '../../fixtures/ecs';
 import { fakeClock } from '../../support/fake-clock';
 import { described, TAGS } from '../../support/task-definitions';
 
 const ecsMock = mockClient(ECSClient);
+const logsMock = mockClient(CloudWatchLogsClient);
 
 const LIVE = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8';
 const NEXT = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9';
@@ -46,12 +47,10 @@ let outputs: DeployOutputs[];
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
 let clock: ReturnType<typeof fakeClock>;
-let logsClient: jest.Mock<() => CloudWatchLogsClient>;
+const clients = (): DeployClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
 
-function deps(): DeployDependencies {
+function ports(): DeployPorts {
   return {
-    ecs: new ECSClient({ region: 'us-east-1' }),
-    logs: logsClient,
     log,
     clock,
     writeSummary: async (markdown) => void summaries.push(markdown),
@@ -63,11 +62,11 @@ const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.c
 
 beforeEach(() => {
   ecsMock.reset();
+  logsMock.reset();
   outputs = [];
   summaries = [];
   log = silentLogger();
   clock = fakeClock();
-  logsClient = jest.fn(() => new CloudWatchLogsClient({ region: 'us-east-1' }));
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: TAGS });
   ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEXT } });
   ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
@@ -84,7 +83,7 @@ describe('deployService', () => {
       service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' })]),
     });
 
-    const result = await deployService(request({ image: IMAGE }), deps());
+    const result = await deployService(request({ image: IMAGE }), clients(), ports());
 
     // One poll in progress, one interval (with jitter) on the fake clock, then COMPLETED.
     expect(clock.slept).toHaveLength(1);
@@ -96,13 +95,14 @@ describe('deployService', () => {
     expect(outputs.at(-1)).toEqual(result.outputs);
     expect(summaries).toHaveLength(1);
     expect(log.lines).toContain(`UpdateService started deployment ${NEXT_ID} of web:9.`);
-    expect(logsClient).not.toHaveBeenCalled();
+    // A success reads no container logs.
+    expect(logsMock.calls()).toHaveLength(0);
   });
 
   test('a service settled on the same definition is left alone: no revision registered, no UpdateService', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
 
-    const result = await deployService(request(), deps());
+    const result = await deployService(request(), clients(), ports());
 
     expect(result.outputs).toEqual({ taskDefinitionArn: LIVE, previousTaskDefinitionArn: LIVE, status: 'succeeded', durationSeconds: 0 });
     expect(calls(UpdateServiceCommand)).toBe(0);
@@ -115,7 +115,7 @@ describe('deployService', () => {
     const older = deployment({ id: 'ecs-svc/7777777777777777777', status: 'ACTIVE', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7', runningCount: 2, rolloutState: 'COMPLETED' });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [service([failed, older])] });
 
-    const run = deployService(request(), deps());
+    const run = deployService(request(), clients(), ports());
 
     await expect(run).rejects.toThrow(ActionFailure);
     await expect(run).rejects.toThrow(`Deployment ${LIVE_ID} of web:8 failed before this step: ECS deployment circuit breaker: tasks failed to start.`);
@@ -127,7 +127,7 @@ describe('deployService', () => {
   test('a BLUE_GREEN service is refused before anything is registered or updated', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } })] });
 
-    await expect(deployService(request({ image: IMAGE }), deps())).rejects.toThrow(/uses the ECS deployment controller with the BLUE_GREEN deployment strategy/);
+    await expect(deployService(request({ image: IMAGE }), clients(), ports())).rejects.toThrow(/uses the ECS deployment controller with the BLUE_GREEN deployment strategy/);
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(outputs).toEqual([]);

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../../../src/common/logger';
-import { rollBackService, type RollBackDependencies } from '../../../src/use-cases/roll-back/roll-back-service';
+import { rollBackService, type RollBackClients, type RollBackPorts } from '../../../src/use-cases/roll-back/roll-back-service';
 import type { RollBackServiceRequest, RollbackOutputs } from '../../../src/use-cases/roll-back/request';
 import { fakeClock } from '../../support/fake-clock';
 
@@ -83,10 +83,10 @@ let notices: string[];
 let log: ReturnType<typeof silentLogger>;
 let clock: ReturnType<typeof fakeClock>;
 
-function deps(): RollBackDependencies {
+const clients = (): RollBackClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
+
+function ports(): RollBackPorts {
   return {
-    ecs: new ECSClient({ region: 'us-east-1' }),
-    logs: () => new CloudWatchLogsClient({ region: 'us-east-1' }),
     log,
     clock,
     writeSummary: async () => undefined,
@@ -117,7 +117,7 @@ describe('rollBackService', () => {
       .resolves({ services: [serviceWith(ours(2, { id: 'ecs-svc/rollback', runningCount: 2, rolloutState: 'COMPLETED' }))] });
     ecsMock.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_RELEASE });
 
-    const result = await rollBackService(request(), deps());
+    const result = await rollBackService(request(), clients(), ports());
 
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((call) => call.args[0].input)).toEqual([{ serviceDeploymentArn: SD_RELEASE, stopType: 'ROLLBACK' }]);
     expect(calls(UpdateServiceCommand)).toBe(0);
@@ -134,7 +134,7 @@ describe('rollBackService', () => {
       .resolves({ services: [settledOn(2)] });
     ecsMock.on(UpdateServiceCommand).resolves({ service: serviceWith(ours(2), ours(3, { status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' })) });
 
-    const result = await rollBackService(request(), deps());
+    const result = await rollBackService(request(), clients(), ports());
 
     expect(calls(StopServiceDeploymentCommand)).toBe(0);
     expect(ecsMock.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: td(2), forceNewDeployment: false }]);
@@ -154,7 +154,7 @@ describe('rollBackService', () => {
       .resolvesOnce({ services: [rollingBack(1, 'IN_PROGRESS')] })
       .resolves({ services: [serviceWith(ours(2, { id: 'ecs-svc/rollback', runningCount: 2, rolloutState: 'COMPLETED' }))] });
 
-    const result = await rollBackService(request({ taskDefinition: 'web:2' }), deps());
+    const result = await rollBackService(request({ taskDefinition: 'web:2' }), clients(), ports());
 
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(calls(StopServiceDeploymentCommand)).toBe(0);
@@ -171,7 +171,7 @@ describe('rollBackService', () => {
     ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status: 'ACTIVE' } });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOn(2)] });
 
-    const result = await rollBackService(request({ taskDefinition: 'web:2' }), deps());
+    const result = await rollBackService(request({ taskDefinition: 'web:2' }), clients(), ports());
 
     expect(calls(DescribeServicesCommand)).toBe(1);
     expect(calls(UpdateServiceCommand) + calls(StopServiceDeploymentCommand)).toBe(0);
