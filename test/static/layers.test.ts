@@ -92,6 +92,7 @@ describe('npm run lint: each import rule fails on a tree that breaks it', () => 
     ['action-imports-sandbox', 'actions-not-sandbox: actions/deploy-ecs/src/main.ts → packages/sandbox/src/clock.ts'],
     ['core-imports-sandbox', 'core-not-sandbox: packages/core/src/ecs/watcher.ts → packages/sandbox/src/clock.ts'],
     ['sandbox-imports-core', 'sandbox-not-core: packages/sandbox/src/scheduler.ts → packages/core/src/ecs/judgement.ts'],
+    ['unresolvable-import', 'resolvable: packages/core/src/common/poll.ts → ./retyr'],
   ])('%s: %s', (name, problem) => {
     expect(routes(results[name])).toEqual([problem]);
   });
