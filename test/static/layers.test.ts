@@ -53,6 +53,21 @@ async function checkFixtures(knownCycles: string[][] = [], names = readdirSync(f
 
 const routes = (problems: Problem[]): string[] => problems.map(({ rule, route }) => `${rule}: ${route.join(' → ')}`);
 
+// Each tree that breaks a rule, and the one problem the checker must report for it.
+const brokenTrees: [string, string][] = [
+  ['cycle', 'no-circular: packages/sandbox/src/lifecycle.ts → packages/sandbox/src/scheduler.ts → packages/sandbox/src/lifecycle.ts'],
+  ['ecs-imports-health', 'core-layer-order: packages/core/src/ecs/watcher.ts → packages/core/src/health/probe.ts'],
+  ['sibling-layers', 'core-sibling-layers: packages/core/src/task-definition/register.ts → packages/core/src/logs/tail.ts'],
+  ['core-imports-actions', 'core-actions-only-in-platform: packages/core/src/common/logger.ts → @actions/core'],
+  ['core-imports-platform', 'core-not-platform: packages/core/src/ecs/watcher.ts → packages/core/src/platform/summary.ts'],
+  ['core-outside-layers', 'core-known-layer: packages/core/src/helpers.ts'],
+  ['action-imports-action', 'actions-independent: actions/deploy-ecs/src/main.ts → actions/verify-health/src/verify.ts'],
+  ['action-imports-sandbox', 'actions-not-sandbox: actions/deploy-ecs/src/main.ts → packages/sandbox/src/clock.ts'],
+  ['core-imports-sandbox', 'core-not-sandbox: packages/core/src/ecs/watcher.ts → packages/sandbox/src/clock.ts'],
+  ['sandbox-imports-core', 'sandbox-not-core: packages/sandbox/src/scheduler.ts → packages/core/src/ecs/judgement.ts'],
+  ['unresolvable-import', 'resolvable: packages/core/src/common/poll.ts → ./retyr'],
+];
+
 describe('npm run lint: import rules on the repository', () => {
   test('the repository breaks no import rule', async () => {
     const run = await runNode([checker], resolve('.'));
@@ -73,27 +88,15 @@ describe('npm run lint: each import rule fails on a tree that breaks it', () => 
     results = await checkFixtures();
   });
 
-  test('every fixture is checked', () => {
-    expect(Object.keys(results).sort()).toEqual(readdirSync(fixtures).sort());
+  test('every fixture tree is asserted on below', () => {
+    expect(readdirSync(fixtures).sort()).toEqual(['allowed', ...brokenTrees.map(([name]) => name)].sort());
   });
 
   test('imports that follow the layers, and test files that reach anywhere in core, break no rule', () => {
     expect(routes(results['allowed'])).toEqual([]);
   });
 
-  test.each([
-    ['cycle', 'no-circular: packages/sandbox/src/lifecycle.ts → packages/sandbox/src/scheduler.ts → packages/sandbox/src/lifecycle.ts'],
-    ['ecs-imports-health', 'core-layer-order: packages/core/src/ecs/watcher.ts → packages/core/src/health/probe.ts'],
-    ['sibling-layers', 'core-sibling-layers: packages/core/src/task-definition/register.ts → packages/core/src/logs/tail.ts'],
-    ['core-imports-actions', 'core-actions-only-in-platform: packages/core/src/common/logger.ts → @actions/core'],
-    ['core-imports-platform', 'core-not-platform: packages/core/src/ecs/watcher.ts → packages/core/src/platform/summary.ts'],
-    ['core-outside-layers', 'core-known-layer: packages/core/src/helpers.ts'],
-    ['action-imports-action', 'actions-independent: actions/deploy-ecs/src/main.ts → actions/verify-health/src/verify.ts'],
-    ['action-imports-sandbox', 'actions-not-sandbox: actions/deploy-ecs/src/main.ts → packages/sandbox/src/clock.ts'],
-    ['core-imports-sandbox', 'core-not-sandbox: packages/core/src/ecs/watcher.ts → packages/sandbox/src/clock.ts'],
-    ['sandbox-imports-core', 'sandbox-not-core: packages/sandbox/src/scheduler.ts → packages/core/src/ecs/judgement.ts'],
-    ['unresolvable-import', 'resolvable: packages/core/src/common/poll.ts → ./retyr'],
-  ])('%s: %s', (name, problem) => {
+  test.each(brokenTrees)('%s: %s', (name, problem) => {
     expect(routes(results[name])).toEqual([problem]);
   });
 });
