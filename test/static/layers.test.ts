@@ -109,11 +109,21 @@ describe('npm run lint: the temporary list of known cycles', () => {
 
   test('does not excuse a cycle through other modules', async () => {
     const results = await checkFixtures([['packages/sandbox/src/scheduler.ts', 'packages/sandbox/src/lifecycle.ts', 'packages/sandbox/src/accounting.ts']], ['cycle']);
-    expect(results['cycle'].map(({ rule }) => rule)).toEqual(['no-circular']);
+    expect(results['cycle'].map(({ rule }) => rule)).toContain('no-circular');
   });
 
   test('fails on an entry whose modules no longer import each other, until it is deleted', async () => {
     const results = await checkFixtures([['packages/core/src/ecs/index.ts', 'packages/core/src/ecs/watcher.ts']], ['allowed']);
     expect(routes(results['allowed'])).toEqual(['known-cycle-gone: packages/core/src/ecs/index.ts → packages/core/src/ecs/watcher.ts']);
+  });
+
+  test('fails on an entry naming a module that is gone, until it is deleted', async () => {
+    const results = await checkFixtures([['packages/core/src/ecs/index.ts', 'packages/core/src/ecs/moved-away.ts']], ['allowed']);
+    expect(routes(results['allowed'])).toEqual(['known-cycle-gone: packages/core/src/ecs/index.ts → packages/core/src/ecs/moved-away.ts']);
+  });
+
+  test('does not judge an entry about another tree', async () => {
+    const results = await checkFixtures([['packages/sandbox/src/scheduler.ts', 'packages/sandbox/src/lifecycle.ts']], ['allowed']);
+    expect(routes(results['allowed'])).toEqual([]);
   });
 });
