@@ -18,6 +18,7 @@ import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 import { LoadBalancing } from './elb/load-balancing';
+import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
@@ -63,6 +64,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     history: [],
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
+    taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };

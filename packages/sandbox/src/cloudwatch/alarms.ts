@@ -5,8 +5,10 @@
  */
 import type { Context } from '../context';
 import { AwsError } from '../errors';
+import type { AlarmRecord, AlarmStateValue } from './state';
 
-export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export type { AlarmRecord, AlarmStateValue };
+
 const STATES: AlarmStateValue[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 const COMPARISONS = [
   'GreaterThanOrEqualToThreshold',
@@ -17,18 +19,6 @@ const COMPARISONS = [
   'LessThanLowerThreshold',
   'GreaterThanUpperThreshold',
 ];
-
-export interface AlarmRecord {
-  /** The PutMetricAlarm input as given, without Tags: the alarm's configuration. */
-  configuration: Record<string, unknown>;
-  arn: string;
-  configurationUpdatedAt: number;
-  state: AlarmStateValue;
-  stateReason: string;
-  stateReasonData?: string;
-  stateUpdatedAt: number;
-  stateTransitionedAt: number;
-}
 
 /**
  * CloudWatch speaks awsJson1_0 with the awsQueryCompatible trait: the JSON `__type` names the error shape

@@ -7,7 +7,7 @@
  */
 import type { Context } from '../context';
 import { alarmsInState, bakeTimeMs } from '../cloudwatch/alarms';
-import { failDeployment } from '../ecs/deployments';
+import { failDeployment } from '../ecs/deployment-failure';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from '../ecs/state';
 
 /**
@@ -32,8 +32,18 @@ export function watchDeploymentAlarms(ctx: Context, service: ServiceRecord, prim
   if (!sd || sd.alarms.status !== 'MONITORING') return false;
   const triggered = alarmsInState(ctx, sd.alarms.alarmNames, 'ALARM');
   if (triggered.length === 0) return false;
-  failDeployment(ctx, service, primary, { kind: 'alarms', alarmNames: triggered });
+  sd.alarms.status = 'TRIGGERED';
+  sd.alarms.triggeredAlarmNames = triggered;
+  failDeployment(ctx, service, primary, { kind: 'alarms', reason: alarmFailureReason(triggered) });
   return true;
+}
+
+/**
+ * ECS does not document the wording of an alarm failure; these follow the circuit breaker's and name the
+ * alarms, which the service deployment's `alarms.triggeredAlarmNames` also lists.
+ */
+export function alarmFailureReason(alarmNames: string[]): string {
+  return `ECS deployment alarms: ${alarmNames.join(', ')} in ALARM state.`;
 }
 
 /**

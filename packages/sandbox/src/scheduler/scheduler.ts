@@ -8,12 +8,12 @@ import { serviceEvent, taskList } from '../ecs/events';
 import { isActive, isLive, primaryOf, tasksOfDeployment, tasksOfService } from '../ecs/queries';
 import type { DeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
 import { launchTask, stopTask } from '../tasks/lifecycle';
-import { hasDefinedHealthCheck, resetThrottle } from './accounting';
-import { noteSuccessfulTask } from './circuit-breaker';
+import { noteTaskHealthy } from './accounting';
 import { bakeTimeOver, restartBakeTime, watchDeploymentAlarms } from './deployment-alarms';
 import { isHealthyForScheduler } from './health';
 import { failedToPlace } from './placement';
 import { planRollingStep } from './rolling';
+import { onTaskEvent } from './task-reports';
 import { replaceUnhealthyTasks } from './unhealthy';
 import { taskTargetHealth } from '../tasks/load-balancer';
 
@@ -25,7 +25,9 @@ export class Scheduler {
   private immediate?: NodeJS.Immediate;
   private running = false;
 
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: Context) {
+    ctx.taskEvents.subscribe((event) => onTaskEvent(ctx, event));
+  }
 
   start(): void {
     this.running = true;
@@ -129,20 +131,15 @@ function advanceServiceDeployments(ctx: Context, service: ServiceRecord): void {
   }
 }
 
-/**
- * Tasks the scheduler counts as healthy for the first time. A task with a health check is running
- * successfully for the circuit breaker once its checks pass; one without was counted when it reached RUNNING
- * (scheduler/accounting).
- */
+/** Tasks the scheduler counts as healthy for the first time (what that means for the breaker: scheduler/accounting). */
 function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): void {
   for (const deployment of service.deployments) {
     for (const task of tasksOfDeployment(ctx, deployment.id)) {
       if (task.healthyAt !== undefined) continue;
       if (!isHealthyForScheduler(task, now, ctx.clock.scale, taskTargetHealth(ctx, task).map((t) => t.target))) continue;
       task.healthyAt = now;
-      resetThrottle(service.throttle);
       record(ctx, { kind: 'task-healthy', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
-      if (hasDefinedHealthCheck(task, service)) noteSuccessfulTask(ctx, service, deployment);
+      noteTaskHealthy(ctx, service, deployment, task);
     }
   }
 }
