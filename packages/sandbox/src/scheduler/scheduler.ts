@@ -15,12 +15,12 @@ import { onTaskEvent } from './task-reports';
 import { replaceUnhealthyTasks } from './unhealthy';
 import { taskTargetHealth } from '../tasks/load-balancer';
 
-/** Pass interval at timeScale 1; scaled down with the clock, but never below a few milliseconds. */
+/** Pass interval at timeScale 1; scaled with the clock (Clock.every: never below a few real milliseconds). */
 const PASS_MS = 100;
 
 export class Scheduler {
-  private timer?: NodeJS.Timeout;
-  private immediate?: NodeJS.Immediate;
+  private cancelPasses?: () => void;
+  private cancelKick?: () => void;
   private running = false;
 
   constructor(private readonly ctx: Context) {
@@ -29,25 +29,24 @@ export class Scheduler {
 
   start(): void {
     this.running = true;
-    const interval = Math.max(5, Math.min(PASS_MS, this.ctx.clock.scaled(PASS_MS)));
-    this.timer = setInterval(() => this.pass(), interval);
+    this.cancelPasses = this.ctx.clock.every(PASS_MS, () => this.pass());
   }
 
   /** A pass as soon as the current work is done, coalescing many kicks into one. */
   kick(): void {
-    if (!this.running || this.immediate) return;
-    this.immediate = setImmediate(() => {
-      this.immediate = undefined;
+    if (!this.running || this.cancelKick) return;
+    this.cancelKick = this.ctx.clock.soon(() => {
+      this.cancelKick = undefined;
       this.pass();
     });
   }
 
   stop(): void {
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.cancelPasses?.();
+    this.cancelKick?.();
+    this.cancelPasses = undefined;
+    this.cancelKick = undefined;
   }
 
   pass(): void {

@@ -241,7 +241,7 @@ export function stopTask(ctx: Context, task: TaskRecord, stopCode: string, reaso
   task.stoppingAt = ctx.clock.now();
   task.version++;
   // The caller's answer still shows the last status; the agent acts a moment later.
-  ctx.clock.afterReal(0, () => {
+  ctx.clock.after(0, () => {
     if (task.lastStatus === 'STOPPED') return;
     const halt = () => {
       if (task.lastStatus === 'STOPPED') return;
