@@ -80,11 +80,18 @@ describe('runPreflight', () => {
     expect((await failureOf(runPreflight([refused], { log: silentLogger() }))).message).toBe('Another migration is still running.');
   });
 
-  test('a check that throws an unexpected error fails, naming the check', async () => {
-    const throttled = new Error('Rate exceeded');
-    throttled.name = 'ThrottlingException';
-    const error = await failureOf(runPreflight([throwing('alarms-exist', throttled, { title: 'Alarms exist' })], { log: silentLogger() }));
-    expect(error.message).toBe('Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded');
+  test('a check that throws an unexpected error fails, naming the check in the table and in a list of failures', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const log = silentLogger();
+    const error = await failureOf(runPreflight([throwing('alarms-exist', throttled, { title: 'Alarms exist' }), failing('other', 'Other problem.')], { log }));
+    expect(error.message).toBe('2 pre-flight checks failed:\n- Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded\n- Other problem.');
+    expect(log.lines[0]).toContain('  fail  Alarms exist    Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded');
+  });
+
+  test('a lone unexpected error ends the step with that error, as it did before it was a check', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const thrown = await runPreflight([throwing('alarms-exist', throttled), pass('fine')], { log: silentLogger() }).catch((e: unknown) => e);
+    expect(thrown).toBe(throttled);
   });
 
   test('a look-up the role may not make is a warning naming the denied action', async () => {
@@ -103,8 +110,12 @@ describe('runPreflight', () => {
   });
 
   test('a protecting check whose look-up is denied fails rather than letting the step go on unchecked', async () => {
-    const error = await failureOf(runPreflight([throwing('no-concurrent-migration', accessDenied('ecs:ListTasks'), { protects: true, title: 'No concurrent migration' })], { log: silentLogger() }));
-    expect(error.message).toBe(
+    const log = silentLogger();
+    const denied = accessDenied('ecs:ListTasks');
+    const thrown = await runPreflight([throwing('no-concurrent-migration', denied, { protects: true, title: 'No concurrent migration' })], { log }).catch((e: unknown) => e);
+    // Alone, it ends the step with AWS's refusal, which the step reports as it always has.
+    expect(thrown).toBe(denied);
+    expect(log.lines[0]).toContain(
       'Pre-flight check "No concurrent migration" could not look up what it guards: the role this job assumes may not call ecs:ListTasks (AccessDeniedException). Nothing was changed. ' +
         'Grant ecs:ListTasks: this check protects against damage and is never skipped.',
     );

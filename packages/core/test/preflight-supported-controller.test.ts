@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ConfigurationError } from '../src/common/errors';
 import { supportedControllerCheck } from '../src/preflight/checks/supported-controller';
 import { preflightFailure, preflightOf } from './support/preflight';
 
@@ -45,12 +46,12 @@ describe('supportedControllerCheck', () => {
     expect((await preflightFailure(check('ghost'))).message).toBe('Input \'service\': there is no active service "ghost" in cluster "prod" (us-east-1): MISSING.');
   });
 
-  test('the guard is the one given, so another mechanism can bring its own', async () => {
+  test('the guard is the one given, so a deployment mechanism can bring its own', async () => {
     answer({ deploymentController: { type: 'ECS' } });
-    const refuseAll = () => {
-      throw new Error('no mechanism');
+    const refuseAll = (service: Service) => {
+      throw new ConfigurationError(`Service "${service.serviceName}" uses a strategy no mechanism handles yet. Nothing was changed.`, 'service');
     };
     const c = supportedControllerCheck({ ecs, cluster: 'prod', service: 'web', region: 'us-east-1', assertSupported: refuseAll });
-    expect((await preflightFailure(c)).message).toBe('Pre-flight check "Supported deployment controller" (supported-controller) could not run: no mechanism');
+    expect((await preflightFailure(c)).message).toBe('Service "web" uses a strategy no mechanism handles yet. Nothing was changed.');
   });
 });

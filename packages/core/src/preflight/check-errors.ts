@@ -14,6 +14,11 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.test(`${name} ${errorMessage(error)}`);
 }
 
+/** A guard's own refusal: its message is the verdict the step ends with. */
+export function isVerdict(error: unknown): error is ConfigurationError | ActionFailure {
+  return error instanceof ConfigurationError || error instanceof ActionFailure;
+}
+
 /**
  * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
  * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { resultMessage, type CheckResult, type PreflightCheck, type PreflightMode } from './check';
-import { resultOfError } from './check-errors';
+import { isVerdict, resultOfError } from './check-errors';
 import { preflightMarkdown, preflightText, type PreflightRow } from './table';
 
 export interface PreflightOptions {
@@ -19,23 +19,34 @@ export interface PreflightReport {
   valueOf<T>(check: PreflightCheck<T>): T | undefined;
 }
 
+/** A check's result, and the error it threw when that is what the result stands for. */
+interface Settled {
+  result: CheckResult<unknown>;
+  thrown?: unknown;
+}
+
 /**
  * Runs the checks at once (they are independent by contract), reports one table in the log, and fails the
- * step when any check fails. With one failure the error's message is that check's own, word for word, so a
- * guard that became a check still ends the step with the sentence it always did; with several, each is listed.
+ * step when any check fails. With one failure the step ends as the guard it came from always ended it: with
+ * the check's own message, word for word, or, when the check did not get to an answer (a throttled read, a
+ * refused call), with the error it met, so the step's report of it is today's. With several, each is listed.
  */
 export async function runPreflight(checks: PreflightCheck<unknown>[], options: PreflightOptions): Promise<PreflightReport> {
   const mode = options.mode ?? 'fail';
-  const results = await Promise.all(checks.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
-  const rows = checks.map((check, i) => rowOf(check, results[i], mode));
+  const settled = await Promise.all(checks.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
+  const rows = checks.map((check, i) => rowOf(check, settled[i]?.result, mode));
   options.log.info(preflightText(rows));
   for (const row of rows) if (row.status === 'warn') options.log.warning(`${row.title}: ${row.message}`);
 
-  const failed = rows.filter((row) => row.status === 'fail');
-  if (failed.length === 1) throw new ConfigurationError(failed[0].message, failed[0].input);
-  if (failed.length > 1) throw new ConfigurationError(`${failed.length} pre-flight checks failed:\n${failed.map((row) => `- ${row.message}`).join('\n')}`);
+  const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: settled[i]?.thrown }] : []));
+  if (failed.length === 1) {
+    const [{ row, thrown }] = failed;
+    if (thrown !== undefined && !isVerdict(thrown)) throw thrown;
+    throw new ConfigurationError(row.message, row.input);
+  }
+  if (failed.length > 1) throw new ConfigurationError(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
 
-  const values = new Map(checks.map((check, i) => [check, results[i]?.value]));
+  const values = new Map(checks.map((check, i) => [check, settled[i]?.result.value]));
   return { rows, markdown: preflightMarkdown(rows), valueOf: <T>(check: PreflightCheck<T>) => values.get(check) as T | undefined };
 }
 
@@ -43,12 +54,12 @@ function skipped(check: PreflightCheck<unknown>, mode: PreflightMode): boolean {
   return mode === 'off' && !check.protects;
 }
 
-async function settle(check: PreflightCheck<unknown>, log: Logger): Promise<CheckResult<unknown>> {
+async function settle(check: PreflightCheck<unknown>, log: Logger): Promise<Settled> {
   try {
-    return await check.run();
+    return { result: await check.run() };
   } catch (error) {
     if (error instanceof Error && error.stack) log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
-    return resultOfError(check, error);
+    return { result: resultOfError(check, error), thrown: error };
   }
 }
 
