@@ -168,6 +168,13 @@ describe('runPreflight', () => {
     expect(report.rows.map((row) => row.id)).toEqual(['slow', 'fast']);
   });
 
+  test('no checks: nothing in the log, nothing for the summary', async () => {
+    const log = silentLogger();
+    const report = await runPreflight([], { log });
+    expect(log.lines).toEqual([]);
+    expect(report.markdown).toBe('');
+  });
+
   test('the value a check looked up is handed to the use case', async () => {
     const found = check('service', async () => ({ status: 'pass', detail: 'found', value: { serviceName: 'web' } }));
     const report = await runPreflight([found, pass('other')], { log: silentLogger() });

@@ -1,17 +1,9 @@
-import { ActionFailure, ConfigurationError, errorMessage } from '../common/errors';
+import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
 import type { CheckResult, PreflightCheck } from './check';
-
-/** The same families of refusal the step's error report recognises (platform's describeFailure). */
-const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|not authorized/i;
 
 /** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
 export function deniedAction(error: unknown): string | undefined {
   return /perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(errorMessage(error))?.[1];
-}
-
-export function isAccessDenied(error: unknown): boolean {
-  const name = error instanceof Error ? error.name : '';
-  return ACCESS_DENIED.test(`${name} ${errorMessage(error)}`);
 }
 
 /** A guard's own refusal: its message is the verdict the step ends with. */

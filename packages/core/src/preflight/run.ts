@@ -35,6 +35,7 @@ export async function runPreflight(checks: PreflightCheck<unknown>[], options: P
   const mode = options.mode ?? 'fail';
   const settled = await Promise.all(checks.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
   const rows = checks.map((check, i) => rowOf(check, settled[i]?.result, mode));
+  if (rows.length === 0) return { rows, markdown: '', valueOf: () => undefined };
   options.log.info(preflightText(rows));
   for (const row of rows) if (row.status === 'warn') options.log.warning(`${row.title}: ${row.message}`);
 
@@ -58,7 +59,7 @@ async function settle(check: PreflightCheck<unknown>, log: Logger): Promise<Sett
   try {
     return { result: await check.run() };
   } catch (error) {
-    if (error instanceof Error && error.stack) log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
+    if (!isVerdict(error) && error instanceof Error && error.stack) log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
     return { result: resultOfError(check, error), thrown: error };
   }
 }
