@@ -1,11 +1,11 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
 import type { EcsState } from './ecs/state';
-import type { LogStore } from './logs/store';
+import type { LogStore } from './logs/state';
 import type { TaskRuntime } from './runtime/runtime';
 import type { PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
-import type { AlarmRecord } from './cloudwatch/alarms';
+import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */

@@ -1,14 +1,15 @@
 /**
- * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 target groups (with a load
- * balancer per target group) and CloudWatch alarms that speaks their wire protocols, so the unmodified AWS
- * SDK (and the bundled actions, through AWS_ENDPOINT_URL) can be tested against it.
+ * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 (target groups, each with a
+ * load balancer of its own, and load balancers whose listeners forward by rules and weights) and CloudWatch
+ * alarms that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
+ * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
 import { Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { listen } from './http/server';
-import { LogStore } from './logs/store';
+import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
 import { ScriptedRuntime } from './runtime/scripted';
 import { SecretStore } from './runtime/secrets';
@@ -113,6 +114,11 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     loadBalancerUrl: (targetGroupArn) => {
       const url = ctx.elb.url(targetGroupArn);
       if (!url) throw new Error(`no target group ${targetGroupArn} in the sandbox: create it with CreateTargetGroup or the seed's targetGroups first`);
+      return url;
+    },
+    listenerUrl: (listenerArn) => {
+      const url = ctx.elb.listeners.url(listenerArn);
+      if (!url) throw new Error(`no listener ${listenerArn} in the sandbox: create it with CreateListener first`);
       return url;
     },
     targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,

@@ -168,10 +168,15 @@ export interface Sandbox {
   history: SandboxEvent[];
   snapshot(): unknown;
   /**
-   * The URL of the target group's load balancer: a local HTTP proxy that routes round robin to the group's
-   * healthy targets and drains deregistered ones. Throws when no such target group exists.
+   * The URL of the target group's load balancer (the one listener of the load balancer the sandbox gives each
+   * group): a local HTTP proxy that routes round robin to the group's healthy targets and drains deregistered ones. Throws when no such target group exists.
    */
   loadBalancerUrl(targetGroupArn: string): string;
+  /**
+   * The URL of a listener (CreateListener): a local HTTP proxy that sends each request by the listener's rules
+   * to one of their weighted target groups, and on to that group's healthy targets. Throws when no such listener exists.
+   */
+  listenerUrl(listenerArn: string): string;
   /** The ARN of a target group by name, for tests and seeds that only know the name. */
   targetGroupArn(name: string): string | undefined;
   /**

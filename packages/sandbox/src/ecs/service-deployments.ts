@@ -1,6 +1,7 @@
 /** The service deployments API: ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, DescribeServiceRevisions. */
 import type { Context } from '../context';
-import { AwsError, invalidParameter } from '../errors';
+import { AwsError } from '../errors';
+import { invalidParameter } from './errors';
 import { startRollback } from './deployments';
 import { renderServiceDeployment, renderServiceDeploymentBrief, renderServiceRevision } from './render';
 import { asArray, requireCluster, requireService } from './resolve';

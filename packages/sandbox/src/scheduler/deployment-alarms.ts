@@ -6,7 +6,7 @@
  * deployment, and this does not happen until after the bake time").
  */
 import type { Context } from '../context';
-import { alarmsInState, bakeTimeMs } from '../cloudwatch/alarms';
+import { alarmsInState, bakeTimeMs } from '../cloudwatch/state';
 import { failDeployment } from '../ecs/deployments';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from '../ecs/state';
 

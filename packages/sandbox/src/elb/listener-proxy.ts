@@ -1,22 +1,22 @@
 /**
- * The load balancer in front of one target group: a local HTTP proxy on a loopback port. It sends each
- * request to the next routable target, round robin, and keeps count of the requests in flight per target
- * so that draining can let them finish. Status codes are the ALB's own: 503 with no target to route to,
- * 502 when the target closes or refuses the connection, 504 when it does not answer within the idle timeout
- * (ALB user guide, "Troubleshoot your Application Load Balancers").
+ * The socket of one listener: a local HTTP proxy on a loopback port. For each request it asks where to go
+ * (the listener's rules and weights, then the chosen group's next routable target: elb/listeners) and keeps
+ * count of the requests in flight per target so that draining can let them finish. Status codes are the
+ * ALB's own: 503 with no target to route to, 502 when the target closes or refuses the connection, 504 when
+ * it does not answer within the idle timeout (ALB user guide, "Troubleshoot your Application Load Balancers").
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TargetGroupRecord, TargetRecord } from './state';
+import type { TargetRecord } from './state';
 
 /** The ALB's default idle timeout (load balancer attribute idle_timeout.timeout_seconds). */
 const IDLE_TIMEOUT_MS = 60_000;
 
 export interface ProxyHooks {
-  /** The targets a new request may go to, in a stable order; empty when none. */
-  routable(group: TargetGroupRecord): TargetRecord[];
+  /** The target a new request goes to; undefined when there is none. */
+  route(req: IncomingMessage): TargetRecord | undefined;
   /** Called when a request to the target starts; returns a function the drain timeout may call to cut it. */
-  begin(group: TargetGroupRecord, target: TargetRecord, cut: () => void): () => void;
+  begin(target: TargetRecord, cut: () => void): () => void;
 }
 
 /** Hop-by-hop headers (RFC 9110, 7.6.1) belong to one connection and are not forwarded. */
@@ -36,15 +36,11 @@ function answer(res: ServerResponse, status: number, text: string): void {
   res.end(body);
 }
 
-export class LoadBalancerProxy {
+export class ListenerProxy {
   private server?: Server;
-  private next = 0;
   port = 0;
 
-  constructor(
-    private readonly group: TargetGroupRecord,
-    private readonly hooks: ProxyHooks,
-  ) {}
+  constructor(private readonly hooks: ProxyHooks) {}
 
   async listen(): Promise<void> {
     const server = createServer((req, res) => this.forward(req, res));
@@ -60,16 +56,8 @@ export class LoadBalancerProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  private pick(): TargetRecord | undefined {
-    const targets = this.hooks.routable(this.group);
-    if (targets.length === 0) return undefined;
-    const target = targets[this.next % targets.length];
-    this.next = (this.next + 1) % 1_000_000;
-    return target;
-  }
-
   private forward(req: IncomingMessage, res: ServerResponse): void {
-    const target = this.pick();
+    const target = this.hooks.route(req);
     if (!target) {
       req.resume();
       return answer(res, 503, 'Service Temporarily Unavailable');
@@ -92,7 +80,7 @@ export class LoadBalancerProxy {
         response.on('error', () => res.destroy());
       },
     );
-    const end = this.hooks.begin(this.group, target, () => {
+    const end = this.hooks.begin(target, () => {
       upstream.destroy();
       if (!finished) answer(res, 502, 'Bad Gateway');
     });
