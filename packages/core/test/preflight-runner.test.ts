@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { ActionFailure, ConfigurationError } from '../src/common/errors';
 import { silentLogger } from '../src/common/logger';
 import type { CheckResult, PreflightCheck } from '../src/preflight/check';
+import { deniedAction } from '../src/preflight/check-errors';
 import { runPreflight } from '../src/preflight/run';
 
 function check<T = undefined>(id: string, run: () => Promise<CheckResult<T>>, overrides: Partial<PreflightCheck<T>> = {}): PreflightCheck<T> {
@@ -102,6 +103,13 @@ describe('runPreflight', () => {
       message: 'Not checked: the role this job assumes may not call cloudwatch:DescribeAlarms (AccessDeniedException). Grant cloudwatch:DescribeAlarms to have it checked.',
     });
     expect(log.lines).toContain(`warning: Alarms exist: ${report.rows[0].message}`);
+  });
+
+  test("the denied action is read from AWS's own wording too (role, action, resource)", () => {
+    const aws = new Error(
+      'User: arn:aws:sts::123456789012:assumed-role/deploy/gha is not authorized to perform: ecs:DescribeServices on resource: arn:aws:ecs:us-east-1:123456789012:service/prod/web because no identity-based policy allows the ecs:DescribeServices action',
+    );
+    expect(deniedAction(aws)).toBe('ecs:DescribeServices');
   });
 
   test("when AWS's refusal names no action, the warning names the check's permissions", async () => {
