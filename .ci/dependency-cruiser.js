@@ -1,6 +1,6 @@
 // Import rules for the whole repository, in dependency-cruiser's format. `npm run lint` checks them through
-// .ci/check-imports.mjs (which also excuses KNOWN_CYCLES); test/static/layers.test.ts runs them on small fixture
-// trees to prove that each rule can fail. Paths are relative to the directory checked (the repository root).
+// .ci/check-imports.mjs; test/static/layers.test.ts runs them on small fixture trees to prove that each rule can fail.
+// Paths are relative to the directory checked (the repository root).
 
 // packages/core's layers, lowest first. A layer imports its own folder and the layers of lower rank only; the
 // layers of one rank are siblings that do not import each other. To add a layer: put its folder name in the rank
@@ -18,19 +18,6 @@ const CORE_LAYERS = [
 // The one core folder that talks to the GitHub Actions runtime (@actions/*). It may import every layer; no layer
 // imports it, so the layers stay callable without a runner (unit tests, several services in one step).
 const CORE_PLATFORM = 'platform';
-
-// Import cycles that exist today and are being removed (issue 13, point 6: the sandbox's task lifecycle reports to
-// the scheduler through events). Each entry is one cycle, by its exact set of modules: any other cycle, or this
-// one grown by a module, still fails; an entry for the tree checked (one of its modules is there) whose cycle is gone
-// fails too, so the list only shrinks. TEMPORARY: delete an entry when its cycle is gone (the lint says which), then the list.
-export const KNOWN_CYCLES = [
-  // task lifecycle -> scheduler accounting -> unhealthy-task handling -> task lifecycle (calls in both directions)
-  ['packages/sandbox/src/scheduler/accounting.ts', 'packages/sandbox/src/scheduler/unhealthy.ts', 'packages/sandbox/src/tasks/lifecycle.ts'],
-  // deployments read the breaker's threshold and reason; the breaker fails the deployment (two owners of the breaker)
-  ['packages/sandbox/src/ecs/deployments.ts', 'packages/sandbox/src/scheduler/circuit-breaker.ts'],
-  // type-only: the context holds the AlarmRecords of cloudwatch/state, whose alarmsInState and bakeTimeMs take the context
-  ['packages/sandbox/src/cloudwatch/state.ts', 'packages/sandbox/src/context.ts'],
-];
 
 const core = (folder) => `packages/core/src/${folder}`;
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -35,15 +35,15 @@ function runNode(args: string[], cwd: string): Promise<Run> {
 
 const errorLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('error '));
 
-// Checks the fixtures in one child process (loading the checker once), each with the given known cycles.
-async function checkFixtures(knownCycles: string[][] = [], names = readdirSync(fixtures)): Promise<Record<string, Problem[]>> {
+// Checks every fixture in one child process, loading the checker once.
+async function checkFixtures(): Promise<Record<string, Problem[]>> {
   const script = `
     import { readdirSync } from 'node:fs';
     import { checkImports } from ${JSON.stringify(pathToFileURL(checker).href)};
     const results = {};
-    for (const name of ${JSON.stringify(names)}) {
+    for (const name of readdirSync(${JSON.stringify(fixtures)})) {
       const baseDir = ${JSON.stringify(fixtures)} + '/' + name;
-      results[name] = (await checkImports(readdirSync(baseDir), { baseDir, knownCycles: ${JSON.stringify(knownCycles)} })).problems;
+      results[name] = (await checkImports(readdirSync(baseDir), { baseDir })).problems;
     }
     console.log(JSON.stringify(results));`;
   const { exitCode, stdout } = await runNode(['--input-type=module', '--eval', script], fixtures);
@@ -98,32 +98,5 @@ describe('npm run lint: each import rule fails on a tree that breaks it', () => 
 
   test.each(brokenTrees)('%s: %s', (name, problem) => {
     expect(routes(results[name])).toEqual([problem]);
-  });
-});
-
-describe('npm run lint: the temporary list of known cycles', () => {
-  test('excuses a cycle with exactly the modules its entry names', async () => {
-    const results = await checkFixtures([['packages/sandbox/src/scheduler.ts', 'packages/sandbox/src/lifecycle.ts']], ['cycle']);
-    expect(routes(results['cycle'])).toEqual([]);
-  });
-
-  test('does not excuse a cycle through other modules', async () => {
-    const results = await checkFixtures([['packages/sandbox/src/scheduler.ts', 'packages/sandbox/src/lifecycle.ts', 'packages/sandbox/src/accounting.ts']], ['cycle']);
-    expect(results['cycle'].map(({ rule }) => rule)).toContain('no-circular');
-  });
-
-  test('fails on an entry whose modules no longer import each other, until it is deleted', async () => {
-    const results = await checkFixtures([['packages/core/src/ecs/index.ts', 'packages/core/src/ecs/watcher.ts']], ['allowed']);
-    expect(routes(results['allowed'])).toEqual(['known-cycle-gone: packages/core/src/ecs/index.ts → packages/core/src/ecs/watcher.ts']);
-  });
-
-  test('fails on an entry naming a module that is gone, until it is deleted', async () => {
-    const results = await checkFixtures([['packages/core/src/ecs/index.ts', 'packages/core/src/ecs/moved-away.ts']], ['allowed']);
-    expect(routes(results['allowed'])).toEqual(['known-cycle-gone: packages/core/src/ecs/index.ts → packages/core/src/ecs/moved-away.ts']);
-  });
-
-  test('does not judge an entry about another tree', async () => {
-    const results = await checkFixtures([['packages/sandbox/src/scheduler.ts', 'packages/sandbox/src/lifecycle.ts']], ['allowed']);
-    expect(routes(results['allowed'])).toEqual([]);
   });
 });
