@@ -72,7 +72,7 @@ export default {
     {
       name: 'core-not-sandbox',
       severity: 'error',
-      comment: 'packages/core must not import packages/sandbox: the sandbox is a test double for AWS, the actions ship core',
+      comment: 'packages/core must not import packages/sandbox: the sandbox is a test double for AWS, and core ships in the bundle of every action',
       from: { path: '^packages/core/' },
       to: { path: '^packages/sandbox/' },
     },
