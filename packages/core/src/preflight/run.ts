@@ -10,7 +10,7 @@ export interface PreflightOptions {
   mode?: PreflightMode;
   /**
    * Checks that need what the ones before them looked up (a one-off task's subnets need its revision), each
-   * stage built from the values found so far (undefined for a check that did not pass). A stage runs only when
+   * stage built from the values found so far (undefined for a check that found none). A stage runs only when
    * no check before it failed; the one table has a row for every check that ran.
    */
   then?: DependentChecks[];
