@@ -189,3 +189,53 @@ describe('runPreflight', () => {
     expect(report.valueOf(found)).toEqual({ serviceName: 'web' });
   });
 });
+
+describe('runPreflight with dependent checks', () => {
+  test('a later stage is built from the values of the checks before it, and all of them make one table', async () => {
+    const log = silentLogger();
+    const revision = check('revision', async () => ({ status: 'pass', detail: 'web:8 is ACTIVE', value: 'web' }));
+    const report = await runPreflight([revision], { log, then: [(valueOf) => [pass('subnets', `subnets for ${valueOf(revision)}`)]] });
+    expect(report.rows.map((row) => row.id)).toEqual(['revision', 'subnets']);
+    expect(log.lines).toEqual([['Pre-flight checks (2):', '  pass  Title of revision  web:8 is ACTIVE', '  pass  Title of subnets   subnets for web'].join('\n')]);
+  });
+
+  test('a failing check stops the stages after it: they are not built, and the table has what ran', async () => {
+    const log = silentLogger();
+    let built = false;
+    const error = await failureOf(runPreflight([failing('revision', 'No such revision.')], { log, then: [() => ((built = true), [pass('subnets')])] }));
+    expect(error.message).toBe('No such revision.');
+    expect(built).toBe(false);
+    expect(log.lines).toEqual([['Pre-flight checks (1):', '  fail  Title of revision  No such revision.'].join('\n')]);
+  });
+
+  test('a guard that refuses while building a stage ends the step with its own error, after the table of what ran', async () => {
+    const log = silentLogger();
+    const refusal = new ConfigurationError("Input 'container' names \"api\", but task definition family web has one container, \"web\".", 'container');
+    const thrown = await runPreflight([pass('revision')], {
+      log,
+      then: [
+        () => {
+          throw refusal;
+        },
+      ],
+    }).catch((e: unknown) => e);
+    expect(thrown).toBe(refusal);
+    expect(log.lines).toEqual([['Pre-flight checks (1):', '  pass  Title of revision  revision is fine'].join('\n')]);
+  });
+});
+
+describe('runPreflight and the job summary', () => {
+  test('when the checks stop the step, the table is written to the summary before the step fails', async () => {
+    const summaries: string[] = [];
+    await failureOf(runPreflight([pass('first'), failing('second', 'Second problem.')], { log: silentLogger(), writeSummary: async (markdown) => void summaries.push(markdown) }));
+    expect(summaries).toEqual([expect.stringContaining('| ❌ fail | Title of second | `second` | Second problem. |')]);
+    expect(summaries[0]).toMatch(/^### Pre-flight checks/);
+  });
+
+  test('when the checks pass, nothing is written: the use case puts the table in its own summary', async () => {
+    const summaries: string[] = [];
+    const report = await runPreflight([pass('first')], { log: silentLogger(), writeSummary: async (markdown) => void summaries.push(markdown) });
+    expect(summaries).toEqual([]);
+    expect(report.markdown).toContain('| ✅ pass | Title of first |   | first is fine |');
+  });
+});

@@ -16,7 +16,7 @@ export interface CheckResult<T = undefined> {
 /**
  * One question answered before the first mutating call. Checks of one list are independent of each other:
  * whatever a check needs is given to its factory or looked up by the check itself, so the runner may run
- * them all at once.
+ * them all at once. A check that needs another's value is built in a later stage (PreflightOptions.then).
  */
 export interface PreflightCheck<T = unknown> {
   /** Stable, kebab-case: the name a later `preflight` input or a test refers to. */
