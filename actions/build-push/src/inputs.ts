@@ -1,39 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigurationError, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
+import { BUILDERS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
 import { repositoryNameProblem } from './repository-name';
-import { SEVERITIES, type Severity } from './severity';
-
-export const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'] as const;
-export type BuilderChoice = (typeof BUILDERS)[number];
-
-export interface BuildInputs {
-  region: string;
-  repository: string;
-  /** Absolute paths, resolved against the workspace. */
-  context: string;
-  dockerfile: string;
-  buildArgs: KeyValue[];
-  target?: string;
-  platforms: string[];
-  extraTags: string[];
-  push: boolean;
-  cache: boolean;
-  skipExisting: boolean;
-  createRepository: boolean;
-  scanThreshold?: Severity;
-  scanTimeoutMs: number;
-  /** Undefined: pick the first installed of docker, buildah, podman. */
-  builder?: BuilderChoice;
-}
 
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-export function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildInputs {
+export function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildRequest {
   const repository = inputs.required('repository');
   const nameProblem = repositoryNameProblem(repository);
   if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');

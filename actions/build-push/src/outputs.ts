@@ -1,11 +1,5 @@
 import * as core from '@actions/core';
-
-export interface BuildOutputs {
-  image: string;
-  digest: string;
-  references: string[];
-  built: boolean;
-}
+import type { BuildOutputs } from '@ecs-deploy/core/use-cases';
 
 export function setBuildOutputs(outputs: BuildOutputs): void {
   core.setOutput('image', outputs.image);

@@ -1,30 +1,9 @@
-import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
-import { ConfigurationError, parseCommand, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { ConfigurationError, parseCommand, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
-
-/** Where the task definition comes from: a registered revision, a JSON file, or the service's. */
-export type DefinitionSource = { kind: 'reference'; reference: string } | { kind: 'file'; path: string } | { kind: 'service' };
-
-export interface MigrationInputs {
-  region: string;
-  cluster: string;
-  service?: string;
-  definition: DefinitionSource;
-  container?: string;
-  image?: string;
-  command?: string[];
-  environment: KeyValue[];
-  subnets: string[];
-  securityGroups: string[];
-  assignPublicIp?: AssignPublicIp;
-  launchType?: LaunchType;
-  timeoutMs: number;
-  allowConcurrent: boolean;
-  stopOnCancel: boolean;
-}
+import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
 /** Reads and validates every input before anything talks to AWS. */
-export function readMigrationInputs(inputs = stepInputs()): MigrationInputs {
+export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
   const cluster = inputs.required('cluster');
   const service = inputs.optional('service');
   const image = inputs.optional('image');

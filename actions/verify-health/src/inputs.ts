@@ -6,15 +6,10 @@ import {
   parseHealthUrls,
   parseRequestHeaders,
   type HealthPlan,
-  type RequestHeader,
 } from '@ecs-deploy/core/health';
+import type { HealthRequest } from '@ecs-deploy/core/use-cases';
 
-export interface HealthInputs {
-  plan: HealthPlan;
-  headers: RequestHeader[];
-  requestTimeoutMs: number;
-  /** Only when cluster+service or alarms ask for AWS. */
-  aws?: { region: string; cluster?: string; service?: string; taskDefinition?: string; alarms: string[] };
+export interface HealthInputs extends HealthRequest {
   /** With a github-token: the GitHub Deployment whose release this check judges. */
   auditTrail?: AuditTrailSettings;
 }

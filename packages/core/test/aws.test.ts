@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { clientSettings, createClient, resolveRegion } from '../src/common/aws';
+import { clientFactory, clientSettings, createClient, resolveRegion } from '../src/common/aws';
 import { ConfigurationError } from '../src/common/errors';
 import { SUITE_VERSION } from '../src/common/version';
 
@@ -90,6 +90,18 @@ describe('clientSettings', () => {
     const client = createClient(FakeClient, { region: 'us-east-1', action: 'deploy-ecs' });
     expect(client).toBeInstanceOf(FakeClient);
     expect(seen).toEqual([clientSettings({ region: 'us-east-1', action: 'deploy-ecs' })]);
+  });
+
+  test('clientFactory builds each client with the region asked for and the action it was made for', () => {
+    const seen: unknown[] = [];
+    class FakeClient {
+      constructor(config: unknown) {
+        seen.push(config);
+      }
+    }
+    const clients = clientFactory('verify-health');
+    expect(clients(FakeClient, 'eu-west-1')).toBeInstanceOf(FakeClient);
+    expect(seen).toEqual([clientSettings({ region: 'eu-west-1', action: 'verify-health' })]);
   });
 
   test('a real SDK client built with them retries adaptively and sends the user agent', async () => {

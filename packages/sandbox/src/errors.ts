@@ -1,6 +1,7 @@
 /**
- * An error answered to the client. awsJson1_1 puts the type in `__type` (and in the `x-amzn-ErrorType`
- * header); the SDK maps it to its exception class by name.
+ * An error answered to the client, in whichever protocol the request came: awsJson puts the type in `__type`
+ * (and in the `x-amzn-ErrorType` header), awsQuery in `<Code>`; the SDK maps it to its exception class by
+ * name. Each service's own errors are in its folder (`<service>/errors.ts`).
  */
 export class AwsError extends Error {
   /** For awsQuery-compatible JSON services: the awsQuery error code, sent in `x-amzn-query-error`. */
@@ -20,9 +21,3 @@ export class AwsError extends Error {
     return this.message !== this.type;
   }
 }
-
-export const clientException = (message: string) => new AwsError('ClientException', message);
-export const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message);
-export const clusterNotFound = () => new AwsError('ClusterNotFoundException', 'Cluster not found.');
-export const serviceNotFound = () => new AwsError('ServiceNotFoundException', 'Service not found.');
-export const serviceNotActive = () => new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');

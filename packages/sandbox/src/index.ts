@@ -1,14 +1,15 @@
 /**
- * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 target groups (with a load
- * balancer per target group) and CloudWatch alarms that speaks their wire protocols, so the unmodified AWS
- * SDK (and the bundled actions, through AWS_ENDPOINT_URL) can be tested against it.
+ * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 (target groups, each with a
+ * load balancer of its own, and load balancers whose listeners forward by rules and weights) and CloudWatch
+ * alarms that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
+ * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
-import { Clock } from './clock';
+import { ManualClock, ScaledClock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { listen } from './http/server';
-import { LogStore } from './logs/store';
+import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
 import { ScriptedRuntime } from './runtime/scripted';
 import { SecretStore } from './runtime/secrets';
@@ -18,6 +19,7 @@ import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 import { LoadBalancing } from './elb/load-balancing';
+import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
@@ -41,7 +43,11 @@ export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
 export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const clock = new Clock(options.timeScale ?? 1);
+  if (options.clock === 'manual' && options.catalog) {
+    throw new Error("clock: 'manual' runs scripted tasks only: a catalog runs real processes, which do not wait for sandbox.advance(). Leave out the catalog, or the manual clock.");
+  }
+  const manual = options.clock === 'manual' ? new ManualClock(options.timeScale ?? 1) : undefined;
+  const clock = manual ?? new ScaledClock(options.timeScale ?? 1);
   const arns = new Arns(region, accountId);
   const scripted = new ScriptedRuntime(clock);
   const secrets = new SecretStore();
@@ -63,6 +69,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     history: [],
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
+    taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };
@@ -98,6 +105,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       AWS_SECRET_ACCESS_KEY: 'sandbox',
     }),
     script: (image, outcome) => scripted.script(image, outcome),
+    advance: async (ms) => {
+      if (!manual) throw new Error("advance() needs a sandbox started with clock: 'manual'; this one's clock follows real time.");
+      await manual.advance(ms);
+    },
     putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
     setFaults: (next) => {
       faults = next;
@@ -113,6 +124,11 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     loadBalancerUrl: (targetGroupArn) => {
       const url = ctx.elb.url(targetGroupArn);
       if (!url) throw new Error(`no target group ${targetGroupArn} in the sandbox: create it with CreateTargetGroup or the seed's targetGroups first`);
+      return url;
+    },
+    listenerUrl: (listenerArn) => {
+      const url = ctx.elb.listeners.url(listenerArn);
+      if (!url) throw new Error(`no listener ${listenerArn} in the sandbox: create it with CreateListener first`);
       return url;
     },
     targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from './context';
-import { putMetricAlarm } from './cloudwatch/alarms';
+import { putMetricAlarm } from './cloudwatch/operations';
 import { createCluster } from './ecs/clusters';
 import { createService } from './ecs/services';
 import { registerTaskDefinition } from './ecs/task-definitions';

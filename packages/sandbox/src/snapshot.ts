@@ -17,6 +17,8 @@ export function snapshot(ctx: Context): unknown {
       ...group,
       targets: [...targets.values()].map(({ id, port, state, reason }) => ({ id, port, state, reason })),
     })),
+    loadBalancers: [...ctx.elb.listeners.loadBalancers.values()],
+    listeners: [...ctx.elb.listeners.byArn.values()],
     alarms: Object.fromEntries(ctx.alarms),
   });
 }

@@ -12,6 +12,13 @@ export interface SandboxOptions {
   accountId?: string;
   /** Multiplies every ECS interval (scheduler pacing, health-check timings, scripted delays). 1 = real time, 0.1 = ten times faster. */
   timeScale?: number;
+  /**
+   * 'scaled' (the default): the sandbox's time is the wall clock, its intervals scaled by timeScale. 'manual':
+   * time stands still until sandbox.advance(ms) moves it, running every timer that falls due (scheduler passes,
+   * scripted tasks' delays, health checks, bake times) in order, so a test that proves something does not happen
+   * advances past it instead of sleeping. Scripted tasks only: refused with a catalog.
+   */
+  clock?: 'scaled' | 'manual';
   faults?: FaultOptions;
   /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
   registry?: RegistryOptions;
@@ -155,6 +162,8 @@ export interface Sandbox {
   accountId: string;
   env(): Record<string, string>;
   script(image: string | RegExp, outcome: TaskOutcome): void;
+  /** With clock: 'manual', moves the sandbox's time forward by `ms` and runs what falls due; rejects otherwise. */
+  advance(ms: number): Promise<void>;
   /**
    * Stores a value for task definitions' `secrets[].valueFrom`: a Secrets Manager secret ARN (complete or
    * partial), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.
@@ -168,10 +177,15 @@ export interface Sandbox {
   history: SandboxEvent[];
   snapshot(): unknown;
   /**
-   * The URL of the target group's load balancer: a local HTTP proxy that routes round robin to the group's
-   * healthy targets and drains deregistered ones. Throws when no such target group exists.
+   * The URL of the target group's load balancer (the one listener of the load balancer the sandbox gives each
+   * group): a local HTTP proxy that routes round robin to the group's healthy targets and drains deregistered ones. Throws when no such target group exists.
    */
   loadBalancerUrl(targetGroupArn: string): string;
+  /**
+   * The URL of a listener (CreateListener): a local HTTP proxy that sends each request by the listener's rules
+   * to one of their weighted target groups, and on to that group's healthy targets. Throws when no such listener exists.
+   */
+  listenerUrl(listenerArn: string): string;
   /** The ARN of a target group by name, for tests and seeds that only know the name. */
   targetGroupArn(name: string): string | undefined;
   /**

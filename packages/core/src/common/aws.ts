@@ -37,9 +37,16 @@ export function clientSettings(context: AwsContext) {
   };
 }
 
-type ClientClass<C> = new (config: ReturnType<typeof clientSettings>) => C;
+export type ClientClass<C> = new (config: ReturnType<typeof clientSettings>) => C;
 
 /** The one way the suite builds an AWS client. */
 export function createClient<C>(Client: ClientClass<C>, context: AwsContext): C {
   return new Client(clientSettings(context));
+}
+
+/** Builds the clients a use case needs when it needs them: in a region its request names, for the action's user agent. */
+export type ClientFactory = <C>(Client: ClientClass<C>, region: string) => C;
+
+export function clientFactory(action: string): ClientFactory {
+  return (Client, region) => createClient(Client, { region, action });
 }

@@ -1,6 +1,8 @@
 // The common layer's public surface.
+export * from './audit-trail';
 export * from './aws';
 export * from './command';
+export * from './command-runner';
 export * from './duration';
 export * from './errors';
 export * from './identifiers';

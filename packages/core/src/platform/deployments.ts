@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { ConfigurationError, errorMessage } from '../common/errors';
+import type { AuditTrail, DeploymentState } from '../common/audit-trail';
 import type { Inputs } from '../common/inputs';
 import type { Logger } from '../common/logger';
 import { SUITE_VERSION } from '../common/version';
@@ -11,8 +12,7 @@ import { SUITE_VERSION } from '../common/version';
  * Recording is best effort: a GitHub API failure becomes a warning and never fails or stops a deploy.
  */
 
-/** States GitHub accepts for a deployment status (REST API "Create a deployment status"). */
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+export { reportingErrors, type DeploymentState } from '../common/audit-trail';
 
 export interface AuditTrailSettings {
   token: string;
@@ -90,7 +90,7 @@ export interface StartOptions {
   task?: string;
 }
 
-export class DeploymentTrail {
+export class DeploymentTrail implements AuditTrail {
   private id: number | undefined;
   private readonly octokit: ReturnType<typeof getOctokit>;
 
@@ -174,16 +174,6 @@ export class DeploymentTrail {
       const hint = status === 403 || status === 404 ? " Give the job 'permissions: deployments: write' and pass a token that has it." : '';
       this.log.warning(`Could not ${what} (the deploy itself is not affected): ${errorMessage(error)}.${hint}`);
     }
-  }
-}
-
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-export async function reportingErrors<T>(trail: DeploymentTrail | undefined, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    await trail?.report('error', errorMessage(error));
-    throw error;
   }
 }
 

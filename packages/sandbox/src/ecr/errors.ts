@@ -22,6 +22,9 @@ export const scanNotFound = (id: ImageId, repository: string, registryId: string
 
 export const invalidEcrParameter = (message: string) => new AwsError('InvalidParameterException', message);
 
+/** A required member left out. */
+export const notNull = (member: string) => invalidEcrParameter(`Invalid parameter at '${member}' failed to satisfy constraint: 'Member must not be null'`);
+
 export const imageAlreadyExists = (digest: string, tag: string, repository: string, registryId: string) =>
   new AwsError('ImageAlreadyExistsException', `Image with digest '${digest}' and tag '${tag}' already exists in the repository with name '${repository}' in registry with id '${registryId}'`);
 

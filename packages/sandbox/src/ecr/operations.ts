@@ -1,9 +1,10 @@
 /** ECR's API (awsJson1_1, target prefix AmazonEC2ContainerRegistry_V20150921) over the real registry. */
 import type { Context } from '../context';
 import { seconds } from '../ecs/render';
-import { imageNotFound, invalidEcrParameter, repositoryExists, repositoryNotFound, scanNotFound, type ImageId } from './errors';
+import { imageNotFound, invalidEcrParameter, notNull, repositoryExists, repositoryNotFound, scanNotFound, type ImageId } from './errors';
 import { listImages, requireImage, resolveImage, type StoredImage } from './images';
 import { repositoryNameProblem } from './names';
+import { optional, requireMember } from './params';
 import { putImage } from './put-image';
 import { bySeverity, scanOf, severityCounts } from './scans';
 import type { RepositoryRecord } from './state';
@@ -86,7 +87,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     const name = input.repositoryName;
     const problem = repositoryNameProblem(name);
     if (problem) throw invalidEcrParameter(problem);
-    const mutability = (input.imageTagMutability as string | undefined) ?? 'MUTABLE';
+    const mutability = optional<string>(input, 'imageTagMutability') ?? 'MUTABLE';
     if (!MUTABILITY.includes(mutability)) {
       throw invalidEcrParameter(`Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`);
     }
@@ -96,7 +97,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     }
     const repositoryName = name as string;
     if (ctx.ecr.repositories.has(repositoryName)) throw repositoryExists(repositoryName, ctx.accountId);
-    const scanning = input.imageScanningConfiguration as { scanOnPush?: boolean } | undefined;
+    const scanning = optional<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     const repository: RepositoryRecord = {
       repositoryName,
       repositoryArn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${repositoryName}`,
@@ -112,15 +113,14 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
   },
 
   DescribeRepositories(ctx, input) {
-    const names = input.repositoryNames as string[] | undefined;
+    const names = optional<string[]>(input, 'repositoryNames');
     const repositories = names ? names.map((name) => requireRepository(ctx, { repositoryName: name })) : [...ctx.ecr.repositories.values()];
     return { repositories: repositories.map(renderRepository) };
   },
 
   PutImageScanningConfiguration(ctx, input) {
     const repository = requireRepository(ctx, input);
-    const scanning = input.imageScanningConfiguration as { scanOnPush?: boolean } | undefined;
-    if (!scanning) throw invalidEcrParameter("Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'");
+    const scanning = requireMember<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     repository.scanOnPush = scanning.scanOnPush === true;
     return { registryId: repository.registryId, repositoryName: repository.repositoryName, imageScanningConfiguration: { scanOnPush: repository.scanOnPush } };
   },
@@ -143,8 +143,8 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
   async BatchGetImage(ctx, input) {
     const repository = requireRepository(ctx, input);
     const ids = imageIdsOf(input) ?? [];
-    if (ids.length === 0) throw invalidEcrParameter("Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must not be null'");
-    const accepted = input.acceptedMediaTypes as string[] | undefined;
+    if (ids.length === 0) throw notNull('imageIds');
+    const accepted = optional<string[]>(input, 'acceptedMediaTypes');
     const images: Json[] = [];
     const failures: Json[] = [];
     const all = await listImages(ctx, repository);
@@ -175,9 +175,9 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
 
   async DescribeImageScanFindings(ctx, input) {
     const repository = requireRepository(ctx, input);
-    const id = input.imageId as ImageId | undefined;
+    const id = optional<ImageId>(input, 'imageId');
     if (!id || (id.imageDigest === undefined && id.imageTag === undefined)) {
-      throw invalidEcrParameter("Invalid parameter at 'imageId' failed to satisfy constraint: 'Member must not be null'");
+      throw notNull('imageId');
     }
     const image = await requireImage(ctx, repository, id);
     const scan = scanOf(ctx, repository, image);
@@ -189,7 +189,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
       imageScanStatus: { status: scan.status, description: scanDescription(scan.status) },
     };
     if (scan.status !== 'COMPLETE') return answer;
-    const maxResults = (input.maxResults as number | undefined) ?? 100;
+    const maxResults = optional<number>(input, 'maxResults') ?? 100;
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
       throw invalidEcrParameter("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
     }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '../context';
 import { imageAlreadyExists, imageTagAlreadyExists, invalidEcrParameter } from './errors';
+import { optional, requireString } from './params';
 import { listImages } from './images';
 import { RegistryClient } from './registry-client';
 import type { RepositoryRecord } from './state';
@@ -27,13 +28,12 @@ export function tagIsImmutable(repository: RepositoryRecord, tag: string): boole
 }
 
 export async function putImage(ctx: Context, repository: RepositoryRecord, input: Json): Promise<Json> {
-  const manifest = input.imageManifest;
-  const tag = input.imageTag as string | undefined;
-  if (typeof manifest !== 'string' || manifest === '') throw invalidEcrParameter("Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must not be null'");
+  const manifest = requireString(input, 'imageManifest');
+  const tag = optional<string>(input, 'imageTag');
   if (!tag) throw invalidEcrParameter('PutImage without an imageTag is not supported by the sandbox.');
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   if (input.imageDigest !== undefined && input.imageDigest !== digest) throw invalidEcrParameter(`The imageDigest '${String(input.imageDigest)}' does not match the digest of the manifest, '${digest}'.`);
-  let mediaType = input.imageManifestMediaType as string | undefined;
+  let mediaType = optional<string>(input, 'imageManifestMediaType');
   mediaType ??= (JSON.parse(manifest) as { mediaType?: string }).mediaType;
   if (!mediaType) throw invalidEcrParameter('imageManifestMediaType is required when the manifest names no mediaType.');
 

@@ -1,5 +1,6 @@
 import type { Context } from '../context';
-import { AwsError, invalidParameter } from '../errors';
+import { clusterContainsServices, clusterContainsTasks, clusterNotFound, invalidParameter } from './errors';
+import { optionalString } from './params';
 import { clusterName } from '../arns';
 import { renderCluster } from './render';
 import { asArray } from './resolve';
@@ -10,7 +11,7 @@ import { paginate } from './task-definitions';
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 export function createCluster(ctx: Context, input: Json): ClusterRecord {
-  const name = typeof input.clusterName === 'string' ? input.clusterName : 'default';
+  const name = optionalString(input, 'clusterName') ?? 'default';
   if (!NAME.test(name)) throw invalidParameter('Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
   const existing = ctx.ecs.clusters.get(name);
   // CreateCluster is idempotent for an ACTIVE cluster of the same name.
@@ -56,12 +57,12 @@ export const clusterOperations = {
 
   DeleteCluster(ctx: Context, input: Json) {
     const cluster = ctx.ecs.clusters.get(clusterName(input.cluster as string | undefined));
-    if (!cluster || cluster.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+    if (!cluster || cluster.status !== 'ACTIVE') throw clusterNotFound();
     if (ctx.ecs.services.some((s) => s.cluster === cluster.name && s.status !== 'INACTIVE')) {
-      throw new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+      throw clusterContainsServices();
     }
     if ([...ctx.ecs.tasks.values()].some((t) => t.cluster === cluster.name && t.lastStatus !== 'STOPPED')) {
-      throw new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+      throw clusterContainsTasks();
     }
     cluster.status = 'INACTIVE';
     return { cluster: renderCluster(ctx, cluster, []) };

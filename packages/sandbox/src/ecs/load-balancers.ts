@@ -1,6 +1,6 @@
 /** The checks CreateService and UpdateService make of a service's `loadBalancers` before anything changes. */
 import type { Context } from '../context';
-import { invalidParameter } from '../errors';
+import { invalidParameter } from './errors';
 import type { Json, TaskDefinitionRecord } from './state';
 
 export function checkLoadBalancers(ctx: Context, taskDefinition: TaskDefinitionRecord | undefined, loadBalancers: Json[]): void {

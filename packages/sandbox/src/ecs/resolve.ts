@@ -1,6 +1,6 @@
 import { clusterName, lastPart } from '../arns';
 import type { Context } from '../context';
-import { clusterNotFound, serviceNotFound } from '../errors';
+import { clusterNotFound, serviceNotFound } from './errors';
 import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord } from './state';
 
 /** The cluster by name or ARN; ECS's default cluster is `default`. */

@@ -1,7 +1,8 @@
 /** The service deployments API: ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, DescribeServiceRevisions. */
 import type { Context } from '../context';
-import { AwsError, invalidParameter } from '../errors';
-import { startRollback } from './deployments';
+import { AwsError } from '../errors';
+import { invalidParameter } from './errors';
+import { startRollback } from './deployment-failure';
 import { renderServiceDeployment, renderServiceDeploymentBrief, renderServiceRevision } from './render';
 import { asArray, requireCluster, requireService } from './resolve';
 import type { Json } from './state';

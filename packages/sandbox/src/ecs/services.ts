@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { invalidParameter, serviceNotActive } from '../errors';
+import { invalidParameter, serviceNotActive } from './errors';
 import { startDeployment } from './deployments';
 import { checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
 import { primaryOf } from './queries';

@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { invalidParameter } from '../errors';
+import { invalidParameter } from './errors';
 import { asArray } from './resolve';
 import type { Tag } from './state';
 

@@ -1,5 +1,6 @@
 import type { Context } from '../context';
-import { clientException, invalidParameter } from '../errors';
+import { clientException, invalidParameter } from './errors';
+import { requireString } from './params';
 import { renderTaskDefinition } from './render';
 import { asArray, findTaskDefinition } from './resolve';
 import type { Json, TaskDefinitionRecord } from './state';
@@ -19,8 +20,8 @@ const STORED_FIELDS = [
  * that surfaces them shows what a person would see against AWS.
  */
 function validate(input: Json, containers: Json[]): void {
-  if (typeof input.family !== 'string' || input.family === '') throw clientException('Family can not be blank.');
-  if (!NAME.test(input.family)) throw clientException('Family contains invalid characters.');
+  const family = requireString(input, 'family', () => clientException('Family can not be blank.'));
+  if (!NAME.test(family)) throw clientException('Family contains invalid characters.');
   if (containers.length === 0) throw clientException('Container list cannot be empty.');
   if (containers.length > 10) throw clientException('A task definition can contain at most 10 containers.');
   const names = new Set<string>();

@@ -1,12 +1,11 @@
 import type { Context } from '../context';
-import { invalidParameter } from '../errors';
+import { invalidParameter, serviceNotFound } from './errors';
 import { launchTask, stopTask } from '../tasks/lifecycle';
 import { renderTask } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster } from './resolve';
 import { checkPlacement } from './services';
 import type { ClusterRecord, Json, TaskRecord } from './state';
 import { paginate } from './task-definitions';
-import { serviceNotFound } from '../errors';
 
 /**
  * ListTasks filters that startedBy cannot be combined with. The API reference (ListTasks, startedBy): "When you

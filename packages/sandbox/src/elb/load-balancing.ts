@@ -1,11 +1,12 @@
 /**
- * Elastic Load Balancing as the sandbox runs it: target groups, each with a load balancer of its own (a
- * local proxy), targets moving through their health states as real HTTP health checks decide, and
- * deregistration with draining. The API operations (elb/operations) and ECS (tasks/load-balancer) drive it.
+ * Elastic Load Balancing as the sandbox runs it: target groups, each with a load balancer of its own (one
+ * listener forwarding to it), targets moving through their health states as real HTTP health checks decide,
+ * and deregistration with draining; the listeners (elb/listeners) route requests to the groups' targets.
+ * The API operations (elb/operations) and ECS (tasks/load-balancer) drive it.
  */
 import type { Clock } from '../clock';
+import { Listeners, listenerArn, ruleArn } from './listeners';
 import { probe, type ProbeResult } from './probe';
-import { LoadBalancerProxy } from './proxy';
 import { REASONS, targetKey, type TargetGroupRecord, type TargetRecord } from './state';
 
 /**
@@ -18,7 +19,11 @@ const MIN_PROBE_TIMEOUT_MS = 1_000;
 
 export class LoadBalancing {
   readonly groups = new Map<string, TargetGroupRecord>();
-  private readonly proxies = new Map<string, LoadBalancerProxy>();
+  readonly listeners = new Listeners({ nextTarget: (arn) => this.nextTarget(arn), begin: (target, cut) => this.begin(target, cut) });
+  /** The listener of each target group's own load balancer, by target group ARN. */
+  private readonly ownListeners = new Map<string, string>();
+  /** Where each group's round robin is: the index of its next routable target. */
+  private readonly nextIndex = new Map<string, number>();
   /** Cancels the health-check loop or the drain timer of a target. */
   private readonly timers = new Map<TargetRecord, () => void>();
   private readonly inFlight = new Map<TargetRecord, Set<() => void>>();
@@ -31,15 +36,20 @@ export class LoadBalancing {
     private readonly announce: (group: TargetGroupRecord, url: string) => void = () => {},
   ) {}
 
+  /** Adds the group with its own load balancer: one HTTP:80 listener whose default rule forwards everything to it. */
   async add(group: TargetGroupRecord): Promise<void> {
-    const proxy = new LoadBalancerProxy(group, {
-      routable: (g) => this.routable(g),
-      begin: (_group, target, cut) => this.begin(target, cut),
-    });
-    await proxy.listen();
+    this.listeners.addLoadBalancer({ arn: group.loadBalancerArn, name: `sandbox-${group.name}`.slice(0, 32), createdAt: group.createdAt, implicitFor: group.arn });
+    const arn = listenerArn(group.loadBalancerArn);
+    const forward = { type: 'forward' as const, targetGroups: [{ targetGroupArn: group.arn, weight: 1 }], shorthand: true };
+    try {
+      await this.listeners.add({ arn, loadBalancerArn: group.loadBalancerArn, port: 80, protocol: 'HTTP', rules: [{ arn: ruleArn(arn), priority: 'default', conditions: [], actions: [forward] }] });
+    } catch (error) {
+      await this.listeners.removeLoadBalancer(group.loadBalancerArn);
+      throw error;
+    }
     this.groups.set(group.arn, group);
-    this.proxies.set(group.arn, proxy);
-    this.announce(group, proxy.url);
+    this.ownListeners.set(group.arn, arn);
+    this.announce(group, this.listeners.url(arn) as string);
   }
 
   async remove(arn: string): Promise<void> {
@@ -47,13 +57,25 @@ export class LoadBalancing {
     if (!group) return;
     for (const target of group.targets.values()) this.forget(target);
     this.groups.delete(arn);
-    const proxy = this.proxies.get(arn);
-    this.proxies.delete(arn);
-    await proxy?.close();
+    this.ownListeners.delete(arn);
+    this.nextIndex.delete(arn);
+    await this.listeners.removeLoadBalancer(group.loadBalancerArn);
   }
 
+  /** The URL of the listener of the group's own load balancer. */
   url(arn: string): string | undefined {
-    return this.proxies.get(arn)?.url;
+    const listener = this.ownListeners.get(arn);
+    return listener ? this.listeners.url(listener) : undefined;
+  }
+
+  /** The group's next routable target, round robin over them in a stable order. */
+  nextTarget(arn: string): TargetRecord | undefined {
+    const group = this.groups.get(arn);
+    const targets = group ? this.routable(group) : [];
+    if (targets.length === 0) return undefined;
+    const next = this.nextIndex.get(arn) ?? 0;
+    this.nextIndex.set(arn, (next + 1) % 1_000_000);
+    return targets[next % targets.length];
   }
 
   /**
@@ -131,8 +153,7 @@ export class LoadBalancing {
 
   async close(): Promise<void> {
     for (const group of this.groups.values()) for (const target of group.targets.values()) this.forget(target);
-    await Promise.all([...this.proxies.values()].map((proxy) => proxy.close()));
-    this.proxies.clear();
+    await this.listeners.close();
   }
 
   private begin(target: TargetRecord, cut: () => void): () => void {

@@ -47,10 +47,57 @@ export interface TargetGroupRecord {
   ipAddressType: string;
   healthCheck: HealthCheckSettings;
   attributes: Record<string, string>;
-  /** The sandbox gives every target group a load balancer of its own (a local proxy). */
+  /** The sandbox gives every target group a load balancer of its own, with one listener forwarding to it. */
   loadBalancerArn: string;
   targets: Map<string, TargetRecord>;
   createdAt: number;
+}
+
+/** An Application Load Balancer: a name and its listeners (elb/listeners). */
+export interface LoadBalancerRecord {
+  arn: string;
+  name: string;
+  createdAt: number;
+  /** The target group whose own load balancer this is (created with it, deleted with it). */
+  implicitFor?: string;
+}
+
+/** Action.ForwardConfig.TargetGroups: where a forward action sends requests, and in what proportion. */
+export interface WeightedTargetGroup {
+  targetGroupArn: string;
+  /** 0 to 999 (TargetGroupTuple, API reference); a group of weight 0 gets nothing. */
+  weight: number;
+}
+
+/** A `forward` action, the one action type the sandbox routes. `shorthand`: given as the single TargetGroupArn. */
+export interface ForwardAction {
+  type: 'forward';
+  targetGroups: WeightedTargetGroup[];
+  shorthand: boolean;
+}
+
+/** RuleCondition: `path-pattern` or `host-header`, each matching when any of its values matches. */
+export interface RuleConditionRecord {
+  field: 'path-pattern' | 'host-header';
+  values: string[];
+}
+
+export interface RuleRecord {
+  arn: string;
+  /** '1'..'50000', or 'default' for the listener's default rule, which has no conditions. */
+  priority: string;
+  conditions: RuleConditionRecord[];
+  actions: ForwardAction[];
+}
+
+export interface ListenerRecord {
+  arn: string;
+  loadBalancerArn: string;
+  /** The port the API names; the real socket is an ephemeral loopback port (Listeners.url). */
+  port: number;
+  protocol: string;
+  /** The default rule first, then the others in the order they were created. */
+  rules: RuleRecord[];
 }
 
 export const targetKey = (id: string, port: number) => `${id}:${port}`;

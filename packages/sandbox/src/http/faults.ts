@@ -34,12 +34,9 @@ export async function injectFault(
   return fault;
 }
 
-/** IAM's prefix for a service's actions, for the AccessDeniedException message. */
-const ACTION_PREFIX: Record<ApiCall['service'], string> = { ecs: 'ecs', logs: 'logs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', ecr: 'ecr' };
-
-/** The error a 'refused' call is answered with, worded as AWS words it. */
-export function refusal(faults: FaultOptions | undefined, call: ApiCall): AwsError {
+/** The error a 'refused' call is answered with, worded as AWS words it; `iamPrefix` is the service's in IAM actions. */
+export function refusal(faults: FaultOptions | undefined, call: ApiCall, iamPrefix: string): AwsError {
   if (faults?.refuseWith === 'UnsupportedFeatureException') return new AwsError('UnsupportedFeatureException', 'The specified task is not supported in this Region.');
-  const action = `${ACTION_PREFIX[call.service]}:${call.operation}`;
+  const action = `${iamPrefix}:${call.operation}`;
   return new AwsError('AccessDeniedException', `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`);
 }

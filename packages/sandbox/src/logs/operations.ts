@@ -1,39 +1,38 @@
 import type { Context } from '../context';
-import { AwsError } from '../errors';
+import { groupExists, groupNotFound, invalidParameter as invalid, streamExists, streamNotFound } from './errors';
 import { compileFilterPattern } from './filter-pattern';
-import type { LogEventRecord, LogGroupRecord, LogStreamRecord } from './store';
+import { optional, optionalList, optionalString, requireString } from './params';
+import type { LogEventRecord, LogGroupRecord, LogStreamRecord } from './state';
 import { decodeToken, encodeToken } from './tokens';
 
 type Json = Record<string, unknown>;
-const invalid = (message: string) => new AwsError('InvalidParameterException', message);
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 const MAX_EVENTS = 10_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 function requireGroup(ctx: Context, input: Json): LogGroupRecord {
-  const identifier = (input.logGroupIdentifier ?? input.logGroupName) as string | undefined;
-  if (typeof identifier !== 'string') throw invalid('Either logGroupName or logGroupIdentifier must be specified.');
+  const identifier = requireString(input, input.logGroupIdentifier !== undefined && input.logGroupIdentifier !== null ? 'logGroupIdentifier' : 'logGroupName', () => invalid('Either logGroupName or logGroupIdentifier must be specified.'));
   const name = identifier.startsWith('arn:') ? identifier.replace(/^arn:[^:]*:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '') : identifier;
   const group = ctx.logs.groups.get(name);
-  if (!group) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
+  if (!group) throw groupNotFound();
   return group;
 }
 
 function requireStream(group: LogGroupRecord, name: unknown): LogStreamRecord {
   const stream = typeof name === 'string' ? group.streams.get(name) : undefined;
-  if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
+  if (!stream) throw streamNotFound();
   return stream;
 }
 
 function limitOf(input: Json, max: number): number {
-  const limit = (input.limit as number | undefined) ?? max;
+  const limit = optional<number>(input, 'limit') ?? max;
   if (!Number.isInteger(limit) || limit < 1 || limit > max) throw invalid(`limit must be between 1 and ${max}.`);
   return limit;
 }
 
 function inWindow(input: Json): (event: LogEventRecord) => boolean {
-  const start = input.startTime as number | undefined;
-  const end = input.endTime as number | undefined;
+  const start = optional<number>(input, 'startTime');
+  const end = optional<number>(input, 'endTime');
   // startTime is inclusive, endTime exclusive.
   return (event) => (start === undefined || event.timestamp >= start) && (end === undefined || event.timestamp < end);
 }
@@ -42,9 +41,9 @@ const renderEvent = (e: LogEventRecord) => ({ timestamp: e.timestamp, message: e
 
 export const logsOperations: Record<string, (ctx: Context, input: Json) => Json> = {
   CreateLogGroup(ctx, input) {
-    const name = input.logGroupName;
-    if (typeof name !== 'string' || !GROUP_NAME.test(name)) throw invalid('Invalid log group name.');
-    if (ctx.logs.groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+    const name = requireString(input, 'logGroupName', () => invalid('Invalid log group name.'));
+    if (!GROUP_NAME.test(name)) throw invalid('Invalid log group name.');
+    if (ctx.logs.groups.has(name)) throw groupExists();
     ctx.logs.createGroup(name, ctx.clock.now());
     return {};
   },
@@ -56,7 +55,7 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
   },
 
   DescribeLogGroups(ctx, input) {
-    const prefix = (input.logGroupNamePrefix as string | undefined) ?? '';
+    const prefix = optional<string>(input, 'logGroupNamePrefix') ?? '';
     const limit = limitOf(input, 50);
     const all = [...ctx.logs.groups.values()].filter((g) => g.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
     const start = Number(input.nextToken ?? 0) || 0;
@@ -74,17 +73,17 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
 
   CreateLogStream(ctx, input) {
     const group = requireGroup(ctx, input);
-    const name = input.logStreamName;
-    if (typeof name !== 'string' || name === '' || name.includes(':') || name.includes('*')) throw invalid('Invalid log stream name.');
-    if (group.streams.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+    const name = requireString(input, 'logStreamName', () => invalid('Invalid log stream name.'));
+    if (name === '' || name.includes(':') || name.includes('*')) throw invalid('Invalid log stream name.');
+    if (group.streams.has(name)) throw streamExists();
     ctx.logs.createStream(group, name, ctx.clock.now());
     return {};
   },
 
   DescribeLogStreams(ctx, input) {
     const group = requireGroup(ctx, input);
-    const prefix = input.logStreamNamePrefix as string | undefined;
-    const orderBy = (input.orderBy as string | undefined) ?? 'LogStreamName';
+    const prefix = optional<string>(input, 'logStreamNamePrefix');
+    const orderBy = optional<string>(input, 'orderBy') ?? 'LogStreamName';
     if (orderBy === 'LastEventTime' && prefix !== undefined) throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
     const limit = limitOf(input, 50);
     const lastEvent = (s: LogStreamRecord) => s.events[s.events.length - 1]?.timestamp ?? 0;
@@ -112,7 +111,7 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
   PutLogEvents(ctx, input) {
     const group = requireGroup(ctx, input);
     const stream = requireStream(group, input.logStreamName);
-    const events = Array.isArray(input.logEvents) ? (input.logEvents as Array<{ timestamp: number; message: string }>) : [];
+    const events = optionalList<{ timestamp: number; message: string }>(input, 'logEvents') ?? [];
     if (events.length === 0 || events.length > 10_000) throw invalid('logEvents must contain between 1 and 10000 events.');
     for (let i = 1; i < events.length; i++) {
       if (events[i].timestamp < events[i - 1].timestamp) throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
@@ -134,8 +133,9 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
     const all = stream.events;
     let direction: 'f' | 'b';
     let position: number;
-    if (typeof input.nextToken === 'string') {
-      const token = decodeToken(input.nextToken);
+    const nextToken = optionalString(input, 'nextToken');
+    if (nextToken !== undefined) {
+      const token = decodeToken(nextToken);
       if (!token || token.position > all.length) throw invalid('The specified nextToken is invalid.');
       ({ direction, position } = token);
     } else if (input.startFromHead === true) {
@@ -158,24 +158,25 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
     const backward = first === undefined ? position : first;
     return {
       events: picked.map((i) => renderEvent(all[i])),
-      nextForwardToken: encodeToken('f', direction === 'b' && typeof input.nextToken !== 'string' ? all.length : forward),
+      nextForwardToken: encodeToken('f', direction === 'b' && nextToken === undefined ? all.length : forward),
       nextBackwardToken: encodeToken('b', backward),
     };
   },
 
   FilterLogEvents(ctx, input) {
     const group = requireGroup(ctx, input);
-    const names = Array.isArray(input.logStreamNames) ? (input.logStreamNames as string[]) : undefined;
-    const prefix = input.logStreamNamePrefix as string | undefined;
+    const names = optionalList<string>(input, 'logStreamNames');
+    const prefix = optional<string>(input, 'logStreamNamePrefix');
     if (names && prefix !== undefined) throw invalid('You cannot specify both logStreamNames and logStreamNamePrefix.');
     const limit = limitOf(input, MAX_EVENTS);
     const fits = inWindow(input);
-    const matches = compileFilterPattern(input.filterPattern as string | undefined);
+    const matches = compileFilterPattern(optional<string>(input, 'filterPattern'));
     const streams = [...group.streams.values()].filter((s) => (names ? names.includes(s.name) : prefix === undefined || s.name.startsWith(prefix)));
     const found = streams
       .flatMap((s) => s.events.filter((e) => fits(e) && matches(e.message)).map((e) => ({ stream: s.name, event: e })))
       .sort((a, b) => a.event.timestamp - b.event.timestamp || a.event.eventId.localeCompare(b.event.eventId));
-    const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64').toString()) || 0 : 0;
+    const nextToken = optionalString(input, 'nextToken');
+    const start = nextToken !== undefined ? Number(Buffer.from(nextToken, 'base64').toString()) || 0 : 0;
     const page = found.slice(start, start + limit);
     return {
       events: page.map(({ stream, event }) => ({ logStreamName: stream, ...renderEvent(event), eventId: event.eventId })),

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { ActionFailure, CommandRunner, formatDuration, type Clock, type CommandExecutor, type Logger } from '../../common';
+import { buildImage } from './build';
+import { chooseBuilder, probeInstalled } from './builder';
+import { commitFromEnv } from './commit';
+import { logIn, registryCredentials } from './login';
+import { planBuild, references } from './plan';
+import { ensureRepository, findImage } from './repository';
+import type { BuildRequest } from './request';
+import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
+import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
+import { addTags } from './tag-existing';
+
+export interface BuildOutputs {
+  image: string;
+  digest: string;
+  references: string[];
+  built: boolean;
+}
+
+/** What is platform-specific: the runner's log, the tools it runs, masking, job summary and outputs. */
+export interface BuildPorts {
+  log: Logger;
+  clock: Clock;
+  /** Runs docker, buildah or podman (platform's actionsExec on a runner). */
+  exec: CommandExecutor;
+  /** Keeps a value out of the job log. */
+  setSecret(value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  /** Called once the image is known, so a later step sees it even when the scan gate then fails this one. */
+  setOutputs(outputs: BuildOutputs): void;
+  /** The run's environment: GITHUB_SHA names the image, RUNNER_TEMP holds the step's files. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
+ * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
+ */
+export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRClient }, ports: BuildPorts): Promise<BuildReport> {
+  const { ecr } = clients;
+  const { log, clock, env = process.env } = ports;
+  const runner = new CommandRunner(ports.exec);
+  const tempRoot = env.RUNNER_TEMP || tmpdir();
+  // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
+  const commit = commitFromEnv(env);
+  const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
+
+  // 2. The repository, and the image this commit may already have there.
+  await ensureRepository(ecr, request.repository, request.createRepository, log);
+  const credentials = await registryCredentials(ecr, ports.setSecret);
+  const work = mkdtempSync(join(tempRoot, 'build-push-'));
+  try {
+    const plan = planBuild(request, commit, credentials.host, join(work, 'metadata'));
+    const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha) : undefined;
+    let report: BuildReport;
+    if (existing) {
+      log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
+      const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
+      if (missing.length) {
+        await addTags(ecr, request.repository, existing.digest, missing);
+        log.info(`Tagged it ${missing.join(', ')}.`);
+      }
+      report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: references(plan), built: false, sizeInBytes: existing.sizeInBytes };
+    } else {
+      // 3. Build and push with credentials that exist only for this step.
+      const login = await logIn(kind, credentials, { runner, log, tempRoot });
+      const startedAt = clock.now();
+      let built;
+      try {
+        built = await log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner));
+      } finally {
+        login.dispose();
+      }
+      const buildMs = clock.now() - startedAt;
+      log.info(`Built in ${formatDuration(buildMs)}; ${describeCache(built.cache)}.`);
+      report = { image: references(plan)[0], digest: '', references: references(plan), built: true, builder: kind, cache: built.cache, buildMs };
+      if (request.push) {
+        // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
+        const stored = await findImage(ecr, request.repository, commit.sha);
+        if (!stored || stored.digest !== built.digest) {
+          throw new ActionFailure(`Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
+        }
+        report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };
+        log.info(`Pushed ${report.image}`);
+      }
+    }
+    ports.setOutputs(report);
+
+    // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
+    let verdict: string | undefined;
+    if (request.scanThreshold && report.digest) {
+      const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock });
+      const blocking = findingsAtOrAbove(findings, request.scanThreshold);
+      report.scan = blocking.length ? `${blocking.length} at or above ${request.scanThreshold}: failed` : `${findings.length} findings, none at or above ${request.scanThreshold}: passed`;
+      if (blocking.length) verdict = gateVerdict(report.image, blocking, request.scanThreshold);
+    }
+    await ports.writeSummary(buildSummaryMarkdown(report));
+    if (verdict) throw new ActionFailure(verdict);
+    return report;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,4 @@
+// The use-cases layer's public surface: one use case per action.
+export * from './build-push';
+export * from './run-migration';
+export * from './verify-health';

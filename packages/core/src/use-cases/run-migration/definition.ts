@@ -1,0 +1,66 @@
+import type { ContainerDefinition, ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import { ActionFailure, ConfigurationError } from '../../common';
+import {
+  describeTaskDefinition,
+  ensureRegistered,
+  renderTaskDefinition,
+  selectContainer,
+  stripTaskDefinition,
+  type LoadedDefinition,
+  type RegistrableDefinition,
+} from '../../task-definition';
+import type { MigrationRequest } from './request';
+
+/** The definition the migration runs, before it is registered, and the container it runs in. */
+export interface PlannedDefinition extends SourceDefinition {
+  rendered: RegistrableDefinition;
+  container: ContainerDefinition;
+  /** A file or a new image needs a revision of its own: RunTask cannot override images. */
+  needsRegistration: boolean;
+}
+
+export interface SourceDefinition {
+  base: LoadedDefinition;
+  /** The registered revision it came from; undefined for a file. */
+  described?: TaskDefinition;
+}
+
+/** The file, else the registered revision named by `task-definition`, else the one the service runs. */
+export async function sourceDefinition(ecs: ECSClient, inputs: MigrationRequest, service: Service | undefined, fromFile: LoadedDefinition | undefined): Promise<SourceDefinition> {
+  if (fromFile) return { base: fromFile };
+  const reference = inputs.definition.kind === 'reference' ? inputs.definition.reference : service?.taskDefinition;
+  if (!reference) throw new ConfigurationError(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
+  let described;
+  try {
+    described = await describeTaskDefinition(ecs, reference);
+  } catch (error) {
+    if (inputs.definition.kind === 'reference' && /ClientException|InvalidParameterException/.test((error as Error).name)) {
+      throw new ConfigurationError(`Input 'task-definition': there is no task definition "${reference}" in ${inputs.region} (${(error as Error).message}).`, 'task-definition');
+    }
+    throw error;
+  }
+  return { base: { definition: stripTaskDefinition(described.definition), tags: described.tags }, described: described.definition };
+}
+
+/** Sets the image on the chosen container; checks the container name before anything in AWS changes. */
+export function planDefinition(source: SourceDefinition, inputs: MigrationRequest): PlannedDefinition {
+  const rendered = renderTaskDefinition(source.base.definition, { container: inputs.container, image: inputs.image });
+  const container = selectContainer(rendered, inputs.container);
+  return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
+}
+
+/** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
+export async function revisionToRun(ecs: ECSClient, plan: PlannedDefinition): Promise<{ arn: string; message: string }> {
+  if (!plan.needsRegistration && plan.described?.taskDefinitionArn) return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
+  let registration;
+  try {
+    registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described);
+  } catch (error) {
+    if (/ClientException|InvalidParameterException/.test((error as Error).name)) {
+      throw new ActionFailure(`ECS refused to register the task definition for the migration (${(error as Error).name}): ${(error as Error).message} Nothing was started.`);
+    }
+    throw error;
+  }
+  const message = registration.kind === 'registered' ? 'registered for this image' : registration.kind === 'reused' ? 'an identical revision, reused' : 'unchanged: it already has this image';
+  return { arn: registration.arn, message };
+}

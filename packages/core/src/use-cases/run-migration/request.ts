@@ -1,0 +1,24 @@
+import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
+import type { KeyValue } from '../../common';
+
+/** Where the task definition comes from: a registered revision, a JSON file, or the service's. */
+export type DefinitionSource = { kind: 'reference'; reference: string } | { kind: 'file'; path: string } | { kind: 'service' };
+
+/** What run-migration was asked to do: its inputs, read and validated. */
+export interface MigrationRequest {
+  region: string;
+  cluster: string;
+  service?: string;
+  definition: DefinitionSource;
+  container?: string;
+  image?: string;
+  command?: string[];
+  environment: KeyValue[];
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp?: AssignPublicIp;
+  launchType?: LaunchType;
+  timeoutMs: number;
+  allowConcurrent: boolean;
+  stopOnCancel: boolean;
+}

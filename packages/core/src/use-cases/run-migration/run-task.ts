@@ -1,0 +1,51 @@
+import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
+import { ActionFailure, type KeyValue } from '../../common';
+import { type TaskPlacement } from '../../ecs';
+
+export interface MigrationTaskRequest {
+  cluster: string;
+  taskDefinitionArn: string;
+  placement: TaskPlacement;
+  container: string;
+  command?: string[];
+  environment: KeyValue[];
+  startedBy: string;
+  tags: Tag[];
+}
+
+/** The RunTask request: one task, the command and environment overridden on the migration's container only. */
+export function runTaskInput(request: MigrationTaskRequest): RunTaskCommandInput {
+  const override: ContainerOverride = { name: request.container };
+  if (request.command) override.command = request.command;
+  if (request.environment.length) override.environment = request.environment.map(({ name, value }) => ({ name, value }));
+  const overridden = override.command !== undefined || override.environment !== undefined;
+  return {
+    cluster: request.cluster,
+    taskDefinition: request.taskDefinitionArn,
+    count: 1,
+    startedBy: request.startedBy,
+    ...request.placement,
+    overrides: overridden ? { containerOverrides: [override] } : undefined,
+    tags: request.tags.length ? request.tags : undefined,
+  };
+}
+
+export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskRequest): Promise<Task> {
+  let answer;
+  try {
+    answer = await ecs.send(new RunTaskCommand(runTaskInput(request)));
+  } catch (error) {
+    // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
+    // subnet of another VPC) with these; the message is ECS's own and names what to change.
+    if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test((error as Error).name)) {
+      throw new ActionFailure(`ECS refused to run the migration task (${(error as Error).name}): ${(error as Error).message} Nothing is running.`);
+    }
+    throw error;
+  }
+  const task = answer.tasks?.[0];
+  if (!task?.taskArn) {
+    const why = (answer.failures ?? []).map((failure) => `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`).join('; ');
+    throw new ActionFailure(`ECS did not start the migration task: ${why || 'RunTask returned no task'}. Nothing is running.`);
+  }
+  return task;
+}

@@ -1,0 +1,4 @@
+// verify-health's use case and the pieces it is made of.
+export * from './aws-signals';
+export * from './request';
+export * from './run-health-check';

@@ -1,0 +1,51 @@
+import { ActionFailure, formatDuration, reportingErrors, SUITE_VERSION, type AuditTrail, type ClientFactory, type Clock, type Logger } from '../../common';
+import { healthSummaryMarkdown, httpProbe, verifyHealth, type HealthReport, type Probe } from '../../health';
+import { prepareAwsSignals } from './aws-signals';
+import type { HealthRequest } from './request';
+
+export interface HealthClients {
+  aws: ClientFactory;
+  /** The HTTP client; by default real requests with the request's headers and timeout. */
+  probe?: Probe;
+}
+
+/** What is platform-specific: the runner's log, masking, job summary and outputs, and the GitHub Deployment. */
+export interface HealthPorts {
+  log: Logger;
+  clock: Clock;
+  /** Keeps a value out of the job log. */
+  setSecret(value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  /** Called with the verdict's figures before the step can fail on them. */
+  setOutputs(report: HealthReport): void;
+  /** The Deployment of the release this check judges, when there is one. */
+  trail?: AuditTrail;
+}
+
+/**
+ * Probes the URLs (with the service, its targets and the alarms as extra signals) until health is won or lost,
+ * then bakes. Returns the report when healthy; throws ActionFailure with the explanation, after the outputs, the
+ * summary and the Deployment's status are written, when not.
+ */
+export async function runHealthCheck(request: HealthRequest, clients: HealthClients, ports: HealthPorts): Promise<HealthReport> {
+  const { log, trail } = ports;
+  // 1. Header values masked before the first request.
+  for (const header of request.headers) if (header.value) ports.setSecret(header.value);
+
+  // 2. The service, its targets and the alarms must exist before they can guard anything.
+  const signals = await prepareAwsSignals(request.aws, clients.aws);
+
+  // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
+  await trail?.follow();
+  log.info(`Probing ${request.plan.urls.join(', ')} every ${formatDuration(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
+  const probe = clients.probe ?? httpProbe({ headers: request.headers, timeoutMs: request.requestTimeoutMs, userAgent: `ecs-deploy-suite/verify-health ${SUITE_VERSION}` });
+  const report = await reportingErrors(trail, () => verifyHealth(request.plan, { probe, signals, log, clock: ports.clock }));
+
+  // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
+  ports.setOutputs(report);
+  await ports.writeSummary(healthSummaryMarkdown(report));
+  await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
+  if (!report.healthy) throw new ActionFailure(report.explanation);
+  log.info(`✅ ${report.explanation}`);
+  return report;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, test } from '@jest/globals';
+import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from '../../../src/use-cases/build-push/args';
+import type { BuildPlan } from '../../../src/use-cases/build-push/plan';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const plan = (overrides: Partial<BuildPlan> = {}): BuildPlan => ({
+  imageName: 'reg.example/team/web',
+  tags: [SHA, '0123456'],
+  context: '/w',
+  dockerfile: '/w/Dockerfile',
+  buildArgs: [],
+  platforms: [],
+  labels: [{ name: 'org.opencontainers.image.revision', value: SHA }],
+  push: true,
+  metadataFile: '/tmp/meta',
+  ...overrides,
+});
+const tags = ['--tag', `reg.example/team/web:${SHA}`, '--tag', 'reg.example/team/web:0123456'];
+const label = ['--label', `org.opencontainers.image.revision=${SHA}`];
+const annotation = ['--annotation', `org.opencontainers.image.revision=${SHA}`];
+
+describe('buildxArgs', () => {
+  test.each<[string, Partial<BuildPlan>, string[]]>([
+    ['a plain push', {}, ['buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w']],
+    [
+      'a registry cache in the form ECR accepts',
+      { cacheRef: 'reg.example/team/web:cache' },
+      [
+        'buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation,
+        '--cache-from', 'type=registry,ref=reg.example/team/web:cache',
+        '--cache-to', 'type=registry,ref=reg.example/team/web:cache,mode=max,image-manifest=true,oci-mediatypes=true',
+        '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w',
+      ],
+    ],
+    [
+      'no cache written and the image loaded when not pushing',
+      { cacheRef: 'reg.example/team/web:cache', push: false },
+      ['buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '--cache-from', 'type=registry,ref=reg.example/team/web:cache', '--provenance=false', '--metadata-file', '/tmp/meta', '--load', '/w'],
+    ],
+    [
+      'build args, target and platforms',
+      { buildArgs: [{ name: 'A', value: '1=2' }], target: 'prod', platforms: ['linux/amd64', 'linux/arm64'] },
+      ['buildx', 'build', '--file', '/w/Dockerfile', '--build-arg', 'A=1=2', '--target', 'prod', ...label, ...tags, ...annotation, '--platform', 'linux/amd64,linux/arm64', '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w'],
+    ],
+  ])('%s', (_name, overrides, expected) => {
+    expect(buildxArgs(plan(overrides))).toEqual(expected);
+  });
+});
+
+describe('classic docker', () => {
+  test.each<[string, Partial<BuildPlan>, string[]]>([
+    ['a plain build', {}, ['build', '--file', '/w/Dockerfile', ...label, ...tags, '/w']],
+    ['the cache is local: no registry cache flags', { cacheRef: 'reg.example/team/web:cache' }, ['build', '--file', '/w/Dockerfile', ...label, ...tags, '/w']],
+    ['one platform', { platforms: ['linux/arm64'], target: 't' }, ['build', '--file', '/w/Dockerfile', '--target', 't', ...label, ...tags, '--platform', 'linux/arm64', '/w']],
+  ])('%s', (_name, overrides, expected) => {
+    expect(classicBuildArgs(plan(overrides))).toEqual(expected);
+  });
+
+  test('pushes one reference at a time', () => {
+    expect(classicPushArgs('reg.example/team/web:x')).toEqual(['push', 'reg.example/team/web:x']);
+  });
+});
+
+describe('buildah and podman', () => {
+  test.each<[string, Partial<BuildPlan>, string[]]>([
+    ['a plain build keeps layers', {}, ['build', '--layers', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '/w']],
+    ['args and a platform', { buildArgs: [{ name: 'X', value: 'y' }], platforms: ['linux/amd64'] }, ['build', '--layers', '--file', '/w/Dockerfile', '--build-arg', 'X=y', ...label, ...tags, ...annotation, '--platform', 'linux/amd64', '/w']],
+  ])('%s', (_name, overrides, expected) => {
+    expect(containersBuildArgs(plan(overrides))).toEqual(expected);
+  });
+
+  test('pushes to the docker transport and writes the digest to the metadata file', () => {
+    expect(containersPushArgs(plan(), 'reg.example/team/web:x')).toEqual(['push', '--digestfile', '/tmp/meta', 'reg.example/team/web:x', 'docker://reg.example/team/web:x']);
+  });
+});
+
+test('no argument list ever carries a credential', () => {
+  for (const args of [buildxArgs(plan()), classicBuildArgs(plan()), containersBuildArgs(plan()), containersPushArgs(plan(), 'r:x')]) {
+    expect(args.join(' ')).not.toMatch(/password|--creds|-p\b|--authfile/i);
+  }
+});

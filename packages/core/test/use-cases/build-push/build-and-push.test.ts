@@ -1,0 +1,135 @@
+import { describe, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import {
+  DescribeImageScanFindingsCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  ImageNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ActionFailure, silentLogger, type CommandExecutor, type ExecOptions } from '../../../src/common';
+import { buildAndPush, type BuildOutputs, type BuildRequest } from '../../../src/use-cases/build-push';
+import { fakeClock } from '../../support/fake-clock';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+function request(overrides: Partial<BuildRequest> = {}): BuildRequest {
+  return {
+    region: 'us-east-1',
+    repository: 'team/web',
+    context: '/workspace',
+    dockerfile: '/workspace/Dockerfile',
+    buildArgs: [],
+    platforms: [],
+    extraTags: [],
+    push: true,
+    cache: true,
+    skipExisting: true,
+    createRepository: false,
+    scanTimeoutMs: 60_000,
+    ...overrides,
+  };
+}
+
+/**
+ * docker with buildx installed, buildah and podman not. `docker buildx build` writes DIGEST to its metadata file,
+ * as buildx does after a push; every call is recorded.
+ */
+function fakeDocker() {
+  const calls: { tool: string; args: string[]; options: ExecOptions }[] = [];
+  const exec: CommandExecutor = async (tool, args, options) => {
+    calls.push({ tool, args, options });
+    if (tool !== 'docker') throw new Error(`Unable to locate executable file: ${tool}`);
+    if (args[0] === 'buildx' && args[1] === 'build') writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
+    return { exitCode: 0, stdout: '', stderr: '' };
+  };
+  return { exec, calls, builds: () => calls.filter((call) => call.args.includes('build')) };
+}
+
+function ecrWith() {
+  const ecr = mockClient(ECRClient);
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'team/web' }] });
+  ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [{ authorizationToken: Buffer.from('AWS:pa55word').toString('base64'), proxyEndpoint: `https://${REGISTRY}` }] });
+  return ecr;
+}
+
+function ports(exec: CommandExecutor) {
+  const outputs: BuildOutputs[] = [];
+  const summaries: string[] = [];
+  const secrets: string[] = [];
+  const log = silentLogger();
+  return {
+    outputs,
+    summaries,
+    secrets,
+    log,
+    ports: {
+      log,
+      clock: fakeClock(),
+      exec,
+      setSecret: (value: string) => void secrets.push(value),
+      writeSummary: async (markdown: string) => void summaries.push(markdown),
+      setOutputs: (built: BuildOutputs) => void outputs.push(built),
+      env: { GITHUB_SHA: SHA },
+    },
+  };
+}
+
+const client = () => new ECRClient({ region: 'us-east-1' });
+
+describe('buildAndPush', () => {
+  test('an image already tagged with the commit is not built again: its digest is the output, built is false', async () => {
+    const ecr = ecrWith();
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)], imageSizeInBytes: 1024 }] });
+    const docker = fakeDocker();
+    const world = ports(docker.exec);
+
+    const report = await buildAndPush(request(), { ecr: client() }, world.ports);
+
+    expect(docker.builds()).toEqual([]);
+    expect(world.outputs).toEqual([expect.objectContaining({ image: `${REGISTRY}/team/web@${DIGEST}`, digest: DIGEST, built: false })]);
+    expect(report.built).toBe(false);
+    expect(world.log.lines).toContain(`${REGISTRY}/team/web:${SHA} already exists (${DIGEST}); skip-existing is true, so nothing is built.`);
+    expect(world.secrets).toEqual([Buffer.from('AWS:pa55word').toString('base64'), 'pa55word']);
+    expect(world.summaries[0]).toContain('no: an image tagged with this commit already existed');
+  });
+
+  test('without an image for the commit it builds with buildx, pushes, and outputs the digest ECR holds', async () => {
+    const ecr = ecrWith();
+    ecr
+      .on(DescribeImagesCommand)
+      .rejectsOnce(new ImageNotFoundException({ message: 'none', $metadata: {} }))
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)] }] });
+    const docker = fakeDocker();
+    const world = ports(docker.exec);
+
+    const report = await buildAndPush(request(), { ecr: client() }, world.ports);
+
+    expect(docker.builds().map((call) => call.args.slice(0, 2))).toEqual([['buildx', 'build']]);
+    expect(docker.calls.find((call) => call.args[0] === 'login')?.options.input).toBe('pa55word');
+    expect(report).toMatchObject({ built: true, builder: 'buildx', digest: DIGEST, image: `${REGISTRY}/team/web@${DIGEST}` });
+    expect(world.outputs).toEqual([expect.objectContaining({ digest: DIGEST, built: true })]);
+    expect(world.log.lines).toContain(`Pushed ${REGISTRY}/team/web@${DIGEST}`);
+  });
+
+  test('scan findings at or above the threshold fail the step after the image is output', async () => {
+    const ecr = ecrWith();
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)] }] });
+    ecr.on(DescribeImageScanFindingsCommand).resolves({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindings: { findings: [{ name: 'CVE-2026-0001', severity: 'CRITICAL' }, { name: 'CVE-2026-0002', severity: 'LOW' }] },
+    });
+    const world = ports(fakeDocker().exec);
+
+    const failure = buildAndPush(request({ scanThreshold: 'HIGH' }), { ecr: client() }, world.ports);
+
+    await expect(failure).rejects.toThrow(ActionFailure);
+    await expect(failure).rejects.toThrow(`ECR's scan of ${REGISTRY}/team/web@${DIGEST} found 1 finding at or above HIGH:\n  CRITICAL CVE-2026-0001`);
+    expect(world.outputs).toEqual([expect.objectContaining({ digest: DIGEST })]);
+    expect(world.summaries[0]).toContain('1 at or above HIGH: failed');
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, test } from '@jest/globals';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTasksCommand, ECSClient, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { silentLogger } from '@ecs-deploy/core/common';
+import { mockClient } from 'aws-sdk-client-mock';
+import { fakeClock } from '../../support/fake-clock';
+import { followTask } from '../../../src/use-cases/run-migration/follow';
+
+const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/prod/abc';
+const running: Task = { taskArn, lastStatus: 'RUNNING' };
+const stopped: Task = { taskArn, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 0 }] };
+const location = { group: '/ecs/web', stream: 'ecs/web/abc' };
+
+function clients() {
+  const ecs = mockClient(ECSClient);
+  const logs = mockClient(CloudWatchLogsClient);
+  return { ecs, logs, deps: { ecs: ecs as unknown as ECSClient, logs: logs as unknown as CloudWatchLogsClient, log: silentLogger(), clock: fakeClock() } };
+}
+
+describe('followTask', () => {
+  test('prints each log line once while the task runs, and the lines read after the stop', async () => {
+    const { ecs, logs, deps } = clients();
+    ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [running] }).resolvesOnce({ tasks: [running] }).resolves({ tasks: [stopped] });
+    logs
+      .on(GetLogEventsCommand)
+      .resolvesOnce({ events: [{ message: 'one' }], nextForwardToken: 'f/1' })
+      .resolvesOnce({ events: [], nextForwardToken: 'f/1' })
+      .resolvesOnce({ events: [{ message: 'two\n' }], nextForwardToken: 'f/2' })
+      .resolvesOnce({ events: [], nextForwardToken: 'f/2' })
+      .resolvesOnce({ events: [], nextForwardToken: 'f/2' })
+      .resolvesOnce({ events: [{ message: 'late' }], nextForwardToken: 'f/3' })
+      .resolves({ events: [], nextForwardToken: 'f/3' });
+
+    const outcome = await followTask({ cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000 }, deps);
+
+    expect(outcome.state).toBe('stopped');
+    expect(outcome.lines).toEqual(['one', 'two', 'late']);
+    expect(deps.log.lines.filter((line) => line.startsWith('| '))).toEqual(['| one', '| two', '| late']);
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0);
+  });
+
+  test('on timeout the task is stopped, and followed until it is', async () => {
+    const { ecs, logs, deps } = clients();
+    logs.on(GetLogEventsCommand).resolves({ events: [], nextForwardToken: 'f/0' });
+    let stopRequested = false;
+    ecs.on(StopTaskCommand).callsFake(() => {
+      stopRequested = true;
+      return { task: running };
+    });
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [stopRequested ? { ...stopped, stopCode: 'UserInitiated' } : running] }));
+
+    const outcome = await followTask({ cluster: 'prod', taskArn, logLocation: location, timeoutMs: 5_000 }, deps);
+
+    expect(outcome.state).toBe('timed-out');
+    expect(outcome.task?.stopCode).toBe('UserInitiated');
+    expect(ecs.commandCalls(StopTaskCommand)[0].args[0].input).toMatchObject({ cluster: 'prod', task: taskArn, reason: expect.stringContaining('timeout') });
+  });
+
+  test('a cancellation ends following without stopping the task', async () => {
+    const { ecs, logs, deps } = clients();
+    logs.on(GetLogEventsCommand).resolves({ events: [], nextForwardToken: 'f/0' });
+    const controller = new AbortController();
+    ecs.on(DescribeTasksCommand).callsFake(() => {
+      controller.abort();
+      return { tasks: [running] };
+    });
+
+    const outcome = await followTask({ cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000, signal: controller.signal }, deps);
+
+    expect(outcome.state).toBe('cancelled');
+    expect(outcome.task?.lastStatus).toBe('RUNNING');
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0);
+  });
+});
