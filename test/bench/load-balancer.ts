@@ -9,6 +9,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { startLoad, type LoadResult } from '../support/load';
 import { runBundledAction } from '../support/run-action';
+import { clientConfig } from '../support/sandbox-harness';
 import { SAMPLE_REPOSITORY } from '../support/sample-service';
 import { sampleServiceBehindLoadBalancer, startSampleStack } from '../support/sample-stack';
 import { formatRow, median } from './stats';
@@ -45,7 +46,7 @@ async function proxyOverhead(sandbox: Sandbox, databaseUrl: string): Promise<num
 }
 
 async function taskPort(sandbox: Sandbox, targetGroupArn: string): Promise<number> {
-  const elb = new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const elb = new ElasticLoadBalancingV2Client(clientConfig(sandbox));
   const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
   return health.TargetHealthDescriptions?.[0]?.Target?.Port as number;
 }

@@ -4,18 +4,18 @@
  * its appearance in the job log. Registered in run.ts; `tsx test/bench/run-migration.ts` runs it alone.
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { start } from '@ecs-deploy/sandbox';
-import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
+import { clientConfig, startSandbox } from '../support/sandbox-harness';
 import { SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 import { formatRow } from './stats';
 
 const FIRST_LINE = '> Migrating files:';
 
 export async function runMigrationBench(runs: number): Promise<string[]> {
-  const database = await startDatabase();
-  const sandbox = await start({ timeScale: 0.2, catalog: sampleServiceCatalog() });
+  // The migrations under test are the ones the bench applies: the database starts empty.
+  const sandbox = await startSandbox({ timeScale: 0.2, catalog: sampleServiceCatalog(), database: { migrations: 0 } });
+  const { database } = sandbox;
   const stopToReport: number[] = [];
   const writeToJobLog: number[] = [];
   try {
@@ -33,7 +33,7 @@ export async function runMigrationBench(runs: number): Promise<string[]> {
         },
       ],
     });
-    const logs = new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const logs = new CloudWatchLogsClient(clientConfig(sandbox));
     for (let i = 0; i < runs; i++) {
       // Up, then down again, so each run has two real migrations to apply, each taking a second.
       const direction = i % 2 === 0 ? 'up' : 'down';
@@ -57,7 +57,6 @@ export async function runMigrationBench(runs: number): Promise<string[]> {
     }
   } finally {
     await sandbox.stop();
-    await database.stop();
   }
   return [
     formatRow('run-migration: task stopped → action reports', stopToReport, 'ms', 1500),

@@ -5,9 +5,10 @@
 import { statSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { CONTAINER_HEALTH_CHECK, createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
+import { startSandbox } from '../support/sandbox-harness';
 import { formatRow, median } from './stats';
 import { runMigrationBench } from './run-migration';
 import { autoRollbackBench } from './auto-rollback';
@@ -131,7 +132,7 @@ async function main() {
     ['threshold', thresholdToReport],
   ];
   if (deployCases.some(([name]) => wanted(name))) {
-    const sandbox = await start({ timeScale: 0.2 });
+    const sandbox = await startSandbox({ timeScale: 0.2 });
     try {
       for (const [name, run] of deployCases) if (wanted(name)) await run(sandbox);
     } finally {

@@ -8,9 +8,8 @@
  * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
  * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
  */
-import { start } from '@ecs-deploy/sandbox';
 import { errorsOf } from '../support/run-action';
-import { startMigratedDatabase } from '../support/sample-database';
+import { startSandbox } from '../support/sandbox-harness';
 import { SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
 import { startBuildInfraIfInstalled } from './build-infra';
 import { buildPush, explainSkippedBuild } from './build-step';
@@ -40,12 +39,11 @@ async function main() {
     const build = startBuildInfraIfInstalled();
     stops.push(build.stop);
     const { infra } = build;
-    // 1.0.0 runs on the first migration; 1.1.0 brings the second.
-    const database = await startMigratedDatabase(1);
-    stops.push(database.stop);
     const registry = infra && { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password };
-    const sandbox = await start({ timeScale: 0.1, catalog: sampleServiceCatalog(), registry });
+    // 1.0.0 runs on the first migration; 1.1.0 brings the second.
+    const sandbox = await startSandbox({ timeScale: 0.1, catalog: sampleServiceCatalog(), registry, database: { migrations: 1 } });
     stops.push(sandbox.stop);
+    const { database } = sandbox;
     const env = { ...sandbox.env(), ...GITHUB_CONTEXT };
 
     console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.1, tasks are real processes`));

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { expect, test } from '@jest/globals';
 import { runBundledAction } from '../support/run-action';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { createService, describe as describeService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { useSandbox } from '../support/use-sandbox';
 
 // Scripted tasks, so the release can be held in progress long enough for the rollback to meet it there.
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await start({ timeScale: 0.2 });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
+const sandbox = useSandbox({ timeScale: 0.2 });
 
 test('a release still in progress is stopped with ROLLBACK, and ECS returns to the last completed revision', async () => {
   const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, { service: 'search', image: `${REGISTRY}/search:v1` });

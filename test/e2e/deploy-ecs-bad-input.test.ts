@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { beforeAll, describe as group, expect, test } from '@jest/globals';
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { useSandbox } from '../support/use-sandbox';
 
 // A sandbox of its own: nothing else moves in it, so any change to its state is the action's doing.
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await start({ timeScale: 0.2 });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
+const sandbox = useSandbox({ timeScale: 0.2 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
 

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { describe as group, expect, test } from '@jest/globals';
 import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { runBundledAction } from '../support/run-action';
 import { createService, describe, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { useSandbox } from '../support/use-sandbox';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  // The health check's first run is one default interval (30 s) after start: scale it to under a second.
-  sandbox = await start({ timeScale: 0.03 });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
+// The health check's first run is one default interval (30 s) after start: scale it to under a second.
+const sandbox = useSandbox({ timeScale: 0.03 });
 
 group('deploy-ecs with a health check that leaves ECS its defaults', () => {
   test('deploying the same file twice registers nothing and updates nothing the second time', async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { describe as group, expect, test } from '@jest/globals';
 import { UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { useSandbox } from '../support/use-sandbox';
 
 // A deploy that runs again on a service it already changed: GitHub's "Re-run failed jobs", or the next push with
 // the same image. The rendered definition equals the service's, so nothing new is registered; what the step says
 // must still be what the service does.
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await start({ timeScale: 0.2 });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
+const sandbox = useSandbox({ timeScale: 0.2 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
 const rollback = (inputs: Record<string, string>) => runBundledAction('auto-rollback', inputs, { env: sandbox.env() });

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { describe as group, expect, test } from '@jest/globals';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServiceDeploymentsCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { CONTAINER_HEALTH_CHECK, createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { useSandbox } from '../support/use-sandbox';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await start({ timeScale: 0.2 });
-});
-afterAll(async () => {
-  await sandbox?.stop();
-});
+const sandbox = useSandbox({ timeScale: 0.2 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
 const breakerWithRollback = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { ensureBuildInfra, type BuildInfra } from './build-infra';
 import { runBundledAction, type ActionRun } from './run-action';
+import { clientConfig, startSandbox } from './sandbox-harness';
 
 /** Installing the packages on a fresh machine can take minutes; a running infrastructure answers in a second. */
 export const INFRA_TIMEOUT_MS = 15 * 60_000;
@@ -20,8 +21,8 @@ export interface BuildWorld {
 /** The real dockerd and registry, and a sandbox whose ECR hands out that registry's credentials. */
 export async function startBuildWorld(): Promise<BuildWorld> {
   const infra = ensureBuildInfra();
-  const sandbox = await start({ timeScale: 0.1, registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
-  const ecr = new ECRClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+  const sandbox = await startSandbox({ timeScale: 0.1, registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
+  const ecr = new ECRClient(clientConfig(sandbox));
   return { infra, sandbox, ecr, stop: () => sandbox.stop() };
 }
 

@@ -11,15 +11,12 @@ import {
   type LoadBalancer,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '@ecs-deploy/sandbox';
+import { clientConfig } from './sandbox-harness';
 
 export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 export function ecsClient(sandbox: Sandbox): ECSClient {
-  return new ECSClient({
-    region: sandbox.region,
-    endpoint: sandbox.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  return new ECSClient(clientConfig(sandbox));
 }
 
 export interface ServiceSpec {

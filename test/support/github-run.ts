@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import type { Sandbox } from '@ecs-deploy/sandbox';
 import { FakeGitHub, type RecordedRequest } from '../../packages/core/test/support/fake-github';
+import { useSandbox } from './use-sandbox';
 
 export { FakeGitHub, type RecordedRequest };
 
@@ -35,14 +36,13 @@ export interface AuditTrailWorld {
 
 /** Starts a sandbox and the GitHub stand-in before a test file's tests and stops them after; call the result inside a test. */
 export function useAuditTrailWorld(timeScale = 0.2): () => AuditTrailWorld {
+  const sandbox = useSandbox({ timeScale });
   let world: AuditTrailWorld | undefined;
   beforeAll(async () => {
-    const sandbox = await start({ timeScale });
     const github = await new FakeGitHub().start();
     world = { sandbox, github, runnerEnv: () => ({ ...sandbox.env(), ...githubRunEnv(github) }) };
   });
   afterAll(async () => {
-    await world?.sandbox.stop();
     await world?.github.stop();
   });
   return () => {

@@ -5,11 +5,12 @@ import { REPOSITORY_ROOT, SAMPLE_SERVICE_DIR } from './sample-service';
 
 /**
  * The sample service's embedded PostgreSQL, migrated up to its `migrations`-th migration; the default, 2, is
- * `002_add_price`, the schema its releases need (`003_unique_sku` fails on purpose). Migrated asynchronously:
- * the database answers from this very process.
+ * `002_add_price`, the schema its releases need (`003_unique_sku` fails on purpose); 0 leaves it empty. Migrated
+ * asynchronously: the database answers from this very process.
  */
 export async function startMigratedDatabase(migrations = 2): Promise<{ url: string; stop(): Promise<void> }> {
   const database = await startDatabase();
+  if (migrations === 0) return database;
   try {
     await promisify(execFile)(process.execPath, [`${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', String(migrations)], {
       cwd: REPOSITORY_ROOT,

@@ -3,15 +3,15 @@
  * the sandbox's load balancer, and what its running tasks serve.
  */
 import { DescribeTasksCommand, ListTasksCommand, type DeploymentConfiguration } from '@aws-sdk/client-ecs';
-import { start, type CatalogEntry, type Sandbox } from '@ecs-deploy/sandbox';
+import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
 import { createService, ecsClient } from './ecs-fixtures';
 import { createTargetGroup } from './load-balancer';
-import { startMigratedDatabase } from './sample-database';
+import { startSandbox, type SampleDatabase } from './sandbox-harness';
 import { basicSampleContainer, SAMPLE_REPOSITORY, sampleServiceCatalog } from './sample-service';
 
 export interface SampleStack {
   sandbox: Sandbox;
-  database: { url: string; stop(): Promise<void> };
+  database: SampleDatabase;
   stop(): Promise<void>;
 }
 
@@ -20,22 +20,8 @@ export interface SampleStack {
  * sandbox that runs the sample image as processes (or the images of `catalog`).
  */
 export async function startSampleStack(options: { timeScale: number; migrations?: number; catalog?: Record<string, CatalogEntry> }): Promise<SampleStack> {
-  const database = await startMigratedDatabase(options.migrations);
-  let sandbox: Sandbox;
-  try {
-    sandbox = await start({ timeScale: options.timeScale, catalog: options.catalog ?? sampleServiceCatalog() });
-  } catch (error) {
-    await database.stop();
-    throw error;
-  }
-  return {
-    sandbox,
-    database,
-    stop: async () => {
-      await sandbox.stop();
-      await database.stop();
-    },
-  };
+  const sandbox = await startSandbox({ timeScale: options.timeScale, catalog: options.catalog ?? sampleServiceCatalog(), database: { migrations: options.migrations } });
+  return { sandbox, database: sandbox.database, stop: sandbox.stop };
 }
 
 export interface LoadBalancedSampleSpec {

@@ -7,6 +7,7 @@ import type { PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
+import type { TaskEvents } from './tasks/events';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -26,6 +27,8 @@ export interface Context {
   ecr: EcrState;
   /** Where the service scheduler cannot place tasks now (Sandbox.failPlacement; scheduler/placement). */
   placementFailures: PlacementFailure[];
+  /** What the task lifecycle reports (running, healthy, unhealthy, stopped); the scheduler subscribes. */
+  taskEvents: TaskEvents;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

@@ -5,7 +5,7 @@
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
-import { Clock } from './clock';
+import { ManualClock, ScaledClock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { listen } from './http/server';
@@ -19,6 +19,7 @@ import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
 import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
 import { LoadBalancing } from './elb/load-balancing';
+import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
@@ -42,7 +43,11 @@ export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
 export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const clock = new Clock(options.timeScale ?? 1);
+  if (options.clock === 'manual' && options.catalog) {
+    throw new Error("clock: 'manual' runs scripted tasks only: a catalog runs real processes, which do not wait for sandbox.advance(). Leave out the catalog, or the manual clock.");
+  }
+  const manual = options.clock === 'manual' ? new ManualClock(options.timeScale ?? 1) : undefined;
+  const clock = manual ?? new ScaledClock(options.timeScale ?? 1);
   const arns = new Arns(region, accountId);
   const scripted = new ScriptedRuntime(clock);
   const secrets = new SecretStore();
@@ -64,6 +69,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     history: [],
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
+    taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
   };
@@ -99,6 +105,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       AWS_SECRET_ACCESS_KEY: 'sandbox',
     }),
     script: (image, outcome) => scripted.script(image, outcome),
+    advance: async (ms) => {
+      if (!manual) throw new Error("advance() needs a sandbox started with clock: 'manual'; this one's clock follows real time.");
+      await manual.advance(ms);
+    },
     putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
     setFaults: (next) => {
       faults = next;

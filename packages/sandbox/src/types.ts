@@ -12,6 +12,13 @@ export interface SandboxOptions {
   accountId?: string;
   /** Multiplies every ECS interval (scheduler pacing, health-check timings, scripted delays). 1 = real time, 0.1 = ten times faster. */
   timeScale?: number;
+  /**
+   * 'scaled' (the default): the sandbox's time is the wall clock, its intervals scaled by timeScale. 'manual':
+   * time stands still until sandbox.advance(ms) moves it, running every timer that falls due (scheduler passes,
+   * scripted tasks' delays, health checks, bake times) in order, so a test that proves something does not happen
+   * advances past it instead of sleeping. Scripted tasks only: refused with a catalog.
+   */
+  clock?: 'scaled' | 'manual';
   faults?: FaultOptions;
   /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
   registry?: RegistryOptions;
@@ -155,6 +162,8 @@ export interface Sandbox {
   accountId: string;
   env(): Record<string, string>;
   script(image: string | RegExp, outcome: TaskOutcome): void;
+  /** With clock: 'manual', moves the sandbox's time forward by `ms` and runs what falls due; rejects otherwise. */
+  advance(ms: number): Promise<void>;
   /**
    * Stores a value for task definitions' `secrets[].valueFrom`: a Secrets Manager secret ARN (complete or
    * partial), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.

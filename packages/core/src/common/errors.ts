@@ -27,3 +27,9 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** AWS refused the call for want of a permission (IAM's, or an SCP's). */
+export function isAccessDenied(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : 'Error';
+  return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
+}

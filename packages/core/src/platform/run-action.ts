@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionFailure, ConfigurationError, errorMessage } from '../common/errors';
+import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
 
 /**
  * The one place where an error becomes a failed step. Every action's entry point goes through here so that
@@ -17,7 +17,7 @@ export function describeFailure(error: unknown): string {
   if (error instanceof ConfigurationError || error instanceof ActionFailure) return error.message;
   const name = error instanceof Error ? error.name : 'Error';
   const message = errorMessage(error);
-  if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+  if (isAccessDenied(error)) {
     return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
   }
   if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {

@@ -3,8 +3,6 @@
  * deployment-alarms). The sandbox has no metrics: an alarm stays in INSUFFICIENT_DATA until SetAlarmState
  * (a test, a person) moves it, which is what SetAlarmState is for in AWS too ("to test the alarm", API reference).
  */
-import type { Context } from '../context';
-
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export const STATES: AlarmStateValue[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 
@@ -20,9 +18,12 @@ export interface AlarmRecord {
   stateTransitionedAt: number;
 }
 
+/** Alarms by name: the sandbox context's `alarms`. */
+export type Alarms = ReadonlyMap<string, AlarmRecord>;
+
 /** The names among `names` of alarms that exist and are in `state`. */
-export function alarmsInState(ctx: Context, names: string[], state: AlarmStateValue): string[] {
-  return names.filter((name) => ctx.alarms.get(name)?.state === state);
+export function alarmsInState(alarms: Alarms, names: string[], state: AlarmStateValue): string[] {
+  return names.filter((name) => alarms.get(name)?.state === state);
 }
 
 /**
@@ -31,10 +32,10 @@ export function alarmsInState(ctx: Context, names: string[], state: AlarmStateVa
  * detect Amazon ECS deployment failures"); the formula is not published. Here: the longest time any listed
  * alarm needs to evaluate, Period × EvaluationPeriods (a metric-math alarm's period is its metrics' longest).
  */
-export function bakeTimeMs(ctx: Context, names: string[]): number {
+export function bakeTimeMs(alarms: Alarms, names: string[]): number {
   let longest = 0;
   for (const name of names) {
-    const configuration = ctx.alarms.get(name)?.configuration;
+    const configuration = alarms.get(name)?.configuration;
     if (!configuration) continue;
     const metrics = (configuration.Metrics as Array<{ MetricStat?: { Period?: number }; Period?: number }> | undefined) ?? [];
     const period = (configuration.Period as number | undefined) ?? Math.max(60, ...metrics.map((m) => m.MetricStat?.Period ?? m.Period ?? 0));

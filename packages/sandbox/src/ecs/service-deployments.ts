@@ -2,7 +2,7 @@
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { invalidParameter } from './errors';
-import { startRollback } from './deployments';
+import { startRollback } from './deployment-failure';
 import { renderServiceDeployment, renderServiceDeploymentBrief, renderServiceRevision } from './render';
 import { asArray, requireCluster, requireService } from './resolve';
 import type { Json } from './state';

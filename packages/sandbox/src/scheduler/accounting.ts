@@ -2,9 +2,10 @@
 import type { Context } from '../context';
 import { serviceEvent } from '../ecs/events';
 import { findService } from '../ecs/resolve';
-import type { ServiceRecord, TaskRecord } from '../ecs/state';
+import type { DeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
+import type { TaskEvent } from '../tasks/events';
 import { noteFailedTask, noteSuccessfulTask } from './circuit-breaker';
-import { ELB_HEALTH_CHECK_FAILED } from './unhealthy';
+import { stoppedForFailedHealthCheck } from './unhealthy';
 
 /**
  * Service throttle logic (developer guide, "Amazon ECS service throttle logic"): tasks that go from PENDING
@@ -33,17 +34,16 @@ export function hasDefinedHealthCheck(task: TaskRecord, service: ServiceRecord):
  * stage 2 has nothing to check), so its later crash is not a failure: a crash loop of such tasks never trips
  * the breaker, on AWS as here. With a health check, a crash before the checks passed is a failed check.
  */
-export function isFailedStop(task: TaskRecord, service: ServiceRecord, healthCheckReason: string): boolean {
+export function isFailedStop(task: TaskRecord, service: ServiceRecord): boolean {
   if (task.stopCode === 'TaskFailedToStart') return true;
-  if (task.stoppedReason === healthCheckReason) return true;
-  if (task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED)) return true;
+  if (stoppedForFailedHealthCheck(task.stoppedReason)) return true;
   if (task.stopCode !== 'EssentialContainerExited') return false;
   if (task.startedAt === undefined) return true;
   return hasDefinedHealthCheck(task, service) && task.healthyAt === undefined;
 }
 
-function serviceOf(ctx: Context, task: TaskRecord): ServiceRecord | undefined {
-  if (!task.deploymentId || !task.serviceName) return undefined;
+function serviceOf(ctx: Context, task: TaskRecord, deploymentId: string | undefined): ServiceRecord | undefined {
+  if (!deploymentId || !task.serviceName) return undefined;
   const cluster = ctx.ecs.clusters.get(task.cluster);
   return cluster ? findService(ctx, cluster, task.serviceName) : undefined;
 }
@@ -52,20 +52,30 @@ function serviceOf(ctx: Context, task: TaskRecord): ServiceRecord | undefined {
  * A service task reached RUNNING. Without a health check this is the moment it runs successfully, which resets
  * the failure count (resetOnHealthyTask); with one, the scheduler resets it once the checks pass.
  */
-export function noteTaskRunning(ctx: Context, task: TaskRecord): void {
-  const service = serviceOf(ctx, task);
-  const deployment = service?.deployments.find((d) => d.id === task.deploymentId);
+export function noteTaskRunning(ctx: Context, event: Extract<TaskEvent, { kind: 'running' }>): void {
+  const { task, deploymentId } = event;
+  const service = serviceOf(ctx, task, deploymentId);
+  const deployment = service?.deployments.find((d) => d.id === deploymentId);
   if (service && deployment && !hasDefinedHealthCheck(task, service)) noteSuccessfulTask(ctx, service, deployment);
 }
 
-export function noteTaskStopped(ctx: Context, task: TaskRecord): void {
-  const service = serviceOf(ctx, task);
+/**
+ * The scheduler counts a task as healthy for the first time (scheduler/health). A task with a health check is
+ * running successfully for the circuit breaker from then on; one without was counted when it reached RUNNING.
+ */
+export function noteTaskHealthy(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, task: TaskRecord): void {
+  resetThrottle(service.throttle);
+  if (hasDefinedHealthCheck(task, service)) noteSuccessfulTask(ctx, service, deployment);
+}
+
+export function noteTaskStopped(ctx: Context, event: Extract<TaskEvent, { kind: 'stopped' }>): void {
+  const { task, deploymentId, stopCode, stoppedReason } = event;
+  const service = serviceOf(ctx, task, deploymentId);
   if (!service) return;
-  const failedChecks = task.stoppedReason === 'Task failed container health checks' || task.stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED);
-  if (task.stopCode !== 'ServiceSchedulerInitiated' || failedChecks) service.steady = false;
-  const deployment = service.deployments.find((d) => d.id === task.deploymentId);
-  if (deployment && isFailedStop(task, service, 'Task failed container health checks')) noteFailedTask(ctx, service, deployment);
-  if (task.stopCode === 'TaskFailedToStart') countStartFailure(ctx, service);
+  if (stopCode !== 'ServiceSchedulerInitiated' || stoppedForFailedHealthCheck(stoppedReason)) service.steady = false;
+  const deployment = service.deployments.find((d) => d.id === deploymentId);
+  if (deployment && isFailedStop(task, service)) noteFailedTask(ctx, service, deployment);
+  if (stopCode === 'TaskFailedToStart') countStartFailure(ctx, service);
 }
 
 /** One more task the scheduler could not start, for the service throttle logic. */

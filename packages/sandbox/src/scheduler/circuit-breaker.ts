@@ -1,9 +1,10 @@
 /**
  * The deployment circuit breaker: its threshold, its failure count and its trip, in one place. What counts
- * as a failed task is decided in scheduler/accounting; this file only counts and trips.
+ * as a failed task is decided in scheduler/accounting; this file only arms, counts and trips. Nothing else
+ * fails a deployment for the breaker (ecs/deployment-failure only carries out what this file decided).
  */
-import type { Context } from '../context';
-import { failDeployment } from '../ecs/deployments';
+import { record, type Context } from '../context';
+import { failDeployment } from '../ecs/deployment-failure';
 import type { CircuitBreakerRecord, DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from '../ecs/state';
 
 export const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
@@ -23,6 +24,16 @@ export function circuitBreakerThreshold(desiredCount: number, configuration?: Ci
   if (type === 'COUNT') return value;
   const share = Math.ceil((value * desiredCount) / 100);
   return type === 'UNBOUNDED_PERCENT' ? Math.max(1, share) : Math.min(200, Math.max(3, share));
+}
+
+/** The breaker's part of a new service deployment: monitoring or not, and the threshold fixed at its start. */
+export function armCircuitBreaker(service: ServiceRecord): Pick<ServiceDeploymentRecord, 'circuitBreakerStatus' | 'failureCount' | 'threshold'> {
+  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  return {
+    circuitBreakerStatus: breaker.enable ? 'MONITORING' : 'DISABLED',
+    failureCount: 0,
+    threshold: circuitBreakerThreshold(service.desiredCount, breaker.thresholdConfiguration),
+  };
 }
 
 function serviceDeploymentOf(ctx: Context, deployment: DeploymentRecord): ServiceDeploymentRecord | undefined {
@@ -54,8 +65,18 @@ export function noteFailedTask(ctx: Context, service: ServiceRecord, deployment:
   const sd = serviceDeploymentOf(ctx, deployment);
   const threshold = sd?.threshold ?? circuitBreakerThreshold(service.desiredCount, breakerOf(ctx, service, deployment).thresholdConfiguration);
   if (breakerOf(ctx, service, deployment).enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= threshold) {
-    failDeployment(ctx, service, deployment, { kind: 'circuit-breaker' });
+    trip(ctx, service, deployment);
   }
+}
+
+function trip(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
+  record(ctx, { kind: 'circuit-breaker-tripped', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  const sd = serviceDeploymentOf(ctx, deployment);
+  if (sd) {
+    sd.circuitBreakerStatus = 'TRIGGERED';
+    sd.failureCount = deployment.failedTasks;
+  }
+  failDeployment(ctx, service, deployment, { kind: 'circuit-breaker', reason: CIRCUIT_BREAKER_REASON });
 }
 
 /**

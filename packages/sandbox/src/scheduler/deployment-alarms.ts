@@ -7,7 +7,7 @@
  */
 import type { Context } from '../context';
 import { alarmsInState, bakeTimeMs } from '../cloudwatch/state';
-import { failDeployment } from '../ecs/deployments';
+import { failDeployment } from '../ecs/deployment-failure';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from '../ecs/state';
 
 /**
@@ -30,10 +30,20 @@ export function watchDeploymentAlarms(ctx: Context, service: ServiceRecord, prim
   if (primary.rolloutState !== 'IN_PROGRESS') return false;
   const sd = watched(ctx, primary);
   if (!sd || sd.alarms.status !== 'MONITORING') return false;
-  const triggered = alarmsInState(ctx, sd.alarms.alarmNames, 'ALARM');
+  const triggered = alarmsInState(ctx.alarms, sd.alarms.alarmNames, 'ALARM');
   if (triggered.length === 0) return false;
-  failDeployment(ctx, service, primary, { kind: 'alarms', alarmNames: triggered });
+  sd.alarms.status = 'TRIGGERED';
+  sd.alarms.triggeredAlarmNames = triggered;
+  failDeployment(ctx, service, primary, { kind: 'alarms', reason: alarmFailureReason(triggered) });
   return true;
+}
+
+/**
+ * ECS does not document the wording of an alarm failure; these follow the circuit breaker's and name the
+ * alarms, which the service deployment's `alarms.triggeredAlarmNames` also lists.
+ */
+export function alarmFailureReason(alarmNames: string[]): string {
+  return `ECS deployment alarms: ${alarmNames.join(', ')} in ALARM state.`;
 }
 
 /**
@@ -44,7 +54,7 @@ export function bakeTimeOver(ctx: Context, deployment: DeploymentRecord): boolea
   const sd = watched(ctx, deployment);
   if (!sd) return true;
   const now = ctx.clock.now();
-  sd.bakeUntil ??= now + ctx.clock.scaled(bakeTimeMs(ctx, sd.alarms.alarmNames));
+  sd.bakeUntil ??= now + ctx.clock.scaled(bakeTimeMs(ctx.alarms, sd.alarms.alarmNames));
   return now >= sd.bakeUntil;
 }
 

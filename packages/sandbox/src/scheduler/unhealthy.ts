@@ -8,12 +8,39 @@
 import type { Context } from '../context';
 import { serviceEvent } from '../ecs/events';
 import { isActive } from '../ecs/queries';
+import { findService } from '../ecs/resolve';
 import type { ServiceRecord, TaskRecord } from '../ecs/state';
-import { stopTask, stopForFailedContainerHealthCheck } from '../tasks/lifecycle';
+import { stopTask } from '../tasks/lifecycle';
 import { taskTargetHealth, type TaskTarget } from '../tasks/load-balancer';
 import type { TargetRecord } from '../elb/state';
 
+/** The stoppedReason of a task the scheduler replaced for a failed container health check. */
+export const HEALTH_CHECK_FAILED = 'Task failed container health checks';
+/** How the stoppedReason of a task replaced for a failed load balancer health check begins. */
 export const ELB_HEALTH_CHECK_FAILED = 'Task failed ELB health checks in';
+
+/** Whether the scheduler stopped the task because one of its health checks failed. */
+export function stoppedForFailedHealthCheck(stoppedReason: string | undefined): boolean {
+  return stoppedReason === HEALTH_CHECK_FAILED || stoppedReason?.startsWith(ELB_HEALTH_CHECK_FAILED) === true;
+}
+
+export function stopForFailedContainerHealthCheck(ctx: Context, service: ServiceRecord, task: TaskRecord): void {
+  serviceEvent(ctx, service, `(task ${task.id}) failed container health checks.`);
+  stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
+}
+
+/**
+ * A task's container health checks report UNHEALTHY. A service task is replaced at once when its service has
+ * no grace period, else on a pass once the grace period is over (replaceUnhealthyTasks); a task whose service
+ * is gone is stopped; a standalone task just reports UNHEALTHY.
+ */
+export function onUnhealthyTask(ctx: Context, task: TaskRecord): void {
+  if (!task.serviceName) return;
+  const cluster = ctx.ecs.clusters.get(task.cluster);
+  const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
+  if (!service) stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
+  else if (!service.healthCheckGracePeriodSeconds) stopForFailedContainerHealthCheck(ctx, service, task);
+}
 
 export function withinGracePeriod(ctx: Context, service: ServiceRecord, task: TaskRecord): boolean {
   const grace = service.healthCheckGracePeriodSeconds ?? 0;

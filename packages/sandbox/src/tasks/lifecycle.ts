@@ -1,21 +1,18 @@
 /**
  * The life of one task as the ECS agent and control plane drive it, from PROVISIONING to STOPPED. The
- * runtime says what the containers did; this module turns that into ECS's task state. Stop decisions that
- * belong to the service scheduler are not made here.
+ * runtime says what the containers did; this module turns that into ECS's task state and reports each step
+ * on ctx.taskEvents (tasks/events). Stop decisions that belong to the service scheduler are not made here:
+ * the scheduler hears the reports and decides.
  */
 import { record, type Context } from '../context';
-import { serviceEvent } from '../ecs/events';
-import { findService } from '../ecs/resolve';
-import type { ClusterRecord, ContainerRecord, Json, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
+import type { ClusterRecord, ContainerRecord, Json, TaskDefinitionRecord, TaskRecord } from '../ecs/state';
 import { uuid, taskId as newTaskId } from '../ids';
 import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
-import { noteTaskRunning, noteTaskStopped } from '../scheduler/accounting';
 import { setTags } from '../ecs/tags';
 import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
 /** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
 const PROVISIONING_MS = 100;
-export const HEALTH_CHECK_FAILED = 'Task failed container health checks';
 
 export interface LaunchSpec {
   cluster: ClusterRecord;
@@ -175,7 +172,7 @@ function onStarted(ctx: Context, task: TaskRecord, bindings?: Record<string, Net
   task.version++;
   const targets = registerTaskTargets(ctx, task);
   if (targets.length > 0) task.targets = targets;
-  noteTaskRunning(ctx, task);
+  ctx.taskEvents.emit({ kind: 'running', task, deploymentId: task.deploymentId });
   record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
   ctx.kick();
 }
@@ -216,20 +213,10 @@ function onHealth(ctx: Context, task: TaskRecord, containerName: string, status:
   else if (checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY')) task.healthStatus = 'HEALTHY';
   else task.healthStatus = 'UNKNOWN';
   if (task.healthStatus !== previous) task.version++;
-  // The service scheduler replaces unhealthy tasks (after the grace period: scheduler/unhealthy); a
-  // standalone task just reports UNHEALTHY.
-  if (task.healthStatus === 'UNHEALTHY' && task.serviceName) {
-    const cluster = ctx.ecs.clusters.get(task.cluster);
-    const service = cluster ? findService(ctx, cluster, task.serviceName) : undefined;
-    if (!service) stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
-    else if (!service.healthCheckGracePeriodSeconds) stopForFailedContainerHealthCheck(ctx, service, task);
-  }
+  // The service scheduler replaces unhealthy tasks (scheduler/unhealthy); a standalone task just reports UNHEALTHY.
+  if (task.healthStatus === 'UNHEALTHY') ctx.taskEvents.emit({ kind: 'unhealthy', task, deploymentId: task.deploymentId });
+  else if (task.healthStatus === 'HEALTHY') ctx.taskEvents.emit({ kind: 'healthy', task, deploymentId: task.deploymentId });
   ctx.kick();
-}
-
-export function stopForFailedContainerHealthCheck(ctx: Context, service: ServiceRecord, task: TaskRecord): void {
-  serviceEvent(ctx, service, `(task ${task.id}) failed container health checks.`);
-  stopTask(ctx, task, 'ServiceSchedulerInitiated', HEALTH_CHECK_FAILED);
 }
 
 function onExited(ctx: Context, task: TaskRecord, containerName: string, exitCode: number, reason?: string): void {
@@ -254,7 +241,7 @@ export function stopTask(ctx: Context, task: TaskRecord, stopCode: string, reaso
   task.stoppingAt = ctx.clock.now();
   task.version++;
   // The caller's answer still shows the last status; the agent acts a moment later.
-  ctx.clock.afterReal(0, () => {
+  ctx.clock.after(0, () => {
     if (task.lastStatus === 'STOPPED') return;
     const halt = () => {
       if (task.lastStatus === 'STOPPED') return;
@@ -301,6 +288,6 @@ function finalize(ctx: Context, task: TaskRecord, exits: ContainerExit[]): void 
     stoppedReason: task.stoppedReason,
     exitCode: essential?.exitCode,
   });
-  noteTaskStopped(ctx, task);
+  ctx.taskEvents.emit({ kind: 'stopped', task, deploymentId: task.deploymentId, stopCode: task.stopCode, stoppedReason: task.stoppedReason, exitCode: essential?.exitCode });
   ctx.kick();
 }

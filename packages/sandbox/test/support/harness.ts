@@ -12,24 +12,23 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '../../src/index';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+import { clientConfig } from '../../../../test/support/sandbox-harness';
 
 /** The real SDK clients, pointed at the sandbox. `maxAttempts: 1` lets a test see an injected fault as is. */
 export function ecsClient(sandbox: Sandbox, maxAttempts?: number): ECSClient {
-  return new ECSClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+  return new ECSClient(clientConfig(sandbox, maxAttempts));
 }
 
 export function logsClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+  return new CloudWatchLogsClient(clientConfig(sandbox, maxAttempts));
 }
 
 export function elbClient(sandbox: Sandbox, maxAttempts?: number): ElasticLoadBalancingV2Client {
-  return new ElasticLoadBalancingV2Client({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+  return new ElasticLoadBalancingV2Client(clientConfig(sandbox, maxAttempts));
 }
 
 export function cloudWatchClient(sandbox: Sandbox, maxAttempts?: number): CloudWatchClient {
-  return new CloudWatchClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts });
+  return new CloudWatchClient(clientConfig(sandbox, maxAttempts));
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last observation. */

@@ -1,11 +1,11 @@
-import type { ContainerDefinition, ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
-import { ActionFailure, ConfigurationError } from '../../common';
+import type { ContainerDefinition, ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
+import { ActionFailure } from '../../common';
 import {
-  describeTaskDefinition,
   ensureRegistered,
   renderTaskDefinition,
   selectContainer,
   stripTaskDefinition,
+  type DescribedDefinition,
   type LoadedDefinition,
   type RegistrableDefinition,
 } from '../../task-definition';
@@ -25,20 +25,8 @@ export interface SourceDefinition {
   described?: TaskDefinition;
 }
 
-/** The file, else the registered revision named by `task-definition`, else the one the service runs. */
-export async function sourceDefinition(ecs: ECSClient, inputs: MigrationRequest, service: Service | undefined, fromFile: LoadedDefinition | undefined): Promise<SourceDefinition> {
-  if (fromFile) return { base: fromFile };
-  const reference = inputs.definition.kind === 'reference' ? inputs.definition.reference : service?.taskDefinition;
-  if (!reference) throw new ConfigurationError(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
-  let described;
-  try {
-    described = await describeTaskDefinition(ecs, reference);
-  } catch (error) {
-    if (inputs.definition.kind === 'reference' && /ClientException|InvalidParameterException/.test((error as Error).name)) {
-      throw new ConfigurationError(`Input 'task-definition': there is no task definition "${reference}" in ${inputs.region} (${(error as Error).message}).`, 'task-definition');
-    }
-    throw error;
-  }
+/** A registered revision as the base to render: its registrable fields and its tags. */
+export function sourceOfRevision(described: DescribedDefinition): SourceDefinition {
   return { base: { definition: stripTaskDefinition(described.definition), tags: described.tags }, described: described.definition };
 }
 

@@ -3,6 +3,7 @@ export * from './cancellation';
 export * from './concurrency';
 export * from './definition';
 export * from './follow';
+export * from './preflight';
 export * from './report';
 export * from './request';
 export * from './run-migration';

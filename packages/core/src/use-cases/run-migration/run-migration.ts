@@ -3,12 +3,13 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ActionFailure, formatCommand, secretValues, shortTaskDefinition, taskId, type Clock, type Logger } from '../../common';
 import { loadTaskDefinitionFile } from '../../task-definition';
 import { awslogsLocation } from '../../logs';
-import { describeService, oneOffPlacement, taskLink } from '../../ecs';
+import { section } from '../../report';
+import { describeService, taskLink } from '../../ecs';
 import { answerCancellation } from './cancellation';
-import { refuseConcurrent, runningMigrations } from './concurrency';
-import { planDefinition, revisionToRun, sourceDefinition } from './definition';
+import { revisionToRun } from './definition';
 import { followTask, type CancellationSignal } from './follow';
 import { exitCodeOf, explainMigration, logMigrationEvidence, migrationSummaryMarkdown, type MigrationFacts } from './report';
+import { migrationPreflight } from './preflight';
 import type { MigrationRequest } from './request';
 import { startMigrationTask } from './run-task';
 import { auditTags, startedByFor } from './started-by';
@@ -58,12 +59,10 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   for (const value of secretValues(request.environment)) ports.setSecret(value);
   const fromFile = request.definition.kind === 'file' ? await loadTaskDefinitionFile(request.definition.path) : undefined;
 
-  // 1. What to run and where: the task definition, the container, the service's network. Nothing changes yet.
+  // 1. What to run and where: the task definition, the container, the service's network, checked in one
+  // pre-flight table with the family's running migrations. Nothing changes yet.
   const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
-  const plan = planDefinition(await sourceDefinition(ecs, request, service, fromFile), request);
-  const placement = oneOffPlacement(plan.rendered, service, request);
-  const family = plan.rendered.family as string;
-  if (!request.allowConcurrent) refuseConcurrent(await runningMigrations(ecs, request.cluster, family), family, request.cluster);
+  const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
   const revision = await revisionToRun(ecs, plan);
@@ -114,7 +113,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   };
   const exitCode = exitCodeOf(task, facts.container);
   ports.setOutputs({ exitCode });
-  await ports.writeSummary(migrationSummaryMarkdown(facts));
+  await ports.writeSummary(section(migrationSummaryMarkdown(facts), preflight));
   if (status === 'cancelled') await answerCancellation(ecs, request, taskArn, logLocation);
   if (status !== 'succeeded') {
     logMigrationEvidence(facts, log);

@@ -1,4 +1,5 @@
 import { ActionFailure, formatDuration, reportingErrors, SUITE_VERSION, type AuditTrail, type ClientFactory, type Clock, type Logger } from '../../common';
+import { section } from '../../report';
 import { healthSummaryMarkdown, httpProbe, verifyHealth, type HealthReport, type Probe } from '../../health';
 import { prepareAwsSignals } from './aws-signals';
 import type { HealthRequest } from './request';
@@ -32,8 +33,8 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   // 1. Header values masked before the first request.
   for (const header of request.headers) if (header.value) ports.setSecret(header.value);
 
-  // 2. The service, its targets and the alarms must exist before they can guard anything.
-  const signals = await prepareAwsSignals(request.aws, clients.aws);
+  // 2. The service, its targets and the alarms must exist before they can guard anything: the pre-flight checks.
+  const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports);
 
   // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
   await trail?.follow();
@@ -43,7 +44,7 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
 
   // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
   ports.setOutputs(report);
-  await ports.writeSummary(healthSummaryMarkdown(report));
+  await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
   await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
   if (!report.healthy) throw new ActionFailure(report.explanation);
   log.info(`✅ ${report.explanation}`);

@@ -105,6 +105,42 @@ describe('runMigration', () => {
     expect(outputs).toEqual([]);
   });
 
+  test('the pre-flight checks report one table in the log, before the task starts, and in the summary', async () => {
+    const { clients, ports, log, summaries } = world(0, []);
+
+    await runMigration(request(), clients, ports);
+
+    const table = [
+      'Pre-flight checks (3):',
+      '  pass  Revision exists          web:8 is ACTIVE',
+      "  pass  Subnets for awsvpc       awsvpc network mode: subnets subnet-0a1b2c3d (from the 'subnets' input)",
+      '  pass  No concurrent migration  no other migration of family web is running in cluster prod',
+    ].join('\n');
+    expect(log.lines.filter((line) => line.startsWith('Pre-flight checks'))).toEqual([table]);
+    expect(log.lines.indexOf(table)).toBeLessThan(log.lines.findIndex((line) => line.startsWith('Started task')));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toContain('Migration in prod: succeeded');
+    expect(summaries[0]).toContain('### Pre-flight checks');
+    expect(summaries[0]).toContain('| ✅ pass | No concurrent migration |   | no other migration of family web is running in cluster prod |');
+  });
+
+  test("a failing pre-flight check stops the migration before anything is registered or started, with today's message", async () => {
+    const { ecs, clients, ports, log, outputs, summaries } = world(0, []);
+
+    const failure = runMigration(request({ subnets: [] }), clients, ports);
+
+    await expect(failure).rejects.toThrow(
+      "Input 'subnets' is needed: task definition family web uses the awsvpc network mode, so the task must be placed in subnets, and no 'service' was given to borrow them from. " +
+        "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.",
+    );
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+    expect(outputs).toEqual([]);
+    expect(log.lines[0]).toMatch(/^Pre-flight checks \(3\):\n/);
+    expect(log.lines[0]).toContain("\n  fail  Subnets for awsvpc       Input 'subnets' is needed");
+    expect(summaries).toEqual([expect.stringContaining("| ❌ fail | Subnets for awsvpc | `subnets` | Input 'subnets' is needed")]);
+  });
+
   test('a cancellation while the task runs leaves it running and says how to watch it', async () => {
     const { ecs, clients, ports } = world(0, []);
     const signal = { aborted: false };

@@ -93,4 +93,55 @@ describe('runHealthCheck', () => {
     expect(probed).toEqual([]);
     expect(world.outputs).toEqual([]);
   });
+
+  test('the pre-flight checks report one table in the log, before the first probe, and in the summary', async () => {
+    const cloudwatch = mockClient(CloudWatchClient);
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }] });
+    const world = ports();
+    const aws: ClientFactory = (Client, region) => new Client({ region } as never);
+
+    await runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe: answering(200) }, world.ports);
+
+    expect(world.log.lines[0]).toBe(['Pre-flight checks (1):', '  pass  Alarms exist  1 alarm found: web-5xx'].join('\n'));
+    expect(world.log.lines[1]).toMatch(/^Probing /);
+    expect(world.summaries).toHaveLength(1);
+    expect(world.summaries[0]).toContain('## ✅ Verify health: healthy');
+    expect(world.summaries[0]).toContain('| ✅ pass | Alarms exist |   | 1 alarm found: web-5xx |');
+  });
+
+  test('a failing pre-flight check puts its table in the summary, and nothing is probed or followed', async () => {
+    const cloudwatch = mockClient(CloudWatchClient);
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    const world = ports();
+    let followed = false;
+    const aws: ClientFactory = (Client, region) => new Client({ region } as never);
+    const probe: Probe = async () => Promise.reject(new Error('no probe before the checks pass'));
+
+    await expect(runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe }, { ...world.ports, trail: { ...world.ports.trail, follow: async () => void (followed = true) } })).rejects.toThrow(
+      `Input 'alarms': no CloudWatch alarm named "web-5xx" in us-east-1.`,
+    );
+    expect(followed).toBe(false);
+    expect(world.summaries).toEqual([expect.stringContaining('| ❌ fail | Alarms exist | `alarms` | Input \'alarms\': no CloudWatch alarm named "web-5xx"')]);
+  });
+
+  test("alarms are the verdict's gate: a role that may not read them ends the step with AWS's refusal before the first probe, not with a warning", async () => {
+    const cloudwatch = mockClient(CloudWatchClient);
+    const denied = Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms because no identity-based policy allows the cloudwatch:DescribeAlarms action'), { name: 'AccessDeniedException' });
+    cloudwatch.on(DescribeAlarmsCommand).rejects(denied);
+    const world = ports();
+    const probed: string[] = [];
+    const probe: Probe = async (url) => {
+      probed.push(url);
+      return { url, status: 200, body: '', latencyMs: 1 };
+    };
+    const aws: ClientFactory = (Client, region) => new Client({ region } as never);
+
+    const thrown = await runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe }, world.ports).catch((e: unknown) => e);
+
+    expect((thrown as Error).name).toBe('AccessDeniedException');
+    expect((thrown as Error).message).toBe(denied.message);
+    expect(probed).toEqual([]);
+    expect(world.outputs).toEqual([]);
+    expect(world.log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+  });
 });

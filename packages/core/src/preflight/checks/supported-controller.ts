@@ -1,0 +1,32 @@
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { assertRollingUpdateService, describeService } from '../../ecs/service';
+import type { PreflightCheck } from '../check';
+
+export interface SupportedControllerOptions {
+  ecs: ECSClient;
+  cluster: string;
+  service: string;
+  region: string;
+  /** The guard that refuses what no mechanism handles; today's is the rolling-update one. */
+  assertSupported?: (service: Service) => void;
+}
+
+/**
+ * The service exists and uses a deployment controller this suite can deploy and watch. It protects: an update
+ * this suite cannot follow would be left unjudged. Its value is the described service, for the use case.
+ */
+export function supportedControllerCheck(options: SupportedControllerOptions): PreflightCheck<Service> {
+  const assertSupported = options.assertSupported ?? assertRollingUpdateService;
+  return {
+    id: 'supported-controller',
+    title: 'Supported deployment controller',
+    protects: true,
+    permissions: ['ecs:DescribeServices'],
+    run: async () => {
+      const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+      assertSupported(service);
+      const controller = service.deploymentController?.type ?? 'ECS';
+      return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };
+    },
+  };
+}
