@@ -1,15 +1,8 @@
 import { ConfigurationError, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
+import type { RollBackServiceRequest } from '@ecs-deploy/core/use-cases';
 
-export interface RollbackInputs {
-  region: string;
-  cluster: string;
-  service: string;
-  /** family:revision or a task definition ARN; undefined means "find it in the deployment history". */
-  taskDefinition?: string;
-  reason?: string;
-  wait: boolean;
-  timeoutMs: number;
+export interface RollbackInputs extends RollBackServiceRequest {
   /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
   auditTrail?: AuditTrailSettings;
 }

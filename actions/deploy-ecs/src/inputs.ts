@@ -1,19 +1,8 @@
-import { ConfigurationError, resolveRegion, type KeyValue } from '@ecs-deploy/core/common';
+import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
+import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
-export interface DeployInputs {
-  region: string;
-  cluster: string;
-  service: string;
-  taskDefinitionFile?: string;
-  container?: string;
-  image?: string;
-  environment: KeyValue[];
-  desiredCount?: number;
-  forceNewDeployment: boolean;
-  wait: boolean;
-  timeoutMs: number;
-  failedTasksThreshold: number;
+export interface DeployInputs extends DeployRequest {
   /** With a github-token: the GitHub Deployment to record. */
   auditTrail?: AuditTrailSettings;
 }

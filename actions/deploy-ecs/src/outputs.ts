@@ -1,15 +1,5 @@
 import * as core from '@actions/core';
-
-export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered';
-
-export interface DeployOutputs {
-  taskDefinitionArn: string;
-  /** The revision that was serving when the step started (the newest COMPLETED deployment's); '' when none is known. */
-  previousTaskDefinitionArn: string;
-  deploymentId?: string;
-  status?: DeployStatus;
-  durationSeconds?: number;
-}
+import type { DeployOutputs } from '@ecs-deploy/core/use-cases';
 
 /**
  * Outputs are set as soon as they are known, so a later `if: failure()` step (auto-rollback) still gets

@@ -14,6 +14,12 @@ export interface AuditTrail {
   report(state: DeploymentState, description: string): Promise<void>;
 }
 
+/** A trail that also records a Deployment of its own: deploy-ecs's release, auto-rollback's rollback. */
+export interface RecordingAuditTrail extends AuditTrail {
+  /** Records a new Deployment of this commit to the environment, in progress. */
+  start(options: { description: string; payload: Record<string, string>; task?: string }): Promise<void>;
+}
+
 /** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
 export async function reportingErrors<T>(trail: Pick<AuditTrail, 'report'> | undefined, step: () => Promise<T>): Promise<T> {
   try {

@@ -17,4 +17,5 @@ export * from './task-placement';
 export * from './task-queries';
 export * from './times';
 export * from './unchanged-service';
+export * from './watch-loop';
 export * from './watch';

@@ -26,13 +26,25 @@ export async function describeService(ecs: ECSClient, cluster: string, service: 
   return found;
 }
 
-/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
+/**
+ * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
+ * their own. Called from one place (mechanismFor), before any change.
+ */
 export function assertRollingUpdateService(service: Service): void {
   const controller = service.deploymentController?.type ?? 'ECS';
   if (controller !== 'ECS') {
     throw new ConfigurationError(
       `Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
         'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+      'service',
+    );
+  }
+  // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
+  const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  if (strategy !== 'ROLLING') {
+    throw new ConfigurationError(
+      `Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
       'service',
     );
   }

@@ -1,14 +1,14 @@
-import { DescribeServicesCommand, type Deployment, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
-import type { Logger } from '../common/logger';
-import { poll, systemClock, type Clock } from '../common/poll';
+import { type Deployment, type Service, type Task } from '@aws-sdk/client-ecs';
+import { systemClock } from '../common/poll';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
 import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
 import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';
 import { epochMs } from './times';
+import { followDeployment, type FollowRequest, type PollStep, type WatchDependencies, type WatchOutcome } from './watch-loop';
 
-export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out';
+export type { RolloutStatus, WatchDependencies, WatchOutcome } from './watch-loop';
 
 /** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
 export const ALARM_CHECK_INTERVAL_MS = 5000;
@@ -19,58 +19,34 @@ const FRESH_DEPLOYMENT_MS = 10_000;
 /** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
 const SAME_CREATION_MS = 5_000;
 
-export interface WatchRequest {
-  cluster: string;
-  service: string;
+export interface WatchRequest extends FollowRequest {
   target: RolloutTarget;
-  /** When UpdateService was called; events before it belong to earlier deploys. */
-  startedAt: number;
-  /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
-  knownEventIds?: string[];
   /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
   stoppedBefore?: string[];
-  timeoutMs: number;
-  /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
-  intervalMs?: number;
-}
-
-export interface WatchOutcome {
-  status: RolloutStatus;
-  reason?: string;
-  verdict?: RolloutVerdict;
-  service?: Service;
-  failedTasks: Task[];
-  /** Service events since the update, oldest first. */
-  events: ServiceEvent[];
-  finishedAt: number;
-  polls: number;
-}
-
-export interface WatchDependencies {
-  ecs: ECSClient;
-  log: Logger;
-  clock?: Clock;
 }
 
 /**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
- * events into the log as they happen so a person watching the job sees what ECS sees.
+ * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), with the poll loop every
+ * mechanism shares (followDeployment): this is the rolling mechanism's step of it.
  *
  * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
  * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
  * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
  * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
  */
-export async function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
+export function watchRollout(request: WatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
+  return followDeployment(request, rollingStep(request, deps), deps);
+}
+
+/** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
+function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<RolloutVerdict> {
   const { ecs, log, clock = systemClock } = deps;
   const { target } = request;
   const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
   // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
   const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-  const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   const memory = new DeploymentMemory(target.deploymentId);
   const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-  let lastService: Service | undefined;
   let lastProgress = '';
   let failedTasks: Task[] = [];
   /** When each failed task was first counted, for the backstop's settle time. */
@@ -79,17 +55,9 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
   let blindSpot: string | undefined;
   let alarmsReadAt = Number.NEGATIVE_INFINITY;
 
-  const result = await poll<RolloutVerdict>({
-    intervalMs: request.intervalMs ?? 1000,
-    timeoutMs: request.timeoutMs,
-    clock,
-    check: async () => {
-      const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
-      const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
-      const service = answer.services?.[0];
-      if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-      lastService = service;
-      const newEvents = events.follow(service.events ?? []);
+  return {
+    observe: async ({ service, newEvents, polledAt }) => {
+      const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
@@ -135,32 +103,19 @@ export async function watchRollout(request: WatchRequest, deps: WatchDependencie
       }
       return verdict.state === 'in-progress' ? undefined : verdict;
     },
-  });
 
-  // The evidence of a failure is always read once more at the end, whatever the schedule said.
-  if (!result.done || result.value.state !== 'succeeded') failedTasks = (await tracker.refresh()).filter(isFailedTask);
-  const finishedAt = clock.now();
-  if (!result.done) {
-    return {
-      status: 'timed-out',
-      reason: `the deployment did not finish within the timeout`,
-      service: lastService,
-      failedTasks,
-      events: events.seen(),
-      finishedAt,
-      polls: result.attempts,
-    };
-  }
-  const verdict = result.value;
-  return {
-    status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-    reason: 'reason' in verdict ? verdict.reason : undefined,
-    verdict,
-    service: lastService,
-    failedTasks,
-    events: events.seen(),
-    finishedAt,
-    polls: result.attempts,
+    conclude: async (verdict) => {
+      // The evidence of a failure is always read once more at the end, whatever the schedule said.
+      if (!verdict || verdict.state !== 'succeeded') failedTasks = (await tracker.refresh()).filter(isFailedTask);
+      if (!verdict) return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
+      return {
+        status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
+        reason: 'reason' in verdict ? verdict.reason : undefined,
+        cause: 'cause' in verdict ? verdict.cause : undefined,
+        verdict,
+        failedTasks,
+      };
+    },
   };
 }
 
@@ -210,36 +165,4 @@ class DeploymentMemory {
   earlierTaskDefinitions(): string[] {
     return [...this.earlier];
   }
-}
-
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-  private readonly printed = new Map<string, ServiceEvent>();
-
-  constructor(
-    private readonly since: number,
-    private readonly earlier: Set<string>,
-    private readonly log: Logger,
-  ) {}
-
-  /** Prints the events not seen before and says how many there were. */
-  follow(newestFirst: ServiceEvent[]): number {
-    // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-    const fresh = newestFirst
-      .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-      .reverse();
-    for (const event of fresh) {
-      this.printed.set(event.id as string, event);
-      this.log.info(`ECS: ${event.message}`);
-    }
-    return fresh.length;
-  }
-
-  seen(): ServiceEvent[] {
-    return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-  }
-}
-
-function eventTime(event: ServiceEvent): number {
-  return event.createdAt ? new Date(event.createdAt).getTime() : 0;
 }

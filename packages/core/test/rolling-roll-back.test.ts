@@ -12,18 +12,18 @@ import {
   type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '@ecs-deploy/core/common';
+import { silentLogger, type Clock, type Logger } from '@ecs-deploy/core/common';
 import { type DeploymentHistory } from '@ecs-deploy/core/ecs';
-import { fakeClock } from '../../../packages/core/test/support/fake-clock';
-import { startRollback } from '../src/mechanism';
-import type { RollbackInputs } from '../src/inputs';
+import { fakeClock } from './support/fake-clock';
+import { startRollback } from '../src/deployment/rolling/roll-back';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
 
 const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const SD = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-release';
-const inputs: RollbackInputs = { region: 'us-east-1', cluster: 'prod', service: 'web', wait: false, timeoutMs: 600_000 };
+const inputs = { region: 'us-east-1', cluster: 'prod', service: 'web', wait: false, timeoutMs: 600_000 };
+const rollBackTo = (targetArn: string, history: DeploymentHistory, log: Logger, clock: Clock) => startRollback({ ...inputs, targetArn, history }, { ecs, log, clock });
 
 /** web:3 is being released (service deployment SD, in progress) over web:2, which completed. */
 const releaseInProgress: DeploymentHistory = {
@@ -66,7 +66,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingBackTo2] });
     const log = silentLogger();
 
-    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+    const started = await rollBackTo(td(2), releaseInProgress, log, clock);
 
     expect(started.mechanism).toBe('StopServiceDeployment');
     expect(started.deploymentId).toBe('ecs-svc/2');
@@ -84,7 +84,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3, 2)] });
     const log = silentLogger();
 
-    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+    const started = await rollBackTo(td(2), releaseInProgress, log, clock);
 
     expect(started.mechanism).toBe('UpdateService');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
@@ -101,7 +101,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     ecsMock.on(DescribeServicesCommand).callsFake(() => ({ services: [++reads < 60 ? before : rollingBackTo2] }));
     const log = silentLogger();
 
-    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, log, clock);
+    const started = await rollBackTo(td(2), releaseInProgress, log, clock);
 
     expect(started.mechanism).toBe('StopServiceDeployment');
     expect(started.description).toContain('ECS answered ServerException, but the rollback was under way');
@@ -116,7 +116,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     serviceDeploymentIs('ROLLBACK_REQUESTED');
     ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingBackTo2] });
 
-    const started = await startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock);
+    const started = await rollBackTo(td(2), releaseInProgress, silentLogger(), clock);
 
     expect(started.mechanism).toBe('StopServiceDeployment');
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
@@ -132,7 +132,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
       lastCompleted: { taskDefinitionArn: td(2), evidence: 'service deployment sd-1 ended SUCCESSFUL' },
     };
     const log = silentLogger();
-    const started = await startRollback(ecs, inputs, td(1), forcedRedeploy, log, clock);
+    const started = await rollBackTo(td(1), forcedRedeploy, log, clock);
 
     expect(started.mechanism).toBe('UpdateService');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
@@ -144,7 +144,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     serviceDeploymentIs('SUCCESSFUL');
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3)] });
 
-    expect((await startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock)).mechanism).toBe('UpdateService');
+    expect((await rollBackTo(td(2), releaseInProgress, silentLogger(), clock)).mechanism).toBe('UpdateService');
   });
 
   test('a throttle that outlasts the retries, with ECS not rolling back, fails the step without UpdateService', async () => {
@@ -152,7 +152,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     serviceDeploymentIs('IN_PROGRESS');
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3, 2)] });
 
-    await expect(startRollback(ecs, inputs, td(2), releaseInProgress, silentLogger(), clock)).rejects.toThrow('Rate exceeded');
+    await expect(rollBackTo(td(2), releaseInProgress, silentLogger(), clock)).rejects.toThrow('Rate exceeded');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });

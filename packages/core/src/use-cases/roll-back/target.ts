@@ -1,7 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ConfigurationError, errorMessage } from '@ecs-deploy/core/common';
-import { describeTaskDefinition } from '@ecs-deploy/core/task-definition';
-import { type DeploymentHistory } from '@ecs-deploy/core/ecs';
+import { ConfigurationError, errorMessage } from '../../common/errors';
+import { describeTaskDefinition } from '../../task-definition/register';
+import type { DeploymentHistory } from '../../ecs/deployment-history';
 
 export interface RollbackTarget {
   taskDefinitionArn: string;

@@ -1,9 +1,13 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { createClient, shortTaskDefinition, type Logger } from '@ecs-deploy/core/common';
-import { describeTaskDefinition } from '@ecs-deploy/core/task-definition';
-import { circuitBreakerOf, gatherLogTail, watchRollout, type RolloutReport, type WatchOutcome } from '@ecs-deploy/core/ecs';
-import type { RollbackInputs } from './inputs';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import { describeTaskDefinition } from '../../task-definition/register';
+import { gatherLogTail } from '../../ecs/diagnosis';
+import type { RolloutReport } from '../../ecs/rollout-report';
+import type { WatchOutcome } from '../../ecs/watch-loop';
+import type { DeploymentMechanism, MechanismContext } from '../../deployment/mechanism';
+import type { RollBackServiceRequest } from './request';
 
 // Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
 const FAILED_TASKS_THRESHOLD = 3;
@@ -18,40 +22,44 @@ export interface WatchedDeployment {
 }
 
 /** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
-export function watchRollback(ecs: ECSClient, inputs: RollbackInputs, watched: WatchedDeployment, log: Logger): Promise<WatchOutcome> {
-  return watchRollout(
+export function watchRollback(
+  mechanism: DeploymentMechanism,
+  request: RollBackServiceRequest,
+  watched: WatchedDeployment,
+  context: MechanismContext,
+): Promise<WatchOutcome> {
+  return mechanism.watch(
     {
-      cluster: inputs.cluster,
-      service: inputs.service,
+      deploymentId: watched.deploymentId,
       startedAt: watched.startedAt,
+      service: watched.before,
       knownEventIds: (watched.before.events ?? []).map((event) => event.id as string),
       stoppedBefore: watched.stoppedBefore,
-      timeoutMs: inputs.timeoutMs,
-      target: { deploymentId: watched.deploymentId, circuitBreaker: circuitBreakerOf(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
     },
-    { ecs, log },
+    { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD },
+    context,
   );
 }
 
 /** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
 export async function failedRollbackReport(
   ecs: ECSClient,
-  inputs: RollbackInputs,
+  logs: CloudWatchLogsClient,
+  request: RollBackServiceRequest,
   watched: WatchedDeployment & { fromArn?: string; targetArn: string; outcome: WatchOutcome },
   log: Logger,
 ): Promise<RolloutReport> {
   const containers = (await describeTaskDefinition(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
-  const logs = createClient(CloudWatchLogsClient, { region: inputs.region, action: 'auto-rollback' });
   return {
     title: `Deployment of ${shortTaskDefinition(watched.targetArn)} (the rollback)`,
-    region: inputs.region,
-    cluster: inputs.cluster,
-    service: inputs.service,
+    region: request.region,
+    cluster: request.cluster,
+    service: request.service,
     previousTaskDefinitionArn: watched.fromArn,
     taskDefinitionArn: watched.targetArn,
     deploymentId: watched.deploymentId,
     startedAt: watched.startedAt,
-    timeoutMs: inputs.timeoutMs,
+    timeoutMs: request.timeoutMs,
     changes: [],
     outcome: watched.outcome,
     containers,

@@ -1,37 +1,19 @@
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import {
-  formatDuration,
-  isTransientAwsError,
-  poll,
-  shortTaskDefinition,
-  systemClock,
-  type Clock,
-  type Logger,
-} from '@ecs-deploy/core/common';
-import {
-  describeService,
-  primaryDeployment,
-  IN_PROGRESS_SERVICE_DEPLOYMENT,
-  listStoppedTaskArns,
-  serviceDeploymentId,
-  type DeploymentHistory,
-} from '@ecs-deploy/core/ecs';
-import type { RollbackInputs } from './inputs';
+import { formatDuration } from '../../common/duration';
+import { isTransientAwsError } from '../../common/retry';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import { poll, type Clock } from '../../common/poll';
+import { IN_PROGRESS_SERVICE_DEPLOYMENT, serviceDeploymentId, type DeploymentHistory } from '../../ecs/deployment-history';
+import { describeService, primaryDeployment } from '../../ecs/service';
+import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
+import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { requestEcsRollback, serviceDeploymentRollingBack } from './stop-rollback';
 
 export type Mechanism = 'StopServiceDeployment' | 'UpdateService';
 
-export interface StartedRollback {
-  mechanism: Mechanism;
-  /** What was called, in words, for the log and the summary. */
-  description: string;
-  /** The ECS deployment (`ecs-svc/...`) that brings the target back: the one to watch. */
-  deploymentId: string;
-  startedAt: number;
-  service: Service;
-  /** The service's stopped tasks before the rollback deployment existed: none is its, so the watcher skips them. */
-  stoppedBefore: string[];
-}
+/** Where the service is, and how long the step may take. */
+type Place = Pick<RollBackRequest, 'region' | 'cluster' | 'service' | 'timeoutMs'>;
 
 /**
  * The fastest correct way back. While the release's service deployment is still in progress and ECS would return
@@ -39,22 +21,16 @@ export interface StartedRollback {
  * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
  * deployment.
  */
-export async function startRollback(
-  ecs: ECSClient,
-  inputs: RollbackInputs,
-  targetArn: string,
-  history: DeploymentHistory,
-  log: Logger,
-  clock: Clock = systemClock,
-): Promise<StartedRollback> {
-  const stoppedBefore = inputs.wait ? await listStoppedTaskArns(ecs, inputs.cluster, inputs.service) : [];
+export async function startRollback(request: RollBackRequest, { ecs, log, clock }: MechanismContext): Promise<StartedRollback & { mechanism: Mechanism }> {
+  const { targetArn, history } = request;
+  const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
   const stoppable = stoppableDeployment(history, targetArn, log);
   if (stoppable) {
     const startedAt = clock.now();
-    const rollingBack = () => rollbackUnderWay(ecs, inputs, stoppable, targetArn);
+    const rollingBack = () => rollbackUnderWay(ecs, request, stoppable, targetArn);
     const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
     if (answer.applied) {
-      const service = await rollbackDeployment(ecs, inputs, targetArn, log, clock);
+      const service = await rollbackDeployment(ecs, request, targetArn, log, clock);
       const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
       return {
         mechanism: 'StopServiceDeployment',
@@ -68,7 +44,7 @@ export async function startRollback(
   }
   const startedAt = clock.now();
   const answer = await ecs.send(
-    new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, taskDefinition: targetArn, forceNewDeployment: false }),
+    new UpdateServiceCommand({ cluster: request.cluster, service: request.service, taskDefinition: targetArn, forceNewDeployment: false }),
   );
   const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
   if (!answer.service || !deploymentId) throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
@@ -95,10 +71,10 @@ function stoppableDeployment(history: DeploymentHistory, targetArn: string, log:
 }
 
 /** Why the stop counts as applied even though the call failed, or undefined when it does not. */
-async function rollbackUnderWay(ecs: ECSClient, inputs: RollbackInputs, serviceDeploymentArn: string, targetArn: string): Promise<string | undefined> {
+async function rollbackUnderWay(ecs: ECSClient, place: Place, serviceDeploymentArn: string, targetArn: string): Promise<string | undefined> {
   const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
   if (status) return `service deployment ${serviceDeploymentId(serviceDeploymentArn)} is ${status}`;
-  const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region).catch(() => undefined);
+  const service = await describeService(ecs, place.cluster, place.service, place.region).catch(() => undefined);
   if (service && primaryOf(service, targetArn)) return `the service's primary deployment is already of ${shortTaskDefinition(targetArn)}`;
   return undefined;
 }
@@ -107,26 +83,26 @@ async function rollbackUnderWay(ecs: ECSClient, inputs: RollbackInputs, serviceD
  * ECS starts the rollback deployment asynchronously after a stop request, and a rollback requested by someone else
  * may still be queued: wait until it is listed, for as long as the step may take (a rollback is minutes on AWS).
  */
-async function rollbackDeployment(ecs: ECSClient, inputs: RollbackInputs, targetArn: string, log: Logger, clock: Clock): Promise<Service> {
+async function rollbackDeployment(ecs: ECSClient, place: Place, targetArn: string, log: Logger, clock: Clock): Promise<Service> {
   let said = false;
   const result = await poll<Service>({
     intervalMs: 1_000,
-    timeoutMs: inputs.timeoutMs,
+    timeoutMs: place.timeoutMs,
     clock,
     check: async () => {
       // A poll is its own retry: a throttled or failed read skips a round.
-      const service = await describeService(ecs, inputs.cluster, inputs.service, inputs.region).catch((error: unknown) => {
+      const service = await describeService(ecs, place.cluster, place.service, place.region).catch((error: unknown) => {
         if (isTransientAwsError(error)) return undefined;
         throw error;
       });
       if (service && primaryOf(service, targetArn)) return service;
-      if (!said) log.info(`Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${formatDuration(inputs.timeoutMs)}).`);
+      if (!said) log.info(`Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${formatDuration(place.timeoutMs)}).`);
       said = true;
       return undefined;
     },
   });
   if (!result.done) {
-    throw new Error(`ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${formatDuration(inputs.timeoutMs)}; look at the service deployment in the console.`);
+    throw new Error(`ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${formatDuration(place.timeoutMs)}; look at the service deployment in the console.`);
   }
   return result.value;
 }

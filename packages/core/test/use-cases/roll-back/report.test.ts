@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory } from '../src/report';
+import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory } from '../../../src/use-cases/roll-back/report';
 
 const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const at = Date.parse('2026-11-25T12:00:00Z');

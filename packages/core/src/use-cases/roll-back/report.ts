@@ -1,6 +1,11 @@
-import { formatDuration, shortTaskDefinition, taskId } from '@ecs-deploy/core/common';
-import { codeBlock, heading, link, renderTimeline, section, table, type TimelineEntry } from '@ecs-deploy/core/report';
-import { explainStop, serviceDeploymentsLink, type CurrentDeployment, type WatchOutcome } from '@ecs-deploy/core/ecs';
+import { formatDuration } from '../../common/duration';
+import { shortTaskDefinition, taskId } from '../../common/identifiers';
+import { codeBlock, heading, link, section, table } from '../../report/markdown';
+import { renderTimeline, type TimelineEntry } from '../../report/timeline';
+import type { CurrentDeployment } from '../../ecs/deployment-history';
+import { serviceDeploymentsLink } from '../../ecs/links';
+import { explainStop } from '../../ecs/stop-reasons';
+import type { WatchOutcome } from '../../ecs/watch-loop';
 
 export type RollbackVerdict = 'rolled-back' | 'already-there' | 'started' | 'failed';
 

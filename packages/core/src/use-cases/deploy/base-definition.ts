@@ -1,7 +1,9 @@
 import type { ECSClient, Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { shortTaskDefinition, type Logger } from '@ecs-deploy/core/common';
-import { stripTaskDefinition, type LoadedDefinition } from '@ecs-deploy/core/task-definition';
-import { findServingRevision } from '@ecs-deploy/core/ecs';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import type { LoadedDefinition } from '../../task-definition/load';
+import { stripTaskDefinition } from '../../task-definition/strip';
+import { findServingRevision } from '../../ecs/serving-revision';
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 export function liveAsBase(live: { definition: TaskDefinition; tags: Tag[] }): LoadedDefinition {

@@ -1,6 +1,9 @@
 import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { errorMessage, retryTransient, type Clock, type Logger } from '@ecs-deploy/core/common';
-import { serviceDeploymentId } from '@ecs-deploy/core/ecs';
+import { errorMessage } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
+import { retryTransient } from '../../common/retry';
+import { serviceDeploymentId } from '../../ecs/deployment-history';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
 const STOP_ATTEMPTS = 4;

@@ -1,15 +1,14 @@
-import { shortTaskDefinition } from '@ecs-deploy/core/common';
-import { type DeploymentState } from '@ecs-deploy/core/platform';
-import type { DeployInputs } from './inputs';
-import type { DeployOutputs, DeployStatus } from './outputs';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { DeploymentState } from '../../common/audit-trail';
+import type { DeployOutputs, DeployRequest, DeployStatus } from './request';
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
-export function shippedDescription(inputs: DeployInputs, taskDefinitionArn: string): string {
+export function shippedDescription(inputs: DeployRequest, taskDefinitionArn: string): string {
   return `${shortTaskDefinition(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
 }
 
 /** Kept with the GitHub Deployment, so a later rollback or audit knows exactly what ran before and after. */
-export function shippedPayload(inputs: DeployInputs, outputs: DeployOutputs): Record<string, string> {
+export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): Record<string, string> {
   return {
     cluster: inputs.cluster,
     service: inputs.service,

@@ -1,0 +1,105 @@
+import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { Logger } from '../common/logger';
+import type { Clock } from '../common/poll';
+import type { DeploymentHistory } from '../ecs/deployment-history';
+import type { WatchOutcome } from '../ecs/watch-loop';
+
+/** What a mechanism talks to, and how it waits. */
+export interface MechanismContext {
+  ecs: ECSClient;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Point the service at a revision. */
+export interface StartRequest {
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  desiredCount?: number;
+  forceNewDeployment: boolean;
+  /** Whether the deployment will be watched: only then are the service's stopped tasks before it listed. */
+  watch: boolean;
+}
+
+/** The deployment a watch follows: one this step started, or one it found under way. */
+export interface DeploymentToWatch {
+  /** The ECS deployment (`ecs-svc/...`). */
+  deploymentId: string;
+  /** When it was started: events before it belong to earlier deploys. */
+  startedAt: number;
+  /** The service as the start saw it: its deployment configuration decides who calls a failure. */
+  service: Service;
+  /** IDs of the service events that belong to earlier deploys. */
+  knownEventIds: string[];
+  /** The service's stopped tasks before the deployment existed: none is its, so the watcher skips them. */
+  stoppedBefore?: string[];
+}
+
+/** The deployment this step watches: the one its UpdateService started, or one of the same revision already under way. */
+export interface StartedDeployment extends DeploymentToWatch {
+  stoppedBefore: string[];
+  /** Set when this step did not start the deployment: it was already rolling out this revision. */
+  startedBefore?: Deployment;
+}
+
+export interface WatchSettings {
+  cluster: string;
+  service: string;
+  timeoutMs: number;
+  /** Without a circuit breaker, this many stopped tasks of the new revision fail the deployment. */
+  failedTasksThreshold: number;
+}
+
+/** Go back to a revision, the fastest correct way. */
+export interface RollBackRequest {
+  region: string;
+  cluster: string;
+  service: string;
+  /** Whether the rollback will be watched: only then are the service's stopped tasks before it listed. */
+  wait: boolean;
+  timeoutMs: number;
+  targetArn: string;
+  history: DeploymentHistory;
+}
+
+export interface StartedRollback {
+  /** The call that started it: StopServiceDeployment or UpdateService. */
+  mechanism: string;
+  /** What was called, in words, for the log and the summary. */
+  description: string;
+  /** The ECS deployment (`ecs-svc/...`) that brings the target back: the one to watch. */
+  deploymentId: string;
+  startedAt: number;
+  service: Service;
+  /** The service's stopped tasks before the rollback deployment existed: none is its, so the watcher skips them. */
+  stoppedBefore: string[];
+}
+
+/**
+ * A check a mechanism needs passed before its first change. The preflight module runs and reports the checks; a
+ * mechanism only names the ones its kind of deployment needs.
+ */
+export interface MechanismCheck {
+  id: string;
+  title: string;
+}
+
+/**
+ * One kind of deployment (rolling update today; ECS-native blue/green, linear and canary, CodeDeploy later): how it
+ * starts, how it is watched to a verdict, and how it goes back. Chosen per service by mechanismFor.
+ */
+export interface DeploymentMechanism {
+  /** The kind, in words, e.g. `rolling update`. */
+  readonly kind: string;
+  /** The checks this kind needs before its first change. */
+  preflightChecks(service: Service): MechanismCheck[];
+  /** Points the service at the revision and returns the deployment to watch. */
+  start(request: StartRequest, context: MechanismContext): Promise<StartedDeployment>;
+  /** A deployment of the revision that started before this step, to watch as if this step had started it. */
+  adopt(service: Service, deployment: Deployment, clock: Clock): StartedDeployment;
+  /** Follows the deployment to a verdict. */
+  watch(deployment: DeploymentToWatch, settings: WatchSettings, context: MechanismContext): Promise<WatchOutcome>;
+  /** The fastest correct way back to a revision; returns the deployment that brings it back. */
+  rollBack(request: RollBackRequest, context: MechanismContext): Promise<StartedRollback>;
+}

@@ -1,0 +1,173 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
+import { ActionFailure } from '../../common/errors';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
+import { heading, section } from '../../report/markdown';
+import { describeChanges } from '../../task-definition/diff';
+import { loadTaskDefinitionFile, type LoadedDefinition } from '../../task-definition/load';
+import { describeTaskDefinition, ensureRegistered } from '../../task-definition/register';
+import { renderTaskDefinition } from '../../task-definition/render';
+import { stripTaskDefinition } from '../../task-definition/strip';
+import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
+import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
+import { describeService } from '../../ecs/service';
+import { failedBeforeMessage, inProgressMessage, judgeUnchangedService, settledMessage, startedBeforeNote } from '../../ecs/unchanged-service';
+import { mechanismFor } from '../../deployment/mechanism-for';
+import type { StartedDeployment } from '../../deployment/mechanism';
+import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
+import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
+import { applyDesiredCount } from './desired-count';
+import { secondsBetween } from '../durations';
+import type { DeployOutputs, DeployRequest } from './request';
+
+export interface DeployClients {
+  ecs: ECSClient;
+  /** For a failed rollout's crashed containers' last log lines. */
+  logs: CloudWatchLogsClient;
+}
+
+/** What is platform-specific: the runner's log, the job summary and outputs, and the GitHub Deployment. */
+export interface DeployPorts {
+  log: Logger;
+  clock: Clock;
+  writeSummary(markdown: string): Promise<void>;
+  /**
+   * Called as soon as outputs are known, so a later `if: failure()` step (auto-rollback) still gets
+   * previous-task-definition-arn when the rollout fails.
+   */
+  setOutputs(outputs: DeployOutputs): void;
+  /** With a github-token: the GitHub Deployment to record. */
+  trail?: RecordingAuditTrail;
+}
+
+export interface DeployResult {
+  outputs: DeployOutputs;
+  /** The verdict in words, when the rollout was watched. */
+  verdict?: string;
+}
+
+/**
+ * deploy-ecs: render the revision, register it only if something changed, point the service at it with the
+ * service's deployment mechanism, and watch that to a verdict. A failure throws ActionFailure with the verdict,
+ * after the outputs, the job summary and the audit trail say what happened.
+ */
+export async function deployService(request: DeployRequest, clients: DeployClients, ports: DeployPorts): Promise<DeployResult> {
+  const { ecs } = clients;
+  const { log, clock, trail, writeSummary, setOutputs } = ports;
+
+  // 1. What runs now, what was serving, and what the service should run.
+  const fromFile = request.taskDefinitionFile ? await checkFileEarly(request) : undefined;
+  const service = await describeService(ecs, request.cluster, request.service, request.region);
+  const mechanism = mechanismFor(service);
+  const context = { ecs, log, clock };
+  const liveArn = liveTaskDefinitionArn(service);
+  const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
+  const live = await describeTaskDefinition(ecs, liveArn);
+  const base = fromFile ?? liveAsBase(live);
+  const rendered = renderTaskDefinition(base.definition, request);
+
+  // 2. Say what changes, then register only if something does.
+  const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
+  log.info(changes.length ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${shortTaskDefinition(liveArn)}.`);
+  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition);
+  log.info(registrationMessage(registration.kind, registration.arn));
+  const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
+  setOutputs(known);
+
+  // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
+  let started: StartedDeployment;
+  if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
+    const standing = judgeUnchangedService(service);
+    if (standing.state === 'settled') {
+      log.info(settledMessage(standing.deployment));
+      await applyDesiredCount(ecs, request, service.desiredCount, log);
+      const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
+      setOutputs(settled);
+      return { outputs: settled };
+    }
+    if (standing.state === 'failed') {
+      setOutputs({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
+      const message = failedBeforeMessage(standing);
+      await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), message));
+      throw new ActionFailure(message);
+    }
+    log.info(inProgressMessage(standing.deployment));
+    await applyDesiredCount(ecs, request, service.desiredCount, log);
+    started = mechanism.adopt(service, standing.deployment, clock);
+  } else {
+    started = await mechanism.start(
+      {
+        cluster: request.cluster,
+        service: request.service,
+        taskDefinitionArn: registration.arn,
+        desiredCount: request.desiredCount,
+        forceNewDeployment: request.forceNewDeployment,
+        watch: request.wait,
+      },
+      context,
+    );
+    log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
+  }
+  const outputs = { ...known, deploymentId: started.deploymentId };
+  await trail?.start({ description: shippedDescription(request, registration.arn), payload: shippedPayload(request, outputs) });
+  if (!request.wait) {
+    const registered: DeployOutputs = { ...outputs, status: 'registered', durationSeconds: 0 };
+    setOutputs(registered);
+    log.info('wait is false: not watching the rollout.');
+    return { outputs: registered };
+  }
+
+  // 4. Watch ECS roll it out.
+  const watching = { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: request.failedTasksThreshold };
+  const outcome = await reportingErrors(trail, () => mechanism.watch(started, watching, context));
+
+  // 5. Report: outputs, job summary, and on failure the cause with its evidence.
+  const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);
+  const final: DeployOutputs = { ...outputs, status: outcome.status, durationSeconds };
+  setOutputs(final);
+  const report: RolloutReport = {
+    title: `Deploy ${request.service}`,
+    region: request.region,
+    cluster: request.cluster,
+    service: request.service,
+    // What UpdateService moved the service from: the live revision, or for a deployment already under way (whose
+    // revision is the live one), the one that was serving beside it.
+    previousTaskDefinitionArn: started.startedBefore ? previousArn || undefined : liveArn,
+    taskDefinitionArn: registration.arn,
+    deploymentId: started.deploymentId,
+    startedAt: started.startedAt,
+    timeoutMs: request.timeoutMs,
+    changes,
+    outcome,
+    containers: rendered.containerDefinitions,
+  };
+  if (outcome.status !== 'succeeded') {
+    report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], clients.logs, log);
+  }
+  const note = started.startedBefore && outcome.status !== 'succeeded' ? startedBeforeNote(started.startedBefore) : undefined;
+  const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);
+  await writeSummary(section(rolloutSummaryMarkdown(report), note));
+  await trail?.report(deploymentState(outcome.status), verdict);
+  if (outcome.status !== 'succeeded') {
+    logRolloutEvidence(report, log);
+    throw new ActionFailure(verdict);
+  }
+  log.info(`✅ ${verdict} (${durationSeconds}s)`);
+  return { outputs: final, verdict };
+}
+
+/** Reads and renders the file before any AWS call, so a broken file or container name changes nothing. */
+async function checkFileEarly(request: DeployRequest): Promise<LoadedDefinition> {
+  const loaded = await loadTaskDefinitionFile(request.taskDefinitionFile as string);
+  renderTaskDefinition(loaded.definition, request);
+  return loaded;
+}
+
+function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {
+  if (kind === 'unchanged') return `The service already runs this definition (${shortTaskDefinition(arn)}); no revision registered.`;
+  if (kind === 'reused') return `Reusing identical revision ${shortTaskDefinition(arn)}; no revision registered.`;
+  return `Registered ${shortTaskDefinition(arn)}.`;
+}

@@ -1,0 +1,5 @@
+// deploy-ecs's use case.
+export * from './audit-trail';
+export * from './base-definition';
+export * from './deploy-service';
+export * from './request';

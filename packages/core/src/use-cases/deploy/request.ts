@@ -1,0 +1,28 @@
+import type { KeyValue } from '../../common/inputs';
+
+/** deploy-ecs's inputs, read and validated. */
+export interface DeployRequest {
+  region: string;
+  cluster: string;
+  service: string;
+  taskDefinitionFile?: string;
+  container?: string;
+  image?: string;
+  environment: KeyValue[];
+  desiredCount?: number;
+  forceNewDeployment: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  failedTasksThreshold: number;
+}
+
+export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered';
+
+export interface DeployOutputs {
+  taskDefinitionArn: string;
+  /** The revision that was serving when the step started (the newest COMPLETED deployment's); '' when none is known. */
+  previousTaskDefinitionArn: string;
+  deploymentId?: string;
+  status?: DeployStatus;
+  durationSeconds?: number;
+}

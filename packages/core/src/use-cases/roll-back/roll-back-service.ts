@@ -1,0 +1,169 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
+import { ActionFailure } from '../../common/errors';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
+import { readDeploymentHistory, type DeploymentHistory } from '../../ecs/deployment-history';
+import { explainRollout } from '../../ecs/diagnosis';
+import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-report';
+import { describeService, primaryDeployment } from '../../ecs/service';
+import { mechanismFor } from '../../deployment/mechanism-for';
+import { secondsBetween } from '../durations';
+import { recordRollback } from './audit-trail';
+import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory, type RollbackVerdict } from './report';
+import type { RollBackServiceRequest, RollbackOutputs } from './request';
+import { checkRequestedRevision, chooseTarget, type RollbackTarget } from './target';
+import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
+
+export interface RollBackClients {
+  ecs: ECSClient;
+  /** For a failed rollback's crashed containers' last log lines. */
+  logs: CloudWatchLogsClient;
+}
+
+/** What is platform-specific: the runner's log and annotations, the job summary and outputs, and the GitHub Deployments. */
+export interface RollBackPorts {
+  log: Logger;
+  clock: Clock;
+  writeSummary(markdown: string): Promise<void>;
+  /** One annotation on the run, for every ending but a failure. */
+  notice(message: string): void;
+  /** Called as soon as outputs are known, so a failed run still says where it meant to go. */
+  setOutputs(outputs: RollbackOutputs): void;
+  /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
+  trail?: RecordingAuditTrail;
+}
+
+export interface RollBackResult {
+  outputs: RollbackOutputs;
+  verdict: RollbackVerdict;
+  /** The verdict in words, as the annotation says it. */
+  headline: string;
+}
+
+/**
+ * auto-rollback: return the service to the revision that worked, the fastest correct way, and watch it get there.
+ * One flow whoever brings the target back: this step's rollback, or ECS's own (its circuit breaker, or a person)
+ * when the service already runs the target and a deployment is still rolling it out. A failure throws
+ * ActionFailure after the outputs, the job summary and the audit trail say what happened.
+ */
+export async function rollBackService(request: RollBackServiceRequest, clients: RollBackClients, ports: RollBackPorts): Promise<RollBackResult> {
+  const { ecs } = clients;
+  const { log, clock, trail, writeSummary } = ports;
+  const context = { ecs, log, clock };
+  let outputs: RollbackOutputs;
+  const setOutputs = (next: RollbackOutputs) => {
+    outputs = next;
+    ports.setOutputs(next);
+  };
+
+  // 1. Where the service stands and where it returns to; every check comes before any change.
+  const service = await describeService(ecs, request.cluster, request.service, request.region);
+  const mechanism = mechanismFor(service);
+  const requestedArn = request.taskDefinition ? await checkRequestedRevision(ecs, request.taskDefinition, request.region) : undefined;
+  const history = await readDeploymentHistory(ecs, request.cluster, service, log);
+  const target = chooseTarget(requestedArn, history);
+  const targetArn = target.taskDefinitionArn;
+  log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
+  log.info(`Target: ${shortTaskDefinition(targetArn)}, chosen by ${target.chosenBy}.`);
+  if (familyOf(targetArn) !== familyOf(service.taskDefinition)) {
+    log.warning(`The target ${shortTaskDefinition(targetArn)} is of another family than the service's ${shortTaskDefinition(service.taskDefinition)}; rolling back to it anyway, as asked.`);
+  }
+  setOutputs({ rolledBack: false, taskDefinitionArn: targetArn, durationSeconds: 0 });
+
+  const alreadyThere = service.taskDefinition === targetArn;
+  // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
+  const fromArn = alreadyThere ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+
+  // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
+  await recordRollback(trail, request, fromArn, targetArn);
+
+  // 3. The deployment that brings the target back: ECS's own when the service already runs the target (its circuit
+  //    breaker, or a person, got there first), else the one this step starts.
+  let story: RollbackStory;
+  let watched: WatchedDeployment | undefined;
+  if (alreadyThere) {
+    const startedAt = clock.now();
+    story = { ...storyBasics(request, target, history), fromArn, verdict: 'already-there', startedAt, finishedAt: startedAt };
+    // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
+    // to watch, and nothing here would fare better.
+    if (history.current?.status === 'ROLLBACK_FAILED') {
+      await writeSummary(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }));
+      throw new ActionFailure(rollbackFailedByEcs(story));
+    }
+    // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
+    const rolling = stillRollingOut(service);
+    if (request.wait && rolling) {
+      log.info(`${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`);
+      watched = { deploymentId: rolling, startedAt, before: service };
+    }
+  } else {
+    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
+    log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(targetArn)} back.`);
+    story = {
+      ...storyBasics(request, target, history),
+      fromArn,
+      mechanism: started.description,
+      verdict: 'started',
+      startedAt: started.startedAt,
+      finishedAt: started.startedAt,
+    };
+    if (request.wait) watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
+    else setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
+  }
+
+  // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
+  if (watched) {
+    const deployment = watched;
+    const outcome = await reportingErrors(trail, () => watchRollback(mechanism, request, deployment, context));
+    story.outcome = outcome;
+    story.finishedAt = outcome.finishedAt;
+    if (story.verdict === 'started') story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
+    setOutputs({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: targetArn, durationSeconds: secondsBetween(deployment.startedAt, outcome.finishedAt) });
+    if (outcome.status !== 'succeeded') await failLoudly({ ...story, verdict: 'failed' }, deployment);
+  }
+
+  // 5. One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
+  //    (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
+  const said = headline(story);
+  ports.notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
+  await writeSummary(rollbackSummaryMarkdown(story));
+  if (story.verdict !== 'started') await trail?.report('success', said);
+  return { outputs: outputs!, verdict: story.verdict, headline: said };
+
+  /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
+  async function failLoudly(failed: RollbackStory, deployment: WatchedDeployment): Promise<never> {
+    const outcome = failed.outcome!;
+    const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
+    await writeSummary(`${rollbackSummaryMarkdown(failed)}\n\n${rolloutSummaryMarkdown(report)}`);
+    const verdict = `${headline(failed)} ${explainRollout(report)}`;
+    await trail?.report('failure', verdict);
+    logRolloutEvidence(report, log);
+    throw new ActionFailure(verdict);
+  }
+}
+
+/** The deployment still rolling the service's revision out, if it has not settled (one deployment, COMPLETED). */
+function stillRollingOut(service: Service): string | undefined {
+  const primary = primaryDeployment(service);
+  if (!primary?.id || (service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) return undefined;
+  return primary.id;
+}
+
+function familyOf(arn: string | undefined): string | undefined {
+  return arn ? shortTaskDefinition(arn).replace(/:\d+$/, '') : undefined;
+}
+
+function storyBasics(request: RollBackServiceRequest, target: RollbackTarget, history: DeploymentHistory) {
+  return {
+    region: request.region,
+    cluster: request.cluster,
+    service: request.service,
+    reason: request.reason,
+    targetArn: target.taskDefinitionArn,
+    chosenBy: target.chosenBy,
+    release: history.current,
+  };
+}

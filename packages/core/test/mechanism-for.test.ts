@@ -1,0 +1,41 @@
+import { describe, expect, test } from '@jest/globals';
+import type { DeploymentControllerType, DeploymentStrategy, Service } from '@aws-sdk/client-ecs';
+import { ConfigurationError } from '../src/common/errors';
+import { mechanismFor } from '../src/deployment/mechanism-for';
+import { rollingMechanism } from '../src/deployment/rolling/rolling-mechanism';
+
+const service = (overrides: Partial<Service> = {}): Service => ({ serviceName: 'web', status: 'ACTIVE', ...overrides });
+
+describe('mechanismFor', () => {
+  test.each<[string, Partial<Service>]>([
+    ['no controller and no strategy', {}],
+    ['the ECS controller', { deploymentController: { type: 'ECS' } }],
+    ['the ECS controller with the ROLLING strategy', { deploymentController: { type: 'ECS' }, deploymentConfiguration: { strategy: 'ROLLING' } }],
+  ])('%s is a rolling update', (_name, overrides) => {
+    expect(mechanismFor(service(overrides))).toBe(rollingMechanism);
+  });
+
+  test.each<DeploymentStrategy>(['BLUE_GREEN', 'LINEAR', 'CANARY'])('the %s strategy is refused, naming it, as not supported yet', (strategy) => {
+    const refusal = () => mechanismFor(service({ deploymentConfiguration: { strategy } }));
+    expect(refusal).toThrow(ConfigurationError);
+    expect(refusal).toThrow(
+      `Service "web" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+    );
+  });
+
+  test.each<DeploymentControllerType>(['CODE_DEPLOY', 'EXTERNAL'])('the %s controller is refused with the message it always had', (type) => {
+    expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
+      `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
+        'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+    );
+  });
+
+  test('a service being deleted is refused', () => {
+    expect(() => mechanismFor(service({ status: 'DRAINING' }))).toThrow('Service "web" is being deleted (DRAINING); nothing was changed.');
+  });
+
+  test('the rolling mechanism needs no checks of its own before its first change', () => {
+    expect(rollingMechanism.preflightChecks(service())).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe as group, expect, test } from '@jest/globals';
+import { start, type Sandbox } from '@ecs-deploy/sandbox';
+import { errorsOf, runBundledAction } from '../support/run-action';
+import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
+
+// A sandbox of its own: nothing else moves in it, so any change to its state is the action's doing.
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await start({ timeScale: 0.2 });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const CHANGES = /^(RegisterTaskDefinition|UpdateService|StopServiceDeployment)$/;
+const REFUSAL = /^Service "bluegreen" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: only rolling updates \(the ROLLING strategy\) are deployed and watched\. Nothing was changed\.$/;
+
+group('a service whose deployment strategy has no mechanism yet is refused before any change', () => {
+  let cluster: string;
+  let service: string;
+  let taskDefinitionArn: string;
+
+  beforeAll(async () => {
+    ({ cluster, service, taskDefinitionArn } = await createService(sandbox, {
+      service: 'bluegreen',
+      image: `${REGISTRY}/bluegreen:v1`,
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+    }));
+    // The refusal below is only evidence if the sandbox kept the strategy, as ECS does.
+    expect((await describe(sandbox, cluster, service)).deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
+  });
+
+  test.each<[string, () => Record<string, string>]>([
+    ['deploy-ecs', () => ({ cluster, service, image: `${REGISTRY}/bluegreen:v2` })],
+    ['auto-rollback', () => ({ cluster, service, 'task-definition': taskDefinitionArn })],
+  ])('%s', async (action, inputs) => {
+    const before = JSON.stringify(sandbox.snapshot());
+    const changes = sandbox.calls.filter((call) => CHANGES.test(call.operation)).length;
+    const run = await runBundledAction(action, inputs(), { env: sandbox.env() });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringMatching(REFUSAL)]);
+    expect(sandbox.calls.filter((call) => CHANGES.test(call.operation)).length).toBe(changes);
+    expect(JSON.stringify(sandbox.snapshot())).toBe(before);
+  });
+});
