@@ -11,7 +11,9 @@ const CORE_LAYERS = [
   ['task-definition', 'logs'],
   ['ecs'],
   ['health'],
-  ['deployment', 'preflight'],
+  // A deployment mechanism contributes pre-flight checks of its own, so preflight is below deployment.
+  ['preflight'],
+  ['deployment'],
   ['use-cases'],
 ];
 

@@ -57,6 +57,7 @@ const routes = (problems: Problem[]): string[] => problems.map(({ rule, route })
 const brokenTrees: [string, string][] = [
   ['cycle', 'no-circular: packages/sandbox/src/lifecycle.ts → packages/sandbox/src/scheduler.ts → packages/sandbox/src/lifecycle.ts'],
   ['ecs-imports-health', 'core-layer-order: packages/core/src/ecs/watcher.ts → packages/core/src/health/probe.ts'],
+  ['preflight-imports-deployment', 'core-layer-order: packages/core/src/preflight/check.ts → packages/core/src/deployment/mechanism.ts'],
   ['sibling-layers', 'core-sibling-layers: packages/core/src/task-definition/register.ts → packages/core/src/logs/tail.ts'],
   ['core-imports-actions', 'core-actions-only-in-platform: packages/core/src/common/logger.ts → @actions/core'],
   ['core-imports-platform', 'core-not-platform: packages/core/src/ecs/watcher.ts → packages/core/src/platform/summary.ts'],

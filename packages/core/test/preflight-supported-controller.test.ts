@@ -2,12 +2,13 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigurationError } from '../src/common/errors';
+import { assertRollingUpdateService } from '../src/ecs/service';
 import { supportedControllerCheck } from '../src/preflight/checks/supported-controller';
 import { preflightFailure, preflightOf } from './support/preflight';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
-const check = (service = 'web') => supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1' });
+const check = (service = 'web') => supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1', assertSupported: assertRollingUpdateService });
 const answer = (overrides: Partial<Service>) => ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
 
 beforeEach(() => {

@@ -3,6 +3,7 @@ import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
 import type { DeploymentHistory } from '../ecs/deployment-history';
 import type { WatchOutcome } from '../ecs/watch-loop';
+import type { PreflightCheck } from '../preflight/check';
 
 /** What a mechanism talks to, and how it waits. */
 export interface MechanismContext {
@@ -77,23 +78,17 @@ export interface StartedRollback {
 }
 
 /**
- * A check a mechanism needs passed before its first change. The preflight module runs and reports the checks; a
- * mechanism only names the ones its kind of deployment needs.
- */
-export interface MechanismCheck {
-  id: string;
-  title: string;
-}
-
-/**
  * One kind of deployment (rolling update today; ECS-native blue/green, linear and canary, CodeDeploy later): how it
  * starts, how it is watched to a verdict, and how it goes back. Chosen per service by mechanismFor.
  */
 export interface DeploymentMechanism {
   /** The kind, in words, e.g. `rolling update`. */
   readonly kind: string;
-  /** The checks this kind needs before its first change. */
-  preflightChecks(service: Service): MechanismCheck[];
+  /**
+   * The checks this kind needs before its first change, beyond what every deploy checks; the use case runs them
+   * in its pre-flight table once the service is known to be supported (see supportedServiceCheck).
+   */
+  preflightChecks(service: Service): PreflightCheck<unknown>[];
   /** Points the service at the revision and returns the deployment to watch. */
   start(request: StartRequest, context: MechanismContext): Promise<StartedDeployment>;
   /** A deployment of the revision that started before this step, to watch as if this step had started it. */

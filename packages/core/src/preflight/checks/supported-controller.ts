@@ -1,5 +1,5 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { assertRollingUpdateService, describeService } from '../../ecs/service';
+import { describeService } from '../../ecs/service';
 import type { PreflightCheck } from '../check';
 
 export interface SupportedControllerOptions {
@@ -7,8 +7,11 @@ export interface SupportedControllerOptions {
   cluster: string;
   service: string;
   region: string;
-  /** The guard that refuses what no mechanism handles; today's is the rolling-update one. */
-  assertSupported?: (service: Service) => void;
+  /**
+   * The guard that refuses what no deployment mechanism handles. The deployment layer gives it (see
+   * supportedServiceCheck), so that mechanismFor alone decides what is supported.
+   */
+  assertSupported: (service: Service) => void;
 }
 
 /**
@@ -16,7 +19,6 @@ export interface SupportedControllerOptions {
  * this suite cannot follow would be left unjudged. Its value is the described service, for the use case.
  */
 export function supportedControllerCheck(options: SupportedControllerOptions): PreflightCheck<Service> {
-  const assertSupported = options.assertSupported ?? assertRollingUpdateService;
   return {
     id: 'supported-controller',
     title: 'Supported deployment controller',
@@ -24,7 +26,7 @@ export function supportedControllerCheck(options: SupportedControllerOptions): P
     permissions: ['ecs:DescribeServices'],
     run: async () => {
       const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-      assertSupported(service);
+      options.assertSupported(service);
       const controller = service.deploymentController?.type ?? 'ECS';
       return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };
     },

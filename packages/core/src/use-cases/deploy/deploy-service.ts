@@ -7,19 +7,18 @@ import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { heading, section } from '../../report/markdown';
 import { describeChanges } from '../../task-definition/diff';
-import { loadTaskDefinitionFile, type LoadedDefinition } from '../../task-definition/load';
 import { describeTaskDefinition, ensureRegistered } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
-import { describeService } from '../../ecs/service';
 import { failedBeforeMessage, inProgressMessage, judgeUnchangedService, settledMessage, startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { applyDesiredCount } from './desired-count';
+import { deployPreflight } from './preflight';
 import { secondsBetween } from '../durations';
 import type { DeployOutputs, DeployRequest } from './request';
 
@@ -58,9 +57,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { ecs } = clients;
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
-  // 1. What runs now, what was serving, and what the service should run.
-  const fromFile = request.taskDefinitionFile ? await checkFileEarly(request) : undefined;
-  const service = await describeService(ecs, request.cluster, request.service, request.region);
+  // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
+  const { fromFile, service, markdown: preflight } = await deployPreflight(ecs, request, ports);
+  // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = { ecs, log, clock };
   const liveArn = liveTaskDefinitionArn(service);
@@ -91,7 +90,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     if (standing.state === 'failed') {
       setOutputs({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
       const message = failedBeforeMessage(standing);
-      await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), message));
+      await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), message, preflight));
       throw new ActionFailure(message);
     }
     log.info(inProgressMessage(standing.deployment));
@@ -149,7 +148,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   }
   const note = started.startedBefore && outcome.status !== 'succeeded' ? startedBeforeNote(started.startedBefore) : undefined;
   const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);
-  await writeSummary(section(rolloutSummaryMarkdown(report), note));
+  await writeSummary(section(rolloutSummaryMarkdown(report), note, preflight));
   await trail?.report(deploymentState(outcome.status), verdict);
   if (outcome.status !== 'succeeded') {
     logRolloutEvidence(report, log);
@@ -157,13 +156,6 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   }
   log.info(`✅ ${verdict} (${durationSeconds}s)`);
   return { outputs: final, verdict };
-}
-
-/** Reads and renders the file before any AWS call, so a broken file or container name changes nothing. */
-async function checkFileEarly(request: DeployRequest): Promise<LoadedDefinition> {
-  const loaded = await loadTaskDefinitionFile(request.taskDefinitionFile as string);
-  renderTaskDefinition(loaded.definition, request);
-  return loaded;
 }
 
 function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {

@@ -2,4 +2,5 @@
 export * from './audit-trail';
 export * from './base-definition';
 export * from './deploy-service';
+export * from './preflight';
 export * from './request';

@@ -1,4 +1,5 @@
 // auto-rollback's use case.
+export * from './preflight';
 export * from './report';
 export * from './request';
 export * from './roll-back-service';

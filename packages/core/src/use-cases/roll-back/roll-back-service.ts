@@ -8,13 +8,15 @@ import type { Clock } from '../../common/poll';
 import { readDeploymentHistory, type DeploymentHistory } from '../../ecs/deployment-history';
 import { explainRollout } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-report';
-import { describeService, primaryDeployment } from '../../ecs/service';
+import { primaryDeployment } from '../../ecs/service';
 import { mechanismFor } from '../../deployment/mechanism-for';
+import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
 import { recordRollback } from './audit-trail';
+import { rollbackPreflight } from './preflight';
 import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory, type RollbackVerdict } from './report';
 import type { RollBackServiceRequest, RollbackOutputs } from './request';
-import { checkRequestedRevision, chooseTarget, type RollbackTarget } from './target';
+import { chooseTarget, type RollbackTarget } from './target';
 import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
 
 export interface RollBackClients {
@@ -60,9 +62,9 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
   };
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
-  const service = await describeService(ecs, request.cluster, request.service, request.region);
+  const { service, requestedArn, markdown: preflight } = await rollbackPreflight(ecs, request, ports);
+  // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const requestedArn = request.taskDefinition ? await checkRequestedRevision(ecs, request.taskDefinition, request.region) : undefined;
   const history = await readDeploymentHistory(ecs, request.cluster, service, log);
   const target = chooseTarget(requestedArn, history);
   const targetArn = target.taskDefinitionArn;
@@ -90,7 +92,7 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
     // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
     // to watch, and nothing here would fare better.
     if (history.current?.status === 'ROLLBACK_FAILED') {
-      await writeSummary(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }));
+      await writeSummary(section(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }), preflight));
       throw new ActionFailure(rollbackFailedByEcs(story));
     }
     // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
@@ -129,7 +131,7 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
   //    (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
   const said = headline(story);
   ports.notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
-  await writeSummary(rollbackSummaryMarkdown(story));
+  await writeSummary(section(rollbackSummaryMarkdown(story), preflight));
   if (story.verdict !== 'started') await trail?.report('success', said);
   return { outputs: outputs!, verdict: story.verdict, headline: said };
 
@@ -137,7 +139,7 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
   async function failLoudly(failed: RollbackStory, deployment: WatchedDeployment): Promise<never> {
     const outcome = failed.outcome!;
     const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
-    await writeSummary(`${rollbackSummaryMarkdown(failed)}\n\n${rolloutSummaryMarkdown(report)}`);
+    await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
     const verdict = `${headline(failed)} ${explainRollout(report)}`;
     await trail?.report('failure', verdict);
     logRolloutEvidence(report, log);

@@ -1,40 +1,10 @@
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ConfigurationError, errorMessage } from '../../common/errors';
-import { describeTaskDefinition } from '../../task-definition/register';
+import { ConfigurationError } from '../../common/errors';
 import type { DeploymentHistory } from '../../ecs/deployment-history';
 
 export interface RollbackTarget {
   taskDefinitionArn: string;
   /** Who chose it, for the log and the job summary. */
   chosenBy: string;
-}
-
-/**
- * The revision named by the input must exist and be usable: ECS refuses to update a service to an INACTIVE
- * revision, and finding that out after the rollback started would leave the bad release running.
- */
-export async function checkRequestedRevision(ecs: ECSClient, reference: string, region: string): Promise<string> {
-  let described;
-  try {
-    described = await describeTaskDefinition(ecs, reference);
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name !== 'ClientException' && name !== 'InvalidParameterException') throw error;
-    throw new ConfigurationError(
-      `Input 'task-definition': there is no task definition "${reference}" in ${region} (${errorMessage(error)}). ` +
-        "Give a registered revision, normally deploy-ecs's previous-task-definition-arn output. Nothing was changed.",
-      'task-definition',
-    );
-  }
-  const { status, taskDefinitionArn } = described.definition;
-  if (status && status !== 'ACTIVE') {
-    throw new ConfigurationError(
-      `Input 'task-definition': ${reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE. ` +
-        'Register it again (it gets a new revision number) and roll back to that. Nothing was changed.',
-      'task-definition',
-    );
-  }
-  return taskDefinitionArn ?? reference;
 }
 
 /** The input wins; else the deployment history's last completed revision; else the user must say. */

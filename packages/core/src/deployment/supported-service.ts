@@ -1,0 +1,22 @@
+import type { Service } from '@aws-sdk/client-ecs';
+import type { DependentChecks } from '../preflight/run';
+import type { PreflightCheck } from '../preflight/check';
+import { supportedControllerCheck, type SupportedControllerOptions } from '../preflight/checks/supported-controller';
+import { mechanismFor } from './mechanism-for';
+
+/**
+ * The pre-flight check that the service exists and some deployment mechanism handles it: mechanismFor's refusal,
+ * word for word, as the supported-controller check, so the one place that decides support is mechanismFor. Its
+ * value is the described service.
+ */
+export function supportedServiceCheck(options: Omit<SupportedControllerOptions, 'assertSupported'>): PreflightCheck<Service> {
+  return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanismFor(service) });
+}
+
+/** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
+export function mechanismChecks(supported: PreflightCheck<Service>): DependentChecks {
+  return (valueOf) => {
+    const service = valueOf(supported);
+    return service ? mechanismFor(service).preflightChecks(service) : [];
+  };
+}

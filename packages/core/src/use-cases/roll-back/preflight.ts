@@ -1,0 +1,42 @@
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { Logger } from '../../common/logger';
+import { revisionActiveCheck, ROLLBACK_REVISION_ADVICE, runPreflight } from '../../preflight';
+import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
+import type { RollBackServiceRequest } from './request';
+
+export interface RollbackPreflight {
+  /** The service, described once, and supported by a mechanism. */
+  service: Service;
+  /** The ARN of the revision the 'task-definition' input names, when it does. */
+  requestedArn?: string;
+  /** The table, for the job summary the rollback writes at its end. */
+  markdown: string;
+}
+
+/**
+ * Where the service stands and the revision asked for, checked before any change, in one table: the service and
+ * its deployment mechanism first, then the requested revision (ECS refuses to update a service to an INACTIVE
+ * one, and finding that out after the rollback started would leave the bad release running) and the checks the
+ * mechanism needs.
+ */
+export async function rollbackPreflight(
+  ecs: ECSClient,
+  request: RollBackServiceRequest,
+  ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+): Promise<RollbackPreflight> {
+  const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
+  const reference = request.taskDefinition;
+  const revision = reference ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE }) : undefined;
+  const ofMechanism = mechanismChecks(supported);
+  const report = await runPreflight([supported], {
+    log: ports.log,
+    writeSummary: ports.writeSummary,
+    then: [(valueOf) => [...(revision ? [revision] : []), ...ofMechanism(valueOf)]],
+  });
+  const described = revision && report.valueOf(revision);
+  return {
+    service: report.valueOf(supported) as Service,
+    requestedArn: reference ? (described?.definition.taskDefinitionArn ?? reference) : undefined,
+    markdown: report.markdown,
+  };
+}

@@ -1,0 +1,51 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mechanismChecks, supportedServiceCheck } from '../src/deployment/supported-service';
+import { preflightFailure, preflightOf } from './support/preflight';
+
+const ecsMock = mockClient(ECSClient);
+const ecs = new ECSClient({ region: 'us-east-1' });
+const check = () => supportedServiceCheck({ ecs, cluster: 'prod', service: 'web', region: 'us-east-1' });
+const answer = (overrides: Partial<Service>) => ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
+
+beforeEach(() => {
+  ecsMock.reset();
+});
+
+describe('supportedServiceCheck', () => {
+  test('is the supported-controller check', () => {
+    expect(check()).toMatchObject({ id: 'supported-controller', protects: true });
+  });
+
+  test('a rolling-update service passes, and the described service is handed on', async () => {
+    answer({ deploymentController: { type: 'ECS' } });
+    const c = check();
+    const report = await preflightOf(c);
+    expect(report.rows[0]).toMatchObject({ status: 'pass' });
+    expect(report.valueOf(c)?.serviceName).toBe('web');
+  });
+
+  test("a strategy no mechanism handles fails with mechanismFor's refusal, word for word", async () => {
+    answer({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } });
+    const error = await preflightFailure(check());
+    expect(error.message).toBe(
+      'Service "web" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: ' +
+        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+    );
+    expect(error.input).toBe('service');
+  });
+});
+
+describe('mechanismChecks', () => {
+  test("are the service's mechanism's own checks: none for a rolling update", async () => {
+    answer({});
+    const c = check();
+    const stage = mechanismChecks(c);
+    expect(stage((await preflightOf(c)).valueOf)).toEqual([]);
+  });
+
+  test('are none when the service was not described', () => {
+    expect(mechanismChecks(check())(() => undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError } from '../../../src/common/errors';
+import { silentLogger } from '../../../src/common/logger';
+import { deployService, type DeployClients, type DeployPorts } from '../../../src/use-cases/deploy/deploy-service';
+import type { DeployRequest } from '../../../src/use-cases/deploy/request';
+import { deployment, service } from '../../fixtures/ecs';
+import { fakeClock } from '../../support/fake-clock';
+import { described, TAGS } from '../../support/task-definitions';
+
+// deploy-ecs's pre-flight checks, through the use case: one table in the log and the summary, and a failing check
+// stops the step before anything is registered or updated, with the message its guard always had.
+
+const ecsMock = mockClient(ECSClient);
+const logsMock = mockClient(CloudWatchLogsClient);
+
+const LIVE = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8';
+const NEXT = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9';
+const LIVE_ID = 'ecs-svc/8888888888888888888';
+const NEXT_ID = 'ecs-svc/9999999999999999999';
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'a'.repeat(64);
+const SUPPORTED_ROW = '  pass  Supported deployment controller  service "web" uses the ECS deployment controller';
+
+const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
+  region: 'us-east-1',
+  cluster: 'prod',
+  service: 'web',
+  environment: [],
+  forceNewDeployment: false,
+  wait: true,
+  timeoutMs: 600_000,
+  failedTasksThreshold: 3,
+  ...overrides,
+});
+
+const live = (running: number, rolloutState: 'IN_PROGRESS' | 'COMPLETED', status = 'PRIMARY') => deployment({ id: LIVE_ID, status, taskDefinition: LIVE, runningCount: running, rolloutState });
+const settledOnLive = (overrides: Partial<Service> = {}) => service([live(2, 'COMPLETED')], overrides);
+
+let summaries: string[];
+let log: ReturnType<typeof silentLogger>;
+const clients = (): DeployClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
+const ports = (): DeployPorts => ({ log, clock: fakeClock(), writeSummary: async (markdown) => void summaries.push(markdown), setOutputs: () => undefined });
+const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
+const failure = (run: Promise<unknown>) => run.then(() => undefined, (error: unknown) => error as Error);
+
+beforeEach(() => {
+  ecsMock.reset();
+  logsMock.reset();
+  summaries = [];
+  log = silentLogger();
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: TAGS });
+  ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEXT } });
+  ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+});
+
+describe('deployService: pre-flight checks', () => {
+  test('the table is in the log before any change, and the service it described is the one deployed: DescribeServices once', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+
+    await deployService(request(), clients(), ports());
+
+    expect(log.lines[0]).toBe(`Pre-flight checks (1):\n${SUPPORTED_ROW}`);
+    expect(calls(DescribeServicesCommand)).toBe(1);
+  });
+
+  test('a task-definition file is checked first, in the same table', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify(described()));
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+
+    await deployService(request({ taskDefinitionFile: path }), clients(), ports());
+
+    expect(log.lines[0]).toMatch(/^Pre-flight checks \(2\):\n {2}pass {2}Task definition file renders {5}".*" renders: family web, 1 container\n {2}pass {2}Supported deployment controller /);
+  });
+
+  test("a broken task-definition file fails with today's message and asks nothing of AWS; the table is the summary", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'missing.json');
+
+    const error = await failure(deployService(request({ taskDefinitionFile: path }), clients(), ports()));
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.message).toBe(
+      `Input 'task-definition' names the file "${path}", which does not exist. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`,
+    );
+    expect(ecsMock.calls()).toHaveLength(0);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatch(/^### Pre-flight checks\n[\s\S]*❌ fail \| Task definition file renders/);
+  });
+
+  test("a service no mechanism handles fails with mechanismFor's message before anything is registered or updated", async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'CANARY' } })] });
+
+    const error = await failure(deployService(request({ image: IMAGE }), clients(), ports()));
+
+    expect(error?.message).toBe(
+      'Service "web" uses the ECS deployment controller with the CANARY deployment strategy, which this action does not support yet: ' +
+        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+    );
+    expect(calls(RegisterTaskDefinitionCommand) + calls(UpdateServiceCommand) + calls(DescribeTaskDefinitionCommand)).toBe(0);
+    expect(summaries).toEqual([expect.stringMatching(/^### Pre-flight checks\n[\s\S]*❌ fail \| Supported deployment controller/)]);
+  });
+
+  test("after a watched rollout, the table ends the rollout's summary", async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [settledOnLive()] })
+      .resolves({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 2, rolloutState: 'COMPLETED' })])] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), live(2, 'COMPLETED', 'ACTIVE')]) });
+
+    await deployService(request({ image: IMAGE }), clients(), ports());
+
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatch(/^## ✅ Deploy web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Supported deployment controller \|[^\n]*\|$/);
+  });
+});
