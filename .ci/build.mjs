@@ -12,7 +12,19 @@ for (const name of actions.filter((n) => only.length === 0 || only.includes(n)))
   rmSync(out, { recursive: true, force: true });
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', join('actions', name, 'src', 'main.ts'), '-o', out, '--license', 'licenses.txt', '--target', 'es2023', '--quiet', ...(transpileOnly ? ['--transpile-only'] : [])],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      join('actions', name, 'src', 'main.ts'),
+      '-o',
+      out,
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2023',
+      '--quiet',
+      ...(transpileOnly ? ['--transpile-only'] : []),
+    ],
     { stdio: 'inherit' },
   );
   console.log(`built ${out}`);

@@ -20,7 +20,11 @@ const shown = (violation) => (/(^|\/)node_modules\//.test(violation.to) ? violat
 function problemOf(violation) {
   const rule = ruleOf(violation);
   const aboutModule = Object.keys(rule.to).length === 0;
-  const route = violation.cycle ? [violation.from, ...violation.cycle.map(({ name }) => name)] : aboutModule ? [violation.from] : [violation.from, shown(violation)];
+  const route = violation.cycle
+    ? [violation.from, ...violation.cycle.map(({ name }) => name)]
+    : aboutModule
+      ? [violation.from]
+      : [violation.from, shown(violation)];
   return { rule: rule.name, route, why: rule.comment };
 }
 

@@ -53,7 +53,8 @@ export default {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'import cycle: modules that import each other cannot be understood, tested or loaded one at a time; move what both need into a third module or pass it in',
+      comment:
+        'import cycle: modules that import each other cannot be understood, tested or loaded one at a time; move what both need into a third module or pass it in',
       from: {},
       to: { circular: true },
     },
@@ -74,14 +75,16 @@ export default {
     {
       name: 'core-not-sandbox',
       severity: 'error',
-      comment: 'packages/core must not import packages/sandbox: the sandbox is a test double for AWS, and core ships in the bundle of every action',
+      comment:
+        'packages/core must not import packages/sandbox: the sandbox is a test double for AWS, and core ships in the bundle of every action',
       from: { path: '^packages/core/' },
       to: { path: '^packages/sandbox/' },
     },
     {
       name: 'sandbox-not-core',
       severity: 'error',
-      comment: 'packages/sandbox must not import packages/core: the sandbox emulates AWS from its wire protocols, so it must not share the code it checks',
+      comment:
+        'packages/sandbox must not import packages/core: the sandbox emulates AWS from its wire protocols, so it must not share the code it checks',
       from: { path: '^packages/sandbox/' },
       to: { path: '^packages/core/' },
     },

@@ -35,12 +35,21 @@ export async function autoRollbackBench(runs: number): Promise<string[]> {
         loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
       });
       const load = startLoad(`${url}/`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 300_000 });
-      const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' }, { env: sandbox.env() });
+      const release = await runBundledAction(
+        'deploy-ecs',
+        { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' },
+        { env: sandbox.env() },
+      );
       if (release.outputs.status !== 'succeeded') throw new Error(`release ended ${release.outputs.status}:\n${release.log}`);
       const verify = await runBundledAction('verify-health', { url: `${url}/`, interval: '1s' }, { env: sandbox.env() });
       if (verify.outputs.healthy !== 'false') throw new Error(`verify-health did not catch the release:\n${verify.log}`);
-      const rollback = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], reason: 'verify-health failed' }, { env: sandbox.env() });
-      if (rollback.outputs['rolled-back'] !== 'true') throw new Error(`rollback ended rolled-back=${rollback.outputs['rolled-back']}:\n${rollback.log}`);
+      const rollback = await runBundledAction(
+        'auto-rollback',
+        { cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], reason: 'verify-health failed' },
+        { env: sandbox.env() },
+      );
+      if (rollback.outputs['rolled-back'] !== 'true')
+        throw new Error(`rollback ended rolled-back=${rollback.outputs['rolled-back']}:\n${rollback.log}`);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const traffic = await load.stop();
       const times = traffic.failures.map((f) => f.at);

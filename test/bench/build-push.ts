@@ -21,7 +21,8 @@ export async function benchBuildPush(runs: number): Promise<string[]> {
       if (built.outputs.built !== 'true') throw new Error(`the build did not build:\n${built.log}`);
       builds.push(built.finishedAt - built.startedAt);
       const again = await runBuildPush(world, { repository }, { sha, workspace });
-      if (again.outputs.built !== 'false' || again.outputs.digest !== built.outputs.digest) throw new Error(`the re-run was not skipped:\n${again.log}`);
+      if (again.outputs.built !== 'false' || again.outputs.digest !== built.outputs.digest)
+        throw new Error(`the re-run was not skipped:\n${again.log}`);
       reruns.push(again.finishedAt - again.startedAt);
     }
     return [

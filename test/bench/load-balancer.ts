@@ -64,10 +64,27 @@ export async function loadBalancerBench(runs: number): Promise<string[]> {
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] ?? 0;
     const [direct, proxied] = await proxyOverhead(sandbox, database.url);
     return [
-      formatRow(`sandbox LB: failed requests, rolling deploy (100%/200%)`, rolling.map((r) => r.failed), 'requests', 0),
-      formatRow(`sandbox LB: requests sent during that deploy (${PER_SECOND}/s)`, rolling.map((r) => r.sent), 'requests'),
-      formatRow('sandbox LB: p95 latency during that deploy', rolling.map((r) => p95(r.latenciesMs)), 'ms'),
-      formatRow('sandbox LB: failed requests, deploy with 0%/100% (contrast)', allAtOnce.map((r) => r.failed), 'requests'),
+      formatRow(
+        `sandbox LB: failed requests, rolling deploy (100%/200%)`,
+        rolling.map((r) => r.failed),
+        'requests',
+        0,
+      ),
+      formatRow(
+        `sandbox LB: requests sent during that deploy (${PER_SECOND}/s)`,
+        rolling.map((r) => r.sent),
+        'requests',
+      ),
+      formatRow(
+        'sandbox LB: p95 latency during that deploy',
+        rolling.map((r) => p95(r.latenciesMs)),
+        'ms',
+      ),
+      formatRow(
+        'sandbox LB: failed requests, deploy with 0%/100% (contrast)',
+        allAtOnce.map((r) => r.failed),
+        'requests',
+      ),
       formatRow('sandbox LB: median request, direct to the task (200 requests)', [direct], 'µs'),
       formatRow('sandbox LB: median request, through the load balancer', [proxied], 'µs'),
     ];

@@ -29,7 +29,10 @@ export async function runMigrationBench(runs: number): Promise<string[]> {
           image: `${SAMPLE_REPOSITORY}:v1`,
           portMappings: [{ containerPort: 8080 }],
           environment: [{ name: 'DATABASE_URL', value: database.url }],
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/bench-migrations', 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'ecs' } },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/bench-migrations', 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'ecs' },
+          },
         },
       ],
     });
@@ -49,10 +52,17 @@ export async function runMigrationBench(runs: number): Promise<string[]> {
       const report = run.lines.find((line) => line.text.startsWith('✅'));
       if (!report) throw new Error(`no report line in:\n${run.log}`);
       stopToReport.push(report.at - stopped.at);
-      const events = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/bench-migrations', logStreamName: `ecs/app/${taskArn.split('/').pop()}`, startFromHead: true }));
+      const events = await logs.send(
+        new GetLogEventsCommand({
+          logGroupName: '/ecs/bench-migrations',
+          logStreamName: `ecs/app/${taskArn.split('/').pop()}`,
+          startFromHead: true,
+        }),
+      );
       const written = events.events?.find((event) => event.message === FIRST_LINE)?.timestamp;
       const shown = run.lines.find((line) => line.text === `| ${FIRST_LINE}`)?.at;
-      if (written === undefined || shown === undefined) throw new Error(`"${FIRST_LINE}" missing from the log stream or the job log:\n${run.log}`);
+      if (written === undefined || shown === undefined)
+        throw new Error(`"${FIRST_LINE}" missing from the log stream or the job log:\n${run.log}`);
       writeToJobLog.push(shown - written);
     }
   } finally {

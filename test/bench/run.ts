@@ -19,7 +19,9 @@ import { loadBalancerBench } from './load-balancer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
-const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 const rows: string[] = [];
 const medians = new Map<string, number>();
@@ -60,7 +62,9 @@ async function waiterBaseline(sandbox: Sandbox) {
   for (let i = 0; i < RUNS; i++) {
     const name = `waiter${i}`;
     const { cluster, service, taskDefinitionArn } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
-    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn, forceNewDeployment: true }));
+    const update = await ecs.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn, forceNewDeployment: true }),
+    );
     const deploymentId = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     await waitUntilServicesStable({ client: ecs, maxWaitTime: 600 }, { cluster, services: [service] });
     latencies.push(Date.now() - historyAt(sandbox, 'steady-state', (e) => e.deploymentId === deploymentId));
@@ -78,7 +82,11 @@ async function circuitBreakerToReport(sandbox: Sandbox) {
       image: `${REGISTRY}/${name}:v1`,
       // ECS's breaker counts a crash after RUNNING only for a task with a health check it had not yet passed.
       healthCheck: CONTAINER_HEALTH_CHECK,
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
     });
     const broken = `${REGISTRY}/${name}:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 1, afterMs: 200, logs: ['boom'] });
@@ -99,7 +107,11 @@ async function thresholdToReport(sandbox: Sandbox) {
     const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
     const broken = `${REGISTRY}/${name}:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 2, afterMs: 200, logs: ['boom'] });
-    const run = await runBundledAction('deploy-ecs', { cluster, service, image: broken, 'failed-tasks-threshold': String(threshold) }, { env: sandbox.env() });
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: broken, 'failed-tasks-threshold': String(threshold) },
+      { env: sandbox.env() },
+    );
     if (run.outputs.status !== 'failed') throw new Error(`crash deploy ended ${run.outputs.status}:\n${run.log}`);
     const deploymentId = run.outputs['deployment-id'];
     latencies.push(run.finishedAt - historyAt(sandbox, 'task-stopped', (e) => e.deploymentId === deploymentId, threshold));
@@ -147,7 +159,8 @@ async function main() {
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');
-  if (ours && waiter) console.log(`deploy-ecs learns of a steady state ${(waiter / ours).toFixed(1)}× sooner than the SDK's waiter (medians, same run)`);
+  if (ours && waiter)
+    console.log(`deploy-ecs learns of a steady state ${(waiter / ours).toFixed(1)}× sooner than the SDK's waiter (medians, same run)`);
 }
 
 await main();

@@ -8,6 +8,7 @@ export function median(values: number[]): number {
 export function formatRow(name: string, values: number[], unit: string, goal?: number): string {
   const m = median(values);
   const verdict = goal === undefined ? '' : m <= goal ? `  (goal ≤ ${goal}: met)` : `  (goal ≤ ${goal}: MISSED)`;
-  const spread = values.length > 1 ? ` [min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))}, n=${values.length}]` : '';
+  const spread =
+    values.length > 1 ? ` [min ${Math.round(Math.min(...values))}, max ${Math.round(Math.max(...values))}, n=${values.length}]` : '';
   return `${name.padEnd(58)} ${String(Math.round(m)).padStart(7)} ${unit}${spread}${verdict}`;
 }

@@ -51,16 +51,31 @@ async function overheadPerCheck(runs: number): Promise<string> {
       const noPause = { now: () => Date.now(), sleep: async () => undefined };
       const started = performance.now();
       const report = await verifyHealth(
-        { urls: [`${server.base}/health`], expectedStatus: parseExpectedStatus('200-299'), bodyContains: 'ok', warmupMs: 0, intervalMs: 1, timeoutMs: 60_000, successThreshold: checks, failureThreshold: 3, bakeMs: 0 },
+        {
+          urls: [`${server.base}/health`],
+          expectedStatus: parseExpectedStatus('200-299'),
+          bodyContains: 'ok',
+          warmupMs: 0,
+          intervalMs: 1,
+          timeoutMs: 60_000,
+          successThreshold: checks,
+          failureThreshold: 3,
+          bakeMs: 0,
+        },
         { probe: httpProbe({ headers: [], timeoutMs: 5_000 }), clock: noPause },
       );
-      if (!report.healthy || report.checks !== checks) throw new Error(`overhead run was not ${checks} passing checks: ${report.explanation}`);
+      if (!report.healthy || report.checks !== checks)
+        throw new Error(`overhead run was not ${checks} passing checks: ${report.explanation}`);
       perCheck.push((performance.now() - started) / checks);
     }
   } finally {
     await server.stop();
   }
-  return formatRow('verify-health: probe overhead per check (loopback)', perCheck.map((ms) => ms * 1000), 'µs');
+  return formatRow(
+    'verify-health: probe overhead per check (loopback)',
+    perCheck.map((ms) => ms * 1000),
+    'µs',
+  );
 }
 
 export async function verifyHealthBenchmarks(runs: number): Promise<string[]> {

@@ -30,7 +30,10 @@ async function auditTrailPerDeploy(runs: number): Promise<string[]> {
   } finally {
     await github.stop();
   }
-  return [formatRow('audit trail: GitHub calls per deploy (create, in_progress, outcome)', [3], ''), formatRow('audit trail: time those calls add to a deploy (local API)', times, 'ms')];
+  return [
+    formatRow('audit trail: GitHub calls per deploy (create, in_progress, outcome)', [3], ''),
+    formatRow('audit trail: time those calls add to a deploy (local API)', times, 'ms'),
+  ];
 }
 
 async function lintEveryWorkflow(runs: number): Promise<string> {

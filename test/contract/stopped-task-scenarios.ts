@@ -64,8 +64,14 @@ export const STOP_SCENARIOS: StopScenario[] = [
   },
   {
     name: 'the target fails its ELB health checks',
-    fields: { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:' },
-    core: { failed: true, explanation: /^it failed its health checks \(Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/ },
+    fields: {
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:',
+    },
+    core: {
+      failed: true,
+      explanation: /^it failed its health checks \(Task failed ELB health checks in \(target-group arn:aws:elasticloadbalancing:/,
+    },
     mock: () => stoppedTask({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: ELB_REASON }, [container({ exitCode: 0 })]),
     sandbox: { kind: 'service', outcome: 'elb-health-check' },
   },
@@ -75,22 +81,43 @@ export const STOP_SCENARIOS: StopScenario[] = [
     fields: { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', exitCode: 143 },
     core: { failed: true, explanation: /^it failed its health checks \(Task failed container health checks\)$/ },
     mock: () =>
-      stoppedTask({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', healthStatus: 'UNHEALTHY' }, [
-        container({ exitCode: 143, healthStatus: 'UNHEALTHY' }),
-      ]),
+      stoppedTask(
+        { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', healthStatus: 'UNHEALTHY' },
+        [container({ exitCode: 143, healthStatus: 'UNHEALTHY' })],
+      ),
     sandbox: { kind: 'service', outcome: 'container-health-check' },
   },
   {
     name: 'the image cannot be pulled (CannotPullContainerError)',
-    fields: { stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError: ', exitCode: null, containerReason: 'CannotPullContainerError: ' },
-    core: { failed: true, explanation: /^the image could not be pulled \(CannotPullContainerError: .*\): check that the image and tag exist/ },
-    mock: () => stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: PULL_ERROR, startedAt: undefined }, [container({ exitCode: undefined, reason: PULL_ERROR })]),
+    fields: {
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: ',
+      exitCode: null,
+      containerReason: 'CannotPullContainerError: ',
+    },
+    core: {
+      failed: true,
+      explanation: /^the image could not be pulled \(CannotPullContainerError: .*\): check that the image and tag exist/,
+    },
+    mock: () =>
+      stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: PULL_ERROR, startedAt: undefined }, [
+        container({ exitCode: undefined, reason: PULL_ERROR }),
+      ]),
     sandbox: { kind: 'run-task', outcome: 'pull-failure' },
   },
   {
     name: 'the container runs out of memory (exit 137, OutOfMemoryError)',
-    fields: { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', exitCode: 137, containerReason: 'OutOfMemoryError' },
-    core: { failed: true, explanation: /^container "\w+" was killed for using more memory than its limit \(exit code 137, OutOfMemoryError: Container killed due to memory usage\)$/ },
+    fields: {
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 137,
+      containerReason: 'OutOfMemoryError',
+    },
+    core: {
+      failed: true,
+      explanation:
+        /^container "\w+" was killed for using more memory than its limit \(exit code 137, OutOfMemoryError: Container killed due to memory usage\)$/,
+    },
     mock: () => stoppedTask({}, [container({ exitCode: 137, reason: OOM_REASON })]),
     sandbox: {
       mockOnly:
@@ -108,7 +135,11 @@ export const STOP_SCENARIOS: StopScenario[] = [
   {
     name: 'a person stops the task (StopTask)',
     fields: { stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user', exitCode: 143 },
-    core: { failed: false, explanation: /^it was stopped by a StopTask call \(Task stopped by user\); container "\w+" then exited with code 143, ended by SIGTERM$/ },
+    core: {
+      failed: false,
+      explanation:
+        /^it was stopped by a StopTask call \(Task stopped by user\); container "\w+" then exited with code 143, ended by SIGTERM$/,
+    },
     mock: () => stoppedTask({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }, [container({ exitCode: 143 })]),
     sandbox: { kind: 'run-task-then-stop-task' },
   },

@@ -46,10 +46,14 @@ function judged(task: Task) {
 function expectScenario(scenario: StopScenario, task: Task): void {
   const seen = judged(task);
   expect({ stopCode: seen.stopCode, failed: seen.failed }).toEqual({ stopCode: scenario.fields.stopCode, failed: scenario.core.failed });
-  expect(seen.stoppedReason?.startsWith(scenario.fields.stoppedReason) ? scenario.fields.stoppedReason : seen.stoppedReason).toBe(scenario.fields.stoppedReason);
+  expect(seen.stoppedReason?.startsWith(scenario.fields.stoppedReason) ? scenario.fields.stoppedReason : seen.stoppedReason).toBe(
+    scenario.fields.stoppedReason,
+  );
   if (scenario.fields.exitCode !== undefined) expect(seen.exitCode).toBe(scenario.fields.exitCode);
   if (scenario.fields.containerReason !== undefined) {
-    expect(seen.containerReason?.startsWith(scenario.fields.containerReason) ? scenario.fields.containerReason : seen.containerReason).toBe(scenario.fields.containerReason);
+    expect(seen.containerReason?.startsWith(scenario.fields.containerReason) ? scenario.fields.containerReason : seen.containerReason).toBe(
+      scenario.fields.containerReason,
+    );
   }
   expect(seen.explanation).toMatch(scenario.core.explanation);
 }
@@ -58,7 +62,9 @@ describe('mocked DescribeTasks answers', () => {
   test.each(STOP_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', async (_, scenario) => {
     const ecs = new ECSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const answer = scenario.mock();
-    mockClient(ecs).on(DescribeTasksCommand, { tasks: [answer.taskArn as string] }).resolves({ tasks: [answer], failures: [] });
+    mockClient(ecs)
+      .on(DescribeTasksCommand, { tasks: [answer.taskArn as string] })
+      .resolves({ tasks: [answer], failures: [] });
     expectScenario(scenario, await describeTask(ecs, answer.taskArn as string));
   });
 });
@@ -116,7 +122,13 @@ async function produce(sandbox: SandboxHandle, ecs: ECSClient, name: string, rec
   }
 }
 
-async function serviceStop(sandbox: SandboxHandle, ecs: ECSClient, name: string, image: string, outcome: Extract<SandboxRecipe, { kind: 'service' }>['outcome']): Promise<string> {
+async function serviceStop(
+  sandbox: SandboxHandle,
+  ecs: ECSClient,
+  name: string,
+  image: string,
+  outcome: Extract<SandboxRecipe, { kind: 'service' }>['outcome'],
+): Promise<string> {
   if (outcome === 'exit-0') {
     sandbox.script(image, { kind: 'exit', exitCode: 0, afterMs: 1000 });
     return firstStoppedTaskOf(ecs, await createService(ecs, name, [app(image)]));
@@ -129,7 +141,10 @@ async function serviceStop(sandbox: SandboxHandle, ecs: ECSClient, name: string,
   if (outcome === 'elb-health-check') {
     const { targetGroupArn } = await createTargetGroup(sandbox, `${name}-tg`, 1);
     const web = app(`${WEB}:1`, { environment: [{ name: 'HEALTH_STATUS', value: '500' }] });
-    return firstStoppedTaskOf(ecs, await createService(ecs, name, [web], { loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 8080 }] }));
+    return firstStoppedTaskOf(
+      ecs,
+      await createService(ecs, name, [web], { loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 8080 }] }),
+    );
   }
   // scale-in: two tasks running, then one fewer wanted.
   sandbox.script(image, { kind: 'healthy' });
@@ -165,11 +180,18 @@ const network = { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityG
 
 async function runTask(ecs: ECSClient, family: string, containers: ContainerDefinition[]): Promise<string> {
   const taskDefinition = await register(ecs, family, containers);
-  const { tasks = [] } = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition, launchType: 'FARGATE', networkConfiguration: network }));
+  const { tasks = [] } = await ecs.send(
+    new RunTaskCommand({ cluster: CLUSTER, taskDefinition, launchType: 'FARGATE', networkConfiguration: network }),
+  );
   return tasks[0]?.taskArn as string;
 }
 
-async function createService(ecs: ECSClient, name: string, containers: ContainerDefinition[], extra: { desiredCount?: number; loadBalancers?: LoadBalancer[] } = {}): Promise<string> {
+async function createService(
+  ecs: ECSClient,
+  name: string,
+  containers: ContainerDefinition[],
+  extra: { desiredCount?: number; loadBalancers?: LoadBalancer[] } = {},
+): Promise<string> {
   const taskDefinition = await register(ecs, name, containers);
   await ecs.send(
     new CreateServiceCommand({

@@ -23,10 +23,21 @@ function tinyContext(): string {
 export async function buildPush(sandbox: Sandbox, infra: BuildInfra): Promise<ActionRun> {
   const workspace = tinyContext();
   try {
-    const run = await runStep('Build and push', 'build-push', { repository: 'storefront', 'create-repository': 'true' }, {
-      cwd: workspace,
-      env: { ...sandbox.env(), ...infra.env, GITHUB_SHA: newSha(), GITHUB_REPOSITORY: 'acme/storefront', GITHUB_SERVER_URL: 'https://github.com' },
-    });
+    const run = await runStep(
+      'Build and push',
+      'build-push',
+      { repository: 'storefront', 'create-repository': 'true' },
+      {
+        cwd: workspace,
+        env: {
+          ...sandbox.env(),
+          ...infra.env,
+          GITHUB_SHA: newSha(),
+          GITHUB_REPOSITORY: 'acme/storefront',
+          GITHUB_SERVER_URL: 'https://github.com',
+        },
+      },
+    );
     if (run.outputs.digest) console.log(`  pushed ${run.outputs.image}`);
     return run;
   } finally {

@@ -48,48 +48,98 @@ async function main() {
 
     console.log(bold('ECS deploy suite demo') + dim(` — sandbox at ${sandbox.endpoint}, ECS intervals ×0.1, tasks are real processes`));
     const { cluster, service, url } = await createStorefront(sandbox, database.url);
-    console.log(dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks behind ${url}; database migrated to 001_create_items`));
+    console.log(
+      dim(`service ${service} in cluster ${cluster} runs storefront 1.0.0 on 3 tasks behind ${url}; database migrated to 001_create_items`),
+    );
 
     if (infra) {
       const built = await buildPush(sandbox, infra);
-      verdicts.expect('build-push', built.exitCode === 0 && /^sha256:[0-9a-f]{64}$/.test(built.outputs.digest ?? ''), `digest ${built.outputs.digest ?? 'none'}`);
+      verdicts.expect(
+        'build-push',
+        built.exitCode === 0 && /^sha256:[0-9a-f]{64}$/.test(built.outputs.digest ?? ''),
+        `digest ${built.outputs.digest ?? 'none'}`,
+      );
     } else {
       explainSkippedBuild(build.unavailable ?? 'unknown');
     }
 
     console.log(`\n${bold('Release 1.1.0')}`);
     let traffic = startTraffic(`${url}/items`);
-    const migration = await runStep('Migrate 1.1.0', 'run-migration', { cluster, service, image: release('1.1.0'), command: `${MIGRATE} up 1` }, { env });
-    verdicts.expect('run-migration 1.1.0', migration.exitCode === 0 && migration.log.includes('002_add_price'), `exit code ${migration.outputs['exit-code']}, applied 002_add_price`);
+    const migration = await runStep(
+      'Migrate 1.1.0',
+      'run-migration',
+      { cluster, service, image: release('1.1.0'), command: `${MIGRATE} up 1` },
+      { env },
+    );
+    verdicts.expect(
+      'run-migration 1.1.0',
+      migration.exitCode === 0 && migration.log.includes('002_add_price'),
+      `exit code ${migration.outputs['exit-code']}, applied 002_add_price`,
+    );
     const deployed = await runStep('Deploy 1.1.0', 'deploy-ecs', { cluster, service, image: release('1.1.0') }, { env });
     verdicts.expect(
       'deploy-ecs 1.1.0',
       deployed.exitCode === 0 && deployed.outputs['task-definition-arn'] === migration.outputs['task-definition-arn'],
       `${deployed.outputs.status}, the revision the migration ran (${deployed.outputs['task-definition-arn']?.split('/').pop()})`,
     );
-    const verified = await runStep('Verify 1.1.0', 'verify-health', { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' }, { env });
-    verdicts.expect('verify-health 1.1.0', verified.exitCode === 0 && verified.outputs.healthy === 'true', `healthy=${verified.outputs.healthy}`);
+    const verified = await runStep(
+      'Verify 1.1.0',
+      'verify-health',
+      { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' },
+      { env },
+    );
+    verdicts.expect(
+      'verify-health 1.1.0',
+      verified.exitCode === 0 && verified.outputs.healthy === 'true',
+      `healthy=${verified.outputs.healthy}`,
+    );
     const goodTraffic = await traffic.stop();
     reportTraffic('during 1.1.0', goodTraffic);
     verdicts.expect('traffic during 1.1.0', goodTraffic.failed === 0, `${goodTraffic.failed} of ${goodTraffic.sent} requests failed`);
 
     console.log(`\n${bold('Release 1.2.0: answers 500 to every request, yet ECS and the load balancer call it healthy')}`);
     traffic = startTraffic(`${url}/items`);
-    const broken = await runStep('Deploy 1.2.0', 'deploy-ecs', { cluster, service, image: release('1.2.0'), environment: 'FAIL_MODE=500' }, { env });
-    verdicts.expect('deploy-ecs 1.2.0', broken.exitCode === 0 && broken.outputs.status === 'succeeded', `${broken.outputs.status} (ECS sees healthy tasks)`);
-    const unhealthy = await runStep('Verify 1.2.0', 'verify-health', { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' }, { env });
-    verdicts.expect('verify-health 1.2.0', unhealthy.exitCode === 1 && unhealthy.outputs.healthy === 'false', `healthy=${unhealthy.outputs.healthy}, the step failed`);
+    const broken = await runStep(
+      'Deploy 1.2.0',
+      'deploy-ecs',
+      { cluster, service, image: release('1.2.0'), environment: 'FAIL_MODE=500' },
+      { env },
+    );
+    verdicts.expect(
+      'deploy-ecs 1.2.0',
+      broken.exitCode === 0 && broken.outputs.status === 'succeeded',
+      `${broken.outputs.status} (ECS sees healthy tasks)`,
+    );
+    const unhealthy = await runStep(
+      'Verify 1.2.0',
+      'verify-health',
+      { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' },
+      { env },
+    );
+    verdicts.expect(
+      'verify-health 1.2.0',
+      unhealthy.exitCode === 1 && unhealthy.outputs.healthy === 'false',
+      `healthy=${unhealthy.outputs.healthy}, the step failed`,
+    );
     // if: failure() && steps.deploy.outputs.previous-task-definition-arn != ''
     const rollback = await runStep(
       'Roll back 1.2.0',
       'auto-rollback',
-      { cluster, service, 'task-definition': broken.outputs['previous-task-definition-arn'] ?? '', reason: `verify-health failed: ${errorsOf(unhealthy)[0] ?? 'unhealthy'}` },
+      {
+        cluster,
+        service,
+        'task-definition': broken.outputs['previous-task-definition-arn'] ?? '',
+        reason: `verify-health failed: ${errorsOf(unhealthy)[0] ?? 'unhealthy'}`,
+      },
       { env },
     );
     const afterRollback = await answerThrough(url);
     verdicts.expect(
       'auto-rollback 1.2.0',
-      rollback.exitCode === 0 && rollback.outputs['rolled-back'] === 'true' && afterRollback.status === 200 && afterRollback.version === '1.1.0',
+      rollback.exitCode === 0 &&
+        rollback.outputs['rolled-back'] === 'true' &&
+        afterRollback.status === 200 &&
+        afterRollback.version === '1.1.0',
       `rolled-back=${rollback.outputs['rolled-back']} in ${rollback.outputs['duration-seconds']}s; the load balancer answers ${afterRollback.status} from ${afterRollback.version}`,
     );
     // A second of traffic after the rollback's verdict shows that it holds.
@@ -105,10 +155,17 @@ async function main() {
 
     console.log(`\n${bold('Release 1.3.0: its task definition lost DATABASE_URL, so it exits at start-up')}`);
     traffic = startTraffic(`${url}/items`);
-    const crashed = await runStep('Deploy 1.3.0', 'deploy-ecs', { cluster, service, image: release('1.3.0'), environment: 'DATABASE_URL=' }, { env });
+    const crashed = await runStep(
+      'Deploy 1.3.0',
+      'deploy-ecs',
+      { cluster, service, image: release('1.3.0'), environment: 'DATABASE_URL=' },
+      { env },
+    );
     verdicts.expect(
       'deploy-ecs 1.3.0',
-      crashed.exitCode === 1 && crashed.outputs.status === 'rolled-back' && errorsOf(crashed).some((error) => error.includes('DATABASE_URL')),
+      crashed.exitCode === 1 &&
+        crashed.outputs.status === 'rolled-back' &&
+        errorsOf(crashed).some((error) => error.includes('DATABASE_URL')),
       `${crashed.outputs.status}, the failure names DATABASE_URL`,
     );
     const noop = await runStep(
@@ -131,7 +188,11 @@ async function main() {
   }
   process.exitCode = verdicts.allAsExpected ? 0 : 1;
   verdicts.print();
-  console.log(dim(`finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the load, the sandbox with its tasks, the database and any daemon the demo started are stopped`));
+  console.log(
+    dim(
+      `finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the load, the sandbox with its tasks, the database and any daemon the demo started are stopped`,
+    ),
+  );
 }
 
 await main();

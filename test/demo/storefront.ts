@@ -16,8 +16,18 @@ export async function createStorefront(sandbox: Sandbox, databaseUrl: string) {
     service: 'storefront',
     image: release('1.0.0'),
     desiredCount: 3,
-    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
-    containers: [sampleContainer('storefront', databaseUrl, { image: release('1.0.0'), healthCheck: undefined, environment: [{ name: 'DATABASE_URL', value: databaseUrl }] })],
+    deploymentConfiguration: {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    },
+    containers: [
+      sampleContainer('storefront', databaseUrl, {
+        image: release('1.0.0'),
+        healthCheck: undefined,
+        environment: [{ name: 'DATABASE_URL', value: databaseUrl }],
+      }),
+    ],
     loadBalancers: [{ targetGroupArn, containerName: 'storefront', containerPort: 8080 }],
     healthCheckGracePeriodSeconds: 10,
   });

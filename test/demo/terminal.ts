@@ -29,7 +29,11 @@ export function renderSummary(markdown: string): string {
       if (line.startsWith('```')) inCode = !inCode;
       if (inCode || line.startsWith('```')) return `  ${line}`;
       if (line.startsWith('#')) return bold(`  ${line.replace(/^#+\s*/, '')}`);
-      if (line.startsWith('|')) return `  ${line.replace(/^\|\s?|\s?\|$/g, '').split(' | ').join('  ·  ')}`;
+      if (line.startsWith('|'))
+        return `  ${line
+          .replace(/^\|\s?|\s?\|$/g, '')
+          .split(' | ')
+          .join('  ·  ')}`;
       return `  ${line}`;
     })
     .join('\n');

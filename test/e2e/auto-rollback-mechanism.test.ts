@@ -11,7 +11,11 @@ test('a release still in progress is stopped with ROLLBACK, and ECS returns to t
   const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, { service: 'search', image: `${REGISTRY}/search:v1` });
   // The release's tasks take 60 s (12 s here) to start: the deployment is still IN_PROGRESS when the rollback comes.
   sandbox.script(`${REGISTRY}/search:v2`, { kind: 'healthy', startMs: 60_000 });
-  const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/search:v2`, wait: 'false' }, { env: sandbox.env() });
+  const release = await runBundledAction(
+    'deploy-ecs',
+    { cluster, service, image: `${REGISTRY}/search:v2`, wait: 'false' },
+    { env: sandbox.env() },
+  );
   expect(release.outputs.status).toBe('registered');
 
   const run = await runBundledAction('auto-rollback', { cluster, service, reason: 'smoke test failed' }, { env: sandbox.env() });
@@ -33,13 +37,19 @@ test('with wait false the rollback is started and not watched', async () => {
   const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/media:v2` }, { env: sandbox.env() });
   expect(release.outputs.status).toBe('succeeded');
 
-  const run = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': 'media:1', wait: 'false' }, { env: sandbox.env() });
+  const run = await runBundledAction(
+    'auto-rollback',
+    { cluster, service, 'task-definition': 'media:1', wait: 'false' },
+    { env: sandbox.env() },
+  );
 
   expect(run.exitCode).toBe(0);
   expect(run.outputs['rolled-back']).toBe('true');
   expect(run.outputs['task-definition-arn']).toBe(v1);
   expect(run.log).toContain('wait is false');
-  expect((await describeService(sandbox, cluster, service)).deployments?.[0]).toEqual(expect.objectContaining({ taskDefinition: v1, rolloutState: 'IN_PROGRESS' }));
+  expect((await describeService(sandbox, cluster, service)).deployments?.[0]).toEqual(
+    expect.objectContaining({ taskDefinition: v1, rolloutState: 'IN_PROGRESS' }),
+  );
 });
 
 test('a target of another family is honoured, with a warning that says so', async () => {
@@ -56,7 +66,11 @@ test('a target of another family is honoured, with a warning that says so', asyn
     }),
   );
 
-  const run = await runBundledAction('auto-rollback', { cluster, service, 'task-definition': 'cart-legacy:1', wait: 'false' }, { env: sandbox.env() });
+  const run = await runBundledAction(
+    'auto-rollback',
+    { cluster, service, 'task-definition': 'cart-legacy:1', wait: 'false' },
+    { env: sandbox.env() },
+  );
 
   expect(run.exitCode).toBe(0);
   expect(run.outputs['task-definition-arn']).toBe(legacy.taskDefinition?.taskDefinitionArn);

@@ -31,7 +31,12 @@ const rollback = (inputs: Record<string, string>) => runBundledAction('auto-roll
 const callsOf = (operation: string) => sandbox.calls.filter((call) => call.operation === operation).length;
 
 async function goodRelease(name: string, image = `${SAMPLE_REPOSITORY}:v1`) {
-  const created = await createService(sandbox, { service: name, image, deploymentConfiguration: breaker, containers: [sampleContainer(name, database.url, { image })] });
+  const created = await createService(sandbox, {
+    service: name,
+    image,
+    deploymentConfiguration: breaker,
+    containers: [sampleContainer(name, database.url, { image })],
+  });
   const v2 = await deploy({ cluster: created.cluster, service: name, image: `${SAMPLE_REPOSITORY}:v2` });
   expect(v2.outputs.status).toBe('succeeded');
   expect(await servedVersions(sandbox, created.cluster, name)).toEqual(['v2', 'v2']);
@@ -47,7 +52,12 @@ describe('auto-rollback with real processes', () => {
     const { cluster, service, taskDefinitionArn: v1, v2 } = await goodRelease('orders');
 
     const callsBefore = sandbox.calls.length;
-    const run = await rollback({ cluster, service, 'task-definition': v2.outputs['previous-task-definition-arn'], reason: 'verify-health failed' });
+    const run = await rollback({
+      cluster,
+      service,
+      'task-definition': v2.outputs['previous-task-definition-arn'],
+      reason: 'verify-health failed',
+    });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['rolled-back']).toBe('true');
@@ -57,11 +67,17 @@ describe('auto-rollback with real processes', () => {
     const settled = await describeService(sandbox, cluster, service);
     expect(settled.taskDefinition).toBe(v1);
     expect(settled.deployments).toHaveLength(1);
-    expect(notices(run)).toEqual([expect.stringMatching(/^Rolled back orders \(orders:2 → orders:1\) in .* with UpdateService to orders:1\. Reason: verify-health failed\.$/)]);
+    expect(notices(run)).toEqual([
+      expect.stringMatching(
+        /^Rolled back orders \(orders:2 → orders:1\) in .* with UpdateService to orders:1\. Reason: verify-health failed\.$/,
+      ),
+    ]);
     expect(run.summary).toContain('verify-health failed');
     expect(run.summary).toMatch(/\| From \| orders:2 \|/);
     expect(run.summary).toMatch(/\| To \| orders:1, chosen by the 'task-definition' input \|/);
-    expect(run.summary).toMatch(/deployment of orders:2 started[\s\S]*UpdateService to orders:1 \(reason: verify-health failed\)[\s\S]*verdict: rolled-back/);
+    expect(run.summary).toMatch(
+      /deployment of orders:2 started[\s\S]*UpdateService to orders:1 \(reason: verify-health failed\)[\s\S]*verdict: rolled-back/,
+    );
     // v1's stopped tasks are listed before UpdateService creates the rollback deployment: the watcher never describes those.
     const operations = sandbox.calls.slice(callsBefore).map((call) => call.operation);
     expect(operations.indexOf('ListTasks')).toBeGreaterThanOrEqual(0);
@@ -85,7 +101,11 @@ describe('auto-rollback with real processes', () => {
   });
 
   test('a release ECS already rolled back: nothing changes, rolled-back is false, and it says so', async () => {
-    const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, {
+    const {
+      cluster,
+      service,
+      taskDefinitionArn: v1,
+    } = await createService(sandbox, {
       service: 'payments',
       image: `${SAMPLE_REPOSITORY}:v1`,
       deploymentConfiguration: breaker,
@@ -97,14 +117,21 @@ describe('auto-rollback with real processes', () => {
     expect(release.outputs.status).toBe('rolled-back');
     const updatesBefore = callsOf('UpdateService') + callsOf('StopServiceDeployment');
 
-    const run = await rollback({ cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], reason: 'deploy-ecs failed' });
+    const run = await rollback({
+      cluster,
+      service,
+      'task-definition': release.outputs['previous-task-definition-arn'],
+      reason: 'deploy-ecs failed',
+    });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['rolled-back']).toBe('false');
     expect(run.outputs['task-definition-arn']).toBe(v1);
     expect(callsOf('UpdateService') + callsOf('StopServiceDeployment')).toBe(updatesBefore);
     expect(notices(run)).toEqual([
-      expect.stringMatching(/^Nothing to roll back: ECS's circuit breaker already rolled payments back from payments:2 to payments:1 on its own/),
+      expect.stringMatching(
+        /^Nothing to roll back: ECS's circuit breaker already rolled payments back from payments:2 to payments:1 on its own/,
+      ),
     ]);
     expect(run.summary).toMatch(/\| Rolled back \| false \|/);
     await waitForSteady(sandbox, cluster, service, 60_000);
@@ -116,12 +143,19 @@ describe('auto-rollback with real processes', () => {
     // The v1 tag now points at a build that rejects its configuration and exits 1 at start-up.
     legacy.env = { FAIL_MODE: 'bogus' };
 
-    const run = await rollback({ cluster, service, 'task-definition': v2.outputs['previous-task-definition-arn'], reason: 'verify-health failed' });
+    const run = await rollback({
+      cluster,
+      service,
+      'task-definition': v2.outputs['previous-task-definition-arn'],
+      reason: 'verify-health failed',
+    });
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs['rolled-back']).toBe('false');
     const [message] = errorsOf(run);
-    expect(message).toMatch(/^Rollback of shipping \(shipping:2 → shipping:1\) FAILED: the service is not back on shipping:1 and needs a person\./);
+    expect(message).toMatch(
+      /^Rollback of shipping \(shipping:2 → shipping:1\) FAILED: the service is not back on shipping:1 and needs a person\./,
+    );
     expect(message).toContain('exited with code 1');
     expect(message).toContain('environment variable FAIL_MODE must be 500 or unset');
     expect(run.log).toContain('Stopped tasks of the new revision:');
@@ -132,9 +166,13 @@ describe('auto-rollback with real processes', () => {
     expect(await servedVersions(sandbox, cluster, service)).toEqual(['v2', 'v2']);
   });
 
-  test('ECS\'s own rollback fails too: deploy-ecs says rolled-back or that it failed, ECS stops at ROLLBACK_FAILED, auto-rollback fails saying why', async () => {
+  test("ECS's own rollback fails too: deploy-ecs says rolled-back or that it failed, ECS stops at ROLLBACK_FAILED, auto-rollback fails saying why", async () => {
     legacy.env = {};
-    const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, {
+    const {
+      cluster,
+      service,
+      taskDefinitionArn: v1,
+    } = await createService(sandbox, {
       service: 'ledger',
       image: `${LEGACY_REPOSITORY}:v1`,
       deploymentConfiguration: breaker,
@@ -155,7 +193,8 @@ describe('auto-rollback with real processes', () => {
     let ended: string | undefined;
     for (let i = 0; i < 300 && ended === undefined; i++) {
       const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-      if (latest?.status && !['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'].includes(latest.status)) ended = latest.status;
+      if (latest?.status && !['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'].includes(latest.status))
+        ended = latest.status;
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(ended).toBe('ROLLBACK_FAILED');
@@ -168,7 +207,9 @@ describe('auto-rollback with real processes', () => {
       expect(run.exitCode).toBe(1);
       expect(run.outputs['rolled-back']).toBe('false');
       expect(run.outputs['task-definition-arn']).toBe(v1);
-      expect(errorsOf(run)[0]).toMatch(/^Rollback of ledger \(ledger:2 → ledger:1\) FAILED: .*ECS's circuit breaker already rolled ledger back to ledger:1 .*ROLLBACK_FAILED/);
+      expect(errorsOf(run)[0]).toMatch(
+        /^Rollback of ledger \(ledger:2 → ledger:1\) FAILED: .*ECS's circuit breaker already rolled ledger back to ledger:1 .*ROLLBACK_FAILED/,
+      );
       expect(notices(run)).toEqual([]);
       expect(run.summary).toContain('❌ Auto-rollback ledger');
     }

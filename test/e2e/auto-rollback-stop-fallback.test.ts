@@ -21,7 +21,11 @@ afterAll(async () => {
 async function releaseInProgress(name: string) {
   const created = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
   sandbox.script(`${REGISTRY}/${name}:v2`, { kind: 'healthy', startMs: 60_000 });
-  const release = await runBundledAction('deploy-ecs', { cluster: created.cluster, service: name, image: `${REGISTRY}/${name}:v2`, wait: 'false' }, { env: sandbox.env() });
+  const release = await runBundledAction(
+    'deploy-ecs',
+    { cluster: created.cluster, service: name, image: `${REGISTRY}/${name}:v2`, wait: 'false' },
+    { env: sandbox.env() },
+  );
   expect(release.outputs.status).toBe('registered');
   return created;
 }
@@ -47,7 +51,9 @@ test('a role without ecs:StopServiceDeployment: AccessDenied, so UpdateService t
   expect(run.exitCode).toBe(0);
   expect(run.outputs['rolled-back']).toBe('true');
   expect(run.outputs['task-definition-arn']).toBe(v1);
-  expect(run.log).toMatch(/ECS did not stop service deployment \S+ \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/);
+  expect(run.log).toMatch(
+    /ECS did not stop service deployment \S+ \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/,
+  );
   expect(run.log).toContain('with UpdateService to ledger:1');
   expect(callsSince(from, 'StopServiceDeployment')).toEqual([expect.objectContaining({ fault: 'refused' })]);
   expect(callsSince(from, 'UpdateService')).toHaveLength(1);

@@ -31,10 +31,18 @@ async function answer(url: string): Promise<{ status: number; version?: string }
 test('a release answering 500 is caught by verify-health and rolled back; requests through the load balancer succeed again', async () => {
   // A liveness check: any answer, even a 500, counts as healthy, so the load balancer and ECS see nothing wrong.
   const { targetGroupArn, url } = await createTargetGroup(sandbox, 'storefront-tg', 20, '200-599');
-  const { cluster, service, taskDefinitionArn: v1 } = await createService(sandbox, {
+  const {
+    cluster,
+    service,
+    taskDefinitionArn: v1,
+  } = await createService(sandbox, {
     service: 'storefront',
     image: `${SAMPLE_REPOSITORY}:v1`,
-    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    deploymentConfiguration: {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    },
     // No container health check: the load balancer's is the only one, as for many services.
     containers: [sampleContainer('storefront', database.url, { healthCheck: undefined })],
     loadBalancers: [{ targetGroupArn, containerName: 'storefront', containerPort: 8080 }],
@@ -42,7 +50,11 @@ test('a release answering 500 is caught by verify-health and rolled back; reques
   expect(await answer(url)).toEqual({ status: 200, version: 'v1' });
   const load = startLoad(`${url}/`, { perSecond: 25, maxDurationMs: 120_000 });
 
-  const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' }, { env: sandbox.env() });
+  const deploy = await runBundledAction(
+    'deploy-ecs',
+    { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' },
+    { env: sandbox.env() },
+  );
   expect(deploy.outputs.status).toBe('succeeded');
 
   const verify = await runBundledAction('verify-health', { url: `${url}/`, interval: '0.2s', timeout: '30s' }, { env: sandbox.env() });
@@ -51,7 +63,12 @@ test('a release answering 500 is caught by verify-health and rolled back; reques
 
   const rollback = await runBundledAction(
     'auto-rollback',
-    { cluster, service, 'task-definition': deploy.outputs['previous-task-definition-arn'], reason: `verify-health failed: ${errorsOf(verify)[0]}` },
+    {
+      cluster,
+      service,
+      'task-definition': deploy.outputs['previous-task-definition-arn'],
+      reason: `verify-health failed: ${errorsOf(verify)[0]}`,
+    },
     { env: sandbox.env() },
   );
   // A second of traffic after the rollback's verdict, to show that it holds.

@@ -16,7 +16,11 @@ describe('scan-severity-threshold', () => {
       { name: 'CVE-2024-9999', severity: 'CRITICAL', attributes: [{ key: 'package_name', value: 'openssl' }] },
       { name: 'CVE-2024-5555', severity: 'HIGH' },
     ]);
-    const run = await runBuildPush(world(), { repository, 'create-repository': 'true', 'scan-severity-threshold': 'high', 'scan-timeout': '30s' }, { sha, workspace: makeContext({ 'a.txt': 'scan me' }) });
+    const run = await runBuildPush(
+      world(),
+      { repository, 'create-repository': 'true', 'scan-severity-threshold': 'high', 'scan-timeout': '30s' },
+      { sha, workspace: makeContext({ 'a.txt': 'scan me' }) },
+    );
     expect(run.exitCode).toBe(1);
     const [error] = errorsOf(run);
     expect(error).toContain(`ECR's scan of ${run.outputs.image} found 2 findings at or above HIGH:`);
@@ -25,17 +29,28 @@ describe('scan-severity-threshold', () => {
     expect(run.summary).toContain('| Scan | 2 at or above HIGH: failed |');
 
     // A re-run builds nothing, and the gate still holds: skipping the build never skips the scan.
-    const again = await runBuildPush(world(), { repository, 'scan-severity-threshold': 'critical', 'scan-timeout': '30s' }, { sha, workspace: makeContext({ 'a.txt': 'scan me' }) });
+    const again = await runBuildPush(
+      world(),
+      { repository, 'scan-severity-threshold': 'critical', 'scan-timeout': '30s' },
+      { sha, workspace: makeContext({ 'a.txt': 'scan me' }) },
+    );
     expect(again.exitCode).toBe(1);
     expect(again.outputs).toMatchObject({ built: 'false', digest: run.outputs.digest });
-    expect(errorsOf(again)[0].split('\n')).toEqual([`ECR's scan of ${run.outputs.image} found 1 finding at or above CRITICAL:`, '  CRITICAL CVE-2024-9999 (openssl)']);
+    expect(errorsOf(again)[0].split('\n')).toEqual([
+      `ECR's scan of ${run.outputs.image} found 1 finding at or above CRITICAL:`,
+      '  CRITICAL CVE-2024-9999 (openssl)',
+    ]);
   });
 
   test('passes when no finding reaches the threshold', async () => {
     const repository = uniqueName('clean');
     const sha = newSha();
     world().sandbox.setScanFindings(repository, sha, [{ name: 'CVE-2024-1111', severity: 'MEDIUM' }]);
-    const run = await runBuildPush(world(), { repository, 'create-repository': 'true', 'scan-severity-threshold': 'critical' }, { sha, workspace: makeContext({ 'a.txt': 'clean' }) });
+    const run = await runBuildPush(
+      world(),
+      { repository, 'create-repository': 'true', 'scan-severity-threshold': 'critical' },
+      { sha, workspace: makeContext({ 'a.txt': 'clean' }) },
+    );
     expect(errorsOf(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.log).toContain('completed with 1 finding.');
@@ -46,9 +61,17 @@ describe('scan-severity-threshold', () => {
     // A repository without scan on push: ECR never scans the image.
     const repository = uniqueName('unscanned');
     await world().ecr.send(new CreateRepositoryCommand({ repositoryName: repository, imageScanningConfiguration: { scanOnPush: false } }));
-    const run = await runBuildPush(world(), { repository, 'scan-severity-threshold': 'low', 'scan-timeout': '3s' }, { sha: newSha(), workspace: makeContext({ 'a.txt': 'never scanned' }) });
+    const run = await runBuildPush(
+      world(),
+      { repository, 'scan-severity-threshold': 'low', 'scan-timeout': '3s' },
+      { sha: newSha(), workspace: makeContext({ 'a.txt': 'never scanned' }) },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.outputs.built).toBe('true');
-    expect(errorsOf(run)).toEqual([expect.stringMatching(/did not complete within 3s \(no scan had started\)\. Raise scan-timeout, or check that the repository scans on push\./)]);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /did not complete within 3s \(no scan had started\)\. Raise scan-timeout, or check that the repository scans on push\./,
+      ),
+    ]);
   });
 });

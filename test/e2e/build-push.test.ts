@@ -23,7 +23,11 @@ describe('build-push builds once per commit and outputs the image by digest', ()
   test('a first run creates the repository, builds, pushes every tag, and outputs the digest the registry holds', async () => {
     // A home of its own shows whether the runner's docker config would be touched (it must not be).
     const home = mkdtempSync(join(tmpdir(), 'home-'));
-    const run = await runBuildPush(world(), { repository, 'create-repository': 'true', tags: 'latest' }, { sha, workspace, env: { HOME: home } });
+    const run = await runBuildPush(
+      world(),
+      { repository, 'create-repository': 'true', tags: 'latest' },
+      { sha, workspace, env: { HOME: home } },
+    );
     expect(errorsOf(run)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(readdirSync(home)).toEqual([]);
@@ -38,7 +42,10 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     for (const tag of [sha.slice(0, 7), 'latest']) expect(await registryDigest(world().infra, repository, tag)).toBe(firstDigest);
 
     const created = await world().ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
-    expect(created.repositories?.[0]).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageScanningConfiguration: { scanOnPush: true } });
+    expect(created.repositories?.[0]).toMatchObject({
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageScanningConfiguration: { scanOnPush: true },
+    });
     expect(run.summary).toContain(firstDigest);
     expect(run.summary).toMatch(/\| Build time \| \d/);
     expect(run.summary).toMatch(/\| Size \| \d+(\.\d)? (B|KiB)/);
@@ -56,10 +63,18 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     const callsBefore = world().sandbox.calls.length;
     const run = await runBuildPush(world(), { repository, tags: 'latest' }, { sha, workspace });
     expect(errorsOf(run)).toEqual([]);
-    expect(run.outputs).toMatchObject({ built: 'false', digest: firstDigest, image: `${world().infra.registryHost}/${repository}@${firstDigest}` });
+    expect(run.outputs).toMatchObject({
+      built: 'false',
+      digest: firstDigest,
+      image: `${world().infra.registryHost}/${repository}@${firstDigest}`,
+    });
     expect(run.log).not.toMatch(/^\[command\]/m);
     expect(run.summary).toMatch(/\| Built \| no: an image tagged with this commit already existed \|/);
-    expect(world().sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
+    expect(
+      world()
+        .sandbox.calls.slice(callsBefore)
+        .map((call) => call.operation),
+    ).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
   });
 
   test('a re-run with a new extra tag adds it to the existing image without building (a promotion)', async () => {
@@ -70,7 +85,11 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     expect(run.log).not.toMatch(/^\[command\]/m);
     expect(await registryDigest(world().infra, repository, 'production')).toBe(firstDigest);
     expect(run.outputs.tags.split('\n')).toContain(`${world().infra.registryHost}/${repository}:production`);
-    expect(world().sandbox.calls.slice(callsBefore).map((call) => call.operation)).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages', 'BatchGetImage', 'PutImage']);
+    expect(
+      world()
+        .sandbox.calls.slice(callsBefore)
+        .map((call) => call.operation),
+    ).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages', 'BatchGetImage', 'PutImage']);
   });
 
   test('a new commit with a changed context builds again, to a new digest', async () => {

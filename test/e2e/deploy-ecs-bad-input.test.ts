@@ -35,15 +35,51 @@ group('deploy-ecs refuses bad input before changing anything', () => {
     ['no cluster', () => ({ service, image: 'x:1' }), /^Input 'cluster' is required/],
     ['an unknown container', () => ({ cluster, service, container: 'web', image: 'x:1' }), /Input 'container' names "web".*"app", "proxy"/],
     ['an ambiguous container', () => ({ cluster, service, image: 'x:1' }), /Input 'container' is required because .* "app", "proxy"/],
-    ['a missing task-definition file', () => ({ cluster, service, 'task-definition': 'nope.json' }), /Input 'task-definition' names the file "nope.json", which does not exist/],
-    ['a task-definition file that is not JSON', () => ({ cluster, service, 'task-definition': 'broken.json' }), /Input 'task-definition': the file "broken.json" is not valid JSON/],
-    ['JSON that is not a task definition', () => ({ cluster, service, 'task-definition': 'not-a-task-definition.json' }), /not a task definition/],
-    ['a service that does not exist', () => ({ cluster, service: 'ghost', image: 'x:1', container: 'app' }), /Input 'service': there is no active service "ghost" in cluster "prod"/],
-    ['a cluster that does not exist', () => ({ cluster: 'nowhere', service, image: 'x:1', container: 'app' }), /Input 'cluster': there is no cluster "nowhere"/],
-    ['a malformed duration', () => ({ cluster, service, image: 'x:1', container: 'app', timeout: '10 minutes' }), /Input 'timeout' must be a duration such as 90s, 15m, 1h/],
-    ['a malformed boolean', () => ({ cluster, service, image: 'x:1', container: 'app', wait: 'yes' }), /Input 'wait' must be true or false; got "yes"/],
-    ['a negative desired count', () => ({ cluster, service, image: 'x:1', container: 'app', 'desired-count': '-1' }), /Input 'desired-count' must be a whole number of at least 0/],
-    ['a bad environment line', () => ({ cluster, service, image: 'x:1', container: 'app', environment: 'just text' }), /Input 'environment' must hold KEY=VALUE lines/],
+    [
+      'a missing task-definition file',
+      () => ({ cluster, service, 'task-definition': 'nope.json' }),
+      /Input 'task-definition' names the file "nope.json", which does not exist/,
+    ],
+    [
+      'a task-definition file that is not JSON',
+      () => ({ cluster, service, 'task-definition': 'broken.json' }),
+      /Input 'task-definition': the file "broken.json" is not valid JSON/,
+    ],
+    [
+      'JSON that is not a task definition',
+      () => ({ cluster, service, 'task-definition': 'not-a-task-definition.json' }),
+      /not a task definition/,
+    ],
+    [
+      'a service that does not exist',
+      () => ({ cluster, service: 'ghost', image: 'x:1', container: 'app' }),
+      /Input 'service': there is no active service "ghost" in cluster "prod"/,
+    ],
+    [
+      'a cluster that does not exist',
+      () => ({ cluster: 'nowhere', service, image: 'x:1', container: 'app' }),
+      /Input 'cluster': there is no cluster "nowhere"/,
+    ],
+    [
+      'a malformed duration',
+      () => ({ cluster, service, image: 'x:1', container: 'app', timeout: '10 minutes' }),
+      /Input 'timeout' must be a duration such as 90s, 15m, 1h/,
+    ],
+    [
+      'a malformed boolean',
+      () => ({ cluster, service, image: 'x:1', container: 'app', wait: 'yes' }),
+      /Input 'wait' must be true or false; got "yes"/,
+    ],
+    [
+      'a negative desired count',
+      () => ({ cluster, service, image: 'x:1', container: 'app', 'desired-count': '-1' }),
+      /Input 'desired-count' must be a whole number of at least 0/,
+    ],
+    [
+      'a bad environment line',
+      () => ({ cluster, service, image: 'x:1', container: 'app', environment: 'just text' }),
+      /Input 'environment' must hold KEY=VALUE lines/,
+    ],
   ];
 
   test.each(cases)('%s', async (_name, inputs, expected) => {

@@ -35,7 +35,12 @@ group('deploy-ecs with a health check that leaves ECS its defaults', () => {
         ],
       }),
     );
-    const deploy = () => runBundledAction('deploy-ecs', { cluster, service, 'task-definition': 'task-definition.json', image }, { env: sandbox.env(), cwd: dir });
+    const deploy = () =>
+      runBundledAction(
+        'deploy-ecs',
+        { cluster, service, 'task-definition': 'task-definition.json', image },
+        { env: sandbox.env(), cwd: dir },
+      );
 
     const first = await deploy();
     expect(first.exitCode).toBe(0);

@@ -30,7 +30,12 @@ afterAll(async () => {
 
 describe('deploy-ecs with real processes', () => {
   test('a healthy release rolls out and every task then serves it', async () => {
-    const { cluster, service } = await createService(sandbox, { service: 'catalog', image: `${SAMPLE_REPOSITORY}:v1`, deploymentConfiguration: breaker, containers: [container('catalog')] });
+    const { cluster, service } = await createService(sandbox, {
+      service: 'catalog',
+      image: `${SAMPLE_REPOSITORY}:v1`,
+      deploymentConfiguration: breaker,
+      containers: [container('catalog')],
+    });
     expect(await served(cluster, service)).toEqual(['v1', 'v1']);
 
     const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
@@ -63,7 +68,11 @@ describe('deploy-ecs with real processes', () => {
       }),
     );
 
-    const run = await runBundledAction('deploy-ecs', { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:v3` }, { env: sandbox.env(), cwd: dir });
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, 'task-definition': 'task-definition.json', image: `${SAMPLE_REPOSITORY}:v3` },
+      { env: sandbox.env(), cwd: dir },
+    );
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
@@ -77,7 +86,12 @@ describe('deploy-ecs with real processes', () => {
   });
 
   test('a release whose health check fails for a real reason (its migration never ran) is reported as a health-check failure', async () => {
-    const { cluster, service } = await createService(sandbox, { service: 'ledger', image: `${SAMPLE_REPOSITORY}:v1`, deploymentConfiguration: breaker, containers: [container('ledger')] });
+    const { cluster, service } = await createService(sandbox, {
+      service: 'ledger',
+      image: `${SAMPLE_REPOSITORY}:v1`,
+      deploymentConfiguration: breaker,
+      containers: [container('ledger')],
+    });
 
     const run = await runBundledAction(
       'deploy-ecs',

@@ -17,7 +17,11 @@ async function scaleToZero(cluster: string, service: string) {
   await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
 }
 
-const breakerWithoutRollback = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: false } };
+const breakerWithoutRollback = {
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: true, rollback: false },
+};
 const primaryOf = (service: Service) => service.deployments?.find((d) => d.status === 'PRIMARY');
 
 /** The operations the sandbox answered since `from` (an index into its call log). */
@@ -48,7 +52,7 @@ group('deploy-ecs run again on the same definition', () => {
     await scaleToZero(cluster, service);
   });
 
-  test('while the earlier run\'s deployment is still rolling out, the re-run watches it to its verdict', async () => {
+  test("while the earlier run's deployment is still rolling out, the re-run watches it to its verdict", async () => {
     const { cluster, service } = await createService(sandbox, { service: 'ticker', image: `${REGISTRY}/ticker:v1` });
     const slow = `${REGISTRY}/ticker:v2`;
     sandbox.script(slow, { kind: 'healthy', startMs: 15_000 });
@@ -98,8 +102,12 @@ group('deploy-ecs run again on the same definition', () => {
     expect(live.deployments?.map((d) => d.id)).toEqual(before);
   });
 
-  test('after ECS\'s circuit breaker marked the deployment FAILED (no rollback), the re-run fails at once and says how to deploy it again', async () => {
-    const { cluster, service } = await createService(sandbox, { service: 'relay', image: `${REGISTRY}/relay:v1`, deploymentConfiguration: breakerWithoutRollback });
+  test("after ECS's circuit breaker marked the deployment FAILED (no rollback), the re-run fails at once and says how to deploy it again", async () => {
+    const { cluster, service } = await createService(sandbox, {
+      service: 'relay',
+      image: `${REGISTRY}/relay:v1`,
+      deploymentConfiguration: breakerWithoutRollback,
+    });
     const unpullable = `${REGISTRY}/relay:v2`;
     sandbox.script(unpullable, { kind: 'cannot-start' });
     const first = await deploy({ cluster, service, image: unpullable });
@@ -113,13 +121,19 @@ group('deploy-ecs run again on the same definition', () => {
     expect(rerun.outputs.status).toBe('failed');
     expect(rerun.outputs['deployment-id']).toBe(first.outputs['deployment-id']);
     const [message] = errorsOf(rerun).slice(-1);
-    expect(message).toContain(`Deployment ${first.outputs['deployment-id']} of relay:2 failed before this step: ECS deployment circuit breaker`);
+    expect(message).toContain(
+      `Deployment ${first.outputs['deployment-id']} of relay:2 failed before this step: ECS deployment circuit breaker`,
+    );
     expect(message).toContain('Set force-new-deployment: true to deploy relay:2 again');
     expect(operationsSince(callsBefore)).not.toContain('UpdateService');
   });
 
   test('with force-new-deployment: true, the re-run deploys the FAILED revision again', async () => {
-    const { cluster, service } = await createService(sandbox, { service: 'beacon', image: `${REGISTRY}/beacon:v1`, deploymentConfiguration: breakerWithoutRollback });
+    const { cluster, service } = await createService(sandbox, {
+      service: 'beacon',
+      image: `${REGISTRY}/beacon:v1`,
+      deploymentConfiguration: breakerWithoutRollback,
+    });
     const flaky = `${REGISTRY}/beacon:v2`;
     sandbox.script(flaky, { kind: 'cannot-start' });
     const first = await deploy({ cluster, service, image: flaky });
@@ -136,7 +150,11 @@ group('deploy-ecs run again on the same definition', () => {
   });
 
   test('after a failed deploy left unrolled back, previous-task-definition-arn is the older working revision, and auto-rollback returns the service to it', async () => {
-    const { cluster, service, taskDefinitionArn: working } = await createService(sandbox, { service: 'vault', image: `${REGISTRY}/vault:v1` });
+    const {
+      cluster,
+      service,
+      taskDefinitionArn: working,
+    } = await createService(sandbox, { service: 'vault', image: `${REGISTRY}/vault:v1` });
     const broken = `${REGISTRY}/vault:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 1, afterMs: 200, logs: ['panic: bad config'] });
     const failed = await deploy({ cluster, service, image: broken, 'failed-tasks-threshold': '2' });
@@ -149,7 +167,12 @@ group('deploy-ecs run again on the same definition', () => {
     expect(next.outputs['previous-task-definition-arn']).toBe(working);
 
     // verify-health found v3 bad: the workflow hands previous-task-definition-arn to auto-rollback.
-    const back = await rollback({ cluster, service, 'task-definition': next.outputs['previous-task-definition-arn'], reason: 'verify-health failed' });
+    const back = await rollback({
+      cluster,
+      service,
+      'task-definition': next.outputs['previous-task-definition-arn'],
+      reason: 'verify-health failed',
+    });
     expect(back.exitCode).toBe(0);
     expect(back.outputs['rolled-back']).toBe('true');
     const settled = await waitForSteady(sandbox, cluster, service);

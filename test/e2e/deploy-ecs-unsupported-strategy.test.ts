@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 const CHANGES = /^(RegisterTaskDefinition|UpdateService|StopServiceDeployment)$/;
-const REFUSAL = /^Service "bluegreen" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: only rolling updates \(the ROLLING strategy\) are deployed and watched\. Nothing was changed\.$/;
+const REFUSAL =
+  /^Service "bluegreen" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: only rolling updates \(the ROLLING strategy\) are deployed and watched\. Nothing was changed\.$/;
 
 group('a service whose deployment strategy has no mechanism yet is refused before any change', () => {
   let cluster: string;

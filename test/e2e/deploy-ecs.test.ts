@@ -56,7 +56,7 @@ group('deploy-ecs against the sandbox', () => {
     expect(operations.indexOf('ListTasks')).toBeLessThan(operations.indexOf('UpdateService'));
   });
 
-  test('a crash loop that ECS\'s circuit breaker rolls back is reported as rolled-back with the exit code and last log line', async () => {
+  test("a crash loop that ECS's circuit breaker rolls back is reported as rolled-back with the exit code and last log line", async () => {
     const { cluster, service, taskDefinitionArn } = await createService(sandbox, {
       service: 'cart',
       image: `${REGISTRY}/cart:v1`,
@@ -83,8 +83,12 @@ group('deploy-ecs against the sandbox', () => {
     expect(settled.taskDefinition).toBe(taskDefinitionArn);
   });
 
-  test('the same crash loop without any health check, which ECS\'s breaker never counts, fails at the backstop within seconds', async () => {
-    const { cluster, service } = await createService(sandbox, { service: 'basket', image: `${REGISTRY}/basket:v1`, deploymentConfiguration: breakerWithRollback });
+  test("the same crash loop without any health check, which ECS's breaker never counts, fails at the backstop within seconds", async () => {
+    const { cluster, service } = await createService(sandbox, {
+      service: 'basket',
+      image: `${REGISTRY}/basket:v1`,
+      deploymentConfiguration: breakerWithRollback,
+    });
     const broken = `${REGISTRY}/basket:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 1, afterMs: 300, logs: ['starting basket v2', 'Error: DATABASE_URL is required'] });
 
@@ -126,14 +130,20 @@ group('deploy-ecs against the sandbox', () => {
     expect(message).toContain('ECS did not roll back: it found no completed deployment to roll back to');
     expect(message).toContain('exited with code 4');
     const live = await describe(sandbox, cluster, service);
-    const answer = await ecsClient(sandbox).send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [live.currentServiceDeployment as string] }));
+    const answer = await ecsClient(sandbox).send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [live.currentServiceDeployment as string] }),
+    );
     expect(answer.serviceDeployments?.[0]?.status).toBe('STOPPED');
     expect(answer.serviceDeployments?.[0]?.rollback).toBeUndefined();
     await scaleToZero(cluster, service);
   });
 
   test('a deployment alarm set to ALARM during the deploy, with rollback: rolled-back, naming the alarm', async () => {
-    const cloudwatch = new CloudWatchClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const cloudwatch = new CloudWatchClient({
+      region: sandbox.region,
+      endpoint: sandbox.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const alarm = 'orders-5xx';
     await cloudwatch.send(
       new PutMetricAlarmCommand({
@@ -152,20 +162,30 @@ group('deploy-ecs against the sandbox', () => {
     const { cluster, service, taskDefinitionArn } = await createService(sandbox, {
       service: 'orders',
       image: `${REGISTRY}/orders:v1`,
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, alarms: { alarmNames: [alarm], enable: true, rollback: true } },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        alarms: { alarmNames: [alarm], enable: true, rollback: true },
+      },
     });
     const next = `${REGISTRY}/orders:v2`;
     sandbox.script(next, { kind: 'healthy', startMs: 5000 });
 
     let alarmed = false;
-    const run = await runBundledAction('deploy-ecs', { cluster, service, image: next }, {
-      env: sandbox.env(),
-      onLine: (line) => {
-        if (alarmed || !line.text.startsWith('UpdateService started deployment')) return;
-        alarmed = true;
-        void cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 9 errors in 10 seconds' }));
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: next },
+      {
+        env: sandbox.env(),
+        onLine: (line) => {
+          if (alarmed || !line.text.startsWith('UpdateService started deployment')) return;
+          alarmed = true;
+          void cloudwatch.send(
+            new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 9 errors in 10 seconds' }),
+          );
+        },
       },
-    });
+    );
 
     expect(alarmed).toBe(true);
     expect(run.exitCode).toBe(1);
@@ -250,7 +270,11 @@ group('deploy-ecs against the sandbox', () => {
         containerDefinitions: [{ name: 'api', image: 'placeholder', essential: true, portMappings: [{ containerPort: 8080 }] }],
       }),
     );
-    const run = await runBundledAction('deploy-ecs', { cluster, service, 'task-definition': 'task-definition.json', image: `${REGISTRY}/api:v2` }, { env: sandbox.env(), cwd: dir });
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, 'task-definition': 'task-definition.json', image: `${REGISTRY}/api:v2` },
+      { env: sandbox.env(), cwd: dir },
+    );
     expect(run.exitCode).toBe(0);
     expect(run.log).toContain('task cpu: 256 → 512');
     expect((await describe(sandbox, cluster, service)).taskDefinition).toMatch(/api:2$/);

@@ -28,7 +28,12 @@ test('e2e.yml: build-push, run-migration, deploy-ecs, verify-health, a broken de
   const job = workflow.jobs.find((j) => j.id === 'actions');
   if (!job) throw new Error('e2e.yml has no actions job');
   const result = await runJob(workflow, job, {
-    env: { GITHUB_REPOSITORY: 'acme/suite', GITHUB_SHA: 'e2e0000000000000000000000000000000000001', GITHUB_RUN_ID: '7', GITHUB_SERVER_URL: 'https://github.com' },
+    env: {
+      GITHUB_REPOSITORY: 'acme/suite',
+      GITHUB_SHA: 'e2e0000000000000000000000000000000000001',
+      GITHUB_RUN_ID: '7',
+      GITHUB_SERVER_URL: 'https://github.com',
+    },
     github: { sha: 'e2e0000000000000000000000000000000000001', token: '', event: {} },
     // This checkout is already installed; everything else runs for real.
     fakes: { 'actions/checkout': () => ({}), Install: () => ({}) },

@@ -15,7 +15,12 @@ let stack: SampleStack;
 const REQUESTS_PER_SECOND = 25;
 
 const serviceBehindLoadBalancer = (name: string, deploymentConfiguration: DeploymentConfiguration) =>
-  sampleServiceBehindLoadBalancer(stack.sandbox, stack.database.url, name, { desiredCount: 2, deploymentConfiguration, healthCheckGracePeriodSeconds: 10, logs: true });
+  sampleServiceBehindLoadBalancer(stack.sandbox, stack.database.url, name, {
+    desiredCount: 2,
+    deploymentConfiguration,
+    healthCheckGracePeriodSeconds: 10,
+    logs: true,
+  });
 
 async function version(url: string): Promise<string> {
   return ((await (await fetch(`${url}/`)).json()) as { version: string }).version;
@@ -31,7 +36,10 @@ afterAll(async () => {
 
 describe('the load balancer during deployments of real processes', () => {
   test('a rolling deploy with minimumHealthyPercent 100 fails no request of a steady stream', async () => {
-    const { cluster, service, targetGroupArn, url } = await serviceBehindLoadBalancer('storefront', { minimumHealthyPercent: 100, maximumPercent: 200 });
+    const { cluster, service, targetGroupArn, url } = await serviceBehindLoadBalancer('storefront', {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+    });
     // Both tasks are registered and healthy before the service counts as steady.
     const before = await elbClient(stack.sandbox).send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
     expect(before.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual(['healthy', 'healthy']);
@@ -76,17 +84,32 @@ describe('the load balancer during deployments of real processes', () => {
     });
 
     const load = startLoad(`${url}/items`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 90_000 });
-    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v5`, environment: 'FAIL_MODE=500' }, { env: stack.sandbox.env() });
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${SAMPLE_REPOSITORY}:v5`, environment: 'FAIL_MODE=500' },
+      { env: stack.sandbox.env() },
+    );
     const result = await load.stop();
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(errorsOf(run)[0]).toContain('failed its health checks (Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:');
+    expect(errorsOf(run)[0]).toContain(
+      'failed its health checks (Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:',
+    );
     const events = (await describeService(stack.sandbox, cluster, service)).events?.map((e) => e.message ?? '') ?? [];
-    const unhealthy = events.filter((m) => / \(task [0-9a-f]{32}\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(m));
+    const unhealthy = events.filter((m) =>
+      / \(task [0-9a-f]{32}\) \(port \d+\) is unhealthy in \(target-group arn:aws:elasticloadbalancing:[^)]+\) due to \(reason Health checks failed with these codes: \[500\]\)\.$/.test(
+        m,
+      ),
+    );
     // The circuit breaker's threshold for 2 tasks is 3 failed tasks.
     expect(unhealthy.length).toBeGreaterThanOrEqual(3);
-    const stopped = stack.sandbox.history.filter((e) => e.kind === 'task-stopped' && e.serviceName === service && e.stoppedReason?.startsWith('Task failed ELB health checks in (target-group arn:'));
+    const stopped = stack.sandbox.history.filter(
+      (e) =>
+        e.kind === 'task-stopped' &&
+        e.serviceName === service &&
+        e.stoppedReason?.startsWith('Task failed ELB health checks in (target-group arn:'),
+    );
     expect(stopped.length).toBeGreaterThanOrEqual(3);
     // The broken tasks never passed a health check, so the load balancer never sent them a request.
     expect(result.failures).toEqual([]);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ContainerDefinition, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  StopTaskCommand,
+  type ContainerDefinition,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +26,18 @@ let database: { url: string; stop(): Promise<void> };
 let cluster: string;
 const service = 'shop';
 const MIGRATE = `node ${SAMPLE_SERVICE_DIR}/migrate.mjs`;
-const GITHUB = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_RUN_ID: '987654321', GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com' };
+const GITHUB = {
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  GITHUB_RUN_ID: '987654321',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
 
 const container = (): ContainerDefinition => basicSampleContainer('shop', database.url, { logs: true });
 
-const migrate = (inputs: Record<string, string>) => runBundledAction('run-migration', { cluster, service, ...inputs }, { env: { ...sandbox.env(), ...GITHUB } });
+const migrate = (inputs: Record<string, string>) =>
+  runBundledAction('run-migration', { cluster, service, ...inputs }, { env: { ...sandbox.env(), ...GITHUB } });
 
 async function describeTask(taskArn: string): Promise<Task> {
   const answer = await ecsClient(sandbox).send(new DescribeTasksCommand({ cluster, tasks: [taskArn], include: ['TAGS'] }));
@@ -56,8 +70,12 @@ afterAll(async () => {
 describe('run-migration with the real migration process', () => {
   let v2Revision: string;
 
-  test('migrations of the new image succeed in the service\'s network, tagged with the workflow run', async () => {
-    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: `${MIGRATE} up 2`, environment: 'AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug' });
+  test("migrations of the new image succeed in the service's network, tagged with the workflow run", async () => {
+    const run = await migrate({
+      image: `${SAMPLE_REPOSITORY}:v2`,
+      command: `${MIGRATE} up 2`,
+      environment: 'AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug',
+    });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['exit-code']).toBe('0');
@@ -75,15 +93,20 @@ describe('run-migration with the real migration process', () => {
     expect(task.startedBy).toBe('run-migration/987654321');
     expect(task.attachments?.[0].details?.find((d) => d.name === 'subnetId')?.value).toBe('subnet-0a1b2c3d');
     expect(task.overrides?.containerOverrides?.[0].command).toEqual(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2']);
-    expect(task.overrides?.containerOverrides?.[0].environment).toEqual([{ name: 'AUDIT_TOKEN', value: 'hunter2-token' }, { name: 'LOG_LEVEL', value: 'debug' }]);
+    expect(task.overrides?.containerOverrides?.[0].environment).toEqual([
+      { name: 'AUDIT_TOKEN', value: 'hunter2-token' },
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ]);
     // The runner masks the token wherever the job log would show it; the plain setting stays readable.
     expect(run.log).toContain('::add-mask::hunter2-token');
     expect(run.log).not.toContain('::add-mask::debug');
-    expect(task.tags).toEqual(expect.arrayContaining([
-      { key: 'github:repository', value: 'acme/shop' },
-      { key: 'github:commit', value: GITHUB.GITHUB_SHA },
-      { key: 'github:run', value: 'https://github.com/acme/shop/actions/runs/987654321' },
-    ]));
+    expect(task.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'github:repository', value: 'acme/shop' },
+        { key: 'github:commit', value: GITHUB.GITHUB_SHA },
+        { key: 'github:run', value: 'https://github.com/acme/shop/actions/runs/987654321' },
+      ]),
+    );
     expect(run.summary).toContain('succeeded');
     expect(run.summary).toContain(`\`node ${SAMPLE_SERVICE_DIR}/migrate.mjs up 2\``);
     expect(run.summary).toMatch(/\| Exit code \| 0 \|/);
@@ -99,7 +122,10 @@ describe('run-migration with the real migration process', () => {
   });
 
   test('a migration that fails exits 3, with its error line in the job log and in the failure message', async () => {
-    const run = await migrate({ image: `${SAMPLE_REPOSITORY}:v2`, command: JSON.stringify(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up']) });
+    const run = await migrate({
+      image: `${SAMPLE_REPOSITORY}:v2`,
+      command: JSON.stringify(['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up']),
+    });
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs['exit-code']).toBe('3');
@@ -124,8 +150,18 @@ describe('run-migration with the real migration process', () => {
     expect(first).toBeLessThan(stoppedAt - 1000);
     expect(lineAt(run, '| ### MIGRATION 002_add_price (DOWN) ###')).toBeLessThan(stoppedAt);
     // And soon after the container wrote it.
-    const logs = new CloudWatchLogsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    const events = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/shop', logStreamName: `ecs/shop/${task.taskArn?.split('/').pop()}`, startFromHead: true }));
+    const logs = new CloudWatchLogsClient({
+      region: sandbox.region,
+      endpoint: sandbox.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const events = await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: '/ecs/shop',
+        logStreamName: `ecs/shop/${task.taskArn?.split('/').pop()}`,
+        startFromHead: true,
+      }),
+    );
     const written = events.events?.find((e) => e.message === '> Migrating files:')?.timestamp as number;
     expect(first - written).toBeLessThan(2500);
     // Every line once, in order.
@@ -176,11 +212,19 @@ describe('run-migration with the real migration process', () => {
   });
 
   /** Starts the bundle as the runner does, cancels it with SIGINT (the runner's first signal) once the task runs. */
-  async function cancelWhileRunning(inputs: Record<string, string>): Promise<{ exitCode: number | null; log: string; taskArn: string; summary: string }> {
+  async function cancelWhileRunning(
+    inputs: Record<string, string>,
+  ): Promise<{ exitCode: number | null; log: string; taskArn: string; summary: string }> {
     const workdir = mkdtempSync(join(tmpdir(), 'cancel-'));
     const summaryFile = join(workdir, 'summary.md');
     writeFileSync(summaryFile, '');
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: workdir, GITHUB_STEP_SUMMARY: summaryFile, ...sandbox.env(), ...GITHUB };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: workdir,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      ...sandbox.env(),
+      ...GITHUB,
+    };
     for (const [name, value] of Object.entries({ cluster, service, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
     const child = spawn(node24(), [resolve('actions/run-migration/dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
@@ -223,14 +267,16 @@ describe('run-migration with the real migration process', () => {
     expect(run.exitCode).toBe(1);
     const [message] = errorsOf(run);
     expect(message).toContain('the image could not be pulled');
-    expect(message).toContain(`CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/not-in-catalog:v1`);
+    expect(message).toContain(
+      `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${REGISTRY}/not-in-catalog:v1`,
+    );
     expect(run.outputs['exit-code']).toBeUndefined();
     const task = await describeTask(run.outputs['task-arn']);
     expect(task.stopCode).toBe('TaskFailedToStart');
     expect(run.summary).toContain('TaskFailedToStart');
   });
 
-  test('a task definition from a JSON file is registered in its own family and runs in the service\'s network', async () => {
+  test("a task definition from a JSON file is registered in its own family and runs in the service's network", async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
     const definition = {
       family: 'shop-migrations',
@@ -239,11 +285,20 @@ describe('run-migration with the real migration process', () => {
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ ...container(), name: 'migrate', portMappings: [], command: ['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'] }],
+      containerDefinitions: [
+        { ...container(), name: 'migrate', portMappings: [], command: ['node', `${SAMPLE_SERVICE_DIR}/migrate.mjs`, 'up', '2'] },
+      ],
     };
-    writeFileSync(join(workspace, 'migrations.json'), JSON.stringify({ taskDefinition: definition, tags: [{ key: 'team', value: 'shop' }] }));
+    writeFileSync(
+      join(workspace, 'migrations.json'),
+      JSON.stringify({ taskDefinition: definition, tags: [{ key: 'team', value: 'shop' }] }),
+    );
 
-    const run = await runBundledAction('run-migration', { cluster, service, 'task-definition': 'migrations.json' }, { env: { ...sandbox.env(), ...GITHUB }, cwd: workspace });
+    const run = await runBundledAction(
+      'run-migration',
+      { cluster, service, 'task-definition': 'migrations.json' },
+      { env: { ...sandbox.env(), ...GITHUB }, cwd: workspace },
+    );
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs['task-definition-arn']).toMatch(/:task-definition\/shop-migrations:1$/);

@@ -17,20 +17,34 @@ const containers = (sandboxRegion: string): ContainerDefinition[] => [
     image: `${REGISTRY}/shop:v1`,
     essential: true,
     portMappings: [{ containerPort: 8080 }],
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/shop', 'awslogs-region': sandboxRegion, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': '/ecs/shop',
+        'awslogs-region': sandboxRegion,
+        'awslogs-stream-prefix': 'ecs',
+        'awslogs-create-group': 'true',
+      },
+    },
   },
   { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: true },
 ];
 
 beforeAll(async () => {
   sandbox = await start({ timeScale: 0.1 });
-  ({ cluster } = await createService(sandbox, { service, image: `${REGISTRY}/shop:v1`, desiredCount: 1, containers: containers(sandbox.region) }));
+  ({ cluster } = await createService(sandbox, {
+    service,
+    image: `${REGISTRY}/shop:v1`,
+    desiredCount: 1,
+    containers: containers(sandbox.region),
+  }));
 });
 afterAll(async () => {
   await sandbox?.stop();
 });
 
-const migrate = (image: string) => runBundledAction('run-migration', { cluster, service, container: 'app', image, command: 'npm run migrate' }, { env: sandbox.env() });
+const migrate = (image: string) =>
+  runBundledAction('run-migration', { cluster, service, container: 'app', image, command: 'npm run migrate' }, { env: sandbox.env() });
 
 async function exitCodes(taskArn: string): Promise<Record<string, number | undefined>> {
   const answer = await ecsClient(sandbox).send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
@@ -48,7 +62,9 @@ group('run-migration with an essential sidecar', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs['exit-code']).toBe('0');
     expect(errorsOf(run)).toEqual([]);
-    expect(run.log).toMatch(/succeeded: container "app" exited with code 0 after [\d.]+m?s\. Other containers, for information: "log-router" \(essential\) exited with code 143, ended by SIGTERM as the task stopped\./);
+    expect(run.log).toMatch(
+      /succeeded: container "app" exited with code 0 after [\d.]+m?s\. Other containers, for information: "log-router" \(essential\) exited with code 143, ended by SIGTERM as the task stopped\./,
+    );
     expect(run.summary).toContain('| log-router | yes | 143 |');
   });
 
@@ -61,6 +77,10 @@ group('run-migration with an essential sidecar', () => {
     expect(await exitCodes(run.outputs['task-arn'])).toEqual({ app: 1, 'log-router': 143 });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['exit-code']).toBe('1');
-    expect(errorsOf(run)).toEqual([expect.stringMatching(/failed: essential container "app" exited with code 1\. Its log ends with: Error: relation "items" already exists\.$/)]);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /failed: essential container "app" exited with code 1\. Its log ends with: Error: relation "items" already exists\.$/,
+      ),
+    ]);
   });
 });

@@ -20,7 +20,10 @@ const live = new Set<ChildProcess>();
 
 function start(script: string, args: string[] = [], env: Record<string, string> = {}, node = process.execPath): Proc {
   // Only what the test gives: a DATABASE_URL or PORT of the machine running the tests must not leak in.
-  const child = spawn(node, [join(FIXTURE, script), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [join(FIXTURE, script), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   live.add(child);
   const proc: Proc = { child, stdout: [], stderr: [], startedAt: Date.now(), exited: Promise.resolve({ code: null, signal: null, ms: 0 }) };
   collectLines(child.stdout, proc.stdout);
@@ -61,7 +64,9 @@ async function waitForLine(proc: Proc, pattern: RegExp, timeoutMs = 10_000): Pro
       if (match) return match;
     }
     if (proc.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`no line matching ${pattern} (exit ${proc.child.exitCode}); stdout: ${proc.stdout.join(' | ')}; stderr: ${proc.stderr.join(' | ')}`);
+      throw new Error(
+        `no line matching ${pattern} (exit ${proc.child.exitCode}); stdout: ${proc.stdout.join(' | ')}; stderr: ${proc.stderr.join(' | ')}`,
+      );
     }
     await sleep(20);
   }
@@ -103,7 +108,11 @@ afterAll(async () => {
   // Tasks first, the database last, and nothing left behind even when a test failed half-way.
   const tasks = [...live].filter((child) => child !== database.child);
   for (const child of tasks) child.kill('SIGKILL');
-  await Promise.all(tasks.map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(null) : child.once('close', done)))));
+  await Promise.all(
+    tasks.map(
+      (child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(null) : child.once('close', done))),
+    ),
+  );
   database.child.kill('SIGTERM');
   const { code } = await database.exited;
   expect(code).toBe(0);
@@ -127,7 +136,9 @@ describe('sample service', () => {
   test('after `migrate up 2` a release needing 002_add_price is healthy and reports its image tag', async () => {
     const migration = await run('migrate.mjs', ['up', '2'], { DATABASE_URL: databaseUrl });
     expect(migration).toMatchObject({ code: 0, stderr: [] });
-    expect(migration.stdout).toEqual(expect.arrayContaining(['### MIGRATION 001_create_items (UP) ###', '### MIGRATION 002_add_price (UP) ###']));
+    expect(migration.stdout).toEqual(
+      expect.arrayContaining(['### MIGRATION 001_create_items (UP) ###', '### MIGRATION 002_add_price (UP) ###']),
+    );
 
     const service = await startService({ IMAGE_TAG: 'v2.0.0', REQUIRED_MIGRATION: '002_add_price' });
     expect(await get(`${service.base}/health`)).toMatchObject({ status: 200, body: { status: 'ok', version: 'v2.0.0' } });
@@ -136,7 +147,10 @@ describe('sample service', () => {
     const listed = await get(`${service.base}/items`);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ sku: 'MUG-001', price_cents: 0 })]));
-    const created = await fetch(`${service.base}/items`, { method: 'POST', body: JSON.stringify({ sku: "O'BRIEN-1", name: 'Quote \\ and backslash', price_cents: 450 }) });
+    const created = await fetch(`${service.base}/items`, {
+      method: 'POST',
+      body: JSON.stringify({ sku: "O'BRIEN-1", name: 'Quote \\ and backslash', price_cents: 450 }),
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ sku: "O'BRIEN-1", name: 'Quote \\ and backslash', price_cents: 450 });
     const invalid = await fetch(`${service.base}/items`, { method: 'POST', body: '{"sku": 1}' });
@@ -152,7 +166,10 @@ describe('sample service', () => {
     const health = await get(`${service.base}/health`);
     expect(health.status).toBe(503);
     expect(health.body.reason).toBe('required migration 003_unique_sku is not applied');
-    expect(await run('healthcheck.mjs', [], { PORT: new URL(service.base).port })).toMatchObject({ code: 1, stdout: [expect.stringContaining('unhealthy: 503')] });
+    expect(await run('healthcheck.mjs', [], { PORT: new URL(service.base).port })).toMatchObject({
+      code: 1,
+      stdout: [expect.stringContaining('unhealthy: 503')],
+    });
     expect(await stopService(service)).toBe(0);
   });
 
@@ -160,7 +177,10 @@ describe('sample service', () => {
     const migration = await run('migrate.mjs', ['up'], { DATABASE_URL: databaseUrl });
     expect(migration.code).toBe(3);
     expect(migration.stdout).toContain('### MIGRATION 003_unique_sku (UP) ###');
-    expect(migration.stderr).toEqual(['Error: could not create unique index "items_sku_key"', 'Detail: Key (sku)=(MUG-001) is duplicated.']);
+    expect(migration.stderr).toEqual([
+      'Error: could not create unique index "items_sku_key"',
+      'Detail: Key (sku)=(MUG-001) is duplicated.',
+    ]);
 
     // Rolled back as a whole, and nothing left locked: the next run fails the same way, for the same reason.
     const again = await run('migrate.mjs', [], { DATABASE_URL: databaseUrl });
@@ -186,7 +206,8 @@ describe('sample service', () => {
     // Migrations open transactions, which the embedded database serialises against every other connection.
     const migrations = (async () => {
       const codes: (number | null)[] = [];
-      for (const args of [['down', '1'], ['up', '1'], ['up']]) codes.push((await run('migrate.mjs', args, { DATABASE_URL: databaseUrl })).code);
+      for (const args of [['down', '1'], ['up', '1'], ['up']])
+        codes.push((await run('migrate.mjs', args, { DATABASE_URL: databaseUrl })).code);
       return codes;
     })();
     const checks = await Promise.all(

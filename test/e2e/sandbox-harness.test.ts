@@ -10,7 +10,9 @@ describe('useSandbox', () => {
   test('hands out the started sandbox: its API answers through the shared client settings', async () => {
     const ecs = new ECSClient(clientConfig(sandbox));
     await ecs.send(new CreateClusterCommand({ clusterName: 'harness' }));
-    expect((await ecs.send(new ListClustersCommand({}))).clusterArns).toEqual([`arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/harness`]);
+    expect((await ecs.send(new ListClustersCommand({}))).clusterArns).toEqual([
+      `arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/harness`,
+    ]);
   });
 
   test('env() is what a child process needs to reach it', () => {

@@ -32,7 +32,11 @@ group('verify-health adds its verdict to the GitHub Deployment of the release', 
   test('healthy: deploy-ecs records the Deployment, verify-health adds success under the service name by default', async () => {
     const { cluster, service } = await createService(world().sandbox, { service: 'catalog', image: `${REGISTRY}/catalog:v1` });
     world().sandbox.script(`${REGISTRY}/catalog:v2`, { kind: 'healthy', startMs: 300 });
-    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/catalog:v2`, 'github-token': RUN_TOKEN }, { env: runner() });
+    const deploy = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${REGISTRY}/catalog:v2`, 'github-token': RUN_TOKEN },
+      { env: runner() },
+    );
     expect(deploy.exitCode).toBe(0);
 
     const run = await runBundledAction(
@@ -47,7 +51,10 @@ group('verify-health adds its verdict to the GitHub Deployment of the release', 
     expect(release.states).toEqual(['in_progress', 'success', 'success']);
     const verdict = statusPosts(world().github, release.id).at(-1);
     expect(verdict?.authorization).toBe(`token ${RUN_TOKEN}`);
-    expect(verdict?.body).toMatchObject({ environment_url: 'https://catalog.example.com', log_url: 'https://github.example/acme/shop/actions/runs/901' });
+    expect(verdict?.body).toMatchObject({
+      environment_url: 'https://catalog.example.com',
+      log_url: 'https://github.example/acme/shop/actions/runs/901',
+    });
     expect(String(verdict?.body.description)).toMatch(/^Healthy [\d.]+m?s in: 3 passing rounds in a row/);
     // The newest Deployment was looked up for this commit and environment before the first probe.
     const lookup = world().github.requests.find((r) => r.method === 'GET' && r.path.includes('environment=catalog'));
@@ -60,19 +67,29 @@ group('verify-health adds its verdict to the GitHub Deployment of the release', 
     const newest = world().github.record(RUN_SHA, 'staging-web');
     const url = await endpoint(500);
 
-    const run = await runBundledAction('verify-health', { ...fast, url, 'github-token': RUN_TOKEN, 'environment-name': 'staging-web' }, { env: runner() });
+    const run = await runBundledAction(
+      'verify-health',
+      { ...fast, url, 'github-token': RUN_TOKEN, 'environment-name': 'staging-web' },
+      { env: runner() },
+    );
 
     expect(run.exitCode).toBe(1);
     expect(world().github.statusesOf(newest)).toEqual(['failure']);
     expect(world().github.statusesOf(older)).toEqual([]);
     const explanation = errorsOf(run).slice(-1)[0];
     expect(explanation).toMatch(/^Unhealthy .*after 3 failing rounds in a row: .*status 500/);
-    expect(statusPosts(world().github, newest)[0].body.description).toBe(explanation.length <= 140 ? explanation : `${explanation.slice(0, 139)}…`);
+    expect(statusPosts(world().github, newest)[0].body.description).toBe(
+      explanation.length <= 140 ? explanation : `${explanation.slice(0, 139)}…`,
+    );
   });
 
   test('a github-token without service or environment-name is refused, naming the input, before any probe', async () => {
     const before = { probes, requests: world().github.requests.length };
-    const run = await runBundledAction('verify-health', { ...fast, url: await endpoint(200), 'github-token': RUN_TOKEN }, { env: runner() });
+    const run = await runBundledAction(
+      'verify-health',
+      { ...fast, url: await endpoint(200), 'github-token': RUN_TOKEN },
+      { env: runner() },
+    );
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)[0]).toContain("Input 'environment-name' is required with 'github-token'");
     expect({ probes, requests: world().github.requests.length }).toEqual(before);
@@ -80,7 +97,11 @@ group('verify-health adds its verdict to the GitHub Deployment of the release', 
 
   test('a github-token outside a GitHub run is refused before any probe', async () => {
     const before = probes;
-    const run = await runBundledAction('verify-health', { ...fast, url: await endpoint(200), 'github-token': RUN_TOKEN, 'environment-name': 'staging-web' }, { env: world().sandbox.env() });
+    const run = await runBundledAction(
+      'verify-health',
+      { ...fast, url: await endpoint(200), 'github-token': RUN_TOKEN, 'environment-name': 'staging-web' },
+      { env: world().sandbox.env() },
+    );
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)[0]).toContain("Input 'github-token'");
     expect(probes).toBe(before);

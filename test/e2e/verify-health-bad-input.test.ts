@@ -27,17 +27,57 @@ describe('verify-health refuses bad input before probing', () => {
   const url = () => `${server.base}/health`;
   const cases: [string, () => Record<string, string>, RegExp][] = [
     ['no url', () => ({}), /^Input 'url' is required but was not given\.$/],
-    ['a URL without a scheme', () => ({ url: 'example.com/health' }), /^Input 'url' must hold absolute URLs such as https:\/\/example\.com\/health, one a line; "example\.com\/health" is not a URL\.$/],
-    ['a URL of another scheme', () => ({ url: 'tcp://example.com:80' }), /^Input 'url' must hold http:\/\/ or https:\/\/ URLs; "tcp:\/\/example\.com:80" uses tcp\.$/],
-    ['a malformed expected-status', () => ({ url: url(), 'expected-status': '2xx' }), /^Input 'expected-status' must be status codes or ranges such as 200-299 or 200,204; got "2xx": "2xx" is neither a status code nor a range\.$/],
-    ['a timeout the thresholds can never reach', () => ({ url: url(), warmup: '10s', interval: '2s', timeout: '12s' }), /^Input 'timeout' is 12s, shorter than the check can ever take to decide: warmup 10s \+ 3 rounds × interval 2s = 16s\. Set timeout to at least 16s/],
+    [
+      'a URL without a scheme',
+      () => ({ url: 'example.com/health' }),
+      /^Input 'url' must hold absolute URLs such as https:\/\/example\.com\/health, one a line; "example\.com\/health" is not a URL\.$/,
+    ],
+    [
+      'a URL of another scheme',
+      () => ({ url: 'tcp://example.com:80' }),
+      /^Input 'url' must hold http:\/\/ or https:\/\/ URLs; "tcp:\/\/example\.com:80" uses tcp\.$/,
+    ],
+    [
+      'a malformed expected-status',
+      () => ({ url: url(), 'expected-status': '2xx' }),
+      /^Input 'expected-status' must be status codes or ranges such as 200-299 or 200,204; got "2xx": "2xx" is neither a status code nor a range\.$/,
+    ],
+    [
+      'a timeout the thresholds can never reach',
+      () => ({ url: url(), warmup: '10s', interval: '2s', timeout: '12s' }),
+      /^Input 'timeout' is 12s, shorter than the check can ever take to decide: warmup 10s \+ 3 rounds × interval 2s = 16s\. Set timeout to at least 16s/,
+    ],
     ['a zero interval', () => ({ url: url(), interval: '0s' }), /^Input 'interval' must be longer than zero/],
-    ['a malformed duration', () => ({ url: url(), bake: 'a while' }), /^Input 'bake' must be a duration such as 90s, 15m, 1h or a number of seconds; got "a while"\.$/],
-    ['a threshold of zero', () => ({ url: url(), 'failure-threshold': '0' }), /^Input 'failure-threshold' must be a whole number of at least 1; got "0"\.$/],
-    ['a header line without a name', () => ({ url: url(), headers: 'Bearer s3cret-value' }), /^Input 'headers' must hold "Name: value" lines/],
-    ['cluster without service', () => ({ url: url(), cluster: 'prod', region: 'us-east-1' }), /^Input 'service' is required when 'cluster' is given/],
-    ['a service that does not exist', () => ({ url: url(), cluster: 'prod', service: 'ghost', region: 'us-east-1' }), /^Input 'service': there is no active service "ghost" in cluster "prod"/],
-    ['a task-definition that names a family, not a revision', () => ({ url: url(), cluster: 'prod', service: 'web', region: 'us-east-1', 'task-definition': 'web' }), /^Input 'task-definition' must name one revision, as family:revision \(web:12\) or its ARN/],
+    [
+      'a malformed duration',
+      () => ({ url: url(), bake: 'a while' }),
+      /^Input 'bake' must be a duration such as 90s, 15m, 1h or a number of seconds; got "a while"\.$/,
+    ],
+    [
+      'a threshold of zero',
+      () => ({ url: url(), 'failure-threshold': '0' }),
+      /^Input 'failure-threshold' must be a whole number of at least 1; got "0"\.$/,
+    ],
+    [
+      'a header line without a name',
+      () => ({ url: url(), headers: 'Bearer s3cret-value' }),
+      /^Input 'headers' must hold "Name: value" lines/,
+    ],
+    [
+      'cluster without service',
+      () => ({ url: url(), cluster: 'prod', region: 'us-east-1' }),
+      /^Input 'service' is required when 'cluster' is given/,
+    ],
+    [
+      'a service that does not exist',
+      () => ({ url: url(), cluster: 'prod', service: 'ghost', region: 'us-east-1' }),
+      /^Input 'service': there is no active service "ghost" in cluster "prod"/,
+    ],
+    [
+      'a task-definition that names a family, not a revision',
+      () => ({ url: url(), cluster: 'prod', service: 'web', region: 'us-east-1', 'task-definition': 'web' }),
+      /^Input 'task-definition' must name one revision, as family:revision \(web:12\) or its ARN/,
+    ],
   ];
 
   beforeAll(async () => {
@@ -60,11 +100,18 @@ describe('verify-health says plainly what stops a request', () => {
     const run = await verify({ url: 'http://no-such-service.invalid/health', interval: '0.1s', timeout: '10s', 'failure-threshold': '2' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.healthy).toBe('false');
-    expect(errorsOf(run)[0]).toMatch(/http:\/\/no-such-service\.invalid\/health: host "no-such-service\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(errorsOf(run)[0]).toMatch(
+      /http:\/\/no-such-service\.invalid\/health: host "no-such-service\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
   });
 
   test('TLS failing (https to a port that speaks plain HTTP)', async () => {
-    const run = await verify({ url: `${server.base.replace('http:', 'https:')}/health`, interval: '0.1s', timeout: '10s', 'failure-threshold': '2' });
+    const run = await verify({
+      url: `${server.base.replace('http:', 'https:')}/health`,
+      interval: '0.1s',
+      timeout: '10s',
+      'failure-threshold': '2',
+    });
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)[0]).toMatch(/: TLS failed with 127\.0\.0\.1:\d+: /);
   });
@@ -72,7 +119,13 @@ describe('verify-health says plainly what stops a request', () => {
   test('a request slower than request-timeout', async () => {
     const stalling = await startLocalServer(() => undefined);
     try {
-      const run = await verify({ url: `${stalling.base}/`, interval: '0.1s', timeout: '10s', 'request-timeout': '300ms', 'failure-threshold': '2' });
+      const run = await verify({
+        url: `${stalling.base}/`,
+        interval: '0.1s',
+        timeout: '10s',
+        'request-timeout': '300ms',
+        'failure-threshold': '2',
+      });
       expect(run.exitCode).toBe(1);
       expect(errorsOf(run)[0]).toContain('no complete answer within 300ms (request-timeout)');
     } finally {

@@ -40,12 +40,24 @@ describe('verify-health through the sandbox load balancer', () => {
 
   test('a slow release: ECS and the load balancer call it healthy, max-latency-ms does not', async () => {
     const { cluster, service, url } = await serviceBehindLoadBalancer('search');
-    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'SLOW_MS=250' }, { env: sandbox.env() });
+    const deploy = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'SLOW_MS=250' },
+      { env: sandbox.env() },
+    );
     expect(deploy.outputs.status).toBe('succeeded');
 
     const run = await runBundledAction(
       'verify-health',
-      { url: `${url}/health`, 'body-contains': '"version":"v2"', interval: '0.05s', timeout: '60s', 'max-latency-ms': '150', cluster, service },
+      {
+        url: `${url}/health`,
+        'body-contains': '"version":"v2"',
+        interval: '0.05s',
+        timeout: '60s',
+        'max-latency-ms': '150',
+        cluster,
+        service,
+      },
       { env: sandbox.env() },
     );
 
@@ -55,13 +67,19 @@ describe('verify-health through the sandbox load balancer', () => {
     expect(run.outputs.failures).toBe('0');
     expect(run.outputs.checks).toBe('22');
     expect(Number(run.outputs['p95-latency-ms'])).toBeGreaterThanOrEqual(250);
-    expect(errorsOf(run)[0]).toMatch(/after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 150\.$/);
+    expect(errorsOf(run)[0]).toMatch(
+      /after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 150\.$/,
+    );
     expect(run.summary).toMatch(/\| target group search-tg \| ok \| 2 of 2 targets healthy \|/);
   });
 
   test('a release answering 500: its targets are reported unhealthy with their reason code', async () => {
     const { cluster, service, url } = await serviceBehindLoadBalancer('checkout');
-    const deploy = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500', wait: 'false' }, { env: sandbox.env() });
+    const deploy = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500', wait: 'false' },
+      { env: sandbox.env() },
+    );
     expect(deploy.outputs.status).toBe('registered');
 
     const run = await runBundledAction(
@@ -72,7 +90,9 @@ describe('verify-health through the sandbox load balancer', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.healthy).toBe('false');
-    expect(run.log).toMatch(/target group checkout-tg: \d of \d targets not healthy: [\d.]+:\d+ unhealthy \(Target\.ResponseCodeMismatch: [^)]*500/);
+    expect(run.log).toMatch(
+      /target group checkout-tg: \d of \d targets not healthy: [\d.]+:\d+ unhealthy \(Target\.ResponseCodeMismatch: [^)]*500/,
+    );
     expect(errorsOf(run)[0]).toMatch(/^Unhealthy [\d.]+m?s in, after 5 failing rounds in a row: service checkout: 2 deployments at once/);
     // The load balancer sends requests only to the old, healthy tasks: the URL alone would have called this
     // release healthy. The service and its targets are what catch it.

@@ -31,7 +31,11 @@ async function rolledBackService(name: string) {
   const created = await createService(sandbox, {
     service: name,
     image: `${REGISTRY}/${name}:v1`,
-    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    deploymentConfiguration: {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    },
   });
   const broken = `${REGISTRY}/${name}:v2`;
   // Tasks that never reach RUNNING count for the circuit breaker whatever their health checks.
@@ -65,7 +69,9 @@ group('verify-health with task-definition', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.healthy).toBe('false');
     expect(errorsOf(run)).toEqual([
-      expect.stringMatching(/after 3 failing rounds in a row: service orders: steady, but on orders:1 instead of orders:2: the deployment of orders:2 was rolled back or replaced\.$/),
+      expect.stringMatching(
+        /after 3 failing rounds in a row: service orders: steady, but on orders:1 instead of orders:2: the deployment of orders:2 was rolled back or replaced\.$/,
+      ),
     ]);
   });
 

@@ -33,7 +33,12 @@ afterAll(async () => {
 describe('verify-health against the sample service', () => {
   test('a healthy release: step succeeds, outputs and a summary table per URL', async () => {
     const service = await sample();
-    const run = await runBundledAction('verify-health', { ...fast, url: `${service.base}/health\n${service.base}/`, 'body-contains': '"version":"v2"', bake: '1s' });
+    const run = await runBundledAction('verify-health', {
+      ...fast,
+      url: `${service.base}/health\n${service.base}/`,
+      'body-contains': '"version":"v2"',
+      bake: '1s',
+    });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs.healthy).toBe('true');
@@ -41,7 +46,9 @@ describe('verify-health against the sample service', () => {
     expect(Number(run.outputs.checks)).toBeGreaterThanOrEqual(12);
     expect(run.outputs.failures).toBe('0');
     expect(Number(run.outputs['p95-latency-ms'])).toBeGreaterThan(0);
-    expect(run.log).toMatch(/✅ Healthy [\d.]+m?s in: 3 passing rounds in a row on 2 URLs, p95 latency \d+ms\. It stayed healthy through the 1s bake\./);
+    expect(run.log).toMatch(
+      /✅ Healthy [\d.]+m?s in: 3 passing rounds in a row on 2 URLs, p95 latency \d+ms\. It stayed healthy through the 1s bake\./,
+    );
     expect(run.summary).toContain('## ✅ Verify health: healthy');
     expect(run.summary).toContain(`### ${service.base}/health`);
     expect(run.summary).toContain(`### ${service.base}/`);
@@ -56,7 +63,11 @@ describe('verify-health against the sample service', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ healthy: 'false', checks: '3', failures: '3' });
-    expect(errorsOf(run)).toEqual([expect.stringMatching(new RegExp(`^Unhealthy [\\d.]+m?s in, after 3 failing rounds in a row: ${service.base}/health: status 500, expected 200-299\\.$`))]);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Unhealthy [\\d.]+m?s in, after 3 failing rounds in a row: ${service.base}/health: status 500, expected 200-299\\.$`),
+      ),
+    ]);
     expect(run.summary).toContain('## ❌ Verify health: unhealthy');
     expect(run.summary).toContain('FAIL_MODE=500');
     expect(run.summary).toMatch(/health lost at \+/);
@@ -64,19 +75,31 @@ describe('verify-health against the sample service', () => {
 
   test('a slow release above max-latency-ms fails on the window p95', async () => {
     const service = await sample({ SLOW_MS: '150' });
-    const run = await runBundledAction('verify-health', { interval: '0.05s', timeout: '30s', url: `${service.base}/`, 'max-latency-ms': '100' });
+    const run = await runBundledAction('verify-health', {
+      interval: '0.05s',
+      timeout: '30s',
+      url: `${service.base}/`,
+      'max-latency-ms': '100',
+    });
 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.healthy).toBe('false');
     // Nothing is judged before 20 answers; then 3 slow rounds in a row.
     expect(run.outputs.checks).toBe('22');
     expect(Number(run.outputs['p95-latency-ms'])).toBeGreaterThanOrEqual(150);
-    expect(errorsOf(run)[0]).toMatch(/after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 100\.$/);
+    expect(errorsOf(run)[0]).toMatch(
+      /after 3 failing rounds in a row: p95 latency \d+ms over the last 20 answers exceeds max-latency-ms 100\.$/,
+    );
   });
 
   test('the same slowness under a generous max-latency-ms is healthy', async () => {
     const service = await sample({ SLOW_MS: '150' });
-    const run = await runBundledAction('verify-health', { interval: '0.05s', timeout: '30s', url: `${service.base}/`, 'max-latency-ms': '2000' });
+    const run = await runBundledAction('verify-health', {
+      interval: '0.05s',
+      timeout: '30s',
+      url: `${service.base}/`,
+      'max-latency-ms': '2000',
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.checks).toBe('20');
   });
@@ -96,7 +119,9 @@ describe('verify-health against scripted servers', () => {
     expect(run.outputs.healthy).toBe('false');
     expect(Number(run.outputs.checks)).toBeGreaterThanOrEqual(9);
     expect(Number(run.outputs.failures)).toBe(Math.floor(Number(run.outputs.checks) / 3));
-    expect(errorsOf(run)).toEqual([expect.stringMatching(/^Not healthy within the timeout of 3s: the longest run was 2 passing round\(s\) of the 3 needed\./)]);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(/^Not healthy within the timeout of 3s: the longest run was 2 passing round\(s\) of the 3 needed\./),
+    ]);
   });
 
   test('refused while the task starts, within warm-up, then healthy', async () => {
@@ -142,7 +167,9 @@ describe('verify-health against scripted servers', () => {
     expect(run.exitCode).toBe(0);
     expect(seen).toEqual(['hunter2-secret', 'hunter2-secret', 'hunter2-secret']);
     // The runner masks what ::add-mask:: names; nothing else may print it.
-    expect(run.lines.filter((line) => line.text.includes('hunter2-secret')).map((line) => line.text)).toEqual(['::add-mask::hunter2-secret']);
+    expect(run.lines.filter((line) => line.text.includes('hunter2-secret')).map((line) => line.text)).toEqual([
+      '::add-mask::hunter2-secret',
+    ]);
   });
 
   test('expected-status as a list: 204 passes, 200 would not', async () => {

@@ -19,7 +19,10 @@ import { outputReads, runJob, type Fake, type JobResult } from '../support/workf
 
 const SHA_PIN = /^[^/\s]+\/[^@\s]+@[0-9a-f]{40}$/;
 const templates = templateFiles();
-const suiteActions = (workflow: Workflow) => [...new Set(workflow.jobs.flatMap((job) => job.steps.map((s) => (s.uses ? suiteActionOf(s.uses) : undefined)).filter(Boolean)))] as string[];
+const suiteActions = (workflow: Workflow) =>
+  [
+    ...new Set(workflow.jobs.flatMap((job) => job.steps.map((s) => (s.uses ? suiteActionOf(s.uses) : undefined)).filter(Boolean))),
+  ] as string[];
 const usesOf = (job: WorkflowJob) => job.steps.map((step) => step.uses ?? '').filter(Boolean);
 
 group.each(templates)('starter workflow %s', (file) => {
@@ -28,7 +31,7 @@ group.each(templates)('starter workflow %s', (file) => {
     workflow = await loadWorkflow(file);
   });
 
-  test('parses with GitHub\'s workflow parser and has template metadata GitHub shows', () => {
+  test("parses with GitHub's workflow parser and has template metadata GitHub shows", () => {
     expect(workflow.jobs.length).toBeGreaterThan(0);
     const properties = JSON.parse(readFileSync(file.replace(/\.yml$/, '.properties.json'), 'utf8'));
     expect(Object.keys(properties).sort()).toEqual(['categories', 'description', 'filePatterns', 'iconName', 'name']);
@@ -55,13 +58,20 @@ group.each(templates)('starter workflow %s', (file) => {
     for (const job of workflow.jobs) {
       expect({ job: job.id, timeout: typeof job['timeout-minutes'] }).toEqual({ job: job.id, timeout: 'number' });
       expect(job['timeout-minutes']).toBeLessThanOrEqual(60);
-      const changesService = job.steps.some((s) => ['deploy-ecs', 'auto-rollback', 'run-migration'].includes(suiteActionOf(s.uses ?? '') ?? ''));
+      const changesService = job.steps.some((s) =>
+        ['deploy-ecs', 'auto-rollback', 'run-migration'].includes(suiteActionOf(s.uses ?? '') ?? ''),
+      );
       if (!changesService) continue;
       const concurrency = job.concurrency as Record<string, unknown>;
       expect({ job: job.id, cancel: concurrency?.['cancel-in-progress'] }).toEqual({ job: job.id, cancel: false });
       const group = concurrency.group instanceof Expression ? concurrency.group.expr : String(concurrency.group);
       const environment = job.environment as Record<string, unknown> | Expression | string;
-      const name = environment instanceof Expression ? environment.expr : typeof environment === 'string' ? environment : String((environment as Record<string, unknown>).name);
+      const name =
+        environment instanceof Expression
+          ? environment.expr
+          : typeof environment === 'string'
+            ? environment
+            : String((environment as Record<string, unknown>).name);
       expect(group).toContain(name);
     }
   });
@@ -84,27 +94,35 @@ group.each(templates)('starter workflow %s', (file) => {
 
   test('puts no expression inside run:, only env', () => {
     const scripts = workflow.jobs.flatMap((job) => job.steps.filter((s) => s.run !== undefined));
-    for (const step of scripts) expect({ step: step.id ?? step.name, run: step.run instanceof Expression ? step.run.expr : 'literal' }).toEqual({ step: step.id ?? step.name, run: 'literal' });
+    for (const step of scripts)
+      expect({ step: step.id ?? step.name, run: step.run instanceof Expression ? step.run.expr : 'literal' }).toEqual({
+        step: step.id ?? step.name,
+        run: 'literal',
+      });
     expect(workflow.text).not.toMatch(/run: .*\$\{\{/);
   });
 
   test('passes only inputs our actions declare and reads only outputs they declare', () => {
     const problems: string[] = [];
     for (const action of suiteActions(workflow)) {
-      if (!actionMetadata(action) || !hasBundle(action)) problems.push(`actions/${action} is missing from this checkout (no action.yml or no dist)`);
+      if (!actionMetadata(action) || !hasBundle(action))
+        problems.push(`actions/${action} is missing from this checkout (no action.yml or no dist)`);
     }
     for (const job of workflow.jobs) {
       for (const step of job.steps) {
         const action = suiteActionOf(step.uses ?? '');
         const metadata = action ? actionMetadata(action) : undefined;
         if (!metadata) continue;
-        for (const input of Object.keys(step.with)) if (!(input in metadata.inputs)) problems.push(`${job.id}/${step.id}: ${action} has no input '${input}'`);
-        for (const [name, input] of Object.entries(metadata.inputs)) if (input.required && !(name in step.with)) problems.push(`${job.id}/${step.id}: ${action} needs '${name}'`);
+        for (const input of Object.keys(step.with))
+          if (!(input in metadata.inputs)) problems.push(`${job.id}/${step.id}: ${action} has no input '${input}'`);
+        for (const [name, input] of Object.entries(metadata.inputs))
+          if (input.required && !(name in step.with)) problems.push(`${job.id}/${step.id}: ${action} needs '${name}'`);
       }
       for (const read of outputReads(job)) {
         const action = suiteActionOf(read.uses ?? '');
         const metadata = action ? actionMetadata(action) : undefined;
-        if (action && metadata && !metadata.outputs.includes(read.output)) problems.push(`${job.id}: ${action} (step ${read.step}) has no output '${read.output}'`);
+        if (action && metadata && !metadata.outputs.includes(read.output))
+          problems.push(`${job.id}: ${action} (step ${read.step}) has no output '${read.output}'`);
         if (!read.exists) problems.push(`${job.id}: reads steps.${read.step}, which is not a step of the job`);
       }
     }
@@ -158,29 +176,67 @@ async function template(name: string, values: Record<string, string>): Promise<W
 
 const job = (workflow: Workflow, id: string) => workflow.jobs.find((j) => j.id === id) as WorkflowJob;
 const runnerEnv = () => ({ ...sandbox.env(), GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '1' });
-const github = (extra: Record<string, unknown> = {}) => ({ sha: SHA, token: '', actor: 'octocat', repository: 'acme/shop', ref_name: 'main', event: {}, ...extra });
-const failures = (result: JobResult) => result.steps.filter((s) => s.outcome === 'failure').map((s) => `${s.step}: ${s.run?.log.split('\n').filter((l) => l.startsWith('::error')).join(' ') ?? s.log}`);
+const github = (extra: Record<string, unknown> = {}) => ({
+  sha: SHA,
+  token: '',
+  actor: 'octocat',
+  repository: 'acme/shop',
+  ref_name: 'main',
+  event: {},
+  ...extra,
+});
+const failures = (result: JobResult) =>
+  result.steps
+    .filter((s) => s.outcome === 'failure')
+    .map(
+      (s) =>
+        `${s.step}: ${
+          s.run?.log
+            .split('\n')
+            .filter((l) => l.startsWith('::error'))
+            .join(' ') ?? s.log
+        }`,
+    );
 
 /** Fails first, naming them, when a template uses actions this checkout does not have yet. */
 function requireActions(workflow: Workflow) {
   const missing = suiteActions(workflow).filter((action) => !hasBundle(action));
-  if (missing.length) throw new Error(`${workflow.file} uses ${missing.map((a) => `actions/${a}`).join(', ')}, which this checkout does not have: merge those branches before running it.`);
+  if (missing.length)
+    throw new Error(
+      `${workflow.file} uses ${missing.map((a) => `actions/${a}`).join(', ')}, which this checkout does not have: merge those branches before running it.`,
+    );
 }
 
 group('the template runner on a workflow that uses deploy-ecs only', () => {
   const fixture = 'test/fixtures/workflows/deploy-and-report.yml';
-  const values = { '<your-service>': 'catalog', '<your-cluster>': 'prod', '<your-account-id>': '123456789012', '<your-deploy-role>': 'deployer' };
+  const values = {
+    '<your-service>': 'catalog',
+    '<your-cluster>': 'prod',
+    '<your-account-id>': '123456789012',
+    '<your-deploy-role>': 'deployer',
+  };
 
   test('a good release: outputs flow into the report, the failure step is skipped', async () => {
     const { taskDefinitionArn } = await createService(sandbox, { service: 'catalog', image: `${REGISTRY}/shop:v1` });
     const workflow = await loadWorkflow(fixture, fill(readFileSync(fixture, 'utf8'), values));
-    const result = await runJob(workflow, job(workflow, 'deploy'), { env: runnerEnv(), github: github({ event: { inputs: { image: `${REGISTRY}/shop:v2` } } }), fakes: thirdParty });
+    const result = await runJob(workflow, job(workflow, 'deploy'), {
+      env: runnerEnv(),
+      github: github({ event: { inputs: { image: `${REGISTRY}/shop:v2` } } }),
+      fakes: thirdParty,
+    });
 
     expect(failures(result)).toEqual([]);
     const [credentials, deploy, onFailure, report] = result.steps;
     expect(credentials.kind).toBe('fake');
     expect(deploy.kind).toBe('suite-action');
-    expect(deploy.inputs).toMatchObject({ cluster: 'prod', service: 'catalog', image: `${REGISTRY}/shop:v2`, environment: `RELEASE=${SHA}`, timeout: '30m', wait: 'true' });
+    expect(deploy.inputs).toMatchObject({
+      cluster: 'prod',
+      service: 'catalog',
+      image: `${REGISTRY}/shop:v2`,
+      environment: `RELEASE=${SHA}`,
+      timeout: '30m',
+      wait: 'true',
+    });
     expect(deploy.outputs.status).toBe('succeeded');
     expect(onFailure.outcome).toBe('skipped');
     expect(report.outputs.status).toBe('succeeded');
@@ -243,7 +299,14 @@ group('full chains with real builds', () => {
   afterAll(async () => {
     await world?.stop();
   });
-  const buildEnv = () => ({ ...world.env(), ...infra.env, GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '1', GITHUB_SERVER_URL: 'https://github.com' });
+  const buildEnv = () => ({
+    ...world.env(),
+    ...infra.env,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: SHA,
+    GITHUB_RUN_ID: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+  });
 
   test('ecs-deploy.yml: test, build, then staging and production (migrate, deploy, verify), each output feeding the next', async () => {
     const workflow = await template('ecs-deploy.yml', {
@@ -272,7 +335,10 @@ group('full chains with real builds', () => {
     expect(built.outputs.image).toMatch(new RegExp(`^${infra.registryHost}/${repository}@sha256:[0-9a-f]{64}$`));
     const needs = { build: { result: 'success', outputs: built.outputs }, staging: { result: 'success', outputs: {} } };
 
-    for (const [id, before] of [['staging', staging], ['production', production]] as const) {
+    for (const [id, before] of [
+      ['staging', staging],
+      ['production', production],
+    ] as const) {
       const result = await runJob(workflow, job(workflow, id), { ...options, needs });
       expect(failures(result)).toEqual([]);
       const step = (name: string) => result.steps.find((s) => s.step === name);
@@ -283,7 +349,9 @@ group('full chains with real builds', () => {
       expect(step('verify')?.inputs['task-definition']).toBe(step('deploy')?.outputs['task-definition-arn']);
       expect(step('verify')?.outputs.healthy).toBe('true');
       expect(step('rollback')?.outcome).toBe('skipped');
-      expect(step('Record what shipped')?.summary).toContain(`| ${built.outputs.image} | ${step('migrate')?.outputs['task-definition-arn']} | ${step('deploy')?.outputs['task-definition-arn']} |`);
+      expect(step('Record what shipped')?.summary).toContain(
+        `| ${built.outputs.image} | ${step('migrate')?.outputs['task-definition-arn']} | ${step('deploy')?.outputs['task-definition-arn']} |`,
+      );
       const live = await describe(world, id, 'shop');
       expect(live.taskDefinition).toBe(step('deploy')?.outputs['task-definition-arn']);
     }
@@ -310,7 +378,10 @@ group('full chains with real builds', () => {
       const built = await runJob(workflow, job(workflow, 'build'), options);
       expect(failures(built)).toEqual([]);
 
-      const result = await runJob(workflow, job(workflow, 'staging'), { ...options, needs: { build: { result: 'success', outputs: built.outputs } } });
+      const result = await runJob(workflow, job(workflow, 'staging'), {
+        ...options,
+        needs: { build: { result: 'success', outputs: built.outputs } },
+      });
 
       expect(result.result).toBe('failure');
       const step = (name: string) => result.steps.find((s) => s.step === name);
@@ -329,7 +400,11 @@ group('full chains with real builds', () => {
   }, 400_000);
 
   test('ecs-deploy-services.yml: the deploy job builds, migrates, deploys and verifies one matrix entry', async () => {
-    const workflow = await template('ecs-deploy-services.yml', { ...SERVICES_VALUES, '<your-api-ecr-repository>': repository, 'https://api.internal': healthUrl });
+    const workflow = await template('ecs-deploy-services.yml', {
+      ...SERVICES_VALUES,
+      '<your-api-ecr-repository>': repository,
+      'https://api.internal': healthUrl,
+    });
     requireActions(workflow);
     const before = await createService(world, { cluster: 'services', service: 'api', image: `${infra.registryHost}/${repository}:v1` });
     const entries = JSON.parse(String(workflow.env.SERVICES)) as Record<string, string>[];
@@ -353,14 +428,14 @@ group('full chains with real builds', () => {
   }, 400_000);
 });
 
-
 group('ecs-deploy-services.yml', () => {
   const values = SERVICES_VALUES;
 
   /** A repository with both service folders, then a commit that touches only the given paths. */
   function repositoryChanging(paths: string[]): { dir: string; before: string; after: string } {
     const dir = mkdtempSync(join(tmpdir(), 'services-'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: dir, encoding: 'utf8' }).trim();
     git('init', '-q');
     for (const folder of ['services/api', 'services/worker', 'docs']) {
       mkdirSync(join(dir, folder), { recursive: true });
@@ -383,7 +458,12 @@ group('ecs-deploy-services.yml', () => {
   ])('the changes job selects the right services when %s (run for real with git and jq)', async (_, paths, expected) => {
     const workflow = await template('ecs-deploy-services.yml', values);
     const repo = repositoryChanging(paths);
-    const result = await runJob(workflow, job(workflow, 'changes'), { env: {}, github: github({ sha: repo.after, event: { before: repo.before } }), fakes: thirdParty, cwd: repo.dir });
+    const result = await runJob(workflow, job(workflow, 'changes'), {
+      env: {},
+      github: github({ sha: repo.after, event: { before: repo.before } }),
+      fakes: thirdParty,
+      cwd: repo.dir,
+    });
     expect(failures(result)).toEqual([]);
     const selected = JSON.parse(result.outputs.services) as { service: string }[];
     expect(selected.map((s) => s.service)).toEqual(expected);
@@ -392,10 +472,14 @@ group('ecs-deploy-services.yml', () => {
   test('a new branch (no previous commit) deploys every service', async () => {
     const workflow = await template('ecs-deploy-services.yml', values);
     const repo = repositoryChanging(['docs/README.md']);
-    const result = await runJob(workflow, job(workflow, 'changes'), { env: {}, github: github({ sha: repo.after, event: { before: '0'.repeat(40) } }), fakes: thirdParty, cwd: repo.dir });
+    const result = await runJob(workflow, job(workflow, 'changes'), {
+      env: {},
+      github: github({ sha: repo.after, event: { before: '0'.repeat(40) } }),
+      fakes: thirdParty,
+      cwd: repo.dir,
+    });
     expect(JSON.parse(result.outputs.services).map((s: { service: string }) => s.service)).toEqual(['api', 'worker']);
   });
-
 });
 
 group('ecs-rollback.yml', () => {
@@ -408,8 +492,16 @@ group('ecs-rollback.yml', () => {
       '<your-staging-cluster>': 'staging',
     });
     requireActions(workflow);
-    const { taskDefinitionArn: good } = await createService(sandbox, { cluster: 'production', service: 'till', image: `${REGISTRY}/shop:v1` });
-    const deployed = await runBundledAction('deploy-ecs', { cluster: 'production', service: 'till', image: `${REGISTRY}/shop:v2` }, { env: sandbox.env() });
+    const { taskDefinitionArn: good } = await createService(sandbox, {
+      cluster: 'production',
+      service: 'till',
+      image: `${REGISTRY}/shop:v1`,
+    });
+    const deployed = await runBundledAction(
+      'deploy-ecs',
+      { cluster: 'production', service: 'till', image: `${REGISTRY}/shop:v2` },
+      { env: sandbox.env() },
+    );
     expect(deployed.outputs.status).toBe('succeeded');
 
     const result = await runJob(workflow, job(workflow, 'rollback'), {

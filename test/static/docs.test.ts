@@ -31,7 +31,9 @@ describe.each(actions)('README documents %s', (action) => {
   test('and its default values as action.yml declares them', () => {
     for (const [, name, value] of yaml.matchAll(/^ {2}([a-z0-9-]+):\n(?: {4}.*\n)*? {4}default: '([^']*)'/gm)) {
       // Several actions share input names (timeout, cluster): read the row in this action's own section.
-      const row = sectionOf(action).split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      const row = sectionOf(action)
+        .split('\n')
+        .find((line) => line.startsWith(`| \`${name}\` |`));
       expect(row).toContain(`\`${value}\``);
     }
   });

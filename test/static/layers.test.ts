@@ -27,7 +27,8 @@ function runNode(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolveRun, reject) => {
     execFile(process.execPath, args, { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      if ((exitCode !== 0 && exitCode !== 1) || stderr !== '') return reject(new Error(`the import check crashed (exit ${exitCode}): ${stderr}`));
+      if ((exitCode !== 0 && exitCode !== 1) || stderr !== '')
+        return reject(new Error(`the import check crashed (exit ${exitCode}): ${stderr}`));
       resolveRun({ exitCode, stdout });
     });
   });
@@ -78,7 +79,9 @@ describe('npm run lint: import rules on the repository', () => {
 
   test('a broken rule makes the check exit 1 and print the rule, the import and why', async () => {
     const run = await runNode([checker, 'packages'], resolve(fixtures, 'ecs-imports-health'));
-    expect(run.stdout).toContain('error core-layer-order: packages/core/src/ecs/watcher.ts → packages/core/src/health/probe.ts\n  packages/core/src/ecs must not import packages/core/src/health: health builds on ecs');
+    expect(run.stdout).toContain(
+      'error core-layer-order: packages/core/src/ecs/watcher.ts → packages/core/src/health/probe.ts\n  packages/core/src/ecs must not import packages/core/src/health: health builds on ecs',
+    );
     expect(run.exitCode).toBe(1);
   });
 });

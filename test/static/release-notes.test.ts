@@ -27,7 +27,9 @@ const changelog = `# Changelog
 
 describe('release notes from CHANGELOG.md', () => {
   test('the section of the tag, without its heading and without the next release', () => {
-    expect(releaseNotes(changelog, 'v1.2.0')).toBe('### Added\n- `verify-health`: bake time.\n\n### Fixed\n- `deploy-ecs`: a diff of secrets.\n');
+    expect(releaseNotes(changelog, 'v1.2.0')).toBe(
+      '### Added\n- `verify-health`: bake time.\n\n### Fixed\n- `deploy-ecs`: a diff of secrets.\n',
+    );
     expect(releaseNotes(changelog, 'v1.1.0')).toBe('- First minor.\n');
   });
 

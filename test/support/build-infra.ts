@@ -24,10 +24,18 @@ const DIR = process.env.BUILD_INFRA_DIR ?? '/tmp/ecs-deploy-build-infra';
  */
 export function ensureBuildInfra(): BuildInfra {
   try {
-    execFileSync('bash', [SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BUILD_INFRA_DIR: DIR }, timeout: 15 * 60_000 });
+    execFileSync('bash', [SCRIPT], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BUILD_INFRA_DIR: DIR },
+      timeout: 15 * 60_000,
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(`The build infrastructure (dockerd, docker-registry, buildah, podman) could not be started by ${SCRIPT}: ${stderr || (error as Error).message}`, { cause: error });
+    throw new Error(
+      `The build infrastructure (dockerd, docker-registry, buildah, podman) could not be started by ${SCRIPT}: ${stderr || (error as Error).message}`,
+      { cause: error },
+    );
   }
   const settings = Object.fromEntries(
     readFileSync(resolve(DIR, 'env'), 'utf8')

@@ -21,7 +21,10 @@ export interface BuildWorld {
 /** The real dockerd and registry, and a sandbox whose ECR hands out that registry's credentials. */
 export async function startBuildWorld(): Promise<BuildWorld> {
   const infra = ensureBuildInfra();
-  const sandbox = await startSandbox({ timeScale: 0.1, registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
+  const sandbox = await startSandbox({
+    timeScale: 0.1,
+    registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password },
+  });
   const ecr = new ECRClient(clientConfig(sandbox));
   return { infra, sandbox, ecr, stop: () => sandbox.stop() };
 }
@@ -44,7 +47,11 @@ export function makeContext(files: Record<string, string>, dockerfile = 'FROM sc
 }
 
 /** Runs the bundled action as the runner would, in the context folder as its workspace. */
-export function runBuildPush(world: BuildWorld, inputs: Record<string, string>, options: { sha: string; workspace: string; env?: Record<string, string> }): Promise<ActionRun> {
+export function runBuildPush(
+  world: BuildWorld,
+  inputs: Record<string, string>,
+  options: { sha: string; workspace: string; env?: Record<string, string> },
+): Promise<ActionRun> {
   return runBundledAction('build-push', inputs, {
     cwd: options.workspace,
     env: {
@@ -92,7 +99,10 @@ export async function registryTags(infra: BuildInfra, repository: string): Promi
 export function visibleLog(run: ActionRun): { shown: string; masked: string[] } {
   const isMask = (text: string) => text.startsWith('::add-mask::');
   return {
-    shown: run.lines.filter((line) => !isMask(line.text)).map((line) => line.text).join('\n'),
+    shown: run.lines
+      .filter((line) => !isMask(line.text))
+      .map((line) => line.text)
+      .join('\n'),
     masked: run.lines.filter((line) => isMask(line.text)).map((line) => line.text.slice('::add-mask::'.length)),
   };
 }

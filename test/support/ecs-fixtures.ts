@@ -36,7 +36,12 @@ export interface ServiceSpec {
 }
 
 /** A container health check that a scripted crash never lets pass, so ECS's circuit breaker counts the crash. */
-export const CONTAINER_HEALTH_CHECK: HealthCheck = { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 5, timeout: 2, retries: 2 };
+export const CONTAINER_HEALTH_CHECK: HealthCheck = {
+  command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'],
+  interval: 5,
+  timeout: 2,
+  retries: 2,
+};
 
 /**
  * Creates a cluster, a task definition and a service through the real SDK, as a platform team would,
@@ -56,7 +61,12 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       healthCheck: spec.healthCheck,
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': `/ecs/${spec.service}`, 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+        options: {
+          'awslogs-group': `/ecs/${spec.service}`,
+          'awslogs-region': sandbox.region,
+          'awslogs-stream-prefix': 'ecs',
+          'awslogs-create-group': 'true',
+        },
       },
     },
   ];

@@ -11,7 +11,13 @@ export const RUN_TOKEN = 'ghs_audit_trail_secret_token';
 
 /** The variables the runner sets for every step, pointing the GitHub API at the local stand-in. */
 export function githubRunEnv(github: FakeGitHub): Record<string, string> {
-  return { GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: RUN_SHA, GITHUB_RUN_ID: '901' };
+  return {
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: RUN_SHA,
+    GITHUB_RUN_ID: '901',
+  };
 }
 
 /** The Deployments created under one environment, oldest first, with the states posted to each. */

@@ -15,7 +15,8 @@ export interface Load {
  * deploy would send them. It stops by itself after `maxDurationMs` even if nobody calls stop().
  */
 export function startLoad(url: string, options: { perSecond: number; maxDurationMs: number; timeoutMs?: number }): Load {
-  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(url)) throw new Error(`load is only sent to loopback addresses, not ${url}`);
+  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(url))
+    throw new Error(`load is only sent to loopback addresses, not ${url}`);
   const result: LoadResult = { sent: 0, failed: 0, failures: [], latenciesMs: [] };
   const inFlight = new Set<Promise<void>>();
   const startedAt = Date.now();

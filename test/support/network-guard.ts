@@ -90,7 +90,12 @@ function isInvalidName(host: string): boolean {
 }
 
 function notFound(hostname: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
+  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: 'ENOTFOUND',
+    errno: -3008,
+    syscall: 'getaddrinfo',
+    hostname,
+  });
 }
 
 /** dns.lookup(hostname, ...): loopback names and IP literals resolve, .invalid names do not; any other name is refused. */

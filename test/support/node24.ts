@@ -15,7 +15,9 @@ export function node24(): string {
     found = execFileSync(process.execPath, [resolve('.ci/node.mjs'), '24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`Node.js 24 is needed to run the bundled actions as the runner does: ${stderr || (error as Error).message}`, { cause: error });
+    throw new Error(`Node.js 24 is needed to run the bundled actions as the runner does: ${stderr || (error as Error).message}`, {
+      cause: error,
+    });
   }
   return found;
 }

@@ -43,7 +43,12 @@ export function basicSampleContainer(name: string, databaseUrl: string, options:
     ...(options.logs && {
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+        options: {
+          'awslogs-group': `/ecs/${name}`,
+          'awslogs-region': 'us-east-1',
+          'awslogs-stream-prefix': 'ecs',
+          'awslogs-create-group': 'true',
+        },
       },
     }),
   };
@@ -57,7 +62,13 @@ export function sampleContainer(name: string, databaseUrl: string, extra: Partia
       { name: 'DATABASE_URL', value: databaseUrl },
       { name: 'REQUIRED_MIGRATION', value: '002_add_price' },
     ],
-    healthCheck: { command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`], interval: 5, timeout: 5, retries: 2, startPeriod: 0 },
+    healthCheck: {
+      command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`],
+      interval: 5,
+      timeout: 5,
+      retries: 2,
+      startPeriod: 0,
+    },
     ...extra,
   };
 }

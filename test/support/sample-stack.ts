@@ -19,8 +19,16 @@ export interface SampleStack {
  * An embedded PostgreSQL migrated to `migrations` (so a release requiring 002_add_price is healthy), and a
  * sandbox that runs the sample image as processes (or the images of `catalog`).
  */
-export async function startSampleStack(options: { timeScale: number; migrations?: number; catalog?: Record<string, CatalogEntry> }): Promise<SampleStack> {
-  const sandbox = await startSandbox({ timeScale: options.timeScale, catalog: options.catalog ?? sampleServiceCatalog(), database: { migrations: options.migrations } });
+export async function startSampleStack(options: {
+  timeScale: number;
+  migrations?: number;
+  catalog?: Record<string, CatalogEntry>;
+}): Promise<SampleStack> {
+  const sandbox = await startSandbox({
+    timeScale: options.timeScale,
+    catalog: options.catalog ?? sampleServiceCatalog(),
+    database: { migrations: options.migrations },
+  });
   return { sandbox, database: sandbox.database, stop: sandbox.stop };
 }
 
@@ -38,7 +46,12 @@ export interface LoadBalancedSampleSpec {
  * A steady service `name` of the sample image at `v1`, its tasks registered in a new target group `<name>-tg`,
  * with the sandbox's load balancer URL for that group.
  */
-export async function sampleServiceBehindLoadBalancer(sandbox: Sandbox, databaseUrl: string, name: string, spec: LoadBalancedSampleSpec = {}) {
+export async function sampleServiceBehindLoadBalancer(
+  sandbox: Sandbox,
+  databaseUrl: string,
+  name: string,
+  spec: LoadBalancedSampleSpec = {},
+) {
   const group = await createTargetGroup(sandbox, `${name}-tg`, spec.deregistrationDelaySeconds);
   const created = await createService(sandbox, {
     service: name,
@@ -59,6 +72,8 @@ export async function servedVersions(sandbox: Sandbox, cluster: string, service:
   if (taskArns.length === 0) return [];
   const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }));
   const ports = tasks.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers?.[0]?.networkBindings?.[0]?.hostPort);
-  const versions = await Promise.all(ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version));
+  const versions = await Promise.all(
+    ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version),
+  );
   return versions.sort();
 }

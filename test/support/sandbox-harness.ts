@@ -35,7 +35,9 @@ export function clientConfig(sandbox: Pick<Sandbox, 'region' | 'endpoint'>, maxA
 export async function startSandbox(options: SandboxHarnessOptions = {}): Promise<SandboxHandle> {
   const { database: databaseOptions, ...sandboxOptions } = options;
   // Imported only when asked for: the sandbox's own tests load this module and need no PostgreSQL.
-  const database = databaseOptions ? await (await import('./sample-database')).startMigratedDatabase(databaseOptions.migrations) : undefined;
+  const database = databaseOptions
+    ? await (await import('./sample-database')).startMigratedDatabase(databaseOptions.migrations)
+    : undefined;
   let sandbox: Sandbox;
   try {
     sandbox = await start(sandboxOptions);

@@ -28,7 +28,8 @@ export function evaluate(value: Value, contexts: Contexts, status: JobStatus = {
         name,
         minArgs: 0,
         maxArgs: 0,
-        call: () => new data.BooleanData(name === 'always' || (name === 'success' && !status.failed) || (name === 'failure' && status.failed)),
+        call: () =>
+          new data.BooleanData(name === 'always' || (name === 'success' && !status.failed) || (name === 'failure' && status.failed)),
       },
     ]),
   );

@@ -97,7 +97,8 @@ function plain(token: unknown): Value {
   if (typeof serialized.expr === 'string') {
     // @actions/workflow-parser 0.3.61 keeps a block scalar's indentation when the block holds an expression
     // (format('            A={0}\n', ...)), which the runner does not: refuse rather than evaluate it wrongly.
-    if (/^format\(' {2,}/.test(serialized.expr)) throw new Error(`A block scalar with an expression cannot be evaluated faithfully here: ${serialized.expr}`);
+    if (/^format\(' {2,}/.test(serialized.expr))
+      throw new Error(`A block scalar with an expression cannot be evaluated faithfully here: ${serialized.expr}`);
     return new Expression(serialized.expr);
   }
   throw new Error(`Unexpected token in a parsed workflow: ${JSON.stringify(token)}`);

@@ -74,7 +74,8 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
     runner: { os: 'Linux', arch: 'X64', temp: tmpdir() },
   };
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...workflow.env, ...job.env })) env[name] = evaluateToString(value, { ...base, env }, status);
+  for (const [name, value] of Object.entries({ ...workflow.env, ...job.env }))
+    env[name] = evaluateToString(value, { ...base, env }, status);
   const runnerTemp = options.runnerTemp ?? mkdtempSync(join(tmpdir(), 'runner-temp-'));
 
   for (const [index, step] of job.steps.entries()) {
@@ -87,7 +88,9 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
       if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
       continue;
     }
-    const inputs = Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, evaluateToString(value, { ...contexts, env: stepEnv }, status)]));
+    const inputs = Object.fromEntries(
+      Object.entries(step.with).map(([name, value]) => [name, evaluateToString(value, { ...contexts, env: stepEnv }, status)]),
+    );
     for (const [name, value] of Object.entries(options.overrides?.[`${job.id}/${step.id}`] ?? {})) {
       if (!(name in inputs)) throw new Error(`The test overrides ${name} of step ${label}, which the template does not set.`);
       inputs[name] = value;
@@ -96,16 +99,24 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
     // $GITHUB_ENV lines a step wrote reach every later step, as on the runner.
     Object.assign(env, record.exported ?? {});
     records.push(record);
-    const continueOnError = step['continue-on-error'] !== undefined && evaluateToString(step['continue-on-error'], contexts, status) === 'true';
+    const continueOnError =
+      step['continue-on-error'] !== undefined && evaluateToString(step['continue-on-error'], contexts, status) === 'true';
     if (record.outcome === 'failure' && !continueOnError) status.failed = true;
-    if (step.id) steps[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: continueOnError ? 'success' : record.outcome };
+    if (step.id)
+      steps[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: continueOnError ? 'success' : record.outcome };
   }
   const final: Contexts = { ...base, env, steps };
   const outputs = Object.fromEntries(Object.entries(job.outputs).map(([name, value]) => [name, evaluateToString(value, final, status)]));
   return { result: status.failed ? 'failure' : 'success', outputs, steps: records };
 }
 
-async function runStep(step: WorkflowStep, label: string, inputs: Record<string, string>, env: Record<string, string>, options: JobOptions): Promise<StepRecord> {
+async function runStep(
+  step: WorkflowStep,
+  label: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  options: JobOptions,
+): Promise<StepRecord> {
   if (step.uses) {
     const action = suiteActionOf(step.uses);
     if (action) return runSuiteAction(action, label, inputs, env, options);
@@ -118,18 +129,34 @@ async function runStep(step: WorkflowStep, label: string, inputs: Record<string,
   return runScript(step, label, env, options);
 }
 
-async function runSuiteAction(action: string, label: string, inputs: Record<string, string>, env: Record<string, string>, options: JobOptions): Promise<StepRecord> {
+async function runSuiteAction(
+  action: string,
+  label: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  options: JobOptions,
+): Promise<StepRecord> {
   const metadata = actionMetadata(action);
   if (!metadata || !hasBundle(action)) {
-    throw new Error(`Step ${label} uses actions/${action}, which this checkout does not have (no action.yml or no dist/index.js); merge the branch that builds it.`);
+    throw new Error(
+      `Step ${label} uses actions/${action}, which this checkout does not have (no action.yml or no dist/index.js); merge the branch that builds it.`,
+    );
   }
   const undeclared = Object.keys(inputs).filter((name) => !(name in metadata.inputs));
-  if (undeclared.length) throw new Error(`Step ${label} passes ${undeclared.join(', ')} to ${action}, whose action.yml declares no such input.`);
+  if (undeclared.length)
+    throw new Error(`Step ${label} passes ${undeclared.join(', ')} to ${action}, whose action.yml declares no such input.`);
   const withDefaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(metadata.inputs)) if (input.default !== undefined) withDefaults[name] = input.default;
   const given = { ...withDefaults, ...inputs };
   const run = await runBundledAction(action, given, { env: { ...options.env, ...env }, cwd: options.cwd });
-  return { step: label, kind: 'suite-action', outcome: run.exitCode === 0 ? 'success' : 'failure', inputs: given, outputs: run.outputs, run };
+  return {
+    step: label,
+    kind: 'suite-action',
+    outcome: run.exitCode === 0 ? 'success' : 'failure',
+    inputs: given,
+    outputs: run.outputs,
+    run,
+  };
 }
 
 /** A run step runs for real under bash, with its env and the runner's files; its script must be a literal. */
@@ -147,7 +174,15 @@ function runScript(step: WorkflowStep, label: string, env: Record<string, string
   writeFileSync(summaryFile, '');
   const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
     cwd: options.cwd ?? dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir, ...options.env, ...env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ENV: envFile },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? dir,
+      ...options.env,
+      ...env,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_ENV: envFile,
+    },
     encoding: 'utf8',
   });
   return {

@@ -27,7 +27,9 @@ export function readRollbackInputs(inputs = stepInputs()): RollbackInputs {
 /** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
 function assertRevisionReference(value: string): void {
   if (isRevisionReference(value)) return;
-  const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value) ? ' A family without a revision would mean its newest revision, usually the one being rolled back.' : '';
+  const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value)
+    ? ' A family without a revision would mean its newest revision, usually the one being rolled back.'
+    : '';
   throw new ConfigurationError(
     `Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12); got "${value}".${bareFamily}`,
     'task-definition',

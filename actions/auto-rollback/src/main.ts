@@ -13,14 +13,18 @@ async function rollBack(): Promise<void> {
   const { auditTrail, ...request } = readRollbackInputs();
   const trail = openDeploymentTrail(auditTrail, log);
   const aws = { region: request.region, action: ACTION };
-  await rollBackService(request, { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) }, {
-    log,
-    clock: systemClock,
-    writeSummary: writeJobSummary,
-    notice: (message) => core.notice(message),
-    setOutputs: setRollbackOutputs,
-    trail,
-  });
+  await rollBackService(
+    request,
+    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) },
+    {
+      log,
+      clock: systemClock,
+      writeSummary: writeJobSummary,
+      notice: (message) => core.notice(message),
+      setOutputs: setRollbackOutputs,
+      trail,
+    },
+  );
 }
 
 await runAction(rollBack);

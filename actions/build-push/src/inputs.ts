@@ -17,10 +17,17 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
 
   const context = resolve(workspace, inputs.optional('context') ?? '.');
   if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new ConfigurationError(`Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`, 'context');
+    throw new ConfigurationError(
+      `Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`,
+      'context',
+    );
   }
   const dockerfileInput = inputs.optional('dockerfile');
-  const dockerfile = dockerfileInput ? (isAbsolute(dockerfileInput) ? dockerfileInput : resolve(workspace, dockerfileInput)) : join(context, 'Dockerfile');
+  const dockerfile = dockerfileInput
+    ? isAbsolute(dockerfileInput)
+      ? dockerfileInput
+      : resolve(workspace, dockerfileInput)
+    : join(context, 'Dockerfile');
   if (!existsSync(dockerfile) || !statSync(dockerfile).isFile()) {
     throw new ConfigurationError(
       dockerfileInput
@@ -33,12 +40,23 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
   const extraTags = inputs.list('tags');
   const badTag = extraTags.find((tag) => !TAG.test(tag));
   if (badTag !== undefined) {
-    throw new ConfigurationError(`Input 'tags' holds "${badTag}", which is not a valid tag: up to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash.`, 'tags');
+    throw new ConfigurationError(
+      `Input 'tags' holds "${badTag}", which is not a valid tag: up to 128 letters, digits, underscores, dots and dashes, not starting with a dot or dash.`,
+      'tags',
+    );
   }
-  const platforms = inputs.list('platforms').flatMap((line) => line.split(',').map((p) => p.trim()).filter(Boolean));
+  const platforms = inputs.list('platforms').flatMap((line) =>
+    line
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
   const badPlatform = platforms.find((platform) => !PLATFORM.test(platform));
   if (badPlatform !== undefined) {
-    throw new ConfigurationError(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
+    throw new ConfigurationError(
+      `Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`,
+      'platforms',
+    );
   }
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 

@@ -9,12 +9,16 @@ import { setBuildOutputs } from './outputs';
 await runAction(async () => {
   const request = readBuildInputs();
   const ecr = createClient(ECRClient, { region: request.region, action: 'build-push' });
-  await buildAndPush(request, { ecr }, {
-    log: actionsLogger,
-    clock: systemClock,
-    exec: actionsExec,
-    setSecret: core.setSecret,
-    writeSummary: writeJobSummary,
-    setOutputs: setBuildOutputs,
-  });
+  await buildAndPush(
+    request,
+    { ecr },
+    {
+      log: actionsLogger,
+      clock: systemClock,
+      exec: actionsExec,
+      setSecret: core.setSecret,
+      writeSummary: writeJobSummary,
+      setOutputs: setBuildOutputs,
+    },
+  );
 });

@@ -57,7 +57,10 @@ describe('readBuildInputs', () => {
     ).toMatchObject({
       context: join(workspace, 'svc'),
       dockerfile: join(workspace, 'svc', 'Custom.Dockerfile'),
-      buildArgs: [{ name: 'A', value: '1' }, { name: 'B', value: 'two=2' }],
+      buildArgs: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: 'two=2' },
+      ],
       target: 'prod',
       platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
       extraTags: ['latest', 'release-1.2'],

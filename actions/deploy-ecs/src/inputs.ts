@@ -11,7 +11,10 @@ export interface DeployInputs extends DeployRequest {
 export function readDeployInputs(inputs = stepInputs()): DeployInputs {
   const image = inputs.optional('image');
   if (image !== undefined && /\s/.test(image)) {
-    throw new ConfigurationError(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
+    throw new ConfigurationError(
+      `Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`,
+      'image',
+    );
   }
   const service = inputs.required('service');
   return {

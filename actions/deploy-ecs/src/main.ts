@@ -12,13 +12,17 @@ async function deploy(): Promise<void> {
   const { auditTrail, ...request } = readDeployInputs();
   const trail = openDeploymentTrail(auditTrail, log);
   const aws = { region: request.region, action: ACTION };
-  await deployService(request, { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) }, {
-    log,
-    clock: systemClock,
-    writeSummary: writeJobSummary,
-    setOutputs: setDeployOutputs,
-    trail,
-  });
+  await deployService(
+    request,
+    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) },
+    {
+      log,
+      clock: systemClock,
+      writeSummary: writeJobSummary,
+      setOutputs: setDeployOutputs,
+      trail,
+    },
+  );
 }
 
 await runAction(deploy);

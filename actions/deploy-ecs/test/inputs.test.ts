@@ -56,7 +56,10 @@ describe('readDeployInputs', () => {
     [{ service: 'web' }, "Input 'cluster' is required"],
     [{ cluster: 'prod' }, "Input 'service' is required"],
     [{ cluster: 'prod', service: 'web', image: 'two words' }, "Input 'image' must be one image reference"],
-    [{ cluster: 'prod', service: 'web', 'failed-tasks-threshold': '0' }, "Input 'failed-tasks-threshold' must be a whole number of at least 1"],
+    [
+      { cluster: 'prod', service: 'web', 'failed-tasks-threshold': '0' },
+      "Input 'failed-tasks-threshold' must be a whole number of at least 1",
+    ],
     [{ cluster: 'prod', service: 'web', timeout: 'soon' }, "Input 'timeout' must be a duration"],
     [{ cluster: 'prod', service: 'web', region: 'moon-1' }, "Input 'region' must be an AWS region"],
   ])('%j is refused', (values, message) => {

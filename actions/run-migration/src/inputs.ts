@@ -8,7 +8,10 @@ export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
   const service = inputs.optional('service');
   const image = inputs.optional('image');
   if (image !== undefined && /\s/.test(image)) {
-    throw new ConfigurationError(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
+    throw new ConfigurationError(
+      `Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`,
+      'image',
+    );
   }
   const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED'] as const);
   return {
@@ -46,13 +49,19 @@ export function definitionSource(value: string | undefined, service: string | un
   }
   if (value.startsWith('arn:')) {
     if (!/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]{1,255}(:\d+)?$/.test(value)) {
-      throw new ConfigurationError(`Input 'task-definition' is an ARN but not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); got "${value}".`, 'task-definition');
+      throw new ConfigurationError(
+        `Input 'task-definition' is an ARN but not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); got "${value}".`,
+        'task-definition',
+      );
     }
     return { kind: 'reference', reference: value };
   }
   if (/\.json$/i.test(value) || value.includes('/')) return { kind: 'file', path: value };
   if (!/^[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?$/.test(value)) {
-    throw new ConfigurationError(`Input 'task-definition' must be family[:revision] (letters, digits, _ and -), a task definition ARN or the path of a .json file; got "${value}".`, 'task-definition');
+    throw new ConfigurationError(
+      `Input 'task-definition' must be family[:revision] (letters, digits, _ and -), a task definition ARN or the path of a .json file; got "${value}".`,
+      'task-definition',
+    );
   }
   return { kind: 'reference', reference: value };
 }

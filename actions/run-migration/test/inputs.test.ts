@@ -76,7 +76,10 @@ describe('definitionSource', () => {
   test.each([
     ['web', { kind: 'reference', reference: 'web' }],
     ['web:12', { kind: 'reference', reference: 'web:12' }],
-    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:12', { kind: 'reference', reference: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12' }],
+    [
+      'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12',
+      { kind: 'reference', reference: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12' },
+    ],
     ['deploy/task-definition.json', { kind: 'file', path: 'deploy/task-definition.json' }],
     ['td.JSON', { kind: 'file', path: 'td.JSON' }],
   ])('%s', (value, expected) => {
@@ -84,7 +87,9 @@ describe('definitionSource', () => {
   });
 
   test('refuses an ARN of something else and a malformed revision', () => {
-    expect(() => definitionSource('arn:aws:ecs:us-east-1:123456789012:service/prod/web', undefined)).toThrow(/is an ARN but not a task definition ARN/);
+    expect(() => definitionSource('arn:aws:ecs:us-east-1:123456789012:service/prod/web', undefined)).toThrow(
+      /is an ARN but not a task definition ARN/,
+    );
     expect(() => definitionSource('web:0', undefined)).toThrow(/must be family\[:revision\]/);
   });
 });

@@ -1,12 +1,6 @@
 import { ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
-import {
-  assertReachable,
-  parseExpectedStatus,
-  parseHealthUrls,
-  parseRequestHeaders,
-  type HealthPlan,
-} from '@ecs-deploy/core/health';
+import { assertReachable, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, type HealthPlan } from '@ecs-deploy/core/health';
 import type { HealthRequest } from '@ecs-deploy/core/use-cases';
 
 export interface HealthInputs extends HealthRequest {
@@ -39,7 +33,8 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
 
 function positive(inputs: Inputs, name: string, fallback: string): number {
   const ms = inputs.duration(name, fallback);
-  if (ms <= 0) throw new ConfigurationError(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
+  if (ms <= 0)
+    throw new ConfigurationError(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
   return ms;
 }
 
@@ -49,7 +44,10 @@ function readAws(inputs: Inputs): HealthInputs['aws'] {
   const alarms = inputs.list('alarms');
   if ((cluster === undefined) !== (service === undefined)) {
     const missing = cluster === undefined ? 'cluster' : 'service';
-    throw new ConfigurationError(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
+    throw new ConfigurationError(
+      `Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`,
+      missing,
+    );
   }
   const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
   if (cluster === undefined && alarms.length === 0) return undefined;
@@ -61,7 +59,10 @@ function readTaskDefinition(inputs: Inputs, withService: boolean): string | unde
   const value = inputs.optional('task-definition');
   if (value === undefined) return undefined;
   if (!withService) {
-    throw new ConfigurationError("Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.", 'task-definition');
+    throw new ConfigurationError(
+      "Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.",
+      'task-definition',
+    );
   }
   if (!isRevisionReference(value)) {
     throw new ConfigurationError(

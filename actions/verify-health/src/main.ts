@@ -7,12 +7,16 @@ import { setHealthOutputs } from './outputs';
 
 await runAction(async () => {
   const inputs = readHealthInputs();
-  await runHealthCheck(inputs, { aws: clientFactory('verify-health') }, {
-    log: actionsLogger,
-    clock: systemClock,
-    setSecret: core.setSecret,
-    writeSummary: writeJobSummary,
-    setOutputs: setHealthOutputs,
-    trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
-  });
+  await runHealthCheck(
+    inputs,
+    { aws: clientFactory('verify-health') },
+    {
+      log: actionsLogger,
+      clock: systemClock,
+      setSecret: core.setSecret,
+      writeSummary: writeJobSummary,
+      setOutputs: setHealthOutputs,
+      trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
+    },
+  );
 });

@@ -43,7 +43,17 @@ describe('readHealthInputs', () => {
       alarms: 'web-5xx\nweb-latency',
       region: 'eu-west-1',
     });
-    expect(inputs.plan).toMatchObject({ urls: ['https://a.example.com/health', 'https://b.example.com/health'], bodyContains: '"status":"ok"', warmupMs: 30_000, intervalMs: 1_000, timeoutMs: 600_000, successThreshold: 5, failureThreshold: 2, bakeMs: 300_000, maxLatencyMs: 800 });
+    expect(inputs.plan).toMatchObject({
+      urls: ['https://a.example.com/health', 'https://b.example.com/health'],
+      bodyContains: '"status":"ok"',
+      warmupMs: 30_000,
+      intervalMs: 1_000,
+      timeoutMs: 600_000,
+      successThreshold: 5,
+      failureThreshold: 2,
+      bakeMs: 300_000,
+      maxLatencyMs: 800,
+    });
     expect(inputs.plan.expectedStatus.matches(204)).toBe(true);
     expect(inputs.plan.expectedStatus.matches(201)).toBe(false);
     expect(inputs.requestTimeoutMs).toBe(2_000);
@@ -51,13 +61,19 @@ describe('readHealthInputs', () => {
     expect(inputs.aws).toEqual({ region: 'eu-west-1', cluster: 'prod', service: 'web', alarms: ['web-5xx', 'web-latency'] });
   });
 
-  test.each([
-    ['web:4'],
-    ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:4'],
-  ])('task-definition %s names the revision the service must be steady on', (taskDefinition) => {
-    const inputs = read({ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': taskDefinition, region: 'us-east-1' });
-    expect(inputs.aws).toEqual({ region: 'us-east-1', cluster: 'prod', service: 'web', taskDefinition, alarms: [] });
-  });
+  test.each([['web:4'], ['arn:aws:ecs:us-east-1:123456789012:task-definition/web:4']])(
+    'task-definition %s names the revision the service must be steady on',
+    (taskDefinition) => {
+      const inputs = read({
+        url: 'https://x.test/',
+        cluster: 'prod',
+        service: 'web',
+        'task-definition': taskDefinition,
+        region: 'us-east-1',
+      });
+      expect(inputs.aws).toEqual({ region: 'us-east-1', cluster: 'prod', service: 'web', taskDefinition, alarms: [] });
+    },
+  );
 
   test.each([
     [{}, 'url', /^Input 'url' is required/],
@@ -73,8 +89,16 @@ describe('readHealthInputs', () => {
     [{ url: 'https://x.test/', headers: 'token-without-name' }, 'headers', /"Name: value" lines/],
     [{ url: 'https://x.test/', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],
     [{ url: 'https://x.test/', alarms: 'web-5xx', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],
-    [{ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'web' }, 'task-definition', /must name one revision, as family:revision/],
-    [{ url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'arn:aws:ecs:us-east-1:123456789012:service/prod/web' }, 'task-definition', /must name one revision/],
+    [
+      { url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'web' },
+      'task-definition',
+      /must name one revision, as family:revision/,
+    ],
+    [
+      { url: 'https://x.test/', cluster: 'prod', service: 'web', 'task-definition': 'arn:aws:ecs:us-east-1:123456789012:service/prod/web' },
+      'task-definition',
+      /must name one revision/,
+    ],
   ])('%o is refused naming %s', (values, input, message) => {
     let error: unknown;
     try {

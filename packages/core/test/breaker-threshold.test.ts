@@ -5,7 +5,11 @@ import { breakerThreshold } from '../src/ecs/breaker-threshold';
 import { serviceDeployment } from './fixtures/service-deployments';
 
 describe('breakerThreshold', () => {
-  const breaker = (thresholdConfiguration?: DeploymentCircuitBreaker['thresholdConfiguration']): DeploymentCircuitBreaker => ({ enable: true, rollback: true, thresholdConfiguration });
+  const breaker = (thresholdConfiguration?: DeploymentCircuitBreaker['thresholdConfiguration']): DeploymentCircuitBreaker => ({
+    enable: true,
+    rollback: true,
+    thresholdConfiguration,
+  });
 
   test.each<[string, DeploymentCircuitBreaker | undefined, number, number]>([
     ['default: half the desired count', breaker(), 10, 5],
@@ -22,7 +26,7 @@ describe('breakerThreshold', () => {
     expect(breakerThreshold(settings, desired)).toBe(expected);
   });
 
-  test('the service deployment\'s own threshold wins when it was read', () => {
+  test("the service deployment's own threshold wins when it was read", () => {
     const sd = serviceDeployment({ deploymentCircuitBreaker: { status: 'MONITORING', failureCount: 0, threshold: 9 } });
     expect(breakerThreshold(breaker(), 2, sd)).toBe(9);
   });
@@ -37,7 +41,7 @@ describe('blindSpotReason', () => {
     );
   });
 
-  test('with a health check: healthy tasks reset ECS\'s count', () => {
+  test("with a health check: healthy tasks reset ECS's count", () => {
     expect(blindSpotReason({ ...facts, containerHealthCheck: true })).toBe(
       "they all reached RUNNING before they stopped, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)",
     );

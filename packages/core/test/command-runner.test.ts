@@ -15,7 +15,9 @@ describe('CommandRunner', () => {
     const output = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n');
     const failure = new CommandRunner(answering(2, output)).run('docker', ['buildx', 'build', '--push', '.']);
     await expect(failure).rejects.toThrow(ActionFailure);
-    await expect(failure).rejects.toThrow(`docker buildx build failed with exit code 2:\n${Array.from({ length: 10 }, (_, i) => `line ${i + 3}`).join('\n')}`);
+    await expect(failure).rejects.toThrow(
+      `docker buildx build failed with exit code 2:\n${Array.from({ length: 10 }, (_, i) => `line ${i + 3}`).join('\n')}`,
+    );
   });
 
   test('works is true on exit 0, false on another code, and false when the tool cannot start', async () => {

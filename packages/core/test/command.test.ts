@@ -38,7 +38,7 @@ describe('parseCommand', () => {
 
 describe('formatCommand', () => {
   test('quotes only what a shell would split or expand, and round-trips', () => {
-    const words = ['node', 'migrate.mjs', 'up', 'it\'s $HOME', ''];
+    const words = ['node', 'migrate.mjs', 'up', "it's $HOME", ''];
     const line = formatCommand(words);
     expect(line).toBe(`node migrate.mjs up 'it'\\''s $HOME' ''`);
     expect(splitShellWords(line)).toEqual(words);

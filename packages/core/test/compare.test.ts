@@ -26,10 +26,7 @@ describe('sameTaskDefinition', () => {
   test('environment and secret order does not matter', () => {
     const reordered = changedContainer((c) => {
       c.environment = [...(c.environment ?? [])].reverse();
-      c.secrets = [
-        { name: 'Z_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/z' },
-        ...(c.secrets ?? []),
-      ];
+      c.secrets = [{ name: 'Z_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/z' }, ...(c.secrets ?? [])];
     });
     const other = changedContainer((c) => {
       c.secrets = [...(c.secrets ?? []), { name: 'Z_TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/z' }];
@@ -62,11 +59,22 @@ describe('sameTaskDefinition', () => {
 
   test.each<[string, (c: ContainerDefinition) => void]>([
     ['image tag', (c) => void (c.image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.3')],
-    ['environment value', (c) => void (c.environment = [{ name: 'LOG_LEVEL', value: 'debug' }, { name: 'DATABASE_HOST', value: 'db.internal' }])],
+    [
+      'environment value',
+      (c) =>
+        void (c.environment = [
+          { name: 'LOG_LEVEL', value: 'debug' },
+          { name: 'DATABASE_HOST', value: 'db.internal' },
+        ]),
+    ],
     ['environment variable added', (c) => void c.environment?.push({ name: 'NEW', value: '1' })],
     ['environment variable removed', (c) => void c.environment?.pop()],
     ['container cpu', (c) => void (c.cpu = 128)],
-    ['secret valueFrom', (c) => void (c.secrets = [{ name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other-XyZ' }])],
+    [
+      'secret valueFrom',
+      (c) =>
+        void (c.secrets = [{ name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other-XyZ' }]),
+    ],
     ['essential false', (c) => void (c.essential = false)],
     ['protocol udp', (c) => void (c.portMappings = [{ containerPort: 8080, protocol: 'udp' }])],
     ['different hostPort in awsvpc', (c) => void (c.portMappings = [{ containerPort: 8080, hostPort: 9090 }])],
@@ -139,9 +147,18 @@ describe('canonicalJson', () => {
 
 describe('ECS unit conversions and defaults', () => {
   test.each([
-    [{ cpu: '1 vCPU', memory: '2 GB' }, { cpu: '1024', memory: '2048' }],
-    [{ cpu: '0.5 vcpu', memory: '1GB' }, { cpu: '512', memory: '1024' }],
-    [{ cpu: '256', memory: '512 MB' }, { cpu: '256', memory: '512' }],
+    [
+      { cpu: '1 vCPU', memory: '2 GB' },
+      { cpu: '1024', memory: '2048' },
+    ],
+    [
+      { cpu: '0.5 vcpu', memory: '1GB' },
+      { cpu: '512', memory: '1024' },
+    ],
+    [
+      { cpu: '256', memory: '512 MB' },
+      { cpu: '256', memory: '512' },
+    ],
   ])('a file with %j equals the revision ECS registered from it (%j)', (written, stored) => {
     const file = { ...handWritten(), ...written } as RegistrableDefinition;
     const live = { ...described(), ...stored } as unknown as RegistrableDefinition;
@@ -192,8 +209,15 @@ describe('ECS unit conversions and defaults', () => {
   });
 
   test('in bridge mode, a dynamic host port echoed as 0 equals one left out', () => {
-    const base = { family: 'web', networkMode: 'bridge', containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080 }] }] };
-    const echoed = { ...base, containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }] }] };
+    const base = {
+      family: 'web',
+      networkMode: 'bridge',
+      containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080 }] }],
+    };
+    const echoed = {
+      ...base,
+      containerDefinitions: [{ name: 'web', image: 'web:1', portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }] }],
+    };
     expect(sameTaskDefinition(echoed as RegistrableDefinition, base as RegistrableDefinition)).toBe(true);
   });
 });

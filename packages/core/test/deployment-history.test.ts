@@ -88,7 +88,9 @@ function history(newestFirst: Entry[], options: HistoryOptions = {}) {
     const asked = deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn as string));
     return {
       serviceDeployments: asked.filter((sd) => !missing.has(sd.serviceDeploymentArn)).reverse(),
-      failures: asked.filter((sd) => missing.has(sd.serviceDeploymentArn)).map((sd) => ({ arn: sd.serviceDeploymentArn, reason: 'MISSING' })),
+      failures: asked
+        .filter((sd) => missing.has(sd.serviceDeploymentArn))
+        .map((sd) => ({ arn: sd.serviceDeploymentArn, reason: 'MISSING' })),
     };
   });
   ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => {
@@ -97,7 +99,8 @@ function history(newestFirst: Entry[], options: HistoryOptions = {}) {
   });
 }
 
-const redeploys = (count: number, revision: number): Entry[] => Array.from({ length: count }, () => ({ status: 'SUCCESSFUL' as const, revision }));
+const redeploys = (count: number, revision: number): Entry[] =>
+  Array.from({ length: count }, () => ({ status: 'SUCCESSFUL' as const, revision }));
 
 beforeEach(() => {
   ecsMock.reset();
@@ -105,16 +108,38 @@ beforeEach(() => {
 
 describe('readDeploymentHistory from the service deployments API', () => {
   const cases: [string, Entry[], { current: number; currentStatus: string; previous: number | undefined }][] = [
-    ['a finished release: the one before it', [{ status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }], { current: 2, currentStatus: 'SUCCESSFUL', previous: 1 }],
-    ['a release in progress: the last completed one', [{ status: 'IN_PROGRESS', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }], { current: 2, currentStatus: 'IN_PROGRESS', previous: 1 }],
+    [
+      'a finished release: the one before it',
+      [
+        { status: 'SUCCESSFUL', revision: 2 },
+        { status: 'SUCCESSFUL', revision: 1 },
+      ],
+      { current: 2, currentStatus: 'SUCCESSFUL', previous: 1 },
+    ],
+    [
+      'a release in progress: the last completed one',
+      [
+        { status: 'IN_PROGRESS', revision: 2 },
+        { status: 'SUCCESSFUL', revision: 1 },
+      ],
+      { current: 2, currentStatus: 'IN_PROGRESS', previous: 1 },
+    ],
     [
       'a release ECS rolled back: the revision it went back to',
-      [{ status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }],
+      [
+        { status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 },
+        { status: 'SUCCESSFUL', revision: 2 },
+        { status: 'SUCCESSFUL', revision: 1 },
+      ],
       { current: 3, currentStatus: 'ROLLBACK_SUCCESSFUL', previous: 2 },
     ],
     [
       'forced redeploys of the current revision are not a way back',
-      [{ status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }],
+      [
+        { status: 'SUCCESSFUL', revision: 2 },
+        { status: 'SUCCESSFUL', revision: 2 },
+        { status: 'SUCCESSFUL', revision: 1 },
+      ],
       { current: 2, currentStatus: 'SUCCESSFUL', previous: 1 },
     ],
     [
@@ -130,23 +155,35 @@ describe('readDeploymentHistory from the service deployments API', () => {
     ],
     [
       'a rollback that succeeded completed the revision it returned to',
-      [{ status: 'SUCCESSFUL', revision: 3 }, { status: 'ROLLBACK_SUCCESSFUL', revision: 2, rolledBackTo: 1 }],
+      [
+        { status: 'SUCCESSFUL', revision: 3 },
+        { status: 'ROLLBACK_SUCCESSFUL', revision: 2, rolledBackTo: 1 },
+      ],
       { current: 3, currentStatus: 'SUCCESSFUL', previous: 1 },
     ],
-    ['a service deployed once has nothing to go back to', [{ status: 'SUCCESSFUL', revision: 1 }], { current: 1, currentStatus: 'SUCCESSFUL', previous: undefined }],
+    [
+      'a service deployed once has nothing to go back to',
+      [{ status: 'SUCCESSFUL', revision: 1 }],
+      { current: 1, currentStatus: 'SUCCESSFUL', previous: undefined },
+    ],
   ];
 
   test.each(cases)('%s', async (_name, entries, expected) => {
     history(entries);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.source).toBe('service-deployments');
-    expect(found.current).toEqual(expect.objectContaining({ targetTaskDefinitionArn: td(expected.current), status: expected.currentStatus }));
+    expect(found.current).toEqual(
+      expect.objectContaining({ targetTaskDefinitionArn: td(expected.current), status: expected.currentStatus }),
+    );
     expect(found.current?.serviceDeploymentArn).toMatch(/sd-0$/);
     expect(found.previous?.taskDefinitionArn).toBe(expected.previous === undefined ? undefined : td(expected.previous));
   });
 
   test('says which service deployment completed the revision, and when', async () => {
-    history([{ status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    history([
+      { status: 'SUCCESSFUL', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.previous).toEqual({
       taskDefinitionArn: td(1),
@@ -172,12 +209,18 @@ describe('readDeploymentHistory from the service deployments API', () => {
 });
 
 describe('readDeploymentHistory does not trust what ECS does not promise', () => {
-  const releaseInProgress: Entry[] = [{ status: 'IN_PROGRESS', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }];
+  const releaseInProgress: Entry[] = [
+    { status: 'IN_PROGRESS', revision: 3 },
+    { status: 'SUCCESSFUL', revision: 2 },
+    { status: 'SUCCESSFUL', revision: 1 },
+  ];
 
   test('pages in no particular order: the newest by createdAt is current, and the way back is the newest completed', async () => {
     history(releaseInProgress, { order: 'oldest-first', pageSize: 1 });
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
-    expect(found.current).toEqual(expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), status: 'IN_PROGRESS', taskDefinitionArn: td(3) }));
+    expect(found.current).toEqual(
+      expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), status: 'IN_PROGRESS', taskDefinitionArn: td(3) }),
+    );
     expect(found.previous?.taskDefinitionArn).toBe(td(2));
   });
 
@@ -193,7 +236,9 @@ describe('readDeploymentHistory does not trust what ECS does not promise', () =>
     history(releaseInProgress, { missing: [1] });
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.current?.serviceDeploymentArn).toMatch(/sd-0$/);
-    expect(found.previous).toEqual(expect.objectContaining({ taskDefinitionArn: td(2), serviceDeploymentArn: expect.stringMatching(/sd-1$/) }));
+    expect(found.previous).toEqual(
+      expect.objectContaining({ taskDefinitionArn: td(2), serviceDeploymentArn: expect.stringMatching(/sd-1$/) }),
+    );
   });
 
   test('paging is bounded even when every page is empty', async () => {
@@ -218,7 +263,8 @@ describe('readDeploymentHistory: sourceServiceRevisions', () => {
       expect.objectContaining({
         taskDefinitionArn: td(1),
         serviceDeploymentArn: expect.stringMatching(/sd-2$/),
-        evidence: 'service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z, and it was serving when service deployment sd-0 started',
+        evidence:
+          'service deployment sd-2 ended SUCCESSFUL at 2026-11-25T11:58:30.000Z, and it was serving when service deployment sd-0 started',
       }),
     );
   });
@@ -247,30 +293,48 @@ describe('readDeploymentHistory: sourceServiceRevisions', () => {
 
 describe('readDeploymentHistory: the current deployment', () => {
   test('after ROLLBACK_SUCCESSFUL the service stands on the revision ECS returned to', async () => {
-    history([{ status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    history([
+      { status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 },
+      { status: 'SUCCESSFUL', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
-    expect(found.current).toEqual(expect.objectContaining({ status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(2), targetTaskDefinitionArn: td(3) }));
+    expect(found.current).toEqual(
+      expect.objectContaining({ status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(2), targetTaskDefinitionArn: td(3) }),
+    );
     expect(found.previous?.taskDefinitionArn).toBe(td(2));
   });
 
   test('after ROLLBACK_SUCCESSFUL to a revision completed beyond the history, that revision is still where the service stands', async () => {
-    history([{ status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    history([
+      { status: 'ROLLBACK_SUCCESSFUL', revision: 3, rolledBackTo: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
-    expect(found.previous).toEqual(expect.objectContaining({ taskDefinitionArn: td(2), evidence: 'service deployment sd-0 rolled back to it (ROLLBACK_SUCCESSFUL)' }));
+    expect(found.previous).toEqual(
+      expect.objectContaining({ taskDefinitionArn: td(2), evidence: 'service deployment sd-0 rolled back to it (ROLLBACK_SUCCESSFUL)' }),
+    );
   });
 });
 
-describe('readDeploymentHistory: the revision ECS\'s own rollback returns to', () => {
-  test('is the last completed one, even when it is the release\'s own revision', async () => {
+describe("readDeploymentHistory: the revision ECS's own rollback returns to", () => {
+  test("is the last completed one, even when it is the release's own revision", async () => {
     // A forced redeploy of web:2 in progress: ECS's rollback would return to web:2, not to the previous web:1.
-    history([{ status: 'IN_PROGRESS', revision: 2 }, { status: 'SUCCESSFUL', revision: 2 }, { status: 'SUCCESSFUL', revision: 1 }]);
+    history([
+      { status: 'IN_PROGRESS', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 2 },
+      { status: 'SUCCESSFUL', revision: 1 },
+    ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
     expect(found.previous?.taskDefinitionArn).toBe(td(1));
   });
 
   test('is the previous revision in the ordinary case', async () => {
-    history([{ status: 'IN_PROGRESS', revision: 3 }, { status: 'SUCCESSFUL', revision: 2 }]);
+    history([
+      { status: 'IN_PROGRESS', revision: 3 },
+      { status: 'SUCCESSFUL', revision: 2 },
+    ]);
     const found = await readDeploymentHistory(ecs, 'prod', service, silentLogger());
     expect(found.lastCompleted?.taskDefinitionArn).toBe(td(2));
     expect(found.previous?.taskDefinitionArn).toBe(td(2));
@@ -278,7 +342,13 @@ describe('readDeploymentHistory: the revision ECS\'s own rollback returns to', (
 });
 
 describe('readDeploymentHistory falls back to the deployments DescribeServices lists', () => {
-  const deployment = (id: string, status: string, revision: number, rolloutState: Deployment['rolloutState'], minutesAgo: number): Deployment => ({
+  const deployment = (
+    id: string,
+    status: string,
+    revision: number,
+    rolloutState: Deployment['rolloutState'],
+    minutesAgo: number,
+  ): Deployment => ({
     id,
     status,
     taskDefinition: td(revision),
@@ -299,7 +369,11 @@ describe('readDeploymentHistory falls back to the deployments DescribeServices l
       current: expect.objectContaining({ taskDefinitionArn: td(2), status: 'IN_PROGRESS' }),
       previous: { taskDefinitionArn: td(1), evidence: 'deployment ecs-svc/1 is still listed by the service as COMPLETED' },
     });
-    expect(log.lines).toEqual([expect.stringMatching(/^warning: Could not read the service's deployment history \(AccessDeniedException: not authorized\).*ecs:ListServiceDeployments/)]);
+    expect(log.lines).toEqual([
+      expect.stringMatching(
+        /^warning: Could not read the service's deployment history \(AccessDeniedException: not authorized\).*ecs:ListServiceDeployments/,
+      ),
+    ]);
   });
 
   test('when the history is empty', async () => {
@@ -313,7 +387,10 @@ describe('readDeploymentHistory falls back to the deployments DescribeServices l
     ecsMock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
     const settled: Service = { ...service, deployments: [deployment('ecs-svc/2', 'PRIMARY', 2, 'COMPLETED', 1)] };
     expect((await readDeploymentHistory(ecs, 'prod', settled, silentLogger())).previous).toBeUndefined();
-    const failedOld: Service = { ...service, deployments: [deployment('ecs-svc/3', 'PRIMARY', 3, 'IN_PROGRESS', 1), deployment('ecs-svc/2', 'ACTIVE', 2, 'FAILED', 5)] };
+    const failedOld: Service = {
+      ...service,
+      deployments: [deployment('ecs-svc/3', 'PRIMARY', 3, 'IN_PROGRESS', 1), deployment('ecs-svc/2', 'ACTIVE', 2, 'FAILED', 5)],
+    };
     expect((await readDeploymentHistory(ecs, 'prod', failedOld, silentLogger())).previous).toBeUndefined();
   });
 
@@ -323,8 +400,13 @@ describe('readDeploymentHistory falls back to the deployments DescribeServices l
     const log = silentLogger();
     const found = await readDeploymentHistory(ecs, 'prod', rollingOut, log);
     expect(found.source).toBe('service-deployments');
-    expect(found.current).toEqual(expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), taskDefinitionArn: td(2) }));
-    expect(found.previous).toEqual({ taskDefinitionArn: td(1), evidence: 'deployment ecs-svc/1 is still listed by the service as COMPLETED' });
+    expect(found.current).toEqual(
+      expect.objectContaining({ serviceDeploymentArn: expect.stringMatching(/sd-0$/), taskDefinitionArn: td(2) }),
+    );
+    expect(found.previous).toEqual({
+      taskDefinitionArn: td(1),
+      evidence: 'deployment ecs-svc/1 is still listed by the service as COMPLETED',
+    });
     expect(found.lastCompleted).toBeUndefined();
     expect(log.lines).toEqual([expect.stringContaining('90 days')]);
   });

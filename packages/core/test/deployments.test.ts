@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/common/errors';
-import { openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, serviceEnvironment, type AuditTrailSettings } from '../src/platform/deployments';
+import {
+  openDeploymentTrail,
+  readAuditTrailInputs,
+  reportingErrors,
+  runContextFromEnv,
+  serviceEnvironment,
+  type AuditTrailSettings,
+} from '../src/platform/deployments';
 import { Inputs, inputsFrom } from '../src/common/inputs';
 import { silentLogger } from '../src/common/logger';
 import { FakeGitHub } from './support/fake-github';
@@ -14,14 +21,23 @@ afterEach(async () => {
 });
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
-const runEnv = () => ({ GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '77' });
+const runEnv = () => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_SERVER_URL: 'https://github.example',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_SHA: SHA,
+  GITHUB_RUN_ID: '77',
+});
 const settings: AuditTrailSettings = { token: 'ghs_test_token', environment: 'production', environmentUrl: 'https://shop.example.com' };
 
 describe('DeploymentTrail against a local GitHub API', () => {
   test('start records a Deployment of the commit with its payload, then in_progress; report adds the outcome', async () => {
     const log = silentLogger();
     const trail = openDeploymentTrail(settings, log, runEnv());
-    await trail?.start({ description: 'shop:7 to prod/shop', payload: { cluster: 'prod', service: 'shop', 'task-definition-arn': 'arn:td/shop:7' } });
+    await trail?.start({
+      description: 'shop:7 to prod/shop',
+      payload: { cluster: 'prod', service: 'shop', 'task-definition-arn': 'arn:td/shop:7' },
+    });
     await trail?.report('success', 'shop:7 is live');
 
     const [created] = github.created();
@@ -39,7 +55,11 @@ describe('DeploymentTrail against a local GitHub API', () => {
     expect(id).toBeGreaterThan(0);
     expect(github.statusesOf(id)).toEqual(['in_progress', 'success']);
     const last = github.requests.at(-1);
-    expect(last?.body).toMatchObject({ environment_url: 'https://shop.example.com', log_url: 'https://github.example/acme/shop/actions/runs/77', description: 'shop:7 is live' });
+    expect(last?.body).toMatchObject({
+      environment_url: 'https://shop.example.com',
+      log_url: 'https://github.example/acme/shop/actions/runs/77',
+      description: 'shop:7 is live',
+    });
     expect(log.lines.filter((line) => line.startsWith('warning'))).toEqual([]);
   });
 
@@ -48,7 +68,10 @@ describe('DeploymentTrail against a local GitHub API', () => {
     await first?.start({ description: 'first', payload: {} });
     const second = openDeploymentTrail(settings, silentLogger(), runEnv());
     await second?.start({ description: 'second', payload: {} });
-    await openDeploymentTrail({ ...settings, environment: 'staging' }, silentLogger(), runEnv())?.start({ description: 'elsewhere', payload: {} });
+    await openDeploymentTrail({ ...settings, environment: 'staging' }, silentLogger(), runEnv())?.start({
+      description: 'elsewhere',
+      payload: {},
+    });
 
     const later = openDeploymentTrail(settings, silentLogger(), runEnv());
     await later?.follow();
@@ -109,7 +132,9 @@ describe('readAuditTrailInputs', () => {
 
   test('an environment-url that is not a URL is a ConfigurationError naming the input', () => {
     expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(ConfigurationError);
-    expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(/'environment-url' must be an http\(s\) URL/);
+    expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(
+      /'environment-url' must be an http\(s\) URL/,
+    );
   });
 
   test('with no default environment, a token needs environment-name; without a token nothing is needed', () => {
@@ -147,7 +172,9 @@ describe('reportingErrors', () => {
   test('a step that throws leaves an error status with its message, and the error goes on', async () => {
     const trail = openDeploymentTrail(settings, silentLogger(), runEnv());
     await trail?.start({ description: 'shop:8', payload: {} });
-    await expect(reportingErrors(trail, async () => Promise.reject(new Error('DescribeServices throttled')))).rejects.toThrow('DescribeServices throttled');
+    await expect(reportingErrors(trail, async () => Promise.reject(new Error('DescribeServices throttled')))).rejects.toThrow(
+      'DescribeServices throttled',
+    );
     expect(github.statusesOf(trail?.deploymentId as number)).toEqual(['in_progress', 'error']);
     expect(github.requests.at(-1)?.body.description).toBe('DescribeServices throttled');
   });

@@ -47,8 +47,7 @@ function facts(overrides: Partial<WatchOutcome>, logTail?: LogTail, timeoutMs = 
   return { deploymentId: DEPLOYMENT_ID, taskDefinitionArn: TASK_DEFINITION_ARN, timeoutMs, outcome: outcome(overrides), logTail };
 }
 
-const crashed = (n: number, exitCode = 1) =>
-  stoppedTask({ taskArn: taskArn(String(n).padStart(32, 'a')) }, [container({ exitCode })]);
+const crashed = (n: number, exitCode = 1) => stoppedTask({ taskArn: taskArn(String(n).padStart(32, 'a')) }, [container({ exitCode })]);
 
 const logTail = (lines: string[]): LogTail => ({
   group: '/ecs/web',
@@ -126,37 +125,62 @@ describe('explainRollout', () => {
 
   describe('says who ended the rollout and what ECS does next', () => {
     const rolledBackService = () =>
-      service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD_TASK_DEFINITION, runningCount: 1 }), deployment({ status: 'ACTIVE', rolloutState: 'FAILED' })]);
+      service([
+        deployment({ id: ROLLBACK_ID, taskDefinition: OLD_TASK_DEFINITION, runningCount: 1 }),
+        deployment({ status: 'ACTIVE', rolloutState: 'FAILED' }),
+      ]);
 
     test('an alarm rollback names the alarm and the revision ECS returns to', () => {
       const reason = 'CloudWatch alarm "web-5xx" went into ALARM';
       const text = explainRollout(
-        facts({ status: 'rolled-back', reason, verdict: { state: 'rolled-back', cause: 'alarm', alarmNames: ['web-5xx'], reason, deployment: deployment() }, service: rolledBackService() }),
+        facts({
+          status: 'rolled-back',
+          reason,
+          verdict: { state: 'rolled-back', cause: 'alarm', alarmNames: ['web-5xx'], reason, deployment: deployment() },
+          service: rolledBackService(),
+        }),
       );
-      expect(text).toBe(`Deployment ${DEPLOYMENT_ID} of web:8 failed: CloudWatch alarm "web-5xx" went into ALARM, and ECS is rolling the service back to web:7. Fix the cause in the new revision and deploy again.`);
+      expect(text).toBe(
+        `Deployment ${DEPLOYMENT_ID} of web:8 failed: CloudWatch alarm "web-5xx" went into ALARM, and ECS is rolling the service back to web:7. Fix the cause in the new revision and deploy again.`,
+      );
       expect(text).not.toContain('circuit breaker');
     });
 
     test('a rollback someone requested is not blamed on the circuit breaker', () => {
       const reason = 'Rollback requested with StopServiceDeployment.';
       const text = explainRollout(
-        facts({ status: 'rolled-back', reason, verdict: { state: 'rolled-back', cause: 'rollback-requested', reason, deployment: deployment() }, service: rolledBackService() }),
+        facts({
+          status: 'rolled-back',
+          reason,
+          verdict: { state: 'rolled-back', cause: 'rollback-requested', reason, deployment: deployment() },
+          service: rolledBackService(),
+        }),
       );
       expect(text).toContain(`Deployment ${DEPLOYMENT_ID} of web:8 was stopped and ECS is rolling the service back to web:7`);
       expect(text).not.toContain('circuit breaker');
     });
 
-    test('ECS\'s own rollback failed: the service may run neither revision', () => {
+    test("ECS's own rollback failed: the service may run neither revision", () => {
       const reason = "ECS's own rollback failed (tasks failed to start while rolling back)";
-      const text = explainRollout(facts({ status: 'failed', reason, verdict: { state: 'failed', cause: 'rollback-failed', reason }, service: rolledBackService() }));
-      expect(text).toContain(`Deployment ${DEPLOYMENT_ID} of web:8 failed, and ECS's own rollback failed (tasks failed to start while rolling back): ECS does not try again`);
+      const text = explainRollout(
+        facts({ status: 'failed', reason, verdict: { state: 'failed', cause: 'rollback-failed', reason }, service: rolledBackService() }),
+      );
+      expect(text).toContain(
+        `Deployment ${DEPLOYMENT_ID} of web:8 failed, and ECS's own rollback failed (tasks failed to start while rolling back): ECS does not try again`,
+      );
       expect(text).not.toContain('keep serving');
     });
 
     test('no completed deployment to roll back to: ECS launches no more tasks and did not roll back', () => {
-      const reason = 'ECS deployment circuit breaker: tasks failed to start; ECS did not roll back: it found no completed deployment to roll back to';
+      const reason =
+        'ECS deployment circuit breaker: tasks failed to start; ECS did not roll back: it found no completed deployment to roll back to';
       const text = explainRollout(
-        facts({ status: 'failed', reason, verdict: { state: 'failed', cause: 'circuit-breaker', noRollback: true, reason }, service: service([deployment({ rolloutState: 'FAILED' })]) }),
+        facts({
+          status: 'failed',
+          reason,
+          verdict: { state: 'failed', cause: 'circuit-breaker', noRollback: true, reason },
+          service: service([deployment({ rolloutState: 'FAILED' })]),
+        }),
       );
       expect(text).toContain(`failed: ${reason}.`);
       expect(text).toContain('ECS launches no more tasks of the new revision and did not roll back');
@@ -181,11 +205,7 @@ describe('explainRollout', () => {
 
   test('timed out with nothing failed: how many tasks run, the likely reasons, and that ECS carries on', () => {
     const text = explainRollout(
-      facts(
-        { status: 'timed-out', service: service([deployment({ runningCount: 1, pendingCount: 1 })]) },
-        undefined,
-        600_000,
-      ),
+      facts({ status: 'timed-out', service: service([deployment({ runningCount: 1, pendingCount: 1 })]) }, undefined, 600_000),
     );
     expect(text).toContain(`Deployment ${DEPLOYMENT_ID} of web:8 did not finish within 10m: 1 of 2 tasks running, 1 pending.`);
     expect(text).toContain('No task of the new revision has failed yet');
@@ -195,14 +215,18 @@ describe('explainRollout', () => {
 
   test('timed out with failed tasks: the counts include them and the cause replaces the generic hint', () => {
     const text = explainRollout(
-      facts({
-        status: 'timed-out',
-        service: service([deployment({ runningCount: 1, pendingCount: 0, failedTasks: 2 })]),
-        failedTasks: [
-          crashed(1),
-          stoppedTask({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: ELB_REASON }, [container({ exitCode: 0 })]),
-        ],
-      }, undefined, 5_400_000),
+      facts(
+        {
+          status: 'timed-out',
+          service: service([deployment({ runningCount: 1, pendingCount: 0, failedTasks: 2 })]),
+          failedTasks: [
+            crashed(1),
+            stoppedTask({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: ELB_REASON }, [container({ exitCode: 0 })]),
+          ],
+        },
+        undefined,
+        5_400_000,
+      ),
     );
     expect(text).toContain('did not finish within 90m: 1 of 2 tasks running, 0 pending, 2 failed.');
     expect(text).toContain('2 tasks stopped; the latest because it failed its health checks');
@@ -247,7 +271,10 @@ describe('gatherLogTail', () => {
     { name: 'envoy', image: 'envoyproxy/envoy:v1.31' },
   ];
   const older = stoppedTask({ taskArn: taskArn('1'.repeat(32)) }, [container({ name: 'web', exitCode: 1 })]);
-  const newer = stoppedTask({ taskArn: taskArn('2'.repeat(32)) }, [container({ name: 'envoy', exitCode: 0 }), container({ name: 'web', exitCode: 3 })]);
+  const newer = stoppedTask({ taskArn: taskArn('2'.repeat(32)) }, [
+    container({ name: 'envoy', exitCode: 0 }),
+    container({ name: 'web', exitCode: 3 }),
+  ]);
 
   beforeEach(() => {
     logsMock.reset();

@@ -62,10 +62,7 @@ describe('describeChanges', () => {
   });
 
   test('container cpu, memory and memoryReservation', () => {
-    const lines = describeChanges(
-      definition({}, { memory: 256 }),
-      definition({}, { cpu: 128, memory: 512, memoryReservation: 128 }),
-    );
+    const lines = describeChanges(definition({}, { memory: 256 }), definition({}, { cpu: 128, memory: 512, memoryReservation: 128 }));
     expect(lines).toEqual([
       'container web: cpu (unset) → 128',
       'container web: memory 256 → 512',
@@ -74,34 +71,43 @@ describe('describeChanges', () => {
   });
 
   test('environment: +NEW ~CHANGED -GONE by name', () => {
-    const next = definition({}, {
-      environment: [
-        { name: 'KEEP', value: 'same' },
-        { name: 'API_TOKEN', value: OTHER_SECRET_VALUE },
-        { name: 'NEW', value: SECRET_VALUE },
-      ],
-    });
+    const next = definition(
+      {},
+      {
+        environment: [
+          { name: 'KEEP', value: 'same' },
+          { name: 'API_TOKEN', value: OTHER_SECRET_VALUE },
+          { name: 'NEW', value: SECRET_VALUE },
+        ],
+      },
+    );
     expect(describeChanges(definition(), next)).toEqual(['container web: environment ~API_TOKEN +NEW -GONE']);
   });
 
   test('environment order alone is not a change', () => {
-    const next = definition({}, {
-      environment: [
-        { name: 'GONE', value: SECRET_VALUE },
-        { name: 'API_TOKEN', value: SECRET_VALUE },
-        { name: 'KEEP', value: 'same' },
-      ],
-    });
+    const next = definition(
+      {},
+      {
+        environment: [
+          { name: 'GONE', value: SECRET_VALUE },
+          { name: 'API_TOKEN', value: SECRET_VALUE },
+          { name: 'KEEP', value: 'same' },
+        ],
+      },
+    );
     expect(describeChanges(definition(), next)).toEqual([]);
   });
 
   test('secrets by name: +NEW ~CHANGED -GONE', () => {
-    const next = definition({}, {
-      secrets: [
-        { name: 'DB_PASSWORD', valueFrom: OTHER_SECRET_ARN },
-        { name: 'NEW_KEY', valueFrom: OTHER_SECRET_ARN },
-      ],
-    });
+    const next = definition(
+      {},
+      {
+        secrets: [
+          { name: 'DB_PASSWORD', valueFrom: OTHER_SECRET_ARN },
+          { name: 'NEW_KEY', valueFrom: OTHER_SECRET_ARN },
+        ],
+      },
+    );
     expect(describeChanges(definition(), next)).toEqual(['container web: secrets ~DB_PASSWORD +NEW_KEY -OLD_KEY']);
   });
 
@@ -129,12 +135,15 @@ describe('describeChanges', () => {
   });
 
   test('several changes at once come in a stable order', () => {
-    const next = definition({ memory: '1024' }, {
-      image: 'example/web:2',
-      environment: [{ name: 'KEEP', value: 'changed' }],
-      secrets: [],
-      essential: false,
-    });
+    const next = definition(
+      { memory: '1024' },
+      {
+        image: 'example/web:2',
+        environment: [{ name: 'KEEP', value: 'changed' }],
+        secrets: [],
+        essential: false,
+      },
+    );
     expect(describeChanges(definition(), next)).toEqual([
       'task memory: 512 → 1024',
       'container web: image example/web:1 → example/web:2',
@@ -153,7 +162,17 @@ describe('describeChanges', () => {
       definition({}, { secrets: [{ name: 'DB_PASSWORD', valueFrom: OTHER_SECRET_ARN }] }),
       definition({}, { secrets: [] }),
       definition({}, { environment: undefined, secrets: undefined, image: 'example/web:2' }),
-      { ...live, containerDefinitions: [{ name: 'worker', image: 'w', environment: [{ name: 'T', value: OTHER_SECRET_VALUE }], secrets: [{ name: 'S', valueFrom: OTHER_SECRET_ARN }] }] },
+      {
+        ...live,
+        containerDefinitions: [
+          {
+            name: 'worker',
+            image: 'w',
+            environment: [{ name: 'T', value: OTHER_SECRET_VALUE }],
+            secrets: [{ name: 'S', valueFrom: OTHER_SECRET_ARN }],
+          },
+        ],
+      },
     ];
     for (const next of variants) {
       for (const [before, after] of [

@@ -28,7 +28,10 @@ describe('parseExpectedStatus', () => {
 
 describe('parseHealthUrls', () => {
   test('keeps absolute http and https URLs, normalised', () => {
-    expect(parseHealthUrls(['https://example.com/health', 'http://127.0.0.1:8080'])).toEqual(['https://example.com/health', 'http://127.0.0.1:8080/']);
+    expect(parseHealthUrls(['https://example.com/health', 'http://127.0.0.1:8080'])).toEqual([
+      'https://example.com/health',
+      'http://127.0.0.1:8080/',
+    ]);
   });
 
   test.each([

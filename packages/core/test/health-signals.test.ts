@@ -30,8 +30,22 @@ beforeEach(() => {
 describe('serviceSteadiness', () => {
   test.each([
     [steady, true, 'steady: 2 of 2 tasks running, one deployment, COMPLETED'],
-    [{ ...steady, deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED' }] }, false, '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress'],
-    [{ ...steady, deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'FAILED', rolloutStateReason: 'circuit breaker' }] }, false, 'deployment ecs-svc/2 is FAILED: circuit breaker'],
+    [
+      {
+        ...steady,
+        deployments: [
+          { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+          { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED' },
+        ],
+      },
+      false,
+      '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress',
+    ],
+    [
+      { ...steady, deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'FAILED', rolloutStateReason: 'circuit breaker' }] },
+      false,
+      'deployment ecs-svc/2 is FAILED: circuit breaker',
+    ],
     [{ ...steady, runningCount: 1 }, false, '1 of 2 desired tasks running'],
   ] as [Service, boolean, string][])('%#', (service, passed, detail) => {
     expect(serviceSteadiness(service)).toEqual({ source: 'service web', passed, detail });
@@ -41,10 +55,21 @@ describe('serviceSteadiness', () => {
 describe('serviceSteadiness on a given revision', () => {
   const OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3';
   const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:4';
-  const settledOn = (taskDefinition: string): Service => ({ ...steady, taskDefinition, deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition }] });
+  const settledOn = (taskDefinition: string): Service => ({
+    ...steady,
+    taskDefinition,
+    deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition }],
+  });
 
-  test.each([['an ARN', NEW], ['family:revision', 'web:4']])('steady on the revision named by %s passes', (_, reference) => {
-    expect(serviceSteadiness(settledOn(NEW), reference)).toEqual({ source: 'service web', passed: true, detail: 'steady on web:4: 2 of 2 tasks running, one deployment, COMPLETED' });
+  test.each([
+    ['an ARN', NEW],
+    ['family:revision', 'web:4'],
+  ])('steady on the revision named by %s passes', (_, reference) => {
+    expect(serviceSteadiness(settledOn(NEW), reference)).toEqual({
+      source: 'service web',
+      passed: true,
+      detail: 'steady on web:4: 2 of 2 tasks running, one deployment, COMPLETED',
+    });
   });
 
   test('steady on the revision ECS rolled back to fails, naming the revision that runs instead', () => {
@@ -67,7 +92,8 @@ describe('serviceSteadiness on a given revision', () => {
     expect(serviceSteadiness(rollingBack, NEW)).toEqual({
       source: 'service web',
       passed: false,
-      detail: '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE FAILED): a rollout is still in progress; the service is deploying web:3, not web:4',
+      detail:
+        '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE FAILED): a rollout is still in progress; the service is deploying web:3, not web:4',
     });
   });
 
@@ -79,7 +105,10 @@ describe('serviceSteadiness on a given revision', () => {
         { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED', taskDefinition: OLD },
       ],
     };
-    expect(serviceSteadiness(rolling, 'web:4')).toMatchObject({ passed: false, detail: '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress' });
+    expect(serviceSteadiness(rolling, 'web:4')).toMatchObject({
+      passed: false,
+      detail: '2 deployments at once (PRIMARY IN_PROGRESS, ACTIVE COMPLETED): a rollout is still in progress',
+    });
   });
 });
 
@@ -87,13 +116,21 @@ describe('targetGroupHealth', () => {
   test('reports each unhealthy target with its reason code, leaving draining ones out', () => {
     const reading = targetGroupHealth(TG, [
       { Target: { Id: '10.0.0.1', Port: 8080 }, TargetHealth: { State: 'healthy' } },
-      { Target: { Id: '10.0.0.2', Port: 8080 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' } },
+      {
+        Target: { Id: '10.0.0.2', Port: 8080 },
+        TargetHealth: {
+          State: 'unhealthy',
+          Reason: 'Target.ResponseCodeMismatch',
+          Description: 'Health checks failed with these codes: [500]',
+        },
+      },
       { Target: { Id: '10.0.0.3', Port: 8080 }, TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress' } },
     ]);
     expect(reading).toEqual({
       source: 'target group web-tg',
       passed: false,
-      detail: '1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])',
+      detail:
+        '1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [500])',
     });
   });
 
@@ -106,8 +143,18 @@ describe('targetGroupHealth', () => {
 describe('serviceSignals', () => {
   test('reads the service and every target group of it', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [steady] });
-    elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.0.1', Port: 8080 }, TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking' } }] });
-    const read = serviceSignals({ cluster: 'prod', service: 'web', region: 'us-east-1', ecs: new ECSClient({ region: 'us-east-1' }), elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }) });
+    elbMock.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: '10.0.0.1', Port: 8080 }, TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking' } },
+      ],
+    });
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
     const readings = await read();
     expect(readings.map((r) => [r.source, r.passed])).toEqual([
       ['service web', true],
@@ -118,9 +165,30 @@ describe('serviceSignals', () => {
 
   test('with a task definition, judges the service on that revision', async () => {
     const old = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3';
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ ...steady, loadBalancers: [], deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: old }] }] });
-    const read = serviceSignals({ cluster: 'prod', service: 'web', region: 'us-east-1', ecs: new ECSClient({ region: 'us-east-1' }), elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }), taskDefinition: 'web:4' });
-    expect(await read()).toEqual([{ source: 'service web', passed: false, detail: 'steady, but on web:3 instead of web:4: the deployment of web:4 was rolled back or replaced' }]);
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        {
+          ...steady,
+          loadBalancers: [],
+          deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: old }],
+        },
+      ],
+    });
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+      taskDefinition: 'web:4',
+    });
+    expect(await read()).toEqual([
+      {
+        source: 'service web',
+        passed: false,
+        detail: 'steady, but on web:3 instead of web:4: the deployment of web:4 was rolled back or replaced',
+      },
+    ]);
   });
 });
 
@@ -130,24 +198,38 @@ describe('alarms', () => {
     const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
     const error = await assertAlarmsExist(cloudwatch, ['web-5xx', 'web-latancy'], 'us-east-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toBe(`Input 'alarms': no CloudWatch alarm named "web-latancy" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`);
+    expect((error as Error).message).toBe(
+      `Input 'alarms': no CloudWatch alarm named "web-latancy" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`,
+    );
     await expect(assertAlarmsExist(cloudwatch, ['web-5xx'], 'us-east-1')).resolves.toBeUndefined();
   });
 
   test('an alarm in ALARM is a fatal reading; OK and INSUFFICIENT_DATA pass', async () => {
     cwMock.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [
-        { AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).' },
+        {
+          AlarmName: 'web-5xx',
+          StateValue: 'ALARM',
+          StateReason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
+        },
         { AlarmName: 'web-latency', StateValue: 'INSUFFICIENT_DATA' },
       ],
       CompositeAlarms: [{ AlarmName: 'web-composite', StateValue: 'OK' }],
     });
     const readings = await alarmSignals(new CloudWatchClient({ region: 'us-east-1' }), ['web-5xx', 'web-latency', 'web-composite'])();
     expect(readings).toEqual([
-      { source: 'alarm web-5xx', passed: false, fatal: true, detail: 'in ALARM: Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).' },
+      {
+        source: 'alarm web-5xx',
+        passed: false,
+        fatal: true,
+        detail: 'in ALARM: Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
+      },
       { source: 'alarm web-latency', passed: true, detail: 'INSUFFICIENT_DATA' },
       { source: 'alarm web-composite', passed: true, detail: 'OK' },
     ]);
-    expect(cwMock.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ AlarmNames: ['web-5xx', 'web-latency', 'web-composite'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+    expect(cwMock.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({
+      AlarmNames: ['web-5xx', 'web-latency', 'web-composite'],
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    });
   });
 });

@@ -23,10 +23,23 @@ function report(overrides: Partial<HealthReport> = {}): HealthReport {
         checks: 4,
         failures: 3,
         latencies: [10, 20, 30, 40],
-        last: { url: 'http://web.test/health', status: 500, body: '{"error":"FAIL_MODE=500: | this release fails"}', latencyMs: 40, passed: false, problem: 'status 500' },
+        last: {
+          url: 'http://web.test/health',
+          status: 500,
+          body: '{"error":"FAIL_MODE=500: | this release fails"}',
+          latencyMs: 40,
+          passed: false,
+          problem: 'status 500',
+        },
       },
     ],
-    lastSignals: [{ source: 'target group web', passed: false, detail: '1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch)' }],
+    lastSignals: [
+      {
+        source: 'target group web',
+        passed: false,
+        detail: '1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch)',
+      },
+    ],
     timeline: [
       { at: START, text: 'round 1 passed' },
       { at: START + 2_000, text: 'round 2 failed: status 500' },
@@ -44,7 +57,9 @@ describe('healthSummaryMarkdown', () => {
     expect(markdown).toContain('### http://web.test/health');
     // p50 20, p95 40, max 40; the pipe in the body is escaped so the table holds.
     expect(markdown).toContain('| 4 | 3 | 20 ms | 40 ms | 40 ms | 500 | `{"error":"FAIL_MODE=500: \\| this release fails"}` |');
-    expect(markdown).toContain('| target group web | failing | 1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch) |');
+    expect(markdown).toContain(
+      '| target group web | failing | 1 of 2 targets not healthy: 10.0.0.2:8080 unhealthy (Target.ResponseCodeMismatch) |',
+    );
     expect(markdown).toContain('+   6.0s  health lost');
   });
 

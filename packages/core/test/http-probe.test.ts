@@ -55,7 +55,9 @@ describe('httpProbe', () => {
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((done) => closed.close(done));
-    expect((await probe(`http://127.0.0.1:${port}/`)).error).toBe(`connection refused by 127.0.0.1:${port}: nothing is listening there (yet)`);
+    expect((await probe(`http://127.0.0.1:${port}/`)).error).toBe(
+      `connection refused by 127.0.0.1:${port}: nothing is listening there (yet)`,
+    );
   });
 
   test('https to a plain HTTP port is a TLS failure, said as such', async () => {

@@ -177,10 +177,11 @@ describe('keyValues', () => {
   });
 
   test('names may contain digits, dots and hyphens after the first character', () => {
-    expect(inputs({ env: '_A1=x\nspring.profiles-active=prod' }).keyValues('env').map((p) => p.name)).toEqual([
-      '_A1',
-      'spring.profiles-active',
-    ]);
+    expect(
+      inputs({ env: '_A1=x\nspring.profiles-active=prod' })
+        .keyValues('env')
+        .map((p) => p.name),
+    ).toEqual(['_A1', 'spring.profiles-active']);
   });
 
   test('not given -> no pairs', () => {

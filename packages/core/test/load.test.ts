@@ -52,7 +52,15 @@ describe('loadTaskDefinitionFile', () => {
     const loaded = await loadTaskDefinitionFile(file);
     expect(loaded.tags).toEqual(TAGS);
     expect(loaded.definition.family).toBe('web');
-    for (const field of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy']) {
+    for (const field of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'requiresAttributes',
+      'compatibilities',
+      'registeredAt',
+      'registeredBy',
+    ]) {
       expect(loaded.definition).not.toHaveProperty(field);
     }
     expect(loaded.definition).not.toHaveProperty('volumes');

@@ -14,21 +14,30 @@ function web(logConfiguration?: ContainerDefinition['logConfiguration']): Contai
 describe('awslogsLocation', () => {
   test('<prefix>/<container>/<task-id> in the configured group and region', () => {
     const location = awslogsLocation(
-      web({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } }),
+      web({
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
+      }),
       TASK_ARN,
     );
     expect(location).toEqual({ group: '/ecs/web', stream: 'ecs/web/0a1b2c3d4e5f60718293a4b5c6d7e8f9', region: 'eu-west-1' });
   });
 
   test('without awslogs-region the region is left to the caller', () => {
-    const location = awslogsLocation(web({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-stream-prefix': 'p' } }), TASK_ARN);
+    const location = awslogsLocation(
+      web({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-stream-prefix': 'p' } }),
+      TASK_ARN,
+    );
     expect(location).toEqual({ group: 'g', stream: 'p/web/0a1b2c3d4e5f60718293a4b5c6d7e8f9', region: undefined });
   });
 
   test.each<[string, ContainerDefinition | undefined]>([
     ['no container', undefined],
     ['no log configuration', web()],
-    ['another driver', web({ logDriver: 'awsfirelens', options: { Name: 'cloudwatch', 'awslogs-group': 'g', 'awslogs-stream-prefix': 'p' } })],
+    [
+      'another driver',
+      web({ logDriver: 'awsfirelens', options: { Name: 'cloudwatch', 'awslogs-group': 'g', 'awslogs-stream-prefix': 'p' } }),
+    ],
     ['awslogs without a prefix', web({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1' } })],
     ['awslogs without a group', web({ logDriver: 'awslogs', options: { 'awslogs-stream-prefix': 'ecs' } })],
     ['awslogs without options', web({ logDriver: 'awslogs' })],
@@ -87,7 +96,9 @@ describe('readLogTail', () => {
   });
 
   test('other failures are also swallowed but noted in the debug log', async () => {
-    logsMock.on(GetLogEventsCommand).rejects(Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }));
+    logsMock
+      .on(GetLogEventsCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }));
     const debug: string[] = [];
     const log = { ...silentLogger(), debug: (message: string) => void debug.push(message) };
     await expect(readLogTail(client, location, 20, log)).resolves.toBeUndefined();

@@ -3,9 +3,15 @@ import { codeBlock, heading, link, section, table } from '../src/report/markdown
 
 describe('table', () => {
   test('header, separator and one line a row', () => {
-    expect(table(['Task', 'Exit'], [['abc', 1], ['def', 137]])).toBe(
-      ['| Task | Exit |', '| --- | --- |', '| abc | 1 |', '| def | 137 |'].join('\n'),
-    );
+    expect(
+      table(
+        ['Task', 'Exit'],
+        [
+          ['abc', 1],
+          ['def', 137],
+        ],
+      ),
+    ).toBe(['| Task | Exit |', '| --- | --- |', '| abc | 1 |', '| def | 137 |'].join('\n'));
   });
 
   test.each<[string, string | number | undefined, string]>([

@@ -10,26 +10,35 @@ describe('mechanismFor', () => {
   test.each<[string, Partial<Service>]>([
     ['no controller and no strategy', {}],
     ['the ECS controller', { deploymentController: { type: 'ECS' } }],
-    ['the ECS controller with the ROLLING strategy', { deploymentController: { type: 'ECS' }, deploymentConfiguration: { strategy: 'ROLLING' } }],
+    [
+      'the ECS controller with the ROLLING strategy',
+      { deploymentController: { type: 'ECS' }, deploymentConfiguration: { strategy: 'ROLLING' } },
+    ],
   ])('%s is a rolling update', (_name, overrides) => {
     expect(mechanismFor(service(overrides))).toBe(rollingMechanism);
   });
 
-  test.each<DeploymentStrategy>(['BLUE_GREEN', 'LINEAR', 'CANARY'])('the %s strategy is refused, naming it, as not supported yet', (strategy) => {
-    const refusal = () => mechanismFor(service({ deploymentConfiguration: { strategy } }));
-    expect(refusal).toThrow(ConfigurationError);
-    expect(refusal).toThrow(
-      `Service "web" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
-        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
-    );
-  });
+  test.each<DeploymentStrategy>(['BLUE_GREEN', 'LINEAR', 'CANARY'])(
+    'the %s strategy is refused, naming it, as not supported yet',
+    (strategy) => {
+      const refusal = () => mechanismFor(service({ deploymentConfiguration: { strategy } }));
+      expect(refusal).toThrow(ConfigurationError);
+      expect(refusal).toThrow(
+        `Service "web" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+          'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+      );
+    },
+  );
 
-  test.each<DeploymentControllerType>(['CODE_DEPLOY', 'EXTERNAL'])('the %s controller is refused with the message it always had', (type) => {
-    expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
-      `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
-        'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
-    );
-  });
+  test.each<DeploymentControllerType>(['CODE_DEPLOY', 'EXTERNAL'])(
+    'the %s controller is refused with the message it always had',
+    (type) => {
+      expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
+        `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
+          'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+      );
+    },
+  );
 
   test('a service being deleted is refused', () => {
     expect(() => mechanismFor(service({ status: 'DRAINING' }))).toThrow('Service "web" is being deleted (DRAINING); nothing was changed.');

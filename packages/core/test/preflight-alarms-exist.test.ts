@@ -12,7 +12,10 @@ const check = (names: string[]) => alarmsExistCheck({ cloudwatch, names, region:
 
 beforeEach(() => {
   cwMock.reset();
-  cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }], CompositeAlarms: [{ AlarmName: 'web-health', StateValue: 'OK' }] });
+  cwMock.on(DescribeAlarmsCommand).resolves({
+    MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }],
+    CompositeAlarms: [{ AlarmName: 'web-health', StateValue: 'OK' }],
+  });
 });
 
 describe('alarmsExistCheck', () => {
@@ -23,14 +26,23 @@ describe('alarmsExistCheck', () => {
 
   test("a misspelt alarm fails with today's message", async () => {
     const error = await preflightFailure(check(['web-5xxx']));
-    expect(error.message).toBe(`Input 'alarms': no CloudWatch alarm named "web-5xxx" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`);
+    expect(error.message).toBe(
+      `Input 'alarms': no CloudWatch alarm named "web-5xxx" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`,
+    );
     expect(error.input).toBe('alarms');
   });
 
   test('a role that may not describe alarms gets a warning naming cloudwatch:DescribeAlarms', async () => {
-    cwMock.on(DescribeAlarmsCommand).rejects(
-      Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms because no identity-based policy allows the cloudwatch:DescribeAlarms action'), { name: 'AccessDeniedException' }),
-    );
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'User is not authorized to perform: cloudwatch:DescribeAlarms because no identity-based policy allows the cloudwatch:DescribeAlarms action',
+          ),
+          { name: 'AccessDeniedException' },
+        ),
+      );
     const report = await runPreflight([check(['web-5xx'])], { log: silentLogger() });
     expect(report.rows[0]).toMatchObject({ status: 'warn', message: expect.stringContaining('may not call cloudwatch:DescribeAlarms') });
   });

@@ -5,10 +5,19 @@ import type { PlacementOverrides } from '../src/ecs/task-placement';
 import type { RegistrableDefinition } from '../src/task-definition/strip';
 import { preflightFailure, preflightOf } from './support/preflight';
 
-const awsvpc: RegistrableDefinition = { family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'web' }] };
+const awsvpc: RegistrableDefinition = {
+  family: 'web',
+  networkMode: 'awsvpc',
+  requiresCompatibilities: ['FARGATE'],
+  containerDefinitions: [{ name: 'web' }],
+};
 const bridge: RegistrableDefinition = { family: 'batch', networkMode: 'bridge', containerDefinitions: [{ name: 'batch' }] };
 const none: PlacementOverrides = { subnets: [], securityGroups: [] };
-const service: Service = { serviceName: 'web', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-app'] } } };
+const service: Service = {
+  serviceName: 'web',
+  launchType: 'FARGATE',
+  networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-app'] } },
+};
 
 describe('awsvpcSubnetsCheck', () => {
   test("an awsvpc task borrows the service's subnets, and the placement is handed on", async () => {
@@ -18,7 +27,7 @@ describe('awsvpcSubnetsCheck', () => {
     expect(report.valueOf(c)?.networkConfiguration?.awsvpcConfiguration?.subnets).toEqual(['subnet-a', 'subnet-b']);
   });
 
-  test("given subnets win, and the table says they came from the input", async () => {
+  test('given subnets win, and the table says they came from the input', async () => {
     const report = await preflightOf(awsvpcSubnetsCheck({ definition: awsvpc, service, overrides: { ...none, subnets: ['subnet-z'] } }));
     expect(report.rows[0].message).toBe("awsvpc network mode: subnets subnet-z (from the 'subnets' input)");
   });
@@ -39,6 +48,8 @@ describe('awsvpcSubnetsCheck', () => {
 
   test("subnets given for a bridge task fail with today's message", async () => {
     const error = await preflightFailure(awsvpcSubnetsCheck({ definition: bridge, overrides: { ...none, subnets: ['subnet-a'] } }));
-    expect(error.message).toBe("Input 'subnets' applies only to task definitions in the awsvpc network mode, but family batch uses bridge mode; remove it.");
+    expect(error.message).toBe(
+      "Input 'subnets' applies only to task definitions in the awsvpc network mode, but family batch uses bridge mode; remove it.",
+    );
   });
 });

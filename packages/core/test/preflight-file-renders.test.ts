@@ -21,7 +21,13 @@ function write(name: string, content: unknown): string {
   return file;
 }
 
-const twoContainers = { family: 'multi', containerDefinitions: [{ name: 'app', image: 'app:1' }, { name: 'proxy', image: 'proxy:1' }] };
+const twoContainers = {
+  family: 'multi',
+  containerDefinitions: [
+    { name: 'app', image: 'app:1' },
+    { name: 'proxy', image: 'proxy:1' },
+  ],
+};
 
 describe('fileRendersCheck', () => {
   test('a file that renders passes, and the file as read is handed on', async () => {
@@ -35,14 +41,16 @@ describe('fileRendersCheck', () => {
   test("a missing file fails with today's message", async () => {
     const error = await preflightFailure(fileRendersCheck({ path: 'nope.json', changes: {} }));
     expect(error.message).toBe(
-      'Input \'task-definition\' names the file "nope.json", which does not exist. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service\'s current revision.',
+      "Input 'task-definition' names the file \"nope.json\", which does not exist. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.",
     );
     expect(error.input).toBe('task-definition');
   });
 
   test("a file that is not JSON fails with today's message", async () => {
     const file = write('broken.json', '{ "family": "multi", ');
-    expect((await preflightFailure(fileRendersCheck({ path: file, changes: {} }))).message).toMatch(new RegExp(`^Input 'task-definition': the file "${file}" is not valid JSON`));
+    expect((await preflightFailure(fileRendersCheck({ path: file, changes: {} }))).message).toMatch(
+      new RegExp(`^Input 'task-definition': the file "${file}" is not valid JSON`),
+    );
   });
 
   test("a container the file does not have fails with today's message", async () => {

@@ -27,11 +27,16 @@ beforeEach(() => {
 describe('noConcurrentMigrationCheck', () => {
   test('passes when no migration of the family runs', async () => {
     ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', startedBy: 'ecs-svc/123' }] });
-    expect((await preflightOf(check())).rows[0]).toMatchObject({ status: 'pass', message: 'no other migration of family orders is running in cluster prod' });
+    expect((await preflightOf(check())).rows[0]).toMatchObject({
+      status: 'pass',
+      message: 'no other migration of family orders is running in cluster prod',
+    });
   });
 
   test("fails with today's refusal while another migration runs", async () => {
-    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', startedBy: 'run-migration/42', createdAt: new Date('2026-01-01T00:00:00Z') }] });
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', startedBy: 'run-migration/42', createdAt: new Date('2026-01-01T00:00:00Z') }],
+    });
     const error = await preflightFailure(check());
     expect(error.message).toBe(
       'Another migration of task definition family orders is still running in cluster prod: task 0123456789abcdef0123456789abcdef (RUNNING, started by run-migration/42 at 2026-01-01T00:00:00.000Z). ' +
@@ -42,6 +47,8 @@ describe('noConcurrentMigrationCheck', () => {
 
   test("protects: under mode 'off' it still runs and fails", async () => {
     ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK, lastStatus: 'PENDING', startedBy: 'run-migration/42' }] });
-    await expect(runPreflight([check()], { log: silentLogger(), mode: 'off' })).rejects.toThrow(/^Another migration of task definition family orders is still running/);
+    await expect(runPreflight([check()], { log: silentLogger(), mode: 'off' })).rejects.toThrow(
+      /^Another migration of task definition family orders is still running/,
+    );
   });
 });

@@ -11,7 +11,10 @@ const ecs = new ECSClient({ region: 'us-east-1' });
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:2';
 const forRollback = (reference: string) => revisionActiveCheck({ ecs, reference, region: 'us-east-1', advice: ROLLBACK_REVISION_ADVICE });
 const forMigration = (reference: string) => revisionActiveCheck({ ecs, reference, region: 'us-east-1', requireActive: false });
-const unknownRevision = () => ecsMock.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
+const unknownRevision = () =>
+  ecsMock
+    .on(DescribeTaskDefinitionCommand)
+    .rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
 
 beforeEach(() => {
   ecsMock.reset();
@@ -19,11 +22,17 @@ beforeEach(() => {
 
 describe('revisionActiveCheck', () => {
   test('an ACTIVE revision passes, and the described revision is handed on', async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: ARN, family: 'api', revision: 2, status: 'ACTIVE' }, tags: [{ key: 'team', value: 'a' }] });
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: { taskDefinitionArn: ARN, family: 'api', revision: 2, status: 'ACTIVE' },
+      tags: [{ key: 'team', value: 'a' }],
+    });
     const c = forRollback('api:2');
     const report = await preflightOf(c);
     expect(report.rows[0]).toMatchObject({ status: 'pass', message: 'api:2 is ACTIVE' });
-    expect(report.valueOf(c)).toEqual({ definition: expect.objectContaining({ taskDefinitionArn: ARN }), tags: [{ key: 'team', value: 'a' }] });
+    expect(report.valueOf(c)).toEqual({
+      definition: expect.objectContaining({ taskDefinitionArn: ARN }),
+      tags: [{ key: 'team', value: 'a' }],
+    });
   });
 
   test("an INACTIVE revision fails with auto-rollback's message", async () => {
@@ -46,7 +55,9 @@ describe('revisionActiveCheck', () => {
 
   test("for a one-off task, a revision that does not exist fails with run-migration's message", async () => {
     unknownRevision();
-    expect((await preflightFailure(forMigration('ghost:7'))).message).toBe('Input \'task-definition\': there is no task definition "ghost:7" in us-east-1 (Unable to describe task definition.).');
+    expect((await preflightFailure(forMigration('ghost:7'))).message).toBe(
+      'Input \'task-definition\': there is no task definition "ghost:7" in us-east-1 (Unable to describe task definition.).',
+    );
   });
 
   test('for a one-off task, an INACTIVE revision is not refused, as run-migration does not refuse it today', async () => {
@@ -58,7 +69,11 @@ describe('revisionActiveCheck', () => {
   test("protects: a failure stays a failure under mode 'warn', and a denied look-up fails", async () => {
     ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: ARN, status: 'INACTIVE' } });
     await expect(runPreflight([forRollback(ARN)], { log: silentLogger(), mode: 'warn' })).rejects.toThrow(/is INACTIVE/);
-    ecsMock.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), { name: 'AccessDeniedException' }));
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), { name: 'AccessDeniedException' }),
+      );
     const thrown = await runPreflight([forRollback(ARN)], { log: silentLogger() }).catch((e: unknown) => e);
     expect((thrown as Error).name).toBe('AccessDeniedException');
   });

@@ -5,22 +5,33 @@ import type { CheckResult, PreflightCheck } from '../src/preflight/check';
 import { deniedAction } from '../src/preflight/check-errors';
 import { runPreflight } from '../src/preflight/run';
 
-function check<T = undefined>(id: string, run: () => Promise<CheckResult<T>>, overrides: Partial<PreflightCheck<T>> = {}): PreflightCheck<T> {
+function check<T = undefined>(
+  id: string,
+  run: () => Promise<CheckResult<T>>,
+  overrides: Partial<PreflightCheck<T>> = {},
+): PreflightCheck<T> {
   return { id, title: `Title of ${id}`, protects: false, run, ...overrides };
 }
 const pass = (id: string, detail = `${id} is fine`) => check(id, async () => ({ status: 'pass', detail }));
-const failing = (id: string, detail: string, overrides: Partial<PreflightCheck<undefined>> = {}) => check(id, async () => ({ status: 'fail', detail, input: id }), overrides);
-const throwing = (id: string, error: unknown, overrides: Partial<PreflightCheck<undefined>> = {}) => check(id, async () => Promise.reject(error), overrides);
+const failing = (id: string, detail: string, overrides: Partial<PreflightCheck<undefined>> = {}) =>
+  check(id, async () => ({ status: 'fail', detail, input: id }), overrides);
+const throwing = (id: string, error: unknown, overrides: Partial<PreflightCheck<undefined>> = {}) =>
+  check(id, async () => Promise.reject(error), overrides);
 
 /** An error shaped as the SDK raises AWS's refusal (the sandbox's IAM allow-list answers the same words). */
 function accessDenied(action?: string): Error {
-  const error = new Error(action ? `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action` : 'Access denied');
+  const error = new Error(
+    action ? `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action` : 'Access denied',
+  );
   error.name = 'AccessDeniedException';
   return error;
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ConfigurationError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConfigurationError);
   return error as ConfigurationError;
 }
@@ -54,7 +65,8 @@ describe('runPreflight', () => {
   });
 
   test("one failing check: the error's message is exactly that check's message, with its input", async () => {
-    const message = "Input 'alarms': no CloudWatch alarm named \"web-5xxx\" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.";
+    const message =
+      "Input 'alarms': no CloudWatch alarm named \"web-5xxx\" in us-east-1. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.";
     const log = silentLogger();
     const error = await failureOf(runPreflight([pass('first'), failing('alarms', message)], { log }));
     expect(error.message).toBe(message);
@@ -68,15 +80,19 @@ describe('runPreflight', () => {
   });
 
   test('several failing checks: each is listed, in the order given', async () => {
-    const error = await failureOf(runPreflight([failing('one', 'First problem.'), pass('fine'), failing('two', 'Second problem.')], { log: silentLogger() }));
+    const error = await failureOf(
+      runPreflight([failing('one', 'First problem.'), pass('fine'), failing('two', 'Second problem.')], { log: silentLogger() }),
+    );
     expect(error.message).toBe('2 pre-flight checks failed:\n- First problem.\n- Second problem.');
     expect(error.input).toBeUndefined();
   });
 
   test("a guard's own refusal thrown by a check is its verdict, word for word", async () => {
-    const guard = throwing('guard', new ConfigurationError("Input 'service': there is no active service \"ghost\".", 'service'));
+    const guard = throwing('guard', new ConfigurationError('Input \'service\': there is no active service "ghost".', 'service'));
     const refused = throwing('refused', new ActionFailure('Another migration is still running.'));
-    expect((await failureOf(runPreflight([guard], { log: silentLogger() }))).message).toBe("Input 'service': there is no active service \"ghost\".");
+    expect((await failureOf(runPreflight([guard], { log: silentLogger() }))).message).toBe(
+      'Input \'service\': there is no active service "ghost".',
+    );
     expect((await failureOf(runPreflight([guard], { log: silentLogger() }))).input).toBe('service');
     expect((await failureOf(runPreflight([refused], { log: silentLogger() }))).message).toBe('Another migration is still running.');
   });
@@ -84,23 +100,34 @@ describe('runPreflight', () => {
   test('a check that throws an unexpected error fails, naming the check in the table and in a list of failures', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const log = silentLogger();
-    const error = await failureOf(runPreflight([throwing('alarms-exist', throttled, { title: 'Alarms exist' }), failing('other', 'Other problem.')], { log }));
-    expect(error.message).toBe('2 pre-flight checks failed:\n- Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded\n- Other problem.');
-    expect(log.lines[0]).toContain('  fail  Alarms exist    Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded');
+    const error = await failureOf(
+      runPreflight([throwing('alarms-exist', throttled, { title: 'Alarms exist' }), failing('other', 'Other problem.')], { log }),
+    );
+    expect(error.message).toBe(
+      '2 pre-flight checks failed:\n- Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded\n- Other problem.',
+    );
+    expect(log.lines[0]).toContain(
+      '  fail  Alarms exist    Pre-flight check "Alarms exist" (alarms-exist) could not run: ThrottlingException: Rate exceeded',
+    );
   });
 
   test('a lone unexpected error ends the step with that error, as it did before it was a check', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    const thrown = await runPreflight([throwing('alarms-exist', throttled), pass('fine')], { log: silentLogger() }).catch((e: unknown) => e);
+    const thrown = await runPreflight([throwing('alarms-exist', throttled), pass('fine')], { log: silentLogger() }).catch(
+      (e: unknown) => e,
+    );
     expect(thrown).toBe(throttled);
   });
 
   test('a look-up the role may not make is a warning naming the denied action', async () => {
     const log = silentLogger();
-    const report = await runPreflight([throwing('alarms-exist', accessDenied('cloudwatch:DescribeAlarms'), { title: 'Alarms exist' })], { log });
+    const report = await runPreflight([throwing('alarms-exist', accessDenied('cloudwatch:DescribeAlarms'), { title: 'Alarms exist' })], {
+      log,
+    });
     expect(report.rows[0]).toMatchObject({
       status: 'warn',
-      message: 'Not checked: the role this job assumes may not call cloudwatch:DescribeAlarms (AccessDeniedException). Grant cloudwatch:DescribeAlarms to have it checked.',
+      message:
+        'Not checked: the role this job assumes may not call cloudwatch:DescribeAlarms (AccessDeniedException). Grant cloudwatch:DescribeAlarms to have it checked.',
     });
     expect(log.lines).toContain(`warning: Alarms exist: ${report.rows[0].message}`);
   });
@@ -113,14 +140,20 @@ describe('runPreflight', () => {
   });
 
   test("when AWS's refusal names no action, the warning names the check's permissions", async () => {
-    const report = await runPreflight([throwing('lookup', accessDenied(), { permissions: ['ecs:ListTasks', 'ecs:DescribeTasks'] })], { log: silentLogger() });
-    expect(report.rows[0].message).toBe('Not checked: the role this job assumes may not call ecs:ListTasks, ecs:DescribeTasks (AccessDeniedException). Grant ecs:ListTasks, ecs:DescribeTasks to have it checked.');
+    const report = await runPreflight([throwing('lookup', accessDenied(), { permissions: ['ecs:ListTasks', 'ecs:DescribeTasks'] })], {
+      log: silentLogger(),
+    });
+    expect(report.rows[0].message).toBe(
+      'Not checked: the role this job assumes may not call ecs:ListTasks, ecs:DescribeTasks (AccessDeniedException). Grant ecs:ListTasks, ecs:DescribeTasks to have it checked.',
+    );
   });
 
   test('a protecting check whose look-up is denied fails rather than letting the step go on unchecked', async () => {
     const log = silentLogger();
     const denied = accessDenied('ecs:ListTasks');
-    const thrown = await runPreflight([throwing('no-concurrent-migration', denied, { protects: true, title: 'No concurrent migration' })], { log }).catch((e: unknown) => e);
+    const thrown = await runPreflight([throwing('no-concurrent-migration', denied, { protects: true, title: 'No concurrent migration' })], {
+      log,
+    }).catch((e: unknown) => e);
     // Alone, it ends the step with AWS's refusal, which the step reports as it always has.
     expect(thrown).toBe(denied);
     expect(log.lines[0]).toContain(
@@ -149,8 +182,14 @@ describe('runPreflight', () => {
     });
     const report = await runPreflight([soft, { ...pass('guard'), protects: true }], { log: silentLogger(), mode: 'off' });
     expect(softRan).toBe(false);
-    expect(report.rows.map((row) => [row.id, row.status])).toEqual([['soft', 'skip'], ['guard', 'pass']]);
-    expect((await failureOf(runPreflight([failing('guard', 'Damage prevented.', { protects: true })], { log: silentLogger(), mode: 'off' }))).message).toBe('Damage prevented.');
+    expect(report.rows.map((row) => [row.id, row.status])).toEqual([
+      ['soft', 'skip'],
+      ['guard', 'pass'],
+    ]);
+    expect(
+      (await failureOf(runPreflight([failing('guard', 'Damage prevented.', { protects: true })], { log: silentLogger(), mode: 'off' })))
+        .message,
+    ).toBe('Damage prevented.');
   });
 
   test('checks run at once, and the report keeps the order they were given in', async () => {
@@ -196,13 +235,17 @@ describe('runPreflight with dependent checks', () => {
     const revision = check('revision', async () => ({ status: 'pass', detail: 'web:8 is ACTIVE', value: 'web' }));
     const report = await runPreflight([revision], { log, then: [(valueOf) => [pass('subnets', `subnets for ${valueOf(revision)}`)]] });
     expect(report.rows.map((row) => row.id)).toEqual(['revision', 'subnets']);
-    expect(log.lines).toEqual([['Pre-flight checks (2):', '  pass  Title of revision  web:8 is ACTIVE', '  pass  Title of subnets   subnets for web'].join('\n')]);
+    expect(log.lines).toEqual([
+      ['Pre-flight checks (2):', '  pass  Title of revision  web:8 is ACTIVE', '  pass  Title of subnets   subnets for web'].join('\n'),
+    ]);
   });
 
   test('a failing check stops the stages after it: they are not built, and the table has what ran', async () => {
     const log = silentLogger();
     let built = false;
-    const error = await failureOf(runPreflight([failing('revision', 'No such revision.')], { log, then: [() => ((built = true), [pass('subnets')])] }));
+    const error = await failureOf(
+      runPreflight([failing('revision', 'No such revision.')], { log, then: [() => ((built = true), [pass('subnets')])] }),
+    );
     expect(error.message).toBe('No such revision.');
     expect(built).toBe(false);
     expect(log.lines).toEqual([['Pre-flight checks (1):', '  fail  Title of revision  No such revision.'].join('\n')]);
@@ -210,7 +253,10 @@ describe('runPreflight with dependent checks', () => {
 
   test('a guard that refuses while building a stage ends the step with its own error, after the table of what ran', async () => {
     const log = silentLogger();
-    const refusal = new ConfigurationError("Input 'container' names \"api\", but task definition family web has one container, \"web\".", 'container');
+    const refusal = new ConfigurationError(
+      'Input \'container\' names "api", but task definition family web has one container, "web".',
+      'container',
+    );
     const thrown = await runPreflight([pass('revision')], {
       log,
       then: [
@@ -227,14 +273,22 @@ describe('runPreflight with dependent checks', () => {
 describe('runPreflight and the job summary', () => {
   test('when the checks stop the step, the table is written to the summary before the step fails', async () => {
     const summaries: string[] = [];
-    await failureOf(runPreflight([pass('first'), failing('second', 'Second problem.')], { log: silentLogger(), writeSummary: async (markdown) => void summaries.push(markdown) }));
+    await failureOf(
+      runPreflight([pass('first'), failing('second', 'Second problem.')], {
+        log: silentLogger(),
+        writeSummary: async (markdown) => void summaries.push(markdown),
+      }),
+    );
     expect(summaries).toEqual([expect.stringContaining('| ❌ fail | Title of second | `second` | Second problem. |')]);
     expect(summaries[0]).toMatch(/^### Pre-flight checks/);
   });
 
   test('when the checks pass, nothing is written: the use case puts the table in its own summary', async () => {
     const summaries: string[] = [];
-    const report = await runPreflight([pass('first')], { log: silentLogger(), writeSummary: async (markdown) => void summaries.push(markdown) });
+    const report = await runPreflight([pass('first')], {
+      log: silentLogger(),
+      writeSummary: async (markdown) => void summaries.push(markdown),
+    });
     expect(summaries).toEqual([]);
     expect(report.markdown).toContain('| ✅ pass | Title of first |   | first is fine |');
   });

@@ -30,7 +30,9 @@ describe('serviceExistsCheck', () => {
 
   test("a cluster that does not exist fails with today's message", async () => {
     ecsMock.on(DescribeServicesCommand).rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
-    expect((await preflightFailure(check('web', 'nowhere'))).message).toBe('Input \'cluster\': there is no cluster "nowhere" in us-east-1.');
+    expect((await preflightFailure(check('web', 'nowhere'))).message).toBe(
+      'Input \'cluster\': there is no cluster "nowhere" in us-east-1.',
+    );
   });
 
   test('does not protect', () => {

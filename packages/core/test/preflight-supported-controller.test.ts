@@ -8,8 +8,10 @@ import { preflightFailure, preflightOf } from './support/preflight';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
-const check = (service = 'web') => supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1', assertSupported: assertRollingUpdateService });
-const answer = (overrides: Partial<Service>) => ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
+const check = (service = 'web') =>
+  supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1', assertSupported: assertRollingUpdateService });
+const answer = (overrides: Partial<Service>) =>
+  ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
 
 beforeEach(() => {
   ecsMock.reset();
@@ -44,13 +46,18 @@ describe('supportedControllerCheck', () => {
 
   test("a service that does not exist fails with describeService's message", async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] });
-    expect((await preflightFailure(check('ghost'))).message).toBe('Input \'service\': there is no active service "ghost" in cluster "prod" (us-east-1): MISSING.');
+    expect((await preflightFailure(check('ghost'))).message).toBe(
+      'Input \'service\': there is no active service "ghost" in cluster "prod" (us-east-1): MISSING.',
+    );
   });
 
   test('the guard is the one given, so a deployment mechanism can bring its own', async () => {
     answer({ deploymentController: { type: 'ECS' } });
     const refuseAll = (service: Service) => {
-      throw new ConfigurationError(`Service "${service.serviceName}" uses a strategy no mechanism handles yet. Nothing was changed.`, 'service');
+      throw new ConfigurationError(
+        `Service "${service.serviceName}" uses a strategy no mechanism handles yet. Nothing was changed.`,
+        'service',
+      );
     };
     const c = supportedControllerCheck({ ecs, cluster: 'prod', service: 'web', region: 'us-east-1', assertSupported: refuseAll });
     expect((await preflightFailure(c)).message).toBe('Service "web" uses a strategy no mechanism handles yet. Nothing was changed.');

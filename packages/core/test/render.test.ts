@@ -95,16 +95,26 @@ describe('renderTaskDefinition', () => {
   });
 
   test('a container without environment gets one', () => {
-    const rendered = renderTaskDefinition({ family: 'x', containerDefinitions: [{ name: 'x', image: 'busybox' }] }, {
-      environment: [{ name: 'A', value: '1' }],
-    });
+    const rendered = renderTaskDefinition(
+      { family: 'x', containerDefinitions: [{ name: 'x', image: 'busybox' }] },
+      {
+        environment: [{ name: 'A', value: '1' }],
+      },
+    );
     expect(rendered.containerDefinitions?.[0].environment).toEqual([{ name: 'A', value: '1' }]);
   });
 
   test('does not change the definition it was given', () => {
     const input = twoContainers();
     const before = structuredClone(input);
-    const rendered = renderTaskDefinition(input, { container: 'app', image: 'example/app:9', environment: [{ name: 'A', value: 'x' }, { name: 'B', value: 'y' }] });
+    const rendered = renderTaskDefinition(input, {
+      container: 'app',
+      image: 'example/app:9',
+      environment: [
+        { name: 'A', value: 'x' },
+        { name: 'B', value: 'y' },
+      ],
+    });
     expect(input).toEqual(before);
     expect(rendered).not.toBe(input);
     expect(rendered.containerDefinitions?.[0]).not.toBe(input.containerDefinitions?.[0]);
@@ -134,21 +144,32 @@ describe('mergeEnvironment', () => {
     ['append to empty', [], [{ name: 'A', value: '1' }], [{ name: 'A', value: '1' }]],
     [
       'replace keeps position',
-      [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }],
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+        { name: 'C', value: '3' },
+      ],
       [{ name: 'B', value: 'two' }],
-      [{ name: 'A', value: '1' }, { name: 'B', value: 'two' }, { name: 'C', value: '3' }],
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', value: 'two' },
+        { name: 'C', value: '3' },
+      ],
     ],
-    [
-      'replace with empty string',
-      [{ name: 'A', value: '1' }],
-      [{ name: 'A', value: '' }],
-      [{ name: 'A', value: '' }],
-    ],
+    ['replace with empty string', [{ name: 'A', value: '1' }], [{ name: 'A', value: '' }], [{ name: 'A', value: '' }]],
     [
       'mixed, appended in the order given',
       [{ name: 'A', value: '1' }],
-      [{ name: 'Z', value: 'z' }, { name: 'A', value: 'a' }, { name: 'M', value: 'm' }],
-      [{ name: 'A', value: 'a' }, { name: 'Z', value: 'z' }, { name: 'M', value: 'm' }],
+      [
+        { name: 'Z', value: 'z' },
+        { name: 'A', value: 'a' },
+        { name: 'M', value: 'm' },
+      ],
+      [
+        { name: 'A', value: 'a' },
+        { name: 'Z', value: 'z' },
+        { name: 'M', value: 'm' },
+      ],
     ],
   ])('%s', (_, current, updates, expected) => {
     expect(mergeEnvironment(current, updates)).toEqual(expected);
@@ -156,7 +177,10 @@ describe('mergeEnvironment', () => {
 
   test('does not change the current list or its entries', () => {
     const current = [{ name: 'A', value: '1' }];
-    mergeEnvironment(current, [{ name: 'A', value: '2' }, { name: 'B', value: '3' }]);
+    mergeEnvironment(current, [
+      { name: 'A', value: '2' },
+      { name: 'B', value: '3' },
+    ]);
     expect(current).toEqual([{ name: 'A', value: '1' }]);
   });
 });

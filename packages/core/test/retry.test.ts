@@ -27,10 +27,15 @@ describe('retryTransient', () => {
       calls += 1;
       return Promise.reject(throttled());
     };
-    await expect(retryTransient(failing, { attempts: 3, baseDelayMs: 1_000, label: 'Stop', log, clock, random: () => 0.5 })).rejects.toThrow('Rate exceeded');
+    await expect(
+      retryTransient(failing, { attempts: 3, baseDelayMs: 1_000, label: 'Stop', log, clock, random: () => 0.5 }),
+    ).rejects.toThrow('Rate exceeded');
     expect(calls).toBe(3);
     expect(clock.slept).toEqual([1_000, 2_000]);
-    expect(log.lines).toEqual(['Stop failed (ThrottlingException: Rate exceeded); attempt 2 of 3 in 1.0s.', 'Stop failed (ThrottlingException: Rate exceeded); attempt 3 of 3 in 2.0s.']);
+    expect(log.lines).toEqual([
+      'Stop failed (ThrottlingException: Rate exceeded); attempt 2 of 3 in 1.0s.',
+      'Stop failed (ThrottlingException: Rate exceeded); attempt 3 of 3 in 2.0s.',
+    ]);
   });
 
   test('does not retry what is not transient', async () => {
@@ -40,7 +45,9 @@ describe('retryTransient', () => {
       calls += 1;
       return Promise.reject(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
     };
-    await expect(retryTransient(refused, { attempts: 4, baseDelayMs: 1_000, label: 'Stop', log: silentLogger(), clock })).rejects.toThrow('not authorized');
+    await expect(retryTransient(refused, { attempts: 4, baseDelayMs: 1_000, label: 'Stop', log: silentLogger(), clock })).rejects.toThrow(
+      'not authorized',
+    );
     expect(calls).toBe(1);
     expect(clock.slept).toEqual([]);
   });

@@ -23,7 +23,8 @@ const ecs = new ECSClient({ region: 'us-east-1' });
 const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const SD = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-release';
 const inputs = { region: 'us-east-1', cluster: 'prod', service: 'web', wait: false, timeoutMs: 600_000 };
-const rollBackTo = (targetArn: string, history: DeploymentHistory, log: Logger, clock: Clock) => startRollback({ ...inputs, targetArn, history }, { ecs, log, clock });
+const rollBackTo = (targetArn: string, history: DeploymentHistory, log: Logger, clock: Clock) =>
+  startRollback({ ...inputs, targetArn, history }, { ecs, log, clock });
 
 /** web:3 is being released (service deployment SD, in progress) over web:2, which completed. */
 const releaseInProgress: DeploymentHistory = {
@@ -53,12 +54,17 @@ let clock: ReturnType<typeof fakeClock>;
 beforeEach(() => {
   ecsMock.reset();
   clock = fakeClock();
-  ecsMock.on(UpdateServiceCommand).callsFake((input: { taskDefinition: string }) => ({ service: serviceOn(Number(input.taskDefinition.split(':').pop()), 3) }));
+  ecsMock
+    .on(UpdateServiceCommand)
+    .callsFake((input: { taskDefinition: string }) => ({ service: serviceOn(Number(input.taskDefinition.split(':').pop()), 3) }));
 });
 
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
 const accessDenied = () =>
-  new AccessDeniedException({ message: 'User is not authorized to perform: ecs:StopServiceDeployment', $metadata: { httpStatusCode: 400 } });
+  new AccessDeniedException({
+    message: 'User is not authorized to perform: ecs:StopServiceDeployment',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 describe('startRollback: StopServiceDeployment, and when to update the service instead', () => {
   test('a throttled stop is retried, each retry said in the log, and ECS rolls back', async () => {
@@ -72,7 +78,11 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     expect(started.deploymentId).toBe('ecs-svc/2');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(2);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(log.lines).toContainEqual(expect.stringMatching(/^StopServiceDeployment \(ROLLBACK\) of service deployment sd-release failed \(ThrottlingException: Rate exceeded\); attempt 2 of 4 in \d+\.\ds\.$/));
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /^StopServiceDeployment \(ROLLBACK\) of service deployment sd-release failed \(ThrottlingException: Rate exceeded\); attempt 2 of 4 in \d+\.\ds\.$/,
+      ),
+    );
     // With jitter: between half and one and a half of the 2 s base.
     expect(clock.slept[0]).toBeGreaterThanOrEqual(1_000);
     expect(clock.slept[0]).toBeLessThanOrEqual(3_000);
@@ -89,11 +99,17 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     expect(started.mechanism).toBe('UpdateService');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
-    expect(log.lines).toContainEqual(expect.stringMatching(/^ECS did not stop service deployment sd-release \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/));
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /^ECS did not stop service deployment sd-release \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/,
+      ),
+    );
   });
 
   test('the stop failed, yet the service deployment shows ROLLBACK_IN_PROGRESS: wait on ECS, and no UpdateService', async () => {
-    ecsMock.on(StopServiceDeploymentCommand).rejects(new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 500 } }));
+    ecsMock
+      .on(StopServiceDeploymentCommand)
+      .rejects(new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 500 } }));
     serviceDeploymentIs('ROLLBACK_IN_PROGRESS');
     // ECS lists its rollback deployment only after a while: the step waits for it (past the old 30 s bound).
     const before = serviceOn(3, 2);
@@ -108,7 +124,9 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     expect(started.deploymentId).toBe('ecs-svc/2');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(log.lines).toContainEqual(expect.stringContaining('but service deployment sd-release is ROLLBACK_IN_PROGRESS: the rollback is under way'));
+    expect(log.lines).toContainEqual(
+      expect.stringContaining('but service deployment sd-release is ROLLBACK_IN_PROGRESS: the rollback is under way'),
+    );
   });
 
   test('AccessDenied, but ECS (or a person) requested the rollback first: wait on it, and no UpdateService', async () => {
@@ -136,11 +154,15 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
 
     expect(started.mechanism).toBe('UpdateService');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
-    expect(log.lines).toContainEqual(expect.stringContaining("ECS's own rollback would return to web:2, not to web:1: updating the service instead"));
+    expect(log.lines).toContainEqual(
+      expect.stringContaining("ECS's own rollback would return to web:2, not to web:1: updating the service instead"),
+    );
   });
 
   test('ConflictException (the release ended in between) still updates the service', async () => {
-    ecsMock.on(StopServiceDeploymentCommand).rejects(new ConflictException({ message: 'The service deployment is SUCCESSFUL and cannot be stopped.', $metadata: {} }));
+    ecsMock
+      .on(StopServiceDeploymentCommand)
+      .rejects(new ConflictException({ message: 'The service deployment is SUCCESSFUL and cannot be stopped.', $metadata: {} }));
     serviceDeploymentIs('SUCCESSFUL');
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3)] });
 

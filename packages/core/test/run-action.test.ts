@@ -79,7 +79,11 @@ describe('describeFailure', () => {
   });
 
   test.each<[string, unknown, string]>([
-    ['an SDK exception keeps its name', new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }), 'ClientException: Unable to describe task definition.'],
+    [
+      'an SDK exception keeps its name',
+      new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }),
+      'ClientException: Unable to describe task definition.',
+    ],
     ['a server error', new ServerException({ message: 'Service unavailable', $metadata: {} }), 'ServerException: Service unavailable'],
     ['a plain Error is just its message', new Error('something broke'), 'something broke'],
     ['a TypeError keeps its name', new TypeError('x is undefined'), 'TypeError: x is undefined'],

@@ -22,7 +22,15 @@ const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
 
 const primary = (overrides: Partial<Deployment> = {}) => deployment({ createdAt: at(10), ...overrides });
 const active = (overrides: Partial<Deployment> = {}) =>
-  deployment({ id: OLD_ID, status: 'ACTIVE', taskDefinition: OLD, rolloutState: 'COMPLETED', runningCount: 2, createdAt: at(5), ...overrides });
+  deployment({
+    id: OLD_ID,
+    status: 'ACTIVE',
+    taskDefinition: OLD,
+    rolloutState: 'COMPLETED',
+    runningCount: 2,
+    createdAt: at(5),
+    ...overrides,
+  });
 
 /** The service deployments API answering newest first, as ECS does, with one revision per deployment. */
 function history(newestFirst: { status: ServiceDeploymentStatus; taskDefinition: string }[]) {
@@ -34,13 +42,20 @@ function history(newestFirst: { status: ServiceDeploymentStatus; taskDefinition:
     targetServiceRevision: { arn: `${PREFIX}:service-revision/prod/web/rev-${index}` },
   }));
   ecsMock.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: deployments.map((sd) => ({ serviceDeploymentArn: sd.serviceDeploymentArn, status: sd.status, createdAt: sd.createdAt })),
+    serviceDeployments: deployments.map((sd) => ({
+      serviceDeploymentArn: sd.serviceDeploymentArn,
+      status: sd.status,
+      createdAt: sd.createdAt,
+    })),
   });
   ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
     serviceDeployments: deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn)),
   }));
   ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
-    serviceRevisions: input.serviceRevisionArns.map((arn) => ({ serviceRevisionArn: arn, taskDefinition: newestFirst[Number(arn.split('rev-')[1])]?.taskDefinition })),
+    serviceRevisions: input.serviceRevisionArns.map((arn) => ({
+      serviceRevisionArn: arn,
+      taskDefinition: newestFirst[Number(arn.split('rev-')[1])]?.taskDefinition,
+    })),
   }));
 }
 
@@ -52,13 +67,26 @@ beforeEach(() => {
 
 describe('previous-task-definition-arn from DescribeServices: the newest COMPLETED deployment', () => {
   const cases: [string, Deployment[], string | undefined][] = [
-    ['settled: the service\'s own revision', [primary({ rolloutState: 'COMPLETED', runningCount: 2 })], NEW],
+    ["settled: the service's own revision", [primary({ rolloutState: 'COMPLETED', runningCount: 2 })], NEW],
     ['a deploy in progress: the revision still serving beside it', [primary(), active()], OLD],
-    ['after a failed deploy nobody rolled back (no circuit breaker): the older ACTIVE deployment', [primary({ failedTasks: 0, runningCount: 0 }), active()], OLD],
-    ['after the circuit breaker marked it FAILED without rollback: the older ACTIVE deployment', [primary({ rolloutState: 'FAILED' }), active()], OLD],
+    [
+      'after a failed deploy nobody rolled back (no circuit breaker): the older ACTIVE deployment',
+      [primary({ failedTasks: 0, runningCount: 0 }), active()],
+      OLD,
+    ],
+    [
+      'after the circuit breaker marked it FAILED without rollback: the older ACTIVE deployment',
+      [primary({ rolloutState: 'FAILED' }), active()],
+      OLD,
+    ],
     [
       'two deployments after a failed deploy, then a new one: the newest that completed',
-      [primary({ id: 'ecs-svc/3', taskDefinition: `${PREFIX}:task-definition/web:9`, createdAt: at(20) }), primary({ status: 'ACTIVE' }), active(), active({ id: 'ecs-svc/0', taskDefinition: OLDER, createdAt: at(1) })],
+      [
+        primary({ id: 'ecs-svc/3', taskDefinition: `${PREFIX}:task-definition/web:9`, createdAt: at(20) }),
+        primary({ status: 'ACTIVE' }),
+        active(),
+        active({ id: 'ecs-svc/0', taskDefinition: OLDER, createdAt: at(1) }),
+      ],
       OLD,
     ],
     ['none completed', [primary({ runningCount: 0 })], undefined],
@@ -82,22 +110,31 @@ describe('previous-task-definition-arn when DescribeServices lists no COMPLETED 
   // The old tasks drained (minimumHealthyPercent 0) while the broken revision still rolls out.
   const draining = service([primary({ runningCount: 0 })], { serviceArn: `${PREFIX}:service/prod/web` });
 
-  test('the current service deployment\'s revision when it ended SUCCESSFUL', async () => {
-    history([{ status: 'SUCCESSFUL', taskDefinition: NEW }, { status: 'SUCCESSFUL', taskDefinition: OLD }]);
+  test("the current service deployment's revision when it ended SUCCESSFUL", async () => {
+    history([
+      { status: 'SUCCESSFUL', taskDefinition: NEW },
+      { status: 'SUCCESSFUL', taskDefinition: OLD },
+    ]);
     const found = await findServingRevision(ecs, 'prod', draining, silentLogger());
     expect(found.taskDefinitionArn).toBe(NEW);
     expect(found.evidence).toBe('the current service deployment sd-0 ended SUCCESSFUL');
   });
 
   test('else the last revision that completed one before it', async () => {
-    history([{ status: 'IN_PROGRESS', taskDefinition: NEW }, { status: 'SUCCESSFUL', taskDefinition: OLD }]);
+    history([
+      { status: 'IN_PROGRESS', taskDefinition: NEW },
+      { status: 'SUCCESSFUL', taskDefinition: OLD },
+    ]);
     const found = await findServingRevision(ecs, 'prod', draining, silentLogger());
     expect(found.taskDefinitionArn).toBe(OLD);
     expect(found.evidence).toMatch(/^service deployment sd-1 ended SUCCESSFUL/);
   });
 
   test('nothing completed known: no revision, and the evidence says why (never a guess)', async () => {
-    history([{ status: 'IN_PROGRESS', taskDefinition: NEW }, { status: 'STOPPED', taskDefinition: OLD }]);
+    history([
+      { status: 'IN_PROGRESS', taskDefinition: NEW },
+      { status: 'STOPPED', taskDefinition: OLD },
+    ]);
     const found = await findServingRevision(ecs, 'prod', draining, silentLogger());
     expect(found.taskDefinitionArn).toBeUndefined();
     expect(found.evidence).toContain('no deployment of this service is known to have completed');

@@ -57,10 +57,9 @@ describe('explainStop', () => {
   });
 
   test('failed container health checks', () => {
-    const task = stoppedTask(
-      { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks' },
-      [container({ healthStatus: 'UNHEALTHY' })],
-    );
+    const task = stoppedTask({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks' }, [
+      container({ healthStatus: 'UNHEALTHY' }),
+    ]);
     expect(explainStop(task)).toBe('it failed its health checks (Task failed container health checks)');
   });
 
@@ -76,7 +75,9 @@ describe('explainStop', () => {
   });
 
   test('a very long reason is cut to 300 characters', () => {
-    const task = stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: `ResourceInitializationError: ${'x'.repeat(1000)}` }, [container()]);
+    const task = stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: `ResourceInitializationError: ${'x'.repeat(1000)}` }, [
+      container(),
+    ]);
     const inner = /\((.*)\)/.exec(explainStop(task))?.[1] ?? '';
     expect(inner).toHaveLength(300);
   });
@@ -87,7 +88,9 @@ describe('explainStop', () => {
   });
 
   test('no reason at all names the task', () => {
-    const task = stoppedTask({ stopCode: undefined, stoppedReason: undefined, taskArn: taskArn('feedfacefeedfacefeedfacefeedface') }, [container()]);
+    const task = stoppedTask({ stopCode: undefined, stoppedReason: undefined, taskArn: taskArn('feedfacefeedfacefeedfacefeedface') }, [
+      container(),
+    ]);
     expect(explainStop(task)).toBe('task feedfacefeedfacefeedfacefeedface stopped without a reason');
   });
 
@@ -164,17 +167,28 @@ describe('explainStop blames the real cause', () => {
 
 describe('explainStop for one-off tasks', () => {
   test('OutOfMemoryError on the task rather than the container is an out-of-memory kill', () => {
-    const task = stoppedTask({ stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' }, [container({ exitCode: 137 })]);
-    expect(explainStop(task)).toMatch(/^container "web" was killed for using more memory than the task allows \(exit code 137, OutOfMemoryError/);
+    const task = stoppedTask(
+      { stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' },
+      [container({ exitCode: 137 })],
+    );
+    expect(explainStop(task)).toMatch(
+      /^container "web" was killed for using more memory than the task allows \(exit code 137, OutOfMemoryError/,
+    );
   });
 
   test('ResourceInitializationError reported only on the container is recognised', () => {
-    const task = stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: 'Task failed to start' }, [container({ exitCode: undefined, reason: INIT_ERROR })]);
+    const task = stoppedTask({ stopCode: 'TaskFailedToStart', stoppedReason: 'Task failed to start' }, [
+      container({ exitCode: undefined, reason: INIT_ERROR }),
+    ]);
     expect(explainStop(task)).toMatch(/^ECS could not prepare the task \(ResourceInitializationError/);
   });
 
   test('a task stopped with StopTask says so, then how its container ended', () => {
-    const task = stoppedTask({ stopCode: 'UserInitiated', stoppedReason: 'run-migration: the timeout was reached' }, [container({ exitCode: 143 })]);
-    expect(explainStop(task)).toBe('it was stopped by a StopTask call (run-migration: the timeout was reached); container "web" then exited with code 143, ended by SIGTERM');
+    const task = stoppedTask({ stopCode: 'UserInitiated', stoppedReason: 'run-migration: the timeout was reached' }, [
+      container({ exitCode: 143 }),
+    ]);
+    expect(explainStop(task)).toBe(
+      'it was stopped by a StopTask call (run-migration: the timeout was reached); container "web" then exited with code 143, ended by SIGTERM',
+    );
   });
 });

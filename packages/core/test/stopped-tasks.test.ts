@@ -45,7 +45,7 @@ beforeEach(() => {
 });
 
 describe('StoppedTaskTracker with the stopped tasks listed before the deployment', () => {
-  test('never describes the 250 earlier tasks, and still finds the deployment\'s own stopped task', async () => {
+  test("never describes the 250 earlier tasks, and still finds the deployment's own stopped task", async () => {
     listTasksAnswers(EARLIER_ARNS, [OURS_ARN, ...EARLIER_ARNS]);
     const stoppedBefore = await listStoppedTaskArns(ecs(), 'prod', 'web');
     expect(stoppedBefore).toHaveLength(250);
@@ -77,7 +77,7 @@ describe('StoppedTaskTracker with the stopped tasks listed before the deployment
 });
 
 describe('watchRollout with stoppedBefore', () => {
-  test('fails on the deployment\'s own crashed tasks without describing any earlier one', async () => {
+  test("fails on the deployment's own crashed tasks without describing any earlier one", async () => {
     const ours = [1, 2, 3].map((n) => crashedTask(n, 1));
     const oursArns = ours.map((task) => task.taskArn as string);
     const all = new Map([...EARLIER, ...ours].map((task) => [task.taskArn as string, task]));
@@ -106,11 +106,14 @@ describe('watchRollout with stoppedBefore', () => {
 });
 
 describe('StoppedTaskTracker.stillStopping', () => {
-  test('counts the deployment\'s tasks still shutting down, which the next refresh describes again', async () => {
+  test("counts the deployment's tasks still shutting down, which the next refresh describes again", async () => {
     const stopping = crashedTask(2, 1, { lastStatus: 'DEPROVISIONING' });
     const arn = stopping.taskArn as string;
     ecsMock.on(ListTasksCommand).resolves({ taskArns: [arn] });
-    ecsMock.on(DescribeTasksCommand).resolvesOnce({ tasks: [stopping] }).resolves({ tasks: [{ ...stopping, lastStatus: 'STOPPED' }] });
+    ecsMock
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [stopping] })
+      .resolves({ tasks: [{ ...stopping, lastStatus: 'STOPPED' }] });
     const tracker = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
 
     expect(await tracker.refresh()).toEqual([]);

@@ -67,7 +67,10 @@ describe('stripTaskDefinition', () => {
       family: 'web',
       cpu: null,
       pidMode: undefined,
-      volumes: [{ name: 'scratch', host: {} }, { name: 'data', host: { sourcePath: null }, efsVolumeConfiguration: { authorizationConfig: {} } }],
+      volumes: [
+        { name: 'scratch', host: {} },
+        { name: 'data', host: { sourcePath: null }, efsVolumeConfiguration: { authorizationConfig: {} } },
+      ],
       containerDefinitions: [{ name: 'web', image: 'nginx', dockerLabels: {}, linuxParameters: { capabilities: { add: [], drop: [] } } }],
       placementConstraints: [null],
     });
@@ -126,7 +129,10 @@ describe('stripTaskDefinition', () => {
 
   test('leaves Dates as Dates rather than emptying them', () => {
     // Not a registrable field, but a Date must not be mistaken for an empty object and dropped.
-    const stripped = stripTaskDefinition({ family: 'x', containerDefinitions: [], when: new Date(0) }) as unknown as Record<string, unknown>;
+    const stripped = stripTaskDefinition({ family: 'x', containerDefinitions: [], when: new Date(0) }) as unknown as Record<
+      string,
+      unknown
+    >;
     expect(stripped.when).toEqual(new Date(0));
   });
 });

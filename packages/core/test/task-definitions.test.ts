@@ -77,7 +77,9 @@ describe('ensureRegistered', () => {
   });
 
   test('a live revision of another family is not a match, even if otherwise identical', async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
     const live = { ...described(), family: 'web-old', taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web-old:3' };
     const result = await ensureRegistered(ecs, handWritten(), TAGS, live);
     expect(result.kind).toBe('registered');
@@ -85,7 +87,9 @@ describe('ensureRegistered', () => {
   });
 
   test('a family that does not exist yet (ClientException) is registered', async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
     const result = await ensureRegistered(ecs, handWritten(), TAGS, undefined);
     expect(result).toEqual({ kind: 'registered', arn: REGISTERED_ARN });
     expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
@@ -127,7 +131,9 @@ describe('describeTaskDefinition and newestRevision', () => {
   });
 
   test('newestRevision is undefined for a family that does not exist', async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
     await expect(newestRevision(ecs, 'nope')).resolves.toBeUndefined();
   });
 });

@@ -45,13 +45,55 @@ const seq = (text: string) => text.split('');
 describe('verifyHealth decides from consecutive rounds', () => {
   test.each([
     { name: 'healthy from the start', script: seq('PPP'), overrides: {}, verdict: 'healthy', rounds: 3, failures: 0 },
-    { name: 'a failing release is lost after failure-threshold rounds', script: seq('FFF'), overrides: {}, verdict: 'unhealthy', rounds: 3, failures: 3 },
+    {
+      name: 'a failing release is lost after failure-threshold rounds',
+      script: seq('FFF'),
+      overrides: {},
+      verdict: 'unhealthy',
+      rounds: 3,
+      failures: 3,
+    },
     { name: 'one failure resets the passing streak', script: seq('PPFPPP'), overrides: {}, verdict: 'healthy', rounds: 6, failures: 1 },
-    { name: 'flapping never reaches success-threshold nor failure-threshold: timed out', script: seq('PPFPPFPPFPPFPPFPPFPPFPPFPPFPPFPPF'), overrides: { timeoutMs: 60_000 }, verdict: 'timed-out', rounds: 31, failures: 10 },
-    { name: 'refused during warm-up does not count, then healthy', script: seq('RRRRRPPP'), overrides: { warmupMs: 10_000 }, verdict: 'healthy', rounds: 8, failures: 5 },
-    { name: 'the same refusals without warm-up are unhealthy', script: seq('RRRRRPPP'), overrides: {}, verdict: 'unhealthy', rounds: 3, failures: 3 },
-    { name: 'failures right after warm-up count', script: seq('RRRRRRRR'), overrides: { warmupMs: 5_000 }, verdict: 'unhealthy', rounds: 6, failures: 6 },
-    { name: 'success-threshold 1 wins on the first pass', script: seq('FP'), overrides: { successThreshold: 1 }, verdict: 'healthy', rounds: 2, failures: 1 },
+    {
+      name: 'flapping never reaches success-threshold nor failure-threshold: timed out',
+      script: seq('PPFPPFPPFPPFPPFPPFPPFPPFPPFPPFPPF'),
+      overrides: { timeoutMs: 60_000 },
+      verdict: 'timed-out',
+      rounds: 31,
+      failures: 10,
+    },
+    {
+      name: 'refused during warm-up does not count, then healthy',
+      script: seq('RRRRRPPP'),
+      overrides: { warmupMs: 10_000 },
+      verdict: 'healthy',
+      rounds: 8,
+      failures: 5,
+    },
+    {
+      name: 'the same refusals without warm-up are unhealthy',
+      script: seq('RRRRRPPP'),
+      overrides: {},
+      verdict: 'unhealthy',
+      rounds: 3,
+      failures: 3,
+    },
+    {
+      name: 'failures right after warm-up count',
+      script: seq('RRRRRRRR'),
+      overrides: { warmupMs: 5_000 },
+      verdict: 'unhealthy',
+      rounds: 6,
+      failures: 6,
+    },
+    {
+      name: 'success-threshold 1 wins on the first pass',
+      script: seq('FP'),
+      overrides: { successThreshold: 1 },
+      verdict: 'healthy',
+      rounds: 2,
+      failures: 1,
+    },
   ])('$name', async ({ script, overrides, verdict, rounds, failures }) => {
     const clock = fakeClock(START);
     const report = await verifyHealth(plan(overrides), { probe: scripted(clock, script), clock });
@@ -69,21 +111,29 @@ describe('verifyHealth decides from consecutive rounds', () => {
     expect(report.wonAt).toBe(START + 3 * 2_020);
     expect(report.lostAt).toBeUndefined();
     expect(report.explanation).toMatch(/^Healthy 6\.1s in: 3 passing rounds in a row on http:\/\/web\.test\/health, p95 latency 20ms\.$/);
-    expect(report.timeline.map((e) => e.text)).toEqual(['round 1 failed: http://web.test/health: status 500, expected 200-299', 'round 2 passed', 'health won: 3 passing rounds in a row']);
+    expect(report.timeline.map((e) => e.text)).toEqual([
+      'round 1 failed: http://web.test/health: status 500, expected 200-299',
+      'round 2 passed',
+      'health won: 3 passing rounds in a row',
+    ]);
   });
 
   test('an unhealthy verdict names what failed', async () => {
     const clock = fakeClock(START);
     const report = await verifyHealth(plan(), { probe: scripted(clock, seq('PFFF')), clock });
     expect(report.lostAt).toBe(START + 3 * 2_020);
-    expect(report.explanation).toBe('Unhealthy 6.1s in, after 3 failing rounds in a row: http://web.test/health: status 500, expected 200-299.');
+    expect(report.explanation).toBe(
+      'Unhealthy 6.1s in, after 3 failing rounds in a row: http://web.test/health: status 500, expected 200-299.',
+    );
   });
 
   test('the timeout verdict says how far the best streak got', async () => {
     const clock = fakeClock(START);
     const report = await verifyHealth(plan({ timeoutMs: 20_000 }), { probe: scripted(clock, seq('PPF'.repeat(20))), clock });
     expect(report.verdict).toBe('timed-out');
-    expect(report.explanation).toMatch(/^Not healthy within the timeout of 20s: the longest run was 2 passing round\(s\) of the 3 needed\./);
+    expect(report.explanation).toMatch(
+      /^Not healthy within the timeout of 20s: the longest run was 2 passing round\(s\) of the 3 needed\./,
+    );
     expect(clock.now() - START).toBeLessThanOrEqual(20_000 + 20);
   });
 
@@ -96,7 +146,14 @@ describe('verifyHealth decides from consecutive rounds', () => {
     };
     const report = await verifyHealth(plan({ urls: ['http://x.test/a', 'http://x.test/b'] }), { probe, clock });
     expect(report.verdict).toBe('unhealthy');
-    expect(seen).toEqual(['http://x.test/a', 'http://x.test/b', 'http://x.test/a', 'http://x.test/b', 'http://x.test/a', 'http://x.test/b']);
+    expect(seen).toEqual([
+      'http://x.test/a',
+      'http://x.test/b',
+      'http://x.test/a',
+      'http://x.test/b',
+      'http://x.test/a',
+      'http://x.test/b',
+    ]);
     expect(report.urls.map((u) => [u.url, u.checks, u.failures])).toEqual([
       ['http://x.test/a', 3, 0],
       ['http://x.test/b', 3, 3],
@@ -114,7 +171,12 @@ describe('verifyHealth decides from consecutive rounds', () => {
 describe('bake', () => {
   test.each([
     { name: 'a new run of failures during bake loses health', script: seq('PPPPPFFF'), verdict: 'unhealthy', lostIn: 'bake' },
-    { name: 'a blip shorter than failure-threshold during bake is tolerated', script: seq('PPPPFFPFFPPPPPPPPPPPPPPPPP'), verdict: 'healthy', lostIn: undefined },
+    {
+      name: 'a blip shorter than failure-threshold during bake is tolerated',
+      script: seq('PPPPFFPFFPPPPPPPPPPPPPPPPP'),
+      verdict: 'healthy',
+      lostIn: undefined,
+    },
     { name: 'a steady bake stays healthy', script: seq('P'), verdict: 'healthy', lostIn: undefined },
   ])('$name', async ({ script, verdict, lostIn }) => {
     const clock = fakeClock(START);
@@ -165,7 +227,10 @@ describe('max-latency-ms judges the p95 of a window, not one answer', () => {
   test('a slow start that recovers wins once the slow answers leave the window', async () => {
     const clock = fakeClock(START);
     const script = [...Array<number>(2).fill(1_500), ...fast];
-    const report = await verifyHealth(plan({ maxLatencyMs: 1_000, failureThreshold: 5, timeoutMs: 120_000 }), { probe: scripted(clock, script), clock });
+    const report = await verifyHealth(plan({ maxLatencyMs: 1_000, failureThreshold: 5, timeoutMs: 120_000 }), {
+      probe: scripted(clock, script),
+      clock,
+    });
     // Round 20 judges 2 slow answers of 20 (10%): p95 slow, the round fails. From round 21 one slow answer of 20
     // is 5%, which the p95 leaves out: rounds 21-23 pass.
     expect(report.verdict).toBe('healthy');
@@ -179,17 +244,23 @@ describe('signals from ECS, targets and alarms', () => {
 
   test('unhealthy targets keep health from being won even when the URL passes', async () => {
     const clock = fakeClock(START);
-    const signals = async () => [reading('target group web', false, '1 of 2 targets not healthy: 10.0.0.7:8080 unhealthy (Target.ResponseCodeMismatch)')];
+    const signals = async () => [
+      reading('target group web', false, '1 of 2 targets not healthy: 10.0.0.7:8080 unhealthy (Target.ResponseCodeMismatch)'),
+    ];
     const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals, clock });
     expect(report.verdict).toBe('unhealthy');
-    expect(report.explanation).toContain('target group web: 1 of 2 targets not healthy: 10.0.0.7:8080 unhealthy (Target.ResponseCodeMismatch)');
+    expect(report.explanation).toContain(
+      'target group web: 1 of 2 targets not healthy: 10.0.0.7:8080 unhealthy (Target.ResponseCodeMismatch)',
+    );
     expect(report.lastSignals).toHaveLength(1);
   });
 
   test('an alarm in ALARM during bake ends the check at once', async () => {
     const clock = fakeClock(START);
     let round = 0;
-    const signals = async () => [++round === 6 ? reading('alarm web-5xx', false, 'in ALARM: threshold crossed', true) : reading('alarm web-5xx', true, 'OK')];
+    const signals = async () => [
+      ++round === 6 ? reading('alarm web-5xx', false, 'in ALARM: threshold crossed', true) : reading('alarm web-5xx', true, 'OK'),
+    ];
     const report = await verifyHealth(plan({ bakeMs: 60_000 }), { probe: scripted(clock, seq('P')), signals, clock });
     expect(report.verdict).toBe('unhealthy');
     expect(report.lostIn).toBe('bake');
@@ -208,10 +279,16 @@ describe('signals from ECS, targets and alarms', () => {
 
 describe('assertReachable', () => {
   test.each([
-    [{ timeoutMs: 5_000 }, /timeout' is 5s, shorter than the check can ever take to decide: warmup 0ms \+ 3 rounds × interval 2s = 6s\. Set timeout to at least 6s/],
+    [
+      { timeoutMs: 5_000 },
+      /timeout' is 5s, shorter than the check can ever take to decide: warmup 0ms \+ 3 rounds × interval 2s = 6s\. Set timeout to at least 6s/,
+    ],
     [{ timeoutMs: 30_000, warmupMs: 30_000 }, /warmup 30s \+ 3 rounds × interval 2s = 36s/],
     [{ timeoutMs: 30_000, failureThreshold: 20 }, /20 rounds × interval 2s = 40s/],
-    [{ timeoutMs: 30_000, maxLatencyMs: 200 }, /20 rounds \(max-latency-ms needs 20 rounds for a p95 one slow answer cannot decide\) × interval 2s = 40s/],
+    [
+      { timeoutMs: 30_000, maxLatencyMs: 200 },
+      /20 rounds \(max-latency-ms needs 20 rounds for a p95 one slow answer cannot decide\) × interval 2s = 40s/,
+    ],
   ])('refuses %o', (overrides, message) => {
     let error: unknown;
     try {

@@ -50,7 +50,11 @@ function crashLoop(polls: number, ours: Partial<Deployment> = {}, overrides: Par
   const events: NonNullable<Service['events']> = [];
   return Array.from({ length: polls }, (_, i) => {
     events.unshift(event(`start${i}`, i + 1, `(service web) has started 1 tasks: (task ${i}).`));
-    return service([deployment({ runningCount: 1, ...ours }), oldActive], { events: [...events], currentServiceDeployment: SD_ARN, ...overrides });
+    return service([deployment({ runningCount: 1, ...ours }), oldActive], {
+      events: [...events],
+      currentServiceDeployment: SD_ARN,
+      ...overrides,
+    });
   });
 }
 
@@ -59,7 +63,9 @@ function stoppedByTime(clock: { now(): number }, tasks: Task[]) {
   ecsMock.on(ListTasksCommand).callsFake(() => ({
     taskArns: tasks.filter((task) => new Date(task.stoppedAt as Date).getTime() <= clock.now()).map((task) => task.taskArn as string),
   }));
-  ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((task) => input.tasks.includes(task.taskArn as string)) }));
+  ecsMock
+    .on(DescribeTasksCommand)
+    .callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((task) => input.tasks.includes(task.taskArn as string)) }));
 }
 
 const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
@@ -116,7 +122,7 @@ describe('watchRollout', () => {
     expect(described.sort()).toEqual([...arns].sort());
   });
 
-  test('lists the service\'s stopped tasks without startedBy (ECS allows it only alone) and keeps the deployment\'s own', async () => {
+  test("lists the service's stopped tasks without startedBy (ECS allows it only alone) and keeps the deployment's own", async () => {
     answers(...crashLoop(10));
     const ours = [1, 2, 3].map((n) => crashedTask(n));
     // Stopped tasks of the service's earlier deployment: ListTasks answers them too, and they are not ours.
@@ -127,7 +133,9 @@ describe('watchRollout', () => {
       .resolvesOnce({ taskArns: all.slice(0, 3).map((t) => t.taskArn as string) })
       .resolvesOnce({ taskArns: all.slice(0, 4).map((t) => t.taskArn as string) })
       .resolves({ taskArns: all.map((t) => t.taskArn as string) });
-    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: all.filter((t) => input.tasks.includes(t.taskArn as string)) }));
+    ecsMock
+      .on(DescribeTasksCommand)
+      .callsFake((input: { tasks: string[] }) => ({ tasks: all.filter((t) => input.tasks.includes(t.taskArn as string)) }));
 
     const outcome = await watchRollout(request(), { ecs: new ECSClient({ region: 'us-east-1' }), log: silentLogger(), clock: fakeClock() });
 
@@ -147,15 +155,27 @@ describe('watchRollout', () => {
       service([deployment({ pendingCount: 2 }), oldActive], current),
       service([deployment({ failedTasks: 1 }), oldActive], current),
       service([deployment({ failedTasks: 1 }), oldActive], current),
-      service([
-        deployment({ id: ROLLBACK_ID, taskDefinition: OLD }),
-        deployment({ status: 'ACTIVE', failedTasks: 3, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }),
-        oldActive,
-      ], current),
+      service(
+        [
+          deployment({ id: ROLLBACK_ID, taskDefinition: OLD }),
+          deployment({
+            status: 'ACTIVE',
+            failedTasks: 3,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+          oldActive,
+        ],
+        current,
+      ),
     );
     ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [rollingBack('ROLLBACK_REQUESTED')] });
 
-    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [] }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock: fakeClock(),
+    });
 
     expect(outcome.status).toBe('rolled-back');
     expect(outcome.reason).toBe('ECS deployment circuit breaker: tasks failed to start.');
@@ -170,19 +190,27 @@ describe('watchRollout', () => {
   test('times out at the deadline, not after it', async () => {
     answers(service([deployment({ pendingCount: 2 }), oldActive]));
     const clock = fakeClock();
-    const outcome = await watchRollout(request({ timeoutMs: 10_000 }), { ecs: new ECSClient({ region: 'us-east-1' }), log: silentLogger(), clock });
+    const outcome = await watchRollout(request({ timeoutMs: 10_000 }), {
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      log: silentLogger(),
+      clock,
+    });
     expect(outcome.status).toBe('timed-out');
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(outcome.polls).toBeGreaterThanOrEqual(9);
     expect(outcome.polls).toBeLessThanOrEqual(13);
   });
 
-  test('events UpdateService already returned are not reported as this deploy\'s, however recent', async () => {
+  test("events UpdateService already returned are not reported as this deploy's, however recent", async () => {
     const earlier = event('old', 0, '(service web) has reached a steady state.');
     const mine = event('new', 2, '(service web) has started 2 tasks: (task c).');
     answers(service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })], { events: [mine, earlier] }));
     const log = silentLogger();
-    const outcome = await watchRollout(request({ knownEventIds: ['old'] }), { ecs: new ECSClient({ region: 'us-east-1' }), log, clock: fakeClock() });
+    const outcome = await watchRollout(request({ knownEventIds: ['old'] }), {
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      log,
+      clock: fakeClock(),
+    });
     expect(outcome.events.map((e) => e.id)).toEqual(['new']);
     expect(log.lines).not.toContain(`ECS: ${earlier.message}`);
   });
@@ -200,11 +228,24 @@ describe('watchRollout', () => {
 });
 
 describe('watchRollout lists stopped tasks only when something changed (point 10)', () => {
-  test('a healthy deploy lists them when the deployment\'s counts change, not on every poll', async () => {
+  test("a healthy deploy lists them when the deployment's counts change, not on every poll", async () => {
     const pending = service([deployment({ pendingCount: 2 }), oldActive]);
     const half = service([deployment({ runningCount: 1, pendingCount: 1 }), oldActive]);
     const running = service([deployment({ runningCount: 2 }), oldActive]);
-    answers(pending, pending, pending, pending, pending, half, running, running, running, running, running, service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })]));
+    answers(
+      pending,
+      pending,
+      pending,
+      pending,
+      pending,
+      half,
+      running,
+      running,
+      running,
+      running,
+      running,
+      service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })]),
+    );
 
     const outcome = await watchRollout(request({ stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
 
@@ -222,7 +263,14 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
       return { taskArns: [] };
     });
     // Pending counts and updatedAt change on every answer; the running count never drops (a drop is listed at once).
-    answers(...Array.from({ length: 12 }, (_, i) => service([deployment({ runningCount: 0, pendingCount: 2 - (i % 3), updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }), oldActive])));
+    answers(
+      ...Array.from({ length: 12 }, (_, i) =>
+        service([
+          deployment({ runningCount: 0, pendingCount: 2 - (i % 3), updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }),
+          oldActive,
+        ]),
+      ),
+    );
 
     await watchRollout(request({ stoppedBefore: [], timeoutMs: 12_000 }), { ecs: ecs(), log: silentLogger(), clock });
 
@@ -234,9 +282,19 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
 
   test('a deployment that ran before the watcher started (a re-run) has its stopped tasks listed on the first poll', async () => {
     const clock = fakeClock();
-    stoppedByTime(clock, [crashedTask(1, 1), crashedTask(2, 1), crashedTask(3, 1)].map((task) => ({ ...task, stoppedAt: new Date(Date.UTC(2025, 11, 31, 23, 58)) })));
+    stoppedByTime(
+      clock,
+      [crashedTask(1, 1), crashedTask(2, 1), crashedTask(3, 1)].map((task) => ({
+        ...task,
+        stoppedAt: new Date(Date.UTC(2025, 11, 31, 23, 58)),
+      })),
+    );
     answers(service([deployment({ pendingCount: 2 }), oldActive]));
-    const outcome = await watchRollout(request({ stoppedBefore: [], startedAt: Date.UTC(2025, 11, 31, 23, 55) }), { ecs: ecs(), log: silentLogger(), clock });
+    const outcome = await watchRollout(request({ stoppedBefore: [], startedAt: Date.UTC(2025, 11, 31, 23, 55) }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock,
+    });
     expect(outcome.status).toBe('failed');
     expect(outcome.polls).toBe(1);
   });
@@ -265,10 +323,16 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
     const listedAt: number[] = [];
     ecsMock.on(ListTasksCommand).callsFake(() => {
       listedAt.push(clock.now());
-      return { taskArns: tasks.filter((task) => new Date(task.stoppedAt as Date).getTime() <= clock.now()).map((task) => task.taskArn as string) };
+      return {
+        taskArns: tasks.filter((task) => new Date(task.stoppedAt as Date).getTime() <= clock.now()).map((task) => task.taskArn as string),
+      };
     });
 
-    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [], timeoutMs: 4_500, intervalMs: 1000 }), { ecs: ecs(), log: silentLogger(), clock });
+    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [], timeoutMs: 4_500, intervalMs: 1000 }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock,
+    });
 
     // At each of the three changes, however close together, and once at the end.
     expect(listedAt).toHaveLength(4);
@@ -276,20 +340,28 @@ describe('watchRollout lists stopped tasks only when something changed (point 10
   });
 });
 
-describe('watchRollout\'s backstop when the circuit breaker does not see the crashes (point 4)', () => {
-  const crashingAfterRunning = Array.from({ length: 6 }, (_, i) => crashedTask(i + 1, 1, { startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }));
+describe("watchRollout's backstop when the circuit breaker does not see the crashes (point 4)", () => {
+  const crashingAfterRunning = Array.from({ length: 6 }, (_, i) =>
+    crashedTask(i + 1, 1, { startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }),
+  );
 
   beforeEach(() => {
     ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [serviceDeployment()] });
-    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEW, containerDefinitions: [{ name: 'web', image: 'web:8', essential: true }] } });
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: NEW, containerDefinitions: [{ name: 'web', image: 'web:8', essential: true }] } });
   });
 
-  test('a crash loop ECS\'s breaker does not count fails within seconds, saying the breaker did not trip and why', async () => {
+  test("a crash loop ECS's breaker does not count fails within seconds, saying the breaker did not trip and why", async () => {
     const clock = fakeClock();
     stoppedByTime(clock, crashingAfterRunning);
     answers(...crashLoop(30));
 
-    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [], timeoutMs: 1_800_000 }), { ecs: ecs(), log: silentLogger(), clock });
+    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [], timeoutMs: 1_800_000 }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock,
+    });
 
     expect(outcome.status).toBe('failed');
     expect(outcome.verdict).toMatchObject({ state: 'failed', cause: 'breaker-did-not-trip' });
@@ -300,15 +372,22 @@ describe('watchRollout\'s backstop when the circuit breaker does not see the cra
     expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input).toEqual({ taskDefinition: NEW });
   });
 
-  test('no backstop while ECS counts the same failures, even when a list sees a crash before ECS\'s count does', async () => {
+  test("no backstop while ECS counts the same failures, even when a list sees a crash before ECS's count does", async () => {
     const clock = fakeClock();
     const stoppedBy = (ms: number) => crashingAfterRunning.filter((task) => new Date(task.stoppedAt as Date).getTime() <= ms);
     // ECS's count follows a stop after a moment: a list may see a crash that ECS's answers show only later.
     ecsMock.on(ListTasksCommand).callsFake(() => ({ taskArns: stoppedBy(clock.now() + 1500).map((task) => task.taskArn as string) }));
-    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: crashingAfterRunning.filter((task) => input.tasks.includes(task.taskArn as string)) }));
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: crashingAfterRunning.filter((task) => input.tasks.includes(task.taskArn as string)),
+    }));
     ecsMock.on(DescribeServicesCommand).callsFake(() => {
       const failedTasks = stoppedBy(clock.now()).length;
-      const ours = deployment({ failedTasks, ...(failedTasks >= 3 ? { status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' } : {}) });
+      const ours = deployment({
+        failedTasks,
+        ...(failedTasks >= 3
+          ? { status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }
+          : {}),
+      });
       const deployments = failedTasks >= 3 ? [deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), ours, oldActive] : [ours, oldActive];
       return { services: [service(deployments, { currentServiceDeployment: SD_ARN })] };
     });
@@ -328,11 +407,24 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
   test('the breaker tripped and ECS found no completed deployment to roll back to: failed, not rolled-back', async () => {
     answers(
       service([deployment({ pendingCount: 2 })], { currentServiceDeployment: SD_ARN }),
-      service([deployment({ failedTasks: 3, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })], { currentServiceDeployment: SD_ARN }),
+      service(
+        [
+          deployment({
+            failedTasks: 3,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+        ],
+        { currentServiceDeployment: SD_ARN },
+      ),
     );
     ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [stoppedWithoutRollback()] });
 
-    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+    const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [] }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock: fakeClock(),
+    });
 
     expect(outcome.status).toBe('failed');
     expect(outcome.reason).toContain('ECS did not roll back: it found no completed deployment to roll back to');
@@ -340,17 +432,32 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
 
   test('an alarm rollback is rolled-back naming the alarm; the service deployment is read every few seconds while alarms are on', async () => {
     const clock = fakeClock();
-    const alarmsOn = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false }, alarms: { alarmNames: ['web-5xx', 'web-latency'], enable: true, rollback: true } } };
-    const inProgress = service([deployment({ runningCount: 1, pendingCount: 1 }), oldActive], { currentServiceDeployment: SD_ARN, ...alarmsOn });
+    const alarmsOn = {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: ['web-5xx', 'web-latency'], enable: true, rollback: true },
+      },
+    };
+    const inProgress = service([deployment({ runningCount: 1, pendingCount: 1 }), oldActive], {
+      currentServiceDeployment: SD_ARN,
+      ...alarmsOn,
+    });
     const rolledBack = service(
-      [deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment alarms: web-5xx in ALARM state.' }), oldActive],
+      [
+        deployment({ id: ROLLBACK_ID, taskDefinition: OLD }),
+        deployment({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment alarms: web-5xx in ALARM state.' }),
+        oldActive,
+      ],
       { currentServiceDeployment: SD_ARN, ...alarmsOn },
     );
     answers(...Array.from({ length: 12 }, () => inProgress), rolledBack);
     const readAt: number[] = [];
     ecsMock.on(DescribeServiceDeploymentsCommand).callsFake(() => {
       readAt.push(clock.now());
-      const sd: ServiceDeployment = calls(DescribeServicesCommand) > 12 ? alarmTriggered(true) : serviceDeployment({ alarms: { status: 'MONITORING', alarmNames: ['web-5xx', 'web-latency'] } });
+      const sd: ServiceDeployment =
+        calls(DescribeServicesCommand) > 12
+          ? alarmTriggered(true)
+          : serviceDeployment({ alarms: { status: 'MONITORING', alarmNames: ['web-5xx', 'web-latency'] } });
       return { serviceDeployments: [sd] };
     });
 
@@ -365,7 +472,11 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
 
   test('an alarm that failed the deployment before the first poll: the current service deployment, created with ours, names it', async () => {
     const failedAlready = service(
-      [deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment alarms: web-5xx in ALARM state.' }), oldActive],
+      [
+        deployment({ id: ROLLBACK_ID, taskDefinition: OLD }),
+        deployment({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment alarms: web-5xx in ALARM state.' }),
+        oldActive,
+      ],
       { currentServiceDeployment: SD_ARN },
     );
     answers(failedAlready);
@@ -376,9 +487,15 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
     expect(outcome.verdict).toMatchObject({ state: 'rolled-back', cause: 'alarm', alarmNames: ['web-5xx'] });
   });
 
-  test('a current service deployment created long after ours is a newer deploy\'s, not ours', async () => {
-    answers(service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE' }), oldActive], { currentServiceDeployment: SD_ARN }));
-    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [rollingBack('ROLLBACK_IN_PROGRESS', { createdAt: new Date('2026-01-01T00:10:00Z') })] });
+  test("a current service deployment created long after ours is a newer deploy's, not ours", async () => {
+    answers(
+      service([deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE' }), oldActive], {
+        currentServiceDeployment: SD_ARN,
+      }),
+    );
+    ecsMock
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [rollingBack('ROLLBACK_IN_PROGRESS', { createdAt: new Date('2026-01-01T00:10:00Z') })] });
 
     const outcome = await watchRollout(request({ stoppedBefore: [] }), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
 
@@ -389,11 +506,21 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
     answers(
       service([deployment({ pendingCount: 2 }), oldActive], { currentServiceDeployment: SD_ARN }),
       service(
-        [deployment({ id: ROLLBACK_ID, taskDefinition: OLD }), deployment({ status: 'ACTIVE', failedTasks: 3, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' })],
+        [
+          deployment({ id: ROLLBACK_ID, taskDefinition: OLD }),
+          deployment({
+            status: 'ACTIVE',
+            failedTasks: 3,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+          }),
+        ],
         { currentServiceDeployment: SD_ARN },
       ),
     );
-    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeServiceDeployments'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeServiceDeployments'), {
+      name: 'AccessDeniedException',
+    });
     ecsMock.on(DescribeServiceDeploymentsCommand).rejects(denied);
     const log = silentLogger();
 

@@ -31,9 +31,16 @@ async function main(): Promise<void> {
   // Seeded target groups get their load balancers before the endpoint is known: print them after it.
   const early: LoadBalancerInfo[] = [];
   let started = false;
-  const printLoadBalancer = (lb: LoadBalancerInfo) => console.log(`load balancer of target group ${lb.targetGroupName}: ${lb.url}  (${lb.targetGroupArn})`);
+  const printLoadBalancer = (lb: LoadBalancerInfo) =>
+    console.log(`load balancer of target group ${lb.targetGroupName}: ${lb.url}  (${lb.targetGroupArn})`);
   const catalog = values.catalog ? (JSON.parse(readFileSync(values.catalog, 'utf8')) as Record<string, CatalogEntry>) : undefined;
-  const sandbox = await start({ port, timeScale, seed: values.seed, catalog, onLoadBalancer: (lb) => (started ? printLoadBalancer(lb) : early.push(lb)) });
+  const sandbox = await start({
+    port,
+    timeScale,
+    seed: values.seed,
+    catalog,
+    onLoadBalancer: (lb) => (started ? printLoadBalancer(lb) : early.push(lb)),
+  });
   started = true;
   console.log(`ECS sandbox listening on ${sandbox.endpoint} (region ${sandbox.region}, account ${sandbox.accountId}, time ×${timeScale})`);
   console.log('Export these to point the AWS SDK and CLI at it:');

@@ -55,10 +55,13 @@ export class ScaledClock implements Clock {
 
   afterReal(ms: number, fn: () => void): () => void {
     if (this.disposed) return () => {};
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

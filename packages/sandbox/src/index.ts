@@ -44,7 +44,9 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
   if (options.clock === 'manual' && options.catalog) {
-    throw new Error("clock: 'manual' runs scripted tasks only: a catalog runs real processes, which do not wait for sandbox.advance(). Leave out the catalog, or the manual clock.");
+    throw new Error(
+      "clock: 'manual' runs scripted tasks only: a catalog runs real processes, which do not wait for sandbox.advance(). Leave out the catalog, or the manual clock.",
+    );
   }
   const manual = options.clock === 'manual' ? new ManualClock(options.timeScale ?? 1) : undefined;
   const clock = manual ?? new ScaledClock(options.timeScale ?? 1);
@@ -123,7 +125,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     snapshot: () => snapshot(ctx),
     loadBalancerUrl: (targetGroupArn) => {
       const url = ctx.elb.url(targetGroupArn);
-      if (!url) throw new Error(`no target group ${targetGroupArn} in the sandbox: create it with CreateTargetGroup or the seed's targetGroups first`);
+      if (!url)
+        throw new Error(
+          `no target group ${targetGroupArn} in the sandbox: create it with CreateTargetGroup or the seed's targetGroups first`,
+        );
       return url;
     },
     listenerUrl: (listenerArn) => {

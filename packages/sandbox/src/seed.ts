@@ -33,7 +33,10 @@ function withTargetGroupArns(ctx: Context, service: Record<string, unknown>): Re
   const loadBalancers = (service.loadBalancers as Array<Record<string, unknown>>).map(({ targetGroupName, ...lb }) => {
     if (targetGroupName === undefined) return lb;
     const group = [...ctx.elb.groups.values()].find((g) => g.name === targetGroupName);
-    if (!group) throw new Error(`seed: service ${String(service.serviceName)} names target group ${String(targetGroupName)}, which the seed does not create`);
+    if (!group)
+      throw new Error(
+        `seed: service ${String(service.serviceName)} names target group ${String(targetGroupName)}, which the seed does not create`,
+      );
     return { ...lb, targetGroupArn: group.arn };
   });
   return { ...service, loadBalancers };

@@ -31,7 +31,12 @@ describe('clusters', () => {
   test('CreateCluster is idempotent; DescribeClusters reports unknown clusters as MISSING', async () => {
     const ecs = ecsClient(sandbox);
     const created = await ecs.send(new CreateClusterCommand({ clusterName: 'alpha', tags: [{ key: 'team', value: 'core' }] }));
-    expect(created.cluster).toMatchObject({ clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/alpha', clusterName: 'alpha', status: 'ACTIVE', runningTasksCount: 0 });
+    expect(created.cluster).toMatchObject({
+      clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/alpha',
+      clusterName: 'alpha',
+      status: 'ACTIVE',
+      runningTasksCount: 0,
+    });
     await ecs.send(new CreateClusterCommand({ clusterName: 'alpha' }));
     const described = await ecs.send(new DescribeClustersCommand({ clusters: ['alpha', 'beta'], include: ['TAGS'] }));
     expect(described.clusters?.map((c) => c.clusterName)).toEqual(['alpha']);
@@ -73,14 +78,29 @@ describe('task definitions', () => {
     expect(definition?.registeredAt).toBeInstanceOf(Date);
     expect(Math.abs((definition?.registeredAt?.getTime() ?? 0) - Date.now())).toBeLessThan(5000);
     expect(definition?.requiresAttributes?.map((a) => a.name)).toEqual(
-      expect.arrayContaining(['ecs.capability.task-eni', 'com.amazonaws.ecs.capability.logging-driver.awslogs', 'ecs.capability.container-health-check']),
+      expect.arrayContaining([
+        'ecs.capability.task-eni',
+        'com.amazonaws.ecs.capability.logging-driver.awslogs',
+        'ecs.capability.container-health-check',
+      ]),
     );
-    expect(definition?.containerDefinitions?.[0]).toMatchObject({ cpu: 0, essential: true, environment: [], mountPoints: [], volumesFrom: [], portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }] });
+    expect(definition?.containerDefinitions?.[0]).toMatchObject({
+      cpu: 0,
+      essential: true,
+      environment: [],
+      mountPoints: [],
+      volumesFrom: [],
+      portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }],
+    });
     expect(first.tags).toEqual([{ key: 'owner', value: 'payments' }]);
 
-    const second = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'api', ...fargate, containerDefinitions: [container('api', 'api:2')] }));
+    const second = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'api', ...fargate, containerDefinitions: [container('api', 'api:2')] }),
+    );
     expect(second.taskDefinition?.revision).toBe(2);
-    const other = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'api-worker', ...fargate, containerDefinitions: [container('w', 'w:1')] }));
+    const other = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'api-worker', ...fargate, containerDefinitions: [container('w', 'w:1')] }),
+    );
     expect(other.taskDefinition?.revision).toBe(1);
 
     // By family (latest ACTIVE), family:revision and ARN; tags only when asked for.
@@ -99,20 +119,28 @@ describe('task definitions', () => {
     expect(deregistered.taskDefinition).toMatchObject({ status: 'INACTIVE' });
     expect(deregistered.taskDefinition?.deregisteredAt).toBeInstanceOf(Date);
     expect((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'api' }))).taskDefinition?.revision).toBe(1);
-    expect((await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'api' }))).taskDefinitionArns?.map((a) => a.split('/')[1])).toEqual(['api:1']);
+    expect(
+      (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'api' }))).taskDefinitionArns?.map((a) => a.split('/')[1]),
+    ).toEqual(['api:1']);
     const inactive = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'api', status: 'INACTIVE' }));
     expect(inactive.taskDefinitionArns?.map((a) => a.split('/')[1])).toEqual(['api:2']);
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'api', ...fargate, containerDefinitions: [container('api', 'api:3')] }));
     const newestFirst = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'api', sort: 'DESC' }));
     expect(newestFirst.taskDefinitionArns?.map((a) => a.split('/')[1])).toEqual(['api:3', 'api:1']);
-    await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope' }))).rejects.toThrow('Unable to describe task definition.');
+    await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope' }))).rejects.toThrow(
+      'Unable to describe task definition.',
+    );
   });
 
   test('a health check given only its command comes back with the defaults ECS fills in, without startPeriod', async () => {
     const ecs = ecsClient(sandbox);
     const command = ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'];
     const registered = await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'checked', ...fargate, containerDefinitions: [container('app', 'app:1', { healthCheck: { command } })] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'checked',
+        ...fargate,
+        containerDefinitions: [container('app', 'app:1', { healthCheck: { command } })],
+      }),
     );
     const echoed = { command, interval: 30, timeout: 5, retries: 3 };
     expect(registered.taskDefinition?.containerDefinitions?.[0].healthCheck).toEqual(echoed);
@@ -123,7 +151,11 @@ describe('task definitions', () => {
   test('a health check keeps the values it was given', async () => {
     const healthCheck = { command: ['CMD', '/check'], interval: 10, timeout: 2, retries: 5, startPeriod: 15 };
     const registered = await ecsClient(sandbox).send(
-      new RegisterTaskDefinitionCommand({ family: 'checked-custom', ...fargate, containerDefinitions: [container('app', 'app:1', { healthCheck })] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'checked-custom',
+        ...fargate,
+        containerDefinitions: [container('app', 'app:1', { healthCheck })],
+      }),
     );
     expect(registered.taskDefinition?.containerDefinitions?.[0].healthCheck).toEqual(healthCheck);
   });
@@ -131,16 +163,43 @@ describe('task definitions', () => {
   test.each([
     ['no family', { family: '', containerDefinitions: [{ name: 'a', image: 'a' }] }, 'Family can not be blank.'],
     ['no containers', { family: 'x', containerDefinitions: [] }, 'Container list cannot be empty.'],
-    ['a bad container name', { family: 'x', containerDefinitions: [{ name: 'a b', image: 'a' }] }, 'Container.name contains invalid characters.'],
-    ['duplicate names', { family: 'x', containerDefinitions: [{ name: 'a', image: 'a' }, { name: 'a', image: 'b' }] }, 'Duplicate container names are not allowed.'],
-    ['no essential container', { family: 'x', containerDefinitions: [{ name: 'a', image: 'a', essential: false }] }, 'A task definition must have at least one essential container.'],
+    [
+      'a bad container name',
+      { family: 'x', containerDefinitions: [{ name: 'a b', image: 'a' }] },
+      'Container.name contains invalid characters.',
+    ],
+    [
+      'duplicate names',
+      {
+        family: 'x',
+        containerDefinitions: [
+          { name: 'a', image: 'a' },
+          { name: 'a', image: 'b' },
+        ],
+      },
+      'Duplicate container names are not allowed.',
+    ],
+    [
+      'no essential container',
+      { family: 'x', containerDefinitions: [{ name: 'a', image: 'a', essential: false }] },
+      'A task definition must have at least one essential container.',
+    ],
     [
       'awslogs on Fargate without an execution role',
-      { family: 'x', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [container('a', 'a')] },
+      {
+        family: 'x',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [container('a', 'a')],
+      },
       'Fargate requires task definition to have execution role ARN to support log driver awslogs.',
     ],
   ])('rejects %s with ClientException', async (_name, input, message) => {
-    const error = await ecsClient(sandbox).send(new RegisterTaskDefinitionCommand(input as never)).catch((e: unknown) => e);
+    const error = await ecsClient(sandbox)
+      .send(new RegisterTaskDefinitionCommand(input as never))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientException);
     expect((error as Error).message).toBe(message);
   });
@@ -159,7 +218,11 @@ describe('services', () => {
       platformVersion: 'LATEST',
       schedulingStrategy: 'REPLICA',
       deploymentController: { type: 'ECS' },
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: false, rollback: false } },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+      },
       networkConfiguration: network,
     });
     expect(answer.failures).toEqual([{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/svc/unknown', reason: 'MISSING' }]);
@@ -173,7 +236,15 @@ describe('services', () => {
     const arn = await register(ecs, 'bg', [container('bg', 'bg:1')]);
     for (const type of ['CODE_DEPLOY', 'EXTERNAL'] as const) {
       const created = await ecs.send(
-        new CreateServiceCommand({ cluster: 'bg', serviceName: `bg-${type}`, taskDefinition: arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network, deploymentController: { type } }),
+        new CreateServiceCommand({
+          cluster: 'bg',
+          serviceName: `bg-${type}`,
+          taskDefinition: arn,
+          desiredCount: 1,
+          launchType: 'FARGATE',
+          networkConfiguration: network,
+          deploymentController: { type },
+        }),
       );
       expect(created.service?.deploymentController).toEqual({ type });
       expect(created.service?.deployments).toEqual([]);
@@ -184,15 +255,33 @@ describe('services', () => {
   });
 
   test('creating a service twice is not idempotent; deleting needs desiredCount 0 or force', async () => {
-    const { ecs, cluster, service, taskDefinitionArn } = await createSteadyService(sandbox, { cluster: 'del', service: 'gone', image: 'gone:1', desiredCount: 1 });
-    const again = ecs.send(new CreateServiceCommand({ cluster, serviceName: service, taskDefinition: taskDefinitionArn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network }));
+    const { ecs, cluster, service, taskDefinitionArn } = await createSteadyService(sandbox, {
+      cluster: 'del',
+      service: 'gone',
+      image: 'gone:1',
+      desiredCount: 1,
+    });
+    const again = ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: service,
+        taskDefinition: taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+      }),
+    );
     await expect(again).rejects.toThrow('Creation of service was not idempotent.');
-    await expect(ecs.send(new DeleteServiceCommand({ cluster, service }))).rejects.toThrow('The service cannot be stopped while it is scaled above 0.');
+    await expect(ecs.send(new DeleteServiceCommand({ cluster, service }))).rejects.toThrow(
+      'The service cannot be stopped while it is scaled above 0.',
+    );
     const deleted = await ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
     expect(deleted.service?.status).toBe('DRAINING');
     const inactive = await waitForService(sandbox, cluster, service, (s) => s.status === 'INACTIVE');
     expect(inactive.runningCount).toBe(0);
-    await expect(ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 1 }))).rejects.toMatchObject({ name: 'ServiceNotFoundException' });
+    await expect(ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 1 }))).rejects.toMatchObject({
+      name: 'ServiceNotFoundException',
+    });
   });
 
   test('tags can be added to and listed for a service', async () => {
@@ -206,7 +295,7 @@ describe('services', () => {
 });
 
 describe('seed', () => {
-  test('seed state goes through the API\'s own code paths, from options or later', async () => {
+  test("seed state goes through the API's own code paths, from options or later", async () => {
     const seeded = await start({
       timeScale: 0.025,
       seed: {
@@ -223,7 +312,9 @@ describe('seed', () => {
       const latest = await ecsClient(seeded).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web' }));
       expect(latest.taskDefinition?.revision).toBe(2);
       // Invalid seed state fails as the API would.
-      await expect(seeded.seed({ taskDefinitions: [{ family: 'bad', containerDefinitions: [] }] })).rejects.toThrow('Container list cannot be empty.');
+      await expect(seeded.seed({ taskDefinitions: [{ family: 'bad', containerDefinitions: [] }] })).rejects.toThrow(
+        'Container list cannot be empty.',
+      );
     } finally {
       await seeded.stop();
     }

@@ -21,16 +21,28 @@ afterAll(async () => {
 });
 
 /** A crash before the health check's first pass (interval 20 s) is a failed task; a healthy image passes it. */
-const checked = { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 20, retries: 2, timeout: 2, startPeriod: 0 } };
+const checked = {
+  healthCheck: {
+    command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'],
+    interval: 20,
+    retries: 2,
+    timeout: 2,
+    startPeriod: 0,
+  },
+};
 const crash = { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 8000 } as const;
 
 async function serviceDeployment(ecs: ECSClient, cluster: string, service: string) {
   const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-  return (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+  return (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+    .serviceDeployments?.[0];
 }
 
 function nextEvent(kind: SandboxEvent['kind'], deploymentId: string, after = 0): Promise<SandboxEvent> {
-  return waitFor(`${kind} of ${deploymentId}`, async () => sandbox.history.filter((e) => e.kind === kind && e.deploymentId === deploymentId)[after]);
+  return waitFor(
+    `${kind} of ${deploymentId}`,
+    async () => sandbox.history.filter((e) => e.kind === kind && e.deploymentId === deploymentId)[after],
+  );
 }
 
 describe('thresholdConfiguration', () => {
@@ -48,14 +60,28 @@ describe('thresholdConfiguration', () => {
       maximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: false, thresholdConfiguration: { type: 'COUNT', value: 1 } },
     };
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'once', image: 'once:1', desiredCount: 4, deploymentConfiguration });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: 'once',
+      image: 'once:1',
+      desiredCount: 4,
+      deploymentConfiguration,
+    });
     const broken = await register(ecs, 'once', [container('once', 'once:2', checked)]);
     sandbox.script('once:2', crash);
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
     expect(failed.deployments?.find((d) => d.id === id)?.failedTasks).toBe(1);
-    expect((await serviceDeployment(ecs, cluster, service))?.deploymentCircuitBreaker).toEqual({ status: 'TRIGGERED', failureCount: 1, threshold: 1 });
+    expect((await serviceDeployment(ecs, cluster, service))?.deploymentCircuitBreaker).toEqual({
+      status: 'TRIGGERED',
+      failureCount: 1,
+      threshold: 1,
+    });
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 
@@ -71,7 +97,9 @@ describe('thresholdConfiguration', () => {
         desiredCount: 1,
         launchType: 'FARGATE',
         networkConfiguration: network,
-        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true, thresholdConfiguration: { type: 'PERCENT' as 'COUNT', value: 5 } } },
+        deploymentConfiguration: {
+          deploymentCircuitBreaker: { enable: true, rollback: true, thresholdConfiguration: { type: 'PERCENT' as 'COUNT', value: 5 } },
+        },
       }),
     );
     await expect(refused).rejects.toMatchObject({ name: 'InvalidParameterException' });
@@ -102,15 +130,24 @@ describe('resetOnHealthyTask', () => {
     await nextEvent('task-started', id, 1);
     sandbox.script(`${name}:2`, crash);
     // The third task starts only once the second passed its health check and an old task made room.
-    expect((await nextEvent('task-healthy', id, 0)).taskArn).toBe(sandbox.history.filter((e) => e.kind === 'task-started' && e.deploymentId === id)[1].taskArn);
+    expect((await nextEvent('task-healthy', id, 0)).taskArn).toBe(
+      sandbox.history.filter((e) => e.kind === 'task-started' && e.deploymentId === id)[1].taskArn,
+    );
     const third = await nextEvent('task-started', id, 2);
-    await waitFor('the third task to stop', async () => (sandbox.history.some((e) => e.kind === 'task-stopped' && e.taskArn === third.taskArn) ? true : undefined));
+    await waitFor('the third task to stop', async () =>
+      sandbox.history.some((e) => e.kind === 'task-stopped' && e.taskArn === third.taskArn) ? true : undefined,
+    );
     return { ecs, cluster, service, id };
   }
 
   test('false keeps the count across a healthy task: two failures around it trip COUNT 2', async () => {
     const { ecs, cluster, service, id } = await failHealthyFail('tally', false);
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
     expect(failed.deployments?.find((d) => d.id === id)?.failedTasks).toBe(2);
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
@@ -128,10 +165,20 @@ describe('the new fields through the real SDK client', () => {
     const deploymentConfiguration: DeploymentConfiguration = {
       minimumHealthyPercent: 100,
       maximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask: false, thresholdConfiguration: { type: 'UNBOUNDED_PERCENT', value: 100 } },
+      deploymentCircuitBreaker: {
+        enable: true,
+        rollback: true,
+        resetOnHealthyTask: false,
+        thresholdConfiguration: { type: 'UNBOUNDED_PERCENT', value: 100 },
+      },
       alarms: { alarmNames: ['echo-5xx', 'echo-latency'], enable: true, rollback: true },
     };
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'echo', image: 'echo:1', desiredCount: 2, deploymentConfiguration });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: 'echo',
+      image: 'echo:1',
+      desiredCount: 2,
+      deploymentConfiguration,
+    });
     const described = await describeService(sandbox, cluster, service);
     expect(described.deploymentConfiguration).toEqual(deploymentConfiguration);
     const sd = await serviceDeployment(ecs, cluster, service);
@@ -140,8 +187,13 @@ describe('the new fields through the real SDK client', () => {
     expect(sd?.deploymentCircuitBreaker).toEqual({ status: 'MONITORING_COMPLETE', failureCount: 0, threshold: 2 });
     expect(sd?.alarms).toEqual({ status: 'MONITORING_COMPLETE', alarmNames: ['echo-5xx', 'echo-latency'] });
 
-    const changed: DeploymentConfiguration = { ...deploymentConfiguration, deploymentCircuitBreaker: { enable: true, rollback: false, thresholdConfiguration: { type: 'COUNT', value: 7 } } };
-    const updated = await ecs.send(new UpdateServiceCommand({ cluster, service, deploymentConfiguration: changed, forceNewDeployment: true }));
+    const changed: DeploymentConfiguration = {
+      ...deploymentConfiguration,
+      deploymentCircuitBreaker: { enable: true, rollback: false, thresholdConfiguration: { type: 'COUNT', value: 7 } },
+    };
+    const updated = await ecs.send(
+      new UpdateServiceCommand({ cluster, service, deploymentConfiguration: changed, forceNewDeployment: true }),
+    );
     expect(updated.service?.deploymentConfiguration).toEqual(changed);
     await waitFor('the new service deployment', async () => {
       const latest = await serviceDeployment(ecs, cluster, service);

@@ -12,7 +12,17 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { circuitBreakerThreshold, start, type Sandbox } from '../src/index';
-import { container, createSteadyService, describeService, ecsClient, logsClient, network, register, waitFor, waitForService } from './support/harness';
+import {
+  container,
+  createSteadyService,
+  describeService,
+  ecsClient,
+  logsClient,
+  network,
+  register,
+  waitFor,
+  waitForService,
+} from './support/harness';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -22,14 +32,30 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const breaker = (rollback: boolean) => ({ minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback } });
+const breaker = (rollback: boolean) => ({
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: true, rollback },
+});
 /**
  * A container health check: a task that has one and crashes before it passes failed a defined health check,
  * which the circuit breaker counts; without one, a task that reached RUNNING ran successfully.
  */
-const checked = { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 5, retries: 2, timeout: 2, startPeriod: 0 } };
+const checked = {
+  healthCheck: {
+    command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'],
+    interval: 5,
+    retries: 2,
+    timeout: 2,
+    startPeriod: 0,
+  },
+};
 
-async function stoppedTasksOf(ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'], cluster: string, startedBy: string): Promise<Task[]> {
+async function stoppedTasksOf(
+  ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'],
+  cluster: string,
+  startedBy: string,
+): Promise<Task[]> {
   // startedBy must be ListTasks' only filter, so list the cluster's stopped tasks and pick the deployment's.
   const arns = (await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? [];
   const tasks = arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? []) : [];
@@ -46,17 +72,28 @@ describe('circuit breaker threshold', () => {
     [8, 4],
   ])('with %i desired tasks the deployment FAILS after %i failed tasks', async (desired, threshold) => {
     const name = `threshold${desired}`;
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: name, image: `${name}:1`, desiredCount: desired, deploymentConfiguration: breaker(false) });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: name,
+      image: `${name}:1`,
+      desiredCount: desired,
+      deploymentConfiguration: breaker(false),
+    });
     const broken = await register(ecs, name, [container(name, `${name}:2`, checked)]);
     sandbox.script(`${name}:2`, { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 100 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
     const deployment = failed.deployments?.find((d) => d.id === id);
     expect(deployment?.failedTasks).toBe(threshold);
     expect(deployment?.rolloutStateReason).toBe('ECS deployment circuit breaker: tasks failed to start.');
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
     expect(sd?.deploymentCircuitBreaker).toEqual({ status: 'TRIGGERED', failureCount: threshold, threshold });
     // Without rollback the service deployment stops and ECS keeps the old tasks serving.
     expect(sd?.status).toBe('STOPPED');
@@ -72,7 +109,12 @@ describe('circuit breaker threshold', () => {
 
 describe('a crash loop', () => {
   test('with a health check, circuit breaker and rollback: FAILED, rolled back, and steady on the old revision', async () => {
-    const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, { service: 'cart', image: 'cart:1', deploymentConfiguration: breaker(true) });
+    const {
+      ecs,
+      cluster,
+      service,
+      taskDefinitionArn: good,
+    } = await createSteadyService(sandbox, { service: 'cart', image: 'cart:1', deploymentConfiguration: breaker(true) });
     const before = await describeService(sandbox, cluster, service);
     const goodDeployment = before.deployments?.[0].id as string;
     const broken = await register(ecs, 'cart', [container('cart', 'cart:2', checked)]);
@@ -80,12 +122,25 @@ describe('a crash loop', () => {
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const failedId = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
 
-    const rolling = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === failedId)?.rolloutState === 'FAILED');
+    const rolling = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === failedId)?.rolloutState === 'FAILED',
+    );
     const failed = rolling.deployments?.find((d) => d.id === failedId);
-    expect(failed).toMatchObject({ status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(failed).toMatchObject({
+      status: 'ACTIVE',
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     const rollback = rolling.deployments?.find((d) => d.status === 'PRIMARY');
     expect(rollback?.id).not.toBe(goodDeployment);
-    expect(rollback).toMatchObject({ taskDefinition: good, rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${goodDeployment}.` });
+    expect(rollback).toMatchObject({
+      taskDefinition: good,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${goodDeployment}.`,
+    });
     const messages = rolling.events?.map((e) => e.message) ?? [];
     expect(messages).toContain(`(service cart) (deployment ${failedId}) deployment failed: tasks failed to start.`);
     expect(messages).toContain(`(service cart) rolling back to deployment ${goodDeployment}.`);
@@ -93,7 +148,12 @@ describe('a crash loop', () => {
       messages.indexOf(`(service cart) (deployment ${failedId}) deployment failed: tasks failed to start.`),
     );
 
-    const settled = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+    const settled = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+    );
     expect(settled.taskDefinition).toBe(good);
     expect(settled.deployments?.[0].id).toBe(rollback?.id);
     expect(settled.runningCount).toBe(2);
@@ -111,23 +171,37 @@ describe('a crash loop', () => {
     }
     // Their log lines are in the awslogs stream.
     const id = exited[0].taskArn?.split('/').pop();
-    const logs = await logsClient(sandbox).send(new GetLogEventsCommand({ logGroupName: '/ecs/cart', logStreamName: `ecs/cart/${id}`, startFromHead: true }));
+    const logs = await logsClient(sandbox).send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/cart', logStreamName: `ecs/cart/${id}`, startFromHead: true }),
+    );
     expect(logs.events?.map((e) => e.message)).toEqual(expect.arrayContaining(['starting cart v2', 'Error: DATABASE_URL is required']));
 
     // One service deployment tells the whole story.
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
-    expect(sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', deploymentCircuitBreaker: { status: 'TRIGGERED', threshold: 3, failureCount: 3 } });
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
+    expect(sd).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      deploymentCircuitBreaker: { status: 'TRIGGERED', threshold: 3, failureCount: 3 },
+    });
     expect(sd?.rollback?.serviceRevisionArn).toBe(sd?.sourceServiceRevisions?.[0].arn);
     expect(sd?.rollback?.startedAt).toBeInstanceOf(Date);
 
     const kinds = sandbox.history.filter((e) => e.serviceName === 'cart').map((e) => e.kind);
     expect(kinds.indexOf('circuit-breaker-tripped')).toBeLessThan(kinds.indexOf('rollback-started'));
-    expect(sandbox.history.find((e) => e.kind === 'rollback-started' && e.serviceName === 'cart')).toMatchObject({ deploymentId: failedId, rollbackDeploymentId: rollback?.id });
+    expect(sandbox.history.find((e) => e.kind === 'rollback-started' && e.serviceName === 'cart')).toMatchObject({
+      deploymentId: failedId,
+      rollbackDeploymentId: rollback?.id,
+    });
   });
 
   test('a rollback whose own tasks crash ends ROLLBACK_FAILED, with no second rollback', async () => {
-    const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, {
+    const {
+      ecs,
+      cluster,
+      service,
+      taskDefinitionArn: good,
+    } = await createSteadyService(sandbox, {
       service: 'till',
       image: 'till:1',
       containers: [container('till', 'till:1', checked)],
@@ -143,15 +217,22 @@ describe('a crash loop', () => {
 
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
     const sdArn = latest.serviceDeploymentArn as string;
-    const describeSd = async () => (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sdArn] }))).serviceDeployments?.[0];
-    await waitFor('the service deployment to end ROLLBACK_FAILED', async () => ((await describeSd())?.status === 'ROLLBACK_FAILED' ? true : undefined));
+    const describeSd = async () =>
+      (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sdArn] }))).serviceDeployments?.[0];
+    await waitFor('the service deployment to end ROLLBACK_FAILED', async () =>
+      (await describeSd())?.status === 'ROLLBACK_FAILED' ? true : undefined,
+    );
     // Long enough, in ECS time, for several more rollbacks if the breaker looped.
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const after = await describeService(sandbox, cluster, service);
     const rollback = after.deployments?.find((d) => d.status === 'PRIMARY');
     expect(rollback?.id).not.toBe(failedId);
-    expect(rollback).toMatchObject({ taskDefinition: good, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(rollback).toMatchObject({
+      taskDefinition: good,
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     expect(after.deployments?.find((d) => d.id === failedId)).toMatchObject({ rolloutState: 'FAILED' });
     // The good deployment (its tasks still serve), the failed one and its one rollback: nothing more was started.
     expect(after.deployments?.map((d) => d.id).sort()).toEqual([goodDeployment, failedId, rollback?.id].sort());
@@ -165,9 +246,12 @@ describe('a crash loop', () => {
 
     const sd = await describeSd();
     expect(sd).toMatchObject({ status: 'ROLLBACK_FAILED', deploymentCircuitBreaker: { status: 'TRIGGERED' } });
-    expect(sd?.statusReason).toBe(`ECS deployment circuit breaker: tasks failed to start while rolling back to deploymentId ${goodDeployment}.`);
+    expect(sd?.statusReason).toBe(
+      `ECS deployment circuit breaker: tasks failed to start while rolling back to deploymentId ${goodDeployment}.`,
+    );
     expect(sd?.finishedAt).toBeInstanceOf(Date);
-    const listed = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['ROLLBACK_FAILED'] }))).serviceDeployments ?? [];
+    const listed =
+      (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['ROLLBACK_FAILED'] }))).serviceDeployments ?? [];
     expect(listed.map((d) => d.serviceDeploymentArn)).toEqual([sdArn]);
     // The rollback's crashed tasks are the good revision's, started by the rollback deployment.
     const crashed = await stoppedTasksOf(ecs, cluster, rollback?.id as string);
@@ -182,7 +266,12 @@ describe('a crash loop', () => {
     sandbox.script('search:2', { kind: 'exit', exitCode: 2, startMs: 100, afterMs: 100 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
-    const crashing = await waitForService(sandbox, cluster, service, (s) => (s.deployments?.find((d) => d.id === id)?.failedTasks ?? 0) >= 6);
+    const crashing = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => (s.deployments?.find((d) => d.id === id)?.failedTasks ?? 0) >= 6,
+    );
     expect(crashing.deployments?.find((d) => d.id === id)?.rolloutState).toBe('IN_PROGRESS');
     expect(crashing.deployments?.find((d) => d.status === 'ACTIVE')?.runningCount).toBe(2);
     const stopped = await stoppedTasksOf(ecs, cluster, id);
@@ -194,7 +283,11 @@ describe('a crash loop', () => {
 
 describe('what the circuit breaker counts', () => {
   test('a crash after RUNNING without a health check is not a failure: the breaker never trips and tasks keep being replaced', async () => {
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'ledger', image: 'ledger:1', deploymentConfiguration: breaker(true) });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: 'ledger',
+      image: 'ledger:1',
+      deploymentConfiguration: breaker(true),
+    });
     const broken = await register(ecs, 'ledger', [container('ledger', 'ledger:2')]);
     sandbox.script('ledger:2', { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 300 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
@@ -209,20 +302,33 @@ describe('what the circuit breaker counts', () => {
     expect(after.deployments?.find((d) => d.id === id)).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failedTasks: 0 });
     expect(after.deployments?.find((d) => d.status === 'ACTIVE')?.runningCount).toBe(2);
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
     expect(sd).toMatchObject({ status: 'IN_PROGRESS', deploymentCircuitBreaker: { status: 'MONITORING', failureCount: 0, threshold: 3 } });
     expect(sandbox.history.some((e) => e.serviceName === 'ledger' && e.kind === 'circuit-breaker-tripped')).toBe(false);
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 
   test('the same crash with a container health check that never passed trips it', async () => {
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'journal', image: 'journal:1', deploymentConfiguration: breaker(false) });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: 'journal',
+      image: 'journal:1',
+      deploymentConfiguration: breaker(false),
+    });
     const broken = await register(ecs, 'journal', [container('journal', 'journal:2', checked)]);
     sandbox.script('journal:2', { kind: 'exit', exitCode: 1, startMs: 100, afterMs: 300 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: broken }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
-    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({ failedTasks: 3, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
+    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({
+      failedTasks: 3,
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 
@@ -244,9 +350,14 @@ describe('what the circuit breaker counts', () => {
     );
     const failed = await waitForService(sandbox, 'test', 'first', (s) => s.deployments?.[0]?.rolloutState === 'FAILED');
     expect(failed.deployments).toHaveLength(1);
-    expect(failed.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: broken, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(failed.deployments?.[0]).toMatchObject({
+      status: 'PRIMARY',
+      taskDefinition: broken,
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'test', service: 'first' }))).serviceDeployments ?? [];
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
     expect(sd).toMatchObject({ status: 'STOPPED', deploymentCircuitBreaker: { status: 'TRIGGERED', failureCount: 3, threshold: 3 } });
     expect(sd?.rollback).toBeUndefined();
     expect(sd?.stoppedAt).toBeInstanceOf(Date);
@@ -267,7 +378,12 @@ describe('other outcomes', () => {
     // 60 s of ECS time: far longer than any start.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const later = await describeService(sandbox, cluster, service);
-    expect(later.deployments?.find((d) => d.id === id)).toMatchObject({ rolloutState: 'IN_PROGRESS', pendingCount: 2, runningCount: 0, failedTasks: 0 });
+    expect(later.deployments?.find((d) => d.id === id)).toMatchObject({
+      rolloutState: 'IN_PROGRESS',
+      pendingCount: 2,
+      runningCount: 0,
+      failedTasks: 0,
+    });
     expect(later.runningCount).toBe(2);
     const arns = (await ecs.send(new ListTasksCommand({ cluster, startedBy: id }))).taskArns ?? [];
     const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
@@ -276,7 +392,11 @@ describe('other outcomes', () => {
   });
 
   test('cannot-start stops tasks with TaskFailedToStart and the pull error', async () => {
-    const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'pull', image: 'pull:1', deploymentConfiguration: breaker(false) });
+    const { ecs, cluster, service } = await createSteadyService(sandbox, {
+      service: 'pull',
+      image: 'pull:1',
+      deploymentConfiguration: breaker(false),
+    });
     const missing = await register(ecs, 'pull', [container('pull', 'pull:404')]);
     sandbox.script('pull:404', { kind: 'cannot-start', afterMs: 100 });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: missing }));
@@ -294,7 +414,13 @@ describe('other outcomes', () => {
   });
 
   test('unhealthy: ECS stops tasks that fail their container health check, and they count as failures', async () => {
-    const healthCheck = { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 5, retries: 2, timeout: 2, startPeriod: 0 };
+    const healthCheck = {
+      command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'],
+      interval: 5,
+      retries: 2,
+      timeout: 2,
+      startPeriod: 0,
+    };
     const { ecs, cluster, service } = await createSteadyService(sandbox, {
       service: 'sick',
       image: 'sick:1',
@@ -304,13 +430,22 @@ describe('other outcomes', () => {
     const steady = await describeService(sandbox, cluster, service);
     const arns = (await ecs.send(new ListTasksCommand({ cluster, serviceName: service }))).taskArns ?? [];
     const healthy = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
-    expect(healthy.map((t) => [t.healthStatus, t.containers?.[0].healthStatus])).toEqual([['HEALTHY', 'HEALTHY'], ['HEALTHY', 'HEALTHY']]);
+    expect(healthy.map((t) => [t.healthStatus, t.containers?.[0].healthStatus])).toEqual([
+      ['HEALTHY', 'HEALTHY'],
+      ['HEALTHY', 'HEALTHY'],
+    ]);
 
     const next = await register(ecs, 'sick', [container('sick', 'sick:2', { healthCheck })]);
     sandbox.script('sick:2', { kind: 'unhealthy' });
     const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: next }));
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
-    const rolledBack = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].id !== id && s.deployments[0].rolloutState === 'COMPLETED', 30_000);
+    const rolledBack = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].id !== id && s.deployments[0].rolloutState === 'COMPLETED',
+      30_000,
+    );
     expect(rolledBack.taskDefinition).toBe(steady.taskDefinition);
     const stopped = await waitFor('stopped unhealthy tasks', async () => {
       const found = await stoppedTasksOf(ecs, cluster, id);
@@ -322,7 +457,10 @@ describe('other outcomes', () => {
     expect(failedChecks.length).toBeGreaterThanOrEqual(3);
     for (const task of failedChecks) expect(task).toMatchObject({ stopCode: 'ServiceSchedulerInitiated', healthStatus: 'UNHEALTHY' });
     for (const task of stopped.filter((t) => !failedChecks.includes(t))) {
-      expect(task).toMatchObject({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: expect.stringMatching(/^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/) });
+      expect(task).toMatchObject({
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: expect.stringMatching(/^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/),
+      });
     }
     const events = rolledBack.events?.map((e) => e.message) ?? [];
     expect(events.some((m) => /^\(service sick\) \(task [0-9a-f]{32}\) failed container health checks\.$/.test(m ?? ''))).toBe(true);
@@ -333,13 +471,25 @@ describe('other outcomes', () => {
     const slow = await register(ecs, 'manual', [container('manual', 'manual:2')]);
     sandbox.script('manual:2', { kind: 'pending-forever' });
     await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: slow }));
-    const [current] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['IN_PROGRESS', 'PENDING'] }))).serviceDeployments ?? [];
-    const answer = await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current.serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    const [current] =
+      (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['IN_PROGRESS', 'PENDING'] }))).serviceDeployments ??
+      [];
+    const answer = await ecs.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: current.serviceDeploymentArn, stopType: 'ROLLBACK' }),
+    );
     expect(answer.serviceDeploymentArn).toBe(current.serviceDeploymentArn);
-    const settled = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED' && s.taskDefinition === good);
+    const settled = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED' && s.taskDefinition === good,
+    );
     expect(settled.runningCount).toBe(2);
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [current.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [current.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
     expect(sd?.status).toBe('ROLLBACK_SUCCESSFUL');
-    await expect(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current.serviceDeploymentArn }))).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current.serviceDeploymentArn }))).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
   });
 });

@@ -12,7 +12,11 @@ describe('ManualClock', () => {
 
     await clock.advance(500);
 
-    expect(ran).toEqual([['a', 100], ['b', 100], ['c', 300]]);
+    expect(ran).toEqual([
+      ['a', 100],
+      ['b', 100],
+      ['c', 300],
+    ]);
     expect(clock.now()).toBe(500);
   });
 

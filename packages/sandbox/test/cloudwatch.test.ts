@@ -17,7 +17,22 @@ import { cloudWatchClient } from './support/harness';
 let sandbox: Sandbox;
 let cloudwatch: CloudWatchClient;
 beforeAll(async () => {
-  sandbox = await start({ seed: { alarms: [{ AlarmName: 'seeded', MetricName: 'CPUUtilization', Namespace: 'AWS/ECS', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold' }] } });
+  sandbox = await start({
+    seed: {
+      alarms: [
+        {
+          AlarmName: 'seeded',
+          MetricName: 'CPUUtilization',
+          Namespace: 'AWS/ECS',
+          Statistic: 'Average',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 90,
+          ComparisonOperator: 'GreaterThanThreshold',
+        },
+      ],
+    },
+  });
   cloudwatch = cloudWatchClient(sandbox);
 });
 afterAll(async () => {
@@ -39,14 +54,25 @@ const alarm = (name: string, extra: Partial<PutMetricAlarmCommandInput> = {}): P
 });
 
 async function post(target: string, body: string) {
-  const response = await fetch(sandbox.endpoint, { method: 'POST', headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.0' }, body });
-  return { status: response.status, type: response.headers.get('content-type'), queryError: response.headers.get('x-amzn-query-error'), body: (await response.json()) as Record<string, unknown> };
+  const response = await fetch(sandbox.endpoint, {
+    method: 'POST',
+    headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.0' },
+    body,
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    queryError: response.headers.get('x-amzn-query-error'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('CloudWatch alarms over awsJson1_0 (the protocol the installed client sends)', () => {
   test('a new alarm is INSUFFICIENT_DATA; SetAlarmState moves it; DescribeAlarms by name and by state', async () => {
     await cloudwatch.send(new PutMetricAlarmCommand(alarm('api-5xx')));
-    await cloudwatch.send(new PutMetricAlarmCommand(alarm('api-latency', { MetricName: 'TargetResponseTime', Statistic: 'Average', Threshold: 1 })));
+    await cloudwatch.send(
+      new PutMetricAlarmCommand(alarm('api-latency', { MetricName: 'TargetResponseTime', Statistic: 'Average', Threshold: 1 })),
+    );
     const created = (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['api-5xx'] }))).MetricAlarms;
     expect(created).toHaveLength(1);
     expect(created?.[0]).toMatchObject({
@@ -61,7 +87,14 @@ describe('CloudWatch alarms over awsJson1_0 (the protocol the installed client s
     expect(created?.[0]?.StateUpdatedTimestamp).toBeInstanceOf(Date);
     expect(Math.abs((created?.[0]?.StateUpdatedTimestamp as Date).getTime() - Date.now())).toBeLessThan(5000);
 
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'ALARM', StateReason: 'Threshold crossed: 7 errors', StateReasonData: '{"version":"1.0"}' }));
+    await cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: 'api-5xx',
+        StateValue: 'ALARM',
+        StateReason: 'Threshold crossed: 7 errors',
+        StateReasonData: '{"version":"1.0"}',
+      }),
+    );
     const inAlarm = (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['api-5xx', 'api-latency'] }))).MetricAlarms ?? [];
     expect(inAlarm.map((a) => [a.AlarmName, a.StateValue])).toEqual([
       ['api-5xx', 'ALARM'],
@@ -73,7 +106,10 @@ describe('CloudWatch alarms over awsJson1_0 (the protocol the installed client s
 
     // Updating an alarm leaves its state as it was.
     await cloudwatch.send(new PutMetricAlarmCommand(alarm('api-5xx', { Threshold: 10 })));
-    expect((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['api-5xx'] }))).MetricAlarms?.[0]).toMatchObject({ StateValue: 'ALARM', Threshold: 10 });
+    expect((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['api-5xx'] }))).MetricAlarms?.[0]).toMatchObject({
+      StateValue: 'ALARM',
+      Threshold: 10,
+    });
 
     await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ['api-5xx', 'api-latency'] }));
     expect((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['api-5xx'] }))).MetricAlarms).toEqual([]);
@@ -89,8 +125,12 @@ describe('CloudWatch alarms over awsJson1_0 (the protocol the installed client s
     await expect(notFound).rejects.toBeInstanceOf(ResourceNotFound);
     await expect(notFound).rejects.toMatchObject({ message: 'Alarm absent not found', $metadata: { httpStatusCode: 404 } });
     await cloudwatch.send(new PutMetricAlarmCommand(alarm('formats')));
-    await expect(cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'formats', StateValue: 'OK', StateReason: 'x', StateReasonData: '{not json' }))).rejects.toBeInstanceOf(InvalidFormatFault);
-    await expect(cloudwatch.send(new PutMetricAlarmCommand({ ...alarm('partial'), ComparisonOperator: undefined }))).rejects.toBeInstanceOf(MissingRequiredParameterException);
+    await expect(
+      cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'formats', StateValue: 'OK', StateReason: 'x', StateReasonData: '{not json' })),
+    ).rejects.toBeInstanceOf(InvalidFormatFault);
+    await expect(cloudwatch.send(new PutMetricAlarmCommand({ ...alarm('partial'), ComparisonOperator: undefined }))).rejects.toBeInstanceOf(
+      MissingRequiredParameterException,
+    );
     // Nothing is deleted when one name is unknown.
     await expect(cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ['formats', 'absent'] }))).rejects.toBeInstanceOf(ResourceNotFound);
     expect((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['formats'] }))).MetricAlarms).toHaveLength(1);
@@ -115,15 +155,21 @@ describe('fault injection on CloudWatch', () => {
   test('throttling, server errors and latency reach the SDK as CloudWatch sends them', async () => {
     try {
       sandbox.setFaults({ throttleRate: 1, operations: ['DescribeAlarms'] });
-      const throttled = (await cloudWatchClient(sandbox, 1).send(new DescribeAlarmsCommand({})).catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number }; Code: string };
+      const throttled = (await cloudWatchClient(sandbox, 1)
+        .send(new DescribeAlarmsCommand({}))
+        .catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number }; Code: string };
       expect(throttled).toMatchObject({ name: 'Throttling', Code: 'Throttling', $metadata: { httpStatusCode: 400 } });
       expect(sandbox.calls.at(-1)).toMatchObject({ service: 'cloudwatch', operation: 'DescribeAlarms', fault: 'throttle' });
       const before = sandbox.calls.length;
-      await cloudWatchClient(sandbox, 3).send(new DescribeAlarmsCommand({})).catch(() => undefined);
+      await cloudWatchClient(sandbox, 3)
+        .send(new DescribeAlarmsCommand({}))
+        .catch(() => undefined);
       expect(sandbox.calls.length - before).toBe(3);
 
       sandbox.setFaults({ serverErrorRate: 1, operations: ['DescribeAlarms'] });
-      const failed = await cloudWatchClient(sandbox, 1).send(new DescribeAlarmsCommand({})).catch((e: unknown) => e);
+      const failed = await cloudWatchClient(sandbox, 1)
+        .send(new DescribeAlarmsCommand({}))
+        .catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(InternalServiceFault);
       expect((failed as InternalServiceFault).$metadata.httpStatusCode).toBe(500);
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeServiceDeploymentsCommand, ListServiceDeploymentsCommand, UpdateServiceCommand, type DeploymentConfiguration, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  ListServiceDeploymentsCommand,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { cloudWatchClient, container, createSteadyService, describeService, register, waitFor, waitForService } from './support/harness';
 
@@ -34,7 +40,8 @@ async function setAlarm(name: string, state: 'ALARM' | 'OK'): Promise<void> {
 
 async function latestServiceDeployment(ecs: ECSClient, cluster: string, service: string) {
   const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-  return (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+  return (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+    .serviceDeployments?.[0];
 }
 
 const withAlarms = (alarmNames: string[], rollback: boolean): DeploymentConfiguration => ({
@@ -49,14 +56,24 @@ describe('deploymentConfiguration.alarms', () => {
     const { ecs, cluster, service, taskDefinitionArn: good } = await createSteadyService(sandbox, { service: 'shop', image: 'shop:1' });
     const goodDeployment = (await describeService(sandbox, cluster, service)).deployments?.[0].id as string;
     const next = await register(ecs, 'shop', [container('shop', 'shop:2')]);
-    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: next, deploymentConfiguration: withAlarms(['shop-5xx'], true) }));
+    const update = await ecs.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: next, deploymentConfiguration: withAlarms(['shop-5xx'], true) }),
+    );
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
     // The new tasks serve (and errors start): the alarm goes off.
     await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.runningCount === 2);
     await setAlarm('shop-5xx', 'ALARM');
 
-    const rolling = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
-    expect(rolling.deployments?.find((d) => d.id === id)).toMatchObject({ status: 'ACTIVE', rolloutStateReason: 'ECS deployment alarms: shop-5xx in ALARM state.' });
+    const rolling = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
+    expect(rolling.deployments?.find((d) => d.id === id)).toMatchObject({
+      status: 'ACTIVE',
+      rolloutStateReason: 'ECS deployment alarms: shop-5xx in ALARM state.',
+    });
     expect(rolling.deployments?.find((d) => d.status === 'PRIMARY')).toMatchObject({
       taskDefinition: good,
       rolloutStateReason: `ECS deployment alarms: rolling back to deploymentId ${goodDeployment}.`,
@@ -67,7 +84,12 @@ describe('deploymentConfiguration.alarms', () => {
     expect(sd?.rollback?.reason).toBe('ECS deployment alarms: shop-5xx in ALARM state.');
     expect(sd?.deploymentCircuitBreaker?.status).toBe('DISABLED');
     // The same rollback as the circuit breaker's: the old revision back, steady, with the alarm still in ALARM.
-    const settled = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+    const settled = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+    );
     expect(settled.taskDefinition).toBe(good);
     expect((await latestServiceDeployment(ecs, cluster, service))?.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(sandbox.history.find((e) => e.kind === 'rollback-started' && e.serviceName === 'shop')).toMatchObject({ deploymentId: id });
@@ -79,11 +101,21 @@ describe('deploymentConfiguration.alarms', () => {
     const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'desk', image: 'desk:1' });
     const next = await register(ecs, 'desk', [container('desk', 'desk:2')]);
     sandbox.script('desk:2', { kind: 'pending-forever' });
-    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: next, deploymentConfiguration: withAlarms(['desk-latency'], false) }));
+    const update = await ecs.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: next, deploymentConfiguration: withAlarms(['desk-latency'], false) }),
+    );
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
     await setAlarm('desk-latency', 'ALARM');
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
-    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({ status: 'PRIMARY', rolloutStateReason: 'ECS deployment alarms: desk-latency in ALARM state.' });
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
+    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({
+      status: 'PRIMARY',
+      rolloutStateReason: 'ECS deployment alarms: desk-latency in ALARM state.',
+    });
     expect(failed.deployments?.find((d) => d.status === 'ACTIVE')?.runningCount).toBe(2);
     const sd = await latestServiceDeployment(ecs, cluster, service);
     expect(sd).toMatchObject({ status: 'STOPPED', statusReason: 'ECS deployment alarms: desk-latency in ALARM state.' });
@@ -98,16 +130,33 @@ describe('deploymentConfiguration.alarms', () => {
     const { ecs, cluster, service } = await createSteadyService(sandbox, { service: 'mill', image: 'mill:1' });
     const next = await register(ecs, 'mill', [container('mill', 'mill:2')]);
     const update = await ecs.send(
-      new UpdateServiceCommand({ cluster, service, taskDefinition: next, deploymentConfiguration: withAlarms(['mill-errors', 'no-such-alarm'], true) }),
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        taskDefinition: next,
+        deploymentConfiguration: withAlarms(['mill-errors', 'no-such-alarm'], true),
+      }),
     );
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
     // Scaled out and scaled in: ECS keeps the old deployment, and the rollout IN_PROGRESS, until the bake ends.
-    const baking = await waitForService(sandbox, cluster, service, (s) => s.runningCount === 2 && s.deployments?.find((d) => d.id === id)?.runningCount === 2);
-    await waitFor('the new revision to be steady', async () => (sandbox.history.some((e) => e.kind === 'task-healthy' && e.deploymentId === id) ? true : undefined));
+    const baking = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.runningCount === 2 && s.deployments?.find((d) => d.id === id)?.runningCount === 2,
+    );
+    await waitFor('the new revision to be steady', async () =>
+      sandbox.history.some((e) => e.kind === 'task-healthy' && e.deploymentId === id) ? true : undefined,
+    );
     expect(baking.deployments?.find((d) => d.id === id)?.rolloutState).toBe('IN_PROGRESS');
     expect(baking.deployments).toHaveLength(2);
     expect((await latestServiceDeployment(ecs, cluster, service))?.alarms?.status).toBe('MONITORING');
-    const done = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+    const done = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+    );
     expect(done.deployments?.[0].id).toBe(id);
     const sd = await latestServiceDeployment(ecs, cluster, service);
     expect(sd).toMatchObject({ status: 'SUCCESSFUL', alarms: { status: 'MONITORING_COMPLETE' } });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CreateClusterCommand, CreateServiceCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import type { Context } from '../src/context';
 import { emptyEcsState, type DeploymentConfigurationRecord, type DeploymentRecord, type ServiceRecord } from '../src/ecs/state';
 import { start, type Sandbox } from '../src/index';
@@ -9,10 +15,19 @@ import { container, describeService, ecsClient, network, register } from './supp
 
 describe('strategyFor picks the strategy of deploymentConfiguration.strategy', () => {
   function serviceWith(strategy: string | undefined): { ctx: Context; service: ServiceRecord; primary: DeploymentRecord } {
-    const configuration = { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false }, strategy } as DeploymentConfigurationRecord;
+    const configuration = {
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+      deploymentCircuitBreaker: { enable: false, rollback: false },
+      strategy,
+    } as DeploymentConfigurationRecord;
     const ctx = { ecs: emptyEcsState() } as unknown as Context;
     const service = { deploymentConfiguration: configuration } as ServiceRecord;
-    return { ctx, service, primary: { serviceDeploymentArn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x' } as DeploymentRecord };
+    return {
+      ctx,
+      service,
+      primary: { serviceDeploymentArn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x' } as DeploymentRecord,
+    };
   }
 
   test.each([undefined, 'ROLLING'])('%s: ROLLING', (strategy) => {
@@ -21,10 +36,13 @@ describe('strategyFor picks the strategy of deploymentConfiguration.strategy', (
   });
 
   // The sandbox has always rolled these; they keep rolling until their own strategies plug in.
-  test.each(['BLUE_GREEN', 'LINEAR', 'CANARY', 'constructor'])('%s, which the sandbox does not implement: ROLLING, as before', (strategy) => {
-    const { ctx, service, primary } = serviceWith(strategy);
-    expect(strategyFor(ctx, service, primary).name).toBe('ROLLING');
-  });
+  test.each(['BLUE_GREEN', 'LINEAR', 'CANARY', 'constructor'])(
+    '%s, which the sandbox does not implement: ROLLING, as before',
+    (strategy) => {
+      const { ctx, service, primary } = serviceWith(strategy);
+      expect(strategyFor(ctx, service, primary).name).toBe('ROLLING');
+    },
+  );
 });
 
 describe('a service whose strategy the sandbox does not implement', () => {
@@ -40,9 +58,16 @@ describe('a service whose strategy the sandbox does not implement', () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'test' }));
     const oldArn = await register(ecs, 'bluegreen', [container('bluegreen', 'bluegreen:1')]);
-    const deploymentConfiguration = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0, minimumHealthyPercent: 50, maximumPercent: 100 };
+    const deploymentConfiguration = {
+      strategy: 'BLUE_GREEN' as const,
+      bakeTimeInMinutes: 0,
+      minimumHealthyPercent: 50,
+      maximumPercent: 100,
+    };
     const base = { cluster: 'test', launchType: 'FARGATE' as const, networkConfiguration: network };
-    await ecs.send(new CreateServiceCommand({ ...base, serviceName: 'bluegreen', taskDefinition: oldArn, desiredCount: 2, deploymentConfiguration }));
+    await ecs.send(
+      new CreateServiceCommand({ ...base, serviceName: 'bluegreen', taskDefinition: oldArn, desiredCount: 2, deploymentConfiguration }),
+    );
     await sandbox.advance(2 * 60_000);
     const newArn = await register(ecs, 'bluegreen', [container('bluegreen', 'bluegreen:2')]);
     await ecs.send(new UpdateServiceCommand({ cluster: 'test', service: 'bluegreen', taskDefinition: newArn }));
@@ -53,7 +78,8 @@ describe('a service whose strategy the sandbox does not implement', () => {
     expect(settled.deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
     expect(settled.deployments).toMatchObject([{ taskDefinition: newArn, rolloutState: 'COMPLETED', runningCount: 2 }]);
     // maximumPercent 100 leaves no room for a green fleet beside the blue one: old tasks stopped first, as in a rolling update.
-    const stoppedArns = (await ecs.send(new ListTasksCommand({ cluster: 'test', serviceName: 'bluegreen', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+    const stoppedArns =
+      (await ecs.send(new ListTasksCommand({ cluster: 'test', serviceName: 'bluegreen', desiredStatus: 'STOPPED' }))).taskArns ?? [];
     const stopped = (await ecs.send(new DescribeTasksCommand({ cluster: 'test', tasks: stoppedArns }))).tasks ?? [];
     expect(stopped.map((t) => t.taskDefinitionArn)).toEqual([oldArn, oldArn]);
     expect(stopped.every((t) => t.stoppedReason?.startsWith('Scaling activity initiated by (deployment '))).toBe(true);

@@ -45,10 +45,15 @@ async function health(arn: string, port: number): Promise<TargetHealth | undefin
   return answer.TargetHealthDescriptions?.[0]?.TargetHealth;
 }
 
-const stateOf = (arn: string, port: number, state: string) => waitFor(`target ${port} ${state}`, async () => ((await health(arn, port))?.State === state ? true : undefined));
+const stateOf = (arn: string, port: number, state: string) =>
+  waitFor(`target ${port} ${state}`, async () => ((await health(arn, port))?.State === state ? true : undefined));
 
 async function post(body: string) {
-  const response = await fetch(sandbox.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' }, body });
+  const response = await fetch(sandbox.endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 
@@ -75,23 +80,36 @@ describe('ELBv2 over awsQuery', () => {
     // Creating the same group again answers it again; different settings under the same name are refused.
     const again = await elb.send(new CreateTargetGroupCommand({ Name: 'defaults', Protocol: 'HTTP', Port: 80, VpcId: 'vpc-1' }));
     expect(again.TargetGroups?.[0]?.TargetGroupArn).toBe(arn);
-    await expect(elb.send(new CreateTargetGroupCommand({ Name: 'defaults', Protocol: 'HTTP', Port: 81, VpcId: 'vpc-1' }))).rejects.toBeInstanceOf(DuplicateTargetGroupNameException);
+    await expect(
+      elb.send(new CreateTargetGroupCommand({ Name: 'defaults', Protocol: 'HTTP', Port: 81, VpcId: 'vpc-1' })),
+    ).rejects.toBeInstanceOf(DuplicateTargetGroupNameException);
 
-    expect((await elb.send(new DescribeTargetGroupsCommand({ Names: ['defaults'] }))).TargetGroups?.map((g) => g.TargetGroupArn)).toEqual([arn]);
+    expect((await elb.send(new DescribeTargetGroupsCommand({ Names: ['defaults'] }))).TargetGroups?.map((g) => g.TargetGroupArn)).toEqual([
+      arn,
+    ]);
     expect((await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }))).TargetGroups).toHaveLength(1);
     const attributes = (await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))).Attributes;
     expect(attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '300' });
-    const modified = await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }] }));
+    const modified = await elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: arn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }],
+      }),
+    );
     expect(modified.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '5' });
 
     await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
-    await expect(elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }))).rejects.toBeInstanceOf(TargetGroupNotFoundException);
+    await expect(elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }))).rejects.toBeInstanceOf(
+      TargetGroupNotFoundException,
+    );
     expect(() => sandbox.loadBalancerUrl(arn)).toThrow(/no target group/);
   });
 
   test('errors come in the awsQuery XML error shape, and the SDK raises its own classes from them', async () => {
     const missing = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/none/0123456789abcdef';
-    const error = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: missing })).catch((e: unknown) => e)) as TargetGroupNotFoundException;
+    const error = (await elb
+      .send(new DescribeTargetHealthCommand({ TargetGroupArn: missing }))
+      .catch((e: unknown) => e)) as TargetGroupNotFoundException;
     expect(error).toBeInstanceOf(TargetGroupNotFoundException);
     expect(error.message).toBe('One or more target groups not found');
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -99,7 +117,12 @@ describe('ELBv2 over awsQuery', () => {
     const invalid = elb.send(new CreateTargetGroupCommand({ Name: 'bad_name', Protocol: 'HTTP', Port: 80, VpcId: 'vpc-1' }));
     await expect(invalid).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining("'bad_name'") });
     const arn = await group('attr-errors');
-    const badAttribute = elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '9999' }] }));
+    const badAttribute = elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: arn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '9999' }],
+      }),
+    );
     await expect(badAttribute).rejects.toMatchObject({ name: 'ValidationError' });
 
     const raw = await post(`Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=nothing`);
@@ -109,8 +132,12 @@ describe('ELBv2 over awsQuery', () => {
       /^<ErrorResponse xmlns="http:\/\/elasticloadbalancing\.amazonaws\.com\/doc\/2015-12-01\/"><Error><Type>Sender<\/Type><Code>TargetGroupNotFound<\/Code><Message>One or more target groups not found<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
     );
     const ok = await post(`Action=DescribeTargetGroups&Version=2015-12-01&Names.member.1=attr-errors`);
-    expect(ok.text).toMatch(/^<DescribeTargetGroupsResponse xmlns="http:\/\/elasticloadbalancing\.amazonaws\.com\/doc\/2015-12-01\/"><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>/);
-    expect(ok.text).toMatch(/<\/DescribeTargetGroupsResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DescribeTargetGroupsResponse>$/);
+    expect(ok.text).toMatch(
+      /^<DescribeTargetGroupsResponse xmlns="http:\/\/elasticloadbalancing\.amazonaws\.com\/doc\/2015-12-01\/"><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>/,
+    );
+    expect(ok.text).toMatch(
+      /<\/DescribeTargetGroupsResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DescribeTargetGroupsResponse>$/,
+    );
   });
 
   test('an unknown action is answered InvalidAction, and the awsJson1_1 path is untouched', async () => {
@@ -133,12 +160,20 @@ describe('target health', () => {
     const arn = await group('health');
     const server = await target('a');
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: '127.0.0.1', Port: server.port }] }));
-    expect(await health(arn, server.port)).toEqual({ State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' });
+    expect(await health(arn, server.port)).toEqual({
+      State: 'initial',
+      Reason: 'Elb.RegistrationInProgress',
+      Description: 'Target registration is in progress',
+    });
     await stateOf(arn, server.port, 'healthy');
 
     server.healthStatus = 500;
     await stateOf(arn, server.port, 'unhealthy');
-    expect(await health(arn, server.port)).toEqual({ State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' });
+    expect(await health(arn, server.port)).toEqual({
+      State: 'unhealthy',
+      Reason: 'Target.ResponseCodeMismatch',
+      Description: 'Health checks failed with these codes: [500]',
+    });
     // Back in service after HealthyThresholdCount consecutive successes.
     server.healthStatus = 200;
     await stateOf(arn, server.port, 'healthy');
@@ -147,12 +182,18 @@ describe('target health', () => {
     const closed = await target('closed');
     await closed.close();
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: '127.0.0.1', Port: closed.port }] }));
-    await waitFor('initial checks', async () => ((await health(arn, closed.port))?.Reason === 'Elb.InitialHealthChecking' ? true : undefined));
+    await waitFor('initial checks', async () =>
+      (await health(arn, closed.port))?.Reason === 'Elb.InitialHealthChecking' ? true : undefined,
+    );
     await stateOf(arn, closed.port, 'unhealthy');
     expect(await health(arn, closed.port)).toMatchObject({ Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' });
 
     // A target never registered is `unused`.
-    expect(await health(arn, 1)).toEqual({ State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' });
+    expect(await health(arn, 1)).toEqual({
+      State: 'unused',
+      Reason: 'Target.NotRegistered',
+      Description: 'Target is not registered to the target group',
+    });
   });
 });
 
@@ -161,7 +202,9 @@ describe('load balancer', () => {
     const arn = await group('round-robin');
     const [a, b, sick] = [await target('a'), await target('b'), await target('sick')];
     sick.healthStatus = 503;
-    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [a, b, sick].map((s) => ({ Id: '127.0.0.1', Port: s.port })) }));
+    await elb.send(
+      new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [a, b, sick].map((s) => ({ Id: '127.0.0.1', Port: s.port })) }),
+    );
     await stateOf(arn, a.port, 'healthy');
     await stateOf(arn, b.port, 'healthy');
     await stateOf(arn, sick.port, 'unhealthy');
@@ -210,7 +253,11 @@ describe('load balancer', () => {
     await stateOf(arn, newTarget.port, 'healthy');
     const deregisteredAt = Date.now();
     await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: '127.0.0.1', Port: oldTarget.port }] }));
-    expect(await health(arn, oldTarget.port)).toEqual({ State: 'draining', Reason: 'Target.DeregistrationInProgress', Description: 'Target deregistration is in progress' });
+    expect(await health(arn, oldTarget.port)).toEqual({
+      State: 'draining',
+      Reason: 'Target.DeregistrationInProgress',
+      Description: 'Target deregistration is in progress',
+    });
     for (let i = 0; i < 4; i++) expect(await (await fetch(`${url}/x`)).text()).toBe('new');
     await expect(slow).resolves.toEqual({ status: 200, text: 'old' });
     expect(oldTarget.served).toBe(1);
@@ -236,17 +283,23 @@ describe('fault injection on ELBv2', () => {
   test('throttling answers Throttling (400), server errors 503, and latency delays the answer', async () => {
     try {
       sandbox.setFaults({ throttleRate: 1, operations: ['DescribeTargetGroups'] });
-      const throttled = await elbClient(sandbox, 1).send(new DescribeTargetGroupsCommand({})).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+      const throttled = await elbClient(sandbox, 1)
+        .send(new DescribeTargetGroupsCommand({}))
+        .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
       expect(throttled).toMatchObject({ name: 'Throttling', message: 'Rate exceeded' });
       expect(throttled.$metadata.httpStatusCode).toBe(400);
       expect(sandbox.calls.at(-1)).toMatchObject({ service: 'elbv2', operation: 'DescribeTargetGroups', fault: 'throttle' });
       // The SDK's standard retry treats it as throttling and retries.
       const before = sandbox.calls.length;
-      await elbClient(sandbox, 2).send(new DescribeTargetGroupsCommand({})).catch(() => undefined);
+      await elbClient(sandbox, 2)
+        .send(new DescribeTargetGroupsCommand({}))
+        .catch(() => undefined);
       expect(sandbox.calls.length - before).toBe(2);
 
       sandbox.setFaults({ serverErrorRate: 1, operations: ['DescribeTargetGroups'] });
-      const failed = await elbClient(sandbox, 1).send(new DescribeTargetGroupsCommand({})).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number }; $fault: string });
+      const failed = await elbClient(sandbox, 1)
+        .send(new DescribeTargetGroupsCommand({}))
+        .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number }; $fault: string });
       expect(failed).toMatchObject({ name: 'ServiceUnavailable', $fault: 'server' });
       expect(failed.$metadata.httpStatusCode).toBe(503);
 

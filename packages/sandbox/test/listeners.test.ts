@@ -49,7 +49,8 @@ beforeAll(async () => {
   // Health checks every 5 s become every 250 ms.
   sandbox = await start({ timeScale: 0.05 });
   elb = elbClient(sandbox);
-  loadBalancerArn = (await elb.send(new CreateLoadBalancerCommand({ Name: 'web', Subnets: ['subnet-1', 'subnet-2'] }))).LoadBalancers?.[0]?.LoadBalancerArn as string;
+  loadBalancerArn = (await elb.send(new CreateLoadBalancerCommand({ Name: 'web', Subnets: ['subnet-1', 'subnet-2'] }))).LoadBalancers?.[0]
+    ?.LoadBalancerArn as string;
   [blue, green] = [await groupWithTarget('blue'), await groupWithTarget('green')];
 });
 afterAll(async () => {
@@ -71,7 +72,9 @@ const weighted = (blueWeight: number, greenWeight: number): Action[] => [
 
 /** A listener on a port of its own on the `web` load balancer; answers its ARN. */
 async function listener(defaultActions: Action[]): Promise<string> {
-  const created = await elb.send(new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: nextPort++, DefaultActions: defaultActions }));
+  const created = await elb.send(
+    new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: nextPort++, DefaultActions: defaultActions }),
+  );
   return created.Listeners?.[0]?.ListenerArn as string;
 }
 
@@ -121,7 +124,12 @@ describe('listeners forward to weighted target groups', () => {
   test('a rule with a path condition forwards its paths to its group; other paths take the default action', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     await elb.send(
-      new CreateRuleCommand({ ListenerArn: arn, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: green }] }),
+      new CreateRuleCommand({
+        ListenerArn: arn,
+        Priority: 10,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: green }],
+      }),
     );
     expect(await send(arn, 2, '/api/orders?id=1')).toEqual(['green', 'green']);
     expect(await send(arn, 2, '/index.html')).toEqual(['blue', 'blue']);
@@ -132,7 +140,12 @@ describe('listeners forward to weighted target groups', () => {
   test('a rule with a host condition matches the host name, whatever its case', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     await elb.send(
-      new CreateRuleCommand({ ListenerArn: arn, Priority: 5, Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['*.test.example.com'] } }], Actions: [{ Type: 'forward', TargetGroupArn: green }] }),
+      new CreateRuleCommand({
+        ListenerArn: arn,
+        Priority: 5,
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['*.test.example.com'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: green }],
+      }),
     );
     expect(await send(arn, 1, '/', 'App.Test.Example.com:8080')).toEqual(['green']);
     expect(await send(arn, 1, '/', 'app.example.com')).toEqual(['blue']);
@@ -141,7 +154,12 @@ describe('listeners forward to weighted target groups', () => {
   test('ModifyRule moves a rule to other weights', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     const created = await elb.send(
-      new CreateRuleCommand({ ListenerArn: arn, Priority: 1, Conditions: [{ Field: 'path-pattern', Values: ['/canary'] }], Actions: [{ Type: 'forward', TargetGroupArn: blue }] }),
+      new CreateRuleCommand({
+        ListenerArn: arn,
+        Priority: 1,
+        Conditions: [{ Field: 'path-pattern', Values: ['/canary'] }],
+        Actions: [{ Type: 'forward', TargetGroupArn: blue }],
+      }),
     );
     await elb.send(new ModifyRuleCommand({ RuleArn: created.Rules?.[0]?.RuleArn, Actions: weighted(0, 1) }));
     expect(await send(arn, 2, '/canary')).toEqual(['green', 'green']);
@@ -158,7 +176,13 @@ describe('the wire shape the SDK parses', () => {
         LoadBalancerArn: loadBalancerArn,
         Port: expect.any(Number),
         Protocol: 'HTTP',
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: blue, ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }],
+        DefaultActions: [
+          {
+            Type: 'forward',
+            TargetGroupArn: blue,
+            ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+          },
+        ],
       },
     ]);
     expect(arn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:000000000000:listener\/app\/web\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
@@ -185,8 +209,22 @@ describe('the wire shape the SDK parses', () => {
   test('DescribeRules: rules by priority, the default rule last', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     const forwardGreen: Action[] = [{ Type: 'forward', TargetGroupArn: green }];
-    await elb.send(new CreateRuleCommand({ ListenerArn: arn, Priority: 20, Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['b.example.com'] } }], Actions: forwardGreen }));
-    await elb.send(new CreateRuleCommand({ ListenerArn: arn, Priority: 3, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a/*'] } }], Actions: forwardGreen }));
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: arn,
+        Priority: 20,
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['b.example.com'] } }],
+        Actions: forwardGreen,
+      }),
+    );
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: arn,
+        Priority: 3,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a/*'] } }],
+        Actions: forwardGreen,
+      }),
+    );
     const rules = (await elb.send(new DescribeRulesCommand({ ListenerArn: arn }))).Rules ?? [];
     expect(rules.map((r) => [r.Priority, r.IsDefault])).toEqual([
       ['3', false],
@@ -198,7 +236,9 @@ describe('the wire shape the SDK parses', () => {
       Conditions: [{ Field: 'path-pattern', Values: ['/a/*'], PathPatternConfig: { Values: ['/a/*'] } }],
       Actions: [{ Type: 'forward', TargetGroupArn: green }],
     });
-    expect(rules[1].Conditions).toEqual([{ Field: 'host-header', Values: ['b.example.com'], HostHeaderConfig: { Values: ['b.example.com'] } }]);
+    expect(rules[1].Conditions).toEqual([
+      { Field: 'host-header', Values: ['b.example.com'], HostHeaderConfig: { Values: ['b.example.com'] } },
+    ]);
     expect(rules[2]).toMatchObject({ Conditions: [], Actions: [{ Type: 'forward', TargetGroupArn: blue }] });
   });
 
@@ -223,15 +263,30 @@ describe('errors', () => {
   test('a second listener on the same port is DuplicateListener', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     const port = (await elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners?.[0]?.Port;
-    const again = elb.send(new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: green }] }));
+    const again = elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: loadBalancerArn,
+        Protocol: 'HTTP',
+        Port: port,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: green }],
+      }),
+    );
     await expect(again).rejects.toBeInstanceOf(DuplicateListenerException);
   });
 
   test('a second rule at the same priority is PriorityInUse', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
-    const rule = { ListenerArn: arn, Priority: 7, Conditions: [{ Field: 'path-pattern', Values: ['/x'] }], Actions: [{ Type: 'forward' as const, TargetGroupArn: green }] };
+    const rule = {
+      ListenerArn: arn,
+      Priority: 7,
+      Conditions: [{ Field: 'path-pattern', Values: ['/x'] }],
+      Actions: [{ Type: 'forward' as const, TargetGroupArn: green }],
+    };
     await elb.send(new CreateRuleCommand(rule));
-    await expect(elb.send(new CreateRuleCommand(rule))).rejects.toMatchObject({ constructor: PriorityInUseException, message: "Priority '7' is currently in use" });
+    await expect(elb.send(new CreateRuleCommand(rule))).rejects.toMatchObject({
+      constructor: PriorityInUseException,
+      message: "Priority '7' is currently in use",
+    });
   });
 
   test('an unknown listener is ListenerNotFound', async () => {
@@ -240,7 +295,10 @@ describe('errors', () => {
   });
 
   test('a weight outside 0..999 is a ValidationError', async () => {
-    await expect(listener(weighted(1000, 0))).rejects.toMatchObject({ name: 'ValidationError', message: 'Weight must be an integer between 0 and 999, got 1000' });
+    await expect(listener(weighted(1000, 0))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'Weight must be an integer between 0 and 999, got 1000',
+    });
   });
 
   test("a target group another load balancer's listener forwards to cannot be deleted", async () => {

@@ -11,7 +11,11 @@ import {
   type ContainerDefinition,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { CreateTargetGroupCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateTargetGroupCommand,
+  DescribeTargetHealthCommand,
+  ModifyTargetGroupAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { createTargetGroup } from '../../../test/support/load-balancer';
 import { container, ecsClient, elbClient, network, register, waitFor, waitForService } from './support/harness';
@@ -47,7 +51,11 @@ const targetGroup = async (name: string) => (await createTargetGroup(sandbox, na
 
 const web = (name: string, tag: string, extra: Partial<ContainerDefinition> = {}) => container(name, `${WEB}:${tag}`, extra);
 
-async function service(name: string, targetGroupArn: string, extra: { grace?: number; containers?: ContainerDefinition[]; desiredCount?: number } = {}) {
+async function service(
+  name: string,
+  targetGroupArn: string,
+  extra: { grace?: number; containers?: ContainerDefinition[]; desiredCount?: number } = {},
+) {
   const ecs = ecsClient(sandbox);
   const taskDefinition = await register(ecs, name, extra.containers ?? [web(name, 'v1')]);
   await ecs.send(
@@ -87,9 +95,23 @@ describe('a service behind a load balancer', () => {
     const arn = await targetGroup('checks');
     const taskDefinition = await register(ecs, 'checks', [web('checks', 'v1')]);
     const create = (loadBalancers: Array<{ targetGroupArn: string; containerName: string; containerPort: number }>) =>
-      ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'checks', taskDefinition, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network, loadBalancers }));
-    await expect(create([{ targetGroupArn: `${arn}0`, containerName: 'checks', containerPort: 8080 }])).rejects.toThrow(/target group .* does not exist/);
-    await expect(create([{ targetGroupArn: arn, containerName: 'other', containerPort: 8080 }])).rejects.toThrow('The container other does not exist in the task definition.');
+      ecs.send(
+        new CreateServiceCommand({
+          cluster: CLUSTER,
+          serviceName: 'checks',
+          taskDefinition,
+          desiredCount: 1,
+          launchType: 'FARGATE',
+          networkConfiguration: network,
+          loadBalancers,
+        }),
+      );
+    await expect(create([{ targetGroupArn: `${arn}0`, containerName: 'checks', containerPort: 8080 }])).rejects.toThrow(
+      /target group .* does not exist/,
+    );
+    await expect(create([{ targetGroupArn: arn, containerName: 'other', containerPort: 8080 }])).rejects.toThrow(
+      'The container other does not exist in the task definition.',
+    );
     const wrongPort = create([{ targetGroupArn: arn, containerName: 'checks', containerPort: 9090 }]);
     await expect(wrongPort).rejects.toBeInstanceOf(InvalidParameterException);
     await expect(wrongPort).rejects.toThrow('The container checks did not have a container port 9090 defined.');
@@ -97,23 +119,36 @@ describe('a service behind a load balancer', () => {
   });
 
   test.each([
-    ['renamed the load-balanced container', 'renamed', [web('other', 'v2')], 'The container renamed does not exist in the task definition.'],
-    ['dropped its port mapping', 'noport', [web('noport', 'v2', { portMappings: [{ containerPort: 9090 }] })], 'The container noport did not have a container port 8080 defined.'],
-  ])('UpdateService to a revision that %s is refused with ECS\'s InvalidParameterException, and nothing changes', async (_what, name, containers, message) => {
-    const ecs = ecsClient(sandbox);
-    await service(name, await targetGroup(name));
-    const before = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
-    const broken = await register(ecs, name, containers);
+    [
+      'renamed the load-balanced container',
+      'renamed',
+      [web('other', 'v2')],
+      'The container renamed does not exist in the task definition.',
+    ],
+    [
+      'dropped its port mapping',
+      'noport',
+      [web('noport', 'v2', { portMappings: [{ containerPort: 9090 }] })],
+      'The container noport did not have a container port 8080 defined.',
+    ],
+  ])(
+    "UpdateService to a revision that %s is refused with ECS's InvalidParameterException, and nothing changes",
+    async (_what, name, containers, message) => {
+      const ecs = ecsClient(sandbox);
+      await service(name, await targetGroup(name));
+      const before = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+      const broken = await register(ecs, name, containers);
 
-    const update = ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, taskDefinition: broken }));
+      const update = ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, taskDefinition: broken }));
 
-    await expect(update).rejects.toBeInstanceOf(InvalidParameterException);
-    await expect(update).rejects.toThrow(message);
-    const after = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
-    expect(after?.taskDefinition).toBe(before?.taskDefinition);
-    expect(after?.deployments?.map((d) => [d.id, d.taskDefinition])).toEqual(before?.deployments?.map((d) => [d.id, d.taskDefinition]));
-    await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, desiredCount: 0 }));
-  });
+      await expect(update).rejects.toBeInstanceOf(InvalidParameterException);
+      await expect(update).rejects.toThrow(message);
+      const after = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [name] }))).services?.[0];
+      expect(after?.taskDefinition).toBe(before?.taskDefinition);
+      expect(after?.deployments?.map((d) => [d.id, d.taskDefinition])).toEqual(before?.deployments?.map((d) => [d.id, d.taskDefinition]));
+      await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: name, desiredCount: 0 }));
+    },
+  );
 
   test('each task is registered as 127.0.0.1:PORT once RUNNING, and the rollout completes only when its targets are healthy', async () => {
     const arn = await targetGroup('register');
@@ -142,7 +177,9 @@ describe('a service behind a load balancer', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const stoppedAt = Date.now();
     await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'drain', desiredCount: 0 }));
-    const deactivating = await waitFor('DEACTIVATING', async () => ((await tasks('drain'))[0]?.lastStatus === 'DEACTIVATING' ? true : undefined));
+    const deactivating = await waitFor('DEACTIVATING', async () =>
+      (await tasks('drain'))[0]?.lastStatus === 'DEACTIVATING' ? true : undefined,
+    );
     expect(deactivating).toBe(true);
     expect(await targetStates(arn)).toEqual([{ port: task.containers?.[0]?.networkBindings?.[0]?.hostPort, state: 'draining' }]);
     // No new request reaches the draining task.
@@ -157,7 +194,8 @@ describe('a service behind a load balancer', () => {
     expect((stopped.stoppedAt as Date).getTime() - stoppedAt).toBeGreaterThanOrEqual(1800);
     expect(stopped.containers?.[0]?.exitCode).toBe(0);
     expect(await targetStates(arn)).toEqual([]);
-    const events = (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['drain'] }))).services?.[0]?.events ?? [];
+    const events =
+      (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['drain'] }))).services?.[0]?.events ?? [];
     expect(events.map((e) => e.message).reverse()).toEqual(
       expect.arrayContaining([
         `(service drain) registered 1 targets in (target-group ${arn})`,
@@ -167,12 +205,16 @@ describe('a service behind a load balancer', () => {
     );
   });
 
-  test('a task whose target fails its health checks is replaced only after the grace period, with ECS\'s awsvpc event', async () => {
+  test("a task whose target fails its health checks is replaced only after the grace period, with ECS's awsvpc event", async () => {
     const arn = await targetGroup('grace');
-    await service('grace', arn, { grace: 50, containers: [web('grace', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] })] });
+    await service('grace', arn, {
+      grace: 50,
+      containers: [web('grace', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] })],
+    });
     const replaced = await waitFor(
       'a task stopped for failing ELB health checks',
-      async () => (await tasks('grace')).find((t) => t.lastStatus === 'STOPPED' && t.stoppedReason?.startsWith('Task failed ELB health checks')),
+      async () =>
+        (await tasks('grace')).find((t) => t.lastStatus === 'STOPPED' && t.stoppedReason?.startsWith('Task failed ELB health checks')),
       30_000,
     );
     expect(replaced.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${arn})`);
@@ -181,7 +223,8 @@ describe('a service behind a load balancer', () => {
     // counted healthy, although an unchecked task would have counted after 4 s.
     expect((replaced.stoppingAt as Date).getTime() - (replaced.startedAt as Date).getTime()).toBeGreaterThanOrEqual(4900);
     expect(sandbox.history.filter((e) => e.kind === 'task-healthy' && e.serviceName === 'grace')).toEqual([]);
-    const events = (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['grace'] }))).services?.[0]?.events ?? [];
+    const events =
+      (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['grace'] }))).services?.[0]?.events ?? [];
     const port = replaced.containers?.[0]?.networkBindings?.[0]?.hostPort;
     // An awsvpc task is its own target: ECS names the task and port, and no instance ("Amazon ECS service
     // unhealthy event messages", developer guide).
@@ -192,21 +235,42 @@ describe('a service behind a load balancer', () => {
     await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'grace', desiredCount: 0 }));
   });
 
-  test('a bridge-mode task on a container instance that fails its target health checks gets ECS\'s EC2 event, naming the instance', async () => {
+  test("a bridge-mode task on a container instance that fails its target health checks gets ECS's EC2 event, naming the instance", async () => {
     const ecs = ecsClient(sandbox);
     // Bridge-mode tasks register as instance targets (developer guide, "Use load balancing to distribute Amazon
     // ECS service traffic").
     const group = await elbClient(sandbox).send(
-      new CreateTargetGroupCommand({ Name: 'bridge', Protocol: 'HTTP', Port: 8080, TargetType: 'instance', VpcId: 'vpc-0a1b2c3d', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, UnhealthyThresholdCount: 2 }),
+      new CreateTargetGroupCommand({
+        Name: 'bridge',
+        Protocol: 'HTTP',
+        Port: 8080,
+        TargetType: 'instance',
+        VpcId: 'vpc-0a1b2c3d',
+        HealthCheckPath: '/health',
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 2,
+        UnhealthyThresholdCount: 2,
+      }),
     );
     const arn = group.TargetGroups?.[0]?.TargetGroupArn as string;
-    await elbClient(sandbox).send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }] }));
+    await elbClient(sandbox).send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: arn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }],
+      }),
+    );
     const registered = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'bridge',
         networkMode: 'bridge',
         requiresCompatibilities: ['EC2'],
-        containerDefinitions: [{ ...web('bridge', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] }), memory: 256, portMappings: [{ containerPort: 8080, hostPort: 0 }] }],
+        containerDefinitions: [
+          {
+            ...web('bridge', 'v1', { environment: [{ name: 'HEALTH_STATUS', value: '500' }] }),
+            memory: 256,
+            portMappings: [{ containerPort: 8080, hostPort: 0 }],
+          },
+        ],
       }),
     );
     await ecs.send(
@@ -235,16 +299,40 @@ describe('a service behind a load balancer', () => {
 describe('seeding', () => {
   const seed = (targetGroupName: string) => ({
     clusters: ['seeded'],
-    taskDefinitions: [{ family: 'site', containerDefinitions: [{ name: 'site', image: `${WEB}:v7`, portMappings: [{ containerPort: 8080 }] }] }],
-    targetGroups: [
-      { Name: 'site', Protocol: 'HTTP', Port: 8080, VpcId: 'vpc-1', TargetType: 'ip', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }] },
+    taskDefinitions: [
+      { family: 'site', containerDefinitions: [{ name: 'site', image: `${WEB}:v7`, portMappings: [{ containerPort: 8080 }] }] },
     ],
-    services: [{ cluster: 'seeded', serviceName: 'site', taskDefinition: 'site', desiredCount: 1, loadBalancers: [{ targetGroupName, containerName: 'site', containerPort: 8080 }] }],
+    targetGroups: [
+      {
+        Name: 'site',
+        Protocol: 'HTTP',
+        Port: 8080,
+        VpcId: 'vpc-1',
+        TargetType: 'ip',
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 2,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }],
+      },
+    ],
+    services: [
+      {
+        cluster: 'seeded',
+        serviceName: 'site',
+        taskDefinition: 'site',
+        desiredCount: 1,
+        loadBalancers: [{ targetGroupName, containerName: 'site', containerPort: 8080 }],
+      },
+    ],
   });
 
   test('a seed creates target groups with their attributes, and services name them by targetGroupName', async () => {
     const announced: string[] = [];
-    const seeded = await start({ timeScale: 0.1, catalog: { [WEB]: { entryPoint: ['node', '-e'], command: [PROGRAM] } }, seed: seed('site'), onLoadBalancer: (lb) => announced.push(lb.targetGroupName) });
+    const seeded = await start({
+      timeScale: 0.1,
+      catalog: { [WEB]: { entryPoint: ['node', '-e'], command: [PROGRAM] } },
+      seed: seed('site'),
+      onLoadBalancer: (lb) => announced.push(lb.targetGroupName),
+    });
     try {
       const arn = seeded.targetGroupArn('site') as string;
       expect(announced).toEqual(['site']);
@@ -260,6 +348,8 @@ describe('seeding', () => {
   });
 
   test('a seed naming a target group it does not create is refused', async () => {
-    await expect(start({ seed: seed('absent') })).rejects.toThrow('seed: service site names target group absent, which the seed does not create');
+    await expect(start({ seed: seed('absent') })).rejects.toThrow(
+      'seed: service site names target group absent, which the seed does not create',
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CreateClusterCommand, CreateServiceCommand, DescribeTasksCommand, ListServiceDeploymentsCommand, ListTasksCommand, type ContainerDefinition, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeTasksCommand,
+  ListServiceDeploymentsCommand,
+  ListTasksCommand,
+  type ContainerDefinition,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { container, describeService, ecsClient, network, register } from './support/harness';
 
@@ -22,7 +30,15 @@ afterAll(async () => {
 async function createService(name: string, containers: ContainerDefinition[], desiredCount: number): Promise<string> {
   const taskDefinition = await register(ecs, name, containers);
   const created = await ecs.send(
-    new CreateServiceCommand({ cluster: 'manual', serviceName: name, taskDefinition, desiredCount, launchType: 'FARGATE', networkConfiguration: network, deploymentConfiguration: breaker }),
+    new CreateServiceCommand({
+      cluster: 'manual',
+      serviceName: name,
+      taskDefinition,
+      desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: network,
+      deploymentConfiguration: breaker,
+    }),
   );
   return created.service?.deployments?.[0]?.id as string;
 }
@@ -76,14 +92,20 @@ describe("a sandbox on clock: 'manual'", () => {
 
     const ours = sandbox.history.filter((e) => e.deploymentId === id);
     expect(ours.filter((e) => e.kind === 'task-started')).toHaveLength(3);
-    expect(ours.filter((e) => e.kind === 'task-stopped' || e.kind === 'circuit-breaker-tripped' || e.kind === 'deployment-failed')).toEqual([]);
-    expect((await describeService(sandbox, 'manual', 'calm')).deployments).toMatchObject([{ id, rolloutState: 'COMPLETED', failedTasks: 0, runningCount: 3 }]);
+    expect(ours.filter((e) => e.kind === 'task-stopped' || e.kind === 'circuit-breaker-tripped' || e.kind === 'deployment-failed')).toEqual(
+      [],
+    );
+    expect((await describeService(sandbox, 'manual', 'calm')).deployments).toMatchObject([
+      { id, rolloutState: 'COMPLETED', failedTasks: 0, runningCount: 3 },
+    ]);
   });
 });
 
 describe('the manual clock is refused where it cannot hold', () => {
   test('with a catalog, whose tasks run as real processes', async () => {
-    await expect(start({ clock: 'manual', catalog: { app: { command: ['node', '-e', ''] } } })).rejects.toThrow("clock: 'manual' runs scripted tasks only");
+    await expect(start({ clock: 'manual', catalog: { app: { command: ['node', '-e', ''] } } })).rejects.toThrow(
+      "clock: 'manual' runs scripted tasks only",
+    );
   });
 
   test('advance() on a sandbox whose clock follows real time', async () => {

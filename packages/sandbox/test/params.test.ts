@@ -11,7 +11,10 @@ import { invalidParameter } from '../src/logs/errors';
 describe('typed parameter readers', () => {
   test('ELBv2: a missing member is a ValidationError naming it as the API model does', () => {
     expect(() => elb.requireString({}, 'TargetGroupArn')).toThrow(
-      expect.objectContaining({ type: 'ValidationError', message: "1 validation error detected: Value null at 'targetGroupArn' failed to satisfy constraint: Member must not be null" }),
+      expect.objectContaining({
+        type: 'ValidationError',
+        message: "1 validation error detected: Value null at 'targetGroupArn' failed to satisfy constraint: Member must not be null",
+      }),
     );
     expect(elb.requireString({ Name: 'web' }, 'Name')).toBe('web');
     expect(elb.optionalNumber({ Port: '8080' }, 'Port')).toBe(8080);
@@ -20,17 +23,28 @@ describe('typed parameter readers', () => {
 
   test('CloudWatch: a missing parameter is MissingParameter, with its awsQuery code', () => {
     expect(() => cloudwatch.requireParam({}, 'Period')).toThrow(
-      expect.objectContaining({ type: 'com.amazonaws.cloudwatch#MissingRequiredParameterException', queryCode: 'MissingParameter', message: 'The parameter Period is required.' }),
+      expect.objectContaining({
+        type: 'com.amazonaws.cloudwatch#MissingRequiredParameterException',
+        queryCode: 'MissingParameter',
+        message: 'The parameter Period is required.',
+      }),
     );
-    expect(() => cloudwatch.requireString({ AlarmName: '' }, 'AlarmName')).toThrow(expect.objectContaining({ message: 'The parameter AlarmName is required.' }));
+    expect(() => cloudwatch.requireString({ AlarmName: '' }, 'AlarmName')).toThrow(
+      expect.objectContaining({ message: 'The parameter AlarmName is required.' }),
+    );
     expect(cloudwatch.requireParam({ Period: 0 }, 'Period')).toBe(0);
   });
 
   test("ECR: a missing member is InvalidParameterException in ECR's constraint wording", () => {
     expect(() => ecr.requireMember({}, 'imageScanningConfiguration')).toThrow(
-      expect.objectContaining({ type: 'InvalidParameterException', message: "Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'" }),
+      expect.objectContaining({
+        type: 'InvalidParameterException',
+        message: "Invalid parameter at 'imageScanningConfiguration' failed to satisfy constraint: 'Member must not be null'",
+      }),
     );
-    expect(() => ecr.requireString({ imageManifest: '' }, 'imageManifest')).toThrow(expect.objectContaining({ type: 'InvalidParameterException' }));
+    expect(() => ecr.requireString({ imageManifest: '' }, 'imageManifest')).toThrow(
+      expect.objectContaining({ type: 'InvalidParameterException' }),
+    );
   });
 
   test('ECS and Logs: the caller names the error, since each parameter has its own message', () => {

@@ -22,7 +22,8 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const FARGATE_CAPACITY = 'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
+const FARGATE_CAPACITY =
+  'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
 const NO_INSTANCE = 'was unable to place a task because no container instance met all of its requirements.';
 
 const messages = (service: Service) => service.events?.map((e) => e.message ?? '') ?? [];
@@ -44,36 +45,63 @@ describe('tasks the service scheduler cannot place', () => {
       cluster: 'fargate',
       service: 'full',
       image: 'full:1',
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: false } },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: false },
+      },
     });
     const restore = sandbox.failPlacement({ cluster });
-    const update = await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: await register(ecs, 'full', [container('full', 'full:2')]) }));
+    const update = await ecs.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: await register(ecs, 'full', [container('full', 'full:2')]) }),
+    );
     const id = update.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id as string;
 
-    const failed = await waitForService(sandbox, cluster, service, (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED');
+    const failed = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.find((d) => d.id === id)?.rolloutState === 'FAILED',
+    );
     restore();
 
     // The threshold for 2 desired tasks is 3: reached by tasks that were never launched.
-    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({ failedTasks: 3, runningCount: 0, rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    expect(failed.deployments?.find((d) => d.id === id)).toMatchObject({
+      failedTasks: 3,
+      runningCount: 0,
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
     expect(await tasksOf(ecs, cluster, id)).toEqual([]);
     expect(messages(failed).filter((m) => m === `(service full) ${FARGATE_CAPACITY}`)).toHaveLength(1);
     const [latest] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service }))).serviceDeployments ?? [];
-    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] }))).serviceDeployments?.[0];
+    const sd = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string] })))
+      .serviceDeployments?.[0];
     expect(sd?.deploymentCircuitBreaker).toEqual({ status: 'TRIGGERED', failureCount: 3, threshold: 3 });
     // The old revision keeps serving.
     expect(failed.deployments?.find((d) => d.status === 'ACTIVE')?.runningCount).toBe(2);
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 
-  test('EC2 with no container instance to fit the task: ECS\'s event with the reason, the throttle logic, and a normal start once capacity returns', async () => {
+  test("EC2 with no container instance to fit the task: ECS's event with the reason, the throttle logic, and a normal start once capacity returns", async () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'ec2' }));
     const reason = 'The closest matching container-instance 0123456789abcdef0123456789abcdef has insufficient memory available.';
     const restore = sandbox.failPlacement({ cluster: 'ec2', reason });
     const taskDefinition = await register(ecs, 'tight', [container('tight', 'tight:1')]);
-    await ecs.send(new CreateServiceCommand({ cluster: 'ec2', serviceName: 'tight', taskDefinition, desiredCount: 1, launchType: 'EC2', networkConfiguration: network }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'ec2',
+        serviceName: 'tight',
+        taskDefinition,
+        desiredCount: 1,
+        launchType: 'EC2',
+        networkConfiguration: network,
+      }),
+    );
 
-    const throttled = await waitForService(sandbox, 'ec2', 'tight', (s) => messages(s).includes('(service tight) is unable to consistently start tasks successfully.'));
+    const throttled = await waitForService(sandbox, 'ec2', 'tight', (s) =>
+      messages(s).includes('(service tight) is unable to consistently start tasks successfully.'),
+    );
     expect(messages(throttled)).toContain(`(service tight) ${NO_INSTANCE} ${reason}`);
     expect(throttled.deployments?.[0].failedTasks).toBeGreaterThanOrEqual(3);
     expect(throttled.runningCount).toBe(0);
@@ -85,7 +113,7 @@ describe('tasks the service scheduler cannot place', () => {
     await ecs.send(new UpdateServiceCommand({ cluster: 'ec2', service: 'tight', desiredCount: 0 }));
   });
 
-  test('a capacity provider without capacity leaves the cluster\'s other launches alone', async () => {
+  test("a capacity provider without capacity leaves the cluster's other launches alone", async () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'spot', capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
     const restore = sandbox.failPlacement({ cluster: 'spot', capacityProvider: 'FARGATE_SPOT' });

@@ -46,21 +46,29 @@ async function describeTask(arn: string): Promise<Task> {
 }
 
 const waitForTask = (arn: string, done: (task: Task) => boolean, timeoutMs = 20_000) =>
-  waitFor(`task ${arn}`, async () => {
-    const task = await describeTask(arn);
-    return done(task) ? task : undefined;
-  }, timeoutMs);
+  waitFor(
+    `task ${arn}`,
+    async () => {
+      const task = await describeTask(arn);
+      return done(task) ? task : undefined;
+    },
+    timeoutMs,
+  );
 
 async function runTask(taskDefinition: string, command?: string[], name?: string): Promise<string> {
   const overrides = command ? { containerOverrides: [{ name, command }] } : undefined;
-  const run = await ecsClient(sandbox).send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition, launchType: 'FARGATE', networkConfiguration: network, overrides }));
+  const run = await ecsClient(sandbox).send(
+    new RunTaskCommand({ cluster: CLUSTER, taskDefinition, launchType: 'FARGATE', networkConfiguration: network, overrides }),
+  );
   expect(run.failures).toEqual([]);
   return run.tasks?.[0].taskArn as string;
 }
 
 async function logLines(name: string, taskArn: string): Promise<string[]> {
   const id = taskArn.split('/').pop();
-  const answer = await logsClient(sandbox).send(new GetLogEventsCommand({ logGroupName: `/ecs/${name}`, logStreamName: `ecs/${name}/${id}`, startFromHead: true }));
+  const answer = await logsClient(sandbox).send(
+    new GetLogEventsCommand({ logGroupName: `/ecs/${name}`, logStreamName: `ecs/${name}/${id}`, startFromHead: true }),
+  );
   return answer.events?.map((e) => e.message as string) ?? [];
 }
 
@@ -100,10 +108,19 @@ describe('tasks as real processes', () => {
         desiredCount: 2,
         launchType: 'FARGATE',
         networkConfiguration: network,
-        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
       }),
     );
-    await waitForService(sandbox, CLUSTER, 'web', (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED' && s.runningCount === 2);
+    await waitForService(
+      sandbox,
+      CLUSTER,
+      'web',
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED' && s.runningCount === 2,
+    );
     const arns = (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web' }))).taskArns ?? [];
     expect(arns).toHaveLength(2);
     const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? [];
@@ -127,12 +144,19 @@ describe('tasks as real processes', () => {
       sandbox,
       CLUSTER,
       'web',
-      (s) => s.deployments?.length === 1 && s.deployments[0].taskDefinition === good && s.deployments[0].rolloutState === 'COMPLETED' && s.taskDefinition === good,
+      (s) =>
+        s.deployments?.length === 1 &&
+        s.deployments[0].taskDefinition === good &&
+        s.deployments[0].rolloutState === 'COMPLETED' &&
+        s.taskDefinition === good,
       30_000,
     );
     expect(rolledBack.events?.some((e) => /circuit breaker: task failed to start|rolling back/i.test(e.message ?? ''))).toBe(true);
-    const stopped = (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web', desiredStatus: 'STOPPED' }))).taskArns ?? [];
-    const crashed = ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: stopped }))).tasks ?? []).filter((t) => t.taskDefinitionArn === bad);
+    const stopped =
+      (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+    const crashed = ((await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: stopped }))).tasks ?? []).filter(
+      (t) => t.taskDefinitionArn === bad,
+    );
     expect(crashed.length).toBeGreaterThanOrEqual(3);
     expect(crashed[0]).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
     expect(crashed[0].containers?.[0].exitCode).toBe(1);
@@ -190,7 +214,9 @@ describe('tasks as real processes', () => {
 
   test('a missing secret fails the task with ResourceInitializationError; an uncatalogued image with CannotPullContainerError', async () => {
     const ecs = ecsClient(sandbox);
-    const missing = await register(ecs, 'nosecret', [sample('nosecret', 'v1', { secrets: [{ name: 'API_KEY', valueFrom: '/sample/api-key' }] })]);
+    const missing = await register(ecs, 'nosecret', [
+      sample('nosecret', 'v1', { secrets: [{ name: 'API_KEY', valueFrom: '/sample/api-key' }] }),
+    ]);
     const stopped = await waitForTask(await runTask(missing), (t) => t.lastStatus === 'STOPPED');
     expect(stopped.stopCode).toBe('TaskFailedToStart');
     expect(stopped.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: .*\/sample\/api-key/);
@@ -206,7 +232,13 @@ describe('tasks as real processes', () => {
 
   test('a container health check makes a task HEALTHY; a failing one gets a service task stopped', async () => {
     const ecs = ecsClient(sandbox);
-    const healthCheck = { command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`], interval: 5, timeout: 5, retries: 2, startPeriod: 0 };
+    const healthCheck = {
+      command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`],
+      interval: 5,
+      timeout: 5,
+      retries: 2,
+      startPeriod: 0,
+    };
     const checked = await register(ecs, 'checked', [sample('checked', 'v1', { healthCheck })]);
     const arn = await runTask(checked);
     const healthy = await waitForTask(arn, (t) => t.healthStatus === 'HEALTHY');
@@ -214,14 +246,34 @@ describe('tasks as real processes', () => {
 
     // /health answers 503 until a migration that never runs is applied.
     const sick = await register(ecs, 'sick', [
-      sample('sick', 'v1', { healthCheck, environment: [{ name: 'DATABASE_URL', value: database.url }, { name: 'REQUIRED_MIGRATION', value: '999_never' }] }),
+      sample('sick', 'v1', {
+        healthCheck,
+        environment: [
+          { name: 'DATABASE_URL', value: database.url },
+          { name: 'REQUIRED_MIGRATION', value: '999_never' },
+        ],
+      }),
     ]);
-    await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'sick', taskDefinition: sick, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'sick',
+        taskDefinition: sick,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+      }),
+    );
     const stopped = await waitFor('an unhealthy task stopped', async () => {
-      const arns = (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'sick', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+      const arns =
+        (await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'sick', desiredStatus: 'STOPPED' }))).taskArns ?? [];
       return arns[0];
     }).then((arn) => waitForTask(arn, (t) => t.lastStatus === 'STOPPED'));
-    expect(stopped).toMatchObject({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks', healthStatus: 'UNHEALTHY' });
+    expect(stopped).toMatchObject({
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed container health checks',
+      healthStatus: 'UNHEALTHY',
+    });
     // Stopped with SIGTERM, the service drained and exited 0.
     expect(stopped.containers?.[0].exitCode).toBe(0);
     await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'sick', desiredCount: 0 }));
@@ -229,18 +281,21 @@ describe('tasks as real processes', () => {
 
   test('output lines reach the log up to the last one, even without a newline, and the exit code is kept', async () => {
     const definition = await register(ecsClient(sandbox), 'script', [container('script', `${REGISTRY}/script:1`)]);
-    const program = 'process.stdout.write("one\\ntwo\\n"); console.error("to stderr"); process.stdout.write("last, no newline"); process.exitCode = 4;';
+    const program =
+      'process.stdout.write("one\\ntwo\\n"); console.error("to stderr"); process.stdout.write("last, no newline"); process.exitCode = 4;';
     const arn = await runTask(definition, [program], 'script');
     const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
     expect(stopped.containers?.[0].exitCode).toBe(4);
     expect((await logLines('script', arn)).sort()).toEqual(['last, no newline', 'one', 'to stderr', 'two']);
   });
 
-  test('a process without a SIGTERM handler is ended by StopTask\'s SIGTERM, exit code 143', async () => {
+  test("a process without a SIGTERM handler is ended by StopTask's SIGTERM, exit code 143", async () => {
     const definition = await register(ecsClient(sandbox), 'plain', [container('plain', `${REGISTRY}/script:1`)]);
     const arn = await runTask(definition, ['setInterval(() => {}, 1000); console.log("up");'], 'plain');
     await waitForTask(arn, (t) => t.lastStatus === 'RUNNING');
-    await waitFor('the program to run', async () => ((await logLines('plain', arn).catch((): string[] => [])).includes('up') ? true : undefined));
+    await waitFor('the program to run', async () =>
+      (await logLines('plain', arn).catch((): string[] => [])).includes('up') ? true : undefined,
+    );
     await ecsClient(sandbox).send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
     const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
     expect(stopped.containers?.[0].exitCode).toBe(143);
@@ -251,7 +306,9 @@ describe('tasks as real processes', () => {
     const program = 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); setInterval(() => {}, 1000); console.log("up");';
     const arn = await runTask(definition, [program], 'stubborn');
     await waitForTask(arn, (t) => t.lastStatus === 'RUNNING');
-    await waitFor('the program to run', async () => ((await logLines('stubborn', arn).catch((): string[] => [])).includes('up') ? true : undefined));
+    await waitFor('the program to run', async () =>
+      (await logLines('stubborn', arn).catch((): string[] => [])).includes('up') ? true : undefined,
+    );
     const asked = Date.now();
     await ecsClient(sandbox).send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
     const stopped = await waitForTask(arn, (t) => t.lastStatus === 'STOPPED');
@@ -265,7 +322,9 @@ describe('tasks as real processes', () => {
     const missing = await register(ecs, 'missing', [container('missing', `${REGISTRY}/missing-binary:1`)]);
     const failed = await waitForTask(await runTask(missing), (t) => t.lastStatus === 'STOPPED');
     expect(failed.stopCode).toBe('TaskFailedToStart');
-    expect(failed.stoppedReason).toMatch(/^CannotStartContainerError: .*exec: "no-such-binary-in-path": executable file not found in \$PATH/);
+    expect(failed.stoppedReason).toMatch(
+      /^CannotStartContainerError: .*exec: "no-such-binary-in-path": executable file not found in \$PATH/,
+    );
 
     sandbox.script('legacy:1', { kind: 'exit', exitCode: 2, afterMs: 100, logs: ['scripted'] });
     const legacy = await register(ecs, 'legacy', [container('legacy', 'legacy:1')]);

@@ -35,29 +35,49 @@ async function post(target: string, body = '{}') {
     headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1' },
     body,
   });
-  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    errorType: response.headers.get('x-amzn-errortype'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('awsJson1_1 wire protocol', () => {
   test('errors carry __type and x-amzn-ErrorType, so the SDK throws its own exception classes', async () => {
     const ecs = ecsClient(sandbox);
-    await expect(ecs.send(new DescribeServicesCommand({ cluster: 'absent', services: ['x'] }))).rejects.toBeInstanceOf(ClusterNotFoundException);
+    await expect(ecs.send(new DescribeServicesCommand({ cluster: 'absent', services: ['x'] }))).rejects.toBeInstanceOf(
+      ClusterNotFoundException,
+    );
     await ecs.send(new CreateClusterCommand({ clusterName: 'errors' }));
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: 'errors', service: 'absent', desiredCount: 1 }))).rejects.toBeInstanceOf(ServiceNotFoundException);
-    await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'empty', containerDefinitions: [] }))).rejects.toBeInstanceOf(ClientException);
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: 'errors', service: 'absent', desiredCount: 1 }))).rejects.toBeInstanceOf(
+      ServiceNotFoundException,
+    );
+    await expect(ecs.send(new RegisterTaskDefinitionCommand({ family: 'empty', containerDefinitions: [] }))).rejects.toBeInstanceOf(
+      ClientException,
+    );
     const arn = (
       await ecs.send(
-        new RegisterTaskDefinitionCommand({ family: 'vpc', networkMode: 'awsvpc', containerDefinitions: [{ name: 'app', image: 'app:1' }] }),
+        new RegisterTaskDefinitionCommand({
+          family: 'vpc',
+          networkMode: 'awsvpc',
+          containerDefinitions: [{ name: 'app', image: 'app:1' }],
+        }),
       )
     ).taskDefinition?.taskDefinitionArn;
-    const missingNetwork = ecs.send(new CreateServiceCommand({ cluster: 'errors', serviceName: 'vpc', taskDefinition: arn, desiredCount: 1 }));
+    const missingNetwork = ecs.send(
+      new CreateServiceCommand({ cluster: 'errors', serviceName: 'vpc', taskDefinition: arn, desiredCount: 1 }),
+    );
     await expect(missingNetwork).rejects.toBeInstanceOf(InvalidParameterException);
     await expect(missingNetwork).rejects.toThrow("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
 
     const raw = await post('AmazonEC2ContainerServiceV20141113.DescribeClusters', '{"clusters":[]}');
     expect(raw.status).toBe(200);
     const error = await post('AmazonEC2ContainerServiceV20141113.DescribeServices', '{"cluster":"absent","services":["x"]}');
-    expect(error).toEqual({ status: 400, errorType: 'ClusterNotFoundException', body: { __type: 'ClusterNotFoundException', message: 'Cluster not found.' } });
+    expect(error).toEqual({
+      status: 400,
+      errorType: 'ClusterNotFoundException',
+      body: { __type: 'ClusterNotFoundException', message: 'Cluster not found.' },
+    });
   });
 
   test('an unknown operation or target prefix is answered as AWS does', async () => {
@@ -82,7 +102,13 @@ describe('awsJson1_1 wire protocol', () => {
 
   test('env() points an SDK client built from the environment alone at the sandbox', async () => {
     const env = sandbox.env();
-    expect(Object.keys(env).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
+    expect(Object.keys(env).sort()).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_DEFAULT_REGION',
+      'AWS_ENDPOINT_URL',
+      'AWS_REGION',
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
     const saved = { ...process.env };
     Object.assign(process.env, env);
     try {
@@ -100,7 +126,9 @@ describe('fault injection', () => {
   test('throttling answers ThrottlingException (400) and is recorded', async () => {
     sandbox.setFaults({ throttleRate: 1 });
     try {
-      const error = await ecsClient(sandbox, 1).send(new ListClustersCommand({})).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+      const error = await ecsClient(sandbox, 1)
+        .send(new ListClustersCommand({}))
+        .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
       expect(error).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
       expect(error.$metadata.httpStatusCode).toBe(400);
       expect(sandbox.calls.at(-1)).toMatchObject({ operation: 'ListClusters', fault: 'throttle' });
@@ -109,13 +137,17 @@ describe('fault injection', () => {
     }
   });
 
-  test('server errors answer 500 with each service\'s server exception', async () => {
+  test("server errors answer 500 with each service's server exception", async () => {
     sandbox.setFaults({ serverErrorRate: 1 });
     try {
-      const ecsError = await ecsClient(sandbox, 1).send(new ListClustersCommand({})).catch((e: unknown) => e as ServerException);
+      const ecsError = await ecsClient(sandbox, 1)
+        .send(new ListClustersCommand({}))
+        .catch((e: unknown) => e as ServerException);
       expect(ecsError).toBeInstanceOf(ServerException);
       expect(ecsError.$metadata.httpStatusCode).toBe(500);
-      const logsError = await logsClient(sandbox, 1).send(new DescribeLogGroupsCommand({})).catch((e: unknown) => e);
+      const logsError = await logsClient(sandbox, 1)
+        .send(new DescribeLogGroupsCommand({}))
+        .catch((e: unknown) => e);
       expect(logsError).toBeInstanceOf(ServiceUnavailableException);
       expect(sandbox.calls.at(-1)?.fault).toBe('server-error');
     } finally {
@@ -126,7 +158,9 @@ describe('fault injection', () => {
   test('each SDK retry of a faulted operation is recorded; operations outside `operations` are spared', async () => {
     sandbox.setFaults({ throttleRate: 1, operations: ['DescribeClusters'] });
     const before = sandbox.calls.length;
-    const slow = ecsClient(sandbox, 3).send(new DescribeClustersCommand({ clusters: ['default'] })).catch((e: unknown) => e as Error);
+    const slow = ecsClient(sandbox, 3)
+      .send(new DescribeClustersCommand({ clusters: ['default'] }))
+      .catch((e: unknown) => e as Error);
     await expect(slow).resolves.toMatchObject({ name: 'ThrottlingException' });
     expect(sandbox.calls.slice(before).filter((c) => c.operation === 'DescribeClusters' && c.fault === 'throttle')).toHaveLength(3);
     // Other operations are spared.
@@ -142,7 +176,9 @@ describe('fault injection', () => {
         .send(new DescribeClustersCommand({ clusters: ['default'] }))
         .catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
       expect(error).toBeInstanceOf(AccessDeniedException);
-      expect(error.message).toBe('User is not authorized to perform: ecs:DescribeClusters because no identity-based policy allows the ecs:DescribeClusters action');
+      expect(error.message).toBe(
+        'User is not authorized to perform: ecs:DescribeClusters because no identity-based policy allows the ecs:DescribeClusters action',
+      );
       expect(error.$metadata.httpStatusCode).toBe(400);
       // Not retried by the SDK: a refusal is not transient.
       expect(sandbox.calls.filter((c) => c.operation === 'DescribeClusters' && c.fault === 'refused')).toHaveLength(1);
@@ -188,7 +224,12 @@ describe('snapshot', () => {
     await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'readonly' }));
     await logsClient(sandbox).send(new DescribeLogGroupsCommand({}));
     expect(sandbox.snapshot()).toEqual(before);
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'readonly', containerDefinitions: [container('readonly', 'readonly:2', { logConfiguration: undefined })] }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'readonly',
+        containerDefinitions: [container('readonly', 'readonly:2', { logConfiguration: undefined })],
+      }),
+    );
     expect(sandbox.snapshot()).not.toEqual(before);
   });
 });

@@ -14,7 +14,11 @@ describe('the service registry', () => {
 
   test('the JSON protocol reads the target prefix of a POST only', () => {
     const req = (method: string, target: string) => ({ method, headers: { 'x-amz-target': target } }) as never;
-    expect(awsJson.address(req('POST', 'Logs_20140328.PutLogEvents'), '')).toEqual({ key: 'Logs_20140328', operation: 'PutLogEvents', callable: true });
+    expect(awsJson.address(req('POST', 'Logs_20140328.PutLogEvents'), '')).toEqual({
+      key: 'Logs_20140328',
+      operation: 'PutLogEvents',
+      callable: true,
+    });
     expect(awsJson.address(req('GET', 'Logs_20140328.PutLogEvents'), '').key).toBeUndefined();
   });
 });

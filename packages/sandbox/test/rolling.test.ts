@@ -54,15 +54,28 @@ describe('planRollingStep follows the examples of the rolling update guide', () 
   });
 
   test('a FAILED primary launches nothing and keeps the old tasks', () => {
-    const plan = planRollingStep({ ...base, canLaunch: false, canReplaceOld: false, desiredCount: 2, minimumHealthyPercent: 0, maximumPercent: 200, old: healthy(2, 'old') });
+    const plan = planRollingStep({
+      ...base,
+      canLaunch: false,
+      canReplaceOld: false,
+      desiredCount: 2,
+      minimumHealthyPercent: 0,
+      maximumPercent: 200,
+      old: healthy(2, 'old'),
+    });
     expect(plan).toEqual({ launch: 0, stop: [], blocked: false });
   });
 });
 
 describe('a healthy rolling deployment', () => {
-  test('replaces every task within min/max percent and completes with ECS\'s events', async () => {
+  test("replaces every task within min/max percent and completes with ECS's events", async () => {
     const desired = 4;
-    const { ecs, cluster, service, taskDefinitionArn: oldArn } = await createSteadyService(sandbox, {
+    const {
+      ecs,
+      cluster,
+      service,
+      taskDefinitionArn: oldArn,
+    } = await createSteadyService(sandbox, {
       service: 'shop',
       image: 'shop:1',
       desiredCount: desired,
@@ -82,7 +95,13 @@ describe('a healthy rolling deployment', () => {
     // 50% of 4 = 2 running.
     let maxInFlight = 0;
     let minRunning = Infinity;
-    const done = waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED', 30_000);
+    const done = waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+      30_000,
+    );
     let finished = false;
     void done.finally(() => (finished = true));
     while (!finished) {
@@ -98,7 +117,13 @@ describe('a healthy rolling deployment', () => {
 
     expect(settled.taskDefinition).toBe(newArn);
     expect(settled.runningCount).toBe(desired);
-    expect(settled.deployments?.[0]).toMatchObject({ id: primary?.id, status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: desired, pendingCount: 0 });
+    expect(settled.deployments?.[0]).toMatchObject({
+      id: primary?.id,
+      status: 'PRIMARY',
+      rolloutState: 'COMPLETED',
+      runningCount: desired,
+      pendingCount: 0,
+    });
     expect(settled.deployments?.[0].rolloutStateReason).toBe(`ECS deployment ${primary?.id} completed.`);
     const messages = settled.events?.map((e) => e.message) ?? [];
     expect(messages[0]).toBe('(service shop) has reached a steady state.');
@@ -125,8 +150,17 @@ describe('a healthy rolling deployment', () => {
     expect(list.serviceDeployments?.map((d) => d.status)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     const [latest] = list.serviceDeployments ?? [];
     expect(latest.serviceDeploymentArn).toMatch(/^arn:aws:ecs:us-east-1:000000000000:service-deployment\/test\/shop\/[A-Za-z0-9-]+$/);
-    const described = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn as string, 'arn:aws:ecs:us-east-1:000000000000:service-deployment/test/shop/nope'] }));
-    expect(described.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/test/shop/nope', reason: 'MISSING' }]);
+    const described = await ecs.send(
+      new DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [
+          latest.serviceDeploymentArn as string,
+          'arn:aws:ecs:us-east-1:000000000000:service-deployment/test/shop/nope',
+        ],
+      }),
+    );
+    expect(described.failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/test/shop/nope', reason: 'MISSING' },
+    ]);
     const sd = described.serviceDeployments?.[0];
     expect(sd).toMatchObject({
       serviceArn: settled.serviceArn,
@@ -138,7 +172,9 @@ describe('a healthy rolling deployment', () => {
     expect(sd?.finishedAt?.getTime()).toBeGreaterThanOrEqual(sd?.startedAt?.getTime() ?? Infinity);
     expect(sd?.sourceServiceRevisions).toHaveLength(1);
     const revisions = await ecs.send(
-      new DescribeServiceRevisionsCommand({ serviceRevisionArns: [sd?.targetServiceRevision?.arn as string, sd?.sourceServiceRevisions?.[0].arn as string] }),
+      new DescribeServiceRevisionsCommand({
+        serviceRevisionArns: [sd?.targetServiceRevision?.arn as string, sd?.sourceServiceRevisions?.[0].arn as string],
+      }),
     );
     expect(revisions.serviceRevisions?.map((r) => r.taskDefinition)).toEqual([newArn, oldArn]);
     expect(revisions.serviceRevisions?.[0].serviceRevisionArn).toMatch(/:service-revision\/test\/shop\/\d+$/);
@@ -159,7 +195,12 @@ describe('a healthy rolling deployment', () => {
     const forced = await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
     const id = forced.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     expect(id).not.toBe(first);
-    const done = await waitForService(sandbox, cluster, service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+    const done = await waitForService(
+      sandbox,
+      cluster,
+      service,
+      (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+    );
     expect(done.deployments?.[0].id).toBe(id);
     expect(done.runningCount).toBe(3);
   });

@@ -19,7 +19,12 @@ describe('weighted picking', () => {
 });
 
 describe('rule matching', () => {
-  const rule = (priority: string, values: string[]): RuleRecord => ({ arn: priority, priority, conditions: priority === 'default' ? [] : [{ field: 'path-pattern', values }], actions: [] });
+  const rule = (priority: string, values: string[]): RuleRecord => ({
+    arn: priority,
+    priority,
+    conditions: priority === 'default' ? [] : [{ field: 'path-pattern', values }],
+    actions: [],
+  });
 
   test('the lowest priority number that matches wins, whatever the order rules were created in; the default rule catches the rest', () => {
     const rules = [rule('default', []), rule('20', ['/api/*']), rule('10', ['/api/v2/*'])];

@@ -19,7 +19,14 @@ test('the service throttle logic waits at most 27 minutes between attempts to st
   const taskDefinition = await register(ecs, 'unstartable', [container('unstartable', 'unstartable:1')]);
   sandbox.script('unstartable:1', { kind: 'cannot-start', afterMs: 0 });
   await ecs.send(
-    new CreateServiceCommand({ cluster: 'test', serviceName: 'unstartable', taskDefinition, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network }),
+    new CreateServiceCommand({
+      cluster: 'test',
+      serviceName: 'unstartable',
+      taskDefinition,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: network,
+    }),
   );
   // From the 3rd failure the delay starts at 10 s and doubles: the 11th would wait 2,560 s uncapped.
   const stops = await waitFor(

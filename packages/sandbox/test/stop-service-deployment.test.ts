@@ -22,10 +22,12 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const describeSd = async (ecs: ECSClient, arn: string) => (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+const describeSd = async (ecs: ECSClient, arn: string) =>
+  (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
 
 async function currentServiceDeployment(ecs: ECSClient, cluster: string, service: string): Promise<string> {
-  const [current] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'] }))).serviceDeployments ?? [];
+  const [current] =
+    (await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'] }))).serviceDeployments ?? [];
   return current.serviceDeploymentArn as string;
 }
 
@@ -35,7 +37,9 @@ describe('StopServiceDeployment', () => {
     sandbox.script('again:2', { kind: 'pending-forever' });
     // The rollback's own tasks of the old revision stay PENDING, so it stays in progress for the test.
     sandbox.script('again:1', { kind: 'pending-forever' });
-    await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: await register(ecs, 'again', [container('again', 'again:2')]) }));
+    await ecs.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: await register(ecs, 'again', [container('again', 'again:2')]) }),
+    );
     const arn = await currentServiceDeployment(ecs, cluster, service);
     await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
     const rolling = await waitFor('ROLLBACK_IN_PROGRESS', async () => {
@@ -55,15 +59,26 @@ describe('StopServiceDeployment', () => {
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   });
 
-  test('on a service\'s first deployment, with no completed revision to return to, is refused and changes nothing', async () => {
+  test("on a service's first deployment, with no completed revision to return to, is refused and changes nothing", async () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'test' }));
     const taskDefinition = await register(ecs, 'first', [container('first', 'first:1')]);
     sandbox.script('first:1', { kind: 'pending-forever' });
-    await ecs.send(new CreateServiceCommand({ cluster: 'test', serviceName: 'first', taskDefinition, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'test',
+        serviceName: 'first',
+        taskDefinition,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+      }),
+    );
     const arn = await currentServiceDeployment(ecs, 'test', 'first');
 
-    await expect(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
 
     expect((await describeSd(ecs, arn))?.status).toMatch(/^(PENDING|IN_PROGRESS)$/);
     await ecs.send(new UpdateServiceCommand({ cluster: 'test', service: 'first', desiredCount: 0 }));
@@ -75,19 +90,30 @@ describe('StopServiceDeployment by the state of the service deployment (develope
   // through the API, so these call the operation on a service deployment in that state.
   function contextWith(status: ServiceDeploymentStatus): { ctx: Context; sd: ServiceDeploymentRecord } {
     const ecs = emptyEcsState();
-    const sd = { arn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x', serviceArn: 'arn:aws:ecs:us-east-1:000000000000:service/c/s', status } as ServiceDeploymentRecord;
+    const sd = {
+      arn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/c/s/x',
+      serviceArn: 'arn:aws:ecs:us-east-1:000000000000:service/c/s',
+      status,
+    } as ServiceDeploymentRecord;
     ecs.serviceDeployments.set(sd.arn, sd);
     return { ctx: { ecs } as unknown as Context, sd };
   }
 
   test.each(['STOP_REQUESTED', 'ROLLBACK_REQUESTED'] as const)('%s: the operation continues and the answer is its ARN', (status) => {
     const { ctx, sd } = contextWith(status);
-    expect(serviceDeploymentOperations.StopServiceDeployment(ctx, { serviceDeploymentArn: sd.arn, stopType: 'ROLLBACK' })).toEqual({ serviceDeploymentArn: sd.arn });
+    expect(serviceDeploymentOperations.StopServiceDeployment(ctx, { serviceDeploymentArn: sd.arn, stopType: 'ROLLBACK' })).toEqual({
+      serviceDeploymentArn: sd.arn,
+    });
     expect(sd.status).toBe(status);
   });
 
-  test.each(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'] as const)('%s: a completed service deployment cannot be stopped', (status) => {
-    const { ctx, sd } = contextWith(status);
-    expect(() => serviceDeploymentOperations.StopServiceDeployment(ctx, { serviceDeploymentArn: sd.arn })).toThrow(expect.objectContaining({ type: 'ConflictException' }));
-  });
+  test.each(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'] as const)(
+    '%s: a completed service deployment cannot be stopped',
+    (status) => {
+      const { ctx, sd } = contextWith(status);
+      expect(() => serviceDeploymentOperations.StopServiceDeployment(ctx, { serviceDeploymentArn: sd.arn })).toThrow(
+        expect.objectContaining({ type: 'ConflictException' }),
+      );
+    },
+  );
 });

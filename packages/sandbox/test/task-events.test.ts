@@ -17,14 +17,37 @@ function lifecycleOnly(outcome: TaskOutcome) {
   const runtime = new ScriptedRuntime(clock);
   runtime.script('job:1', outcome);
   const arns = new Arns('us-east-1', '000000000000');
-  const ctx = { region: 'us-east-1', arns, clock, ecs: emptyEcsState(), logs: new LogStore(arns), runtime, history: [], taskEvents: new TaskEvents(), kick: () => {} } as unknown as Context;
+  const ctx = {
+    region: 'us-east-1',
+    arns,
+    clock,
+    ecs: emptyEcsState(),
+    logs: new LogStore(arns),
+    runtime,
+    history: [],
+    taskEvents: new TaskEvents(),
+    kick: () => {},
+  } as unknown as Context;
   const events: TaskEvent[] = [];
   ctx.taskEvents.subscribe((event) => events.push(event));
   const cluster = { arn: arns.cluster('jobs'), name: 'jobs' } as ClusterRecord;
   const body: Json = { family: 'job', containerDefinitions: [{ name: 'job', image: 'job:1', essential: true, healthCheck }] };
-  const taskDefinition = { arn: arns.taskDefinition('job', 1), family: 'job', revision: 1, status: 'ACTIVE', body, registeredAt: 0 } as TaskDefinitionRecord;
+  const taskDefinition = {
+    arn: arns.taskDefinition('job', 1),
+    family: 'job',
+    revision: 1,
+    status: 'ACTIVE',
+    body,
+    registeredAt: 0,
+  } as TaskDefinitionRecord;
   ctx.ecs.taskDefinitions.set('job', [taskDefinition]);
-  const task = launchTask(ctx, { cluster, taskDefinition, launchType: 'FARGATE', group: 'family:job', deploymentId: 'ecs-svc/1234567890123456789' });
+  const task = launchTask(ctx, {
+    cluster,
+    taskDefinition,
+    launchType: 'FARGATE',
+    group: 'family:job',
+    deploymentId: 'ecs-svc/1234567890123456789',
+  });
   return { clock, task, events };
 }
 
@@ -36,10 +59,14 @@ describe('the task lifecycle reports on ctx.taskEvents', () => {
 
     expect(events.map((e) => e.kind)).toEqual(['running', 'healthy', 'stopped']);
     expect(events.every((e) => e.task === task && e.deploymentId === 'ecs-svc/1234567890123456789')).toBe(true);
-    expect(events[2]).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', exitCode: 3 });
+    expect(events[2]).toMatchObject({
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 3,
+    });
   });
 
-  test('an UNHEALTHY task is reported, not stopped: replacing it is the scheduler\'s decision', async () => {
+  test("an UNHEALTHY task is reported, not stopped: replacing it is the scheduler's decision", async () => {
     const { clock, task, events } = lifecycleOnly({ kind: 'unhealthy', startMs: 500 });
 
     await clock.advance(5 * 60_000);

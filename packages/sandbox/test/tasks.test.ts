@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { container, ecsClient, logsClient, network, register, waitFor } from './support/harness';
 
@@ -29,22 +36,46 @@ describe('standalone tasks', () => {
     const ecs = ecsClient(sandbox);
     const arn = await register(ecs, 'migrate', [container('migrate', 'migrate:7', { environment: [{ name: 'MODE', value: 'dry' }] })]);
     sandbox.script(/^migrate:/, { kind: 'exit', exitCode: 0, afterMs: 500, logs: ['applying 003_unique_sku', 'done'] });
-    const overrides = { containerOverrides: [{ name: 'migrate', command: ['node', 'migrate.mjs', 'up'], environment: [{ name: 'MODE', value: 'apply' }] }] };
-    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network, startedBy: 'run-migration', overrides }));
+    const overrides = {
+      containerOverrides: [{ name: 'migrate', command: ['node', 'migrate.mjs', 'up'], environment: [{ name: 'MODE', value: 'apply' }] }],
+    };
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'jobs',
+        taskDefinition: arn,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+        startedBy: 'run-migration',
+        overrides,
+      }),
+    );
     expect(run.failures).toEqual([]);
     const task = run.tasks?.[0] as Task;
-    expect(task).toMatchObject({ lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', startedBy: 'run-migration', group: 'family:migrate', launchType: 'FARGATE', overrides: { containerOverrides: overrides.containerOverrides } });
+    expect(task).toMatchObject({
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      startedBy: 'run-migration',
+      group: 'family:migrate',
+      launchType: 'FARGATE',
+      overrides: { containerOverrides: overrides.containerOverrides },
+    });
     expect(task.taskArn).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\/jobs\/[0-9a-f]{32}$/);
 
     const running = await waitForStatus(task.taskArn as string, 'RUNNING');
     expect(running.startedAt).toBeInstanceOf(Date);
     const stopped = await waitForStatus(task.taskArn as string, 'STOPPED');
-    expect(stopped).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    expect(stopped).toMatchObject({
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+    });
     expect(stopped.containers?.[0]).toMatchObject({ name: 'migrate', exitCode: 0, lastStatus: 'STOPPED' });
     expect(stopped.stoppedAt?.getTime()).toBeGreaterThanOrEqual(stopped.startedAt?.getTime() ?? Infinity);
 
     const id = task.taskArn?.split('/').pop();
-    const logs = await logsClient(sandbox).send(new GetLogEventsCommand({ logGroupName: '/ecs/migrate', logStreamName: `ecs/migrate/${id}`, startFromHead: true }));
+    const logs = await logsClient(sandbox).send(
+      new GetLogEventsCommand({ logGroupName: '/ecs/migrate', logStreamName: `ecs/migrate/${id}`, startFromHead: true }),
+    );
     expect(logs.events?.map((e) => e.message)).toEqual(['migrate started (migrate:7)', 'applying 003_unique_sku', 'done']);
 
     // Stopped tasks stay visible.
@@ -57,16 +88,27 @@ describe('standalone tasks', () => {
   test('StopTask stops with UserInitiated; the answer still shows the last status', async () => {
     const ecs = ecsClient(sandbox);
     const arn = await register(ecs, 'worker', [container('worker', 'worker:1')]);
-    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }),
+    );
     const taskArn = run.tasks?.[0].taskArn as string;
     await waitForStatus(taskArn, 'RUNNING');
     const stop = await ecs.send(new StopTaskCommand({ cluster: 'jobs', task: taskArn }));
-    expect(stop.task).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' });
+    expect(stop.task).toMatchObject({
+      lastStatus: 'RUNNING',
+      desiredStatus: 'STOPPED',
+      stopCode: 'UserInitiated',
+      stoppedReason: 'Task stopped by user',
+    });
     expect(stop.task?.stoppingAt).toBeInstanceOf(Date);
     const stopped = await waitForStatus(taskArn, 'STOPPED');
     expect(stopped.stopCode).toBe('UserInitiated');
-    const withReason = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
-    const reasoned = await ecs.send(new StopTaskCommand({ cluster: 'jobs', task: withReason.tasks?.[0].taskArn?.split('/').pop(), reason: 'timeout after 15m' }));
+    const withReason = await ecs.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }),
+    );
+    const reasoned = await ecs.send(
+      new StopTaskCommand({ cluster: 'jobs', task: withReason.tasks?.[0].taskArn?.split('/').pop(), reason: 'timeout after 15m' }),
+    );
     expect(reasoned.task?.stoppedReason).toBe('timeout after 15m');
   });
 
@@ -74,7 +116,9 @@ describe('standalone tasks', () => {
     const ecs = ecsClient(sandbox);
     sandbox.script('one-shot:1', { kind: 'exit', exitCode: 0, afterMs: 300 });
     const arn = await register(ecs, 'one-shot', [container('job', 'one-shot:1'), container('log-router', 'fluent-bit:3')]);
-    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }),
+    );
     const stopped = await waitForStatus(run.tasks?.[0].taskArn as string, 'STOPPED');
     expect(stopped).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
     expect(Object.fromEntries(stopped.containers?.map((c) => [c.name, c.exitCode]) ?? [])).toEqual({ job: 0, 'log-router': 143 });
@@ -83,7 +127,9 @@ describe('standalone tasks', () => {
   test('StopTask ends a scripted container with SIGTERM: exit code 143', async () => {
     const ecs = ecsClient(sandbox);
     const arn = await register(ecs, 'daemon', [container('daemon', 'daemon:1')]);
-    const run = await ecs.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }),
+    );
     const taskArn = run.tasks?.[0].taskArn as string;
     await waitForStatus(taskArn, 'RUNNING');
     await ecs.send(new StopTaskCommand({ cluster: 'jobs', task: taskArn }));
@@ -98,23 +144,45 @@ describe('standalone tasks', () => {
       "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
     );
     const badOverride = ecs.send(
-      new RunTaskCommand({ cluster: 'jobs', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network, overrides: { containerOverrides: [{ name: 'other', command: ['x'] }] } }),
+      new RunTaskCommand({
+        cluster: 'jobs',
+        taskDefinition: arn,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+        overrides: { containerOverrides: [{ name: 'other', command: ['x'] }] },
+      }),
     );
     await expect(badOverride).rejects.toMatchObject({ name: 'InvalidParameterException' });
     const described = await ecs.send(new DescribeTasksCommand({ cluster: 'jobs', tasks: ['0123456789abcdef0123456789abcdef'] }));
-    expect(described.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:000000000000:task/jobs/0123456789abcdef0123456789abcdef', reason: 'MISSING' }]);
-    await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', serviceName: 'nothing' }))).rejects.toMatchObject({ name: 'ServiceNotFoundException' });
-    await expect(ecs.send(new StopTaskCommand({ cluster: 'jobs', task: 'ffffffffffffffffffffffffffffffff' }))).rejects.toThrow('The referenced task was not found.');
+    expect(described.failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:000000000000:task/jobs/0123456789abcdef0123456789abcdef', reason: 'MISSING' },
+    ]);
+    await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', serviceName: 'nothing' }))).rejects.toMatchObject({
+      name: 'ServiceNotFoundException',
+    });
+    await expect(ecs.send(new StopTaskCommand({ cluster: 'jobs', task: 'ffffffffffffffffffffffffffffffff' }))).rejects.toThrow(
+      'The referenced task was not found.',
+    );
   });
 
   test('ListTasks refuses startedBy combined with any other filter, as the API reference says', async () => {
     const ecs = ecsClient(sandbox);
-    for (const other of [{ desiredStatus: 'STOPPED' as const }, { family: 'migrate' }, { launchType: 'FARGATE' as const }, { containerInstance: 'ci-1' }]) {
+    for (const other of [
+      { desiredStatus: 'STOPPED' as const },
+      { family: 'migrate' },
+      { launchType: 'FARGATE' as const },
+      { containerInstance: 'ci-1' },
+    ]) {
       const combined = ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', ...other }));
-      await expect(combined).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('When you specify startedBy as the filter, it must be the only filter that you use.') });
+      await expect(combined).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: expect.stringContaining('When you specify startedBy as the filter, it must be the only filter that you use.'),
+      });
     }
     // The cluster is the scope, not a filter, and paging is not filtering.
-    await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', maxResults: 10 }))).resolves.toMatchObject({ taskArns: expect.any(Array) });
+    await expect(ecs.send(new ListTasksCommand({ cluster: 'jobs', startedBy: 'run-migration', maxResults: 10 }))).resolves.toMatchObject({
+      taskArns: expect.any(Array),
+    });
   });
 });
 
@@ -127,7 +195,9 @@ describe('timeScale', () => {
       const arn = await register(ecs, 'slow', [container('slow', 'slow:1')]);
       scaled.script('slow:1', { kind: 'healthy', startMs: 4000 });
       const started = Date.now();
-      const run = await ecs.send(new RunTaskCommand({ cluster: 'scale', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }));
+      const run = await ecs.send(
+        new RunTaskCommand({ cluster: 'scale', taskDefinition: arn, launchType: 'FARGATE', networkConfiguration: network }),
+      );
       const taskArn = run.tasks?.[0].taskArn;
       await waitFor('RUNNING', async () => scaled.history.find((e) => e.kind === 'task-started' && e.taskArn === taskArn), 10_000, 5);
       return ((scaled.history.find((e) => e.kind === 'task-started' && e.taskArn === taskArn)?.at ?? 0) - started) / 1000;

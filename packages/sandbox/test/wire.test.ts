@@ -27,7 +27,11 @@ async function raw(init: { method?: string; target?: string; type?: string; body
   const headers: Record<string, string> = {};
   if (init.target) headers['X-Amz-Target'] = init.target;
   if (init.type) headers['Content-Type'] = init.type;
-  const response = await fetch(sandbox.endpoint, { method: init.method ?? 'POST', headers, body: init.method === 'GET' ? undefined : (init.body ?? '') });
+  const response = await fetch(sandbox.endpoint, {
+    method: init.method ?? 'POST',
+    headers,
+    body: init.method === 'GET' ? undefined : (init.body ?? ''),
+  });
   const requestId = response.headers.get('x-amzn-requestid') ?? '';
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
   const picked: Record<string, string> = {};
@@ -54,7 +58,11 @@ const invalidAction = (action: string, version: string): Answer => ({
 
 describe('JSON protocols', () => {
   test('a success answers the operation result as JSON', async () => {
-    expect(await json('AmazonEC2ContainerServiceV20141113.ListClusters')).toEqual({ status: 200, headers: { 'content-type': JSON_1_1 }, body: '{"clusterArns":[]}' });
+    expect(await json('AmazonEC2ContainerServiceV20141113.ListClusters')).toEqual({
+      status: 200,
+      headers: { 'content-type': JSON_1_1 },
+      body: '{"clusterArns":[]}',
+    });
   });
 
   test("an unknown operation of a known service is UnknownOperationException, in that service's content type", async () => {
@@ -68,11 +76,17 @@ describe('JSON protocols', () => {
     expect(await json('DynamoDB_20120810.ListTables')).toEqual(unknownJson());
     expect(await json('ListClusters')).toEqual(unknownJson());
     expect(await raw({ method: 'GET' })).toEqual(unknownJson());
-    expect(await raw({ method: 'PUT', target: 'AmazonEC2ContainerServiceV20141113.ListClusters', type: JSON_1_1, body: '{}' })).toEqual(unknownJson());
+    expect(await raw({ method: 'PUT', target: 'AmazonEC2ContainerServiceV20141113.ListClusters', type: JSON_1_1, body: '{}' })).toEqual(
+      unknownJson(),
+    );
   });
 
   test('a body that is not a JSON object is SerializationException', async () => {
-    const serialization = { status: 400, headers: { 'content-type': JSON_1_1, 'x-amzn-errortype': 'SerializationException' }, body: '{"__type":"com.amazon.coral.service#SerializationException"}' };
+    const serialization = {
+      status: 400,
+      headers: { 'content-type': JSON_1_1, 'x-amzn-errortype': 'SerializationException' },
+      body: '{"__type":"com.amazon.coral.service#SerializationException"}',
+    };
     expect(await json('AmazonEC2ContainerServiceV20141113.ListClusters', '{not json')).toEqual(serialization);
     expect(await json('AmazonEC2ContainerServiceV20141113.ListClusters', '[]')).toEqual(serialization);
   });
@@ -90,13 +104,21 @@ describe('JSON protocols', () => {
       sandbox.setFaults({ throttleRate: 1 });
       expect(await json('GraniteServiceVersion20100801.DescribeAlarms')).toEqual({
         status: 400,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'ThrottlingException', 'x-amzn-query-error': 'Throttling;Sender' },
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': 'ThrottlingException',
+          'x-amzn-query-error': 'Throttling;Sender',
+        },
         body: '{"__type":"ThrottlingException","message":"Rate exceeded"}',
       });
       sandbox.setFaults({ serverErrorRate: 1 });
       expect(await json('GraniteServiceVersion20100801.DescribeAlarms')).toEqual({
         status: 500,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'InternalServiceFault', 'x-amzn-query-error': 'InternalServiceError;Receiver' },
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': 'InternalServiceFault',
+          'x-amzn-query-error': 'InternalServiceError;Receiver',
+        },
         body: '{"__type":"com.amazonaws.cloudwatch#InternalServiceFault","message":"Service Unavailable. Please try again later."}',
       });
       expect(await json('Logs_20140328.DescribeLogGroups')).toEqual({

@@ -9,7 +9,9 @@ const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(
  */
 export async function pushManifest(infra: BuildInfra, repository: string, tag: string, content: string): Promise<string> {
   const auth = { Authorization: `Basic ${Buffer.from(`${infra.username}:${infra.password}`).toString('base64')}` };
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { content } }, rootfs: { type: 'layers', diff_ids: [] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { content } }, rootfs: { type: 'layers', diff_ids: [] } }),
+  );
   const configDigest = sha256(config);
   const started = await fetch(`${infra.registryEndpoint}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: auth });
   if (started.status !== 202) throw new Error(`blob upload start answered ${started.status}`);

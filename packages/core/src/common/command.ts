@@ -9,7 +9,8 @@ export function parseCommand(text: string, inputName = 'command'): string[] | un
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-  if (words.length === 0) throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
+  if (words.length === 0)
+    throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
   return words;
 }
 
@@ -24,7 +25,10 @@ function parseJsonArray(text: string, inputName: string): string[] {
     );
   }
   if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-    throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
+    throw new ConfigurationError(
+      `Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`,
+      inputName,
+    );
   }
   return parsed;
 }
@@ -59,7 +63,11 @@ export function splitShellWords(text: string, inputName = 'command'): string[] {
     else if (char === '\\' && i + 1 < text.length) word += text[++i];
     else word += char;
   }
-  if (quote) throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
+  if (quote)
+    throw new ConfigurationError(
+      `Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`,
+      inputName,
+    );
   if (inWord) words.push(word);
   return words;
 }

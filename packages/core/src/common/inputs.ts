@@ -55,10 +55,7 @@ export class Inputs {
     const text = this.optional(name) ?? fallback;
     const ms = parseDuration(text);
     if (ms === undefined) {
-      throw new ConfigurationError(
-        `Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`,
-        name,
-      );
+      throw new ConfigurationError(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
     }
     return ms;
   }

@@ -38,7 +38,9 @@ export async function retryTransient<T>(call: () => Promise<T>, options: RetryOp
     } catch (error) {
       if (attempt >= attempts || !isTransientAwsError(error)) throw error;
       const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-      log.info(`${label} failed (${(error as Error).name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+      log.info(
+        `${label} failed (${(error as Error).name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`,
+      );
       await clock.sleep(delayMs);
     }
   }

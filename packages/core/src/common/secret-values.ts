@@ -18,7 +18,6 @@ export function secretValues(pairs: KeyValue[]): string[] {
   return [...new Set(secrets)];
 }
 
-
 function decodeURIComponentSafe(text: string): string {
   try {
     return decodeURIComponent(text);

@@ -19,7 +19,10 @@ export interface BlindSpotFacts {
  * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
  */
 export function blindSpotReason(facts: BlindSpotFacts): string {
-  const after = facts.reachedRunning === facts.failed ? 'they all reached RUNNING before they stopped' : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
+  const after =
+    facts.reachedRunning === facts.failed
+      ? 'they all reached RUNNING before they stopped'
+      : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
   if (facts.containerHealthCheck === false && !facts.loadBalancer) {
     return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
   }
@@ -33,7 +36,12 @@ export function blindSpotReason(facts: BlindSpotFacts): string {
 }
 
 /** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
-export async function explainBreakerBlindSpot(ecs: ECSClient, service: Service, deployment: Deployment, failedTasks: Task[]): Promise<string> {
+export async function explainBreakerBlindSpot(
+  ecs: ECSClient,
+  service: Service,
+  deployment: Deployment,
+  failedTasks: Task[],
+): Promise<string> {
   let containerHealthCheck: boolean | undefined;
   try {
     const answer = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: deployment.taskDefinition }));

@@ -81,7 +81,8 @@ export async function readDeploymentHistory(ecs: ECSClient, cluster: string, ser
   let history: DeploymentHistory | undefined;
   try {
     history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-    if (!history.current) log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+    if (!history.current)
+      log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
   } catch (error) {
     log.warning(
       `Could not read the service's deployment history (${(error as Error).name}: ${errorMessage(error)}); ` +
@@ -93,7 +94,9 @@ export async function readDeploymentHistory(ecs: ECSClient, cluster: string, ser
     const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
     const previous = fromDeploymentsOfService(service, release).previous;
     if (previous) {
-      log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+      log.info(
+        `The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`,
+      );
       history.previous = previous;
     }
   }
@@ -154,7 +157,9 @@ async function listNewestFirst(ecs: ECSClient, cluster: string, service: string)
 
 /** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
 async function describe(ecs: ECSClient, entries: Entry[]): Promise<void> {
-  const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn as string) }));
+  const answer = await ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn as string) }),
+  );
   const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
   for (const entry of entries) entry.described = byArn.get(entry.brief.serviceDeploymentArn);
 }
@@ -182,12 +187,20 @@ function candidatesOf(newestFirst: Entry[]): Candidate[] {
     const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
     const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
     const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-    completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
+    completions.push({
+      revisionArn: own,
+      entry,
+      own: true,
+      completedIn: entry,
+      evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}`,
+    });
   }
   // What makes a source revision one that worked: an older deployment completed it (the newest such).
   const position = new Map(newestFirst.map((entry, index) => [entry, index]));
   const completedBefore = (revisionArn: string, entry: Entry) =>
-    completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    completions.find(
+      (completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0),
+    );
   const candidates: Candidate[] = [];
   for (const entry of newestFirst) {
     const own = completions.find((completion) => completion.entry === entry);
@@ -199,7 +212,12 @@ function candidatesOf(newestFirst: Entry[]): Candidate[] {
       .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
     const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
     for (const completion of sources) {
-      candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
+      candidates.push({
+        ...completion,
+        entry,
+        own: false,
+        evidence: `${completion.evidence}, and it was serving when service deployment ${id} started`,
+      });
     }
   }
   return candidates;
@@ -224,7 +242,8 @@ function revisionsOfCurrent(entry: Entry): string[] {
 function currentOf(entry: Entry, taskDefinitions: Map<string, string>): CurrentDeployment {
   const status = statusOf(entry);
   const target = taskDefinitions.get(targetOf(entry) ?? '');
-  const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+  const returnedTo =
+    status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
   return {
     serviceDeploymentArn: entry.brief.serviceDeploymentArn,
     status,
@@ -256,7 +275,12 @@ function fromDeploymentsOfService(service: Service, release?: string): Deploymen
   return {
     source: 'service',
     current: primary
-      ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
+      ? {
+          status: primary.rolloutState,
+          taskDefinitionArn: primary.taskDefinition,
+          targetTaskDefinitionArn: primary.taskDefinition,
+          createdAt: primary.createdAt,
+        }
       : undefined,
     previous: previous?.taskDefinition
       ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }

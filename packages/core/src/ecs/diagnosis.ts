@@ -78,11 +78,7 @@ export function explainRollout(facts: RolloutFacts): string {
           'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).',
         );
       }
-      return join(
-        `${subject} failed: ${outcome.reason}.`,
-        causeOf,
-        failedAdvice(verdict),
-      );
+      return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
     case 'timed-out':
       return join(
         `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`,

@@ -37,7 +37,9 @@ export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
     for (const line of timeline(report).slice(-EVENTS_SHOWN)) log.info(`  ${line}`);
   }
   if (report.logTail) {
-    log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
+    log.info(
+      `Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`,
+    );
     for (const line of report.logTail.lines) log.info(`  | ${line}`);
   }
   log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
@@ -59,13 +61,15 @@ export function rolloutSummaryMarkdown(report: RolloutReport): string {
   const tasks = outcome.failedTasks.length
     ? table(
         ['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'],
-        outcome.failedTasks.slice(-10).map((task) => [
-          link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-          stoppedOffset(task, report.startedAt),
-          task.stopCode,
-          essentialFailure(task, report.containers)?.exitCode ?? undefined,
-          explainStop(task, report.containers),
-        ]),
+        outcome.failedTasks
+          .slice(-10)
+          .map((task) => [
+            link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
+            stoppedOffset(task, report.startedAt),
+            task.stopCode,
+            essentialFailure(task, report.containers)?.exitCode ?? undefined,
+            explainStop(task, report.containers),
+          ]),
       )
     : undefined;
   return section(
@@ -87,12 +91,18 @@ export function rolloutSummaryMarkdown(report: RolloutReport): string {
 }
 
 function timeline(report: RolloutReport): string[] {
-  const entries: TimelineEntry[] = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
+  const entries: TimelineEntry[] = [
+    { at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` },
+  ];
   for (const event of report.outcome.events) {
     if (event.createdAt) entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
   }
   for (const task of report.outcome.failedTasks) {
-    if (task.stoppedAt) entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
+    if (task.stoppedAt)
+      entries.push({
+        at: new Date(task.stoppedAt).getTime(),
+        text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}`,
+      });
   }
   entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
   return renderTimeline(report.startedAt, entries);

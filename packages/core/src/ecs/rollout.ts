@@ -139,7 +139,12 @@ interface ServiceDeploymentFacts {
 }
 
 /** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target: RolloutTarget, observation: RolloutObservation, ours: Deployment, facts: ServiceDeploymentFacts): RolloutVerdict {
+function judgeEnded(
+  target: RolloutTarget,
+  observation: RolloutObservation,
+  ours: Deployment,
+  facts: ServiceDeploymentFacts,
+): RolloutVerdict {
   if (observation.serviceDeployment === undefined) return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
   const { sd, alarmNames, rollbackDeployment } = facts;
   const primary = primaryDeployment(observation.service);
@@ -149,7 +154,12 @@ function judgeEnded(target: RolloutTarget, observation: RolloutObservation, ours
   if (ours.rolloutState !== 'FAILED' && !alarmNames) {
     // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
     if (rolledBack && sd) {
-      return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
+      return {
+        state: 'rolled-back',
+        cause: 'rollback-requested',
+        reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested',
+        deployment: ours,
+      };
     }
     return {
       state: 'failed',
@@ -169,7 +179,8 @@ function judgeEnded(target: RolloutTarget, observation: RolloutObservation, ours
   // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
   // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
   const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-  if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS) return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+  if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+    return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
   const why = ended
     ? 'ECS did not roll back: it found no completed deployment to roll back to'
     : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
@@ -184,7 +195,13 @@ function judgeGone(target: RolloutTarget, observation: RolloutObservation): Roll
   if (observation.serviceDeployment === undefined) return { state: 'in-progress', wants: ['service-deployment'] };
   const sd = readOf(observation);
   const primary = primaryDeployment(observation.service);
-  const gone = (reason: string): Deployment => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
+  const gone = (reason: string): Deployment => ({
+    ...observation.lastSeen,
+    id: target.deploymentId,
+    status: 'INACTIVE',
+    rolloutState: 'FAILED',
+    rolloutStateReason: reason,
+  });
   if (sd) {
     if (sd.status === 'ROLLBACK_FAILED') return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
     if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
@@ -196,7 +213,9 @@ function judgeGone(target: RolloutTarget, observation: RolloutObservation): Roll
   } else {
     // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
     // is the rollback, and the deployment's failure event is the only place the reason is still written.
-    const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+    const failure = (observation.service.events ?? []).find((event) =>
+      event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`),
+    );
     const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
     const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
     if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
@@ -220,9 +239,18 @@ function judgeGone(target: RolloutTarget, observation: RolloutObservation): Roll
  * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
  * own counted failures while ECS's count stays below its threshold, the rollout fails here.
  */
-function judgeBackstop(target: RolloutTarget, observation: RolloutObservation, ours: Deployment, sd: ServiceDeployment | undefined): RolloutVerdict | undefined {
+function judgeBackstop(
+  target: RolloutTarget,
+  observation: RolloutObservation,
+  ours: Deployment,
+  sd: ServiceDeployment | undefined,
+): RolloutVerdict | undefined {
   const { service } = observation;
-  const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+  const threshold = breakerThreshold(
+    service.deploymentConfiguration?.deploymentCircuitBreaker,
+    service.desiredCount ?? ours.desiredCount ?? 0,
+    sd,
+  );
   const backstop = Math.max(threshold, target.failedTasksThreshold);
   const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
   const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
@@ -252,7 +280,12 @@ function rollbackFailed(sd: ServiceDeployment, deployment: Deployment): RolloutV
 }
 
 /** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation: RolloutObservation, ours: Deployment, sd: ServiceDeployment | undefined, primary: Deployment | undefined): boolean {
+function rollbackSeen(
+  observation: RolloutObservation,
+  ours: Deployment,
+  sd: ServiceDeployment | undefined,
+  primary: Deployment | undefined,
+): boolean {
   if (sd) {
     if (ROLLING_BACK.has(sd.status ?? '')) return true;
     // The service deployment ended another way: no rollback is coming, whatever the deployments look like.

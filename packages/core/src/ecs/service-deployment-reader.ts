@@ -6,7 +6,13 @@ export type ServiceDeploymentRead = ServiceDeployment | 'unavailable';
 
 // Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
 // endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
+const LASTING = new Set([
+  'AccessDeniedException',
+  'UnsupportedFeatureException',
+  'InvalidParameterException',
+  'UnknownOperationException',
+  'ClientException',
+]);
 
 /**
  * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and

@@ -55,5 +55,7 @@ export function assertRollingUpdateService(service: Service): void {
 
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
 export function primaryDeployment(service: Pick<Service, 'deployments'> | undefined, taskDefinitionArn?: string): Deployment | undefined {
-  return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+  return service?.deployments?.find(
+    (d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn),
+  );
 }

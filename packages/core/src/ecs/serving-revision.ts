@@ -36,15 +36,28 @@ export async function findServingRevision(ecs: ECSClient, cluster: string, servi
   const completed = newestCompletedDeployment(service);
   if (completed?.taskDefinition) {
     const primary = primaryDeployment(service);
-    const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-    return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
+    const beside =
+      completed === primary
+        ? ''
+        : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
+    return {
+      taskDefinitionArn: completed.taskDefinition,
+      evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}`,
+    };
   }
   const history = await readDeploymentHistory(ecs, cluster, service, log);
   const current = history.current;
   if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-    return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
+    return {
+      taskDefinitionArn: current.taskDefinitionArn,
+      evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL`,
+    };
   }
   if (history.previous) return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-  const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-  return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+  const now = current
+    ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}`
+    : '';
+  return {
+    evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})`,
+  };
 }

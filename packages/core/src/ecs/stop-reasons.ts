@@ -12,7 +12,9 @@ export function explainStop(task: Task, definitions?: ContainerDefinition[]): st
   if (pullError) {
     return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
   }
-  const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
+  const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) =>
+    /ResourceInitializationError/i.test(text),
+  );
   if (initError) {
     return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
   }
@@ -27,7 +29,10 @@ export function explainStop(task: Task, definitions?: ContainerDefinition[]): st
     return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
   }
   if (task.stopCode === 'UserInitiated') {
-    const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
+    const exit =
+      crashed?.exitCode !== undefined && crashed?.exitCode !== null
+        ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}`
+        : '';
     return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
   }
   if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
@@ -46,10 +51,7 @@ export function explainStop(task: Task, definitions?: ContainerDefinition[]): st
 export function essentialFailure(task: Task, definitions?: ContainerDefinition[]): Container | undefined {
   const isEssential = (container: Container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
   const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
-  return (
-    containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
-    containers.find((c) => c.reason)
-  );
+  return containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ?? containers.find((c) => c.reason);
 }
 
 /** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */

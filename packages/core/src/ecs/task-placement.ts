@@ -1,10 +1,4 @@
-import type {
-  AssignPublicIp,
-  CapacityProviderStrategyItem,
-  LaunchType,
-  NetworkConfiguration,
-  Service,
-} from '@aws-sdk/client-ecs';
+import type { AssignPublicIp, CapacityProviderStrategyItem, LaunchType, NetworkConfiguration, Service } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../common/errors';
 import type { RegistrableDefinition } from '../task-definition/strip';
 
@@ -29,14 +23,19 @@ export interface TaskPlacement {
  * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
  * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
  */
-export function oneOffPlacement(definition: RegistrableDefinition, service: Service | undefined, overrides: PlacementOverrides): TaskPlacement {
+export function oneOffPlacement(
+  definition: RegistrableDefinition,
+  service: Service | undefined,
+  overrides: PlacementOverrides,
+): TaskPlacement {
   const placement: TaskPlacement = {};
   if (overrides.launchType) placement.launchType = overrides.launchType;
   else if (service?.capacityProviderStrategy?.length) placement.capacityProviderStrategy = service.capacityProviderStrategy;
   else if (service?.launchType) placement.launchType = service.launchType;
   else if (onlyFargate(definition)) placement.launchType = 'FARGATE';
 
-  const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
+  const fargate =
+    placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
   if (fargate && service?.platformVersion && !overrides.launchType) placement.platformVersion = service.platformVersion;
 
   const network = networkFor(definition, service, overrides);
@@ -44,7 +43,11 @@ export function oneOffPlacement(definition: RegistrableDefinition, service: Serv
   return placement;
 }
 
-function networkFor(definition: RegistrableDefinition, service: Service | undefined, overrides: PlacementOverrides): NetworkConfiguration | undefined {
+function networkFor(
+  definition: RegistrableDefinition,
+  service: Service | undefined,
+  overrides: PlacementOverrides,
+): NetworkConfiguration | undefined {
   const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
   const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
   if (definition.networkMode !== 'awsvpc') {

@@ -18,7 +18,8 @@ export type UnchangedStanding =
 
 export function judgeUnchangedService(service: Service): UnchangedStanding {
   const primary = primaryDeployment(service);
-  if (!primary?.id) throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
+  if (!primary?.id)
+    throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
   // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
   // new deployment it stays as it is, so there is nothing to wait for.
   if (primary.rolloutState === 'FAILED') {

@@ -1,7 +1,15 @@
 import { type Deployment, type Service, type Task } from '@aws-sdk/client-ecs';
 import { systemClock } from '../common/poll';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
-import { BACKSTOP_SETTLE_MS, isFailedTask, judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
+import {
+  BACKSTOP_SETTLE_MS,
+  isFailedTask,
+  judgeRollout,
+  progressLine,
+  type RolloutObservation,
+  type RolloutTarget,
+  type RolloutVerdict,
+} from './rollout';
 import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
 import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';

@@ -8,7 +8,9 @@ const MAX_ALARM_NAMES = 100;
 type Alarm = MetricAlarm | CompositeAlarm;
 
 async function describeAlarms(cloudwatch: CloudWatchClient, names: string[]): Promise<Alarm[]> {
-  const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
+  const answer = await cloudwatch.send(
+    new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }),
+  );
   return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
 }
 
@@ -17,11 +19,15 @@ async function describeAlarms(cloudwatch: CloudWatchClient, names: string[]): Pr
  * silently guard nothing.
  */
 export async function assertAlarmsExist(cloudwatch: CloudWatchClient, names: string[], region: string): Promise<void> {
-  if (names.length > MAX_ALARM_NAMES) throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
+  if (names.length > MAX_ALARM_NAMES)
+    throw new ConfigurationError(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
   const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
   const unknown = names.filter((name) => !found.has(name));
   if (unknown.length) {
-    throw new ConfigurationError(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
+    throw new ConfigurationError(
+      `Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`,
+      'alarms',
+    );
   }
 }
 

@@ -16,10 +16,16 @@ export function parseHealthUrls(lines: string[], input = 'url'): string[] {
     try {
       url = new URL(line);
     } catch {
-      throw new ConfigurationError(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
+      throw new ConfigurationError(
+        `Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`,
+        input,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ConfigurationError(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
+      throw new ConfigurationError(
+        `Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`,
+        input,
+      );
     }
     if (!url.hostname) throw new ConfigurationError(`Input '${input}': "${line}" names no host.`, input);
     return url.href;

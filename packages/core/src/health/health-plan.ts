@@ -30,7 +30,10 @@ export function assertReachable(plan: HealthPlan): void {
   const rounds = Math.max(roundsToWin(plan), plan.failureThreshold);
   const needed = plan.warmupMs + rounds * plan.intervalMs;
   if (plan.timeoutMs < needed) {
-    const latency = roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
+    const latency =
+      roundsToWin(plan) > plan.successThreshold
+        ? ` (max-latency-ms needs ${roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)`
+        : '';
     throw new ConfigurationError(
       `Input 'timeout' is ${formatDuration(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
         `warmup ${formatDuration(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${formatDuration(plan.intervalMs)} = ${formatDuration(needed)}. ` +

@@ -17,12 +17,28 @@ export function healthSummaryMarkdown(report: HealthReport, title = 'Verify heal
       heading(stats.url, 3),
       table(
         ['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'],
-        [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']],
+        [
+          [
+            stats.checks,
+            stats.failures,
+            ms(figures.p50),
+            ms(figures.p95),
+            ms(figures.max),
+            last?.status ?? last?.error ?? '–',
+            last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '',
+          ],
+        ],
       ),
     );
   });
   const signals = report.lastSignals.length
-    ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
+    ? section(
+        heading('Service, targets and alarms at the end', 3),
+        table(
+          ['Source', 'State', 'Detail'],
+          report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail]),
+        ),
+      )
     : undefined;
   return section(
     heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`),
@@ -44,8 +60,11 @@ function timelineLines(report: HealthReport): string[] {
 }
 
 function moment(report: HealthReport): string {
-  const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`];
+  const parts = [
+    `${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${formatDuration(report.finishedAt - report.startedAt)}`,
+  ];
   if (report.wonAt !== undefined) parts.push(`health won at +${formatDuration(report.wonAt - report.startedAt)}`);
-  if (report.lostAt !== undefined) parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
+  if (report.lostAt !== undefined)
+    parts.push(`health lost at +${formatDuration(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
   return `**${parts.join(' · ')}**`;
 }

@@ -1,5 +1,9 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client,
+  type TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
 import type { SignalReader, SignalReading } from './signals';
@@ -17,11 +21,15 @@ export function serviceSteadiness(service: Service, taskDefinition?: string): Si
   const source = `service ${service.serviceName}`;
   const unsteady = whyNotSteady(service);
   const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
-  if (taskDefinition === undefined) return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+  if (taskDefinition === undefined)
+    return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
   const wanted = shortTaskDefinition(taskDefinition);
   if (unsteady) {
     const heading = primaryDeployment(service)?.taskDefinition;
-    const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition) ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}` : '';
+    const elsewhere =
+      heading !== undefined && !sameRevision(heading, taskDefinition)
+        ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}`
+        : '';
     return { source, passed: false, detail: `${unsteady}${elsewhere}` };
   }
   const running = service.deployments?.[0]?.taskDefinition;
@@ -44,7 +52,8 @@ function whyNotSteady(service: Service): string | undefined {
   if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
     return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
   }
-  if (service.runningCount !== service.desiredCount) return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+  if (service.runningCount !== service.desiredCount)
+    return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
   return undefined;
 }
 

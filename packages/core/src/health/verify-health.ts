@@ -87,10 +87,22 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
       ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
     ];
     if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
-      problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+      problems.push(
+        `p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`,
+      );
     }
     rounds += 1;
-    const round: Round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
+    const round: Round = {
+      number: rounds,
+      at,
+      phase,
+      counted: at >= warmupEndsAt || phase === 'bake',
+      passed: problems.length === 0,
+      answers,
+      signals,
+      windowP95,
+      problems,
+    };
     noteTransition(round);
     log.info(describeRound(round, startedAt, last));
     last = round;
@@ -99,9 +111,13 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
 
   function noteTransition(round: Round): void {
     if (last === undefined || last.passed !== round.passed) {
-      timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
+      timeline.push({
+        at: round.at,
+        text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}`,
+      });
     }
-    if (round.counted && last !== undefined && !last.counted) timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
+    if (round.counted && last !== undefined && !last.counted)
+      timeline.push({ at: warmupEndsAt, text: `warm-up of ${formatDuration(plan.warmupMs)} over: failures count from here` });
   }
 
   /** Updates the streaks and says whether this round decided the phase. */
@@ -121,7 +137,11 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     return undefined;
   }
 
-  const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
+  const overallP95 = () =>
+    percentile(
+      stats.flatMap((s) => s.latencies),
+      95,
+    );
   const finish = (verdict: HealthVerdict, explanation: string, extra: Partial<HealthReport> = {}): HealthReport => {
     return {
       healthy: verdict === 'healthy',
@@ -141,16 +161,28 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   };
 
   // 1. Until health is won or lost, or the timeout passes.
-  const checked = await poll({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
+  const checked = await poll({
+    intervalMs: plan.intervalMs,
+    timeoutMs: plan.timeoutMs,
+    jitter: 0,
+    clock,
+    check: async () => decide(await runRound('check')),
+  });
   const after = (at: number) => formatDuration(at - startedAt);
   if (!checked.done) {
     const needed = roundsToWin(plan);
-    return finish('timed-out', `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+    return finish(
+      'timed-out',
+      `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`,
+    );
   }
   if (checked.value === 'lost') {
     const lostAt = (last as Round).at;
     timeline.push({ at: lostAt, text: 'health lost' });
-    return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last as Round, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
+    return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last as Round, plan)}: ${lastProblems(last)}.`, {
+      lostAt,
+      lostIn: 'check',
+    });
   }
   const wonAt = (last as Round).at;
   const wonWith = streak.passing;
@@ -164,7 +196,13 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
   await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
   const bakeEndsAt = wonAt + plan.bakeMs;
-  const baked = await poll({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
+  const baked = await poll({
+    intervalMs: plan.intervalMs,
+    timeoutMs: Math.max(0, bakeEndsAt - clock.now()),
+    jitter: 0,
+    clock,
+    check: async () => decide(await runRound('bake')),
+  });
   if (baked.done) {
     const lostAt = (last as Round).at;
     timeline.push({ at: lostAt, text: 'health lost during bake' });
@@ -175,7 +213,11 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     );
   }
   timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
-  return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`, { wonAt });
+  return finish(
+    'healthy',
+    `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`,
+    { wonAt },
+  );
 }
 
 function healthyExplanation(after: string, passing: number, plan: HealthPlan, p95: number | undefined): string {
@@ -198,8 +240,14 @@ function lastProblems(round: Round | undefined): string {
 /** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
 function describeRound(round: Round, startedAt: number, previous: Round | undefined): string {
   const mark = round.passed ? '✓' : '✗';
-  const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
-  const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
+  const answers = round.answers.map((a) =>
+    `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim(),
+  );
+  const tags = [
+    round.phase === 'bake' ? 'bake' : '',
+    round.counted ? '' : 'warm-up: not counted',
+    round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`,
+  ].filter(Boolean);
   const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
   const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
   return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;

@@ -44,7 +44,10 @@ export function readAuditTrailInputs(inputs: Inputs, defaultEnvironment: string 
   const token = inputs.optional('github-token');
   const environmentUrl = inputs.optional('environment-url');
   if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-    throw new ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
+    throw new ConfigurationError(
+      `Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`,
+      'environment-url',
+    );
   }
   if (token === undefined) return undefined;
   core.setSecret(token);
@@ -143,7 +146,10 @@ export class DeploymentTrail implements AuditTrail {
         per_page: 1,
       });
       this.id = answer.data[0]?.id;
-      if (this.id === undefined) this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
+      if (this.id === undefined)
+        this.log.warning(
+          `No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`,
+        );
     });
   }
 
@@ -178,7 +184,11 @@ export class DeploymentTrail implements AuditTrail {
 }
 
 /** Opens the trail when a token was given; undefined otherwise, so callers write `trail?.report(...)`. */
-export function openDeploymentTrail(settings: AuditTrailSettings | undefined, log: Logger, env: NodeJS.ProcessEnv = process.env): DeploymentTrail | undefined {
+export function openDeploymentTrail(
+  settings: AuditTrailSettings | undefined,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): DeploymentTrail | undefined {
   if (!settings) return undefined;
   return new DeploymentTrail(settings, runContextFromEnv(env), log);
 }

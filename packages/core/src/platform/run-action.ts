@@ -20,7 +20,11 @@ export function describeFailure(error: unknown): string {
   if (isAccessDenied(error)) {
     return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
   }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
+  if (
+    /ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(
+      `${name} ${message}`,
+    )
+  ) {
     return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
   }
   const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';

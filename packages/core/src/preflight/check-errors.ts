@@ -33,5 +33,8 @@ export function resultOfError(check: PreflightCheck, error: unknown): CheckResul
     }
     return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
   }
-  return { status: 'fail', detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${errorMessage(error)}` };
+  return {
+    status: 'fail',
+    detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${errorMessage(error)}`,
+  };
 }

@@ -60,7 +60,8 @@ export async function runPreflight(checks: PreflightCheck<unknown>[], options: P
     if (thrown !== undefined && !isVerdict(thrown)) throw thrown;
     throw new ConfigurationError(row.message, row.input);
   }
-  if (failed.length > 1) throw new ConfigurationError(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+  if (failed.length > 1)
+    throw new ConfigurationError(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
 
   const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
   return { rows, markdown, valueOf: <T>(check: PreflightCheck<T>) => values.get(check) as T | undefined };
@@ -73,7 +74,11 @@ interface Ran {
 }
 
 /** Each stage at once, the next built from the values found so far; a stage with a failing check is the last. */
-async function runStages(checks: PreflightCheck<unknown>[], options: PreflightOptions, mode: PreflightMode): Promise<{ ran: Ran[]; refusal?: { error: unknown } }> {
+async function runStages(
+  checks: PreflightCheck<unknown>[],
+  options: PreflightOptions,
+  mode: PreflightMode,
+): Promise<{ ran: Ran[]; refusal?: { error: unknown } }> {
   const ran: Ran[] = [];
   const valueOf = <T>(check: PreflightCheck<T>) => ran.find((entry) => entry.check === check)?.settled?.result.value as T | undefined;
   let stage = checks;

@@ -42,11 +42,14 @@ function containerChanges(name: string, before: ContainerDefinition, after: Cont
   if (environment) lines.push(`container ${name}: environment ${environment}`);
   const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
   if (secrets) lines.push(`container ${name}: secrets ${secrets}`);
-  const other = changedKeys(
-    before as Record<string, unknown>,
-    after as Record<string, unknown>,
-    ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets'],
-  );
+  const other = changedKeys(before as Record<string, unknown>, after as Record<string, unknown>, [
+    'image',
+    'cpu',
+    'memory',
+    'memoryReservation',
+    'environment',
+    'secrets',
+  ]);
   if (other.length) lines.push(`container ${name}: also changed ${other.join(', ')}`);
   return lines;
 }

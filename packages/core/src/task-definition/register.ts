@@ -29,10 +29,7 @@ export async function newestRevision(ecs: ECSClient, family: string): Promise<Ta
   }
 }
 
-export type Registration =
-  | { kind: 'unchanged'; arn: string }
-  | { kind: 'reused'; arn: string }
-  | { kind: 'registered'; arn: string };
+export type Registration = { kind: 'unchanged'; arn: string } | { kind: 'reused'; arn: string } | { kind: 'registered'; arn: string };
 
 /**
  * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
@@ -52,9 +49,7 @@ export async function ensureRegistered(
   if (newest?.taskDefinitionArn && sameTaskDefinition(newest as RegistrableDefinition, rendered)) {
     return { kind: 'reused', arn: newest.taskDefinitionArn };
   }
-  const answer = await ecs.send(
-    new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }),
-  );
+  const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
   const arn = answer.taskDefinition?.taskDefinitionArn;
   if (!arn) throw new Error('RegisterTaskDefinition returned no task definition ARN.');
   return { kind: 'registered', arn };

@@ -34,7 +34,13 @@ export class FakeGitHub {
     this.server = createServer((req, res) => {
       void readBody(req).then((body) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, authorization: req.headers.authorization, body, at: Date.now() };
+        const request: RecordedRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname + url.search,
+          authorization: req.headers.authorization,
+          body,
+          at: Date.now(),
+        };
         this.requests.push(request);
         const { status, body: answer } = this.answer?.(request) ?? this.respond(request, url);
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -51,7 +57,9 @@ export class FakeGitHub {
 
   /** Deployments created so far and the states posted to each, oldest first. */
   statusesOf(id: number): string[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${id}/statuses`)).map((r) => r.body.state as string);
+    return this.requests
+      .filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${id}/statuses`))
+      .map((r) => r.body.state as string);
   }
 
   /** A Deployment recorded earlier (by another step), without a request of its own; returns its id. */

@@ -11,7 +11,10 @@ export async function preflightOf<T>(check: PreflightCheck<T>): Promise<Prefligh
 
 /** The error the step would fail with when this check is the only one and fails. */
 export async function preflightFailure(check: PreflightCheck<unknown>): Promise<ConfigurationError> {
-  const error = await runPreflight([check], { log: silentLogger() }).then(() => undefined, (e: unknown) => e);
+  const error = await runPreflight([check], { log: silentLogger() }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConfigurationError);
   return error as ConfigurationError;
 }

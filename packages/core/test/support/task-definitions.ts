@@ -27,9 +27,7 @@ export function handWritten(): RegistrableDefinition {
           { name: 'LOG_LEVEL', value: 'info' },
           { name: 'DATABASE_HOST', value: 'db.internal' },
         ],
-        secrets: [
-          { name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pass-AbCdEf' },
-        ],
+        secrets: [{ name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pass-AbCdEf' }],
         logConfiguration: {
           logDriver: 'awslogs',
           options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' },
@@ -62,9 +60,7 @@ export function described(): TaskDefinition {
         environmentFiles: [],
         mountPoints: [],
         volumesFrom: [],
-        secrets: [
-          { name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pass-AbCdEf' },
-        ],
+        secrets: [{ name: 'DATABASE_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pass-AbCdEf' }],
         readonlyRootFilesystem: false,
         ulimits: [],
         logConfiguration: {

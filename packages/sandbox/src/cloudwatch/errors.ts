@@ -11,8 +11,10 @@ export function cloudWatchError(shape: string, queryCode: string, message: strin
   return error;
 }
 
-export const missing = (name: string) => cloudWatchError('MissingRequiredParameterException', 'MissingParameter', `The parameter ${name} is required.`);
+export const missing = (name: string) =>
+  cloudWatchError('MissingRequiredParameterException', 'MissingParameter', `The parameter ${name} is required.`);
 export const invalid = (message: string) => cloudWatchError('InvalidParameterValueException', 'InvalidParameterValue', message);
-export const invalidCombination = (message: string) => cloudWatchError('InvalidParameterCombinationException', 'InvalidParameterCombination', message);
+export const invalidCombination = (message: string) =>
+  cloudWatchError('InvalidParameterCombinationException', 'InvalidParameterCombination', message);
 export const invalidFormat = (message: string) => cloudWatchError('InvalidFormatFault', 'InvalidFormat', message);
 export const resourceNotFound = (message: string) => cloudWatchError('ResourceNotFound', 'ResourceNotFound', message, 404);

@@ -18,8 +18,10 @@ export function putMetricAlarm(ctx: Context, input: Record<string, unknown>): Re
   const name = requireString(input, 'AlarmName');
   if (name.length > 255) throw invalid('The parameter AlarmName must be at most 255 characters long.');
   const periods = requireParam(input, 'EvaluationPeriods');
-  if (!(Number.isInteger(periods) && (periods as number) >= 1)) throw invalid('The parameter EvaluationPeriods must be an integer of at least 1.');
-  if (!COMPARISONS.includes(String(requireParam(input, 'ComparisonOperator')))) throw invalid(`The parameter ComparisonOperator must be one of ${COMPARISONS.join(', ')}.`);
+  if (!(Number.isInteger(periods) && (periods as number) >= 1))
+    throw invalid('The parameter EvaluationPeriods must be an integer of at least 1.');
+  if (!COMPARISONS.includes(String(requireParam(input, 'ComparisonOperator'))))
+    throw invalid(`The parameter ComparisonOperator must be one of ${COMPARISONS.join(', ')}.`);
   const single = input.MetricName !== undefined || input.Namespace !== undefined;
   if (single && input.Metrics !== undefined) {
     throw invalidCombination('The parameters MetricName and Metrics are mutually exclusive.');
@@ -79,7 +81,8 @@ export function describeAlarms(ctx: Context, input: Record<string, unknown>): Re
   const prefix = optionalString(input, 'AlarmNamePrefix');
   if (names?.length && prefix) throw invalidCombination('The parameters AlarmNames and AlarmNamePrefix are mutually exclusive.');
   const state = optionalString(input, 'StateValue');
-  if (state !== undefined && !STATES.includes(state as AlarmStateValue)) throw invalid(`The parameter StateValue must be one of ${STATES.join(', ')}.`);
+  if (state !== undefined && !STATES.includes(state as AlarmStateValue))
+    throw invalid(`The parameter StateValue must be one of ${STATES.join(', ')}.`);
   const types = optionalStrings(input, 'AlarmTypes') ?? ['MetricAlarm'];
   let found = [...ctx.alarms.entries()].sort(([a], [b]) => a.localeCompare(b));
   if (names?.length) found = found.filter(([name]) => names.includes(name));

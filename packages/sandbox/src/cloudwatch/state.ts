@@ -38,7 +38,8 @@ export function bakeTimeMs(alarms: Alarms, names: string[]): number {
     const configuration = alarms.get(name)?.configuration;
     if (!configuration) continue;
     const metrics = (configuration.Metrics as Array<{ MetricStat?: { Period?: number }; Period?: number }> | undefined) ?? [];
-    const period = (configuration.Period as number | undefined) ?? Math.max(60, ...metrics.map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
+    const period =
+      (configuration.Period as number | undefined) ?? Math.max(60, ...metrics.map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
     const periods = (configuration.EvaluationPeriods as number | undefined) ?? 1;
     longest = Math.max(longest, period * periods * 1000);
   }

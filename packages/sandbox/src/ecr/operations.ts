@@ -30,7 +30,8 @@ function requireRepository(ctx: Context, input: Json): RepositoryRecord {
 function imageIdsOf(input: Json, field = 'imageIds'): ImageId[] | undefined {
   const ids = input[field];
   if (ids === undefined) return undefined;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) throw invalidEcrParameter(`Invalid parameter at '${field}' failed to satisfy constraint: 'Member must have length between 1 and 100'`);
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100)
+    throw invalidEcrParameter(`Invalid parameter at '${field}' failed to satisfy constraint: 'Member must have length between 1 and 100'`);
   return ids as ImageId[];
 }
 
@@ -42,7 +43,9 @@ function renderRepository(repository: RepositoryRecord): Json {
     repositoryUri: repository.repositoryUri,
     createdAt: seconds(repository.createdAt),
     imageTagMutability: repository.imageTagMutability,
-    ...(repository.imageTagMutabilityExclusionFilters ? { imageTagMutabilityExclusionFilters: repository.imageTagMutabilityExclusionFilters } : {}),
+    ...(repository.imageTagMutabilityExclusionFilters
+      ? { imageTagMutabilityExclusionFilters: repository.imageTagMutabilityExclusionFilters }
+      : {}),
     imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
     encryptionConfiguration: { encryptionType: 'AES256' },
   };
@@ -61,7 +64,12 @@ function renderImage(ctx: Context, repository: RepositoryRecord, image: StoredIm
     ...(image.manifest.artifactMediaType ? { artifactMediaType: image.manifest.artifactMediaType } : {}),
     ...(scan ? { imageScanStatus: { status: scan.status, description: scanDescription(scan.status) } } : {}),
     ...(scan?.status === 'COMPLETE'
-      ? { imageScanFindingsSummary: { imageScanCompletedAt: seconds(scan.completedAt), findingSeverityCounts: severityCounts(scan.findings) } }
+      ? {
+          imageScanFindingsSummary: {
+            imageScanCompletedAt: seconds(scan.completedAt),
+            findingSeverityCounts: severityCounts(scan.findings),
+          },
+        }
       : {}),
   };
 }
@@ -89,11 +97,15 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     if (problem) throw invalidEcrParameter(problem);
     const mutability = optional<string>(input, 'imageTagMutability') ?? 'MUTABLE';
     if (!MUTABILITY.includes(mutability)) {
-      throw invalidEcrParameter(`Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`);
+      throw invalidEcrParameter(
+        `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`,
+      );
     }
     const filters = input.imageTagMutabilityExclusionFilters as RepositoryRecord['imageTagMutabilityExclusionFilters'];
     if (mutability.endsWith('_WITH_EXCLUSION') !== (filters !== undefined && filters.length > 0)) {
-      throw invalidEcrParameter('imageTagMutabilityExclusionFilters must be given exactly when imageTagMutability is MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.');
+      throw invalidEcrParameter(
+        'imageTagMutabilityExclusionFilters must be given exactly when imageTagMutability is MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.',
+      );
     }
     const repositoryName = name as string;
     if (ctx.ecr.repositories.has(repositoryName)) throw repositoryExists(repositoryName, ctx.accountId);
@@ -122,7 +134,11 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     const repository = requireRepository(ctx, input);
     const scanning = requireMember<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     repository.scanOnPush = scanning.scanOnPush === true;
-    return { registryId: repository.registryId, repositoryName: repository.repositoryName, imageScanningConfiguration: { scanOnPush: repository.scanOnPush } };
+    return {
+      registryId: repository.registryId,
+      repositoryName: repository.repositoryName,
+      imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
+    };
   },
 
   async DescribeImages(ctx, input) {
@@ -191,7 +207,9 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     if (scan.status !== 'COMPLETE') return answer;
     const maxResults = optional<number>(input, 'maxResults') ?? 100;
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
-      throw invalidEcrParameter("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
+      throw invalidEcrParameter(
+        "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'",
+      );
     }
     const start = Number(input.nextToken ?? 0) || 0;
     const sorted = bySeverity(scan.findings);

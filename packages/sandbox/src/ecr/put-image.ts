@@ -15,7 +15,12 @@ type Json = Record<string, unknown>;
 
 function excluded(repository: RepositoryRecord, tag: string): boolean {
   return (repository.imageTagMutabilityExclusionFilters ?? []).some(({ filter }) => {
-    const pattern = new RegExp(`^${filter.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const pattern = new RegExp(
+      `^${filter
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     return pattern.test(tag);
   });
 }
@@ -32,7 +37,8 @@ export async function putImage(ctx: Context, repository: RepositoryRecord, input
   const tag = optional<string>(input, 'imageTag');
   if (!tag) throw invalidEcrParameter('PutImage without an imageTag is not supported by the sandbox.');
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-  if (input.imageDigest !== undefined && input.imageDigest !== digest) throw invalidEcrParameter(`The imageDigest '${String(input.imageDigest)}' does not match the digest of the manifest, '${digest}'.`);
+  if (input.imageDigest !== undefined && input.imageDigest !== digest)
+    throw invalidEcrParameter(`The imageDigest '${String(input.imageDigest)}' does not match the digest of the manifest, '${digest}'.`);
   let mediaType = optional<string>(input, 'imageManifestMediaType');
   mediaType ??= (JSON.parse(manifest) as { mediaType?: string }).mediaType;
   if (!mediaType) throw invalidEcrParameter('imageManifestMediaType is required when the manifest names no mediaType.');

@@ -44,7 +44,8 @@ export class RegistryClient {
       headers: { Authorization: this.authorization, 'Content-Type': mediaType },
       body,
     });
-    if (response.status !== 201) throw new Error(`registry answered ${response.status} storing ${repository}:${tag}: ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`registry answered ${response.status} storing ${repository}:${tag}: ${await response.text()}`);
   }
 
   /** Tags of a repository; none when the registry has never seen it. */

@@ -2,4 +2,11 @@
 import type { JsonService } from '../http/protocol';
 import { ecrOperations } from './operations';
 
-export const ecrService: JsonService = { service: 'ecr', iamPrefix: 'ecr', protocol: 'awsJson', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921', serverError: 'ServerException', operations: ecrOperations };
+export const ecrService: JsonService = {
+  service: 'ecr',
+  iamPrefix: 'ecr',
+  protocol: 'awsJson',
+  targetPrefix: 'AmazonEC2ContainerRegistry_V20150921',
+  serverError: 'ServerException',
+  operations: ecrOperations,
+};

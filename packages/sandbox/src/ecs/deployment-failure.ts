@@ -38,7 +38,11 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
   deployment.rolloutState = 'FAILED';
   deployment.rolloutStateReason = reason;
   deployment.updatedAt = now;
-  serviceEvent(ctx, service, `(deployment ${deployment.id}) deployment failed: ${cause.kind === 'circuit-breaker' ? 'tasks failed to start' : 'alarm detected'}.`);
+  serviceEvent(
+    ctx,
+    service,
+    `(deployment ${deployment.id}) deployment failed: ${cause.kind === 'circuit-breaker' ? 'tasks failed to start' : 'alarm detected'}.`,
+  );
   const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
   if (sd) {
     sd.statusReason = reason;
@@ -52,7 +56,14 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
   const rollback = cause.kind === 'circuit-breaker' ? config.deploymentCircuitBreaker.rollback : config.alarms?.rollback === true;
   const target = service.lastCompleted;
   if (rollback && target && target.deploymentId !== deployment.id && sd) {
-    startRollback(ctx, service, deployment, sd, reason, cause.kind === 'circuit-breaker' ? 'ECS deployment circuit breaker' : 'ECS deployment alarms');
+    startRollback(
+      ctx,
+      service,
+      deployment,
+      sd,
+      reason,
+      cause.kind === 'circuit-breaker' ? 'ECS deployment circuit breaker' : 'ECS deployment alarms',
+    );
     return;
   }
   if (sd) {
@@ -61,17 +72,35 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
     // ECS "cannot roll back" is said apart from "was not asked to": the reason says there was nothing to return to.
     if (rollback) sd.statusReason = `${reason.replace(/\.$/, '')}; no completed deployment to roll back to.`;
   }
-  record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  record(ctx, {
+    kind: 'deployment-failed',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+  });
 }
 
 /** A rollback's own deployment failed: the service deployment ends there, with no second rollback. */
-function failRollback(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, sd: ServiceDeploymentRecord, reason: string): void {
+function failRollback(
+  ctx: Context,
+  service: ServiceRecord,
+  deployment: DeploymentRecord,
+  sd: ServiceDeploymentRecord,
+  reason: string,
+): void {
   const now = ctx.clock.now();
   sd.status = 'ROLLBACK_FAILED';
   sd.statusReason = `${reason.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
   sd.finishedAt = now;
   sd.updatedAt = now;
-  record(ctx, { kind: 'deployment-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  record(ctx, {
+    kind: 'deployment-failed',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+  });
 }
 
 /** Rolls the service back to its last COMPLETED deployment's revision, inside the same service deployment. */

@@ -29,7 +29,13 @@ export function createRevision(ctx: Context, service: ServiceRecord, taskDefinit
   return revision;
 }
 
-export function newDeployment(ctx: Context, service: ServiceRecord, taskDefinitionArn: string, sdArn: string, revisionArn: string): DeploymentRecord {
+export function newDeployment(
+  ctx: Context,
+  service: ServiceRecord,
+  taskDefinitionArn: string,
+  sdArn: string,
+  revisionArn: string,
+): DeploymentRecord {
   const now = ctx.clock.now();
   const id = deploymentId();
   return {

@@ -22,7 +22,9 @@ export function startDeployment(ctx: Context, service: ServiceRecord, taskDefini
     sd.stoppedAt = now;
     sd.updatedAt = now;
   }
-  const sources = [...new Set(service.deployments.filter((d) => tasksOfDeployment(ctx, d.id).some(isLive)).map((d) => d.serviceRevisionArn))];
+  const sources = [
+    ...new Set(service.deployments.filter((d) => tasksOfDeployment(ctx, d.id).some(isLive)).map((d) => d.serviceRevisionArn)),
+  ];
   const revision = createRevision(ctx, service, taskDefinition);
   const sdArn = ctx.arns.serviceDeployment(service.cluster, service.name, serviceDeploymentId());
   const deployment = newDeployment(ctx, service, taskDefinition.arn, sdArn, revision.arn);
@@ -49,7 +51,13 @@ export function startDeployment(ctx: Context, service: ServiceRecord, taskDefini
   service.steady = false;
   // Updating to a new task definition takes the service out of throttling (Service throttle logic).
   service.throttle = { failures: 0, resumeAt: 0, announced: false };
-  record(ctx, { kind: 'deployment-created', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: taskDefinition.arn });
+  record(ctx, {
+    kind: 'deployment-created',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: taskDefinition.arn,
+  });
   ctx.kick();
   return deployment;
 }
@@ -61,7 +69,11 @@ export function completeDeployment(ctx: Context, service: ServiceRecord, deploym
   deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
   deployment.updatedAt = now;
   service.deployments = [deployment];
-  service.lastCompleted = { deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn, serviceRevisionArn: deployment.serviceRevisionArn };
+  service.lastCompleted = {
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+    serviceRevisionArn: deployment.serviceRevisionArn,
+  };
   const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
   if (sd && !ENDED.has(sd.status)) {
     sd.status = sd.rollback ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL';
@@ -77,7 +89,13 @@ export function completeDeployment(ctx: Context, service: ServiceRecord, deploym
 export function markSteady(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
   serviceEvent(ctx, service, 'has reached a steady state.');
   service.steady = true;
-  record(ctx, { kind: 'steady-state', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  record(ctx, {
+    kind: 'steady-state',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+  });
 }
 
 export { primaryOf };

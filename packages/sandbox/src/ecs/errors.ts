@@ -6,5 +6,7 @@ export const invalidParameter = (message: string) => new AwsError('InvalidParame
 export const clusterNotFound = () => new AwsError('ClusterNotFoundException', 'Cluster not found.');
 export const serviceNotFound = () => new AwsError('ServiceNotFoundException', 'Service not found.');
 export const serviceNotActive = () => new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-export const clusterContainsServices = () => new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
-export const clusterContainsTasks = () => new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+export const clusterContainsServices = () =>
+  new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+export const clusterContainsTasks = () =>
+  new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');

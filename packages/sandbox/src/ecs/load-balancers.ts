@@ -28,6 +28,7 @@ export function checkLoadBalancedContainers(taskDefinition: TaskDefinitionRecord
     const container = containers.find((c) => c.name === lb.containerName);
     if (!container) throw invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);
     const ports = ((container.portMappings as Json[] | undefined) ?? []).map((p) => p.containerPort);
-    if (!ports.includes(lb.containerPort)) throw invalidParameter(`The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
+    if (!ports.includes(lb.containerPort))
+      throw invalidParameter(`The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
   }
 }

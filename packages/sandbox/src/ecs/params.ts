@@ -13,4 +13,5 @@ export function requireString(params: Json, name: string, error: () => AwsError)
 }
 
 /** A string member; undefined when absent or not a string. */
-export const optionalString = (params: Json, name: string): string | undefined => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
+export const optionalString = (params: Json, name: string): string | undefined =>
+  typeof params[name] === 'string' ? (params[name] as string) : undefined;

@@ -217,9 +217,7 @@ export function renderServiceRevision(revision: ServiceRevisionRecord): Json {
 
 function revisionSummary(ctx: Context, sd: ServiceDeploymentRecord, arn: string, target: boolean): Json {
   const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn);
-  const tasks = (service?.deployments ?? [])
-    .filter((d) => d.serviceRevisionArn === arn)
-    .flatMap((d) => tasksOfDeployment(ctx, d.id));
+  const tasks = (service?.deployments ?? []).filter((d) => d.serviceRevisionArn === arn).flatMap((d) => tasksOfDeployment(ctx, d.id));
   const { running, pending } = counts(tasks);
   // The target asks for the desired count while it is being deployed or stands; otherwise (sources, or a
   // target that was stopped or rolled back) a revision asks for the tasks it still has.
@@ -243,7 +241,9 @@ export function renderServiceDeployment(ctx: Context, sd: ServiceDeploymentRecor
     status: sd.status,
     statusReason: sd.statusReason,
     deploymentConfiguration: sd.deploymentConfiguration,
-    rollback: sd.rollback ? { reason: sd.rollback.reason, startedAt: seconds(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn } : undefined,
+    rollback: sd.rollback
+      ? { reason: sd.rollback.reason, startedAt: seconds(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn }
+      : undefined,
     deploymentCircuitBreaker: { status: sd.circuitBreakerStatus, failureCount: sd.failureCount, threshold: sd.threshold },
     alarms: compact({
       status: sd.alarms.status,

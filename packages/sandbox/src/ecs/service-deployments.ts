@@ -73,7 +73,8 @@ export const serviceDeploymentOperations = {
     if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
     // Already stopping or rolling back: that operation goes on, untouched, and the answer is the same ARN.
     if (CONTINUES.has(sd.status)) return { serviceDeploymentArn: sd.arn };
-    if (!ROLLS_BACK.has(sd.status)) throw new AwsError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
+    if (!ROLLS_BACK.has(sd.status))
+      throw new AwsError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
     const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn && s.status === 'ACTIVE');
     const deployment = service?.deployments.find((d) => d.id === sd.deploymentIds[0]);
     // With no completed revision to return to (a service's first deployment), there is nothing to roll back to.

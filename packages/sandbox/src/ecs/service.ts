@@ -2,4 +2,11 @@
 import type { JsonService } from '../http/protocol';
 import { ecsOperations } from './operations';
 
-export const ecsService: JsonService = { service: 'ecs', iamPrefix: 'ecs', protocol: 'awsJson', targetPrefix: 'AmazonEC2ContainerServiceV20141113', serverError: 'ServerException', operations: ecsOperations };
+export const ecsService: JsonService = {
+  service: 'ecs',
+  iamPrefix: 'ecs',
+  protocol: 'awsJson',
+  targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+  serverError: 'ServerException',
+  operations: ecsOperations,
+};

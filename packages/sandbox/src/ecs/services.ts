@@ -48,9 +48,11 @@ function circuitBreaker(given: Json): CircuitBreakerRecord {
   if (threshold !== undefined) {
     const type = threshold.type ?? 'BOUNDED_PERCENT';
     const value = threshold.value ?? 50;
-    if (!THRESHOLD_TYPES.includes(String(type))) throw invalidParameter(`thresholdConfiguration.type must be one of ${THRESHOLD_TYPES.join(', ')}.`);
+    if (!THRESHOLD_TYPES.includes(String(type)))
+      throw invalidParameter(`thresholdConfiguration.type must be one of ${THRESHOLD_TYPES.join(', ')}.`);
     // The reference gives no range; a threshold below one failure means nothing.
-    if (!Number.isInteger(value) || (value as number) < 1) throw invalidParameter('thresholdConfiguration.value must be a positive integer.');
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw invalidParameter('thresholdConfiguration.value must be a positive integer.');
     breaker.thresholdConfiguration = { type: type as ThresholdType, value: value as number };
   }
   return breaker;
@@ -58,8 +60,10 @@ function circuitBreaker(given: Json): CircuitBreakerRecord {
 
 /** DeploymentAlarms (API reference): alarmNames, enable and rollback are all required. */
 function deploymentAlarms(given: Json): DeploymentAlarmsRecord {
-  if (!Array.isArray(given.alarmNames) || !given.alarmNames.every((name) => typeof name === 'string')) throw invalidParameter('alarms.alarmNames must be a list of alarm names.');
-  if (typeof given.enable !== 'boolean' || typeof given.rollback !== 'boolean') throw invalidParameter('alarms.enable and alarms.rollback are required.');
+  if (!Array.isArray(given.alarmNames) || !given.alarmNames.every((name) => typeof name === 'string'))
+    throw invalidParameter('alarms.alarmNames must be a list of alarm names.');
+  if (typeof given.enable !== 'boolean' || typeof given.rollback !== 'boolean')
+    throw invalidParameter('alarms.enable and alarms.rollback are required.');
   return { alarmNames: [...(given.alarmNames as string[])], enable: given.enable, rollback: given.rollback };
 }
 
@@ -87,13 +91,16 @@ function deploymentConfiguration(input: unknown, base?: DeploymentConfigurationR
 export function createService(ctx: Context, input: Json): ServiceRecord {
   const cluster: ClusterRecord = requireCluster(ctx, input.cluster);
   const name = input.serviceName;
-  if (typeof name !== 'string' || !NAME.test(name)) throw invalidParameter('Service name must be 1-255 letters, numbers, hyphens and underscores.');
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw invalidParameter('Service name must be 1-255 letters, numbers, hyphens and underscores.');
   const existing = findService(ctx, cluster, name);
   if (existing && existing.status !== 'INACTIVE') throw invalidParameter('Creation of service was not idempotent.');
   const controller = ((input.deploymentController as Json | undefined)?.type as Controller | undefined) ?? 'ECS';
-  if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(controller)) throw invalidParameter(`Unknown deployment controller type: ${controller}.`);
+  if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(controller))
+    throw invalidParameter(`Unknown deployment controller type: ${controller}.`);
   const schedulingStrategy = (input.schedulingStrategy as 'REPLICA' | 'DAEMON' | undefined) ?? 'REPLICA';
-  const taskDefinition = controller === 'EXTERNAL' && input.taskDefinition === undefined ? undefined : requireTaskDefinition(ctx, input.taskDefinition);
+  const taskDefinition =
+    controller === 'EXTERNAL' && input.taskDefinition === undefined ? undefined : requireTaskDefinition(ctx, input.taskDefinition);
   if (schedulingStrategy === 'REPLICA' && typeof input.desiredCount !== 'number') {
     throw invalidParameter('The desired count must be specified for services using the REPLICA scheduling strategy.');
   }
@@ -161,14 +168,16 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
   if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
   if (taskDefinition) checkLoadBalancedContainers(taskDefinition, service.loadBalancers);
   if (input.desiredCount !== undefined) {
-    if (typeof input.desiredCount !== 'number' || input.desiredCount < 0) throw invalidParameter('desiredCount must be a non-negative integer.');
+    if (typeof input.desiredCount !== 'number' || input.desiredCount < 0)
+      throw invalidParameter('desiredCount must be a non-negative integer.');
     if (input.desiredCount !== service.desiredCount) service.steady = false;
     service.desiredCount = input.desiredCount;
   }
   if (input.deploymentConfiguration !== undefined) {
     service.deploymentConfiguration = deploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration);
   }
-  if (input.healthCheckGracePeriodSeconds !== undefined) service.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds as number;
+  if (input.healthCheckGracePeriodSeconds !== undefined)
+    service.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds as number;
   if (input.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(input.enableExecuteCommand);
   if (input.platformVersion !== undefined) service.platformVersion = input.platformVersion as string;
   service.networkConfiguration = networkConfiguration;
@@ -176,7 +185,8 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
   const changed =
     (taskDefinition && taskDefinition.arn !== current?.taskDefinitionArn) ||
     input.forceNewDeployment === true ||
-    (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(current?.networkConfiguration)) ||
+    (input.networkConfiguration !== undefined &&
+      JSON.stringify(input.networkConfiguration) !== JSON.stringify(current?.networkConfiguration)) ||
     (input.platformVersion !== undefined && input.platformVersion !== current?.platformVersion);
   if (changed && nextDefinition) startDeployment(ctx, service, nextDefinition);
   else ctx.kick();
@@ -202,7 +212,11 @@ export const serviceOperations = {
     for (const value of names) {
       const service = typeof value === 'string' ? findService(ctx, cluster, value) : undefined;
       if (service) services.push(renderService(ctx, service, include));
-      else failures.push({ arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.service(cluster.name, String(value)), reason: 'MISSING' });
+      else
+        failures.push({
+          arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.service(cluster.name, String(value)),
+          reason: 'MISSING',
+        });
     }
     return { services, failures };
   },
@@ -221,7 +235,8 @@ export const serviceOperations = {
     const cluster = requireCluster(ctx, input.cluster);
     const service = requireService(ctx, cluster, input.service);
     if (service.status === 'ACTIVE') {
-      if (service.desiredCount > 0 && input.force !== true) throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+      if (service.desiredCount > 0 && input.force !== true)
+        throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
       service.desiredCount = 0;
       service.status = service.deploymentController.type === 'ECS' ? 'DRAINING' : 'INACTIVE';
       service.deletedAt = ctx.clock.now();

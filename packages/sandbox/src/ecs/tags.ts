@@ -40,7 +40,10 @@ export const tagOperations = {
   UntagResource(ctx: Context, input: Record<string, unknown>) {
     const arn = requireResource(ctx, input.resourceArn);
     const remove = new Set(asArray<string>(input.tagKeys));
-    ctx.ecs.tags.set(arn, tagsOf(ctx, arn).filter((t) => !remove.has(t.key)));
+    ctx.ecs.tags.set(
+      arn,
+      tagsOf(ctx, arn).filter((t) => !remove.has(t.key)),
+    );
     return {};
   },
   ListTagsForResource(ctx: Context, input: Record<string, unknown>) {

@@ -10,8 +10,21 @@ const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Request fields ECS stores as given; everything else in a RegisterTaskDefinition request is ignored. */
 const STORED_FIELDS = [
-  'family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'volumes', 'placementConstraints', 'requiresCompatibilities',
-  'cpu', 'memory', 'pidMode', 'ipcMode', 'proxyConfiguration', 'inferenceAccelerators', 'ephemeralStorage', 'runtimePlatform',
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
   'enableFaultInjection',
 ] as const;
 
@@ -30,9 +43,11 @@ function validate(input: Json, containers: Json[]): void {
     if (!NAME.test(container.name)) throw clientException('Container.name contains invalid characters.');
     if (names.has(container.name)) throw clientException('Duplicate container names are not allowed.');
     names.add(container.name);
-    if (typeof container.image !== 'string' || container.image === '') throw clientException('Container.image should not be null or empty.');
+    if (typeof container.image !== 'string' || container.image === '')
+      throw clientException('Container.image should not be null or empty.');
   }
-  if (!containers.some((c) => c.essential !== false)) throw clientException('A task definition must have at least one essential container.');
+  if (!containers.some((c) => c.essential !== false))
+    throw clientException('A task definition must have at least one essential container.');
   const fargate = asArray(input.requiresCompatibilities).includes('FARGATE');
   if (fargate) {
     if (input.networkMode !== 'awsvpc') throw clientException("Fargate only supports network mode 'awsvpc'.");
@@ -149,7 +164,11 @@ export const taskDefinitionOperations = {
     const families = typeof input.familyPrefix === 'string' ? [input.familyPrefix] : [...ctx.ecs.taskDefinitions.keys()].sort();
     const records = families.flatMap((family) => ctx.ecs.taskDefinitions.get(family) ?? []).filter((r) => r.status === status);
     if (input.sort === 'DESC') records.reverse();
-    return paginate(records.map((r) => r.arn), input, 'taskDefinitionArns');
+    return paginate(
+      records.map((r) => r.arn),
+      input,
+      'taskDefinitionArns',
+    );
   },
 
   ListTaskDefinitionFamilies(ctx: Context, input: Json) {
@@ -165,7 +184,8 @@ export const taskDefinitionOperations = {
   DeregisterTaskDefinition(ctx: Context, input: Json) {
     const reference = typeof input.taskDefinition === 'string' ? input.taskDefinition : '';
     const record = reference.includes(':') ? findTaskDefinition(ctx, reference) : undefined;
-    if (!record) throw clientException('The specified task definition does not exist. Specify a valid account, family, revision and try again.');
+    if (!record)
+      throw clientException('The specified task definition does not exist. Specify a valid account, family, revision and try again.');
     if (record.status === 'ACTIVE') {
       record.status = 'INACTIVE';
       record.deregisteredAt = ctx.clock.now();

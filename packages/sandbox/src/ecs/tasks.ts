@@ -36,14 +36,16 @@ export const taskOperations = {
     if (taskDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
     const count = (input.count as number | undefined) ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
-    if (typeof input.startedBy === 'string' && input.startedBy.length > 128) throw invalidParameter('startedBy must be at most 128 characters.');
+    if (typeof input.startedBy === 'string' && input.startedBy.length > 128)
+      throw invalidParameter('startedBy must be at most 128 characters.');
     const strategy = asArray<Json>(input.capacityProviderStrategy);
     const launchType = (input.launchType as string | undefined) ?? (strategy.length ? undefined : 'EC2');
     checkPlacement(taskDefinition, launchType, input.networkConfiguration);
     const overrides = (input.overrides as Json | undefined) ?? {};
     const names = new Set(((taskDefinition.body.containerDefinitions as Json[]) ?? []).map((c) => c.name));
     for (const override of asArray<Json>(overrides.containerOverrides)) {
-      if (!names.has(override.name)) throw invalidParameter(`Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
+      if (!names.has(override.name))
+        throw invalidParameter(`Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
     }
     const tasks = Array.from({ length: count }, () =>
       launchTask(ctx, {
@@ -76,7 +78,10 @@ export const taskOperations = {
     const cluster = requireCluster(ctx, input.cluster);
     if (input.startedBy !== undefined) {
       const others = FILTERS_EXCLUDED_BY_STARTED_BY.filter((name) => input[name] !== undefined);
-      if (others.length) throw invalidParameter(`When you specify startedBy as the filter, it must be the only filter that you use. Also given: ${others.join(', ')}.`);
+      if (others.length)
+        throw invalidParameter(
+          `When you specify startedBy as the filter, it must be the only filter that you use. Also given: ${others.join(', ')}.`,
+        );
     }
     if (typeof input.serviceName === 'string' && !findService(ctx, cluster, input.serviceName)) throw serviceNotFound();
     const serviceName = typeof input.serviceName === 'string' ? input.serviceName.slice(input.serviceName.lastIndexOf('/') + 1) : undefined;
@@ -102,7 +107,11 @@ export const taskOperations = {
     for (const value of requested) {
       const task = findTask(ctx, cluster, value);
       if (task) tasks.push(renderTask(ctx, task, include));
-      else failures.push({ arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.task(cluster.name, String(value)), reason: 'MISSING' });
+      else
+        failures.push({
+          arn: typeof value === 'string' && value.startsWith('arn:') ? value : ctx.arns.task(cluster.name, String(value)),
+          reason: 'MISSING',
+        });
     }
     return { tasks, failures };
   },

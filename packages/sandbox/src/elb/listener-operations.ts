@@ -7,7 +7,17 @@
 import type { Context } from '../context';
 import { elbId } from '../ids';
 import { listParam, numberParam, stringParam, type QueryInput, type QueryValue, type XmlValue } from '../query/codec';
-import { duplicateListener, listenerNotFound, loadBalancerNotFound, notNull, operationNotPermitted, priorityInUse, ruleNotFound, targetGroupNotFound, validation } from './errors';
+import {
+  duplicateListener,
+  listenerNotFound,
+  loadBalancerNotFound,
+  notNull,
+  operationNotPermitted,
+  priorityInUse,
+  ruleNotFound,
+  targetGroupNotFound,
+  validation,
+} from './errors';
 import { listenerArn, ruleArn } from './listeners';
 import { list, optionalNumber, optionalString, requireString } from './params';
 import type { ForwardAction, ListenerRecord, LoadBalancerRecord, RuleConditionRecord, RuleRecord } from './state';
@@ -81,7 +91,8 @@ function renderRule(rule: RuleRecord): Result {
 }
 
 function integerIn(name: string, value: number | undefined, low: number, high: number): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < low || value > high)) throw validation(`${name} must be an integer between ${low} and ${high}, got ${value}`);
+  if (value !== undefined && (!Number.isInteger(value) || value < low || value > high))
+    throw validation(`${name} must be an integer between ${low} and ${high}, got ${value}`);
   return value;
 }
 
@@ -109,7 +120,8 @@ function parseActions(ctx: Context, value: QueryValue | undefined, member: strin
   }
   if (weighted.length > MAX_WEIGHTED_GROUPS) throw validation(`A forward action can have at most ${MAX_WEIGHTED_GROUPS} target groups`);
   const targetGroups = weighted.length > 0 ? weighted : [{ targetGroupArn: single as string, weight: 1 }];
-  if (new Set(targetGroups.map((g) => g.targetGroupArn)).size < targetGroups.length) throw validation('A target group can be specified only once in a forward action');
+  if (new Set(targetGroups.map((g) => g.targetGroupArn)).size < targetGroups.length)
+    throw validation('A target group can be specified only once in a forward action');
   for (const g of targetGroups) if (!ctx.elb.groups.has(g.targetGroupArn)) throw targetGroupNotFound();
   return [{ type: 'forward', targetGroups, shorthand: Boolean(single) && weighted.length === 0 }];
 }
@@ -120,10 +132,12 @@ function parseConditions(value: QueryValue | undefined): RuleConditionRecord[] {
   if (conditions.length === 0) throw notNull('conditions');
   return conditions.map((c) => {
     const field = stringParam(c.Field);
-    if (field !== 'path-pattern' && field !== 'host-header') throw validation(`The sandbox matches path-pattern and host-header conditions only, not '${field ?? ''}'`);
+    if (field !== 'path-pattern' && field !== 'host-header')
+      throw validation(`The sandbox matches path-pattern and host-header conditions only, not '${field ?? ''}'`);
     const config = (field === 'path-pattern' ? c.PathPatternConfig : c.HostHeaderConfig) as QueryInput | undefined;
     const values = [...(listParam(config?.Values) as string[]), ...(listParam(c.Values) as string[])];
-    if (values.length === 0 || values.some((v) => v === '')) throw validation(`A ${field} condition needs at least one value, and values cannot be empty`);
+    if (values.length === 0 || values.some((v) => v === ''))
+      throw validation(`A ${field} condition needs at least one value, and values cannot be empty`);
     return { field, values };
   });
 }
@@ -144,7 +158,9 @@ function parseProtocol(value: QueryValue | undefined): string | undefined {
 function createLoadBalancer(ctx: Context, input: QueryInput): Result {
   const name = requireString(input, 'Name');
   if (name.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name) || name.startsWith('internal-')) {
-    throw validation(`The load balancer name '${name}' can only contain characters that are alphanumeric characters or hyphens(-), must not begin or end with a hyphen, must not begin with 'internal-' and must be at most 32 characters`);
+    throw validation(
+      `The load balancer name '${name}' can only contain characters that are alphanumeric characters or hyphens(-), must not begin or end with a hyphen, must not begin with 'internal-' and must be at most 32 characters`,
+    );
   }
   const type = optionalString(input, 'Type') ?? 'application';
   if (type !== 'application') throw validation(`The sandbox runs application load balancers only, not '${type}'`);
@@ -170,7 +186,10 @@ function describeLoadBalancers(ctx: Context, input: QueryInput): Result {
 async function deleteLoadBalancer(ctx: Context, input: QueryInput): Promise<Result> {
   const arn = requireString(input, 'LoadBalancerArn');
   const loadBalancer = ctx.elb.listeners.loadBalancers.get(arn);
-  if (loadBalancer?.implicitFor) throw operationNotPermitted(`Load balancer '${arn}' belongs to target group '${loadBalancer.implicitFor}' in the sandbox: delete the target group instead`);
+  if (loadBalancer?.implicitFor)
+    throw operationNotPermitted(
+      `Load balancer '${arn}' belongs to target group '${loadBalancer.implicitFor}' in the sandbox: delete the target group instead`,
+    );
   if (loadBalancer) await ctx.elb.listeners.removeLoadBalancer(arn);
   return {};
 }
@@ -183,7 +202,13 @@ async function createListener(ctx: Context, input: QueryInput): Promise<Result> 
   const actions = parseActions(ctx, input.DefaultActions, 'defaultActions');
   checkPort(ctx, loadBalancer.arn, port);
   const arn = listenerArn(loadBalancer.arn);
-  const listener: ListenerRecord = { arn, loadBalancerArn: loadBalancer.arn, port, protocol, rules: [{ arn: ruleArn(arn), priority: 'default', conditions: [], actions }] };
+  const listener: ListenerRecord = {
+    arn,
+    loadBalancerArn: loadBalancer.arn,
+    port,
+    protocol,
+    rules: [{ arn: ruleArn(arn), priority: 'default', conditions: [], actions }],
+  };
   await ctx.elb.listeners.add(listener);
   return { Listeners: [renderListener(listener)] };
 }

@@ -69,7 +69,13 @@ export class ListenerProxy {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...endToEnd(req.headers), connection: 'close', 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': String(this.port) },
+        headers: {
+          ...endToEnd(req.headers),
+          connection: 'close',
+          'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1',
+          'x-forwarded-proto': 'http',
+          'x-forwarded-port': String(this.port),
+        },
         // One connection per request: a reused connection to a process that has since exited would fail
         // for a reason no real load balancer would show.
         agent: false,

@@ -77,7 +77,9 @@ export class Listeners {
 
   /** The load balancers with a listener rule that forwards to the group (TargetGroup.LoadBalancerArns). */
   forwardingTo(targetGroupArn: string): string[] {
-    const arns = [...this.byArn.values()].filter((l) => l.rules.some((r) => r.actions.some((a) => a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))));
+    const arns = [...this.byArn.values()].filter((l) =>
+      l.rules.some((r) => r.actions.some((a) => a.targetGroups.some((g) => g.targetGroupArn === targetGroupArn))),
+    );
     return [...new Set(arns.map((l) => l.loadBalancerArn))];
   }
 

@@ -38,11 +38,22 @@ export class LoadBalancing {
 
   /** Adds the group with its own load balancer: one HTTP:80 listener whose default rule forwards everything to it. */
   async add(group: TargetGroupRecord): Promise<void> {
-    this.listeners.addLoadBalancer({ arn: group.loadBalancerArn, name: `sandbox-${group.name}`.slice(0, 32), createdAt: group.createdAt, implicitFor: group.arn });
+    this.listeners.addLoadBalancer({
+      arn: group.loadBalancerArn,
+      name: `sandbox-${group.name}`.slice(0, 32),
+      createdAt: group.createdAt,
+      implicitFor: group.arn,
+    });
     const arn = listenerArn(group.loadBalancerArn);
     const forward = { type: 'forward' as const, targetGroups: [{ targetGroupArn: group.arn, weight: 1 }], shorthand: true };
     try {
-      await this.listeners.add({ arn, loadBalancerArn: group.loadBalancerArn, port: 80, protocol: 'HTTP', rules: [{ arn: ruleArn(arn), priority: 'default', conditions: [], actions: [forward] }] });
+      await this.listeners.add({
+        arn,
+        loadBalancerArn: group.loadBalancerArn,
+        port: 80,
+        protocol: 'HTTP',
+        rules: [{ arn: ruleArn(arn), priority: 'default', conditions: [], actions: [forward] }],
+      });
     } catch (error) {
       await this.listeners.removeLoadBalancer(group.loadBalancerArn);
       throw error;
@@ -96,7 +107,17 @@ export class LoadBalancing {
     const existing = group.targets.get(key);
     if (existing && existing.state !== 'draining') return;
     if (existing) this.forget(existing);
-    const target: TargetRecord = { id, port, availabilityZone, state: 'initial', ...REASONS.registering, registeredAt: this.clock.now(), successes: 0, failures: 0, inFlight: 0 };
+    const target: TargetRecord = {
+      id,
+      port,
+      availabilityZone,
+      state: 'initial',
+      ...REASONS.registering,
+      registeredAt: this.clock.now(),
+      successes: 0,
+      failures: 0,
+      inFlight: 0,
+    };
     group.targets.set(key, target);
     this.timers.set(
       target,
@@ -207,7 +228,8 @@ export class LoadBalancing {
     if (result.ok) {
       target.successes += 1;
       target.failures = 0;
-      if (target.state === 'initial' || (target.state === 'unhealthy' && target.successes >= healthyThreshold)) this.setState(target, 'healthy');
+      if (target.state === 'initial' || (target.state === 'unhealthy' && target.successes >= healthyThreshold))
+        this.setState(target, 'healthy');
       return;
     }
     target.failures += 1;

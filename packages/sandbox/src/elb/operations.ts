@@ -5,7 +5,15 @@
 import type { Context } from '../context';
 import { elbId } from '../ids';
 import { listParam, stringParam, type QueryInput, type QueryValue, type XmlValue } from '../query/codec';
-import { duplicateTargetGroupName, invalidTarget, loadBalancerNotFound, notNull, resourceInUse, targetGroupNotFound, validation } from './errors';
+import {
+  duplicateTargetGroupName,
+  invalidTarget,
+  loadBalancerNotFound,
+  notNull,
+  resourceInUse,
+  targetGroupNotFound,
+  validation,
+} from './errors';
 import { listenerOperations } from './listener-operations';
 import { list, optionalBoolean, optionalNumber, optionalString, requireString } from './params';
 import { DEFAULT_ATTRIBUTES, REASONS, targetKey, type TargetGroupRecord } from './state';
@@ -20,7 +28,9 @@ function requireGroup(ctx: Context, input: QueryInput): TargetGroupRecord {
 }
 
 /** The group's own load balancer, then those whose listener rules forward to it. */
-const loadBalancerArns = (ctx: Context, group: TargetGroupRecord): string[] => [...new Set([group.loadBalancerArn, ...ctx.elb.listeners.forwardingTo(group.arn)])];
+const loadBalancerArns = (ctx: Context, group: TargetGroupRecord): string[] => [
+  ...new Set([group.loadBalancerArn, ...ctx.elb.listeners.forwardingTo(group.arn)]),
+];
 
 function renderGroup(ctx: Context, group: TargetGroupRecord): Result {
   const hc = group.healthCheck;
@@ -50,14 +60,17 @@ const renderAttributes = (group: TargetGroupRecord): XmlValue[] => Object.entrie
 
 function inRange(name: string, value: number | undefined, low: number, high: number): void {
   if (value === undefined) return;
-  if (!Number.isInteger(value) || value < low || value > high) throw validation(`${name} must be an integer between ${low} and ${high}, got ${value}`);
+  if (!Number.isInteger(value) || value < low || value > high)
+    throw validation(`${name} must be an integer between ${low} and ${high}, got ${value}`);
 }
 
 /** CreateTargetGroup, with the defaults of an HTTP target group (API reference). Idempotent for identical settings. */
 async function createTargetGroup(ctx: Context, input: QueryInput): Promise<Result> {
   const name = requireString(input, 'Name');
   if (name.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name)) {
-    throw validation(`Target group name '${name}' can only contain characters that are alphanumeric characters or hyphens(-), must not begin or end with a hyphen and must be at most 32 characters`);
+    throw validation(
+      `Target group name '${name}' can only contain characters that are alphanumeric characters or hyphens(-), must not begin or end with a hyphen and must be at most 32 characters`,
+    );
   }
   const protocol = optionalString(input, 'Protocol');
   const port = optionalNumber(input, 'Port');
@@ -79,7 +92,8 @@ async function createTargetGroup(ctx: Context, input: QueryInput): Promise<Resul
   inRange('HealthyThresholdCount', healthy, 2, 10);
   inRange('UnhealthyThresholdCount', unhealthy, 2, 10);
   const matcher = stringParam((input.Matcher as QueryInput | undefined)?.HttpCode) ?? '200';
-  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(matcher)) throw validation(`Health check matcher HTTP code '${matcher}' must be a code, a list of codes or a range such as 200-299`);
+  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(matcher))
+    throw validation(`Health check matcher HTTP code '${matcher}' must be a code, a list of codes or a range such as 200-299`);
   const path = optionalString(input, 'HealthCheckPath') ?? '/';
   if (!path.startsWith('/')) throw validation(`Health check path '${path}' must begin with a '/' character`);
 
@@ -110,7 +124,9 @@ async function createTargetGroup(ctx: Context, input: QueryInput): Promise<Resul
   };
   const existing = [...ctx.elb.groups.values()].find((g) => g.name === name);
   if (existing) {
-    const same = JSON.stringify(renderGroup(ctx, { ...group, arn: existing.arn, loadBalancerArn: existing.loadBalancerArn })) === JSON.stringify(renderGroup(ctx, existing));
+    const same =
+      JSON.stringify(renderGroup(ctx, { ...group, arn: existing.arn, loadBalancerArn: existing.loadBalancerArn })) ===
+      JSON.stringify(renderGroup(ctx, existing));
     if (!same) throw duplicateTargetGroupName(name);
     return { TargetGroups: [renderGroup(ctx, existing)] };
   }
@@ -163,7 +179,9 @@ function modifyTargetGroupAttributes(ctx: Context, input: QueryInput): Result {
     const value = optionalString(change, 'Value') ?? '';
     if (!(key in DEFAULT_ATTRIBUTES)) throw validation(`Target group attribute key '${key}' is not recognized`);
     if (key === 'deregistration_delay.timeout_seconds' && !(/^\d+$/.test(value) && Number(value) <= 3600)) {
-      throw validation(`Target group attribute 'deregistration_delay.timeout_seconds' must be an integer between 0 and 3600, got '${value}'`);
+      throw validation(
+        `Target group attribute 'deregistration_delay.timeout_seconds' must be an integer between 0 and 3600, got '${value}'`,
+      );
     }
   }
   for (const change of changes) group.attributes[optionalString(change, 'Key') as string] = optionalString(change, 'Value') ?? '';
@@ -206,7 +224,12 @@ function describeTargetHealth(ctx: Context, input: QueryInput): Result {
   const described = asked
     ? asked.map((t) => {
         const target = group.targets.get(targetKey(t.id, t.port));
-        if (!target) return { Target: { Id: t.id, Port: t.port }, HealthCheckPort: port(t.port), TargetHealth: { State: 'unused', Reason: REASONS.notRegistered.reason, Description: REASONS.notRegistered.description } };
+        if (!target)
+          return {
+            Target: { Id: t.id, Port: t.port },
+            HealthCheckPort: port(t.port),
+            TargetHealth: { State: 'unused', Reason: REASONS.notRegistered.reason, Description: REASONS.notRegistered.description },
+          };
         return target;
       })
     : [...group.targets.values()];

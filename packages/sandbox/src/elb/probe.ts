@@ -21,11 +21,23 @@ export function probe(host: string, port: number, settings: HealthCheckSettings,
       resolve(result);
     };
     // A new connection per check, closed afterwards, as the ALB user guide describes.
-    const req = request({ host, port, path: settings.path, method: 'GET', agent: false, headers: { 'User-Agent': 'ELB-HealthChecker/2.0', Connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => done(matches(settings.matcher, res.statusCode ?? 0) ? { ok: true } : { ok: false, ...REASONS.codeMismatch(res.statusCode ?? 0) }));
-      res.on('error', () => done({ ok: false, ...REASONS.failed }));
-    });
+    const req = request(
+      {
+        host,
+        port,
+        path: settings.path,
+        method: 'GET',
+        agent: false,
+        headers: { 'User-Agent': 'ELB-HealthChecker/2.0', Connection: 'close' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          done(matches(settings.matcher, res.statusCode ?? 0) ? { ok: true } : { ok: false, ...REASONS.codeMismatch(res.statusCode ?? 0) }),
+        );
+        res.on('error', () => done({ ok: false, ...REASONS.failed }));
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       done({ ok: false, ...REASONS.timeout });
       req.destroy();

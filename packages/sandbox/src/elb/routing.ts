@@ -15,7 +15,10 @@ export interface RoutedRequest {
 
 /** `*` matches any run of characters, `?` exactly one (path-pattern and host-header, API reference). */
 function wildcard(pattern: string, flags: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, flags);
 }
 

@@ -111,7 +111,10 @@ export const REASONS = {
   timeout: { reason: 'Target.Timeout', description: 'Request timed out' },
   failed: { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' },
   disabled: { reason: 'Target.HealthCheckDisabled', description: 'Health checks are disabled' },
-  codeMismatch: (code: number) => ({ reason: 'Target.ResponseCodeMismatch', description: `Health checks failed with these codes: [${code}]` }),
+  codeMismatch: (code: number) => ({
+    reason: 'Target.ResponseCodeMismatch',
+    description: `Health checks failed with these codes: [${code}]`,
+  }),
 } as const;
 
 /** The attributes of an ALB target group and their defaults (TargetGroupAttribute, API reference). */

@@ -36,7 +36,11 @@ export async function injectFault(
 
 /** The error a 'refused' call is answered with, worded as AWS words it; `iamPrefix` is the service's in IAM actions. */
 export function refusal(faults: FaultOptions | undefined, call: ApiCall, iamPrefix: string): AwsError {
-  if (faults?.refuseWith === 'UnsupportedFeatureException') return new AwsError('UnsupportedFeatureException', 'The specified task is not supported in this Region.');
+  if (faults?.refuseWith === 'UnsupportedFeatureException')
+    return new AwsError('UnsupportedFeatureException', 'The specified task is not supported in this Region.');
   const action = `${iamPrefix}:${call.operation}`;
-  return new AwsError('AccessDeniedException', `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`);
+  return new AwsError(
+    'AccessDeniedException',
+    `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+  );
 }

@@ -33,7 +33,8 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('sandbox: unexpected error', error);
-      if (!res.headersSent) sendJsonError(res, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), uuid());
+      if (!res.headersSent)
+        sendJsonError(res, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), uuid());
     });
   });
 
@@ -45,7 +46,10 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     const service = serviceFor(protocol, address.key);
     protocol.prepare(res, service);
     const fail = (error: AwsError) => protocol.fail(res, service, error, requestId);
-    const operation = address.callable && service && Object.hasOwn(service.operations, address.operation) ? service.operations[address.operation] : undefined;
+    const operation =
+      address.callable && service && Object.hasOwn(service.operations, address.operation)
+        ? service.operations[address.operation]
+        : undefined;
     if (!service || !operation) return fail(protocol.unknown(address));
 
     const call: ApiCall = { service: service.service, operation: address.operation, at: ctx.clock.now() };

@@ -11,8 +11,14 @@ const MAX_EVENTS = 10_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 function requireGroup(ctx: Context, input: Json): LogGroupRecord {
-  const identifier = requireString(input, input.logGroupIdentifier !== undefined && input.logGroupIdentifier !== null ? 'logGroupIdentifier' : 'logGroupName', () => invalid('Either logGroupName or logGroupIdentifier must be specified.'));
-  const name = identifier.startsWith('arn:') ? identifier.replace(/^arn:[^:]*:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '') : identifier;
+  const identifier = requireString(
+    input,
+    input.logGroupIdentifier !== undefined && input.logGroupIdentifier !== null ? 'logGroupIdentifier' : 'logGroupName',
+    () => invalid('Either logGroupName or logGroupIdentifier must be specified.'),
+  );
+  const name = identifier.startsWith('arn:')
+    ? identifier.replace(/^arn:[^:]*:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '')
+    : identifier;
   const group = ctx.logs.groups.get(name);
   if (!group) throw groupNotFound();
   return group;
@@ -114,15 +120,23 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
     const events = optionalList<{ timestamp: number; message: string }>(input, 'logEvents') ?? [];
     if (events.length === 0 || events.length > 10_000) throw invalid('logEvents must contain between 1 and 10000 events.');
     for (let i = 1; i < events.length; i++) {
-      if (events[i].timestamp < events[i - 1].timestamp) throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
+      if (events[i].timestamp < events[i - 1].timestamp)
+        throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
     }
     const now = ctx.clock.now();
     // Events more than 14 days old or 2 hours ahead are rejected, not stored (PutLogEvents, API reference).
     const tooOld = events.findLastIndex((e) => e.timestamp < now - 14 * DAY_MS);
     const tooNew = events.findIndex((e) => e.timestamp > now + 2 * 60 * 60_000);
     const accepted = events.filter((_event, i) => i > tooOld && (tooNew === -1 || i < tooNew));
-    ctx.logs.append(stream, accepted.map((e) => ({ timestamp: e.timestamp, message: String(e.message) })), now);
-    const rejected = { ...(tooOld >= 0 ? { tooOldLogEventEndIndex: tooOld } : {}), ...(tooNew >= 0 ? { tooNewLogEventStartIndex: tooNew } : {}) };
+    ctx.logs.append(
+      stream,
+      accepted.map((e) => ({ timestamp: e.timestamp, message: String(e.message) })),
+      now,
+    );
+    const rejected = {
+      ...(tooOld >= 0 ? { tooOldLogEventEndIndex: tooOld } : {}),
+      ...(tooNew >= 0 ? { tooNewLogEventStartIndex: tooNew } : {}),
+    };
     return Object.keys(rejected).length ? { rejectedLogEventsInfo: rejected } : {};
   },
 
@@ -171,7 +185,9 @@ export const logsOperations: Record<string, (ctx: Context, input: Json) => Json>
     const limit = limitOf(input, MAX_EVENTS);
     const fits = inWindow(input);
     const matches = compileFilterPattern(optional<string>(input, 'filterPattern'));
-    const streams = [...group.streams.values()].filter((s) => (names ? names.includes(s.name) : prefix === undefined || s.name.startsWith(prefix)));
+    const streams = [...group.streams.values()].filter((s) =>
+      names ? names.includes(s.name) : prefix === undefined || s.name.startsWith(prefix),
+    );
     const found = streams
       .flatMap((s) => s.events.filter((e) => fits(e) && matches(e.message)).map((e) => ({ stream: s.name, event: e })))
       .sort((a, b) => a.event.timestamp - b.event.timestamp || a.event.eventId.localeCompare(b.event.eventId));

@@ -14,8 +14,10 @@ export function requireString(params: Params, name: string, error: () => AwsErro
 }
 
 /** A string member; undefined when absent or not a string. */
-export const optionalString = (params: Params, name: string): string | undefined => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
+export const optionalString = (params: Params, name: string): string | undefined =>
+  typeof params[name] === 'string' ? (params[name] as string) : undefined;
 /** A member as the SDK sends it (a number, a string); no check beyond presence. */
 export const optional = <T>(params: Params, name: string): T | undefined => params[name] as T | undefined;
 /** A list member; undefined when absent or not a list. */
-export const optionalList = <T>(params: Params, name: string): T[] | undefined => (Array.isArray(params[name]) ? (params[name] as T[]) : undefined);
+export const optionalList = <T>(params: Params, name: string): T[] | undefined =>
+  Array.isArray(params[name]) ? (params[name] as T[]) : undefined;

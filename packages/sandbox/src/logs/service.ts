@@ -2,4 +2,11 @@
 import type { JsonService } from '../http/protocol';
 import { logsOperations } from './operations';
 
-export const logsService: JsonService = { service: 'logs', iamPrefix: 'logs', protocol: 'awsJson', targetPrefix: 'Logs_20140328', serverError: 'ServiceUnavailableException', operations: logsOperations };
+export const logsService: JsonService = {
+  service: 'logs',
+  iamPrefix: 'logs',
+  protocol: 'awsJson',
+  targetPrefix: 'Logs_20140328',
+  serverError: 'ServiceUnavailableException',
+  operations: logsOperations,
+};

@@ -104,7 +104,12 @@ export class ProcessRuntime implements TaskRuntime {
       this.options.scripted.start(task, callbacks);
       return;
     }
-    const run: TaskRun = { containers: task.containers.map((container) => ({ container })), probes: new Set(), stopping: false, starting: Promise.resolve() };
+    const run: TaskRun = {
+      containers: task.containers.map((container) => ({ container })),
+      probes: new Set(),
+      stopping: false,
+      starting: Promise.resolve(),
+    };
     this.tasks.set(task.taskArn, run);
     run.starting = this.launch(task, run, callbacks).catch((error: unknown) => {
       run.stopping = true;
@@ -128,7 +133,10 @@ export class ProcessRuntime implements TaskRuntime {
       const entry = this.options.catalog[parseImage(image).repository];
       if (!entry) {
         const name = task.containers.find((c) => c.image === image)?.name;
-        return fail(`CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: ${image}: not found`, name);
+        return fail(
+          `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: ${image}: not found`,
+          name,
+        );
       }
       entries.set(image, entry);
     }
@@ -171,7 +179,14 @@ export class ProcessRuntime implements TaskRuntime {
       const command = container.command ?? (container.entryPoint ? [] : (entry.command ?? []));
       const argv = [...entryPoint, ...command];
       if (argv.length === 0) return fail('CannotStartContainerError: Error response from daemon: No command specified', container.name);
-      const error = await this.spawnContainer(containerRun, argv, entry.cwd, environments.get(container.name) as Record<string, string>, run, callbacks);
+      const error = await this.spawnContainer(
+        containerRun,
+        argv,
+        entry.cwd,
+        environments.get(container.name) as Record<string, string>,
+        run,
+        callbacks,
+      );
       if (error) {
         const reason =
           (error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -184,7 +199,13 @@ export class ProcessRuntime implements TaskRuntime {
     callbacks.started(bindings);
     for (const containerRun of run.containers) {
       const entry = entries.get(containerRun.container.image) as CatalogEntry;
-      this.startHealthChecks(containerRun, run, entry.cwd, environments.get(containerRun.container.name) as Record<string, string>, callbacks);
+      this.startHealthChecks(
+        containerRun,
+        run,
+        entry.cwd,
+        environments.get(containerRun.container.name) as Record<string, string>,
+        callbacks,
+      );
     }
   }
 
@@ -239,7 +260,13 @@ export class ProcessRuntime implements TaskRuntime {
    * failure streak; `retries` consecutive failures (a timeout is a failure) make it unhealthy; failures
    * during `startPeriod` do not count unless a check already succeeded (HealthCheck, ECS API reference).
    */
-  private startHealthChecks(containerRun: ContainerRun, run: TaskRun, cwd: string | undefined, env: Record<string, string>, callbacks: RuntimeCallbacks): void {
+  private startHealthChecks(
+    containerRun: ContainerRun,
+    run: TaskRun,
+    cwd: string | undefined,
+    env: Record<string, string>,
+    callbacks: RuntimeCallbacks,
+  ): void {
     const check = containerRun.container.healthCheck;
     if (!check || check.command.length === 0 || check.command[0] === 'NONE' || containerRun.exitCode !== undefined) return;
     const [kind, ...rest] = check.command;
@@ -342,7 +369,9 @@ export class ProcessRuntime implements TaskRuntime {
     } catch {
       // Already gone.
     }
-    const cancel = this.options.clock.after((containerRun.container.stopTimeout ?? DEFAULT_STOP_TIMEOUT) * 1000, () => killGroup(child, 'SIGKILL'));
+    const cancel = this.options.clock.after((containerRun.container.stopTimeout ?? DEFAULT_STOP_TIMEOUT) * 1000, () =>
+      killGroup(child, 'SIGKILL'),
+    );
     await done;
     cancel();
   }
@@ -368,7 +397,9 @@ export class ProcessRuntime implements TaskRuntime {
     for (const run of runs) this.killContainers(run);
     await Promise.all([
       ...runs.flatMap((run) => run.containers.map((c) => c.done)),
-      ...probes.map((probe) => (probe.exitCode === null && probe.signalCode === null ? new Promise((resolve) => probe.once('exit', resolve)) : undefined)),
+      ...probes.map((probe) =>
+        probe.exitCode === null && probe.signalCode === null ? new Promise((resolve) => probe.once('exit', resolve)) : undefined,
+      ),
     ]);
     this.tasks.clear();
     process.off('exit', this.killAll);

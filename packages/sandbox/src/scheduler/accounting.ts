@@ -23,7 +23,9 @@ const THROTTLE_MAX_DELAY_MS = 27 * 60_000;
  * detects failures": "Elastic Load Balancing load balancers ... Amazon ECS container health checks").
  */
 export function hasDefinedHealthCheck(task: TaskRecord, service: ServiceRecord): boolean {
-  return task.containers.some((c) => c.essential && c.hasHealthCheck) || (task.targets?.length ?? 0) > 0 || service.loadBalancers.length > 0;
+  return (
+    task.containers.some((c) => c.essential && c.hasHealthCheck) || (task.targets?.length ?? 0) > 0 || service.loadBalancers.length > 0
+  );
 }
 
 /**

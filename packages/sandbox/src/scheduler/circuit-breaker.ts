@@ -27,7 +27,9 @@ export function circuitBreakerThreshold(desiredCount: number, configuration?: Ci
 }
 
 /** The breaker's part of a new service deployment: monitoring or not, and the threshold fixed at its start. */
-export function armCircuitBreaker(service: ServiceRecord): Pick<ServiceDeploymentRecord, 'circuitBreakerStatus' | 'failureCount' | 'threshold'> {
+export function armCircuitBreaker(
+  service: ServiceRecord,
+): Pick<ServiceDeploymentRecord, 'circuitBreakerStatus' | 'failureCount' | 'threshold'> {
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   return {
     circuitBreakerStatus: breaker.enable ? 'MONITORING' : 'DISABLED',
@@ -42,7 +44,10 @@ function serviceDeploymentOf(ctx: Context, deployment: DeploymentRecord): Servic
 
 /** The breaker as configured when the service deployment started (its deploymentConfiguration is a copy). */
 function breakerOf(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): CircuitBreakerRecord {
-  return serviceDeploymentOf(ctx, deployment)?.deploymentConfiguration.deploymentCircuitBreaker ?? service.deploymentConfiguration.deploymentCircuitBreaker;
+  return (
+    serviceDeploymentOf(ctx, deployment)?.deploymentConfiguration.deploymentCircuitBreaker ??
+    service.deploymentConfiguration.deploymentCircuitBreaker
+  );
 }
 
 function publish(ctx: Context, deployment: DeploymentRecord): void {
@@ -63,14 +68,21 @@ export function noteFailedTask(ctx: Context, service: ServiceRecord, deployment:
   deployment.updatedAt = ctx.clock.now();
   publish(ctx, deployment);
   const sd = serviceDeploymentOf(ctx, deployment);
-  const threshold = sd?.threshold ?? circuitBreakerThreshold(service.desiredCount, breakerOf(ctx, service, deployment).thresholdConfiguration);
+  const threshold =
+    sd?.threshold ?? circuitBreakerThreshold(service.desiredCount, breakerOf(ctx, service, deployment).thresholdConfiguration);
   if (breakerOf(ctx, service, deployment).enable && deployment.status === 'PRIMARY' && deployment.failedTasks >= threshold) {
     trip(ctx, service, deployment);
   }
 }
 
 function trip(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
-  record(ctx, { kind: 'circuit-breaker-tripped', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  record(ctx, {
+    kind: 'circuit-breaker-tripped',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+  });
   const sd = serviceDeploymentOf(ctx, deployment);
   if (sd) {
     sd.circuitBreakerStatus = 'TRIGGERED';

@@ -17,7 +17,8 @@ import { countStartFailure } from './accounting';
 import { noteFailedTask } from './circuit-breaker';
 
 const NO_CONTAINER_INSTANCE = 'was unable to place a task because no container instance met all of its requirements.';
-const NO_FARGATE_CAPACITY = 'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
+const NO_FARGATE_CAPACITY =
+  'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
 
 function capacityProviderOf(deployment: DeploymentRecord): string | undefined {
   return deployment.capacityProviderStrategy?.[0]?.capacityProvider as string | undefined;
@@ -25,7 +26,9 @@ function capacityProviderOf(deployment: DeploymentRecord): string | undefined {
 
 function placementFailureFor(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): PlacementFailure | undefined {
   const provider = capacityProviderOf(deployment);
-  return ctx.placementFailures.find((f) => f.cluster === service.cluster && (f.capacityProvider === undefined || f.capacityProvider === provider));
+  return ctx.placementFailures.find(
+    (f) => f.cluster === service.cluster && (f.capacityProvider === undefined || f.capacityProvider === provider),
+  );
 }
 
 function messageFor(deployment: DeploymentRecord, failure: PlacementFailure): string {
@@ -56,7 +59,13 @@ export function failedToPlace(ctx: Context, service: ServiceRecord, deployment: 
   const message = messageFor(deployment, failure);
   if (!alreadySaid(service, message)) serviceEvent(ctx, service, message);
   service.steady = false;
-  record(ctx, { kind: 'placement-failed', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskDefinitionArn: deployment.taskDefinitionArn });
+  record(ctx, {
+    kind: 'placement-failed',
+    cluster: service.cluster,
+    serviceName: service.name,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+  });
   for (let i = 0; i < count; i++) {
     noteFailedTask(ctx, service, deployment);
     countStartFailure(ctx, service);

@@ -35,7 +35,12 @@ function step(ctx: Context, { service, primary, desired, now }: StrategyPass): v
     canReplaceOld: !failed,
   });
 
-  stopTasks(ctx, service, primary, plan.stop.map((arn) => ctx.ecs.tasks.get(arn) as TaskRecord));
+  stopTasks(
+    ctx,
+    service,
+    primary,
+    plan.stop.map((arn) => ctx.ecs.tasks.get(arn) as TaskRecord),
+  );
   if (plan.launch > 0) launchTasks(ctx, service, primary, plan.launch);
   if (plan.blocked && !service.events[0]?.message.endsWith(BLOCKED)) serviceEvent(ctx, service, BLOCKED);
 

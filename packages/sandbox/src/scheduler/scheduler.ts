@@ -100,9 +100,24 @@ function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): vo
   for (const deployment of service.deployments) {
     for (const task of tasksOfDeployment(ctx, deployment.id)) {
       if (task.healthyAt !== undefined) continue;
-      if (!isHealthyForScheduler(task, now, ctx.clock.scale, taskTargetHealth(ctx, task).map((t) => t.target))) continue;
+      if (
+        !isHealthyForScheduler(
+          task,
+          now,
+          ctx.clock.scale,
+          taskTargetHealth(ctx, task).map((t) => t.target),
+        )
+      )
+        continue;
       task.healthyAt = now;
-      record(ctx, { kind: 'task-healthy', cluster: service.cluster, serviceName: service.name, deploymentId: deployment.id, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
+      record(ctx, {
+        kind: 'task-healthy',
+        cluster: service.cluster,
+        serviceName: service.name,
+        deploymentId: deployment.id,
+        taskArn: task.arn,
+        taskDefinitionArn: task.taskDefinitionArn,
+      });
       noteTaskHealthy(ctx, service, deployment, task);
     }
   }

@@ -173,7 +173,14 @@ function onStarted(ctx: Context, task: TaskRecord, bindings?: Record<string, Net
   const targets = registerTaskTargets(ctx, task);
   if (targets.length > 0) task.targets = targets;
   ctx.taskEvents.emit({ kind: 'running', task, deploymentId: task.deploymentId });
-  record(ctx, { kind: 'task-started', cluster: task.cluster, serviceName: task.serviceName, deploymentId: task.deploymentId, taskArn: task.arn, taskDefinitionArn: task.taskDefinitionArn });
+  record(ctx, {
+    kind: 'task-started',
+    cluster: task.cluster,
+    serviceName: task.serviceName,
+    deploymentId: task.deploymentId,
+    taskArn: task.arn,
+    taskDefinitionArn: task.taskDefinitionArn,
+  });
   ctx.kick();
 }
 
@@ -288,6 +295,13 @@ function finalize(ctx: Context, task: TaskRecord, exits: ContainerExit[]): void 
     stoppedReason: task.stoppedReason,
     exitCode: essential?.exitCode,
   });
-  ctx.taskEvents.emit({ kind: 'stopped', task, deploymentId: task.deploymentId, stopCode: task.stopCode, stoppedReason: task.stoppedReason, exitCode: essential?.exitCode });
+  ctx.taskEvents.emit({
+    kind: 'stopped',
+    task,
+    deploymentId: task.deploymentId,
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason,
+    exitCode: essential?.exitCode,
+  });
   ctx.kick();
 }

@@ -50,7 +50,12 @@ export function container(name: string, image: string, extra: Partial<ContainerD
     portMappings: [{ containerPort: 8080 }],
     logConfiguration: {
       logDriver: 'awslogs',
-      options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' },
+      options: {
+        'awslogs-group': `/ecs/${name}`,
+        'awslogs-region': 'us-east-1',
+        'awslogs-stream-prefix': 'ecs',
+        'awslogs-create-group': 'true',
+      },
     },
     ...extra,
   };
@@ -99,7 +104,12 @@ export async function createSteadyService(sandbox: Sandbox, setup: ServiceSetup)
       deploymentConfiguration: setup.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
     }),
   );
-  await waitForService(sandbox, cluster, setup.service, (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED');
+  await waitForService(
+    sandbox,
+    cluster,
+    setup.service,
+    (s) => s.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED',
+  );
   return { ecs, cluster, service: setup.service, taskDefinitionArn };
 }
 
@@ -108,9 +118,19 @@ export async function describeService(sandbox: Sandbox, cluster: string, service
   return answer.services?.[0] as Service;
 }
 
-export function waitForService(sandbox: Sandbox, cluster: string, service: string, done: (s: Service) => boolean, timeoutMs?: number): Promise<Service> {
-  return waitFor(`service ${service}`, async () => {
-    const found = await describeService(sandbox, cluster, service);
-    return done(found) ? found : undefined;
-  }, timeoutMs);
+export function waitForService(
+  sandbox: Sandbox,
+  cluster: string,
+  service: string,
+  done: (s: Service) => boolean,
+  timeoutMs?: number,
+): Promise<Service> {
+  return waitFor(
+    `service ${service}`,
+    async () => {
+      const found = await describeService(sandbox, cluster, service);
+      return done(found) ? found : undefined;
+    },
+    timeoutMs,
+  );
 }

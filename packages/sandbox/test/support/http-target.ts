@@ -27,7 +27,9 @@ export async function startHttpTarget(name: string): Promise<HttpTarget> {
     if (url.pathname === '/echo') {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => res.writeHead(201, { 'x-target': name }).end(`${req.method} ${req.headers['x-forwarded-for']} ${Buffer.concat(chunks).toString()}`));
+      req.on('end', () =>
+        res.writeHead(201, { 'x-target': name }).end(`${req.method} ${req.headers['x-forwarded-for']} ${Buffer.concat(chunks).toString()}`),
+      );
       return;
     }
     const delay = Number(url.searchParams.get('ms') ?? 0);

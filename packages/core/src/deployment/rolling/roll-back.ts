@@ -21,7 +21,10 @@ type Place = Pick<RollBackRequest, 'region' | 'cluster' | 'service' | 'timeoutMs
  * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
  * deployment.
  */
-export async function startRollback(request: RollBackRequest, { ecs, log, clock }: MechanismContext): Promise<StartedRollback & { mechanism: Mechanism }> {
+export async function startRollback(
+  request: RollBackRequest,
+  { ecs, log, clock }: MechanismContext,
+): Promise<StartedRollback & { mechanism: Mechanism }> {
   const { targetArn, history } = request;
   const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
   const stoppable = stoppableDeployment(history, targetArn, log);
@@ -47,8 +50,16 @@ export async function startRollback(request: RollBackRequest, { ecs, log, clock 
     new UpdateServiceCommand({ cluster: request.cluster, service: request.service, taskDefinition: targetArn, forceNewDeployment: false }),
   );
   const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
-  if (!answer.service || !deploymentId) throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
-  return { mechanism: 'UpdateService', description: `UpdateService to ${shortTaskDefinition(targetArn)}`, deploymentId, startedAt, service: answer.service, stoppedBefore };
+  if (!answer.service || !deploymentId)
+    throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
+  return {
+    mechanism: 'UpdateService',
+    description: `UpdateService to ${shortTaskDefinition(targetArn)}`,
+    deploymentId,
+    startedAt,
+    service: answer.service,
+    stoppedBefore,
+  };
 }
 
 /**
@@ -62,7 +73,9 @@ function stoppableDeployment(history: DeploymentHistory, targetArn: string, log:
   if (!current?.serviceDeploymentArn || !IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? '')) return undefined;
   const ecsWouldReturnTo = history.lastCompleted?.taskDefinitionArn;
   if (ecsWouldReturnTo === targetArn) return current.serviceDeploymentArn;
-  const returnTo = ecsWouldReturnTo ? `would return to ${shortTaskDefinition(ecsWouldReturnTo)}` : 'has no completed revision in its history to return to';
+  const returnTo = ecsWouldReturnTo
+    ? `would return to ${shortTaskDefinition(ecsWouldReturnTo)}`
+    : 'has no completed revision in its history to return to';
   log.info(
     `Service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} is still in progress, but ECS's own rollback ${returnTo}, ` +
       `not to ${shortTaskDefinition(targetArn)}: updating the service instead.`,
@@ -71,7 +84,12 @@ function stoppableDeployment(history: DeploymentHistory, targetArn: string, log:
 }
 
 /** Why the stop counts as applied even though the call failed, or undefined when it does not. */
-async function rollbackUnderWay(ecs: ECSClient, place: Place, serviceDeploymentArn: string, targetArn: string): Promise<string | undefined> {
+async function rollbackUnderWay(
+  ecs: ECSClient,
+  place: Place,
+  serviceDeploymentArn: string,
+  targetArn: string,
+): Promise<string | undefined> {
   const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
   if (status) return `service deployment ${serviceDeploymentId(serviceDeploymentArn)} is ${status}`;
   const service = await describeService(ecs, place.cluster, place.service, place.region).catch(() => undefined);
@@ -96,13 +114,18 @@ async function rollbackDeployment(ecs: ECSClient, place: Place, targetArn: strin
         throw error;
       });
       if (service && primaryOf(service, targetArn)) return service;
-      if (!said) log.info(`Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${formatDuration(place.timeoutMs)}).`);
+      if (!said)
+        log.info(
+          `Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${formatDuration(place.timeoutMs)}).`,
+        );
       said = true;
       return undefined;
     },
   });
   if (!result.done) {
-    throw new Error(`ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${formatDuration(place.timeoutMs)}; look at the service deployment in the console.`);
+    throw new Error(
+      `ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${formatDuration(place.timeoutMs)}; look at the service deployment in the console.`,
+    );
   }
   return result.value;
 }

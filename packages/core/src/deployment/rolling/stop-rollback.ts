@@ -25,8 +25,7 @@ const UPDATE_INSTEAD: Record<string, string> = {
 };
 
 export type StopAnswer =
-  | { applied: true; /** Set when ECS answered an error although the rollback was under way. */ despite?: string }
-  | { applied: false };
+  { applied: true; /** Set when ECS answered an error although the rollback was under way. */ despite?: string } | { applied: false };
 
 /**
  * Asks ECS to roll the release back within its own service deployment. When the call fails, what ECS did decides,
@@ -56,12 +55,16 @@ export async function requestEcsRollback(
     const answered = `${name}: ${errorMessage(error)}`;
     const underWay = await rollingBack();
     if (underWay) {
-      log.info(`${label} answered ${answered}, but ${underWay}: the rollback is under way, so this step waits on it and starts no deployment of its own.`);
+      log.info(
+        `${label} answered ${answered}, but ${underWay}: the rollback is under way, so this step waits on it and starts no deployment of its own.`,
+      );
       return { applied: true, despite: name };
     }
     const why = UPDATE_INSTEAD[name];
     if (!why) throw error;
-    log.info(`ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`);
+    log.info(
+      `ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`,
+    );
     return { applied: false };
   }
 }

@@ -22,7 +22,12 @@ export function awsvpcSubnetsCheck(options: AwsvpcSubnetsOptions): PreflightChec
     run: async () => {
       const placement = oneOffPlacement(options.definition, options.service, options.overrides);
       const subnets = placement.networkConfiguration?.awsvpcConfiguration?.subnets;
-      if (!subnets) return { status: 'pass', detail: `${options.definition.networkMode ?? 'the default (bridge)'} network mode: no subnets needed`, value: placement };
+      if (!subnets)
+        return {
+          status: 'pass',
+          detail: `${options.definition.networkMode ?? 'the default (bridge)'} network mode: no subnets needed`,
+          value: placement,
+        };
       const from = options.overrides.subnets.length ? "the 'subnets' input" : `service ${options.service?.serviceName}`;
       return { status: 'pass', detail: `awsvpc network mode: subnets ${subnets.join(', ')} (from ${from})`, value: placement };
     },

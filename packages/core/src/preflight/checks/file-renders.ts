@@ -23,7 +23,11 @@ export function fileRendersCheck(options: FileRendersOptions): PreflightCheck<Lo
       const loaded = await loadTaskDefinitionFile(options.path, options.input);
       const rendered = renderTaskDefinition(loaded.definition, options.changes);
       const count = rendered.containerDefinitions?.length ?? 0;
-      return { status: 'pass', detail: `"${options.path}" renders: family ${rendered.family}, ${count} container${count === 1 ? '' : 's'}`, value: loaded };
+      return {
+        status: 'pass',
+        detail: `"${options.path}" renders: family ${rendered.family}, ${count} container${count === 1 ? '' : 's'}`,
+        value: loaded,
+      };
     },
   };
 }

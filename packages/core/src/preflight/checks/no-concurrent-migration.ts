@@ -21,7 +21,8 @@ export function noConcurrentMigrationCheck(options: NoConcurrentMigrationOptions
     permissions: ['ecs:ListTasks', 'ecs:DescribeTasks'],
     run: async () => {
       const running = await options.running();
-      if (running.length === 0) return { status: 'pass', detail: `no other migration of family ${options.family} is running in cluster ${options.cluster}` };
+      if (running.length === 0)
+        return { status: 'pass', detail: `no other migration of family ${options.family} is running in cluster ${options.cluster}` };
       return { status: 'fail', detail: concurrentMigrationMessage(running, options.family, options.cluster), input: 'allow-concurrent' };
     },
   };
@@ -30,7 +31,10 @@ export function noConcurrentMigrationCheck(options: NoConcurrentMigrationOptions
 /** The refusal when migrations of the family still run: which tasks, and the three ways out. */
 export function concurrentMigrationMessage(running: Task[], family: string, cluster: string): string {
   const described = running
-    .map((task) => `${taskId(task.taskArn)} (${task.lastStatus}, started by ${task.startedBy}${task.createdAt ? ` at ${new Date(task.createdAt).toISOString()}` : ''})`)
+    .map(
+      (task) =>
+        `${taskId(task.taskArn)} (${task.lastStatus}, started by ${task.startedBy}${task.createdAt ? ` at ${new Date(task.createdAt).toISOString()}` : ''})`,
+    )
     .join(', ');
   return (
     `Another migration of task definition family ${family} is still running in cluster ${cluster}: task ${described}. ` +

@@ -43,7 +43,10 @@ export function revisionActiveCheck(options: RevisionActiveOptions): PreflightCh
       if (requireActive && status && status !== 'ACTIVE') {
         return {
           status: 'fail',
-          detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`, options.advice?.inactive),
+          detail: withAdvice(
+            `Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`,
+            options.advice?.inactive,
+          ),
           input,
           value: described,
         };
@@ -61,7 +64,10 @@ async function describeRevision(options: RevisionActiveOptions, input: string): 
     const name = (error as Error).name;
     if (name !== 'ClientException' && name !== 'InvalidParameterException') throw error;
     throw new ConfigurationError(
-      withAdvice(`Input '${input}': there is no task definition "${options.reference}" in ${options.region} (${errorMessage(error)}).`, options.advice?.missing),
+      withAdvice(
+        `Input '${input}': there is no task definition "${options.reference}" in ${options.region} (${errorMessage(error)}).`,
+        options.advice?.missing,
+      ),
       input,
     );
   }

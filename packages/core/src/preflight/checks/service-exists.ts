@@ -18,7 +18,11 @@ export function serviceExistsCheck(options: ServiceExistsOptions): PreflightChec
     permissions: ['ecs:DescribeServices'],
     run: async () => {
       const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-      return { status: 'pass', detail: `service "${service.serviceName}" is ${service.status} in cluster "${options.cluster}"`, value: service };
+      return {
+        status: 'pass',
+        detail: `service "${service.serviceName}" is ${service.status} in cluster "${options.cluster}"`,
+        value: service,
+      };
     },
   };
 }

@@ -10,7 +10,14 @@ const each = (flag: string, values: string[]) => values.flatMap((value) => [flag
 const optional = (flag: string, value: string | undefined) => (value === undefined ? [] : [flag, value]);
 
 function common(plan: BuildPlan): string[] {
-  return ['--file', plan.dockerfile, ...pairs('--build-arg', plan.buildArgs), ...optional('--target', plan.target), ...pairs('--label', plan.labels), ...each('--tag', references(plan))];
+  return [
+    '--file',
+    plan.dockerfile,
+    ...pairs('--build-arg', plan.buildArgs),
+    ...optional('--target', plan.target),
+    ...pairs('--label', plan.labels),
+    ...each('--tag', references(plan)),
+  ];
 }
 
 /**
@@ -26,7 +33,9 @@ export function buildxArgs(plan: BuildPlan): string[] {
     ...pairs('--annotation', plan.labels),
     ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
     ...(plan.cacheRef ? ['--cache-from', `type=registry,ref=${plan.cacheRef}`] : []),
-    ...(plan.cacheRef && plan.push ? ['--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`] : []),
+    ...(plan.cacheRef && plan.push
+      ? ['--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`]
+      : []),
     '--provenance=false',
     '--metadata-file',
     plan.metadataFile,

@@ -64,7 +64,13 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
         await addTags(ecr, request.repository, existing.digest, missing);
         log.info(`Tagged it ${missing.join(', ')}.`);
       }
-      report = { image: `${plan.imageName}@${existing.digest}`, digest: existing.digest, references: references(plan), built: false, sizeInBytes: existing.sizeInBytes };
+      report = {
+        image: `${plan.imageName}@${existing.digest}`,
+        digest: existing.digest,
+        references: references(plan),
+        built: false,
+        sizeInBytes: existing.sizeInBytes,
+      };
     } else {
       // 3. Build and push with credentials that exist only for this step.
       const login = await logIn(kind, credentials, { runner, log, tempRoot });
@@ -77,12 +83,22 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
       }
       const buildMs = clock.now() - startedAt;
       log.info(`Built in ${formatDuration(buildMs)}; ${describeCache(built.cache)}.`);
-      report = { image: references(plan)[0], digest: '', references: references(plan), built: true, builder: kind, cache: built.cache, buildMs };
+      report = {
+        image: references(plan)[0],
+        digest: '',
+        references: references(plan),
+        built: true,
+        builder: kind,
+        cache: built.cache,
+        buildMs,
+      };
       if (request.push) {
         // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
         const stored = await findImage(ecr, request.repository, commit.sha);
         if (!stored || stored.digest !== built.digest) {
-          throw new ActionFailure(`Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
+          throw new ActionFailure(
+            `Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
+          );
         }
         report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };
         log.info(`Pushed ${report.image}`);
@@ -93,9 +109,15 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
     // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
     let verdict: string | undefined;
     if (request.scanThreshold && report.digest) {
-      const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock });
+      const findings = await waitForScan(
+        ecr,
+        { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
+        { log, clock },
+      );
       const blocking = findingsAtOrAbove(findings, request.scanThreshold);
-      report.scan = blocking.length ? `${blocking.length} at or above ${request.scanThreshold}: failed` : `${findings.length} findings, none at or above ${request.scanThreshold}: passed`;
+      report.scan = blocking.length
+        ? `${blocking.length} at or above ${request.scanThreshold}: failed`
+        : `${findings.length} findings, none at or above ${request.scanThreshold}: passed`;
       if (blocking.length) verdict = gateVerdict(report.image, blocking, request.scanThreshold);
     }
     await ports.writeSummary(buildSummaryMarkdown(report));

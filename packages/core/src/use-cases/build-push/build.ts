@@ -19,7 +19,9 @@ export async function buildImage(kind: BuilderKind, plan: BuildPlan, env: Record
 }
 
 async function buildWithBuildx(plan: BuildPlan, env: Record<string, string>, runner: CommandRunner): Promise<Built> {
-  const output = await runner.run('docker', buildxArgs(plan), { env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDKIT_PROGRESS: 'plain' } });
+  const output = await runner.run('docker', buildxArgs(plan), {
+    env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDKIT_PROGRESS: 'plain' },
+  });
   const digest = plan.push ? digestFromBuildxMetadata(readFileSync(plan.metadataFile, 'utf8')) : undefined;
   if (plan.push && !digest) throw new ActionFailure('docker buildx pushed the image but its metadata file names no digest.');
   return { digest, cache: cacheUseOfBuildxLog(output) };
@@ -40,7 +42,12 @@ async function buildClassic(plan: BuildPlan, env: Record<string, string>, runner
   return { digest: [...digests][0], cache: cacheUseOfStepLog(output) };
 }
 
-async function buildWithContainersTool(tool: 'buildah' | 'podman', plan: BuildPlan, env: Record<string, string>, runner: CommandRunner): Promise<Built> {
+async function buildWithContainersTool(
+  tool: 'buildah' | 'podman',
+  plan: BuildPlan,
+  env: Record<string, string>,
+  runner: CommandRunner,
+): Promise<Built> {
   const output = await runner.run(tool, containersBuildArgs(plan), { env });
   if (!plan.push) return { cache: cacheUseOfStepLog(output) };
   const digests = new Set<string>();

@@ -23,13 +23,15 @@ export async function probeInstalled(runner: CommandRunner): Promise<Installed> 
 
 /** Picks the builder from the input and what is installed; refuses, naming the input, before any AWS call. */
 export function chooseBuilder(choice: BuilderChoice | undefined, installed: Installed, platforms: string[]): BuilderKind {
-  const missing = (tool: string) => new ConfigurationError(`Input 'builder' is ${choice ?? 'not set'}, but ${tool} is not installed on this runner.`, 'builder');
+  const missing = (tool: string) =>
+    new ConfigurationError(`Input 'builder' is ${choice ?? 'not set'}, but ${tool} is not installed on this runner.`, 'builder');
   let kind: BuilderKind;
   if (choice === undefined) {
     if (installed.docker) kind = installed.buildx ? 'buildx' : 'classic';
     else if (installed.buildah) kind = 'buildah';
     else if (installed.podman) kind = 'podman';
-    else throw new ConfigurationError("No builder found: install docker, buildah or podman on the runner, or set input 'builder'.", 'builder');
+    else
+      throw new ConfigurationError("No builder found: install docker, buildah or podman on the runner, or set input 'builder'.", 'builder');
   } else if (choice === 'docker' || choice === 'classic' || choice === 'buildx') {
     if (!installed.docker) throw missing('docker');
     if (choice === 'buildx' && !installed.buildx) throw missing('docker buildx');
@@ -39,7 +41,10 @@ export function chooseBuilder(choice: BuilderChoice | undefined, installed: Inst
     kind = choice;
   }
   if (platforms.length > 1 && kind !== 'buildx') {
-    throw new ConfigurationError(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
+    throw new ConfigurationError(
+      `Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`,
+      'platforms',
+    );
   }
   return kind;
 }

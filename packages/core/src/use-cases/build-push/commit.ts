@@ -11,7 +11,9 @@ export interface Commit {
 export function commitFromEnv(env: NodeJS.ProcessEnv = process.env): Commit {
   const sha = (env.GITHUB_SHA ?? '').trim().toLowerCase();
   if (!/^[0-9a-f]{40}$/.test(sha)) {
-    throw new ConfigurationError(`GITHUB_SHA must be the 40-character commit SHA the runner sets; got "${env.GITHUB_SHA ?? ''}". Run this action in a GitHub Actions job.`);
+    throw new ConfigurationError(
+      `GITHUB_SHA must be the 40-character commit SHA the runner sets; got "${env.GITHUB_SHA ?? ''}". Run this action in a GitHub Actions job.`,
+    );
   }
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return { sha, short: sha.slice(0, 7), sourceUrl: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined };

@@ -25,7 +25,8 @@ export interface RegistryCredentials {
 export async function registryCredentials(ecr: ECRClient, setSecret: (value: string) => void): Promise<RegistryCredentials> {
   const answer = await ecr.send(new GetAuthorizationTokenCommand({}));
   const data = answer.authorizationData?.[0];
-  if (!data?.authorizationToken || !data.proxyEndpoint) throw new ActionFailure('ECR answered GetAuthorizationToken without a token or endpoint.');
+  if (!data?.authorizationToken || !data.proxyEndpoint)
+    throw new ActionFailure('ECR answered GetAuthorizationToken without a token or endpoint.');
   setSecret(data.authorizationToken);
   const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
@@ -39,7 +40,11 @@ export async function registryCredentials(ecr: ECRClient, setSecret: (value: str
  * config is never touched and nothing is left behind. docker reads the password from stdin; buildah and
  * podman read an auth file (the same format docker writes), which also works for plain-HTTP test registries.
  */
-export async function logIn(kind: BuilderKind, credentials: RegistryCredentials, tools: { runner: CommandRunner; log: Logger; tempRoot: string }): Promise<RegistryLogin> {
+export async function logIn(
+  kind: BuilderKind,
+  credentials: RegistryCredentials,
+  tools: { runner: CommandRunner; log: Logger; tempRoot: string },
+): Promise<RegistryLogin> {
   const folder = mkdtempSync(join(tools.tempRoot, 'build-push-auth-'));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
   try {
@@ -49,7 +54,11 @@ export async function logIn(kind: BuilderKind, credentials: RegistryCredentials,
       return { host: credentials.host, env: { REGISTRY_AUTH_FILE: authFile }, dispose };
     }
     const env = { DOCKER_CONFIG: folder };
-    await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], { env, input: credentials.password, silent: true });
+    await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], {
+      env,
+      input: credentials.password,
+      silent: true,
+    });
     tools.log.info(`Logged in to ${credentials.host}.`);
     return { host: credentials.host, env, dispose };
   } catch (error) {

@@ -21,7 +21,10 @@ export async function ensureRepository(ecr: ECRClient, name: string, create: boo
     if (!(error instanceof RepositoryNotFoundException)) throw error;
   }
   if (!create) {
-    throw new ConfigurationError(`Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`, 'repository');
+    throw new ConfigurationError(
+      `Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`,
+      'repository',
+    );
   }
   await ecr.send(
     new CreateRepositoryCommand({

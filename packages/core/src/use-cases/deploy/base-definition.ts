@@ -23,7 +23,9 @@ export function liveTaskDefinitionArn(service: Service): string {
 export async function servingRevisionArn(ecs: ECSClient, cluster: string, service: Service, log: Logger): Promise<string> {
   const serving = await findServingRevision(ecs, cluster, service, log);
   if (serving.taskDefinitionArn) {
-    log.info(`Serving when this step started: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
+    log.info(
+      `Serving when this step started: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`,
+    );
     return serving.taskDefinitionArn;
   }
   log.warning(

@@ -12,7 +12,13 @@ import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
-import { failedBeforeMessage, inProgressMessage, judgeUnchangedService, settledMessage, startedBeforeNote } from '../../ecs/unchanged-service';
+import {
+  failedBeforeMessage,
+  inProgressMessage,
+  judgeUnchangedService,
+  settledMessage,
+  startedBeforeNote,
+} from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
@@ -70,7 +76,11 @@ export async function deployService(request: DeployRequest, clients: DeployClien
 
   // 2. Say what changes, then register only if something does.
   const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
-  log.info(changes.length ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}` : `No changes against ${shortTaskDefinition(liveArn)}.`);
+  log.info(
+    changes.length
+      ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
+      : `No changes against ${shortTaskDefinition(liveArn)}.`,
+  );
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition);
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
@@ -120,7 +130,12 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   }
 
   // 4. Watch ECS roll it out.
-  const watching = { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: request.failedTasksThreshold };
+  const watching = {
+    cluster: request.cluster,
+    service: request.service,
+    timeoutMs: request.timeoutMs,
+    failedTasksThreshold: request.failedTasksThreshold,
+  };
   const outcome = await reportingErrors(trail, () => mechanism.watch(started, watching, context));
 
   // 5. Report: outputs, job summary, and on failure the cause with its evidence.

@@ -19,10 +19,18 @@ export interface DeployPreflight {
  * its own, so a broken file or container name changes nothing and asks nothing of AWS; then the service and its
  * deployment mechanism; then the checks that mechanism needs.
  */
-export async function deployPreflight(ecs: ECSClient, request: DeployRequest, ports: { log: Logger; writeSummary(markdown: string): Promise<void> }): Promise<DeployPreflight> {
+export async function deployPreflight(
+  ecs: ECSClient,
+  request: DeployRequest,
+  ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+): Promise<DeployPreflight> {
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
-  const report = await runPreflight(file ? [file] : [supported], { log: ports.log, writeSummary: ports.writeSummary, then: [...afterFile, mechanismChecks(supported)] });
+  const report = await runPreflight(file ? [file] : [supported], {
+    log: ports.log,
+    writeSummary: ports.writeSummary,
+    then: [...afterFile, mechanismChecks(supported)],
+  });
   return { fromFile: file && report.valueOf(file), service: report.valueOf(supported) as Service, markdown: report.markdown };
 }

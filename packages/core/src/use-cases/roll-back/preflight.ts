@@ -26,7 +26,9 @@ export async function rollbackPreflight(
 ): Promise<RollbackPreflight> {
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const reference = request.taskDefinition;
-  const revision = reference ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE }) : undefined;
+  const revision = reference
+    ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
+    : undefined;
   const ofMechanism = mechanismChecks(supported);
   const report = await runPreflight([supported], {
     log: ports.log,

@@ -102,7 +102,8 @@ function timeline(story: RollbackStory): string[] {
     if (event.createdAt) entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
   }
   for (const task of story.outcome?.failedTasks ?? []) {
-    if (task.stoppedAt) entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task)}` });
+    if (task.stoppedAt)
+      entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task)}` });
   }
   entries.push({ at: story.finishedAt, text: `verdict: ${story.verdict}` });
   const origin = Math.min(...entries.map((entry) => entry.at));

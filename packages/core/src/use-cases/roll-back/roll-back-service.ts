@@ -51,7 +51,11 @@ export interface RollBackResult {
  * when the service already runs the target and a deployment is still rolling it out. A failure throws
  * ActionFailure after the outputs, the job summary and the audit trail say what happened.
  */
-export async function rollBackService(request: RollBackServiceRequest, clients: RollBackClients, ports: RollBackPorts): Promise<RollBackResult> {
+export async function rollBackService(
+  request: RollBackServiceRequest,
+  clients: RollBackClients,
+  ports: RollBackPorts,
+): Promise<RollBackResult> {
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
   const context = { ecs, log, clock };
@@ -71,13 +75,17 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
   log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
   log.info(`Target: ${shortTaskDefinition(targetArn)}, chosen by ${target.chosenBy}.`);
   if (familyOf(targetArn) !== familyOf(service.taskDefinition)) {
-    log.warning(`The target ${shortTaskDefinition(targetArn)} is of another family than the service's ${shortTaskDefinition(service.taskDefinition)}; rolling back to it anyway, as asked.`);
+    log.warning(
+      `The target ${shortTaskDefinition(targetArn)} is of another family than the service's ${shortTaskDefinition(service.taskDefinition)}; rolling back to it anyway, as asked.`,
+    );
   }
   setOutputs({ rolledBack: false, taskDefinitionArn: targetArn, durationSeconds: 0 });
 
   const alreadyThere = service.taskDefinition === targetArn;
   // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
-  const fromArn = alreadyThere ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+  const fromArn = alreadyThere
+    ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition)
+    : service.taskDefinition;
 
   // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
   await recordRollback(trail, request, fromArn, targetArn);
@@ -98,7 +106,9 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
     // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
     const rolling = stillRollingOut(service);
     if (request.wait && rolling) {
-      log.info(`${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`);
+      log.info(
+        `${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`,
+      );
       watched = { deploymentId: rolling, startedAt, before: service };
     }
   } else {
@@ -112,7 +122,8 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
       startedAt: started.startedAt,
       finishedAt: started.startedAt,
     };
-    if (request.wait) watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
+    if (request.wait)
+      watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
     else setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
   }
 
@@ -123,7 +134,11 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     if (story.verdict === 'started') story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
-    setOutputs({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: targetArn, durationSeconds: secondsBetween(deployment.startedAt, outcome.finishedAt) });
+    setOutputs({
+      rolledBack: story.verdict === 'rolled-back',
+      taskDefinitionArn: targetArn,
+      durationSeconds: secondsBetween(deployment.startedAt, outcome.finishedAt),
+    });
     if (outcome.status !== 'succeeded') await failLoudly({ ...story, verdict: 'failed' }, deployment);
   }
 
@@ -138,7 +153,13 @@ export async function rollBackService(request: RollBackServiceRequest, clients: 
   /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
   async function failLoudly(failed: RollbackStory, deployment: WatchedDeployment): Promise<never> {
     const outcome = failed.outcome!;
-    const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
+    const report = await failedRollbackReport(
+      ecs,
+      clients.logs,
+      request,
+      { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome },
+      log,
+    );
     await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
     const verdict = `${headline(failed)} ${explainRollout(report)}`;
     await trail?.report('failure', verdict);

@@ -10,7 +10,8 @@ export interface RollbackTarget {
 /** The input wins; else the deployment history's last completed revision; else the user must say. */
 export function chooseTarget(requestedArn: string | undefined, history: DeploymentHistory): RollbackTarget {
   if (requestedArn) return { taskDefinitionArn: requestedArn, chosenBy: "the 'task-definition' input" };
-  if (history.previous) return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
+  if (history.previous)
+    return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
   const where =
     history.source === 'service-deployments'
       ? "neither the service's deployment history (ECS keeps 90 days of it, none from before 25 October 2024) nor the deployments DescribeServices lists holds"

@@ -39,16 +39,24 @@ export function planDefinition(source: SourceDefinition, inputs: MigrationReques
 
 /** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
 export async function revisionToRun(ecs: ECSClient, plan: PlannedDefinition): Promise<{ arn: string; message: string }> {
-  if (!plan.needsRegistration && plan.described?.taskDefinitionArn) return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
+  if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
+    return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
   let registration;
   try {
     registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described);
   } catch (error) {
     if (/ClientException|InvalidParameterException/.test((error as Error).name)) {
-      throw new ActionFailure(`ECS refused to register the task definition for the migration (${(error as Error).name}): ${(error as Error).message} Nothing was started.`);
+      throw new ActionFailure(
+        `ECS refused to register the task definition for the migration (${(error as Error).name}): ${(error as Error).message} Nothing was started.`,
+      );
     }
     throw error;
   }
-  const message = registration.kind === 'registered' ? 'registered for this image' : registration.kind === 'reused' ? 'an identical revision, reused' : 'unchanged: it already has this image';
+  const message =
+    registration.kind === 'registered'
+      ? 'registered for this image'
+      : registration.kind === 'reused'
+        ? 'an identical revision, reused'
+        : 'unchanged: it already has this image';
   return { arn: registration.arn, message };
 }

@@ -85,7 +85,9 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
     return { state: 'stopped', task: result.value as Task, lines };
   }
 
-  await ecs.send(new StopTaskCommand({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
+  await ecs.send(
+    new StopTaskCommand({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }),
+  );
   log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
   const stopped = await untilStopped(STOP_GRACE_MS);
   await drain();

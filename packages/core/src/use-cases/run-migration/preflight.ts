@@ -39,18 +39,33 @@ export async function migrationPreflight(
         plan = planDefinition(described ? sourceOfRevision(described) : { base: fromFile as LoadedDefinition }, request);
         placement = awsvpcSubnetsCheck({ definition: plan.rendered, service, overrides: request });
         const family = plan.rendered.family as string;
-        const concurrency = noConcurrentMigrationCheck({ cluster: request.cluster, family, running: () => runningMigrations(ecs, request.cluster, family) });
+        const concurrency = noConcurrentMigrationCheck({
+          cluster: request.cluster,
+          family,
+          running: () => runningMigrations(ecs, request.cluster, family),
+        });
         // A workflow that knows its migrations may run side by side says so, and the check is left out.
         return request.allowConcurrent ? [placement] : [placement, concurrency];
       },
     ],
   });
-  return { plan: plan as PlannedDefinition, placement: report.valueOf(placement as PreflightCheck<TaskPlacement>) as TaskPlacement, markdown: report.markdown };
+  return {
+    plan: plan as PlannedDefinition,
+    placement: report.valueOf(placement as PreflightCheck<TaskPlacement>) as TaskPlacement,
+    markdown: report.markdown,
+  };
 }
 
 /** The registered revision named by `task-definition`, else the one the service runs; ECS runs a one-off task of an INACTIVE one. */
 function revisionCheck(ecs: ECSClient, request: MigrationRequest, service: Service | undefined) {
   const reference = request.definition.kind === 'reference' ? request.definition.reference : service?.taskDefinition;
-  if (!reference) throw new ConfigurationError(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
-  return revisionActiveCheck({ ecs, reference, region: request.region, requireActive: false, input: request.definition.kind === 'reference' ? 'task-definition' : 'service' });
+  if (!reference)
+    throw new ConfigurationError(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
+  return revisionActiveCheck({
+    ecs,
+    reference,
+    region: request.region,
+    requireActive: false,
+    input: request.definition.kind === 'reference' ? 'task-definition' : 'service',
+  });
 }

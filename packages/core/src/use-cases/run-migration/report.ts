@@ -39,7 +39,9 @@ export function explainMigration(facts: MigrationFacts): string {
   const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
   const verdict = judgeMigration(facts.task, facts.containers, facts.container);
   const stop = () => explainStop(withCulpritFirst(facts.task, facts.container, verdict), facts.containers);
-  const others = verdict.others.length ? ` Other containers, for information: ${verdict.others.map(describeOtherContainer).join('; ')}.` : '';
+  const others = verdict.others.length
+    ? ` Other containers, for information: ${verdict.others.map(describeOtherContainer).join('; ')}.`
+    : '';
   switch (facts.status) {
     case 'succeeded':
       return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${formatDuration(facts.finishedAt - facts.startedAt)}.${others}`;
@@ -83,7 +85,8 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
     ['Exit code', exitCode],
     ['Status', facts.status],
   ];
-  if (facts.task.stopCode && facts.status !== 'succeeded') rows.push(['Stop code', facts.task.stopCode], ['Stopped reason', facts.task.stoppedReason]);
+  if (facts.task.stopCode && facts.status !== 'succeeded')
+    rows.push(['Stop code', facts.task.stopCode], ['Stopped reason', facts.task.stoppedReason]);
   const tail = facts.lines.slice(-TAIL_LINES);
   const others = judgeMigration(facts.task, facts.containers, facts.container).others;
   return section(
@@ -93,7 +96,10 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
     others.length
       ? section(
           heading('Other containers of the task', 3),
-          table(['Container', 'Essential', 'Exit code', 'How it ended'], others.map((c) => [c.name, c.essential ? 'yes' : 'no', c.exitCode, describeOtherContainer(c)])),
+          table(
+            ['Container', 'Essential', 'Exit code', 'How it ended'],
+            others.map((c) => [c.name, c.essential ? 'yes' : 'no', c.exitCode, describeOtherContainer(c)]),
+          ),
         )
       : undefined,
     tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined,
@@ -106,6 +112,8 @@ export function logMigrationEvidence(facts: MigrationFacts, log: Logger): void {
   log.info(`❌ ${explainMigration(facts)}`);
   const tail = facts.lines.slice(-TAIL_LINES);
   if (tail.length === 0) return;
-  log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
+  log.info(
+    `Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`,
+  );
   for (const line of tail) log.info(`  | ${line}`);
 }

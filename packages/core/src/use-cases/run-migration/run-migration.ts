@@ -88,8 +88,12 @@ export async function runMigration(request: MigrationRequest, clients: Migration
 
   // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
   const logLocation = awslogsLocation(plan.container, taskArn);
-  if (!logLocation) log.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
-  const outcome = await followTask({ cluster: request.cluster, taskArn, logLocation, timeoutMs: request.timeoutMs, signal: ports.signal }, { ecs, logs, log, clock });
+  if (!logLocation)
+    log.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
+  const outcome = await followTask(
+    { cluster: request.cluster, taskArn, logLocation, timeoutMs: request.timeoutMs, signal: ports.signal },
+    { ecs, logs, log, clock },
+  );
 
   // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
   const task = outcome.task ?? started;

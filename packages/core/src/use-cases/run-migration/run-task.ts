@@ -37,8 +37,14 @@ export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskR
   } catch (error) {
     // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
     // subnet of another VPC) with these; the message is ECS's own and names what to change.
-    if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test((error as Error).name)) {
-      throw new ActionFailure(`ECS refused to run the migration task (${(error as Error).name}): ${(error as Error).message} Nothing is running.`);
+    if (
+      /InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test(
+        (error as Error).name,
+      )
+    ) {
+      throw new ActionFailure(
+        `ECS refused to run the migration task (${(error as Error).name}): ${(error as Error).message} Nothing is running.`,
+      );
     }
     throw error;
   }

@@ -15,7 +15,8 @@ export function startedByFor(env: NodeJS.ProcessEnv = process.env): string {
 /** Tags that make a migration task auditable: which repository, commit and workflow run started it. */
 export function auditTags(env: NodeJS.ProcessEnv = process.env): Tag[] {
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const runUrl =
+    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const candidates: [string, string | undefined][] = [
     ['ecs-deploy-suite:action', 'run-migration'],
     ['github:repository', env.GITHUB_REPOSITORY],

@@ -17,7 +17,11 @@ export interface AwsSignals {
  * checked first, in one pre-flight table, so a typo fails before the first probe rather than as an endless
  * unhealthy check.
  */
-export async function prepareAwsSignals(aws: HealthRequest['aws'], clients: ClientFactory, ports: { log: Logger; writeSummary(markdown: string): Promise<void> }): Promise<AwsSignals> {
+export async function prepareAwsSignals(
+  aws: HealthRequest['aws'],
+  clients: ClientFactory,
+  ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+): Promise<AwsSignals> {
   if (!aws) return { markdown: '' };
   const readers: SignalReader[] = [];
   const checks: PreflightCheck<unknown>[] = [];
@@ -25,7 +29,9 @@ export async function prepareAwsSignals(aws: HealthRequest['aws'], clients: Clie
     const ecs = clients(ECSClient, aws.region);
     checks.push(asGate(serviceExistsCheck({ ecs, cluster: aws.cluster, service: aws.service, region: aws.region })));
     const elb = clients(ElasticLoadBalancingV2Client, aws.region);
-    readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
+    readers.push(
+      serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }),
+    );
   }
   if (aws.alarms.length) {
     const cloudwatch = clients(CloudWatchClient, aws.region);

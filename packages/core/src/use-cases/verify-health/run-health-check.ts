@@ -1,4 +1,13 @@
-import { ActionFailure, formatDuration, reportingErrors, SUITE_VERSION, type AuditTrail, type ClientFactory, type Clock, type Logger } from '../../common';
+import {
+  ActionFailure,
+  formatDuration,
+  reportingErrors,
+  SUITE_VERSION,
+  type AuditTrail,
+  type ClientFactory,
+  type Clock,
+  type Logger,
+} from '../../common';
 import { section } from '../../report';
 import { healthSummaryMarkdown, httpProbe, verifyHealth, type HealthReport, type Probe } from '../../health';
 import { prepareAwsSignals } from './aws-signals';
@@ -38,8 +47,16 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
 
   // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
   await trail?.follow();
-  log.info(`Probing ${request.plan.urls.join(', ')} every ${formatDuration(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
-  const probe = clients.probe ?? httpProbe({ headers: request.headers, timeoutMs: request.requestTimeoutMs, userAgent: `ecs-deploy-suite/verify-health ${SUITE_VERSION}` });
+  log.info(
+    `Probing ${request.plan.urls.join(', ')} every ${formatDuration(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`,
+  );
+  const probe =
+    clients.probe ??
+    httpProbe({
+      headers: request.headers,
+      timeoutMs: request.requestTimeoutMs,
+      userAgent: `ecs-deploy-suite/verify-health ${SUITE_VERSION}`,
+    });
   const report = await reportingErrors(trail, () => verifyHealth(request.plan, { probe, signals, log, clock: ports.clock }));
 
   // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.

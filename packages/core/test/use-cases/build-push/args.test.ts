@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from '../../../src/use-cases/build-push/args';
+import {
+  buildxArgs,
+  classicBuildArgs,
+  classicPushArgs,
+  containersBuildArgs,
+  containersPushArgs,
+} from '../../../src/use-cases/build-push/args';
 import type { BuildPlan } from '../../../src/use-cases/build-push/plan';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -21,26 +27,89 @@ const annotation = ['--annotation', `org.opencontainers.image.revision=${SHA}`];
 
 describe('buildxArgs', () => {
   test.each<[string, Partial<BuildPlan>, string[]]>([
-    ['a plain push', {}, ['buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w']],
+    [
+      'a plain push',
+      {},
+      [
+        'buildx',
+        'build',
+        '--file',
+        '/w/Dockerfile',
+        ...label,
+        ...tags,
+        ...annotation,
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/meta',
+        '--push',
+        '/w',
+      ],
+    ],
     [
       'a registry cache in the form ECR accepts',
       { cacheRef: 'reg.example/team/web:cache' },
       [
-        'buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation,
-        '--cache-from', 'type=registry,ref=reg.example/team/web:cache',
-        '--cache-to', 'type=registry,ref=reg.example/team/web:cache,mode=max,image-manifest=true,oci-mediatypes=true',
-        '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w',
+        'buildx',
+        'build',
+        '--file',
+        '/w/Dockerfile',
+        ...label,
+        ...tags,
+        ...annotation,
+        '--cache-from',
+        'type=registry,ref=reg.example/team/web:cache',
+        '--cache-to',
+        'type=registry,ref=reg.example/team/web:cache,mode=max,image-manifest=true,oci-mediatypes=true',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/meta',
+        '--push',
+        '/w',
       ],
     ],
     [
       'no cache written and the image loaded when not pushing',
       { cacheRef: 'reg.example/team/web:cache', push: false },
-      ['buildx', 'build', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '--cache-from', 'type=registry,ref=reg.example/team/web:cache', '--provenance=false', '--metadata-file', '/tmp/meta', '--load', '/w'],
+      [
+        'buildx',
+        'build',
+        '--file',
+        '/w/Dockerfile',
+        ...label,
+        ...tags,
+        ...annotation,
+        '--cache-from',
+        'type=registry,ref=reg.example/team/web:cache',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/meta',
+        '--load',
+        '/w',
+      ],
     ],
     [
       'build args, target and platforms',
       { buildArgs: [{ name: 'A', value: '1=2' }], target: 'prod', platforms: ['linux/amd64', 'linux/arm64'] },
-      ['buildx', 'build', '--file', '/w/Dockerfile', '--build-arg', 'A=1=2', '--target', 'prod', ...label, ...tags, ...annotation, '--platform', 'linux/amd64,linux/arm64', '--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w'],
+      [
+        'buildx',
+        'build',
+        '--file',
+        '/w/Dockerfile',
+        '--build-arg',
+        'A=1=2',
+        '--target',
+        'prod',
+        ...label,
+        ...tags,
+        ...annotation,
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/meta',
+        '--push',
+        '/w',
+      ],
     ],
   ])('%s', (_name, overrides, expected) => {
     expect(buildxArgs(plan(overrides))).toEqual(expected);
@@ -50,8 +119,16 @@ describe('buildxArgs', () => {
 describe('classic docker', () => {
   test.each<[string, Partial<BuildPlan>, string[]]>([
     ['a plain build', {}, ['build', '--file', '/w/Dockerfile', ...label, ...tags, '/w']],
-    ['the cache is local: no registry cache flags', { cacheRef: 'reg.example/team/web:cache' }, ['build', '--file', '/w/Dockerfile', ...label, ...tags, '/w']],
-    ['one platform', { platforms: ['linux/arm64'], target: 't' }, ['build', '--file', '/w/Dockerfile', '--target', 't', ...label, ...tags, '--platform', 'linux/arm64', '/w']],
+    [
+      'the cache is local: no registry cache flags',
+      { cacheRef: 'reg.example/team/web:cache' },
+      ['build', '--file', '/w/Dockerfile', ...label, ...tags, '/w'],
+    ],
+    [
+      'one platform',
+      { platforms: ['linux/arm64'], target: 't' },
+      ['build', '--file', '/w/Dockerfile', '--target', 't', ...label, ...tags, '--platform', 'linux/arm64', '/w'],
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(classicBuildArgs(plan(overrides))).toEqual(expected);
   });
@@ -64,13 +141,36 @@ describe('classic docker', () => {
 describe('buildah and podman', () => {
   test.each<[string, Partial<BuildPlan>, string[]]>([
     ['a plain build keeps layers', {}, ['build', '--layers', '--file', '/w/Dockerfile', ...label, ...tags, ...annotation, '/w']],
-    ['args and a platform', { buildArgs: [{ name: 'X', value: 'y' }], platforms: ['linux/amd64'] }, ['build', '--layers', '--file', '/w/Dockerfile', '--build-arg', 'X=y', ...label, ...tags, ...annotation, '--platform', 'linux/amd64', '/w']],
+    [
+      'args and a platform',
+      { buildArgs: [{ name: 'X', value: 'y' }], platforms: ['linux/amd64'] },
+      [
+        'build',
+        '--layers',
+        '--file',
+        '/w/Dockerfile',
+        '--build-arg',
+        'X=y',
+        ...label,
+        ...tags,
+        ...annotation,
+        '--platform',
+        'linux/amd64',
+        '/w',
+      ],
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(containersBuildArgs(plan(overrides))).toEqual(expected);
   });
 
   test('pushes to the docker transport and writes the digest to the metadata file', () => {
-    expect(containersPushArgs(plan(), 'reg.example/team/web:x')).toEqual(['push', '--digestfile', '/tmp/meta', 'reg.example/team/web:x', 'docker://reg.example/team/web:x']);
+    expect(containersPushArgs(plan(), 'reg.example/team/web:x')).toEqual([
+      'push',
+      '--digestfile',
+      '/tmp/meta',
+      'reg.example/team/web:x',
+      'docker://reg.example/team/web:x',
+    ]);
   });
 });
 

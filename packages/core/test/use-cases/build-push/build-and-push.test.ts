@@ -44,7 +44,8 @@ function fakeDocker() {
   const exec: CommandExecutor = async (tool, args, options) => {
     calls.push({ tool, args, options });
     if (tool !== 'docker') throw new Error(`Unable to locate executable file: ${tool}`);
-    if (args[0] === 'buildx' && args[1] === 'build') writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
+    if (args[0] === 'buildx' && args[1] === 'build')
+      writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
     return { exitCode: 0, stdout: '', stderr: '' };
   };
   return { exec, calls, builds: () => calls.filter((call) => call.args.includes('build')) };
@@ -53,7 +54,9 @@ function fakeDocker() {
 function ecrWith() {
   const ecr = mockClient(ECRClient);
   ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'team/web' }] });
-  ecr.on(GetAuthorizationTokenCommand).resolves({ authorizationData: [{ authorizationToken: Buffer.from('AWS:pa55word').toString('base64'), proxyEndpoint: `https://${REGISTRY}` }] });
+  ecr.on(GetAuthorizationTokenCommand).resolves({
+    authorizationData: [{ authorizationToken: Buffer.from('AWS:pa55word').toString('base64'), proxyEndpoint: `https://${REGISTRY}` }],
+  });
   return ecr;
 }
 
@@ -84,7 +87,9 @@ const client = () => new ECRClient({ region: 'us-east-1' });
 describe('buildAndPush', () => {
   test('an image already tagged with the commit is not built again: its digest is the output, built is false', async () => {
     const ecr = ecrWith();
-    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)], imageSizeInBytes: 1024 }] });
+    ecr
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)], imageSizeInBytes: 1024 }] });
     const docker = fakeDocker();
     const world = ports(docker.exec);
 
@@ -93,7 +98,9 @@ describe('buildAndPush', () => {
     expect(docker.builds()).toEqual([]);
     expect(world.outputs).toEqual([expect.objectContaining({ image: `${REGISTRY}/team/web@${DIGEST}`, digest: DIGEST, built: false })]);
     expect(report.built).toBe(false);
-    expect(world.log.lines).toContain(`${REGISTRY}/team/web:${SHA} already exists (${DIGEST}); skip-existing is true, so nothing is built.`);
+    expect(world.log.lines).toContain(
+      `${REGISTRY}/team/web:${SHA} already exists (${DIGEST}); skip-existing is true, so nothing is built.`,
+    );
     expect(world.secrets).toEqual([Buffer.from('AWS:pa55word').toString('base64'), 'pa55word']);
     expect(world.summaries[0]).toContain('no: an image tagged with this commit already existed');
   });
@@ -121,14 +128,21 @@ describe('buildAndPush', () => {
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)] }] });
     ecr.on(DescribeImageScanFindingsCommand).resolves({
       imageScanStatus: { status: 'COMPLETE' },
-      imageScanFindings: { findings: [{ name: 'CVE-2026-0001', severity: 'CRITICAL' }, { name: 'CVE-2026-0002', severity: 'LOW' }] },
+      imageScanFindings: {
+        findings: [
+          { name: 'CVE-2026-0001', severity: 'CRITICAL' },
+          { name: 'CVE-2026-0002', severity: 'LOW' },
+        ],
+      },
     });
     const world = ports(fakeDocker().exec);
 
     const failure = buildAndPush(request({ scanThreshold: 'HIGH' }), { ecr: client() }, world.ports);
 
     await expect(failure).rejects.toThrow(ActionFailure);
-    await expect(failure).rejects.toThrow(`ECR's scan of ${REGISTRY}/team/web@${DIGEST} found 1 finding at or above HIGH:\n  CRITICAL CVE-2026-0001`);
+    await expect(failure).rejects.toThrow(
+      `ECR's scan of ${REGISTRY}/team/web@${DIGEST} found 1 finding at or above HIGH:\n  CRITICAL CVE-2026-0001`,
+    );
     expect(world.outputs).toEqual([expect.objectContaining({ digest: DIGEST })]);
     expect(world.summaries[0]).toContain('1 at or above HIGH: failed');
   });

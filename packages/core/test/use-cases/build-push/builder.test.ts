@@ -3,7 +3,13 @@ import { chooseBuilder, type BuilderKind, type Installed } from '../../../src/us
 import type { BuilderChoice } from '../../../src/use-cases/build-push/request';
 
 const all: Installed = { docker: true, buildx: true, buildah: true, podman: true };
-const only = (...tools: (keyof Installed)[]): Installed => ({ docker: false, buildx: false, buildah: false, podman: false, ...Object.fromEntries(tools.map((t) => [t, true])) });
+const only = (...tools: (keyof Installed)[]): Installed => ({
+  docker: false,
+  buildx: false,
+  buildah: false,
+  podman: false,
+  ...Object.fromEntries(tools.map((t) => [t, true])),
+});
 
 describe('chooseBuilder', () => {
   test.each<[BuilderChoice | undefined, Installed, BuilderKind]>([
@@ -25,7 +31,12 @@ describe('chooseBuilder', () => {
     ['buildx', only('docker'), [], /Input 'builder' is buildx, but docker buildx is not installed/],
     ['docker', only('buildah'), [], /Input 'builder' is docker, but docker is not installed/],
     ['podman', only('docker'), [], /Input 'builder' is podman, but podman is not installed/],
-    [undefined, only('docker'), ['linux/amd64', 'linux/arm64'], /Input 'platforms' lists 2 platforms; building several needs docker buildx, and this job builds with classic/],
+    [
+      undefined,
+      only('docker'),
+      ['linux/amd64', 'linux/arm64'],
+      /Input 'platforms' lists 2 platforms; building several needs docker buildx, and this job builds with classic/,
+    ],
   ])('%s with %j and platforms %j is refused', (choice, installed, platforms, message) => {
     expect(() => chooseBuilder(choice, installed, platforms)).toThrow(message);
   });

@@ -42,7 +42,9 @@ describe('ensureRepository', () => {
   test('names the missing repository when it may not create it', async () => {
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
-    await expect(ensureRepository(client(), 'web', false, silentLogger())).rejects.toThrow(`Input 'repository': ECR has no repository "web"`);
+    await expect(ensureRepository(client(), 'web', false, silentLogger())).rejects.toThrow(
+      `Input 'repository': ECR has no repository "web"`,
+    );
     expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
     ecr.restore();
   });
@@ -67,14 +69,20 @@ describe('addTags', () => {
     const ecr = mockClient(ECRClient);
     ecr.on(BatchGetImageCommand).resolves({ images: [{ ...manifest, imageId: { imageDigest: 'sha256:d' } }] });
     ecr.on(PutImageCommand).rejects(new ImageTagAlreadyExistsException({ message: 'immutable', $metadata: {} }));
-    await expect(addTags(client(), 'web', 'sha256:d', ['latest'])).rejects.toThrow("Tag latest already names another image in web, and the repository's tags are immutable");
+    await expect(addTags(client(), 'web', 'sha256:d', ['latest'])).rejects.toThrow(
+      "Tag latest already names another image in web, and the repository's tags are immutable",
+    );
     ecr.restore();
   });
 
   test('an image ECR cannot return fails with its reason', async () => {
     const ecr = mockClient(ECRClient);
-    ecr.on(BatchGetImageCommand).resolves({ images: [], failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }] });
-    await expect(addTags(client(), 'web', 'sha256:d', ['latest'])).rejects.toThrow('ECR could not return the manifest of web@sha256:d: Requested image not found.');
+    ecr
+      .on(BatchGetImageCommand)
+      .resolves({ images: [], failures: [{ failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }] });
+    await expect(addTags(client(), 'web', 'sha256:d', ['latest'])).rejects.toThrow(
+      'ECR could not return the manifest of web@sha256:d: Requested image not found.',
+    );
     ecr.restore();
   });
 });

@@ -41,21 +41,36 @@ describe('waitForScan', () => {
       .on(DescribeImageScanFindingsCommand)
       .rejectsOnce(new ScanNotFoundException({ message: 'no scan', $metadata: {} }))
       .resolvesOnce({ imageScanStatus: { status: 'IN_PROGRESS' } })
-      .resolvesOnce({ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [{ name: 'A', severity: 'HIGH' }] }, nextToken: 'p2' })
-      .resolvesOnce({ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [{ name: 'B', severity: 'LOW', attributes: [{ key: 'package_name', value: 'zlib' }] }] } });
+      .resolvesOnce({
+        imageScanStatus: { status: 'COMPLETE' },
+        imageScanFindings: { findings: [{ name: 'A', severity: 'HIGH' }] },
+        nextToken: 'p2',
+      })
+      .resolvesOnce({
+        imageScanStatus: { status: 'COMPLETE' },
+        imageScanFindings: { findings: [{ name: 'B', severity: 'LOW', attributes: [{ key: 'package_name', value: 'zlib' }] }] },
+      });
     const clock = fakeClock();
     const found = await waitForScan(new ECRClient({ region: 'us-east-1' }), target, { log: silentLogger(), clock });
-    expect(found).toEqual([{ name: 'A', severity: 'HIGH', where: undefined }, { name: 'B', severity: 'LOW', where: 'zlib' }]);
+    expect(found).toEqual([
+      { name: 'A', severity: 'HIGH', where: undefined },
+      { name: 'B', severity: 'LOW', where: 'zlib' },
+    ]);
     expect(clock.slept).toHaveLength(2);
-    expect(ecr.commandCalls(DescribeImageScanFindingsCommand).at(-1)?.args[0].input).toMatchObject({ imageId: { imageDigest: 'sha256:d' }, nextToken: 'p2' });
+    expect(ecr.commandCalls(DescribeImageScanFindingsCommand).at(-1)?.args[0].input).toMatchObject({
+      imageId: { imageDigest: 'sha256:d' },
+      nextToken: 'p2',
+    });
     ecr.restore();
   });
 
   test('a failed scan fails with its description', async () => {
     const ecr = mockClient(ECRClient);
-    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: 'UNSUPPORTED_IMAGE', description: 'The operating system is not supported' } });
+    ecr
+      .on(DescribeImageScanFindingsCommand)
+      .resolves({ imageScanStatus: { status: 'UNSUPPORTED_IMAGE', description: 'The operating system is not supported' } });
     await expect(waitForScan(new ECRClient({ region: 'us-east-1' }), target, { log: silentLogger(), clock: fakeClock() })).rejects.toThrow(
-      "ECR could not scan r/web@sha256:d: UNSUPPORTED_IMAGE (The operating system is not supported).",
+      'ECR could not scan r/web@sha256:d: UNSUPPORTED_IMAGE (The operating system is not supported).',
     );
     ecr.restore();
   });

@@ -47,7 +47,13 @@ describe('the job summary', () => {
   });
 
   test('a skipped build says why and has no cache or build time', () => {
-    const markdown = buildSummaryMarkdown({ image: 'reg/web@sha256:abc', digest: 'sha256:abc', references: ['reg/web:1'], built: false, sizeInBytes: 100 });
+    const markdown = buildSummaryMarkdown({
+      image: 'reg/web@sha256:abc',
+      digest: 'sha256:abc',
+      references: ['reg/web:1'],
+      built: false,
+      sizeInBytes: 100,
+    });
     expect(markdown).toContain('| Built | no: an image tagged with this commit already existed |');
     expect(markdown).toContain('| Cache | not needed |');
     expect(markdown).toContain('| Build time |   |');

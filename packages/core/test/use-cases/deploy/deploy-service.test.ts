@@ -47,7 +47,10 @@ let outputs: DeployOutputs[];
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
 let clock: ReturnType<typeof fakeClock>;
-const clients = (): DeployClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
+const clients = (): DeployClients => ({
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+});
 
 function ports(): DeployPorts {
   return {
@@ -77,10 +80,20 @@ describe('deployService', () => {
     ecsMock
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [settledOnLive()] })
-      .resolvesOnce({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 1, pendingCount: 1 }), deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' })])] })
+      .resolvesOnce({
+        services: [
+          service([
+            deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 1, pendingCount: 1 }),
+            deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' }),
+          ]),
+        ],
+      })
       .resolves({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 2, rolloutState: 'COMPLETED' })])] });
     ecsMock.on(UpdateServiceCommand).resolves({
-      service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' })]),
+      service: service([
+        deployment({ id: NEXT_ID, taskDefinition: NEXT }),
+        deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' }),
+      ]),
     });
 
     const result = await deployService(request({ image: IMAGE }), clients(), ports());
@@ -88,8 +101,19 @@ describe('deployService', () => {
     // One poll in progress, one interval (with jitter) on the fake clock, then COMPLETED.
     expect(clock.slept).toHaveLength(1);
     const durationSeconds = Math.round(clock.slept[0] / 100) / 10;
-    expect(result.outputs).toEqual({ taskDefinitionArn: NEXT, previousTaskDefinitionArn: LIVE, deploymentId: NEXT_ID, status: 'succeeded', durationSeconds });
-    expect(ecsMock.commandCalls(UpdateServiceCommand)[0].args[0].input).toMatchObject({ cluster: 'prod', service: 'web', taskDefinition: NEXT, forceNewDeployment: false });
+    expect(result.outputs).toEqual({
+      taskDefinitionArn: NEXT,
+      previousTaskDefinitionArn: LIVE,
+      deploymentId: NEXT_ID,
+      status: 'succeeded',
+      durationSeconds,
+    });
+    expect(ecsMock.commandCalls(UpdateServiceCommand)[0].args[0].input).toMatchObject({
+      cluster: 'prod',
+      service: 'web',
+      taskDefinition: NEXT,
+      forceNewDeployment: false,
+    });
     // The revision is an output before the watch, so a failed run still has it.
     expect(outputs[0]).toEqual({ taskDefinitionArn: NEXT, previousTaskDefinitionArn: LIVE });
     expect(outputs.at(-1)).toEqual(result.outputs);
@@ -111,14 +135,27 @@ describe('deployService', () => {
   });
 
   test('a FAILED earlier deployment of the same revision fails the step before any change', async () => {
-    const failed = deployment({ id: LIVE_ID, taskDefinition: LIVE, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
-    const older = deployment({ id: 'ecs-svc/7777777777777777777', status: 'ACTIVE', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7', runningCount: 2, rolloutState: 'COMPLETED' });
+    const failed = deployment({
+      id: LIVE_ID,
+      taskDefinition: LIVE,
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
+    const older = deployment({
+      id: 'ecs-svc/7777777777777777777',
+      status: 'ACTIVE',
+      taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+      runningCount: 2,
+      rolloutState: 'COMPLETED',
+    });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [service([failed, older])] });
 
     const run = deployService(request(), clients(), ports());
 
     await expect(run).rejects.toThrow(ActionFailure);
-    await expect(run).rejects.toThrow(`Deployment ${LIVE_ID} of web:8 failed before this step: ECS deployment circuit breaker: tasks failed to start.`);
+    await expect(run).rejects.toThrow(
+      `Deployment ${LIVE_ID} of web:8 failed before this step: ECS deployment circuit breaker: tasks failed to start.`,
+    );
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);
     expect(outputs.at(-1)).toMatchObject({ deploymentId: LIVE_ID, status: 'failed' });
@@ -127,7 +164,9 @@ describe('deployService', () => {
   test('a BLUE_GREEN service is refused before anything is registered or updated', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } })] });
 
-    await expect(deployService(request({ image: IMAGE }), clients(), ports())).rejects.toThrow(/uses the ECS deployment controller with the BLUE_GREEN deployment strategy/);
+    await expect(deployService(request({ image: IMAGE }), clients(), ports())).rejects.toThrow(
+      /uses the ECS deployment controller with the BLUE_GREEN deployment strategy/,
+    );
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(outputs).toEqual([]);

@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,15 +46,28 @@ const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
   ...overrides,
 });
 
-const live = (running: number, rolloutState: 'IN_PROGRESS' | 'COMPLETED', status = 'PRIMARY') => deployment({ id: LIVE_ID, status, taskDefinition: LIVE, runningCount: running, rolloutState });
+const live = (running: number, rolloutState: 'IN_PROGRESS' | 'COMPLETED', status = 'PRIMARY') =>
+  deployment({ id: LIVE_ID, status, taskDefinition: LIVE, runningCount: running, rolloutState });
 const settledOnLive = (overrides: Partial<Service> = {}) => service([live(2, 'COMPLETED')], overrides);
 
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
-const clients = (): DeployClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
-const ports = (): DeployPorts => ({ log, clock: fakeClock(), writeSummary: async (markdown) => void summaries.push(markdown), setOutputs: () => undefined });
+const clients = (): DeployClients => ({
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+});
+const ports = (): DeployPorts => ({
+  log,
+  clock: fakeClock(),
+  writeSummary: async (markdown) => void summaries.push(markdown),
+  setOutputs: () => undefined,
+});
 const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
-const failure = (run: Promise<unknown>) => run.then(() => undefined, (error: unknown) => error as Error);
+const failure = (run: Promise<unknown>) =>
+  run.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 beforeEach(() => {
   ecsMock.reset();
@@ -75,7 +96,9 @@ describe('deployService: pre-flight checks', () => {
 
     await deployService(request({ taskDefinitionFile: path }), clients(), ports());
 
-    expect(log.lines[0]).toMatch(/^Pre-flight checks \(2\):\n {2}pass {2}Task definition file renders {5}".*" renders: family web, 1 container\n {2}pass {2}Supported deployment controller /);
+    expect(log.lines[0]).toMatch(
+      /^Pre-flight checks \(2\):\n {2}pass {2}Task definition file renders {5}".*" renders: family web, 1 container\n {2}pass {2}Supported deployment controller /,
+    );
   });
 
   test("a broken task-definition file fails with today's message and asks nothing of AWS; the table is the summary", async () => {
@@ -110,11 +133,15 @@ describe('deployService: pre-flight checks', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [settledOnLive()] })
       .resolves({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 2, rolloutState: 'COMPLETED' })])] });
-    ecsMock.on(UpdateServiceCommand).resolves({ service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), live(2, 'COMPLETED', 'ACTIVE')]) });
+    ecsMock
+      .on(UpdateServiceCommand)
+      .resolves({ service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), live(2, 'COMPLETED', 'ACTIVE')]) });
 
     await deployService(request({ image: IMAGE }), clients(), ports());
 
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatch(/^## ✅ Deploy web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Supported deployment controller \|[^\n]*\|$/);
+    expect(summaries[0]).toMatch(
+      /^## ✅ Deploy web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Supported deployment controller \|[^\n]*\|$/,
+    );
   });
 });

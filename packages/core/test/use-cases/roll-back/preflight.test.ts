@@ -37,18 +37,41 @@ const settledOn = (revision: number, overrides: Partial<Service> = {}): Service 
   status: 'ACTIVE',
   desiredCount: 2,
   taskDefinition: td(revision),
-  deployments: [{ id: `ecs-svc/${revision}`, status: 'PRIMARY', taskDefinition: td(revision), desiredCount: 2, runningCount: 2, rolloutState: 'COMPLETED' }],
+  deployments: [
+    {
+      id: `ecs-svc/${revision}`,
+      status: 'PRIMARY',
+      taskDefinition: td(revision),
+      desiredCount: 2,
+      runningCount: 2,
+      rolloutState: 'COMPLETED',
+    },
+  ],
   events: [],
   ...overrides,
 });
-const revision = (status: 'ACTIVE' | 'INACTIVE') => ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status } });
+const revision = (status: 'ACTIVE' | 'INACTIVE') =>
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status } });
 
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
-const clients = (): RollBackClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
-const ports = (): RollBackPorts => ({ log, clock: fakeClock(), writeSummary: async (markdown) => void summaries.push(markdown), notice: () => undefined, setOutputs: () => undefined });
+const clients = (): RollBackClients => ({
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+});
+const ports = (): RollBackPorts => ({
+  log,
+  clock: fakeClock(),
+  writeSummary: async (markdown) => void summaries.push(markdown),
+  notice: () => undefined,
+  setOutputs: () => undefined,
+});
 const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
-const failure = (run: Promise<unknown>) => run.then(() => undefined, (error: unknown) => error as Error);
+const failure = (run: Promise<unknown>) =>
+  run.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 /** Nothing changed and the deployment history was not read: the step stopped at its checks. */
 const stoppedAtChecks = () => calls(UpdateServiceCommand) + calls(StopServiceDeploymentCommand) + calls(ListServiceDeploymentsCommand);
 
@@ -73,7 +96,11 @@ describe('rollBackService: pre-flight checks', () => {
         '  pass  Revision exists and is ACTIVE    web:2 is ACTIVE',
     );
     expect(calls(DescribeServicesCommand)).toBe(1);
-    expect(summaries).toEqual([expect.stringMatching(/^## ℹ️ Auto-rollback web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Revision exists and is ACTIVE \|[^\n]*\|$/)]);
+    expect(summaries).toEqual([
+      expect.stringMatching(
+        /^## ℹ️ Auto-rollback web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Revision exists and is ACTIVE \|[^\n]*\|$/,
+      ),
+    ]);
   });
 
   test("an INACTIVE requested revision fails with today's message before anything changes", async () => {
@@ -87,11 +114,15 @@ describe('rollBackService: pre-flight checks', () => {
       "Input 'task-definition': web:2 is INACTIVE, and ECS does not update a service to a revision that is not ACTIVE. Register it again (it gets a new revision number) and roll back to that. Nothing was changed.",
     );
     expect(stoppedAtChecks()).toBe(0);
-    expect(summaries).toEqual([expect.stringMatching(/^### Pre-flight checks\n[\s\S]*❌ fail \| Revision exists and is ACTIVE \| `task-definition`/)]);
+    expect(summaries).toEqual([
+      expect.stringMatching(/^### Pre-flight checks\n[\s\S]*❌ fail \| Revision exists and is ACTIVE \| `task-definition`/),
+    ]);
   });
 
   test("a requested revision that does not exist fails with today's message before anything changes", async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOn(3)] });
 
     const error = await failure(rollBackService(request({ taskDefinition: 'web:9' }), clients(), ports()));

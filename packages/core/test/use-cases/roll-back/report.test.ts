@@ -25,7 +25,11 @@ function story(overrides: Partial<RollbackStory> = {}): RollbackStory {
 describe('headline', () => {
   test.each<[string, Partial<RollbackStory>, string]>([
     ['a rollback', {}, 'Rolled back web (web:8 → web:7) in 12.3s with UpdateService to web:7.'],
-    ['a rollback left to run', { verdict: 'started' }, 'Started rolling back web (web:8 → web:7) with UpdateService to web:7; wait is false, so not watching it finish.'],
+    [
+      'a rollback left to run',
+      { verdict: 'started' },
+      'Started rolling back web (web:8 → web:7) with UpdateService to web:7; wait is false, so not watching it finish.',
+    ],
     [
       "ECS's own rollback",
       { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(8) } },
@@ -33,11 +37,23 @@ describe('headline', () => {
     ],
     [
       "ECS's own rollback, as the history tells it: the release is the target, the service stands on the revision returned to",
-      { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(7), targetTaskDefinitionArn: td(8) } },
+      {
+        verdict: 'already-there',
+        mechanism: undefined,
+        release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(7), targetTaskDefinitionArn: td(8) },
+      },
       "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
     ],
-    ['a service already on the target', { verdict: 'already-there', mechanism: undefined, fromArn: td(7), release: { status: 'SUCCESSFUL', taskDefinitionArn: td(7) } }, 'Nothing to roll back: web already runs web:7.'],
-    ['a failed rollback', { verdict: 'failed' }, 'Rollback of web (web:8 → web:7) FAILED: the service is not back on web:7 and needs a person.'],
+    [
+      'a service already on the target',
+      { verdict: 'already-there', mechanism: undefined, fromArn: td(7), release: { status: 'SUCCESSFUL', taskDefinitionArn: td(7) } },
+      'Nothing to roll back: web already runs web:7.',
+    ],
+    [
+      'a failed rollback',
+      { verdict: 'failed' },
+      'Rollback of web (web:8 → web:7) FAILED: the service is not back on web:7 and needs a person.',
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(headline(story(overrides))).toBe(expected);
   });
@@ -45,10 +61,16 @@ describe('headline', () => {
 
 describe('rollbackFailedByEcs', () => {
   test("says ECS's own rollback to the target failed, naming the service deployment, and never that it rolled back", () => {
-    const release = { status: 'ROLLBACK_FAILED', serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/r4nd0m', taskDefinitionArn: td(8) };
+    const release = {
+      status: 'ROLLBACK_FAILED',
+      serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/r4nd0m',
+      taskDefinitionArn: td(8),
+    };
     const message = rollbackFailedByEcs(story({ verdict: 'already-there', mechanism: undefined, release }));
     expect(message).toMatch(/^Rollback of web \(web:8 → web:7\) FAILED: the service is not back on web:7 and needs a person\. /);
-    expect(message).toContain("ECS's circuit breaker already rolled web back to web:7 (service deployment r4nd0m) and that rollback failed (ROLLBACK_FAILED)");
+    expect(message).toContain(
+      "ECS's circuit breaker already rolled web back to web:7 (service deployment r4nd0m) and that rollback failed (ROLLBACK_FAILED)",
+    );
     expect(headline(story({ verdict: 'already-there', mechanism: undefined, release }))).not.toContain('already rolled');
   });
 });
@@ -63,7 +85,12 @@ describe('rollbackSummaryMarkdown', () => {
     expect(markdown).toContain('| Mechanism | UpdateService to web:7 |');
     expect(markdown).toContain('| Rolled back | true |');
     expect(markdown).toContain(
-      ['+   0.0s  deployment of web:8 started', '+  30.0s  deployment of web:8 ended SUCCESSFUL', '+  60.0s  UpdateService to web:7 (reason: verify-health failed)', '+  72.3s  verdict: rolled-back'].join('\n'),
+      [
+        '+   0.0s  deployment of web:8 started',
+        '+  30.0s  deployment of web:8 ended SUCCESSFUL',
+        '+  60.0s  UpdateService to web:7 (reason: verify-health failed)',
+        '+  72.3s  verdict: rolled-back',
+      ].join('\n'),
     );
   });
 

@@ -64,17 +64,38 @@ const settledOn = (revision: number) => serviceWith(ours(revision, { runningCoun
 /** The history: web:3 released (service deployment SD_RELEASE, in `releaseStatus`) over web:2, which completed in SD_EARLIER. */
 function releaseOf3(releaseStatus: ServiceDeployment['status']) {
   const deployments: ServiceDeployment[] = [
-    { serviceDeploymentArn: SD_RELEASE, status: releaseStatus, createdAt: new Date('2026-01-01T00:00:00Z'), targetServiceRevision: { arn: revisionOf(3) }, sourceServiceRevisions: [{ arn: revisionOf(2) }] },
-    { serviceDeploymentArn: SD_EARLIER, status: 'SUCCESSFUL', createdAt: new Date('2025-12-31T00:00:00Z'), finishedAt: new Date('2025-12-31T00:01:00Z'), targetServiceRevision: { arn: revisionOf(2) } },
+    {
+      serviceDeploymentArn: SD_RELEASE,
+      status: releaseStatus,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      targetServiceRevision: { arn: revisionOf(3) },
+      sourceServiceRevisions: [{ arn: revisionOf(2) }],
+    },
+    {
+      serviceDeploymentArn: SD_EARLIER,
+      status: 'SUCCESSFUL',
+      createdAt: new Date('2025-12-31T00:00:00Z'),
+      finishedAt: new Date('2025-12-31T00:01:00Z'),
+      targetServiceRevision: { arn: revisionOf(2) },
+    },
   ];
   ecsMock.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: deployments.map((sd) => ({ serviceDeploymentArn: sd.serviceDeploymentArn, status: sd.status, createdAt: sd.createdAt, finishedAt: sd.finishedAt, targetServiceRevisionArn: sd.targetServiceRevision?.arn })),
+    serviceDeployments: deployments.map((sd) => ({
+      serviceDeploymentArn: sd.serviceDeploymentArn,
+      status: sd.status,
+      createdAt: sd.createdAt,
+      finishedAt: sd.finishedAt,
+      targetServiceRevisionArn: sd.targetServiceRevision?.arn,
+    })),
   });
   ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
     serviceDeployments: deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn as string)),
   }));
   ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
-    serviceRevisions: input.serviceRevisionArns.map((arn) => ({ serviceRevisionArn: arn, taskDefinition: td(Number(arn.split('-').pop())) })),
+    serviceRevisions: input.serviceRevisionArns.map((arn) => ({
+      serviceRevisionArn: arn,
+      taskDefinition: td(Number(arn.split('-').pop())),
+    })),
   }));
 }
 
@@ -83,7 +104,10 @@ let notices: string[];
 let log: ReturnType<typeof silentLogger>;
 let clock: ReturnType<typeof fakeClock>;
 
-const clients = (): RollBackClients => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
+const clients = (): RollBackClients => ({
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+});
 
 function ports(): RollBackPorts {
   return {
@@ -119,11 +143,15 @@ describe('rollBackService', () => {
 
     const result = await rollBackService(request(), clients(), ports());
 
-    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((call) => call.args[0].input)).toEqual([{ serviceDeploymentArn: SD_RELEASE, stopType: 'ROLLBACK' }]);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((call) => call.args[0].input)).toEqual([
+      { serviceDeploymentArn: SD_RELEASE, stopType: 'ROLLBACK' },
+    ]);
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(result.verdict).toBe('rolled-back');
     expect(result.outputs).toMatchObject({ rolledBack: true, taskDefinitionArn: td(2) });
-    expect(log.lines).toContain('StopServiceDeployment (ROLLBACK) of service deployment sd-release, still in progress: deployment ecs-svc/rollback brings web:2 back.');
+    expect(log.lines).toContain(
+      'StopServiceDeployment (ROLLBACK) of service deployment sd-release, still in progress: deployment ecs-svc/rollback brings web:2 back.',
+    );
   });
 
   test('once the release completed, UpdateService to the target starts an ordinary deployment, watched to the end', async () => {
@@ -132,12 +160,16 @@ describe('rollBackService', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [settledOn(3)] })
       .resolves({ services: [settledOn(2)] });
-    ecsMock.on(UpdateServiceCommand).resolves({ service: serviceWith(ours(2), ours(3, { status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' })) });
+    ecsMock
+      .on(UpdateServiceCommand)
+      .resolves({ service: serviceWith(ours(2), ours(3, { status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' })) });
 
     const result = await rollBackService(request(), clients(), ports());
 
     expect(calls(StopServiceDeploymentCommand)).toBe(0);
-    expect(ecsMock.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toEqual([{ cluster: 'prod', service: 'web', taskDefinition: td(2), forceNewDeployment: false }]);
+    expect(ecsMock.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toEqual([
+      { cluster: 'prod', service: 'web', taskDefinition: td(2), forceNewDeployment: false },
+    ]);
     expect(result.verdict).toBe('rolled-back');
     expect(notices).toEqual([`${result.headline} Reason: verify-health failed.`]);
   });
@@ -145,9 +177,14 @@ describe('rollBackService', () => {
   test('already on the target with a deployment still rolling it out: nothing changes, and that deployment is watched until it settles', async () => {
     // ECS's circuit breaker rolled web:3 back to web:2 on its own; its rollback deployment is still rolling out.
     ecsMock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
-    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status: 'ACTIVE' } });
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status: 'ACTIVE' } });
     const rollingBack = (running: number, state: Deployment['rolloutState']) =>
-      serviceWith(ours(2, { id: 'ecs-svc/rollback', runningCount: running, rolloutState: state }), ours(3, { status: 'ACTIVE', rolloutState: 'FAILED' }));
+      serviceWith(
+        ours(2, { id: 'ecs-svc/rollback', runningCount: running, rolloutState: state }),
+        ours(3, { status: 'ACTIVE', rolloutState: 'FAILED' }),
+      );
     ecsMock
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [rollingBack(1, 'IN_PROGRESS')] })
@@ -158,7 +195,9 @@ describe('rollBackService', () => {
 
     expect(calls(UpdateServiceCommand)).toBe(0);
     expect(calls(StopServiceDeploymentCommand)).toBe(0);
-    expect(log.lines).toContain("web:2 is already the service's revision; deployment ecs-svc/rollback is still rolling it out: watching it.");
+    expect(log.lines).toContain(
+      "web:2 is already the service's revision; deployment ecs-svc/rollback is still rolling it out: watching it.",
+    );
     // Watched: a poll still in progress, an interval on the fake clock, then the poll that saw it settle.
     expect(calls(DescribeServicesCommand)).toBe(3);
     expect(clock.slept).toHaveLength(1);
@@ -168,7 +207,9 @@ describe('rollBackService', () => {
 
   test('already on a settled target: nothing changes and nothing is watched', async () => {
     ecsMock.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
-    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status: 'ACTIVE' } });
+    ecsMock
+      .on(DescribeTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: td(2), family: 'web', revision: 2, status: 'ACTIVE' } });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOn(2)] });
 
     const result = await rollBackService(request({ taskDefinition: 'web:2' }), clients(), ports());

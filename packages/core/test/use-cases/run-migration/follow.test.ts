@@ -14,13 +14,21 @@ const location = { group: '/ecs/web', stream: 'ecs/web/abc' };
 function clients() {
   const ecs = mockClient(ECSClient);
   const logs = mockClient(CloudWatchLogsClient);
-  return { ecs, logs, deps: { ecs: ecs as unknown as ECSClient, logs: logs as unknown as CloudWatchLogsClient, log: silentLogger(), clock: fakeClock() } };
+  return {
+    ecs,
+    logs,
+    deps: { ecs: ecs as unknown as ECSClient, logs: logs as unknown as CloudWatchLogsClient, log: silentLogger(), clock: fakeClock() },
+  };
 }
 
 describe('followTask', () => {
   test('prints each log line once while the task runs, and the lines read after the stop', async () => {
     const { ecs, logs, deps } = clients();
-    ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [running] }).resolvesOnce({ tasks: [running] }).resolves({ tasks: [stopped] });
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [running] })
+      .resolvesOnce({ tasks: [running] })
+      .resolves({ tasks: [stopped] });
     logs
       .on(GetLogEventsCommand)
       .resolvesOnce({ events: [{ message: 'one' }], nextForwardToken: 'f/1' })
@@ -53,7 +61,11 @@ describe('followTask', () => {
 
     expect(outcome.state).toBe('timed-out');
     expect(outcome.task?.stopCode).toBe('UserInitiated');
-    expect(ecs.commandCalls(StopTaskCommand)[0].args[0].input).toMatchObject({ cluster: 'prod', task: taskArn, reason: expect.stringContaining('timeout') });
+    expect(ecs.commandCalls(StopTaskCommand)[0].args[0].input).toMatchObject({
+      cluster: 'prod',
+      task: taskArn,
+      reason: expect.stringContaining('timeout'),
+    });
   });
 
   test('a cancellation ends following without stopping the task', async () => {
@@ -65,7 +77,10 @@ describe('followTask', () => {
       return { tasks: [running] };
     });
 
-    const outcome = await followTask({ cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000, signal: controller.signal }, deps);
+    const outcome = await followTask(
+      { cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000, signal: controller.signal },
+      deps,
+    );
 
     expect(outcome.state).toBe('cancelled');
     expect(outcome.task?.lastStatus).toBe('RUNNING');

@@ -54,7 +54,9 @@ describe('explainMigration', () => {
   });
 
   test('a migration stopped because its log router crashed blames the log router', () => {
-    expect(explainMigration(facts({ migrate: 143, 'log-router': 1 }, 'failed'))).toMatch(/failed: essential container "log-router" exited with code 1\./);
+    expect(explainMigration(facts({ migrate: 143, 'log-router': 1 }, 'failed'))).toMatch(
+      /failed: essential container "log-router" exited with code 1\./,
+    );
   });
 });
 
@@ -62,7 +64,9 @@ describe('migrationSummaryMarkdown', () => {
   test('lists the other containers and how each ended', () => {
     const summary = migrationSummaryMarkdown(facts({ migrate: 0, 'log-router': 143 }, 'succeeded'));
     expect(summary).toContain('### Other containers of the task');
-    expect(summary).toContain('| log-router | yes | 143 | "log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped |');
+    expect(summary).toContain(
+      '| log-router | yes | 143 | "log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped |',
+    );
     expect(summary).toMatch(/\| Exit code \| 0 \|/);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActionFailure, silentLogger } from '../../../src/common';
 import { runMigration, type MigrationOutputs, type MigrationRequest } from '../../../src/use-cases/run-migration';
@@ -45,7 +54,10 @@ function world(exitCode: number, logLines: string[]) {
   ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: [] });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn, lastStatus: 'PROVISIONING' }] });
-  ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [{ taskArn, lastStatus: 'RUNNING' }] }).resolves({ tasks: [stopped(exitCode)] });
+  ecs
+    .on(DescribeTasksCommand)
+    .resolvesOnce({ tasks: [{ taskArn, lastStatus: 'RUNNING' }] })
+    .resolves({ tasks: [stopped(exitCode)] });
   logs
     .on(GetLogEventsCommand)
     .resolvesOnce({ events: logLines.map((message) => ({ message })), nextForwardToken: 'f/1' })
@@ -75,7 +87,11 @@ describe('runMigration', () => {
     expect(result).toMatchObject({ taskArn, taskDefinitionArn: ARN, exitCode: 0 });
     expect(outputs).toEqual([{ taskDefinitionArn: ARN }, { taskArn }, { exitCode: 0 }]);
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
-    expect(ecs.commandCalls(RunTaskCommand)[0].args[0].input).toMatchObject({ taskDefinition: ARN, startedBy: 'run-migration/42', count: 1 });
+    expect(ecs.commandCalls(RunTaskCommand)[0].args[0].input).toMatchObject({
+      taskDefinition: ARN,
+      startedBy: 'run-migration/42',
+      count: 1,
+    });
     expect(secrets).toEqual(['s3cret-value']);
     expect(log.lines).toContain('| applied 3 migrations');
     expect(log.lines.at(-1)).toBe('✅ Migration task 0123456789abcdef (web:8) succeeded: container "web" exited with code 0 after 12s.');
@@ -98,9 +114,13 @@ describe('runMigration', () => {
   test('another running migration of the family is refused before anything is registered or started', async () => {
     const { ecs, clients, ports, outputs } = world(0, []);
     ecs.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:us-east-1:123456789012:task/prod/other'] });
-    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/other', lastStatus: 'RUNNING', startedBy: 'run-migration/41' }] });
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/other', lastStatus: 'RUNNING', startedBy: 'run-migration/41' }],
+    });
 
-    await expect(runMigration(request(), clients, ports)).rejects.toThrow(/Another migration of task definition family web is still running in cluster prod: task other/);
+    await expect(runMigration(request(), clients, ports)).rejects.toThrow(
+      /Another migration of task definition family web is still running in cluster prod: task other/,
+    );
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
     expect(outputs).toEqual([]);
   });
@@ -121,7 +141,9 @@ describe('runMigration', () => {
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toContain('Migration in prod: succeeded');
     expect(summaries[0]).toContain('### Pre-flight checks');
-    expect(summaries[0]).toContain('| ✅ pass | No concurrent migration |   | no other migration of family web is running in cluster prod |');
+    expect(summaries[0]).toContain(
+      '| ✅ pass | No concurrent migration |   | no other migration of family web is running in cluster prod |',
+    );
   });
 
   test("a failing pre-flight check stops the migration before anything is registered or started, with today's message", async () => {
@@ -149,7 +171,9 @@ describe('runMigration', () => {
       return { tasks: [{ taskArn, lastStatus: 'RUNNING' }] };
     });
 
-    await expect(runMigration(request(), clients, { ...ports, signal })).rejects.toThrow(/The workflow was cancelled, but migration task 0123456789abcdef is still running in cluster prod/);
+    await expect(runMigration(request(), clients, { ...ports, signal })).rejects.toThrow(
+      /The workflow was cancelled, but migration task 0123456789abcdef is still running in cluster prod/,
+    );
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0);
   });
 });

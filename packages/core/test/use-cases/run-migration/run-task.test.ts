@@ -23,7 +23,9 @@ describe('runTaskInput', () => {
       startedBy: 'run-migration/42',
       launchType: 'FARGATE',
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'] } },
-      overrides: { containerOverrides: [{ name: 'web', command: ['npm', 'run', 'migrate'], environment: [{ name: 'MODE', value: 'up' }] }] },
+      overrides: {
+        containerOverrides: [{ name: 'web', command: ['npm', 'run', 'migrate'], environment: [{ name: 'MODE', value: 'up' }] }],
+      },
       tags: [{ key: 'github:repository', value: 'acme/web' }],
     });
   });
@@ -36,14 +38,19 @@ describe('runTaskInput', () => {
 });
 
 describe('startedBy and tags', () => {
-  test('startedBy names the action and the run, within ECS\'s 36 characters', () => {
+  test("startedBy names the action and the run, within ECS's 36 characters", () => {
     expect(startedByFor({ GITHUB_RUN_ID: '12345678901' })).toBe('run-migration/12345678901');
     expect(startedByFor({})).toBe('run-migration');
     expect(startedByFor({ GITHUB_RUN_ID: '9'.repeat(40) })).toHaveLength(36);
   });
 
   test('tags name the repository, commit and run; absent variables give no tag', () => {
-    const tags = auditTags({ GITHUB_REPOSITORY: 'acme/web', GITHUB_SHA: 'abc123', GITHUB_RUN_ID: '7', GITHUB_WORKFLOW: 'Deploy (prod) #1' });
+    const tags = auditTags({
+      GITHUB_REPOSITORY: 'acme/web',
+      GITHUB_SHA: 'abc123',
+      GITHUB_RUN_ID: '7',
+      GITHUB_WORKFLOW: 'Deploy (prod) #1',
+    });
     expect(tags).toEqual([
       { key: 'ecs-deploy-suite:action', value: 'run-migration' },
       { key: 'github:repository', value: 'acme/web' },

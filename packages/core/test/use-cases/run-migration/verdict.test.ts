@@ -4,7 +4,11 @@ import { describeOtherContainer, judgeMigration, withCulpritFirst } from '../../
 
 // A migration task with an essential log router and an agent that is not essential, as FireLens and
 // observability sidecars are usually defined.
-const definitions: ContainerDefinition[] = [{ name: 'migrate' }, { name: 'log-router', essential: true }, { name: 'agent', essential: false }];
+const definitions: ContainerDefinition[] = [
+  { name: 'migrate' },
+  { name: 'log-router', essential: true },
+  { name: 'agent', essential: false },
+];
 const task = (exits: Record<string, number | undefined>, reasons: Record<string, string> = {}): Task => ({
   containers: Object.entries(exits).map(([name, exitCode]) => ({ name, exitCode, ...(reasons[name] ? { reason: reasons[name] } : {}) })),
 });
@@ -20,12 +24,18 @@ describe('judgeMigration', () => {
     expect(verdict.others).toEqual([{ name: 'log-router', essential: true, exitCode: code, crashed: false }]);
   });
 
-  test('the migration exited 1 while the sidecars were stopped with 143: failed, with the migration\'s code', () => {
-    expect(judgeMigration(task({ 'log-router': 143, migrate: 1 }), definitions, 'migrate')).toMatchObject({ succeeded: false, exitCode: 1 });
+  test("the migration exited 1 while the sidecars were stopped with 143: failed, with the migration's code", () => {
+    expect(judgeMigration(task({ 'log-router': 143, migrate: 1 }), definitions, 'migrate')).toMatchObject({
+      succeeded: false,
+      exitCode: 1,
+    });
   });
 
   test('a migration container that never exited is not a success', () => {
-    expect(judgeMigration(task({ migrate: undefined, 'log-router': 143 }), definitions, 'migrate')).toMatchObject({ succeeded: false, exitCode: undefined });
+    expect(judgeMigration(task({ migrate: undefined, 'log-router': 143 }), definitions, 'migrate')).toMatchObject({
+      succeeded: false,
+      exitCode: undefined,
+    });
   });
 
   test('an essential sidecar that crashed with a code of its own is not a success even when the migration exited 0', () => {
@@ -36,7 +46,11 @@ describe('judgeMigration', () => {
   });
 
   test('an essential sidecar killed for its memory is a crash, although its exit code is 137', () => {
-    const verdict = judgeMigration(task({ migrate: 0, 'log-router': 137 }, { 'log-router': 'OutOfMemoryError: Container killed due to memory usage' }), definitions, 'migrate');
+    const verdict = judgeMigration(
+      task({ migrate: 0, 'log-router': 137 }, { 'log-router': 'OutOfMemoryError: Container killed due to memory usage' }),
+      definitions,
+      'migrate',
+    );
     expect(verdict.succeeded).toBe(false);
     expect(verdict.crashedEssential?.name).toBe('log-router');
   });
@@ -50,12 +64,30 @@ describe('judgeMigration', () => {
 
 describe('describeOtherContainer', () => {
   test.each<[Parameters<typeof describeOtherContainer>[0], string]>([
-    [{ name: 'log-router', essential: true, exitCode: 143, crashed: false }, '"log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped'],
-    [{ name: 'log-router', essential: true, exitCode: 137, crashed: false }, '"log-router" (essential) exited with code 137, killed by SIGKILL as the task stopped, after its stop timeout'],
+    [
+      { name: 'log-router', essential: true, exitCode: 143, crashed: false },
+      '"log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped',
+    ],
+    [
+      { name: 'log-router', essential: true, exitCode: 137, crashed: false },
+      '"log-router" (essential) exited with code 137, killed by SIGKILL as the task stopped, after its stop timeout',
+    ],
     [{ name: 'agent', essential: false, exitCode: 0, crashed: false }, '"agent" (not essential) exited with code 0'],
     [{ name: 'agent', essential: false, exitCode: 2, crashed: true }, '"agent" (not essential) exited with code 2'],
-    [{ name: 'log-router', essential: true, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', crashed: true }, '"log-router" (essential) exited with code 137 (OutOfMemoryError: Container killed due to memory usage)'],
-    [{ name: 'init', essential: false, reason: 'CannotStartContainerError', crashed: false }, '"init" (not essential) did not exit with a code (CannotStartContainerError)'],
+    [
+      {
+        name: 'log-router',
+        essential: true,
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage',
+        crashed: true,
+      },
+      '"log-router" (essential) exited with code 137 (OutOfMemoryError: Container killed due to memory usage)',
+    ],
+    [
+      { name: 'init', essential: false, reason: 'CannotStartContainerError', crashed: false },
+      '"init" (not essential) did not exit with a code (CannotStartContainerError)',
+    ],
   ])('%o', (other, text) => {
     expect(describeOtherContainer(other)).toBe(text);
   });

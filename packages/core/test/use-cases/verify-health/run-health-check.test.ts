@@ -10,7 +10,16 @@ const URL = 'http://web.test/health';
 
 function request(overrides: Partial<HealthRequest> = {}): HealthRequest {
   return {
-    plan: { urls: [URL], expectedStatus: parseExpectedStatus('200-299'), warmupMs: 0, intervalMs: 2_000, timeoutMs: 60_000, successThreshold: 3, failureThreshold: 3, bakeMs: 0 },
+    plan: {
+      urls: [URL],
+      expectedStatus: parseExpectedStatus('200-299'),
+      warmupMs: 0,
+      intervalMs: 2_000,
+      timeoutMs: 60_000,
+      successThreshold: 3,
+      failureThreshold: 3,
+      bakeMs: 0,
+    },
     headers: [{ name: 'Authorization', value: 'Bearer t0ken' }],
     requestTimeoutMs: 5_000,
     ...overrides,
@@ -27,7 +36,10 @@ function ports() {
   const secrets: string[] = [];
   const statuses: [DeploymentState, string][] = [];
   const log = silentLogger();
-  const auditTrail = { follow: async () => undefined, report: async (state: DeploymentState, description: string) => void statuses.push([state, description]) };
+  const auditTrail = {
+    follow: async () => undefined,
+    report: async (state: DeploymentState, description: string) => void statuses.push([state, description]),
+  };
   return {
     outputs,
     summaries,
@@ -117,16 +129,27 @@ describe('runHealthCheck', () => {
     const aws: ClientFactory = (Client, region) => new Client({ region } as never);
     const probe: Probe = async () => Promise.reject(new Error('no probe before the checks pass'));
 
-    await expect(runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe }, { ...world.ports, trail: { ...world.ports.trail, follow: async () => void (followed = true) } })).rejects.toThrow(
-      `Input 'alarms': no CloudWatch alarm named "web-5xx" in us-east-1.`,
-    );
+    await expect(
+      runHealthCheck(
+        request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }),
+        { aws, probe },
+        { ...world.ports, trail: { ...world.ports.trail, follow: async () => void (followed = true) } },
+      ),
+    ).rejects.toThrow(`Input 'alarms': no CloudWatch alarm named "web-5xx" in us-east-1.`);
     expect(followed).toBe(false);
-    expect(world.summaries).toEqual([expect.stringContaining('| ❌ fail | Alarms exist | `alarms` | Input \'alarms\': no CloudWatch alarm named "web-5xx"')]);
+    expect(world.summaries).toEqual([
+      expect.stringContaining('| ❌ fail | Alarms exist | `alarms` | Input \'alarms\': no CloudWatch alarm named "web-5xx"'),
+    ]);
   });
 
   test("alarms are the verdict's gate: a role that may not read them ends the step with AWS's refusal before the first probe, not with a warning", async () => {
     const cloudwatch = mockClient(CloudWatchClient);
-    const denied = Object.assign(new Error('User is not authorized to perform: cloudwatch:DescribeAlarms because no identity-based policy allows the cloudwatch:DescribeAlarms action'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(
+      new Error(
+        'User is not authorized to perform: cloudwatch:DescribeAlarms because no identity-based policy allows the cloudwatch:DescribeAlarms action',
+      ),
+      { name: 'AccessDeniedException' },
+    );
     cloudwatch.on(DescribeAlarmsCommand).rejects(denied);
     const world = ports();
     const probed: string[] = [];
@@ -136,7 +159,9 @@ describe('runHealthCheck', () => {
     };
     const aws: ClientFactory = (Client, region) => new Client({ region } as never);
 
-    const thrown = await runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe }, world.ports).catch((e: unknown) => e);
+    const thrown = await runHealthCheck(request({ aws: { region: 'us-east-1', alarms: ['web-5xx'] } }), { aws, probe }, world.ports).catch(
+      (e: unknown) => e,
+    );
 
     expect((thrown as Error).name).toBe('AccessDeniedException');
     expect((thrown as Error).message).toBe(denied.message);

@@ -61,7 +61,10 @@ export const awsJson: WireProtocol<JsonService> = {
   },
   fault(service, kind) {
     if (kind === 'throttle') return withQueryCode(new AwsError('ThrottlingException', 'Rate exceeded'), service.queryCodes?.throttle);
-    return withQueryCode(new AwsError(service.serverError, 'Service Unavailable. Please try again later.', 500), service.queryCodes?.serverError);
+    return withQueryCode(
+      new AwsError(service.serverError, 'Service Unavailable. Please try again later.', 500),
+      service.queryCodes?.serverError,
+    );
   },
   answer: (res, _service, _operation, result, requestId) => send(res, 200, result, requestId),
   fail: (res, _service, error, requestId) => sendJsonError(res, error, requestId),

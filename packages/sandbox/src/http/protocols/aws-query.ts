@@ -31,7 +31,8 @@ export function awsQuery(fallback: QueryService): WireProtocol<QueryService> {
     key: (service) => service.version,
     prepare: () => {},
     // What an awsQuery service answers an action it does not have (Common Errors: InvalidAction).
-    unknown: ({ key, operation }) => new AwsError('InvalidAction', `Could not find operation ${operation || '(none)'} for version ${key || '(none)'}`),
+    unknown: ({ key, operation }) =>
+      new AwsError('InvalidAction', `Could not find operation ${operation || '(none)'} for version ${key || '(none)'}`),
     decode: (body) => parseQueryBody(body).params,
     fault(_service, kind) {
       if (kind === 'throttle') return new AwsError('Throttling', 'Rate exceeded');
@@ -42,7 +43,12 @@ export function awsQuery(fallback: QueryService): WireProtocol<QueryService> {
     },
     fail(res, service, error, requestId) {
       const namespace = (service ?? fallback).namespace;
-      sendXml(res, error.status, queryError(namespace, error.type, error.message, error.status >= 500 ? 'Receiver' : 'Sender', requestId), requestId);
+      sendXml(
+        res,
+        error.status,
+        queryError(namespace, error.type, error.message, error.status >= 500 ? 'Receiver' : 'Sender', requestId),
+        requestId,
+      );
     },
   };
 }
