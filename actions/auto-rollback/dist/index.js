@@ -65529,52 +65529,154 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5088:
+/***/ 6490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ recordRollback)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readRollbackInputs)
+});
+
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
+var aws = __nccwpck_require__(338);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
+
+
+function inputsFrom(values) {
+    return (name) => (values[name] ?? '').trim();
+}
 /**
- * Before the service changes: the failed release's Deployment (the newest of this commit to the environment)
- * says it was rolled back and why, and the rollback is recorded as a Deployment of its own, in progress.
+ * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
+ * and what would be valid, so bad input is reported before anything in AWS changes.
+ * Empty text means "not given": optional readers return undefined rather than a zero value.
  */
-async function recordRollback(trail, inputs, fromArn, targetArn) {
-    if (!trail)
-        return;
-    await trail.follow();
-    await trail.report('failure', `rolled back: ${inputs.reason ?? 'no reason given'}`);
-    await trail.start({
-        task: 'deploy:rollback',
-        description: `rollback of ${inputs.cluster}/${inputs.service} to ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(targetArn)}`,
-        payload: {
-            cluster: inputs.cluster,
-            service: inputs.service,
-            region: inputs.region,
-            'task-definition-arn': targetArn,
-            'previous-task-definition-arn': fromArn ?? '',
-            reason: inputs.reason ?? '',
-        },
-    });
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    optional(name) {
+        const value = this.source(name).trim();
+        return value === '' ? undefined : value;
+    }
+    required(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was not given.`, name);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        if (/^true$/i.test(value))
+            return true;
+        if (/^false$/i.test(value))
+            return false;
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false; got "${value}".`, name);
+    }
+    integer(name, bounds = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+        }
+        return Number(value);
+    }
+    /** Milliseconds. */
+    duration(name, fallback) {
+        const text = this.optional(name) ?? fallback;
+        const ms = (0,duration/* parseDuration */.E)(text);
+        if (ms === undefined) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+        }
+        return ms;
+    }
+    /** One item a line; blank lines and surrounding spaces ignored. */
+    list(name) {
+        return (this.optional(name) ?? '')
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
+    keyValues(name) {
+        const pairs = [];
+        const seen = new Set();
+        for (const line of this.list(name)) {
+            const separator = line.indexOf('=');
+            const key = separator > 0 ? line.slice(0, separator).trim() : '';
+            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+            }
+            if (seen.has(key))
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+            seen.add(key);
+            pairs.push({ name: key, value: line.slice(separator + 1) });
+        }
+        return pairs;
+    }
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
+        }
+    }
+    oneOf(name, allowed, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+        if (!match)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+        return match;
+    }
+}
+function describeBounds(min, max) {
+    const hasMin = min !== Number.MIN_SAFE_INTEGER;
+    const hasMax = max !== Number.MAX_SAFE_INTEGER;
+    if (hasMin && hasMax)
+        return ` from ${min} to ${max}`;
+    if (hasMin)
+        return ` of at least ${min}`;
+    if (hasMax)
+        return ` of at most ${max}`;
+    return '';
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
 
-/***/ }),
 
-/***/ 6197:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/** The runner's `INPUT_*` variables. */
+const runnerInputs = (name) => core/* getInput */.V4(name);
+/** Typed readers over the step's inputs. */
+function stepInputs() {
+    return new Inputs(runnerInputs);
+}
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readRollbackInputs)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3201);
+// EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
+var deployments = __nccwpck_require__(6927);
+;// CONCATENATED MODULE: ./actions/auto-rollback/src/inputs.ts
 
 
 /** Reads and validates every input before anything talks to AWS. */
-function readRollbackInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .stepInputs */ .af)()) {
+function readRollbackInputs(inputs = stepInputs()) {
     const taskDefinition = inputs.optional('task-definition');
     if (taskDefinition !== undefined)
         assertRevisionReference(taskDefinition);
@@ -65582,20 +65684,22 @@ function readRollbackInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPOR
     return {
         cluster: inputs.required('cluster'),
         service,
-        region: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')),
+        region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
         taskDefinition,
         reason: inputs.optional('reason'),
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '10m'),
-        auditTrail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .readAuditTrailInputs */ .bZ)(inputs, (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .serviceEnvironment */ .J6)(service)),
+        auditTrail: (0,deployments/* readAuditTrailInputs */.bZ)(inputs, (0,deployments/* serviceEnvironment */.J6)(service)),
     };
 }
 /** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
 function assertRevisionReference(value) {
-    if ((0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .isRevisionReference */ .bv)(value))
+    if ((0,identifiers/* isRevisionReference */.bv)(value))
         return;
-    const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value) ? ' A family without a revision would mean its newest revision, usually the one being rolled back.' : '';
-    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12); got "${value}".${bareFamily}`, 'task-definition');
+    const bareFamily = /^[A-Za-z0-9_-]{1,255}$/.test(value)
+        ? ' A family without a revision would mean its newest revision, usually the one being rolled back.'
+        : '';
+    throw new errors/* ConfigurationError */.j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12); got "${value}".${bareFamily}`, 'task-definition');
 }
 
 
@@ -65606,21 +65710,17 @@ function assertRevisionReference(value) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4907);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7941);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3201);
-/* harmony import */ var _audit_trail__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5088);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6197);
-/* harmony import */ var _mechanism__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1527);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4672);
-/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6270);
-/* harmony import */ var _target__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4269);
-/* harmony import */ var _watch_back__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(181);
-
-
-
-
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(303);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6927);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(84);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6490);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
 
 
@@ -65631,316 +65731,22 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 const ACTION = 'auto-rollback';
 async function rollBack() {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_5__/* .readRollbackInputs */ .K)();
-    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    const ecs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_11__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
-    // 1. Where the service stands and where it returns to; every check comes before any change.
-    const service = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region);
-    (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .assertRollingUpdateService */ .iw)(service);
-    const requestedArn = inputs.taskDefinition ? await (0,_target__WEBPACK_IMPORTED_MODULE_9__/* .checkRequestedRevision */ .I)(ecs, inputs.taskDefinition, inputs.region) : undefined;
-    const history = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .readDeploymentHistory */ .uD)(ecs, inputs.cluster, service, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    const target = (0,_target__WEBPACK_IMPORTED_MODULE_9__/* .chooseTarget */ .b)(requestedArn, history);
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Reason: ${inputs.reason ?? '(no reason given)'}`);
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Target: ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)}, chosen by ${target.chosenBy}.`);
-    if (familyOf(target.taskDefinitionArn) !== familyOf(service.taskDefinition)) {
-        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.warning(`The target ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is of another family than the service's ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(service.taskDefinition)}; rolling back to it anyway, as asked.`);
-    }
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
-    const alreadyThere = service.taskDefinition === target.taskDefinitionArn;
-    // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
-    const fromArn = alreadyThere ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
-    // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
-    await (0,_audit_trail__WEBPACK_IMPORTED_MODULE_4__/* .recordRollback */ .I)(trail, inputs, fromArn, target.taskDefinitionArn);
-    // 3. ECS's circuit breaker (or a person) may already have put the target back.
-    if (alreadyThere) {
-        await confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail);
-        return;
-    }
-    // 4. Roll back, then watch it with deploy-ecs's watcher.
-    const started = await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .reportingErrors */ .eP)(trail, () => (0,_mechanism__WEBPACK_IMPORTED_MODULE_6__/* .startRollback */ .l)(ecs, inputs, target.taskDefinitionArn, history, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV));
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`${started.description}: deployment ${started.deploymentId} brings ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} back.`);
-    const story = {
-        ...storyBasics(inputs, target, history),
-        fromArn,
-        mechanism: started.description,
-        verdict: 'started',
-        startedAt: started.startedAt,
-        finishedAt: started.startedAt,
-    };
-    if (!inputs.wait) {
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setRollbackOutputs */ .B)({ rolledBack: true, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: 0 });
-        await announce(story, trail);
-        return;
-    }
-    const watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
-    const outcome = await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .reportingErrors */ .eP)(trail, () => (0,_watch_back__WEBPACK_IMPORTED_MODULE_10__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV));
-    // 5. Report: outputs, annotation, job summary; a failed rollback with deploy-ecs's diagnosis.
-    story.outcome = outcome;
-    story.finishedAt = outcome.finishedAt;
-    story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setRollbackOutputs */ .B)({ rolledBack: story.verdict === 'rolled-back', taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .secondsBetween */ .O)(started.startedAt, outcome.finishedAt) });
-    if (story.verdict === 'failed')
-        await failLoudly(ecs, inputs, story, watched, trail);
-    await announce(story, trail);
+    const { auditTrail, ...request } = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readRollbackInputs */ .K)();
+    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M);
+    const aws = { region: request.region, action: ACTION };
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .rollBackService */ .G)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws) }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__/* .systemClock */ .m,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .writeJobSummary */ .j,
+        notice: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message),
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setRollbackOutputs */ .B,
+        trail,
+    });
 }
-/**
- * Nothing to change. If ECS is still rolling back on its own, watch it finish (unless wait is false): a rollback
- * that fails there leaves the service as broken as one of ours would.
- */
-async function confirmAlreadyThere(ecs, inputs, { service, target, history, fromArn }, trail) {
-    const startedAt = Date.now();
-    const story = {
-        ...storyBasics(inputs, target, history),
-        fromArn,
-        verdict: 'already-there',
-        startedAt,
-        finishedAt: startedAt,
-    };
-    const primary = (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .primaryDeployment */ .sg)(service);
-    // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
-    // to watch, and nothing here would fare better.
-    if (history.current?.status === 'ROLLBACK_FAILED') {
-        await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_report__WEBPACK_IMPORTED_MODULE_8__/* .rollbackSummaryMarkdown */ .sy)({ ...story, verdict: 'failed' }));
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_8__/* .rollbackFailedByEcs */ .iL)(story));
-    }
-    if (inputs.wait && primary?.id && !(service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) {
-        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(target.taskDefinitionArn)} is already the service's revision; deployment ${primary.id} is still rolling it out: watching it.`);
-        const watched = { deploymentId: primary.id, startedAt, before: service };
-        const outcome = await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .reportingErrors */ .eP)(trail, () => (0,_watch_back__WEBPACK_IMPORTED_MODULE_10__/* .watchRollback */ .C)(ecs, inputs, watched, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV));
-        story.outcome = outcome;
-        story.finishedAt = outcome.finishedAt;
-        (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .setRollbackOutputs */ .B)({ rolledBack: false, taskDefinitionArn: target.taskDefinitionArn, durationSeconds: (0,_outputs__WEBPACK_IMPORTED_MODULE_7__/* .secondsBetween */ .O)(startedAt, outcome.finishedAt) });
-        if (outcome.status !== 'succeeded')
-            await failLoudly(ecs, inputs, { ...story, verdict: 'failed' }, watched, trail);
-    }
-    await announce(story, trail);
-}
-/** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
-async function failLoudly(ecs, inputs, story, watched, trail) {
-    const outcome = story.outcome;
-    const report = await (0,_watch_back__WEBPACK_IMPORTED_MODULE_10__/* .failedRollbackReport */ .O)(ecs, inputs, { ...watched, fromArn: story.fromArn, targetArn: story.targetArn, outcome }, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)(`${(0,_report__WEBPACK_IMPORTED_MODULE_8__/* .rollbackSummaryMarkdown */ .sy)(story)}\n\n${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .rolloutSummaryMarkdown */ .vI)(report)}`);
-    const verdict = `${(0,_report__WEBPACK_IMPORTED_MODULE_8__/* .headline */ .Pl)(story)} ${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .explainRollout */ .Lf)(report)}`;
-    await trail?.report('failure', verdict);
-    (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .logRolloutEvidence */ .$O)(report, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(verdict);
-}
-function familyOf(arn) {
-    return arn ? (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .shortTaskDefinition */ .P5)(arn).replace(/:\d+$/, '') : undefined;
-}
-function storyBasics(inputs, target, history) {
-    return {
-        region: inputs.region,
-        cluster: inputs.cluster,
-        service: inputs.service,
-        reason: inputs.reason,
-        targetArn: target.taskDefinitionArn,
-        chosenBy: target.chosenBy,
-        release: history.current,
-    };
-}
-/**
- * One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
- * (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
- */
-async function announce(story, trail) {
-    const why = story.reason ? ` Reason: ${story.reason}.` : '';
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`${(0,_report__WEBPACK_IMPORTED_MODULE_8__/* .headline */ .Pl)(story)}${why}`);
-    await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_report__WEBPACK_IMPORTED_MODULE_8__/* .rollbackSummaryMarkdown */ .sy)(story));
-    if (story.verdict !== 'started')
-        await trail?.report('success', (0,_report__WEBPACK_IMPORTED_MODULE_8__/* .headline */ .Pl)(story));
-}
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(rollBack);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .runAction */ .C)(rollBack);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1527:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  l: () => (/* binding */ startRollback)
-});
-
-// UNUSED EXPORTS: primaryOf
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 3 modules
-var common = __nccwpck_require__(4907);
-// EXTERNAL MODULE: ./packages/core/src/ecs/index.ts + 20 modules
-var src_ecs = __nccwpck_require__(7941);
-;// CONCATENATED MODULE: ./actions/auto-rollback/src/stop-rollback.ts
-
-
-
-// Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
-const STOP_ATTEMPTS = 4;
-const STOP_BASE_DELAY_MS = 2_000;
-/**
- * Errors after which an ordinary UpdateService to the target is the way back, each with why, for the log. Anything
- * else (a throttle that outlasted the retries, an outage) fails the step: UpdateService would fare no better.
- */
-const UPDATE_INSTEAD = {
-    // ecs:StopServiceDeployment is an IAM action of its own, which many deploy roles lack.
-    AccessDeniedException: 'the role may not call ecs:StopServiceDeployment (an IAM action of its own)',
-    UnsupportedFeatureException: 'StopServiceDeployment is not supported here',
-    InvalidParameterException: 'ECS refused the request',
-    ClientException: 'ECS refused the request',
-    // The release may have finished, or been replaced, between the history read and the call.
-    ConflictException: 'the service deployment can no longer be stopped',
-    ServiceDeploymentNotFoundException: 'ECS no longer knows the service deployment',
-};
-/**
- * Asks ECS to roll the release back within its own service deployment. When the call fails, what ECS did decides,
- * not the error: if the service deployment is rolling back (our request went through, or the circuit breaker, an
- * alarm or a person got there first), the stop is applied and there must be no second deployment on top of it.
- * `rollingBack` re-reads that.
- */
-async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, log, clock) {
-    const label = `StopServiceDeployment (ROLLBACK) of service deployment ${(0,src_ecs/* serviceDeploymentId */.mX)(serviceDeploymentArn)}`;
-    try {
-        await (0,common/* retryTransient */.jh)(() => ecs.send(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' })), {
-            attempts: STOP_ATTEMPTS,
-            baseDelayMs: STOP_BASE_DELAY_MS,
-            label,
-            log,
-            clock,
-        });
-        return { applied: true };
-    }
-    catch (error) {
-        const name = error.name;
-        const answered = `${name}: ${(0,common/* errorMessage */.gJ)(error)}`;
-        const underWay = await rollingBack();
-        if (underWay) {
-            log.info(`${label} answered ${answered}, but ${underWay}: the rollback is under way, so this step waits on it and starts no deployment of its own.`);
-            return { applied: true, despite: name };
-        }
-        const why = UPDATE_INSTEAD[name];
-        if (!why)
-            throw error;
-        log.info(`ECS did not stop service deployment ${(0,src_ecs/* serviceDeploymentId */.mX)(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`);
-        return { applied: false };
-    }
-}
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/** The service deployment's status when it shows a rollback (ECS's own or ours), read fresh; undefined otherwise or unreadable. */
-async function serviceDeploymentRollingBack(ecs, serviceDeploymentArn) {
-    try {
-        const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [serviceDeploymentArn] }));
-        const status = answer.serviceDeployments?.[0]?.status;
-        return status && ROLLING_BACK.has(status) ? status : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/auto-rollback/src/mechanism.ts
-
-
-
-
-/**
- * The fastest correct way back. While the release's service deployment is still in progress and ECS would return
- * to our target anyway, StopServiceDeployment with ROLLBACK lets ECS do it inside that deployment; otherwise (or
- * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
- * deployment.
- */
-async function startRollback(ecs, inputs, targetArn, history, log, clock = common/* systemClock */.ml) {
-    const stoppedBefore = inputs.wait ? await (0,src_ecs/* listStoppedTaskArns */.Tc)(ecs, inputs.cluster, inputs.service) : [];
-    const stoppable = stoppableDeployment(history, targetArn, log);
-    if (stoppable) {
-        const startedAt = clock.now();
-        const rollingBack = () => rollbackUnderWay(ecs, inputs, stoppable, targetArn);
-        const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
-        if (answer.applied) {
-            const service = await rollbackDeployment(ecs, inputs, targetArn, log, clock);
-            const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
-            return {
-                mechanism: 'StopServiceDeployment',
-                description: `StopServiceDeployment (ROLLBACK) of service deployment ${(0,src_ecs/* serviceDeploymentId */.mX)(stoppable)}, still in progress${despite}`,
-                deploymentId: primaryOf(service, targetArn),
-                startedAt,
-                service,
-                stoppedBefore,
-            };
-        }
-    }
-    const startedAt = clock.now();
-    const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: inputs.cluster, service: inputs.service, taskDefinition: targetArn, forceNewDeployment: false }));
-    const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
-    if (!answer.service || !deploymentId)
-        throw new Error(`UpdateService returned no primary deployment of ${(0,common/* shortTaskDefinition */.P5)(targetArn)} to watch.`);
-    return { mechanism: 'UpdateService', description: `UpdateService to ${(0,common/* shortTaskDefinition */.P5)(targetArn)}`, deploymentId, startedAt, service: answer.service, stoppedBefore };
-}
-/**
- * The release's service deployment, when stopping it with ROLLBACK brings back exactly the target. ECS's rollback
- * returns to the last service revision that completed (developer guide, "Amazon ECS service revisions": "Amazon ECS
- * uses the last successful service revision for the rollback"), which is not always the target: a forced redeploy
- * of the target itself, or a target named by the input.
- */
-function stoppableDeployment(history, targetArn, log) {
-    const current = history.current;
-    if (!current?.serviceDeploymentArn || !src_ecs/* IN_PROGRESS_SERVICE_DEPLOYMENT */.K5.has(current.status ?? ''))
-        return undefined;
-    const ecsWouldReturnTo = history.lastCompleted?.taskDefinitionArn;
-    if (ecsWouldReturnTo === targetArn)
-        return current.serviceDeploymentArn;
-    const returnTo = ecsWouldReturnTo ? `would return to ${(0,common/* shortTaskDefinition */.P5)(ecsWouldReturnTo)}` : 'has no completed revision in its history to return to';
-    log.info(`Service deployment ${(0,src_ecs/* serviceDeploymentId */.mX)(current.serviceDeploymentArn)} is still in progress, but ECS's own rollback ${returnTo}, ` +
-        `not to ${(0,common/* shortTaskDefinition */.P5)(targetArn)}: updating the service instead.`);
-    return undefined;
-}
-/** Why the stop counts as applied even though the call failed, or undefined when it does not. */
-async function rollbackUnderWay(ecs, inputs, serviceDeploymentArn, targetArn) {
-    const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
-    if (status)
-        return `service deployment ${(0,src_ecs/* serviceDeploymentId */.mX)(serviceDeploymentArn)} is ${status}`;
-    const service = await (0,src_ecs/* describeService */.Jv)(ecs, inputs.cluster, inputs.service, inputs.region).catch(() => undefined);
-    if (service && primaryOf(service, targetArn))
-        return `the service's primary deployment is already of ${(0,common/* shortTaskDefinition */.P5)(targetArn)}`;
-    return undefined;
-}
-/**
- * ECS starts the rollback deployment asynchronously after a stop request, and a rollback requested by someone else
- * may still be queued: wait until it is listed, for as long as the step may take (a rollback is minutes on AWS).
- */
-async function rollbackDeployment(ecs, inputs, targetArn, log, clock) {
-    let said = false;
-    const result = await (0,common/* poll */.wt)({
-        intervalMs: 1_000,
-        timeoutMs: inputs.timeoutMs,
-        clock,
-        check: async () => {
-            // A poll is its own retry: a throttled or failed read skips a round.
-            const service = await (0,src_ecs/* describeService */.Jv)(ecs, inputs.cluster, inputs.service, inputs.region).catch((error) => {
-                if ((0,common/* isTransientAwsError */.Sc)(error))
-                    return undefined;
-                throw error;
-            });
-            if (service && primaryOf(service, targetArn))
-                return service;
-            if (!said)
-                log.info(`Waiting for ECS to start the deployment that rolls back to ${(0,common/* shortTaskDefinition */.P5)(targetArn)} (up to ${(0,common/* formatDuration */.a3)(inputs.timeoutMs)}).`);
-            said = true;
-            return undefined;
-        },
-    });
-    if (!result.done) {
-        throw new Error(`ECS accepted the rollback but started no deployment of ${(0,common/* shortTaskDefinition */.P5)(targetArn)} within ${(0,common/* formatDuration */.a3)(inputs.timeoutMs)}; look at the service deployment in the console.`);
-    }
-    return result.value;
-}
-function primaryOf(service, targetArn) {
-    return (0,src_ecs/* primaryDeployment */.sg)(service, targetArn)?.id;
-}
-
 
 /***/ }),
 
@@ -65948,8 +65754,7 @@ function primaryOf(service, targetArn) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ setRollbackOutputs),
-/* harmony export */   O: () => (/* binding */ secondsBetween)
+/* harmony export */   B: () => (/* binding */ setRollbackOutputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
@@ -65958,199 +65763,53 @@ function setRollbackOutputs(outputs) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('task-definition-arn', outputs.taskDefinitionArn);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('duration-seconds', String(outputs.durationSeconds));
 }
-/** Tenths of a second, as deploy-ecs reports its durations. */
-function secondsBetween(from, to) {
-    return Math.round((to - from) / 100) / 10;
-}
 
 
 /***/ }),
 
-/***/ 6270:
+/***/ 338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pl: () => (/* binding */ headline),
-/* harmony export */   iL: () => (/* binding */ rollbackFailedByEcs),
-/* harmony export */   sy: () => (/* binding */ rollbackSummaryMarkdown)
+/* harmony export */   UU: () => (/* binding */ createClient),
+/* harmony export */   Zv: () => (/* binding */ resolveRegion)
 /* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
-/* harmony import */ var _ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7195);
-/* harmony import */ var _ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2933);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7941);
+/* unused harmony exports clientSettings, clientFactory */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+/* harmony import */ var _version__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7111);
 
 
-
-function headline(story) {
-    const route = `${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.fromArn)} → ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}`;
-    const took = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(story.finishedAt - story.startedAt);
-    switch (story.verdict) {
-        case 'rolled-back':
-            return `Rolled back ${story.service} (${route}) in ${took} with ${story.mechanism}.`;
-        case 'started':
-            return `Started rolling back ${story.service} (${route}) with ${story.mechanism}; wait is false, so not watching it finish.`;
-        case 'already-there':
-            return alreadyThere(story);
-        case 'failed':
-            return `Rollback of ${story.service} (${route}) FAILED: the service is not back on ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} and needs a person.`;
+/** The region input wins; then the variables the runner and configure-aws-credentials set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
-}
-/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
-function rollbackFailedByEcs(story) {
-    const release = story.release;
-    const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
-    return (`${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}${sd} ` +
-        `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
-        `Look at the stopped tasks of ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)} for why.`);
-}
-function alreadyThere(story) {
-    const target = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn);
-    const release = story.release;
-    const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
-    if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
-        return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(released)} to ${target} on its own (service deployment ${release.status}).`;
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
     }
-    return `Nothing to roll back: ${story.service} already runs ${target}.`;
+    return region;
 }
-function rollbackSummaryMarkdown(story) {
-    const icon = story.verdict === 'failed' ? '❌' : story.verdict === 'already-there' ? 'ℹ️' : '↩️';
-    const facts = (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['', ''], [
-        ['Reason', story.reason ?? '(no reason given)'],
-        ['Service', `${story.service} (cluster ${story.cluster}, ${story.region})`],
-        ['From', (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.fromArn)],
-        ['To', `${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}, chosen by ${story.chosenBy}`],
-        ['Mechanism', story.mechanism ?? 'none: nothing to change'],
-        ['Rolled back', story.verdict === 'rolled-back' || story.verdict === 'started' ? 'true' : 'false'],
-        ['Duration', (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(story.finishedAt - story.startedAt)],
-    ]);
-    return (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .section */ .uW)((0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .heading */ .R_)(`${icon} Auto-rollback ${story.service}`), headline(story), facts, (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .section */ .uW)((0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .heading */ .R_)('Timeline (seconds since the release started)', 3), (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .codeBlock */ .DV)(timeline(story))), (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)('Service deployments in the console', (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__/* .serviceDeploymentsLink */ .Qf)(story.region, story.cluster, story.service)));
-}
-function timeline(story) {
-    const entries = [];
-    const release = story.release;
-    const releaseName = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn);
-    if (release?.createdAt)
-        entries.push({ at: release.createdAt.getTime(), text: `deployment of ${releaseName} started` });
-    if (release?.finishedAt)
-        entries.push({ at: release.finishedAt.getTime(), text: `deployment of ${releaseName} ended ${release.status}` });
-    entries.push({
-        at: story.startedAt,
-        text: `${story.mechanism ?? `auto-rollback: the service already runs ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(story.targetArn)}`}${story.reason ? ` (reason: ${story.reason})` : ''}`,
-    });
-    for (const event of story.outcome?.events ?? []) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of story.outcome?.failedTasks ?? []) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(task.taskArn)} stopped: ${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__/* .explainStop */ .cV)(task)}` });
-    }
-    entries.push({ at: story.finishedAt, text: `verdict: ${story.verdict}` });
-    const origin = Math.min(...entries.map((entry) => entry.at));
-    return (0,_ecs_deploy_core_report__WEBPACK_IMPORTED_MODULE_3__/* .renderTimeline */ .s)(origin, entries);
-}
-
-
-/***/ }),
-
-/***/ 4269:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ checkRequestedRevision),
-/* harmony export */   b: () => (/* binding */ chooseTarget)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
-/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1441);
-
-
 /**
- * The revision named by the input must exist and be usable: ECS refuses to update a service to an INACTIVE
- * revision, and finding that out after the rollback started would leave the bad release running.
+ * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
+ * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
+ * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
  */
-async function checkRequestedRevision(ecs, reference, region) {
-    let described;
-    try {
-        described = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .describeTaskDefinition */ .oh)(ecs, reference);
-    }
-    catch (error) {
-        const name = error.name;
-        if (name !== 'ClientException' && name !== 'InvalidParameterException')
-            throw error;
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition': there is no task definition "${reference}" in ${region} (${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}). ` +
-            "Give a registered revision, normally deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
-    }
-    const { status, taskDefinitionArn } = described.definition;
-    if (status && status !== 'ACTIVE') {
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition': ${reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE. ` +
-            'Register it again (it gets a new revision number) and roll back to that. Nothing was changed.', 'task-definition');
-    }
-    return taskDefinitionArn ?? reference;
-}
-/** The input wins; else the deployment history's last completed revision; else the user must say. */
-function chooseTarget(requestedArn, history) {
-    if (requestedArn)
-        return { taskDefinitionArn: requestedArn, chosenBy: "the 'task-definition' input" };
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
-    const where = history.source === 'service-deployments'
-        ? "neither the service's deployment history (ECS keeps 90 days of it, none from before 25 October 2024) nor the deployments DescribeServices lists holds"
-        : 'the deployments DescribeServices lists hold';
-    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' is needed: ${where} a revision that completed a deployment before the current one. ` +
-        "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
-}
-
-
-/***/ }),
-
-/***/ 181:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ watchRollback),
-/* harmony export */   O: () => (/* binding */ failedRollbackReport)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(303);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4907);
-/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1441);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7941);
-
-
-
-
-// Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
-const FAILED_TASKS_THRESHOLD = 3;
-/** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
-function watchRollback(ecs, inputs, watched, log) {
-    return (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .watchRollout */ .Dl)({
-        cluster: inputs.cluster,
-        service: inputs.service,
-        startedAt: watched.startedAt,
-        knownEventIds: (watched.before.events ?? []).map((event) => event.id),
-        stoppedBefore: watched.stoppedBefore,
-        timeoutMs: inputs.timeoutMs,
-        target: { deploymentId: watched.deploymentId, circuitBreaker: (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .circuitBreakerOf */ .$D)(watched.before), failedTasksThreshold: FAILED_TASKS_THRESHOLD },
-    }, { ecs, log });
-}
-/** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
-async function failedRollbackReport(ecs, inputs, watched, log) {
-    const containers = (await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .describeTaskDefinition */ .oh)(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
-    const logs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_3__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: 'auto-rollback' });
+function clientSettings(context) {
     return {
-        title: `Deployment of ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(watched.targetArn)} (the rollback)`,
-        region: inputs.region,
-        cluster: inputs.cluster,
-        service: inputs.service,
-        previousTaskDefinitionArn: watched.fromArn,
-        taskDefinitionArn: watched.targetArn,
-        deploymentId: watched.deploymentId,
-        startedAt: watched.startedAt,
-        timeoutMs: inputs.timeoutMs,
-        changes: [],
-        outcome: watched.outcome,
-        containers,
-        logTail: await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .gatherLogTail */ .Ue)(watched.outcome.failedTasks, containers, logs, log),
+        region: context.region,
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
+}
+/** The one way the suite builds an AWS client. */
+function createClient(Client, context) {
+    return new Client(clientSettings(context));
+}
+function clientFactory(action) {
+    return (Client, region) => createClient(Client, { region, action });
 }
 
 
@@ -66202,7 +65861,8 @@ function formatDuration(ms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   dR: () => (/* binding */ ActionFailure),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
@@ -66230,6 +65890,11 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** AWS refused the call for want of a permission (IAM's, or an SCP's). */
+function isAccessDenied(error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
 }
 
 
@@ -66267,329 +65932,6 @@ function isRevisionReference(value) {
 /** Whether two references (family:revision or ARN, in any mix) name the same revision. */
 function sameRevision(a, b) {
     return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
-}
-
-
-/***/ }),
-
-/***/ 4907:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dR: () => (/* reexport */ errors/* ActionFailure */.dR),
-  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
-  UU: () => (/* reexport */ createClient),
-  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  bv: () => (/* reexport */ identifiers/* isRevisionReference */.bv),
-  Sc: () => (/* reexport */ isTransientAwsError),
-  wt: () => (/* reexport */ poll/* poll */.w),
-  Zv: () => (/* reexport */ resolveRegion),
-  jh: () => (/* reexport */ retryTransient),
-  P5: () => (/* reexport */ identifiers/* shortTaskDefinition */.P5),
-  ml: () => (/* reexport */ poll/* systemClock */.m),
-  BS: () => (/* reexport */ identifiers/* taskId */.BS)
-});
-
-// UNUSED EXPORTS: Inputs, SUITE_VERSION, clientSettings, formatCommand, inputsFrom, nameFromArn, parseCommand, parseDuration, sameRevision, secretValues, silentLogger, splitShellWords
-
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/common/version.ts
-var version = __nccwpck_require__(7111);
-;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
-
-
-/** The region input wins; then the variables the runner and configure-aws-credentials set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
-    }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
-    }
-    return region;
-}
-/**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
- */
-function clientSettings(context) {
-    return {
-        region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    };
-}
-/** The one way the suite builds an AWS client. */
-function createClient(Client, context) {
-    return new Client(clientSettings(context));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/command.ts
-
-/**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
- */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
- */
-async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error))
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await clock.sleep(delayMs);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/index.ts
-// The common layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 6854:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ Inputs)
-/* harmony export */ });
-/* unused harmony export inputsFrom */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
-/* harmony import */ var _duration__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(615);
-
-
-function inputsFrom(values) {
-    return (name) => (values[name] ?? '').trim();
-}
-/**
- * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
- * and what would be valid, so bad input is reported before anything in AWS changes.
- * Empty text means "not given": optional readers return undefined rather than a zero value.
- */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    optional(name) {
-        const value = this.source(name).trim();
-        return value === '' ? undefined : value;
-    }
-    required(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' is required but was not given.`, name);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        if (/^true$/i.test(value))
-            return true;
-        if (/^false$/i.test(value))
-            return false;
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be true or false; got "${value}".`, name);
-    }
-    integer(name, bounds = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
-        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
-        }
-        return Number(value);
-    }
-    /** Milliseconds. */
-    duration(name, fallback) {
-        const text = this.optional(name) ?? fallback;
-        const ms = (0,_duration__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
-        }
-        return ms;
-    }
-    /** One item a line; blank lines and surrounding spaces ignored. */
-    list(name) {
-        return (this.optional(name) ?? '')
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
-    keyValues(name) {
-        const pairs = [];
-        const seen = new Set();
-        for (const line of this.list(name)) {
-            const separator = line.indexOf('=');
-            const key = separator > 0 ? line.slice(0, separator).trim() : '';
-            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
-            }
-            if (seen.has(key))
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
-            seen.add(key);
-            pairs.push({ name: key, value: line.slice(separator + 1) });
-        }
-        return pairs;
-    }
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
-        }
-    }
-    oneOf(name, allowed, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-        if (!match)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
-        return match;
-    }
-}
-function describeBounds(min, max) {
-    const hasMin = min !== Number.MIN_SAFE_INTEGER;
-    const hasMax = max !== Number.MAX_SAFE_INTEGER;
-    if (hasMin && hasMax)
-        return ` from ${min} to ${max}`;
-    if (hasMin)
-        return ` of at least ${min}`;
-    if (hasMax)
-        return ` of at most ${max}`;
-    return '';
 }
 
 
@@ -66642,1546 +65984,41 @@ const SUITE_VERSION = '0.1.0';
 
 /***/ }),
 
-/***/ 7941:
+/***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  K5: () => (/* reexport */ IN_PROGRESS_SERVICE_DEPLOYMENT),
-  iw: () => (/* reexport */ assertRollingUpdateService),
-  $D: () => (/* reexport */ circuitBreakerOf),
-  Jv: () => (/* reexport */ describeService),
-  Lf: () => (/* reexport */ explainRollout),
-  cV: () => (/* reexport */ explainStop),
-  Ue: () => (/* reexport */ gatherLogTail),
-  Tc: () => (/* reexport */ listStoppedTaskArns),
-  $O: () => (/* reexport */ logRolloutEvidence),
-  sg: () => (/* reexport */ service_primaryDeployment),
-  uD: () => (/* reexport */ deployment_history_readDeploymentHistory),
-  vI: () => (/* reexport */ rolloutSummaryMarkdown),
-  mX: () => (/* reexport */ deployment_history_serviceDeploymentId),
-  Qf: () => (/* reexport */ serviceDeploymentsLink),
-  Dl: () => (/* reexport */ watchRollout)
-});
-
-// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, LOG_TAIL_LINES, ROLLBACK_GRACE_MS, STOPPED_TASKS_INTERVAL_MS, STOPPING_RELISTS, ServiceDeploymentReader, StoppedTaskSchedule, StoppedTaskTracker, blindSpotReason, breakerThreshold, describeDeployment, describeTasks, epochMs, essentialFailure, explainBreakerBlindSpot, failedBeforeMessage, findServingRevision, inProgressMessage, isFailedTask, judgeRollout, judgeUnchangedService, listTaskArns, logStreamLink, newestCompletedDeployment, oneOffPlacement, progressLine, settledMessage, startedBeforeNote, taskLink, triggeredAlarms
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
-/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
-function circuitBreakerOf(service) {
-    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
-    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
-
-
-/**
- * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
- * since it is almost always a typo or the wrong region.
- */
-async function describeService(ecs, cluster, service, region) {
-    let answer;
-    try {
-        answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
-    }
-    catch (error) {
-        if (error.name === 'ClusterNotFoundException') {
-            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
-        }
-        throw error;
-    }
-    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found) {
-        const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
-    }
-    return found;
-}
-/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
-function assertRollingUpdateService(service) {
-    const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
-        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
-    }
-    if (service.status === 'DRAINING') {
-        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
-    }
-}
-/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function service_primaryDeployment(service, taskDefinitionArn) {
-    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
-
-
-
-/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
-const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
-// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
-// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
-const LIST_PAGE_SIZE = 100;
-const MAX_LIST_CALLS = 10;
-// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
-// deployments, far beyond any revision worth returning to.
-const DESCRIBE_BATCH = 20;
-const MAX_DESCRIBE_BATCHES = 5;
-const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
-/**
- * The release and the last revision that completed a deployment before it, from the service deployments API
- * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
- * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
- * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
- * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
- * redeploy of the same revision is not a place to go back to.
- *
- * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
- * a role without the permission), the service's own deployments are the fallback for what is missing: during a
- * rollout the older, COMPLETED one is still listed.
- */
-async function deployment_history_readDeploymentHistory(ecs, cluster, service, log) {
-    let history;
-    try {
-        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (!history.current)
-            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
-    }
-    catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); ` +
-            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
-    }
-    if (!history?.current)
-        return fromDeploymentsOfService(service);
-    if (!history.previous) {
-        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
-        const previous = fromDeploymentsOfService(service, release).previous;
-        if (previous) {
-            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
-            history.previous = previous;
-        }
-    }
-    return history;
-}
-async function fromServiceDeployments(ecs, cluster, service) {
-    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
-    const history = { source: 'service-deployments' };
-    if (entries.length === 0)
-        return history;
-    const taskDefinitions = new Map();
-    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
-        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
-        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
-        const candidates = candidatesOf(read);
-        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
-        history.current = currentOf(read[0], taskDefinitions);
-        const found = candidates
-            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
-            .filter((c) => Boolean(c.revision));
-        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
-        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
-        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
-        if (history.previous)
-            break;
-    }
-    return history;
-}
-async function listNewestFirst(ecs, cluster, service) {
-    const briefs = new Map();
-    let nextToken;
-    for (let call = 0; call < MAX_LIST_CALLS; call++) {
-        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
-        for (const brief of listed.serviceDeployments ?? [])
-            if (brief.serviceDeploymentArn)
-                briefs.set(brief.serviceDeploymentArn, brief);
-        nextToken = listed.nextToken;
-        if (!nextToken)
-            break;
-    }
-    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
-    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-}
-/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
-async function describe(ecs, entries) {
-    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
-    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    for (const entry of entries)
-        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
-}
-const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
-const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
-/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
-function completedBy(entry) {
-    if (statusOf(entry) === 'SUCCESSFUL')
-        return targetOf(entry);
-    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
-        return entry.described?.rollback?.serviceRevisionArn;
-    return undefined;
-}
-/**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
- * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
- * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
- */
-function candidatesOf(newestFirst) {
-    const completions = [];
-    for (const entry of newestFirst) {
-        const own = completedBy(entry);
-        if (!own)
-            continue;
-        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
-    }
-    // What makes a source revision one that worked: an older deployment completed it (the newest such).
-    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
-    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
-    const candidates = [];
-    for (const entry of newestFirst) {
-        const own = completions.find((completion) => completion.entry === entry);
-        if (own)
-            candidates.push(own);
-        // ECS lists sources in no meaningful order: the one completed most recently comes first.
-        const sources = (entry.described?.sourceServiceRevisions ?? [])
-            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
-            .filter((completion) => Boolean(completion))
-            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
-        const id = deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn);
-        for (const completion of sources) {
-            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
-        }
-    }
-    return candidates;
-}
-function completedRevision(candidate, taskDefinitions) {
-    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
-    if (!taskDefinitionArn)
-        return undefined;
-    const entry = candidate.completedIn;
-    return {
-        taskDefinitionArn,
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-        evidence: candidate.evidence,
-    };
-}
-function revisionsOfCurrent(entry) {
-    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
-}
-function currentOf(entry, taskDefinitions) {
-    const status = statusOf(entry);
-    const target = taskDefinitions.get(targetOf(entry) ?? '');
-    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
-    return {
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        status,
-        taskDefinitionArn: returnedTo ?? target,
-        targetTaskDefinitionArn: target,
-        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-    };
-}
-async function resolveTaskDefinitions(ecs, revisionArns, found) {
-    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
-    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
-        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
-        for (const revision of answer.serviceRevisions ?? []) {
-            if (revision.serviceRevisionArn && revision.taskDefinition)
-                found.set(revision.serviceRevisionArn, revision.taskDefinition);
-        }
-    }
-}
-/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
-function fromDeploymentsOfService(service, release) {
-    const deployments = service.deployments ?? [];
-    const primary = service_primaryDeployment(service);
-    const skip = release ?? primary?.taskDefinition;
-    const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
-    return {
-        source: 'service',
-        current: primary
-            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
-            : undefined,
-        previous: previous?.taskDefinition
-            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
-            : undefined,
-    };
-}
-function deployment_history_serviceDeploymentId(arn) {
-    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
-;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
-
-
-/**
- * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
- * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
- * since the stream name is then not derivable from the task.
- */
-function awslogsLocation(container, taskArn) {
-    const config = container?.logConfiguration;
-    if (config?.logDriver !== 'awslogs')
-        return undefined;
-    const group = config.options?.['awslogs-group'];
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    if (!group || !prefix)
-        return undefined;
-    return { group, stream: `${prefix}/${container?.name}/${(0,identifiers/* taskId */.BS)(taskArn)}`, region: config.options?.['awslogs-region'] };
-}
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
-async function readLogTail(logs, location, limit, log) {
-    try {
-        const answer = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
-        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
-    }
-    catch (error) {
-        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
-
-/**
- * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
- * ("Amazon ECS stopped task error messages").
- */
-function explainStop(task, definitions) {
-    const reason = task.stoppedReason ?? '';
-    const crashed = essentialFailure(task, definitions);
-    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
-    if (pullError) {
-        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
-    }
-    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
-    if (initError) {
-        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
-    }
-    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
-    // the health check, not the exit code, is the cause.
-    if (/health check/i.test(reason))
-        return `it failed its health checks (${firstLine(reason)})`;
-    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
-        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
-    }
-    // Fargate may put the out-of-memory kill on the task rather than on the container.
-    if (/OutOfMemory/i.test(reason)) {
-        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
-    }
-    if (task.stopCode === 'UserInitiated') {
-        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
-        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
-    }
-    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
-        const killed = signalName(crashed.exitCode);
-        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
-    }
-    if (task.stopCode === 'TaskFailedToStart')
-        return `it failed to start (${firstLine(reason)})`;
-    return reason ? firstLine(reason) : `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped without a reason`;
-}
-/**
- * The container whose exit stopped the task. When the definitions are known, essential containers (the
- * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
- */
-function essentialFailure(task, definitions) {
-    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
-    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
-    return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
-        containers.find((c) => c.reason));
-}
-/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
-function signalName(exitCode) {
-    if (exitCode === 137)
-        return ', killed by SIGKILL';
-    if (exitCode === 143)
-        return ', ended by SIGTERM';
-    return '';
-}
-function firstLine(text) {
-    return (text ?? '').split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
-
-
-
-
-
-const LOG_TAIL_LINES = 20;
-/**
- * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
- * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
- */
-async function gatherLogTail(failedTasks, containers, logs, log) {
-    for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
-        const definition = containers.find((c) => c.name === crashed?.name);
-        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
-        if (!location || !crashed?.name || !task.taskArn)
-            continue;
-        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
-        if (lines && lines.length)
-            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
-    }
-    return undefined;
-}
-/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
-function explainRollout(facts) {
-    const { outcome } = facts;
-    const revision = (0,identifiers/* shortTaskDefinition */.P5)(facts.taskDefinitionArn);
-    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = service_primaryDeployment(outcome.service);
-    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
-    const verdict = outcome.verdict;
-    switch (outcome.status) {
-        case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)}`;
-            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
-                ? `${subject} failed: ${outcome.reason}, and ${back}.`
-                : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)} (${outcome.reason}).`
-                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
-        }
-        case 'failed':
-            if (verdict?.state === 'failed' && verdict.replacedBy) {
-                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
-            }
-            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
-                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
-            }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
-        case 'timed-out':
-            return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
-    }
-}
-/** What a person can do next, which depends on what ECS does with the failed deployment. */
-function failedAdvice(verdict) {
-    if (verdict?.state === 'failed' && verdict.noRollback) {
-        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
-    }
-    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
-        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
-        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
-    }
-    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
-}
-function describeCause(failedTasks, logTail, containers) {
-    if (failedTasks.length === 0)
-        return undefined;
-    const latest = failedTasks[failedTasks.length - 1];
-    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
-    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
-    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
-}
-function counts(deployment) {
-    if (!deployment)
-        return 'the deployment is no longer on the service';
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
-}
-function join(...parts) {
-    return parts.filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
-
-/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
-function serviceDeploymentsLink(region, cluster, service) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/services/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(service))}/deployments?region=${region}`;
-}
-function taskLink(region, cluster, taskArn) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`;
-}
-function logStreamLink(region, location) {
-    // The console double-encodes the group and stream inside its fragment.
-    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
-    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
-}
-
-// EXTERNAL MODULE: ./packages/core/src/report/markdown.ts
-var markdown = __nccwpck_require__(7195);
-// EXTERNAL MODULE: ./packages/core/src/report/timeline.ts
-var timeline = __nccwpck_require__(2933);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
-
-
-
-
-
-
-
-const EVENTS_SHOWN = 15;
-/**
- * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
- */
-function logRolloutEvidence(report, log) {
-    const { outcome } = report;
-    log.info(`❌ ${explainRollout(report)}`);
-    if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
-    }
-    if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of rollout_report_timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
-    }
-    if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
-    }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
-}
-function rolloutSummaryMarkdown(report) {
-    const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
-    const facts = (0,markdown/* table */.tp)(['', ''], [
-        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${(0,identifiers/* shortTaskDefinition */.P5)(report.previousTaskDefinitionArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}`],
-        ['Deployment', report.deploymentId],
-        ['Status', outcome.status],
-        ['Duration', (0,duration/* formatDuration */.a)(outcome.finishedAt - report.startedAt)],
-    ]);
-    const tasks = outcome.failedTasks.length
-        ? (0,markdown/* table */.tp)(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
-            (0,markdown/* link */.nf)((0,identifiers/* taskId */.BS)(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-            stoppedOffset(task, report.startedAt),
-            task.stopCode,
-            essentialFailure(task, report.containers)?.exitCode ?? undefined,
-            explainStop(task, report.containers),
-        ]))
-        : undefined;
-    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`Last log lines of ${report.logTail.container}`, 3), (0,markdown/* codeBlock */.DV)(report.logTail.lines), (0,markdown/* link */.nf)('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Timeline (seconds since the update)', 3), (0,markdown/* codeBlock */.DV)(rollout_report_timeline(report))), (0,markdown/* link */.nf)('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
-}
-function rollout_report_timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` }];
-    for (const event of report.outcome.events) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of report.outcome.failedTasks) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
-    }
-    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return (0,timeline/* renderTimeline */.s)(report.startedAt, entries);
-}
-function describeTask(task, report) {
-    const container = essentialFailure(task, report.containers);
-    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${(0,identifiers/* taskId */.BS)(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
-}
-function stoppedOffset(task, origin) {
-    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
-/**
- * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
- * (ServiceDeploymentCircuitBreaker.threshold, API reference) when it was read; otherwise it is computed as ECS
- * documents it from DeploymentCircuitBreaker.thresholdConfiguration (ThresholdConfiguration and ThresholdType,
- * API reference): COUNT takes `value` as it is; BOUNDED_PERCENT (the default, value 50) is value% of the latest
- * desired count, at least 3 and at most 200; UNBOUNDED_PERCENT is the same without the bounds. The developer
- * guide's failure threshold table rounds 12.5 up to 13.
- */
-function breakerThreshold(breaker, desiredCount, serviceDeployment) {
-    const reported = serviceDeployment?.deploymentCircuitBreaker?.threshold;
-    if (reported !== undefined && reported > 0)
-        return reported;
-    const type = breaker?.thresholdConfiguration?.type ?? 'BOUNDED_PERCENT';
-    const value = breaker?.thresholdConfiguration?.value ?? 50;
-    if (type === 'COUNT')
-        return Math.max(1, value);
-    const share = Math.ceil((value / 100) * desiredCount);
-    // An unknown type is read as the default, the bounded one.
-    if (type === 'UNBOUNDED_PERCENT')
-        return Math.max(1, share);
-    return Math.min(200, Math.max(3, share));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
-/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
-function times_epochMs(value) {
-    return value ? new Date(value).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
-
-
-
-/**
- * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
- * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
- * deployment that ended without a rollback says so at once.
- */
-const ROLLBACK_GRACE_MS = 15_000;
-/**
- * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
- * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
- * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
- */
-const BACKSTOP_SETTLE_MS = 3000;
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
-}
-/**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
- * verdict `wants`, and timing out.
- *
- * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
- * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
- * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
- * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
- * failure detection).
- */
-function judgeRollout(target, observation) {
-    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
-    if (!ours)
-        return judgeGone(target, observation);
-    const sd = readOf(observation);
-    const rollbackDeployment = isRollbackDeployment(ours, sd);
-    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
-    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
-        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
-    }
-    if (target.circuitBreaker.enable) {
-        const backstop = judgeBackstop(target, observation, ours, sd);
-        if (backstop)
-            return backstop;
-    }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
-    }
-    const deployments = observation.service.deployments ?? [];
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target, observation, ours, facts) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
-    const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = service_primaryDeployment(observation.service);
-    if (sd?.status === 'ROLLBACK_FAILED')
-        return rollbackFailed(sd, ours);
-    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
-    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
-        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
-        if (rolledBack && sd) {
-            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
-        }
-        return {
-            state: 'failed',
-            cause: 'replaced',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    const cause = failureCause(target, sd, alarmNames);
-    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
-    if (rolledBack)
-        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
-    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
-        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
-    }
-    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
-    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
-        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
-    const why = ended
-        ? 'ECS did not roll back: it found no completed deployment to roll back to'
-        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
-    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
- * fast rollback can finish between two polls; the service deployment tells what happened.
- */
-function judgeGone(target, observation) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', wants: ['service-deployment'] };
-    const sd = readOf(observation);
-    const primary = service_primaryDeployment(observation.service);
-    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
-    if (sd) {
-        if (sd.status === 'ROLLBACK_FAILED')
-            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
-            const alarmNames = triggeredAlarms(sd);
-            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
-            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
-            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
-        }
-    }
-    else {
-        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
-        // is the rollback, and the deployment's failure event is the only place the reason is still written.
-        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
-        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
-            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
-            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
-        }
-        if (reason)
-            return { state: 'failed', cause, reason, deployment: gone(reason) };
-    }
-    return {
-        state: 'failed',
-        cause: 'replaced',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-/**
- * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
- * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
- * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
- * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
- * own counted failures while ECS's count stays below its threshold, the rollout fails here.
- */
-function judgeBackstop(target, observation, ours, sd) {
-    const { service } = observation;
-    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
-        return undefined;
-    // Read ECS's own threshold and why it does not count these before saying so.
-    const wants = [];
-    if (observation.serviceDeployment === undefined)
-        wants.push('service-deployment');
-    if (observation.blindSpot === undefined)
-        wants.push('blind-spot');
-    if (wants.length)
-        return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
-}
-function rollbackFailed(sd, deployment) {
-    return {
-        state: 'failed',
-        cause: 'rollback-failed',
-        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
-        deployment,
-    };
-}
-/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation, ours, sd, primary) {
-    if (sd) {
-        if (ROLLING_BACK.has(sd.status ?? ''))
-            return true;
-        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
-            return false;
-        if (sd.rollback)
-            return true;
-    }
-    return rollbackDeploymentSeen(observation, ours, primary);
-}
-/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
-function rollbackDeploymentSeen(observation, ours, primary) {
-    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
-        return false;
-    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
-    for (const deployment of observation.service.deployments ?? []) {
-        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
-            continue;
-        if (times_epochMs(deployment.createdAt) <= times_epochMs(ours.createdAt))
-            earlier.add(deployment.taskDefinition);
-    }
-    return earlier.has(primary.taskDefinition);
-}
-/**
- * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
- * the service deployment's alarms and rollback then describe the deployment before ours.
- */
-function isRollbackDeployment(ours, sd) {
-    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-        return false;
-    const started = times_epochMs(sd.rollback.startedAt);
-    const created = times_epochMs(ours.createdAt);
-    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
-    return !started || !created || created >= started - 500;
-}
-function failureCause(target, sd, alarmNames) {
-    if (alarmNames)
-        return 'alarm';
-    if (sd) {
-        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
-            return 'circuit-breaker';
-        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
-            return 'rollback-requested';
-    }
-    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-}
-function rollbackConfigured(target, service, sd, cause) {
-    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
-    if (cause === 'alarm')
-        return config?.alarms?.rollback === true;
-    if (cause === 'circuit-breaker')
-        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
-    return false;
-}
-/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
-function triggeredAlarms(sd) {
-    if (sd?.alarms?.status !== 'TRIGGERED')
-        return undefined;
-    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
-    return [...names];
-}
-function alarmReason(names) {
-    const quoted = names.map((name) => `"${name}"`).join(', ');
-    if (names.length === 0)
-        return 'a CloudWatch alarm of the deployment went into ALARM';
-    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
-}
-function readOf(observation) {
-    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
-}
-/**
- * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
- * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
- */
-function isSettled(deployment) {
-    const full = deployment.runningCount === deployment.desiredCount;
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED' && full;
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return full && (deployment.pendingCount ?? 0) === 0;
-}
-function stripStop(text) {
-    return text.replace(/\.\s*$/, '');
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
-    }
-    get available() {
-        return !this.refused;
-    }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
-        try {
-            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
-        }
-        catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
-        }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = primaryDeployment(service);
-        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
-    }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
-
-
-/**
- * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
- * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
- * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
- * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
- * are. Each stopped task is described once, ours or not, since a stopped task never changes.
- *
- * ECS keeps listing stopped tasks for about an hour, so a busy service's first list holds many tasks of earlier
- * deployments. Describing them only to learn they are not ours would delay the first verdict, and the task's
- * deployment shows nowhere in ListTasks' answer, only in DescribeTasks'. So the caller lists the stopped tasks
- * before the call that creates the deployment (`stoppedBefore`): a task already stopped then cannot have been
- * started by a deployment that did not exist yet, and those ARNs are never described.
- */
-class StoppedTaskTracker {
-    ecs;
-    cluster;
-    service;
-    deploymentId;
-    known = new Map();
-    others;
-    stopping = 0;
-    constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
-        this.ecs = ecs;
-        this.cluster = cluster;
-        this.service = service;
-        this.deploymentId = deploymentId;
-        this.others = new Set(stoppedBefore);
-    }
-    async refresh() {
-        const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
-        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
-        this.stopping = 0;
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
-            if (!task.taskArn)
-                continue;
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (task.lastStatus !== 'STOPPED') {
-                if (task.startedBy === this.deploymentId)
-                    this.stopping++;
-                continue;
-            }
-            if (task.startedBy === this.deploymentId)
-                this.known.set(task.taskArn, task);
-            else
-                this.others.add(task.taskArn);
-        }
-        return this.tasks();
-    }
-    /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */
-    get stillStopping() {
-        return this.stopping;
-    }
-    tasks() {
-        return [...this.known.values()].sort((a, b) => times_epochMs(a.stoppedAt) - times_epochMs(b.stoppedAt));
-    }
-}
-/**
- * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
- * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
- */
-function listStoppedTaskArns(ecs, cluster, service) {
-    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
-
-/**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
- */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
-}
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
-        }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
-    return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
-    };
-}
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
-
-
-function judgeUnchangedService(service) {
-    const primary = primaryDeployment(service);
-    if (!primary?.id)
-        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
-    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
-    // new deployment it stays as it is, so there is nothing to wait for.
-    if (primary.rolloutState === 'FAILED') {
-        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
-    }
-    const alone = (service.deployments?.length ?? 0) === 1;
-    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
-        return { state: 'settled', deployment: primary };
-    return { state: 'in-progress', deployment: primary };
-}
-/**
- * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
- * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
- */
-function rolledOut(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    return (deployment.pendingCount ?? 0) === 0;
-}
-function settledMessage(deployment) {
-    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
-}
-function inProgressMessage(deployment) {
-    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
-    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
-        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
-}
-/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
-function failedBeforeMessage(standing) {
-    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
-    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
-        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
-        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
-}
-/** Added to the verdict on a deployment this step watched but did not start. */
-function startedBeforeNote(deployment) {
-    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
-
-/**
- * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
- * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
- * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
- * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
- */
-function blindSpotReason(facts) {
-    const after = facts.reachedRunning === facts.failed ? 'they all reached RUNNING before they stopped' : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
-    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
-        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
-    }
-    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
-        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
-    }
-    if (facts.resetOnHealthyTask) {
-        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
-    }
-    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
-}
-/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
-async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
-    let containerHealthCheck;
-    try {
-        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
-        const containers = answer.taskDefinition?.containerDefinitions;
-        if (containers)
-            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
-    }
-    catch {
-        // The explanation is then less precise, not wrong.
-    }
-    return blindSpotReason({
-        containerHealthCheck,
-        loadBalancer: (service.loadBalancers ?? []).length > 0,
-        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
-        failed: failedTasks.length,
-        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
-/**
- * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
- * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
- * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
- */
-const STOPPED_TASKS_INTERVAL_MS = 2000;
-/**
- * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
- * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
- * draining it for its deregistration delay) is then listed at the interval.
- */
-const STOPPING_RELISTS = 5;
-/**
- * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
- * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
- * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
- * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
- * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
- * interval is remembered and listed when the interval ends.
- */
-class StoppedTaskSchedule {
-    clock;
-    intervalMs;
-    previous;
-    previousFailed;
-    previousRunning;
-    changed;
-    listedAt = Number.NEGATIVE_INFINITY;
-    /** Listings in a row that saw a task of ours still shutting down. */
-    stoppingStreak = 0;
-    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
-    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
-        this.clock = clock;
-        this.intervalMs = intervalMs;
-        this.changed = listFirst;
-    }
-    due({ deployment, newEvents, failing = false }) {
-        const failed = deployment?.failedTasks ?? 0;
-        const state = deployment
-            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
-            : 'gone';
-        const failedChanged = failed !== (this.previousFailed ?? 0);
-        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
-        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
-        const running = deployment?.runningCount ?? 0;
-        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
-        this.previousRunning = running;
-        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
-            this.changed = true;
-        this.previous = state;
-        this.previousFailed = failed;
-        if (failedChanged || runningDropped)
-            return true;
-        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
-            return true;
-        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
-    }
-    /**
-     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
-     * STOPPING_RELISTS polls, then once the interval allows.
-     */
-    listed(stillStopping = 0) {
-        this.listedAt = this.clock.now();
-        this.changed = stillStopping > 0;
-        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
-
-
-
-
-
-
-
-/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
-const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
-/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
-const SAME_CREATION_MS = 5_000;
-/**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
- * events into the log as they happen so a person watching the job sees what ECS sees.
- *
- * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
- * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
- * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
- * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
- */
-async function watchRollout(request, deps) {
-    const { ecs, log, clock = poll/* systemClock */.m } = deps;
-    const { target } = request;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    const memory = new DeploymentMemory(target.deploymentId);
-    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-    let lastService;
-    let lastProgress = '';
-    let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
-    let awaitingRollbackSince;
-    let blindSpot;
-    let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    const result = await (0,poll/* poll */.w)({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs: request.timeoutMs,
-        clock,
-        check: async () => {
-            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
-            const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
-            const service = answer.services?.[0];
-            if (!service)
-                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-            lastService = service;
-            const newEvents = events.follow(service.events ?? []);
-            memory.note(service);
-            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                schedule.listed(tracker.stillStopping);
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
-            const observation = {
-                service,
-                failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
-                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
-                lastSeen: memory.lastSeen,
-                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
-                blindSpot,
-            };
-            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
-            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
-                alarmsReadAt = clock.now();
-                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
-            }
-            let verdict = judgeRollout(target, observation);
-            // Read what the verdict needs (each at most once a poll), then judge again.
-            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
-                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-                    const read = await memory.readServiceDeployment(serviceDeployments, service);
-                    // Throttled or failed: skip a round rather than decide on less.
-                    if (read === undefined)
-                        break;
-                    observation.serviceDeployment = read;
-                }
-                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
-                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
-                    observation.blindSpot = blindSpot;
-                }
-                verdict = judgeRollout(target, observation);
-            }
-            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
-                awaitingRollbackSince ??= clock.now();
-            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
-                const progress = progressLine(verdict.deployment);
-                if (progress !== lastProgress)
-                    log.info(progress);
-                lastProgress = progress;
-            }
-            return verdict.state === 'in-progress' ? undefined : verdict;
-        },
-    });
-    // The evidence of a failure is always read once more at the end, whatever the schedule said.
-    if (!result.done || result.value.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
-    const finishedAt = clock.now();
-    if (!result.done) {
-        return {
-            status: 'timed-out',
-            reason: `the deployment did not finish within the timeout`,
-            service: lastService,
-            failedTasks,
-            events: events.seen(),
-            finishedAt,
-            polls: result.attempts,
-        };
-    }
-    const verdict = result.value;
-    return {
-        status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-        reason: 'reason' in verdict ? verdict.reason : undefined,
-        verdict,
-        service: lastService,
-        failedTasks,
-        events: events.seen(),
-        finishedAt,
-        polls: result.attempts,
-    };
-}
-function alarmsOn(service) {
-    const alarms = service.deploymentConfiguration?.alarms;
-    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
-}
-/**
- * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
- * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
- * deployment), and the revisions the service ran before ours, which a rollback returns to.
- */
-class DeploymentMemory {
-    deploymentId;
-    lastSeen;
-    serviceDeploymentArn;
-    earlier = new Set();
-    constructor(deploymentId) {
-        this.deploymentId = deploymentId;
-    }
-    note(service) {
-        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
-        if (ours)
-            this.lastSeen = ours;
-        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
-            this.serviceDeploymentArn = service.currentServiceDeployment;
-        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
-        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-            return;
-        for (const deployment of service.deployments ?? []) {
-            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
-                this.earlier.add(deployment.taskDefinition);
-        }
-    }
-    /**
-     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
-     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
-     * the service deployment it rolls back, while a newer deploy's was created later.
-     */
-    async readServiceDeployment(reader, service) {
-        if (this.serviceDeploymentArn)
-            return reader.read(this.serviceDeploymentArn);
-        const read = await reader.read(service.currentServiceDeployment);
-        if (typeof read !== 'object')
-            return read;
-        const apart = Math.abs(times_epochMs(read.createdAt) - times_epochMs(this.lastSeen?.createdAt));
-        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
-            return 'unavailable';
-        this.serviceDeploymentArn = read.serviceDeploymentArn;
-        return read;
-    }
-    earlierTaskDefinitions() {
-        return [...this.earlier];
-    }
-}
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-    since;
-    earlier;
-    log;
-    printed = new Map();
-    constructor(since, earlier, log) {
-        this.since = since;
-        this.earlier = earlier;
-        this.log = log;
-    }
-    /** Prints the events not seen before and says how many there were. */
-    follow(newestFirst) {
-        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-        const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-            .reverse();
-        for (const event of fresh) {
-            this.printed.set(event.id, event);
-            this.log.info(`ECS: ${event.message}`);
-        }
-        return fresh.length;
-    }
-    seen() {
-        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-    }
-}
-function eventTime(event) {
-    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/index.ts
-// The ecs layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ actionsLogger)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+
+/** The runner's log: annotations for warnings and errors, collapsible groups. */
+const actionsLogger = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
+    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
+};
 
 
 /***/ }),
 
-/***/ 3201:
+/***/ 6927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  MV: () => (/* reexport */ actionsLogger),
-  mb: () => (/* reexport */ openDeploymentTrail),
-  bZ: () => (/* reexport */ readAuditTrailInputs),
-  eP: () => (/* reexport */ reportingErrors),
-  Cs: () => (/* reexport */ runAction),
-  J6: () => (/* reexport */ serviceEnvironment),
-  af: () => (/* reexport */ stepInputs),
-  j7: () => (/* reexport */ writeJobSummary)
+  mb: () => (/* binding */ openDeploymentTrail),
+  bZ: () => (/* binding */ readAuditTrailInputs),
+  J6: () => (/* binding */ serviceEnvironment)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, describeFailure, maskSecretValues, runContextFromEnv, runnerInputs
+// UNUSED EXPORTS: DeploymentTrail, reportingErrors, runContextFromEnv
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(6257);
-;// CONCATENATED MODULE: ./packages/core/src/platform/actions-logger.ts
-
-/** The runner's log: annotations for warnings and errors, collapsible groups. */
-const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
-};
-
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -73195,6 +71032,12 @@ var version = __nccwpck_require__(7111);
 
 
 
+/**
+ * The audit trail: with a `github-token`, an action records a GitHub Deployment and its statuses so the
+ * repository's Deployments page shows who shipped which revision where, and what was rolled back.
+ * Recording is best effort: a GitHub API failure becomes a warning and never fails or stops a deploy.
+ */
+
 // GitHub rejects a status description longer than 140 characters.
 const MAX_DESCRIPTION = 140;
 /**
@@ -73210,7 +71053,7 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     }
     if (token === undefined)
         return undefined;
-    lib_core/* setSecret */.Pq(token);
+    core/* setSecret */.Pq(token);
     const environment = inputs.optional('environment-name') ?? defaultEnvironment;
     if (environment === undefined) {
         throw new errors/* ConfigurationError */.j1("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
@@ -73322,16 +71165,6 @@ class DeploymentTrail {
         }
     }
 }
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-async function reportingErrors(trail, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
-        throw error;
-    }
-}
 /** Opens the trail when a token was given; undefined otherwise, so callers write `trail?.report(...)`. */
 function openDeploymentTrail(settings, log, env = process.env) {
     if (!settings)
@@ -73342,25 +71175,36 @@ function clip(text) {
     return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/job-summary.ts
+
+/***/ }),
+
+/***/ 187:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
 
+/***/ }),
 
-/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
-function maskSecretValues(pairs, setSecret = core.setSecret) {
-    for (const value of secretValues(pairs))
-        setSecret(value);
-}
+/***/ 3495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/run-action.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export describeFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
 
 
 /**
@@ -73372,59 +71216,513 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
 }
 function describeFailure(error) {
-    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,errors/* errorMessage */.gJ)(error);
-    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
 }
-
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
-
-
-/** The runner's `INPUT_*` variables. */
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
-/** Typed readers over the step's inputs. */
-function stepInputs() {
-    return new inputs/* Inputs */.G(runnerInputs);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/platform/index.ts
-// The platform layer's public surface.
-
-
-
-
-
-
 
 
 /***/ }),
 
-/***/ 7195:
+/***/ 84:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DV: () => (/* binding */ codeBlock),
-/* harmony export */   R_: () => (/* binding */ heading),
-/* harmony export */   nf: () => (/* binding */ link),
-/* harmony export */   tp: () => (/* binding */ table),
-/* harmony export */   uW: () => (/* binding */ section)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* binding */ rollBackService)
+});
+
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/audit-trail.ts
+
+/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
+async function reportingErrors(trail, step) {
+    try {
+        return await step();
+    }
+    catch (error) {
+        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
+
+
+/**
+ * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
+ * since it is almost always a typo or the wrong region.
+ */
+async function describeService(ecs, cluster, service, region) {
+    let answer;
+    try {
+        answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
+    }
+    catch (error) {
+        if (error.name === 'ClusterNotFoundException') {
+            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+        }
+        throw error;
+    }
+    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found) {
+        const why = answer.failures?.[0]?.reason ?? 'MISSING';
+        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
+    }
+    return found;
+}
+/**
+ * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
+ * their own. Called from one place (mechanismFor), before any change.
+ */
+function assertRollingUpdateService(service) {
+    const controller = service.deploymentController?.type ?? 'ECS';
+    if (controller !== 'ECS') {
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+    }
+    // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
+    const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+    if (strategy !== 'ROLLING') {
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+    }
+    if (service.status === 'DRAINING') {
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+    }
+}
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
+
+
+
+/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
+const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
+// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
+// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
+// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
+const LIST_PAGE_SIZE = 100;
+const MAX_LIST_CALLS = 10;
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
+// deployments, far beyond any revision worth returning to.
+const DESCRIBE_BATCH = 20;
+const MAX_DESCRIBE_BATCHES = 5;
+const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
+/**
+ * The release and the last revision that completed a deployment before it, from the service deployments API
+ * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
+ * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
+ * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
+ * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
+ * redeploy of the same revision is not a place to go back to.
+ *
+ * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
+ * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
+ * a role without the permission), the service's own deployments are the fallback for what is missing: during a
+ * rollout the older, COMPLETED one is still listed.
+ */
+async function readDeploymentHistory(ecs, cluster, service, log) {
+    let history;
+    try {
+        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (!history.current)
+            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+    }
+    catch (error) {
+        log.warning(`Could not read the service's deployment history (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); ` +
+            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
+    }
+    if (!history?.current)
+        return fromDeploymentsOfService(service);
+    if (!history.previous) {
+        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
+        const previous = fromDeploymentsOfService(service, release).previous;
+        if (previous) {
+            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+            history.previous = previous;
+        }
+    }
+    return history;
+}
+async function fromServiceDeployments(ecs, cluster, service) {
+    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
+    const history = { source: 'service-deployments' };
+    if (entries.length === 0)
+        return history;
+    const taskDefinitions = new Map();
+    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
+        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
+        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
+        const candidates = candidatesOf(read);
+        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
+        history.current = currentOf(read[0], taskDefinitions);
+        const found = candidates
+            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
+            .filter((c) => Boolean(c.revision));
+        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
+        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
+        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
+        if (history.previous)
+            break;
+    }
+    return history;
+}
+async function listNewestFirst(ecs, cluster, service) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
+    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
+async function describe(ecs, entries) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
+    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
+    for (const entry of entries)
+        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
+}
+const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
+const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
+/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
+function completedBy(entry) {
+    if (statusOf(entry) === 'SUCCESSFUL')
+        return targetOf(entry);
+    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
+        return entry.described?.rollback?.serviceRevisionArn;
+    return undefined;
+}
+/**
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
+ */
+function candidatesOf(newestFirst) {
+    const completions = [];
+    for (const entry of newestFirst) {
+        const own = completedBy(entry);
+        if (!own)
+            continue;
+        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
+        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+        completions.push({
+            revisionArn: own,
+            entry,
+            own: true,
+            completedIn: entry,
+            evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}`,
+        });
+    }
+    // What makes a source revision one that worked: an older deployment completed it (the newest such).
+    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    const candidates = [];
+    for (const entry of newestFirst) {
+        const own = completions.find((completion) => completion.entry === entry);
+        if (own)
+            candidates.push(own);
+        // ECS lists sources in no meaningful order: the one completed most recently comes first.
+        const sources = (entry.described?.sourceServiceRevisions ?? [])
+            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
+            .filter((completion) => Boolean(completion))
+            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+        const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+        for (const completion of sources) {
+            candidates.push({
+                ...completion,
+                entry,
+                own: false,
+                evidence: `${completion.evidence}, and it was serving when service deployment ${id} started`,
+            });
+        }
+    }
+    return candidates;
+}
+function completedRevision(candidate, taskDefinitions) {
+    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
+    if (!taskDefinitionArn)
+        return undefined;
+    const entry = candidate.completedIn;
+    return {
+        taskDefinitionArn,
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+        evidence: candidate.evidence,
+    };
+}
+function revisionsOfCurrent(entry) {
+    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
+}
+function currentOf(entry, taskDefinitions) {
+    const status = statusOf(entry);
+    const target = taskDefinitions.get(targetOf(entry) ?? '');
+    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+    return {
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        status,
+        taskDefinitionArn: returnedTo ?? target,
+        targetTaskDefinitionArn: target,
+        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+    };
+}
+async function resolveTaskDefinitions(ecs, revisionArns, found) {
+    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
+    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
+        }
+    }
+}
+/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
+function fromDeploymentsOfService(service, release) {
+    const deployments = service.deployments ?? [];
+    const primary = primaryDeployment(service);
+    const skip = release ?? primary?.taskDefinition;
+    const previous = deployments
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+    return {
+        source: 'service',
+        current: primary
+            ? {
+                status: primary.rolloutState,
+                taskDefinitionArn: primary.taskDefinition,
+                targetTaskDefinitionArn: primary.taskDefinition,
+                createdAt: primary.createdAt,
+            }
+            : undefined,
+        previous: previous?.taskDefinition
+            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
+            : undefined,
+    };
+}
+function serviceDeploymentId(arn) {
+    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
+
+
+/**
+ * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
+ * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
+ * since the stream name is then not derivable from the task.
+ */
+function awslogsLocation(container, taskArn) {
+    const config = container?.logConfiguration;
+    if (config?.logDriver !== 'awslogs')
+        return undefined;
+    const group = config.options?.['awslogs-group'];
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    if (!group || !prefix)
+        return undefined;
+    return { group, stream: `${prefix}/${container?.name}/${(0,identifiers/* taskId */.BS)(taskArn)}`, region: config.options?.['awslogs-region'] };
+}
+/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+async function readLogTail(logs, location, limit, log) {
+    try {
+        const answer = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
+        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
+    }
+    catch (error) {
+        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
+
+/**
+ * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
+ * ("Amazon ECS stopped task error messages").
+ */
+function explainStop(task, definitions) {
+    const reason = task.stoppedReason ?? '';
+    const crashed = essentialFailure(task, definitions);
+    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
+    if (pullError) {
+        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
+    }
+    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
+    if (initError) {
+        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    }
+    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
+    // the health check, not the exit code, is the cause.
+    if (/health check/i.test(reason))
+        return `it failed its health checks (${firstLine(reason)})`;
+    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
+        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
+    }
+    // Fargate may put the out-of-memory kill on the task rather than on the container.
+    if (/OutOfMemory/i.test(reason)) {
+        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
+    }
+    if (task.stopCode === 'UserInitiated') {
+        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null
+            ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}`
+            : '';
+        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
+    }
+    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
+        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
+        const killed = signalName(crashed.exitCode);
+        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+    }
+    if (task.stopCode === 'TaskFailedToStart')
+        return `it failed to start (${firstLine(reason)})`;
+    return reason ? firstLine(reason) : `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped without a reason`;
+}
+/**
+ * The container whose exit stopped the task. When the definitions are known, essential containers (the
+ * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
+ */
+function essentialFailure(task, definitions) {
+    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
+    return containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ?? containers.find((c) => c.reason);
+}
+/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
+function signalName(exitCode) {
+    if (exitCode === 137)
+        return ', killed by SIGKILL';
+    if (exitCode === 143)
+        return ', ended by SIGTERM';
+    return '';
+}
+function firstLine(text) {
+    return (text ?? '').split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
+
+
+
+
+
+const LOG_TAIL_LINES = 20;
+/**
+ * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
+ * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
+ */
+async function gatherLogTail(failedTasks, containers, logs, log) {
+    for (const task of [...failedTasks].reverse()) {
+        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
+        const definition = containers.find((c) => c.name === crashed?.name);
+        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
+        if (!location || !crashed?.name || !task.taskArn)
+            continue;
+        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
+        if (lines && lines.length)
+            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
+    }
+    return undefined;
+}
+/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
+function explainRollout(facts) {
+    const { outcome } = facts;
+    const revision = (0,identifiers/* shortTaskDefinition */.P5)(facts.taskDefinitionArn);
+    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
+    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+    const primary = primaryDeployment(outcome.service);
+    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
+    const verdict = outcome.verdict;
+    switch (outcome.status) {
+        case 'succeeded':
+            return `${subject} completed: ${counts(ours)}.`;
+        case 'rolled-back': {
+            const back = `ECS is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)}`;
+            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
+            const opening = cause === 'alarm'
+                ? `${subject} failed: ${outcome.reason}, and ${back}.`
+                : cause === 'circuit-breaker'
+                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)} (${outcome.reason}).`
+                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
+            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+        }
+        case 'failed':
+            if (verdict?.state === 'failed' && verdict.replacedBy) {
+                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
+            }
+            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
+                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
+            }
+            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+        case 'timed-out':
+            return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
+                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
+    }
+}
+/** What a person can do next, which depends on what ECS does with the failed deployment. */
+function failedAdvice(verdict) {
+    if (verdict?.state === 'failed' && verdict.noRollback) {
+        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
+    }
+    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
+        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
+        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
+    }
+    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
+}
+function describeCause(failedTasks, logTail, containers) {
+    if (failedTasks.length === 0)
+        return undefined;
+    const latest = failedTasks[failedTasks.length - 1];
+    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
+    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
+    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
+    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
+}
+function counts(deployment) {
+    if (!deployment)
+        return 'the deployment is no longer on the service';
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
+}
+function join(...parts) {
+    return parts.filter(Boolean).join(' ');
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 /** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
 function table(headers, rows) {
     const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
@@ -73445,261 +71743,1258 @@ function codeBlock(lines) {
 function heading(text, level = 2) {
     return `${'#'.repeat(level)} ${text}`;
 }
-function link(text, url) {
+function markdown_link(text, url) {
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
 function section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
-
-/***/ }),
-
-/***/ 2933:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ renderTimeline)
-/* harmony export */ });
+;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
 /** "+12.3s  text" lines in seconds since `origin`, oldest first. */
 function renderTimeline(origin, entries) {
-    return [...entries]
-        .sort((a, b) => a.at - b.at)
-        .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
+    return [...entries].sort((a, b) => a.at - b.at).map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
 
-/***/ }),
+/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
+function serviceDeploymentsLink(region, cluster, service) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/services/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(service))}/deployments?region=${region}`;
+}
+function taskLink(region, cluster, taskArn) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`;
+}
+function logStreamLink(region, location) {
+    // The console double-encodes the group and stream inside its fragment.
+    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
+}
 
-/***/ 1441:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oh: () => (/* reexport */ describeTaskDefinition)
-});
 
-// UNUSED EXPORTS: READ_ONLY_FIELDS, canonicalJson, cpuUnits, describeChanges, ensureRegistered, isPlainObject, loadTaskDefinitionFile, memoryMiB, mergeEnvironment, newestRevision, normalise, renderTaskDefinition, sameTaskDefinition, selectContainer, stripTaskDefinition
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
+
+
+
+const EVENTS_SHOWN = 15;
+/**
+ * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ */
+function logRolloutEvidence(report, log) {
+    const { outcome } = report;
+    log.info(`❌ ${explainRollout(report)}`);
+    if (outcome.failedTasks.length) {
+        log.info('Stopped tasks of the new revision:');
+        for (const task of outcome.failedTasks.slice(-10))
+            log.info(`  ${describeTask(task, report)}`);
+    }
+    if (outcome.events.length) {
+        log.info('Service events since the update:');
+        for (const line of timeline(report).slice(-EVENTS_SHOWN))
+            log.info(`  ${line}`);
+    }
+    if (report.logTail) {
+        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
+        for (const line of report.logTail.lines)
+            log.info(`  | ${line}`);
+    }
+    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
+}
+function rolloutSummaryMarkdown(report) {
+    const { outcome } = report;
+    const failed = outcome.status !== 'succeeded';
+    const facts = table(['', ''], [
+        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
+        ['Revision', `${(0,identifiers/* shortTaskDefinition */.P5)(report.previousTaskDefinitionArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}`],
+        ['Deployment', report.deploymentId],
+        ['Status', outcome.status],
+        ['Duration', (0,duration/* formatDuration */.a)(outcome.finishedAt - report.startedAt)],
+    ]);
+    const tasks = outcome.failedTasks.length
+        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks
+            .slice(-10)
+            .map((task) => [
+            markdown_link((0,identifiers/* taskId */.BS)(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
+            stoppedOffset(task, report.startedAt),
+            task.stopCode,
+            essentialFailure(task, report.containers)?.exitCode ?? undefined,
+            explainStop(task, report.containers),
+        ]))
+        : undefined;
+    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
+        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+}
+function timeline(report) {
+    const entries = [
+        { at: report.startedAt, text: `UpdateService: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` },
+    ];
+    for (const event of report.outcome.events) {
+        if (event.createdAt)
+            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
+    }
+    for (const task of report.outcome.failedTasks) {
+        if (task.stoppedAt)
+            entries.push({
+                at: new Date(task.stoppedAt).getTime(),
+                text: `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped: ${explainStop(task, report.containers)}`,
+            });
+    }
+    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
+    return renderTimeline(report.startedAt, entries);
+}
+function describeTask(task, report) {
+    const container = essentialFailure(task, report.containers);
+    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
+    return `${(0,identifiers/* taskId */.BS)(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
+}
+function stoppedOffset(task, origin) {
+    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
+/** Circuit breaker settings decide who calls a failure: ECS, or the watcher's failed-tasks threshold. */
+function circuitBreakerOf(service) {
+    const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+    return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
 
 /**
- * Whether registering `candidate` would create a revision that runs the same as `existing`.
- * ECS echoes defaults it filled in (essential: true, cpu: 0, protocol: tcp, ...) and keeps lists in the
- * order given, so both sides are normalised first; tags are registration metadata and do not count.
+ * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
+ * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
+ * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
+ * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
  */
-function compare_sameTaskDefinition(existing, candidate) {
-    return compare_canonicalJson(compare_normalise(existing)) === compare_canonicalJson(compare_normalise(candidate));
-}
-function compare_normalise(definition) {
-    const copy = stripTaskDefinition(structuredClone(definition));
-    delete copy.tags;
-    if (copy.enableFaultInjection === false)
-        delete copy.enableFaultInjection;
-    // ECS stores task-level cpu and memory as units ("1 vCPU" becomes "1024", "2 GB" becomes "2048").
-    if (typeof copy.cpu === 'string')
-        copy.cpu = cpuUnits(copy.cpu);
-    if (typeof copy.memory === 'string')
-        copy.memory = memoryMiB(copy.memory);
-    const awsvpc = copy.networkMode === 'awsvpc';
-    copy.containerDefinitions = (copy.containerDefinitions ?? [])
-        .map((container) => normaliseContainer(container, awsvpc))
-        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    return stripTaskDefinition(copy);
-}
-function normaliseContainer(container, awsvpc) {
-    const copy = { ...container };
-    if (copy.essential === true)
-        delete copy.essential;
-    if (copy.cpu === 0)
-        delete copy.cpu;
-    if (copy.environment)
-        copy.environment = [...copy.environment].sort(byName);
-    if (copy.secrets)
-        copy.secrets = [...copy.secrets].sort(byName);
-    if (copy.portMappings)
-        copy.portMappings = copy.portMappings.map((mapping) => normalisePort(mapping, awsvpc));
-    if (copy.healthCheck)
-        copy.healthCheck = normaliseHealthCheck(copy.healthCheck);
-    return copy;
-}
-/**
- * ECS fills in interval 30, timeout 5 and retries 3 when a health check leaves them out, and echoes them in
- * DescribeTaskDefinition; startPeriod is off by default, so 0 means the same as leaving it out
- * (API reference, HealthCheck).
- */
-const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
-function normaliseHealthCheck(check) {
-    const copy = { ...check };
-    for (const [field, value] of Object.entries(HEALTH_CHECK_DEFAULTS)) {
-        if (copy[field] === value)
-            delete copy[field];
+function blindSpotReason(facts) {
+    const after = facts.reachedRunning === facts.failed
+        ? 'they all reached RUNNING before they stopped'
+        : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
+    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
+        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
     }
-    return copy;
-}
-function normalisePort(mapping, awsvpc) {
-    const copy = { ...mapping };
-    if (copy.protocol === 'tcp')
-        delete copy.protocol;
-    // In awsvpc mode ECS sets hostPort to containerPort when it is left out; in bridge mode 0 means dynamic.
-    if (awsvpc && copy.hostPort === copy.containerPort)
-        delete copy.hostPort;
-    if (!awsvpc && copy.hostPort === 0)
-        delete copy.hostPort;
-    return copy;
-}
-function cpuUnits(value) {
-    const vcpu = /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value);
-    return vcpu ? String(Math.round(Number(vcpu[1]) * 1024)) : value.trim();
-}
-function memoryMiB(value) {
-    const gb = /^\s*(\d+(?:\.\d+)?)\s*gb\s*$/i.exec(value);
-    if (gb)
-        return String(Math.round(Number(gb[1]) * 1024));
-    const mb = /^\s*(\d+)\s*mb\s*$/i.exec(value);
-    return mb ? mb[1] : value.trim();
-}
-function byName(a, b) {
-    return String(a.name).localeCompare(String(b.name));
-}
-function compare_canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(compare_canonicalJson).join(',')}]`;
-    if (isPlainObject(value)) {
-        const keys = Object.keys(value).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${compare_canonicalJson(value[key])}`).join(',')}}`;
+    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
+        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
     }
-    return JSON.stringify(value instanceof Date ? value.toISOString() : value);
+    if (facts.resetOnHealthyTask) {
+        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
+    }
+    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
+}
+/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
+async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
+    let containerHealthCheck;
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
+        const containers = answer.taskDefinition?.containerDefinitions;
+        if (containers)
+            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
+    }
+    catch {
+        // The explanation is then less precise, not wrong.
+    }
+    return blindSpotReason({
+        containerHealthCheck,
+        loadBalancer: (service.loadBalancers ?? []).length > 0,
+        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
+        failed: failedTasks.length,
+        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
+    });
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
+/**
+ * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
+ * (ServiceDeploymentCircuitBreaker.threshold, API reference) when it was read; otherwise it is computed as ECS
+ * documents it from DeploymentCircuitBreaker.thresholdConfiguration (ThresholdConfiguration and ThresholdType,
+ * API reference): COUNT takes `value` as it is; BOUNDED_PERCENT (the default, value 50) is value% of the latest
+ * desired count, at least 3 and at most 200; UNBOUNDED_PERCENT is the same without the bounds. The developer
+ * guide's failure threshold table rounds 12.5 up to 13.
+ */
+function breakerThreshold(breaker, desiredCount, serviceDeployment) {
+    const reported = serviceDeployment?.deploymentCircuitBreaker?.threshold;
+    if (reported !== undefined && reported > 0)
+        return reported;
+    const type = breaker?.thresholdConfiguration?.type ?? 'BOUNDED_PERCENT';
+    const value = breaker?.thresholdConfiguration?.value ?? 50;
+    if (type === 'COUNT')
+        return Math.max(1, value);
+    const share = Math.ceil((value / 100) * desiredCount);
+    // An unknown type is read as the default, the bounded one.
+    if (type === 'UNBOUNDED_PERCENT')
+        return Math.max(1, share);
+    return Math.min(200, Math.max(3, share));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
+/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
+function epochMs(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+
 
 /**
- * What changes between the live revision and the rendered one, for a person reading the job log.
- * Environment variables and secrets are listed by name only: their values may be credentials.
+ * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
+ * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
+ * deployment that ended without a rollback says so at once.
  */
-function describeChanges(live, next) {
-    if (!live)
-        return ['new task definition family (no live revision to compare with)'];
-    const lines = [];
-    const before = normalise(live);
-    const after = normalise(next);
-    for (const field of ['cpu', 'memory']) {
-        if (before[field] !== after[field])
-            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
+const ROLLBACK_GRACE_MS = 15_000;
+/**
+ * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
+ * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
+ * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ */
+const BACKSTOP_SETTLE_MS = 3000;
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
+ * verdict `wants`, and timing out.
+ *
+ * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
+ * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
+ * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
+ * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
+ * failure detection).
+ */
+function judgeRollout(target, observation) {
+    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
+    if (!ours)
+        return judgeGone(target, observation);
+    const sd = readOf(observation);
+    const rollbackDeployment = isRollbackDeployment(ours, sd);
+    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
+    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
+        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
     }
-    const oldContainers = containersByName(before);
-    const newContainers = containersByName(after);
-    for (const [name, container] of newContainers) {
-        const previous = oldContainers.get(name);
-        if (!previous) {
-            lines.push(`container ${name}: added (image ${container.image})`);
-            continue;
+    if (target.circuitBreaker.enable) {
+        const backstop = judgeBackstop(target, observation, ours, sd);
+        if (backstop)
+            return backstop;
+    }
+    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            cause: 'failed-tasks-threshold',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    const deployments = observation.service.deployments ?? [];
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
+function judgeEnded(target, observation, ours, facts) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
+    const { sd, alarmNames, rollbackDeployment } = facts;
+    const primary = primaryDeployment(observation.service);
+    if (sd?.status === 'ROLLBACK_FAILED')
+        return rollbackFailed(sd, ours);
+    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
+    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
+        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
+        if (rolledBack && sd) {
+            return {
+                state: 'rolled-back',
+                cause: 'rollback-requested',
+                reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested',
+                deployment: ours,
+            };
         }
-        lines.push(...containerChanges(name, previous, container));
+        return {
+            state: 'failed',
+            cause: 'replaced',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
     }
-    for (const name of oldContainers.keys()) {
-        if (!newContainers.has(name))
-            lines.push(`container ${name}: removed`);
+    const cause = failureCause(target, sd, alarmNames);
+    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
+    if (rolledBack)
+        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
+    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
+        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
     }
-    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
-    if (otherFields.length)
-        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
-    return lines;
+    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
+    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
+    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+    const why = ended
+        ? 'ECS did not roll back: it found no completed deployment to roll back to'
+        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
+    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
 }
-function containerChanges(name, before, after) {
-    const lines = [];
-    if (before.image !== after.image)
-        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
-    for (const field of ['cpu', 'memory', 'memoryReservation']) {
-        if (before[field] !== after[field])
-            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
+ * fast rollback can finish between two polls; the service deployment tells what happened.
+ */
+function judgeGone(target, observation) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', wants: ['service-deployment'] };
+    const sd = readOf(observation);
+    const primary = primaryDeployment(observation.service);
+    const gone = (reason) => ({
+        ...observation.lastSeen,
+        id: target.deploymentId,
+        status: 'INACTIVE',
+        rolloutState: 'FAILED',
+        rolloutStateReason: reason,
+    });
+    if (sd) {
+        if (sd.status === 'ROLLBACK_FAILED')
+            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
+        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+            const alarmNames = triggeredAlarms(sd);
+            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
+            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
+            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+        }
     }
-    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
-    if (environment)
-        lines.push(`container ${name}: environment ${environment}`);
-    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
-    if (secrets)
-        lines.push(`container ${name}: secrets ${secrets}`);
-    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
-    if (other.length)
-        lines.push(`container ${name}: also changed ${other.join(', ')}`);
-    return lines;
-}
-/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
-function namedChanges(before, after, valueOf) {
-    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const parts = [];
-    for (const [name, value] of next) {
-        if (!old.has(name))
-            parts.push(`+${name}`);
-        else if (old.get(name) !== value)
-            parts.push(`~${name}`);
+    else {
+        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
+        // is the rollback, and the deployment's failure event is the only place the reason is still written.
+        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
+        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
+            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
+            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
+        }
+        if (reason)
+            return { state: 'failed', cause, reason, deployment: gone(reason) };
     }
-    for (const name of old.keys())
-        if (!next.has(name))
-            parts.push(`-${name}`);
-    return parts.join(' ');
+    return {
+        state: 'failed',
+        cause: 'replaced',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
 }
-function containersByName(definition) {
-    const containers = definition.containerDefinitions ?? [];
-    return new Map(containers.map((container) => [String(container.name), container]));
+/**
+ * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
+ * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
+ * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
+ * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
+ * own counted failures while ECS's count stays below its threshold, the rollout fails here.
+ */
+function judgeBackstop(target, observation, ours, sd) {
+    const { service } = observation;
+    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+    const backstop = Math.max(threshold, target.failedTasksThreshold);
+    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
+    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
+    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
+        return undefined;
+    // Read ECS's own threshold and why it does not count these before saying so.
+    const wants = [];
+    if (observation.serviceDeployment === undefined)
+        wants.push('service-deployment');
+    if (observation.blindSpot === undefined)
+        wants.push('blind-spot');
+    if (wants.length)
+        return { state: 'in-progress', deployment: ours, wants };
+    return {
+        state: 'failed',
+        cause: 'breaker-did-not-trip',
+        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
+            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
+        deployment: ours,
+    };
 }
-function changedKeys(before, after, ignore) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-        .filter((key) => !ignore.includes(key) && key !== 'name')
-        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
-        .sort();
+function rollbackFailed(sd, deployment) {
+    return {
+        state: 'failed',
+        cause: 'rollback-failed',
+        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
+        deployment,
+    };
 }
-function show(value) {
-    return value === undefined ? '(unset)' : String(value);
+/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
+function rollbackSeen(observation, ours, sd, primary) {
+    if (sd) {
+        if (ROLLING_BACK.has(sd.status ?? ''))
+            return true;
+        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
+        if (ENDED.has(sd.status ?? ''))
+            return false;
+        if (sd.rollback)
+            return true;
+    }
+    return rollbackDeploymentSeen(observation, ours, primary);
+}
+/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
+function rollbackDeploymentSeen(observation, ours, primary) {
+    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
+        return false;
+    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
+    for (const deployment of observation.service.deployments ?? []) {
+        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
+            continue;
+        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
+            earlier.add(deployment.taskDefinition);
+    }
+    return earlier.has(primary.taskDefinition);
+}
+/**
+ * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
+ * the service deployment's alarms and rollback then describe the deployment before ours.
+ */
+function isRollbackDeployment(ours, sd) {
+    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+        return false;
+    const started = epochMs(sd.rollback.startedAt);
+    const created = epochMs(ours.createdAt);
+    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
+    return !started || !created || created >= started - 500;
+}
+function failureCause(target, sd, alarmNames) {
+    if (alarmNames)
+        return 'alarm';
+    if (sd) {
+        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
+            return 'circuit-breaker';
+        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
+            return 'rollback-requested';
+    }
+    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+}
+function rollbackConfigured(target, service, sd, cause) {
+    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+    if (cause === 'alarm')
+        return config?.alarms?.rollback === true;
+    if (cause === 'circuit-breaker')
+        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
+    return false;
+}
+/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
+function triggeredAlarms(sd) {
+    if (sd?.alarms?.status !== 'TRIGGERED')
+        return undefined;
+    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+    return [...names];
+}
+function alarmReason(names) {
+    const quoted = names.map((name) => `"${name}"`).join(', ');
+    if (names.length === 0)
+        return 'a CloudWatch alarm of the deployment went into ALARM';
+    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
+}
+function readOf(observation) {
+    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
+}
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
+function isSettled(deployment) {
+    const full = deployment.runningCount === deployment.desiredCount;
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED' && full;
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return full && (deployment.pendingCount ?? 0) === 0;
+}
+function stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set([
+    'AccessDeniedException',
+    'UnsupportedFeatureException',
+    'InvalidParameterException',
+    'UnknownOperationException',
+    'ClientException',
+]);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
+/**
+ * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
+ * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
+ * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
+ */
+const STOPPED_TASKS_INTERVAL_MS = 2000;
+/**
+ * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
+ * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
+ * draining it for its deregistration delay) is then listed at the interval.
+ */
+const STOPPING_RELISTS = 5;
+/**
+ * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
+ * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
+ * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
+ * interval is remembered and listed when the interval ends.
+ */
+class StoppedTaskSchedule {
+    clock;
+    intervalMs;
+    previous;
+    previousFailed;
+    previousRunning;
+    changed;
+    listedAt = Number.NEGATIVE_INFINITY;
+    /** Listings in a row that saw a task of ours still shutting down. */
+    stoppingStreak = 0;
+    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
+    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.changed = listFirst;
+    }
+    due({ deployment, newEvents, failing = false }) {
+        const failed = deployment?.failedTasks ?? 0;
+        const state = deployment
+            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
+            : 'gone';
+        const failedChanged = failed !== (this.previousFailed ?? 0);
+        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
+        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
+        const running = deployment?.runningCount ?? 0;
+        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
+        this.previousRunning = running;
+        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
+            this.changed = true;
+        this.previous = state;
+        this.previousFailed = failed;
+        if (failedChanged || runningDropped)
+            return true;
+        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
+            return true;
+        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
+    }
+    /**
+     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
+     * STOPPING_RELISTS polls, then once the interval allows.
+     */
+    listed(stillStopping = 0) {
+        this.listedAt = this.clock.now();
+        this.changed = stillStopping > 0;
+        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
+
+/**
+ * Follows the stopped tasks of one deployment of a service. ECS sets a service task's startedBy to its deployment
+ * ID, but ListTasks refuses startedBy combined with any other filter ("When you specify startedBy as the filter, it
+ * must be the only filter that you use", ListTasks in the ECS API reference), and without desiredStatus it lists
+ * running tasks only. So one ListTasks call asks for the service's stopped tasks and DescribeTasks tells whose they
+ * are. Each stopped task is described once, ours or not, since a stopped task never changes.
+ *
+ * ECS keeps listing stopped tasks for about an hour, so a busy service's first list holds many tasks of earlier
+ * deployments. Describing them only to learn they are not ours would delay the first verdict, and the task's
+ * deployment shows nowhere in ListTasks' answer, only in DescribeTasks'. So the caller lists the stopped tasks
+ * before the call that creates the deployment (`stoppedBefore`): a task already stopped then cannot have been
+ * started by a deployment that did not exist yet, and those ARNs are never described.
+ */
+class StoppedTaskTracker {
+    ecs;
+    cluster;
+    service;
+    deploymentId;
+    known = new Map();
+    others;
+    stopping = 0;
+    constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
+        this.ecs = ecs;
+        this.cluster = cluster;
+        this.service = service;
+        this.deploymentId = deploymentId;
+        this.others = new Set(stoppedBefore);
+    }
+    async refresh() {
+        const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
+        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+        this.stopping = 0;
+        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+            if (!task.taskArn)
+                continue;
+            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
+            if (task.lastStatus !== 'STOPPED') {
+                if (task.startedBy === this.deploymentId)
+                    this.stopping++;
+                continue;
+            }
+            if (task.startedBy === this.deploymentId)
+                this.known.set(task.taskArn, task);
+            else
+                this.others.add(task.taskArn);
+        }
+        return this.tasks();
+    }
+    /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */
+    get stillStopping() {
+        return this.stopping;
+    }
+    tasks() {
+        return [...this.known.values()].sort((a, b) => epochMs(a.stoppedAt) - epochMs(b.stoppedAt));
+    }
+}
+/**
+ * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
+ * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
+ */
+function listStoppedTaskArns(ecs, cluster, service) {
+    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/watch-loop.ts
+
+
+/**
+ * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
+ * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
+ * interval and the count of polls. The mechanism's step decides what each answer means.
+ */
+async function followDeployment(request, step, deps) {
+    const { ecs, log, clock = poll/* systemClock */.m } = deps;
+    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    let lastService;
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: request.intervalMs ?? 1000,
+        timeoutMs: request.timeoutMs,
+        clock,
+        check: async () => {
+            const polledAt = clock.now();
+            const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
+            const service = answer.services?.[0];
+            if (!service)
+                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+            lastService = service;
+            const newEvents = events.follow(service.events ?? []);
+            return step.observe({ service, newEvents, polledAt });
+        },
+    });
+    const concluded = await step.conclude(result.done ? result.value : undefined);
+    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), polls: result.attempts };
+}
+/** Prints each service event once, in the order ECS created them. */
+class EventFollower {
+    since;
+    earlier;
+    log;
+    printed = new Map();
+    constructor(since, earlier, log) {
+        this.since = since;
+        this.earlier = earlier;
+        this.log = log;
+    }
+    /** Prints the events not seen before and says how many there were. */
+    follow(newestFirst) {
+        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
+        const fresh = newestFirst
+            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
+            .reverse();
+        for (const event of fresh) {
+            this.printed.set(event.id, event);
+            this.log.info(`ECS: ${event.message}`);
+        }
+        return fresh.length;
+    }
+    seen() {
+        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
+    }
+}
+function eventTime(event) {
+    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
+
+
+
+
+
+
+
+
+/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
+const ALARM_CHECK_INTERVAL_MS = 5000;
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
+/**
+ * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), with the poll loop every
+ * mechanism shares (followDeployment): this is the rolling mechanism's step of it.
+ *
+ * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
+ * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
+ * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
+ * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
+ */
+function watchRollout(request, deps) {
+    return followDeployment(request, rollingStep(request, deps), deps);
+}
+/** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
+function rollingStep(request, deps) {
+    const { ecs, log, clock = poll/* systemClock */.m } = deps;
+    const { target } = request;
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+    const memory = new DeploymentMemory(target.deploymentId);
+    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
+    let lastProgress = '';
+    let failedTasks = [];
+    /** When each failed task was first counted, for the backstop's settle time. */
+    const countedAt = new Map();
+    let awaitingRollbackSince;
+    let blindSpot;
+    let alarmsReadAt = Number.NEGATIVE_INFINITY;
+    return {
+        observe: async ({ service, newEvents, polledAt }) => {
+            const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
+            memory.note(service);
+            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
+                failedTasks = (await tracker.refresh()).filter(isFailedTask);
+                schedule.listed(tracker.stillStopping);
+                for (const task of failedTasks)
+                    if (!countedAt.has(task.taskArn))
+                        countedAt.set(task.taskArn, clock.now());
+            }
+            const observation = {
+                service,
+                failedTasks,
+                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
+                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
+                lastSeen: memory.lastSeen,
+                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
+                blindSpot,
+            };
+            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
+            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
+                alarmsReadAt = clock.now();
+                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
+            }
+            let verdict = judgeRollout(target, observation);
+            // Read what the verdict needs (each at most once a poll), then judge again.
+            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
+                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
+                    const read = await memory.readServiceDeployment(serviceDeployments, service);
+                    // Throttled or failed: skip a round rather than decide on less.
+                    if (read === undefined)
+                        break;
+                    observation.serviceDeployment = read;
+                }
+                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
+                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
+                    observation.blindSpot = blindSpot;
+                }
+                verdict = judgeRollout(target, observation);
+            }
+            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
+                awaitingRollbackSince ??= clock.now();
+            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
+                const progress = progressLine(verdict.deployment);
+                if (progress !== lastProgress)
+                    log.info(progress);
+                lastProgress = progress;
+            }
+            return verdict.state === 'in-progress' ? undefined : verdict;
+        },
+        conclude: async (verdict) => {
+            // The evidence of a failure is always read once more at the end, whatever the schedule said.
+            if (!verdict || verdict.state !== 'succeeded')
+                failedTasks = (await tracker.refresh()).filter(isFailedTask);
+            if (!verdict)
+                return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
+            return {
+                status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
+                reason: 'reason' in verdict ? verdict.reason : undefined,
+                cause: 'cause' in verdict ? verdict.cause : undefined,
+                verdict,
+                failedTasks,
+            };
+        },
+    };
+}
+function alarmsOn(service) {
+    const alarms = service.deploymentConfiguration?.alarms;
+    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
+}
+/**
+ * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
+ * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
+ * deployment), and the revisions the service ran before ours, which a rollback returns to.
+ */
+class DeploymentMemory {
+    deploymentId;
+    lastSeen;
+    serviceDeploymentArn;
+    earlier = new Set();
+    constructor(deploymentId) {
+        this.deploymentId = deploymentId;
+    }
+    note(service) {
+        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
+        if (ours)
+            this.lastSeen = ours;
+        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
+            this.serviceDeploymentArn = service.currentServiceDeployment;
+        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
+        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+            return;
+        for (const deployment of service.deployments ?? []) {
+            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
+                this.earlier.add(deployment.taskDefinition);
+        }
+    }
+    /**
+     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+     * the service deployment it rolls back, while a newer deploy's was created later.
+     */
+    async readServiceDeployment(reader, service) {
+        if (this.serviceDeploymentArn)
+            return reader.read(this.serviceDeploymentArn);
+        const read = await reader.read(service.currentServiceDeployment);
+        if (typeof read !== 'object')
+            return read;
+        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
+        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
+            return 'unavailable';
+        this.serviceDeploymentArn = read.serviceDeploymentArn;
+        return read;
+    }
+    earlierTaskDefinitions() {
+        return [...this.earlier];
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error))
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await clock.sleep(delayMs);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/stop-rollback.ts
+
+
+
+
+// Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
+const STOP_ATTEMPTS = 4;
+const STOP_BASE_DELAY_MS = 2_000;
+/**
+ * Errors after which an ordinary UpdateService to the target is the way back, each with why, for the log. Anything
+ * else (a throttle that outlasted the retries, an outage) fails the step: UpdateService would fare no better.
+ */
+const UPDATE_INSTEAD = {
+    // ecs:StopServiceDeployment is an IAM action of its own, which many deploy roles lack.
+    AccessDeniedException: 'the role may not call ecs:StopServiceDeployment (an IAM action of its own)',
+    UnsupportedFeatureException: 'StopServiceDeployment is not supported here',
+    InvalidParameterException: 'ECS refused the request',
+    ClientException: 'ECS refused the request',
+    // The release may have finished, or been replaced, between the history read and the call.
+    ConflictException: 'the service deployment can no longer be stopped',
+    ServiceDeploymentNotFoundException: 'ECS no longer knows the service deployment',
+};
+/**
+ * Asks ECS to roll the release back within its own service deployment. When the call fails, what ECS did decides,
+ * not the error: if the service deployment is rolling back (our request went through, or the circuit breaker, an
+ * alarm or a person got there first), the stop is applied and there must be no second deployment on top of it.
+ * `rollingBack` re-reads that.
+ */
+async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, log, clock) {
+    const label = `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
+    try {
+        await retryTransient(() => ecs.send(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' })), {
+            attempts: STOP_ATTEMPTS,
+            baseDelayMs: STOP_BASE_DELAY_MS,
+            label,
+            log,
+            clock,
+        });
+        return { applied: true };
+    }
+    catch (error) {
+        const name = error.name;
+        const answered = `${name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        const underWay = await rollingBack();
+        if (underWay) {
+            log.info(`${label} answered ${answered}, but ${underWay}: the rollback is under way, so this step waits on it and starts no deployment of its own.`);
+            return { applied: true, despite: name };
+        }
+        const why = UPDATE_INSTEAD[name];
+        if (!why)
+            throw error;
+        log.info(`ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`);
+        return { applied: false };
+    }
+}
+const stop_rollback_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+/** The service deployment's status when it shows a rollback (ECS's own or ours), read fresh; undefined otherwise or unreadable. */
+async function serviceDeploymentRollingBack(ecs, serviceDeploymentArn) {
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [serviceDeploymentArn] }));
+        const status = answer.serviceDeployments?.[0]?.status;
+        return status && stop_rollback_ROLLING_BACK.has(status) ? status : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/roll-back.ts
+
+
+
+
+
+
 
 
 
 /**
- * Reads a task definition JSON file as users keep them: either the bare definition or the output of
- * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
+ * The fastest correct way back. While the release's service deployment is still in progress and ECS would return
+ * to our target anyway, StopServiceDeployment with ROLLBACK lets ECS do it inside that deployment; otherwise (or
+ * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
+ * deployment.
  */
-async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
+async function startRollback(request, { ecs, log, clock }) {
+    const { targetArn, history } = request;
+    const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    const stoppable = stoppableDeployment(history, targetArn, log);
+    if (stoppable) {
+        const startedAt = clock.now();
+        const rollingBack = () => rollbackUnderWay(ecs, request, stoppable, targetArn);
+        const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
+        if (answer.applied) {
+            const service = await rollbackDeployment(ecs, request, targetArn, log, clock);
+            const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
+            return {
+                mechanism: 'StopServiceDeployment',
+                description: `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(stoppable)}, still in progress${despite}`,
+                deploymentId: primaryOf(service, targetArn),
+                startedAt,
+                service,
+                stoppedBefore,
+            };
+        }
     }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new ConfigurationError(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
+    const startedAt = clock.now();
+    const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: request.cluster, service: request.service, taskDefinition: targetArn, forceNewDeployment: false }));
+    const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
+    if (!answer.service || !deploymentId)
+        throw new Error(`UpdateService returned no primary deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} to watch.`);
+    return {
+        mechanism: 'UpdateService',
+        description: `UpdateService to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}`,
+        deploymentId,
+        startedAt,
+        service: answer.service,
+        stoppedBefore,
+    };
+}
+/**
+ * The release's service deployment, when stopping it with ROLLBACK brings back exactly the target. ECS's rollback
+ * returns to the last service revision that completed (developer guide, "Amazon ECS service revisions": "Amazon ECS
+ * uses the last successful service revision for the rollback"), which is not always the target: a forced redeploy
+ * of the target itself, or a target named by the input.
+ */
+function stoppableDeployment(history, targetArn, log) {
+    const current = history.current;
+    if (!current?.serviceDeploymentArn || !IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? ''))
+        return undefined;
+    const ecsWouldReturnTo = history.lastCompleted?.taskDefinitionArn;
+    if (ecsWouldReturnTo === targetArn)
+        return current.serviceDeploymentArn;
+    const returnTo = ecsWouldReturnTo
+        ? `would return to ${(0,identifiers/* shortTaskDefinition */.P5)(ecsWouldReturnTo)}`
+        : 'has no completed revision in its history to return to';
+    log.info(`Service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} is still in progress, but ECS's own rollback ${returnTo}, ` +
+        `not to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}: updating the service instead.`);
+    return undefined;
+}
+/** Why the stop counts as applied even though the call failed, or undefined when it does not. */
+async function rollbackUnderWay(ecs, place, serviceDeploymentArn, targetArn) {
+    const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
+    if (status)
+        return `service deployment ${serviceDeploymentId(serviceDeploymentArn)} is ${status}`;
+    const service = await describeService(ecs, place.cluster, place.service, place.region).catch(() => undefined);
+    if (service && primaryOf(service, targetArn))
+        return `the service's primary deployment is already of ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}`;
+    return undefined;
+}
+/**
+ * ECS starts the rollback deployment asynchronously after a stop request, and a rollback requested by someone else
+ * may still be queued: wait until it is listed, for as long as the step may take (a rollback is minutes on AWS).
+ */
+async function rollbackDeployment(ecs, place, targetArn, log, clock) {
+    let said = false;
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: 1_000,
+        timeoutMs: place.timeoutMs,
+        clock,
+        check: async () => {
+            // A poll is its own retry: a throttled or failed read skips a round.
+            const service = await describeService(ecs, place.cluster, place.service, place.region).catch((error) => {
+                if (isTransientAwsError(error))
+                    return undefined;
+                throw error;
+            });
+            if (service && primaryOf(service, targetArn))
+                return service;
+            if (!said)
+                log.info(`Waiting for ECS to start the deployment that rolls back to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} (up to ${(0,duration/* formatDuration */.a)(place.timeoutMs)}).`);
+            said = true;
+            return undefined;
+        },
+    });
+    if (!result.done) {
+        throw new Error(`ECS accepted the rollback but started no deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} within ${(0,duration/* formatDuration */.a)(place.timeoutMs)}; look at the service deployment in the console.`);
     }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
-    }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
-    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new ConfigurationError(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
-    }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
-    const definition = stripTaskDefinition(body);
-    delete definition.tags;
-    return { definition, tags };
+    return result.value;
+}
+function primaryOf(service, targetArn) {
+    return primaryDeployment(service, targetArn)?.id;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/start.ts
+
+
+
+/** Points the service at the revision and returns the deployment ECS started for it. */
+async function startDeployment(request, { ecs, clock }) {
+    const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    const startedAt = clock.now();
+    const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
+        cluster: request.cluster,
+        service: request.service,
+        taskDefinition: request.taskDefinitionArn,
+        desiredCount: request.desiredCount,
+        forceNewDeployment: request.forceNewDeployment,
+    }));
+    const service = answer.service;
+    const primary = primaryDeployment(service);
+    if (!service || !primary?.id)
+        throw new Error('UpdateService returned no primary deployment to watch.');
+    const knownEventIds = (service.events ?? []).map((event) => event.id);
+    return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
+}
+/**
+ * A deployment of the revision that started before this step. Its stopped tasks so far are counted (no baseline):
+ * they are the evidence of how it went, and the failed-tasks-threshold is about the deployment, not about this step.
+ */
+function existingDeployment(service, deployment, clock) {
+    const startedAt = deployment.createdAt ? new Date(deployment.createdAt).getTime() : clock.now();
+    const knownEventIds = (service.events ?? [])
+        .filter((event) => event.id && event.createdAt && new Date(event.createdAt).getTime() < startedAt)
+        .map((event) => event.id);
+    return { deploymentId: deployment.id, startedAt, service, knownEventIds, stoppedBefore: [], startedBefore: deployment };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/rolling-mechanism.ts
+
+
+
+
+/**
+ * Rolling updates (the ECS controller, ROLLING strategy): UpdateService starts a deployment, the rolling watcher
+ * (judgeRollout, stopped-task tracking, the circuit breaker) follows it, and a rollback stops the release's service
+ * deployment or updates the service back.
+ */
+const rollingMechanism = {
+    kind: 'rolling update',
+    // A rolling update needs nothing beyond what every deploy checks.
+    preflightChecks: () => [],
+    start: startDeployment,
+    adopt: existingDeployment,
+    watch: (deployment, settings, { ecs, log, clock }) => watchRollout({
+        cluster: settings.cluster,
+        service: settings.service,
+        startedAt: deployment.startedAt,
+        knownEventIds: deployment.knownEventIds,
+        stoppedBefore: deployment.stoppedBefore,
+        timeoutMs: settings.timeoutMs,
+        target: {
+            deploymentId: deployment.deploymentId,
+            circuitBreaker: circuitBreakerOf(deployment.service),
+            failedTasksThreshold: settings.failedTasksThreshold,
+        },
+    }, { ecs, log, clock }),
+    rollBack: startRollback,
+};
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/mechanism-for.ts
+
+
+/**
+ * The mechanism for the service's deployment controller and strategy. Only rolling updates have one yet: any
+ * other controller or strategy is refused here, before any change (see assertRollingUpdateService).
+ */
+function mechanismFor(service) {
+    assertRollingUpdateService(service);
+    return rollingMechanism;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/durations.ts
+/** Tenths of a second, as the actions report their durations. */
+function secondsBetween(from, to) {
+    return Math.round((to - from) / 100) / 10;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/audit-trail.ts
+
+/**
+ * Before the service changes: the failed release's Deployment (the newest of this commit to the environment)
+ * says it was rolled back and why, and the rollback is recorded as a Deployment of its own, in progress.
+ */
+async function recordRollback(trail, inputs, fromArn, targetArn) {
+    if (!trail)
+        return;
+    await trail.follow();
+    await trail.report('failure', `rolled back: ${inputs.reason ?? 'no reason given'}`);
+    await trail.start({
+        task: 'deploy:rollback',
+        description: `rollback of ${inputs.cluster}/${inputs.service} to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}`,
+        payload: {
+            cluster: inputs.cluster,
+            service: inputs.service,
+            region: inputs.region,
+            'task-definition-arn': targetArn,
+            'previous-task-definition-arn': fromArn ?? '',
+            reason: inputs.reason ?? '',
+        },
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/register.ts
 
 
@@ -73740,65 +73035,540 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     return { kind: 'registered', arn };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/revision-active.ts
 
-/** Picks the container to change, or explains which names exist. */
-function selectContainer(definition, requested) {
-    const containers = definition.containerDefinitions ?? [];
-    const names = containers.map((c) => c.name ?? '(unnamed)');
-    if (requested !== undefined) {
-        const match = containers.find((c) => c.name === requested);
-        if (!match) {
-            throw new ConfigurationError(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
-        }
-        return match;
-    }
-    if (containers.length === 1)
-        return containers[0];
-    throw new ConfigurationError(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
+
+
+/** What auto-rollback tells a user about a revision it cannot return to. */
+const ROLLBACK_REVISION_ADVICE = {
+    missing: "Give a registered revision, normally deploy-ecs's previous-task-definition-arn output. Nothing was changed.",
+    inactive: 'Register it again (it gets a new revision number) and roll back to that. Nothing was changed.',
+};
+/**
+ * The revision named by an input exists and, by default, is ACTIVE: ECS refuses to update a service to an
+ * INACTIVE revision, and finding that out after a rollback started would leave the bad release running. It
+ * protects. Its value is the described revision with its tags.
+ */
+function revisionActiveCheck(options) {
+    const input = options.input ?? 'task-definition';
+    const requireActive = options.requireActive ?? true;
+    return {
+        id: requireActive ? 'revision-active' : 'revision-exists',
+        title: requireActive ? 'Revision exists and is ACTIVE' : 'Revision exists',
+        protects: true,
+        permissions: ['ecs:DescribeTaskDefinition'],
+        run: async () => {
+            const described = await describeRevision(options, input);
+            const status = described.definition.status;
+            const name = (0,identifiers/* shortTaskDefinition */.P5)(described.definition.taskDefinitionArn ?? options.reference);
+            if (requireActive && status && status !== 'ACTIVE') {
+                return {
+                    status: 'fail',
+                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`, options.advice?.inactive),
+                    input,
+                    value: described,
+                };
+            }
+            return { status: 'pass', detail: `${name} is ${status ?? 'registered'}`, value: described };
+        },
+    };
 }
-function describeNames(names) {
-    if (names.length === 0)
-        return 'no containers';
-    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
+/** ECS answers ClientException (or InvalidParameterException) for a revision that does not exist. */
+async function describeRevision(options, input) {
+    try {
+        return await describeTaskDefinition(options.ecs, options.reference);
+    }
+    catch (error) {
+        const name = error.name;
+        if (name !== 'ClientException' && name !== 'InvalidParameterException')
+            throw error;
+        throw new errors/* ConfigurationError */.j1(withAdvice(`Input '${input}': there is no task definition "${options.reference}" in ${options.region} (${(0,errors/* errorMessage */.gJ)(error)}).`, options.advice?.missing), input);
+    }
+}
+function withAdvice(finding, advice) {
+    return advice ? `${finding} ${advice}` : finding;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
+/** The message a failed result stands for: its detail, then its fix. */
+function resultMessage(result) {
+    return result.fix ? `${result.detail} ${result.fix}` : result.detail;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
+/** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
+function deniedAction(error) {
+    return /perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec((0,errors/* errorMessage */.gJ)(error))?.[1];
+}
+/** A guard's own refusal: its message is the verdict the step ends with. */
+function isVerdict(error) {
+    return error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR;
 }
 /**
- * Returns a copy of the definition with the image and environment set on one container. Variables not named
- * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
- * Nothing is changed (and no container is required) when neither an image nor environment is given.
+ * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
+ * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
+ * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * names the check, since its question stays unanswered.
  */
-function renderTaskDefinition(definition, changes) {
-    const copy = structuredClone(definition);
-    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
-    if (!hasChanges && changes.container === undefined)
-        return copy;
-    const target = selectContainer(copy, changes.container);
-    if (changes.image !== undefined)
-        target.image = changes.image;
-    if (changes.environment?.length)
-        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
-    return copy;
-}
-function mergeEnvironment(current, updates) {
-    const merged = current.map((pair) => ({ ...pair }));
-    for (const { name, value } of updates) {
-        const existing = merged.find((pair) => pair.name === name);
-        if (existing)
-            existing.value = value;
-        else
-            merged.push({ name, value });
+function resultOfError(check, error) {
+    if (error instanceof errors/* ConfigurationError */.j1)
+        return { status: 'fail', detail: error.message, input: error.input };
+    if (error instanceof errors/* ActionFailure */.dR)
+        return { status: 'fail', detail: error.message };
+    const name = error instanceof Error ? error.name : 'Error';
+    if ((0,errors/* isAccessDenied */.w7)(error)) {
+        const permission = deniedAction(error) ?? check.permissions?.join(', ') ?? 'the permission this check needs';
+        const why = `the role this job assumes may not call ${permission} (${name})`;
+        if (check.protects) {
+            return {
+                status: 'fail',
+                detail: `Pre-flight check "${check.title}" could not look up what it guards: ${why}. Nothing was changed.`,
+                fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
+            };
+        }
+        return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
     }
-    return merged;
+    return {
+        status: 'fail',
+        detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
+    };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/index.ts
-// The task-definition layer's public surface.
+;// CONCATENATED MODULE: ./packages/core/src/preflight/table.ts
+
+const MARKS = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
+/** The table for the job log: one line a check, columns aligned so the statuses read down one column. */
+function preflightText(rows) {
+    const width = Math.max(...rows.map((row) => row.title.length));
+    const lines = rows.map((row) => `  ${row.status.padEnd(4)}  ${row.title.padEnd(width)}  ${row.message}`);
+    return [`Pre-flight checks (${rows.length}):`, ...lines].join('\n');
+}
+/** The same table for the job summary. */
+function preflightMarkdown(rows) {
+    return section(heading('Pre-flight checks', 3), table(['', 'Check', 'Input', 'Result'], rows.map((row) => [`${MARKS[row.status]} ${row.status}`, row.title, row.input ? `\`${row.input}\`` : undefined, row.message])));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/run.ts
+
+
+
+
+/**
+ * Runs the checks at once (they are independent by contract), then any dependent ones, reports one table in
+ * the log, and fails the step when any check fails. With one failure the step ends as the guard it came from
+ * always ended it: with the check's own message, word for word, or, when the check did not get to an answer
+ * (a throttled read, a refused call), with the error it met, so the step's report of it is today's. With
+ * several, each is listed. A guard that builds the dependent checks and refuses ends the step with its own
+ * error, after the table of what was checked.
+ */
+async function runPreflight(checks, options) {
+    const mode = options.mode ?? 'fail';
+    const { ran, refusal } = await runStages(checks, options, mode);
+    const rows = ran.map(({ check, settled }) => rowOf(check, settled?.result, mode));
+    const markdown = rows.length ? preflightMarkdown(rows) : '';
+    if (rows.length)
+        options.log.info(preflightText(rows));
+    for (const row of rows)
+        if (row.status === 'warn')
+            options.log.warning(`${row.title}: ${row.message}`);
+    const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
+    if ((failed.length || refusal) && markdown)
+        await options.writeSummary?.(markdown);
+    if (refusal)
+        throw refusal.error;
+    if (failed.length === 1) {
+        const [{ row, thrown }] = failed;
+        if (thrown !== undefined && !isVerdict(thrown))
+            throw thrown;
+        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+    }
+    if (failed.length > 1)
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+    const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
+    return { rows, markdown, valueOf: (check) => values.get(check) };
+}
+/** Each stage at once, the next built from the values found so far; a stage with a failing check is the last. */
+async function runStages(checks, options, mode) {
+    const ran = [];
+    const valueOf = (check) => ran.find((entry) => entry.check === check)?.settled?.result.value;
+    let stage = checks;
+    for (const build of [...(options.then ?? []), undefined]) {
+        const answers = await Promise.all(stage.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
+        const entries = stage.map((check, i) => ({ check, settled: answers[i] }));
+        ran.push(...entries);
+        if (!build || entries.some(({ check, settled }) => rowOf(check, settled?.result, mode).status === 'fail'))
+            break;
+        try {
+            stage = build(valueOf);
+        }
+        catch (error) {
+            return { ran, refusal: { error } };
+        }
+    }
+    return { ran };
+}
+function skipped(check, mode) {
+    return mode === 'off' && !check.protects;
+}
+async function settle(check, log) {
+    try {
+        return { result: await check.run() };
+    }
+    catch (error) {
+        if (!isVerdict(error) && error instanceof Error && error.stack)
+            log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
+        return { result: resultOfError(check, error), thrown: error };
+    }
+}
+/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+function rowOf(check, result, mode) {
+    const base = { id: check.id, title: check.title };
+    if (!result)
+        return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
+    const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/supported-controller.ts
+
+/**
+ * The service exists and uses a deployment controller this suite can deploy and watch. It protects: an update
+ * this suite cannot follow would be left unjudged. Its value is the described service, for the use case.
+ */
+function supportedControllerCheck(options) {
+    return {
+        id: 'supported-controller',
+        title: 'Supported deployment controller',
+        protects: true,
+        permissions: ['ecs:DescribeServices'],
+        run: async () => {
+            const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+            options.assertSupported(service);
+            const controller = service.deploymentController?.type ?? 'ECS';
+            return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/supported-service.ts
+
+
+/**
+ * The pre-flight check that the service exists and some deployment mechanism handles it: mechanismFor's refusal,
+ * word for word, as the supported-controller check, so the one place that decides support is mechanismFor. Its
+ * value is the described service.
+ */
+function supportedServiceCheck(options) {
+    return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanismFor(service) });
+}
+/** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
+function mechanismChecks(supported) {
+    return (valueOf) => {
+        const service = valueOf(supported);
+        return service ? mechanismFor(service).preflightChecks(service) : [];
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/preflight.ts
+
+
+/**
+ * Where the service stands and the revision asked for, checked before any change, in one table: the service and
+ * its deployment mechanism first, then the requested revision (ECS refuses to update a service to an INACTIVE
+ * one, and finding that out after the rollback started would leave the bad release running) and the checks the
+ * mechanism needs.
+ */
+async function rollbackPreflight(ecs, request, ports) {
+    const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
+    const reference = request.taskDefinition;
+    const revision = reference
+        ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
+        : undefined;
+    const ofMechanism = mechanismChecks(supported);
+    const report = await runPreflight([supported], {
+        log: ports.log,
+        writeSummary: ports.writeSummary,
+        then: [(valueOf) => [...(revision ? [revision] : []), ...ofMechanism(valueOf)]],
+    });
+    const described = revision && report.valueOf(revision);
+    return {
+        service: report.valueOf(supported),
+        requestedArn: reference ? (described?.definition.taskDefinitionArn ?? reference) : undefined,
+        markdown: report.markdown,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/report.ts
 
 
 
 
 
 
+function headline(story) {
+    const route = `${(0,identifiers/* shortTaskDefinition */.P5)(story.fromArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}`;
+    const took = (0,duration/* formatDuration */.a)(story.finishedAt - story.startedAt);
+    switch (story.verdict) {
+        case 'rolled-back':
+            return `Rolled back ${story.service} (${route}) in ${took} with ${story.mechanism}.`;
+        case 'started':
+            return `Started rolling back ${story.service} (${route}) with ${story.mechanism}; wait is false, so not watching it finish.`;
+        case 'already-there':
+            return alreadyThere(story);
+        case 'failed':
+            return `Rollback of ${story.service} (${route}) FAILED: the service is not back on ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)} and needs a person.`;
+    }
+}
+/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
+function rollbackFailedByEcs(story) {
+    const release = story.release;
+    const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
+    return (`${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}${sd} ` +
+        `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
+        `Look at the stopped tasks of ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)} for why.`);
+}
+function alreadyThere(story) {
+    const target = (0,identifiers/* shortTaskDefinition */.P5)(story.targetArn);
+    const release = story.release;
+    const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
+    if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
+        return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${(0,identifiers/* shortTaskDefinition */.P5)(released)} to ${target} on its own (service deployment ${release.status}).`;
+    }
+    return `Nothing to roll back: ${story.service} already runs ${target}.`;
+}
+function rollbackSummaryMarkdown(story) {
+    const icon = story.verdict === 'failed' ? '❌' : story.verdict === 'already-there' ? 'ℹ️' : '↩️';
+    const facts = table(['', ''], [
+        ['Reason', story.reason ?? '(no reason given)'],
+        ['Service', `${story.service} (cluster ${story.cluster}, ${story.region})`],
+        ['From', (0,identifiers/* shortTaskDefinition */.P5)(story.fromArn)],
+        ['To', `${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}, chosen by ${story.chosenBy}`],
+        ['Mechanism', story.mechanism ?? 'none: nothing to change'],
+        ['Rolled back', story.verdict === 'rolled-back' || story.verdict === 'started' ? 'true' : 'false'],
+        ['Duration', (0,duration/* formatDuration */.a)(story.finishedAt - story.startedAt)],
+    ]);
+    return section(heading(`${icon} Auto-rollback ${story.service}`), headline(story), facts, section(heading('Timeline (seconds since the release started)', 3), codeBlock(report_timeline(story))), markdown_link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)));
+}
+function report_timeline(story) {
+    const entries = [];
+    const release = story.release;
+    const releaseName = (0,identifiers/* shortTaskDefinition */.P5)(release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn);
+    if (release?.createdAt)
+        entries.push({ at: release.createdAt.getTime(), text: `deployment of ${releaseName} started` });
+    if (release?.finishedAt)
+        entries.push({ at: release.finishedAt.getTime(), text: `deployment of ${releaseName} ended ${release.status}` });
+    entries.push({
+        at: story.startedAt,
+        text: `${story.mechanism ?? `auto-rollback: the service already runs ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}`}${story.reason ? ` (reason: ${story.reason})` : ''}`,
+    });
+    for (const event of story.outcome?.events ?? []) {
+        if (event.createdAt)
+            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
+    }
+    for (const task of story.outcome?.failedTasks ?? []) {
+        if (task.stoppedAt)
+            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped: ${explainStop(task)}` });
+    }
+    entries.push({ at: story.finishedAt, text: `verdict: ${story.verdict}` });
+    const origin = Math.min(...entries.map((entry) => entry.at));
+    return renderTimeline(origin, entries);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/target.ts
+
+/** The input wins; else the deployment history's last completed revision; else the user must say. */
+function chooseTarget(requestedArn, history) {
+    if (requestedArn)
+        return { taskDefinitionArn: requestedArn, chosenBy: "the 'task-definition' input" };
+    if (history.previous)
+        return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
+    const where = history.source === 'service-deployments'
+        ? "neither the service's deployment history (ECS keeps 90 days of it, none from before 25 October 2024) nor the deployments DescribeServices lists holds"
+        : 'the deployments DescribeServices lists hold';
+    throw new errors/* ConfigurationError */.j1(`Input 'task-definition' is needed: ${where} a revision that completed a deployment before the current one. ` +
+        "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/watch-back.ts
+
+
+
+// Without a circuit breaker, deploy-ecs's default: this many crashed tasks of the target mean it is not coming back.
+const FAILED_TASKS_THRESHOLD = 3;
+/** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
+function watchRollback(mechanism, request, watched, context) {
+    return mechanism.watch({
+        deploymentId: watched.deploymentId,
+        startedAt: watched.startedAt,
+        service: watched.before,
+        knownEventIds: (watched.before.events ?? []).map((event) => event.id),
+        stoppedBefore: watched.stoppedBefore,
+    }, { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD }, context);
+}
+/** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
+async function failedRollbackReport(ecs, logs, request, watched, log) {
+    const containers = (await describeTaskDefinition(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
+    return {
+        title: `Deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(watched.targetArn)} (the rollback)`,
+        region: request.region,
+        cluster: request.cluster,
+        service: request.service,
+        previousTaskDefinitionArn: watched.fromArn,
+        taskDefinitionArn: watched.targetArn,
+        deploymentId: watched.deploymentId,
+        startedAt: watched.startedAt,
+        timeoutMs: request.timeoutMs,
+        changes: [],
+        outcome: watched.outcome,
+        containers,
+        logTail: await gatherLogTail(watched.outcome.failedTasks, containers, logs, log),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * auto-rollback: return the service to the revision that worked, the fastest correct way, and watch it get there.
+ * One flow whoever brings the target back: this step's rollback, or ECS's own (its circuit breaker, or a person)
+ * when the service already runs the target and a deployment is still rolling it out. A failure throws
+ * ActionFailure after the outputs, the job summary and the audit trail say what happened.
+ */
+async function rollBackService(request, clients, ports) {
+    const { ecs } = clients;
+    const { log, clock, trail, writeSummary } = ports;
+    const context = { ecs, log, clock };
+    let outputs;
+    const setOutputs = (next) => {
+        outputs = next;
+        ports.setOutputs(next);
+    };
+    // 1. Where the service stands and where it returns to; every check comes before any change.
+    const { service, requestedArn, markdown: preflight } = await rollbackPreflight(ecs, request, ports);
+    // The pre-flight checks found the service supported: this is the mechanism they checked for.
+    const mechanism = mechanismFor(service);
+    const history = await readDeploymentHistory(ecs, request.cluster, service, log);
+    const target = chooseTarget(requestedArn, history);
+    const targetArn = target.taskDefinitionArn;
+    log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
+    log.info(`Target: ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}, chosen by ${target.chosenBy}.`);
+    if (familyOf(targetArn) !== familyOf(service.taskDefinition)) {
+        log.warning(`The target ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} is of another family than the service's ${(0,identifiers/* shortTaskDefinition */.P5)(service.taskDefinition)}; rolling back to it anyway, as asked.`);
+    }
+    setOutputs({ rolledBack: false, taskDefinitionArn: targetArn, durationSeconds: 0 });
+    const alreadyThere = service.taskDefinition === targetArn;
+    // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
+    const fromArn = alreadyThere
+        ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition)
+        : service.taskDefinition;
+    // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
+    await recordRollback(trail, request, fromArn, targetArn);
+    // 3. The deployment that brings the target back: ECS's own when the service already runs the target (its circuit
+    //    breaker, or a person, got there first), else the one this step starts.
+    let story;
+    let watched;
+    if (alreadyThere) {
+        const startedAt = clock.now();
+        story = { ...storyBasics(request, target, history), fromArn, verdict: 'already-there', startedAt, finishedAt: startedAt };
+        // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
+        // to watch, and nothing here would fare better.
+        if (history.current?.status === 'ROLLBACK_FAILED') {
+            await writeSummary(section(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }), preflight));
+            throw new errors/* ActionFailure */.dR(rollbackFailedByEcs(story));
+        }
+        // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
+        const rolling = stillRollingOut(service);
+        if (request.wait && rolling) {
+            log.info(`${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`);
+            watched = { deploymentId: rolling, startedAt, before: service };
+        }
+    }
+    else {
+        const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
+        log.info(`${started.description}: deployment ${started.deploymentId} brings ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} back.`);
+        story = {
+            ...storyBasics(request, target, history),
+            fromArn,
+            mechanism: started.description,
+            verdict: 'started',
+            startedAt: started.startedAt,
+            finishedAt: started.startedAt,
+        };
+        if (request.wait)
+            watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
+        else
+            setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
+    }
+    // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
+    if (watched) {
+        const deployment = watched;
+        const outcome = await reportingErrors(trail, () => watchRollback(mechanism, request, deployment, context));
+        story.outcome = outcome;
+        story.finishedAt = outcome.finishedAt;
+        if (story.verdict === 'started')
+            story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
+        setOutputs({
+            rolledBack: story.verdict === 'rolled-back',
+            taskDefinitionArn: targetArn,
+            durationSeconds: secondsBetween(deployment.startedAt, outcome.finishedAt),
+        });
+        if (outcome.status !== 'succeeded')
+            await failLoudly({ ...story, verdict: 'failed' }, deployment);
+    }
+    // 5. One notice annotation, the job summary and the rollback Deployment's success, for every ending but a failure.
+    //    (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
+    const said = headline(story);
+    ports.notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
+    await writeSummary(section(rollbackSummaryMarkdown(story), preflight));
+    if (story.verdict !== 'started')
+        await trail?.report('success', said);
+    return { outputs: outputs, verdict: story.verdict, headline: said };
+    /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
+    async function failLoudly(failed, deployment) {
+        const outcome = failed.outcome;
+        const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
+        await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
+        const verdict = `${headline(failed)} ${explainRollout(report)}`;
+        await trail?.report('failure', verdict);
+        logRolloutEvidence(report, log);
+        throw new errors/* ActionFailure */.dR(verdict);
+    }
+}
+/** The deployment still rolling the service's revision out, if it has not settled (one deployment, COMPLETED). */
+function stillRollingOut(service) {
+    const primary = primaryDeployment(service);
+    if (!primary?.id || (service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED'))
+        return undefined;
+    return primary.id;
+}
+function familyOf(arn) {
+    return arn ? (0,identifiers/* shortTaskDefinition */.P5)(arn).replace(/:\d+$/, '') : undefined;
+}
+function storyBasics(request, target, history) {
+    return {
+        region: request.region,
+        cluster: request.cluster,
+        service: request.service,
+        reason: request.reason,
+        targetArn: target.taskDefinitionArn,
+        chosenBy: target.chosenBy,
+        release: history.current,
+    };
+}
 
 
 /***/ }),

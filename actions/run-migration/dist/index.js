@@ -1,849 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-exports.getProxyUrl = getProxyUrl;
-exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (exports.Headers = Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-exports.HttpClientError = HttpClientError;
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-exports.HttpClientResponse = HttpClientResponse;
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-exports.HttpClient = HttpClient;
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 3335:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getProxyUrl = getProxyUrl;
-exports.checkBypass = checkBypass;
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
-/***/ }),
-
 /***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -37165,7 +36322,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -37173,6 +36330,7 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -37184,10 +36342,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -37436,7 +36594,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-exports.debug = debug; // for test
+__webpack_unused_export__ = debug; // for test
 
 
 /***/ }),
@@ -37444,6 +36602,7 @@ exports.debug = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -37471,29 +36630,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-module.exports.Dispatcher = Dispatcher
-module.exports.Client = Client
-module.exports.Pool = Pool
-module.exports.BalancedPool = BalancedPool
-module.exports.Agent = Agent
-module.exports.ProxyAgent = ProxyAgent
-module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
-module.exports.RetryAgent = RetryAgent
-module.exports.RetryHandler = RetryHandler
+__webpack_unused_export__ = Dispatcher
+__webpack_unused_export__ = Client
+__webpack_unused_export__ = Pool
+__webpack_unused_export__ = BalancedPool
+__webpack_unused_export__ = Agent
+__webpack_unused_export__ = ProxyAgent
+__webpack_unused_export__ = EnvHttpProxyAgent
+__webpack_unused_export__ = RetryAgent
+__webpack_unused_export__ = RetryHandler
 
-module.exports.DecoratorHandler = DecoratorHandler
-module.exports.RedirectHandler = RedirectHandler
-module.exports.createRedirectInterceptor = createRedirectInterceptor
-module.exports.interceptors = {
+__webpack_unused_export__ = DecoratorHandler
+__webpack_unused_export__ = RedirectHandler
+__webpack_unused_export__ = createRedirectInterceptor
+__webpack_unused_export__ = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-module.exports.buildConnector = buildConnector
-module.exports.errors = errors
-module.exports.util = {
+__webpack_unused_export__ = buildConnector
+__webpack_unused_export__ = errors
+__webpack_unused_export__ = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -37547,11 +36706,11 @@ function makeDispatcher (fn) {
   }
 }
 
-module.exports.setGlobalDispatcher = setGlobalDispatcher
-module.exports.getGlobalDispatcher = getGlobalDispatcher
+__webpack_unused_export__ = setGlobalDispatcher
+__webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-module.exports.fetch = async function fetch (init, options = undefined) {
+__webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -37562,57 +36721,57 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
-module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
+__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-module.exports.setGlobalOrigin = setGlobalOrigin
-module.exports.getGlobalOrigin = getGlobalOrigin
+__webpack_unused_export__ = setGlobalOrigin
+__webpack_unused_export__ = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-module.exports.caches = new CacheStorage(kConstruct)
+__webpack_unused_export__ = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-module.exports.deleteCookie = deleteCookie
-module.exports.getCookies = getCookies
-module.exports.getSetCookies = getSetCookies
-module.exports.setCookie = setCookie
+__webpack_unused_export__ = deleteCookie
+__webpack_unused_export__ = getCookies
+__webpack_unused_export__ = getSetCookies
+__webpack_unused_export__ = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-module.exports.parseMIMEType = parseMIMEType
-module.exports.serializeAMimeType = serializeAMimeType
+__webpack_unused_export__ = parseMIMEType
+__webpack_unused_export__ = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
-module.exports.CloseEvent = CloseEvent
-module.exports.ErrorEvent = ErrorEvent
-module.exports.MessageEvent = MessageEvent
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
+__webpack_unused_export__ = CloseEvent
+__webpack_unused_export__ = ErrorEvent
+__webpack_unused_export__ = MessageEvent
 
-module.exports.request = makeDispatcher(api.request)
-module.exports.stream = makeDispatcher(api.stream)
-module.exports.pipeline = makeDispatcher(api.pipeline)
-module.exports.connect = makeDispatcher(api.connect)
-module.exports.upgrade = makeDispatcher(api.upgrade)
+__webpack_unused_export__ = makeDispatcher(api.request)
+__webpack_unused_export__ = makeDispatcher(api.stream)
+__webpack_unused_export__ = makeDispatcher(api.pipeline)
+__webpack_unused_export__ = makeDispatcher(api.connect)
+__webpack_unused_export__ = makeDispatcher(api.upgrade)
 
-module.exports.MockClient = MockClient
-module.exports.MockPool = MockPool
-module.exports.MockAgent = MockAgent
-module.exports.mockErrors = mockErrors
+__webpack_unused_export__ = MockClient
+__webpack_unused_export__ = MockPool
+__webpack_unused_export__ = MockAgent
+__webpack_unused_export__ = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-module.exports.EventSource = EventSource
+__webpack_unused_export__ = EventSource
 
 
 /***/ }),
@@ -65533,15 +64692,8 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ abortOnCancel),
-/* harmony export */   w: () => (/* binding */ answerCancellation)
+/* harmony export */   q: () => (/* binding */ abortOnCancel)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6937);
-
-
-
 /**
  * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
  * returned signal instead of ending the process, so the step can say what still runs before it ends.
@@ -65553,284 +64705,173 @@ function abortOnCancel() {
     process.on('SIGTERM', onSignal);
     return controller.signal;
 }
-/** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
-async function answerCancellation(ecs, inputs, taskArn, logLocation) {
-    if (inputs.stopOnCancel) {
-        await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_2__/* .StopTaskCommand */ .PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
-    }
-    const follow = logLocation ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.` : '';
-    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`The workflow was cancelled, but migration task ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
-        `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__/* .taskLink */ .eG)(inputs.region, inputs.cluster, taskArn)}`);
-}
 
 
 /***/ }),
 
-/***/ 6515:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ refuseConcurrent),
-/* harmony export */   p: () => (/* binding */ runningMigrations)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6937);
-/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9803);
-
-
-
-/**
- * Migration tasks of the family that this action started and that still run. ListTasks cannot filter by
- * family and startedBy at once (startedBy must be its only filter), so the family's tasks are described.
- */
-async function runningMigrations(ecs, cluster, family) {
-    const arns = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__/* .listTaskArns */ .cB)(ecs, { cluster, family, desiredStatus: 'RUNNING' });
-    const tasks = await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_1__/* .describeTasks */ .yz)(ecs, cluster, arns);
-    return tasks.filter((task) => task.startedBy?.startsWith(_started_by__WEBPACK_IMPORTED_MODULE_2__/* .STARTED_BY_PREFIX */ .VH));
-}
-/** Two migrations of one schema at once corrupt it or deadlock; refuse unless the workflow says it is safe. */
-function refuseConcurrent(running, family, cluster) {
-    if (running.length === 0)
-        return;
-    const described = running
-        .map((task) => `${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(task.taskArn)} (${task.lastStatus}, started by ${task.startedBy}${task.createdAt ? ` at ${new Date(task.createdAt).toISOString()}` : ''})`)
-        .join(', ');
-    throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`Another migration of task definition family ${family} is still running in cluster ${cluster}: task ${described}. ` +
-        `Nothing was started. Wait for it to finish, or stop it (aws ecs stop-task --cluster ${cluster} --task ${running[0].taskArn}), ` +
-        "or set 'allow-concurrent: true' if these migrations may run side by side.");
-}
-
-
-/***/ }),
-
-/***/ 8399:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qq: () => (/* binding */ revisionToRun),
-/* harmony export */   fw: () => (/* binding */ planDefinition),
-/* harmony export */   pk: () => (/* binding */ sourceDefinition)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2631);
-
-
-/** The file, else the registered revision named by `task-definition`, else the one the service runs. */
-async function sourceDefinition(ecs, inputs, service, fromFile) {
-    if (fromFile)
-        return { base: fromFile };
-    const reference = inputs.definition.kind === 'reference' ? inputs.definition.reference : service?.taskDefinition;
-    if (!reference)
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
-    let described;
-    try {
-        described = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .describeTaskDefinition */ .oh)(ecs, reference);
-    }
-    catch (error) {
-        if (inputs.definition.kind === 'reference' && /ClientException|InvalidParameterException/.test(error.name)) {
-            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition': there is no task definition "${reference}" in ${inputs.region} (${error.message}).`, 'task-definition');
-        }
-        throw error;
-    }
-    return { base: { definition: (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .stripTaskDefinition */ .NQ)(described.definition), tags: described.tags }, described: described.definition };
-}
-/** Sets the image on the chosen container; checks the container name before anything in AWS changes. */
-function planDefinition(source, inputs) {
-    const rendered = (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .renderTaskDefinition */ .P9)(source.base.definition, { container: inputs.container, image: inputs.image });
-    const container = (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .selectContainer */ .e6)(rendered, inputs.container);
-    return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
-}
-/** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
-async function revisionToRun(ecs, plan) {
-    if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
-        return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
-    let registration;
-    try {
-        registration = await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .ensureRegistered */ .Bj)(ecs, plan.rendered, plan.base.tags, plan.described);
-    }
-    catch (error) {
-        if (/ClientException|InvalidParameterException/.test(error.name)) {
-            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECS refused to register the task definition for the migration (${error.name}): ${error.message} Nothing was started.`);
-        }
-        throw error;
-    }
-    const message = registration.kind === 'registered' ? 'registered for this image' : registration.kind === 'reused' ? 'an identical revision, reused' : 'unchanged: it already has this image';
-    return { arn: registration.arn, message };
-}
-
-
-/***/ }),
-
-/***/ 8823:
+/***/ 904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  d: () => (/* binding */ followTask)
+  M: () => (/* binding */ readMigrationInputs)
 });
 
-// UNUSED EXPORTS: describeTask
+// UNUSED EXPORTS: definitionSource
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 4 modules
-var common = __nccwpck_require__(8217);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
-;// CONCATENATED MODULE: ./packages/core/src/logs/log-follower.ts
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 1 modules
+var aws = __nccwpck_require__(8574);
+// EXTERNAL MODULE: ./packages/core/src/common/command.ts
+var command = __nccwpck_require__(4458);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
 
-/** GetLogEvents' largest page; a chatty migration is read in few calls. */
-const PAGE_LIMIT = 10_000;
+
+function inputsFrom(values) {
+    return (name) => (values[name] ?? '').trim();
+}
 /**
- * Reads one log stream as it grows, each event exactly once: the first read starts from the head, each next
- * one from the last `nextForwardToken`. GetLogEvents answers the same token when nothing new arrived, which
- * is how the end of what is there now is recognised (GetLogEvents, CloudWatch Logs API reference). A stream
- * that does not exist yet (the container has not written) reads as empty.
+ * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
+ * and what would be valid, so bad input is reported before anything in AWS changes.
+ * Empty text means "not given": optional readers return undefined rather than a zero value.
  */
-class LogFollower {
-    logs;
-    location;
-    token;
-    constructor(logs, location) {
-        this.logs = logs;
-        this.location = location;
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
     }
-    async readNew() {
-        const events = [];
-        for (;;) {
-            let answer;
-            try {
-                answer = await this.logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
-                    logGroupName: this.location.group,
-                    logStreamName: this.location.stream,
-                    startFromHead: this.token === undefined ? true : undefined,
-                    nextToken: this.token,
-                    limit: PAGE_LIMIT,
-                }));
+    optional(name) {
+        const value = this.source(name).trim();
+        return value === '' ? undefined : value;
+    }
+    required(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was not given.`, name);
+        return value;
+    }
+    boolean(name, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        if (/^true$/i.test(value))
+            return true;
+        if (/^false$/i.test(value))
+            return false;
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false; got "${value}".`, name);
+    }
+    integer(name, bounds = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+        }
+        return Number(value);
+    }
+    /** Milliseconds. */
+    duration(name, fallback) {
+        const text = this.optional(name) ?? fallback;
+        const ms = (0,duration/* parseDuration */.E)(text);
+        if (ms === undefined) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+        }
+        return ms;
+    }
+    /** One item a line; blank lines and surrounding spaces ignored. */
+    list(name) {
+        return (this.optional(name) ?? '')
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
+    }
+    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
+    keyValues(name) {
+        const pairs = [];
+        const seen = new Set();
+        for (const line of this.list(name)) {
+            const separator = line.indexOf('=');
+            const key = separator > 0 ? line.slice(0, separator).trim() : '';
+            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
             }
-            catch (error) {
-                if (error.name === 'ResourceNotFoundException')
-                    return events;
-                throw error;
-            }
-            events.push(...(answer.events ?? []));
-            const next = answer.nextForwardToken;
-            const reachedEnd = !next || next === this.token || (answer.events ?? []).length === 0;
-            if (next)
-                this.token = next;
-            if (reachedEnd)
-                return events;
+            if (seen.has(key))
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+            seen.add(key);
+            pairs.push({ name: key, value: line.slice(separator + 1) });
+        }
+        return pairs;
+    }
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            return JSON.parse(value);
+        }
+        catch (error) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./actions/run-migration/src/follow.ts
-
-
-
-/** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
-const STOP_GRACE_MS = 60_000;
-const DRAIN_READS = 4;
-const DRAIN_PAUSE_MS = 500;
-/**
- * Streams the container's log into the job log while the task runs, and ends when the task is STOPPED.
- * Each poll reads the log first and the task second, so every line written before the stop is printed
- * before the verdict; one more read after the stop catches lines that arrived meanwhile.
- */
-async function followTask(request, deps) {
-    const { ecs, log, clock = common/* systemClock */.ml } = deps;
-    const follower = request.logLocation ? new LogFollower(deps.logs, request.logLocation) : undefined;
-    const lines = [];
-    let lastStatus;
-    let latest;
-    const printNewLines = async () => {
-        const events = (await follower?.readNew()) ?? [];
-        for (const event of events) {
-            const message = (event.message ?? '').replace(/\s+$/, '');
-            lines.push(message);
-            // A prefix keeps a line that starts with "::" from being read as a workflow command.
-            log.info(`| ${message}`);
-        }
-        return events.length;
-    };
-    // The log driver may deliver a stopped container's last lines a moment later: read on while they keep coming.
-    const drain = async () => {
-        for (let attempt = 0; attempt < DRAIN_READS && (await printNewLines()) > 0; attempt++)
-            await clock.sleep(DRAIN_PAUSE_MS);
-    };
-    const untilStopped = (timeoutMs) => (0,common/* poll */.wt)({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs,
-        clock,
-        check: async () => {
-            if (request.signal?.aborted)
-                return 'cancelled';
-            await printNewLines();
-            const task = await describeTask(ecs, request.cluster, request.taskArn);
-            latest = task;
-            if (task.lastStatus !== lastStatus) {
-                lastStatus = task.lastStatus;
-                if (task.lastStatus !== 'STOPPED')
-                    log.info(`Task ${task.lastStatus}.`);
-            }
-            return task.lastStatus === 'STOPPED' ? task : undefined;
-        },
-    });
-    const result = await untilStopped(request.timeoutMs);
-    if (result.done && result.value === 'cancelled')
-        return { state: 'cancelled', task: latest, lines };
-    if (result.done) {
-        await drain();
-        return { state: 'stopped', task: result.value, lines };
+    oneOf(name, allowed, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+        if (!match)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+        return match;
     }
-    await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
-    log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
-    const stopped = await untilStopped(STOP_GRACE_MS);
-    await drain();
-    const task = stopped.done && stopped.value !== 'cancelled' ? stopped.value : await describeTask(ecs, request.cluster, request.taskArn);
-    return { state: 'timed-out', task, lines };
 }
-async function describeTask(ecs, cluster, taskArn) {
-    const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
-    const task = answer.tasks?.[0];
-    if (!task)
-        throw new Error(`DescribeTasks no longer finds task ${taskArn}: ${answer.failures?.[0]?.reason ?? 'MISSING'}.`);
-    return task;
+function describeBounds(min, max) {
+    const hasMin = min !== Number.MIN_SAFE_INTEGER;
+    const hasMax = max !== Number.MAX_SAFE_INTEGER;
+    if (hasMin && hasMax)
+        return ` from ${min} to ${max}`;
+    if (hasMin)
+        return ` of at least ${min}`;
+    if (hasMax)
+        return ` of at most ${max}`;
+    return '';
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
 
-/***/ }),
 
-/***/ 8359:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/** The runner's `INPUT_*` variables. */
+const runnerInputs = (name) => core/* getInput */.V4(name);
+/** Typed readers over the step's inputs. */
+function stepInputs() {
+    return new Inputs(runnerInputs);
+}
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ readMigrationInputs)
-/* harmony export */ });
-/* unused harmony export definitionSource */
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(866);
+;// CONCATENATED MODULE: ./actions/run-migration/src/inputs.ts
 
 
 /** Reads and validates every input before anything talks to AWS. */
-function readMigrationInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .stepInputs */ .af)()) {
+function readMigrationInputs(inputs = stepInputs()) {
     const cluster = inputs.required('cluster');
     const service = inputs.optional('service');
     const image = inputs.optional('image');
     if (image !== undefined && /\s/.test(image)) {
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
+        throw new errors/* ConfigurationError */.j1(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
     }
     const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED']);
     return {
-        region: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')),
+        region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
         cluster,
         service,
         definition: definitionSource(inputs.optional('task-definition'), service),
         container: inputs.optional('container'),
         image,
-        command: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .parseCommand */ .RM)(inputs.optional('command') ?? ''),
+        command: (0,command/* parseCommand */.RM)(inputs.optional('command') ?? ''),
         environment: inputs.keyValues('environment'),
         subnets: inputs.list('subnets'),
         securityGroups: inputs.list('security-groups'),
@@ -65848,20 +64889,20 @@ function readMigrationInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPO
 function definitionSource(value, service) {
     if (value === undefined) {
         if (service === undefined) {
-            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("Input 'task-definition' or 'service' is required: give the task definition to run (family[:revision], ARN or a JSON file), or the service whose task definition and network the migration borrows.", 'task-definition');
+            throw new errors/* ConfigurationError */.j1("Input 'task-definition' or 'service' is required: give the task definition to run (family[:revision], ARN or a JSON file), or the service whose task definition and network the migration borrows.", 'task-definition');
         }
         return { kind: 'service' };
     }
     if (value.startsWith('arn:')) {
         if (!/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]{1,255}(:\d+)?$/.test(value)) {
-            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' is an ARN but not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); got "${value}".`, 'task-definition');
+            throw new errors/* ConfigurationError */.j1(`Input 'task-definition' is an ARN but not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); got "${value}".`, 'task-definition');
         }
         return { kind: 'reference', reference: value };
     }
     if (/\.json$/i.test(value) || value.includes('/'))
         return { kind: 'file', path: value };
     if (!/^[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?$/.test(value)) {
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' must be family[:revision] (letters, digits, _ and -), a task definition ARN or the path of a .json file; got "${value}".`, 'task-definition');
+        throw new errors/* ConfigurationError */.j1(`Input 'task-definition' must be family[:revision] (letters, digits, _ and -), a task definition ARN or the path of a .json file; got "${value}".`, 'task-definition');
     }
     return { kind: 'reference', reference: value };
 }
@@ -65873,31 +64914,18 @@ function definitionSource(value, service) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-/* harmony import */ var _ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2631);
-/* harmony import */ var _ecs_deploy_core_logs__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2086);
-/* harmony import */ var _ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6937);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(866);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8574);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5720);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5497);
-/* harmony import */ var _concurrency__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6515);
-/* harmony import */ var _definition__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8399);
-/* harmony import */ var _follow__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8823);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8359);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3830);
-/* harmony import */ var _report__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(6319);
-/* harmony import */ var _run_task__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4619);
-/* harmony import */ var _started_by__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9803);
-/* harmony import */ var _verdict__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(429);
-
-
-
-
-
-
-
-
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(904);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3830);
 
 
 
@@ -65908,78 +64936,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const ACTION = 'run-migration';
-async function runMigration() {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_8__/* .readMigrationInputs */ .M)();
-    (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .maskSecretValues */ .LE)(inputs.environment);
-    const cancellation = (0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .abortOnCancel */ .q)();
-    const fromFile = inputs.definition.kind === 'file' ? await (0,_ecs_deploy_core_task_definition__WEBPACK_IMPORTED_MODULE_1__/* .loadTaskDefinitionFile */ .bs)(inputs.definition.path) : undefined;
-    const ecs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_13__/* .ECSClient */ .Zgc, { region: inputs.region, action: ACTION });
-    // 1. What to run and where: the task definition, the container, the service's network. Nothing changes yet.
-    const service = inputs.service ? await (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .describeService */ .Jv)(ecs, inputs.cluster, inputs.service, inputs.region) : undefined;
-    const plan = (0,_definition__WEBPACK_IMPORTED_MODULE_6__/* .planDefinition */ .fw)(await (0,_definition__WEBPACK_IMPORTED_MODULE_6__/* .sourceDefinition */ .pk)(ecs, inputs, service, fromFile), inputs);
-    const placement = (0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .oneOffPlacement */ .$6)(plan.rendered, service, inputs);
-    const family = plan.rendered.family;
-    if (!inputs.allowConcurrent)
-        (0,_concurrency__WEBPACK_IMPORTED_MODULE_5__/* .refuseConcurrent */ .k)(await (0,_concurrency__WEBPACK_IMPORTED_MODULE_5__/* .runningMigrations */ .p)(ecs, inputs.cluster, family), family, inputs.cluster);
-    // 2. The revision carrying the image (RunTask cannot override images), then the task.
-    const revision = await (0,_definition__WEBPACK_IMPORTED_MODULE_6__/* .revisionToRun */ .Qq)(ecs, plan);
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Task definition ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .shortTaskDefinition */ .P5)(revision.arn)} (${revision.message}).`);
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_9__/* .setMigrationOutputs */ .x)({ taskDefinitionArn: revision.arn });
-    const command = inputs.command ?? plan.container.command;
-    if (cancellation.aborted)
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR('The workflow was cancelled before the migration task started; nothing was started.');
-    const startedAt = Date.now();
-    const started = await (0,_run_task__WEBPACK_IMPORTED_MODULE_11__/* .startMigrationTask */ .o)(ecs, {
-        cluster: inputs.cluster,
-        taskDefinitionArn: revision.arn,
-        placement,
-        container: plan.container.name,
-        command: inputs.command,
-        environment: inputs.environment,
-        startedBy: (0,_started_by__WEBPACK_IMPORTED_MODULE_14__/* .startedByFor */ .Of)(),
-        tags: (0,_started_by__WEBPACK_IMPORTED_MODULE_14__/* .auditTags */ .Z)(),
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
+    const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_3__/* .readMigrationInputs */ .M)();
+    const signal = (0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .abortOnCancel */ .q)();
+    const context = { region: request.region, action: ACTION };
+    const clients = { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, context), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchLogsClient */ .TFr, context) };
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_8__/* .runMigration */ .G)(request, clients, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__/* .systemClock */ .m,
+        setSecret: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .writeJobSummary */ .j,
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setMigrationOutputs */ .x,
+        signal,
     });
-    const taskArn = started.taskArn;
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_9__/* .setMigrationOutputs */ .x)({ taskArn });
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Started task ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)} in cluster ${inputs.cluster}${command ? `: ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .formatCommand */ .fE)(command)}` : ''}`);
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Console: ${(0,_ecs_deploy_core_ecs__WEBPACK_IMPORTED_MODULE_2__/* .taskLink */ .eG)(inputs.region, inputs.cluster, taskArn)}`);
-    // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
-    const logLocation = (0,_ecs_deploy_core_logs__WEBPACK_IMPORTED_MODULE_15__/* .awslogsLocation */ .A)(plan.container, taskArn);
-    if (!logLocation)
-        _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
-    const logs = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_16__/* .CloudWatchLogsClient */ .TFr, { region: inputs.region, action: ACTION });
-    const outcome = await (0,_follow__WEBPACK_IMPORTED_MODULE_7__/* .followTask */ .d)({ cluster: inputs.cluster, taskArn, logLocation, timeoutMs: inputs.timeoutMs, signal: cancellation }, { ecs, logs, log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV });
-    // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
-    const task = outcome.task ?? started;
-    // The migration container decides; the others' exits are information (see verdict.ts).
-    const migrated = (0,_verdict__WEBPACK_IMPORTED_MODULE_12__/* .judgeMigration */ .aC)(task, plan.rendered.containerDefinitions ?? [], plan.container.name).succeeded;
-    const status = outcome.state === 'stopped' ? (migrated ? 'succeeded' : 'failed') : outcome.state;
-    const facts = {
-        region: inputs.region,
-        cluster: inputs.cluster,
-        task,
-        taskDefinitionArn: revision.arn,
-        container: plan.container.name,
-        containers: plan.rendered.containerDefinitions ?? [],
-        command,
-        startedAt: task.createdAt ? new Date(task.createdAt).getTime() : startedAt,
-        finishedAt: task.stoppedAt ? new Date(task.stoppedAt).getTime() : Date.now(),
-        timeoutMs: inputs.timeoutMs,
-        status,
-        lines: outcome.lines,
-        logLocation,
-    };
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_9__/* .setMigrationOutputs */ .x)({ exitCode: (0,_report__WEBPACK_IMPORTED_MODULE_10__/* .exitCodeOf */ .FO)(task, facts.container) });
-    await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_report__WEBPACK_IMPORTED_MODULE_10__/* .migrationSummaryMarkdown */ .m8)(facts));
-    if (status === 'cancelled')
-        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .answerCancellation */ .w)(ecs, inputs, taskArn, logLocation);
-    if (status !== 'succeeded') {
-        (0,_report__WEBPACK_IMPORTED_MODULE_10__/* .logMigrationEvidence */ .Eu)(facts, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR((0,_report__WEBPACK_IMPORTED_MODULE_10__/* .explainMigration */ .MV)(facts));
-    }
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`✅ ${(0,_report__WEBPACK_IMPORTED_MODULE_10__/* .explainMigration */ .MV)(facts)}`);
-}
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(runMigration);
+});
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -65992,7 +64962,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   x: () => (/* binding */ setMigrationOutputs)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /** Set as soon as each is known, so a later step sees the task even when this one fails. */
 function setMigrationOutputs(outputs) {
@@ -66007,289 +64977,148 @@ function setMigrationOutputs(outputs) {
 
 /***/ }),
 
-/***/ 6319:
+/***/ 8574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  FO: () => (/* binding */ exitCodeOf),
-  MV: () => (/* binding */ explainMigration),
-  Eu: () => (/* binding */ logMigrationEvidence),
-  m8: () => (/* binding */ migrationSummaryMarkdown)
+  UU: () => (/* binding */ createClient),
+  Zv: () => (/* binding */ resolveRegion)
 });
 
-// UNUSED EXPORTS: TAIL_LINES, quoteError
+// UNUSED EXPORTS: clientFactory, clientSettings
 
-// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 4 modules
-var common = __nccwpck_require__(8217);
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function markdown_link(text, url) {
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
-}
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/version.ts
+// Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
+const SUITE_VERSION = '0.1.0';
 
-// EXTERNAL MODULE: ./packages/core/src/ecs/index.ts + 13 modules
-var ecs = __nccwpck_require__(6937);
-// EXTERNAL MODULE: ./actions/run-migration/src/verdict.ts
-var src_verdict = __nccwpck_require__(429);
-;// CONCATENATED MODULE: ./actions/run-migration/src/report.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
 
 
-
-
-const TAIL_LINES = 20;
-/** The migration container's exit code; undefined when it never ran (it could not start). */
-function exitCodeOf(task, container) {
-    const code = task.containers?.find((c) => c.name === container)?.exitCode;
-    return code === null ? undefined : code;
-}
-/** One paragraph a person can act on. */
-function explainMigration(facts) {
-    const subject = `Migration task ${(0,common/* taskId */.BS)(facts.task.taskArn)} (${(0,common/* shortTaskDefinition */.P5)(facts.taskDefinitionArn)})`;
-    const quote = quoteError(facts.lines);
-    const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
-    const verdict = (0,src_verdict/* judgeMigration */.aC)(facts.task, facts.containers, facts.container);
-    const stop = () => (0,ecs/* explainStop */.cV)((0,src_verdict/* withCulpritFirst */.ok)(facts.task, facts.container, verdict), facts.containers);
-    const others = verdict.others.length ? ` Other containers, for information: ${verdict.others.map(src_verdict/* describeOtherContainer */.Xh).join('; ')}.` : '';
-    switch (facts.status) {
-        case 'succeeded':
-            return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${(0,common/* formatDuration */.a3)(facts.finishedAt - facts.startedAt)}.${others}`;
-        case 'timed-out':
-            return `${subject} did not finish within the timeout of ${(0,common/* formatDuration */.a3)(facts.timeoutMs)}, so it was stopped (StopTask); ${stop()}.${lastLines} Raise 'timeout' if the migration needs longer, and check what the migration was waiting for (a lock, a long backfill).`;
-        case 'cancelled':
-            return `The workflow was cancelled while ${subject} was running.`;
-        case 'failed': {
-            const crashed = verdict.crashedEssential;
-            if (verdict.exitCode === 0 && crashed) {
-                const how = crashed.exitCode === undefined ? 'failed' : `exited with code ${crashed.exitCode}`;
-                return `${subject} failed: container "${facts.container}" exited with code 0, but essential container "${crashed.name}" ${how}${crashed.reason ? ` (${crashed.reason})` : ''}, not the 143 or 137 of a container stopped after the migration ended. Any essential container that exits stops the task, so it may have cut the migration short. Check that container's log, or set "essential": false on it if the migration does not need it.${lastLines}`;
-            }
-            return `${subject} failed: ${stop()}.${lastLines}`;
-        }
+/** The region input wins; then the variables the runner and configure-aws-credentials set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    }
+    return region;
 }
 /**
- * The lines that say what went wrong: from the last one that looks like an error to the end (at most three),
- * else the last line. Migration tools print the error, then details.
+ * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
+ * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
+ * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
  */
-function quoteError(lines) {
-    const written = lines.filter((line) => line.trim() !== '');
-    if (written.length === 0)
-        return undefined;
-    const errorAt = written.findLastIndex((line) => /\b(error|fatal|exception|failed|panic)\b/i.test(line));
-    const picked = errorAt >= 0 ? written.slice(errorAt, errorAt + 3) : written.slice(-1);
-    return picked.map((line) => line.trim().slice(0, 300)).join(' / ');
-}
-function migrationSummaryMarkdown(facts) {
-    const exitCode = exitCodeOf(facts.task, facts.container);
-    const icon = facts.status === 'succeeded' ? '✅' : facts.status === 'cancelled' ? '⚠️' : '❌';
-    const rows = [
-        ['Task', markdown_link((0,common/* taskId */.BS)(facts.task.taskArn), (0,ecs/* taskLink */.eG)(facts.region, facts.cluster, facts.task.taskArn ?? ''))],
-        ['Task definition', (0,common/* shortTaskDefinition */.P5)(facts.taskDefinitionArn)],
-        ['Container', facts.container],
-        ['Command', facts.command ? `\`${(0,common/* formatCommand */.fE)(facts.command)}\`` : "the image's default"],
-        ['Started by', facts.task.startedBy],
-        ['Duration', (0,common/* formatDuration */.a3)(facts.finishedAt - facts.startedAt)],
-        ['Exit code', exitCode],
-        ['Status', facts.status],
-    ];
-    if (facts.task.stopCode && facts.status !== 'succeeded')
-        rows.push(['Stop code', facts.task.stopCode], ['Stopped reason', facts.task.stoppedReason]);
-    const tail = facts.lines.slice(-TAIL_LINES);
-    const others = (0,src_verdict/* judgeMigration */.aC)(facts.task, facts.containers, facts.container).others;
-    return section(heading(`${icon} Migration in ${facts.cluster}: ${facts.status}`), facts.status === 'succeeded' ? undefined : explainMigration(facts), table(['', ''], rows), others.length
-        ? section(heading('Other containers of the task', 3), table(['Container', 'Essential', 'Exit code', 'How it ended'], others.map((c) => [c.name, c.essential ? 'yes' : 'no', c.exitCode, (0,src_verdict/* describeOtherContainer */.Xh)(c)])))
-        : undefined, tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined, facts.logLocation ? markdown_link('Open the log stream', (0,ecs/* logStreamLink */.dE)(facts.region, facts.logLocation)) : undefined);
-}
-/** The verdict as plain text, then the last lines: a long migration's end may be far above in the job log. */
-function logMigrationEvidence(facts, log) {
-    log.info(`❌ ${explainMigration(facts)}`);
-    const tail = facts.lines.slice(-TAIL_LINES);
-    if (tail.length === 0)
-        return;
-    log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
-    for (const line of tail)
-        log.info(`  | ${line}`);
-}
-
-
-/***/ }),
-
-/***/ 4619:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ startMigrationTask)
-/* harmony export */ });
-/* unused harmony export runTaskInput */
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8217);
-
-
-/** The RunTask request: one task, the command and environment overridden on the migration's container only. */
-function runTaskInput(request) {
-    const override = { name: request.container };
-    if (request.command)
-        override.command = request.command;
-    if (request.environment.length)
-        override.environment = request.environment.map(({ name, value }) => ({ name, value }));
-    const overridden = override.command !== undefined || override.environment !== undefined;
+function clientSettings(context) {
     return {
-        cluster: request.cluster,
-        taskDefinition: request.taskDefinitionArn,
-        count: 1,
-        startedBy: request.startedBy,
-        ...request.placement,
-        overrides: overridden ? { containerOverrides: [override] } : undefined,
-        tags: request.tags.length ? request.tags : undefined,
+        region: context.region,
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
-async function startMigrationTask(ecs, request) {
-    let answer;
+/** The one way the suite builds an AWS client. */
+function createClient(Client, context) {
+    return new Client(clientSettings(context));
+}
+function clientFactory(action) {
+    return (Client, region) => createClient(Client, { region, action });
+}
+
+
+/***/ }),
+
+/***/ 4458:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RM: () => (/* binding */ parseCommand),
+/* harmony export */   fE: () => (/* binding */ formatCommand)
+/* harmony export */ });
+/* unused harmony export splitShellWords */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+
+/**
+ * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
+ * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
+ * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
+ */
+function parseCommand(text, inputName = 'command') {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
+    if (words.length === 0)
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
+    return words;
+}
+function parseJsonArray(text, inputName) {
+    let parsed;
     try {
-        answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .RunTaskCommand */ ._eD(runTaskInput(request)));
+        parsed = JSON.parse(text);
     }
     catch (error) {
-        // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
-        // subnet of another VPC) with these; the message is ECS's own and names what to change.
-        if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test(error.name)) {
-            throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECS refused to run the migration task (${error.name}): ${error.message} Nothing is running.`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
+    }
+    return parsed;
+}
+/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
+function splitShellWords(text, inputName = 'command') {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else
+                word += char;
+            continue;
         }
-        throw error;
+        if (quote === '"') {
+            if (char === '"')
+                quote = undefined;
+            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
+                word += text[++i];
+            else
+                word += char;
+            continue;
+        }
+        if (/\s/.test(char)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+            continue;
+        }
+        inWord = true;
+        if (char === "'" || char === '"')
+            quote = char;
+        else if (char === '\\' && i + 1 < text.length)
+            word += text[++i];
+        else
+            word += char;
     }
-    const task = answer.tasks?.[0];
-    if (!task?.taskArn) {
-        const why = (answer.failures ?? []).map((failure) => `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`).join('; ');
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR(`ECS did not start the migration task: ${why || 'RunTask returned no task'}. Nothing is running.`);
-    }
-    return task;
+    if (quote)
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
+    if (inWord)
+        words.push(word);
+    return words;
 }
-
-
-/***/ }),
-
-/***/ 9803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Of: () => (/* binding */ startedByFor),
-/* harmony export */   VH: () => (/* binding */ STARTED_BY_PREFIX),
-/* harmony export */   Z: () => (/* binding */ auditTags)
-/* harmony export */ });
-/** Every task this action starts has a startedBy beginning with this, so runs of it can be found with ListTasks. */
-const STARTED_BY_PREFIX = 'run-migration';
-/** ECS keeps at most 36 characters of startedBy when it is used as a filter. */
-const STARTED_BY_MAX = 36;
-/** `run-migration/<workflow run id>`: which action started the task, and in which run. */
-function startedByFor(env = process.env) {
-    const run = env.GITHUB_RUN_ID ? `/${env.GITHUB_RUN_ID}` : '';
-    return `${STARTED_BY_PREFIX}${run}`.slice(0, STARTED_BY_MAX);
-}
-/** Tags that make a migration task auditable: which repository, commit and workflow run started it. */
-function auditTags(env = process.env) {
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
-    const candidates = [
-        ['ecs-deploy-suite:action', 'run-migration'],
-        ['github:repository', env.GITHUB_REPOSITORY],
-        ['github:commit', env.GITHUB_SHA],
-        ['github:workflow', env.GITHUB_WORKFLOW],
-        ['github:run', runUrl],
-        ['github:run-attempt', env.GITHUB_RUN_ATTEMPT],
-        ['github:actor', env.GITHUB_ACTOR],
-    ];
-    // Tag values are at most 256 characters and a restricted character set (Tag, ECS API reference).
-    return candidates
-        .filter((pair) => Boolean(pair[1]))
-        .map(([key, value]) => ({ key, value: value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256) }));
-}
-
-
-/***/ }),
-
-/***/ 429:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Xh: () => (/* binding */ describeOtherContainer),
-/* harmony export */   aC: () => (/* binding */ judgeMigration),
-/* harmony export */   ok: () => (/* binding */ withCulpritFirst)
-/* harmony export */ });
-/**
- * How Docker reports a container ECS stopped because the task was stopping: 128 + the signal's number,
- * SIGTERM (143) first, SIGKILL (137) once its stopTimeout ran out. When the migration container (essential)
- * exits, ECS stops the task and with it every sidecar still running (ContainerDefinition.essential, API
- * reference), so a log router or an agent ends with one of these after a migration that succeeded.
- */
-const SIGNAL_EXITS = {
-    143: 'ended by SIGTERM as the task stopped',
-    137: 'killed by SIGKILL as the task stopped, after its stop timeout',
-};
-/**
- * The migration container decides. Exit 0 is a success even when sidecars were stopped on the way down with
- * 143 or 137; those are reported as information. An essential sidecar that exited with a code of its own
- * (1, or an out-of-memory kill) may have stopped the task while the migration ran, and a migration that
- * exits 0 on SIGTERM would then look done: that is not called a success.
- */
-function judgeMigration(task, definitions, migration) {
-    const containers = task.containers ?? [];
-    const exitCode = exitCodeOf(containers.find((c) => c.name === migration));
-    const others = containers.filter((c) => c.name !== migration).map((c) => describeOther(c, definitions));
-    const crashedEssential = others.find((c) => c.essential && c.crashed);
-    return { succeeded: exitCode === 0 && crashedEssential === undefined, exitCode, others, crashedEssential };
-}
-function describeOther(container, definitions) {
-    const exitCode = exitCodeOf(container);
-    const essential = definitions.find((d) => d.name === container.name)?.essential !== false;
-    const outOfMemory = /OutOfMemory/i.test(container.reason ?? '');
-    const crashed = outOfMemory || (exitCode !== undefined && exitCode !== 0 && SIGNAL_EXITS[exitCode] === undefined);
-    return { name: container.name ?? '(unnamed)', essential, exitCode, ...(container.reason ? { reason: container.reason } : {}), crashed };
-}
-function exitCodeOf(container) {
-    const code = container?.exitCode;
-    return code === null ? undefined : code;
-}
-/** `"log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped`. */
-function describeOtherContainer(other) {
-    const subject = `"${other.name}" (${other.essential ? 'essential' : 'not essential'})`;
-    if (other.exitCode === undefined)
-        return `${subject} did not exit with a code${other.reason ? ` (${other.reason})` : ''}`;
-    const signal = SIGNAL_EXITS[other.exitCode];
-    const how = other.crashed ? (other.reason ? ` (${other.reason})` : '') : signal ? `, ${signal}` : '';
-    return `${subject} exited with code ${other.exitCode}${how}`;
-}
-/**
- * The task with the container to blame first, for the stop explanation: the migration container, unless it
- * was only stopped (a signal, or no exit at all) because an essential sidecar crashed.
- */
-function withCulpritFirst(task, migration, verdict) {
-    const stoppedOnly = verdict.exitCode === undefined || SIGNAL_EXITS[verdict.exitCode] !== undefined;
-    const first = verdict.crashedEssential && stoppedOnly ? verdict.crashedEssential.name : migration;
-    const containers = [...(task.containers ?? [])].sort((a, b) => Number(b.name === first) - Number(a.name === first));
-    return { ...task, containers };
+/** The words as one line a person could paste into a shell, for logs and summaries. */
+function formatCommand(words) {
+    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 
@@ -66341,7 +65170,8 @@ function formatDuration(ms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   dR: () => (/* binding */ ActionFailure),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
@@ -66370,364 +65200,10 @@ function errorMessage(error) {
         return error.message;
     return String(error);
 }
-
-
-/***/ }),
-
-/***/ 2895:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BS: () => (/* binding */ taskId),
-/* harmony export */   NW: () => (/* binding */ nameFromArn),
-/* harmony export */   P5: () => (/* binding */ shortTaskDefinition)
-/* harmony export */ });
-/* unused harmony exports isRevisionReference, sameRevision */
-/** Last path segment of an ECS ARN, or the value itself when it is already a name. */
-function nameFromArn(value) {
-    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
-}
-/** `web:12` from a task definition ARN, for messages people read. */
-function shortTaskDefinition(arn) {
-    if (!arn)
-        return '(none)';
-    return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
-}
-function taskId(taskArn) {
-    return taskArn ? nameFromArn(taskArn) : '(unknown)';
-}
-const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
-/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
-function isRevisionReference(value) {
-    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
-}
-/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
-function sameRevision(a, b) {
-    return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
-}
-
-
-/***/ }),
-
-/***/ 8217:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dR: () => (/* reexport */ errors/* ActionFailure */.dR),
-  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
-  UU: () => (/* reexport */ createClient),
-  fE: () => (/* reexport */ formatCommand),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  RM: () => (/* reexport */ parseCommand),
-  wt: () => (/* reexport */ poll/* poll */.w),
-  Zv: () => (/* reexport */ resolveRegion),
-  P5: () => (/* reexport */ identifiers/* shortTaskDefinition */.P5),
-  ml: () => (/* reexport */ poll/* systemClock */.m),
-  BS: () => (/* reexport */ identifiers/* taskId */.BS)
-});
-
-// UNUSED EXPORTS: Inputs, SUITE_VERSION, clientSettings, errorMessage, inputsFrom, isRevisionReference, isTransientAwsError, nameFromArn, parseDuration, retryTransient, sameRevision, secretValues, silentLogger, splitShellWords
-
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/common/version.ts
-// Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
-const SUITE_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
-
-
-/** The region input wins; then the variables the runner and configure-aws-credentials set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
-    }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
-    }
-    return region;
-}
-/**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
- */
-function clientSettings(context) {
-    return {
-        region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    };
-}
-/** The one way the suite builds an AWS client. */
-function createClient(Client, context) {
-    return new Client(clientSettings(context));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/command.ts
-
-/**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
- */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
- */
-async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error))
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await clock.sleep(delayMs);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/index.ts
-// The common layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 6854:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ Inputs)
-/* harmony export */ });
-/* unused harmony export inputsFrom */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
-/* harmony import */ var _duration__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(615);
-
-
-function inputsFrom(values) {
-    return (name) => (values[name] ?? '').trim();
-}
-/**
- * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
- * and what would be valid, so bad input is reported before anything in AWS changes.
- * Empty text means "not given": optional readers return undefined rather than a zero value.
- */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    optional(name) {
-        const value = this.source(name).trim();
-        return value === '' ? undefined : value;
-    }
-    required(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' is required but was not given.`, name);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        if (/^true$/i.test(value))
-            return true;
-        if (/^false$/i.test(value))
-            return false;
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be true or false; got "${value}".`, name);
-    }
-    integer(name, bounds = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
-        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
-        }
-        return Number(value);
-    }
-    /** Milliseconds. */
-    duration(name, fallback) {
-        const text = this.optional(name) ?? fallback;
-        const ms = (0,_duration__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
-        }
-        return ms;
-    }
-    /** One item a line; blank lines and surrounding spaces ignored. */
-    list(name) {
-        return (this.optional(name) ?? '')
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
-    keyValues(name) {
-        const pairs = [];
-        const seen = new Set();
-        for (const line of this.list(name)) {
-            const separator = line.indexOf('=');
-            const key = separator > 0 ? line.slice(0, separator).trim() : '';
-            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
-            }
-            if (seen.has(key))
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
-            seen.add(key);
-            pairs.push({ name: key, value: line.slice(separator + 1) });
-        }
-        return pairs;
-    }
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
-        }
-    }
-    oneOf(name, allowed, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-        if (!match)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
-        return match;
-    }
-}
-function describeBounds(min, max) {
-    const hasMin = min !== Number.MIN_SAFE_INTEGER;
-    const hasMax = max !== Number.MAX_SAFE_INTEGER;
-    if (hasMin && hasMax)
-        return ` from ${min} to ${max}`;
-    if (hasMin)
-        return ` of at least ${min}`;
-    if (hasMax)
-        return ` of at most ${max}`;
-    return '';
+/** AWS refused the call for want of a permission (IAM's, or an SCP's). */
+function isAccessDenied(error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
 }
 
 
@@ -66768,6490 +65244,94 @@ async function poll(options) {
 
 /***/ }),
 
-/***/ 6937:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Jv: () => (/* reexport */ describeService),
-  yz: () => (/* reexport */ describeTasks),
-  cV: () => (/* reexport */ stop_reasons_explainStop),
-  cB: () => (/* reexport */ listTaskArns),
-  dE: () => (/* reexport */ links_logStreamLink),
-  $6: () => (/* reexport */ oneOffPlacement),
-  eG: () => (/* reexport */ links_taskLink)
-});
-
-// UNUSED EXPORTS: ALARM_CHECK_INTERVAL_MS, BACKSTOP_SETTLE_MS, IN_PROGRESS_SERVICE_DEPLOYMENT, LOG_TAIL_LINES, ROLLBACK_GRACE_MS, STOPPED_TASKS_INTERVAL_MS, STOPPING_RELISTS, ServiceDeploymentReader, StoppedTaskSchedule, StoppedTaskTracker, assertRollingUpdateService, blindSpotReason, breakerThreshold, circuitBreakerOf, describeDeployment, epochMs, essentialFailure, explainBreakerBlindSpot, explainRollout, failedBeforeMessage, findServingRevision, gatherLogTail, inProgressMessage, isFailedTask, judgeRollout, judgeUnchangedService, listStoppedTaskArns, logRolloutEvidence, newestCompletedDeployment, primaryDeployment, progressLine, readDeploymentHistory, rolloutSummaryMarkdown, serviceDeploymentId, serviceDeploymentsLink, settledMessage, startedBeforeNote, triggeredAlarms, watchRollout
-
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
-
-
-/**
- * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
- * since it is almost always a typo or the wrong region.
- */
-async function describeService(ecs, cluster, service, region) {
-    let answer;
-    try {
-        answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
-    }
-    catch (error) {
-        if (error.name === 'ClusterNotFoundException') {
-            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
-        }
-        throw error;
-    }
-    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found) {
-        const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
-    }
-    return found;
-}
-/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
-function assertRollingUpdateService(service) {
-    const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
-        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
-    }
-    if (service.status === 'DRAINING') {
-        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
-    }
-}
-/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function service_primaryDeployment(service, taskDefinitionArn) {
-    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
-
-
-
-/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
-const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
-// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
-// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
-const LIST_PAGE_SIZE = 100;
-const MAX_LIST_CALLS = 10;
-// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
-// deployments, far beyond any revision worth returning to.
-const DESCRIBE_BATCH = 20;
-const MAX_DESCRIBE_BATCHES = 5;
-const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
-/**
- * The release and the last revision that completed a deployment before it, from the service deployments API
- * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
- * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
- * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
- * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
- * redeploy of the same revision is not a place to go back to.
- *
- * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
- * a role without the permission), the service's own deployments are the fallback for what is missing: during a
- * rollout the older, COMPLETED one is still listed.
- */
-async function deployment_history_readDeploymentHistory(ecs, cluster, service, log) {
-    let history;
-    try {
-        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (!history.current)
-            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
-    }
-    catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
-            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
-    }
-    if (!history?.current)
-        return fromDeploymentsOfService(service);
-    if (!history.previous) {
-        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
-        const previous = fromDeploymentsOfService(service, release).previous;
-        if (previous) {
-            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
-            history.previous = previous;
-        }
-    }
-    return history;
-}
-async function fromServiceDeployments(ecs, cluster, service) {
-    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
-    const history = { source: 'service-deployments' };
-    if (entries.length === 0)
-        return history;
-    const taskDefinitions = new Map();
-    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
-        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
-        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
-        const candidates = candidatesOf(read);
-        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
-        history.current = currentOf(read[0], taskDefinitions);
-        const found = candidates
-            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
-            .filter((c) => Boolean(c.revision));
-        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
-        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
-        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
-        if (history.previous)
-            break;
-    }
-    return history;
-}
-async function listNewestFirst(ecs, cluster, service) {
-    const briefs = new Map();
-    let nextToken;
-    for (let call = 0; call < MAX_LIST_CALLS; call++) {
-        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
-        for (const brief of listed.serviceDeployments ?? [])
-            if (brief.serviceDeploymentArn)
-                briefs.set(brief.serviceDeploymentArn, brief);
-        nextToken = listed.nextToken;
-        if (!nextToken)
-            break;
-    }
-    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
-    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-}
-/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
-async function describe(ecs, entries) {
-    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
-    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    for (const entry of entries)
-        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
-}
-const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
-const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
-/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
-function completedBy(entry) {
-    if (statusOf(entry) === 'SUCCESSFUL')
-        return targetOf(entry);
-    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
-        return entry.described?.rollback?.serviceRevisionArn;
-    return undefined;
-}
-/**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
- * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
- * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
- */
-function candidatesOf(newestFirst) {
-    const completions = [];
-    for (const entry of newestFirst) {
-        const own = completedBy(entry);
-        if (!own)
-            continue;
-        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
-    }
-    // What makes a source revision one that worked: an older deployment completed it (the newest such).
-    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
-    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
-    const candidates = [];
-    for (const entry of newestFirst) {
-        const own = completions.find((completion) => completion.entry === entry);
-        if (own)
-            candidates.push(own);
-        // ECS lists sources in no meaningful order: the one completed most recently comes first.
-        const sources = (entry.described?.sourceServiceRevisions ?? [])
-            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
-            .filter((completion) => Boolean(completion))
-            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
-        const id = deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn);
-        for (const completion of sources) {
-            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
-        }
-    }
-    return candidates;
-}
-function completedRevision(candidate, taskDefinitions) {
-    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
-    if (!taskDefinitionArn)
-        return undefined;
-    const entry = candidate.completedIn;
-    return {
-        taskDefinitionArn,
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-        evidence: candidate.evidence,
-    };
-}
-function revisionsOfCurrent(entry) {
-    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
-}
-function currentOf(entry, taskDefinitions) {
-    const status = statusOf(entry);
-    const target = taskDefinitions.get(targetOf(entry) ?? '');
-    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
-    return {
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        status,
-        taskDefinitionArn: returnedTo ?? target,
-        targetTaskDefinitionArn: target,
-        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-    };
-}
-async function resolveTaskDefinitions(ecs, revisionArns, found) {
-    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
-    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
-        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
-        for (const revision of answer.serviceRevisions ?? []) {
-            if (revision.serviceRevisionArn && revision.taskDefinition)
-                found.set(revision.serviceRevisionArn, revision.taskDefinition);
-        }
-    }
-}
-/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
-function fromDeploymentsOfService(service, release) {
-    const deployments = service.deployments ?? [];
-    const primary = primaryDeployment(service);
-    const skip = release ?? primary?.taskDefinition;
-    const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
-    return {
-        source: 'service',
-        current: primary
-            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
-            : undefined,
-        previous: previous?.taskDefinition
-            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
-            : undefined,
-    };
-}
-function deployment_history_serviceDeploymentId(arn) {
-    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
-
-
-
-
-
-const LOG_TAIL_LINES = 20;
-/**
- * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
- * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
- */
-async function gatherLogTail(failedTasks, containers, logs, log) {
-    for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
-        const definition = containers.find((c) => c.name === crashed?.name);
-        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
-        if (!location || !crashed?.name || !task.taskArn)
-            continue;
-        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
-        if (lines && lines.length)
-            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
-    }
-    return undefined;
-}
-/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
-function diagnosis_explainRollout(facts) {
-    const { outcome } = facts;
-    const revision = shortTaskDefinition(facts.taskDefinitionArn);
-    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = primaryDeployment(outcome.service);
-    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
-    const verdict = outcome.verdict;
-    switch (outcome.status) {
-        case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
-            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
-                ? `${subject} failed: ${outcome.reason}, and ${back}.`
-                : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
-                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
-        }
-        case 'failed':
-            if (verdict?.state === 'failed' && verdict.replacedBy) {
-                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
-            }
-            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
-                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
-            }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
-        case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
-    }
-}
-/** What a person can do next, which depends on what ECS does with the failed deployment. */
-function failedAdvice(verdict) {
-    if (verdict?.state === 'failed' && verdict.noRollback) {
-        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
-    }
-    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
-        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
-        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
-    }
-    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
-}
-function describeCause(failedTasks, logTail, containers) {
-    if (failedTasks.length === 0)
-        return undefined;
-    const latest = failedTasks[failedTasks.length - 1];
-    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
-    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
-    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
-}
-function counts(deployment) {
-    if (!deployment)
-        return 'the deployment is no longer on the service';
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
-}
-function join(...parts) {
-    return parts.filter(Boolean).join(' ');
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
-
-/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
-function links_serviceDeploymentsLink(region, cluster, service) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(nameFromArn(cluster))}/services/${encodeURIComponent(nameFromArn(service))}/deployments?region=${region}`;
-}
-function links_taskLink(region, cluster, taskArn) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`;
-}
-function links_logStreamLink(region, location) {
-    // The console double-encodes the group and stream inside its fragment.
-    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
-    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
-
-
-
-
-
-
-
-const EVENTS_SHOWN = 15;
-/**
- * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
- */
-function logRolloutEvidence(report, log) {
-    const { outcome } = report;
-    log.info(`❌ ${explainRollout(report)}`);
-    if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
-    }
-    if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
-    }
-    if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
-    }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
-}
-function rolloutSummaryMarkdown(report) {
-    const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
-    const facts = table(['', ''], [
-        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
-        ['Deployment', report.deploymentId],
-        ['Status', outcome.status],
-        ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
-    ]);
-    const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
-            link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-            stoppedOffset(task, report.startedAt),
-            task.stopCode,
-            essentialFailure(task, report.containers)?.exitCode ?? undefined,
-            explainStop(task, report.containers),
-        ]))
-        : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
-}
-function timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
-    for (const event of report.outcome.events) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of report.outcome.failedTasks) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
-    }
-    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return renderTimeline(report.startedAt, entries);
-}
-function describeTask(task, report) {
-    const container = essentialFailure(task, report.containers);
-    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
-}
-function stoppedOffset(task, origin) {
-    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
-
-
-
-/**
- * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
- * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
- * deployment that ended without a rollback says so at once.
- */
-const ROLLBACK_GRACE_MS = 15_000;
-/**
- * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
- * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
- * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
- */
-const rollout_BACKSTOP_SETTLE_MS = 3000;
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function rollout_isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
-}
-/**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
- * verdict `wants`, and timing out.
- *
- * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
- * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
- * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
- * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
- * failure detection).
- */
-function rollout_judgeRollout(target, observation) {
-    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
-    if (!ours)
-        return judgeGone(target, observation);
-    const sd = readOf(observation);
-    const rollbackDeployment = isRollbackDeployment(ours, sd);
-    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
-    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
-        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
-    }
-    if (target.circuitBreaker.enable) {
-        const backstop = judgeBackstop(target, observation, ours, sd);
-        if (backstop)
-            return backstop;
-    }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
-    }
-    const deployments = observation.service.deployments ?? [];
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target, observation, ours, facts) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
-    const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = primaryDeployment(observation.service);
-    if (sd?.status === 'ROLLBACK_FAILED')
-        return rollbackFailed(sd, ours);
-    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
-    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
-        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
-        if (rolledBack && sd) {
-            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
-        }
-        return {
-            state: 'failed',
-            cause: 'replaced',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    const cause = failureCause(target, sd, alarmNames);
-    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
-    if (rolledBack)
-        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
-    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
-        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
-    }
-    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
-    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
-        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
-    const why = ended
-        ? 'ECS did not roll back: it found no completed deployment to roll back to'
-        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
-    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
- * fast rollback can finish between two polls; the service deployment tells what happened.
- */
-function judgeGone(target, observation) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', wants: ['service-deployment'] };
-    const sd = readOf(observation);
-    const primary = primaryDeployment(observation.service);
-    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
-    if (sd) {
-        if (sd.status === 'ROLLBACK_FAILED')
-            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
-            const alarmNames = triggeredAlarms(sd);
-            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
-            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
-            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
-        }
-    }
-    else {
-        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
-        // is the rollback, and the deployment's failure event is the only place the reason is still written.
-        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
-        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
-            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
-            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
-        }
-        if (reason)
-            return { state: 'failed', cause, reason, deployment: gone(reason) };
-    }
-    return {
-        state: 'failed',
-        cause: 'replaced',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-/**
- * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
- * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
- * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
- * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
- * own counted failures while ECS's count stays below its threshold, the rollout fails here.
- */
-function judgeBackstop(target, observation, ours, sd) {
-    const { service } = observation;
-    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
-        return undefined;
-    // Read ECS's own threshold and why it does not count these before saying so.
-    const wants = [];
-    if (observation.serviceDeployment === undefined)
-        wants.push('service-deployment');
-    if (observation.blindSpot === undefined)
-        wants.push('blind-spot');
-    if (wants.length)
-        return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
-}
-function rollbackFailed(sd, deployment) {
-    return {
-        state: 'failed',
-        cause: 'rollback-failed',
-        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
-        deployment,
-    };
-}
-/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation, ours, sd, primary) {
-    if (sd) {
-        if (ROLLING_BACK.has(sd.status ?? ''))
-            return true;
-        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
-            return false;
-        if (sd.rollback)
-            return true;
-    }
-    return rollbackDeploymentSeen(observation, ours, primary);
-}
-/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
-function rollbackDeploymentSeen(observation, ours, primary) {
-    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
-        return false;
-    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
-    for (const deployment of observation.service.deployments ?? []) {
-        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
-            continue;
-        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
-            earlier.add(deployment.taskDefinition);
-    }
-    return earlier.has(primary.taskDefinition);
-}
-/**
- * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
- * the service deployment's alarms and rollback then describe the deployment before ours.
- */
-function isRollbackDeployment(ours, sd) {
-    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-        return false;
-    const started = epochMs(sd.rollback.startedAt);
-    const created = epochMs(ours.createdAt);
-    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
-    return !started || !created || created >= started - 500;
-}
-function failureCause(target, sd, alarmNames) {
-    if (alarmNames)
-        return 'alarm';
-    if (sd) {
-        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
-            return 'circuit-breaker';
-        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
-            return 'rollback-requested';
-    }
-    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-}
-function rollbackConfigured(target, service, sd, cause) {
-    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
-    if (cause === 'alarm')
-        return config?.alarms?.rollback === true;
-    if (cause === 'circuit-breaker')
-        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
-    return false;
-}
-/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
-function triggeredAlarms(sd) {
-    if (sd?.alarms?.status !== 'TRIGGERED')
-        return undefined;
-    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
-    return [...names];
-}
-function alarmReason(names) {
-    const quoted = names.map((name) => `"${name}"`).join(', ');
-    if (names.length === 0)
-        return 'a CloudWatch alarm of the deployment went into ALARM';
-    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
-}
-function readOf(observation) {
-    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
-}
-/**
- * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
- * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
- */
-function isSettled(deployment) {
-    const full = deployment.runningCount === deployment.desiredCount;
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED' && full;
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return full && (deployment.pendingCount ?? 0) === 0;
-}
-function stripStop(text) {
-    return text.replace(/\.\s*$/, '');
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function rollout_progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class service_deployment_reader_ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
-    }
-    get available() {
-        return !this.refused;
-    }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
-        try {
-            answer = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
-        }
-        catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
-        }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = primaryDeployment(service);
-        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
-    }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
-
-/**
- * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
- * ("Amazon ECS stopped task error messages").
- */
-function stop_reasons_explainStop(task, definitions) {
-    const reason = task.stoppedReason ?? '';
-    const crashed = stop_reasons_essentialFailure(task, definitions);
-    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
-    if (pullError) {
-        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
-    }
-    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
-    if (initError) {
-        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
-    }
-    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
-    // the health check, not the exit code, is the cause.
-    if (/health check/i.test(reason))
-        return `it failed its health checks (${firstLine(reason)})`;
-    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
-        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
-    }
-    // Fargate may put the out-of-memory kill on the task rather than on the container.
-    if (/OutOfMemory/i.test(reason)) {
-        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
-    }
-    if (task.stopCode === 'UserInitiated') {
-        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}` : '';
-        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
-    }
-    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
-        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
-        const killed = signalName(crashed.exitCode);
-        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
-    }
-    if (task.stopCode === 'TaskFailedToStart')
-        return `it failed to start (${firstLine(reason)})`;
-    return reason ? firstLine(reason) : `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped without a reason`;
-}
-/**
- * The container whose exit stopped the task. When the definitions are known, essential containers (the
- * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
- */
-function stop_reasons_essentialFailure(task, definitions) {
-    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
-    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
-    return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ??
-        containers.find((c) => c.reason));
-}
-/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
-function signalName(exitCode) {
-    if (exitCode === 137)
-        return ', killed by SIGKILL';
-    if (exitCode === 143)
-        return ', ended by SIGTERM';
-    return '';
-}
-function firstLine(text) {
-    return (text ?? '').split('\n')[0].slice(0, 300);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
-
-/**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
- */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
-}
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new errors/* ConfigurationError */.j1(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
-        }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new errors/* ConfigurationError */.j1(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
-    return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
-    };
-}
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
-
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
-    const arns = [];
-    let nextToken;
-    do {
-        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
-        arns.push(...(page.taskArns ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return arns;
-}
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
-    const tasks = [];
-    for (let i = 0; i < arns.length; i += 100) {
-        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
-        tasks.push(...(answer.tasks ?? []));
-    }
-    return tasks;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
-
-
-function judgeUnchangedService(service) {
-    const primary = primaryDeployment(service);
-    if (!primary?.id)
-        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
-    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
-    // new deployment it stays as it is, so there is nothing to wait for.
-    if (primary.rolloutState === 'FAILED') {
-        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
-    }
-    const alone = (service.deployments?.length ?? 0) === 1;
-    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
-        return { state: 'settled', deployment: primary };
-    return { state: 'in-progress', deployment: primary };
-}
-/**
- * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
- * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
- */
-function rolledOut(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    return (deployment.pendingCount ?? 0) === 0;
-}
-function settledMessage(deployment) {
-    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
-}
-function inProgressMessage(deployment) {
-    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
-    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
-        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
-}
-/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
-function failedBeforeMessage(standing) {
-    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
-    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
-        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
-        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
-}
-/** Added to the verdict on a deployment this step watched but did not start. */
-function startedBeforeNote(deployment) {
-    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var common_poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
-
-
-
-
-
-
-
-/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
-const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
-/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
-const SAME_CREATION_MS = 5_000;
-/**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
- * events into the log as they happen so a person watching the job sees what ECS sees.
- *
- * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
- * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
- * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
- * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
- */
-async function watchRollout(request, deps) {
-    const { ecs, log, clock = systemClock } = deps;
-    const { target } = request;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    const memory = new DeploymentMemory(target.deploymentId);
-    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-    let lastService;
-    let lastProgress = '';
-    let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
-    let awaitingRollbackSince;
-    let blindSpot;
-    let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    const result = await poll({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs: request.timeoutMs,
-        clock,
-        check: async () => {
-            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
-            const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
-            const service = answer.services?.[0];
-            if (!service)
-                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-            lastService = service;
-            const newEvents = events.follow(service.events ?? []);
-            memory.note(service);
-            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                schedule.listed(tracker.stillStopping);
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
-            const observation = {
-                service,
-                failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
-                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
-                lastSeen: memory.lastSeen,
-                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
-                blindSpot,
-            };
-            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
-            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
-                alarmsReadAt = clock.now();
-                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
-            }
-            let verdict = judgeRollout(target, observation);
-            // Read what the verdict needs (each at most once a poll), then judge again.
-            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
-                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-                    const read = await memory.readServiceDeployment(serviceDeployments, service);
-                    // Throttled or failed: skip a round rather than decide on less.
-                    if (read === undefined)
-                        break;
-                    observation.serviceDeployment = read;
-                }
-                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
-                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
-                    observation.blindSpot = blindSpot;
-                }
-                verdict = judgeRollout(target, observation);
-            }
-            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
-                awaitingRollbackSince ??= clock.now();
-            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
-                const progress = progressLine(verdict.deployment);
-                if (progress !== lastProgress)
-                    log.info(progress);
-                lastProgress = progress;
-            }
-            return verdict.state === 'in-progress' ? undefined : verdict;
-        },
-    });
-    // The evidence of a failure is always read once more at the end, whatever the schedule said.
-    if (!result.done || result.value.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
-    const finishedAt = clock.now();
-    if (!result.done) {
-        return {
-            status: 'timed-out',
-            reason: `the deployment did not finish within the timeout`,
-            service: lastService,
-            failedTasks,
-            events: events.seen(),
-            finishedAt,
-            polls: result.attempts,
-        };
-    }
-    const verdict = result.value;
-    return {
-        status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-        reason: 'reason' in verdict ? verdict.reason : undefined,
-        verdict,
-        service: lastService,
-        failedTasks,
-        events: events.seen(),
-        finishedAt,
-        polls: result.attempts,
-    };
-}
-function alarmsOn(service) {
-    const alarms = service.deploymentConfiguration?.alarms;
-    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
-}
-/**
- * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
- * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
- * deployment), and the revisions the service ran before ours, which a rollback returns to.
- */
-class DeploymentMemory {
-    deploymentId;
-    lastSeen;
-    serviceDeploymentArn;
-    earlier = new Set();
-    constructor(deploymentId) {
-        this.deploymentId = deploymentId;
-    }
-    note(service) {
-        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
-        if (ours)
-            this.lastSeen = ours;
-        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
-            this.serviceDeploymentArn = service.currentServiceDeployment;
-        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
-        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-            return;
-        for (const deployment of service.deployments ?? []) {
-            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
-                this.earlier.add(deployment.taskDefinition);
-        }
-    }
-    /**
-     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
-     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
-     * the service deployment it rolls back, while a newer deploy's was created later.
-     */
-    async readServiceDeployment(reader, service) {
-        if (this.serviceDeploymentArn)
-            return reader.read(this.serviceDeploymentArn);
-        const read = await reader.read(service.currentServiceDeployment);
-        if (typeof read !== 'object')
-            return read;
-        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
-        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
-            return 'unavailable';
-        this.serviceDeploymentArn = read.serviceDeploymentArn;
-        return read;
-    }
-    earlierTaskDefinitions() {
-        return [...this.earlier];
-    }
-}
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-    since;
-    earlier;
-    log;
-    printed = new Map();
-    constructor(since, earlier, log) {
-        this.since = since;
-        this.earlier = earlier;
-        this.log = log;
-    }
-    /** Prints the events not seen before and says how many there were. */
-    follow(newestFirst) {
-        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-        const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-            .reverse();
-        for (const event of fresh) {
-            this.printed.set(event.id, event);
-            this.log.info(`ECS: ${event.message}`);
-        }
-        return fresh.length;
-    }
-    seen() {
-        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-    }
-}
-function eventTime(event) {
-    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/index.ts
-// The ecs layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 2086:
+/***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ awslogsLocation)
+/* harmony export */   M: () => (/* binding */ actionsLogger)
 /* harmony export */ });
-/* unused harmony export readLogTail */
-/* harmony import */ var _common_identifiers__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2895);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
-
-/**
- * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
- * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
- * since the stream name is then not derivable from the task.
- */
-function awslogsLocation(container, taskArn) {
-    const config = container?.logConfiguration;
-    if (config?.logDriver !== 'awslogs')
-        return undefined;
-    const group = config.options?.['awslogs-group'];
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    if (!group || !prefix)
-        return undefined;
-    return { group, stream: `${prefix}/${container?.name}/${(0,_common_identifiers__WEBPACK_IMPORTED_MODULE_0__/* .taskId */ .BS)(taskArn)}`, region: config.options?.['awslogs-region'] };
-}
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
-async function readLogTail(logs, location, limit, log) {
-    try {
-        const answer = await logs.send(new GetLogEventsCommand({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
-        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
-    }
-    catch (error) {
-        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
-        return undefined;
-    }
-}
+/** The runner's log: annotations for warnings and errors, collapsible groups. */
+const actionsLogger = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
+    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
+};
 
 
 /***/ }),
 
-/***/ 866:
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  MV: () => (/* reexport */ actionsLogger),
-  LE: () => (/* reexport */ maskSecretValues),
-  Cs: () => (/* reexport */ runAction),
-  af: () => (/* reexport */ stepInputs),
-  j7: () => (/* reexport */ writeJobSummary)
-});
-
-// UNUSED EXPORTS: DeploymentTrail, describeFailure, openDeploymentTrail, readAuditTrailInputs, reportingErrors, runContextFromEnv, runnerInputs, serviceEnvironment
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(6257);
-;// CONCATENATED MODULE: ./packages/core/src/platform/actions-logger.ts
-
-/** The runner's log: annotations for warnings and errors, collapsible groups. */
-const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
-};
-
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
-};
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function utils_getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = Utils.getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function github_getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/platform/deployments.ts
-
-
-
-
-// GitHub rejects a status description longer than 140 characters.
-const MAX_DESCRIPTION = 140;
-/**
- * Reads `github-token`, `environment-name` and `environment-url`. Without a token there is no trail.
- * The token is masked at once, so no later log line can show it. Without a default environment (a step that
- * names no service), `environment-name` is required along with the token.
- */
-function readAuditTrailInputs(inputs, defaultEnvironment) {
-    const token = inputs.optional('github-token');
-    const environmentUrl = inputs.optional('environment-url');
-    if (environmentUrl !== undefined && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new ConfigurationError(`Input 'environment-url' must be an http(s) URL such as https://shop.example.com; got "${environmentUrl}".`, 'environment-url');
-    }
-    if (token === undefined)
-        return undefined;
-    core.setSecret(token);
-    const environment = inputs.optional('environment-name') ?? defaultEnvironment;
-    if (environment === undefined) {
-        throw new ConfigurationError("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
-    }
-    return { token, environment, environmentUrl };
-}
-/** The environment a service's Deployments are recorded under by default: its name, also when given as an ARN. */
-function serviceEnvironment(service) {
-    return service.split('/').pop();
-}
-function runContextFromEnv(env = process.env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo || !env.GITHUB_SHA) {
-        throw new ConfigurationError("Input 'github-token' records a GitHub Deployment, which needs GITHUB_REPOSITORY (owner/name) and GITHUB_SHA as the runner sets them; run the step in a GitHub Actions job or leave github-token empty.", 'github-token');
-    }
-    return {
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-        owner,
-        repo,
-        sha: env.GITHUB_SHA,
-        runId: env.GITHUB_RUN_ID,
-    };
-}
-class DeploymentTrail {
-    settings;
-    run;
-    log;
-    id;
-    octokit;
-    constructor(settings, run, log) {
-        this.settings = settings;
-        this.run = run;
-        this.log = log;
-        this.octokit = getOctokit(settings.token, { baseUrl: run.apiUrl, userAgent: `ecs-deploy-suite/${SUITE_VERSION}` });
-    }
-    /** The GitHub Deployment this trail writes to, once started or followed. */
-    get deploymentId() {
-        return this.id;
-    }
-    /** Records a new Deployment of this commit to the environment, in progress. */
-    async start(options) {
-        await this.bestEffort('record a GitHub Deployment', async () => {
-            const answer = await this.octokit.rest.repos.createDeployment({
-                owner: this.run.owner,
-                repo: this.run.repo,
-                ref: this.run.sha,
-                environment: this.settings.environment,
-                task: options.task ?? 'deploy',
-                description: clip(options.description),
-                payload: options.payload,
-                // The image is already built and tested; commit statuses and merging have no say here.
-                auto_merge: false,
-                required_contexts: [],
-            });
-            const id = answer.data.id;
-            if (typeof id !== 'number')
-                throw new Error(`GitHub answered without a deployment id (${JSON.stringify(answer.data).slice(0, 200)})`);
-            this.id = id;
-        });
-        if (this.id !== undefined)
-            await this.report('in_progress', options.description);
-    }
-    /**
-     * Attaches to the newest Deployment of this commit to the environment (the one a deploy step recorded
-     * earlier in the run), so a later step can add its statuses to it.
-     */
-    async follow() {
-        await this.bestEffort('find the GitHub Deployment to update', async () => {
-            const answer = await this.octokit.rest.repos.listDeployments({
-                owner: this.run.owner,
-                repo: this.run.repo,
-                sha: this.run.sha,
-                environment: this.settings.environment,
-                per_page: 1,
-            });
-            this.id = answer.data[0]?.id;
-            if (this.id === undefined)
-                this.log.warning(`No GitHub Deployment of ${this.run.sha.slice(0, 7)} to ${this.settings.environment} to add this step's status to.`);
-        });
-    }
-    /** Adds a status to the Deployment; nothing when there is none. */
-    async report(state, description) {
-        const id = this.id;
-        if (id === undefined)
-            return;
-        await this.bestEffort(`set the GitHub Deployment's status to ${state}`, async () => {
-            await this.octokit.rest.repos.createDeploymentStatus({
-                owner: this.run.owner,
-                repo: this.run.repo,
-                deployment_id: id,
-                state,
-                description: clip(description),
-                log_url: this.run.runId ? `${this.run.serverUrl}/${this.run.owner}/${this.run.repo}/actions/runs/${this.run.runId}` : undefined,
-                environment_url: this.settings.environmentUrl,
-                // A newer successful Deployment marks the older ones of the environment inactive.
-                auto_inactive: true,
-            });
-        });
-    }
-    async bestEffort(what, call) {
-        try {
-            await call();
-        }
-        catch (error) {
-            const status = error.status;
-            const hint = status === 403 || status === 404 ? " Give the job 'permissions: deployments: write' and pass a token that has it." : '';
-            this.log.warning(`Could not ${what} (the deploy itself is not affected): ${errorMessage(error)}.${hint}`);
-        }
-    }
-}
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-async function reportingErrors(trail, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        await trail?.report('error', errorMessage(error));
-        throw error;
-    }
-}
-/** Opens the trail when a token was given; undefined otherwise, so callers write `trail?.report(...)`. */
-function openDeploymentTrail(settings, log, env = process.env) {
-    if (!settings)
-        return undefined;
-    return new DeploymentTrail(settings, runContextFromEnv(env), log);
-}
-function clip(text) {
-    return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/platform/job-summary.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
 }
+
+
+/***/ }),
+
+/***/ 3495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export describeFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+
+
+/**
+ * The one place where an error becomes a failed step. Every action's entry point goes through here so that
+ * users see the same shape of message whatever went wrong.
+ */
+async function runAction(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
+    }
+}
+function describeFailure(error) {
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
+        return error.message;
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
+        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
+    }
+    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
+        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
+    }
+    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
+    return `${name === 'Error' ? '' : `${name}: `}${message}`;
+}
+
+
+/***/ }),
+
+/***/ 5720:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* binding */ runMigration)
+});
 
 ;// CONCATENATED MODULE: ./packages/core/src/common/secret-values.ts
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
@@ -73282,86 +65362,37 @@ function decodeURIComponentSafe(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
-
-
-/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
-function maskSecretValues(pairs, setSecret = lib_core/* setSecret */.Pq) {
-    for (const value of secretValues(pairs))
-        setSecret(value);
+;// CONCATENATED MODULE: ./packages/core/src/common/identifiers.ts
+/** Last path segment of an ECS ARN, or the value itself when it is already a name. */
+function identifiers_nameFromArn(value) {
+    return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
+}
+/** `web:12` from a task definition ARN, for messages people read. */
+function shortTaskDefinition(arn) {
+    if (!arn)
+        return '(none)';
+    return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
+}
+function taskId(taskArn) {
+    return taskArn ? identifiers_nameFromArn(taskArn) : '(unknown)';
+}
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
+/** Whether a reference names exactly one revision: `web:12` or its ARN (a bare family means "its newest"). */
+function isRevisionReference(value) {
+    return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
+}
+/** Whether two references (family:revision or ARN, in any mix) name the same revision. */
+function sameRevision(a, b) {
+    return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/run-action.ts
-
-
-/**
- * The one place where an error becomes a failed step. Every action's entry point goes through here so that
- * users see the same shape of message whatever went wrong.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
-    }
-}
-function describeFailure(error) {
-    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR)
-        return error.message;
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,errors/* errorMessage */.gJ)(error);
-    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
-        return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
-    }
-    if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
-        return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
-    }
-    const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
-    return `${name === 'Error' ? '' : `${name}: `}${message}`;
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
-
-
-/** The runner's `INPUT_*` variables. */
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
-/** Typed readers over the step's inputs. */
-function stepInputs() {
-    return new inputs/* Inputs */.G(runnerInputs);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/platform/index.ts
-// The platform layer's public surface.
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 2631:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oh: () => (/* reexport */ describeTaskDefinition),
-  Bj: () => (/* reexport */ ensureRegistered),
-  bs: () => (/* reexport */ loadTaskDefinitionFile),
-  P9: () => (/* reexport */ renderTaskDefinition),
-  e6: () => (/* reexport */ selectContainer),
-  NQ: () => (/* reexport */ stripTaskDefinition)
-});
-
-// UNUSED EXPORTS: READ_ONLY_FIELDS, canonicalJson, cpuUnits, describeChanges, isPlainObject, memoryMiB, mergeEnvironment, newestRevision, normalise, sameTaskDefinition
-
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/command.ts
+var common_command = __nccwpck_require__(4458);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/strip.ts
 /**
  * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
@@ -73414,6 +65445,235 @@ function isPlainObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+
+
+
+/**
+ * Reads a task definition JSON file as users keep them: either the bare definition or the output of
+ * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
+ */
+async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
+    }
+    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
+    const body = wrapped ? parsed.taskDefinition : parsed;
+    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
+    }
+    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
+    const definition = stripTaskDefinition(body);
+    delete definition.tags;
+    return { definition, tags };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
+
+
+/**
+ * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
+ * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
+ * since the stream name is then not derivable from the task.
+ */
+function awslogsLocation(container, taskArn) {
+    const config = container?.logConfiguration;
+    if (config?.logDriver !== 'awslogs')
+        return undefined;
+    const group = config.options?.['awslogs-group'];
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    if (!group || !prefix)
+        return undefined;
+    return { group, stream: `${prefix}/${container?.name}/${taskId(taskArn)}`, region: config.options?.['awslogs-region'] };
+}
+/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+async function readLogTail(logs, location, limit, log) {
+    try {
+        const answer = await logs.send(new GetLogEventsCommand({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
+        return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
+    }
+    catch (error) {
+        log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function markdown_link(text, url) {
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
+
+
+/**
+ * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
+ * since it is almost always a typo or the wrong region.
+ */
+async function describeService(ecs, cluster, service, region) {
+    let answer;
+    try {
+        answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
+    }
+    catch (error) {
+        if (error.name === 'ClusterNotFoundException') {
+            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+        }
+        throw error;
+    }
+    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found) {
+        const why = answer.failures?.[0]?.reason ?? 'MISSING';
+        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
+    }
+    return found;
+}
+/**
+ * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
+ * their own. Called from one place (mechanismFor), before any change.
+ */
+function assertRollingUpdateService(service) {
+    const controller = service.deploymentController?.type ?? 'ECS';
+    if (controller !== 'ECS') {
+        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+    }
+    // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
+    const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+    if (strategy !== 'ROLLING') {
+        throw new ConfigurationError(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+    }
+    if (service.status === 'DRAINING') {
+        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+    }
+}
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
+
+/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
+function serviceDeploymentsLink(region, cluster, service) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(nameFromArn(cluster))}/services/${encodeURIComponent(nameFromArn(service))}/deployments?region=${region}`;
+}
+function taskLink(region, cluster, taskArn) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(identifiers_nameFromArn(cluster))}/tasks/${taskId(taskArn)}/configuration?region=${region}`;
+}
+function logStreamLink(region, location) {
+    // The console double-encodes the group and stream inside its fragment.
+    const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/cancellation.ts
+
+
+
+/** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
+async function answerCancellation(ecs, inputs, taskArn, logLocation) {
+    if (inputs.stopOnCancel) {
+        await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
+        throw new errors/* ActionFailure */.dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${taskId(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
+    }
+    const follow = logLocation
+        ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.`
+        : '';
+    throw new errors/* ActionFailure */.dR(`The workflow was cancelled, but migration task ${taskId(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
+        `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${taskLink(inputs.region, inputs.cluster, taskArn)}`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
+
+/** Picks the container to change, or explains which names exist. */
+function selectContainer(definition, requested) {
+    const containers = definition.containerDefinitions ?? [];
+    const names = containers.map((c) => c.name ?? '(unnamed)');
+    if (requested !== undefined) {
+        const match = containers.find((c) => c.name === requested);
+        if (!match) {
+            throw new errors/* ConfigurationError */.j1(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
+        }
+        return match;
+    }
+    if (containers.length === 1)
+        return containers[0];
+    throw new errors/* ConfigurationError */.j1(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
+}
+function describeNames(names) {
+    if (names.length === 0)
+        return 'no containers';
+    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
+}
+/**
+ * Returns a copy of the definition with the image and environment set on one container. Variables not named
+ * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
+ * Nothing is changed (and no container is required) when neither an image nor environment is given.
+ */
+function renderTaskDefinition(definition, changes) {
+    const copy = structuredClone(definition);
+    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
+    if (!hasChanges && changes.container === undefined)
+        return copy;
+    const target = selectContainer(copy, changes.container);
+    if (changes.image !== undefined)
+        target.image = changes.image;
+    if (changes.environment?.length)
+        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
+    return copy;
+}
+function mergeEnvironment(current, updates) {
+    const merged = current.map((pair) => ({ ...pair }));
+    for (const { name, value } of updates) {
+        const existing = merged.find((pair) => pair.name === name);
+        if (existing)
+            existing.value = value;
+        else
+            merged.push({ name, value });
+    }
+    return merged;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
 
 /**
@@ -73422,9 +65682,9 @@ function isPlainObject(value) {
  * order given, so both sides are normalised first; tags are registration metadata and do not count.
  */
 function sameTaskDefinition(existing, candidate) {
-    return compare_canonicalJson(compare_normalise(existing)) === compare_canonicalJson(compare_normalise(candidate));
+    return canonicalJson(normalise(existing)) === canonicalJson(normalise(candidate));
 }
-function compare_normalise(definition) {
+function normalise(definition) {
     const copy = stripTaskDefinition(structuredClone(definition));
     delete copy.tags;
     if (copy.enableFaultInjection === false)
@@ -73495,143 +65755,16 @@ function memoryMiB(value) {
 function byName(a, b) {
     return String(a.name).localeCompare(String(b.name));
 }
-function compare_canonicalJson(value) {
+function canonicalJson(value) {
     if (Array.isArray(value))
-        return `[${value.map(compare_canonicalJson).join(',')}]`;
+        return `[${value.map(canonicalJson).join(',')}]`;
     if (isPlainObject(value)) {
         const keys = Object.keys(value).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${compare_canonicalJson(value[key])}`).join(',')}}`;
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
     }
     return JSON.stringify(value instanceof Date ? value.toISOString() : value);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/diff.ts
-
-/**
- * What changes between the live revision and the rendered one, for a person reading the job log.
- * Environment variables and secrets are listed by name only: their values may be credentials.
- */
-function describeChanges(live, next) {
-    if (!live)
-        return ['new task definition family (no live revision to compare with)'];
-    const lines = [];
-    const before = normalise(live);
-    const after = normalise(next);
-    for (const field of ['cpu', 'memory']) {
-        if (before[field] !== after[field])
-            lines.push(`task ${field}: ${show(before[field])} → ${show(after[field])}`);
-    }
-    const oldContainers = containersByName(before);
-    const newContainers = containersByName(after);
-    for (const [name, container] of newContainers) {
-        const previous = oldContainers.get(name);
-        if (!previous) {
-            lines.push(`container ${name}: added (image ${container.image})`);
-            continue;
-        }
-        lines.push(...containerChanges(name, previous, container));
-    }
-    for (const name of oldContainers.keys()) {
-        if (!newContainers.has(name))
-            lines.push(`container ${name}: removed`);
-    }
-    const otherFields = changedKeys(before, after, ['cpu', 'memory', 'containerDefinitions']);
-    if (otherFields.length)
-        lines.push(`other task definition fields changed: ${otherFields.join(', ')}`);
-    return lines;
-}
-function containerChanges(name, before, after) {
-    const lines = [];
-    if (before.image !== after.image)
-        lines.push(`container ${name}: image ${before.image} → ${after.image}`);
-    for (const field of ['cpu', 'memory', 'memoryReservation']) {
-        if (before[field] !== after[field])
-            lines.push(`container ${name}: ${field} ${show(before[field])} → ${show(after[field])}`);
-    }
-    const environment = namedChanges(before.environment, after.environment, (entry) => entry.value);
-    if (environment)
-        lines.push(`container ${name}: environment ${environment}`);
-    const secrets = namedChanges(before.secrets, after.secrets, (entry) => entry.valueFrom);
-    if (secrets)
-        lines.push(`container ${name}: secrets ${secrets}`);
-    const other = changedKeys(before, after, ['image', 'cpu', 'memory', 'memoryReservation', 'environment', 'secrets']);
-    if (other.length)
-        lines.push(`container ${name}: also changed ${other.join(', ')}`);
-    return lines;
-}
-/** "+ADDED ~CHANGED -REMOVED" by name; values are compared but never shown. */
-function namedChanges(before, after, valueOf) {
-    const old = new Map((before ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const next = new Map((after ?? []).map((entry) => [entry.name, valueOf(entry)]));
-    const parts = [];
-    for (const [name, value] of next) {
-        if (!old.has(name))
-            parts.push(`+${name}`);
-        else if (old.get(name) !== value)
-            parts.push(`~${name}`);
-    }
-    for (const name of old.keys())
-        if (!next.has(name))
-            parts.push(`-${name}`);
-    return parts.join(' ');
-}
-function containersByName(definition) {
-    const containers = definition.containerDefinitions ?? [];
-    return new Map(containers.map((container) => [String(container.name), container]));
-}
-function changedKeys(before, after, ignore) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-        .filter((key) => !ignore.includes(key) && key !== 'name')
-        .filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]))
-        .sort();
-}
-function show(value) {
-    return value === undefined ? '(unset)' : String(value);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
-
-
-
-/**
- * Reads a task definition JSON file as users keep them: either the bare definition or the output of
- * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
- */
-async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
-    }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
-    if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
-    }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
-    const definition = stripTaskDefinition(body);
-    delete definition.tags;
-    return { definition, tags };
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/register.ts
 
 
@@ -73672,65 +65805,925 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     return { kind: 'registered', arn };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/definition.ts
 
-/** Picks the container to change, or explains which names exist. */
-function selectContainer(definition, requested) {
-    const containers = definition.containerDefinitions ?? [];
-    const names = containers.map((c) => c.name ?? '(unnamed)');
-    if (requested !== undefined) {
-        const match = containers.find((c) => c.name === requested);
-        if (!match) {
-            throw new errors/* ConfigurationError */.j1(`Input 'container' names "${requested}", but task definition family ${definition.family} has ${describeNames(names)}.`, 'container');
-        }
-        return match;
-    }
-    if (containers.length === 1)
-        return containers[0];
-    throw new errors/* ConfigurationError */.j1(`Input 'container' is required because task definition family ${definition.family} has ${describeNames(names)}; set it to the one to change.`, 'container');
+
+/** A registered revision as the base to render: its registrable fields and its tags. */
+function sourceOfRevision(described) {
+    return { base: { definition: stripTaskDefinition(described.definition), tags: described.tags }, described: described.definition };
 }
-function describeNames(names) {
-    if (names.length === 0)
-        return 'no containers';
-    return `the container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`;
+/** Sets the image on the chosen container; checks the container name before anything in AWS changes. */
+function planDefinition(source, inputs) {
+    const rendered = renderTaskDefinition(source.base.definition, { container: inputs.container, image: inputs.image });
+    const container = selectContainer(rendered, inputs.container);
+    return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
+}
+/** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
+async function revisionToRun(ecs, plan) {
+    if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
+        return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
+    let registration;
+    try {
+        registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described);
+    }
+    catch (error) {
+        if (/ClientException|InvalidParameterException/.test(error.name)) {
+            throw new errors/* ActionFailure */.dR(`ECS refused to register the task definition for the migration (${error.name}): ${error.message} Nothing was started.`);
+        }
+        throw error;
+    }
+    const message = registration.kind === 'registered'
+        ? 'registered for this image'
+        : registration.kind === 'reused'
+            ? 'an identical revision, reused'
+            : 'unchanged: it already has this image';
+    return { arn: registration.arn, message };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+;// CONCATENATED MODULE: ./packages/core/src/logs/log-follower.ts
+
+/** GetLogEvents' largest page; a chatty migration is read in few calls. */
+const PAGE_LIMIT = 10_000;
+/**
+ * Reads one log stream as it grows, each event exactly once: the first read starts from the head, each next
+ * one from the last `nextForwardToken`. GetLogEvents answers the same token when nothing new arrived, which
+ * is how the end of what is there now is recognised (GetLogEvents, CloudWatch Logs API reference). A stream
+ * that does not exist yet (the container has not written) reads as empty.
+ */
+class LogFollower {
+    logs;
+    location;
+    token;
+    constructor(logs, location) {
+        this.logs = logs;
+        this.location = location;
+    }
+    async readNew() {
+        const events = [];
+        for (;;) {
+            let answer;
+            try {
+                answer = await this.logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
+                    logGroupName: this.location.group,
+                    logStreamName: this.location.stream,
+                    startFromHead: this.token === undefined ? true : undefined,
+                    nextToken: this.token,
+                    limit: PAGE_LIMIT,
+                }));
+            }
+            catch (error) {
+                if (error.name === 'ResourceNotFoundException')
+                    return events;
+                throw error;
+            }
+            events.push(...(answer.events ?? []));
+            const next = answer.nextForwardToken;
+            const reachedEnd = !next || next === this.token || (answer.events ?? []).length === 0;
+            if (next)
+                this.token = next;
+            if (reachedEnd)
+                return events;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/follow.ts
+
+
+
+/** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
+const STOP_GRACE_MS = 60_000;
+const DRAIN_READS = 4;
+const DRAIN_PAUSE_MS = 500;
+/**
+ * Streams the container's log into the job log while the task runs, and ends when the task is STOPPED.
+ * Each poll reads the log first and the task second, so every line written before the stop is printed
+ * before the verdict; one more read after the stop catches lines that arrived meanwhile.
+ */
+async function followTask(request, deps) {
+    const { ecs, log, clock = poll/* systemClock */.m } = deps;
+    const follower = request.logLocation ? new LogFollower(deps.logs, request.logLocation) : undefined;
+    const lines = [];
+    let lastStatus;
+    let latest;
+    const printNewLines = async () => {
+        const events = (await follower?.readNew()) ?? [];
+        for (const event of events) {
+            const message = (event.message ?? '').replace(/\s+$/, '');
+            lines.push(message);
+            // A prefix keeps a line that starts with "::" from being read as a workflow command.
+            log.info(`| ${message}`);
+        }
+        return events.length;
+    };
+    // The log driver may deliver a stopped container's last lines a moment later: read on while they keep coming.
+    const drain = async () => {
+        for (let attempt = 0; attempt < DRAIN_READS && (await printNewLines()) > 0; attempt++)
+            await clock.sleep(DRAIN_PAUSE_MS);
+    };
+    const untilStopped = (timeoutMs) => (0,poll/* poll */.w)({
+        intervalMs: request.intervalMs ?? 1000,
+        timeoutMs,
+        clock,
+        check: async () => {
+            if (request.signal?.aborted)
+                return 'cancelled';
+            await printNewLines();
+            const task = await describeTask(ecs, request.cluster, request.taskArn);
+            latest = task;
+            if (task.lastStatus !== lastStatus) {
+                lastStatus = task.lastStatus;
+                if (task.lastStatus !== 'STOPPED')
+                    log.info(`Task ${task.lastStatus}.`);
+            }
+            return task.lastStatus === 'STOPPED' ? task : undefined;
+        },
+    });
+    const result = await untilStopped(request.timeoutMs);
+    if (result.done && result.value === 'cancelled')
+        return { state: 'cancelled', task: latest, lines };
+    if (result.done) {
+        await drain();
+        return { state: 'stopped', task: result.value, lines };
+    }
+    await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
+    log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
+    const stopped = await untilStopped(STOP_GRACE_MS);
+    await drain();
+    const task = stopped.done && stopped.value !== 'cancelled' ? stopped.value : await describeTask(ecs, request.cluster, request.taskArn);
+    return { state: 'timed-out', task, lines };
+}
+async function describeTask(ecs, cluster, taskArn) {
+    const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
+    const task = answer.tasks?.[0];
+    if (!task)
+        throw new Error(`DescribeTasks no longer finds task ${taskArn}: ${answer.failures?.[0]?.reason ?? 'MISSING'}.`);
+    return task;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
+
+/**
+ * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
+ * ("Amazon ECS stopped task error messages").
+ */
+function explainStop(task, definitions) {
+    const reason = task.stoppedReason ?? '';
+    const crashed = essentialFailure(task, definitions);
+    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
+    if (pullError) {
+        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
+    }
+    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
+    if (initError) {
+        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    }
+    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
+    // the health check, not the exit code, is the cause.
+    if (/health check/i.test(reason))
+        return `it failed its health checks (${firstLine(reason)})`;
+    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
+        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
+    }
+    // Fargate may put the out-of-memory kill on the task rather than on the container.
+    if (/OutOfMemory/i.test(reason)) {
+        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
+    }
+    if (task.stopCode === 'UserInitiated') {
+        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null
+            ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}`
+            : '';
+        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
+    }
+    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
+        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
+        const killed = signalName(crashed.exitCode);
+        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+    }
+    if (task.stopCode === 'TaskFailedToStart')
+        return `it failed to start (${firstLine(reason)})`;
+    return reason ? firstLine(reason) : `task ${taskId(task.taskArn)} stopped without a reason`;
 }
 /**
- * Returns a copy of the definition with the image and environment set on one container. Variables not named
- * in `environment` keep their values; named ones are replaced in place so the diff stays minimal.
- * Nothing is changed (and no container is required) when neither an image nor environment is given.
+ * The container whose exit stopped the task. When the definitions are known, essential containers (the
+ * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
  */
-function renderTaskDefinition(definition, changes) {
-    const copy = structuredClone(definition);
-    const hasChanges = changes.image !== undefined || (changes.environment?.length ?? 0) > 0;
-    if (!hasChanges && changes.container === undefined)
-        return copy;
-    const target = selectContainer(copy, changes.container);
-    if (changes.image !== undefined)
-        target.image = changes.image;
-    if (changes.environment?.length)
-        target.environment = mergeEnvironment(target.environment ?? [], changes.environment);
-    return copy;
+function essentialFailure(task, definitions) {
+    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
+    return containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ?? containers.find((c) => c.reason);
 }
-function mergeEnvironment(current, updates) {
-    const merged = current.map((pair) => ({ ...pair }));
-    for (const { name, value } of updates) {
-        const existing = merged.find((pair) => pair.name === name);
-        if (existing)
-            existing.value = value;
-        else
-            merged.push({ name, value });
+/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
+function signalName(exitCode) {
+    if (exitCode === 137)
+        return ', killed by SIGKILL';
+    if (exitCode === 143)
+        return ', ended by SIGTERM';
+    return '';
+}
+function firstLine(text) {
+    return (text ?? '').split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/verdict.ts
+/**
+ * How Docker reports a container ECS stopped because the task was stopping: 128 + the signal's number,
+ * SIGTERM (143) first, SIGKILL (137) once its stopTimeout ran out. When the migration container (essential)
+ * exits, ECS stops the task and with it every sidecar still running (ContainerDefinition.essential, API
+ * reference), so a log router or an agent ends with one of these after a migration that succeeded.
+ */
+const SIGNAL_EXITS = {
+    143: 'ended by SIGTERM as the task stopped',
+    137: 'killed by SIGKILL as the task stopped, after its stop timeout',
+};
+/**
+ * The migration container decides. Exit 0 is a success even when sidecars were stopped on the way down with
+ * 143 or 137; those are reported as information. An essential sidecar that exited with a code of its own
+ * (1, or an out-of-memory kill) may have stopped the task while the migration ran, and a migration that
+ * exits 0 on SIGTERM would then look done: that is not called a success.
+ */
+function judgeMigration(task, definitions, migration) {
+    const containers = task.containers ?? [];
+    const exitCode = exitCodeOf(containers.find((c) => c.name === migration));
+    const others = containers.filter((c) => c.name !== migration).map((c) => describeOther(c, definitions));
+    const crashedEssential = others.find((c) => c.essential && c.crashed);
+    return { succeeded: exitCode === 0 && crashedEssential === undefined, exitCode, others, crashedEssential };
+}
+function describeOther(container, definitions) {
+    const exitCode = exitCodeOf(container);
+    const essential = definitions.find((d) => d.name === container.name)?.essential !== false;
+    const outOfMemory = /OutOfMemory/i.test(container.reason ?? '');
+    const crashed = outOfMemory || (exitCode !== undefined && exitCode !== 0 && SIGNAL_EXITS[exitCode] === undefined);
+    return { name: container.name ?? '(unnamed)', essential, exitCode, ...(container.reason ? { reason: container.reason } : {}), crashed };
+}
+function exitCodeOf(container) {
+    const code = container?.exitCode;
+    return code === null ? undefined : code;
+}
+/** `"log-router" (essential) exited with code 143, ended by SIGTERM as the task stopped`. */
+function describeOtherContainer(other) {
+    const subject = `"${other.name}" (${other.essential ? 'essential' : 'not essential'})`;
+    if (other.exitCode === undefined)
+        return `${subject} did not exit with a code${other.reason ? ` (${other.reason})` : ''}`;
+    const signal = SIGNAL_EXITS[other.exitCode];
+    const how = other.crashed ? (other.reason ? ` (${other.reason})` : '') : signal ? `, ${signal}` : '';
+    return `${subject} exited with code ${other.exitCode}${how}`;
+}
+/**
+ * The task with the container to blame first, for the stop explanation: the migration container, unless it
+ * was only stopped (a signal, or no exit at all) because an essential sidecar crashed.
+ */
+function withCulpritFirst(task, migration, verdict) {
+    const stoppedOnly = verdict.exitCode === undefined || SIGNAL_EXITS[verdict.exitCode] !== undefined;
+    const first = verdict.crashedEssential && stoppedOnly ? verdict.crashedEssential.name : migration;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(b.name === first) - Number(a.name === first));
+    return { ...task, containers };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/report.ts
+
+
+
+
+const TAIL_LINES = 20;
+/** The migration container's exit code; undefined when it never ran (it could not start). */
+function report_exitCodeOf(task, container) {
+    const code = task.containers?.find((c) => c.name === container)?.exitCode;
+    return code === null ? undefined : code;
+}
+/** One paragraph a person can act on. */
+function explainMigration(facts) {
+    const subject = `Migration task ${taskId(facts.task.taskArn)} (${shortTaskDefinition(facts.taskDefinitionArn)})`;
+    const quote = quoteError(facts.lines);
+    const lastLines = quote ? ` Its log ends with: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}` : '';
+    const verdict = judgeMigration(facts.task, facts.containers, facts.container);
+    const stop = () => explainStop(withCulpritFirst(facts.task, facts.container, verdict), facts.containers);
+    const others = verdict.others.length
+        ? ` Other containers, for information: ${verdict.others.map(describeOtherContainer).join('; ')}.`
+        : '';
+    switch (facts.status) {
+        case 'succeeded':
+            return `${subject} succeeded: container "${facts.container}" exited with code 0 after ${(0,duration/* formatDuration */.a)(facts.finishedAt - facts.startedAt)}.${others}`;
+        case 'timed-out':
+            return `${subject} did not finish within the timeout of ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}, so it was stopped (StopTask); ${stop()}.${lastLines} Raise 'timeout' if the migration needs longer, and check what the migration was waiting for (a lock, a long backfill).`;
+        case 'cancelled':
+            return `The workflow was cancelled while ${subject} was running.`;
+        case 'failed': {
+            const crashed = verdict.crashedEssential;
+            if (verdict.exitCode === 0 && crashed) {
+                const how = crashed.exitCode === undefined ? 'failed' : `exited with code ${crashed.exitCode}`;
+                return `${subject} failed: container "${facts.container}" exited with code 0, but essential container "${crashed.name}" ${how}${crashed.reason ? ` (${crashed.reason})` : ''}, not the 143 or 137 of a container stopped after the migration ended. Any essential container that exits stops the task, so it may have cut the migration short. Check that container's log, or set "essential": false on it if the migration does not need it.${lastLines}`;
+            }
+            return `${subject} failed: ${stop()}.${lastLines}`;
+        }
     }
-    return merged;
+}
+/**
+ * The lines that say what went wrong: from the last one that looks like an error to the end (at most three),
+ * else the last line. Migration tools print the error, then details.
+ */
+function quoteError(lines) {
+    const written = lines.filter((line) => line.trim() !== '');
+    if (written.length === 0)
+        return undefined;
+    const errorAt = written.findLastIndex((line) => /\b(error|fatal|exception|failed|panic)\b/i.test(line));
+    const picked = errorAt >= 0 ? written.slice(errorAt, errorAt + 3) : written.slice(-1);
+    return picked.map((line) => line.trim().slice(0, 300)).join(' / ');
+}
+function migrationSummaryMarkdown(facts) {
+    const exitCode = report_exitCodeOf(facts.task, facts.container);
+    const icon = facts.status === 'succeeded' ? '✅' : facts.status === 'cancelled' ? '⚠️' : '❌';
+    const rows = [
+        ['Task', markdown_link(taskId(facts.task.taskArn), taskLink(facts.region, facts.cluster, facts.task.taskArn ?? ''))],
+        ['Task definition', shortTaskDefinition(facts.taskDefinitionArn)],
+        ['Container', facts.container],
+        ['Command', facts.command ? `\`${(0,common_command/* formatCommand */.fE)(facts.command)}\`` : "the image's default"],
+        ['Started by', facts.task.startedBy],
+        ['Duration', (0,duration/* formatDuration */.a)(facts.finishedAt - facts.startedAt)],
+        ['Exit code', exitCode],
+        ['Status', facts.status],
+    ];
+    if (facts.task.stopCode && facts.status !== 'succeeded')
+        rows.push(['Stop code', facts.task.stopCode], ['Stopped reason', facts.task.stoppedReason]);
+    const tail = facts.lines.slice(-TAIL_LINES);
+    const others = judgeMigration(facts.task, facts.containers, facts.container).others;
+    return section(heading(`${icon} Migration in ${facts.cluster}: ${facts.status}`), facts.status === 'succeeded' ? undefined : explainMigration(facts), table(['', ''], rows), others.length
+        ? section(heading('Other containers of the task', 3), table(['Container', 'Essential', 'Exit code', 'How it ended'], others.map((c) => [c.name, c.essential ? 'yes' : 'no', c.exitCode, describeOtherContainer(c)])))
+        : undefined, tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined, facts.logLocation ? markdown_link('Open the log stream', logStreamLink(facts.region, facts.logLocation)) : undefined);
+}
+/** The verdict as plain text, then the last lines: a long migration's end may be far above in the job log. */
+function logMigrationEvidence(facts, log) {
+    log.info(`❌ ${explainMigration(facts)}`);
+    const tail = facts.lines.slice(-TAIL_LINES);
+    if (tail.length === 0)
+        return;
+    log.info(`Last log lines of container "${facts.container}"${facts.logLocation ? ` (log group ${facts.logLocation.group}, stream ${facts.logLocation.stream})` : ''}:`);
+    for (const line of tail)
+        log.info(`  | ${line}`);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/task-definition/index.ts
-// The task-definition layer's public surface.
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
+/** The message a failed result stands for: its detail, then its fix. */
+function resultMessage(result) {
+    return result.fix ? `${result.detail} ${result.fix}` : result.detail;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
+/** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
+function deniedAction(error) {
+    return /perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec((0,errors/* errorMessage */.gJ)(error))?.[1];
+}
+/** A guard's own refusal: its message is the verdict the step ends with. */
+function isVerdict(error) {
+    return error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR;
+}
+/**
+ * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
+ * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
+ * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * names the check, since its question stays unanswered.
+ */
+function resultOfError(check, error) {
+    if (error instanceof errors/* ConfigurationError */.j1)
+        return { status: 'fail', detail: error.message, input: error.input };
+    if (error instanceof errors/* ActionFailure */.dR)
+        return { status: 'fail', detail: error.message };
+    const name = error instanceof Error ? error.name : 'Error';
+    if ((0,errors/* isAccessDenied */.w7)(error)) {
+        const permission = deniedAction(error) ?? check.permissions?.join(', ') ?? 'the permission this check needs';
+        const why = `the role this job assumes may not call ${permission} (${name})`;
+        if (check.protects) {
+            return {
+                status: 'fail',
+                detail: `Pre-flight check "${check.title}" could not look up what it guards: ${why}. Nothing was changed.`,
+                fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
+            };
+        }
+        return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
+    }
+    return {
+        status: 'fail',
+        detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/table.ts
+
+const MARKS = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
+/** The table for the job log: one line a check, columns aligned so the statuses read down one column. */
+function preflightText(rows) {
+    const width = Math.max(...rows.map((row) => row.title.length));
+    const lines = rows.map((row) => `  ${row.status.padEnd(4)}  ${row.title.padEnd(width)}  ${row.message}`);
+    return [`Pre-flight checks (${rows.length}):`, ...lines].join('\n');
+}
+/** The same table for the job summary. */
+function preflightMarkdown(rows) {
+    return section(heading('Pre-flight checks', 3), table(['', 'Check', 'Input', 'Result'], rows.map((row) => [`${MARKS[row.status]} ${row.status}`, row.title, row.input ? `\`${row.input}\`` : undefined, row.message])));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/run.ts
+
+
+
+
+/**
+ * Runs the checks at once (they are independent by contract), then any dependent ones, reports one table in
+ * the log, and fails the step when any check fails. With one failure the step ends as the guard it came from
+ * always ended it: with the check's own message, word for word, or, when the check did not get to an answer
+ * (a throttled read, a refused call), with the error it met, so the step's report of it is today's. With
+ * several, each is listed. A guard that builds the dependent checks and refuses ends the step with its own
+ * error, after the table of what was checked.
+ */
+async function runPreflight(checks, options) {
+    const mode = options.mode ?? 'fail';
+    const { ran, refusal } = await runStages(checks, options, mode);
+    const rows = ran.map(({ check, settled }) => rowOf(check, settled?.result, mode));
+    const markdown = rows.length ? preflightMarkdown(rows) : '';
+    if (rows.length)
+        options.log.info(preflightText(rows));
+    for (const row of rows)
+        if (row.status === 'warn')
+            options.log.warning(`${row.title}: ${row.message}`);
+    const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
+    if ((failed.length || refusal) && markdown)
+        await options.writeSummary?.(markdown);
+    if (refusal)
+        throw refusal.error;
+    if (failed.length === 1) {
+        const [{ row, thrown }] = failed;
+        if (thrown !== undefined && !isVerdict(thrown))
+            throw thrown;
+        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+    }
+    if (failed.length > 1)
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+    const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
+    return { rows, markdown, valueOf: (check) => values.get(check) };
+}
+/** Each stage at once, the next built from the values found so far; a stage with a failing check is the last. */
+async function runStages(checks, options, mode) {
+    const ran = [];
+    const valueOf = (check) => ran.find((entry) => entry.check === check)?.settled?.result.value;
+    let stage = checks;
+    for (const build of [...(options.then ?? []), undefined]) {
+        const answers = await Promise.all(stage.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
+        const entries = stage.map((check, i) => ({ check, settled: answers[i] }));
+        ran.push(...entries);
+        if (!build || entries.some(({ check, settled }) => rowOf(check, settled?.result, mode).status === 'fail'))
+            break;
+        try {
+            stage = build(valueOf);
+        }
+        catch (error) {
+            return { ran, refusal: { error } };
+        }
+    }
+    return { ran };
+}
+function skipped(check, mode) {
+    return mode === 'off' && !check.protects;
+}
+async function settle(check, log) {
+    try {
+        return { result: await check.run() };
+    }
+    catch (error) {
+        if (!isVerdict(error) && error instanceof Error && error.stack)
+            log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
+        return { result: resultOfError(check, error), thrown: error };
+    }
+}
+/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+function rowOf(check, result, mode) {
+    const base = { id: check.id, title: check.title };
+    if (!result)
+        return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
+    const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
+
+/**
+ * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
+ * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
+ * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
+ */
+function oneOffPlacement(definition, service, overrides) {
+    const placement = {};
+    if (overrides.launchType)
+        placement.launchType = overrides.launchType;
+    else if (service?.capacityProviderStrategy?.length)
+        placement.capacityProviderStrategy = service.capacityProviderStrategy;
+    else if (service?.launchType)
+        placement.launchType = service.launchType;
+    else if (onlyFargate(definition))
+        placement.launchType = 'FARGATE';
+    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
+    if (fargate && service?.platformVersion && !overrides.launchType)
+        placement.platformVersion = service.platformVersion;
+    const network = networkFor(definition, service, overrides);
+    if (network)
+        placement.networkConfiguration = network;
+    return placement;
+}
+function networkFor(definition, service, overrides) {
+    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
+    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
+    if (definition.networkMode !== 'awsvpc') {
+        if (explicit) {
+            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
+        }
+        return undefined;
+    }
+    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
+    if (subnets.length === 0) {
+        throw new errors/* ConfigurationError */.j1(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
+            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
+            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
+    }
+    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
+    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
+    return {
+        awsvpcConfiguration: {
+            subnets,
+            ...(securityGroups?.length ? { securityGroups } : {}),
+            ...(assignPublicIp ? { assignPublicIp } : {}),
+        },
+    };
+}
+function onlyFargate(definition) {
+    const wanted = definition.requiresCompatibilities ?? [];
+    return wanted.length === 1 && wanted[0] === 'FARGATE';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/awsvpc-subnets.ts
+
+/**
+ * A one-off task can be placed: an awsvpc task has subnets (given or borrowed from the service), and network
+ * inputs are given only for the awsvpc mode. Its value is the placement, so RunTask gets what was checked.
+ */
+function awsvpcSubnetsCheck(options) {
+    return {
+        id: 'awsvpc-subnets',
+        title: 'Subnets for awsvpc',
+        protects: false,
+        run: async () => {
+            const placement = oneOffPlacement(options.definition, options.service, options.overrides);
+            const subnets = placement.networkConfiguration?.awsvpcConfiguration?.subnets;
+            if (!subnets)
+                return {
+                    status: 'pass',
+                    detail: `${options.definition.networkMode ?? 'the default (bridge)'} network mode: no subnets needed`,
+                    value: placement,
+                };
+            const from = options.overrides.subnets.length ? "the 'subnets' input" : `service ${options.service?.serviceName}`;
+            return { status: 'pass', detail: `awsvpc network mode: subnets ${subnets.join(', ')} (from ${from})`, value: placement };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/no-concurrent-migration.ts
+
+/**
+ * Two migrations of one schema at once corrupt it or deadlock. It protects: a workflow that knows its
+ * migrations may run side by side says so with 'allow-concurrent', and then leaves this check out.
+ */
+function noConcurrentMigrationCheck(options) {
+    return {
+        id: 'no-concurrent-migration',
+        title: 'No concurrent migration',
+        protects: true,
+        permissions: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+        run: async () => {
+            const running = await options.running();
+            if (running.length === 0)
+                return { status: 'pass', detail: `no other migration of family ${options.family} is running in cluster ${options.cluster}` };
+            return { status: 'fail', detail: concurrentMigrationMessage(running, options.family, options.cluster), input: 'allow-concurrent' };
+        },
+    };
+}
+/** The refusal when migrations of the family still run: which tasks, and the three ways out. */
+function concurrentMigrationMessage(running, family, cluster) {
+    const described = running
+        .map((task) => `${taskId(task.taskArn)} (${task.lastStatus}, started by ${task.startedBy}${task.createdAt ? ` at ${new Date(task.createdAt).toISOString()}` : ''})`)
+        .join(', ');
+    return (`Another migration of task definition family ${family} is still running in cluster ${cluster}: task ${described}. ` +
+        `Nothing was started. Wait for it to finish, or stop it (aws ecs stop-task --cluster ${cluster} --task ${running[0].taskArn}), ` +
+        "or set 'allow-concurrent: true' if these migrations may run side by side.");
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/revision-active.ts
+
+
+
+/** What auto-rollback tells a user about a revision it cannot return to. */
+const ROLLBACK_REVISION_ADVICE = {
+    missing: "Give a registered revision, normally deploy-ecs's previous-task-definition-arn output. Nothing was changed.",
+    inactive: 'Register it again (it gets a new revision number) and roll back to that. Nothing was changed.',
+};
+/**
+ * The revision named by an input exists and, by default, is ACTIVE: ECS refuses to update a service to an
+ * INACTIVE revision, and finding that out after a rollback started would leave the bad release running. It
+ * protects. Its value is the described revision with its tags.
+ */
+function revisionActiveCheck(options) {
+    const input = options.input ?? 'task-definition';
+    const requireActive = options.requireActive ?? true;
+    return {
+        id: requireActive ? 'revision-active' : 'revision-exists',
+        title: requireActive ? 'Revision exists and is ACTIVE' : 'Revision exists',
+        protects: true,
+        permissions: ['ecs:DescribeTaskDefinition'],
+        run: async () => {
+            const described = await describeRevision(options, input);
+            const status = described.definition.status;
+            const name = shortTaskDefinition(described.definition.taskDefinitionArn ?? options.reference);
+            if (requireActive && status && status !== 'ACTIVE') {
+                return {
+                    status: 'fail',
+                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`, options.advice?.inactive),
+                    input,
+                    value: described,
+                };
+            }
+            return { status: 'pass', detail: `${name} is ${status ?? 'registered'}`, value: described };
+        },
+    };
+}
+/** ECS answers ClientException (or InvalidParameterException) for a revision that does not exist. */
+async function describeRevision(options, input) {
+    try {
+        return await describeTaskDefinition(options.ecs, options.reference);
+    }
+    catch (error) {
+        const name = error.name;
+        if (name !== 'ClientException' && name !== 'InvalidParameterException')
+            throw error;
+        throw new errors/* ConfigurationError */.j1(withAdvice(`Input '${input}': there is no task definition "${options.reference}" in ${options.region} (${(0,errors/* errorMessage */.gJ)(error)}).`, options.advice?.missing), input);
+    }
+}
+function withAdvice(finding, advice) {
+    return advice ? `${finding} ${advice}` : finding;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/** Every task ARN ListTasks answers for the filter, across pages. */
+async function listTaskArns(ecs, filter) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit. */
+async function describeTasks(ecs, cluster, arns) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+    }
+    return tasks;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/started-by.ts
+/** Every task this action starts has a startedBy beginning with this, so runs of it can be found with ListTasks. */
+const STARTED_BY_PREFIX = 'run-migration';
+/** ECS keeps at most 36 characters of startedBy when it is used as a filter. */
+const STARTED_BY_MAX = 36;
+/** `run-migration/<workflow run id>`: which action started the task, and in which run. */
+function startedByFor(env = process.env) {
+    const run = env.GITHUB_RUN_ID ? `/${env.GITHUB_RUN_ID}` : '';
+    return `${STARTED_BY_PREFIX}${run}`.slice(0, STARTED_BY_MAX);
+}
+/** Tags that make a migration task auditable: which repository, commit and workflow run started it. */
+function auditTags(env = process.env) {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const candidates = [
+        ['ecs-deploy-suite:action', 'run-migration'],
+        ['github:repository', env.GITHUB_REPOSITORY],
+        ['github:commit', env.GITHUB_SHA],
+        ['github:workflow', env.GITHUB_WORKFLOW],
+        ['github:run', runUrl],
+        ['github:run-attempt', env.GITHUB_RUN_ATTEMPT],
+        ['github:actor', env.GITHUB_ACTOR],
+    ];
+    // Tag values are at most 256 characters and a restricted character set (Tag, ECS API reference).
+    return candidates
+        .filter((pair) => Boolean(pair[1]))
+        .map(([key, value]) => ({ key, value: value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256) }));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/concurrency.ts
+
+
+/**
+ * Migration tasks of the family that this action started and that still run. ListTasks cannot filter by
+ * family and startedBy at once (startedBy must be its only filter), so the family's tasks are described.
+ */
+async function runningMigrations(ecs, cluster, family) {
+    const arns = await listTaskArns(ecs, { cluster, family, desiredStatus: 'RUNNING' });
+    const tasks = await describeTasks(ecs, cluster, arns);
+    return tasks.filter((task) => task.startedBy?.startsWith(STARTED_BY_PREFIX));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/preflight.ts
+
+
+
+
+/**
+ * What the migration runs and where, checked before anything is registered or started, in one table: the
+ * revision first (the file needs no look-up), then, from it, the subnets of its placement and the family's
+ * running migrations. Between the two the image is set and the container chosen, which refuses an unknown
+ * container name as it always has.
+ */
+async function migrationPreflight(ecs, request, service, fromFile, ports) {
+    const revision = fromFile ? undefined : revisionCheck(ecs, request, service);
+    let plan;
+    let placement;
+    const report = await runPreflight(revision ? [revision] : [], {
+        log: ports.log,
+        writeSummary: ports.writeSummary,
+        then: [
+            (valueOf) => {
+                const described = revision && valueOf(revision);
+                plan = planDefinition(described ? sourceOfRevision(described) : { base: fromFile }, request);
+                placement = awsvpcSubnetsCheck({ definition: plan.rendered, service, overrides: request });
+                const family = plan.rendered.family;
+                const concurrency = noConcurrentMigrationCheck({
+                    cluster: request.cluster,
+                    family,
+                    running: () => runningMigrations(ecs, request.cluster, family),
+                });
+                // A workflow that knows its migrations may run side by side says so, and the check is left out.
+                return request.allowConcurrent ? [placement] : [placement, concurrency];
+            },
+        ],
+    });
+    return {
+        plan: plan,
+        placement: report.valueOf(placement),
+        markdown: report.markdown,
+    };
+}
+/** The registered revision named by `task-definition`, else the one the service runs; ECS runs a one-off task of an INACTIVE one. */
+function revisionCheck(ecs, request, service) {
+    const reference = request.definition.kind === 'reference' ? request.definition.reference : service?.taskDefinition;
+    if (!reference)
+        throw new errors/* ConfigurationError */.j1(`Service ${service?.serviceName} has no task definition to borrow; set 'task-definition'.`, 'service');
+    return revisionActiveCheck({
+        ecs,
+        reference,
+        region: request.region,
+        requireActive: false,
+        input: request.definition.kind === 'reference' ? 'task-definition' : 'service',
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/run-task.ts
+
+
+/** The RunTask request: one task, the command and environment overridden on the migration's container only. */
+function runTaskInput(request) {
+    const override = { name: request.container };
+    if (request.command)
+        override.command = request.command;
+    if (request.environment.length)
+        override.environment = request.environment.map(({ name, value }) => ({ name, value }));
+    const overridden = override.command !== undefined || override.environment !== undefined;
+    return {
+        cluster: request.cluster,
+        taskDefinition: request.taskDefinitionArn,
+        count: 1,
+        startedBy: request.startedBy,
+        ...request.placement,
+        overrides: overridden ? { containerOverrides: [override] } : undefined,
+        tags: request.tags.length ? request.tags : undefined,
+    };
+}
+async function startMigrationTask(ecs, request) {
+    let answer;
+    try {
+        answer = await ecs.send(new dist_cjs/* RunTaskCommand */._eD(runTaskInput(request)));
+    }
+    catch (error) {
+        // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
+        // subnet of another VPC) with these; the message is ECS's own and names what to change.
+        if (/InvalidParameterException|ClientException|PlatformUnknownException|PlatformTaskDefinitionIncompatibilityException/.test(error.name)) {
+            throw new errors/* ActionFailure */.dR(`ECS refused to run the migration task (${error.name}): ${error.message} Nothing is running.`);
+        }
+        throw error;
+    }
+    const task = answer.tasks?.[0];
+    if (!task?.taskArn) {
+        const why = (answer.failures ?? []).map((failure) => `${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`).join('; ');
+        throw new errors/* ActionFailure */.dR(`ECS did not start the migration task: ${why || 'RunTask returned no task'}. Nothing is running.`);
+    }
+    return task;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/run-migration.ts
 
 
 
 
 
 
+
+
+
+
+
+
+
+/**
+ * Runs the migration as a one-off task and follows it to its end. Returns when the migration container exited 0;
+ * throws ActionFailure, after the summary is written, on any other ending (failure, timeout, cancellation).
+ */
+async function runMigration(request, clients, ports) {
+    const { ecs, logs } = clients;
+    const { log, clock } = ports;
+    for (const value of secretValues(request.environment))
+        ports.setSecret(value);
+    const fromFile = request.definition.kind === 'file' ? await loadTaskDefinitionFile(request.definition.path) : undefined;
+    // 1. What to run and where: the task definition, the container, the service's network, checked in one
+    // pre-flight table with the family's running migrations. Nothing changes yet.
+    const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
+    const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
+    // 2. The revision carrying the image (RunTask cannot override images), then the task.
+    const revision = await revisionToRun(ecs, plan);
+    log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
+    ports.setOutputs({ taskDefinitionArn: revision.arn });
+    const command = request.command ?? plan.container.command;
+    if (ports.signal?.aborted)
+        throw new errors/* ActionFailure */.dR('The workflow was cancelled before the migration task started; nothing was started.');
+    const startedAt = clock.now();
+    const started = await startMigrationTask(ecs, {
+        cluster: request.cluster,
+        taskDefinitionArn: revision.arn,
+        placement,
+        container: plan.container.name,
+        command: request.command,
+        environment: request.environment,
+        startedBy: startedByFor(ports.env),
+        tags: auditTags(ports.env),
+    });
+    const taskArn = started.taskArn;
+    ports.setOutputs({ taskArn });
+    log.info(`Started task ${taskId(taskArn)} in cluster ${request.cluster}${command ? `: ${(0,common_command/* formatCommand */.fE)(command)}` : ''}`);
+    log.info(`Console: ${taskLink(request.region, request.cluster, taskArn)}`);
+    // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
+    const logLocation = awslogsLocation(plan.container, taskArn);
+    if (!logLocation)
+        log.warning(`Container "${plan.container.name}" has no awslogs configuration with a stream prefix: its output cannot be shown here.`);
+    const outcome = await followTask({ cluster: request.cluster, taskArn, logLocation, timeoutMs: request.timeoutMs, signal: ports.signal }, { ecs, logs, log, clock });
+    // 4. The verdict: outputs, job summary, and on failure the cause with the last log lines.
+    const task = outcome.task ?? started;
+    // The migration container decides; the others' exits are information (see verdict.ts).
+    const migrated = judgeMigration(task, plan.rendered.containerDefinitions ?? [], plan.container.name).succeeded;
+    const status = outcome.state === 'stopped' ? (migrated ? 'succeeded' : 'failed') : outcome.state;
+    const facts = {
+        region: request.region,
+        cluster: request.cluster,
+        task,
+        taskDefinitionArn: revision.arn,
+        container: plan.container.name,
+        containers: plan.rendered.containerDefinitions ?? [],
+        command,
+        startedAt: task.createdAt ? new Date(task.createdAt).getTime() : startedAt,
+        finishedAt: task.stoppedAt ? new Date(task.stoppedAt).getTime() : clock.now(),
+        timeoutMs: request.timeoutMs,
+        status,
+        lines: outcome.lines,
+        logLocation,
+    };
+    const exitCode = report_exitCodeOf(task, facts.container);
+    ports.setOutputs({ exitCode });
+    await ports.writeSummary(section(migrationSummaryMarkdown(facts), preflight));
+    if (status === 'cancelled')
+        await answerCancellation(ecs, request, taskArn, logLocation);
+    if (status !== 'succeeded') {
+        logMigrationEvidence(facts, log);
+        throw new errors/* ActionFailure */.dR(explainMigration(facts));
+    }
+    const explanation = explainMigration(facts);
+    log.info(`✅ ${explanation}`);
+    return { taskDefinitionArn: revision.arn, taskArn, exitCode, explanation };
+}
 
 
 /***/ }),
@@ -73746,13 +66739,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -73966,13 +66952,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
 /***/ 3193:
 /***/ ((module) => {
 
@@ -73994,7 +66973,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6257:
+/***/ 3218:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74014,8 +66993,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -74090,7 +67069,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -74146,8 +67125,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -74161,10 +67140,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -74180,7 +67159,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -75143,7 +68122,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -75166,7 +68145,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -75262,7 +68241,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -75466,7 +68445,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -75493,7 +68472,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -75986,13 +68965,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -76283,7 +69262,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -76622,8 +69601,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_.platform();
-const arch = external_os_.arch();
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -76804,7 +69783,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
+    process.stdout.write(external_os_namespaceObject.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -76872,7 +69851,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.

@@ -864,7 +864,7 @@ const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE
 const { defaultProvider } = __nccwpck_require__(5861);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_0Protocol } = __nccwpck_require__(4907);
+const { AwsJson1_0Protocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultCloudWatchHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -3927,7 +3927,7 @@ const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE
 const { defaultProvider } = __nccwpck_require__(5861);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(4907);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultECSHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -11137,7 +11137,7 @@ const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE
 const { defaultProvider } = __nccwpck_require__(5861);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(4907);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -16475,7 +16475,7 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 4907:
+/***/ 7288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
@@ -19302,7 +19302,7 @@ const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4907);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -19912,7 +19912,7 @@ const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4907);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -20606,7 +20606,7 @@ const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4907);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -21088,7 +21088,7 @@ const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, 
 const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
 const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(4907);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
 const { Sha256 } = __nccwpck_require__(9542);
 
 const q = "ref";
@@ -67448,1163 +67448,231 @@ module.exports = {
 
 /***/ }),
 
-/***/ 357:
+/***/ 4694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ prepareAwsSignals)
+  o: () => (/* binding */ readHealthInputs)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
-// EXTERNAL MODULE: ./packages/core/src/common/index.ts + 3 modules
-var common = __nccwpck_require__(7288);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/ecs/service.ts
-var service = __nccwpck_require__(6860);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
-
-
-
-/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
-const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
-// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
-// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
-// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
-const LIST_PAGE_SIZE = 100;
-const MAX_LIST_CALLS = 10;
-// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
-// deployments, far beyond any revision worth returning to.
-const DESCRIBE_BATCH = 20;
-const MAX_DESCRIBE_BATCHES = 5;
-const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
-/**
- * The release and the last revision that completed a deployment before it, from the service deployments API
- * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
- * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
- * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
- * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
- * redeploy of the same revision is not a place to go back to.
- *
- * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
- * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
- * a role without the permission), the service's own deployments are the fallback for what is missing: during a
- * rollout the older, COMPLETED one is still listed.
- */
-async function deployment_history_readDeploymentHistory(ecs, cluster, service, log) {
-    let history;
-    try {
-        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
-        if (!history.current)
-            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
-    }
-    catch (error) {
-        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
-            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
-    }
-    if (!history?.current)
-        return fromDeploymentsOfService(service);
-    if (!history.previous) {
-        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
-        const previous = fromDeploymentsOfService(service, release).previous;
-        if (previous) {
-            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
-            history.previous = previous;
-        }
-    }
-    return history;
-}
-async function fromServiceDeployments(ecs, cluster, service) {
-    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
-    const history = { source: 'service-deployments' };
-    if (entries.length === 0)
-        return history;
-    const taskDefinitions = new Map();
-    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
-        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
-        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
-        const candidates = candidatesOf(read);
-        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
-        history.current = currentOf(read[0], taskDefinitions);
-        const found = candidates
-            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
-            .filter((c) => Boolean(c.revision));
-        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
-        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
-        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
-        if (history.previous)
-            break;
-    }
-    return history;
-}
-async function listNewestFirst(ecs, cluster, service) {
-    const briefs = new Map();
-    let nextToken;
-    for (let call = 0; call < MAX_LIST_CALLS; call++) {
-        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
-        for (const brief of listed.serviceDeployments ?? [])
-            if (brief.serviceDeploymentArn)
-                briefs.set(brief.serviceDeploymentArn, brief);
-        nextToken = listed.nextToken;
-        if (!nextToken)
-            break;
-    }
-    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
-    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-}
-/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
-async function describe(ecs, entries) {
-    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
-    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
-    for (const entry of entries)
-        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
-}
-const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
-const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
-/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
-function completedBy(entry) {
-    if (statusOf(entry) === 'SUCCESSFUL')
-        return targetOf(entry);
-    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
-        return entry.described?.rollback?.serviceRevisionArn;
-    return undefined;
-}
-/**
- * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
- * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
- * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
- */
-function candidatesOf(newestFirst) {
-    const completions = [];
-    for (const entry of newestFirst) {
-        const own = completedBy(entry);
-        if (!own)
-            continue;
-        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
-        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
-        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
-        completions.push({ revisionArn: own, entry, own: true, completedIn: entry, evidence: `service deployment ${deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}` });
-    }
-    // What makes a source revision one that worked: an older deployment completed it (the newest such).
-    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
-    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
-    const candidates = [];
-    for (const entry of newestFirst) {
-        const own = completions.find((completion) => completion.entry === entry);
-        if (own)
-            candidates.push(own);
-        // ECS lists sources in no meaningful order: the one completed most recently comes first.
-        const sources = (entry.described?.sourceServiceRevisions ?? [])
-            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
-            .filter((completion) => Boolean(completion))
-            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
-        const id = deployment_history_serviceDeploymentId(entry.brief.serviceDeploymentArn);
-        for (const completion of sources) {
-            candidates.push({ ...completion, entry, own: false, evidence: `${completion.evidence}, and it was serving when service deployment ${id} started` });
-        }
-    }
-    return candidates;
-}
-function completedRevision(candidate, taskDefinitions) {
-    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
-    if (!taskDefinitionArn)
-        return undefined;
-    const entry = candidate.completedIn;
-    return {
-        taskDefinitionArn,
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-        evidence: candidate.evidence,
-    };
-}
-function revisionsOfCurrent(entry) {
-    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
-}
-function currentOf(entry, taskDefinitions) {
-    const status = statusOf(entry);
-    const target = taskDefinitions.get(targetOf(entry) ?? '');
-    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
-    return {
-        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
-        status,
-        taskDefinitionArn: returnedTo ?? target,
-        targetTaskDefinitionArn: target,
-        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
-        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
-    };
-}
-async function resolveTaskDefinitions(ecs, revisionArns, found) {
-    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
-    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
-        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
-        for (const revision of answer.serviceRevisions ?? []) {
-            if (revision.serviceRevisionArn && revision.taskDefinition)
-                found.set(revision.serviceRevisionArn, revision.taskDefinition);
-        }
-    }
-}
-/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
-function fromDeploymentsOfService(service, release) {
-    const deployments = service.deployments ?? [];
-    const primary = primaryDeployment(service);
-    const skip = release ?? primary?.taskDefinition;
-    const previous = deployments
-        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
-    return {
-        source: 'service',
-        current: primary
-            ? { status: primary.rolloutState, taskDefinitionArn: primary.taskDefinition, targetTaskDefinitionArn: primary.taskDefinition, createdAt: primary.createdAt }
-            : undefined,
-        previous: previous?.taskDefinition
-            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
-            : undefined,
-    };
-}
-function deployment_history_serviceDeploymentId(arn) {
-    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
-}
-
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
+var aws = __nccwpck_require__(338);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/diagnosis.ts
+;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
 
 
-
-
-
-const LOG_TAIL_LINES = 20;
-/**
- * The last lines of the most recent crashed container of the new revision, read from its awslogs stream.
- * The most recent crash is the one most likely to show the current cause after a fix-and-retry.
- */
-async function gatherLogTail(failedTasks, containers, logs, log) {
-    for (const task of [...failedTasks].reverse()) {
-        const crashed = essentialFailure(task, containers) ?? task.containers?.[0];
-        const definition = containers.find((c) => c.name === crashed?.name);
-        const location = task.taskArn ? awslogsLocation(definition, task.taskArn) : undefined;
-        if (!location || !crashed?.name || !task.taskArn)
-            continue;
-        const lines = await readLogTail(logs, location, LOG_TAIL_LINES, log);
-        if (lines && lines.length)
-            return { ...location, container: crashed.name, taskArn: task.taskArn, lines };
-    }
-    return undefined;
-}
-/** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
-function diagnosis_explainRollout(facts) {
-    const { outcome } = facts;
-    const revision = shortTaskDefinition(facts.taskDefinitionArn);
-    const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-    const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = primaryDeployment(outcome.service);
-    const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
-    const verdict = outcome.verdict;
-    switch (outcome.status) {
-        case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
-        case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
-            const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
-                ? `${subject} failed: ${outcome.reason}, and ${back}.`
-                : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
-                    : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
-        }
-        case 'failed':
-            if (verdict?.state === 'failed' && verdict.replacedBy) {
-                return join(`${subject} was replaced before it finished: ${outcome.reason}.`, 'Another deploy or a person changed the service meanwhile; the service events below show what happened.');
-            }
-            if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
-                return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
-            }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
-        case 'timed-out':
-            return join(`${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
-    }
-}
-/** What a person can do next, which depends on what ECS does with the failed deployment. */
-function failedAdvice(verdict) {
-    if (verdict?.state === 'failed' && verdict.noRollback) {
-        return 'ECS launches no more tasks of the new revision and did not roll back: deploy a fix, or roll back (auto-rollback) if an earlier revision worked.';
-    }
-    if (verdict?.state === 'failed' && (verdict.cause === 'circuit-breaker' || verdict.cause === 'alarm')) {
-        // A FAILED deployment launches no more tasks; without a rollback, the old ones keep serving.
-        return 'ECS launches no more tasks of the new revision and the tasks of the previous revision keep serving; deploy a fix or roll back (auto-rollback).';
-    }
-    return 'The tasks of the previous revision keep serving while ECS keeps trying to start the new one; deploy a fix or roll back (auto-rollback).';
-}
-function describeCause(failedTasks, logTail, containers) {
-    if (failedTasks.length === 0)
-        return undefined;
-    const latest = failedTasks[failedTasks.length - 1];
-    const many = failedTasks.length === 1 ? 'One task stopped' : `${failedTasks.length} tasks stopped`;
-    const lastLine = logTail?.lines.filter((line) => line.trim() !== '').pop();
-    const quote = lastLine ? ` Its last log line: "${lastLine.slice(0, 300)}".` : '';
-    return `${many}; the latest because ${explainStop(latest, containers)}.${quote}`;
-}
-function counts(deployment) {
-    if (!deployment)
-        return 'the deployment is no longer on the service';
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    return `${deployment.runningCount ?? 0} of ${deployment.desiredCount ?? 0} tasks running, ${deployment.pendingCount ?? 0} pending${failed}`;
-}
-function join(...parts) {
-    return parts.filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
-
-
-
-
-
-
-
-const EVENTS_SHOWN = 15;
-/**
- * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
- */
-function logRolloutEvidence(report, log) {
-    const { outcome } = report;
-    log.info(`❌ ${explainRollout(report)}`);
-    if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
-    }
-    if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
-    }
-    if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
-    }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
-}
-function rolloutSummaryMarkdown(report) {
-    const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
-    const facts = table(['', ''], [
-        ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
-        ['Deployment', report.deploymentId],
-        ['Status', outcome.status],
-        ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
-    ]);
-    const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks.slice(-10).map((task) => [
-            link(taskId(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
-            stoppedOffset(task, report.startedAt),
-            task.stopCode,
-            essentialFailure(task, report.containers)?.exitCode ?? undefined,
-            explainStop(task, report.containers),
-        ]))
-        : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
-}
-function timeline(report) {
-    const entries = [{ at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` }];
-    for (const event of report.outcome.events) {
-        if (event.createdAt)
-            entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
-    }
-    for (const task of report.outcome.failedTasks) {
-        if (task.stoppedAt)
-            entries.push({ at: new Date(task.stoppedAt).getTime(), text: `task ${taskId(task.taskArn)} stopped: ${explainStop(task, report.containers)}` });
-    }
-    entries.push({ at: report.outcome.finishedAt, text: `verdict: ${report.outcome.status}` });
-    return renderTimeline(report.startedAt, entries);
-}
-function describeTask(task, report) {
-    const container = essentialFailure(task, report.containers);
-    const exit = container?.exitCode !== undefined && container?.exitCode !== null ? ` exit ${container.exitCode}` : '';
-    return `${taskId(task.taskArn)} ${task.stopCode ?? ''}${exit}: ${explainStop(task, report.containers)}`;
-}
-function stoppedOffset(task, origin) {
-    return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
-
-
-
-/**
- * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
- * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
- * deployment that ended without a rollback says so at once.
- */
-const ROLLBACK_GRACE_MS = 15_000;
-/**
- * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
- * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
- * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
- */
-const rollout_BACKSTOP_SETTLE_MS = 3000;
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function rollout_isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+function inputsFrom(values) {
+    return (name) => (values[name] ?? '').trim();
 }
 /**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
- * verdict `wants`, and timing out.
- *
- * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
- * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
- * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
- * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
- * failure detection).
+ * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
+ * and what would be valid, so bad input is reported before anything in AWS changes.
+ * Empty text means "not given": optional readers return undefined rather than a zero value.
  */
-function rollout_judgeRollout(target, observation) {
-    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
-    if (!ours)
-        return judgeGone(target, observation);
-    const sd = readOf(observation);
-    const rollbackDeployment = isRollbackDeployment(ours, sd);
-    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
-    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
-        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
+class Inputs {
+    source;
+    constructor(source) {
+        this.source = source;
     }
-    if (target.circuitBreaker.enable) {
-        const backstop = judgeBackstop(target, observation, ours, sd);
-        if (backstop)
-            return backstop;
+    optional(name) {
+        const value = this.source(name).trim();
+        return value === '' ? undefined : value;
     }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
+    required(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' is required but was not given.`, name);
+        return value;
     }
-    const deployments = observation.service.deployments ?? [];
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target, observation, ours, facts) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
-    const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = primaryDeployment(observation.service);
-    if (sd?.status === 'ROLLBACK_FAILED')
-        return rollbackFailed(sd, ours);
-    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
-    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
-        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
-        if (rolledBack && sd) {
-            return { state: 'rolled-back', cause: 'rollback-requested', reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested', deployment: ours };
-        }
-        return {
-            state: 'failed',
-            cause: 'replaced',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    const cause = failureCause(target, sd, alarmNames);
-    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
-    if (rolledBack)
-        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
-    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
-        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
-    }
-    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
-    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
-        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
-    const why = ended
-        ? 'ECS did not roll back: it found no completed deployment to roll back to'
-        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
-    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
- * fast rollback can finish between two polls; the service deployment tells what happened.
- */
-function judgeGone(target, observation) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', wants: ['service-deployment'] };
-    const sd = readOf(observation);
-    const primary = primaryDeployment(observation.service);
-    const gone = (reason) => ({ ...observation.lastSeen, id: target.deploymentId, status: 'INACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason });
-    if (sd) {
-        if (sd.status === 'ROLLBACK_FAILED')
-            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
-            const alarmNames = triggeredAlarms(sd);
-            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
-            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
-            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
-        }
-    }
-    else {
-        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
-        // is the rollback, and the deployment's failure event is the only place the reason is still written.
-        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
-        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
-            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
-            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
-        }
-        if (reason)
-            return { state: 'failed', cause, reason, deployment: gone(reason) };
-    }
-    return {
-        state: 'failed',
-        cause: 'replaced',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-/**
- * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
- * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
- * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
- * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
- * own counted failures while ECS's count stays below its threshold, the rollout fails here.
- */
-function judgeBackstop(target, observation, ours, sd) {
-    const { service } = observation;
-    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
-        return undefined;
-    // Read ECS's own threshold and why it does not count these before saying so.
-    const wants = [];
-    if (observation.serviceDeployment === undefined)
-        wants.push('service-deployment');
-    if (observation.blindSpot === undefined)
-        wants.push('blind-spot');
-    if (wants.length)
-        return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
-}
-function rollbackFailed(sd, deployment) {
-    return {
-        state: 'failed',
-        cause: 'rollback-failed',
-        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
-        deployment,
-    };
-}
-/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation, ours, sd, primary) {
-    if (sd) {
-        if (ROLLING_BACK.has(sd.status ?? ''))
+    boolean(name, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        if (/^true$/i.test(value))
             return true;
-        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
+        if (/^false$/i.test(value))
             return false;
-        if (sd.rollback)
-            return true;
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be true or false; got "${value}".`, name);
     }
-    return rollbackDeploymentSeen(observation, ours, primary);
-}
-/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
-function rollbackDeploymentSeen(observation, ours, primary) {
-    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
-        return false;
-    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
-    for (const deployment of observation.service.deployments ?? []) {
-        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
-            continue;
-        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
-            earlier.add(deployment.taskDefinition);
+    integer(name, bounds = {}) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
+        }
+        return Number(value);
     }
-    return earlier.has(primary.taskDefinition);
-}
-/**
- * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
- * the service deployment's alarms and rollback then describe the deployment before ours.
- */
-function isRollbackDeployment(ours, sd) {
-    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-        return false;
-    const started = epochMs(sd.rollback.startedAt);
-    const created = epochMs(ours.createdAt);
-    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
-    return !started || !created || created >= started - 500;
-}
-function failureCause(target, sd, alarmNames) {
-    if (alarmNames)
-        return 'alarm';
-    if (sd) {
-        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
-            return 'circuit-breaker';
-        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
-            return 'rollback-requested';
+    /** Milliseconds. */
+    duration(name, fallback) {
+        const text = this.optional(name) ?? fallback;
+        const ms = (0,duration/* parseDuration */.E)(text);
+        if (ms === undefined) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
+        }
+        return ms;
     }
-    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-}
-function rollbackConfigured(target, service, sd, cause) {
-    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
-    if (cause === 'alarm')
-        return config?.alarms?.rollback === true;
-    if (cause === 'circuit-breaker')
-        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
-    return false;
-}
-/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
-function triggeredAlarms(sd) {
-    if (sd?.alarms?.status !== 'TRIGGERED')
-        return undefined;
-    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
-    return [...names];
-}
-function alarmReason(names) {
-    const quoted = names.map((name) => `"${name}"`).join(', ');
-    if (names.length === 0)
-        return 'a CloudWatch alarm of the deployment went into ALARM';
-    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
-}
-function readOf(observation) {
-    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
-}
-/**
- * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
- * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
- */
-function isSettled(deployment) {
-    const full = deployment.runningCount === deployment.desiredCount;
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED' && full;
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return full && (deployment.pendingCount ?? 0) === 0;
-}
-function stripStop(text) {
-    return text.replace(/\.\s*$/, '');
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function rollout_progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set(['AccessDeniedException', 'UnsupportedFeatureException', 'InvalidParameterException', 'UnknownOperationException', 'ClientException']);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class service_deployment_reader_ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
+    /** One item a line; blank lines and surrounding spaces ignored. */
+    list(name) {
+        return (this.optional(name) ?? '')
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '');
     }
-    get available() {
-        return !this.refused;
+    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
+    keyValues(name) {
+        const pairs = [];
+        const seen = new Set();
+        for (const line of this.list(name)) {
+            const separator = line.indexOf('=');
+            const key = separator > 0 ? line.slice(0, separator).trim() : '';
+            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+            }
+            if (seen.has(key))
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
+            seen.add(key);
+            pairs.push({ name: key, value: line.slice(separator + 1) });
+        }
+        return pairs;
     }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
+    json(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
         try {
-            answer = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+            return JSON.parse(value);
         }
         catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
         }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+    oneOf(name, allowed, fallback) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return fallback;
+        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+        if (!match)
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
+        return match;
     }
 }
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = primaryDeployment(service);
-        const beside = completed === primary ? '' : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return { taskDefinitionArn: completed.taskDefinition, evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}` };
-    }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return { taskDefinitionArn: current.taskDefinitionArn, evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL` };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}` : '';
-    return { evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})` };
+function describeBounds(min, max) {
+    const hasMin = min !== Number.MIN_SAFE_INTEGER;
+    const hasMax = max !== Number.MAX_SAFE_INTEGER;
+    if (hasMin && hasMax)
+        return ` from ${min} to ${max}`;
+    if (hasMin)
+        return ` of at least ${min}`;
+    if (hasMax)
+        return ` of at most ${max}`;
+    return '';
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
+;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
+
+
+/** The runner's `INPUT_*` variables. */
+const runnerInputs = (name) => core/* getInput */.V4(name);
+/** Typed readers over the step's inputs. */
+function stepInputs() {
+    return new Inputs(runnerInputs);
+}
+
+// EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
+var deployments = __nccwpck_require__(6927);
+;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
 
 /**
- * Where a one-off task of `definition` runs: in the service's own network, launch type or capacity providers
- * and platform version, so it reaches what the service reaches (its database, above all), with the explicit
- * inputs winning field by field. An awsvpc task needs subnets; without any, this fails before anything starts.
+ * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
+ * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
  */
-function oneOffPlacement(definition, service, overrides) {
-    const placement = {};
-    if (overrides.launchType)
-        placement.launchType = overrides.launchType;
-    else if (service?.capacityProviderStrategy?.length)
-        placement.capacityProviderStrategy = service.capacityProviderStrategy;
-    else if (service?.launchType)
-        placement.launchType = service.launchType;
-    else if (onlyFargate(definition))
-        placement.launchType = 'FARGATE';
-    const fargate = placement.launchType === 'FARGATE' || placement.capacityProviderStrategy?.some((item) => item.capacityProvider?.startsWith('FARGATE'));
-    if (fargate && service?.platformVersion && !overrides.launchType)
-        placement.platformVersion = service.platformVersion;
-    const network = networkFor(definition, service, overrides);
-    if (network)
-        placement.networkConfiguration = network;
-    return placement;
-}
-function networkFor(definition, service, overrides) {
-    const borrowed = service?.networkConfiguration?.awsvpcConfiguration;
-    const explicit = overrides.subnets.length > 0 || overrides.securityGroups.length > 0 || overrides.assignPublicIp !== undefined;
-    if (definition.networkMode !== 'awsvpc') {
-        if (explicit) {
-            const input = overrides.subnets.length ? 'subnets' : overrides.securityGroups.length ? 'security-groups' : 'assign-public-ip';
-            throw new ConfigurationError(`Input '${input}' applies only to task definitions in the awsvpc network mode, but family ${definition.family} uses ${definition.networkMode ?? 'the default (bridge)'} mode; remove it.`, input);
+function parseHealthUrls(lines, input = 'url') {
+    if (lines.length === 0)
+        throw new errors/* ConfigurationError */.j1(`Input '${input}' is required but was not given.`, input);
+    return lines.map((line) => {
+        let url;
+        try {
+            url = new URL(line);
         }
-        return undefined;
-    }
-    const subnets = overrides.subnets.length ? overrides.subnets : (borrowed?.subnets ?? []);
-    if (subnets.length === 0) {
-        throw new ConfigurationError(`Input 'subnets' is needed: task definition family ${definition.family} uses the awsvpc network mode, so the task must be placed in subnets, ` +
-            `and ${service ? `service ${service.serviceName} has no network configuration to borrow` : "no 'service' was given to borrow them from"}. ` +
-            "Set 'subnets' (one subnet ID a line, e.g. subnet-0a1b2c3d) and 'security-groups', or set 'service'. Nothing was started.", 'subnets');
-    }
-    const securityGroups = overrides.securityGroups.length ? overrides.securityGroups : borrowed?.securityGroups;
-    const assignPublicIp = overrides.assignPublicIp ?? borrowed?.assignPublicIp;
-    return {
-        awsvpcConfiguration: {
-            subnets,
-            ...(securityGroups?.length ? { securityGroups } : {}),
-            ...(assignPublicIp ? { assignPublicIp } : {}),
-        },
-    };
-}
-function onlyFargate(definition) {
-    const wanted = definition.requiresCompatibilities ?? [];
-    return wanted.length === 1 && wanted[0] === 'FARGATE';
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/unchanged-service.ts
-
-
-function judgeUnchangedService(service) {
-    const primary = primaryDeployment(service);
-    if (!primary?.id)
-        throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
-    // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
-    // new deployment it stays as it is, so there is nothing to wait for.
-    if (primary.rolloutState === 'FAILED') {
-        return { state: 'failed', deployment: primary, reason: primary.rolloutStateReason ?? 'ECS marked the deployment FAILED' };
-    }
-    const alone = (service.deployments?.length ?? 0) === 1;
-    if (alone && rolledOut(primary) && primary.runningCount === primary.desiredCount)
-        return { state: 'settled', deployment: primary };
-    return { state: 'in-progress', deployment: primary };
-}
-/**
- * ECS returns rolloutState only for rolling-update services that are not behind a Classic Load Balancer
- * (Deployment.rolloutState, ECS API reference); without it, no task still pending is the best sign left.
- */
-function rolledOut(deployment) {
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED';
-    return (deployment.pendingCount ?? 0) === 0;
-}
-function settledMessage(deployment) {
-    const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
-}
-function inProgressMessage(deployment) {
-    const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
-    const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
-        `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
-}
-/** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
-function failedBeforeMessage(standing) {
-    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
-    return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
-        `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
-        `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
-}
-/** Added to the verdict on a deployment this step watched but did not start. */
-function startedBeforeNote(deployment) {
-    return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var common_poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
-
-
-
-
-
-
-
-/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
-const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
-/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
-const SAME_CREATION_MS = 5_000;
-/**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), streaming service
- * events into the log as they happen so a person watching the job sees what ECS sees.
- *
- * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
- * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
- * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
- * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
- */
-async function watchRollout(request, deps) {
-    const { ecs, log, clock = systemClock } = deps;
-    const { target } = request;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    const memory = new DeploymentMemory(target.deploymentId);
-    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-    let lastService;
-    let lastProgress = '';
-    let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
-    let awaitingRollbackSince;
-    let blindSpot;
-    let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    const result = await poll({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs: request.timeoutMs,
-        clock,
-        check: async () => {
-            const settledBefore = clock.now() - BACKSTOP_SETTLE_MS;
-            const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
-            const service = answer.services?.[0];
-            if (!service)
-                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-            lastService = service;
-            const newEvents = events.follow(service.events ?? []);
-            memory.note(service);
-            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                schedule.listed(tracker.stillStopping);
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
-            const observation = {
-                service,
-                failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
-                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
-                lastSeen: memory.lastSeen,
-                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
-                blindSpot,
-            };
-            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
-            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
-                alarmsReadAt = clock.now();
-                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
-            }
-            let verdict = judgeRollout(target, observation);
-            // Read what the verdict needs (each at most once a poll), then judge again.
-            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
-                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-                    const read = await memory.readServiceDeployment(serviceDeployments, service);
-                    // Throttled or failed: skip a round rather than decide on less.
-                    if (read === undefined)
-                        break;
-                    observation.serviceDeployment = read;
-                }
-                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
-                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
-                    observation.blindSpot = blindSpot;
-                }
-                verdict = judgeRollout(target, observation);
-            }
-            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
-                awaitingRollbackSince ??= clock.now();
-            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
-                const progress = progressLine(verdict.deployment);
-                if (progress !== lastProgress)
-                    log.info(progress);
-                lastProgress = progress;
-            }
-            return verdict.state === 'in-progress' ? undefined : verdict;
-        },
+        catch {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
+        }
+        if (!url.hostname)
+            throw new errors/* ConfigurationError */.j1(`Input '${input}': "${line}" names no host.`, input);
+        return url.href;
     });
-    // The evidence of a failure is always read once more at the end, whatever the schedule said.
-    if (!result.done || result.value.state !== 'succeeded')
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
-    const finishedAt = clock.now();
-    if (!result.done) {
-        return {
-            status: 'timed-out',
-            reason: `the deployment did not finish within the timeout`,
-            service: lastService,
-            failedTasks,
-            events: events.seen(),
-            finishedAt,
-            polls: result.attempts,
-        };
-    }
-    const verdict = result.value;
+}
+/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
+function parseRequestHeaders(lines, input = 'headers') {
+    return lines.map((line) => {
+        const separator = line.indexOf(':');
+        const name = separator > 0 ? line.slice(0, separator).trim() : '';
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            // The line may carry a secret: show only what could be its name.
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
+        }
+        return { name, value: line.slice(separator + 1).trim() };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
+
+/**
+ * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
+ * Each item must be a status code from 100 to 599 or a range of them, low end first.
+ */
+function parseExpectedStatus(text, input = 'expected-status') {
+    const items = text.split(/[\s,]+/).filter((item) => item !== '');
+    if (items.length === 0)
+        throw malformed(text, input, 'it is empty');
+    const ranges = items.map((item) => {
+        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
+        if (!match)
+            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
+        const low = Number(match[1]);
+        const high = match[2] === undefined ? low : Number(match[2]);
+        if (low < 100 || high > 599)
+            throw malformed(text, input, `"${item}" is outside 100-599`);
+        if (high < low)
+            throw malformed(text, input, `"${item}" runs backwards`);
+        return [low, high];
+    });
     return {
-        status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-        reason: 'reason' in verdict ? verdict.reason : undefined,
-        verdict,
-        service: lastService,
-        failedTasks,
-        events: events.seen(),
-        finishedAt,
-        polls: result.attempts,
+        ranges,
+        text: items.join(','),
+        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
     };
 }
-function alarmsOn(service) {
-    const alarms = service.deploymentConfiguration?.alarms;
-    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
-}
-/**
- * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
- * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
- * deployment), and the revisions the service ran before ours, which a rollback returns to.
- */
-class DeploymentMemory {
-    deploymentId;
-    lastSeen;
-    serviceDeploymentArn;
-    earlier = new Set();
-    constructor(deploymentId) {
-        this.deploymentId = deploymentId;
-    }
-    note(service) {
-        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
-        if (ours)
-            this.lastSeen = ours;
-        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
-            this.serviceDeploymentArn = service.currentServiceDeployment;
-        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
-        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-            return;
-        for (const deployment of service.deployments ?? []) {
-            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
-                this.earlier.add(deployment.taskDefinition);
-        }
-    }
-    /**
-     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
-     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
-     * the service deployment it rolls back, while a newer deploy's was created later.
-     */
-    async readServiceDeployment(reader, service) {
-        if (this.serviceDeploymentArn)
-            return reader.read(this.serviceDeploymentArn);
-        const read = await reader.read(service.currentServiceDeployment);
-        if (typeof read !== 'object')
-            return read;
-        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
-        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
-            return 'unavailable';
-        this.serviceDeploymentArn = read.serviceDeploymentArn;
-        return read;
-    }
-    earlierTaskDefinitions() {
-        return [...this.earlier];
-    }
-}
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-    since;
-    earlier;
-    log;
-    printed = new Map();
-    constructor(since, earlier, log) {
-        this.since = since;
-        this.earlier = earlier;
-        this.log = log;
-    }
-    /** Prints the events not seen before and says how many there were. */
-    follow(newestFirst) {
-        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-        const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-            .reverse();
-        for (const event of fresh) {
-            this.printed.set(event.id, event);
-            this.log.info(`ECS: ${event.message}`);
-        }
-        return fresh.length;
-    }
-    seen() {
-        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-    }
-}
-function eventTime(event) {
-    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+function malformed(text, input, why) {
+    return new errors/* ConfigurationError */.j1(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/index.ts
-// The ecs layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// EXTERNAL MODULE: ./packages/core/src/health/index.ts + 15 modules
-var health = __nccwpck_require__(1410);
-;// CONCATENATED MODULE: ./actions/verify-health/src/aws-signals.ts
-
-
-
-
-
-
-const ACTION = 'verify-health';
-/**
- * The ECS service, its targets and the alarms, as signals read each round. The service and the alarm names are
- * checked first, so a typo fails before the first probe rather than as an endless unhealthy check.
- */
-async function prepareAwsSignals(aws) {
-    if (!aws)
-        return undefined;
-    const context = { region: aws.region, action: ACTION };
-    const readers = [];
-    if (aws.cluster && aws.service) {
-        const ecs = (0,common/* createClient */.UU)(client_ecs_dist_cjs/* ECSClient */.Zgc, context);
-        await (0,service/* describeService */.Jv)(ecs, aws.cluster, aws.service, aws.region);
-        const elb = (0,common/* createClient */.UU)(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD, context);
-        readers.push((0,health/* serviceSignals */.$z)({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
-    }
-    if (aws.alarms.length) {
-        const cloudwatch = (0,common/* createClient */.UU)(dist_cjs/* CloudWatchClient */.WBn, context);
-        await (0,health/* assertAlarmsExist */.GO)(cloudwatch, aws.alarms, aws.region);
-        readers.push((0,health/* alarmSignals */.zm)(cloudwatch, aws.alarms));
-    }
-    return (0,health/* combineSignals */.FR)(readers);
-}
-
-
-/***/ }),
-
-/***/ 8209:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ readHealthInputs)
-/* harmony export */ });
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7288);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3201);
-/* harmony import */ var _ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1410);
+// EXTERNAL MODULE: ./packages/core/src/health/health-plan.ts
+var health_plan = __nccwpck_require__(5562);
+;// CONCATENATED MODULE: ./actions/verify-health/src/inputs.ts
 
 
 
 /** Reads and validates every input before the first request. */
-function readHealthInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .stepInputs */ .af)()) {
-    const urls = (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .parseHealthUrls */ .u6)(inputs.list('url'));
+function readHealthInputs(inputs = stepInputs()) {
+    const urls = parseHealthUrls(inputs.list('url'));
     const plan = {
         urls,
-        expectedStatus: (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .parseExpectedStatus */ .qp)(inputs.optional('expected-status') ?? '200-299'),
+        expectedStatus: parseExpectedStatus(inputs.optional('expected-status') ?? '200-299'),
         bodyContains: inputs.optional('body-contains'),
         warmupMs: inputs.duration('warmup', '0s'),
         intervalMs: positive(inputs, 'interval', '2s'),
@@ -68614,17 +67682,17 @@ function readHealthInputs(inputs = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTE
         bakeMs: inputs.duration('bake', '0s'),
         maxLatencyMs: inputs.integer('max-latency-ms', { min: 1 }),
     };
-    const headers = (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .parseRequestHeaders */ .L5)(inputs.list('headers'));
+    const headers = parseRequestHeaders(inputs.list('headers'));
     const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
-    (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .assertReachable */ .qN)(plan);
+    (0,health_plan/* assertReachable */.q)(plan);
     const aws = readAws(inputs);
-    const auditTrail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .readAuditTrailInputs */ .bZ)(inputs, aws?.service === undefined ? undefined : (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .serviceEnvironment */ .J6)(aws.service));
+    const auditTrail = (0,deployments/* readAuditTrailInputs */.bZ)(inputs, aws?.service === undefined ? undefined : (0,deployments/* serviceEnvironment */.J6)(aws.service));
     return { plan, headers, requestTimeoutMs, aws, auditTrail };
 }
 function positive(inputs, name, fallback) {
     const ms = inputs.duration(name, fallback);
     if (ms <= 0)
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
     return ms;
 }
 function readAws(inputs) {
@@ -68633,12 +67701,12 @@ function readAws(inputs) {
     const alarms = inputs.list('alarms');
     if ((cluster === undefined) !== (service === undefined)) {
         const missing = cluster === undefined ? 'cluster' : 'service';
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
+        throw new errors/* ConfigurationError */.j1(`Input '${missing}' is required when '${missing === 'cluster' ? 'service' : 'cluster'}' is given: the service check needs both.`, missing);
     }
     const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
     if (cluster === undefined && alarms.length === 0)
         return undefined;
-    return { region: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .resolveRegion */ .Zv)(inputs.optional('region')), cluster, service, taskDefinition, alarms };
+    return { region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')), cluster, service, taskDefinition, alarms };
 }
 /** The revision the service must be steady on: exactly one, since a bare family would mean "its newest". */
 function readTaskDefinition(inputs, withService) {
@@ -68646,10 +67714,10 @@ function readTaskDefinition(inputs, withService) {
     if (value === undefined)
         return undefined;
     if (!withService) {
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.", 'task-definition');
+        throw new errors/* ConfigurationError */.j1("Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on.", 'task-definition');
     }
-    if (!(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .isRevisionReference */ .bv)(value)) {
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12), such as deploy-ecs's task-definition-arn output; got "${value}".`, 'task-definition');
+    if (!(0,identifiers/* isRevisionReference */.bv)(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12), such as deploy-ecs's task-definition-arn output; got "${value}".`, 'task-definition');
     }
     return value;
 }
@@ -68662,42 +67730,32 @@ function readTaskDefinition(inputs, withService) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7288);
-/* harmony import */ var _ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1410);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3201);
-/* harmony import */ var _aws_signals__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(357);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8209);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5028);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7961);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4694);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5028);
 
 
 
 
 
 
-
-async function verify() {
-    // 1. Every input checked, header values masked, before the first request.
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_5__/* .readHealthInputs */ .o)();
-    for (const header of inputs.headers)
-        if (header.value)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(header.value);
-    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV);
-    // 2. The service, its targets and the alarms must exist before they can guard anything.
-    const signals = await (0,_aws_signals__WEBPACK_IMPORTED_MODULE_4__/* .prepareAwsSignals */ .K)(inputs.aws);
-    // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
-    await trail?.follow();
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`Probing ${inputs.plan.urls.join(', ')} every ${(0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(inputs.plan.intervalMs)}; healthy after ${inputs.plan.successThreshold} passing rounds, unhealthy after ${inputs.plan.failureThreshold} failing.`);
-    const probe = (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .httpProbe */ .HB)({ headers: inputs.headers, timeoutMs: inputs.requestTimeoutMs, userAgent: `ecs-deploy-suite/verify-health ${_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .sZ}` });
-    const report = await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .reportingErrors */ .eP)(trail, () => (0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .verifyHealth */ .g)(inputs.plan, { probe, signals, log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV }));
-    // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
-    (0,_outputs__WEBPACK_IMPORTED_MODULE_6__/* .setHealthOutputs */ .x)(report);
-    await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .writeJobSummary */ .j7)((0,_ecs_deploy_core_health__WEBPACK_IMPORTED_MODULE_2__/* .healthSummaryMarkdown */ .yi)(report));
-    await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
-    if (!report.healthy)
-        throw new _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR(report.explanation);
-    _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .MV.info(`✅ ${report.explanation}`);
-}
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(verify);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_3__/* .readHealthInputs */ .o)();
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__/* .runHealthCheck */ .W)(inputs, { aws: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .clientFactory */ .Ar)('verify-health') }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__/* .systemClock */ .m,
+        setSecret: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .writeJobSummary */ .j,
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setHealthOutputs */ .x,
+        trail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M),
+    });
+});
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -68717,6 +67775,54 @@ function setHealthOutputs(report) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('checks', String(report.checks));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('failures', String(report.failures));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('p95-latency-ms', report.p95LatencyMs === undefined ? '' : String(report.p95LatencyMs));
+}
+
+
+/***/ }),
+
+/***/ 338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ clientFactory),
+/* harmony export */   Zv: () => (/* binding */ resolveRegion)
+/* harmony export */ });
+/* unused harmony exports clientSettings, createClient */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+/* harmony import */ var _version__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7111);
+
+
+/** The region input wins; then the variables the runner and configure-aws-credentials set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    }
+    return region;
+}
+/**
+ * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
+ * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
+ * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
+ */
+function clientSettings(context) {
+    return {
+        region: context.region,
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    };
+}
+/** The one way the suite builds an AWS client. */
+function createClient(Client, context) {
+    return new Client(clientSettings(context));
+}
+function clientFactory(action) {
+    return (Client, region) => createClient(Client, { region, action });
 }
 
 
@@ -68768,7 +67874,8 @@ function formatDuration(ms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   dR: () => (/* binding */ ActionFailure),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError)
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
 /**
  * A mistake in what the user asked for: a missing or malformed input, a container that does not exist.
@@ -68796,6 +67903,11 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** AWS refused the call for want of a permission (IAM's, or an SCP's). */
+function isAccessDenied(error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
 }
 
 
@@ -68832,323 +67944,6 @@ function isRevisionReference(value) {
 /** Whether two references (family:revision or ARN, in any mix) name the same revision. */
 function sameRevision(a, b) {
     return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
-}
-
-
-/***/ }),
-
-/***/ 7288:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dR: () => (/* reexport */ errors/* ActionFailure */.dR),
-  j1: () => (/* reexport */ errors/* ConfigurationError */.j1),
-  sZ: () => (/* reexport */ version/* SUITE_VERSION */.s),
-  UU: () => (/* reexport */ createClient),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  bv: () => (/* reexport */ identifiers/* isRevisionReference */.bv),
-  Zv: () => (/* reexport */ resolveRegion)
-});
-
-// UNUSED EXPORTS: Inputs, clientSettings, errorMessage, formatCommand, inputsFrom, isTransientAwsError, nameFromArn, parseCommand, parseDuration, poll, retryTransient, sameRevision, secretValues, shortTaskDefinition, silentLogger, splitShellWords, systemClock, taskId
-
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/common/version.ts
-var version = __nccwpck_require__(7111);
-;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
-
-
-/** The region input wins; then the variables the runner and configure-aws-credentials set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
-    }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
-    }
-    return region;
-}
-/**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
- */
-function clientSettings(context) {
-    return {
-        region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    };
-}
-/** The one way the suite builds an AWS client. */
-function createClient(Client, context) {
-    return new Client(clientSettings(context));
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/command.ts
-
-/**
- * A container command as users write it in a workflow: a JSON array (`["npm", "run", "migrate"]`) or shell
- * words (`npm run migrate -- --to 42`, with '...' and "..." quoting and backslash escapes). No shell runs
- * it: ECS gets the words as they are, so `$VAR`, globs and pipes are not expanded. Empty text is undefined.
- */
-function parseCommand(text, inputName = 'command') {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return undefined;
-    const words = trimmed.startsWith('[') ? parseJsonArray(trimmed, inputName) : splitShellWords(trimmed, inputName);
-    if (words.length === 0)
-        throw new ConfigurationError(`Input '${inputName}' holds no command; give at least the program to run.`, inputName);
-    return words;
-}
-function parseJsonArray(text, inputName) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input '${inputName}' starts with "[" but is not valid JSON (${error.message}); give a JSON array of strings such as ["npm", "run", "migrate"], or plain shell words.`, inputName);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((word) => typeof word === 'string')) {
-        throw new ConfigurationError(`Input '${inputName}' must be a JSON array of strings such as ["npm", "run", "migrate"]; got ${text.slice(0, 80)}.`, inputName);
-    }
-    return parsed;
-}
-/** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const char = text[i];
-        if (quote === "'") {
-            if (char === "'")
-                quote = undefined;
-            else
-                word += char;
-            continue;
-        }
-        if (quote === '"') {
-            if (char === '"')
-                quote = undefined;
-            else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-                word += text[++i];
-            else
-                word += char;
-            continue;
-        }
-        if (/\s/.test(char)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            continue;
-        }
-        inWord = true;
-        if (char === "'" || char === '"')
-            quote = char;
-        else if (char === '\\' && i + 1 < text.length)
-            word += text[++i];
-        else
-            word += char;
-    }
-    if (quote)
-        throw new ConfigurationError(`Input '${inputName}' has an unclosed ${quote === '"' ? 'double' : 'single'} quote; close it or give a JSON array.`, inputName);
-    if (inWord)
-        words.push(word);
-    return words;
-}
-/** The words as one line a person could paste into a shell, for logs and summaries. */
-function formatCommand(words) {
-    return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
- */
-async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error))
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await clock.sleep(delayMs);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/index.ts
-// The common layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 6854:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ Inputs)
-/* harmony export */ });
-/* unused harmony export inputsFrom */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
-/* harmony import */ var _duration__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(615);
-
-
-function inputsFrom(values) {
-    return (name) => (values[name] ?? '').trim();
-}
-/**
- * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
- * and what would be valid, so bad input is reported before anything in AWS changes.
- * Empty text means "not given": optional readers return undefined rather than a zero value.
- */
-class Inputs {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    optional(name) {
-        const value = this.source(name).trim();
-        return value === '' ? undefined : value;
-    }
-    required(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' is required but was not given.`, name);
-        return value;
-    }
-    boolean(name, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        if (/^true$/i.test(value))
-            return true;
-        if (/^false$/i.test(value))
-            return false;
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be true or false; got "${value}".`, name);
-    }
-    integer(name, bounds = {}) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
-        if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number${describeBounds(min, max)}; got "${value}".`, name);
-        }
-        return Number(value);
-    }
-    /** Milliseconds. */
-    duration(name, fallback) {
-        const text = this.optional(name) ?? fallback;
-        const ms = (0,_duration__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
-        if (ms === undefined) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a duration such as 90s, 15m, 1h or a number of seconds; got "${text}".`, name);
-        }
-        return ms;
-    }
-    /** One item a line; blank lines and surrounding spaces ignored. */
-    list(name) {
-        return (this.optional(name) ?? '')
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter((line) => line !== '');
-    }
-    /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
-    keyValues(name) {
-        const pairs = [];
-        const seen = new Set();
-        for (const line of this.list(name)) {
-            const separator = line.indexOf('=');
-            const key = separator > 0 ? line.slice(0, separator).trim() : '';
-            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
-            }
-            if (seen.has(key))
-                throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
-            seen.add(key);
-            pairs.push({ name: key, value: line.slice(separator + 1) });
-        }
-        return pairs;
-    }
-    json(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            return JSON.parse(value);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be valid JSON: ${error.message}.`, name);
-        }
-    }
-    oneOf(name, allowed, fallback) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return fallback;
-        const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-        if (!match)
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be one of ${allowed.join(', ')}; got "${value}".`, name);
-        return match;
-    }
-}
-function describeBounds(min, max) {
-    const hasMin = min !== Number.MIN_SAFE_INTEGER;
-    const hasMax = max !== Number.MAX_SAFE_INTEGER;
-    if (hasMin && hasMax)
-        return ` from ${min} to ${max}`;
-    if (hasMin)
-        return ` of at least ${min}`;
-    if (hasMax)
-        return ` of at most ${max}`;
-    return '';
 }
 
 
@@ -69201,191 +67996,52 @@ const SUITE_VERSION = '0.1.0';
 
 /***/ }),
 
-/***/ 6860:
+/***/ 5562:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jv: () => (/* binding */ describeService),
-/* harmony export */   sg: () => (/* binding */ primaryDeployment)
+/* harmony export */   $: () => (/* binding */ roundsToWin),
+/* harmony export */   q: () => (/* binding */ assertReachable)
 /* harmony export */ });
-/* unused harmony export assertRollingUpdateService */
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_duration__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(615);
+/* harmony import */ var _latency__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(874);
 
 
+
+/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
+function roundsToWin(plan) {
+    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, (0,_latency__WEBPACK_IMPORTED_MODULE_0__/* .latencyWindowRounds */ .gD)(plan.urls.length));
+}
 /**
- * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
- * since it is almost always a typo or the wrong region.
+ * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
+ * refuse it before the first request and say what would work.
  */
-async function describeService(ecs, cluster, service, region) {
-    let answer;
-    try {
-        answer = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .DescribeServicesCommand */ .H7c({ cluster, services: [service] }));
+function assertReachable(plan) {
+    const rounds = Math.max(roundsToWin(plan), plan.failureThreshold);
+    const needed = plan.warmupMs + rounds * plan.intervalMs;
+    if (plan.timeoutMs < needed) {
+        const latency = roundsToWin(plan) > plan.successThreshold
+            ? ` (max-latency-ms needs ${roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)`
+            : '';
+        throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input 'timeout' is ${(0,_common_duration__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
+            `warmup ${(0,_common_duration__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${(0,_common_duration__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(plan.intervalMs)} = ${(0,_common_duration__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(needed)}. ` +
+            `Set timeout to at least ${(0,_common_duration__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
     }
-    catch (error) {
-        if (error.name === 'ClusterNotFoundException') {
-            throw new _common_errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
-        }
-        throw error;
-    }
-    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
-    if (!found) {
-        const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new _common_errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
-    }
-    return found;
-}
-/** Rolling updates are what this suite watches; other controllers need a different mechanism. */
-function assertRollingUpdateService(service) {
-    const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
-        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
-    }
-    if (service.status === 'DRAINING') {
-        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
-    }
-}
-/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function primaryDeployment(service, taskDefinitionArn) {
-    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
 
 /***/ }),
 
-/***/ 1410:
+/***/ 874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  zm: () => (/* reexport */ alarmSignals),
-  GO: () => (/* reexport */ assertAlarmsExist),
-  qN: () => (/* reexport */ assertReachable),
-  FR: () => (/* reexport */ combineSignals),
-  yi: () => (/* reexport */ healthSummaryMarkdown),
-  HB: () => (/* reexport */ httpProbe),
-  qp: () => (/* reexport */ parseExpectedStatus),
-  u6: () => (/* reexport */ parseHealthUrls),
-  L5: () => (/* reexport */ parseRequestHeaders),
-  $z: () => (/* reexport */ serviceSignals),
-  g: () => (/* reexport */ verifyHealth)
-});
-
-// UNUSED EXPORTS: LATENCY_WINDOW_MIN_SAMPLES, LatencyWindow, alarmReading, bodyExcerpt, describeRequestError, emptyStats, judgeAnswer, latencyFigures, latencyWindowRounds, percentile, recordAnswer, roundsToWin, serviceSteadiness, targetGroupArns, targetGroupHealth, targetGroupName
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
-var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
-
-
-/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
-const MAX_ALARM_NAMES = 100;
-async function describeAlarms(cloudwatch, names) {
-    const answer = await cloudwatch.send(new dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
-    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
-}
-/**
- * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
- * silently guard nothing.
- */
-async function assertAlarmsExist(cloudwatch, names, region) {
-    if (names.length > MAX_ALARM_NAMES)
-        throw new errors/* ConfigurationError */.j1(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
-    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
-    const unknown = names.filter((name) => !found.has(name));
-    if (unknown.length) {
-        throw new errors/* ConfigurationError */.j1(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
-    }
-}
-function alarmReading(alarm) {
-    const source = `alarm ${alarm.AlarmName}`;
-    const state = alarm.StateValue ?? 'unknown';
-    if (state === 'ALARM')
-        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
-    return { source, passed: true, detail: state };
-}
-/** Reads the named alarms once a round; any in ALARM ends the check. */
-function alarmSignals(cloudwatch, names) {
-    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/expected-status.ts
-
-/**
- * Parses `200-299`, `200,204` or a mix (`200-299,304`); spaces and new lines may separate items too.
- * Each item must be a status code from 100 to 599 or a range of them, low end first.
- */
-function parseExpectedStatus(text, input = 'expected-status') {
-    const items = text.split(/[\s,]+/).filter((item) => item !== '');
-    if (items.length === 0)
-        throw malformed(text, input, 'it is empty');
-    const ranges = items.map((item) => {
-        const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
-        if (!match)
-            throw malformed(text, input, `"${item}" is neither a status code nor a range`);
-        const low = Number(match[1]);
-        const high = match[2] === undefined ? low : Number(match[2]);
-        if (low < 100 || high > 599)
-            throw malformed(text, input, `"${item}" is outside 100-599`);
-        if (high < low)
-            throw malformed(text, input, `"${item}" runs backwards`);
-        return [low, high];
-    });
-    return {
-        ranges,
-        text: items.join(','),
-        matches: (status) => ranges.some(([low, high]) => status >= low && status <= high),
-    };
-}
-function malformed(text, input, why) {
-    return new errors/* ConfigurationError */.j1(`Input '${input}' must be status codes or ranges such as 200-299 or 200,204; got "${text}": ${why}.`, input);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
-
-/**
- * Reads the URLs to probe, one a line. Only absolute http and https URLs make sense for a health check; a
- * relative path or a typo in the scheme is a mistake in the workflow, reported before any request.
- */
-function parseHealthUrls(lines, input = 'url') {
-    if (lines.length === 0)
-        throw new errors/* ConfigurationError */.j1(`Input '${input}' is required but was not given.`, input);
-    return lines.map((line) => {
-        let url;
-        try {
-            url = new URL(line);
-        }
-        catch {
-            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" is not a URL.`, input);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold http:// or https:// URLs; "${line}" uses ${url.protocol.replace(/:$/, '')}.`, input);
-        }
-        if (!url.hostname)
-            throw new errors/* ConfigurationError */.j1(`Input '${input}': "${line}" names no host.`, input);
-        return url.href;
-    });
-}
-/** `Name: value` lines, as curl takes them. A value may contain colons; a name follows RFC 9110's token rule. */
-function parseRequestHeaders(lines, input = 'headers') {
-    return lines.map((line) => {
-        const separator = line.indexOf(':');
-        const name = separator > 0 ? line.slice(0, separator).trim() : '';
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            // The line may carry a secret: show only what could be its name.
-            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold "Name: value" lines such as "Authorization: Bearer ..."; a line starting "${line.slice(0, Math.max(0, Math.min(separator, 20)) || 8)}" has no valid header name before a colon.`, input);
-        }
-        return { name, value: line.slice(separator + 1).trim() };
-    });
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-;// CONCATENATED MODULE: ./packages/core/src/health/latency.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ym: () => (/* binding */ percentile),
+/* harmony export */   gD: () => (/* binding */ latencyWindowRounds),
+/* harmony export */   lO: () => (/* binding */ LatencyWindow)
+/* harmony export */ });
+/* unused harmony export LATENCY_WINDOW_MIN_SAMPLES */
 /**
  * Nearest-rank percentile: the smallest sample at least `p` percent of the samples do not exceed. It is
  * always a latency that was really observed, never an interpolation between two.
@@ -69428,536 +68084,44 @@ function latencyWindowRounds(urls) {
     return Math.max(5, Math.ceil(LATENCY_WINDOW_MIN_SAMPLES / Math.max(1, urls)));
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/health/health-plan.ts
 
+/***/ }),
 
+/***/ 7339:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/** Consecutive passing rounds before health is won: with max-latency-ms, also enough rounds to judge a p95. */
-function roundsToWin(plan) {
-    return plan.maxLatencyMs === undefined ? plan.successThreshold : Math.max(plan.successThreshold, latencyWindowRounds(plan.urls.length));
-}
-/**
- * A timeout the thresholds can never reach would end every run in "timed out", whatever the service does:
- * refuse it before the first request and say what would work.
- */
-function assertReachable(plan) {
-    const rounds = Math.max(roundsToWin(plan), plan.failureThreshold);
-    const needed = plan.warmupMs + rounds * plan.intervalMs;
-    if (plan.timeoutMs < needed) {
-        const latency = roundsToWin(plan) > plan.successThreshold ? ` (max-latency-ms needs ${roundsToWin(plan)} rounds for a p95 one slow answer cannot decide)` : '';
-        throw new errors/* ConfigurationError */.j1(`Input 'timeout' is ${(0,duration/* formatDuration */.a)(plan.timeoutMs)}, shorter than the check can ever take to decide: ` +
-            `warmup ${(0,duration/* formatDuration */.a)(plan.warmupMs)} + ${rounds} rounds${latency} × interval ${(0,duration/* formatDuration */.a)(plan.intervalMs)} = ${(0,duration/* formatDuration */.a)(needed)}. ` +
-            `Set timeout to at least ${(0,duration/* formatDuration */.a)(needed)}, or lower warmup, interval or the thresholds.`, 'timeout');
-    }
-}
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ actionsLogger)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function markdown_link(text, url) {
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
-/** "+12.3s  text" lines in seconds since `origin`, oldest first. */
-function renderTimeline(origin, entries) {
-    return [...entries]
-        .sort((a, b) => a.at - b.at)
-        .map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/judge.ts
-/** An answer passes when it came, with an expected status, and (if asked) a body holding the marker. */
-function judgeAnswer(answer, plan) {
-    if (answer.error !== undefined || answer.status === undefined)
-        return { ...answer, passed: false, problem: answer.error ?? 'no answer' };
-    if (!plan.expectedStatus.matches(answer.status)) {
-        return { ...answer, passed: false, problem: `status ${answer.status}, expected ${plan.expectedStatus.text}` };
-    }
-    if (plan.bodyContains !== undefined && !answer.body.includes(plan.bodyContains)) {
-        return { ...answer, passed: false, problem: `status ${answer.status} but the body does not contain "${plan.bodyContains}"` };
-    }
-    return { ...answer, passed: true, problem: '' };
-}
-/** The start of a body on one line, for logs and the summary. */
-function bodyExcerpt(body, length = 120) {
-    const flat = body.replace(/\s+/g, ' ').trim();
-    return flat.length > length ? `${flat.slice(0, length)}…` : flat;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/url-stats.ts
-
-function emptyStats(url) {
-    return { url, checks: 0, failures: 0, latencies: [] };
-}
-function recordAnswer(stats, answer) {
-    stats.checks += 1;
-    if (!answer.passed)
-        stats.failures += 1;
-    // A refused or timed-out request has no latency worth the name; it is counted as a failure instead.
-    if (answer.status !== undefined)
-        stats.latencies.push(answer.latencyMs);
-    stats.last = answer;
-}
-function latencyFigures(latencies) {
-    return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : undefined };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
-
-
-
-
-
-const ms = (value) => (value === undefined ? '–' : `${value} ms`);
-/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
-function healthSummaryMarkdown(report, title = 'Verify health') {
-    const icon = report.healthy ? '✅' : '❌';
-    const urls = report.urls.map((stats) => {
-        const figures = latencyFigures(stats.latencies);
-        const last = stats.last;
-        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [[stats.checks, stats.failures, ms(figures.p50), ms(figures.p95), ms(figures.max), last?.status ?? last?.error ?? '–', last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '']]));
-    });
-    const signals = report.lastSignals.length
-        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
-        : undefined;
-    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
-}
-/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
-const TIMELINE_SHOWN = 30;
-function timelineLines(report) {
-    const lines = renderTimeline(report.startedAt, report.timeline);
-    if (lines.length <= TIMELINE_SHOWN)
-        return lines;
-    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
-}
-function moment(report) {
-    const parts = [`${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${(0,duration/* formatDuration */.a)(report.finishedAt - report.startedAt)}`];
-    if (report.wonAt !== undefined)
-        parts.push(`health won at +${(0,duration/* formatDuration */.a)(report.wonAt - report.startedAt)}`);
-    if (report.lostAt !== undefined)
-        parts.push(`health lost at +${(0,duration/* formatDuration */.a)(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
-    return `**${parts.join(' · ')}**`;
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
-
-
-
-/** Enough of a body to find a marker in a health document without reading a large page whole. */
-const BODY_LIMIT = 64 * 1024;
-/**
- * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
- * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
- */
-function httpProbe(options) {
-    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
-    for (const header of options.headers)
-        headers[header.name.toLowerCase()] = header.value;
-    return (url) => new Promise((resolve) => {
-        const started = performance.now();
-        const target = new URL(url);
-        const client = target.protocol === 'https:' ? external_node_https_ : external_node_http_;
-        let settled = false;
-        const finish = (answer) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
-        };
-        const request = client.get(target, { headers }, (response) => {
-            const chunks = [];
-            let length = 0;
-            response.on('data', (chunk) => {
-                chunks.push(chunk);
-                length += chunk.length;
-                if (length >= BODY_LIMIT) {
-                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
-                    response.destroy();
-                }
-            });
-            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
-        });
-        const timer = setTimeout(() => {
-            finish({ body: '', error: `no complete answer within ${(0,duration/* formatDuration */.a)(options.timeoutMs)} (request-timeout)` });
-            request.destroy();
-        }, options.timeoutMs);
-        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
-    });
-}
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
-/** Turns Node's network errors into what went wrong, naming the host and port. */
-function describeRequestError(error, target) {
-    const code = error.code ?? '';
-    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-    const where = `${target.hostname}:${port}`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
-        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
-    }
-    if (code === 'ECONNREFUSED')
-        return `connection refused by ${where}: nothing is listening there (yet)`;
-    if (code === 'ECONNRESET')
-        return `connection to ${where} was reset before a complete answer`;
-    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `${where} is unreachable from this runner (${code})`;
-    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
-        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
-    }
-    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
-// EXTERNAL MODULE: ./packages/core/src/ecs/service.ts
-var ecs_service = __nccwpck_require__(6860);
-;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
-
-
-
-/**
- * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
- * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
- * the only one and runningCount equals desiredCount.)
- *
- * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
- * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
- * which then is steady by every count but is not the release being verified.
- */
-function serviceSteadiness(service, taskDefinition) {
-    const source = `service ${service.serviceName}`;
-    const unsteady = whyNotSteady(service);
-    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
-    if (taskDefinition === undefined)
-        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
-    const wanted = (0,identifiers/* shortTaskDefinition */.P5)(taskDefinition);
-    if (unsteady) {
-        const heading = (0,ecs_service/* primaryDeployment */.sg)(service)?.taskDefinition;
-        const elsewhere = heading !== undefined && !(0,identifiers/* sameRevision */.Y6)(heading, taskDefinition) ? `; the service is deploying ${(0,identifiers/* shortTaskDefinition */.P5)(heading)}, not ${wanted}` : '';
-        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
-    }
-    const running = service.deployments?.[0]?.taskDefinition;
-    if ((0,identifiers/* sameRevision */.Y6)(running, taskDefinition))
-        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
-    return {
-        source,
-        passed: false,
-        detail: `steady, but on ${(0,identifiers/* shortTaskDefinition */.P5)(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
-    };
-}
-/** What keeps the service from being steady, or undefined when it is. */
-function whyNotSteady(service) {
-    const deployments = service.deployments ?? [];
-    if (deployments.length !== 1) {
-        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
-        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
-    }
-    const [deployment] = deployments;
-    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
-        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
-    }
-    if (service.runningCount !== service.desiredCount)
-        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
-    return undefined;
-}
-function targetGroupArns(service) {
-    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
-}
-/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
-function targetGroupName(arn) {
-    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
-}
-/**
- * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
- * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
- */
-function targetGroupHealth(arn, descriptions) {
-    const source = `target group ${targetGroupName(arn)}`;
-    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
-    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
-    if (serving.length === 0)
-        return { source, passed: false, detail: 'no registered targets' };
-    if (unhealthy.length === 0)
-        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
-    const listed = unhealthy.map(describeTarget).join('; ');
-    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
-}
-function describeTarget(description) {
-    const target = description.Target;
-    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
-    const health = description.TargetHealth;
-    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
-    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
-}
-/** Reads the service and the health of every target of its target groups, once a round. */
-function serviceSignals(options) {
-    return async () => {
-        const service = await (0,ecs_service/* describeService */.Jv)(options.ecs, options.cluster, options.service, options.region);
-        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
-            const answer = await options.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
-            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
-        }));
-        return [serviceSteadiness(service, options.taskDefinition), ...groups];
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/signals.ts
-/** Reads several sources at once, as one round. */
-function combineSignals(readers) {
-    if (readers.length === 0)
-        return undefined;
-    return async () => (await Promise.all(readers.map((read) => read()))).flat();
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/logger.ts
-function silentLogger() {
-    const lines = [];
-    return {
-        lines,
-        info: (m) => void lines.push(m),
-        warning: (m) => void lines.push(`warning: ${m}`),
-        error: (m) => void lines.push(`error: ${m}`),
-        debug: () => undefined,
-        group: async (title, body) => {
-            lines.push(`[${title}]`);
-            return body();
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
-
-
-
-
-
-
-
-/**
- * Probes every URL once a round, with the extra signals, and decides:
- * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
- * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
- * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
- * - at once on a fatal signal (an alarm in ALARM).
- */
-async function verifyHealth(plan, deps) {
-    const clock = deps.clock ?? poll/* systemClock */.m;
-    const log = deps.log ?? silentLogger();
-    const startedAt = clock.now();
-    const warmupEndsAt = startedAt + plan.warmupMs;
-    const window = new LatencyWindow(latencyWindowRounds(plan.urls.length));
-    const stats = plan.urls.map(emptyStats);
-    const timeline = [];
-    const streak = { passing: 0, failing: 0 };
-    let rounds = 0;
-    let last;
-    let bestPassing = 0;
-    async function runRound(phase) {
-        const at = clock.now();
-        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
-        const answers = raw.map((answer) => judgeAnswer(answer, plan));
-        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
-        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
-        const windowP95 = window.p95();
-        const problems = [
-            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
-            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
-        ];
-        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
-            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
-        }
-        rounds += 1;
-        const round = { number: rounds, at, phase, counted: at >= warmupEndsAt || phase === 'bake', passed: problems.length === 0, answers, signals, windowP95, problems };
-        noteTransition(round);
-        log.info(describeRound(round, startedAt, last));
-        last = round;
-        return round;
-    }
-    function noteTransition(round) {
-        if (last === undefined || last.passed !== round.passed) {
-            timeline.push({ at: round.at, text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}` });
-        }
-        if (round.counted && last !== undefined && !last.counted)
-            timeline.push({ at: warmupEndsAt, text: `warm-up of ${(0,duration/* formatDuration */.a)(plan.warmupMs)} over: failures count from here` });
-    }
-    /** Updates the streaks and says whether this round decided the phase. */
-    function decide(round) {
-        if (round.signals.some((s) => s.fatal && !s.passed))
-            return 'lost';
-        if (round.passed) {
-            streak.passing += 1;
-            streak.failing = 0;
-        }
-        else {
-            streak.passing = 0;
-            if (round.counted)
-                streak.failing += 1;
-        }
-        bestPassing = Math.max(bestPassing, streak.passing);
-        if (streak.failing >= plan.failureThreshold)
-            return 'lost';
-        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
-        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
-            return 'won';
-        return undefined;
-    }
-    const overallP95 = () => percentile(stats.flatMap((s) => s.latencies), 95);
-    const finish = (verdict, explanation, extra = {}) => {
-        return {
-            healthy: verdict === 'healthy',
-            verdict,
-            explanation,
-            startedAt,
-            finishedAt: clock.now(),
-            rounds,
-            checks: stats.reduce((sum, s) => sum + s.checks, 0),
-            failures: stats.reduce((sum, s) => sum + s.failures, 0),
-            p95LatencyMs: overallP95(),
-            urls: stats,
-            lastSignals: last?.signals ?? [],
-            timeline,
-            ...extra,
-        };
-    };
-    // 1. Until health is won or lost, or the timeout passes.
-    const checked = await (0,poll/* poll */.w)({ intervalMs: plan.intervalMs, timeoutMs: plan.timeoutMs, jitter: 0, clock, check: async () => decide(await runRound('check')) });
-    const after = (at) => (0,duration/* formatDuration */.a)(at - startedAt);
-    if (!checked.done) {
-        const needed = roundsToWin(plan);
-        return finish('timed-out', `Not healthy within the timeout of ${(0,duration/* formatDuration */.a)(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
-    }
-    if (checked.value === 'lost') {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost' });
-        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { lostAt, lostIn: 'check' });
-    }
-    const wonAt = last.at;
-    const wonWith = streak.passing;
-    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
-    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
-    if (plan.bakeMs <= 0)
-        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
-    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
-    streak.passing = 0;
-    streak.failing = 0;
-    log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
-    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
-    const bakeEndsAt = wonAt + plan.bakeMs;
-    const baked = await (0,poll/* poll */.w)({ intervalMs: plan.intervalMs, timeoutMs: Math.max(0, bakeEndsAt - clock.now()), jitter: 0, clock, check: async () => decide(await runRound('bake')) });
-    if (baked.done) {
-        const lostAt = last.at;
-        timeline.push({ at: lostAt, text: 'health lost during bake' });
-        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
-    }
-    timeline.push({ at: clock.now(), text: `bake of ${(0,duration/* formatDuration */.a)(plan.bakeMs)} passed` });
-    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake.`, { wonAt });
-}
-function healthyExplanation(after, passing, plan, p95) {
-    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
-    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
-}
-function lossReason(round, plan) {
-    const fatal = round.signals.find((s) => s.fatal && !s.passed);
-    if (fatal)
-        return `because ${fatal.source} is in ALARM`;
-    return `after ${plan.failureThreshold} failing rounds in a row`;
-}
-function lastProblems(round) {
-    if (!round)
-        return 'no round ran';
-    if (round.problems.length === 0)
-        return 'it passed';
-    return round.problems.join('; ');
-}
-/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
-function describeRound(round, startedAt, previous) {
-    const mark = round.passed ? '✓' : '✗';
-    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
-    const tags = [round.phase === 'bake' ? 'bake' : '', round.counted ? '' : 'warm-up: not counted', round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`].filter(Boolean);
-    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
-    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
-    return `${mark} round ${round.number} +${(0,duration/* formatDuration */.a)(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/index.ts
-// The health layer's public surface.
-
-
-
-
-
-
-
-
-
-
-
-
+/** The runner's log: annotations for warnings and errors, collapsible groups. */
+const actionsLogger = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
+    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
+    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
+    group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
+};
 
 
 /***/ }),
 
-/***/ 3201:
+/***/ 6927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  MV: () => (/* reexport */ actionsLogger),
-  mb: () => (/* reexport */ openDeploymentTrail),
-  bZ: () => (/* reexport */ readAuditTrailInputs),
-  eP: () => (/* reexport */ reportingErrors),
-  Cs: () => (/* reexport */ runAction),
-  J6: () => (/* reexport */ serviceEnvironment),
-  af: () => (/* reexport */ stepInputs),
-  j7: () => (/* reexport */ writeJobSummary)
+  mb: () => (/* binding */ openDeploymentTrail),
+  bZ: () => (/* binding */ readAuditTrailInputs),
+  J6: () => (/* binding */ serviceEnvironment)
 });
 
-// UNUSED EXPORTS: DeploymentTrail, describeFailure, maskSecretValues, runContextFromEnv, runnerInputs
+// UNUSED EXPORTS: DeploymentTrail, reportingErrors, runContextFromEnv
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(6257);
-;// CONCATENATED MODULE: ./packages/core/src/platform/actions-logger.ts
-
-/** The runner's log: annotations for warnings and errors, collapsible groups. */
-const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    error: (message) => lib_core/* error */.z3(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (title, body) => lib_core/* group */.Os(title, body),
-};
-
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -74971,6 +73135,12 @@ var version = __nccwpck_require__(7111);
 
 
 
+/**
+ * The audit trail: with a `github-token`, an action records a GitHub Deployment and its statuses so the
+ * repository's Deployments page shows who shipped which revision where, and what was rolled back.
+ * Recording is best effort: a GitHub API failure becomes a warning and never fails or stops a deploy.
+ */
+
 // GitHub rejects a status description longer than 140 characters.
 const MAX_DESCRIPTION = 140;
 /**
@@ -74986,7 +73156,7 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     }
     if (token === undefined)
         return undefined;
-    lib_core/* setSecret */.Pq(token);
+    core/* setSecret */.Pq(token);
     const environment = inputs.optional('environment-name') ?? defaultEnvironment;
     if (environment === undefined) {
         throw new errors/* ConfigurationError */.j1("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
@@ -75098,16 +73268,6 @@ class DeploymentTrail {
         }
     }
 }
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-async function reportingErrors(trail, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
-        throw error;
-    }
-}
 /** Opens the trail when a token was given; undefined otherwise, so callers write `trail?.report(...)`. */
 function openDeploymentTrail(settings, log, env = process.env) {
     if (!settings)
@@ -75118,25 +73278,36 @@ function clip(text) {
     return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/job-summary.ts
+
+/***/ }),
+
+/***/ 187:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ writeJobSummary)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
 
+/***/ }),
 
-/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
-function maskSecretValues(pairs, setSecret = core.setSecret) {
-    for (const value of secretValues(pairs))
-        setSecret(value);
-}
+/***/ 3495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/run-action.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export describeFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
 
 
 /**
@@ -75148,45 +73319,902 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        lib_core/* setFailed */.C1(describeFailure(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
 }
 function describeFailure(error) {
-    if (error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,errors/* errorMessage */.gJ)(error);
-    if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
-    lib_core/* debug */.Yz(`unexpected error${detail}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
 }
 
-// EXTERNAL MODULE: ./packages/core/src/common/inputs.ts
-var inputs = __nccwpck_require__(6854);
-;// CONCATENATED MODULE: ./packages/core/src/platform/runner-inputs.ts
+
+/***/ }),
+
+/***/ 7961:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/** The runner's `INPUT_*` variables. */
-const runnerInputs = (name) => lib_core/* getInput */.V4(name);
-/** Typed readers over the step's inputs. */
-function stepInputs() {
-    return new inputs/* Inputs */.G(runnerInputs);
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  W: () => (/* binding */ runHealthCheck)
+});
+
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/audit-trail.ts
+
+/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
+async function reportingErrors(trail, step) {
+    try {
+        return await step();
+    }
+    catch (error) {
+        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
+        throw error;
+    }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/platform/index.ts
-// The platform layer's public surface.
+;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function markdown_link(text, url) {
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/core/src/health/http-probe.ts
+
+
+
+/** Enough of a body to find a marker in a health document without reading a large page whole. */
+const BODY_LIMIT = 64 * 1024;
+/**
+ * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
+ * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
+ */
+function httpProbe(options) {
+    const headers = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
+    for (const header of options.headers)
+        headers[header.name.toLowerCase()] = header.value;
+    return (url) => new Promise((resolve) => {
+        const started = performance.now();
+        const target = new URL(url);
+        const client = target.protocol === 'https:' ? external_node_https_ : external_node_http_;
+        let settled = false;
+        const finish = (answer) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
+        };
+        const request = client.get(target, { headers }, (response) => {
+            const chunks = [];
+            let length = 0;
+            response.on('data', (chunk) => {
+                chunks.push(chunk);
+                length += chunk.length;
+                if (length >= BODY_LIMIT) {
+                    finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8', 0, BODY_LIMIT) });
+                    response.destroy();
+                }
+            });
+            response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+            response.on('error', (error) => finish({ status: response.statusCode, body: '', error: describeRequestError(error, target) }));
+        });
+        const timer = setTimeout(() => {
+            finish({ body: '', error: `no complete answer within ${(0,duration/* formatDuration */.a)(options.timeoutMs)} (request-timeout)` });
+            request.destroy();
+        }, options.timeoutMs);
+        request.on('error', (error) => finish({ body: '', error: describeRequestError(error, target) }));
+    });
+}
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|EPROTO$|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+/** Turns Node's network errors into what went wrong, naming the host and port. */
+function describeRequestError(error, target) {
+    const code = error.code ?? '';
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const where = `${target.hostname}:${port}`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_NODATA') {
+        return `host "${target.hostname}" does not resolve (${code}): check the URL, or wait for the load balancer's DNS name to propagate`;
+    }
+    if (code === 'ECONNREFUSED')
+        return `connection refused by ${where}: nothing is listening there (yet)`;
+    if (code === 'ECONNRESET')
+        return `connection to ${where} was reset before a complete answer`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+        return `${where} is unreachable from this runner (${code})`;
+    if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
+        return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
+    }
+    return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/common/logger.ts
+function silentLogger() {
+    const lines = [];
+    return {
+        lines,
+        info: (m) => void lines.push(m),
+        warning: (m) => void lines.push(`warning: ${m}`),
+        error: (m) => void lines.push(`error: ${m}`),
+        debug: () => undefined,
+        group: async (title, body) => {
+            lines.push(`[${title}]`);
+            return body();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+// EXTERNAL MODULE: ./packages/core/src/health/health-plan.ts
+var health_plan = __nccwpck_require__(5562);
+;// CONCATENATED MODULE: ./packages/core/src/health/judge.ts
+/** An answer passes when it came, with an expected status, and (if asked) a body holding the marker. */
+function judgeAnswer(answer, plan) {
+    if (answer.error !== undefined || answer.status === undefined)
+        return { ...answer, passed: false, problem: answer.error ?? 'no answer' };
+    if (!plan.expectedStatus.matches(answer.status)) {
+        return { ...answer, passed: false, problem: `status ${answer.status}, expected ${plan.expectedStatus.text}` };
+    }
+    if (plan.bodyContains !== undefined && !answer.body.includes(plan.bodyContains)) {
+        return { ...answer, passed: false, problem: `status ${answer.status} but the body does not contain "${plan.bodyContains}"` };
+    }
+    return { ...answer, passed: true, problem: '' };
+}
+/** The start of a body on one line, for logs and the summary. */
+function bodyExcerpt(body, length = 120) {
+    const flat = body.replace(/\s+/g, ' ').trim();
+    return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/health/latency.ts
+var latency = __nccwpck_require__(874);
+;// CONCATENATED MODULE: ./packages/core/src/health/url-stats.ts
+
+function emptyStats(url) {
+    return { url, checks: 0, failures: 0, latencies: [] };
+}
+function recordAnswer(stats, answer) {
+    stats.checks += 1;
+    if (!answer.passed)
+        stats.failures += 1;
+    // A refused or timed-out request has no latency worth the name; it is counted as a failure instead.
+    if (answer.status !== undefined)
+        stats.latencies.push(answer.latencyMs);
+    stats.last = answer;
+}
+function latencyFigures(latencies) {
+    return { p50: (0,latency/* percentile */.Ym)(latencies, 50), p95: (0,latency/* percentile */.Ym)(latencies, 95), max: latencies.length ? Math.max(...latencies) : undefined };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/verify-health.ts
 
 
 
 
 
 
+
+/**
+ * Probes every URL once a round, with the extra signals, and decides:
+ * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
+ * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
+ * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
+ * - at once on a fatal signal (an alarm in ALARM).
+ */
+async function verifyHealth(plan, deps) {
+    const clock = deps.clock ?? poll/* systemClock */.m;
+    const log = deps.log ?? silentLogger();
+    const startedAt = clock.now();
+    const warmupEndsAt = startedAt + plan.warmupMs;
+    const window = new latency/* LatencyWindow */.lO((0,latency/* latencyWindowRounds */.gD)(plan.urls.length));
+    const stats = plan.urls.map(emptyStats);
+    const timeline = [];
+    const streak = { passing: 0, failing: 0 };
+    let rounds = 0;
+    let last;
+    let bestPassing = 0;
+    async function runRound(phase) {
+        const at = clock.now();
+        const [raw, signals] = await Promise.all([Promise.all(plan.urls.map((url) => deps.probe(url))), deps.signals ? deps.signals() : []]);
+        const answers = raw.map((answer) => judgeAnswer(answer, plan));
+        answers.forEach((answer, index) => recordAnswer(stats[index], answer));
+        window.add(answers.filter((a) => a.status !== undefined).map((a) => a.latencyMs));
+        const windowP95 = window.p95();
+        const problems = [
+            ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
+            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+        ];
+        if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
+            problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+        }
+        rounds += 1;
+        const round = {
+            number: rounds,
+            at,
+            phase,
+            counted: at >= warmupEndsAt || phase === 'bake',
+            passed: problems.length === 0,
+            answers,
+            signals,
+            windowP95,
+            problems,
+        };
+        noteTransition(round);
+        log.info(describeRound(round, startedAt, last));
+        last = round;
+        return round;
+    }
+    function noteTransition(round) {
+        if (last === undefined || last.passed !== round.passed) {
+            timeline.push({
+                at: round.at,
+                text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}`,
+            });
+        }
+        if (round.counted && last !== undefined && !last.counted)
+            timeline.push({ at: warmupEndsAt, text: `warm-up of ${(0,duration/* formatDuration */.a)(plan.warmupMs)} over: failures count from here` });
+    }
+    /** Updates the streaks and says whether this round decided the phase. */
+    function decide(round) {
+        if (round.signals.some((s) => s.fatal && !s.passed))
+            return 'lost';
+        if (round.passed) {
+            streak.passing += 1;
+            streak.failing = 0;
+        }
+        else {
+            streak.passing = 0;
+            if (round.counted)
+                streak.failing += 1;
+        }
+        bestPassing = Math.max(bestPassing, streak.passing);
+        if (streak.failing >= plan.failureThreshold)
+            return 'lost';
+        const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
+        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
+            return 'won';
+        return undefined;
+    }
+    const overallP95 = () => (0,latency/* percentile */.Ym)(stats.flatMap((s) => s.latencies), 95);
+    const finish = (verdict, explanation, extra = {}) => {
+        return {
+            healthy: verdict === 'healthy',
+            verdict,
+            explanation,
+            startedAt,
+            finishedAt: clock.now(),
+            rounds,
+            checks: stats.reduce((sum, s) => sum + s.checks, 0),
+            failures: stats.reduce((sum, s) => sum + s.failures, 0),
+            p95LatencyMs: overallP95(),
+            urls: stats,
+            lastSignals: last?.signals ?? [],
+            timeline,
+            ...extra,
+        };
+    };
+    // 1. Until health is won or lost, or the timeout passes.
+    const checked = await (0,poll/* poll */.w)({
+        intervalMs: plan.intervalMs,
+        timeoutMs: plan.timeoutMs,
+        jitter: 0,
+        clock,
+        check: async () => decide(await runRound('check')),
+    });
+    const after = (at) => (0,duration/* formatDuration */.a)(at - startedAt);
+    if (!checked.done) {
+        const needed = (0,health_plan/* roundsToWin */.$)(plan);
+        return finish('timed-out', `Not healthy within the timeout of ${(0,duration/* formatDuration */.a)(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+    }
+    if (checked.value === 'lost') {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost' });
+        return finish('unhealthy', `Unhealthy ${after(lostAt)} in, ${lossReason(last, plan)}: ${lastProblems(last)}.`, {
+            lostAt,
+            lostIn: 'check',
+        });
+    }
+    const wonAt = last.at;
+    const wonWith = streak.passing;
+    timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
+    log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
+    if (plan.bakeMs <= 0)
+        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+    // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
+    streak.passing = 0;
+    streak.failing = 0;
+    log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+    const bakeEndsAt = wonAt + plan.bakeMs;
+    const baked = await (0,poll/* poll */.w)({
+        intervalMs: plan.intervalMs,
+        timeoutMs: Math.max(0, bakeEndsAt - clock.now()),
+        jitter: 0,
+        clock,
+        check: async () => decide(await runRound('bake')),
+    });
+    if (baked.done) {
+        const lostAt = last.at;
+        timeline.push({ at: lostAt, text: 'health lost during bake' });
+        return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
+    }
+    timeline.push({ at: clock.now(), text: `bake of ${(0,duration/* formatDuration */.a)(plan.bakeMs)} passed` });
+    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake.`, { wonAt });
+}
+function healthyExplanation(after, passing, plan, p95) {
+    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+    return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
+}
+function lossReason(round, plan) {
+    const fatal = round.signals.find((s) => s.fatal && !s.passed);
+    if (fatal)
+        return `because ${fatal.source} is in ALARM`;
+    return `after ${plan.failureThreshold} failing rounds in a row`;
+}
+function lastProblems(round) {
+    if (!round)
+        return 'no round ran';
+    if (round.problems.length === 0)
+        return 'it passed';
+    return round.problems.join('; ');
+}
+/** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
+function describeRound(round, startedAt, previous) {
+    const mark = round.passed ? '✓' : '✗';
+    const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
+    const tags = [
+        round.phase === 'bake' ? 'bake' : '',
+        round.counted ? '' : 'warm-up: not counted',
+        round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`,
+    ].filter(Boolean);
+    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
+    return `${mark} round ${round.number} +${(0,duration/* formatDuration */.a)(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
+/** "+12.3s  text" lines in seconds since `origin`, oldest first. */
+function renderTimeline(origin, entries) {
+    return [...entries].sort((a, b) => a.at - b.at).map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/health-summary.ts
+
+
+
+
+
+const ms = (value) => (value === undefined ? '–' : `${value} ms`);
+/** The job summary: the verdict and the moment it was decided, a table per URL, the other signals, a timeline. */
+function healthSummaryMarkdown(report, title = 'Verify health') {
+    const icon = report.healthy ? '✅' : '❌';
+    const urls = report.urls.map((stats) => {
+        const figures = latencyFigures(stats.latencies);
+        const last = stats.last;
+        return section(heading(stats.url, 3), table(['Checks', 'Failures', 'p50', 'p95', 'Max', 'Last status', 'Last body'], [
+            [
+                stats.checks,
+                stats.failures,
+                ms(figures.p50),
+                ms(figures.p95),
+                ms(figures.max),
+                last?.status ?? last?.error ?? '–',
+                last ? `\`${bodyExcerpt(last.body, 80) || ' '}\`` : '',
+            ],
+        ]));
+    });
+    const signals = report.lastSignals.length
+        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
+        : undefined;
+    return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
+}
+/** A flapping service changes state every few rounds; the last changes are the ones that explain the verdict. */
+const TIMELINE_SHOWN = 30;
+function timelineLines(report) {
+    const lines = renderTimeline(report.startedAt, report.timeline);
+    if (lines.length <= TIMELINE_SHOWN)
+        return lines;
+    return [`… ${lines.length - TIMELINE_SHOWN} earlier changes`, ...lines.slice(-TIMELINE_SHOWN)];
+}
+function moment(report) {
+    const parts = [
+        `${report.rounds} rounds, ${report.checks} checks, ${report.failures} failed, over ${(0,duration/* formatDuration */.a)(report.finishedAt - report.startedAt)}`,
+    ];
+    if (report.wonAt !== undefined)
+        parts.push(`health won at +${(0,duration/* formatDuration */.a)(report.wonAt - report.startedAt)}`);
+    if (report.lostAt !== undefined)
+        parts.push(`health lost at +${(0,duration/* formatDuration */.a)(report.lostAt - report.startedAt)}${report.lostIn === 'bake' ? ' (during bake)' : ''}`);
+    return `**${parts.join(' · ')}**`;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(4085);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
+var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
+
+
+/**
+ * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
+ * since it is almost always a typo or the wrong region.
+ */
+async function describeService(ecs, cluster, service, region) {
+    let answer;
+    try {
+        answer = await ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
+    }
+    catch (error) {
+        if (error.name === 'ClusterNotFoundException') {
+            throw new errors/* ConfigurationError */.j1(`Input 'cluster': there is no cluster "${cluster}" in ${region}.`, 'cluster');
+        }
+        throw error;
+    }
+    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found) {
+        const why = answer.failures?.[0]?.reason ?? 'MISSING';
+        throw new errors/* ConfigurationError */.j1(`Input 'service': there is no active service "${service}" in cluster "${cluster}" (${region}): ${why}.`, 'service');
+    }
+    return found;
+}
+/**
+ * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
+ * their own. Called from one place (mechanismFor), before any change.
+ */
+function assertRollingUpdateService(service) {
+    const controller = service.deploymentController?.type ?? 'ECS';
+    if (controller !== 'ECS') {
+        throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
+            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+    }
+    // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
+    const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+    if (strategy !== 'ROLLING') {
+        throw new ConfigurationError(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
+            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+    }
+    if (service.status === 'DRAINING') {
+        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+    }
+}
+/** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
+function primaryDeployment(service, taskDefinitionArn) {
+    return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
+
+/**
+ * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
+ * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
+ * the only one and runningCount equals desiredCount.)
+ *
+ * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
+ * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
+ * which then is steady by every count but is not the release being verified.
+ */
+function serviceSteadiness(service, taskDefinition) {
+    const source = `service ${service.serviceName}`;
+    const unsteady = whyNotSteady(service);
+    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
+    if (taskDefinition === undefined)
+        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+    const wanted = (0,identifiers/* shortTaskDefinition */.P5)(taskDefinition);
+    if (unsteady) {
+        const heading = primaryDeployment(service)?.taskDefinition;
+        const elsewhere = heading !== undefined && !(0,identifiers/* sameRevision */.Y6)(heading, taskDefinition)
+            ? `; the service is deploying ${(0,identifiers/* shortTaskDefinition */.P5)(heading)}, not ${wanted}`
+            : '';
+        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
+    }
+    const running = service.deployments?.[0]?.taskDefinition;
+    if ((0,identifiers/* sameRevision */.Y6)(running, taskDefinition))
+        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
+    return {
+        source,
+        passed: false,
+        detail: `steady, but on ${(0,identifiers/* shortTaskDefinition */.P5)(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
+    };
+}
+/** What keeps the service from being steady, or undefined when it is. */
+function whyNotSteady(service) {
+    const deployments = service.deployments ?? [];
+    if (deployments.length !== 1) {
+        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
+        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
+    }
+    const [deployment] = deployments;
+    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
+        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
+    }
+    if (service.runningCount !== service.desiredCount)
+        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+    return undefined;
+}
+function targetGroupArns(service) {
+    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
+}
+/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
+function targetGroupName(arn) {
+    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+/**
+ * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
+ * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
+ */
+function targetGroupHealth(arn, descriptions) {
+    const source = `target group ${targetGroupName(arn)}`;
+    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
+    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
+    if (serving.length === 0)
+        return { source, passed: false, detail: 'no registered targets' };
+    if (unhealthy.length === 0)
+        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
+    const listed = unhealthy.map(describeTarget).join('; ');
+    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
+}
+function describeTarget(description) {
+    const target = description.Target;
+    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
+    const health = description.TargetHealth;
+    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
+    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
+}
+/** Reads the service and the health of every target of its target groups, once a round. */
+function serviceSignals(options) {
+    return async () => {
+        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
+            const answer = await options.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
+            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
+        }));
+        return [serviceSteadiness(service, options.taskDefinition), ...groups];
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
+
+
+/** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
+const MAX_ALARM_NAMES = 100;
+async function describeAlarms(cloudwatch, names) {
+    const answer = await cloudwatch.send(new dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
+    return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
+}
+/**
+ * Fails before any probe when a name matches no alarm: a misspelt name would otherwise never be in ALARM and
+ * silently guard nothing.
+ */
+async function assertAlarmsExist(cloudwatch, names, region) {
+    if (names.length > MAX_ALARM_NAMES)
+        throw new errors/* ConfigurationError */.j1(`Input 'alarms' names ${names.length} alarms; at most ${MAX_ALARM_NAMES} are supported.`, 'alarms');
+    const found = new Set((await describeAlarms(cloudwatch, names)).map((alarm) => alarm.AlarmName));
+    const unknown = names.filter((name) => !found.has(name));
+    if (unknown.length) {
+        throw new errors/* ConfigurationError */.j1(`Input 'alarms': no CloudWatch alarm named ${unknown.map((n) => `"${n}"`).join(', ')} in ${region}. Names are case-sensitive; list them with 'aws cloudwatch describe-alarms'.`, 'alarms');
+    }
+}
+function alarmReading(alarm) {
+    const source = `alarm ${alarm.AlarmName}`;
+    const state = alarm.StateValue ?? 'unknown';
+    if (state === 'ALARM')
+        return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
+    return { source, passed: true, detail: state };
+}
+/** Reads the named alarms once a round; any in ALARM ends the check. */
+function alarmSignals(cloudwatch, names) {
+    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/signals.ts
+/** Reads several sources at once, as one round. */
+function combineSignals(readers) {
+    if (readers.length === 0)
+        return undefined;
+    return async () => (await Promise.all(readers.map((read) => read()))).flat();
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/service-exists.ts
+
+/** The service to watch exists and is not being deleted, so a typo fails now rather than as an endless unhealthy check. */
+function serviceExistsCheck(options) {
+    return {
+        id: 'service-exists',
+        title: 'Service exists',
+        protects: false,
+        permissions: ['ecs:DescribeServices'],
+        run: async () => {
+            const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+            return {
+                status: 'pass',
+                detail: `service "${service.serviceName}" is ${service.status} in cluster "${options.cluster}"`,
+                value: service,
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/alarms-exist.ts
+
+/** Every named alarm exists: a misspelt name would never be in ALARM and would silently guard nothing. */
+function alarmsExistCheck(options) {
+    return {
+        id: 'alarms-exist',
+        title: 'Alarms exist',
+        protects: false,
+        permissions: ['cloudwatch:DescribeAlarms'],
+        run: async () => {
+            await assertAlarmsExist(options.cloudwatch, options.names, options.region);
+            const count = options.names.length;
+            return { status: 'pass', detail: `${count} alarm${count === 1 ? '' : 's'} found: ${options.names.join(', ')}` };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
+/** The message a failed result stands for: its detail, then its fix. */
+function resultMessage(result) {
+    return result.fix ? `${result.detail} ${result.fix}` : result.detail;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
+/** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
+function deniedAction(error) {
+    return /perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec((0,errors/* errorMessage */.gJ)(error))?.[1];
+}
+/** A guard's own refusal: its message is the verdict the step ends with. */
+function isVerdict(error) {
+    return error instanceof errors/* ConfigurationError */.j1 || error instanceof errors/* ActionFailure */.dR;
+}
+/**
+ * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
+ * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
+ * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * names the check, since its question stays unanswered.
+ */
+function resultOfError(check, error) {
+    if (error instanceof errors/* ConfigurationError */.j1)
+        return { status: 'fail', detail: error.message, input: error.input };
+    if (error instanceof errors/* ActionFailure */.dR)
+        return { status: 'fail', detail: error.message };
+    const name = error instanceof Error ? error.name : 'Error';
+    if ((0,errors/* isAccessDenied */.w7)(error)) {
+        const permission = deniedAction(error) ?? check.permissions?.join(', ') ?? 'the permission this check needs';
+        const why = `the role this job assumes may not call ${permission} (${name})`;
+        if (check.protects) {
+            return {
+                status: 'fail',
+                detail: `Pre-flight check "${check.title}" could not look up what it guards: ${why}. Nothing was changed.`,
+                fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
+            };
+        }
+        return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
+    }
+    return {
+        status: 'fail',
+        detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/table.ts
+
+const MARKS = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
+/** The table for the job log: one line a check, columns aligned so the statuses read down one column. */
+function preflightText(rows) {
+    const width = Math.max(...rows.map((row) => row.title.length));
+    const lines = rows.map((row) => `  ${row.status.padEnd(4)}  ${row.title.padEnd(width)}  ${row.message}`);
+    return [`Pre-flight checks (${rows.length}):`, ...lines].join('\n');
+}
+/** The same table for the job summary. */
+function preflightMarkdown(rows) {
+    return section(heading('Pre-flight checks', 3), table(['', 'Check', 'Input', 'Result'], rows.map((row) => [`${MARKS[row.status]} ${row.status}`, row.title, row.input ? `\`${row.input}\`` : undefined, row.message])));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/run.ts
+
+
+
+
+/**
+ * Runs the checks at once (they are independent by contract), then any dependent ones, reports one table in
+ * the log, and fails the step when any check fails. With one failure the step ends as the guard it came from
+ * always ended it: with the check's own message, word for word, or, when the check did not get to an answer
+ * (a throttled read, a refused call), with the error it met, so the step's report of it is today's. With
+ * several, each is listed. A guard that builds the dependent checks and refuses ends the step with its own
+ * error, after the table of what was checked.
+ */
+async function runPreflight(checks, options) {
+    const mode = options.mode ?? 'fail';
+    const { ran, refusal } = await runStages(checks, options, mode);
+    const rows = ran.map(({ check, settled }) => rowOf(check, settled?.result, mode));
+    const markdown = rows.length ? preflightMarkdown(rows) : '';
+    if (rows.length)
+        options.log.info(preflightText(rows));
+    for (const row of rows)
+        if (row.status === 'warn')
+            options.log.warning(`${row.title}: ${row.message}`);
+    const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
+    if ((failed.length || refusal) && markdown)
+        await options.writeSummary?.(markdown);
+    if (refusal)
+        throw refusal.error;
+    if (failed.length === 1) {
+        const [{ row, thrown }] = failed;
+        if (thrown !== undefined && !isVerdict(thrown))
+            throw thrown;
+        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+    }
+    if (failed.length > 1)
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+    const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
+    return { rows, markdown, valueOf: (check) => values.get(check) };
+}
+/** Each stage at once, the next built from the values found so far; a stage with a failing check is the last. */
+async function runStages(checks, options, mode) {
+    const ran = [];
+    const valueOf = (check) => ran.find((entry) => entry.check === check)?.settled?.result.value;
+    let stage = checks;
+    for (const build of [...(options.then ?? []), undefined]) {
+        const answers = await Promise.all(stage.map((check) => (skipped(check, mode) ? undefined : settle(check, options.log))));
+        const entries = stage.map((check, i) => ({ check, settled: answers[i] }));
+        ran.push(...entries);
+        if (!build || entries.some(({ check, settled }) => rowOf(check, settled?.result, mode).status === 'fail'))
+            break;
+        try {
+            stage = build(valueOf);
+        }
+        catch (error) {
+            return { ran, refusal: { error } };
+        }
+    }
+    return { ran };
+}
+function skipped(check, mode) {
+    return mode === 'off' && !check.protects;
+}
+async function settle(check, log) {
+    try {
+        return { result: await check.run() };
+    }
+    catch (error) {
+        if (!isVerdict(error) && error instanceof Error && error.stack)
+            log.debug(`pre-flight check ${check.id} threw: ${error.stack}`);
+        return { result: resultOfError(check, error), thrown: error };
+    }
+}
+/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+function rowOf(check, result, mode) {
+    const base = { id: check.id, title: check.title };
+    if (!result)
+        return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
+    const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/verify-health/aws-signals.ts
+
+
+
+
+
+/**
+ * The ECS service, its targets and the alarms, as signals read each round. The service and the alarm names are
+ * checked first, in one pre-flight table, so a typo fails before the first probe rather than as an endless
+ * unhealthy check.
+ */
+async function prepareAwsSignals(aws, clients, ports) {
+    if (!aws)
+        return { markdown: '' };
+    const readers = [];
+    const checks = [];
+    if (aws.cluster && aws.service) {
+        const ecs = clients(client_ecs_dist_cjs/* ECSClient */.Zgc, aws.region);
+        checks.push(asGate(serviceExistsCheck({ ecs, cluster: aws.cluster, service: aws.service, region: aws.region })));
+        const elb = clients(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD, aws.region);
+        readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
+    }
+    if (aws.alarms.length) {
+        const cloudwatch = clients(dist_cjs/* CloudWatchClient */.WBn, aws.region);
+        checks.push(asGate(alarmsExistCheck({ cloudwatch, names: aws.alarms, region: aws.region })));
+        readers.push(alarmSignals(cloudwatch, aws.alarms));
+    }
+    const report = await runPreflight(checks, { log: ports.log, writeSummary: ports.writeSummary });
+    return { signals: combineSignals(readers), markdown: report.markdown };
+}
+/**
+ * Here the service and the alarms are the verdict's gate, read every round: a look-up the role may not make
+ * ends the step now, with AWS's refusal, as it always has (not as a warning before rounds that would all fail
+ * on it), and no mode may skip a check whose absence would let a misspelt alarm guard nothing.
+ */
+function asGate(check) {
+    return { ...check, protects: true };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/verify-health/run-health-check.ts
+
+
+
+
+/**
+ * Probes the URLs (with the service, its targets and the alarms as extra signals) until health is won or lost,
+ * then bakes. Returns the report when healthy; throws ActionFailure with the explanation, after the outputs, the
+ * summary and the Deployment's status are written, when not.
+ */
+async function runHealthCheck(request, clients, ports) {
+    const { log, trail } = ports;
+    // 1. Header values masked before the first request.
+    for (const header of request.headers)
+        if (header.value)
+            ports.setSecret(header.value);
+    // 2. The service, its targets and the alarms must exist before they can guard anything: the pre-flight checks.
+    const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports);
+    // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
+    await trail?.follow();
+    log.info(`Probing ${request.plan.urls.join(', ')} every ${(0,duration/* formatDuration */.a)(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
+    const probe = clients.probe ??
+        httpProbe({
+            headers: request.headers,
+            timeoutMs: request.requestTimeoutMs,
+            userAgent: `ecs-deploy-suite/verify-health ${version/* SUITE_VERSION */.s}`,
+        });
+    const report = await reportingErrors(trail, () => verifyHealth(request.plan, { probe, signals, log, clock: ports.clock }));
+    // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
+    ports.setOutputs(report);
+    await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
+    await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
+    if (!report.healthy)
+        throw new errors/* ActionFailure */.dR(report.explanation);
+    log.info(`✅ ${report.explanation}`);
+    return report;
+}
 
 
 /***/ }),
