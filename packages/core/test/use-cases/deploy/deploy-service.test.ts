@@ -7,41 +7,19 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
-  type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActionFailure } from '../../../src/common/errors';
 import { silentLogger } from '../../../src/common/logger';
 import { deployService, type DeployClients, type DeployPorts } from '../../../src/use-cases/deploy/deploy-service';
-import type { DeployOutputs, DeployRequest } from '../../../src/use-cases/deploy/request';
+import type { DeployOutputs } from '../../../src/use-cases/deploy/request';
 import { deployment, service } from '../../fixtures/ecs';
 import { fakeClock } from '../../support/fake-clock';
+import { deployRequest, IMAGE, LIVE, LIVE_ID, NEXT, NEXT_ID, settledOnLive } from './deploy-fixtures';
 import { described, TAGS } from '../../support/task-definitions';
 
 const ecsMock = mockClient(ECSClient);
 const logsMock = mockClient(CloudWatchLogsClient);
-
-const LIVE = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8';
-const NEXT = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9';
-const LIVE_ID = 'ecs-svc/8888888888888888888';
-const NEXT_ID = 'ecs-svc/9999999999999999999';
-const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'a'.repeat(64);
-
-const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
-  region: 'us-east-1',
-  cluster: 'prod',
-  service: 'web',
-  environment: [],
-  forceNewDeployment: false,
-  wait: true,
-  timeoutMs: 600_000,
-  failedTasksThreshold: 3,
-  ...overrides,
-});
-
-/** The service settled on web:8: one deployment, COMPLETED, running its desired count. */
-const settledOnLive = (overrides: Partial<Service> = {}) =>
-  service([deployment({ id: LIVE_ID, taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' })], overrides);
 
 let outputs: DeployOutputs[];
 let summaries: string[];
@@ -96,7 +74,7 @@ describe('deployService', () => {
       ]),
     });
 
-    const result = await deployService(request({ image: IMAGE }), clients(), ports());
+    const result = await deployService(deployRequest({ image: IMAGE }), clients(), ports());
 
     // One poll in progress, one interval (with jitter) on the fake clock, then COMPLETED.
     expect(clock.slept).toHaveLength(1);
@@ -126,7 +104,7 @@ describe('deployService', () => {
   test('a service settled on the same definition is left alone: no revision registered, no UpdateService', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
 
-    const result = await deployService(request(), clients(), ports());
+    const result = await deployService(deployRequest(), clients(), ports());
 
     expect(result.outputs).toEqual({ taskDefinitionArn: LIVE, previousTaskDefinitionArn: LIVE, status: 'succeeded', durationSeconds: 0 });
     expect(calls(UpdateServiceCommand)).toBe(0);
@@ -150,7 +128,7 @@ describe('deployService', () => {
     });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [service([failed, older])] });
 
-    const run = deployService(request(), clients(), ports());
+    const run = deployService(deployRequest(), clients(), ports());
 
     await expect(run).rejects.toThrow(ActionFailure);
     await expect(run).rejects.toThrow(
@@ -164,7 +142,7 @@ describe('deployService', () => {
   test('a BLUE_GREEN service is refused before anything is registered or updated', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } })] });
 
-    await expect(deployService(request({ image: IMAGE }), clients(), ports())).rejects.toThrow(
+    await expect(deployService(deployRequest({ image: IMAGE }), clients(), ports())).rejects.toThrow(
       /uses the ECS deployment controller with the BLUE_GREEN deployment strategy/,
     );
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);

@@ -7,7 +7,6 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
-  type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,9 +15,9 @@ import { join } from 'node:path';
 import { ConfigurationError } from '../../../src/common/errors';
 import { silentLogger } from '../../../src/common/logger';
 import { deployService, type DeployClients, type DeployPorts } from '../../../src/use-cases/deploy/deploy-service';
-import type { DeployRequest } from '../../../src/use-cases/deploy/request';
 import { deployment, service } from '../../fixtures/ecs';
 import { fakeClock } from '../../support/fake-clock';
+import { deployRequest, IMAGE, LIVE, LIVE_ID, NEXT, NEXT_ID, settledOnLive } from './deploy-fixtures';
 import { described, TAGS } from '../../support/task-definitions';
 
 // deploy-ecs's pre-flight checks, through the use case: one table in the log and the summary, and a failing check
@@ -27,28 +26,7 @@ import { described, TAGS } from '../../support/task-definitions';
 const ecsMock = mockClient(ECSClient);
 const logsMock = mockClient(CloudWatchLogsClient);
 
-const LIVE = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:8';
-const NEXT = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9';
-const LIVE_ID = 'ecs-svc/8888888888888888888';
-const NEXT_ID = 'ecs-svc/9999999999999999999';
-const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'a'.repeat(64);
 const SUPPORTED_ROW = '  pass  Supported deployment controller  service "web" uses the ECS deployment controller';
-
-const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
-  region: 'us-east-1',
-  cluster: 'prod',
-  service: 'web',
-  environment: [],
-  forceNewDeployment: false,
-  wait: true,
-  timeoutMs: 600_000,
-  failedTasksThreshold: 3,
-  ...overrides,
-});
-
-const live = (running: number, rolloutState: 'IN_PROGRESS' | 'COMPLETED', status = 'PRIMARY') =>
-  deployment({ id: LIVE_ID, status, taskDefinition: LIVE, runningCount: running, rolloutState });
-const settledOnLive = (overrides: Partial<Service> = {}) => service([live(2, 'COMPLETED')], overrides);
 
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
@@ -83,7 +61,7 @@ describe('deployService: pre-flight checks', () => {
   test('the table is in the log before any change, and the service it described is the one deployed: DescribeServices once', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
 
-    await deployService(request(), clients(), ports());
+    await deployService(deployRequest(), clients(), ports());
 
     expect(log.lines[0]).toBe(`Pre-flight checks (1):\n${SUPPORTED_ROW}`);
     expect(calls(DescribeServicesCommand)).toBe(1);
@@ -94,7 +72,7 @@ describe('deployService: pre-flight checks', () => {
     writeFileSync(path, JSON.stringify(described()));
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
 
-    await deployService(request({ taskDefinitionFile: path }), clients(), ports());
+    await deployService(deployRequest({ taskDefinitionFile: path }), clients(), ports());
 
     expect(log.lines[0]).toMatch(
       /^Pre-flight checks \(2\):\n {2}pass {2}Task definition file renders {5}".*" renders: family web, 1 container\n {2}pass {2}Supported deployment controller /,
@@ -104,7 +82,7 @@ describe('deployService: pre-flight checks', () => {
   test("a broken task-definition file fails with today's message and asks nothing of AWS; the table is the summary", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'missing.json');
 
-    const error = await failure(deployService(request({ taskDefinitionFile: path }), clients(), ports()));
+    const error = await failure(deployService(deployRequest({ taskDefinitionFile: path }), clients(), ports()));
 
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error?.message).toBe(
@@ -118,7 +96,7 @@ describe('deployService: pre-flight checks', () => {
   test("a service no mechanism handles fails with mechanismFor's message before anything is registered or updated", async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'CANARY' } })] });
 
-    const error = await failure(deployService(request({ image: IMAGE }), clients(), ports()));
+    const error = await failure(deployService(deployRequest({ image: IMAGE }), clients(), ports()));
 
     expect(error?.message).toBe(
       'Service "web" uses the ECS deployment controller with the CANARY deployment strategy, which this action does not support yet: ' +
@@ -135,9 +113,14 @@ describe('deployService: pre-flight checks', () => {
       .resolves({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 2, rolloutState: 'COMPLETED' })])] });
     ecsMock
       .on(UpdateServiceCommand)
-      .resolves({ service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT }), live(2, 'COMPLETED', 'ACTIVE')]) });
+      .resolves({
+        service: service([
+          deployment({ id: NEXT_ID, taskDefinition: NEXT }),
+          deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' }),
+        ]),
+      });
 
-    await deployService(request({ image: IMAGE }), clients(), ports());
+    await deployService(deployRequest({ image: IMAGE }), clients(), ports());
 
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatch(
