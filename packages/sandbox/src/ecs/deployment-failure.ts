@@ -72,13 +72,7 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
     // ECS "cannot roll back" is said apart from "was not asked to": the reason says there was nothing to return to.
     if (rollback) sd.statusReason = `${reason.replace(/\.$/, '')}; no completed deployment to roll back to.`;
   }
-  record(ctx, {
-    kind: 'deployment-failed',
-    cluster: service.cluster,
-    serviceName: service.name,
-    deploymentId: deployment.id,
-    taskDefinitionArn: deployment.taskDefinitionArn,
-  });
+  recordFailed(ctx, service, deployment);
 }
 
 /** A rollback's own deployment failed: the service deployment ends there, with no second rollback. */
@@ -94,6 +88,11 @@ function failRollback(
   sd.statusReason = `${reason.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
   sd.finishedAt = now;
   sd.updatedAt = now;
+  recordFailed(ctx, service, deployment);
+}
+
+/** The deployment's failure on the sandbox's record of what happened. */
+function recordFailed(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): void {
   record(ctx, {
     kind: 'deployment-failed',
     cluster: service.cluster,
