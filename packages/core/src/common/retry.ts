@@ -6,11 +6,14 @@ const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequest
 
 /** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
 export function isTransientAwsError(error: unknown): boolean {
-  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = error as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (!e || typeof e !== 'object') return false;
   if (THROTTLING.has(e.name ?? '') || e.$retryable) return true;
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+  // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+  return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some(
+    (kind) => e.name === kind || e.code === kind,
+  );
 }
 
 export interface RetryOptions {
