@@ -31,13 +31,14 @@ export interface RetryOptions {
 /**
  * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
  * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
  */
-export async function retryTransient<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryTransient<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await call(attempt);
     } catch (error) {
       if (attempt >= attempts || !isTransientAwsError(error)) throw error;
       const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
