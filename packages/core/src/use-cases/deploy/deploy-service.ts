@@ -81,7 +81,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
-  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition);
+  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);

@@ -65,7 +65,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
-  const revision = await revisionToRun(ecs, plan);
+  const revision = await revisionToRun(ecs, plan, { log, clock });
   log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
   ports.setOutputs({ taskDefinitionArn: revision.arn });
   const command = request.command ?? plan.container.command;
