@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../src/common/logger';
 import { SKIPPED_READS_WARNING } from '../src/common/skipped-reads';
 import { watchRollout, type WatchRequest } from '../src/ecs/watch';
+import { rolloutPollInterval } from '../src/ecs/watch-loop';
 import { fakeClock } from './support/fake-clock';
 import { crashedTask, deployment, NEW_ID, OLD, OLD_ID, service } from './fixtures/ecs';
 
@@ -148,5 +149,27 @@ describe('watchRollout under throttling', () => {
     expect(faulty.outcome.failedTasks.slice(0, 3)).toEqual(clean.outcome.failedTasks.slice(0, 3));
     // Skipped rounds cost their interval, not an SDK backoff.
     expect(faulty.elapsed - clean.elapsed).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe('rolloutPollInterval', () => {
+  test('once a second for the first 3 minutes, every 2 s until 10 minutes, then every 5 s', () => {
+    expect([0, 179_999, 180_000, 599_999, 600_000, 3_600_000].map(rolloutPollInterval)).toEqual([1000, 1000, 2000, 2000, 5000, 5000]);
+  });
+
+  test('a long rollout is polled less often after its first minutes; a short one is polled every second', async () => {
+    describeServices(
+      () => (ecsMock.commandCalls(DescribeServicesCommand).length > 400 ? completed : inProgress),
+      () => false,
+    );
+    const clock = fakeClock();
+
+    const outcome = await watchRollout(request({ timeoutMs: 3_600_000 }), { ecs: ecs(), log: silentLogger(), clock });
+
+    expect(outcome.status).toBe('succeeded');
+    const first3Minutes = clock.slept.slice(0, 150);
+    expect(Math.max(...first3Minutes)).toBeLessThanOrEqual(1_200);
+    expect(Math.max(...clock.slept)).toBeGreaterThan(4_000);
+    expect(Math.max(...clock.slept)).toBeLessThanOrEqual(6_000);
   });
 });

@@ -45,8 +45,20 @@ export interface FollowRequest {
   /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
   knownEventIds?: string[];
   timeoutMs: number;
-  /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
+  /** A fixed interval; by default rolloutPollInterval's, which slows down as a rollout grows long. */
   intervalMs?: number;
+}
+
+/**
+ * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
+ * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
+ * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
+ * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
+ */
+export function rolloutPollInterval(elapsedMs: number): number {
+  if (elapsedMs < 3 * 60_000) return 1000;
+  if (elapsedMs < 10 * 60_000) return 2000;
+  return 5000;
 }
 
 /** One DescribeServices answer, as the loop hands it to a mechanism's step. */
@@ -82,7 +94,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
   const skipped = new SkippedReads(log);
   let lastService: Service | undefined;
   const result = await poll<J>({
-    intervalMs: request.intervalMs ?? 1000,
+    intervalMs: request.intervalMs ?? rolloutPollInterval,
     timeoutMs: request.timeoutMs,
     clock,
     check: async () => {
