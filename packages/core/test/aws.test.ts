@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientFactory, clientSettings, createClient, resolveRegion, withoutSdkRetries } from '../src/common/aws';
+import { clientFactory, clientSettings, createClient, resolveRegion, sendingOnce, withoutSdkRetries } from '../src/common/aws';
 import { ConfigurationError } from '../src/common/errors';
 import { SUITE_VERSION } from '../src/common/version';
 
@@ -160,6 +160,17 @@ describe('withoutSdkRetries', () => {
         $metadata: { httpStatusCode: 500 },
       });
       expect(endpoint.requests()).toBe(6);
+    } finally {
+      endpoint.client.destroy();
+      await endpoint.close();
+    }
+  });
+
+  test('a client seen through sendingOnce sends every command once', async () => {
+    const endpoint = await failingEndpoint();
+    try {
+      await expect(sendingOnce(endpoint.client).send(new ListClustersCommand({}))).rejects.toMatchObject({ name: 'ServerException' });
+      expect(endpoint.requests()).toBe(1);
     } finally {
       endpoint.client.destroy();
       await endpoint.close();

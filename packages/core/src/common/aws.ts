@@ -76,3 +76,17 @@ export function withoutSdkRetries<T extends object>(command: T): T {
   (command as unknown as CommandWithStack).middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
   return command;
 }
+
+interface SendingClient {
+  send(command: object, ...rest: never[]): Promise<unknown>;
+}
+
+/** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
+export function sendingOnce<C extends SendingClient>(client: C): C {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: object, ...rest: never[]) => target.send(withoutSdkRetries(command), ...rest);
+    },
+  });
+}
