@@ -2,7 +2,7 @@ import { type Deployment, type Service, type Task } from '@aws-sdk/client-ecs';
 import { sendingOnce } from '../common/aws';
 import { errorMessage } from '../common/errors';
 import { systemClock } from '../common/poll';
-import { isTransientAwsError, retryTransient } from '../common/retry';
+import { isTransientAwsError } from '../common/retry';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import {
   BACKSTOP_SETTLE_MS,
@@ -55,7 +55,8 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
   const ecs = sendingOnce(deps.ecs);
   const { target } = request;
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+  // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
+  const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
   // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
   const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const memory = new DeploymentMemory(target.deploymentId);
@@ -74,7 +75,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
+        failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
         schedule.listed(tracker.stillStopping);
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
@@ -118,18 +119,11 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
     },
 
     conclude: async (verdict) => {
-      // The evidence of a failure is always read once more at the end, whatever the schedule said; retried, since
-      // no next poll follows, and when ECS keeps failing the read, the tasks already seen are the evidence.
+      // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
+      // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
       if (!verdict || verdict.state !== 'succeeded') {
         try {
-          const refreshed = await retryTransient(() => tracker.refresh(), {
-            attempts: 4,
-            baseDelayMs: 500,
-            label: 'Listing the stopped tasks',
-            log,
-            clock,
-          });
-          failedTasks = refreshed.filter(isFailedTask);
+          failedTasks = (await tracker.refresh()).filter(isFailedTask);
         } catch (error) {
           if (!isTransientAwsError(error)) throw error;
           log.warning(
