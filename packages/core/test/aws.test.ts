@@ -69,7 +69,7 @@ describe('clientSettings', () => {
     const settings = clientSettings({ region: 'eu-central-1', action: 'deploy-ecs' });
     expect(settings.region).toBe('eu-central-1');
     expect(settings.retryMode).toBe('standard');
-    expect(settings.maxAttempts).toBe(5);
+    expect(settings.maxAttempts).toBe(8);
     const agent = settings.customUserAgent.flat().join('/');
     expect(agent).toContain('deploy-ecs');
     expect(agent).toContain(SUITE_VERSION);
@@ -153,13 +153,13 @@ describe('withoutSdkRetries', () => {
     const endpoint = await failingEndpoint();
     try {
       await expect(endpoint.client.send(new ListClustersCommand({}))).rejects.toMatchObject({ name: 'ServerException' });
-      expect(endpoint.requests()).toBe(5);
+      expect(endpoint.requests()).toBe(8);
 
       await expect(endpoint.client.send(withoutSdkRetries(new ListClustersCommand({})))).rejects.toMatchObject({
         name: 'ServerException',
         $metadata: { httpStatusCode: 500 },
       });
-      expect(endpoint.requests()).toBe(6);
+      expect(endpoint.requests()).toBe(9);
     } finally {
       endpoint.client.destroy();
       await endpoint.close();

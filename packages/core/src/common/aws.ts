@@ -25,16 +25,16 @@ export function resolveRegion(input: string | undefined, env: NodeJS.ProcessEnv 
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
  * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
- * loop. 5 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop still fails about once in 150 calls
- * (with 3 attempts, once in 20: pre-flight checks failed deploys). Reads in a poll loop skip the SDK's retries altogether (withoutSdkRetries); mutating calls add their
- * own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
+ * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
+ * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
+ * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
  * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 export function clientSettings(context: AwsContext) {
   return {
     region: context.region,
     retryMode: 'standard',
-    maxAttempts: 5,
+    maxAttempts: 8,
     customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]] as [string, string][],
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
   };
