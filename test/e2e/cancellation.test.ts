@@ -1,0 +1,64 @@
+import { describe as group, expect, test } from '@jest/globals';
+import { RUN_TOKEN as TOKEN, deploymentsIn, statusPosts, useAuditTrailWorld } from '../support/github-run';
+import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
+import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
+
+// The runner cancels a step with SIGINT: each action stops polling, says what it leaves, and ends within 3 s.
+const world = useAuditTrailWorld();
+const MUTATING = /^(RegisterTaskDefinition|UpdateService|StopServiceDeployment|CreateService|RunTask|StopTask)$/;
+
+/** Milliseconds from the signal to the process's end. */
+const signalToExit = (run: ActionRun) => run.finishedAt - (run.signalledAt as number);
+
+group('cancelling deploy-ecs mid-rollout', () => {
+  test('ends within 3 s with a failure naming the deployment ECS goes on with, no AWS change after the signal, the Deployment marked cancelled', async () => {
+    const { sandbox, github } = world();
+    const { cluster, service } = await createService(sandbox, {
+      service: 'basket',
+      image: `${REGISTRY}/basket:v1`,
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
+    });
+    // A rollout that never ends on its own: the new task never leaves PENDING.
+    sandbox.script(`${REGISTRY}/basket:v2`, { kind: 'pending-forever' });
+    let callsAtSignal = 0;
+
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${REGISTRY}/basket:v2`, 'github-token': TOKEN, 'environment-name': 'basket' },
+      {
+        env: world().runnerEnv(),
+        interrupt: {
+          when: (line) => {
+            if (!line.text.includes('UpdateService started deployment')) return false;
+            callsAtSignal = sandbox.calls.length;
+            return true;
+          },
+        },
+      },
+    );
+
+    expect(run.signalledAt).toBeDefined();
+    console.log(`deploy-ecs: SIGINT to exit in ${signalToExit(run)} ms`);
+    expect(signalToExit(run)).toBeLessThan(3_000);
+    expect(run.exitCode).toBe(1);
+    const deploymentId = /UpdateService started deployment (\S+)/.exec(run.log)?.[1] as string;
+    const [message] = errorsOf(run);
+    expect(message).toContain(`The workflow was cancelled while ECS deployment ${deploymentId}`);
+    expect(message).toContain('its deployment circuit breaker rolls it back');
+    expect(message).toContain(`aws ecs describe-services --cluster ${cluster} --services ${service}`);
+    expect(message).toContain('console.aws.amazon.com/ecs/v2/clusters/');
+    expect(sandbox.calls.slice(callsAtSignal).filter((call) => MUTATING.test(call.operation))).toEqual([]);
+    expect(run.summary).toContain(`Deploy ${service}: cancelled`);
+    expect(run.summary).toContain(deploymentId);
+    // ECS goes on with it: the step did not stop the deployment.
+    expect((await describe(sandbox, cluster, service)).deployments?.find((d) => d.id === deploymentId)?.status).toBe('PRIMARY');
+    const [recorded] = deploymentsIn(github, 'basket');
+    expect(recorded.states.at(-1)).toBe('error');
+    const last = statusPosts(github, recorded.id).at(-1)?.body as { description?: string };
+    expect(last.description).toContain(`Cancelled: the workflow was cancelled; ECS deployment ${deploymentId}`);
+  });
+});
