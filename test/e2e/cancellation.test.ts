@@ -2,6 +2,7 @@ import { describe as group, expect, test } from '@jest/globals';
 import { RUN_TOKEN as TOKEN, deploymentsIn, statusPosts, useAuditTrailWorld } from '../support/github-run';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
+import { startLocalServer } from '../support/health-servers';
 
 // The runner cancels a step with SIGINT: each action stops polling, says what it leaves, and ends within 3 s.
 const world = useAuditTrailWorld();
@@ -60,5 +61,43 @@ group('cancelling deploy-ecs mid-rollout', () => {
     expect(recorded.states.at(-1)).toBe('error');
     const last = statusPosts(github, recorded.id).at(-1)?.body as { description?: string };
     expect(last.description).toContain(`Cancelled: the workflow was cancelled; ECS deployment ${deploymentId}`);
+  });
+});
+
+group('cancelling verify-health mid-check', () => {
+  test('ends within 3 s with a failure saying no verdict was reached, and the summary says so', async () => {
+    let requests = 0;
+    const server = await startLocalServer((_request, response) => {
+      requests += 1;
+      response.writeHead(200).end('ok');
+    });
+    try {
+      let requestsAtSignal = 0;
+      const run = await runBundledAction(
+        'verify-health',
+        { url: `${server.base}/health`, interval: '1s', timeout: '60s', 'success-threshold': '30' },
+        {
+          interrupt: {
+            // Mid-way: after the second round was answered.
+            when: () => {
+              requestsAtSignal = requests;
+              return requests >= 2;
+            },
+          },
+        },
+      );
+
+      expect(run.signalledAt).toBeDefined();
+      console.log(`verify-health: SIGINT to exit in ${signalToExit(run)} ms`);
+      expect(signalToExit(run)).toBeLessThan(3_000);
+      expect(run.exitCode).toBe(1);
+      expect(errorsOf(run)[0]).toContain(`The workflow was cancelled while probing ${server.base}/health: no health verdict was reached`);
+      expect(run.outputs.healthy).toBeUndefined();
+      expect(run.summary).toContain('Health check: cancelled, no verdict');
+      // The interval's sleep ended on the signal: no round after it.
+      expect(requests).toBe(requestsAtSignal);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
-import { ActionFailure } from '../../common/errors';
+import { ActionFailure, errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
@@ -12,6 +12,7 @@ import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-roll
 import { heading } from '../../report/markdown';
 import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-report';
 import { primaryDeployment } from '../../ecs/service';
+import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
@@ -141,9 +142,14 @@ export async function rollBackService(
   // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
   if (watched) {
     const deployment = watched;
-    const outcome = await reportingErrors(trail, () => watchRollback(mechanism, request, deployment, context)).catch((error: unknown) =>
-      error instanceof WorkflowCancelled ? leaveRollingOut(deployment) : Promise.reject(error),
-    );
+    let outcome: WatchOutcome;
+    try {
+      outcome = await watchRollback(mechanism, request, deployment, context);
+    } catch (error) {
+      if (error instanceof WorkflowCancelled) await leaveRollingOut(deployment);
+      await trail?.report('error', errorMessage(error));
+      throw error;
+    }
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     if (story.verdict === 'started') story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
