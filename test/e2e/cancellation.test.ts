@@ -64,6 +64,48 @@ group('cancelling deploy-ecs mid-rollout', () => {
   });
 });
 
+group('cancelling auto-rollback mid-watch', () => {
+  test('ends within 3 s with a failure naming the rollback deployment ECS goes on with, and no AWS change after the signal', async () => {
+    const { sandbox } = world();
+    const { cluster, service } = await createService(sandbox, { service: 'ledger', image: `${REGISTRY}/ledger:v1` });
+    // The release and then the rollback take 60 s (12 s here) to start their tasks: both are still rolling out.
+    sandbox.script(`${REGISTRY}/ledger:v2`, { kind: 'healthy', startMs: 60_000 });
+    sandbox.script(`${REGISTRY}/ledger:v1`, { kind: 'healthy', startMs: 60_000 });
+    const release = await runBundledAction(
+      'deploy-ecs',
+      { cluster, service, image: `${REGISTRY}/ledger:v2`, wait: 'false' },
+      { env: sandbox.env() },
+    );
+    expect(release.outputs.status).toBe('registered');
+    let callsAtSignal = 0;
+
+    const run = await runBundledAction(
+      'auto-rollback',
+      { cluster, service, reason: 'smoke test failed' },
+      {
+        env: sandbox.env(),
+        interrupt: {
+          when: (line) => {
+            if (!/deployment \S+ brings ledger:1 back/.test(line.text)) return false;
+            callsAtSignal = sandbox.calls.length;
+            return true;
+          },
+        },
+      },
+    );
+
+    expect(run.signalledAt).toBeDefined();
+    console.log(`auto-rollback: SIGINT to exit in ${signalToExit(run)} ms`);
+    expect(signalToExit(run)).toBeLessThan(3_000);
+    expect(run.exitCode).toBe(1);
+    const deploymentId = /deployment (\S+) brings ledger:1 back/.exec(run.log)?.[1] as string;
+    const [message] = errorsOf(run);
+    expect(message).toContain(`The workflow was cancelled while ECS deployment ${deploymentId}, the rollback to ledger:1, was rolling out`);
+    expect(sandbox.calls.slice(callsAtSignal).filter((call) => MUTATING.test(call.operation))).toEqual([]);
+    expect(run.summary).toContain(`Roll back ${service}: cancelled`);
+  });
+});
+
 group('cancelling verify-health mid-check', () => {
   test('ends within 3 s with a failure saying no verdict was reached, and the summary says so', async () => {
     let requests = 0;
