@@ -3,6 +3,9 @@ import { RUN_TOKEN as TOKEN, deploymentsIn, statusPosts, useAuditTrailWorld } fr
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { createService, describe, REGISTRY } from '../support/ecs-fixtures';
 import { startLocalServer } from '../support/health-servers';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // The runner cancels a step with SIGINT: each action stops polling, says what it leaves, and ends within 3 s.
 const world = useAuditTrailWorld();
@@ -140,6 +143,48 @@ group('cancelling verify-health mid-check', () => {
       expect(requests).toBe(requestsAtSignal);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+group('cancelling build-push mid-build', () => {
+  test('ends within 3 s without waiting for the build, says it was interrupted and outputs no image', async () => {
+    // A docker with buildx whose build hangs: what a long build looks like from the step. It keeps its pid, so the
+    // test can stop it (the runner stops what a cancelled step leaves).
+    const bin = mkdtempSync(join(tmpdir(), 'slow-docker-'));
+    const pidFile = join(bin, 'build.pid');
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh\nif [ "$1 $2" = "buildx build" ]; then echo $$ > ${pidFile}; echo "#1 building"; exec sleep 60; fi\ncat > /dev/null 2>&1 < /dev/null\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'docker'), 0o755);
+    const workspace = mkdtempSync(join(tmpdir(), 'context-'));
+    writeFileSync(join(workspace, 'Dockerfile'), 'FROM scratch\n');
+    try {
+      const run = await runBundledAction(
+        'build-push',
+        { repository: 'cancel/web', 'create-repository': 'true' },
+        {
+          cwd: workspace,
+          env: {
+            ...world().sandbox.env(),
+            PATH: `${bin}:${process.env.PATH ?? ''}`,
+            GITHUB_SHA: '5eed000000000000000000000000000000000043',
+            GITHUB_REPOSITORY: 'octo/web',
+          },
+          interrupt: { when: (line) => line.text.includes('#1 building') },
+        },
+      );
+
+      expect(run.signalledAt).toBeDefined();
+      console.log(`build-push: SIGINT to exit in ${signalToExit(run)} ms`);
+      expect(signalToExit(run)).toBeLessThan(3_000);
+      expect(run.exitCode).toBe(1);
+      expect(errorsOf(run)[0]).toMatch(/^The workflow was cancelled while buildx was building \S+cancel\/web \(and pushing it/);
+      expect(run.outputs.image).toBeUndefined();
+      expect(run.summary).toContain('Build cancel/web: interrupted');
+    } finally {
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8')));
     }
   });
 });
