@@ -3,6 +3,7 @@
  * fault rules): what a test or a person driving the CLI sandbox uses where it cannot call `sandbox.setFaults()`.
  *   GET    /_sandbox/faults   the fault options in force ({} when none)
  *   POST   /_sandbox/faults   replaces them: a JSON FaultOptions body, e.g. {"seed": 7, "rules": [...]}
+ *   PATCH  /_sandbox/faults   adds the body's rules after those in force (the seed too, if it gives one)
  *   DELETE /_sandbox/faults   clears them
  *   GET    /_sandbox/calls    the call log, with the faults applied to each call
  */
@@ -28,12 +29,17 @@ export function control(req: IncomingMessage, res: ServerResponse, body: string,
     faults.set(undefined);
     return reply(res, 200, {});
   }
-  if (req.method !== 'POST' && req.method !== 'PUT')
-    return reply(res, 405, { message: `${req.method} /_sandbox/faults: use GET, POST (a JSON body of fault options) or DELETE` });
+  if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH')
+    return reply(res, 405, { message: `${req.method} /_sandbox/faults: use GET, POST or PATCH (a JSON body of fault options) or DELETE` });
   let options: FaultOptions;
   try {
     options = JSON.parse(body) as FaultOptions;
     if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error('the body must be a JSON object');
+    // As LocalStack's chaos API: POST replaces the rules, PATCH adds to them (and both restart the call counts).
+    if (req.method === 'PATCH') {
+      const current = faults.get() ?? {};
+      options = { ...current, ...options, rules: [...(current.rules ?? []), ...(options.rules ?? [])] };
+    }
     faults.set(options);
   } catch (error) {
     return reply(res, 400, { message: error instanceof Error ? error.message : String(error) });
