@@ -18,6 +18,8 @@ export interface ActionRun {
   summary: string;
   startedAt: number;
   finishedAt: number;
+  /** When `interrupt` sent its signal, if it did. */
+  signalledAt?: number;
 }
 
 export interface RunOptions {
@@ -25,6 +27,8 @@ export interface RunOptions {
   node?: string;
   cwd?: string;
   onLine?: (line: LoggedLine) => void;
+  /** Cancels the run as the runner does: sends `signal` (SIGINT, the runner's first) once `when` holds for a line. */
+  interrupt?: { when: (line: LoggedLine) => boolean; signal?: NodeJS.Signals };
 }
 
 /**
@@ -57,6 +61,7 @@ export async function runBundledAction(action: string, inputs: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LoggedLine[] = [];
+  let signalledAt: number | undefined;
   const collect = (stream: NodeJS.ReadableStream) => {
     let buffer = '';
     stream.setEncoding('utf8');
@@ -68,6 +73,10 @@ export async function runBundledAction(action: string, inputs: Record<string, st
         const line = { at: Date.now(), text };
         lines.push(line);
         options.onLine?.(line);
+        if (options.interrupt && signalledAt === undefined && options.interrupt.when(line)) {
+          signalledAt = Date.now();
+          child.kill(options.interrupt.signal ?? 'SIGINT');
+        }
       }
     });
     stream.on('end', () => {
@@ -86,6 +95,7 @@ export async function runBundledAction(action: string, inputs: Record<string, st
     summary: readFileSync(summaryFile, 'utf8'),
     startedAt,
     finishedAt,
+    signalledAt,
   };
 }
 

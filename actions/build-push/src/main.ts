@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsExec, actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsExec, actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { buildAndPush } from '@ecs-deploy/core/use-cases';
 import { readBuildInputs } from './inputs';
 import { setBuildOutputs } from './outputs';
@@ -19,6 +19,7 @@ await runAction(async () => {
       setSecret: core.setSecret,
       writeSummary: writeJobSummary,
       setOutputs: setBuildOutputs,
+      signal: abortOnCancel(),
     },
   );
 });

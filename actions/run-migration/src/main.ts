@@ -2,9 +2,8 @@ import * as core from '@actions/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runMigration } from '@ecs-deploy/core/use-cases';
-import { abortOnCancel } from './cancellation';
 import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
 

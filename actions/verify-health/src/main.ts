@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { clientFactory, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runHealthCheck } from '@ecs-deploy/core/use-cases';
 import { readHealthInputs } from './inputs';
 import { setHealthOutputs } from './outputs';
@@ -17,6 +17,7 @@ await runAction(async () => {
       writeSummary: writeJobSummary,
       setOutputs: setHealthOutputs,
       trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
+      signal: abortOnCancel(),
     },
   );
 });
