@@ -21,6 +21,8 @@ export interface ActionRun {
   summary: string;
   startedAt: number;
   finishedAt: number;
+  /** When `interrupt` sent its signal, if it did. */
+  signalledAt?: number;
 }
 
 export interface RunOptions {
@@ -33,6 +35,8 @@ export interface RunOptions {
    * test that checks the sweep itself turns it off and calls sweepRun.
    */
   sweep?: boolean;
+  /** Cancels the run as the runner does: sends `signal` (SIGINT, the runner's first) once `when` holds for a line. */
+  interrupt?: { when: (line: LoggedLine) => boolean; signal?: NodeJS.Signals };
   /** A script to run instead of the action's bundle (the sweep's own tests). */
   entry?: string;
   /** More secrets for this run's sweep only. */
@@ -78,6 +82,7 @@ export async function runBundledAction(action: string, inputs: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LoggedLine[] = [];
+  let signalledAt: number | undefined;
   const collect = (stream: NodeJS.ReadableStream) => {
     let buffer = '';
     stream.setEncoding('utf8');
@@ -89,6 +94,10 @@ export async function runBundledAction(action: string, inputs: Record<string, st
         const line = { at: Date.now(), text };
         lines.push(line);
         options.onLine?.(line);
+        if (options.interrupt && signalledAt === undefined && options.interrupt.when(line)) {
+          signalledAt = Date.now();
+          child.kill(options.interrupt.signal ?? 'SIGINT');
+        }
       }
     });
     stream.on('end', () => {
@@ -113,6 +122,7 @@ export async function runBundledAction(action: string, inputs: Record<string, st
     summary: artifacts.summaryFile,
     startedAt,
     finishedAt,
+    signalledAt,
   };
   if (options.sweep !== false) sweepRun(run, [...secretsInInputs(inputs), ...(options.secrets ?? [])]);
   return run;

@@ -1,6 +1,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsExec, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsExec, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { buildAndPush } from '@ecs-deploy/core/use-cases';
 import { readBuildInputs } from './inputs';
 import { setBuildOutputs } from './outputs';
@@ -18,6 +18,7 @@ await runAction(async () => {
       setSecret: maskSecret,
       writeSummary: writeJobSummary,
       setOutputs: setBuildOutputs,
+      signal: abortOnCancel(),
     },
   );
 });

@@ -1,7 +1,14 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger as log, maskSecretValues, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import {
+  abortOnCancel,
+  actionsLogger as log,
+  maskSecretValues,
+  openDeploymentTrail,
+  runAction,
+  writeJobSummary,
+} from '@ecs-deploy/core/platform';
 import { deployService } from '@ecs-deploy/core/use-cases';
 import { readDeployInputs } from './inputs';
 import { setDeployOutputs } from './outputs';
@@ -23,6 +30,7 @@ async function deploy(): Promise<void> {
       writeSummary: writeJobSummary,
       setOutputs: setDeployOutputs,
       trail,
+      signal: abortOnCancel(),
     },
   );
 }

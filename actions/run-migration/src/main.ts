@@ -1,9 +1,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runMigration } from '@ecs-deploy/core/use-cases';
-import { abortOnCancel } from './cancellation';
 import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
 

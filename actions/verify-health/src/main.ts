@@ -1,5 +1,5 @@
 import { clientFactory, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, maskSecret, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, maskSecret, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runHealthCheck } from '@ecs-deploy/core/use-cases';
 import { readHealthInputs } from './inputs';
 import { setHealthOutputs } from './outputs';
@@ -16,6 +16,7 @@ await runAction(async () => {
       writeSummary: writeJobSummary,
       setOutputs: setHealthOutputs,
       trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
+      signal: abortOnCancel(),
     },
   );
 });

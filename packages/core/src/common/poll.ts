@@ -1,11 +1,23 @@
+import { sleepUnlessCancelled, throwIfCancelled, type CancellationSignal } from './cancellation';
+
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** With a signal, a clock may end the sleep early on abort (the system clock does, so no timer outlives a cancelled job). */
+  sleep(ms: number, signal?: CancellationSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 export interface PollOptions<T> {
@@ -15,6 +27,8 @@ export interface PollOptions<T> {
   jitter?: number;
   clock?: Clock;
   random?: () => number;
+  /** Aborted when the workflow is cancelled: the loop then throws WorkflowCancelled at once, without another check. */
+  signal?: CancellationSignal;
   /** Returns the result when done, undefined to poll again. */
   check: (attempt: number) => Promise<T | undefined>;
 }
@@ -26,16 +40,17 @@ export type PollResult<T> = { done: true; value: T; attempts: number } | { done:
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
 export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
-  const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
+  const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
   const deadline = clock.now() + timeoutMs;
   let attempts = 0;
   for (;;) {
+    throwIfCancelled(signal);
     attempts += 1;
     const value = await check(attempts);
     if (value !== undefined) return { done: true, value, attempts };
     const remaining = deadline - clock.now();
     if (remaining <= 0) return { done: false, attempts };
     const spread = intervalMs * jitter * (random() * 2 - 1);
-    await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+    await sleepUnlessCancelled(clock, Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))), signal);
   }
 }

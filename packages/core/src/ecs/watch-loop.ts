@@ -1,4 +1,5 @@
 import { DescribeServicesCommand, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
+import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
 import type { RolloutVerdict } from './rollout';
@@ -30,6 +31,8 @@ export interface WatchDependencies {
   ecs: ECSClient;
   log: Logger;
   clock?: Clock;
+  /** Aborted when the workflow is cancelled: the loop throws WorkflowCancelled at once, with no further call. */
+  signal?: CancellationSignal;
 }
 
 /** Which service the loop follows, from when, and for how long. */
@@ -75,6 +78,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
     intervalMs: request.intervalMs ?? 1000,
     timeoutMs: request.timeoutMs,
     clock,
+    signal: deps.signal,
     check: async () => {
       const polledAt = clock.now();
       const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
