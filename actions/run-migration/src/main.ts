@@ -1,8 +1,7 @@
-import * as core from '@actions/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { abortOnCancel, actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runMigration } from '@ecs-deploy/core/use-cases';
 import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
@@ -17,7 +16,7 @@ await runAction(async () => {
   await runMigration(request, clients, {
     log: actionsLogger,
     clock: systemClock,
-    setSecret: core.setSecret,
+    setSecret: maskSecret,
     writeSummary: writeJobSummary,
     setOutputs: setMigrationOutputs,
     signal,
