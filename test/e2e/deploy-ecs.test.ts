@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { CONTAINER_HEALTH_CHECK, createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
+import { plantedEnvironment } from '../support/secret-sweep';
 
 const sandbox = useSandbox({ timeScale: 0.2 });
 
@@ -31,7 +32,12 @@ group('deploy-ecs against the sandbox', () => {
     sandbox.script(next, { kind: 'healthy', startMs: 1000 });
 
     const callsBefore = sandbox.calls.length;
-    const run = await deploy({ cluster, service, image: next, environment: 'FEATURE_FLAG=on\nAPI_TOKEN=hunter2-secret-value' });
+    const run = await deploy({
+      cluster,
+      service,
+      image: next,
+      environment: `FEATURE_FLAG=on\nSESSION_TOKEN=hunter2-secret-value\n${plantedEnvironment()}`,
+    });
 
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('succeeded');
@@ -45,8 +51,9 @@ group('deploy-ecs against the sandbox', () => {
     expect(await revisions('shop')).toHaveLength(2);
     // The diff names what changed but never prints a variable's value.
     expect(run.log).toContain(`image ${image} → ${next}`);
-    expect(run.log).toMatch(/environment \+FEATURE_FLAG \+API_TOKEN|environment \+API_TOKEN \+FEATURE_FLAG/);
-    expect(run.log).not.toContain('hunter2-secret-value');
+    expect(run.log).toContain('environment +API_TOKEN +DATABASE_URL +FEATURE_FLAG +SESSION_TOKEN');
+    // The credential is masked for the runner; the sweep of every run proves no other line shows it.
+    expect(run.log).toContain('::add-mask::hunter2-secret-value');
     expect(run.summary).not.toContain('hunter2-secret-value');
     expect(run.summary).toContain('succeeded');
     expect(run.summary).toContain('shop:1 → shop:2');

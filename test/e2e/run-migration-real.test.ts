@@ -18,6 +18,7 @@ import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { basicSampleContainer, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { PLANTED, PLANTED_DATABASE_URL, plantedEnvironment } from '../support/secret-sweep';
 
 // run-migration against the sample service's real migration process (node-pg-migrate on an embedded
 // PostgreSQL): its real output, its real exit codes. The tests share one database and run in order.
@@ -74,7 +75,7 @@ describe('run-migration with the real migration process', () => {
     const run = await migrate({
       image: `${SAMPLE_REPOSITORY}:v2`,
       command: `${MIGRATE} up 2`,
-      environment: 'AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug',
+      environment: `AUDIT_TOKEN=hunter2-token\nLOG_LEVEL=debug\n${plantedEnvironment('REPORTING_DATABASE_URL')}`,
     });
 
     expect(run.exitCode).toBe(0);
@@ -96,6 +97,8 @@ describe('run-migration with the real migration process', () => {
     expect(task.overrides?.containerOverrides?.[0].environment).toEqual([
       { name: 'AUDIT_TOKEN', value: 'hunter2-token' },
       { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'REPORTING_DATABASE_URL', value: PLANTED_DATABASE_URL },
+      { name: 'API_TOKEN', value: PLANTED.environmentToken },
     ]);
     // The runner masks the token wherever the job log would show it; the plain setting stays readable.
     expect(run.log).toContain('::add-mask::hunter2-token');

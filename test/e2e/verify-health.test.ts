@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startDatabase } from '../fixtures/sample-service/database.mjs';
 import { freePort, startLocalServer, startSampleService, type RunningServer } from '../support/health-servers';
 import { errorsOf, runBundledAction } from '../support/run-action';
+import { PLANTED } from '../support/secret-sweep';
 
 // The bundled action against real HTTP servers: the sample service (a process of its own over an embedded
 // PostgreSQL) and small local servers scripted to flap or to refuse before they start.
@@ -163,13 +164,18 @@ describe('verify-health against scripted servers', () => {
       res.statusCode = req.headers['x-health-token'] === 'hunter2-secret' ? 200 : 401;
       res.end();
     });
-    const run = await runBundledAction('verify-health', { ...fast, url: `${server.base}/`, headers: 'X-Health-Token: hunter2-secret' });
+    const run = await runBundledAction('verify-health', {
+      ...fast,
+      url: `${server.base}/`,
+      headers: `X-Health-Token: hunter2-secret\nAuthorization: ${PLANTED.headerValue}`,
+    });
     expect(run.exitCode).toBe(0);
     expect(seen).toEqual(['hunter2-secret', 'hunter2-secret', 'hunter2-secret']);
     // The runner masks what ::add-mask:: names; nothing else may print it.
     expect(run.lines.filter((line) => line.text.includes('hunter2-secret')).map((line) => line.text)).toEqual([
       '::add-mask::hunter2-secret',
     ]);
+    expect(run.log).toContain(`::add-mask::${PLANTED.headerValue}`);
   });
 
   test('expected-status as a list: 204 passes, 200 would not', async () => {

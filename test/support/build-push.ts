@@ -7,6 +7,7 @@ import type { Sandbox } from '@ecs-deploy/sandbox';
 import { ensureBuildInfra, type BuildInfra } from './build-infra';
 import { runBundledAction, type ActionRun } from './run-action';
 import { clientConfig, startSandbox } from './sandbox-harness';
+import { registerSecret } from './secret-sweep';
 
 /** Installing the packages on a fresh machine can take minutes; a running infrastructure answers in a second. */
 export const INFRA_TIMEOUT_MS = 15 * 60_000;
@@ -21,6 +22,9 @@ export interface BuildWorld {
 /** The real dockerd and registry, and a sandbox whose ECR hands out that registry's credentials. */
 export async function startBuildWorld(): Promise<BuildWorld> {
   const infra = ensureBuildInfra();
+  // The sandbox's ECR hands these out in GetAuthorizationToken: no run may show the password or the token.
+  registerSecret(infra.password);
+  registerSecret(Buffer.from(`${infra.username}:${infra.password}`).toString('base64'));
   const sandbox = await startSandbox({
     timeScale: 0.1,
     registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password },

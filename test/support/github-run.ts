@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { FakeGitHub, type RecordedRequest } from '../../packages/core/test/support/fake-github';
+import { registerSecret } from './secret-sweep';
 import { useSandbox } from './use-sandbox';
 
 export { FakeGitHub, type RecordedRequest };
@@ -8,6 +9,7 @@ export { FakeGitHub, type RecordedRequest };
 /** The commit and token of the GitHub run the audit-trail tests pretend to be. */
 export const RUN_SHA = '5eed000000000000000000000000000000000042';
 export const RUN_TOKEN = 'ghs_audit_trail_secret_token';
+registerSecret(RUN_TOKEN);
 
 /** The variables the runner sets for every step, pointing the GitHub API at the local stand-in. */
 export function githubRunEnv(github: FakeGitHub): Record<string, string> {

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FakeGitHub } from '../../packages/core/test/support/fake-github';
 import { node24 } from './node24';
+import { describeLeaks, findLeaks, registeredSecrets, secretsInInputs } from './secret-sweep';
 
 export interface LoggedLine {
   at: number;
@@ -11,6 +13,7 @@ export interface LoggedLine {
 
 export interface ActionRun {
   exitCode: number | null;
+  artifacts: RunArtifacts;
   /** stdout and stderr lines in arrival order, each with the moment the test process received it. */
   lines: LoggedLine[];
   log: string;
@@ -18,6 +21,8 @@ export interface ActionRun {
   summary: string;
   startedAt: number;
   finishedAt: number;
+  /** When `interrupt` sent its signal, if it did. */
+  signalledAt?: number;
 }
 
 export interface RunOptions {
@@ -25,6 +30,24 @@ export interface RunOptions {
   node?: string;
   cwd?: string;
   onLine?: (line: LoggedLine) => void;
+  /**
+   * Sweeps the run for secrets (on by default): the planted and registered ones and those of its own inputs. A
+   * test that checks the sweep itself turns it off and calls sweepRun.
+   */
+  sweep?: boolean;
+  /** Cancels the run as the runner does: sends `signal` (SIGINT, the runner's first) once `when` holds for a line. */
+  interrupt?: { when: (line: LoggedLine) => boolean; signal?: NodeJS.Signals };
+  /** A script to run instead of the action's bundle (the sweep's own tests). */
+  entry?: string;
+  /** More secrets for this run's sweep only. */
+  secrets?: string[];
+}
+
+/** The raw material of a run the sweep reads: its files and what it sent to the fake GitHub. */
+export interface RunArtifacts {
+  outputFile: string;
+  summaryFile: string;
+  githubRequests: FakeGitHub['requests'];
 }
 
 /**
@@ -50,13 +73,16 @@ export async function runBundledAction(action: string, inputs: Record<string, st
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
+  const github = [...FakeGitHub.running].find((fake) => fake.url === env.GITHUB_API_URL);
+  const requestsBefore = github?.requests.length ?? 0;
   const startedAt = Date.now();
-  const child = spawn(options.node ?? node24(), [resolve('actions', action, 'dist', 'index.js')], {
+  const child = spawn(options.node ?? node24(), [options.entry ?? resolve('actions', action, 'dist', 'index.js')], {
     env,
     cwd: options.cwd ?? workdir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LoggedLine[] = [];
+  let signalledAt: number | undefined;
   const collect = (stream: NodeJS.ReadableStream) => {
     let buffer = '';
     stream.setEncoding('utf8');
@@ -68,6 +94,10 @@ export async function runBundledAction(action: string, inputs: Record<string, st
         const line = { at: Date.now(), text };
         lines.push(line);
         options.onLine?.(line);
+        if (options.interrupt && signalledAt === undefined && options.interrupt.when(line)) {
+          signalledAt = Date.now();
+          child.kill(options.interrupt.signal ?? 'SIGINT');
+        }
       }
     });
     stream.on('end', () => {
@@ -78,15 +108,34 @@ export async function runBundledAction(action: string, inputs: Record<string, st
   collect(child.stderr);
   const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   const finishedAt = Date.now();
-  return {
+  const artifacts: RunArtifacts = {
+    outputFile: readFileSync(outputFile, 'utf8'),
+    summaryFile: readFileSync(summaryFile, 'utf8'),
+    githubRequests: github?.requests.slice(requestsBefore) ?? [],
+  };
+  const run: ActionRun = {
     exitCode,
+    artifacts,
     lines,
     log: lines.map((line) => line.text).join('\n'),
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+    outputs: parseOutputFile(artifacts.outputFile),
+    summary: artifacts.summaryFile,
     startedAt,
     finishedAt,
+    signalledAt,
   };
+  if (options.sweep !== false) sweepRun(run, [...secretsInInputs(inputs), ...(options.secrets ?? [])]);
+  return run;
+}
+
+/**
+ * Fails when the run let a secret out: the planted and registered ones and `extra`, in its log (unless masked
+ * first), its output and summary files, or its requests to the fake GitHub. The message names the place and line
+ * with the secret masked.
+ */
+export function sweepRun(run: ActionRun, extra: string[] = []): void {
+  const leaks = findLeaks({ lines: run.lines.map((line) => line.text), ...run.artifacts }, [...registeredSecrets(), ...extra]);
+  if (leaks.length) throw new Error(`The run leaked ${leaks.length} secret value(s):\n${describeLeaks(leaks)}`);
 }
 
 /** The runner's file format: `name<<DELIMITER`, value lines, `DELIMITER`. */

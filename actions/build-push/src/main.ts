@@ -1,7 +1,6 @@
-import * as core from '@actions/core';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsExec, actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsExec, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { buildAndPush } from '@ecs-deploy/core/use-cases';
 import { readBuildInputs } from './inputs';
 import { setBuildOutputs } from './outputs';
@@ -16,9 +15,10 @@ await runAction(async () => {
       log: actionsLogger,
       clock: systemClock,
       exec: actionsExec,
-      setSecret: core.setSecret,
+      setSecret: maskSecret,
       writeSummary: writeJobSummary,
       setOutputs: setBuildOutputs,
+      signal: abortOnCancel(),
     },
   );
 });

@@ -1,7 +1,14 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger as log, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import {
+  abortOnCancel,
+  actionsLogger as log,
+  maskSecretValues,
+  openDeploymentTrail,
+  runAction,
+  writeJobSummary,
+} from '@ecs-deploy/core/platform';
 import { deployService } from '@ecs-deploy/core/use-cases';
 import { readDeployInputs } from './inputs';
 import { setDeployOutputs } from './outputs';
@@ -10,6 +17,8 @@ const ACTION = 'deploy-ecs';
 
 async function deploy(): Promise<void> {
   const { auditTrail, ...request } = readDeployInputs();
+  // A container that prints a credential from its environment (a crash log line quoting DATABASE_URL) must show ***.
+  maskSecretValues(request.environment);
   const trail = openDeploymentTrail(auditTrail, log);
   const aws = { region: request.region, action: ACTION };
   await deployService(
@@ -21,6 +30,7 @@ async function deploy(): Promise<void> {
       writeSummary: writeJobSummary,
       setOutputs: setDeployOutputs,
       trail,
+      signal: abortOnCancel(),
     },
   );
 }

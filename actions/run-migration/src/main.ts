@@ -1,10 +1,8 @@
-import * as core from '@actions/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runMigration } from '@ecs-deploy/core/use-cases';
-import { abortOnCancel } from './cancellation';
 import { readMigrationInputs } from './inputs';
 import { setMigrationOutputs } from './outputs';
 
@@ -18,7 +16,7 @@ await runAction(async () => {
   await runMigration(request, clients, {
     log: actionsLogger,
     clock: systemClock,
-    setSecret: core.setSecret,
+    setSecret: maskSecret,
     writeSummary: writeJobSummary,
     setOutputs: setMigrationOutputs,
     signal,

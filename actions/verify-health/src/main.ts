@@ -1,6 +1,5 @@
-import * as core from '@actions/core';
 import { clientFactory, systemClock } from '@ecs-deploy/core/common';
-import { actionsLogger, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import { abortOnCancel, actionsLogger, maskSecret, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runHealthCheck } from '@ecs-deploy/core/use-cases';
 import { readHealthInputs } from './inputs';
 import { setHealthOutputs } from './outputs';
@@ -13,10 +12,11 @@ await runAction(async () => {
     {
       log: actionsLogger,
       clock: systemClock,
-      setSecret: core.setSecret,
+      setSecret: maskSecret,
       writeSummary: writeJobSummary,
       setOutputs: setHealthOutputs,
       trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
+      signal: abortOnCancel(),
     },
   );
 });

@@ -122,26 +122,26 @@ describe('readAuditTrailInputs', () => {
   });
 
   test('the environment defaults to the one the caller names', () => {
-    expect(read({ 'github-token': 't' })).toEqual({ token: 't', environment: 'shop', environmentUrl: undefined });
-    expect(read({ 'github-token': 't', 'environment-name': 'production', 'environment-url': 'https://x.example' })).toEqual({
-      token: 't',
+    expect(read({ 'github-token': 'ghs_read_token' })).toEqual({ token: 'ghs_read_token', environment: 'shop', environmentUrl: undefined });
+    expect(read({ 'github-token': 'ghs_read_token', 'environment-name': 'production', 'environment-url': 'https://x.example' })).toEqual({
+      token: 'ghs_read_token',
       environment: 'production',
       environmentUrl: 'https://x.example',
     });
   });
 
   test('an environment-url that is not a URL is a ConfigurationError naming the input', () => {
-    expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(ConfigurationError);
-    expect(() => read({ 'github-token': 't', 'environment-url': 'shop.example.com' })).toThrow(
+    expect(() => read({ 'github-token': 'ghs_read_token', 'environment-url': 'shop.example.com' })).toThrow(ConfigurationError);
+    expect(() => read({ 'github-token': 'ghs_read_token', 'environment-url': 'shop.example.com' })).toThrow(
       /'environment-url' must be an http\(s\) URL/,
     );
   });
 
   test('with no default environment, a token needs environment-name; without a token nothing is needed', () => {
     const readWithout = (values: Record<string, string>) => readAuditTrailInputs(new Inputs(inputsFrom(values)), undefined);
-    expect(() => readWithout({ 'github-token': 't' })).toThrow(ConfigurationError);
-    expect(() => readWithout({ 'github-token': 't' })).toThrow(/Input 'environment-name' is required with 'github-token'/);
-    expect(readWithout({ 'github-token': 't', 'environment-name': 'staging-web' })?.environment).toBe('staging-web');
+    expect(() => readWithout({ 'github-token': 'ghs_read_token' })).toThrow(ConfigurationError);
+    expect(() => readWithout({ 'github-token': 'ghs_read_token' })).toThrow(/Input 'environment-name' is required with 'github-token'/);
+    expect(readWithout({ 'github-token': 'ghs_read_token', 'environment-name': 'staging-web' })?.environment).toBe('staging-web');
     expect(readWithout({})).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { secretValues } from '../src/common/secret-values';
-import { maskSecretValues } from '../src/platform/masking';
+import { maskSecret, maskSecretValues, redactSecrets } from '../src/platform/masking';
 
 describe('secretValues', () => {
   test('values named as credentials, and URL passwords, decoded too', () => {
@@ -24,5 +24,11 @@ describe('secretValues', () => {
     const masked: string[] = [];
     maskSecretValues([{ name: 'TOKEN', value: 'abc' }], (value) => masked.push(value));
     expect(masked).toEqual(['abc']);
+  });
+
+  test('redactSecrets replaces every value masked so far, the longer first, in text the runner does not mask', () => {
+    maskSecret('pass');
+    maskSecret('pass-word-long');
+    expect(redactSecrets('url postgres://u:pass-word-long@db and pass again')).toBe('url postgres://u:***@db and *** again');
   });
 });

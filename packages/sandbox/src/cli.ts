@@ -2,11 +2,13 @@
  * `npm run sandbox`: starts the sandbox and prints what to export so the AWS CLI, the SDK or the bundled
  * actions talk to it, and the URL of each target group's load balancer as it starts. Flags: --port N,
  * --time-scale X, --seed file.json (clusters, task definitions, log groups, target groups, services, alarms),
- * --catalog file.json (image repositories to run as local processes, as `start({ catalog })` takes them).
+ * --catalog file.json (image repositories to run as local processes, as `start({ catalog })` takes them),
+ * --faults file.json (fault options as `setFaults()` takes them: rules and a seed). Faults can also be changed
+ * while it runs, through /_sandbox/faults on the same port (http/control).
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { start, type CatalogEntry, type LoadBalancerInfo } from './index';
+import { start, type CatalogEntry, type FaultOptions, type LoadBalancerInfo } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,12 +17,32 @@ async function main(): Promise<void> {
       'time-scale': { type: 'string', default: '1' },
       seed: { type: 'string' },
       catalog: { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run sandbox -- [--port 0] [--time-scale 1] [--seed state.json] [--catalog images.json]');
+    console.log('Usage: npm run sandbox -- [--port 0] [--time-scale 1] [--seed state.json] [--catalog images.json] [--faults faults.json]');
     console.log('  --catalog: {"<image repository>": {"command": [...], "cwd": "...", "env": {...}}} runs those images as local processes');
+    console.log('  --faults: fault rules from the start, e.g. {"seed": 7, "rules": [{"operation": "DescribeServices", "probability": 0.3,');
+    console.log('            "effect": {"kind": "error", "code": "ThrottlingException"}}]}');
+    console.log('Fault rules while it runs, on the same port (JSON bodies as --faults takes):');
+    console.log('  curl -X POST   $AWS_ENDPOINT_URL/_sandbox/faults -d @faults.json   replaces the rules (and the seed)');
+    console.log('  curl -X PATCH  $AWS_ENDPOINT_URL/_sandbox/faults -d @more.json     adds rules after those in force');
+    console.log('  curl           $AWS_ENDPOINT_URL/_sandbox/faults                   shows them');
+    console.log('  curl -X DELETE $AWS_ENDPOINT_URL/_sandbox/faults                   clears them');
+    console.log('  curl           $AWS_ENDPOINT_URL/_sandbox/calls                    the call log, with the faults applied to each call');
+    console.log(
+      '  A rule: {"service"?: "ecs"|"logs"|"elbv2"|"cloudwatch"|"ecr", "operation"?: name or [names], "match"?: {partial input},',
+    );
+    console.log('           "probability"?: 0..1, "count"?: N, "after"?: N, "effect": {...}}; effects:');
+    console.log(
+      '    {"kind": "error", "code"?, "status"?, "message"?}   no code: the service\'s server error; "ThrottlingException": its throttle',
+    );
+    console.log('    {"kind": "refuse", "code"?: "AccessDeniedException"|"UnsupportedFeatureException"}');
+    console.log('    {"kind": "latency", "ms": 2000}');
+    console.log('    {"kind": "drop", "when": "before"|"after"}   the connection is reset before the call runs, or after it took effect');
+    console.log('    {"kind": "task-fails-to-start", "family"?, "reason"?}   the call runs; the next task of that family fails to start');
     return;
   }
   const port = Number(values.port);
@@ -33,18 +55,21 @@ async function main(): Promise<void> {
   let started = false;
   const printLoadBalancer = (lb: LoadBalancerInfo) =>
     console.log(`load balancer of target group ${lb.targetGroupName}: ${lb.url}  (${lb.targetGroupArn})`);
+  const faults = values.faults ? (JSON.parse(readFileSync(values.faults, 'utf8')) as FaultOptions) : undefined;
   const catalog = values.catalog ? (JSON.parse(readFileSync(values.catalog, 'utf8')) as Record<string, CatalogEntry>) : undefined;
   const sandbox = await start({
     port,
     timeScale,
     seed: values.seed,
     catalog,
+    faults,
     onLoadBalancer: (lb) => (started ? printLoadBalancer(lb) : early.push(lb)),
   });
   started = true;
   console.log(`ECS sandbox listening on ${sandbox.endpoint} (region ${sandbox.region}, account ${sandbox.accountId}, time ×${timeScale})`);
   console.log('Export these to point the AWS SDK and CLI at it:');
   for (const [name, value] of Object.entries(sandbox.env())) console.log(`export ${name}=${value}`);
+  console.log(`Fault rules: POST, PATCH, GET or DELETE ${sandbox.endpoint}/_sandbox/faults (see --help)`);
   console.log('Each target group gets a load balancer (an HTTP proxy to its healthy targets); its URL is printed here:');
   for (const lb of early) printLoadBalancer(lb);
 

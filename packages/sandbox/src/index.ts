@@ -5,24 +5,29 @@
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
-import { ManualClock, ScaledClock } from './clock';
+import { ManualClock, ScaledClock, type Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
+import { FaultInjector } from './http/faults';
 import { listen } from './http/server';
 import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
+import type { TaskRuntime } from './runtime/runtime';
 import { ScriptedRuntime } from './runtime/scripted';
 import { SecretStore } from './runtime/secrets';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
-import type { ApiCall, FaultOptions, Sandbox, SandboxOptions, SeedState } from './types';
+import type { ApiCall, Sandbox, SandboxOptions, SeedState } from './types';
 import { LoadBalancing } from './elb/load-balancing';
 import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
+  AppliedFault,
+  FaultEffect,
+  FaultRule,
   CatalogEntry,
   FaultKind,
   FaultOptions,
@@ -40,6 +45,31 @@ export type {
 export type { TaskRuntime, RuntimeTask, RuntimeCallbacks, ContainerExit, NetworkBinding } from './runtime/runtime';
 export { circuitBreakerThreshold } from './scheduler/circuit-breaker';
 
+/** A 'task-fails-to-start' fault rule fails the next task it armed for, as a task whose container cannot start. */
+function withInjectedStartFailures(runtime: TaskRuntime, faults: FaultInjector, clock: Clock): TaskRuntime {
+  const failing = new Map<string, () => void>();
+  return {
+    start(task, callbacks) {
+      const reason = faults.takeStartFailure(task.family);
+      if (reason === undefined) return runtime.start(task, callbacks);
+      // Told after the call that started it has answered, as a real start failure would be.
+      const cancel = clock.after(0, () => {
+        failing.delete(task.taskArn);
+        callbacks.failedToStart(reason, task.containers[0]?.name);
+      });
+      failing.set(task.taskArn, cancel);
+    },
+    stop(taskArn) {
+      const cancel = failing.get(taskArn);
+      if (!cancel) return runtime.stop(taskArn);
+      failing.delete(taskArn);
+      cancel();
+      return Promise.resolve([]);
+    },
+    close: () => runtime.close(),
+  };
+}
+
 export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
@@ -53,7 +83,12 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const arns = new Arns(region, accountId);
   const scripted = new ScriptedRuntime(clock);
   const secrets = new SecretStore();
-  const runtime = options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, secrets, region }) : scripted;
+  const faults = new FaultInjector(options.faults);
+  const runtime = withInjectedStartFailures(
+    options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, secrets, region }) : scripted,
+    faults,
+    clock,
+  );
   const ctx: Context = {
     region,
     accountId,
@@ -76,14 +111,13 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     kick: () => scheduler.kick(),
   };
   const scheduler = new Scheduler(ctx);
-  let faults: FaultOptions | undefined = options.faults;
   const calls: ApiCall[] = [];
 
   let listening;
   try {
     if (options.seed) await applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
     scheduler.start();
-    listening = await listen({ ctx, calls, faults: () => faults }, options.port ?? 0);
+    listening = await listen({ ctx, calls, faults }, options.port ?? 0);
   } catch (error) {
     scheduler.stop();
     clock.dispose();
@@ -112,9 +146,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       await manual.advance(ms);
     },
     putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
-    setFaults: (next) => {
-      faults = next;
-    },
+    setFaults: (next) => faults.set(next),
     seed: async (state: SeedState) => applySeed(ctx, state),
     setScanFindings: (repository, reference, findings) => {
       const byReference = ctx.ecr.findings.get(repository) ?? new Map();

@@ -70,6 +70,60 @@ export interface FaultOptions {
    * server errors and latency still apply first.
    */
   refuseWith?: 'AccessDeniedException' | 'UnsupportedFeatureException';
+  /**
+   * Rules, tried after the shorthand above (which stands for rules of its own: ThrottlingException, the service's
+   * server error, the refusal, the latency, in that order). See FaultRule.
+   */
+  rules?: FaultRule[];
+  /** Whether a rule with a probability hits a call is drawn from this seed, the rule's index and the call's. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Which calls a fault rule selects, which of those it hits and with what. Selection: every given field must
+ * hold. Of the selected calls (counted per rule from 0), the first `after` are spared, then `count` are hit
+ * (all without it), each with `probability` (always without it). Latencies of several rules add up; of the
+ * other effects, the first rule's that hits answers the call.
+ */
+export interface FaultRule {
+  service?: ApiCall['service'];
+  /** One operation or a list (e.g. 'DescribeServices'); default all. */
+  operation?: string | string[];
+  /** A partial match of the decoded input, e.g. `{ cluster: 'prod' }` (awsQuery: its parameters, e.g. `{ Names: ['web'] }`). */
+  match?: Record<string, unknown>;
+  probability?: number;
+  count?: number;
+  after?: number;
+  effect: FaultEffect;
+}
+
+export type FaultEffect =
+  /**
+   * An error answer in the service's wire shape. Without `code`: the service's server error (ServerException 500
+   * for ECS, ServiceUnavailable 503 for ELBv2, ...); `code: 'ThrottlingException'`: the service's throttle (Throttling
+   * in awsQuery); any other code: that code, `status` (default 400) and `message` (default the code).
+   */
+  | { kind: 'error'; code?: string; status?: number; message?: string }
+  /** AccessDeniedException worded as for a role without the IAM action (or UnsupportedFeatureException). */
+  | { kind: 'refuse'; code?: 'AccessDeniedException' | 'UnsupportedFeatureException' }
+  /** Real time added before the answer: it stands for the network, not for ECS. */
+  | { kind: 'latency'; ms: number }
+  /**
+   * The connection is destroyed without an answer: 'before' the operation runs (nothing changed) or 'after' it ran
+   * (the change happened, the client sees a network error and may retry it: what makes idempotency matter).
+   */
+  | { kind: 'drop'; when: 'before' | 'after' }
+  /**
+   * Control plane: the call runs, and the next task of `family` (default: the family of the call's
+   * `taskDefinition`, else any task) fails to start with `reason` (default a CannotStartContainerError).
+   */
+  | { kind: 'task-fails-to-start'; family?: string; reason?: string };
+
+/** A fault applied to a call, on its call log entry: the rule's index, the call's index among that rule's calls, the effect. */
+export interface AppliedFault {
+  rule: number;
+  callIndex: number;
+  effect: FaultEffect;
 }
 
 export type TaskOutcome =
@@ -79,13 +133,17 @@ export type TaskOutcome =
   | { kind: 'cannot-start'; reason?: string; afterMs?: number }
   | { kind: 'pending-forever' };
 
-export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'refused';
+export type FaultKind =
+  'throttle' | 'server-error' | 'error' | 'latency' | 'refused' | 'dropped-before' | 'dropped-after' | 'task-fails-to-start';
 
 export interface ApiCall {
   service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
   operation: string;
   at: number;
+  /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */
   fault?: FaultKind;
+  /** Every fault rule applied to the call, in rule order. */
+  faults?: AppliedFault[];
 }
 
 export type SandboxEventKind =
@@ -169,6 +227,7 @@ export interface Sandbox {
    * partial), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.
    */
   putSecret(nameOrArn: string, value: string): void;
+  /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */
   setFaults(faults: FaultOptions | undefined): void;
   /** Findings the ECR scan of an image (by digest or tag) reports once it completes. */
   setScanFindings(repository: string, reference: string, findings: ScanFinding[]): void;

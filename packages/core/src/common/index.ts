@@ -1,6 +1,7 @@
 // The common layer's public surface.
 export * from './audit-trail';
 export * from './aws';
+export * from './cancellation';
 export * from './command';
 export * from './command-runner';
 export * from './duration';

@@ -1,4 +1,5 @@
 import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
 import type { DeploymentHistory } from '../ecs/deployment-history';
@@ -10,6 +11,8 @@ export interface MechanismContext {
   ecs: ECSClient;
   log: Logger;
   clock: Clock;
+  /** Aborted when the workflow is cancelled: a watch ends at once with WorkflowCancelled. */
+  signal?: CancellationSignal;
 }
 
 /** Point the service at a revision. */

@@ -4,6 +4,7 @@ export * from './breaker-threshold';
 export * from './circuit-breaker';
 export * from './deployment-history';
 export * from './diagnosis';
+export * from './left-rolling-out';
 export * from './links';
 export * from './rollout-report';
 export * from './rollout';

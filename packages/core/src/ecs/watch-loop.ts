@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
 import { withoutSdkRetries } from '../common/aws';
+import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
 import { SkippedReads } from '../common/skipped-reads';
@@ -34,6 +35,8 @@ export interface WatchDependencies {
   ecs: ECSClient;
   log: Logger;
   clock?: Clock;
+  /** Aborted when the workflow is cancelled: the loop throws WorkflowCancelled at once, with no further call. */
+  signal?: CancellationSignal;
 }
 
 /** Which service the loop follows, from when, and for how long. */
@@ -97,6 +100,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
     intervalMs: request.intervalMs ?? rolloutPollInterval,
     timeoutMs: request.timeoutMs,
     clock,
+    signal: deps.signal,
     check: async () => {
       const polledAt = clock.now();
       try {

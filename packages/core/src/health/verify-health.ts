@@ -1,3 +1,4 @@
+import { sleepUnlessCancelled, type CancellationSignal } from '../common/cancellation';
 import { formatDuration } from '../common/duration';
 import { silentLogger, type Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
@@ -14,6 +15,8 @@ export interface HealthDependencies {
   signals?: SignalReader;
   clock?: Clock;
   log?: Logger;
+  /** Aborted when the workflow is cancelled: probing stops at once with WorkflowCancelled, without a verdict. */
+  signal?: CancellationSignal;
 }
 
 export type Phase = 'check' | 'bake';
@@ -166,6 +169,7 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     timeoutMs: plan.timeoutMs,
     jitter: 0,
     clock,
+    signal: deps.signal,
     check: async () => decide(await runRound('check')),
   });
   const after = (at: number) => formatDuration(at - startedAt);
@@ -194,13 +198,14 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   streak.passing = 0;
   streak.failing = 0;
   log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
-  await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+  await sleepUnlessCancelled(clock, Math.min(plan.intervalMs, plan.bakeMs), deps.signal);
   const bakeEndsAt = wonAt + plan.bakeMs;
   const baked = await poll({
     intervalMs: plan.intervalMs,
     timeoutMs: Math.max(0, bakeEndsAt - clock.now()),
     jitter: 0,
     clock,
+    signal: deps.signal,
     check: async () => decide(await runRound('bake')),
   });
   if (baked.done) {

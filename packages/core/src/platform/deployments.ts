@@ -1,10 +1,10 @@
-import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import type { AuditTrail, DeploymentState } from '../common/audit-trail';
 import type { Inputs } from '../common/inputs';
 import type { Logger } from '../common/logger';
 import { SUITE_VERSION } from '../common/version';
+import { maskSecret, redactSecrets } from './masking';
 
 /**
  * The audit trail: with a `github-token`, an action records a GitHub Deployment and its statuses so the
@@ -50,7 +50,7 @@ export function readAuditTrailInputs(inputs: Inputs, defaultEnvironment: string 
     );
   }
   if (token === undefined) return undefined;
-  core.setSecret(token);
+  maskSecret(token);
   const environment = inputs.optional('environment-name') ?? defaultEnvironment;
   if (environment === undefined) {
     throw new ConfigurationError(
@@ -119,7 +119,7 @@ export class DeploymentTrail implements AuditTrail {
         ref: this.run.sha,
         environment: this.settings.environment,
         task: options.task ?? 'deploy',
-        description: clip(options.description),
+        description: clip(redactSecrets(options.description)),
         payload: options.payload,
         // The image is already built and tested; commit statuses and merging have no say here.
         auto_merge: false,
@@ -163,7 +163,7 @@ export class DeploymentTrail implements AuditTrail {
         repo: this.run.repo,
         deployment_id: id,
         state,
-        description: clip(description),
+        description: clip(redactSecrets(description)),
         log_url: this.run.runId ? `${this.run.serverUrl}/${this.run.owner}/${this.run.repo}/actions/runs/${this.run.runId}` : undefined,
         environment_url: this.settings.environmentUrl,
         // A newer successful Deployment marks the older ones of the environment inactive.

@@ -1,5 +1,6 @@
 // The platform layer's public surface.
 export * from './actions-logger';
+export * from './cancellation';
 export * from './deployments';
 export * from './exec';
 export * from './job-summary';

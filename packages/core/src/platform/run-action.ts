@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
+import { wasCancelled } from './cancellation';
 
 /**
  * The one place where an error becomes a failed step. Every action's entry point goes through here so that
@@ -11,6 +12,10 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
   } catch (error) {
     core.setFailed(describeFailure(error));
   }
+  // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
+  // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
+  // code is setFailed's (1) when the use case ended on the cancellation.
+  if (wasCancelled()) process.exit();
 }
 
 export function describeFailure(error: unknown): string {

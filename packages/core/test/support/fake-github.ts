@@ -18,6 +18,8 @@ export type Answer = { status: number; body: unknown };
  * the way GitHub documents them; `answer` overrides an answer to simulate refusals.
  */
 export class FakeGitHub {
+  /** The fakes listening now, so a run pointed at one (GITHUB_API_URL) can be swept for what it sent. */
+  static readonly running = new Set<FakeGitHub>();
   readonly requests: RecordedRequest[] = [];
   private nextId = 1000;
   private deployments: { id: number; sha: string; environment: string }[] = [];
@@ -48,10 +50,12 @@ export class FakeGitHub {
       });
     });
     await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready));
+    FakeGitHub.running.add(this);
     return this;
   }
 
   async stop(): Promise<void> {
+    FakeGitHub.running.delete(this);
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
   }
 

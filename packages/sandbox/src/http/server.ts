@@ -8,15 +8,16 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { uuid } from '../ids';
-import type { ApiCall, FaultOptions } from '../types';
-import { injectFault, refusal } from './faults';
+import type { ApiCall } from '../types';
+import { CONTROL_PREFIX, control } from './control';
+import { faultError, type FaultInjector } from './faults';
 import { sendJsonError } from './protocols/aws-json';
 import { protocolOf, serviceFor } from './registry';
 
 export interface ServerOptions {
   ctx: Context;
   calls: ApiCall[];
-  faults: () => FaultOptions | undefined;
+  faults: FaultInjector;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -29,7 +30,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function listen(options: ServerOptions, port: number): Promise<{ server: Server; port: number }> {
-  const { ctx, calls } = options;
+  const { ctx, calls, faults } = options;
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('sandbox: unexpected error', error);
@@ -40,6 +41,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    if (req.url?.startsWith(CONTROL_PREFIX)) return control(req, res, raw, faults, calls);
     const requestId = uuid();
     const protocol = protocolOf(req, raw);
     const address = protocol.address(req, raw);
@@ -54,15 +56,33 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
     const call: ApiCall = { service: service.service, operation: address.operation, at: ctx.clock.now() };
     calls.push(call);
-    const faults = options.faults();
-    const fault = await injectFault(faults, call, (ms, fn) => ctx.clock.afterReal(ms, fn));
-    if (fault === 'refused') return fail(refusal(faults, call, service.iamPrefix));
-    if (fault === 'throttle' || fault === 'server-error') return fail(protocol.fault(service, fault));
+    // Decoded before the faults are decided, since a rule may match the input; a body that does not decode
+    // is still answered only when the call runs, after any fault.
+    let input: unknown;
+    let undecodable: unknown;
+    try {
+      input = protocol.decode(raw);
+    } catch (error) {
+      undecodable = error;
+    }
+    const { latencyMs, outcome } = faults.decide(call, input);
+    if (latencyMs > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latencyMs, resolve));
+    // A dropped connection: the socket is destroyed without an answer; the SDK sees a network error.
+    const drop = () => void req.socket.destroy();
+    if (outcome?.kind === 'drop' && outcome.when === 'before') return drop();
+    if (outcome?.kind === 'error' || outcome?.kind === 'refuse')
+      return fail(faultError(outcome, call, service.iamPrefix, (kind) => protocol.fault(service, kind)));
+    // Armed before the operation runs: RunTask starts its tasks within the call.
+    if (outcome?.kind === 'task-fails-to-start') faults.armStartFailure(outcome, input);
 
     try {
+      if (undecodable) throw undecodable;
       // The protocol decodes the input shape the service's operations take (JSON object, awsQuery parameters).
-      protocol.answer(res, service, address.operation, await operation(ctx, protocol.decode(raw) as never), requestId);
+      const result = await operation(ctx, input as never);
+      if (outcome?.kind === 'drop') return drop();
+      protocol.answer(res, service, address.operation, result, requestId);
     } catch (error) {
+      if (outcome?.kind === 'drop') return drop();
       if (error instanceof AwsError) return fail(error);
       throw error;
     }

@@ -15,7 +15,7 @@ export const rollingMechanism: DeploymentMechanism = {
   preflightChecks: () => [],
   start: startDeployment,
   adopt: existingDeployment,
-  watch: (deployment, settings, { ecs, log, clock }) =>
+  watch: (deployment, settings, { ecs, log, clock, signal }) =>
     watchRollout(
       {
         cluster: settings.cluster,
@@ -30,7 +30,7 @@ export const rollingMechanism: DeploymentMechanism = {
           failedTasksThreshold: settings.failedTasksThreshold,
         },
       },
-      { ecs, log, clock },
+      { ecs, log, clock, signal },
     ),
   rollBack: startRollback,
 };

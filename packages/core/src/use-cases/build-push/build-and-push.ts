@@ -2,7 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure, CommandRunner, formatDuration, type Clock, type CommandExecutor, type Logger } from '../../common';
+import {
+  ActionFailure,
+  CommandRunner,
+  formatDuration,
+  throwIfCancelled,
+  unlessCancelled,
+  WorkflowCancelled,
+  type CancellationSignal,
+  type Clock,
+  type CommandExecutor,
+  type Logger,
+} from '../../common';
+import { heading, section } from '../../report';
 import { buildImage } from './build';
 import { chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
@@ -34,6 +46,8 @@ export interface BuildPorts {
   setOutputs(outputs: BuildOutputs): void;
   /** The run's environment: GITHUB_SHA names the image, RUNNER_TEMP holds the step's files. */
   env?: NodeJS.ProcessEnv;
+  /** Aborted when the workflow is cancelled: no ECR change after it, and the step ends without waiting for the build. */
+  signal?: CancellationSignal;
 }
 
 /**
@@ -41,7 +55,26 @@ export interface BuildPorts {
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
  */
 export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRClient }, ports: BuildPorts): Promise<BuildReport> {
+  // What a cancellation interrupted, for its message: set before each stage that changes something.
+  let stage = 'before anything was built or pushed: nothing was built, pushed or changed in ECR, and this step outputs no image';
+  try {
+    return await buildAndPushUnlessCancelled(request, clients, ports, (next) => (stage = next));
+  } catch (error) {
+    if (!(error instanceof WorkflowCancelled)) throw error;
+    const message = `The workflow was cancelled ${stage}.`;
+    await ports.writeSummary(section(heading(`⏹️ Build ${request.repository}: interrupted`), message));
+    throw new ActionFailure(message);
+  }
+}
+
+async function buildAndPushUnlessCancelled(
+  request: BuildRequest,
+  clients: { ecr: ECRClient },
+  ports: BuildPorts,
+  reached: (stage: string) => void,
+): Promise<BuildReport> {
   const { ecr } = clients;
+  const { signal } = ports;
   const { log, clock, env = process.env } = ports;
   const runner = new CommandRunner(ports.exec);
   const tempRoot = env.RUNNER_TEMP || tmpdir();
@@ -50,6 +83,7 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
   const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
 
   // 2. The repository, and the image this commit may already have there.
+  throwIfCancelled(signal);
   await ensureRepository(ecr, request.repository, request.createRepository, log);
   const credentials = await registryCredentials(ecr, ports.setSecret);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
@@ -61,6 +95,10 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
       log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
       const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
       if (missing.length) {
+        throwIfCancelled(signal);
+        reached(
+          `while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`,
+        );
         await addTags(ecr, request.repository, existing.digest, missing);
         log.info(`Tagged it ${missing.join(', ')}.`);
       }
@@ -73,11 +111,20 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
       };
     } else {
       // 3. Build and push with credentials that exist only for this step.
+      throwIfCancelled(signal);
       const login = await logIn(kind, credentials, { runner, log, tempRoot });
+      reached(
+        request.push
+          ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
+          : `while ${kind} was building ${plan.imageName}: the build was interrupted, nothing was pushed (push is false) and this step outputs no image`,
+      );
       const startedAt = clock.now();
       let built;
       try {
-        built = await log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner));
+        built = await unlessCancelled(
+          log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner)),
+          signal,
+        );
       } finally {
         login.dispose();
       }
@@ -109,10 +156,13 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
     // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
     let verdict: string | undefined;
     if (request.scanThreshold && report.digest) {
+      reached(
+        `while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`,
+      );
       const findings = await waitForScan(
         ecr,
         { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
-        { log, clock },
+        { log, clock, signal },
       );
       const blocking = findingsAtOrAbove(findings, request.scanThreshold);
       report.scan = blocking.length

@@ -1,5 +1,5 @@
 import { DescribeImageScanFindingsCommand, ScanNotFoundException, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure, formatDuration, poll, type Clock, type Logger } from '../../common';
+import { ActionFailure, formatDuration, poll, type CancellationSignal, type Clock, type Logger } from '../../common';
 import { atOrAbove, severityRank, type Severity } from './severity';
 
 export interface Finding {
@@ -64,13 +64,14 @@ async function scanPage(ecr: ECRClient, repository: string, digest: string, next
 export async function waitForScan(
   ecr: ECRClient,
   target: { repository: string; digest: string; image: string; timeoutMs: number },
-  deps: { log: Logger; clock?: Clock },
+  deps: { log: Logger; clock?: Clock; signal?: CancellationSignal },
 ): Promise<Finding[]> {
   let last = 'no scan had started';
   const result = await poll({
     intervalMs: POLL_MS,
     timeoutMs: target.timeoutMs,
     clock: deps.clock,
+    signal: deps.signal,
     check: async () => {
       const first = await scanPage(ecr, target.repository, target.digest);
       if (!first) return undefined;

@@ -1,7 +1,8 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
-import { ActionFailure } from '../../common/errors';
+import type { RecordingAuditTrail } from '../../common/audit-trail';
+import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
+import { ActionFailure, errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
@@ -22,6 +23,7 @@ import {
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
+import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { applyDesiredCount } from './desired-count';
 import { deployPreflight } from './preflight';
@@ -46,6 +48,8 @@ export interface DeployPorts {
   setOutputs(outputs: DeployOutputs): void;
   /** With a github-token: the GitHub Deployment to record. */
   trail?: RecordingAuditTrail;
+  /** Aborted when the workflow is cancelled: no AWS change after it, and the watch ends at once. */
+  signal?: CancellationSignal;
 }
 
 export interface DeployResult {
@@ -67,7 +71,14 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { fromFile, service, markdown: preflight } = await deployPreflight(ecs, request, ports);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = { ecs, log, clock };
+  const context = { ecs, log, clock, signal: ports.signal };
+  // Before each change: a cancelled job changes nothing more, and says how far it got.
+  const stopIfCancelled = async (done: string) => {
+    if (!ports.signal?.aborted) return;
+    const message = `The workflow was cancelled before the service was updated: ${done}; service ${request.service} was not changed.`;
+    await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
+    throw new ActionFailure(message);
+  };
   const liveArn = liveTaskDefinitionArn(service);
   const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
   const live = await describeTaskDefinition(ecs, liveArn);
@@ -81,10 +92,12 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
+  await stopIfCancelled('no revision was registered');
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);
+  await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''));
 
   // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
   let started: StartedDeployment;
@@ -136,7 +149,28 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     timeoutMs: request.timeoutMs,
     failedTasksThreshold: request.failedTasksThreshold,
   };
-  const outcome = await reportingErrors(trail, () => mechanism.watch(started, watching, context));
+  let outcome;
+  try {
+    outcome = await mechanism.watch(started, watching, context);
+  } catch (error) {
+    if (error instanceof WorkflowCancelled) {
+      // ECS goes on without this step: say which deployment, and leave no Deployment in progress.
+      const left = {
+        region: request.region,
+        cluster: request.cluster,
+        service: request.service,
+        deploymentId: started.deploymentId,
+        known: started.service,
+      };
+      const message = leftRollingOutMessage(left);
+      setOutputs({ ...outputs, durationSeconds: secondsBetween(started.startedAt, clock.now()) });
+      await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
+      await trail?.report('error', leftRollingOutStatus(left));
+      throw new ActionFailure(message);
+    }
+    await trail?.report('error', errorMessage(error));
+    throw error;
+  }
 
   // 5. Report: outputs, job summary, and on failure the cause with its evidence.
   const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);

@@ -1,14 +1,18 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
-import { ActionFailure } from '../../common/errors';
+import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
+import { ActionFailure, errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { readDeploymentHistory, type DeploymentHistory } from '../../ecs/deployment-history';
 import { explainRollout } from '../../ecs/diagnosis';
+import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
+import { heading } from '../../report/markdown';
 import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-report';
 import { primaryDeployment } from '../../ecs/service';
+import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
@@ -36,6 +40,8 @@ export interface RollBackPorts {
   setOutputs(outputs: RollbackOutputs): void;
   /** With a github-token: the failed release's Deployment to close, and the rollback's own. */
   trail?: RecordingAuditTrail;
+  /** Aborted when the workflow is cancelled: no AWS change after it, and the watch ends at once. */
+  signal?: CancellationSignal;
 }
 
 export interface RollBackResult {
@@ -58,7 +64,7 @@ export async function rollBackService(
 ): Promise<RollBackResult> {
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
-  const context = { ecs, log, clock };
+  const context = { ecs, log, clock, signal: ports.signal };
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;
@@ -112,6 +118,12 @@ export async function rollBackService(
       watched = { deploymentId: rolling, startedAt, before: service };
     }
   } else {
+    if (ports.signal?.aborted) {
+      const message = `The workflow was cancelled before the rollback started: service ${request.service} was not changed and still runs ${shortTaskDefinition(service.taskDefinition)}.`;
+      await writeSummary(section(heading(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
+      await trail?.report('error', 'Cancelled: the workflow was cancelled before the rollback started');
+      throw new ActionFailure(message);
+    }
     const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
     log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(targetArn)} back.`);
     story = {
@@ -130,7 +142,14 @@ export async function rollBackService(
   // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
   if (watched) {
     const deployment = watched;
-    const outcome = await reportingErrors(trail, () => watchRollback(mechanism, request, deployment, context));
+    let outcome: WatchOutcome;
+    try {
+      outcome = await watchRollback(mechanism, request, deployment, context);
+    } catch (error) {
+      if (error instanceof WorkflowCancelled) await leaveRollingOut(deployment);
+      await trail?.report('error', errorMessage(error));
+      throw error;
+    }
     story.outcome = outcome;
     story.finishedAt = outcome.finishedAt;
     if (story.verdict === 'started') story.verdict = outcome.status === 'succeeded' ? 'rolled-back' : 'failed';
@@ -149,6 +168,22 @@ export async function rollBackService(
   await writeSummary(section(rollbackSummaryMarkdown(story), preflight));
   if (story.verdict !== 'started') await trail?.report('success', said);
   return { outputs: outputs!, verdict: story.verdict, headline: said };
+
+  /** Cancelled mid-watch: ECS goes on with the rollback without this step; say which deployment, and how to follow it. */
+  async function leaveRollingOut(deployment: WatchedDeployment): Promise<never> {
+    const left = {
+      region: request.region,
+      cluster: request.cluster,
+      service: request.service,
+      deploymentId: deployment.deploymentId,
+      purpose: `the rollback to ${shortTaskDefinition(targetArn)}`,
+      known: deployment.before,
+    };
+    const message = leftRollingOutMessage(left);
+    await writeSummary(section(heading(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
+    await trail?.report('error', leftRollingOutStatus(left));
+    throw new ActionFailure(message);
+  }
 
   /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
   async function failLoudly(failed: RollbackStory, deployment: WatchedDeployment): Promise<never> {

@@ -1,14 +1,16 @@
 import {
   ActionFailure,
+  errorMessage,
   formatDuration,
-  reportingErrors,
   SUITE_VERSION,
+  WorkflowCancelled,
   type AuditTrail,
+  type CancellationSignal,
   type ClientFactory,
   type Clock,
   type Logger,
 } from '../../common';
-import { section } from '../../report';
+import { heading, section } from '../../report';
 import { healthSummaryMarkdown, httpProbe, verifyHealth, type HealthReport, type Probe } from '../../health';
 import { prepareAwsSignals } from './aws-signals';
 import type { HealthRequest } from './request';
@@ -30,6 +32,8 @@ export interface HealthPorts {
   setOutputs(report: HealthReport): void;
   /** The Deployment of the release this check judges, when there is one. */
   trail?: AuditTrail;
+  /** Aborted when the workflow is cancelled: probing stops at once, without a verdict. */
+  signal?: CancellationSignal;
 }
 
 /**
@@ -57,7 +61,19 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
       timeoutMs: request.requestTimeoutMs,
       userAgent: `ecs-deploy-suite/verify-health ${SUITE_VERSION}`,
     });
-  const report = await reportingErrors(trail, () => verifyHealth(request.plan, { probe, signals, log, clock: ports.clock }));
+  const report = await verifyHealth(request.plan, { probe, signals, log, clock: ports.clock, signal: ports.signal }).catch(
+    async (error: unknown) => {
+      if (!(error instanceof WorkflowCancelled)) {
+        await trail?.report('error', errorMessage(error));
+        throw error;
+      }
+      // Neither healthy nor unhealthy: a later step must not read the release as verified.
+      const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.`;
+      await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
+      await trail?.report('error', 'Cancelled: the workflow was cancelled before a health verdict was reached');
+      throw new ActionFailure(message);
+    },
+  );
 
   // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
   ports.setOutputs(report);

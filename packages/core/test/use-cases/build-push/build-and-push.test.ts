@@ -147,3 +147,36 @@ describe('buildAndPush', () => {
     expect(world.summaries[0]).toContain('1 at or above HIGH: failed');
   });
 });
+
+describe('buildAndPush when the workflow is cancelled', () => {
+  test('during the build: the step ends at once without waiting for docker, outputs no image, and the summary says the build was interrupted', async () => {
+    const ecr = ecrWith();
+    ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ message: 'none', $metadata: {} }));
+    const controller = new AbortController();
+    // docker is still building when the runner's SIGINT arrives: its build never ends in this test.
+    const exec: CommandExecutor = async (tool, args, options) => {
+      if (args[0] === 'buildx' && args[1] === 'build') {
+        controller.abort();
+        return new Promise(() => {});
+      }
+      return fakeDocker().exec(tool, args, options);
+    };
+    const world = ports(exec);
+
+    const failure = await buildAndPush(request(), { ecr: client() }, { ...world.ports, signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(ActionFailure);
+    expect((failure as Error).message).toMatch(
+      /^The workflow was cancelled while buildx was building \S+team\/web \(and pushing it: ECR may hold some of its layers/,
+    );
+    expect((failure as Error).message).toContain('this step outputs no image');
+    expect(world.outputs).toEqual([]);
+    expect(world.summaries).toHaveLength(1);
+    expect(world.summaries[0]).toContain('Build team/web: interrupted');
+    // After the signal: no look at ECR for the pushed image, no scan wait.
+    expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+    ecr.restore();
+  });
+});

@@ -111,14 +111,12 @@ describe('deployService: pre-flight checks', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [settledOnLive()] })
       .resolves({ services: [service([deployment({ id: NEXT_ID, taskDefinition: NEXT, runningCount: 2, rolloutState: 'COMPLETED' })])] });
-    ecsMock
-      .on(UpdateServiceCommand)
-      .resolves({
-        service: service([
-          deployment({ id: NEXT_ID, taskDefinition: NEXT }),
-          deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' }),
-        ]),
-      });
+    ecsMock.on(UpdateServiceCommand).resolves({
+      service: service([
+        deployment({ id: NEXT_ID, taskDefinition: NEXT }),
+        deployment({ id: LIVE_ID, status: 'ACTIVE', taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' }),
+      ]),
+    });
 
     await deployService(deployRequest({ image: IMAGE }), clients(), ports());
 

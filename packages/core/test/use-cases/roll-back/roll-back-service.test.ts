@@ -219,3 +219,69 @@ describe('rollBackService', () => {
     expect(result).toMatchObject({ verdict: 'already-there', headline: 'Nothing to roll back: web already runs web:2.' });
   });
 });
+
+describe('rollBackService when the workflow is cancelled', () => {
+  test('mid-watch: the watch stops at once, and the failure, the summary and the rollback Deployment name the deployment ECS goes on with', async () => {
+    releaseOf3('SUCCESSFUL');
+    const controller = new AbortController();
+    let polls = 0;
+    ecsMock.on(DescribeServicesCommand).callsFake(() => {
+      polls += 1;
+      // The first answer is the pre-flight's; the runner's SIGINT arrives during the watch's second poll.
+      if (polls === 3) controller.abort();
+      return {
+        services: [polls === 1 ? settledOn(3) : serviceWith(ours(2, { runningCount: 1 }), ours(3, { status: 'ACTIVE', runningCount: 2 }))],
+      };
+    });
+    ecsMock
+      .on(UpdateServiceCommand)
+      .resolves({ service: serviceWith(ours(2), ours(3, { status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' })) });
+    const summaries: string[] = [];
+    const statuses: [string, string][] = [];
+
+    const failure = await rollBackService(request(), clients(), {
+      ...ports(),
+      writeSummary: async (markdown) => void summaries.push(markdown),
+      trail: {
+        start: async () => {},
+        follow: async () => {},
+        report: async (state, description) => void statuses.push([state, description]),
+      },
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+
+    expect((failure as Error).message).toContain(
+      'The workflow was cancelled while ECS deployment ecs-svc/2, the rollback to web:2, was rolling out',
+    );
+    expect(polls).toBe(3);
+    expect(calls(UpdateServiceCommand)).toBe(1);
+    expect(calls(StopServiceDeploymentCommand)).toBe(0);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toContain('Roll back web: cancelled');
+    expect(statuses.filter(([state]) => state === 'error')).toEqual([
+      ['error', expect.stringContaining('Cancelled: the workflow was cancelled; ECS deployment ecs-svc/2')],
+    ]);
+    expect(notices).toEqual([]);
+  });
+
+  test('before the rollback started: no UpdateService or StopServiceDeployment, and the summary says the service was not changed', async () => {
+    releaseOf3('IN_PROGRESS');
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [serviceWith(ours(3), ours(2, { status: 'ACTIVE', runningCount: 2, rolloutState: 'COMPLETED' }))] });
+    const controller = new AbortController();
+    controller.abort();
+    const summaries: string[] = [];
+
+    const failure = await rollBackService(request(), clients(), {
+      ...ports(),
+      writeSummary: async (markdown) => void summaries.push(markdown),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+
+    expect((failure as Error).message).toContain('cancelled before the rollback started: service web was not changed');
+    expect(calls(UpdateServiceCommand)).toBe(0);
+    expect(calls(StopServiceDeploymentCommand)).toBe(0);
+    expect(summaries[0]).toContain('cancelled');
+  });
+});
