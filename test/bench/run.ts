@@ -98,26 +98,31 @@ async function circuitBreakerToReport(sandbox: Sandbox) {
   rows.push(formatRow('deploy-ecs: circuit breaker trips → failure reported', latencies, 'ms', 2000));
 }
 
-async function thresholdToReport(sandbox: Sandbox) {
+/** The fault mix of issue 14: 30 % throttled and 10 % 5xx answers to the action's calls (not to the bench's own). */
+const FAULT_MIX = { throttleRate: 0.3, serverErrorRate: 0.1 };
+
+async function thresholdToReport(sandbox: Sandbox, faults?: typeof FAULT_MIX) {
   const latencies: number[] = [];
   const threshold = 3;
   const ecs = ecsClient(sandbox);
   for (let i = 0; i < RUNS; i++) {
-    const name = `crash${i}`;
+    const name = `${faults ? 'faulty' : 'crash'}${i}`;
     const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
     const broken = `${REGISTRY}/${name}:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 2, afterMs: 200, logs: ['boom'] });
+    sandbox.setFaults(faults);
     const run = await runBundledAction(
       'deploy-ecs',
       { cluster, service, image: broken, 'failed-tasks-threshold': String(threshold) },
       { env: sandbox.env() },
-    );
+    ).finally(() => sandbox.setFaults(undefined));
     if (run.outputs.status !== 'failed') throw new Error(`crash deploy ended ${run.outputs.status}:\n${run.log}`);
     const deploymentId = run.outputs['deployment-id'];
     latencies.push(run.finishedAt - historyAt(sandbox, 'task-stopped', (e) => e.deploymentId === deploymentId, threshold));
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   }
-  rows.push(formatRow(`deploy-ecs: ${threshold}rd stopped task → failure reported`, latencies, 'ms', 3000));
+  const under = faults ? ` under ${faults.throttleRate * 100} % throttling + ${faults.serverErrorRate * 100} % 5xx` : '';
+  rows.push(formatRow(`deploy-ecs: ${threshold}rd stopped task → failure reported${under}`, latencies, 'ms', faults ? 5000 : 3000));
 }
 
 async function coldStartAndSize() {
@@ -142,6 +147,7 @@ async function main() {
     ['waiter', waiterBaseline],
     ['breaker', circuitBreakerToReport],
     ['threshold', thresholdToReport],
+    ['threshold-faults', (sandbox) => thresholdToReport(sandbox, FAULT_MIX)],
   ];
   if (deployCases.some(([name]) => wanted(name))) {
     const sandbox = await startSandbox({ timeScale: 0.2 });

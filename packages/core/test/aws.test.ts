@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { clientFactory, clientSettings, createClient, resolveRegion } from '../src/common/aws';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { clientFactory, clientSettings, createClient, resolveRegion, sendingOnce, withoutSdkRetries } from '../src/common/aws';
 import { ConfigurationError } from '../src/common/errors';
 import { SUITE_VERSION } from '../src/common/version';
 
@@ -63,11 +65,11 @@ describe('resolveRegion', () => {
 });
 
 describe('clientSettings', () => {
-  test('adaptive retry, the region, and a user agent naming the action and the suite version', () => {
+  test('standard retry with a few attempts (not adaptive: its rate limiter slows every later call), the region, and a user agent naming the action and the suite version', () => {
     const settings = clientSettings({ region: 'eu-central-1', action: 'deploy-ecs' });
     expect(settings.region).toBe('eu-central-1');
-    expect(settings.retryMode).toBe('adaptive');
-    expect(settings.maxAttempts).toBeGreaterThan(1);
+    expect(settings.retryMode).toBe('standard');
+    expect(settings.maxAttempts).toBe(8);
     const agent = settings.customUserAgent.flat().join('/');
     expect(agent).toContain('deploy-ecs');
     expect(agent).toContain(SUITE_VERSION);
@@ -104,12 +106,12 @@ describe('clientSettings', () => {
     expect(seen).toEqual([clientSettings({ region: 'eu-west-1', action: 'verify-health' })]);
   });
 
-  test('a real SDK client built with them retries adaptively and sends the user agent', async () => {
+  test('a real SDK client built with them retries in standard mode and sends the user agent', async () => {
     const client = createClient(ECSClient, { region: 'eu-west-1', action: 'deploy-ecs' });
     // Credentials are only needed to get the request built; it never leaves the process.
     client.config.credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' });
     expect(await client.config.region()).toBe('eu-west-1');
-    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('standard');
 
     let headers: Record<string, string> | undefined;
     client.middlewareStack.add(
@@ -123,5 +125,55 @@ describe('clientSettings', () => {
     const userAgent = `${headers?.['user-agent'] ?? ''} ${headers?.['x-amz-user-agent'] ?? ''}`;
     // The SDK writes a [name, version] pair as `name#version` when the name holds a slash.
     expect(userAgent).toContain(`ecs-deploy-suite/deploy-ecs#${SUITE_VERSION}`);
+  });
+});
+
+describe('withoutSdkRetries', () => {
+  /** A real client against a local endpoint that answers every request with a 500, counting the requests. */
+  async function failingEndpoint(): Promise<{ client: ECSClient; requests: () => number; close: () => Promise<void> }> {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests += 1;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: 'ServerException', message: 'We encountered an internal error.' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new ECSClient({
+      ...clientSettings({ region: 'us-east-1', action: 'deploy-ecs' }),
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
+    });
+    return { client, requests: () => requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  test('a command sent through it is tried once, where the client would try it maxAttempts times', async () => {
+    const endpoint = await failingEndpoint();
+    try {
+      await expect(endpoint.client.send(new ListClustersCommand({}))).rejects.toMatchObject({ name: 'ServerException' });
+      expect(endpoint.requests()).toBe(8);
+
+      await expect(endpoint.client.send(withoutSdkRetries(new ListClustersCommand({})))).rejects.toMatchObject({
+        name: 'ServerException',
+        $metadata: { httpStatusCode: 500 },
+      });
+      expect(endpoint.requests()).toBe(9);
+    } finally {
+      endpoint.client.destroy();
+      await endpoint.close();
+    }
+  });
+
+  test('a client seen through sendingOnce sends every command once', async () => {
+    const endpoint = await failingEndpoint();
+    try {
+      await expect(sendingOnce(endpoint.client).send(new ListClustersCommand({}))).rejects.toMatchObject({ name: 'ServerException' });
+      expect(endpoint.requests()).toBe(1);
+    } finally {
+      endpoint.client.destroy();
+      await endpoint.close();
+    }
   });
 });

@@ -23,6 +23,23 @@ describe('poll', () => {
     expect(clock.slept).toEqual([1_000, 1_000]);
   });
 
+  test('an interval given as a function is asked, before each sleep, with the time since the first check', async () => {
+    const clock = fakeClock();
+    const asked: number[] = [];
+    await poll({
+      intervalMs: (elapsedMs) => {
+        asked.push(elapsedMs);
+        return elapsedMs < 2_000 ? 1_000 : 5_000;
+      },
+      timeoutMs: 60_000,
+      jitter: 0,
+      clock,
+      check: async (attempt) => (attempt === 5 ? 'done' : undefined),
+    });
+    expect(asked).toEqual([0, 1_000, 2_000, 7_000]);
+    expect(clock.slept).toEqual([1_000, 1_000, 5_000, 5_000]);
+  });
+
   test('an answer on the first check means no sleep at all', async () => {
     const clock = fakeClock();
     const result = await poll({ intervalMs: 1_000, timeoutMs: 10_000, clock, check: async () => 0 });

@@ -11,6 +11,7 @@ describe('isTransientAwsError', () => {
     ['throttling', throttled(), true],
     ['a 5xx answer', new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 503 } }), true],
     ['a request that timed out', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true],
+    ['a connection reset, as Node reports it (code, not name)', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     ['a refusal', new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 400 } }), false],
     ['a plain error', new Error('boom'), false],
   ])('%s', (_name, error, transient) => {

@@ -12,4 +12,5 @@ export * from './logger';
 export * from './poll';
 export * from './retry';
 export * from './secret-values';
+export * from './skipped-reads';
 export * from './version';

@@ -21,7 +21,8 @@ export const systemClock: Clock = {
 };
 
 export interface PollOptions<T> {
-  intervalMs: number;
+  /** The wait between checks, or a function of the time since the first check (a long wait may poll less often). */
+  intervalMs: number | ((elapsedMs: number) => number);
   timeoutMs: number;
   /** Share of the interval to vary by, so many jobs polling one account do not call in lockstep. */
   jitter?: number;
@@ -41,7 +42,8 @@ export type PollResult<T> = { done: true; value: T; attempts: number } | { done:
  */
 export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
   const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
-  const deadline = clock.now() + timeoutMs;
+  const started = clock.now();
+  const deadline = started + timeoutMs;
   let attempts = 0;
   for (;;) {
     throwIfCancelled(signal);
@@ -50,7 +52,8 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     if (value !== undefined) return { done: true, value, attempts };
     const remaining = deadline - clock.now();
     if (remaining <= 0) return { done: false, attempts };
-    const spread = intervalMs * jitter * (random() * 2 - 1);
-    await sleepUnlessCancelled(clock, Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))), signal);
+    const interval = typeof intervalMs === 'function' ? intervalMs(clock.now() - started) : intervalMs;
+    const spread = interval * jitter * (random() * 2 - 1);
+    await sleepUnlessCancelled(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
   }
 }

@@ -6,11 +6,14 @@ const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequest
 
 /** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
 export function isTransientAwsError(error: unknown): boolean {
-  const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = error as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (!e || typeof e !== 'object') return false;
   if (THROTTLING.has(e.name ?? '') || e.$retryable) return true;
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
+  // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+  return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some(
+    (kind) => e.name === kind || e.code === kind,
+  );
 }
 
 export interface RetryOptions {
@@ -28,13 +31,14 @@ export interface RetryOptions {
 /**
  * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
  * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
  */
-export async function retryTransient<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryTransient<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await call(attempt);
     } catch (error) {
       if (attempt >= attempts || !isTransientAwsError(error)) throw error;
       const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));

@@ -30,11 +30,12 @@ export class StoppedTaskTracker {
     this.others = new Set(stoppedBefore);
   }
 
-  async refresh(): Promise<Task[]> {
-    const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
+  /** Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). */
+  async refresh(ecs: ECSClient = this.ecs): Promise<Task[]> {
+    const arns = await listStoppedTaskArns(ecs, this.cluster, this.service);
     const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
     this.stopping = 0;
-    for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+    for (const task of await describeTasks(ecs, this.cluster, unseen)) {
       if (!task.taskArn) continue;
       // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
       if (task.lastStatus !== 'STOPPED') {

@@ -1,7 +1,9 @@
 import { DescribeServicesCommand, type ECSClient, type Service, type ServiceEvent, type Task } from '@aws-sdk/client-ecs';
+import { withoutSdkRetries } from '../common/aws';
 import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
+import { SkippedReads } from '../common/skipped-reads';
 import type { RolloutVerdict } from './rollout';
 
 export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out';
@@ -25,6 +27,8 @@ export interface WatchOutcome {
   events: ServiceEvent[];
   finishedAt: number;
   polls: number;
+  /** Polls skipped because a read was throttled or failed transiently (counted in polls too). */
+  skippedPolls?: number;
 }
 
 export interface WatchDependencies {
@@ -44,8 +48,20 @@ export interface FollowRequest {
   /** IDs of the events UpdateService's answer already held: they belong to earlier deploys, whatever their clocks say. */
   knownEventIds?: string[];
   timeoutMs: number;
-  /** About once a second: cheap for ECS, and fast enough that success is seen within a second. */
+  /** A fixed interval; by default rolloutPollInterval's, which slows down as a rollout grows long. */
   intervalMs?: number;
+}
+
+/**
+ * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
+ * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
+ * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
+ * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
+ */
+export function rolloutPollInterval(elapsedMs: number): number {
+  if (elapsedMs < 3 * 60_000) return 1000;
+  if (elapsedMs < 10 * 60_000) return 2000;
+  return 5000;
 }
 
 /** One DescribeServices answer, as the loop hands it to a mechanism's step. */
@@ -62,35 +78,50 @@ export interface PollStep<J> {
   /** Judges one poll; undefined while the deployment is still under way. */
   observe(polled: PolledService): Promise<J | undefined>;
   /** The outcome's verdict fields, once a judgement ended the loop (or, undefined, once the timeout passed first). */
-  conclude(judgement: J | undefined): Promise<Omit<WatchOutcome, 'service' | 'events' | 'finishedAt' | 'polls'>>;
+  conclude(judgement: J | undefined): Promise<Omit<WatchOutcome, 'service' | 'events' | 'finishedAt' | 'polls' | 'skippedPolls'>>;
 }
 
 /**
  * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
  * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
  * interval and the count of polls. The mechanism's step decides what each answer means.
+ *
+ * A round whose read is throttled or fails transiently (a 5xx, a timeout, a reset connection), whether
+ * DescribeServices or a read the step makes, is skipped whole: the step never judges half a round, and a skipped
+ * round counts as nothing (neither "no failed tasks" nor "steady"). DescribeServices is sent without SDK retries,
+ * since the next tick is its retry and the SDK's backoff would only make the watcher late.
  */
 export async function followDeployment<J>(request: FollowRequest, step: PollStep<J>, deps: WatchDependencies): Promise<WatchOutcome> {
   const { ecs, log, clock = systemClock } = deps;
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+  const skipped = new SkippedReads(log);
   let lastService: Service | undefined;
   const result = await poll<J>({
-    intervalMs: request.intervalMs ?? 1000,
+    intervalMs: request.intervalMs ?? rolloutPollInterval,
     timeoutMs: request.timeoutMs,
     clock,
     signal: deps.signal,
     check: async () => {
       const polledAt = clock.now();
-      const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
-      const service = answer.services?.[0];
-      if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-      lastService = service;
-      const newEvents = events.follow(service.events ?? []);
-      return step.observe({ service, newEvents, polledAt });
+      try {
+        const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
+        const answer = await ecs.send(withoutSdkRetries(describe));
+        const service = answer.services?.[0];
+        if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+        lastService = service;
+        const newEvents = events.follow(service.events ?? []);
+        const judged = await step.observe({ service, newEvents, polledAt });
+        skipped.read();
+        return judged;
+      } catch (error) {
+        if (skipped.skip(error)) return undefined;
+        throw error;
+      }
     },
   });
   const concluded = await step.conclude(result.done ? result.value : undefined);
-  return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), polls: result.attempts };
+  const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
+  return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
 }
 
 /** Prints each service event once, in the order ECS created them. */

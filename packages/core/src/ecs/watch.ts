@@ -1,5 +1,8 @@
 import { type Deployment, type Service, type Task } from '@aws-sdk/client-ecs';
+import { sendingOnce } from '../common/aws';
+import { errorMessage } from '../common/errors';
 import { systemClock } from '../common/poll';
+import { isTransientAwsError } from '../common/retry';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import {
   BACKSTOP_SETTLE_MS,
@@ -48,9 +51,12 @@ export function watchRollout(request: WatchRequest, deps: WatchDependencies): Pr
 
 /** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
 function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<RolloutVerdict> {
-  const { ecs, log, clock = systemClock } = deps;
+  const { log, clock = systemClock } = deps;
+  // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
+  const ecs = sendingOnce(deps.ecs);
   const { target } = request;
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+  // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
+  const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
   // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
   const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const memory = new DeploymentMemory(target.deploymentId);
@@ -69,7 +75,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-        failedTasks = (await tracker.refresh()).filter(isFailedTask);
+        failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
         schedule.listed(tracker.stillStopping);
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
@@ -113,8 +119,18 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
     },
 
     conclude: async (verdict) => {
-      // The evidence of a failure is always read once more at the end, whatever the schedule said.
-      if (!verdict || verdict.state !== 'succeeded') failedTasks = (await tracker.refresh()).filter(isFailedTask);
+      // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
+      // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
+      if (!verdict || verdict.state !== 'succeeded') {
+        try {
+          failedTasks = (await tracker.refresh()).filter(isFailedTask);
+        } catch (error) {
+          if (!isTransientAwsError(error)) throw error;
+          log.warning(
+            `Could not list the stopped tasks once more (${errorMessage(error)}): reporting the ${failedTasks.length} seen before.`,
+          );
+        }
+      }
       if (!verdict) return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
       return {
         status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,

@@ -5,6 +5,9 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import type { Logger } from '../common/logger';
+import type { Clock } from '../common/poll';
+import { retryTransient } from '../common/retry';
 import { sameTaskDefinition } from './compare';
 import type { RegistrableDefinition } from './strip';
 
@@ -31,16 +34,32 @@ export async function newestRevision(ecs: ECSClient, family: string): Promise<Ta
 
 export type Registration = { kind: 'unchanged'; arn: string } | { kind: 'reused'; arn: string } | { kind: 'registered'; arn: string };
 
+/** Attempts at RegisterTaskDefinition in all when it fails transiently; the first retry comes about 2 s later. */
+export const REGISTER_ATTEMPTS = 4;
+const REGISTER_RETRY_BASE_MS = 2_000;
+
+/** Who hears about retries of the registration, and the clock they wait on. */
+export interface RegisterRetry {
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+}
+
 /**
  * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
  * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
  * created for nothing, so a family's history stays a list of real changes.
+ *
+ * With `retry`, a RegisterTaskDefinition that fails transiently is tried again (each retry logged), but only after
+ * looking for an identical revision once more: the failed attempt may have registered it (its answer lost), and a
+ * second call would add a duplicate revision.
  */
 export async function ensureRegistered(
   ecs: ECSClient,
   rendered: RegistrableDefinition,
   tags: Tag[],
   live: TaskDefinition | undefined,
+  retry?: RegisterRetry,
 ): Promise<Registration> {
   if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live as RegistrableDefinition, rendered)) {
     return { kind: 'unchanged', arn: live.taskDefinitionArn };
@@ -49,8 +68,26 @@ export async function ensureRegistered(
   if (newest?.taskDefinitionArn && sameTaskDefinition(newest as RegistrableDefinition, rendered)) {
     return { kind: 'reused', arn: newest.taskDefinitionArn };
   }
-  const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
-  const arn = answer.taskDefinition?.taskDefinitionArn;
-  if (!arn) throw new Error('RegisterTaskDefinition returned no task definition ARN.');
-  return { kind: 'registered', arn };
+  const register = async (attempt: number): Promise<Registration> => {
+    if (attempt > 1 && rendered.family) {
+      const meanwhile = await newestRevision(ecs, rendered.family);
+      if (meanwhile?.taskDefinitionArn && sameTaskDefinition(meanwhile as RegistrableDefinition, rendered)) {
+        retry?.log.info(`RegisterTaskDefinition had taken effect: ${meanwhile.taskDefinitionArn} is identical.`);
+        return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
+      }
+    }
+    const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
+    const arn = answer.taskDefinition?.taskDefinitionArn;
+    if (!arn) throw new Error('RegisterTaskDefinition returned no task definition ARN.');
+    return { kind: 'registered', arn };
+  };
+  if (!retry) return register(1);
+  return retryTransient(register, {
+    attempts: REGISTER_ATTEMPTS,
+    baseDelayMs: REGISTER_RETRY_BASE_MS,
+    label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
+    log: retry.log,
+    clock: retry.clock,
+    random: retry.random,
+  });
 }

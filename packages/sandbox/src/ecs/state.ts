@@ -253,6 +253,15 @@ export interface EcsState {
   serviceDeployments: Map<string, ServiceDeploymentRecord>;
   serviceRevisions: Map<string, ServiceRevisionRecord>;
   tags: Map<string, Tag[]>;
+  /** RunTask's client tokens, by cluster and token: what the first call asked for and the tasks it started. */
+  runTaskTokens: Map<string, RunTaskTokenRecord>;
+}
+
+export interface RunTaskTokenRecord {
+  /** The request's parameters but the token, canonically written: a retry must repeat them. */
+  parameters: string;
+  at: number;
+  taskArns: string[];
 }
 
 export function emptyEcsState(): EcsState {
@@ -264,5 +273,6 @@ export function emptyEcsState(): EcsState {
     serviceDeployments: new Map(),
     serviceRevisions: new Map(),
     tags: new Map(),
+    runTaskTokens: new Map(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../context';
+import { AwsError } from '../errors';
 import { invalidParameter, serviceNotFound } from './errors';
 import { launchTask, stopTask } from '../tasks/lifecycle';
 import { renderTask } from './render';
@@ -13,6 +14,25 @@ import { paginate } from './task-definitions';
  * nextToken/maxResults page the answer.
  */
 const FILTERS_EXCLUDED_BY_STARTED_BY = ['family', 'serviceName', 'containerInstance', 'desiredStatus', 'launchType', 'daemonName'] as const;
+
+/**
+ * RunTask's clientToken (Ensuring idempotency, ECS API reference): up to 64 ASCII characters 33-126, scoped to the
+ * cluster, kept 24 hours. The same token with the same parameters answers the first call's tasks and starts none;
+ * with other parameters it is a ConflictException.
+ */
+const CLIENT_TOKEN = /^[\x21-\x7e]{1,64}$/;
+const CLIENT_TOKEN_TTL_MS = 24 * 60 * 60_000;
+
+/** JSON with object keys sorted, so two requests with the same parameters compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Json)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
 
 /** ECS keeps stopped tasks visible for at least an hour (DescribeTasks, API reference). */
 const STOPPED_TASK_RETENTION_MS = 60 * 60_000;
@@ -31,6 +51,19 @@ function visible(ctx: Context, task: TaskRecord): boolean {
 export const taskOperations = {
   RunTask(ctx: Context, input: Json) {
     const cluster = requireCluster(ctx, input.cluster);
+    const token = input.clientToken;
+    if (token !== undefined && (typeof token !== 'string' || !CLIENT_TOKEN.test(token)))
+      throw invalidParameter('clientToken must be 1 to 64 ASCII characters in the range 33-126.');
+    const tokenKey = typeof token === 'string' ? `${cluster.name}/${token}` : undefined;
+    const { clientToken: _token, ...rest } = input;
+    const parameters = canonical(rest);
+    const earlier = tokenKey ? ctx.ecs.runTaskTokens.get(tokenKey) : undefined;
+    if (earlier && ctx.clock.now() - earlier.at < CLIENT_TOKEN_TTL_MS) {
+      if (earlier.parameters !== parameters)
+        throw new AwsError('ConflictException', 'The request uses the same client token as a previous, but non-identical request.');
+      const again = earlier.taskArns.map((arn) => ctx.ecs.tasks.get(arn)).filter((task): task is TaskRecord => task !== undefined);
+      return { tasks: again.map((t) => renderTask(ctx, t)), failures: [] };
+    }
     const taskDefinition = findTaskDefinition(ctx, input.taskDefinition);
     if (!taskDefinition) throw invalidParameter('TaskDefinition not found.');
     if (taskDefinition.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive');
@@ -62,6 +95,7 @@ export const taskOperations = {
         enableExecuteCommand: Boolean(input.enableExecuteCommand),
       }),
     );
+    if (tokenKey) ctx.ecs.runTaskTokens.set(tokenKey, { parameters, at: ctx.clock.now(), taskArns: tasks.map((t) => t.arn) });
     return { tasks: tasks.map((t) => renderTask(ctx, t)), failures: [] };
   },
 

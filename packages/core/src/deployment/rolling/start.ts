@@ -1,27 +1,79 @@
-import { UpdateServiceCommand, type Deployment, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { Clock } from '../../common/poll';
+import { retryTransient } from '../../common/retry';
 import { primaryDeployment } from '../../ecs/service';
+import { epochMs } from '../../ecs/times';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, StartedDeployment, StartRequest } from '../mechanism';
 
-/** Points the service at the revision and returns the deployment ECS started for it. */
-export async function startDeployment(request: StartRequest, { ecs, clock }: MechanismContext): Promise<StartedDeployment> {
+/** Attempts at UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
+export const UPDATE_SERVICE_ATTEMPTS = 4;
+const UPDATE_SERVICE_RETRY_BASE_MS = 2_000;
+
+/**
+ * How much earlier than the runner's clock ECS may date a deployment the failed attempt created: the two clocks
+ * differ a little. A deployment of the revision older than this is an earlier deploy's, not the failed attempt's.
+ */
+const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Points the service at the revision and returns the deployment ECS started for it. A throttled or failed
+ * UpdateService is tried again (retryTransient, each retry logged), but first the service is read: when the failed
+ * attempt took effect after all (its answer was lost), the primary deployment of the revision created since is taken
+ * rather than starting another one.
+ */
+export async function startDeployment(request: StartRequest, { ecs, clock, log }: MechanismContext): Promise<StartedDeployment> {
   const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
   const startedAt = clock.now();
-  const answer = await ecs.send(
-    new UpdateServiceCommand({
-      cluster: request.cluster,
-      service: request.service,
-      taskDefinition: request.taskDefinitionArn,
-      desiredCount: request.desiredCount,
-      forceNewDeployment: request.forceNewDeployment,
-    }),
+  const started = await retryTransient(
+    async (attempt) => {
+      const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, startedAt) : undefined;
+      if (meanwhile) {
+        log.info(
+          `UpdateService of ${request.service} had taken effect: deployment ${meanwhile.deployment.id} of the revision was created since.`,
+        );
+        return { service: meanwhile.service, before: epochMs(meanwhile.deployment.createdAt) };
+      }
+      const answer = await ecs.send(
+        new UpdateServiceCommand({
+          cluster: request.cluster,
+          service: request.service,
+          taskDefinition: request.taskDefinitionArn,
+          desiredCount: request.desiredCount,
+          forceNewDeployment: request.forceNewDeployment,
+        }),
+      );
+      return { service: answer.service, before: Number.POSITIVE_INFINITY };
+    },
+    {
+      attempts: UPDATE_SERVICE_ATTEMPTS,
+      baseDelayMs: UPDATE_SERVICE_RETRY_BASE_MS,
+      label: `UpdateService of ${request.service}`,
+      log,
+      clock,
+    },
   );
-  const service = answer.service;
+  const { service } = started;
   const primary = primaryDeployment(service);
   if (!service || !primary?.id) throw new Error('UpdateService returned no primary deployment to watch.');
-  const knownEventIds = (service.events ?? []).map((event) => event.id as string);
+  // UpdateService's own answer holds only earlier deploys' events; a service read later may hold ours too.
+  const knownEventIds = (service.events ?? [])
+    .filter((event) => epochMs(event.createdAt) < started.before)
+    .map((event) => event.id as string);
   return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
+}
+
+/** The service's primary deployment of the revision, when it was created after `since` (give or take the clocks). */
+async function deploymentStartedMeanwhile(
+  ecs: ECSClient,
+  request: StartRequest,
+  since: number,
+): Promise<{ service: Service; deployment: Deployment } | undefined> {
+  const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
+  const service = answer.services?.[0];
+  const deployment = primaryDeployment(service, request.taskDefinitionArn);
+  if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS) return undefined;
+  return { service, deployment };
 }
 
 /**

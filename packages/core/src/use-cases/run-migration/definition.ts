@@ -8,6 +8,7 @@ import {
   type DescribedDefinition,
   type LoadedDefinition,
   type RegistrableDefinition,
+  type RegisterRetry,
 } from '../../task-definition';
 import type { MigrationRequest } from './request';
 
@@ -38,12 +39,16 @@ export function planDefinition(source: SourceDefinition, inputs: MigrationReques
 }
 
 /** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
-export async function revisionToRun(ecs: ECSClient, plan: PlannedDefinition): Promise<{ arn: string; message: string }> {
+export async function revisionToRun(
+  ecs: ECSClient,
+  plan: PlannedDefinition,
+  retry?: RegisterRetry,
+): Promise<{ arn: string; message: string }> {
   if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
     return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
   let registration;
   try {
-    registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described);
+    registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described, retry);
   } catch (error) {
     if (/ClientException|InvalidParameterException/.test((error as Error).name)) {
       throw new ActionFailure(

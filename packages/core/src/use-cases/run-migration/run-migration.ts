@@ -65,22 +65,26 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
-  const revision = await revisionToRun(ecs, plan);
+  const revision = await revisionToRun(ecs, plan, { log, clock });
   log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
   ports.setOutputs({ taskDefinitionArn: revision.arn });
   const command = request.command ?? plan.container.command;
   if (ports.signal?.aborted) throw new ActionFailure('The workflow was cancelled before the migration task started; nothing was started.');
   const startedAt = clock.now();
-  const started = await startMigrationTask(ecs, {
-    cluster: request.cluster,
-    taskDefinitionArn: revision.arn,
-    placement,
-    container: plan.container.name as string,
-    command: request.command,
-    environment: request.environment,
-    startedBy: startedByFor(ports.env),
-    tags: auditTags(ports.env),
-  });
+  const started = await startMigrationTask(
+    ecs,
+    {
+      cluster: request.cluster,
+      taskDefinitionArn: revision.arn,
+      placement,
+      container: plan.container.name as string,
+      command: request.command,
+      environment: request.environment,
+      startedBy: startedByFor(ports.env),
+      tags: auditTags(ports.env),
+    },
+    { log, clock },
+  );
   const taskArn = started.taskArn as string;
   ports.setOutputs({ taskArn });
   log.info(`Started task ${taskId(taskArn)} in cluster ${request.cluster}${command ? `: ${formatCommand(command)}` : ''}`);

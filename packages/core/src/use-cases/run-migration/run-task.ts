@@ -1,5 +1,6 @@
 import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
-import { ActionFailure, type KeyValue } from '../../common';
+import { randomUUID } from 'node:crypto';
+import { ActionFailure, retryTransient, type Clock, type KeyValue, type Logger } from '../../common';
 import { type TaskPlacement } from '../../ecs';
 
 export interface MigrationTaskRequest {
@@ -30,10 +31,35 @@ export function runTaskInput(request: MigrationTaskRequest): RunTaskCommandInput
   };
 }
 
-export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskRequest): Promise<Task> {
+/** How a RunTask that failed transiently is tried again: a few times, the first retry after about 2 s. */
+export const RUN_TASK_ATTEMPTS = 4;
+const RUN_TASK_RETRY_BASE_MS = 2_000;
+
+export interface StartOptions {
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** RunTask's idempotency token (up to 64 characters); one is made when none is given. */
+  clientToken?: string;
+}
+
+/**
+ * Starts the migration task. A throttled or failed RunTask is tried again (retryTransient, each retry logged) with
+ * the same clientToken: when the first call started the task but its answer was lost, ECS answers the retry with
+ * that task instead of starting a second migration (Ensuring idempotency, ECS API reference).
+ */
+export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskRequest, options: StartOptions): Promise<Task> {
+  const input = { ...runTaskInput(request), clientToken: options.clientToken ?? randomUUID() };
   let answer;
   try {
-    answer = await ecs.send(new RunTaskCommand(runTaskInput(request)));
+    answer = await retryTransient(() => ecs.send(new RunTaskCommand(input)), {
+      attempts: RUN_TASK_ATTEMPTS,
+      baseDelayMs: RUN_TASK_RETRY_BASE_MS,
+      label: 'RunTask of the migration task',
+      log: options.log,
+      clock: options.clock,
+      random: options.random,
+    });
   } catch (error) {
     // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
     // subnet of another VPC) with these; the message is ECS's own and names what to change.

@@ -1,0 +1,58 @@
+import { errorMessage } from './errors';
+import type { Logger } from './logger';
+import { isTransientAwsError } from './retry';
+
+/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
+export const SKIPPED_READS_WARNING = 5;
+
+/** How many recent rounds the warning's "N of the last M" is counted over. */
+const WINDOW = 20;
+
+/**
+ * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
+ * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
+ * verdict then comes later than the loop's interval promises.
+ */
+export class SkippedReads {
+  private skipped = 0;
+  private inARow = 0;
+  private warned = false;
+  private readonly recent: boolean[] = [];
+
+  constructor(
+    private readonly log: Logger,
+    private readonly service = 'ECS',
+  ) {}
+
+  /** Total rounds skipped so far. */
+  get count(): number {
+    return this.skipped;
+  }
+
+  /** Records a round that got its answers. */
+  read(): void {
+    this.inARow = 0;
+    this.remember(false);
+  }
+
+  /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
+  skip(error: unknown): boolean {
+    if (!isTransientAwsError(error)) return false;
+    this.skipped += 1;
+    this.inARow += 1;
+    this.remember(true);
+    if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
+      this.warned = true;
+      const skippedRecently = this.recent.filter(Boolean).length;
+      this.log.warning(
+        `${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${(error as Error).name}: ${errorMessage(error)}). The verdict may come late.`,
+      );
+    }
+    return true;
+  }
+
+  private remember(skipped: boolean): void {
+    this.recent.push(skipped);
+    if (this.recent.length > WINDOW) this.recent.shift();
+  }
+}

@@ -1,0 +1,175 @@
+import { beforeEach, describe, expect, test } from '@jest/globals';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { silentLogger } from '../src/common/logger';
+import { SKIPPED_READS_WARNING } from '../src/common/skipped-reads';
+import { watchRollout, type WatchRequest } from '../src/ecs/watch';
+import { rolloutPollInterval } from '../src/ecs/watch-loop';
+import { fakeClock } from './support/fake-clock';
+import { crashedTask, deployment, NEW_ID, OLD, OLD_ID, service } from './fixtures/ecs';
+
+const ecsMock = mockClient(ECSClient);
+const ecs = () => new ECSClient({ region: 'us-east-1' });
+
+const request = (overrides: Partial<WatchRequest> = {}): WatchRequest => ({
+  cluster: 'prod',
+  service: 'web',
+  startedAt: Date.UTC(2026, 0, 1) - 500,
+  timeoutMs: 60_000,
+  target: { deploymentId: NEW_ID, circuitBreaker: { enable: false, rollback: false }, failedTasksThreshold: 3 },
+  ...overrides,
+});
+
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+const serverError = () =>
+  Object.assign(new Error('We encountered an internal error.'), {
+    name: 'ServerException',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 500 },
+  });
+const oldActive = deployment({ id: OLD_ID, status: 'ACTIVE', taskDefinition: OLD, runningCount: 2, rolloutState: 'COMPLETED' });
+const inProgress = service([deployment({ runningCount: 1 }), oldActive]);
+const completed = service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })]);
+
+/** DescribeServices answers `answer()` except on the calls (1-based) listed, which fail with `failure()`. */
+function describeServices(answer: () => Service, failing: (call: number) => boolean, failure: () => Error = throttled) {
+  let call = 0;
+  ecsMock.on(DescribeServicesCommand).callsFake(() => {
+    call += 1;
+    if (failing(call)) throw failure();
+    return { services: [answer()] };
+  });
+}
+
+beforeEach(() => {
+  ecsMock.reset();
+  ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+});
+
+describe('watchRollout under throttling', () => {
+  test('a throttled DescribeServices round is skipped and the next round decides', async () => {
+    describeServices(
+      () => completed,
+      (call) => call === 1,
+    );
+    const log = silentLogger();
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log, clock: fakeClock() });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.polls).toBe(2);
+    expect(outcome.skippedPolls).toBe(1);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+  });
+
+  test('a round whose stopped-task read fails with a 5xx is skipped whole, not judged as "no failed tasks"', async () => {
+    describeServices(
+      () => completed,
+      () => false,
+    );
+    ecsMock.on(ListTasksCommand).rejectsOnce(serverError()).resolves({ taskArns: [] });
+
+    const outcome = await watchRollout(request({ startedAt: Date.UTC(2026, 0, 1) - 60_000 }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock: fakeClock(),
+    });
+
+    // A re-run lists stopped tasks on its first poll: that poll's list failed, so success waits for the next one.
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.skippedPolls).toBe(1);
+    expect(outcome.polls).toBe(2);
+  });
+
+  test(`persistent throttling warns once, after ${SKIPPED_READS_WARNING} skipped polls in a row`, async () => {
+    describeServices(
+      () => (ecsMock.commandCalls(DescribeServicesCommand).length > 14 ? completed : inProgress),
+      (call) => call <= 12,
+    );
+    const log = silentLogger();
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log, clock: fakeClock() });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.skippedPolls).toBe(12);
+    const warnings = log.lines.filter((line) => line.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      `ECS is throttling (or failing) the watcher's reads: ${SKIPPED_READS_WARNING} of the last ${SKIPPED_READS_WARNING} polls skipped`,
+    );
+  });
+
+  test('an error that is not transient still ends the watch', async () => {
+    describeServices(
+      () => completed,
+      () => true,
+      () =>
+        Object.assign(new Error('not authorized to perform: ecs:DescribeServices'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+    );
+
+    await expect(watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock: fakeClock() })).rejects.toThrow('ecs:DescribeServices');
+  });
+
+  test('a crash loop gets the same verdict with a third of its reads throttled or failing as without', async () => {
+    const tasks: Task[] = Array.from({ length: 5 }, (_, i) => crashedTask(i + 1, 1));
+    async function run(faulty: boolean) {
+      ecsMock.reset();
+      const clock = fakeClock();
+      const stoppedNow = () => tasks.filter((task) => new Date(task.stoppedAt as Date).getTime() <= clock.now());
+      let listCall = 0;
+      ecsMock.on(ListTasksCommand).callsFake(() => {
+        listCall += 1;
+        if (faulty && listCall % 3 === 2) throw serverError();
+        return { taskArns: stoppedNow().map((task) => task.taskArn as string) };
+      });
+      ecsMock
+        .on(DescribeTasksCommand)
+        .callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((task) => input.tasks.includes(task.taskArn as string)) }));
+      describeServices(
+        () => service([deployment({ runningCount: 1, failedTasks: stoppedNow().length }), oldActive]),
+        (call) => faulty && call % 3 === 0,
+      );
+      const outcome = await watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock });
+      return { outcome, elapsed: clock.now() - Date.UTC(2026, 0, 1) };
+    }
+
+    const clean = await run(false);
+    const faulty = await run(true);
+
+    expect(faulty.outcome.skippedPolls).toBeGreaterThan(0);
+    expect(faulty.outcome.status).toBe(clean.outcome.status);
+    expect(faulty.outcome.status).toBe('failed');
+    expect(faulty.outcome.cause).toBe(clean.outcome.cause);
+    // Decided a round or two later, it may have seen one more crash: the same words, maybe another count.
+    const words = (reason?: string) => reason?.replace(/^\d+ tasks/, 'N tasks');
+    expect(words(faulty.outcome.reason)).toBe(words(clean.outcome.reason));
+    expect(faulty.outcome.failedTasks.slice(0, 3)).toEqual(clean.outcome.failedTasks.slice(0, 3));
+    // Skipped rounds cost their interval, not an SDK backoff.
+    expect(faulty.elapsed - clean.elapsed).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe('rolloutPollInterval', () => {
+  test('once a second for the first 3 minutes, every 2 s until 10 minutes, then every 5 s', () => {
+    expect([0, 179_999, 180_000, 599_999, 600_000, 3_600_000].map(rolloutPollInterval)).toEqual([1000, 1000, 2000, 2000, 5000, 5000]);
+  });
+
+  test('a long rollout is polled less often after its first minutes; a short one is polled every second', async () => {
+    describeServices(
+      () => (ecsMock.commandCalls(DescribeServicesCommand).length > 400 ? completed : inProgress),
+      () => false,
+    );
+    const clock = fakeClock();
+
+    const outcome = await watchRollout(request({ timeoutMs: 3_600_000 }), { ecs: ecs(), log: silentLogger(), clock });
+
+    expect(outcome.status).toBe('succeeded');
+    const first3Minutes = clock.slept.slice(0, 150);
+    expect(Math.max(...first3Minutes)).toBeLessThanOrEqual(1_200);
+    expect(Math.max(...clock.slept)).toBeGreaterThan(4_000);
+    expect(Math.max(...clock.slept)).toBeLessThanOrEqual(6_000);
+  });
+});
