@@ -53,3 +53,35 @@ describe('retryTransient', () => {
     expect(clock.slept).toEqual([]);
   });
 });
+
+describe('retryTransient after a cancellation', () => {
+  test('makes no further attempt once the workflow is cancelled during the wait', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const clock = { now: () => 0, sleep: async () => controller.abort() };
+    const run = retryTransient(
+      async () => {
+        calls++;
+        throw throttled();
+      },
+      { attempts: 4, baseDelayMs: 1000, label: 'UpdateService of web', log: silentLogger(), clock, signal: controller.signal },
+    );
+    await expect(run).rejects.toThrow('The workflow was cancelled.');
+    expect(calls).toBe(1);
+  });
+
+  test('does not retry at all when the signal was already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let calls = 0;
+    const run = retryTransient(
+      async () => {
+        calls++;
+        throw throttled();
+      },
+      { attempts: 4, baseDelayMs: 1000, label: 'RunTask', log: silentLogger(), signal: controller.signal },
+    );
+    await expect(run).rejects.toThrow('Rate exceeded');
+    expect(calls).toBe(1);
+  });
+});

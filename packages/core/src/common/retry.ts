@@ -1,5 +1,6 @@
 import { errorMessage } from './errors';
 import type { Logger } from './logger';
+import { sleepUnlessCancelled, WorkflowCancelled, type CancellationSignal } from './cancellation';
 import { systemClock, type Clock } from './poll';
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
@@ -26,6 +27,8 @@ export interface RetryOptions {
   log: Logger;
   clock?: Clock;
   random?: () => number;
+  /** The workflow's cancellation: no attempt starts after it (a retry is a mutating call the user did not ask for). */
+  signal?: CancellationSignal;
 }
 
 /**
@@ -35,17 +38,18 @@ export interface RetryOptions {
  * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
  */
 export async function retryTransient<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random } = options;
+  const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random, signal } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call(attempt);
     } catch (error) {
-      if (attempt >= attempts || !isTransientAwsError(error)) throw error;
+      if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted) throw error;
       const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
       log.info(
         `${label} failed (${(error as Error).name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`,
       );
-      await clock.sleep(delayMs);
+      await sleepUnlessCancelled(clock, delayMs, signal);
+      if (signal?.aborted) throw new WorkflowCancelled();
     }
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
+import type { CancellationSignal } from '../common/cancellation';
 import { retryTransient } from '../common/retry';
 import { sameTaskDefinition } from './compare';
 import type { RegistrableDefinition } from './strip';
@@ -43,6 +44,7 @@ export interface RegisterRetry {
   log: Logger;
   clock?: Clock;
   random?: () => number;
+  signal?: CancellationSignal;
 }
 
 /**
@@ -89,5 +91,6 @@ export async function ensureRegistered(
     log: retry.log,
     clock: retry.clock,
     random: retry.random,
+    signal: retry.signal,
   });
 }

@@ -22,7 +22,7 @@ const CLOCK_SKEW_MS = 5_000;
  * attempt took effect after all (its answer was lost), the primary deployment of the revision created since is taken
  * rather than starting another one.
  */
-export async function startDeployment(request: StartRequest, { ecs, clock, log }: MechanismContext): Promise<StartedDeployment> {
+export async function startDeployment(request: StartRequest, { ecs, clock, log, signal }: MechanismContext): Promise<StartedDeployment> {
   const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
   const startedAt = clock.now();
   const started = await retryTransient(
@@ -51,6 +51,7 @@ export async function startDeployment(request: StartRequest, { ecs, clock, log }
       label: `UpdateService of ${request.service}`,
       log,
       clock,
+      signal,
     },
   );
   const { service } = started;

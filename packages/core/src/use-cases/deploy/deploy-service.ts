@@ -93,7 +93,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
   await stopIfCancelled('no revision was registered');
-  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock });
+  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);

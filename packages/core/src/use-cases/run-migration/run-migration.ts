@@ -1,13 +1,22 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ActionFailure, formatCommand, secretValues, shortTaskDefinition, taskId, type Clock, type Logger } from '../../common';
+import {
+  ActionFailure,
+  formatCommand,
+  secretValues,
+  shortTaskDefinition,
+  taskId,
+  type Clock,
+  type Logger,
+  type CancellationSignal,
+} from '../../common';
 import { loadTaskDefinitionFile } from '../../task-definition';
 import { awslogsLocation } from '../../logs';
 import { section } from '../../report';
 import { describeService, taskLink } from '../../ecs';
 import { answerCancellation } from './cancellation';
 import { revisionToRun } from './definition';
-import { followTask, type CancellationSignal } from './follow';
+import { followTask } from './follow';
 import { exitCodeOf, explainMigration, logMigrationEvidence, migrationSummaryMarkdown, type MigrationFacts } from './report';
 import { migrationPreflight } from './preflight';
 import type { MigrationRequest } from './request';
@@ -65,7 +74,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
-  const revision = await revisionToRun(ecs, plan, { log, clock });
+  const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });
   log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
   ports.setOutputs({ taskDefinitionArn: revision.arn });
   const command = request.command ?? plan.container.command;
@@ -83,7 +92,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
       startedBy: startedByFor(ports.env),
       tags: auditTags(ports.env),
     },
-    { log, clock },
+    { log, clock, signal: ports.signal },
   );
   const taskArn = started.taskArn as string;
   ports.setOutputs({ taskArn });

@@ -1,6 +1,6 @@
 import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
-import { ActionFailure, retryTransient, type Clock, type KeyValue, type Logger } from '../../common';
+import { ActionFailure, retryTransient, type CancellationSignal, type Clock, type KeyValue, type Logger } from '../../common';
 import { type TaskPlacement } from '../../ecs';
 
 export interface MigrationTaskRequest {
@@ -41,6 +41,7 @@ export interface StartOptions {
   random?: () => number;
   /** RunTask's idempotency token (up to 64 characters); one is made when none is given. */
   clientToken?: string;
+  signal?: CancellationSignal;
 }
 
 /**
@@ -59,6 +60,7 @@ export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskR
       log: options.log,
       clock: options.clock,
       random: options.random,
+      signal: options.signal,
     });
   } catch (error) {
     // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a

@@ -165,9 +165,10 @@ describe('runMigration', () => {
 
   test('a cancellation while the task runs leaves it running and says how to watch it', async () => {
     const { ecs, clients, ports } = world(0, []);
-    const signal = { aborted: false };
+    const controller = new AbortController();
+    const signal = controller.signal;
     ecs.on(DescribeTasksCommand).callsFake(() => {
-      signal.aborted = true;
+      controller.abort();
       return { tasks: [{ taskArn, lastStatus: 'RUNNING' }] };
     });
 
