@@ -56453,34 +56453,35 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8574);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9442);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7339);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1772);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8249);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8574);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1772);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5401);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(524);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6803);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5401);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(524);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
 
 
 
 
 
-
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async () => {
-    const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_1__/* .readBuildInputs */ .q)();
-    const ecr = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .ECRClient */ .S70, { region: request.region, action: 'build-push' });
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__/* .buildAndPush */ .s)(request, { ecr }, {
-        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__/* .actionsLogger */ .M,
-        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__/* .systemClock */ .m,
-        exec: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .actionsExec */ .d,
-        setSecret: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq,
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
+    const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_0__/* .readBuildInputs */ .q)();
+    const ecr = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ECRClient */ .S70, { region: request.region, action: 'build-push' });
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .buildAndPush */ .s)(request, { ecr }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__/* .systemClock */ .m,
+        exec: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .actionsExec */ .d,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .maskSecret */ .$l,
         writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .writeJobSummary */ .j,
-        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_2__/* .setBuildOutputs */ .v,
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setBuildOutputs */ .v,
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .abortOnCancel */ .q)(),
     });
 });
 
@@ -56517,7 +56518,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zv: () => (/* binding */ resolveRegion)
 });
 
-// UNUSED EXPORTS: clientFactory, clientSettings
+// UNUSED EXPORTS: clientFactory, clientSettings, sendingOnce, withoutSdkRetries
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
@@ -56540,15 +56541,18 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 /**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
+ * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
+ * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
+ * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
+ * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
+ * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 function clientSettings(context) {
     return {
         region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
+        retryMode: 'standard',
+        maxAttempts: 8,
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -56559,6 +56563,92 @@ function createClient(Client, context) {
 }
 function clientFactory(action) {
     return (Client, region) => createClient(Client, { region, action });
+}
+/** The SDK's own retry middleware: the SDK adds it under this name, replaceable by one of the same name. */
+const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true };
+/**
+ * The command, sent once: no SDK retry and no backoff sleep. For reads in a poll loop, where the next tick is the
+ * retry and a sleep inside the SDK only makes the watcher late. The SDK (smithy) has no per-call retry setting, so
+ * this puts a pass-through in place of the client's retry middleware for this command only (a command's middleware
+ * of the same name overrides the client's).
+ */
+function withoutSdkRetries(command) {
+    command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
+function sendingOnce(client) {
+    return new Proxy(client, {
+        get(target, property, receiver) {
+            if (property !== 'send')
+                return Reflect.get(target, property, receiver);
+            return (command, ...rest) => target.send(withoutSdkRetries(command), ...rest);
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 6152:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MS: () => (/* binding */ unlessCancelled),
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   xE: () => (/* binding */ sleepUnlessCancelled),
+/* harmony export */   ze: () => (/* binding */ WorkflowCancelled)
+/* harmony export */ });
+/** Thrown by a poll loop when its signal was aborted: the loop ended without a verdict, and made no further call. */
+class WorkflowCancelled extends Error {
+    constructor() {
+        super('The workflow was cancelled.');
+        this.name = 'WorkflowCancelled';
+    }
+}
+function throwIfCancelled(signal) {
+    if (signal?.aborted)
+        throw new WorkflowCancelled();
+}
+/**
+ * Waits for work this step cannot interrupt (a build, a push) unless the signal is aborted first: then rejects
+ * with WorkflowCancelled at once, so the step can report and end while the work is left to the runner to stop.
+ */
+async function unlessCancelled(work, signal) {
+    if (!signal)
+        return work;
+    throwIfCancelled(signal);
+    let onAbort = () => { };
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(new WorkflowCancelled());
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/** The clock's sleep, cut short by the signal: a cancelled job must not wait out a poll interval. */
+async function sleepUnlessCancelled(
+// poll's Clock, which imports this module: spelt out here to keep the two apart.
+clock, ms, signal) {
+    if (!signal)
+        return clock.sleep(ms);
+    if (signal.aborted)
+        return;
+    let onAbort = () => { };
+    const aborted = new Promise((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        await Promise.race([clock.sleep(ms, signal), aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
 }
 
 
@@ -56656,19 +56746,31 @@ function isAccessDenied(error) {
 /* harmony export */   m: () => (/* binding */ systemClock),
 /* harmony export */   w: () => (/* binding */ poll)
 /* harmony export */ });
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
+
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 /**
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
 async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
-    const deadline = clock.now() + timeoutMs;
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
+    const started = clock.now();
+    const deadline = started + timeoutMs;
     let attempts = 0;
     for (;;) {
+        (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .throwIfCancelled */ .dZ)(signal);
         attempts += 1;
         const value = await check(attempts);
         if (value !== undefined)
@@ -56676,8 +56778,9 @@ async function poll(options) {
         const remaining = deadline - clock.now();
         if (remaining <= 0)
             return { done: false, attempts };
-        const spread = intervalMs * jitter * (random() * 2 - 1);
-        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+        const interval = typeof intervalMs === 'function' ? intervalMs(clock.now() - started) : intervalMs;
+        const spread = interval * jitter * (random() * 2 - 1);
+        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
 }
 
@@ -56700,6 +56803,38 @@ const actionsLogger = {
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
     group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
 };
+
+
+/***/ }),
+
+/***/ 5918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ abortOnCancel),
+/* harmony export */   r: () => (/* binding */ wasCancelled)
+/* harmony export */ });
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
+ * returned signal instead of ending the process, so the step can stop polling, say what it leaves behind (a
+ * deployment still rolling out, a migration task still running, an interrupted build), write its job summary and
+ * end with a failure. Every action's main.ts passes it to its use case; one process has one such signal.
+ */
+function abortOnCancel() {
+    if (!cancellation) {
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        cancellation = controller;
+    }
+    return cancellation.signal;
+}
+/** Whether the runner cancelled this step (after abortOnCancel was called). */
+function wasCancelled() {
+    return cancellation?.signal.aborted === true;
+}
+let cancellation;
 
 
 /***/ }),
@@ -56730,12 +56865,49 @@ const actionsExec = (tool, args, options) => (0,_actions_exec__WEBPACK_IMPORTED_
 /* harmony export */   j: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3853);
+
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_masking__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(markdown), true).write();
+}
+
+
+/***/ }),
+
+/***/ 3853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   fp: () => (/* binding */ redactSecrets)
+/* harmony export */ });
+/* unused harmony export maskSecretValues */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+
+
+const masked = new Set();
+/**
+ * Masks a value in the job log (core.setSecret) and remembers it: the runner masks only the log, not the files a
+ * step writes, so the job summary and the Deployment descriptions leave it out through redactSecrets.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    masked.add(value);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+}
+/** The text with every value masked so far replaced by ***, longest first (a value may contain another). */
+function redactSecrets(text) {
+    return [...masked].sort((a, b) => b.length - a.length).reduce((result, value) => result.split(value).join('***'), text);
+}
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
+function maskSecretValues(pairs, setSecret = maskSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
 }
 
 
@@ -56749,7 +56921,9 @@ async function writeJobSummary(markdown) {
 /* harmony export */ });
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 /**
@@ -56763,13 +56937,18 @@ async function runAction(main) {
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
+    // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
+    // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
+    // code is setFailed's (1) when the use case ended on the cancellation.
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .wasCancelled */ .r)())
+        process.exit();
 }
 function describeFailure(error) {
-    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
@@ -56798,6 +56977,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
 ;// CONCATENATED MODULE: ./packages/core/src/common/command-runner.ts
@@ -56832,6 +57013,34 @@ class CommandRunner {
 
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+function markdown_link(text, url) {
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/plan.ts
 const CACHE_TAG = 'cache';
 function tagsFor(commit, extra) {
@@ -57211,6 +57420,7 @@ async function waitForScan(ecr, target, deps) {
         intervalMs: POLL_MS,
         timeoutMs: target.timeoutMs,
         clock: deps.clock,
+        signal: deps.signal,
         check: async () => {
             const first = await scanPage(ecr, target.repository, target.digest);
             if (!first)
@@ -57234,34 +57444,6 @@ async function waitForScan(ecr, target, deps) {
     }
     deps.log.info(`ECR's scan of ${target.image} completed with ${result.value.length} finding${result.value.length === 1 ? '' : 's'}.`);
     return result.value;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-function markdown_link(text, url) {
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/summary.ts
@@ -57355,12 +57537,28 @@ async function addTags(ecr, repository, digest, tags) {
 
 
 
+
 /**
  * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
  */
 async function buildAndPush(request, clients, ports) {
+    // What a cancellation interrupted, for its message: set before each stage that changes something.
+    let stage = 'before anything was built or pushed: nothing was built, pushed or changed in ECR, and this step outputs no image';
+    try {
+        return await buildAndPushUnlessCancelled(request, clients, ports, (next) => (stage = next));
+    }
+    catch (error) {
+        if (!(error instanceof cancellation/* WorkflowCancelled */.ze))
+            throw error;
+        const message = `The workflow was cancelled ${stage}.`;
+        await ports.writeSummary(section(heading(`⏹️ Build ${request.repository}: interrupted`), message));
+        throw new errors/* ActionFailure */.dR(message);
+    }
+}
+async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     const { ecr } = clients;
+    const { signal } = ports;
     const { log, clock, env = process.env } = ports;
     const runner = new CommandRunner(ports.exec);
     const tempRoot = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
@@ -57368,6 +57566,7 @@ async function buildAndPush(request, clients, ports) {
     const commit = commitFromEnv(env);
     const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
     // 2. The repository, and the image this commit may already have there.
+    (0,cancellation/* throwIfCancelled */.dZ)(signal);
     await ensureRepository(ecr, request.repository, request.createRepository, log);
     const credentials = await registryCredentials(ecr, ports.setSecret);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
@@ -57379,6 +57578,8 @@ async function buildAndPush(request, clients, ports) {
             log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
             const missing = plan.tags.filter((tag) => !existing.tags.includes(tag));
             if (missing.length) {
+                (0,cancellation/* throwIfCancelled */.dZ)(signal);
+                reached(`while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`);
                 await addTags(ecr, request.repository, existing.digest, missing);
                 log.info(`Tagged it ${missing.join(', ')}.`);
             }
@@ -57392,11 +57593,15 @@ async function buildAndPush(request, clients, ports) {
         }
         else {
             // 3. Build and push with credentials that exist only for this step.
+            (0,cancellation/* throwIfCancelled */.dZ)(signal);
             const login = await logIn(kind, credentials, { runner, log, tempRoot });
+            reached(request.push
+                ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
+                : `while ${kind} was building ${plan.imageName}: the build was interrupted, nothing was pushed (push is false) and this step outputs no image`);
             const startedAt = clock.now();
             let built;
             try {
-                built = await log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner));
+                built = await (0,cancellation/* unlessCancelled */.MS)(log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner)), signal);
             }
             finally {
                 login.dispose();
@@ -57426,7 +57631,8 @@ async function buildAndPush(request, clients, ports) {
         // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
         let verdict;
         if (request.scanThreshold && report.digest) {
-            const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock });
+            reached(`while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`);
+            const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
             const blocking = findingsAtOrAbove(findings, request.scanThreshold);
             report.scan = blocking.length
                 ? `${blocking.length} at or above ${request.scanThreshold}: failed`

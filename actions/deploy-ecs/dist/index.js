@@ -65704,15 +65704,17 @@ function readDeployInputs(inputs = stepInputs()) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(338);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9442);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6927);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7339);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8928);
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(303);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7642);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6927);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5924);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6897);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7651);
 
@@ -65725,17 +65727,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const ACTION = 'deploy-ecs';
 async function deploy() {
     const { auditTrail, ...request } = (0,_inputs__WEBPACK_IMPORTED_MODULE_1__/* .readDeployInputs */ .J)();
-    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .openDeploymentTrail */ .mb)(auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .M);
+    // A container that prints a credential from its environment (a crash log line quoting DATABASE_URL) must show ***.
+    (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .maskSecretValues */ .LE)(request.environment);
+    const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M);
     const aws = { region: request.region, action: ACTION };
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__/* .deployService */ .z)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchLogsClient */ .TFr, aws) }, {
-        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .actionsLogger */ .M,
-        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__/* .systemClock */ .m,
-        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .writeJobSummary */ .j,
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .deployService */ .z)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws) }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__/* .systemClock */ .m,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .writeJobSummary */ .j,
         setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_0__/* .setDeployOutputs */ .O,
         trail,
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .abortOnCancel */ .q)(),
     });
 }
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .runAction */ .C)(deploy);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .runAction */ .C)(deploy);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -65771,6 +65776,8 @@ function setDeployOutputs(outputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RM: () => (/* binding */ withoutSdkRetries),
+/* harmony export */   SU: () => (/* binding */ sendingOnce),
 /* harmony export */   UU: () => (/* binding */ createClient),
 /* harmony export */   Zv: () => (/* binding */ resolveRegion)
 /* harmony export */ });
@@ -65791,15 +65798,18 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 /**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
+ * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
+ * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
+ * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
+ * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
+ * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 function clientSettings(context) {
     return {
         region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
+        retryMode: 'standard',
+        maxAttempts: 8,
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -65810,6 +65820,92 @@ function createClient(Client, context) {
 }
 function clientFactory(action) {
     return (Client, region) => createClient(Client, { region, action });
+}
+/** The SDK's own retry middleware: the SDK adds it under this name, replaceable by one of the same name. */
+const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true };
+/**
+ * The command, sent once: no SDK retry and no backoff sleep. For reads in a poll loop, where the next tick is the
+ * retry and a sleep inside the SDK only makes the watcher late. The SDK (smithy) has no per-call retry setting, so
+ * this puts a pass-through in place of the client's retry middleware for this command only (a command's middleware
+ * of the same name overrides the client's).
+ */
+function withoutSdkRetries(command) {
+    command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
+function sendingOnce(client) {
+    return new Proxy(client, {
+        get(target, property, receiver) {
+            if (property !== 'send')
+                return Reflect.get(target, property, receiver);
+            return (command, ...rest) => target.send(withoutSdkRetries(command), ...rest);
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 6152:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   xE: () => (/* binding */ sleepUnlessCancelled),
+/* harmony export */   ze: () => (/* binding */ WorkflowCancelled)
+/* harmony export */ });
+/* unused harmony export unlessCancelled */
+/** Thrown by a poll loop when its signal was aborted: the loop ended without a verdict, and made no further call. */
+class WorkflowCancelled extends Error {
+    constructor() {
+        super('The workflow was cancelled.');
+        this.name = 'WorkflowCancelled';
+    }
+}
+function throwIfCancelled(signal) {
+    if (signal?.aborted)
+        throw new WorkflowCancelled();
+}
+/**
+ * Waits for work this step cannot interrupt (a build, a push) unless the signal is aborted first: then rejects
+ * with WorkflowCancelled at once, so the step can report and end while the work is left to the runner to stop.
+ */
+async function unlessCancelled(work, signal) {
+    if (!signal)
+        return work;
+    throwIfCancelled(signal);
+    let onAbort = () => { };
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(new WorkflowCancelled());
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/** The clock's sleep, cut short by the signal: a cancelled job must not wait out a poll interval. */
+async function sleepUnlessCancelled(
+// poll's Clock, which imports this module: spelt out here to keep the two apart.
+clock, ms, signal) {
+    if (!signal)
+        return clock.sleep(ms);
+    if (signal.aborted)
+        return;
+    let onAbort = () => { };
+    const aborted = new Promise((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        await Promise.race([clock.sleep(ms, signal), aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
 }
 
 
@@ -65907,19 +66003,31 @@ function isAccessDenied(error) {
 /* harmony export */   m: () => (/* binding */ systemClock),
 /* harmony export */   w: () => (/* binding */ poll)
 /* harmony export */ });
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
+
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 /**
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
 async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
-    const deadline = clock.now() + timeoutMs;
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
+    const started = clock.now();
+    const deadline = started + timeoutMs;
     let attempts = 0;
     for (;;) {
+        (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .throwIfCancelled */ .dZ)(signal);
         attempts += 1;
         const value = await check(attempts);
         if (value !== undefined)
@@ -65927,8 +66035,9 @@ async function poll(options) {
         const remaining = deadline - clock.now();
         if (remaining <= 0)
             return { done: false, attempts };
-        const spread = intervalMs * jitter * (random() * 2 - 1);
-        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+        const interval = typeof intervalMs === 'function' ? intervalMs(clock.now() - started) : intervalMs;
+        const spread = interval * jitter * (random() * 2 - 1);
+        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
 }
 
@@ -65967,6 +66076,38 @@ const actionsLogger = {
 
 /***/ }),
 
+/***/ 5918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ abortOnCancel),
+/* harmony export */   r: () => (/* binding */ wasCancelled)
+/* harmony export */ });
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
+ * returned signal instead of ending the process, so the step can stop polling, say what it leaves behind (a
+ * deployment still rolling out, a migration task still running, an interrupted build), write its job summary and
+ * end with a failure. Every action's main.ts passes it to its use case; one process has one such signal.
+ */
+function abortOnCancel() {
+    if (!cancellation) {
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        cancellation = controller;
+    }
+    return cancellation.signal;
+}
+/** Whether the runner cancelled this step (after abortOnCancel was called). */
+function wasCancelled() {
+    return cancellation?.signal.aborted === true;
+}
+let cancellation;
+
+
+/***/ }),
+
 /***/ 6927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65980,8 +66121,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DeploymentTrail, reportingErrors, runContextFromEnv
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -70990,6 +71129,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 var errors = __nccwpck_require__(6460);
 // EXTERNAL MODULE: ./packages/core/src/common/version.ts
 var version = __nccwpck_require__(7111);
+// EXTERNAL MODULE: ./packages/core/src/platform/masking.ts + 1 modules
+var masking = __nccwpck_require__(7642);
 ;// CONCATENATED MODULE: ./packages/core/src/platform/deployments.ts
 
 
@@ -71016,7 +71157,7 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     }
     if (token === undefined)
         return undefined;
-    core/* setSecret */.Pq(token);
+    (0,masking/* maskSecret */.$l)(token);
     const environment = inputs.optional('environment-name') ?? defaultEnvironment;
     if (environment === undefined) {
         throw new errors/* ConfigurationError */.j1("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
@@ -71066,7 +71207,7 @@ class DeploymentTrail {
                 ref: this.run.sha,
                 environment: this.settings.environment,
                 task: options.task ?? 'deploy',
-                description: clip(options.description),
+                description: clip((0,masking/* redactSecrets */.fp)(options.description)),
                 payload: options.payload,
                 // The image is already built and tested; commit statuses and merging have no say here.
                 auto_merge: false,
@@ -71109,7 +71250,7 @@ class DeploymentTrail {
                 repo: this.run.repo,
                 deployment_id: id,
                 state,
-                description: clip(description),
+                description: clip((0,masking/* redactSecrets */.fp)(description)),
                 log_url: this.run.runId ? `${this.run.serverUrl}/${this.run.owner}/${this.run.repo}/actions/runs/${this.run.runId}` : undefined,
                 environment_url: this.settings.environmentUrl,
                 // A newer successful Deployment marks the older ones of the environment inactive.
@@ -71148,12 +71289,83 @@ function clip(text) {
 /* harmony export */   j: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7642);
+
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_masking__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(markdown), true).write();
+}
+
+
+/***/ }),
+
+/***/ 7642:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  $l: () => (/* binding */ maskSecret),
+  LE: () => (/* binding */ maskSecretValues),
+  fp: () => (/* binding */ redactSecrets)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+;// CONCATENATED MODULE: ./packages/core/src/common/secret-values.ts
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+/**
+ * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
+ * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
+ * Other values stay readable: masking "1" or "true" would blank them out of every log line.
+ */
+function secretValues(pairs) {
+    const secrets = [];
+    for (const { name, value } of pairs) {
+        if (value === '')
+            continue;
+        if (SECRET_NAME.test(name))
+            secrets.push(value);
+        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
+        if (password)
+            secrets.push(password, decodeURIComponentSafe(password));
+    }
+    return [...new Set(secrets)];
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/platform/masking.ts
+
+
+const masked = new Set();
+/**
+ * Masks a value in the job log (core.setSecret) and remembers it: the runner masks only the log, not the files a
+ * step writes, so the job summary and the Deployment descriptions leave it out through redactSecrets.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    masked.add(value);
+    core/* setSecret */.Pq(value);
+}
+/** The text with every value masked so far replaced by ***, longest first (a value may contain another). */
+function redactSecrets(text) {
+    return [...masked].sort((a, b) => b.length - a.length).reduce((result, value) => result.split(value).join('***'), text);
+}
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
+function maskSecretValues(pairs, setSecret = maskSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
 }
 
 
@@ -71167,7 +71379,9 @@ async function writeJobSummary(markdown) {
 /* harmony export */ });
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 /**
@@ -71181,13 +71395,18 @@ async function runAction(main) {
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
+    // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
+    // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
+    // code is setFailed's (1) when the use case ended on the cancellation.
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .wasCancelled */ .r)())
+        process.exit();
 }
 function describeFailure(error) {
-    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
@@ -71201,7 +71420,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 8928:
+/***/ 5924:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71210,21 +71429,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   z: () => (/* binding */ deployService)
 });
 
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/common/audit-trail.ts
-
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-async function reportingErrors(trail, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/common/identifiers.ts
 /** Last path segment of an ECS ARN, or the value itself when it is already a name. */
 function nameFromArn(value) {
@@ -71515,7 +71723,51 @@ function show(value) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
+
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, delayMs, signal);
+            if (signal?.aborted)
+                throw new cancellation/* WorkflowCancelled */.ze();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/register.ts
+
 
 
 /** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
@@ -71535,12 +71787,19 @@ async function newestRevision(ecs, family) {
         throw error;
     }
 }
+/** Attempts at RegisterTaskDefinition in all when it fails transiently; the first retry comes about 2 s later. */
+const REGISTER_ATTEMPTS = 4;
+const REGISTER_RETRY_BASE_MS = 2_000;
 /**
  * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
  * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
  * created for nothing, so a family's history stays a list of real changes.
+ *
+ * With `retry`, a RegisterTaskDefinition that fails transiently is tried again (each retry logged), but only after
+ * looking for an identical revision once more: the failed attempt may have registered it (its answer lost), and a
+ * second call would add a duplicate revision.
  */
-async function ensureRegistered(ecs, rendered, tags, live) {
+async function ensureRegistered(ecs, rendered, tags, live, retry) {
     if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
         return { kind: 'unchanged', arn: live.taskDefinitionArn };
     }
@@ -71548,11 +71807,31 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
         return { kind: 'reused', arn: newest.taskDefinitionArn };
     }
-    const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
-    const arn = answer.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
-    return { kind: 'registered', arn };
+    const register = async (attempt) => {
+        if (attempt > 1 && rendered.family) {
+            const meanwhile = await newestRevision(ecs, rendered.family);
+            if (meanwhile?.taskDefinitionArn && sameTaskDefinition(meanwhile, rendered)) {
+                retry?.log.info(`RegisterTaskDefinition had taken effect: ${meanwhile.taskDefinitionArn} is identical.`);
+                return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
+            }
+        }
+        const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
+        const arn = answer.taskDefinition?.taskDefinitionArn;
+        if (!arn)
+            throw new Error('RegisterTaskDefinition returned no task definition ARN.');
+        return { kind: 'registered', arn };
+    };
+    if (!retry)
+        return register(1);
+    return retryTransient(register, {
+        attempts: REGISTER_ATTEMPTS,
+        baseDelayMs: REGISTER_RETRY_BASE_MS,
+        label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
+        log: retry.log,
+        clock: retry.clock,
+        random: retry.random,
+        signal: retry.signal,
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/render.ts
@@ -72005,8 +72284,8 @@ function circuitBreakerOf(service) {
     return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
 }
 
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
+var aws = __nccwpck_require__(338);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
 
 /**
@@ -72548,11 +72827,12 @@ class StoppedTaskTracker {
         this.deploymentId = deploymentId;
         this.others = new Set(stoppedBefore);
     }
-    async refresh() {
-        const arns = await listStoppedTaskArns(this.ecs, this.cluster, this.service);
+    /** Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). */
+    async refresh(ecs = this.ecs) {
+        const arns = await listStoppedTaskArns(ecs, this.cluster, this.service);
         const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
         this.stopping = 0;
-        for (const task of await describeTasks(this.ecs, this.cluster, unseen)) {
+        for (const task of await describeTasks(ecs, this.cluster, unseen)) {
             if (!task.taskArn)
                 continue;
             // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
@@ -72584,35 +72864,121 @@ function listStoppedTaskArns(ecs, cluster, service) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
+
+
+/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
+const SKIPPED_READS_WARNING = 5;
+/** How many recent rounds the warning's "N of the last M" is counted over. */
+const WINDOW = 20;
+/**
+ * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
+ * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
+ * verdict then comes later than the loop's interval promises.
+ */
+class SkippedReads {
+    log;
+    service;
+    skipped = 0;
+    inARow = 0;
+    warned = false;
+    recent = [];
+    constructor(log, service = 'ECS') {
+        this.log = log;
+        this.service = service;
+    }
+    /** Total rounds skipped so far. */
+    get count() {
+        return this.skipped;
+    }
+    /** Records a round that got its answers. */
+    read() {
+        this.inARow = 0;
+        this.remember(false);
+    }
+    /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
+    skip(error) {
+        if (!isTransientAwsError(error))
+            return false;
+        this.skipped += 1;
+        this.inARow += 1;
+        this.remember(true);
+        if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
+            this.warned = true;
+            const skippedRecently = this.recent.filter(Boolean).length;
+            this.log.warning(`${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}). The verdict may come late.`);
+        }
+        return true;
+    }
+    remember(skipped) {
+        this.recent.push(skipped);
+        if (this.recent.length > WINDOW)
+            this.recent.shift();
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch-loop.ts
 
 
+
+
+/**
+ * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
+ * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
+ * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
+ * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
+ */
+function rolloutPollInterval(elapsedMs) {
+    if (elapsedMs < 3 * 60_000)
+        return 1000;
+    if (elapsedMs < 10 * 60_000)
+        return 2000;
+    return 5000;
+}
 /**
  * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
  * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
  * interval and the count of polls. The mechanism's step decides what each answer means.
+ *
+ * A round whose read is throttled or fails transiently (a 5xx, a timeout, a reset connection), whether
+ * DescribeServices or a read the step makes, is skipped whole: the step never judges half a round, and a skipped
+ * round counts as nothing (neither "no failed tasks" nor "steady"). DescribeServices is sent without SDK retries,
+ * since the next tick is its retry and the SDK's backoff would only make the watcher late.
  */
 async function followDeployment(request, step, deps) {
     const { ecs, log, clock = poll/* systemClock */.m } = deps;
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    const skipped = new SkippedReads(log);
     let lastService;
     const result = await (0,poll/* poll */.w)({
-        intervalMs: request.intervalMs ?? 1000,
+        intervalMs: request.intervalMs ?? rolloutPollInterval,
         timeoutMs: request.timeoutMs,
         clock,
+        signal: deps.signal,
         check: async () => {
             const polledAt = clock.now();
-            const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
-            const service = answer.services?.[0];
-            if (!service)
-                throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-            lastService = service;
-            const newEvents = events.follow(service.events ?? []);
-            return step.observe({ service, newEvents, polledAt });
+            try {
+                const describe = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] });
+                const answer = await ecs.send((0,aws/* withoutSdkRetries */.RM)(describe));
+                const service = answer.services?.[0];
+                if (!service)
+                    throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+                lastService = service;
+                const newEvents = events.follow(service.events ?? []);
+                const judged = await step.observe({ service, newEvents, polledAt });
+                skipped.read();
+                return judged;
+            }
+            catch (error) {
+                if (skipped.skip(error))
+                    return undefined;
+                throw error;
+            }
         },
     });
     const concluded = await step.conclude(result.done ? result.value : undefined);
-    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), polls: result.attempts };
+    const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
+    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
 }
 /** Prints each service event once, in the order ECS created them. */
 class EventFollower {
@@ -72654,6 +73020,9 @@ function eventTime(event) {
 
 
 
+
+
+
 /** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
 const ALARM_CHECK_INTERVAL_MS = 5000;
 /** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
@@ -72674,9 +73043,12 @@ function watchRollout(request, deps) {
 }
 /** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
 function rollingStep(request, deps) {
-    const { ecs, log, clock = poll/* systemClock */.m } = deps;
+    const { log, clock = poll/* systemClock */.m } = deps;
+    // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
+    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
     const { target } = request;
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+    // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
+    const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
     // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
     const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
     const memory = new DeploymentMemory(target.deploymentId);
@@ -72694,7 +73066,7 @@ function rollingStep(request, deps) {
             memory.note(service);
             const ours = service.deployments?.find((d) => d.id === target.deploymentId);
             if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
+                failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
                 schedule.listed(tracker.stillStopping);
                 for (const task of failedTasks)
                     if (!countedAt.has(task.taskArn))
@@ -72741,9 +73113,18 @@ function rollingStep(request, deps) {
             return verdict.state === 'in-progress' ? undefined : verdict;
         },
         conclude: async (verdict) => {
-            // The evidence of a failure is always read once more at the end, whatever the schedule said.
-            if (!verdict || verdict.state !== 'succeeded')
-                failedTasks = (await tracker.refresh()).filter(isFailedTask);
+            // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
+            // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
+            if (!verdict || verdict.state !== 'succeeded') {
+                try {
+                    failedTasks = (await tracker.refresh()).filter(isFailedTask);
+                }
+                catch (error) {
+                    if (!isTransientAwsError(error))
+                        throw error;
+                    log.warning(`Could not list the stopped tasks once more (${(0,errors/* errorMessage */.gJ)(error)}): reporting the ${failedTasks.length} seen before.`);
+                }
+            }
             if (!verdict)
                 return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
             return {
@@ -72806,42 +73187,6 @@ class DeploymentMemory {
     }
     earlierTaskDefinitions() {
         return [...this.earlier];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.name ?? '');
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat; the last error is thrown as is.
- */
-async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error))
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await clock.sleep(delayMs);
-        }
     }
 }
 
@@ -73251,23 +73596,65 @@ function primaryOf(service, targetArn) {
 
 
 
-/** Points the service at the revision and returns the deployment ECS started for it. */
-async function startDeployment(request, { ecs, clock }) {
+
+
+/** Attempts at UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
+const UPDATE_SERVICE_ATTEMPTS = 4;
+const UPDATE_SERVICE_RETRY_BASE_MS = 2_000;
+/**
+ * How much earlier than the runner's clock ECS may date a deployment the failed attempt created: the two clocks
+ * differ a little. A deployment of the revision older than this is an earlier deploy's, not the failed attempt's.
+ */
+const CLOCK_SKEW_MS = 5_000;
+/**
+ * Points the service at the revision and returns the deployment ECS started for it. A throttled or failed
+ * UpdateService is tried again (retryTransient, each retry logged), but first the service is read: when the failed
+ * attempt took effect after all (its answer was lost), the primary deployment of the revision created since is taken
+ * rather than starting another one.
+ */
+async function startDeployment(request, { ecs, clock, log, signal }) {
     const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
     const startedAt = clock.now();
-    const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
-        cluster: request.cluster,
-        service: request.service,
-        taskDefinition: request.taskDefinitionArn,
-        desiredCount: request.desiredCount,
-        forceNewDeployment: request.forceNewDeployment,
-    }));
-    const service = answer.service;
+    const started = await retryTransient(async (attempt) => {
+        const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, startedAt) : undefined;
+        if (meanwhile) {
+            log.info(`UpdateService of ${request.service} had taken effect: deployment ${meanwhile.deployment.id} of the revision was created since.`);
+            return { service: meanwhile.service, before: epochMs(meanwhile.deployment.createdAt) };
+        }
+        const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
+            cluster: request.cluster,
+            service: request.service,
+            taskDefinition: request.taskDefinitionArn,
+            desiredCount: request.desiredCount,
+            forceNewDeployment: request.forceNewDeployment,
+        }));
+        return { service: answer.service, before: Number.POSITIVE_INFINITY };
+    }, {
+        attempts: UPDATE_SERVICE_ATTEMPTS,
+        baseDelayMs: UPDATE_SERVICE_RETRY_BASE_MS,
+        label: `UpdateService of ${request.service}`,
+        log,
+        clock,
+        signal,
+    });
+    const { service } = started;
     const primary = primaryDeployment(service);
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
-    const knownEventIds = (service.events ?? []).map((event) => event.id);
+    // UpdateService's own answer holds only earlier deploys' events; a service read later may hold ours too.
+    const knownEventIds = (service.events ?? [])
+        .filter((event) => epochMs(event.createdAt) < started.before)
+        .map((event) => event.id);
     return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
+}
+/** The service's primary deployment of the revision, when it was created after `since` (give or take the clocks). */
+async function deploymentStartedMeanwhile(ecs, request, since) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
+    const service = answer.services?.[0];
+    const deployment = primaryDeployment(service, request.taskDefinitionArn);
+    if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS)
+        return undefined;
+    return { service, deployment };
 }
 /**
  * A deployment of the revision that started before this step. Its stopped tasks so far are counted (no baseline):
@@ -73297,7 +73684,7 @@ const rollingMechanism = {
     preflightChecks: () => [],
     start: startDeployment,
     adopt: existingDeployment,
-    watch: (deployment, settings, { ecs, log, clock }) => watchRollout({
+    watch: (deployment, settings, { ecs, log, clock, signal }) => watchRollout({
         cluster: settings.cluster,
         service: settings.service,
         startedAt: deployment.startedAt,
@@ -73309,7 +73696,7 @@ const rollingMechanism = {
             circuitBreaker: circuitBreakerOf(deployment.service),
             failedTasksThreshold: settings.failedTasksThreshold,
         },
-    }, { ecs, log, clock }),
+    }, { ecs, log, clock, signal }),
     rollBack: startRollback,
 };
 
@@ -73346,6 +73733,35 @@ function shippedPayload(inputs, outputs) {
 /** A watched rollout's verdict as a Deployment status. (With wait: false the Deployment stays in progress.) */
 function deploymentState(status) {
     return status === 'succeeded' ? 'success' : 'failure';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/left-rolling-out.ts
+
+
+
+/**
+ * A cancelled job does not stop the deployment it started (stopping it half-way is a change nobody asked for):
+ * say which one runs on, who decides its end, and how to follow it.
+ */
+function leftRollingOutMessage(left) {
+    const arn = serviceDeploymentArn(left);
+    const breaker = circuitBreakerOf(left.known);
+    const decides = breaker.rollback
+        ? 'ECS finishes it on its own, or its deployment circuit breaker rolls it back'
+        : breaker.enable
+            ? 'ECS finishes it on its own, or its deployment circuit breaker marks it failed (rollback is off)'
+            : 'ECS goes on with it on its own (the service has no deployment circuit breaker: a crashing revision is retried until someone deploys again)';
+    return (`The workflow was cancelled while ECS deployment ${left.deploymentId}${arn ? ` (service deployment ${arn})` : ''}${left.purpose ? `, ${left.purpose},` : ''} was rolling out in service ${left.service} (cluster ${left.cluster}); it was not stopped. ` +
+        `${decides}. Follow it with: aws ecs describe-services --cluster ${left.cluster} --services ${left.service} --region ${left.region}. ` +
+        `Console: ${serviceDeploymentsLink(left.region, left.cluster, left.service)}`);
+}
+/** For the Deployment's status: GitHub keeps 140 characters, so the deployment id comes first. */
+function leftRollingOutStatus(left) {
+    return `Cancelled: the workflow was cancelled; ECS deployment ${left.deploymentId} was left rolling out`;
+}
+function serviceDeploymentArn(left) {
+    // Only when the service's current service deployment is the one this step follows.
+    return primaryDeployment(left.known)?.id === left.deploymentId ? left.known.currentServiceDeployment : undefined;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
@@ -73728,6 +74144,7 @@ function secondsBetween(from, to) {
 
 
 
+
 /**
  * deploy-ecs: render the revision, register it only if something changed, point the service at it with the
  * service's deployment mechanism, and watch that to a verdict. A failure throws ActionFailure with the verdict,
@@ -73740,7 +74157,15 @@ async function deployService(request, clients, ports) {
     const { fromFile, service, markdown: preflight } = await deployPreflight(ecs, request, ports);
     // The pre-flight checks found the service supported: this is the mechanism they checked for.
     const mechanism = mechanismFor(service);
-    const context = { ecs, log, clock };
+    const context = { ecs, log, clock, signal: ports.signal };
+    // Before each change: a cancelled job changes nothing more, and says how far it got.
+    const stopIfCancelled = async (done) => {
+        if (!ports.signal?.aborted)
+            return;
+        const message = `The workflow was cancelled before the service was updated: ${done}; service ${request.service} was not changed.`;
+        await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
+        throw new errors/* ActionFailure */.dR(message);
+    };
     const liveArn = liveTaskDefinitionArn(service);
     const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
     const live = await describeTaskDefinition(ecs, liveArn);
@@ -73751,10 +74176,12 @@ async function deployService(request, clients, ports) {
     log.info(changes.length
         ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
         : `No changes against ${shortTaskDefinition(liveArn)}.`);
-    const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition);
+    await stopIfCancelled('no revision was registered');
+    const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
     log.info(registrationMessage(registration.kind, registration.arn));
     const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
     setOutputs(known);
+    await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''));
     // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
     let started;
     if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
@@ -73802,7 +74229,29 @@ async function deployService(request, clients, ports) {
         timeoutMs: request.timeoutMs,
         failedTasksThreshold: request.failedTasksThreshold,
     };
-    const outcome = await reportingErrors(trail, () => mechanism.watch(started, watching, context));
+    let outcome;
+    try {
+        outcome = await mechanism.watch(started, watching, context);
+    }
+    catch (error) {
+        if (error instanceof cancellation/* WorkflowCancelled */.ze) {
+            // ECS goes on without this step: say which deployment, and leave no Deployment in progress.
+            const left = {
+                region: request.region,
+                cluster: request.cluster,
+                service: request.service,
+                deploymentId: started.deploymentId,
+                known: started.service,
+            };
+            const message = leftRollingOutMessage(left);
+            setOutputs({ ...outputs, durationSeconds: secondsBetween(started.startedAt, clock.now()) });
+            await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
+            await trail?.report('error', leftRollingOutStatus(left));
+            throw new errors/* ActionFailure */.dR(message);
+        }
+        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
+        throw error;
+    }
     // 5. Report: outputs, job summary, and on failure the cause with its evidence.
     const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);
     const final = { ...outputs, status: outcome.status, durationSeconds };

@@ -64688,27 +64688,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5497:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ abortOnCancel)
-/* harmony export */ });
-/**
- * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
- * returned signal instead of ending the process, so the step can say what still runs before it ends.
- */
-function abortOnCancel() {
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return controller.signal;
-}
-
-
-/***/ }),
-
 /***/ 904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -64914,20 +64893,18 @@ function definitionSource(value, service) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(303);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8574);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9442);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7339);
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(212);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8574);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5720);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5497);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(904);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3830);
-
-
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5062);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(904);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3830);
 
 
 
@@ -64936,17 +64913,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const ACTION = 'run-migration';
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
-    const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_3__/* .readMigrationInputs */ .M)();
-    const signal = (0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .abortOnCancel */ .q)();
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async () => {
+    const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readMigrationInputs */ .M)();
+    const signal = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .abortOnCancel */ .q)();
     const context = { region: request.region, action: ACTION };
-    const clients = { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_6__/* .ECSClient */ .Zgc, context), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_7__/* .CloudWatchLogsClient */ .TFr, context) };
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_8__/* .runMigration */ .G)(request, clients, {
-        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .actionsLogger */ .M,
-        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__/* .systemClock */ .m,
-        setSecret: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq,
+    const clients = { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__/* .ECSClient */ .Zgc, context), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__/* .CloudWatchLogsClient */ .TFr, context) };
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__/* .runMigration */ .G)(request, clients, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__/* .systemClock */ .m,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .maskSecret */ .$l,
         writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .writeJobSummary */ .j,
-        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setMigrationOutputs */ .x,
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_0__/* .setMigrationOutputs */ .x,
         signal,
     });
 });
@@ -64987,7 +64964,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zv: () => (/* binding */ resolveRegion)
 });
 
-// UNUSED EXPORTS: clientFactory, clientSettings
+// UNUSED EXPORTS: clientFactory, clientSettings, sendingOnce, withoutSdkRetries
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
@@ -65010,15 +64987,18 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 /**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
+ * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
+ * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
+ * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
+ * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
+ * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 function clientSettings(context) {
     return {
         region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
+        retryMode: 'standard',
+        maxAttempts: 8,
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -65029,6 +65009,92 @@ function createClient(Client, context) {
 }
 function clientFactory(action) {
     return (Client, region) => createClient(Client, { region, action });
+}
+/** The SDK's own retry middleware: the SDK adds it under this name, replaceable by one of the same name. */
+const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true };
+/**
+ * The command, sent once: no SDK retry and no backoff sleep. For reads in a poll loop, where the next tick is the
+ * retry and a sleep inside the SDK only makes the watcher late. The SDK (smithy) has no per-call retry setting, so
+ * this puts a pass-through in place of the client's retry middleware for this command only (a command's middleware
+ * of the same name overrides the client's).
+ */
+function withoutSdkRetries(command) {
+    command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
+function sendingOnce(client) {
+    return new Proxy(client, {
+        get(target, property, receiver) {
+            if (property !== 'send')
+                return Reflect.get(target, property, receiver);
+            return (command, ...rest) => target.send(withoutSdkRetries(command), ...rest);
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 6152:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   xE: () => (/* binding */ sleepUnlessCancelled),
+/* harmony export */   ze: () => (/* binding */ WorkflowCancelled)
+/* harmony export */ });
+/* unused harmony export unlessCancelled */
+/** Thrown by a poll loop when its signal was aborted: the loop ended without a verdict, and made no further call. */
+class WorkflowCancelled extends Error {
+    constructor() {
+        super('The workflow was cancelled.');
+        this.name = 'WorkflowCancelled';
+    }
+}
+function throwIfCancelled(signal) {
+    if (signal?.aborted)
+        throw new WorkflowCancelled();
+}
+/**
+ * Waits for work this step cannot interrupt (a build, a push) unless the signal is aborted first: then rejects
+ * with WorkflowCancelled at once, so the step can report and end while the work is left to the runner to stop.
+ */
+async function unlessCancelled(work, signal) {
+    if (!signal)
+        return work;
+    throwIfCancelled(signal);
+    let onAbort = () => { };
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(new WorkflowCancelled());
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/** The clock's sleep, cut short by the signal: a cancelled job must not wait out a poll interval. */
+async function sleepUnlessCancelled(
+// poll's Clock, which imports this module: spelt out here to keep the two apart.
+clock, ms, signal) {
+    if (!signal)
+        return clock.sleep(ms);
+    if (signal.aborted)
+        return;
+    let onAbort = () => { };
+    const aborted = new Promise((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        await Promise.race([clock.sleep(ms, signal), aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
 }
 
 
@@ -65216,19 +65282,31 @@ function isAccessDenied(error) {
 /* harmony export */   m: () => (/* binding */ systemClock),
 /* harmony export */   w: () => (/* binding */ poll)
 /* harmony export */ });
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
+
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 /**
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
 async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
-    const deadline = clock.now() + timeoutMs;
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
+    const started = clock.now();
+    const deadline = started + timeoutMs;
     let attempts = 0;
     for (;;) {
+        (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .throwIfCancelled */ .dZ)(signal);
         attempts += 1;
         const value = await check(attempts);
         if (value !== undefined)
@@ -65236,8 +65314,9 @@ async function poll(options) {
         const remaining = deadline - clock.now();
         if (remaining <= 0)
             return { done: false, attempts };
-        const spread = intervalMs * jitter * (random() * 2 - 1);
-        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+        const interval = typeof intervalMs === 'function' ? intervalMs(clock.now() - started) : intervalMs;
+        const spread = interval * jitter * (random() * 2 - 1);
+        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
 }
 
@@ -65264,6 +65343,38 @@ const actionsLogger = {
 
 /***/ }),
 
+/***/ 5918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ abortOnCancel),
+/* harmony export */   r: () => (/* binding */ wasCancelled)
+/* harmony export */ });
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
+ * returned signal instead of ending the process, so the step can stop polling, say what it leaves behind (a
+ * deployment still rolling out, a migration task still running, an interrupted build), write its job summary and
+ * end with a failure. Every action's main.ts passes it to its use case; one process has one such signal.
+ */
+function abortOnCancel() {
+    if (!cancellation) {
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        cancellation = controller;
+    }
+    return cancellation.signal;
+}
+/** Whether the runner cancelled this step (after abortOnCancel was called). */
+function wasCancelled() {
+    return cancellation?.signal.aborted === true;
+}
+let cancellation;
+
+
+/***/ }),
+
 /***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65271,12 +65382,49 @@ const actionsLogger = {
 /* harmony export */   j: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3853);
+
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_masking__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(markdown), true).write();
+}
+
+
+/***/ }),
+
+/***/ 3853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   fp: () => (/* binding */ redactSecrets)
+/* harmony export */ });
+/* unused harmony export maskSecretValues */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+
+const masked = new Set();
+/**
+ * Masks a value in the job log (core.setSecret) and remembers it: the runner masks only the log, not the files a
+ * step writes, so the job summary and the Deployment descriptions leave it out through redactSecrets.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    masked.add(value);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+}
+/** The text with every value masked so far replaced by ***, longest first (a value may contain another). */
+function redactSecrets(text) {
+    return [...masked].sort((a, b) => b.length - a.length).reduce((result, value) => result.split(value).join('***'), text);
+}
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
+function maskSecretValues(pairs, setSecret = maskSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
 }
 
 
@@ -65290,7 +65438,9 @@ async function writeJobSummary(markdown) {
 /* harmony export */ });
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 /**
@@ -65304,13 +65454,18 @@ async function runAction(main) {
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
+    // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
+    // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
+    // code is setFailed's (1) when the use case ended on the cancellation.
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .wasCancelled */ .r)())
+        process.exit();
 }
 function describeFailure(error) {
-    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
@@ -65324,7 +65479,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 5720:
+/***/ 5062:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65674,6 +65829,51 @@ function mergeEnvironment(current, updates) {
     return merged;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
+
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, delayMs, signal);
+            if (signal?.aborted)
+                throw new cancellation/* WorkflowCancelled */.ze();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
 
 /**
@@ -65768,6 +65968,7 @@ function canonicalJson(value) {
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/register.ts
 
 
+
 /** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
 async function describeTaskDefinition(ecs, reference) {
     const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
@@ -65785,12 +65986,19 @@ async function newestRevision(ecs, family) {
         throw error;
     }
 }
+/** Attempts at RegisterTaskDefinition in all when it fails transiently; the first retry comes about 2 s later. */
+const REGISTER_ATTEMPTS = 4;
+const REGISTER_RETRY_BASE_MS = 2_000;
 /**
  * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
  * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
  * created for nothing, so a family's history stays a list of real changes.
+ *
+ * With `retry`, a RegisterTaskDefinition that fails transiently is tried again (each retry logged), but only after
+ * looking for an identical revision once more: the failed attempt may have registered it (its answer lost), and a
+ * second call would add a duplicate revision.
  */
-async function ensureRegistered(ecs, rendered, tags, live) {
+async function ensureRegistered(ecs, rendered, tags, live, retry) {
     if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
         return { kind: 'unchanged', arn: live.taskDefinitionArn };
     }
@@ -65798,11 +66006,31 @@ async function ensureRegistered(ecs, rendered, tags, live) {
     if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
         return { kind: 'reused', arn: newest.taskDefinitionArn };
     }
-    const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
-    const arn = answer.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-        throw new Error('RegisterTaskDefinition returned no task definition ARN.');
-    return { kind: 'registered', arn };
+    const register = async (attempt) => {
+        if (attempt > 1 && rendered.family) {
+            const meanwhile = await newestRevision(ecs, rendered.family);
+            if (meanwhile?.taskDefinitionArn && sameTaskDefinition(meanwhile, rendered)) {
+                retry?.log.info(`RegisterTaskDefinition had taken effect: ${meanwhile.taskDefinitionArn} is identical.`);
+                return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
+            }
+        }
+        const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
+        const arn = answer.taskDefinition?.taskDefinitionArn;
+        if (!arn)
+            throw new Error('RegisterTaskDefinition returned no task definition ARN.');
+        return { kind: 'registered', arn };
+    };
+    if (!retry)
+        return register(1);
+    return retryTransient(register, {
+        attempts: REGISTER_ATTEMPTS,
+        baseDelayMs: REGISTER_RETRY_BASE_MS,
+        label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
+        log: retry.log,
+        clock: retry.clock,
+        random: retry.random,
+        signal: retry.signal,
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/definition.ts
@@ -65819,12 +66047,12 @@ function planDefinition(source, inputs) {
     return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
 }
 /** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
-async function revisionToRun(ecs, plan) {
+async function revisionToRun(ecs, plan, retry) {
     if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
         return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
     let registration;
     try {
-        registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described);
+        registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described, retry);
     }
     catch (error) {
         if (/ClientException|InvalidParameterException/.test(error.name)) {
@@ -65840,8 +66068,6 @@ async function revisionToRun(ecs, plan) {
     return { arn: registration.arn, message };
 }
 
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
 ;// CONCATENATED MODULE: ./packages/core/src/logs/log-follower.ts
@@ -66594,7 +66820,10 @@ function revisionCheck(ecs, request, service) {
     });
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/run-task.ts
+
 
 
 /** The RunTask request: one task, the command and environment overridden on the migration's container only. */
@@ -66615,10 +66844,27 @@ function runTaskInput(request) {
         tags: request.tags.length ? request.tags : undefined,
     };
 }
-async function startMigrationTask(ecs, request) {
+/** How a RunTask that failed transiently is tried again: a few times, the first retry after about 2 s. */
+const RUN_TASK_ATTEMPTS = 4;
+const RUN_TASK_RETRY_BASE_MS = 2_000;
+/**
+ * Starts the migration task. A throttled or failed RunTask is tried again (retryTransient, each retry logged) with
+ * the same clientToken: when the first call started the task but its answer was lost, ECS answers the retry with
+ * that task instead of starting a second migration (Ensuring idempotency, ECS API reference).
+ */
+async function startMigrationTask(ecs, request, options) {
+    const input = { ...runTaskInput(request), clientToken: options.clientToken ?? (0,external_node_crypto_.randomUUID)() };
     let answer;
     try {
-        answer = await ecs.send(new dist_cjs/* RunTaskCommand */._eD(runTaskInput(request)));
+        answer = await retryTransient(() => ecs.send(new dist_cjs/* RunTaskCommand */._eD(input)), {
+            attempts: RUN_TASK_ATTEMPTS,
+            baseDelayMs: RUN_TASK_RETRY_BASE_MS,
+            label: 'RunTask of the migration task',
+            log: options.log,
+            clock: options.clock,
+            random: options.random,
+            signal: options.signal,
+        });
     }
     catch (error) {
         // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
@@ -66665,7 +66911,7 @@ async function runMigration(request, clients, ports) {
     const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
     const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
     // 2. The revision carrying the image (RunTask cannot override images), then the task.
-    const revision = await revisionToRun(ecs, plan);
+    const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });
     log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
     ports.setOutputs({ taskDefinitionArn: revision.arn });
     const command = request.command ?? plan.container.command;
@@ -66681,7 +66927,7 @@ async function runMigration(request, clients, ports) {
         environment: request.environment,
         startedBy: startedByFor(ports.env),
         tags: auditTags(ports.env),
-    });
+    }, { log, clock, signal: ports.signal });
     const taskArn = started.taskArn;
     ports.setOutputs({ taskArn });
     log.info(`Started task ${taskId(taskArn)} in cluster ${request.cluster}${command ? `: ${(0,common_command/* formatCommand */.fE)(command)}` : ''}`);

@@ -67729,31 +67729,32 @@ function readTaskDefinition(inputs, withService) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(338);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9442);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7961);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4694);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5028);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2142);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4694);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 
 
 
 
 
-
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
-    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_3__/* .readHealthInputs */ .o)();
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_4__/* .runHealthCheck */ .W)(inputs, { aws: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_5__/* .clientFactory */ .Ar)('verify-health') }, {
-        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M,
-        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__/* .systemClock */ .m,
-        setSecret: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq,
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async () => {
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readHealthInputs */ .o)();
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__/* .runHealthCheck */ .W)(inputs, { aws: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__/* .clientFactory */ .Ar)('verify-health') }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_5__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .systemClock */ .m,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l,
         writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .writeJobSummary */ .j,
-        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setHealthOutputs */ .x,
-        trail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M),
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_0__/* .setHealthOutputs */ .x,
+        trail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_5__/* .actionsLogger */ .M),
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .abortOnCancel */ .q)(),
     });
 });
 
@@ -67787,7 +67788,7 @@ function setHealthOutputs(report) {
 /* harmony export */   Ar: () => (/* binding */ clientFactory),
 /* harmony export */   Zv: () => (/* binding */ resolveRegion)
 /* harmony export */ });
-/* unused harmony exports clientSettings, createClient */
+/* unused harmony exports clientSettings, createClient, withoutSdkRetries, sendingOnce */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
 /* harmony import */ var _version__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7111);
 
@@ -67804,15 +67805,18 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 /**
- * Settings every SDK client in the suite shares. Adaptive retry absorbs throttling while we poll once a second;
- * the request timeout keeps one hung call from eating the whole deploy budget. Endpoints are left to the SDK,
- * which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> by itself.
+ * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
+ * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
+ * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
+ * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
+ * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 function clientSettings(context) {
     return {
         region: context.region,
-        retryMode: 'adaptive',
-        maxAttempts: 6,
+        retryMode: 'standard',
+        maxAttempts: 8,
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -67823,6 +67827,92 @@ function createClient(Client, context) {
 }
 function clientFactory(action) {
     return (Client, region) => createClient(Client, { region, action });
+}
+/** The SDK's own retry middleware: the SDK adds it under this name, replaceable by one of the same name. */
+const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finalizeRequest', priority: 'high', override: true };
+/**
+ * The command, sent once: no SDK retry and no backoff sleep. For reads in a poll loop, where the next tick is the
+ * retry and a sleep inside the SDK only makes the watcher late. The SDK (smithy) has no per-call retry setting, so
+ * this puts a pass-through in place of the client's retry middleware for this command only (a command's middleware
+ * of the same name overrides the client's).
+ */
+function withoutSdkRetries(command) {
+    command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
+function sendingOnce(client) {
+    return new Proxy(client, {
+        get(target, property, receiver) {
+            if (property !== 'send')
+                return Reflect.get(target, property, receiver);
+            return (command, ...rest) => target.send(withoutSdkRetries(command), ...rest);
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 6152:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   xE: () => (/* binding */ sleepUnlessCancelled),
+/* harmony export */   ze: () => (/* binding */ WorkflowCancelled)
+/* harmony export */ });
+/* unused harmony export unlessCancelled */
+/** Thrown by a poll loop when its signal was aborted: the loop ended without a verdict, and made no further call. */
+class WorkflowCancelled extends Error {
+    constructor() {
+        super('The workflow was cancelled.');
+        this.name = 'WorkflowCancelled';
+    }
+}
+function throwIfCancelled(signal) {
+    if (signal?.aborted)
+        throw new WorkflowCancelled();
+}
+/**
+ * Waits for work this step cannot interrupt (a build, a push) unless the signal is aborted first: then rejects
+ * with WorkflowCancelled at once, so the step can report and end while the work is left to the runner to stop.
+ */
+async function unlessCancelled(work, signal) {
+    if (!signal)
+        return work;
+    throwIfCancelled(signal);
+    let onAbort = () => { };
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(new WorkflowCancelled());
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/** The clock's sleep, cut short by the signal: a cancelled job must not wait out a poll interval. */
+async function sleepUnlessCancelled(
+// poll's Clock, which imports this module: spelt out here to keep the two apart.
+clock, ms, signal) {
+    if (!signal)
+        return clock.sleep(ms);
+    if (signal.aborted)
+        return;
+    let onAbort = () => { };
+    const aborted = new Promise((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        await Promise.race([clock.sleep(ms, signal), aborted]);
+    }
+    finally {
+        signal.removeEventListener('abort', onAbort);
+    }
 }
 
 
@@ -67956,19 +68046,31 @@ function sameRevision(a, b) {
 /* harmony export */   m: () => (/* binding */ systemClock),
 /* harmony export */   w: () => (/* binding */ poll)
 /* harmony export */ });
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
+
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 /**
  * Calls `check` until it answers or the deadline passes. The last check runs at the deadline rather than
  * after it, so a rollout that finishes in the final second is not reported as timed out.
  */
 async function poll(options) {
-    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check } = options;
-    const deadline = clock.now() + timeoutMs;
+    const { intervalMs, timeoutMs, jitter = 0.2, clock = systemClock, random = Math.random, check, signal } = options;
+    const started = clock.now();
+    const deadline = started + timeoutMs;
     let attempts = 0;
     for (;;) {
+        (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .throwIfCancelled */ .dZ)(signal);
         attempts += 1;
         const value = await check(attempts);
         if (value !== undefined)
@@ -67976,8 +68078,9 @@ async function poll(options) {
         const remaining = deadline - clock.now();
         if (remaining <= 0)
             return { done: false, attempts };
-        const spread = intervalMs * jitter * (random() * 2 - 1);
-        await clock.sleep(Math.round(Math.max(0, Math.min(intervalMs + spread, remaining))));
+        const interval = typeof intervalMs === 'function' ? intervalMs(clock.now() - started) : intervalMs;
+        const spread = interval * jitter * (random() * 2 - 1);
+        await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
 }
 
@@ -68107,6 +68210,38 @@ const actionsLogger = {
 
 /***/ }),
 
+/***/ 5918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ abortOnCancel),
+/* harmony export */   r: () => (/* binding */ wasCancelled)
+/* harmony export */ });
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it. Both signals abort the
+ * returned signal instead of ending the process, so the step can stop polling, say what it leaves behind (a
+ * deployment still rolling out, a migration task still running, an interrupted build), write its job summary and
+ * end with a failure. Every action's main.ts passes it to its use case; one process has one such signal.
+ */
+function abortOnCancel() {
+    if (!cancellation) {
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        cancellation = controller;
+    }
+    return cancellation.signal;
+}
+/** Whether the runner cancelled this step (after abortOnCancel was called). */
+function wasCancelled() {
+    return cancellation?.signal.aborted === true;
+}
+let cancellation;
+
+
+/***/ }),
+
 /***/ 6927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -68120,8 +68255,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DeploymentTrail, reportingErrors, runContextFromEnv
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -73130,6 +73263,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 var errors = __nccwpck_require__(6460);
 // EXTERNAL MODULE: ./packages/core/src/common/version.ts
 var version = __nccwpck_require__(7111);
+// EXTERNAL MODULE: ./packages/core/src/platform/masking.ts
+var masking = __nccwpck_require__(3853);
 ;// CONCATENATED MODULE: ./packages/core/src/platform/deployments.ts
 
 
@@ -73156,7 +73291,7 @@ function readAuditTrailInputs(inputs, defaultEnvironment) {
     }
     if (token === undefined)
         return undefined;
-    core/* setSecret */.Pq(token);
+    (0,masking/* maskSecret */.$l)(token);
     const environment = inputs.optional('environment-name') ?? defaultEnvironment;
     if (environment === undefined) {
         throw new errors/* ConfigurationError */.j1("Input 'environment-name' is required with 'github-token' when no 'service' is given: name the GitHub environment the deploy step recorded its Deployment under, such as production-web.", 'environment-name');
@@ -73206,7 +73341,7 @@ class DeploymentTrail {
                 ref: this.run.sha,
                 environment: this.settings.environment,
                 task: options.task ?? 'deploy',
-                description: clip(options.description),
+                description: clip((0,masking/* redactSecrets */.fp)(options.description)),
                 payload: options.payload,
                 // The image is already built and tested; commit statuses and merging have no say here.
                 auto_merge: false,
@@ -73249,7 +73384,7 @@ class DeploymentTrail {
                 repo: this.run.repo,
                 deployment_id: id,
                 state,
-                description: clip(description),
+                description: clip((0,masking/* redactSecrets */.fp)(description)),
                 log_url: this.run.runId ? `${this.run.serverUrl}/${this.run.owner}/${this.run.repo}/actions/runs/${this.run.runId}` : undefined,
                 environment_url: this.settings.environmentUrl,
                 // A newer successful Deployment marks the older ones of the environment inactive.
@@ -73288,12 +73423,49 @@ function clip(text) {
 /* harmony export */   j: () => (/* binding */ writeJobSummary)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3853);
+
 
 /** Appends to the job summary when the runner provides one; local runs and tests without it just skip. */
 async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_masking__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(markdown), true).write();
+}
+
+
+/***/ }),
+
+/***/ 3853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   fp: () => (/* binding */ redactSecrets)
+/* harmony export */ });
+/* unused harmony export maskSecretValues */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+
+
+const masked = new Set();
+/**
+ * Masks a value in the job log (core.setSecret) and remembers it: the runner masks only the log, not the files a
+ * step writes, so the job summary and the Deployment descriptions leave it out through redactSecrets.
+ */
+function maskSecret(value) {
+    if (!value)
+        return;
+    masked.add(value);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+}
+/** The text with every value masked so far replaced by ***, longest first (a value may contain another). */
+function redactSecrets(text) {
+    return [...masked].sort((a, b) => b.length - a.length).reduce((result, value) => result.split(value).join('***'), text);
+}
+/** Masks the credentials among KEY=VALUE inputs in the job log (see secretValues for which). */
+function maskSecretValues(pairs, setSecret = maskSecret) {
+    for (const value of secretValues(pairs))
+        setSecret(value);
 }
 
 
@@ -73307,7 +73479,9 @@ async function writeJobSummary(markdown) {
 /* harmony export */ });
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 /**
@@ -73321,13 +73495,18 @@ async function runAction(main) {
     catch (error) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
+    // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
+    // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
+    // code is setFailed's (1) when the use case ended on the cancellation.
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .wasCancelled */ .r)())
+        process.exit();
 }
 function describeFailure(error) {
-    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_1__/* .isAccessDenied */ .w7)(error)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
@@ -73341,7 +73520,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 7961:
+/***/ 2142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73354,21 +73533,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var duration = __nccwpck_require__(615);
 // EXTERNAL MODULE: ./packages/core/src/common/version.ts
 var version = __nccwpck_require__(7111);
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-;// CONCATENATED MODULE: ./packages/core/src/common/audit-trail.ts
-
-/** Runs a step; when it throws, the Deployment gets an `error` status saying why, and the error goes on. */
-async function reportingErrors(trail, step) {
-    try {
-        return await step();
-    }
-    catch (error) {
-        await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 /** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
 function table(headers, rows) {
@@ -73536,6 +73704,7 @@ function latencyFigures(latencies) {
 
 
 
+
 /**
  * Probes every URL once a round, with the extra signals, and decides:
  * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
@@ -73641,6 +73810,7 @@ async function verifyHealth(plan, deps) {
         timeoutMs: plan.timeoutMs,
         jitter: 0,
         clock,
+        signal: deps.signal,
         check: async () => decide(await runRound('check')),
     });
     const after = (at) => (0,duration/* formatDuration */.a)(at - startedAt);
@@ -73666,13 +73836,14 @@ async function verifyHealth(plan, deps) {
     streak.passing = 0;
     streak.failing = 0;
     log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
-    await clock.sleep(Math.min(plan.intervalMs, plan.bakeMs));
+    await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, Math.min(plan.intervalMs, plan.bakeMs), deps.signal);
     const bakeEndsAt = wonAt + plan.bakeMs;
     const baked = await (0,poll/* poll */.w)({
         intervalMs: plan.intervalMs,
         timeoutMs: Math.max(0, bakeEndsAt - clock.now()),
         jitter: 0,
         clock,
+        signal: deps.signal,
         check: async () => decide(await runRound('bake')),
     });
     if (baked.done) {
@@ -74205,7 +74376,17 @@ async function runHealthCheck(request, clients, ports) {
             timeoutMs: request.requestTimeoutMs,
             userAgent: `ecs-deploy-suite/verify-health ${version/* SUITE_VERSION */.s}`,
         });
-    const report = await reportingErrors(trail, () => verifyHealth(request.plan, { probe, signals, log, clock: ports.clock }));
+    const report = await verifyHealth(request.plan, { probe, signals, log, clock: ports.clock, signal: ports.signal }).catch(async (error) => {
+        if (!(error instanceof cancellation/* WorkflowCancelled */.ze)) {
+            await trail?.report('error', (0,errors/* errorMessage */.gJ)(error));
+            throw error;
+        }
+        // Neither healthy nor unhealthy: a later step must not read the release as verified.
+        const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.`;
+        await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
+        await trail?.report('error', 'Cancelled: the workflow was cancelled before a health verdict was reached');
+        throw new errors/* ActionFailure */.dR(message);
+    });
     // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
     ports.setOutputs(report);
     await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
