@@ -31,6 +31,9 @@ export interface RetryOptions {
   signal?: CancellationSignal;
 }
 
+/** What a caller of a retried call brings: who hears about the retries, the clock they wait on, the cancellation. */
+export type RetryContext = Pick<RetryOptions, 'log' | 'clock' | 'random' | 'signal'>;
+
 /**
  * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
  * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for

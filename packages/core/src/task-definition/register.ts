@@ -5,10 +5,7 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { Logger } from '../common/logger';
-import type { Clock } from '../common/poll';
-import type { CancellationSignal } from '../common/cancellation';
-import { retryTransient } from '../common/retry';
+import { retryTransient, type RetryContext } from '../common/retry';
 import { sameTaskDefinition } from './compare';
 import type { RegistrableDefinition } from './strip';
 
@@ -39,14 +36,6 @@ export type Registration = { kind: 'unchanged'; arn: string } | { kind: 'reused'
 export const REGISTER_ATTEMPTS = 4;
 const REGISTER_RETRY_BASE_MS = 2_000;
 
-/** Who hears about retries of the registration, and the clock they wait on. */
-export interface RegisterRetry {
-  log: Logger;
-  clock?: Clock;
-  random?: () => number;
-  signal?: CancellationSignal;
-}
-
 /**
  * Registers `rendered` unless an identical revision exists: the live one, or the newest of the family
  * (a re-run after a failed deploy, or a migration step that already registered it). Revisions are never
@@ -61,7 +50,7 @@ export async function ensureRegistered(
   rendered: RegistrableDefinition,
   tags: Tag[],
   live: TaskDefinition | undefined,
-  retry?: RegisterRetry,
+  retry?: RetryContext,
 ): Promise<Registration> {
   if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live as RegistrableDefinition, rendered)) {
     return { kind: 'unchanged', arn: live.taskDefinitionArn };
@@ -88,9 +77,6 @@ export async function ensureRegistered(
     attempts: REGISTER_ATTEMPTS,
     baseDelayMs: REGISTER_RETRY_BASE_MS,
     label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
-    log: retry.log,
-    clock: retry.clock,
-    random: retry.random,
-    signal: retry.signal,
+    ...retry,
   });
 }

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
-import { ActionFailure } from '../../common';
+import { ActionFailure, type RetryContext } from '../../common';
 import {
   ensureRegistered,
   renderTaskDefinition,
@@ -8,7 +8,6 @@ import {
   type DescribedDefinition,
   type LoadedDefinition,
   type RegistrableDefinition,
-  type RegisterRetry,
 } from '../../task-definition';
 import type { MigrationRequest } from './request';
 
@@ -42,7 +41,7 @@ export function planDefinition(source: SourceDefinition, inputs: MigrationReques
 export async function revisionToRun(
   ecs: ECSClient,
   plan: PlannedDefinition,
-  retry?: RegisterRetry,
+  retry?: RetryContext,
 ): Promise<{ arn: string; message: string }> {
   if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
     return { arn: plan.described.taskDefinitionArn, message: 'as registered' };

@@ -1,6 +1,6 @@
 import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
-import { ActionFailure, retryTransient, type CancellationSignal, type Clock, type KeyValue, type Logger } from '../../common';
+import { ActionFailure, retryTransient, type KeyValue, type RetryContext } from '../../common';
 import { type TaskPlacement } from '../../ecs';
 
 export interface MigrationTaskRequest {
@@ -35,13 +35,9 @@ export function runTaskInput(request: MigrationTaskRequest): RunTaskCommandInput
 export const RUN_TASK_ATTEMPTS = 4;
 const RUN_TASK_RETRY_BASE_MS = 2_000;
 
-export interface StartOptions {
-  log: Logger;
-  clock?: Clock;
-  random?: () => number;
+export interface StartOptions extends RetryContext {
   /** RunTask's idempotency token (up to 64 characters); one is made when none is given. */
   clientToken?: string;
-  signal?: CancellationSignal;
 }
 
 /**
@@ -50,17 +46,15 @@ export interface StartOptions {
  * that task instead of starting a second migration (Ensuring idempotency, ECS API reference).
  */
 export async function startMigrationTask(ecs: ECSClient, request: MigrationTaskRequest, options: StartOptions): Promise<Task> {
-  const input = { ...runTaskInput(request), clientToken: options.clientToken ?? randomUUID() };
+  const { clientToken, ...retry } = options;
+  const input = { ...runTaskInput(request), clientToken: clientToken ?? randomUUID() };
   let answer;
   try {
     answer = await retryTransient(() => ecs.send(new RunTaskCommand(input)), {
       attempts: RUN_TASK_ATTEMPTS,
       baseDelayMs: RUN_TASK_RETRY_BASE_MS,
       label: 'RunTask of the migration task',
-      log: options.log,
-      clock: options.clock,
-      random: options.random,
-      signal: options.signal,
+      ...retry,
     });
   } catch (error) {
     // ECS refuses placements it cannot honour (a launch type the definition is not compatible with, a
