@@ -73420,10 +73420,7 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
         attempts: REGISTER_ATTEMPTS,
         baseDelayMs: REGISTER_RETRY_BASE_MS,
         label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
-        log: retry.log,
-        clock: retry.clock,
-        random: retry.random,
-        signal: retry.signal,
+        ...retry,
     });
 }
 

@@ -66026,10 +66026,7 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
         attempts: REGISTER_ATTEMPTS,
         baseDelayMs: REGISTER_RETRY_BASE_MS,
         label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
-        log: retry.log,
-        clock: retry.clock,
-        random: retry.random,
-        signal: retry.signal,
+        ...retry,
     });
 }
 
@@ -66853,17 +66850,15 @@ const RUN_TASK_RETRY_BASE_MS = 2_000;
  * that task instead of starting a second migration (Ensuring idempotency, ECS API reference).
  */
 async function startMigrationTask(ecs, request, options) {
-    const input = { ...runTaskInput(request), clientToken: options.clientToken ?? (0,external_node_crypto_.randomUUID)() };
+    const { clientToken, ...retry } = options;
+    const input = { ...runTaskInput(request), clientToken: clientToken ?? (0,external_node_crypto_.randomUUID)() };
     let answer;
     try {
         answer = await retryTransient(() => ecs.send(new dist_cjs/* RunTaskCommand */._eD(input)), {
             attempts: RUN_TASK_ATTEMPTS,
             baseDelayMs: RUN_TASK_RETRY_BASE_MS,
             label: 'RunTask of the migration task',
-            log: options.log,
-            clock: options.clock,
-            random: options.random,
-            signal: options.signal,
+            ...retry,
         });
     }
     catch (error) {
