@@ -151,7 +151,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
     putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
     setFaults: (next) => faults.set(next),
-    setIamPolicy: (policy) => iam.set(policy),
+    setIamPolicy: (policy, accessKey) => iam.set(policy, accessKey),
     seed: async (state: SeedState) => applySeed(ctx, state),
     setScanFindings: (repository, reference, findings) => {
       const byReference = ctx.ecr.findings.get(repository) ?? new Map();

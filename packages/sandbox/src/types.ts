@@ -174,10 +174,15 @@ export interface ApiCall {
   fault?: FaultKind;
   /** Every fault rule applied to the call, in rule order. */
   faults?: AppliedFault[];
+  /** The access key the request was signed with. */
+  accessKeyId?: string;
   /** The IAM action the call needs (`ecs:UpdateService`), whatever the policy in force. */
   iamAction?: string;
-  /** The roles the call hands to ECS, each needing iam:PassRole (RegisterTaskDefinition's task and execution roles). */
-  iamPassRoles?: string[];
+  /**
+   * The permissions the call's input adds, each an action on a resource: ecs:TagResource for a create call with
+   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS.
+   */
+  iamAlso?: Array<{ action: string; resource: string }>;
   /** The permission the policy in force refused the call for, as `action on resource`. */
   accessDenied?: string;
 }
@@ -265,8 +270,11 @@ export interface Sandbox {
   putSecret(nameOrArn: string, value: string): void;
   /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */
   setFaults(faults: FaultOptions | undefined): void;
-  /** Replaces the IAM policy in force (undefined: allow everything again). */
-  setIamPolicy(policy: IamPolicy | undefined): void;
+  /**
+   * Replaces the IAM policy in force (undefined: allow everything again). With `accessKey`, the policy of the
+   * requests signed with that access key only (AWS_ACCESS_KEY_ID of a run), so runs with different policies share a sandbox.
+   */
+  setIamPolicy(policy: IamPolicy | undefined, accessKey?: string): void;
   /** Findings the ECR scan of an image (by digest or tag) reports once it completes. */
   setScanFindings(repository: string, reference: string, findings: ScanFinding[]): void;
   seed(state: SeedState): Promise<void>;

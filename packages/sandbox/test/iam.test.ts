@@ -8,10 +8,11 @@ import {
   ListClustersCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
-  type ECSClient,
+  ECSClient,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
+import { clientConfig } from '../../../test/support/sandbox-harness';
 import { cloudWatchClient, container, ecsClient, elbClient } from './support/harness';
 
 let sandbox: Sandbox;
@@ -147,7 +148,13 @@ describe('iam:PassRole', () => {
     expect(error.message).toBe(
       `User: ${PRINCIPAL} is not authorized to perform: iam:PassRole on resource: ${EXECUTION_ROLE} because no identity-based policy allows the iam:PassRole action`,
     );
-    expect(sandbox.calls.at(-1)).toMatchObject({ iamAction: 'ecs:RegisterTaskDefinition', iamPassRoles: [ROLE, EXECUTION_ROLE] });
+    expect(sandbox.calls.at(-1)).toMatchObject({
+      iamAction: 'ecs:RegisterTaskDefinition',
+      iamAlso: [
+        { action: 'iam:PassRole', resource: ROLE },
+        { action: 'iam:PassRole', resource: EXECUTION_ROLE },
+      ],
+    });
   });
 
   test('with iam:PassRole on both roles the revision registers', async () => {
@@ -159,6 +166,35 @@ describe('iam:PassRole', () => {
     });
     const registered = await registerWithRoles();
     expect(registered.taskDefinition?.taskRoleArn).toBe(ROLE);
+  });
+});
+
+describe('a policy per access key', () => {
+  test('applies to the requests signed with that key only; others keep the policy for everyone (here: none)', async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:ListClusters'] }, 'AKIA-ROW-1');
+    const limited = new ECSClient({ ...clientConfig(sandbox, 1), credentials: { accessKeyId: 'AKIA-ROW-1', secretAccessKey: 'x' } });
+
+    await limited.send(new ListClustersCommand({}));
+    await expect(limited.send(new CreateClusterCommand({ clusterName: 'row' }))).rejects.toBeInstanceOf(AccessDeniedException);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'row' }));
+
+    expect(sandbox.calls.at(-2)).toMatchObject({ accessKeyId: 'AKIA-ROW-1', accessDenied: expect.stringContaining('ecs:CreateCluster') });
+    expect(sandbox.calls.at(-1)).toMatchObject({ accessKeyId: 'test', iamAction: 'ecs:CreateCluster' });
+    sandbox.setIamPolicy(undefined, 'AKIA-ROW-1');
+    await limited.send(new CreateClusterCommand({ clusterName: 'row' }));
+  });
+});
+
+describe('ecs:TagResource', () => {
+  test('a create call with tags also needs ecs:TagResource; without tags it does not', async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:RegisterTaskDefinition'] });
+    const register = (tags?: Array<{ key: string; value: string }>) =>
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'tagged', containerDefinitions: [container('web', 'web:v1')], tags }));
+    await register();
+    const error = await refusalOf(register([{ key: 'team', value: 'shop' }]));
+    expect(error.message).toContain('is not authorized to perform: ecs:TagResource on resource: *');
+    sandbox.setIamPolicy({ allow: ['ecs:RegisterTaskDefinition', 'ecs:TagResource'] });
+    await register([{ key: 'team', value: 'shop' }]);
   });
 });
 
@@ -177,6 +213,13 @@ describe('the control endpoint /_sandbox/iam', () => {
       body: { message: expect.stringContaining('Action must be') },
     });
     expect(await send('DELETE')).toEqual({ status: 200, body: {} });
+    const perKey = await fetch(`${sandbox.endpoint}/_sandbox/iam?accessKey=AKIA-CLI`, {
+      method: 'POST',
+      body: '{"allow": ["ecs:ListClusters"]}',
+    });
+    expect(perKey.status).toBe(200);
+    expect(await send('GET')).toEqual({ status: 200, body: {} });
+    await fetch(`${sandbox.endpoint}/_sandbox/iam?accessKey=AKIA-CLI`, { method: 'DELETE' });
     await ecs.send(new CreateClusterCommand({ clusterName: 'x' }));
   });
 });

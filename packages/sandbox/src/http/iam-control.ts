@@ -3,6 +3,7 @@
  *   GET    /_sandbox/iam   the policy in force ({} when every call is allowed)
  *   POST   /_sandbox/iam   replaces it: a JSON IamPolicy body, {"allow": ["ecs:Describe*"]} or a policy document
  *   DELETE /_sandbox/iam   allows every call again
+ * `?accessKey=<key>` does the same for the requests signed with that access key only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IamPolicy } from '../types';
@@ -17,9 +18,10 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function iamControl(req: IncomingMessage, res: ServerResponse, body: string, iam: IamAuthorizer): void {
-  if (req.method === 'GET') return reply(res, 200, iam.get() ?? {});
+  const accessKey = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('accessKey') ?? undefined;
+  if (req.method === 'GET') return reply(res, 200, iam.get(accessKey) ?? {});
   if (req.method === 'DELETE') {
-    iam.set(undefined);
+    iam.set(undefined, accessKey);
     return reply(res, 200, {});
   }
   if (req.method !== 'POST' && req.method !== 'PUT')
@@ -27,9 +29,9 @@ export function iamControl(req: IncomingMessage, res: ServerResponse, body: stri
   try {
     const policy = JSON.parse(body) as IamPolicy;
     if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new Error('the body must be a JSON object');
-    iam.set(policy);
+    iam.set(policy, accessKey);
   } catch (error) {
     return reply(res, 400, { message: error instanceof Error ? error.message : String(error) });
   }
-  reply(res, 200, iam.get());
+  reply(res, 200, iam.get(accessKey));
 }

@@ -3,7 +3,7 @@
  * is allowed (the sandbox's behaviour before it had one). With one, a call is allowed when a statement allows its
  * IAM action on its resource and none denies it (IAM User Guide, "Policy evaluation logic": an explicit deny wins,
  * anything not allowed is denied implicitly); otherwise it is answered AccessDeniedException worded as AWS words
- * it. RegisterTaskDefinition (and RunTask's overrides) naming a task role or execution role also needs
+ * it. A create call with tags also needs ecs:TagResource; RegisterTaskDefinition (and RunTask's overrides) naming a task role or execution role also needs
  * iam:PassRole on each role (ECS developer guide, "Task IAM role": "the IAM principal ... must have iam:PassRole").
  * Conditions (such as iam:PassedToService) are not evaluated: the sandbox passes roles to ECS only.
  */
@@ -54,11 +54,15 @@ function validate(statements: IamStatement[]): void {
   });
 }
 
-/** What a call needs: its own action on its resource, and iam:PassRole on each role it hands to ECS. */
-export interface IamRequest {
+/** One permission a call is authorized for: an IAM action on a resource. */
+export interface IamCheck {
   action: string;
   resource: string;
-  passRoles: string[];
+}
+
+/** What a call needs: its own action on its resource, then the permissions its input adds (`also`). */
+export interface IamRequest extends IamCheck {
+  also: IamCheck[];
 }
 
 type Input = Record<string, unknown>;
@@ -97,22 +101,36 @@ function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, 
 function passedRoles(operation: string, input: Input): string[] {
   const source =
     operation === 'RunTask' ? ((input.overrides as Input | undefined) ?? {}) : operation === 'RegisterTaskDefinition' ? input : {};
-  return [text(source.taskRoleArn), text(source.executionRoleArn)].filter((role): role is string => role !== undefined);
+  return [...new Set([text(source.taskRoleArn), text(source.executionRoleArn)].filter((role): role is string => role !== undefined))];
 }
+
+/**
+ * ECS's create actions that take tags: given tags, ECS also authorizes ecs:TagResource ("Grant permission to tag
+ * resources on creation", ECS developer guide), on the resource being created (`*` here: it has no ARN yet).
+ */
+const TAGGING_ON_CREATE = new Set(['RegisterTaskDefinition', 'RunTask', 'StartTask', 'CreateService', 'CreateCluster', 'CreateTaskSet']);
 
 export function iamRequest(arns: Arns, service: ApiCall['service'], iamPrefix: string, operation: string, input: unknown): IamRequest {
   const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
-  return {
-    action: `${iamPrefix}:${operation}`,
-    resource: resourceOf(arns, service, operation, fields),
-    passRoles: [...new Set(passedRoles(operation, fields))],
-  };
+  const also: IamCheck[] = [];
+  if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
+    also.push({ action: 'ecs:TagResource', resource: '*' });
+  for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
+  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields), also };
 }
 
-/** The policy in force for a run and who it belongs to; one per sandbox, replaced whole by setIamPolicy. */
+interface Compiled {
+  policy: IamPolicy;
+  statements: IamStatement[];
+}
+
+/**
+ * The policies in force and who they belong to: one for every caller, and one per access key (the key a request
+ * is signed with, as each role session has its own), so runs with different policies can share a sandbox.
+ */
 export class IamAuthorizer {
-  private policy: IamPolicy | undefined;
-  private statements: IamStatement[] | undefined;
+  private fallback: Compiled | undefined;
+  private readonly byAccessKey = new Map<string, Compiled>();
 
   constructor(
     private readonly arns: Arns,
@@ -121,47 +139,60 @@ export class IamAuthorizer {
     this.set(policy);
   }
 
-  set(policy: IamPolicy | undefined): void {
+  /** Replaces the policy of `accessKey`'s requests (of every other request without one); undefined removes it. */
+  set(policy: IamPolicy | undefined, accessKey?: string): void {
     if (policy !== undefined && (typeof policy !== 'object' || policy === null || Array.isArray(policy)))
       throw new Error('the IAM policy must be an object: { "allow": [...] } or a policy document with a Statement list');
-    const statements = policy ? statementsOf(policy) : undefined;
-    if (statements) validate(statements);
-    this.policy = policy;
-    this.statements = statements;
+    let compiled: Compiled | undefined;
+    if (policy) {
+      const statements = statementsOf(policy);
+      validate(statements);
+      compiled = { policy, statements };
+    }
+    if (accessKey === undefined) this.fallback = compiled;
+    else if (compiled) this.byAccessKey.set(accessKey, compiled);
+    else this.byAccessKey.delete(accessKey);
   }
 
-  get(): IamPolicy | undefined {
-    return this.policy;
+  get(accessKey?: string): IamPolicy | undefined {
+    return (accessKey === undefined ? this.fallback : this.byAccessKey.get(accessKey))?.policy;
+  }
+
+  private forKey(accessKey: string | undefined): Compiled | undefined {
+    return (accessKey !== undefined ? this.byAccessKey.get(accessKey) : undefined) ?? this.fallback;
   }
 
   /** The caller, as AWS names an assumed role's session in a refusal. */
-  principal(): string {
-    return `arn:aws:sts::${this.arns.accountId}:assumed-role/${this.policy?.role ?? DEFAULT_ROLE}/${this.policy?.session ?? DEFAULT_SESSION}`;
+  principal(accessKey?: string): string {
+    const policy = this.forKey(accessKey)?.policy;
+    return `arn:aws:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
   }
 
   /** Whether `action` on `resource` is allowed, 'deny' when a statement denies it explicitly. */
-  decide(action: string, resource: string): 'allow' | 'implicit' | 'deny' {
-    if (!this.statements) return 'allow';
+  decide(action: string, resource: string, accessKey?: string): 'allow' | 'implicit' | 'deny' {
+    const statements = this.forKey(accessKey)?.statements;
+    if (!statements) return 'allow';
     const applies = (statement: IamStatement) =>
       (list(statement.Action) ?? []).some((pattern) => globMatches(pattern, action, true)) &&
       (list(statement.Resource) ?? ['*']).some((pattern) => globMatches(pattern, resource, false));
-    const matching = this.statements.filter(applies);
+    const matching = statements.filter(applies);
     if (matching.some((statement) => statement.Effect === 'Deny')) return 'deny';
     return matching.length > 0 ? 'allow' : 'implicit';
   }
 
-  /** The refusal a call gets, if any (the permission it lacks and the error): its own action first, then each role it passes. */
-  authorize(request: IamRequest): { action: string; resource: string; error: AwsError } | undefined {
-    const checks = [
-      { action: request.action, resource: request.resource },
-      ...request.passRoles.map((role) => ({ action: 'iam:PassRole', resource: role })),
-    ];
-    for (const check of checks) {
-      const decision = this.decide(check.action, check.resource);
-      if (decision !== 'allow') return { ...check, error: accessDenied(this.principal(), check.action, check.resource, decision) };
+  /** The refusal a call gets, if any (the permission it lacks and the error): its own action first, then what it adds. */
+  authorize(request: IamRequest, accessKey?: string): (IamCheck & { error: AwsError }) | undefined {
+    for (const check of [{ action: request.action, resource: request.resource }, ...request.also]) {
+      const decision = this.decide(check.action, check.resource, accessKey);
+      if (decision !== 'allow') return { ...check, error: accessDenied(this.principal(accessKey), check.action, check.resource, decision) };
     }
     return undefined;
   }
+}
+
+/** The access key a request is signed with (SigV4: `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/...`). */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }
 
 /**

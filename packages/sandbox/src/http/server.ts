@@ -11,7 +11,7 @@ import { uuid } from '../ids';
 import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
-import { iamRequest, type IamAuthorizer } from './iam';
+import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
 import { IAM_CONTROL_PATH, iamControl } from './iam-control';
 import { sendJsonError } from './protocols/aws-json';
 import { protocolOf, serviceFor } from './registry';
@@ -71,9 +71,11 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     }
     // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
     const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input);
+    const accessKey = accessKeyOf(req.headers.authorization);
+    call.accessKeyId = accessKey;
     call.iamAction = needs.action;
-    if (needs.passRoles.length > 0) call.iamPassRoles = needs.passRoles;
-    const denied = iam.authorize(needs);
+    if (needs.also.length > 0) call.iamAlso = needs.also;
+    const denied = iam.authorize(needs, accessKey);
     if (denied) {
       call.accessDenied = `${denied.action} on ${denied.resource}`;
       return fail(denied.error);
