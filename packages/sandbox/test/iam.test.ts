@@ -10,6 +10,7 @@ import {
   UpdateServiceCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { clientConfig } from '../../../test/support/sandbox-harness';
@@ -182,6 +183,18 @@ describe('a policy per access key', () => {
     expect(sandbox.calls.at(-1)).toMatchObject({ accessKeyId: 'test', iamAction: 'ecs:CreateCluster' });
     sandbox.setIamPolicy(undefined, 'AKIA-ROW-1');
     await limited.send(new CreateClusterCommand({ clusterName: 'row' }));
+  });
+});
+
+describe('resources', () => {
+  test('an ECR call is authorized on its repository, so a policy can name the repositories a role may push to', async () => {
+    sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: 'arn:aws:ecr:*:000000000000:repository/web-*' }] });
+    const ecr = new ECRClient(clientConfig(sandbox, 1));
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web-app' }));
+    const error = await refusalOf(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['api'] })));
+    expect(error.message).toContain(
+      'perform: ecr:DescribeRepositories on resource: arn:aws:ecr:us-east-1:000000000000:repository/api because',
+    );
   });
 });
 

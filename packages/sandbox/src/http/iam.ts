@@ -70,13 +70,17 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 /**
  * The resource IAM authorizes a call on (Service Authorization Reference, "Actions, resources, and condition keys
- * for Amazon ECS"): the one named service, cluster, task definition, task or service deployment, else `*` (the
+ * for Amazon ECS", "... for Amazon ECR"): the one named service, cluster, task definition, task, service deployment or
+ * ECR repository, else `*` (the
  * actions that take no resource-level permission, such as RegisterTaskDefinition and the List/Describe calls of other services).
  */
 function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, input: Input): string {
+  const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
+  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
+  const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
+  if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
   if (service !== 'ecs') return '*';
   const cluster = clusterName(text(input.cluster));
-  const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
   const asArn = (value: string | undefined, make: (name: string) => string) =>
     value === undefined ? undefined : value.startsWith('arn:') ? value : make(value);
   if (operation === 'RegisterTaskDefinition' || operation.startsWith('List')) return '*';
