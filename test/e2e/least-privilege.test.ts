@@ -9,12 +9,14 @@ import {
   type HealthCheck,
   type LoadBalancer,
 } from '@aws-sdk/client-ecs';
-import type { ApiCall, IamStatement } from '@ecs-deploy/sandbox';
+import type { ApiCall, IamStatement, Sandbox } from '@ecs-deploy/sandbox';
 import { CONTAINER_HEALTH_CHECK, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
 import { createTargetGroup } from '../support/load-balancer';
 import { documentedPolicy, forAccount, without, type DocumentedPolicy } from '../support/readme-policies';
 import { clientConfig } from '../support/sandbox-harness';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
+import { useBuildWorld } from '../support/use-build-world';
 import { useSandbox } from '../support/use-sandbox';
 
 // Each action's README policy, read from README.md, run against a sandbox that answers AccessDeniedException for
@@ -48,12 +50,23 @@ interface RoleRun {
 }
 
 let keys = 0;
-/** Runs an action as a role allowed `statements` only, signed with an access key of its own so runs can overlap. */
-async function runAs(action: string, inputs: Record<string, string>, statements: IamStatement[]): Promise<RoleRun> {
+/**
+ * Runs an action as a role allowed `statements` only, signed with an access key of its own so runs can overlap.
+ * `on` runs it elsewhere than against this file's sandbox (build-push's, with its registry and workspace).
+ */
+async function runAs(
+  action: string,
+  inputs: Record<string, string>,
+  statements: IamStatement[],
+  on: { sandbox: Sandbox; run?: (inputs: Record<string, string>, env: Record<string, string>) => Promise<ActionRun> } = { sandbox },
+): Promise<RoleRun> {
   const key = `AKIALEASTPRIV${++keys}`;
-  sandbox.setIamPolicy({ Statement: statements, role: 'deploy', session: 'GitHubActions' }, key);
-  const run = await runBundledAction(action, inputs, { env: { ...sandbox.env(), ...GITHUB, AWS_ACCESS_KEY_ID: key } });
-  return { run, calls: sandbox.calls.filter((call) => call.accessKeyId === key) };
+  on.sandbox.setIamPolicy({ Statement: statements, role: 'deploy', session: 'GitHubActions' }, key);
+  const env = { AWS_ACCESS_KEY_ID: key };
+  const run = on.run
+    ? await on.run(inputs, env)
+    : await runBundledAction(action, inputs, { env: { ...on.sandbox.env(), ...GITHUB, ...env } });
+  return { run, calls: on.sandbox.calls.filter((call) => call.accessKeyId === key) };
 }
 
 /** Every permission the calls needed: each call's IAM action and what its input added (tags, roles passed). */
@@ -348,5 +361,80 @@ group('each optional permission degrades as documented: the same verdict, a warn
     const degraded = DEGRADED[action]?.[permission];
     if (!degraded) throw new Error(`say what ${action} does without ${permission}, as its README does`);
     degraded(run);
+  });
+});
+
+// build-push's ECR calls, against the sandbox of the real registry. The layer uploads (BatchCheckLayerAvailability,
+// InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload) go to the registry itself, which is a plain registry
+// here: only the ECR API calls are authorized by the sandbox. One real build; every other run finds the image of
+// its commit and builds nothing, so each refused call comes before any build.
+group('build-push: the documented policy is enough; each ECR permission it calls is needed', () => {
+  const world = useBuildWorld();
+  const repository = uniqueName('lp-web');
+  const sha = newSha();
+  let workspace: string;
+  let promotions = 0;
+  const neededByRun = new Map<string, string[]>();
+  const REGISTRY_PROTOCOL = new Set([
+    'ecr:BatchCheckLayerAvailability',
+    'ecr:InitiateLayerUpload',
+    'ecr:UploadLayerPart',
+    'ecr:CompleteLayerUpload',
+  ]);
+  const statements = () => forAccount(policyOf('build-push').statements, world().sandbox.accountId, { repository: 'lp-web-*' });
+  const asRole = (inputs: Record<string, string>, policy: IamStatement[]) =>
+    runAs('build-push', inputs, policy, {
+      sandbox: world().sandbox,
+      run: (given, env) => runBuildPush(world(), given, { sha, workspace, env }),
+    });
+  // A tag of its own each time, so that adding it needs BatchGetImage and PutImage.
+  const RUNS: Record<string, () => Record<string, string>> = {
+    'a first build, creating the repository': () => ({ repository, 'create-repository': 'true' }),
+    'a re-run of the same commit': () => ({ repository }),
+    'a promotion: a new tag on the image of this commit': () => ({ repository, tags: `release-${++promotions}` }),
+  };
+
+  test('the documented policy builds, skips and promotes', async () => {
+    workspace = makeContext({ 'index.html': '<h1>least privilege</h1>\n' });
+    for (const [name, inputs] of Object.entries(RUNS)) {
+      const { run, calls } = await asRole(inputs(), statements());
+      expect({ name, denied: calls.filter((call) => call.accessDenied).map((call) => call.accessDenied) }).toEqual({ name, denied: [] });
+      expect(errorsOf(run)).toEqual([]);
+      neededByRun.set(name, needed(calls));
+    }
+    const used = new Set([...neededByRun.values()].flat());
+    // Those needed only with an input: CreateRepository has its own test below; scans are not run here.
+    const visible = policyOf('build-push').permissions.filter(
+      (permission) => permission.need === 'required' && !REGISTRY_PROTOCOL.has(permission.action),
+    );
+    const unused = visible.filter((permission) => !used.has(permission.action));
+    expect(unused.map((permission) => permission.action)).toEqual([]);
+  });
+
+  const rows = ['ecr:DescribeRepositories', 'ecr:GetAuthorizationToken', 'ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:PutImage'];
+
+  test.concurrent.each(rows)('without %s the step fails, naming it', async (permission) => {
+    const name = Object.keys(RUNS).find(
+      (candidate) => candidate !== 'a first build, creating the repository' && neededByRun.get(candidate)?.includes(permission),
+    );
+    if (!name) throw new Error(`no run of build-push needed ${permission}`);
+    const { run, calls } = await asRole(RUNS[name](), without(statements(), permission));
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
+    expect(errorsOf(run).join('\n')).toContain(permission);
+    expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+
+  test('without ecr:CreateRepository, create-repository fails naming it, before any build', async () => {
+    const { run, calls } = await asRole(
+      { repository: uniqueName('lp-web'), 'create-repository': 'true' },
+      without(statements(), 'ecr:CreateRepository'),
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(/^ecr:CreateRepository on /);
+    expect(errorsOf(run).join('\n')).toContain('ecr:CreateRepository');
+    expect(run.log).not.toMatch(/^\[command\]/m);
   });
 });

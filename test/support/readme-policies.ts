@@ -54,13 +54,18 @@ export function documentedPolicy(action: string, readme = readFileSync(resolve('
   return { permissions, statements: document.Statement };
 }
 
-/** The policy with its placeholders filled in for the sandbox's account and the roles a test's task definitions name. */
-export function forAccount(statements: IamStatement[], accountId: string, roles: { task: string; execution: string }): IamStatement[] {
+/** The policy with its placeholders filled in for the sandbox's account and the roles and repository a test uses. */
+export function forAccount(
+  statements: IamStatement[],
+  accountId: string,
+  names: { task?: string; execution?: string; repository?: string },
+): IamStatement[] {
   return JSON.parse(
     JSON.stringify(statements)
       .replaceAll('<your-account-id>', accountId)
-      .replaceAll('<your-task-role>', roles.task)
-      .replaceAll('<your-execution-role>', roles.execution),
+      .replaceAll('<your-task-role>', names.task ?? '<your-task-role>')
+      .replaceAll('<your-execution-role>', names.execution ?? '<your-execution-role>')
+      .replaceAll('<your-repository>', names.repository ?? '<your-repository>'),
   ) as IamStatement[];
 }
 
