@@ -84,8 +84,8 @@ function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, 
   const asArn = (value: string | undefined, make: (name: string) => string) =>
     value === undefined ? undefined : value.startsWith('arn:') ? value : make(value);
   if (operation === 'RegisterTaskDefinition' || operation.startsWith('List')) return '*';
-  const service_ = firstOf(input.services) ?? text(input.service);
-  if (service_) return asArn(service_, (name) => arns.service(cluster, lastPart(name))) as string;
+  const serviceNamed = firstOf(input.services) ?? text(input.service);
+  if (serviceNamed) return asArn(serviceNamed, (name) => arns.service(cluster, lastPart(name))) as string;
   const deployment = firstOf(input.serviceDeploymentArns) ?? text(input.serviceDeploymentArn);
   if (deployment) return deployment;
   const task = firstOf(input.tasks) ?? text(input.task);
