@@ -105,4 +105,25 @@ describe('readLogTail', () => {
     expect(debug.join('\n')).toContain('/ecs/web/ecs/web/0a1b2c3d4e5f60718293a4b5c6d7e8f9');
     expect(debug.join('\n')).toContain('not authorized');
   });
+
+  test('a role without logs:GetLogEvents is a warning naming the permission, once a step however many tasks are read', async () => {
+    logsMock
+      .on(GetLogEventsCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }));
+    const log = silentLogger();
+    await readLogTail(client, location, 20, log);
+    await readLogTail(client, location, 20, log);
+    expect(log.lines).toEqual([
+      'warning: Could not read the log of a stopped task (AccessDeniedException): the diagnosis has no log lines. Grant logs:GetLogEvents on /ecs/web to have them.',
+    ]);
+  });
+
+  test('a missing stream is no warning', async () => {
+    logsMock
+      .on(GetLogEventsCommand)
+      .rejects(new ResourceNotFoundException({ message: 'The specified log stream does not exist.', $metadata: { httpStatusCode: 400 } }));
+    const log = silentLogger();
+    await readLogTail(client, location, 20, log);
+    expect(log.lines).toEqual([]);
+  });
 });

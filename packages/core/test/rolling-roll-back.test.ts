@@ -88,7 +88,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     expect(clock.slept[0]).toBeLessThanOrEqual(3_000);
   });
 
-  test('AccessDenied, and ECS is not rolling back: UpdateService to the target, saying why', async () => {
+  test('AccessDenied, and ECS is not rolling back: UpdateService to the target, with a warning naming the permission', async () => {
     ecsMock.on(StopServiceDeploymentCommand).rejects(accessDenied());
     serviceDeploymentIs('IN_PROGRESS');
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3, 2)] });
@@ -101,7 +101,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
     expect(log.lines).toContainEqual(
       expect.stringMatching(
-        /^ECS did not stop service deployment sd-release \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment/,
+        /^warning: ECS did not stop service deployment sd-release \(AccessDeniedException: .*\): the role may not call ecs:StopServiceDeployment.* Grant ecs:StopServiceDeployment /,
       ),
     );
   });

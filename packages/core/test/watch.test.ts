@@ -502,7 +502,7 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
     expect(outcome.verdict).toMatchObject({ state: 'failed', cause: 'replaced' });
   });
 
-  test('without ecs:DescribeServiceDeployments, a rollback deployment back on the old revision is the rollback, said once', async () => {
+  test('without ecs:DescribeServiceDeployments, a rollback deployment back on the old revision is the rollback, warned once naming the permission', async () => {
     answers(
       service([deployment({ pendingCount: 2 }), oldActive], { currentServiceDeployment: SD_ARN }),
       service(
@@ -527,6 +527,8 @@ describe('watchRollout with deployment failures ECS reports on the service deplo
     const outcome = await watchRollout(request({ target: breakerOn, stoppedBefore: [] }), { ecs: ecs(), log, clock: fakeClock() });
 
     expect(outcome.status).toBe('rolled-back');
-    expect(log.lines.filter((line) => line.includes('DescribeServiceDeployments is not available'))).toHaveLength(1);
+    expect(log.lines.filter((line) => line.includes('DescribeServiceDeployments is not available'))).toEqual([
+      expect.stringMatching(/^warning: .*Grant ecs:DescribeServiceDeployments/),
+    ]);
   });
 });

@@ -4,11 +4,12 @@
  * --time-scale X, --seed file.json (clusters, task definitions, log groups, target groups, services, alarms),
  * --catalog file.json (image repositories to run as local processes, as `start({ catalog })` takes them),
  * --faults file.json (fault options as `setFaults()` takes them: rules and a seed). Faults can also be changed
- * while it runs, through /_sandbox/faults on the same port (http/control).
+ * while it runs, through /_sandbox/faults on the same port (http/control); --iam policy.json (an allow-list or a
+ * policy document, as `start({ iam })` takes it), also /_sandbox/iam (http/iam-control).
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { start, type CatalogEntry, type FaultOptions, type LoadBalancerInfo } from './index';
+import { start, type CatalogEntry, type FaultOptions, type IamPolicy, type LoadBalancerInfo } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,11 +19,14 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       catalog: { type: 'string' },
       faults: { type: 'string' },
+      iam: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run sandbox -- [--port 0] [--time-scale 1] [--seed state.json] [--catalog images.json] [--faults faults.json]');
+    console.log(
+      'Usage: npm run sandbox -- [--port 0] [--time-scale 1] [--seed state.json] [--catalog images.json] [--faults faults.json] [--iam policy.json]',
+    );
     console.log('  --catalog: {"<image repository>": {"command": [...], "cwd": "...", "env": {...}}} runs those images as local processes');
     console.log('  --faults: fault rules from the start, e.g. {"seed": 7, "rules": [{"operation": "DescribeServices", "probability": 0.3,');
     console.log('            "effect": {"kind": "error", "code": "ThrottlingException"}}]}');
@@ -43,6 +47,11 @@ async function main(): Promise<void> {
     console.log('    {"kind": "latency", "ms": 2000}');
     console.log('    {"kind": "drop", "when": "before"|"after"}   the connection is reset before the call runs, or after it took effect');
     console.log('    {"kind": "task-fails-to-start", "family"?, "reason"?}   the call runs; the next task of that family fails to start');
+    console.log('  --iam: the IAM actions allowed, {"allow": ["ecs:Describe*", ...]} or a policy document {"Statement": [...]};');
+    console.log('         anything else is answered AccessDeniedException. Default: everything is allowed. While it runs:');
+    console.log('  curl -X POST   $AWS_ENDPOINT_URL/_sandbox/iam -d @policy.json      replaces the policy');
+    console.log('  curl           $AWS_ENDPOINT_URL/_sandbox/iam                      shows it');
+    console.log('  curl -X DELETE $AWS_ENDPOINT_URL/_sandbox/iam                      allows everything again');
     return;
   }
   const port = Number(values.port);
@@ -56,6 +65,7 @@ async function main(): Promise<void> {
   const printLoadBalancer = (lb: LoadBalancerInfo) =>
     console.log(`load balancer of target group ${lb.targetGroupName}: ${lb.url}  (${lb.targetGroupArn})`);
   const faults = values.faults ? (JSON.parse(readFileSync(values.faults, 'utf8')) as FaultOptions) : undefined;
+  const iam = values.iam ? (JSON.parse(readFileSync(values.iam, 'utf8')) as IamPolicy) : undefined;
   const catalog = values.catalog ? (JSON.parse(readFileSync(values.catalog, 'utf8')) as Record<string, CatalogEntry>) : undefined;
   const sandbox = await start({
     port,
@@ -63,6 +73,7 @@ async function main(): Promise<void> {
     seed: values.seed,
     catalog,
     faults,
+    iam,
     onLoadBalancer: (lb) => (started ? printLoadBalancer(lb) : early.push(lb)),
   });
   started = true;

@@ -9,6 +9,7 @@ import { ManualClock, ScaledClock, type Clock } from './clock';
 import type { Context } from './context';
 import { emptyEcsState } from './ecs/state';
 import { FaultInjector } from './http/faults';
+import { IamAuthorizer } from './http/iam';
 import { listen } from './http/server';
 import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
@@ -31,6 +32,8 @@ export type {
   CatalogEntry,
   FaultKind,
   FaultOptions,
+  IamPolicy,
+  IamStatement,
   LoadBalancerInfo,
   PlacementFailure,
   Sandbox,
@@ -84,6 +87,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const scripted = new ScriptedRuntime(clock);
   const secrets = new SecretStore();
   const faults = new FaultInjector(options.faults);
+  const iam = new IamAuthorizer(arns, options.iam);
   const runtime = withInjectedStartFailures(
     options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, secrets, region }) : scripted,
     faults,
@@ -117,7 +121,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   try {
     if (options.seed) await applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
     scheduler.start();
-    listening = await listen({ ctx, calls, faults }, options.port ?? 0);
+    listening = await listen({ ctx, calls, faults, iam }, options.port ?? 0);
   } catch (error) {
     scheduler.stop();
     clock.dispose();
@@ -147,6 +151,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
     putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
     setFaults: (next) => faults.set(next),
+    setIamPolicy: (policy, accessKey) => iam.set(policy, accessKey),
     seed: async (state: SeedState) => applySeed(ctx, state),
     setScanFindings: (repository, reference, findings) => {
       const byReference = ctx.ecr.findings.get(repository) ?? new Map();

@@ -20,6 +20,11 @@ export interface SandboxOptions {
    */
   clock?: 'scaled' | 'manual';
   faults?: FaultOptions;
+  /**
+   * The IAM actions this run may call (an allow-list, or a policy document's statements); anything else is answered
+   * AccessDeniedException in AWS's wording. Default: everything is allowed. See IamPolicy.
+   */
+  iam?: IamPolicy;
   /** The real registry behind the sandbox's ECR: GetAuthorizationToken answers it, image calls read from it. */
   registry?: RegistryOptions;
   /** A seed object, or the path of a JSON file holding one. */
@@ -119,6 +124,31 @@ export type FaultEffect =
    */
   | { kind: 'task-fails-to-start'; family?: string; reason?: string };
 
+/**
+ * Who the caller is and what it may do. `allow` lists IAM actions allowed on every resource; `Statement` takes a
+ * policy document's statements as written (Effect, Action with wildcards such as `ecs:Describe*`, Resource, as in
+ * the README's policies; Conditions are ignored). Both may be given. `role` and `session` name the assumed role in
+ * refusals (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).
+ */
+export interface IamPolicy {
+  allow?: string[];
+  Version?: string;
+  Statement?: IamStatement | IamStatement[];
+  role?: string;
+  session?: string;
+}
+
+export interface IamStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  /** Default `*`. */
+  Resource?: string | string[];
+  Condition?: unknown;
+  NotAction?: unknown;
+  NotResource?: unknown;
+}
+
 /** A fault applied to a call, on its call log entry: the rule's index, the call's index among that rule's calls, the effect. */
 export interface AppliedFault {
   rule: number;
@@ -144,6 +174,17 @@ export interface ApiCall {
   fault?: FaultKind;
   /** Every fault rule applied to the call, in rule order. */
   faults?: AppliedFault[];
+  /** The access key the request was signed with. */
+  accessKeyId?: string;
+  /** The IAM action the call needs (`ecs:UpdateService`), whatever the policy in force. */
+  iamAction?: string;
+  /**
+   * The permissions the call's input adds, each an action on a resource: ecs:TagResource for a create call with
+   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS.
+   */
+  iamAlso?: Array<{ action: string; resource: string }>;
+  /** The permission the policy in force refused the call for, as `action on resource`. */
+  accessDenied?: string;
 }
 
 export type SandboxEventKind =
@@ -229,6 +270,11 @@ export interface Sandbox {
   putSecret(nameOrArn: string, value: string): void;
   /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */
   setFaults(faults: FaultOptions | undefined): void;
+  /**
+   * Replaces the IAM policy in force (undefined: allow everything again). With `accessKey`, the policy of the
+   * requests signed with that access key only (AWS_ACCESS_KEY_ID of a run), so runs with different policies share a sandbox.
+   */
+  setIamPolicy(policy: IamPolicy | undefined, accessKey?: string): void;
   /** Findings the ECR scan of an image (by digest or tag) reports once it completes. */
   setScanFindings(repository: string, reference: string, findings: ScanFinding[]): void;
   seed(state: SeedState): Promise<void>;

@@ -1,4 +1,5 @@
 import { DescribeServiceDeploymentsCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { isAccessDenied } from '../common/errors';
 import type { Logger } from '../common/logger';
 
 /** What a read of the service deployment gave: the deployment, or "unavailable" when ECS will not tell us. */
@@ -40,7 +41,12 @@ export class ServiceDeploymentReader {
       const name = (error as Error).name;
       if (!LASTING.has(name)) return undefined;
       this.refused = true;
-      this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+      // A missing permission is the user's to fix, so it is a warning naming it; an API the Region lacks is not.
+      if (isAccessDenied(error))
+        this.log.warning(
+          `DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone, without naming the deployment alarm or ECS's rollback. Grant ecs:DescribeServiceDeployments to have them.`,
+        );
+      else this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
       return 'unavailable';
     }
     // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).

@@ -1,5 +1,6 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { isAccessDenied } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { taskId } from '../common/identifiers';
 
@@ -29,7 +30,13 @@ export function awslogsLocation(container: ContainerDefinition | undefined, task
   return { group, stream: `${prefix}/${container?.name}/${taskId(taskArn)}`, region: config.options?.['awslogs-region'] };
 }
 
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+/** The steps' loggers already told that the role may not read logs: said once a step, not once a stopped task. */
+const toldDenied = new WeakSet<Logger>();
+
+/**
+ * The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). A
+ * role without logs:GetLogEvents is a warning naming it, once: the diagnosis goes on without log lines.
+ */
 export async function readLogTail(
   logs: CloudWatchLogsClient,
   location: LogLocation,
@@ -42,6 +49,12 @@ export async function readLogTail(
     );
     return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
   } catch (error) {
+    if (isAccessDenied(error) && !toldDenied.has(log)) {
+      toldDenied.add(log);
+      log.warning(
+        `Could not read the log of a stopped task (${(error as Error).name}): the diagnosis has no log lines. Grant logs:GetLogEvents on ${location.group} to have them.`,
+      );
+    }
     log.debug(`could not read ${location.group}/${location.stream}: ${(error as Error).message}`);
     return undefined;
   }

@@ -11,6 +11,8 @@ import { uuid } from '../ids';
 import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
+import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
+import { IAM_CONTROL_PATH, iamControl } from './iam-control';
 import { sendJsonError } from './protocols/aws-json';
 import { protocolOf, serviceFor } from './registry';
 
@@ -18,6 +20,7 @@ export interface ServerOptions {
   ctx: Context;
   calls: ApiCall[];
   faults: FaultInjector;
+  iam: IamAuthorizer;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -30,7 +33,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function listen(options: ServerOptions, port: number): Promise<{ server: Server; port: number }> {
-  const { ctx, calls, faults } = options;
+  const { ctx, calls, faults, iam } = options;
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('sandbox: unexpected error', error);
@@ -41,6 +44,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    if (req.url?.split('?')[0] === IAM_CONTROL_PATH) return iamControl(req, res, raw, iam);
     if (req.url?.startsWith(CONTROL_PREFIX)) return control(req, res, raw, faults, calls);
     const requestId = uuid();
     const protocol = protocolOf(req, raw);
@@ -64,6 +68,17 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       input = protocol.decode(raw);
     } catch (error) {
       undecodable = error;
+    }
+    // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
+    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input);
+    const accessKey = accessKeyOf(req.headers.authorization);
+    call.accessKeyId = accessKey;
+    call.iamAction = needs.action;
+    if (needs.also.length > 0) call.iamAlso = needs.also;
+    const denied = iam.authorize(needs, accessKey);
+    if (denied) {
+      call.accessDenied = `${denied.action} on ${denied.resource}`;
+      return fail(denied.error);
     }
     const { latencyMs, outcome } = faults.decide(call, input);
     if (latencyMs > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latencyMs, resolve));

@@ -1,5 +1,5 @@
 import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { errorMessage } from '../../common/errors';
+import { errorMessage, isAccessDenied } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { retryTransient } from '../../common/retry';
@@ -62,9 +62,11 @@ export async function requestEcsRollback(
     }
     const why = UPDATE_INSTEAD[name];
     if (!why) throw error;
-    log.info(
-      `ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`,
-    );
+    const instead = `ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`;
+    // A missing permission is the user's to fix: a warning, with the grant that restores the stop.
+    if (isAccessDenied(error))
+      log.warning(`${instead} Grant ecs:StopServiceDeployment to roll back within the release's own service deployment.`);
+    else log.info(instead);
     return { applied: false };
   }
 }

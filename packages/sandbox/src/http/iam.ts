@@ -1,0 +1,215 @@
+/**
+ * An IAM allow-list per run, so that a documented policy can be tested to be enough. Without a policy every call
+ * is allowed (the sandbox's behaviour before it had one). With one, a call is allowed when a statement allows its
+ * IAM action on its resource and none denies it (IAM User Guide, "Policy evaluation logic": an explicit deny wins,
+ * anything not allowed is denied implicitly); otherwise it is answered AccessDeniedException worded as AWS words
+ * it. A create call with tags also needs ecs:TagResource; RegisterTaskDefinition (and RunTask's overrides) naming a task role or execution role also needs
+ * iam:PassRole on each role (ECS developer guide, "Task IAM role": "the IAM principal ... must have iam:PassRole").
+ * Conditions (such as iam:PassedToService) are not evaluated: the sandbox passes roles to ECS only.
+ */
+import type { Arns } from '../arns';
+import { clusterName, lastPart } from '../arns';
+import { AwsError } from '../errors';
+import type { ApiCall, IamPolicy, IamStatement } from '../types';
+
+const DEFAULT_ROLE = 'sandbox-deploy-role';
+const DEFAULT_SESSION = 'sandbox-session';
+
+/** `ecs:Describe*`-style patterns, as IAM matches actions (case-insensitively) and resources (case-sensitively). */
+function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The statements a policy stands for: `allow` is shorthand for one Allow statement on every resource. */
+function statementsOf(policy: IamPolicy): IamStatement[] {
+  const statements: IamStatement[] = [];
+  if (policy.allow?.length) statements.push({ Effect: 'Allow', Action: policy.allow, Resource: '*' });
+  const documented = policy.Statement === undefined ? [] : Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return [...statements, ...documented];
+}
+
+/** Refuses a policy that would not mean what it says, naming the statement and what to write instead. */
+function validate(statements: IamStatement[]): void {
+  statements.forEach((statement, index) => {
+    const where = `IAM policy statement ${index}`;
+    if (typeof statement !== 'object' || statement === null) throw new Error(`${where}: expected an object with Effect and Action`);
+    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny')
+      throw new Error(`${where}: Effect must be "Allow" or "Deny", got ${JSON.stringify(statement.Effect)}`);
+    const actions = list(statement.Action);
+    if (!actions?.length || actions.some((action) => typeof action !== 'string' || !/^(\*|[\w-]+:[\w*?]+)$/.test(action)))
+      throw new Error(
+        `${where}: Action must be "service:Operation" names (wildcards * and ? allowed), got ${JSON.stringify(statement.Action)}`,
+      );
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+      throw new Error(`${where}: NotAction and NotResource are not modelled by the sandbox; list the actions and resources instead`);
+  });
+}
+
+/** One permission a call is authorized for: an IAM action on a resource. */
+export interface IamCheck {
+  action: string;
+  resource: string;
+}
+
+/** What a call needs: its own action on its resource, then the permissions its input adds (`also`). */
+export interface IamRequest extends IamCheck {
+  also: IamCheck[];
+}
+
+type Input = Record<string, unknown>;
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The resource IAM authorizes a call on (Service Authorization Reference, "Actions, resources, and condition keys
+ * for Amazon ECS", "... for Amazon ECR"): the one named service, cluster, task definition, task, service deployment or
+ * ECR repository, else `*` (the
+ * actions that take no resource-level permission, such as RegisterTaskDefinition and the List/Describe calls of other services).
+ */
+function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, input: Input): string {
+  const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
+  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
+  const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
+  if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
+  if (service !== 'ecs') return '*';
+  const cluster = clusterName(text(input.cluster));
+  const asArn = (value: string | undefined, make: (name: string) => string) =>
+    value === undefined ? undefined : value.startsWith('arn:') ? value : make(value);
+  if (operation === 'RegisterTaskDefinition' || operation.startsWith('List')) return '*';
+  const serviceNamed = firstOf(input.services) ?? text(input.service);
+  if (serviceNamed) return asArn(serviceNamed, (name) => arns.service(cluster, lastPart(name))) as string;
+  const deployment = firstOf(input.serviceDeploymentArns) ?? text(input.serviceDeploymentArn);
+  if (deployment) return deployment;
+  const task = firstOf(input.tasks) ?? text(input.task);
+  if (task) return asArn(task, (id) => arns.task(cluster, id)) as string;
+  const taskDefinition = text(input.taskDefinition);
+  if (taskDefinition)
+    return asArn(taskDefinition, (name) => {
+      const [family, revision] = name.split(':');
+      return revision ? arns.taskDefinition(family, Number(revision)) : `${arns.taskDefinition(family, 1).replace(/:1$/, '')}:*`;
+    }) as string;
+  const clusterNamed = firstOf(input.clusters) ?? text(input.cluster);
+  if (clusterNamed) return asArn(clusterNamed, (name) => arns.cluster(name)) as string;
+  return '*';
+}
+
+/** The roles a call hands to ECS: a task definition's roles when registering it, RunTask's role overrides. */
+function passedRoles(operation: string, input: Input): string[] {
+  const source =
+    operation === 'RunTask' ? ((input.overrides as Input | undefined) ?? {}) : operation === 'RegisterTaskDefinition' ? input : {};
+  return [...new Set([text(source.taskRoleArn), text(source.executionRoleArn)].filter((role): role is string => role !== undefined))];
+}
+
+/**
+ * ECS's create actions that take tags: given tags, ECS also authorizes ecs:TagResource ("Grant permission to tag
+ * resources on creation", ECS developer guide), on the resource being created (`*` here: it has no ARN yet).
+ */
+const TAGGING_ON_CREATE = new Set(['RegisterTaskDefinition', 'RunTask', 'StartTask', 'CreateService', 'CreateCluster', 'CreateTaskSet']);
+
+export function iamRequest(arns: Arns, service: ApiCall['service'], iamPrefix: string, operation: string, input: unknown): IamRequest {
+  const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
+  const also: IamCheck[] = [];
+  if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
+    also.push({ action: 'ecs:TagResource', resource: '*' });
+  for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
+  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields), also };
+}
+
+interface Compiled {
+  policy: IamPolicy;
+  statements: IamStatement[];
+}
+
+/**
+ * The policies in force and who they belong to: one for every caller, and one per access key (the key a request
+ * is signed with, as each role session has its own), so runs with different policies can share a sandbox.
+ */
+export class IamAuthorizer {
+  private fallback: Compiled | undefined;
+  private readonly byAccessKey = new Map<string, Compiled>();
+
+  constructor(
+    private readonly arns: Arns,
+    policy?: IamPolicy,
+  ) {
+    this.set(policy);
+  }
+
+  /** Replaces the policy of `accessKey`'s requests (of every other request without one); undefined removes it. */
+  set(policy: IamPolicy | undefined, accessKey?: string): void {
+    if (policy !== undefined && (typeof policy !== 'object' || policy === null || Array.isArray(policy)))
+      throw new Error('the IAM policy must be an object: { "allow": [...] } or a policy document with a Statement list');
+    let compiled: Compiled | undefined;
+    if (policy) {
+      const statements = statementsOf(policy);
+      validate(statements);
+      compiled = { policy, statements };
+    }
+    if (accessKey === undefined) this.fallback = compiled;
+    else if (compiled) this.byAccessKey.set(accessKey, compiled);
+    else this.byAccessKey.delete(accessKey);
+  }
+
+  get(accessKey?: string): IamPolicy | undefined {
+    return (accessKey === undefined ? this.fallback : this.byAccessKey.get(accessKey))?.policy;
+  }
+
+  private forKey(accessKey: string | undefined): Compiled | undefined {
+    return (accessKey !== undefined ? this.byAccessKey.get(accessKey) : undefined) ?? this.fallback;
+  }
+
+  /** The caller, as AWS names an assumed role's session in a refusal. */
+  principal(accessKey?: string): string {
+    const policy = this.forKey(accessKey)?.policy;
+    return `arn:aws:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
+  }
+
+  /** Whether `action` on `resource` is allowed, 'deny' when a statement denies it explicitly. */
+  decide(action: string, resource: string, accessKey?: string): 'allow' | 'implicit' | 'deny' {
+    const statements = this.forKey(accessKey)?.statements;
+    if (!statements) return 'allow';
+    const applies = (statement: IamStatement) =>
+      (list(statement.Action) ?? []).some((pattern) => globMatches(pattern, action, true)) &&
+      (list(statement.Resource) ?? ['*']).some((pattern) => globMatches(pattern, resource, false));
+    const matching = statements.filter(applies);
+    if (matching.some((statement) => statement.Effect === 'Deny')) return 'deny';
+    return matching.length > 0 ? 'allow' : 'implicit';
+  }
+
+  /** The refusal a call gets, if any (the permission it lacks and the error): its own action first, then what it adds. */
+  authorize(request: IamRequest, accessKey?: string): (IamCheck & { error: AwsError }) | undefined {
+    for (const check of [{ action: request.action, resource: request.resource }, ...request.also]) {
+      const decision = this.decide(check.action, check.resource, accessKey);
+      if (decision !== 'allow') return { ...check, error: accessDenied(this.principal(accessKey), check.action, check.resource, decision) };
+    }
+    return undefined;
+  }
+}
+
+/** The access key a request is signed with (SigV4: `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/...`). */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * AWS's wording (IAM User Guide, "Troubleshoot access denied error messages"): "User: <principal> is not authorized
+ * to perform: <action> on resource: <resource> because no identity-based policy allows the <action> action", or
+ * "... with an explicit deny in an identity-based policy". Each protocol answers it in its own shape, as it
+ * answers a 'refuse' fault (http/faults).
+ */
+export function accessDenied(principal: string, action: string, resource: string, why: 'implicit' | 'deny'): AwsError {
+  const because =
+    why === 'deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+  return new AwsError(
+    'AccessDeniedException',
+    `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${because}`,
+  );
+}

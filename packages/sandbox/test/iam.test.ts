@@ -1,0 +1,238 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  AccessDeniedException,
+  CreateClusterCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  ListClustersCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { start, type Sandbox } from '../src/index';
+import { clientConfig } from '../../../test/support/sandbox-harness';
+import { cloudWatchClient, container, ecsClient, elbClient } from './support/harness';
+
+let sandbox: Sandbox;
+let ecs: ECSClient;
+beforeAll(async () => {
+  sandbox = await start({ timeScale: 0.05 });
+  ecs = ecsClient(sandbox, 1);
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
+afterEach(() => sandbox.setIamPolicy(undefined));
+
+const PRINCIPAL = 'arn:aws:sts::000000000000:assumed-role/sandbox-deploy-role/sandbox-session';
+const ROLE = 'arn:aws:iam::000000000000:role/web-task';
+const EXECUTION_ROLE = 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole';
+
+function refusalOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('the call was allowed');
+    },
+    (error: Error) => error,
+  );
+}
+
+const registerWithRoles = () =>
+  ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'web',
+      taskRoleArn: ROLE,
+      executionRoleArn: EXECUTION_ROLE,
+      containerDefinitions: [container('web', 'web:v1')],
+    }),
+  );
+
+describe('without a policy', () => {
+  test('every call is allowed, and the call log records the IAM action each needed', async () => {
+    await ecs.send(new ListClustersCommand({}));
+    expect(sandbox.calls.at(-1)).toMatchObject({ operation: 'ListClusters', iamAction: 'ecs:ListClusters' });
+    expect(sandbox.calls.at(-1)?.accessDenied).toBeUndefined();
+  });
+});
+
+describe('an allow-list', () => {
+  test("answers AccessDeniedException for any other action, in AWS's wording with the principal and the resource", async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:ListClusters', 'ecs:CreateCluster'] });
+    await ecs.send(new ListClustersCommand({}));
+    await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
+
+    const error = await refusalOf(ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', desiredCount: 1 })));
+
+    expect(error).toBeInstanceOf(AccessDeniedException);
+    expect(error.message).toBe(
+      `User: ${PRINCIPAL} is not authorized to perform: ecs:UpdateService on resource: arn:aws:ecs:us-east-1:000000000000:service/prod/web because no identity-based policy allows the ecs:UpdateService action`,
+    );
+    // Refused before it ran: not a ServiceNotFoundException.
+    expect(sandbox.calls.at(-1)).toMatchObject({
+      iamAction: 'ecs:UpdateService',
+      accessDenied: 'ecs:UpdateService on arn:aws:ecs:us-east-1:000000000000:service/prod/web',
+    });
+  });
+
+  test('names the role and session it was given', async () => {
+    sandbox.setIamPolicy({ allow: [], role: 'deploy', session: 'GitHubActions' });
+    const error = await refusalOf(ecs.send(new DescribeClustersCommand({ clusters: ['prod'] })));
+    expect(error.message).toContain(
+      'User: arn:aws:sts::000000000000:assumed-role/deploy/GitHubActions is not authorized to perform: ecs:DescribeClusters on resource: arn:aws:ecs:us-east-1:000000000000:cluster/prod',
+    );
+  });
+
+  test('the awsQuery ELBv2 and the JSON CloudWatch answer the refusal in their own shape, naming their IAM action', async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:*'] });
+    const elb = await refusalOf(
+      elbClient(sandbox, 1).send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/1' }),
+      ),
+    );
+    expect(elb.name).toBe('AccessDeniedException');
+    expect(elb.message).toContain('not authorized to perform: elasticloadbalancing:DescribeTargetHealth on resource: *');
+    const cloudwatch = await refusalOf(cloudWatchClient(sandbox, 1).send(new DescribeAlarmsCommand({ AlarmNames: ['errors'] })));
+    expect(cloudwatch.message).toContain('not authorized to perform: cloudwatch:DescribeAlarms on resource: *');
+  });
+});
+
+describe('a policy document', () => {
+  test('takes its Statement list with Action wildcards such as ecs:Describe*', async () => {
+    sandbox.setIamPolicy({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['ecs:Describe*', 'ecs:List?lusters'], Resource: '*' }],
+    });
+    await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
+    await ecs.send(new ListClustersCommand({}));
+    await expect(ecs.send(new CreateClusterCommand({ clusterName: 'other' }))).rejects.toBeInstanceOf(AccessDeniedException);
+  });
+
+  test('an explicit Deny wins over an Allow, worded as such', async () => {
+    sandbox.setIamPolicy({
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:*' },
+        { Effect: 'Deny', Action: 'ecs:DescribeClusters', Resource: 'arn:aws:ecs:*:*:cluster/prod' },
+      ],
+    });
+    await ecs.send(new DescribeClustersCommand({ clusters: ['staging'] }));
+    const error = await refusalOf(ecs.send(new DescribeClustersCommand({ clusters: ['prod'] })));
+    expect(error.message).toMatch(
+      /perform: ecs:DescribeClusters on resource: \S+:cluster\/prod with an explicit deny in an identity-based policy$/,
+    );
+  });
+
+  test('a statement that would not mean what it says is refused when set, naming what is wrong', () => {
+    expect(() => sandbox.setIamPolicy({ Statement: [{ Effect: 'Permit' as 'Allow', Action: 'ecs:*' }] })).toThrow(
+      'IAM policy statement 0: Effect must be "Allow" or "Deny", got "Permit"',
+    );
+    expect(() => sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: 'DescribeServices' }] })).toThrow(
+      /statement 0: Action must be "service:Operation" names/,
+    );
+  });
+});
+
+describe('iam:PassRole', () => {
+  test('RegisterTaskDefinition with a task role and an execution role needs iam:PassRole on each, named with the role', async () => {
+    sandbox.setIamPolicy({
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE },
+      ],
+    });
+
+    const error = await refusalOf(registerWithRoles());
+
+    expect(error).toBeInstanceOf(AccessDeniedException);
+    expect(error.message).toBe(
+      `User: ${PRINCIPAL} is not authorized to perform: iam:PassRole on resource: ${EXECUTION_ROLE} because no identity-based policy allows the iam:PassRole action`,
+    );
+    expect(sandbox.calls.at(-1)).toMatchObject({
+      iamAction: 'ecs:RegisterTaskDefinition',
+      iamAlso: [
+        { action: 'iam:PassRole', resource: ROLE },
+        { action: 'iam:PassRole', resource: EXECUTION_ROLE },
+      ],
+    });
+  });
+
+  test('with iam:PassRole on both roles the revision registers', async () => {
+    sandbox.setIamPolicy({
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:RegisterTaskDefinition', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: ['arn:aws:iam::000000000000:role/web-*', EXECUTION_ROLE] },
+      ],
+    });
+    const registered = await registerWithRoles();
+    expect(registered.taskDefinition?.taskRoleArn).toBe(ROLE);
+  });
+});
+
+describe('a policy per access key', () => {
+  test('applies to the requests signed with that key only; others keep the policy for everyone (here: none)', async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:ListClusters'] }, 'AKIA-ROW-1');
+    const limited = new ECSClient({ ...clientConfig(sandbox, 1), credentials: { accessKeyId: 'AKIA-ROW-1', secretAccessKey: 'x' } });
+
+    await limited.send(new ListClustersCommand({}));
+    await expect(limited.send(new CreateClusterCommand({ clusterName: 'row' }))).rejects.toBeInstanceOf(AccessDeniedException);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'row' }));
+
+    expect(sandbox.calls.at(-2)).toMatchObject({ accessKeyId: 'AKIA-ROW-1', accessDenied: expect.stringContaining('ecs:CreateCluster') });
+    expect(sandbox.calls.at(-1)).toMatchObject({ accessKeyId: 'test', iamAction: 'ecs:CreateCluster' });
+    sandbox.setIamPolicy(undefined, 'AKIA-ROW-1');
+    await limited.send(new CreateClusterCommand({ clusterName: 'row' }));
+  });
+});
+
+describe('resources', () => {
+  test('an ECR call is authorized on its repository, so a policy can name the repositories a role may push to', async () => {
+    sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: 'arn:aws:ecr:*:000000000000:repository/web-*' }] });
+    const ecr = new ECRClient(clientConfig(sandbox, 1));
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web-app' }));
+    const error = await refusalOf(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['api'] })));
+    expect(error.message).toContain(
+      'perform: ecr:DescribeRepositories on resource: arn:aws:ecr:us-east-1:000000000000:repository/api because',
+    );
+  });
+});
+
+describe('ecs:TagResource', () => {
+  test('a create call with tags also needs ecs:TagResource; without tags it does not', async () => {
+    sandbox.setIamPolicy({ allow: ['ecs:RegisterTaskDefinition'] });
+    const register = (tags?: Array<{ key: string; value: string }>) =>
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'tagged', containerDefinitions: [container('web', 'web:v1')], tags }));
+    await register();
+    const error = await refusalOf(register([{ key: 'team', value: 'shop' }]));
+    expect(error.message).toContain('is not authorized to perform: ecs:TagResource on resource: *');
+    sandbox.setIamPolicy({ allow: ['ecs:RegisterTaskDefinition', 'ecs:TagResource'] });
+    await register([{ key: 'team', value: 'shop' }]);
+  });
+});
+
+describe('the control endpoint /_sandbox/iam', () => {
+  const send = async (method: string, body?: unknown) => {
+    const answer = await fetch(`${sandbox.endpoint}/_sandbox/iam`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: answer.status, body: (await answer.json()) as unknown };
+  };
+
+  test('sets, shows and clears the policy; a malformed one is a 400 saying why', async () => {
+    expect(await send('GET')).toEqual({ status: 200, body: {} });
+    expect(await send('POST', { allow: ['ecs:ListClusters'] })).toEqual({ status: 200, body: { allow: ['ecs:ListClusters'] } });
+    await expect(ecs.send(new CreateClusterCommand({ clusterName: 'x' }))).rejects.toBeInstanceOf(AccessDeniedException);
+    expect(await send('POST', { Statement: [{ Effect: 'Allow' }] })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('Action must be') },
+    });
+    expect(await send('DELETE')).toEqual({ status: 200, body: {} });
+    const perKey = await fetch(`${sandbox.endpoint}/_sandbox/iam?accessKey=AKIA-CLI`, {
+      method: 'POST',
+      body: '{"allow": ["ecs:ListClusters"]}',
+    });
+    expect(perKey.status).toBe(200);
+    expect(await send('GET')).toEqual({ status: 200, body: {} });
+    await fetch(`${sandbox.endpoint}/_sandbox/iam?accessKey=AKIA-CLI`, { method: 'DELETE' });
+    await ecs.send(new CreateClusterCommand({ clusterName: 'x' }));
+  });
+});

@@ -1,0 +1,440 @@
+import { describe as group, expect, test } from '@jest/globals';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type HealthCheck,
+  type LoadBalancer,
+} from '@aws-sdk/client-ecs';
+import type { ApiCall, IamStatement, Sandbox } from '@ecs-deploy/sandbox';
+import { CONTAINER_HEALTH_CHECK, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
+import { createTargetGroup } from '../support/load-balancer';
+import { documentedPolicy, forAccount, without, type DocumentedPolicy } from '../support/readme-policies';
+import { clientConfig } from '../support/sandbox-harness';
+import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
+import { useBuildWorld } from '../support/use-build-world';
+import { useSandbox } from '../support/use-sandbox';
+
+// Each action's README policy, read from README.md, run against a sandbox that answers AccessDeniedException for
+// anything it does not allow: the documented policy is enough for the action's scenarios (no call of theirs was
+// refused), each required permission is needed (a run without it fails, naming it, at the refused call), and each
+// optional one degrades as the README says. One sandbox; each run signs with an access key of its own, which the
+// sandbox gives the run's policy, so the runs overlap.
+
+/** An image that answers every request with 200: the load balancer's targets for verify-health. */
+const WEB = `${REGISTRY}/lp-web`;
+const sandbox = useSandbox({
+  timeScale: 0.05,
+  catalog: { [WEB]: { command: ['node', '-e', "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT)"] } },
+});
+
+const ROLES = { task: 'lp-task-role', execution: 'ecsTaskExecutionRole' };
+const GITHUB = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_RUN_ID: '42' };
+const ECS_ACTIONS = ['deploy-ecs', 'run-migration', 'verify-health', 'auto-rollback'] as const;
+type EcsAction = (typeof ECS_ACTIONS)[number];
+
+const policies = new Map<string, DocumentedPolicy>();
+function policyOf(action: string): DocumentedPolicy {
+  if (!policies.has(action)) policies.set(action, documentedPolicy(action));
+  return policies.get(action) as DocumentedPolicy;
+}
+const statementsOf = (action: string) => forAccount(policyOf(action).statements, sandbox.accountId, ROLES);
+
+interface RoleRun {
+  run: ActionRun;
+  calls: ApiCall[];
+}
+
+let keys = 0;
+/**
+ * Runs an action as a role allowed `statements` only, signed with an access key of its own so runs can overlap.
+ * `on` runs it elsewhere than against this file's sandbox (build-push's, with its registry and workspace).
+ */
+async function runAs(
+  action: string,
+  inputs: Record<string, string>,
+  statements: IamStatement[],
+  on: { sandbox: Sandbox; run?: (inputs: Record<string, string>, env: Record<string, string>) => Promise<ActionRun> } = { sandbox },
+): Promise<RoleRun> {
+  const key = `AKIALEASTPRIV${++keys}`;
+  on.sandbox.setIamPolicy({ Statement: statements, role: 'deploy', session: 'GitHubActions' }, key);
+  const env = { AWS_ACCESS_KEY_ID: key };
+  const run = on.run
+    ? await on.run(inputs, env)
+    : await runBundledAction(action, inputs, { env: { ...on.sandbox.env(), ...GITHUB, ...env } });
+  return { run, calls: on.sandbox.calls.filter((call) => call.accessKeyId === key) };
+}
+
+/** Every permission the calls needed: each call's IAM action and what its input added (tags, roles passed). */
+function needed(calls: ApiCall[]): string[] {
+  return [...new Set(calls.flatMap((call) => [call.iamAction as string, ...(call.iamAlso ?? []).map((also) => also.action)]))].sort();
+}
+
+let names = 0;
+const uniqueService = (prefix: string) => `lp-${prefix}-${++names}`;
+
+interface ServiceOptions {
+  loadBalancers?: LoadBalancer[];
+  deploymentConfiguration?: DeploymentConfiguration;
+  healthCheck?: HealthCheck;
+}
+
+/** A revision as a platform team registers one: a task role, an execution role, tags, awslogs. */
+async function registerRevision(name: string, image: string, healthCheck?: HealthCheck): Promise<string> {
+  // With a catalog, an image neither catalogued nor scripted fails to pull, as in ECS.
+  if (!image.startsWith(WEB)) sandbox.script(image, { kind: 'healthy', startMs: 200 });
+  const registered = await ecsClient(sandbox).send(
+    new RegisterTaskDefinitionCommand({
+      family: name,
+      taskRoleArn: `arn:aws:iam::${sandbox.accountId}:role/${ROLES.task}`,
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/${ROLES.execution}`,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      tags: [{ key: 'team', value: 'shop' }],
+      containerDefinitions: [
+        {
+          name,
+          image,
+          essential: true,
+          portMappings: [{ containerPort: 8080 }],
+          healthCheck,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': `/ecs/${name}`,
+              'awslogs-region': sandbox.region,
+              'awslogs-stream-prefix': 'ecs',
+              'awslogs-create-group': 'true',
+            },
+          },
+        },
+      ],
+    }),
+  );
+  return registered.taskDefinition?.taskDefinitionArn as string;
+}
+
+/** A steady service of one task on `${REGISTRY}/<name>:v1` (or `image`), in cluster `lp`. */
+async function createService(name: string, options: ServiceOptions & { image?: string } = {}) {
+  const ecs = ecsClient(sandbox);
+  await ecs.send(new CreateClusterCommand({ clusterName: 'lp' }));
+  const taskDefinitionArn = await registerRevision(name, options.image ?? `${REGISTRY}/${name}:v1`, options.healthCheck);
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: 'lp',
+      serviceName: name,
+      taskDefinition: taskDefinitionArn,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } },
+      deploymentConfiguration: options.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
+      loadBalancers: options.loadBalancers,
+    }),
+  );
+  await waitForSteady(sandbox, 'lp', name);
+  return { cluster: 'lp', service: name, taskDefinitionArn };
+}
+
+/** One of an action's e2e scenarios: a fresh world for each run of it, and the verdict the documented policy gets. */
+interface Scenario {
+  action: EcsAction;
+  name: string;
+  prepare(): Promise<Record<string, string>>;
+  verdict(run: ActionRun): void;
+  /** What only the documented policy gets (and a missing optional permission may take away). */
+  complete?(run: ActionRun): void;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    action: 'deploy-ecs',
+    name: 'a healthy rollout',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('deploy'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 500 });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2` };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+  },
+  {
+    action: 'deploy-ecs',
+    name: "a crash loop that ECS's circuit breaker rolls back",
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('crash'), {
+        healthCheck: CONTAINER_HEALTH_CHECK,
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
+      });
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'exit', exitCode: 1, afterMs: 300, logs: ['Error: DATABASE_URL is required'] });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2` };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('rolled-back'),
+    complete: (run) => expect(errorsOf(run).join('\n')).toContain('Error: DATABASE_URL is required'),
+  },
+  {
+    action: 'run-migration',
+    name: 'a migration that exits 0',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('migrate'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'exit', exitCode: 0, afterMs: 300, logs: ['migrated up: 003_add_sku'] });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2`, command: 'npm run migrate' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.log).toContain('migrated up: 003_add_sku');
+    },
+  },
+  {
+    action: 'run-migration',
+    name: 'a migration that outlives its timeout is stopped',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('slow'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 100 });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2`, command: 'npm run migrate', timeout: '2s' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(1);
+      expect(errorsOf(run).join('\n')).toMatch(/timeout/i);
+    },
+  },
+  {
+    action: 'verify-health',
+    name: 'a steady service behind healthy targets, its alarm OK',
+    async prepare() {
+      const name = uniqueService('web');
+      const { targetGroupArn, url } = await createTargetGroup(sandbox, `${name}-tg`, 1);
+      const { cluster, service } = await createService(name, {
+        image: `${WEB}:v1`,
+        loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
+      });
+      const cloudwatch = new CloudWatchClient(clientConfig(sandbox));
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: `${name}-5xx`,
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'HTTPCode_Target_5XX_Count',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 5,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+      await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `${name}-5xx`, StateValue: 'OK', StateReason: 'quiet' }));
+      return { url, cluster, service, alarms: `${name}-5xx`, interval: '0.2s', timeout: '30s', 'success-threshold': '2' };
+    },
+    verdict: (run) => expect(run.outputs.healthy).toBe('true'),
+  },
+  {
+    action: 'auto-rollback',
+    name: 'a release still in progress is stopped with ROLLBACK',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('rollback'));
+      // Tasks that take 200 s (10 s here) to start: the release is still in progress when the rollback comes.
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 200_000 });
+      const release = await runBundledAction(
+        'deploy-ecs',
+        { cluster, service, image: `${REGISTRY}/${service}:v2`, wait: 'false' },
+        { env: sandbox.env() },
+      );
+      expect(release.outputs.status).toBe('registered');
+      return { cluster, service, reason: 'smoke test failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['rolled-back']).toBe('true');
+    },
+  },
+  {
+    action: 'auto-rollback',
+    name: 'a completed release is returned to the revision given',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('target'));
+      const v2 = await registerRevision(service, `${REGISTRY}/${service}:v2`);
+      await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, taskDefinition: v2 }));
+      await waitForSteady(sandbox, cluster, service);
+      return { cluster, service, 'task-definition': `${service}:1`, reason: 'smoke test failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['task-definition-arn']).toMatch(/:1$/);
+    },
+  },
+];
+
+/** Documented permissions no scenario here reaches, each with why (they stay in the README's policy). */
+const NOT_REACHED: Partial<Record<EcsAction, Record<string, string>>> = {
+  'deploy-ecs': {
+    // The old deployment stays listed, COMPLETED, while a release rolls out here: no scenario makes DescribeServices list none.
+    'ecs:ListServiceDeployments': 'read only when DescribeServices lists no COMPLETED deployment',
+    'ecs:DescribeServiceRevisions': 'read only when DescribeServices lists no COMPLETED deployment',
+  },
+  'auto-rollback': { 'logs:GetLogEvents': 'read only to diagnose a rollback whose own tasks crash' },
+};
+
+/** What each scenario needed with the documented policy, filled by the first group. */
+const neededBy = new Map<Scenario, string[]>();
+
+group('the documented policy is enough for every scenario', () => {
+  test.concurrent.each(SCENARIOS.map((scenario) => [scenario.action, scenario.name, scenario] as const))(
+    '%s: %s',
+    async (action, _name, scenario) => {
+      const { run, calls } = await runAs(action, await scenario.prepare(), statementsOf(action));
+      // No call was refused: nothing outside the documented policy was needed.
+      expect(calls.filter((call) => call.accessDenied).map((call) => call.accessDenied)).toEqual([]);
+      scenario.verdict(run);
+      scenario.complete?.(run);
+      neededBy.set(scenario, needed(calls));
+    },
+  );
+
+  test.each(ECS_ACTIONS.map((action) => [action]))('%s: every permission the README lists was needed by a scenario', (action) => {
+    const used = new Set(SCENARIOS.filter((scenario) => scenario.action === action).flatMap((scenario) => neededBy.get(scenario) ?? []));
+    const documented = policyOf(action)
+      .permissions.map((permission) => permission.action)
+      .filter((permission) => !NOT_REACHED[action]?.[permission]);
+    expect(documented.filter((permission) => !used.has(permission))).toEqual([]);
+  });
+});
+
+const required = ECS_ACTIONS.flatMap((action) =>
+  policyOf(action)
+    .permissions.filter((permission) => permission.need === 'required')
+    .map((permission) => [action, permission.action] as const),
+);
+
+group('each required permission is needed: without it the step fails, naming it', () => {
+  test.concurrent.each(required)('%s without %s', async (action, permission) => {
+    // The first scenario that needed it, so that the refused call comes as early as it can.
+    const scenario = SCENARIOS.find((candidate) => candidate.action === action && neededBy.get(candidate)?.includes(permission));
+    if (!scenario) throw new Error(`README lists ${permission} for ${action}, but no scenario needed it`);
+    const { run, calls } = await runAs(action, await scenario.prepare(), without(statementsOf(action), permission));
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
+    expect(errorsOf(run).join('\n')).toContain(permission);
+  });
+});
+
+/** What a run without each optional permission must still do, beside the scenario's own verdict. */
+const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => void>>> = {
+  'deploy-ecs': {
+    // The breaker's verdict from DescribeServices alone.
+    'ecs:DescribeServiceDeployments': (run) => expect(run.log).toContain('deciding from DescribeServices alone'),
+    // The diagnosis has no log lines.
+    'logs:GetLogEvents': (run) => expect(errorsOf(run).join('\n')).not.toContain('Error: DATABASE_URL is required'),
+  },
+  'auto-rollback': {
+    // UpdateService to the target instead of StopServiceDeployment.
+    'ecs:StopServiceDeployment': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
+    'ecs:ListServiceDeployments': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
+    'ecs:DescribeServiceDeployments': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
+    'ecs:DescribeServiceRevisions': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
+  },
+};
+
+const optional = ECS_ACTIONS.flatMap((action) =>
+  policyOf(action)
+    .permissions.filter((permission) => permission.need === 'optional' && !NOT_REACHED[action]?.[permission.action])
+    .map((permission) => [action, permission.action] as const),
+);
+
+group('each optional permission degrades as documented: the same verdict, a warning naming it', () => {
+  test.concurrent.each(optional)('%s without %s', async (action, permission) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.action === action && neededBy.get(candidate)?.includes(permission));
+    if (!scenario) throw new Error(`README lists ${permission} as optional for ${action}, but no scenario needed it`);
+    const { run, calls } = await runAs(action, await scenario.prepare(), without(statementsOf(action), permission));
+
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
+    scenario.verdict(run);
+    const warnings = run.lines.filter((line) => line.text.startsWith('::warning')).map((line) => line.text);
+    expect(warnings.join('\n')).toContain(permission);
+    const degraded = DEGRADED[action]?.[permission];
+    if (!degraded) throw new Error(`say what ${action} does without ${permission}, as its README does`);
+    degraded(run);
+  });
+});
+
+// build-push's ECR calls, against the sandbox of the real registry. The layer uploads (BatchCheckLayerAvailability,
+// InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload) go to the registry itself, which is a plain registry
+// here: only the ECR API calls are authorized by the sandbox. One real build; every other run finds the image of
+// its commit and builds nothing, so each refused call comes before any build.
+group('build-push: the documented policy is enough; each ECR permission it calls is needed', () => {
+  const world = useBuildWorld();
+  const repository = uniqueName('lp-web');
+  const sha = newSha();
+  let workspace: string;
+  let promotions = 0;
+  const neededByRun = new Map<string, string[]>();
+  const REGISTRY_PROTOCOL = new Set([
+    'ecr:BatchCheckLayerAvailability',
+    'ecr:InitiateLayerUpload',
+    'ecr:UploadLayerPart',
+    'ecr:CompleteLayerUpload',
+  ]);
+  const statements = () => forAccount(policyOf('build-push').statements, world().sandbox.accountId, { repository: 'lp-web-*' });
+  const asRole = (inputs: Record<string, string>, policy: IamStatement[]) =>
+    runAs('build-push', inputs, policy, {
+      sandbox: world().sandbox,
+      run: (given, env) => runBuildPush(world(), given, { sha, workspace, env }),
+    });
+  // A tag of its own each time, so that adding it needs BatchGetImage and PutImage.
+  const RUNS: Record<string, () => Record<string, string>> = {
+    'a first build, creating the repository': () => ({ repository, 'create-repository': 'true' }),
+    'a re-run of the same commit': () => ({ repository }),
+    'a promotion: a new tag on the image of this commit': () => ({ repository, tags: `release-${++promotions}` }),
+  };
+
+  test('the documented policy builds, skips and promotes', async () => {
+    workspace = makeContext({ 'index.html': '<h1>least privilege</h1>\n' });
+    for (const [name, inputs] of Object.entries(RUNS)) {
+      const { run, calls } = await asRole(inputs(), statements());
+      expect({ name, denied: calls.filter((call) => call.accessDenied).map((call) => call.accessDenied) }).toEqual({ name, denied: [] });
+      expect(errorsOf(run)).toEqual([]);
+      neededByRun.set(name, needed(calls));
+    }
+    const used = new Set([...neededByRun.values()].flat());
+    // Those needed only with an input: CreateRepository has its own test below; scans are not run here.
+    const visible = policyOf('build-push').permissions.filter(
+      (permission) => permission.need === 'required' && !REGISTRY_PROTOCOL.has(permission.action),
+    );
+    const unused = visible.filter((permission) => !used.has(permission.action));
+    expect(unused.map((permission) => permission.action)).toEqual([]);
+  });
+
+  const rows = ['ecr:DescribeRepositories', 'ecr:GetAuthorizationToken', 'ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:PutImage'];
+
+  test.concurrent.each(rows)('without %s the step fails, naming it', async (permission) => {
+    const name = Object.keys(RUNS).find(
+      (candidate) => candidate !== 'a first build, creating the repository' && neededByRun.get(candidate)?.includes(permission),
+    );
+    if (!name) throw new Error(`no run of build-push needed ${permission}`);
+    const { run, calls } = await asRole(RUNS[name](), without(statements(), permission));
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
+    expect(errorsOf(run).join('\n')).toContain(permission);
+    expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+
+  test('without ecr:CreateRepository, create-repository fails naming it, before any build', async () => {
+    const { run, calls } = await asRole(
+      { repository: uniqueName('lp-web'), 'create-repository': 'true' },
+      without(statements(), 'ecr:CreateRepository'),
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(/^ecr:CreateRepository on /);
+    expect(errorsOf(run).join('\n')).toContain('ecr:CreateRepository');
+    expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Each action's "IAM permissions" section of README.md, read as a user reads it: the table of permissions (each
+ * required, optional or needed only with an input) and the policy document. The least-privilege tests run against
+ * what is read here, so the documentation is what is tested.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { IamStatement } from '@ecs-deploy/sandbox';
+
+export interface DocumentedPermission {
+  /** The IAM action, e.g. `ecs:DescribeServices`. */
+  action: string;
+  /** The table's "why", word for word. */
+  why: string;
+  /** 'optional': the step degrades without it; 'conditional': needed only with an input (`with \`create-repository\``). */
+  need: 'required' | 'optional' | 'conditional';
+}
+
+export interface DocumentedPolicy {
+  permissions: DocumentedPermission[];
+  statements: IamStatement[];
+}
+
+/** The section between `### IAM permissions` and the next heading, under the action's own `## \`<action>\`` heading. */
+function section(readme: string, action: string): string {
+  const start = readme.indexOf(`\n## \`${action}\``);
+  if (start < 0) throw new Error(`README.md has no "## \`${action}\`" section`);
+  const rest = readme.slice(start + 1);
+  const end = rest.slice(1).search(/\n## /);
+  const own = end < 0 ? rest : rest.slice(0, end + 1);
+  const iam = own.indexOf('\n### IAM permissions');
+  if (iam < 0) throw new Error(`README.md's ${action} section has no "### IAM permissions"`);
+  const body = own.slice(iam + 1);
+  const next = body.slice(1).search(/\n### /);
+  return next < 0 ? body : body.slice(0, next + 1);
+}
+
+function needOf(why: string): DocumentedPermission['need'] {
+  if (/\(optional\b/.test(why)) return 'optional';
+  if (/^with `/.test(why)) return 'conditional';
+  return 'required';
+}
+
+export function documentedPolicy(action: string, readme = readFileSync(resolve('README.md'), 'utf8')): DocumentedPolicy {
+  const text = section(readme, action);
+  const permissions: DocumentedPermission[] = [];
+  for (const row of text.split('\n').filter((line) => /^\| `/.test(line))) {
+    const [, names, why] = row.split('|').map((cell) => cell.trim());
+    for (const [, name] of names.matchAll(/`([\w-]+:\w+)`/g)) permissions.push({ action: name, why, need: needOf(why) });
+  }
+  const json = /```json\n([\s\S]*?)```/.exec(text)?.[1];
+  if (!json) throw new Error(`README.md's ${action} IAM permissions section has no policy JSON`);
+  const document = JSON.parse(json) as { Statement: IamStatement[] };
+  return { permissions, statements: document.Statement };
+}
+
+/** The policy with its placeholders filled in for the sandbox's account and the roles and repository a test uses. */
+export function forAccount(
+  statements: IamStatement[],
+  accountId: string,
+  names: { task?: string; execution?: string; repository?: string },
+): IamStatement[] {
+  return JSON.parse(
+    JSON.stringify(statements)
+      .replaceAll('<your-account-id>', accountId)
+      .replaceAll('<your-task-role>', names.task ?? '<your-task-role>')
+      .replaceAll('<your-execution-role>', names.execution ?? '<your-execution-role>')
+      .replaceAll('<your-repository>', names.repository ?? '<your-repository>'),
+  ) as IamStatement[];
+}
+
+/** The policy without one action: each statement keeps its other actions, and one left with none goes. */
+export function without(statements: IamStatement[], action: string): IamStatement[] {
+  return statements
+    .map((statement) => {
+      const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter((name) => name !== action);
+      return { ...statement, Action: actions };
+    })
+    .filter((statement) => statement.Action.length > 0);
+}
