@@ -56,4 +56,16 @@ group('deploy-ecs refuses bad input before changing anything', () => {
     const tasks = await ecsClient(sandbox).send(new ListTasksCommand({ cluster: bg.cluster, startedBy: 'nobody' }));
     expect(tasks.taskArns ?? []).toHaveLength(0);
   });
+
+  // Valid but surprising: accepted, with the runner's warning annotation saying what it means. Last: it deploys.
+  test('an image without a tag is deployed as :latest, with a warning saying so', async () => {
+    const run = await deploy({ cluster: 'prod', service: 'multi', container: 'app', image: `${REGISTRY}/multi`, wait: 'false' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('registered');
+    expect(run.lines.filter((line) => line.text.startsWith('::warning'))).toEqual([
+      expect.objectContaining({
+        text: expect.stringMatching(/^::warning::Input 'image' is ".*\/multi" without a tag or digest, which means .*\/multi:latest/),
+      }),
+    ]);
+  });
 });
