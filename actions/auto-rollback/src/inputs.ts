@@ -1,4 +1,4 @@
-import { ConfigurationError, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
+import { checkEcsArnInputs, ConfigurationError, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import type { RollBackServiceRequest } from '@ecs-deploy/core/use-cases';
 
@@ -10,12 +10,15 @@ export interface RollbackInputs extends RollBackServiceRequest {
 /** Reads and validates every input before anything talks to AWS. */
 export function readRollbackInputs(inputs = stepInputs()): RollbackInputs {
   const taskDefinition = inputs.optional('task-definition');
-  if (taskDefinition !== undefined) assertRevisionReference(taskDefinition);
   const service = inputs.required('service');
+  const cluster = inputs.required('cluster');
+  const region = resolveRegion(inputs.optional('region'));
+  checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
+  if (taskDefinition !== undefined) assertRevisionReference(taskDefinition);
   return {
-    cluster: inputs.required('cluster'),
+    cluster,
     service,
-    region: resolveRegion(inputs.optional('region')),
+    region,
     taskDefinition,
     reason: inputs.optional('reason'),
     wait: inputs.boolean('wait', true),

@@ -23,14 +23,16 @@ describe('readRollbackInputs', () => {
     'arn:aws:ecs:us-east-1:123456789012:task-definition/web:12',
     'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:task-definition/web:3',
   ])('accepts the revision %s', (reference) => {
-    expect(read({ cluster: 'prod', service: 'web', 'task-definition': reference }).taskDefinition).toBe(reference);
+    // An ARN names its region: the step's must be the same (a task definition is found only in its own).
+    const region = /^arn:[^:]+:ecs:([^:]+):/.exec(reference)?.[1] ?? 'eu-west-1';
+    expect(read({ cluster: 'prod', service: 'web', 'task-definition': reference, region }).taskDefinition).toBe(reference);
   });
 
   test.each([
     ['web', /A family without a revision/],
     ['web:0', /got "web:0"/],
     ['web:latest', /got "web:latest"/],
-    ['arn:aws:ecs:us-east-1:123456789012:service/prod/web', /must name one revision/],
+    ['arn:aws:ecs:eu-west-1:123456789012:service/prod/web', /is the ARN of an ECS service, not of a task definition/],
     ['web:1 web:2', /must name one revision/],
   ])('refuses %s, naming the input', (reference, message) => {
     expect(() => read({ cluster: 'prod', service: 'web', 'task-definition': reference })).toThrow(ConfigurationError);

@@ -1,4 +1,4 @@
-import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
+import { checkEcsArnInputs, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
@@ -9,18 +9,15 @@ export interface DeployInputs extends DeployRequest {
 
 /** Reads and validates every input before anything talks to AWS. */
 export function readDeployInputs(inputs = stepInputs()): DeployInputs {
-  const image = inputs.optional('image');
-  if (image !== undefined && /\s/.test(image)) {
-    throw new ConfigurationError(
-      `Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`,
-      'image',
-    );
-  }
+  const image = inputs.image('image');
   const service = inputs.required('service');
+  const cluster = inputs.required('cluster');
+  const region = resolveRegion(inputs.optional('region'));
+  checkEcsArnInputs({ cluster, service }, region);
   return {
-    cluster: inputs.required('cluster'),
+    cluster,
     service,
-    region: resolveRegion(inputs.optional('region')),
+    region,
     taskDefinitionFile: inputs.optional('task-definition'),
     container: inputs.optional('container'),
     image,

@@ -28,7 +28,7 @@ describe('readDeployInputs', () => {
       service: 'web',
       'task-definition': 'td.json',
       container: 'app',
-      image: 'repo/web@sha256:abc',
+      image: 'repo/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       environment: 'A=1\nB=x=y',
       'desired-count': '4',
       'force-new-deployment': 'true',
@@ -39,7 +39,7 @@ describe('readDeployInputs', () => {
     expect(inputs).toMatchObject({
       taskDefinitionFile: 'td.json',
       container: 'app',
-      image: 'repo/web@sha256:abc',
+      image: 'repo/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       environment: [
         { name: 'A', value: '1' },
         { name: 'B', value: 'x=y' },
@@ -61,7 +61,7 @@ describe('readDeployInputs', () => {
       "Input 'failed-tasks-threshold' must be a whole number of at least 1",
     ],
     [{ cluster: 'prod', service: 'web', timeout: 'soon' }, "Input 'timeout' must be a duration"],
-    [{ cluster: 'prod', service: 'web', region: 'moon-1' }, "Input 'region' must be an AWS region"],
+    [{ cluster: 'prod', service: 'web', region: 'moon-1' }, 'Input \'region\' is "moon-1", which is not an AWS region'],
   ])('%j is refused', (values, message) => {
     expect(() => read(values)).toThrow(ConfigurationError);
     expect(() => read(values)).toThrow(message);

@@ -1,4 +1,4 @@
-import { ConfigurationError, parseCommand, resolveRegion } from '@ecs-deploy/core/common';
+import { checkEcsArnInputs, ConfigurationError, parseCommand, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
 import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
@@ -6,31 +6,49 @@ import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-ca
 export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
   const cluster = inputs.required('cluster');
   const service = inputs.optional('service');
-  const image = inputs.optional('image');
-  if (image !== undefined && /\s/.test(image)) {
-    throw new ConfigurationError(
-      `Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`,
-      'image',
-    );
-  }
+  const image = inputs.image('image');
   const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED'] as const);
+  const region = resolveRegion(inputs.optional('region'));
+  const taskDefinition = inputs.optional('task-definition');
+  checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
   return {
-    region: resolveRegion(inputs.optional('region')),
+    region,
     cluster,
     service,
-    definition: definitionSource(inputs.optional('task-definition'), service),
+    definition: definitionSource(taskDefinition, service),
     container: inputs.optional('container'),
     image,
     command: parseCommand(inputs.optional('command') ?? ''),
     environment: inputs.keyValues('environment'),
-    subnets: inputs.list('subnets'),
-    securityGroups: inputs.list('security-groups'),
+    subnets: resourceIds(inputs, 'subnets', 'subnet'),
+    securityGroups: resourceIds(inputs, 'security-groups', 'sg'),
     assignPublicIp: assignPublicIp === undefined ? undefined : /^(true|ENABLED)$/.test(assignPublicIp) ? 'ENABLED' : 'DISABLED',
     launchType: inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'] as const),
     timeoutMs: inputs.duration('timeout', '15m'),
     allowConcurrent: inputs.boolean('allow-concurrent', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', false),
   };
+}
+
+/**
+ * VPC resource IDs, one a line or separated by commas (as the console and the CLI list them). Each must be an ID of
+ * that kind: a subnet's CIDR or a name reaches RunTask as an InvalidParameterException only after the revision is registered.
+ */
+function resourceIds(inputs: Inputs, name: string, prefix: 'subnet' | 'sg'): string[] {
+  const ids = inputs.list(name).flatMap((line) =>
+    line
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+  const bad = ids.find((id) => !new RegExp(`^${prefix}-[A-Za-z0-9]+$`).test(id));
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      `Input '${name}' must hold ${prefix === 'sg' ? 'security group' : 'subnet'} IDs such as ${prefix}-0a1b2c3d4e5f67890, one a line or separated by commas; "${bad}" is not one.`,
+      name,
+    );
+  }
+  return ids;
 }
 
 /**

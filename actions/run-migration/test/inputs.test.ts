@@ -30,7 +30,7 @@ describe('readMigrationInputs', () => {
       cluster: 'prod',
       'task-definition': 'migrations:7',
       container: 'app',
-      image: 'repo/web@sha256:abc',
+      image: 'repo/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       command: '["npm", "run", "migrate"]',
       environment: 'LOG_LEVEL=debug',
       subnets: 'subnet-a\nsubnet-b',

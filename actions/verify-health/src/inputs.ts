@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
+import { checkEcsArnInputs, ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { assertReachable, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, type HealthPlan } from '@ecs-deploy/core/health';
 import type { HealthRequest } from '@ecs-deploy/core/use-cases';
@@ -51,7 +51,9 @@ function readAws(inputs: Inputs): HealthInputs['aws'] {
   }
   const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
   if (cluster === undefined && alarms.length === 0) return undefined;
-  return { region: resolveRegion(inputs.optional('region')), cluster, service, taskDefinition, alarms };
+  const region = resolveRegion(inputs.optional('region'));
+  checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
+  return { region, cluster, service, taskDefinition, alarms };
 }
 
 /** The revision the service must be steady on: exactly one, since a bare family would mean "its newest". */

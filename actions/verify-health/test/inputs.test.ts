@@ -77,7 +77,8 @@ describe('readHealthInputs', () => {
 
   test.each([
     [{}, 'url', /^Input 'url' is required/],
-    [{ url: 'not a url' }, 'url', /"not a url" is not a URL/],
+    [{ url: 'not a url' }, 'url', /"not a url" holds a space: put each URL on its own line/],
+    [{ url: 'not-a-url' }, 'url', /"not-a-url" is not a URL/],
     [{ url: 'https://x.test/', 'expected-status': '2xx' }, 'expected-status', /such as 200-299 or 200,204/],
     [{ url: 'https://x.test/', interval: '0' }, 'interval', /must be longer than zero/],
     [{ url: 'https://x.test/', interval: 'often' }, 'interval', /must be a duration such as 90s/],
@@ -85,7 +86,7 @@ describe('readHealthInputs', () => {
     [{ url: 'https://x.test/', 'max-latency-ms': 'fast' }, 'max-latency-ms', /whole number/],
     [{ url: 'https://x.test/', timeout: '4s' }, 'timeout', /shorter than the check can ever take to decide/],
     [{ url: 'https://x.test/', cluster: 'prod' }, 'service', /^Input 'service' is required when 'cluster' is given/],
-    [{ url: 'https://x.test/', alarms: 'web-5xx', region: 'Europe' }, 'region', /must be an AWS region/],
+    [{ url: 'https://x.test/', alarms: 'web-5xx', region: 'Europe' }, 'region', /"Europe", which is not an AWS region/],
     [{ url: 'https://x.test/', headers: 'token-without-name' }, 'headers', /"Name: value" lines/],
     [{ url: 'https://x.test/', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],
     [{ url: 'https://x.test/', alarms: 'web-5xx', 'task-definition': 'web:4' }, 'task-definition', /needs 'cluster' and 'service'/],

@@ -12,6 +12,12 @@ describe('parseCommand', () => {
     ['multi\nline command', ['multi', 'line', 'command']],
     ['["node", "migrate.mjs", "up"]', ['node', 'migrate.mjs', 'up']],
     ['[ "with space", "" ]', ['with space', '']],
+    // A backslash at a line's end continues the command, as in sh (a YAML block scalar written like a script).
+    ['node migrate.mjs \\\n  up', ['node', 'migrate.mjs', 'up']],
+    ['node migrate.mjs \\\r\n  up', ['node', 'migrate.mjs', 'up']],
+    ['echo "a\\\nb"', ['echo', 'ab']],
+    ["echo 'a\\\nb'", ['echo', 'a\\\nb']],
+    ['multi\r\nline', ['multi', 'line']],
   ])('%j', (text, words) => {
     expect(parseCommand(text)).toEqual(words);
   });

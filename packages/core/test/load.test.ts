@@ -40,6 +40,11 @@ describe('loadTaskDefinitionFile', () => {
     expect(loaded.tags).toEqual([]);
   });
 
+  test('a file saved on Windows (a byte order mark, CRLF line endings) is read as the same definition', async () => {
+    const file = write('windows.json', `\uFEFF${JSON.stringify(handWritten(), null, 2).replace(/\n/g, '\r\n')}`);
+    expect((await loadTaskDefinitionFile(file)).definition).toEqual(handWritten());
+  });
+
   test('tags inside a bare definition are returned separately and removed from it', async () => {
     const file = write('bare-tags.json', JSON.stringify({ ...handWritten(), tags: TAGS }));
     const loaded = await loadTaskDefinitionFile(file);

@@ -1,4 +1,6 @@
 import { ConfigurationError } from './errors';
+import { judgeRegion } from './regions';
+import { FailFastRetryStrategy } from './sdk-retry';
 import { SUITE_VERSION } from './version';
 
 export interface AwsContext {
@@ -9,6 +11,7 @@ export interface AwsContext {
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 export function resolveRegion(input: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
   const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new ConfigurationError(
@@ -16,11 +19,19 @@ export function resolveRegion(input: string | undefined, env: NodeJS.ProcessEnv 
       'region',
     );
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigurationError(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+  const verdict = judgeRegion(region);
+  if (verdict.kind === 'unknown') {
+    const fix = input ? "Set 'region'" : `Set ${source} (or the 'region' input)`;
+    const guess = verdict.suggestions.length ? `; did you mean ${verdict.suggestions.join(' or ')}?` : '.';
+    throw new ConfigurationError(
+      `${source} is "${region}", which is not an AWS region${guess} ${fix} to a region such as us-east-1, as the AWS console's region menu shows it.`,
+      'region',
+    );
   }
   return region;
 }
+
+const MAX_ATTEMPTS = 8;
 
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
@@ -34,7 +45,9 @@ export function clientSettings(context: AwsContext) {
   return {
     region: context.region,
     retryMode: 'standard',
-    maxAttempts: 8,
+    maxAttempts: MAX_ATTEMPTS,
+    // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
+    retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
     customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]] as [string, string][],
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
   };

@@ -34,7 +34,8 @@ function parseJsonArray(text: string, inputName: string): string[] {
 }
 
 /** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-export function splitShellWords(text: string, inputName = 'command'): string[] {
+export function splitShellWords(input: string, inputName = 'command'): string[] {
+  const text = input.replace(/\r\n?/g, '\n');
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -44,6 +45,11 @@ export function splitShellWords(text: string, inputName = 'command'): string[] {
     if (quote === "'") {
       if (char === "'") quote = undefined;
       else word += char;
+      continue;
+    }
+    // A backslash at a line's end continues the command on the next line (a YAML block scalar), as in sh.
+    if (char === '\\' && text.startsWith('\n', i + 1)) {
+      i += 1;
       continue;
     }
     if (quote === '"') {

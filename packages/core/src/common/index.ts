@@ -1,4 +1,5 @@
 // The common layer's public surface.
+export * from './arn-inputs';
 export * from './audit-trail';
 export * from './aws';
 export * from './cancellation';
@@ -7,10 +8,13 @@ export * from './command-runner';
 export * from './duration';
 export * from './errors';
 export * from './identifiers';
+export * from './image-reference';
 export * from './inputs';
 export * from './logger';
 export * from './poll';
+export * from './regions';
 export * from './retry';
 export * from './secret-values';
 export * from './skipped-reads';
+export * from './unreachable';
 export * from './version';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from './errors';
 import { parseDuration } from './duration';
+import { parseImageReference } from './image-reference';
 
 /** Reads the raw text of an input: the runner's `INPUT_*` variables (platform's runnerInputs), a map in tests. */
 export type InputSource = (name: string) => string;
@@ -19,10 +20,15 @@ export interface KeyValue {
  * Empty text means "not given": optional readers return undefined rather than a zero value.
  */
 export class Inputs {
-  constructor(private readonly source: InputSource) {}
+  /** `warn` hears about values that are valid but may not mean what was meant (the runner's warning annotation). */
+  constructor(
+    private readonly source: InputSource,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {}
 
   optional(name: string): string | undefined {
-    const value = this.source(name).trim();
+    // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
+    const value = this.source(name).replace(/\r\n?/g, '\n').trim();
     return value === '' ? undefined : value;
   }
 
@@ -86,6 +92,25 @@ export class Inputs {
       pairs.push({ name: key, value: line.slice(separator + 1) });
     }
     return pairs;
+  }
+
+  /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
+  image(name: string): string | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    const reference = parseImageReference(value);
+    if ('problem' in reference) {
+      throw new ConfigurationError(
+        `Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`,
+        name,
+      );
+    }
+    if (reference.tag === undefined && reference.digest === undefined) {
+      this.warn(
+        `Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`,
+      );
+    }
+    return value;
   }
 
   json<T = unknown>(name: string): T | undefined {

@@ -12,6 +12,13 @@ export interface RequestHeader {
 export function parseHealthUrls(lines: string[], input = 'url'): string[] {
   if (lines.length === 0) throw new ConfigurationError(`Input '${input}' is required but was not given.`, input);
   return lines.map((line) => {
+    // URL() would take "a b" as one URL with %20 in its path: two URLs on a line are a list written wrong.
+    if (/\s/.test(line)) {
+      throw new ConfigurationError(
+        `Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" holds a space: put each URL on its own line.`,
+        input,
+      );
+    }
     let url: URL;
     try {
       url = new URL(line);

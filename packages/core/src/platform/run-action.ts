@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
+import { describeUnreachable, unreachableEndpoint } from '../common/unreachable';
 import { wasCancelled } from './cancellation';
 
 /**
@@ -32,6 +33,8 @@ export function describeFailure(error: unknown): string {
   ) {
     return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
   }
+  const unreachable = unreachableEndpoint(error);
+  if (unreachable) return describeUnreachable(unreachable);
   const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
   core.debug(`unexpected error${detail}`);
   return `${name === 'Error' ? '' : `${name}: `}${message}`;

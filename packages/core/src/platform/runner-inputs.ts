@@ -6,5 +6,5 @@ export const runnerInputs: InputSource = (name) => core.getInput(name);
 
 /** Typed readers over the step's inputs. */
 export function stepInputs(): Inputs {
-  return new Inputs(runnerInputs);
+  return new Inputs(runnerInputs, (message) => core.warning(message));
 }

@@ -1,4 +1,5 @@
 import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
+import { describeUnreachable, unreachableEndpoint } from '../common/unreachable';
 import type { CheckResult, PreflightCheck } from './check';
 
 /** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
@@ -33,6 +34,9 @@ export function resultOfError(check: PreflightCheck, error: unknown): CheckResul
     }
     return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
   }
+  const unreachable = unreachableEndpoint(error);
+  if (unreachable)
+    return { status: 'fail', detail: `Pre-flight check "${check.title}" could not run. ${describeUnreachable(unreachable)}` };
   return {
     status: 'fail',
     detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${errorMessage(error)}`,

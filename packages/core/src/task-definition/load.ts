@@ -26,7 +26,8 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigurationError(
       `Input '${inputName}': the file "${path}" is not valid JSON (${(error as Error).message}). It must hold a task definition as RegisterTaskDefinition takes it.`,

@@ -1,0 +1,395 @@
+import type { BadInput, SurprisingInput } from './case';
+
+// The e2e file's sandbox holds cluster "prod" with service "multi" (containers app and proxy); its workspace
+// holds broken.json (not JSON), not-a-task-definition.json, array.json and no-containers.json.
+const base = { cluster: 'prod', service: 'multi', container: 'app', image: 'x:1' };
+const ACCOUNT = '000000000000';
+const DIGEST = 'a'.repeat(64);
+
+export const deployEcsBadInputs: BadInput[] = [
+  // required inputs
+  {
+    name: 'no cluster',
+    inputs: { service: 'multi', image: 'x:1' },
+    input: 'cluster',
+    error: /^Input 'cluster' is required but was not given\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'no service',
+    inputs: { cluster: 'prod', image: 'x:1' },
+    input: 'service',
+    error: /^Input 'service' is required but was not given\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a cluster of only spaces',
+    inputs: { ...base, cluster: '   ' },
+    input: 'cluster',
+    error: /^Input 'cluster' is required/,
+    refusedBy: 'parser',
+  },
+  // image references
+  {
+    name: 'two images in one input',
+    inputs: { ...base, image: 'web:1 web:2' },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*got "web:1 web:2": it holds a space/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'an image on two lines',
+    inputs: { ...base, image: 'web:1\nweb:2' },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*a line break/s,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an image with an upper-case repository',
+    inputs: { ...base, image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/Web:1` },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*the repository part must be lower case\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an image with an empty tag',
+    inputs: { ...base, image: 'web:' },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*got "web:": the tag after ":" is empty\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an image with a short sha256 digest',
+    inputs: { ...base, image: 'web@sha256:abc' },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*a sha256 digest is 64 lower-case hex digits\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an image with a digest missing its algorithm',
+    inputs: { ...base, image: `web@${DIGEST}` },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*a digest follows @ as algorithm:hex/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an image tag with a slash',
+    inputs: { ...base, image: 'web:feature/x' },
+    input: 'image',
+    error: /^Input 'image' must be one image reference.*got "web:feature\/x"/,
+    refusedBy: 'parser',
+  },
+  // durations, booleans, numbers
+  {
+    name: 'a timeout in words',
+    inputs: { ...base, timeout: '10 minutes' },
+    input: 'timeout',
+    error: /^Input 'timeout' must be a duration such as 90s, 15m, 1h or a number of seconds; got "10 minutes"\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a timeout in days',
+    inputs: { ...base, timeout: '1d' },
+    input: 'timeout',
+    error: /^Input 'timeout' must be a duration .*got "1d"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a negative timeout',
+    inputs: { ...base, timeout: '-5m' },
+    input: 'timeout',
+    error: /^Input 'timeout' must be a duration .*got "-5m"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a timeout with a comma',
+    inputs: { ...base, timeout: '1,5m' },
+    input: 'timeout',
+    error: /^Input 'timeout' must be a duration .*got "1,5m"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'wait as yes',
+    inputs: { ...base, wait: 'yes' },
+    input: 'wait',
+    error: /^Input 'wait' must be true or false; got "yes"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'force-new-deployment as 1',
+    inputs: { ...base, 'force-new-deployment': '1' },
+    input: 'force-new-deployment',
+    error: /^Input 'force-new-deployment' must be true or false; got "1"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a negative desired count',
+    inputs: { ...base, 'desired-count': '-1' },
+    input: 'desired-count',
+    error: /^Input 'desired-count' must be a whole number of at least 0; got "-1"\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a fractional desired count',
+    inputs: { ...base, 'desired-count': '1.5' },
+    input: 'desired-count',
+    error: /^Input 'desired-count' must be a whole number of at least 0; got "1\.5"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a desired count in words',
+    inputs: { ...base, 'desired-count': 'two' },
+    input: 'desired-count',
+    error: /^Input 'desired-count' must be a whole number of at least 0; got "two"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a failed-tasks threshold of zero',
+    inputs: { ...base, 'failed-tasks-threshold': '0' },
+    input: 'failed-tasks-threshold',
+    error: /^Input 'failed-tasks-threshold' must be a whole number of at least 1; got "0"\.$/,
+    refusedBy: 'parser',
+  },
+  // environment lines
+  {
+    name: 'an environment line without =',
+    inputs: { ...base, environment: 'just text' },
+    input: 'environment',
+    error: /^Input 'environment' must hold KEY=VALUE lines .*got a line starting "just text"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an environment line without a name',
+    inputs: { ...base, environment: '=value' },
+    input: 'environment',
+    error: /^Input 'environment' must hold KEY=VALUE lines/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an environment name starting with a digit',
+    inputs: { ...base, environment: '1PORT=80' },
+    input: 'environment',
+    error: /^Input 'environment' must hold KEY=VALUE lines whose name starts with a letter or underscore/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an environment name set twice',
+    inputs: { ...base, environment: 'A=1\nA=2' },
+    input: 'environment',
+    error: /^Input 'environment' sets A more than once; give each name one line\.$/,
+    refusedBy: 'parser',
+  },
+  // regions
+  {
+    name: 'a region typo in the input',
+    inputs: { ...base, region: 'eu-wset-1' },
+    input: 'region',
+    error:
+      /^Input 'region' is "eu-wset-1", which is not an AWS region; did you mean eu-west-1\? Set 'region' to a region such as us-east-1/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a region typo in AWS_REGION',
+    inputs: base,
+    env: { AWS_REGION: 'us-easst-1' },
+    input: 'region',
+    error: /^AWS_REGION is "us-easst-1", which is not an AWS region; did you mean us-east-1\? Set AWS_REGION \(or the 'region' input\)/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'an availability zone as region',
+    inputs: { ...base, region: 'us-east-1a' },
+    input: 'region',
+    error: /^Input 'region' is "us-east-1a", which is not an AWS region; did you mean us-east-1\?/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a region display name',
+    inputs: { ...base, region: 'N. Virginia' },
+    input: 'region',
+    error: /^Input 'region' is "N\. Virginia", which is not an AWS region\. Set 'region'/,
+    refusedBy: 'parser',
+  },
+  // ARNs
+  {
+    name: 'a cluster ARN of another service',
+    inputs: { ...base, cluster: `arn:aws:iam::${ACCOUNT}:role/prod` },
+    input: 'cluster',
+    error:
+      /^Input 'cluster' is an ARN of iam, not of ECS: give the cluster's name or its ARN, arn:aws:ecs:<region>:<account>:cluster\/<name>; got/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a cluster ARN in another region',
+    inputs: { ...base, cluster: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/prod` },
+    input: 'cluster',
+    error:
+      /^Input 'cluster' names a cluster in eu-west-1, but this step works in us-east-1 .*set 'region' to eu-west-1, or give the one in us-east-1; got/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a cluster ARN with a short account',
+    inputs: { ...base, cluster: 'arn:aws:ecs:us-east-1:12345:cluster/prod' },
+    input: 'cluster',
+    error: /^Input 'cluster' names the account "12345", which is not 12 digits/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task definition ARN as the service',
+    inputs: { ...base, service: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/multi:1` },
+    input: 'service',
+    error: /^Input 'service' is the ARN of an ECS task-definition, not of a service/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a service ARN of another cluster',
+    inputs: { ...base, service: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/staging/multi` },
+    input: 'service',
+    error:
+      /^Input 'service' is the ARN of a service in cluster "staging", but 'cluster' is "prod": give the service of that cluster, or set 'cluster' to staging\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'cluster and service ARNs of two accounts',
+    inputs: {
+      ...base,
+      cluster: `arn:aws:ecs:us-east-1:111111111111:cluster/prod`,
+      service: `arn:aws:ecs:us-east-1:222222222222:service/prod/multi`,
+    },
+    input: 'service',
+    error: /^Input 'service' is in account 222222222222, but 'cluster' is in account 111111111111/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'something that only starts like an ARN',
+    inputs: { ...base, cluster: 'arn:prod' },
+    input: 'cluster',
+    error: /^Input 'cluster' starts with arn: but is not an ARN/,
+    refusedBy: 'parser',
+  },
+  // what only AWS (the sandbox) can tell
+  {
+    name: 'an unknown container',
+    inputs: { ...base, container: 'web' },
+    input: 'container',
+    error: /^Input 'container' names "web".*"app", "proxy"/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'an ambiguous container',
+    inputs: { cluster: 'prod', service: 'multi', image: 'x:1' },
+    input: 'container',
+    error: /^Input 'container' is required because .* "app", "proxy"/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a missing task-definition file',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'nope.json' },
+    input: 'task-definition',
+    error: /^Input 'task-definition' names the file "nope\.json", which does not exist/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a task-definition file that is not JSON',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'broken.json' },
+    input: 'task-definition',
+    error: /^Input 'task-definition': the file "broken\.json" is not valid JSON/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a task-definition file holding JSON that is not a task definition',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'not-a-task-definition.json' },
+    input: 'task-definition',
+    error:
+      /^Input 'task-definition': the file "not-a-task-definition\.json" is JSON but not a task definition; it needs at least "family" and "containerDefinitions"\.$/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a task-definition file holding a JSON array',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'array.json' },
+    input: 'task-definition',
+    error: /^Input 'task-definition': the file "array\.json" is JSON but not a task definition/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a task-definition file that is a directory',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'definitions' },
+    input: 'task-definition',
+    error: /^Input 'task-definition' names the file "definitions", which is a directory/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a service that does not exist',
+    inputs: { ...base, service: 'ghost' },
+    input: 'service',
+    error: /^Input 'service': there is no active service "ghost" in cluster "prod"/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a cluster that does not exist',
+    inputs: { ...base, cluster: 'nowhere' },
+    input: 'cluster',
+    error: /^Input 'cluster': there is no cluster "nowhere"/,
+    refusedBy: 'sandbox',
+  },
+];
+
+export const deployEcsSurprisingInputs: SurprisingInput[] = [
+  {
+    name: 'an image without a tag means :latest, with a warning',
+    inputs: { ...base, image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web` },
+    parsed: { image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web` },
+    warning:
+      /^Input 'image' is ".*\/web" without a tag or digest, which means .*\/web:latest.*Give a tag, or better the digest build-push outputs/,
+  },
+  {
+    name: 'an image pinned by digest alone',
+    inputs: { ...base, image: `web@sha256:${DIGEST}` },
+    parsed: { image: `web@sha256:${DIGEST}` },
+  },
+  {
+    name: 'an image of a registry with a port',
+    inputs: { ...base, image: 'localhost:5000/team/web:1.2.3' },
+    parsed: { image: 'localhost:5000/team/web:1.2.3' },
+  },
+  {
+    name: 'trailing spaces around names',
+    inputs: { ...base, cluster: 'prod  ', service: '  multi\t' },
+    parsed: { cluster: 'prod', service: 'multi' },
+  },
+  {
+    name: 'CRLF line endings and blank lines in environment',
+    inputs: { ...base, environment: 'A=1\r\n\r\nB=two words  \r\n' },
+    parsed: {
+      environment: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: 'two words' },
+      ],
+    },
+  },
+  {
+    name: 'a value holding = signs',
+    inputs: { ...base, environment: 'URL=postgres://h/db?a=b' },
+    parsed: { environment: [{ name: 'URL', value: 'postgres://h/db?a=b' }] },
+  },
+  { name: 'a boolean in capitals', inputs: { ...base, wait: 'FALSE' }, parsed: { wait: false } },
+  { name: 'a compound duration', inputs: { ...base, timeout: '1h30m' }, parsed: { timeoutMs: 90 * 60_000 } },
+  { name: 'a region newer than this SDK is left to AWS', inputs: { ...base, region: 'eu-west-9' }, parsed: { region: 'eu-west-9' } },
+  {
+    name: 'cluster and service as ARNs of the same cluster',
+    inputs: {
+      ...base,
+      cluster: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/prod`,
+      service: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/prod/multi`,
+    },
+    parsed: { service: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/prod/multi` },
+  },
+];

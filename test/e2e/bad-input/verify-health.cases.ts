@@ -1,0 +1,219 @@
+import type { BadInput, SurprisingInput } from './case';
+
+// The e2e file's sandbox holds cluster "prod" with service "web". No row gets as far as a request to `url`.
+const url = 'http://127.0.0.1:9/health';
+const ACCOUNT = '000000000000';
+const aws = { url, cluster: 'prod', service: 'web' };
+
+export const verifyHealthBadInputs: BadInput[] = [
+  { name: 'no url', inputs: {}, input: 'url', error: /^Input 'url' is required but was not given\.$/, refusedBy: 'parser', e2e: true },
+  {
+    name: 'a URL without a scheme',
+    inputs: { url: 'example.com/health' },
+    input: 'url',
+    error:
+      /^Input 'url' must hold absolute URLs such as https:\/\/example\.com\/health, one a line; "example\.com\/health" is not a URL\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a URL of another scheme',
+    inputs: { url: 'tcp://example.com:80' },
+    input: 'url',
+    error: /^Input 'url' must hold http:\/\/ or https:\/\/ URLs; "tcp:\/\/example\.com:80" uses tcp\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a second URL line that is not a URL',
+    inputs: { url: `${url}\nlocalhost:8080` },
+    input: 'url',
+    error: /^Input 'url' must hold .*"localhost:8080"/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'two URLs on one line',
+    inputs: { url: `${url} ${url}` },
+    input: 'url',
+    error:
+      /^Input 'url' must hold absolute URLs such as https:\/\/example\.com\/health, one a line; ".*" holds a space: put each URL on its own line\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a malformed expected-status',
+    inputs: { url, 'expected-status': '2xx' },
+    input: 'expected-status',
+    error:
+      /^Input 'expected-status' must be status codes or ranges such as 200-299 or 200,204; got "2xx": "2xx" is neither a status code nor a range\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a status code out of range',
+    inputs: { url, 'expected-status': '600' },
+    input: 'expected-status',
+    error: /^Input 'expected-status' must be status codes or ranges such as 200-299 or 200,204; got "600"/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a status range backwards',
+    inputs: { url, 'expected-status': '299-200' },
+    input: 'expected-status',
+    error: /^Input 'expected-status' must be status codes or ranges .*got "299-200"/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a timeout the thresholds can never reach',
+    inputs: { url, warmup: '10s', interval: '2s', timeout: '12s' },
+    input: 'timeout',
+    error:
+      /^Input 'timeout' is 12s, shorter than the check can ever take to decide: warmup 10s \+ 3 rounds × interval 2s = 16s\. Set timeout to at least 16s/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a zero interval',
+    inputs: { url, interval: '0s' },
+    input: 'interval',
+    error: /^Input 'interval' must be longer than zero, such as 2s; got "0s"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a zero request-timeout',
+    inputs: { url, 'request-timeout': '0' },
+    input: 'request-timeout',
+    error: /^Input 'request-timeout' must be longer than zero, such as 5s; got "0"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a malformed bake',
+    inputs: { url, bake: 'a while' },
+    input: 'bake',
+    error: /^Input 'bake' must be a duration such as 90s, 15m, 1h or a number of seconds; got "a while"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a warmup in seconds spelt out',
+    inputs: { url, warmup: '5 sec' },
+    input: 'warmup',
+    error: /^Input 'warmup' must be a duration .*got "5 sec"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a failure threshold of zero',
+    inputs: { url, 'failure-threshold': '0' },
+    input: 'failure-threshold',
+    error: /^Input 'failure-threshold' must be a whole number of at least 1; got "0"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a negative success threshold',
+    inputs: { url, 'success-threshold': '-1' },
+    input: 'success-threshold',
+    error: /^Input 'success-threshold' must be a whole number of at least 1; got "-1"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a max latency with a unit',
+    inputs: { url, 'max-latency-ms': '100ms' },
+    input: 'max-latency-ms',
+    error: /^Input 'max-latency-ms' must be a whole number of at least 1; got "100ms"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a header line without a name',
+    inputs: { url, headers: 'Bearer s3cret-value' },
+    input: 'headers',
+    error: /^Input 'headers' must hold "Name: value" lines/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a header with a space in its name',
+    inputs: { url, headers: 'X Token: 1' },
+    input: 'headers',
+    error: /^Input 'headers' must hold "Name: value" lines/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'cluster without service',
+    inputs: { url, cluster: 'prod' },
+    input: 'service',
+    error: /^Input 'service' is required when 'cluster' is given: the service check needs both\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'service without cluster',
+    inputs: { url, service: 'web' },
+    input: 'cluster',
+    error: /^Input 'cluster' is required when 'service' is given/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task-definition without cluster and service',
+    inputs: { url, 'task-definition': 'web:3' },
+    input: 'task-definition',
+    error: /^Input 'task-definition' needs 'cluster' and 'service': it names the revision that service must be steady on\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task-definition that names a family, not a revision',
+    inputs: { ...aws, 'task-definition': 'web' },
+    input: 'task-definition',
+    error: /^Input 'task-definition' must name one revision, as family:revision \(web:12\) or its ARN/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task-definition ARN in another region',
+    inputs: { ...aws, 'task-definition': `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/web:3` },
+    input: 'task-definition',
+    error: /^Input 'task-definition' names a task definition in eu-west-1, but this step works in us-east-1/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a cluster ARN of another service',
+    inputs: { ...aws, cluster: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/prod/1` },
+    input: 'cluster',
+    error: /^Input 'cluster' is an ARN of elasticloadbalancing, not of ECS/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a region typo beside cluster and service',
+    inputs: { ...aws, region: 'eu-centrl-1' },
+    input: 'region',
+    error: /^Input 'region' is "eu-centrl-1", which is not an AWS region; did you mean eu-central-1\?/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an environment-url without a scheme',
+    inputs: { url, 'environment-url': 'shop.example.com' },
+    input: 'environment-url',
+    error: /^Input 'environment-url' must be an http\(s\) URL such as https:\/\/shop\.example\.com; got "shop\.example\.com"\.$/,
+    refusedBy: 'parser',
+  },
+  // what only AWS (the sandbox) can tell
+  {
+    name: 'a service that does not exist',
+    inputs: { ...aws, service: 'ghost' },
+    input: 'service',
+    error: /^Input 'service': there is no active service "ghost" in cluster "prod"/,
+    refusedBy: 'sandbox',
+  },
+];
+
+export const verifyHealthSurprisingInputs: SurprisingInput[] = [
+  {
+    name: 'URLs on CRLF lines with trailing spaces',
+    inputs: { url: `${url}  \r\n${url}/2\r\n` },
+    parsed: { plan: { urls: [url, `${url}/2`] } },
+  },
+  {
+    name: 'expected-status with spaces after commas',
+    inputs: { url, 'expected-status': '200, 204' },
+    parsed: { plan: { expectedStatus: { text: '200,204' } } },
+  },
+  {
+    name: 'a header value holding colons',
+    inputs: { url, headers: 'X-Trace: a:b:c' },
+    parsed: { headers: [{ name: 'X-Trace', value: 'a:b:c' }] },
+  },
+];
