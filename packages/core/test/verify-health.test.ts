@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/common/errors';
+import { silentLogger } from '../src/common/logger';
 import { parseExpectedStatus } from '../src/health/expected-status';
 import { assertReachable, type HealthPlan } from '../src/health/health-plan';
 import type { ProbeAnswer } from '../src/health/http-probe';
@@ -274,6 +275,63 @@ describe('signals from ECS, targets and alarms', () => {
     const report = await verifyHealth(plan({ warmupMs: 30_000 }), { probe: scripted(clock, seq('R')), signals, clock });
     expect(report.verdict).toBe('unhealthy');
     expect(report.rounds).toBe(1);
+  });
+});
+
+describe('signals that could not be read', () => {
+  const unread = (source: string): SignalReading => ({
+    source,
+    passed: false,
+    unread: true,
+    error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    detail: 'not read this round (ThrottlingException: Rate exceeded)',
+  });
+  const ok = (source: string): SignalReading => ({ source, passed: true, detail: 'steady' });
+  /** One letter a round: R read (passing), U unread; past the end the last repeats. */
+  const signalScript = (script: string) => {
+    let round = 0;
+    return async () => [script[Math.min(round++, script.length - 1)] === 'U' ? unread('service web') : ok('service web')];
+  };
+
+  test('an unread signal is not an unhealthy one: unread rounds count neither way, health is won on read rounds', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RUUUUURR'), clock });
+    expect(report.verdict).toBe('healthy');
+    expect(report.rounds).toBe(8);
+    expect(report.unreadRounds).toBe(5);
+    expect(report.failures).toBe(0);
+  });
+
+  test('a passing streak is not broken by an unread round, nor won on one', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RRUR'), clock });
+    expect(report.verdict).toBe('healthy');
+    expect(report.rounds).toBe(4);
+    expect(report.lastSignals).toEqual([ok('service web')]);
+  });
+
+  test('signals never read: no verdict of health, the timeout says why, and one warning says the reads are throttled', async () => {
+    const clock = fakeClock(START);
+    const log = silentLogger();
+    const report = await verifyHealth(plan({ timeoutMs: 30_000 }), {
+      probe: scripted(clock, seq('P')),
+      signals: signalScript('U'),
+      clock,
+      log,
+    });
+    expect(report.verdict).toBe('timed-out');
+    expect(report.explanation).toContain('Last round: service web: not read this round (ThrottlingException: Rate exceeded).');
+    expect(report.explanation).toMatch(/The AWS signals could not all be read in (\d+) of \1 rounds \(throttled or failing\)/);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([expect.stringContaining('is throttling (or failing)')]);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^\? round 1 .*not counted: a signal was not read/));
+  });
+
+  test('failing probes still lose health while a signal is unread, and the verdict names what was not read', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('F')), signals: signalScript('U'), clock });
+    expect(report.verdict).toBe('unhealthy');
+    expect(report.rounds).toBe(3);
+    expect(report.explanation).toContain(`${URL_A}: status 500, expected 200-299; service web: not read this round`);
   });
 });
 

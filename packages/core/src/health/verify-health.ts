@@ -2,6 +2,7 @@ import { sleepUnlessCancelled, type CancellationSignal } from '../common/cancell
 import { formatDuration } from '../common/duration';
 import { silentLogger, type Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
+import { SkippedReads } from '../common/skipped-reads';
 import type { TimelineEntry } from '../report/timeline';
 import { roundsToWin, type HealthPlan } from './health-plan';
 import type { Probe } from './http-probe';
@@ -28,6 +29,11 @@ export interface Round {
   /** False during warm-up: a failing round then does not count towards failure-threshold. */
   counted: boolean;
   passed: boolean;
+  /**
+   * No problem seen, but a signal could not be read (throttled, a 5xx): the round is not counted, neither towards
+   * health nor against it, since it cannot say whether the signal holds.
+   */
+  undecided: boolean;
   answers: JudgedAnswer[];
   signals: SignalReading[];
   /** The p95 of the latency window after this round, once it holds enough answers. */
@@ -55,6 +61,8 @@ export interface HealthReport {
   urls: UrlStats[];
   /** The signals of the last round: the state of the service, targets and alarms when the check ended. */
   lastSignals: SignalReading[];
+  /** Rounds whose AWS signals could not all be read (throttled or failing), when there were any. */
+  unreadRounds?: number;
   timeline: TimelineEntry[];
 }
 
@@ -75,7 +83,12 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   const timeline: TimelineEntry[] = [];
   const streak = { passing: 0, failing: 0 };
   let rounds = 0;
+  let unreadRounds = 0;
+  // A throttled signal read is routine; when they persist, one warning says the verdict may come late.
+  const skipped = new SkippedReads(log, 'AWS (ECS, Elastic Load Balancing or CloudWatch)');
   let last: Round | undefined;
+  /** The last round that was counted: an undecided round is no transition from it. */
+  let lastDecided: Round | undefined;
   let bestPassing = 0;
 
   async function runRound(phase: Phase): Promise<Round> {
@@ -87,8 +100,13 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     const windowP95 = window.p95();
     const problems = [
       ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
-      ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+      ...signals.filter((s) => !s.passed && !s.unread).map((s) => `${s.source}: ${s.detail}`),
     ];
+    const unread = signals.find((s) => s.unread);
+    if (unread) {
+      unreadRounds += 1;
+      skipped.skip(unread.error);
+    } else if (signals.length) skipped.read();
     if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
       problems.push(
         `p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`,
@@ -100,7 +118,8 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
       at,
       phase,
       counted: at >= warmupEndsAt || phase === 'bake',
-      passed: problems.length === 0,
+      passed: problems.length === 0 && unread === undefined,
+      undecided: problems.length === 0 && unread !== undefined,
       answers,
       signals,
       windowP95,
@@ -109,11 +128,12 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     noteTransition(round);
     log.info(describeRound(round, startedAt, last));
     last = round;
+    if (!round.undecided) lastDecided = round;
     return round;
   }
 
   function noteTransition(round: Round): void {
-    if (last === undefined || last.passed !== round.passed) {
+    if (!round.undecided && (lastDecided === undefined || lastDecided.passed !== round.passed)) {
       timeline.push({
         at: round.at,
         text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}`,
@@ -126,6 +146,8 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   /** Updates the streaks and says whether this round decided the phase. */
   function decide(round: Round): 'won' | 'lost' | undefined {
     if (round.signals.some((s) => s.fatal && !s.passed)) return 'lost';
+    // Not counted: the streaks go on from the round before, as if this one had not run.
+    if (round.undecided) return undefined;
     if (round.passed) {
       streak.passing += 1;
       streak.failing = 0;
@@ -158,6 +180,7 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
       p95LatencyMs: overallP95(),
       urls: stats,
       lastSignals: last?.signals ?? [],
+      ...(unreadRounds > 0 ? { unreadRounds } : {}),
       timeline,
       ...extra,
     };
@@ -173,11 +196,15 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
     check: async () => decide(await runRound('check')),
   });
   const after = (at: number) => formatDuration(at - startedAt);
+  const unreadNote = () =>
+    unreadRounds > 0
+      ? ` The AWS signals could not all be read in ${unreadRounds} of ${rounds} rounds (throttled or failing); rounds without them and without a problem were not counted.`
+      : '';
   if (!checked.done) {
     const needed = roundsToWin(plan);
     return finish(
       'timed-out',
-      `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`,
+      `Not healthy within the timeout of ${formatDuration(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.${unreadNote()}`,
     );
   }
   if (checked.value === 'lost') {
@@ -236,24 +263,34 @@ function lossReason(round: Round, plan: HealthPlan): string {
   return `after ${plan.failureThreshold} failing rounds in a row`;
 }
 
+/** The round's problems, and the signals it could not read: a verdict reached without one of them says so. */
 function lastProblems(round: Round | undefined): string {
   if (!round) return 'no round ran';
-  if (round.problems.length === 0) return 'it passed';
-  return round.problems.join('; ');
+  const unread = unreadSignals(round);
+  if (round.problems.length === 0 && unread.length === 0) return 'it passed';
+  return [...round.problems, ...unread].join('; ');
+}
+
+function unreadSignals(round: Round): string[] {
+  return round.signals.filter((s) => s.unread).map((s) => `${s.source}: ${s.detail}`);
 }
 
 /** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
 function describeRound(round: Round, startedAt: number, previous: Round | undefined): string {
-  const mark = round.passed ? '✓' : '✗';
+  const mark = round.passed ? '✓' : round.undecided ? '?' : '✗';
   const answers = round.answers.map((a) =>
     `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim(),
   );
   const tags = [
     round.phase === 'bake' ? 'bake' : '',
     round.counted ? '' : 'warm-up: not counted',
+    round.undecided ? 'not counted: a signal was not read' : '',
     round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`,
   ].filter(Boolean);
-  const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
-  const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
+  const repeated =
+    round.problems.length > 0 && previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+  const spelt = repeated ? ['same problems as the round before'] : round.problems;
+  const listed = [...spelt, ...unreadSignals(round)];
+  const problems = listed.length ? ` — ${listed.join('; ')}` : '';
   return `${mark} round ${round.number} +${formatDuration(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
 }
