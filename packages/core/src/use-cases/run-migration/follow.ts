@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import {
+  isTransientAwsError,
   poll,
   sendingOnce,
   SkippedReads,
@@ -52,9 +53,9 @@ const DRAIN_PAUSE_MS = 500;
  * before the verdict; one more read after the stop catches lines that arrived meanwhile.
  *
  * The reads are a poll loop's (core's poller, as deploy's watch): sent once, without the SDK's retries and their
- * backoff, since the next tick is the retry. A round whose read is throttled or fails transiently is skipped,
- * counted, with one warning when skips persist; the lines a round printed before its failed read stay printed,
- * and the log is read on from the last token, so a skipped round neither loses a line nor prints one twice.
+ * backoff, since the next tick is the retry. A read that is throttled or fails transiently is skipped this round,
+ * counted, with one warning when skips persist; the log is read on from the last token it got, so a skipped read
+ * neither loses a line nor prints one twice.
  */
 export async function followTask(request: FollowRequest, deps: FollowDependencies): Promise<FollowOutcome> {
   const { log, clock = systemClock } = deps;
@@ -108,20 +109,25 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
         clock,
         signal: request.signal,
         check: async () => {
-          try {
-            await printNewLines();
-            const task = await describeTask(ecs, request.cluster, request.taskArn);
-            skipped.read();
-            latest = task;
-            if (task.lastStatus !== lastStatus) {
-              lastStatus = task.lastStatus;
-              if (task.lastStatus !== 'STOPPED') log.info(`Task ${task.lastStatus}.`);
-            }
-            return task.lastStatus === 'STOPPED' ? task : undefined;
-          } catch (error) {
-            if (skipped.skip(error)) return undefined;
-            throw error;
+          // The log and the task are read apart: a throttled log read must not keep the task's end from being
+          // seen (the drain after the stop reads the lines that read missed), nor the other way round.
+          let failure: unknown;
+          const transient = (error: unknown) => {
+            if (!isTransientAwsError(error)) throw error;
+            failure = error;
+            return undefined;
+          };
+          await printNewLines().catch(transient);
+          const task = await describeTask(ecs, request.cluster, request.taskArn).catch(transient);
+          if (failure === undefined) skipped.read();
+          else skipped.skip(failure);
+          if (!task) return undefined;
+          latest = task;
+          if (task.lastStatus !== lastStatus) {
+            lastStatus = task.lastStatus;
+            if (task.lastStatus !== 'STOPPED') log.info(`Task ${task.lastStatus}.`);
           }
+          return task.lastStatus === 'STOPPED' ? task : undefined;
         },
       });
     } catch (error) {

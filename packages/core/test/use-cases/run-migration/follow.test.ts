@@ -138,6 +138,22 @@ describe('followTask', () => {
     expect(warnings[0]).toContain('throttling (or failing)');
   });
 
+  test("a throttled log read does not keep the task's end from being seen, and the lines it missed are read after", async () => {
+    const { ecs, logs, deps } = clients();
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [stopped] });
+    logs
+      .on(GetLogEventsCommand)
+      .rejectsOnce(throttled())
+      .resolvesOnce({ events: [{ message: 'done' }], nextForwardToken: 'f/1' })
+      .resolves({ events: [], nextForwardToken: 'f/1' });
+
+    const outcome = await followTask({ cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000 }, deps);
+
+    expect(outcome.state).toBe('stopped');
+    expect(outcome.lines).toEqual(['done']);
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(1);
+  });
+
   test('a non-transient read error is not skipped', async () => {
     const { ecs, logs, deps } = clients();
     ecs.on(DescribeTasksCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
