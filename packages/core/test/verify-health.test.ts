@@ -300,6 +300,10 @@ describe('signals that could not be read', () => {
     expect(report.rounds).toBe(8);
     expect(report.unreadRounds).toBe(5);
     expect(report.failures).toBe(0);
+    // Healthy "in a row" of the rounds that were counted: the verdict says the others were not.
+    expect(report.explanation).toContain(
+      'The AWS signals could not all be read in 5 of 8 rounds (throttled or failing); rounds without them and without a problem were not counted.',
+    );
   });
 
   test('a passing streak is not broken by an unread round, nor won on one', async () => {

@@ -219,7 +219,8 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   const wonWith = streak.passing;
   timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
   log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
-  if (plan.bakeMs <= 0) return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+  if (plan.bakeMs <= 0)
+    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())}${unreadNote()}`, { wonAt });
 
   // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
   streak.passing = 0;
@@ -247,7 +248,7 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   timeline.push({ at: clock.now(), text: `bake of ${formatDuration(plan.bakeMs)} passed` });
   return finish(
     'healthy',
-    `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.`,
+    `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${formatDuration(plan.bakeMs)} bake.${unreadNote()}`,
     { wonAt },
   );
 }
