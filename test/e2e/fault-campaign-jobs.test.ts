@@ -16,7 +16,16 @@ import { sampleServiceBehindLoadBalancer } from '../support/sample-stack';
 // verify-health-alarms assert those): the same outcome and the same cause. Never call sequences: the faults
 // change those, and that is the point.
 
+// One sandbox for the file: the migrations leave the sample database at 002_add_price, the schema the services
+// behind the load balancer need.
 let sandbox: SandboxHandle;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 0.1, catalog: sampleServiceCatalog(), database: {} });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
 
 /** The scenario run under the fault mix (with `first` rules ahead of it), faults cleared afterwards; its calls' faults counted. */
 async function underFaults(scenario: string, run: () => Promise<ActionRun>, first: FaultRule[] = []) {
@@ -39,16 +48,12 @@ describe('run-migration under the fault mix', () => {
 
   beforeAll(async () => {
     // Migrated up to 002_add_price: `up` then runs 003_unique_sku, which fails on purpose with exit code 3.
-    sandbox = await startSandbox({ timeScale: 0.1, catalog: sampleServiceCatalog(), database: {} });
     ({ cluster } = await createService(sandbox, {
       service,
       image: `${SAMPLE_REPOSITORY}:v1`,
       desiredCount: 1,
       containers: [basicSampleContainer(service, sandbox.database.url, { logs: true })],
     }));
-  });
-  afterAll(async () => {
-    await sandbox?.stop();
   });
 
   const migrate = (inputs: Record<string, string>) =>
@@ -96,7 +101,7 @@ describe('run-migration under the fault mix', () => {
 
   test('a migration that succeeds: exit code 0, its log streamed into the step log with no line lost or doubled', async () => {
     const { run, calls } = await underFaults('run-migration success', () =>
-      migrate({ command: `${MIGRATE} down 1`, environment: 'MIGRATION_DELAY_MS=1500' }),
+      migrate({ command: `${MIGRATE} down 1`, environment: 'MIGRATION_DELAY_MS=1000' }),
     );
 
     expect(run.exitCode).toBe(0);
@@ -160,12 +165,8 @@ describe('verify-health under the fault mix', () => {
     await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
   }
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ timeScale: 0.1, catalog: sampleServiceCatalog(), database: {} });
+  beforeAll(() => {
     cloudwatch = new CloudWatchClient(clientConfig(sandbox));
-  });
-  afterAll(async () => {
-    await sandbox?.stop();
   });
 
   const serviceBehindLoadBalancer = (name: string, desiredCount?: number) =>
