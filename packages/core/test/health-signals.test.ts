@@ -271,6 +271,29 @@ describe('signal reads under throttling', () => {
     await expect(read()).rejects.toThrow('User is not authorized');
   });
 
+  test('when the service cannot be read, the target groups of its last read are unread too, not left out', async () => {
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steady] })
+      .rejects(throttled());
+    elbMock
+      .on(DescribeTargetHealthCommand)
+      .resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.0.7' }, TargetHealth: { State: 'healthy' } }] });
+    await read();
+    const readings = await read();
+    expect(readings.map(({ source, unread }) => ({ source, unread }))).toEqual([
+      { source: 'service web', unread: true },
+      { source: 'target group web-tg', unread: true },
+    ]);
+  });
+
   test('a throttled alarm read is unread, never an alarm in ALARM', async () => {
     cwMock.on(DescribeAlarmsCommand).rejects(throttled());
     const readings = await alarmSignals(new CloudWatchClient({ region: 'us-east-1' }), ['web-5xx'])();

@@ -293,25 +293,47 @@ describe('signals that could not be read', () => {
     return async () => [script[Math.min(round++, script.length - 1)] === 'U' ? unread('service web') : ok('service web')];
   };
 
-  test('an unread signal is not an unhealthy one: unread rounds count neither way, health is won on read rounds', async () => {
+  test('an unread signal is not an unhealthy one: health is won once every signal was read within the passing streak', async () => {
     const clock = fakeClock(START);
-    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RUUUUURR'), clock });
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('UUUUUR'), clock });
     expect(report.verdict).toBe('healthy');
-    expect(report.rounds).toBe(8);
+    expect(report.rounds).toBe(6);
     expect(report.unreadRounds).toBe(5);
     expect(report.failures).toBe(0);
-    // Healthy "in a row" of the rounds that were counted: the verdict says the others were not.
+    // The verdict says that rounds lacked the signals.
     expect(report.explanation).toContain(
-      'The AWS signals could not all be read in 5 of 8 rounds (throttled or failing); rounds without them and without a problem were not counted.',
+      'The AWS signals could not all be read in 5 of 6 rounds (throttled or failing); a passing streak wins health only once every signal was read within it.',
     );
   });
 
-  test('a passing streak is not broken by an unread round, nor won on one', async () => {
+  test('an unread round carries the passing streak on when the signal was read within it', async () => {
     const clock = fakeClock(START);
-    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RRUR'), clock });
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RUU'), clock });
     expect(report.verdict).toBe('healthy');
-    expect(report.rounds).toBe(4);
+    expect(report.rounds).toBe(3);
+    // The summary's state at the end: the latest reading, not "not read".
     expect(report.lastSignals).toEqual([ok('service web')]);
+  });
+
+  test('failing targets that are read only now and then are never called healthy: the unread rounds between do not end the failing streak', async () => {
+    const clock = fakeClock(START);
+    let round = 0;
+    const failing: SignalReading = { source: 'target group web-tg', passed: false, detail: '0 of 2 targets healthy' };
+    const signals = async () => [round++ % 2 === 0 ? failing : unread('target group web-tg')];
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals, clock });
+    expect(report.verdict).toBe('unhealthy');
+    expect(report.rounds).toBe(5);
+    expect(report.explanation).toContain('target group web-tg: 0 of 2 targets healthy');
+  });
+
+  test('a URL that passes again ends its failing streak, although another signal is unread', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan({ timeoutMs: 20_000 }), {
+      probe: scripted(clock, seq('FPFPFPFPFPFPFPFPFPFP')),
+      signals: signalScript('UUUUUUUUUUUUUUUUUUUUUU'),
+      clock,
+    });
+    expect(report.verdict).toBe('timed-out');
   });
 
   test('signals never read: no verdict of health, the timeout says why, and one warning says the reads are throttled', async () => {
@@ -324,10 +346,13 @@ describe('signals that could not be read', () => {
       log,
     });
     expect(report.verdict).toBe('timed-out');
+    expect(report.explanation).toContain('passing rounds, but not with every AWS signal read within them.');
     expect(report.explanation).toContain('Last round: service web: not read this round (ThrottlingException: Rate exceeded).');
     expect(report.explanation).toMatch(/The AWS signals could not all be read in (\d+) of \1 rounds \(throttled or failing\)/);
     expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([expect.stringContaining('is throttling (or failing)')]);
-    expect(log.lines).toContainEqual(expect.stringMatching(/^\? round 1 .*not counted: a signal was not read/));
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^\? round 1 \+0ms \(a signal was not read\): .* — service web: not read this round/),
+    );
   });
 
   test('failing probes still lose health while a signal is unread, and the verdict names what was not read', async () => {

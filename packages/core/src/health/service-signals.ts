@@ -102,16 +102,19 @@ export interface ServiceSignalOptions {
 /**
  * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
  * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
- * target groups too when the service itself could not be read, since it names them.
+ * target groups of the last read too when the service itself could not be read, since it names them.
  */
 export function serviceSignals(options: ServiceSignalOptions): SignalReader {
   const ecs = sendingOnce(options.ecs);
   const elb = sendingOnce(options.elb);
-  return () =>
-    readOrUnread(`service ${options.service}`, async () => {
+  // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
+  let groupArns: string[] = [];
+  return async () => {
+    const readings = await readOrUnread(`service ${options.service}`, async () => {
       const service = await describeService(ecs, options.cluster, options.service, options.region);
+      groupArns = targetGroupArns(service);
       const groups = await Promise.all(
-        targetGroupArns(service).map((arn) =>
+        groupArns.map((arn) =>
           readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
             const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
             return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
@@ -120,4 +123,7 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
       );
       return [serviceSteadiness(service, options.taskDefinition), ...groups.flat()];
     });
+    if (readings.length !== 1 || !readings[0].unread) return readings;
+    return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
+  };
 }
