@@ -233,3 +233,71 @@ describe('alarms', () => {
     });
   });
 });
+
+describe('signal reads under throttling', () => {
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+
+  test('a throttled target health read leaves that group unread, not unhealthy; the service is still judged', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [steady] });
+    elbMock.on(DescribeTargetHealthCommand).rejects(throttled());
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
+
+    const readings = await read();
+
+    expect(readings.map(({ source, passed, unread }) => ({ source, passed, unread }))).toEqual([
+      { source: 'service web', passed: true, unread: undefined },
+      { source: 'target group web-tg', passed: false, unread: true },
+    ]);
+    expect(readings[1].detail).toBe('not read this round (ThrottlingException: Rate exceeded)');
+  });
+
+  test('a throttled service read leaves the service unread; a refused one is thrown', async () => {
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
+    ecsMock.on(DescribeServicesCommand).rejectsOnce(throttled());
+    expect(await read()).toEqual([expect.objectContaining({ source: 'service web', unread: true, passed: false })]);
+    ecsMock.on(DescribeServicesCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    await expect(read()).rejects.toThrow('User is not authorized');
+  });
+
+  test('when the service cannot be read, the target groups of its last read are unread too, not left out', async () => {
+    const read = serviceSignals({
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      ecs: new ECSClient({ region: 'us-east-1' }),
+      elb: new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steady] })
+      .rejects(throttled());
+    elbMock
+      .on(DescribeTargetHealthCommand)
+      .resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.0.7' }, TargetHealth: { State: 'healthy' } }] });
+    await read();
+    const readings = await read();
+    expect(readings.map(({ source, unread }) => ({ source, unread }))).toEqual([
+      { source: 'service web', unread: true },
+      { source: 'target group web-tg', unread: true },
+    ]);
+  });
+
+  test('a throttled alarm read is unread, never an alarm in ALARM', async () => {
+    cwMock.on(DescribeAlarmsCommand).rejects(throttled());
+    const readings = await alarmSignals(new CloudWatchClient({ region: 'us-east-1' }), ['web-5xx'])();
+    expect(readings).toEqual([expect.objectContaining({ source: 'alarm web-5xx', passed: false, unread: true })]);
+    expect(readings[0].fatal).toBeUndefined();
+  });
+});

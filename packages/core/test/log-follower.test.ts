@@ -39,4 +39,29 @@ describe('LogFollower', () => {
     expect((await follower.readNew()).map((e) => e.message)).toEqual(['first']);
     expect(logs.commandCalls(GetLogEventsCommand)[1].args[0].input.startFromHead).toBe(true);
   });
+
+  test('a read whose second page is throttled keeps the first page, and the next read goes on after it: no line lost or doubled', async () => {
+    const logs = mockClient(CloudWatchLogsClient);
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    logs
+      .on(GetLogEventsCommand, { startFromHead: true, nextToken: undefined })
+      .resolves({ events: [event('a'), event('b')], nextForwardToken: 'f/2' })
+      .on(GetLogEventsCommand, { nextToken: 'f/2' })
+      .rejectsOnce(throttled)
+      .resolvesOnce({ events: [event('c')], nextForwardToken: 'f/3' })
+      .on(GetLogEventsCommand, { nextToken: 'f/3' })
+      .resolves({ events: [], nextForwardToken: 'f/3' });
+    const follower = new LogFollower(logs as unknown as CloudWatchLogsClient, location);
+
+    expect((await follower.readNew()).map((e) => e.message)).toEqual(['a', 'b']);
+    expect((await follower.readNew()).map((e) => e.message)).toEqual(['c']);
+    expect(await follower.readNew()).toEqual([]);
+  });
+
+  test('a read throttled before any page throws, for the poll loop to skip the round', async () => {
+    const logs = mockClient(CloudWatchLogsClient);
+    logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const follower = new LogFollower(logs as unknown as CloudWatchLogsClient, location);
+    await expect(follower.readNew()).rejects.toThrow('Rate exceeded');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError } from '../src/common/errors';
+import { silentLogger } from '../src/common/logger';
 import { parseExpectedStatus } from '../src/health/expected-status';
 import { assertReachable, type HealthPlan } from '../src/health/health-plan';
 import type { ProbeAnswer } from '../src/health/http-probe';
@@ -274,6 +275,92 @@ describe('signals from ECS, targets and alarms', () => {
     const report = await verifyHealth(plan({ warmupMs: 30_000 }), { probe: scripted(clock, seq('R')), signals, clock });
     expect(report.verdict).toBe('unhealthy');
     expect(report.rounds).toBe(1);
+  });
+});
+
+describe('signals that could not be read', () => {
+  const unread = (source: string): SignalReading => ({
+    source,
+    passed: false,
+    unread: true,
+    error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    detail: 'not read this round (ThrottlingException: Rate exceeded)',
+  });
+  const ok = (source: string): SignalReading => ({ source, passed: true, detail: 'steady' });
+  /** One letter a round: R read (passing), U unread; past the end the last repeats. */
+  const signalScript = (script: string) => {
+    let round = 0;
+    return async () => [script[Math.min(round++, script.length - 1)] === 'U' ? unread('service web') : ok('service web')];
+  };
+
+  test('an unread signal is not an unhealthy one: health is won once every signal was read within the passing streak', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('UUUUUR'), clock });
+    expect(report.verdict).toBe('healthy');
+    expect(report.rounds).toBe(6);
+    expect(report.unreadRounds).toBe(5);
+    expect(report.failures).toBe(0);
+    // The verdict says that rounds lacked the signals.
+    expect(report.explanation).toContain(
+      'The AWS signals could not all be read in 5 of 6 rounds (throttled or failing); a passing streak wins health only once every signal was read within it.',
+    );
+  });
+
+  test('an unread round carries the passing streak on when the signal was read within it', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals: signalScript('RUU'), clock });
+    expect(report.verdict).toBe('healthy');
+    expect(report.rounds).toBe(3);
+    // The summary's state at the end: the latest reading, not "not read".
+    expect(report.lastSignals).toEqual([ok('service web')]);
+  });
+
+  test('failing targets that are read only now and then are never called healthy: the unread rounds between do not end the failing streak', async () => {
+    const clock = fakeClock(START);
+    let round = 0;
+    const failing: SignalReading = { source: 'target group web-tg', passed: false, detail: '0 of 2 targets healthy' };
+    const signals = async () => [round++ % 2 === 0 ? failing : unread('target group web-tg')];
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('P')), signals, clock });
+    expect(report.verdict).toBe('unhealthy');
+    expect(report.rounds).toBe(5);
+    expect(report.explanation).toContain('target group web-tg: 0 of 2 targets healthy');
+  });
+
+  test('a URL that passes again ends its failing streak, although another signal is unread', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan({ timeoutMs: 20_000 }), {
+      probe: scripted(clock, seq('FPFPFPFPFPFPFPFPFPFP')),
+      signals: signalScript('UUUUUUUUUUUUUUUUUUUUUU'),
+      clock,
+    });
+    expect(report.verdict).toBe('timed-out');
+  });
+
+  test('signals never read: no verdict of health, the timeout says why, and one warning says the reads are throttled', async () => {
+    const clock = fakeClock(START);
+    const log = silentLogger();
+    const report = await verifyHealth(plan({ timeoutMs: 30_000 }), {
+      probe: scripted(clock, seq('P')),
+      signals: signalScript('U'),
+      clock,
+      log,
+    });
+    expect(report.verdict).toBe('timed-out');
+    expect(report.explanation).toContain('passing rounds, but not with every AWS signal read within them.');
+    expect(report.explanation).toContain('Last round: service web: not read this round (ThrottlingException: Rate exceeded).');
+    expect(report.explanation).toMatch(/The AWS signals could not all be read in (\d+) of \1 rounds \(throttled or failing\)/);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([expect.stringContaining('is throttling (or failing)')]);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^\? round 1 \+0ms \(a signal was not read\): .* — service web: not read this round/),
+    );
+  });
+
+  test('failing probes still lose health while a signal is unread, and the verdict names what was not read', async () => {
+    const clock = fakeClock(START);
+    const report = await verifyHealth(plan(), { probe: scripted(clock, seq('F')), signals: signalScript('U'), clock });
+    expect(report.verdict).toBe('unhealthy');
+    expect(report.rounds).toBe(3);
+    expect(report.explanation).toContain(`${URL_A}: status 500, expected 200-299; service web: not read this round`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { DescribeAlarmsCommand, type CloudWatchClient, type CompositeAlarm, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { sendingOnce } from '../common/aws';
 import { ConfigurationError } from '../common/errors';
-import type { SignalReader, SignalReading } from './signals';
+import { readOrUnread, type SignalReader, type SignalReading } from './signals';
 
 /** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
 const MAX_ALARM_NAMES = 100;
@@ -38,7 +39,12 @@ export function alarmReading(alarm: Alarm): SignalReading {
   return { source, passed: true, detail: state };
 }
 
-/** Reads the named alarms once a round; any in ALARM ends the check. */
+/**
+ * Reads the named alarms once a round, without the SDK's retries; any in ALARM ends the check. A throttled or failed
+ * read leaves them unread this round (readOrUnread): an alarm not read is not an alarm in ALARM.
+ */
 export function alarmSignals(cloudwatch: CloudWatchClient, names: string[]): SignalReader {
-  return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
+  const once = sendingOnce(cloudwatch);
+  const source = names.length === 1 ? `alarm ${names[0]}` : `alarms ${names.join(', ')}`;
+  return () => readOrUnread(source, async () => (await describeAlarms(once, names)).map(alarmReading));
 }

@@ -36,7 +36,7 @@ export function healthSummaryMarkdown(report: HealthReport, title = 'Verify heal
         heading('Service, targets and alarms at the end', 3),
         table(
           ['Source', 'State', 'Detail'],
-          report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail]),
+          report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : s.unread ? 'not read' : 'failing', s.detail]),
         ),
       )
     : undefined;

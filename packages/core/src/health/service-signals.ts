@@ -4,9 +4,10 @@ import {
   type ElasticLoadBalancingV2Client,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { sendingOnce } from '../common/aws';
 import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
-import type { SignalReader, SignalReading } from './signals';
+import { readOrUnread, type SignalReader, type SignalReading } from './signals';
 
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
@@ -98,16 +99,31 @@ export interface ServiceSignalOptions {
   taskDefinition?: string;
 }
 
-/** Reads the service and the health of every target of its target groups, once a round. */
+/**
+ * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
+ * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
+ * target groups of the last read too when the service itself could not be read, since it names them.
+ */
 export function serviceSignals(options: ServiceSignalOptions): SignalReader {
+  const ecs = sendingOnce(options.ecs);
+  const elb = sendingOnce(options.elb);
+  // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
+  let groupArns: string[] = [];
   return async () => {
-    const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-    const groups = await Promise.all(
-      targetGroupArns(service).map(async (arn) => {
-        const answer = await options.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-        return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
-      }),
-    );
-    return [serviceSteadiness(service, options.taskDefinition), ...groups];
+    const readings = await readOrUnread(`service ${options.service}`, async () => {
+      const service = await describeService(ecs, options.cluster, options.service, options.region);
+      groupArns = targetGroupArns(service);
+      const groups = await Promise.all(
+        groupArns.map((arn) =>
+          readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
+            const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+            return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
+          }),
+        ),
+      );
+      return [serviceSteadiness(service, options.taskDefinition), ...groups.flat()];
+    });
+    if (readings.length !== 1 || !readings[0].unread) return readings;
+    return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
   };
 }

@@ -9,6 +9,10 @@ const PAGE_LIMIT = 10_000;
  * one from the last `nextForwardToken`. GetLogEvents answers the same token when nothing new arrived, which
  * is how the end of what is there now is recognised (GetLogEvents, CloudWatch Logs API reference). A stream
  * that does not exist yet (the container has not written) reads as empty.
+ *
+ * A read that fails part-way (a throttled or dropped second page) returns the pages it got, with the token of the
+ * last of them, so the next read goes on from there: no event is lost with the failed page, none is read twice.
+ * Only a read that got nothing throws, for the caller's poll loop to skip the round.
  */
 export class LogFollower {
   private token: string | undefined;
@@ -33,7 +37,7 @@ export class LogFollower {
           }),
         );
       } catch (error) {
-        if ((error as Error).name === 'ResourceNotFoundException') return events;
+        if ((error as Error).name === 'ResourceNotFoundException' || events.length > 0) return events;
         throw error;
       }
       events.push(...(answer.events ?? []));

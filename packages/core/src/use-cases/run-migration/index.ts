@@ -9,4 +9,5 @@ export * from './request';
 export * from './run-migration';
 export * from './run-task';
 export * from './started-by';
+export * from './stop-task';
 export * from './verdict';

@@ -131,7 +131,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   const exitCode = exitCodeOf(task, facts.container);
   ports.setOutputs({ exitCode });
   await ports.writeSummary(section(migrationSummaryMarkdown(facts), preflight));
-  if (status === 'cancelled') await answerCancellation(ecs, request, taskArn, logLocation);
+  if (status === 'cancelled') await answerCancellation(ecs, request, taskArn, logLocation, { log, clock });
   if (status !== 'succeeded') {
     logMigrationEvidence(facts, log);
     throw new ActionFailure(explainMigration(facts));
