@@ -73,9 +73,10 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const mechanism = mechanismFor(service);
   const context = { ecs, log, clock, signal: ports.signal };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
-  const stopIfCancelled = async (done: string) => {
+  const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;
     const message = `The workflow was cancelled before the service was updated: ${done}; service ${request.service} was not changed.`;
+    setOutputs({ ...soFar, status: 'cancelled' });
     await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
     throw new ActionFailure(message);
   };
@@ -92,12 +93,12 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
-  await stopIfCancelled('no revision was registered');
+  await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);
-  await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''));
+  await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''), known);
 
   // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
   let started: StartedDeployment;
@@ -163,7 +164,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
         known: started.service,
       };
       const message = leftRollingOutMessage(left);
-      setOutputs({ ...outputs, durationSeconds: secondsBetween(started.startedAt, clock.now()) });
+      setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
       await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
       await trail?.report('error', leftRollingOutStatus(left));
       throw new ActionFailure(message);
