@@ -11,6 +11,7 @@ import { describeChanges } from '../../task-definition/diff';
 import { describeTaskDefinition, ensureRegistered } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
+import { containerSecretValues } from '../../task-definition/secret-values';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
 import {
@@ -36,9 +37,11 @@ export interface DeployClients {
   logs: CloudWatchLogsClient;
 }
 
-/** What is platform-specific: the runner's log, the job summary and outputs, and the GitHub Deployment. */
+/** What is platform-specific: the runner's log, masking, the job summary and outputs, and the GitHub Deployment. */
 export interface DeployPorts {
   log: Logger;
+  /** Masks a value in the job log (and in the summary and Deployment descriptions written after). */
+  setSecret(value: string): void;
   clock: Clock;
   writeSummary(markdown: string): Promise<void>;
   /**
@@ -85,6 +88,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const live = await describeTaskDefinition(ecs, liveArn);
   const base = fromFile ?? liveAsBase(live);
   const rendered = renderTaskDefinition(base.definition, request);
+  // The revision may carry credentials this step's inputs never named (put there by an earlier deploy): a crashed
+  // container quoting one in its last log lines must show ***.
+  for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. Say what changes, then register only if something does.
   const changes = describeChanges(stripTaskDefinition(live.definition), rendered);

@@ -32,6 +32,7 @@ const clients = () => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new 
 function ports(): DeployPorts {
   return {
     log: silentLogger(),
+    setSecret: () => undefined,
     clock: fakeClock(),
     writeSummary: async (markdown) => void summaries.push(markdown),
     setOutputs: (set) => void outputs.push(set),
