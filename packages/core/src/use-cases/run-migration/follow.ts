@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { poll, systemClock, type Clock, type Logger } from '../../common';
+import { poll, systemClock, WorkflowCancelled, type CancellationSignal, type Clock, type Logger } from '../../common';
 import { LogFollower, type LogLocation } from '../../logs';
 
 export interface FollowRequest {
@@ -10,12 +10,9 @@ export interface FollowRequest {
   logLocation?: LogLocation;
   timeoutMs: number;
   intervalMs?: number;
-  /** Aborted when the workflow is cancelled: following ends at the next poll. */
+  /** Aborted when the workflow is cancelled: following ends at once, cutting the poll interval's sleep short. */
   signal?: CancellationSignal;
 }
-
-/** What following needs of an AbortSignal: whether it was aborted. */
-export type CancellationSignal = Pick<AbortSignal, 'aborted'>;
 
 export interface FollowDependencies {
   ecs: ECSClient;
@@ -65,6 +62,7 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
       intervalMs: request.intervalMs ?? 1000,
       timeoutMs,
       clock,
+      signal: request.signal,
       check: async () => {
         if (request.signal?.aborted) return 'cancelled';
         await printNewLines();
@@ -76,6 +74,10 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
         }
         return task.lastStatus === 'STOPPED' ? task : undefined;
       },
+    }).catch((error: unknown) => {
+      // The signal ended the interval's sleep: following is cancelled, as when the check saw it first.
+      if (error instanceof WorkflowCancelled) return { done: true as const, value: 'cancelled' as const, attempts: 0 };
+      throw error;
     });
 
   const result = await untilStopped(request.timeoutMs);
