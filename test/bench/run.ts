@@ -5,9 +5,10 @@
 import { statSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import type { Sandbox } from '@ecs-deploy/sandbox';
+import type { ApiCall, Sandbox } from '@ecs-deploy/sandbox';
 import { CONTAINER_HEALTH_CHECK, createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction } from '../support/run-action';
+import { faultMix } from '../support/fault-mix';
 import { startSandbox } from '../support/sandbox-harness';
 import { formatRow, median } from './stats';
 import { runMigrationBench } from './run-migration';
@@ -16,6 +17,7 @@ import { verifyHealthBenchmarks } from './verify-health';
 import { benchBuildPush } from './build-push';
 import { workflowBenchmarks } from './workflows';
 import { loadBalancerBench } from './load-balancer';
+import { cancellationBench } from './cancellation';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
@@ -33,27 +35,43 @@ function historyAt(sandbox: Sandbox, kind: string, match: (event: Record<string,
   return event.at;
 }
 
-async function steadyToReturn(sandbox: Sandbox) {
+/** The campaign's fault mix (test/support/fault-mix.ts), named in a row. */
+const under = (faulty: boolean) => (faulty ? ' under the fault mix' : '');
+
+/** Calls a fault answered instead of the operation (an error or a dropped connection); a latency spike still answers. */
+const answeredByFault = (call: ApiCall) => call.fault !== undefined && call.fault !== 'latency';
+
+/**
+ * A healthy deploy, from the sandbox's steady state to the action's return, and what it cost in AWS calls. With
+ * `faulty`, the action's calls (not the bench's own) meet the campaign's fault mix, seeded with the run's index.
+ */
+async function steadyToReturn(sandbox: Sandbox, faulty = false) {
   const latencies: number[] = [];
   const calls: number[] = [];
+  const faulted: number[] = [];
   const stoppedTaskLists: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const name = `steady${i}`;
+    const name = `${faulty ? 'steadyfaults' : 'steady'}${i}`;
     const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
     const callsBefore = sandbox.calls.length;
-    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/${name}:v2` }, { env: sandbox.env() });
-    if (run.outputs.status !== 'succeeded') throw new Error(`healthy deploy ended ${run.outputs.status}:\n${run.log}`);
+    if (faulty) sandbox.setFaults(faultMix(i));
+    const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/${name}:v2` }, { env: sandbox.env() }).finally(
+      () => sandbox.setFaults(undefined),
+    );
+    if (run.outputs.status !== 'succeeded') throw new Error(`healthy deploy${under(faulty)} ended ${run.outputs.status}:\n${run.log}`);
     const deploymentId = run.outputs['deployment-id'];
     latencies.push(run.finishedAt - historyAt(sandbox, 'steady-state', (e) => e.deploymentId === deploymentId));
     const made = sandbox.calls.slice(callsBefore);
     calls.push(made.length);
+    faulted.push(made.filter(answeredByFault).length);
     // deploy-ecs lists only stopped tasks (the baseline before UpdateService, then the watcher's), one call a page.
     stoppedTaskLists.push(made.filter((call) => call.service === 'ecs' && call.operation === 'ListTasks').length);
   }
-  rows.push(formatRow('deploy-ecs: steady state → action returns', latencies, 'ms', 1000));
-  medians.set('ours', median(latencies));
-  rows.push(formatRow('deploy-ecs: AWS API calls per healthy deploy', calls, 'calls'));
-  rows.push(formatRow('deploy-ecs: stopped-task ListTasks calls per healthy deploy', stoppedTaskLists, 'calls'));
+  rows.push(formatRow(`deploy-ecs: steady state → action returns${under(faulty)}`, latencies, 'ms', faulty ? 3000 : 1000));
+  if (!faulty) medians.set('ours', median(latencies));
+  rows.push(formatRow(`deploy-ecs: AWS API calls per healthy deploy${under(faulty)}`, calls, 'calls'));
+  if (faulty) rows.push(formatRow('deploy-ecs: of those, answered by a fault (error or reset)', faulted, 'calls'));
+  else rows.push(formatRow('deploy-ecs: stopped-task ListTasks calls per healthy deploy', stoppedTaskLists, 'calls'));
 }
 
 async function waiterBaseline(sandbox: Sandbox) {
@@ -98,31 +116,28 @@ async function circuitBreakerToReport(sandbox: Sandbox) {
   rows.push(formatRow('deploy-ecs: circuit breaker trips → failure reported', latencies, 'ms', 2000));
 }
 
-/** The fault mix of issue 14: 30 % throttled and 10 % 5xx answers to the action's calls (not to the bench's own). */
-const FAULT_MIX = { throttleRate: 0.3, serverErrorRate: 0.1 };
-
-async function thresholdToReport(sandbox: Sandbox, faults?: typeof FAULT_MIX) {
+async function thresholdToReport(sandbox: Sandbox, faulty = false) {
   const latencies: number[] = [];
   const threshold = 3;
   const ecs = ecsClient(sandbox);
   for (let i = 0; i < RUNS; i++) {
-    const name = `${faults ? 'faulty' : 'crash'}${i}`;
+    const name = `${faulty ? 'faulty' : 'crash'}${i}`;
     const { cluster, service } = await createService(sandbox, { service: name, image: `${REGISTRY}/${name}:v1` });
     const broken = `${REGISTRY}/${name}:v2`;
     sandbox.script(broken, { kind: 'exit', exitCode: 2, afterMs: 200, logs: ['boom'] });
-    sandbox.setFaults(faults);
+    // Only the action's calls meet the faults, seeded with the run's index: the pattern of run i repeats.
+    if (faulty) sandbox.setFaults(faultMix(i));
     const run = await runBundledAction(
       'deploy-ecs',
       { cluster, service, image: broken, 'failed-tasks-threshold': String(threshold) },
       { env: sandbox.env() },
     ).finally(() => sandbox.setFaults(undefined));
-    if (run.outputs.status !== 'failed') throw new Error(`crash deploy ended ${run.outputs.status}:\n${run.log}`);
+    if (run.outputs.status !== 'failed') throw new Error(`crash deploy${under(faulty)} ended ${run.outputs.status}:\n${run.log}`);
     const deploymentId = run.outputs['deployment-id'];
     latencies.push(run.finishedAt - historyAt(sandbox, 'task-stopped', (e) => e.deploymentId === deploymentId, threshold));
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
   }
-  const under = faults ? ` under ${faults.throttleRate * 100} % throttling + ${faults.serverErrorRate * 100} % 5xx` : '';
-  rows.push(formatRow(`deploy-ecs: ${threshold}rd stopped task → failure reported${under}`, latencies, 'ms', faults ? 5000 : 3000));
+  rows.push(formatRow(`deploy-ecs: ${threshold}rd stopped task → failure reported${under(faulty)}`, latencies, 'ms', faulty ? 5000 : 3000));
 }
 
 async function coldStartAndSize() {
@@ -147,7 +162,8 @@ async function main() {
     ['waiter', waiterBaseline],
     ['breaker', circuitBreakerToReport],
     ['threshold', thresholdToReport],
-    ['threshold-faults', (sandbox) => thresholdToReport(sandbox, FAULT_MIX)],
+    ['steady-faults', (sandbox) => steadyToReturn(sandbox, true)],
+    ['threshold-faults', (sandbox) => thresholdToReport(sandbox, true)],
   ];
   if (deployCases.some(([name]) => wanted(name))) {
     const sandbox = await startSandbox({ timeScale: 0.2 });
@@ -159,6 +175,7 @@ async function main() {
   }
   if (wanted('run-migration')) rows.push(...(await runMigrationBench(RUNS)));
   if (wanted('auto-rollback')) rows.push(...(await autoRollbackBench(RUNS)));
+  if (wanted('cancel')) rows.push(...(await cancellationBench(RUNS)));
   if (wanted('build-push')) rows.push(...(await benchBuildPush(RUNS)));
   if (wanted('workflows')) rows.push(...(await workflowBenchmarks(RUNS)));
   if (wanted('load-balancer')) rows.push(...(await loadBalancerBench(RUNS)));

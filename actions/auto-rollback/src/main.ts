@@ -2,7 +2,14 @@ import * as core from '@actions/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
-import { abortOnCancel, actionsLogger as log, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
+import {
+  abortOnCancel,
+  actionsLogger as log,
+  maskSecret,
+  openDeploymentTrail,
+  runAction,
+  writeJobSummary,
+} from '@ecs-deploy/core/platform';
 import { rollBackService } from '@ecs-deploy/core/use-cases';
 import { readRollbackInputs } from './inputs';
 import { setRollbackOutputs } from './outputs';
@@ -19,6 +26,7 @@ async function rollBack(): Promise<void> {
     {
       log,
       clock: systemClock,
+      setSecret: maskSecret,
       writeSummary: writeJobSummary,
       notice: (message) => core.notice(message),
       setOutputs: setRollbackOutputs,

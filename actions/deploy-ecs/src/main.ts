@@ -4,6 +4,7 @@ import { createClient, systemClock } from '@ecs-deploy/core/common';
 import {
   abortOnCancel,
   actionsLogger as log,
+  maskSecret,
   maskSecretValues,
   openDeploymentTrail,
   runAction,
@@ -27,6 +28,7 @@ async function deploy(): Promise<void> {
     {
       log,
       clock: systemClock,
+      setSecret: maskSecret,
       writeSummary: writeJobSummary,
       setOutputs: setDeployOutputs,
       trail,

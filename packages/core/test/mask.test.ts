@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { secretValues } from '../src/common/secret-values';
+import { containerSecretValues } from '../src/task-definition/secret-values';
 import { maskSecret, maskSecretValues, redactSecrets } from '../src/platform/masking';
 
 describe('secretValues', () => {
@@ -30,5 +31,27 @@ describe('secretValues', () => {
     maskSecret('pass');
     maskSecret('pass-word-long');
     expect(redactSecrets('url postgres://u:pass-word-long@db and pass again')).toBe('url postgres://u:***@db and *** again');
+  });
+});
+
+describe('containerSecretValues', () => {
+  test("every container's credential-named values and URL passwords, as secretValues picks them among inputs", () => {
+    expect(
+      containerSecretValues([
+        {
+          name: 'app',
+          environment: [
+            { name: 'DATABASE_URL', value: 'postgres://app:pw-123@db/shop' },
+            { name: 'LOG_LEVEL', value: 'info' },
+          ],
+        },
+        { name: 'sidecar', environment: [{ name: 'API_TOKEN', value: 'tok-456' }, { name: 'EMPTY' }] },
+        { name: 'bare' },
+      ]),
+    ).toEqual(['pw-123', 'tok-456']);
+  });
+
+  test('no containers, nothing to mask', () => {
+    expect(containerSecretValues(undefined)).toEqual([]);
   });
 });

@@ -47,6 +47,12 @@ async function main(): Promise<void> {
     console.log('    {"kind": "latency", "ms": 2000}');
     console.log('    {"kind": "drop", "when": "before"|"after"}   the connection is reset before the call runs, or after it took effect');
     console.log('    {"kind": "task-fails-to-start", "family"?, "reason"?}   the call runs; the next task of that family fails to start');
+    console.log(
+      '    {"kind": "target-turns-unhealthy", "targetGroupArn"?, "reason"?}   the call runs; the targets of that group (or of the tasks or service the call names) turn unhealthy',
+    );
+    console.log(
+      '    {"kind": "placement-fails", "cluster"?, "capacityProvider"?, "reason"?, "forMs"?}   the call runs; the cluster places no task (for forMs, or until the rules change)',
+    );
     console.log('  --iam: the IAM actions allowed, {"allow": ["ecs:Describe*", ...]} or a policy document {"Statement": [...]};');
     console.log('         anything else is answered AccessDeniedException. Default: everything is allowed. While it runs:');
     console.log('  curl -X POST   $AWS_ENDPOINT_URL/_sandbox/iam -d @policy.json      replaces the policy');

@@ -20,7 +20,9 @@ import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
-import type { ApiCall, Sandbox, SandboxOptions, SeedState } from './types';
+import type { ApiCall, PlacementFailure, Sandbox, SandboxOptions, SeedState } from './types';
+import { clusterName } from './arns';
+import { turnTargetsUnhealthy } from './elb/fault-targets';
 import { LoadBalancing } from './elb/load-balancing';
 import { TaskEvents } from './tasks/events';
 
@@ -116,6 +118,29 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   };
   const scheduler = new Scheduler(ctx);
   const calls: ApiCall[] = [];
+  /** Makes the cluster (or one of its capacity providers) unable to place tasks, until the function returned is called. */
+  const failPlacement = (failure: PlacementFailure) => {
+    const entry = { ...failure };
+    ctx.placementFailures.push(entry);
+    return () => {
+      const at = ctx.placementFailures.indexOf(entry);
+      if (at >= 0) ctx.placementFailures.splice(at, 1);
+      scheduler.kick();
+    };
+  };
+  faults.connect({
+    targetsTurnUnhealthy: (effect, input) => turnTargetsUnhealthy(ctx, effect, input),
+    placementFails: (effect, input) => {
+      const named = (input as { cluster?: unknown } | undefined)?.cluster;
+      const cluster = effect.cluster ?? clusterName(typeof named === 'string' ? named : undefined);
+      const end = failPlacement({ cluster, capacityProvider: effect.capacityProvider, reason: effect.reason });
+      const cancel = effect.forMs === undefined ? undefined : clock.after(effect.forMs, end);
+      return () => {
+        cancel?.();
+        end();
+      };
+    },
+  });
 
   let listening;
   try {
@@ -174,15 +199,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       return url;
     },
     targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,
-    failPlacement: (failure) => {
-      const entry = { ...failure };
-      ctx.placementFailures.push(entry);
-      return () => {
-        const at = ctx.placementFailures.indexOf(entry);
-        if (at >= 0) ctx.placementFailures.splice(at, 1);
-        scheduler.kick();
-      };
-    },
+    failPlacement,
     stop: () => {
       stopped ??= (async () => {
         scheduler.stop();

@@ -122,7 +122,21 @@ export type FaultEffect =
    * Control plane: the call runs, and the next task of `family` (default: the family of the call's
    * `taskDefinition`, else any task) fails to start with `reason` (default a CannotStartContainerError).
    */
-  | { kind: 'task-fails-to-start'; family?: string; reason?: string };
+  | { kind: 'task-fails-to-start'; family?: string; reason?: string }
+  /**
+   * Control plane: the call runs, and load balancer targets fail their health checks at once (state unhealthy,
+   * `reason` default Target.FailedHealthChecks, "Health checks failed"): every target of `targetGroupArn`, else of
+   * the call's own `TargetGroupArn` (DescribeTargetHealth), else those ECS registered for the tasks the call names
+   * (`task`, `tasks`) or for the running tasks of the service it names (`service`, `services`, in `cluster`). The
+   * health checks go on: a target that passes HealthyThresholdCount of them is healthy again, as in ELB.
+   */
+  | { kind: 'target-turns-unhealthy'; targetGroupArn?: string; reason?: string; description?: string }
+  /**
+   * Control plane: the call runs, and the service scheduler cannot place tasks in `cluster` (default: the cluster
+   * the call names, else 'default'), as Sandbox.failPlacement does (see PlacementFailure), for `forMs` of sandbox
+   * time (default: until the rules are replaced).
+   */
+  | { kind: 'placement-fails'; cluster?: string; capacityProvider?: string; reason?: string; forMs?: number };
 
 /**
  * Who the caller is and what it may do. `allow` lists IAM actions allowed on every resource; `Statement` takes a
@@ -164,7 +178,16 @@ export type TaskOutcome =
   | { kind: 'pending-forever' };
 
 export type FaultKind =
-  'throttle' | 'server-error' | 'error' | 'latency' | 'refused' | 'dropped-before' | 'dropped-after' | 'task-fails-to-start';
+  | 'throttle'
+  | 'server-error'
+  | 'error'
+  | 'latency'
+  | 'refused'
+  | 'dropped-before'
+  | 'dropped-after'
+  | 'task-fails-to-start'
+  | 'target-turns-unhealthy'
+  | 'placement-fails';
 
 export interface ApiCall {
   service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';

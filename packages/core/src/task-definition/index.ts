@@ -5,3 +5,4 @@ export * from './load';
 export * from './register';
 export * from './render';
 export * from './strip';
+export * from './secret-values';

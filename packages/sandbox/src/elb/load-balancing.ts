@@ -168,6 +168,29 @@ export class LoadBalancing {
     });
   }
 
+  /**
+   * The targets of the group that `select` picks (all by default) fail their health checks now, as if
+   * UnhealthyThresholdCount checks in a row had failed with `why`: an injected fault. Draining targets are left
+   * alone. The checks go on, and decide from here as they always do. Returns how many targets turned.
+   */
+  turnUnhealthy(
+    groupArn: string,
+    why: { reason: string; description: string },
+    select: (target: TargetRecord) => boolean = () => true,
+  ): number {
+    const group = this.groups.get(groupArn);
+    if (!group) return 0;
+    let turned = 0;
+    for (const target of group.targets.values()) {
+      if (target.state === 'draining' || !select(target)) continue;
+      target.failures = group.healthCheck.unhealthyThreshold;
+      target.successes = 0;
+      this.setState(target, 'unhealthy', why);
+      turned += 1;
+    }
+    return turned;
+  }
+
   target(groupArn: string, id: string, port: number): TargetRecord | undefined {
     return this.groups.get(groupArn)?.targets.get(targetKey(id, port));
   }

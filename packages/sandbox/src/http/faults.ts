@@ -48,7 +48,7 @@ export function shorthandRules(options: FaultOptions): FaultRule[] {
   return rules;
 }
 
-const EFFECT_KINDS = new Set(['error', 'refuse', 'latency', 'drop', 'task-fails-to-start']);
+const EFFECT_KINDS = new Set(['error', 'refuse', 'latency', 'drop', 'task-fails-to-start', 'target-turns-unhealthy', 'placement-fails']);
 
 /** Refuses a rule that would silently do nothing, or something else than written, with what to write instead. */
 function validate(rule: FaultRule, index: number): void {
@@ -66,6 +66,8 @@ function validate(rule: FaultRule, index: number): void {
   if (rule.effect.kind === 'latency' && !(rule.effect.ms >= 0)) throw new Error(`${where}: latency needs ms >= 0`);
   if (rule.effect.kind === 'drop' && rule.effect.when !== 'before' && rule.effect.when !== 'after')
     throw new Error(`${where}: drop needs when: 'before' (nothing changed) or 'after' (the call took effect)`);
+  if (rule.effect.kind === 'placement-fails' && rule.effect.forMs !== undefined && !(rule.effect.forMs >= 0))
+    throw new Error(`${where}: placement-fails needs forMs >= 0 (sandbox milliseconds), or no forMs to last until the rules change`);
 }
 
 /** What the server does with one call: wait, then answer normally, answer an error, or drop the connection. */
@@ -88,12 +90,24 @@ function kindOf(effect: FaultEffect): FaultKind {
     case 'drop':
       return effect.when === 'before' ? 'dropped-before' : 'dropped-after';
     case 'task-fails-to-start':
-      return 'task-fails-to-start';
+    case 'target-turns-unhealthy':
+    case 'placement-fails':
+      return effect.kind;
   }
 }
 
 function isThrottle(code: string | undefined): boolean {
   return code === 'ThrottlingException' || code === 'Throttling';
+}
+
+/**
+ * The control-plane effects that change the sandbox's state beyond the call (wired in index.ts): applied when a
+ * rule hits, before the call runs (which then runs as usual).
+ */
+export interface ControlPlaneFaults {
+  targetsTurnUnhealthy(effect: Extract<FaultEffect, { kind: 'target-turns-unhealthy' }>, input: unknown): void;
+  /** Returns what ends the placement failure. */
+  placementFails(effect: Extract<FaultEffect, { kind: 'placement-fails' }>, input: unknown): () => void;
 }
 
 /** The rules in force, their counters and the seed; one per sandbox, replaced whole by setFaults. */
@@ -105,9 +119,17 @@ export class FaultInjector {
   private selected: number[] = [];
   /** Task families (or '*' for any) whose next task fails to start, with the reason. */
   private startFailures: Array<{ family: string; reason?: string }> = [];
+  /** What ends each placement failure a rule started; replacing the rules ends them all. */
+  private placementEnds: Array<() => void> = [];
+  private controlPlane: ControlPlaneFaults | undefined;
 
   constructor(options?: FaultOptions) {
     this.set(options);
+  }
+
+  /** Set once the sandbox's state exists: the rules' control-plane effects act on it. */
+  connect(controlPlane: ControlPlaneFaults): void {
+    this.controlPlane = controlPlane;
   }
 
   set(options: FaultOptions | undefined): void {
@@ -120,6 +142,7 @@ export class FaultInjector {
     this.seed = options?.seed ?? 0;
     this.selected = rules.map(() => 0);
     this.startFailures = [];
+    for (const end of this.placementEnds.splice(0)) end();
   }
 
   /** What was set, as given (shorthand and rules), for the control endpoint. */
@@ -153,6 +176,8 @@ export class FaultInjector {
       call.faults = applied;
       call.fault = kindOf(outcome ?? applied[0].effect);
     }
+    if (outcome?.kind === 'target-turns-unhealthy') this.controlPlane?.targetsTurnUnhealthy(outcome, input);
+    if (outcome?.kind === 'placement-fails' && this.controlPlane) this.placementEnds.push(this.controlPlane.placementFails(outcome, input));
     return { latencyMs, outcome };
   }
 

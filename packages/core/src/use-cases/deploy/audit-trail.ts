@@ -21,6 +21,6 @@ export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): R
 }
 
 /** A watched rollout's verdict as a Deployment status. (With wait: false the Deployment stays in progress.) */
-export function deploymentState(status: Exclude<DeployStatus, 'registered'>): DeploymentState {
+export function deploymentState(status: Exclude<DeployStatus, 'registered' | 'cancelled'>): DeploymentState {
   return status === 'succeeded' ? 'success' : 'failure';
 }

@@ -11,6 +11,7 @@ import { describeChanges } from '../../task-definition/diff';
 import { describeTaskDefinition, ensureRegistered } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
+import { containerSecretValues } from '../../task-definition/secret-values';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
 import {
@@ -36,9 +37,11 @@ export interface DeployClients {
   logs: CloudWatchLogsClient;
 }
 
-/** What is platform-specific: the runner's log, the job summary and outputs, and the GitHub Deployment. */
+/** What is platform-specific: the runner's log, masking, the job summary and outputs, and the GitHub Deployment. */
 export interface DeployPorts {
   log: Logger;
+  /** Masks a value in the job log (and in the summary and Deployment descriptions written after). */
+  setSecret(value: string): void;
   clock: Clock;
   writeSummary(markdown: string): Promise<void>;
   /**
@@ -73,9 +76,10 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const mechanism = mechanismFor(service);
   const context = { ecs, log, clock, signal: ports.signal };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
-  const stopIfCancelled = async (done: string) => {
+  const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;
     const message = `The workflow was cancelled before the service was updated: ${done}; service ${request.service} was not changed.`;
+    setOutputs({ ...soFar, status: 'cancelled' });
     await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
     throw new ActionFailure(message);
   };
@@ -84,6 +88,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const live = await describeTaskDefinition(ecs, liveArn);
   const base = fromFile ?? liveAsBase(live);
   const rendered = renderTaskDefinition(base.definition, request);
+  // The revision may carry credentials this step's inputs never named (put there by an earlier deploy): a crashed
+  // container quoting one in its last log lines must show ***.
+  for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. Say what changes, then register only if something does.
   const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
@@ -92,12 +99,12 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
-  await stopIfCancelled('no revision was registered');
+  await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);
-  await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''));
+  await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''), known);
 
   // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
   let started: StartedDeployment;
@@ -163,7 +170,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
         known: started.service,
       };
       const message = leftRollingOutMessage(left);
-      setOutputs({ ...outputs, durationSeconds: secondsBetween(started.startedAt, clock.now()) });
+      setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
       await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
       await trail?.report('error', leftRollingOutStatus(left));
       throw new ActionFailure(message);

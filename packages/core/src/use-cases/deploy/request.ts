@@ -16,7 +16,8 @@ export interface DeployRequest {
   failedTasksThreshold: number;
 }
 
-export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered';
+/** `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it started). */
+export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered' | 'cancelled';
 
 export interface DeployOutputs {
   taskDefinitionArn: string;

@@ -29,9 +29,11 @@ export interface RollBackClients {
   logs: CloudWatchLogsClient;
 }
 
-/** What is platform-specific: the runner's log and annotations, the job summary and outputs, and the GitHub Deployments. */
+/** What is platform-specific: the runner's log and annotations, masking, the job summary and outputs, and the GitHub Deployments. */
 export interface RollBackPorts {
   log: Logger;
+  /** Masks a value in the job log (and in the summary and Deployment descriptions written after). */
+  setSecret(value: string): void;
   clock: Clock;
   writeSummary(markdown: string): Promise<void>;
   /** One annotation on the run, for every ending but a failure. */
@@ -193,7 +195,7 @@ export async function rollBackService(
       clients.logs,
       request,
       { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome },
-      log,
+      { log, setSecret: ports.setSecret },
     );
     await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
     const verdict = `${headline(failed)} ${explainRollout(report)}`;

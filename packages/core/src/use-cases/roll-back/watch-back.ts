@@ -3,6 +3,7 @@ import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import { describeTaskDefinition } from '../../task-definition/register';
+import { containerSecretValues } from '../../task-definition/secret-values';
 import { gatherLogTail } from '../../ecs/diagnosis';
 import type { RolloutReport } from '../../ecs/rollout-report';
 import type { WatchOutcome } from '../../ecs/watch-loop';
@@ -47,9 +48,12 @@ export async function failedRollbackReport(
   logs: CloudWatchLogsClient,
   request: RollBackServiceRequest,
   watched: WatchedDeployment & { fromArn?: string; targetArn: string; outcome: WatchOutcome },
-  log: Logger,
+  { log, setSecret }: { log: Logger; setSecret(value: string): void },
 ): Promise<RolloutReport> {
   const containers = (await describeTaskDefinition(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
+  // Before quoting the crashed container: the target revision may carry credentials (its DATABASE_URL) that no
+  // input of this step named.
+  for (const value of containerSecretValues(containers)) setSecret(value);
   return {
     title: `Deployment of ${shortTaskDefinition(watched.targetArn)} (the rollback)`,
     region: request.region,

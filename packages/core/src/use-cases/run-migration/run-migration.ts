@@ -10,7 +10,7 @@ import {
   type Logger,
   type CancellationSignal,
 } from '../../common';
-import { loadTaskDefinitionFile } from '../../task-definition';
+import { containerSecretValues, loadTaskDefinitionFile } from '../../task-definition';
 import { awslogsLocation } from '../../logs';
 import { section } from '../../report';
 import { describeService, taskLink } from '../../ecs';
@@ -72,6 +72,8 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   // pre-flight table with the family's running migrations. Nothing changes yet.
   const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
   const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
+  // The revision run may carry credentials the inputs never named (the service's DATABASE_URL): its output must show ***.
+  for (const value of containerSecretValues(plan.rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
   const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });

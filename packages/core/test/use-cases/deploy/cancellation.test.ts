@@ -14,6 +14,7 @@ import { ActionFailure } from '../../../src/common/errors';
 import { silentLogger } from '../../../src/common/logger';
 import type { DeploymentState } from '../../../src/common/audit-trail';
 import { deployService, type DeployPorts } from '../../../src/use-cases/deploy/deploy-service';
+import type { DeployOutputs } from '../../../src/use-cases/deploy/request';
 import { deployment, service } from '../../fixtures/ecs';
 import { fakeClock } from '../../support/fake-clock';
 import { deployRequest, IMAGE, LIVE, LIVE_ID, NEXT, NEXT_ID, settledOnLive } from './deploy-fixtures';
@@ -25,14 +26,16 @@ mockClient(CloudWatchLogsClient);
 let summaries: string[];
 let statuses: { state: DeploymentState; description: string }[];
 let controller: AbortController;
+let outputs: DeployOutputs[];
 const clients = () => ({ ecs: new ECSClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) });
 
 function ports(): DeployPorts {
   return {
     log: silentLogger(),
+    setSecret: () => undefined,
     clock: fakeClock(),
     writeSummary: async (markdown) => void summaries.push(markdown),
-    setOutputs: () => {},
+    setOutputs: (set) => void outputs.push(set),
     signal: controller.signal,
     trail: {
       start: async () => {},
@@ -52,6 +55,7 @@ beforeEach(() => {
   ecsMock.reset();
   summaries = [];
   statuses = [];
+  outputs = [];
   controller = new AbortController();
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: TAGS });
   ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEXT } });
@@ -77,6 +81,7 @@ describe('deployService when the workflow is cancelled', () => {
     expect(polls).toBe(3);
     expect(calls(StopServiceDeploymentCommand)).toBe(0);
     expect(calls(UpdateServiceCommand)).toBe(1);
+    expect(outputs.at(-1)).toMatchObject({ status: 'cancelled', deploymentId: NEXT_ID });
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toContain('Deploy web: cancelled');
     expect(summaries[0]).toContain(NEXT_ID);
@@ -95,6 +100,7 @@ describe('deployService when the workflow is cancelled', () => {
     expect((failure as Error).message).toContain('cancelled before the service was updated: no revision was registered');
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);
     expect(calls(UpdateServiceCommand)).toBe(0);
+    expect(outputs.at(-1)?.status).toBe('cancelled');
     expect(summaries[0]).toContain('cancelled');
   });
 });

@@ -24,6 +24,7 @@ const logsMock = mockClient(CloudWatchLogsClient);
 let outputs: DeployOutputs[];
 let summaries: string[];
 let log: ReturnType<typeof silentLogger>;
+let masked: string[];
 let clock: ReturnType<typeof fakeClock>;
 const clients = (): DeployClients => ({
   ecs: new ECSClient({ region: 'us-east-1' }),
@@ -34,6 +35,7 @@ function ports(): DeployPorts {
   return {
     log,
     clock,
+    setSecret: (value) => void masked.push(value),
     writeSummary: async (markdown) => void summaries.push(markdown),
     setOutputs: (next) => void outputs.push(next),
   };
@@ -42,6 +44,7 @@ function ports(): DeployPorts {
 const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
 
 beforeEach(() => {
+  masked = [];
   ecsMock.reset();
   logsMock.reset();
   outputs = [];
@@ -54,6 +57,17 @@ beforeEach(() => {
 });
 
 describe('deployService', () => {
+  test("masks the credentials the live revision's containers carry, which this step's inputs never named", async () => {
+    const live = described();
+    live.containerDefinitions![0].environment!.push({ name: 'DATABASE_URL', value: 'postgres://web:live-pass-9@db/shop' });
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: live, tags: TAGS });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+
+    await deployService(deployRequest({ image: IMAGE, wait: false }), clients(), ports()).catch(() => undefined);
+
+    expect(masked).toContain('live-pass-9');
+  });
+
   test('a new image is registered, UpdateService starts its deployment, and a settled rollout is a success', async () => {
     ecsMock
       .on(DescribeServicesCommand)

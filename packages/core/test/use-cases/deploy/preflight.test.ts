@@ -37,6 +37,7 @@ const clients = (): DeployClients => ({
 const ports = (): DeployPorts => ({
   log,
   clock: fakeClock(),
+  setSecret: () => undefined,
   writeSummary: async (markdown) => void summaries.push(markdown),
   setOutputs: () => undefined,
 });

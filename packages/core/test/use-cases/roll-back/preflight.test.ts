@@ -62,6 +62,7 @@ const clients = (): RollBackClients => ({
 const ports = (): RollBackPorts => ({
   log,
   clock: fakeClock(),
+  setSecret: () => undefined,
   writeSummary: async (markdown) => void summaries.push(markdown),
   notice: () => undefined,
   setOutputs: () => undefined,

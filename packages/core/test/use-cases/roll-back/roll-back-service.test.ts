@@ -102,6 +102,7 @@ function releaseOf3(releaseStatus: ServiceDeployment['status']) {
 let outputs: RollbackOutputs[];
 let notices: string[];
 let log: ReturnType<typeof silentLogger>;
+let masked: string[];
 let clock: ReturnType<typeof fakeClock>;
 
 const clients = (): RollBackClients => ({
@@ -113,6 +114,7 @@ function ports(): RollBackPorts {
   return {
     log,
     clock,
+    setSecret: (value) => void masked.push(value),
     writeSummary: async () => undefined,
     notice: (message) => void notices.push(message),
     setOutputs: (next) => void outputs.push(next),
@@ -122,6 +124,7 @@ function ports(): RollBackPorts {
 const calls = (command: Parameters<typeof ecsMock.commandCalls>[0]) => ecsMock.commandCalls(command).length;
 
 beforeEach(() => {
+  masked = [];
   ecsMock.reset();
   outputs = [];
   notices = [];

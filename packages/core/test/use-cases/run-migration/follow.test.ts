@@ -201,4 +201,28 @@ describe('followTask', () => {
       expect.stringMatching(/^StopTask of migration task abc failed \(ThrottlingException: Rate exceeded\); attempt 2 of 4/),
     );
   });
+
+  test("a cancellation ends the poll interval's sleep at once: following does not wait out the interval", async () => {
+    const { ecs, logs, deps } = clients();
+    logs.on(GetLogEventsCommand).resolves({ events: [], nextForwardToken: 'f/0' });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [running] });
+    const controller = new AbortController();
+    // A clock whose sleep ends only on the signal: the runner's SIGINT arrives while following sleeps.
+    const clock = {
+      now: () => 0,
+      sleep: (_ms: number, signal?: Pick<AbortSignal, 'addEventListener' | 'removeEventListener'>) =>
+        new Promise<void>((resolve) => {
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+          queueMicrotask(() => controller.abort());
+        }),
+    };
+
+    const outcome = await followTask(
+      { cluster: 'prod', taskArn, logLocation: location, timeoutMs: 60_000, signal: controller.signal },
+      { ...deps, clock },
+    );
+
+    expect(outcome.state).toBe('cancelled');
+    expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(1);
+  });
 });
