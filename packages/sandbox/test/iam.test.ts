@@ -92,9 +92,12 @@ describe('an allow-list', () => {
         new DescribeTargetHealthCommand({ TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/1' }),
       ),
     );
-    expect(elb.name).toBe('AccessDeniedException');
+    // awsQuery's code for it (ELBv2 answers AccessDenied, HTTP 403).
+    expect(elb.name).toBe('AccessDenied');
+    expect((elb as Error & { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode).toBe(403);
     expect(elb.message).toContain('not authorized to perform: elasticloadbalancing:DescribeTargetHealth on resource: *');
     const cloudwatch = await refusalOf(cloudWatchClient(sandbox, 1).send(new DescribeAlarmsCommand({ AlarmNames: ['errors'] })));
+    expect(cloudwatch.name).toBe('AccessDenied');
     expect(cloudwatch.message).toContain('not authorized to perform: cloudwatch:DescribeAlarms on resource: *');
   });
 });

@@ -177,7 +177,7 @@ describe('awsQuery', () => {
       });
       sandbox.setFaults({ refuseWith: 'AccessDeniedException', operations: ['DescribeTargetGroups'] });
       expect((await query('Action=DescribeTargetGroups&Version=2015-12-01')).body).toBe(
-        `<ErrorResponse xmlns="${ELB_NS}"><Error><Type>Sender</Type><Code>AccessDeniedException</Code><Message>User is not authorized to perform: elasticloadbalancing:DescribeTargetGroups because no identity-based policy allows the elasticloadbalancing:DescribeTargetGroups action</Message></Error><RequestId>REQUEST-ID</RequestId></ErrorResponse>`,
+        `<ErrorResponse xmlns="${ELB_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: elasticloadbalancing:DescribeTargetGroups because no identity-based policy allows the elasticloadbalancing:DescribeTargetGroups action</Message></Error><RequestId>REQUEST-ID</RequestId></ErrorResponse>`,
       );
     } finally {
       sandbox.setFaults(undefined);

@@ -226,10 +226,12 @@ export function faultError(
     if (effect.code === 'UnsupportedFeatureException')
       return new AwsError('UnsupportedFeatureException', 'The specified task is not supported in this Region.');
     const action = `${iamPrefix}:${call.operation}`;
-    return new AwsError(
+    const denied = new AwsError(
       'AccessDeniedException',
       `User is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
     );
+    denied.queryCode = 'AccessDenied';
+    return denied;
   }
   const own = isThrottle(effect.code) ? serviceFault('throttle') : effect.code === undefined ? serviceFault('server-error') : undefined;
   if (own && effect.status === undefined && effect.message === undefined) return own;

@@ -208,8 +208,11 @@ export function accessKeyOf(authorization: string | undefined): string | undefin
 export function accessDenied(principal: string, action: string, resource: string, why: 'implicit' | 'deny'): AwsError {
   const because =
     why === 'deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
-  return new AwsError(
+  const error = new AwsError(
     'AccessDeniedException',
     `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${because}`,
   );
+  // awsQuery services (ELBv2) and awsQuery-compatible ones (CloudWatch) name it AccessDenied.
+  error.queryCode = 'AccessDenied';
+  return error;
 }

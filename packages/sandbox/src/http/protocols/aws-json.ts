@@ -21,11 +21,13 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
 }
 
 /** A JSON error answer; also what the server answers an unexpected failure with, whatever the protocol. */
-export function sendJsonError(res: ServerResponse, error: AwsError, requestId: string): void {
+export function sendJsonError(res: ServerResponse, error: AwsError, requestId: string, queryCompatible = true): void {
   const body: Record<string, unknown> = { __type: error.type };
   if (error.hasMessage) body.message = error.message;
   const headers: Record<string, string> = { 'x-amzn-ErrorType': error.type.replace(/^.*#/, '') };
-  if (error.queryCode) headers['x-amzn-query-error'] = `${error.queryCode};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+  // Only awsQuery-compatible services (CloudWatch) send the awsQuery code; ECS, ECR and Logs do not.
+  if (error.queryCode && queryCompatible)
+    headers['x-amzn-query-error'] = `${error.queryCode};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
   send(res, error.status, body, requestId, headers);
 }
 
@@ -67,5 +69,5 @@ export const awsJson: WireProtocol<JsonService> = {
     );
   },
   answer: (res, _service, _operation, result, requestId) => send(res, 200, result, requestId),
-  fail: (res, _service, error, requestId) => sendJsonError(res, error, requestId),
+  fail: (res, service, error, requestId) => sendJsonError(res, error, requestId, service === undefined || service.queryCodes !== undefined),
 };

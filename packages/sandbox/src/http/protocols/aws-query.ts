@@ -43,10 +43,12 @@ export function awsQuery(fallback: QueryService): WireProtocol<QueryService> {
     },
     fail(res, service, error, requestId) {
       const namespace = (service ?? fallback).namespace;
+      // An IAM refusal is `AccessDenied`, HTTP 403, in awsQuery (the JSON services' AccessDeniedException).
+      const denied = error.queryCode === 'AccessDenied';
       sendXml(
         res,
-        error.status,
-        queryError(namespace, error.type, error.message, error.status >= 500 ? 'Receiver' : 'Sender', requestId),
+        denied ? 403 : error.status,
+        queryError(namespace, denied ? 'AccessDenied' : error.type, error.message, error.status >= 500 ? 'Receiver' : 'Sender', requestId),
         requestId,
       );
     },
