@@ -1,4 +1,5 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
+import { isTransientAwsError } from '../common/retry';
 import { describeTasks, listTaskArns } from './task-queries';
 import { epochMs } from './times';
 
@@ -19,6 +20,9 @@ export class StoppedTaskTracker {
   private readonly known = new Map<string, Task>();
   private readonly others: Set<string>;
   private stopping = 0;
+  /** Listed, not yet described (the DescribeTasks after their listing failed). */
+  private readonly pending = new Set<string>();
+  private listed = true;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -30,12 +34,26 @@ export class StoppedTaskTracker {
     this.others = new Set(stoppedBefore);
   }
 
-  /** Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). */
+  /**
+   * Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). The ARNs a
+   * listing found are kept until they are described: when only DescribeTasks failed, the next refresh describes them
+   * even if its own ListTasks fails (`listedNow` is then false: newer stops may be missing), so a crash loop is not
+   * seen a round later for each failed read of a three-read round.
+   */
   async refresh(ecs: ECSClient = this.ecs): Promise<Task[]> {
-    const arns = await listStoppedTaskArns(ecs, this.cluster, this.service);
-    const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
+    let listed = true;
+    try {
+      for (const arn of await listStoppedTaskArns(ecs, this.cluster, this.service)) {
+        if (!this.known.has(arn) && !this.others.has(arn)) this.pending.add(arn);
+      }
+    } catch (error) {
+      if (this.pending.size === 0 || !isTransientAwsError(error)) throw error;
+      listed = false;
+    }
+    const described = await describeTasks(ecs, this.cluster, [...this.pending]);
+    this.pending.clear();
     this.stopping = 0;
-    for (const task of await describeTasks(ecs, this.cluster, unseen)) {
+    for (const task of described) {
       if (!task.taskArn) continue;
       // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
       if (task.lastStatus !== 'STOPPED') {
@@ -45,7 +63,13 @@ export class StoppedTaskTracker {
       if (task.startedBy === this.deploymentId) this.known.set(task.taskArn, task);
       else this.others.add(task.taskArn);
     }
+    this.listed = listed;
     return this.tasks();
+  }
+
+  /** Whether the last refresh's own ListTasks answered (false: it described only the ARNs an earlier one listed). */
+  get listedNow(): boolean {
+    return this.listed;
   }
 
   /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */

@@ -34,6 +34,12 @@ export interface WatchRequest extends FollowRequest {
   target: RolloutTarget;
   /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
   stoppedBefore?: string[];
+  /**
+   * The service as the start saw it (UpdateService's answer): our deployment PRIMARY, its service deployment, the
+   * revisions before it. Remembered as a first poll would be, so that a watcher whose first polls are throttled
+   * until ECS has already rolled back and removed our deployment still knows what to read and what was rolled back.
+   */
+  startedWith?: Service;
 }
 
 /**
@@ -60,6 +66,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
   const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const memory = new DeploymentMemory(target.deploymentId);
+  if (request.startedWith) memory.note(request.startedWith);
   const serviceDeployments = new ServiceDeploymentReader(ecs, log);
   let lastProgress = '';
   let failedTasks: Task[] = [];
@@ -74,9 +81,12 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
       const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+      // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
+      let partialList = false;
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
         failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-        schedule.listed(tracker.stillStopping);
+        partialList = !tracker.listedNow;
+        if (!partialList) schedule.listed(tracker.stillStopping);
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
 
@@ -115,6 +125,8 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
         if (progress !== lastProgress) log.info(progress);
         lastProgress = progress;
       }
+      // Only ARNs an earlier listing found were described: enough to see failures, too little to call it a success.
+      if (verdict.state === 'succeeded' && partialList) return undefined;
       return verdict.state === 'in-progress' ? undefined : verdict;
     },
 
