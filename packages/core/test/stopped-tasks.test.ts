@@ -283,3 +283,48 @@ describe('StoppedTaskTracker when a read of its refresh fails', () => {
     expect(described()).toEqual([OURS_ARN]);
   });
 });
+
+describe('StoppedTaskTracker across pages and batches when one read fails', () => {
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+  // A crash loop long enough to list over two pages and describe in two batches.
+  const LOOP = Array.from({ length: 150 }, (_, i) => crashedTask(i + 1, 1));
+  const LOOP_ARNS = LOOP.map((task) => task.taskArn as string);
+  const byArn = new Map(LOOP.map((task) => [task.taskArn as string, task]));
+
+  beforeEach(() => {
+    ecsMock.reset();
+  });
+
+  test("a listing whose second page fails still describes the first page's ARNs, and says the listing was not whole", async () => {
+    let pages = 0;
+    ecsMock.on(ListTasksCommand).callsFake((input: { nextToken?: string }) => {
+      if (++pages > 1) throw throttled();
+      return { taskArns: LOOP_ARNS.slice(0, 100), nextToken: input.nextToken ? undefined : '100' };
+    });
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => byArn.get(arn)) }));
+    const stopped = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    const tasks = await stopped.refresh();
+
+    expect(tasks).toHaveLength(100);
+    expect(stopped.listedNow).toBe(false);
+  });
+
+  test("a DescribeTasks whose second batch fails returns the first batch's tasks: the next refresh describes only the rest", async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: LOOP_ARNS });
+    let batches = 0;
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => {
+      if (++batches === 2) throw throttled();
+      return { tasks: input.tasks.map((arn) => byArn.get(arn)) };
+    });
+    const stopped = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    expect(await stopped.refresh()).toHaveLength(100);
+    expect(stopped.listedNow).toBe(false);
+    const tasks = await stopped.refresh();
+
+    expect(tasks).toHaveLength(150);
+    expect(stopped.listedNow).toBe(true);
+    expect(described()).toHaveLength(100 + 50 + 50);
+  });
+});

@@ -251,26 +251,42 @@ describe('watchRollout when reads fail part of the way', () => {
     expect(outcome.skippedPolls).toBe(1);
   });
 
-  test('the final evidence read after a verdict fails: a warning, and the tasks already seen are reported', async () => {
+  test('the final evidence read (here after the timeout) fails: a warning, and the tasks already seen are reported', async () => {
+    // One crash, below the threshold: the deploy goes on until the timeout, and the stopped tasks are read at the end.
     describeServices(
-      () => service([deployment({ runningCount: 1, failedTasks: 3 }), oldActive]),
+      () => service([deployment({ runningCount: 1, failedTasks: 1 }), oldActive]),
       () => false,
     );
-    // The watcher's reads answer; the evidence read after the verdict (with the SDK's retries) does not.
     let lists = 0;
     ecsMock.on(ListTasksCommand).callsFake(() => {
       if (++lists > 1) throw throttled();
-      return { taskArns: crashed.map((task) => task.taskArn as string) };
+      return { taskArns: [crashed[0].taskArn as string] };
     });
     describing();
     const log = silentLogger();
 
-    const outcome = await watchRollout(request(), { ecs: ecs(), log, clock: fakeClock() });
+    const outcome = await watchRollout(request({ timeoutMs: 5_000 }), { ecs: ecs(), log, clock: fakeClock() });
+
+    expect(outcome.status).toBe('timed-out');
+    expect(outcome.failedTasks.map((task) => task.taskArn)).toEqual([crashed[0].taskArn]);
+    expect(lists).toBe(2);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([
+      'warning: Could not list the stopped tasks once more (Rate exceeded): reporting the 1 seen before.',
+    ]);
+  });
+
+  test("a failure decided in a round that read the stopped tasks whole is not read again: the verdict's evidence is that fresh", async () => {
+    describeServices(
+      () => service([deployment({ runningCount: 1, failedTasks: 3 }), oldActive]),
+      () => false,
+    );
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: crashed.map((task) => task.taskArn as string) });
+    describing();
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
 
     expect(outcome.status).toBe('failed');
-    expect(outcome.failedTasks.map((task) => task.taskArn)).toEqual(crashed.map((task) => task.taskArn));
-    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([
-      'warning: Could not list the stopped tasks once more (Rate exceeded): reporting the 3 seen before.',
-    ]);
+    expect(outcome.failedTasks).toHaveLength(3);
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1);
   });
 });

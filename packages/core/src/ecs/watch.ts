@@ -75,6 +75,8 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   let awaitingRollbackSince: number | undefined;
   let blindSpot: string | undefined;
   let alarmsReadAt = Number.NEGATIVE_INFINITY;
+  /** Set when the latest round listed and described the stopped tasks whole: its evidence is as fresh as the verdict. */
+  let listedWhole = false;
 
   return {
     observe: async ({ service, newEvents, polledAt }) => {
@@ -83,10 +85,14 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
       // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
       let partialList = false;
+      listedWhole = false;
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
         failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
         partialList = !tracker.listedNow;
-        if (!partialList) schedule.listed(tracker.stillStopping);
+        if (!partialList) {
+          schedule.listed(tracker.stillStopping);
+          listedWhole = true;
+        }
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
 
@@ -131,9 +137,10 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
     },
 
     conclude: async (verdict) => {
-      // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
-      // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
-      if (!verdict || verdict.state !== 'succeeded') {
+      // The evidence of a failure is read once more at the end, with the SDK's retries (no next poll follows), unless
+      // the verdict's own round read it whole a moment ago (re-listing a long crash loop's pages under throttling
+      // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
+      if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
         try {
           failedTasks = (await tracker.refresh()).filter(isFailedTask);
         } catch (error) {
