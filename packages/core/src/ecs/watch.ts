@@ -131,7 +131,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
         if (progress !== lastProgress) log.info(progress);
         lastProgress = progress;
       }
-      // Only ARNs an earlier listing found were described: enough to see failures, too little to call it a success.
+      // Only part of the stopped tasks was read (a page or a batch failed): enough to see failures, not a success.
       if (verdict.state === 'succeeded' && partialList) return undefined;
       return verdict.state === 'in-progress' ? undefined : verdict;
     },
