@@ -2,7 +2,16 @@ import { describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientFactory, clientSettings, createClient, resolveRegion, sendingOnce, withoutSdkRetries } from '../src/common/aws';
+import {
+  clientFactory,
+  clientSettings,
+  createClient,
+  resolveRegion,
+  retryingThrottlesOnly,
+  sendingOnce,
+  THROTTLE_ATTEMPTS,
+  withoutSdkRetries,
+} from '../src/common/aws';
 import { ConfigurationError } from '../src/common/errors';
 import { FailFastRetryStrategy } from '../src/common/sdk-retry';
 import { SUITE_VERSION } from '../src/common/version';
@@ -181,6 +190,74 @@ describe('withoutSdkRetries', () => {
     } finally {
       endpoint.client.destroy();
       await endpoint.close();
+    }
+  });
+});
+
+describe('retryingThrottlesOnly', () => {
+  /** A real client against a local endpoint that answers `answer(n)` to its n-th request (1-based). */
+  async function endpoint(answer: (n: number) => { status: number; body: object }) {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests += 1;
+      const { status, body } = answer(requests);
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new ECSClient({
+      ...clientSettings({ region: 'us-east-1', action: 'deploy-ecs' }),
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
+    });
+    return { client, requests: () => requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+  const throttle = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+  const noDelay = () => 0;
+
+  test('a throttled call (refused before it ran) is sent again by the SDK until it is answered', async () => {
+    const server = await endpoint((n) =>
+      n <= 2 ? throttle : { status: 200, body: { clusterArns: ['arn:aws:ecs:us-east-1:1:cluster/prod'] } },
+    );
+    try {
+      const answer = await server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay));
+      expect(answer.clusterArns).toEqual(['arn:aws:ecs:us-east-1:1:cluster/prod']);
+      expect(server.requests()).toBe(3);
+    } finally {
+      server.client.destroy();
+      await server.close();
+    }
+  });
+
+  test(`throttling that outlasts ${THROTTLE_ATTEMPTS} attempts is thrown to the caller`, async () => {
+    const server = await endpoint(() => throttle);
+    try {
+      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay))).rejects.toMatchObject({
+        name: 'ThrottlingException',
+      });
+      expect(server.requests()).toBe(THROTTLE_ATTEMPTS);
+    } finally {
+      server.client.destroy();
+      await server.close();
+    }
+  });
+
+  test('a 5xx (the call may have taken effect) is thrown at once: the caller looks before it tries again', async () => {
+    const server = await endpoint(() => ({
+      status: 500,
+      body: { __type: 'ServerException', message: 'We encountered an internal error.' },
+    }));
+    try {
+      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay))).rejects.toMatchObject({
+        name: 'ServerException',
+      });
+      expect(server.requests()).toBe(1);
+    } finally {
+      server.client.destroy();
+      await server.close();
     }
   });
 });

@@ -69,7 +69,11 @@ const accessDenied = () =>
 describe('startRollback: StopServiceDeployment, and when to update the service instead', () => {
   test('a throttled stop is retried, each retry said in the log, and ECS rolls back', async () => {
     ecsMock.on(StopServiceDeploymentCommand).rejectsOnce(throttled()).resolves({ serviceDeploymentArn: SD });
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingBackTo2] });
+    // The re-read before the retry shows no rollback yet; once the stop went through, ECS lists its rollback deployment.
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [serviceOn(3, 2)] })
+      .resolves({ services: [rollingBackTo2] });
     const log = silentLogger();
 
     const started = await rollBackTo(td(2), releaseInProgress, log, clock);
@@ -106,7 +110,7 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     );
   });
 
-  test('the stop failed, yet the service deployment shows ROLLBACK_IN_PROGRESS: wait on ECS, and no UpdateService', async () => {
+  test('the stop answered a 5xx, yet the service deployment shows ROLLBACK_IN_PROGRESS: not sent again, wait on ECS, and no UpdateService', async () => {
     ecsMock
       .on(StopServiceDeploymentCommand)
       .rejects(new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 500 } }));
@@ -120,13 +124,39 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     const started = await rollBackTo(td(2), releaseInProgress, log, clock);
 
     expect(started.mechanism).toBe('StopServiceDeployment');
-    expect(started.description).toContain('ECS answered ServerException, but the rollback was under way');
     expect(started.deploymentId).toBe('ecs-svc/2');
-    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
+    // The re-read before the retry saw that the failed attempt took effect: one stop, not four.
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
     expect(log.lines).toContainEqual(
-      expect.stringContaining('but service deployment sd-release is ROLLBACK_IN_PROGRESS: the rollback is under way'),
+      expect.stringContaining(
+        'StopServiceDeployment (ROLLBACK) of service deployment sd-release had taken effect: service deployment sd-release is ROLLBACK_IN_PROGRESS',
+      ),
     );
+  });
+
+  test('every stop answered a 5xx and ECS shows the rollback only afterwards: applied despite the error, and no UpdateService', async () => {
+    const fault = new ServerException({ message: 'Service Unavailable', $metadata: { httpStatusCode: 500 } });
+    ecsMock.on(StopServiceDeploymentCommand).rejects(fault);
+    // Not rolling back at any re-read before a retry; rolling back when the step looks after the last attempt.
+    ecsMock.on(DescribeServiceDeploymentsCommand).callsFake(() => ({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SD,
+          status: ecsMock.commandCalls(StopServiceDeploymentCommand).length < 4 ? 'IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS',
+        },
+      ],
+    }));
+    ecsMock.on(DescribeServicesCommand).callsFake(() => ({
+      services: [ecsMock.commandCalls(DescribeServiceDeploymentsCommand).length < 4 ? serviceOn(3, 2) : rollingBackTo2],
+    }));
+    const log = silentLogger();
+
+    const started = await rollBackTo(td(2), releaseInProgress, log, clock);
+
+    expect(started.description).toContain('ECS answered ServerException, but the rollback was under way');
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
   test('AccessDenied, but ECS (or a person) requested the rollback first: wait on it, and no UpdateService', async () => {
@@ -177,5 +207,52 @@ describe('startRollback: StopServiceDeployment, and when to update the service i
     await expect(rollBackTo(td(2), releaseInProgress, silentLogger(), clock)).rejects.toThrow('Rate exceeded');
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(4);
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+});
+
+describe("startRollback: the rollback's UpdateService under faults", () => {
+  /** web:3 was released and completed: there is nothing to stop, the way back is UpdateService to web:2. */
+  const releaseFinished: DeploymentHistory = {
+    source: 'service-deployments',
+    current: { serviceDeploymentArn: SD, status: 'SUCCESSFUL', taskDefinitionArn: td(3), targetTaskDefinitionArn: td(3) },
+    previous: { taskDefinitionArn: td(2), evidence: 'service deployment sd-1 ended SUCCESSFUL' },
+    lastCompleted: { taskDefinitionArn: td(3), evidence: 'service deployment sd-release ended SUCCESSFUL' },
+  };
+  const lost = () => new ServerException({ message: 'We encountered an internal error.', $metadata: { httpStatusCode: 500 } });
+  /** The service once UpdateService to web:2 took effect: its deployment, created now on ECS's clock. */
+  const updatedTo2 = (): Service => {
+    const service = serviceOn(2, 3);
+    (service.deployments ?? [])[0].createdAt = new Date(clock.now());
+    return service;
+  };
+
+  test('a 5xx after the update took effect: the re-read adopts the deployment it started, and UpdateService is not sent again', async () => {
+    ecsMock.on(UpdateServiceCommand).rejects(lost());
+    ecsMock.on(DescribeServicesCommand).callsFake(() => ({ services: [updatedTo2()] }));
+    const log = silentLogger();
+
+    const started = await rollBackTo(td(2), releaseFinished, log, clock);
+
+    expect(started.mechanism).toBe('UpdateService');
+    expect(started.deploymentId).toBe('ecs-svc/2');
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^UpdateService of web to web:2 failed \(ServerException: .*\); attempt 2 of 4 in/),
+    );
+    expect(log.lines).toContainEqual('UpdateService of web to web:2 had taken effect: deployment ecs-svc/2 was created since.');
+  });
+
+  test('a 5xx before the update took effect: the re-read finds nothing new, and UpdateService is tried again', async () => {
+    ecsMock
+      .on(UpdateServiceCommand)
+      .rejectsOnce(lost())
+      .callsFake(() => ({ service: updatedTo2() }));
+    // web:2's only deployment is the one that completed long before: not the rollback's.
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(3)] });
+
+    const started = await rollBackTo(td(2), releaseFinished, silentLogger(), clock);
+
+    expect(started.deploymentId).toBe('ecs-svc/2');
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(2);
   });
 });

@@ -219,4 +219,112 @@ describe('StoppedTaskSchedule', () => {
     clock.advance(STOPPED_TASKS_INTERVAL_MS);
     expect(schedule.due({ deployment: ours(), newEvents: 0 })).toBe(false);
   });
+
+  test('a listing that was due and did not happen (its read failed) stays due on the next answer, not after the interval', () => {
+    const clock = fakeClock();
+    const schedule = new StoppedTaskSchedule(clock, false);
+    schedule.due({ deployment: ours(), newEvents: 0 });
+    expect(schedule.due({ deployment: ours({ runningCount: 1, pendingCount: 1 }), newEvents: 0 })).toBe(true);
+    schedule.listed();
+    clock.advance(500);
+    expect(schedule.due({ deployment: ours({ failedTasks: 1 }), newEvents: 0 })).toBe(true);
+    // The round was skipped: no listed(). Nothing changed since, and the interval has not passed again.
+    clock.advance(500);
+    expect(schedule.due({ deployment: ours({ failedTasks: 1 }), newEvents: 0 })).toBe(true);
+    schedule.listed();
+    expect(schedule.due({ deployment: ours({ failedTasks: 1 }), newEvents: 0 })).toBe(false);
+  });
+});
+
+describe('StoppedTaskTracker when a read of its refresh fails', () => {
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+  const tracker = () => new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+  beforeEach(() => {
+    ecsMock.reset();
+    describing();
+  });
+
+  test('the ARNs a listing found are kept when DescribeTasks fails, and described by the next refresh even if its ListTasks fails', async () => {
+    ecsMock
+      .on(ListTasksCommand)
+      .resolvesOnce({ taskArns: [OURS_ARN] })
+      .rejects(throttled());
+    let describes = 0;
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => {
+      if (++describes === 1) throw throttled();
+      return { tasks: input.tasks.map((arn) => (arn === OURS_ARN ? OURS : undefined)) };
+    });
+    const stopped = tracker();
+
+    await expect(stopped.refresh()).rejects.toThrow('Rate exceeded');
+    const tasks = await stopped.refresh();
+
+    expect(tasks.map((task) => task.taskArn)).toEqual([OURS_ARN]);
+    expect(stopped.listedNow).toBe(false);
+    expect(described()).toEqual([OURS_ARN, OURS_ARN]);
+  });
+
+  test('with nothing kept, a failed ListTasks fails the refresh (the round is skipped)', async () => {
+    ecsMock.on(ListTasksCommand).rejects(throttled());
+
+    await expect(tracker().refresh()).rejects.toThrow('Rate exceeded');
+    expect(described()).toEqual([]);
+  });
+
+  test('a refresh whose listing answered says so, and an ARN is described once', async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [OURS_ARN] });
+    const stopped = tracker();
+
+    await stopped.refresh();
+    await stopped.refresh();
+
+    expect(stopped.listedNow).toBe(true);
+    expect(described()).toEqual([OURS_ARN]);
+  });
+});
+
+describe('StoppedTaskTracker across pages and batches when one read fails', () => {
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+  // A crash loop long enough to list over two pages and describe in two batches.
+  const LOOP = Array.from({ length: 150 }, (_, i) => crashedTask(i + 1, 1));
+  const LOOP_ARNS = LOOP.map((task) => task.taskArn as string);
+  const byArn = new Map(LOOP.map((task) => [task.taskArn as string, task]));
+
+  beforeEach(() => {
+    ecsMock.reset();
+  });
+
+  test("a listing whose second page fails still describes the first page's ARNs, and says the listing was not whole", async () => {
+    let pages = 0;
+    ecsMock.on(ListTasksCommand).callsFake((input: { nextToken?: string }) => {
+      if (++pages > 1) throw throttled();
+      return { taskArns: LOOP_ARNS.slice(0, 100), nextToken: input.nextToken ? undefined : '100' };
+    });
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => byArn.get(arn)) }));
+    const stopped = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    const tasks = await stopped.refresh();
+
+    expect(tasks).toHaveLength(100);
+    expect(stopped.listedNow).toBe(false);
+  });
+
+  test("a DescribeTasks whose second batch fails returns the first batch's tasks: the next refresh describes only the rest", async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: LOOP_ARNS });
+    let batches = 0;
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => {
+      if (++batches === 2) throw throttled();
+      return { tasks: input.tasks.map((arn) => byArn.get(arn)) };
+    });
+    const stopped = new StoppedTaskTracker(ecs(), 'prod', 'web', NEW_ID);
+
+    expect(await stopped.refresh()).toHaveLength(100);
+    expect(stopped.listedNow).toBe(false);
+    const tasks = await stopped.refresh();
+
+    expect(tasks).toHaveLength(150);
+    expect(stopped.listedNow).toBe(true);
+    expect(described()).toHaveLength(100 + 50 + 50);
+  });
 });

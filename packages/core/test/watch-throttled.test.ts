@@ -1,12 +1,21 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  type Service,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../src/common/logger';
 import { SKIPPED_READS_WARNING } from '../src/common/skipped-reads';
 import { watchRollout, type WatchRequest } from '../src/ecs/watch';
 import { rolloutPollInterval } from '../src/ecs/watch-loop';
 import { fakeClock } from './support/fake-clock';
-import { crashedTask, deployment, NEW_ID, OLD, OLD_ID, service } from './fixtures/ecs';
+import { crashedTask, deployment, NEW_ID, OLD, OLD_ID, ROLLBACK_ID, service } from './fixtures/ecs';
+import { rollingBack, SD_ARN } from './fixtures/service-deployments';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = () => new ECSClient({ region: 'us-east-1' });
@@ -171,5 +180,113 @@ describe('rolloutPollInterval', () => {
     expect(Math.max(...first3Minutes)).toBeLessThanOrEqual(1_200);
     expect(Math.max(...clock.slept)).toBeGreaterThan(4_000);
     expect(Math.max(...clock.slept)).toBeLessThanOrEqual(6_000);
+  });
+});
+
+describe('watchRollout when reads fail part of the way', () => {
+  const breakerOn = { deploymentId: NEW_ID, circuitBreaker: { enable: true, rollback: true }, failedTasksThreshold: 3 };
+  const crashed = [1, 2, 3].map((n) => crashedTask(n, 1));
+  const describing = () =>
+    ecsMock
+      .on(DescribeTasksCommand)
+      .callsFake((input: { tasks: string[] }) => ({ tasks: crashed.filter((task) => input.tasks.includes(task.taskArn as string)) }));
+
+  test('the polls are throttled until ECS has rolled back and removed our deployment: rolled-back, as the start saw it', async () => {
+    // UpdateService's answer: ours PRIMARY in service deployment SD_ARN, over the old revision.
+    const startedWith = service([deployment({}), oldActive], { currentServiceDeployment: SD_ARN });
+    // What the first answered poll shows: ECS's rollback deployment of the old revision, ours gone.
+    const rolledBack = service(
+      [
+        deployment({
+          id: ROLLBACK_ID,
+          taskDefinition: OLD,
+          runningCount: 2,
+          rolloutState: 'COMPLETED',
+          createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 5)),
+        }),
+      ],
+      { currentServiceDeployment: SD_ARN },
+    );
+    describeServices(
+      () => rolledBack,
+      (call) => call <= 4,
+    );
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [rollingBack('ROLLBACK_SUCCESSFUL')] });
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: crashed.map((task) => task.taskArn as string) });
+    describing();
+
+    const outcome = await watchRollout(request({ target: breakerOn, startedWith }), {
+      ecs: ecs(),
+      log: silentLogger(),
+      clock: fakeClock(),
+    });
+
+    expect(outcome.status).toBe('rolled-back');
+    expect(outcome.cause).toBe('circuit-breaker');
+    expect(outcome.reason).toBe('ECS deployment circuit breaker: tasks failed to start.');
+    expect(outcome.skippedPolls).toBe(4);
+  });
+
+  test('a round whose DescribeTasks fails keeps what ListTasks found: the next round decides even though its ListTasks fails', async () => {
+    describeServices(
+      () => service([deployment({ runningCount: 1, failedTasks: 3 }), oldActive]),
+      () => false,
+    );
+    let lists = 0;
+    ecsMock.on(ListTasksCommand).callsFake(() => {
+      if (++lists > 1) throw throttled();
+      return { taskArns: crashed.map((task) => task.taskArn as string) };
+    });
+    let describes = 0;
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => {
+      if (++describes === 1) throw serverError();
+      return { tasks: crashed.filter((task) => input.tasks.includes(task.taskArn as string)) };
+    });
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.cause).toBe('failed-tasks-threshold');
+    expect(outcome.polls).toBe(2);
+    expect(outcome.skippedPolls).toBe(1);
+  });
+
+  test('the final evidence read (here after the timeout) fails: a warning, and the tasks already seen are reported', async () => {
+    // One crash, below the threshold: the deploy goes on until the timeout, and the stopped tasks are read at the end.
+    describeServices(
+      () => service([deployment({ runningCount: 1, failedTasks: 1 }), oldActive]),
+      () => false,
+    );
+    let lists = 0;
+    ecsMock.on(ListTasksCommand).callsFake(() => {
+      if (++lists > 1) throw throttled();
+      return { taskArns: [crashed[0].taskArn as string] };
+    });
+    describing();
+    const log = silentLogger();
+
+    const outcome = await watchRollout(request({ timeoutMs: 5_000 }), { ecs: ecs(), log, clock: fakeClock() });
+
+    expect(outcome.status).toBe('timed-out');
+    expect(outcome.failedTasks.map((task) => task.taskArn)).toEqual([crashed[0].taskArn]);
+    expect(lists).toBe(2);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([
+      'warning: Could not list the stopped tasks once more (Rate exceeded): reporting the 1 seen before.',
+    ]);
+  });
+
+  test("a failure decided in a round that read the stopped tasks whole is not read again: the verdict's evidence is that fresh", async () => {
+    describeServices(
+      () => service([deployment({ runningCount: 1, failedTasks: 3 }), oldActive]),
+      () => false,
+    );
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: crashed.map((task) => task.taskArn as string) });
+    describing();
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock: fakeClock() });
+
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failedTasks).toHaveLength(3);
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(1);
   });
 });

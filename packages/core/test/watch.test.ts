@@ -183,8 +183,8 @@ describe('watchRollout', () => {
     const reads = ecsMock.commandCalls(DescribeServiceDeploymentsCommand);
     expect(reads).toHaveLength(1);
     expect(reads[0].args[0].input).toEqual({ serviceDeploymentArns: [SD_ARN] });
-    // When failedTasks went 0 -> 1 and 1 -> 3, then once more for the final evidence.
-    expect(calls(ListTasksCommand)).toBe(3);
+    // When failedTasks went 0 -> 1 and 1 -> 3; the verdict's round listed them whole, so no final evidence read.
+    expect(calls(ListTasksCommand)).toBe(2);
   });
 
   test('times out at the deadline, not after it', async () => {

@@ -1,5 +1,6 @@
 import { ConfigurationError } from './errors';
 import { judgeRegion } from './regions';
+import { isThrottlingError } from './retry';
 import { FailFastRetryStrategy } from './sdk-retry';
 import { SUITE_VERSION } from './version';
 
@@ -87,6 +88,36 @@ interface CommandWithStack {
  */
 export function withoutSdkRetries<T extends object>(command: T): T {
   (command as unknown as CommandWithStack).middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+  return command;
+}
+
+/** Attempts in all at a mutating call ECS throttled, within one attempt of retryTransient: as many as the client's. */
+export const THROTTLE_ATTEMPTS = 8;
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+
+/**
+ * The mutating command, with the SDK's retries kept for throttles only. A throttled call was refused before it ran,
+ * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
+ * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
+ * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ */
+export function retryingThrottlesOnly<T extends object>(command: T, random: () => number = Math.random): T {
+  (command as unknown as CommandWithStack).middlewareStack.add(
+    (next) => async (args) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (attempt >= THROTTLE_ATTEMPTS || !isThrottlingError(error)) throw error;
+          const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+          await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+        }
+      }
+    },
+    SDK_RETRY_STEP,
+  );
   return command;
 }
 

@@ -5,6 +5,12 @@ import { systemClock, type Clock } from './poll';
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
 
+/** ECS (or another service) refused the call for its rate: it did not run, so sending it again is safe. */
+export function isThrottlingError(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return !!e && typeof e === 'object' && (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429);
+}
+
 /** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
 export function isTransientAwsError(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };

@@ -40,6 +40,8 @@ export class StoppedTaskSchedule {
   private listedAt = Number.NEGATIVE_INFINITY;
   /** Listings in a row that saw a task of ours still shutting down. */
   private stoppingStreak = 0;
+  /** A listing was due and has not been done yet. */
+  private owed = false;
 
   /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
   constructor(
@@ -50,7 +52,16 @@ export class StoppedTaskSchedule {
     this.changed = listFirst;
   }
 
-  due({ deployment, newEvents, failing = false }: DeploymentSignals): boolean {
+  /**
+   * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
+   * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
+   */
+  due(signals: DeploymentSignals): boolean {
+    if (this.wants(signals)) this.owed = true;
+    return this.owed;
+  }
+
+  private wants({ deployment, newEvents, failing = false }: DeploymentSignals): boolean {
     const failed = deployment?.failedTasks ?? 0;
     const state = deployment
       ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
@@ -75,6 +86,7 @@ export class StoppedTaskSchedule {
    */
   listed(stillStopping = 0): void {
     this.listedAt = this.clock.now();
+    this.owed = false;
     this.changed = stillStopping > 0;
     this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
   }

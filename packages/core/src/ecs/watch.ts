@@ -34,6 +34,12 @@ export interface WatchRequest extends FollowRequest {
   target: RolloutTarget;
   /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
   stoppedBefore?: string[];
+  /**
+   * The service as the start saw it (UpdateService's answer): our deployment PRIMARY, its service deployment, the
+   * revisions before it. Remembered as a first poll would be, so that a watcher whose first polls are throttled
+   * until ECS has already rolled back and removed our deployment still knows what to read and what was rolled back.
+   */
+  startedWith?: Service;
 }
 
 /**
@@ -60,6 +66,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
   const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
   const memory = new DeploymentMemory(target.deploymentId);
+  if (request.startedWith) memory.note(request.startedWith);
   const serviceDeployments = new ServiceDeploymentReader(ecs, log);
   let lastProgress = '';
   let failedTasks: Task[] = [];
@@ -68,15 +75,24 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   let awaitingRollbackSince: number | undefined;
   let blindSpot: string | undefined;
   let alarmsReadAt = Number.NEGATIVE_INFINITY;
+  /** Set when the latest round listed and described the stopped tasks whole: its evidence is as fresh as the verdict. */
+  let listedWhole = false;
 
   return {
     observe: async ({ service, newEvents, polledAt }) => {
       const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+      // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
+      let partialList = false;
+      listedWhole = false;
       if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
         failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-        schedule.listed(tracker.stillStopping);
+        partialList = !tracker.listedNow;
+        if (!partialList) {
+          schedule.listed(tracker.stillStopping);
+          listedWhole = true;
+        }
         for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
       }
 
@@ -115,13 +131,16 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
         if (progress !== lastProgress) log.info(progress);
         lastProgress = progress;
       }
+      // Only part of the stopped tasks was read (a page or a batch failed): enough to see failures, not a success.
+      if (verdict.state === 'succeeded' && partialList) return undefined;
       return verdict.state === 'in-progress' ? undefined : verdict;
     },
 
     conclude: async (verdict) => {
-      // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
-      // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
-      if (!verdict || verdict.state !== 'succeeded') {
+      // The evidence of a failure is read once more at the end, with the SDK's retries (no next poll follows), unless
+      // the verdict's own round read it whole a moment ago (re-listing a long crash loop's pages under throttling
+      // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
+      if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
         try {
           failedTasks = (await tracker.refresh()).filter(isFailedTask);
         } catch (error) {

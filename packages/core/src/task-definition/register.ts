@@ -5,6 +5,7 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { retryingThrottlesOnly } from '../common/aws';
 import { retryTransient, type RetryContext } from '../common/retry';
 import { sameTaskDefinition } from './compare';
 import type { RegistrableDefinition } from './strip';
@@ -67,7 +68,9 @@ export async function ensureRegistered(
         return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
       }
     }
-    const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
+    const command = new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined });
+    // Retried here (after the look above), the SDK must not send it again blindly after an answer it lost.
+    const answer = await ecs.send(retry ? retryingThrottlesOnly(command) : command);
     const arn = answer.taskDefinition?.taskDefinitionArn;
     if (!arn) throw new Error('RegisterTaskDefinition returned no task definition ARN.');
     return { kind: 'registered', arn };

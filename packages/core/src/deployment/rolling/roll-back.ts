@@ -1,6 +1,7 @@
 import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../../common/duration';
-import { isTransientAwsError } from '../../common/retry';
+import { retryingThrottlesOnly } from '../../common/aws';
+import { isTransientAwsError, retryTransient, type RetryContext } from '../../common/retry';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import { poll, type Clock } from '../../common/poll';
@@ -8,6 +9,7 @@ import { IN_PROGRESS_SERVICE_DEPLOYMENT, serviceDeploymentId, type DeploymentHis
 import { describeService, primaryDeployment } from '../../ecs/service';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
+import { deploymentStartedMeanwhile } from './start';
 import { requestEcsRollback, serviceDeploymentRollingBack } from './stop-rollback';
 
 export type Mechanism = 'StopServiceDeployment' | 'UpdateService';
@@ -23,7 +25,7 @@ type Place = Pick<RollBackRequest, 'region' | 'cluster' | 'service' | 'timeoutMs
  */
 export async function startRollback(
   request: RollBackRequest,
-  { ecs, log, clock }: MechanismContext,
+  { ecs, log, clock, signal }: MechanismContext,
 ): Promise<StartedRollback & { mechanism: Mechanism }> {
   const { targetArn, history } = request;
   const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
@@ -31,7 +33,7 @@ export async function startRollback(
   if (stoppable) {
     const startedAt = clock.now();
     const rollingBack = () => rollbackUnderWay(ecs, request, stoppable, targetArn);
-    const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
+    const answer = await requestEcsRollback(ecs, stoppable, rollingBack, { log, clock, signal });
     if (answer.applied) {
       const service = await rollbackDeployment(ecs, request, targetArn, log, clock);
       const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
@@ -46,20 +48,64 @@ export async function startRollback(
     }
   }
   const startedAt = clock.now();
-  const answer = await ecs.send(
-    new UpdateServiceCommand({ cluster: request.cluster, service: request.service, taskDefinition: targetArn, forceNewDeployment: false }),
-  );
-  const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
-  if (!answer.service || !deploymentId)
+  const service = await updateServiceTo(ecs, request, startedAt, { log, clock, signal });
+  const deploymentId = service ? primaryOf(service, targetArn) : undefined;
+  if (!service || !deploymentId)
     throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
   return {
     mechanism: 'UpdateService',
     description: `UpdateService to ${shortTaskDefinition(targetArn)}`,
     deploymentId,
     startedAt,
-    service: answer.service,
+    service,
     stoppedBefore,
   };
+}
+
+/** Attempts at the rollback's UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
+export const ROLLBACK_UPDATE_ATTEMPTS = 4;
+const ROLLBACK_UPDATE_RETRY_BASE_MS = 2_000;
+
+/**
+ * UpdateService to the target, retried as deploy's start is (retryTransient, each retry logged): before a retry the
+ * service is read, and when the failed attempt took effect after all (a dropped connection, a 5xx after the change),
+ * the deployment of the target it started is adopted instead of asking for another.
+ */
+async function updateServiceTo(
+  ecs: ECSClient,
+  request: RollBackRequest,
+  startedAt: number,
+  retry: RetryContext,
+): Promise<Service | undefined> {
+  const { targetArn } = request;
+  return retryTransient(
+    async (attempt) => {
+      const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, targetArn, startedAt) : undefined;
+      if (meanwhile) {
+        retry.log.info(
+          `UpdateService of ${request.service} to ${shortTaskDefinition(targetArn)} had taken effect: deployment ${meanwhile.deployment.id} was created since.`,
+        );
+        return meanwhile.service;
+      }
+      const answer = await ecs.send(
+        retryingThrottlesOnly(
+          new UpdateServiceCommand({
+            cluster: request.cluster,
+            service: request.service,
+            taskDefinition: targetArn,
+            forceNewDeployment: false,
+          }),
+        ),
+      );
+      return answer.service;
+    },
+    {
+      attempts: ROLLBACK_UPDATE_ATTEMPTS,
+      baseDelayMs: ROLLBACK_UPDATE_RETRY_BASE_MS,
+      label: `UpdateService of ${request.service} to ${shortTaskDefinition(targetArn)}`,
+      ...retry,
+    },
+  );
 }
 
 /**

@@ -23,6 +23,7 @@ export const rollingMechanism: DeploymentMechanism = {
         startedAt: deployment.startedAt,
         knownEventIds: deployment.knownEventIds,
         stoppedBefore: deployment.stoppedBefore,
+        startedWith: deployment.service,
         timeoutMs: settings.timeoutMs,
         target: {
           deploymentId: deployment.deploymentId,

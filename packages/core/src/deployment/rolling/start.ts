@@ -1,4 +1,5 @@
 import { DescribeServicesCommand, UpdateServiceCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { retryingThrottlesOnly } from '../../common/aws';
 import type { Clock } from '../../common/poll';
 import { retryTransient } from '../../common/retry';
 import { primaryDeployment } from '../../ecs/service';
@@ -27,7 +28,7 @@ export async function startDeployment(request: StartRequest, { ecs, clock, log, 
   const startedAt = clock.now();
   const started = await retryTransient(
     async (attempt) => {
-      const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, startedAt) : undefined;
+      const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, request.taskDefinitionArn, startedAt) : undefined;
       if (meanwhile) {
         log.info(
           `UpdateService of ${request.service} had taken effect: deployment ${meanwhile.deployment.id} of the revision was created since.`,
@@ -35,13 +36,15 @@ export async function startDeployment(request: StartRequest, { ecs, clock, log, 
         return { service: meanwhile.service, before: epochMs(meanwhile.deployment.createdAt) };
       }
       const answer = await ecs.send(
-        new UpdateServiceCommand({
-          cluster: request.cluster,
-          service: request.service,
-          taskDefinition: request.taskDefinitionArn,
-          desiredCount: request.desiredCount,
-          forceNewDeployment: request.forceNewDeployment,
-        }),
+        retryingThrottlesOnly(
+          new UpdateServiceCommand({
+            cluster: request.cluster,
+            service: request.service,
+            taskDefinition: request.taskDefinitionArn,
+            desiredCount: request.desiredCount,
+            forceNewDeployment: request.forceNewDeployment,
+          }),
+        ),
       );
       return { service: answer.service, before: Number.POSITIVE_INFINITY };
     },
@@ -64,15 +67,19 @@ export async function startDeployment(request: StartRequest, { ecs, clock, log, 
   return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
 }
 
-/** The service's primary deployment of the revision, when it was created after `since` (give or take the clocks). */
-async function deploymentStartedMeanwhile(
+/**
+ * The service's primary deployment of the revision, when it was created after `since` (give or take the clocks): what
+ * an UpdateService whose answer was lost started. Read before each retry of one, by deploy and by rollback.
+ */
+export async function deploymentStartedMeanwhile(
   ecs: ECSClient,
-  request: StartRequest,
+  place: { cluster: string; service: string },
+  taskDefinitionArn: string,
   since: number,
 ): Promise<{ service: Service; deployment: Deployment } | undefined> {
-  const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] }));
+  const answer = await ecs.send(new DescribeServicesCommand({ cluster: place.cluster, services: [place.service] }));
   const service = answer.services?.[0];
-  const deployment = primaryDeployment(service, request.taskDefinitionArn);
+  const deployment = primaryDeployment(service, taskDefinitionArn);
   if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS) return undefined;
   return { service, deployment };
 }

@@ -1,8 +1,7 @@
 import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { errorMessage, isAccessDenied } from '../../common/errors';
-import type { Logger } from '../../common/logger';
-import type { Clock } from '../../common/poll';
-import { retryTransient } from '../../common/retry';
+import { retryingThrottlesOnly } from '../../common/aws';
+import { retryTransient, type RetryContext } from '../../common/retry';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
@@ -37,18 +36,23 @@ export async function requestEcsRollback(
   ecs: ECSClient,
   serviceDeploymentArn: string,
   rollingBack: () => Promise<string | undefined>,
-  log: Logger,
-  clock?: Clock,
+  retry: RetryContext,
 ): Promise<StopAnswer> {
+  const { log } = retry;
   const label = `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
   try {
-    await retryTransient(() => ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })), {
-      attempts: STOP_ATTEMPTS,
-      baseDelayMs: STOP_BASE_DELAY_MS,
-      label,
-      log,
-      clock,
-    });
+    const tookEffect = await retryTransient(
+      async (attempt) => {
+        // Before a retry, the re-read: the failed attempt may have been applied (its answer lost), and a second stop
+        // of a service deployment already rolling back would only be refused (ConflictException).
+        const underWay = attempt > 1 ? await rollingBack() : undefined;
+        if (underWay) return underWay;
+        await ecs.send(retryingThrottlesOnly(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })));
+        return undefined;
+      },
+      { attempts: STOP_ATTEMPTS, baseDelayMs: STOP_BASE_DELAY_MS, label, ...retry },
+    );
+    if (tookEffect) log.info(`${label} had taken effect: ${tookEffect}.`);
     return { applied: true };
   } catch (error) {
     const name = (error as Error).name;
