@@ -161,6 +161,28 @@ describe('watchRollout under throttling', () => {
   });
 });
 
+describe('the round after a skipped one', () => {
+  test('comes sooner: after one skipped round in 300 ms, after two in 600 ms, after a third in the usual second', async () => {
+    describeServices(
+      () => (ecsMock.commandCalls(DescribeServicesCommand).length > 5 ? completed : inProgress),
+      (call) => call >= 2 && call <= 4,
+    );
+    const clock = fakeClock();
+
+    const outcome = await watchRollout(request(), { ecs: ecs(), log: silentLogger(), clock });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.skippedPolls).toBe(3);
+    // Round 1 read, rounds 2-4 skipped, round 5 read: the waits after each, within the poll's ±20 % jitter.
+    const [afterRead, afterOne, afterTwo, afterThree, afterReadAgain] = clock.slept;
+    expect([afterRead, afterThree, afterReadAgain].every((ms) => ms >= 800 && ms <= 1200)).toBe(true);
+    expect(afterOne).toBeGreaterThanOrEqual(240);
+    expect(afterOne).toBeLessThanOrEqual(360);
+    expect(afterTwo).toBeGreaterThanOrEqual(480);
+    expect(afterTwo).toBeLessThanOrEqual(720);
+  });
+});
+
 describe('rolloutPollInterval', () => {
   test('once a second for the first 3 minutes, every 2 s until 10 minutes, then every 5 s', () => {
     expect([0, 179_999, 180_000, 599_999, 600_000, 3_600_000].map(rolloutPollInterval)).toEqual([1000, 1000, 2000, 2000, 5000, 5000]);

@@ -5,6 +5,14 @@ import { isTransientAwsError } from './retry';
 /** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
 export const SKIPPED_READS_WARNING = 5;
 
+/**
+ * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
+ * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
+ * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
+ * row goes back to the loop's interval, so a drained API bucket is not hammered.
+ */
+export const QUICK_RETRY_MS: readonly number[] = [300, 600];
+
 /** How many recent rounds the warning's "N of the last M" is counted over. */
 const WINDOW = 20;
 
@@ -27,6 +35,12 @@ export class SkippedReads {
   /** Total rounds skipped so far. */
   get count(): number {
     return this.skipped;
+  }
+
+  /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
+  intervalAfter(intervalMs: number): number {
+    const quick = QUICK_RETRY_MS[this.inARow - 1];
+    return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
   }
 
   /** Records a round that got its answers. */

@@ -97,7 +97,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
   const skipped = new SkippedReads(log);
   let lastService: Service | undefined;
   const result = await poll<J>({
-    intervalMs: request.intervalMs ?? rolloutPollInterval,
+    intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
     timeoutMs: request.timeoutMs,
     clock,
     signal: deps.signal,

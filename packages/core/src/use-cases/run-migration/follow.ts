@@ -104,7 +104,7 @@ export async function followTask(request: FollowRequest, deps: FollowDependencie
   const untilStopped = async (timeoutMs: number) => {
     try {
       return await poll<Task>({
-        intervalMs: request.intervalMs ?? rolloutPollInterval,
+        intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
         timeoutMs,
         clock,
         signal: request.signal,
