@@ -65529,7 +65529,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6490:
+/***/ 4000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65538,17 +65538,108 @@ __nccwpck_require__.d(__webpack_exports__, {
   K: () => (/* binding */ readRollbackInputs)
 });
 
-// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
-var aws = __nccwpck_require__(338);
-// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
-var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
+var aws = __nccwpck_require__(7739);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/arn-inputs.ts
+
+const EXAMPLE = {
+    cluster: 'arn:aws:ecs:<region>:<account>:cluster/<name>',
+    service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
+    'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
+};
+function parseArn(value) {
+    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
+    if (!match)
+        return undefined;
+    const [, service, region, account, type, id] = match;
+    return { service, region, account, type, id };
+}
+/**
+ * The cluster, service and task definition inputs that are ARNs must be ECS ARNs of that kind, in the step's
+ * region, of one account, and a service ARN of the cluster given: ECS would answer each of these mistakes with a
+ * "not found" that does not say why (a resource is found only in its own region and account).
+ */
+function checkEcsArnInputs(inputs, region) {
+    const accounts = [];
+    for (const resource of ['cluster', 'service', 'task-definition']) {
+        const value = inputs[resource];
+        if (!value?.startsWith('arn:'))
+            continue;
+        const arn = parseArn(value);
+        const fail = (problem) => {
+            throw new errors/* ConfigurationError */.j1(`Input '${resource}' ${problem}; got "${value}".`, resource);
+        };
+        const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${EXAMPLE[resource]}`;
+        if (!arn)
+            fail(`starts with arn: but is not an ARN (arn:partition:service:region:account:resource): ${give}`);
+        else if (arn.service !== 'ecs')
+            fail(`is an ARN of ${arn.service}, not of ECS: ${give}`);
+        else if (arn.type !== resource)
+            fail(`is the ARN of an ECS ${arn.type}, not of a ${resource.replace('-', ' ')}: ${give}`);
+        else if (!/^\d{12}$/.test(arn.account))
+            fail(`names the account "${arn.account}", which is not 12 digits: ${give}`);
+        else if (arn.region !== region) {
+            fail(`names a ${resource.replace('-', ' ')} in ${arn.region}, but this step works in ${region} (its 'region' input or AWS_REGION), and ECS finds it only in its own region: set 'region' to ${arn.region}, or give the one in ${region}`);
+        }
+        else
+            accounts.push([resource, arn.account]);
+    }
+    const [first, ...others] = accounts;
+    const stranger = others.find(([, account]) => account !== first[1]);
+    if (first && stranger) {
+        throw new errors/* ConfigurationError */.j1(`Input '${stranger[0]}' is in account ${stranger[1]}, but '${first[0]}' is in account ${first[1]}: ECS uses a ${stranger[0].replace('-', ' ')} only in its own account. Give both from the account this job's role is in.`, stranger[0]);
+    }
+    checkServiceOfCluster(inputs);
+}
+/** A service ARN of the new form (service/<cluster>/<name>) names its cluster, which must be the cluster given. */
+function checkServiceOfCluster({ cluster, service }) {
+    const serviceArn = service?.startsWith('arn:') ? parseArn(service) : undefined;
+    const clusterOfService = serviceArn?.id.includes('/') ? serviceArn.id.slice(0, serviceArn.id.indexOf('/')) : undefined;
+    if (!clusterOfService || !cluster)
+        return;
+    const clusterName = cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster;
+    if (clusterName !== clusterOfService) {
+        throw new errors/* ConfigurationError */.j1(`Input 'service' is the ARN of a service in cluster "${clusterOfService}", but 'cluster' is "${clusterName}": give the service of that cluster, or set 'cluster' to ${clusterOfService}.`, 'service');
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/image-reference.ts
+// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
+// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
+const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
+const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/** The parts of an image reference, or what is wrong with it in words a person can fix. */
+function parseImageReference(text) {
+    if (/\s/.test(text))
+        return { problem: 'it holds a space or a line break: give exactly one image' };
+    const match = REFERENCE.exec(text);
+    if (!match) {
+        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
+            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
+        if (/:$/.test(text))
+            return { problem: 'the tag after ":" is empty' };
+        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
+            return { problem: 'the repository part must be lower case' };
+        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
+    }
+    const [, registry, path, tag, digest] = match;
+    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
+    }
+    return { repository: `${registry}${path}`, tag, digest };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
+
 
 
 function inputsFrom(values) {
@@ -65561,11 +65652,15 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source) {
+    warn;
+    /** `warn` hears about values that are valid but may not mean what was meant (the runner's warning annotation). */
+    constructor(source, warn = () => undefined) {
         this.source = source;
+        this.warn = warn;
     }
     optional(name) {
-        const value = this.source(name).trim();
+        // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
+        const value = this.source(name).replace(/\r\n?/g, '\n').trim();
         return value === '' ? undefined : value;
     }
     required(name) {
@@ -65627,6 +65722,20 @@ class Inputs {
         }
         return pairs;
     }
+    /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
+    image(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const reference = parseImageReference(value);
+        if ('problem' in reference) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
+        }
+        if (reference.tag === undefined && reference.digest === undefined) {
+            this.warn(`Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
+        }
+        return value;
+    }
     json(name) {
         const value = this.optional(name);
         if (value === undefined)
@@ -65667,7 +65776,7 @@ function describeBounds(min, max) {
 const runnerInputs = (name) => core/* getInput */.V4(name);
 /** Typed readers over the step's inputs. */
 function stepInputs() {
-    return new Inputs(runnerInputs);
+    return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
 // EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
@@ -65678,13 +65787,16 @@ var deployments = __nccwpck_require__(6927);
 /** Reads and validates every input before anything talks to AWS. */
 function readRollbackInputs(inputs = stepInputs()) {
     const taskDefinition = inputs.optional('task-definition');
+    const service = inputs.required('service');
+    const cluster = inputs.required('cluster');
+    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
+    checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
     if (taskDefinition !== undefined)
         assertRevisionReference(taskDefinition);
-    const service = inputs.required('service');
     return {
-        cluster: inputs.required('cluster'),
+        cluster,
         service,
-        region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
+        region,
         taskDefinition,
         reason: inputs.optional('reason'),
         wait: inputs.boolean('wait', true),
@@ -65712,15 +65824,16 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7739);
 /* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9442);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6927);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6354);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6490);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2490);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
 
@@ -65738,14 +65851,15 @@ async function rollBack() {
     await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .rollBackService */ .G)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws) }, {
         log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
         clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__/* .systemClock */ .m,
-        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .writeJobSummary */ .j,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .maskSecret */ .$l,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .writeJobSummary */ .j,
         notice: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message),
         setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setRollbackOutputs */ .B,
         trail,
-        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .abortOnCancel */ .q)(),
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .abortOnCancel */ .q)(),
     });
 }
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .runAction */ .C)(rollBack);
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__/* .runAction */ .C)(rollBack);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -65769,31 +65883,131 @@ function setRollbackOutputs(outputs) {
 
 /***/ }),
 
-/***/ 338:
+/***/ 7739:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   RM: () => (/* binding */ withoutSdkRetries),
-/* harmony export */   SU: () => (/* binding */ sendingOnce),
-/* harmony export */   UU: () => (/* binding */ createClient),
-/* harmony export */   Zv: () => (/* binding */ resolveRegion)
-/* harmony export */ });
-/* unused harmony exports clientSettings, clientFactory */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
-/* harmony import */ var _version__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7111);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  UU: () => (/* binding */ createClient),
+  Zv: () => (/* binding */ resolveRegion),
+  Uc: () => (/* binding */ retryingThrottlesOnly),
+  SU: () => (/* binding */ sendingOnce),
+  RM: () => (/* binding */ withoutSdkRetries)
+});
+
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientFactory, clientSettings
+
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js
+var client = __nccwpck_require__(5152);
+;// CONCATENATED MODULE: ./packages/core/src/common/regions.ts
+
+// The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
+const PSEUDO_REGION = /-global$/;
+// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
+const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+/** The SDK knows this region: partition() answers a region's description only for a region in its list. */
+function isKnownRegion(name) {
+    return !PSEUDO_REGION.test(name) && (0,client.partition)(name).description !== undefined;
+}
+function judgeRegion(name) {
+    if (isKnownRegion(name))
+        return { kind: 'known' };
+    const suggestions = nearestKnownRegions(name);
+    // eu-west-4 beside eu-west-1..3 may be a region launched after this SDK was built: let AWS's DNS answer for it
+    // (in seconds: connection errors are not retried) rather than refuse a region that exists.
+    const onlyTheNumberDiffers = suggestions.every((known) => withoutNumber(known) === withoutNumber(name));
+    if (REGION_SHAPE.test(name) && onlyTheNumberDiffers)
+        return { kind: 'maybe-newer' };
+    return { kind: 'unknown', suggestions };
+}
+const withoutNumber = (name) => name.replace(/-\d+$/, '');
+/**
+ * The known regions one edit away (a letter added, dropped, changed or two swapped: eu-wset-1, us-east1,
+ * us-east-1a), in lower case, sorted. Typos are found by trying the neighbours against the SDK's list rather than
+ * by keeping one.
+ */
+function nearestKnownRegions(name) {
+    const text = name.trim().toLowerCase();
+    if (isKnownRegion(text))
+        return [text];
+    return [...new Set([...oneEditAway(text)].filter(isKnownRegion))].sort();
+}
+function* oneEditAway(text) {
+    for (let i = 0; i < text.length - 1; i++)
+        yield text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+    for (let i = 0; i < text.length; i++)
+        yield text.slice(0, i) + text.slice(i + 1);
+    for (let i = 0; i <= text.length; i++) {
+        for (const letter of ALPHABET) {
+            if (i < text.length)
+                yield text.slice(0, i) + letter + text.slice(i + 1);
+            yield text.slice(0, i) + letter + text.slice(i);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/retry.ts
+var retry = __nccwpck_require__(4897);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3609);
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var unreachable = __nccwpck_require__(9517);
+;// CONCATENATED MODULE: ./packages/core/src/common/sdk-retry.ts
+
+
+/**
+ * The SDK's standard retry strategy, except for a host that does not resolve or refuses the connection: the SDK
+ * counts those as transient and would back off through every attempt (a region typo or a closed endpoint took
+ * most of a minute to report). Refusing the retry token makes the SDK throw that first error as it is.
+ * A connection reset (the call may have reached AWS) is still retried.
+ */
+class FailFastRetryStrategy {
+    mode = 'standard';
+    standard;
+    constructor(maxAttempts) {
+        this.standard = new submodules_retry.StandardRetryStrategy(maxAttempts);
+    }
+    acquireInitialRetryToken(scope) {
+        return this.standard.acquireInitialRetryToken(scope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        if ((0,unreachable/* unreachableEndpoint */.A)(errorInfo.error))
+            return Promise.reject(errorInfo.error);
+        return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    }
+    recordSuccess(token) {
+        this.standard.recordSuccess(token);
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
+
+
+
 
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
+    const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    const verdict = judgeRegion(region);
+    if (verdict.kind === 'unknown') {
+        const fix = input ? "Set 'region'" : `Set ${source} (or the 'region' input)`;
+        const guess = verdict.suggestions.length ? `; did you mean ${verdict.suggestions.join(' or ')}?` : '.';
+        throw new errors/* ConfigurationError */.j1(`${source} is "${region}", which is not an AWS region${guess} ${fix} to a region such as us-east-1, as the AWS console's region menu shows it.`, 'region');
     }
     return region;
 }
+const MAX_ATTEMPTS = 8;
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
  * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
@@ -65806,8 +66020,10 @@ function clientSettings(context) {
     return {
         region: context.region,
         retryMode: 'standard',
-        maxAttempts: 8,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
+        maxAttempts: MAX_ATTEMPTS,
+        // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
+        retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -65828,6 +66044,33 @@ const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finali
  */
 function withoutSdkRetries(command) {
     command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** Attempts in all at a mutating call ECS throttled, within one attempt of retryTransient: as many as the client's. */
+const THROTTLE_ATTEMPTS = 8;
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+/**
+ * The mutating command, with the SDK's retries kept for throttles only. A throttled call was refused before it ran,
+ * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
+ * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
+ * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ */
+function retryingThrottlesOnly(command, random = Math.random) {
+    command.middlewareStack.add((next) => async (args) => {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await next(args);
+            }
+            catch (error) {
+                if (attempt >= THROTTLE_ATTEMPTS || !(0,retry/* isThrottlingError */.Qb)(error))
+                    throw error;
+                const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+            }
+        }
+    }, SDK_RETRY_STEP);
     return command;
 }
 /** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
@@ -66073,6 +66316,105 @@ async function poll(options) {
         const spread = interval * jitter * (random() * 2 - 1);
         await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
+}
+
+
+/***/ }),
+
+/***/ 4897:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qb: () => (/* binding */ isThrottlingError),
+/* harmony export */   Sc: () => (/* binding */ isTransientAwsError),
+/* harmony export */   jh: () => (/* binding */ retryTransient)
+/* harmony export */ });
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6152);
+/* harmony import */ var _poll__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9442);
+
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** ECS (or another service) refused the call for its rate: it did not run, so sending it again is safe. */
+function isThrottlingError(error) {
+    const e = error;
+    return !!e && typeof e === 'object' && (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429);
+}
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = _poll__WEBPACK_IMPORTED_MODULE_0__/* .systemClock */ .m, random = Math.random, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${(0,_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await (0,_cancellation__WEBPACK_IMPORTED_MODULE_2__/* .sleepUnlessCancelled */ .xE)(clock, delayMs, signal);
+            if (signal?.aborted)
+                throw new _cancellation__WEBPACK_IMPORTED_MODULE_2__/* .WorkflowCancelled */ .ze();
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ unreachableEndpoint),
+/* harmony export */   a: () => (/* binding */ describeUnreachable)
+/* harmony export */ });
+const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The unreachable endpoint behind an error (its own code or a cause's), if that is what it is. */
+function unreachableEndpoint(error) {
+    let current = error;
+    for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+        if (current.code && CODES.has(current.code)) {
+            const where = current.hostname ?? (current.address ? `${current.address}${current.port ? `:${current.port}` : ''}` : undefined);
+            return { code: current.code, where };
+        }
+        current = current.cause;
+    }
+    // An error from another realm (a VM context) reaches the SDK's retry as a plain copy of its message.
+    const quoted = /\b(?:connect|getaddrinfo) (ECONNREFUSED|ENOTFOUND|EAI_AGAIN) (\S+)/.exec(error instanceof Error ? error.message : String(error));
+    return quoted ? { code: quoted[1], where: quoted[2] } : undefined;
+}
+/** What the settings point at, for the message: the endpoint variable if one is set, else the region's AWS host. */
+function describeUnreachable(endpoint, env = process.env) {
+    const host = endpoint.where ? ` ${endpoint.where}` : '';
+    const what = endpoint.code === 'ECONNREFUSED'
+        ? `the connection to${host} was refused (ECONNREFUSED): nothing listens there`
+        : endpoint.code === 'ENOTFOUND'
+            ? `the host${host} does not resolve (ENOTFOUND)`
+            : `the DNS lookup of${host} failed for now (EAI_AGAIN): the runner's DNS did not answer`;
+    const override = Object.entries(env).find(([name, value]) => /^AWS_ENDPOINT_URL(_[A-Z_]+)?$/.test(name) && value);
+    const settings = override
+        ? `${override[0]} is ${override[1]}: check it, or unset it to use AWS's own endpoint for the region`
+        : `the endpoint comes from the region (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "the 'region' input"}): check the 'region' input or AWS_REGION, and the runner's network`;
+    return `Could not reach AWS: ${what}. The call was not retried. ${settings[0].toUpperCase()}${settings.slice(1)}.`;
 }
 
 
@@ -71380,7 +71722,9 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 
@@ -71412,6 +71756,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .unreachableEndpoint */ .A)(error);
+    if (unreachable)
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -71420,7 +71767,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 6354:
+/***/ 2490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71726,6 +72073,7 @@ var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
 ;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
 
 
+
 /**
  * Where the awslogs driver writes a task's container output: `<prefix>/<container>/<task-id>` in the
  * configured group (ECS developer guide, "Using the awslogs log driver"). Undefined without a prefix,
@@ -71741,13 +72089,22 @@ function awslogsLocation(container, taskArn) {
         return undefined;
     return { group, stream: `${prefix}/${container?.name}/${(0,identifiers/* taskId */.BS)(taskArn)}`, region: config.options?.['awslogs-region'] };
 }
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+/** The steps' loggers already told that the role may not read logs: said once a step, not once a stopped task. */
+const toldDenied = new WeakSet();
+/**
+ * The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). A
+ * role without logs:GetLogEvents is a warning naming it, once: the diagnosis goes on without log lines.
+ */
 async function readLogTail(logs, location, limit, log) {
     try {
         const answer = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
         return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
     }
     catch (error) {
+        if ((0,errors/* isAccessDenied */.w7)(error) && !toldDenied.has(log)) {
+            toldDenied.add(log);
+            log.warning(`Could not read the log of a stopped task (${error.name}): the diagnosis has no log lines. Grant logs:GetLogEvents on ${location.group} to have them.`);
+        }
         log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
         return undefined;
     }
@@ -72076,51 +72433,12 @@ function stoppedOffset(task, origin) {
     return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
 }
 
-// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
-var aws = __nccwpck_require__(338);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
+var aws = __nccwpck_require__(7739);
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
- * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
- */
-async function retry_retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random, signal } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, delayMs, signal);
-            if (signal?.aborted)
-                throw new cancellation/* WorkflowCancelled */.ze();
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./packages/core/src/common/retry.ts
+var common_retry = __nccwpck_require__(4897);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
 
 /**
@@ -72494,6 +72812,7 @@ function progressLine(deployment) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
 
+
 // Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
 // endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
 const LASTING = new Set([
@@ -72531,7 +72850,11 @@ class ServiceDeploymentReader {
             if (!LASTING.has(name))
                 return undefined;
             this.refused = true;
-            this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            // A missing permission is the user's to fix, so it is a warning naming it; an API the Region lacks is not.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                this.log.warning(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone, without naming the deployment alarm or ECS's rollback. Grant ecs:DescribeServiceDeployments to have them.`);
+            else
+                this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
             return 'unavailable';
         }
         // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
@@ -72570,13 +72893,24 @@ class StoppedTaskSchedule {
     listedAt = Number.NEGATIVE_INFINITY;
     /** Listings in a row that saw a task of ours still shutting down. */
     stoppingStreak = 0;
+    /** A listing was due and has not been done yet. */
+    owed = false;
     /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
     constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
         this.clock = clock;
         this.intervalMs = intervalMs;
         this.changed = listFirst;
     }
-    due({ deployment, newEvents, failing = false }) {
+    /**
+     * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
+     * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
+     */
+    due(signals) {
+        if (this.wants(signals))
+            this.owed = true;
+        return this.owed;
+    }
+    wants({ deployment, newEvents, failing = false }) {
         const failed = deployment?.failedTasks ?? 0;
         const state = deployment
             ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
@@ -72603,6 +72937,7 @@ class StoppedTaskSchedule {
      */
     listed(stillStopping = 0) {
         this.listedAt = this.clock.now();
+        this.owed = false;
         this.changed = stillStopping > 0;
         this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
     }
@@ -72610,28 +72945,34 @@ class StoppedTaskSchedule {
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
 
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
+/**
+ * Every task ARN ListTasks answers for the filter, across pages. `onPage` hears each page as it comes, so a caller
+ * keeps what the first pages gave when a later one fails.
+ */
+async function listTaskArns(ecs, filter, onPage) {
     const arns = [];
     let nextToken;
     do {
         const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
         arns.push(...(page.taskArns ?? []));
+        onPage?.(page.taskArns ?? []);
         nextToken = page.nextToken;
     } while (nextToken);
     return arns;
 }
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
+/** DescribeTasks in batches of 100, its limit; `onBatch` hears each batch's tasks as they come. */
+async function describeTasks(ecs, cluster, arns, onBatch) {
     const tasks = [];
     for (let i = 0; i < arns.length; i += 100) {
         const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
         tasks.push(...(answer.tasks ?? []));
+        onBatch?.(answer.tasks ?? []);
     }
     return tasks;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-tasks.ts
+
 
 
 /**
@@ -72655,6 +72996,9 @@ class StoppedTaskTracker {
     known = new Map();
     others;
     stopping = 0;
+    /** Listed, not yet described (a DescribeTasks after their listing failed, or has not come yet). */
+    pending = new Set();
+    listed = true;
     constructor(ecs, cluster, service, deploymentId, stoppedBefore = []) {
         this.ecs = ecs;
         this.cluster = cluster;
@@ -72662,26 +73006,65 @@ class StoppedTaskTracker {
         this.deploymentId = deploymentId;
         this.others = new Set(stoppedBefore);
     }
-    /** Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). */
+    /**
+     * Lists and describes what is new; `ecs` overrides the client for this refresh (a poll's reads go once). What a
+     * refresh read is kept when a later read of it fails: the ARNs of each page listed until they are described, each
+     * batch described. A refresh that described some tasks returns them even when one of its reads failed, and the
+     * next goes on from there (`listedNow` is then false: newer stops may be missing). Under throttling, a round of several reads (DescribeServices, ListTasks pages,
+     * DescribeTasks batches) rarely gets every answer; thrown away whole, a crash loop would be seen rounds late.
+     */
     async refresh(ecs = this.ecs) {
-        const arns = await listStoppedTaskArns(ecs, this.cluster, this.service);
-        const unseen = arns.filter((arn) => !this.known.has(arn) && !this.others.has(arn));
-        this.stopping = 0;
-        for (const task of await describeTasks(ecs, this.cluster, unseen)) {
-            if (!task.taskArn)
-                continue;
-            // A task whose desired status is STOPPED may still be shutting down; describe it again next time.
-            if (task.lastStatus !== 'STOPPED') {
-                if (task.startedBy === this.deploymentId)
-                    this.stopping++;
-                continue;
-            }
-            if (task.startedBy === this.deploymentId)
-                this.known.set(task.taskArn, task);
-            else
-                this.others.add(task.taskArn);
+        let whole = true;
+        try {
+            await listStoppedTaskArns(ecs, this.cluster, this.service, (page) => {
+                for (const arn of page)
+                    if (!this.known.has(arn) && !this.others.has(arn))
+                        this.pending.add(arn);
+            });
         }
+        catch (error) {
+            if (this.pending.size === 0 || !(0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            whole = false;
+        }
+        let stopping = 0;
+        let describedSome = false;
+        try {
+            await describeTasks(ecs, this.cluster, [...this.pending], (batch) => {
+                describedSome = true;
+                for (const task of batch) {
+                    if (!task.taskArn)
+                        continue;
+                    this.pending.delete(task.taskArn);
+                    // A task whose desired status is STOPPED may still be shutting down; the next listing has it again.
+                    if (task.lastStatus !== 'STOPPED') {
+                        if (task.startedBy === this.deploymentId)
+                            stopping++;
+                        continue;
+                    }
+                    if (task.startedBy === this.deploymentId)
+                        this.known.set(task.taskArn, task);
+                    else
+                        this.others.add(task.taskArn);
+                }
+            });
+        }
+        catch (error) {
+            // Nothing described: nothing new to judge, the round is skipped. Some batches described: judged on those.
+            if (!describedSome || !(0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            whole = false;
+        }
+        this.stopping = stopping;
+        this.listed = whole;
         return this.tasks();
+    }
+    /**
+     * Whether the last refresh read everything it meant to: every ListTasks page and every DescribeTasks batch. False:
+     * it judged on part (the tasks it did describe; newer stops may be missing), enough to see failures, not a success.
+     */
+    get listedNow() {
+        return this.listed;
     }
     /** Tasks of the deployment the last refresh saw still shutting down: the next refresh should not wait for a change. */
     get stillStopping() {
@@ -72695,8 +73078,8 @@ class StoppedTaskTracker {
  * The service's stopped task ARNs (one ListTasks call, or one per page of 100). Taken before UpdateService (or
  * StopServiceDeployment), it is the baseline a StoppedTaskTracker of the new deployment never describes.
  */
-function listStoppedTaskArns(ecs, cluster, service) {
-    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' });
+function listStoppedTaskArns(ecs, cluster, service, onPage) {
+    return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' }, onPage);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
@@ -72704,6 +73087,13 @@ function listStoppedTaskArns(ecs, cluster, service) {
 
 /** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
 const SKIPPED_READS_WARNING = 5;
+/**
+ * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
+ * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
+ * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
+ * row goes back to the loop's interval, so a drained API bucket is not hammered.
+ */
+const QUICK_RETRY_MS = [300, 600];
 /** How many recent rounds the warning's "N of the last M" is counted over. */
 const WINDOW = 20;
 /**
@@ -72726,6 +73116,11 @@ class SkippedReads {
     get count() {
         return this.skipped;
     }
+    /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
+    intervalAfter(intervalMs) {
+        const quick = QUICK_RETRY_MS[this.inARow - 1];
+        return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
+    }
     /** Records a round that got its answers. */
     read() {
         this.inARow = 0;
@@ -72733,7 +73128,7 @@ class SkippedReads {
     }
     /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
     skip(error) {
-        if (!isTransientAwsError(error))
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
             return false;
         this.skipped += 1;
         this.inARow += 1;
@@ -72786,7 +73181,7 @@ async function followDeployment(request, step, deps) {
     const skipped = new SkippedReads(log);
     let lastService;
     const result = await (0,poll/* poll */.w)({
-        intervalMs: request.intervalMs ?? rolloutPollInterval,
+        intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
         timeoutMs: request.timeoutMs,
         clock,
         signal: deps.signal,
@@ -72887,6 +73282,8 @@ function rollingStep(request, deps) {
     // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
     const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
     const memory = new DeploymentMemory(target.deploymentId);
+    if (request.startedWith)
+        memory.note(request.startedWith);
     const serviceDeployments = new ServiceDeploymentReader(ecs, log);
     let lastProgress = '';
     let failedTasks = [];
@@ -72895,14 +73292,23 @@ function rollingStep(request, deps) {
     let awaitingRollbackSince;
     let blindSpot;
     let alarmsReadAt = Number.NEGATIVE_INFINITY;
+    /** Set when the latest round listed and described the stopped tasks whole: its evidence is as fresh as the verdict. */
+    let listedWhole = false;
     return {
         observe: async ({ service, newEvents, polledAt }) => {
             const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
             memory.note(service);
             const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+            // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
+            let partialList = false;
+            listedWhole = false;
             if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
                 failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-                schedule.listed(tracker.stillStopping);
+                partialList = !tracker.listedNow;
+                if (!partialList) {
+                    schedule.listed(tracker.stillStopping);
+                    listedWhole = true;
+                }
                 for (const task of failedTasks)
                     if (!countedAt.has(task.taskArn))
                         countedAt.set(task.taskArn, clock.now());
@@ -72945,17 +73351,21 @@ function rollingStep(request, deps) {
                     log.info(progress);
                 lastProgress = progress;
             }
+            // Only part of the stopped tasks was read (a page or a batch failed): enough to see failures, not a success.
+            if (verdict.state === 'succeeded' && partialList)
+                return undefined;
             return verdict.state === 'in-progress' ? undefined : verdict;
         },
         conclude: async (verdict) => {
-            // The evidence of a failure is always read once more at the end, whatever the schedule said, with the SDK's
-            // retries (no next poll follows); when ECS keeps failing the read, the tasks already seen are the evidence.
-            if (!verdict || verdict.state !== 'succeeded') {
+            // The evidence of a failure is read once more at the end, with the SDK's retries (no next poll follows), unless
+            // the verdict's own round read it whole a moment ago (re-listing a long crash loop's pages under throttling
+            // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
+            if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
                 try {
                     failedTasks = (await tracker.refresh()).filter(isFailedTask);
                 }
                 catch (error) {
-                    if (!isTransientAwsError(error))
+                    if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
                         throw error;
                     log.warning(`Could not list the stopped tasks once more (${(0,errors/* errorMessage */.gJ)(error)}): reporting the ${failedTasks.length} seen before.`);
                 }
@@ -73025,7 +73435,88 @@ class DeploymentMemory {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/start.ts
+
+
+
+
+
+
+/** Attempts at UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
+const UPDATE_SERVICE_ATTEMPTS = 4;
+const UPDATE_SERVICE_RETRY_BASE_MS = 2_000;
+/**
+ * How much earlier than the runner's clock ECS may date a deployment the failed attempt created: the two clocks
+ * differ a little. A deployment of the revision older than this is an earlier deploy's, not the failed attempt's.
+ */
+const CLOCK_SKEW_MS = 5_000;
+/**
+ * Points the service at the revision and returns the deployment ECS started for it. A throttled or failed
+ * UpdateService is tried again (retryTransient, each retry logged), but first the service is read: when the failed
+ * attempt took effect after all (its answer was lost), the primary deployment of the revision created since is taken
+ * rather than starting another one.
+ */
+async function startDeployment(request, { ecs, clock, log, signal }) {
+    const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    const startedAt = clock.now();
+    const started = await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+        const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, request.taskDefinitionArn, startedAt) : undefined;
+        if (meanwhile) {
+            log.info(`UpdateService of ${request.service} had taken effect: deployment ${meanwhile.deployment.id} of the revision was created since.`);
+            return { service: meanwhile.service, before: epochMs(meanwhile.deployment.createdAt) };
+        }
+        const answer = await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({
+            cluster: request.cluster,
+            service: request.service,
+            taskDefinition: request.taskDefinitionArn,
+            desiredCount: request.desiredCount,
+            forceNewDeployment: request.forceNewDeployment,
+        })));
+        return { service: answer.service, before: Number.POSITIVE_INFINITY };
+    }, {
+        attempts: UPDATE_SERVICE_ATTEMPTS,
+        baseDelayMs: UPDATE_SERVICE_RETRY_BASE_MS,
+        label: `UpdateService of ${request.service}`,
+        log,
+        clock,
+        signal,
+    });
+    const { service } = started;
+    const primary = primaryDeployment(service);
+    if (!service || !primary?.id)
+        throw new Error('UpdateService returned no primary deployment to watch.');
+    // UpdateService's own answer holds only earlier deploys' events; a service read later may hold ours too.
+    const knownEventIds = (service.events ?? [])
+        .filter((event) => epochMs(event.createdAt) < started.before)
+        .map((event) => event.id);
+    return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
+}
+/**
+ * The service's primary deployment of the revision, when it was created after `since` (give or take the clocks): what
+ * an UpdateService whose answer was lost started. Read before each retry of one, by deploy and by rollback.
+ */
+async function deploymentStartedMeanwhile(ecs, place, taskDefinitionArn, since) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: place.cluster, services: [place.service] }));
+    const service = answer.services?.[0];
+    const deployment = primaryDeployment(service, taskDefinitionArn);
+    if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS)
+        return undefined;
+    return { service, deployment };
+}
+/**
+ * A deployment of the revision that started before this step. Its stopped tasks so far are counted (no baseline):
+ * they are the evidence of how it went, and the failed-tasks-threshold is about the deployment, not about this step.
+ */
+function existingDeployment(service, deployment, clock) {
+    const startedAt = deployment.createdAt ? new Date(deployment.createdAt).getTime() : clock.now();
+    const knownEventIds = (service.events ?? [])
+        .filter((event) => event.id && event.createdAt && new Date(event.createdAt).getTime() < startedAt)
+        .map((event) => event.id);
+    return { deploymentId: deployment.id, startedAt, service, knownEventIds, stoppedBefore: [], startedBefore: deployment };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/stop-rollback.ts
+
 
 
 
@@ -73053,16 +73544,21 @@ const UPDATE_INSTEAD = {
  * alarm or a person got there first), the stop is applied and there must be no second deployment on top of it.
  * `rollingBack` re-reads that.
  */
-async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, log, clock) {
+async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, retry) {
+    const { log } = retry;
     const label = `StopServiceDeployment (ROLLBACK) of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
     try {
-        await retry_retryTransient(() => ecs.send(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' })), {
-            attempts: STOP_ATTEMPTS,
-            baseDelayMs: STOP_BASE_DELAY_MS,
-            label,
-            log,
-            clock,
-        });
+        const tookEffect = await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+            // Before a retry, the re-read: the failed attempt may have been applied (its answer lost), and a second stop
+            // of a service deployment already rolling back would only be refused (ConflictException).
+            const underWay = attempt > 1 ? await rollingBack() : undefined;
+            if (underWay)
+                return underWay;
+            await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' })));
+            return undefined;
+        }, { attempts: STOP_ATTEMPTS, baseDelayMs: STOP_BASE_DELAY_MS, label, ...retry });
+        if (tookEffect)
+            log.info(`${label} had taken effect: ${tookEffect}.`);
         return { applied: true };
     }
     catch (error) {
@@ -73076,7 +73572,12 @@ async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, log, c
         const why = UPDATE_INSTEAD[name];
         if (!why)
             throw error;
-        log.info(`ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`);
+        const instead = `ECS did not stop service deployment ${serviceDeploymentId(serviceDeploymentArn)} (${answered}): ${why}; updating the service to the target instead.`;
+        // A missing permission is the user's to fix: a warning, with the grant that restores the stop.
+        if ((0,errors/* isAccessDenied */.w7)(error))
+            log.warning(`${instead} Grant ecs:StopServiceDeployment to roll back within the release's own service deployment.`);
+        else
+            log.info(instead);
         return { applied: false };
     }
 }
@@ -73103,20 +73604,22 @@ async function serviceDeploymentRollingBack(ecs, serviceDeploymentArn) {
 
 
 
+
+
 /**
  * The fastest correct way back. While the release's service deployment is still in progress and ECS would return
  * to our target anyway, StopServiceDeployment with ROLLBACK lets ECS do it inside that deployment; otherwise (or
  * when ECS refuses the stop and is not rolling back) UpdateService to the target starts an ordinary rolling
  * deployment.
  */
-async function startRollback(request, { ecs, log, clock }) {
+async function startRollback(request, { ecs, log, clock, signal }) {
     const { targetArn, history } = request;
     const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
     const stoppable = stoppableDeployment(history, targetArn, log);
     if (stoppable) {
         const startedAt = clock.now();
         const rollingBack = () => rollbackUnderWay(ecs, request, stoppable, targetArn);
-        const answer = await requestEcsRollback(ecs, stoppable, rollingBack, log, clock);
+        const answer = await requestEcsRollback(ecs, stoppable, rollingBack, { log, clock, signal });
         if (answer.applied) {
             const service = await rollbackDeployment(ecs, request, targetArn, log, clock);
             const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
@@ -73131,18 +73634,48 @@ async function startRollback(request, { ecs, log, clock }) {
         }
     }
     const startedAt = clock.now();
-    const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: request.cluster, service: request.service, taskDefinition: targetArn, forceNewDeployment: false }));
-    const deploymentId = answer.service ? primaryOf(answer.service, targetArn) : undefined;
-    if (!answer.service || !deploymentId)
+    const service = await updateServiceTo(ecs, request, startedAt, { log, clock, signal });
+    const deploymentId = service ? primaryOf(service, targetArn) : undefined;
+    if (!service || !deploymentId)
         throw new Error(`UpdateService returned no primary deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} to watch.`);
     return {
         mechanism: 'UpdateService',
         description: `UpdateService to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}`,
         deploymentId,
         startedAt,
-        service: answer.service,
+        service,
         stoppedBefore,
     };
+}
+/** Attempts at the rollback's UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
+const ROLLBACK_UPDATE_ATTEMPTS = 4;
+const ROLLBACK_UPDATE_RETRY_BASE_MS = 2_000;
+/**
+ * UpdateService to the target, retried as deploy's start is (retryTransient, each retry logged): before a retry the
+ * service is read, and when the failed attempt took effect after all (a dropped connection, a 5xx after the change),
+ * the deployment of the target it started is adopted instead of asking for another.
+ */
+async function updateServiceTo(ecs, request, startedAt, retry) {
+    const { targetArn } = request;
+    return (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+        const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, targetArn, startedAt) : undefined;
+        if (meanwhile) {
+            retry.log.info(`UpdateService of ${request.service} to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} had taken effect: deployment ${meanwhile.deployment.id} was created since.`);
+            return meanwhile.service;
+        }
+        const answer = await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({
+            cluster: request.cluster,
+            service: request.service,
+            taskDefinition: targetArn,
+            forceNewDeployment: false,
+        })));
+        return answer.service;
+    }, {
+        attempts: ROLLBACK_UPDATE_ATTEMPTS,
+        baseDelayMs: ROLLBACK_UPDATE_RETRY_BASE_MS,
+        label: `UpdateService of ${request.service} to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}`,
+        ...retry,
+    });
 }
 /**
  * The release's service deployment, when stopping it with ROLLBACK brings back exactly the target. ECS's rollback
@@ -73187,7 +73720,7 @@ async function rollbackDeployment(ecs, place, targetArn, log, clock) {
         check: async () => {
             // A poll is its own retry: a throttled or failed read skips a round.
             const service = await describeService(ecs, place.cluster, place.service, place.region).catch((error) => {
-                if (isTransientAwsError(error))
+                if ((0,common_retry/* isTransientAwsError */.Sc)(error))
                     return undefined;
                 throw error;
             });
@@ -73206,82 +73739,6 @@ async function rollbackDeployment(ecs, place, targetArn, log, clock) {
 }
 function primaryOf(service, targetArn) {
     return primaryDeployment(service, targetArn)?.id;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/start.ts
-
-
-
-
-
-/** Attempts at UpdateService in all when it fails transiently; the first retry comes about 2 s later. */
-const UPDATE_SERVICE_ATTEMPTS = 4;
-const UPDATE_SERVICE_RETRY_BASE_MS = 2_000;
-/**
- * How much earlier than the runner's clock ECS may date a deployment the failed attempt created: the two clocks
- * differ a little. A deployment of the revision older than this is an earlier deploy's, not the failed attempt's.
- */
-const CLOCK_SKEW_MS = 5_000;
-/**
- * Points the service at the revision and returns the deployment ECS started for it. A throttled or failed
- * UpdateService is tried again (retryTransient, each retry logged), but first the service is read: when the failed
- * attempt took effect after all (its answer was lost), the primary deployment of the revision created since is taken
- * rather than starting another one.
- */
-async function startDeployment(request, { ecs, clock, log, signal }) {
-    const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
-    const startedAt = clock.now();
-    const started = await retry_retryTransient(async (attempt) => {
-        const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, startedAt) : undefined;
-        if (meanwhile) {
-            log.info(`UpdateService of ${request.service} had taken effect: deployment ${meanwhile.deployment.id} of the revision was created since.`);
-            return { service: meanwhile.service, before: epochMs(meanwhile.deployment.createdAt) };
-        }
-        const answer = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
-            cluster: request.cluster,
-            service: request.service,
-            taskDefinition: request.taskDefinitionArn,
-            desiredCount: request.desiredCount,
-            forceNewDeployment: request.forceNewDeployment,
-        }));
-        return { service: answer.service, before: Number.POSITIVE_INFINITY };
-    }, {
-        attempts: UPDATE_SERVICE_ATTEMPTS,
-        baseDelayMs: UPDATE_SERVICE_RETRY_BASE_MS,
-        label: `UpdateService of ${request.service}`,
-        log,
-        clock,
-        signal,
-    });
-    const { service } = started;
-    const primary = primaryDeployment(service);
-    if (!service || !primary?.id)
-        throw new Error('UpdateService returned no primary deployment to watch.');
-    // UpdateService's own answer holds only earlier deploys' events; a service read later may hold ours too.
-    const knownEventIds = (service.events ?? [])
-        .filter((event) => epochMs(event.createdAt) < started.before)
-        .map((event) => event.id);
-    return { deploymentId: primary.id, startedAt, service, knownEventIds, stoppedBefore };
-}
-/** The service's primary deployment of the revision, when it was created after `since` (give or take the clocks). */
-async function deploymentStartedMeanwhile(ecs, request, since) {
-    const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] }));
-    const service = answer.services?.[0];
-    const deployment = primaryDeployment(service, request.taskDefinitionArn);
-    if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS)
-        return undefined;
-    return { service, deployment };
-}
-/**
- * A deployment of the revision that started before this step. Its stopped tasks so far are counted (no baseline):
- * they are the evidence of how it went, and the failed-tasks-threshold is about the deployment, not about this step.
- */
-function existingDeployment(service, deployment, clock) {
-    const startedAt = deployment.createdAt ? new Date(deployment.createdAt).getTime() : clock.now();
-    const knownEventIds = (service.events ?? [])
-        .filter((event) => event.id && event.createdAt && new Date(event.createdAt).getTime() < startedAt)
-        .map((event) => event.id);
-    return { deploymentId: deployment.id, startedAt, service, knownEventIds, stoppedBefore: [], startedBefore: deployment };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/rolling-mechanism.ts
@@ -73306,6 +73763,7 @@ const rollingMechanism = {
         startedAt: deployment.startedAt,
         knownEventIds: deployment.knownEventIds,
         stoppedBefore: deployment.stoppedBefore,
+        startedWith: deployment.service,
         timeoutMs: settings.timeoutMs,
         target: {
             deploymentId: deployment.deploymentId,
@@ -73363,6 +73821,7 @@ async function recordRollback(trail, inputs, fromArn, targetArn) {
 
 
 
+
 /** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
 async function describeTaskDefinition(ecs, reference) {
     const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
@@ -73408,7 +73867,9 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
                 return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
             }
         }
-        const answer = await ecs.send(new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined }));
+        const command = new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined });
+        // Retried here (after the look above), the SDK must not send it again blindly after an answer it lost.
+        const answer = await ecs.send(retry ? retryingThrottlesOnly(command) : command);
         const arn = answer.taskDefinition?.taskDefinitionArn;
         if (!arn)
             throw new Error('RegisterTaskDefinition returned no task definition ARN.');
@@ -73484,7 +73945,10 @@ function resultMessage(result) {
     return result.fix ? `${result.detail} ${result.fix}` : result.detail;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var common_unreachable = __nccwpck_require__(9517);
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
 
 /** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
 function deniedAction(error) {
@@ -73518,6 +73982,9 @@ function resultOfError(check, error) {
         }
         return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
     }
+    const unreachable = (0,common_unreachable/* unreachableEndpoint */.A)(error);
+    if (unreachable)
+        return { status: 'fail', detail: `Pre-flight check "${check.title}" could not run. ${(0,common_unreachable/* describeUnreachable */.a)(unreachable)}` };
     return {
         status: 'fail',
         detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
@@ -73779,7 +74246,49 @@ function chooseTarget(requestedArn, history) {
         "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/common/secret-values.ts
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+/**
+ * Values in KEY=VALUE inputs that are credentials: those whose name says so, and the password of a URL
+ * (postgres://user:password@host/db). A container that prints them then shows *** in the job log.
+ * Other values stay readable: masking "1" or "true" would blank them out of every log line.
+ */
+function secretValues(pairs) {
+    const secrets = [];
+    for (const { name, value } of pairs) {
+        if (value === '')
+            continue;
+        if (SECRET_NAME.test(name))
+            secrets.push(value);
+        const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i.exec(value)?.[1];
+        if (password)
+            secrets.push(password, decodeURIComponentSafe(password));
+    }
+    return [...new Set(secrets)];
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/secret-values.ts
+
+/**
+ * The credentials in a task definition's container environments, picked as secretValues picks them among inputs
+ * (credential-named values, the password of a URL). Every action that reads a revision whose containers it may
+ * quote (a crashed container's last log lines) masks these first: the revision may carry a DATABASE_URL that an
+ * earlier deploy put there, which this step's own inputs never named.
+ */
+function containerSecretValues(containers) {
+    return secretValues((containers ?? []).flatMap((container) => (container.environment ?? []).map((variable) => ({ name: variable.name ?? '', value: variable.value ?? '' }))));
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/watch-back.ts
+
 
 
 
@@ -73796,8 +74305,12 @@ function watchRollback(mechanism, request, watched, context) {
     }, { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD }, context);
 }
 /** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
-async function failedRollbackReport(ecs, logs, request, watched, log) {
+async function failedRollbackReport(ecs, logs, request, watched, { log, setSecret }) {
     const containers = (await describeTaskDefinition(ecs, watched.targetArn)).definition.containerDefinitions ?? [];
+    // Before quoting the crashed container: the target revision may carry credentials (its DATABASE_URL) that no
+    // input of this step named.
+    for (const value of containerSecretValues(containers))
+        setSecret(value);
     return {
         title: `Deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(watched.targetArn)} (the rollback)`,
         region: request.region,
@@ -73962,7 +74475,7 @@ async function rollBackService(request, clients, ports) {
     /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
     async function failLoudly(failed, deployment) {
         const outcome = failed.outcome;
-        const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, log);
+        const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, { log, setSecret: ports.setSecret });
         await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
         const verdict = `${headline(failed)} ${explainRollout(report)}`;
         await trail?.report('failure', verdict);

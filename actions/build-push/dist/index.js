@@ -56218,7 +56218,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 524:
+/***/ 7990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56233,13 +56233,41 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 1 modules
-var aws = __nccwpck_require__(8574);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 3 modules
+var aws = __nccwpck_require__(5464);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
 var core = __nccwpck_require__(3360);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/image-reference.ts
+// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
+// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
+const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
+const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/** The parts of an image reference, or what is wrong with it in words a person can fix. */
+function parseImageReference(text) {
+    if (/\s/.test(text))
+        return { problem: 'it holds a space or a line break: give exactly one image' };
+    const match = REFERENCE.exec(text);
+    if (!match) {
+        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
+            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
+        if (/:$/.test(text))
+            return { problem: 'the tag after ":" is empty' };
+        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
+            return { problem: 'the repository part must be lower case' };
+        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
+    }
+    const [, registry, path, tag, digest] = match;
+    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
+    }
+    return { repository: `${registry}${path}`, tag, digest };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
+
 
 
 function inputsFrom(values) {
@@ -56252,11 +56280,15 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source) {
+    warn;
+    /** `warn` hears about values that are valid but may not mean what was meant (the runner's warning annotation). */
+    constructor(source, warn = () => undefined) {
         this.source = source;
+        this.warn = warn;
     }
     optional(name) {
-        const value = this.source(name).trim();
+        // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
+        const value = this.source(name).replace(/\r\n?/g, '\n').trim();
         return value === '' ? undefined : value;
     }
     required(name) {
@@ -56318,6 +56350,20 @@ class Inputs {
         }
         return pairs;
     }
+    /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
+    image(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const reference = parseImageReference(value);
+        if ('problem' in reference) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
+        }
+        if (reference.tag === undefined && reference.digest === undefined) {
+            this.warn(`Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
+        }
+        return value;
+    }
     json(name) {
         const value = this.optional(name);
         if (value === undefined)
@@ -56358,7 +56404,7 @@ function describeBounds(min, max) {
 const runnerInputs = (name) => core/* getInput */.V4(name);
 /** Typed readers over the step's inputs. */
 function stepInputs() {
-    return new Inputs(runnerInputs);
+    return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
 // EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/severity.ts
@@ -56454,7 +56500,7 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8249);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8574);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5464);
 /* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9442);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7339);
@@ -56463,7 +56509,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5401);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(524);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7990);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
 
@@ -56508,7 +56554,7 @@ function setBuildOutputs(outputs) {
 
 /***/ }),
 
-/***/ 8574:
+/***/ 5464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56518,10 +56564,92 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zv: () => (/* binding */ resolveRegion)
 });
 
-// UNUSED EXPORTS: clientFactory, clientSettings, sendingOnce, withoutSdkRetries
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientFactory, clientSettings, retryingThrottlesOnly, sendingOnce, withoutSdkRetries
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js
+var client = __nccwpck_require__(5152);
+;// CONCATENATED MODULE: ./packages/core/src/common/regions.ts
+
+// The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
+const PSEUDO_REGION = /-global$/;
+// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
+const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+/** The SDK knows this region: partition() answers a region's description only for a region in its list. */
+function isKnownRegion(name) {
+    return !PSEUDO_REGION.test(name) && (0,client.partition)(name).description !== undefined;
+}
+function judgeRegion(name) {
+    if (isKnownRegion(name))
+        return { kind: 'known' };
+    const suggestions = nearestKnownRegions(name);
+    // eu-west-4 beside eu-west-1..3 may be a region launched after this SDK was built: let AWS's DNS answer for it
+    // (in seconds: connection errors are not retried) rather than refuse a region that exists.
+    const onlyTheNumberDiffers = suggestions.every((known) => withoutNumber(known) === withoutNumber(name));
+    if (REGION_SHAPE.test(name) && onlyTheNumberDiffers)
+        return { kind: 'maybe-newer' };
+    return { kind: 'unknown', suggestions };
+}
+const withoutNumber = (name) => name.replace(/-\d+$/, '');
+/**
+ * The known regions one edit away (a letter added, dropped, changed or two swapped: eu-wset-1, us-east1,
+ * us-east-1a), in lower case, sorted. Typos are found by trying the neighbours against the SDK's list rather than
+ * by keeping one.
+ */
+function nearestKnownRegions(name) {
+    const text = name.trim().toLowerCase();
+    if (isKnownRegion(text))
+        return [text];
+    return [...new Set([...oneEditAway(text)].filter(isKnownRegion))].sort();
+}
+function* oneEditAway(text) {
+    for (let i = 0; i < text.length - 1; i++)
+        yield text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+    for (let i = 0; i < text.length; i++)
+        yield text.slice(0, i) + text.slice(i + 1);
+    for (let i = 0; i <= text.length; i++) {
+        for (const letter of ALPHABET) {
+            if (i < text.length)
+                yield text.slice(0, i) + letter + text.slice(i + 1);
+            yield text.slice(0, i) + letter + text.slice(i);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var unreachable = __nccwpck_require__(9517);
+;// CONCATENATED MODULE: ./packages/core/src/common/sdk-retry.ts
+
+
+/**
+ * The SDK's standard retry strategy, except for a host that does not resolve or refuses the connection: the SDK
+ * counts those as transient and would back off through every attempt (a region typo or a closed endpoint took
+ * most of a minute to report). Refusing the retry token makes the SDK throw that first error as it is.
+ * A connection reset (the call may have reached AWS) is still retried.
+ */
+class FailFastRetryStrategy {
+    mode = 'standard';
+    standard;
+    constructor(maxAttempts) {
+        this.standard = new retry.StandardRetryStrategy(maxAttempts);
+    }
+    acquireInitialRetryToken(scope) {
+        return this.standard.acquireInitialRetryToken(scope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        if ((0,unreachable/* unreachableEndpoint */.A)(errorInfo.error))
+            return Promise.reject(errorInfo.error);
+        return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    }
+    recordSuccess(token) {
+        this.standard.recordSuccess(token);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/version.ts
 // Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
 const SUITE_VERSION = '0.1.0';
@@ -56529,17 +56657,25 @@ const SUITE_VERSION = '0.1.0';
 ;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
 
 
+
+
+
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
+    const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
         throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    const verdict = judgeRegion(region);
+    if (verdict.kind === 'unknown') {
+        const fix = input ? "Set 'region'" : `Set ${source} (or the 'region' input)`;
+        const guess = verdict.suggestions.length ? `; did you mean ${verdict.suggestions.join(' or ')}?` : '.';
+        throw new errors/* ConfigurationError */.j1(`${source} is "${region}", which is not an AWS region${guess} ${fix} to a region such as us-east-1, as the AWS console's region menu shows it.`, 'region');
     }
     return region;
 }
+const MAX_ATTEMPTS = 8;
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
  * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
@@ -56552,7 +56688,9 @@ function clientSettings(context) {
     return {
         region: context.region,
         retryMode: 'standard',
-        maxAttempts: 8,
+        maxAttempts: MAX_ATTEMPTS,
+        // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
+        retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -56574,6 +56712,33 @@ const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finali
  */
 function withoutSdkRetries(command) {
     command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** Attempts in all at a mutating call ECS throttled, within one attempt of retryTransient: as many as the client's. */
+const THROTTLE_ATTEMPTS = 8;
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+/**
+ * The mutating command, with the SDK's retries kept for throttles only. A throttled call was refused before it ran,
+ * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
+ * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
+ * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ */
+function retryingThrottlesOnly(command, random = Math.random) {
+    command.middlewareStack.add((next) => async (args) => {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await next(args);
+            }
+            catch (error) {
+                if (attempt >= THROTTLE_ATTEMPTS || !isThrottlingError(error))
+                    throw error;
+                const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+            }
+        }
+    }, SDK_RETRY_STEP);
     return command;
 }
 /** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
@@ -56787,6 +56952,46 @@ async function poll(options) {
 
 /***/ }),
 
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ unreachableEndpoint),
+/* harmony export */   a: () => (/* binding */ describeUnreachable)
+/* harmony export */ });
+const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The unreachable endpoint behind an error (its own code or a cause's), if that is what it is. */
+function unreachableEndpoint(error) {
+    let current = error;
+    for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+        if (current.code && CODES.has(current.code)) {
+            const where = current.hostname ?? (current.address ? `${current.address}${current.port ? `:${current.port}` : ''}` : undefined);
+            return { code: current.code, where };
+        }
+        current = current.cause;
+    }
+    // An error from another realm (a VM context) reaches the SDK's retry as a plain copy of its message.
+    const quoted = /\b(?:connect|getaddrinfo) (ECONNREFUSED|ENOTFOUND|EAI_AGAIN) (\S+)/.exec(error instanceof Error ? error.message : String(error));
+    return quoted ? { code: quoted[1], where: quoted[2] } : undefined;
+}
+/** What the settings point at, for the message: the endpoint variable if one is set, else the region's AWS host. */
+function describeUnreachable(endpoint, env = process.env) {
+    const host = endpoint.where ? ` ${endpoint.where}` : '';
+    const what = endpoint.code === 'ECONNREFUSED'
+        ? `the connection to${host} was refused (ECONNREFUSED): nothing listens there`
+        : endpoint.code === 'ENOTFOUND'
+            ? `the host${host} does not resolve (ENOTFOUND)`
+            : `the DNS lookup of${host} failed for now (EAI_AGAIN): the runner's DNS did not answer`;
+    const override = Object.entries(env).find(([name, value]) => /^AWS_ENDPOINT_URL(_[A-Z_]+)?$/.test(name) && value);
+    const settings = override
+        ? `${override[0]} is ${override[1]}: check it, or unset it to use AWS's own endpoint for the region`
+        : `the endpoint comes from the region (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "the 'region' input"}): check the 'region' input or AWS_REGION, and the runner's network`;
+    return `Could not reach AWS: ${what}. The call was not retried. ${settings[0].toUpperCase()}${settings.slice(1)}.`;
+}
+
+
+/***/ }),
+
 /***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -56922,7 +57127,9 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 
@@ -56954,6 +57161,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .unreachableEndpoint */ .A)(error);
+    if (unreachable)
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;

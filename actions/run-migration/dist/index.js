@@ -64688,7 +64688,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 904:
+/***/ 1362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64699,17 +64699,108 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: definitionSource
 
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 3 modules
+var aws = __nccwpck_require__(5464);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 1 modules
-var aws = __nccwpck_require__(8574);
+;// CONCATENATED MODULE: ./packages/core/src/common/arn-inputs.ts
+
+const EXAMPLE = {
+    cluster: 'arn:aws:ecs:<region>:<account>:cluster/<name>',
+    service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
+    'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
+};
+function parseArn(value) {
+    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
+    if (!match)
+        return undefined;
+    const [, service, region, account, type, id] = match;
+    return { service, region, account, type, id };
+}
+/**
+ * The cluster, service and task definition inputs that are ARNs must be ECS ARNs of that kind, in the step's
+ * region, of one account, and a service ARN of the cluster given: ECS would answer each of these mistakes with a
+ * "not found" that does not say why (a resource is found only in its own region and account).
+ */
+function checkEcsArnInputs(inputs, region) {
+    const accounts = [];
+    for (const resource of ['cluster', 'service', 'task-definition']) {
+        const value = inputs[resource];
+        if (!value?.startsWith('arn:'))
+            continue;
+        const arn = parseArn(value);
+        const fail = (problem) => {
+            throw new errors/* ConfigurationError */.j1(`Input '${resource}' ${problem}; got "${value}".`, resource);
+        };
+        const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${EXAMPLE[resource]}`;
+        if (!arn)
+            fail(`starts with arn: but is not an ARN (arn:partition:service:region:account:resource): ${give}`);
+        else if (arn.service !== 'ecs')
+            fail(`is an ARN of ${arn.service}, not of ECS: ${give}`);
+        else if (arn.type !== resource)
+            fail(`is the ARN of an ECS ${arn.type}, not of a ${resource.replace('-', ' ')}: ${give}`);
+        else if (!/^\d{12}$/.test(arn.account))
+            fail(`names the account "${arn.account}", which is not 12 digits: ${give}`);
+        else if (arn.region !== region) {
+            fail(`names a ${resource.replace('-', ' ')} in ${arn.region}, but this step works in ${region} (its 'region' input or AWS_REGION), and ECS finds it only in its own region: set 'region' to ${arn.region}, or give the one in ${region}`);
+        }
+        else
+            accounts.push([resource, arn.account]);
+    }
+    const [first, ...others] = accounts;
+    const stranger = others.find(([, account]) => account !== first[1]);
+    if (first && stranger) {
+        throw new errors/* ConfigurationError */.j1(`Input '${stranger[0]}' is in account ${stranger[1]}, but '${first[0]}' is in account ${first[1]}: ECS uses a ${stranger[0].replace('-', ' ')} only in its own account. Give both from the account this job's role is in.`, stranger[0]);
+    }
+    checkServiceOfCluster(inputs);
+}
+/** A service ARN of the new form (service/<cluster>/<name>) names its cluster, which must be the cluster given. */
+function checkServiceOfCluster({ cluster, service }) {
+    const serviceArn = service?.startsWith('arn:') ? parseArn(service) : undefined;
+    const clusterOfService = serviceArn?.id.includes('/') ? serviceArn.id.slice(0, serviceArn.id.indexOf('/')) : undefined;
+    if (!clusterOfService || !cluster)
+        return;
+    const clusterName = cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster;
+    if (clusterName !== clusterOfService) {
+        throw new errors/* ConfigurationError */.j1(`Input 'service' is the ARN of a service in cluster "${clusterOfService}", but 'cluster' is "${clusterName}": give the service of that cluster, or set 'cluster' to ${clusterOfService}.`, 'service');
+    }
+}
+
 // EXTERNAL MODULE: ./packages/core/src/common/command.ts
 var command = __nccwpck_require__(4458);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/image-reference.ts
+// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
+// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
+const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
+const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/** The parts of an image reference, or what is wrong with it in words a person can fix. */
+function parseImageReference(text) {
+    if (/\s/.test(text))
+        return { problem: 'it holds a space or a line break: give exactly one image' };
+    const match = REFERENCE.exec(text);
+    if (!match) {
+        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
+            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
+        if (/:$/.test(text))
+            return { problem: 'the tag after ":" is empty' };
+        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
+            return { problem: 'the repository part must be lower case' };
+        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
+    }
+    const [, registry, path, tag, digest] = match;
+    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
+    }
+    return { repository: `${registry}${path}`, tag, digest };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
+
 
 
 function inputsFrom(values) {
@@ -64722,11 +64813,15 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source) {
+    warn;
+    /** `warn` hears about values that are valid but may not mean what was meant (the runner's warning annotation). */
+    constructor(source, warn = () => undefined) {
         this.source = source;
+        this.warn = warn;
     }
     optional(name) {
-        const value = this.source(name).trim();
+        // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
+        const value = this.source(name).replace(/\r\n?/g, '\n').trim();
         return value === '' ? undefined : value;
     }
     required(name) {
@@ -64788,6 +64883,20 @@ class Inputs {
         }
         return pairs;
     }
+    /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
+    image(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const reference = parseImageReference(value);
+        if ('problem' in reference) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
+        }
+        if (reference.tag === undefined && reference.digest === undefined) {
+            this.warn(`Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
+        }
+        return value;
+    }
     json(name) {
         const value = this.optional(name);
         if (value === undefined)
@@ -64828,7 +64937,7 @@ function describeBounds(min, max) {
 const runnerInputs = (name) => core/* getInput */.V4(name);
 /** Typed readers over the step's inputs. */
 function stepInputs() {
-    return new Inputs(runnerInputs);
+    return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
 ;// CONCATENATED MODULE: ./actions/run-migration/src/inputs.ts
@@ -64838,28 +64947,43 @@ function stepInputs() {
 function readMigrationInputs(inputs = stepInputs()) {
     const cluster = inputs.required('cluster');
     const service = inputs.optional('service');
-    const image = inputs.optional('image');
-    if (image !== undefined && /\s/.test(image)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'image' must be one image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${image}".`, 'image');
-    }
+    const image = inputs.image('image');
     const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED']);
+    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
+    const taskDefinition = inputs.optional('task-definition');
+    checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
     return {
-        region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
+        region,
         cluster,
         service,
-        definition: definitionSource(inputs.optional('task-definition'), service),
+        definition: definitionSource(taskDefinition, service),
         container: inputs.optional('container'),
         image,
         command: (0,command/* parseCommand */.RM)(inputs.optional('command') ?? ''),
         environment: inputs.keyValues('environment'),
-        subnets: inputs.list('subnets'),
-        securityGroups: inputs.list('security-groups'),
+        subnets: resourceIds(inputs, 'subnets', 'subnet'),
+        securityGroups: resourceIds(inputs, 'security-groups', 'sg'),
         assignPublicIp: assignPublicIp === undefined ? undefined : /^(true|ENABLED)$/.test(assignPublicIp) ? 'ENABLED' : 'DISABLED',
         launchType: inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES']),
         timeoutMs: inputs.duration('timeout', '15m'),
         allowConcurrent: inputs.boolean('allow-concurrent', false),
         stopOnCancel: inputs.boolean('stop-on-cancel', false),
     };
+}
+/**
+ * VPC resource IDs, one a line or separated by commas (as the console and the CLI list them). Each must be an ID of
+ * that kind: a subnet's CIDR or a name reaches RunTask as an InvalidParameterException only after the revision is registered.
+ */
+function resourceIds(inputs, name, prefix) {
+    const ids = inputs.list(name).flatMap((line) => line
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean));
+    const bad = ids.find((id) => !new RegExp(`^${prefix}-[A-Za-z0-9]+$`).test(id));
+    if (bad !== undefined) {
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold ${prefix === 'sg' ? 'security group' : 'subnet'} IDs such as ${prefix}-0a1b2c3d4e5f67890, one a line or separated by commas; "${bad}" is not one.`, name);
+    }
+    return ids;
 }
 /**
  * A value ending in .json (or holding a path separator without being an ARN) is a file; anything else is
@@ -64895,15 +65019,15 @@ function definitionSource(value, service) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(212);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8574);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5464);
 /* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9442);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3495);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7339);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5062);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(904);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3872);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1362);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3830);
 
 
@@ -64954,20 +65078,106 @@ function setMigrationOutputs(outputs) {
 
 /***/ }),
 
-/***/ 8574:
+/***/ 5464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   UU: () => (/* binding */ createClient),
-  Zv: () => (/* binding */ resolveRegion)
+  Zv: () => (/* binding */ resolveRegion),
+  Uc: () => (/* binding */ retryingThrottlesOnly),
+  SU: () => (/* binding */ sendingOnce)
 });
 
-// UNUSED EXPORTS: clientFactory, clientSettings, sendingOnce, withoutSdkRetries
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientFactory, clientSettings, withoutSdkRetries
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js
+var client = __nccwpck_require__(5152);
+;// CONCATENATED MODULE: ./packages/core/src/common/regions.ts
+
+// The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
+const PSEUDO_REGION = /-global$/;
+// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
+const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+/** The SDK knows this region: partition() answers a region's description only for a region in its list. */
+function isKnownRegion(name) {
+    return !PSEUDO_REGION.test(name) && (0,client.partition)(name).description !== undefined;
+}
+function judgeRegion(name) {
+    if (isKnownRegion(name))
+        return { kind: 'known' };
+    const suggestions = nearestKnownRegions(name);
+    // eu-west-4 beside eu-west-1..3 may be a region launched after this SDK was built: let AWS's DNS answer for it
+    // (in seconds: connection errors are not retried) rather than refuse a region that exists.
+    const onlyTheNumberDiffers = suggestions.every((known) => withoutNumber(known) === withoutNumber(name));
+    if (REGION_SHAPE.test(name) && onlyTheNumberDiffers)
+        return { kind: 'maybe-newer' };
+    return { kind: 'unknown', suggestions };
+}
+const withoutNumber = (name) => name.replace(/-\d+$/, '');
+/**
+ * The known regions one edit away (a letter added, dropped, changed or two swapped: eu-wset-1, us-east1,
+ * us-east-1a), in lower case, sorted. Typos are found by trying the neighbours against the SDK's list rather than
+ * by keeping one.
+ */
+function nearestKnownRegions(name) {
+    const text = name.trim().toLowerCase();
+    if (isKnownRegion(text))
+        return [text];
+    return [...new Set([...oneEditAway(text)].filter(isKnownRegion))].sort();
+}
+function* oneEditAway(text) {
+    for (let i = 0; i < text.length - 1; i++)
+        yield text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+    for (let i = 0; i < text.length; i++)
+        yield text.slice(0, i) + text.slice(i + 1);
+    for (let i = 0; i <= text.length; i++) {
+        for (const letter of ALPHABET) {
+            if (i < text.length)
+                yield text.slice(0, i) + letter + text.slice(i + 1);
+            yield text.slice(0, i) + letter + text.slice(i);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/retry.ts
+var retry = __nccwpck_require__(4897);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3609);
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var unreachable = __nccwpck_require__(9517);
+;// CONCATENATED MODULE: ./packages/core/src/common/sdk-retry.ts
+
+
+/**
+ * The SDK's standard retry strategy, except for a host that does not resolve or refuses the connection: the SDK
+ * counts those as transient and would back off through every attempt (a region typo or a closed endpoint took
+ * most of a minute to report). Refusing the retry token makes the SDK throw that first error as it is.
+ * A connection reset (the call may have reached AWS) is still retried.
+ */
+class FailFastRetryStrategy {
+    mode = 'standard';
+    standard;
+    constructor(maxAttempts) {
+        this.standard = new submodules_retry.StandardRetryStrategy(maxAttempts);
+    }
+    acquireInitialRetryToken(scope) {
+        return this.standard.acquireInitialRetryToken(scope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        if ((0,unreachable/* unreachableEndpoint */.A)(errorInfo.error))
+            return Promise.reject(errorInfo.error);
+        return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    }
+    recordSuccess(token) {
+        this.standard.recordSuccess(token);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/version.ts
 // Kept in step with the root package.json by a unit test; it names the suite in every AWS call's user agent.
 const SUITE_VERSION = '0.1.0';
@@ -64975,17 +65185,25 @@ const SUITE_VERSION = '0.1.0';
 ;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
 
 
+
+
+
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
+    const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
         throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    const verdict = judgeRegion(region);
+    if (verdict.kind === 'unknown') {
+        const fix = input ? "Set 'region'" : `Set ${source} (or the 'region' input)`;
+        const guess = verdict.suggestions.length ? `; did you mean ${verdict.suggestions.join(' or ')}?` : '.';
+        throw new errors/* ConfigurationError */.j1(`${source} is "${region}", which is not an AWS region${guess} ${fix} to a region such as us-east-1, as the AWS console's region menu shows it.`, 'region');
     }
     return region;
 }
+const MAX_ATTEMPTS = 8;
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
  * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
@@ -64998,7 +65216,9 @@ function clientSettings(context) {
     return {
         region: context.region,
         retryMode: 'standard',
-        maxAttempts: 8,
+        maxAttempts: MAX_ATTEMPTS,
+        // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
+        retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
@@ -65020,6 +65240,33 @@ const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finali
  */
 function withoutSdkRetries(command) {
     command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** Attempts in all at a mutating call ECS throttled, within one attempt of retryTransient: as many as the client's. */
+const THROTTLE_ATTEMPTS = 8;
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+/**
+ * The mutating command, with the SDK's retries kept for throttles only. A throttled call was refused before it ran,
+ * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
+ * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
+ * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ */
+function retryingThrottlesOnly(command, random = Math.random) {
+    command.middlewareStack.add((next) => async (args) => {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await next(args);
+            }
+            catch (error) {
+                if (attempt >= THROTTLE_ATTEMPTS || !(0,retry/* isThrottlingError */.Qb)(error))
+                    throw error;
+                const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+            }
+        }
+    }, SDK_RETRY_STEP);
     return command;
 }
 /** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
@@ -65138,7 +65385,8 @@ function parseJsonArray(text, inputName) {
     return parsed;
 }
 /** POSIX-like word splitting without expansion: what `sh -c` would pass as argv, minus the dangerous parts. */
-function splitShellWords(text, inputName = 'command') {
+function splitShellWords(input, inputName = 'command') {
+    const text = input.replace(/\r\n?/g, '\n');
     const words = [];
     let word = '';
     let inWord = false;
@@ -65150,6 +65398,11 @@ function splitShellWords(text, inputName = 'command') {
                 quote = undefined;
             else
                 word += char;
+            continue;
+        }
+        // A backslash at a line's end continues the command on the next line (a YAML block scalar), as in sh.
+        if (char === '\\' && text.startsWith('\n', i + 1)) {
+            i += 1;
             continue;
         }
         if (quote === '"') {
@@ -65323,6 +65576,105 @@ async function poll(options) {
 
 /***/ }),
 
+/***/ 4897:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qb: () => (/* binding */ isThrottlingError),
+/* harmony export */   Sc: () => (/* binding */ isTransientAwsError),
+/* harmony export */   jh: () => (/* binding */ retryTransient)
+/* harmony export */ });
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6152);
+/* harmony import */ var _poll__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9442);
+
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** ECS (or another service) refused the call for its rate: it did not run, so sending it again is safe. */
+function isThrottlingError(error) {
+    const e = error;
+    return !!e && typeof e === 'object' && (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429);
+}
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = _poll__WEBPACK_IMPORTED_MODULE_0__/* .systemClock */ .m, random = Math.random, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${(0,_errors__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await (0,_cancellation__WEBPACK_IMPORTED_MODULE_2__/* .sleepUnlessCancelled */ .xE)(clock, delayMs, signal);
+            if (signal?.aborted)
+                throw new _cancellation__WEBPACK_IMPORTED_MODULE_2__/* .WorkflowCancelled */ .ze();
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ unreachableEndpoint),
+/* harmony export */   a: () => (/* binding */ describeUnreachable)
+/* harmony export */ });
+const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The unreachable endpoint behind an error (its own code or a cause's), if that is what it is. */
+function unreachableEndpoint(error) {
+    let current = error;
+    for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+        if (current.code && CODES.has(current.code)) {
+            const where = current.hostname ?? (current.address ? `${current.address}${current.port ? `:${current.port}` : ''}` : undefined);
+            return { code: current.code, where };
+        }
+        current = current.cause;
+    }
+    // An error from another realm (a VM context) reaches the SDK's retry as a plain copy of its message.
+    const quoted = /\b(?:connect|getaddrinfo) (ECONNREFUSED|ENOTFOUND|EAI_AGAIN) (\S+)/.exec(error instanceof Error ? error.message : String(error));
+    return quoted ? { code: quoted[1], where: quoted[2] } : undefined;
+}
+/** What the settings point at, for the message: the endpoint variable if one is set, else the region's AWS host. */
+function describeUnreachable(endpoint, env = process.env) {
+    const host = endpoint.where ? ` ${endpoint.where}` : '';
+    const what = endpoint.code === 'ECONNREFUSED'
+        ? `the connection to${host} was refused (ECONNREFUSED): nothing listens there`
+        : endpoint.code === 'ENOTFOUND'
+            ? `the host${host} does not resolve (ENOTFOUND)`
+            : `the DNS lookup of${host} failed for now (EAI_AGAIN): the runner's DNS did not answer`;
+    const override = Object.entries(env).find(([name, value]) => /^AWS_ENDPOINT_URL(_[A-Z_]+)?$/.test(name) && value);
+    const settings = override
+        ? `${override[0]} is ${override[1]}: check it, or unset it to use AWS's own endpoint for the region`
+        : `the endpoint comes from the region (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "the 'region' input"}): check the 'region' input or AWS_REGION, and the runner's network`;
+    return `Could not reach AWS: ${what}. The call was not retried. ${settings[0].toUpperCase()}${settings.slice(1)}.`;
+}
+
+
+/***/ }),
+
 /***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65439,7 +65791,9 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 
@@ -65471,6 +65825,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .unreachableEndpoint */ .A)(error);
+    if (unreachable)
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -65479,7 +65836,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 5062:
+/***/ 3872:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65620,7 +65977,8 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     }
     let parsed;
     try {
-        parsed = JSON.parse(text);
+        // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
+        parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     }
     catch (error) {
         throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
@@ -65636,7 +65994,20 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     return { definition, tags };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/secret-values.ts
+
+/**
+ * The credentials in a task definition's container environments, picked as secretValues picks them among inputs
+ * (credential-named values, the password of a URL). Every action that reads a revision whose containers it may
+ * quote (a crashed container's last log lines) masks these first: the revision may carry a DATABASE_URL that an
+ * earlier deploy put there, which this step's own inputs never named.
+ */
+function containerSecretValues(containers) {
+    return secretValues((containers ?? []).flatMap((container) => (container.environment ?? []).map((variable) => ({ name: variable.name ?? '', value: variable.value ?? '' }))));
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/logs/log-tail.ts
+
 
 
 /**
@@ -65654,13 +66025,22 @@ function awslogsLocation(container, taskArn) {
         return undefined;
     return { group, stream: `${prefix}/${container?.name}/${taskId(taskArn)}`, region: config.options?.['awslogs-region'] };
 }
-/** The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). */
+/** The steps' loggers already told that the role may not read logs: said once a step, not once a stopped task. */
+const toldDenied = new WeakSet();
+/**
+ * The last lines a container wrote, or undefined when they cannot be read (a missing stream is not an error). A
+ * role without logs:GetLogEvents is a warning naming it, once: the diagnosis goes on without log lines.
+ */
 async function readLogTail(logs, location, limit, log) {
     try {
         const answer = await logs.send(new GetLogEventsCommand({ logGroupName: location.group, logStreamName: location.stream, limit, startFromHead: false }));
         return (answer.events ?? []).map((event) => (event.message ?? '').replace(/\s+$/, ''));
     }
     catch (error) {
+        if (isAccessDenied(error) && !toldDenied.has(log)) {
+            toldDenied.add(log);
+            log.warning(`Could not read the log of a stopped task (${error.name}): the diagnosis has no log lines. Grant logs:GetLogEvents on ${location.group} to have them.`);
+        }
         log.debug(`could not read ${location.group}/${location.stream}: ${error.message}`);
         return undefined;
     }
@@ -65761,14 +66141,58 @@ function logStreamLink(region, location) {
     return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/retry.ts
+var common_retry = __nccwpck_require__(4897);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/stop-task.ts
+
+
+/** A task in one of these states is on its way down already: a StopTask sent before took effect, or it ended on its own. */
+const STOPPING = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'DELETED']);
+/**
+ * Stops the migration task. A StopTask that was throttled, failed with a 5xx or lost its connection is tried again
+ * (retryTransient, each retry logged), but first the task is read: when it is already stopping (the lost call took
+ * effect, or the task ended meanwhile) nothing more is sent. A re-read that fails is no reason not to retry: a
+ * second StopTask of a stopping task changes nothing.
+ *
+ * Pass no `signal` for a stop the workflow's cancellation itself asks for (stop-on-cancel): retryTransient makes no
+ * attempt after a cancellation, and this stop is the one call a cancelled run still owes.
+ */
+async function stopMigrationTask(ecs, target, options) {
+    const { attempts = 4, baseDelayMs = 1_000, ...retry } = options;
+    const { cluster, taskArn, reason } = target;
+    await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+        if (attempt > 1 && (await alreadyStopping(ecs, cluster, taskArn))) {
+            retry.log.info(`Task ${taskId(taskArn)} is already stopping: the StopTask that failed took effect, or the task ended.`);
+            return;
+        }
+        await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
+    }, { attempts, baseDelayMs, label: `StopTask of migration task ${taskId(taskArn)}`, ...retry });
+}
+async function alreadyStopping(ecs, cluster, taskArn) {
+    try {
+        const task = (await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }))).tasks?.[0];
+        return task !== undefined && (task.desiredStatus === 'STOPPED' || STOPPING.has(task.lastStatus ?? ''));
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/cancellation.ts
 
 
 
+/**
+ * How a stop-on-cancel StopTask is tried again: quickly, since a cancelled step should end within 3 s; each
+ * attempt has the SDK's own retries inside, so these are for a throttle that outlasts them.
+ */
+const CANCEL_STOP_ATTEMPTS = 3;
+const CANCEL_STOP_RETRY_BASE_MS = 300;
 /** A cancelled workflow must not kill a migration silently, nor leave it running unmentioned. */
-async function answerCancellation(ecs, inputs, taskArn, logLocation) {
+async function answerCancellation(ecs, inputs, taskArn, logLocation, ports) {
     if (inputs.stopOnCancel) {
-        await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster: inputs.cluster, task: taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }));
+        // No signal: the cancellation is what asks for this call.
+        await stopMigrationTask(ecs, { cluster: inputs.cluster, taskArn, reason: 'run-migration: the workflow was cancelled (stop-on-cancel)' }, { ...ports, attempts: CANCEL_STOP_ATTEMPTS, baseDelayMs: CANCEL_STOP_RETRY_BASE_MS });
         throw new errors/* ActionFailure */.dR(`The workflow was cancelled; stop-on-cancel is true, so migration task ${taskId(taskArn)} was stopped (StopTask). Check the state of the schema before running it again.`);
     }
     const follow = logLocation
@@ -65829,51 +66253,8 @@ function mergeEnvironment(current, updates) {
     return merged;
 }
 
-// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
-var cancellation = __nccwpck_require__(6152);
-// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
-var poll = __nccwpck_require__(9442);
-;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
-
-
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
-/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
-function isTransientAwsError(error) {
-    const e = error;
-    if (!e || typeof e !== 'object')
-        return false;
-    if (THROTTLING.has(e.name ?? '') || e.$retryable)
-        return true;
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
-        return true;
-    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
-    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
-}
-/**
- * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
- * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
- * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
- * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
- */
-async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random, signal } = options;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call(attempt);
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
-                throw error;
-            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, delayMs, signal);
-            if (signal?.aborted)
-                throw new cancellation/* WorkflowCancelled */.ze();
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 3 modules
+var aws = __nccwpck_require__(5464);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
 
 /**
@@ -65969,6 +66350,7 @@ function canonicalJson(value) {
 
 
 
+
 /** `family`, `family:revision` or an ARN; a bare family means its newest ACTIVE revision. */
 async function describeTaskDefinition(ecs, reference) {
     const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
@@ -66014,7 +66396,9 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
                 return { kind: 'registered', arn: meanwhile.taskDefinitionArn };
             }
         }
-        const answer = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined }));
+        const command = new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined });
+        // Retried here (after the look above), the SDK must not send it again blindly after an answer it lost.
+        const answer = await ecs.send(retry ? (0,aws/* retryingThrottlesOnly */.Uc)(command) : command);
         const arn = answer.taskDefinition?.taskDefinitionArn;
         if (!arn)
             throw new Error('RegisterTaskDefinition returned no task definition ARN.');
@@ -66022,7 +66406,7 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
     };
     if (!retry)
         return register(1);
-    return retryTransient(register, {
+    return (0,common_retry/* retryTransient */.jh)(register, {
         attempts: REGISTER_ATTEMPTS,
         baseDelayMs: REGISTER_RETRY_BASE_MS,
         label: `RegisterTaskDefinition of ${rendered.family ?? 'the task definition'}`,
@@ -66065,6 +66449,169 @@ async function revisionToRun(ecs, plan, retry) {
     return { arn: registration.arn, message };
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var common_poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
+
+
+/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
+const SKIPPED_READS_WARNING = 5;
+/**
+ * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
+ * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
+ * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
+ * row goes back to the loop's interval, so a drained API bucket is not hammered.
+ */
+const QUICK_RETRY_MS = [300, 600];
+/** How many recent rounds the warning's "N of the last M" is counted over. */
+const WINDOW = 20;
+/**
+ * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
+ * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
+ * verdict then comes later than the loop's interval promises.
+ */
+class skipped_reads_SkippedReads {
+    log;
+    service;
+    skipped = 0;
+    inARow = 0;
+    warned = false;
+    recent = [];
+    constructor(log, service = 'ECS') {
+        this.log = log;
+        this.service = service;
+    }
+    /** Total rounds skipped so far. */
+    get count() {
+        return this.skipped;
+    }
+    /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
+    intervalAfter(intervalMs) {
+        const quick = QUICK_RETRY_MS[this.inARow - 1];
+        return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
+    }
+    /** Records a round that got its answers. */
+    read() {
+        this.inARow = 0;
+        this.remember(false);
+    }
+    /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
+    skip(error) {
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+            return false;
+        this.skipped += 1;
+        this.inARow += 1;
+        this.remember(true);
+        if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
+            this.warned = true;
+            const skippedRecently = this.recent.filter(Boolean).length;
+            this.log.warning(`${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}). The verdict may come late.`);
+        }
+        return true;
+    }
+    remember(skipped) {
+        this.recent.push(skipped);
+        if (this.recent.length > WINDOW)
+            this.recent.shift();
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/watch-loop.ts
+
+
+
+
+/**
+ * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
+ * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
+ * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
+ * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
+ */
+function rolloutPollInterval(elapsedMs) {
+    if (elapsedMs < 3 * 60_000)
+        return 1000;
+    if (elapsedMs < 10 * 60_000)
+        return 2000;
+    return 5000;
+}
+/**
+ * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
+ * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
+ * interval and the count of polls. The mechanism's step decides what each answer means.
+ *
+ * A round whose read is throttled or fails transiently (a 5xx, a timeout, a reset connection), whether
+ * DescribeServices or a read the step makes, is skipped whole: the step never judges half a round, and a skipped
+ * round counts as nothing (neither "no failed tasks" nor "steady"). DescribeServices is sent without SDK retries,
+ * since the next tick is its retry and the SDK's backoff would only make the watcher late.
+ */
+async function followDeployment(request, step, deps) {
+    const { ecs, log, clock = systemClock } = deps;
+    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    const skipped = new SkippedReads(log);
+    let lastService;
+    const result = await poll({
+        intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
+        timeoutMs: request.timeoutMs,
+        clock,
+        signal: deps.signal,
+        check: async () => {
+            const polledAt = clock.now();
+            try {
+                const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
+                const answer = await ecs.send(withoutSdkRetries(describe));
+                const service = answer.services?.[0];
+                if (!service)
+                    throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+                lastService = service;
+                const newEvents = events.follow(service.events ?? []);
+                const judged = await step.observe({ service, newEvents, polledAt });
+                skipped.read();
+                return judged;
+            }
+            catch (error) {
+                if (skipped.skip(error))
+                    return undefined;
+                throw error;
+            }
+        },
+    });
+    const concluded = await step.conclude(result.done ? result.value : undefined);
+    const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
+    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
+}
+/** Prints each service event once, in the order ECS created them. */
+class EventFollower {
+    since;
+    earlier;
+    log;
+    printed = new Map();
+    constructor(since, earlier, log) {
+        this.since = since;
+        this.earlier = earlier;
+        this.log = log;
+    }
+    /** Prints the events not seen before and says how many there were. */
+    follow(newestFirst) {
+        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
+        const fresh = newestFirst
+            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
+            .reverse();
+        for (const event of fresh) {
+            this.printed.set(event.id, event);
+            this.log.info(`ECS: ${event.message}`);
+        }
+        return fresh.length;
+    }
+    seen() {
+        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
+    }
+}
+function eventTime(event) {
+    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
 ;// CONCATENATED MODULE: ./packages/core/src/logs/log-follower.ts
@@ -66076,6 +66623,10 @@ const PAGE_LIMIT = 10_000;
  * one from the last `nextForwardToken`. GetLogEvents answers the same token when nothing new arrived, which
  * is how the end of what is there now is recognised (GetLogEvents, CloudWatch Logs API reference). A stream
  * that does not exist yet (the container has not written) reads as empty.
+ *
+ * A read that fails part-way (a throttled or dropped second page) returns the pages it got, with the token of the
+ * last of them, so the next read goes on from there: no event is lost with the failed page, none is read twice.
+ * Only a read that got nothing throws, for the caller's poll loop to skip the round.
  */
 class LogFollower {
     logs;
@@ -66099,7 +66650,7 @@ class LogFollower {
                 }));
             }
             catch (error) {
-                if (error.name === 'ResourceNotFoundException')
+                if (error.name === 'ResourceNotFoundException' || events.length > 0)
                     return events;
                 throw error;
             }
@@ -66118,18 +66669,30 @@ class LogFollower {
 
 
 
+
+
 /** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
 const STOP_GRACE_MS = 60_000;
+/** Reads of the log after the stop, at most, while lines keep coming (a read that finds none ends the drain)... */
 const DRAIN_READS = 4;
+/** ...and attempts in all, skipped ones included, so a throttled read does not cut the last lines off. */
+const DRAIN_ATTEMPTS = 12;
 const DRAIN_PAUSE_MS = 500;
 /**
  * Streams the container's log into the job log while the task runs, and ends when the task is STOPPED.
  * Each poll reads the log first and the task second, so every line written before the stop is printed
  * before the verdict; one more read after the stop catches lines that arrived meanwhile.
+ *
+ * The reads are a poll loop's (core's poller, as deploy's watch): sent once, without the SDK's retries and their
+ * backoff, since the next tick is the retry. A read that is throttled or fails transiently is skipped this round,
+ * counted, with one warning when skips persist; the log is read on from the last token it got, so a skipped read
+ * neither loses a line nor prints one twice.
  */
 async function followTask(request, deps) {
-    const { ecs, log, clock = poll/* systemClock */.m } = deps;
-    const follower = request.logLocation ? new LogFollower(deps.logs, request.logLocation) : undefined;
+    const { log, clock = common_poll/* systemClock */.m } = deps;
+    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
+    const follower = request.logLocation ? new LogFollower((0,aws/* sendingOnce */.SU)(deps.logs), request.logLocation) : undefined;
+    const skipped = new skipped_reads_SkippedReads(log, 'AWS (ECS or CloudWatch Logs)');
     const lines = [];
     let lastStatus;
     let latest;
@@ -66143,41 +66706,87 @@ async function followTask(request, deps) {
         }
         return events.length;
     };
+    /** The lines printed by one read, or undefined when the read was skipped. */
+    const readSkipping = async () => {
+        try {
+            const printed = await printNewLines();
+            skipped.read();
+            return printed;
+        }
+        catch (error) {
+            if (skipped.skip(error))
+                return undefined;
+            throw error;
+        }
+    };
     // The log driver may deliver a stopped container's last lines a moment later: read on while they keep coming.
     const drain = async () => {
-        for (let attempt = 0; attempt < DRAIN_READS && (await printNewLines()) > 0; attempt++)
+        let reads = 0;
+        for (let attempt = 1;; attempt++) {
+            const printed = await readSkipping();
+            if (printed === 0)
+                return;
+            if (printed !== undefined && ++reads >= DRAIN_READS)
+                return;
+            if (attempt >= DRAIN_ATTEMPTS)
+                break;
             await clock.sleep(DRAIN_PAUSE_MS);
+        }
+        log.warning(`The log of task ${request.taskArn} could not be read to its end (its reads were throttled or failed ${skipped.count} times): its last lines may be missing here.`);
     };
-    const untilStopped = (timeoutMs) => (0,poll/* poll */.w)({
-        intervalMs: request.intervalMs ?? 1000,
-        timeoutMs,
-        clock,
-        check: async () => {
-            if (request.signal?.aborted)
+    const untilStopped = async (timeoutMs) => {
+        try {
+            return await (0,common_poll/* poll */.w)({
+                intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
+                timeoutMs,
+                clock,
+                signal: request.signal,
+                check: async () => {
+                    // The log and the task are read apart: a throttled log read must not keep the task's end from being
+                    // seen (the drain after the stop reads the lines that read missed), nor the other way round.
+                    let failure;
+                    const transient = (error) => {
+                        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+                            throw error;
+                        failure = error;
+                        return undefined;
+                    };
+                    await printNewLines().catch(transient);
+                    const task = await describeTask(ecs, request.cluster, request.taskArn).catch(transient);
+                    if (failure === undefined)
+                        skipped.read();
+                    else
+                        skipped.skip(failure);
+                    if (!task)
+                        return undefined;
+                    latest = task;
+                    if (task.lastStatus !== lastStatus) {
+                        lastStatus = task.lastStatus;
+                        if (task.lastStatus !== 'STOPPED')
+                            log.info(`Task ${task.lastStatus}.`);
+                    }
+                    return task.lastStatus === 'STOPPED' ? task : undefined;
+                },
+            });
+        }
+        catch (error) {
+            if (error instanceof cancellation/* WorkflowCancelled */.ze)
                 return 'cancelled';
-            await printNewLines();
-            const task = await describeTask(ecs, request.cluster, request.taskArn);
-            latest = task;
-            if (task.lastStatus !== lastStatus) {
-                lastStatus = task.lastStatus;
-                if (task.lastStatus !== 'STOPPED')
-                    log.info(`Task ${task.lastStatus}.`);
-            }
-            return task.lastStatus === 'STOPPED' ? task : undefined;
-        },
-    });
+            throw error;
+        }
+    };
     const result = await untilStopped(request.timeoutMs);
-    if (result.done && result.value === 'cancelled')
+    if (result === 'cancelled')
         return { state: 'cancelled', task: latest, lines };
     if (result.done) {
         await drain();
         return { state: 'stopped', task: result.value, lines };
     }
-    await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster: request.cluster, task: request.taskArn, reason: 'run-migration: the timeout was reached' }));
+    await stopMigrationTask(deps.ecs, { cluster: request.cluster, taskArn: request.taskArn, reason: 'run-migration: the timeout was reached' }, { log, clock, signal: request.signal });
     log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
     const stopped = await untilStopped(STOP_GRACE_MS);
     await drain();
-    const task = stopped.done && stopped.value !== 'cancelled' ? stopped.value : await describeTask(ecs, request.cluster, request.taskArn);
+    const task = stopped !== 'cancelled' && stopped.done ? stopped.value : await describeTask(deps.ecs, request.cluster, request.taskArn);
     return { state: 'timed-out', task, lines };
 }
 async function describeTask(ecs, cluster, taskArn) {
@@ -66397,7 +67006,10 @@ function resultMessage(result) {
     return result.fix ? `${result.detail} ${result.fix}` : result.detail;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var common_unreachable = __nccwpck_require__(9517);
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
 
 /** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
 function deniedAction(error) {
@@ -66431,6 +67043,9 @@ function resultOfError(check, error) {
         }
         return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
     }
+    const unreachable = (0,common_unreachable/* unreachableEndpoint */.A)(error);
+    if (unreachable)
+        return { status: 'fail', detail: `Pre-flight check "${check.title}" could not run. ${(0,common_unreachable/* describeUnreachable */.a)(unreachable)}` };
     return {
         status: 'fail',
         detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
@@ -66700,23 +67315,28 @@ function withAdvice(finding, advice) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
 
-/** Every task ARN ListTasks answers for the filter, across pages. */
-async function listTaskArns(ecs, filter) {
+/**
+ * Every task ARN ListTasks answers for the filter, across pages. `onPage` hears each page as it comes, so a caller
+ * keeps what the first pages gave when a later one fails.
+ */
+async function listTaskArns(ecs, filter, onPage) {
     const arns = [];
     let nextToken;
     do {
         const page = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
         arns.push(...(page.taskArns ?? []));
+        onPage?.(page.taskArns ?? []);
         nextToken = page.nextToken;
     } while (nextToken);
     return arns;
 }
-/** DescribeTasks in batches of 100, its limit. */
-async function describeTasks(ecs, cluster, arns) {
+/** DescribeTasks in batches of 100, its limit; `onBatch` hears each batch's tasks as they come. */
+async function describeTasks(ecs, cluster, arns, onBatch) {
     const tasks = [];
     for (let i = 0; i < arns.length; i += 100) {
         const answer = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
         tasks.push(...(answer.tasks ?? []));
+        onBatch?.(answer.tasks ?? []);
     }
     return tasks;
 }
@@ -66854,7 +67474,7 @@ async function startMigrationTask(ecs, request, options) {
     const input = { ...runTaskInput(request), clientToken: clientToken ?? (0,external_node_crypto_.randomUUID)() };
     let answer;
     try {
-        answer = await retryTransient(() => ecs.send(new dist_cjs/* RunTaskCommand */._eD(input)), {
+        answer = await (0,common_retry/* retryTransient */.jh)(() => ecs.send(new dist_cjs/* RunTaskCommand */._eD(input)), {
             attempts: RUN_TASK_ATTEMPTS,
             baseDelayMs: RUN_TASK_RETRY_BASE_MS,
             label: 'RunTask of the migration task',
@@ -66905,6 +67525,9 @@ async function runMigration(request, clients, ports) {
     // pre-flight table with the family's running migrations. Nothing changes yet.
     const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
     const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
+    // The revision run may carry credentials the inputs never named (the service's DATABASE_URL): its output must show ***.
+    for (const value of containerSecretValues(plan.rendered.containerDefinitions))
+        ports.setSecret(value);
     // 2. The revision carrying the image (RunTask cannot override images), then the task.
     const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });
     log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
@@ -66956,7 +67579,7 @@ async function runMigration(request, clients, ports) {
     ports.setOutputs({ exitCode });
     await ports.writeSummary(section(migrationSummaryMarkdown(facts), preflight));
     if (status === 'cancelled')
-        await answerCancellation(ecs, request, taskArn, logLocation);
+        await answerCancellation(ecs, request, taskArn, logLocation, { log, clock });
     if (status !== 'succeeded') {
         logMigrationEvidence(facts, log);
         throw new errors/* ActionFailure */.dR(explainMigration(facts));

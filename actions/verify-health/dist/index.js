@@ -67448,7 +67448,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4694:
+/***/ 8595:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67459,15 +67459,106 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
-// EXTERNAL MODULE: ./packages/core/src/common/aws.ts
-var aws = __nccwpck_require__(338);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
+var aws = __nccwpck_require__(7739);
+;// CONCATENATED MODULE: ./packages/core/src/common/arn-inputs.ts
+
+const EXAMPLE = {
+    cluster: 'arn:aws:ecs:<region>:<account>:cluster/<name>',
+    service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
+    'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
+};
+function parseArn(value) {
+    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
+    if (!match)
+        return undefined;
+    const [, service, region, account, type, id] = match;
+    return { service, region, account, type, id };
+}
+/**
+ * The cluster, service and task definition inputs that are ARNs must be ECS ARNs of that kind, in the step's
+ * region, of one account, and a service ARN of the cluster given: ECS would answer each of these mistakes with a
+ * "not found" that does not say why (a resource is found only in its own region and account).
+ */
+function checkEcsArnInputs(inputs, region) {
+    const accounts = [];
+    for (const resource of ['cluster', 'service', 'task-definition']) {
+        const value = inputs[resource];
+        if (!value?.startsWith('arn:'))
+            continue;
+        const arn = parseArn(value);
+        const fail = (problem) => {
+            throw new errors/* ConfigurationError */.j1(`Input '${resource}' ${problem}; got "${value}".`, resource);
+        };
+        const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${EXAMPLE[resource]}`;
+        if (!arn)
+            fail(`starts with arn: but is not an ARN (arn:partition:service:region:account:resource): ${give}`);
+        else if (arn.service !== 'ecs')
+            fail(`is an ARN of ${arn.service}, not of ECS: ${give}`);
+        else if (arn.type !== resource)
+            fail(`is the ARN of an ECS ${arn.type}, not of a ${resource.replace('-', ' ')}: ${give}`);
+        else if (!/^\d{12}$/.test(arn.account))
+            fail(`names the account "${arn.account}", which is not 12 digits: ${give}`);
+        else if (arn.region !== region) {
+            fail(`names a ${resource.replace('-', ' ')} in ${arn.region}, but this step works in ${region} (its 'region' input or AWS_REGION), and ECS finds it only in its own region: set 'region' to ${arn.region}, or give the one in ${region}`);
+        }
+        else
+            accounts.push([resource, arn.account]);
+    }
+    const [first, ...others] = accounts;
+    const stranger = others.find(([, account]) => account !== first[1]);
+    if (first && stranger) {
+        throw new errors/* ConfigurationError */.j1(`Input '${stranger[0]}' is in account ${stranger[1]}, but '${first[0]}' is in account ${first[1]}: ECS uses a ${stranger[0].replace('-', ' ')} only in its own account. Give both from the account this job's role is in.`, stranger[0]);
+    }
+    checkServiceOfCluster(inputs);
+}
+/** A service ARN of the new form (service/<cluster>/<name>) names its cluster, which must be the cluster given. */
+function checkServiceOfCluster({ cluster, service }) {
+    const serviceArn = service?.startsWith('arn:') ? parseArn(service) : undefined;
+    const clusterOfService = serviceArn?.id.includes('/') ? serviceArn.id.slice(0, serviceArn.id.indexOf('/')) : undefined;
+    if (!clusterOfService || !cluster)
+        return;
+    const clusterName = cluster.startsWith('arn:') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster;
+    if (clusterName !== clusterOfService) {
+        throw new errors/* ConfigurationError */.j1(`Input 'service' is the ARN of a service in cluster "${clusterOfService}", but 'cluster' is "${clusterName}": give the service of that cluster, or set 'cluster' to ${clusterOfService}.`, 'service');
+    }
+}
+
 // EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
 var identifiers = __nccwpck_require__(2895);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
+;// CONCATENATED MODULE: ./packages/core/src/common/image-reference.ts
+// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
+// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
+const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
+const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/** The parts of an image reference, or what is wrong with it in words a person can fix. */
+function parseImageReference(text) {
+    if (/\s/.test(text))
+        return { problem: 'it holds a space or a line break: give exactly one image' };
+    const match = REFERENCE.exec(text);
+    if (!match) {
+        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
+            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
+        if (/:$/.test(text))
+            return { problem: 'the tag after ":" is empty' };
+        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
+            return { problem: 'the repository part must be lower case' };
+        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
+    }
+    const [, registry, path, tag, digest] = match;
+    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
+    }
+    return { repository: `${registry}${path}`, tag, digest };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
+
 
 
 function inputsFrom(values) {
@@ -67480,11 +67571,15 @@ function inputsFrom(values) {
  */
 class Inputs {
     source;
-    constructor(source) {
+    warn;
+    /** `warn` hears about values that are valid but may not mean what was meant (the runner's warning annotation). */
+    constructor(source, warn = () => undefined) {
         this.source = source;
+        this.warn = warn;
     }
     optional(name) {
-        const value = this.source(name).trim();
+        // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
+        const value = this.source(name).replace(/\r\n?/g, '\n').trim();
         return value === '' ? undefined : value;
     }
     required(name) {
@@ -67546,6 +67641,20 @@ class Inputs {
         }
         return pairs;
     }
+    /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
+    image(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        const reference = parseImageReference(value);
+        if ('problem' in reference) {
+            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
+        }
+        if (reference.tag === undefined && reference.digest === undefined) {
+            this.warn(`Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
+        }
+        return value;
+    }
     json(name) {
         const value = this.optional(name);
         if (value === undefined)
@@ -67586,7 +67695,7 @@ function describeBounds(min, max) {
 const runnerInputs = (name) => core/* getInput */.V4(name);
 /** Typed readers over the step's inputs. */
 function stepInputs() {
-    return new Inputs(runnerInputs);
+    return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
 // EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
@@ -67601,6 +67710,10 @@ function parseHealthUrls(lines, input = 'url') {
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j1(`Input '${input}' is required but was not given.`, input);
     return lines.map((line) => {
+        // URL() would take "a b" as one URL with %20 in its path: two URLs on a line are a list written wrong.
+        if (/\s/.test(line)) {
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold absolute URLs such as https://example.com/health, one a line; "${line}" holds a space: put each URL on its own line.`, input);
+        }
         let url;
         try {
             url = new URL(line);
@@ -67706,7 +67819,9 @@ function readAws(inputs) {
     const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
     if (cluster === undefined && alarms.length === 0)
         return undefined;
-    return { region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')), cluster, service, taskDefinition, alarms };
+    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
+    checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
+    return { region, cluster, service, taskDefinition, alarms };
 }
 /** The revision the service must be steady on: exactly one, since a bare family would mean "its newest". */
 function readTaskDefinition(inputs, withService) {
@@ -67729,7 +67844,7 @@ function readTaskDefinition(inputs, withService) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(338);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7739);
 /* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9442);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3495);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7339);
@@ -67737,8 +67852,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2142);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4694);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1569);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8595);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 
 
@@ -67781,29 +67896,127 @@ function setHealthOutputs(report) {
 
 /***/ }),
 
-/***/ 338:
+/***/ 7739:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ar: () => (/* binding */ clientFactory),
-/* harmony export */   Zv: () => (/* binding */ resolveRegion)
-/* harmony export */ });
-/* unused harmony exports clientSettings, createClient, withoutSdkRetries, sendingOnce */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
-/* harmony import */ var _version__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7111);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ar: () => (/* binding */ clientFactory),
+  Zv: () => (/* binding */ resolveRegion),
+  SU: () => (/* binding */ sendingOnce)
+});
+
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientSettings, createClient, retryingThrottlesOnly, withoutSdkRetries
+
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js
+var client = __nccwpck_require__(5152);
+;// CONCATENATED MODULE: ./packages/core/src/common/regions.ts
+
+// The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
+const PSEUDO_REGION = /-global$/;
+// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
+const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+/** The SDK knows this region: partition() answers a region's description only for a region in its list. */
+function isKnownRegion(name) {
+    return !PSEUDO_REGION.test(name) && (0,client.partition)(name).description !== undefined;
+}
+function judgeRegion(name) {
+    if (isKnownRegion(name))
+        return { kind: 'known' };
+    const suggestions = nearestKnownRegions(name);
+    // eu-west-4 beside eu-west-1..3 may be a region launched after this SDK was built: let AWS's DNS answer for it
+    // (in seconds: connection errors are not retried) rather than refuse a region that exists.
+    const onlyTheNumberDiffers = suggestions.every((known) => withoutNumber(known) === withoutNumber(name));
+    if (REGION_SHAPE.test(name) && onlyTheNumberDiffers)
+        return { kind: 'maybe-newer' };
+    return { kind: 'unknown', suggestions };
+}
+const withoutNumber = (name) => name.replace(/-\d+$/, '');
+/**
+ * The known regions one edit away (a letter added, dropped, changed or two swapped: eu-wset-1, us-east1,
+ * us-east-1a), in lower case, sorted. Typos are found by trying the neighbours against the SDK's list rather than
+ * by keeping one.
+ */
+function nearestKnownRegions(name) {
+    const text = name.trim().toLowerCase();
+    if (isKnownRegion(text))
+        return [text];
+    return [...new Set([...oneEditAway(text)].filter(isKnownRegion))].sort();
+}
+function* oneEditAway(text) {
+    for (let i = 0; i < text.length - 1; i++)
+        yield text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
+    for (let i = 0; i < text.length; i++)
+        yield text.slice(0, i) + text.slice(i + 1);
+    for (let i = 0; i <= text.length; i++) {
+        for (const letter of ALPHABET) {
+            if (i < text.length)
+                yield text.slice(0, i) + letter + text.slice(i + 1);
+            yield text.slice(0, i) + letter + text.slice(i);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var unreachable = __nccwpck_require__(9517);
+;// CONCATENATED MODULE: ./packages/core/src/common/sdk-retry.ts
+
+
+/**
+ * The SDK's standard retry strategy, except for a host that does not resolve or refuses the connection: the SDK
+ * counts those as transient and would back off through every attempt (a region typo or a closed endpoint took
+ * most of a minute to report). Refusing the retry token makes the SDK throw that first error as it is.
+ * A connection reset (the call may have reached AWS) is still retried.
+ */
+class FailFastRetryStrategy {
+    mode = 'standard';
+    standard;
+    constructor(maxAttempts) {
+        this.standard = new retry.StandardRetryStrategy(maxAttempts);
+    }
+    acquireInitialRetryToken(scope) {
+        return this.standard.acquireInitialRetryToken(scope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        if ((0,unreachable/* unreachableEndpoint */.A)(errorInfo.error))
+            return Promise.reject(errorInfo.error);
+        return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    }
+    recordSuccess(token) {
+        this.standard.recordSuccess(token);
+    }
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+;// CONCATENATED MODULE: ./packages/core/src/common/aws.ts
+
+
+
 
 
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
+    const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
+        throw new errors/* ConfigurationError */.j1("No AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it).", 'region');
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'region' must be an AWS region such as us-east-1; got "${region}".`, 'region');
+    const verdict = judgeRegion(region);
+    if (verdict.kind === 'unknown') {
+        const fix = input ? "Set 'region'" : `Set ${source} (or the 'region' input)`;
+        const guess = verdict.suggestions.length ? `; did you mean ${verdict.suggestions.join(' or ')}?` : '.';
+        throw new errors/* ConfigurationError */.j1(`${source} is "${region}", which is not an AWS region${guess} ${fix} to a region such as us-east-1, as the AWS console's region menu shows it.`, 'region');
     }
     return region;
 }
+const MAX_ATTEMPTS = 8;
 /**
  * Settings every SDK client in the suite shares. Standard retry, not adaptive: adaptive mode slows the whole client
  * after throttles (its rate limiter is shared by every call), which made the watcher fall seconds behind a crash
@@ -67816,8 +68029,10 @@ function clientSettings(context) {
     return {
         region: context.region,
         retryMode: 'standard',
-        maxAttempts: 8,
-        customUserAgent: [[`ecs-deploy-suite/${context.action}`, _version__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_VERSION */ .s]],
+        maxAttempts: MAX_ATTEMPTS,
+        // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
+        retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
+        customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     };
 }
@@ -67838,6 +68053,33 @@ const SDK_RETRY_STEP = { name: 'retryMiddleware', tags: ['RETRY'], step: 'finali
  */
 function withoutSdkRetries(command) {
     command.middlewareStack.add((next) => (args) => next(args), SDK_RETRY_STEP);
+    return command;
+}
+/** Attempts in all at a mutating call ECS throttled, within one attempt of retryTransient: as many as the client's. */
+const THROTTLE_ATTEMPTS = 8;
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+/**
+ * The mutating command, with the SDK's retries kept for throttles only. A throttled call was refused before it ran,
+ * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
+ * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
+ * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ */
+function retryingThrottlesOnly(command, random = Math.random) {
+    command.middlewareStack.add((next) => async (args) => {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await next(args);
+            }
+            catch (error) {
+                if (attempt >= THROTTLE_ATTEMPTS || !isThrottlingError(error))
+                    throw error;
+                const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
+                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+            }
+        }
+    }, SDK_RETRY_STEP);
     return command;
 }
 /** The client as a poll loop reads with it: every command it sends goes once (withoutSdkRetries). */
@@ -68082,6 +68324,46 @@ async function poll(options) {
         const spread = interval * jitter * (random() * 2 - 1);
         await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
+}
+
+
+/***/ }),
+
+/***/ 9517:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ unreachableEndpoint),
+/* harmony export */   a: () => (/* binding */ describeUnreachable)
+/* harmony export */ });
+const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The unreachable endpoint behind an error (its own code or a cause's), if that is what it is. */
+function unreachableEndpoint(error) {
+    let current = error;
+    for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+        if (current.code && CODES.has(current.code)) {
+            const where = current.hostname ?? (current.address ? `${current.address}${current.port ? `:${current.port}` : ''}` : undefined);
+            return { code: current.code, where };
+        }
+        current = current.cause;
+    }
+    // An error from another realm (a VM context) reaches the SDK's retry as a plain copy of its message.
+    const quoted = /\b(?:connect|getaddrinfo) (ECONNREFUSED|ENOTFOUND|EAI_AGAIN) (\S+)/.exec(error instanceof Error ? error.message : String(error));
+    return quoted ? { code: quoted[1], where: quoted[2] } : undefined;
+}
+/** What the settings point at, for the message: the endpoint variable if one is set, else the region's AWS host. */
+function describeUnreachable(endpoint, env = process.env) {
+    const host = endpoint.where ? ` ${endpoint.where}` : '';
+    const what = endpoint.code === 'ECONNREFUSED'
+        ? `the connection to${host} was refused (ECONNREFUSED): nothing listens there`
+        : endpoint.code === 'ENOTFOUND'
+            ? `the host${host} does not resolve (ENOTFOUND)`
+            : `the DNS lookup of${host} failed for now (EAI_AGAIN): the runner's DNS did not answer`;
+    const override = Object.entries(env).find(([name, value]) => /^AWS_ENDPOINT_URL(_[A-Z_]+)?$/.test(name) && value);
+    const settings = override
+        ? `${override[0]} is ${override[1]}: check it, or unset it to use AWS's own endpoint for the region`
+        : `the endpoint comes from the region (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "the 'region' input"}): check the 'region' input or AWS_REGION, and the runner's network`;
+    return `Could not reach AWS: ${what}. The call was not retried. ${settings[0].toUpperCase()}${settings.slice(1)}.`;
 }
 
 
@@ -73480,7 +73762,9 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
 /* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+
 
 
 
@@ -73512,6 +73796,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .unreachableEndpoint */ .A)(error);
+    if (unreachable)
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -73520,7 +73807,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 2142:
+/***/ 1569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73655,6 +73942,117 @@ function silentLogger() {
 
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
+;// CONCATENATED MODULE: ./packages/core/src/common/retry.ts
+
+
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException']);
+/** ECS (or another service) refused the call for its rate: it did not run, so sending it again is safe. */
+function isThrottlingError(error) {
+    const e = error;
+    return !!e && typeof e === 'object' && (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429);
+}
+/** A failure worth trying again: throttling, a 5xx answer, or a request that never got one. */
+function isTransientAwsError(error) {
+    const e = error;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (THROTTLING.has(e.name ?? '') || e.$retryable)
+        return true;
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500)
+        return true;
+    // Node's socket errors carry their kind in `code` (name "Error"); the SDK's own in `name`.
+    return ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].some((kind) => e.name === kind || e.code === kind);
+}
+/**
+ * Runs a mutating call again while it fails transiently, a bounded number of times, saying each retry in the log.
+ * The SDK client has already retried inside each attempt (clientSettings): these are further, slower attempts for
+ * a throttle or an outage that outlasts it. The call must be safe to repeat (it is told which attempt it is, so a
+ * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
+ */
+async function retryTransient(call, options) {
+    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random, signal } = options;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
+                throw error;
+            const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
+            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await sleepUnlessCancelled(clock, delayMs, signal);
+            if (signal?.aborted)
+                throw new WorkflowCancelled();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
+
+
+/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
+const SKIPPED_READS_WARNING = 5;
+/**
+ * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
+ * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
+ * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
+ * row goes back to the loop's interval, so a drained API bucket is not hammered.
+ */
+const QUICK_RETRY_MS = [300, 600];
+/** How many recent rounds the warning's "N of the last M" is counted over. */
+const WINDOW = 20;
+/**
+ * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
+ * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
+ * verdict then comes later than the loop's interval promises.
+ */
+class SkippedReads {
+    log;
+    service;
+    skipped = 0;
+    inARow = 0;
+    warned = false;
+    recent = [];
+    constructor(log, service = 'ECS') {
+        this.log = log;
+        this.service = service;
+    }
+    /** Total rounds skipped so far. */
+    get count() {
+        return this.skipped;
+    }
+    /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
+    intervalAfter(intervalMs) {
+        const quick = QUICK_RETRY_MS[this.inARow - 1];
+        return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
+    }
+    /** Records a round that got its answers. */
+    read() {
+        this.inARow = 0;
+        this.remember(false);
+    }
+    /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
+    skip(error) {
+        if (!isTransientAwsError(error))
+            return false;
+        this.skipped += 1;
+        this.inARow += 1;
+        this.remember(true);
+        if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
+            this.warned = true;
+            const skippedRecently = this.recent.filter(Boolean).length;
+            this.log.warning(`${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}). The verdict may come late.`);
+        }
+        return true;
+    }
+    remember(skipped) {
+        this.recent.push(skipped);
+        if (this.recent.length > WINDOW)
+            this.recent.shift();
+    }
+}
+
 // EXTERNAL MODULE: ./packages/core/src/health/health-plan.ts
 var health_plan = __nccwpck_require__(5562);
 ;// CONCATENATED MODULE: ./packages/core/src/health/judge.ts
@@ -73705,6 +74103,7 @@ function latencyFigures(latencies) {
 
 
 
+
 /**
  * Probes every URL once a round, with the extra signals, and decides:
  * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
@@ -73721,8 +74120,19 @@ async function verifyHealth(plan, deps) {
     const stats = plan.urls.map(emptyStats);
     const timeline = [];
     const streak = { passing: 0, failing: 0 };
+    /** Every signal source seen so far, those read within the current passing streak, and what failed in the failing one. */
+    const signalSources = new Set();
+    const readInStreak = new Set();
+    const failingSources = new Set();
+    /** Each source's latest reading that was read: what the summary shows for a source the last round could not read. */
+    const latestRead = new Map();
     let rounds = 0;
+    let unreadRounds = 0;
+    // A throttled signal read is routine; when they persist, one warning says the verdict may come late.
+    const skipped = new SkippedReads(log, 'AWS (ECS, Elastic Load Balancing or CloudWatch)');
     let last;
+    /** The last round that was counted: an undecided round is no transition from it. */
+    let lastDecided;
     let bestPassing = 0;
     async function runRound(phase) {
         const at = clock.now();
@@ -73733,10 +74143,25 @@ async function verifyHealth(plan, deps) {
         const windowP95 = window.p95();
         const problems = [
             ...answers.filter((a) => !a.passed).map((a) => `${a.url}: ${a.problem}`),
-            ...signals.filter((s) => !s.passed).map((s) => `${s.source}: ${s.detail}`),
+            ...signals.filter((s) => !s.passed && !s.unread).map((s) => `${s.source}: ${s.detail}`),
+        ];
+        for (const s of signals)
+            if (!s.unread)
+                latestRead.set(s.source, s);
+        const unread = signals.find((s) => s.unread);
+        if (unread) {
+            unreadRounds += 1;
+            skipped.skip(unread.error);
+        }
+        else if (signals.length)
+            skipped.read();
+        const failedSources = [
+            ...answers.filter((a) => !a.passed).map((a) => a.url),
+            ...signals.filter((s) => !s.passed && !s.unread).map((s) => s.source),
         ];
         if (plan.maxLatencyMs !== undefined && windowP95 !== undefined && windowP95 > plan.maxLatencyMs) {
             problems.push(`p95 latency ${windowP95}ms over the last ${window.samples().length} answers exceeds max-latency-ms ${plan.maxLatencyMs}`);
+            failedSources.push('latency');
         }
         rounds += 1;
         const round = {
@@ -73744,7 +74169,9 @@ async function verifyHealth(plan, deps) {
             at,
             phase,
             counted: at >= warmupEndsAt || phase === 'bake',
-            passed: problems.length === 0,
+            passed: problems.length === 0 && unread === undefined,
+            undecided: problems.length === 0 && unread !== undefined,
+            failedSources,
             answers,
             signals,
             windowP95,
@@ -73753,10 +74180,12 @@ async function verifyHealth(plan, deps) {
         noteTransition(round);
         log.info(describeRound(round, startedAt, last));
         last = round;
+        if (!round.undecided)
+            lastDecided = round;
         return round;
     }
     function noteTransition(round) {
-        if (last === undefined || last.passed !== round.passed) {
+        if (!round.undecided && (lastDecided === undefined || lastDecided.passed !== round.passed)) {
             timeline.push({
                 at: round.at,
                 text: round.passed ? `round ${round.number} passed` : `round ${round.number} failed: ${round.problems[0]}`,
@@ -73765,24 +74194,42 @@ async function verifyHealth(plan, deps) {
         if (round.counted && last !== undefined && !last.counted)
             timeline.push({ at: warmupEndsAt, text: `warm-up of ${(0,duration/* formatDuration */.a)(plan.warmupMs)} over: failures count from here` });
     }
-    /** Updates the streaks and says whether this round decided the phase. */
+    /**
+     * Updates the streaks and says whether this round decided the phase. A signal that could not be read is unknown
+     * this round, neither good nor bad: an undecided round carries the passing streak on, but health is won only once
+     * every signal source was read (and passed) within the streak; it ends a failing streak only when none of what
+     * failed is among what it could not read.
+     */
     function decide(round) {
         if (round.signals.some((s) => s.fatal && !s.passed))
             return 'lost';
-        if (round.passed) {
+        for (const s of round.signals)
+            signalSources.add(s.source);
+        if (round.problems.length === 0) {
             streak.passing += 1;
-            streak.failing = 0;
+            for (const s of round.signals)
+                if (!s.unread)
+                    readInStreak.add(s.source);
+            if (!round.signals.some((s) => s.unread && failingSources.has(s.source))) {
+                streak.failing = 0;
+                failingSources.clear();
+            }
         }
         else {
             streak.passing = 0;
-            if (round.counted)
+            readInStreak.clear();
+            if (round.counted) {
                 streak.failing += 1;
+                for (const source of round.failedSources)
+                    failingSources.add(source);
+            }
         }
         bestPassing = Math.max(bestPassing, streak.passing);
         if (streak.failing >= plan.failureThreshold)
             return 'lost';
         const latencyJudged = plan.maxLatencyMs === undefined || round.windowP95 !== undefined;
-        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged)
+        const signalsRead = [...signalSources].every((source) => readInStreak.has(source));
+        if (round.phase === 'check' && streak.passing >= plan.successThreshold && latencyJudged && signalsRead)
             return 'won';
         return undefined;
     }
@@ -73799,7 +74246,8 @@ async function verifyHealth(plan, deps) {
             failures: stats.reduce((sum, s) => sum + s.failures, 0),
             p95LatencyMs: overallP95(),
             urls: stats,
-            lastSignals: last?.signals ?? [],
+            lastSignals: (last?.signals ?? []).map((s) => (s.unread ? (latestRead.get(s.source) ?? s) : s)),
+            ...(unreadRounds > 0 ? { unreadRounds } : {}),
             timeline,
             ...extra,
         };
@@ -73814,9 +74262,15 @@ async function verifyHealth(plan, deps) {
         check: async () => decide(await runRound('check')),
     });
     const after = (at) => (0,duration/* formatDuration */.a)(at - startedAt);
+    const unreadNote = () => unreadRounds > 0
+        ? ` The AWS signals could not all be read in ${unreadRounds} of ${rounds} rounds (throttled or failing); a passing streak wins health only once every signal was read within it.`
+        : '';
     if (!checked.done) {
         const needed = (0,health_plan/* roundsToWin */.$)(plan);
-        return finish('timed-out', `Not healthy within the timeout of ${(0,duration/* formatDuration */.a)(plan.timeoutMs)}: the longest run was ${bestPassing} passing round(s) of the ${needed} needed. Last round: ${lastProblems(last)}.`);
+        const longest = bestPassing >= needed
+            ? `${bestPassing} passing rounds, but not with every AWS signal read within them`
+            : `${bestPassing} passing round(s) of the ${needed} needed`;
+        return finish('timed-out', `Not healthy within the timeout of ${(0,duration/* formatDuration */.a)(plan.timeoutMs)}: the longest run was ${longest}. Last round: ${lastProblems(last)}.${unreadNote()}`);
     }
     if (checked.value === 'lost') {
         const lostAt = last.at;
@@ -73831,10 +74285,12 @@ async function verifyHealth(plan, deps) {
     timeline.push({ at: wonAt, text: `health won: ${wonWith} passing rounds in a row` });
     log.info(`✅ Healthy ${after(wonAt)} in: ${wonWith} passing rounds in a row.`);
     if (plan.bakeMs <= 0)
-        return finish('healthy', healthyExplanation(after(wonAt), wonWith, plan, overallP95()), { wonAt });
+        return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())}${unreadNote()}`, { wonAt });
     // 2. Bake: keep probing; a new run of failures (or an alarm) loses health again.
     streak.passing = 0;
     streak.failing = 0;
+    readInStreak.clear();
+    failingSources.clear();
     log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
     await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, Math.min(plan.intervalMs, plan.bakeMs), deps.signal);
     const bakeEndsAt = wonAt + plan.bakeMs;
@@ -73852,7 +74308,7 @@ async function verifyHealth(plan, deps) {
         return finish('unhealthy', `Health was won ${after(wonAt)} in but lost ${after(lostAt)} in, during the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake, ${lossReason(last, plan)}: ${lastProblems(last)}.`, { wonAt, lostAt, lostIn: 'bake' });
     }
     timeline.push({ at: clock.now(), text: `bake of ${(0,duration/* formatDuration */.a)(plan.bakeMs)} passed` });
-    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake.`, { wonAt });
+    return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake.${unreadNote()}`, { wonAt });
 }
 function healthyExplanation(after, passing, plan, p95) {
     const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
@@ -73864,24 +74320,32 @@ function lossReason(round, plan) {
         return `because ${fatal.source} is in ALARM`;
     return `after ${plan.failureThreshold} failing rounds in a row`;
 }
+/** The round's problems, and the signals it could not read: a verdict reached without one of them says so. */
 function lastProblems(round) {
     if (!round)
         return 'no round ran';
-    if (round.problems.length === 0)
+    const unread = unreadSignals(round);
+    if (round.problems.length === 0 && unread.length === 0)
         return 'it passed';
-    return round.problems.join('; ');
+    return [...round.problems, ...unread].join('; ');
+}
+function unreadSignals(round) {
+    return round.signals.filter((s) => s.unread).map((s) => `${s.source}: ${s.detail}`);
 }
 /** One line a round; problems repeated from the round before are not spelt out again, to keep long checks readable. */
 function describeRound(round, startedAt, previous) {
-    const mark = round.passed ? '✓' : '✗';
+    const mark = round.passed ? '✓' : round.undecided ? '?' : '✗';
     const answers = round.answers.map((a) => `${a.url} ${a.status ?? 'no answer'} ${a.status === undefined ? '' : `${a.latencyMs}ms`}`.trim());
     const tags = [
         round.phase === 'bake' ? 'bake' : '',
         round.counted ? '' : 'warm-up: not counted',
+        round.undecided ? 'a signal was not read' : '',
         round.windowP95 === undefined ? '' : `window p95 ${round.windowP95}ms`,
     ].filter(Boolean);
-    const repeated = previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
-    const problems = round.problems.length ? ` — ${repeated ? 'same problems as the round before' : round.problems.join('; ')}` : '';
+    const repeated = round.problems.length > 0 && previous !== undefined && !previous.passed && previous.problems.join('\n') === round.problems.join('\n');
+    const spelt = repeated ? ['same problems as the round before'] : round.problems;
+    const listed = [...spelt, ...unreadSignals(round)];
+    const problems = listed.length ? ` — ${listed.join('; ')}` : '';
     return `${mark} round ${round.number} +${(0,duration/* formatDuration */.a)(round.at - startedAt)}${tags.length ? ` (${tags.join(', ')})` : ''}: ${answers.join(', ')}${problems}`;
 }
 
@@ -73917,7 +74381,7 @@ function healthSummaryMarkdown(report, title = 'Verify health') {
         ]));
     });
     const signals = report.lastSignals.length
-        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : 'failing', s.detail])))
+        ? section(heading('Service, targets and alarms at the end', 3), table(['Source', 'State', 'Detail'], report.lastSignals.map((s) => [s.source, s.passed ? 'ok' : s.unread ? 'not read' : 'failing', s.detail])))
         : undefined;
     return section(heading(`${icon} ${title}: ${report.healthy ? 'healthy' : report.verdict}`), report.explanation, moment(report), ...urls, signals, report.timeline.length ? section(heading('Timeline', 3), codeBlock(timelineLines(report))) : undefined);
 }
@@ -73946,6 +74410,8 @@ var dist_cjs = __nccwpck_require__(4085);
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
+var aws = __nccwpck_require__(7739);
 // EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
 var identifiers = __nccwpck_require__(2895);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
@@ -73998,7 +74464,36 @@ function primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/health/signals.ts
+
+
+/**
+ * What `read` gives, or, when its read is throttled or fails transiently, `source` unread this round. Signal reads
+ * are a poll loop's: sent without the SDK's retries (the next round is the retry), and a failed read must not count
+ * as an unhealthy signal. Other errors (a refusal, a service that is gone) are thrown: they are the step's failure.
+ */
+async function readOrUnread(source, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!isTransientAwsError(error))
+            throw error;
+        return [
+            { source, passed: false, unread: true, error, detail: `not read this round (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)})` },
+        ];
+    }
+}
+/** Reads several sources at once, as one round. */
+function combineSignals(readers) {
+    if (readers.length === 0)
+        return undefined;
+    return async () => (await Promise.all(readers.map((read) => read()))).flat();
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
 
 
 
@@ -74078,19 +74573,35 @@ function describeTarget(description) {
     const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
     return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
 }
-/** Reads the service and the health of every target of its target groups, once a round. */
+/**
+ * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
+ * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
+ * target groups of the last read too when the service itself could not be read, since it names them.
+ */
 function serviceSignals(options) {
+    const ecs = (0,aws/* sendingOnce */.SU)(options.ecs);
+    const elb = (0,aws/* sendingOnce */.SU)(options.elb);
+    // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
+    let groupArns = [];
     return async () => {
-        const service = await describeService(options.ecs, options.cluster, options.service, options.region);
-        const groups = await Promise.all(targetGroupArns(service).map(async (arn) => {
-            const answer = await options.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
-            return targetGroupHealth(arn, answer.TargetHealthDescriptions ?? []);
-        }));
-        return [serviceSteadiness(service, options.taskDefinition), ...groups];
+        const readings = await readOrUnread(`service ${options.service}`, async () => {
+            const service = await describeService(ecs, options.cluster, options.service, options.region);
+            groupArns = targetGroupArns(service);
+            const groups = await Promise.all(groupArns.map((arn) => readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
+                const answer = await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
+                return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
+            })));
+            return [serviceSteadiness(service, options.taskDefinition), ...groups.flat()];
+        });
+        if (readings.length !== 1 || !readings[0].unread)
+            return readings;
+        return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
     };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
+
+
 
 
 /** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
@@ -74119,17 +74630,14 @@ function alarmReading(alarm) {
         return { source, passed: false, fatal: true, detail: `in ALARM: ${alarm.StateReason ?? 'no reason given'}` };
     return { source, passed: true, detail: state };
 }
-/** Reads the named alarms once a round; any in ALARM ends the check. */
+/**
+ * Reads the named alarms once a round, without the SDK's retries; any in ALARM ends the check. A throttled or failed
+ * read leaves them unread this round (readOrUnread): an alarm not read is not an alarm in ALARM.
+ */
 function alarmSignals(cloudwatch, names) {
-    return async () => (await describeAlarms(cloudwatch, names)).map(alarmReading);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/health/signals.ts
-/** Reads several sources at once, as one round. */
-function combineSignals(readers) {
-    if (readers.length === 0)
-        return undefined;
-    return async () => (await Promise.all(readers.map((read) => read()))).flat();
+    const once = (0,aws/* sendingOnce */.SU)(cloudwatch);
+    const source = names.length === 1 ? `alarm ${names[0]}` : `alarms ${names.join(', ')}`;
+    return () => readOrUnread(source, async () => (await describeAlarms(once, names)).map(alarmReading));
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/service-exists.ts
@@ -74175,7 +74683,10 @@ function resultMessage(result) {
     return result.fix ? `${result.detail} ${result.fix}` : result.detail;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
+var common_unreachable = __nccwpck_require__(9517);
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
+
 
 /** The IAM action an AWS refusal names: "… is not authorized to perform: ecs:DescribeServices on resource …". */
 function deniedAction(error) {
@@ -74209,6 +74720,9 @@ function resultOfError(check, error) {
         }
         return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
     }
+    const unreachable = (0,common_unreachable/* unreachableEndpoint */.A)(error);
+    if (unreachable)
+        return { status: 'fail', detail: `Pre-flight check "${check.title}" could not run. ${(0,common_unreachable/* describeUnreachable */.a)(unreachable)}` };
     return {
         status: 'fail',
         detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
