@@ -1,5 +1,6 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { putErrorRateAlarm } from '../support/alarms';
 import { DescribeServiceDeploymentsCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,20 +153,8 @@ group('deploy-ecs against the sandbox', () => {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
     const alarm = 'orders-5xx';
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        // The bake time ECS waits after the rollout follows the alarm's Period x EvaluationPeriods.
-        Period: 10,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'quiet' }));
+    // The bake time ECS waits after the rollout follows the alarm's Period x EvaluationPeriods.
+    await putErrorRateAlarm(cloudwatch, alarm, { periodSeconds: 10 });
     const { cluster, service, taskDefinitionArn } = await createService(sandbox, {
       service: 'orders',
       image: `${REGISTRY}/orders:v1`,

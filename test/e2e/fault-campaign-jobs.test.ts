@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { putErrorRateAlarm } from '../support/alarms';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import type { FaultRule } from '@ecs-deploy/sandbox';
@@ -149,21 +150,7 @@ describe('run-migration under the fault mix', () => {
 describe('verify-health under the fault mix', () => {
   let cloudwatch: CloudWatchClient;
 
-  async function putAlarm(name: string, state: 'OK' | 'ALARM', reason: string): Promise<void> {
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
-  }
+  const putAlarm = (name: string, state: 'OK' | 'ALARM', reason: string) => putErrorRateAlarm(cloudwatch, name, { state, reason });
 
   beforeAll(() => {
     cloudwatch = new CloudWatchClient(clientConfig(sandbox));

@@ -1,5 +1,6 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { putErrorRateAlarm } from '../support/alarms';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -217,19 +218,7 @@ const SCENARIOS: Scenario[] = [
         loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
       });
       const cloudwatch = new CloudWatchClient(clientConfig(sandbox));
-      await cloudwatch.send(
-        new PutMetricAlarmCommand({
-          AlarmName: `${name}-5xx`,
-          Namespace: 'AWS/ApplicationELB',
-          MetricName: 'HTTPCode_Target_5XX_Count',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 5,
-          ComparisonOperator: 'GreaterThanThreshold',
-        }),
-      );
-      await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `${name}-5xx`, StateValue: 'OK', StateReason: 'quiet' }));
+      await putErrorRateAlarm(cloudwatch, `${name}-5xx`);
       return { url, cluster, service, alarms: `${name}-5xx`, interval: '0.2s', timeout: '30s', 'success-threshold': '2' };
     },
     verdict: (run) => expect(run.outputs.healthy).toBe('true'),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { putErrorRateAlarm } from '../support/alarms';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { startLocalServer, type RunningServer } from '../support/health-servers';
 import { errorsOf, runBundledAction } from '../support/run-action';
@@ -10,21 +11,7 @@ let server: RunningServer;
 let cloudwatch: CloudWatchClient;
 let requests = 0;
 
-async function putAlarm(name: string): Promise<void> {
-  await cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-  await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet' }));
-}
+const putAlarm = (name: string) => putErrorRateAlarm(cloudwatch, name);
 
 beforeAll(async () => {
   sandbox = await start({ timeScale: 0.2 });
