@@ -18,6 +18,7 @@ import { benchBuildPush } from './build-push';
 import { workflowBenchmarks } from './workflows';
 import { loadBalancerBench } from './load-balancer';
 import { cancellationBench } from './cancellation';
+import { faultCampaignBench } from './fault-campaign';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
@@ -179,6 +180,7 @@ async function main() {
   if (wanted('build-push')) rows.push(...(await benchBuildPush(RUNS)));
   if (wanted('workflows')) rows.push(...(await workflowBenchmarks(RUNS)));
   if (wanted('load-balancer')) rows.push(...(await loadBalancerBench(RUNS)));
+  if (wanted('campaign')) rows.push(...faultCampaignBench());
   console.log(rows.join('\n'));
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');
