@@ -223,7 +223,7 @@ describe('retryingThrottlesOnly', () => {
       n <= 2 ? throttle : { status: 200, body: { clusterArns: ['arn:aws:ecs:us-east-1:1:cluster/prod'] } },
     );
     try {
-      const answer = await server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay));
+      const answer = await server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), { random: noDelay }));
       expect(answer.clusterArns).toEqual(['arn:aws:ecs:us-east-1:1:cluster/prod']);
       expect(server.requests()).toBe(3);
     } finally {
@@ -235,10 +235,27 @@ describe('retryingThrottlesOnly', () => {
   test(`throttling that outlasts ${THROTTLE_ATTEMPTS} attempts is thrown to the caller`, async () => {
     const server = await endpoint(() => throttle);
     try {
-      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay))).rejects.toMatchObject({
+      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), { random: noDelay }))).rejects.toMatchObject({
         name: 'ThrottlingException',
       });
       expect(server.requests()).toBe(THROTTLE_ATTEMPTS);
+    } finally {
+      server.client.destroy();
+      await server.close();
+    }
+  });
+
+  test('a cancellation during the throttle wait ends it at once and sends nothing more', async () => {
+    const controller = new AbortController();
+    const server = await endpoint(() => {
+      controller.abort();
+      return throttle;
+    });
+    try {
+      // A full-length wait (random 1: 500 ms, then 1 s, ...) that the signal must cut short.
+      const sent = server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), { signal: controller.signal, random: () => 1 }));
+      await expect(sent).rejects.toMatchObject({ name: 'WorkflowCancelled' });
+      expect(server.requests()).toBe(1);
     } finally {
       server.client.destroy();
       await server.close();
@@ -251,7 +268,7 @@ describe('retryingThrottlesOnly', () => {
       body: { __type: 'ServerException', message: 'We encountered an internal error.' },
     }));
     try {
-      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), noDelay))).rejects.toMatchObject({
+      await expect(server.client.send(retryingThrottlesOnly(new ListClustersCommand({}), { random: noDelay }))).rejects.toMatchObject({
         name: 'ServerException',
       });
       expect(server.requests()).toBe(1);

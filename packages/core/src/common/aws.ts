@@ -1,4 +1,6 @@
+import { sleepUnlessCancelled, throwIfCancelled, type CancellationSignal } from './cancellation';
 import { ConfigurationError } from './errors';
+import { systemClock } from './poll';
 import { judgeRegion } from './regions';
 import { isThrottlingError } from './retry';
 import { FailFastRetryStrategy } from './sdk-retry';
@@ -101,9 +103,13 @@ const THROTTLE_MAX_DELAY_MS = 20_000;
  * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
  * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
  * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
- * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s). A
+ * cancelled workflow ends the wait at once and sends nothing more (WorkflowCancelled): no mutating call after the signal.
  */
-export function retryingThrottlesOnly<T extends object>(command: T, random: () => number = Math.random): T {
+export function retryingThrottlesOnly<T extends object>(
+  command: T,
+  { signal, random = Math.random }: { signal?: CancellationSignal; random?: () => number } = {},
+): T {
   (command as unknown as CommandWithStack).middlewareStack.add(
     (next) => async (args) => {
       for (let attempt = 1; ; attempt++) {
@@ -112,7 +118,9 @@ export function retryingThrottlesOnly<T extends object>(command: T, random: () =
         } catch (error) {
           if (attempt >= THROTTLE_ATTEMPTS || !isThrottlingError(error)) throw error;
           const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
-          await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+          throwIfCancelled(signal);
+          await sleepUnlessCancelled(systemClock, Math.round(random() * ceiling), signal);
+          throwIfCancelled(signal);
         }
       }
     },

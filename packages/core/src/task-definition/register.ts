@@ -70,7 +70,7 @@ export async function ensureRegistered(
     }
     const command = new RegisterTaskDefinitionCommand({ ...rendered, tags: tags.length ? tags : undefined });
     // Retried here (after the look above), the SDK must not send it again blindly after an answer it lost.
-    const answer = await ecs.send(retry ? retryingThrottlesOnly(command) : command);
+    const answer = await ecs.send(retry ? retryingThrottlesOnly(command, { signal: retry.signal }) : command);
     const arn = answer.taskDefinition?.taskDefinitionArn;
     if (!arn) throw new Error('RegisterTaskDefinition returned no task definition ARN.');
     return { kind: 'registered', arn };

@@ -95,6 +95,7 @@ async function updateServiceTo(
             taskDefinition: targetArn,
             forceNewDeployment: false,
           }),
+          { signal: retry.signal },
         ),
       );
       return answer.service;

@@ -44,6 +44,7 @@ export async function startDeployment(request: StartRequest, { ecs, clock, log, 
             desiredCount: request.desiredCount,
             forceNewDeployment: request.forceNewDeployment,
           }),
+          { signal },
         ),
       );
       return { service: answer.service, before: Number.POSITIVE_INFINITY };

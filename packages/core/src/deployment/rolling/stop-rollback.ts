@@ -47,7 +47,9 @@ export async function requestEcsRollback(
         // of a service deployment already rolling back would only be refused (ConflictException).
         const underWay = attempt > 1 ? await rollingBack() : undefined;
         if (underWay) return underWay;
-        await ecs.send(retryingThrottlesOnly(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })));
+        await ecs.send(
+          retryingThrottlesOnly(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }), { signal: retry.signal }),
+        );
         return undefined;
       },
       { attempts: STOP_ATTEMPTS, baseDelayMs: STOP_BASE_DELAY_MS, label, ...retry },
