@@ -56660,6 +56660,8 @@ const SUITE_VERSION = '0.1.0';
 
 
 
+
+
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
     const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
@@ -56723,9 +56725,10 @@ const THROTTLE_MAX_DELAY_MS = 20_000;
  * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
  * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
  * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
- * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s). A
+ * cancelled workflow ends the wait at once and sends nothing more (WorkflowCancelled): no mutating call after the signal.
  */
-function retryingThrottlesOnly(command, random = Math.random) {
+function retryingThrottlesOnly(command, { signal, random = Math.random } = {}) {
     command.middlewareStack.add((next) => async (args) => {
         for (let attempt = 1;; attempt++) {
             try {
@@ -56735,7 +56738,9 @@ function retryingThrottlesOnly(command, random = Math.random) {
                 if (attempt >= THROTTLE_ATTEMPTS || !isThrottlingError(error))
                     throw error;
                 const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
-                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+                throwIfCancelled(signal);
+                await sleepUnlessCancelled(systemClock, Math.round(random() * ceiling), signal);
+                throwIfCancelled(signal);
             }
         }
     }, SDK_RETRY_STEP);

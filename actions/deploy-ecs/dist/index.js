@@ -65897,8 +65897,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientFactory, clientSettings
 
+// EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
+var cancellation = __nccwpck_require__(6152);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/poll.ts
+var poll = __nccwpck_require__(9442);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/core/dist-cjs/submodules/client/index.js
 var client = __nccwpck_require__(5152);
 ;// CONCATENATED MODULE: ./packages/core/src/common/regions.ts
@@ -65991,6 +65995,8 @@ var version = __nccwpck_require__(7111);
 
 
 
+
+
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
     const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
@@ -66054,9 +66060,10 @@ const THROTTLE_MAX_DELAY_MS = 20_000;
  * so sending it again is safe; a 5xx, a timeout or a reset connection may come after the call took effect (its answer
  * lost), and the SDK would send it again blindly: a second revision registered, a second deployment started. Those
  * errors are thrown at once to the caller's retryTransient, which looks at what the failed attempt did before trying
- * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s).
+ * again. Throttles wait as the standard mode waits for them (full jitter from 500 ms, doubling, at most 20 s). A
+ * cancelled workflow ends the wait at once and sends nothing more (WorkflowCancelled): no mutating call after the signal.
  */
-function retryingThrottlesOnly(command, random = Math.random) {
+function retryingThrottlesOnly(command, { signal, random = Math.random } = {}) {
     command.middlewareStack.add((next) => async (args) => {
         for (let attempt = 1;; attempt++) {
             try {
@@ -66066,7 +66073,9 @@ function retryingThrottlesOnly(command, random = Math.random) {
                 if (attempt >= THROTTLE_ATTEMPTS || !(0,retry/* isThrottlingError */.Qb)(error))
                     throw error;
                 const ceiling = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** (attempt - 1));
-                await new Promise((resolve) => setTimeout(resolve, Math.round(random() * ceiling)));
+                (0,cancellation/* throwIfCancelled */.dZ)(signal);
+                await (0,cancellation/* sleepUnlessCancelled */.xE)(poll/* systemClock */.m, Math.round(random() * ceiling), signal);
+                (0,cancellation/* throwIfCancelled */.dZ)(signal);
             }
         }
     }, SDK_RETRY_STEP);
@@ -72126,7 +72135,7 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
         }
         const command = new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl({ ...rendered, tags: tags.length ? tags : undefined });
         // Retried here (after the look above), the SDK must not send it again blindly after an answer it lost.
-        const answer = await ecs.send(retry ? (0,aws/* retryingThrottlesOnly */.Uc)(command) : command);
+        const answer = await ecs.send(retry ? (0,aws/* retryingThrottlesOnly */.Uc)(command, { signal: retry.signal }) : command);
         const arn = answer.taskDefinition?.taskDefinitionArn;
         if (!arn)
             throw new Error('RegisterTaskDefinition returned no task definition ARN.');
@@ -73869,7 +73878,7 @@ async function startDeployment(request, { ecs, clock, log, signal }) {
             taskDefinition: request.taskDefinitionArn,
             desiredCount: request.desiredCount,
             forceNewDeployment: request.forceNewDeployment,
-        })));
+        }), { signal }));
         return { service: answer.service, before: Number.POSITIVE_INFINITY };
     }, {
         attempts: UPDATE_SERVICE_ATTEMPTS,
@@ -73952,7 +73961,7 @@ async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, retry)
             const underWay = attempt > 1 ? await rollingBack() : undefined;
             if (underWay)
                 return underWay;
-            await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' })));
+            await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' }), { signal: retry.signal }));
             return undefined;
         }, { attempts: STOP_ATTEMPTS, baseDelayMs: STOP_BASE_DELAY_MS, label, ...retry });
         if (tookEffect)
@@ -74066,7 +74075,7 @@ async function updateServiceTo(ecs, request, startedAt, retry) {
             service: request.service,
             taskDefinition: targetArn,
             forceNewDeployment: false,
-        })));
+        }), { signal: retry.signal }));
         return answer.service;
     }, {
         attempts: ROLLBACK_UPDATE_ATTEMPTS,
