@@ -21,6 +21,31 @@ export interface InterruptedRun {
 /** Milliseconds from the signal to the process's end. */
 export const signalToExit = (run: ActionRun) => run.finishedAt - (run.signalledAt as number);
 
+/**
+ * Runs `action` with the signal sent once its log shows `line` (text in a line, or a pattern), and counts the sandbox calls made by then, so a test
+ * can look at what the run did after the signal.
+ */
+async function runInterruptedAt(
+  sandbox: Sandbox,
+  action: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  line: string | RegExp,
+): Promise<InterruptedRun> {
+  let callsAtSignal = 0;
+  const run = await runBundledAction(action, inputs, {
+    env,
+    interrupt: {
+      when: ({ text }) => {
+        if (typeof line === 'string' ? !text.includes(line) : !line.test(text)) return false;
+        callsAtSignal = sandbox.calls.length;
+        return true;
+      },
+    },
+  });
+  return { run, callsAtSignal };
+}
+
 interface ServiceRunOptions {
   /** The service's (and its image repository's) name, unique within the sandbox. */
   name: string;
@@ -45,22 +70,14 @@ export async function cancelDeployMidRollout(
     },
   });
   sandbox.script(`${REGISTRY}/${name}:v2`, { kind: 'pending-forever' });
-  let callsAtSignal = 0;
-  const run = await runBundledAction(
+  const interrupted = await runInterruptedAt(
+    sandbox,
     'deploy-ecs',
     { cluster, service, image: `${REGISTRY}/${name}:v2`, ...inputs },
-    {
-      env,
-      interrupt: {
-        when: (line) => {
-          if (!line.text.includes('UpdateService started deployment')) return false;
-          callsAtSignal = sandbox.calls.length;
-          return true;
-        },
-      },
-    },
+    env,
+    'UpdateService started deployment',
   );
-  return { run, callsAtSignal, cluster, service };
+  return { ...interrupted, cluster, service };
 }
 
 /**
@@ -76,22 +93,9 @@ export async function cancelRollbackMidWatch(
   sandbox.script(`${REGISTRY}/${name}:v1`, { kind: 'healthy', startMs: 60_000 });
   const release = await runBundledAction('deploy-ecs', { cluster, service, image: `${REGISTRY}/${name}:v2`, wait: 'false' }, { env });
   if (release.outputs.status !== 'registered') throw new Error(`the release ended ${release.outputs.status}:\n${release.log}`);
-  let callsAtSignal = 0;
-  const run = await runBundledAction(
-    'auto-rollback',
-    { cluster, service, reason: 'smoke test failed' },
-    {
-      env,
-      interrupt: {
-        when: (line) => {
-          if (!new RegExp(`deployment \\S+ brings ${name}:1 back`).test(line.text)) return false;
-          callsAtSignal = sandbox.calls.length;
-          return true;
-        },
-      },
-    },
-  );
-  return { run, callsAtSignal, cluster, service };
+  const back = new RegExp(`deployment \\S+ brings ${name}:1 back`);
+  const interrupted = await runInterruptedAt(sandbox, 'auto-rollback', { cluster, service, reason: 'smoke test failed' }, env, back);
+  return { ...interrupted, cluster, service };
 }
 
 /** run-migration cancelled once its task runs (a scripted task that keeps running until stopped). */
@@ -106,22 +110,14 @@ export async function cancelMigrationWhileRunning(
     desiredCount: 0,
     waitForSteady: false,
   });
-  let callsAtSignal = 0;
-  const run = await runBundledAction(
+  const interrupted = await runInterruptedAt(
+    sandbox,
     'run-migration',
     { cluster, service, command: 'migrate up', ...inputs },
-    {
-      env,
-      interrupt: {
-        when: (line) => {
-          if (!line.text.includes('Task RUNNING.')) return false;
-          callsAtSignal = sandbox.calls.length;
-          return true;
-        },
-      },
-    },
+    env,
+    'Task RUNNING.',
   );
-  return { run, callsAtSignal, cluster, service };
+  return { ...interrupted, cluster, service };
 }
 
 /** verify-health cancelled after its second round, with 28 more rounds to go. */
