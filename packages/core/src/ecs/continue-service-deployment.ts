@@ -1,0 +1,86 @@
+import { ContinueServiceDeploymentCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
+import { withoutSdkRetries } from '../common/aws';
+import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
+import { isTransientAwsError, retryTransient, type RetryContext } from '../common/retry';
+import { serviceDeploymentId } from './deployment-history';
+import { awaitingPauseHook, pauseHookDetail, whatBecameOfHook, type AwaitingPauseHook } from './pause-hook';
+
+export type PauseHookAction = 'CONTINUE' | 'ROLLBACK';
+
+export type PauseHookAnswer =
+  /** ECS took the answer (or, after an answer lost in transit, shows that it did). */
+  | { answered: true }
+  /** Nothing was answered: the hook no longer awaited action, or ECS refused; why says what became of the hook. */
+  | { answered: false; why: string };
+
+// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
+const ATTEMPTS = 4;
+const BASE_DELAY_MS = 1_000;
+
+/**
+ * Answers a PAUSE hook with ContinueServiceDeployment. ECS takes the answer only while the hook is AWAITING_ACTION
+ * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
+ * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
+ * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
+ */
+export async function answerPauseHook(
+  ecs: ECSClient,
+  serviceDeploymentArn: string,
+  hook: AwaitingPauseHook,
+  action: PauseHookAction,
+  reread: () => Promise<ServiceDeployment | undefined>,
+  retry: RetryContext,
+): Promise<PauseHookAnswer> {
+  const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
+  try {
+    return await retryTransient(
+      async (attempt): Promise<PauseHookAnswer> => {
+        if (attempt > 1) {
+          const deployment = await reread();
+          if (deployment && !stillAwaiting(deployment, hook)) return { answered: false, why: whatBecameOfHook(deployment, hook) };
+        }
+        await ecs.send(withoutSdkRetries(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: hook.hookId, action })));
+        return { answered: true };
+      },
+      { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry },
+    );
+  } catch (error) {
+    const answered = `${(error as Error).name}: ${errorMessage(error)}`;
+    if (isAccessDenied(error)) {
+      throw new ActionFailure(
+        `${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`,
+      );
+    }
+    const deployment = await reread().catch(() => undefined);
+    if (!deployment) {
+      if (isTransientAwsError(error)) throw error;
+      return { answered: false, why: `ECS refused the answer (${answered})` };
+    }
+    // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
+    if (isTransientAwsError(error) && tookEffect(deployment, hook, action)) return { answered: true };
+    if (stillAwaiting(deployment, hook)) {
+      if (isTransientAwsError(error)) throw error;
+      return { answered: false, why: `ECS refused the answer (${answered}) although the hook still awaits action. ${stillWaiting(hook)}` };
+    }
+    return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
+  }
+}
+
+/** The hook, and nothing else, still waits for this answer. */
+function stillAwaiting(deployment: ServiceDeployment, hook: AwaitingPauseHook): boolean {
+  return deployment.status === 'IN_PROGRESS' && awaitingPauseHook(deployment)?.hookId === hook.hookId;
+}
+
+function tookEffect(deployment: ServiceDeployment, hook: AwaitingPauseHook, action: PauseHookAction): boolean {
+  const status = deployment.status ?? '';
+  if (action === 'ROLLBACK') return status.startsWith('ROLLBACK_');
+  const detail = pauseHookDetail(deployment, hook.hookId)?.status;
+  return detail === 'SUCCEEDED' && !status.startsWith('ROLLBACK_');
+}
+
+/** What happens to a hook this step leaves unanswered. */
+export function stillWaiting(hook: AwaitingPauseHook): string {
+  const when = hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ' when it expires';
+  return `The PAUSE hook ${hook.hookId} still awaits action: ECS takes its timeout action ${hook.timeoutAction}${when} unless someone answers it (ContinueServiceDeployment).`;
+}
