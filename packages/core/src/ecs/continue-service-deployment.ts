@@ -1,5 +1,6 @@
 import { ContinueServiceDeploymentCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { withoutSdkRetries } from '../common/aws';
+import { WorkflowCancelled } from '../common/cancellation';
 import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
 import { isTransientAwsError, retryTransient, type RetryContext } from '../common/retry';
 import { serviceDeploymentId } from './deployment-history';
@@ -46,6 +47,8 @@ export async function answerPauseHook(
       { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry },
     );
   } catch (error) {
+    // Cancelled between attempts: no further one is sent, and the caller says what the hook is left with.
+    if (retry.signal?.aborted) throw new WorkflowCancelled();
     const answered = `${(error as Error).name}: ${errorMessage(error)}`;
     if (isAccessDenied(error)) {
       throw new ActionFailure(

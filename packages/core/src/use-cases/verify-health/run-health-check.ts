@@ -110,21 +110,31 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   // 4. The verdict answers the PAUSE hook, when one awaits: CONTINUE when healthy, ROLLBACK when not.
   ports.setOutputs(report);
   let answered = '';
+  let rolledBack = '';
   if (gate && hook) {
+    const waiting = hook;
     const action = await gate.answer(hook, report).catch(async (error: unknown) => {
       ports.setDeploymentAction?.('none');
+      const failure =
+        error instanceof WorkflowCancelled
+          ? new ActionFailure(
+              `The workflow was cancelled while the answer to the PAUSE hook was being retried: no further attempt was sent. Unless an earlier attempt went through (DescribeServiceDeployments shows it): ${PauseGate.unanswered(waiting)}`,
+            )
+          : error;
       await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
-      await trail?.report('error', errorMessage(error));
-      throw error;
+      await trail?.report('error', errorMessage(failure));
+      throw failure;
     });
     ports.setDeploymentAction?.(action);
     answered = deploymentActionLine(action, hook);
+    if (action === 'rolled-back')
+      rolledBack = ` Service deployment ${gated?.id} was rolled back at its PAUSE hook (${hook.stage ?? 'unknown stage'}).`;
   }
 
   // 5. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
   await ports.writeSummary(section(healthSummaryMarkdown(report), answered, preflight));
   await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
-  if (!report.healthy) throw new ActionFailure(report.explanation);
+  if (!report.healthy) throw new ActionFailure(`${report.explanation}${rolledBack}`);
   log.info(`✅ ${report.explanation}`);
   return report;
 }

@@ -79,7 +79,7 @@ const answering = (status: number) => {
 };
 
 function awsError(name: string, message = name): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: name === 'ThrottlingException' ? 400 : 400 } });
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 }
 
 async function run(probe: Probe, { signal, clock = fakeClock() }: { signal?: AbortSignal; clock?: ReturnType<typeof fakeClock> } = {}) {
@@ -145,6 +145,9 @@ describe('continue-deployment answers the PAUSE hook by the verdict', () => {
     const result = await run(answering(500).probe);
 
     expect(result.error).toBeInstanceOf(ActionFailure);
+    expect(result.error?.message).toMatch(
+      /after 3 failing rounds in a row: .* Service deployment sd-green was rolled back at its PAUSE hook \(POST_TEST_TRAFFIC_SHIFT\)\.$/,
+    );
     expect(result.continues).toEqual([{ serviceDeploymentArn: ARN, hookId: HOOK, action: 'ROLLBACK' }]);
     expect(result.actions).toEqual(['rolled-back']);
   });
@@ -318,6 +321,22 @@ describe('cancellation sends no answer', () => {
     expect(result.error?.message).toMatch(
       `No answer was sent to the deployment. The PAUSE hook ${HOOK} still awaits action: ECS takes its timeout action ROLLBACK`,
     );
+  });
+
+  test('while a throttled answer waits for its retry: no further attempt, and the step says the hook may still await', async () => {
+    describes(awaiting());
+    const controller = new AbortController();
+    ecsMock.on(ContinueServiceDeploymentCommand).callsFake(async () => {
+      controller.abort();
+      throw awsError('ThrottlingException', 'Rate exceeded');
+    });
+
+    const result = await run(answering(200).probe, { signal: controller.signal });
+
+    expect(result.continues).toHaveLength(1);
+    expect(result.actions).toEqual(['none']);
+    expect(result.error?.message).toMatch(/cancelled while the answer to the PAUSE hook was being retried: no further attempt was sent/);
+    expect(result.error?.message).toContain(`The PAUSE hook ${HOOK} still awaits action`);
   });
 
   test('mid-wait: nothing probed, nothing answered', async () => {
