@@ -111,6 +111,17 @@ describe('a blue/green service is steady on its target revision, not on one depl
     });
   });
 
+  test("the live counts of DescribeServices win over the deployment's own", async () => {
+    given(
+      { ...blueGreen, currentServiceRevisions: [{ arn: GREEN_REVISION, requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 0 }] },
+      at('POST_TEST_TRAFFIC_SHIFT'),
+    );
+
+    const [service] = await reader()();
+
+    expect(service).toMatchObject({ passed: false, detail: expect.stringMatching(/^1 of 2 tasks of web:5 running/) });
+  });
+
   test('a deployment ECS is rolling back is not steady, with the reason', async () => {
     given(
       blueGreen,
@@ -186,5 +197,51 @@ describe('a rolling service is judged as before', () => {
       ['target group web-blue', true],
     ]);
     expect(ecsMock.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(0);
+  });
+});
+
+describe('a finished blue/green deployment', () => {
+  const BLUE_REVISION = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/111';
+  const TD_OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:4';
+  const settled = (taskDefinition: string): Service => ({
+    ...blueGreen,
+    runningCount: 2,
+    deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition }],
+  });
+
+  test('after clean-up: steady as ECS now lists one deployment, live counts, on the target revision group', async () => {
+    given({ ...settled(TD_NEW), runningCount: 1 }, at('CLEAN_UP', { status: 'SUCCESSFUL' }));
+
+    const readings = await reader('web:5')();
+
+    // The deployment's own counts (2 of 2) are its last word; DescribeServices says one task is gone since.
+    expect(readings[0]).toMatchObject({ passed: false, detail: '1 of 2 desired tasks running' });
+    expect(readTargetGroups()).toEqual([TG_GREEN]);
+  });
+
+  test('rolled back: judged on the revision ECS returned to, which is not task-definition', async () => {
+    given(
+      settled(TD_OLD),
+      at('POST_TEST_TRAFFIC_SHIFT', { status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: 'hook', serviceRevisionArn: BLUE_REVISION } }),
+      {
+        serviceRevisionArn: BLUE_REVISION,
+        taskDefinition: TD_OLD,
+        resolvedConfiguration: { loadBalancers: [{ targetGroupArn: TG_BLUE }] },
+      },
+    );
+    ecsMock.on(DescribeServiceRevisionsCommand, { serviceRevisionArns: [BLUE_REVISION] }).resolves({
+      serviceRevisions: [
+        {
+          serviceRevisionArn: BLUE_REVISION,
+          taskDefinition: TD_OLD,
+          resolvedConfiguration: { loadBalancers: [{ targetGroupArn: TG_BLUE }] },
+        },
+      ],
+    });
+
+    const readings = await reader('web:5')();
+
+    expect(readings[0]).toMatchObject({ passed: false, detail: expect.stringContaining('steady, but on web:4 instead of web:5') });
+    expect(readTargetGroups()).toEqual([TG_BLUE]);
   });
 });

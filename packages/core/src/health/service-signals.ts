@@ -143,9 +143,11 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
           }),
         ),
       );
-      const steadiness = shifting
-        ? revisionSteadiness(service, shifting.deployment, shifting.revision, options.taskDefinition)
-        : serviceSteadiness(service, options.taskDefinition);
+      // A finished deployment (after clean-up or a rollback) leaves one deployment: steady as a rolling service is.
+      const steadiness =
+        shifting && !isFinished(shifting.deployment)
+          ? revisionSteadiness(service, shifting.deployment, shifting.revision, options.taskDefinition)
+          : serviceSteadiness(service, options.taskDefinition);
       return [steadiness, ...groups.flat()];
     });
     if (readings.length !== 1 || !readings[0].unread) return readings;
@@ -170,7 +172,20 @@ async function trafficShiftingState(
   );
   const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
   if (!deployment) return undefined;
-  return { deployment, revision: await revisions.get(deployment.targetServiceRevision?.arn) };
+  return { deployment, revision: await revisions.get(servingRevisionArn(deployment)) };
+}
+
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+
+function isFinished(deployment: ServiceDeployment): boolean {
+  return FINISHED.has(deployment.status ?? '');
+}
+
+/** The revision whose tasks serve once the deployment is over: the one rolled back to after a rollback, else its target. */
+function servingRevisionArn(deployment: ServiceDeployment): string | undefined {
+  if (deployment.status === 'ROLLBACK_SUCCESSFUL')
+    return deployment.rollback?.serviceRevisionArn ?? deployment.sourceServiceRevisions?.[0]?.arn ?? deployment.targetServiceRevision?.arn;
+  return deployment.targetServiceRevision?.arn;
 }
 
 /** A service revision does not change once made: each is read once. */

@@ -50,9 +50,12 @@ export function revisionSteadiness(
     const reason = deployment.rollback?.reason ?? deployment.statusReason;
     return { source, passed: false, detail: `${where}: ${revisionName} is being rolled back or stopped${reason ? ` (${reason})` : ''}` };
   }
-  const requested = target?.requestedTaskCount ?? 0;
-  const runningCount = target?.runningTaskCount ?? 0;
-  const pending = target?.pendingTaskCount ?? 0;
+  // The live counts of DescribeServices (currentServiceRevisions) when it lists the revision; the deployment's own
+  // otherwise. A finished deployment's counts are its last word, not the tasks running now.
+  const live = service.currentServiceRevisions?.find((r) => r.arn !== undefined && r.arn === target?.arn) ?? target;
+  const requested = live?.requestedTaskCount ?? 0;
+  const runningCount = live?.runningTaskCount ?? 0;
+  const pending = live?.pendingTaskCount ?? 0;
   const counts = `${runningCount} of ${requested} tasks of ${revisionName} running${pending ? `, ${pending} pending` : ''}`;
   if (requested === 0 || runningCount !== requested || pending > 0) return { source, passed: false, detail: `${counts} (${where})` };
   return { source, passed: true, detail: `steady${running ? ` on ${revisionName}` : ''}: ${counts} (${where})` };
