@@ -38,8 +38,10 @@ export function pauseHookState(deployment: ServiceDeployment): PauseHookState {
   const awaiting = awaitingPauseHook(deployment);
   if (awaiting && status === 'IN_PROGRESS') return { kind: 'awaiting', hook: awaiting };
   if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status)) return { kind: 'ended', status, why: whyEnded(deployment, status) };
-  const hooks = deployment.deploymentConfiguration?.lifecycleHooks;
-  if (hooks !== undefined && !hooks.some((hook) => hook.targetType === 'PAUSE'))
+  // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
+  // all says nothing, and the stage decides.
+  const configuration = deployment.deploymentConfiguration;
+  if (configuration !== undefined && !(configuration.lifecycleHooks ?? []).some((hook) => hook.targetType === 'PAUSE'))
     return { kind: 'no-pause-hook', why: 'its deployment configuration has no PAUSE lifecycle hook' };
   if (stage && PAST_EVERY_HOOK.has(stage))
     return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };

@@ -155,6 +155,11 @@ describe('continue-deployment answers the PAUSE hook by the verdict', () => {
   test.each([
     ['a finished deployment', deployment({ status: 'SUCCESSFUL', lifecycleStage: 'CLEAN_UP' }), 'it has finished (SUCCESSFUL)'],
     [
+      'a rolling deployment (no lifecycleHooks at all)',
+      deployment({ deploymentConfiguration: { strategy: 'ROLLING', maximumPercent: 200 } }),
+      'its deployment configuration has no PAUSE lifecycle hook',
+    ],
+    [
       'a deployment without a PAUSE hook',
       deployment({ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks: [] } }),
       'its deployment configuration has no PAUSE lifecycle hook',
