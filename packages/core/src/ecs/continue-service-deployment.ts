@@ -64,7 +64,7 @@ export async function answerPauseHook(
     if (isTransientAwsError(error) && tookEffect(deployment, hook, action)) return { answered: true };
     if (stillAwaiting(deployment, hook)) {
       if (isTransientAwsError(error)) throw error;
-      return { answered: false, why: `ECS refused the answer (${answered}) although the hook still awaits action. ${stillWaiting(hook)}` };
+      return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
     }
     return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
   }

@@ -103,14 +103,14 @@ export class PauseGate {
     if (!awaiting) {
       const became = now ? whatBecameOfHook(now, hook) : 'ECS no longer knows the service deployment';
       log.warning(
-        `The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${became}. deployment-action is none; the verdict stands.`,
+        `The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${withoutFullStop(became)}. deployment-action is none; the verdict stands.`,
       );
       return 'none';
     }
     const answer = await answerPauseHook(this.ecs, this.deployment.arn, hook, action, reread, this.ports);
     if (!answer.answered) {
       log.warning(
-        `The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${answer.why}. deployment-action is none; the verdict stands.`,
+        `The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${withoutFullStop(answer.why)}. deployment-action is none; the verdict stands.`,
       );
       return 'none';
     }
@@ -171,4 +171,9 @@ export class PauseGate {
   static unanswered(hook: AwaitingPauseHook): string {
     return stillWaiting(hook);
   }
+}
+
+/** ECS's reasons end in a full stop, or not: one is put after them either way. */
+function withoutFullStop(text: string): string {
+  return text.replace(/\.+$/, '');
 }
