@@ -57,7 +57,9 @@ export function revisionSteadiness(
   const runningCount = live?.runningTaskCount ?? 0;
   const pending = live?.pendingTaskCount ?? 0;
   const counts = `${runningCount} of ${requested} tasks of ${revisionName} running${pending ? `, ${pending} pending` : ''}`;
-  if (requested === 0 || runningCount !== requested || pending > 0) return { source, passed: false, detail: `${counts} (${where})` };
+  // No task requested yet is a deployment still starting, unless the service asks for none at all.
+  const starting = requested === 0 && (service.desiredCount ?? 0) > 0;
+  if (starting || runningCount !== requested || pending > 0) return { source, passed: false, detail: `${counts} (${where})` };
   return { source, passed: true, detail: `steady${running ? ` on ${revisionName}` : ''}: ${counts} (${where})` };
 }
 
