@@ -111,6 +111,22 @@ describe('a blue/green service is steady on its target revision, not on one depl
     });
   });
 
+  test.each([
+    ['a deployment that has requested no task yet is not steady', 2, false],
+    ['a service scaled to zero is steady on zero tasks', 0, true],
+  ])('%s', async (_, desiredCount, passed) => {
+    given(
+      { ...blueGreen, desiredCount },
+      at('PRE_SCALE_UP', {
+        targetServiceRevision: { arn: GREEN_REVISION, requestedTaskCount: 0, runningTaskCount: 0, pendingTaskCount: 0 },
+      }),
+    );
+
+    const [service] = await reader()();
+
+    expect(service.passed).toBe(passed);
+  });
+
   test("the live counts of DescribeServices win over the deployment's own", async () => {
     given(
       { ...blueGreen, currentServiceRevisions: [{ arn: GREEN_REVISION, requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 0 }] },
