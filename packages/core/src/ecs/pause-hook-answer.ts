@@ -38,7 +38,10 @@ export async function answerPauseHook(
     return await retryTransient(
       async (attempt): Promise<PauseHookAnswer> => {
         if (attempt > 1) {
+          // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
+          // whether it went through, or whether the hook moved on without it.
           const deployment = await reread();
+          if (deployment && tookEffect(deployment, hook, action)) return { answered: true };
           if (deployment && !stillAwaiting(deployment, hook)) return { answered: false, why: whatBecameOfHook(deployment, hook) };
         }
         await ecs.send(withoutSdkRetries(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: hook.hookId, action })));
@@ -75,10 +78,12 @@ function stillAwaiting(deployment: ServiceDeployment, hook: AwaitingPauseHook): 
   return deployment.status === 'IN_PROGRESS' && awaitingPauseHook(deployment)?.hookId === hook.hookId;
 }
 
+/** The deployment went the way the answer asked, and not by the hook's own timeout. */
 function tookEffect(deployment: ServiceDeployment, hook: AwaitingPauseHook, action: PauseHookAction): boolean {
   const status = deployment.status ?? '';
-  if (action === 'ROLLBACK') return status.startsWith('ROLLBACK_');
   const detail = pauseHookDetail(deployment, hook.hookId)?.status;
+  if (detail === 'TIMED_OUT' || detail === 'AWAITING_ACTION') return false;
+  if (action === 'ROLLBACK') return status.startsWith('ROLLBACK_');
   return detail === 'SUCCEEDED' && !status.startsWith('ROLLBACK_');
 }
 

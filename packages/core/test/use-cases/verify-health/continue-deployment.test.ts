@@ -256,6 +256,20 @@ describe('when the hook cannot be answered', () => {
     ]);
   });
 
+  test('an answer lost in transit after ECS took it is not sent again: the re-read shows it went through', async () => {
+    const continued = deployment({
+      lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+      lifecycleHookDetails: [{ hookId: HOOK, targetType: 'PAUSE', status: 'SUCCEEDED' }],
+    });
+    describes(awaiting(), awaiting(), continued);
+    ecsMock.on(ContinueServiceDeploymentCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }));
+
+    const result = await run(answering(200).probe);
+
+    expect(result.continues).toHaveLength(1);
+    expect(result.actions).toEqual(['continued']);
+  });
+
   test('a throttled answer is not sent again when the re-read shows the hook expired', async () => {
     // The first read and the one before the answer see it awaiting; the one before the retry sees it timed out.
     let reads = 0;
