@@ -2,6 +2,7 @@ import { ContinueServiceDeploymentCommand, type ECSClient, type ServiceDeploymen
 import { withoutSdkRetries } from '../common/aws';
 import { WorkflowCancelled } from '../common/cancellation';
 import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
+import { systemClock } from '../common/poll';
 import { isTransientAwsError, retryTransient, type RetryContext } from '../common/retry';
 import { serviceDeploymentId } from './deployment-history';
 import { awaitingPauseHook, pauseHookDetail, whatBecameOfHook, type AwaitingPauseHook } from './pause-hook';
@@ -33,6 +34,7 @@ export async function answerPauseHook(
   reread: () => Promise<ServiceDeployment | undefined>,
   retry: RetryContext,
 ): Promise<PauseHookAnswer> {
+  const now = () => (retry.clock ?? systemClock).now();
   const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
   try {
     return await retryTransient(
@@ -41,7 +43,7 @@ export async function answerPauseHook(
           // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
           // whether it went through, or whether the hook moved on without it.
           const deployment = await reread();
-          if (deployment && tookEffect(deployment, hook, action)) return { answered: true };
+          if (deployment && tookEffect(deployment, hook, action, now())) return { answered: true };
           if (deployment && !stillAwaiting(deployment, hook)) return { answered: false, why: whatBecameOfHook(deployment, hook) };
         }
         await ecs.send(withoutSdkRetries(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: hook.hookId, action })));
@@ -64,7 +66,7 @@ export async function answerPauseHook(
       return { answered: false, why: `ECS refused the answer (${answered})` };
     }
     // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
-    if (isTransientAwsError(error) && tookEffect(deployment, hook, action)) return { answered: true };
+    if (isTransientAwsError(error) && tookEffect(deployment, hook, action, now())) return { answered: true };
     if (stillAwaiting(deployment, hook)) {
       if (isTransientAwsError(error)) throw error;
       return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
@@ -78,13 +80,20 @@ function stillAwaiting(deployment: ServiceDeployment, hook: AwaitingPauseHook): 
   return deployment.status === 'IN_PROGRESS' && awaitingPauseHook(deployment)?.hookId === hook.hookId;
 }
 
-/** The deployment went the way the answer asked, and not by the hook's own timeout. */
-function tookEffect(deployment: ServiceDeployment, hook: AwaitingPauseHook, action: PauseHookAction): boolean {
+/**
+ * The deployment went the way the answer asked, and not by the hook's own timeout. ECS lists only the current
+ * stage's hooks, so a CONTINUE shows as the hook SUCCEEDED, or gone with the deployment on past its stage.
+ */
+function tookEffect(deployment: ServiceDeployment, hook: AwaitingPauseHook, action: PauseHookAction, now: number): boolean {
   const status = deployment.status ?? '';
   const detail = pauseHookDetail(deployment, hook.hookId)?.status;
   if (detail === 'TIMED_OUT' || detail === 'AWAITING_ACTION') return false;
   if (action === 'ROLLBACK') return status.startsWith('ROLLBACK_');
-  return detail === 'SUCCEEDED' && !status.startsWith('ROLLBACK_');
+  if (status !== 'IN_PROGRESS' && status !== 'SUCCESSFUL') return false;
+  if (detail === 'SUCCEEDED') return true;
+  // Gone past its stage after it expired: ECS's timeout action CONTINUE may have let it through, not the answer.
+  const expired = hook.expiresAt !== undefined && now >= hook.expiresAt.getTime();
+  return detail === undefined && deployment.lifecycleStage !== hook.stage && !expired;
 }
 
 /** What happens to a hook this step leaves unanswered. */

@@ -103,6 +103,8 @@ export function whatBecameOfHook(deployment: ServiceDeployment, hook: AwaitingPa
     return `it expired${hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ''} and ECS took its timeout action ${detail.timeoutAction ?? hook.timeoutAction}${ended}`;
   if (detail?.status && detail.status !== 'AWAITING_ACTION') return `it is ${detail.status}, answered by someone else or by ECS${ended}`;
   if (state.kind === 'ended') return `the deployment is over: ${state.why}`;
+  if (!detail && deployment.lifecycleStage !== hook.stage)
+    return `the deployment went on past ${hook.stage ?? 'its stage'} without this step's answer (now ${status} at ${deployment.lifecycleStage ?? 'an unknown stage'}): someone else answered it, or it expired with timeout action ${hook.timeoutAction}`;
   if (!detail) return `the deployment no longer lists it (status ${status}, stage ${deployment.lifecycleStage ?? 'unknown'})`;
   return `it is still AWAITING_ACTION (deployment ${status})`;
 }

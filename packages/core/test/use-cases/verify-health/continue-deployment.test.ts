@@ -256,11 +256,19 @@ describe('when the hook cannot be answered', () => {
     ]);
   });
 
-  test('an answer lost in transit after ECS took it is not sent again: the re-read shows it went through', async () => {
-    const continued = deployment({
-      lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
-      lifecycleHookDetails: [{ hookId: HOOK, targetType: 'PAUSE', status: 'SUCCEEDED' }],
-    });
+  test.each([
+    [
+      'the hook SUCCEEDED',
+      deployment({
+        lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+        lifecycleHookDetails: [{ hookId: HOOK, targetType: 'PAUSE', status: 'SUCCEEDED' }],
+      }),
+    ],
+    [
+      "the deployment gone on past its stage (ECS lists the current stage's hooks only)",
+      deployment({ lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', lifecycleHookDetails: [] }),
+    ],
+  ])('an answer lost in transit after ECS took it is not sent again: the re-read shows %s', async (_, continued) => {
     describes(awaiting(), awaiting(), continued);
     ecsMock.on(ContinueServiceDeploymentCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }));
 
@@ -268,6 +276,20 @@ describe('when the hook cannot be answered', () => {
 
     expect(result.continues).toHaveLength(1);
     expect(result.actions).toEqual(['continued']);
+  });
+
+  test('a hook someone else answered before the verdict: none, saying the deployment went on without this step', async () => {
+    describes(awaiting(), deployment({ lifecycleStage: 'BAKE_TIME', lifecycleHookDetails: [] }));
+
+    const result = await run(answering(200).probe);
+
+    expect(result.continues).toEqual([]);
+    expect(result.actions).toEqual(['none']);
+    expect(result.log.lines).toContainEqual(
+      expect.stringMatching(
+        /went on past POST_TEST_TRAFFIC_SHIFT without this step's answer \(now IN_PROGRESS at BAKE_TIME\): someone else answered it/,
+      ),
+    );
   });
 
   test('a throttled answer is not sent again when the re-read shows the hook expired', async () => {
