@@ -72,4 +72,28 @@ describe('a BLUE_GREEN deployment through the listeners', () => {
     await waitFor('SUCCESSFUL', async () => ((await latest(bg)).status === 'SUCCESSFUL' ? true : undefined));
     expect(await answers(bg.productionUrl, 4)).toEqual(['v2', 'v2', 'v2', 'v2']);
   });
+
+  test('a CANARY deployment sends canaryPercent of production requests to green', async () => {
+    const bg = await createBlueGreenService(sandbox, {
+      service: 'canary',
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 25, canaryBakeTimeInMinutes: 0 },
+      // The second PRE_PRODUCTION_TRAFFIC_SHIFT comes after the canary step: it holds production at 25%.
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'] }],
+    });
+    const v2 = await registerRevision(sandbox, bg, 'v2');
+    await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: bg.cluster, service: bg.service, taskDefinition: v2 }));
+    await proceed(await pausedAt(bg, 'PRE_PRODUCTION_TRAFFIC_SHIFT'));
+    await waitFor('paused after the canary step', async () => {
+      const sd = await latest(bg);
+      return sd.targetServiceRevision?.requestedProductionTrafficWeight === 25 && sd.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION'
+        ? true
+        : undefined;
+    });
+    // Weighted round robin, 250 against 750: one request in four.
+    expect(await answers(bg.productionUrl, 8)).toEqual(['v1', 'v1', 'v2', 'v1', 'v1', 'v1', 'v2', 'v1']);
+    await proceed(await latest(bg));
+    await waitFor('SUCCESSFUL', async () => ((await latest(bg)).status === 'SUCCESSFUL' ? true : undefined));
+    expect(await answers(bg.productionUrl, 4)).toEqual(['v2', 'v2', 'v2', 'v2']);
+  });
 });

@@ -412,3 +412,175 @@ describe('PAUSE hooks', () => {
     expect(sd.lifecycleHookDetails).toEqual([]);
   });
 });
+
+describe('LINEAR and CANARY', () => {
+  test('LINEAR shifts production by stepPercent, a step bake between steps, then bakes', async () => {
+    const { bg, v2 } = await steady('linear', {
+      strategy: 'LINEAR',
+      bakeTimeInMinutes: 1,
+      linearConfiguration: { stepPercent: 40, stepBakeTimeInMinutes: 2 },
+    });
+    await deploy(bg, v2);
+    const green = bg.primaryTargetGroupArn;
+    const shares: number[] = [];
+    const stages: string[] = [];
+    let stepStarted = 0;
+    const times: number[] = [];
+    for (;;) {
+      const sd = await latest(bg);
+      if (stages[stages.length - 1] !== sd.lifecycleStage) {
+        stages.push(sd.lifecycleStage as string);
+        if (sd.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT') times.push(stepStarted);
+      }
+      const now = await share(bg.productionRuleArn, green);
+      if (shares[shares.length - 1] !== now) shares.push(now);
+      if (ended(sd)) break;
+      await sandbox.advance(STEP_MS);
+      stepStarted += STEP_MS;
+    }
+    expect(shares).toEqual([0, 40, 80, 100]);
+    expect(stages.slice(stages.indexOf('POST_TEST_TRAFFIC_SHIFT') + 1)).toEqual([
+      'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'POST_PRODUCTION_TRAFFIC_SHIFT',
+      'BAKE_TIME',
+      'CLEAN_UP',
+    ]);
+    // Each step after the first waits out the 2-minute step bake.
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(2 * 60_000);
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(2 * 60_000);
+  });
+
+  test('CANARY sends canaryPercent to green for the canary bake, then everything', async () => {
+    const { bg, v2 } = await steady('canary', {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 12.5, canaryBakeTimeInMinutes: 3 },
+    });
+    await deploy(bg, v2);
+    let { sd } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    expect(await share(bg.productionRuleArn, bg.primaryTargetGroupArn)).toBe(12.5);
+    expect(sd.targetServiceRevision?.requestedProductionTrafficWeight).toBe(12.5);
+    await sandbox.advance(2 * 60_000);
+    expect(await share(bg.productionRuleArn, bg.primaryTargetGroupArn)).toBe(12.5);
+    await walk(bg, atStage('POST_PRODUCTION_TRAFFIC_SHIFT'));
+    expect(await share(bg.productionRuleArn, bg.primaryTargetGroupArn)).toBe(100);
+    ({ sd } = await walk(bg, ended));
+    expect(sd.status).toBe('SUCCESSFUL');
+  });
+
+  test('a rollback during the canary bake moves production back to blue', async () => {
+    const { bg, v2 } = await steady('canary-stop', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10 } });
+    await deploy(bg, v2);
+    const { sd } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    await ecsClient(sandbox).send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: sd.serviceDeploymentArn, stopType: 'ROLLBACK' }),
+    );
+    expect(await share(bg.productionRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+    expect((await walk(bg, ended)).sd.status).toBe('ROLLBACK_SUCCESSFUL');
+  });
+});
+
+describe('AWS_LAMBDA hooks', () => {
+  const FUNCTION = 'arn:aws:lambda:us-east-1:000000000000:function:check-green';
+  const ROLE = 'arn:aws:iam::000000000000:role/ecs-hooks';
+  const lambdaAt = (stages: string[], hookTargetArn = FUNCTION) => ({
+    lifecycleHooks: [
+      {
+        targetType: 'AWS_LAMBDA' as const,
+        hookTargetArn,
+        roleArn: ROLE,
+        lifecycleStages: stages as 'POST_SCALE_UP'[],
+        hookDetails: { n: 0 },
+      },
+    ],
+  });
+
+  test('IN_PROGRESS is invoked again after callBackDelay (sandbox clock), with the hookDetails it returned, then SUCCEEDED goes on', async () => {
+    const calls: Array<{ at: number; event: unknown }> = [];
+    let clock = 0;
+    const remove = sandbox.registerLambdaHook(FUNCTION, (event) => {
+      calls.push({ at: clock, event });
+      const n = (event.hookDetails as { n: number }).n;
+      return n < 1 ? { hookStatus: 'IN_PROGRESS', callBackDelay: 60, hookDetails: { n: n + 1 } } : { hookStatus: 'SUCCEEDED' };
+    });
+    try {
+      const { bg, v2 } = await steady('lambda', lambdaAt(['POST_SCALE_UP']));
+      await deploy(bg, v2);
+      await walk(bg, (sd) => {
+        clock += STEP_MS;
+        return calls.length > 0 || ended(sd);
+      });
+      const { sd } = await walk(bg, (s) => {
+        clock += STEP_MS;
+        return ended(s);
+      });
+      expect(sd.status).toBe('SUCCESSFUL');
+      expect(calls).toHaveLength(2);
+      expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(60_000);
+      expect(calls.map((c) => (c.event as { hookDetails: unknown }).hookDetails)).toEqual([{ n: 0 }, { n: 1 }]);
+      expect((calls[0].event as { executionDetails: unknown }).executionDetails).toEqual({
+        serviceArn: bg.serviceArn,
+        targetServiceRevisionArn: sd.targetServiceRevision?.arn,
+        testTrafficWeights: { [sd.targetServiceRevision?.arn as string]: 0, [sd.sourceServiceRevisions?.[0].arn as string]: 100 },
+        productionTrafficWeights: { [sd.targetServiceRevision?.arn as string]: 0, [sd.sourceServiceRevisions?.[0].arn as string]: 100 },
+      });
+    } finally {
+      remove();
+    }
+  });
+
+  test.each([
+    ['FAILED', () => ({ hookStatus: 'FAILED' as const })],
+    ['an invalid answer', () => ({ hookStatus: 'MAYBE' }) as never],
+    ['a throw', () => Promise.reject(new Error('boom'))],
+  ])('%s rolls back with "hook execution failure(s) detected"', async (_label, handler) => {
+    const remove = sandbox.registerLambdaHook(FUNCTION, handler);
+    try {
+      const { bg, v2 } = await steady(`lambda-${_label.replace(/\W/g, '')}`.toLowerCase(), lambdaAt(['POST_TEST_TRAFFIC_SHIFT']));
+      await deploy(bg, v2);
+      const { sd } = await walk(bg, ended);
+      expect(sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'deployment failed: hook execution failure(s) detected' });
+      expect(await share(bg.testRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+    } finally {
+      remove();
+    }
+  });
+
+  test('a hook whose function has no handler fails like a missing Lambda function', async () => {
+    const { bg, v2 } = await steady('lambda-missing', lambdaAt(['PRE_SCALE_UP'], `${FUNCTION}-absent`));
+    await deploy(bg, v2);
+    const { sd, stages } = await walk(bg, ended);
+    expect(sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'deployment failed: hook execution failure(s) detected' });
+    expect(stages).not.toContain('SCALE_UP');
+  });
+
+  test('hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT run again on a rollback', async () => {
+    const FN = `${FUNCTION}-traffic`;
+    const weightsSeen: unknown[] = [];
+    const remove = sandbox.registerLambdaHook(FN, (event) => {
+      weightsSeen.push(event.executionDetails.productionTrafficWeights);
+      return { hookStatus: 'SUCCEEDED' };
+    });
+    try {
+      const { bg, v2 } = await steady('lambda-rerun', {
+        bakeTimeInMinutes: 10,
+        ...lambdaAt(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'], FN),
+      });
+      await deploy(bg, v2);
+      const { sd } = await walk(bg, atStage('BAKE_TIME'));
+      expect(weightsSeen).toHaveLength(2);
+      await ecsClient(sandbox).send(
+        new StopServiceDeploymentCommand({ serviceDeploymentArn: sd.serviceDeploymentArn, stopType: 'ROLLBACK' }),
+      );
+      await walk(bg, ended);
+      expect(weightsSeen).toHaveLength(4);
+      expect(weightsSeen[3]).toEqual({ [sd.targetServiceRevision?.arn as string]: 0, [sd.sourceServiceRevisions?.[0].arn as string]: 100 });
+    } finally {
+      remove();
+    }
+  });
+});
