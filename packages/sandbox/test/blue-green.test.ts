@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   ContinueServiceDeploymentCommand,
@@ -582,5 +584,55 @@ describe('AWS_LAMBDA hooks', () => {
     } finally {
       remove();
     }
+  });
+});
+
+describe('/_sandbox/lambda-hooks', () => {
+  test('makes a hook function an HTTP endpoint that gets the event and answers the hook response', async () => {
+    const events: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        events.push(JSON.parse(body));
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ hookStatus: 'SUCCEEDED' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const functionArn = 'arn:aws:lambda:us-east-1:000000000000:function:over-http';
+    try {
+      const registered = await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks`, {
+        method: 'POST',
+        body: JSON.stringify({ functionArn, url }),
+      });
+      expect(await registered.json()).toEqual({ [functionArn]: url });
+      const { bg, v2 } = await steady('lambda-http', {
+        lifecycleHooks: [
+          {
+            targetType: 'AWS_LAMBDA',
+            hookTargetArn: functionArn,
+            roleArn: 'arn:aws:iam::000000000000:role/hooks',
+            lifecycleStages: ['POST_SCALE_UP'],
+          },
+        ],
+      });
+      await deploy(bg, v2);
+      expect((await walk(bg, ended)).sd.status).toBe('SUCCESSFUL');
+      expect(events).toEqual([{ executionDetails: expect.objectContaining({ serviceArn: bg.serviceArn }) }]);
+      await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks?functionArn=${encodeURIComponent(functionArn)}`, { method: 'DELETE' });
+      expect(await (await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks`)).json()).toEqual({});
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('refuses a registration without a function ARN', async () => {
+    const refused = await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks`, {
+      method: 'POST',
+      body: JSON.stringify({ url: 'http://127.0.0.1:1/' }),
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()) as { message: string }).toEqual({ message: expect.stringMatching(/functionArn must be/) });
   });
 });
