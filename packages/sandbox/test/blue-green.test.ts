@@ -397,13 +397,18 @@ describe('PAUSE hooks', () => {
   test('a pause that times out rolls back by default, on the sandbox clock', async () => {
     const { bg, v2 } = await steady('pause-timeout', pauseAt('POST_SCALE_UP', { timeoutInMinutes: 30 }));
     await deploy(bg, v2);
-    await walk(bg, paused);
+    const { sd: waiting } = await walk(bg, paused);
+    // expiresAt: the stage's start (a few sandbox seconds after the deployment's) plus the timeout.
+    const expiresIn = Number(waiting.lifecycleHookDetails?.[0]?.expiresAt) - Number(waiting.startedAt);
+    expect(expiresIn).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(expiresIn).toBeLessThan(31 * 60_000);
     await sandbox.advance(29 * 60_000);
     expect((await latest(bg)).lifecycleHookDetails?.[0]?.status).toBe('AWAITING_ACTION');
     await sandbox.advance(60_000 + PASS_MS);
     const { sd } = await walk(bg, ended);
     expect(sd.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(sd.statusReason).toMatch(/timed out/);
+    expect(sd.lifecycleHookDetails?.map((run) => run.status)).toEqual(['TIMED_OUT']);
   });
 
   test('a pause with timeout action CONTINUE goes on when it times out', async () => {
@@ -667,6 +672,31 @@ describe('AWS_LAMBDA hooks', () => {
       const { sd } = await walk(bg, ended);
       expect(sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'deployment failed: hook execution failure(s) detected' });
       expect(await share(bg.testRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+    } finally {
+      remove();
+    }
+  });
+
+  test.each([
+    ['ROLLBACK', 'ROLLBACK_SUCCESSFUL', ['TIMED_OUT']],
+    ['CONTINUE', 'SUCCESSFUL', []],
+  ] as const)('a hook still IN_PROGRESS at timeoutInMinutes times out; action %s ends %s', async (action, status, runs) => {
+    let calls = 0;
+    const remove = sandbox.registerLambdaHook(FUNCTION, () => (calls++, { hookStatus: 'IN_PROGRESS', callBackDelay: 60 }));
+    try {
+      const hooks = lambdaAt(['POST_SCALE_UP']).lifecycleHooks.map((hook) => ({
+        ...hook,
+        timeoutConfiguration: { timeoutInMinutes: 5, action },
+      }));
+      const { bg, v2 } = await steady(`lambda-timeout-${action.toLowerCase()}`, { lifecycleHooks: hooks });
+      await deploy(bg, v2);
+      const { sd, stages } = await walk(bg, ended);
+      expect(sd.status).toBe(status);
+      // Invoked every minute until the 5 minutes are up, then no more.
+      expect(calls).toBeGreaterThanOrEqual(5);
+      expect(calls).toBeLessThanOrEqual(6);
+      expect(stages).toContain('POST_SCALE_UP');
+      expect(sd.lifecycleHookDetails?.map((run) => run.status)).toEqual(runs);
     } finally {
       remove();
     }
