@@ -5,6 +5,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import {
   ContinueServiceDeploymentCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeTasksCommand,
@@ -537,6 +538,22 @@ describe('a new deployment while a BLUE_GREEN deployment is in progress', () => 
     expect(briefs).toHaveLength(2);
     const { sd } = await walk(bg, ended);
     expect(sd).toMatchObject({ serviceDeploymentArn: first.serviceDeploymentArn, status: 'SUCCESSFUL' });
+  });
+});
+
+describe('deleting a service during a BLUE_GREEN deployment', () => {
+  test('deletes its service deployments: DescribeServiceDeployments answers MISSING, none is left IN_PROGRESS', async () => {
+    const { bg, v2 } = await steady('deleted', { bakeTimeInMinutes: 10 });
+    await deploy(bg, v2);
+    const { sd } = await walk(bg, atStage('BAKE_TIME'));
+    await ecsClient(sandbox).send(new DeleteServiceCommand({ cluster: 'bg', service: 'deleted', force: true }));
+    const after = await ecsClient(sandbox).send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn as string] }),
+    );
+    expect(after.serviceDeployments).toEqual([]);
+    expect(after.failures).toEqual([{ arn: sd.serviceDeploymentArn, reason: 'MISSING' }]);
+    for (let elapsed = 0; elapsed < 60_000 && (await liveTasks(bg)) > 0; elapsed += STEP_MS) await sandbox.advance(STEP_MS);
+    expect(await liveTasks(bg)).toBe(0);
   });
 });
 
