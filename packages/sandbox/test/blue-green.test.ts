@@ -626,6 +626,23 @@ describe('LINEAR and CANARY', () => {
     expect(await share(bg.productionRuleArn, bg.alternateTargetGroupArn)).toBe(100);
     expect((await walk(bg, ended)).sd.status).toBe('ROLLBACK_SUCCESSFUL');
   });
+
+  test('a new deployment during the canary bake moves production back to blue before deploying', async () => {
+    const { bg, v2 } = await steady('canary-superseded', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10 } });
+    const v3 = await registerRevision(sandbox, bg, 'v3');
+    const blue = bg.alternateTargetGroupArn;
+    await deploy(bg, v2);
+    const { sd: canary } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    expect(await share(bg.productionRuleArn, blue)).toBe(90);
+    await deploy(bg, v3);
+    expect(await share(bg.productionRuleArn, blue)).toBe(100);
+    expect(await share(bg.testRuleArn, blue)).toBe(100);
+    const { sd, stages } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    expect(sd.serviceDeploymentArn).not.toBe(canary.serviceDeploymentArn);
+    expect(stages.slice(0, 2)).toEqual(['RECONCILE_SERVICE', 'PRE_SCALE_UP']);
+    expect(await share(bg.productionRuleArn, blue)).toBe(90);
+    expect((await walk(bg, ended)).sd.status).toBe('SUCCESSFUL');
+  });
 });
 
 describe('AWS_LAMBDA hooks', () => {
