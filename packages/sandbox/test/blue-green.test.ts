@@ -5,8 +5,10 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import {
   ContinueServiceDeploymentCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
+  DescribeTasksCommand,
   InvalidParameterException,
   ListServiceDeploymentsCommand,
   ListTasksCommand,
@@ -396,13 +398,18 @@ describe('PAUSE hooks', () => {
   test('a pause that times out rolls back by default, on the sandbox clock', async () => {
     const { bg, v2 } = await steady('pause-timeout', pauseAt('POST_SCALE_UP', { timeoutInMinutes: 30 }));
     await deploy(bg, v2);
-    await walk(bg, paused);
+    const { sd: waiting } = await walk(bg, paused);
+    // expiresAt: the stage's start (a few sandbox seconds after the deployment's) plus the timeout.
+    const expiresIn = Number(waiting.lifecycleHookDetails?.[0]?.expiresAt) - Number(waiting.startedAt);
+    expect(expiresIn).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(expiresIn).toBeLessThan(31 * 60_000);
     await sandbox.advance(29 * 60_000);
     expect((await latest(bg)).lifecycleHookDetails?.[0]?.status).toBe('AWAITING_ACTION');
     await sandbox.advance(60_000 + PASS_MS);
     const { sd } = await walk(bg, ended);
     expect(sd.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(sd.statusReason).toMatch(/timed out/);
+    expect(sd.lifecycleHookDetails?.map((run) => run.status)).toEqual(['TIMED_OUT']);
   });
 
   test('a pause with timeout action CONTINUE goes on when it times out', async () => {
@@ -412,6 +419,141 @@ describe('PAUSE hooks', () => {
     const { sd } = await walk(bg, ended);
     expect(sd.status).toBe('SUCCESSFUL');
     expect(sd.lifecycleHookDetails).toEqual([]);
+  });
+});
+
+describe('a new deployment while a BLUE_GREEN deployment is in progress', () => {
+  const byArn = async (arn: string | undefined) =>
+    (await ecsClient(sandbox).send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn as string] })))
+      .serviceDeployments?.[0] as ServiceDeployment;
+  /** Tasks of a deployment (ecs-svc id) that the scheduler still keeps running. */
+  const keptTasks = async (bg: BlueGreenService, deploymentId: string | undefined) => {
+    const arns = (await ecsClient(sandbox).send(new ListTasksCommand({ cluster: bg.cluster, serviceName: bg.service }))).taskArns ?? [];
+    if (arns.length === 0) return 0;
+    const tasks = (await ecsClient(sandbox).send(new DescribeTasksCommand({ cluster: bg.cluster, tasks: arns }))).tasks ?? [];
+    return tasks.filter((t) => t.startedBy === deploymentId && t.desiredStatus === 'RUNNING').length;
+  };
+
+  test('during SCALE_UP: the old one ends STOPPED, its green tasks stop at once, the new one reconciles first and succeeds', async () => {
+    const { bg, v2 } = await steady('superseded-scale-up');
+    const v3 = await registerRevision(sandbox, bg, 'v3');
+    await deploy(bg, v2);
+    const { sd: first } = await walk(bg, atStage('SCALE_UP'));
+    await sandbox.advance(STEP_MS);
+    const green = (await describeService(sandbox, 'bg', 'superseded-scale-up')).deployments?.[0].id;
+    await deploy(bg, v3);
+
+    const old = await byArn(first.serviceDeploymentArn);
+    expect(old).toMatchObject({ status: 'STOPPED', statusReason: 'A newer service deployment started.' });
+    expect(old.finishedAt).toBeInstanceOf(Date);
+    expect(await keptTasks(bg, green)).toBe(0);
+    expect(await share(bg.productionRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+
+    const { sd, stages } = await walk(bg, ended);
+    expect(stages[0]).toBe('RECONCILE_SERVICE');
+    expect(sd.status).toBe('SUCCESSFUL');
+    expect(sd.sourceServiceRevisions).toHaveLength(1);
+    const service = await describeService(sandbox, 'bg', 'superseded-scale-up');
+    expect(service.deployments).toMatchObject([{ taskDefinition: v3, rolloutState: 'COMPLETED', runningCount: 2 }]);
+    expect(await liveTasks(bg)).toBe(2);
+  });
+
+  test('at a PAUSE hook awaiting action: the hook ends FAILED, cannot be answered, and test traffic is back on blue', async () => {
+    const { bg, v2 } = await steady('superseded-pause', {
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const v3 = await registerRevision(sandbox, bg, 'v3');
+    const blue = bg.alternateTargetGroupArn;
+    await deploy(bg, v2);
+    const { sd: paused } = await walk(bg, (s) => s.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' || ended(s));
+    expect(await share(bg.testRuleArn, blue)).toBe(0);
+    await deploy(bg, v3);
+
+    const old = await byArn(paused.serviceDeploymentArn);
+    expect(old.status).toBe('STOPPED');
+    expect(old.lifecycleHookDetails?.[0]?.status).toBe('FAILED');
+    expect(await share(bg.testRuleArn, blue)).toBe(100);
+    await expect(
+      ecsClient(sandbox).send(
+        new ContinueServiceDeploymentCommand({
+          serviceDeploymentArn: paused.serviceDeploymentArn,
+          hookId: paused.lifecycleHookDetails?.[0]?.hookId as string,
+          action: 'CONTINUE',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    // The new deployment pauses at the same stage, with a hook of its own.
+    const { sd } = await walk(bg, (s) => s.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' || ended(s));
+    expect(sd.serviceDeploymentArn).not.toBe(paused.serviceDeploymentArn);
+    expect(sd.lifecycleHookDetails?.[0]?.hookId).not.toBe(paused.lifecycleHookDetails?.[0]?.hookId);
+  });
+
+  test('during BAKE_TIME (forceNewDeployment): production goes back to blue, whose tasks still run, green stops', async () => {
+    const { bg, v2 } = await steady('superseded-bake', { bakeTimeInMinutes: 10 });
+    const blueDeployment = (await describeService(sandbox, 'bg', 'superseded-bake')).deployments?.[0].id;
+    const blue = bg.alternateTargetGroupArn;
+    const greenGroup = bg.primaryTargetGroupArn;
+    await deploy(bg, v2);
+    const { sd: baking } = await walk(bg, atStage('BAKE_TIME'));
+    expect(await share(bg.productionRuleArn, greenGroup)).toBe(100);
+    const green = (await describeService(sandbox, 'bg', 'superseded-bake')).deployments?.[0].id;
+    await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: 'bg', service: 'superseded-bake', forceNewDeployment: true }));
+
+    expect((await byArn(baking.serviceDeploymentArn)).status).toBe('STOPPED');
+    expect(await share(bg.productionRuleArn, blue)).toBe(100);
+    expect(await share(bg.testRuleArn, blue)).toBe(100);
+    expect(await keptTasks(bg, blueDeployment)).toBe(2);
+    expect(await keptTasks(bg, green)).toBe(0);
+
+    // The new deployment (the service's task definition: v2 again) deploys into the other group from blue.
+    const { sd } = await walk(bg, atStage('BAKE_TIME'));
+    expect(await share(bg.productionRuleArn, greenGroup)).toBe(100);
+    expect(await keptTasks(bg, (await describeService(sandbox, 'bg', 'superseded-bake')).deployments?.[0].id)).toBe(2);
+    expect(sd.sourceServiceRevisions?.map((r) => r.arn)).toEqual(baking.sourceServiceRevisions?.map((r) => r.arn));
+  });
+
+  test('in CLEAN_UP: the traffic stays on green, which the new deployment starts from', async () => {
+    const { bg, v2 } = await steady('superseded-clean-up');
+    const v3 = await registerRevision(sandbox, bg, 'v3');
+    const greenGroup = bg.primaryTargetGroupArn;
+    await deploy(bg, v2);
+    const { sd: cleaning } = await walk(bg, atStage('CLEAN_UP'));
+    await deploy(bg, v3);
+    expect((await byArn(cleaning.serviceDeploymentArn)).status).toBe('STOPPED');
+    expect(await share(bg.productionRuleArn, greenGroup)).toBe(100);
+    const { sd } = await walk(bg, ended);
+    expect(sd.status).toBe('SUCCESSFUL');
+    expect(sd.sourceServiceRevisions?.map((r) => r.arn)).toEqual([cleaning.targetServiceRevision?.arn]);
+    expect(await share(bg.productionRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+    expect(await liveTasks(bg)).toBe(2);
+  });
+
+  test('UpdateService with the same task definition and no forceNewDeployment starts nothing', async () => {
+    const { bg, v2 } = await steady('rerun');
+    await deploy(bg, v2);
+    const { sd: first } = await walk(bg, atStage('POST_TEST_TRAFFIC_SHIFT'));
+    await deploy(bg, v2);
+    const briefs = (await ecsClient(sandbox).send(new ListServiceDeploymentsCommand({ cluster: 'bg', service: 'rerun' })))
+      .serviceDeployments;
+    expect(briefs).toHaveLength(2);
+    const { sd } = await walk(bg, ended);
+    expect(sd).toMatchObject({ serviceDeploymentArn: first.serviceDeploymentArn, status: 'SUCCESSFUL' });
+  });
+});
+
+describe('deleting a service during a BLUE_GREEN deployment', () => {
+  test('deletes its service deployments: DescribeServiceDeployments answers MISSING, none is left IN_PROGRESS', async () => {
+    const { bg, v2 } = await steady('deleted', { bakeTimeInMinutes: 10 });
+    await deploy(bg, v2);
+    const { sd } = await walk(bg, atStage('BAKE_TIME'));
+    await ecsClient(sandbox).send(new DeleteServiceCommand({ cluster: 'bg', service: 'deleted', force: true }));
+    const after = await ecsClient(sandbox).send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn as string] }),
+    );
+    expect(after.serviceDeployments).toEqual([]);
+    expect(after.failures).toEqual([{ arn: sd.serviceDeploymentArn, reason: 'MISSING' }]);
+    for (let elapsed = 0; elapsed < 60_000 && (await liveTasks(bg)) > 0; elapsed += STEP_MS) await sandbox.advance(STEP_MS);
+    expect(await liveTasks(bg)).toBe(0);
   });
 });
 
@@ -484,6 +626,23 @@ describe('LINEAR and CANARY', () => {
     expect(await share(bg.productionRuleArn, bg.alternateTargetGroupArn)).toBe(100);
     expect((await walk(bg, ended)).sd.status).toBe('ROLLBACK_SUCCESSFUL');
   });
+
+  test('a new deployment during the canary bake moves production back to blue before deploying', async () => {
+    const { bg, v2 } = await steady('canary-superseded', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10 } });
+    const v3 = await registerRevision(sandbox, bg, 'v3');
+    const blue = bg.alternateTargetGroupArn;
+    await deploy(bg, v2);
+    const { sd: canary } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    expect(await share(bg.productionRuleArn, blue)).toBe(90);
+    await deploy(bg, v3);
+    expect(await share(bg.productionRuleArn, blue)).toBe(100);
+    expect(await share(bg.testRuleArn, blue)).toBe(100);
+    const { sd, stages } = await walk(bg, atStage('PRODUCTION_TRAFFIC_SHIFT'));
+    expect(sd.serviceDeploymentArn).not.toBe(canary.serviceDeploymentArn);
+    expect(stages.slice(0, 2)).toEqual(['RECONCILE_SERVICE', 'PRE_SCALE_UP']);
+    expect(await share(bg.productionRuleArn, blue)).toBe(90);
+    expect((await walk(bg, ended)).sd.status).toBe('SUCCESSFUL');
+  });
 });
 
 describe('AWS_LAMBDA hooks', () => {
@@ -547,6 +706,31 @@ describe('AWS_LAMBDA hooks', () => {
       const { sd } = await walk(bg, ended);
       expect(sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', statusReason: 'deployment failed: hook execution failure(s) detected' });
       expect(await share(bg.testRuleArn, bg.alternateTargetGroupArn)).toBe(100);
+    } finally {
+      remove();
+    }
+  });
+
+  test.each([
+    ['ROLLBACK', 'ROLLBACK_SUCCESSFUL', ['TIMED_OUT']],
+    ['CONTINUE', 'SUCCESSFUL', []],
+  ] as const)('a hook still IN_PROGRESS at timeoutInMinutes times out; action %s ends %s', async (action, status, runs) => {
+    let calls = 0;
+    const remove = sandbox.registerLambdaHook(FUNCTION, () => (calls++, { hookStatus: 'IN_PROGRESS', callBackDelay: 60 }));
+    try {
+      const hooks = lambdaAt(['POST_SCALE_UP']).lifecycleHooks.map((hook) => ({
+        ...hook,
+        timeoutConfiguration: { timeoutInMinutes: 5, action },
+      }));
+      const { bg, v2 } = await steady(`lambda-timeout-${action.toLowerCase()}`, { lifecycleHooks: hooks });
+      await deploy(bg, v2);
+      const { sd, stages } = await walk(bg, ended);
+      expect(sd.status).toBe(status);
+      // Invoked every minute until the 5 minutes are up, then no more.
+      expect(calls).toBeGreaterThanOrEqual(5);
+      expect(calls).toBeLessThanOrEqual(6);
+      expect(stages).toContain('POST_SCALE_UP');
+      expect(sd.lifecycleHookDetails?.map((run) => run.status)).toEqual(runs);
     } finally {
       remove();
     }

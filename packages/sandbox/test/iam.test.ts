@@ -265,4 +265,43 @@ describe('iam:PassRole for blue/green services', () => {
     expect(error).toBeInstanceOf(AccessDeniedException);
     expect(error.message).toMatch(`not authorized to perform: iam:PassRole on resource: ${hookRole}`);
   });
+
+  const INFRASTRUCTURE_ROLE = 'arn:aws:iam::000000000000:role/ecsInfrastructureRoleForLoadBalancers';
+  const withInfrastructureRole = () =>
+    ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'default',
+        service: 'absent',
+        loadBalancers: [
+          {
+            targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/0123456789abcdef',
+            containerName: 'web',
+            containerPort: 8080,
+            advancedConfiguration: {
+              alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/green/0123456789abcdef',
+              productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/lb/0123/4567/89ab',
+              roleArn: INFRASTRUCTURE_ROLE,
+            },
+          },
+        ],
+      }),
+    );
+
+  test("UpdateService handing ECS the load balancers' infrastructure role needs iam:PassRole on it", async () => {
+    sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' }] });
+    const error = await refusalOf(withInfrastructureRole());
+    expect(error).toBeInstanceOf(AccessDeniedException);
+    expect(error.message).toMatch(`not authorized to perform: iam:PassRole on resource: ${INFRASTRUCTURE_ROLE}`);
+  });
+
+  test('with iam:PassRole on the infrastructure role the call gets past IAM', async () => {
+    sandbox.setIamPolicy({
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: INFRASTRUCTURE_ROLE },
+      ],
+    });
+    const error = await refusalOf(withInfrastructureRole());
+    expect(error).not.toBeInstanceOf(AccessDeniedException);
+  });
 });

@@ -7,23 +7,23 @@ import { record, type Context } from '../context';
 import { serviceDeploymentId } from '../ids';
 import { armCircuitBreaker } from '../scheduler/circuit-breaker';
 import { createRevision, demoteOthers, ENDED, newDeployment } from './deployment-records';
-import { isLive, primaryOf, tasksOfDeployment } from './queries';
+import { isActive, isLive, primaryOf, tasksOfDeployment } from './queries';
+import { TRAFFIC_STRATEGIES } from './strategy-configuration';
+import { supersede } from './superseded-deployment';
 import { serviceEvent } from './events';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord, TaskDefinitionRecord } from './state';
 
 /** A new PRIMARY deployment of `taskDefinition`, in a new service deployment (CreateService, UpdateService). */
 export function startDeployment(ctx: Context, service: ServiceRecord, taskDefinition: TaskDefinitionRecord): DeploymentRecord {
   const now = ctx.clock.now();
-  for (const sd of ctx.ecs.serviceDeployments.values()) {
-    if (sd.serviceArn !== service.arn || ENDED.has(sd.status)) continue;
-    // A newer deployment takes over; the one it replaces stops where it is.
-    sd.status = 'STOPPED';
-    sd.statusReason = 'A newer service deployment started.';
-    sd.stoppedAt = now;
-    sd.updatedAt = now;
-  }
+  // A newer deployment takes over; the one it replaces ends (ecs/superseded-deployment).
+  for (const sd of ctx.ecs.serviceDeployments.values())
+    if (sd.serviceArn === service.arn && !ENDED.has(sd.status)) supersede(ctx, service, sd);
+  // The revisions it starts from: those whose tasks still run (for blue/green, linear and canary, not the
+  // tasks of a superseded green, which are being stopped).
+  const running = TRAFFIC_STRATEGIES.has(service.deploymentConfiguration.strategy ?? '') ? isActive : isLive;
   const sources = [
-    ...new Set(service.deployments.filter((d) => tasksOfDeployment(ctx, d.id).some(isLive)).map((d) => d.serviceRevisionArn)),
+    ...new Set(service.deployments.filter((d) => tasksOfDeployment(ctx, d.id).some(running)).map((d) => d.serviceRevisionArn)),
   ];
   const revision = createRevision(ctx, service, taskDefinition);
   const sdArn = ctx.arns.serviceDeployment(service.cluster, service.name, serviceDeploymentId());

@@ -122,7 +122,7 @@ export const serviceDeploymentOperations = {
     if (run.status !== 'AWAITING_ACTION') throw invalidParameter(`The lifecycle hook ${run.hookId} is ${run.status}, not AWAITING_ACTION.`);
     const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn && s.status === 'ACTIVE');
     if (action === 'ROLLBACK') {
-      if (!service || !blueOf(service, sd)) throw invalidParameter('There is no completed service revision to roll back to.');
+      if (!service || !blueOf(ctx, service, sd)) throw invalidParameter('There is no completed service revision to roll back to.');
       run.status = 'SUCCEEDED';
       rollbackByTraffic(ctx, service, sd, 'Rollback requested with ContinueServiceDeployment.');
     } else {

@@ -246,6 +246,12 @@ export const serviceOperations = {
       service.desiredCount = 0;
       service.status = service.deploymentController.type === 'ECS' ? 'DRAINING' : 'INACTIVE';
       service.deletedAt = ctx.clock.now();
+      // "When you delete a service, Amazon ECS deletes the corresponding service deployments" (developer guide,
+      // "View service history using Amazon ECS service deployments"): one in progress does not linger
+      // IN_PROGRESS; DescribeServiceDeployments answers MISSING for it. That it is gone at once, not once the
+      // service is INACTIVE, is *unconfirmed*.
+      for (const [arn, sd] of ctx.ecs.serviceDeployments) if (sd.serviceArn === service.arn) ctx.ecs.serviceDeployments.delete(arn);
+      service.currentServiceDeploymentArn = undefined;
       ctx.kick();
     }
     return { service: renderService(ctx, service) };

@@ -10,6 +10,7 @@ import { record, type Context } from '../context';
 import { rerunTrafficHooksOnRollback } from '../scheduler/lifecycle-hooks';
 import { shiftTraffic } from '../scheduler/traffic';
 import { serviceEvent } from './events';
+import { isActive, tasksOfDeployment } from './queries';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from './state';
 import { TRAFFIC_STRATEGIES } from './strategy-configuration';
 
@@ -28,17 +29,20 @@ export function rollsBackByTraffic(sd: ServiceDeploymentRecord): boolean {
   return TRAFFIC_STRATEGIES.has(sd.deploymentConfiguration.strategy ?? '') && sd.lifecycleStage !== 'CLEAN_UP';
 }
 
-/** The deployment still running the source revision: what a traffic rollback returns to. */
-export function blueOf(service: ServiceRecord, sd: ServiceDeploymentRecord): DeploymentRecord | undefined {
+/**
+ * The deployment still running the source revision: what a traffic rollback returns to. Only one whose tasks
+ * still run: after a superseded deployment's CLEAN_UP had begun, the COMPLETED one may be stopping.
+ */
+export function blueOf(ctx: Context, service: ServiceRecord, sd: ServiceDeploymentRecord): DeploymentRecord | undefined {
   const green = sd.deploymentIds[0];
-  const others = service.deployments.filter((d) => d.id !== green);
+  const others = service.deployments.filter((d) => d.id !== green && tasksOfDeployment(ctx, d.id).some(isActive));
   return others.find((d) => d.rolloutState === 'COMPLETED') ?? others[0];
 }
 
 /** Moves the traffic back to blue and starts the rollback; false when there is no blue deployment to return to. */
 export function rollbackByTraffic(ctx: Context, service: ServiceRecord, sd: ServiceDeploymentRecord, reason: string): boolean {
   const green = service.deployments.find((d) => d.id === sd.deploymentIds[0]);
-  const blue = blueOf(service, sd);
+  const blue = blueOf(ctx, service, sd);
   if (!green || !blue) return false;
   const now = ctx.clock.now();
   const moved = TRAFFIC_MOVED.has(sd.lifecycleStage ?? '');

@@ -105,6 +105,11 @@ function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, 
  * The roles a call hands to ECS: a task definition's roles when registering it, RunTask's role overrides, and a
  * service's roles for blue/green deployments (loadBalancers[].advancedConfiguration.roleArn, the infrastructure
  * role ECS changes the listener rules with, and lifecycleHooks[].roleArn, the role it invokes hook functions with).
+ * No ECS page names iam:PassRole for the last two; both are roles ECS assumes ("Amazon ECS infrastructure IAM
+ * role for load balancers", "Permissions required for Lambda functions in Amazon ECS blue/green deployments":
+ * each trusts ecs.amazonaws.com), and "to pass a role (and its permissions) to an AWS service, a user must have
+ * permissions to pass the role to the service" (IAM user guide, "Grant a user permissions to pass a role to an
+ * AWS service"). That ECS checks them on UpdateService as on CreateService is *unconfirmed*.
  */
 function passedRoles(operation: string, input: Input): string[] {
   if (operation === 'CreateService' || operation === 'UpdateService') return serviceRoles(input);

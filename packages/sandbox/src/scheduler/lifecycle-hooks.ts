@@ -6,7 +6,10 @@
  * - AWS_LAMBDA: the function of hookTargetArn, here a local handler (Sandbox.registerLambdaHook) invoked with
  *   { executionDetails, hookDetails }; IN_PROGRESS asks to be invoked again after callBackDelay seconds (30
  *   by default), FAILED, an error or an invalid answer fail the deployment. A function with no handler fails
- *   as an invocation of a missing function would.
+ *   as an invocation of a missing function would. Still IN_PROGRESS at timeoutInMinutes: TIMED_OUT, as a PAUSE.
+ * lifecycleHookDetails lists the runs of the current stage only: the API reference describes each as "a
+ * deployment lifecycle hook that is active during a service deployment" (DeploymentLifecycleHookDetail), the
+ * developer guide lists the fields "for each active hook" (Lifecycle hooks for Amazon ECS service deployments).
  */
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context';
@@ -56,7 +59,10 @@ export function startHooks(ctx: Context, sd: ServiceDeploymentRecord, stage: str
 export function checkHooks(ctx: Context, sd: ServiceDeploymentRecord): HooksOutcome {
   const now = ctx.clock.now();
   for (const run of sd.lifecycleHookDetails ?? []) {
-    if (run.status === 'AWAITING_ACTION' && now >= run.expiresAt) {
+    // expiresAt is "the time when the lifecycle hook times out" for either type: a Lambda hook that keeps
+    // answering IN_PROGRESS times out too (TIMED_OUT is a status of AWS_LAMBDA hooks as well as of PAUSE ones,
+    // DeploymentLifecycleHookDetail.status), its late answers then ignored.
+    if ((run.status === 'AWAITING_ACTION' || run.status === 'IN_PROGRESS') && now >= run.expiresAt) {
       run.status = 'TIMED_OUT';
       sd.updatedAt = now;
     }

@@ -2,7 +2,8 @@
  * The BLUE_GREEN, LINEAR and CANARY strategies (developer guide, "Amazon ECS blue/green deployments",
  * "linear deployments", "canary deployments"): a new service deployment walks its lifecycle stages in order,
  * one stage at least per scheduler pass, so a poller can see them:
- *   RECONCILE_SERVICE (only with more than one revision running) → PRE_SCALE_UP → SCALE_UP (the full desired
+ *   RECONCILE_SERVICE (only with more than one revision running: after a superseded deployment, until its
+ *   green tasks are gone, ecs/superseded-deployment) → PRE_SCALE_UP → SCALE_UP (the full desired
  *   count of green tasks, in the target group that does not serve production) → POST_SCALE_UP →
  *   TEST_TRAFFIC_SHIFT (the test rule forwards all to green) → POST_TEST_TRAFFIC_SHIFT →
  *   [PRE_PRODUCTION_TRAFFIC_SHIFT → PRODUCTION_TRAFFIC_SHIFT] once per traffic step (BLUE_GREEN: 100%;
@@ -130,6 +131,8 @@ function stageDone(ctx: Context, pass: StrategyPass, sd: ServiceDeploymentRecord
   }
   if (hooks.state === 'waiting') return false;
   switch (stage) {
+    case 'RECONCILE_SERVICE':
+      return reconciled(ctx, service, primary, sd);
     case 'SCALE_UP': {
       const tasks = tasksOfDeployment(ctx, primary.id).filter(isActive);
       return tasks.length === desired && tasks.every(healthy);
@@ -146,6 +149,17 @@ function stageDone(ctx: Context, pass: StrategyPass, sd: ServiceDeploymentRecord
     default:
       return true;
   }
+}
+
+/**
+ * RECONCILE_SERVICE ends once only the revisions the deployment starts from still run: a superseded
+ * deployment's tasks are gone (ecs/superseded-deployment), and its deployments leave the service.
+ */
+function reconciled(ctx: Context, service: ServiceRecord, primary: DeploymentRecord, sd: ServiceDeploymentRecord): boolean {
+  const leftover = service.deployments.filter((d) => d !== primary && !sd.sourceServiceRevisionArns.includes(d.serviceRevisionArn));
+  if (leftover.some((d) => tasksOfDeployment(ctx, d.id).some(isLive))) return false;
+  service.deployments = service.deployments.filter((d) => !leftover.includes(d));
+  return true;
 }
 
 /** A hook failed or timed out: the deployment fails and rolls back by traffic (hooks roll back whatever the breaker's options). */
