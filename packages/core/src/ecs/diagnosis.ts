@@ -79,6 +79,10 @@ export function explainRollout(facts: RolloutFacts): string {
         );
       }
       return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+    case 'baking':
+      return `${subject} is baking (${outcome.stage ?? 'BAKE_TIME'}): production traffic is wholly on the new revision while the old one keeps running; ECS finishes the deployment after the bake, and this step no longer waits for it.`;
+    case 'paused':
+      return `${subject} is paused at ${outcome.stage ?? 'a lifecycle stage'}: PAUSE hook ${outcome.hookId ?? ''} awaits action (ContinueServiceDeployment, e.g. verify-health's continue-deployment), and this step no longer waits for it.`;
     case 'timed-out':
       return join(
         `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`,

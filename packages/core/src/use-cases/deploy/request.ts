@@ -16,8 +16,11 @@ export interface DeployRequest {
   failedTasksThreshold: number;
 }
 
-/** `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it started). */
-export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered' | 'cancelled';
+/**
+ * `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it
+ * started). `baking` and `paused`: the step returned at the stage wait-until asked for, green; the deployment goes on.
+ */
+export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'baking' | 'paused' | 'registered' | 'cancelled';
 
 export interface DeployOutputs {
   taskDefinitionArn: string;
