@@ -41,6 +41,8 @@ export interface WatchOutcome {
   serviceDeploymentArn?: string;
   /** The PAUSE hook awaiting action, when the watch ended `paused`. */
   hookId?: string;
+  /** The task definition ECS rolled the service back to, when the mechanism knows it (the primary deployment's otherwise). */
+  rolledBackTo?: string;
   /** The lifecycle stages seen, oldest first; rolling updates have none. */
   stages?: StageSeen[];
   service?: Service;
