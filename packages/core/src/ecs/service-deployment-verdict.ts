@@ -86,7 +86,9 @@ function productionOnTarget(sd: ServiceDeployment): boolean {
 
 /** Why ECS rolled back or stopped: the alarm, the circuit breaker, the hook, or what ECS said. */
 export function causeOf(sd: ServiceDeployment): { cause: RolloutCause; reason: string; alarmNames?: string[] } {
-  const said = sd.rollback?.reason ?? sd.statusReason;
+  // statusReason says why the deployment failed, rollback.reason why it was rolled back: both, once each.
+  const said =
+    [...new Set([sd.statusReason, sd.rollback?.reason].filter(Boolean).map((text) => stripStop(text as string)))].join('; ') || undefined;
   if (sd.alarms?.status === 'TRIGGERED') {
     const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
     const quoted = names.map((name) => `"${name}"`).join(', ');

@@ -91,8 +91,13 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     // Follow a service deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
     const followed = await existingServiceDeployment(ecs, request, service, clock, log);
     const target = await describeTaskDefinition(ecs, followed.taskDefinitionArn);
-    const known = { taskDefinitionArn: followed.taskDefinitionArn, previousTaskDefinitionArn: previousArn };
-    setOutputs({ ...known, deploymentId: followed.started.deploymentId, serviceDeploymentArn: request.serviceDeploymentArn });
+    const known: DeployOutputs = {
+      taskDefinitionArn: followed.taskDefinitionArn,
+      previousTaskDefinitionArn: previousArn,
+      deploymentId: followed.started.deploymentId,
+      serviceDeploymentArn: request.serviceDeploymentArn,
+    };
+    setOutputs(known);
     return watchAndReport(followed.started, known, {
       changes: [],
       containers: target.definition.containerDefinitions,
