@@ -1,7 +1,6 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { shortTaskDefinition } from '../../common/identifiers';
 import { findServiceDeployment } from '../../ecs/find-service-deployment';
-import { serviceDeploymentId } from '../../ecs/deployment-history';
 import type { Clock } from '../../common/poll';
 import type { Deployment } from '@aws-sdk/client-ecs';
 import type { MechanismContext, StartedDeployment, StartRequest } from '../mechanism';
@@ -26,7 +25,6 @@ export async function startStrategyDeployment(request: StartRequest, context: Me
         'it cannot be followed. Look at the service deployments in the console; ECS goes on with it.',
     );
   }
-  context.log.info(`Service deployment ${serviceDeploymentId(found.serviceDeploymentArn)} follows the update.`);
   return { ...started, serviceDeploymentArn: found.serviceDeploymentArn };
 }
 

@@ -24,6 +24,7 @@ import {
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { isGreen } from '../../ecs/rollout-report';
+import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { existingServiceDeployment } from './follow-existing';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
@@ -157,7 +158,8 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       },
       context,
     );
-    log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
+    const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
+    log.info(`UpdateService started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`);
   }
   const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started) };
   await trail?.start({ description: shippedDescription(request, registration.arn), payload: shippedPayload(request, outputs) });
