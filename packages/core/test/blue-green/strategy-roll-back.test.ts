@@ -129,4 +129,13 @@ describe('startStrategyRollback', () => {
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
     expect(started.mechanism).toBe('StopServiceDeployment');
   });
+
+  test('a deployment ECS is already rolling back is watched to its end: nothing is stopped, continued or updated', async () => {
+    const started = await rollBack('ROLLBACK_IN_PROGRESS');
+
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(started).toMatchObject({ mechanism: 'none', serviceDeploymentArn: SD, expect: 'rollback' });
+  });
 });

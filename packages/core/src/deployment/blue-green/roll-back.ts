@@ -11,6 +11,8 @@ import type { MechanismContext, RollBackRequest, StartedRollback } from '../mech
 import { primaryOf, stoppableDeployment, updateServiceTo } from '../rolling/roll-back';
 import { requestEcsRollback, serviceDeploymentRollingBack } from '../stop-rollback';
 
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+
 /**
  * The way back on a blue/green, linear or canary service. While the release's service deployment is in flight and
  * ECS's own rollback returns to the target, the rollback is a traffic shift back inside it: ContinueServiceDeployment
@@ -22,6 +24,22 @@ export async function startStrategyRollback(request: RollBackRequest, context: M
   const { ecs, log, clock } = context;
   const { targetArn, history } = request;
   const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+  const current = history.current;
+  // ECS is already shifting traffic back (a hook, an alarm, the breaker, a person): a new deployment on top of its
+  // rollback would start the whole strategy again; its rollback is watched instead.
+  if (current?.serviceDeploymentArn && ROLLING_BACK.has(current.status ?? '')) {
+    const service = await describeService(ecs, request.cluster, request.service, request.region);
+    return {
+      mechanism: 'none',
+      description: `none: ECS is already rolling service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} back (${current.status})`,
+      deploymentId: primaryDeployment(service)?.id ?? serviceDeploymentId(current.serviceDeploymentArn),
+      serviceDeploymentArn: current.serviceDeploymentArn,
+      expect: 'rollback',
+      startedAt: clock.now(),
+      service,
+      stoppedBefore,
+    };
+  }
   const inFlight = stoppableDeployment(history, targetArn, log);
   if (inFlight) {
     const startedAt = clock.now();
