@@ -1,5 +1,6 @@
 import { checkEcsArnInputs, ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
+import { parseServiceDeploymentArn, type ServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { assertReachable, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, type HealthPlan } from '@ecs-deploy/core/health';
 import type { HealthRequest } from '@ecs-deploy/core/use-cases';
 
@@ -10,6 +11,9 @@ export interface HealthInputs extends HealthRequest {
 
 /** Reads and validates every input before the first request. */
 export function readHealthInputs(inputs = stepInputs()): HealthInputs {
+  // The ARN first: a malformed one must fail before anything else is read or sent.
+  const continueValue = inputs.optional('continue-deployment');
+  const continueDeployment = continueValue === undefined ? undefined : parseServiceDeploymentArn(continueValue, 'continue-deployment');
   const urls = parseHealthUrls(inputs.list('url'));
   const plan: HealthPlan = {
     urls,
@@ -26,9 +30,10 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   const headers = parseRequestHeaders(inputs.list('headers'));
   const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
   assertReachable(plan);
-  const aws = readAws(inputs);
+  const aws = readAws(inputs, continueDeployment);
+  if (continueDeployment) checkSameService(continueDeployment, inputs, aws);
   const auditTrail = readAuditTrailInputs(inputs, aws?.service === undefined ? undefined : serviceEnvironment(aws.service));
-  return { plan, headers, requestTimeoutMs, aws, auditTrail };
+  return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment };
 }
 
 function positive(inputs: Inputs, name: string, fallback: string): number {
@@ -38,7 +43,7 @@ function positive(inputs: Inputs, name: string, fallback: string): number {
   return ms;
 }
 
-function readAws(inputs: Inputs): HealthInputs['aws'] {
+function readAws(inputs: Inputs, continueDeployment: ServiceDeploymentArn | undefined): HealthInputs['aws'] {
   const cluster = inputs.optional('cluster');
   const service = inputs.optional('service');
   const alarms = inputs.list('alarms');
@@ -51,7 +56,8 @@ function readAws(inputs: Inputs): HealthInputs['aws'] {
   }
   const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
   if (cluster === undefined && alarms.length === 0) return undefined;
-  const region = resolveRegion(inputs.optional('region'));
+  // The deployment answered is in the region its ARN names; the service judged must be in that one too.
+  const region = resolveRegion(inputs.optional('region') ?? continueDeployment?.region);
   checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
   return { region, cluster, service, taskDefinition, alarms };
 }
@@ -73,4 +79,30 @@ function readTaskDefinition(inputs: Inputs, withService: boolean): string | unde
     );
   }
   return value;
+}
+
+/**
+ * The deployment whose hook the verdict answers must be of the service judged, in the region the step reads: a verdict
+ * on one service answering another's deployment would continue a release nobody checked.
+ */
+function checkSameService(deployment: ServiceDeploymentArn, inputs: Inputs, aws: HealthInputs['aws']): void {
+  const region = inputs.optional('region');
+  if (region !== undefined && region !== deployment.region) {
+    throw new ConfigurationError(
+      `Input 'continue-deployment' names a service deployment in ${deployment.region}, but 'region' is ${region}: ECS answers a deployment only in its own region. Set 'region' to ${deployment.region}, or leave it out.`,
+      'continue-deployment',
+    );
+  }
+  const name = (value: string | undefined) => (value?.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value);
+  for (const [input, given, named] of [
+    ['cluster', name(aws?.cluster), deployment.cluster],
+    ['service', name(aws?.service), deployment.service],
+  ] as const) {
+    if (given !== undefined && given !== named) {
+      throw new ConfigurationError(
+        `Input 'continue-deployment' is a service deployment of ${input} "${named}", but '${input}' is "${given}": the verdict on one service would answer another's deployment. Give the deployment of the service checked, or set '${input}' to ${named}.`,
+        'continue-deployment',
+      );
+    }
+  }
 }

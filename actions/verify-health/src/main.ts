@@ -2,7 +2,7 @@ import { clientFactory, systemClock } from '@ecs-deploy/core/common';
 import { abortOnCancel, actionsLogger, maskSecret, openDeploymentTrail, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runHealthCheck } from '@ecs-deploy/core/use-cases';
 import { readHealthInputs } from './inputs';
-import { setHealthOutputs } from './outputs';
+import { setDeploymentActionOutput, setHealthOutputs } from './outputs';
 
 await runAction(async () => {
   const inputs = readHealthInputs();
@@ -15,6 +15,7 @@ await runAction(async () => {
       setSecret: maskSecret,
       writeSummary: writeJobSummary,
       setOutputs: setHealthOutputs,
+      setDeploymentAction: setDeploymentActionOutput,
       trail: openDeploymentTrail(inputs.auditTrail, actionsLogger),
       signal: abortOnCancel(),
     },

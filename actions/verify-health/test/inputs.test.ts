@@ -112,3 +112,50 @@ describe('readHealthInputs', () => {
     expect((error as Error).message).toMatch(message);
   });
 });
+
+describe('continue-deployment', () => {
+  const ARN = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/r6RIfNXqR4yVSvCS0ylGkl';
+
+  test('is read as the service deployment it names, its region the step default', () => {
+    const inputs = read({ url: 'https://test.example.com/health', 'continue-deployment': ARN, cluster: 'prod', service: 'web' });
+    expect(inputs.continueDeployment).toEqual({
+      arn: ARN,
+      region: 'eu-west-1',
+      account: '123456789012',
+      cluster: 'prod',
+      service: 'web',
+      id: 'r6RIfNXqR4yVSvCS0ylGkl',
+    });
+    expect(inputs.aws?.region).toBe('eu-west-1');
+  });
+
+  test.each([
+    ['ecs-svc/1234567890', /is an ECS deployment id \(deploy-ecs's deployment-id output\)/],
+    ['arn:aws:ecs:eu-west-1:123456789012:service/prod/web', /is the ARN of an ECS service, not of a service deployment/],
+    ['arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup/app/dg', /is an ARN of codedeploy, not of ECS/],
+    ['arn:aws:ecs:eu-west-1:1234:service-deployment/prod/web/x', /names the account "1234", which is not 12 digits/],
+    ['arn:aws:ecs:eu-west-1:123456789012:service-deployment/web/x', /does not end in <cluster>\/<service>\/<id>/],
+    ['sd-1', /is not an ARN/],
+  ])('%s is refused naming the input and the shape, before any other input is read', (value, message) => {
+    // The URL is missing too: the ARN is checked first.
+    const error = (() => {
+      try {
+        read({ 'continue-deployment': value });
+      } catch (caught) {
+        return caught as ConfigurationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.input).toBe('continue-deployment');
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toContain('arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>');
+  });
+
+  test.each([
+    [{ service: 'api', cluster: 'prod' }, /a service deployment of service "web", but 'service' is "api"/],
+    [{ service: 'web', cluster: 'staging' }, /a service deployment of cluster "prod", but 'cluster' is "staging"/],
+    [{ region: 'us-east-1' }, /names a service deployment in eu-west-1, but 'region' is us-east-1/],
+  ])('a deployment of another service or region than the one judged is refused: %o', (values, message) => {
+    expect(() => read({ url: 'https://x.test/', 'continue-deployment': ARN, ...values })).toThrow(message);
+  });
+});

@@ -5,7 +5,8 @@
  * --catalog file.json (image repositories to run as local processes, as `start({ catalog })` takes them),
  * --faults file.json (fault options as `setFaults()` takes them: rules and a seed). Faults can also be changed
  * while it runs, through /_sandbox/faults on the same port (http/control); --iam policy.json (an allow-list or a
- * policy document, as `start({ iam })` takes it), also /_sandbox/iam (http/iam-control).
+ * policy document, as `start({ iam })` takes it), also /_sandbox/iam (http/iam-control). Lifecycle hooks'
+ * Lambda functions are HTTP endpoints registered through /_sandbox/lambda-hooks (http/lambda-hook-control).
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
     console.log('  curl -X POST   $AWS_ENDPOINT_URL/_sandbox/iam -d @policy.json      replaces the policy');
     console.log('  curl           $AWS_ENDPOINT_URL/_sandbox/iam                      shows it');
     console.log('  curl -X DELETE $AWS_ENDPOINT_URL/_sandbox/iam                      allows everything again');
+    console.log('  Lambda lifecycle hooks (deploymentConfiguration.lifecycleHooks, AWS_LAMBDA): the function of a hookTargetArn is an');
+    console.log('  HTTP endpoint that gets the hook event as a JSON POST and answers {"hookStatus": "SUCCEEDED|FAILED|IN_PROGRESS", ...}:');
+    console.log(
+      '  curl -X POST   $AWS_ENDPOINT_URL/_sandbox/lambda-hooks -d \'{"functionArn": "arn:aws:lambda:...", "url": "http://127.0.0.1:9000/hook"}\'',
+    );
+    console.log('  curl -X DELETE "$AWS_ENDPOINT_URL/_sandbox/lambda-hooks?functionArn=arn:aws:lambda:..."');
     return;
   }
   const port = Number(values.port);

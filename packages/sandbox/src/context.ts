@@ -3,7 +3,7 @@ import type { Clock } from './clock';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { TaskRuntime } from './runtime/runtime';
-import type { PlacementFailure, SandboxEvent } from './types';
+import type { LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
@@ -29,6 +29,8 @@ export interface Context {
   placementFailures: PlacementFailure[];
   /** What the task lifecycle reports (running, healthy, unhealthy, stopped); the scheduler subscribes. */
   taskEvents: TaskEvents;
+  /** Local handlers standing in for the Lambda functions of lifecycle hooks, by function ARN (Sandbox.registerLambdaHook). */
+  lambdaHooks: Map<string, LambdaHookHandler>;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

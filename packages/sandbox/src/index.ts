@@ -112,6 +112,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     history: [],
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
+    lambdaHooks: new Map(Object.entries(options.lambdaHooks ?? {})),
     taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
@@ -200,6 +201,13 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
     targetGroupArn: (name) => [...ctx.elb.groups.values()].find((g) => g.name === name)?.arn,
     failPlacement,
+    registerLambdaHook: (functionArn, handler) => {
+      if (!functionArn.startsWith('arn:')) throw new Error(`registerLambdaHook: expected a Lambda function ARN, got ${functionArn}`);
+      ctx.lambdaHooks.set(functionArn, handler);
+      return () => {
+        if (ctx.lambdaHooks.get(functionArn) === handler) ctx.lambdaHooks.delete(functionArn);
+      };
+    },
     stop: () => {
       stopped ??= (async () => {
         scheduler.stop();

@@ -36,6 +36,11 @@ export interface SandboxOptions {
    * plays the script; any other image fails to pull, as in ECS. Without one, every task is scripted.
    */
   catalog?: Record<string, CatalogEntry>;
+  /**
+   * Local handlers standing in for the Lambda functions of AWS_LAMBDA lifecycle hooks, by function ARN (the
+   * hook's hookTargetArn); more with Sandbox.registerLambdaHook. A hook whose function has none fails.
+   */
+  lambdaHooks?: Record<string, LambdaHookHandler>;
   /** Told each time a target group's load balancer starts listening (seeded or created through the API). */
   onLoadBalancer?: (loadBalancer: LoadBalancerInfo) => void;
 }
@@ -321,5 +326,30 @@ export interface Sandbox {
    * the returned function is called; see PlacementFailure for what ECS then says and counts.
    */
   failPlacement(failure: PlacementFailure): () => void;
+  /** Makes `handler` the Lambda function `functionArn` for lifecycle hooks; returns a function that removes it. */
+  registerLambdaHook(functionArn: string, handler: LambdaHookHandler): () => void;
   stop(): Promise<void>;
 }
+
+/** What an AWS_LAMBDA lifecycle hook's function receives (developer guide, "Lifecycle hooks"). */
+export interface LambdaHookEvent {
+  executionDetails: {
+    serviceArn: string;
+    targetServiceRevisionArn: string;
+    /** Share of test and production traffic in percent, by service revision ARN. */
+    testTrafficWeights: Record<string, number>;
+    productionTrafficWeights: Record<string, number>;
+  };
+  /** The hook's hookDetails, or what the previous IN_PROGRESS answer returned. */
+  hookDetails?: unknown;
+}
+
+/** What it answers: IN_PROGRESS is invoked again after callBackDelay seconds (default 30, sandbox clock). */
+export interface LambdaHookResponse {
+  hookStatus: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  callBackDelay?: number;
+  hookDetails?: unknown;
+}
+
+/** A local stand-in for the Lambda function of a hook's hookTargetArn (Sandbox.registerLambdaHook). */
+export type LambdaHookHandler = (event: LambdaHookEvent) => LambdaHookResponse | Promise<LambdaHookResponse>;

@@ -35,17 +35,19 @@ describe('strategyFor picks the strategy of deploymentConfiguration.strategy', (
     expect(strategyFor(ctx, service, primary)).toBe(rollingStrategy);
   });
 
-  // The sandbox has always rolled these; they keep rolling until their own strategies plug in.
-  test.each(['BLUE_GREEN', 'LINEAR', 'CANARY', 'constructor'])(
-    '%s, which the sandbox does not implement: ROLLING, as before',
-    (strategy) => {
-      const { ctx, service, primary } = serviceWith(strategy);
-      expect(strategyFor(ctx, service, primary).name).toBe('ROLLING');
-    },
-  );
+  test.each(['BLUE_GREEN', 'LINEAR', 'CANARY'])('%s: its own traffic-shifting strategy', (strategy) => {
+    const { ctx, service, primary } = serviceWith(strategy);
+    expect(strategyFor(ctx, service, primary).name).toBe(strategy);
+  });
+
+  // CreateService refuses an unknown strategy; a record that somehow has one still rolls.
+  test('an unknown name: ROLLING', () => {
+    const { ctx, service, primary } = serviceWith('constructor');
+    expect(strategyFor(ctx, service, primary)).toBe(rollingStrategy);
+  });
 });
 
-describe('a service whose strategy the sandbox does not implement', () => {
+describe('a BLUE_GREEN service without a load balancer', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await start({ clock: 'manual' });
@@ -54,7 +56,7 @@ describe('a service whose strategy the sandbox does not implement', () => {
     await sandbox.stop();
   });
 
-  test('BLUE_GREEN is deployed as a rolling update, as the sandbox always did', async () => {
+  test('runs the full green fleet beside blue, whatever maximumPercent, then stops blue', async () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'test' }));
     const oldArn = await register(ecs, 'bluegreen', [container('bluegreen', 'bluegreen:1')]);
@@ -77,7 +79,7 @@ describe('a service whose strategy the sandbox does not implement', () => {
     const settled = await describeService(sandbox, 'test', 'bluegreen');
     expect(settled.deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
     expect(settled.deployments).toMatchObject([{ taskDefinition: newArn, rolloutState: 'COMPLETED', runningCount: 2 }]);
-    // maximumPercent 100 leaves no room for a green fleet beside the blue one: old tasks stopped first, as in a rolling update.
+    // Blue/green ignores maximumPercent: green scaled up in full, and blue was stopped at CLEAN_UP.
     const stoppedArns =
       (await ecs.send(new ListTasksCommand({ cluster: 'test', serviceName: 'bluegreen', desiredStatus: 'STOPPED' }))).taskArns ?? [];
     const stopped = (await ecs.send(new DescribeTasksCommand({ cluster: 'test', tasks: stoppedArns }))).tasks ?? [];

@@ -239,3 +239,30 @@ describe('the control endpoint /_sandbox/iam', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'x' }));
   });
 });
+
+describe('iam:PassRole for blue/green services', () => {
+  test("UpdateService handing ECS a lifecycle hook's role needs iam:PassRole on it", async () => {
+    const hookRole = 'arn:aws:iam::000000000000:role/ecs-hooks';
+    sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*' }] });
+    const error = await refusalOf(
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'default',
+          service: 'web',
+          deploymentConfiguration: {
+            lifecycleHooks: [
+              {
+                targetType: 'AWS_LAMBDA',
+                hookTargetArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+                roleArn: hookRole,
+                lifecycleStages: ['POST_SCALE_UP'],
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(AccessDeniedException);
+    expect(error.message).toMatch(`not authorized to perform: iam:PassRole on resource: ${hookRole}`);
+  });
+});

@@ -190,12 +190,42 @@ export const verifyHealthBadInputs: BadInput[] = [
     error: /^Input 'environment-url' must be an http\(s\) URL such as https:\/\/shop\.example\.com; got "shop\.example\.com"\.$/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a continue-deployment that is the ARN of a service, not of a service deployment',
+    inputs: { ...aws, 'continue-deployment': `arn:aws:ecs:us-east-1:${ACCOUNT}:service/prod/web` },
+    input: 'continue-deployment',
+    error:
+      /^Input 'continue-deployment' is the ARN of an ECS service, not of a service deployment: give a service deployment ARN, arn:aws:ecs:<region>:<account>:service-deployment\/<cluster>\/<service>\/<id>, such as deploy-ecs's service-deployment-arn output/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: "a continue-deployment that is deploy-ecs's deployment-id",
+    inputs: { url, 'continue-deployment': 'ecs-svc/1234567890123456789' },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' is an ECS deployment id \(deploy-ecs's deployment-id output\), not a service deployment ARN/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a continue-deployment of another service than the one checked',
+    inputs: { ...aws, 'continue-deployment': `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/prod/api/r6RIfNXqR4yVSvCS0ylGkl` },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' is a service deployment of service "api", but 'service' is "web"/,
+    refusedBy: 'parser',
+  },
   // what only AWS (the sandbox) can tell
   {
     name: 'a service that does not exist',
     inputs: { ...aws, service: 'ghost' },
     input: 'service',
     error: /^Input 'service': there is no active service "ghost" in cluster "prod"/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a continue-deployment ECS does not know',
+    inputs: { ...aws, 'continue-deployment': `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/prod/web/r6RIfNXqR4yVSvCS0ylGkl` },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' names service deployment .*, which ECS does not know in us-east-1/,
     refusedBy: 'sandbox',
   },
 ];

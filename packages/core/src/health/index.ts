@@ -9,5 +9,6 @@ export * from './judge';
 export * from './latency';
 export * from './service-signals';
 export * from './signals';
+export * from './traffic-shifting-steadiness';
 export * from './url-stats';
 export * from './verify-health';

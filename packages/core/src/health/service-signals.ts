@@ -1,13 +1,22 @@
-import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  type ECSClient,
+  type Service,
+  type ServiceDeployment,
+  type ServiceRevision,
+} from '@aws-sdk/client-ecs';
 import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { sendingOnce } from '../common/aws';
+import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
 import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
 import { readOrUnread, type SignalReader, type SignalReading } from './signals';
+import { revisionSteadiness, shiftsTraffic, targetGroupsOfRevision } from './traffic-shifting-steadiness';
 
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
@@ -97,22 +106,35 @@ export interface ServiceSignalOptions {
   elb: ElasticLoadBalancingV2Client;
   /** The revision (family:revision or ARN) the service must be steady on; any revision when undefined. */
   taskDefinition?: string;
+  /**
+   * For a blue/green, linear or canary service: the service deployment to judge (continue-deployment). Default: the
+   * service's current one (DescribeServices' currentServiceDeployment).
+   */
+  serviceDeploymentArn?: string;
 }
 
 /**
  * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
  * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
  * target groups of the last read too when the service itself could not be read, since it names them.
+ *
+ * A rolling service is steady on one deployment and judged on every target group it names. A blue/green, linear
+ * or canary one is judged on its service deployment (DescribeServiceDeployments): the target revision's tasks all
+ * running, and the target group that serves that revision (DescribeServiceRevisions) all healthy, at every stage.
  */
 export function serviceSignals(options: ServiceSignalOptions): SignalReader {
   const ecs = sendingOnce(options.ecs);
   const elb = sendingOnce(options.elb);
+  const revisions = new RevisionCache(ecs);
   // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
   let groupArns: string[] = [];
   return async () => {
     const readings = await readOrUnread(`service ${options.service}`, async () => {
       const service = await describeService(ecs, options.cluster, options.service, options.region);
-      groupArns = targetGroupArns(service);
+      const shifting = shiftsTraffic(service)
+        ? await trafficShiftingState(ecs, service, revisions, options.serviceDeploymentArn)
+        : undefined;
+      groupArns = shifting ? targetGroupsOfRevision(service, shifting.deployment, shifting.revision) : targetGroupArns(service);
       const groups = await Promise.all(
         groupArns.map((arn) =>
           readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
@@ -121,9 +143,78 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
           }),
         ),
       );
-      return [serviceSteadiness(service, options.taskDefinition), ...groups.flat()];
+      // A finished deployment (after clean-up or a rollback) leaves one deployment: steady as a rolling service is.
+      const steadiness =
+        shifting && !isFinished(shifting.deployment)
+          ? revisionSteadiness(service, shifting.deployment, shifting.revision, options.taskDefinition)
+          : serviceSteadiness(service, options.taskDefinition);
+      return [steadiness, ...groups.flat()];
     });
     if (readings.length !== 1 || !readings[0].unread) return readings;
     return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
   };
+}
+
+/**
+ * The service deployment a traffic-shifting service is judged on, with its target revision; undefined when ECS has
+ * none to show (a service older than the service deployments API), and the service is then judged as a rolling one.
+ */
+async function trafficShiftingState(
+  ecs: ECSClient,
+  service: Service,
+  revisions: RevisionCache,
+  serviceDeploymentArn: string | undefined,
+): Promise<{ deployment: ServiceDeployment; revision?: ServiceRevision } | undefined> {
+  const arn = serviceDeploymentArn ?? service.currentServiceDeployment;
+  if (!arn) return undefined;
+  const answer = await withPermission('ecs:DescribeServiceDeployments', () =>
+    ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })),
+  );
+  const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
+  if (!deployment) return undefined;
+  return { deployment, revision: await revisions.get(servingRevisionArn(deployment)) };
+}
+
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+
+function isFinished(deployment: ServiceDeployment): boolean {
+  return FINISHED.has(deployment.status ?? '');
+}
+
+/** The revision whose tasks serve once the deployment is over: the one rolled back to after a rollback, else its target. */
+function servingRevisionArn(deployment: ServiceDeployment): string | undefined {
+  if (deployment.status === 'ROLLBACK_SUCCESSFUL')
+    return deployment.rollback?.serviceRevisionArn ?? deployment.sourceServiceRevisions?.[0]?.arn ?? deployment.targetServiceRevision?.arn;
+  return deployment.targetServiceRevision?.arn;
+}
+
+/** A service revision does not change once made: each is read once. */
+class RevisionCache {
+  private readonly known = new Map<string, ServiceRevision>();
+
+  constructor(private readonly ecs: ECSClient) {}
+
+  async get(arn: string | undefined): Promise<ServiceRevision | undefined> {
+    if (!arn) return undefined;
+    const cached = this.known.get(arn);
+    if (cached) return cached;
+    const answer = await withPermission('ecs:DescribeServiceRevisions', () =>
+      this.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [arn] })),
+    );
+    const revision = answer.serviceRevisions?.find((r) => r.serviceRevisionArn === arn);
+    if (revision) this.known.set(arn, revision);
+    return revision;
+  }
+}
+
+/** A refusal for want of a permission fails the step naming it: a blue/green service cannot be judged without it. */
+async function withPermission<T>(permission: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    throw new ActionFailure(
+      `${permission} was refused (${(error as Error).name}: ${errorMessage(error)}): verify-health reads a blue/green, linear or canary service's deployment with it to judge its steadiness. Grant the role ${permission}.`,
+    );
+  }
 }

@@ -6,6 +6,7 @@
 import { record, type Context } from '../context';
 import { demoteOthers, newDeployment } from './deployment-records';
 import { serviceEvent } from './events';
+import { rollbackByTraffic, rollsBackByTraffic } from './traffic-rollback';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from './state';
 
 /**
@@ -54,6 +55,8 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
   }
   const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
   const rollback = cause.kind === 'circuit-breaker' ? config.deploymentCircuitBreaker.rollback : config.alarms?.rollback === true;
+  // Blue/green, linear, canary: the blue revision still runs, so the rollback moves traffic back to it.
+  if (rollback && sd && rollsBackByTraffic(sd) && rollbackByTraffic(ctx, service, sd, reason)) return;
   const target = service.lastCompleted;
   if (rollback && target && target.deploymentId !== deployment.id && sd) {
     startRollback(

@@ -1,7 +1,9 @@
 /** The checks CreateService and UpdateService make of a service's `loadBalancers` before anything changes. */
 import type { Context } from '../context';
 import { invalidParameter } from './errors';
+import type { RuleRecord, WeightedTargetGroup } from '../elb/state';
 import type { Json, TaskDefinitionRecord } from './state';
+import { TRAFFIC_STRATEGIES } from './strategy-configuration';
 
 export function checkLoadBalancers(ctx: Context, taskDefinition: TaskDefinitionRecord | undefined, loadBalancers: Json[]): void {
   for (const lb of loadBalancers) {
@@ -31,4 +33,56 @@ export function checkLoadBalancedContainers(taskDefinition: TaskDefinitionRecord
     if (!ports.includes(lb.containerPort))
       throw invalidParameter(`The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
   }
+}
+
+/**
+ * A blue/green, linear or canary service behind a load balancer moves traffic between two target groups by
+ * two listener rules: each load balancer needs advancedConfiguration { alternateTargetGroupArn,
+ * productionListenerRule, roleArn } and may name a testListenerRule (AdvancedConfiguration, API reference;
+ * rules are ALB listener rule ARNs, or for an NLB listener ARNs). The rules must exist, and the production
+ * rule must forward to one of the two groups, or ECS could not tell which one serves production.
+ */
+export function checkAdvancedConfiguration(ctx: Context, strategy: string | undefined, loadBalancers: Json[]): void {
+  if (!strategy || !TRAFFIC_STRATEGIES.has(strategy)) return;
+  loadBalancers.forEach((lb, index) => {
+    if (lb.targetGroupArn === undefined) return;
+    const where = `loadBalancers[${index}].advancedConfiguration`;
+    const advanced = lb.advancedConfiguration as Json | undefined;
+    if (!advanced)
+      throw invalidParameter(
+        `${where} is required for the ${strategy} deployment strategy: alternateTargetGroupArn, productionListenerRule and roleArn.`,
+      );
+    const alternate = advanced.alternateTargetGroupArn;
+    if (typeof alternate !== 'string' || !ctx.elb.groups.has(alternate))
+      throw invalidParameter(`${where}.alternateTargetGroupArn must be an existing target group, got ${JSON.stringify(alternate)}.`);
+    if (alternate === lb.targetGroupArn)
+      throw invalidParameter(`${where}.alternateTargetGroupArn must differ from targetGroupArn ${String(lb.targetGroupArn)}.`);
+    if (typeof advanced.roleArn !== 'string' || !advanced.roleArn.startsWith('arn:'))
+      throw invalidParameter(`${where}.roleArn must be the ARN of a role that lets ECS change the listener rules.`);
+    const production = forwardOf(ctx, advanced.productionListenerRule);
+    if (!production)
+      throw invalidParameter(
+        `${where}.productionListenerRule must be an existing listener rule (or NLB listener) ARN, got ${JSON.stringify(advanced.productionListenerRule)}.`,
+      );
+    if (!production.some((g) => g.targetGroupArn === lb.targetGroupArn || g.targetGroupArn === alternate))
+      throw invalidParameter(`${where}.productionListenerRule must forward to ${String(lb.targetGroupArn)} or ${alternate}.`);
+    if (advanced.testListenerRule !== undefined && !forwardOf(ctx, advanced.testListenerRule))
+      throw invalidParameter(
+        `${where}.testListenerRule must be an existing listener rule (or NLB listener) ARN, got ${JSON.stringify(advanced.testListenerRule)}.`,
+      );
+  });
+}
+
+/** The target groups a listener rule (or a listener's default rule) forwards to, or undefined when it does not exist. */
+export function forwardOf(ctx: Context, arn: unknown): WeightedTargetGroup[] | undefined {
+  const rule = ruleOf(ctx, arn);
+  return rule ? (rule.actions[0]?.targetGroups ?? []) : undefined;
+}
+
+/** A listener rule by ARN, or a listener's default rule by the listener's ARN. */
+export function ruleOf(ctx: Context, arn: unknown): RuleRecord | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const found = ctx.elb.listeners.rule(arn)?.rule;
+  if (found) return found;
+  return ctx.elb.listeners.byArn.get(arn)?.rules.find((r) => r.priority === 'default');
 }

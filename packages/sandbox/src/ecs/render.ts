@@ -211,6 +211,7 @@ export function renderServiceRevision(revision: ServiceRevisionRecord): Json {
     networkConfiguration: revision.networkConfiguration,
     containerImages: revision.containerImages,
     guardDutyEnabled: false,
+    resolvedConfiguration: revision.resolvedLoadBalancers ? { loadBalancers: revision.resolvedLoadBalancers } : undefined,
     createdAt: seconds(revision.createdAt),
   });
 }
@@ -223,7 +224,14 @@ function revisionSummary(ctx: Context, sd: ServiceDeploymentRecord, arn: string,
   // target that was stopped or rolled back) a revision asks for the tasks it still has.
   const wanted = target && ['PENDING', 'IN_PROGRESS', 'SUCCESSFUL'].includes(sd.status);
   const requested = wanted ? (service?.desiredCount ?? 0) : tasks.filter(isActive).length;
-  return { arn, requestedTaskCount: requested, runningTaskCount: running, pendingTaskCount: pending };
+  const summary: Json = { arn, requestedTaskCount: requested, runningTaskCount: running, pendingTaskCount: pending };
+  // Traffic-shifting deployments: the share of test and production traffic this revision is meant to get.
+  if (sd.productionTrafficWeight !== undefined) {
+    const share = (green: number | undefined) => (target ? (green ?? 0) : 100 - (green ?? 0));
+    summary.requestedTestTrafficWeight = share(sd.testTrafficWeight);
+    summary.requestedProductionTrafficWeight = share(sd.productionTrafficWeight);
+  }
+  return summary;
 }
 
 export function renderServiceDeployment(ctx: Context, sd: ServiceDeploymentRecord): Json {
@@ -241,6 +249,19 @@ export function renderServiceDeployment(ctx: Context, sd: ServiceDeploymentRecor
     status: sd.status,
     statusReason: sd.statusReason,
     deploymentConfiguration: sd.deploymentConfiguration,
+    lifecycleStage: sd.lifecycleStage,
+    lifecycleHookDetails: sd.lifecycleStage
+      ? (sd.lifecycleHookDetails ?? []).map((run) =>
+          compact({
+            hookId: run.hookId,
+            targetType: run.targetType,
+            targetArn: run.hookTargetArn,
+            status: run.status,
+            expiresAt: seconds(run.expiresAt),
+            timeoutAction: run.timeoutAction,
+          }),
+        )
+      : undefined,
     rollback: sd.rollback
       ? { reason: sd.rollback.reason, startedAt: seconds(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn }
       : undefined,

@@ -3,6 +3,9 @@ import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { invalidParameter } from './errors';
 import { startRollback } from './deployment-failure';
+import { TRAFFIC_STRATEGIES } from './strategy-configuration';
+import { blueOf, rollbackByTraffic, rollsBackByTraffic } from './traffic-rollback';
+import { hookRun } from '../scheduler/lifecycle-hooks';
 import { renderServiceDeployment, renderServiceDeploymentBrief, renderServiceRevision } from './render';
 import { asArray, requireCluster, requireService } from './resolve';
 import type { Json } from './state';
@@ -83,11 +86,50 @@ export const serviceDeploymentOperations = {
     if (!service || !deployment || !service.lastCompleted || service.lastCompleted.deploymentId === deployment.id) {
       throw new AwsError('ConflictException', 'There is no completed service revision to roll back to.');
     }
+    if (rollsBackByTraffic(sd) || TRAFFIC_STRATEGIES.has(sd.deploymentConfiguration.strategy ?? '')) {
+      // At CLEAN_UP the blue tasks are being stopped: nothing is left to shift back to (a rollback then is a new
+      // deployment of the old revision). That ECS refuses rather than redeploys is *unconfirmed*.
+      if (!rollsBackByTraffic(sd))
+        throw new AwsError('ConflictException', 'The service deployment is in CLEAN_UP and can no longer be rolled back.');
+      if (!rollbackByTraffic(ctx, service, sd, 'Rollback requested with StopServiceDeployment.'))
+        throw new AwsError('ConflictException', 'There is no completed service revision to roll back to.');
+      return { serviceDeploymentArn: sd.arn };
+    }
     const now = ctx.clock.now();
     deployment.rolloutState = 'FAILED';
     deployment.rolloutStateReason = 'Service deployment rolled back because of a stop request.';
     deployment.updatedAt = now;
     startRollback(ctx, service, deployment, sd, 'Rollback requested with StopServiceDeployment.');
+    return { serviceDeploymentArn: sd.arn };
+  },
+
+  /**
+   * Answers a PAUSE hook (ContinueServiceDeployment, API reference): only while the hook is AWAITING_ACTION
+   * and its service deployment IN_PROGRESS. Its error list has no ConflictException: a hook or deployment in
+   * any other state is refused with InvalidParameterException here (the wording is the sandbox's).
+   */
+  ContinueServiceDeployment(ctx: Context, input: Json) {
+    const action = (input.action as string | undefined) ?? 'CONTINUE';
+    if (action !== 'CONTINUE' && action !== 'ROLLBACK')
+      throw invalidParameter(`Invalid action: ${action}. The valid values are CONTINUE and ROLLBACK.`);
+    if (typeof input.hookId !== 'string' || input.hookId === '') throw invalidParameter('hookId is required.');
+    const sd = typeof input.serviceDeploymentArn === 'string' ? ctx.ecs.serviceDeployments.get(input.serviceDeploymentArn) : undefined;
+    if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+    if (sd.status !== 'IN_PROGRESS')
+      throw invalidParameter(`The service deployment is ${sd.status}: only an IN_PROGRESS deployment can be continued or rolled back.`);
+    const run = hookRun(sd, input.hookId);
+    if (!run) throw invalidParameter(`The service deployment has no lifecycle hook ${input.hookId} at its current stage.`);
+    if (run.status !== 'AWAITING_ACTION') throw invalidParameter(`The lifecycle hook ${run.hookId} is ${run.status}, not AWAITING_ACTION.`);
+    const service = ctx.ecs.services.find((s) => s.arn === sd.serviceArn && s.status === 'ACTIVE');
+    if (action === 'ROLLBACK') {
+      if (!service || !blueOf(service, sd)) throw invalidParameter('There is no completed service revision to roll back to.');
+      run.status = 'SUCCEEDED';
+      rollbackByTraffic(ctx, service, sd, 'Rollback requested with ContinueServiceDeployment.');
+    } else {
+      run.status = 'SUCCEEDED';
+      sd.updatedAt = ctx.clock.now();
+      ctx.kick();
+    }
     return { serviceDeploymentArn: sd.arn };
   },
 };

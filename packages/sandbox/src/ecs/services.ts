@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import { invalidParameter, serviceNotActive } from './errors';
 import { startDeployment } from './deployments';
-import { checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
+import { checkAdvancedConfiguration, checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
 import { primaryOf } from './queries';
 import { renderService } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster, requireService } from './resolve';
@@ -15,6 +15,7 @@ import type {
   TaskDefinitionRecord,
   ThresholdType,
 } from './state';
+import { applyStrategyConfiguration } from './strategy-configuration';
 import { setTags } from './tags';
 import { paginate } from './task-definitions';
 
@@ -78,7 +79,7 @@ function deploymentConfiguration(input: unknown, base?: DeploymentConfigurationR
     deploymentCircuitBreaker: breaker ? circuitBreaker(breaker) : (base?.deploymentCircuitBreaker ?? { enable: false, rollback: false }),
   };
   if (given.alarms !== undefined) config.alarms = deploymentAlarms(given.alarms as Json);
-  if (given.strategy !== undefined) config.strategy = given.strategy as string;
+  applyStrategyConfiguration(given, config);
   if (config.minimumHealthyPercent < 0 || config.minimumHealthyPercent > 100) {
     throw invalidParameter('minimumHealthyPercent must be between 0 and 100.');
   }
@@ -108,6 +109,8 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
   const launchType = (input.launchType as string | undefined) ?? (capacityProviderStrategy.length ? undefined : 'EC2');
   if (taskDefinition) checkPlacement(taskDefinition, launchType, input.networkConfiguration);
   checkLoadBalancers(ctx, taskDefinition, asArray<Json>(input.loadBalancers));
+  const configuration = deploymentConfiguration(input.deploymentConfiguration);
+  checkAdvancedConfiguration(ctx, configuration.strategy, asArray<Json>(input.loadBalancers));
   const fargate = launchType === 'FARGATE' || capacityProviderStrategy.some((s) => String(s.capacityProvider).startsWith('FARGATE'));
   const now = ctx.clock.now();
   const service: ServiceRecord = {
@@ -125,7 +128,7 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
     networkConfiguration: input.networkConfiguration as Json | undefined,
     loadBalancers: asArray<Json>(input.loadBalancers),
     serviceRegistries: asArray<Json>(input.serviceRegistries),
-    deploymentConfiguration: deploymentConfiguration(input.deploymentConfiguration),
+    deploymentConfiguration: configuration,
     deploymentController: { type: controller },
     schedulingStrategy,
     healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds as number | undefined,
@@ -167,15 +170,18 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
   const networkConfiguration = (input.networkConfiguration as Json | undefined) ?? service.networkConfiguration;
   if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
   if (taskDefinition) checkLoadBalancedContainers(taskDefinition, service.loadBalancers);
+  const configuration =
+    input.deploymentConfiguration !== undefined
+      ? deploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration)
+      : undefined;
+  if (configuration) checkAdvancedConfiguration(ctx, configuration.strategy, service.loadBalancers);
   if (input.desiredCount !== undefined) {
     if (typeof input.desiredCount !== 'number' || input.desiredCount < 0)
       throw invalidParameter('desiredCount must be a non-negative integer.');
     if (input.desiredCount !== service.desiredCount) service.steady = false;
     service.desiredCount = input.desiredCount;
   }
-  if (input.deploymentConfiguration !== undefined) {
-    service.deploymentConfiguration = deploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration);
-  }
+  if (configuration) service.deploymentConfiguration = configuration;
   if (input.healthCheckGracePeriodSeconds !== undefined)
     service.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds as number;
   if (input.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(input.enableExecuteCommand);

@@ -52,6 +52,11 @@ export interface DeploymentRecord {
   serviceRevisionArn: string;
   /** The deployment this one rolls back to, when the circuit breaker started it. */
   rollbackOf?: string;
+  /**
+   * Where this deployment's tasks register, when not in the service's own target groups: a blue/green
+   * deployment's green tasks go to the group that does not serve production (scheduler/traffic).
+   */
+  loadBalancers?: Json[];
 }
 
 export interface ServiceEventRecord {
@@ -84,6 +89,47 @@ export interface DeploymentConfigurationRecord {
   alarms?: DeploymentAlarmsRecord;
   strategy?: string;
   bakeTimeInMinutes?: number;
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number };
+  lifecycleHooks?: LifecycleHookRecord[];
+}
+
+/** DeploymentLifecycleHook (API reference), with its defaults filled in. */
+export interface LifecycleHookRecord {
+  targetType: string;
+  hookTargetArn?: string;
+  roleArn?: string;
+  lifecycleStages: string[];
+  hookDetails?: unknown;
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: string };
+}
+
+/** One hook run at a lifecycle stage (ServiceDeploymentLifecycleHookDetail, API reference, and what the sandbox needs). */
+export interface HookRunRecord {
+  hookId: string;
+  targetType: string;
+  hookTargetArn?: string;
+  stage: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  startedAt: number;
+  expiresAt: number;
+  timeoutAction: string;
+  /** Which hook of deploymentConfiguration.lifecycleHooks this runs. */
+  index: number;
+  /** Lambda hooks: when to invoke again (IN_PROGRESS with callBackDelay), and the hookDetails the last answer gave. */
+  nextInvokeAt?: number;
+  hookDetails?: unknown;
+  /** Set while a Lambda invocation has not answered yet. */
+  invoking?: boolean;
+}
+
+/** The traffic a blue/green service deployment moves, for one of the service's load balancers. */
+export interface TrafficPairRecord {
+  /** The group serving production when the deployment started, and the one its new tasks register in. */
+  blue: string;
+  green: string;
+  productionListenerRule: string;
+  testListenerRule?: string;
 }
 
 export interface ServiceRecord {
@@ -163,6 +209,18 @@ export interface ServiceDeploymentRecord {
   bakeUntil?: number;
   /** The rolling deployments (`ecs-svc/...`) that carry out this service deployment, the first being its target. */
   deploymentIds: string[];
+  /** BLUE_GREEN, LINEAR, CANARY: the stage reached (ServiceDeployment.lifecycleStage) and when it was entered. */
+  lifecycleStage?: string;
+  stageEnteredAt?: number;
+  /** How many traffic steps of a LINEAR or CANARY deployment have been taken. */
+  trafficStep?: number;
+  lifecycleHookDetails?: HookRunRecord[];
+  /** The green share of test and production traffic, in percent. */
+  testTrafficWeight?: number;
+  productionTrafficWeight?: number;
+  traffic?: TrafficPairRecord[];
+  /** When the stage's wait (bake time, step bake) ends. */
+  waitUntil?: number;
 }
 
 export interface ServiceRevisionRecord {
@@ -178,6 +236,8 @@ export interface ServiceRevisionRecord {
   loadBalancers: Json[];
   containerImages: Array<{ containerName: string; image: string }>;
   createdAt: number;
+  /** ServiceRevision.resolvedConfiguration.loadBalancers: which target group serves this revision. */
+  resolvedLoadBalancers?: Array<{ targetGroupArn: string; productionListenerRule?: string }>;
 }
 
 export interface ContainerRecord {

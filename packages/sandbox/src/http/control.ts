@@ -23,7 +23,9 @@ export function control(req: IncomingMessage, res: ServerResponse, body: string,
   const path = (req.url ?? '').split('?')[0];
   if (path === '/_sandbox/calls' && req.method === 'GET') return reply(res, 200, calls);
   if (path !== '/_sandbox/faults')
-    return reply(res, 404, { message: `no ${path}: the sandbox answers /_sandbox/faults and /_sandbox/calls` });
+    return reply(res, 404, {
+      message: `no ${path}: the sandbox answers /_sandbox/faults, /_sandbox/calls, /_sandbox/iam and /_sandbox/lambda-hooks`,
+    });
   if (req.method === 'GET') return reply(res, 200, faults.get() ?? {});
   if (req.method === 'DELETE') {
     faults.set(undefined);

@@ -101,11 +101,23 @@ function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, 
   return '*';
 }
 
-/** The roles a call hands to ECS: a task definition's roles when registering it, RunTask's role overrides. */
+/**
+ * The roles a call hands to ECS: a task definition's roles when registering it, RunTask's role overrides, and a
+ * service's roles for blue/green deployments (loadBalancers[].advancedConfiguration.roleArn, the infrastructure
+ * role ECS changes the listener rules with, and lifecycleHooks[].roleArn, the role it invokes hook functions with).
+ */
 function passedRoles(operation: string, input: Input): string[] {
+  if (operation === 'CreateService' || operation === 'UpdateService') return serviceRoles(input);
   const source =
     operation === 'RunTask' ? ((input.overrides as Input | undefined) ?? {}) : operation === 'RegisterTaskDefinition' ? input : {};
   return [...new Set([text(source.taskRoleArn), text(source.executionRoleArn)].filter((role): role is string => role !== undefined))];
+}
+
+function serviceRoles(input: Input): string[] {
+  const list = (value: unknown) => (Array.isArray(value) ? (value as Input[]) : []);
+  const advanced = list(input.loadBalancers).map((lb) => text((lb.advancedConfiguration as Input | undefined)?.roleArn));
+  const hooks = list((input.deploymentConfiguration as Input | undefined)?.lifecycleHooks).map((hook) => text(hook.roleArn));
+  return [...new Set([...advanced, ...hooks].filter((role): role is string => role !== undefined))];
 }
 
 /**

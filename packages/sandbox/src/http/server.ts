@@ -13,6 +13,7 @@ import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
 import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
 import { IAM_CONTROL_PATH, iamControl } from './iam-control';
+import { LAMBDA_HOOKS_CONTROL_PATH, lambdaHookControl } from './lambda-hook-control';
 import { sendJsonError } from './protocols/aws-json';
 import { protocolOf, serviceFor } from './registry';
 
@@ -34,6 +35,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function listen(options: ServerOptions, port: number): Promise<{ server: Server; port: number }> {
   const { ctx, calls, faults, iam } = options;
+  /** The Lambda hooks registered over the control endpoint, by function ARN: their URLs. */
+  const hookUrls = new Map<string, string>();
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('sandbox: unexpected error', error);
@@ -45,6 +48,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     if (req.url?.split('?')[0] === IAM_CONTROL_PATH) return iamControl(req, res, raw, iam);
+    if (req.url?.split('?')[0] === LAMBDA_HOOKS_CONTROL_PATH) return lambdaHookControl(req, res, raw, ctx, hookUrls);
     if (req.url?.startsWith(CONTROL_PREFIX)) return control(req, res, raw, faults, calls);
     const requestId = uuid();
     const protocol = protocolOf(req, raw);

@@ -4,10 +4,9 @@
  * strategy shares (service deployment states, tasks turning healthy, replacing unhealthy tasks, deployment
  * alarms, draining a deleted service) and hands the rest to the strategy of the service's deployment.
  *
- * Only ROLLING is implemented (scheduler/rolling-strategy; chosen in scheduler/strategies). A blue/green, linear or canary strategy plugs in
- * here: its step walks the service deployment through its lifecycle stages (SCALE_UP, TEST_TRAFFIC_SHIFT,
- * PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, ...) and sets the traffic weights; its settle ends BAKE_TIME with
- * CLEAN_UP.
+ * ROLLING is scheduler/rolling-strategy; BLUE_GREEN, LINEAR and CANARY are scheduler/traffic-strategy, whose
+ * step walks the service deployment through its lifecycle stages and sets the traffic weights (chosen in
+ * scheduler/strategies).
  */
 import type { Context } from '../context';
 import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
@@ -23,7 +22,7 @@ export interface StrategyPass {
 }
 
 export interface DeploymentStrategy {
-  readonly name: 'ROLLING';
+  readonly name: 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
   /** Starts and stops tasks for this pass, and keeps each deployment's desiredCount. */
   step(ctx: Context, pass: StrategyPass): void;
   /** Whether the primary has finished (COMPLETED), or the service is back in a steady state; not while it drains. */

@@ -21,6 +21,8 @@ export async function prepareAwsSignals(
   aws: HealthRequest['aws'],
   clients: ClientFactory,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  /** continue-deployment's service deployment: for a blue/green service, the one its steadiness is judged on. */
+  serviceDeploymentArn?: string,
 ): Promise<AwsSignals> {
   if (!aws) return { markdown: '' };
   const readers: SignalReader[] = [];
@@ -30,7 +32,15 @@ export async function prepareAwsSignals(
     checks.push(asGate(serviceExistsCheck({ ecs, cluster: aws.cluster, service: aws.service, region: aws.region })));
     const elb = clients(ElasticLoadBalancingV2Client, aws.region);
     readers.push(
-      serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }),
+      serviceSignals({
+        cluster: aws.cluster,
+        service: aws.service,
+        region: aws.region,
+        ecs,
+        elb,
+        taskDefinition: aws.taskDefinition,
+        serviceDeploymentArn,
+      }),
     );
   }
   if (aws.alarms.length) {

@@ -1,4 +1,5 @@
 // verify-health's use case and the pieces it is made of.
 export * from './aws-signals';
+export * from './pause-gate';
 export * from './request';
 export * from './run-health-check';

@@ -1,3 +1,4 @@
+import type { ServiceDeploymentArn } from '../../ecs';
 import type { HealthPlan, RequestHeader } from '../../health';
 
 /** What verify-health was asked to check: its inputs, read and validated. */
@@ -7,4 +8,6 @@ export interface HealthRequest {
   requestTimeoutMs: number;
   /** Only when cluster+service or alarms ask for AWS. */
   aws?: { region: string; cluster?: string; service?: string; taskDefinition?: string; alarms: string[] };
+  /** The service deployment whose PAUSE hook the verdict answers (continue-deployment). */
+  continueDeployment?: ServiceDeploymentArn;
 }
