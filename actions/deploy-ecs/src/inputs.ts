@@ -1,4 +1,5 @@
 import { checkEcsArnInputs, ConfigurationError, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
+import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
@@ -54,12 +55,8 @@ const DEFAULT_TIMEOUT = '30m';
 function readServiceDeploymentArn(inputs: Inputs, wait: boolean): string | undefined {
   const arn = inputs.optional('service-deployment-arn');
   if (arn === undefined) return undefined;
-  if (!/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(arn)) {
-    throw new ConfigurationError(
-      `Input 'service-deployment-arn' must be an ECS service deployment ARN (arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>, deploy-ecs's service-deployment-arn output); got "${arn}".`,
-      'service-deployment-arn',
-    );
-  }
+  // The shape first (an ecs-svc/... deployment id, a service ARN), as verify-health's continue-deployment reads it.
+  parseServiceDeploymentArn(arn, 'service-deployment-arn');
   // force-new-deployment has a default ('false'), so the runner always passes it: only true starts a deployment.
   const forced = inputs.boolean('force-new-deployment', false) ? ['force-new-deployment'] : [];
   const given = [...STARTING_INPUTS.filter((name) => inputs.optional(name) !== undefined), ...forced];

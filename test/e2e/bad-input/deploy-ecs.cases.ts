@@ -294,11 +294,11 @@ export const deployEcsBadInputs: BadInput[] = [
     e2e: true,
   },
   {
-    name: 'a service-deployment-arn that is not one',
+    name: 'a service-deployment-arn that is a deployment id',
     inputs: { cluster: 'prod', service: 'multi', 'service-deployment-arn': 'ecs-svc/123' },
     input: 'service-deployment-arn',
     error:
-      /^Input 'service-deployment-arn' must be an ECS service deployment ARN \(arn:aws:ecs:<region>:<account>:service-deployment\/<cluster>\/<service>\/<id>.*got "ecs-svc\/123"\.$/,
+      /^Input 'service-deployment-arn' is an ECS deployment id \(deploy-ecs's deployment-id output\), not a service deployment ARN: give a service deployment ARN, arn:aws:ecs:<region>:<account>:service-deployment\/<cluster>\/<service>\/<id>/,
     refusedBy: 'parser',
   },
   {

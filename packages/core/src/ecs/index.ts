@@ -2,7 +2,6 @@
 export * from './breaker-blind-spot';
 export * from './breaker-threshold';
 export * from './circuit-breaker';
-export * from './continue-service-deployment';
 export * from './deployment-history';
 export * from './diagnosis';
 export * from './find-service-deployment';

@@ -1,5 +1,6 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { stageReached } from './lifecycle-stages';
+import { awaitingPauseHook } from './pause-hook';
 import type { RolloutCause } from './rollout';
 import type { WaitUntil } from './watch-loop';
 
@@ -46,8 +47,8 @@ export function judgeServiceDeployment(sd: ServiceDeployment, goal: ServiceDeplo
   }
   if (!UNDER_WAY.has(status)) return { state: 'in-progress' };
   const waitUntil = goal.waitUntil ?? 'complete';
-  const awaiting = awaitingHook(sd);
-  if (waitUntil === 'paused' && awaiting?.hookId) return { state: 'paused', hookId: awaiting.hookId };
+  const awaiting = awaitingPauseHook(sd);
+  if (waitUntil === 'paused' && awaiting) return { state: 'paused', hookId: awaiting.hookId };
   if (waitUntil === 'bake' && stageReached(sd.lifecycleStage, 'BAKE_TIME') && productionOnTarget(sd)) return { state: 'baking' };
   return { state: 'in-progress' };
 }
@@ -62,11 +63,6 @@ function judgeRollback(sd: ServiceDeployment): ServiceDeploymentVerdict {
   if (STOPPED.has(status))
     return { state: 'failed', cause: 'ecs', reason: `the service deployment was ${status}${withReason(sd.statusReason)}` };
   return { state: 'in-progress' };
-}
-
-/** The PAUSE hook that waits for ContinueServiceDeployment, if one does. */
-export function awaitingHook(sd: ServiceDeployment): DeploymentLifecycleHookDetail | undefined {
-  return sd.lifecycleHookDetails?.find((hook) => hook.targetType === 'PAUSE' && hook.status === 'AWAITING_ACTION');
 }
 
 /** Percent of production and test traffic ECS has asked for on the target revision, when it says. */

@@ -10,12 +10,11 @@ import { errorMessage, isAccessDenied } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { isTransientAwsError } from '../common/retry';
 import { serviceDeploymentId } from './deployment-history';
+import { awaitingPauseHook } from './pause-hook';
 import { isFailedTask, type RolloutVerdict } from './rollout';
 import { StageTimeline } from './stage-timeline';
 import { StoppedTaskTracker } from './stopped-tasks';
 import {
-  awaitingHook,
-  describeHook,
   judgeServiceDeployment,
   trafficWeights,
   type ServiceDeploymentGoal,
@@ -74,8 +73,8 @@ export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, de
         stages: timeline.seen(),
       };
       if (!judged) {
-        const paused = sd ? awaitingHook(sd) : undefined;
-        const at = sd?.lifecycleStage ? ` (at ${sd.lifecycleStage}${paused ? `, ${describeHook(paused)} awaiting action` : ''})` : '';
+        const paused = sd ? awaitingPauseHook(sd) : undefined;
+        const at = sd?.lifecycleStage ? ` (at ${sd.lifecycleStage}${paused ? `, PAUSE hook ${paused.hookId} awaiting action` : ''})` : '';
         const failedTasks = await stoppedTasksOf(request, deps.ecs, log);
         return { ...common, status: 'timed-out', reason: `the deployment did not finish within the timeout${at}`, failedTasks };
       }

@@ -1,11 +1,12 @@
 import { DescribeServiceDeploymentsCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
-import { continueServiceDeployment } from '../../ecs/continue-service-deployment';
+import { WorkflowCancelled } from '../../common/cancellation';
+import { answerPauseHook } from '../../ecs/pause-hook-answer';
+import { awaitingPauseHook } from '../../ecs/pause-hook';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { findServiceDeployment } from '../../ecs/find-service-deployment';
 import { describeService, primaryDeployment } from '../../ecs/service';
-import { awaitingHook } from '../../ecs/service-deployment-verdict';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { primaryOf, stoppableDeployment, updateServiceTo } from '../rolling/roll-back';
@@ -90,24 +91,24 @@ async function rollBackWithin(
 ): Promise<Pick<StartedRollback, 'mechanism' | 'description'> | undefined> {
   const { log } = context;
   const id = serviceDeploymentId(serviceDeploymentArn);
-  const hook = awaitingHook((await readServiceDeployment(ecs, serviceDeploymentArn)) ?? {});
-  if (hook?.hookId) {
-    try {
-      await continueServiceDeployment(ecs, { serviceDeploymentArn, hookId: hook.hookId, action: 'ROLLBACK' }, context);
+  const read = () => readServiceDeployment(ecs, serviceDeploymentArn);
+  const hook = awaitingPauseHook((await read()) ?? {});
+  if (hook) {
+    // verify-health's answer to a hook (re-read before each retry, so a hook that moved on is not answered twice).
+    const answer = await answerPauseHook(ecs, serviceDeploymentArn, hook, 'ROLLBACK', read, context).catch((error: unknown) => {
+      if (error instanceof WorkflowCancelled) throw error;
+      return { answered: false as const, why: errorMessage(error) };
+    });
+    if (answer.answered) {
       return {
         mechanism: 'ContinueServiceDeployment',
         description: `ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id}, paused in flight: traffic shifts back to the old revision`,
       };
-    } catch (error) {
-      // The hook may have expired or been answered meanwhile: a stop still rolls the deployment back.
-      if (await serviceDeploymentRollingBack(ecs, serviceDeploymentArn)) {
-        log.info(`ContinueServiceDeployment (ROLLBACK) answered ${errorMessage(error)}, but the rollback is under way.`);
-        return { mechanism: 'ContinueServiceDeployment', description: `ContinueServiceDeployment (ROLLBACK) of service deployment ${id}` };
-      }
-      log.info(
-        `ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} failed (${errorMessage(error)}): stopping the deployment instead.`,
-      );
     }
+    // The hook expired or was answered meanwhile, or the role may not answer it: a stop still rolls back within.
+    log.info(
+      `ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`,
+    );
   }
   const rollingBack = async () => {
     const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
