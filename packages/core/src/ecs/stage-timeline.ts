@@ -6,13 +6,15 @@ import type { StageSeen } from './watch-loop';
 
 /**
  * The lifecycle stages of one service deployment as the polls see them: each change of stage, status or traffic
- * weights is logged when it is first seen and kept for the job summary's timeline, and so is each change of a
- * lifecycle hook's status. A stage or status this suite does not know is shown as ECS wrote it.
+ * weights is logged when it is first seen and kept for the job summary's timeline; each change of a lifecycle
+ * hook's status, of the circuit breaker's count and of the triggered alarms is logged. A stage or status this suite does not know is shown as ECS wrote it.
  */
 export class StageTimeline {
   private readonly entries: StageSeen[] = [];
   private lastKey = '';
   private readonly hooks = new Map<string, string>();
+  private breakerSaid = '';
+  private alarmsSaid = '';
 
   constructor(private readonly log: Logger) {}
 
@@ -25,6 +27,17 @@ export class StageTimeline {
       this.entries.push(entry);
       this.log.info(stageLine(entry));
     }
+    // The circuit breaker's count and the alarms, when they change: what a failure will be blamed on.
+    const breaker = sd.deploymentCircuitBreaker;
+    const breakerSaid = breaker?.failureCount
+      ? `Circuit breaker: ${breaker.failureCount} failed tasks of its threshold ${breaker.threshold ?? '?'} (${breaker.status})`
+      : '';
+    if (breakerSaid && breakerSaid !== this.breakerSaid) this.log.info(breakerSaid);
+    this.breakerSaid = breakerSaid;
+    const alarms =
+      sd.alarms?.status === 'TRIGGERED' ? `Deployment alarms TRIGGERED: ${(sd.alarms.triggeredAlarmNames ?? []).join(', ')}` : '';
+    if (alarms && alarms !== this.alarmsSaid) this.log.info(alarms);
+    this.alarmsSaid = alarms;
     for (const hook of sd.lifecycleHookDetails ?? []) {
       const id = hook.hookId ?? describeHook(hook);
       const said = `${hook.status}${hook.expiresAt ? ` (expires ${new Date(hook.expiresAt).toISOString()}${hook.timeoutAction ? `, then ${hook.timeoutAction}` : ''})` : ''}`;

@@ -151,8 +151,10 @@ describe('watchServiceDeployment', () => {
       }),
     );
 
-    const outcome = await watch();
+    const log = silentLogger();
+    const outcome = await watch({}, log);
 
+    expect(log.lines).toContain('Deployment alarms TRIGGERED: web-5xx');
     expect(outcome).toMatchObject({
       status: 'rolled-back',
       cause: 'alarm',
@@ -183,5 +185,23 @@ describe('watchServiceDeployment', () => {
     const outcome = await watch();
 
     expect(outcome).toMatchObject({ status: 'succeeded', skippedPolls: 1 });
+  });
+
+  test("the circuit breaker's count is logged as it grows", async () => {
+    const breaker = (failureCount: number, status: 'MONITORING' | 'TRIGGERED') => ({ status, failureCount, threshold: 3 });
+    polls(
+      stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker(0, 'MONITORING') }),
+      stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker(1, 'MONITORING') }),
+      stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker(1, 'MONITORING') }),
+      stage('SCALE_UP', 0, 0, { status: 'ROLLBACK_REQUESTED', deploymentCircuitBreaker: breaker(3, 'TRIGGERED') }),
+    );
+    const log = silentLogger();
+
+    await watch({}, log);
+
+    expect(log.lines.filter((line) => line.startsWith('Circuit breaker'))).toEqual([
+      'Circuit breaker: 1 failed tasks of its threshold 3 (MONITORING)',
+      'Circuit breaker: 3 failed tasks of its threshold 3 (TRIGGERED)',
+    ]);
   });
 });
