@@ -129,9 +129,7 @@ describe('auto-rollback with real processes', () => {
     expect(run.outputs['task-definition-arn']).toBe(v1);
     expect(callsOf('UpdateService') + callsOf('StopServiceDeployment')).toBe(updatesBefore);
     expect(notices(run)).toEqual([
-      expect.stringMatching(
-        /^Nothing to roll back: ECS's circuit breaker already rolled payments back from payments:2 to payments:1 on its own/,
-      ),
+      expect.stringMatching(/^Nothing to roll back: ECS already rolled payments back from payments:2 to payments:1 on its own/),
     ]);
     expect(run.summary).toMatch(/\| Rolled back \| false \|/);
     await waitForSteady(sandbox, cluster, service, 60_000);
@@ -208,7 +206,7 @@ describe('auto-rollback with real processes', () => {
       expect(run.outputs['rolled-back']).toBe('false');
       expect(run.outputs['task-definition-arn']).toBe(v1);
       expect(errorsOf(run)[0]).toMatch(
-        /^Rollback of ledger \(ledger:2 → ledger:1\) FAILED: .*ECS's circuit breaker already rolled ledger back to ledger:1 .*ROLLBACK_FAILED/,
+        /^Rollback of ledger \(ledger:2 → ledger:1\) FAILED: .*ECS already rolled ledger back to ledger:1 .*ROLLBACK_FAILED/,
       );
       expect(notices(run)).toEqual([]);
       expect(run.summary).toContain('❌ Auto-rollback ledger');

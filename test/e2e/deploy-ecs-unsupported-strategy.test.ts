@@ -15,9 +15,9 @@ afterAll(async () => {
 
 const CHANGES = /^(RegisterTaskDefinition|UpdateService|StopServiceDeployment)$/;
 const REFUSAL =
-  /^Service "bluegreen" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: only rolling updates \(the ROLLING strategy\) are deployed and watched\. Nothing was changed\.$/;
+  /^Service "bluegreen" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller \(rolling, blue\/green, linear and canary\) are deployed and watched\. Nothing was changed\.$/;
 
-group('a service whose deployment strategy has no mechanism yet is refused before any change', () => {
+group('a service whose deployment controller has no mechanism yet is refused before any change', () => {
   let cluster: string;
   let service: string;
   let taskDefinitionArn: string;
@@ -26,10 +26,10 @@ group('a service whose deployment strategy has no mechanism yet is refused befor
     ({ cluster, service, taskDefinitionArn } = await createService(sandbox, {
       service: 'bluegreen',
       image: `${REGISTRY}/bluegreen:v1`,
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+      controller: 'CODE_DEPLOY',
     }));
-    // The refusal below is only evidence if the sandbox kept the strategy, as ECS does.
-    expect((await describe(sandbox, cluster, service)).deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
+    // The refusal below is only evidence if the sandbox kept the controller, as ECS does.
+    expect((await describe(sandbox, cluster, service)).deploymentController?.type).toBe('CODE_DEPLOY');
   });
 
   test.each<[string, () => Record<string, string>]>([

@@ -9,6 +9,9 @@ export function setDeployOutputs(outputs: DeployOutputs): void {
   core.setOutput('task-definition-arn', outputs.taskDefinitionArn);
   core.setOutput('previous-task-definition-arn', outputs.previousTaskDefinitionArn);
   core.setOutput('deployment-id', outputs.deploymentId ?? '');
+  core.setOutput('service-deployment-arn', outputs.serviceDeploymentArn ?? '');
+  core.setOutput('lifecycle-stage', outputs.lifecycleStage ?? '');
+  core.setOutput('hook-id', outputs.hookId ?? '');
   if (outputs.status) core.setOutput('status', outputs.status);
   if (outputs.durationSeconds !== undefined) core.setOutput('duration-seconds', String(outputs.durationSeconds));
 }

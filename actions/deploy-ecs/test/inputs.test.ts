@@ -18,6 +18,7 @@ describe('readDeployInputs', () => {
       forceNewDeployment: false,
       wait: true,
       timeoutMs: 30 * 60_000,
+      timeoutGiven: false,
       failedTasksThreshold: 3,
     });
   });

@@ -3,6 +3,7 @@ import type { DeploymentControllerType, DeploymentStrategy, Service } from '@aws
 import { ConfigurationError } from '../src/common/errors';
 import { mechanismFor } from '../src/deployment/mechanism-for';
 import { rollingMechanism } from '../src/deployment/rolling/rolling-mechanism';
+import { blueGreenMechanism } from '../src/deployment/blue-green/blue-green-mechanism';
 
 const service = (overrides: Partial<Service> = {}): Service => ({ serviceName: 'web', status: 'ACTIVE', ...overrides });
 
@@ -18,24 +19,25 @@ describe('mechanismFor', () => {
     expect(mechanismFor(service(overrides))).toBe(rollingMechanism);
   });
 
-  test.each<DeploymentStrategy>(['BLUE_GREEN', 'LINEAR', 'CANARY'])(
-    'the %s strategy is refused, naming it, as not supported yet',
-    (strategy) => {
-      const refusal = () => mechanismFor(service({ deploymentConfiguration: { strategy } }));
-      expect(refusal).toThrow(ConfigurationError);
-      expect(refusal).toThrow(
-        `Service "web" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
-          'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
-      );
-    },
-  );
+  test.each<DeploymentStrategy>(['BLUE_GREEN', 'LINEAR', 'CANARY'])('the %s strategy is an ECS blue/green deployment', (strategy) => {
+    expect(mechanismFor(service({ deploymentConfiguration: { strategy } }))).toBe(blueGreenMechanism);
+  });
+
+  test('a strategy this suite does not know is refused, naming it and the ones it supports', () => {
+    const refusal = () => mechanismFor(service({ deploymentConfiguration: { strategy: 'SHADOW' as DeploymentStrategy } }));
+    expect(refusal).toThrow(ConfigurationError);
+    expect(refusal).toThrow(
+      'Service "web" uses the ECS deployment controller with the SHADOW deployment strategy, which this action does not support yet: ' +
+        'only the ROLLING, BLUE_GREEN, LINEAR, CANARY strategies are deployed and watched. Nothing was changed.',
+    );
+  });
 
   test.each<DeploymentControllerType>(['CODE_DEPLOY', 'EXTERNAL'])(
     'the %s controller is refused with the message it always had',
     (type) => {
       expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
         `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
-          'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+          'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
       );
     },
   );

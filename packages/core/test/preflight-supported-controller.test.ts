@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigurationError } from '../src/common/errors';
-import { assertRollingUpdateService } from '../src/ecs/service';
+import { assertSupportedService } from '../src/ecs/service';
 import { supportedControllerCheck } from '../src/preflight/checks/supported-controller';
 import { preflightFailure, preflightOf } from './support/preflight';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
 const check = (service = 'web') =>
-  supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1', assertSupported: assertRollingUpdateService });
+  supportedControllerCheck({ ecs, cluster: 'prod', service, region: 'us-east-1', assertSupported: assertSupportedService });
 const answer = (overrides: Partial<Service>) =>
   ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
 
@@ -34,7 +34,7 @@ describe('supportedControllerCheck', () => {
     answer({ serviceName: 'bluegreen', deploymentController: { type: 'CODE_DEPLOY' } });
     const error = await preflightFailure(check('bluegreen'));
     expect(error.message).toBe(
-      'Service "bluegreen" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+      'Service "bluegreen" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
     );
     expect(error.input).toBe('service');
   });

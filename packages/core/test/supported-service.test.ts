@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ECSClient, type DeploymentStrategy, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mechanismChecks, supportedServiceCheck } from '../src/deployment/supported-service';
 import { preflightFailure, preflightOf } from './support/preflight';
@@ -28,11 +28,11 @@ describe('supportedServiceCheck', () => {
   });
 
   test("a strategy no mechanism handles fails with mechanismFor's refusal, word for word", async () => {
-    answer({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } });
+    answer({ deploymentConfiguration: { strategy: 'SHADOW' as DeploymentStrategy } });
     const error = await preflightFailure(check());
     expect(error.message).toBe(
-      'Service "web" uses the ECS deployment controller with the BLUE_GREEN deployment strategy, which this action does not support yet: ' +
-        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+      'Service "web" uses the ECS deployment controller with the SHADOW deployment strategy, which this action does not support yet: ' +
+        'only the ROLLING, BLUE_GREEN, LINEAR, CANARY strategies are deployed and watched. Nothing was changed.',
     );
     expect(error.input).toBe('service');
   });

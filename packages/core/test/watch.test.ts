@@ -180,6 +180,8 @@ describe('watchRollout', () => {
     expect(outcome.status).toBe('rolled-back');
     expect(outcome.reason).toBe('ECS deployment circuit breaker: tasks failed to start.');
     expect(outcome.verdict).toMatchObject({ state: 'rolled-back', cause: 'circuit-breaker' });
+    // The service deployment learnt from currentServiceDeployment: deploy-ecs's service-deployment-arn output.
+    expect(outcome.serviceDeploymentArn).toBe(SD_ARN);
     const reads = ecsMock.commandCalls(DescribeServiceDeploymentsCommand);
     expect(reads).toHaveLength(1);
     expect(reads[0].args[0].input).toEqual({ serviceDeploymentArns: [SD_ARN] });

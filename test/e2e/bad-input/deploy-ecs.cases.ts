@@ -5,6 +5,7 @@ import type { BadInput, SurprisingInput } from './case';
 const base = { cluster: 'prod', service: 'multi', container: 'app', image: 'x:1' };
 const ACCOUNT = '000000000000';
 const DIGEST = 'a'.repeat(64);
+const SERVICE_DEPLOYMENT = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/prod/multi/AbCdEf123`;
 
 export const deployEcsBadInputs: BadInput[] = [
   // required inputs
@@ -275,7 +276,73 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'cluster' starts with arn: but is not an ARN/,
     refusedBy: 'parser',
   },
+  // wait-until and service-deployment-arn
+  {
+    name: 'a wait-until that is not a stage to stop at',
+    inputs: { ...base, 'wait-until': 'ready' },
+    input: 'wait-until',
+    error: /^Input 'wait-until' must be one of complete, bake, paused; got "ready"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'wait-until with wait false',
+    inputs: { ...base, wait: 'false', 'wait-until': 'bake' },
+    input: 'wait-until',
+    error:
+      /^Input 'wait-until' \(bake\) says where to stop watching, but wait is false: nothing is watched\. Remove wait-until, or set wait to true\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a service-deployment-arn that is a deployment id',
+    inputs: { cluster: 'prod', service: 'multi', 'service-deployment-arn': 'ecs-svc/123' },
+    input: 'service-deployment-arn',
+    error:
+      /^Input 'service-deployment-arn' is an ECS deployment id \(deploy-ecs's deployment-id output\), not a service deployment ARN: give a service deployment ARN, arn:aws:ecs:<region>:<account>:service-deployment\/<cluster>\/<service>\/<id>/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a service-deployment-arn with an image, which would start a deployment',
+    inputs: { ...base, 'service-deployment-arn': SERVICE_DEPLOYMENT },
+    input: 'service-deployment-arn',
+    error:
+      /^Input 'service-deployment-arn' follows a service deployment that already exists, so it starts none: 'image' was given too, which would start one\. Remove them/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a service-deployment-arn with every input that starts a deployment',
+    inputs: {
+      cluster: 'prod',
+      service: 'multi',
+      'service-deployment-arn': SERVICE_DEPLOYMENT,
+      image: 'x:1',
+      environment: 'A=1',
+      'task-definition': 'td.json',
+      'desired-count': '2',
+      'force-new-deployment': 'true',
+    },
+    input: 'service-deployment-arn',
+    error: /: 'image', 'environment', 'task-definition', 'desired-count', 'force-new-deployment' were given too, which would start one\./,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a service-deployment-arn with wait false',
+    inputs: { cluster: 'prod', service: 'multi', 'service-deployment-arn': SERVICE_DEPLOYMENT, wait: 'false' },
+    input: 'service-deployment-arn',
+    error:
+      /^Input 'service-deployment-arn' follows a service deployment, but wait is false: the step would do nothing\. Remove wait: false\.$/,
+    refusedBy: 'parser',
+  },
   // what only AWS (the sandbox) can tell
+  {
+    name: 'wait-until paused on a rolling service',
+    inputs: { ...base, 'wait-until': 'paused' },
+    input: 'wait-until',
+    error:
+      /^Input 'wait-until' is paused, but service "multi" is a rolling update \(strategy ROLLING\), which has no PAUSE lifecycle hook to stop at\. Use complete or bake\. Nothing was changed\.$/,
+    refusedBy: 'sandbox',
+  },
   {
     name: 'an unknown container',
     inputs: { ...base, container: 'web' },

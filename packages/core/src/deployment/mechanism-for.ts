@@ -1,13 +1,15 @@
 import type { Service } from '@aws-sdk/client-ecs';
-import { assertRollingUpdateService } from '../ecs/service';
+import { assertSupportedService } from '../ecs/service';
+import { blueGreenMechanism } from './blue-green/blue-green-mechanism';
 import type { DeploymentMechanism } from './mechanism';
 import { rollingMechanism } from './rolling/rolling-mechanism';
 
 /**
- * The mechanism for the service's deployment controller and strategy. Only rolling updates have one yet: any
- * other controller or strategy is refused here, before any change (see assertRollingUpdateService).
+ * The mechanism for the service's deployment controller and strategy: rolling updates, or ECS-native blue/green,
+ * linear and canary (one mechanism: they differ only in how ECS shifts production traffic). Any other controller
+ * or strategy is refused here, before any change (see assertSupportedService).
  */
 export function mechanismFor(service: Service): DeploymentMechanism {
-  assertRollingUpdateService(service);
-  return rollingMechanism;
+  const strategy = assertSupportedService(service);
+  return strategy === 'ROLLING' ? rollingMechanism : blueGreenMechanism;
 }

@@ -3,7 +3,7 @@ import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
 import type { DeploymentHistory } from '../ecs/deployment-history';
-import type { WatchOutcome } from '../ecs/watch-loop';
+import type { WaitUntil, WatchOutcome } from '../ecs/watch-loop';
 import type { PreflightCheck } from '../preflight/check';
 
 /** What a mechanism talks to, and how it waits. */
@@ -38,6 +38,10 @@ export interface DeploymentToWatch {
   knownEventIds: string[];
   /** The service's stopped tasks before the deployment existed: none is its, so the watcher skips them. */
   stoppedBefore?: string[];
+  /** The service deployment, when known already (a mechanism that follows service deployments finds it otherwise). */
+  serviceDeploymentArn?: string;
+  /** `rollback`: the deployment is being rolled back on purpose, and its rollback succeeding is the success. Default `release`. */
+  expect?: 'release' | 'rollback';
 }
 
 /** The deployment this step watches: the one its UpdateService started, or one of the same revision already under way. */
@@ -53,6 +57,8 @@ export interface WatchSettings {
   timeoutMs: number;
   /** Without a circuit breaker, this many stopped tasks of the new revision fail the deployment. */
   failedTasksThreshold: number;
+  /** Where the watch may end before the deployment does; default `complete`. Only values in the mechanism's waitTargets are given. */
+  waitUntil?: WaitUntil;
 }
 
 /** Go back to a revision, the fastest correct way. */
@@ -78,6 +84,10 @@ export interface StartedRollback {
   service: Service;
   /** The service's stopped tasks before the rollback deployment existed: none is its, so the watcher skips them. */
   stoppedBefore: string[];
+  /** The service deployment to follow, when the mechanism follows service deployments. */
+  serviceDeploymentArn?: string;
+  /** `rollback` when the watch follows a deployment rolled back on purpose: its ROLLBACK_SUCCESSFUL is the success. */
+  expect?: 'release' | 'rollback';
 }
 
 /**
@@ -87,6 +97,10 @@ export interface StartedRollback {
 export interface DeploymentMechanism {
   /** The kind, in words, e.g. `rolling update`. */
   readonly kind: string;
+  /** The wait-until values this kind can stop at (a rolling update has no stage: `bake` is its end, `paused` does not exist). */
+  readonly waitTargets: readonly WaitUntil[];
+  /** How long the service bakes the new revision within a deployment (bake, step and canary bakes), in ms; 0 for none. */
+  bakeTimeMs(service: Service): number;
   /**
    * The checks this kind needs before its first change, beyond what every deploy checks; the use case runs them
    * in its pre-flight table once the service is known to be supported (see supportedServiceCheck).

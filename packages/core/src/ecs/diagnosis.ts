@@ -54,13 +54,14 @@ export function explainRollout(facts: RolloutFacts): string {
     case 'succeeded':
       return `${subject} completed: ${counts(ours)}.`;
     case 'rolled-back': {
-      const back = `ECS is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)}`;
+      const backTo = shortTaskDefinition(outcome.rolledBackTo ?? primary?.taskDefinition);
+      const back = `ECS is rolling the service back to ${backTo}`;
       const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
       const opening =
-        cause === 'alarm'
+        cause === 'alarm' || cause === 'lifecycle-hook'
           ? `${subject} failed: ${outcome.reason}, and ${back}.`
           : cause === 'circuit-breaker'
-            ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${shortTaskDefinition(primary?.taskDefinition)} (${outcome.reason}).`
+            ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${backTo} (${outcome.reason}).`
             : `${subject} was stopped and ${back} (${outcome.reason}).`;
       return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
     }
@@ -79,6 +80,10 @@ export function explainRollout(facts: RolloutFacts): string {
         );
       }
       return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+    case 'baking':
+      return `${subject} is baking (${outcome.stage ?? 'BAKE_TIME'}): production traffic is wholly on the new revision while the old one keeps running; ECS finishes the deployment after the bake, and this step no longer waits for it.`;
+    case 'paused':
+      return `${subject} is paused at ${outcome.stage ?? 'a lifecycle stage'}: PAUSE hook ${outcome.hookId ?? ''} awaits action (ContinueServiceDeployment, e.g. verify-health's continue-deployment), and this step no longer waits for it.`;
     case 'timed-out':
       return join(
         `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`,

@@ -7,6 +7,9 @@ import { explainRollout, type RolloutFacts } from './diagnosis';
 import { shortTaskDefinition, taskId } from '../common/identifiers';
 import { logStreamLink, serviceDeploymentsLink, taskLink } from './links';
 import { essentialFailure, explainStop } from './stop-reasons';
+import { serviceDeploymentId } from './deployment-history';
+import { stageLine, weightsText } from './stage-timeline';
+import type { WatchOutcome } from './watch-loop';
 
 export interface RolloutReport extends RolloutFacts {
   title: string;
@@ -45,15 +48,23 @@ export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
   log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
 }
 
+/** A verdict the step ends green on: success, or the stage wait-until asked for (baking, paused). */
+export function isGreen(status: WatchOutcome['status']): boolean {
+  return status === 'succeeded' || status === 'baking' || status === 'paused';
+}
+
 export function rolloutSummaryMarkdown(report: RolloutReport): string {
   const { outcome } = report;
-  const failed = outcome.status !== 'succeeded';
+  const failed = !isGreen(outcome.status);
   const facts = table(
     ['', ''],
     [
       ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
       ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
       ['Deployment', report.deploymentId],
+      ...(outcome.serviceDeploymentArn ? [['Service deployment', serviceDeploymentId(outcome.serviceDeploymentArn)]] : []),
+      ...(outcome.stage ? [['Lifecycle stage', `${outcome.stage}${weightsText(outcome)}`]] : []),
+      ...(outcome.hookId ? [['Paused at hook', outcome.hookId]] : []),
       ['Status', outcome.status],
       ['Duration', formatDuration(outcome.finishedAt - report.startedAt)],
     ],
@@ -94,6 +105,7 @@ function timeline(report: RolloutReport): string[] {
   const entries: TimelineEntry[] = [
     { at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` },
   ];
+  for (const seen of report.outcome.stages ?? []) entries.push({ at: seen.at, text: stageLine(seen) });
   for (const event of report.outcome.events) {
     if (event.createdAt) entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
   }

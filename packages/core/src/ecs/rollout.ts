@@ -48,6 +48,8 @@ export type RolloutCause =
   | 'failed-tasks-threshold'
   | 'breaker-did-not-trip'
   | 'replaced'
+  /** A lifecycle hook of a blue/green, linear or canary deployment failed or timed out. */
+  | 'lifecycle-hook'
   | 'ecs';
 
 /** What the judge needs read before it can decide. */

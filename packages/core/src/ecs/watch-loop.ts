@@ -6,7 +6,23 @@ import { poll, systemClock, type Clock } from '../common/poll';
 import { SkippedReads } from '../common/skipped-reads';
 import type { RolloutVerdict } from './rollout';
 
-export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out';
+/**
+ * `baking` and `paused` end a watch early, green, when the step was asked to return at a stage (wait-until): the
+ * deployment goes on. Only mechanisms with lifecycle stages end with them.
+ */
+export type RolloutStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'baking' | 'paused';
+
+/** Where a watch may end before the deployment does: `complete` (the end), `bake` (production traffic on the new revision, bake begun), `paused` (a PAUSE hook awaits action). */
+export type WaitUntil = 'complete' | 'bake' | 'paused';
+
+/** One lifecycle stage as a watch saw it begin, with the traffic weights then. */
+export interface StageSeen {
+  at: number;
+  stage: string;
+  status?: string;
+  productionTrafficWeight?: number;
+  testTrafficWeight?: number;
+}
 
 /** What every deployment mechanism's watch ends with; the reports are written from it. */
 export interface WatchOutcome {
@@ -21,6 +37,14 @@ export interface WatchOutcome {
   /** Percent of production and test traffic on the new revision when the watch ended; rolling updates shift none. */
   productionTrafficWeight?: number;
   testTrafficWeight?: number;
+  /** The service deployment the watch followed, when one was known (empty for the CODE_DEPLOY controller). */
+  serviceDeploymentArn?: string;
+  /** The PAUSE hook awaiting action, when the watch ended `paused`. */
+  hookId?: string;
+  /** The task definition ECS rolled the service back to, when the mechanism knows it (the primary deployment's otherwise). */
+  rolledBackTo?: string;
+  /** The lifecycle stages seen, oldest first; rolling updates have none. */
+  stages?: StageSeen[];
   service?: Service;
   failedTasks: Task[];
   /** Service events since the update, oldest first. */

@@ -150,8 +150,10 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
           );
         }
       }
-      if (!verdict) return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
+      const known = memory.serviceDeploymentArn ? { serviceDeploymentArn: memory.serviceDeploymentArn } : {};
+      if (!verdict) return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks, ...known };
       return {
+        ...known,
         status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
         reason: 'reason' in verdict ? verdict.reason : undefined,
         cause: 'cause' in verdict ? verdict.cause : undefined,
@@ -174,7 +176,8 @@ function alarmsOn(service: Service): boolean {
  */
 class DeploymentMemory {
   lastSeen?: Deployment;
-  private serviceDeploymentArn?: string;
+  /** Learnt from the service's currentServiceDeployment while ours was PRIMARY (service-deployment-arn's value). */
+  serviceDeploymentArn?: string;
   private readonly earlier = new Set<string>();
 
   constructor(private readonly deploymentId: string) {}

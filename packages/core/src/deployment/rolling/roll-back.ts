@@ -10,7 +10,7 @@ import { describeService, primaryDeployment } from '../../ecs/service';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { deploymentStartedMeanwhile } from './start';
-import { requestEcsRollback, serviceDeploymentRollingBack } from './stop-rollback';
+import { requestEcsRollback, serviceDeploymentRollingBack } from '../stop-rollback';
 
 export type Mechanism = 'StopServiceDeployment' | 'UpdateService';
 
@@ -71,7 +71,7 @@ const ROLLBACK_UPDATE_RETRY_BASE_MS = 2_000;
  * service is read, and when the failed attempt took effect after all (a dropped connection, a 5xx after the change),
  * the deployment of the target it started is adopted instead of asking for another.
  */
-async function updateServiceTo(
+export async function updateServiceTo(
   ecs: ECSClient,
   request: RollBackRequest,
   startedAt: number,
@@ -115,7 +115,7 @@ async function updateServiceTo(
  * uses the last successful service revision for the rollback"), which is not always the target: a forced redeploy
  * of the target itself, or a target named by the input.
  */
-function stoppableDeployment(history: DeploymentHistory, targetArn: string, log: Logger): string | undefined {
+export function stoppableDeployment(history: DeploymentHistory, targetArn: string, log: Logger): string | undefined {
   const current = history.current;
   if (!current?.serviceDeploymentArn || !IN_PROGRESS_SERVICE_DEPLOYMENT.has(current.status ?? '')) return undefined;
   const ecsWouldReturnTo = history.lastCompleted?.taskDefinitionArn;
@@ -148,7 +148,7 @@ async function rollbackUnderWay(
  * ECS starts the rollback deployment asynchronously after a stop request, and a rollback requested by someone else
  * may still be queued: wait until it is listed, for as long as the step may take (a rollback is minutes on AWS).
  */
-async function rollbackDeployment(ecs: ECSClient, place: Place, targetArn: string, log: Logger, clock: Clock): Promise<Service> {
+export async function rollbackDeployment(ecs: ECSClient, place: Place, targetArn: string, log: Logger, clock: Clock): Promise<Service> {
   let said = false;
   const result = await poll<Service>({
     intervalMs: 1_000,

@@ -11,6 +11,9 @@ import { existingDeployment, startDeployment } from './start';
  */
 export const rollingMechanism: DeploymentMechanism = {
   kind: 'rolling update',
+  // No stages: a rolling update is baked when it is complete, and has no hook to pause at.
+  waitTargets: ['complete', 'bake'],
+  bakeTimeMs: () => 0,
   // A rolling update needs nothing beyond what every deploy checks.
   preflightChecks: () => [],
   start: startDeployment,

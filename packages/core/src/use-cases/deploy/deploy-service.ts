@@ -1,5 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs';
 import type { RecordingAuditTrail } from '../../common/audit-trail';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
 import { ActionFailure, errorMessage } from '../../common/errors';
@@ -23,6 +23,9 @@ import {
 } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
+import { isGreen } from '../../ecs/rollout-report';
+import { serviceDeploymentId } from '../../ecs/deployment-history';
+import { existingServiceDeployment } from './follow-existing';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
@@ -71,7 +74,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, service, markdown: preflight } = await deployPreflight(ecs, request, ports);
+  const { fromFile, service, markdown: preflight, plan } = await deployPreflight(ecs, request, ports);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = { ecs, log, clock, signal: ports.signal };
@@ -85,6 +88,23 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   };
   const liveArn = liveTaskDefinitionArn(service);
   const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
+  if (request.serviceDeploymentArn) {
+    // Follow a service deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
+    const followed = await existingServiceDeployment(ecs, request, service, clock, log);
+    const target = await describeTaskDefinition(ecs, followed.taskDefinitionArn);
+    const known: DeployOutputs = {
+      taskDefinitionArn: followed.taskDefinitionArn,
+      previousTaskDefinitionArn: previousArn,
+      deploymentId: followed.started.deploymentId,
+      serviceDeploymentArn: request.serviceDeploymentArn,
+    };
+    setOutputs(known);
+    return watchAndReport(followed.started, known, {
+      changes: [],
+      containers: target.definition.containerDefinitions,
+      fromArn: previousArn,
+    });
+  }
   const live = await describeTaskDefinition(ecs, liveArn);
   const base = fromFile ?? liveAsBase(live);
   const rendered = renderTaskDefinition(base.definition, request);
@@ -138,9 +158,10 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       },
       context,
     );
-    log.info(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(registration.arn)}.`);
+    const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
+    log.info(`UpdateService started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`);
   }
-  const outputs = { ...known, deploymentId: started.deploymentId };
+  const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started) };
   await trail?.start({ description: shippedDescription(request, registration.arn), payload: shippedPayload(request, outputs) });
   if (!request.wait) {
     const registered: DeployOutputs = { ...outputs, status: 'registered', durationSeconds: 0 };
@@ -149,73 +170,97 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     return { outputs: registered };
   }
 
-  // 4. Watch ECS roll it out.
-  const watching = {
-    cluster: request.cluster,
-    service: request.service,
-    timeoutMs: request.timeoutMs,
-    failedTasksThreshold: request.failedTasksThreshold,
-  };
-  let outcome;
-  try {
-    outcome = await mechanism.watch(started, watching, context);
-  } catch (error) {
-    if (error instanceof WorkflowCancelled) {
-      // ECS goes on without this step: say which deployment, and leave no Deployment in progress.
-      const left = {
-        region: request.region,
-        cluster: request.cluster,
-        service: request.service,
-        deploymentId: started.deploymentId,
-        known: started.service,
-      };
-      const message = leftRollingOutMessage(left);
-      setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
-      await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
-      await trail?.report('error', leftRollingOutStatus(left));
-      throw new ActionFailure(message);
-    }
-    await trail?.report('error', errorMessage(error));
-    throw error;
-  }
+  // What UpdateService moved the service from: the live revision, or for a deployment already under way (whose
+  // revision is the live one), the one that was serving beside it.
+  const fromArn = started.startedBefore ? previousArn || undefined : liveArn;
+  return watchAndReport(started, outputs, { changes, containers: rendered.containerDefinitions, fromArn });
 
-  // 5. Report: outputs, job summary, and on failure the cause with its evidence.
-  const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);
-  const final: DeployOutputs = { ...outputs, status: outcome.status, durationSeconds };
-  setOutputs(final);
-  const report: RolloutReport = {
-    title: `Deploy ${request.service}`,
-    region: request.region,
-    cluster: request.cluster,
-    service: request.service,
-    // What UpdateService moved the service from: the live revision, or for a deployment already under way (whose
-    // revision is the live one), the one that was serving beside it.
-    previousTaskDefinitionArn: started.startedBefore ? previousArn || undefined : liveArn,
-    taskDefinitionArn: registration.arn,
-    deploymentId: started.deploymentId,
-    startedAt: started.startedAt,
-    timeoutMs: request.timeoutMs,
-    changes,
-    outcome,
-    containers: rendered.containerDefinitions,
-  };
-  if (outcome.status !== 'succeeded') {
-    report.logTail = await gatherLogTail(outcome.failedTasks, rendered.containerDefinitions ?? [], clients.logs, log);
+  /** 4 and 5: watch the deployment to its verdict (or the stage wait-until asks for), then report. */
+  async function watchAndReport(
+    started: StartedDeployment,
+    outputs: DeployOutputs,
+    what: { changes: string[]; containers: ContainerDefinition[] | undefined; fromArn: string | undefined },
+  ): Promise<DeployResult> {
+    // 4. Watch ECS roll it out.
+    const watching = {
+      cluster: request.cluster,
+      service: request.service,
+      timeoutMs: plan.timeoutMs,
+      failedTasksThreshold: request.failedTasksThreshold,
+      waitUntil: plan.waitUntil,
+    };
+    let outcome;
+    try {
+      outcome = await mechanism.watch(started, watching, context);
+    } catch (error) {
+      if (error instanceof WorkflowCancelled) {
+        // ECS goes on without this step: say which deployment, and leave no Deployment in progress.
+        const left = {
+          region: request.region,
+          cluster: request.cluster,
+          service: request.service,
+          deploymentId: started.deploymentId,
+          known: started.service,
+        };
+        const message = leftRollingOutMessage(left);
+        setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
+        await writeSummary(section(heading(`⏹️ Deploy ${request.service}: cancelled`), message, preflight));
+        await trail?.report('error', leftRollingOutStatus(left));
+        throw new ActionFailure(message);
+      }
+      await trail?.report('error', errorMessage(error));
+      throw error;
+    }
+
+    // 5. Report: outputs, job summary, and on failure the cause with its evidence.
+    const durationSeconds = secondsBetween(started.startedAt, outcome.finishedAt);
+    const final: DeployOutputs = {
+      ...outputs,
+      ...(outcome.serviceDeploymentArn ? { serviceDeploymentArn: outcome.serviceDeploymentArn } : {}),
+      ...(outcome.stage ? { lifecycleStage: outcome.stage } : {}),
+      ...(outcome.hookId ? { hookId: outcome.hookId } : {}),
+      status: outcome.status,
+      durationSeconds,
+    };
+    setOutputs(final);
+    const report: RolloutReport = {
+      title: `Deploy ${request.service}`,
+      region: request.region,
+      cluster: request.cluster,
+      service: request.service,
+      previousTaskDefinitionArn: what.fromArn,
+      taskDefinitionArn: outputs.taskDefinitionArn,
+      deploymentId: started.deploymentId,
+      startedAt: started.startedAt,
+      timeoutMs: plan.timeoutMs,
+      changes: what.changes,
+      outcome,
+      containers: what.containers,
+    };
+    const green = isGreen(outcome.status);
+    if (!green) {
+      report.logTail = await gatherLogTail(outcome.failedTasks, what.containers ?? [], clients.logs, log);
+    }
+    const note = started.startedBefore && !green ? startedBeforeNote(started.startedBefore) : undefined;
+    const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);
+    await writeSummary(section(rolloutSummaryMarkdown(report), note, preflight));
+    await trail?.report(deploymentState(outcome.status), verdict);
+    if (!green) {
+      logRolloutEvidence(report, log);
+      throw new ActionFailure(verdict);
+    }
+    log.info(`✅ ${verdict} (${durationSeconds}s)`);
+    return { outputs: final, verdict };
   }
-  const note = started.startedBefore && outcome.status !== 'succeeded' ? startedBeforeNote(started.startedBefore) : undefined;
-  const verdict = note ? `${explainRollout(report)} ${note}` : explainRollout(report);
-  await writeSummary(section(rolloutSummaryMarkdown(report), note, preflight));
-  await trail?.report(deploymentState(outcome.status), verdict);
-  if (outcome.status !== 'succeeded') {
-    logRolloutEvidence(report, log);
-    throw new ActionFailure(verdict);
-  }
-  log.info(`✅ ${verdict} (${durationSeconds}s)`);
-  return { outputs: final, verdict };
 }
 
 function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {
   if (kind === 'unchanged') return `The service already runs this definition (${shortTaskDefinition(arn)}); no revision registered.`;
   if (kind === 'reused') return `Reusing identical revision ${shortTaskDefinition(arn)}; no revision registered.`;
   return `Registered ${shortTaskDefinition(arn)}.`;
+}
+
+/** The service deployment a start found, as outputs. */
+function serviceDeploymentOf(started: StartedDeployment): Pick<DeployOutputs, 'serviceDeploymentArn'> {
+  return started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {};
 }

@@ -4,6 +4,7 @@ import type { LoadedDefinition } from '../../task-definition/load';
 import { fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
+import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
 
 export interface DeployPreflight {
   /** The task-definition file as read, when one was given. */
@@ -12,6 +13,8 @@ export interface DeployPreflight {
   service: Service;
   /** The table, for the job summary the deploy writes at its end. */
   markdown: string;
+  /** Where the watch ends and its timeout (the bake time added to the default). */
+  plan: WatchPlan;
 }
 
 /**
@@ -27,10 +30,17 @@ export async function deployPreflight(
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
+  const ofMechanism = mechanismChecks(supported);
+  // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
+  const withWait: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
+  };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, mechanismChecks(supported)],
+    then: [...afterFile, withWait],
   });
-  return { fromFile: file && report.valueOf(file), service: report.valueOf(supported) as Service, markdown: report.markdown };
+  const service = report.valueOf(supported) as Service;
+  return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
 }

@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../common/inputs';
+import type { WaitUntil } from '../../ecs/watch-loop';
 
 /** deploy-ecs's inputs, read and validated. */
 export interface DeployRequest {
@@ -12,18 +13,33 @@ export interface DeployRequest {
   desiredCount?: number;
   forceNewDeployment: boolean;
   wait: boolean;
+  /** Where the watch may end before the deployment does; undefined: complete. */
+  waitUntil?: WaitUntil;
+  /** Follow this service deployment (started before, e.g. a gate continued it) instead of starting one. */
+  serviceDeploymentArn?: string;
   timeoutMs: number;
+  /** Whether timeout was given: only then is it taken as it is, else the service's bake time is added to it. */
+  timeoutGiven?: boolean;
   failedTasksThreshold: number;
 }
 
-/** `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it started). */
-export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'registered' | 'cancelled';
+/**
+ * `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it
+ * started). `baking` and `paused`: the step returned at the stage wait-until asked for, green; the deployment goes on.
+ */
+export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'baking' | 'paused' | 'registered' | 'cancelled';
 
 export interface DeployOutputs {
   taskDefinitionArn: string;
   /** The revision that was serving when the step started (the newest COMPLETED deployment's); '' when none is known. */
   previousTaskDefinitionArn: string;
   deploymentId?: string;
+  /** The service deployment followed (also for rolling updates, when known); empty for CODE_DEPLOY. */
+  serviceDeploymentArn?: string;
+  /** Its lifecycle stage when the step ended. */
+  lifecycleStage?: string;
+  /** The PAUSE hook awaiting action, when the step ended paused. */
+  hookId?: string;
   status?: DeployStatus;
   durationSeconds?: number;
 }

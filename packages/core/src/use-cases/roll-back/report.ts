@@ -44,12 +44,12 @@ export function headline(story: RollbackStory): string {
   }
 }
 
-/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
+/** ECS rolled the release back to the target itself (its circuit breaker, a deployment alarm or a lifecycle hook), and that rollback failed: ECS tries only once. */
 export function rollbackFailedByEcs(story: RollbackStory): string {
   const release = story.release;
   const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
   return (
-    `${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${shortTaskDefinition(story.targetArn)}${sd} ` +
+    `${headline({ ...story, verdict: 'failed' })} ECS already rolled ${story.service} back to ${shortTaskDefinition(story.targetArn)}${sd} ` +
     `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
     `Look at the stopped tasks of ${shortTaskDefinition(story.targetArn)} for why.`
   );
@@ -60,7 +60,7 @@ function alreadyThere(story: RollbackStory): string {
   const release = story.release;
   const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
   if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
-    return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (service deployment ${release.status}).`;
+    return `Nothing to roll back: ECS already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (service deployment ${release.status}).`;
   }
   return `Nothing to roll back: ${story.service} already runs ${target}.`;
 }

@@ -117,7 +117,7 @@ export async function rollBackService(
       log.info(
         `${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`,
       );
-      watched = { deploymentId: rolling, startedAt, before: service };
+      watched = { deploymentId: rolling, startedAt, before: service, ...alreadyUnderWay(history) };
     }
   } else {
     if (ports.signal?.aborted) {
@@ -137,7 +137,14 @@ export async function rollBackService(
       finishedAt: started.startedAt,
     };
     if (request.wait)
-      watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
+      watched = {
+        deploymentId: started.deploymentId,
+        startedAt: started.startedAt,
+        before: service,
+        stoppedBefore: started.stoppedBefore,
+        ...(started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {}),
+        ...(started.expect ? { expect: started.expect } : {}),
+      };
     else setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
   }
 
@@ -210,6 +217,17 @@ function stillRollingOut(service: Service): string | undefined {
   const primary = primaryDeployment(service);
   if (!primary?.id || (service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED')) return undefined;
   return primary.id;
+}
+
+/**
+ * The service deployment already bringing the target back, for a mechanism that follows service deployments: ECS's
+ * own rollback (its ROLLBACK_SUCCESSFUL is the success), or a deployment of the target still in flight.
+ */
+function alreadyUnderWay(history: DeploymentHistory): Pick<WatchedDeployment, 'serviceDeploymentArn' | 'expect'> {
+  const current = history.current;
+  if (!current?.serviceDeploymentArn) return {};
+  const rollingBack = current.status === 'ROLLBACK_REQUESTED' || current.status === 'ROLLBACK_IN_PROGRESS';
+  return { serviceDeploymentArn: current.serviceDeploymentArn, expect: rollingBack ? 'rollback' : 'release' };
 }
 
 function familyOf(arn: string | undefined): string | undefined {

@@ -20,6 +20,10 @@ export interface WatchedDeployment {
   before: Service;
   /** Stopped task ARNs listed before the deployment was created (none when watching one that already ran). */
   stoppedBefore?: string[];
+  /** The service deployment to follow, for a mechanism that follows service deployments. */
+  serviceDeploymentArn?: string;
+  /** `rollback` when the deployment is being rolled back within itself: its ROLLBACK_SUCCESSFUL is the success. */
+  expect?: 'release' | 'rollback';
 }
 
 /** The same watcher deploy-ecs uses, pointed at the deployment that brings the target back. */
@@ -36,6 +40,8 @@ export function watchRollback(
       service: watched.before,
       knownEventIds: (watched.before.events ?? []).map((event) => event.id as string),
       stoppedBefore: watched.stoppedBefore,
+      ...(watched.serviceDeploymentArn ? { serviceDeploymentArn: watched.serviceDeploymentArn } : {}),
+      ...(watched.expect ? { expect: watched.expect } : {}),
     },
     { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD },
     context,

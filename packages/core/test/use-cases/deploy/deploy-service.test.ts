@@ -7,6 +7,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type DeploymentStrategy,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActionFailure } from '../../../src/common/errors';
@@ -153,11 +154,13 @@ describe('deployService', () => {
     expect(outputs.at(-1)).toMatchObject({ deploymentId: LIVE_ID, status: 'failed' });
   });
 
-  test('a BLUE_GREEN service is refused before anything is registered or updated', async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } })] });
+  test('a strategy this suite does not know is refused before anything is registered or updated', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'SHADOW' as DeploymentStrategy } })] });
 
     await expect(deployService(deployRequest({ image: IMAGE }), clients(), ports())).rejects.toThrow(
-      /uses the ECS deployment controller with the BLUE_GREEN deployment strategy/,
+      /uses the ECS deployment controller with the SHADOW deployment strategy/,
     );
     expect(calls(RegisterTaskDefinitionCommand)).toBe(0);
     expect(calls(UpdateServiceCommand)).toBe(0);

@@ -7,6 +7,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type DeploymentStrategy,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -95,13 +96,15 @@ describe('deployService: pre-flight checks', () => {
   });
 
   test("a service no mechanism handles fails with mechanismFor's message before anything is registered or updated", async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'CANARY' } })] });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [settledOnLive({ deploymentConfiguration: { strategy: 'SHADOW' as DeploymentStrategy } })] });
 
     const error = await failure(deployService(deployRequest({ image: IMAGE }), clients(), ports()));
 
     expect(error?.message).toBe(
-      'Service "web" uses the ECS deployment controller with the CANARY deployment strategy, which this action does not support yet: ' +
-        'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.',
+      'Service "web" uses the ECS deployment controller with the SHADOW deployment strategy, which this action does not support yet: ' +
+        'only the ROLLING, BLUE_GREEN, LINEAR, CANARY strategies are deployed and watched. Nothing was changed.',
     );
     expect(calls(RegisterTaskDefinitionCommand) + calls(UpdateServiceCommand) + calls(DescribeTaskDefinitionCommand)).toBe(0);
     expect(summaries).toEqual([expect.stringMatching(/^### Pre-flight checks\n[\s\S]*❌ fail \| Supported deployment controller/)]);

@@ -140,7 +140,7 @@ describe('rollBackService: pre-flight checks', () => {
     const error = await failure(rollBackService(request({ taskDefinition: 'web:2' }), clients(), ports()));
 
     expect(error?.message).toBe(
-      'Service "web" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.',
+      'Service "web" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
     );
     expect(calls(DescribeTaskDefinitionCommand)).toBe(0);
     expect(stoppedAtChecks()).toBe(0);

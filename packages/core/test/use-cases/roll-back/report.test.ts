@@ -33,7 +33,7 @@ describe('headline', () => {
     [
       "ECS's own rollback",
       { verdict: 'already-there', mechanism: undefined, release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(8) } },
-      "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
+      'Nothing to roll back: ECS already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).',
     ],
     [
       "ECS's own rollback, as the history tells it: the release is the target, the service stands on the revision returned to",
@@ -42,7 +42,7 @@ describe('headline', () => {
         mechanism: undefined,
         release: { status: 'ROLLBACK_SUCCESSFUL', taskDefinitionArn: td(7), targetTaskDefinitionArn: td(8) },
       },
-      "Nothing to roll back: ECS's circuit breaker already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).",
+      'Nothing to roll back: ECS already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).',
     ],
     [
       'a service already on the target',
@@ -69,7 +69,7 @@ describe('rollbackFailedByEcs', () => {
     const message = rollbackFailedByEcs(story({ verdict: 'already-there', mechanism: undefined, release }));
     expect(message).toMatch(/^Rollback of web \(web:8 → web:7\) FAILED: the service is not back on web:7 and needs a person\. /);
     expect(message).toContain(
-      "ECS's circuit breaker already rolled web back to web:7 (service deployment r4nd0m) and that rollback failed (ROLLBACK_FAILED)",
+      'ECS already rolled web back to web:7 (service deployment r4nd0m) and that rollback failed (ROLLBACK_FAILED)',
     );
     expect(headline(story({ verdict: 'already-there', mechanism: undefined, release }))).not.toContain('already rolled');
   });

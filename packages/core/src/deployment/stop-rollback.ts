@@ -1,8 +1,8 @@
 import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { errorMessage, isAccessDenied } from '../../common/errors';
-import { retryingThrottlesOnly } from '../../common/aws';
-import { retryTransient, type RetryContext } from '../../common/retry';
-import { serviceDeploymentId } from '../../ecs/deployment-history';
+import { errorMessage, isAccessDenied } from '../common/errors';
+import { retryingThrottlesOnly } from '../common/aws';
+import { retryTransient, type RetryContext } from '../common/retry';
+import { serviceDeploymentId } from '../ecs/deployment-history';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
 const STOP_ATTEMPTS = 4;

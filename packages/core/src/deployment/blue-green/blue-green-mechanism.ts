@@ -1,0 +1,23 @@
+import type { DeploymentMechanism } from '../mechanism';
+import { strategyBakeTimeMs } from './bake-time';
+import { startStrategyRollback } from './roll-back';
+import { adoptStrategyDeployment, startStrategyDeployment } from './start';
+import { watchStrategyDeployment } from './watch';
+
+/**
+ * ECS-native blue/green, linear and canary deployments (the ECS controller, strategy BLUE_GREEN, LINEAR or CANARY):
+ * UpdateService starts one as for a rolling update, its service deployment is found by creation time and target
+ * revision and followed stage by stage (DescribeServiceDeployments), and a rollback shifts traffic back within it
+ * while it is in flight.
+ */
+export const blueGreenMechanism: DeploymentMechanism = {
+  kind: 'ECS blue/green deployment',
+  waitTargets: ['complete', 'bake', 'paused'],
+  bakeTimeMs: strategyBakeTimeMs,
+  // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
+  preflightChecks: () => [],
+  start: startStrategyDeployment,
+  adopt: adoptStrategyDeployment,
+  watch: watchStrategyDeployment,
+  rollBack: startStrategyRollback,
+};

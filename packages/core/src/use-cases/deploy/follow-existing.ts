@@ -1,0 +1,58 @@
+import { DescribeServiceDeploymentsCommand, DescribeServiceRevisionsCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { ConfigurationError } from '../../common/errors';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
+import { serviceDeploymentId } from '../../ecs/deployment-history';
+import type { StartedDeployment } from '../../deployment/mechanism';
+import type { DeployRequest } from './request';
+
+/**
+ * The service deployment service-deployment-arn names, to follow as if this step had started it: it must exist and
+ * be the service's, and its target revision's task definition is what the step reports as deployed. Its events
+ * so far belong to it but are not new: the watch streams only those that come after.
+ */
+export async function existingServiceDeployment(
+  ecs: ECSClient,
+  request: DeployRequest,
+  service: Service,
+  clock: Clock,
+  log: Logger,
+): Promise<{ started: StartedDeployment; taskDefinitionArn: string }> {
+  const arn = request.serviceDeploymentArn as string;
+  const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  const sd = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
+  if (!sd) {
+    throw new ConfigurationError(
+      `Input 'service-deployment-arn': ECS does not know service deployment ${serviceDeploymentId(arn)} (${answer.failures?.[0]?.reason ?? 'MISSING'}); ECS keeps service deployments for 90 days. Give deploy-ecs's service-deployment-arn output of the run that started it.`,
+      'service-deployment-arn',
+    );
+  }
+  if (sd.serviceArn && service.serviceArn && sd.serviceArn !== service.serviceArn) {
+    throw new ConfigurationError(
+      `Input 'service-deployment-arn': service deployment ${serviceDeploymentId(arn)} is of service ${sd.serviceArn}, not of ${service.serviceArn}. Give the service it deploys.`,
+      'service-deployment-arn',
+    );
+  }
+  const revisionArn = sd.targetServiceRevision?.arn;
+  const revisions = revisionArn
+    ? await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [revisionArn] }))
+    : { serviceRevisions: [] };
+  const taskDefinitionArn = revisions.serviceRevisions?.[0]?.taskDefinition;
+  if (!taskDefinitionArn) throw new Error(`Service deployment ${serviceDeploymentId(arn)} names no target revision to follow.`);
+  const ours = service.deployments?.find((d) => d.taskDefinition === taskDefinitionArn);
+  log.info(
+    `Following service deployment ${serviceDeploymentId(arn)} of ${shortTaskDefinition(taskDefinitionArn)} (${sd.status}, ${sd.lifecycleStage ?? 'no stage yet'}); nothing is started.`,
+  );
+  return {
+    taskDefinitionArn,
+    started: {
+      deploymentId: ours?.id ?? '',
+      startedAt: clock.now(),
+      service,
+      knownEventIds: (service.events ?? []).map((event) => event.id as string),
+      stoppedBefore: [],
+      serviceDeploymentArn: arn,
+    },
+  };
+}
