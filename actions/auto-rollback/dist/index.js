@@ -12609,7 +12609,7 @@ __webpack_unused_export__ = ContainerOverride$;
 __webpack_unused_export__ = ContainerRestartPolicy$;
 __webpack_unused_export__ = ContainerStateChange$;
 __webpack_unused_export__ = ContinueServiceDeployment$;
-__webpack_unused_export__ = ContinueServiceDeploymentCommand;
+exports.LrH = ContinueServiceDeploymentCommand;
 __webpack_unused_export__ = ContinueServiceDeploymentRequest$;
 __webpack_unused_export__ = ContinueServiceDeploymentResponse$;
 __webpack_unused_export__ = CpuManufacturer;
@@ -65832,7 +65832,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2490);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2811);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
@@ -71776,7 +71776,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 2490:
+/***/ 2811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71831,25 +71831,29 @@ async function describeService(ecs, cluster, service, region) {
     }
     return found;
 }
+/** The strategies of the ECS controller this suite deploys and watches, each with a mechanism (see mechanismFor). */
+const SUPPORTED_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
 /**
- * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
- * their own. Called from one place (mechanismFor), before any change.
+ * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
+ * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
+ * own. Called from one place (mechanismFor), before any change; returns the strategy.
  */
-function assertRollingUpdateService(service) {
+function assertSupportedService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
         throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+            'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.', 'service');
     }
     // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
     const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
-    if (strategy !== 'ROLLING') {
+    if (!SUPPORTED_STRATEGIES.includes(strategy)) {
         throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
-            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+            `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`, 'service');
     }
     if (service.status === 'DRAINING') {
         throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
+    return strategy;
 }
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
 function primaryDeployment(service, taskDefinitionArn) {
@@ -72220,12 +72224,13 @@ function explainRollout(facts) {
         case 'succeeded':
             return `${subject} completed: ${counts(ours)}.`;
         case 'rolled-back': {
-            const back = `ECS is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)}`;
+            const backTo = (0,identifiers/* shortTaskDefinition */.P5)(outcome.rolledBackTo ?? primary?.taskDefinition);
+            const back = `ECS is rolling the service back to ${backTo}`;
             const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm'
+            const opening = cause === 'alarm' || cause === 'lifecycle-hook'
                 ? `${subject} failed: ${outcome.reason}, and ${back}.`
                 : cause === 'circuit-breaker'
-                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${(0,identifiers/* shortTaskDefinition */.P5)(primary?.taskDefinition)} (${outcome.reason}).`
+                    ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${backTo} (${outcome.reason}).`
                     : `${subject} was stopped and ${back} (${outcome.reason}).`;
             return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
         }
@@ -72237,6 +72242,10 @@ function explainRollout(facts) {
                 return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
             }
             return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+        case 'baking':
+            return `${subject} is baking (${outcome.stage ?? 'BAKE_TIME'}): production traffic is wholly on the new revision while the old one keeps running; ECS finishes the deployment after the bake, and this step no longer waits for it.`;
+        case 'paused':
+            return `${subject} is paused at ${outcome.stage ?? 'a lifecycle stage'}: PAUSE hook ${outcome.hookId ?? ''} awaits action (ContinueServiceDeployment, e.g. verify-health's continue-deployment), and this step no longer waits for it.`;
         case 'timed-out':
             return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
                 'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
@@ -72357,7 +72366,298 @@ function renderTimeline(origin, entries) {
     return [...entries].sort((a, b) => a.at - b.at).map((entry) => `+${((entry.at - origin) / 1000).toFixed(1).padStart(6)}s  ${entry.text}`);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/lifecycle-stages.ts
+/**
+ * ServiceDeployment.lifecycleStage in the order ECS reports them (ECS developer guide, blue/green deployments).
+ * LINEAR and CANARY repeat PRE_PRODUCTION_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT per traffic step; RECONCILE_SERVICE
+ * shows only when more than one revision is ACTIVE. A poll can miss a short stage, so stages are compared by position,
+ * never by "the stage after the one seen last".
+ */
+const LIFECYCLE_STAGES = [
+    'RECONCILE_SERVICE',
+    'PRE_SCALE_UP',
+    'SCALE_UP',
+    'POST_SCALE_UP',
+    'TEST_TRAFFIC_SHIFT',
+    'POST_TEST_TRAFFIC_SHIFT',
+    'PRE_PRODUCTION_TRAFFIC_SHIFT',
+    'PRODUCTION_TRAFFIC_SHIFT',
+    'POST_PRODUCTION_TRAFFIC_SHIFT',
+    'BAKE_TIME',
+    'CLEAN_UP',
+];
+/** The stage's position in LIFECYCLE_STAGES; -1 for a stage this suite does not know (shown as it is, never fatal). */
+function stagePosition(stage) {
+    return LIFECYCLE_STAGES.indexOf(stage);
+}
+/** Whether `stage` is `wanted` or later; an unknown stage has reached nothing. */
+function stageReached(stage, wanted) {
+    const position = stagePosition(stage);
+    return position >= 0 && position >= stagePosition(wanted);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook.ts
+const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
+// ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and has no hook stage after
+// POST_PRODUCTION_TRAFFIC_SHIFT: from the bake on, every PAUSE hook is behind the deployment (LINEAR and CANARY
+// repeat the production stages per step, so only these two stages are safely past all of them).
+const PAST_EVERY_HOOK = new Set(['BAKE_TIME', 'CLEAN_UP']);
+/**
+ * Reads a service deployment as DescribeServiceDeployments gives it: a PAUSE hook awaiting action (lifecycleHookDetails,
+ * targetType PAUSE, status AWAITING_ACTION), or why none is or will be. A status or stage this suite does not know
+ * leaves the deployment "before its hook": read again rather than decide on a guess.
+ */
+function pauseHookState(deployment) {
+    const status = deployment.status ?? 'UNKNOWN';
+    const stage = deployment.lifecycleStage;
+    const awaiting = awaitingPauseHook(deployment);
+    if (awaiting && status === 'IN_PROGRESS')
+        return { kind: 'awaiting', hook: awaiting };
+    if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status))
+        return { kind: 'ended', status, why: whyEnded(deployment, status) };
+    // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
+    // all says nothing, and the stage decides.
+    const configuration = deployment.deploymentConfiguration;
+    if (configuration !== undefined && !(configuration.lifecycleHooks ?? []).some((hook) => hook.targetType === 'PAUSE'))
+        return { kind: 'no-pause-hook', why: 'its deployment configuration has no PAUSE lifecycle hook' };
+    if (stage && PAST_EVERY_HOOK.has(stage))
+        return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };
+    return { kind: 'before-hook', stage };
+}
+const KNOWN_STATUSES = new Set([
+    'PENDING',
+    'IN_PROGRESS',
+    'SUCCESSFUL',
+    'STOPPED',
+    'STOP_REQUESTED',
+    'ROLLBACK_REQUESTED',
+    'ROLLBACK_IN_PROGRESS',
+    'ROLLBACK_SUCCESSFUL',
+    'ROLLBACK_FAILED',
+]);
+/** The PAUSE hook that awaits action, if one does. */
+function awaitingPauseHook(deployment) {
+    const detail = pauseHooks(deployment).find((hook) => hook.status === 'AWAITING_ACTION' && hook.hookId);
+    if (!detail?.hookId)
+        return undefined;
+    return {
+        hookId: detail.hookId,
+        stage: deployment.lifecycleStage,
+        expiresAt: detail.expiresAt,
+        timeoutAction: detail.timeoutAction ?? 'ROLLBACK',
+    };
+}
+/** The deployment's record of the hook with this id, if it still lists it. */
+function pauseHookDetail(deployment, hookId) {
+    return pauseHooks(deployment).find((hook) => hook.hookId === hookId);
+}
+function pauseHooks(deployment) {
+    return (deployment.lifecycleHookDetails ?? []).filter((hook) => hook.targetType === 'PAUSE');
+}
+function whyEnded(deployment, status) {
+    const reason = deployment.rollback?.reason ?? deployment.statusReason;
+    const because = reason ? `: ${reason}` : '';
+    if (status === 'SUCCESSFUL')
+        return 'it has finished (SUCCESSFUL)';
+    if (status.startsWith('ROLLBACK_'))
+        return `ECS ${status === 'ROLLBACK_SUCCESSFUL' || status === 'ROLLBACK_FAILED' ? 'rolled it back' : 'is rolling it back'} (${status})${because}`;
+    return `it was stopped (${status})${because}`;
+}
+/**
+ * What became of a hook this step meant to answer, in words: "it timed out at …, and ECS took its timeout action
+ * ROLLBACK", "ECS is rolling the deployment back (…)", "it was answered (SUCCEEDED) by someone else".
+ */
+function whatBecameOfHook(deployment, hook) {
+    const detail = pauseHookDetail(deployment, hook.hookId);
+    const status = deployment.status ?? 'UNKNOWN';
+    const state = pauseHookState(deployment);
+    const ended = state.kind === 'ended' ? `; the deployment: ${state.why}` : '';
+    if (detail?.status === 'TIMED_OUT')
+        return `it expired${hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ''} and ECS took its timeout action ${detail.timeoutAction ?? hook.timeoutAction}${ended}`;
+    if (detail?.status && detail.status !== 'AWAITING_ACTION')
+        return `it is ${detail.status}, answered by someone else or by ECS${ended}`;
+    if (state.kind === 'ended')
+        return `the deployment is over: ${state.why}`;
+    if (!detail && deployment.lifecycleStage !== hook.stage)
+        return `the deployment went on past ${hook.stage ?? 'its stage'} without this step's answer (now ${status} at ${deployment.lifecycleStage ?? 'an unknown stage'}): someone else answered it, or it expired with timeout action ${hook.timeoutAction}`;
+    if (!detail)
+        return `the deployment no longer lists it (status ${status}, stage ${deployment.lifecycleStage ?? 'unknown'})`;
+    return `it is still AWAITING_ACTION (deployment ${status})`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-verdict.ts
+
+
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+const STOPPED = new Set(['STOPPED', 'STOP_REQUESTED']);
+const service_deployment_verdict_UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
+/** Every status ECS documents; any other is shown as it is and waited on, never fatal. */
+const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([...ROLLING_BACK, ...STOPPED, ...service_deployment_verdict_UNDER_WAY, 'SUCCESSFUL', 'ROLLBACK_FAILED']);
+/**
+ * Decides from one DescribeServiceDeployments answer where a service deployment stands. Pure. SUCCESSFUL is the
+ * success; ROLLBACK_* and STOPPED end it with the cause ECS gives (the triggered alarm, the circuit breaker's count,
+ * the hook that failed or timed out, statusReason). While it is under way: `paused` once a PAUSE hook awaits action
+ * (with wait-until paused), `baking` once the stage is BAKE_TIME or later with production traffic wholly on the
+ * target (with wait-until bake; for LINEAR and CANARY the step bakes come before BAKE_TIME, so only the final bake
+ * counts). Stages are compared by position: a poll that missed BAKE_TIME and sees CLEAN_UP has still reached it.
+ */
+function judgeServiceDeployment(sd, goal = {}) {
+    const status = sd.status ?? '';
+    if (goal.expect === 'rollback')
+        return judgeRollback(sd);
+    if (status === 'SUCCESSFUL')
+        return { state: 'succeeded' };
+    if (status === 'ROLLBACK_FAILED') {
+        return { state: 'failed', cause: 'rollback-failed', reason: `ECS's own rollback failed${withReason(sd.statusReason)}` };
+    }
+    if (ROLLING_BACK.has(status))
+        return { state: 'rolled-back', ...causeOf(sd) };
+    if (STOPPED.has(status)) {
+        const cause = causeOf(sd);
+        return { state: 'failed', ...cause, reason: `the service deployment was ${status}: ${cause.reason}` };
+    }
+    if (!service_deployment_verdict_UNDER_WAY.has(status))
+        return { state: 'in-progress' };
+    const waitUntil = goal.waitUntil ?? 'complete';
+    const awaiting = awaitingPauseHook(sd);
+    if (waitUntil === 'paused' && awaiting)
+        return { state: 'paused', hookId: awaiting.hookId };
+    if (waitUntil === 'bake' && stageReached(sd.lifecycleStage, 'BAKE_TIME') && productionOnTarget(sd))
+        return { state: 'baking' };
+    return { state: 'in-progress' };
+}
+/** A rollback asked for on purpose: ROLLBACK_SUCCESSFUL is the success, anything else that ends is a failure. */
+function judgeRollback(sd) {
+    const status = sd.status ?? '';
+    if (status === 'ROLLBACK_SUCCESSFUL')
+        return { state: 'succeeded' };
+    if (status === 'ROLLBACK_FAILED')
+        return { state: 'failed', cause: 'rollback-failed', reason: `ECS's rollback failed${withReason(sd.statusReason)}` };
+    if (status === 'SUCCESSFUL')
+        return { state: 'failed', cause: 'ecs', reason: 'the service deployment completed instead of rolling back' };
+    if (STOPPED.has(status))
+        return { state: 'failed', cause: 'ecs', reason: `the service deployment was ${status}${withReason(sd.statusReason)}` };
+    return { state: 'in-progress' };
+}
+/** Percent of production and test traffic ECS has asked for on the target revision, when it says. */
+function trafficWeights(sd) {
+    const target = sd.targetServiceRevision;
+    return {
+        ...(target?.requestedProductionTrafficWeight !== undefined ? { productionTrafficWeight: target.requestedProductionTrafficWeight } : {}),
+        ...(target?.requestedTestTrafficWeight !== undefined ? { testTrafficWeight: target.requestedTestTrafficWeight } : {}),
+    };
+}
+/** Production wholly on the target; when ECS reports no weight, the stage alone decides. */
+function productionOnTarget(sd) {
+    const weight = trafficWeights(sd).productionTrafficWeight;
+    return weight === undefined || weight >= 100;
+}
+/** Why ECS rolled back or stopped: the alarm, the circuit breaker, the hook, or what ECS said. */
+function causeOf(sd) {
+    // statusReason says why the deployment failed, rollback.reason why it was rolled back: both, once each.
+    const said = [...new Set([sd.statusReason, sd.rollback?.reason].filter(Boolean).map((text) => stripStop(text)))].join('; ') || undefined;
+    if (sd.alarms?.status === 'TRIGGERED') {
+        const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+        const quoted = names.map((name) => `"${name}"`).join(', ');
+        const alarm = names.length
+            ? `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`
+            : 'a deployment alarm went into ALARM';
+        return { cause: 'alarm', reason: alarm, alarmNames: [...names] };
+    }
+    const breaker = sd.deploymentCircuitBreaker;
+    if (breaker?.status === 'TRIGGERED') {
+        const count = breaker.failureCount !== undefined ? `: ${breaker.failureCount} failed tasks of its threshold ${breaker.threshold ?? '?'}` : '';
+        return { cause: 'circuit-breaker', reason: `the deployment circuit breaker tripped${count}${said ? ` (${stripStop(said)})` : ''}` };
+    }
+    const hook = sd.lifecycleHookDetails?.find((detail) => detail.status === 'FAILED' || detail.status === 'TIMED_OUT');
+    if (hook)
+        return { cause: 'lifecycle-hook', reason: `${describeHook(hook)} ${hook.status}${said ? ` (${stripStop(said)})` : ''}` };
+    return { cause: 'rollback-requested', reason: said ? stripStop(said) : 'ECS gave no reason' };
+}
+/** A hook in words: `PAUSE hook ecs-pause-1` or `Lambda hook ecs-hook-1 (arn:...)`. */
+function describeHook(hook) {
+    const kind = hook.targetType === 'PAUSE' ? 'PAUSE' : 'Lambda';
+    return `${kind} hook ${hook.hookId ?? '(no id)'}${hook.targetArn ? ` (${hook.targetArn})` : ''}`;
+}
+function withReason(reason) {
+    return reason ? ` (${stripStop(reason)})` : '';
+}
+function stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stage-timeline.ts
+
+
+/**
+ * The lifecycle stages of one service deployment as the polls see them: each change of stage, status or traffic
+ * weights is logged when it is first seen and kept for the job summary's timeline; each change of a lifecycle
+ * hook's status, of the circuit breaker's count and of the triggered alarms is logged. A stage or status this suite does not know is shown as ECS wrote it.
+ */
+class StageTimeline {
+    log;
+    entries = [];
+    lastKey = '';
+    hooks = new Map();
+    breakerSaid = '';
+    alarmsSaid = '';
+    constructor(log) {
+        this.log = log;
+    }
+    note(sd, at) {
+        const weights = trafficWeights(sd);
+        const entry = { at, stage: sd.lifecycleStage ?? '(no stage yet)', status: sd.status, ...weights };
+        const key = `${entry.stage}|${entry.status}|${entry.productionTrafficWeight}|${entry.testTrafficWeight}`;
+        if (key !== this.lastKey) {
+            this.lastKey = key;
+            this.entries.push(entry);
+            this.log.info(stageLine(entry));
+        }
+        // The circuit breaker's count and the alarms, when they change: what a failure will be blamed on.
+        const breaker = sd.deploymentCircuitBreaker;
+        const breakerSaid = breaker?.failureCount
+            ? `Circuit breaker: ${breaker.failureCount} failed tasks of its threshold ${breaker.threshold ?? '?'} (${breaker.status})`
+            : '';
+        if (breakerSaid && breakerSaid !== this.breakerSaid)
+            this.log.info(breakerSaid);
+        this.breakerSaid = breakerSaid;
+        const alarms = sd.alarms?.status === 'TRIGGERED' ? `Deployment alarms TRIGGERED: ${(sd.alarms.triggeredAlarmNames ?? []).join(', ')}` : '';
+        if (alarms && alarms !== this.alarmsSaid)
+            this.log.info(alarms);
+        this.alarmsSaid = alarms;
+        for (const hook of sd.lifecycleHookDetails ?? []) {
+            const id = hook.hookId ?? describeHook(hook);
+            const said = `${hook.status}${hook.expiresAt ? ` (expires ${new Date(hook.expiresAt).toISOString()}${hook.timeoutAction ? `, then ${hook.timeoutAction}` : ''})` : ''}`;
+            if (this.hooks.get(id) === said)
+                continue;
+            this.hooks.set(id, said);
+            this.log.info(`${describeHook(hook)}: ${said}`);
+        }
+    }
+    seen() {
+        return [...this.entries];
+    }
+}
+/** `BAKE_TIME (IN_PROGRESS): production 100%, test 100% on the new revision`. */
+function stageLine(entry) {
+    const unknown = [
+        entry.stage !== '(no stage yet)' && stagePosition(entry.stage) < 0 ? 'a stage' : undefined,
+        entry.status && !KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(entry.status) ? 'a status' : undefined,
+    ].filter(Boolean);
+    const note = unknown.length ? `; ${unknown.join(' and ')} this action does not know, shown as ECS reports it` : '';
+    return `Stage ${entry.stage} (${entry.status ?? 'no status'}${note})${weightsText(entry)}`;
+}
+function weightsText(entry) {
+    const parts = [
+        entry.productionTrafficWeight !== undefined ? `production ${entry.productionTrafficWeight}%` : undefined,
+        entry.testTrafficWeight !== undefined ? `test ${entry.testTrafficWeight}%` : undefined,
+    ].filter(Boolean);
+    return parts.length ? `: ${parts.join(', ')} on the new revision` : '';
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout-report.ts
+
+
 
 
 
@@ -72390,13 +72690,20 @@ function logRolloutEvidence(report, log) {
     }
     log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
 }
+/** A verdict the step ends green on: success, or the stage wait-until asked for (baking, paused). */
+function isGreen(status) {
+    return status === 'succeeded' || status === 'baking' || status === 'paused';
+}
 function rolloutSummaryMarkdown(report) {
     const { outcome } = report;
-    const failed = outcome.status !== 'succeeded';
+    const failed = !isGreen(outcome.status);
     const facts = table(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
         ['Revision', `${(0,identifiers/* shortTaskDefinition */.P5)(report.previousTaskDefinitionArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
+        ...(outcome.serviceDeploymentArn ? [['Service deployment', serviceDeploymentId(outcome.serviceDeploymentArn)]] : []),
+        ...(outcome.stage ? [['Lifecycle stage', `${outcome.stage}${weightsText(outcome)}`]] : []),
+        ...(outcome.hookId ? [['Paused at hook', outcome.hookId]] : []),
         ['Status', outcome.status],
         ['Duration', (0,duration/* formatDuration */.a)(outcome.finishedAt - report.startedAt)],
     ]);
@@ -72419,6 +72726,8 @@ function timeline(report) {
     const entries = [
         { at: report.startedAt, text: `UpdateService: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` },
     ];
+    for (const seen of report.outcome.stages ?? [])
+        entries.push({ at: seen.at, text: stageLine(seen) });
     for (const event of report.outcome.events) {
         if (event.createdAt)
             entries.push({ at: new Date(event.createdAt).getTime(), text: event.message ?? '' });
@@ -72442,78 +72751,133 @@ function stoppedOffset(task, origin) {
     return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/bake-time.ts
+// ECS's defaults when a strategy's configuration leaves them out (ECS API reference, LinearConfiguration and
+// CanaryConfiguration).
+const LINEAR_STEP_PERCENT = 10;
+const LINEAR_STEP_BAKE_MINUTES = 6;
+const CANARY_BAKE_MINUTES = 10;
+/**
+ * How long the service's deployments bake the new revision, in ms: bakeTimeInMinutes after production is wholly on
+ * it, plus for LINEAR each step's bake (one fewer than the steps: the last step is followed by the final bake) and
+ * for CANARY the canary's bake. A timeout shorter than this times out every healthy deploy.
+ */
+function strategyBakeTimeMs(service) {
+    const config = service.deploymentConfiguration;
+    const finalBake = config?.bakeTimeInMinutes ?? 0;
+    let stepBakes = 0;
+    if (config?.strategy === 'LINEAR') {
+        const stepPercent = config.linearConfiguration?.stepPercent ?? LINEAR_STEP_PERCENT;
+        const steps = Math.ceil(100 / stepPercent - 1e-9);
+        stepBakes = (steps - 1) * (config.linearConfiguration?.stepBakeTimeInMinutes ?? LINEAR_STEP_BAKE_MINUTES);
+    }
+    else if (config?.strategy === 'CANARY') {
+        const canaryPercent = config.canaryConfiguration?.canaryPercent ?? 0;
+        if (canaryPercent < 100)
+            stepBakes = config.canaryConfiguration?.canaryBakeTimeInMinutes ?? CANARY_BAKE_MINUTES;
+    }
+    return (finalBake + stepBakes) * 60_000;
+}
+/** Whether the service has a PAUSE lifecycle hook, the only thing wait-until paused can stop at. */
+function hasPauseHook(service) {
+    return (service.deploymentConfiguration?.lifecycleHooks ?? []).some((hook) => hook.targetType === 'PAUSE');
+}
+
 // EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
 var aws = __nccwpck_require__(7739);
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
 // EXTERNAL MODULE: ./packages/core/src/common/retry.ts
 var common_retry = __nccwpck_require__(4897);
-;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook-answer.ts
 
+
+
+
+
+
+
+
+// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
+const ATTEMPTS = 4;
+const BASE_DELAY_MS = 1_000;
 /**
- * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
- * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
- * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
- * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
+ * Answers a PAUSE hook with ContinueServiceDeployment. ECS takes the answer only while the hook is AWAITING_ACTION
+ * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
+ * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
+ * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
  */
-function blindSpotReason(facts) {
-    const after = facts.reachedRunning === facts.failed
-        ? 'they all reached RUNNING before they stopped'
-        : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
-    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
-        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
-    }
-    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
-        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
-    }
-    if (facts.resetOnHealthyTask) {
-        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
-    }
-    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
-}
-/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
-async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
-    let containerHealthCheck;
+async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, retry) {
+    const now = () => (retry.clock ?? poll/* systemClock */.m).now();
+    const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
     try {
-        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
-        const containers = answer.taskDefinition?.containerDefinitions;
-        if (containers)
-            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
+        return await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+            if (attempt > 1) {
+                // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
+                // whether it went through, or whether the hook moved on without it.
+                const deployment = await reread();
+                if (deployment && tookEffect(deployment, hook, action, now()))
+                    return { answered: true };
+                if (deployment && !stillAwaiting(deployment, hook))
+                    return { answered: false, why: whatBecameOfHook(deployment, hook) };
+            }
+            await ecs.send((0,aws/* withoutSdkRetries */.RM)(new dist_cjs/* ContinueServiceDeploymentCommand */.LrH({ serviceDeploymentArn, hookId: hook.hookId, action })));
+            return { answered: true };
+        }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry });
     }
-    catch {
-        // The explanation is then less precise, not wrong.
+    catch (error) {
+        // Cancelled between attempts: no further one is sent, and the caller says what the hook is left with.
+        if (retry.signal?.aborted)
+            throw new cancellation/* WorkflowCancelled */.ze();
+        const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        if ((0,errors/* isAccessDenied */.w7)(error)) {
+            throw new errors/* ActionFailure */.dR(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`);
+        }
+        const deployment = await reread().catch(() => undefined);
+        if (!deployment) {
+            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            return { answered: false, why: `ECS refused the answer (${answered})` };
+        }
+        // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
+        if ((0,common_retry/* isTransientAwsError */.Sc)(error) && tookEffect(deployment, hook, action, now()))
+            return { answered: true };
+        if (stillAwaiting(deployment, hook)) {
+            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
+        }
+        return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
     }
-    return blindSpotReason({
-        containerHealthCheck,
-        loadBalancer: (service.loadBalancers ?? []).length > 0,
-        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
-        failed: failedTasks.length,
-        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
-    });
 }
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
+/** The hook, and nothing else, still waits for this answer. */
+function stillAwaiting(deployment, hook) {
+    return deployment.status === 'IN_PROGRESS' && awaitingPauseHook(deployment)?.hookId === hook.hookId;
+}
 /**
- * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
- * (ServiceDeploymentCircuitBreaker.threshold, API reference) when it was read; otherwise it is computed as ECS
- * documents it from DeploymentCircuitBreaker.thresholdConfiguration (ThresholdConfiguration and ThresholdType,
- * API reference): COUNT takes `value` as it is; BOUNDED_PERCENT (the default, value 50) is value% of the latest
- * desired count, at least 3 and at most 200; UNBOUNDED_PERCENT is the same without the bounds. The developer
- * guide's failure threshold table rounds 12.5 up to 13.
+ * The deployment went the way the answer asked, and not by the hook's own timeout. ECS lists only the current
+ * stage's hooks, so a CONTINUE shows as the hook SUCCEEDED, or gone with the deployment on past its stage.
  */
-function breakerThreshold(breaker, desiredCount, serviceDeployment) {
-    const reported = serviceDeployment?.deploymentCircuitBreaker?.threshold;
-    if (reported !== undefined && reported > 0)
-        return reported;
-    const type = breaker?.thresholdConfiguration?.type ?? 'BOUNDED_PERCENT';
-    const value = breaker?.thresholdConfiguration?.value ?? 50;
-    if (type === 'COUNT')
-        return Math.max(1, value);
-    const share = Math.ceil((value / 100) * desiredCount);
-    // An unknown type is read as the default, the bounded one.
-    if (type === 'UNBOUNDED_PERCENT')
-        return Math.max(1, share);
-    return Math.min(200, Math.max(3, share));
+function tookEffect(deployment, hook, action, now) {
+    const status = deployment.status ?? '';
+    const detail = pauseHookDetail(deployment, hook.hookId)?.status;
+    if (detail === 'TIMED_OUT' || detail === 'AWAITING_ACTION')
+        return false;
+    if (action === 'ROLLBACK')
+        return status.startsWith('ROLLBACK_');
+    if (status !== 'IN_PROGRESS' && status !== 'SUCCESSFUL')
+        return false;
+    if (detail === 'SUCCEEDED')
+        return true;
+    // Gone past its stage after it expired: ECS's timeout action CONTINUE may have let it through, not the answer.
+    const expired = hook.expiresAt !== undefined && now >= hook.expiresAt.getTime();
+    return detail === undefined && deployment.lifecycleStage !== hook.stage && !expired;
+}
+/** What happens to a hook this step leaves unanswered. */
+function stillWaiting(hook) {
+    const when = hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ' when it expires';
+    return `The PAUSE hook ${hook.hookId} still awaits action: ECS takes its timeout action ${hook.timeoutAction}${when} unless someone answers it (ContinueServiceDeployment).`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
@@ -72522,433 +72886,89 @@ function epochMs(value) {
     return value ? new Date(value).getTime() : 0;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+;// CONCATENATED MODULE: ./packages/core/src/ecs/find-service-deployment.ts
+
+
+
 
 
 
 /**
- * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
- * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
- * deployment that ended without a rollback says so at once.
+ * How much earlier than the runner's clock ECS may date the service deployment the update created: the clocks
+ * differ a little. A wider window would let an earlier deploy of the same revision (a forced redeploy) in.
  */
-const ROLLBACK_GRACE_MS = 15_000;
+const FIND_CLOCK_SKEW_MS = 5_000;
+/** ListServiceDeployments may lag the update that created one: it is asked again, once a second, for this long. */
+const FIND_TIMEOUT_MS = 10_000;
+const FIND_INTERVAL_MS = 1_000;
+// At most 20 ARNs a DescribeServiceRevisions call; a window of seconds holds one or two deployments.
+const find_service_deployment_DESCRIBE_BATCH = 20;
+const find_service_deployment_MAX_LIST_CALLS = 5;
 /**
- * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
- * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
- * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ * The service deployment an update started. The UpdateService answer does not carry its ARN, and "the newest one"
+ * is wrong when two deploys overlap: it is the one created after the update (give or take FIND_CLOCK_SKEW_MS)
+ * whose target revision runs the task definition, the earliest such when several do. Listed again for a few
+ * seconds while ECS has not listed it yet; undefined when it never shows.
  */
-const BACKSTOP_SETTLE_MS = 3000;
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-/**
- * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
- * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
- */
-function isFailedTask(task) {
-    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
-        return false;
-    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
-        return true;
-    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
-    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
-}
-/**
- * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
- * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
- * verdict `wants`, and timing out.
- *
- * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
- * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
- * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
- * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
- * failure detection).
- */
-function judgeRollout(target, observation) {
-    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
-    if (!ours)
-        return judgeGone(target, observation);
-    const sd = readOf(observation);
-    const rollbackDeployment = isRollbackDeployment(ours, sd);
-    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
-    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
-        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
-    }
-    if (target.circuitBreaker.enable) {
-        const backstop = judgeBackstop(target, observation, ours, sd);
-        if (backstop)
-            return backstop;
-    }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
-    }
-    const deployments = observation.service.deployments ?? [];
-    if (deployments.length === 1 && isSettled(ours))
-        return { state: 'succeeded', deployment: ours };
-    return { state: 'in-progress', deployment: ours };
-}
-/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
-function judgeEnded(target, observation, ours, facts) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
-    const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = primaryDeployment(observation.service);
-    if (sd?.status === 'ROLLBACK_FAILED')
-        return rollbackFailed(sd, ours);
-    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
-    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
-        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
-        if (rolledBack && sd) {
-            return {
-                state: 'rolled-back',
-                cause: 'rollback-requested',
-                reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested',
-                deployment: ours,
-            };
-        }
-        return {
-            state: 'failed',
-            cause: 'replaced',
-            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
-            deployment: ours,
-            replacedBy: primary,
-        };
-    }
-    const cause = failureCause(target, sd, alarmNames);
-    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
-    if (rolledBack)
-        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
-    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
-        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
-    }
-    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
-    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
-    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
-        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
-    const why = ended
-        ? 'ECS did not roll back: it found no completed deployment to roll back to'
-        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
-    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
-}
-/**
- * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
- * fast rollback can finish between two polls; the service deployment tells what happened.
- */
-function judgeGone(target, observation) {
-    if (observation.serviceDeployment === undefined)
-        return { state: 'in-progress', wants: ['service-deployment'] };
-    const sd = readOf(observation);
-    const primary = primaryDeployment(observation.service);
-    const gone = (reason) => ({
-        ...observation.lastSeen,
-        id: target.deploymentId,
-        status: 'INACTIVE',
-        rolloutState: 'FAILED',
-        rolloutStateReason: reason,
+async function findServiceDeployment(ecs, request, { log, clock, signal, timeoutMs = FIND_TIMEOUT_MS }) {
+    const taskDefinitions = new Map();
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: FIND_INTERVAL_MS,
+        timeoutMs,
+        jitter: 0,
+        clock,
+        signal,
+        check: async () => {
+            try {
+                const briefs = await listCreatedAfter(ecs, request, request.since - FIND_CLOCK_SKEW_MS);
+                await find_service_deployment_resolveTaskDefinitions(ecs, briefs, taskDefinitions);
+                return briefs.find((brief) => taskDefinitions.get(brief.targetServiceRevisionArn ?? '') === request.taskDefinitionArn);
+            }
+            catch (error) {
+                // A throttled or failed read is its own retry: the next round asks again.
+                if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+                    return undefined;
+                throw error;
+            }
+        },
     });
-    if (sd) {
-        if (sd.status === 'ROLLBACK_FAILED')
-            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
-            const alarmNames = triggeredAlarms(sd);
-            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
-            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
-            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+    if (result.done)
+        return result.value;
+    log.info(`ECS listed no service deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(request.taskDefinitionArn)} created since the update within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`);
+    return undefined;
+}
+/** The service's deployments created after `after`, oldest first (ListServiceDeployments documents no order). */
+async function listCreatedAfter(ecs, place, after) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < find_service_deployment_MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({
+            cluster: place.cluster,
+            service: place.service,
+            createdAt: { after: new Date(after) },
+            nextToken,
+        }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // ECS filters by createdAt; filtered here too, in case an implementation ignores the filter.
+    return [...briefs.values()]
+        .filter((brief) => epochMs(brief.createdAt) >= after)
+        .sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt));
+}
+/** Adds the task definition of each brief's target revision not resolved yet (DescribeServiceRevisions). */
+async function find_service_deployment_resolveTaskDefinitions(ecs, briefs, found) {
+    const missing = [...new Set(briefs.map((brief) => brief.targetServiceRevisionArn ?? ''))].filter((arn) => arn && !found.has(arn));
+    for (let at = 0; at < missing.length; at += find_service_deployment_DESCRIBE_BATCH) {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: missing.slice(at, at + find_service_deployment_DESCRIBE_BATCH) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
         }
-    }
-    else {
-        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
-        // is the rollback, and the deployment's failure event is the only place the reason is still written.
-        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
-        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
-        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
-            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
-            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
-        }
-        if (reason)
-            return { state: 'failed', cause, reason, deployment: gone(reason) };
-    }
-    return {
-        state: 'failed',
-        cause: 'replaced',
-        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
-        replacedBy: primary,
-    };
-}
-/**
- * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
- * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
- * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
- * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
- * own counted failures while ECS's count stays below its threshold, the rollout fails here.
- */
-function judgeBackstop(target, observation, ours, sd) {
-    const { service } = observation;
-    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
-        return undefined;
-    // Read ECS's own threshold and why it does not count these before saying so.
-    const wants = [];
-    if (observation.serviceDeployment === undefined)
-        wants.push('service-deployment');
-    if (observation.blindSpot === undefined)
-        wants.push('blind-spot');
-    if (wants.length)
-        return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
-}
-function rollbackFailed(sd, deployment) {
-    return {
-        state: 'failed',
-        cause: 'rollback-failed',
-        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
-        deployment,
-    };
-}
-/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
-function rollbackSeen(observation, ours, sd, primary) {
-    if (sd) {
-        if (ROLLING_BACK.has(sd.status ?? ''))
-            return true;
-        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
-            return false;
-        if (sd.rollback)
-            return true;
-    }
-    return rollbackDeploymentSeen(observation, ours, primary);
-}
-/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
-function rollbackDeploymentSeen(observation, ours, primary) {
-    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
-        return false;
-    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
-    for (const deployment of observation.service.deployments ?? []) {
-        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
-            continue;
-        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
-            earlier.add(deployment.taskDefinition);
-    }
-    return earlier.has(primary.taskDefinition);
-}
-/**
- * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
- * the service deployment's alarms and rollback then describe the deployment before ours.
- */
-function isRollbackDeployment(ours, sd) {
-    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-        return false;
-    const started = epochMs(sd.rollback.startedAt);
-    const created = epochMs(ours.createdAt);
-    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
-    return !started || !created || created >= started - 500;
-}
-function failureCause(target, sd, alarmNames) {
-    if (alarmNames)
-        return 'alarm';
-    if (sd) {
-        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
-            return 'circuit-breaker';
-        if (sd.rollback || ROLLING_BACK.has(sd.status ?? ''))
-            return 'rollback-requested';
-    }
-    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
-}
-function rollbackConfigured(target, service, sd, cause) {
-    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
-    if (cause === 'alarm')
-        return config?.alarms?.rollback === true;
-    if (cause === 'circuit-breaker')
-        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
-    return false;
-}
-/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
-function triggeredAlarms(sd) {
-    if (sd?.alarms?.status !== 'TRIGGERED')
-        return undefined;
-    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
-    return [...names];
-}
-function alarmReason(names) {
-    const quoted = names.map((name) => `"${name}"`).join(', ');
-    if (names.length === 0)
-        return 'a CloudWatch alarm of the deployment went into ALARM';
-    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
-}
-function readOf(observation) {
-    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
-}
-/**
- * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
- * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
- */
-function isSettled(deployment) {
-    const full = deployment.runningCount === deployment.desiredCount;
-    if (deployment.rolloutState)
-        return deployment.rolloutState === 'COMPLETED' && full;
-    // Services created before rollout states existed report none; fall back to counting tasks.
-    return full && (deployment.pendingCount ?? 0) === 0;
-}
-function stripStop(text) {
-    return text.replace(/\.\s*$/, '');
-}
-function describeDeployment(deployment) {
-    if (!deployment)
-        return 'another deployment';
-    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
-    return `deployment ${deployment.id} (${revision})`;
-}
-function progressLine(deployment) {
-    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
-    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
-    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
-
-
-// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
-// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
-const LASTING = new Set([
-    'AccessDeniedException',
-    'UnsupportedFeatureException',
-    'InvalidParameterException',
-    'UnknownOperationException',
-    'ClientException',
-]);
-/**
- * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
- * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
- * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
- */
-class ServiceDeploymentReader {
-    ecs;
-    log;
-    refused = false;
-    constructor(ecs, log) {
-        this.ecs = ecs;
-        this.log = log;
-    }
-    get available() {
-        return !this.refused;
-    }
-    async read(arn) {
-        if (!arn || this.refused)
-            return 'unavailable';
-        let answer;
-        try {
-            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
-        }
-        catch (error) {
-            const name = error.name;
-            if (!LASTING.has(name))
-                return undefined;
-            this.refused = true;
-            // A missing permission is the user's to fix, so it is a warning naming it; an API the Region lacks is not.
-            if ((0,errors/* isAccessDenied */.w7)(error))
-                this.log.warning(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone, without naming the deployment alarm or ECS's rollback. Grant ecs:DescribeServiceDeployments to have them.`);
-            else
-                this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
-            return 'unavailable';
-        }
-        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
-        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
-/**
- * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
- * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
- * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
- */
-const STOPPED_TASKS_INTERVAL_MS = 2000;
-/**
- * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
- * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
- * draining it for its deregistration delay) is then listed at the interval.
- */
-const STOPPING_RELISTS = 5;
-/**
- * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
- * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
- * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
- * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
- * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
- * interval is remembered and listed when the interval ends.
- */
-class StoppedTaskSchedule {
-    clock;
-    intervalMs;
-    previous;
-    previousFailed;
-    previousRunning;
-    changed;
-    listedAt = Number.NEGATIVE_INFINITY;
-    /** Listings in a row that saw a task of ours still shutting down. */
-    stoppingStreak = 0;
-    /** A listing was due and has not been done yet. */
-    owed = false;
-    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
-    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
-        this.clock = clock;
-        this.intervalMs = intervalMs;
-        this.changed = listFirst;
-    }
-    /**
-     * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
-     * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
-     */
-    due(signals) {
-        if (this.wants(signals))
-            this.owed = true;
-        return this.owed;
-    }
-    wants({ deployment, newEvents, failing = false }) {
-        const failed = deployment?.failedTasks ?? 0;
-        const state = deployment
-            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
-            : 'gone';
-        const failedChanged = failed !== (this.previousFailed ?? 0);
-        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
-        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
-        const running = deployment?.runningCount ?? 0;
-        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
-        this.previousRunning = running;
-        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
-            this.changed = true;
-        this.previous = state;
-        this.previousFailed = failed;
-        if (failedChanged || runningDropped)
-            return true;
-        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
-            return true;
-        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
-    }
-    /**
-     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
-     * STOPPING_RELISTS polls, then once the interval allows.
-     */
-    listed(stillStopping = 0) {
-        this.listedAt = this.clock.now();
-        this.owed = false;
-        this.changed = stillStopping > 0;
-        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
     }
 }
 
@@ -73091,359 +73111,6 @@ function listStoppedTaskArns(ecs, cluster, service, onPage) {
     return listTaskArns(ecs, { cluster, serviceName: service, desiredStatus: 'STOPPED' }, onPage);
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
-
-
-/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
-const SKIPPED_READS_WARNING = 5;
-/**
- * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
- * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
- * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
- * row goes back to the loop's interval, so a drained API bucket is not hammered.
- */
-const QUICK_RETRY_MS = [300, 600];
-/** How many recent rounds the warning's "N of the last M" is counted over. */
-const WINDOW = 20;
-/**
- * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
- * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
- * verdict then comes later than the loop's interval promises.
- */
-class SkippedReads {
-    log;
-    service;
-    skipped = 0;
-    inARow = 0;
-    warned = false;
-    recent = [];
-    constructor(log, service = 'ECS') {
-        this.log = log;
-        this.service = service;
-    }
-    /** Total rounds skipped so far. */
-    get count() {
-        return this.skipped;
-    }
-    /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
-    intervalAfter(intervalMs) {
-        const quick = QUICK_RETRY_MS[this.inARow - 1];
-        return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
-    }
-    /** Records a round that got its answers. */
-    read() {
-        this.inARow = 0;
-        this.remember(false);
-    }
-    /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
-    skip(error) {
-        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
-            return false;
-        this.skipped += 1;
-        this.inARow += 1;
-        this.remember(true);
-        if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
-            this.warned = true;
-            const skippedRecently = this.recent.filter(Boolean).length;
-            this.log.warning(`${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}). The verdict may come late.`);
-        }
-        return true;
-    }
-    remember(skipped) {
-        this.recent.push(skipped);
-        if (this.recent.length > WINDOW)
-            this.recent.shift();
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch-loop.ts
-
-
-
-
-/**
- * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
- * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
- * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
- * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
- */
-function rolloutPollInterval(elapsedMs) {
-    if (elapsedMs < 3 * 60_000)
-        return 1000;
-    if (elapsedMs < 10 * 60_000)
-        return 2000;
-    return 5000;
-}
-/**
- * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
- * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
- * interval and the count of polls. The mechanism's step decides what each answer means.
- *
- * A round whose read is throttled or fails transiently (a 5xx, a timeout, a reset connection), whether
- * DescribeServices or a read the step makes, is skipped whole: the step never judges half a round, and a skipped
- * round counts as nothing (neither "no failed tasks" nor "steady"). DescribeServices is sent without SDK retries,
- * since the next tick is its retry and the SDK's backoff would only make the watcher late.
- */
-async function followDeployment(request, step, deps) {
-    const { ecs, log, clock = poll/* systemClock */.m } = deps;
-    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    const skipped = new SkippedReads(log);
-    let lastService;
-    const result = await (0,poll/* poll */.w)({
-        intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
-        timeoutMs: request.timeoutMs,
-        clock,
-        signal: deps.signal,
-        check: async () => {
-            const polledAt = clock.now();
-            try {
-                const describe = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] });
-                const answer = await ecs.send((0,aws/* withoutSdkRetries */.RM)(describe));
-                const service = answer.services?.[0];
-                if (!service)
-                    throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
-                lastService = service;
-                const newEvents = events.follow(service.events ?? []);
-                const judged = await step.observe({ service, newEvents, polledAt });
-                skipped.read();
-                return judged;
-            }
-            catch (error) {
-                if (skipped.skip(error))
-                    return undefined;
-                throw error;
-            }
-        },
-    });
-    const concluded = await step.conclude(result.done ? result.value : undefined);
-    const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
-    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
-}
-/** Prints each service event once, in the order ECS created them. */
-class EventFollower {
-    since;
-    earlier;
-    log;
-    printed = new Map();
-    constructor(since, earlier, log) {
-        this.since = since;
-        this.earlier = earlier;
-        this.log = log;
-    }
-    /** Prints the events not seen before and says how many there were. */
-    follow(newestFirst) {
-        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
-        const fresh = newestFirst
-            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
-            .reverse();
-        for (const event of fresh) {
-            this.printed.set(event.id, event);
-            this.log.info(`ECS: ${event.message}`);
-        }
-        return fresh.length;
-    }
-    seen() {
-        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
-    }
-}
-function eventTime(event) {
-    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
-
-
-
-
-
-
-
-
-
-
-/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
-const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
-/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
-const SAME_CREATION_MS = 5_000;
-/**
- * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), with the poll loop every
- * mechanism shares (followDeployment): this is the rolling mechanism's step of it.
- *
- * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
- * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
- * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
- * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
- */
-function watchRollout(request, deps) {
-    return followDeployment(request, rollingStep(request, deps), deps);
-}
-/** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
-function rollingStep(request, deps) {
-    const { log, clock = poll/* systemClock */.m } = deps;
-    // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
-    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
-    const { target } = request;
-    // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
-    const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
-    const memory = new DeploymentMemory(target.deploymentId);
-    if (request.startedWith)
-        memory.note(request.startedWith);
-    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
-    let lastProgress = '';
-    let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
-    let awaitingRollbackSince;
-    let blindSpot;
-    let alarmsReadAt = Number.NEGATIVE_INFINITY;
-    /** Set when the latest round listed and described the stopped tasks whole: its evidence is as fresh as the verdict. */
-    let listedWhole = false;
-    return {
-        observe: async ({ service, newEvents, polledAt }) => {
-            const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
-            memory.note(service);
-            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
-            // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
-            let partialList = false;
-            listedWhole = false;
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-                partialList = !tracker.listedNow;
-                if (!partialList) {
-                    schedule.listed(tracker.stillStopping);
-                    listedWhole = true;
-                }
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
-            const observation = {
-                service,
-                failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
-                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
-                lastSeen: memory.lastSeen,
-                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
-                blindSpot,
-            };
-            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
-            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
-                alarmsReadAt = clock.now();
-                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
-            }
-            let verdict = judgeRollout(target, observation);
-            // Read what the verdict needs (each at most once a poll), then judge again.
-            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
-                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
-                    const read = await memory.readServiceDeployment(serviceDeployments, service);
-                    // Throttled or failed: skip a round rather than decide on less.
-                    if (read === undefined)
-                        break;
-                    observation.serviceDeployment = read;
-                }
-                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
-                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
-                    observation.blindSpot = blindSpot;
-                }
-                verdict = judgeRollout(target, observation);
-            }
-            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
-                awaitingRollbackSince ??= clock.now();
-            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
-                const progress = progressLine(verdict.deployment);
-                if (progress !== lastProgress)
-                    log.info(progress);
-                lastProgress = progress;
-            }
-            // Only part of the stopped tasks was read (a page or a batch failed): enough to see failures, not a success.
-            if (verdict.state === 'succeeded' && partialList)
-                return undefined;
-            return verdict.state === 'in-progress' ? undefined : verdict;
-        },
-        conclude: async (verdict) => {
-            // The evidence of a failure is read once more at the end, with the SDK's retries (no next poll follows), unless
-            // the verdict's own round read it whole a moment ago (re-listing a long crash loop's pages under throttling
-            // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
-            if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
-                try {
-                    failedTasks = (await tracker.refresh()).filter(isFailedTask);
-                }
-                catch (error) {
-                    if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
-                        throw error;
-                    log.warning(`Could not list the stopped tasks once more (${(0,errors/* errorMessage */.gJ)(error)}): reporting the ${failedTasks.length} seen before.`);
-                }
-            }
-            if (!verdict)
-                return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks };
-            return {
-                status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
-                reason: 'reason' in verdict ? verdict.reason : undefined,
-                cause: 'cause' in verdict ? verdict.cause : undefined,
-                verdict,
-                failedTasks,
-            };
-        },
-    };
-}
-function alarmsOn(service) {
-    const alarms = service.deploymentConfiguration?.alarms;
-    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
-}
-/**
- * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
- * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
- * deployment), and the revisions the service ran before ours, which a rollback returns to.
- */
-class DeploymentMemory {
-    deploymentId;
-    lastSeen;
-    serviceDeploymentArn;
-    earlier = new Set();
-    constructor(deploymentId) {
-        this.deploymentId = deploymentId;
-    }
-    note(service) {
-        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
-        if (ours)
-            this.lastSeen = ours;
-        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
-            this.serviceDeploymentArn = service.currentServiceDeployment;
-        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
-        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
-            return;
-        for (const deployment of service.deployments ?? []) {
-            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
-                this.earlier.add(deployment.taskDefinition);
-        }
-    }
-    /**
-     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
-     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
-     * the service deployment it rolls back, while a newer deploy's was created later.
-     */
-    async readServiceDeployment(reader, service) {
-        if (this.serviceDeploymentArn)
-            return reader.read(this.serviceDeploymentArn);
-        const read = await reader.read(service.currentServiceDeployment);
-        if (typeof read !== 'object')
-            return read;
-        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
-        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
-            return 'unavailable';
-        this.serviceDeploymentArn = read.serviceDeploymentArn;
-        return read;
-    }
-    earlierTaskDefinitions() {
-        return [...this.earlier];
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/start.ts
 
 
@@ -73524,7 +73191,7 @@ function existingDeployment(service, deployment, clock) {
     return { deploymentId: deployment.id, startedAt, service, knownEventIds, stoppedBefore: [], startedBefore: deployment };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/stop-rollback.ts
+;// CONCATENATED MODULE: ./packages/core/src/deployment/stop-rollback.ts
 
 
 
@@ -73750,6 +73417,1179 @@ function primaryOf(service, targetArn) {
     return primaryDeployment(service, targetArn)?.id;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/roll-back.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const roll_back_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+/**
+ * The way back on a blue/green, linear or canary service. While the release's service deployment is in flight and
+ * ECS's own rollback returns to the target, the rollback is a traffic shift back inside it: ContinueServiceDeployment
+ * ROLLBACK when a PAUSE hook awaits action (a stop would not be the hook's answer), else StopServiceDeployment
+ * ROLLBACK; either is watched to ROLLBACK_SUCCESSFUL. After the deployment finished (clean-up removed the old
+ * revision) nothing is left to reverse: a new deployment of the target runs through the whole strategy again.
+ */
+async function startStrategyRollback(request, context) {
+    const { ecs, log, clock } = context;
+    const { targetArn, history } = request;
+    const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    const current = history.current;
+    // ECS is already shifting traffic back (a hook, an alarm, the breaker, a person): a new deployment on top of its
+    // rollback would start the whole strategy again; its rollback is watched instead.
+    if (current?.serviceDeploymentArn && roll_back_ROLLING_BACK.has(current.status ?? '')) {
+        const service = await describeService(ecs, request.cluster, request.service, request.region);
+        return {
+            mechanism: 'none',
+            description: `none: ECS is already rolling service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} back (${current.status})`,
+            deploymentId: primaryDeployment(service)?.id ?? serviceDeploymentId(current.serviceDeploymentArn),
+            serviceDeploymentArn: current.serviceDeploymentArn,
+            expect: 'rollback',
+            startedAt: clock.now(),
+            service,
+            stoppedBefore,
+        };
+    }
+    const inFlight = stoppableDeployment(history, targetArn, log);
+    if (inFlight) {
+        const startedAt = clock.now();
+        const within = await rollBackWithin(ecs, inFlight, context);
+        if (within) {
+            const service = await describeService(ecs, request.cluster, request.service, request.region);
+            return {
+                ...within,
+                deploymentId: primaryDeployment(service)?.id ?? serviceDeploymentId(inFlight),
+                serviceDeploymentArn: inFlight,
+                expect: 'rollback',
+                startedAt,
+                service,
+                stoppedBefore,
+            };
+        }
+    }
+    log.info(`The release's service deployment has finished (or could not be rolled back within): deploying ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} again, ` +
+        'which runs through the whole strategy (test traffic, production shift, bake) again.');
+    const startedAt = clock.now();
+    const service = await updateServiceTo(ecs, request, startedAt, context);
+    const deploymentId = service ? primaryOf(service, targetArn) : undefined;
+    if (!service || !deploymentId)
+        throw new Error(`UpdateService returned no primary deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} to watch.`);
+    const found = await findServiceDeployment(ecs, { cluster: request.cluster, service: request.service, taskDefinitionArn: targetArn, since: startedAt }, context);
+    return {
+        mechanism: 'UpdateService',
+        description: `UpdateService to ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} (a new deployment, through the whole ${strategyOf(service.deploymentConfiguration?.strategy)} strategy again)`,
+        deploymentId,
+        ...(found?.serviceDeploymentArn ? { serviceDeploymentArn: found.serviceDeploymentArn } : {}),
+        startedAt,
+        service,
+        stoppedBefore,
+    };
+}
+/** Rolls the in-flight service deployment back within itself; undefined when ECS would not (update the service instead). */
+async function rollBackWithin(ecs, serviceDeploymentArn, context) {
+    const { log } = context;
+    const id = serviceDeploymentId(serviceDeploymentArn);
+    const read = () => readServiceDeployment(ecs, serviceDeploymentArn);
+    const hook = awaitingPauseHook((await read()) ?? {});
+    if (hook) {
+        // verify-health's answer to a hook (re-read before each retry, so a hook that moved on is not answered twice).
+        const answer = await answerPauseHook(ecs, serviceDeploymentArn, hook, 'ROLLBACK', read, context).catch((error) => {
+            if (error instanceof cancellation/* WorkflowCancelled */.ze)
+                throw error;
+            return { answered: false, why: (0,errors/* errorMessage */.gJ)(error) };
+        });
+        if (answer.answered) {
+            return {
+                mechanism: 'ContinueServiceDeployment',
+                description: `ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id}, paused in flight: traffic shifts back to the old revision`,
+            };
+        }
+        // The hook expired or was answered meanwhile, or the role may not answer it: a stop still rolls back within.
+        log.info(`ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`);
+    }
+    const rollingBack = async () => {
+        const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
+        return status ? `service deployment ${id} is ${status}` : undefined;
+    };
+    const answer = await requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, context);
+    if (!answer.applied)
+        return undefined;
+    const despite = answer.despite ? ` (ECS answered ${answer.despite}, but the rollback was under way)` : '';
+    return {
+        mechanism: 'StopServiceDeployment',
+        description: `StopServiceDeployment (ROLLBACK) of service deployment ${id}, still in flight: traffic shifts back to the old revision${despite}`,
+    };
+}
+async function readServiceDeployment(ecs, arn) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+    return answer.serviceDeployments?.[0];
+}
+function strategyOf(strategy) {
+    return strategy ?? 'deployment';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/start.ts
+
+
+
+/**
+ * UpdateService as for a rolling update (the same retries, the same care for an attempt that took effect), then the
+ * service deployment it started: found by its creation after the update and its target revision, never by being
+ * the newest (findServiceDeployment), since a blue/green deployment is followed through it, not through the
+ * service's deployments (ECS lists two until clean-up).
+ */
+async function startStrategyDeployment(request, context) {
+    const started = await startDeployment(request, context);
+    const found = await findServiceDeployment(context.ecs, { cluster: request.cluster, service: request.service, taskDefinitionArn: request.taskDefinitionArn, since: started.startedAt }, context);
+    if (!found?.serviceDeploymentArn) {
+        throw new Error(`UpdateService started deployment ${started.deploymentId} of ${(0,identifiers/* shortTaskDefinition */.P5)(request.taskDefinitionArn)}, but ECS listed no service deployment of it: ` +
+            'it cannot be followed. Look at the service deployments in the console; ECS goes on with it.');
+    }
+    return { ...started, serviceDeploymentArn: found.serviceDeploymentArn };
+}
+/** A deployment of the revision already under way: its service deployment is found when it is watched. */
+function adoptStrategyDeployment(service, deployment, clock) {
+    return existingDeployment(service, deployment, clock);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
+/**
+ * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
+ * (ServiceDeploymentCircuitBreaker.threshold, API reference) when it was read; otherwise it is computed as ECS
+ * documents it from DeploymentCircuitBreaker.thresholdConfiguration (ThresholdConfiguration and ThresholdType,
+ * API reference): COUNT takes `value` as it is; BOUNDED_PERCENT (the default, value 50) is value% of the latest
+ * desired count, at least 3 and at most 200; UNBOUNDED_PERCENT is the same without the bounds. The developer
+ * guide's failure threshold table rounds 12.5 up to 13.
+ */
+function breakerThreshold(breaker, desiredCount, serviceDeployment) {
+    const reported = serviceDeployment?.deploymentCircuitBreaker?.threshold;
+    if (reported !== undefined && reported > 0)
+        return reported;
+    const type = breaker?.thresholdConfiguration?.type ?? 'BOUNDED_PERCENT';
+    const value = breaker?.thresholdConfiguration?.value ?? 50;
+    if (type === 'COUNT')
+        return Math.max(1, value);
+    const share = Math.ceil((value / 100) * desiredCount);
+    // An unknown type is read as the default, the bounded one.
+    if (type === 'UNBOUNDED_PERCENT')
+        return Math.max(1, share);
+    return Math.min(200, Math.max(3, share));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+
+
+/**
+ * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
+ * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
+ * deployment that ended without a rollback says so at once.
+ */
+const ROLLBACK_GRACE_MS = 15_000;
+/**
+ * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
+ * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
+ * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ */
+const BACKSTOP_SETTLE_MS = 3000;
+const rollout_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
+ * verdict `wants`, and timing out.
+ *
+ * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
+ * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
+ * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
+ * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
+ * failure detection).
+ */
+function judgeRollout(target, observation) {
+    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
+    if (!ours)
+        return judgeGone(target, observation);
+    const sd = readOf(observation);
+    const rollbackDeployment = isRollbackDeployment(ours, sd);
+    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
+    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
+        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
+    }
+    if (target.circuitBreaker.enable) {
+        const backstop = judgeBackstop(target, observation, ours, sd);
+        if (backstop)
+            return backstop;
+    }
+    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
+        return {
+            state: 'failed',
+            cause: 'failed-tasks-threshold',
+            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
+            deployment: ours,
+        };
+    }
+    const deployments = observation.service.deployments ?? [];
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
+function judgeEnded(target, observation, ours, facts) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
+    const { sd, alarmNames, rollbackDeployment } = facts;
+    const primary = primaryDeployment(observation.service);
+    if (sd?.status === 'ROLLBACK_FAILED')
+        return rollbackFailed(sd, ours);
+    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
+    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
+        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
+        if (rolledBack && sd) {
+            return {
+                state: 'rolled-back',
+                cause: 'rollback-requested',
+                reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested',
+                deployment: ours,
+            };
+        }
+        return {
+            state: 'failed',
+            cause: 'replaced',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    const cause = failureCause(target, sd, alarmNames);
+    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
+    if (rolledBack)
+        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
+    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
+        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
+    }
+    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
+    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
+    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+    const why = ended
+        ? 'ECS did not roll back: it found no completed deployment to roll back to'
+        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
+    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${rollout_stripStop(reason)}; ${why}`, deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
+ * fast rollback can finish between two polls; the service deployment tells what happened.
+ */
+function judgeGone(target, observation) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', wants: ['service-deployment'] };
+    const sd = readOf(observation);
+    const primary = primaryDeployment(observation.service);
+    const gone = (reason) => ({
+        ...observation.lastSeen,
+        id: target.deploymentId,
+        status: 'INACTIVE',
+        rolloutState: 'FAILED',
+        rolloutStateReason: reason,
+    });
+    if (sd) {
+        if (sd.status === 'ROLLBACK_FAILED')
+            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
+        if (rollout_ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+            const alarmNames = triggeredAlarms(sd);
+            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
+            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
+            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+        }
+    }
+    else {
+        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
+        // is the rollback, and the deployment's failure event is the only place the reason is still written.
+        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
+        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
+            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
+            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
+        }
+        if (reason)
+            return { state: 'failed', cause, reason, deployment: gone(reason) };
+    }
+    return {
+        state: 'failed',
+        cause: 'replaced',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+/**
+ * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
+ * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
+ * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
+ * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
+ * own counted failures while ECS's count stays below its threshold, the rollout fails here.
+ */
+function judgeBackstop(target, observation, ours, sd) {
+    const { service } = observation;
+    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+    const backstop = Math.max(threshold, target.failedTasksThreshold);
+    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
+    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
+    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
+        return undefined;
+    // Read ECS's own threshold and why it does not count these before saying so.
+    const wants = [];
+    if (observation.serviceDeployment === undefined)
+        wants.push('service-deployment');
+    if (observation.blindSpot === undefined)
+        wants.push('blind-spot');
+    if (wants.length)
+        return { state: 'in-progress', deployment: ours, wants };
+    return {
+        state: 'failed',
+        cause: 'breaker-did-not-trip',
+        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
+            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
+        deployment: ours,
+    };
+}
+function rollbackFailed(sd, deployment) {
+    return {
+        state: 'failed',
+        cause: 'rollback-failed',
+        reason: `ECS's own rollback failed${sd.statusReason ? ` (${rollout_stripStop(sd.statusReason)})` : ''}`,
+        deployment,
+    };
+}
+/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
+function rollbackSeen(observation, ours, sd, primary) {
+    if (sd) {
+        if (rollout_ROLLING_BACK.has(sd.status ?? ''))
+            return true;
+        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
+        if (ENDED.has(sd.status ?? ''))
+            return false;
+        if (sd.rollback)
+            return true;
+    }
+    return rollbackDeploymentSeen(observation, ours, primary);
+}
+/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
+function rollbackDeploymentSeen(observation, ours, primary) {
+    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
+        return false;
+    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
+    for (const deployment of observation.service.deployments ?? []) {
+        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
+            continue;
+        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
+            earlier.add(deployment.taskDefinition);
+    }
+    return earlier.has(primary.taskDefinition);
+}
+/**
+ * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
+ * the service deployment's alarms and rollback then describe the deployment before ours.
+ */
+function isRollbackDeployment(ours, sd) {
+    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+        return false;
+    const started = epochMs(sd.rollback.startedAt);
+    const created = epochMs(ours.createdAt);
+    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
+    return !started || !created || created >= started - 500;
+}
+function failureCause(target, sd, alarmNames) {
+    if (alarmNames)
+        return 'alarm';
+    if (sd) {
+        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
+            return 'circuit-breaker';
+        if (sd.rollback || rollout_ROLLING_BACK.has(sd.status ?? ''))
+            return 'rollback-requested';
+    }
+    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+}
+function rollbackConfigured(target, service, sd, cause) {
+    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+    if (cause === 'alarm')
+        return config?.alarms?.rollback === true;
+    if (cause === 'circuit-breaker')
+        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
+    return false;
+}
+/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
+function triggeredAlarms(sd) {
+    if (sd?.alarms?.status !== 'TRIGGERED')
+        return undefined;
+    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+    return [...names];
+}
+function alarmReason(names) {
+    const quoted = names.map((name) => `"${name}"`).join(', ');
+    if (names.length === 0)
+        return 'a CloudWatch alarm of the deployment went into ALARM';
+    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
+}
+function readOf(observation) {
+    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
+}
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
+function isSettled(deployment) {
+    const full = deployment.runningCount === deployment.desiredCount;
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED' && full;
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return full && (deployment.pendingCount ?? 0) === 0;
+}
+function rollout_stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
+
+
+/** Skipped rounds in a row before the watcher says that ECS is throttling or failing it. */
+const SKIPPED_READS_WARNING = 5;
+/**
+ * The waits before the round after one, then two, skipped rounds in a row. A throttle or a 5xx is usually over
+ * within a fraction of a second (the SDK's own first retry waits about as long), and a watcher that waited out its
+ * whole interval after each skipped round would see a crash loop seconds late under throttling; a third skip in a
+ * row goes back to the loop's interval, so a drained API bucket is not hammered.
+ */
+const QUICK_RETRY_MS = [300, 600];
+/** How many recent rounds the warning's "N of the last M" is counted over. */
+const WINDOW = 20;
+/**
+ * Counts the rounds of a poll loop whose read was throttled or failed transiently and so were skipped (a poll is
+ * idempotent: the next tick is its retry). One skip is routine; when skips persist, one warning says so, since the
+ * verdict then comes later than the loop's interval promises.
+ */
+class SkippedReads {
+    log;
+    service;
+    skipped = 0;
+    inARow = 0;
+    warned = false;
+    recent = [];
+    constructor(log, service = 'ECS') {
+        this.log = log;
+        this.service = service;
+    }
+    /** Total rounds skipped so far. */
+    get count() {
+        return this.skipped;
+    }
+    /** The wait before the next round: sooner after one or two skipped rounds in a row (QUICK_RETRY_MS), else `intervalMs`. */
+    intervalAfter(intervalMs) {
+        const quick = QUICK_RETRY_MS[this.inARow - 1];
+        return quick === undefined ? intervalMs : Math.min(quick, intervalMs);
+    }
+    /** Records a round that got its answers. */
+    read() {
+        this.inARow = 0;
+        this.remember(false);
+    }
+    /** Records a skipped round if the error is transient (true), or answers false: the caller then throws it. */
+    skip(error) {
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+            return false;
+        this.skipped += 1;
+        this.inARow += 1;
+        this.remember(true);
+        if (this.inARow >= SKIPPED_READS_WARNING && !this.warned) {
+            this.warned = true;
+            const skippedRecently = this.recent.filter(Boolean).length;
+            this.log.warning(`${this.service} is throttling (or failing) the watcher's reads: ${skippedRecently} of the last ${this.recent.length} polls skipped (latest: ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}). The verdict may come late.`);
+        }
+        return true;
+    }
+    remember(skipped) {
+        this.recent.push(skipped);
+        if (this.recent.length > WINDOW)
+            this.recent.shift();
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/watch-loop.ts
+
+
+
+
+/**
+ * How often a rollout is polled, by how long it has been watched. Once a second for the first 3 minutes: cheap for
+ * ECS, and most rollouts end within them, so success (or a crash loop) is seen within a second of ECS showing it.
+ * A rollout still going after that is a long one (a slow start, a long deregistration delay): every 2 s until 10
+ * minutes, then every 5 s, so a long deploy does not spend an account's API budget other pipelines share.
+ */
+function rolloutPollInterval(elapsedMs) {
+    if (elapsedMs < 3 * 60_000)
+        return 1000;
+    if (elapsedMs < 10 * 60_000)
+        return 2000;
+    return 5000;
+}
+/**
+ * The one poll loop every deployment mechanism is watched with: one DescribeServices call a poll, the service's
+ * events streamed into the log as they happen (so a person watching the job sees what ECS sees), the timeout, the
+ * interval and the count of polls. The mechanism's step decides what each answer means.
+ *
+ * A round whose read is throttled or fails transiently (a 5xx, a timeout, a reset connection), whether
+ * DescribeServices or a read the step makes, is skipped whole: the step never judges half a round, and a skipped
+ * round counts as nothing (neither "no failed tasks" nor "steady"). DescribeServices is sent without SDK retries,
+ * since the next tick is its retry and the SDK's backoff would only make the watcher late.
+ */
+async function followDeployment(request, step, deps) {
+    const { ecs, log, clock = poll/* systemClock */.m } = deps;
+    const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+    const skipped = new SkippedReads(log);
+    let lastService;
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
+        timeoutMs: request.timeoutMs,
+        clock,
+        signal: deps.signal,
+        check: async () => {
+            const polledAt = clock.now();
+            try {
+                const describe = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] });
+                const answer = await ecs.send((0,aws/* withoutSdkRetries */.RM)(describe));
+                const service = answer.services?.[0];
+                if (!service)
+                    throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+                lastService = service;
+                const newEvents = events.follow(service.events ?? []);
+                const judged = await step.observe({ service, newEvents, polledAt });
+                skipped.read();
+                return judged;
+            }
+            catch (error) {
+                if (skipped.skip(error))
+                    return undefined;
+                throw error;
+            }
+        },
+    });
+    const concluded = await step.conclude(result.done ? result.value : undefined);
+    const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
+    return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
+}
+/** Prints each service event once, in the order ECS created them. */
+class EventFollower {
+    since;
+    earlier;
+    log;
+    printed = new Map();
+    constructor(since, earlier, log) {
+        this.since = since;
+        this.earlier = earlier;
+        this.log = log;
+    }
+    /** Prints the events not seen before and says how many there were. */
+    follow(newestFirst) {
+        // A minute of slack for clock skew between the runner and AWS; known IDs exclude the earlier events exactly.
+        const fresh = newestFirst
+            .filter((event) => event.id && !this.printed.has(event.id) && !this.earlier.has(event.id) && eventTime(event) >= this.since - 60_000)
+            .reverse();
+        for (const event of fresh) {
+            this.printed.set(event.id, event);
+            this.log.info(`ECS: ${event.message}`);
+        }
+        return fresh.length;
+    }
+    seen() {
+        return [...this.printed.values()].sort((a, b) => eventTime(a) - eventTime(b));
+    }
+}
+function eventTime(event) {
+    return event.createdAt ? new Date(event.createdAt).getTime() : 0;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-watch.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Follows one service deployment (any strategy, made for BLUE_GREEN, LINEAR and CANARY) to a verdict with the one
+ * poll loop (followDeployment): each poll reads DescribeServiceDeployments, logs each stage as it begins with the
+ * traffic weights, and judges (judgeServiceDeployment). On a failure the target revision's stopped tasks are read
+ * once, for the same diagnosis (stopped reasons, the crashed container's log lines) a rolling deploy gets.
+ */
+function watchServiceDeployment(request, deps) {
+    return followDeployment(request, serviceDeploymentStep(request, deps), deps);
+}
+function serviceDeploymentStep(request, deps) {
+    const { log } = deps;
+    // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
+    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
+    const timeline = new StageTimeline(log);
+    let last;
+    let lastService;
+    return {
+        observe: async ({ service, polledAt }) => {
+            lastService = service;
+            const sd = await service_deployment_watch_readServiceDeployment(ecs, request.serviceDeploymentArn);
+            last = sd;
+            timeline.note(sd, polledAt);
+            const verdict = judgeServiceDeployment(sd, request.goal);
+            return verdict.state === 'in-progress' ? undefined : { verdict, sd };
+        },
+        conclude: async (judged) => {
+            const sd = judged?.sd ?? last;
+            const common = {
+                serviceDeploymentArn: request.serviceDeploymentArn,
+                stage: sd?.lifecycleStage,
+                ...(sd ? trafficWeights(sd) : {}),
+                stages: timeline.seen(),
+            };
+            if (!judged) {
+                const paused = sd ? awaitingPauseHook(sd) : undefined;
+                const at = sd?.lifecycleStage ? ` (at ${sd.lifecycleStage}${paused ? `, PAUSE hook ${paused.hookId} awaiting action` : ''})` : '';
+                const failedTasks = await stoppedTasksOf(request, deps.ecs, log);
+                return { ...common, status: 'timed-out', reason: `the deployment did not finish within the timeout${at}`, failedTasks };
+            }
+            const { verdict } = judged;
+            if (verdict.state === 'succeeded' || verdict.state === 'baking')
+                return { ...common, status: verdict.state, failedTasks: [] };
+            if (verdict.state === 'paused')
+                return { ...common, status: 'paused', hookId: verdict.hookId, failedTasks: [] };
+            const ours = lastService?.deployments?.find((d) => d.id === request.deploymentId) ?? { id: request.deploymentId };
+            const rolloutVerdict = { ...verdict, deployment: ours };
+            const rolledBackTo = verdict.state === 'rolled-back' ? await rollbackTaskDefinition(deps.ecs, judged.sd) : undefined;
+            return {
+                ...common,
+                status: verdict.state,
+                reason: verdict.reason,
+                cause: verdict.cause,
+                verdict: rolloutVerdict,
+                ...(rolledBackTo ? { rolledBackTo } : {}),
+                failedTasks: await stoppedTasksOf(request, deps.ecs, log),
+            };
+        },
+    };
+}
+/** One DescribeServiceDeployments read; without it nothing can be judged, so a refusal ends the step naming the grant. */
+async function service_deployment_watch_readServiceDeployment(ecs, arn) {
+    let answer;
+    try {
+        answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+    }
+    catch (error) {
+        if ((0,errors/* isAccessDenied */.w7)(error)) {
+            throw new Error(`DescribeServiceDeployments was refused (${(0,errors/* errorMessage */.gJ)(error)}): a blue/green, linear or canary deployment is followed through it. Grant ecs:DescribeServiceDeployments.`, { cause: error });
+        }
+        throw error;
+    }
+    const sd = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
+    if (!sd) {
+        const why = answer.failures?.[0]?.reason ?? 'MISSING';
+        throw new Error(`ECS does not know service deployment ${serviceDeploymentId(arn)} (${why}).`);
+    }
+    return sd;
+}
+/** The target revision's stopped tasks that count as failures, read once with the SDK's retries; none when unreadable. */
+async function stoppedTasksOf(request, ecs, log) {
+    if (!request.deploymentId)
+        return [];
+    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.deploymentId, request.stoppedBefore);
+    try {
+        return (await tracker.refresh()).filter(isFailedTask);
+    }
+    catch (error) {
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+            throw error;
+        log.warning(`Could not list the stopped tasks of the new revision (${(0,errors/* errorMessage */.gJ)(error)}): the verdict stands without them.`);
+        return [];
+    }
+}
+/** The task definition ECS rolls back to (the rollback's or the first source revision's), when it can be read. */
+async function rollbackTaskDefinition(ecs, sd) {
+    const revision = sd.rollback?.serviceRevisionArn ?? sd.sourceServiceRevisions?.[0]?.arn;
+    if (!revision)
+        return undefined;
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [revision] }));
+        return answer.serviceRevisions?.[0]?.taskDefinition;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/watch.ts
+
+
+
+/**
+ * Follows the deployment's service deployment to the verdict, or to the stage wait-until asks for. A deployment
+ * adopted without its ARN has it found first, as a started one has (by creation time and target revision).
+ */
+async function watchStrategyDeployment(deployment, settings, context) {
+    const serviceDeploymentArn = deployment.serviceDeploymentArn ?? (await findFor(deployment, settings, context));
+    return watchServiceDeployment({
+        cluster: settings.cluster,
+        service: settings.service,
+        startedAt: deployment.startedAt,
+        knownEventIds: deployment.knownEventIds,
+        timeoutMs: settings.timeoutMs,
+        serviceDeploymentArn,
+        deploymentId: deployment.deploymentId,
+        stoppedBefore: deployment.stoppedBefore,
+        goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
+    }, context);
+}
+async function findFor(deployment, settings, context) {
+    const ours = deployment.service.deployments?.find((d) => d.id === deployment.deploymentId);
+    const taskDefinitionArn = ours?.taskDefinition ?? deployment.service.taskDefinition;
+    const found = taskDefinitionArn
+        ? await findServiceDeployment(context.ecs, { cluster: settings.cluster, service: settings.service, taskDefinitionArn, since: deployment.startedAt }, context)
+        : undefined;
+    if (!found?.serviceDeploymentArn) {
+        throw new Error(`No service deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinitionArn)} created with deployment ${deployment.deploymentId} is listed: it cannot be followed.`);
+    }
+    return found.serviceDeploymentArn;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/blue-green-mechanism.ts
+
+
+
+
+/**
+ * ECS-native blue/green, linear and canary deployments (the ECS controller, strategy BLUE_GREEN, LINEAR or CANARY):
+ * UpdateService starts one as for a rolling update, its service deployment is found by creation time and target
+ * revision and followed stage by stage (DescribeServiceDeployments), and a rollback shifts traffic back within it
+ * while it is in flight.
+ */
+const blueGreenMechanism = {
+    kind: 'ECS blue/green deployment',
+    waitTargets: ['complete', 'bake', 'paused'],
+    bakeTimeMs: strategyBakeTimeMs,
+    // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
+    preflightChecks: () => [],
+    start: startStrategyDeployment,
+    adopt: adoptStrategyDeployment,
+    watch: watchStrategyDeployment,
+    rollBack: startStrategyRollback,
+};
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
+
+/**
+ * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
+ * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
+ * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
+ * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
+ */
+function blindSpotReason(facts) {
+    const after = facts.reachedRunning === facts.failed
+        ? 'they all reached RUNNING before they stopped'
+        : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
+    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
+        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
+    }
+    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
+        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
+    }
+    if (facts.resetOnHealthyTask) {
+        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
+    }
+    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
+}
+/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
+async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
+    let containerHealthCheck;
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
+        const containers = answer.taskDefinition?.containerDefinitions;
+        if (containers)
+            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
+    }
+    catch {
+        // The explanation is then less precise, not wrong.
+    }
+    return blindSpotReason({
+        containerHealthCheck,
+        loadBalancer: (service.loadBalancers ?? []).length > 0,
+        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
+        failed: failedTasks.length,
+        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set([
+    'AccessDeniedException',
+    'UnsupportedFeatureException',
+    'InvalidParameterException',
+    'UnknownOperationException',
+    'ClientException',
+]);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            // A missing permission is the user's to fix, so it is a warning naming it; an API the Region lacks is not.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                this.log.warning(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone, without naming the deployment alarm or ECS's rollback. Grant ecs:DescribeServiceDeployments to have them.`);
+            else
+                this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
+/**
+ * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
+ * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
+ * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
+ */
+const STOPPED_TASKS_INTERVAL_MS = 2000;
+/**
+ * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
+ * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
+ * draining it for its deregistration delay) is then listed at the interval.
+ */
+const STOPPING_RELISTS = 5;
+/**
+ * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
+ * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
+ * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
+ * interval is remembered and listed when the interval ends.
+ */
+class StoppedTaskSchedule {
+    clock;
+    intervalMs;
+    previous;
+    previousFailed;
+    previousRunning;
+    changed;
+    listedAt = Number.NEGATIVE_INFINITY;
+    /** Listings in a row that saw a task of ours still shutting down. */
+    stoppingStreak = 0;
+    /** A listing was due and has not been done yet. */
+    owed = false;
+    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
+    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.changed = listFirst;
+    }
+    /**
+     * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
+     * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
+     */
+    due(signals) {
+        if (this.wants(signals))
+            this.owed = true;
+        return this.owed;
+    }
+    wants({ deployment, newEvents, failing = false }) {
+        const failed = deployment?.failedTasks ?? 0;
+        const state = deployment
+            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
+            : 'gone';
+        const failedChanged = failed !== (this.previousFailed ?? 0);
+        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
+        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
+        const running = deployment?.runningCount ?? 0;
+        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
+        this.previousRunning = running;
+        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
+            this.changed = true;
+        this.previous = state;
+        this.previousFailed = failed;
+        if (failedChanged || runningDropped)
+            return true;
+        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
+            return true;
+        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
+    }
+    /**
+     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
+     * STOPPING_RELISTS polls, then once the interval allows.
+     */
+    listed(stillStopping = 0) {
+        this.listedAt = this.clock.now();
+        this.owed = false;
+        this.changed = stillStopping > 0;
+        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
+
+
+
+
+
+
+
+
+
+
+
+/** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
+const ALARM_CHECK_INTERVAL_MS = 5000;
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+/** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
+const SAME_CREATION_MS = 5_000;
+/**
+ * Watches one rolling deployment until ECS's own signals settle it (see judgeRollout), with the poll loop every
+ * mechanism shares (followDeployment): this is the rolling mechanism's step of it.
+ *
+ * Each poll is one DescribeServices call. The service's stopped tasks are listed only when the deployment changed
+ * (StoppedTaskSchedule), with or without a circuit breaker: the breaker does not count every crash (see the
+ * backstop in judgeRollout). DescribeServiceDeployments is called only when the deployment failed, left, or needs
+ * ECS's threshold confirmed, and every few seconds while deployment alarms are on.
+ */
+function watchRollout(request, deps) {
+    return followDeployment(request, rollingStep(request, deps), deps);
+}
+/** Per poll: the stopped tasks when due, what the verdict wants read, judgeRollout, and the progress line. */
+function rollingStep(request, deps) {
+    const { log, clock = poll/* systemClock */.m } = deps;
+    // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
+    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
+    const { target } = request;
+    // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
+    const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
+    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+    const memory = new DeploymentMemory(target.deploymentId);
+    if (request.startedWith)
+        memory.note(request.startedWith);
+    const serviceDeployments = new ServiceDeploymentReader(ecs, log);
+    let lastProgress = '';
+    let failedTasks = [];
+    /** When each failed task was first counted, for the backstop's settle time. */
+    const countedAt = new Map();
+    let awaitingRollbackSince;
+    let blindSpot;
+    let alarmsReadAt = Number.NEGATIVE_INFINITY;
+    /** Set when the latest round listed and described the stopped tasks whole: its evidence is as fresh as the verdict. */
+    let listedWhole = false;
+    return {
+        observe: async ({ service, newEvents, polledAt }) => {
+            const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
+            memory.note(service);
+            const ours = service.deployments?.find((d) => d.id === target.deploymentId);
+            // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
+            let partialList = false;
+            listedWhole = false;
+            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
+                failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
+                partialList = !tracker.listedNow;
+                if (!partialList) {
+                    schedule.listed(tracker.stillStopping);
+                    listedWhole = true;
+                }
+                for (const task of failedTasks)
+                    if (!countedAt.has(task.taskArn))
+                        countedAt.set(task.taskArn, clock.now());
+            }
+            const observation = {
+                service,
+                failedTasks,
+                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
+                earlierTaskDefinitions: memory.earlierTaskDefinitions(),
+                lastSeen: memory.lastSeen,
+                awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
+                blindSpot,
+            };
+            // An alarm that triggered shows only on the service deployment (alarms.status TRIGGERED, triggeredAlarmNames).
+            if (alarmsOn(service) && ours?.status === 'PRIMARY' && clock.now() - alarmsReadAt >= ALARM_CHECK_INTERVAL_MS) {
+                alarmsReadAt = clock.now();
+                observation.serviceDeployment = await memory.readServiceDeployment(serviceDeployments, service);
+            }
+            let verdict = judgeRollout(target, observation);
+            // Read what the verdict needs (each at most once a poll), then judge again.
+            for (let round = 0; round < 2 && verdict.state === 'in-progress' && verdict.wants?.length; round++) {
+                if (verdict.wants.includes('service-deployment') && observation.serviceDeployment === undefined) {
+                    const read = await memory.readServiceDeployment(serviceDeployments, service);
+                    // Throttled or failed: skip a round rather than decide on less.
+                    if (read === undefined)
+                        break;
+                    observation.serviceDeployment = read;
+                }
+                if (verdict.wants.includes('blind-spot') && blindSpot === undefined && verdict.deployment) {
+                    blindSpot = await explainBreakerBlindSpot(ecs, service, verdict.deployment, failedTasks);
+                    observation.blindSpot = blindSpot;
+                }
+                verdict = judgeRollout(target, observation);
+            }
+            if (verdict.state === 'in-progress' && verdict.awaiting === 'rollback')
+                awaitingRollbackSince ??= clock.now();
+            if ((verdict.state === 'in-progress' || verdict.state === 'succeeded') && verdict.deployment) {
+                const progress = progressLine(verdict.deployment);
+                if (progress !== lastProgress)
+                    log.info(progress);
+                lastProgress = progress;
+            }
+            // Only part of the stopped tasks was read (a page or a batch failed): enough to see failures, not a success.
+            if (verdict.state === 'succeeded' && partialList)
+                return undefined;
+            return verdict.state === 'in-progress' ? undefined : verdict;
+        },
+        conclude: async (verdict) => {
+            // The evidence of a failure is read once more at the end, with the SDK's retries (no next poll follows), unless
+            // the verdict's own round read it whole a moment ago (re-listing a long crash loop's pages under throttling
+            // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
+            if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
+                try {
+                    failedTasks = (await tracker.refresh()).filter(isFailedTask);
+                }
+                catch (error) {
+                    if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+                        throw error;
+                    log.warning(`Could not list the stopped tasks once more (${(0,errors/* errorMessage */.gJ)(error)}): reporting the ${failedTasks.length} seen before.`);
+                }
+            }
+            const known = memory.serviceDeploymentArn ? { serviceDeploymentArn: memory.serviceDeploymentArn } : {};
+            if (!verdict)
+                return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks, ...known };
+            return {
+                ...known,
+                status: verdict.state === 'in-progress' ? 'timed-out' : verdict.state,
+                reason: 'reason' in verdict ? verdict.reason : undefined,
+                cause: 'cause' in verdict ? verdict.cause : undefined,
+                verdict,
+                failedTasks,
+            };
+        },
+    };
+}
+function alarmsOn(service) {
+    const alarms = service.deploymentConfiguration?.alarms;
+    return alarms?.enable === true && (alarms.alarmNames?.length ?? 0) > 0;
+}
+/**
+ * What earlier polls showed that a later one may no longer: our deployment, its service deployment's ARN (the
+ * service's currentServiceDeployment while ours is PRIMARY; ECS's own rollback stays in the same service
+ * deployment), and the revisions the service ran before ours, which a rollback returns to.
+ */
+class DeploymentMemory {
+    deploymentId;
+    lastSeen;
+    /** Learnt from the service's currentServiceDeployment while ours was PRIMARY (service-deployment-arn's value). */
+    serviceDeploymentArn;
+    earlier = new Set();
+    constructor(deploymentId) {
+        this.deploymentId = deploymentId;
+    }
+    note(service) {
+        const ours = service.deployments?.find((d) => d.id === this.deploymentId);
+        if (ours)
+            this.lastSeen = ours;
+        if (ours?.status === 'PRIMARY' && service.currentServiceDeployment)
+            this.serviceDeploymentArn = service.currentServiceDeployment;
+        // Before ours failed, every other deployment is one the service ran before it (a replacement would be PRIMARY).
+        if (!ours || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+            return;
+        for (const deployment of service.deployments ?? []) {
+            if (deployment.id !== this.deploymentId && deployment.taskDefinition)
+                this.earlier.add(deployment.taskDefinition);
+        }
+    }
+    /**
+     * Our service deployment. When no poll saw ours PRIMARY (it failed, and ECS started rolling back, before the first
+     * poll), the service's current one is taken if it was created with ours (both on ECS's clock): a rollback stays in
+     * the service deployment it rolls back, while a newer deploy's was created later.
+     */
+    async readServiceDeployment(reader, service) {
+        if (this.serviceDeploymentArn)
+            return reader.read(this.serviceDeploymentArn);
+        const read = await reader.read(service.currentServiceDeployment);
+        if (typeof read !== 'object')
+            return read;
+        const apart = Math.abs(epochMs(read.createdAt) - epochMs(this.lastSeen?.createdAt));
+        if (!this.lastSeen?.createdAt || !read.createdAt || apart > SAME_CREATION_MS)
+            return 'unavailable';
+        this.serviceDeploymentArn = read.serviceDeploymentArn;
+        return read;
+    }
+    earlierTaskDefinitions() {
+        return [...this.earlier];
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/rolling/rolling-mechanism.ts
 
 
@@ -73762,6 +74602,9 @@ function primaryOf(service, targetArn) {
  */
 const rollingMechanism = {
     kind: 'rolling update',
+    // No stages: a rolling update is baked when it is complete, and has no hook to pause at.
+    waitTargets: ['complete', 'bake'],
+    bakeTimeMs: () => 0,
     // A rolling update needs nothing beyond what every deploy checks.
     preflightChecks: () => [],
     start: startDeployment,
@@ -73786,13 +74629,15 @@ const rollingMechanism = {
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/mechanism-for.ts
 
 
+
 /**
- * The mechanism for the service's deployment controller and strategy. Only rolling updates have one yet: any
- * other controller or strategy is refused here, before any change (see assertRollingUpdateService).
+ * The mechanism for the service's deployment controller and strategy: rolling updates, or ECS-native blue/green,
+ * linear and canary (one mechanism: they differ only in how ECS shifts production traffic). Any other controller
+ * or strategy is refused here, before any change (see assertSupportedService).
  */
 function mechanismFor(service) {
-    assertRollingUpdateService(service);
-    return rollingMechanism;
+    const strategy = assertSupportedService(service);
+    return strategy === 'ROLLING' ? rollingMechanism : blueGreenMechanism;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/durations.ts
@@ -74185,11 +75030,11 @@ function headline(story) {
             return `Rollback of ${story.service} (${route}) FAILED: the service is not back on ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)} and needs a person.`;
     }
 }
-/** ECS's circuit breaker rolled the release back to the target itself, and that rollback failed: ECS tries only once. */
+/** ECS rolled the release back to the target itself (its circuit breaker, a deployment alarm or a lifecycle hook), and that rollback failed: ECS tries only once. */
 function rollbackFailedByEcs(story) {
     const release = story.release;
     const sd = release?.serviceDeploymentArn ? ` (service deployment ${release.serviceDeploymentArn.split('/').pop()})` : '';
-    return (`${headline({ ...story, verdict: 'failed' })} ECS's circuit breaker already rolled ${story.service} back to ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}${sd} ` +
+    return (`${headline({ ...story, verdict: 'failed' })} ECS already rolled ${story.service} back to ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)}${sd} ` +
         `and that rollback failed (ROLLBACK_FAILED); ECS does not roll back again, and deploying the same revision once more would likely fail the same way. ` +
         `Look at the stopped tasks of ${(0,identifiers/* shortTaskDefinition */.P5)(story.targetArn)} for why.`);
 }
@@ -74198,7 +75043,7 @@ function alreadyThere(story) {
     const release = story.release;
     const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
     if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
-        return `Nothing to roll back: ECS's circuit breaker already rolled ${story.service} back from ${(0,identifiers/* shortTaskDefinition */.P5)(released)} to ${target} on its own (service deployment ${release.status}).`;
+        return `Nothing to roll back: ECS already rolled ${story.service} back from ${(0,identifiers/* shortTaskDefinition */.P5)(released)} to ${target} on its own (service deployment ${release.status}).`;
     }
     return `Nothing to roll back: ${story.service} already runs ${target}.`;
 }
@@ -74311,6 +75156,8 @@ function watchRollback(mechanism, request, watched, context) {
         service: watched.before,
         knownEventIds: (watched.before.events ?? []).map((event) => event.id),
         stoppedBefore: watched.stoppedBefore,
+        ...(watched.serviceDeploymentArn ? { serviceDeploymentArn: watched.serviceDeploymentArn } : {}),
+        ...(watched.expect ? { expect: watched.expect } : {}),
     }, { cluster: request.cluster, service: request.service, timeoutMs: request.timeoutMs, failedTasksThreshold: FAILED_TASKS_THRESHOLD }, context);
 }
 /** deploy-ecs's report of a failed rollout, with the crashed container's last log lines, for the failed rollback. */
@@ -74408,7 +75255,7 @@ async function rollBackService(request, clients, ports) {
         const rolling = stillRollingOut(service);
         if (request.wait && rolling) {
             log.info(`${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`);
-            watched = { deploymentId: rolling, startedAt, before: service };
+            watched = { deploymentId: rolling, startedAt, before: service, ...alreadyUnderWay(history) };
         }
     }
     else {
@@ -74429,7 +75276,14 @@ async function rollBackService(request, clients, ports) {
             finishedAt: started.startedAt,
         };
         if (request.wait)
-            watched = { deploymentId: started.deploymentId, startedAt: started.startedAt, before: service, stoppedBefore: started.stoppedBefore };
+            watched = {
+                deploymentId: started.deploymentId,
+                startedAt: started.startedAt,
+                before: service,
+                stoppedBefore: started.stoppedBefore,
+                ...(started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {}),
+                ...(started.expect ? { expect: started.expect } : {}),
+            };
         else
             setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
     }
@@ -74498,6 +75352,17 @@ function stillRollingOut(service) {
     if (!primary?.id || (service.deployments?.length === 1 && primary.rolloutState === 'COMPLETED'))
         return undefined;
     return primary.id;
+}
+/**
+ * The service deployment already bringing the target back, for a mechanism that follows service deployments: ECS's
+ * own rollback (its ROLLBACK_SUCCESSFUL is the success), or a deployment of the target still in flight.
+ */
+function alreadyUnderWay(history) {
+    const current = history.current;
+    if (!current?.serviceDeploymentArn)
+        return {};
+    const rollingBack = current.status === 'ROLLBACK_REQUESTED' || current.status === 'ROLLBACK_IN_PROGRESS';
+    return { serviceDeploymentArn: current.serviceDeploymentArn, expect: rollingBack ? 'rollback' : 'release' };
 }
 function familyOf(arn) {
     return arn ? (0,identifiers/* shortTaskDefinition */.P5)(arn).replace(/:\d+$/, '') : undefined;

@@ -66110,25 +66110,29 @@ async function describeService(ecs, cluster, service, region) {
     }
     return found;
 }
+/** The strategies of the ECS controller this suite deploys and watches, each with a mechanism (see mechanismFor). */
+const SUPPORTED_STRATEGIES = (/* unused pure expression or super */ null && (['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY']));
 /**
- * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
- * their own. Called from one place (mechanismFor), before any change.
+ * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
+ * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
+ * own. Called from one place (mechanismFor), before any change; returns the strategy.
  */
-function assertRollingUpdateService(service) {
+function assertSupportedService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+            'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.', 'service');
     }
     // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
     const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
-    if (strategy !== 'ROLLING') {
+    if (!SUPPORTED_STRATEGIES.includes(strategy)) {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
-            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+            `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`, 'service');
     }
     if (service.status === 'DRAINING') {
         throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
+    return strategy;
 }
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
 function primaryDeployment(service, taskDefinitionArn) {

@@ -10390,7 +10390,7 @@ __webpack_unused_export__ = ContainerOverride$;
 __webpack_unused_export__ = ContainerRestartPolicy$;
 __webpack_unused_export__ = ContainerStateChange$;
 __webpack_unused_export__ = ContinueServiceDeployment$;
-__webpack_unused_export__ = ContinueServiceDeploymentCommand;
+exports.LrH = ContinueServiceDeploymentCommand;
 __webpack_unused_export__ = ContinueServiceDeploymentRequest$;
 __webpack_unused_export__ = ContinueServiceDeploymentResponse$;
 __webpack_unused_export__ = CpuManufacturer;
@@ -10573,11 +10573,11 @@ __webpack_unused_export__ = DescribeGatewayRouteCommand;
 __webpack_unused_export__ = DescribeGatewayRouteRequest$;
 __webpack_unused_export__ = DescribeGatewayRouteResponse$;
 __webpack_unused_export__ = DescribeServiceDeployments$;
-__webpack_unused_export__ = DescribeServiceDeploymentsCommand;
+exports.A6p = DescribeServiceDeploymentsCommand;
 __webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
 __webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
 __webpack_unused_export__ = DescribeServiceRevisions$;
-__webpack_unused_export__ = DescribeServiceRevisionsCommand;
+exports.oF5 = DescribeServiceRevisionsCommand;
 __webpack_unused_export__ = DescribeServiceRevisionsRequest$;
 __webpack_unused_export__ = DescribeServiceRevisionsResponse$;
 __webpack_unused_export__ = DescribeServices$;
@@ -67448,7 +67448,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8595:
+/***/ 3920:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67700,6 +67700,39 @@ function stepInputs() {
 
 // EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
 var deployments = __nccwpck_require__(6927);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-arn.ts
+
+const SHAPE = 'arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>';
+const WHERE = "such as deploy-ecs's service-deployment-arn output or an ARN ListServiceDeployments lists";
+/**
+ * Reads an input that names a service deployment by its ARN. Each wrong shape is said with what it looks like
+ * instead (a service ARN, deploy-ecs's ecs-svc/… deployment id), since ECS itself would only answer "not found".
+ */
+function parseServiceDeploymentArn(value, input) {
+    const fail = (problem) => {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}' ${problem}: give a service deployment ARN, ${SHAPE}, ${WHERE}; got "${value}".`, input);
+    };
+    if (/^ecs-svc\//.test(value))
+        fail("is an ECS deployment id (deploy-ecs's deployment-id output), not a service deployment ARN");
+    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)\/(.*)$/.exec(value);
+    if (!arn)
+        return fail('is not an ARN');
+    const [, service, region, account, type, rest] = arn;
+    if (service !== 'ecs')
+        fail(`is an ARN of ${service}, not of ECS`);
+    if (type !== 'service-deployment')
+        fail(`is the ARN of an ECS ${type}, not of a service deployment`);
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+        fail(`names the region "${region}", which is not a region`);
+    if (!/^\d{12}$/.test(account))
+        fail(`names the account "${account}", which is not 12 digits`);
+    const parts = rest.split('/');
+    if (parts.length !== 3 || parts.some((part) => part === ''))
+        fail('does not end in <cluster>/<service>/<id> after service-deployment/');
+    const [cluster, serviceName, id] = parts;
+    return { arn: value, region, account, cluster, service: serviceName, id };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/health-inputs.ts
 
 /**
@@ -67780,8 +67813,12 @@ var health_plan = __nccwpck_require__(5562);
 
 
 
+
 /** Reads and validates every input before the first request. */
 function readHealthInputs(inputs = stepInputs()) {
+    // The ARN first: a malformed one must fail before anything else is read or sent.
+    const continueValue = inputs.optional('continue-deployment');
+    const continueDeployment = continueValue === undefined ? undefined : parseServiceDeploymentArn(continueValue, 'continue-deployment');
     const urls = parseHealthUrls(inputs.list('url'));
     const plan = {
         urls,
@@ -67798,9 +67835,11 @@ function readHealthInputs(inputs = stepInputs()) {
     const headers = parseRequestHeaders(inputs.list('headers'));
     const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
     (0,health_plan/* assertReachable */.q)(plan);
-    const aws = readAws(inputs);
+    const aws = readAws(inputs, continueDeployment);
+    if (continueDeployment)
+        checkSameService(continueDeployment, inputs, aws);
     const auditTrail = (0,deployments/* readAuditTrailInputs */.bZ)(inputs, aws?.service === undefined ? undefined : (0,deployments/* serviceEnvironment */.J6)(aws.service));
-    return { plan, headers, requestTimeoutMs, aws, auditTrail };
+    return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment };
 }
 function positive(inputs, name, fallback) {
     const ms = inputs.duration(name, fallback);
@@ -67808,7 +67847,7 @@ function positive(inputs, name, fallback) {
         throw new errors/* ConfigurationError */.j1(`Input '${name}' must be longer than zero, such as ${fallback}; got "${inputs.optional(name)}".`, name);
     return ms;
 }
-function readAws(inputs) {
+function readAws(inputs, continueDeployment) {
     const cluster = inputs.optional('cluster');
     const service = inputs.optional('service');
     const alarms = inputs.list('alarms');
@@ -67819,7 +67858,8 @@ function readAws(inputs) {
     const taskDefinition = readTaskDefinition(inputs, cluster !== undefined);
     if (cluster === undefined && alarms.length === 0)
         return undefined;
-    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
+    // The deployment answered is in the region its ARN names; the service judged must be in that one too.
+    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region') ?? continueDeployment?.region);
     checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
     return { region, cluster, service, taskDefinition, alarms };
 }
@@ -67835,6 +67875,25 @@ function readTaskDefinition(inputs, withService) {
         throw new errors/* ConfigurationError */.j1(`Input 'task-definition' must name one revision, as family:revision (web:12) or its ARN (arn:aws:ecs:us-east-1:123456789012:task-definition/web:12), such as deploy-ecs's task-definition-arn output; got "${value}".`, 'task-definition');
     }
     return value;
+}
+/**
+ * The deployment whose hook the verdict answers must be of the service judged, in the region the step reads: a verdict
+ * on one service answering another's deployment would continue a release nobody checked.
+ */
+function checkSameService(deployment, inputs, aws) {
+    const region = inputs.optional('region');
+    if (region !== undefined && region !== deployment.region) {
+        throw new errors/* ConfigurationError */.j1(`Input 'continue-deployment' names a service deployment in ${deployment.region}, but 'region' is ${region}: ECS answers a deployment only in its own region. Set 'region' to ${deployment.region}, or leave it out.`, 'continue-deployment');
+    }
+    const name = (value) => (value?.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value);
+    for (const [input, given, named] of [
+        ['cluster', name(aws?.cluster), deployment.cluster],
+        ['service', name(aws?.service), deployment.service],
+    ]) {
+        if (given !== undefined && given !== named) {
+            throw new errors/* ConfigurationError */.j1(`Input 'continue-deployment' is a service deployment of ${input} "${named}", but '${input}' is "${given}": the verdict on one service would answer another's deployment. Give the deployment of the service checked, or set '${input}' to ${named}.`, 'continue-deployment');
+        }
+    }
 }
 
 
@@ -67852,8 +67911,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1569);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8595);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5447);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3920);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 
 
@@ -67868,6 +67927,7 @@ await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ 
         setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l,
         writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .writeJobSummary */ .j,
         setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_0__/* .setHealthOutputs */ .x,
+        setDeploymentAction: _outputs__WEBPACK_IMPORTED_MODULE_0__/* .setDeploymentActionOutput */ .p,
         trail: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .openDeploymentTrail */ .mb)(inputs.auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_5__/* .actionsLogger */ .M),
         signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .abortOnCancel */ .q)(),
     });
@@ -67882,6 +67942,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ setDeploymentActionOutput),
 /* harmony export */   x: () => (/* binding */ setHealthOutputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
@@ -67891,6 +67952,9 @@ function setHealthOutputs(report) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('checks', String(report.checks));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('failures', String(report.failures));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('p95-latency-ms', report.p95LatencyMs === undefined ? '' : String(report.p95LatencyMs));
+}
+function setDeploymentActionOutput(action) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deployment-action', action);
 }
 
 
@@ -67904,10 +67968,11 @@ function setHealthOutputs(report) {
 __nccwpck_require__.d(__webpack_exports__, {
   Ar: () => (/* binding */ clientFactory),
   Zv: () => (/* binding */ resolveRegion),
-  SU: () => (/* binding */ sendingOnce)
+  SU: () => (/* binding */ sendingOnce),
+  RM: () => (/* binding */ withoutSdkRetries)
 });
 
-// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientSettings, createClient, retryingThrottlesOnly, withoutSdkRetries
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientSettings, createClient, retryingThrottlesOnly
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
@@ -73812,7 +73877,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 1569:
+/***/ 5447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73821,14 +73886,16 @@ __nccwpck_require__.d(__webpack_exports__, {
   W: () => (/* binding */ runHealthCheck)
 });
 
-// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
-var duration = __nccwpck_require__(615);
-// EXTERNAL MODULE: ./packages/core/src/common/version.ts
-var version = __nccwpck_require__(7111);
 // EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
 var cancellation = __nccwpck_require__(6152);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/version.ts
+var version = __nccwpck_require__(7111);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 /** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
 function table(headers, rows) {
@@ -73976,7 +74043,7 @@ function isTransientAwsError(error) {
  * retry can first look whether the failed attempt took effect after all); the last error is thrown as is.
  */
 async function retryTransient(call, options) {
-    const { attempts, baseDelayMs, label, log, clock = systemClock, random = Math.random, signal } = options;
+    const { attempts, baseDelayMs, label, log, clock = poll/* systemClock */.m, random = Math.random, signal } = options;
     for (let attempt = 1;; attempt++) {
         try {
             return await call(attempt);
@@ -73985,10 +74052,10 @@ async function retryTransient(call, options) {
             if (attempt >= attempts || !isTransientAwsError(error) || signal?.aborted)
                 throw error;
             const delayMs = Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + random()));
-            log.info(`${label} failed (${error.name}: ${errorMessage(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
-            await sleepUnlessCancelled(clock, delayMs, signal);
+            log.info(`${label} failed (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}); attempt ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)}s.`);
+            await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, delayMs, signal);
             if (signal?.aborted)
-                throw new WorkflowCancelled();
+                throw new cancellation/* WorkflowCancelled */.ze();
         }
     }
 }
@@ -74410,9 +74477,7 @@ function moment(report) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
+var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
 // EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
@@ -74429,7 +74494,7 @@ var identifiers = __nccwpck_require__(2895);
 async function describeService(ecs, cluster, service, region) {
     let answer;
     try {
-        answer = await ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
+        answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
     }
     catch (error) {
         if (error.name === 'ClusterNotFoundException') {
@@ -74444,28 +74509,32 @@ async function describeService(ecs, cluster, service, region) {
     }
     return found;
 }
+/** The strategies of the ECS controller this suite deploys and watches, each with a mechanism (see mechanismFor). */
+const SUPPORTED_STRATEGIES = (/* unused pure expression or super */ null && (['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY']));
 /**
- * Rolling updates are what this suite deploys and watches; other controllers and strategies need a mechanism of
- * their own. Called from one place (mechanismFor), before any change.
+ * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
+ * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
+ * own. Called from one place (mechanismFor), before any change; returns the strategy.
  */
-function assertRollingUpdateService(service) {
+function assertSupportedService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only rolling updates (the ECS controller) are deployed and watched. Nothing was changed.', 'service');
+            'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.', 'service');
     }
     // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
     const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
-    if (strategy !== 'ROLLING') {
+    if (!SUPPORTED_STRATEGIES.includes(strategy)) {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
-            'only rolling updates (the ROLLING strategy) are deployed and watched. Nothing was changed.', 'service');
+            `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`, 'service');
     }
     if (service.status === 'DRAINING') {
         throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
+    return strategy;
 }
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function primaryDeployment(service, taskDefinitionArn) {
+function service_primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
@@ -74496,7 +74565,94 @@ function combineSignals(readers) {
     return async () => (await Promise.all(readers.map((read) => read()))).flat();
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/health/traffic-shifting-steadiness.ts
+
+/**
+ * ECS's own blue/green, linear and canary deployments (the ECS controller with a strategy other than ROLLING) shift
+ * traffic between two revisions that both run until clean-up: DescribeServices lists two deployments all through
+ * the bake, so "one deployment" cannot be what steady means for them.
+ */
+function shiftsTraffic(service) {
+    return (service.deploymentController?.type ?? 'ECS') === 'ECS' && (service.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
+}
+// A rollback, a stop: the revision being deployed is on its way out, however many of its tasks still run.
+const LEAVING = new Set([
+    'STOPPED',
+    'STOP_REQUESTED',
+    'ROLLBACK_REQUESTED',
+    'ROLLBACK_IN_PROGRESS',
+    'ROLLBACK_SUCCESSFUL',
+    'ROLLBACK_FAILED',
+]);
+/**
+ * Steady, for a traffic-shifting deployment, at whatever stage: the target revision's tasks are all running (as many
+ * as it requests, none pending) and the deployment is not being rolled back or stopped. Its target group's health is
+ * a reading of its own (targetGroupsOfRevision). With `taskDefinition`, the target revision must run that revision.
+ */
+function revisionSteadiness(service, deployment, revision, taskDefinition) {
+    const source = `service ${service.serviceName}`;
+    const strategy = service.deploymentConfiguration?.strategy ?? 'BLUE_GREEN';
+    const status = deployment.status ?? 'UNKNOWN';
+    const where = `${strategy} deployment ${status}${deployment.lifecycleStage && status === 'IN_PROGRESS' ? ` at ${deployment.lifecycleStage}` : ''}`;
+    const target = deployment.targetServiceRevision;
+    const running = revision?.taskDefinition;
+    const revisionName = running ? (0,identifiers/* shortTaskDefinition */.P5)(running) : 'the target revision';
+    if (taskDefinition !== undefined && running !== undefined && !(0,identifiers/* sameRevision */.Y6)(running, taskDefinition)) {
+        return {
+            source,
+            passed: false,
+            detail: `the ${where} targets ${(0,identifiers/* shortTaskDefinition */.P5)(running)}, not ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinition)}: the deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinition)} was rolled back or replaced`,
+        };
+    }
+    if (LEAVING.has(status)) {
+        const reason = deployment.rollback?.reason ?? deployment.statusReason;
+        return { source, passed: false, detail: `${where}: ${revisionName} is being rolled back or stopped${reason ? ` (${reason})` : ''}` };
+    }
+    // The live counts of DescribeServices (currentServiceRevisions) when it lists the revision; the deployment's own
+    // otherwise. A finished deployment's counts are its last word, not the tasks running now.
+    const live = service.currentServiceRevisions?.find((r) => r.arn !== undefined && r.arn === target?.arn) ?? target;
+    const requested = live?.requestedTaskCount ?? 0;
+    const runningCount = live?.runningTaskCount ?? 0;
+    const pending = live?.pendingTaskCount ?? 0;
+    const counts = `${runningCount} of ${requested} tasks of ${revisionName} running${pending ? `, ${pending} pending` : ''}`;
+    // No task requested yet is a deployment still starting, unless the service asks for none at all.
+    const starting = requested === 0 && (service.desiredCount ?? 0) > 0;
+    if (starting || runningCount !== requested || pending > 0)
+        return { source, passed: false, detail: `${counts} (${where})` };
+    return { source, passed: true, detail: `steady${running ? ` on ${revisionName}` : ''}: ${counts} (${where})` };
+}
+// Before the production shift the new revision's tasks sit in the alternate target group (ECS developer guide,
+// blue/green deployments); only for a revision whose resolved configuration does not say.
+const BEFORE_PRODUCTION = new Set([
+    'RECONCILE_SERVICE',
+    'PRE_SCALE_UP',
+    'SCALE_UP',
+    'POST_SCALE_UP',
+    'TEST_TRAFFIC_SHIFT',
+    'POST_TEST_TRAFFIC_SHIFT',
+    'PRE_PRODUCTION_TRAFFIC_SHIFT',
+]);
+/**
+ * The target groups that serve the target revision: its resolvedConfiguration.loadBalancers (DescribeServiceRevisions),
+ * which name the group its tasks are registered in, the alternate one of the service's configuration or the
+ * production one, whichever this deployment's turn gave it. When the revision does not say, the stage does: the
+ * alternate target group before the production shift, the production one after.
+ */
+function targetGroupsOfRevision(service, deployment, revision) {
+    const resolved = (revision?.resolvedConfiguration?.loadBalancers ?? [])
+        .map((lb) => lb.targetGroupArn)
+        .filter((arn) => !!arn);
+    if (resolved.length)
+        return [...new Set(resolved)];
+    const beforeProduction = deployment.status === 'IN_PROGRESS' && BEFORE_PRODUCTION.has(deployment.lifecycleStage ?? '');
+    const groups = (service.loadBalancers ?? []).map((lb) => beforeProduction ? (lb.advancedConfiguration?.alternateTargetGroupArn ?? lb.targetGroupArn) : lb.targetGroupArn);
+    return [...new Set(groups.filter((arn) => !!arn))];
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
+
 
 
 
@@ -74519,7 +74675,7 @@ function serviceSteadiness(service, taskDefinition) {
         return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
     const wanted = (0,identifiers/* shortTaskDefinition */.P5)(taskDefinition);
     if (unsteady) {
-        const heading = primaryDeployment(service)?.taskDefinition;
+        const heading = service_primaryDeployment(service)?.taskDefinition;
         const elsewhere = heading !== undefined && !(0,identifiers/* sameRevision */.Y6)(heading, taskDefinition)
             ? `; the service is deploying ${(0,identifiers/* shortTaskDefinition */.P5)(heading)}, not ${wanted}`
             : '';
@@ -74582,26 +74738,93 @@ function describeTarget(description) {
  * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
  * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
  * target groups of the last read too when the service itself could not be read, since it names them.
+ *
+ * A rolling service is steady on one deployment and judged on every target group it names. A blue/green, linear
+ * or canary one is judged on its service deployment (DescribeServiceDeployments): the target revision's tasks all
+ * running, and the target group that serves that revision (DescribeServiceRevisions) all healthy, at every stage.
  */
 function serviceSignals(options) {
     const ecs = (0,aws/* sendingOnce */.SU)(options.ecs);
     const elb = (0,aws/* sendingOnce */.SU)(options.elb);
+    const revisions = new RevisionCache(ecs);
     // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
     let groupArns = [];
     return async () => {
         const readings = await readOrUnread(`service ${options.service}`, async () => {
             const service = await describeService(ecs, options.cluster, options.service, options.region);
-            groupArns = targetGroupArns(service);
+            const shifting = shiftsTraffic(service)
+                ? await trafficShiftingState(ecs, service, revisions, options.serviceDeploymentArn)
+                : undefined;
+            groupArns = shifting ? targetGroupsOfRevision(service, shifting.deployment, shifting.revision) : targetGroupArns(service);
             const groups = await Promise.all(groupArns.map((arn) => readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
                 const answer = await elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }));
                 return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
             })));
-            return [serviceSteadiness(service, options.taskDefinition), ...groups.flat()];
+            // A finished deployment (after clean-up or a rollback) leaves one deployment: steady as a rolling service is.
+            const steadiness = shifting && !isFinished(shifting.deployment)
+                ? revisionSteadiness(service, shifting.deployment, shifting.revision, options.taskDefinition)
+                : serviceSteadiness(service, options.taskDefinition);
+            return [steadiness, ...groups.flat()];
         });
         if (readings.length !== 1 || !readings[0].unread)
             return readings;
         return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
     };
+}
+/**
+ * The service deployment a traffic-shifting service is judged on, with its target revision; undefined when ECS has
+ * none to show (a service older than the service deployments API), and the service is then judged as a rolling one.
+ */
+async function trafficShiftingState(ecs, service, revisions, serviceDeploymentArn) {
+    const arn = serviceDeploymentArn ?? service.currentServiceDeployment;
+    if (!arn)
+        return undefined;
+    const answer = await withPermission('ecs:DescribeServiceDeployments', () => ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] })));
+    const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
+    if (!deployment)
+        return undefined;
+    return { deployment, revision: await revisions.get(servingRevisionArn(deployment)) };
+}
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+function isFinished(deployment) {
+    return FINISHED.has(deployment.status ?? '');
+}
+/** The revision whose tasks serve once the deployment is over: the one rolled back to after a rollback, else its target. */
+function servingRevisionArn(deployment) {
+    if (deployment.status === 'ROLLBACK_SUCCESSFUL')
+        return deployment.rollback?.serviceRevisionArn ?? deployment.sourceServiceRevisions?.[0]?.arn ?? deployment.targetServiceRevision?.arn;
+    return deployment.targetServiceRevision?.arn;
+}
+/** A service revision does not change once made: each is read once. */
+class RevisionCache {
+    ecs;
+    known = new Map();
+    constructor(ecs) {
+        this.ecs = ecs;
+    }
+    async get(arn) {
+        if (!arn)
+            return undefined;
+        const cached = this.known.get(arn);
+        if (cached)
+            return cached;
+        const answer = await withPermission('ecs:DescribeServiceRevisions', () => this.ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [arn] })));
+        const revision = answer.serviceRevisions?.find((r) => r.serviceRevisionArn === arn);
+        if (revision)
+            this.known.set(arn, revision);
+        return revision;
+    }
+}
+/** A refusal for want of a permission fails the step naming it: a blue/green service cannot be judged without it. */
+async function withPermission(permission, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new errors/* ActionFailure */.dR(`${permission} was refused (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}): verify-health reads a blue/green, linear or canary service's deployment with it to judge its steadiness. Grant the role ${permission}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
@@ -74612,7 +74835,7 @@ function serviceSignals(options) {
 /** DescribeAlarms takes at most 100 names in one call (CloudWatch API reference, DescribeAlarms). */
 const MAX_ALARM_NAMES = 100;
 async function describeAlarms(cloudwatch, names) {
-    const answer = await cloudwatch.send(new dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
+    const answer = await cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: MAX_ALARM_NAMES }));
     return [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])];
 }
 /**
@@ -74840,19 +75063,29 @@ function rowOf(check, result, mode) {
  * checked first, in one pre-flight table, so a typo fails before the first probe rather than as an endless
  * unhealthy check.
  */
-async function prepareAwsSignals(aws, clients, ports) {
+async function prepareAwsSignals(aws, clients, ports, 
+/** continue-deployment's service deployment: for a blue/green service, the one its steadiness is judged on. */
+serviceDeploymentArn) {
     if (!aws)
         return { markdown: '' };
     const readers = [];
     const checks = [];
     if (aws.cluster && aws.service) {
-        const ecs = clients(client_ecs_dist_cjs/* ECSClient */.Zgc, aws.region);
+        const ecs = clients(dist_cjs/* ECSClient */.Zgc, aws.region);
         checks.push(asGate(serviceExistsCheck({ ecs, cluster: aws.cluster, service: aws.service, region: aws.region })));
         const elb = clients(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD, aws.region);
-        readers.push(serviceSignals({ cluster: aws.cluster, service: aws.service, region: aws.region, ecs, elb, taskDefinition: aws.taskDefinition }));
+        readers.push(serviceSignals({
+            cluster: aws.cluster,
+            service: aws.service,
+            region: aws.region,
+            ecs,
+            elb,
+            taskDefinition: aws.taskDefinition,
+            serviceDeploymentArn,
+        }));
     }
     if (aws.alarms.length) {
-        const cloudwatch = clients(dist_cjs/* CloudWatchClient */.WBn, aws.region);
+        const cloudwatch = clients(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn, aws.region);
         checks.push(asGate(alarmsExistCheck({ cloudwatch, names: aws.alarms, region: aws.region })));
         readers.push(alarmSignals(cloudwatch, aws.alarms));
     }
@@ -74868,7 +75101,589 @@ function asGate(check) {
     return { ...check, protects: true };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
+
+
+// Errors that will not go away on the next poll: a role without ecs:DescribeServiceDeployments, a Region or
+// endpoint without the service deployments API (October 2024), or an ARN ECS refuses.
+const LASTING = new Set([
+    'AccessDeniedException',
+    'UnsupportedFeatureException',
+    'InvalidParameterException',
+    'UnknownOperationException',
+    'ClientException',
+]);
+/**
+ * Reads one service deployment (DescribeServiceDeployments) for the watcher. A lasting refusal is said once and
+ * remembered: the watcher then decides from DescribeServices alone. A throttled or failed read answers undefined,
+ * so that the poll skips a round instead of deciding on less than ECS would tell it a second later.
+ */
+class ServiceDeploymentReader {
+    ecs;
+    log;
+    refused = false;
+    constructor(ecs, log) {
+        this.ecs = ecs;
+        this.log = log;
+    }
+    get available() {
+        return !this.refused;
+    }
+    async read(arn) {
+        if (!arn || this.refused)
+            return 'unavailable';
+        let answer;
+        try {
+            answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        }
+        catch (error) {
+            const name = error.name;
+            if (!LASTING.has(name))
+                return undefined;
+            this.refused = true;
+            // A missing permission is the user's to fix, so it is a warning naming it; an API the Region lacks is not.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                this.log.warning(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone, without naming the deployment alarm or ECS's rollback. Grant ecs:DescribeServiceDeployments to have them.`);
+            else
+                this.log.info(`DescribeServiceDeployments is not available (${name}): deciding from DescribeServices alone.`);
+            return 'unavailable';
+        }
+        // ECS keeps 90 days of service deployments and answers MISSING for others (DescribeServiceDeployments, API reference).
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn) ?? 'unavailable';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/deployment-history.ts
+
+
+
+/** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */
+const IN_PROGRESS_SERVICE_DEPLOYMENT = new Set(['PENDING', 'IN_PROGRESS']);
+// ListServiceDeployments documents no order and may answer short, even empty, pages that still carry a nextToken
+// (API reference): every page is read, up to a bound, and the briefs are sorted by createdAt. ECS keeps 90 days of
+// service deployments and none from before 25 October 2024, so ten pages of 100 is more than any service holds.
+const LIST_PAGE_SIZE = 100;
+const MAX_LIST_CALLS = 10;
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs; five batches reach back 100
+// deployments, far beyond any revision worth returning to.
+const DESCRIBE_BATCH = 20;
+const MAX_DESCRIBE_BATCHES = 5;
+const HISTORY_LIMITS = 'ECS keeps service deployments for 90 days, none from before 25 October 2024';
+/**
+ * The release and the last revision that completed a deployment before it, from the service deployments API
+ * (ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions). "Completed" is a SUCCESSFUL
+ * service deployment's target, the revision a ROLLBACK_SUCCESSFUL one returned to, or a revision listed in a
+ * deployment's `sourceServiceRevisions` (serving when it started) that one of those completed: a source alone
+ * may be a broken revision still running. Revisions equal to the release's are skipped for `previous`, so a forced
+ * redeploy of the same revision is not a place to go back to.
+ *
+ * Never "the second deployment of DescribeServices": after a finished deploy the service lists only one. When the
+ * history API is unavailable, or holds no such revision (a service older than it, a deploy more than 90 days ago,
+ * a role without the permission), the service's own deployments are the fallback for what is missing: during a
+ * rollout the older, COMPLETED one is still listed.
+ */
+async function readDeploymentHistory(ecs, cluster, service, log) {
+    let history;
+    try {
+        history = await fromServiceDeployments(ecs, cluster, service.serviceArn ?? service.serviceName ?? '');
+        if (!history.current)
+            log.info('ListServiceDeployments returned no deployments for this service; reading its deployments from DescribeServices instead.');
+    }
+    catch (error) {
+        log.warning(`Could not read the service's deployment history (${error.name}: ${errorMessage(error)}); ` +
+            'falling back to the deployments DescribeServices lists. Grant ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and ecs:DescribeServiceRevisions for a complete history.');
+    }
+    if (!history?.current)
+        return fromDeploymentsOfService(service);
+    if (!history.previous) {
+        const release = history.current.targetTaskDefinitionArn ?? history.current.taskDefinitionArn;
+        const previous = fromDeploymentsOfService(service, release).previous;
+        if (previous) {
+            log.info(`The service's deployment history holds no revision that completed before the current one (${HISTORY_LIMITS}); DescribeServices still lists one.`);
+            history.previous = previous;
+        }
+    }
+    return history;
+}
+async function fromServiceDeployments(ecs, cluster, service) {
+    const entries = (await listNewestFirst(ecs, cluster, service)).map((brief) => ({ brief }));
+    const history = { source: 'service-deployments' };
+    if (entries.length === 0)
+        return history;
+    const taskDefinitions = new Map();
+    for (let batch = 0; batch < MAX_DESCRIBE_BATCHES && batch * DESCRIBE_BATCH < entries.length; batch++) {
+        await describe(ecs, entries.slice(batch * DESCRIBE_BATCH, (batch + 1) * DESCRIBE_BATCH));
+        const read = entries.slice(0, (batch + 1) * DESCRIBE_BATCH);
+        const candidates = candidatesOf(read);
+        await resolveTaskDefinitions(ecs, [...revisionsOfCurrent(read[0]), ...candidates.map((c) => c.revisionArn)], taskDefinitions);
+        history.current = currentOf(read[0], taskDefinitions);
+        const found = candidates
+            .map((candidate) => ({ candidate, revision: completedRevision(candidate, taskDefinitions) }))
+            .filter((c) => Boolean(c.revision));
+        // The current deployment's own rollback is not "before" it: ECS's rollback of the release goes elsewhere.
+        history.lastCompleted = found.find(({ candidate }) => !(candidate.entry === read[0] && candidate.own))?.revision;
+        history.previous = found.find(({ revision }) => revision.taskDefinitionArn !== history.current?.targetTaskDefinitionArn)?.revision;
+        if (history.previous)
+            break;
+    }
+    return history;
+}
+async function listNewestFirst(ecs, cluster, service) {
+    const briefs = new Map();
+    let nextToken;
+    for (let call = 0; call < MAX_LIST_CALLS; call++) {
+        const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: LIST_PAGE_SIZE, nextToken }));
+        for (const brief of listed.serviceDeployments ?? [])
+            if (brief.serviceDeploymentArn)
+                briefs.set(brief.serviceDeploymentArn, brief);
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    // A stable sort: briefs without createdAt (never seen) keep their place after the dated ones.
+    return [...briefs.values()].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/** Fills in each entry's description; an old deployment ECS answers MISSING for keeps only its brief. */
+async function describe(ecs, entries) {
+    const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: entries.map((entry) => entry.brief.serviceDeploymentArn) }));
+    const byArn = new Map((answer.serviceDeployments ?? []).map((sd) => [sd.serviceDeploymentArn, sd]));
+    for (const entry of entries)
+        entry.described = byArn.get(entry.brief.serviceDeploymentArn);
+}
+const statusOf = (entry) => entry.described?.status ?? entry.brief.status;
+const targetOf = (entry) => entry.described?.targetServiceRevision?.arn ?? entry.brief.targetServiceRevisionArn;
+/** The revision a deployment completed, if it completed one: a MISSING ROLLBACK_SUCCESSFUL one does not say which. */
+function completedBy(entry) {
+    if (statusOf(entry) === 'SUCCESSFUL')
+        return targetOf(entry);
+    if (statusOf(entry) === 'ROLLBACK_SUCCESSFUL')
+        return entry.described?.rollback?.serviceRevisionArn;
+    return undefined;
+}
+/**
+ * Newest first: each deployment's own completion (at its end), then the sources it started from that an older
+ * deployment completed (still serving at its start). The current deployment's own completion is the release itself,
+ * unless ECS rolled it back successfully: then it is the revision ECS returned to, where the service stands.
+ */
+function candidatesOf(newestFirst) {
+    const completions = [];
+    for (const entry of newestFirst) {
+        const own = completedBy(entry);
+        if (!own)
+            continue;
+        const finishedAt = entry.described?.finishedAt ?? entry.brief.finishedAt;
+        const verb = statusOf(entry) === 'ROLLBACK_SUCCESSFUL' ? 'rolled back to it (ROLLBACK_SUCCESSFUL)' : `ended ${statusOf(entry)}`;
+        const at = finishedAt ? ` at ${finishedAt.toISOString()}` : '';
+        completions.push({
+            revisionArn: own,
+            entry,
+            own: true,
+            completedIn: entry,
+            evidence: `service deployment ${serviceDeploymentId(entry.brief.serviceDeploymentArn)} ${verb}${at}`,
+        });
+    }
+    // What makes a source revision one that worked: an older deployment completed it (the newest such).
+    const position = new Map(newestFirst.map((entry, index) => [entry, index]));
+    const completedBefore = (revisionArn, entry) => completions.find((completion) => completion.revisionArn === revisionArn && (position.get(completion.entry) ?? 0) > (position.get(entry) ?? 0));
+    const candidates = [];
+    for (const entry of newestFirst) {
+        const own = completions.find((completion) => completion.entry === entry);
+        if (own)
+            candidates.push(own);
+        // ECS lists sources in no meaningful order: the one completed most recently comes first.
+        const sources = (entry.described?.sourceServiceRevisions ?? [])
+            .map((source) => (source.arn && source.arn !== own?.revisionArn ? completedBefore(source.arn, entry) : undefined))
+            .filter((completion) => Boolean(completion))
+            .sort((a, b) => completions.indexOf(a) - completions.indexOf(b));
+        const id = serviceDeploymentId(entry.brief.serviceDeploymentArn);
+        for (const completion of sources) {
+            candidates.push({
+                ...completion,
+                entry,
+                own: false,
+                evidence: `${completion.evidence}, and it was serving when service deployment ${id} started`,
+            });
+        }
+    }
+    return candidates;
+}
+function completedRevision(candidate, taskDefinitions) {
+    const taskDefinitionArn = taskDefinitions.get(candidate.revisionArn);
+    if (!taskDefinitionArn)
+        return undefined;
+    const entry = candidate.completedIn;
+    return {
+        taskDefinitionArn,
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+        evidence: candidate.evidence,
+    };
+}
+function revisionsOfCurrent(entry) {
+    return [targetOf(entry), entry.described?.rollback?.serviceRevisionArn].filter((arn) => Boolean(arn));
+}
+function currentOf(entry, taskDefinitions) {
+    const status = statusOf(entry);
+    const target = taskDefinitions.get(targetOf(entry) ?? '');
+    const returnedTo = status === 'ROLLBACK_SUCCESSFUL' ? taskDefinitions.get(entry.described?.rollback?.serviceRevisionArn ?? '') : undefined;
+    return {
+        serviceDeploymentArn: entry.brief.serviceDeploymentArn,
+        status,
+        taskDefinitionArn: returnedTo ?? target,
+        targetTaskDefinitionArn: target,
+        createdAt: entry.described?.createdAt ?? entry.brief.createdAt,
+        finishedAt: entry.described?.finishedAt ?? entry.brief.finishedAt,
+    };
+}
+async function resolveTaskDefinitions(ecs, revisionArns, found) {
+    const missing = [...new Set(revisionArns)].filter((arn) => !found.has(arn));
+    for (let at = 0; at < missing.length; at += DESCRIBE_BATCH) {
+        const answer = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: missing.slice(at, at + DESCRIBE_BATCH) }));
+        for (const revision of answer.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.taskDefinition)
+                found.set(revision.serviceRevisionArn, revision.taskDefinition);
+        }
+    }
+}
+/** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
+function fromDeploymentsOfService(service, release) {
+    const deployments = service.deployments ?? [];
+    const primary = primaryDeployment(service);
+    const skip = release ?? primary?.taskDefinition;
+    const previous = deployments
+        .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+    return {
+        source: 'service',
+        current: primary
+            ? {
+                status: primary.rolloutState,
+                taskDefinitionArn: primary.taskDefinition,
+                targetTaskDefinitionArn: primary.taskDefinition,
+                createdAt: primary.createdAt,
+            }
+            : undefined,
+        previous: previous?.taskDefinition
+            ? { taskDefinitionArn: previous.taskDefinition, evidence: `deployment ${previous.id} is still listed by the service as COMPLETED` }
+            : undefined,
+    };
+}
+function serviceDeploymentId(arn) {
+    return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(unknown)';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook.ts
+const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
+// ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and has no hook stage after
+// POST_PRODUCTION_TRAFFIC_SHIFT: from the bake on, every PAUSE hook is behind the deployment (LINEAR and CANARY
+// repeat the production stages per step, so only these two stages are safely past all of them).
+const PAST_EVERY_HOOK = new Set(['BAKE_TIME', 'CLEAN_UP']);
+/**
+ * Reads a service deployment as DescribeServiceDeployments gives it: a PAUSE hook awaiting action (lifecycleHookDetails,
+ * targetType PAUSE, status AWAITING_ACTION), or why none is or will be. A status or stage this suite does not know
+ * leaves the deployment "before its hook": read again rather than decide on a guess.
+ */
+function pauseHookState(deployment) {
+    const status = deployment.status ?? 'UNKNOWN';
+    const stage = deployment.lifecycleStage;
+    const awaiting = awaitingPauseHook(deployment);
+    if (awaiting && status === 'IN_PROGRESS')
+        return { kind: 'awaiting', hook: awaiting };
+    if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status))
+        return { kind: 'ended', status, why: whyEnded(deployment, status) };
+    // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
+    // all says nothing, and the stage decides.
+    const configuration = deployment.deploymentConfiguration;
+    if (configuration !== undefined && !(configuration.lifecycleHooks ?? []).some((hook) => hook.targetType === 'PAUSE'))
+        return { kind: 'no-pause-hook', why: 'its deployment configuration has no PAUSE lifecycle hook' };
+    if (stage && PAST_EVERY_HOOK.has(stage))
+        return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };
+    return { kind: 'before-hook', stage };
+}
+const KNOWN_STATUSES = new Set([
+    'PENDING',
+    'IN_PROGRESS',
+    'SUCCESSFUL',
+    'STOPPED',
+    'STOP_REQUESTED',
+    'ROLLBACK_REQUESTED',
+    'ROLLBACK_IN_PROGRESS',
+    'ROLLBACK_SUCCESSFUL',
+    'ROLLBACK_FAILED',
+]);
+/** The PAUSE hook that awaits action, if one does. */
+function awaitingPauseHook(deployment) {
+    const detail = pauseHooks(deployment).find((hook) => hook.status === 'AWAITING_ACTION' && hook.hookId);
+    if (!detail?.hookId)
+        return undefined;
+    return {
+        hookId: detail.hookId,
+        stage: deployment.lifecycleStage,
+        expiresAt: detail.expiresAt,
+        timeoutAction: detail.timeoutAction ?? 'ROLLBACK',
+    };
+}
+/** The deployment's record of the hook with this id, if it still lists it. */
+function pauseHookDetail(deployment, hookId) {
+    return pauseHooks(deployment).find((hook) => hook.hookId === hookId);
+}
+function pauseHooks(deployment) {
+    return (deployment.lifecycleHookDetails ?? []).filter((hook) => hook.targetType === 'PAUSE');
+}
+function whyEnded(deployment, status) {
+    const reason = deployment.rollback?.reason ?? deployment.statusReason;
+    const because = reason ? `: ${reason}` : '';
+    if (status === 'SUCCESSFUL')
+        return 'it has finished (SUCCESSFUL)';
+    if (status.startsWith('ROLLBACK_'))
+        return `ECS ${status === 'ROLLBACK_SUCCESSFUL' || status === 'ROLLBACK_FAILED' ? 'rolled it back' : 'is rolling it back'} (${status})${because}`;
+    return `it was stopped (${status})${because}`;
+}
+/**
+ * What became of a hook this step meant to answer, in words: "it timed out at …, and ECS took its timeout action
+ * ROLLBACK", "ECS is rolling the deployment back (…)", "it was answered (SUCCEEDED) by someone else".
+ */
+function whatBecameOfHook(deployment, hook) {
+    const detail = pauseHookDetail(deployment, hook.hookId);
+    const status = deployment.status ?? 'UNKNOWN';
+    const state = pauseHookState(deployment);
+    const ended = state.kind === 'ended' ? `; the deployment: ${state.why}` : '';
+    if (detail?.status === 'TIMED_OUT')
+        return `it expired${hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ''} and ECS took its timeout action ${detail.timeoutAction ?? hook.timeoutAction}${ended}`;
+    if (detail?.status && detail.status !== 'AWAITING_ACTION')
+        return `it is ${detail.status}, answered by someone else or by ECS${ended}`;
+    if (state.kind === 'ended')
+        return `the deployment is over: ${state.why}`;
+    if (!detail && deployment.lifecycleStage !== hook.stage)
+        return `the deployment went on past ${hook.stage ?? 'its stage'} without this step's answer (now ${status} at ${deployment.lifecycleStage ?? 'an unknown stage'}): someone else answered it, or it expired with timeout action ${hook.timeoutAction}`;
+    if (!detail)
+        return `the deployment no longer lists it (status ${status}, stage ${deployment.lifecycleStage ?? 'unknown'})`;
+    return `it is still AWAITING_ACTION (deployment ${status})`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook-answer.ts
+
+
+
+
+
+
+
+
+// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
+const ATTEMPTS = 4;
+const BASE_DELAY_MS = 1_000;
+/**
+ * Answers a PAUSE hook with ContinueServiceDeployment. ECS takes the answer only while the hook is AWAITING_ACTION
+ * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
+ * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
+ * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
+ */
+async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, retry) {
+    const now = () => (retry.clock ?? poll/* systemClock */.m).now();
+    const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
+    try {
+        return await retryTransient(async (attempt) => {
+            if (attempt > 1) {
+                // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
+                // whether it went through, or whether the hook moved on without it.
+                const deployment = await reread();
+                if (deployment && tookEffect(deployment, hook, action, now()))
+                    return { answered: true };
+                if (deployment && !stillAwaiting(deployment, hook))
+                    return { answered: false, why: whatBecameOfHook(deployment, hook) };
+            }
+            await ecs.send((0,aws/* withoutSdkRetries */.RM)(new dist_cjs/* ContinueServiceDeploymentCommand */.LrH({ serviceDeploymentArn, hookId: hook.hookId, action })));
+            return { answered: true };
+        }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry });
+    }
+    catch (error) {
+        // Cancelled between attempts: no further one is sent, and the caller says what the hook is left with.
+        if (retry.signal?.aborted)
+            throw new cancellation/* WorkflowCancelled */.ze();
+        const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        if ((0,errors/* isAccessDenied */.w7)(error)) {
+            throw new errors/* ActionFailure */.dR(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`);
+        }
+        const deployment = await reread().catch(() => undefined);
+        if (!deployment) {
+            if (isTransientAwsError(error))
+                throw error;
+            return { answered: false, why: `ECS refused the answer (${answered})` };
+        }
+        // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
+        if (isTransientAwsError(error) && tookEffect(deployment, hook, action, now()))
+            return { answered: true };
+        if (stillAwaiting(deployment, hook)) {
+            if (isTransientAwsError(error))
+                throw error;
+            return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
+        }
+        return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
+    }
+}
+/** The hook, and nothing else, still waits for this answer. */
+function stillAwaiting(deployment, hook) {
+    return deployment.status === 'IN_PROGRESS' && awaitingPauseHook(deployment)?.hookId === hook.hookId;
+}
+/**
+ * The deployment went the way the answer asked, and not by the hook's own timeout. ECS lists only the current
+ * stage's hooks, so a CONTINUE shows as the hook SUCCEEDED, or gone with the deployment on past its stage.
+ */
+function tookEffect(deployment, hook, action, now) {
+    const status = deployment.status ?? '';
+    const detail = pauseHookDetail(deployment, hook.hookId)?.status;
+    if (detail === 'TIMED_OUT' || detail === 'AWAITING_ACTION')
+        return false;
+    if (action === 'ROLLBACK')
+        return status.startsWith('ROLLBACK_');
+    if (status !== 'IN_PROGRESS' && status !== 'SUCCESSFUL')
+        return false;
+    if (detail === 'SUCCEEDED')
+        return true;
+    // Gone past its stage after it expired: ECS's timeout action CONTINUE may have let it through, not the answer.
+    const expired = hook.expiresAt !== undefined && now >= hook.expiresAt.getTime();
+    return detail === undefined && deployment.lifecycleStage !== hook.stage && !expired;
+}
+/** What happens to a hook this step leaves unanswered. */
+function stillWaiting(hook) {
+    const when = hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ' when it expires';
+    return `The PAUSE hook ${hook.hookId} still awaits action: ECS takes its timeout action ${hook.timeoutAction}${when} unless someone answers it (ContinueServiceDeployment).`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/verify-health/pause-gate.ts
+
+
+
+/**
+ * verify-health as the gate of a service deployment's PAUSE hook: it waits for the hook to await action, and once
+ * the verdict is in answers it, CONTINUE when healthy and ROLLBACK when not. Nothing is answered on a cancellation,
+ * and nothing a hook that no longer awaits (it expired, ECS rolled back, someone else answered): the verdict stands
+ * and the step says what became of the hook.
+ */
+class PauseGate {
+    ecs;
+    deployment;
+    ports;
+    reader;
+    id;
+    constructor(ecs, deployment, ports) {
+        this.ecs = ecs;
+        this.deployment = deployment;
+        this.ports = ports;
+        this.reader = new ServiceDeploymentReader(ecs, ports.log);
+        this.id = serviceDeploymentId(deployment.arn);
+    }
+    /**
+     * Waits, within timeoutMs, for a PAUSE hook to await action. A deployment that has ended, or that has no PAUSE
+     * hook ahead of it, answers `none` (with why) at once; a wait that outlasts the timeout fails the step.
+     */
+    async waitForHook(timeoutMs, intervalMs, verdictWithinMs) {
+        const { log, clock, signal } = this.ports;
+        const first = await this.readFirst();
+        let last = first;
+        let stage;
+        log.info(`Waiting up to ${(0,duration/* formatDuration */.a)(timeoutMs)} for a PAUSE hook of service deployment ${this.id} to await action.`);
+        const waited = await (0,poll/* poll */.w)({
+            intervalMs,
+            timeoutMs,
+            clock,
+            signal,
+            check: async (attempt) => {
+                const read = attempt === 1 ? first : await this.reader.read(this.deployment.arn);
+                // Throttled or failing: this poll learns nothing; the next one reads again.
+                if (read === undefined)
+                    return undefined;
+                if (read === 'unavailable')
+                    throw new errors/* ActionFailure */.dR(`Service deployment ${this.id} can no longer be read (DescribeServiceDeployments).`);
+                last = read;
+                const state = pauseHookState(read);
+                if (state.kind === 'awaiting')
+                    return { hook: state.hook };
+                if (state.kind === 'ended' || state.kind === 'no-pause-hook')
+                    return { none: state.why };
+                if (state.stage !== stage && state.stage)
+                    log.info(`Service deployment ${this.id} is at ${state.stage}.`);
+                stage = state.stage;
+                return undefined;
+            },
+        });
+        if (!waited.done) {
+            throw new errors/* ActionFailure */.dR(`No PAUSE hook of service deployment ${this.id} awaited action within the timeout of ${(0,duration/* formatDuration */.a)(timeoutMs)} (the deployment is ${last.status ?? 'in an unknown status'} at ${last.lifecycleStage ?? 'an unknown stage'}): nothing was probed or answered. Raise 'timeout', or start verify-health once deploy-ecs returns with wait-until: paused.`);
+        }
+        if ('hook' in waited.value)
+            this.announce(waited.value.hook, verdictWithinMs);
+        return waited.value;
+    }
+    /** Answers the hook by the verdict, when it still awaits action; says what became of it when it does not. */
+    async answer(hook, report) {
+        const { log } = this.ports;
+        const action = report.healthy ? 'CONTINUE' : 'ROLLBACK';
+        const verdict = report.healthy ? 'healthy' : 'not healthy';
+        const reread = () => this.readFresh();
+        const now = await reread();
+        const awaiting = now && now.status === 'IN_PROGRESS' && awaitingPauseHook(now)?.hookId === hook.hookId;
+        if (!awaiting) {
+            const became = now ? whatBecameOfHook(now, hook) : 'ECS no longer knows the service deployment';
+            log.warning(`The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${withoutFullStop(became)}. deployment-action is none; the verdict stands.`);
+            return 'none';
+        }
+        const answer = await answerPauseHook(this.ecs, this.deployment.arn, hook, action, reread, this.ports);
+        if (!answer.answered) {
+            log.warning(`The release was found ${verdict}, but the PAUSE hook ${hook.hookId} of service deployment ${this.id} was not answered (${action}): ${withoutFullStop(answer.why)}. deployment-action is none; the verdict stands.`);
+            return 'none';
+        }
+        if (action === 'CONTINUE') {
+            log.info(`▶️ Continued service deployment ${this.id} at its PAUSE hook ${hook.hookId} (${hook.stage ?? 'unknown stage'}): the release is healthy.`);
+            return 'continued';
+        }
+        log.info(`⏪ Rolled back service deployment ${this.id} at its PAUSE hook ${hook.hookId} (${hook.stage ?? 'unknown stage'}): the release is not healthy.`);
+        return 'rolled-back';
+    }
+    /** The first read says at once what is wrong with the input or the role, before any wait. */
+    async readFirst() {
+        let found;
+        try {
+            found = await this.readFresh();
+        }
+        catch (error) {
+            const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                throw new errors/* ActionFailure */.dR(`DescribeServiceDeployments of ${this.id} was refused (${answered}): grant the role ecs:DescribeServiceDeployments so verify-health can follow the deployment it gates.`);
+            throw error;
+        }
+        if (!found) {
+            throw new errors/* ConfigurationError */.j1(`Input 'continue-deployment' names service deployment ${this.deployment.arn}, which ECS does not know in ${this.deployment.region} (DescribeServiceDeployments answers MISSING; ECS keeps 90 days of them): give the ARN of a current one, such as deploy-ecs's service-deployment-arn output.`, 'continue-deployment');
+        }
+        return found;
+    }
+    /** The deployment, read now with the client's own retries; undefined when ECS no longer knows it. */
+    async readFresh() {
+        const answer = await this.ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [this.deployment.arn] }));
+        return answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === this.deployment.arn);
+    }
+    /** verdictWithinMs: how long the verdict may take from now (the check's timeout plus its bake). */
+    announce(hook, verdictWithinMs) {
+        const { log, clock } = this.ports;
+        const expires = hook.expiresAt ? `; it expires at ${hook.expiresAt.toISOString()} (timeout action ${hook.timeoutAction})` : '';
+        log.info(`⏸️ PAUSE hook ${hook.hookId} of service deployment ${this.id} awaits action at ${hook.stage ?? 'an unknown stage'}${expires}.`);
+        if (hook.expiresAt && hook.expiresAt.getTime() < clock.now() + verdictWithinMs)
+            log.warning(`The PAUSE hook ${hook.hookId} expires in ${(0,duration/* formatDuration */.a)(Math.max(0, hook.expiresAt.getTime() - clock.now()))}, before the verdict may come (timeout plus bake: ${(0,duration/* formatDuration */.a)(verdictWithinMs)}): if it comes later, ECS will already have taken its timeout action ${hook.timeoutAction}.`);
+    }
+    /** For a cancellation: what the hook left unanswered will do. */
+    static unanswered(hook) {
+        return stillWaiting(hook);
+    }
+}
+/** ECS's reasons end in a full stop, or not: one is put after them either way. */
+function withoutFullStop(text) {
+    return text.replace(/\.+$/, '');
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/verify-health/run-health-check.ts
+
+
 
 
 
@@ -74885,7 +75700,30 @@ async function runHealthCheck(request, clients, ports) {
         if (header.value)
             ports.setSecret(header.value);
     // 2. The service, its targets and the alarms must exist before they can guard anything: the pre-flight checks.
-    const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports);
+    const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports, request.continueDeployment?.arn);
+    // 2b. With continue-deployment, the verdict answers a PAUSE hook: wait for it to await action (probing the test
+    // listener before then would judge the old revision, or nothing).
+    const gated = request.continueDeployment;
+    const gate = gated ? new PauseGate(clients.aws(dist_cjs/* ECSClient */.Zgc, gated.region), gated, ports) : undefined;
+    let hook;
+    if (gate) {
+        const plan = request.plan;
+        const waited = await gate.waitForHook(plan.timeoutMs, plan.intervalMs, plan.timeoutMs + plan.bakeMs).catch(async (error) => {
+            ports.setDeploymentAction?.('none');
+            if (error instanceof cancellation/* WorkflowCancelled */.ze) {
+                const message = `The workflow was cancelled while waiting for a PAUSE hook of service deployment ${gated?.id}: nothing was probed and no answer was sent.`;
+                await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
+                throw new errors/* ActionFailure */.dR(message);
+            }
+            throw error;
+        });
+        if ('hook' in waited)
+            hook = waited.hook;
+        else {
+            ports.setDeploymentAction?.('none');
+            log.warning(`continue-deployment: service deployment ${gated?.id} has no PAUSE hook awaiting action: ${waited.none}. deployment-action is none; the health check runs without answering anything.`);
+        }
+    }
     // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
     await trail?.follow();
     log.info(`Probing ${request.plan.urls.join(', ')} every ${(0,duration/* formatDuration */.a)(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
@@ -74901,19 +75739,48 @@ async function runHealthCheck(request, clients, ports) {
             throw error;
         }
         // Neither healthy nor unhealthy: a later step must not read the release as verified.
-        const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.`;
+        const unanswered = hook ? ` No answer was sent to the deployment. ${PauseGate.unanswered(hook)}` : '';
+        const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
+        ports.setDeploymentAction?.('none');
         await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
         await trail?.report('error', 'Cancelled: the workflow was cancelled before a health verdict was reached');
         throw new errors/* ActionFailure */.dR(message);
     });
-    // 4. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
+    // 4. The verdict answers the PAUSE hook, when one awaits: CONTINUE when healthy, ROLLBACK when not.
     ports.setOutputs(report);
-    await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
+    let answered = '';
+    let rolledBack = '';
+    if (gate && hook) {
+        const waiting = hook;
+        const action = await gate.answer(hook, report).catch(async (error) => {
+            ports.setDeploymentAction?.('none');
+            const failure = error instanceof cancellation/* WorkflowCancelled */.ze
+                ? new errors/* ActionFailure */.dR(`The workflow was cancelled while the answer to the PAUSE hook was being retried: no further attempt was sent. Unless an earlier attempt went through (DescribeServiceDeployments shows it): ${PauseGate.unanswered(waiting)}`)
+                : error;
+            await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
+            await trail?.report('error', (0,errors/* errorMessage */.gJ)(failure));
+            throw failure;
+        });
+        ports.setDeploymentAction?.(action);
+        answered = deploymentActionLine(action, hook);
+        if (action === 'rolled-back')
+            rolledBack = ` Service deployment ${gated?.id} was rolled back at its PAUSE hook (${hook.stage ?? 'unknown stage'}).`;
+    }
+    // 5. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
+    await ports.writeSummary(section(healthSummaryMarkdown(report), answered, preflight));
     await trail?.report(report.healthy ? 'success' : 'failure', report.explanation);
     if (!report.healthy)
-        throw new errors/* ActionFailure */.dR(report.explanation);
+        throw new errors/* ActionFailure */.dR(`${report.explanation}${rolledBack}`);
     log.info(`✅ ${report.explanation}`);
     return report;
+}
+function deploymentActionLine(action, hook) {
+    const at = `PAUSE hook \`${hook.hookId}\` at ${hook.stage ?? 'an unknown stage'}`;
+    if (action === 'continued')
+        return `▶️ **Deployment continued** at its ${at}.`;
+    if (action === 'rolled-back')
+        return `⏪ **Deployment rolled back** at its ${at}.`;
+    return `⚠️ **No answer sent** to the ${at}: see the warning in the log.`;
 }
 
 
