@@ -3,6 +3,7 @@ import { errorMessage, isAccessDenied } from '../common/errors';
 import { retryingThrottlesOnly } from '../common/aws';
 import { retryTransient, type RetryContext } from '../common/retry';
 import { serviceDeploymentId } from '../ecs/deployment-history';
+import { ROLLING_BACK_STATUSES } from '../ecs/service-deployment-statuses';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
 const STOP_ATTEMPTS = 4;
@@ -77,14 +78,12 @@ export async function requestEcsRollback(
   }
 }
 
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
-
 /** The service deployment's status when it shows a rollback (ECS's own or ours), read fresh; undefined otherwise or unreadable. */
 export async function serviceDeploymentRollingBack(ecs: ECSClient, serviceDeploymentArn: string): Promise<string | undefined> {
   try {
     const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] }));
     const status = answer.serviceDeployments?.[0]?.status;
-    return status && ROLLING_BACK.has(status) ? status : undefined;
+    return status && (ROLLING_BACK_STATUSES.has(status) || status === 'ROLLBACK_FAILED') ? status : undefined;
   } catch {
     return undefined;
   }

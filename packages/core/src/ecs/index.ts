@@ -15,6 +15,7 @@ export * from './rollout-report';
 export * from './service';
 export * from './service-deployment-arn';
 export * from './service-deployment-reader';
+export * from './service-deployment-statuses';
 export * from './service-deployment-verdict';
 export * from './service-deployment-watch';
 export * from './serving-revision';

@@ -1,4 +1,5 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
+import { KNOWN_SERVICE_DEPLOYMENT_STATUSES, UNDER_WAY_STATUSES } from './service-deployment-statuses';
 
 /** A PAUSE lifecycle hook that awaits an answer (ContinueServiceDeployment). */
 export interface AwaitingPauseHook {
@@ -21,7 +22,6 @@ export type PauseHookState =
   /** In progress, before its PAUSE hook: read again. */
   | { kind: 'before-hook'; stage?: string };
 
-const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
 // ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and has no hook stage after
 // POST_PRODUCTION_TRAFFIC_SHIFT: from the bake on, every PAUSE hook is behind the deployment (LINEAR and CANARY
 // repeat the production stages per step, so only these two stages are safely past all of them).
@@ -37,7 +37,8 @@ export function pauseHookState(deployment: ServiceDeployment): PauseHookState {
   const stage = deployment.lifecycleStage;
   const awaiting = awaitingPauseHook(deployment);
   if (awaiting && status === 'IN_PROGRESS') return { kind: 'awaiting', hook: awaiting };
-  if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status)) return { kind: 'ended', status, why: whyEnded(deployment, status) };
+  if (!UNDER_WAY_STATUSES.has(status) && KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(status))
+    return { kind: 'ended', status, why: whyEnded(deployment, status) };
   // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
   // all says nothing, and the stage decides.
   const configuration = deployment.deploymentConfiguration;
@@ -47,18 +48,6 @@ export function pauseHookState(deployment: ServiceDeployment): PauseHookState {
     return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };
   return { kind: 'before-hook', stage };
 }
-
-const KNOWN_STATUSES = new Set([
-  'PENDING',
-  'IN_PROGRESS',
-  'SUCCESSFUL',
-  'STOPPED',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_SUCCESSFUL',
-  'ROLLBACK_FAILED',
-]);
 
 /** The PAUSE hook that awaits action, if one does. */
 export function awaitingPauseHook(deployment: ServiceDeployment): AwaitingPauseHook | undefined {

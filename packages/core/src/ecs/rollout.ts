@@ -2,6 +2,7 @@ import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/clie
 import { breakerThreshold } from './breaker-threshold';
 import { primaryDeployment } from './service';
 import type { ServiceDeploymentRead } from './service-deployment-reader';
+import { ENDED_STATUSES, ROLLING_BACK_STATUSES } from './service-deployment-statuses';
 import { epochMs } from './times';
 
 export interface RolloutTarget {
@@ -83,9 +84,6 @@ export const ROLLBACK_GRACE_MS = 15_000;
  * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
  */
 export const BACKSTOP_SETTLE_MS = 3000;
-
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
@@ -180,7 +178,7 @@ function judgeEnded(
   }
   // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
   // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-  const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+  const ended = sd !== undefined && ENDED_STATUSES.has(sd.status ?? '');
   if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
     return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
   const why = ended
@@ -206,7 +204,7 @@ function judgeGone(target: RolloutTarget, observation: RolloutObservation): Roll
   });
   if (sd) {
     if (sd.status === 'ROLLBACK_FAILED') return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-    if (ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+    if (ROLLING_BACK_STATUSES.has(sd.status ?? '') || (sd.rollback && !ENDED_STATUSES.has(sd.status ?? ''))) {
       const alarmNames = triggeredAlarms(sd);
       const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
       const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
@@ -289,9 +287,9 @@ function rollbackSeen(
   primary: Deployment | undefined,
 ): boolean {
   if (sd) {
-    if (ROLLING_BACK.has(sd.status ?? '')) return true;
+    if (ROLLING_BACK_STATUSES.has(sd.status ?? '')) return true;
     // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-    if (ENDED.has(sd.status ?? '')) return false;
+    if (ENDED_STATUSES.has(sd.status ?? '')) return false;
     if (sd.rollback) return true;
   }
   return rollbackDeploymentSeen(observation, ours, primary);
@@ -324,7 +322,7 @@ function failureCause(target: RolloutTarget, sd: ServiceDeployment | undefined, 
   if (alarmNames) return 'alarm';
   if (sd) {
     if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED') return 'circuit-breaker';
-    if (sd.rollback || ROLLING_BACK.has(sd.status ?? '')) return 'rollback-requested';
+    if (sd.rollback || ROLLING_BACK_STATUSES.has(sd.status ?? '')) return 'rollback-requested';
   }
   return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
 }

@@ -1,6 +1,7 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { stageReached } from './lifecycle-stages';
 import { awaitingPauseHook } from './pause-hook';
+import { ROLLING_BACK_STATUSES, STOPPING_STATUSES, UNDER_WAY_STATUSES } from './service-deployment-statuses';
 import type { RolloutCause } from './rollout';
 import type { WaitUntil } from './watch-loop';
 
@@ -19,12 +20,6 @@ export type ServiceDeploymentVerdict =
   | { state: 'paused'; hookId: string }
   | { state: 'failed' | 'rolled-back'; reason: string; cause: RolloutCause; alarmNames?: string[] };
 
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const STOPPED = new Set(['STOPPED', 'STOP_REQUESTED']);
-const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
-/** Every status ECS documents; any other is shown as it is and waited on, never fatal. */
-export const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([...ROLLING_BACK, ...STOPPED, ...UNDER_WAY, 'SUCCESSFUL', 'ROLLBACK_FAILED']);
-
 /**
  * Decides from one DescribeServiceDeployments answer where a service deployment stands. Pure. SUCCESSFUL is the
  * success; ROLLBACK_* and STOPPED end it with the cause ECS gives (the triggered alarm, the circuit breaker's count,
@@ -40,12 +35,12 @@ export function judgeServiceDeployment(sd: ServiceDeployment, goal: ServiceDeplo
   if (status === 'ROLLBACK_FAILED') {
     return { state: 'failed', cause: 'rollback-failed', reason: `ECS's own rollback failed${withReason(sd.statusReason)}` };
   }
-  if (ROLLING_BACK.has(status)) return { state: 'rolled-back', ...causeOf(sd) };
-  if (STOPPED.has(status)) {
+  if (ROLLING_BACK_STATUSES.has(status)) return { state: 'rolled-back', ...causeOf(sd) };
+  if (STOPPING_STATUSES.has(status)) {
     const cause = causeOf(sd);
     return { state: 'failed', ...cause, reason: `the service deployment was ${status}: ${cause.reason}` };
   }
-  if (!UNDER_WAY.has(status)) return { state: 'in-progress' };
+  if (!UNDER_WAY_STATUSES.has(status)) return { state: 'in-progress' };
   const waitUntil = goal.waitUntil ?? 'complete';
   const awaiting = awaitingPauseHook(sd);
   if (waitUntil === 'paused' && awaiting) return { state: 'paused', hookId: awaiting.hookId };
@@ -60,7 +55,7 @@ function judgeRollback(sd: ServiceDeployment): ServiceDeploymentVerdict {
   if (status === 'ROLLBACK_FAILED')
     return { state: 'failed', cause: 'rollback-failed', reason: `ECS's rollback failed${withReason(sd.statusReason)}` };
   if (status === 'SUCCESSFUL') return { state: 'failed', cause: 'ecs', reason: 'the service deployment completed instead of rolling back' };
-  if (STOPPED.has(status))
+  if (STOPPING_STATUSES.has(status))
     return { state: 'failed', cause: 'ecs', reason: `the service deployment was ${status}${withReason(sd.statusReason)}` };
   return { state: 'in-progress' };
 }

@@ -1,7 +1,8 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { Logger } from '../common/logger';
 import { stagePosition } from './lifecycle-stages';
-import { describeHook, KNOWN_SERVICE_DEPLOYMENT_STATUSES, trafficWeights } from './service-deployment-verdict';
+import { describeHook, trafficWeights } from './service-deployment-verdict';
+import { KNOWN_SERVICE_DEPLOYMENT_STATUSES } from './service-deployment-statuses';
 import type { StageSeen } from './watch-loop';
 
 /**

@@ -1,5 +1,7 @@
 import type { Service, ServiceDeployment, ServiceRevision } from '@aws-sdk/client-ecs';
 import { sameRevision, shortTaskDefinition } from '../common/identifiers';
+import { stageReached } from '../ecs/lifecycle-stages';
+import { isLeavingStatus } from '../ecs/service-deployment-statuses';
 import type { SignalReading } from './signals';
 
 /**
@@ -10,16 +12,6 @@ import type { SignalReading } from './signals';
 export function shiftsTraffic(service: Service): boolean {
   return (service.deploymentController?.type ?? 'ECS') === 'ECS' && (service.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
 }
-
-// A rollback, a stop: the revision being deployed is on its way out, however many of its tasks still run.
-const LEAVING = new Set([
-  'STOPPED',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_SUCCESSFUL',
-  'ROLLBACK_FAILED',
-]);
 
 /**
  * Steady, for a traffic-shifting deployment, at whatever stage: the target revision's tasks are all running (as many
@@ -46,7 +38,8 @@ export function revisionSteadiness(
       detail: `the ${where} targets ${shortTaskDefinition(running)}, not ${shortTaskDefinition(taskDefinition)}: the deployment of ${shortTaskDefinition(taskDefinition)} was rolled back or replaced`,
     };
   }
-  if (LEAVING.has(status)) {
+  // A rollback, a stop: the revision being deployed is on its way out, however many of its tasks still run.
+  if (isLeavingStatus(status)) {
     const reason = deployment.rollback?.reason ?? deployment.statusReason;
     return { source, passed: false, detail: `${where}: ${revisionName} is being rolled back or stopped${reason ? ` (${reason})` : ''}` };
   }
@@ -63,18 +56,6 @@ export function revisionSteadiness(
   return { source, passed: true, detail: `steady${running ? ` on ${revisionName}` : ''}: ${counts} (${where})` };
 }
 
-// Before the production shift the new revision's tasks sit in the alternate target group (ECS developer guide,
-// blue/green deployments); only for a revision whose resolved configuration does not say.
-const BEFORE_PRODUCTION = new Set([
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-]);
-
 /**
  * The target groups that serve the target revision: its resolvedConfiguration.loadBalancers (DescribeServiceRevisions),
  * which name the group its tasks are registered in, the alternate one of the service's configuration or the
@@ -86,7 +67,9 @@ export function targetGroupsOfRevision(service: Service, deployment: ServiceDepl
     .map((lb) => lb.targetGroupArn)
     .filter((arn): arn is string => !!arn);
   if (resolved.length) return [...new Set(resolved)];
-  const beforeProduction = deployment.status === 'IN_PROGRESS' && BEFORE_PRODUCTION.has(deployment.lifecycleStage ?? '');
+  // Before the production shift the new revision's tasks sit in the alternate target group (ECS developer guide,
+  // blue/green deployments); an unknown stage counts as before it.
+  const beforeProduction = deployment.status === 'IN_PROGRESS' && !stageReached(deployment.lifecycleStage, 'PRODUCTION_TRAFFIC_SHIFT');
   const groups = (service.loadBalancers ?? []).map((lb) =>
     beforeProduction ? (lb.advancedConfiguration?.alternateTargetGroupArn ?? lb.targetGroupArn) : lb.targetGroupArn,
   );

@@ -7,12 +7,11 @@ import { awaitingPauseHook } from '../../ecs/pause-hook';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { findServiceDeployment } from '../../ecs/find-service-deployment';
 import { describeService, primaryDeployment } from '../../ecs/service';
+import { ROLLBACK_UNDER_WAY_STATUSES } from '../../ecs/service-deployment-statuses';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { primaryOf, stoppableDeployment, updateServiceTo } from '../rolling/roll-back';
 import { requestEcsRollback, serviceDeploymentRollingBack } from '../stop-rollback';
-
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
 
 /**
  * The way back on a blue/green, linear or canary service. While the release's service deployment is in flight and
@@ -28,7 +27,7 @@ export async function startStrategyRollback(request: RollBackRequest, context: M
   const current = history.current;
   // ECS is already shifting traffic back (a hook, an alarm, the breaker, a person): a new deployment on top of its
   // rollback would start the whole strategy again; its rollback is watched instead.
-  if (current?.serviceDeploymentArn && ROLLING_BACK.has(current.status ?? '')) {
+  if (current?.serviceDeploymentArn && ROLLBACK_UNDER_WAY_STATUSES.has(current.status ?? '')) {
     const service = await describeService(ecs, request.cluster, request.service, request.region);
     return {
       mechanism: 'none',

@@ -9,6 +9,7 @@ import type { Clock } from '../../common/poll';
 import { readDeploymentHistory, type DeploymentHistory } from '../../ecs/deployment-history';
 import { explainRollout } from '../../ecs/diagnosis';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
+import { ROLLBACK_UNDER_WAY_STATUSES } from '../../ecs/service-deployment-statuses';
 import { heading } from '../../report/markdown';
 import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-report';
 import { primaryDeployment } from '../../ecs/service';
@@ -226,7 +227,7 @@ function stillRollingOut(service: Service): string | undefined {
 function alreadyUnderWay(history: DeploymentHistory): Pick<WatchedDeployment, 'serviceDeploymentArn' | 'expect'> {
   const current = history.current;
   if (!current?.serviceDeploymentArn) return {};
-  const rollingBack = current.status === 'ROLLBACK_REQUESTED' || current.status === 'ROLLBACK_IN_PROGRESS';
+  const rollingBack = ROLLBACK_UNDER_WAY_STATUSES.has(current.status ?? '');
   return { serviceDeploymentArn: current.serviceDeploymentArn, expect: rollingBack ? 'rollback' : 'release' };
 }
 
