@@ -267,7 +267,17 @@ const NOT_REACHED: Partial<Record<EcsAction, Record<string, string>>> = {
     'ecs:ListServiceDeployments': 'read only when DescribeServices lists no COMPLETED deployment',
     'ecs:DescribeServiceRevisions': 'read only when DescribeServices lists no COMPLETED deployment',
   },
-  'auto-rollback': { 'logs:GetLogEvents': 'read only to diagnose a rollback whose own tasks crash' },
+  // The blue/green permissions: this file has no blue/green scenario yet (they are exercised, with the full policy,
+  // by test/e2e/verify-health-continue-deployment.test.ts and auto-rollback-blue-green.test.ts).
+  'verify-health': {
+    'ecs:DescribeServiceDeployments': 'read only with continue-deployment or on a blue/green service',
+    'ecs:DescribeServiceRevisions': 'read only on a blue/green service',
+    'ecs:ContinueServiceDeployment': 'called only with continue-deployment',
+  },
+  'auto-rollback': {
+    'logs:GetLogEvents': 'read only to diagnose a rollback whose own tasks crash',
+    'ecs:ContinueServiceDeployment': 'called only for a blue/green release paused at a PAUSE hook',
+  },
 };
 
 /** What each scenario needed with the documented policy, filled by the first group. */

@@ -12,7 +12,7 @@ export interface DocumentedPermission {
   action: string;
   /** The table's "why", word for word. */
   why: string;
-  /** 'optional': the step degrades without it; 'conditional': needed only with an input (`with \`create-repository\``). */
+  /** 'optional': the step degrades without it; 'conditional': needed only with an input or a kind of service (a why starting "with "). */
   need: 'required' | 'optional' | 'conditional';
 }
 
@@ -37,7 +37,8 @@ function section(readme: string, action: string): string {
 
 function needOf(why: string): DocumentedPermission['need'] {
   if (/\(optional\b/.test(why)) return 'optional';
-  if (/^with `/.test(why)) return 'conditional';
+  // Needed only with an input (`with \`create-repository\``) or a kind of service (`with a blue/green ... service`).
+  if (/^with /.test(why)) return 'conditional';
   return 'required';
 }
 

@@ -65891,7 +65891,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(286);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9284);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6819);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7651);
 
@@ -71847,7 +71847,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 286:
+/***/ 9284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72813,8 +72813,37 @@ function stageReached(stage, wanted) {
     return position >= 0 && position >= stagePosition(wanted);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-statuses.ts
+/**
+ * ServiceDeployment.status (API reference: PENDING, SUCCESSFUL, STOPPED, STOP_REQUESTED, IN_PROGRESS,
+ * ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED), grouped as the suite's decisions read
+ * them. The SDK types the status as an open string: a value outside these is shown as it is and waited on.
+ */
+/** Still moving towards its target revision. */
+const UNDER_WAY_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
+/** ECS has been asked to roll it back, or is doing so: the rollback is ECS's to finish, not a new one's to start. */
+const ROLLBACK_UNDER_WAY_STATUSES = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+/** ECS rolled it back, or is rolling it back: the release did not stand. */
+const ROLLING_BACK_STATUSES = new Set([...ROLLBACK_UNDER_WAY_STATUSES, 'ROLLBACK_SUCCESSFUL']);
+/** Stopped, or being stopped, without a rollback. */
+const STOPPING_STATUSES = new Set(['STOPPED', 'STOP_REQUESTED']);
+/** Finished one way or the other: nothing more will happen to it. */
+const ENDED_STATUSES = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+/** Every status ECS documents. */
+const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([
+    ...UNDER_WAY_STATUSES,
+    ...ROLLING_BACK_STATUSES,
+    ...STOPPING_STATUSES,
+    'SUCCESSFUL',
+    'ROLLBACK_FAILED',
+]);
+/** The target revision is on its way out or gone: rolled back (or failing to be), or stopped. */
+function isLeavingStatus(status) {
+    return status !== undefined && (ROLLING_BACK_STATUSES.has(status) || STOPPING_STATUSES.has(status) || status === 'ROLLBACK_FAILED');
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook.ts
-const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
+
 // ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and has no hook stage after
 // POST_PRODUCTION_TRAFFIC_SHIFT: from the bake on, every PAUSE hook is behind the deployment (LINEAR and CANARY
 // repeat the production stages per step, so only these two stages are safely past all of them).
@@ -72830,7 +72859,7 @@ function pauseHookState(deployment) {
     const awaiting = awaitingPauseHook(deployment);
     if (awaiting && status === 'IN_PROGRESS')
         return { kind: 'awaiting', hook: awaiting };
-    if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status))
+    if (!UNDER_WAY_STATUSES.has(status) && KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(status))
         return { kind: 'ended', status, why: whyEnded(deployment, status) };
     // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
     // all says nothing, and the stage decides.
@@ -72841,17 +72870,6 @@ function pauseHookState(deployment) {
         return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };
     return { kind: 'before-hook', stage };
 }
-const KNOWN_STATUSES = new Set([
-    'PENDING',
-    'IN_PROGRESS',
-    'SUCCESSFUL',
-    'STOPPED',
-    'STOP_REQUESTED',
-    'ROLLBACK_REQUESTED',
-    'ROLLBACK_IN_PROGRESS',
-    'ROLLBACK_SUCCESSFUL',
-    'ROLLBACK_FAILED',
-]);
 /** The PAUSE hook that awaits action, if one does. */
 function awaitingPauseHook(deployment) {
     const detail = pauseHooks(deployment).find((hook) => hook.status === 'AWAITING_ACTION' && hook.hookId);
@@ -72905,11 +72923,7 @@ function whatBecameOfHook(deployment, hook) {
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-verdict.ts
 
 
-const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const STOPPED = new Set(['STOPPED', 'STOP_REQUESTED']);
-const service_deployment_verdict_UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
-/** Every status ECS documents; any other is shown as it is and waited on, never fatal. */
-const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([...ROLLING_BACK, ...STOPPED, ...service_deployment_verdict_UNDER_WAY, 'SUCCESSFUL', 'ROLLBACK_FAILED']);
+
 /**
  * Decides from one DescribeServiceDeployments answer where a service deployment stands. Pure. SUCCESSFUL is the
  * success; ROLLBACK_* and STOPPED end it with the cause ECS gives (the triggered alarm, the circuit breaker's count,
@@ -72927,13 +72941,13 @@ function judgeServiceDeployment(sd, goal = {}) {
     if (status === 'ROLLBACK_FAILED') {
         return { state: 'failed', cause: 'rollback-failed', reason: `ECS's own rollback failed${withReason(sd.statusReason)}` };
     }
-    if (ROLLING_BACK.has(status))
+    if (ROLLING_BACK_STATUSES.has(status))
         return { state: 'rolled-back', ...causeOf(sd) };
-    if (STOPPED.has(status)) {
+    if (STOPPING_STATUSES.has(status)) {
         const cause = causeOf(sd);
         return { state: 'failed', ...cause, reason: `the service deployment was ${status}: ${cause.reason}` };
     }
-    if (!service_deployment_verdict_UNDER_WAY.has(status))
+    if (!UNDER_WAY_STATUSES.has(status))
         return { state: 'in-progress' };
     const waitUntil = goal.waitUntil ?? 'complete';
     const awaiting = awaitingPauseHook(sd);
@@ -72952,7 +72966,7 @@ function judgeRollback(sd) {
         return { state: 'failed', cause: 'rollback-failed', reason: `ECS's rollback failed${withReason(sd.statusReason)}` };
     if (status === 'SUCCESSFUL')
         return { state: 'failed', cause: 'ecs', reason: 'the service deployment completed instead of rolling back' };
-    if (STOPPED.has(status))
+    if (STOPPING_STATUSES.has(status))
         return { state: 'failed', cause: 'ecs', reason: `the service deployment was ${status}${withReason(sd.statusReason)}` };
     return { state: 'in-progress' };
 }
@@ -73004,6 +73018,7 @@ function stripStop(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/stage-timeline.ts
+
 
 
 /**
@@ -73659,6 +73674,7 @@ function existingDeployment(service, deployment, clock) {
 
 
 
+
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %): a throttle or a brief outage is ridden out within about half a minute.
 const STOP_ATTEMPTS = 4;
 const STOP_BASE_DELAY_MS = 2_000;
@@ -73719,13 +73735,12 @@ async function requestEcsRollback(ecs, serviceDeploymentArn, rollingBack, retry)
         return { applied: false };
     }
 }
-const stop_rollback_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 /** The service deployment's status when it shows a rollback (ECS's own or ours), read fresh; undefined otherwise or unreadable. */
 async function serviceDeploymentRollingBack(ecs, serviceDeploymentArn) {
     try {
         const answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [serviceDeploymentArn] }));
         const status = answer.serviceDeployments?.[0]?.status;
-        return status && stop_rollback_ROLLING_BACK.has(status) ? status : undefined;
+        return status && (ROLLING_BACK_STATUSES.has(status) || status === 'ROLLBACK_FAILED') ? status : undefined;
     }
     catch {
         return undefined;
@@ -73892,7 +73907,7 @@ function primaryOf(service, targetArn) {
 
 
 
-const roll_back_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+
 /**
  * The way back on a blue/green, linear or canary service. While the release's service deployment is in flight and
  * ECS's own rollback returns to the target, the rollback is a traffic shift back inside it: ContinueServiceDeployment
@@ -73907,7 +73922,7 @@ async function startStrategyRollback(request, context) {
     const current = history.current;
     // ECS is already shifting traffic back (a hook, an alarm, the breaker, a person): a new deployment on top of its
     // rollback would start the whole strategy again; its rollback is watched instead.
-    if (current?.serviceDeploymentArn && roll_back_ROLLING_BACK.has(current.status ?? '')) {
+    if (current?.serviceDeploymentArn && ROLLBACK_UNDER_WAY_STATUSES.has(current.status ?? '')) {
         const service = await describeService(ecs, request.cluster, request.service, request.region);
         return {
             mechanism: 'none',
@@ -74050,6 +74065,7 @@ function breakerThreshold(breaker, desiredCount, serviceDeployment) {
 
 
 
+
 /**
  * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
  * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
@@ -74062,8 +74078,6 @@ const ROLLBACK_GRACE_MS = 15_000;
  * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
  */
 const BACKSTOP_SETTLE_MS = 3000;
-const rollout_ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
-const ENDED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 /**
  * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
  * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
@@ -74151,7 +74165,7 @@ function judgeEnded(target, observation, ours, facts) {
     }
     // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
     // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
-    const ended = sd !== undefined && ENDED.has(sd.status ?? '');
+    const ended = sd !== undefined && ENDED_STATUSES.has(sd.status ?? '');
     if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
         return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
     const why = ended
@@ -74178,7 +74192,7 @@ function judgeGone(target, observation) {
     if (sd) {
         if (sd.status === 'ROLLBACK_FAILED')
             return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
-        if (rollout_ROLLING_BACK.has(sd.status ?? '') || (sd.rollback && !ENDED.has(sd.status ?? ''))) {
+        if (ROLLING_BACK_STATUSES.has(sd.status ?? '') || (sd.rollback && !ENDED_STATUSES.has(sd.status ?? ''))) {
             const alarmNames = triggeredAlarms(sd);
             const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
             const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
@@ -74247,10 +74261,10 @@ function rollbackFailed(sd, deployment) {
 /** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
 function rollbackSeen(observation, ours, sd, primary) {
     if (sd) {
-        if (rollout_ROLLING_BACK.has(sd.status ?? ''))
+        if (ROLLING_BACK_STATUSES.has(sd.status ?? ''))
             return true;
         // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
-        if (ENDED.has(sd.status ?? ''))
+        if (ENDED_STATUSES.has(sd.status ?? ''))
             return false;
         if (sd.rollback)
             return true;
@@ -74288,7 +74302,7 @@ function failureCause(target, sd, alarmNames) {
     if (sd) {
         if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
             return 'circuit-breaker';
-        if (sd.rollback || rollout_ROLLING_BACK.has(sd.status ?? ''))
+        if (sd.rollback || ROLLING_BACK_STATUSES.has(sd.status ?? ''))
             return 'rollback-requested';
     }
     return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';

@@ -67911,7 +67911,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5447);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5635);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3920);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 
@@ -73877,7 +73877,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 5447:
+/***/ 5635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74565,7 +74565,68 @@ function combineSignals(readers) {
     return async () => (await Promise.all(readers.map((read) => read()))).flat();
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/lifecycle-stages.ts
+/**
+ * ServiceDeployment.lifecycleStage in the order ECS reports them (ECS developer guide, blue/green deployments).
+ * LINEAR and CANARY repeat PRE_PRODUCTION_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT per traffic step; RECONCILE_SERVICE
+ * shows only when more than one revision is ACTIVE. A poll can miss a short stage, so stages are compared by position,
+ * never by "the stage after the one seen last".
+ */
+const LIFECYCLE_STAGES = [
+    'RECONCILE_SERVICE',
+    'PRE_SCALE_UP',
+    'SCALE_UP',
+    'POST_SCALE_UP',
+    'TEST_TRAFFIC_SHIFT',
+    'POST_TEST_TRAFFIC_SHIFT',
+    'PRE_PRODUCTION_TRAFFIC_SHIFT',
+    'PRODUCTION_TRAFFIC_SHIFT',
+    'POST_PRODUCTION_TRAFFIC_SHIFT',
+    'BAKE_TIME',
+    'CLEAN_UP',
+];
+/** The stage's position in LIFECYCLE_STAGES; -1 for a stage this suite does not know (shown as it is, never fatal). */
+function stagePosition(stage) {
+    return LIFECYCLE_STAGES.indexOf(stage);
+}
+/** Whether `stage` is `wanted` or later; an unknown stage has reached nothing. */
+function stageReached(stage, wanted) {
+    const position = stagePosition(stage);
+    return position >= 0 && position >= stagePosition(wanted);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-statuses.ts
+/**
+ * ServiceDeployment.status (API reference: PENDING, SUCCESSFUL, STOPPED, STOP_REQUESTED, IN_PROGRESS,
+ * ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED), grouped as the suite's decisions read
+ * them. The SDK types the status as an open string: a value outside these is shown as it is and waited on.
+ */
+/** Still moving towards its target revision. */
+const UNDER_WAY_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
+/** ECS has been asked to roll it back, or is doing so: the rollback is ECS's to finish, not a new one's to start. */
+const ROLLBACK_UNDER_WAY_STATUSES = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+/** ECS rolled it back, or is rolling it back: the release did not stand. */
+const ROLLING_BACK_STATUSES = new Set([...ROLLBACK_UNDER_WAY_STATUSES, 'ROLLBACK_SUCCESSFUL']);
+/** Stopped, or being stopped, without a rollback. */
+const STOPPING_STATUSES = new Set(['STOPPED', 'STOP_REQUESTED']);
+/** Finished one way or the other: nothing more will happen to it. */
+const ENDED_STATUSES = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+/** Every status ECS documents. */
+const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([
+    ...UNDER_WAY_STATUSES,
+    ...ROLLING_BACK_STATUSES,
+    ...STOPPING_STATUSES,
+    'SUCCESSFUL',
+    'ROLLBACK_FAILED',
+]);
+/** The target revision is on its way out or gone: rolled back (or failing to be), or stopped. */
+function isLeavingStatus(status) {
+    return status !== undefined && (ROLLING_BACK_STATUSES.has(status) || STOPPING_STATUSES.has(status) || status === 'ROLLBACK_FAILED');
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/traffic-shifting-steadiness.ts
+
+
 
 /**
  * ECS's own blue/green, linear and canary deployments (the ECS controller with a strategy other than ROLLING) shift
@@ -74575,15 +74636,6 @@ function combineSignals(readers) {
 function shiftsTraffic(service) {
     return (service.deploymentController?.type ?? 'ECS') === 'ECS' && (service.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
 }
-// A rollback, a stop: the revision being deployed is on its way out, however many of its tasks still run.
-const LEAVING = new Set([
-    'STOPPED',
-    'STOP_REQUESTED',
-    'ROLLBACK_REQUESTED',
-    'ROLLBACK_IN_PROGRESS',
-    'ROLLBACK_SUCCESSFUL',
-    'ROLLBACK_FAILED',
-]);
 /**
  * Steady, for a traffic-shifting deployment, at whatever stage: the target revision's tasks are all running (as many
  * as it requests, none pending) and the deployment is not being rolled back or stopped. Its target group's health is
@@ -74604,7 +74656,8 @@ function revisionSteadiness(service, deployment, revision, taskDefinition) {
             detail: `the ${where} targets ${(0,identifiers/* shortTaskDefinition */.P5)(running)}, not ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinition)}: the deployment of ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinition)} was rolled back or replaced`,
         };
     }
-    if (LEAVING.has(status)) {
+    // A rollback, a stop: the revision being deployed is on its way out, however many of its tasks still run.
+    if (isLeavingStatus(status)) {
         const reason = deployment.rollback?.reason ?? deployment.statusReason;
         return { source, passed: false, detail: `${where}: ${revisionName} is being rolled back or stopped${reason ? ` (${reason})` : ''}` };
     }
@@ -74621,17 +74674,6 @@ function revisionSteadiness(service, deployment, revision, taskDefinition) {
         return { source, passed: false, detail: `${counts} (${where})` };
     return { source, passed: true, detail: `steady${running ? ` on ${revisionName}` : ''}: ${counts} (${where})` };
 }
-// Before the production shift the new revision's tasks sit in the alternate target group (ECS developer guide,
-// blue/green deployments); only for a revision whose resolved configuration does not say.
-const BEFORE_PRODUCTION = new Set([
-    'RECONCILE_SERVICE',
-    'PRE_SCALE_UP',
-    'SCALE_UP',
-    'POST_SCALE_UP',
-    'TEST_TRAFFIC_SHIFT',
-    'POST_TEST_TRAFFIC_SHIFT',
-    'PRE_PRODUCTION_TRAFFIC_SHIFT',
-]);
 /**
  * The target groups that serve the target revision: its resolvedConfiguration.loadBalancers (DescribeServiceRevisions),
  * which name the group its tasks are registered in, the alternate one of the service's configuration or the
@@ -74644,7 +74686,9 @@ function targetGroupsOfRevision(service, deployment, revision) {
         .filter((arn) => !!arn);
     if (resolved.length)
         return [...new Set(resolved)];
-    const beforeProduction = deployment.status === 'IN_PROGRESS' && BEFORE_PRODUCTION.has(deployment.lifecycleStage ?? '');
+    // Before the production shift the new revision's tasks sit in the alternate target group (ECS developer guide,
+    // blue/green deployments); an unknown stage counts as before it.
+    const beforeProduction = deployment.status === 'IN_PROGRESS' && !stageReached(deployment.lifecycleStage, 'PRODUCTION_TRAFFIC_SHIFT');
     const groups = (service.loadBalancers ?? []).map((lb) => beforeProduction ? (lb.advancedConfiguration?.alternateTargetGroupArn ?? lb.targetGroupArn) : lb.targetGroupArn);
     return [...new Set(groups.filter((arn) => !!arn))];
 }
@@ -75373,7 +75417,7 @@ function serviceDeploymentId(arn) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook.ts
-const UNDER_WAY = new Set(['PENDING', 'IN_PROGRESS']);
+
 // ECS refuses PAUSE hooks at TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT, and has no hook stage after
 // POST_PRODUCTION_TRAFFIC_SHIFT: from the bake on, every PAUSE hook is behind the deployment (LINEAR and CANARY
 // repeat the production stages per step, so only these two stages are safely past all of them).
@@ -75389,7 +75433,7 @@ function pauseHookState(deployment) {
     const awaiting = awaitingPauseHook(deployment);
     if (awaiting && status === 'IN_PROGRESS')
         return { kind: 'awaiting', hook: awaiting };
-    if (!UNDER_WAY.has(status) && KNOWN_STATUSES.has(status))
+    if (!UNDER_WAY_STATUSES.has(status) && KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(status))
         return { kind: 'ended', status, why: whyEnded(deployment, status) };
     // A deployment configuration without lifecycleHooks has none (ECS leaves empty lists out); no configuration at
     // all says nothing, and the stage decides.
@@ -75400,17 +75444,6 @@ function pauseHookState(deployment) {
         return { kind: 'no-pause-hook', why: `it is at ${stage}, past every stage a PAUSE hook can wait at` };
     return { kind: 'before-hook', stage };
 }
-const KNOWN_STATUSES = new Set([
-    'PENDING',
-    'IN_PROGRESS',
-    'SUCCESSFUL',
-    'STOPPED',
-    'STOP_REQUESTED',
-    'ROLLBACK_REQUESTED',
-    'ROLLBACK_IN_PROGRESS',
-    'ROLLBACK_SUCCESSFUL',
-    'ROLLBACK_FAILED',
-]);
 /** The PAUSE hook that awaits action, if one does. */
 function awaitingPauseHook(deployment) {
     const detail = pauseHooks(deployment).find((hook) => hook.status === 'AWAITING_ACTION' && hook.hookId);
