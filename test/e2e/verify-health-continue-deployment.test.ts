@@ -3,12 +3,11 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ECSClient,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { answers, blueGreenCatalog, createBlueGreenService, type BlueGreenService } from '../support/blue-green';
+import { answers, blueGreenCatalog, createBlueGreenService, registerRevision, type BlueGreenService } from '../support/blue-green';
 import { REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
@@ -59,30 +58,12 @@ async function release(
   lifecycleHooks: DeploymentLifecycleHook[],
   environment: Record<string, string> = {},
 ) {
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: bg.family,
-      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: bg.containerName,
-          image: `${GATE_REPOSITORY}:${tag}`,
-          essential: true,
-          portMappings: [{ containerPort: 8080 }],
-          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    }),
-  );
+  const taskDefinition = await registerRevision(sandbox, bg, tag, environment, GATE_REPOSITORY);
   const { service } = await ecs.send(
     new UpdateServiceCommand({
       cluster: bg.cluster,
       service: bg.service,
-      taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+      taskDefinition,
       deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks },
     }),
   );

@@ -151,12 +151,13 @@ async function listenerWithRule(elb: ElasticLoadBalancingV2Client, loadBalancerA
   return { listenerArn, ruleArn: rule.Rules?.[0]?.RuleArn as string };
 }
 
-/** Registers a revision of the service's task definition running image tag `tag`; answers its ARN. */
+/** Registers a revision of the service's task definition running image tag `tag` (of `repository`); answers its ARN. */
 export async function registerRevision(
   sandbox: Sandbox,
   bg: Pick<BlueGreenService, 'family' | 'containerName'>,
   tag: string,
   environment: Record<string, string> = {},
+  repository = BLUE_GREEN_REPOSITORY,
 ): Promise<string> {
   const registered = await ecsClient(sandbox).send(
     new RegisterTaskDefinitionCommand({
@@ -169,7 +170,7 @@ export async function registerRevision(
       containerDefinitions: [
         {
           name: bg.containerName,
-          image: `${BLUE_GREEN_REPOSITORY}:${tag}`,
+          image: `${repository}:${tag}`,
           essential: true,
           portMappings: [{ containerPort: 8080 }],
           environment: Object.entries(environment).map(([name, value]) => ({ name, value })),

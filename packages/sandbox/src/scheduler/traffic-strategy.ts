@@ -27,7 +27,12 @@ import type { DeploymentStrategy, StrategyPass } from './strategy';
 import { greenLoadBalancers, shiftTraffic, trafficPairs } from './traffic';
 import { launchTasks, stopTasks } from './task-moves';
 
-/** How long a traffic shift takes at least, in ECS milliseconds (scaled): long enough for a poller to see it. */
+/**
+ * How long a traffic shift stage lasts at least, in ECS milliseconds (scaled). The developer guide ("Amazon ECS
+ * blue/green service deployments workflow") says ECS modifies the listener rules at the shift stages but gives no
+ * duration: this dwell is the sandbox's choice (*unconfirmed*), made so that a poller can see the stage. Production
+ * is on the new revision through it, which a chain waiting for BAKE_TIME pays for.
+ */
 const TRAFFIC_SHIFT_MS = 15_000;
 /** How long any stage lasts at least (scaled): several kicked passes can run at one instant. */
 const STAGE_MIN_MS = 1_000;

@@ -2,7 +2,9 @@
  * The traffic of a blue/green, linear or canary deployment: which of a load balancer's two target groups
  * serves production now (blue) and which one the new revision's tasks register in (green), and the weights
  * of the production and test listener rules between them. ECS changes the rules' forward actions itself
- * (advancedConfiguration.roleArn lets it), so the listeners' real sockets route by them at once.
+ * (advancedConfiguration.roleArn lets it), so the listeners' real sockets route by them at once. Developer guide,
+ * "Amazon ECS blue/green service deployments workflow" (the production and test listener rules move to the green
+ * target group) and "Resources for Amazon ECS blue/green deployments" (the alternate target group and the rules).
  */
 import type { Context } from '../context';
 import { ruleOf } from '../ecs/load-balancers';
