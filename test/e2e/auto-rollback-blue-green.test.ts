@@ -79,13 +79,15 @@ group('auto-rollback on ECS-native blue/green services', () => {
   });
 
   test('a finished release gets a new deployment of the last good revision, which says it runs the whole strategy again', async () => {
-    const { bg, rollBack } = await released({ service: 'rb-finished' }, 'complete');
+    const { bg, rollBack } = await released({ service: 'rb-finished' }, 'complete', { bakeTimeInMinutes: 1 });
 
     const rolled = await run('auto-rollback', rollBack);
 
     expect(errorsOf(rolled)).toEqual([]);
     expect(rolled.outputs).toMatchObject({ 'rolled-back': 'true', 'task-definition-arn': bg.taskDefinitionArn });
     expect(rolled.log).toMatch(/runs through the whole strategy \(test traffic, production shift, bake\) again/);
+    // Without a timeout input, the watch covers the bake the new deployment goes through again.
+    expect(rolled.log).toMatch(/Watching the rollback for up to 11m: 10m plus the strategy's bake of 1m/);
     const live = (await ecs().send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }))).services?.[0];
     expect(live?.taskDefinition).toBe(bg.taskDefinitionArn);
   });

@@ -65801,6 +65801,7 @@ function readRollbackInputs(inputs = stepInputs()) {
         reason: inputs.optional('reason'),
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '10m'),
+        timeoutGiven: inputs.optional('timeout') !== undefined,
         auditTrail: (0,deployments/* readAuditTrailInputs */.bZ)(inputs, (0,deployments/* serviceEnvironment */.J6)(service)),
     };
 }
@@ -65832,7 +65833,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4294);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6881);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
@@ -71776,7 +71777,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 4294:
+/***/ 6881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75198,7 +75199,30 @@ async function failedRollbackReport(ecs, logs, request, watched, { log, setSecre
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/watch-timeout.ts
+
+/**
+ * How long auto-rollback watches the deployment it started. A rollback within the release (a traffic shift back,
+ * ECS's own rollback) takes seconds. A new deployment of the target, once the release has finished, runs through
+ * the service's strategy again, bake included: without a timeout input the watch grows by that bake, as deploy-ecs's
+ * does, so a rollback that is only baking is not reported failed. A timeout given shorter than the bake is kept, as
+ * asked, but said before the watch: the rollback will be reported failed while ECS still bakes it.
+ */
+function rollbackWatchTimeout(request, started, bakeMs, log) {
+    if (started.mechanism !== 'UpdateService' || bakeMs === 0)
+        return request.timeoutMs;
+    if (!request.timeoutGiven) {
+        log.info(`Watching the rollback for up to ${(0,duration/* formatDuration */.a)(request.timeoutMs + bakeMs)}: ${(0,duration/* formatDuration */.a)(request.timeoutMs)} plus the strategy's bake of ${(0,duration/* formatDuration */.a)(bakeMs)}.`);
+        return request.timeoutMs + bakeMs;
+    }
+    if (request.timeoutMs < bakeMs) {
+        log.warning(`Input 'timeout' (${(0,duration/* formatDuration */.a)(request.timeoutMs)}) is shorter than the bake of the rollback's new deployment (${(0,duration/* formatDuration */.a)(bakeMs)}): the watch will end, and the step fail, while ECS still bakes the rollback. Leave 'timeout' unset to watch through the bake.`);
+    }
+    return request.timeoutMs;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts
+
 
 
 
@@ -75257,6 +75281,8 @@ async function rollBackService(request, clients, ports) {
     //    breaker, or a person, got there first), else the one this step starts.
     let story;
     let watched;
+    // The watch's limit: the timeout, grown by the bake when the rollback is a new deployment through a strategy.
+    let watchRequest = request;
     if (alreadyThere) {
         const startedAt = clock.now();
         story = { ...storyBasics(request, target, history), fromArn, verdict: 'already-there', startedAt, finishedAt: startedAt };
@@ -75290,7 +75316,9 @@ async function rollBackService(request, clients, ports) {
             startedAt: started.startedAt,
             finishedAt: started.startedAt,
         };
-        if (request.wait)
+        if (request.wait) {
+            const timeoutMs = rollbackWatchTimeout(request, started, mechanism.bakeTimeMs(started.service), log);
+            watchRequest = { ...request, timeoutMs };
             watched = {
                 deploymentId: started.deploymentId,
                 startedAt: started.startedAt,
@@ -75299,6 +75327,7 @@ async function rollBackService(request, clients, ports) {
                 ...(started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {}),
                 ...(started.expect ? { expect: started.expect } : {}),
             };
+        }
         else
             setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
     }
@@ -75307,7 +75336,7 @@ async function rollBackService(request, clients, ports) {
         const deployment = watched;
         let outcome;
         try {
-            outcome = await watchRollback(mechanism, request, deployment, context);
+            outcome = await watchRollback(mechanism, watchRequest, deployment, context);
         }
         catch (error) {
             if (error instanceof cancellation/* WorkflowCancelled */.ze)
@@ -75353,7 +75382,7 @@ async function rollBackService(request, clients, ports) {
     /** The service is on neither revision it should be: say so loudly, with deploy-ecs's diagnosis and evidence. */
     async function failLoudly(failed, deployment) {
         const outcome = failed.outcome;
-        const report = await failedRollbackReport(ecs, clients.logs, request, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, { log, setSecret: ports.setSecret });
+        const report = await failedRollbackReport(ecs, clients.logs, watchRequest, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, { log, setSecret: ports.setSecret });
         await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
         const verdict = `${headline(failed)} ${explainRollout(report)}`;
         await trail?.report('failure', verdict);

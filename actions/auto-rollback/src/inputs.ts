@@ -23,6 +23,7 @@ export function readRollbackInputs(inputs = stepInputs()): RollbackInputs {
     reason: inputs.optional('reason'),
     wait: inputs.boolean('wait', true),
     timeoutMs: inputs.duration('timeout', '10m'),
+    timeoutGiven: inputs.optional('timeout') !== undefined,
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }

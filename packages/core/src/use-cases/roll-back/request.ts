@@ -7,7 +7,10 @@ export interface RollBackServiceRequest {
   taskDefinition?: string;
   reason?: string;
   wait: boolean;
+  /** Without a timeout input: 10 minutes, to which a new deployment of a strategy with a bake adds the bake. */
   timeoutMs: number;
+  /** Whether the timeout input was given (then it is kept as asked). */
+  timeoutGiven?: boolean;
 }
 
 export interface RollbackOutputs {

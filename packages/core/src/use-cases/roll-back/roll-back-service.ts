@@ -23,6 +23,7 @@ import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackSt
 import type { RollBackServiceRequest, RollbackOutputs } from './request';
 import { chooseTarget, type RollbackTarget } from './target';
 import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
+import { rollbackWatchTimeout } from './watch-timeout';
 
 export interface RollBackClients {
   ecs: ECSClient;
@@ -103,6 +104,8 @@ export async function rollBackService(
   //    breaker, or a person, got there first), else the one this step starts.
   let story: RollbackStory;
   let watched: WatchedDeployment | undefined;
+  // The watch's limit: the timeout, grown by the bake when the rollback is a new deployment through a strategy.
+  let watchRequest = request;
   if (alreadyThere) {
     const startedAt = clock.now();
     story = { ...storyBasics(request, target, history), fromArn, verdict: 'already-there', startedAt, finishedAt: startedAt };
@@ -137,7 +140,9 @@ export async function rollBackService(
       startedAt: started.startedAt,
       finishedAt: started.startedAt,
     };
-    if (request.wait)
+    if (request.wait) {
+      const timeoutMs = rollbackWatchTimeout(request, started, mechanism.bakeTimeMs(started.service), log);
+      watchRequest = { ...request, timeoutMs };
       watched = {
         deploymentId: started.deploymentId,
         startedAt: started.startedAt,
@@ -146,7 +151,7 @@ export async function rollBackService(
         ...(started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {}),
         ...(started.expect ? { expect: started.expect } : {}),
       };
-    else setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
+    } else setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: 0 });
   }
 
   // 4. Watch it with deploy-ecs's watcher; a failed rollback is reported with deploy-ecs's diagnosis.
@@ -154,7 +159,7 @@ export async function rollBackService(
     const deployment = watched;
     let outcome: WatchOutcome;
     try {
-      outcome = await watchRollback(mechanism, request, deployment, context);
+      outcome = await watchRollback(mechanism, watchRequest, deployment, context);
     } catch (error) {
       if (error instanceof WorkflowCancelled) await leaveRollingOut(deployment);
       await trail?.report('error', errorMessage(error));
@@ -201,7 +206,7 @@ export async function rollBackService(
     const report = await failedRollbackReport(
       ecs,
       clients.logs,
-      request,
+      watchRequest,
       { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome },
       { log, setSecret: ports.setSecret },
     );
