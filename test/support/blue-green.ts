@@ -75,8 +75,8 @@ export interface BlueGreenOptions {
   lifecycleHooks?: DeploymentLifecycleHook[];
   /**
    * Merged into the live deploymentConfiguration by an UpdateService once the first deployment completed (after
-   * lifecycleHooks), so that it holds the deployments a test makes: a long bake there keeps a release in flight.
-   * Ignored with waitForSteady false.
+   * lifecycleHooks; a deploymentConfiguration-only update starts no deployment), so that it holds the deployments a
+   * test makes, not the service's creation: a long bake there keeps a release in flight. Ignored with waitForSteady false.
    */
   afterFirstDeployment?: DeploymentConfiguration;
   alarms?: DeploymentAlarms;
