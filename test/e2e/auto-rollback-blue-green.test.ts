@@ -1,12 +1,5 @@
 import { describe as group, expect, test } from '@jest/globals';
-import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
-  ECSClient,
-  UpdateServiceCommand,
-  type DeploymentConfiguration,
-  type DeploymentLifecycleHook,
-} from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ECSClient, type DeploymentLifecycleHook } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_REPOSITORY, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
@@ -20,19 +13,8 @@ const run = (action: string, inputs: Record<string, string>) => runBundledAction
 const pauseAtTestTraffic: DeploymentLifecycleHook[] = [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }];
 
 /** A blue/green service on v1 with v2 deployed by deploy-ecs up to `waitUntil`: the release auto-rollback undoes. */
-async function released(options: BlueGreenOptions, waitUntil: 'paused' | 'bake' | 'complete', later?: DeploymentConfiguration) {
+async function released(options: BlueGreenOptions, waitUntil: 'paused' | 'bake' | 'complete') {
   const bg = await createBlueGreenService(sandbox, options);
-  // Set once v1 is deployed (a deploymentConfiguration-only update starts no deployment): v1's own deployment does not bake.
-  if (later) {
-    const live = (await ecs().send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }))).services?.[0];
-    await ecs().send(
-      new UpdateServiceCommand({
-        cluster: bg.cluster,
-        service: bg.service,
-        deploymentConfiguration: { ...live?.deploymentConfiguration, ...later },
-      }),
-    );
-  }
   const deployed = await run('deploy-ecs', {
     cluster: bg.cluster,
     service: bg.service,
@@ -66,7 +48,7 @@ group('auto-rollback on ECS-native blue/green services', () => {
   });
 
   test('a release baking in flight is stopped with ROLLBACK and watched to ROLLBACK_SUCCESSFUL', async () => {
-    const { bg, deployed, rollBack } = await released({ service: 'rb-baking' }, 'bake', { bakeTimeInMinutes: 60 });
+    const { bg, deployed, rollBack } = await released({ service: 'rb-baking', afterFirstDeployment: { bakeTimeInMinutes: 60 } }, 'bake');
     const updates = calls('UpdateService');
 
     const rolled = await run('auto-rollback', rollBack);

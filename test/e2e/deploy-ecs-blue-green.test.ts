@@ -3,10 +3,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import {
   ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
   ECSClient,
-  UpdateServiceCommand,
-  type DeploymentConfiguration,
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_REPOSITORY, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
@@ -21,22 +18,9 @@ const ecs = () => new ECSClient(clientConfig(sandbox));
 const deploy = (inputs: Record<string, string>, options: RunOptions = {}) =>
   runBundledAction('deploy-ecs', inputs, { ...options, env: sandbox.env() });
 
-/**
- * A blue/green service on v1, and the inputs that deploy v2 (or `tag`) to it. `later` is set once v1 is deployed (a
- * deploymentConfiguration-only update starts no deployment): a long bake there holds only the deployments a test makes.
- */
-async function serviceFor(options: BlueGreenOptions, tag = 'v2', later?: DeploymentConfiguration) {
+/** A blue/green service on v1, and the inputs that deploy v2 (or `tag`) to it. */
+async function serviceFor(options: BlueGreenOptions, tag = 'v2') {
   const bg = await createBlueGreenService(sandbox, options);
-  if (later) {
-    const live = (await ecs().send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }))).services?.[0];
-    await ecs().send(
-      new UpdateServiceCommand({
-        cluster: bg.cluster,
-        service: bg.service,
-        deploymentConfiguration: { ...live?.deploymentConfiguration, ...later },
-      }),
-    );
-  }
   return {
     bg,
     inputs: { cluster: bg.cluster, service: bg.service, container: bg.containerName, image: `${BLUE_GREEN_REPOSITORY}:${tag}` },
@@ -84,7 +68,7 @@ group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
 
   test('wait-until bake returns green with status baking once production is on the new revision, long before the bake ends', async () => {
     // 60 minutes of bake is 72 s here: the step must not wait for it.
-    const { inputs } = await serviceFor({ service: 'bg-bake' }, 'v2', { bakeTimeInMinutes: 60 });
+    const { inputs } = await serviceFor({ service: 'bg-bake', afterFirstDeployment: { bakeTimeInMinutes: 60 } });
 
     const run = await deploy({ ...inputs, 'wait-until': 'bake' });
 
@@ -178,11 +162,11 @@ group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
     );
-    const { inputs } = await serviceFor(
-      { service: 'bg-alarm', alarms: { alarmNames: ['bg-bake-5xx'], enable: true, rollback: true } },
-      'v2',
-      { bakeTimeInMinutes: 30 },
-    );
+    const { inputs } = await serviceFor({
+      service: 'bg-alarm',
+      alarms: { alarmNames: ['bg-bake-5xx'], enable: true, rollback: true },
+      afterFirstDeployment: { bakeTimeInMinutes: 30 },
+    });
     let raised: Promise<unknown> | undefined;
 
     const run = await deploy(inputs, {
@@ -212,7 +196,7 @@ group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
   });
 
   test('an explicit timeout shorter than the bake is refused before any change', async () => {
-    const { bg, inputs } = await serviceFor({ service: 'bg-short-timeout' }, 'v2', { bakeTimeInMinutes: 30 });
+    const { bg, inputs } = await serviceFor({ service: 'bg-short-timeout', afterFirstDeployment: { bakeTimeInMinutes: 30 } });
     const changes = () => sandbox.calls.filter((call) => /^(RegisterTaskDefinition|UpdateService)$/.test(call.operation)).length;
     const before = changes();
 

@@ -7,14 +7,16 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type DeploymentConfiguration,
+  type DeploymentLifecycleHook,
   type HealthCheck,
   type LoadBalancer,
 } from '@aws-sdk/client-ecs';
 import type { ApiCall, IamStatement, Sandbox } from '@ecs-deploy/sandbox';
+import { BLUE_GREEN_REPOSITORY, blueGreenCatalog, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
 import { CONTAINER_HEALTH_CHECK, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
 import { createTargetGroup } from '../support/load-balancer';
-import { documentedPolicy, forAccount, without, type DocumentedPolicy } from '../support/readme-policies';
+import { documentedPolicy, forAccount, without, type DocumentedPermission, type DocumentedPolicy } from '../support/readme-policies';
 import { clientConfig } from '../support/sandbox-harness';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { useBuildWorld } from '../support/use-build-world';
@@ -23,14 +25,18 @@ import { useSandbox } from '../support/use-sandbox';
 // Each action's README policy, read from README.md, run against a sandbox that answers AccessDeniedException for
 // anything it does not allow: the documented policy is enough for the action's scenarios (no call of theirs was
 // refused), each required permission is needed (a run without it fails, naming it, at the refused call), and each
-// optional one degrades as the README says. One sandbox; each run signs with an access key of its own, which the
+// optional one degrades as the README says. A row needed only "with" a condition (an input, a kind of service) is
+// proven on the scenarios that meet it. One sandbox; each run signs with an access key of its own, which the
 // sandbox gives the run's policy, so the runs overlap.
 
 /** An image that answers every request with 200: the load balancer's targets for verify-health. */
 const WEB = `${REGISTRY}/lp-web`;
 const sandbox = useSandbox({
   timeScale: 0.05,
-  catalog: { [WEB]: { command: ['node', '-e', "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT)"] } },
+  catalog: {
+    ...blueGreenCatalog(),
+    [WEB]: { command: ['node', '-e', "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT)"] },
+  },
 });
 
 const ROLES = { task: 'lp-task-role', execution: 'ecsTaskExecutionRole' };
@@ -142,10 +148,44 @@ async function createService(name: string, options: ServiceOptions & { image?: s
   return { cluster: 'lp', service: name, taskDefinitionArn };
 }
 
+/** A PAUSE hook after test traffic, which waits an hour (three minutes here) before ECS rolls back on its own. */
+const PAUSE_AT_TEST_TRAFFIC: DeploymentLifecycleHook[] = [
+  { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' } },
+];
+
+/**
+ * A blue/green service on v1 in cluster `lp-bg`, and v2 released to it by deploy-ecs (signed with the sandbox's own
+ * key, which may do anything) up to `waitUntil`: the release the action under test gates or rolls back.
+ */
+async function blueGreenRelease(prefix: string, options: Partial<BlueGreenOptions>, waitUntil: 'paused' | 'bake') {
+  const bg = await createBlueGreenService(sandbox, { service: uniqueService(prefix), cluster: 'lp-bg', ...options });
+  const release = await runBundledAction(
+    'deploy-ecs',
+    {
+      cluster: bg.cluster,
+      service: bg.service,
+      container: bg.containerName,
+      image: `${BLUE_GREEN_REPOSITORY}:v2`,
+      'wait-until': waitUntil,
+    },
+    { env: sandbox.env() },
+  );
+  expect(errorsOf(release)).toEqual([]);
+  return { bg, serviceDeploymentArn: release.outputs['service-deployment-arn'] };
+}
+
+const warningsOf = (run: ActionRun) => run.lines.filter((line) => line.text.startsWith('::warning')).map((line) => line.text);
+
 /** One of an action's e2e scenarios: a fresh world for each run of it, and the verdict the documented policy gets. */
 interface Scenario {
   action: EcsAction;
   name: string;
+  /**
+   * The condition of the README's rows this scenario meets, in their words (`with a blue/green, linear or canary
+   * service`). A row that begins "with " is proven on each scenario whose condition it names; any other row on the
+   * first scenario without one that needed it.
+   */
+  condition?: string;
   prepare(): Promise<Record<string, string>>;
   verdict(run: ActionRun): void;
   /** What only the documented policy gets (and a missing optional permission may take away). */
@@ -180,6 +220,19 @@ const SCENARIOS: Scenario[] = [
     },
     verdict: (run) => expect(run.outputs.status).toBe('rolled-back'),
     complete: (run) => expect(errorsOf(run).join('\n')).toContain('Error: DATABASE_URL is required'),
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a release to a blue/green service, followed through its service deployment',
+    condition: 'with a blue/green, linear or canary service',
+    async prepare() {
+      const bg = await createBlueGreenService(sandbox, { service: uniqueService('bg-deploy'), cluster: 'lp-bg' });
+      return { cluster: bg.cluster, service: bg.service, container: bg.containerName, image: `${BLUE_GREEN_REPOSITORY}:v2` };
+    },
+    verdict(run) {
+      expect(run.outputs.status).toBe('succeeded');
+      expect(run.outputs['service-deployment-arn']).toMatch(/:service-deployment\/lp-bg\//);
+    },
   },
   {
     action: 'run-migration',
@@ -224,6 +277,44 @@ const SCENARIOS: Scenario[] = [
     verdict: (run) => expect(run.outputs.healthy).toBe('true'),
   },
   {
+    action: 'verify-health',
+    name: 'continue-deployment: a good release is continued at its PAUSE hook',
+    condition: 'with `continue-deployment`',
+    async prepare() {
+      const { bg, serviceDeploymentArn } = await blueGreenRelease('bg-gate', { lifecycleHooks: PAUSE_AT_TEST_TRAFFIC }, 'paused');
+      return {
+        url: `${bg.testUrl}/`,
+        'body-contains': 'v2',
+        'continue-deployment': serviceDeploymentArn,
+        interval: '0.2s',
+        timeout: '30s',
+        'success-threshold': '2',
+      };
+    },
+    verdict(run) {
+      expect(run.outputs.healthy).toBe('true');
+      expect(run.outputs['deployment-action']).toBe('continued');
+    },
+  },
+  {
+    action: 'verify-health',
+    name: 'cluster + service: a blue/green release paused at its PAUSE hook, judged on its service deployment',
+    condition: 'with `cluster` + `service` on a blue/green, linear or canary service',
+    async prepare() {
+      const { bg } = await blueGreenRelease('bg-judged', { lifecycleHooks: PAUSE_AT_TEST_TRAFFIC }, 'paused');
+      return {
+        url: `${bg.testUrl}/`,
+        'body-contains': 'v2',
+        cluster: bg.cluster,
+        service: bg.service,
+        interval: '0.2s',
+        timeout: '30s',
+        'success-threshold': '2',
+      };
+    },
+    verdict: (run) => expect(run.outputs.healthy).toBe('true'),
+  },
+  {
     action: 'auto-rollback',
     name: 'a release still in progress is stopped with ROLLBACK',
     async prepare() {
@@ -258,30 +349,96 @@ const SCENARIOS: Scenario[] = [
       expect(run.outputs['task-definition-arn']).toMatch(/:1$/);
     },
   },
+  {
+    action: 'auto-rollback',
+    name: 'a blue/green release paused at its PAUSE hook is answered ROLLBACK',
+    condition: 'with a blue/green, linear or canary release paused at a PAUSE hook',
+    async prepare() {
+      const { bg } = await blueGreenRelease('bg-paused', { lifecycleHooks: PAUSE_AT_TEST_TRAFFIC }, 'paused');
+      return { cluster: bg.cluster, service: bg.service, reason: 'verify-health failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['rolled-back']).toBe('true');
+      expect(run.outputs['task-definition-arn']).toMatch(/:1$/);
+    },
+    complete: (run) => expect(run.log).toMatch(/ContinueServiceDeployment \(ROLLBACK\) of PAUSE hook ecs-pause-/),
+  },
+  {
+    // No README row is worded for it alone (StopServiceDeployment's is proven on the rolling release above, first):
+    // the documented policy is enough for it.
+    action: 'auto-rollback',
+    name: 'a blue/green release baking in flight is stopped with ROLLBACK',
+    async prepare() {
+      // An hour of bake (three minutes here): the release is in flight when the rollback comes.
+      const { bg } = await blueGreenRelease('bg-baking', { afterFirstDeployment: { bakeTimeInMinutes: 60 } }, 'bake');
+      return { cluster: bg.cluster, service: bg.service, reason: 'verify-health failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['rolled-back']).toBe('true');
+      expect(run.outputs['task-definition-arn']).toMatch(/:1$/);
+      expect(run.log).toMatch(/StopServiceDeployment \(ROLLBACK\) of service deployment .*still in flight/);
+    },
+  },
 ];
 
-/** Documented permissions no scenario here reaches, each with why (they stay in the README's policy). */
+/** A README row, for the tables below: its permission and what it says of it (a permission may have two rows). */
+const labelOf = (row: DocumentedPermission) => `${row.action} (${row.need})`;
+
+/** Documented rows no scenario here reaches, by labelOf, each with why (they stay in the README's policy). */
 const NOT_REACHED: Partial<Record<EcsAction, Record<string, string>>> = {
   'deploy-ecs': {
     // The old deployment stays listed, COMPLETED, while a release rolls out here: no scenario makes DescribeServices list none.
-    'ecs:ListServiceDeployments': 'read only when DescribeServices lists no COMPLETED deployment',
-    'ecs:DescribeServiceRevisions': 'read only when DescribeServices lists no COMPLETED deployment',
-  },
-  // The blue/green permissions: this file has no blue/green scenario yet (they are exercised, with the full policy,
-  // by test/e2e/verify-health-continue-deployment.test.ts and auto-rollback-blue-green.test.ts).
-  'verify-health': {
-    'ecs:DescribeServiceDeployments': 'read only with continue-deployment or on a blue/green service',
-    'ecs:DescribeServiceRevisions': 'read only on a blue/green service',
-    'ecs:ContinueServiceDeployment': 'called only with continue-deployment',
+    'ecs:ListServiceDeployments (optional)': 'read only when DescribeServices lists no COMPLETED deployment',
+    'ecs:DescribeServiceRevisions (optional)': 'read only when DescribeServices lists no COMPLETED deployment',
   },
   'auto-rollback': {
-    'logs:GetLogEvents': 'read only to diagnose a rollback whose own tasks crash',
-    'ecs:ContinueServiceDeployment': 'called only for a blue/green release paused at a PAUSE hook',
+    'logs:GetLogEvents (optional)': 'read only to diagnose a rollback whose own tasks crash',
   },
 };
 
 /** What each scenario needed with the documented policy, filled by the first group. */
 const neededBy = new Map<Scenario, string[]>();
+
+/** A README row to prove, and (for a row that begins "with ") the scenario meeting its condition to prove it on. */
+interface Proof {
+  action: EcsAction;
+  row: DocumentedPermission;
+  scenario?: Scenario;
+}
+
+/** The rows of each `need` that a scenario reaches: a conditioned row once for each scenario that meets its condition. */
+function proofs(need: DocumentedPermission['need']): Proof[] {
+  return ECS_ACTIONS.flatMap((action) =>
+    policyOf(action)
+      .permissions.filter((row) => row.need === need && !NOT_REACHED[action]?.[labelOf(row)])
+      .flatMap((row): Proof[] => {
+        if (!row.conditioned) return [{ action, row }];
+        const meeting = SCENARIOS.filter(
+          (scenario) => scenario.action === action && scenario.condition && row.why.includes(scenario.condition),
+        );
+        return meeting.length ? meeting.map((scenario) => ({ action, row, scenario })) : [{ action, row }];
+      }),
+  );
+}
+const ALL_PROOFS = [...proofs('required'), ...proofs('conditional'), ...proofs('optional')];
+
+/** The scenario a proof runs: the one meeting the row's condition, else the first without a condition that needed the permission. */
+function scenarioFor({ action, row, scenario }: Proof): Scenario {
+  if (scenario) {
+    if (!neededBy.get(scenario)?.includes(row.action))
+      throw new Error(`"${scenario.name}" meets "${scenario.condition}", but did not need ${row.action}, which README lists ${row.why}`);
+    return scenario;
+  }
+  if (row.conditioned) throw new Error(`no ${action} scenario meets the condition of ${row.action}: "${row.why}"`);
+  const first = SCENARIOS.find(
+    (candidate) => candidate.action === action && !candidate.condition && neededBy.get(candidate)?.includes(row.action),
+  );
+  if (!first) throw new Error(`README lists ${labelOf(row)} for ${action}, but no scenario needed it`);
+  return first;
+}
+const where = (proof: Proof) => proof.scenario?.name ?? 'its first scenario that needed it';
 
 group('the documented policy is enough for every scenario', () => {
   test.concurrent.each(SCENARIOS.map((scenario) => [scenario.action, scenario.name, scenario] as const))(
@@ -296,26 +453,27 @@ group('the documented policy is enough for every scenario', () => {
     },
   );
 
-  test.each(ECS_ACTIONS.map((action) => [action]))('%s: every permission the README lists was needed by a scenario', (action) => {
-    const used = new Set(SCENARIOS.filter((scenario) => scenario.action === action).flatMap((scenario) => neededBy.get(scenario) ?? []));
-    const documented = policyOf(action)
-      .permissions.map((permission) => permission.action)
-      .filter((permission) => !NOT_REACHED[action]?.[permission]);
-    expect(documented.filter((permission) => !used.has(permission))).toEqual([]);
+  test.each(ECS_ACTIONS.map((action) => [action]))('%s: every row the README lists was needed by a scenario it is proven on', (action) => {
+    const unproven = ALL_PROOFS.filter((proof) => proof.action === action).flatMap((proof) => {
+      try {
+        scenarioFor(proof);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+    expect(unproven).toEqual([]);
   });
 });
 
-const required = ECS_ACTIONS.flatMap((action) =>
-  policyOf(action)
-    .permissions.filter((permission) => permission.need === 'required')
-    .map((permission) => [action, permission.action] as const),
+const NEEDED = [...proofs('required'), ...proofs('conditional')].map(
+  (proof) => [proof.action, proof.row.action, where(proof), proof] as const,
 );
 
-group('each required permission is needed: without it the step fails, naming it', () => {
-  test.concurrent.each(required)('%s without %s', async (action, permission) => {
-    // The first scenario that needed it, so that the refused call comes as early as it can.
-    const scenario = SCENARIOS.find((candidate) => candidate.action === action && neededBy.get(candidate)?.includes(permission));
-    if (!scenario) throw new Error(`README lists ${permission} for ${action}, but no scenario needed it`);
+group('each required permission is needed (a conditional one where its condition holds): without it the step fails, naming it', () => {
+  test.concurrent.each(NEEDED)('%s without %s, in %s', async (action, permission, _where, proof) => {
+    // The scenario meeting the row's condition, else the first that needed it: the refused call comes as early as it can.
+    const scenario = scenarioFor(proof);
     const { run, calls } = await runAs(action, await scenario.prepare(), without(statementsOf(action), permission));
 
     expect(run.exitCode).toBe(1);
@@ -338,25 +496,29 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
     'ecs:ListServiceDeployments': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
     'ecs:DescribeServiceDeployments': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
     'ecs:DescribeServiceRevisions': (run) => expect(run.log).toMatch(/UpdateService to \S+:1/),
+    // StopServiceDeployment ROLLBACK instead of the hook's answer, still a traffic shift back within the release.
+    'ecs:ContinueServiceDeployment'(run) {
+      expect(run.log).toMatch(/StopServiceDeployment \(ROLLBACK\) of service deployment .*still in flight/);
+      expect(run.log).not.toMatch(/UpdateService to /);
+      expect(warningsOf(run).join('\n')).toMatch(
+        /ContinueServiceDeployment \(ROLLBACK\) of PAUSE hook ecs-pause-\S+ of service deployment \S+ was refused \(AccessDeniedException: .*auto-rollback stops the deployment with StopServiceDeployment \(ROLLBACK\) instead.*Grant ecs:ContinueServiceDeployment/,
+      );
+      // auto-rollback's own words, not verify-health's.
+      expect(run.log).not.toContain('so verify-health can answer the hook');
+    },
   },
 };
 
-const optional = ECS_ACTIONS.flatMap((action) =>
-  policyOf(action)
-    .permissions.filter((permission) => permission.need === 'optional' && !NOT_REACHED[action]?.[permission.action])
-    .map((permission) => [action, permission.action] as const),
-);
+const OPTIONAL = proofs('optional').map((proof) => [proof.action, proof.row.action, where(proof), proof] as const);
 
 group('each optional permission degrades as documented: the same verdict, a warning naming it', () => {
-  test.concurrent.each(optional)('%s without %s', async (action, permission) => {
-    const scenario = SCENARIOS.find((candidate) => candidate.action === action && neededBy.get(candidate)?.includes(permission));
-    if (!scenario) throw new Error(`README lists ${permission} as optional for ${action}, but no scenario needed it`);
+  test.concurrent.each(OPTIONAL)('%s without %s, in %s', async (action, permission, _where, proof) => {
+    const scenario = scenarioFor(proof);
     const { run, calls } = await runAs(action, await scenario.prepare(), without(statementsOf(action), permission));
 
     expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
     scenario.verdict(run);
-    const warnings = run.lines.filter((line) => line.text.startsWith('::warning')).map((line) => line.text);
-    expect(warnings.join('\n')).toContain(permission);
+    expect(warningsOf(run).join('\n')).toContain(permission);
     const degraded = DEGRADED[action]?.[permission];
     if (!degraded) throw new Error(`say what ${action} does without ${permission}, as its README does`);
     degraded(run);

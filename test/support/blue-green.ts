@@ -26,6 +26,7 @@ import {
   type CanaryConfiguration,
   type DeploymentAlarms,
   type DeploymentCircuitBreaker,
+  type DeploymentConfiguration,
   type DeploymentLifecycleHook,
   type DeploymentStrategy,
   type LinearConfiguration,
@@ -72,6 +73,12 @@ export interface BlueGreenOptions {
    * waitForSteady false they are given to CreateService.
    */
   lifecycleHooks?: DeploymentLifecycleHook[];
+  /**
+   * Merged into the live deploymentConfiguration by an UpdateService once the first deployment completed (after
+   * lifecycleHooks; a deploymentConfiguration-only update starts no deployment), so that it holds the deployments a
+   * test makes, not the service's creation: a long bake there keeps a release in flight. Ignored with waitForSteady false.
+   */
+  afterFirstDeployment?: DeploymentConfiguration;
   alarms?: DeploymentAlarms;
   deploymentCircuitBreaker?: DeploymentCircuitBreaker;
   /** The container's environment, e.g. { HEALTH_STATUS: '500' }. */
@@ -252,6 +259,16 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
   await waitForBlueGreenSteady(sandbox, result);
   if (options.lifecycleHooks)
     await ecs.send(new UpdateServiceCommand({ cluster, service, deploymentConfiguration: { lifecycleHooks: options.lifecycleHooks } }));
+  if (options.afterFirstDeployment) {
+    const live = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0];
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        deploymentConfiguration: { ...live?.deploymentConfiguration, ...options.afterFirstDeployment },
+      }),
+    );
+  }
   return result;
 }
 

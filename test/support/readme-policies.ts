@@ -14,6 +14,8 @@ export interface DocumentedPermission {
   why: string;
   /** 'optional': the step degrades without it; 'conditional': needed only with an input or a kind of service (a why starting "with "). */
   need: 'required' | 'optional' | 'conditional';
+  /** The why begins "with ": the row holds under that condition only (needed there, or optional there). */
+  conditioned: boolean;
 }
 
 export interface DocumentedPolicy {
@@ -35,10 +37,12 @@ function section(readme: string, action: string): string {
   return next < 0 ? body : body.slice(0, next + 1);
 }
 
+// Needed only with an input (`with \`create-repository\``) or a kind of service (`with a blue/green ... service`).
+const conditionedRow = (why: string) => /^with /.test(why);
+
 function needOf(why: string): DocumentedPermission['need'] {
   if (/\(optional\b/.test(why)) return 'optional';
-  // Needed only with an input (`with \`create-repository\``) or a kind of service (`with a blue/green ... service`).
-  if (/^with /.test(why)) return 'conditional';
+  if (conditionedRow(why)) return 'conditional';
   return 'required';
 }
 
@@ -47,7 +51,8 @@ export function documentedPolicy(action: string, readme = readFileSync(resolve('
   const permissions: DocumentedPermission[] = [];
   for (const row of text.split('\n').filter((line) => /^\| `/.test(line))) {
     const [, names, why] = row.split('|').map((cell) => cell.trim());
-    for (const [, name] of names.matchAll(/`([\w-]+:\w+)`/g)) permissions.push({ action: name, why, need: needOf(why) });
+    for (const [, name] of names.matchAll(/`([\w-]+:\w+)`/g))
+      permissions.push({ action: name, why, need: needOf(why), conditioned: conditionedRow(why) });
   }
   const json = /```json\n([\s\S]*?)```/.exec(text)?.[1];
   if (!json) throw new Error(`README.md's ${action} IAM permissions section has no policy JSON`);

@@ -9,6 +9,20 @@ import { awaitingPauseHook, pauseHookDetail, whatBecameOfHook, type AwaitingPaus
 
 export type PauseHookAction = 'CONTINUE' | 'ROLLBACK';
 
+/**
+ * ECS refused the answer for want of ecs:ContinueServiceDeployment. It fails verify-health's step as it is; a caller
+ * with another way to go on (auto-rollback stops the deployment instead) catches it and says so in its own words.
+ */
+export class PauseHookAnswerDenied extends ActionFailure {
+  constructor(
+    message: string,
+    /** AWS's refusal, `<error name>: <message>`. */
+    readonly refusal: string,
+  ) {
+    super(message);
+  }
+}
+
 export type PauseHookAnswer =
   /** ECS took the answer (or, after an answer lost in transit, shows that it did). */
   | { answered: true }
@@ -24,7 +38,7 @@ const BASE_DELAY_MS = 1_000;
  * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
  * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
  * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
- * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied) naming the permission.
  */
 export async function answerPauseHook(
   ecs: ECSClient,
@@ -56,8 +70,9 @@ export async function answerPauseHook(
     if (retry.signal?.aborted) throw new WorkflowCancelled();
     const answered = `${(error as Error).name}: ${errorMessage(error)}`;
     if (isAccessDenied(error)) {
-      throw new ActionFailure(
+      throw new PauseHookAnswerDenied(
         `${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`,
+        answered,
       );
     }
     const deployment = await reread().catch(() => undefined);

@@ -123,11 +123,51 @@ describe('startStrategyRollback', () => {
     });
     ecsMock.on(ContinueServiceDeploymentCommand).rejects(conflict);
     ecsMock.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD });
+    const log = silentLogger();
 
-    const started = await rollBack('IN_PROGRESS');
+    const started = await rollBack('IN_PROGRESS', log);
 
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(1);
     expect(started.mechanism).toBe('StopServiceDeployment');
+    // Nothing for the user to fix: said in the log, not warned.
+    expect(log.lines.filter((line) => line.startsWith('warning: '))).toEqual([]);
+    expect(log.lines.join('\n')).toMatch(
+      /ContinueServiceDeployment \(ROLLBACK\) of hook ecs-pause-1 did not go through .*stopping the deployment instead/,
+    );
+  });
+
+  test('a role that may not answer the hook stops the deployment instead, warning that ecs:ContinueServiceDeployment would answer it', async () => {
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SD,
+          status: 'IN_PROGRESS',
+          lifecycleHookDetails: [{ hookId: 'ecs-pause-1', targetType: 'PAUSE', status: 'AWAITING_ACTION' }],
+        },
+      ],
+    });
+    const denied = Object.assign(new Error('User: deploy is not authorized to perform: ecs:ContinueServiceDeployment'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ecsMock.on(ContinueServiceDeploymentCommand).rejects(denied);
+    ecsMock.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD });
+    const log = silentLogger();
+
+    const started = await rollBack('IN_PROGRESS', log);
+
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(1);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)[0].args[0].input).toEqual({ serviceDeploymentArn: SD, stopType: 'ROLLBACK' });
+    expect(started).toMatchObject({ mechanism: 'StopServiceDeployment', serviceDeploymentArn: SD, expect: 'rollback' });
+    const warnings = log.lines.filter((line) => line.startsWith('warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'ContinueServiceDeployment (ROLLBACK) of PAUSE hook ecs-pause-1 of service deployment sd-release was refused (AccessDeniedException: ',
+    );
+    expect(warnings[0]).toContain('auto-rollback stops the deployment with StopServiceDeployment (ROLLBACK) instead');
+    expect(warnings[0]).toContain('Grant ecs:ContinueServiceDeployment');
+    // auto-rollback's words, not verify-health's.
+    expect(log.lines.join('\n')).not.toContain('verify-health');
   });
 
   test('a deployment ECS is already rolling back is watched to its end: nothing is stopped, continued or updated', async () => {

@@ -2,7 +2,7 @@ import { DescribeServiceDeploymentsCommand, type ECSClient, type ServiceDeployme
 import { errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import { WorkflowCancelled } from '../../common/cancellation';
-import { answerPauseHook } from '../../ecs/pause-hook-answer';
+import { answerPauseHook, PauseHookAnswerDenied, type PauseHookAnswer } from '../../ecs/pause-hook-answer';
 import { awaitingPauseHook } from '../../ecs/pause-hook';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { findServiceDeployment } from '../../ecs/find-service-deployment';
@@ -94,8 +94,16 @@ async function rollBackWithin(
   const hook = awaitingPauseHook((await read()) ?? {});
   if (hook) {
     // verify-health's answer to a hook (re-read before each retry, so a hook that moved on is not answered twice).
-    const answer = await answerPauseHook(ecs, serviceDeploymentArn, hook, 'ROLLBACK', read, context).catch((error: unknown) => {
+    const answer: PauseHookAnswer | { answered: false; denied: PauseHookAnswerDenied } = await answerPauseHook(
+      ecs,
+      serviceDeploymentArn,
+      hook,
+      'ROLLBACK',
+      read,
+      context,
+    ).catch((error: unknown) => {
       if (error instanceof WorkflowCancelled) throw error;
+      if (error instanceof PauseHookAnswerDenied) return { answered: false as const, denied: error };
       return { answered: false as const, why: errorMessage(error) };
     });
     if (answer.answered) {
@@ -104,10 +112,19 @@ async function rollBackWithin(
         description: `ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id}, paused in flight: traffic shifts back to the old revision`,
       };
     }
-    // The hook expired or was answered meanwhile, or the role may not answer it: a stop still rolls back within.
-    log.info(
-      `ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`,
-    );
+    // A missing permission is the user's to fix: a warning, with the grant that lets the hook itself be answered.
+    if ('denied' in answer) {
+      log.warning(
+        `ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id} was refused (${answer.denied.refusal}): ` +
+          'the role may not call ecs:ContinueServiceDeployment, so auto-rollback stops the deployment with StopServiceDeployment (ROLLBACK) instead, ' +
+          'which shifts traffic back within it too. Grant ecs:ContinueServiceDeployment to answer the hook itself.',
+      );
+    } else {
+      // The hook expired or was answered meanwhile: a stop still rolls back within.
+      log.info(
+        `ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`,
+      );
+    }
   }
   const rollingBack = async () => {
     const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
