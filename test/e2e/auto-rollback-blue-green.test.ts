@@ -61,7 +61,7 @@ group('auto-rollback on ECS-native blue/green services', () => {
   });
 
   test('a finished release gets a new deployment of the last good revision, which says it runs the whole strategy again', async () => {
-    const { bg, rollBack } = await released({ service: 'rb-finished' }, 'complete', { bakeTimeInMinutes: 1 });
+    const { bg, rollBack } = await released({ service: 'rb-finished', afterFirstDeployment: { bakeTimeInMinutes: 1 } }, 'complete');
 
     const rolled = await run('auto-rollback', rollBack);
 

@@ -14,7 +14,14 @@ describe('readRollbackInputs', () => {
       reason: undefined,
       wait: true,
       timeoutMs: 10 * 60_000,
+      // Not given: a rollback that is a new deployment through a strategy watches through its bake too.
+      timeoutGiven: false,
+      auditTrail: undefined,
     });
+  });
+
+  test('a timeout given is marked as given, so it is kept as asked', () => {
+    expect(read({ cluster: 'prod', service: 'web', timeout: '10m' })).toMatchObject({ timeoutMs: 10 * 60_000, timeoutGiven: true });
   });
 
   test.each([

@@ -73275,6 +73275,19 @@ var poll = __nccwpck_require__(9442);
 
 
 
+/**
+ * ECS refused the answer for want of ecs:ContinueServiceDeployment. It fails verify-health's step as it is; a caller
+ * with another way to go on (auto-rollback stops the deployment instead) catches it and says so in its own words.
+ */
+class PauseHookAnswerDenied extends errors/* ActionFailure */.dR {
+    refusal;
+    constructor(message, 
+    /** AWS's refusal, `<error name>: <message>`. */
+    refusal) {
+        super(message);
+        this.refusal = refusal;
+    }
+}
 // Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
 const ATTEMPTS = 4;
 const BASE_DELAY_MS = 1_000;
@@ -73283,7 +73296,7 @@ const BASE_DELAY_MS = 1_000;
  * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
  * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
  * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
- * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied) naming the permission.
  */
 async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, retry) {
     const now = () => (retry.clock ?? poll/* systemClock */.m).now();
@@ -73309,7 +73322,7 @@ async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, 
             throw new cancellation/* WorkflowCancelled */.ze();
         const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
         if ((0,errors/* isAccessDenied */.w7)(error)) {
-            throw new errors/* ActionFailure */.dR(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`);
+            throw new PauseHookAnswerDenied(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`, answered);
         }
         const deployment = await reread().catch(() => undefined);
         if (!deployment) {
@@ -73981,6 +73994,8 @@ async function rollBackWithin(ecs, serviceDeploymentArn, context) {
         const answer = await answerPauseHook(ecs, serviceDeploymentArn, hook, 'ROLLBACK', read, context).catch((error) => {
             if (error instanceof cancellation/* WorkflowCancelled */.ze)
                 throw error;
+            if (error instanceof PauseHookAnswerDenied)
+                return { answered: false, denied: error };
             return { answered: false, why: (0,errors/* errorMessage */.gJ)(error) };
         });
         if (answer.answered) {
@@ -73989,8 +74004,16 @@ async function rollBackWithin(ecs, serviceDeploymentArn, context) {
                 description: `ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id}, paused in flight: traffic shifts back to the old revision`,
             };
         }
-        // The hook expired or was answered meanwhile, or the role may not answer it: a stop still rolls back within.
-        log.info(`ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`);
+        // A missing permission is the user's to fix: a warning, with the grant that lets the hook itself be answered.
+        if ('denied' in answer) {
+            log.warning(`ContinueServiceDeployment (ROLLBACK) of PAUSE hook ${hook.hookId} of service deployment ${id} was refused (${answer.denied.refusal}): ` +
+                'the role may not call ecs:ContinueServiceDeployment, so auto-rollback stops the deployment with StopServiceDeployment (ROLLBACK) instead, ' +
+                'which shifts traffic back within it too. Grant ecs:ContinueServiceDeployment to answer the hook itself.');
+        }
+        else {
+            // The hook expired or was answered meanwhile: a stop still rolls back within.
+            log.info(`ContinueServiceDeployment (ROLLBACK) of hook ${hook.hookId} did not go through (${answer.why}): stopping the deployment instead.`);
+        }
     }
     const rollingBack = async () => {
         const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);

@@ -75503,6 +75503,19 @@ function whatBecameOfHook(deployment, hook) {
 
 
 
+/**
+ * ECS refused the answer for want of ecs:ContinueServiceDeployment. It fails verify-health's step as it is; a caller
+ * with another way to go on (auto-rollback stops the deployment instead) catches it and says so in its own words.
+ */
+class PauseHookAnswerDenied extends errors/* ActionFailure */.dR {
+    refusal;
+    constructor(message, 
+    /** AWS's refusal, `<error name>: <message>`. */
+    refusal) {
+        super(message);
+        this.refusal = refusal;
+    }
+}
 // Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
 const ATTEMPTS = 4;
 const BASE_DELAY_MS = 1_000;
@@ -75511,7 +75524,7 @@ const BASE_DELAY_MS = 1_000;
  * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
  * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
  * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
- * A refusal for want of ecs:ContinueServiceDeployment fails the step (ActionFailure) naming the permission.
+ * A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied) naming the permission.
  */
 async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, retry) {
     const now = () => (retry.clock ?? poll/* systemClock */.m).now();
@@ -75537,7 +75550,7 @@ async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, 
             throw new cancellation/* WorkflowCancelled */.ze();
         const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
         if ((0,errors/* isAccessDenied */.w7)(error)) {
-            throw new errors/* ActionFailure */.dR(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`);
+            throw new PauseHookAnswerDenied(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`, answered);
         }
         const deployment = await reread().catch(() => undefined);
         if (!deployment) {
