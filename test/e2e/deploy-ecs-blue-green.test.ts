@@ -39,7 +39,7 @@ async function serviceDeployment(arn: string) {
 group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
   // A step or canary bake of two minutes (2.4 s) is long enough for the step's 1 s polls to see its weight.
   test.each<[string, Partial<BlueGreenOptions>, RegExp]>([
-    ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }, /Stage BAKE_TIME \(IN_PROGRESS\): production 100%/],
+    ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 }, /Stage BAKE_TIME \(IN_PROGRESS\): production 100%/],
     [
       'LINEAR',
       { strategy: 'LINEAR', bakeTimeInMinutes: 0, linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 2 } },

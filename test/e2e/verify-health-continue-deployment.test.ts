@@ -57,6 +57,7 @@ async function release(
   tag: string,
   lifecycleHooks: DeploymentLifecycleHook[],
   environment: Record<string, string> = {},
+  bakeTimeInMinutes = 0,
 ) {
   const taskDefinition = await registerRevision(sandbox, bg, tag, environment, GATE_REPOSITORY);
   const { service } = await ecs.send(
@@ -64,7 +65,7 @@ async function release(
       cluster: bg.cluster,
       service: bg.service,
       taskDefinition,
-      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks },
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes, lifecycleHooks },
     }),
   );
   const described = await ecs.send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }));
@@ -265,7 +266,8 @@ describe('verify-health answers a PAUSE hook at POST_TEST_TRAFFIC_SHIFT', () => 
 
   test('a deployment without a PAUSE hook is not answered: none, with a warning saying so', async () => {
     const bg = await createBlueGreenService(sandbox, { service: 'gate-none' });
-    const arn = await release(bg, 'v2', []);
+    // A bake of 2 minutes (6 s here) keeps the deployment going until the step reads it, however slowly the step starts.
+    const arn = await release(bg, 'v2', [], {}, 2);
 
     // Production while the deployment goes on: the ECS signals are left out, only the answer to the hook is judged here.
     const run = await gate(bg, arn, { url: `${bg.productionUrl}/`, cluster: '', service: '' });

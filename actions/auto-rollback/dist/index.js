@@ -65833,7 +65833,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6881);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(235);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
@@ -71777,7 +71777,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 6881:
+/***/ 235:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72765,6 +72765,41 @@ function describeTask(task, report) {
 }
 function stoppedOffset(task, origin) {
     return task.stoppedAt ? `+${((new Date(task.stoppedAt).getTime() - origin) / 1000).toFixed(1)}s` : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/service-deployments-readable.ts
+
+const PERMISSIONS = ['ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions'];
+/**
+ * A blue/green, linear or canary deployment is followed through its service deployment: found by
+ * ListServiceDeployments, read by DescribeServiceDeployments, matched to its revision by DescribeServiceRevisions.
+ * A role that may not make one of these calls would find out only after UpdateService, with a deployment started
+ * that nobody follows: so each is made once here, on the service's current service deployment, before any change.
+ * It protects.
+ */
+function serviceDeploymentsReadableCheck(options) {
+    return {
+        id: 'service-deployments-readable',
+        title: 'Service deployments can be followed',
+        protects: true,
+        permissions: PERMISSIONS,
+        run: async () => {
+            const { ecs, cluster, service } = options;
+            const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service: service.serviceArn ?? service.serviceName, maxResults: 1 }));
+            const arn = service.currentServiceDeployment ?? listed.serviceDeployments?.[0]?.serviceDeploymentArn;
+            // A service always has one once created; without it the two reads cannot be tried, and the first use says so.
+            if (!arn)
+                return { status: 'pass', detail: 'ListServiceDeployments answered; the service has no service deployment to read yet' };
+            const described = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+            const revision = described.serviceDeployments?.[0]?.targetServiceRevision?.arn;
+            if (revision)
+                await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [revision] }));
+            return {
+                status: 'pass',
+                detail: `${revision ? 'ListServiceDeployments, DescribeServiceDeployments and DescribeServiceRevisions' : 'ListServiceDeployments and DescribeServiceDeployments'} answered: the deployment can be followed`,
+            };
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/bake-time.ts
@@ -74236,6 +74271,7 @@ async function findFor(deployment, settings, context) {
 
 
 
+
 /**
  * ECS-native blue/green, linear and canary deployments (the ECS controller, strategy BLUE_GREEN, LINEAR or CANARY):
  * UpdateService starts one as for a rolling update, its service deployment is found by creation time and target
@@ -74247,7 +74283,8 @@ const blueGreenMechanism = {
     waitTargets: ['complete', 'bake', 'paused'],
     bakeTimeMs: strategyBakeTimeMs,
     // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
-    preflightChecks: () => [],
+    // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
+    preflightChecks: (service, { ecs, cluster, purpose }) => purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
     start: startStrategyDeployment,
     adopt: adoptStrategyDeployment,
     watch: watchStrategyDeployment,
@@ -75011,10 +75048,10 @@ function supportedServiceCheck(options) {
     return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanismFor(service) });
 }
 /** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
-function mechanismChecks(supported) {
+function mechanismChecks(supported, context) {
     return (valueOf) => {
         const service = valueOf(supported);
-        return service ? mechanismFor(service).preflightChecks(service) : [];
+        return service ? mechanismFor(service).preflightChecks(service, context) : [];
     };
 }
 
@@ -75033,7 +75070,7 @@ async function rollbackPreflight(ecs, request, ports) {
     const revision = reference
         ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
         : undefined;
-    const ofMechanism = mechanismChecks(supported);
+    const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'roll-back' });
     const report = await runPreflight([supported], {
         log: ports.log,
         writeSummary: ports.writeSummary,

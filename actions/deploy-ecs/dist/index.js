@@ -65891,7 +65891,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9284);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7172);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6819);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7651);
 
@@ -71847,7 +71847,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9284:
+/***/ 7172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73230,6 +73230,41 @@ function failedBeforeMessage(standing) {
 function startedBeforeNote(deployment) {
     return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
         `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/service-deployments-readable.ts
+
+const PERMISSIONS = ['ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions'];
+/**
+ * A blue/green, linear or canary deployment is followed through its service deployment: found by
+ * ListServiceDeployments, read by DescribeServiceDeployments, matched to its revision by DescribeServiceRevisions.
+ * A role that may not make one of these calls would find out only after UpdateService, with a deployment started
+ * that nobody follows: so each is made once here, on the service's current service deployment, before any change.
+ * It protects.
+ */
+function serviceDeploymentsReadableCheck(options) {
+    return {
+        id: 'service-deployments-readable',
+        title: 'Service deployments can be followed',
+        protects: true,
+        permissions: PERMISSIONS,
+        run: async () => {
+            const { ecs, cluster, service } = options;
+            const listed = await ecs.send(new dist_cjs/* ListServiceDeploymentsCommand */.jz8({ cluster, service: service.serviceArn ?? service.serviceName, maxResults: 1 }));
+            const arn = service.currentServiceDeployment ?? listed.serviceDeployments?.[0]?.serviceDeploymentArn;
+            // A service always has one once created; without it the two reads cannot be tried, and the first use says so.
+            if (!arn)
+                return { status: 'pass', detail: 'ListServiceDeployments answered; the service has no service deployment to read yet' };
+            const described = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+            const revision = described.serviceDeployments?.[0]?.targetServiceRevision?.arn;
+            if (revision)
+                await ecs.send(new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [revision] }));
+            return {
+                status: 'pass',
+                detail: `${revision ? 'ListServiceDeployments, DescribeServiceDeployments and DescribeServiceRevisions' : 'ListServiceDeployments and DescribeServiceDeployments'} answered: the deployment can be followed`,
+            };
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/bake-time.ts
@@ -74697,6 +74732,7 @@ async function findFor(deployment, settings, context) {
 
 
 
+
 /**
  * ECS-native blue/green, linear and canary deployments (the ECS controller, strategy BLUE_GREEN, LINEAR or CANARY):
  * UpdateService starts one as for a rolling update, its service deployment is found by creation time and target
@@ -74708,7 +74744,8 @@ const blueGreenMechanism = {
     waitTargets: ['complete', 'bake', 'paused'],
     bakeTimeMs: strategyBakeTimeMs,
     // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
-    preflightChecks: () => [],
+    // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
+    preflightChecks: (service, { ecs, cluster, purpose }) => purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
     start: startStrategyDeployment,
     adopt: adoptStrategyDeployment,
     watch: watchStrategyDeployment,
@@ -75581,10 +75618,10 @@ function supportedServiceCheck(options) {
     return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanismFor(service) });
 }
 /** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
-function mechanismChecks(supported) {
+function mechanismChecks(supported, context) {
     return (valueOf) => {
         const service = valueOf(supported);
-        return service ? mechanismFor(service).preflightChecks(service) : [];
+        return service ? mechanismFor(service).preflightChecks(service, context) : [];
     };
 }
 
@@ -75669,7 +75706,7 @@ async function deployPreflight(ecs, request, ports) {
     const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
     const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
     const afterFile = file ? [() => [supported]] : [];
-    const ofMechanism = mechanismChecks(supported);
+    const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
     // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
     const withWait = (valueOf) => {
         const service = valueOf(supported);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { DeploymentControllerType, DeploymentStrategy, Service } from '@aws-sdk/client-ecs';
+import { ECSClient, type DeploymentControllerType, type DeploymentStrategy, type Service } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../src/common/errors';
 import { mechanismFor } from '../src/deployment/mechanism-for';
 import { rollingMechanism } from '../src/deployment/rolling/rolling-mechanism';
@@ -47,6 +47,8 @@ describe('mechanismFor', () => {
   });
 
   test('the rolling mechanism needs no checks of its own before its first change', () => {
-    expect(rollingMechanism.preflightChecks(service())).toEqual([]);
+    expect(
+      rollingMechanism.preflightChecks(service(), { ecs: new ECSClient({ region: 'us-east-1' }), cluster: 'prod', purpose: 'deploy' }),
+    ).toEqual([]);
   });
 });

@@ -42,11 +42,21 @@ describe('mechanismChecks', () => {
   test("are the service's mechanism's own checks: none for a rolling update", async () => {
     answer({});
     const c = check();
-    const stage = mechanismChecks(c);
+    const stage = mechanismChecks(c, { ecs, cluster: 'prod', purpose: 'deploy' });
     expect(stage((await preflightOf(c)).valueOf)).toEqual([]);
   });
 
+  test("a blue/green service's deploy first proves its service deployments can be followed; its rollback does not need to", async () => {
+    answer({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } });
+    const c = check();
+    const { valueOf } = await preflightOf(c);
+    expect(mechanismChecks(c, { ecs, cluster: 'prod', purpose: 'deploy' })(valueOf).map((each) => each.id)).toEqual([
+      'service-deployments-readable',
+    ]);
+    expect(mechanismChecks(c, { ecs, cluster: 'prod', purpose: 'roll-back' })(valueOf)).toEqual([]);
+  });
+
   test('are none when the service was not described', () => {
-    expect(mechanismChecks(check())(() => undefined)).toEqual([]);
+    expect(mechanismChecks(check(), { ecs, cluster: 'prod', purpose: 'deploy' })(() => undefined)).toEqual([]);
   });
 });

@@ -61,6 +61,13 @@ export interface WatchSettings {
   waitUntil?: WaitUntil;
 }
 
+/** What a mechanism's pre-flight checks may call, and for which step: a deploy needs more than a rollback's fallbacks. */
+export interface MechanismPreflightContext {
+  ecs: ECSClient;
+  cluster: string;
+  purpose: 'deploy' | 'roll-back';
+}
+
 /** Go back to a revision, the fastest correct way. */
 export interface RollBackRequest {
   region: string;
@@ -105,7 +112,7 @@ export interface DeploymentMechanism {
    * The checks this kind needs before its first change, beyond what every deploy checks; the use case runs them
    * in its pre-flight table once the service is known to be supported (see supportedServiceCheck).
    */
-  preflightChecks(service: Service): PreflightCheck<unknown>[];
+  preflightChecks(service: Service, context: MechanismPreflightContext): PreflightCheck<unknown>[];
   /** Points the service at the revision and returns the deployment to watch. */
   start(request: StartRequest, context: MechanismContext): Promise<StartedDeployment>;
   /** A deployment of the revision that started before this step, to watch as if this step had started it. */

@@ -2,6 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import type { DependentChecks } from '../preflight/run';
 import type { PreflightCheck } from '../preflight/check';
 import { supportedControllerCheck, type SupportedControllerOptions } from '../preflight/checks/supported-controller';
+import type { MechanismPreflightContext } from './mechanism';
 import { mechanismFor } from './mechanism-for';
 
 /**
@@ -14,9 +15,9 @@ export function supportedServiceCheck(options: Omit<SupportedControllerOptions, 
 }
 
 /** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
-export function mechanismChecks(supported: PreflightCheck<Service>): DependentChecks {
+export function mechanismChecks(supported: PreflightCheck<Service>, context: MechanismPreflightContext): DependentChecks {
   return (valueOf) => {
     const service = valueOf(supported);
-    return service ? mechanismFor(service).preflightChecks(service) : [];
+    return service ? mechanismFor(service).preflightChecks(service, context) : [];
   };
 }

@@ -1,3 +1,4 @@
+import { serviceDeploymentsReadableCheck } from '../../preflight/checks/service-deployments-readable';
 import type { DeploymentMechanism } from '../mechanism';
 import { strategyBakeTimeMs } from './bake-time';
 import { startStrategyRollback } from './roll-back';
@@ -15,7 +16,9 @@ export const blueGreenMechanism: DeploymentMechanism = {
   waitTargets: ['complete', 'bake', 'paused'],
   bakeTimeMs: strategyBakeTimeMs,
   // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
-  preflightChecks: () => [],
+  // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
+  preflightChecks: (service, { ecs, cluster, purpose }) =>
+    purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
   start: startStrategyDeployment,
   adopt: adoptStrategyDeployment,
   watch: watchStrategyDeployment,

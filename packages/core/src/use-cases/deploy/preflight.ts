@@ -30,7 +30,7 @@ export async function deployPreflight(
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
-  const ofMechanism = mechanismChecks(supported);
+  const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
   // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);

@@ -29,7 +29,7 @@ export async function rollbackPreflight(
   const revision = reference
     ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
     : undefined;
-  const ofMechanism = mechanismChecks(supported);
+  const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'roll-back' });
   const report = await runPreflight([supported], {
     log: ports.log,
     writeSummary: ports.writeSummary,

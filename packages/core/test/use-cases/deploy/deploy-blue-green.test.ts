@@ -28,10 +28,14 @@ const OTHER_SD = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web
 const NEXT_REVISION = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/next';
 const OTHER_REVISION = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/other';
 
+const LIVE_SD = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-live';
+const LIVE_REVISION = 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/live';
+
 const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 20 };
 const settled = (): Service =>
   service([deployment({ id: LIVE_ID, taskDefinition: LIVE, runningCount: 2, rolloutState: 'COMPLETED' })], {
     deploymentConfiguration: config,
+    currentServiceDeployment: LIVE_SD,
   });
 const bothRunning = (): Service =>
   service(
@@ -64,9 +68,19 @@ const ports = (): DeployPorts => ({
   setOutputs: (next) => void outputs.push(next),
 });
 
+/** The live revision's finished service deployment, which the pre-flight check reads. */
+const live = (): ServiceDeployment => ({
+  serviceDeploymentArn: LIVE_SD,
+  status: 'SUCCESSFUL',
+  targetServiceRevision: { arn: LIVE_REVISION },
+});
+
+/** Ours answers `stages` in turn (the last repeated); any other is the live one. */
 function deploymentGoes(...stages: ServiceDeployment[]) {
   let poll = 0;
-  ecsMock.on(DescribeServiceDeploymentsCommand).callsFake(() => ({ serviceDeployments: [stages[Math.min(poll++, stages.length - 1)]] }));
+  ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
+    serviceDeployments: [input.serviceDeploymentArns[0] === SD ? stages[Math.min(poll++, stages.length - 1)] : live()],
+  }));
 }
 
 beforeEach(() => {
@@ -77,6 +91,7 @@ beforeEach(() => {
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: TAGS });
   ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEXT } });
   ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+  ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [live()] });
   ecsMock
     .on(DescribeServicesCommand)
     .resolvesOnce({ services: [settled()] })
@@ -114,9 +129,10 @@ describe('deployService on a BLUE_GREEN service', () => {
       serviceDeploymentArn: SD,
       lifecycleStage: 'CLEAN_UP',
     });
-    expect(
-      ecsMock.commandCalls(DescribeServiceDeploymentsCommand).every((call) => call.args[0].input.serviceDeploymentArns?.[0] === SD),
-    ).toBe(true);
+    // The pre-flight check reads the live one once, before any change; then only ours is followed, never the other.
+    const read = ecsMock.commandCalls(DescribeServiceDeploymentsCommand).map((call) => call.args[0].input.serviceDeploymentArns?.[0]);
+    expect(read[0]).toBe(LIVE_SD);
+    expect(read.slice(1).every((arn) => arn === SD)).toBe(true);
     expect(summaries.at(-1)).toMatch(/Stage BAKE_TIME \(IN_PROGRESS\): production 100%, test 100% on the new revision/);
   });
 
