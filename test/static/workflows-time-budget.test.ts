@@ -27,7 +27,7 @@ const NOT_YET_BUDGETED = [
 const CHANGES_SERVICE = ['deploy-ecs', 'auto-rollback', 'run-migration'];
 const changesService = (job: WorkflowJob) => job.steps.some((step) => CHANGES_SERVICE.includes(suiteActionOf(step.uses ?? '') ?? ''));
 const label = (step: WorkflowStep, index: number) => step.id ?? step.name ?? step.uses ?? `#${index + 1}`;
-const stepLimit = (step: WorkflowStep): Value | undefined => (step as WorkflowStep & { 'timeout-minutes'?: Value })['timeout-minutes'];
+const stepLimit = (step: WorkflowStep): Value | undefined => step['timeout-minutes'];
 
 /** An input as the action gets it: what the step gives, else action.yml's default; undefined when unknown before the run. */
 function input(action: string, step: WorkflowStep, name: string): string | undefined {
