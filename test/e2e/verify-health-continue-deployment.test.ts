@@ -7,7 +7,15 @@ import {
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { answers, blueGreenCatalog, createBlueGreenService, registerRevision, type BlueGreenService } from '../support/blue-green';
+import {
+  answers,
+  blueGreenCatalog,
+  createBlueGreenService,
+  registerRevision,
+  serviceDeploymentEnded,
+  trafficDuring,
+  type BlueGreenService,
+} from '../support/blue-green';
 import { REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
@@ -35,7 +43,6 @@ const PAUSE_AFTER_TEST_TRAFFIC: DeploymentLifecycleHook = {
   lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
   timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
 };
-const FINISHED = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
 
 let sandbox: Sandbox;
 let ecs: ECSClient;
@@ -74,45 +81,15 @@ async function release(
   return arn;
 }
 
+/** Polls the service deployment until it has finished; answers its status. */
+const finished = (arn: string) => serviceDeploymentEnded(sandbox, arn);
+
+/** Production traffic while `during` runs, through the production listener (see trafficDuring). */
+const productionTraffic = <T>(bg: BlueGreenService, during: () => Promise<T>) => trafficDuring(`${bg.productionUrl}/`, during);
+
 async function statusOf(arn: string): Promise<string | undefined> {
   const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
   return answer.serviceDeployments?.[0]?.status;
-}
-
-/** Polls the service deployment until it has finished; answers its status. */
-async function finished(arn: string, timeoutMs = 15_000): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await statusOf(arn);
-    if (FINISHED.includes(status ?? '') || Date.now() > deadline) return status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/**
- * Production traffic while `during` runs: one request after another through the production listener, each
- * answer's body (the image tag) or `<status>`; what answered anything but `from` reached another revision.
- */
-async function productionTraffic<T>(bg: BlueGreenService, during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
-  const answers: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const response = await fetch(`${bg.productionUrl}/`);
-        const body = await response.text();
-        answers.push(response.status === 200 ? body : `<${response.status}>`);
-      } catch (error) {
-        answers.push(`<${(error as Error).message}>`);
-      }
-    }
-  })();
-  try {
-    return { result: await during(), answers };
-  } finally {
-    running = false;
-    await loop;
-  }
 }
 
 const warningsOf = (run: ActionRun) => run.lines.filter((line) => line.text.startsWith('::warning')).map((line) => line.text);

@@ -13,7 +13,12 @@ beforeAll(async () => {
 const files = [...templateFiles(), ...repositoryWorkflowFiles()];
 
 test('there are starter workflows and repository workflows to lint', () => {
-  expect(templateFiles().map((file) => file.split('/').pop())).toEqual(['ecs-deploy-services.yml', 'ecs-deploy.yml', 'ecs-rollback.yml']);
+  expect(templateFiles().map((file) => file.split('/').pop())).toEqual([
+    'ecs-deploy-blue-green.yml',
+    'ecs-deploy-services.yml',
+    'ecs-deploy.yml',
+    'ecs-rollback.yml',
+  ]);
   expect(repositoryWorkflowFiles().length).toBeGreaterThanOrEqual(3);
 });
 

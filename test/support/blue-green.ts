@@ -19,6 +19,7 @@ import {
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
@@ -32,6 +33,7 @@ import {
   type LinearConfiguration,
 } from '@aws-sdk/client-ecs';
 import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
+import { createHash } from 'node:crypto';
 import { REGISTRY } from './ecs-fixtures';
 import { clientConfig } from './sandbox-harness';
 
@@ -110,6 +112,20 @@ export interface BlueGreenService {
   /** The listeners' local addresses: requests there go where the rules' weights send them. */
   productionUrl: string;
   testUrl: string;
+}
+
+/**
+ * An ELBv2 name for one of the service's resources (at most 32 characters, alphanumerics and hyphens). ELBv2 answers
+ * the existing load balancer or target group for a name given again, so names cut to 32 characters would let two
+ * services sharing a long prefix (or one service's blue and green groups) share one: the second service's listener on
+ * port 80 then fails as DuplicateListener, but only when the first ran before it in the same sandbox. A name that does
+ * not fit keeps a prefix and a digest of the whole service name instead.
+ */
+export function elbName(service: string, suffix: string): string {
+  const whole = `${service}-${suffix}`;
+  if (whole.length <= 32) return whole;
+  const digest = createHash('sha256').update(service).digest('hex').slice(0, 6);
+  return `${service.slice(0, 32 - suffix.length - digest.length - 2).replace(/-+$/, '')}-${digest}-${suffix}`;
 }
 
 const elbClient = (sandbox: Sandbox) => new ElasticLoadBalancingV2Client(clientConfig(sandbox));
@@ -194,11 +210,9 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
   const ecs = ecsClient(sandbox);
   const cluster = options.cluster ?? 'prod';
   const service = options.service;
-  const primaryTargetGroupArn = await targetGroup(elb, `${service}-blue`.slice(0, 32), options.deregistrationDelaySeconds ?? 5);
-  const alternateTargetGroupArn = await targetGroup(elb, `${service}-green`.slice(0, 32), options.deregistrationDelaySeconds ?? 5);
-  const loadBalancer = await elb.send(
-    new CreateLoadBalancerCommand({ Name: `${service}-lb`.slice(0, 32), Subnets: ['subnet-1', 'subnet-2'] }),
-  );
+  const primaryTargetGroupArn = await targetGroup(elb, elbName(service, 'blue'), options.deregistrationDelaySeconds ?? 5);
+  const alternateTargetGroupArn = await targetGroup(elb, elbName(service, 'green'), options.deregistrationDelaySeconds ?? 5);
+  const loadBalancer = await elb.send(new CreateLoadBalancerCommand({ Name: elbName(service, 'lb'), Subnets: ['subnet-1', 'subnet-2'] }));
   const loadBalancerArn = loadBalancer.LoadBalancers?.[0]?.LoadBalancerArn as string;
   const production = await listenerWithRule(elb, loadBalancerArn, 80, primaryTargetGroupArn);
   const test = await listenerWithRule(elb, loadBalancerArn, 8080, primaryTargetGroupArn);
@@ -284,6 +298,46 @@ export async function waitForBlueGreenSteady(sandbox: Sandbox, bg: Pick<BlueGree
     if (Date.now() > deadline)
       throw new Error(`blue/green service ${bg.service} not steady after ${timeoutMs} ms: ${JSON.stringify(deployments)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const ENDED = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
+
+/** Polls a service deployment until it has ended (or `timeoutMs` of wall time passed); answers its status then. */
+export async function serviceDeploymentEnded(sandbox: Sandbox, arn: string, timeoutMs = 15_000): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await ecsClient(sandbox).send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    const status = answer.serviceDeployments?.[0]?.status;
+    if (ENDED.includes(status ?? '') || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The traffic a listener served while `during` ran: one request after another, each answer's body (the image tag)
+ * or `<status>`, or `<error message>` when the request failed; what answered anything but the old tag reached
+ * another revision.
+ */
+export async function trafficDuring<T>(url: string, during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
+  const served: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const response = await fetch(url);
+        const body = await response.text();
+        served.push(response.status === 200 ? body : `<${response.status}>`);
+      } catch (error) {
+        served.push(`<${(error as Error).message}>`);
+      }
+    }
+  })();
+  try {
+    return { result: await during(), answers: served };
+  } finally {
+    running = false;
+    await loop;
   }
 }
 

@@ -17,6 +17,7 @@ export interface WorkflowStep {
   with: Record<string, Value>;
   env: Record<string, Value>;
   'continue-on-error'?: Value;
+  'timeout-minutes'?: Value;
 }
 
 export interface WorkflowJob {

@@ -11,6 +11,7 @@ import {
   answers,
   blueGreenCatalog,
   createBlueGreenService,
+  elbName,
   registerRevision,
   type BlueGreenService,
 } from '../../../test/support/blue-green';
@@ -95,5 +96,23 @@ describe('a BLUE_GREEN deployment through the listeners', () => {
     await proceed(await latest(bg));
     await waitFor('SUCCESSFUL', async () => ((await latest(bg)).status === 'SUCCESSFUL' ? true : undefined));
     expect(await answers(bg.productionUrl, 4)).toEqual(['v2', 'v2', 'v2', 'v2']);
+  });
+});
+
+describe('the blue/green fixture', () => {
+  test('two services whose names share their first 32 characters get load balancers and target groups of their own', async () => {
+    const prefix = 'workflows-templates-blue-green-release';
+    const [first, second] = [`${prefix}-healthy`, `${prefix}-gate`];
+    const names = [first, second].flatMap((service) => ['blue', 'green', 'lb'].map((suffix) => elbName(service, suffix)));
+    expect(new Set(names).size).toBe(6);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/);
+    expect(elbName('web', 'blue')).toBe('web-blue');
+
+    const a = await createBlueGreenService(sandbox, { service: first, waitForSteady: false });
+    const b = await createBlueGreenService(sandbox, { service: second, waitForSteady: false });
+    expect(b.loadBalancerArn).not.toBe(a.loadBalancerArn);
+    expect(b.primaryTargetGroupArn).not.toBe(a.primaryTargetGroupArn);
+    expect(a.alternateTargetGroupArn).not.toBe(a.primaryTargetGroupArn);
+    expect(b.productionUrl).not.toBe(a.productionUrl);
   });
 });

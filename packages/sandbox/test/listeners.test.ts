@@ -121,6 +121,14 @@ describe('listeners forward to weighted target groups', () => {
     expect(answers.filter((a) => a === 'green')).toHaveLength(2);
   });
 
+  test("X-Forwarded-Port is the listener's port, as on an ALB, not the local socket standing in for it", async () => {
+    const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
+    const [described] = (await elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners ?? [];
+    const echoed = await fetch(`${sandbox.listenerUrl(arn)}/echo`, { method: 'POST', body: '' });
+    expect(echoed.headers.get('x-forwarded-port-seen')).toBe(String(described.Port));
+    expect(sandbox.listenerUrl(arn)).not.toContain(`:${described.Port}`);
+  });
+
   test('a rule with a path condition forwards its paths to its group; other paths take the default action', async () => {
     const arn = await listener([{ Type: 'forward', TargetGroupArn: blue }]);
     await elb.send(

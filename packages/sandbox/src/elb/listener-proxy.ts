@@ -40,7 +40,15 @@ export class ListenerProxy {
   private server?: Server;
   port = 0;
 
-  constructor(private readonly hooks: ProxyHooks) {}
+  /**
+   * `listenerPort` answers the port the API names (80, 8080; ModifyListener may change it): X-Forwarded-Port carries
+   * it, since on an ALB it is "the destination port that the client used to connect to the load balancer" (ALB user
+   * guide, "HTTP headers and Application Load Balancers"): the listener's port, never this stand-in's ephemeral socket.
+   */
+  constructor(
+    private readonly hooks: ProxyHooks,
+    private readonly listenerPort: () => number,
+  ) {}
 
   async listen(): Promise<void> {
     const server = createServer((req, res) => this.forward(req, res));
@@ -74,7 +82,7 @@ export class ListenerProxy {
           connection: 'close',
           'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1',
           'x-forwarded-proto': 'http',
-          'x-forwarded-port': String(this.port),
+          'x-forwarded-port': String(this.listenerPort()),
         },
         // One connection per request: a reused connection to a process that has since exited would fail
         // for a reason no real load balancer would show.

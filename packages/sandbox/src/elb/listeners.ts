@@ -44,7 +44,10 @@ export class Listeners {
 
   /** Opens the listener's socket, then records it. */
   async add(listener: ListenerRecord): Promise<void> {
-    const proxy = new ListenerProxy({ route: (req) => this.route(listener, req), begin: (target, cut) => this.targets.begin(target, cut) });
+    const proxy = new ListenerProxy(
+      { route: (req) => this.route(listener, req), begin: (target, cut) => this.targets.begin(target, cut) },
+      () => listener.port,
+    );
     await proxy.listen();
     this.byArn.set(listener.arn, listener);
     this.proxies.set(listener.arn, proxy);

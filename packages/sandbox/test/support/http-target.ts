@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A real HTTP server on a loopback port standing in for a target: `/health` answers `healthStatus`,
- * `/slow?ms=N` answers after N ms, `/echo` answers 201 with the method, X-Forwarded-For and the body,
+ * `/slow?ms=N` answers after N ms, `/echo` answers 201 with the method, X-Forwarded-For and the body (and X-Forwarded-Port as
+ * the header x-forwarded-port-seen),
  * anything else answers the target's name.
  */
 export interface HttpTarget {
@@ -28,7 +29,9 @@ export async function startHttpTarget(name: string): Promise<HttpTarget> {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () =>
-        res.writeHead(201, { 'x-target': name }).end(`${req.method} ${req.headers['x-forwarded-for']} ${Buffer.concat(chunks).toString()}`),
+        res
+          .writeHead(201, { 'x-target': name, 'x-forwarded-port-seen': String(req.headers['x-forwarded-port'] ?? '') })
+          .end(`${req.method} ${req.headers['x-forwarded-for']} ${Buffer.concat(chunks).toString()}`),
       );
       return;
     }
