@@ -7,10 +7,13 @@
  * - 1.1.0: run-migration applies its migration, deploy-ecs rolls it out, verify-health finds it healthy;
  * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
  * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
+ * Beside it, on a second sandbox, a blue/green service is gated at its test listener (blue-green-part.ts); its lines
+ * are printed as one block after the storefront's.
  */
 import { errorsOf } from '../support/run-action';
 import { startSandbox } from '../support/sandbox-harness';
 import { SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../support/sample-service';
+import { runBlueGreenPart } from './blue-green-part';
 import { startBuildInfraIfInstalled } from './build-infra';
 import { buildPush, explainSkippedBuild } from './build-step';
 import { runStep } from './step';
@@ -35,6 +38,9 @@ async function main() {
   const verdicts = new Verdicts();
   // Whatever started is stopped, last first, however the demo ends.
   const stops: (() => unknown)[] = [];
+  // Started first, so it runs while the storefront's releases do; it stops its own sandbox and never throws.
+  const blueGreen = runBlueGreenPart({ ...GITHUB_CONTEXT, GITHUB_REPOSITORY: 'acme/checkout' });
+  stops.push(() => blueGreen);
   try {
     const build = startBuildInfraIfInstalled();
     stops.push(build.stop);
@@ -183,6 +189,10 @@ async function main() {
     const crashTraffic = await traffic.stop();
     reportTraffic('during 1.3.0', crashTraffic);
     verdicts.expect('traffic during 1.3.0', crashTraffic.failed === 0, `${crashTraffic.failed} of ${crashTraffic.sent} requests failed`);
+
+    const part = await blueGreen;
+    for (const line of part.lines) console.log(line);
+    verdicts.append(part.verdicts);
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
@@ -190,7 +200,7 @@ async function main() {
   verdicts.print();
   console.log(
     dim(
-      `finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the load, the sandbox with its tasks, the database and any daemon the demo started are stopped`,
+      `finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the loads, the sandboxes with their tasks, the database and any daemon the demo started are stopped`,
     ),
   );
 }

@@ -5,11 +5,14 @@ import { bold, dim, green, red, renderLogLine, renderSummary } from './terminal'
 export interface StepOptions {
   env: Record<string, string>;
   cwd?: string;
+  /** Where the step's lines go: the terminal by default, a buffer for a part that runs beside another. */
+  print?: (line: string) => void;
 }
 
 export async function runStep(title: string, action: string, inputs: Record<string, string>, options: StepOptions): Promise<ActionRun> {
-  console.log(`\n${bold(`━━ ${title}`)}  ${dim(`uses: ./actions/${action}`)}`);
-  console.log(
+  const { print = console.log, ...runOptions } = options;
+  print(`\n${bold(`━━ ${title}`)}  ${dim(`uses: ./actions/${action}`)}`);
+  print(
     dim(
       `  with: ${Object.entries(inputs)
         .map(([name, value]) => `${name}=${value.replace(/\n/g, '\\n')}`)
@@ -17,22 +20,20 @@ export async function runStep(title: string, action: string, inputs: Record<stri
     ),
   );
   const run = await runBundledAction(action, inputs, {
-    ...options,
+    ...runOptions,
     onLine: (line) => {
       const rendered = renderLogLine(line.text);
-      if (rendered !== undefined) console.log(rendered);
+      if (rendered !== undefined) print(rendered);
     },
   });
   const seconds = ((run.finishedAt - run.startedAt) / 1000).toFixed(1);
-  console.log(
-    run.exitCode === 0 ? green(`  ✔ step succeeded in ${seconds}s`) : red(`  ✘ step failed in ${seconds}s (exit ${run.exitCode})`),
-  );
-  console.log(
+  print(run.exitCode === 0 ? green(`  ✔ step succeeded in ${seconds}s`) : red(`  ✘ step failed in ${seconds}s (exit ${run.exitCode})`));
+  print(
     dim('  outputs: ') +
       Object.entries(run.outputs)
         .map(([name, value]) => `${name}=${value.replace(/\n/g, ' ')}`)
         .join('  '),
   );
-  if (run.summary.trim()) console.log(`${dim('  ── job summary ──')}\n${renderSummary(run.summary)}`);
+  if (run.summary.trim()) print(`${dim('  ── job summary ──')}\n${renderSummary(run.summary)}`);
   return run;
 }

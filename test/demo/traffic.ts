@@ -5,8 +5,9 @@ import { green, red } from './terminal';
 /** Requests a second a small audience sends through the load balancer. */
 const PER_SECOND = 20;
 
-export function startTraffic(url: string): Load {
-  return startLoad(url, { perSecond: PER_SECOND, maxDurationMs: 110_000 });
+/** `countBodies`: also count which bodies answered (on a blue/green service, the revision's image tag). */
+export function startTraffic(url: string, countBodies = false): Load {
+  return startLoad(url, { perSecond: PER_SECOND, maxDurationMs: 110_000, countBodies });
 }
 
 /** Seconds from the first failed request to the last one; 0 when none failed. */
@@ -16,9 +17,9 @@ export function outageSeconds(result: LoadResult): number {
   return (Math.max(...moments) - Math.min(...moments)) / 1000;
 }
 
-export function reportTraffic(label: string, result: LoadResult): void {
+export function reportTraffic(label: string, result: LoadResult, print: (line: string) => void = console.log): void {
   const line =
     `  ${label}: ${result.sent} requests through the load balancer, ${result.failed} failed` +
     (result.failed > 0 ? ` over ${outageSeconds(result).toFixed(1)}s` : '');
-  console.log(result.failed === 0 ? green(line) : red(line));
+  print(result.failed === 0 ? green(line) : red(line));
 }

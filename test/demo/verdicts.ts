@@ -1,13 +1,29 @@
 /** The demo's closing lines: each step's expected behaviour, seen or not, and the exit code they make. */
 import { bold, green, red } from './terminal';
 
+export interface Verdict {
+  what: string;
+  ok: boolean;
+  detail: string;
+}
+
 export class Verdicts {
-  private readonly entries: { what: string; ok: boolean; detail: string }[] = [];
+  private readonly entries: Verdict[] = [];
+
+  /** What was recorded, in order. */
+  get all(): readonly Verdict[] {
+    return this.entries;
+  }
 
   /** Records whether `what` behaved as expected, with what was actually seen. */
   expect(what: string, ok: boolean, detail: string): boolean {
     this.entries.push({ what, ok, detail });
     return ok;
+  }
+
+  /** Adds another part's verdicts after these, in their order (a part run beside this one keeps its own). */
+  append(other: Verdicts): void {
+    this.entries.push(...other.entries);
   }
 
   get allAsExpected(): boolean {

@@ -16,7 +16,6 @@ import {
   trafficDuring,
   type BlueGreenService,
 } from '../support/blue-green';
-import { REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 
@@ -24,20 +23,6 @@ import { clientConfig } from '../support/sandbox-harness';
 // probes the test listener, and answers the hook (ContinueServiceDeployment) by its verdict. The deployment is
 // started here with the SDK, as any tool may start it.
 
-/**
- * The release under test: /health (the target groups' health check) answers 200, so ECS takes its tasks in; every
- * other path answers RESPONSE_STATUS (default 200) with the image tag, so a request tells which revision answered.
- */
-const GATE_REPOSITORY = `${REGISTRY}/gate-web`;
-const PROGRAM = `
-const http = require('node:http');
-const server = http.createServer((req, res) => {
-  if (req.url === '/health') return res.writeHead(200).end('ok');
-  res.writeHead(Number(process.env.RESPONSE_STATUS || 200)).end(process.env.IMAGE_TAG);
-});
-server.listen(Number(process.env.PORT), '127.0.0.1');
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
 const PAUSE_AFTER_TEST_TRAFFIC: DeploymentLifecycleHook = {
   targetType: 'PAUSE',
   lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
@@ -50,7 +35,7 @@ let ecs: ECSClient;
 beforeAll(async () => {
   sandbox = await start({
     timeScale: 0.05,
-    catalog: { ...blueGreenCatalog(), [GATE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [PROGRAM] } },
+    catalog: blueGreenCatalog(),
   });
   ecs = new ECSClient(clientConfig(sandbox));
 });
@@ -58,7 +43,10 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** Starts the deployment of image tag `tag` of the gate program, with the lifecycle hooks given; answers its service deployment ARN. */
+/**
+ * Starts the deployment of image tag `tag` of the fixture's program (RESPONSE_STATUS: '500' answers 500 to every request
+ * but the target groups' /health), with the lifecycle hooks given; answers its service deployment ARN.
+ */
 async function release(
   bg: BlueGreenService,
   tag: string,
@@ -66,7 +54,7 @@ async function release(
   environment: Record<string, string> = {},
   bakeTimeInMinutes = 0,
 ) {
-  const taskDefinition = await registerRevision(sandbox, bg, tag, environment, GATE_REPOSITORY);
+  const taskDefinition = await registerRevision(sandbox, bg, tag, environment);
   const { service } = await ecs.send(
     new UpdateServiceCommand({
       cluster: bg.cluster,

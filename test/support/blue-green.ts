@@ -4,8 +4,9 @@
  * rule forwarding to the primary group), a task definition of a small HTTP program, and an ECS-native
  * BLUE_GREEN (or LINEAR, CANARY) service whose advancedConfiguration names them.
  *
- * The program answers `/health` with HEALTH_STATUS (default 200) and anything else with its image tag, so a
- * request through a listener tells which revision answered: `answers(url, n)`.
+ * The program answers `/health` (the target groups' health check) with HEALTH_STATUS (default 200) and anything
+ * else with RESPONSE_STATUS (default 200) and its image tag, so a request through a listener tells which revision
+ * answered (`answers(url, n)`), and a release answering 500 with a healthy `/health` looks healthy to ECS.
  * Start the sandbox with `catalog: blueGreenCatalog()` (real processes need the scaled clock).
  */
 import {
@@ -44,7 +45,7 @@ const PROGRAM = `
 const http = require('node:http');
 const server = http.createServer((req, res) => {
   if (req.url === '/health') return res.writeHead(Number(process.env.HEALTH_STATUS || 200)).end();
-  res.end(process.env.IMAGE_TAG);
+  res.writeHead(Number(process.env.RESPONSE_STATUS || 200)).end(process.env.IMAGE_TAG);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
@@ -83,7 +84,7 @@ export interface BlueGreenOptions {
   afterFirstDeployment?: DeploymentConfiguration;
   alarms?: DeploymentAlarms;
   deploymentCircuitBreaker?: DeploymentCircuitBreaker;
-  /** The container's environment, e.g. { HEALTH_STATUS: '500' }. */
+  /** The container's environment, e.g. { HEALTH_STATUS: '500' } or { RESPONSE_STATUS: '500' }. */
   environment?: Record<string, string>;
   /** The target groups' deregistration delay (CLEAN_UP waits for blue's targets to drain). Default 5 s (ECS time). */
   deregistrationDelaySeconds?: number;
