@@ -7,8 +7,15 @@ import {
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
-import { answers, blueGreenCatalog, createBlueGreenService, registerRevision, type BlueGreenService } from '../support/blue-green';
-import { REGISTRY } from '../support/ecs-fixtures';
+import {
+  answerLabel,
+  answers,
+  blueGreenCatalog,
+  createBlueGreenService,
+  registerRevision,
+  watchAnswers,
+  type BlueGreenService,
+} from '../support/blue-green';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 
@@ -16,20 +23,6 @@ import { clientConfig } from '../support/sandbox-harness';
 // probes the test listener, and answers the hook (ContinueServiceDeployment) by its verdict. The deployment is
 // started here with the SDK, as any tool may start it.
 
-/**
- * The release under test: /health (the target groups' health check) answers 200, so ECS takes its tasks in; every
- * other path answers RESPONSE_STATUS (default 200) with the image tag, so a request tells which revision answered.
- */
-const GATE_REPOSITORY = `${REGISTRY}/gate-web`;
-const PROGRAM = `
-const http = require('node:http');
-const server = http.createServer((req, res) => {
-  if (req.url === '/health') return res.writeHead(200).end('ok');
-  res.writeHead(Number(process.env.RESPONSE_STATUS || 200)).end(process.env.IMAGE_TAG);
-});
-server.listen(Number(process.env.PORT), '127.0.0.1');
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
 const PAUSE_AFTER_TEST_TRAFFIC: DeploymentLifecycleHook = {
   targetType: 'PAUSE',
   lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
@@ -41,24 +34,25 @@ let sandbox: Sandbox;
 let ecs: ECSClient;
 
 beforeAll(async () => {
-  sandbox = await start({
-    timeScale: 0.05,
-    catalog: { ...blueGreenCatalog(), [GATE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [PROGRAM] } },
-  });
+  sandbox = await start({ timeScale: 0.05, catalog: blueGreenCatalog() });
   ecs = new ECSClient(clientConfig(sandbox));
 });
 afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** Starts the deployment of image tag `tag` of the gate program, with the lifecycle hooks given; answers its service deployment ARN. */
+/**
+ * Starts the deployment of image tag `tag` of the fixture's program, with the lifecycle hooks given; answers its
+ * service deployment ARN. `{ RESPONSE_STATUS: '500' }` makes a release whose /health (the target groups' check)
+ * passes while every other path answers 500.
+ */
 async function release(
   bg: BlueGreenService,
   tag: string,
   lifecycleHooks: DeploymentLifecycleHook[],
   environment: Record<string, string> = {},
 ) {
-  const taskDefinition = await registerRevision(sandbox, bg, tag, environment, GATE_REPOSITORY);
+  const taskDefinition = await registerRevision(sandbox, bg, tag, environment);
   const { service } = await ecs.send(
     new UpdateServiceCommand({
       cluster: bg.cluster,
@@ -93,24 +87,13 @@ async function finished(arn: string, timeoutMs = 15_000): Promise<string | undef
  * answer's body (the image tag) or `<status>`; what answered anything but `from` reached another revision.
  */
 async function productionTraffic<T>(bg: BlueGreenService, during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
-  const answers: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const response = await fetch(`${bg.productionUrl}/`);
-        const body = await response.text();
-        answers.push(response.status === 200 ? body : `<${response.status}>`);
-      } catch (error) {
-        answers.push(`<${(error as Error).message}>`);
-      }
-    }
-  })();
+  const traffic = watchAnswers(`${bg.productionUrl}/`);
   try {
-    return { result: await during(), answers };
+    const result = await during();
+    return { result, answers: (await traffic.stop()).map(answerLabel) };
   } finally {
-    running = false;
-    await loop;
+    // Stopping twice is harmless; a failed `during` still ends the loop.
+    await traffic.stop();
   }
 }
 

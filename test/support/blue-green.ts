@@ -4,8 +4,9 @@
  * rule forwarding to the primary group), a task definition of a small HTTP program, and an ECS-native
  * BLUE_GREEN (or LINEAR, CANARY) service whose advancedConfiguration names them.
  *
- * The program answers `/health` with HEALTH_STATUS (default 200) and anything else with its image tag, so a
- * request through a listener tells which revision answered: `answers(url, n)`.
+ * The program answers `/health` with HEALTH_STATUS (default 200) and anything else with its image tag and
+ * RESPONSE_STATUS (default 200), so a request through a listener tells which revision answered: `answers(url, n)`,
+ * `watchAnswers(url)`. RESPONSE_STATUS=500 is a release that ECS and the load balancer call healthy and users do not.
  * Start the sandbox with `catalog: blueGreenCatalog()` (real processes need the scaled clock).
  */
 import {
@@ -26,6 +27,7 @@ import {
   type CanaryConfiguration,
   type DeploymentAlarms,
   type DeploymentCircuitBreaker,
+  type DeploymentConfiguration,
   type DeploymentLifecycleHook,
   type DeploymentStrategy,
   type LinearConfiguration,
@@ -41,7 +43,7 @@ const PROGRAM = `
 const http = require('node:http');
 const server = http.createServer((req, res) => {
   if (req.url === '/health') return res.writeHead(Number(process.env.HEALTH_STATUS || 200)).end();
-  res.end(process.env.IMAGE_TAG);
+  res.writeHead(Number(process.env.RESPONSE_STATUS || 200)).end(process.env.IMAGE_TAG);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
@@ -72,9 +74,11 @@ export interface BlueGreenOptions {
    * waitForSteady false they are given to CreateService.
    */
   lifecycleHooks?: DeploymentLifecycleHook[];
+  /** More of the deployment configuration set with lifecycleHooks, once the first deployment completed (e.g. a long bake). */
+  later?: DeploymentConfiguration;
   alarms?: DeploymentAlarms;
   deploymentCircuitBreaker?: DeploymentCircuitBreaker;
-  /** The container's environment, e.g. { HEALTH_STATUS: '500' }. */
+  /** The container's environment, e.g. { HEALTH_STATUS: '500' } or { RESPONSE_STATUS: '500' }. */
   environment?: Record<string, string>;
   /** The target groups' deregistration delay (CLEAN_UP waits for blue's targets to drain). Default 5 s (ECS time). */
   deregistrationDelaySeconds?: number;
@@ -250,8 +254,10 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
   };
   if (options.waitForSteady === false) return result;
   await waitForBlueGreenSteady(sandbox, result);
-  if (options.lifecycleHooks)
-    await ecs.send(new UpdateServiceCommand({ cluster, service, deploymentConfiguration: { lifecycleHooks: options.lifecycleHooks } }));
+  if (options.lifecycleHooks || options.later) {
+    const deploymentConfiguration = { ...options.later, ...(options.lifecycleHooks ? { lifecycleHooks: options.lifecycleHooks } : {}) };
+    await ecs.send(new UpdateServiceCommand({ cluster, service, deploymentConfiguration }));
+  }
   return result;
 }
 
@@ -275,8 +281,45 @@ export async function answers(url: string, n: number): Promise<string[]> {
   const bodies: string[] = [];
   for (let i = 0; i < n; i++) {
     const response = await fetch(url);
-    const body = await response.text();
-    bodies.push(response.status === 200 ? body : `<${response.status}>`);
+    bodies.push(answerLabel({ at: Date.now(), status: response.status, body: await response.text() }));
   }
   return bodies;
+}
+
+/** One request through a listener: when it was answered, its status and body (the image tag), or the network error. */
+export interface ListenerAnswer {
+  at: number;
+  status?: number;
+  body: string;
+}
+
+/** `v2`, or `<500>` when not 200, or `<error message>`: an answer as `answers` gives it. */
+export const answerLabel = (answer: ListenerAnswer) => (answer.status === 200 ? answer.body : `<${answer.status ?? answer.body}>`);
+
+/**
+ * A user's steady stream of requests through a listener, one after another, `gapMs` apart, until stop(): every
+ * answer in order, with the moment it came, and which revision gave it.
+ */
+export function watchAnswers(url: string, gapMs = 0): { stop(): Promise<ListenerAnswer[]> } {
+  const seen: ListenerAnswer[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const response = await fetch(url);
+        const body = await response.text();
+        seen.push({ at: Date.now(), status: response.status, body });
+      } catch (error) {
+        seen.push({ at: Date.now(), body: (error as Error).message });
+      }
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
 }
