@@ -3,7 +3,6 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ECSClient,
-  UpdateServiceCommand,
   type DeploymentConfiguration,
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
@@ -21,18 +20,8 @@ const pauseAtTestTraffic: DeploymentLifecycleHook[] = [{ targetType: 'PAUSE', li
 
 /** A blue/green service on v1 with v2 deployed by deploy-ecs up to `waitUntil`: the release auto-rollback undoes. */
 async function released(options: BlueGreenOptions, waitUntil: 'paused' | 'bake' | 'complete', later?: DeploymentConfiguration) {
-  const bg = await createBlueGreenService(sandbox, options);
-  // Set once v1 is deployed (a deploymentConfiguration-only update starts no deployment): v1's own deployment does not bake.
-  if (later) {
-    const live = (await ecs().send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }))).services?.[0];
-    await ecs().send(
-      new UpdateServiceCommand({
-        cluster: bg.cluster,
-        service: bg.service,
-        deploymentConfiguration: { ...live?.deploymentConfiguration, ...later },
-      }),
-    );
-  }
+  // `later` is set once v1 is deployed (a deploymentConfiguration-only update starts no deployment): v1's own deployment does not bake.
+  const bg = await createBlueGreenService(sandbox, { ...options, later });
   const deployed = await run('deploy-ecs', {
     cluster: bg.cluster,
     service: bg.service,

@@ -3,9 +3,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import {
   ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
   ECSClient,
-  UpdateServiceCommand,
   type DeploymentConfiguration,
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
@@ -26,17 +24,7 @@ const deploy = (inputs: Record<string, string>, options: RunOptions = {}) =>
  * deploymentConfiguration-only update starts no deployment): a long bake there holds only the deployments a test makes.
  */
 async function serviceFor(options: BlueGreenOptions, tag = 'v2', later?: DeploymentConfiguration) {
-  const bg = await createBlueGreenService(sandbox, options);
-  if (later) {
-    const live = (await ecs().send(new DescribeServicesCommand({ cluster: bg.cluster, services: [bg.service] }))).services?.[0];
-    await ecs().send(
-      new UpdateServiceCommand({
-        cluster: bg.cluster,
-        service: bg.service,
-        deploymentConfiguration: { ...live?.deploymentConfiguration, ...later },
-      }),
-    );
-  }
+  const bg = await createBlueGreenService(sandbox, { ...options, later });
   return {
     bg,
     inputs: { cluster: bg.cluster, service: bg.service, container: bg.containerName, image: `${BLUE_GREEN_REPOSITORY}:${tag}` },

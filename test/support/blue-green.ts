@@ -253,9 +253,11 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
     testUrl: sandbox.listenerUrl(test.listenerArn),
   };
   if (options.waitForSteady === false) return result;
-  await waitForBlueGreenSteady(sandbox, result);
+  const live = await waitForBlueGreenSteady(sandbox, result);
   if (options.lifecycleHooks || options.later) {
-    const deploymentConfiguration = { ...options.later, ...(options.lifecycleHooks ? { lifecycleHooks: options.lifecycleHooks } : {}) };
+    // The whole configuration, as a console or a template would send it, with the changes on top.
+    const hooks = options.lifecycleHooks ? { lifecycleHooks: options.lifecycleHooks } : {};
+    const deploymentConfiguration = { ...live?.deploymentConfiguration, ...options.later, ...hooks };
     await ecs.send(new UpdateServiceCommand({ cluster, service, deploymentConfiguration }));
   }
   return result;
