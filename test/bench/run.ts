@@ -11,6 +11,7 @@ import { runBundledAction } from '../support/run-action';
 import { faultMix } from '../support/fault-mix';
 import { startSandbox } from '../support/sandbox-harness';
 import { formatRow, median } from './stats';
+import { historyAt } from './history';
 import { runMigrationBench } from './run-migration';
 import { autoRollbackBench } from './auto-rollback';
 import { verifyHealthBenchmarks } from './verify-health';
@@ -19,6 +20,7 @@ import { workflowBenchmarks } from './workflows';
 import { loadBalancerBench } from './load-balancer';
 import { cancellationBench } from './cancellation';
 import { faultCampaignBench } from './fault-campaign';
+import { blueGreenBench } from './blue-green';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
@@ -28,13 +30,6 @@ const ONLY = process.env.BENCH_ONLY?.split(',')
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 const rows: string[] = [];
 const medians = new Map<string, number>();
-
-function historyAt(sandbox: Sandbox, kind: string, match: (event: Record<string, unknown>) => boolean, nth = 1): number {
-  const events = sandbox.history.filter((event) => event.kind === kind && match(event as unknown as Record<string, unknown>));
-  const event = events[nth - 1];
-  if (!event) throw new Error(`the sandbox recorded no ${kind} #${nth}`);
-  return event.at;
-}
 
 /** The campaign's fault mix (test/support/fault-mix.ts), named in a row. */
 const under = (faulty: boolean) => (faulty ? ' under the fault mix' : '');
@@ -180,6 +175,7 @@ async function main() {
   if (wanted('build-push')) rows.push(...(await benchBuildPush(RUNS)));
   if (wanted('workflows')) rows.push(...(await workflowBenchmarks(RUNS)));
   if (wanted('load-balancer')) rows.push(...(await loadBalancerBench(RUNS)));
+  if (wanted('blue-green')) rows.push(...(await blueGreenBench(RUNS)));
   if (wanted('campaign')) rows.push(...faultCampaignBench());
   console.log(rows.join('\n'));
   const ours = medians.get('ours');

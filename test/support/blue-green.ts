@@ -4,9 +4,9 @@
  * rule forwarding to the primary group), a task definition of a small HTTP program, and an ECS-native
  * BLUE_GREEN (or LINEAR, CANARY) service whose advancedConfiguration names them.
  *
- * The program answers `/health` (the target groups' health check) with HEALTH_STATUS (default 200) and anything
- * else with RESPONSE_STATUS (default 200) and its image tag, so a request through a listener tells which revision
- * answered (`answers(url, n)`), and a release answering 500 with a healthy `/health` looks healthy to ECS.
+ * The program answers `/health` with HEALTH_STATUS (default 200) and anything else with its image tag and
+ * RESPONSE_STATUS (default 200), so a request through a listener tells which revision answered: `answers(url, n)`,
+ * `watchAnswers(url)`. RESPONSE_STATUS=500 is a release that ECS and the load balancer call healthy and users do not.
  * Start the sandbox with `catalog: blueGreenCatalog()` (real processes need the scaled clock).
  */
 import {
@@ -315,40 +315,60 @@ export async function serviceDeploymentEnded(sandbox: Sandbox, arn: string, time
   }
 }
 
+/** The bodies of `n` requests to a listener URL, in order: which image tags answered (or `<status>` when not 200). */
+export async function answers(url: string, n: number): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const response = await fetch(url);
+    bodies.push(answerLabel({ at: Date.now(), status: response.status, body: await response.text() }));
+  }
+  return bodies;
+}
+
+/** One request through a listener: when it was answered, its status and body (the image tag), or the network error. */
+export interface ListenerAnswer {
+  at: number;
+  status?: number;
+  body: string;
+}
+
+/** `v2`, or `<500>` when not 200, or `<error message>`: an answer as `answers` gives it. */
+export const answerLabel = (answer: ListenerAnswer) => (answer.status === 200 ? answer.body : `<${answer.status ?? answer.body}>`);
+
 /**
- * The traffic a listener served while `during` ran: one request after another, each answer's body (the image tag)
- * or `<status>`, or `<error message>` when the request failed; what answered anything but the old tag reached
- * another revision.
+ * A user's steady stream of requests through a listener, one after another, `gapMs` apart, until stop(): every
+ * answer in order, with the moment it came, and which revision gave it.
  */
-export async function trafficDuring<T>(url: string, during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
-  const served: string[] = [];
+export function watchAnswers(url: string, gapMs = 0): { stop(): Promise<ListenerAnswer[]> } {
+  const seen: ListenerAnswer[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
         const response = await fetch(url);
         const body = await response.text();
-        served.push(response.status === 200 ? body : `<${response.status}>`);
+        seen.push({ at: Date.now(), status: response.status, body });
       } catch (error) {
-        served.push(`<${(error as Error).message}>`);
+        seen.push({ at: Date.now(), body: (error as Error).message });
       }
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
   })();
-  try {
-    return { result: await during(), answers: served };
-  } finally {
-    running = false;
-    await loop;
-  }
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
 }
 
-/** The bodies of `n` requests to a listener URL, in order: which image tags answered (or `<status>` when not 200). */
-export async function answers(url: string, n: number): Promise<string[]> {
-  const bodies: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const response = await fetch(url);
-    const body = await response.text();
-    bodies.push(response.status === 200 ? body : `<${response.status}>`);
-  }
-  return bodies;
+/**
+ * The traffic a listener served while `during` ran, one request after another, as `answers` labels them: whatever
+ * answered anything but the old tag reached another revision.
+ */
+export async function trafficDuring<T>(url: string, during: () => Promise<T>): Promise<{ result: T; answers: string[] }> {
+  const watch = watchAnswers(url);
+  const result = await during().finally(() => watch.stop());
+  return { result, answers: (await watch.stop()).map(answerLabel) };
 }

@@ -224,7 +224,9 @@ export type SandboxEventKind =
   | 'circuit-breaker-tripped'
   | 'rollback-started'
   | 'deployment-failed'
-  | 'placement-failed';
+  | 'placement-failed'
+  | 'service-deployment-status'
+  | 'lifecycle-stage';
 
 export interface SandboxEvent {
   at: number;
@@ -239,6 +241,10 @@ export interface SandboxEvent {
   stopCode?: string;
   stoppedReason?: string;
   exitCode?: number;
+  /** For 'service-deployment-status' and 'lifecycle-stage': the service deployment, and what it changed to. */
+  serviceDeploymentArn?: string;
+  status?: string;
+  lifecycleStage?: string;
 }
 
 /**

@@ -272,6 +272,58 @@ describe('a BLUE_GREEN deployment', () => {
   });
 });
 
+describe("the sandbox's history of a service deployment", () => {
+  /** The status and stage changes recorded for `arn`, in the order recorded, each checked to be no earlier than the last. */
+  function changesOf(arn: string): string[] {
+    const events = sandbox.history.filter((e) => e.serviceDeploymentArn === arn);
+    events.forEach((event, i) => expect(event.at).toBeGreaterThanOrEqual(events[i - 1]?.at ?? event.at));
+    return events.map((e) => (e.kind === 'lifecycle-stage' ? `stage ${e.lifecycleStage}` : `status ${e.status}`));
+  }
+
+  test('records every status and stage change, in order, through SUCCESSFUL', async () => {
+    const { bg, v2 } = await steady('history');
+    await deploy(bg, v2);
+    const { sd } = await walk(bg, ended);
+
+    expect(changesOf(sd.serviceDeploymentArn as string)).toEqual([
+      'status PENDING',
+      'status IN_PROGRESS',
+      ...[
+        'PRE_SCALE_UP',
+        'SCALE_UP',
+        'POST_SCALE_UP',
+        'TEST_TRAFFIC_SHIFT',
+        'POST_TEST_TRAFFIC_SHIFT',
+        'PRE_PRODUCTION_TRAFFIC_SHIFT',
+        'PRODUCTION_TRAFFIC_SHIFT',
+        'POST_PRODUCTION_TRAFFIC_SHIFT',
+        'BAKE_TIME',
+        'CLEAN_UP',
+      ].map((stage) => `stage ${stage}`),
+      'status SUCCESSFUL',
+    ]);
+    expect(sandbox.history.filter((e) => e.serviceDeploymentArn === sd.serviceDeploymentArn)).toContainEqual(
+      expect.objectContaining({ cluster: 'bg', serviceName: 'history', status: 'SUCCESSFUL' }),
+    );
+  });
+
+  test('records a rollback asked for during the bake, and the stage it happened at', async () => {
+    const { bg, v2 } = await steady('history-rollback', { bakeTimeInMinutes: 10 });
+    await deploy(bg, v2);
+    let { sd } = await walk(bg, atStage('BAKE_TIME'));
+    await ecsClient(sandbox).send(new StopServiceDeploymentCommand({ serviceDeploymentArn: sd.serviceDeploymentArn }));
+    ({ sd } = await walk(bg, ended));
+
+    expect(changesOf(sd.serviceDeploymentArn as string).slice(-5)).toEqual([
+      'stage POST_PRODUCTION_TRAFFIC_SHIFT',
+      'stage BAKE_TIME',
+      'status ROLLBACK_REQUESTED',
+      'status ROLLBACK_IN_PROGRESS',
+      'status ROLLBACK_SUCCESSFUL',
+    ]);
+  });
+});
+
 describe('rolling a BLUE_GREEN deployment back before CLEAN_UP', () => {
   test('StopServiceDeployment during the bake moves the traffic back and stops green, starting no task', async () => {
     const { bg, v2 } = await steady('stop', { bakeTimeInMinutes: 10 });

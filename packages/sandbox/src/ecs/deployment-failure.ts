@@ -6,6 +6,7 @@
 import { record, type Context } from '../context';
 import { demoteOthers, newDeployment } from './deployment-records';
 import { serviceEvent } from './events';
+import { setServiceDeploymentStatus } from './service-deployment-progress';
 import { rollbackByTraffic, rollsBackByTraffic } from './traffic-rollback';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from './state';
 
@@ -70,7 +71,7 @@ export function failDeployment(ctx: Context, service: ServiceRecord, deployment:
     return;
   }
   if (sd) {
-    sd.status = 'STOPPED';
+    setServiceDeploymentStatus(ctx, sd, 'STOPPED');
     sd.stoppedAt = now;
     // ECS "cannot roll back" is said apart from "was not asked to": the reason says there was nothing to return to.
     if (rollback) sd.statusReason = `${reason.replace(/\.$/, '')}; no completed deployment to roll back to.`;
@@ -87,7 +88,7 @@ function failRollback(
   reason: string,
 ): void {
   const now = ctx.clock.now();
-  sd.status = 'ROLLBACK_FAILED';
+  setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_FAILED');
   sd.statusReason = `${reason.replace(/\.$/, '')} while rolling back${deployment.rollbackOf ? ` to deploymentId ${deployment.rollbackOf}` : ''}.`;
   sd.finishedAt = now;
   sd.updatedAt = now;
@@ -126,7 +127,7 @@ export function startRollback(
   service.taskDefinitionArn = target.taskDefinitionArn;
   service.steady = false;
   service.throttle = { failures: 0, resumeAt: 0, announced: false };
-  sd.status = 'ROLLBACK_REQUESTED';
+  setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_REQUESTED');
   sd.rollback = { reason, startedAt: now, serviceRevisionArn: target.serviceRevisionArn };
   sd.deploymentIds.push(rollback.id);
   sd.updatedAt = now;

@@ -10,6 +10,7 @@ import { createRevision, demoteOthers, ENDED, newDeployment } from './deployment
 import { isActive, isLive, primaryOf, tasksOfDeployment } from './queries';
 import { TRAFFIC_STRATEGIES } from './strategy-configuration';
 import { supersede } from './superseded-deployment';
+import { recordServiceDeploymentCreated, setServiceDeploymentStatus } from './service-deployment-progress';
 import { serviceEvent } from './events';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord, TaskDefinitionRecord } from './state';
 
@@ -44,6 +45,7 @@ export function startDeployment(ctx: Context, service: ServiceRecord, taskDefini
     deploymentIds: [deployment.id],
   };
   ctx.ecs.serviceDeployments.set(sd.arn, sd);
+  recordServiceDeploymentCreated(ctx, sd);
   demoteOthers(ctx, service);
   service.deployments.unshift(deployment);
   service.taskDefinitionArn = taskDefinition.arn;
@@ -76,7 +78,7 @@ export function completeDeployment(ctx: Context, service: ServiceRecord, deploym
   };
   const sd = ctx.ecs.serviceDeployments.get(deployment.serviceDeploymentArn);
   if (sd && !ENDED.has(sd.status)) {
-    sd.status = sd.rollback ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL';
+    setServiceDeploymentStatus(ctx, sd, sd.rollback ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL');
     sd.finishedAt = now;
     sd.updatedAt = now;
     if (sd.circuitBreakerStatus === 'MONITORING') sd.circuitBreakerStatus = 'MONITORING_COMPLETE';

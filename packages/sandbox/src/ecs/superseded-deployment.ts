@@ -17,6 +17,7 @@ import type { Context } from '../context';
 import { shiftTraffic } from '../scheduler/traffic';
 import { stopTasks } from '../scheduler/task-moves';
 import { isActive, tasksOfDeployment } from './queries';
+import { setServiceDeploymentStatus } from './service-deployment-progress';
 import type { ServiceDeploymentRecord, ServiceRecord } from './state';
 import { TRAFFIC_STRATEGIES } from './strategy-configuration';
 import { blueOf, rollsBackByTraffic } from './traffic-rollback';
@@ -36,7 +37,7 @@ export function supersede(ctx: Context, service: ServiceRecord, sd: ServiceDeplo
       stopTasks(ctx, service, green, tasksOfDeployment(ctx, green.id).filter(isActive));
     }
   }
-  sd.status = 'STOPPED';
+  setServiceDeploymentStatus(ctx, sd, 'STOPPED');
   sd.statusReason = SUPERSEDED_REASON;
   sd.stoppedAt = now;
   sd.finishedAt = now;

@@ -11,6 +11,7 @@ import { rerunTrafficHooksOnRollback } from '../scheduler/lifecycle-hooks';
 import { shiftTraffic } from '../scheduler/traffic';
 import { serviceEvent } from './events';
 import { isActive, tasksOfDeployment } from './queries';
+import { setServiceDeploymentStatus } from './service-deployment-progress';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from './state';
 import { TRAFFIC_STRATEGIES } from './strategy-configuration';
 
@@ -60,7 +61,7 @@ export function rollbackByTraffic(ctx: Context, service: ServiceRecord, sd: Serv
   service.steady = false;
   for (const run of sd.lifecycleHookDetails ?? [])
     if (run.status === 'AWAITING_ACTION' || run.status === 'IN_PROGRESS') run.status = 'FAILED';
-  sd.status = 'ROLLBACK_REQUESTED';
+  setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_REQUESTED');
   sd.statusReason = reason;
   sd.rollback = { reason, startedAt: now, serviceRevisionArn: blue.serviceRevisionArn };
   sd.waitUntil = undefined;

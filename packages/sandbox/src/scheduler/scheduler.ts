@@ -5,6 +5,7 @@
  */
 import { record, type Context } from '../context';
 import { isLive, primaryOf, tasksOfDeployment, tasksOfService } from '../ecs/queries';
+import { setServiceDeploymentStatus } from '../ecs/service-deployment-progress';
 import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
 import { noteTaskHealthy } from './accounting';
 import { watchDeploymentAlarms } from './deployment-alarms';
@@ -86,11 +87,11 @@ function advanceServiceDeployments(ctx: Context, service: ServiceRecord): void {
   if (!sd) return;
   const now = ctx.clock.now();
   if (sd.status === 'PENDING') {
-    sd.status = 'IN_PROGRESS';
+    setServiceDeploymentStatus(ctx, sd, 'IN_PROGRESS');
     sd.startedAt = now;
     sd.updatedAt = now;
   } else if (sd.status === 'ROLLBACK_REQUESTED') {
-    sd.status = 'ROLLBACK_IN_PROGRESS';
+    setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_IN_PROGRESS');
     sd.updatedAt = now;
   }
 }

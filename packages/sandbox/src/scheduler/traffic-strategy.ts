@@ -20,6 +20,7 @@ import { ENDED } from '../ecs/deployment-records';
 import { isActive, isLive, tasksOfDeployment } from '../ecs/queries';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
 import { HOOK_STAGES, productionSteps, stepBakeMinutes } from '../ecs/strategy-configuration';
+import { setLifecycleStage, setServiceDeploymentStatus } from '../ecs/service-deployment-progress';
 import { rollbackByTraffic } from '../ecs/traffic-rollback';
 import { checkHooks, startHooks } from './lifecycle-hooks';
 import { rollingStrategy } from './rolling-strategy';
@@ -32,6 +33,13 @@ import { launchTasks, stopTasks } from './task-moves';
  * blue/green service deployments workflow") says ECS modifies the listener rules at the shift stages but gives no
  * duration: this dwell is the sandbox's choice (*unconfirmed*), made so that a poller can see the stage. Production
  * is on the new revision through it, which a chain waiting for BAKE_TIME pays for.
+ *
+ * Kept, though it is most of what a bad release that reached production costs its users in the blue/green
+ * benchmark (test/bench/blue-green.ts): the rule is moved as the stage begins (an ALB applies a rule change within
+ * seconds), but the stage ends when ECS says the shift is complete (POST_PRODUCTION_TRAFFIC_SHIFT, "The production
+ * traffic shift is complete", ServiceDeployment.lifecycleStage, API reference), and no source says how soon that
+ * is. Shortening it to what a poller needs would make the sandbox kinder than an ECS nobody has timed; the bench
+ * gives this stage's share apart instead, so the actions' own part is seen whatever it lasts.
  */
 const TRAFFIC_SHIFT_MS = 15_000;
 /** How long any stage lasts at least (scaled): several kicked passes can run at one instant. */
@@ -107,7 +115,7 @@ function enter(ctx: Context, service: ServiceRecord, primary: DeploymentRecord, 
   }
   if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT' && sd.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT')
     sd.trafficStep = (sd.trafficStep ?? 0) + 1;
-  sd.lifecycleStage = stage;
+  setLifecycleStage(ctx, sd, stage);
   sd.stageEnteredAt = now;
   sd.waitUntil = undefined;
   sd.updatedAt = now;
@@ -219,7 +227,7 @@ function settle(ctx: Context, pass: StrategyPass): void {
   if (service.deployments.some((d) => d !== primary && tasksOfDeployment(ctx, d.id).some(isLive))) return;
   const now = ctx.clock.now();
   service.deployments = [primary];
-  sd.status = 'ROLLBACK_SUCCESSFUL';
+  setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_SUCCESSFUL');
   sd.finishedAt = now;
   sd.updatedAt = now;
   if (sd.circuitBreakerStatus === 'MONITORING') sd.circuitBreakerStatus = 'MONITORING_COMPLETE';
