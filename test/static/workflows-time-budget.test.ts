@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { parseDuration } from '../../packages/core/src/common/duration';
+import { MIGRATION_STOP_GRACE_MS } from '../../packages/core/src/use-cases/run-migration/follow';
 import { actionMetadata } from '../support/action-metadata';
 import { templateFiles } from '../support/workflow-files';
 import {
@@ -14,10 +15,12 @@ import {
 
 // A job that changes a service must not be killed by its own timeout half way: a deploy left unwatched, or a rollback
 // never started. So every step of such a job has a limit (`timeout-minutes`) a little above its action's own (the
-// action reports its verdict before the runner kills it), and the limits add up to less than the job's.
+// action reports its verdict before the runner kills it), and the limits add up to less than the job's, so the
+// rollback step still has its time after a deploy that ran to its timeout.
 
-/** Jobs that change a service without step limits yet: ecs-deploy.yml is shown whole in README, which changes with it. */
-const NOT_YET_BUDGETED = [
+/** Every job of the starter workflows that changes a service: a template that lost one, or a parse that found none, fails. */
+const SERVICE_CHANGING_JOBS = [
+  'ecs-deploy-blue-green.yml/deploy',
   'ecs-deploy-services.yml/deploy',
   'ecs-deploy.yml/production',
   'ecs-deploy.yml/staging',
@@ -43,18 +46,18 @@ const minutes = (text: string | undefined): number | undefined => {
 
 /**
  * The longest an action of this suite runs by its own inputs, in minutes: undefined when it sets no limit of its own
- * (build-push) or the limit is not known before the run (deploy-ecs's default depends on the service's bake).
+ * (build-push) or the limit is not known before the run (deploy-ecs's and auto-rollback's defaults add the service's
+ * bake: `needsTimeout`).
  */
-function actionLimitMinutes(step: WorkflowStep): { minutes?: number; why: string } {
+function actionLimitMinutes(step: WorkflowStep): { minutes?: number; why: string; needsTimeout?: boolean } {
   const action = suiteActionOf(step.uses ?? '');
   if (!action) return { why: 'not an action of this suite' };
   const timeout = minutes(input(action, step, 'timeout'));
   switch (action) {
     case 'deploy-ecs':
-      return {
-        minutes: timeout,
-        why: timeout === undefined ? 'deploy-ecs needs an explicit timeout (its default adds the bake)' : 'timeout',
-      };
+      return timeout === undefined
+        ? { why: 'deploy-ecs needs an explicit timeout (its default adds the bake)', needsTimeout: true }
+        : { minutes: timeout, why: 'timeout' };
     case 'verify-health': {
       const bake = minutes(input(action, step, 'bake')) ?? 0;
       if (timeout === undefined) return { why: 'verify-health timeout unknown' };
@@ -63,8 +66,18 @@ function actionLimitMinutes(step: WorkflowStep): { minutes?: number; why: string
       return { minutes: (gate ? 2 : 1) * timeout + bake, why: gate ? 'wait for the hook + timeout + bake' : 'timeout + bake' };
     }
     case 'auto-rollback':
+      // A release that had finished rolls back through its strategy again: the default watch adds the bake.
+      return timeout === undefined
+        ? {
+            why: 'auto-rollback needs an explicit timeout (its default adds the bake of a rollback through the strategy)',
+            needsTimeout: true,
+          }
+        : { minutes: timeout, why: 'timeout' };
     case 'run-migration':
-      return { minutes: timeout, why: 'timeout' };
+      // On timeout it stops the task and waits for it to end, so its verdict comes that much later.
+      return timeout === undefined
+        ? { why: 'run-migration timeout unknown' }
+        : { minutes: timeout + MIGRATION_STOP_GRACE_MS / 60_000, why: 'timeout + the stopped task ending' };
     default:
       return { why: `${action} sets no limit of its own` };
   }
@@ -88,8 +101,7 @@ function budgetOf(workflow: Workflow, job: WorkflowJob): Budget {
     }
     sum += limit;
     const own = actionLimitMinutes(step);
-    if (suiteActionOf(step.uses ?? '') && own.minutes === undefined && own.why.includes('needs'))
-      problems.push(`step ${label(step, index)}: ${own.why}`);
+    if (own.needsTimeout) problems.push(`step ${label(step, index)}: ${own.why}`);
     if (own.minutes !== undefined && own.minutes >= limit)
       problems.push(
         `step ${label(step, index)}: its action may run ${own.minutes} min (${own.why}), not less than its timeout-minutes ${limit}`,
@@ -106,28 +118,26 @@ beforeAll(async () => {
   workflows = await Promise.all(templateFiles().map((file) => loadWorkflow(file)));
 });
 
+/** The sentence of the template's header that ends the job's arithmetic, e.g. "= 45 minutes < the deploy job's 50". */
+const budgetSentence = (job: WorkflowJob, budget: Budget) => `= ${budget.sum} minutes < the ${job.id} job's ${budget.jobLimit}.`;
+const headerStates = (workflow: Workflow, job: WorkflowJob, budget: Budget) =>
+  workflow.text.split('\n').some((line) => line.startsWith('#') && line.includes(budgetSentence(job, budget)));
+
 const jobsChangingServices = () => workflows.flatMap((workflow) => workflow.jobs.filter(changesService).map((job) => ({ workflow, job })));
-const budgeted = () => jobsChangingServices().filter(({ job }) => job.steps.some((step) => stepLimit(step) !== undefined));
 
 describe('time budgets of the starter workflows', () => {
-  test('every job that changes a service has step limits, but for those listed as not yet budgeted', () => {
-    const without = jobsChangingServices()
-      .filter(({ job }) => !job.steps.some((step) => stepLimit(step) !== undefined))
-      .map(({ workflow, job }) => `${workflow.file.split('/').pop()}/${job.id}`)
-      .sort();
-    expect(without).toEqual(NOT_YET_BUDGETED);
-  });
-
-  test('in a budgeted job every step has a limit above its action own, and the limits add up to less than the job limit', () => {
-    const budgets = budgeted().map(({ workflow, job }) => budgetOf(workflow, job));
-    expect(budgets.map((budget) => budget.job)).toContain('ecs-deploy-blue-green.yml/deploy');
+  test('every job that changes a service has a limit on every step above its action own, adding up to less than the job limit', () => {
+    const budgets = jobsChangingServices().map(({ workflow, job }) => budgetOf(workflow, job));
+    expect(budgets.map((budget) => budget.job).sort()).toEqual(SERVICE_CHANGING_JOBS);
     expect(budgets.map(({ job, problems }) => ({ job, problems }))).toEqual(budgets.map(({ job }) => ({ job, problems: [] })));
   });
 
-  test("the blue/green template's header states the arithmetic its steps really add up to", () => {
-    const workflow = workflows.find((w) => w.file.endsWith('ecs-deploy-blue-green.yml')) as Workflow;
-    const budget = budgetOf(workflow, workflow.jobs.find((job) => job.id === 'deploy') as WorkflowJob);
-    expect(workflow.text).toContain(`= ${budget.sum} minutes < the job's ${budget.jobLimit}`);
+  test("each template's header states the arithmetic its jobs' steps really add up to", () => {
+    const wrong = jobsChangingServices()
+      .map(({ workflow, job }) => ({ workflow, job, budget: budgetOf(workflow, job) }))
+      .filter(({ workflow, job, budget }) => !headerStates(workflow, job, budget))
+      .map(({ job, budget }) => `${budget.job}: the header lacks "${budgetSentence(job, budget)}"`);
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -168,15 +178,58 @@ ${steps}`,
     ]);
   });
 
-  test('deploy-ecs with no explicit timeout: its default depends on the service, so no budget can hold it', async () => {
+  test('deploy-ecs or auto-rollback with no explicit timeout: its default depends on the service, so no budget can hold it', async () => {
     const workflow = await parse(`      - uses: <org>/deploy/actions/deploy-ecs@v1
         timeout-minutes: 11
+        with:
+          cluster: c
+          service: s
+      - id: rollback
+        uses: <org>/deploy/actions/auto-rollback@v1
+        timeout-minutes: 6
         with:
           cluster: c
           service: s
 `);
     expect(budgetOf(workflow, workflow.jobs[0]).problems).toEqual([
       'step <org>/deploy/actions/deploy-ecs@v1: deploy-ecs needs an explicit timeout (its default adds the bake)',
+      'step rollback: auto-rollback needs an explicit timeout (its default adds the bake of a rollback through the strategy)',
     ]);
+  });
+
+  test('run-migration with a limit one minute above its timeout: the stopped task ending is not counted', async () => {
+    const workflow = await parse(`      - id: migrate
+        uses: <org>/deploy/actions/run-migration@v1
+        timeout-minutes: 11
+        with:
+          cluster: c
+          command: migrate
+          timeout: 10m
+`);
+    expect(budgetOf(workflow, workflow.jobs[0]).problems).toEqual([
+      'step migrate: its action may run 11 min (timeout + the stopped task ending), not less than its timeout-minutes 11',
+    ]);
+  });
+
+  test("a header whose arithmetic is not the steps' sum, or names another job", async () => {
+    const steps = `      - id: rollback
+        uses: <org>/deploy/actions/auto-rollback@v1
+        timeout-minutes: 6
+        with:
+          cluster: c
+          service: s
+          timeout: 5m
+`;
+    const stated = async (header: string) => {
+      const workflow = await loadWorkflow(
+        'budget.yml',
+        `${header}\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    steps:\n${steps}`,
+      );
+      const job = workflow.jobs[0];
+      return headerStates(workflow, job, budgetOf(workflow, job));
+    };
+    expect(await stated("#   rollback 6 (timeout 5m) = 6 minutes < the deploy job's 20.")).toBe(true);
+    expect(await stated("#   rollback 5 (timeout 5m) = 5 minutes < the deploy job's 20.")).toBe(false);
+    expect(await stated("#   rollback 6 (timeout 5m) = 6 minutes < the staging job's 20.")).toBe(false);
   });
 });
