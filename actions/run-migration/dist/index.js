@@ -66684,8 +66684,11 @@ class LogFollower {
 
 
 
-/** How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. */
-const STOP_GRACE_MS = 60_000;
+/**
+ * How long a task stopped on timeout gets to end: ECS's default stop timeout, 30 s, and some margin. The action may
+ * run this much past its timeout, which a workflow step's limit must allow for.
+ */
+const MIGRATION_STOP_GRACE_MS = 60_000;
 /** Reads of the log after the stop, at most, while lines keep coming (a read that finds none ends the drain)... */
 const DRAIN_READS = 4;
 /** ...and attempts in all, skipped ones included, so a throttled read does not cut the last lines off. */
@@ -66797,7 +66800,7 @@ async function followTask(request, deps) {
     }
     await stopMigrationTask(deps.ecs, { cluster: request.cluster, taskArn: request.taskArn, reason: 'run-migration: the timeout was reached' }, { log, clock, signal: request.signal });
     log.info('The timeout was reached: StopTask sent, waiting for the task to stop.');
-    const stopped = await untilStopped(STOP_GRACE_MS);
+    const stopped = await untilStopped(MIGRATION_STOP_GRACE_MS);
     await drain();
     const task = stopped !== 'cancelled' && stopped.done ? stopped.value : await describeTask(deps.ecs, request.cluster, request.taskArn);
     return { state: 'timed-out', task, lines };

@@ -40,7 +40,12 @@ export function blueOf(ctx: Context, service: ServiceRecord, sd: ServiceDeployme
   return others.find((d) => d.rolloutState === 'COMPLETED') ?? others[0];
 }
 
-/** Moves the traffic back to blue and starts the rollback; false when there is no blue deployment to return to. */
+/**
+ * Moves the traffic back to blue and starts the rollback; false when there is no blue deployment to return to.
+ * The listener rules move within the call that asked for the rollback (StopServiceDeployment, ContinueServiceDeployment
+ * ROLLBACK) or the pass that decided it: how soon real ECS modifies them after answering is *unconfirmed*, and is
+ * likely seconds, so a rollback measured here is faster than on ECS by that much.
+ */
 export function rollbackByTraffic(ctx: Context, service: ServiceRecord, sd: ServiceDeploymentRecord, reason: string): boolean {
   const green = service.deployments.find((d) => d.id === sd.deploymentIds[0]);
   const blue = blueOf(ctx, service, sd);
