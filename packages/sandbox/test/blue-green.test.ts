@@ -193,23 +193,26 @@ describe('deploymentConfiguration for BLUE_GREEN, LINEAR and CANARY', () => {
   });
 });
 
+/** A BLUE_GREEN deployment's stages after the first, written out as the developer guide lists them. */
+const BLUE_GREEN_STAGES = [
+  'PRE_SCALE_UP',
+  'SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+  'BAKE_TIME',
+  'CLEAN_UP',
+];
+
 describe('a BLUE_GREEN deployment', () => {
   test('walks the lifecycle stages in order and ends SUCCESSFUL with one COMPLETED deployment', async () => {
     const { bg, v2 } = await steady('order', { bakeTimeInMinutes: 2 });
     await deploy(bg, v2);
     const { sd, stages } = await walk(bg, ended);
-    expect(stages).toEqual([
-      'PRE_SCALE_UP',
-      'SCALE_UP',
-      'POST_SCALE_UP',
-      'TEST_TRAFFIC_SHIFT',
-      'POST_TEST_TRAFFIC_SHIFT',
-      'PRE_PRODUCTION_TRAFFIC_SHIFT',
-      'PRODUCTION_TRAFFIC_SHIFT',
-      'POST_PRODUCTION_TRAFFIC_SHIFT',
-      'BAKE_TIME',
-      'CLEAN_UP',
-    ]);
+    expect(stages).toEqual(BLUE_GREEN_STAGES);
     expect(sd.status).toBe('SUCCESSFUL');
     const service = await describeService(sandbox, 'bg', 'order');
     expect(service.deployments).toMatchObject([{ taskDefinition: v2, rolloutState: 'COMPLETED', status: 'PRIMARY', runningCount: 2 }]);
@@ -288,18 +291,7 @@ describe("the sandbox's history of a service deployment", () => {
     expect(changesOf(sd.serviceDeploymentArn as string)).toEqual([
       'status PENDING',
       'status IN_PROGRESS',
-      ...[
-        'PRE_SCALE_UP',
-        'SCALE_UP',
-        'POST_SCALE_UP',
-        'TEST_TRAFFIC_SHIFT',
-        'POST_TEST_TRAFFIC_SHIFT',
-        'PRE_PRODUCTION_TRAFFIC_SHIFT',
-        'PRODUCTION_TRAFFIC_SHIFT',
-        'POST_PRODUCTION_TRAFFIC_SHIFT',
-        'BAKE_TIME',
-        'CLEAN_UP',
-      ].map((stage) => `stage ${stage}`),
+      ...BLUE_GREEN_STAGES.map((stage) => `stage ${stage}`),
       'status SUCCESSFUL',
     ]);
     expect(sandbox.history.filter((e) => e.serviceDeploymentArn === sd.serviceDeploymentArn)).toContainEqual(
