@@ -1,5 +1,6 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
+import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { TaskRuntime } from './runtime/runtime';
@@ -16,6 +17,8 @@ export interface Context {
   arns: Arns;
   clock: Clock;
   ecs: EcsState;
+  /** CodeDeploy's applications, deployment groups and deployments (codedeploy/state). */
+  codedeploy: CodeDeployState;
   logs: LogStore;
   runtime: TaskRuntime;
   history: SandboxEvent[];

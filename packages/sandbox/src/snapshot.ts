@@ -20,5 +20,7 @@ export function snapshot(ctx: Context): unknown {
     loadBalancers: [...ctx.elb.listeners.loadBalancers.values()],
     listeners: [...ctx.elb.listeners.byArn.values()],
     alarms: Object.fromEntries(ctx.alarms),
+    codeDeployApplications: [...ctx.codedeploy.applications.values()],
+    codeDeployDeploymentGroups: [...ctx.codedeploy.deploymentGroups.values()],
   });
 }

@@ -195,7 +195,7 @@ export type FaultKind =
   | 'placement-fails';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */
