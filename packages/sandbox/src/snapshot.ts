@@ -22,5 +22,6 @@ export function snapshot(ctx: Context): unknown {
     alarms: Object.fromEntries(ctx.alarms),
     codeDeployApplications: [...ctx.codedeploy.applications.values()],
     codeDeployDeploymentGroups: [...ctx.codedeploy.deploymentGroups.values()],
+    codeDeployDeployments: [...ctx.codedeploy.deployments.values()],
   });
 }

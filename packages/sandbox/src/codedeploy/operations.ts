@@ -1,10 +1,14 @@
 import { applicationOperations } from './applications';
 import { deploymentConfigOperations } from './deployment-configs';
 import { deploymentGroupOperations } from './deployment-groups';
+import { deploymentOperations } from './deployments';
+import { targetOperations } from './targets';
 
 /** Every CodeDeploy operation the sandbox answers, by its name in X-Amz-Target. */
 export const codeDeployOperations = {
   ...applicationOperations,
   ...deploymentGroupOperations,
   ...deploymentConfigOperations,
+  ...deploymentOperations,
+  ...targetOperations,
 };

@@ -44,14 +44,82 @@ export interface DeploymentGroupRecord {
   lastSuccessfulDeployment?: { deploymentId: string; status: string; endTime?: number; createTime: number };
 }
 
+export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready';
+export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';
+
+/** LifecycleEvent (API reference), as GetDeploymentTarget's ecsTarget lists them. */
+export interface LifecycleEventRecord {
+  lifecycleEventName: string;
+  status: LifecycleEventStatus;
+  startTime?: number;
+  endTime?: number;
+  diagnostics?: { errorCode: string; scriptName: string; message: string; logTail: string };
+}
+
+/** The AppSpec's TargetService, read (codedeploy/appspec): what the replacement task set runs. */
+export interface AppSpecRecord {
+  taskDefinition: string;
+  containerName: string;
+  containerPort: number;
+  platformVersion?: string;
+  networkConfiguration?: Json;
+  capacityProviderStrategy?: Json[];
+}
+
+export interface DeploymentRecord {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  status: DeploymentStatus;
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  description?: string;
+  creator: 'user' | 'codeDeployRollback';
+  /** As given to CreateDeployment (revisionType AppSpecContent). */
+  revision: Json;
+  appSpec: AppSpecRecord;
+  autoRollbackConfiguration: AutoRollbackRecord;
+  errorInformation?: { code: string; message: string };
+  rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
+  /** The deployment group's settings when the deployment was created. */
+  blueGreenDeploymentConfiguration: BlueGreenRecord;
+  loadBalancerInfo: { targetGroupPairInfoList: TargetGroupPairRecord[] };
+  instanceTerminationWaitTimeStarted: boolean;
+  /** The one ECS target, `<cluster>:<service>`. */
+  target: {
+    cluster: string;
+    service: string;
+    status: LifecycleEventStatus | 'Ready';
+    lastUpdatedAt: number;
+    lifecycleEvents: LifecycleEventRecord[];
+  };
+  /** Set once the deployment started: the task sets and target groups it moves traffic between. */
+  originalTaskSetId?: string;
+  replacementTaskSetId?: string;
+  blueTargetGroupArn?: string;
+  greenTargetGroupArn?: string;
+  /** The replacement's share of production traffic, in percent. */
+  productionWeight: number;
+  /** The event under way (index into target.lifecycleEvents), and when its wait (traffic step, termination) ends. */
+  eventIndex: number;
+  waitUntil?: number;
+}
+
 export interface CodeDeployState {
   applications: Map<string, ApplicationRecord>;
   /** By `<application>/<group>`. */
   deploymentGroups: Map<string, DeploymentGroupRecord>;
+  /** By deployment id, in creation order. */
+  deployments: Map<string, DeploymentRecord>;
 }
 
 export function emptyCodeDeployState(): CodeDeployState {
-  return { applications: new Map(), deploymentGroups: new Map() };
+  return { applications: new Map(), deploymentGroups: new Map(), deployments: new Map() };
 }
+
+/** Statuses a deployment does not leave. */
+export const FINISHED = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
 
 export const groupKey = (application: string, group: string) => `${application}/${group}`;

@@ -1,11 +1,13 @@
 /**
  * The service scheduler: a loop that moves every service of the ECS deployment controller towards its
  * desired state, through the strategy of its deployment (scheduler/strategies), keeps the task sets of
- * CODE_DEPLOY services at their counts (scheduler/task-set-scheduler), and runs at once whenever a task changes so that changes show within one pass.
+ * CODE_DEPLOY services at their counts (scheduler/task-set-scheduler) and moves CodeDeploy's deployments on
+ * (codedeploy/lifecycle), and runs at once whenever a task changes so that changes show within one pass.
  */
 import type { Context } from '../context';
 import { isLive, primaryOf, tasksOfService } from '../ecs/queries';
 import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
+import { advanceCodeDeployDeployments } from '../codedeploy/lifecycle';
 import { noteHealthyTasks } from './healthy-tasks';
 import { reconcileTaskSets } from './task-set-scheduler';
 import { watchDeploymentAlarms } from './deployment-alarms';
@@ -58,6 +60,11 @@ export class Scheduler {
       } catch (error) {
         console.error(`sandbox scheduler: service ${service.name}:`, error);
       }
+    }
+    try {
+      advanceCodeDeployDeployments(this.ctx);
+    } catch (error) {
+      console.error('sandbox scheduler: CodeDeploy:', error);
     }
   }
 }
