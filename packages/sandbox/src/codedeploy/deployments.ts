@@ -1,21 +1,14 @@
 /** CreateDeployment, GetDeployment, BatchGetDeployments, ListDeployments for ECS deployment groups (API reference). */
-import { randomBytes } from 'node:crypto';
 import type { Context } from '../context';
 import type { Json } from '../ecs/state';
 import { readAppSpec } from './appspec';
 import { checkDeploymentConfigName } from './deployment-groups';
 import { batchLimitExceeded, deploymentDoesNotExist, deploymentIdRequired, deploymentLimitExceeded, invalidDeploymentId } from './errors';
 import { checkAutoRollback } from './group-checks';
-import { LIFECYCLE_EVENTS } from './lifecycle';
+import { newDeployment } from './new-deployment';
 import { applicationName, deploymentGroupName, requireApplication, requireDeploymentGroup } from './names';
 import { page } from './pages';
 import { FINISHED, type DeploymentRecord } from './state';
-
-/** Deployment ids are `d-` and 9 upper-case letters and digits (API reference examples, e.g. d-A1B2C3123). */
-function newDeploymentId(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  return `d-${Array.from(randomBytes(9), (b) => alphabet[b % alphabet.length]).join('')}`;
-}
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -59,36 +52,6 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
   };
   for (const key of Object.keys(info)) if (info[key] === undefined) delete info[key];
   return info;
-}
-
-export function newDeployment(
-  ctx: Context,
-  fields: Omit<
-    DeploymentRecord,
-    'deploymentId' | 'status' | 'createTime' | 'target' | 'productionWeight' | 'eventIndex' | 'instanceTerminationWaitTimeStarted'
-  > & { cluster: string; service: string },
-): DeploymentRecord {
-  const { cluster, service, ...rest } = fields;
-  const now = ctx.clock.now();
-  const deployment: DeploymentRecord = {
-    ...rest,
-    deploymentId: newDeploymentId(),
-    status: 'Created',
-    createTime: now,
-    instanceTerminationWaitTimeStarted: false,
-    target: {
-      cluster,
-      service,
-      status: 'Pending',
-      lastUpdatedAt: now,
-      lifecycleEvents: LIFECYCLE_EVENTS.map((lifecycleEventName) => ({ lifecycleEventName, status: 'Pending' })),
-    },
-    productionWeight: 0,
-    eventIndex: 0,
-  };
-  ctx.codedeploy.deployments.set(deployment.deploymentId, deployment);
-  ctx.kick();
-  return deployment;
 }
 
 export const deploymentOperations = {

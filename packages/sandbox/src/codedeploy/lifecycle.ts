@@ -13,36 +13,24 @@
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { checkLoadBalancedContainers } from '../ecs/load-balancers';
-import { findService, findTaskDefinition } from '../ecs/resolve';
+import { findTaskDefinition } from '../ecs/resolve';
+import { tasksOfDeployment } from '../ecs/queries';
 import type { ServiceRecord, TaskSetRecord } from '../ecs/state';
 import { createTaskSet, deleteTaskSet, makePrimary } from '../ecs/task-sets';
-import { groupKey, FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './state';
+import { end, fail, stop } from './halt';
+import { serviceOf, taskSetOf, touch } from './resolve';
+import { FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './state';
 import { bluePair, routeProductionTraffic, routeTestTraffic } from './traffic';
 import { trafficSteps } from './traffic-steps';
 
-export const LIFECYCLE_EVENTS = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'AllowTestTraffic',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic',
-];
-
 /** How long a lifecycle event lasts at least, in CodeDeploy milliseconds (scaled). */
 const EVENT_MIN_MS = 1_000;
-
-export function serviceOf(ctx: Context, deployment: DeploymentRecord): ServiceRecord | undefined {
-  const cluster = ctx.ecs.clusters.get(deployment.target.cluster);
-  const service = cluster ? findService(ctx, cluster, deployment.target.service) : undefined;
-  return service?.status === 'ACTIVE' ? service : undefined;
-}
-
-export function taskSetOf(service: ServiceRecord | undefined, id: string | undefined): TaskSetRecord | undefined {
-  return id === undefined ? undefined : service?.taskSets.find((t) => t.id === id);
-}
+/** Tasks of the replacement that may fail before Install fails (*unconfirmed*, see checkReplacementTasks). */
+const FAILED_TASKS_LIMIT = 3;
+/** errorInformation of a stop (*unconfirmed* wording). */
+const STOPPED_BY_USER = 'The deployment was stopped by a user.';
+const READY_WAIT_TIMED_OUT =
+  'The deployment timed out while waiting for ContinueDeployment to reroute traffic (deploymentReadyOption STOP_DEPLOYMENT).';
 
 export function advanceCodeDeployDeployments(ctx: Context): void {
   for (const deployment of ctx.codedeploy.deployments.values()) {
@@ -56,15 +44,16 @@ export function advanceCodeDeployDeployments(ctx: Context): void {
   }
 }
 
-function touch(ctx: Context, deployment: DeploymentRecord): void {
-  deployment.target.lastUpdatedAt = ctx.clock.now();
-}
-
 function advance(ctx: Context, deployment: DeploymentRecord): void {
   const now = ctx.clock.now();
   const service = serviceOf(ctx, deployment);
+  if (deployment.stopRequested) return stop(ctx, deployment, 'MANUAL_STOP', STOPPED_BY_USER, deployment.stopRequested.rollback);
   if (deployment.status === 'Created') return begin(ctx, deployment, service);
   if (!service) return fail(ctx, deployment, 'ECS_UPDATE_ERROR', `The ECS service ${deployment.target.service} does not exist.`);
+  if (deployment.status === 'Ready') {
+    if (now >= (deployment.waitUntil ?? now)) stop(ctx, deployment, 'TIMEOUT', READY_WAIT_TIMED_OUT, false);
+    return;
+  }
   if (deployment.target.status === 'Succeeded') {
     if (now >= (deployment.waitUntil ?? now)) finish(ctx, deployment, service);
     return;
@@ -77,6 +66,8 @@ function advance(ctx: Context, deployment: DeploymentRecord): void {
   event.endTime = now;
   deployment.eventIndex += 1;
   touch(ctx, deployment);
+  if (deployment.target.lifecycleEvents[deployment.eventIndex]?.lifecycleEventName === 'BeforeAllowTraffic')
+    return awaitReady(ctx, deployment);
   if (deployment.eventIndex < deployment.target.lifecycleEvents.length) return;
   // The target is done; the original task set is kept through the termination wait.
   deployment.target.status = 'Succeeded';
@@ -93,17 +84,39 @@ function begin(ctx: Context, deployment: DeploymentRecord, service: ServiceRecor
   deployment.target.status = 'InProgress';
   touch(ctx, deployment);
   if (!service) return fail(ctx, deployment, 'ECS_UPDATE_ERROR', `The ECS service ${deployment.target.service} does not exist.`);
+  if (deployment.rollbackTo) {
+    // A rollback routes back to the original task set, which runs already, and removes the replacement.
+    deployment.blueTargetGroupArn = deployment.rollbackTo.blueTargetGroupArn;
+    deployment.greenTargetGroupArn = deployment.rollbackTo.greenTargetGroupArn;
+    deployment.originalTaskSetId = deployment.rollbackTo.removeTaskSetId;
+    deployment.replacementTaskSetId = deployment.rollbackTo.taskSetId;
+    return;
+  }
   const pair = bluePair(ctx, deployment.loadBalancerInfo.targetGroupPairInfoList[0]);
   deployment.blueTargetGroupArn = pair.blue;
   deployment.greenTargetGroupArn = pair.green;
   deployment.originalTaskSetId = service.taskSets.find((t) => t.status === 'PRIMARY')?.id;
 }
 
+/**
+ * deploymentReadyOption STOP_DEPLOYMENT: once test traffic reaches the replacement, the deployment is Ready and
+ * waits for ContinueDeployment READY_WAIT; "If traffic rerouting is not started before the end of the specified
+ * wait period, the deployment status is changed to Stopped" (DeploymentReadyOption, API reference). That the wait
+ * sits between AfterAllowTestTraffic and BeforeAllowTraffic, and its TIMEOUT code, are *unconfirmed*.
+ */
+function awaitReady(ctx: Context, deployment: DeploymentRecord): void {
+  const ready = deployment.blueGreenDeploymentConfiguration.deploymentReadyOption;
+  if (ready.actionOnTimeout !== 'STOP_DEPLOYMENT' || deployment.readyContinued) return;
+  deployment.status = 'Ready';
+  deployment.target.status = 'Ready';
+  deployment.waitUntil = ctx.clock.now() + ctx.clock.scaled(ready.waitTimeInMinutes * 60_000);
+}
+
 function startEvent(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord, event: LifecycleEventRecord): void {
   event.status = 'InProgress';
   event.startTime = ctx.clock.now();
   touch(ctx, deployment);
-  if (event.lifecycleEventName === 'Install') createReplacement(ctx, deployment, service);
+  if (event.lifecycleEventName === 'Install' && !deployment.rollbackTo) createReplacement(ctx, deployment, service);
   else if (event.lifecycleEventName === 'AllowTestTraffic') routeTestTraffic(ctx, deployment, 100);
   else if (event.lifecycleEventName === 'AllowTraffic') takeTrafficStep(ctx, deployment, service, 0);
 }
@@ -144,8 +157,11 @@ function takeTrafficStep(ctx: Context, deployment: DeploymentRecord, service: Se
 }
 
 function eventDone(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord, event: LifecycleEventRecord): boolean {
-  if (event.lifecycleEventName === 'Install')
-    return taskSetOf(service, deployment.replacementTaskSetId)?.stabilityStatus === 'STEADY_STATE';
+  if (event.lifecycleEventName === 'Install') {
+    const replacement = taskSetOf(service, deployment.replacementTaskSetId);
+    if (replacement && !deployment.rollbackTo) checkReplacementTasks(ctx, replacement);
+    return replacement?.stabilityStatus === 'STEADY_STATE';
+  }
   if (event.lifecycleEventName !== 'AllowTraffic') return true;
   if (deployment.productionWeight >= 100) return true;
   if (ctx.clock.now() < (deployment.waitUntil ?? 0)) return false;
@@ -159,50 +175,30 @@ function eventDone(ctx: Context, deployment: DeploymentRecord, service: ServiceR
   return false;
 }
 
+/**
+ * A replacement whose tasks keep failing (stopped before they were healthy) fails the deployment with
+ * ECS_UPDATE_ERROR at Install. After how many failures, and the message, are *unconfirmed*: CodeDeploy waits
+ * for the task set to be stable and reports ECS's trouble; the sandbox gives up after FAILED_TASKS_LIMIT.
+ */
+function checkReplacementTasks(ctx: Context, replacement: TaskSetRecord): void {
+  const failed = tasksOfDeployment(ctx, replacement.id).filter(
+    (t) =>
+      t.lastStatus === 'STOPPED' &&
+      t.healthyAt === undefined &&
+      t.desiredStatus === 'STOPPED' &&
+      t.stopCode !== 'ServiceSchedulerInitiated',
+  );
+  if (failed.length < FAILED_TASKS_LIMIT) return;
+  const reason = failed.at(-1)?.stoppedReason ?? 'stopped';
+  throw new AwsError(
+    'ECS_UPDATE_ERROR',
+    `The replacement task set ${replacement.id} could not reach a steady state: ${failed.length} of its tasks stopped (${reason}).`,
+  );
+}
+
 /** The termination wait is over: the original task set is deleted and the deployment Succeeded. */
 function finish(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord): void {
   const original = taskSetOf(service, deployment.originalTaskSetId);
   if (original) deleteTaskSet(ctx, service, original);
   end(ctx, deployment, 'Succeeded');
-}
-
-function end(ctx: Context, deployment: DeploymentRecord, status: 'Succeeded' | 'Failed' | 'Stopped'): void {
-  const now = ctx.clock.now();
-  deployment.status = status;
-  deployment.completeTime = now;
-  deployment.waitUntil = undefined;
-  touch(ctx, deployment);
-  const group = ctx.codedeploy.deploymentGroups.get(groupKey(deployment.applicationName, deployment.deploymentGroupName));
-  const summary = { deploymentId: deployment.deploymentId, status, endTime: now, createTime: deployment.createTime };
-  if (group) {
-    group.lastAttemptedDeployment = summary;
-    if (status === 'Succeeded') group.lastSuccessfulDeployment = summary;
-  }
-}
-
-/**
- * The deployment failed at the event under way: that event Failed with the error as its diagnostics, the later
- * ones Skipped (*unconfirmed*), the target Failed. A replacement task set that never took production traffic is
- * deleted and the listeners keep (or get back) blue; rerouting after traffic moved is a rollback's work.
- */
-export function fail(ctx: Context, deployment: DeploymentRecord, code: string, message: string): void {
-  const now = ctx.clock.now();
-  deployment.target.lifecycleEvents.forEach((event, index) => {
-    if (index === deployment.eventIndex && event.status !== 'Succeeded') {
-      event.status = 'Failed';
-      event.startTime ??= now;
-      event.endTime = now;
-      event.diagnostics = { errorCode: 'UnknownError', scriptName: '', message, logTail: '' };
-    } else if (index > deployment.eventIndex && event.status === 'Pending') event.status = 'Skipped';
-  });
-  deployment.target.status = 'Failed';
-  deployment.errorInformation = { code, message };
-  const service = serviceOf(ctx, deployment);
-  const replacement = taskSetOf(service, deployment.replacementTaskSetId);
-  if (service && replacement && replacement.status !== 'PRIMARY') {
-    routeTestTraffic(ctx, deployment, 0);
-    routeProductionTraffic(ctx, deployment, 0);
-    deleteTaskSet(ctx, service, replacement);
-  }
-  end(ctx, deployment, 'Failed');
 }

@@ -1,5 +1,6 @@
 import { applicationOperations } from './applications';
 import { deploymentConfigOperations } from './deployment-configs';
+import { deploymentControlOperations } from './deployment-control';
 import { deploymentGroupOperations } from './deployment-groups';
 import { deploymentOperations } from './deployments';
 import { targetOperations } from './targets';
@@ -11,4 +12,5 @@ export const codeDeployOperations = {
   ...deploymentConfigOperations,
   ...deploymentOperations,
   ...targetOperations,
+  ...deploymentControlOperations,
 };

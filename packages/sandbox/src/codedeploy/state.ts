@@ -102,6 +102,12 @@ export interface DeploymentRecord {
   greenTargetGroupArn?: string;
   /** The replacement's share of production traffic, in percent. */
   productionWeight: number;
+  /** A rollback deployment: the original task set it routes back to, the replacement it removes, the groups swapped. */
+  rollbackTo?: { taskSetId?: string; removeTaskSetId?: string; blueTargetGroupArn?: string; greenTargetGroupArn?: string };
+  /** STOP_DEPLOYMENT ready wait: whether ContinueDeployment READY_WAIT came. */
+  readyContinued?: boolean;
+  /** StopDeployment asked for a stop (with or without rollback); the next pass carries it out. */
+  stopRequested?: { rollback: boolean };
   /** The event under way (index into target.lifecycleEvents), and when its wait (traffic step, termination) ends. */
   eventIndex: number;
   waitUntil?: number;

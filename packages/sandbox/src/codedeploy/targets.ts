@@ -9,7 +9,7 @@ import { counts, tasksOfDeployment } from '../ecs/queries';
 import type { Json, TaskSetRecord } from '../ecs/state';
 import { requireDeployment } from './deployments';
 import { deploymentTargetDoesNotExist, deploymentTargetIdRequired } from './errors';
-import { serviceOf, taskSetOf } from './lifecycle';
+import { serviceOf, taskSetOf } from './resolve';
 import type { DeploymentRecord } from './state';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
