@@ -4,7 +4,7 @@ import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { TaskRuntime } from './runtime/runtime';
-import type { LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
+import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
@@ -34,6 +34,8 @@ export interface Context {
   taskEvents: TaskEvents;
   /** Local handlers standing in for the Lambda functions of lifecycle hooks, by function ARN (Sandbox.registerLambdaHook). */
   lambdaHooks: Map<string, LambdaHookHandler>;
+  /** Local handlers standing in for the Lambda functions of CodeDeploy AppSpec hooks (Sandbox.registerCodeDeployHook). */
+  codeDeployHooks: Map<string, CodeDeployHookHandler>;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

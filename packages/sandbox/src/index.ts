@@ -29,6 +29,8 @@ import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
+  CodeDeployHookEvent,
+  CodeDeployHookHandler,
   AppliedFault,
   FaultEffect,
   FaultRule,
@@ -115,6 +117,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
     lambdaHooks: new Map(Object.entries(options.lambdaHooks ?? {})),
+    codeDeployHooks: new Map(),
     taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
@@ -208,6 +211,13 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       ctx.lambdaHooks.set(functionArn, handler);
       return () => {
         if (ctx.lambdaHooks.get(functionArn) === handler) ctx.lambdaHooks.delete(functionArn);
+      };
+    },
+    registerCodeDeployHook: (functionArn, handler) => {
+      if (!functionArn.startsWith('arn:')) throw new Error(`registerCodeDeployHook: expected a Lambda function ARN, got ${functionArn}`);
+      ctx.codeDeployHooks.set(functionArn, handler);
+      return () => {
+        if (ctx.codeDeployHooks.get(functionArn) === handler) ctx.codeDeployHooks.delete(functionArn);
       };
     },
     stop: () => {

@@ -328,6 +328,8 @@ export interface Sandbox {
   failPlacement(failure: PlacementFailure): () => void;
   /** Makes `handler` the Lambda function `functionArn` for lifecycle hooks; returns a function that removes it. */
   registerLambdaHook(functionArn: string, handler: LambdaHookHandler): () => void;
+  /** Makes `handler` the Lambda function `functionArn` for the hooks of CodeDeploy AppSpecs; returns a function that removes it. */
+  registerCodeDeployHook(functionArn: string, handler: CodeDeployHookHandler): () => void;
   stop(): Promise<void>;
 }
 
@@ -350,6 +352,19 @@ export interface LambdaHookResponse {
   callBackDelay?: number;
   hookDetails?: unknown;
 }
+
+/** What the Lambda function of a CodeDeploy AppSpec hook receives (CodeDeploy user guide, "AppSpec 'hooks' section"). */
+export interface CodeDeployHookEvent {
+  DeploymentId: string;
+  LifecycleEventHookExecutionId: string;
+}
+
+/**
+ * A local stand-in for the Lambda function of an AppSpec hook (Sandbox.registerCodeDeployHook). As in AWS, what
+ * it returns is ignored: it answers by calling PutLifecycleEventHookExecutionStatus (through the SDK, against
+ * the sandbox) with Succeeded or Failed.
+ */
+export type CodeDeployHookHandler = (event: CodeDeployHookEvent) => unknown;
 
 /** A local stand-in for the Lambda function of a hook's hookTargetArn (Sandbox.registerLambdaHook). */
 export type LambdaHookHandler = (event: LambdaHookEvent) => LambdaHookResponse | Promise<LambdaHookResponse>;

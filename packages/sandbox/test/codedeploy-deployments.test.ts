@@ -200,6 +200,22 @@ describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
     expect(wrong).toBeInstanceOf(DeploymentTargetDoesNotExistException);
   });
 
+  test('calls naming the deployment are authorized on its deployment group', async () => {
+    const group = `arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:${cd.applicationName}/${cd.deploymentGroupName}`;
+    try {
+      sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: ['codedeploy:GetDeployment'], Resource: group }] });
+      expect((await codeDeployClient(sandbox, 1).send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo?.deploymentId).toBe(
+        deploymentId,
+      );
+      const denied = await refusalOf(
+        codeDeployClient(sandbox, 1).send(new GetDeploymentTargetCommand({ deploymentId, targetId: `${cd.cluster}:${cd.service}` })),
+      );
+      expect(denied.message).toContain(`codedeploy:GetDeploymentTarget on resource: ${group}`);
+    } finally {
+      sandbox.setIamPolicy(undefined);
+    }
+  });
+
   test('a YAML AppSpec deploys the same way, from the side that now serves production', async () => {
     const v3 = await registerRevision(sandbox, cd, 'v3');
     const yaml = `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${v3}"\n        LoadBalancerInfo:\n          ContainerName: "${cd.containerName}"\n          ContainerPort: 8080\n`;

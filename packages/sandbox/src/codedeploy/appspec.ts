@@ -3,7 +3,7 @@
  * deployments" and "AppSpec 'hooks' section"), given as AppSpecContent: JSON or YAML (the `yaml` parser reads
  * both), checked against its sha256 when one is given. CreateDeployment refuses content that is not an AppSpec
  * with InvalidRevisionException (*unconfirmed* wording); whether the task definition and container exist is
- * ECS's question when the replacement task set is created (codedeploy/lifecycle).
+ * ECS's question when the replacement task set is created (codedeploy/lifecycle); Hooks run there too (codedeploy/hooks).
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
@@ -44,7 +44,24 @@ function capacityProviderStrategy(value: unknown): Json[] | undefined {
   return value.map((item: Json) => ({ capacityProvider: item.CapacityProvider, base: item.Base ?? 0, weight: item.Weight ?? 0 }));
 }
 
-/** Reads and checks an AppSpec; the sandbox runs no hook functions yet, so an AppSpec with Hooks is refused. */
+/** Hooks: a list of `{ <event>: <Lambda function> }`, each of the ECS hook events at most once. */
+function readHooks(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!Array.isArray(value)) throw invalidRevision('The AppSpec Hooks must be a list of { <lifecycle event>: <Lambda function> }.');
+  const hooks: Record<string, string> = {};
+  for (const entry of value) {
+    for (const [event, functionArn] of Object.entries(asObject(entry) ?? {})) {
+      if (!HOOK_EVENTS.includes(event))
+        throw invalidRevision(`${event} is not a lifecycle event hook of an ECS deployment (${HOOK_EVENTS.join(', ')}).`);
+      if (hooks[event] !== undefined) throw invalidRevision(`The AppSpec names the ${event} hook more than once.`);
+      if (typeof functionArn !== 'string' || functionArn === '') throw invalidRevision(`The ${event} hook must name a Lambda function.`);
+      hooks[event] = functionArn;
+    }
+  }
+  return hooks;
+}
+
+/** Reads and checks an AppSpec. */
 export function readAppSpec(revision: unknown): AppSpecRecord {
   let document: unknown;
   try {
@@ -66,12 +83,8 @@ export function readAppSpec(revision: unknown): AppSpecRecord {
     throw invalidRevision('The AppSpec TargetService needs Properties.TaskDefinition.');
   if (typeof loadBalancer?.ContainerName !== 'string' || typeof loadBalancer.ContainerPort !== 'number')
     throw invalidRevision('The AppSpec TargetService needs LoadBalancerInfo with ContainerName and ContainerPort.');
-  const hooks = spec.Hooks;
-  if (Array.isArray(hooks) && hooks.length > 0)
-    throw invalidRevision(
-      'The sandbox does not run AppSpec Hooks yet (PutLifecycleEventHookExecutionStatus is not modelled): leave Hooks out.',
-    );
   return {
+    hooks: readHooks(spec.Hooks),
     taskDefinition: properties.TaskDefinition,
     containerName: loadBalancer.ContainerName,
     containerPort: loadBalancer.ContainerPort,

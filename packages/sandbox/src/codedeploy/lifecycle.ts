@@ -8,7 +8,7 @@
  *   the target Succeeded and the termination wait (terminationWaitTimeInMinutes; the deployment stays
  *   InProgress, aws/containers-roadmap#269) → the original task set deleted → Succeeded.
  * Each event lasts at least EVENT_MIN_MS so that a poller can see it: the sandbox's choice (*unconfirmed*; the
- * guide gives no durations). Hook-less events succeed once that time has passed.
+ * guide gives no durations). An event whose AppSpec hook has not answered Succeeded waits for it (codedeploy/hooks).
  */
 import type { Context } from '../context';
 import { AwsError } from '../errors';
@@ -18,6 +18,7 @@ import { tasksOfDeployment } from '../ecs/queries';
 import type { ServiceRecord, TaskSetRecord } from '../ecs/state';
 import { createTaskSet, deleteTaskSet, makePrimary } from '../ecs/task-sets';
 import { end, fail, stop } from './halt';
+import { HOOK_FAILED, hookAnswered, invokeHook } from './hooks';
 import { serviceOf, taskSetOf, touch } from './resolve';
 import { FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './state';
 import { bluePair, routeProductionTraffic, routeTestTraffic } from './traffic';
@@ -39,7 +40,8 @@ export function advanceCodeDeployDeployments(ctx: Context): void {
       advance(ctx, deployment);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      fail(ctx, deployment, 'ECS_UPDATE_ERROR', error.message);
+      // A hook's failure carries its own code; anything ECS refused is an ECS_UPDATE_ERROR.
+      fail(ctx, deployment, error.type === HOOK_FAILED ? HOOK_FAILED : 'ECS_UPDATE_ERROR', error.message);
     }
   }
 }
@@ -116,6 +118,7 @@ function startEvent(ctx: Context, deployment: DeploymentRecord, service: Service
   event.status = 'InProgress';
   event.startTime = ctx.clock.now();
   touch(ctx, deployment);
+  invokeHook(ctx, deployment, event);
   if (event.lifecycleEventName === 'Install' && !deployment.rollbackTo) createReplacement(ctx, deployment, service);
   else if (event.lifecycleEventName === 'AllowTestTraffic') routeTestTraffic(ctx, deployment, 100);
   else if (event.lifecycleEventName === 'AllowTraffic') takeTrafficStep(ctx, deployment, service, 0);
@@ -157,6 +160,7 @@ function takeTrafficStep(ctx: Context, deployment: DeploymentRecord, service: Se
 }
 
 function eventDone(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord, event: LifecycleEventRecord): boolean {
+  if (!hookAnswered(ctx, event)) return false;
   if (event.lifecycleEventName === 'Install') {
     const replacement = taskSetOf(service, deployment.replacementTaskSetId);
     if (replacement && !deployment.rollbackTo) checkReplacementTasks(ctx, replacement);

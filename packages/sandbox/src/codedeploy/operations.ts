@@ -3,6 +3,7 @@ import { deploymentConfigOperations } from './deployment-configs';
 import { deploymentControlOperations } from './deployment-control';
 import { deploymentGroupOperations } from './deployment-groups';
 import { deploymentOperations } from './deployments';
+import { hookOperations } from './hooks';
 import { targetOperations } from './targets';
 
 /** Every CodeDeploy operation the sandbox answers, by its name in X-Amz-Target. */
@@ -13,4 +14,5 @@ export const codeDeployOperations = {
   ...deploymentOperations,
   ...targetOperations,
   ...deploymentControlOperations,
+  ...hookOperations,
 };

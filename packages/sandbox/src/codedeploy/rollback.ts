@@ -50,6 +50,8 @@ export function startRollback(ctx: Context, triggering: DeploymentRecord): void 
       taskDefinition: original?.taskDefinitionArn ?? triggering.appSpec.taskDefinition,
       containerName: String(lb?.containerName ?? triggering.appSpec.containerName),
       containerPort: Number(lb?.containerPort ?? triggering.appSpec.containerPort),
+      // *unconfirmed*: whether a rollback runs the hooks again.
+      hooks: {},
     },
     autoRollbackConfiguration: { enabled: false, events: [] },
     blueGreenDeploymentConfiguration: {

@@ -54,6 +54,8 @@ export interface LifecycleEventRecord {
   startTime?: number;
   endTime?: number;
   diagnostics?: { errorCode: string; scriptName: string; message: string; logTail: string };
+  /** The AppSpec hook run at this event: its function, execution id, the status it was answered, when it times out. */
+  hook?: { functionArn: string; executionId: string; status: 'Pending' | 'Succeeded' | 'Failed'; expiresAt: number };
 }
 
 /** The AppSpec's TargetService, read (codedeploy/appspec): what the replacement task set runs. */
@@ -64,6 +66,8 @@ export interface AppSpecRecord {
   platformVersion?: string;
   networkConfiguration?: Json;
   capacityProviderStrategy?: Json[];
+  /** Hooks: the Lambda function ARN by lifecycle event name. */
+  hooks: Record<string, string>;
 }
 
 export interface DeploymentRecord {
