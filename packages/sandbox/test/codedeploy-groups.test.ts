@@ -19,7 +19,7 @@ import {
   ListApplicationsCommand,
   ListDeploymentGroupsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { CreateServiceCommand, InvalidParameterException, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DescribeTaskSetsCommand, InvalidParameterException, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
 import { codeDeployClient, createCodeDeployService, deploymentGroupInput, type CodeDeployService } from './support/codedeploy';
@@ -77,6 +77,17 @@ describe('a service under the CODE_DEPLOY deployment controller', () => {
     expect(error.message).toBe(
       'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
     );
+  });
+
+  test('answers DescribeTaskSets with its task sets, by id or ARN, and MISSING for others', async () => {
+    const [taskSet] = (await describeService(sandbox, cd.cluster, cd.service)).taskSets ?? [];
+    const all = await ecsClient(sandbox).send(new DescribeTaskSetsCommand({ cluster: cd.cluster, service: cd.service }));
+    expect(all.taskSets?.map((t) => t.id)).toEqual([taskSet.id]);
+    const named = await ecsClient(sandbox).send(
+      new DescribeTaskSetsCommand({ cluster: cd.cluster, service: cd.service, taskSets: [taskSet.taskSetArn as string, 'ecs-svc/0'] }),
+    );
+    expect(named.taskSets?.map((t) => t.status)).toEqual(['PRIMARY']);
+    expect(named.failures).toEqual([{ arn: 'ecs-svc/0', reason: 'MISSING' }]);
   });
 
   test('scales its task set with the desired count', async () => {

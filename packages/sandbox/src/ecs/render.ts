@@ -141,6 +141,7 @@ export function renderService(ctx: Context, service: ServiceRecord, include: str
     taskDefinition: service.taskDefinitionArn,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => renderDeployment(ctx, d)),
+    // A CODE_DEPLOY service shows its task sets; its deployments list stays empty (*unconfirmed*).
     taskSets: service.deploymentController.type === 'CODE_DEPLOY' ? service.taskSets.map((t) => renderTaskSet(ctx, service, t)) : undefined,
     events: service.events.map((e) => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
     createdAt: seconds(service.createdAt),

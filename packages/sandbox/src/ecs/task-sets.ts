@@ -6,6 +6,9 @@
  * The service scheduler keeps each task set at its computed desired count (scheduler/task-set-scheduler).
  */
 import type { Context } from '../context';
+import { invalidParameter } from './errors';
+import { renderTaskSet } from './render';
+import { asArray, requireCluster, requireService } from './resolve';
 import { deploymentId } from '../ids';
 import { isActive, tasksOfDeployment } from './queries';
 import type { Json, ServiceRecord, TaskDefinitionRecord, TaskSetRecord } from './state';
@@ -84,3 +87,22 @@ export function deleteTaskSet(ctx: Context, service: ServiceRecord, taskSet: Tas
   service.steady = false;
   ctx.kick();
 }
+
+export const taskSetOperations = {
+  /**
+   * DescribeTaskSets (API reference): the service's task sets, or those named (by ARN or id); names that match
+   * none come back as failures with reason MISSING. Refused for a service of the ECS controller, which has none
+   * (*unconfirmed* wording).
+   */
+  DescribeTaskSets(ctx: Context, input: Json) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const service = requireService(ctx, cluster, input.service);
+    if (service.deploymentController.type === 'ECS')
+      throw invalidParameter('Task sets are only available for services that use the CODE_DEPLOY or EXTERNAL deployment controller.');
+    const named = asArray<string>(input.taskSets);
+    const matches = (taskSet: TaskSetRecord, name: string) => name === taskSet.arn || name === taskSet.id;
+    const taskSets = service.taskSets.filter((t) => named.length === 0 || named.some((name) => matches(t, name)));
+    const failures = named.filter((name) => !service.taskSets.some((t) => matches(t, name))).map((arn) => ({ arn, reason: 'MISSING' }));
+    return { taskSets: taskSets.map((t) => renderTaskSet(ctx, service, t)), failures };
+  },
+};
