@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
@@ -174,4 +176,40 @@ test('a hook that never answers fails after an hour', async () => {
 test('an AppSpec hook at an event that takes none is refused', async () => {
   const { cd, v2 } = await steadyService('hookbad');
   expect(await refusalOf(deploy(cd, v2, [{ Install: hookArn('x') }]))).toBeInstanceOf(InvalidRevisionException);
+});
+
+test('a function registered over /_sandbox/lambda-hooks serves AppSpec hooks too: it is POSTed the CodeDeploy event', async () => {
+  const { cd, v2 } = await steadyService('hookhttp');
+  const posted: CodeDeployHookEvent[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      posted.push(JSON.parse(body) as CodeDeployHookEvent);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const functionArn = hookArn('over-http');
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks`, { method: 'POST', body: JSON.stringify({ functionArn, url }) });
+    const id = await deploy(cd, v2, [{ BeforeInstall: functionArn }]);
+    for (let i = 0; i < 200 && posted.length === 0; i++) {
+      await sandbox.advance(STEP_MS);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(posted).toEqual([{ DeploymentId: id, LifecycleEventHookExecutionId: expect.any(String) }]);
+    await codedeploy().send(
+      new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: id,
+        lifecycleEventHookExecutionId: posted[0].LifecycleEventHookExecutionId,
+        status: 'Succeeded',
+      }),
+    );
+    expect(eventStatus(await walk(cd, id, (o) => eventStatus(o, 'BeforeInstall') !== 'InProgress'), 'BeforeInstall')).toBe('Succeeded');
+  } finally {
+    await fetch(`${sandbox.endpoint}/_sandbox/lambda-hooks?functionArn=${encodeURIComponent(functionArn)}`, { method: 'DELETE' });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
