@@ -30,6 +30,15 @@ export class Arns {
   serviceRevision(cluster: string, service: string, id: string): string {
     return `${this.base('ecs')}:service-revision/${cluster}/${service}/${id}`;
   }
+  taskSet(cluster: string, service: string, id: string): string {
+    return `${this.base('ecs')}:task-set/${cluster}/${service}/${id}`;
+  }
+  codeDeployApplication(name: string): string {
+    return `${this.base('codedeploy')}:application:${name}`;
+  }
+  codeDeployDeploymentGroup(application: string, group: string): string {
+    return `${this.base('codedeploy')}:deploymentgroup:${application}/${group}`;
+  }
   principal(): string {
     return `arn:aws:iam::${this.accountId}:root`;
   }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     console.log('  curl -X DELETE $AWS_ENDPOINT_URL/_sandbox/faults                   clears them');
     console.log('  curl           $AWS_ENDPOINT_URL/_sandbox/calls                    the call log, with the faults applied to each call');
     console.log(
-      '  A rule: {"service"?: "ecs"|"logs"|"elbv2"|"cloudwatch"|"ecr", "operation"?: name or [names], "match"?: {partial input},',
+      '  A rule: {"service"?: "ecs"|"logs"|"elbv2"|"cloudwatch"|"ecr"|"codedeploy", "operation"?: name or [names], "match"?: {partial input},',
     );
     console.log('           "probability"?: 0..1, "count"?: N, "after"?: N, "effect": {...}}; effects:');
     console.log(

@@ -1,9 +1,10 @@
 import type { Arns } from './arns';
 import type { Clock } from './clock';
+import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { TaskRuntime } from './runtime/runtime';
-import type { LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
+import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
@@ -16,6 +17,8 @@ export interface Context {
   arns: Arns;
   clock: Clock;
   ecs: EcsState;
+  /** CodeDeploy's applications, deployment groups and deployments (codedeploy/state). */
+  codedeploy: CodeDeployState;
   logs: LogStore;
   runtime: TaskRuntime;
   history: SandboxEvent[];
@@ -31,6 +34,8 @@ export interface Context {
   taskEvents: TaskEvents;
   /** Local handlers standing in for the Lambda functions of lifecycle hooks, by function ARN (Sandbox.registerLambdaHook). */
   lambdaHooks: Map<string, LambdaHookHandler>;
+  /** Local handlers standing in for the Lambda functions of CodeDeploy AppSpec hooks (Sandbox.registerCodeDeployHook). */
+  codeDeployHooks: Map<string, CodeDeployHookHandler>;
   /** Asks the scheduler for a pass soon, because something changed. */
   kick(): void;
 }

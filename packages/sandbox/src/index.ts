@@ -1,12 +1,13 @@
 /**
  * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 (target groups, each with a
- * load balancer of its own, and load balancers whose listeners forward by rules and weights) and CloudWatch
- * alarms that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
+ * load balancer of its own, and load balancers whose listeners forward by rules and weights), CloudWatch
+ * alarms and CodeDeploy's blue/green deployments of ECS services that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
 import { ManualClock, ScaledClock, type Clock } from './clock';
 import type { Context } from './context';
+import { emptyCodeDeployState } from './codedeploy/state';
 import { emptyEcsState } from './ecs/state';
 import { FaultInjector } from './http/faults';
 import { IamAuthorizer } from './http/iam';
@@ -28,6 +29,8 @@ import { TaskEvents } from './tasks/events';
 
 export type {
   ApiCall,
+  CodeDeployHookEvent,
+  CodeDeployHookHandler,
   AppliedFault,
   FaultEffect,
   FaultRule,
@@ -101,6 +104,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     arns,
     clock,
     ecs: emptyEcsState(),
+    codedeploy: emptyCodeDeployState(),
     logs: new LogStore(arns),
     runtime,
     elb: new LoadBalancing(
@@ -113,6 +117,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ecr: emptyEcrState(options.registry),
     placementFailures: [],
     lambdaHooks: new Map(Object.entries(options.lambdaHooks ?? {})),
+    codeDeployHooks: new Map(),
     taskEvents: new TaskEvents(),
     // The scheduler needs the context and the context needs the scheduler's kick.
     kick: () => scheduler.kick(),
@@ -206,6 +211,13 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       ctx.lambdaHooks.set(functionArn, handler);
       return () => {
         if (ctx.lambdaHooks.get(functionArn) === handler) ctx.lambdaHooks.delete(functionArn);
+      };
+    },
+    registerCodeDeployHook: (functionArn, handler) => {
+      if (!functionArn.startsWith('arn:')) throw new Error(`registerCodeDeployHook: expected a Lambda function ARN, got ${functionArn}`);
+      ctx.codeDeployHooks.set(functionArn, handler);
+      return () => {
+        if (ctx.codeDeployHooks.get(functionArn) === handler) ctx.codeDeployHooks.delete(functionArn);
       };
     },
     stop: () => {

@@ -20,5 +20,8 @@ export function snapshot(ctx: Context): unknown {
     loadBalancers: [...ctx.elb.listeners.loadBalancers.values()],
     listeners: [...ctx.elb.listeners.byArn.values()],
     alarms: Object.fromEntries(ctx.alarms),
+    codeDeployApplications: [...ctx.codedeploy.applications.values()],
+    codeDeployDeploymentGroups: [...ctx.codedeploy.deploymentGroups.values()],
+    codeDeployDeployments: [...ctx.codedeploy.deployments.values()],
   });
 }

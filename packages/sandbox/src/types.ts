@@ -195,7 +195,7 @@ export type FaultKind =
   | 'placement-fails';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */
@@ -334,6 +334,8 @@ export interface Sandbox {
   failPlacement(failure: PlacementFailure): () => void;
   /** Makes `handler` the Lambda function `functionArn` for lifecycle hooks; returns a function that removes it. */
   registerLambdaHook(functionArn: string, handler: LambdaHookHandler): () => void;
+  /** Makes `handler` the Lambda function `functionArn` for the hooks of CodeDeploy AppSpecs; returns a function that removes it. */
+  registerCodeDeployHook(functionArn: string, handler: CodeDeployHookHandler): () => void;
   stop(): Promise<void>;
 }
 
@@ -356,6 +358,19 @@ export interface LambdaHookResponse {
   callBackDelay?: number;
   hookDetails?: unknown;
 }
+
+/** What the Lambda function of a CodeDeploy AppSpec hook receives (CodeDeploy user guide, "AppSpec 'hooks' section"). */
+export interface CodeDeployHookEvent {
+  DeploymentId: string;
+  LifecycleEventHookExecutionId: string;
+}
+
+/**
+ * A local stand-in for the Lambda function of an AppSpec hook (Sandbox.registerCodeDeployHook). As in AWS, what
+ * it returns is ignored: it answers by calling PutLifecycleEventHookExecutionStatus (through the SDK, against
+ * the sandbox) with Succeeded or Failed.
+ */
+export type CodeDeployHookHandler = (event: CodeDeployHookEvent) => unknown;
 
 /** A local stand-in for the Lambda function of a hook's hookTargetArn (Sandbox.registerLambdaHook). */
 export type LambdaHookHandler = (event: LambdaHookEvent) => LambdaHookResponse | Promise<LambdaHookResponse>;

@@ -4,6 +4,7 @@ import { serviceDeploymentOperations } from './service-deployments';
 import { serviceOperations } from './services';
 import type { Json } from './state';
 import { tagOperations } from './tags';
+import { taskSetOperations } from './task-sets';
 import { taskDefinitionOperations } from './task-definitions';
 import { taskOperations } from './tasks';
 
@@ -17,4 +18,5 @@ export const ecsOperations: Record<string, Operation> = {
   ...taskOperations,
   ...serviceDeploymentOperations,
   ...tagOperations,
+  ...taskSetOperations,
 };

@@ -10,6 +10,7 @@ import type {
   ServiceRevisionRecord,
   TaskDefinitionRecord,
   TaskRecord,
+  TaskSetRecord,
 } from './state';
 import { tagsOf } from './tags';
 
@@ -81,6 +82,36 @@ export function renderDeployment(ctx: Context, deployment: DeploymentRecord): Js
   });
 }
 
+/** TaskSet (API reference). */
+export function renderTaskSet(ctx: Context, service: ServiceRecord, taskSet: TaskSetRecord): Json {
+  const { running, pending } = counts(tasksOfDeployment(ctx, taskSet.id));
+  return compact({
+    id: taskSet.id,
+    taskSetArn: taskSet.arn,
+    serviceArn: service.arn,
+    clusterArn: service.clusterArn,
+    startedBy: taskSet.startedBy,
+    externalId: taskSet.externalId,
+    status: taskSet.status,
+    taskDefinition: taskSet.taskDefinitionArn,
+    computedDesiredCount: taskSet.computedDesiredCount,
+    pendingCount: pending,
+    runningCount: running,
+    createdAt: seconds(taskSet.createdAt),
+    updatedAt: seconds(taskSet.updatedAt),
+    launchType: taskSet.launchType,
+    capacityProviderStrategy: taskSet.capacityProviderStrategy,
+    platformVersion: taskSet.platformVersion,
+    platformFamily: taskSet.platformFamily,
+    networkConfiguration: taskSet.networkConfiguration,
+    loadBalancers: taskSet.loadBalancers,
+    serviceRegistries: [],
+    scale: { value: taskSet.scalePercent, unit: 'PERCENT' },
+    stabilityStatus: taskSet.stabilityStatus,
+    stabilityStatusAt: seconds(taskSet.stabilityStatusAt),
+  });
+}
+
 export function renderService(ctx: Context, service: ServiceRecord, include: string[] = []): Json {
   const { running, pending } = counts(tasksOfService(ctx, service));
   const revisions = new Map<string, { running: number; pending: number; requested: number }>();
@@ -110,6 +141,8 @@ export function renderService(ctx: Context, service: ServiceRecord, include: str
     taskDefinition: service.taskDefinitionArn,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => renderDeployment(ctx, d)),
+    // A CODE_DEPLOY service shows its task sets; its deployments list stays empty (*unconfirmed*).
+    taskSets: service.deploymentController.type === 'CODE_DEPLOY' ? service.taskSets.map((t) => renderTaskSet(ctx, service, t)) : undefined,
     events: service.events.map((e) => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
     createdAt: seconds(service.createdAt),
     currentServiceDeployment: service.currentServiceDeploymentArn,

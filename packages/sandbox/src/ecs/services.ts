@@ -17,6 +17,7 @@ import type {
 } from './state';
 import { applyStrategyConfiguration } from './strategy-configuration';
 import { setTags } from './tags';
+import { createTaskSet } from './task-sets';
 import { paginate } from './task-definitions';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -140,6 +141,7 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
     createdAt: now,
     createdBy: ctx.arns.principal(),
     deployments: [],
+    taskSets: [],
     events: [],
     steady: false,
     throttle: { failures: 0, resumeAt: 0, announced: false },
@@ -148,6 +150,7 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
   setTags(ctx, service.arn, input.tags);
   // Only the rolling update controller deploys by itself; CodeDeploy and external controllers use task sets.
   if (controller === 'ECS' && taskDefinition) startDeployment(ctx, service, taskDefinition);
+  if (controller === 'CODE_DEPLOY' && taskDefinition) createTaskSet(ctx, service, { taskDefinition, status: 'PRIMARY' });
   return service;
 }
 

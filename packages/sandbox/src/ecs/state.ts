@@ -132,6 +132,35 @@ export interface TrafficPairRecord {
   testListenerRule?: string;
 }
 
+/**
+ * A task set of a service under the CODE_DEPLOY (or EXTERNAL) deployment controller (TaskSet, API reference): the
+ * tasks of one revision, scaled as a percentage of the service's desired count, in its own target groups.
+ */
+export interface TaskSetRecord {
+  /** `ecs-svc/` and 19 digits, like a deployment id; the tasks' deploymentId and startedBy. */
+  id: string;
+  arn: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  taskDefinitionArn: string;
+  /** Who created it: `CodeDeploy` for a replacement task set; absent for the one CreateService makes. */
+  startedBy?: string;
+  /** The CodeDeploy deployment that created it. */
+  externalId?: string;
+  /** TaskSet.scale.value, in percent of the service's desiredCount. */
+  scalePercent: number;
+  computedDesiredCount: number;
+  launchType?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  capacityProviderStrategy?: Json[];
+  networkConfiguration?: Json;
+  loadBalancers: Json[];
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  stabilityStatusAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface ServiceRecord {
   arn: string;
   name: string;
@@ -159,6 +188,8 @@ export interface ServiceRecord {
   createdAt: number;
   createdBy: string;
   deployments: DeploymentRecord[];
+  /** CODE_DEPLOY services: their task sets (ecs/task-sets), PRIMARY first. */
+  taskSets: TaskSetRecord[];
   /** Newest first, at most 100, as ECS keeps them. */
   events: ServiceEventRecord[];
   currentServiceDeploymentArn?: string;

@@ -9,6 +9,7 @@
  */
 import type { Arns } from '../arns';
 import { clusterName, lastPart } from '../arns';
+import { codeDeployPassedRoles, codeDeployResource, type DeploymentGroupOf } from '../codedeploy/iam-resource';
 import { AwsError } from '../errors';
 import type { ApiCall, IamPolicy, IamStatement } from '../types';
 
@@ -74,7 +75,14 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * ECR repository, else `*` (the
  * actions that take no resource-level permission, such as RegisterTaskDefinition and the List/Describe calls of other services).
  */
-function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, input: Input): string {
+function resourceOf(
+  arns: Arns,
+  service: ApiCall['service'],
+  operation: string,
+  input: Input,
+  deploymentGroupOf: DeploymentGroupOf,
+): string {
+  if (service === 'codedeploy') return codeDeployResource(arns, operation, input, deploymentGroupOf);
   const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
@@ -131,13 +139,21 @@ function serviceRoles(input: Input): string[] {
  */
 const TAGGING_ON_CREATE = new Set(['RegisterTaskDefinition', 'RunTask', 'StartTask', 'CreateService', 'CreateCluster', 'CreateTaskSet']);
 
-export function iamRequest(arns: Arns, service: ApiCall['service'], iamPrefix: string, operation: string, input: unknown): IamRequest {
+export function iamRequest(
+  arns: Arns,
+  service: ApiCall['service'],
+  iamPrefix: string,
+  operation: string,
+  input: unknown,
+  deploymentGroupOf: DeploymentGroupOf = () => undefined,
+): IamRequest {
   const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
   const also: IamCheck[] = [];
   if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
     also.push({ action: 'ecs:TagResource', resource: '*' });
-  for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
-  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields), also };
+  const roles = service === 'codedeploy' ? codeDeployPassedRoles(operation, fields) : passedRoles(operation, fields);
+  for (const role of roles) also.push({ action: 'iam:PassRole', resource: role });
+  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, deploymentGroupOf), also };
 }
 
 interface Compiled {

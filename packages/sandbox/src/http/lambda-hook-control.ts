@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context';
-import type { LambdaHookHandler, LambdaHookResponse } from '../types';
+import type { CodeDeployHookHandler, LambdaHookHandler, LambdaHookResponse } from '../types';
 
 export const LAMBDA_HOOKS_CONTROL_PATH = '/_sandbox/lambda-hooks';
 
@@ -17,6 +17,14 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** A CodeDeploy hook handler that POSTs the event to `url`; CodeDeploy ignores what a hook function returns. */
+export function httpCodeDeployHook(url: string): CodeDeployHookHandler {
+  return async (event) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) });
+    await response.arrayBuffer();
+  };
 }
 
 /** A handler that POSTs the event to `url` and answers what it returns. */
@@ -33,7 +41,10 @@ export function lambdaHookControl(req: IncomingMessage, res: ServerResponse, bod
   if (req.method === 'DELETE') {
     const arn = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('functionArn');
     if (!arn) return reply(res, 400, { message: `DELETE ${LAMBDA_HOOKS_CONTROL_PATH}: give ?functionArn=<the function's ARN>` });
-    if (urls.delete(arn)) ctx.lambdaHooks.delete(arn);
+    if (urls.delete(arn)) {
+      ctx.lambdaHooks.delete(arn);
+      ctx.codeDeployHooks.delete(arn);
+    }
     return reply(res, 200, {});
   }
   if (req.method !== 'POST' && req.method !== 'PUT')
@@ -44,6 +55,7 @@ export function lambdaHookControl(req: IncomingMessage, res: ServerResponse, bod
       throw new Error('functionArn must be the hook\'s hookTargetArn, an "arn:aws:lambda:..." ARN');
     if (typeof given.url !== 'string' || !/^https?:\/\//.test(given.url)) throw new Error('url must be an http:// or https:// URL');
     ctx.lambdaHooks.set(given.functionArn, httpLambdaHook(given.url));
+    ctx.codeDeployHooks.set(given.functionArn, httpCodeDeployHook(given.url));
     urls.set(given.functionArn, given.url);
   } catch (error) {
     return reply(res, 400, { message: error instanceof Error ? error.message : String(error) });

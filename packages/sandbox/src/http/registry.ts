@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { cloudWatchService } from '../cloudwatch/service';
+import { codeDeployService } from '../codedeploy/service';
 import { ecrService } from '../ecr/service';
 import { ecsService } from '../ecs/service';
 import { elbService } from '../elb/service';
@@ -13,7 +14,7 @@ import type { ServiceRegistration, WireProtocol } from './protocol';
 import { awsJson } from './protocols/aws-json';
 import { awsQuery } from './protocols/aws-query';
 
-export const SERVICES: ServiceRegistration[] = [ecsService, logsService, cloudWatchService, ecrService, elbService];
+export const SERVICES: ServiceRegistration[] = [ecsService, logsService, cloudWatchService, ecrService, elbService, codeDeployService];
 
 /** ELBv2 is the one awsQuery service: a request for a version nobody serves is answered in its namespace. */
 const PROTOCOLS = [awsQuery(elbService), awsJson] as WireProtocol[];

@@ -74,7 +74,9 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       undecodable = error;
     }
     // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
-    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input);
+    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input, (id) =>
+      ctx.codedeploy.deployments.get(id),
+    );
     const accessKey = accessKeyOf(req.headers.authorization);
     call.accessKeyId = accessKey;
     call.iamAction = needs.action;

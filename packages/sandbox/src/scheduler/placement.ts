@@ -11,7 +11,7 @@
  */
 import { record, type Context } from '../context';
 import { serviceEvent } from '../ecs/events';
-import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
+import type { DeploymentRecord, ServiceRecord, TaskSetRecord } from '../ecs/state';
 import type { PlacementFailure } from '../types';
 import { countStartFailure } from './accounting';
 import { noteFailedTask } from './circuit-breaker';
@@ -20,18 +20,22 @@ const NO_CONTAINER_INSTANCE = 'was unable to place a task because no container i
 const NO_FARGATE_CAPACITY =
   'was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.';
 
-function capacityProviderOf(deployment: DeploymentRecord): string | undefined {
+function capacityProviderOf(deployment: DeploymentRecord | TaskSetRecord): string | undefined {
   return deployment.capacityProviderStrategy?.[0]?.capacityProvider as string | undefined;
 }
 
-function placementFailureFor(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord): PlacementFailure | undefined {
+function placementFailureFor(
+  ctx: Context,
+  service: ServiceRecord,
+  deployment: DeploymentRecord | TaskSetRecord,
+): PlacementFailure | undefined {
   const provider = capacityProviderOf(deployment);
   return ctx.placementFailures.find(
     (f) => f.cluster === service.cluster && (f.capacityProvider === undefined || f.capacityProvider === provider),
   );
 }
 
-function messageFor(deployment: DeploymentRecord, failure: PlacementFailure): string {
+function messageFor(deployment: DeploymentRecord | TaskSetRecord, failure: PlacementFailure): string {
   const fargate = deployment.launchType === 'FARGATE' || capacityProviderOf(deployment)?.startsWith('FARGATE');
   if (fargate) return NO_FARGATE_CAPACITY;
   return failure.reason ? `${NO_CONTAINER_INSTANCE} ${failure.reason}` : NO_CONTAINER_INSTANCE;
@@ -51,9 +55,10 @@ function alreadySaid(service: ServiceRecord, message: string): boolean {
 
 /**
  * Whether the `count` tasks the scheduler is about to launch for `deployment` cannot be placed. When they
- * cannot, no task is created, ECS's event is sent, and each task counts as one the scheduler failed to launch.
+ * cannot, no task is created, ECS's event is sent, and each task counts as one the scheduler failed to launch
+ * (for the circuit breaker only a deployment's: a task set has none).
  */
-export function failedToPlace(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, count: number): boolean {
+export function failedToPlace(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord | TaskSetRecord, count: number): boolean {
   const failure = placementFailureFor(ctx, service, deployment);
   if (!failure) return false;
   const message = messageFor(deployment, failure);
@@ -67,7 +72,7 @@ export function failedToPlace(ctx: Context, service: ServiceRecord, deployment: 
     taskDefinitionArn: deployment.taskDefinitionArn,
   });
   for (let i = 0; i < count; i++) {
-    noteFailedTask(ctx, service, deployment);
+    if ('rolloutState' in deployment) noteFailedTask(ctx, service, deployment);
     countStartFailure(ctx, service);
   }
   return true;

@@ -1,20 +1,21 @@
 /**
  * The service scheduler: a loop that moves every service of the ECS deployment controller towards its
- * desired state, through the strategy of its deployment (scheduler/strategies), and runs at once whenever a
- * task changes so that changes show within one pass.
+ * desired state, through the strategy of its deployment (scheduler/strategies), keeps the task sets of
+ * CODE_DEPLOY services at their counts (scheduler/task-set-scheduler) and moves CodeDeploy's deployments on
+ * (codedeploy/lifecycle), and runs at once whenever a task changes so that changes show within one pass.
  */
-import { record, type Context } from '../context';
-import { isLive, primaryOf, tasksOfDeployment, tasksOfService } from '../ecs/queries';
+import type { Context } from '../context';
+import { isLive, primaryOf, tasksOfService } from '../ecs/queries';
 import { setServiceDeploymentStatus } from '../ecs/service-deployment-progress';
 import type { DeploymentRecord, ServiceRecord } from '../ecs/state';
-import { noteTaskHealthy } from './accounting';
+import { advanceCodeDeployDeployments } from '../codedeploy/lifecycle';
+import { noteHealthyTasks } from './healthy-tasks';
+import { reconcileTaskSets } from './task-set-scheduler';
 import { watchDeploymentAlarms } from './deployment-alarms';
-import { isHealthyForScheduler } from './health';
 import { strategyFor } from './strategies';
 import type { StrategyPass } from './strategy';
 import { onTaskEvent } from './task-reports';
 import { replaceUnhealthyTasks } from './unhealthy';
-import { taskTargetHealth } from '../tasks/load-balancer';
 
 /** Pass interval at timeScale 1; scaled with the clock (Clock.every: never below a few real milliseconds). */
 const PASS_MS = 100;
@@ -53,12 +54,18 @@ export class Scheduler {
   pass(): void {
     if (!this.running) return;
     for (const service of this.ctx.ecs.services) {
-      if (service.status === 'INACTIVE' || service.deploymentController.type !== 'ECS') continue;
+      if (service.status === 'INACTIVE' || service.deploymentController.type === 'EXTERNAL') continue;
       try {
-        reconcile(this.ctx, service);
+        if (service.deploymentController.type === 'CODE_DEPLOY') reconcileTaskSets(this.ctx, service);
+        else reconcile(this.ctx, service);
       } catch (error) {
         console.error(`sandbox scheduler: service ${service.name}:`, error);
       }
+    }
+    try {
+      advanceCodeDeployDeployments(this.ctx);
+    } catch (error) {
+      console.error('sandbox scheduler: CodeDeploy:', error);
     }
   }
 }
@@ -93,34 +100,6 @@ function advanceServiceDeployments(ctx: Context, service: ServiceRecord): void {
   } else if (sd.status === 'ROLLBACK_REQUESTED') {
     setServiceDeploymentStatus(ctx, sd, 'ROLLBACK_IN_PROGRESS');
     sd.updatedAt = now;
-  }
-}
-
-/** Tasks the scheduler counts as healthy for the first time (what that means for the breaker: scheduler/accounting). */
-function noteHealthyTasks(ctx: Context, service: ServiceRecord, now: number): void {
-  for (const deployment of service.deployments) {
-    for (const task of tasksOfDeployment(ctx, deployment.id)) {
-      if (task.healthyAt !== undefined) continue;
-      if (
-        !isHealthyForScheduler(
-          task,
-          now,
-          ctx.clock.scale,
-          taskTargetHealth(ctx, task).map((t) => t.target),
-        )
-      )
-        continue;
-      task.healthyAt = now;
-      record(ctx, {
-        kind: 'task-healthy',
-        cluster: service.cluster,
-        serviceName: service.name,
-        deploymentId: deployment.id,
-        taskArn: task.arn,
-        taskDefinitionArn: task.taskDefinitionArn,
-      });
-      noteTaskHealthy(ctx, service, deployment, task);
-    }
   }
 }
 

@@ -1,12 +1,12 @@
 /** The service scheduler's two moves, whatever the deployment strategy: start tasks of a deployment, stop tasks. */
 import type { Context } from '../context';
 import { serviceEvent, taskList } from '../ecs/events';
-import type { DeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
+import type { DeploymentRecord, ServiceRecord, TaskRecord, TaskSetRecord } from '../ecs/state';
 import { launchTask, stopTask } from '../tasks/lifecycle';
 import { failedToPlace } from './placement';
 
-/** Starts `count` tasks of `deployment`, unless the cluster cannot place them (scheduler/placement). */
-export function launchTasks(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, count: number): void {
+/** Starts `count` tasks of `deployment` (or a task set), unless the cluster cannot place them (scheduler/placement). */
+export function launchTasks(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord | TaskSetRecord, count: number): void {
   const cluster = ctx.ecs.clusters.get(service.cluster);
   const [family, revision] = deployment.taskDefinitionArn.slice(deployment.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
   const taskDefinition = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1];
@@ -35,7 +35,7 @@ export function launchTasks(ctx: Context, service: ServiceRecord, deployment: De
 }
 
 /** Stops running tasks as scaling activity of `deployment`, with the one event ECS sends for them. */
-export function stopTasks(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord, tasks: TaskRecord[]): void {
+export function stopTasks(ctx: Context, service: ServiceRecord, deployment: DeploymentRecord | TaskSetRecord, tasks: TaskRecord[]): void {
   if (tasks.length === 0) return;
   for (const task of tasks) stopTask(ctx, task, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${deployment.id})`);
   serviceEvent(ctx, service, `has stopped ${tasks.length} running tasks: ${taskList(tasks.map((t) => t.id))}.`);

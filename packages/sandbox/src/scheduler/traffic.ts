@@ -47,7 +47,7 @@ export function greenLoadBalancers(service: ServiceRecord, pairs: TrafficPairRec
  * Green's share in percent as rule weights (0–999 each): tenths of a percent, so 5% is 50 against 950 and a
  * canary of 0.1% is 1 against 999; all or nothing is a single weight of 1.
  */
-function weights(pair: TrafficPairRecord, greenPercent: number) {
+function weights(pair: Pick<TrafficPairRecord, 'blue' | 'green'>, greenPercent: number) {
   if (greenPercent >= 100)
     return [
       { targetGroupArn: pair.blue, weight: 0 },
@@ -65,13 +65,18 @@ function weights(pair: TrafficPairRecord, greenPercent: number) {
   ];
 }
 
+/** Sets a rule's (or a listener's default rule's) forward action to give `pair.green` `greenPercent` of its traffic. */
+export function forwardShare(ctx: Context, ruleArn: string, pair: Pick<TrafficPairRecord, 'blue' | 'green'>, greenPercent: number): void {
+  const rule = ruleOf(ctx, ruleArn);
+  // A new action object: the listener starts a fresh weighted rotation for it (elb/listeners).
+  if (rule) rule.actions = [{ type: 'forward', targetGroups: weights(pair, greenPercent), shorthand: false }];
+}
+
 /** Sets green's share of test or production traffic on every pair's rule, and records it on the service deployment. */
 export function shiftTraffic(ctx: Context, sd: ServiceDeploymentRecord, which: 'test' | 'production', greenPercent: number): void {
   for (const pair of sd.traffic ?? []) {
     const arn = which === 'test' ? pair.testListenerRule : pair.productionListenerRule;
-    const rule = arn === undefined ? undefined : ruleOf(ctx, arn);
-    // A new action object: the listener starts a fresh weighted rotation for it (elb/listeners).
-    if (rule) rule.actions = [{ type: 'forward', targetGroups: weights(pair, greenPercent), shorthand: false }];
+    if (arn !== undefined) forwardShare(ctx, arn, pair, greenPercent);
   }
   if (which === 'test') sd.testTrafficWeight = greenPercent;
   else sd.productionTrafficWeight = greenPercent;

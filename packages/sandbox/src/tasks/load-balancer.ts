@@ -25,8 +25,9 @@ function serviceOf(ctx: Context, task: TaskRecord): ServiceRecord | undefined {
 export function registerTaskTargets(ctx: Context, task: TaskRecord): TaskTarget[] {
   const service = serviceOf(ctx, task);
   const registered: TaskTarget[] = [];
-  // A blue/green deployment's tasks register in its own (green) target groups (scheduler/traffic).
-  const deployment = service?.deployments.find((d) => d.id === task.deploymentId);
+  // A blue/green deployment's tasks register in its own (green) target groups (scheduler/traffic), a task set's in its own.
+  const deployment =
+    service?.deployments.find((d) => d.id === task.deploymentId) ?? service?.taskSets.find((t) => t.id === task.deploymentId);
   for (const lb of (deployment?.loadBalancers ?? service?.loadBalancers ?? []) as Json[]) {
     const group = ctx.elb.groups.get(String(lb.targetGroupArn));
     const container = task.containers.find((c) => c.name === lb.containerName);

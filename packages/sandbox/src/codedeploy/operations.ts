@@ -1,0 +1,18 @@
+import { applicationOperations } from './applications';
+import { deploymentConfigOperations } from './deployment-configs';
+import { deploymentControlOperations } from './deployment-control';
+import { deploymentGroupOperations } from './deployment-groups';
+import { deploymentOperations } from './deployments';
+import { hookOperations } from './hooks';
+import { targetOperations } from './targets';
+
+/** Every CodeDeploy operation the sandbox answers, by its name in X-Amz-Target. */
+export const codeDeployOperations = {
+  ...applicationOperations,
+  ...deploymentGroupOperations,
+  ...deploymentConfigOperations,
+  ...deploymentOperations,
+  ...targetOperations,
+  ...deploymentControlOperations,
+  ...hookOperations,
+};

@@ -1,0 +1,164 @@
+/**
+ * A CODE_DEPLOY service in the sandbox, set up through the SDK as a platform team would for CodeDeploy blue/green
+ * (CodeDeploy user guide, "Tutorial: Deploy an application into Amazon ECS"): two target groups, a load balancer
+ * with a production and a test listener (their default actions forward to the first group), a service under the
+ * CODE_DEPLOY deployment controller in the first group, an ECS application and a deployment group named by the
+ * console's convention (`AppECS-<cluster>-<service>`, `DgpECS-<cluster>-<service>`).
+ */
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+  type CreateDeploymentGroupCommandInput,
+} from '@aws-sdk/client-codedeploy';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ModifyTargetGroupAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateClusterCommand, CreateServiceCommand } from '@aws-sdk/client-ecs';
+import type { Sandbox } from '../../src/index';
+import { clientConfig } from '../../../../test/support/sandbox-harness';
+import { registerRevision } from '../../../../test/support/blue-green';
+import { ecsClient, elbClient, network } from './harness';
+
+export function codeDeployClient(sandbox: Sandbox, maxAttempts?: number): CodeDeployClient {
+  return new CodeDeployClient(clientConfig(sandbox, maxAttempts));
+}
+
+export interface CodeDeployServiceOptions {
+  service: string;
+  cluster?: string;
+  desiredCount?: number;
+  /** Overrides of the deployment group's settings. */
+  group?: Partial<CreateDeploymentGroupCommandInput>;
+  /** false: the service only, no application or deployment group. */
+  createGroup?: boolean;
+}
+
+export interface CodeDeployService {
+  cluster: string;
+  service: string;
+  family: string;
+  containerName: string;
+  taskDefinitionArn: string;
+  blueTargetGroupArn: string;
+  greenTargetGroupArn: string;
+  blueTargetGroupName: string;
+  greenTargetGroupName: string;
+  productionListenerArn: string;
+  testListenerArn: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  serviceRoleArn: string;
+}
+
+async function targetGroup(sandbox: Sandbox, name: string): Promise<string> {
+  const elb = elbClient(sandbox);
+  const created = await elb.send(
+    new CreateTargetGroupCommand({
+      Name: name,
+      Protocol: 'HTTP',
+      Port: 8080,
+      TargetType: 'ip',
+      VpcId: 'vpc-0a1b2c3d',
+      HealthCheckPath: '/health',
+    }),
+  );
+  const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
+  await elb.send(
+    new ModifyTargetGroupAttributesCommand({
+      TargetGroupArn: arn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }],
+    }),
+  );
+  return arn;
+}
+
+/** The deployment group's settings for `cd`, as a platform team would write them. */
+export function deploymentGroupInput(cd: CodeDeployService): CreateDeploymentGroupCommandInput {
+  return {
+    applicationName: cd.applicationName,
+    deploymentGroupName: cd.deploymentGroupName,
+    serviceRoleArn: cd.serviceRoleArn,
+    deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+    deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    ecsServices: [{ clusterName: cd.cluster, serviceName: cd.service }],
+    loadBalancerInfo: {
+      targetGroupPairInfoList: [
+        {
+          targetGroups: [{ name: cd.blueTargetGroupName }, { name: cd.greenTargetGroupName }],
+          prodTrafficRoute: { listenerArns: [cd.productionListenerArn] },
+          testTrafficRoute: { listenerArns: [cd.testListenerArn] },
+        },
+      ],
+    },
+    blueGreenDeploymentConfiguration: {
+      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 },
+    },
+    autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] },
+  };
+}
+
+export async function createCodeDeployService(sandbox: Sandbox, options: CodeDeployServiceOptions): Promise<CodeDeployService> {
+  const elb = elbClient(sandbox);
+  const ecs = ecsClient(sandbox);
+  const cluster = options.cluster ?? 'cd';
+  const service = options.service;
+  const blueTargetGroupName = `${service}-tg1`.slice(0, 32);
+  const greenTargetGroupName = `${service}-tg2`.slice(0, 32);
+  const blueTargetGroupArn = await targetGroup(sandbox, blueTargetGroupName);
+  const greenTargetGroupArn = await targetGroup(sandbox, greenTargetGroupName);
+  const lb = await elb.send(new CreateLoadBalancerCommand({ Name: `${service}-lb`.slice(0, 32), Subnets: ['subnet-1', 'subnet-2'] }));
+  const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
+  const listener = async (port: number) =>
+    (
+      await elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: loadBalancerArn,
+          Protocol: 'HTTP',
+          Port: port,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: blueTargetGroupArn }],
+        }),
+      )
+    ).Listeners?.[0]?.ListenerArn as string;
+  const productionListenerArn = await listener(80);
+  const testListenerArn = await listener(8080);
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const revision = { family: service, containerName: service };
+  const taskDefinitionArn = await registerRevision(sandbox, revision, 'v1');
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      taskDefinition: taskDefinitionArn,
+      desiredCount: options.desiredCount ?? 2,
+      launchType: 'FARGATE',
+      networkConfiguration: network,
+      deploymentController: { type: 'CODE_DEPLOY' },
+      loadBalancers: [{ targetGroupArn: blueTargetGroupArn, containerName: service, containerPort: 8080 }],
+    }),
+  );
+  const cd: CodeDeployService = {
+    cluster,
+    service,
+    ...revision,
+    taskDefinitionArn,
+    blueTargetGroupArn,
+    greenTargetGroupArn,
+    blueTargetGroupName,
+    greenTargetGroupName,
+    productionListenerArn,
+    testListenerArn,
+    applicationName: `AppECS-${cluster}-${service}`,
+    deploymentGroupName: `DgpECS-${cluster}-${service}`,
+    serviceRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsCodeDeployRole`,
+  };
+  if (options.createGroup === false) return cd;
+  const codedeploy = codeDeployClient(sandbox);
+  await codedeploy.send(new CreateApplicationCommand({ applicationName: cd.applicationName, computePlatform: 'ECS' }));
+  await codedeploy.send(new CreateDeploymentGroupCommand({ ...deploymentGroupInput(cd), ...options.group }));
+  return cd;
+}
