@@ -96,7 +96,11 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,
     }),
   );
-  if ((!spec.controller || spec.controller === 'ECS') && spec.waitForSteady !== false) await waitForSteady(sandbox, cluster, spec.service);
+  if (spec.waitForSteady !== false) {
+    if (!spec.controller || spec.controller === 'ECS') await waitForSteady(sandbox, cluster, spec.service);
+    // Under CODE_DEPLOY the tasks belong to the service's task set: settled once it is STEADY_STATE.
+    if (spec.controller === 'CODE_DEPLOY') await waitForTaskSetSteady(sandbox, cluster, spec.service);
+  }
   return { cluster, service: spec.service, taskDefinitionArn: registered.taskDefinition?.taskDefinitionArn as string };
 }
 
@@ -115,6 +119,19 @@ export async function waitForSteady(sandbox: Sandbox, cluster: string, service: 
     const deployments = svc.deployments ?? [];
     if (deployments.length === 1 && deployments[0].rolloutState === 'COMPLETED' && svc.runningCount === svc.desiredCount) return svc;
     if (Date.now() > deadline) throw new Error(`service ${service} not steady after ${timeoutMs} ms: ${JSON.stringify(deployments)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls the sandbox until a CODE_DEPLOY service's task sets are all STEADY_STATE and it runs its desired count. */
+export async function waitForTaskSetSteady(sandbox: Sandbox, cluster: string, service: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const svc = await describe(sandbox, cluster, service);
+    const taskSets = svc.taskSets ?? [];
+    if (taskSets.length > 0 && taskSets.every((set) => set.stabilityStatus === 'STEADY_STATE') && svc.runningCount === svc.desiredCount)
+      return svc;
+    if (Date.now() > deadline) throw new Error(`service ${service} not steady after ${timeoutMs} ms: ${JSON.stringify(taskSets)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
