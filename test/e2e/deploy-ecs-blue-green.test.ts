@@ -148,6 +148,24 @@ group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
     ]);
   });
 
+  test('without a circuit breaker, green tasks that crash at start fail the deploy within seconds, not at the timeout', async () => {
+    const { inputs } = await serviceFor({ service: 'bg-crash-loop' }, 'crashes');
+    sandbox.script(`${BLUE_GREEN_REPOSITORY}:crashes`, { kind: 'exit', exitCode: 1, afterMs: 200, logs: ['Error: PORT is not set'] });
+
+    const started = Date.now();
+    const run = await deploy({ ...inputs, timeout: '1m' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    // The stage it was stuck in, why ECS did not stop it, and the green tasks' own stop reasons.
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /\d+ tasks of the new revision stopped while the service deployment was at SCALE_UP.*circuit breaker is off.*essential container "bg-crash-loop" exited with code 1/s,
+      ),
+    ]);
+  });
+
   test('an alarm in ALARM during the bake rolls the deploy back, naming the alarm', async () => {
     const cloudwatch = new CloudWatchClient(clientConfig(sandbox));
     await cloudwatch.send(

@@ -1,4 +1,5 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
+import { backstopReached, backstopReason, type BackstopCount } from './backstop-rule';
 import { breakerThreshold } from './breaker-threshold';
 import { primaryDeployment } from './service';
 import type { ServiceDeploymentRead } from './service-deployment-reader';
@@ -119,13 +120,10 @@ export function judgeRollout(target: RolloutTarget, observation: RolloutObservat
   if (target.circuitBreaker.enable) {
     const backstop = judgeBackstop(target, observation, ours, sd);
     if (backstop) return backstop;
-  } else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-    return {
-      state: 'failed',
-      cause: 'failed-tasks-threshold',
-      reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-      deployment: ours,
-    };
+  } else {
+    const count: BackstopCount = { counted: observation.failedTasks.length, failedTasksThreshold: target.failedTasksThreshold };
+    if (backstopReached(count))
+      return { state: 'failed', cause: 'failed-tasks-threshold', reason: backstopReason(count), deployment: ours };
   }
   const deployments = observation.service.deployments ?? [];
   if (deployments.length === 1 && isSettled(ours)) return { state: 'succeeded', deployment: ours };
@@ -251,23 +249,22 @@ function judgeBackstop(
     service.desiredCount ?? ours.desiredCount ?? 0,
     sd,
   );
-  const backstop = Math.max(threshold, target.failedTasksThreshold);
-  const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-  const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-  if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED') return undefined;
+  const count: BackstopCount = {
+    counted: Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length),
+    failedTasksThreshold: target.failedTasksThreshold,
+    breaker: {
+      threshold,
+      ecsCount: Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0),
+      triggered: sd?.deploymentCircuitBreaker?.status === 'TRIGGERED',
+    },
+  };
+  if (!backstopReached(count)) return undefined;
   // Read ECS's own threshold and why it does not count these before saying so.
   const wants: RolloutWant[] = [];
   if (observation.serviceDeployment === undefined) wants.push('service-deployment');
   if (observation.blindSpot === undefined) wants.push('blind-spot');
   if (wants.length) return { state: 'in-progress', deployment: ours, wants };
-  return {
-    state: 'failed',
-    cause: 'breaker-did-not-trip',
-    reason:
-      `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-      `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-    deployment: ours,
-  };
+  return { state: 'failed', cause: 'breaker-did-not-trip', reason: backstopReason(count, observation.blindSpot), deployment: ours };
 }
 
 function rollbackFailed(sd: ServiceDeployment, deployment: Deployment): RolloutVerdict {

@@ -1,4 +1,5 @@
 import {
+  type Deployment,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   type ECSClient,
@@ -6,14 +7,19 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { sendingOnce } from '../common/aws';
+import { systemClock } from '../common/poll';
 import { errorMessage, isAccessDenied } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { isTransientAwsError } from '../common/retry';
 import { serviceDeploymentId } from './deployment-history';
 import { awaitingPauseHook } from './pause-hook';
-import { isFailedTask, type RolloutVerdict } from './rollout';
+import { backstopReached, backstopReason, type BackstopCount } from './backstop-rule';
+import { breakerThreshold } from './breaker-threshold';
+import { explainBreakerBlindSpot } from './breaker-blind-spot';
+import { FailedTaskWatch } from './failed-task-watch';
+import type { RolloutVerdict } from './rollout';
+import { UNDER_WAY_STATUSES } from './service-deployment-statuses';
 import { StageTimeline } from './stage-timeline';
-import { StoppedTaskTracker } from './stopped-tasks';
 import {
   judgeServiceDeployment,
   trafficWeights,
@@ -29,12 +35,20 @@ export interface ServiceDeploymentWatchRequest extends FollowRequest {
   /** The service's stopped task ARNs listed before the deployment was created: none is its, none is described. */
   stoppedBefore?: string[];
   goal?: ServiceDeploymentGoal;
+  /**
+   * The backstop for a crash loop ECS does not stop (its breaker off, or not counting these tasks): this many failed
+   * tasks of the target revision (with the breaker on, at least its threshold) fail a release still under way.
+   * Unset: no backstop.
+   */
+  failedTasksThreshold?: number;
 }
 
 interface Judged {
   verdict: Exclude<ServiceDeploymentVerdict, { state: 'in-progress' }>;
   sd: ServiceDeployment;
 }
+
+type Service = Parameters<PollStep<Judged>['observe']>[0]['service'];
 
 /**
  * Follows one service deployment (any strategy, made for BLUE_GREEN, LINEAR and CANARY) to a verdict with the one
@@ -47,21 +61,38 @@ export function watchServiceDeployment(request: ServiceDeploymentWatchRequest, d
 }
 
 export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, deps: WatchDependencies): PollStep<Judged> {
-  const { log } = deps;
+  const { log, clock = systemClock } = deps;
   // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
   const ecs = sendingOnce(deps.ecs);
   const timeline = new StageTimeline(log);
+  const stopped = request.deploymentId
+    ? new FailedTaskWatch(deps.ecs, { ...request, deploymentId: request.deploymentId }, clock)
+    : undefined;
+  const backstopOn = stopped !== undefined && request.failedTasksThreshold !== undefined && request.goal?.expect !== 'rollback';
+  let blindSpot: string | undefined;
   let last: ServiceDeployment | undefined;
-  let lastService: Parameters<PollStep<Judged>['observe']>[0]['service'] | undefined;
+  let lastService: Service | undefined;
 
   return {
-    observe: async ({ service, polledAt }) => {
+    observe: async ({ service, newEvents, polledAt }) => {
       lastService = service;
       const sd = await readServiceDeployment(ecs, request.serviceDeploymentArn);
       last = sd;
       timeline.note(sd, polledAt);
       const verdict = judgeServiceDeployment(sd, request.goal);
-      return verdict.state === 'in-progress' ? undefined : { verdict, sd };
+      if (verdict.state !== 'in-progress') return { verdict, sd };
+      if (!backstopOn || !UNDER_WAY_STATUSES.has(sd.status ?? '')) return undefined;
+      const ours = service.deployments?.find((d) => d.id === request.deploymentId);
+      const round = await (stopped as FailedTaskWatch).poll(ecs, { deployment: ours, newEvents, polledAt });
+      const count = backstopCount(service, sd, ours, round.failedTasks.length, round.settled, request.failedTasksThreshold as number);
+      if (!backstopReached(count)) return undefined;
+      if (count.breaker && ours) blindSpot ??= await explainBreakerBlindSpot(ecs, service, ours, round.failedTasks);
+      const where = ` while the service deployment was at ${sd.lifecycleStage ?? sd.status}`;
+      const reason = count.breaker
+        ? backstopReason(count, blindSpot ?? 'ECS does not count them', where)
+        : `${backstopReason(count, undefined, where)}: ECS's circuit breaker is off, so ECS keeps replacing them until the deployment is stopped`;
+      const cause = count.breaker ? 'breaker-did-not-trip' : 'failed-tasks-threshold';
+      return { verdict: { state: 'failed', cause, reason }, sd };
     },
 
     conclude: async (judged) => {
@@ -75,7 +106,7 @@ export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, de
       if (!judged) {
         const paused = sd ? awaitingPauseHook(sd) : undefined;
         const at = sd?.lifecycleStage ? ` (at ${sd.lifecycleStage}${paused ? `, PAUSE hook ${paused.hookId} awaiting action` : ''})` : '';
-        const failedTasks = await stoppedTasksOf(request, deps.ecs, log);
+        const failedTasks = await stoppedTasksOf(stopped, log);
         return { ...common, status: 'timed-out', reason: `the deployment did not finish within the timeout${at}`, failedTasks };
       }
       const { verdict } = judged;
@@ -91,8 +122,34 @@ export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, de
         cause: verdict.cause,
         verdict: rolloutVerdict,
         ...(rolledBackTo ? { rolledBackTo } : {}),
-        failedTasks: await stoppedTasksOf(request, deps.ecs, log),
+        failedTasks: await stoppedTasksOf(stopped, log),
       };
+    },
+  };
+}
+
+/**
+ * What the backstop weighs on a service deployment under way. ECS's breaker, when on, says its threshold and count
+ * on the service deployment (ServiceDeploymentCircuitBreaker); the target's Deployment.failedTasks is its count too.
+ * A breaker that is off leaves only failed-tasks-threshold, over every failure counted (as the rolling watch does).
+ */
+function backstopCount(
+  service: Service,
+  sd: ServiceDeployment,
+  ours: Deployment | undefined,
+  failed: number,
+  settled: number,
+  failedTasksThreshold: number,
+): BackstopCount {
+  const config = sd.deploymentConfiguration?.deploymentCircuitBreaker ?? service.deploymentConfiguration?.deploymentCircuitBreaker;
+  if (!config?.enable) return { counted: failed, failedTasksThreshold };
+  return {
+    counted: Math.min(settled, failed),
+    failedTasksThreshold,
+    breaker: {
+      threshold: breakerThreshold(config, service.desiredCount ?? ours?.desiredCount ?? 0, sd),
+      ecsCount: Math.max(ours?.failedTasks ?? 0, sd.deploymentCircuitBreaker?.failureCount ?? 0),
+      triggered: sd.deploymentCircuitBreaker?.status === 'TRIGGERED',
     },
   };
 }
@@ -119,16 +176,15 @@ async function readServiceDeployment(ecs: ECSClient, arn: string): Promise<Servi
   return sd;
 }
 
-/** The target revision's stopped tasks that count as failures, read once with the SDK's retries; none when unreadable. */
-async function stoppedTasksOf(request: ServiceDeploymentWatchRequest, ecs: ECSClient, log: Logger): Promise<Task[]> {
-  if (!request.deploymentId) return [];
-  const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.deploymentId, request.stoppedBefore);
+/** The target revision's stopped tasks that count as failures, read once more with the SDK's retries; those seen when unreadable. */
+async function stoppedTasksOf(stopped: FailedTaskWatch | undefined, log: Logger): Promise<Task[]> {
+  if (!stopped) return [];
   try {
-    return (await tracker.refresh()).filter(isFailedTask);
+    return await stopped.refresh();
   } catch (error) {
     if (!isTransientAwsError(error)) throw error;
     log.warning(`Could not list the stopped tasks of the new revision (${errorMessage(error)}): the verdict stands without them.`);
-    return [];
+    return stopped.failedTasks;
   }
 }
 

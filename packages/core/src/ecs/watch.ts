@@ -4,18 +4,9 @@ import { errorMessage } from '../common/errors';
 import { systemClock } from '../common/poll';
 import { isTransientAwsError } from '../common/retry';
 import { explainBreakerBlindSpot } from './breaker-blind-spot';
-import {
-  BACKSTOP_SETTLE_MS,
-  isFailedTask,
-  judgeRollout,
-  progressLine,
-  type RolloutObservation,
-  type RolloutTarget,
-  type RolloutVerdict,
-} from './rollout';
+import { FailedTaskWatch } from './failed-task-watch';
+import { judgeRollout, progressLine, type RolloutObservation, type RolloutTarget, type RolloutVerdict } from './rollout';
 import { ServiceDeploymentReader, type ServiceDeploymentRead } from './service-deployment-reader';
-import { StoppedTaskSchedule } from './stopped-task-schedule';
-import { StoppedTaskTracker } from './stopped-tasks';
 import { epochMs } from './times';
 import { followDeployment, type FollowRequest, type PollStep, type WatchDependencies, type WatchOutcome } from './watch-loop';
 
@@ -23,9 +14,6 @@ export type { RolloutStatus, WatchDependencies, WatchOutcome } from './watch-loo
 
 /** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
 export const ALARM_CHECK_INTERVAL_MS = 5000;
-
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
 
 /** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
 const SAME_CREATION_MS = 5_000;
@@ -61,17 +49,12 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
   // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
   const ecs = sendingOnce(deps.ecs);
   const { target } = request;
-  // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
-  const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-  // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-  const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+  const stopped = new FailedTaskWatch(deps.ecs, { ...request, deploymentId: target.deploymentId }, clock);
   const memory = new DeploymentMemory(target.deploymentId);
   if (request.startedWith) memory.note(request.startedWith);
   const serviceDeployments = new ServiceDeploymentReader(ecs, log);
   let lastProgress = '';
   let failedTasks: Task[] = [];
-  /** When each failed task was first counted, for the backstop's settle time. */
-  const countedAt = new Map<string, number>();
   let awaitingRollbackSince: number | undefined;
   let blindSpot: string | undefined;
   let alarmsReadAt = Number.NEGATIVE_INFINITY;
@@ -80,26 +63,19 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
 
   return {
     observe: async ({ service, newEvents, polledAt }) => {
-      const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
       memory.note(service);
       const ours = service.deployments?.find((d) => d.id === target.deploymentId);
       // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
-      let partialList = false;
       listedWhole = false;
-      if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-        failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-        partialList = !tracker.listedNow;
-        if (!partialList) {
-          schedule.listed(tracker.stillStopping);
-          listedWhole = true;
-        }
-        for (const task of failedTasks) if (!countedAt.has(task.taskArn as string)) countedAt.set(task.taskArn as string, clock.now());
-      }
+      const round = await stopped.poll(ecs, { deployment: ours, newEvents, polledAt });
+      failedTasks = round.failedTasks;
+      listedWhole = round.listedWhole;
+      const partialList = round.partial;
 
       const observation: RolloutObservation = {
         service,
         failedTasks,
-        settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn as string) ?? Infinity) <= settledBefore).length,
+        settledFailures: round.settled,
         earlierTaskDefinitions: memory.earlierTaskDefinitions(),
         lastSeen: memory.lastSeen,
         awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
@@ -142,7 +118,7 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
       // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
       if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
         try {
-          failedTasks = (await tracker.refresh()).filter(isFailedTask);
+          failedTasks = await stopped.refresh();
         } catch (error) {
           if (!isTransientAwsError(error)) throw error;
           log.warning(

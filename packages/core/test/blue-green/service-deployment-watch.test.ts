@@ -3,6 +3,8 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
   type ServiceDeployment,
@@ -10,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../../src/common/logger';
 import { watchServiceDeployment } from '../../src/ecs/service-deployment-watch';
-import { NEW, NEW_ID, OLD, OLD_ID, deployment, service } from '../fixtures/ecs';
+import { NEW, NEW_ID, OLD, OLD_ID, crashedTask, deployment, service } from '../fixtures/ecs';
 import { SD_ARN, SOURCE_REVISION, serviceDeployment } from '../fixtures/service-deployments';
 import { fakeClock } from '../support/fake-clock';
 
@@ -203,5 +205,87 @@ describe('watchServiceDeployment', () => {
       'Circuit breaker: 1 failed tasks of its threshold 3 (MONITORING)',
       'Circuit breaker: 3 failed tasks of its threshold 3 (TRIGGERED)',
     ]);
+  });
+
+  describe('the backstop for a crash loop ECS does not stop', () => {
+    const crashed = [1, 2, 3].map((n) => crashedTask(n));
+    const withBackstop = () =>
+      watchServiceDeployment(
+        {
+          cluster: 'prod',
+          service: 'web',
+          startedAt: clock.now(),
+          timeoutMs: 600_000,
+          serviceDeploymentArn: SD_ARN,
+          deploymentId: NEW_ID,
+          failedTasksThreshold: 3,
+        },
+        { ecs, log: silentLogger(), clock },
+      );
+
+    beforeEach(() => {
+      // ECS replaces each crashed green task: the target deployment changes every poll, its stopped tasks pile up.
+      let poll = 0;
+      ecsMock.on(DescribeServicesCommand).callsFake(() => ({
+        services: [
+          service([
+            deployment({ id: NEW_ID, taskDefinition: NEW, updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, ++poll)) }),
+            deployment({ id: OLD_ID, status: 'ACTIVE', taskDefinition: OLD }),
+          ]),
+        ],
+      }));
+      ecsMock.on(ListTasksCommand).resolves({ taskArns: crashed.map((task) => task.taskArn as string) });
+      ecsMock.on(DescribeTasksCommand).resolves({ tasks: crashed });
+      ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { containerDefinitions: [{ name: 'web', essential: true }] } });
+    });
+
+    test('with the breaker off, failed-tasks-threshold failed tasks fail the deployment at its stage', async () => {
+      polls(stage('SCALE_UP', 0, 0, { deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } } }));
+
+      const outcome = await withBackstop();
+
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        cause: 'failed-tasks-threshold',
+        stage: 'SCALE_UP',
+        reason:
+          "3 tasks of the new revision stopped while the service deployment was at SCALE_UP (failed-tasks-threshold is 3): ECS's circuit breaker is off, so ECS keeps replacing them until the deployment is stopped",
+      });
+      expect(outcome.failedTasks).toHaveLength(3);
+    });
+
+    test("with the breaker on, the backstop fails it while ECS's count stays below its threshold, saying why", async () => {
+      polls(stage('SCALE_UP', 0, 0));
+
+      const outcome = await withBackstop();
+
+      expect(outcome).toMatchObject({ status: 'failed', cause: 'breaker-did-not-trip', stage: 'SCALE_UP' });
+      expect(outcome.reason).toMatch(
+        /^3 tasks of the new revision stopped while the service deployment was at SCALE_UP, but ECS's circuit breaker did not trip \(it counts 0 of its threshold 3\): .+\. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold \(3\), is 3$/,
+      );
+    });
+
+    test('leaves the verdict to ECS once its breaker counted up to its threshold', async () => {
+      const breaker = { status: 'MONITORING' as const, failureCount: 3, threshold: 3 };
+      polls(
+        stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker }),
+        stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker }),
+        stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker }),
+        stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker }),
+        stage('SCALE_UP', 0, 0, { deploymentCircuitBreaker: breaker }),
+        stage('SCALE_UP', 0, 0, { status: 'ROLLBACK_REQUESTED', deploymentCircuitBreaker: { ...breaker, status: 'TRIGGERED' } }),
+      );
+
+      const outcome = await withBackstop();
+
+      expect(outcome).toMatchObject({ status: 'rolled-back', cause: 'circuit-breaker' });
+    });
+
+    test('a healthy deployment with no stopped task succeeds', async () => {
+      ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+      polls(stage('SCALE_UP', 0, 0), stage('SCALE_UP', 0, 0), stage('CLEAN_UP', 100, 100, { status: 'SUCCESSFUL' }));
+
+      expect(await withBackstop()).toMatchObject({ status: 'succeeded', failedTasks: [] });
+    });
   });
 });

@@ -24,6 +24,7 @@ export async function watchStrategyDeployment(
       serviceDeploymentArn,
       deploymentId: deployment.deploymentId,
       stoppedBefore: deployment.stoppedBefore,
+      failedTasksThreshold: settings.failedTasksThreshold,
       goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
     },
     context,
