@@ -65833,7 +65833,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(235);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8732);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
@@ -71777,7 +71777,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 235:
+/***/ 8732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73634,6 +73634,33 @@ function adoptStrategyDeployment(service, deployment, clock) {
     return existingDeployment(service, deployment, clock);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/backstop-rule.ts
+/** With a breaker, the larger of ECS's threshold and failed-tasks-threshold; without one, failed-tasks-threshold. */
+function backstopLimit(count) {
+    return count.breaker ? Math.max(count.breaker.threshold, count.failedTasksThreshold) : count.failedTasksThreshold;
+}
+/**
+ * Whether this step fails the rollout on its own count: past the backstop while ECS's breaker (if on) has neither
+ * tripped nor counted up to its threshold, since then ECS itself is about to decide.
+ */
+function backstopReached(count) {
+    if (count.counted < backstopLimit(count))
+        return false;
+    return !count.breaker || (!count.breaker.triggered && count.breaker.ecsCount < count.breaker.threshold);
+}
+/**
+ * The reason a reached backstop fails the step with. `where` says where the deployment was stuck (a blue/green
+ * stage); `blindSpot` why ECS's breaker does not count these tasks (see explainBreakerBlindSpot), with a breaker.
+ */
+function backstopReason(count, blindSpot, where = '') {
+    const stopped = `${count.counted} tasks of the new revision stopped${where}`;
+    if (!count.breaker)
+        return `${stopped} (failed-tasks-threshold is ${count.failedTasksThreshold})`;
+    const { threshold, ecsCount } = count.breaker;
+    return (`${stopped}, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
+        `${blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${count.failedTasksThreshold}), is ${backstopLimit(count)}`);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-threshold.ts
 /**
  * How many failed tasks trip ECS's deployment circuit breaker for a deployment. The service deployment says it
@@ -73658,7 +73685,52 @@ function breakerThreshold(breaker, desiredCount, serviceDeployment) {
     return Math.min(200, Math.max(3, share));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
+
+/**
+ * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
+ * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
+ * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
+ * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
+ */
+function blindSpotReason(facts) {
+    const after = facts.reachedRunning === facts.failed
+        ? 'they all reached RUNNING before they stopped'
+        : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
+    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
+        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
+    }
+    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
+        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
+    }
+    if (facts.resetOnHealthyTask) {
+        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
+    }
+    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
+}
+/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
+async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
+    let containerHealthCheck;
+    try {
+        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
+        const containers = answer.taskDefinition?.containerDefinitions;
+        if (containers)
+            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
+    }
+    catch {
+        // The explanation is then less precise, not wrong.
+    }
+    return blindSpotReason({
+        containerHealthCheck,
+        loadBalancer: (service.loadBalancers ?? []).length > 0,
+        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
+        failed: failedTasks.length,
+        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
 
 
 
@@ -73713,13 +73785,10 @@ function judgeRollout(target, observation) {
         if (backstop)
             return backstop;
     }
-    else if (observation.failedTasks.length >= target.failedTasksThreshold) {
-        return {
-            state: 'failed',
-            cause: 'failed-tasks-threshold',
-            reason: `${observation.failedTasks.length} tasks of the new revision stopped (failed-tasks-threshold is ${target.failedTasksThreshold})`,
-            deployment: ours,
-        };
+    else {
+        const count = { counted: observation.failedTasks.length, failedTasksThreshold: target.failedTasksThreshold };
+        if (backstopReached(count))
+            return { state: 'failed', cause: 'failed-tasks-threshold', reason: backstopReason(count), deployment: ours };
     }
     const deployments = observation.service.deployments ?? [];
     if (deployments.length === 1 && isSettled(ours))
@@ -73826,10 +73895,16 @@ function judgeGone(target, observation) {
 function judgeBackstop(target, observation, ours, sd) {
     const { service } = observation;
     const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
-    const backstop = Math.max(threshold, target.failedTasksThreshold);
-    const counted = Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length);
-    const ecsCount = Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0);
-    if (counted < backstop || ecsCount >= threshold || sd?.deploymentCircuitBreaker?.status === 'TRIGGERED')
+    const count = {
+        counted: Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length),
+        failedTasksThreshold: target.failedTasksThreshold,
+        breaker: {
+            threshold,
+            ecsCount: Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0),
+            triggered: sd?.deploymentCircuitBreaker?.status === 'TRIGGERED',
+        },
+    };
+    if (!backstopReached(count))
         return undefined;
     // Read ECS's own threshold and why it does not count these before saying so.
     const wants = [];
@@ -73839,13 +73914,7 @@ function judgeBackstop(target, observation, ours, sd) {
         wants.push('blind-spot');
     if (wants.length)
         return { state: 'in-progress', deployment: ours, wants };
-    return {
-        state: 'failed',
-        cause: 'breaker-did-not-trip',
-        reason: `${counted} tasks of the new revision stopped, but ECS's circuit breaker did not trip (it counts ${ecsCount} of its threshold ${threshold}): ` +
-            `${observation.blindSpot}. This step's backstop, the larger of ECS's threshold and failed-tasks-threshold (${target.failedTasksThreshold}), is ${backstop}`,
-        deployment: ours,
-    };
+    return { state: 'failed', cause: 'breaker-did-not-trip', reason: backstopReason(count, observation.blindSpot), deployment: ours };
 }
 function rollbackFailed(sd, deployment) {
     return {
@@ -73952,6 +74021,140 @@ function progressLine(deployment) {
     const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
     const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
     return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
+/**
+ * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
+ * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
+ * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
+ */
+const STOPPED_TASKS_INTERVAL_MS = 2000;
+/**
+ * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
+ * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
+ * draining it for its deregistration delay) is then listed at the interval.
+ */
+const STOPPING_RELISTS = 5;
+/**
+ * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
+ * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
+ * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
+ * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
+ * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
+ * interval is remembered and listed when the interval ends.
+ */
+class StoppedTaskSchedule {
+    clock;
+    intervalMs;
+    previous;
+    previousFailed;
+    previousRunning;
+    changed;
+    listedAt = Number.NEGATIVE_INFINITY;
+    /** Listings in a row that saw a task of ours still shutting down. */
+    stoppingStreak = 0;
+    /** A listing was due and has not been done yet. */
+    owed = false;
+    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
+    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
+        this.clock = clock;
+        this.intervalMs = intervalMs;
+        this.changed = listFirst;
+    }
+    /**
+     * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
+     * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
+     */
+    due(signals) {
+        if (this.wants(signals))
+            this.owed = true;
+        return this.owed;
+    }
+    wants({ deployment, newEvents, failing = false }) {
+        const failed = deployment?.failedTasks ?? 0;
+        const state = deployment
+            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
+            : 'gone';
+        const failedChanged = failed !== (this.previousFailed ?? 0);
+        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
+        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
+        const running = deployment?.runningCount ?? 0;
+        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
+        this.previousRunning = running;
+        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
+            this.changed = true;
+        this.previous = state;
+        this.previousFailed = failed;
+        if (failedChanged || runningDropped)
+            return true;
+        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
+            return true;
+        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
+    }
+    /**
+     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
+     * STOPPING_RELISTS polls, then once the interval allows.
+     */
+    listed(stillStopping = 0) {
+        this.listedAt = this.clock.now();
+        this.owed = false;
+        this.changed = stillStopping > 0;
+        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/failed-task-watch.ts
+
+
+
+/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
+const FRESH_DEPLOYMENT_MS = 10_000;
+/**
+ * The failed tasks of one deployment, followed during a watch: listed when the deployment changed
+ * (StoppedTaskSchedule), described once each (StoppedTaskTracker), each remembered with when it was first counted,
+ * for the backstop's settle time. Every watch, rolling or by service deployment, follows them the same way.
+ */
+class FailedTaskWatch {
+    clock;
+    tracker;
+    schedule;
+    countedAt = new Map();
+    failed = [];
+    /** `ecs` retries in the SDK: the final evidence read (refresh) has no next poll to be its retry. */
+    constructor(ecs, request, clock) {
+        this.clock = clock;
+        this.tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.deploymentId, request.stoppedBefore);
+        // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
+        this.schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+    }
+    get failedTasks() {
+        return this.failed;
+    }
+    /** Lists when due (`ecs`: this poll's client, whose reads go once); a failed listing throws and stays due. */
+    async poll(ecs, signals) {
+        let partial = false;
+        let listedWhole = false;
+        if (this.schedule.due({ deployment: signals.deployment, newEvents: signals.newEvents, failing: this.failed.length > 0 })) {
+            this.failed = (await this.tracker.refresh(ecs)).filter(isFailedTask);
+            partial = !this.tracker.listedNow;
+            if (!partial) {
+                this.schedule.listed(this.tracker.stillStopping);
+                listedWhole = true;
+            }
+            for (const task of this.failed)
+                if (!this.countedAt.has(task.taskArn))
+                    this.countedAt.set(task.taskArn, this.clock.now());
+        }
+        const settledBefore = signals.polledAt - BACKSTOP_SETTLE_MS;
+        const settled = this.failed.filter((task) => (this.countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length;
+        return { failedTasks: this.failed, settled, listedWhole, partial };
+    }
+    /** The final evidence read, with the SDK's retries; a transient failure is the caller's to forgive. */
+    async refresh() {
+        this.failed = (await this.tracker.refresh()).filter(isFailedTask);
+        return this.failed;
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
@@ -74125,6 +74328,10 @@ function eventTime(event) {
 
 
 
+
+
+
+
 /**
  * Follows one service deployment (any strategy, made for BLUE_GREEN, LINEAR and CANARY) to a verdict with the one
  * poll loop (followDeployment): each poll reads DescribeServiceDeployments, logs each stage as it begins with the
@@ -74135,20 +74342,41 @@ function watchServiceDeployment(request, deps) {
     return followDeployment(request, serviceDeploymentStep(request, deps), deps);
 }
 function serviceDeploymentStep(request, deps) {
-    const { log } = deps;
+    const { log, clock = poll/* systemClock */.m } = deps;
     // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
     const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
     const timeline = new StageTimeline(log);
+    const stopped = request.deploymentId
+        ? new FailedTaskWatch(deps.ecs, { ...request, deploymentId: request.deploymentId }, clock)
+        : undefined;
+    const backstopOn = stopped !== undefined && request.failedTasksThreshold !== undefined && request.goal?.expect !== 'rollback';
+    let blindSpot;
     let last;
     let lastService;
     return {
-        observe: async ({ service, polledAt }) => {
+        observe: async ({ service, newEvents, polledAt }) => {
             lastService = service;
             const sd = await service_deployment_watch_readServiceDeployment(ecs, request.serviceDeploymentArn);
             last = sd;
             timeline.note(sd, polledAt);
             const verdict = judgeServiceDeployment(sd, request.goal);
-            return verdict.state === 'in-progress' ? undefined : { verdict, sd };
+            if (verdict.state !== 'in-progress')
+                return { verdict, sd };
+            if (!backstopOn || !UNDER_WAY_STATUSES.has(sd.status ?? ''))
+                return undefined;
+            const ours = service.deployments?.find((d) => d.id === request.deploymentId);
+            const round = await stopped.poll(ecs, { deployment: ours, newEvents, polledAt });
+            const count = backstopCount(service, sd, ours, round.failedTasks.length, round.settled, request.failedTasksThreshold);
+            if (!backstopReached(count))
+                return undefined;
+            if (count.breaker && ours)
+                blindSpot ??= await explainBreakerBlindSpot(ecs, service, ours, round.failedTasks);
+            const where = ` while the service deployment was at ${sd.lifecycleStage ?? sd.status}`;
+            const reason = count.breaker
+                ? backstopReason(count, blindSpot ?? 'ECS does not count them', where)
+                : `${backstopReason(count, undefined, where)}: ECS's circuit breaker is off, so ECS keeps replacing them until the deployment is stopped`;
+            const cause = count.breaker ? 'breaker-did-not-trip' : 'failed-tasks-threshold';
+            return { verdict: { state: 'failed', cause, reason }, sd };
         },
         conclude: async (judged) => {
             const sd = judged?.sd ?? last;
@@ -74161,7 +74389,7 @@ function serviceDeploymentStep(request, deps) {
             if (!judged) {
                 const paused = sd ? awaitingPauseHook(sd) : undefined;
                 const at = sd?.lifecycleStage ? ` (at ${sd.lifecycleStage}${paused ? `, PAUSE hook ${paused.hookId} awaiting action` : ''})` : '';
-                const failedTasks = await stoppedTasksOf(request, deps.ecs, log);
+                const failedTasks = await stoppedTasksOf(stopped, log);
                 return { ...common, status: 'timed-out', reason: `the deployment did not finish within the timeout${at}`, failedTasks };
             }
             const { verdict } = judged;
@@ -74179,8 +74407,27 @@ function serviceDeploymentStep(request, deps) {
                 cause: verdict.cause,
                 verdict: rolloutVerdict,
                 ...(rolledBackTo ? { rolledBackTo } : {}),
-                failedTasks: await stoppedTasksOf(request, deps.ecs, log),
+                failedTasks: await stoppedTasksOf(stopped, log),
             };
+        },
+    };
+}
+/**
+ * What the backstop weighs on a service deployment under way. ECS's breaker, when on, says its threshold and count
+ * on the service deployment (ServiceDeploymentCircuitBreaker); the target's Deployment.failedTasks is its count too.
+ * A breaker that is off leaves only failed-tasks-threshold, over every failure counted (as the rolling watch does).
+ */
+function backstopCount(service, sd, ours, failed, settled, failedTasksThreshold) {
+    const config = sd.deploymentConfiguration?.deploymentCircuitBreaker ?? service.deploymentConfiguration?.deploymentCircuitBreaker;
+    if (!config?.enable)
+        return { counted: failed, failedTasksThreshold };
+    return {
+        counted: Math.min(settled, failed),
+        failedTasksThreshold,
+        breaker: {
+            threshold: breakerThreshold(config, service.desiredCount ?? ours?.desiredCount ?? 0, sd),
+            ecsCount: Math.max(ours?.failedTasks ?? 0, sd.deploymentCircuitBreaker?.failureCount ?? 0),
+            triggered: sd.deploymentCircuitBreaker?.status === 'TRIGGERED',
         },
     };
 }
@@ -74203,19 +74450,18 @@ async function service_deployment_watch_readServiceDeployment(ecs, arn) {
     }
     return sd;
 }
-/** The target revision's stopped tasks that count as failures, read once with the SDK's retries; none when unreadable. */
-async function stoppedTasksOf(request, ecs, log) {
-    if (!request.deploymentId)
+/** The target revision's stopped tasks that count as failures, read once more with the SDK's retries; those seen when unreadable. */
+async function stoppedTasksOf(stopped, log) {
+    if (!stopped)
         return [];
-    const tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.deploymentId, request.stoppedBefore);
     try {
-        return (await tracker.refresh()).filter(isFailedTask);
+        return await stopped.refresh();
     }
     catch (error) {
         if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
             throw error;
         log.warning(`Could not list the stopped tasks of the new revision (${(0,errors/* errorMessage */.gJ)(error)}): the verdict stands without them.`);
-        return [];
+        return stopped.failedTasks;
     }
 }
 /** The task definition ECS rolls back to (the rollback's or the first source revision's), when it can be read. */
@@ -74251,6 +74497,7 @@ async function watchStrategyDeployment(deployment, settings, context) {
         serviceDeploymentArn,
         deploymentId: deployment.deploymentId,
         stoppedBefore: deployment.stoppedBefore,
+        failedTasksThreshold: settings.failedTasksThreshold,
         goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
     }, context);
 }
@@ -74290,50 +74537,6 @@ const blueGreenMechanism = {
     watch: watchStrategyDeployment,
     rollBack: startStrategyRollback,
 };
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/breaker-blind-spot.ts
-
-/**
- * Why ECS's circuit breaker does not count failures this step counts. ECS counts a task only if it never reached
- * RUNNING or failed a health check the service defines (Deployment.failedTasks, API reference; developer guide,
- * "How the Amazon ECS deployment circuit breaker detects failures", stages 1 and 2), and a task that turns healthy
- * resets the count to 0 unless resetOnHealthyTask is off (DeploymentCircuitBreaker, API reference).
- */
-function blindSpotReason(facts) {
-    const after = facts.reachedRunning === facts.failed
-        ? 'they all reached RUNNING before they stopped'
-        : `${facts.reachedRunning} of them reached RUNNING before they stopped`;
-    if (facts.containerHealthCheck === false && !facts.loadBalancer) {
-        return `the task definition defines no container health check and the service has no load balancer, so ECS does not count tasks that crash after reaching RUNNING, and ${after}`;
-    }
-    if (facts.containerHealthCheck === undefined && !facts.loadBalancer) {
-        return `ECS counts a task only if it never reached RUNNING or failed a defined health check, the service has no load balancer, and ${after}`;
-    }
-    if (facts.resetOnHealthyTask) {
-        return `${after}, and each task that passed its health checks first reset ECS's count to 0 (resetOnHealthyTask)`;
-    }
-    return `ECS counts a task only if it never reached RUNNING or failed a defined health check, and ${after}`;
-}
-/** Reads the new revision's health checks (one DescribeTaskDefinition call) and explains; never throws. */
-async function explainBreakerBlindSpot(ecs, service, deployment, failedTasks) {
-    let containerHealthCheck;
-    try {
-        const answer = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: deployment.taskDefinition }));
-        const containers = answer.taskDefinition?.containerDefinitions;
-        if (containers)
-            containerHealthCheck = containers.some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0);
-    }
-    catch {
-        // The explanation is then less precise, not wrong.
-    }
-    return blindSpotReason({
-        containerHealthCheck,
-        loadBalancer: (service.loadBalancers ?? []).length > 0,
-        reachedRunning: failedTasks.filter((task) => task.startedAt !== undefined).length,
-        failed: failedTasks.length,
-        resetOnHealthyTask: service.deploymentConfiguration?.deploymentCircuitBreaker?.resetOnHealthyTask !== false,
-    });
-}
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-reader.ts
 
@@ -74387,89 +74590,7 @@ class ServiceDeploymentReader {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/ecs/stopped-task-schedule.ts
-/**
- * At most this often the service's stopped tasks are listed while nothing but counts changed. ECS throttles its
- * API per account and Region, and many deploys (and every other tool of the account) share that bucket; a
- * ListTasks a second per deploy, paged, is most of a watcher's calls for nothing on a healthy deploy.
- */
-const STOPPED_TASKS_INTERVAL_MS = 2000;
-/**
- * A task of ours seen shutting down is a failure on its way (or a scale-in): it is listed again on the next polls,
- * this many times in a row, so its verdict does not wait for the interval; a task that takes longer (a load balancer
- * draining it for its deregistration delay) is then listed at the interval.
- */
-const STOPPING_RELISTS = 5;
-/**
- * Decides when the watcher lists the service's stopped tasks: only when something changed since the last answer
- * (the deployment's running or pending count, its failedTasks, its updatedAt, a new service event), and then at
- * most every STOPPED_TASKS_INTERVAL_MS. A change of failedTasks is ECS saying a task failed (or, back to 0, that one
- * turned healthy): it is listed at once, so the evidence is never older than ECS's count; so is any change once a task
- * of the new revision failed (a deploy already failing wants its verdict; a healthy one lists at the interval). A change seen during the
- * interval is remembered and listed when the interval ends.
- */
-class StoppedTaskSchedule {
-    clock;
-    intervalMs;
-    previous;
-    previousFailed;
-    previousRunning;
-    changed;
-    listedAt = Number.NEGATIVE_INFINITY;
-    /** Listings in a row that saw a task of ours still shutting down. */
-    stoppingStreak = 0;
-    /** A listing was due and has not been done yet. */
-    owed = false;
-    /** `listFirst`: list on the first answer (when the deployment may have run before the watcher started). */
-    constructor(clock, listFirst, intervalMs = STOPPED_TASKS_INTERVAL_MS) {
-        this.clock = clock;
-        this.intervalMs = intervalMs;
-        this.changed = listFirst;
-    }
-    /**
-     * Whether to list now. A listing that was due and did not happen (its read failed, the round was skipped) stays due
-     * until `listed` is called, so a throttled ListTasks or DescribeTasks is tried again on the next round.
-     */
-    due(signals) {
-        if (this.wants(signals))
-            this.owed = true;
-        return this.owed;
-    }
-    wants({ deployment, newEvents, failing = false }) {
-        const failed = deployment?.failedTasks ?? 0;
-        const state = deployment
-            ? `${deployment.runningCount ?? 0}/${deployment.pendingCount ?? 0}/${deployment.status}/${deployment.updatedAt ? new Date(deployment.updatedAt).getTime() : ''}`
-            : 'gone';
-        const failedChanged = failed !== (this.previousFailed ?? 0);
-        // Our running count only grows while a deployment is healthy and its desired count stays: a drop is a task of ours
-        // leaving RUNNING (a crash, a failed health check), listed at once, as a change of failedTasks is.
-        const running = deployment?.runningCount ?? 0;
-        const runningDropped = this.previousRunning !== undefined && running < this.previousRunning && deployment?.status === 'PRIMARY';
-        this.previousRunning = running;
-        if ((this.previous !== undefined && state !== this.previous) || newEvents > 0 || failedChanged)
-            this.changed = true;
-        this.previous = state;
-        this.previousFailed = failed;
-        if (failedChanged || runningDropped)
-            return true;
-        if (this.changed && this.stoppingStreak > 0 && this.stoppingStreak <= STOPPING_RELISTS)
-            return true;
-        return this.changed && (failing || this.clock.now() - this.listedAt >= this.intervalMs);
-    }
-    /**
-     * After a listing; `stillStopping` tasks of ours were shutting down, so they are listed again: at once for the next
-     * STOPPING_RELISTS polls, then once the interval allows.
-     */
-    listed(stillStopping = 0) {
-        this.listedAt = this.clock.now();
-        this.owed = false;
-        this.changed = stillStopping > 0;
-        this.stoppingStreak = stillStopping > 0 ? this.stoppingStreak + 1 : 0;
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/watch.ts
-
 
 
 
@@ -74482,8 +74603,6 @@ class StoppedTaskSchedule {
 
 /** With deployment alarms on, the service deployment is read at most this often to see an alarm that triggered. */
 const ALARM_CHECK_INTERVAL_MS = 5000;
-/** A deployment started less than this before the watcher is taken as new: its first poll lists no stopped tasks. */
-const FRESH_DEPLOYMENT_MS = 10_000;
 /** UpdateService creates the deployment and its service deployment together; ECS's clock puts them this close. */
 const SAME_CREATION_MS = 5_000;
 /**
@@ -74504,18 +74623,13 @@ function rollingStep(request, deps) {
     // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
     const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
     const { target } = request;
-    // The tracker's own client retries in the SDK: the final evidence read has no next poll to be its retry.
-    const tracker = new StoppedTaskTracker(deps.ecs, request.cluster, request.service, target.deploymentId, request.stoppedBefore);
-    // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
-    const schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+    const stopped = new FailedTaskWatch(deps.ecs, { ...request, deploymentId: target.deploymentId }, clock);
     const memory = new DeploymentMemory(target.deploymentId);
     if (request.startedWith)
         memory.note(request.startedWith);
     const serviceDeployments = new ServiceDeploymentReader(ecs, log);
     let lastProgress = '';
     let failedTasks = [];
-    /** When each failed task was first counted, for the backstop's settle time. */
-    const countedAt = new Map();
     let awaitingRollbackSince;
     let blindSpot;
     let alarmsReadAt = Number.NEGATIVE_INFINITY;
@@ -74523,27 +74637,18 @@ function rollingStep(request, deps) {
     let listedWhole = false;
     return {
         observe: async ({ service, newEvents, polledAt }) => {
-            const settledBefore = polledAt - BACKSTOP_SETTLE_MS;
             memory.note(service);
             const ours = service.deployments?.find((d) => d.id === target.deploymentId);
             // A listing that fails skips the round and stays due: the next round lists at once, not after the interval.
-            let partialList = false;
             listedWhole = false;
-            if (schedule.due({ deployment: ours, newEvents, failing: failedTasks.length > 0 })) {
-                failedTasks = (await tracker.refresh(ecs)).filter(isFailedTask);
-                partialList = !tracker.listedNow;
-                if (!partialList) {
-                    schedule.listed(tracker.stillStopping);
-                    listedWhole = true;
-                }
-                for (const task of failedTasks)
-                    if (!countedAt.has(task.taskArn))
-                        countedAt.set(task.taskArn, clock.now());
-            }
+            const round = await stopped.poll(ecs, { deployment: ours, newEvents, polledAt });
+            failedTasks = round.failedTasks;
+            listedWhole = round.listedWhole;
+            const partialList = round.partial;
             const observation = {
                 service,
                 failedTasks,
-                settledFailures: failedTasks.filter((task) => (countedAt.get(task.taskArn) ?? Infinity) <= settledBefore).length,
+                settledFailures: round.settled,
                 earlierTaskDefinitions: memory.earlierTaskDefinitions(),
                 lastSeen: memory.lastSeen,
                 awaitingRollbackMs: awaitingRollbackSince === undefined ? 0 : clock.now() - awaitingRollbackSince,
@@ -74589,7 +74694,7 @@ function rollingStep(request, deps) {
             // costs seconds for nothing); when ECS keeps failing the read, the tasks already seen are the evidence.
             if (!verdict || (verdict.state !== 'succeeded' && !listedWhole)) {
                 try {
-                    failedTasks = (await tracker.refresh()).filter(isFailedTask);
+                    failedTasks = await stopped.refresh();
                 }
                 catch (error) {
                     if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
