@@ -13,9 +13,7 @@ import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateRuleCommand,
-  CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
-  ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   CreateClusterCommand,
@@ -36,6 +34,7 @@ import {
 import type { CatalogEntry, Sandbox } from '@ecs-deploy/sandbox';
 import { createHash } from 'node:crypto';
 import { REGISTRY } from './ecs-fixtures';
+import { createTargetGroup } from './load-balancer';
 import { clientConfig } from './sandbox-harness';
 
 /** The repository of the blue/green program's image; tag it per revision (`:v1`, `:v2`). */
@@ -132,31 +131,6 @@ export function elbName(service: string, suffix: string): string {
 const elbClient = (sandbox: Sandbox) => new ElasticLoadBalancingV2Client(clientConfig(sandbox));
 const ecsClient = (sandbox: Sandbox) => new ECSClient(clientConfig(sandbox));
 
-async function targetGroup(elb: ElasticLoadBalancingV2Client, name: string, deregistrationDelaySeconds: number): Promise<string> {
-  const created = await elb.send(
-    new CreateTargetGroupCommand({
-      Name: name,
-      Protocol: 'HTTP',
-      Port: 8080,
-      TargetType: 'ip',
-      VpcId: 'vpc-0a1b2c3d',
-      HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: 5,
-      HealthCheckTimeoutSeconds: 2,
-      HealthyThresholdCount: 2,
-      UnhealthyThresholdCount: 2,
-    }),
-  );
-  const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
-  await elb.send(
-    new ModifyTargetGroupAttributesCommand({
-      TargetGroupArn: arn,
-      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(deregistrationDelaySeconds) }],
-    }),
-  );
-  return arn;
-}
-
 /** A listener whose one rule (priority 1, every path) forwards to `targetGroupArn`; answers both ARNs. */
 async function listenerWithRule(elb: ElasticLoadBalancingV2Client, loadBalancerArn: string, port: number, targetGroupArn: string) {
   const forward = [{ Type: 'forward' as const, TargetGroupArn: targetGroupArn }];
@@ -211,8 +185,16 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
   const ecs = ecsClient(sandbox);
   const cluster = options.cluster ?? 'prod';
   const service = options.service;
-  const primaryTargetGroupArn = await targetGroup(elb, elbName(service, 'blue'), options.deregistrationDelaySeconds ?? 5);
-  const alternateTargetGroupArn = await targetGroup(elb, elbName(service, 'green'), options.deregistrationDelaySeconds ?? 5);
+  const { targetGroupArn: primaryTargetGroupArn } = await createTargetGroup(
+    sandbox,
+    elbName(service, 'blue'),
+    options.deregistrationDelaySeconds ?? 5,
+  );
+  const { targetGroupArn: alternateTargetGroupArn } = await createTargetGroup(
+    sandbox,
+    elbName(service, 'green'),
+    options.deregistrationDelaySeconds ?? 5,
+  );
   const loadBalancer = await elb.send(new CreateLoadBalancerCommand({ Name: elbName(service, 'lb'), Subnets: ['subnet-1', 'subnet-2'] }));
   const loadBalancerArn = loadBalancer.LoadBalancers?.[0]?.LoadBalancerArn as string;
   const production = await listenerWithRule(elb, loadBalancerArn, 80, primaryTargetGroupArn);
