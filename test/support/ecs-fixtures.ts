@@ -11,6 +11,7 @@ import {
   type LoadBalancer,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '@ecs-deploy/sandbox';
+import { createTargetGroup } from './load-balancer';
 import { clientConfig } from './sandbox-harness';
 
 export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -82,6 +83,18 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       containerDefinitions: containers,
     }),
   );
+  // ECS requires a load balancer of a CODE_DEPLOY service (API reference, CreateService loadBalancers): one is given.
+  const loadBalancers =
+    spec.loadBalancers ??
+    (spec.controller === 'CODE_DEPLOY'
+      ? [
+          {
+            targetGroupArn: (await createTargetGroup(sandbox, `${spec.service}-blue`)).targetGroupArn,
+            containerName: spec.service,
+            containerPort: 8080,
+          },
+        ]
+      : undefined);
   await ecs.send(
     new CreateServiceCommand({
       cluster,
@@ -92,7 +105,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } },
       deploymentConfiguration: spec.deploymentConfiguration ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
       deploymentController: spec.controller ? { type: spec.controller } : undefined,
-      loadBalancers: spec.loadBalancers,
+      loadBalancers,
       healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,
     }),
   );

@@ -230,11 +230,33 @@ describe('services', () => {
     expect(listed.serviceArns).toEqual(['arn:aws:ecs:eu-west-1:123456789012:service/svc/known']);
   });
 
-  test('CODE_DEPLOY and EXTERNAL services are accepted, but UpdateService cannot deploy them', async () => {
+  // A CODE_DEPLOY service with its load balancer, and UpdateService's refusal there: codedeploy-groups.test.ts.
+  test('a CODE_DEPLOY service without a load balancer target group is refused, as the API reference requires one', async () => {
+    const ecs = ecsClient(sandbox);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'bg-nolb' }));
+    const arn = await register(ecs, 'bg-nolb', [container('bg', 'bg:1')]);
+    const refused = ecs.send(
+      new CreateServiceCommand({
+        cluster: 'bg-nolb',
+        serviceName: 'bg-nolb',
+        taskDefinition: arn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+        deploymentController: { type: 'CODE_DEPLOY' },
+      }),
+    );
+    await expect(refused).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(refused).rejects.toThrow(
+      /CODE_DEPLOY deployment controller requires an Application Load Balancer or Network Load Balancer/,
+    );
+  });
+
+  test('EXTERNAL services are accepted, but UpdateService cannot deploy them', async () => {
     const ecs = ecsClient(sandbox);
     await ecs.send(new CreateClusterCommand({ clusterName: 'bg' }));
     const arn = await register(ecs, 'bg', [container('bg', 'bg:1')]);
-    for (const type of ['CODE_DEPLOY', 'EXTERNAL'] as const) {
+    for (const type of ['EXTERNAL'] as const) {
       const created = await ecs.send(
         new CreateServiceCommand({
           cluster: 'bg',

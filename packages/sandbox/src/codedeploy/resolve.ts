@@ -1,4 +1,7 @@
-/** The ECS service and task sets a CodeDeploy deployment works on. */
+/**
+ * The ECS service and task sets a CodeDeploy deployment works on: the deployment group's ecsServices entry
+ * (CodeDeploy API reference, ECSService: clusterName and serviceName).
+ */
 import type { Context } from '../context';
 import { findService } from '../ecs/resolve';
 import type { ServiceRecord, TaskSetRecord } from '../ecs/state';

@@ -2,7 +2,9 @@
  * The one place a service deployment's status and lifecycle stage change, so that the sandbox's history records
  * every change, in order ('service-deployment-status', 'lifecycle-stage'): a benchmark times what ECS did
  * (SUCCESSFUL, BAKE_TIME reached, a PAUSE hook's stage entered) from them, as it times a rolling deploy from
- * 'steady-state'.
+ * 'steady-state'. The values are the API reference's (ServiceDeployment status: PENDING, IN_PROGRESS, SUCCESSFUL,
+ * STOPPED, STOP_REQUESTED, ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED;
+ * lifecycleStage as listed in ecs/strategy-configuration).
  */
 import { record, type Context } from '../context';
 import type { ServiceDeploymentRecord, ServiceDeploymentStatus } from './state';

@@ -110,6 +110,13 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
   const launchType = (input.launchType as string | undefined) ?? (capacityProviderStrategy.length ? undefined : 'EC2');
   if (taskDefinition) checkPlacement(taskDefinition, launchType, input.networkConfiguration);
   checkLoadBalancers(ctx, taskDefinition, asArray<Json>(input.loadBalancers));
+  // API reference, CreateService loadBalancers: "If the service uses the CODE_DEPLOY deployment controller, the
+  // service is required to use either an Application Load Balancer or Network Load Balancer." ECS's wording of the
+  // refusal is *unconfirmed*.
+  if (controller === 'CODE_DEPLOY' && !asArray<Json>(input.loadBalancers).some((lb) => lb.targetGroupArn !== undefined))
+    throw invalidParameter(
+      'A service with the CODE_DEPLOY deployment controller requires an Application Load Balancer or Network Load Balancer target group.',
+    );
   const configuration = deploymentConfiguration(input.deploymentConfiguration);
   checkAdvancedConfiguration(ctx, configuration.strategy, asArray<Json>(input.loadBalancers));
   const fargate = launchType === 'FARGATE' || capacityProviderStrategy.some((s) => String(s.capacityProvider).startsWith('FARGATE'));

@@ -1,8 +1,10 @@
 /**
  * The service scheduler's pass for a CODE_DEPLOY service: each task set runs its computed desired count
  * (its scale of the service's desired count), replacing tasks that stopped or failed their health checks, as
- * for a rolling service's deployment; the service is steady once every task set is. The deployment itself
- * (which task sets exist, their scale, the traffic) is CodeDeploy's (codedeploy/lifecycle).
+ * for a rolling service's deployment; the service is steady once every task set is (API reference, TaskSet:
+ * computedDesiredCount is the scale of the service's desiredCount; stabilityStatus STEADY_STATE once runningCount
+ * equals it and no task is pending). The deployment itself (which task sets exist, their scale, the traffic) is
+ * CodeDeploy's (developer guide, "CodeDeploy blue/green deployments for Amazon ECS"; codedeploy/lifecycle).
  */
 import { record, type Context } from '../context';
 import { serviceEvent } from '../ecs/events';
