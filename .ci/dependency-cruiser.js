@@ -9,7 +9,8 @@ const CORE_LAYERS = [
   ['common'],
   ['report'],
   ['task-definition', 'logs'],
-  ['ecs'],
+  // CodeDeploy's reads stand beside ECS's: a mechanism or a health check that needs both combines them above.
+  ['ecs', 'codedeploy'],
   ['health'],
   // A deployment mechanism contributes pre-flight checks of its own, so preflight is below deployment.
   ['preflight'],

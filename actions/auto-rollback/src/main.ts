@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
 import {
@@ -22,7 +23,7 @@ async function rollBack(): Promise<void> {
   const aws = { region: request.region, action: ACTION };
   await rollBackService(
     request,
-    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) },
+    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws), codedeploy: createClient(CodeDeployClient, aws) },
     {
       log,
       clock: systemClock,

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient, systemClock } from '@ecs-deploy/core/common';
 import {
@@ -24,7 +25,7 @@ async function deploy(): Promise<void> {
   const aws = { region: request.region, action: ACTION };
   await deployService(
     request,
-    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws) },
+    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws), codedeploy: createClient(CodeDeployClient, aws) },
     {
       log,
       clock: systemClock,

@@ -1,3 +1,4 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
@@ -9,6 +10,8 @@ import type { PreflightCheck } from '../preflight/check';
 /** What a mechanism talks to, and how it waits. */
 export interface MechanismContext {
   ecs: ECSClient;
+  /** For services under the CODE_DEPLOY deployment controller; the other mechanisms never call it. */
+  codedeploy?: CodeDeployClient;
   log: Logger;
   clock: Clock;
   /** Aborted when the workflow is cancelled: a watch ends at once with WorkflowCancelled. */

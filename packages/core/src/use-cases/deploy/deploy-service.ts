@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs';
 import type { RecordingAuditTrail } from '../../common/audit-trail';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
@@ -38,6 +39,8 @@ export interface DeployClients {
   ecs: ECSClient;
   /** For a failed rollout's crashed containers' last log lines. */
   logs: CloudWatchLogsClient;
+  /** For services under the CODE_DEPLOY deployment controller. */
+  codedeploy?: CodeDeployClient;
 }
 
 /** What is platform-specific: the runner's log, masking, the job summary and outputs, and the GitHub Deployment. */
@@ -77,7 +80,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { fromFile, service, markdown: preflight, plan } = await deployPreflight(ecs, request, ports);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = { ecs, log, clock, signal: ports.signal };
+  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
   const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;

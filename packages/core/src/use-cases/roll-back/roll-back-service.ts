@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { reportingErrors, type RecordingAuditTrail } from '../../common/audit-trail';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
@@ -29,6 +30,8 @@ export interface RollBackClients {
   ecs: ECSClient;
   /** For a failed rollback's crashed containers' last log lines. */
   logs: CloudWatchLogsClient;
+  /** For services under the CODE_DEPLOY deployment controller. */
+  codedeploy?: CodeDeployClient;
 }
 
 /** What is platform-specific: the runner's log and annotations, masking, the job summary and outputs, and the GitHub Deployments. */
@@ -68,7 +71,7 @@ export async function rollBackService(
 ): Promise<RollBackResult> {
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
-  const context = { ecs, log, clock, signal: ports.signal };
+  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;

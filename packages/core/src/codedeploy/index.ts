@@ -1,0 +1,5 @@
+export * from './deployment-id';
+export * from './read-deployment';
+export * from './stages';
+export * from './statuses';
+export * from './target';

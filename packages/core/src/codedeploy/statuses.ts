@@ -1,0 +1,27 @@
+import type { DeploymentStatus, LifecycleEventStatus } from '@aws-sdk/client-codedeploy';
+
+/**
+ * A deployment's statuses (DeploymentInfo.status, API reference): Created, Queued, InProgress, Baking and Ready
+ * go on; Succeeded, Failed and Stopped are its end. Ready is a deployment waiting for ContinueDeployment READY_WAIT
+ * (the group's deploymentReadyOption STOP_DEPLOYMENT) before it reroutes production traffic.
+ */
+export const FINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
+
+export function isFinalDeploymentStatus(status: string | undefined): boolean {
+  return status !== undefined && FINAL_DEPLOYMENT_STATUSES.has(status);
+}
+
+/** A lifecycle event's statuses (LifecycleEvent.status): only Failed is a verdict; Skipped is an event the deployment did without. */
+export const FAILED_LIFECYCLE_EVENT: LifecycleEventStatus = 'Failed';
+
+/** The lifecycle events of an ECS deployment in the order CodeDeploy runs them (AppSpec "hooks" section for ECS, user guide). */
+export const ECS_LIFECYCLE_EVENTS = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
+] as const;
