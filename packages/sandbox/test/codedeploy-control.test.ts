@@ -14,7 +14,7 @@ import {
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from './support/codedeploy';
+import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, elbClient } from './support/harness';
 
 // The ready gate, stops and rollbacks, traffic in steps and a crashing replacement, on the manual clock.

@@ -15,7 +15,7 @@ import {
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from './support/codedeploy';
+import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, elbClient } from './support/harness';
 
 // CodeDeploy blue/green deployments of CODE_DEPLOY services, scripted tasks on the manual clock: each test walks

@@ -22,7 +22,7 @@ import {
 import { CreateServiceCommand, DescribeTaskSetsCommand, InvalidParameterException, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService, deploymentGroupInput, type CodeDeployService } from './support/codedeploy';
+import { codeDeployClient, createCodeDeployService, deploymentGroupInput, type CodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, ecsClient, network } from './support/harness';
 
 // CODE_DEPLOY services with scripted tasks on the manual clock.

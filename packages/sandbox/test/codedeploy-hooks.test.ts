@@ -15,7 +15,7 @@ import {
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type CodeDeployHookEvent, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from './support/codedeploy';
+import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../../../test/support/codedeploy';
 import { elbClient } from './support/harness';
 
 // AppSpec hooks: local handlers stand in for the Lambda functions and answer through the SDK, on the manual clock.

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { CreateDeploymentCommand, GetDeploymentCommand, GetDeploymentTargetCommand } from '@aws-sdk/client-codedeploy';
 import { start, type Sandbox } from '../src/index';
 import { answers, blueGreenCatalog, registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService } from './support/codedeploy';
+import { codeDeployClient, createCodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, waitFor } from './support/harness';
 
 // Real processes behind the listeners: a request through the production listener tells which revision answered.

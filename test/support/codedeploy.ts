@@ -3,7 +3,9 @@
  * (CodeDeploy user guide, "Tutorial: Deploy an application into Amazon ECS"): two target groups, a load balancer
  * with a production and a test listener (their default actions forward to the first group), a service under the
  * CODE_DEPLOY deployment controller in the first group, an ECS application and a deployment group named by the
- * console's convention (`AppECS-<cluster>-<service>`, `DgpECS-<cluster>-<service>`).
+ * console's convention (`AppECS-<cluster>-<service>`, `DgpECS-<cluster>-<service>`). Start the sandbox with
+ * `catalog: blueGreenCatalog()`: the revisions are blue-green.ts's HTTP program, so a request through a listener tells
+ * which revision answered.
  */
 import {
   CodeDeployClient,
@@ -11,17 +13,15 @@ import {
   CreateDeploymentGroupCommand,
   type CreateDeploymentGroupCommandInput,
 } from '@aws-sdk/client-codedeploy';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  ModifyTargetGroupAttributesCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateClusterCommand, CreateServiceCommand } from '@aws-sdk/client-ecs';
-import type { Sandbox } from '../../src/index';
-import { clientConfig } from '../../../../test/support/sandbox-harness';
-import { registerRevision } from '../../../../test/support/blue-green';
-import { ecsClient, elbClient, network } from './harness';
+import type { Sandbox } from '@ecs-deploy/sandbox';
+import { elbName, registerRevision } from './blue-green';
+import { ecsClient } from './ecs-fixtures';
+import { createTargetGroup, elbClient } from './load-balancer';
+import { clientConfig } from './sandbox-harness';
+
+const network = { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } };
 
 export function codeDeployClient(sandbox: Sandbox, maxAttempts?: number): CodeDeployClient {
   return new CodeDeployClient(clientConfig(sandbox, maxAttempts));
@@ -49,31 +49,12 @@ export interface CodeDeployService {
   greenTargetGroupName: string;
   productionListenerArn: string;
   testListenerArn: string;
+  /** URLs of the production and test listeners (real sockets), for requests that tell which revision answered. */
+  productionUrl: string;
+  testUrl: string;
   applicationName: string;
   deploymentGroupName: string;
   serviceRoleArn: string;
-}
-
-async function targetGroup(sandbox: Sandbox, name: string): Promise<string> {
-  const elb = elbClient(sandbox);
-  const created = await elb.send(
-    new CreateTargetGroupCommand({
-      Name: name,
-      Protocol: 'HTTP',
-      Port: 8080,
-      TargetType: 'ip',
-      VpcId: 'vpc-0a1b2c3d',
-      HealthCheckPath: '/health',
-    }),
-  );
-  const arn = created.TargetGroups?.[0]?.TargetGroupArn as string;
-  await elb.send(
-    new ModifyTargetGroupAttributesCommand({
-      TargetGroupArn: arn,
-      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }],
-    }),
-  );
-  return arn;
 }
 
 /** The deployment group's settings for `cd`, as a platform team would write them. */
@@ -107,11 +88,11 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
   const ecs = ecsClient(sandbox);
   const cluster = options.cluster ?? 'cd';
   const service = options.service;
-  const blueTargetGroupName = `${service}-tg1`.slice(0, 32);
-  const greenTargetGroupName = `${service}-tg2`.slice(0, 32);
-  const blueTargetGroupArn = await targetGroup(sandbox, blueTargetGroupName);
-  const greenTargetGroupArn = await targetGroup(sandbox, greenTargetGroupName);
-  const lb = await elb.send(new CreateLoadBalancerCommand({ Name: `${service}-lb`.slice(0, 32), Subnets: ['subnet-1', 'subnet-2'] }));
+  const blueTargetGroupName = elbName(service, 'tg1');
+  const greenTargetGroupName = elbName(service, 'tg2');
+  const { targetGroupArn: blueTargetGroupArn } = await createTargetGroup(sandbox, blueTargetGroupName, 5);
+  const { targetGroupArn: greenTargetGroupArn } = await createTargetGroup(sandbox, greenTargetGroupName, 5);
+  const lb = await elb.send(new CreateLoadBalancerCommand({ Name: elbName(service, 'lb'), Subnets: ['subnet-1', 'subnet-2'] }));
   const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
   const listener = async (port: number) =>
     (
@@ -152,6 +133,8 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
     greenTargetGroupName,
     productionListenerArn,
     testListenerArn,
+    productionUrl: sandbox.listenerUrl(productionListenerArn),
+    testUrl: sandbox.listenerUrl(testListenerArn),
     applicationName: `AppECS-${cluster}-${service}`,
     deploymentGroupName: `DgpECS-${cluster}-${service}`,
     serviceRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsCodeDeployRole`,
