@@ -526,6 +526,35 @@ group('ecs-rollback.yml', () => {
     expect((await describe(sandbox, 'production', 'till')).taskDefinition).toBe(good);
     expect(result.steps.at(-1)?.summary).toContain(`Service till runs ${good}`);
   });
+
+  test('says the rollback did not succeed when it failed, instead of saying nothing', async () => {
+    const workflow = await template('ecs-rollback.yml', {
+      ...AWS_VALUES,
+      '<your-service>': 'till-unknown-target',
+      '<your-other-service>': 'other',
+      '<your-production-cluster>': 'production',
+      '<your-staging-cluster>': 'staging',
+    });
+    requireActions(workflow);
+    await createService(sandbox, { cluster: 'production', service: 'till-unknown-target', image: `${REGISTRY}/shop:v1` });
+
+    const result = await runJob(workflow, job(workflow, 'rollback'), {
+      env: runnerEnv(),
+      github: github(),
+      inputs: {
+        environment: 'production',
+        service: 'till-unknown-target',
+        'task-definition': 'till-unknown-target:99',
+        reason: 'checkout errors',
+      },
+      fakes: thirdParty,
+    });
+
+    expect(failures(result)).toEqual([expect.stringMatching(/^rollback: .*Input 'task-definition'/)]);
+    const last = result.steps.at(-1);
+    expect(last?.step).toBe('Say what happened');
+    expect(last?.summary).toContain('The rollback of till-unknown-target did not succeed (failure; rolled back: false)');
+  });
 });
 
 // The release of the blue/green template's tests: `/health` answers 500 through the listeners whose port follows
