@@ -1,7 +1,7 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { fileFieldsCheck, fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -17,10 +17,14 @@ export interface DeployPreflight {
   plan: WatchPlan;
 }
 
+/** The service settings deploy-ecs sets from its inputs: a file that carries one is sent to the input. */
+const SETTING_INPUTS = { desiredCount: 'desired-count' } as const;
+
 /**
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
- * its own, so a broken file or container name changes nothing and asks nothing of AWS; then the service and its
- * deployment mechanism; then the checks that mechanism needs.
+ * its own, then its fields, so a broken file, a container name or a key RegisterTaskDefinition does not take
+ * changes nothing and asks nothing of AWS; then the service and its deployment mechanism; then the checks that
+ * mechanism needs. `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
  */
 export async function deployPreflight(
   ecs: ECSClient,
@@ -29,7 +33,11 @@ export async function deployPreflight(
 ): Promise<DeployPreflight> {
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
-  const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
+  const fields: DependentChecks = (valueOf) => {
+    const loaded = file && valueOf(file);
+    return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];
+  };
+  const afterFile: DependentChecks[] = file ? [fields, () => [supported]] : [];
   const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
   // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
   const withWait: DependentChecks = (valueOf) => {
@@ -38,6 +46,7 @@ export async function deployPreflight(
   };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
+    mode: request.preflight,
     writeSummary: ports.writeSummary,
     then: [...afterFile, withWait],
   });
