@@ -45,7 +45,8 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
   const body = wrapped ? (known as { taskDefinition: Record<string, unknown> }).taskDefinition : known;
   if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
     // CloudFormation's Family and ContainerDefinitions are the usual reason: say so rather than only what is missing.
-    const found = problems.length ? ` Its keys say: ${problems.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
+    const cased = problems.filter((problem) => problem.camelCase);
+    const found = cased.length ? ` Its keys say: ${cased.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
     throw new ConfigurationError(
       `Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`,
       inputName,
