@@ -8,6 +8,7 @@ export * from './checks/alarms-exist';
 export * from './checks/awsvpc-subnets';
 export * from './checks/file-fields';
 export * from './checks/file-renders';
+export * from './checks/load-balanced-container';
 export * from './checks/no-concurrent-migration';
 export * from './checks/revision-active';
 export * from './checks/service-exists';

@@ -1,7 +1,8 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileFieldsCheck, fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { fileFieldsCheck, fileRendersCheck, loadBalancedContainerCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { renderTaskDefinition } from '../../task-definition/render';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -44,11 +45,20 @@ export async function deployPreflight(
     const service = valueOf(supported);
     return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
   };
+  // A file's revision keeps the container and port the service's load balancer sends traffic to; without a file the
+  // revision is the live one with a new image or environment, whose containers and ports the service already runs.
+  const balanced: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    const loaded = file && valueOf(file);
+    if (!service?.loadBalancers?.length || !loaded) return [];
+    const definition = renderTaskDefinition(loaded.definition, request);
+    return [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })];
+  };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, withWait],
+    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
   });
   const service = report.valueOf(supported) as Service;
   return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };

@@ -107,6 +107,18 @@ describe('deployService: pre-flight checks', () => {
     expect(registered).not.toHaveProperty('enableExecuteCommand');
   });
 
+  test("with preflight 'off' the fields check is not run, yet the file is still the one deployed", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify({ ...described(), memory: '2048', Cpu: '256' }));
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: settledOnLive() });
+
+    await deployService(deployRequest({ taskDefinitionFile: path, preflight: 'off', wait: false }), clients(), ports());
+
+    expect(log.lines[0]).toMatch(/ {2}skip {2}Task definition fields are known +not run: pre-flight checks are off/);
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.memory).toBe('2048');
+  });
+
   test("a broken task-definition file fails with today's message and asks nothing of AWS; the table is the summary", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'missing.json');
 
