@@ -1,5 +1,6 @@
 import { checkEcsArnInputs, ConfigurationError, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
+import { readPreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
@@ -44,6 +45,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     timeoutMs: inputs.duration('timeout', DEFAULT_TIMEOUT),
     timeoutGiven: inputs.optional('timeout') !== undefined,
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
+    preflight: readPreflightMode(inputs),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }

@@ -20,7 +20,17 @@ describe('readDeployInputs', () => {
       timeoutMs: 30 * 60_000,
       timeoutGiven: false,
       failedTasksThreshold: 3,
+      preflight: 'fail',
     });
+  });
+
+  test('preflight: true stops on a failing check, warn warns, false leaves the checks out; anything else is refused', () => {
+    expect(read({ cluster: 'prod', service: 'web', preflight: 'true' }).preflight).toBe('fail');
+    expect(read({ cluster: 'prod', service: 'web', preflight: 'warn' }).preflight).toBe('warn');
+    expect(read({ cluster: 'prod', service: 'web', preflight: 'false' }).preflight).toBe('off');
+    expect(() => read({ cluster: 'prod', service: 'web', preflight: 'sometimes' })).toThrow(
+      new ConfigurationError('Input \'preflight\' must be one of true, warn, false; got "sometimes".', 'preflight'),
+    );
   });
 
   test('reads every input', () => {

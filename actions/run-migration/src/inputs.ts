@@ -1,5 +1,6 @@
 import { checkEcsArnInputs, ConfigurationError, parseCommand, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
+import { readPreflightMode } from '@ecs-deploy/core/preflight';
 import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -27,6 +28,7 @@ export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
     timeoutMs: inputs.duration('timeout', '15m'),
     allowConcurrent: inputs.boolean('allow-concurrent', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', false),
+    preflight: readPreflightMode(inputs),
   };
 }
 

@@ -22,6 +22,7 @@ describe('readMigrationInputs', () => {
       timeoutMs: 15 * 60_000,
       allowConcurrent: false,
       stopOnCancel: false,
+      preflight: 'fail',
     });
   });
 

@@ -128,4 +128,18 @@ describe('loadTaskDefinitionFile', () => {
     expect(error.message).toContain('"family"');
     expect(error.message).toContain('"containerDefinitions"');
   });
+
+  test('keys RegisterTaskDefinition does not take are left out of the definition and reported with their paths', async () => {
+    const file = write('unknown-keys.json', JSON.stringify({ ...handWritten(), Cpu: '256', enableExecuteCommand: true }));
+    const loaded = await loadTaskDefinitionFile(file);
+    expect(loaded.definition).toEqual(handWritten());
+    expect(loaded.fieldProblems?.map((problem) => problem.path)).toEqual(['Cpu', 'enableExecuteCommand']);
+  });
+
+  test('a CloudFormation-style file (Family, ContainerDefinitions) is refused with the camelCase names to use', async () => {
+    const file = write('cloudformation.json', JSON.stringify({ Family: 'web', ContainerDefinitions: [{ Name: 'web', Image: 'web:1' }] }));
+    expect((await loadError(file)).message).toContain(
+      'Its keys say: Family: did you mean family?; ContainerDefinitions: did you mean containerDefinitions?.',
+    );
+  });
 });

@@ -192,6 +192,24 @@ describe('runPreflight', () => {
     ).toBe('Damage prevented.');
   });
 
+  test("a needed check (the use case goes on with its value) runs under mode 'off' and keeps failing under 'warn'", async () => {
+    const needed = { ...pass('needed'), needed: true };
+    const report = await runPreflight([needed], { log: silentLogger(), mode: 'off' });
+    expect(report.rows.map((row) => [row.id, row.status])).toEqual([['needed', 'pass']]);
+    const broken = failing('needed', 'No value to go on with.', { needed: true });
+    expect((await failureOf(runPreflight([broken], { log: silentLogger(), mode: 'warn' }))).message).toBe('No value to go on with.');
+  });
+
+  test('a needed check that may not make its look-up fails, naming the permission, since its value is missing', async () => {
+    const log = silentLogger();
+    const denied = accessDenied('ecs:DescribeServices');
+    const thrown = await runPreflight([throwing('needed', denied, { needed: true })], { log, mode: 'warn' }).catch((e: unknown) => e);
+    expect(thrown).toBe(denied);
+    expect(log.lines[0]).toContain(
+      'Pre-flight check "Title of needed" could not look up what the step goes on with: the role this job assumes may not call ecs:DescribeServices (AccessDeniedException). Nothing was changed. Grant ecs:DescribeServices.',
+    );
+  });
+
   test('checks run at once, and the report keeps the order they were given in', async () => {
     const events: string[] = [];
     let releaseSlow: () => void = () => undefined;

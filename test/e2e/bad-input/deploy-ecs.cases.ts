@@ -276,6 +276,13 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'cluster' starts with arn: but is not an ARN/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a preflight that is neither true, warn nor false',
+    inputs: { ...base, preflight: 'skip' },
+    input: 'preflight',
+    error: /^Input 'preflight' must be one of true, warn, false; got "skip"\.$/,
+    refusedBy: 'parser',
+  },
   // wait-until and service-deployment-arn
   {
     name: 'a wait-until that is not a stage to stop at',

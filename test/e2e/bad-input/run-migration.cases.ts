@@ -175,6 +175,13 @@ export const runMigrationBadInputs: BadInput[] = [
     refusedBy: 'parser',
   },
   {
+    name: 'a preflight that is neither true, warn nor false',
+    inputs: { ...base, preflight: 'skip' },
+    input: 'preflight',
+    error: /^Input 'preflight' must be one of true, warn, false; got "skip"\.$/,
+    refusedBy: 'parser',
+  },
+  {
     name: 'a malformed timeout',
     inputs: { ...base, timeout: 'ten minutes' },
     input: 'timeout',

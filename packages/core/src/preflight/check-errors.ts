@@ -15,7 +15,7 @@ export function isVerdict(error: unknown): error is ConfigurationError | ActionF
 /**
  * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
  * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
- * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * protects against damage (then going on unchecked is the damage) or the step needs its value: then it fails. Anything else is a failure that
  * names the check, since its question stays unanswered.
  */
 export function resultOfError(check: PreflightCheck, error: unknown): CheckResult<never> {
@@ -30,6 +30,13 @@ export function resultOfError(check: PreflightCheck, error: unknown): CheckResul
         status: 'fail',
         detail: `Pre-flight check "${check.title}" could not look up what it guards: ${why}. Nothing was changed.`,
         fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
+      };
+    }
+    if (check.needed) {
+      return {
+        status: 'fail',
+        detail: `Pre-flight check "${check.title}" could not look up what the step goes on with: ${why}. Nothing was changed.`,
+        fix: `Grant ${permission}.`,
       };
     }
     return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };

@@ -29,6 +29,12 @@ export interface PreflightCheck<T = unknown> {
    * fails it too, since going on unchecked is the damage it exists to prevent.
    */
   protects: boolean;
+  /**
+   * True for a check whose value the use case goes on with (the loaded file, a one-off task's placement): it runs
+   * and fails the step whatever the mode, and a look-up it may not make fails it too, since without its value
+   * there is nothing to go on with.
+   */
+  needed?: boolean;
   /** The IAM actions the check calls, named in the warning when AWS denies one and its message names none. */
   permissions?: string[];
   run(): Promise<CheckResult<T>>;
@@ -36,9 +42,14 @@ export interface PreflightCheck<T = unknown> {
 
 /**
  * `fail`: a failing check stops the step (the default). `warn`: a failing check that does not protect is
- * reported as a warning. `off`: checks that do not protect are not run. Protecting checks ignore the mode.
+ * reported as a warning. `off`: checks that do not protect are not run. Protecting and needed checks ignore the mode.
  */
 export type PreflightMode = 'fail' | 'warn' | 'off';
+
+/** Whether the mode leaves the check alone: it protects against damage, or its value is needed. */
+export function unconditional(check: Pick<PreflightCheck, 'protects' | 'needed'>): boolean {
+  return check.protects || check.needed === true;
+}
 
 /** The message a failed result stands for: its detail, then its fix. */
 export function resultMessage(result: Pick<CheckResult, 'detail' | 'fix'>): string {

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { resultMessage, type CheckResult, type PreflightCheck, type PreflightMode } from './check';
+import { resultMessage, unconditional, type CheckResult, type PreflightCheck, type PreflightMode } from './check';
 import { isVerdict, resultOfError } from './check-errors';
 import { preflightMarkdown, preflightText, type PreflightRow } from './table';
 
@@ -97,7 +97,7 @@ async function runStages(
 }
 
 function skipped(check: PreflightCheck<unknown>, mode: PreflightMode): boolean {
-  return mode === 'off' && !check.protects;
+  return mode === 'off' && !unconditional(check);
 }
 
 async function settle(check: PreflightCheck<unknown>, log: Logger): Promise<Settled> {
@@ -109,10 +109,10 @@ async function settle(check: PreflightCheck<unknown>, log: Logger): Promise<Sett
   }
 }
 
-/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+/** Applies the mode: only a check that neither protects nor is needed is weakened from fail to warn. */
 function rowOf(check: PreflightCheck<unknown>, result: CheckResult<unknown> | undefined, mode: PreflightMode): PreflightRow {
   const base = { id: check.id, title: check.title };
   if (!result) return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
-  const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+  const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
   return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
 }

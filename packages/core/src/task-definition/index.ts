@@ -6,3 +6,5 @@ export * from './register';
 export * from './render';
 export * from './strip';
 export * from './secret-values';
+export * from './fields';
+export * from './register-model';

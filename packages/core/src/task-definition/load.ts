@@ -1,11 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Tag } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../common/errors';
+import { describeFieldProblem, judgeTaskDefinitionFields, type FieldProblem } from './fields';
 import { isPlainObject, stripTaskDefinition, type RegistrableDefinition } from './strip';
 
 export interface LoadedDefinition {
   definition: RegistrableDefinition;
   tags: Tag[];
+  /**
+   * For a file: its keys RegisterTaskDefinition does not take, left out of `definition` (the SDK would drop them
+   * without a word). The pre-flight check file-fields reports them.
+   */
+  fieldProblems?: FieldProblem[];
 }
 
 /**
@@ -34,16 +40,20 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
       inputName,
     );
   }
-  const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-  const body = wrapped ? (parsed as { taskDefinition: Record<string, unknown> }).taskDefinition : parsed;
+  const { known, problems } = judgeTaskDefinitionFields(parsed);
+  const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
+  const body = wrapped ? (known as { taskDefinition: Record<string, unknown> }).taskDefinition : known;
   if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
+    // CloudFormation's Family and ContainerDefinitions are the usual reason: say so rather than only what is missing.
+    const cased = problems.filter((problem) => problem.camelCase);
+    const found = cased.length ? ` Its keys say: ${cased.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
     throw new ConfigurationError(
-      `Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`,
+      `Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`,
       inputName,
     );
   }
-  const tags = wrapped ? ((parsed as { tags?: Tag[] }).tags ?? []) : ((body.tags as Tag[] | undefined) ?? []);
+  const tags = wrapped ? ((known as { tags?: Tag[] }).tags ?? []) : ((body.tags as Tag[] | undefined) ?? []);
   const definition = stripTaskDefinition(body);
   delete definition.tags;
-  return { definition, tags };
+  return { definition, tags, fieldProblems: problems };
 }

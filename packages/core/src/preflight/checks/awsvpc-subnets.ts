@@ -19,6 +19,8 @@ export function awsvpcSubnetsCheck(options: AwsvpcSubnetsOptions): PreflightChec
     id: 'awsvpc-subnets',
     title: 'Subnets for awsvpc',
     protects: false,
+    // Needed: RunTask gets the placement it finds; skipped, the task would have none.
+    needed: true,
     run: async () => {
       const placement = oneOffPlacement(options.definition, options.service, options.overrides);
       const subnets = placement.networkConfiguration?.awsvpcConfiguration?.subnets;

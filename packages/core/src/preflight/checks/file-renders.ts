@@ -19,6 +19,8 @@ export function fileRendersCheck(options: FileRendersOptions): PreflightCheck<Lo
     id: 'file-renders',
     title: 'Task definition file renders',
     protects: false,
+    // Needed: the deploy goes on with the file as loaded; skipped, it would deploy the live revision instead.
+    needed: true,
     run: async () => {
       const loaded = await loadTaskDefinitionFile(options.path, options.input);
       const rendered = renderTaskDefinition(loaded.definition, options.changes);

@@ -1,7 +1,8 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { fileFieldsCheck, fileRendersCheck, loadBalancedContainerCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { renderTaskDefinition } from '../../task-definition/render';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -17,10 +18,14 @@ export interface DeployPreflight {
   plan: WatchPlan;
 }
 
+/** The service settings deploy-ecs sets from its inputs: a file that carries one is sent to the input. */
+const SETTING_INPUTS = { desiredCount: 'desired-count' } as const;
+
 /**
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
- * its own, so a broken file or container name changes nothing and asks nothing of AWS; then the service and its
- * deployment mechanism; then the checks that mechanism needs.
+ * its own, then its fields, so a broken file, a container name or a key RegisterTaskDefinition does not take
+ * changes nothing and asks nothing of AWS; then the service and its deployment mechanism; then the checks that
+ * mechanism needs. `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
  */
 export async function deployPreflight(
   ecs: ECSClient,
@@ -29,17 +34,31 @@ export async function deployPreflight(
 ): Promise<DeployPreflight> {
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
-  const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
+  const fields: DependentChecks = (valueOf) => {
+    const loaded = file && valueOf(file);
+    return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];
+  };
+  const afterFile: DependentChecks[] = file ? [fields, () => [supported]] : [];
   const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
   // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
     return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
   };
+  // A file's revision keeps the container and port the service's load balancer sends traffic to; without a file the
+  // revision is the live one with a new image or environment, whose containers and ports the service already runs.
+  const balanced: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    const loaded = file && valueOf(file);
+    if (!service?.loadBalancers?.length || !loaded) return [];
+    const definition = renderTaskDefinition(loaded.definition, request);
+    return [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })];
+  };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
+    mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, withWait],
+    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
   });
   const service = report.valueOf(supported) as Service;
   return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };

@@ -1,5 +1,6 @@
 import type { KeyValue } from '../../common/inputs';
 import type { WaitUntil } from '../../ecs/watch-loop';
+import type { PreflightMode } from '../../preflight/check';
 
 /** deploy-ecs's inputs, read and validated. */
 export interface DeployRequest {
@@ -21,6 +22,8 @@ export interface DeployRequest {
   /** Whether timeout was given: only then is it taken as it is, else the service's bake time is added to it. */
   timeoutGiven?: boolean;
   failedTasksThreshold: number;
+  /** The `preflight` input: how a failing check that does not protect is taken; undefined: it stops the step. */
+  preflight?: PreflightMode;
 }
 
 /**

@@ -2,7 +2,14 @@ import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { ConfigurationError, type Logger } from '../../common';
 import { type LoadedDefinition } from '../../task-definition';
 import { type TaskPlacement } from '../../ecs';
-import { awsvpcSubnetsCheck, noConcurrentMigrationCheck, revisionActiveCheck, runPreflight, type PreflightCheck } from '../../preflight';
+import {
+  awsvpcSubnetsCheck,
+  fileFieldsCheck,
+  noConcurrentMigrationCheck,
+  revisionActiveCheck,
+  runPreflight,
+  type PreflightCheck,
+} from '../../preflight';
 import { runningMigrations } from './concurrency';
 import { planDefinition, sourceOfRevision, type PlannedDefinition } from './definition';
 import type { MigrationRequest } from './request';
@@ -14,9 +21,12 @@ export interface MigrationPreflight {
   markdown: string;
 }
 
+/** The settings run-migration takes as inputs: a file that carries one is sent to the input. */
+const SETTING_INPUTS = { networkConfiguration: 'subnets', launchType: 'launch-type' } as const;
+
 /**
  * What the migration runs and where, checked before anything is registered or started, in one table: the
- * revision first (the file needs no look-up), then, from it, the subnets of its placement and the family's
+ * revision first (the file needs no look-up, only its fields judged), then, from it, the subnets of its placement and the family's
  * running migrations. Between the two the image is set and the container chosen, which refuses an unknown
  * container name as it always has.
  */
@@ -28,10 +38,15 @@ export async function migrationPreflight(
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
 ): Promise<MigrationPreflight> {
   const revision = fromFile ? undefined : revisionCheck(ecs, request, service);
+  const fields =
+    fromFile && request.definition.kind === 'file'
+      ? fileFieldsCheck({ path: request.definition.path, loaded: fromFile, settingInputs: SETTING_INPUTS })
+      : undefined;
   let plan: PlannedDefinition | undefined;
   let placement: PreflightCheck<TaskPlacement> | undefined;
-  const report = await runPreflight(revision ? [revision] : [], {
+  const report = await runPreflight(revision ? [revision] : fields ? [fields] : [], {
     log: ports.log,
+    mode: request.preflight,
     writeSummary: ports.writeSummary,
     then: [
       (valueOf) => {

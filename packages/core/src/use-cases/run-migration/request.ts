@@ -1,5 +1,6 @@
 import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
 import type { KeyValue } from '../../common';
+import type { PreflightMode } from '../../preflight';
 
 /** Where the task definition comes from: a registered revision, a JSON file, or the service's. */
 export type DefinitionSource = { kind: 'reference'; reference: string } | { kind: 'file'; path: string } | { kind: 'service' };
@@ -21,4 +22,6 @@ export interface MigrationRequest {
   timeoutMs: number;
   allowConcurrent: boolean;
   stopOnCancel: boolean;
+  /** The `preflight` input: how a failing check that does not protect is taken; undefined: it stops the step. */
+  preflight?: PreflightMode;
 }

@@ -77,8 +77,46 @@ describe('deployService: pre-flight checks', () => {
     await deployService(deployRequest({ taskDefinitionFile: path }), clients(), ports());
 
     expect(log.lines[0]).toMatch(
-      /^Pre-flight checks \(2\):\n {2}pass {2}Task definition file renders {5}".*" renders: family web, 1 container\n {2}pass {2}Supported deployment controller /,
+      /^Pre-flight checks \(3\):\n {2}pass {2}Task definition file renders +".*" renders: family web, 1 container\n {2}pass {2}Task definition fields are known +every field of ".*" is one RegisterTaskDefinition takes\n {2}pass {2}Supported deployment controller /,
     );
+  });
+
+  test('a file with keys RegisterTaskDefinition does not take fails naming them, and asks nothing of AWS', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify({ ...described(), Cpu: '256', enableExecuteCommand: true }));
+
+    const error = await failure(deployService(deployRequest({ taskDefinitionFile: path }), clients(), ports()));
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.message).toContain('Cpu: did you mean cpu?; enableExecuteCommand is a service setting');
+    expect(ecsMock.calls()).toHaveLength(0);
+  });
+
+  test("with preflight 'warn' the same file is a warning and the revision is registered without those keys", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify({ ...described(), memory: '1024', Cpu: '256', enableExecuteCommand: true }));
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: settledOnLive() });
+
+    await deployService(deployRequest({ taskDefinitionFile: path, preflight: 'warn', wait: false }), clients(), ports());
+
+    expect(log.lines).toContainEqual(expect.stringMatching(/^warning: Task definition fields are known: Input 'task-definition'/));
+    const registered = ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input as unknown as Record<string, unknown>;
+    expect(registered.memory).toBe('1024');
+    expect(registered).not.toHaveProperty('Cpu');
+    expect(registered).not.toHaveProperty('enableExecuteCommand');
+  });
+
+  test("with preflight 'off' the fields check is not run, yet the file is still the one deployed", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify({ ...described(), memory: '2048', Cpu: '256' }));
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: settledOnLive() });
+
+    await deployService(deployRequest({ taskDefinitionFile: path, preflight: 'off', wait: false }), clients(), ports());
+
+    expect(log.lines[0]).toMatch(/ {2}skip {2}Task definition fields are known +not run: pre-flight checks are off/);
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.memory).toBe('2048');
   });
 
   test("a broken task-definition file fails with today's message and asks nothing of AWS; the table is the summary", async () => {
