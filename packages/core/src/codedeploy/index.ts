@@ -3,3 +3,5 @@ export * from './read-deployment';
 export * from './stages';
 export * from './statuses';
 export * from './target';
+export * from './ready-wait';
+export * from './ready-wait-answer';

@@ -1,5 +1,7 @@
 // verify-health's use case and the pieces it is made of.
 export * from './aws-signals';
+export * from './deployment-gate';
 export * from './pause-gate';
+export * from './ready-gate';
 export * from './request';
 export * from './run-health-check';
