@@ -152,7 +152,7 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
       if (runsTaskSets(service)) {
         const judged = judgedTaskSet(service, options.codeDeployDeploymentId);
         groupArns = taskSetTargetGroups(service, judged);
-        const inFlight = options.codeDeployDeploymentId ? undefined : await inFlightDeployment(options, otherTaskSets(service, judged));
+        const inFlight = options.codeDeployDeploymentId ? undefined : await inFlightDeployment(options, service, judged);
         const groups = await Promise.all(groupArns.map((arn) => targetGroupReading(elb, arn)));
         const steadiness = taskSetSteadiness(service, {
           taskDefinition: options.taskDefinition,
@@ -186,11 +186,17 @@ function targetGroupReading(elb: ElasticLoadBalancingV2Client, arn: string): Pro
 }
 
 /**
- * With task sets beside the PRIMARY one, the CodeDeploy deployment that made the newest of them says where production
+ * With task sets beside the PRIMARY one, the CodeDeploy deployment that made the newest of all says where production
  * traffic goes (GetDeploymentTarget's trafficWeight); ECS's task sets do not. Undefined when none names a deployment.
  */
-async function inFlightDeployment(options: ServiceSignalOptions, others: TaskSet[]): Promise<CodeDeployDeploymentRead | undefined> {
-  const deploymentId = inFlightDeploymentId(others);
+async function inFlightDeployment(
+  options: ServiceSignalOptions,
+  service: Service,
+  judged: TaskSet | undefined,
+): Promise<CodeDeployDeploymentRead | undefined> {
+  const others = otherTaskSets(service, judged);
+  if (others.length === 0) return undefined;
+  const deploymentId = inFlightDeploymentId(judged ? [judged, ...others] : others);
   if (!deploymentId || !options.codedeploy) return undefined;
   const codedeploy = options.codedeploy;
   return withPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', () =>

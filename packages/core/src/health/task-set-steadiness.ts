@@ -29,7 +29,7 @@ export function otherTaskSets(service: Service, judged: TaskSet | undefined): Ta
 
 /**
  * The CodeDeploy deployment that can say where production traffic goes when two task sets run: the one that created
- * the newest of them (its externalId), or undefined when no task set names one.
+ * the newest of them (its externalId; the replacement, PRIMARY or not), or undefined when no task set names one.
  */
 export function inFlightDeploymentId(taskSets: TaskSet[]): string | undefined {
   const newestFirst = [...taskSets].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
