@@ -92,11 +92,15 @@ async function observe(cd: CodeDeployService, deploymentId: string): Promise<{ i
 }
 
 const FINISHED = ['Succeeded', 'Failed', 'Stopped'];
-const finished = (cd: CodeDeployService, id: string) =>
-  until(`deployment ${id} over`, async () => {
-    const { info } = await observe(cd, id);
-    return FINISHED.includes(info.status ?? '') ? info : undefined;
-  });
+const finished = (cd: CodeDeployService, id: string, timeoutMs?: number) =>
+  until(
+    `deployment ${id} over`,
+    async () => {
+      const { info } = await observe(cd, id);
+      return FINISHED.includes(info.status ?? '') ? info : undefined;
+    },
+    timeoutMs,
+  );
 /** Production rerouted, the original kept: the target Succeeded while the deployment is still InProgress. */
 const terminationWait = (cd: CodeDeployService, id: string) =>
   until(`deployment ${id} in its termination wait`, async () => {
@@ -249,5 +253,45 @@ describe('verify-health judges a CODE_DEPLOY service on its task sets', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.healthy).toBe('false');
     expect(run.log).toMatch(/the PRIMARY task set \S+ runs \S+:1, not \S+:2/);
+  });
+});
+
+describe('with end-termination-wait, verify-health in production answers the termination wait', () => {
+  const inProduction = (cd: CodeDeployService, id: string) => gate(cd, id, { url: `${cd.productionUrl}/`, 'end-termination-wait': 'true' });
+
+  test('a healthy release ends it: CodeDeploy terminates the original task set now, not after its 5 minutes', async () => {
+    const cd = await steadyService('cdend-good', {});
+    const { id, taskDefinition } = await release(cd, 'v2');
+    await terminationWait(cd, id);
+    const from = sandbox.calls.length;
+
+    const run = await inProduction(cd, id);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['deployment-action']).toBe('continued');
+    expect(run.summary).toContain('Termination wait ended');
+    expect(callsOf(from, 'ContinueDeployment', 'StopDeployment')).toEqual(['ContinueDeployment']);
+    // The group keeps the original 5 minutes (15 s here); ended, the deployment succeeds within a few passes.
+    const info = await finished(cd, id, 3_000);
+    expect(info.status).toBe('Succeeded');
+    const [service] =
+      (await ecsClient(sandbox).send(new DescribeServicesCommand({ cluster: cd.cluster, services: [cd.service] }))).services ?? [];
+    expect(service.taskSets?.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', taskDefinition]]);
+  });
+
+  test('a release answering 500 in production is stopped with rollback: production returns to the original it kept', async () => {
+    const cd = await steadyService('cdend-bad', {});
+    const { id } = await release(cd, 'v2', { RESPONSE_STATUS: '500' });
+    await terminationWait(cd, id);
+
+    const run = await inProduction(cd, id);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['deployment-action']).toBe('rolled-back');
+    const info = await finished(cd, id);
+    expect(info.status).toBe('Stopped');
+    const rollback = info.rollbackInfo?.rollbackDeploymentId as string;
+    await finished(cd, rollback);
+    expect(await answers(`${cd.productionUrl}/`, 3)).toEqual(['v1', 'v1', 'v1']);
   });
 });

@@ -33,7 +33,8 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   assertReachable(plan);
   const aws = readAws(inputs, continueDeployment);
   if (continueDeployment) checkSameService(continueDeployment, inputs, aws);
-  const continueCodeDeploy = gated?.kind === 'codedeploy' ? codeDeployGate(gated.deploymentId, aws) : undefined;
+  const endTerminationWait = readEndTerminationWait(inputs, gated);
+  const continueCodeDeploy = gated?.kind === 'codedeploy' ? { ...codeDeployGate(gated.deploymentId, aws), endTerminationWait } : undefined;
   const auditTrail = readAuditTrailInputs(inputs, aws?.service === undefined ? undefined : serviceEnvironment(aws.service));
   return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment, continueCodeDeploy };
 }
@@ -51,11 +52,23 @@ function readContinueDeployment(inputs: Inputs): GatedDeployment | undefined {
   return { kind: 'ecs', arn: parseServiceDeploymentArn(value, 'continue-deployment') };
 }
 
+/** end-termination-wait answers a CodeDeploy deployment's termination wait: ECS's own deployments have none to end. */
+function readEndTerminationWait(inputs: Inputs, gated: GatedDeployment | undefined): boolean {
+  const end = inputs.boolean('end-termination-wait', false);
+  if (end && gated?.kind !== 'codedeploy') {
+    throw new ConfigurationError(
+      "Input 'end-termination-wait' is true, but 'continue-deployment' is not a CodeDeploy deployment id: only a CodeDeploy deployment has a termination wait to end (ContinueDeployment TERMINATION_WAIT). Give its id in 'continue-deployment', or leave 'end-termination-wait' out.",
+      'end-termination-wait',
+    );
+  }
+  return end;
+}
+
 /**
  * A CodeDeploy deployment id names no service: CodeDeploy names its target `<cluster>:<service>`, and the verdict must
  * be on that service's replacement, so both are required with it.
  */
-function codeDeployGate(deploymentId: string, aws: HealthInputs['aws']): HealthInputs['continueCodeDeploy'] {
+function codeDeployGate(deploymentId: string, aws: HealthInputs['aws']): NonNullable<HealthInputs['continueCodeDeploy']> {
   if (!aws?.cluster || !aws.service) {
     throw new ConfigurationError(
       `Input 'continue-deployment' is CodeDeploy deployment ${deploymentId}, which names no service: give 'cluster' and 'service' too, the ECS service it deploys, so verify-health can read the deployment's target and judge that service's replacement task set.`,

@@ -178,7 +178,13 @@ describe('continue-deployment as a CodeDeploy deployment id', () => {
       service: 'web',
       region: 'eu-west-1',
     });
-    expect(inputs.continueCodeDeploy).toEqual({ deploymentId: 'd-A1B2C3D4E', cluster: 'prod', service: 'web', region: 'eu-west-1' });
+    expect(inputs.continueCodeDeploy).toEqual({
+      deploymentId: 'd-A1B2C3D4E',
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+      endTerminationWait: false,
+    });
     expect(inputs.continueDeployment).toBeUndefined();
   });
 
@@ -198,5 +204,27 @@ describe('continue-deployment as a CodeDeploy deployment id', () => {
     const error = refusal({ url: 'http://test.example.com/', 'continue-deployment': 'd-A1B2C3D4E' });
     expect(error.input).toBe('continue-deployment');
     expect(error.message).toMatch(/CodeDeploy deployment d-A1B2C3D4E, which names no service: give 'cluster' and 'service' too/);
+  });
+
+  test('end-termination-wait: true asks for the termination wait to be answered instead of Ready', () => {
+    const inputs = read({
+      url: 'http://prod.example.com/',
+      'continue-deployment': 'd-A1B2C3D4E',
+      'end-termination-wait': 'true',
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+    });
+    expect(inputs.continueCodeDeploy?.endTerminationWait).toBe(true);
+  });
+
+  test('end-termination-wait without a CodeDeploy deployment is refused: nothing else has a termination wait', () => {
+    const error = refusal({
+      url: 'http://prod.example.com/',
+      'continue-deployment': 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/r6RIfNXqR4yVSvCS0ylGkl',
+      'end-termination-wait': 'true',
+    });
+    expect(error.input).toBe('end-termination-wait');
+    expect(error.message).toMatch(/'continue-deployment' is not a CodeDeploy deployment id/);
   });
 });

@@ -4,4 +4,5 @@ export * from './stages';
 export * from './statuses';
 export * from './target';
 export * from './ready-wait';
-export * from './ready-wait-answer';
+export * from './deployment-answer';
+export * from './termination-wait';

@@ -65,7 +65,8 @@ function readyWaitExpiry(read: CodeDeployDeploymentRead): Date | undefined {
   return new Date(readyAt.getTime() + minutes * 60_000);
 }
 
-function whyEnded(deployment: DeploymentInfo, status: string): string {
+/** Why a deployment with a final status ended, in words, with errorInformation and the rollback CodeDeploy started. */
+export function whyEnded(deployment: DeploymentInfo, status: string): string {
   if (status === 'Succeeded') return 'it has finished (Succeeded)';
   const error = deployment.errorInformation;
   const because = error?.code || error?.message ? ` (${[error.code, error.message].filter(Boolean).join(': ')})` : '';

@@ -7,6 +7,11 @@ export interface CodeDeployGateTarget {
   cluster: string;
   service: string;
   region: string;
+  /**
+   * end-termination-wait: the verdict (in production) answers the termination wait instead of Ready: healthy ends it
+   * (ContinueDeployment TERMINATION_WAIT), unhealthy stops the deployment with rollback onto the original task set.
+   */
+  endTerminationWait?: boolean;
 }
 
 /** What verify-health was asked to check: its inputs, read and validated. */

@@ -18,6 +18,7 @@ import { prepareAwsSignals } from './aws-signals';
 import type { DeploymentAction, DeploymentGate } from './deployment-gate';
 import { PauseGate } from './pause-gate';
 import { ReadyGate } from './ready-gate';
+import { TerminationWaitGate } from './termination-wait-gate';
 import type { HealthRequest } from './request';
 
 export interface HealthClients {
@@ -142,7 +143,8 @@ function deploymentGate(request: HealthRequest, aws: ClientFactory, ports: Healt
   }
   if (request.continueCodeDeploy) {
     const gated = request.continueCodeDeploy;
-    return new ReadyGate(aws(CodeDeployClient, gated.region), gated, ports);
+    const codedeploy = aws(CodeDeployClient, gated.region);
+    return gated.endTerminationWait ? new TerminationWaitGate(codedeploy, gated, ports) : new ReadyGate(codedeploy, gated, ports);
   }
   return undefined;
 }

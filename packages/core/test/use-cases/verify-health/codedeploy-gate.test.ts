@@ -111,7 +111,7 @@ const answering = (status: number) => {
   return { probe, probes: () => probes };
 };
 
-async function run(probe: Probe) {
+async function run(probe: Probe, endTerminationWait = false) {
   const log = silentLogger();
   const actions: DeploymentAction[] = [];
   const outcome = await runHealthCheck(
@@ -119,7 +119,7 @@ async function run(probe: Probe) {
       plan,
       headers: [],
       requestTimeoutMs: 5_000,
-      continueCodeDeploy: { deploymentId: ID, cluster: 'prod', service: 'web', region: 'us-east-1' },
+      continueCodeDeploy: { deploymentId: ID, cluster: 'prod', service: 'web', region: 'us-east-1', endTerminationWait },
     },
     { aws: clients, probe },
     {
@@ -290,7 +290,7 @@ describe('the answer under a hostile CodeDeploy', () => {
 
     expect(result.error).toBeInstanceOf(ActionFailure);
     expect(result.error?.message).toMatch(
-      /grant the role codedeploy:ContinueDeployment so verify-health can answer the deployment's ready wait\. CodeDeploy deployment d-A1B2C3D4E stays Ready/,
+      /grant the role codedeploy:ContinueDeployment so verify-health can answer the deployment\. CodeDeploy deployment d-A1B2C3D4E stays Ready/,
     );
     expect(result.actions).toEqual(['none']);
   });
@@ -361,5 +361,59 @@ describe('the answer under a hostile CodeDeploy', () => {
 
     expect(result.stops).toEqual([{ deploymentId: ID, autoRollbackEnabled: true }]);
     expect(result.actions).toEqual(['rolled-back']);
+  });
+});
+
+describe('with end-termination-wait, the verdict in production answers the termination wait', () => {
+  const keptOriginal: Read = {
+    info: { status: 'InProgress', blueGreenDeploymentConfiguration: readyOption },
+    target: { status: 'Succeeded', lifecycleEvents: events(8) },
+  };
+
+  test('waits through Ready and the reroute, then ends the wait of a healthy release (TERMINATION_WAIT)', async () => {
+    reads(ready, rerouting, keptOriginal);
+    codedeployMock.on(ContinueDeploymentCommand).resolves({});
+    let readsBeforeProbe: number | undefined;
+    const http = answering(200);
+    const probe: Probe = async (url) => {
+      readsBeforeProbe ??= codedeployMock.commandCalls(GetDeploymentCommand).length;
+      return http.probe(url);
+    };
+
+    const result = await run(probe, true);
+
+    expect(readsBeforeProbe).toBe(3);
+    expect(result.continues).toEqual([{ deploymentId: ID, deploymentWaitType: 'TERMINATION_WAIT' }]);
+    expect(result.actions).toEqual(['continued']);
+  });
+
+  test('an unhealthy release in production is stopped with rollback onto the original it kept', async () => {
+    reads(keptOriginal);
+    codedeployMock.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+
+    const result = await run(answering(500).probe, true);
+
+    expect(result.stops).toEqual([{ deploymentId: ID, autoRollbackEnabled: true }]);
+    expect(result.continues).toEqual([]);
+    expect(result.actions).toEqual(['rolled-back']);
+  });
+
+  test('a deployment that has already Succeeded has no wait left: none, nothing sent', async () => {
+    reads({ info: { status: 'Succeeded' }, target: { status: 'Succeeded', lifecycleEvents: events(8) } });
+
+    const result = await run(answering(200).probe, true);
+
+    expect(result.actions).toEqual(['none']);
+    expect(result.continues).toEqual([]);
+    expect(result.log.lines.join('\n')).toMatch(/has no termination wait left to end: it has finished \(Succeeded\)/);
+  });
+
+  test('the wait ended on its own while probing: not answered, the verdict stands', async () => {
+    reads(keptOriginal, { info: { status: 'Succeeded' }, target: { status: 'Succeeded', lifecycleEvents: events(8) } });
+
+    const result = await run(answering(200).probe, true);
+
+    expect(result.actions).toEqual(['none']);
+    expect(result.continues).toEqual([]);
   });
 });
