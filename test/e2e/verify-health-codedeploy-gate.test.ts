@@ -295,3 +295,58 @@ describe('with end-termination-wait, verify-health in production answers the ter
     expect(await answers(`${cd.productionUrl}/`, 3)).toEqual(['v1', 'v1', 'v1']);
   });
 });
+
+describe('the permissions the gate needs, as the README lists them', () => {
+  const GATE_PERMISSIONS = [
+    'ecs:DescribeServices',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'codedeploy:GetDeployment',
+    'codedeploy:GetDeploymentTarget',
+    'codedeploy:ContinueDeployment',
+    'codedeploy:StopDeployment',
+  ];
+  let keys = 0;
+  /** Runs the gate signed with a key of its own, allowed `actions` only; answers the run and its calls. */
+  async function gateAs(cd: CodeDeployService, id: string, actions: string[]) {
+    const key = `AKIACDGATE${++keys}`;
+    sandbox.setIamPolicy(
+      { Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }], role: 'deploy', session: 'GitHubActions' },
+      key,
+    );
+    const run = await runBundledAction(
+      'verify-health',
+      { url: `${cd.testUrl}/`, interval: '0.2s', timeout: '20s', cluster: cd.cluster, service: cd.service, 'continue-deployment': id },
+      { env: { ...sandbox.env(), AWS_ACCESS_KEY_ID: key } },
+    );
+    return { run, calls: sandbox.calls.filter((call) => call.accessKeyId === key) };
+  }
+
+  test('are enough: the gate continues a healthy release, and no call of it is refused', async () => {
+    const cd = await steadyService('cdgate-iam');
+    const { id } = await release(cd, 'v2');
+
+    const { run, calls } = await gateAs(cd, id, GATE_PERMISSIONS);
+
+    expect(run.outputs['deployment-action']).toBe('continued');
+    expect(calls.filter((call) => call.accessDenied)).toEqual([]);
+  });
+
+  test('without codedeploy:ContinueDeployment the step fails naming it, and the deployment stays Ready', async () => {
+    const cd = await steadyService('cdgate-denied');
+    const { id } = await release(cd, 'v2');
+
+    const { run } = await gateAs(
+      cd,
+      id,
+      GATE_PERMISSIONS.filter((action) => action !== 'codedeploy:ContinueDeployment'),
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('true');
+    expect(run.outputs['deployment-action']).toBe('none');
+    expect(errorsOf(run)[0]).toMatch(
+      /grant the role codedeploy:ContinueDeployment so verify-health can answer the deployment\. CodeDeploy deployment \S+ stays Ready/,
+    );
+    expect((await observe(cd, id)).info.status).toBe('Ready');
+  });
+});
