@@ -111,7 +111,7 @@ const answering = (status: number) => {
   return { probe, probes: () => probes };
 };
 
-async function run(probe: Probe, endTerminationWait = false) {
+async function run(probe: Probe, endTerminationWait = false, signal?: AbortSignal) {
   const log = silentLogger();
   const actions: DeploymentAction[] = [];
   const outcome = await runHealthCheck(
@@ -129,6 +129,7 @@ async function run(probe: Probe, endTerminationWait = false) {
       writeSummary: async () => {},
       setOutputs: () => {},
       setDeploymentAction: (action) => void actions.push(action),
+      signal,
     },
   ).then(
     (report) => ({ report, error: undefined }),
@@ -279,6 +280,23 @@ describe('continue-deployment answers a CodeDeploy deployment at Ready by the ve
     expect(result.error).toBeInstanceOf(ActionFailure);
     expect(result.error?.message).toMatch(/grant the role codedeploy:GetDeployment and codedeploy:GetDeploymentTarget/);
   });
+});
+
+test('cancelled while probing: nothing is sent, and the step says the deployment stays Ready', async () => {
+  reads(ready);
+  const controller = new AbortController();
+  const probe: Probe = async (url) => {
+    controller.abort();
+    return { url, status: 200, body: 'ok', latencyMs: 10 };
+  };
+
+  const result = await run(probe, false, controller.signal);
+
+  expect(result.error).toBeInstanceOf(ActionFailure);
+  expect(result.error?.message).toMatch(/No answer was sent to the deployment\. CodeDeploy deployment d-A1B2C3D4E stays Ready/);
+  expect(result.continues).toEqual([]);
+  expect(result.stops).toEqual([]);
+  expect(result.actions).toEqual(['none']);
 });
 
 describe('the answer under a hostile CodeDeploy', () => {
