@@ -135,7 +135,10 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   return report;
 }
 
-/** The gate continue-deployment names: a service deployment's PAUSE hook, or a CodeDeploy deployment's ready wait. */
+/**
+ * The gate continue-deployment names: a service deployment's PAUSE hook, or a CodeDeploy deployment's ready wait (its
+ * termination wait with end-termination-wait).
+ */
 function deploymentGate(request: HealthRequest, aws: ClientFactory, ports: HealthPorts): DeploymentGate | undefined {
   if (request.continueDeployment) {
     const gated = request.continueDeployment;
