@@ -1,4 +1,5 @@
 import { checkEcsArnInputs, ConfigurationError, Inputs, isRevisionReference, resolveRegion } from '@ecs-deploy/core/common';
+import { codeDeployDeploymentIdInput } from '@ecs-deploy/core/codedeploy';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { parseServiceDeploymentArn, type ServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { assertReachable, parseExpectedStatus, parseHealthUrls, parseRequestHeaders, type HealthPlan } from '@ecs-deploy/core/health';
@@ -11,9 +12,9 @@ export interface HealthInputs extends HealthRequest {
 
 /** Reads and validates every input before the first request. */
 export function readHealthInputs(inputs = stepInputs()): HealthInputs {
-  // The ARN first: a malformed one must fail before anything else is read or sent.
-  const continueValue = inputs.optional('continue-deployment');
-  const continueDeployment = continueValue === undefined ? undefined : parseServiceDeploymentArn(continueValue, 'continue-deployment');
+  // The deployment first: a malformed ARN or id must fail before anything else is read or sent.
+  const gated = readContinueDeployment(inputs);
+  const continueDeployment = gated?.kind === 'ecs' ? gated.arn : undefined;
   const urls = parseHealthUrls(inputs.list('url'));
   const plan: HealthPlan = {
     urls,
@@ -32,8 +33,49 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   assertReachable(plan);
   const aws = readAws(inputs, continueDeployment);
   if (continueDeployment) checkSameService(continueDeployment, inputs, aws);
+  const endTerminationWait = readEndTerminationWait(inputs, gated);
+  const continueCodeDeploy = gated?.kind === 'codedeploy' ? { ...codeDeployGate(gated.deploymentId, aws), endTerminationWait } : undefined;
   const auditTrail = readAuditTrailInputs(inputs, aws?.service === undefined ? undefined : serviceEnvironment(aws.service));
-  return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment };
+  return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment, continueCodeDeploy };
+}
+
+type GatedDeployment = { kind: 'ecs'; arn: ServiceDeploymentArn } | { kind: 'codedeploy'; deploymentId: string };
+
+/**
+ * continue-deployment: a CodeDeploy deployment id (`d-…`, checked for its shape: a typo fails here) or else a service
+ * deployment ARN (ECS's own blue/green), whose parser says what is wrong with anything else.
+ */
+function readContinueDeployment(inputs: Inputs): GatedDeployment | undefined {
+  const value = inputs.optional('continue-deployment');
+  if (value === undefined) return undefined;
+  if (/^d-/i.test(value.trim())) return { kind: 'codedeploy', deploymentId: codeDeployDeploymentIdInput('continue-deployment', value) };
+  return { kind: 'ecs', arn: parseServiceDeploymentArn(value, 'continue-deployment') };
+}
+
+/** end-termination-wait answers a CodeDeploy deployment's termination wait: ECS's own deployments have none to end. */
+function readEndTerminationWait(inputs: Inputs, gated: GatedDeployment | undefined): boolean {
+  const end = inputs.boolean('end-termination-wait', false);
+  if (end && gated?.kind !== 'codedeploy') {
+    throw new ConfigurationError(
+      "Input 'end-termination-wait' is true, but 'continue-deployment' is not a CodeDeploy deployment id: only a CodeDeploy deployment has a termination wait to end (ContinueDeployment TERMINATION_WAIT). Give its id in 'continue-deployment', or leave 'end-termination-wait' out.",
+      'end-termination-wait',
+    );
+  }
+  return end;
+}
+
+/**
+ * A CodeDeploy deployment id names no service: CodeDeploy names its target `<cluster>:<service>`, and the verdict must
+ * be on that service's replacement, so both are required with it.
+ */
+function codeDeployGate(deploymentId: string, aws: HealthInputs['aws']): NonNullable<HealthInputs['continueCodeDeploy']> {
+  if (!aws?.cluster || !aws.service) {
+    throw new ConfigurationError(
+      `Input 'continue-deployment' is CodeDeploy deployment ${deploymentId}, which names no service: give 'cluster' and 'service' too, the ECS service it deploys, so verify-health can read the deployment's target and judge that service's replacement task set.`,
+      'continue-deployment',
+    );
+  }
+  return { deploymentId, cluster: aws.cluster, service: aws.service, region: aws.region };
 }
 
 function positive(inputs: Inputs, name: string, fallback: string): number {

@@ -159,3 +159,72 @@ describe('continue-deployment', () => {
     expect(() => read({ url: 'https://x.test/', 'continue-deployment': ARN, ...values })).toThrow(message);
   });
 });
+
+describe('continue-deployment as a CodeDeploy deployment id', () => {
+  const refusal = (values: Record<string, string>) => {
+    try {
+      read(values);
+    } catch (caught) {
+      return caught as ConfigurationError;
+    }
+    throw new Error('the inputs were accepted');
+  };
+
+  test('is read with the service it deploys and the region of the step', () => {
+    const inputs = read({
+      url: 'http://test.example.com/',
+      'continue-deployment': ' d-A1B2C3D4E ',
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+    });
+    expect(inputs.continueCodeDeploy).toEqual({
+      deploymentId: 'd-A1B2C3D4E',
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+      endTerminationWait: false,
+    });
+    expect(inputs.continueDeployment).toBeUndefined();
+  });
+
+  test.each(['d-a1b2c3d4e', 'd-A1B2C3D4', 'D-A1B2C3D4E0'])(
+    'the typo %s is refused naming the input and the shape, before any other input is read',
+    (value) => {
+      const error = refusal({ 'continue-deployment': value });
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.input).toBe('continue-deployment');
+      expect(error.message).toMatch(
+        /which is not a CodeDeploy deployment id: .*"d-" and nine upper-case letters or digits, such as d-A1B2C3D4E/,
+      );
+    },
+  );
+
+  test('without cluster and service it is refused: the id names no service', () => {
+    const error = refusal({ url: 'http://test.example.com/', 'continue-deployment': 'd-A1B2C3D4E' });
+    expect(error.input).toBe('continue-deployment');
+    expect(error.message).toMatch(/CodeDeploy deployment d-A1B2C3D4E, which names no service: give 'cluster' and 'service' too/);
+  });
+
+  test('end-termination-wait: true asks for the termination wait to be answered instead of Ready', () => {
+    const inputs = read({
+      url: 'http://prod.example.com/',
+      'continue-deployment': 'd-A1B2C3D4E',
+      'end-termination-wait': 'true',
+      cluster: 'prod',
+      service: 'web',
+      region: 'eu-west-1',
+    });
+    expect(inputs.continueCodeDeploy?.endTerminationWait).toBe(true);
+  });
+
+  test('end-termination-wait without a CodeDeploy deployment is refused: nothing else has a termination wait', () => {
+    const error = refusal({
+      url: 'http://prod.example.com/',
+      'continue-deployment': 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/r6RIfNXqR4yVSvCS0ylGkl',
+      'end-termination-wait': 'true',
+    });
+    expect(error.input).toBe('end-termination-wait');
+    expect(error.message).toMatch(/'continue-deployment' is not a CodeDeploy deployment id/);
+  });
+});

@@ -213,6 +213,28 @@ export const verifyHealthBadInputs: BadInput[] = [
     error: /^Input 'continue-deployment' is a service deployment of service "api", but 'service' is "web"/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a CodeDeploy deployment id with a letter missing',
+    inputs: { ...aws, 'continue-deployment': 'd-A1B2C3D4' },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' is "d-A1B2C3D4", which is not a CodeDeploy deployment id: .*such as d-A1B2C3D4E/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a CodeDeploy deployment id without the service it deploys',
+    inputs: { url, 'continue-deployment': 'd-A1B2C3D4E' },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' is CodeDeploy deployment d-A1B2C3D4E, which names no service: give 'cluster' and 'service' too/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'end-termination-wait without a CodeDeploy deployment',
+    inputs: { ...aws, 'end-termination-wait': 'true' },
+    input: 'end-termination-wait',
+    error: /^Input 'end-termination-wait' is true, but 'continue-deployment' is not a CodeDeploy deployment id/,
+    refusedBy: 'parser',
+  },
   // what only AWS (the sandbox) can tell
   {
     name: 'a service that does not exist',
@@ -226,6 +248,13 @@ export const verifyHealthBadInputs: BadInput[] = [
     inputs: { ...aws, 'continue-deployment': `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/prod/web/r6RIfNXqR4yVSvCS0ylGkl` },
     input: 'continue-deployment',
     error: /^Input 'continue-deployment' names service deployment .*, which ECS does not know in us-east-1/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a CodeDeploy deployment CodeDeploy does not know',
+    inputs: { ...aws, 'continue-deployment': 'd-A1B2C3D4E' },
+    input: 'continue-deployment',
+    error: /^Input 'continue-deployment' names CodeDeploy deployment d-A1B2C3D4E, which CodeDeploy does not know in us-east-1/,
     refusedBy: 'sandbox',
   },
 ];

@@ -18,3 +18,4 @@ export * from './secret-values';
 export * from './skipped-reads';
 export * from './unreachable';
 export * from './version';
+export * from './gate-answer';

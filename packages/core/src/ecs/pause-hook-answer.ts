@@ -1,9 +1,9 @@
 import { ContinueServiceDeploymentCommand, type ECSClient, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { withoutSdkRetries } from '../common/aws';
-import { WorkflowCancelled } from '../common/cancellation';
-import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
+import { ActionFailure } from '../common/errors';
+import { answerGate, type GateAnswer } from '../common/gate-answer';
 import { systemClock } from '../common/poll';
-import { isTransientAwsError, retryTransient, type RetryContext } from '../common/retry';
+import type { RetryContext } from '../common/retry';
 import { serviceDeploymentId } from './deployment-history';
 import { awaitingPauseHook, pauseHookDetail, whatBecameOfHook, type AwaitingPauseHook } from './pause-hook';
 
@@ -23,22 +23,14 @@ export class PauseHookAnswerDenied extends ActionFailure {
   }
 }
 
-export type PauseHookAnswer =
-  /** ECS took the answer (or, after an answer lost in transit, shows that it did). */
-  | { answered: true }
-  /** Nothing was answered: the hook no longer awaited action, or ECS refused; why says what became of the hook. */
-  | { answered: false; why: string };
-
-// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
-const ATTEMPTS = 4;
-const BASE_DELAY_MS = 1_000;
+export type PauseHookAnswer = GateAnswer;
 
 /**
  * Answers a PAUSE hook with ContinueServiceDeployment. ECS takes the answer only while the hook is AWAITING_ACTION
  * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
- * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
- * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
- * A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied) naming the permission.
+ * someone else between two attempts: answerGate re-reads the deployment before every retry, and answers only a
+ * hook that still awaits. A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied)
+ * naming the permission.
  */
 export async function answerPauseHook(
   ecs: ECSClient,
@@ -50,44 +42,24 @@ export async function answerPauseHook(
 ): Promise<PauseHookAnswer> {
   const now = () => (retry.clock ?? systemClock).now();
   const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
-  try {
-    return await retryTransient(
-      async (attempt): Promise<PauseHookAnswer> => {
-        if (attempt > 1) {
-          // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
-          // whether it went through, or whether the hook moved on without it.
-          const deployment = await reread();
-          if (deployment && tookEffect(deployment, hook, action, now())) return { answered: true };
-          if (deployment && !stillAwaiting(deployment, hook)) return { answered: false, why: whatBecameOfHook(deployment, hook) };
-        }
-        await ecs.send(withoutSdkRetries(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: hook.hookId, action })));
-        return { answered: true };
-      },
-      { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry },
-    );
-  } catch (error) {
-    // Cancelled between attempts: no further one is sent, and the caller says what the hook is left with.
-    if (retry.signal?.aborted) throw new WorkflowCancelled();
-    const answered = `${(error as Error).name}: ${errorMessage(error)}`;
-    if (isAccessDenied(error)) {
-      throw new PauseHookAnswerDenied(
-        `${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`,
-        answered,
-      );
-    }
-    const deployment = await reread().catch(() => undefined);
-    if (!deployment) {
-      if (isTransientAwsError(error)) throw error;
-      return { answered: false, why: `ECS refused the answer (${answered})` };
-    }
-    // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
-    if (isTransientAwsError(error) && tookEffect(deployment, hook, action, now())) return { answered: true };
-    if (stillAwaiting(deployment, hook)) {
-      if (isTransientAwsError(error)) throw error;
-      return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
-    }
-    return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
-  }
+  return answerGate<ServiceDeployment>(
+    {
+      label,
+      service: 'ECS',
+      send: () => ecs.send(withoutSdkRetries(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: hook.hookId, action }))),
+      reread,
+      tookEffect: (deployment) => tookEffect(deployment, hook, action, now()),
+      stillAwaiting: (deployment) => stillAwaiting(deployment, hook),
+      whatBecame: (deployment) => whatBecameOfHook(deployment, hook),
+      stillWaiting: stillWaiting(hook),
+      denied: (refusal) =>
+        new PauseHookAnswerDenied(
+          `${label} was refused (${refusal}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`,
+          refusal,
+        ),
+    },
+    retry,
+  );
 }
 
 /** The hook, and nothing else, still waits for this answer. */

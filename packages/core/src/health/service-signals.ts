@@ -1,3 +1,4 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import {
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
@@ -5,6 +6,7 @@ import {
   type Service,
   type ServiceDeployment,
   type ServiceRevision,
+  type TaskSet,
 } from '@aws-sdk/client-ecs';
 import {
   DescribeTargetHealthCommand,
@@ -17,6 +19,15 @@ import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
 import { readOrUnread, type SignalReader, type SignalReading } from './signals';
 import { revisionSteadiness, shiftsTraffic, targetGroupsOfRevision } from './traffic-shifting-steadiness';
+import { readCodeDeployDeployment, type CodeDeployDeploymentRead } from '../codedeploy';
+import {
+  inFlightDeploymentId,
+  judgedTaskSet,
+  otherTaskSets,
+  runsTaskSets,
+  taskSetSteadiness,
+  taskSetTargetGroups,
+} from './task-set-steadiness';
 
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
@@ -111,6 +122,13 @@ export interface ServiceSignalOptions {
    * service's current one (DescribeServices' currentServiceDeployment).
    */
   serviceDeploymentArn?: string;
+  /**
+   * For a CODE_DEPLOY service: the CodeDeploy deployment whose replacement task set is judged (continue-deployment).
+   * Default: the PRIMARY task set, with no other taking production traffic.
+   */
+  codeDeployDeploymentId?: string;
+  /** For a CODE_DEPLOY service running two task sets: reads the deployment in flight, for its traffic weights. */
+  codedeploy?: CodeDeployClient;
 }
 
 /**
@@ -131,18 +149,23 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
   return async () => {
     const readings = await readOrUnread(`service ${options.service}`, async () => {
       const service = await describeService(ecs, options.cluster, options.service, options.region);
+      if (runsTaskSets(service)) {
+        const judged = judgedTaskSet(service, options.codeDeployDeploymentId);
+        groupArns = taskSetTargetGroups(service, judged);
+        const inFlight = options.codeDeployDeploymentId ? undefined : await inFlightDeployment(options, service, judged);
+        const groups = await Promise.all(groupArns.map((arn) => targetGroupReading(elb, arn)));
+        const steadiness = taskSetSteadiness(service, {
+          taskDefinition: options.taskDefinition,
+          deploymentId: options.codeDeployDeploymentId,
+          inFlight,
+        });
+        return [steadiness, ...groups.flat()];
+      }
       const shifting = shiftsTraffic(service)
         ? await trafficShiftingState(ecs, service, revisions, options.serviceDeploymentArn)
         : undefined;
       groupArns = shifting ? targetGroupsOfRevision(service, shifting.deployment, shifting.revision) : targetGroupArns(service);
-      const groups = await Promise.all(
-        groupArns.map((arn) =>
-          readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
-            const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-            return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
-          }),
-        ),
-      );
+      const groups = await Promise.all(groupArns.map((arn) => targetGroupReading(elb, arn)));
       // A finished deployment (after clean-up or a rollback) leaves one deployment: steady as a rolling service is.
       const steadiness =
         shifting && !isFinished(shifting.deployment)
@@ -153,6 +176,32 @@ export function serviceSignals(options: ServiceSignalOptions): SignalReader {
     if (readings.length !== 1 || !readings[0].unread) return readings;
     return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
   };
+}
+
+function targetGroupReading(elb: ElasticLoadBalancingV2Client, arn: string): Promise<SignalReading[]> {
+  return readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
+    const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+    return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
+  });
+}
+
+/**
+ * With task sets beside the PRIMARY one, the CodeDeploy deployment that made the newest of all says where production
+ * traffic goes (GetDeploymentTarget's trafficWeight); ECS's task sets do not. Undefined when none names a deployment.
+ */
+async function inFlightDeployment(
+  options: ServiceSignalOptions,
+  service: Service,
+  judged: TaskSet | undefined,
+): Promise<CodeDeployDeploymentRead | undefined> {
+  const others = otherTaskSets(service, judged);
+  if (others.length === 0) return undefined;
+  const deploymentId = inFlightDeploymentId(judged ? [judged, ...others] : others);
+  if (!deploymentId || !options.codedeploy) return undefined;
+  const codedeploy = options.codedeploy;
+  return withPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', () =>
+    readCodeDeployDeployment(codedeploy, { deploymentId, cluster: options.cluster, service: options.service }, { sdkRetries: false }),
+  );
 }
 
 /**
@@ -214,7 +263,7 @@ async function withPermission<T>(permission: string, read: () => Promise<T>): Pr
   } catch (error) {
     if (!isAccessDenied(error)) throw error;
     throw new ActionFailure(
-      `${permission} was refused (${(error as Error).name}: ${errorMessage(error)}): verify-health reads a blue/green, linear or canary service's deployment with it to judge its steadiness. Grant the role ${permission}.`,
+      `${permission} was refused (${(error as Error).name}: ${errorMessage(error)}): verify-health reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness. Grant the role ${permission}.`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClientFactory, Logger } from '../../common';
@@ -21,8 +22,11 @@ export async function prepareAwsSignals(
   aws: HealthRequest['aws'],
   clients: ClientFactory,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
-  /** continue-deployment's service deployment: for a blue/green service, the one its steadiness is judged on. */
-  serviceDeploymentArn?: string,
+  /**
+   * continue-deployment's deployment: for a blue/green service, the service deployment its steadiness is judged on;
+   * for a CODE_DEPLOY service, the CodeDeploy deployment whose replacement task set is.
+   */
+  gated: { serviceDeploymentArn?: string; codeDeployDeploymentId?: string } = {},
 ): Promise<AwsSignals> {
   if (!aws) return { markdown: '' };
   const readers: SignalReader[] = [];
@@ -39,7 +43,9 @@ export async function prepareAwsSignals(
         ecs,
         elb,
         taskDefinition: aws.taskDefinition,
-        serviceDeploymentArn,
+        serviceDeploymentArn: gated.serviceDeploymentArn,
+        codeDeployDeploymentId: gated.codeDeployDeploymentId,
+        codedeploy: clients(CodeDeployClient, aws.region),
       }),
     );
   }

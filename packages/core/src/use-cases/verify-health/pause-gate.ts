@@ -22,11 +22,7 @@ import {
   type ServiceDeploymentArn,
 } from '../../ecs';
 import type { HealthReport } from '../../health';
-
-/** What verify-health did to the service deployment it gates: its `deployment-action` output. */
-export type DeploymentAction = 'continued' | 'rolled-back' | 'none';
-
-export type PauseWait = { hook: AwaitingPauseHook } | { none: string };
+import { withoutFullStop, type DeploymentAction, type DeploymentGate, type GateWait } from './deployment-gate';
 
 export interface PauseGatePorts {
   log: Logger;
@@ -40,9 +36,12 @@ export interface PauseGatePorts {
  * and nothing a hook that no longer awaits (it expired, ECS rolled back, someone else answered): the verdict stands
  * and the step says what became of the hook.
  */
-export class PauseGate {
+export class PauseGate implements DeploymentGate {
   private readonly reader: ServiceDeploymentReader;
   private readonly id: string;
+  /** The hook that awaits action, once wait has found it. */
+  private hook?: AwaitingPauseHook;
+  readonly waitingFor: string;
 
   constructor(
     private readonly ecs: ECSClient,
@@ -51,19 +50,20 @@ export class PauseGate {
   ) {
     this.reader = new ServiceDeploymentReader(ecs, ports.log);
     this.id = serviceDeploymentId(deployment.arn);
+    this.waitingFor = `a PAUSE hook of service deployment ${this.id}`;
   }
 
   /**
    * Waits, within timeoutMs, for a PAUSE hook to await action. A deployment that has ended, or that has no PAUSE
    * hook ahead of it, answers `none` (with why) at once; a wait that outlasts the timeout fails the step.
    */
-  async waitForHook(timeoutMs: number, intervalMs: number, verdictWithinMs: number): Promise<PauseWait> {
+  async wait(timeoutMs: number, intervalMs: number, verdictWithinMs: number): Promise<GateWait> {
     const { log, clock, signal } = this.ports;
     const first = await this.readFirst();
     let last = first;
     let stage: string | undefined;
     log.info(`Waiting up to ${formatDuration(timeoutMs)} for a PAUSE hook of service deployment ${this.id} to await action.`);
-    const waited = await poll<PauseWait>({
+    const waited = await poll<{ hook: AwaitingPauseHook } | { none: string }>({
       intervalMs,
       timeoutMs,
       clock,
@@ -88,13 +88,16 @@ export class PauseGate {
         `No PAUSE hook of service deployment ${this.id} awaited action within the timeout of ${formatDuration(timeoutMs)} (the deployment is ${last.status ?? 'in an unknown status'} at ${last.lifecycleStage ?? 'an unknown stage'}): nothing was probed or answered. Raise 'timeout', or start verify-health once deploy-ecs returns with wait-until: paused.`,
       );
     }
-    if ('hook' in waited.value) this.announce(waited.value.hook, verdictWithinMs);
-    return waited.value;
+    if (!('hook' in waited.value)) return waited.value;
+    this.hook = waited.value.hook;
+    this.announce(this.hook, verdictWithinMs);
+    return { waiting: true };
   }
 
   /** Answers the hook by the verdict, when it still awaits action; says what became of it when it does not. */
-  async answer(hook: AwaitingPauseHook, report: HealthReport): Promise<DeploymentAction> {
+  async answer(report: HealthReport): Promise<DeploymentAction> {
     const { log } = this.ports;
+    const hook = this.awaited();
     const action = report.healthy ? 'CONTINUE' : 'ROLLBACK';
     const verdict = report.healthy ? 'healthy' : 'not healthy';
     const reread = () => this.readFresh();
@@ -167,13 +170,33 @@ export class PauseGate {
       );
   }
 
-  /** For a cancellation: what the hook left unanswered will do. */
-  static unanswered(hook: AwaitingPauseHook): string {
-    return stillWaiting(hook);
+  notWaiting(why: string): string {
+    return `continue-deployment: service deployment ${this.id} has no PAUSE hook awaiting action: ${why}. deployment-action is none; the health check runs without answering anything.`;
   }
-}
 
-/** ECS's reasons end in a full stop, or not: one is put after them either way. */
-function withoutFullStop(text: string): string {
-  return text.replace(/\.+$/, '');
+  /** For a cancellation: what the hook left unanswered will do. */
+  unanswered(): string {
+    return stillWaiting(this.awaited());
+  }
+
+  cancelledWhileAnswering(): string {
+    return `The workflow was cancelled while the answer to the PAUSE hook was being retried: no further attempt was sent. Unless an earlier attempt went through (DescribeServiceDeployments shows it): ${this.unanswered()}`;
+  }
+
+  summaryLine(action: DeploymentAction): string {
+    const hook = this.awaited();
+    const at = `PAUSE hook \`${hook.hookId}\` at ${hook.stage ?? 'an unknown stage'}`;
+    if (action === 'continued') return `▶️ **Deployment continued** at its ${at}.`;
+    if (action === 'rolled-back') return `⏪ **Deployment rolled back** at its ${at}.`;
+    return `⚠️ **No answer sent** to the ${at}: see the warning in the log.`;
+  }
+
+  rolledBackSentence(): string {
+    return ` Service deployment ${this.id} was rolled back at its PAUSE hook (${this.awaited().stage ?? 'unknown stage'}).`;
+  }
+
+  private awaited(): AwaitingPauseHook {
+    if (!this.hook) throw new Error('The PAUSE gate has no hook awaiting action: wait() did not find one.');
+    return this.hook;
+  }
 }

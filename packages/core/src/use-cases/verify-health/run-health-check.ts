@@ -10,12 +10,15 @@ import {
   type Clock,
   type Logger,
 } from '../../common';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { heading, section } from '../../report';
-import type { AwaitingPauseHook } from '../../ecs';
 import { healthSummaryMarkdown, httpProbe, verifyHealth, type HealthReport, type Probe } from '../../health';
 import { prepareAwsSignals } from './aws-signals';
-import { PauseGate, type DeploymentAction } from './pause-gate';
+import type { DeploymentAction, DeploymentGate } from './deployment-gate';
+import { PauseGate } from './pause-gate';
+import { ReadyGate } from './ready-gate';
+import { TerminationWaitGate } from './termination-wait-gate';
 import type { HealthRequest } from './request';
 
 export interface HealthClients {
@@ -52,30 +55,30 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   for (const header of request.headers) if (header.value) ports.setSecret(header.value);
 
   // 2. The service, its targets and the alarms must exist before they can guard anything: the pre-flight checks.
-  const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports, request.continueDeployment?.arn);
+  const { signals, markdown: preflight } = await prepareAwsSignals(request.aws, clients.aws, ports, {
+    serviceDeploymentArn: request.continueDeployment?.arn,
+    codeDeployDeploymentId: request.continueCodeDeploy?.deploymentId,
+  });
 
-  // 2b. With continue-deployment, the verdict answers a PAUSE hook: wait for it to await action (probing the test
+  // 2b. With continue-deployment, the verdict answers the deployment's gate: wait for it to wait (probing the test
   // listener before then would judge the old revision, or nothing).
-  const gated = request.continueDeployment;
-  const gate = gated ? new PauseGate(clients.aws(ECSClient, gated.region), gated, ports) : undefined;
-  let hook: AwaitingPauseHook | undefined;
+  const gate = deploymentGate(request, clients.aws, ports);
+  let waiting = false;
   if (gate) {
     const plan = request.plan;
-    const waited = await gate.waitForHook(plan.timeoutMs, plan.intervalMs, plan.timeoutMs + plan.bakeMs).catch(async (error: unknown) => {
+    const waited = await gate.wait(plan.timeoutMs, plan.intervalMs, plan.timeoutMs + plan.bakeMs).catch(async (error: unknown) => {
       ports.setDeploymentAction?.('none');
       if (error instanceof WorkflowCancelled) {
-        const message = `The workflow was cancelled while waiting for a PAUSE hook of service deployment ${gated?.id}: nothing was probed and no answer was sent.`;
+        const message = `The workflow was cancelled while waiting for ${gate.waitingFor}: nothing was probed and no answer was sent.`;
         await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
         throw new ActionFailure(message);
       }
       throw error;
     });
-    if ('hook' in waited) hook = waited.hook;
+    if ('waiting' in waited) waiting = true;
     else {
       ports.setDeploymentAction?.('none');
-      log.warning(
-        `continue-deployment: service deployment ${gated?.id} has no PAUSE hook awaiting action: ${waited.none}. deployment-action is none; the health check runs without answering anything.`,
-      );
+      log.warning(gate.notWaiting(waited.none));
     }
   }
 
@@ -98,7 +101,7 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
         throw error;
       }
       // Neither healthy nor unhealthy: a later step must not read the release as verified.
-      const unanswered = hook ? ` No answer was sent to the deployment. ${PauseGate.unanswered(hook)}` : '';
+      const unanswered = gate && waiting ? ` No answer was sent to the deployment. ${gate.unanswered()}` : '';
       const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
       ports.setDeploymentAction?.('none');
       await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
@@ -107,28 +110,21 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
     },
   );
 
-  // 4. The verdict answers the PAUSE hook, when one awaits: CONTINUE when healthy, ROLLBACK when not.
+  // 4. The verdict answers the gate, when it waits: continue when healthy, roll back when not.
   ports.setOutputs(report);
   let answered = '';
   let rolledBack = '';
-  if (gate && hook) {
-    const waiting = hook;
-    const action = await gate.answer(hook, report).catch(async (error: unknown) => {
+  if (gate && waiting) {
+    const action = await gate.answer(report).catch(async (error: unknown) => {
       ports.setDeploymentAction?.('none');
-      const failure =
-        error instanceof WorkflowCancelled
-          ? new ActionFailure(
-              `The workflow was cancelled while the answer to the PAUSE hook was being retried: no further attempt was sent. Unless an earlier attempt went through (DescribeServiceDeployments shows it): ${PauseGate.unanswered(waiting)}`,
-            )
-          : error;
+      const failure = error instanceof WorkflowCancelled ? new ActionFailure(gate.cancelledWhileAnswering()) : error;
       await ports.writeSummary(section(healthSummaryMarkdown(report), preflight));
       await trail?.report('error', errorMessage(failure));
       throw failure;
     });
     ports.setDeploymentAction?.(action);
-    answered = deploymentActionLine(action, hook);
-    if (action === 'rolled-back')
-      rolledBack = ` Service deployment ${gated?.id} was rolled back at its PAUSE hook (${hook.stage ?? 'unknown stage'}).`;
+    answered = gate.summaryLine(action);
+    if (action === 'rolled-back') rolledBack = gate.rolledBackSentence();
   }
 
   // 5. Report: outputs, job summary, the Deployment's status, and the verdict the step ends with.
@@ -139,9 +135,19 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   return report;
 }
 
-function deploymentActionLine(action: DeploymentAction, hook: AwaitingPauseHook): string {
-  const at = `PAUSE hook \`${hook.hookId}\` at ${hook.stage ?? 'an unknown stage'}`;
-  if (action === 'continued') return `▶️ **Deployment continued** at its ${at}.`;
-  if (action === 'rolled-back') return `⏪ **Deployment rolled back** at its ${at}.`;
-  return `⚠️ **No answer sent** to the ${at}: see the warning in the log.`;
+/**
+ * The gate continue-deployment names: a service deployment's PAUSE hook, or a CodeDeploy deployment's ready wait (its
+ * termination wait with end-termination-wait).
+ */
+function deploymentGate(request: HealthRequest, aws: ClientFactory, ports: HealthPorts): DeploymentGate | undefined {
+  if (request.continueDeployment) {
+    const gated = request.continueDeployment;
+    return new PauseGate(aws(ECSClient, gated.region), gated, ports);
+  }
+  if (request.continueCodeDeploy) {
+    const gated = request.continueCodeDeploy;
+    const codedeploy = aws(CodeDeployClient, gated.region);
+    return gated.endTerminationWait ? new TerminationWaitGate(codedeploy, gated, ports) : new ReadyGate(codedeploy, gated, ports);
+  }
+  return undefined;
 }
