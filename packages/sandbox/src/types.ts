@@ -226,7 +226,11 @@ export type SandboxEventKind =
   | 'deployment-failed'
   | 'placement-failed'
   | 'service-deployment-status'
-  | 'lifecycle-stage';
+  | 'lifecycle-stage'
+  | 'codedeploy-deployment-status'
+  | 'codedeploy-target-status'
+  | 'codedeploy-lifecycle-event'
+  | 'codedeploy-traffic';
 
 export interface SandboxEvent {
   at: number;
@@ -245,6 +249,13 @@ export interface SandboxEvent {
   serviceDeploymentArn?: string;
   status?: string;
   lifecycleStage?: string;
+  /**
+   * The CodeDeploy events carry the deployment id in deploymentId and the new status in status; 'codedeploy-lifecycle-event'
+   * names its lifecycle event, 'codedeploy-traffic' the task set that now gets trafficWeight percent of production traffic.
+   */
+  lifecycleEventName?: string;
+  taskSetId?: string;
+  trafficWeight?: number;
 }
 
 /**

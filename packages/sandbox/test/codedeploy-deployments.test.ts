@@ -245,7 +245,9 @@ describe('CreateDeployment refuses', () => {
 
   test('a second deployment while one is under way', async () => {
     const first = await deploy(cd, appSpec(cd, v2));
-    expect(await refusalOf(deploy(cd, appSpec(cd, v2)))).toBeInstanceOf(DeploymentLimitExceededException);
+    const second = await refusalOf(deploy(cd, appSpec(cd, v2)));
+    expect(second).toBeInstanceOf(DeploymentLimitExceededException);
+    expect(second.message).toBe(`The Deployment Group '${cd.deploymentGroupName}' already has an active Deployment '${first}'`);
     await walk(cd, first, finished);
   });
 });

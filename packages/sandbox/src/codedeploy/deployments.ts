@@ -57,8 +57,13 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
 export const deploymentOperations = {
   /**
    * A deployment of the group's one ECS service. A group runs one deployment at a time: another while one is
-   * under way is DeploymentLimitExceededException (*unconfirmed* wording). The group's auto-rollback settings
-   * apply unless the call overrides them (autoRollbackConfiguration, API reference).
+   * under way is refused with DeploymentLimitExceededException, as users of ECS groups report (CircleCI-Public/
+   * aws-ecs-orb#181, aws/aws-codedeploy-agent#248), not queued. DeploymentStatus also has Queued and Baking: the
+   * user guide and API reference describe neither for the ECS platform (what the guide says of a queue and of
+   * baking is about EC2/on-premises deployments: deployments waiting for an instance's agent, the zonal
+   * configuration's monitor duration), so an ECS deployment here never has them (*unconfirmed* that none ever
+   * does: a poller must accept both). The group's auto-rollback settings apply unless the call overrides them
+   * (autoRollbackConfiguration, API reference).
    */
   CreateDeployment(ctx: Context, input: Json) {
     const appName = applicationName(input);
@@ -69,7 +74,7 @@ export const deploymentOperations = {
     const appSpec = readAppSpec(input.revision);
     for (const other of ctx.codedeploy.deployments.values())
       if (other.applicationName === appName && other.deploymentGroupName === groupName && !FINISHED.has(other.status))
-        throw deploymentLimitExceeded(groupName);
+        throw deploymentLimitExceeded(groupName, other.deploymentId);
     const deployment = newDeployment(ctx, {
       applicationName: appName,
       deploymentGroupName: groupName,
