@@ -9,6 +9,7 @@ import { newDeployment } from './new-deployment';
 import { applicationName, deploymentGroupName, requireApplication, requireDeploymentGroup } from './names';
 import { page } from './pages';
 import { FINISHED, type DeploymentRecord } from './state';
+import { normalizeRevision, renderRevisionLocation } from './revisions';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -30,7 +31,7 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
     deploymentGroupName: deployment.deploymentGroupName,
     deploymentConfigName: deployment.deploymentConfigName,
     deploymentId: deployment.deploymentId,
-    revision: deployment.revision,
+    revision: renderRevisionLocation(deployment.revision),
     status: deployment.status,
     errorInformation: deployment.errorInformation,
     createTime: seconds(deployment.createTime),
@@ -81,7 +82,7 @@ export const deploymentOperations = {
       deploymentConfigName,
       description: typeof input.description === 'string' ? input.description : undefined,
       creator: 'user',
-      revision: input.revision as Json,
+      revision: normalizeRevision(input.revision),
       appSpec,
       autoRollbackConfiguration:
         input.autoRollbackConfiguration !== undefined

@@ -81,8 +81,8 @@ export interface DeploymentRecord {
   completeTime?: number;
   description?: string;
   creator: 'user' | 'codeDeployRollback';
-  /** As given to CreateDeployment (revisionType AppSpecContent). */
-  revision: Json;
+  /** The AppSpec deployed (revisionType AppSpecContent), its sha256 computed when CreateDeployment gave none. */
+  revision: { revisionType: 'AppSpecContent'; appSpecContent: { content: string; sha256: string } };
   appSpec: AppSpecRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
   errorInformation?: { code: string; message: string };
@@ -117,16 +117,34 @@ export interface DeploymentRecord {
   waitUntil?: number;
 }
 
+/**
+ * An application revision (GenericRevisionInfo, API reference): for ECS the AppSpec itself (AppSpecContent), known
+ * by its sha256 within its application; registered by RegisterApplicationRevision or by a deployment of it.
+ */
+export interface RevisionRecord {
+  applicationName: string;
+  content: string;
+  sha256: string;
+  description?: string;
+  registerTime: number;
+  firstUsedTime?: number;
+  lastUsedTime?: number;
+  /** The deployment groups that deployed it, in the order they first did. */
+  deploymentGroups: string[];
+}
+
 export interface CodeDeployState {
   applications: Map<string, ApplicationRecord>;
   /** By `<application>/<group>`. */
   deploymentGroups: Map<string, DeploymentGroupRecord>;
   /** By deployment id, in creation order. */
   deployments: Map<string, DeploymentRecord>;
+  /** By `<application>/<sha256>`. */
+  revisions: Map<string, RevisionRecord>;
 }
 
 export function emptyCodeDeployState(): CodeDeployState {
-  return { applications: new Map(), deploymentGroups: new Map(), deployments: new Map() };
+  return { applications: new Map(), deploymentGroups: new Map(), deployments: new Map(), revisions: new Map() };
 }
 
 /** Statuses a deployment does not leave. */
