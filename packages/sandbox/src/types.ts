@@ -208,9 +208,10 @@ export interface ApiCall {
   iamAction?: string;
   /**
    * The permissions the call's input adds, each an action on a resource: ecs:TagResource for a create call with
-   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS.
+   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS, CodeDeploy's dependent
+   * actions (codedeploy/iam-resource); `or` is an alternative that is enough instead.
    */
-  iamAlso?: Array<{ action: string; resource: string }>;
+  iamAlso?: Array<{ action: string; resource: string; or?: { action: string; resource: string } }>;
   /** The permission the policy in force refused the call for, as `action on resource`. */
   accessDenied?: string;
 }
