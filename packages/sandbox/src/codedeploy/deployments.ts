@@ -10,6 +10,7 @@ import { applicationName, deploymentGroupName, requireApplication, requireDeploy
 import { page } from './pages';
 import { FINISHED, type DeploymentRecord } from './state';
 import { normalizeRevision, renderRevisionLocation } from './revisions';
+import { checkAlarmConfiguration } from './alarms';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -44,6 +45,7 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
     autoRollbackConfiguration: deployment.autoRollbackConfiguration,
     updateOutdatedInstancesOnly: false,
     rollbackInfo: deployment.rollbackInfo,
+    overrideAlarmConfiguration: deployment.overrideAlarmConfiguration,
     deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     instanceTerminationWaitTimeStarted: deployment.instanceTerminationWaitTimeStarted,
     blueGreenDeploymentConfiguration: deployment.blueGreenDeploymentConfiguration,
@@ -73,6 +75,7 @@ export const deploymentOperations = {
     const group = requireDeploymentGroup(ctx, appName, groupName);
     const deploymentConfigName = checkDeploymentConfigName(input.deploymentConfigName ?? group.deploymentConfigName);
     const appSpec = readAppSpec(input.revision);
+    const override = input.overrideAlarmConfiguration === undefined ? undefined : checkAlarmConfiguration(input.overrideAlarmConfiguration);
     for (const other of ctx.codedeploy.deployments.values())
       if (other.applicationName === appName && other.deploymentGroupName === groupName && !FINISHED.has(other.status))
         throw deploymentLimitExceeded(groupName, other.deploymentId);
@@ -90,6 +93,8 @@ export const deploymentOperations = {
           : structuredClone(group.autoRollbackConfiguration),
       blueGreenDeploymentConfiguration: structuredClone(group.blueGreenDeploymentConfiguration),
       loadBalancerInfo: structuredClone(group.loadBalancerInfo),
+      alarmConfiguration: override ?? structuredClone(group.alarmConfiguration),
+      overrideAlarmConfiguration: override,
       cluster: group.ecsServices[0].clusterName,
       service: group.ecsServices[0].serviceName,
     });

@@ -61,3 +61,8 @@ export const invalidRevision = (message: string) => error('InvalidRevisionExcept
 /** CodeDeploy's own words for a group with a deployment under way (quoted from an ECS group in CircleCI-Public/aws-ecs-orb#181). */
 export const deploymentLimitExceeded = (group: string, activeDeploymentId: string) =>
   error('DeploymentLimitExceededException', `The Deployment Group '${group}' already has an active Deployment '${activeDeploymentId}'`);
+export const targetListSizeExceeded = () =>
+  error(
+    'DeploymentTargetListSizeExceededException',
+    'The maximum number of targets that can be associated with an Amazon ECS or Lambda deployment was exceeded. The target list of both types of deployments must have exactly one item. This exception does not apply to EC2/On-premises deployments.',
+  );

@@ -66,7 +66,7 @@ export function codeDeployResource(arns: Arns, operation: string, input: Input, 
   const application = text(input.applicationName) ?? (operation === 'BatchGetApplications' ? single(input.applicationNames) : undefined);
   if (APPLICATION_CALLS.has(operation)) return application ? arns.codeDeployApplication(application) : '*';
   if (GROUP_CALLS.has(operation)) {
-    const group = text(input.deploymentGroupName) ?? single(input.deploymentGroupNames);
+    const group = text(input.deploymentGroupName) ?? text(input.currentDeploymentGroupName) ?? single(input.deploymentGroupNames);
     return application && group ? arns.codeDeployDeploymentGroup(application, group) : '*';
   }
   if (DEPLOYMENT_CALLS.has(operation)) {

@@ -24,6 +24,7 @@ import { FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './st
 import { bluePair, routeProductionTraffic, routeTestTraffic } from './traffic';
 import { trafficSteps } from './traffic-steps';
 import { setDeploymentStatus, setLifecycleEventStatus, setTargetStatus } from './progress';
+import { ALARM_ACTIVE, activeAlarms, alarmStopMessage, rollsBackOnAlarm } from './alarms';
 
 /** How long a lifecycle event lasts at least, in CodeDeploy milliseconds (scaled). */
 const EVENT_MIN_MS = 1_000;
@@ -52,6 +53,8 @@ function advance(ctx: Context, deployment: DeploymentRecord): void {
   const service = serviceOf(ctx, deployment);
   if (deployment.stopRequested) return stop(ctx, deployment, 'MANUAL_STOP', STOPPED_BY_USER, deployment.stopRequested.rollback);
   if (deployment.status === 'Created') return begin(ctx, deployment, service);
+  const alarms = activeAlarms(ctx, deployment);
+  if (alarms.length > 0) return stop(ctx, deployment, ALARM_ACTIVE, alarmStopMessage(alarms), rollsBackOnAlarm(deployment));
   if (!service) return fail(ctx, deployment, 'ECS_UPDATE_ERROR', `The ECS service ${deployment.target.service} does not exist.`);
   if (deployment.status === 'Ready') {
     if (now >= (deployment.waitUntil ?? now)) stop(ctx, deployment, 'TIMEOUT', READY_WAIT_TIMED_OUT, false);

@@ -6,6 +6,7 @@ import { deploymentOperations } from './deployments';
 import { hookOperations } from './hooks';
 import { targetOperations } from './targets';
 import { revisionOperations } from './revisions';
+import { groupChangeOperations } from './group-changes';
 
 /** Every CodeDeploy operation the sandbox answers, by its name in X-Amz-Target. */
 export const codeDeployOperations = {
@@ -17,4 +18,5 @@ export const codeDeployOperations = {
   ...deploymentControlOperations,
   ...hookOperations,
   ...revisionOperations,
+  ...groupChangeOperations,
 };

@@ -55,6 +55,7 @@ export function startRollback(ctx: Context, triggering: DeploymentRecord): void 
       hooks: {},
     },
     autoRollbackConfiguration: { enabled: false, events: [] },
+    alarmConfiguration: structuredClone(triggering.alarmConfiguration),
     blueGreenDeploymentConfiguration: {
       ...structuredClone(triggering.blueGreenDeploymentConfiguration),
       deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },

@@ -23,6 +23,13 @@ export interface BlueGreenRecord {
   terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' | 'KEEP_ALIVE'; terminationWaitTimeInMinutes: number };
 }
 
+/** AlarmConfiguration (API reference), checked (codedeploy/alarms). */
+export interface AlarmConfigurationRecord {
+  enabled: boolean;
+  ignorePollAlarmFailure: boolean;
+  alarms: Array<{ name: string }>;
+}
+
 export interface AutoRollbackRecord {
   enabled: boolean;
   events: string[];
@@ -39,7 +46,7 @@ export interface DeploymentGroupRecord {
   blueGreenDeploymentConfiguration: BlueGreenRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
   deploymentStyle: { deploymentType: 'BLUE_GREEN'; deploymentOption: 'WITH_TRAFFIC_CONTROL' };
-  alarmConfiguration: Json;
+  alarmConfiguration: AlarmConfigurationRecord;
   lastAttemptedDeployment?: { deploymentId: string; status: string; endTime?: number; createTime: number };
   lastSuccessfulDeployment?: { deploymentId: string; status: string; endTime?: number; createTime: number };
 }
@@ -85,6 +92,9 @@ export interface DeploymentRecord {
   revision: { revisionType: 'AppSpecContent'; appSpecContent: { content: string; sha256: string } };
   appSpec: AppSpecRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
+  /** The alarms it watches: the group's, or CreateDeployment's overrideAlarmConfiguration (then also shown by GetDeployment). */
+  alarmConfiguration: AlarmConfigurationRecord;
+  overrideAlarmConfiguration?: AlarmConfigurationRecord;
   errorInformation?: { code: string; message: string };
   rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
   /** The deployment group's settings when the deployment was created. */

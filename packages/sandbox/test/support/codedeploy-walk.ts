@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   CreateDeploymentCommand,
+  type CreateDeploymentCommandInput,
   GetDeploymentCommand,
   GetDeploymentTargetCommand,
   type DeploymentInfo,
@@ -31,9 +32,15 @@ export function appSpecContent(cd: CodeDeployService, taskDefinition: string, ho
   });
 }
 
-export async function createDeployment(sandbox: Sandbox, cd: CodeDeployService, content: string): Promise<string> {
+export async function createDeployment(
+  sandbox: Sandbox,
+  cd: CodeDeployService,
+  content: string,
+  extra: Partial<CreateDeploymentCommandInput> = {},
+): Promise<string> {
   const created = await codeDeployClient(sandbox).send(
     new CreateDeploymentCommand({
+      ...extra,
       applicationName: cd.applicationName,
       deploymentGroupName: cd.deploymentGroupName,
       revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
