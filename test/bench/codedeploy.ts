@@ -163,7 +163,8 @@ async function rollbackTimes(sandbox: Sandbox, name: string) {
   );
   const run = await runBundledAction(
     'auto-rollback',
-    { cluster: cd.cluster, service: cd.service, reason: 'bench: the release is bad' },
+    // The revision to return to, as a workflow passes deploy-ecs's previous-task-definition-arn.
+    { cluster: cd.cluster, service: cd.service, 'task-definition': cd.taskDefinitionArn, reason: 'bench: the release is bad' },
     { env: sandbox.env() },
   );
   if (run.outputs['rolled-back'] !== 'true') throw new Error(`auto-rollback ended rolled-back=${run.outputs['rolled-back']}:\n${run.log}`);
