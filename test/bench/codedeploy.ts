@@ -181,7 +181,6 @@ async function rollbackTimes(sandbox: Sandbox, name: string) {
     total: blueBack - run.startedAt,
     toStop: stop.at - run.startedAt,
     reroute: blueBack - stop.at,
-    ours: blueBack - run.startedAt - (blueBack - stop.at),
     doneToReturn: run.finishedAt - rollbackDone,
   };
 }
@@ -225,14 +224,16 @@ export async function codeDeployBench(runs: number): Promise<string[]> {
     const rollback = await attempt(runs, (i) => rollbackTimes(sandbox, `cd-rollback${i}`));
     const scale = `1/${1 / TIME_SCALE}`;
     return [
-      ...rowsOf(await waiter, [['baseline: SDK waitUntilDeploymentSuccessful, Succeeded → returns', (v) => v, 'ms']]),
+      ...rowsOf(await waiter, [
+        ['baseline: SDK waitUntilDeploymentSuccessful, Succeeded → returns (15 s min delay, real)', (v) => v, 'ms'],
+      ]),
       ...rowsOf(deploy, [['codedeploy: Succeeded → deploy-ecs returns', (v) => v, 'ms', 1500]]),
       ...rowsOf(failure, [['codedeploy: lifecycle event Failed → deploy-ecs fails', (v) => v, 'ms', 2000]]),
       ...rowsOf(rollback, [
         [`codedeploy: auto-rollback starts → blue takes all traffic (at ${scale})`, (v) => v.total, 'ms'],
-        ['  auto-rollback: start → StopDeployment', (v) => v.toStop, 'ms'],
+        // The goal is 3 s plus CodeDeploy's own reroute: the action's part is its start to StopDeployment.
+        ["  auto-rollback: start → StopDeployment (the action's part)", (v) => v.toStop, 'ms', 3000],
         [`  CodeDeploy: StopDeployment → blue serves all (at ${scale})`, (v) => v.reroute, 'ms'],
-        ["  the action's part (total less CodeDeploy's reroute)", (v) => v.ours, 'ms', 3000],
         ['  rollback Succeeded → auto-rollback returns', (v) => v.doneToReturn, 'ms', 1500],
       ]),
     ];
