@@ -21,6 +21,7 @@ import { loadBalancerBench } from './load-balancer';
 import { cancellationBench } from './cancellation';
 import { faultCampaignBench } from './fault-campaign';
 import { blueGreenBench } from './blue-green';
+import { codeDeployBench } from './codedeploy';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
@@ -176,6 +177,7 @@ async function main() {
   if (wanted('workflows')) rows.push(...(await workflowBenchmarks(RUNS)));
   if (wanted('load-balancer')) rows.push(...(await loadBalancerBench(RUNS)));
   if (wanted('blue-green')) rows.push(...(await blueGreenBench(RUNS)));
+  if (wanted('codedeploy')) rows.push(...(await codeDeployBench(RUNS)));
   if (wanted('campaign')) rows.push(...faultCampaignBench());
   console.log(rows.join('\n'));
   const ours = medians.get('ours');

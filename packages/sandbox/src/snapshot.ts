@@ -23,5 +23,6 @@ export function snapshot(ctx: Context): unknown {
     codeDeployApplications: [...ctx.codedeploy.applications.values()],
     codeDeployDeploymentGroups: [...ctx.codedeploy.deploymentGroups.values()],
     codeDeployDeployments: [...ctx.codedeploy.deployments.values()],
+    codeDeployRevisions: [...ctx.codedeploy.revisions.values()],
   });
 }

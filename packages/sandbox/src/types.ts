@@ -208,9 +208,10 @@ export interface ApiCall {
   iamAction?: string;
   /**
    * The permissions the call's input adds, each an action on a resource: ecs:TagResource for a create call with
-   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS.
+   * tags, iam:PassRole on each role a task definition (or RunTask's overrides) hands to ECS, CodeDeploy's dependent
+   * actions (codedeploy/iam-resource); `or` is an alternative that is enough instead.
    */
-  iamAlso?: Array<{ action: string; resource: string }>;
+  iamAlso?: Array<{ action: string; resource: string; or?: { action: string; resource: string } }>;
   /** The permission the policy in force refused the call for, as `action on resource`. */
   accessDenied?: string;
 }
@@ -226,7 +227,11 @@ export type SandboxEventKind =
   | 'deployment-failed'
   | 'placement-failed'
   | 'service-deployment-status'
-  | 'lifecycle-stage';
+  | 'lifecycle-stage'
+  | 'codedeploy-deployment-status'
+  | 'codedeploy-target-status'
+  | 'codedeploy-lifecycle-event'
+  | 'codedeploy-traffic';
 
 export interface SandboxEvent {
   at: number;
@@ -245,6 +250,13 @@ export interface SandboxEvent {
   serviceDeploymentArn?: string;
   status?: string;
   lifecycleStage?: string;
+  /**
+   * The CodeDeploy events carry the deployment id in deploymentId and the new status in status; 'codedeploy-lifecycle-event'
+   * names its lifecycle event, 'codedeploy-traffic' the task set that now gets trafficWeight percent of production traffic.
+   */
+  lifecycleEventName?: string;
+  taskSetId?: string;
+  trafficWeight?: number;
 }
 
 /**

@@ -200,7 +200,7 @@ describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
     expect(wrong).toBeInstanceOf(DeploymentTargetDoesNotExistException);
   });
 
-  test('calls naming the deployment are authorized on its deployment group', async () => {
+  test('GetDeployment is authorized on the deployment group, GetDeploymentTarget (no resource type) on *', async () => {
     const group = `arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:${cd.applicationName}/${cd.deploymentGroupName}`;
     try {
       sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: ['codedeploy:GetDeployment'], Resource: group }] });
@@ -210,7 +210,7 @@ describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
       const denied = await refusalOf(
         codeDeployClient(sandbox, 1).send(new GetDeploymentTargetCommand({ deploymentId, targetId: `${cd.cluster}:${cd.service}` })),
       );
-      expect(denied.message).toContain(`codedeploy:GetDeploymentTarget on resource: ${group}`);
+      expect(denied.message).toContain('codedeploy:GetDeploymentTarget on resource: *');
     } finally {
       sandbox.setIamPolicy(undefined);
     }
@@ -245,7 +245,9 @@ describe('CreateDeployment refuses', () => {
 
   test('a second deployment while one is under way', async () => {
     const first = await deploy(cd, appSpec(cd, v2));
-    expect(await refusalOf(deploy(cd, appSpec(cd, v2)))).toBeInstanceOf(DeploymentLimitExceededException);
+    const second = await refusalOf(deploy(cd, appSpec(cd, v2)));
+    expect(second).toBeInstanceOf(DeploymentLimitExceededException);
+    expect(second.message).toBe(`The Deployment Group '${cd.deploymentGroupName}' already has an active Deployment '${first}'`);
     await walk(cd, first, finished);
   });
 });

@@ -17,7 +17,8 @@ export const HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraf
 const asObject = (value: unknown): Json | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 
-function content(revision: unknown): string {
+/** The AppSpec text of an AppSpecContent revision, checked against its sha256 when one is given. */
+export function revisionContent(revision: unknown): string {
   const given = asObject(revision);
   if (!given) throw revisionRequired();
   if (given.revisionType !== 'AppSpecContent')
@@ -65,7 +66,7 @@ function readHooks(value: unknown): Record<string, string> {
 export function readAppSpec(revision: unknown): AppSpecRecord {
   let document: unknown;
   try {
-    document = parse(content(revision));
+    document = parse(revisionContent(revision));
   } catch (error) {
     if (error instanceof Error && error.name === 'InvalidRevisionException') throw error;
     throw invalidRevision(`The AppSpec content is neither JSON nor YAML: ${(error as Error).message}`);

@@ -9,6 +9,7 @@ import { AwsError } from '../errors';
 import type { Json } from '../ecs/state';
 import { requireDeployment } from './deployments';
 import { FINISHED } from './state';
+import { setDeploymentStatus, setTargetStatus } from './progress';
 
 const alreadyCompleted = () => new AwsError('DeploymentAlreadyCompletedException', 'The deployment is already complete.');
 const notReady = () =>
@@ -31,8 +32,8 @@ export const deploymentControlOperations = {
     if (FINISHED.has(deployment.status)) throw alreadyCompleted();
     if (waitType === 'READY_WAIT') {
       if (deployment.status !== 'Ready') throw notReady();
-      deployment.status = 'InProgress';
-      deployment.target.status = 'InProgress';
+      setDeploymentStatus(ctx, deployment, 'InProgress');
+      setTargetStatus(ctx, deployment, 'InProgress');
       deployment.readyContinued = true;
       deployment.waitUntil = undefined;
     } else {

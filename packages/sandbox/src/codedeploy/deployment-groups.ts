@@ -21,6 +21,7 @@ import {
 import { applicationName, deploymentGroupName, requireApplication, requireDeploymentGroup } from './names';
 import { page } from './pages';
 import { groupKey, type DeploymentGroupRecord } from './state';
+import { checkAlarmConfiguration } from './alarms';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -96,7 +97,7 @@ export const deploymentGroupOperations = {
       blueGreenDeploymentConfiguration: checkBlueGreen(input.blueGreenDeploymentConfiguration),
       autoRollbackConfiguration: checkAutoRollback(input.autoRollbackConfiguration),
       deploymentStyle,
-      alarmConfiguration: (input.alarmConfiguration as Json | undefined) ?? { enabled: false, ignorePollAlarmFailure: false, alarms: [] },
+      alarmConfiguration: checkAlarmConfiguration(input.alarmConfiguration),
     };
     ctx.codedeploy.deploymentGroups.set(groupKey(appName, name), group);
     return { deploymentGroupId: group.deploymentGroupId };

@@ -9,6 +9,8 @@ import { newDeployment } from './new-deployment';
 import { applicationName, deploymentGroupName, requireApplication, requireDeploymentGroup } from './names';
 import { page } from './pages';
 import { FINISHED, type DeploymentRecord } from './state';
+import { normalizeRevision, renderRevisionLocation } from './revisions';
+import { checkAlarmConfiguration } from './alarms';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -30,7 +32,7 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
     deploymentGroupName: deployment.deploymentGroupName,
     deploymentConfigName: deployment.deploymentConfigName,
     deploymentId: deployment.deploymentId,
-    revision: deployment.revision,
+    revision: renderRevisionLocation(deployment.revision),
     status: deployment.status,
     errorInformation: deployment.errorInformation,
     createTime: seconds(deployment.createTime),
@@ -43,6 +45,7 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
     autoRollbackConfiguration: deployment.autoRollbackConfiguration,
     updateOutdatedInstancesOnly: false,
     rollbackInfo: deployment.rollbackInfo,
+    overrideAlarmConfiguration: deployment.overrideAlarmConfiguration,
     deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     instanceTerminationWaitTimeStarted: deployment.instanceTerminationWaitTimeStarted,
     blueGreenDeploymentConfiguration: deployment.blueGreenDeploymentConfiguration,
@@ -57,8 +60,13 @@ export function renderDeployment(deployment: DeploymentRecord): Json {
 export const deploymentOperations = {
   /**
    * A deployment of the group's one ECS service. A group runs one deployment at a time: another while one is
-   * under way is DeploymentLimitExceededException (*unconfirmed* wording). The group's auto-rollback settings
-   * apply unless the call overrides them (autoRollbackConfiguration, API reference).
+   * under way is refused with DeploymentLimitExceededException, as users of ECS groups report (CircleCI-Public/
+   * aws-ecs-orb#181, aws/aws-codedeploy-agent#248), not queued. DeploymentStatus also has Queued and Baking: the
+   * user guide and API reference describe neither for the ECS platform (what the guide says of a queue and of
+   * baking is about EC2/on-premises deployments: deployments waiting for an instance's agent, the zonal
+   * configuration's monitor duration), so an ECS deployment here never has them (*unconfirmed* that none ever
+   * does: a poller must accept both). The group's auto-rollback settings apply unless the call overrides them
+   * (autoRollbackConfiguration, API reference).
    */
   CreateDeployment(ctx: Context, input: Json) {
     const appName = applicationName(input);
@@ -67,16 +75,17 @@ export const deploymentOperations = {
     const group = requireDeploymentGroup(ctx, appName, groupName);
     const deploymentConfigName = checkDeploymentConfigName(input.deploymentConfigName ?? group.deploymentConfigName);
     const appSpec = readAppSpec(input.revision);
+    const override = input.overrideAlarmConfiguration === undefined ? undefined : checkAlarmConfiguration(input.overrideAlarmConfiguration);
     for (const other of ctx.codedeploy.deployments.values())
       if (other.applicationName === appName && other.deploymentGroupName === groupName && !FINISHED.has(other.status))
-        throw deploymentLimitExceeded(groupName);
+        throw deploymentLimitExceeded(groupName, other.deploymentId);
     const deployment = newDeployment(ctx, {
       applicationName: appName,
       deploymentGroupName: groupName,
       deploymentConfigName,
       description: typeof input.description === 'string' ? input.description : undefined,
       creator: 'user',
-      revision: input.revision as Json,
+      revision: normalizeRevision(input.revision),
       appSpec,
       autoRollbackConfiguration:
         input.autoRollbackConfiguration !== undefined
@@ -84,6 +93,8 @@ export const deploymentOperations = {
           : structuredClone(group.autoRollbackConfiguration),
       blueGreenDeploymentConfiguration: structuredClone(group.blueGreenDeploymentConfiguration),
       loadBalancerInfo: structuredClone(group.loadBalancerInfo),
+      alarmConfiguration: override ?? structuredClone(group.alarmConfiguration),
+      overrideAlarmConfiguration: override,
       cluster: group.ecsServices[0].clusterName,
       service: group.ecsServices[0].serviceName,
     });

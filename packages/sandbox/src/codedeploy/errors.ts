@@ -1,6 +1,6 @@
 /**
  * CodeDeploy's exceptions, by the names of its service model. Their messages: "No application found for name: X"
- * and "Applications not found for <account>" are CodeDeploy's own (quoted in aws/aws-cli#2270, travis-ci/travis-ci#7458); every other wording here is *unconfirmed* (the API reference
+ * and "Applications not found for <account>" are CodeDeploy's own (quoted in aws/aws-cli#2270, travis-ci/travis-ci#7458), and so is DeploymentLimitExceededException's; every other wording here is *unconfirmed* (the API reference
  * names the exceptions, not their messages), written in the same style.
  */
 import { AwsError } from '../errors';
@@ -58,5 +58,11 @@ export const deploymentTargetDoesNotExist = (id: string) =>
 export const deploymentNotStarted = (id: string) => error('DeploymentNotStartedException', `The deployment ${id} has not started.`);
 export const revisionRequired = () => error('RevisionRequiredException', 'The revision ID was not specified.');
 export const invalidRevision = (message: string) => error('InvalidRevisionException', message);
-export const deploymentLimitExceeded = (group: string) =>
-  error('DeploymentLimitExceededException', `The deployment group ${group} already has an active deployment.`);
+/** CodeDeploy's own words for a group with a deployment under way (quoted from an ECS group in CircleCI-Public/aws-ecs-orb#181). */
+export const deploymentLimitExceeded = (group: string, activeDeploymentId: string) =>
+  error('DeploymentLimitExceededException', `The Deployment Group '${group}' already has an active Deployment '${activeDeploymentId}'`);
+export const targetListSizeExceeded = () =>
+  error(
+    'DeploymentTargetListSizeExceededException',
+    'The maximum number of targets that can be associated with an Amazon ECS or Lambda deployment was exceeded. The target list of both types of deployments must have exactly one item. This exception does not apply to EC2/On-premises deployments.',
+  );

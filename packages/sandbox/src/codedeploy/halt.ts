@@ -13,10 +13,11 @@ import { serviceOf, taskSetOf, touch } from './resolve';
 import { startRollback } from './rollback';
 import { groupKey, type DeploymentRecord } from './state';
 import { routeProductionTraffic, routeTestTraffic } from './traffic';
+import { setDeploymentStatus, setLifecycleEventStatus, setTargetStatus } from './progress';
 
 export function end(ctx: Context, deployment: DeploymentRecord, status: 'Succeeded' | 'Failed' | 'Stopped'): void {
   const now = ctx.clock.now();
-  deployment.status = status;
+  setDeploymentStatus(ctx, deployment, status);
   deployment.completeTime = now;
   deployment.waitUntil = undefined;
   touch(ctx, deployment);
@@ -36,14 +37,14 @@ function markEvents(ctx: Context, deployment: DeploymentRecord, message: string)
   const now = ctx.clock.now();
   deployment.target.lifecycleEvents.forEach((event, index) => {
     if (index === deployment.eventIndex && event.status !== 'Succeeded') {
-      event.status = 'Failed';
       event.startTime ??= now;
       event.endTime = now;
       event.diagnostics = { errorCode: 'UnknownError', scriptName: '', message, logTail: '' };
-    } else if (index > deployment.eventIndex && event.status === 'Pending') event.status = 'Skipped';
+      setLifecycleEventStatus(ctx, deployment, event, 'Failed');
+    } else if (index > deployment.eventIndex && event.status === 'Pending') setLifecycleEventStatus(ctx, deployment, event, 'Skipped');
   });
   // A stopped target reads Failed too: TargetStatus has no Stopped (*unconfirmed* which one CodeDeploy shows).
-  if (deployment.target.status !== 'Succeeded') deployment.target.status = 'Failed';
+  if (deployment.target.status !== 'Succeeded') setTargetStatus(ctx, deployment, 'Failed');
 }
 
 function halt(

@@ -23,6 +23,8 @@ import { serviceOf, taskSetOf, touch } from './resolve';
 import { FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './state';
 import { bluePair, routeProductionTraffic, routeTestTraffic } from './traffic';
 import { trafficSteps } from './traffic-steps';
+import { setDeploymentStatus, setLifecycleEventStatus, setTargetStatus } from './progress';
+import { ALARM_ACTIVE, activeAlarms, alarmStopMessage, rollsBackOnAlarm } from './alarms';
 
 /** How long a lifecycle event lasts at least, in CodeDeploy milliseconds (scaled). */
 const EVENT_MIN_MS = 1_000;
@@ -51,6 +53,8 @@ function advance(ctx: Context, deployment: DeploymentRecord): void {
   const service = serviceOf(ctx, deployment);
   if (deployment.stopRequested) return stop(ctx, deployment, 'MANUAL_STOP', STOPPED_BY_USER, deployment.stopRequested.rollback);
   if (deployment.status === 'Created') return begin(ctx, deployment, service);
+  const alarms = activeAlarms(ctx, deployment);
+  if (alarms.length > 0) return stop(ctx, deployment, ALARM_ACTIVE, alarmStopMessage(alarms), rollsBackOnAlarm(deployment));
   if (!service) return fail(ctx, deployment, 'ECS_UPDATE_ERROR', `The ECS service ${deployment.target.service} does not exist.`);
   if (deployment.status === 'Ready') {
     if (now >= (deployment.waitUntil ?? now)) stop(ctx, deployment, 'TIMEOUT', READY_WAIT_TIMED_OUT, false);
@@ -64,16 +68,16 @@ function advance(ctx: Context, deployment: DeploymentRecord): void {
   if (event.status === 'Pending') return startEvent(ctx, deployment, service, event);
   if (now - (event.startTime ?? now) < ctx.clock.scaled(EVENT_MIN_MS)) return;
   if (!eventDone(ctx, deployment, service, event)) return;
-  event.status = 'Succeeded';
   event.endTime = now;
+  setLifecycleEventStatus(ctx, deployment, event, 'Succeeded');
   deployment.eventIndex += 1;
   touch(ctx, deployment);
   if (deployment.target.lifecycleEvents[deployment.eventIndex]?.lifecycleEventName === 'BeforeAllowTraffic')
     return awaitReady(ctx, deployment);
   if (deployment.eventIndex < deployment.target.lifecycleEvents.length) return;
   // The target is done; the original task set is kept through the termination wait.
-  deployment.target.status = 'Succeeded';
   deployment.instanceTerminationWaitTimeStarted = true;
+  setTargetStatus(ctx, deployment, 'Succeeded');
   const wait = deployment.blueGreenDeploymentConfiguration.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes;
   deployment.waitUntil = now + ctx.clock.scaled(wait * 60_000);
 }
@@ -81,9 +85,9 @@ function advance(ctx: Context, deployment: DeploymentRecord): void {
 /** Created → InProgress on the first pass: the task set serving production now is the original (blue). */
 function begin(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord | undefined): void {
   const now = ctx.clock.now();
-  deployment.status = 'InProgress';
   deployment.startTime = now;
-  deployment.target.status = 'InProgress';
+  setDeploymentStatus(ctx, deployment, 'InProgress');
+  setTargetStatus(ctx, deployment, 'InProgress');
   touch(ctx, deployment);
   if (!service) return fail(ctx, deployment, 'ECS_UPDATE_ERROR', `The ECS service ${deployment.target.service} does not exist.`);
   if (deployment.rollbackTo) {
@@ -109,14 +113,14 @@ function begin(ctx: Context, deployment: DeploymentRecord, service: ServiceRecor
 function awaitReady(ctx: Context, deployment: DeploymentRecord): void {
   const ready = deployment.blueGreenDeploymentConfiguration.deploymentReadyOption;
   if (ready.actionOnTimeout !== 'STOP_DEPLOYMENT' || deployment.readyContinued) return;
-  deployment.status = 'Ready';
-  deployment.target.status = 'Ready';
   deployment.waitUntil = ctx.clock.now() + ctx.clock.scaled(ready.waitTimeInMinutes * 60_000);
+  setDeploymentStatus(ctx, deployment, 'Ready');
+  setTargetStatus(ctx, deployment, 'Ready');
 }
 
 function startEvent(ctx: Context, deployment: DeploymentRecord, service: ServiceRecord, event: LifecycleEventRecord): void {
-  event.status = 'InProgress';
   event.startTime = ctx.clock.now();
+  setLifecycleEventStatus(ctx, deployment, event, 'InProgress');
   touch(ctx, deployment);
   invokeHook(ctx, deployment, event);
   if (event.lifecycleEventName === 'Install' && !deployment.rollbackTo) createReplacement(ctx, deployment, service);

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from '../context';
 import { LIFECYCLE_EVENTS } from './events';
 import type { DeploymentRecord } from './state';
+import { recordDeploymentCreated } from './progress';
+import { useRevision } from './revisions';
 
 /** Deployment ids are `d-` and 9 upper-case letters and digits (API reference examples, e.g. d-A1B2C3123). */
 function newDeploymentId(): string {
@@ -36,6 +38,8 @@ export function newDeployment(
     eventIndex: 0,
   };
   ctx.codedeploy.deployments.set(deployment.deploymentId, deployment);
+  recordDeploymentCreated(ctx, deployment);
+  useRevision(ctx, deployment);
   ctx.kick();
   return deployment;
 }

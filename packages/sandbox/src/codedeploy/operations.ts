@@ -5,6 +5,8 @@ import { deploymentGroupOperations } from './deployment-groups';
 import { deploymentOperations } from './deployments';
 import { hookOperations } from './hooks';
 import { targetOperations } from './targets';
+import { revisionOperations } from './revisions';
+import { groupChangeOperations } from './group-changes';
 
 /** Every CodeDeploy operation the sandbox answers, by its name in X-Amz-Target. */
 export const codeDeployOperations = {
@@ -15,4 +17,6 @@ export const codeDeployOperations = {
   ...targetOperations,
   ...deploymentControlOperations,
   ...hookOperations,
+  ...revisionOperations,
+  ...groupChangeOperations,
 };

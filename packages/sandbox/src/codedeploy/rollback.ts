@@ -10,6 +10,7 @@ import type { TaskSetRecord } from '../ecs/state';
 import { newDeployment } from './new-deployment';
 import { serviceOf, taskSetOf } from './resolve';
 import type { DeploymentRecord } from './state';
+import { normalizeRevision } from './revisions';
 
 function revisionOf(original: TaskSetRecord | undefined, deployment: DeploymentRecord) {
   const lb = original?.loadBalancers[0];
@@ -30,7 +31,7 @@ function revisionOf(original: TaskSetRecord | undefined, deployment: DeploymentR
       },
     ],
   });
-  return { revisionType: 'AppSpecContent', appSpecContent: { content } };
+  return normalizeRevision({ revisionType: 'AppSpecContent', appSpecContent: { content } });
 }
 
 export function startRollback(ctx: Context, triggering: DeploymentRecord): void {
@@ -54,6 +55,7 @@ export function startRollback(ctx: Context, triggering: DeploymentRecord): void 
       hooks: {},
     },
     autoRollbackConfiguration: { enabled: false, events: [] },
+    alarmConfiguration: structuredClone(triggering.alarmConfiguration),
     blueGreenDeploymentConfiguration: {
       ...structuredClone(triggering.blueGreenDeploymentConfiguration),
       deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },

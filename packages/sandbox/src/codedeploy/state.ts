@@ -23,6 +23,13 @@ export interface BlueGreenRecord {
   terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' | 'KEEP_ALIVE'; terminationWaitTimeInMinutes: number };
 }
 
+/** AlarmConfiguration (API reference), checked (codedeploy/alarms). */
+export interface AlarmConfigurationRecord {
+  enabled: boolean;
+  ignorePollAlarmFailure: boolean;
+  alarms: Array<{ name: string }>;
+}
+
 export interface AutoRollbackRecord {
   enabled: boolean;
   events: string[];
@@ -39,7 +46,7 @@ export interface DeploymentGroupRecord {
   blueGreenDeploymentConfiguration: BlueGreenRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
   deploymentStyle: { deploymentType: 'BLUE_GREEN'; deploymentOption: 'WITH_TRAFFIC_CONTROL' };
-  alarmConfiguration: Json;
+  alarmConfiguration: AlarmConfigurationRecord;
   lastAttemptedDeployment?: { deploymentId: string; status: string; endTime?: number; createTime: number };
   lastSuccessfulDeployment?: { deploymentId: string; status: string; endTime?: number; createTime: number };
 }
@@ -81,10 +88,13 @@ export interface DeploymentRecord {
   completeTime?: number;
   description?: string;
   creator: 'user' | 'codeDeployRollback';
-  /** As given to CreateDeployment (revisionType AppSpecContent). */
-  revision: Json;
+  /** The AppSpec deployed (revisionType AppSpecContent), its sha256 computed when CreateDeployment gave none. */
+  revision: { revisionType: 'AppSpecContent'; appSpecContent: { content: string; sha256: string } };
   appSpec: AppSpecRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
+  /** The alarms it watches: the group's, or CreateDeployment's overrideAlarmConfiguration (then also shown by GetDeployment). */
+  alarmConfiguration: AlarmConfigurationRecord;
+  overrideAlarmConfiguration?: AlarmConfigurationRecord;
   errorInformation?: { code: string; message: string };
   rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
   /** The deployment group's settings when the deployment was created. */
@@ -117,16 +127,34 @@ export interface DeploymentRecord {
   waitUntil?: number;
 }
 
+/**
+ * An application revision (GenericRevisionInfo, API reference): for ECS the AppSpec itself (AppSpecContent), known
+ * by its sha256 within its application; registered by RegisterApplicationRevision or by a deployment of it.
+ */
+export interface RevisionRecord {
+  applicationName: string;
+  content: string;
+  sha256: string;
+  description?: string;
+  registerTime: number;
+  firstUsedTime?: number;
+  lastUsedTime?: number;
+  /** The deployment groups that deployed it, in the order they first did. */
+  deploymentGroups: string[];
+}
+
 export interface CodeDeployState {
   applications: Map<string, ApplicationRecord>;
   /** By `<application>/<group>`. */
   deploymentGroups: Map<string, DeploymentGroupRecord>;
   /** By deployment id, in creation order. */
   deployments: Map<string, DeploymentRecord>;
+  /** By `<application>/<sha256>`. */
+  revisions: Map<string, RevisionRecord>;
 }
 
 export function emptyCodeDeployState(): CodeDeployState {
-  return { applications: new Map(), deploymentGroups: new Map(), deployments: new Map() };
+  return { applications: new Map(), deploymentGroups: new Map(), deployments: new Map(), revisions: new Map() };
 }
 
 /** Statuses a deployment does not leave. */

@@ -8,7 +8,7 @@ import type { Context } from '../context';
 import { counts, tasksOfDeployment } from '../ecs/queries';
 import type { Json, TaskSetRecord } from '../ecs/state';
 import { requireDeployment } from './deployments';
-import { deploymentTargetDoesNotExist, deploymentTargetIdRequired } from './errors';
+import { deploymentTargetDoesNotExist, deploymentTargetIdRequired, targetListSizeExceeded } from './errors';
 import { serviceOf, taskSetOf } from './resolve';
 import type { DeploymentRecord } from './state';
 
@@ -63,6 +63,19 @@ export const targetOperations = {
     if (input.targetId === undefined || input.targetId === '') throw deploymentTargetIdRequired();
     if (input.targetId !== targetIdOf(deployment)) throw deploymentTargetDoesNotExist(String(input.targetId));
     return { deploymentTarget: renderTarget(ctx, deployment) };
+  },
+
+  /**
+   * An ECS deployment's target list "must have exactly one item" (DeploymentTargetListSizeExceededException, API
+   * reference): more ids are refused with it, an id not the deployment's with DeploymentTargetDoesNotExistException.
+   */
+  BatchGetDeploymentTargets(ctx: Context, input: Json) {
+    const deployment = requireDeployment(ctx, input.deploymentId);
+    const ids = Array.isArray(input.targetIds) ? (input.targetIds as unknown[]) : [];
+    if (ids.length === 0) throw deploymentTargetIdRequired();
+    if (ids.length > 1) throw targetListSizeExceeded();
+    if (ids[0] !== targetIdOf(deployment)) throw deploymentTargetDoesNotExist(String(ids[0]));
+    return { deploymentTargets: [renderTarget(ctx, deployment)] };
   },
 
   ListDeploymentTargets(ctx: Context, input: Json) {

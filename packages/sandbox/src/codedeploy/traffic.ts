@@ -8,6 +8,7 @@ import type { Context } from '../context';
 import { forwardOf } from '../ecs/load-balancers';
 import { forwardShare } from '../scheduler/traffic';
 import type { DeploymentRecord, TargetGroupPairRecord } from './state';
+import { setProductionWeight } from './progress';
 
 /** The pair's target group ARNs, by name. */
 export function pairArns(ctx: Context, pair: TargetGroupPairRecord): string[] {
@@ -34,5 +35,5 @@ export function routeTestTraffic(ctx: Context, deployment: DeploymentRecord, gre
 export function routeProductionTraffic(ctx: Context, deployment: DeploymentRecord, greenPercent: number): void {
   for (const listener of deployment.loadBalancerInfo.targetGroupPairInfoList[0].prodTrafficRoute.listenerArns)
     forwardShare(ctx, listener, pairOf(deployment), greenPercent);
-  deployment.productionWeight = greenPercent;
+  setProductionWeight(ctx, deployment, greenPercent);
 }

@@ -9,7 +9,7 @@
  */
 import type { Arns } from '../arns';
 import { clusterName, lastPart } from '../arns';
-import { codeDeployPassedRoles, codeDeployResource, type DeploymentGroupOf } from '../codedeploy/iam-resource';
+import { codeDeployAlsoChecks, codeDeployResource, type CodeDeployLookup } from '../codedeploy/iam-resource';
 import { AwsError } from '../errors';
 import type { ApiCall, IamPolicy, IamStatement } from '../types';
 
@@ -55,10 +55,11 @@ function validate(statements: IamStatement[]): void {
   });
 }
 
-/** One permission a call is authorized for: an IAM action on a resource. */
+/** One permission a call is authorized for: an IAM action on a resource (or, when `or` is given, that other one). */
 export interface IamCheck {
   action: string;
   resource: string;
+  or?: { action: string; resource: string };
 }
 
 /** What a call needs: its own action on its resource, then the permissions its input adds (`also`). */
@@ -75,14 +76,8 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * ECR repository, else `*` (the
  * actions that take no resource-level permission, such as RegisterTaskDefinition and the List/Describe calls of other services).
  */
-function resourceOf(
-  arns: Arns,
-  service: ApiCall['service'],
-  operation: string,
-  input: Input,
-  deploymentGroupOf: DeploymentGroupOf,
-): string {
-  if (service === 'codedeploy') return codeDeployResource(arns, operation, input, deploymentGroupOf);
+function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, input: Input, codeDeploy: CodeDeployLookup): string {
+  if (service === 'codedeploy') return codeDeployResource(arns, operation, input, codeDeploy);
   const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
@@ -145,15 +140,15 @@ export function iamRequest(
   iamPrefix: string,
   operation: string,
   input: unknown,
-  deploymentGroupOf: DeploymentGroupOf = () => undefined,
+  codeDeploy: CodeDeployLookup = { deployment: () => undefined, groupConfig: () => undefined },
 ): IamRequest {
   const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
   const also: IamCheck[] = [];
   if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
     also.push({ action: 'ecs:TagResource', resource: '*' });
-  const roles = service === 'codedeploy' ? codeDeployPassedRoles(operation, fields) : passedRoles(operation, fields);
-  for (const role of roles) also.push({ action: 'iam:PassRole', resource: role });
-  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, deploymentGroupOf), also };
+  if (service === 'codedeploy') also.push(...codeDeployAlsoChecks(arns, operation, fields, codeDeploy));
+  else for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
+  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, codeDeploy), also };
 }
 
 interface Compiled {
@@ -221,6 +216,7 @@ export class IamAuthorizer {
   authorize(request: IamRequest, accessKey?: string): (IamCheck & { error: AwsError }) | undefined {
     for (const check of [{ action: request.action, resource: request.resource }, ...request.also]) {
       const decision = this.decide(check.action, check.resource, accessKey);
+      if (decision !== 'allow' && check.or && this.decide(check.or.action, check.or.resource, accessKey) === 'allow') continue;
       if (decision !== 'allow') return { ...check, error: accessDenied(this.principal(accessKey), check.action, check.resource, decision) };
     }
     return undefined;

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from '../context';
 import { AwsError } from '../errors';
 import { uuid } from '../ids';
+import { groupKey } from '../codedeploy/state';
 import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
@@ -74,9 +75,10 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       undecodable = error;
     }
     // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
-    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input, (id) =>
-      ctx.codedeploy.deployments.get(id),
-    );
+    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input, {
+      deployment: (id) => ctx.codedeploy.deployments.get(id),
+      groupConfig: (application, group) => ctx.codedeploy.deploymentGroups.get(groupKey(application, group))?.deploymentConfigName,
+    });
     const accessKey = accessKeyOf(req.headers.authorization);
     call.accessKeyId = accessKey;
     call.iamAction = needs.action;
