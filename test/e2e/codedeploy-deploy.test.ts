@@ -229,4 +229,49 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
     expect(JSON.stringify(sandbox.snapshot())).toBe(before);
   });
+
+  test('a re-run with nothing changed is settled on the steady PRIMARY task set, creating no deployment', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-unchanged' }, 'v1');
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy(inputs);
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'task-definition-arn': cd.taskDefinitionArn, 'codedeploy-deployment-id': '' });
+    expect(run.log).toMatch(/settled on cd-unchanged:1 \(PRIMARY task set ecs-svc\/\d+, STEADY_STATE, 2\/2 running\): nothing to deploy/);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+  });
+
+  // One service for the refusals: none of them changes it.
+  let refusals: ReturnType<typeof serviceFor> | undefined;
+  const refusalService = () => (refusals ??= serviceFor({ service: 'cd-refusals' }));
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    [
+      'service-deployment-arn, pointing to codedeploy-deployment-id',
+      { 'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/cd/cd-refusals/sd-1', image: '' },
+      /^Input 'service-deployment-arn' names an ECS service deployment, but service "cd-refusals" is deployed by CodeDeploy.*'codedeploy-deployment-id'/,
+    ],
+    [
+      'wait-until paused on a group that does not stop at Ready',
+      { 'wait-until': 'paused' },
+      /^Input 'wait-until' is paused, but the deployment group "DgpECS-cd-cd-refusals" of application "AppECS-cd-cd-refusals" reroutes traffic without waiting \(deploymentReadyOption CONTINUE_DEPLOYMENT\)/,
+    ],
+    [
+      'a deployment group that does not exist, naming the default tried',
+      { 'codedeploy-deployment-group': 'nope' },
+      /^Input 'codedeploy-deployment-group': application "AppECS-cd-cd-refusals" has no deployment group "nope"\. Give/,
+    ],
+  ])('%s is refused before any change', async (_what, extra, message) => {
+    await refusalService();
+    const inputs: Record<string, string> = { cluster: 'cd', service: 'cd-refusals', image: `${BLUE_GREEN_REPOSITORY}:v2`, ...extra };
+    for (const [name, value] of Object.entries(inputs)) if (value === '') delete inputs[name];
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy(inputs);
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringMatching(message)]);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+  });
 });
