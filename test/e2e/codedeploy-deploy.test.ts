@@ -208,6 +208,39 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     expect((await deploymentInfo(id)).status).toBe('Succeeded');
   });
 
+  test('wait-until bake returns green with status baking once production is rerouted, long before the termination wait ends', async () => {
+    // A termination wait of 60 minutes is 72 s here: the step must not wait for it.
+    const { cd, inputs } = await serviceFor({
+      service: 'cd-bake',
+      group: {
+        blueGreenDeploymentConfiguration: {
+          deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 60 },
+        },
+      },
+    });
+
+    const run = await deploy({ ...inputs, 'wait-until': 'bake' });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'baking', 'lifecycle-stage': 'AfterAllowTraffic' });
+    expect(run.finishedAt - run.startedAt).toBeLessThan(30_000);
+    expect((await deploymentInfo(run.outputs['codedeploy-deployment-id'])).status).toBe('InProgress');
+    expect(await answerThrough(cd.productionUrl)).toBe('v2');
+  });
+
+  test('wait false creates the deployment and returns registered with its id, watching nothing', async () => {
+    const { inputs } = await serviceFor({ service: 'cd-no-wait' });
+
+    const run = await deploy({ ...inputs, wait: 'false' });
+
+    expect(errorsOf(run)).toEqual([]);
+    const id = run.outputs['codedeploy-deployment-id'];
+    expect(run.outputs).toMatchObject({ status: 'registered', 'deployment-id': id });
+    expect(['Created', 'InProgress']).toContain((await deploymentInfo(id)).status);
+    expect(run.log).not.toMatch(/Lifecycle event/);
+  });
+
   test('a deployment group that deploys another service is refused before anything is registered or created', async () => {
     const { cd: other } = await serviceFor({ service: 'cd-other' });
     const { inputs } = await serviceFor({ service: 'cd-mine', createGroup: false });
