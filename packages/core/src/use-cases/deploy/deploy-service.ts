@@ -159,9 +159,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       },
       context,
     );
-    const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
+    const sd = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
     log.info(
-      `${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`,
+      `${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${sd} of ${shortTaskDefinition(registration.arn)}.`,
     );
   }
   const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started), ...codeDeployDeploymentOf(started) };
