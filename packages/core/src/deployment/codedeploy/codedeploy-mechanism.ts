@@ -1,4 +1,5 @@
 import type { DeploymentMechanism } from '../mechanism';
+import { followedDeploymentCheck } from './followed-check';
 import { deploymentGroupCheck } from './group-check';
 import { startCodeDeployRollback } from './roll-back';
 import { codeDeployServingRevision } from './serving-revision';
@@ -18,18 +19,16 @@ export const codeDeployMechanism: DeploymentMechanism = {
   pausesAt: 'ready-wait',
   // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
   bakeTimeMs: () => 0,
-  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) =>
-    purpose === 'deploy' && !deploy?.following
-      ? [
-          deploymentGroupCheck({
-            codedeploy: codeDeployClientOf({ codedeploy }),
-            cluster,
-            service,
-            inputs: deploy?.codeDeploy ?? {},
-            waitUntil: deploy?.waitUntil ?? 'complete',
-          }),
-        ]
-      : [],
+  // A deploy checks its deployment group (or, following one, the deployment); a rollback's checks are its own.
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) => {
+    if (purpose !== 'deploy') return [];
+    const client = codeDeployClientOf({ codedeploy });
+    const waitUntil = deploy?.waitUntil ?? 'complete';
+    if (deploy?.followDeploymentId)
+      return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
+    if (deploy?.following) return [];
+    return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: deploy?.codeDeploy ?? {}, waitUntil })];
+  },
   start: startCodeDeployDeployment,
   judgeUnchanged: codeDeployUnchanged,
   servingRevision: codeDeployServingRevision,
