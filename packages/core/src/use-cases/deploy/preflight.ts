@@ -1,8 +1,17 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileFieldsCheck, fileRendersCheck, loadBalancedContainerCheck, runPreflight, type DependentChecks } from '../../preflight';
+import {
+  fileFieldsCheck,
+  fileRendersCheck,
+  loadBalancedContainerCheck,
+  runPreflight,
+  type DependentChecks,
+  type PreflightCheck,
+} from '../../preflight';
 import { renderTaskDefinition } from '../../task-definition/render';
+import { waitByDesignMs } from '../../deployment/mechanism';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -16,6 +25,8 @@ export interface DeployPreflight {
   markdown: string;
   /** Where the watch ends and its timeout (the bake time added to the default). */
   plan: WatchPlan;
+  /** What the mechanism's own checks found (e.g. CodeDeploy's deployment group), for its start. */
+  found: unknown[];
 }
 
 /** The service settings deploy-ecs sets from its inputs: a file that carries one is sent to the input. */
@@ -25,13 +36,15 @@ const SETTING_INPUTS = { desiredCount: 'desired-count' } as const;
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
  * its own, then its fields, so a broken file, a container name or a key RegisterTaskDefinition does not take
  * changes nothing and asks nothing of AWS; then the service and its deployment mechanism; then the checks that
- * mechanism needs. `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
+ * mechanism needs; then what the step waits for, which may depend on what they found (a CodeDeploy group's waits).
+ * `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
  */
 export async function deployPreflight(
-  ecs: ECSClient,
+  clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
   request: DeployRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
 ): Promise<DeployPreflight> {
+  const { ecs, codedeploy } = clients;
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const fields: DependentChecks = (valueOf) => {
@@ -39,11 +52,20 @@ export async function deployPreflight(
     return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];
   };
   const afterFile: DependentChecks[] = file ? [fields, () => [supported]] : [];
-  const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
-  // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
+  const deploy = {
+    codeDeploy: request.codeDeploy,
+    waitUntil: request.waitUntil,
+    following: Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn),
+    ...(request.codeDeployDeploymentId ? { followDeploymentId: request.codeDeployDeploymentId } : {}),
+  };
+  const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
+  let mechanismBuilt: PreflightCheck<unknown>[] = [];
+  const mechanismStage: DependentChecks = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
+  const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
+  // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
-    return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
+    return service && waitMatters(request, service) ? [waitPossibleCheck(request, service, waitByDesignMs(found(valueOf)))] : [];
   };
   // A file's revision keeps the container and port the service's load balancer sends traffic to; without a file the
   // revision is the live one with a new image or environment, whose containers and ports the service already runs.
@@ -58,8 +80,15 @@ export async function deployPreflight(
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
+    then: [...afterFile, mechanismStage, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
   });
   const service = report.valueOf(supported) as Service;
-  return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
+  const values = found(report.valueOf);
+  return {
+    fromFile: file && report.valueOf(file),
+    service,
+    markdown: report.markdown,
+    plan: watchPlan(request, service, waitByDesignMs(values)),
+    found: values,
+  };
 }

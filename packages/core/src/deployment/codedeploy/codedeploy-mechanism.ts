@@ -1,0 +1,51 @@
+import type { DeploymentMechanism } from '../mechanism';
+import { followedDeploymentCheck } from './followed-check';
+import { deploymentGroupCheck } from './group-check';
+import { startCodeDeployRollback } from './roll-back';
+import { codeDeployServingRevision } from './serving-revision';
+import { codeDeployClientOf, startCodeDeployDeployment } from './start';
+import { codeDeployUnchanged } from './unchanged';
+import { watchCodeDeployDeployment } from './watch';
+
+/**
+ * CodeDeploy blue/green (the CODE_DEPLOY deployment controller): ECS refuses a task definition update on such a
+ * service, so a deploy is a CodeDeploy deployment (CreateDeployment with an AppSpec) in the service's deployment
+ * group, which creates a replacement task set, moves test then production traffic to it, and keeps the original
+ * through the termination wait. Watched through GetDeployment and GetDeploymentTarget in the one poll loop.
+ */
+export const codeDeployMechanism: DeploymentMechanism = {
+  kind: 'CodeDeploy blue/green deployment',
+  waitTargets: ['complete', 'bake', 'paused'],
+  pausesAt: 'ready-wait',
+  // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
+  bakeTimeMs: () => 0,
+  // A deploy checks its deployment group (or, following one, the deployment); a rollback's checks are its own.
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) => {
+    if (purpose !== 'deploy') return [];
+    const client = codeDeployClientOf({ codedeploy });
+    const waitUntil = deploy?.waitUntil ?? 'complete';
+    if (deploy?.followDeploymentId)
+      return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
+    if (deploy?.following) return [];
+    return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: deploy?.codeDeploy ?? {}, waitUntil })];
+  },
+  start: startCodeDeployDeployment,
+  judgeUnchanged: codeDeployUnchanged,
+  servingRevision: codeDeployServingRevision,
+  watch: (deployment, settings, context) =>
+    watchCodeDeployDeployment(
+      {
+        cluster: settings.cluster,
+        service: settings.service,
+        deploymentId: deployment.codeDeployDeploymentId ?? deployment.deploymentId,
+        startedAt: deployment.startedAt,
+        knownEventIds: deployment.knownEventIds,
+        stoppedBefore: deployment.stoppedBefore,
+        timeoutMs: settings.timeoutMs,
+        failedTasksThreshold: settings.failedTasksThreshold,
+        goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
+      },
+      { ...context, codedeploy: codeDeployClientOf(context) },
+    ),
+  rollBack: startCodeDeployRollback,
+};
