@@ -17,6 +17,7 @@ const files = [...templateFiles(), ...repositoryWorkflowFiles()];
 test('there are starter workflows and repository workflows to lint', () => {
   expect(templateFiles().map((file) => file.split('/').pop())).toEqual([
     'ecs-deploy-blue-green.yml',
+    'ecs-deploy-codedeploy.yml',
     'ecs-deploy-services.yml',
     'ecs-deploy.yml',
     'ecs-rollback.yml',

@@ -21,6 +21,7 @@ import {
 /** Every job of the starter workflows that changes a service: a template that lost one, or a parse that found none, fails. */
 const SERVICE_CHANGING_JOBS = [
   'ecs-deploy-blue-green.yml/deploy',
+  'ecs-deploy-codedeploy.yml/deploy',
   'ecs-deploy-services.yml/deploy',
   'ecs-deploy.yml/production',
   'ecs-deploy.yml/staging',
