@@ -81,10 +81,18 @@ export interface RollBackRequest {
   timeoutMs: number;
   targetArn: string;
   history: DeploymentHistory;
+  /** A CODE_DEPLOY service's application and deployment group, as the inputs name them (default: the console's names). */
+  codeDeploy?: CodeDeployGroupInputs;
+}
+
+/** The codedeploy-application and codedeploy-deployment-group inputs; absent ones take the console's conventional names. */
+export interface CodeDeployGroupInputs {
+  application?: string;
+  deploymentGroup?: string;
 }
 
 export interface StartedRollback {
-  /** The call that started it: StopServiceDeployment or UpdateService. */
+  /** The call that started it: StopServiceDeployment, UpdateService, or CodeDeploy's StopDeployment or CreateDeployment. */
   mechanism: string;
   /** What was called, in words, for the log and the summary. */
   description: string;
@@ -98,6 +106,10 @@ export interface StartedRollback {
   serviceDeploymentArn?: string;
   /** `rollback` when the watch follows a deployment rolled back on purpose: its ROLLBACK_SUCCESSFUL is the success. */
   expect?: 'release' | 'rollback';
+  /** Set when nothing is left to watch: the service already serves the target alone (a stop before anything moved). */
+  settled?: boolean;
+  /** How long the rollback's new deployment waits by design (traffic shift, termination wait), when the mechanism knows better than bakeTimeMs. */
+  bakeMs?: number;
 }
 
 /**
@@ -124,4 +136,13 @@ export interface DeploymentMechanism {
   watch(deployment: DeploymentToWatch, settings: WatchSettings, context: MechanismContext): Promise<WatchOutcome>;
   /** The fastest correct way back to a revision; returns the deployment that brings it back. */
   rollBack(request: RollBackRequest, context: MechanismContext): Promise<StartedRollback>;
+  /**
+   * The release and the revisions that worked, when ECS's service deployments do not hold them (a CODE_DEPLOY
+   * service's are CodeDeploy's); default readDeploymentHistory.
+   */
+  readHistory?(
+    service: Service,
+    request: Pick<RollBackRequest, 'cluster' | 'service' | 'region' | 'codeDeploy'>,
+    context: MechanismContext,
+  ): Promise<DeploymentHistory>;
 }

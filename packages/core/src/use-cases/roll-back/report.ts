@@ -59,6 +59,9 @@ function alreadyThere(story: RollbackStory): string {
   const target = shortTaskDefinition(story.targetArn);
   const release = story.release;
   const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
+  if (release?.ownRollback && released !== story.targetArn) {
+    return `Nothing to roll back: CodeDeploy already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (${release.ownRollback}).`;
+  }
   if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
     return `Nothing to roll back: ECS already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (service deployment ${release.status}).`;
   }

@@ -82,7 +82,9 @@ export async function rollBackService(
   const { service, requestedArn, markdown: preflight } = await rollbackPreflight(ecs, request, ports);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const history = await readDeploymentHistory(ecs, request.cluster, service, log);
+  const history = mechanism.readHistory
+    ? await mechanism.readHistory(service, request, context)
+    : await readDeploymentHistory(ecs, request.cluster, service, log);
   const target = chooseTarget(requestedArn, history);
   const targetArn = target.taskDefinitionArn;
   log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
@@ -94,11 +96,14 @@ export async function rollBackService(
   }
   setOutputs({ rolledBack: false, taskDefinitionArn: targetArn, durationSeconds: 0 });
 
-  const alreadyThere = service.taskDefinition === targetArn;
+  // Where the service is headed: its taskDefinition, or (a CODE_DEPLOY service) the revision of the deployment under way.
+  const destination = history.destination ?? service.taskDefinition;
+  const alreadyThere = destination === targetArn;
   // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
-  const fromArn = alreadyThere
-    ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition)
-    : service.taskDefinition;
+  const fromArn =
+    alreadyThere || history.destination !== undefined
+      ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? destination)
+      : service.taskDefinition;
 
   // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
   await recordRollback(trail, request, fromArn, targetArn);
@@ -119,12 +124,12 @@ export async function rollBackService(
       throw new ActionFailure(rollbackFailedByEcs(story));
     }
     // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
-    const rolling = stillRollingOut(service);
+    const rolling = history.current?.inFlight ? history.current.deploymentId : stillRollingOut(service);
     if (request.wait && rolling) {
       log.info(
         `${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`,
       );
-      watched = { deploymentId: rolling, startedAt, before: service, ...alreadyUnderWay(history) };
+      watched = { deploymentId: rolling, startedAt, before: service, ...(history.current?.deploymentId ? {} : alreadyUnderWay(history)) };
     }
   } else {
     if (ports.signal?.aborted) {
@@ -143,8 +148,13 @@ export async function rollBackService(
       startedAt: started.startedAt,
       finishedAt: started.startedAt,
     };
-    if (request.wait) {
-      const timeoutMs = rollbackWatchTimeout(request, started, mechanism.bakeTimeMs(started.service), log);
+    if (started.settled) {
+      // Nothing is left to watch: the service already serves the target alone.
+      story.verdict = 'rolled-back';
+      story.finishedAt = clock.now();
+      setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: secondsBetween(started.startedAt, story.finishedAt) });
+    } else if (request.wait) {
+      const timeoutMs = rollbackWatchTimeout(request, started, started.bakeMs ?? mechanism.bakeTimeMs(started.service), log);
       watchRequest = { ...request, timeoutMs };
       watched = {
         deploymentId: started.deploymentId,

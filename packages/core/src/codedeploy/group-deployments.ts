@@ -1,0 +1,69 @@
+import {
+  BatchGetDeploymentsCommand,
+  ListDeploymentsCommand,
+  type CodeDeployClient,
+  type DeploymentInfo,
+  type DeploymentStatus,
+} from '@aws-sdk/client-codedeploy';
+
+/** A deployment group, by its application. */
+export interface DeploymentGroupName {
+  applicationName: string;
+  deploymentGroupName: string;
+}
+
+/** The statuses of a deployment still under way (DeploymentInfo.status): Ready waits at its gate, InProgress includes the termination wait. */
+export const IN_FLIGHT_STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+
+export function isInFlight(deployment: Pick<DeploymentInfo, 'status'> | undefined): boolean {
+  return deployment?.status !== undefined && (IN_FLIGHT_STATUSES as readonly string[]).includes(deployment.status);
+}
+
+/** A deployment CodeDeploy created to roll another back (DeploymentInfo.creator, API reference). */
+export function isRollbackDeployment(deployment: Pick<DeploymentInfo, 'creator'> | undefined): boolean {
+  return deployment?.creator === 'codeDeployRollback';
+}
+
+export interface ListOptions {
+  /** Only deployments of these statuses (ListDeployments includeOnlyStatuses); all when absent. */
+  statuses?: readonly DeploymentStatus[];
+  /** At most this many, newest first. */
+  limit: number;
+}
+
+// ListDeployments answers up to 100 ids a page (*unconfirmed*: the API reference gives no page size) and documents
+// no order; BatchGetDeployments takes at most 25 ids.
+const MAX_LIST_CALLS = 3;
+const BATCH = 25;
+
+/**
+ * The group's deployments, newest first by createTime (ListDeployments documents no order, so every listed page up
+ * to a bound is read and sorted), described with BatchGetDeployments: status, creator, revision, rollbackInfo.
+ */
+export async function listGroupDeployments(
+  codedeploy: CodeDeployClient,
+  group: DeploymentGroupName,
+  options: ListOptions,
+): Promise<DeploymentInfo[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  for (let call = 0; call < MAX_LIST_CALLS; call++) {
+    const listed = await codedeploy.send(
+      new ListDeploymentsCommand({
+        ...group,
+        ...(options.statuses ? { includeOnlyStatuses: [...options.statuses] } : {}),
+        nextToken,
+      }),
+    );
+    ids.push(...(listed.deployments ?? []));
+    nextToken = listed.nextToken;
+    if (!nextToken) break;
+  }
+  const unique = [...new Set(ids)];
+  const described: DeploymentInfo[] = [];
+  for (let at = 0; at < unique.length; at += BATCH) {
+    const answer = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: unique.slice(at, at + BATCH) }));
+    described.push(...(answer.deploymentsInfo ?? []));
+  }
+  return described.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, options.limit);
+}

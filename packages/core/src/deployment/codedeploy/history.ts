@@ -1,0 +1,119 @@
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { Service } from '@aws-sdk/client-ecs';
+import { errorMessage } from '../../common/errors';
+import { shortTaskDefinition } from '../../common/identifiers';
+import { isInFlight, isRollbackDeployment, listGroupDeployments, revisionTaskDefinition, type DeploymentGroupName } from '../../codedeploy';
+import type { CompletedRevision, CurrentDeployment, DeploymentHistory } from '../../ecs/deployment-history';
+import type { MechanismContext, RollBackRequest } from '../mechanism';
+import { codeDeployGroupOf } from './rollback-deployment';
+
+// Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
+const HISTORY_LIMIT = 100;
+
+/**
+ * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
+ * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
+ */
+export function servingTaskDefinition(service: Service): string | undefined {
+  return service.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
+}
+
+/**
+ * A CODE_DEPLOY service's deployment history, from its deployment group's CodeDeploy deployments (ListDeployments,
+ * BatchGetDeployments): the release is the newest deployment (for a rollback deployment CodeDeploy runs, the one it
+ * rolls back), and the revision to return to is the newest one a Succeeded deployment put in production, other than
+ * the release's: a deployment that failed, was stopped or is still under way never proves a revision worked, and
+ * ECS's own service deployments and deployments list do not cover task sets. The revisions come from the
+ * deployments' AppSpecs (their TaskDefinition).
+ */
+export async function readCodeDeployHistory(
+  codedeploy: CodeDeployClient,
+  group: DeploymentGroupName,
+  service: Service,
+): Promise<DeploymentHistory> {
+  let deployments: DeploymentInfo[];
+  try {
+    deployments = await listGroupDeployments(codedeploy, group, { limit: HISTORY_LIMIT });
+  } catch (error) {
+    throw new Error(
+      `Could not read the deployments of CodeDeploy deployment group ${group.deploymentGroupName} (application ${group.applicationName}): ` +
+        `${(error as Error).name}: ${errorMessage(error)}. auto-rollback needs codedeploy:ListDeployments and codedeploy:BatchGetDeployments ` +
+        'to find the deployment to stop and the last revision that succeeded. Nothing was changed.',
+      { cause: error },
+    );
+  }
+  const serving = servingTaskDefinition(service);
+  const newest = deployments[0];
+  if (!newest) return { source: 'codedeploy-deployments', destination: serving };
+  const release = isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
+  const releaseTarget = revisionTaskDefinition(release?.revision);
+  const current = currentOf(newest, release, releaseTarget, serving);
+  const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
+  const previous = succeeded
+    .map((deployment) => completedRevision(deployment))
+    .find((revision): revision is CompletedRevision => revision !== undefined && revision.taskDefinitionArn !== releaseTarget);
+  const lastCompleted = succeeded
+    .filter((deployment) => deployment !== newest)
+    .map((deployment) => completedRevision(deployment))
+    .find((revision) => revision !== undefined);
+  return {
+    source: 'codedeploy-deployments',
+    current,
+    ...(previous ? { previous } : {}),
+    ...(lastCompleted ? { lastCompleted } : {}),
+    destination: current.inFlight ? (current.taskDefinitionArn ?? serving) : serving,
+  };
+}
+
+/** The deployment a rollback deployment rolls back (rollbackInfo.rollbackTriggeringDeploymentId), when listed. */
+function triggeringOf(rollback: DeploymentInfo, deployments: DeploymentInfo[]): DeploymentInfo | undefined {
+  const id = rollback.rollbackInfo?.rollbackTriggeringDeploymentId;
+  return deployments.find((deployment) => deployment.deploymentId === id);
+}
+
+function currentOf(
+  newest: DeploymentInfo,
+  release: DeploymentInfo | undefined,
+  releaseTarget: string | undefined,
+  serving: string | undefined,
+): CurrentDeployment {
+  const inFlight = isInFlight(newest);
+  const rollback = isRollbackDeployment(newest);
+  // Where the newest deployment leaves the service: its revision while under way or once Succeeded; after a failure
+  // or a stop, the task set left serving production.
+  const leavesOn = inFlight || newest.status === 'Succeeded' ? (revisionTaskDefinition(newest.revision) ?? serving) : serving;
+  return {
+    status: newest.status,
+    taskDefinitionArn: leavesOn,
+    targetTaskDefinitionArn: releaseTarget ?? (rollback ? undefined : leavesOn),
+    createdAt: release?.createTime ?? newest.createTime,
+    finishedAt: newest.completeTime,
+    deploymentId: newest.deploymentId,
+    inFlight,
+    ...(rollback
+      ? {
+          ownRollback: `CodeDeploy rollback deployment ${newest.deploymentId} of deployment ${newest.rollbackInfo?.rollbackTriggeringDeploymentId ?? '(unknown)'}, ${newest.status}`,
+        }
+      : {}),
+  };
+}
+
+function completedRevision(deployment: DeploymentInfo): CompletedRevision | undefined {
+  const taskDefinitionArn = revisionTaskDefinition(deployment.revision);
+  if (!taskDefinitionArn) return undefined;
+  const at = deployment.completeTime ? ` at ${deployment.completeTime.toISOString()}` : '';
+  const what = isRollbackDeployment(deployment)
+    ? `CodeDeploy rollback deployment ${deployment.deploymentId} returned production to ${shortTaskDefinition(taskDefinitionArn)} and ended Succeeded`
+    : `CodeDeploy deployment ${deployment.deploymentId} ended Succeeded`;
+  return { taskDefinitionArn, finishedAt: deployment.completeTime, evidence: `${what}${at}` };
+}
+
+/** The mechanism's readHistory: the history of the service's deployment group (see readCodeDeployHistory). */
+export async function readServiceCodeDeployHistory(
+  service: Service,
+  request: Pick<RollBackRequest, 'cluster' | 'service' | 'codeDeploy'>,
+  context: MechanismContext,
+): Promise<DeploymentHistory> {
+  if (!context.codedeploy) throw new Error("A CODE_DEPLOY service's history is read from CodeDeploy, but no CodeDeploy client was given.");
+  return readCodeDeployHistory(context.codedeploy, await codeDeployGroupOf(request, context), service);
+}
