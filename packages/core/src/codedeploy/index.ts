@@ -1,5 +1,6 @@
 export * from './deployment-id';
 export * from './group-deployments';
+export * from './links';
 export * from './read-deployment';
 export * from './revision';
 export * from './stages';

@@ -92,7 +92,7 @@ function currentOf(
     inFlight,
     ...(rollback
       ? {
-          ownRollback: `CodeDeploy rollback deployment ${newest.deploymentId} of deployment ${newest.rollbackInfo?.rollbackTriggeringDeploymentId ?? '(unknown)'}, ${newest.status}`,
+          ownRollback: `CodeDeploy rollback deployment ${newest.deploymentId} of deployment ${newest.rollbackInfo?.rollbackTriggeringDeploymentId ?? '(unknown)'}`,
         }
       : {}),
   };

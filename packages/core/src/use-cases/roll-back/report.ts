@@ -3,6 +3,7 @@ import { shortTaskDefinition, taskId } from '../../common/identifiers';
 import { codeBlock, heading, link, section, table } from '../../report/markdown';
 import { renderTimeline, type TimelineEntry } from '../../report/timeline';
 import type { CurrentDeployment } from '../../ecs/deployment-history';
+import { codeDeployDeploymentLink } from '../../codedeploy/links';
 import { serviceDeploymentsLink } from '../../ecs/links';
 import { explainStop } from '../../ecs/stop-reasons';
 import type { WatchOutcome } from '../../ecs/watch-loop';
@@ -87,7 +88,12 @@ export function rollbackSummaryMarkdown(story: RollbackStory): string {
     headline(story),
     facts,
     section(heading('Timeline (seconds since the release started)', 3), codeBlock(timeline(story))),
-    link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)),
+    story.release?.deploymentId
+      ? link(
+          `CodeDeploy deployment ${story.release.deploymentId} in the console`,
+          codeDeployDeploymentLink(story.region, story.release.deploymentId),
+        )
+      : link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)),
   );
 }
 

@@ -127,7 +127,7 @@ export async function rollBackService(
     const rolling = history.current?.inFlight ? history.current.deploymentId : stillRollingOut(service);
     if (request.wait && rolling) {
       log.info(
-        `${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`,
+        `${shortTaskDefinition(targetArn)} is already the service's revision; ${history.current?.ownRollback ?? `deployment ${rolling}`} is still rolling it out: watching it.`,
       );
       watched = { deploymentId: rolling, startedAt, before: service, ...(history.current?.deploymentId ? {} : alreadyUnderWay(history)) };
     }
