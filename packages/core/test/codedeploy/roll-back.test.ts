@@ -207,6 +207,27 @@ describe('startCodeDeployRollback: StopDeployment in flight, CreateDeployment af
     expect(log.lines.join('\n')).toMatch(/a rollback is never stopped/);
   });
 
+  test("when CodeDeploy's rollback returns to another revision than the target, it is followed to its end, then the target is deployed", async () => {
+    releaseIs('InProgress');
+    cdMock
+      .on(GetDeploymentCommand, { deploymentId: RELEASE })
+      .resolvesOnce({ deploymentInfo: { deploymentId: RELEASE, status: 'InProgress' } })
+      .resolves({ deploymentInfo: { deploymentId: RELEASE, status: 'Stopped', rollbackInfo: { rollbackDeploymentId: ROLLBACK } } });
+    cdMock
+      .on(GetDeploymentCommand, { deploymentId: ROLLBACK })
+      .resolvesOnce({ deploymentInfo: { deploymentId: ROLLBACK, status: 'InProgress', creator: 'codeDeployRollback' } })
+      .resolves({ deploymentInfo: { deploymentId: ROLLBACK, status: 'Succeeded', creator: 'codeDeployRollback' } });
+
+    // The input names web:5; the original task set runs web:1.
+    const started = await rollBack(inFlight(), td(5));
+
+    expect(stops()).toEqual([{ deploymentId: RELEASE, autoRollbackEnabled: true }]);
+    expect(log.lines.join('\n')).toMatch(/returns production to the original task set, web:1, not to web:5: waiting for it to end/);
+    expect(started).toMatchObject({ mechanism: 'CreateDeployment', deploymentId: 'd-NEWDEPLO4' });
+    const created = cdMock.commandCalls(CreateDeploymentCommand)[0].args[0].input;
+    expect(created.revision?.appSpecContent?.content).toContain(td(5));
+  });
+
   test('a role without codedeploy:StopDeployment is told the grant, and nothing is deployed over the release', async () => {
     releaseIs('InProgress');
     cdMock.on(StopDeploymentCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: {} }));

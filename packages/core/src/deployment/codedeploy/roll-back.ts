@@ -34,6 +34,9 @@ export type CodeDeployRollbackCall = 'StopDeployment' | 'CreateDeployment';
  * autoRollbackEnabled: CodeDeploy "implements rollbacks by rerouting traffic from the replacement task set to the
  * original task set" (user guide, "Deployments on an Amazon ECS compute platform", Redeployments and deployment
  * rollbacks) in a rollback deployment of its own, named in the stopped one's rollbackInfo, which is the one watched.
+ * In the termination wait (production rerouted, the original kept) the stop is the way back too; that CodeDeploy
+ * reroutes then rather than refusing is *unconfirmed* (no primary source says it either way), so a stop that ends
+ * without a rollback deployment and leaves production elsewhere is followed by a new deployment of the target.
  * A rollback CodeDeploy already runs is never stopped or deployed over. Once the release finished (Succeeded: the
  * original task set is gone), nothing is left to reroute to: a new deployment of the target (CreateDeployment)
  * runs the whole deployment again.
