@@ -25,8 +25,6 @@ export function isRollbackDeployment(deployment: Pick<DeploymentInfo, 'creator'>
 }
 
 export interface ListOptions {
-  /** Only deployments of these statuses (ListDeployments includeOnlyStatuses); all when absent. */
-  statuses?: readonly DeploymentStatus[];
   /** At most this many, newest first. */
   limit: number;
 }
@@ -37,28 +35,17 @@ const MAX_LIST_CALLS = 3;
 const BATCH = 25;
 
 /**
- * The group's deployments, newest first by createTime (ListDeployments documents no order, so every listed page up
- * to a bound is read and sorted), described with BatchGetDeployments: status, creator, revision, rollbackInfo.
+ * The group's deployments, newest first by createTime, described with BatchGetDeployments (status, creator,
+ * revision, rollbackInfo). ListDeployments documents no order, so its pages are read up to a bound and sorted; the
+ * deployments still under way are listed on their own (includeOnlyStatuses), in full, so that one is never missed
+ * in a group whose history outgrows the bound.
  */
 export async function listGroupDeployments(
   codedeploy: CodeDeployClient,
   group: DeploymentGroupName,
   options: ListOptions,
 ): Promise<DeploymentInfo[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  for (let call = 0; call < MAX_LIST_CALLS; call++) {
-    const listed = await codedeploy.send(
-      new ListDeploymentsCommand({
-        ...group,
-        ...(options.statuses ? { includeOnlyStatuses: [...options.statuses] } : {}),
-        nextToken,
-      }),
-    );
-    ids.push(...(listed.deployments ?? []));
-    nextToken = listed.nextToken;
-    if (!nextToken) break;
-  }
+  const ids = [...(await listIds(codedeploy, group, IN_FLIGHT_STATUSES)), ...(await listIds(codedeploy, group))];
   const unique = [...new Set(ids)];
   const described: DeploymentInfo[] = [];
   for (let at = 0; at < unique.length; at += BATCH) {
@@ -66,4 +53,22 @@ export async function listGroupDeployments(
     described.push(...(answer.deploymentsInfo ?? []));
   }
   return described.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, options.limit);
+}
+
+async function listIds(
+  codedeploy: CodeDeployClient,
+  group: DeploymentGroupName,
+  statuses?: readonly DeploymentStatus[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  for (let call = 0; call < MAX_LIST_CALLS; call++) {
+    const listed = await codedeploy.send(
+      new ListDeploymentsCommand({ ...group, ...(statuses ? { includeOnlyStatuses: [...statuses] } : {}), nextToken }),
+    );
+    ids.push(...(listed.deployments ?? []));
+    nextToken = listed.nextToken;
+    if (!nextToken) break;
+  }
+  return ids;
 }

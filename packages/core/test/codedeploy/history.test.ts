@@ -41,7 +41,12 @@ function deployment(
 
 /** The group's deployments, listed in no particular order (ListDeployments documents none). */
 function groupHas(...deployments: DeploymentInfo[]) {
-  cdMock.on(ListDeploymentsCommand).resolves({ deployments: deployments.map((d) => d.deploymentId as string).reverse() });
+  cdMock.on(ListDeploymentsCommand).callsFake((input: { includeOnlyStatuses?: string[] }) => ({
+    deployments: deployments
+      .filter((d) => !input.includeOnlyStatuses || input.includeOnlyStatuses.includes(d.status as string))
+      .map((d) => d.deploymentId as string)
+      .reverse(),
+  }));
   cdMock.on(BatchGetDeploymentsCommand).callsFake((input: { deploymentIds: string[] }) => ({
     deploymentsInfo: deployments.filter((d) => input.deploymentIds.includes(d.deploymentId as string)),
   }));
@@ -131,6 +136,26 @@ describe('readCodeDeployHistory: what a CODE_DEPLOY service returns to', () => {
     expect(() => chooseTarget(undefined, history)).toThrow(
       /Input 'task-definition' is needed: no Succeeded deployment among the deployment group's newest CodeDeploy deployments holds/,
     );
+  });
+
+  test('a deployment under way is found even beyond the pages of history that are read', async () => {
+    const old = Array.from({ length: 400 }, (_, i) => deployment(`d-OLD${String(i).padStart(6, '0')}`, 1, 'Succeeded', i % 50));
+    const release = deployment('d-AAAAAAAA2', 2, 'InProgress', 100);
+    // The full listing answers 100 ids a page, oldest first, with the release on a page beyond the bound.
+    cdMock.on(ListDeploymentsCommand).callsFake((input: { includeOnlyStatuses?: string[]; nextToken?: string }) => {
+      if (input.includeOnlyStatuses) return { deployments: [release.deploymentId] };
+      const all = [...old, release].map((d) => d.deploymentId as string);
+      const from = Number(input.nextToken ?? 0);
+      return { deployments: all.slice(from, from + 100), ...(from + 100 < all.length ? { nextToken: String(from + 100) } : {}) };
+    });
+    cdMock.on(BatchGetDeploymentsCommand).callsFake((input: { deploymentIds: string[] }) => ({
+      deploymentsInfo: [...old, release].filter((d) => input.deploymentIds.includes(d.deploymentId as string)),
+    }));
+
+    const history = await readCodeDeployHistory(codedeploy, group, serviceOn(1, 2));
+
+    expect(history.current).toMatchObject({ deploymentId: 'd-AAAAAAAA2', inFlight: true });
+    expect(history.destination).toBe(td(2));
   });
 
   test('a role that may not list the deployments is told which permissions the rollback needs, before any change', async () => {

@@ -124,7 +124,14 @@ export async function rollBackService(
       throw new ActionFailure(rollbackFailedByEcs(story));
     }
     // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
-    const rolling = history.current?.inFlight ? history.current.deploymentId : stillRollingOut(service);
+    // A release of another controller (a CodeDeploy deployment) says itself whether it is under way; ECS's own
+    // deployments list does not follow it.
+    const rolling =
+      history.current?.deploymentId !== undefined
+        ? history.current.inFlight
+          ? history.current.deploymentId
+          : undefined
+        : stillRollingOut(service);
     if (request.wait && rolling) {
       log.info(
         `${shortTaskDefinition(targetArn)} is already the service's revision; ${history.current?.ownRollback ?? `deployment ${rolling}`} is still rolling it out: watching it.`,
