@@ -44,13 +44,13 @@ group('deploy-ecs refuses bad input before changing anything', () => {
     expect(run.outputs.status).toBeUndefined();
   });
 
-  test('a CODE_DEPLOY service is refused as not supported yet, with nothing changed', async () => {
-    const bg = await createService(sandbox, { service: 'bluegreen', image: `${REGISTRY}/bg:v1`, controller: 'CODE_DEPLOY' });
+  test('an EXTERNAL service is refused as not supported yet, with nothing changed', async () => {
+    const bg = await createService(sandbox, { service: 'external', image: `${REGISTRY}/bg:v1`, controller: 'EXTERNAL' });
     const before = JSON.stringify(sandbox.snapshot());
     const callsBefore = sandbox.calls.length;
     const run = await deploy({ cluster: bg.cluster, service: bg.service, image: `${REGISTRY}/bg:v2` });
     expect(run.exitCode).toBe(1);
-    expect(errorsOf(run)[0]).toMatch(/CODE_DEPLOY deployment controller, which this action does not support yet.*Nothing was changed/);
+    expect(errorsOf(run)[0]).toMatch(/EXTERNAL deployment controller, which this action does not support yet.*Nothing was changed/);
     expect(JSON.stringify(sandbox.snapshot())).toBe(before);
     expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
     const tasks = await ecsClient(sandbox).send(new ListTasksCommand({ cluster: bg.cluster, startedBy: 'nobody' }));

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const CHANGES = /^(RegisterTaskDefinition|UpdateService|StopServiceDeployment)$/;
 const REFUSAL =
-  /^Service "bluegreen" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller \(rolling, blue\/green, linear and canary\) are deployed and watched\. Nothing was changed\.$/;
+  /^Service "external" uses the EXTERNAL deployment controller, which this action does not support yet: only deployments of the ECS controller \(rolling, blue\/green, linear and canary\) and of CODE_DEPLOY \(CodeDeploy blue\/green\) are deployed and watched\. Nothing was changed\.$/;
 
 group('a service whose deployment controller has no mechanism yet is refused before any change', () => {
   let cluster: string;
@@ -24,16 +24,16 @@ group('a service whose deployment controller has no mechanism yet is refused bef
 
   beforeAll(async () => {
     ({ cluster, service, taskDefinitionArn } = await createService(sandbox, {
-      service: 'bluegreen',
-      image: `${REGISTRY}/bluegreen:v1`,
-      controller: 'CODE_DEPLOY',
+      service: 'external',
+      image: `${REGISTRY}/external:v1`,
+      controller: 'EXTERNAL',
     }));
     // The refusal below is only evidence if the sandbox kept the controller, as ECS does.
-    expect((await describe(sandbox, cluster, service)).deploymentController?.type).toBe('CODE_DEPLOY');
+    expect((await describe(sandbox, cluster, service)).deploymentController?.type).toBe('EXTERNAL');
   });
 
   test.each<[string, () => Record<string, string>]>([
-    ['deploy-ecs', () => ({ cluster, service, image: `${REGISTRY}/bluegreen:v2` })],
+    ['deploy-ecs', () => ({ cluster, service, image: `${REGISTRY}/external:v2` })],
     ['auto-rollback', () => ({ cluster, service, 'task-definition': taskDefinitionArn })],
   ])('%s', async (action, inputs) => {
     const before = JSON.stringify(sandbox.snapshot());

@@ -1,11 +1,13 @@
 import { checkEcsArnInputs, ConfigurationError, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
+import { codeDeployDeploymentIdInput } from '@ecs-deploy/core/codedeploy';
+import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
 import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
 const WAIT_UNTIL = ['complete', 'bake', 'paused'] as const;
-/** The inputs that start a deployment: with service-deployment-arn the step follows one instead, so none may be given. */
-const STARTING_INPUTS = ['image', 'environment', 'task-definition', 'desired-count'] as const;
+/** The inputs that start a deployment: with service-deployment-arn or codedeploy-deployment-id the step follows one instead, so none may be given. */
+const STARTING_INPUTS = ['image', 'environment', 'task-definition', 'desired-count', 'appspec', 'codedeploy-deployment-config'] as const;
 
 export interface DeployInputs extends DeployRequest {
   /** With a github-token: the GitHub Deployment to record. */
@@ -27,7 +29,21 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
       'wait-until',
     );
   }
-  const serviceDeploymentArn = readServiceDeploymentArn(inputs, wait);
+  const serviceDeploymentArn = readFollowed(inputs, 'service-deployment-arn', 'a service deployment', wait, (arn) => {
+    // The shape first (an ecs-svc/... deployment id, a service ARN), as verify-health's continue-deployment reads it.
+    parseServiceDeploymentArn(arn, 'service-deployment-arn');
+    return arn;
+  });
+  const codeDeployDeploymentId = readFollowed(inputs, 'codedeploy-deployment-id', 'a CodeDeploy deployment', wait, (id) =>
+    codeDeployDeploymentIdInput('codedeploy-deployment-id', id),
+  );
+  if (serviceDeploymentArn && codeDeployDeploymentId) {
+    throw new ConfigurationError(
+      "Inputs 'service-deployment-arn' and 'codedeploy-deployment-id' each name a deployment to follow: give the one of the service's controller (codedeploy-deployment-id for CODE_DEPLOY services), not both.",
+      'codedeploy-deployment-id',
+    );
+  }
+  const codeDeploy = readCodeDeployInputs(inputs);
   return {
     cluster,
     service,
@@ -41,6 +57,8 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     wait,
     ...(waitUntil ? { waitUntil } : {}),
     ...(serviceDeploymentArn ? { serviceDeploymentArn } : {}),
+    ...(codeDeployDeploymentId ? { codeDeployDeploymentId } : {}),
+    ...(codeDeploy ? { codeDeploy } : {}),
     timeoutMs: inputs.duration('timeout', DEFAULT_TIMEOUT),
     timeoutGiven: inputs.optional('timeout') !== undefined,
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
@@ -51,28 +69,42 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */
 const DEFAULT_TIMEOUT = '30m';
 
-/** service-deployment-arn: an ECS service deployment ARN, given without any input that would start a deployment. */
-function readServiceDeploymentArn(inputs: Inputs, wait: boolean): string | undefined {
-  const arn = inputs.optional('service-deployment-arn');
-  if (arn === undefined) return undefined;
-  // The shape first (an ecs-svc/... deployment id, a service ARN), as verify-health's continue-deployment reads it.
-  parseServiceDeploymentArn(arn, 'service-deployment-arn');
+/**
+ * service-deployment-arn or codedeploy-deployment-id: a deployment to follow, given without any input that would
+ * start one, and with wait true.
+ */
+function readFollowed(inputs: Inputs, name: string, what: string, wait: boolean, parse: (value: string) => string): string | undefined {
+  const value = inputs.optional(name);
+  if (value === undefined) return undefined;
+  const followed = parse(value);
   // force-new-deployment has a default ('false'), so the runner always passes it: only true starts a deployment.
   const forced = inputs.boolean('force-new-deployment', false) ? ['force-new-deployment'] : [];
-  const given = [...STARTING_INPUTS.filter((name) => inputs.optional(name) !== undefined), ...forced];
+  const given = [...STARTING_INPUTS.filter((input) => inputs.optional(input) !== undefined), ...forced];
   if (given.length) {
-    const names = given.map((name) => `'${name}'`).join(', ');
+    const names = given.map((input) => `'${input}'`).join(', ');
     throw new ConfigurationError(
-      `Input 'service-deployment-arn' follows a service deployment that already exists, so it starts none: ${names} ${given.length === 1 ? 'was' : 'were'} given too, which would start one. ` +
-        'Remove them to follow the deployment, or remove service-deployment-arn to start a new one.',
-      'service-deployment-arn',
+      `Input '${name}' follows ${what} that already exists, so it starts none: ${names} ${given.length === 1 ? 'was' : 'were'} given too, which would start one. ` +
+        `Remove them to follow the deployment, or remove ${name} to start a new one.`,
+      name,
     );
   }
   if (!wait) {
     throw new ConfigurationError(
-      "Input 'service-deployment-arn' follows a service deployment, but wait is false: the step would do nothing. Remove wait: false.",
-      'service-deployment-arn',
+      `Input '${name}' follows ${what}, but wait is false: the step would do nothing. Remove wait: false.`,
+      name,
     );
   }
-  return arn;
+  return followed;
+}
+
+/** The CodeDeploy inputs, when any is given (for CODE_DEPLOY services; refused before any change on others). */
+function readCodeDeployInputs(inputs: Inputs): CodeDeployInputs | undefined {
+  const given: CodeDeployInputs = {
+    application: inputs.optional('codedeploy-application'),
+    deploymentGroup: inputs.optional('codedeploy-deployment-group'),
+    deploymentConfig: inputs.optional('codedeploy-deployment-config'),
+    appSpecFile: inputs.optional('appspec'),
+  };
+  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as CodeDeployInputs;
+  return Object.keys(set).length ? set : undefined;
 }

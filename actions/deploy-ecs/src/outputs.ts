@@ -10,6 +10,7 @@ export function setDeployOutputs(outputs: DeployOutputs): void {
   core.setOutput('previous-task-definition-arn', outputs.previousTaskDefinitionArn);
   core.setOutput('deployment-id', outputs.deploymentId ?? '');
   core.setOutput('service-deployment-arn', outputs.serviceDeploymentArn ?? '');
+  core.setOutput('codedeploy-deployment-id', outputs.codeDeployDeploymentId ?? '');
   core.setOutput('lifecycle-stage', outputs.lifecycleStage ?? '');
   core.setOutput('hook-id', outputs.hookId ?? '');
   if (outputs.status) core.setOutput('status', outputs.status);

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../src/common/errors';
 import { mechanismFor } from '../src/deployment/mechanism-for';
 import { rollingMechanism } from '../src/deployment/rolling/rolling-mechanism';
 import { blueGreenMechanism } from '../src/deployment/blue-green/blue-green-mechanism';
+import { codeDeployMechanism } from '../src/deployment/codedeploy/codedeploy-mechanism';
 
 const service = (overrides: Partial<Service> = {}): Service => ({ serviceName: 'web', status: 'ACTIVE', ...overrides });
 
@@ -32,15 +33,21 @@ describe('mechanismFor', () => {
     );
   });
 
-  test.each<DeploymentControllerType>(['CODE_DEPLOY', 'EXTERNAL'])(
-    'the %s controller is refused with the message it always had',
-    (type) => {
-      expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
-        `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
-          'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
-      );
-    },
-  );
+  test('the CODE_DEPLOY controller is a CodeDeploy blue/green deployment, whatever its deploymentConfiguration says', () => {
+    expect(mechanismFor(service({ deploymentController: { type: 'CODE_DEPLOY' } }))).toBe(codeDeployMechanism);
+    expect(
+      mechanismFor(
+        service({ deploymentController: { type: 'CODE_DEPLOY' }, deploymentConfiguration: { strategy: 'SHADOW' as DeploymentStrategy } }),
+      ),
+    ).toBe(codeDeployMechanism);
+  });
+
+  test.each<DeploymentControllerType>(['EXTERNAL'])('the %s controller is refused, naming what is supported', (type) => {
+    expect(() => mechanismFor(service({ deploymentController: { type } }))).toThrow(
+      `Service "web" uses the ${type} deployment controller, which this action does not support yet: ` +
+        'only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.',
+    );
+  });
 
   test('a service being deleted is refused', () => {
     expect(() => mechanismFor(service({ status: 'DRAINING' }))).toThrow('Service "web" is being deleted (DRAINING); nothing was changed.');

@@ -30,11 +30,11 @@ describe('supportedControllerCheck', () => {
     expect(report.valueOf(c)?.serviceName).toBe('web');
   });
 
-  test("a CODE_DEPLOY service fails with today's guard's message", async () => {
-    answer({ serviceName: 'bluegreen', deploymentController: { type: 'CODE_DEPLOY' } });
+  test("an EXTERNAL service fails with today's guard's message", async () => {
+    answer({ serviceName: 'bluegreen', deploymentController: { type: 'EXTERNAL' } });
     const error = await preflightFailure(check('bluegreen'));
     expect(error.message).toBe(
-      'Service "bluegreen" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
+      'Service "bluegreen" uses the EXTERNAL deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.',
     );
     expect(error.input).toBe('service');
   });

@@ -5,7 +5,9 @@ import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
 import type { DeploymentHistory } from '../ecs/deployment-history';
 import type { WaitUntil, WatchOutcome } from '../ecs/watch-loop';
+import type { ServingRevision } from '../ecs/serving-revision';
 import type { PreflightCheck } from '../preflight/check';
+import type { CodeDeployInputs } from './codedeploy/settings';
 
 /** What a mechanism talks to, and how it waits. */
 export interface MechanismContext {
@@ -27,12 +29,16 @@ export interface StartRequest {
   forceNewDeployment: boolean;
   /** Whether the deployment will be watched: only then are the service's stopped tasks before it listed. */
   watch: boolean;
+  /** What the mechanism's pre-flight checks found (their values), for a start that needs them: CodeDeploy's deployment group. */
+  found?: readonly unknown[];
 }
 
 /** The deployment a watch follows: one this step started, or one it found under way. */
 export interface DeploymentToWatch {
-  /** The ECS deployment (`ecs-svc/...`). */
+  /** The ECS deployment (`ecs-svc/...`); for a CODE_DEPLOY service, the CodeDeploy deployment (`d-...`). */
   deploymentId: string;
+  /** The CodeDeploy deployment, for a CODE_DEPLOY service. */
+  codeDeployDeploymentId?: string;
   /** When it was started: events before it belong to earlier deploys. */
   startedAt: number;
   /** The service as the start saw it: its deployment configuration decides who calls a failure. */
@@ -43,6 +49,8 @@ export interface DeploymentToWatch {
   stoppedBefore?: string[];
   /** The service deployment, when known already (a mechanism that follows service deployments finds it otherwise). */
   serviceDeploymentArn?: string;
+  /** The call that started it, for the log (default UpdateService). */
+  startedWith?: string;
   /** `rollback`: the deployment is being rolled back on purpose, and its rollback succeeding is the success. Default `release`. */
   expect?: 'release' | 'rollback';
 }
@@ -67,8 +75,31 @@ export interface WatchSettings {
 /** What a mechanism's pre-flight checks may call, and for which step: a deploy needs more than a rollback's fallbacks. */
 export interface MechanismPreflightContext {
   ecs: ECSClient;
+  codedeploy?: CodeDeployClient;
   cluster: string;
   purpose: 'deploy' | 'roll-back';
+  /** For a deploy: its CodeDeploy inputs, where it waits until, and whether it follows a deployment that exists (then nothing is created). */
+  deploy?: { codeDeploy?: CodeDeployInputs; waitUntil?: WaitUntil; following?: boolean };
+}
+
+/** Where a service stands when it already runs the revision a deploy would register (and force-new-deployment is false). */
+export type UnchangedStanding =
+  /** Nothing to do: the step succeeds at once. */
+  | { state: 'settled'; message: string }
+  /** A deployment of the revision is under way (started before this step): the step watches it. */
+  | { state: 'in-progress'; message: string; started: StartedDeployment }
+  /** It failed before this step and nothing will bring it further: the step fails with the message. */
+  | { state: 'failed'; message: string; deploymentId?: string };
+
+/**
+ * How long a deployment of this kind waits by design beyond the service's bake time, as its pre-flight checks found it
+ * (a check's value with a `waitMs`: CodeDeploy's traffic shifting, ready and termination waits), in ms.
+ */
+export function waitByDesignMs(found: readonly unknown[]): number {
+  return found.reduce<number>((sum, value) => {
+    const waitMs = (value as { waitMs?: unknown } | undefined)?.waitMs;
+    return sum + (typeof waitMs === 'number' ? waitMs : 0);
+  }, 0);
 }
 
 /** Go back to a revision, the fastest correct way. */
@@ -121,6 +152,11 @@ export interface DeploymentMechanism {
   readonly kind: string;
   /** The wait-until values this kind can stop at (a rolling update has no stage: `bake` is its end, `paused` does not exist). */
   readonly waitTargets: readonly WaitUntil[];
+  /**
+   * What wait-until paused stops at: a PAUSE lifecycle hook of the service (ECS-native), or CodeDeploy's Ready state
+   * (its pre-flight check refuses paused when the deployment group does not wait there).
+   */
+  readonly pausesAt?: 'pause-hook' | 'ready-wait';
   /** How long the service bakes the new revision within a deployment (bake, step and canary bakes), in ms; 0 for none. */
   bakeTimeMs(service: Service): number;
   /**
@@ -130,8 +166,10 @@ export interface DeploymentMechanism {
   preflightChecks(service: Service, context: MechanismPreflightContext): PreflightCheck<unknown>[];
   /** Points the service at the revision and returns the deployment to watch. */
   start(request: StartRequest, context: MechanismContext): Promise<StartedDeployment>;
-  /** A deployment of the revision that started before this step, to watch as if this step had started it. */
-  adopt(service: Service, deployment: Deployment, clock: Clock): StartedDeployment;
+  /** Where the service stands when it already runs the revision: settled, a deployment of it to watch, or failed. */
+  judgeUnchanged(service: Service, context: MechanismContext, found?: readonly unknown[]): Promise<UnchangedStanding>;
+  /** The revision serving when the step starts: previous-task-definition-arn, where a rollback returns to. */
+  servingRevision(service: Service, context: MechanismContext & { cluster: string }, found?: readonly unknown[]): Promise<ServingRevision>;
   /** Follows the deployment to a verdict. */
   watch(deployment: DeploymentToWatch, settings: WatchSettings, context: MechanismContext): Promise<WatchOutcome>;
   /** The fastest correct way back to a revision; returns the deployment that brings it back. */

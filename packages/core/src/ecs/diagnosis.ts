@@ -52,18 +52,18 @@ export function explainRollout(facts: RolloutFacts): string {
   const verdict = outcome.verdict;
   switch (outcome.status) {
     case 'succeeded':
-      return `${subject} completed: ${counts(ours)}.`;
+      return `${subject} completed: ${outcome.progress ?? counts(ours)}.`;
     case 'rolled-back': {
       const backTo = shortTaskDefinition(outcome.rolledBackTo ?? primary?.taskDefinition);
-      const back = `ECS is rolling the service back to ${backTo}`;
+      const back = `${outcome.rolledBackBy ?? 'ECS'} is rolling the service back to ${backTo}`;
       const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
       const opening =
-        cause === 'alarm' || cause === 'lifecycle-hook'
+        cause === 'alarm' || cause === 'lifecycle-hook' || (outcome.rolledBackBy && cause !== 'rollback-requested')
           ? `${subject} failed: ${outcome.reason}, and ${back}.`
           : cause === 'circuit-breaker'
             ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${backTo} (${outcome.reason}).`
             : `${subject} was stopped and ${back} (${outcome.reason}).`;
-      return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+      return join(opening, causeOf, outcome.advice ?? 'Fix the cause in the new revision and deploy again.');
     }
     case 'failed':
       if (verdict?.state === 'failed' && verdict.replacedBy) {
@@ -79,17 +79,19 @@ export function explainRollout(facts: RolloutFacts): string {
           'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).',
         );
       }
-      return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+      return join(`${subject} failed: ${outcome.reason}.`, causeOf, outcome.advice ?? failedAdvice(verdict));
     case 'baking':
+      if (outcome.greenNote) return `${subject} ${outcome.greenNote}`;
       return `${subject} is baking (${outcome.stage ?? 'BAKE_TIME'}): production traffic is wholly on the new revision while the old one keeps running; ECS finishes the deployment after the bake, and this step no longer waits for it.`;
     case 'paused':
+      if (outcome.greenNote) return `${subject} ${outcome.greenNote}`;
       return `${subject} is paused at ${outcome.stage ?? 'a lifecycle stage'}: PAUSE hook ${outcome.hookId ?? ''} awaits action (ContinueServiceDeployment, e.g. verify-health's continue-deployment), and this step no longer waits for it.`;
     case 'timed-out':
       return join(
-        `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${counts(ours)}.`,
+        `${subject} did not finish within ${formatDuration(facts.timeoutMs)}: ${outcome.progress ?? counts(ours)}.`,
         causeOf ??
           'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.',
-        'ECS carries on with the deployment; this step no longer waits for it.',
+        outcome.advice ?? 'ECS carries on with the deployment; this step no longer waits for it.',
       );
   }
 }

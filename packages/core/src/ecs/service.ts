@@ -31,19 +31,24 @@ export const SUPPORTED_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'
 export type SupportedStrategy = (typeof SUPPORTED_STRATEGIES)[number];
 
 /**
- * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
- * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
- * own. Called from one place (mechanismFor), before any change; returns the strategy.
+ * What this suite deploys and watches: the ECS controller's rolling updates and ECS-native blue/green, linear and
+ * canary, and the CODE_DEPLOY controller's CodeDeploy blue/green. Other controllers (EXTERNAL) and strategies need a
+ * mechanism of their own. Called from one place (mechanismFor), before any change; returns the strategy, or
+ * CODE_DEPLOY for that controller (its deployment group decides how traffic moves).
  */
-export function assertSupportedService(service: Service): SupportedStrategy {
+export function assertSupportedService(service: Service): SupportedStrategy | 'CODE_DEPLOY' {
   const controller = service.deploymentController?.type ?? 'ECS';
-  if (controller !== 'ECS') {
+  if (controller !== 'ECS' && controller !== 'CODE_DEPLOY') {
     throw new ConfigurationError(
       `Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-        'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
+        'only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.',
       'service',
     );
   }
+  if (service.status === 'DRAINING') {
+    throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+  }
+  if (controller === 'CODE_DEPLOY') return 'CODE_DEPLOY';
   // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
   const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
   if (!(SUPPORTED_STRATEGIES as readonly string[]).includes(strategy)) {
@@ -52,9 +57,6 @@ export function assertSupportedService(service: Service): SupportedStrategy {
         `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`,
       'service',
     );
-  }
-  if (service.status === 'DRAINING') {
-    throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
   }
   return strategy as SupportedStrategy;
 }

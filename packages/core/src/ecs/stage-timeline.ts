@@ -55,6 +55,7 @@ export class StageTimeline {
 
 /** `BAKE_TIME (IN_PROGRESS): production 100%, test 100% on the new revision`. */
 export function stageLine(entry: StageSeen): string {
+  if (entry.line) return entry.line;
   const unknown = [
     entry.stage !== '(no stage yet)' && stagePosition(entry.stage) < 0 ? 'a stage' : undefined,
     entry.status && !KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(entry.status) ? 'a status' : undefined,

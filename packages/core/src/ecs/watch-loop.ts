@@ -22,6 +22,8 @@ export interface StageSeen {
   status?: string;
   productionTrafficWeight?: number;
   testTrafficWeight?: number;
+  /** The line to show for it, when the mechanism words its stages itself (CodeDeploy's lifecycle events). */
+  line?: string;
 }
 
 /** What every deployment mechanism's watch ends with; the reports are written from it. */
@@ -43,6 +45,15 @@ export interface WatchOutcome {
   hookId?: string;
   /** The task definition ECS rolled the service back to, when the mechanism knows it (the primary deployment's otherwise). */
   rolledBackTo?: string;
+  /**
+   * The mechanism's own words, when ECS's deployment counts do not tell the story (a CodeDeploy deployment runs task
+   * sets): where the deployment stands (for success and timeout), the sentence after the subject for an early green
+   * end (baking, paused), what a person can do next after a failure, and who rolls back (default ECS).
+   */
+  progress?: string;
+  greenNote?: string;
+  advice?: string;
+  rolledBackBy?: string;
   /** The lifecycle stages seen, oldest first; rolling updates have none. */
   stages?: StageSeen[];
   service?: Service;

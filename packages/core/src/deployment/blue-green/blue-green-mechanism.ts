@@ -1,4 +1,5 @@
 import { serviceDeploymentsReadableCheck } from '../../preflight/checks/service-deployments-readable';
+import { ecsServingRevision, ecsUnchanged } from '../ecs-standing';
 import type { DeploymentMechanism } from '../mechanism';
 import { strategyBakeTimeMs } from './bake-time';
 import { startStrategyRollback } from './roll-back';
@@ -14,13 +15,15 @@ import { watchStrategyDeployment } from './watch';
 export const blueGreenMechanism: DeploymentMechanism = {
   kind: 'ECS blue/green deployment',
   waitTargets: ['complete', 'bake', 'paused'],
+  pausesAt: 'pause-hook',
   bakeTimeMs: strategyBakeTimeMs,
   // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
   // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
   preflightChecks: (service, { ecs, cluster, purpose }) =>
     purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
   start: startStrategyDeployment,
-  adopt: adoptStrategyDeployment,
+  judgeUnchanged: ecsUnchanged(adoptStrategyDeployment),
+  servingRevision: ecsServingRevision,
   watch: watchStrategyDeployment,
   rollBack: startStrategyRollback,
 };

@@ -1,5 +1,6 @@
 import { circuitBreakerOf } from '../../ecs/circuit-breaker';
 import { watchRollout } from '../../ecs/watch';
+import { ecsServingRevision, ecsUnchanged } from '../ecs-standing';
 import type { DeploymentMechanism } from '../mechanism';
 import { startRollback } from './roll-back';
 import { existingDeployment, startDeployment } from './start';
@@ -17,7 +18,8 @@ export const rollingMechanism: DeploymentMechanism = {
   // A rolling update needs nothing beyond what every deploy checks.
   preflightChecks: () => [],
   start: startDeployment,
-  adopt: existingDeployment,
+  judgeUnchanged: ecsUnchanged(existingDeployment),
+  servingRevision: ecsServingRevision,
   watch: (deployment, settings, { ecs, log, clock, signal }) =>
     watchRollout(
       {

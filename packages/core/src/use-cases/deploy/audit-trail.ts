@@ -16,6 +16,7 @@ export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): R
     'task-definition-arn': outputs.taskDefinitionArn,
     'previous-task-definition-arn': outputs.previousTaskDefinitionArn,
     'ecs-deployment-id': outputs.deploymentId ?? '',
+    ...(outputs.codeDeployDeploymentId ? { 'codedeploy-deployment-id': outputs.codeDeployDeploymentId } : {}),
     image: inputs.image ?? '',
   };
 }

@@ -1,9 +1,9 @@
-import type { ECSClient, Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
 import { stripTaskDefinition } from '../../task-definition/strip';
-import { findServingRevision } from '../../ecs/serving-revision';
+import type { ServingRevision } from '../../ecs/serving-revision';
 
 /** Without a file, the revision the service runs now is the base, tags included. */
 export function liveAsBase(live: { definition: TaskDefinition; tags: Tag[] }): LoadedDefinition {
@@ -19,9 +19,8 @@ export function liveTaskDefinitionArn(service: Service): string {
   return service.taskDefinition;
 }
 
-/** previous-task-definition-arn: the revision that was serving when the step started, or '' when none is known. */
-export async function servingRevisionArn(ecs: ECSClient, cluster: string, service: Service, log: Logger): Promise<string> {
-  const serving = await findServingRevision(ecs, cluster, service, log);
+/** previous-task-definition-arn: the revision that was serving when the step started (as the mechanism found it), or '' when none is known. */
+export function servingRevisionArn(serving: ServingRevision, log: Logger): string {
   if (serving.taskDefinitionArn) {
     log.info(
       `Serving when this step started: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`,

@@ -15,18 +15,12 @@ import { stripTaskDefinition } from '../../task-definition/strip';
 import { containerSecretValues } from '../../task-definition/secret-values';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
-import {
-  failedBeforeMessage,
-  inProgressMessage,
-  judgeUnchangedService,
-  settledMessage,
-  startedBeforeNote,
-} from '../../ecs/unchanged-service';
+import { startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { isGreen } from '../../ecs/rollout-report';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
-import { existingServiceDeployment } from './follow-existing';
+import { existingDeployment } from './follow-existing';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
@@ -77,7 +71,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, service, markdown: preflight, plan } = await deployPreflight(ecs, request, ports);
+  const { fromFile, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
@@ -90,16 +84,20 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     throw new ActionFailure(message);
   };
   const liveArn = liveTaskDefinitionArn(service);
-  const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
-  if (request.serviceDeploymentArn) {
-    // Follow a service deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
-    const followed = await existingServiceDeployment(ecs, request, service, clock, log);
+  // Follow a deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
+  const followed = await existingDeployment(clients, request, service, { clock, log });
+  const serving = followed?.originalTaskDefinitionArn
+    ? { taskDefinitionArn: followed.originalTaskDefinitionArn, evidence: 'the original task set of the deployment followed runs it' }
+    : await mechanism.servingRevision(service, { ...context, cluster: request.cluster }, found);
+  const previousArn = servingRevisionArn(serving, log);
+  if (followed) {
     const target = await describeTaskDefinition(ecs, followed.taskDefinitionArn);
     const known: DeployOutputs = {
       taskDefinitionArn: followed.taskDefinitionArn,
       previousTaskDefinitionArn: previousArn,
       deploymentId: followed.started.deploymentId,
-      serviceDeploymentArn: request.serviceDeploymentArn,
+      ...serviceDeploymentOf(followed.started),
+      ...codeDeployDeploymentOf(followed.started),
     };
     setOutputs(known);
     return watchAndReport(followed.started, known, {
@@ -132,23 +130,22 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
   let started: StartedDeployment;
   if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
-    const standing = judgeUnchangedService(service);
+    const standing = await mechanism.judgeUnchanged(service, context, found);
     if (standing.state === 'settled') {
-      log.info(settledMessage(standing.deployment));
+      log.info(standing.message);
       await applyDesiredCount(ecs, request, service.desiredCount, log);
       const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
       setOutputs(settled);
       return { outputs: settled };
     }
     if (standing.state === 'failed') {
-      setOutputs({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
-      const message = failedBeforeMessage(standing);
-      await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), message, preflight));
-      throw new ActionFailure(message);
+      setOutputs({ ...known, deploymentId: standing.deploymentId, status: 'failed', durationSeconds: 0 });
+      await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), standing.message, preflight));
+      throw new ActionFailure(standing.message);
     }
-    log.info(inProgressMessage(standing.deployment));
+    log.info(standing.message);
     await applyDesiredCount(ecs, request, service.desiredCount, log);
-    started = mechanism.adopt(service, standing.deployment, clock);
+    started = standing.started;
   } else {
     started = await mechanism.start(
       {
@@ -158,13 +155,16 @@ export async function deployService(request: DeployRequest, clients: DeployClien
         desiredCount: request.desiredCount,
         forceNewDeployment: request.forceNewDeployment,
         watch: request.wait,
+        found,
       },
       context,
     );
     const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
-    log.info(`UpdateService started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`);
+    log.info(
+      `${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`,
+    );
   }
-  const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started) };
+  const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started), ...codeDeployDeploymentOf(started) };
   await trail?.start({ description: shippedDescription(request, registration.arn), payload: shippedPayload(request, outputs) });
   if (!request.wait) {
     const registered: DeployOutputs = { ...outputs, status: 'registered', durationSeconds: 0 };
@@ -266,4 +266,9 @@ function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: s
 /** The service deployment a start found, as outputs. */
 function serviceDeploymentOf(started: StartedDeployment): Pick<DeployOutputs, 'serviceDeploymentArn'> {
   return started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {};
+}
+
+/** The CodeDeploy deployment a start created (or a follow named), as outputs. */
+function codeDeployDeploymentOf(started: StartedDeployment): Pick<DeployOutputs, 'codeDeployDeploymentId'> {
+  return started.codeDeployDeploymentId ? { codeDeployDeploymentId: started.codeDeployDeploymentId } : {};
 }

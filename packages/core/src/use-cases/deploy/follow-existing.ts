@@ -5,6 +5,8 @@ import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import type { StartedDeployment } from '../../deployment/mechanism';
+import { followCodeDeployDeployment } from '../../deployment/codedeploy/follow';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { DeployRequest } from './request';
 
 /**
@@ -55,4 +57,36 @@ export async function existingServiceDeployment(
       serviceDeploymentArn: arn,
     },
   };
+}
+
+/** A deployment that exists, to follow instead of starting one: what it deploys, and what was serving before it when known. */
+export interface FollowedDeployment {
+  started: StartedDeployment;
+  taskDefinitionArn: string;
+  /** The revision its original task set runs (CodeDeploy's Blue), when known: previous-task-definition-arn. */
+  originalTaskDefinitionArn?: string;
+}
+
+/**
+ * The deployment service-deployment-arn or codedeploy-deployment-id names (the pre-flight checks let only the one
+ * that fits the service's controller through), or undefined when the step is to start one.
+ */
+export async function existingDeployment(
+  clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
+  request: DeployRequest,
+  service: Service,
+  ports: { clock: Clock; log: Logger },
+): Promise<FollowedDeployment | undefined> {
+  if (request.codeDeployDeploymentId) {
+    if (!clients.codedeploy) throw new Error('codedeploy-deployment-id needs a CodeDeploy client.');
+    const deploymentId = request.codeDeployDeploymentId;
+    return followCodeDeployDeployment(
+      clients.codedeploy,
+      { cluster: request.cluster, service: request.service, deploymentId },
+      service,
+      ports,
+    );
+  }
+  if (request.serviceDeploymentArn) return existingServiceDeployment(clients.ecs, request, service, ports.clock, ports.log);
+  return undefined;
 }

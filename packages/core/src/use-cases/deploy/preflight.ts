@@ -1,7 +1,9 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileRendersCheck, runPreflight, type DependentChecks } from '../../preflight';
+import { fileRendersCheck, runPreflight, type DependentChecks, type PreflightCheck } from '../../preflight';
+import { waitByDesignMs } from '../../deployment/mechanism';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -15,32 +17,51 @@ export interface DeployPreflight {
   markdown: string;
   /** Where the watch ends and its timeout (the bake time added to the default). */
   plan: WatchPlan;
+  /** What the mechanism's own checks found (e.g. CodeDeploy's deployment group), for its start. */
+  found: unknown[];
 }
 
 /**
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
  * its own, so a broken file or container name changes nothing and asks nothing of AWS; then the service and its
- * deployment mechanism; then the checks that mechanism needs.
+ * deployment mechanism; then the checks that mechanism needs; then what the step waits for, which may depend on what
+ * they found (a CodeDeploy group's waits).
  */
 export async function deployPreflight(
-  ecs: ECSClient,
+  clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
   request: DeployRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
 ): Promise<DeployPreflight> {
+  const { ecs, codedeploy } = clients;
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const afterFile: DependentChecks[] = file ? [() => [supported]] : [];
-  const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
-  // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
+  const deploy = {
+    codeDeploy: request.codeDeploy,
+    waitUntil: request.waitUntil,
+    following: Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn),
+  };
+  const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
+  let mechanismBuilt: PreflightCheck<unknown>[] = [];
+  const mechanismStage: DependentChecks = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
+  const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
+  // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
-    return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
+    return service && waitMatters(request, service) ? [waitPossibleCheck(request, service, waitByDesignMs(found(valueOf)))] : [];
   };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, withWait],
+    then: [...afterFile, mechanismStage, withWait],
   });
   const service = report.valueOf(supported) as Service;
-  return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
+  const values = found(report.valueOf);
+  return {
+    fromFile: file && report.valueOf(file),
+    service,
+    markdown: report.markdown,
+    plan: watchPlan(request, service, waitByDesignMs(values)),
+    found: values,
+  };
 }

@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../common/inputs';
+import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
 import type { WaitUntil } from '../../ecs/watch-loop';
 
 /** deploy-ecs's inputs, read and validated. */
@@ -17,6 +18,10 @@ export interface DeployRequest {
   waitUntil?: WaitUntil;
   /** Follow this service deployment (started before, e.g. a gate continued it) instead of starting one. */
   serviceDeploymentArn?: string;
+  /** For a CODE_DEPLOY service: the application, deployment group, deployment configuration and AppSpec file given. */
+  codeDeploy?: CodeDeployInputs;
+  /** Follow this CodeDeploy deployment (created before, e.g. a Ready gate continued it) instead of creating one. */
+  codeDeployDeploymentId?: string;
   timeoutMs: number;
   /** Whether timeout was given: only then is it taken as it is, else the service's bake time is added to it. */
   timeoutGiven?: boolean;
@@ -33,7 +38,10 @@ export interface DeployOutputs {
   taskDefinitionArn: string;
   /** The revision that was serving when the step started (the newest COMPLETED deployment's); '' when none is known. */
   previousTaskDefinitionArn: string;
+  /** The ECS deployment (ecs-svc/...); for a CODE_DEPLOY service the CodeDeploy deployment (d-...), as codeDeployDeploymentId. */
   deploymentId?: string;
+  /** The CodeDeploy deployment created or followed, for a CODE_DEPLOY service. */
+  codeDeployDeploymentId?: string;
   /** The service deployment followed (also for rolling updates, when known); empty for CODE_DEPLOY. */
   serviceDeploymentArn?: string;
   /** Its lifecycle stage when the step ended. */

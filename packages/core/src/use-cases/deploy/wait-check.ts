@@ -2,7 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../../common/duration';
 import { hasPauseHook } from '../../deployment/blue-green/bake-time';
 import { mechanismFor } from '../../deployment/mechanism-for';
-import type { PreflightCheck } from '../../preflight/check';
+import type { CheckResult, PreflightCheck } from '../../preflight/check';
 import type { DeployRequest } from './request';
 
 /** The watch this step will make: where it ends and for how long. */
@@ -12,15 +12,25 @@ export interface WatchPlan {
   timeoutMs: number;
 }
 
-/** The timeout a watch of this service gets: timeout as given, or (by default) 30 minutes plus the bake time. */
-export function watchPlan(request: DeployRequest, service: Service): WatchPlan {
-  const bakeMs = mechanismFor(service).bakeTimeMs(service);
+/**
+ * The timeout a watch of this service gets: timeout as given, or (by default) 30 minutes plus the bake time and what
+ * the mechanism's pre-flight checks found it waits by design (`waitMs`: a CodeDeploy group's ready, traffic-shifting
+ * and termination waits).
+ */
+export function watchPlan(request: DeployRequest, service: Service, waitMs = 0): WatchPlan {
+  const bakeMs = mechanismFor(service).bakeTimeMs(service) + waitMs;
   return { waitUntil: request.waitUntil ?? 'complete', timeoutMs: request.timeoutGiven ? request.timeoutMs : request.timeoutMs + bakeMs };
 }
 
 /** Whether the wait check has anything to say: an input it is about was given, or the service has stages and bakes. */
 export function waitMatters(request: DeployRequest, service: Service): boolean {
-  return Boolean(request.waitUntil || request.serviceDeploymentArn || mechanismFor(service).waitTargets.includes('paused'));
+  return Boolean(
+    request.waitUntil ||
+    request.serviceDeploymentArn ||
+    request.codeDeployDeploymentId ||
+    request.codeDeploy ||
+    mechanismFor(service).waitTargets.includes('paused'),
+  );
 }
 
 /**
@@ -29,16 +39,18 @@ export function waitMatters(request: DeployRequest, service: Service): boolean {
  * explicit timeout that covers the bake when the step waits for completion (a healthy deploy that times out would
  * be rolled back by the workflow's auto-rollback), and service-deployment-arn only on a service that has stages.
  */
-export function waitPossibleCheck(request: DeployRequest, service: Service): PreflightCheck<WatchPlan> {
+export function waitPossibleCheck(request: DeployRequest, service: Service, waitMs = 0): PreflightCheck<WatchPlan> {
   return {
     id: 'wait-possible',
     title: 'Wait covers the deployment',
     protects: true,
     run: async () => {
       const mechanism = mechanismFor(service);
-      const plan = watchPlan(request, service);
+      const plan = watchPlan(request, service, waitMs);
       const name = service.serviceName ?? request.service;
       const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+      const controllerMismatch = mismatchedFollowInput(request, service, name);
+      if (controllerMismatch) return controllerMismatch;
       if (!mechanism.waitTargets.includes(plan.waitUntil)) {
         return {
           status: 'fail',
@@ -47,7 +59,8 @@ export function waitPossibleCheck(request: DeployRequest, service: Service): Pre
           fix: `Use ${mechanism.waitTargets.join(' or ')}. Nothing was changed.`,
         };
       }
-      if (plan.waitUntil === 'paused' && !hasPauseHook(service)) {
+      // A CodeDeploy group's Ready wait is checked with the group (its pre-flight check).
+      if (plan.waitUntil === 'paused' && mechanism.pausesAt === 'pause-hook' && !hasPauseHook(service)) {
         return {
           status: 'fail',
           input: 'wait-until',
@@ -55,7 +68,7 @@ export function waitPossibleCheck(request: DeployRequest, service: Service): Pre
           fix: 'Add a hook with targetType PAUSE (e.g. at POST_TEST_TRAFFIC_SHIFT), or use bake or complete. Nothing was changed.',
         };
       }
-      const bakeMs = mechanism.bakeTimeMs(service);
+      const bakeMs = mechanism.bakeTimeMs(service) + waitMs;
       if (request.timeoutGiven && plan.waitUntil === 'complete' && request.timeoutMs < bakeMs) {
         return {
           status: 'fail',
@@ -75,5 +88,43 @@ export function waitPossibleCheck(request: DeployRequest, service: Service): Pre
       const bake = bakeMs > 0 ? `, the service bakes for ${formatDuration(bakeMs)}` : '';
       return { status: 'pass', detail: `wait until ${plan.waitUntil}, within ${formatDuration(plan.timeoutMs)}${bake}`, value: plan };
     },
+  };
+}
+
+const CODEDEPLOY_INPUTS = {
+  application: 'codedeploy-application',
+  deploymentGroup: 'codedeploy-deployment-group',
+  deploymentConfig: 'codedeploy-deployment-config',
+  appSpecFile: 'appspec',
+} as const;
+
+/**
+ * An input about the other controller: service-deployment-arn names an ECS service deployment, which a CODE_DEPLOY
+ * service has none of (codedeploy-deployment-id is its counterpart), and the CodeDeploy inputs mean nothing to a
+ * service of the ECS controller.
+ */
+function mismatchedFollowInput(request: DeployRequest, service: Service, name: string): CheckResult<never> | undefined {
+  const codeDeploy = service.deploymentController?.type === 'CODE_DEPLOY';
+  if (codeDeploy && request.serviceDeploymentArn) {
+    return {
+      status: 'fail',
+      input: 'service-deployment-arn',
+      detail: `Input 'service-deployment-arn' names an ECS service deployment, but service "${name}" is deployed by CodeDeploy (CODE_DEPLOY deployment controller), which has none.`,
+      fix: "Give the CodeDeploy deployment to follow in 'codedeploy-deployment-id' (deploy-ecs's codedeploy-deployment-id output) instead. Nothing was changed.",
+    };
+  }
+  if (codeDeploy) return undefined;
+  const given = [
+    ...(request.codeDeployDeploymentId ? ['codedeploy-deployment-id'] : []),
+    ...Object.entries(CODEDEPLOY_INPUTS).flatMap(([key, input]) =>
+      request.codeDeploy?.[key as keyof typeof CODEDEPLOY_INPUTS] !== undefined ? [input] : [],
+    ),
+  ];
+  if (!given.length) return undefined;
+  return {
+    status: 'fail',
+    input: given[0],
+    detail: `Input${given.length > 1 ? 's' : ''} ${given.map((input) => `'${input}'`).join(', ')} ${given.length > 1 ? 'are' : 'is'} for services under the CODE_DEPLOY deployment controller, but service "${name}" uses the ECS deployment controller.`,
+    fix: `Remove ${given.length > 1 ? 'them' : 'it'}${request.codeDeployDeploymentId ? " (a blue/green service's deployment is followed with 'service-deployment-arn')" : ''}. Nothing was changed.`,
   };
 }

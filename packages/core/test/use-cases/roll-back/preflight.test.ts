@@ -135,12 +135,12 @@ describe('rollBackService: pre-flight checks', () => {
   });
 
   test("a service no mechanism handles fails with mechanismFor's message, before the revision is looked up, as before", async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOn(3, { deploymentController: { type: 'CODE_DEPLOY' } })] });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOn(3, { deploymentController: { type: 'EXTERNAL' } })] });
 
     const error = await failure(rollBackService(request({ taskDefinition: 'web:2' }), clients(), ports()));
 
     expect(error?.message).toBe(
-      'Service "web" uses the CODE_DEPLOY deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.',
+      'Service "web" uses the EXTERNAL deployment controller, which this action does not support yet: only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.',
     );
     expect(calls(DescribeTaskDefinitionCommand)).toBe(0);
     expect(stoppedAtChecks()).toBe(0);

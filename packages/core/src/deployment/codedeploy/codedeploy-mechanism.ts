@@ -1,0 +1,52 @@
+import type { DeploymentMechanism } from '../mechanism';
+import { deploymentGroupCheck } from './group-check';
+import { startCodeDeployRollback } from './roll-back';
+import { codeDeployServingRevision } from './serving-revision';
+import { codeDeployClientOf, startCodeDeployDeployment } from './start';
+import { codeDeployUnchanged } from './unchanged';
+import { watchCodeDeployDeployment } from './watch';
+
+/**
+ * CodeDeploy blue/green (the CODE_DEPLOY deployment controller): ECS refuses a task definition update on such a
+ * service, so a deploy is a CodeDeploy deployment (CreateDeployment with an AppSpec) in the service's deployment
+ * group, which creates a replacement task set, moves test then production traffic to it, and keeps the original
+ * through the termination wait. Watched through GetDeployment and GetDeploymentTarget in the one poll loop.
+ */
+export const codeDeployMechanism: DeploymentMechanism = {
+  kind: 'CodeDeploy blue/green deployment',
+  waitTargets: ['complete', 'bake', 'paused'],
+  pausesAt: 'ready-wait',
+  // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
+  bakeTimeMs: () => 0,
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) =>
+    purpose === 'deploy' && !deploy?.following
+      ? [
+          deploymentGroupCheck({
+            codedeploy: codeDeployClientOf({ codedeploy }),
+            cluster,
+            service,
+            inputs: deploy?.codeDeploy ?? {},
+            waitUntil: deploy?.waitUntil ?? 'complete',
+          }),
+        ]
+      : [],
+  start: startCodeDeployDeployment,
+  judgeUnchanged: codeDeployUnchanged,
+  servingRevision: (service, context, found) => codeDeployServingRevision(service, context, found),
+  watch: (deployment, settings, context) =>
+    watchCodeDeployDeployment(
+      {
+        cluster: settings.cluster,
+        service: settings.service,
+        deploymentId: deployment.codeDeployDeploymentId ?? deployment.deploymentId,
+        startedAt: deployment.startedAt,
+        knownEventIds: deployment.knownEventIds,
+        stoppedBefore: deployment.stoppedBefore,
+        timeoutMs: settings.timeoutMs,
+        failedTasksThreshold: settings.failedTasksThreshold,
+        goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
+      },
+      { ...context, codedeploy: codeDeployClientOf(context) },
+    ),
+  rollBack: startCodeDeployRollback,
+};

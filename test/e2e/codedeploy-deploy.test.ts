@@ -1,0 +1,232 @@
+import { describe as group, expect, test } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ContinueDeploymentCommand,
+  GetDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+  type DeploymentInfo,
+} from '@aws-sdk/client-codedeploy';
+import { BLUE_GREEN_REPOSITORY, blueGreenCatalog } from '../support/blue-green';
+import { mutatingCalls } from '../support/bad-input';
+import { codeDeployClient, createCodeDeployService, type CodeDeployServiceOptions } from '../support/codedeploy';
+import { waitForTaskSetSteady } from '../support/ecs-fixtures';
+import { errorsOf, runBundledAction, type RunOptions } from '../support/run-action';
+import { useSandbox } from '../support/use-sandbox';
+
+// CodeDeploy's and ECS's intervals at a fiftieth: a minute is 1.2 s (the 5-minute termination wait 6 s, a canary's
+// 5 minutes 6 s), a lifecycle event (at least 1 s) 20 ms; the action polls in real seconds.
+const sandbox = useSandbox({ timeScale: 0.02, catalog: blueGreenCatalog() });
+const codedeploy = () => codeDeployClient(sandbox);
+
+const deploy = (inputs: Record<string, string>, options: RunOptions = {}) =>
+  runBundledAction('deploy-ecs', inputs, { ...options, env: sandbox.env() });
+
+/** A CODE_DEPLOY service on v1, steady, and the inputs that deploy `tag` to it. */
+async function serviceFor(options: CodeDeployServiceOptions, tag = 'v2') {
+  const cd = await createCodeDeployService(sandbox, options);
+  await waitForTaskSetSteady(sandbox, cd.cluster, cd.service);
+  return { cd, inputs: { cluster: cd.cluster, service: cd.service, image: `${BLUE_GREEN_REPOSITORY}:${tag}` } };
+}
+
+async function deploymentInfo(deploymentId: string): Promise<DeploymentInfo> {
+  return (await codedeploy().send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo as DeploymentInfo;
+}
+
+async function answerThrough(url: string): Promise<string> {
+  return (await fetch(url)).text();
+}
+
+/** A file in a fresh folder, for the appspec and task-definition inputs. */
+function fileWith(name: string, content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'codedeploy-e2e-')), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const hookArn = (name: string) => `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${name}`;
+
+group('deploy-ecs on CODE_DEPLOY services', () => {
+  test('an AllAtOnce deployment is created from an AppSpec of the service and followed to Succeeded, production on the new revision', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-all-at-once' });
+
+    const run = await deploy(inputs);
+
+    expect(errorsOf(run)).toEqual([]);
+    const id = run.outputs['codedeploy-deployment-id'];
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'deployment-id': id,
+      'service-deployment-arn': '',
+      'previous-task-definition-arn': cd.taskDefinitionArn,
+    });
+    expect(run.outputs['task-definition-arn']).toMatch(new RegExp(`:task-definition/${cd.family}:2$`));
+    const info = await deploymentInfo(id);
+    expect(info.status).toBe('Succeeded');
+    expect(info.deploymentConfigName).toBe('CodeDeployDefault.ECSAllAtOnce');
+    expect(await answerThrough(cd.productionUrl)).toBe('v2');
+    // Each lifecycle event and each traffic weight, as it changed.
+    expect(run.log).toMatch(/Lifecycle event AllowTraffic: Succeeded/);
+    expect(run.log).toMatch(/Task sets: Blue ecs-svc\/\d+ 0% traffic, \d\/2 running, Green ecs-svc\/\d+ 100% traffic/);
+  });
+
+  test('a canary deployment logs the canary weight, then the rest, and succeeds', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-canary' });
+
+    const run = await deploy({ ...inputs, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.log).toMatch(/Task sets: Blue ecs-svc\/\d+ 90% traffic, 2\/2 running, Green ecs-svc\/\d+ 10% traffic/);
+    expect((await deploymentInfo(run.outputs['codedeploy-deployment-id'])).deploymentConfigName).toBe(
+      'CodeDeployDefault.ECSCanary10Percent5Minutes',
+    );
+    expect(await answerThrough(cd.productionUrl)).toBe('v2');
+  });
+
+  test('a hook that fails is a failure naming its lifecycle event and diagnostics; CodeDeploy rolls back', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-hook-fails' });
+    sandbox.registerCodeDeployHook(hookArn('cd-reject'), async (event) => {
+      await codedeploy().send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: event.DeploymentId,
+          lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+          status: 'Failed',
+        }),
+      );
+    });
+    const appspec = fileWith(
+      'appspec.yaml',
+      [
+        'version: 0.0',
+        'Resources:',
+        '  - TargetService:',
+        '      Type: AWS::ECS::Service',
+        '      Properties:',
+        '        TaskDefinition: replaced-by-deploy-ecs',
+        '        LoadBalancerInfo:',
+        `          ContainerName: ${cd.containerName}`,
+        '          ContainerPort: 8080',
+        'Hooks:',
+        `  - AfterAllowTestTraffic: ${hookArn('cd-reject')}`,
+      ].join('\n'),
+    );
+
+    const run = await deploy({ ...inputs, appspec });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /failed: CodeDeploy ended it Failed at lifecycle event AfterAllowTestTraffic \(HOOK_EXECUTION_FAILURE: [^)]*cd-reject reported Failed\.\), and CodeDeploy \(rollback deployment d-[A-Z0-9]{9}\) is rolling the service back to cd-hook-fails:1\./,
+      ),
+    ]);
+    expect(await answerThrough(cd.productionUrl)).toBe('v1');
+  });
+
+  test('a replacement that crashes fails the deploy with the stopped reason and the last log line', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-crash' });
+    sandbox.script(`${BLUE_GREEN_REPOSITORY}:crashes`, { kind: 'exit', exitCode: 1, afterMs: 200, logs: ['Error: PORT is not set'] });
+    const definition = {
+      family: cd.family,
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: cd.containerName,
+          image: `${BLUE_GREEN_REPOSITORY}:crashes`,
+          essential: true,
+          portMappings: [{ containerPort: 8080 }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': `/ecs/${cd.service}`,
+              'awslogs-region': sandbox.region,
+              'awslogs-stream-prefix': 'ecs',
+              'awslogs-create-group': 'true',
+            },
+          },
+        },
+      ],
+    };
+
+    const started = Date.now();
+    const run = await deploy({
+      cluster: inputs.cluster,
+      service: inputs.service,
+      'task-definition': fileWith('td.json', JSON.stringify(definition)),
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(['failed', 'rolled-back']).toContain(run.outputs.status);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /stopped; the latest because essential container "cd-crash" exited with code 1\. Its last log line: "Error: PORT is not set"\./,
+      ),
+    ]);
+    expect(await answerThrough(cd.productionUrl)).toBe('v1');
+  });
+
+  test('wait-until paused returns at Ready with the deployment id; given codedeploy-deployment-id after ContinueDeployment, a later step follows it to Succeeded', async () => {
+    const { cd, inputs } = await serviceFor({
+      service: 'cd-ready',
+      group: {
+        blueGreenDeploymentConfiguration: {
+          deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 60 },
+          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
+        },
+      },
+    });
+
+    const paused = await deploy({ ...inputs, 'wait-until': 'paused' });
+
+    expect(errorsOf(paused)).toEqual([]);
+    const id = paused.outputs['codedeploy-deployment-id'];
+    expect(paused.outputs).toMatchObject({ status: 'paused', 'deployment-id': id, 'lifecycle-stage': 'AfterAllowTestTraffic' });
+    expect((await deploymentInfo(id)).status).toBe('Ready');
+    // Test traffic reaches the replacement; production stays on the original.
+    expect(await answerThrough(cd.testUrl)).toBe('v2');
+    expect(await answerThrough(cd.productionUrl)).toBe('v1');
+    await codedeploy().send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+
+    const followed = await deploy({ cluster: cd.cluster, service: cd.service, 'codedeploy-deployment-id': id });
+
+    expect(errorsOf(followed)).toEqual([]);
+    expect(followed.outputs).toMatchObject({
+      status: 'succeeded',
+      'codedeploy-deployment-id': id,
+      'task-definition-arn': paused.outputs['task-definition-arn'],
+      'previous-task-definition-arn': cd.taskDefinitionArn,
+    });
+    expect(followed.log).not.toMatch(/Registered|CreateDeployment started/);
+    expect((await deploymentInfo(id)).status).toBe('Succeeded');
+  });
+
+  test('a deployment group that deploys another service is refused before anything is registered or created', async () => {
+    const { cd: other } = await serviceFor({ service: 'cd-other' });
+    const { inputs } = await serviceFor({ service: 'cd-mine', createGroup: false });
+    const before = JSON.stringify(sandbox.snapshot());
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy({
+      ...inputs,
+      'codedeploy-application': other.applicationName,
+      'codedeploy-deployment-group': other.deploymentGroupName,
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /deployment group "DgpECS-cd-cd-other" of application "AppECS-cd-cd-other"\S* deploys cd\/cd-other, not service "cd-mine".*'codedeploy-deployment-group'/,
+      ),
+    ]);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+    expect(JSON.stringify(sandbox.snapshot())).toBe(before);
+  });
+});
