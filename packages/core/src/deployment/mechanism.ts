@@ -80,6 +80,8 @@ export interface MechanismPreflightContext {
   purpose: 'deploy' | 'roll-back';
   /** For a deploy: its CodeDeploy inputs, where it waits until, and whether it follows a deployment that exists (then nothing is created). */
   deploy?: { codeDeploy?: CodeDeployInputs; waitUntil?: WaitUntil; following?: boolean };
+  /** For a rollback: its CodeDeploy inputs. */
+  rollBack?: { codeDeploy?: CodeDeployGroupInputs };
 }
 
 /** Where a service stands when it already runs the revision a deploy would register (and force-new-deployment is false). */
@@ -114,13 +116,12 @@ export interface RollBackRequest {
   history: DeploymentHistory;
   /** A CODE_DEPLOY service's application and deployment group, as the inputs name them (default: the console's names). */
   codeDeploy?: CodeDeployGroupInputs;
+  /** What the mechanism's pre-flight checks found (their values): CodeDeploy's deployment group. */
+  found?: readonly unknown[];
 }
 
 /** The codedeploy-application and codedeploy-deployment-group inputs; absent ones take the console's conventional names. */
-export interface CodeDeployGroupInputs {
-  application?: string;
-  deploymentGroup?: string;
-}
+export type CodeDeployGroupInputs = Pick<CodeDeployInputs, 'application' | 'deploymentGroup'>;
 
 export interface StartedRollback {
   /** The call that started it: StopServiceDeployment, UpdateService, or CodeDeploy's StopDeployment or CreateDeployment. */
@@ -180,7 +181,7 @@ export interface DeploymentMechanism {
    */
   readHistory?(
     service: Service,
-    request: Pick<RollBackRequest, 'cluster' | 'service' | 'region' | 'codeDeploy'>,
+    request: Pick<RollBackRequest, 'cluster' | 'service' | 'region' | 'codeDeploy' | 'found'>,
     context: MechanismContext,
   ): Promise<DeploymentHistory>;
 }

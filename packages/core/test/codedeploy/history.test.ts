@@ -3,11 +3,12 @@ import { BatchGetDeploymentsCommand, CodeDeployClient, ListDeploymentsCommand, t
 import type { Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readCodeDeployHistory } from '../../src/deployment/codedeploy/history';
+import { codeDeployNames } from '../../src/deployment/codedeploy/settings';
 import { chooseTarget } from '../../src/use-cases/roll-back/target';
 
 const cdMock = mockClient(CodeDeployClient);
 const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-const group = { applicationName: 'AppECS-prod-web', deploymentGroupName: 'DgpECS-prod-web' };
+const group = codeDeployNames('prod', 'web');
 
 const td = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const appSpec = (revision: number) => ({

@@ -4,7 +4,7 @@ import {
   CreateDeploymentCommand,
   DeploymentAlreadyCompletedException,
   GetDeploymentCommand,
-  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
   GetDeploymentTargetCommand,
   StopDeploymentCommand,
   type DeploymentInfo,
@@ -82,7 +82,17 @@ beforeEach(() => {
   ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(1, 2)] });
   cdMock.on(StopDeploymentCommand).resolves({ status: 'Pending' });
   cdMock.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-NEWDEPLO4' });
-  cdMock.on(GetDeploymentConfigCommand).resolves({ deploymentConfigInfo: { trafficRoutingConfig: { type: 'AllAtOnce' } } });
+  cdMock.on(GetDeploymentGroupCommand).resolves({
+    deploymentGroupInfo: {
+      applicationName: 'AppECS-prod-web',
+      deploymentGroupName: 'DgpECS-prod-web',
+      deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+      ecsServices: [{ clusterName: 'prod', serviceName: 'web' }],
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 },
+      },
+    },
+  });
 });
 
 const stops = () => cdMock.commandCalls(StopDeploymentCommand).map((call) => call.args[0].input);
@@ -169,16 +179,6 @@ describe('startCodeDeployRollback: StopDeployment in flight, CreateDeployment af
 
   test('a finished release gets a new deployment of the target, and the watch is given its termination wait', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [serviceOn(2)] });
-    cdMock.on(GetDeploymentCommand, { deploymentId: 'd-NEWDEPLO4' }).resolves({
-      deploymentInfo: {
-        deploymentId: 'd-NEWDEPLO4',
-        status: 'Created',
-        deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
-        blueGreenDeploymentConfiguration: {
-          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 },
-        },
-      },
-    });
 
     const started = await rollBack(finished);
 
@@ -226,6 +226,17 @@ describe('startCodeDeployRollback: StopDeployment in flight, CreateDeployment af
     expect(started).toMatchObject({ mechanism: 'CreateDeployment', deploymentId: 'd-NEWDEPLO4' });
     const created = cdMock.commandCalls(CreateDeploymentCommand)[0].args[0].input;
     expect(created.revision?.appSpecContent?.content).toContain(td(5));
+  });
+
+  test('a deployment group that deploys another service is refused before anything is stopped or created', async () => {
+    releaseIs('InProgress');
+    cdMock.on(GetDeploymentGroupCommand).resolves({
+      deploymentGroupInfo: { deploymentGroupName: 'DgpECS-prod-web', ecsServices: [{ clusterName: 'prod', serviceName: 'api' }] },
+    });
+
+    await expect(rollBack(inFlight())).rejects.toThrow(/deploys prod\/api, not service "web"/);
+    expect(stops()).toEqual([]);
+    expect(creates()).toBe(0);
   });
 
   test('a role without codedeploy:StopDeployment is told the grant, and nothing is deployed over the release', async () => {

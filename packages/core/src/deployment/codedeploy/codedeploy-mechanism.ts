@@ -1,5 +1,6 @@
 import type { DeploymentMechanism } from '../mechanism';
 import { deploymentGroupCheck } from './group-check';
+import { readServiceCodeDeployHistory } from './history';
 import { startCodeDeployRollback } from './roll-back';
 import { codeDeployServingRevision } from './serving-revision';
 import { codeDeployClientOf, startCodeDeployDeployment } from './start';
@@ -18,15 +19,16 @@ export const codeDeployMechanism: DeploymentMechanism = {
   pausesAt: 'ready-wait',
   // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
   bakeTimeMs: () => 0,
-  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) =>
-    purpose === 'deploy' && !deploy?.following
+  // A rollback checks the group too: it stops or creates deployments there, and reads its history from it.
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy, rollBack }) =>
+    (purpose === 'deploy' && !deploy?.following) || purpose === 'roll-back'
       ? [
           deploymentGroupCheck({
             codedeploy: codeDeployClientOf({ codedeploy }),
             cluster,
             service,
-            inputs: deploy?.codeDeploy ?? {},
-            waitUntil: deploy?.waitUntil ?? 'complete',
+            inputs: (purpose === 'deploy' ? deploy?.codeDeploy : rollBack?.codeDeploy) ?? {},
+            waitUntil: purpose === 'deploy' ? (deploy?.waitUntil ?? 'complete') : 'complete',
           }),
         ]
       : [],
@@ -49,4 +51,5 @@ export const codeDeployMechanism: DeploymentMechanism = {
       { ...context, codedeploy: codeDeployClientOf(context) },
     ),
   rollBack: startCodeDeployRollback,
+  readHistory: readServiceCodeDeployHistory,
 };

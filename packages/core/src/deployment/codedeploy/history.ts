@@ -2,10 +2,15 @@ import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeplo
 import type { Service } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
-import { isInFlight, isRollbackDeployment, listGroupDeployments, revisionTaskDefinition, type DeploymentGroupName } from '../../codedeploy';
 import type { CompletedRevision, CurrentDeployment, DeploymentHistory } from '../../ecs/deployment-history';
 import type { MechanismContext, RollBackRequest } from '../mechanism';
-import { codeDeployGroupOf } from './rollback-deployment';
+import { isInFlight, isRollbackDeployment, listGroupDeployments } from './group-history';
+import { deployedTaskDefinition } from './in-flight';
+import { rollbackPlanOf } from './rollback-deployment';
+import type { CodeDeployNames } from './settings';
+import { codeDeployClientOf } from './start';
+
+const revisionOf = (deployment: DeploymentInfo | undefined) => (deployment ? deployedTaskDefinition(deployment) : undefined);
 
 // Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
 const HISTORY_LIMIT = 100;
@@ -28,15 +33,15 @@ export function servingTaskDefinition(service: Service): string | undefined {
  */
 export async function readCodeDeployHistory(
   codedeploy: CodeDeployClient,
-  group: DeploymentGroupName,
+  names: CodeDeployNames,
   service: Service,
 ): Promise<DeploymentHistory> {
   let deployments: DeploymentInfo[];
   try {
-    deployments = await listGroupDeployments(codedeploy, group, { limit: HISTORY_LIMIT });
+    deployments = await listGroupDeployments(codedeploy, names, { limit: HISTORY_LIMIT });
   } catch (error) {
     throw new Error(
-      `Could not read the deployments of CodeDeploy deployment group ${group.deploymentGroupName} (application ${group.applicationName}): ` +
+      `Could not read the deployments of CodeDeploy deployment group ${names.deploymentGroup} (application ${names.application}): ` +
         `${(error as Error).name}: ${errorMessage(error)}. auto-rollback needs codedeploy:ListDeployments and codedeploy:BatchGetDeployments ` +
         'to find the deployment to stop and the last revision that succeeded. Nothing was changed.',
       { cause: error },
@@ -46,7 +51,7 @@ export async function readCodeDeployHistory(
   const newest = deployments[0];
   if (!newest) return { source: 'codedeploy-deployments', destination: serving };
   const release = isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
-  const releaseTarget = revisionTaskDefinition(release?.revision);
+  const releaseTarget = revisionOf(release);
   const current = currentOf(newest, release, releaseTarget, serving);
   const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
   const previous = succeeded
@@ -81,7 +86,7 @@ function currentOf(
   const rollback = isRollbackDeployment(newest);
   // Where the newest deployment leaves the service: its revision while under way or once Succeeded; after a failure
   // or a stop, the task set left serving production.
-  const leavesOn = inFlight || newest.status === 'Succeeded' ? (revisionTaskDefinition(newest.revision) ?? serving) : serving;
+  const leavesOn = inFlight || newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
   return {
     status: newest.status,
     taskDefinitionArn: leavesOn,
@@ -99,7 +104,7 @@ function currentOf(
 }
 
 function completedRevision(deployment: DeploymentInfo): CompletedRevision | undefined {
-  const taskDefinitionArn = revisionTaskDefinition(deployment.revision);
+  const taskDefinitionArn = revisionOf(deployment);
   if (!taskDefinitionArn) return undefined;
   const at = deployment.completeTime ? ` at ${deployment.completeTime.toISOString()}` : '';
   const what = isRollbackDeployment(deployment)
@@ -111,9 +116,10 @@ function completedRevision(deployment: DeploymentInfo): CompletedRevision | unde
 /** The mechanism's readHistory: the history of the service's deployment group (see readCodeDeployHistory). */
 export async function readServiceCodeDeployHistory(
   service: Service,
-  request: Pick<RollBackRequest, 'cluster' | 'service' | 'codeDeploy'>,
+  request: Pick<RollBackRequest, 'cluster' | 'service' | 'codeDeploy' | 'found'>,
   context: MechanismContext,
 ): Promise<DeploymentHistory> {
-  if (!context.codedeploy) throw new Error("A CODE_DEPLOY service's history is read from CodeDeploy, but no CodeDeploy client was given.");
-  return readCodeDeployHistory(context.codedeploy, await codeDeployGroupOf(request, context), service);
+  const codedeploy = codeDeployClientOf(context);
+  const plan = await rollbackPlanOf(request, codedeploy, service);
+  return readCodeDeployHistory(codedeploy, plan.names, service);
 }

@@ -8,8 +8,6 @@ import { poll } from '../../common/poll';
 import { isTransientAwsError, retryTransient } from '../../common/retry';
 import {
   isFinalDeploymentStatus,
-  isInFlight,
-  isRollbackDeployment,
   readCodeDeployDeployment,
   taskSetLabelled,
   terminationWaitBegun,
@@ -18,8 +16,10 @@ import {
 import { describeService } from '../../ecs/service';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
+import { isInFlight, isRollbackDeployment } from './group-history';
 import { servingTaskDefinition } from './history';
-import { codeDeployGroupOf, createDeploymentOf } from './rollback-deployment';
+import { createDeploymentOf, rollbackPlanOf } from './rollback-deployment';
+import { codeDeployClientOf } from './start';
 
 // Four attempts, 2 s, 4 s, 8 s apart (±50 %), as for ECS's StopServiceDeployment.
 const STOP_ATTEMPTS = 4;
@@ -45,10 +45,11 @@ export async function startCodeDeployRollback(
   request: RollBackRequest,
   context: MechanismContext,
 ): Promise<StartedRollback & { mechanism: CodeDeployRollbackCall }> {
-  const codedeploy = requireCodeDeploy(context);
+  const codedeploy = codeDeployClientOf(context);
   const { ecs, log } = context;
   const { targetArn } = request;
-  const group = await codeDeployGroupOf(request, context);
+  const now = await describeService(ecs, request.cluster, request.service, request.region);
+  const plan = await rollbackPlanOf(request, codedeploy, now);
   const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
   const current = request.history.current;
   const inFlightId = current?.inFlight ? current.deploymentId : undefined;
@@ -71,7 +72,7 @@ export async function startCodeDeployRollback(
       if (stopped) return stopped;
     }
   }
-  return createDeploymentOf(codedeploy, group, request, context, stoppedBefore);
+  return createDeploymentOf(plan, request, context);
 }
 
 /**
@@ -258,9 +259,4 @@ function stageOf(read: CodeDeployDeploymentRead): string {
   if (read.deployment.status === 'Ready') return 'Ready, waiting for ContinueDeployment before production traffic moves';
   const event = read.target?.lifecycleEvents?.find((e) => e.status === 'InProgress');
   return `${read.deployment.status ?? 'status unknown'}${event?.lifecycleEventName ? `, at ${event.lifecycleEventName}` : ''}`;
-}
-
-function requireCodeDeploy(context: MechanismContext): CodeDeployClient {
-  if (!context.codedeploy) throw new Error('A CODE_DEPLOY service is rolled back through CodeDeploy, but no CodeDeploy client was given.');
-  return context.codedeploy;
 }

@@ -79,11 +79,11 @@ export async function rollBackService(
   };
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
-  const { service, requestedArn, markdown: preflight } = await rollbackPreflight(ecs, request, ports);
+  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const history = mechanism.readHistory
-    ? await mechanism.readHistory(service, request, context)
+    ? await mechanism.readHistory(service, { ...request, found }, context)
     : await readDeploymentHistory(ecs, request.cluster, service, log);
   const target = chooseTarget(requestedArn, history);
   const targetArn = target.taskDefinitionArn;
@@ -145,7 +145,7 @@ export async function rollBackService(
       await trail?.report('error', 'Cancelled: the workflow was cancelled before the rollback started');
       throw new ActionFailure(message);
     }
-    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
+    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history, found }, context));
     log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(targetArn)} back.`);
     story = {
       ...storyBasics(request, target, history),

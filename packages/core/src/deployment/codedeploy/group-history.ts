@@ -5,16 +5,10 @@ import {
   type DeploymentInfo,
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
+import { IN_FLIGHT_STATUSES } from './in-flight';
+import type { CodeDeployNames } from './settings';
 
-/** A deployment group, by its application. */
-export interface DeploymentGroupName {
-  applicationName: string;
-  deploymentGroupName: string;
-}
-
-/** The statuses of a deployment still under way (DeploymentInfo.status): Ready waits at its gate, InProgress includes the termination wait. */
-export const IN_FLIGHT_STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
-
+/** Whether a deployment is still under way: Ready waits at its gate, InProgress includes the termination wait. */
 export function isInFlight(deployment: Pick<DeploymentInfo, 'status'> | undefined): boolean {
   return deployment?.status !== undefined && (IN_FLIGHT_STATUSES as readonly string[]).includes(deployment.status);
 }
@@ -42,10 +36,10 @@ const BATCH = 25;
  */
 export async function listGroupDeployments(
   codedeploy: CodeDeployClient,
-  group: DeploymentGroupName,
+  names: CodeDeployNames,
   options: ListOptions,
 ): Promise<DeploymentInfo[]> {
-  const ids = [...(await listIds(codedeploy, group, IN_FLIGHT_STATUSES)), ...(await listIds(codedeploy, group))];
+  const ids = [...(await listIds(codedeploy, names, IN_FLIGHT_STATUSES)), ...(await listIds(codedeploy, names))];
   const unique = [...new Set(ids)];
   const described: DeploymentInfo[] = [];
   for (let at = 0; at < unique.length; at += BATCH) {
@@ -55,16 +49,17 @@ export async function listGroupDeployments(
   return described.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, options.limit);
 }
 
-async function listIds(
-  codedeploy: CodeDeployClient,
-  group: DeploymentGroupName,
-  statuses?: readonly DeploymentStatus[],
-): Promise<string[]> {
+async function listIds(codedeploy: CodeDeployClient, names: CodeDeployNames, statuses?: readonly DeploymentStatus[]): Promise<string[]> {
   const ids: string[] = [];
   let nextToken: string | undefined;
   for (let call = 0; call < MAX_LIST_CALLS; call++) {
     const listed = await codedeploy.send(
-      new ListDeploymentsCommand({ ...group, ...(statuses ? { includeOnlyStatuses: [...statuses] } : {}), nextToken }),
+      new ListDeploymentsCommand({
+        applicationName: names.application,
+        deploymentGroupName: names.deploymentGroup,
+        ...(statuses ? { includeOnlyStatuses: [...statuses] } : {}),
+        nextToken,
+      }),
     );
     ids.push(...(listed.deployments ?? []));
     nextToken = listed.nextToken;
