@@ -228,6 +228,38 @@ describe('startCodeDeployRollback: StopDeployment in flight, CreateDeployment af
     expect(created.revision?.appSpecContent?.content).toContain(td(5));
   });
 
+  test('a Blue task set CodeDeploy names by another id than ECS is the oldest task set: a rollback to another revision still deploys the target after', async () => {
+    releaseIs('InProgress', {
+      taskSetsInfo: [
+        { identifer: 'unknown-blue', taskSetLabel: 'Blue', trafficWeight: 100 },
+        { identifer: 'unknown-green', taskSetLabel: 'Green', trafficWeight: 0 },
+      ],
+    });
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        {
+          ...serviceOn(1, 2),
+          taskSets: [
+            { id: 'ecs-svc/two', status: 'ACTIVE', taskDefinition: td(2), createdAt: new Date(Date.UTC(2026, 0, 1, 1)) },
+            { id: 'ecs-svc/one', status: 'PRIMARY', taskDefinition: td(1), createdAt: new Date(Date.UTC(2026, 0, 1, 0)) },
+          ],
+        },
+      ],
+    });
+    cdMock
+      .on(GetDeploymentCommand, { deploymentId: RELEASE })
+      .resolvesOnce({ deploymentInfo: { deploymentId: RELEASE, status: 'InProgress' } })
+      .resolves({ deploymentInfo: { deploymentId: RELEASE, status: 'Stopped', rollbackInfo: { rollbackDeploymentId: ROLLBACK } } });
+    cdMock
+      .on(GetDeploymentCommand, { deploymentId: ROLLBACK })
+      .resolves({ deploymentInfo: { deploymentId: ROLLBACK, status: 'Succeeded' } });
+
+    const started = await rollBack(inFlight(), td(5));
+
+    expect(log.lines.join('\n')).toMatch(/returns production to the original task set, web:1, not to web:5/);
+    expect(started.mechanism).toBe('CreateDeployment');
+  });
+
   test('a deployment group that deploys another service is refused before anything is stopped or created', async () => {
     releaseIs('InProgress');
     cdMock.on(GetDeploymentGroupCommand).resolves({

@@ -15,6 +15,7 @@ import {
 } from '../../codedeploy';
 import { describeService } from '../../ecs/service';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
+import { epochMs } from '../../ecs/times';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { isInFlight, isRollbackDeployment } from './group-history';
 import { servingTaskDefinition } from './history';
@@ -238,19 +239,16 @@ async function readInfo(codedeploy: CodeDeployClient, deploymentId: string): Pro
 /**
  * The revision CodeDeploy's rollback returns to: the original (Blue) task set's, matched by id to the service's task
  * sets (ECSTaskSet.identifer; that it is ECS's task set id is *unconfirmed*, so the task set ARN's last part counts
- * too). Before the deployment made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the
- * original cannot be told.
+ * too), else the service's oldest task set (the original was there before the replacement). Before the deployment
+ * made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the service lists no task set.
  */
 export function originalTaskDefinition(service: Service, read: CodeDeployDeploymentRead): string | undefined {
   const blue = taskSetLabelled(read.target, 'Blue')?.identifer;
-  const green = taskSetLabelled(read.target, 'Green');
   const taskSets = service.taskSets ?? [];
-  if (blue) {
-    const match = taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`));
-    if (match?.taskDefinition) return match.taskDefinition;
-  }
-  if (!green && taskSets.length <= 1) return servingTaskDefinition(service);
-  return undefined;
+  const match = blue ? taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`)) : undefined;
+  if (match?.taskDefinition) return match.taskDefinition;
+  if (taskSets.length <= 1) return servingTaskDefinition(service);
+  return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0]?.taskDefinition;
 }
 
 /** Where the deployment is, in words: its status, the event under way, and whether the termination wait began. */
