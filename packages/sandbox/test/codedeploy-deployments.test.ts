@@ -250,6 +250,39 @@ describe('CreateDeployment refuses', () => {
   });
 });
 
+describe('CreateDeployment in IAM', () => {
+  test('also needs GetDeploymentConfig on its configuration and GetApplicationRevision or RegisterApplicationRevision on the application', async () => {
+    const { cd, v2 } = await steadyService('iamcreate');
+    const application = `arn:aws:codedeploy:us-east-1:000000000000:application:${cd.applicationName}`;
+    const config = 'arn:aws:codedeploy:us-east-1:000000000000:deploymentconfig:CodeDeployDefault.ECSAllAtOnce';
+    const allow = (...actions: string[]) =>
+      sandbox.setIamPolicy({ Statement: [{ Effect: 'Allow', Action: ['codedeploy:CreateDeployment', ...actions], Resource: '*' }] });
+    const create = () =>
+      codeDeployClient(sandbox, 1).send(
+        new CreateDeploymentCommand({
+          applicationName: cd.applicationName,
+          deploymentGroupName: cd.deploymentGroupName,
+          revision: {
+            revisionType: 'AppSpecContent',
+            appSpecContent: { content: appSpec(cd, v2), sha256: createHash('sha256').update(appSpec(cd, v2)).digest('hex') },
+          },
+        }),
+      );
+    try {
+      allow('codedeploy:GetApplicationRevision');
+      // Without deploymentConfigName the group's configuration is the one authorized.
+      expect((await refusalOf(create())).message).toContain(`codedeploy:GetDeploymentConfig on resource: ${config}`);
+      allow('codedeploy:GetDeploymentConfig');
+      expect((await refusalOf(create())).message).toContain(`codedeploy:GetApplicationRevision on resource: ${application}`);
+      allow('codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision');
+      const { deploymentId } = await create();
+      expect(deploymentId).toMatch(/^d-[A-Z0-9]{9}$/);
+    } finally {
+      sandbox.setIamPolicy(undefined);
+    }
+  });
+});
+
 describe('a replacement ECS cannot create', () => {
   test('fails the deployment at Install with ECS_UPDATE_ERROR, production left on the original task set', async () => {
     const { cd, v2 } = await steadyService('badcontainer');

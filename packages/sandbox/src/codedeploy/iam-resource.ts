@@ -66,3 +66,37 @@ export function codeDeployPassedRoles(operation: string, input: Input): string[]
   const role = text(input.serviceRoleArn);
   return role ? [role] : [];
 }
+
+/** The deployment configuration a group deploys with, when the sandbox knows the group. */
+export type GroupConfigOf = (application: string, group: string) => string | undefined;
+
+/**
+ * What CreateDeployment needs beside codedeploy:CreateDeployment (Permissions reference, footnote 1: "When you
+ * specify CreateDeployment permissions, you must also specify GetDeploymentConfig permissions for the deployment
+ * configuration and GetApplicationRevision or RegisterApplicationRevision permissions for the application
+ * revision"): GetDeploymentConfig on the configuration the deployment uses (the call's, else its group's), and
+ * either of the two on the application. A group the sandbox does not know adds nothing: the call fails on its own.
+ */
+export function codeDeployAlsoNeeded(
+  arns: Arns,
+  operation: string,
+  input: Input,
+  groupConfigOf: GroupConfigOf,
+): Array<{ action: string; resource: string; alternatives?: string[] }> {
+  if (operation !== 'CreateDeployment') return [];
+  const application = text(input.applicationName);
+  const group = text(input.deploymentGroupName);
+  const config = text(input.deploymentConfigName) ?? (application && group ? groupConfigOf(application, group) : undefined);
+  if (!application || !config) return [];
+  return [
+    {
+      action: 'codedeploy:GetDeploymentConfig',
+      resource: `arn:aws:codedeploy:${arns.region}:${arns.accountId}:deploymentconfig:${config}`,
+    },
+    {
+      action: 'codedeploy:GetApplicationRevision',
+      resource: arns.codeDeployApplication(application),
+      alternatives: ['codedeploy:RegisterApplicationRevision'],
+    },
+  ];
+}

@@ -9,7 +9,13 @@
  */
 import type { Arns } from '../arns';
 import { clusterName, lastPart } from '../arns';
-import { codeDeployPassedRoles, codeDeployResource, type DeploymentGroupOf } from '../codedeploy/iam-resource';
+import {
+  codeDeployAlsoNeeded,
+  codeDeployPassedRoles,
+  codeDeployResource,
+  type DeploymentGroupOf,
+  type GroupConfigOf,
+} from '../codedeploy/iam-resource';
 import { AwsError } from '../errors';
 import type { ApiCall, IamPolicy, IamStatement } from '../types';
 
@@ -59,6 +65,8 @@ function validate(statements: IamStatement[]): void {
 export interface IamCheck {
   action: string;
   resource: string;
+  /** Other actions any of which, allowed on the resource, does as well (CodeDeploy's "GetApplicationRevision or RegisterApplicationRevision"). */
+  alternatives?: string[];
 }
 
 /** What a call needs: its own action on its resource, then the permissions its input adds (`also`). */
@@ -146,6 +154,7 @@ export function iamRequest(
   operation: string,
   input: unknown,
   deploymentGroupOf: DeploymentGroupOf = () => undefined,
+  groupConfigOf: GroupConfigOf = () => undefined,
 ): IamRequest {
   const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
   const also: IamCheck[] = [];
@@ -153,6 +162,7 @@ export function iamRequest(
     also.push({ action: 'ecs:TagResource', resource: '*' });
   const roles = service === 'codedeploy' ? codeDeployPassedRoles(operation, fields) : passedRoles(operation, fields);
   for (const role of roles) also.push({ action: 'iam:PassRole', resource: role });
+  if (service === 'codedeploy') also.push(...codeDeployAlsoNeeded(arns, operation, fields, groupConfigOf));
   return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, deploymentGroupOf), also };
 }
 
@@ -220,7 +230,11 @@ export class IamAuthorizer {
   /** The refusal a call gets, if any (the permission it lacks and the error): its own action first, then what it adds. */
   authorize(request: IamRequest, accessKey?: string): (IamCheck & { error: AwsError }) | undefined {
     for (const check of [{ action: request.action, resource: request.resource }, ...request.also]) {
-      const decision = this.decide(check.action, check.resource, accessKey);
+      const decision = [check.action, ...(check.alternatives ?? [])].some(
+        (action) => this.decide(action, check.resource, accessKey) === 'allow',
+      )
+        ? 'allow'
+        : this.decide(check.action, check.resource, accessKey);
       if (decision !== 'allow') return { ...check, error: accessDenied(this.principal(accessKey), check.action, check.resource, decision) };
     }
     return undefined;

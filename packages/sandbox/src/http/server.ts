@@ -11,6 +11,7 @@ import { uuid } from '../ids';
 import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
+import { groupKey } from '../codedeploy/state';
 import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
 import { IAM_CONTROL_PATH, iamControl } from './iam-control';
 import { LAMBDA_HOOKS_CONTROL_PATH, lambdaHookControl } from './lambda-hook-control';
@@ -74,8 +75,14 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       undecodable = error;
     }
     // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
-    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input, (id) =>
-      ctx.codedeploy.deployments.get(id),
+    const needs = iamRequest(
+      ctx.arns,
+      service.service,
+      service.iamPrefix,
+      address.operation,
+      input,
+      (id) => ctx.codedeploy.deployments.get(id),
+      (application, group) => ctx.codedeploy.deploymentGroups.get(groupKey(application, group))?.deploymentConfigName,
     );
     const accessKey = accessKeyOf(req.headers.authorization);
     call.accessKeyId = accessKey;
