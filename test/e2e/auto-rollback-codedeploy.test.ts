@@ -175,4 +175,49 @@ group('auto-rollback on CODE_DEPLOY services', () => {
     );
     expect(await production(cd)).toEqual(Array(10).fill('v2'));
   });
+
+  test('the permissions documented for CODE_DEPLOY services are enough, in flight and after a finished release', async () => {
+    const allowed = [
+      'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
+      'codedeploy:GetDeploymentGroup',
+      'codedeploy:ListDeployments',
+      'codedeploy:BatchGetDeployments',
+      'codedeploy:GetDeployment',
+      'codedeploy:GetDeploymentTarget',
+      'codedeploy:StopDeployment',
+      'codedeploy:CreateDeployment',
+      // CreateDeployment needs these too (CodeDeploy permissions reference, footnote 1).
+      'codedeploy:GetDeploymentConfig',
+      'codedeploy:GetApplicationRevision',
+    ];
+    const runAs = async (cd: CodeDeployService, key: string) => {
+      sandbox.setIamPolicy(
+        { Statement: [{ Effect: 'Allow', Action: allowed, Resource: '*' }], role: 'deploy', session: 'GitHubActions' },
+        key,
+      );
+      const rolled = await runBundledAction('auto-rollback', rollBack(cd), { env: { ...sandbox.env(), AWS_ACCESS_KEY_ID: key } });
+      const calls = sandbox.calls.filter((call) => call.accessKeyId === key);
+      return { rolled, used: new Set(calls.flatMap((call) => [call.iamAction, ...(call.iamAlso ?? []).map((also) => also.action)])) };
+    };
+    const inFlight = await serviceOnV1('cdrb-iam-stop', blueGreen('STOP_DEPLOYMENT', HOUR));
+    const held = await deploy(inFlight, 'v2');
+    await until(async () => (await observe(inFlight, held)).info.status === 'Ready', 'the release is Ready');
+    const finished = await serviceOnV1('cdrb-iam-new', blueGreen('CONTINUE_DEPLOYMENT', 0));
+    const done = await deploy(finished, 'v2');
+    await until(async () => (await observe(finished, done)).info.status === 'Succeeded', 'the release Succeeded');
+
+    const stopped = await runAs(inFlight, 'AKIACDRBSTOP');
+    const created = await runAs(finished, 'AKIACDRBNEW');
+
+    expect(errorsOf(stopped.rolled)).toEqual([]);
+    expect(errorsOf(created.rolled)).toEqual([]);
+    expect(stopped.used.has('codedeploy:StopDeployment')).toBe(true);
+    expect(created.used.has('codedeploy:CreateDeployment')).toBe(true);
+    // Each CodeDeploy permission is called on these paths; ecs:DescribeTasks only for a rollback's stopped tasks.
+    const used = new Set([...stopped.used, ...created.used]);
+    expect(allowed.filter((action) => action.startsWith('codedeploy:') && !used.has(action))).toEqual([]);
+  });
 });
