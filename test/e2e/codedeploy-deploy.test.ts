@@ -208,6 +208,39 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     expect((await deploymentInfo(id)).status).toBe('Succeeded');
   });
 
+  test('wait-until bake returns green with status baking once production is rerouted, long before the termination wait ends', async () => {
+    // A termination wait of 60 minutes is 72 s here: the step must not wait for it.
+    const { cd, inputs } = await serviceFor({
+      service: 'cd-bake',
+      group: {
+        blueGreenDeploymentConfiguration: {
+          deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 60 },
+        },
+      },
+    });
+
+    const run = await deploy({ ...inputs, 'wait-until': 'bake' });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'baking', 'lifecycle-stage': 'AfterAllowTraffic' });
+    expect(run.finishedAt - run.startedAt).toBeLessThan(30_000);
+    expect((await deploymentInfo(run.outputs['codedeploy-deployment-id'])).status).toBe('InProgress');
+    expect(await answerThrough(cd.productionUrl)).toBe('v2');
+  });
+
+  test('wait false creates the deployment and returns registered with its id, watching nothing', async () => {
+    const { inputs } = await serviceFor({ service: 'cd-no-wait' });
+
+    const run = await deploy({ ...inputs, wait: 'false' });
+
+    expect(errorsOf(run)).toEqual([]);
+    const id = run.outputs['codedeploy-deployment-id'];
+    expect(run.outputs).toMatchObject({ status: 'registered', 'deployment-id': id });
+    expect(['Created', 'InProgress']).toContain((await deploymentInfo(id)).status);
+    expect(run.log).not.toMatch(/Lifecycle event/);
+  });
+
   test('a deployment group that deploys another service is refused before anything is registered or created', async () => {
     const { cd: other } = await serviceFor({ service: 'cd-other' });
     const { inputs } = await serviceFor({ service: 'cd-mine', createGroup: false });
@@ -228,5 +261,50 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     ]);
     expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
     expect(JSON.stringify(sandbox.snapshot())).toBe(before);
+  });
+
+  test('a re-run with nothing changed is settled on the steady PRIMARY task set, creating no deployment', async () => {
+    const { cd, inputs } = await serviceFor({ service: 'cd-unchanged' }, 'v1');
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy(inputs);
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'task-definition-arn': cd.taskDefinitionArn, 'codedeploy-deployment-id': '' });
+    expect(run.log).toMatch(/settled on cd-unchanged:1 \(PRIMARY task set ecs-svc\/\d+, STEADY_STATE, 2\/2 running\): nothing to deploy/);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+  });
+
+  // One service for the refusals: none of them changes it.
+  let refusals: ReturnType<typeof serviceFor> | undefined;
+  const refusalService = () => (refusals ??= serviceFor({ service: 'cd-refusals' }));
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    [
+      'service-deployment-arn, pointing to codedeploy-deployment-id',
+      { 'service-deployment-arn': 'arn:aws:ecs:us-east-1:000000000000:service-deployment/cd/cd-refusals/sd-1', image: '' },
+      /^Input 'service-deployment-arn' names an ECS service deployment, but service "cd-refusals" is deployed by CodeDeploy.*'codedeploy-deployment-id'/,
+    ],
+    [
+      'wait-until paused on a group that does not stop at Ready',
+      { 'wait-until': 'paused' },
+      /^Input 'wait-until' is paused, but the deployment group "DgpECS-cd-cd-refusals" of application "AppECS-cd-cd-refusals" reroutes traffic without waiting \(deploymentReadyOption CONTINUE_DEPLOYMENT\)/,
+    ],
+    [
+      'a deployment group that does not exist, naming the default tried',
+      { 'codedeploy-deployment-group': 'nope' },
+      /^Input 'codedeploy-deployment-group': application "AppECS-cd-cd-refusals" has no deployment group "nope"\. Give/,
+    ],
+  ])('%s is refused before any change', async (_what, extra, message) => {
+    await refusalService();
+    const inputs: Record<string, string> = { cluster: 'cd', service: 'cd-refusals', image: `${BLUE_GREEN_REPOSITORY}:v2`, ...extra };
+    for (const [name, value] of Object.entries(inputs)) if (value === '') delete inputs[name];
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy(inputs);
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringMatching(message)]);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
   });
 });

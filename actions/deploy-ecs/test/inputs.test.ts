@@ -67,4 +67,36 @@ describe('readDeployInputs', () => {
     expect(() => read(values)).toThrow(ConfigurationError);
     expect(() => read(values)).toThrow(message);
   });
+
+  test('reads the CodeDeploy inputs, and only those given', () => {
+    expect(read({ cluster: 'prod', service: 'web' }).codeDeploy).toBeUndefined();
+    expect(read({ cluster: 'prod', service: 'web', 'codedeploy-deployment-group': 'web-dg', appspec: 'appspec.yaml' }).codeDeploy).toEqual({
+      deploymentGroup: 'web-dg',
+      appSpecFile: 'appspec.yaml',
+    });
+    expect(read({ cluster: 'prod', service: 'web', 'codedeploy-deployment-id': ' d-A1B2C3D4E ' }).codeDeployDeploymentId).toBe(
+      'd-A1B2C3D4E',
+    );
+  });
+
+  test.each<[Record<string, string>, RegExp]>([
+    [
+      { 'codedeploy-deployment-id': 'd-A1B2C3D4E', appspec: 'appspec.yaml' },
+      /^Input 'codedeploy-deployment-id' follows a CodeDeploy deployment that already exists, so it starts none: 'appspec' was given too/,
+    ],
+    [
+      { 'codedeploy-deployment-id': 'd-A1B2C3D4E', wait: 'false' },
+      /^Input 'codedeploy-deployment-id' follows a CodeDeploy deployment, but wait is false/,
+    ],
+    [{ 'codedeploy-deployment-id': 'd-a1b2' }, /^Input 'codedeploy-deployment-id' is "d-a1b2", which is not a CodeDeploy deployment id/],
+    [
+      {
+        'codedeploy-deployment-id': 'd-A1B2C3D4E',
+        'service-deployment-arn': 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/sd-1',
+      },
+      /^Inputs 'service-deployment-arn' and 'codedeploy-deployment-id' each name a deployment to follow/,
+    ],
+  ])('CodeDeploy follow inputs %j are refused', (values, message) => {
+    expect(() => read({ cluster: 'prod', service: 'web', ...values })).toThrow(message);
+  });
 });

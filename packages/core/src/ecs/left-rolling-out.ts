@@ -13,6 +13,8 @@ export interface LeftRollingOut {
   purpose?: string;
   /** The service as the step last knew it, for the service deployment ARN and the circuit breaker. */
   known: Service;
+  /** The CodeDeploy deployment, for a CODE_DEPLOY service: CodeDeploy, not ECS, runs it on. */
+  codeDeployDeploymentId?: string;
 }
 
 /**
@@ -20,6 +22,14 @@ export interface LeftRollingOut {
  * say which one runs on, who decides its end, and how to follow it.
  */
 export function leftRollingOutMessage(left: LeftRollingOut): string {
+  if (left.codeDeployDeploymentId) {
+    const id = left.codeDeployDeploymentId;
+    return (
+      `The workflow was cancelled while CodeDeploy deployment ${id} was under way in service ${left.service} (cluster ${left.cluster}); it was not stopped. ` +
+      `CodeDeploy goes on with it on its own (its deployment group's auto-rollback settings decide what a failure does). ` +
+      `Follow it with: aws deploy get-deployment --deployment-id ${id} --region ${left.region}, or deploy-ecs with codedeploy-deployment-id ${id}.`
+    );
+  }
   const arn = serviceDeploymentArn(left);
   const breaker = circuitBreakerOf(left.known);
   const decides = breaker.rollback
@@ -36,6 +46,8 @@ export function leftRollingOutMessage(left: LeftRollingOut): string {
 
 /** For the Deployment's status: GitHub keeps 140 characters, so the deployment id comes first. */
 export function leftRollingOutStatus(left: LeftRollingOut): string {
+  if (left.codeDeployDeploymentId)
+    return `Cancelled: the workflow was cancelled; CodeDeploy deployment ${left.codeDeployDeploymentId} was left under way`;
   return `Cancelled: the workflow was cancelled; ECS deployment ${left.deploymentId} was left rolling out`;
 }
 

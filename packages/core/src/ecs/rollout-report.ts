@@ -20,6 +20,8 @@ export interface RolloutReport extends RolloutFacts {
   startedAt: number;
   /** Lines describing what changed, from describeChanges. */
   changes: string[];
+  /** The call that started the deployment, for the timeline (default UpdateService). */
+  startedWith?: string;
 }
 
 const EVENTS_SHOWN = 15;
@@ -103,7 +105,7 @@ export function rolloutSummaryMarkdown(report: RolloutReport): string {
 
 function timeline(report: RolloutReport): string[] {
   const entries: TimelineEntry[] = [
-    { at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` },
+    { at: report.startedAt, text: `${report.startedWith ?? 'UpdateService'}: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` },
   ];
   for (const seen of report.outcome.stages ?? []) entries.push({ at: seen.at, text: stageLine(seen) });
   for (const event of report.outcome.events) {

@@ -34,7 +34,7 @@ export const codeDeployMechanism: DeploymentMechanism = {
       : [],
   start: startCodeDeployDeployment,
   judgeUnchanged: codeDeployUnchanged,
-  servingRevision: (service, context, found) => codeDeployServingRevision(service, context, found),
+  servingRevision: codeDeployServingRevision,
   watch: (deployment, settings, context) =>
     watchCodeDeployDeployment(
       {

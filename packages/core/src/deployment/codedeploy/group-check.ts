@@ -49,14 +49,14 @@ export function deploymentGroupCheck(options: DeploymentGroupCheckOptions): Pref
     protects: true,
     permissions: ['codedeploy:GetDeploymentGroup'],
     run: async () => {
-      const serviceName = options.service.serviceName ?? options.cluster;
+      const serviceName = options.service.serviceName ?? '';
       const names = codeDeployNames(options.cluster, serviceName, options.inputs);
       const group = await readDeploymentGroup(options.codedeploy, names);
       const where = `deployment group "${names.deploymentGroup}" of application "${names.application}"`;
       if (!groupTargetsService(group, options.cluster, serviceName)) {
         return {
           status: 'fail',
-          input: names.defaulted.deploymentGroup && !names.defaulted.application ? 'codedeploy-application' : 'codedeploy-deployment-group',
+          input: 'codedeploy-deployment-group',
           detail: `The ${where} deploys ${groupTargets(group)}, not service "${serviceName}" of cluster "${nameOf(options.cluster)}".`,
           fix: "Give the application and deployment group that deploy this service in 'codedeploy-application' and 'codedeploy-deployment-group'. Nothing was changed.",
         };

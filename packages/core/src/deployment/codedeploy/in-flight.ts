@@ -32,7 +32,11 @@ export async function deploymentsInFlight(codedeploy: CodeDeployClient, names: C
     .sort((a, b) => epoch(b.createTime) - epoch(a.createTime));
 }
 
-/** The revision a deployment deploys, from its AppSpec content, when CodeDeploy returns it. */
+/**
+ * The revision a deployment deploys, from its AppSpec content, when CodeDeploy returns it in DeploymentInfo.revision
+ * (*unconfirmed* that GetDeployment always carries the content of an AppSpecContent revision: callers fall back to
+ * the replacement task set's task definition, or say they could not tell).
+ */
 export function deployedTaskDefinition(deployment: DeploymentInfo): string | undefined {
   return appSpecTaskDefinition(deployment.revision?.appSpecContent?.content);
 }

@@ -1,4 +1,7 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
+import { readCodeDeployDeployment } from '../../codedeploy/read-deployment';
+import { taskSetLabelled } from '../../codedeploy/stages';
 import { shortTaskDefinition } from '../../common/identifiers';
 import { epochMs } from '../../ecs/times';
 import type { MechanismContext, UnchangedStanding } from '../mechanism';
@@ -6,6 +9,17 @@ import { isCodeDeployPlan } from './group-check';
 import { deployedTaskDefinition, deploymentsInFlight } from './in-flight';
 import { codeDeployNames } from './settings';
 import { codeDeployClientOf } from './start';
+import { taskDefinitionOf } from './watch';
+
+/**
+ * The revision a deployment's replacement (Green) task set runs: what it deploys, when GetDeployment does not return
+ * the AppSpec content (*unconfirmed* whether it always does for AppSpecContent revisions).
+ */
+async function replacementRevision(codedeploy: CodeDeployClient, deploymentId: string, service: Service): Promise<string | undefined> {
+  const cluster = service.clusterArn ?? '';
+  const read = await readCodeDeployDeployment(codedeploy, { deploymentId, cluster, service: service.serviceName ?? '' });
+  return taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service);
+}
 
 /**
  * Where a CODE_DEPLOY service stands when it already runs the revision (its PRIMARY task set's): settled when that
@@ -19,9 +33,10 @@ export async function codeDeployUnchanged(
 ): Promise<UnchangedStanding> {
   const revision = shortTaskDefinition(service.taskDefinition);
   const names = found.find(isCodeDeployPlan)?.names ?? codeDeployNames(service.clusterArn ?? '', service.serviceName ?? '');
-  const [inFlight] = await deploymentsInFlight(codeDeployClientOf(context), names);
+  const codedeploy = codeDeployClientOf(context);
+  const [inFlight] = await deploymentsInFlight(codedeploy, names);
   if (inFlight?.deploymentId) {
-    const target = deployedTaskDefinition(inFlight);
+    const target = deployedTaskDefinition(inFlight) ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
     if (target === service.taskDefinition) {
       const startedAt = inFlight.createTime ? epochMs(inFlight.createTime) : context.clock.now();
       return {

@@ -117,7 +117,8 @@ export function codeDeployStep(
         ...(read ? { stage: currentEvent(read) } : {}),
         ...(green?.trafficWeight !== undefined ? { productionTrafficWeight: green.trafficWeight } : {}),
         stages: events.seen(),
-        progress: progressOf(taskSets, lastService),
+        // The task sets as CodeDeploy lists them now (a finished deployment lists only the one left serving).
+        progress: progressOf({ Blue: taskSetLabelled(read?.target, 'Blue'), Green: taskSetLabelled(read?.target, 'Green') }, lastService),
       };
       const failedTasks = async () => {
         const watch = replacementWatch(green);

@@ -159,9 +159,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       },
       context,
     );
-    const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
+    const sd = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
     log.info(
-      `${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`,
+      `${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${sd} of ${shortTaskDefinition(registration.arn)}.`,
     );
   }
   const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started), ...codeDeployDeploymentOf(started) };
@@ -204,6 +204,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
           service: request.service,
           deploymentId: started.deploymentId,
           known: started.service,
+          ...(started.codeDeployDeploymentId ? { codeDeployDeploymentId: started.codeDeployDeploymentId } : {}),
         };
         const message = leftRollingOutMessage(left);
         setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
@@ -237,6 +238,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       startedAt: started.startedAt,
       timeoutMs: plan.timeoutMs,
       changes: what.changes,
+      ...(started.startedWith ? { startedWith: started.startedWith } : {}),
       outcome,
       containers: what.containers,
     };
