@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { BatchGetDeploymentsCommand, CodeDeployClient, ListDeploymentsCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import {
+  BatchGetDeploymentsCommand,
+  CodeDeployClient,
+  GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentsCommand,
+  type DeploymentInfo,
+} from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readCodeDeployHistory } from '../../src/deployment/codedeploy/history';
@@ -157,6 +164,41 @@ describe('readCodeDeployHistory: what a CODE_DEPLOY service returns to', () => {
 
     expect(history.current).toMatchObject({ deploymentId: 'd-AAAAAAAA2', inFlight: true });
     expect(history.destination).toBe(td(2));
+  });
+
+  test('a release under way whose AppSpec content GetDeployment does not return heads to its Green task set, not to the serving revision', async () => {
+    groupHas(
+      deployment('d-AAAAAAAA1', 1, 'Succeeded', 0),
+      deployment('d-AAAAAAAA2', 2, 'InProgress', 10, { revision: { revisionType: 'AppSpecContent' } }),
+    );
+    cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-AAAAAAAA2', status: 'InProgress' } });
+    cdMock.on(GetDeploymentTargetCommand).resolves({
+      deploymentTarget: { ecsTarget: { taskSetsInfo: [{ identifer: 'ecs-svc/green', taskSetLabel: 'Green', trafficWeight: 0 }] } },
+    });
+
+    const history = await readCodeDeployHistory(codedeploy, group, {
+      ...serviceOn(1, 2),
+      clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+    });
+
+    expect(history.destination).toBe(td(2));
+    expect(history.current).toMatchObject({ inFlight: true, targetTaskDefinitionArn: td(2) });
+  });
+
+  test('a release under way whose revision cannot be told at all is never taken for the serving revision', async () => {
+    groupHas(
+      deployment('d-AAAAAAAA1', 1, 'Succeeded', 0),
+      deployment('d-AAAAAAAA2', 2, 'Created', 10, { revision: { revisionType: 'AppSpecContent' } }),
+    );
+    cdMock
+      .on(GetDeploymentTargetCommand)
+      .rejects(Object.assign(new Error('no target yet'), { name: 'DeploymentTargetDoesNotExistException' }));
+
+    const history = await readCodeDeployHistory(codedeploy, group, serviceOn(1));
+
+    expect(history.destination).not.toBe(td(1));
+    expect(history.destination).toMatch(/CodeDeploy deployment d-AAAAAAAA2/);
+    expect(chooseTarget(undefined, history).taskDefinitionArn).toBe(td(1));
   });
 
   test('a role that may not list the deployments is told which permissions the rollback needs, before any change', async () => {

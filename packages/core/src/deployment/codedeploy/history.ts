@@ -2,6 +2,7 @@ import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeplo
 import type { Service } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
+import { readCodeDeployDeployment, taskSetLabelled } from '../../codedeploy';
 import type { CompletedRevision, CurrentDeployment, DeploymentHistory } from '../../ecs/deployment-history';
 import type { MechanismContext, RollBackRequest } from '../mechanism';
 import { isInFlight, isRollbackDeployment, listGroupDeployments } from './group-history';
@@ -9,6 +10,7 @@ import { deployedTaskDefinition } from './in-flight';
 import { rollbackPlanOf } from './rollback-deployment';
 import type { CodeDeployNames } from './settings';
 import { codeDeployClientOf } from './start';
+import { taskDefinitionOf } from './watch';
 
 const revisionOf = (deployment: DeploymentInfo | undefined) => (deployment ? deployedTaskDefinition(deployment) : undefined);
 
@@ -51,8 +53,11 @@ export async function readCodeDeployHistory(
   const newest = deployments[0];
   if (!newest) return { source: 'codedeploy-deployments', destination: serving };
   const release = isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
-  const releaseTarget = revisionOf(release);
-  const current = currentOf(newest, release, releaseTarget, serving);
+  // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
+  // moves traffic to (its Green one).
+  const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
+  const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
+  const current = currentOf(newest, release, releaseTarget, serving, underWay);
   const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
   const previous = succeeded
     .map((deployment) => completedRevision(deployment))
@@ -66,8 +71,21 @@ export async function readCodeDeployHistory(
     current,
     ...(previous ? { previous } : {}),
     ...(lastCompleted ? { lastCompleted } : {}),
-    destination: current.inFlight ? (current.taskDefinitionArn ?? serving) : serving,
+    // A deployment under way heads elsewhere than the serving revision even when its revision cannot be read: never
+    // "already there" while it moves traffic.
+    destination: current.inFlight ? (current.taskDefinitionArn ?? `the revision of CodeDeploy deployment ${newest.deploymentId}`) : serving,
   };
+}
+
+/** The task definition of the task set a deployment moves traffic to (GetDeploymentTarget's Green), when ECS lists it. */
+async function movingTo(codedeploy: CodeDeployClient, deployment: DeploymentInfo, service: Service): Promise<string | undefined> {
+  if (!deployment.deploymentId || !service.clusterArn || !service.serviceName) return undefined;
+  const read = await readCodeDeployDeployment(codedeploy, {
+    deploymentId: deployment.deploymentId,
+    cluster: service.clusterArn,
+    service: service.serviceName,
+  }).catch(() => undefined);
+  return read ? taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service) : undefined;
 }
 
 /** The deployment a rollback deployment rolls back (rollbackInfo.rollbackTriggeringDeploymentId), when listed. */
@@ -81,12 +99,13 @@ function currentOf(
   release: DeploymentInfo | undefined,
   releaseTarget: string | undefined,
   serving: string | undefined,
+  underWay: string | undefined,
 ): CurrentDeployment {
   const inFlight = isInFlight(newest);
   const rollback = isRollbackDeployment(newest);
-  // Where the newest deployment leaves the service: its revision while under way or once Succeeded; after a failure
-  // or a stop, the task set left serving production.
-  const leavesOn = inFlight || newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
+  // Where the newest deployment leaves the service: its revision while under way (unknown when it cannot be read) or
+  // once Succeeded; after a failure or a stop, the task set left serving production.
+  const leavesOn = inFlight ? (revisionOf(newest) ?? underWay) : newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
   return {
     status: newest.status,
     taskDefinitionArn: leavesOn,
