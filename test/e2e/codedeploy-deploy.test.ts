@@ -15,9 +15,10 @@ import { waitForTaskSetSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type RunOptions } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
-// CodeDeploy's and ECS's intervals at a fiftieth: a minute is 1.2 s (the 5-minute termination wait 6 s, a canary's
-// 5 minutes 6 s), a lifecycle event (at least 1 s) 20 ms; the action polls in real seconds.
-const sandbox = useSandbox({ timeScale: 0.02, catalog: blueGreenCatalog() });
+// CodeDeploy's and ECS's intervals at a twenty-fifth: a minute is 2.4 s (a canary's 5 minutes 12 s), a lifecycle
+// event (at least 1 s) 40 ms, a target group's health check interval (30 s) 1.2 s, so that a replacement's process
+// has time to start on a busy machine; the action polls in real seconds.
+const sandbox = useSandbox({ timeScale: 0.04, catalog: blueGreenCatalog() });
 const codedeploy = () => codeDeployClient(sandbox);
 
 const deploy = (inputs: Record<string, string>, options: RunOptions = {}) =>
@@ -45,11 +46,21 @@ function fileWith(name: string, content: string): string {
   return path;
 }
 
+/** The group's blue/green settings with a termination wait of a minute (2.4 s here), for deploys watched to their end. */
+const oneMinuteTermination = {
+  group: {
+    blueGreenDeploymentConfiguration: {
+      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' as const, waitTimeInMinutes: 0 },
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' as const, terminationWaitTimeInMinutes: 1 },
+    },
+  },
+};
+
 const hookArn = (name: string) => `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${name}`;
 
 group('deploy-ecs on CODE_DEPLOY services', () => {
   test('an AllAtOnce deployment is created from an AppSpec of the service and followed to Succeeded, production on the new revision', async () => {
-    const { cd, inputs } = await serviceFor({ service: 'cd-all-at-once' });
+    const { cd, inputs } = await serviceFor({ service: 'cd-all-at-once', ...oneMinuteTermination });
 
     const run = await deploy(inputs);
 
@@ -73,7 +84,7 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
   });
 
   test('a canary deployment logs the canary weight, then the rest, and succeeds', async () => {
-    const { cd, inputs } = await serviceFor({ service: 'cd-canary' });
+    const { cd, inputs } = await serviceFor({ service: 'cd-canary', ...oneMinuteTermination });
 
     const run = await deploy({ ...inputs, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
 
@@ -209,7 +220,7 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
   });
 
   test('wait-until bake returns green with status baking once production is rerouted, long before the termination wait ends', async () => {
-    // A termination wait of 60 minutes is 72 s here: the step must not wait for it.
+    // A termination wait of 60 minutes is 144 s here: the step must not wait for it.
     const { cd, inputs } = await serviceFor({
       service: 'cd-bake',
       group: {
@@ -289,6 +300,11 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
       'wait-until paused on a group that does not stop at Ready',
       { 'wait-until': 'paused' },
       /^Input 'wait-until' is paused, but the deployment group "DgpECS-cd-cd-refusals" of application "AppECS-cd-cd-refusals" reroutes traffic without waiting \(deploymentReadyOption CONTINUE_DEPLOYMENT\)/,
+    ],
+    [
+      'a codedeploy-deployment-id CodeDeploy does not know',
+      { 'codedeploy-deployment-id': 'd-AAAAAAAAA', image: '' },
+      /^Input 'codedeploy-deployment-id': CodeDeploy does not know deployment d-AAAAAAAAA/,
     ],
     [
       'a deployment group that does not exist, naming the default tried',

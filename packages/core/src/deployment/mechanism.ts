@@ -78,8 +78,11 @@ export interface MechanismPreflightContext {
   codedeploy?: CodeDeployClient;
   cluster: string;
   purpose: 'deploy' | 'roll-back';
-  /** For a deploy: its CodeDeploy inputs, where it waits until, and whether it follows a deployment that exists (then nothing is created). */
-  deploy?: { codeDeploy?: CodeDeployInputs; waitUntil?: WaitUntil; following?: boolean };
+  /**
+   * For a deploy: its CodeDeploy inputs, where it waits until, whether it follows a deployment that exists (then
+   * nothing is created), and the CodeDeploy deployment it follows (codedeploy-deployment-id).
+   */
+  deploy?: { codeDeploy?: CodeDeployInputs; waitUntil?: WaitUntil; following?: boolean; followDeploymentId?: string };
   /** For a rollback: its CodeDeploy inputs. */
   rollBack?: { codeDeploy?: CodeDeployGroupInputs };
 }

@@ -1,4 +1,5 @@
 import type { DeploymentMechanism } from '../mechanism';
+import { followedDeploymentCheck } from './followed-check';
 import { deploymentGroupCheck } from './group-check';
 import { readServiceCodeDeployHistory } from './history';
 import { startCodeDeployRollback } from './roll-back';
@@ -19,19 +20,18 @@ export const codeDeployMechanism: DeploymentMechanism = {
   pausesAt: 'ready-wait',
   // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
   bakeTimeMs: () => 0,
-  // A rollback checks the group too: it stops or creates deployments there, and reads its history from it.
-  preflightChecks: (service, { codedeploy, cluster, purpose, deploy, rollBack }) =>
-    (purpose === 'deploy' && !deploy?.following) || purpose === 'roll-back'
-      ? [
-          deploymentGroupCheck({
-            codedeploy: codeDeployClientOf({ codedeploy }),
-            cluster,
-            service,
-            inputs: (purpose === 'deploy' ? deploy?.codeDeploy : rollBack?.codeDeploy) ?? {},
-            waitUntil: purpose === 'deploy' ? (deploy?.waitUntil ?? 'complete') : 'complete',
-          }),
-        ]
-      : [],
+  // A deploy checks its deployment group (or, following one, the deployment); a rollback checks the group too: it
+  // stops or creates deployments there, and reads its history from it.
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy, rollBack }) => {
+    const client = codeDeployClientOf({ codedeploy });
+    if (purpose === 'roll-back')
+      return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: rollBack?.codeDeploy ?? {}, waitUntil: 'complete' })];
+    const waitUntil = deploy?.waitUntil ?? 'complete';
+    if (deploy?.followDeploymentId)
+      return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
+    if (deploy?.following) return [];
+    return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: deploy?.codeDeploy ?? {}, waitUntil })];
+  },
   start: startCodeDeployDeployment,
   judgeUnchanged: codeDeployUnchanged,
   servingRevision: codeDeployServingRevision,

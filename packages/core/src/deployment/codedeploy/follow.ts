@@ -1,17 +1,13 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
-import { ConfigurationError } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { readCodeDeployDeployment } from '../../codedeploy/read-deployment';
 import { taskSetLabelled } from '../../codedeploy/stages';
-import { ecsTargetId } from '../../codedeploy/target';
 import type { StartedDeployment } from '../mechanism';
 import { deployedTaskDefinition } from './in-flight';
 import { taskDefinitionOf } from './watch';
-
-const INPUT = 'codedeploy-deployment-id';
 
 export interface FollowedCodeDeployDeployment {
   started: StartedDeployment;
@@ -23,8 +19,7 @@ export interface FollowedCodeDeployDeployment {
 
 /**
  * The CodeDeploy deployment codedeploy-deployment-id names, to follow as if this step had created it (e.g. after
- * verify-health continued its Ready gate): it must exist and be a deployment of this service (its target
- * `<cluster>:<service>`). Nothing is created.
+ * verify-health continued its Ready gate): what it deploys and what its original task set runs. Nothing is created.
  */
 export async function followCodeDeployDeployment(
   codedeploy: CodeDeployClient,
@@ -33,22 +28,8 @@ export async function followCodeDeployDeployment(
   { clock, log }: { clock: Clock; log: Logger },
 ): Promise<FollowedCodeDeployDeployment> {
   const { deploymentId } = request;
-  let read;
-  try {
-    read = await readCodeDeployDeployment(codedeploy, request);
-  } catch (error) {
-    if ((error as Error).name !== 'DeploymentDoesNotExistException') throw error;
-    throw new ConfigurationError(
-      `Input '${INPUT}': CodeDeploy does not know deployment ${deploymentId} in this account and region. Give deploy-ecs's codedeploy-deployment-id output of the run that created it.`,
-      INPUT,
-    );
-  }
-  if (!read.target && read.deployment.status !== 'Created') {
-    throw new ConfigurationError(
-      `Input '${INPUT}': CodeDeploy deployment ${deploymentId} (application "${read.deployment.applicationName}", deployment group "${read.deployment.deploymentGroupName}") has no target ${ecsTargetId(request.cluster, request.service)}: it does not deploy this service. Give the service it deploys.`,
-      INPUT,
-    );
-  }
+  // That it exists and deploys this service, the pre-flight check said (followedDeploymentCheck).
+  const read = await readCodeDeployDeployment(codedeploy, request);
   const green = taskSetLabelled(read.target, 'Green');
   const taskDefinitionArn = deployedTaskDefinition(read.deployment) ?? taskDefinitionOf(green, service);
   if (!taskDefinitionArn) throw new Error(`CodeDeploy deployment ${deploymentId} names no task definition to follow.`);

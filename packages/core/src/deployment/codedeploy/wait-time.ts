@@ -22,7 +22,11 @@ export function trafficShiftMinutes(configName: string): number {
  * the termination wait (the original task set kept terminationWaitTimeInMinutes). A timeout shorter than this times
  * out a healthy deploy.
  */
-export function codeDeployWaitMs(group: DeploymentGroupInfo, configName: string, waitUntil: WaitUntil): number {
+export function codeDeployWaitMs(
+  group: Pick<DeploymentGroupInfo, 'blueGreenDeploymentConfiguration'>,
+  configName: string,
+  waitUntil: WaitUntil,
+): number {
   if (waitUntil === 'paused') return 0;
   const blueGreen = group.blueGreenDeploymentConfiguration;
   const ready = blueGreen?.deploymentReadyOption;

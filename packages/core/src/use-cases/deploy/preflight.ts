@@ -40,6 +40,7 @@ export async function deployPreflight(
     codeDeploy: request.codeDeploy,
     waitUntil: request.waitUntil,
     following: Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn),
+    ...(request.codeDeployDeploymentId ? { followDeploymentId: request.codeDeployDeploymentId } : {}),
   };
   const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
   let mechanismBuilt: PreflightCheck<unknown>[] = [];
