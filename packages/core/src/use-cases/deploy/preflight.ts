@@ -1,8 +1,21 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
-import { fileFieldsCheck, fileRendersCheck, loadBalancedContainerCheck, runPreflight, type DependentChecks } from '../../preflight';
+import {
+  fileFieldsCheck,
+  fileRendersCheck,
+  imagesExistCheck,
+  loadBalancedContainerCheck,
+  logGroupsExistCheck,
+  runPreflight,
+  type DependentChecks,
+  type PreflightCheck,
+} from '../../preflight';
+import { describeTaskDefinition } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
+import type { RegistrableDefinition } from '../../task-definition/strip';
+import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -31,6 +44,7 @@ export async function deployPreflight(
   ecs: ECSClient,
   request: DeployRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  aws?: ClientFactory,
 ): Promise<DeployPreflight> {
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
@@ -38,7 +52,32 @@ export async function deployPreflight(
     const loaded = file && valueOf(file);
     return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];
   };
-  const afterFile: DependentChecks[] = file ? [fields, () => [supported]] : [];
+  // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
+  // live revision is its base, read once the service is known.
+  const revisionChecks = (definition: RegistrableDefinition | (() => Promise<RegistrableDefinition>)): PreflightCheck<unknown>[] =>
+    aws && !request.serviceDeploymentArn
+      ? [
+          imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
+          logGroupsExistCheck({ definition, aws, region: request.region }),
+        ]
+      : [];
+  const ofFile: DependentChecks = (valueOf) => {
+    const loaded = file && valueOf(file);
+    return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
+  };
+  const ofLive: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    if (file || !service) return [];
+    // Memoised: the two checks share one read of the live revision.
+    let rendered: Promise<RegistrableDefinition> | undefined;
+    return revisionChecks(
+      () =>
+        (rendered ??= describeTaskDefinition(ecs, liveTaskDefinitionArn(service)).then((live) =>
+          renderTaskDefinition(liveAsBase(live).definition, request),
+        )),
+    );
+  };
+  const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
   // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
   const withWait: DependentChecks = (valueOf) => {
@@ -58,7 +97,7 @@ export async function deployPreflight(
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
+    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)]],
   });
   const service = report.valueOf(supported) as Service;
   return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
