@@ -1,8 +1,9 @@
 /**
  * The ECR registries of accounts other than the sandbox's own. The sandbox keeps no state for them: they stand for
  * the registries its task runtime pulls from, so they hold exactly what a task of the sandbox can pull. With a
- * catalog, the catalogued repositories (every tag and digest: the runtime runs any of them); without one, every
- * image (the scripted runtime starts every image nobody scripted otherwise). ECR and the runtime so agree on
+ * catalog, the catalogued repositories (every tag and digest: the runtime runs any of them) and the images a test
+ * scripted (sandbox.script: the scripted runtime plays them); without one, every image (the scripted runtime
+ * starts every image nobody scripted otherwise). ECR and the runtime so agree on
  * which images exist: an image the pre-flight check finds is one the task pulls, and a repository it does not
  * find is one the task fails to pull (CannotPullContainerError).
  *
@@ -14,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from '../context';
 import { seconds } from '../ecs/render';
-import { repositoryNotFound, type ImageId } from './errors';
+import { imageNotFound, repositoryNotFound, type ImageId } from './errors';
 
 type Json = Record<string, unknown>;
 
@@ -27,19 +28,35 @@ export function otherAccount(ctx: Context, input: Json): string | undefined {
   return typeof id === 'string' && id !== ctx.accountId ? id : undefined;
 }
 
-function holds(ctx: Context, registryId: string, repository: string): boolean {
-  const catalogued = ctx.ecr.catalogued;
-  if (!catalogued) return true;
-  return catalogued.some((uri) => {
+function catalogued(ctx: Context, registryId: string, repository: string): boolean {
+  const repositories = ctx.ecr.catalogued;
+  if (!repositories) return true;
+  return repositories.some((uri) => {
     const slash = uri.indexOf('/');
     return ECR_HOST.exec(uri.slice(0, slash))?.[1] === registryId && uri.slice(slash + 1) === repository;
   });
 }
 
-function requireHeld(ctx: Context, registryId: string, input: Json): string {
+/** The reference a task definition would name the image by, in the sandbox's region, as scripts match it. */
+function referenceOf(ctx: Context, registryId: string, repository: string, id: ImageId): string {
+  const uri = `${registryId}.dkr.ecr.${ctx.region}.amazonaws.com/${repository}`;
+  return id.imageDigest ? `${uri}@${id.imageDigest}` : `${uri}:${id.imageTag}`;
+}
+
+/**
+ * The images of the ids the registry holds. A repository neither catalogued nor holding a scripted image is
+ * RepositoryNotFoundException; in one holding some, an id it does not hold is ImageNotFoundException (as ECR's
+ * DescribeImages fails on the first such id).
+ */
+function heldIds(ctx: Context, registryId: string, input: Json): { repository: string; ids: ImageId[] } {
   const repository = String(input.repositoryName ?? '');
-  if (!holds(ctx, registryId, repository)) throw repositoryNotFound(repository, registryId);
-  return repository;
+  const ids = (input.imageIds as ImageId[] | undefined) ?? [];
+  if (catalogued(ctx, registryId, repository)) return { repository, ids };
+  const scripted = ids.filter((id) => ctx.ecr.scripted?.(referenceOf(ctx, registryId, repository, id)));
+  if (scripted.length === 0) throw repositoryNotFound(repository, registryId);
+  const missing = ids.find((id) => !scripted.includes(id));
+  if (missing) throw imageNotFound(missing, repository, registryId);
+  return { repository, ids };
 }
 
 /** The image an id names, as its registry would hold it: the digest stands for the manifest the runtime pulls. */
@@ -55,9 +72,8 @@ function imageOf(registryId: string, repository: string, id: ImageId) {
 }
 
 export function describeOtherAccountImages(ctx: Context, registryId: string, input: Json): Json {
-  const repository = requireHeld(ctx, registryId, input);
   // Without imageIds ECR lists the repository's images; which tags the runtime's images have is not known.
-  const ids = (input.imageIds as ImageId[] | undefined) ?? [];
+  const { repository, ids } = heldIds(ctx, registryId, input);
   return {
     imageDetails: ids.map((id) => ({
       registryId,
@@ -72,8 +88,7 @@ export function describeOtherAccountImages(ctx: Context, registryId: string, inp
 }
 
 export function batchGetOtherAccountImages(ctx: Context, registryId: string, input: Json): Json {
-  const repository = requireHeld(ctx, registryId, input);
-  const ids = (input.imageIds as ImageId[] | undefined) ?? [];
+  const { repository, ids } = heldIds(ctx, registryId, input);
   return {
     images: ids.map((id) => {
       const { digest, manifest } = imageOf(registryId, repository, id);

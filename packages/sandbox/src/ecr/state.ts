@@ -38,8 +38,10 @@ export interface EcrState {
    * (see other-accounts.ts); undefined without a catalog, when they hold every image.
    */
   catalogued?: string[];
+  /** Whether a test scripted the image (sandbox.script): the scripted runtime plays it, so it is pulled. */
+  scripted?: (image: string) => boolean;
 }
 
-export function emptyEcrState(registry?: RegistryOptions, catalogued?: string[]): EcrState {
-  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map(), catalogued };
+export function emptyEcrState(registry?: RegistryOptions, catalogued?: string[], scripted?: (image: string) => boolean): EcrState {
+  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map(), catalogued, scripted };
 }
