@@ -54,7 +54,7 @@ export async function deployPreflight(
   };
   // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
   // live revision is its base, read once the service is known.
-  const revisionChecks = (definition: RegistrableDefinition | (() => Promise<RegistrableDefinition>)): PreflightCheck<unknown>[] =>
+  const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
     aws && !request.serviceDeploymentArn
       ? [
           imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
@@ -65,17 +65,18 @@ export async function deployPreflight(
     const loaded = file && valueOf(file);
     return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
   };
+  // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
+  // other checks, then its images and log groups looked up. Left out when nothing would look at it.
+  const looksAtLive = !file && aws !== undefined && !request.serviceDeploymentArn && request.preflight !== 'off';
+  let live: PreflightCheck<RegistrableDefinition> | undefined;
   const ofLive: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
-    if (file || !service) return [];
-    // Memoised: the two checks share one read of the live revision.
-    let rendered: Promise<RegistrableDefinition> | undefined;
-    return revisionChecks(
-      () =>
-        (rendered ??= describeTaskDefinition(ecs, liveTaskDefinitionArn(service)).then((live) =>
-          renderTaskDefinition(liveAsBase(live).definition, request),
-        )),
-    );
+    live = looksAtLive && service ? liveRevisionCheck(ecs, service, request) : undefined;
+    return live ? [live] : [];
+  };
+  const ofRendered: DependentChecks = (valueOf) => {
+    const rendered = live && valueOf(live);
+    return rendered ? revisionChecks(rendered) : [];
   };
   const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
@@ -97,8 +98,33 @@ export async function deployPreflight(
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)]],
+    then: [...afterFile, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)], ofRendered],
   });
   const service = report.valueOf(supported) as Service;
   return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
+}
+
+/**
+ * The service's live revision with the step's changes, as the deploy will register it. Needed: a container name the
+ * revision does not have fails here as it would when the deploy renders it, with the same message, and the checks
+ * of its images and log groups need the revision. Its value is the rendered revision.
+ */
+function liveRevisionCheck(ecs: ECSClient, service: Service, request: DeployRequest): PreflightCheck<RegistrableDefinition> {
+  return {
+    id: 'live-revision-renders',
+    title: 'New revision renders',
+    protects: false,
+    needed: true,
+    permissions: ['ecs:DescribeTaskDefinition'],
+    run: async () => {
+      const live = await describeTaskDefinition(ecs, liveTaskDefinitionArn(service));
+      const rendered = renderTaskDefinition(liveAsBase(live).definition, request);
+      const count = rendered.containerDefinitions?.length ?? 0;
+      return {
+        status: 'pass',
+        detail: `${rendered.family} from the service's revision, ${count} container${count === 1 ? '' : 's'}`,
+        value: rendered,
+      };
+    },
+  };
 }
