@@ -270,3 +270,18 @@ describe('images-exist, other registries', () => {
     });
   });
 });
+
+describe('images-exist, an index ECR does not hand over', () => {
+  test('a BatchGetImage answer that is not the index leaves the architectures unchecked, a warning and never a failure', async () => {
+    ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageManifestMediaType: INDEX }] });
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [],
+      failures: [{ failureCode: 'UnsupportedImageType', failureReason: 'Image does not match the accepted media types' }],
+    });
+    const report = await preflightOf(check(revision([`${WEB}:v2`], { runtimePlatform: { cpuArchitecture: 'ARM64' } })));
+    expect(report.rows[0]).toMatchObject({
+      status: 'warn',
+      message: `container "app" runs ${WEB}:v2 (${DIGEST}), whose architectures were not checked: BatchGetImage answered Error: Image does not match the accepted media types.`,
+    });
+  });
+});
