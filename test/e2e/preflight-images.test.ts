@@ -223,6 +223,32 @@ group('run-migration: images and log groups are checked before the task starts',
     expect(await revisions('ledger')).toEqual(before);
   });
 
+  test('a task-definition file whose container writes to a missing log group is refused before any task starts', async () => {
+    const described = await ecsClient(sandbox).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'ledger' }));
+    const definition = described.taskDefinition as Record<string, unknown> & { containerDefinitions: Array<Record<string, unknown>> };
+    definition.containerDefinitions[0].logConfiguration = {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/ledger-migrations', 'awslogs-region': sandbox.region, 'awslogs-stream-prefix': 'migrate' },
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'log-groups-')), 'ledger.json');
+    writeFileSync(file, JSON.stringify(definition));
+    const before = await revisions('ledger');
+    const callsBefore = sandbox.calls.length;
+
+    const run = await runBundledAction(
+      'run-migration',
+      { cluster: 'prod', service: 'ledger', 'task-definition': file, command: 'migrate' },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)[0]).toMatch(
+      /^Container "ledger" writes to log group \/ecs\/ledger-migrations \(us-east-1\), which does not exist\. /,
+    );
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+    expect(await revisions('ledger')).toEqual(before);
+  });
+
   test("another account's image the sandbox runs passes, and both checks are in the table", async () => {
     sandbox.script(`${REGISTRY}/ledger:v2`, { kind: 'exit', exitCode: 0, afterMs: 100 });
     const run = await runBundledAction(
