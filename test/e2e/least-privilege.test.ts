@@ -389,9 +389,16 @@ const labelOf = (row: DocumentedPermission) => `${row.action} (${row.need})`;
 /** Documented rows no scenario here reaches, by labelOf, each with why (they stay in the README's policy). */
 const NOT_REACHED: Partial<Record<EcsAction, Record<string, string>>> = {
   'deploy-ecs': {
+    // The scenarios' images are single-platform manifests (the sandbox answers other accounts' images so).
+    'ecr:BatchGetImage (optional)': 'read only when an image is an index of several platforms',
+    'logs:DescribeLogGroups (optional)': "read only for a group without awslogs-create-group; the scenarios' containers create theirs",
     // The old deployment stays listed, COMPLETED, while a release rolls out here: no scenario makes DescribeServices list none.
     'ecs:ListServiceDeployments (optional)': 'read only when DescribeServices lists no COMPLETED deployment',
     'ecs:DescribeServiceRevisions (optional)': 'read only when DescribeServices lists no COMPLETED deployment',
+  },
+  'run-migration': {
+    'ecr:BatchGetImage (optional)': 'read only when an image is an index of several platforms',
+    'logs:DescribeLogGroups (optional)': "read only for a group without awslogs-create-group; the scenarios' containers create theirs",
   },
   'auto-rollback': {
     'logs:GetLogEvents (optional)': 'read only to diagnose a rollback whose own tasks crash',
@@ -489,6 +496,11 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
     'ecs:DescribeServiceDeployments': (run) => expect(run.log).toContain('deciding from DescribeServices alone'),
     // The diagnosis has no log lines.
     'logs:GetLogEvents': (run) => expect(errorsOf(run).join('\n')).not.toContain('Error: DATABASE_URL is required'),
+    // The images are not looked up: the pre-flight row is a warning, and the step goes on to the same verdict.
+    'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),
+  },
+  'run-migration': {
+    'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),
   },
   'auto-rollback': {
     // UpdateService to the target instead of StopServiceDeployment.

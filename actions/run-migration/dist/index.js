@@ -11793,7 +11793,7 @@ __webpack_unused_export__ = CreateGatewayResponse$;
 __webpack_unused_export__ = CreateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = CreateService$;
 __webpack_unused_export__ = CreateServiceCommand;
-__webpack_unused_export__ = CreateServiceRequest$;
+exports.dbk = CreateServiceRequest$;
 __webpack_unused_export__ = CreateServiceResponse$;
 __webpack_unused_export__ = CreateTaskSet$;
 __webpack_unused_export__ = CreateTaskSetCommand;
@@ -11963,7 +11963,7 @@ __webpack_unused_export__ = DescribeServicesResponse$;
 __webpack_unused_export__ = DescribeTaskDefinition$;
 exports.Zy$ = DescribeTaskDefinitionCommand;
 __webpack_unused_export__ = DescribeTaskDefinitionRequest$;
-__webpack_unused_export__ = DescribeTaskDefinitionResponse$;
+exports.vbP = DescribeTaskDefinitionResponse$;
 __webpack_unused_export__ = DescribeTaskSets$;
 __webpack_unused_export__ = DescribeTaskSetsCommand;
 __webpack_unused_export__ = DescribeTaskSetsRequest$;
@@ -12254,7 +12254,7 @@ __webpack_unused_export__ = RegisterDaemonTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterDaemonTaskDefinitionResponse$;
 __webpack_unused_export__ = RegisterTaskDefinition$;
 exports.$Hl = RegisterTaskDefinitionCommand;
-__webpack_unused_export__ = RegisterTaskDefinitionRequest$;
+exports.fSK = RegisterTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterTaskDefinitionResponse$;
 __webpack_unused_export__ = RepositoryCredentials$;
 __webpack_unused_export__ = ResolvedConfiguration$;
@@ -12365,7 +12365,7 @@ __webpack_unused_export__ = TargetNotFoundException;
 __webpack_unused_export__ = TargetNotFoundException$;
 __webpack_unused_export__ = TargetType;
 __webpack_unused_export__ = Task$;
-__webpack_unused_export__ = TaskDefinition$;
+exports.TAv = TaskDefinition$;
 __webpack_unused_export__ = TaskDefinitionFamilyStatus;
 __webpack_unused_export__ = TaskDefinitionField;
 __webpack_unused_export__ = TaskDefinitionPlacementConstraint$;
@@ -12441,7 +12441,7 @@ __webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetResponse$;
-__webpack_unused_export__ = UpdateServiceRequest$;
+exports.e8O = UpdateServiceRequest$;
 __webpack_unused_export__ = UpdateServiceResponse$;
 __webpack_unused_export__ = UpdateTaskProtection$;
 __webpack_unused_export__ = UpdateTaskProtectionCommand;
@@ -64688,7 +64688,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1362:
+/***/ 640:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64940,7 +64940,19 @@ function stepInputs() {
     return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/preflight/mode-input.ts
+/** The values of the `preflight` input and the mode each stands for. */
+const MODES = { true: 'fail', warn: 'warn', false: 'off' };
+/**
+ * The `preflight` input of deploy-ecs and run-migration: `true` (the default: a failing check stops the step),
+ * `warn` (it is reported and the step goes on) or `false` (checks that may be left out are not run).
+ */
+function readPreflightMode(inputs, name = 'preflight') {
+    return MODES[inputs.oneOf(name, Object.keys(MODES), 'true') ?? 'true'];
+}
+
 ;// CONCATENATED MODULE: ./actions/run-migration/src/inputs.ts
+
 
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -64968,6 +64980,7 @@ function readMigrationInputs(inputs = stepInputs()) {
         timeoutMs: inputs.duration('timeout', '15m'),
         allowConcurrent: inputs.boolean('allow-concurrent', false),
         stopOnCancel: inputs.boolean('stop-on-cancel', false),
+        preflight: readPreflightMode(inputs),
     };
 }
 /**
@@ -65026,8 +65039,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7339);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3872);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1362);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3437);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(640);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3830);
 
 
@@ -65845,7 +65858,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 3872:
+/***/ 3437:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65914,6 +65927,78 @@ var errors = __nccwpck_require__(6460);
 var common_command = __nccwpck_require__(4458);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/schema/index.js
+var submodules_schema = __nccwpck_require__(6890);
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/register-model.ts
+
+
+/**
+ * Parameters that name the service or the call rather than set anything on it: in a task-definition file they are
+ * no misplaced setting, just a key that does not belong, and are reported as unknown.
+ */
+const SERVICE_IDENTITY = new Set(['cluster', 'service', 'serviceName', 'taskDefinition', 'clientToken']);
+let model;
+/**
+ * Reads the model from the SDK's own schemas (the `…$` exports of @aws-sdk/client-ecs), through @smithy/core's
+ * NormalizedSchema, which is what the SDK's serializer walks: a key the model lacks is one the serializer drops
+ * without a word, so judging against it says exactly what would reach RegisterTaskDefinition. Throws when the
+ * schemas are not read as the structures expected, so a changed encoding fails loudly instead of passing all.
+ */
+function registerModel() {
+    if (model)
+        return model;
+    const cache = new Map();
+    const request = structureOf(dist_cjs/* RegisterTaskDefinitionRequest$ */.fSK, cache);
+    const described = structureOf(dist_cjs/* TaskDefinition$ */.TAv, cache);
+    const services = [structureOf(dist_cjs/* CreateServiceRequest$ */.dbk, cache), structureOf(dist_cjs/* UpdateServiceRequest$ */.e8O, cache)];
+    expectMembers(request, ['family', 'containerDefinitions']);
+    expectMembers(described, ['taskDefinitionArn', 'revision']);
+    const containers = request.members.get('containerDefinitions');
+    if (containers?.kind !== 'list' || containers.member.kind !== 'structure')
+        throw new Error('The SDK model of RegisterTaskDefinitionRequest.containerDefinitions is not read as a list of structures.');
+    const serviceSettings = new Set(services.flatMap((service) => [...service.members.keys()]).filter((key) => !request.members.has(key) && !SERVICE_IDENTITY.has(key)));
+    model = {
+        request,
+        describeResponse: structureOf(dist_cjs/* DescribeTaskDefinitionResponse$ */.vbP, cache),
+        describedOnly: new Set([...described.members.keys()].filter((key) => !request.members.has(key))),
+        serviceSettings,
+    };
+    return model;
+}
+function structureOf(schema, cache) {
+    const shape = shapeOf(submodules_schema.NormalizedSchema.of(schema), cache);
+    if (shape.kind !== 'structure')
+        throw new Error(`The SDK model of ${submodules_schema.NormalizedSchema.of(schema).getName() ?? 'a shape'} is not read as a structure.`);
+    return shape;
+}
+function shapeOf(schema, cache) {
+    if (schema.isStructSchema() || schema.isUnionSchema()) {
+        const name = schema.getName() ?? 'a structure';
+        const known = cache.get(schema.getName(true) ?? name);
+        if (known)
+            return known;
+        const members = new Map();
+        const shape = { kind: 'structure', name, members };
+        // Cached before its members are read, so a shape that contains itself ends instead of recursing for ever.
+        cache.set(schema.getName(true) ?? name, shape);
+        for (const [key, member] of schema.structIterator())
+            members.set(key, shapeOf(member, cache));
+        return shape;
+    }
+    if (schema.isListSchema())
+        return { kind: 'list', member: shapeOf(schema.getValueSchema(), cache) };
+    if (schema.isMapSchema())
+        return { kind: 'map', value: shapeOf(schema.getValueSchema(), cache) };
+    return { kind: 'value' };
+}
+function expectMembers(shape, names) {
+    const missing = names.filter((name) => !shape.members.has(name));
+    if (missing.length)
+        throw new Error(`The SDK model of ${shape.name} is read without ${missing.join(', ')}: its encoding changed.`);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/strip.ts
 /**
  * Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses: every member of the API
@@ -65966,7 +66051,103 @@ function isPlainObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/fields.ts
+
+
+/**
+ * Judges every key of a task definition (bare, or wrapped as `aws ecs describe-task-definition` prints it) against
+ * RegisterTaskDefinition's model, nested structures included. The read-only fields of a described revision are
+ * kept (stripTaskDefinition removes them); every other key the model lacks is a problem, and left out of `known`.
+ */
+function judgeTaskDefinitionFields(file) {
+    const { describeResponse } = registerModel();
+    const problems = [];
+    if (isPlainObject(file) && isPlainObject(file.taskDefinition)) {
+        // The wrapper: its own keys (tags) judged as DescribeTaskDefinition's answer, the definition as a bare one.
+        const { taskDefinition, ...wrapper } = file;
+        const known = {
+            ...judgeStructure(wrapper, describeResponse, '', problems),
+            taskDefinition: judgeBody(taskDefinition, 'taskDefinition.', problems),
+        };
+        return { known, problems };
+    }
+    return { known: isPlainObject(file) ? judgeBody(file, '', problems) : file, problems };
+}
+/** A definition's keys: RegisterTaskDefinition's, and the read-only ones of a described revision, kept for strip to remove. */
+function judgeBody(body, prefix, problems) {
+    const { request, describedOnly } = registerModel();
+    return judgeStructure(body, request, prefix, problems, describedOnly);
+}
+/** A structure's keys: each one the model has is judged by its shape, each other one (unless `readOnly`) is a problem. */
+function judgeStructure(value, shape, prefix, problems, readOnly) {
+    const kept = {};
+    for (const [key, child] of Object.entries(value)) {
+        const member = shape.members.get(key);
+        if (member)
+            kept[key] = judgeValue(child, member, `${prefix}${key}`, problems);
+        else if (readOnly?.has(key))
+            kept[key] = child;
+        else
+            problems.push(problemOf(key, `${prefix}${key}`, shape));
+    }
+    return kept;
+}
+function judgeValue(value, shape, path, problems) {
+    if (shape.kind === 'structure')
+        return isPlainObject(value) ? judgeStructure(value, shape, `${path}.`, problems) : value;
+    if (shape.kind === 'list')
+        return Array.isArray(value) ? value.map((item, i) => judgeValue(item, shape.member, `${path}[${i}]`, problems)) : value;
+    if (shape.kind === 'map' && isPlainObject(value))
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, judgeValue(item, shape.value, `${path}.${key}`, problems)]));
+    return value;
+}
+function problemOf(key, path, shape) {
+    const { serviceSettings } = registerModel();
+    const fields = [...shape.members.keys()];
+    const problem = { path, key, within: shape.name };
+    const camelCase = fields.find((field) => field.toLowerCase() === key.toLowerCase());
+    if (camelCase)
+        return { ...problem, camelCase };
+    // A service setting is misplaced only at the top: nested, the same name means something else.
+    if (shape === registerModel().request) {
+        const setting = [...serviceSettings].find((field) => field.toLowerCase() === key.toLowerCase());
+        if (setting)
+            return { ...problem, serviceSetting: setting };
+    }
+    const near = fields.filter((field) => editDistance(field.toLowerCase(), key.toLowerCase()) <= 2);
+    return near.length === 1 ? { ...problem, nearest: near[0] } : problem;
+}
+/**
+ * The problem in a sentence. `settingInputs` names the step's inputs that set a service setting (desiredCount:
+ * 'desired-count'), so the user is sent to the line that does what the key meant.
+ */
+function describeFieldProblem(problem, settingInputs = {}) {
+    const { path, key, camelCase, serviceSetting, nearest } = problem;
+    if (camelCase)
+        return `${path}: did you mean ${camelCase}?`;
+    if (serviceSetting) {
+        const input = settingInputs[serviceSetting];
+        const where = input ? `give it as this step's '${input}' input` : 'set it on the service (CreateService or UpdateService)';
+        const cased = serviceSetting === key ? '' : ` (${serviceSetting})`;
+        return `${path}${cased} is a service setting: ${where}, not in the task definition`;
+    }
+    const what = `${path} is not a field RegisterTaskDefinition takes in ${problem.within}`;
+    return nearest ? `${what}: did you mean ${nearest}?` : what;
+}
+/** Levenshtein distance, for "did you mean" on a misspelt field; the names are short. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+
 
 
 
@@ -65992,15 +66173,19 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     catch (error) {
         throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
     }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
+    const { known, problems } = judgeTaskDefinitionFields(parsed);
+    const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
+    const body = wrapped ? known.taskDefinition : known;
     if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
+        // CloudFormation's Family and ContainerDefinitions are the usual reason: say so rather than only what is missing.
+        const cased = problems.filter((problem) => problem.camelCase);
+        const found = cased.length ? ` Its keys say: ${cased.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`, inputName);
     }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
+    const tags = wrapped ? (known.tags ?? []) : (body.tags ?? []);
     const definition = stripTaskDefinition(body);
     delete definition.tags;
-    return { definition, tags };
+    return { definition, tags, fieldProblems: problems };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/secret-values.ts
@@ -66083,8 +66268,6 @@ function section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service.ts
 
 
@@ -66113,24 +66296,27 @@ async function describeService(ecs, cluster, service, region) {
 /** The strategies of the ECS controller this suite deploys and watches, each with a mechanism (see mechanismFor). */
 const SUPPORTED_STRATEGIES = (/* unused pure expression or super */ null && (['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY']));
 /**
- * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
- * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
- * own. Called from one place (mechanismFor), before any change; returns the strategy.
+ * What this suite deploys and watches: the ECS controller's rolling updates and ECS-native blue/green, linear and
+ * canary, and the CODE_DEPLOY controller's CodeDeploy blue/green. Other controllers (EXTERNAL) and strategies need a
+ * mechanism of their own. Called from one place (mechanismFor), before any change; returns the strategy, or
+ * CODE_DEPLOY for that controller (its deployment group decides how traffic moves).
  */
 function assertSupportedService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
+    if (controller !== 'ECS' && controller !== 'CODE_DEPLOY') {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.', 'service');
+            'only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.', 'service');
     }
+    if (service.status === 'DRAINING') {
+        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+    }
+    if (controller === 'CODE_DEPLOY')
+        return 'CODE_DEPLOY';
     // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
     const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
     if (!SUPPORTED_STRATEGIES.includes(strategy)) {
         throw new ConfigurationError(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
             `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`, 'service');
-    }
-    if (service.status === 'DRAINING') {
-        throw new ConfigurationError(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
     }
     return strategy;
 }
@@ -67016,7 +67202,40 @@ function logMigrationEvidence(facts, log) {
         log.info(`  | ${line}`);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/file-fields.ts
+
+/**
+ * Every key of the file is one RegisterTaskDefinition takes, as the bundled SDK's model says, nested ones too.
+ * The SDK drops any other key without a word, so a capitalised `Cpu` or a service's `enableExecuteCommand` would
+ * look applied and never be. No AWS call. Under `warn` the step goes on without those keys, as AWS would get it.
+ */
+function fileFieldsCheck(options) {
+    const input = options.input ?? 'task-definition';
+    return {
+        id: 'file-fields',
+        title: 'Task definition fields are known',
+        protects: false,
+        run: async () => {
+            const problems = options.loaded.fieldProblems ?? [];
+            if (problems.length === 0)
+                return { status: 'pass', detail: `every field of "${options.path}" is one RegisterTaskDefinition takes` };
+            const count = problems.length === 1 ? 'a field' : `${problems.length} fields`;
+            return {
+                status: 'fail',
+                input,
+                detail: `Input '${input}': the file "${options.path}" has ${count} RegisterTaskDefinition does not take, which would be dropped without a word: ` +
+                    `${problems.map((problem) => describeFieldProblem(problem, options.settingInputs)).join('; ')}.`,
+                fix: "Correct the file (with 'preflight: warn' the step goes on without them). Nothing was changed.",
+            };
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
+/** Whether the mode leaves the check alone: it protects against damage, or its value is needed. */
+function unconditional(check) {
+    return check.protects || check.needed === true;
+}
 /** The message a failed result stands for: its detail, then its fix. */
 function resultMessage(result) {
     return result.fix ? `${result.detail} ${result.fix}` : result.detail;
@@ -67038,7 +67257,7 @@ function isVerdict(error) {
 /**
  * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
  * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
- * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * protects against damage (then going on unchecked is the damage) or the step needs its value: then it fails. Anything else is a failure that
  * names the check, since its question stays unanswered.
  */
 function resultOfError(check, error) {
@@ -67055,6 +67274,13 @@ function resultOfError(check, error) {
                 status: 'fail',
                 detail: `Pre-flight check "${check.title}" could not look up what it guards: ${why}. Nothing was changed.`,
                 fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
+            };
+        }
+        if (check.needed) {
+            return {
+                status: 'fail',
+                detail: `Pre-flight check "${check.title}" could not look up what the step goes on with: ${why}. Nothing was changed.`,
+                fix: `Grant ${permission}.`,
             };
         }
         return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
@@ -67142,7 +67368,7 @@ async function runStages(checks, options, mode) {
     return { ran };
 }
 function skipped(check, mode) {
-    return mode === 'off' && !check.protects;
+    return mode === 'off' && !unconditional(check);
 }
 async function settle(check, log) {
     try {
@@ -67154,12 +67380,12 @@ async function settle(check, log) {
         return { result: resultOfError(check, error), thrown: error };
     }
 }
-/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+/** Applies the mode: only a check that neither protects nor is needed is weakened from fail to warn. */
 function rowOf(check, result, mode) {
     const base = { id: check.id, title: check.title };
     if (!result)
         return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
-    const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+    const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
     return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
 }
 
@@ -67230,6 +67456,8 @@ function awsvpcSubnetsCheck(options) {
         id: 'awsvpc-subnets',
         title: 'Subnets for awsvpc',
         protects: false,
+        // Needed: RunTask gets the placement it finds; skipped, the task would have none.
+        needed: true,
         run: async () => {
             const placement = oneOffPlacement(options.definition, options.service, options.overrides);
             const subnets = placement.networkConfiguration?.awsvpcConfiguration?.subnets;
@@ -67404,18 +67632,24 @@ async function runningMigrations(ecs, cluster, family) {
 
 
 
+/** The settings run-migration takes as inputs: a file that carries one is sent to the input. */
+const SETTING_INPUTS = { networkConfiguration: 'subnets', launchType: 'launch-type' };
 /**
  * What the migration runs and where, checked before anything is registered or started, in one table: the
- * revision first (the file needs no look-up), then, from it, the subnets of its placement and the family's
+ * revision first (the file needs no look-up, only its fields judged), then, from it, the subnets of its placement and the family's
  * running migrations. Between the two the image is set and the container chosen, which refuses an unknown
  * container name as it always has.
  */
 async function migrationPreflight(ecs, request, service, fromFile, ports) {
     const revision = fromFile ? undefined : revisionCheck(ecs, request, service);
+    const fields = fromFile && request.definition.kind === 'file'
+        ? fileFieldsCheck({ path: request.definition.path, loaded: fromFile, settingInputs: SETTING_INPUTS })
+        : undefined;
     let plan;
     let placement;
-    const report = await runPreflight(revision ? [revision] : [], {
+    const report = await runPreflight(revision ? [revision] : fields ? [fields] : [], {
         log: ports.log,
+        mode: request.preflight,
         writeSummary: ports.writeSummary,
         then: [
             (valueOf) => {
