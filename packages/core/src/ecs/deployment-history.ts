@@ -62,6 +62,11 @@ export interface DeploymentHistory {
    * breaker) returns to. Only from the service deployments API.
    */
   lastCompleted?: CompletedRevision;
+  /**
+   * Why `previous` could not be found when a revision of the history could not be read (a CODE_DEPLOY service's
+   * GetApplicationRevision refused or failing): the target is then not chosen from the history.
+   */
+  unreadable?: string;
 }
 
 /** Service deployments ECS is still working on; only these can be stopped with ROLLBACK. */

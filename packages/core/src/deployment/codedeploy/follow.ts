@@ -6,7 +6,7 @@ import type { Clock } from '../../common/poll';
 import { readCodeDeployDeployment } from '../../codedeploy/read-deployment';
 import { taskSetLabelled } from '../../codedeploy/stages';
 import type { StartedDeployment } from '../mechanism';
-import { deployedTaskDefinition } from './in-flight';
+import { deployedRevision } from './deployed-revision';
 import { taskDefinitionOf } from './watch';
 
 export interface FollowedCodeDeployDeployment {
@@ -31,8 +31,12 @@ export async function followCodeDeployDeployment(
   // That it exists and deploys this service, the pre-flight check said (followedDeploymentCheck).
   const read = await readCodeDeployDeployment(codedeploy, request);
   const green = taskSetLabelled(read.target, 'Green');
-  const taskDefinitionArn = deployedTaskDefinition(read.deployment) ?? taskDefinitionOf(green, service);
-  if (!taskDefinitionArn) throw new Error(`CodeDeploy deployment ${deploymentId} names no task definition to follow.`);
+  const deployed = await deployedRevision(codedeploy, read.deployment);
+  const taskDefinitionArn = deployed.taskDefinitionArn ?? taskDefinitionOf(green, service);
+  if (!taskDefinitionArn)
+    throw new Error(
+      `CodeDeploy deployment ${deploymentId} names no task definition to follow${deployed.unreadable ? `: ${deployed.unreadable}` : ''}.`,
+    );
   const originalTaskDefinitionArn = taskDefinitionOf(taskSetLabelled(read.target, 'Blue'), service);
   log.info(
     `Following CodeDeploy deployment ${deploymentId} of ${shortTaskDefinition(taskDefinitionArn)} (${read.deployment.status}); nothing is created.`,

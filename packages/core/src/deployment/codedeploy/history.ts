@@ -1,21 +1,22 @@
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../common/errors';
+import type { Logger } from '../../common/logger';
 import { shortTaskDefinition } from '../../common/identifiers';
 import { readCodeDeployDeployment, taskSetLabelled } from '../../codedeploy';
 import type { CompletedRevision, CurrentDeployment, DeploymentHistory } from '../../ecs/deployment-history';
 import type { MechanismContext, RollBackRequest } from '../mechanism';
 import { isInFlight, isRollbackDeployment, listGroupDeployments } from './group-history';
-import { deployedTaskDefinition } from './in-flight';
+import { deployedRevisions, type DeployedRevision } from './deployed-revision';
 import { rollbackPlanOf } from './rollback-deployment';
 import type { CodeDeployNames } from './settings';
 import { codeDeployClientOf } from './start';
 import { taskDefinitionOf } from './watch';
 
-const revisionOf = (deployment: DeploymentInfo | undefined) => (deployment ? deployedTaskDefinition(deployment) : undefined);
-
 // Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
 const HISTORY_LIMIT = 100;
+// The Succeeded deployments whose revisions are read at a time, newest first, until the ones the history needs are found.
+const SUCCEEDED_WINDOW = 10;
 
 /**
  * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
@@ -31,12 +32,15 @@ export function servingTaskDefinition(service: Service): string | undefined {
  * rolls back), and the revision to return to is the newest one a Succeeded deployment put in production, other than
  * the release's: a deployment that failed, was stopped or is still under way never proves a revision worked, and
  * ECS's own service deployments and deployments list do not cover task sets. The revisions come from the
- * deployments' AppSpecs (their TaskDefinition).
+ * deployments' AppSpecs (their TaskDefinition, see deployedRevision). A Succeeded deployment whose revision cannot be
+ * read (GetApplicationRevision refused or failing) ends the search: an older revision is never chosen past a newer
+ * one that worked, and the history says why none was (`unreadable`), with a warning when `log` is given.
  */
 export async function readCodeDeployHistory(
   codedeploy: CodeDeployClient,
   names: CodeDeployNames,
   service: Service,
+  log?: Logger,
 ): Promise<DeploymentHistory> {
   let deployments: DeploymentInfo[];
   try {
@@ -53,26 +57,25 @@ export async function readCodeDeployHistory(
   const newest = deployments[0];
   if (!newest) return { source: 'codedeploy-deployments', destination: serving };
   const release = isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
+  const revisions = await deployedRevisions(codedeploy, release ? [newest, release] : [newest]);
+  const revisionOf = (deployment: DeploymentInfo | undefined) => (deployment ? revisions.get(deployment)?.taskDefinitionArn : undefined);
   // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
   // moves traffic to (its Green one).
   const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
   const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
-  const current = currentOf(newest, release, releaseTarget, serving, underWay);
+  const current = currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision: revisionOf(newest) });
   // A task set being deleted (DRAINING) takes no traffic.
   const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
   const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
-  const previous = succeeded
-    .map((deployment) => completedRevision(deployment))
-    .find((revision): revision is CompletedRevision => revision !== undefined && revision.taskDefinitionArn !== releaseTarget);
-  const lastCompleted = succeeded
-    .filter((deployment) => deployment !== newest)
-    .map((deployment) => completedRevision(deployment))
-    .find((revision) => revision !== undefined);
+  const { previous, lastCompleted, unreadable } = await completedRevisions(codedeploy, succeeded, newest, releaseTarget);
+  if (unreadable && !previous)
+    log?.warning(`The revision to return to cannot be chosen from the deployment group's history: ${unreadable}.`);
   return {
     source: 'codedeploy-deployments',
     current,
     ...(previous ? { previous } : {}),
     ...(lastCompleted ? { lastCompleted } : {}),
+    ...(unreadable && !previous ? { unreadable } : {}),
     // A deployment under way heads elsewhere than the serving revision even when its revision cannot be read: never
     // "already there" while it moves traffic. Once none is under way, the service is on its PRIMARY task set's
     // revision only when that task set is alone: a failed or stopped deployment (or CodeDeploy's failed rollback)
@@ -103,18 +106,52 @@ function triggeringOf(rollback: DeploymentInfo, deployments: DeploymentInfo[]): 
   return deployments.find((deployment) => deployment.deploymentId === id);
 }
 
+/**
+ * The Succeeded deployments' revisions, newest first, read a window at a time: `previous`, the newest other than the
+ * release's, and `lastCompleted`, the newest of a deployment other than `newest`. A revision that cannot be read
+ * stops the search with the reason.
+ */
+async function completedRevisions(
+  codedeploy: CodeDeployClient,
+  succeeded: DeploymentInfo[],
+  newest: DeploymentInfo,
+  releaseTarget: string | undefined,
+): Promise<{ previous?: CompletedRevision; lastCompleted?: CompletedRevision; unreadable?: string }> {
+  let previous: CompletedRevision | undefined;
+  let lastCompleted: CompletedRevision | undefined;
+  for (let at = 0; at < succeeded.length && !(previous && lastCompleted); at += SUCCEEDED_WINDOW) {
+    const window = succeeded.slice(at, at + SUCCEEDED_WINDOW);
+    const revisions = await deployedRevisions(codedeploy, window);
+    for (const deployment of window) {
+      const read = revisions.get(deployment) as DeployedRevision;
+      if (read.unreadable)
+        return { ...(previous ? { previous } : {}), ...(lastCompleted ? { lastCompleted } : {}), unreadable: read.unreadable };
+      const revision = completedRevision(deployment, read.taskDefinitionArn);
+      if (!revision) continue;
+      if (!previous && revision.taskDefinitionArn !== releaseTarget) previous = revision;
+      if (!lastCompleted && deployment !== newest) lastCompleted = revision;
+      if (previous && lastCompleted) break;
+    }
+  }
+  return { ...(previous ? { previous } : {}), ...(lastCompleted ? { lastCompleted } : {}) };
+}
+
 function currentOf(
   newest: DeploymentInfo,
-  release: DeploymentInfo | undefined,
-  releaseTarget: string | undefined,
-  serving: string | undefined,
-  underWay: string | undefined,
+  known: {
+    release: DeploymentInfo | undefined;
+    releaseTarget: string | undefined;
+    serving: string | undefined;
+    underWay: string | undefined;
+    newestRevision: string | undefined;
+  },
 ): CurrentDeployment {
+  const { release, releaseTarget, serving, underWay, newestRevision } = known;
   const inFlight = isInFlight(newest);
   const rollback = isRollbackDeployment(newest);
   // Where the newest deployment leaves the service: its revision while under way (unknown when it cannot be read) or
   // once Succeeded; after a failure or a stop, the task set left serving production.
-  const leavesOn = inFlight ? (revisionOf(newest) ?? underWay) : newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
+  const leavesOn = inFlight ? (newestRevision ?? underWay) : newest.status === 'Succeeded' ? (newestRevision ?? serving) : serving;
   return {
     status: newest.status,
     taskDefinitionArn: leavesOn,
@@ -131,8 +168,7 @@ function currentOf(
   };
 }
 
-function completedRevision(deployment: DeploymentInfo): CompletedRevision | undefined {
-  const taskDefinitionArn = revisionOf(deployment);
+function completedRevision(deployment: DeploymentInfo, taskDefinitionArn: string | undefined): CompletedRevision | undefined {
   if (!taskDefinitionArn) return undefined;
   const at = deployment.completeTime ? ` at ${deployment.completeTime.toISOString()}` : '';
   const what = isRollbackDeployment(deployment)
@@ -149,5 +185,5 @@ export async function readServiceCodeDeployHistory(
 ): Promise<DeploymentHistory> {
   const codedeploy = codeDeployClientOf(context);
   const plan = await rollbackPlanOf(request, codedeploy, service);
-  return readCodeDeployHistory(codedeploy, plan.names, service);
+  return readCodeDeployHistory(codedeploy, plan.names, service, context.log);
 }

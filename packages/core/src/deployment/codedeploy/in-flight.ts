@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { ActionFailure, errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
-import { appSpecTaskDefinition } from './appspec';
+import { deployedTaskDefinition } from './deployed-revision';
 import type { CodeDeployNames } from './settings';
 
 /** The statuses of a deployment that has not ended (DeploymentInfo.status): CodeDeploy runs one a group at a time. */
@@ -33,15 +33,6 @@ export async function deploymentsInFlight(codedeploy: CodeDeployClient, names: C
 }
 
 /**
- * The revision a deployment deploys, from its AppSpec content, when CodeDeploy returns it in DeploymentInfo.revision
- * (*unconfirmed* that GetDeployment always carries the content of an AppSpecContent revision: callers fall back to
- * the replacement task set's task definition, or say they could not tell).
- */
-export function deployedTaskDefinition(deployment: DeploymentInfo): string | undefined {
-  return appSpecTaskDefinition(deployment.revision?.appSpecContent?.content);
-}
-
-/**
  * CreateDeployment answers DeploymentLimitExceededException when the group already runs a deployment (its message
  * names it, "The Deployment Group '…' already has an active Deployment 'd-…'", in wording that has changed over the
  * years: CircleCI-Public/aws-ecs-orb#181, webfactory/create-aws-codedeploy-deployment#24). The deployment in flight
@@ -56,7 +47,7 @@ export async function inFlightRefusal(
   let which: string;
   try {
     const [other] = await deploymentsInFlight(codedeploy, names);
-    const revision = other ? deployedTaskDefinition(other) : undefined;
+    const revision = other ? await deployedTaskDefinition(codedeploy, other) : undefined;
     which = other
       ? `deployment ${other.deploymentId} (${other.status}${revision ? `, of ${shortTaskDefinition(revision)}` : ''}${other.createTime ? `, created ${new Date(other.createTime).toISOString()}` : ''})`
       : idIn(error);

@@ -4,7 +4,7 @@ import { shortTaskDefinition } from '../../common/identifiers';
 import type { ServingRevision } from '../../ecs/serving-revision';
 import { epochMs } from '../../ecs/times';
 import type { MechanismContext } from '../mechanism';
-import { deployedTaskDefinition } from './in-flight';
+import { deployedRevision } from './deployed-revision';
 import { isCodeDeployPlan, type CodeDeployPlan } from './group-check';
 
 /**
@@ -34,13 +34,16 @@ export async function codeDeployServingRevision(
     };
   }
   const fromLastSuccess = plan && context.codedeploy ? await lastSuccessfulRevision(context.codedeploy, plan) : undefined;
-  if (fromLastSuccess) return fromLastSuccess;
+  if (fromLastSuccess?.taskDefinitionArn) return fromLastSuccess;
   const why = !original
     ? 'the service lists no task set'
     : !steady
       ? `its original task set ${original.id} of ${shortTaskDefinition(original.taskDefinition)} is ${original.stabilityStatus ?? 'not steady'}`
       : `task set ${original.id} of ${shortTaskDefinition(original.taskDefinition)} was created by deployment ${lastAttempted?.deploymentId}, which ${lastAttempted?.status}`;
-  return { evidence: `${why}, and the deployment group names no successful deployment whose revision can be read` };
+  const unread = fromLastSuccess
+    ? `, and the revision of its last successful deployment could not be read: ${fromLastSuccess.evidence}`
+    : '';
+  return { evidence: `${why}${unread || ', and the deployment group names no successful deployment whose revision can be read'}` };
 }
 
 /** The task set serving before any deployment in flight: the PRIMARY one when alone, else the oldest. */
@@ -50,15 +53,19 @@ function originalTaskSet(service: Service): TaskSet | undefined {
   return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0];
 }
 
+/** The revision of the group's last successful deployment; without it, why (a refused GetApplicationRevision) in `evidence`. */
 async function lastSuccessfulRevision(codedeploy: CodeDeployClient, plan: CodeDeployPlan): Promise<ServingRevision | undefined> {
   const last = plan.group.lastSuccessfulDeployment;
   if (!last?.deploymentId) return undefined;
   try {
     const answer = await codedeploy.send(new GetDeploymentCommand({ deploymentId: last.deploymentId }));
-    const taskDefinitionArn = answer.deploymentInfo ? deployedTaskDefinition(answer.deploymentInfo) : undefined;
-    return taskDefinitionArn
-      ? { taskDefinitionArn, evidence: `the deployment group's last successful deployment ${last.deploymentId} deployed it` }
-      : undefined;
+    const deployed = answer.deploymentInfo ? await deployedRevision(codedeploy, answer.deploymentInfo) : {};
+    if (deployed.taskDefinitionArn)
+      return {
+        taskDefinitionArn: deployed.taskDefinitionArn,
+        evidence: `the deployment group's last successful deployment ${last.deploymentId} deployed it`,
+      };
+    return deployed.unreadable ? { evidence: `deployment ${last.deploymentId}: ${deployed.unreadable}` } : undefined;
   } catch {
     return undefined;
   }

@@ -6,15 +6,13 @@ import { shortTaskDefinition } from '../../common/identifiers';
 import { epochMs } from '../../ecs/times';
 import type { MechanismContext, UnchangedStanding } from '../mechanism';
 import { isCodeDeployPlan } from './group-check';
-import { deployedTaskDefinition, deploymentsInFlight } from './in-flight';
+import { deployedRevision } from './deployed-revision';
+import { deploymentsInFlight } from './in-flight';
 import { codeDeployNames } from './settings';
 import { codeDeployClientOf } from './start';
 import { taskDefinitionOf } from './watch';
 
-/**
- * The revision a deployment's replacement (Green) task set runs: what it deploys, when GetDeployment does not return
- * the AppSpec content (*unconfirmed* whether it always does for AppSpecContent revisions).
- */
+/** The revision a deployment's replacement (Green) task set runs: what it deploys, when its AppSpec cannot be read. */
 async function replacementRevision(codedeploy: CodeDeployClient, deploymentId: string, service: Service): Promise<string | undefined> {
   const cluster = service.clusterArn ?? '';
   const read = await readCodeDeployDeployment(codedeploy, { deploymentId, cluster, service: service.serviceName ?? '' });
@@ -36,7 +34,10 @@ export async function codeDeployUnchanged(
   const codedeploy = codeDeployClientOf(context);
   const [inFlight] = await deploymentsInFlight(codedeploy, names);
   if (inFlight?.deploymentId) {
-    const target = deployedTaskDefinition(inFlight) ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
+    const deployed = await deployedRevision(codedeploy, inFlight);
+    const target = deployed.taskDefinitionArn ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
+    if (!target && deployed.unreadable)
+      context.log.warning(`The revision of CodeDeploy deployment ${inFlight.deploymentId} is unknown: ${deployed.unreadable}.`);
     if (target === service.taskDefinition) {
       const startedAt = inFlight.createTime ? epochMs(inFlight.createTime) : context.clock.now();
       return {

@@ -14,7 +14,7 @@ import { ROLLBACK_GRACE_MS, type RolloutVerdict } from '../../ecs/rollout';
 import { followDeployment, type PollStep, type WatchDependencies, type WatchOutcome } from '../../ecs/watch-loop';
 import { judgeCodeDeployDeployment, type CodeDeployGoal, type CodeDeployVerdict } from './verdict';
 import { CodeDeployEventLog } from './event-log';
-import { deployedTaskDefinition } from './in-flight';
+import { deployedTaskDefinition } from './deployed-revision';
 import { failedTasksOfRevision } from './replacement-tasks';
 
 export interface CodeDeployWatchRequest {
@@ -124,7 +124,7 @@ export function codeDeployStep(
         const watch = replacementWatch(green);
         if (watch) return stoppedTasksOf(watch, log);
         // CodeDeploy made and removed the replacement between two polls: its tasks are found by revision instead.
-        const revision = read ? deployedTaskDefinition(read.deployment) : undefined;
+        const revision = read ? await deployedTaskDefinition(deps.codedeploy, read.deployment) : undefined;
         return revision ? unseenReplacementTasks(deps.ecs, request, revision, taskSets.Blue?.identifer, log) : [];
       };
       if (!judged) {

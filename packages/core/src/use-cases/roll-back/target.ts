@@ -12,6 +12,13 @@ export function chooseTarget(requestedArn: string | undefined, history: Deployme
   if (requestedArn) return { taskDefinitionArn: requestedArn, chosenBy: "the 'task-definition' input" };
   if (history.previous)
     return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
+  if (history.unreadable) {
+    throw new ConfigurationError(
+      `Input 'task-definition' is needed: the target cannot be chosen from the deployment history, since ${history.unreadable}. ` +
+        "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.",
+      'task-definition',
+    );
+  }
   const where =
     history.source === 'codedeploy-deployments'
       ? "no Succeeded deployment among the deployment group's newest CodeDeploy deployments holds"
