@@ -24,6 +24,7 @@ export function readRollbackInputs(inputs = stepInputs()): RollbackInputs {
     wait: inputs.boolean('wait', true),
     timeoutMs: inputs.duration('timeout', '10m'),
     timeoutGiven: inputs.optional('timeout') !== undefined,
+    codeDeploy: { application: inputs.optional('codedeploy-application'), deploymentGroup: inputs.optional('codedeploy-deployment-group') },
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }

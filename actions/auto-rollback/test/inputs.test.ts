@@ -16,8 +16,16 @@ describe('readRollbackInputs', () => {
       timeoutMs: 10 * 60_000,
       // Not given: a rollback that is a new deployment through a strategy watches through its bake too.
       timeoutGiven: false,
+      // Not given: a CODE_DEPLOY service's group takes the console's names.
+      codeDeploy: { application: undefined, deploymentGroup: undefined },
       auditTrail: undefined,
     });
+  });
+
+  test('the CodeDeploy application and deployment group are read for a CODE_DEPLOY service', () => {
+    expect(
+      read({ cluster: 'prod', service: 'web', 'codedeploy-application': 'shop', 'codedeploy-deployment-group': 'shop-web' }).codeDeploy,
+    ).toEqual({ application: 'shop', deploymentGroup: 'shop-web' });
   });
 
   test('a timeout given is marked as given, so it is kept as asked', () => {

@@ -83,6 +83,8 @@ export interface MechanismPreflightContext {
    * nothing is created), and the CodeDeploy deployment it follows (codedeploy-deployment-id).
    */
   deploy?: { codeDeploy?: CodeDeployInputs; waitUntil?: WaitUntil; following?: boolean; followDeploymentId?: string };
+  /** For a rollback: its CodeDeploy inputs. */
+  rollBack?: { codeDeploy?: CodeDeployGroupInputs };
 }
 
 /** Where a service stands when it already runs the revision a deploy would register (and force-new-deployment is false). */
@@ -115,10 +117,17 @@ export interface RollBackRequest {
   timeoutMs: number;
   targetArn: string;
   history: DeploymentHistory;
+  /** A CODE_DEPLOY service's application and deployment group, as the inputs name them (default: the console's names). */
+  codeDeploy?: CodeDeployGroupInputs;
+  /** What the mechanism's pre-flight checks found (their values): CodeDeploy's deployment group. */
+  found?: readonly unknown[];
 }
 
+/** The codedeploy-application and codedeploy-deployment-group inputs; absent ones take the console's conventional names. */
+export type CodeDeployGroupInputs = Pick<CodeDeployInputs, 'application' | 'deploymentGroup'>;
+
 export interface StartedRollback {
-  /** The call that started it: StopServiceDeployment or UpdateService. */
+  /** The call that started it: StopServiceDeployment, UpdateService, or CodeDeploy's StopDeployment or CreateDeployment. */
   mechanism: string;
   /** What was called, in words, for the log and the summary. */
   description: string;
@@ -132,6 +141,10 @@ export interface StartedRollback {
   serviceDeploymentArn?: string;
   /** `rollback` when the watch follows a deployment rolled back on purpose: its ROLLBACK_SUCCESSFUL is the success. */
   expect?: 'release' | 'rollback';
+  /** Set when nothing is left to watch: the service already serves the target alone (a stop before anything moved). */
+  settled?: boolean;
+  /** How long the rollback's new deployment waits by design (traffic shift, termination wait), when the mechanism knows better than bakeTimeMs. */
+  bakeMs?: number;
 }
 
 /**
@@ -165,4 +178,13 @@ export interface DeploymentMechanism {
   watch(deployment: DeploymentToWatch, settings: WatchSettings, context: MechanismContext): Promise<WatchOutcome>;
   /** The fastest correct way back to a revision; returns the deployment that brings it back. */
   rollBack(request: RollBackRequest, context: MechanismContext): Promise<StartedRollback>;
+  /**
+   * The release and the revisions that worked, when ECS's service deployments do not hold them (a CODE_DEPLOY
+   * service's are CodeDeploy's); default readDeploymentHistory.
+   */
+  readHistory?(
+    service: Service,
+    request: Pick<RollBackRequest, 'cluster' | 'service' | 'region' | 'codeDeploy' | 'found'>,
+    context: MechanismContext,
+  ): Promise<DeploymentHistory>;
 }

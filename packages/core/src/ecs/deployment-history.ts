@@ -24,6 +24,16 @@ export interface CurrentDeployment {
   targetTaskDefinitionArn?: string;
   createdAt?: Date;
   finishedAt?: Date;
+  /** A deployment of another deployment controller (a CodeDeploy deployment id) when the release is not an ECS service deployment. */
+  deploymentId?: string;
+  /** Whether that deployment is still under way (set with deploymentId). */
+  inFlight?: boolean;
+  /**
+   * Set when the platform is rolling the release back, or rolled it back, on its own (a CodeDeploy rollback
+   * deployment), in words for the log and the summary: the release is targetTaskDefinitionArn, the rollback's
+   * revision taskDefinitionArn.
+   */
+  ownRollback?: string;
 }
 
 export interface CompletedRevision {
@@ -37,7 +47,12 @@ export interface CompletedRevision {
 
 export interface DeploymentHistory {
   /** Where `current` came from; `previous.evidence` says where `previous` was found. */
-  source: 'service-deployments' | 'service';
+  source: 'service-deployments' | 'service' | 'codedeploy-deployments';
+  /**
+   * The revision the service is on or moving to, when Service.taskDefinition does not say it: a CODE_DEPLOY
+   * service's taskDefinition is its PRIMARY task set's, which stays the original's until production traffic moves.
+   */
+  destination?: string;
   current?: CurrentDeployment;
   /** The last revision that completed a deployment before the current one, other than the release itself. */
   previous?: CompletedRevision;

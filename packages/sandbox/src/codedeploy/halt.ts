@@ -6,6 +6,13 @@
  * (codedeploy/rollback) and names it in rollbackInfo. Without one, a replacement task set that does not serve
  * production yet is deleted and the listeners get blue back (*unconfirmed*: what CodeDeploy leaves without a
  * rollback); once it serves production, both task sets are left as they are.
+ * A stop with rollback during the termination wait (production already on the replacement, the original kept) is
+ * rolled back like any other: "CodeDeploy implements rollbacks by rerouting traffic from the replacement task set
+ * to the original task set" (user guide, "Deployments on an Amazon ECS compute platform", Redeployments and
+ * deployment rollbacks), and the original still runs then. That StopDeployment is accepted during that wait and
+ * reroutes rather than being refused is *unconfirmed*: no primary source read (StopDeployment API reference, the
+ * user guide's "Stop a deployment", "Stopped and failed deployments", "Redeploy and roll back") says it either way;
+ * auto-rollback deploys the target anew when a stop leaves production elsewhere.
  */
 import type { Context } from '../context';
 import { deleteTaskSet } from '../ecs/task-sets';

@@ -1,6 +1,7 @@
 import type { DeploymentMechanism } from '../mechanism';
 import { followedDeploymentCheck } from './followed-check';
 import { deploymentGroupCheck } from './group-check';
+import { readServiceCodeDeployHistory } from './history';
 import { startCodeDeployRollback } from './roll-back';
 import { codeDeployServingRevision } from './serving-revision';
 import { codeDeployClientOf, startCodeDeployDeployment } from './start';
@@ -19,10 +20,12 @@ export const codeDeployMechanism: DeploymentMechanism = {
   pausesAt: 'ready-wait',
   // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
   bakeTimeMs: () => 0,
-  // A deploy checks its deployment group (or, following one, the deployment); a rollback's checks are its own.
-  preflightChecks: (service, { codedeploy, cluster, purpose, deploy }) => {
-    if (purpose !== 'deploy') return [];
+  // A deploy checks its deployment group (or, following one, the deployment); a rollback checks the group too: it
+  // stops or creates deployments there, and reads its history from it.
+  preflightChecks: (service, { codedeploy, cluster, purpose, deploy, rollBack }) => {
     const client = codeDeployClientOf({ codedeploy });
+    if (purpose === 'roll-back')
+      return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: rollBack?.codeDeploy ?? {}, waitUntil: 'complete' })];
     const waitUntil = deploy?.waitUntil ?? 'complete';
     if (deploy?.followDeploymentId)
       return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
@@ -48,4 +51,5 @@ export const codeDeployMechanism: DeploymentMechanism = {
       { ...context, codedeploy: codeDeployClientOf(context) },
     ),
   rollBack: startCodeDeployRollback,
+  readHistory: readServiceCodeDeployHistory,
 };

@@ -1,6 +1,7 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { Logger } from '../../common/logger';
-import { revisionActiveCheck, ROLLBACK_REVISION_ADVICE, runPreflight } from '../../preflight';
+import { revisionActiveCheck, ROLLBACK_REVISION_ADVICE, runPreflight, type PreflightCheck } from '../../preflight';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { RollBackServiceRequest } from './request';
 
@@ -11,6 +12,8 @@ export interface RollbackPreflight {
   requestedArn?: string;
   /** The table, for the job summary the rollback writes at its end. */
   markdown: string;
+  /** What the mechanism's own checks found (CodeDeploy's deployment group), for its rollback. */
+  found: unknown[];
 }
 
 /**
@@ -23,22 +26,31 @@ export async function rollbackPreflight(
   ecs: ECSClient,
   request: RollBackServiceRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  codedeploy?: CodeDeployClient,
 ): Promise<RollbackPreflight> {
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const reference = request.taskDefinition;
   const revision = reference
     ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
     : undefined;
-  const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'roll-back' });
+  const ofMechanism = mechanismChecks(supported, {
+    ecs,
+    codedeploy,
+    cluster: request.cluster,
+    purpose: 'roll-back',
+    rollBack: { codeDeploy: request.codeDeploy },
+  });
+  let mechanismBuilt: PreflightCheck<unknown>[] = [];
   const report = await runPreflight([supported], {
     log: ports.log,
     writeSummary: ports.writeSummary,
-    then: [(valueOf) => [...(revision ? [revision] : []), ...ofMechanism(valueOf)]],
+    then: [(valueOf) => [...(revision ? [revision] : []), ...(mechanismBuilt = ofMechanism(valueOf))]],
   });
   const described = revision && report.valueOf(revision);
   return {
     service: report.valueOf(supported) as Service,
     requestedArn: reference ? (described?.definition.taskDefinitionArn ?? reference) : undefined,
     markdown: report.markdown,
+    found: mechanismBuilt.map((check) => report.valueOf(check)),
   };
 }

@@ -3,6 +3,7 @@ import { shortTaskDefinition, taskId } from '../../common/identifiers';
 import { codeBlock, heading, link, section, table } from '../../report/markdown';
 import { renderTimeline, type TimelineEntry } from '../../report/timeline';
 import type { CurrentDeployment } from '../../ecs/deployment-history';
+import { codeDeployDeploymentLink } from '../../codedeploy/links';
 import { serviceDeploymentsLink } from '../../ecs/links';
 import { explainStop } from '../../ecs/stop-reasons';
 import type { WatchOutcome } from '../../ecs/watch-loop';
@@ -59,6 +60,9 @@ function alreadyThere(story: RollbackStory): string {
   const target = shortTaskDefinition(story.targetArn);
   const release = story.release;
   const released = release?.targetTaskDefinitionArn ?? release?.taskDefinitionArn;
+  if (release?.ownRollback && released !== story.targetArn) {
+    return `Nothing to roll back: CodeDeploy already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (${release.ownRollback}).`;
+  }
   if (release?.status?.startsWith('ROLLBACK') && release.status !== 'ROLLBACK_FAILED' && released !== story.targetArn) {
     return `Nothing to roll back: ECS already rolled ${story.service} back from ${shortTaskDefinition(released)} to ${target} on its own (service deployment ${release.status}).`;
   }
@@ -84,7 +88,12 @@ export function rollbackSummaryMarkdown(story: RollbackStory): string {
     headline(story),
     facts,
     section(heading('Timeline (seconds since the release started)', 3), codeBlock(timeline(story))),
-    link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)),
+    story.release?.deploymentId
+      ? link(
+          `CodeDeploy deployment ${story.release.deploymentId} in the console`,
+          codeDeployDeploymentLink(story.region, story.release.deploymentId),
+        )
+      : link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)),
   );
 }
 

@@ -1,3 +1,5 @@
+import type { CodeDeployGroupInputs } from '../../deployment/mechanism';
+
 /** auto-rollback's inputs, read and validated. */
 export interface RollBackServiceRequest {
   region: string;
@@ -11,6 +13,8 @@ export interface RollBackServiceRequest {
   timeoutMs: number;
   /** Whether the timeout input was given (then it is kept as asked). */
   timeoutGiven?: boolean;
+  /** codedeploy-application and codedeploy-deployment-group, for a CODE_DEPLOY service. */
+  codeDeploy?: CodeDeployGroupInputs;
 }
 
 export interface RollbackOutputs {

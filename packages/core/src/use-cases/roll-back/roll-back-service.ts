@@ -79,10 +79,12 @@ export async function rollBackService(
   };
 
   // 1. Where the service stands and where it returns to; every check comes before any change.
-  const { service, requestedArn, markdown: preflight } = await rollbackPreflight(ecs, request, ports);
+  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const history = await readDeploymentHistory(ecs, request.cluster, service, log);
+  const history = mechanism.readHistory
+    ? await mechanism.readHistory(service, { ...request, found }, context)
+    : await readDeploymentHistory(ecs, request.cluster, service, log);
   const target = chooseTarget(requestedArn, history);
   const targetArn = target.taskDefinitionArn;
   log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
@@ -94,11 +96,14 @@ export async function rollBackService(
   }
   setOutputs({ rolledBack: false, taskDefinitionArn: targetArn, durationSeconds: 0 });
 
-  const alreadyThere = service.taskDefinition === targetArn;
+  // Where the service is headed: its taskDefinition, or (a CODE_DEPLOY service) the revision of the deployment under way.
+  const destination = history.destination ?? service.taskDefinition;
+  const alreadyThere = destination === targetArn;
   // Already there: the release is the current deployment's target (after ECS's own rollback, not where it left the service).
-  const fromArn = alreadyThere
-    ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? service.taskDefinition)
-    : service.taskDefinition;
+  const fromArn =
+    alreadyThere || history.destination !== undefined
+      ? (history.current?.targetTaskDefinitionArn ?? history.current?.taskDefinitionArn ?? destination)
+      : service.taskDefinition;
 
   // 2. The audit trail, before any change: the failed release is marked rolled back, the rollback recorded.
   await recordRollback(trail, request, fromArn, targetArn);
@@ -119,12 +124,19 @@ export async function rollBackService(
       throw new ActionFailure(rollbackFailedByEcs(story));
     }
     // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
-    const rolling = stillRollingOut(service);
+    // A release of another controller (a CodeDeploy deployment) says itself whether it is under way; ECS's own
+    // deployments list does not follow it.
+    const rolling =
+      history.current?.deploymentId !== undefined
+        ? history.current.inFlight
+          ? history.current.deploymentId
+          : undefined
+        : stillRollingOut(service);
     if (request.wait && rolling) {
       log.info(
-        `${shortTaskDefinition(targetArn)} is already the service's revision; deployment ${rolling} is still rolling it out: watching it.`,
+        `${shortTaskDefinition(targetArn)} is already the service's revision; ${history.current?.ownRollback ?? `deployment ${rolling}`} is still rolling it out: watching it.`,
       );
-      watched = { deploymentId: rolling, startedAt, before: service, ...alreadyUnderWay(history) };
+      watched = { deploymentId: rolling, startedAt, before: service, ...(history.current?.deploymentId ? {} : alreadyUnderWay(history)) };
     }
   } else {
     if (ports.signal?.aborted) {
@@ -133,7 +145,7 @@ export async function rollBackService(
       await trail?.report('error', 'Cancelled: the workflow was cancelled before the rollback started');
       throw new ActionFailure(message);
     }
-    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history }, context));
+    const started = await reportingErrors(trail, () => mechanism.rollBack({ ...request, targetArn, history, found }, context));
     log.info(`${started.description}: deployment ${started.deploymentId} brings ${shortTaskDefinition(targetArn)} back.`);
     story = {
       ...storyBasics(request, target, history),
@@ -143,8 +155,13 @@ export async function rollBackService(
       startedAt: started.startedAt,
       finishedAt: started.startedAt,
     };
-    if (request.wait) {
-      const timeoutMs = rollbackWatchTimeout(request, started, mechanism.bakeTimeMs(started.service), log);
+    if (started.settled) {
+      // Nothing is left to watch: the service already serves the target alone.
+      story.verdict = 'rolled-back';
+      story.finishedAt = clock.now();
+      setOutputs({ rolledBack: true, taskDefinitionArn: targetArn, durationSeconds: secondsBetween(started.startedAt, story.finishedAt) });
+    } else if (request.wait) {
+      const timeoutMs = rollbackWatchTimeout(request, started, started.bakeMs ?? mechanism.bakeTimeMs(started.service), log);
       watchRequest = { ...request, timeoutMs };
       watched = {
         deploymentId: started.deploymentId,

@@ -45,6 +45,21 @@ describe('headline', () => {
       'Nothing to roll back: ECS already rolled web back from web:8 to web:7 on its own (service deployment ROLLBACK_SUCCESSFUL).',
     ],
     [
+      "CodeDeploy's own rollback deployment",
+      {
+        verdict: 'already-there',
+        mechanism: undefined,
+        release: {
+          status: 'InProgress',
+          deploymentId: 'd-ROLLBACK3',
+          taskDefinitionArn: td(7),
+          targetTaskDefinitionArn: td(8),
+          ownRollback: 'CodeDeploy rollback deployment d-ROLLBACK3 of deployment d-RELEASE02',
+        },
+      },
+      'Nothing to roll back: CodeDeploy already rolled web back from web:8 to web:7 on its own (CodeDeploy rollback deployment d-ROLLBACK3 of deployment d-RELEASE02).',
+    ],
+    [
       'a service already on the target',
       { verdict: 'already-there', mechanism: undefined, fromArn: td(7), release: { status: 'SUCCESSFUL', taskDefinitionArn: td(7) } },
       'Nothing to roll back: web already runs web:7.',
@@ -100,5 +115,18 @@ describe('rollbackSummaryMarkdown', () => {
     expect(markdown).toContain('| Mechanism | none: nothing to change |');
     expect(markdown).toContain('| Rolled back | false |');
     expect(markdown).toContain('auto-rollback: the service already runs web:7');
+  });
+});
+
+describe('rollbackSummaryMarkdown of a CODE_DEPLOY service', () => {
+  test('links the CodeDeploy deployment of the release, not the ECS service deployments', () => {
+    const markdown = rollbackSummaryMarkdown(
+      story({ release: { status: 'Succeeded', deploymentId: 'd-RELEASE02', taskDefinitionArn: td(8) } }),
+    );
+
+    expect(markdown).toContain(
+      '[CodeDeploy deployment d-RELEASE02 in the console](https://us-east-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-RELEASE02?region=us-east-1)',
+    );
+    expect(markdown).not.toContain('Service deployments in the console');
   });
 });
