@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ApiCall, IamStatement, Sandbox } from '@ecs-deploy/sandbox';
 import { BLUE_GREEN_REPOSITORY, blueGreenCatalog, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
-import { CONTAINER_HEALTH_CHECK, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { createCodeDeployService, type CodeDeployServiceOptions } from '../support/codedeploy';
+import { CONTAINER_HEALTH_CHECK, ecsClient, REGISTRY, waitForSteady, waitForTaskSetSteady } from '../support/ecs-fixtures';
 import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
 import { createTargetGroup } from '../support/load-balancer';
 import { documentedPolicy, forAccount, without, type DocumentedPermission, type DocumentedPolicy } from '../support/readme-policies';
@@ -176,6 +177,36 @@ async function blueGreenRelease(prefix: string, options: Partial<BlueGreenOption
 
 const warningsOf = (run: ActionRun) => run.lines.filter((line) => line.text.startsWith('::warning')).map((line) => line.text);
 
+/** A CodeDeploy group's waits: at Ready (an hour, three minutes here, for an answer) or not, then the termination wait. */
+const codeDeployWaits = (ready: 'STOP_DEPLOYMENT' | 'CONTINUE_DEPLOYMENT', terminationWaitTimeInMinutes: number) => ({
+  blueGreenDeploymentConfiguration: {
+    deploymentReadyOption: { actionOnTimeout: ready, waitTimeInMinutes: ready === 'STOP_DEPLOYMENT' ? 60 : 0 },
+    terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' as const, terminationWaitTimeInMinutes },
+  },
+});
+
+/** A CODE_DEPLOY service on v1 in cluster `lp-cd`, one task, its task set steady. */
+async function codeDeployService(prefix: string, group: CodeDeployServiceOptions['group']) {
+  const cd = await createCodeDeployService(sandbox, { service: uniqueService(prefix), cluster: 'lp-cd', desiredCount: 1, group });
+  await waitForTaskSetSteady(sandbox, cd.cluster, cd.service);
+  return cd;
+}
+
+/**
+ * A CODE_DEPLOY service on v1 and v2 released to it by deploy-ecs (signed with the sandbox's own key) up to
+ * `waitUntil`: paused at Ready, or in the termination wait (bake), or succeeded (complete).
+ */
+async function codeDeployRelease(prefix: string, group: CodeDeployServiceOptions['group'], waitUntil: 'paused' | 'bake' | 'complete') {
+  const cd = await codeDeployService(prefix, group);
+  const release = await runBundledAction(
+    'deploy-ecs',
+    { cluster: cd.cluster, service: cd.service, image: `${BLUE_GREEN_REPOSITORY}:v2`, 'wait-until': waitUntil },
+    { env: sandbox.env() },
+  );
+  expect(errorsOf(release)).toEqual([]);
+  return { cd, deploymentId: release.outputs['codedeploy-deployment-id'], taskDefinitionArn: release.outputs['task-definition-arn'] };
+}
+
 /** One of an action's e2e scenarios: a fresh world for each run of it, and the verdict the documented policy gets. */
 interface Scenario {
   action: EcsAction;
@@ -183,9 +214,11 @@ interface Scenario {
   /**
    * The condition of the README's rows this scenario meets, in their words (`with a blue/green, linear or canary
    * service`). A row that begins "with " is proven on each scenario whose condition it names; any other row on the
-   * first scenario without one that needed it.
+   * first scenario without one that needed it. Several conditions: the scenario meets each. Where two rows share a
+   * condition but each call comes on one outcome only (a gate's ContinueDeployment when healthy, its StopDeployment
+   * when not), the condition quotes the row's words up to that outcome.
    */
-  condition?: string;
+  condition?: string | string[];
   prepare(): Promise<Record<string, string>>;
   verdict(run: ActionRun): void;
   /** What only the documented policy gets (and a missing optional permission may take away). */
@@ -232,6 +265,38 @@ const SCENARIOS: Scenario[] = [
     verdict(run) {
       expect(run.outputs.status).toBe('succeeded');
       expect(run.outputs['service-deployment-arn']).toMatch(/:service-deployment\/lp-bg\//);
+    },
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a release to a CODE_DEPLOY service, through its CodeDeploy deployment',
+    // Every row of CODE_DEPLOY services but the group's deployments in flight, which only a re-run (below) reads.
+    condition: [
+      'with a `CODE_DEPLOY` service: check the group',
+      'with a `CODE_DEPLOY` service: start the deployment',
+      'with a `CODE_DEPLOY` service: follow its status',
+      'with a `CODE_DEPLOY` service: CodeDeploy requires it',
+    ],
+    async prepare() {
+      const cd = await codeDeployService('cd-deploy', codeDeployWaits('CONTINUE_DEPLOYMENT', 0));
+      return { cluster: cd.cluster, service: cd.service, image: `${BLUE_GREEN_REPOSITORY}:v2` };
+    },
+    verdict(run) {
+      expect(run.outputs.status).toBe('succeeded');
+      expect(run.outputs['codedeploy-deployment-id']).toMatch(/^d-[A-Z0-9]{9}$/);
+    },
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a re-run on a CODE_DEPLOY service that already runs the revision, checked for a deployment in flight',
+    condition: "with a `CODE_DEPLOY` service: the group's deployments in flight",
+    async prepare() {
+      const { cd } = await codeDeployRelease('cd-rerun', codeDeployWaits('CONTINUE_DEPLOYMENT', 0), 'complete');
+      return { cluster: cd.cluster, service: cd.service, image: `${BLUE_GREEN_REPOSITORY}:v2` };
+    },
+    verdict(run) {
+      expect(run.outputs.status).toBe('succeeded');
+      expect(run.outputs['codedeploy-deployment-id']).toBe('');
     },
   },
   {
@@ -307,6 +372,75 @@ const SCENARIOS: Scenario[] = [
         'body-contains': 'v2',
         cluster: bg.cluster,
         service: bg.service,
+        interval: '0.2s',
+        timeout: '30s',
+        'success-threshold': '2',
+      };
+    },
+    verdict: (run) => expect(run.outputs.healthy).toBe('true'),
+  },
+  {
+    action: 'verify-health',
+    name: 'a CodeDeploy continue-deployment: a good release is continued at Ready (READY_WAIT)',
+    condition: [
+      'with a CodeDeploy `continue-deployment`: follow the deployment to Ready',
+      'with a CodeDeploy `continue-deployment`: `READY_WAIT` when healthy',
+    ],
+    async prepare() {
+      const { cd, deploymentId } = await codeDeployRelease('cd-gate', codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
+      return {
+        url: `${cd.testUrl}/`,
+        'body-contains': 'v2',
+        cluster: cd.cluster,
+        service: cd.service,
+        'continue-deployment': deploymentId,
+        interval: '0.2s',
+        timeout: '30s',
+        'success-threshold': '2',
+      };
+    },
+    verdict(run) {
+      expect(run.outputs.healthy).toBe('true');
+      expect(run.outputs['deployment-action']).toBe('continued');
+    },
+  },
+  {
+    action: 'verify-health',
+    name: 'a CodeDeploy continue-deployment: a release whose body is wrong is stopped at Ready with rollback',
+    condition: [
+      'with a CodeDeploy `continue-deployment`: follow the deployment to Ready',
+      'with a CodeDeploy `continue-deployment`: stop with `autoRollbackEnabled` when unhealthy',
+    ],
+    async prepare() {
+      const { cd, deploymentId } = await codeDeployRelease('cd-stop', codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
+      return {
+        url: `${cd.testUrl}/`,
+        'body-contains': 'v3',
+        cluster: cd.cluster,
+        service: cd.service,
+        'continue-deployment': deploymentId,
+        interval: '0.2s',
+        timeout: '30s',
+        'failure-threshold': '2',
+      };
+    },
+    verdict(run) {
+      expect(run.outputs.healthy).toBe('false');
+      expect(run.outputs['deployment-action']).toBe('rolled-back');
+    },
+  },
+  {
+    action: 'verify-health',
+    name: 'cluster + service: a CODE_DEPLOY release in its termination wait, two task sets, judged on where production goes',
+    condition: 'with `cluster` + `service` on a `CODE_DEPLOY` service running two task sets',
+    async prepare() {
+      const { cd, taskDefinitionArn } = await codeDeployRelease('cd-judged', codeDeployWaits('CONTINUE_DEPLOYMENT', 60), 'bake');
+      return {
+        url: `${cd.productionUrl}/`,
+        'body-contains': 'v2',
+        cluster: cd.cluster,
+        service: cd.service,
+        'task-definition': taskDefinitionArn,
         interval: '0.2s',
         timeout: '30s',
         'success-threshold': '2',
@@ -408,6 +542,8 @@ interface Proof {
   scenario?: Scenario;
 }
 
+const conditionsOf = (scenario: Scenario) => (scenario.condition === undefined ? [] : [scenario.condition].flat());
+
 /** The rows of each `need` that a scenario reaches: a conditioned row once for each scenario that meets its condition. */
 function proofs(need: DocumentedPermission['need']): Proof[] {
   return ECS_ACTIONS.flatMap((action) =>
@@ -416,7 +552,7 @@ function proofs(need: DocumentedPermission['need']): Proof[] {
       .flatMap((row): Proof[] => {
         if (!row.conditioned) return [{ action, row }];
         const meeting = SCENARIOS.filter(
-          (scenario) => scenario.action === action && scenario.condition && row.why.includes(scenario.condition),
+          (scenario) => scenario.action === action && conditionsOf(scenario).some((condition) => row.why.includes(condition)),
         );
         return meeting.length ? meeting.map((scenario) => ({ action, row, scenario })) : [{ action, row }];
       }),
@@ -428,7 +564,9 @@ const ALL_PROOFS = [...proofs('required'), ...proofs('conditional'), ...proofs('
 function scenarioFor({ action, row, scenario }: Proof): Scenario {
   if (scenario) {
     if (!neededBy.get(scenario)?.includes(row.action))
-      throw new Error(`"${scenario.name}" meets "${scenario.condition}", but did not need ${row.action}, which README lists ${row.why}`);
+      throw new Error(
+        `"${scenario.name}" meets "${conditionsOf(scenario).join('" and "')}", but did not need ${row.action}, which README lists ${row.why}`,
+      );
     return scenario;
   }
   if (row.conditioned) throw new Error(`no ${action} scenario meets the condition of ${row.action}: "${row.why}"`);
