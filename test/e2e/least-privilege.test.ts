@@ -515,6 +515,35 @@ const SCENARIOS: Scenario[] = [
       expect(run.log).toMatch(/StopServiceDeployment \(ROLLBACK\) of service deployment .*still in flight/);
     },
   },
+  {
+    action: 'auto-rollback',
+    name: 'a CODE_DEPLOY release waiting at Ready is stopped with rollback (StopDeployment)',
+    condition: ['with a `CODE_DEPLOY` service', 'with a `CODE_DEPLOY` release in flight'],
+    async prepare() {
+      const { cd } = await codeDeployRelease('cd-stop-rb', codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
+      return { cluster: cd.cluster, service: cd.service, 'task-definition': `${cd.family}:1`, reason: 'verify-health failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['rolled-back']).toBe('true');
+      expect(run.log).toMatch(/StopDeployment \(autoRollbackEnabled\) of CodeDeploy deployment d-\w+, still in flight/);
+    },
+  },
+  {
+    action: 'auto-rollback',
+    name: 'after a CODE_DEPLOY release Succeeded, a new CodeDeploy deployment of the revision given (CreateDeployment)',
+    condition: ['with a `CODE_DEPLOY` service', 'with a `CODE_DEPLOY` release that finished'],
+    async prepare() {
+      const { cd } = await codeDeployRelease('cd-new-rb', codeDeployWaits('CONTINUE_DEPLOYMENT', 0), 'complete');
+      return { cluster: cd.cluster, service: cd.service, 'task-definition': `${cd.family}:1`, reason: 'verify-health failed' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs).toMatchObject({ 'rolled-back': 'true' });
+      expect(run.outputs['task-definition-arn']).toMatch(/:1$/);
+      expect(run.log).toMatch(/CreateDeployment of /);
+    },
+  },
 ];
 
 /** A README row, for the tables below: its permission and what it says of it (a permission may have two rows). */
