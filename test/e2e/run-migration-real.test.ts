@@ -265,7 +265,9 @@ describe('run-migration with the real migration process', () => {
   });
 
   test('a task that cannot start is reported with its reason', async () => {
-    const run = await migrate({ image: `${REGISTRY}/not-in-catalog:v1`, command: `${MIGRATE} up` });
+    // The images-exist pre-flight check would refuse this image before the task starts (preflight-images.test.ts):
+    // with the checks off, the task is started and its failure to pull is what the step reports.
+    const run = await migrate({ image: `${REGISTRY}/not-in-catalog:v1`, command: `${MIGRATE} up`, preflight: 'false' });
 
     expect(run.exitCode).toBe(1);
     const [message] = errorsOf(run);
@@ -277,6 +279,19 @@ describe('run-migration with the real migration process', () => {
     const task = await describeTask(run.outputs['task-arn']);
     expect(task.stopCode).toBe('TaskFailedToStart');
     expect(run.summary).toContain('TaskFailedToStart');
+  });
+
+  test('an image the catalog does not run is refused by the pre-flight check before any task starts', async () => {
+    const before = await familyTasks();
+    const run = await migrate({ image: `${REGISTRY}/not-in-catalog:v1`, command: `${MIGRATE} up` });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([
+      `container "shop" runs ${REGISTRY}/not-in-catalog:v1, whose repository not-in-catalog does not exist in registry 123456789012 (us-east-1). ` +
+        'Correct the repository (or the account and region of its host), or create it and push the image. Nothing was changed.',
+    ]);
+    expect(run.outputs['task-arn']).toBeUndefined();
+    expect(await familyTasks()).toEqual(before);
   });
 
   test("a task definition from a JSON file is registered in its own family and runs in the service's network", async () => {

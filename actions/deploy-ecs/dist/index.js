@@ -5650,7 +5650,7 @@ __webpack_unused_export__ = DescribeIndexPoliciesCommand;
 __webpack_unused_export__ = DescribeIndexPoliciesRequest$;
 __webpack_unused_export__ = DescribeIndexPoliciesResponse$;
 __webpack_unused_export__ = DescribeLogGroups$;
-__webpack_unused_export__ = DescribeLogGroupsCommand;
+exports.VlF = DescribeLogGroupsCommand;
 __webpack_unused_export__ = DescribeLogGroupsRequest$;
 __webpack_unused_export__ = DescribeLogGroupsResponse$;
 __webpack_unused_export__ = DescribeLogStreams$;
@@ -10403,7 +10403,7 @@ __webpack_unused_export__ = BatchGetDeploymentTargetsCommand;
 __webpack_unused_export__ = BatchGetDeploymentTargetsInput$;
 __webpack_unused_export__ = BatchGetDeploymentTargetsOutput$;
 __webpack_unused_export__ = BatchGetDeployments$;
-__webpack_unused_export__ = BatchGetDeploymentsCommand;
+exports.ARk = BatchGetDeploymentsCommand;
 __webpack_unused_export__ = BatchGetDeploymentsInput$;
 __webpack_unused_export__ = BatchGetDeploymentsOutput$;
 __webpack_unused_export__ = BatchGetOnPremisesInstances$;
@@ -10431,7 +10431,7 @@ __webpack_unused_export__ = CreateApplicationCommand;
 __webpack_unused_export__ = CreateApplicationInput$;
 __webpack_unused_export__ = CreateApplicationOutput$;
 __webpack_unused_export__ = CreateDeployment$;
-__webpack_unused_export__ = CreateDeploymentCommand;
+exports.ttP = CreateDeploymentCommand;
 __webpack_unused_export__ = CreateDeploymentConfig$;
 __webpack_unused_export__ = CreateDeploymentConfigCommand;
 __webpack_unused_export__ = CreateDeploymentConfigInput$;
@@ -10539,13 +10539,13 @@ __webpack_unused_export__ = GetApplicationRevisionCommand;
 __webpack_unused_export__ = GetApplicationRevisionInput$;
 __webpack_unused_export__ = GetApplicationRevisionOutput$;
 __webpack_unused_export__ = GetDeployment$;
-__webpack_unused_export__ = GetDeploymentCommand;
+exports.Tvn = GetDeploymentCommand;
 __webpack_unused_export__ = GetDeploymentConfig$;
 __webpack_unused_export__ = GetDeploymentConfigCommand;
 __webpack_unused_export__ = GetDeploymentConfigInput$;
 __webpack_unused_export__ = GetDeploymentConfigOutput$;
 __webpack_unused_export__ = GetDeploymentGroup$;
-__webpack_unused_export__ = GetDeploymentGroupCommand;
+exports.WOp = GetDeploymentGroupCommand;
 __webpack_unused_export__ = GetDeploymentGroupInput$;
 __webpack_unused_export__ = GetDeploymentGroupOutput$;
 __webpack_unused_export__ = GetDeploymentInput$;
@@ -10555,7 +10555,7 @@ __webpack_unused_export__ = GetDeploymentInstanceInput$;
 __webpack_unused_export__ = GetDeploymentInstanceOutput$;
 __webpack_unused_export__ = GetDeploymentOutput$;
 __webpack_unused_export__ = GetDeploymentTarget$;
-__webpack_unused_export__ = GetDeploymentTargetCommand;
+exports.Oxg = GetDeploymentTargetCommand;
 __webpack_unused_export__ = GetDeploymentTargetInput$;
 __webpack_unused_export__ = GetDeploymentTargetOutput$;
 __webpack_unused_export__ = GetOnPremisesInstance$;
@@ -10739,7 +10739,7 @@ __webpack_unused_export__ = ListDeploymentTargetsCommand;
 __webpack_unused_export__ = ListDeploymentTargetsInput$;
 __webpack_unused_export__ = ListDeploymentTargetsOutput$;
 __webpack_unused_export__ = ListDeployments$;
-__webpack_unused_export__ = ListDeploymentsCommand;
+exports.sr8 = ListDeploymentsCommand;
 __webpack_unused_export__ = ListDeploymentsInput$;
 __webpack_unused_export__ = ListDeploymentsOutput$;
 __webpack_unused_export__ = ListGitHubAccountTokenNames$;
@@ -10802,7 +10802,7 @@ __webpack_unused_export__ = SkipWaitTimeForInstanceTerminationCommand;
 __webpack_unused_export__ = SkipWaitTimeForInstanceTerminationInput$;
 __webpack_unused_export__ = SortOrder;
 __webpack_unused_export__ = StopDeployment$;
-__webpack_unused_export__ = StopDeploymentCommand;
+exports.NzN = StopDeploymentCommand;
 __webpack_unused_export__ = StopDeploymentInput$;
 __webpack_unused_export__ = StopDeploymentOutput$;
 __webpack_unused_export__ = StopStatus;
@@ -10861,6 +10861,4029 @@ __webpack_unused_export__ = paginateListDeploymentInstances;
 __webpack_unused_export__ = paginateListDeployments;
 __webpack_unused_export__ = waitForDeploymentSuccessful;
 __webpack_unused_export__ = waitUntilDeploymentSuccessful;
+
+
+/***/ }),
+
+/***/ 8249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultECRHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "ecr",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultECRHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "ecr",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1168.0";
+var packageInfo = {
+	version: version};
+
+const m = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "stringEquals", f = "booleanEquals", g = "getAttr", h = { [m]: "Endpoint" }, i = { "fn": g, "argv": [{ [m]: d }, "name"] }, j = { [m]: d }, k = {}, l = [{ [m]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, l],
+        ["aws.partition", l, d],
+        [e, [i, "aws-eusc"]],
+        [e, [i, "aws-iso-f"]],
+        [e, [i, "aws-iso-e"]],
+        [e, [i, "aws-iso-b"]],
+        [e, [i, "aws-iso"]],
+        [e, [i, "aws-cn"]],
+        [e, [i, "aws-us-gov"]],
+        [e, [i, "aws"]],
+        [f, [{ [m]: "UseFIPS" }, b]],
+        [f, [{ fn: g, argv: [j, "supportsFIPS"] }, b]],
+        [f, [{ [m]: "UseDualStack" }, b]],
+        [f, [{ fn: g, argv: [j, "supportsDualStack"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, k],
+        ["https://api.ecr.{Region}.{PartitionResult#dnsSuffix}", k],
+        ["https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        ["https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}", k],
+        ["https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        ["https://api.ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://api.ecr.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 23, 3,
+    1, 4, r + 13,
+    2, 5, r + 13,
+    3, 20, 6,
+    4, 20, 7,
+    5, 20, 8,
+    6, 20, 9,
+    7, 20, 10,
+    8, 20, 11,
+    9, 20, 12,
+    10, 20, 13,
+    11, 16, 14,
+    13, 15, r + 4,
+    14, r + 11, r + 12,
+    12, 18, 17,
+    13, r + 9, r + 10,
+    13, 19, r + 6,
+    14, r + 8, r + 9,
+    11, 22, 21,
+    13, r + 5, r + 4,
+    13, r + 7, r + 6,
+    11, r + 1, 24,
+    13, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ECRServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.ecr#ECRServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ECRServiceException.prototype);
+    }
+}
+
+class InvalidParameterException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidParameterException";
+    name = "InvalidParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+    }
+}
+class RepositoryNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryNotFoundException";
+    name = "RepositoryNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotFoundException.prototype);
+    }
+}
+class ServerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ServerException";
+    name = "ServerException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServerException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServerException.prototype);
+    }
+}
+class LimitExceededException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class UnableToGetUpstreamImageException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToGetUpstreamImageException";
+    name = "UnableToGetUpstreamImageException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToGetUpstreamImageException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToGetUpstreamImageException.prototype);
+    }
+}
+class ValidationException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ValidationException";
+    name = "ValidationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ValidationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ValidationException.prototype);
+    }
+}
+class EmptyUploadException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#EmptyUploadException";
+    name = "EmptyUploadException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EmptyUploadException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EmptyUploadException.prototype);
+    }
+}
+class InvalidLayerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidLayerException";
+    name = "InvalidLayerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidLayerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerException.prototype);
+    }
+}
+class KmsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#KmsException";
+    name = "KmsException";
+    $fault = "client";
+    kmsError;
+    constructor(opts) {
+        super({
+            name: "KmsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsException.prototype);
+        this.kmsError = opts.kmsError;
+    }
+}
+class LayerAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerAlreadyExistsException";
+    name = "LayerAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerAlreadyExistsException.prototype);
+    }
+}
+class LayerPartTooSmallException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerPartTooSmallException";
+    name = "LayerPartTooSmallException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerPartTooSmallException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerPartTooSmallException.prototype);
+    }
+}
+class UploadNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UploadNotFoundException";
+    name = "UploadNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UploadNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UploadNotFoundException.prototype);
+    }
+}
+class PullThroughCacheRuleAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#PullThroughCacheRuleAlreadyExistsException";
+    name = "PullThroughCacheRuleAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PullThroughCacheRuleAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PullThroughCacheRuleAlreadyExistsException.prototype);
+    }
+}
+class SecretNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#SecretNotFoundException";
+    name = "SecretNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "SecretNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SecretNotFoundException.prototype);
+    }
+}
+class UnableToAccessSecretException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToAccessSecretException";
+    name = "UnableToAccessSecretException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToAccessSecretException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToAccessSecretException.prototype);
+    }
+}
+class UnableToDecryptSecretValueException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToDecryptSecretValueException";
+    name = "UnableToDecryptSecretValueException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToDecryptSecretValueException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToDecryptSecretValueException.prototype);
+    }
+}
+class UnsupportedUpstreamRegistryException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnsupportedUpstreamRegistryException";
+    name = "UnsupportedUpstreamRegistryException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedUpstreamRegistryException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedUpstreamRegistryException.prototype);
+    }
+}
+class InvalidTagParameterException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidTagParameterException";
+    name = "InvalidTagParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidTagParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTagParameterException.prototype);
+    }
+}
+class RepositoryAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryAlreadyExistsException";
+    name = "RepositoryAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryAlreadyExistsException.prototype);
+    }
+}
+class TooManyTagsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TooManyTagsException";
+    name = "TooManyTagsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TooManyTagsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTagsException.prototype);
+    }
+}
+class TemplateAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TemplateAlreadyExistsException";
+    name = "TemplateAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TemplateAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TemplateAlreadyExistsException.prototype);
+    }
+}
+class LifecyclePolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyNotFoundException";
+    name = "LifecyclePolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyNotFoundException.prototype);
+    }
+}
+class PullThroughCacheRuleNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#PullThroughCacheRuleNotFoundException";
+    name = "PullThroughCacheRuleNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PullThroughCacheRuleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PullThroughCacheRuleNotFoundException.prototype);
+    }
+}
+class RegistryPolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RegistryPolicyNotFoundException";
+    name = "RegistryPolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RegistryPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RegistryPolicyNotFoundException.prototype);
+    }
+}
+class RepositoryNotEmptyException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryNotEmptyException";
+    name = "RepositoryNotEmptyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotEmptyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotEmptyException.prototype);
+    }
+}
+class TemplateNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#TemplateNotFoundException";
+    name = "TemplateNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TemplateNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TemplateNotFoundException.prototype);
+    }
+}
+class RepositoryPolicyNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#RepositoryPolicyNotFoundException";
+    name = "RepositoryPolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryPolicyNotFoundException.prototype);
+    }
+}
+class SigningConfigurationNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#SigningConfigurationNotFoundException";
+    name = "SigningConfigurationNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "SigningConfigurationNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SigningConfigurationNotFoundException.prototype);
+    }
+}
+class ExclusionNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ExclusionNotFoundException";
+    name = "ExclusionNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExclusionNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExclusionNotFoundException.prototype);
+    }
+}
+class ImageNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageNotFoundException";
+    name = "ImageNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageNotFoundException.prototype);
+    }
+}
+class ScanNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ScanNotFoundException";
+    name = "ScanNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ScanNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ScanNotFoundException.prototype);
+    }
+}
+class ReplicationBackfillNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillNotFoundException";
+    name = "ReplicationBackfillNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillNotFoundException.prototype);
+    }
+}
+class LayerInaccessibleException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayerInaccessibleException";
+    name = "LayerInaccessibleException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerInaccessibleException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerInaccessibleException.prototype);
+    }
+}
+class LayersNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LayersNotFoundException";
+    name = "LayersNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayersNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayersNotFoundException.prototype);
+    }
+}
+class UnableToGetUpstreamLayerException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToGetUpstreamLayerException";
+    name = "UnableToGetUpstreamLayerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToGetUpstreamLayerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToGetUpstreamLayerException.prototype);
+    }
+}
+class LifecyclePolicyPreviewNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyPreviewNotFoundException";
+    name = "LifecyclePolicyPreviewNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyPreviewNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyPreviewNotFoundException.prototype);
+    }
+}
+class UnableToListUpstreamImageReferrersException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnableToListUpstreamImageReferrersException";
+    name = "UnableToListUpstreamImageReferrersException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnableToListUpstreamImageReferrersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnableToListUpstreamImageReferrersException.prototype);
+    }
+}
+class ImageAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageAlreadyExistsException";
+    name = "ImageAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageAlreadyExistsException.prototype);
+    }
+}
+class ImageDigestDoesNotMatchException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageDigestDoesNotMatchException";
+    name = "ImageDigestDoesNotMatchException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageDigestDoesNotMatchException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageDigestDoesNotMatchException.prototype);
+    }
+}
+class ImageTagAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageTagAlreadyExistsException";
+    name = "ImageTagAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageTagAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageTagAlreadyExistsException.prototype);
+    }
+}
+class ReferencedImagesNotFoundException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReferencedImagesNotFoundException";
+    name = "ReferencedImagesNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReferencedImagesNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReferencedImagesNotFoundException.prototype);
+    }
+}
+class BlockedByOrganizationPolicyException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#BlockedByOrganizationPolicyException";
+    name = "BlockedByOrganizationPolicyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "BlockedByOrganizationPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, BlockedByOrganizationPolicyException.prototype);
+    }
+}
+class ExclusionAlreadyExistsException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ExclusionAlreadyExistsException";
+    name = "ExclusionAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExclusionAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExclusionAlreadyExistsException.prototype);
+    }
+}
+class ImageArchivedException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageArchivedException";
+    name = "ImageArchivedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageArchivedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageArchivedException.prototype);
+    }
+}
+class UnsupportedImageTypeException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#UnsupportedImageTypeException";
+    name = "UnsupportedImageTypeException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedImageTypeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedImageTypeException.prototype);
+    }
+}
+class LifecyclePolicyPreviewInProgressException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#LifecyclePolicyPreviewInProgressException";
+    name = "LifecyclePolicyPreviewInProgressException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LifecyclePolicyPreviewInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LifecyclePolicyPreviewInProgressException.prototype);
+    }
+}
+class ReplicationBackfillInProgressException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillInProgressException";
+    name = "ReplicationBackfillInProgressException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillInProgressException.prototype);
+    }
+}
+class ReplicationBackfillInvalidStatusException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ReplicationBackfillInvalidStatusException";
+    name = "ReplicationBackfillInvalidStatusException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplicationBackfillInvalidStatusException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplicationBackfillInvalidStatusException.prototype);
+    }
+}
+class ImageStorageClassUpdateNotSupportedException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#ImageStorageClassUpdateNotSupportedException";
+    name = "ImageStorageClassUpdateNotSupportedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageStorageClassUpdateNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageStorageClassUpdateNotSupportedException.prototype);
+    }
+}
+class InvalidLayerPartException extends ECRServiceException {
+    static shapeId = "com.amazonaws.ecr#InvalidLayerPartException";
+    name = "InvalidLayerPartException";
+    $fault = "client";
+    registryId;
+    repositoryName;
+    uploadId;
+    lastValidByteReceived;
+    constructor(opts) {
+        super({
+            name: "InvalidLayerPartException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerPartException.prototype);
+        this.registryId = opts.registryId;
+        this.repositoryName = opts.repositoryName;
+        this.uploadId = opts.uploadId;
+        this.lastValidByteReceived = opts.lastValidByteReceived;
+    }
+}
+
+const _A = "Attribute";
+const _AD = "AuthorizationData";
+const _ADL = "AuthorizationDataList";
+const _AECID = "AwsEcrContainerImageDetails";
+const _AL = "AttributeList";
+const _BBOPE = "BlockedByOrganizationPolicyException";
+const _BCLA = "BatchCheckLayerAvailability";
+const _BCLAR = "BatchCheckLayerAvailabilityRequest";
+const _BCLARa = "BatchCheckLayerAvailabilityResponse";
+const _BDI = "BatchDeleteImage";
+const _BDIR = "BatchDeleteImageRequest";
+const _BDIRa = "BatchDeleteImageResponse";
+const _BGI = "BatchGetImage";
+const _BGIR = "BatchGetImageRequest";
+const _BGIRa = "BatchGetImageResponse";
+const _BGRSC = "BatchGetRepositoryScanningConfiguration";
+const _BGRSCR = "BatchGetRepositoryScanningConfigurationRequest";
+const _BGRSCRa = "BatchGetRepositoryScanningConfigurationResponse";
+const _CLU = "CompleteLayerUpload";
+const _CLUR = "CompleteLayerUploadRequest";
+const _CLURo = "CompleteLayerUploadResponse";
+const _CPTCR = "CreatePullThroughCacheRule";
+const _CPTCRR = "CreatePullThroughCacheRuleRequest";
+const _CPTCRRr = "CreatePullThroughCacheRuleResponse";
+const _CR = "CreateRepository";
+const _CRCT = "CreateRepositoryCreationTemplate";
+const _CRCTR = "CreateRepositoryCreationTemplateRequest";
+const _CRCTRr = "CreateRepositoryCreationTemplateResponse";
+const _CRR = "CreateRepositoryRequest";
+const _CRRr = "CreateRepositoryResponse";
+const _CS = "CvssScore";
+const _CSA = "CvssScoreAdjustment";
+const _CSAL = "CvssScoreAdjustmentList";
+const _CSD = "CvssScoreDetails";
+const _CSL = "CvssScoreList";
+const _DI = "DescribeImages";
+const _DIF = "DescribeImagesFilter";
+const _DIR = "DescribeImagesRequest";
+const _DIRS = "DescribeImageReplicationStatus";
+const _DIRSR = "DescribeImageReplicationStatusRequest";
+const _DIRSRe = "DescribeImageReplicationStatusResponse";
+const _DIRe = "DescribeImagesResponse";
+const _DISF = "DescribeImageScanFindings";
+const _DISFR = "DescribeImageScanFindingsRequest";
+const _DISFRe = "DescribeImageScanFindingsResponse";
+const _DISS = "DescribeImageSigningStatus";
+const _DISSR = "DescribeImageSigningStatusRequest";
+const _DISSRe = "DescribeImageSigningStatusResponse";
+const _DLP = "DeleteLifecyclePolicy";
+const _DLPR = "DeleteLifecyclePolicyRequest";
+const _DLPRe = "DeleteLifecyclePolicyResponse";
+const _DPTCR = "DeletePullThroughCacheRule";
+const _DPTCRR = "DeletePullThroughCacheRuleRequest";
+const _DPTCRRe = "DeletePullThroughCacheRuleResponse";
+const _DPTCRRes = "DescribePullThroughCacheRulesRequest";
+const _DPTCRResc = "DescribePullThroughCacheRulesResponse";
+const _DPTCRe = "DescribePullThroughCacheRules";
+const _DPTUE = "DeregisterPullTimeUpdateExclusion";
+const _DPTUER = "DeregisterPullTimeUpdateExclusionRequest";
+const _DPTUERe = "DeregisterPullTimeUpdateExclusionResponse";
+const _DR = "DeleteRepository";
+const _DRBR = "DescribeReplicationBackfillResults";
+const _DRBRR = "DescribeReplicationBackfillResultsRequest";
+const _DRBRRe = "DescribeReplicationBackfillResultsResponse";
+const _DRCT = "DeleteRepositoryCreationTemplate";
+const _DRCTR = "DeleteRepositoryCreationTemplateRequest";
+const _DRCTRe = "DeleteRepositoryCreationTemplateResponse";
+const _DRCTRes = "DescribeRepositoryCreationTemplatesRequest";
+const _DRCTResc = "DescribeRepositoryCreationTemplatesResponse";
+const _DRCTe = "DescribeRepositoryCreationTemplates";
+const _DRP = "DeleteRegistryPolicy";
+const _DRPR = "DeleteRegistryPolicyRequest";
+const _DRPRe = "DeleteRegistryPolicyResponse";
+const _DRPRel = "DeleteRepositoryPolicyRequest";
+const _DRPRele = "DeleteRepositoryPolicyResponse";
+const _DRPe = "DeleteRepositoryPolicy";
+const _DRR = "DeleteRepositoryRequest";
+const _DRRe = "DeleteRepositoryResponse";
+const _DRRes = "DescribeRegistryRequest";
+const _DRResc = "DescribeRegistryResponse";
+const _DRRescr = "DescribeRepositoriesRequest";
+const _DRRescri = "DescribeRepositoriesResponse";
+const _DRe = "DescribeRegistry";
+const _DRes = "DescribeRepositories";
+const _DSC = "DeleteSigningConfiguration";
+const _DSCR = "DeleteSigningConfigurationRequest";
+const _DSCRe = "DeleteSigningConfigurationResponse";
+const _EAEE = "ExclusionAlreadyExistsException";
+const _EC = "EncryptionConfiguration";
+const _ECFRCT = "EncryptionConfigurationForRepositoryCreationTemplate";
+const _EISF = "EnhancedImageScanFinding";
+const _EISFL = "EnhancedImageScanFindingList";
+const _ENFE = "ExclusionNotFoundException";
+const _EUE = "EmptyUploadException";
+const _GAS = "GetAccountSetting";
+const _GASR = "GetAccountSettingRequest";
+const _GASRe = "GetAccountSettingResponse";
+const _GAT = "GetAuthorizationToken";
+const _GATR = "GetAuthorizationTokenRequest";
+const _GATRe = "GetAuthorizationTokenResponse";
+const _GDUFL = "GetDownloadUrlForLayer";
+const _GDUFLR = "GetDownloadUrlForLayerRequest";
+const _GDUFLRe = "GetDownloadUrlForLayerResponse";
+const _GLP = "GetLifecyclePolicy";
+const _GLPP = "GetLifecyclePolicyPreview";
+const _GLPPR = "GetLifecyclePolicyPreviewRequest";
+const _GLPPRe = "GetLifecyclePolicyPreviewResponse";
+const _GLPR = "GetLifecyclePolicyRequest";
+const _GLPRe = "GetLifecyclePolicyResponse";
+const _GRP = "GetRegistryPolicy";
+const _GRPR = "GetRegistryPolicyRequest";
+const _GRPRe = "GetRegistryPolicyResponse";
+const _GRPRet = "GetRepositoryPolicyRequest";
+const _GRPRete = "GetRepositoryPolicyResponse";
+const _GRPe = "GetRepositoryPolicy";
+const _GRSC = "GetRegistryScanningConfiguration";
+const _GRSCR = "GetRegistryScanningConfigurationRequest";
+const _GRSCRe = "GetRegistryScanningConfigurationResponse";
+const _GSC = "GetSigningConfiguration";
+const _GSCR = "GetSigningConfigurationRequest";
+const _GSCRe = "GetSigningConfigurationResponse";
+const _I = "Image";
+const _IAE = "ImageArchivedException";
+const _IAEE = "ImageAlreadyExistsException";
+const _ID = "ImageDetail";
+const _IDDNME = "ImageDigestDoesNotMatchException";
+const _IDL = "ImageDetailList";
+const _IF = "ImageFailure";
+const _IFL = "ImageFailureList";
+const _II = "ImageIdentifier";
+const _IIL = "ImageIdentifierList";
+const _IL = "ImageList";
+const _ILE = "InvalidLayerException";
+const _ILPE = "InvalidLayerPartException";
+const _ILU = "InitiateLayerUpload";
+const _ILUR = "InitiateLayerUploadRequest";
+const _ILURn = "InitiateLayerUploadResponse";
+const _INFE = "ImageNotFoundException";
+const _IPE = "InvalidParameterException";
+const _IR = "ImageReferrer";
+const _IRL = "ImageReferrerList";
+const _IRS = "ImageReplicationStatus";
+const _IRSL = "ImageReplicationStatusList";
+const _ISC = "ImageScanningConfiguration";
+const _ISCUNSE = "ImageStorageClassUpdateNotSupportedException";
+const _ISF = "ImageScanFinding";
+const _ISFL = "ImageScanFindingList";
+const _ISFS = "ImageScanFindingsSummary";
+const _ISFm = "ImageScanFindings";
+const _ISS = "ImageScanStatus";
+const _ISSL = "ImageSigningStatusList";
+const _ISSm = "ImageSigningStatus";
+const _ITAEE = "ImageTagAlreadyExistsException";
+const _ITMEF = "ImageTagMutabilityExclusionFilter";
+const _ITMEFm = "ImageTagMutabilityExclusionFilters";
+const _ITPE = "InvalidTagParameterException";
+const _K = "Key";
+const _KE = "KmsException";
+const _L = "Layer";
+const _LAEE = "LayerAlreadyExistsException";
+const _LEE = "LimitExceededException";
+const _LF = "LayerFailure";
+const _LFL = "LayerFailureList";
+const _LI = "ListImages";
+const _LIE = "LayerInaccessibleException";
+const _LIF = "ListImagesFilter";
+const _LIR = "ListImagesRequest";
+const _LIRF = "ListImageReferrersFilter";
+const _LIRR = "ListImageReferrersRequest";
+const _LIRRi = "ListImageReferrersResponse";
+const _LIRi = "ListImagesResponse";
+const _LIRis = "ListImageReferrers";
+const _LL = "LayerList";
+const _LNFE = "LayersNotFoundException";
+const _LPNFE = "LifecyclePolicyNotFoundException";
+const _LPPF = "LifecyclePolicyPreviewFilter";
+const _LPPIPE = "LifecyclePolicyPreviewInProgressException";
+const _LPPNFE = "LifecyclePolicyPreviewNotFoundException";
+const _LPPR = "LifecyclePolicyPreviewResult";
+const _LPPRL = "LifecyclePolicyPreviewResultList";
+const _LPPS = "LifecyclePolicyPreviewSummary";
+const _LPRA = "LifecyclePolicyRuleAction";
+const _LPTSE = "LayerPartTooSmallException";
+const _LPTUE = "ListPullTimeUpdateExclusions";
+const _LPTUER = "ListPullTimeUpdateExclusionsRequest";
+const _LPTUERi = "ListPullTimeUpdateExclusionsResponse";
+const _LRB = "ListReplicationBackfills";
+const _LRBR = "ListReplicationBackfillsRequest";
+const _LRBRi = "ListReplicationBackfillsResponse";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _PAS = "PutAccountSetting";
+const _PASR = "PutAccountSettingRequest";
+const _PASRu = "PutAccountSettingResponse";
+const _PI = "PutImage";
+const _PIR = "PutImageRequest";
+const _PIRu = "PutImageResponse";
+const _PISC = "PutImageScanningConfiguration";
+const _PISCR = "PutImageScanningConfigurationRequest";
+const _PISCRu = "PutImageScanningConfigurationResponse";
+const _PITM = "PutImageTagMutability";
+const _PITMR = "PutImageTagMutabilityRequest";
+const _PITMRu = "PutImageTagMutabilityResponse";
+const _PLP = "PutLifecyclePolicy";
+const _PLPR = "PutLifecyclePolicyRequest";
+const _PLPRu = "PutLifecyclePolicyResponse";
+const _PRC = "PutReplicationConfiguration";
+const _PRCR = "PutReplicationConfigurationRequest";
+const _PRCRu = "PutReplicationConfigurationResponse";
+const _PRP = "PutRegistryPolicy";
+const _PRPR = "PutRegistryPolicyRequest";
+const _PRPRu = "PutRegistryPolicyResponse";
+const _PRSC = "PutRegistryScanningConfiguration";
+const _PRSCR = "PutRegistryScanningConfigurationRequest";
+const _PRSCRu = "PutRegistryScanningConfigurationResponse";
+const _PSC = "PutSigningConfiguration";
+const _PSCR = "PutSigningConfigurationRequest";
+const _PSCRu = "PutSigningConfigurationResponse";
+const _PTCR = "PullThroughCacheRule";
+const _PTCRAEE = "PullThroughCacheRuleAlreadyExistsException";
+const _PTCRL = "PullThroughCacheRuleList";
+const _PTCRNFE = "PullThroughCacheRuleNotFoundException";
+const _PVD = "PackageVulnerabilityDetails";
+const _R = "Recommendation";
+const _RAEE = "RepositoryAlreadyExistsException";
+const _RBIPE = "ReplicationBackfillInProgressException";
+const _RBISE = "ReplicationBackfillInvalidStatusException";
+const _RBNFE = "ReplicationBackfillNotFoundException";
+const _RBP = "ReplicationBackfillProgress";
+const _RBR = "ReplicationBackfillResult";
+const _RBRL = "ReplicationBackfillResultList";
+const _RBS = "ReplicationBackfillSummary";
+const _RBSL = "ReplicationBackfillSummaryList";
+const _RC = "ReplicationConfiguration";
+const _RCT = "RepositoryCreationTemplate";
+const _RCTL = "RepositoryCreationTemplateList";
+const _RD = "ReplicationDestination";
+const _RDL = "ReplicationDestinationList";
+const _RDe = "ResourceDetails";
+const _RF = "RepositoryFilter";
+const _RFL = "RepositoryFilterList";
+const _RINFE = "ReferencedImagesNotFoundException";
+const _RL = "RepositoryList";
+const _RLe = "ResourceList";
+const _RNEE = "RepositoryNotEmptyException";
+const _RNFE = "RepositoryNotFoundException";
+const _RPNFE = "RegistryPolicyNotFoundException";
+const _RPNFEe = "RepositoryPolicyNotFoundException";
+const _RPTUE = "RegisterPullTimeUpdateExclusion";
+const _RPTUER = "RegisterPullTimeUpdateExclusionRequest";
+const _RPTUERe = "RegisterPullTimeUpdateExclusionResponse";
+const _RR = "ReplicationRule";
+const _RRL = "ReplicationRuleList";
+const _RSC = "RegistryScanningConfiguration";
+const _RSCF = "RepositoryScanningConfigurationFailure";
+const _RSCFL = "RepositoryScanningConfigurationFailureList";
+const _RSCL = "RepositoryScanningConfigurationList";
+const _RSCe = "RepositoryScanningConfiguration";
+const _RSR = "RegistryScanningRule";
+const _RSRL = "RegistryScanningRuleList";
+const _Re = "Remediation";
+const _Rep = "Repository";
+const _Res = "Resource";
+const _SC = "SigningConfiguration";
+const _SCNFE = "SigningConfigurationNotFoundException";
+const _SD = "ScoreDetails";
+const _SE = "ServerException";
+const _SI = "SubjectIdentifier";
+const _SIS = "StartImageScan";
+const _SISR = "StartImageScanRequest";
+const _SISRt = "StartImageScanResponse";
+const _SLPP = "StartLifecyclePolicyPreview";
+const _SLPPR = "StartLifecyclePolicyPreviewRequest";
+const _SLPPRt = "StartLifecyclePolicyPreviewResponse";
+const _SNFE = "ScanNotFoundException";
+const _SNFEe = "SecretNotFoundException";
+const _SR = "SigningRule";
+const _SRB = "StartReplicationBackfill";
+const _SRBR = "StartReplicationBackfillRequest";
+const _SRBRt = "StartReplicationBackfillResponse";
+const _SRBRto = "StopReplicationBackfillRequest";
+const _SRBRtop = "StopReplicationBackfillResponse";
+const _SRBt = "StopReplicationBackfill";
+const _SRF = "ScanningRepositoryFilter";
+const _SRFL = "ScanningRepositoryFilterList";
+const _SRFLi = "SigningRepositoryFilterList";
+const _SRFi = "SigningRepositoryFilter";
+const _SRL = "SigningRuleList";
+const _SRP = "SetRepositoryPolicy";
+const _SRPR = "SetRepositoryPolicyRequest";
+const _SRPRe = "SetRepositoryPolicyResponse";
+const _T = "Tag";
+const _TAEE = "TemplateAlreadyExistsException";
+const _TITC = "TransitioningImageTotalCount";
+const _TITCr = "TransitioningImageTotalCounts";
+const _TL = "TagList";
+const _TMTE = "TooManyTagsException";
+const _TNFE = "TemplateNotFoundException";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRRa = "TagResourceResponse";
+const _UISC = "UpdateImageStorageClass";
+const _UISCR = "UpdateImageStorageClassRequest";
+const _UISCRp = "UpdateImageStorageClassResponse";
+const _UITE = "UnsupportedImageTypeException";
+const _ULP = "UploadLayerPart";
+const _ULPR = "UploadLayerPartRequest";
+const _ULPRp = "UploadLayerPartResponse";
+const _UNFE = "UploadNotFoundException";
+const _UPTCR = "UpdatePullThroughCacheRule";
+const _UPTCRR = "UpdatePullThroughCacheRuleRequest";
+const _UPTCRRp = "UpdatePullThroughCacheRuleResponse";
+const _UR = "UntagResource";
+const _URCT = "UpdateRepositoryCreationTemplate";
+const _URCTR = "UpdateRepositoryCreationTemplateRequest";
+const _URCTRp = "UpdateRepositoryCreationTemplateResponse";
+const _URR = "UntagResourceRequest";
+const _URRn = "UntagResourceResponse";
+const _UTASE = "UnableToAccessSecretException";
+const _UTDSVE = "UnableToDecryptSecretValueException";
+const _UTGUIE = "UnableToGetUpstreamImageException";
+const _UTGULE = "UnableToGetUpstreamLayerException";
+const _UTLUIRE = "UnableToListUpstreamImageReferrersException";
+const _UURE = "UnsupportedUpstreamRegistryException";
+const _V = "Value";
+const _VE = "ValidationException";
+const _VP = "VulnerablePackage";
+const _VPL = "VulnerablePackagesList";
+const _VPTCR = "ValidatePullThroughCacheRule";
+const _VPTCRR = "ValidatePullThroughCacheRuleRequest";
+const _VPTCRRa = "ValidatePullThroughCacheRuleResponse";
+const _a = "architecture";
+const _aAI = "awsAccountId";
+const _aD = "authorizationData";
+const _aECI = "awsEcrContainerImage";
+const _aF = "appliedFor";
+const _aMT = "acceptedMediaTypes";
+const _aMTr = "artifactMediaType";
+const _aRP = "appliedRulePriority";
+const _aS = "artifactStatus";
+const _aSF = "appliedScanFilters";
+const _aT = "authorizationToken";
+const _aTr = "artifactType";
+const _aTrt = "artifactTypes";
+const _ac = "action";
+const _ad = "adjustments";
+const _an = "annotations";
+const _ar = "arch";
+const _at = "attributes";
+const _au = "author";
+const _b = "backfills";
+const _bS = "baseScore";
+const _c = "client";
+const _cA = "credentialArn";
+const _cAr = "createdAt";
+const _cRA = "customRoleArn";
+const _cRC = "completedReplicationCount";
+const _cv = "cvss";
+const _d = "description";
+const _dU = "downloadUrl";
+const _de = "destination";
+const _des = "destinations";
+const _det = "details";
+const _di = "digest";
+const _e = "error";
+const _eA = "expiresAt";
+const _eAn = "endedAt";
+const _eAx = "exploitAvailable";
+const _eC = "encryptionConfiguration";
+const _eF = "enhancedFindings";
+const _eITC = "expiringImageTotalCount";
+const _eRP = "ecrRepositoryPrefix";
+const _eRPc = "ecrRepositoryPrefixes";
+const _eT = "encryptionType";
+const _ep = "epoch";
+const _f = "failures";
+const _fA = "findingArn";
+const _fAi = "fixAvailable";
+const _fC = "failureCode";
+const _fCa = "failureCodes";
+const _fIV = "fixedInVersion";
+const _fOA = "firstObservedAt";
+const _fP = "filePath";
+const _fR = "failureReason";
+const _fRC = "failedReplicationCount";
+const _fSC = "findingSeverityCounts";
+const _fT = "filterType";
+const _fa = "failure";
+const _fi = "filter";
+const _fin = "findings";
+const _fo = "force";
+const _hE = "httpError";
+const _i = "images";
+const _iD = "imageDetails";
+const _iDm = "imageDigest";
+const _iH = "imageHash";
+const _iI = "imageIds";
+const _iIm = "imageId";
+const _iM = "imageManifest";
+const _iMMT = "imageManifestMediaType";
+const _iPA = "imagePushedAt";
+const _iS = "imageStatus";
+const _iSC = "imageScanningConfiguration";
+const _iSCA = "imageScanCompletedAt";
+const _iSF = "imageScanFindings";
+const _iSFS = "imageScanFindingsSummary";
+const _iSIB = "imageSizeInBytes";
+const _iSS = "imageScanStatus";
+const _iT = "imageTags";
+const _iTC = "imageTotalCount";
+const _iTM = "imageTagMutability";
+const _iTMEF = "imageTagMutabilityExclusionFilters";
+const _iTm = "imageTag";
+const _iUC = "inUseCount";
+const _iV = "isValid";
+const _id = "id";
+const _im = "image";
+const _k = "key";
+const _kE = "kmsError";
+const _kK = "kmsKey";
+const _l = "layers";
+const _lA = "layerAvailability";
+const _lAA = "lastArchivedAt";
+const _lAAa = "lastActivatedAt";
+const _lBR = "lastByteReceived";
+const _lD = "layerDigests";
+const _lDa = "layerDigest";
+const _lEA = "lastEvaluatedAt";
+const _lIUA = "lastInUseAt";
+const _lOA = "lastObservedAt";
+const _lP = "lifecyclePolicy";
+const _lPB = "layerPartBlob";
+const _lPT = "lifecyclePolicyText";
+const _lRPT = "lastRecordedPullTime";
+const _lS = "layerSize";
+const _lVBR = "lastValidByteReceived";
+const _m = "message";
+const _mR = "maxResults";
+const _mT = "mediaType";
+const _me = "metric";
+const _n = "name";
+const _nT = "nextToken";
+const _p = "platform";
+const _pA = "pushedAt";
+const _pAr = "principalArn";
+const _pE = "proxyEndpoint";
+const _pFB = "partFirstByte";
+const _pLB = "partLastByte";
+const _pM = "packageManager";
+const _pR = "previewResults";
+const _pS = "partSize";
+const _pT = "policyText";
+const _pTCR = "pullThroughCacheRules";
+const _pTUE = "pullTimeUpdateExclusions";
+const _pVD = "packageVulnerabilityDetails";
+const _pr = "prefix";
+const _pre = "prefixes";
+const _pro = "progress";
+const _r = "registry";
+const _rA = "resourceArn";
+const _rAe = "repositoryArn";
+const _rBI = "replicationBackfillId";
+const _rC = "replicationConfiguration";
+const _rCT = "repositoryCreationTemplate";
+const _rCTe = "repositoryCreationTemplates";
+const _rF = "repositoryFilters";
+const _rI = "registryId";
+const _rIe = "registryIds";
+const _rN = "repositoryName";
+const _rNe = "repositoryNames";
+const _rP = "repositoryPolicy";
+const _rS = "replicationStatuses";
+const _rSC = "registryScanningConfiguration";
+const _rSF = "resultStatusFilter";
+const _rT = "resourceTags";
+const _rU = "referenceUrls";
+const _rUe = "repositoryUri";
+const _rV = "relatedVulnerabilities";
+const _re = "repository";
+const _rea = "reason";
+const _rec = "recommendation";
+const _ref = "referrers";
+const _reg = "region";
+const _rel = "release";
+const _rem = "remediation";
+const _rep = "repositories";
+const _res = "results";
+const _reso = "resources";
+const _ru = "rules";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.ecr";
+const _sA = "startedAt";
+const _sC = "scanningConfigurations";
+const _sCc = "scanningConfiguration";
+const _sCi = "signingConfiguration";
+const _sCt = "storageClass";
+const _sD = "scoreDetails";
+const _sF = "scanFrequency";
+const _sI = "subjectId";
+const _sIFC = "subImageFailureCodes";
+const _sLH = "sourceLayerHash";
+const _sMD = "subjectManifestDigest";
+const _sOP = "scanOnPush";
+const _sPA = "signingProfileArn";
+const _sS = "scoreSource";
+const _sSi = "signingStatuses";
+const _sT = "scanType";
+const _sU = "sourceUrl";
+const _sV = "scoringVector";
+const _sc = "score";
+const _se = "server";
+const _sev = "severity";
+const _si = "size";
+const _so = "source";
+const _st = "status";
+const _su = "summary";
+const _t = "tags";
+const _tITC = "transitioningImageTotalCounts";
+const _tK = "tagKeys";
+const _tRC = "totalReplicationCount";
+const _tS = "tagStatus";
+const _tSC = "targetStorageClass";
+const _te = "text";
+const _ti = "title";
+const _ty = "type";
+const _u = "uri";
+const _uA = "updatedAt";
+const _uI = "uploadId";
+const _uR = "upstreamRegistry";
+const _uRP = "upstreamRepositoryPrefix";
+const _uRU = "upstreamRegistryUrl";
+const _ur = "url";
+const _v = "value";
+const _vCA = "vendorCreatedAt";
+const _vI = "vulnerabilityId";
+const _vP = "vulnerablePackages";
+const _vS = "vendorSeverity";
+const _vSUA = "vulnerabilitySourceUpdatedAt";
+const _vUA = "vendorUpdatedAt";
+const _ve = "version";
+const n0 = "com.amazonaws.ecr";
+const _s_registry = new TypeRegistry(_s);
+var ECRServiceException$ = [-3, _s, "ECRServiceException", 0, [], []];
+_s_registry.registerError(ECRServiceException$, ECRServiceException);
+const n0_registry = new TypeRegistry(n0);
+var BlockedByOrganizationPolicyException$ = [-3, n0, _BBOPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(BlockedByOrganizationPolicyException$, BlockedByOrganizationPolicyException);
+var EmptyUploadException$ = [-3, n0, _EUE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EmptyUploadException$, EmptyUploadException);
+var ExclusionAlreadyExistsException$ = [-3, n0, _EAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExclusionAlreadyExistsException$, ExclusionAlreadyExistsException);
+var ExclusionNotFoundException$ = [-3, n0, _ENFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExclusionNotFoundException$, ExclusionNotFoundException);
+var ImageAlreadyExistsException$ = [-3, n0, _IAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageAlreadyExistsException$, ImageAlreadyExistsException);
+var ImageArchivedException$ = [-3, n0, _IAE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageArchivedException$, ImageArchivedException);
+var ImageDigestDoesNotMatchException$ = [-3, n0, _IDDNME,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageDigestDoesNotMatchException$, ImageDigestDoesNotMatchException);
+var ImageNotFoundException$ = [-3, n0, _INFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageNotFoundException$, ImageNotFoundException);
+var ImageStorageClassUpdateNotSupportedException$ = [-3, n0, _ISCUNSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageStorageClassUpdateNotSupportedException$, ImageStorageClassUpdateNotSupportedException);
+var ImageTagAlreadyExistsException$ = [-3, n0, _ITAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageTagAlreadyExistsException$, ImageTagAlreadyExistsException);
+var InvalidLayerException$ = [-3, n0, _ILE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidLayerException$, InvalidLayerException);
+var InvalidLayerPartException$ = [-3, n0, _ILPE,
+    { [_e]: _c },
+    [_rI, _rN, _uI, _lVBR, _m],
+    [0, 0, 0, 1, 0]
+];
+n0_registry.registerError(InvalidLayerPartException$, InvalidLayerPartException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidTagParameterException$ = [-3, n0, _ITPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidTagParameterException$, InvalidTagParameterException);
+var KmsException$ = [-3, n0, _KE,
+    { [_e]: _c },
+    [_m, _kE],
+    [0, 0]
+];
+n0_registry.registerError(KmsException$, KmsException);
+var LayerAlreadyExistsException$ = [-3, n0, _LAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerAlreadyExistsException$, LayerAlreadyExistsException);
+var LayerInaccessibleException$ = [-3, n0, _LIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerInaccessibleException$, LayerInaccessibleException);
+var LayerPartTooSmallException$ = [-3, n0, _LPTSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerPartTooSmallException$, LayerPartTooSmallException);
+var LayersNotFoundException$ = [-3, n0, _LNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayersNotFoundException$, LayersNotFoundException);
+var LifecyclePolicyNotFoundException$ = [-3, n0, _LPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyNotFoundException$, LifecyclePolicyNotFoundException);
+var LifecyclePolicyPreviewInProgressException$ = [-3, n0, _LPPIPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyPreviewInProgressException$, LifecyclePolicyPreviewInProgressException);
+var LifecyclePolicyPreviewNotFoundException$ = [-3, n0, _LPPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LifecyclePolicyPreviewNotFoundException$, LifecyclePolicyPreviewNotFoundException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var PullThroughCacheRuleAlreadyExistsException$ = [-3, n0, _PTCRAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PullThroughCacheRuleAlreadyExistsException$, PullThroughCacheRuleAlreadyExistsException);
+var PullThroughCacheRuleNotFoundException$ = [-3, n0, _PTCRNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PullThroughCacheRuleNotFoundException$, PullThroughCacheRuleNotFoundException);
+var ReferencedImagesNotFoundException$ = [-3, n0, _RINFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReferencedImagesNotFoundException$, ReferencedImagesNotFoundException);
+var RegistryPolicyNotFoundException$ = [-3, n0, _RPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RegistryPolicyNotFoundException$, RegistryPolicyNotFoundException);
+var ReplicationBackfillInProgressException$ = [-3, n0, _RBIPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillInProgressException$, ReplicationBackfillInProgressException);
+var ReplicationBackfillInvalidStatusException$ = [-3, n0, _RBISE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillInvalidStatusException$, ReplicationBackfillInvalidStatusException);
+var ReplicationBackfillNotFoundException$ = [-3, n0, _RBNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplicationBackfillNotFoundException$, ReplicationBackfillNotFoundException);
+var RepositoryAlreadyExistsException$ = [-3, n0, _RAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryAlreadyExistsException$, RepositoryAlreadyExistsException);
+var RepositoryNotEmptyException$ = [-3, n0, _RNEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotEmptyException$, RepositoryNotEmptyException);
+var RepositoryNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotFoundException$, RepositoryNotFoundException);
+var RepositoryPolicyNotFoundException$ = [-3, n0, _RPNFEe,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryPolicyNotFoundException$, RepositoryPolicyNotFoundException);
+var ScanNotFoundException$ = [-3, n0, _SNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ScanNotFoundException$, ScanNotFoundException);
+var SecretNotFoundException$ = [-3, n0, _SNFEe,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(SecretNotFoundException$, SecretNotFoundException);
+var ServerException$ = [-3, n0, _SE,
+    { [_e]: _se },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServerException$, ServerException);
+var SigningConfigurationNotFoundException$ = [-3, n0, _SCNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(SigningConfigurationNotFoundException$, SigningConfigurationNotFoundException);
+var TemplateAlreadyExistsException$ = [-3, n0, _TAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TemplateAlreadyExistsException$, TemplateAlreadyExistsException);
+var TemplateNotFoundException$ = [-3, n0, _TNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TemplateNotFoundException$, TemplateNotFoundException);
+var TooManyTagsException$ = [-3, n0, _TMTE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TooManyTagsException$, TooManyTagsException);
+var UnableToAccessSecretException$ = [-3, n0, _UTASE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToAccessSecretException$, UnableToAccessSecretException);
+var UnableToDecryptSecretValueException$ = [-3, n0, _UTDSVE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToDecryptSecretValueException$, UnableToDecryptSecretValueException);
+var UnableToGetUpstreamImageException$ = [-3, n0, _UTGUIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToGetUpstreamImageException$, UnableToGetUpstreamImageException);
+var UnableToGetUpstreamLayerException$ = [-3, n0, _UTGULE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToGetUpstreamLayerException$, UnableToGetUpstreamLayerException);
+var UnableToListUpstreamImageReferrersException$ = [-3, n0, _UTLUIRE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnableToListUpstreamImageReferrersException$, UnableToListUpstreamImageReferrersException);
+var UnsupportedImageTypeException$ = [-3, n0, _UITE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedImageTypeException$, UnsupportedImageTypeException);
+var UnsupportedUpstreamRegistryException$ = [-3, n0, _UURE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedUpstreamRegistryException$, UnsupportedUpstreamRegistryException);
+var UploadNotFoundException$ = [-3, n0, _UNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UploadNotFoundException$, UploadNotFoundException);
+var ValidationException$ = [-3, n0, _VE,
+    { [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ValidationException$, ValidationException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var Attribute$ = [3, n0, _A,
+    0,
+    [_k, _v],
+    [0, 0], 1
+];
+var AuthorizationData$ = [3, n0, _AD,
+    0,
+    [_aT, _eA, _pE],
+    [0, 4, 0]
+];
+var AwsEcrContainerImageDetails$ = [3, n0, _AECID,
+    0,
+    [_a, _au, _iH, _iT, _p, _pA, _lIUA, _iUC, _r, _rN],
+    [0, 0, 0, 64 | 0, 0, 4, 4, 1, 0, 0]
+];
+var BatchCheckLayerAvailabilityRequest$ = [3, n0, _BCLAR,
+    0,
+    [_rN, _lD, _rI],
+    [0, 64 | 0, 0], 2
+];
+var BatchCheckLayerAvailabilityResponse$ = [3, n0, _BCLARa,
+    0,
+    [_l, _f],
+    [() => LayerList, () => LayerFailureList]
+];
+var BatchDeleteImageRequest$ = [3, n0, _BDIR,
+    0,
+    [_rN, _iI, _rI],
+    [0, () => ImageIdentifierList, 0], 2
+];
+var BatchDeleteImageResponse$ = [3, n0, _BDIRa,
+    0,
+    [_iI, _f],
+    [() => ImageIdentifierList, () => ImageFailureList]
+];
+var BatchGetImageRequest$ = [3, n0, _BGIR,
+    0,
+    [_rN, _iI, _rI, _aMT],
+    [0, () => ImageIdentifierList, 0, 64 | 0], 2
+];
+var BatchGetImageResponse$ = [3, n0, _BGIRa,
+    0,
+    [_i, _f],
+    [() => ImageList, () => ImageFailureList]
+];
+var BatchGetRepositoryScanningConfigurationRequest$ = [3, n0, _BGRSCR,
+    0,
+    [_rNe],
+    [64 | 0], 1
+];
+var BatchGetRepositoryScanningConfigurationResponse$ = [3, n0, _BGRSCRa,
+    0,
+    [_sC, _f],
+    [() => RepositoryScanningConfigurationList, () => RepositoryScanningConfigurationFailureList]
+];
+var CompleteLayerUploadRequest$ = [3, n0, _CLUR,
+    0,
+    [_rN, _uI, _lD, _rI],
+    [0, 0, 64 | 0, 0], 3
+];
+var CompleteLayerUploadResponse$ = [3, n0, _CLURo,
+    0,
+    [_rI, _rN, _uI, _lDa],
+    [0, 0, 0, 0]
+];
+var CreatePullThroughCacheRuleRequest$ = [3, n0, _CPTCRR,
+    0,
+    [_eRP, _uRU, _rI, _uR, _cA, _cRA, _uRP],
+    [0, 0, 0, 0, 0, 0, 0], 2
+];
+var CreatePullThroughCacheRuleResponse$ = [3, n0, _CPTCRRr,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _uR, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0, 0, 0]
+];
+var CreateRepositoryCreationTemplateRequest$ = [3, n0, _CRCTR,
+    0,
+    [_pr, _aF, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _cRA],
+    [0, 64 | 0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 0], 2
+];
+var CreateRepositoryCreationTemplateResponse$ = [3, n0, _CRCTRr,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var CreateRepositoryRequest$ = [3, n0, _CRR,
+    0,
+    [_rN, _rI, _t, _iTM, _iTMEF, _iSC, _eC],
+    [0, 0, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, () => ImageScanningConfiguration$, () => EncryptionConfiguration$], 1
+];
+var CreateRepositoryResponse$ = [3, n0, _CRRr,
+    0,
+    [_re],
+    [() => Repository$]
+];
+var CvssScore$ = [3, n0, _CS,
+    0,
+    [_bS, _sV, _so, _ve],
+    [1, 0, 0, 0]
+];
+var CvssScoreAdjustment$ = [3, n0, _CSA,
+    0,
+    [_me, _rea],
+    [0, 0]
+];
+var CvssScoreDetails$ = [3, n0, _CSD,
+    0,
+    [_ad, _sc, _sS, _sV, _ve],
+    [() => CvssScoreAdjustmentList, 1, 0, 0, 0]
+];
+var DeleteLifecyclePolicyRequest$ = [3, n0, _DLPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var DeleteLifecyclePolicyResponse$ = [3, n0, _DLPRe,
+    0,
+    [_rI, _rN, _lPT, _lEA],
+    [0, 0, 0, 4]
+];
+var DeletePullThroughCacheRuleRequest$ = [3, n0, _DPTCRR,
+    0,
+    [_eRP, _rI],
+    [0, 0], 1
+];
+var DeletePullThroughCacheRuleResponse$ = [3, n0, _DPTCRRe,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0, 0]
+];
+var DeleteRegistryPolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [],
+    []
+];
+var DeleteRegistryPolicyResponse$ = [3, n0, _DRPRe,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var DeleteRepositoryCreationTemplateRequest$ = [3, n0, _DRCTR,
+    0,
+    [_pr],
+    [0], 1
+];
+var DeleteRepositoryCreationTemplateResponse$ = [3, n0, _DRCTRe,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var DeleteRepositoryPolicyRequest$ = [3, n0, _DRPRel,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var DeleteRepositoryPolicyResponse$ = [3, n0, _DRPRele,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var DeleteRepositoryRequest$ = [3, n0, _DRR,
+    0,
+    [_rN, _rI, _fo],
+    [0, 0, 2], 1
+];
+var DeleteRepositoryResponse$ = [3, n0, _DRRe,
+    0,
+    [_re],
+    [() => Repository$]
+];
+var DeleteSigningConfigurationRequest$ = [3, n0, _DSCR,
+    0,
+    [],
+    []
+];
+var DeleteSigningConfigurationResponse$ = [3, n0, _DSCRe,
+    0,
+    [_rI, _sCi],
+    [0, () => SigningConfiguration$]
+];
+var DeregisterPullTimeUpdateExclusionRequest$ = [3, n0, _DPTUER,
+    0,
+    [_pAr],
+    [0], 1
+];
+var DeregisterPullTimeUpdateExclusionResponse$ = [3, n0, _DPTUERe,
+    0,
+    [_pAr],
+    [0]
+];
+var DescribeImageReplicationStatusRequest$ = [3, n0, _DIRSR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var DescribeImageReplicationStatusResponse$ = [3, n0, _DIRSRe,
+    0,
+    [_rN, _iIm, _rS],
+    [0, () => ImageIdentifier$, () => ImageReplicationStatusList]
+];
+var DescribeImageScanFindingsRequest$ = [3, n0, _DISFR,
+    0,
+    [_rN, _iIm, _rI, _nT, _mR],
+    [0, () => ImageIdentifier$, 0, 0, 1], 2
+];
+var DescribeImageScanFindingsResponse$ = [3, n0, _DISFRe,
+    0,
+    [_rI, _rN, _iIm, _iSS, _iSF, _nT],
+    [0, 0, () => ImageIdentifier$, () => ImageScanStatus$, () => ImageScanFindings$, 0]
+];
+var DescribeImagesFilter$ = [3, n0, _DIF,
+    0,
+    [_tS, _iS],
+    [0, 0]
+];
+var DescribeImageSigningStatusRequest$ = [3, n0, _DISSR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var DescribeImageSigningStatusResponse$ = [3, n0, _DISSRe,
+    0,
+    [_rN, _iIm, _rI, _sSi],
+    [0, () => ImageIdentifier$, 0, () => ImageSigningStatusList]
+];
+var DescribeImagesRequest$ = [3, n0, _DIR,
+    0,
+    [_rN, _rI, _iI, _nT, _mR, _fi],
+    [0, 0, () => ImageIdentifierList, 0, 1, () => DescribeImagesFilter$], 1
+];
+var DescribeImagesResponse$ = [3, n0, _DIRe,
+    0,
+    [_iD, _nT],
+    [() => ImageDetailList, 0]
+];
+var DescribePullThroughCacheRulesRequest$ = [3, n0, _DPTCRRes,
+    0,
+    [_rI, _eRPc, _nT, _mR],
+    [0, 64 | 0, 0, 1]
+];
+var DescribePullThroughCacheRulesResponse$ = [3, n0, _DPTCRResc,
+    0,
+    [_pTCR, _nT],
+    [() => PullThroughCacheRuleList, 0]
+];
+var DescribeRegistryRequest$ = [3, n0, _DRRes,
+    0,
+    [],
+    []
+];
+var DescribeRegistryResponse$ = [3, n0, _DRResc,
+    0,
+    [_rI, _rC],
+    [0, () => ReplicationConfiguration$]
+];
+var DescribeReplicationBackfillResultsRequest$ = [3, n0, _DRBRR,
+    0,
+    [_rBI, _rI, _rSF, _mR, _nT],
+    [0, 0, 0, 1, 0], 1
+];
+var DescribeReplicationBackfillResultsResponse$ = [3, n0, _DRBRRe,
+    0,
+    [_rI, _rBI, _de, _st, _fC, _pro, _res, _sA, _eAn, _nT],
+    [0, 0, () => ReplicationDestination$, 0, 0, () => ReplicationBackfillProgress$, () => ReplicationBackfillResultList, 4, 4, 0]
+];
+var DescribeRepositoriesRequest$ = [3, n0, _DRRescr,
+    0,
+    [_rI, _rNe, _nT, _mR],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeRepositoriesResponse$ = [3, n0, _DRRescri,
+    0,
+    [_rep, _nT],
+    [() => RepositoryList, 0]
+];
+var DescribeRepositoryCreationTemplatesRequest$ = [3, n0, _DRCTRes,
+    0,
+    [_pre, _nT, _mR],
+    [64 | 0, 0, 1]
+];
+var DescribeRepositoryCreationTemplatesResponse$ = [3, n0, _DRCTResc,
+    0,
+    [_rI, _rCTe, _nT],
+    [0, () => RepositoryCreationTemplateList, 0]
+];
+var EncryptionConfiguration$ = [3, n0, _EC,
+    0,
+    [_eT, _kK],
+    [0, 0], 1
+];
+var EncryptionConfigurationForRepositoryCreationTemplate$ = [3, n0, _ECFRCT,
+    0,
+    [_eT, _kK],
+    [0, 0], 1
+];
+var EnhancedImageScanFinding$ = [3, n0, _EISF,
+    0,
+    [_aAI, _d, _fA, _fOA, _lOA, _pVD, _rem, _reso, _sc, _sD, _sev, _st, _ti, _ty, _uA, _fAi, _eAx],
+    [0, 0, 0, 4, 4, () => PackageVulnerabilityDetails$, () => Remediation$, () => ResourceList, 1, () => ScoreDetails$, 0, 0, 0, 0, 4, 0, 0]
+];
+var GetAccountSettingRequest$ = [3, n0, _GASR,
+    0,
+    [_n],
+    [0], 1
+];
+var GetAccountSettingResponse$ = [3, n0, _GASRe,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var GetAuthorizationTokenRequest$ = [3, n0, _GATR,
+    0,
+    [_rIe],
+    [64 | 0]
+];
+var GetAuthorizationTokenResponse$ = [3, n0, _GATRe,
+    0,
+    [_aD],
+    [() => AuthorizationDataList]
+];
+var GetDownloadUrlForLayerRequest$ = [3, n0, _GDUFLR,
+    0,
+    [_rN, _lDa, _rI],
+    [0, 0, 0], 2
+];
+var GetDownloadUrlForLayerResponse$ = [3, n0, _GDUFLRe,
+    0,
+    [_dU, _lDa],
+    [0, 0]
+];
+var GetLifecyclePolicyPreviewRequest$ = [3, n0, _GLPPR,
+    0,
+    [_rN, _rI, _iI, _nT, _mR, _fi],
+    [0, 0, () => ImageIdentifierList, 0, 1, () => LifecyclePolicyPreviewFilter$], 1
+];
+var GetLifecyclePolicyPreviewResponse$ = [3, n0, _GLPPRe,
+    0,
+    [_rI, _rN, _lPT, _st, _nT, _pR, _su],
+    [0, 0, 0, 0, 0, () => LifecyclePolicyPreviewResultList, () => LifecyclePolicyPreviewSummary$]
+];
+var GetLifecyclePolicyRequest$ = [3, n0, _GLPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetLifecyclePolicyResponse$ = [3, n0, _GLPRe,
+    0,
+    [_rI, _rN, _lPT, _lEA],
+    [0, 0, 0, 4]
+];
+var GetRegistryPolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [],
+    []
+];
+var GetRegistryPolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var GetRegistryScanningConfigurationRequest$ = [3, n0, _GRSCR,
+    0,
+    [],
+    []
+];
+var GetRegistryScanningConfigurationResponse$ = [3, n0, _GRSCRe,
+    0,
+    [_rI, _sCc],
+    [0, () => RegistryScanningConfiguration$]
+];
+var GetRepositoryPolicyRequest$ = [3, n0, _GRPRet,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetRepositoryPolicyResponse$ = [3, n0, _GRPRete,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var GetSigningConfigurationRequest$ = [3, n0, _GSCR,
+    0,
+    [],
+    []
+];
+var GetSigningConfigurationResponse$ = [3, n0, _GSCRe,
+    0,
+    [_rI, _sCi],
+    [0, () => SigningConfiguration$]
+];
+var Image$ = [3, n0, _I,
+    0,
+    [_rI, _rN, _iIm, _iM, _iMMT],
+    [0, 0, () => ImageIdentifier$, 0, 0]
+];
+var ImageDetail$ = [3, n0, _ID,
+    0,
+    [_rI, _rN, _iDm, _iT, _iSIB, _iPA, _iSS, _iSFS, _iMMT, _aMTr, _lRPT, _sMD, _iS, _lAA, _lAAa],
+    [0, 0, 0, 64 | 0, 1, 4, () => ImageScanStatus$, () => ImageScanFindingsSummary$, 0, 0, 4, 0, 0, 4, 4]
+];
+var ImageFailure$ = [3, n0, _IF,
+    0,
+    [_iIm, _fC, _fR],
+    [() => ImageIdentifier$, 0, 0]
+];
+var ImageIdentifier$ = [3, n0, _II,
+    0,
+    [_iDm, _iTm],
+    [0, 0]
+];
+var ImageReferrer$ = [3, n0, _IR,
+    0,
+    [_di, _mT, _si, _aTr, _an, _aS],
+    [0, 0, 1, 0, 128 | 0, 0], 3
+];
+var ImageReplicationStatus$ = [3, n0, _IRS,
+    0,
+    [_reg, _rI, _st, _fC],
+    [0, 0, 0, 0]
+];
+var ImageScanFinding$ = [3, n0, _ISF,
+    0,
+    [_n, _d, _u, _sev, _at],
+    [0, 0, 0, 0, () => AttributeList]
+];
+var ImageScanFindings$ = [3, n0, _ISFm,
+    0,
+    [_iSCA, _vSUA, _fSC, _fin, _eF],
+    [4, 4, 128 | 1, () => ImageScanFindingList, () => EnhancedImageScanFindingList]
+];
+var ImageScanFindingsSummary$ = [3, n0, _ISFS,
+    0,
+    [_iSCA, _vSUA, _fSC],
+    [4, 4, 128 | 1]
+];
+var ImageScanningConfiguration$ = [3, n0, _ISC,
+    0,
+    [_sOP],
+    [2]
+];
+var ImageScanStatus$ = [3, n0, _ISS,
+    0,
+    [_st, _d],
+    [0, 0]
+];
+var ImageSigningStatus$ = [3, n0, _ISSm,
+    0,
+    [_sPA, _fC, _fR, _st],
+    [0, 0, 0, 0]
+];
+var ImageTagMutabilityExclusionFilter$ = [3, n0, _ITMEF,
+    0,
+    [_fT, _fi],
+    [0, 0], 2
+];
+var InitiateLayerUploadRequest$ = [3, n0, _ILUR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var InitiateLayerUploadResponse$ = [3, n0, _ILURn,
+    0,
+    [_uI, _pS],
+    [0, 1]
+];
+var Layer$ = [3, n0, _L,
+    0,
+    [_lDa, _lA, _lS, _mT],
+    [0, 0, 1, 0]
+];
+var LayerFailure$ = [3, n0, _LF,
+    0,
+    [_lDa, _fC, _fR],
+    [0, 0, 0]
+];
+var LifecyclePolicyPreviewFilter$ = [3, n0, _LPPF,
+    0,
+    [_tS],
+    [0]
+];
+var LifecyclePolicyPreviewResult$ = [3, n0, _LPPR,
+    0,
+    [_iT, _iDm, _iPA, _ac, _aRP, _sCt],
+    [64 | 0, 0, 4, () => LifecyclePolicyRuleAction$, 1, 0]
+];
+var LifecyclePolicyPreviewSummary$ = [3, n0, _LPPS,
+    0,
+    [_eITC, _tITC],
+    [1, () => TransitioningImageTotalCounts]
+];
+var LifecyclePolicyRuleAction$ = [3, n0, _LPRA,
+    0,
+    [_ty, _tSC],
+    [0, 0]
+];
+var ListImageReferrersFilter$ = [3, n0, _LIRF,
+    0,
+    [_aTrt, _aS],
+    [64 | 0, 0]
+];
+var ListImageReferrersRequest$ = [3, n0, _LIRR,
+    0,
+    [_rN, _sI, _rI, _fi, _nT, _mR],
+    [0, () => SubjectIdentifier$, 0, () => ListImageReferrersFilter$, 0, 1], 2
+];
+var ListImageReferrersResponse$ = [3, n0, _LIRRi,
+    0,
+    [_ref, _nT],
+    [() => ImageReferrerList, 0]
+];
+var ListImagesFilter$ = [3, n0, _LIF,
+    0,
+    [_tS, _iS],
+    [0, 0]
+];
+var ListImagesRequest$ = [3, n0, _LIR,
+    0,
+    [_rN, _rI, _nT, _mR, _fi],
+    [0, 0, 0, 1, () => ListImagesFilter$], 1
+];
+var ListImagesResponse$ = [3, n0, _LIRi,
+    0,
+    [_iI, _nT],
+    [() => ImageIdentifierList, 0]
+];
+var ListPullTimeUpdateExclusionsRequest$ = [3, n0, _LPTUER,
+    0,
+    [_mR, _nT],
+    [1, 0]
+];
+var ListPullTimeUpdateExclusionsResponse$ = [3, n0, _LPTUERi,
+    0,
+    [_pTUE, _nT],
+    [64 | 0, 0]
+];
+var ListReplicationBackfillsRequest$ = [3, n0, _LRBR,
+    0,
+    [_rI, _mR, _nT],
+    [0, 1, 0]
+];
+var ListReplicationBackfillsResponse$ = [3, n0, _LRBRi,
+    0,
+    [_rI, _b, _nT],
+    [0, () => ReplicationBackfillSummaryList, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_rA],
+    [0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_t],
+    [() => TagList]
+];
+var PackageVulnerabilityDetails$ = [3, n0, _PVD,
+    0,
+    [_cv, _rU, _rV, _so, _sU, _vCA, _vS, _vUA, _vI, _vP],
+    [() => CvssScoreList, 64 | 0, 64 | 0, 0, 0, 4, 0, 4, 0, () => VulnerablePackagesList]
+];
+var PullThroughCacheRule$ = [3, n0, _PTCR,
+    0,
+    [_eRP, _uRU, _cAr, _rI, _cA, _cRA, _uRP, _uR, _uA],
+    [0, 0, 4, 0, 0, 0, 0, 0, 4]
+];
+var PutAccountSettingRequest$ = [3, n0, _PASR,
+    0,
+    [_n, _v],
+    [0, 0], 2
+];
+var PutAccountSettingResponse$ = [3, n0, _PASRu,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var PutImageRequest$ = [3, n0, _PIR,
+    0,
+    [_rN, _iM, _rI, _iMMT, _iTm, _iDm],
+    [0, 0, 0, 0, 0, 0], 2
+];
+var PutImageResponse$ = [3, n0, _PIRu,
+    0,
+    [_im],
+    [() => Image$]
+];
+var PutImageScanningConfigurationRequest$ = [3, n0, _PISCR,
+    0,
+    [_rN, _iSC, _rI],
+    [0, () => ImageScanningConfiguration$, 0], 2
+];
+var PutImageScanningConfigurationResponse$ = [3, n0, _PISCRu,
+    0,
+    [_rI, _rN, _iSC],
+    [0, 0, () => ImageScanningConfiguration$]
+];
+var PutImageTagMutabilityRequest$ = [3, n0, _PITMR,
+    0,
+    [_rN, _iTM, _rI, _iTMEF],
+    [0, 0, 0, () => ImageTagMutabilityExclusionFilters], 2
+];
+var PutImageTagMutabilityResponse$ = [3, n0, _PITMRu,
+    0,
+    [_rI, _rN, _iTM, _iTMEF],
+    [0, 0, 0, () => ImageTagMutabilityExclusionFilters]
+];
+var PutLifecyclePolicyRequest$ = [3, n0, _PLPR,
+    0,
+    [_rN, _lPT, _rI],
+    [0, 0, 0], 2
+];
+var PutLifecyclePolicyResponse$ = [3, n0, _PLPRu,
+    0,
+    [_rI, _rN, _lPT],
+    [0, 0, 0]
+];
+var PutRegistryPolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_pT],
+    [0], 1
+];
+var PutRegistryPolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_rI, _pT],
+    [0, 0]
+];
+var PutRegistryScanningConfigurationRequest$ = [3, n0, _PRSCR,
+    0,
+    [_sT, _ru],
+    [0, () => RegistryScanningRuleList]
+];
+var PutRegistryScanningConfigurationResponse$ = [3, n0, _PRSCRu,
+    0,
+    [_rSC],
+    [() => RegistryScanningConfiguration$]
+];
+var PutReplicationConfigurationRequest$ = [3, n0, _PRCR,
+    0,
+    [_rC],
+    [() => ReplicationConfiguration$], 1
+];
+var PutReplicationConfigurationResponse$ = [3, n0, _PRCRu,
+    0,
+    [_rC],
+    [() => ReplicationConfiguration$]
+];
+var PutSigningConfigurationRequest$ = [3, n0, _PSCR,
+    0,
+    [_sCi],
+    [() => SigningConfiguration$], 1
+];
+var PutSigningConfigurationResponse$ = [3, n0, _PSCRu,
+    0,
+    [_sCi],
+    [() => SigningConfiguration$]
+];
+var Recommendation$ = [3, n0, _R,
+    0,
+    [_ur, _te],
+    [0, 0]
+];
+var RegisterPullTimeUpdateExclusionRequest$ = [3, n0, _RPTUER,
+    0,
+    [_pAr],
+    [0], 1
+];
+var RegisterPullTimeUpdateExclusionResponse$ = [3, n0, _RPTUERe,
+    0,
+    [_pAr, _cAr],
+    [0, 4]
+];
+var RegistryScanningConfiguration$ = [3, n0, _RSC,
+    0,
+    [_sT, _ru],
+    [0, () => RegistryScanningRuleList]
+];
+var RegistryScanningRule$ = [3, n0, _RSR,
+    0,
+    [_sF, _rF],
+    [0, () => ScanningRepositoryFilterList], 2
+];
+var Remediation$ = [3, n0, _Re,
+    0,
+    [_rec],
+    [() => Recommendation$]
+];
+var ReplicationBackfillProgress$ = [3, n0, _RBP,
+    0,
+    [_tRC, _cRC, _fRC, _fCa],
+    [1, 1, 1, 64 | 0], 4
+];
+var ReplicationBackfillResult$ = [3, n0, _RBR,
+    0,
+    [_rN, _iIm, _st, _fC, _sIFC],
+    [0, () => ImageIdentifier$, 0, 0, 64 | 0], 3
+];
+var ReplicationBackfillSummary$ = [3, n0, _RBS,
+    0,
+    [_rBI, _de, _st, _sA, _fC, _pro, _eAn],
+    [0, () => ReplicationDestination$, 0, 4, 0, () => ReplicationBackfillProgress$, 4], 4
+];
+var ReplicationConfiguration$ = [3, n0, _RC,
+    0,
+    [_ru],
+    [() => ReplicationRuleList], 1
+];
+var ReplicationDestination$ = [3, n0, _RD,
+    0,
+    [_reg, _rI],
+    [0, 0], 2
+];
+var ReplicationRule$ = [3, n0, _RR,
+    0,
+    [_des, _rF],
+    [() => ReplicationDestinationList, () => RepositoryFilterList], 1
+];
+var Repository$ = [3, n0, _Rep,
+    0,
+    [_rAe, _rI, _rN, _rUe, _cAr, _iTM, _iTMEF, _iSC, _eC],
+    [0, 0, 0, 0, 4, 0, () => ImageTagMutabilityExclusionFilters, () => ImageScanningConfiguration$, () => EncryptionConfiguration$]
+];
+var RepositoryCreationTemplate$ = [3, n0, _RCT,
+    0,
+    [_pr, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _aF, _cRA, _cAr, _uA],
+    [0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 64 | 0, 0, 4, 4]
+];
+var RepositoryFilter$ = [3, n0, _RF,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var RepositoryScanningConfiguration$ = [3, n0, _RSCe,
+    0,
+    [_rAe, _rN, _sOP, _sF, _aSF],
+    [0, 0, 2, 0, () => ScanningRepositoryFilterList]
+];
+var RepositoryScanningConfigurationFailure$ = [3, n0, _RSCF,
+    0,
+    [_rN, _fC, _fR],
+    [0, 0, 0]
+];
+var Resource$ = [3, n0, _Res,
+    0,
+    [_det, _id, _t, _ty],
+    [() => ResourceDetails$, 0, 128 | 0, 0]
+];
+var ResourceDetails$ = [3, n0, _RDe,
+    0,
+    [_aECI],
+    [() => AwsEcrContainerImageDetails$]
+];
+var ScanningRepositoryFilter$ = [3, n0, _SRF,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var ScoreDetails$ = [3, n0, _SD,
+    0,
+    [_cv],
+    [() => CvssScoreDetails$]
+];
+var SetRepositoryPolicyRequest$ = [3, n0, _SRPR,
+    0,
+    [_rN, _pT, _rI, _fo],
+    [0, 0, 0, 2], 2
+];
+var SetRepositoryPolicyResponse$ = [3, n0, _SRPRe,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var SigningConfiguration$ = [3, n0, _SC,
+    0,
+    [_ru],
+    [() => SigningRuleList], 1
+];
+var SigningRepositoryFilter$ = [3, n0, _SRFi,
+    0,
+    [_fi, _fT],
+    [0, 0], 2
+];
+var SigningRule$ = [3, n0, _SR,
+    0,
+    [_sPA, _rF],
+    [0, () => SigningRepositoryFilterList], 1
+];
+var StartImageScanRequest$ = [3, n0, _SISR,
+    0,
+    [_rN, _iIm, _rI],
+    [0, () => ImageIdentifier$, 0], 2
+];
+var StartImageScanResponse$ = [3, n0, _SISRt,
+    0,
+    [_rI, _rN, _iIm, _iSS],
+    [0, 0, () => ImageIdentifier$, () => ImageScanStatus$]
+];
+var StartLifecyclePolicyPreviewRequest$ = [3, n0, _SLPPR,
+    0,
+    [_rN, _rI, _lPT],
+    [0, 0, 0], 1
+];
+var StartLifecyclePolicyPreviewResponse$ = [3, n0, _SLPPRt,
+    0,
+    [_rI, _rN, _lPT, _st],
+    [0, 0, 0, 0]
+];
+var StartReplicationBackfillRequest$ = [3, n0, _SRBR,
+    0,
+    [_de, _rI],
+    [() => ReplicationDestination$, 0], 1
+];
+var StartReplicationBackfillResponse$ = [3, n0, _SRBRt,
+    0,
+    [_rBI, _rI, _de, _st, _sA],
+    [0, 0, () => ReplicationDestination$, 0, 4]
+];
+var StopReplicationBackfillRequest$ = [3, n0, _SRBRto,
+    0,
+    [_rBI, _rI],
+    [0, 0], 1
+];
+var StopReplicationBackfillResponse$ = [3, n0, _SRBRtop,
+    0,
+    [_rI, _rBI, _de, _st, _sA],
+    [0, 0, () => ReplicationDestination$, 0, 4]
+];
+var SubjectIdentifier$ = [3, n0, _SI,
+    0,
+    [_iDm],
+    [0], 1
+];
+var Tag$ = [3, n0, _T,
+    0,
+    [_K, _V],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_rA, _t],
+    [0, () => TagList], 2
+];
+var TagResourceResponse$ = [3, n0, _TRRa,
+    0,
+    [],
+    []
+];
+var TransitioningImageTotalCount$ = [3, n0, _TITC,
+    0,
+    [_tSC, _iTC],
+    [0, 1]
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_rA, _tK],
+    [0, 64 | 0], 2
+];
+var UntagResourceResponse$ = [3, n0, _URRn,
+    0,
+    [],
+    []
+];
+var UpdateImageStorageClassRequest$ = [3, n0, _UISCR,
+    0,
+    [_rN, _iIm, _tSC, _rI],
+    [0, () => ImageIdentifier$, 0, 0], 3
+];
+var UpdateImageStorageClassResponse$ = [3, n0, _UISCRp,
+    0,
+    [_rI, _rN, _iIm, _iS],
+    [0, 0, () => ImageIdentifier$, 0]
+];
+var UpdatePullThroughCacheRuleRequest$ = [3, n0, _UPTCRR,
+    0,
+    [_eRP, _rI, _cA, _cRA],
+    [0, 0, 0, 0], 1
+];
+var UpdatePullThroughCacheRuleResponse$ = [3, n0, _UPTCRRp,
+    0,
+    [_eRP, _rI, _uA, _cA, _cRA, _uRP],
+    [0, 0, 4, 0, 0, 0]
+];
+var UpdateRepositoryCreationTemplateRequest$ = [3, n0, _URCTR,
+    0,
+    [_pr, _d, _eC, _rT, _iTM, _iTMEF, _rP, _lP, _aF, _cRA],
+    [0, 0, () => EncryptionConfigurationForRepositoryCreationTemplate$, () => TagList, 0, () => ImageTagMutabilityExclusionFilters, 0, 0, 64 | 0, 0], 1
+];
+var UpdateRepositoryCreationTemplateResponse$ = [3, n0, _URCTRp,
+    0,
+    [_rI, _rCT],
+    [0, () => RepositoryCreationTemplate$]
+];
+var UploadLayerPartRequest$ = [3, n0, _ULPR,
+    0,
+    [_rN, _uI, _pFB, _pLB, _lPB, _rI],
+    [0, 0, 1, 1, 21, 0], 5
+];
+var UploadLayerPartResponse$ = [3, n0, _ULPRp,
+    0,
+    [_rI, _rN, _uI, _lBR],
+    [0, 0, 0, 1]
+];
+var ValidatePullThroughCacheRuleRequest$ = [3, n0, _VPTCRR,
+    0,
+    [_eRP, _rI],
+    [0, 0], 1
+];
+var ValidatePullThroughCacheRuleResponse$ = [3, n0, _VPTCRRa,
+    0,
+    [_eRP, _rI, _uRU, _cA, _cRA, _uRP, _iV, _fa],
+    [0, 0, 0, 0, 0, 0, 2, 0]
+];
+var VulnerablePackage$ = [3, n0, _VP,
+    0,
+    [_ar, _ep, _fP, _n, _pM, _rel, _sLH, _ve, _fIV],
+    [0, 1, 0, 0, 0, 0, 0, 0, 0]
+];
+var AttributeList = [1, n0, _AL,
+    0, () => Attribute$
+];
+var AuthorizationDataList = [1, n0, _ADL,
+    0, () => AuthorizationData$
+];
+var CvssScoreAdjustmentList = [1, n0, _CSAL,
+    0, () => CvssScoreAdjustment$
+];
+var CvssScoreList = [1, n0, _CSL,
+    0, () => CvssScore$
+];
+var EnhancedImageScanFindingList = [1, n0, _EISFL,
+    0, () => EnhancedImageScanFinding$
+];
+var ImageDetailList = [1, n0, _IDL,
+    0, () => ImageDetail$
+];
+var ImageFailureList = [1, n0, _IFL,
+    0, () => ImageFailure$
+];
+var ImageIdentifierList = [1, n0, _IIL,
+    0, () => ImageIdentifier$
+];
+var ImageList = [1, n0, _IL,
+    0, () => Image$
+];
+var ImageReferrerList = [1, n0, _IRL,
+    0, () => ImageReferrer$
+];
+var ImageReplicationStatusList = [1, n0, _IRSL,
+    0, () => ImageReplicationStatus$
+];
+var ImageScanFindingList = [1, n0, _ISFL,
+    0, () => ImageScanFinding$
+];
+var ImageSigningStatusList = [1, n0, _ISSL,
+    0, () => ImageSigningStatus$
+];
+var ImageTagMutabilityExclusionFilters = [1, n0, _ITMEFm,
+    0, () => ImageTagMutabilityExclusionFilter$
+];
+var LayerFailureList = [1, n0, _LFL,
+    0, () => LayerFailure$
+];
+var LayerList = [1, n0, _LL,
+    0, () => Layer$
+];
+var LifecyclePolicyPreviewResultList = [1, n0, _LPPRL,
+    0, () => LifecyclePolicyPreviewResult$
+];
+var PullThroughCacheRuleList = [1, n0, _PTCRL,
+    0, () => PullThroughCacheRule$
+];
+var RegistryScanningRuleList = [1, n0, _RSRL,
+    0, () => RegistryScanningRule$
+];
+var ReplicationBackfillResultList = [1, n0, _RBRL,
+    0, () => ReplicationBackfillResult$
+];
+var ReplicationBackfillSummaryList = [1, n0, _RBSL,
+    0, () => ReplicationBackfillSummary$
+];
+var ReplicationDestinationList = [1, n0, _RDL,
+    0, () => ReplicationDestination$
+];
+var ReplicationRuleList = [1, n0, _RRL,
+    0, () => ReplicationRule$
+];
+var RepositoryCreationTemplateList = [1, n0, _RCTL,
+    0, () => RepositoryCreationTemplate$
+];
+var RepositoryFilterList = [1, n0, _RFL,
+    0, () => RepositoryFilter$
+];
+var RepositoryList = [1, n0, _RL,
+    0, () => Repository$
+];
+var RepositoryScanningConfigurationFailureList = [1, n0, _RSCFL,
+    0, () => RepositoryScanningConfigurationFailure$
+];
+var RepositoryScanningConfigurationList = [1, n0, _RSCL,
+    0, () => RepositoryScanningConfiguration$
+];
+var ResourceList = [1, n0, _RLe,
+    0, () => Resource$
+];
+var ScanningRepositoryFilterList = [1, n0, _SRFL,
+    0, () => ScanningRepositoryFilter$
+];
+var SigningRepositoryFilterList = [1, n0, _SRFLi,
+    0, () => SigningRepositoryFilter$
+];
+var SigningRuleList = [1, n0, _SRL,
+    0, () => SigningRule$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var TransitioningImageTotalCounts = [1, n0, _TITCr,
+    0, () => TransitioningImageTotalCount$
+];
+var VulnerablePackagesList = [1, n0, _VPL,
+    0, () => VulnerablePackage$
+];
+var BatchCheckLayerAvailability$ = [9, n0, _BCLA,
+    0, () => BatchCheckLayerAvailabilityRequest$, () => BatchCheckLayerAvailabilityResponse$
+];
+var BatchDeleteImage$ = [9, n0, _BDI,
+    0, () => BatchDeleteImageRequest$, () => BatchDeleteImageResponse$
+];
+var BatchGetImage$ = [9, n0, _BGI,
+    0, () => BatchGetImageRequest$, () => BatchGetImageResponse$
+];
+var BatchGetRepositoryScanningConfiguration$ = [9, n0, _BGRSC,
+    0, () => BatchGetRepositoryScanningConfigurationRequest$, () => BatchGetRepositoryScanningConfigurationResponse$
+];
+var CompleteLayerUpload$ = [9, n0, _CLU,
+    0, () => CompleteLayerUploadRequest$, () => CompleteLayerUploadResponse$
+];
+var CreatePullThroughCacheRule$ = [9, n0, _CPTCR,
+    0, () => CreatePullThroughCacheRuleRequest$, () => CreatePullThroughCacheRuleResponse$
+];
+var CreateRepository$ = [9, n0, _CR,
+    0, () => CreateRepositoryRequest$, () => CreateRepositoryResponse$
+];
+var CreateRepositoryCreationTemplate$ = [9, n0, _CRCT,
+    0, () => CreateRepositoryCreationTemplateRequest$, () => CreateRepositoryCreationTemplateResponse$
+];
+var DeleteLifecyclePolicy$ = [9, n0, _DLP,
+    0, () => DeleteLifecyclePolicyRequest$, () => DeleteLifecyclePolicyResponse$
+];
+var DeletePullThroughCacheRule$ = [9, n0, _DPTCR,
+    0, () => DeletePullThroughCacheRuleRequest$, () => DeletePullThroughCacheRuleResponse$
+];
+var DeleteRegistryPolicy$ = [9, n0, _DRP,
+    0, () => DeleteRegistryPolicyRequest$, () => DeleteRegistryPolicyResponse$
+];
+var DeleteRepository$ = [9, n0, _DR,
+    0, () => DeleteRepositoryRequest$, () => DeleteRepositoryResponse$
+];
+var DeleteRepositoryCreationTemplate$ = [9, n0, _DRCT,
+    0, () => DeleteRepositoryCreationTemplateRequest$, () => DeleteRepositoryCreationTemplateResponse$
+];
+var DeleteRepositoryPolicy$ = [9, n0, _DRPe,
+    0, () => DeleteRepositoryPolicyRequest$, () => DeleteRepositoryPolicyResponse$
+];
+var DeleteSigningConfiguration$ = [9, n0, _DSC,
+    0, () => DeleteSigningConfigurationRequest$, () => DeleteSigningConfigurationResponse$
+];
+var DeregisterPullTimeUpdateExclusion$ = [9, n0, _DPTUE,
+    0, () => DeregisterPullTimeUpdateExclusionRequest$, () => DeregisterPullTimeUpdateExclusionResponse$
+];
+var DescribeImageReplicationStatus$ = [9, n0, _DIRS,
+    0, () => DescribeImageReplicationStatusRequest$, () => DescribeImageReplicationStatusResponse$
+];
+var DescribeImages$ = [9, n0, _DI,
+    0, () => DescribeImagesRequest$, () => DescribeImagesResponse$
+];
+var DescribeImageScanFindings$ = [9, n0, _DISF,
+    0, () => DescribeImageScanFindingsRequest$, () => DescribeImageScanFindingsResponse$
+];
+var DescribeImageSigningStatus$ = [9, n0, _DISS,
+    0, () => DescribeImageSigningStatusRequest$, () => DescribeImageSigningStatusResponse$
+];
+var DescribePullThroughCacheRules$ = [9, n0, _DPTCRe,
+    0, () => DescribePullThroughCacheRulesRequest$, () => DescribePullThroughCacheRulesResponse$
+];
+var DescribeRegistry$ = [9, n0, _DRe,
+    0, () => DescribeRegistryRequest$, () => DescribeRegistryResponse$
+];
+var DescribeReplicationBackfillResults$ = [9, n0, _DRBR,
+    0, () => DescribeReplicationBackfillResultsRequest$, () => DescribeReplicationBackfillResultsResponse$
+];
+var DescribeRepositories$ = [9, n0, _DRes,
+    0, () => DescribeRepositoriesRequest$, () => DescribeRepositoriesResponse$
+];
+var DescribeRepositoryCreationTemplates$ = [9, n0, _DRCTe,
+    0, () => DescribeRepositoryCreationTemplatesRequest$, () => DescribeRepositoryCreationTemplatesResponse$
+];
+var GetAccountSetting$ = [9, n0, _GAS,
+    0, () => GetAccountSettingRequest$, () => GetAccountSettingResponse$
+];
+var GetAuthorizationToken$ = [9, n0, _GAT,
+    0, () => GetAuthorizationTokenRequest$, () => GetAuthorizationTokenResponse$
+];
+var GetDownloadUrlForLayer$ = [9, n0, _GDUFL,
+    0, () => GetDownloadUrlForLayerRequest$, () => GetDownloadUrlForLayerResponse$
+];
+var GetLifecyclePolicy$ = [9, n0, _GLP,
+    0, () => GetLifecyclePolicyRequest$, () => GetLifecyclePolicyResponse$
+];
+var GetLifecyclePolicyPreview$ = [9, n0, _GLPP,
+    0, () => GetLifecyclePolicyPreviewRequest$, () => GetLifecyclePolicyPreviewResponse$
+];
+var GetRegistryPolicy$ = [9, n0, _GRP,
+    0, () => GetRegistryPolicyRequest$, () => GetRegistryPolicyResponse$
+];
+var GetRegistryScanningConfiguration$ = [9, n0, _GRSC,
+    0, () => GetRegistryScanningConfigurationRequest$, () => GetRegistryScanningConfigurationResponse$
+];
+var GetRepositoryPolicy$ = [9, n0, _GRPe,
+    0, () => GetRepositoryPolicyRequest$, () => GetRepositoryPolicyResponse$
+];
+var GetSigningConfiguration$ = [9, n0, _GSC,
+    0, () => GetSigningConfigurationRequest$, () => GetSigningConfigurationResponse$
+];
+var InitiateLayerUpload$ = [9, n0, _ILU,
+    0, () => InitiateLayerUploadRequest$, () => InitiateLayerUploadResponse$
+];
+var ListImageReferrers$ = [9, n0, _LIRis,
+    0, () => ListImageReferrersRequest$, () => ListImageReferrersResponse$
+];
+var ListImages$ = [9, n0, _LI,
+    0, () => ListImagesRequest$, () => ListImagesResponse$
+];
+var ListPullTimeUpdateExclusions$ = [9, n0, _LPTUE,
+    0, () => ListPullTimeUpdateExclusionsRequest$, () => ListPullTimeUpdateExclusionsResponse$
+];
+var ListReplicationBackfills$ = [9, n0, _LRB,
+    0, () => ListReplicationBackfillsRequest$, () => ListReplicationBackfillsResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var PutAccountSetting$ = [9, n0, _PAS,
+    0, () => PutAccountSettingRequest$, () => PutAccountSettingResponse$
+];
+var PutImage$ = [9, n0, _PI,
+    0, () => PutImageRequest$, () => PutImageResponse$
+];
+var PutImageScanningConfiguration$ = [9, n0, _PISC,
+    0, () => PutImageScanningConfigurationRequest$, () => PutImageScanningConfigurationResponse$
+];
+var PutImageTagMutability$ = [9, n0, _PITM,
+    0, () => PutImageTagMutabilityRequest$, () => PutImageTagMutabilityResponse$
+];
+var PutLifecyclePolicy$ = [9, n0, _PLP,
+    0, () => PutLifecyclePolicyRequest$, () => PutLifecyclePolicyResponse$
+];
+var PutRegistryPolicy$ = [9, n0, _PRP,
+    0, () => PutRegistryPolicyRequest$, () => PutRegistryPolicyResponse$
+];
+var PutRegistryScanningConfiguration$ = [9, n0, _PRSC,
+    0, () => PutRegistryScanningConfigurationRequest$, () => PutRegistryScanningConfigurationResponse$
+];
+var PutReplicationConfiguration$ = [9, n0, _PRC,
+    0, () => PutReplicationConfigurationRequest$, () => PutReplicationConfigurationResponse$
+];
+var PutSigningConfiguration$ = [9, n0, _PSC,
+    0, () => PutSigningConfigurationRequest$, () => PutSigningConfigurationResponse$
+];
+var RegisterPullTimeUpdateExclusion$ = [9, n0, _RPTUE,
+    0, () => RegisterPullTimeUpdateExclusionRequest$, () => RegisterPullTimeUpdateExclusionResponse$
+];
+var SetRepositoryPolicy$ = [9, n0, _SRP,
+    0, () => SetRepositoryPolicyRequest$, () => SetRepositoryPolicyResponse$
+];
+var StartImageScan$ = [9, n0, _SIS,
+    0, () => StartImageScanRequest$, () => StartImageScanResponse$
+];
+var StartLifecyclePolicyPreview$ = [9, n0, _SLPP,
+    0, () => StartLifecyclePolicyPreviewRequest$, () => StartLifecyclePolicyPreviewResponse$
+];
+var StartReplicationBackfill$ = [9, n0, _SRB,
+    0, () => StartReplicationBackfillRequest$, () => StartReplicationBackfillResponse$
+];
+var StopReplicationBackfill$ = [9, n0, _SRBt,
+    0, () => StopReplicationBackfillRequest$, () => StopReplicationBackfillResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => TagResourceResponse$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => UntagResourceResponse$
+];
+var UpdateImageStorageClass$ = [9, n0, _UISC,
+    0, () => UpdateImageStorageClassRequest$, () => UpdateImageStorageClassResponse$
+];
+var UpdatePullThroughCacheRule$ = [9, n0, _UPTCR,
+    0, () => UpdatePullThroughCacheRuleRequest$, () => UpdatePullThroughCacheRuleResponse$
+];
+var UpdateRepositoryCreationTemplate$ = [9, n0, _URCT,
+    0, () => UpdateRepositoryCreationTemplateRequest$, () => UpdateRepositoryCreationTemplateResponse$
+];
+var UploadLayerPart$ = [9, n0, _ULP,
+    0, () => UploadLayerPartRequest$, () => UploadLayerPartResponse$
+];
+var ValidatePullThroughCacheRule$ = [9, n0, _VPTCR,
+    0, () => ValidatePullThroughCacheRuleRequest$, () => ValidatePullThroughCacheRuleResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2015-09-21",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultECRHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.ecr",
+            errorTypeRegistries,
+            xmlNamespace: "http://ecr.amazonaws.com/doc/2015-09-21/",
+            version: "2015-09-21",
+            serviceTarget: "AmazonEC2ContainerRegistry_V20150921",
+        },
+        serviceId: config?.serviceId ?? "ECR",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class ECRClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultECRHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AmazonEC2ContainerRegistry_V20150921", "ECRClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class BatchCheckLayerAvailabilityCommand extends command(_ep0, _mw0, "BatchCheckLayerAvailability", BatchCheckLayerAvailability$) {
+}
+
+class BatchDeleteImageCommand extends command(_ep0, _mw0, "BatchDeleteImage", BatchDeleteImage$) {
+}
+
+class BatchGetImageCommand extends command(_ep0, _mw0, "BatchGetImage", BatchGetImage$) {
+}
+
+class BatchGetRepositoryScanningConfigurationCommand extends command(_ep0, _mw0, "BatchGetRepositoryScanningConfiguration", BatchGetRepositoryScanningConfiguration$) {
+}
+
+class CompleteLayerUploadCommand extends command(_ep0, _mw0, "CompleteLayerUpload", CompleteLayerUpload$) {
+}
+
+class CreatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "CreatePullThroughCacheRule", CreatePullThroughCacheRule$) {
+}
+
+class CreateRepositoryCommand extends command(_ep0, _mw0, "CreateRepository", CreateRepository$) {
+}
+
+class CreateRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "CreateRepositoryCreationTemplate", CreateRepositoryCreationTemplate$) {
+}
+
+class DeleteLifecyclePolicyCommand extends command(_ep0, _mw0, "DeleteLifecyclePolicy", DeleteLifecyclePolicy$) {
+}
+
+class DeletePullThroughCacheRuleCommand extends command(_ep0, _mw0, "DeletePullThroughCacheRule", DeletePullThroughCacheRule$) {
+}
+
+class DeleteRegistryPolicyCommand extends command(_ep0, _mw0, "DeleteRegistryPolicy", DeleteRegistryPolicy$) {
+}
+
+class DeleteRepositoryCommand extends command(_ep0, _mw0, "DeleteRepository", DeleteRepository$) {
+}
+
+class DeleteRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "DeleteRepositoryCreationTemplate", DeleteRepositoryCreationTemplate$) {
+}
+
+class DeleteRepositoryPolicyCommand extends command(_ep0, _mw0, "DeleteRepositoryPolicy", DeleteRepositoryPolicy$) {
+}
+
+class DeleteSigningConfigurationCommand extends command(_ep0, _mw0, "DeleteSigningConfiguration", DeleteSigningConfiguration$) {
+}
+
+class DeregisterPullTimeUpdateExclusionCommand extends command(_ep0, _mw0, "DeregisterPullTimeUpdateExclusion", DeregisterPullTimeUpdateExclusion$) {
+}
+
+class DescribeImageReplicationStatusCommand extends command(_ep0, _mw0, "DescribeImageReplicationStatus", DescribeImageReplicationStatus$) {
+}
+
+class DescribeImageScanFindingsCommand extends command(_ep0, _mw0, "DescribeImageScanFindings", DescribeImageScanFindings$) {
+}
+
+class DescribeImagesCommand extends command(_ep0, _mw0, "DescribeImages", DescribeImages$) {
+}
+
+class DescribeImageSigningStatusCommand extends command(_ep0, _mw0, "DescribeImageSigningStatus", DescribeImageSigningStatus$) {
+}
+
+class DescribePullThroughCacheRulesCommand extends command(_ep0, _mw0, "DescribePullThroughCacheRules", DescribePullThroughCacheRules$) {
+}
+
+class DescribeRegistryCommand extends command(_ep0, _mw0, "DescribeRegistry", DescribeRegistry$) {
+}
+
+class DescribeReplicationBackfillResultsCommand extends command(_ep0, _mw0, "DescribeReplicationBackfillResults", DescribeReplicationBackfillResults$) {
+}
+
+class DescribeRepositoriesCommand extends command(_ep0, _mw0, "DescribeRepositories", DescribeRepositories$) {
+}
+
+class DescribeRepositoryCreationTemplatesCommand extends command(_ep0, _mw0, "DescribeRepositoryCreationTemplates", DescribeRepositoryCreationTemplates$) {
+}
+
+class GetAccountSettingCommand extends command(_ep0, _mw0, "GetAccountSetting", GetAccountSetting$) {
+}
+
+class GetAuthorizationTokenCommand extends command(_ep0, _mw0, "GetAuthorizationToken", GetAuthorizationToken$) {
+}
+
+class GetDownloadUrlForLayerCommand extends command(_ep0, _mw0, "GetDownloadUrlForLayer", GetDownloadUrlForLayer$) {
+}
+
+class GetLifecyclePolicyCommand extends command(_ep0, _mw0, "GetLifecyclePolicy", GetLifecyclePolicy$) {
+}
+
+class GetLifecyclePolicyPreviewCommand extends command(_ep0, _mw0, "GetLifecyclePolicyPreview", GetLifecyclePolicyPreview$) {
+}
+
+class GetRegistryPolicyCommand extends command(_ep0, _mw0, "GetRegistryPolicy", GetRegistryPolicy$) {
+}
+
+class GetRegistryScanningConfigurationCommand extends command(_ep0, _mw0, "GetRegistryScanningConfiguration", GetRegistryScanningConfiguration$) {
+}
+
+class GetRepositoryPolicyCommand extends command(_ep0, _mw0, "GetRepositoryPolicy", GetRepositoryPolicy$) {
+}
+
+class GetSigningConfigurationCommand extends command(_ep0, _mw0, "GetSigningConfiguration", GetSigningConfiguration$) {
+}
+
+class InitiateLayerUploadCommand extends command(_ep0, _mw0, "InitiateLayerUpload", InitiateLayerUpload$) {
+}
+
+class ListImageReferrersCommand extends command(_ep0, _mw0, "ListImageReferrers", ListImageReferrers$) {
+}
+
+class ListImagesCommand extends command(_ep0, _mw0, "ListImages", ListImages$) {
+}
+
+class ListPullTimeUpdateExclusionsCommand extends command(_ep0, _mw0, "ListPullTimeUpdateExclusions", ListPullTimeUpdateExclusions$) {
+}
+
+class ListReplicationBackfillsCommand extends command(_ep0, _mw0, "ListReplicationBackfills", ListReplicationBackfills$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class PutAccountSettingCommand extends command(_ep0, _mw0, "PutAccountSetting", PutAccountSetting$) {
+}
+
+class PutImageCommand extends command(_ep0, _mw0, "PutImage", PutImage$) {
+}
+
+class PutImageScanningConfigurationCommand extends command(_ep0, _mw0, "PutImageScanningConfiguration", PutImageScanningConfiguration$) {
+}
+
+class PutImageTagMutabilityCommand extends command(_ep0, _mw0, "PutImageTagMutability", PutImageTagMutability$) {
+}
+
+class PutLifecyclePolicyCommand extends command(_ep0, _mw0, "PutLifecyclePolicy", PutLifecyclePolicy$) {
+}
+
+class PutRegistryPolicyCommand extends command(_ep0, _mw0, "PutRegistryPolicy", PutRegistryPolicy$) {
+}
+
+class PutRegistryScanningConfigurationCommand extends command(_ep0, _mw0, "PutRegistryScanningConfiguration", PutRegistryScanningConfiguration$) {
+}
+
+class PutReplicationConfigurationCommand extends command(_ep0, _mw0, "PutReplicationConfiguration", PutReplicationConfiguration$) {
+}
+
+class PutSigningConfigurationCommand extends command(_ep0, _mw0, "PutSigningConfiguration", PutSigningConfiguration$) {
+}
+
+class RegisterPullTimeUpdateExclusionCommand extends command(_ep0, _mw0, "RegisterPullTimeUpdateExclusion", RegisterPullTimeUpdateExclusion$) {
+}
+
+class SetRepositoryPolicyCommand extends command(_ep0, _mw0, "SetRepositoryPolicy", SetRepositoryPolicy$) {
+}
+
+class StartImageScanCommand extends command(_ep0, _mw0, "StartImageScan", StartImageScan$) {
+}
+
+class StartLifecyclePolicyPreviewCommand extends command(_ep0, _mw0, "StartLifecyclePolicyPreview", StartLifecyclePolicyPreview$) {
+}
+
+class StartReplicationBackfillCommand extends command(_ep0, _mw0, "StartReplicationBackfill", StartReplicationBackfill$) {
+}
+
+class StopReplicationBackfillCommand extends command(_ep0, _mw0, "StopReplicationBackfill", StopReplicationBackfill$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateImageStorageClassCommand extends command(_ep0, _mw0, "UpdateImageStorageClass", UpdateImageStorageClass$) {
+}
+
+class UpdatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "UpdatePullThroughCacheRule", UpdatePullThroughCacheRule$) {
+}
+
+class UpdateRepositoryCreationTemplateCommand extends command(_ep0, _mw0, "UpdateRepositoryCreationTemplate", UpdateRepositoryCreationTemplate$) {
+}
+
+class UploadLayerPartCommand extends command(_ep0, _mw0, "UploadLayerPart", UploadLayerPart$) {
+}
+
+class ValidatePullThroughCacheRuleCommand extends command(_ep0, _mw0, "ValidatePullThroughCacheRule", ValidatePullThroughCacheRule$) {
+}
+
+const paginateDescribeImageScanFindings = createPaginator(ECRClient, DescribeImageScanFindingsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeImages = createPaginator(ECRClient, DescribeImagesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribePullThroughCacheRules = createPaginator(ECRClient, DescribePullThroughCacheRulesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeReplicationBackfillResults = createPaginator(ECRClient, DescribeReplicationBackfillResultsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRepositories = createPaginator(ECRClient, DescribeRepositoriesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRepositoryCreationTemplates = createPaginator(ECRClient, DescribeRepositoryCreationTemplatesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateGetLifecyclePolicyPreview = createPaginator(ECRClient, GetLifecyclePolicyPreviewCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListImages = createPaginator(ECRClient, ListImagesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListReplicationBackfills = createPaginator(ECRClient, ListReplicationBackfillsCommand, "nextToken", "nextToken", "maxResults");
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeImageScanFindingsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.imageScanStatus.status;
+            };
+            if (returnComparator() === "COMPLETE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.imageScanStatus.status;
+            };
+            if (returnComparator() === "FAILED") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForImageScanComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilImageScanComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetLifecyclePolicyPreviewCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.status;
+            };
+            if (returnComparator() === "COMPLETE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.status;
+            };
+            if (returnComparator() === "FAILED") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForLifecyclePolicyPreviewComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilLifecyclePolicyPreviewComplete = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    BatchCheckLayerAvailabilityCommand,
+    BatchDeleteImageCommand,
+    BatchGetImageCommand,
+    BatchGetRepositoryScanningConfigurationCommand,
+    CompleteLayerUploadCommand,
+    CreatePullThroughCacheRuleCommand,
+    CreateRepositoryCommand,
+    CreateRepositoryCreationTemplateCommand,
+    DeleteLifecyclePolicyCommand,
+    DeletePullThroughCacheRuleCommand,
+    DeleteRegistryPolicyCommand,
+    DeleteRepositoryCommand,
+    DeleteRepositoryCreationTemplateCommand,
+    DeleteRepositoryPolicyCommand,
+    DeleteSigningConfigurationCommand,
+    DeregisterPullTimeUpdateExclusionCommand,
+    DescribeImageReplicationStatusCommand,
+    DescribeImagesCommand,
+    DescribeImageScanFindingsCommand,
+    DescribeImageSigningStatusCommand,
+    DescribePullThroughCacheRulesCommand,
+    DescribeRegistryCommand,
+    DescribeReplicationBackfillResultsCommand,
+    DescribeRepositoriesCommand,
+    DescribeRepositoryCreationTemplatesCommand,
+    GetAccountSettingCommand,
+    GetAuthorizationTokenCommand,
+    GetDownloadUrlForLayerCommand,
+    GetLifecyclePolicyCommand,
+    GetLifecyclePolicyPreviewCommand,
+    GetRegistryPolicyCommand,
+    GetRegistryScanningConfigurationCommand,
+    GetRepositoryPolicyCommand,
+    GetSigningConfigurationCommand,
+    InitiateLayerUploadCommand,
+    ListImageReferrersCommand,
+    ListImagesCommand,
+    ListPullTimeUpdateExclusionsCommand,
+    ListReplicationBackfillsCommand,
+    ListTagsForResourceCommand,
+    PutAccountSettingCommand,
+    PutImageCommand,
+    PutImageScanningConfigurationCommand,
+    PutImageTagMutabilityCommand,
+    PutLifecyclePolicyCommand,
+    PutRegistryPolicyCommand,
+    PutRegistryScanningConfigurationCommand,
+    PutReplicationConfigurationCommand,
+    PutSigningConfigurationCommand,
+    RegisterPullTimeUpdateExclusionCommand,
+    SetRepositoryPolicyCommand,
+    StartImageScanCommand,
+    StartLifecyclePolicyPreviewCommand,
+    StartReplicationBackfillCommand,
+    StopReplicationBackfillCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateImageStorageClassCommand,
+    UpdatePullThroughCacheRuleCommand,
+    UpdateRepositoryCreationTemplateCommand,
+    UploadLayerPartCommand,
+    ValidatePullThroughCacheRuleCommand,
+};
+const paginators = {
+    paginateDescribeImages,
+    paginateDescribeImageScanFindings,
+    paginateDescribePullThroughCacheRules,
+    paginateDescribeReplicationBackfillResults,
+    paginateDescribeRepositories,
+    paginateDescribeRepositoryCreationTemplates,
+    paginateGetLifecyclePolicyPreview,
+    paginateListImages,
+    paginateListReplicationBackfills,
+};
+const waiters = {
+    waitUntilImageScanComplete,
+    waitUntilLifecyclePolicyPreviewComplete,
+};
+class ECR extends ECRClient {
+}
+createAggregatedClient(commands, ECR, { paginators, waiters });
+
+const LayerFailureCode = {
+    InvalidLayerDigest: "InvalidLayerDigest",
+    MissingLayerDigest: "MissingLayerDigest",
+};
+const LayerAvailability = {
+    ARCHIVED: "ARCHIVED",
+    AVAILABLE: "AVAILABLE",
+    UNAVAILABLE: "UNAVAILABLE",
+};
+const ImageFailureCode = {
+    ImageInaccessible: "ImageInaccessible",
+    ImageNotFound: "ImageNotFound",
+    ImageReferencedByManifestList: "ImageReferencedByManifestList",
+    ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
+    InvalidImageDigest: "InvalidImageDigest",
+    InvalidImageTag: "InvalidImageTag",
+    KmsError: "KmsError",
+    MissingDigestAndTag: "MissingDigestAndTag",
+    UpstreamAccessDenied: "UpstreamAccessDenied",
+    UpstreamTooManyRequests: "UpstreamTooManyRequests",
+    UpstreamUnavailable: "UpstreamUnavailable",
+};
+const ScanningConfigurationFailureCode = {
+    REPOSITORY_NOT_FOUND: "REPOSITORY_NOT_FOUND",
+};
+const ScanningRepositoryFilterType = {
+    WILDCARD: "WILDCARD",
+};
+const ScanFrequency = {
+    CONTINUOUS_SCAN: "CONTINUOUS_SCAN",
+    MANUAL: "MANUAL",
+    SCAN_ON_PUSH: "SCAN_ON_PUSH",
+};
+const UpstreamRegistry = {
+    AzureContainerRegistry: "azure-container-registry",
+    Chainguard: "chainguard",
+    DockerHub: "docker-hub",
+    Ecr: "ecr",
+    EcrPublic: "ecr-public",
+    GitHubContainerRegistry: "github-container-registry",
+    GitLabContainerRegistry: "gitlab-container-registry",
+    K8s: "k8s",
+    Quay: "quay",
+};
+const EncryptionType = {
+    AES256: "AES256",
+    KMS: "KMS",
+    KMS_DSSE: "KMS_DSSE",
+};
+const ImageTagMutability = {
+    IMMUTABLE: "IMMUTABLE",
+    IMMUTABLE_WITH_EXCLUSION: "IMMUTABLE_WITH_EXCLUSION",
+    MUTABLE: "MUTABLE",
+    MUTABLE_WITH_EXCLUSION: "MUTABLE_WITH_EXCLUSION",
+};
+const ImageTagMutabilityExclusionFilterType = {
+    WILDCARD: "WILDCARD",
+};
+const RCTAppliedFor = {
+    CREATE_ON_PUSH: "CREATE_ON_PUSH",
+    PULL_THROUGH_CACHE: "PULL_THROUGH_CACHE",
+    REPLICATION: "REPLICATION",
+};
+const SigningRepositoryFilterType = {
+    WILDCARD_MATCH: "WILDCARD_MATCH",
+};
+const ReplicationStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ImageStatusFilter = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ANY: "ANY",
+    ARCHIVED: "ARCHIVED",
+};
+const TagStatus = {
+    ANY: "ANY",
+    TAGGED: "TAGGED",
+    UNTAGGED: "UNTAGGED",
+};
+const FindingSeverity = {
+    CRITICAL: "CRITICAL",
+    HIGH: "HIGH",
+    INFORMATIONAL: "INFORMATIONAL",
+    LOW: "LOW",
+    MEDIUM: "MEDIUM",
+    UNDEFINED: "UNDEFINED",
+};
+const ScanStatus = {
+    ACTIVE: "ACTIVE",
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    FINDINGS_UNAVAILABLE: "FINDINGS_UNAVAILABLE",
+    IMAGE_ARCHIVED: "IMAGE_ARCHIVED",
+    IN_PROGRESS: "IN_PROGRESS",
+    LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
+    PENDING: "PENDING",
+    SCAN_ELIGIBILITY_EXPIRED: "SCAN_ELIGIBILITY_EXPIRED",
+    UNSUPPORTED_IMAGE: "UNSUPPORTED_IMAGE",
+};
+const ImageStatus = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ARCHIVED: "ARCHIVED",
+};
+const SigningStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const RepositoryFilterType = {
+    PREFIX_MATCH: "PREFIX_MATCH",
+};
+const ReplicationBackfillResultStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+};
+const ReplicationBackfillStatus = {
+    COMPLETE: "COMPLETE",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    PREPARING: "PREPARING",
+    STOPPED: "STOPPED",
+    STOPPING: "STOPPING",
+};
+const LifecyclePolicyTargetStorageClass = {
+    ARCHIVE: "ARCHIVE",
+};
+const ImageActionType = {
+    EXPIRE: "EXPIRE",
+    TRANSITION: "TRANSITION",
+};
+const LifecyclePolicyStorageClass = {
+    ARCHIVE: "ARCHIVE",
+    STANDARD: "STANDARD",
+};
+const LifecyclePolicyPreviewStatus = {
+    COMPLETE: "COMPLETE",
+    EXPIRED: "EXPIRED",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ScanType = {
+    BASIC: "BASIC",
+    ENHANCED: "ENHANCED",
+};
+const ArtifactStatusFilter = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ANY: "ANY",
+    ARCHIVED: "ARCHIVED",
+};
+const ArtifactStatus = {
+    ACTIVATING: "ACTIVATING",
+    ACTIVE: "ACTIVE",
+    ARCHIVED: "ARCHIVED",
+};
+const TargetStorageClass = {
+    ARCHIVE: "ARCHIVE",
+    STANDARD: "STANDARD",
+};
+
+__webpack_unused_export__ = ArtifactStatus;
+__webpack_unused_export__ = ArtifactStatusFilter;
+__webpack_unused_export__ = Attribute$;
+__webpack_unused_export__ = AuthorizationData$;
+__webpack_unused_export__ = AwsEcrContainerImageDetails$;
+__webpack_unused_export__ = BatchCheckLayerAvailability$;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityCommand;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityRequest$;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityResponse$;
+__webpack_unused_export__ = BatchDeleteImage$;
+__webpack_unused_export__ = BatchDeleteImageCommand;
+__webpack_unused_export__ = BatchDeleteImageRequest$;
+__webpack_unused_export__ = BatchDeleteImageResponse$;
+__webpack_unused_export__ = BatchGetImage$;
+exports.P8n = BatchGetImageCommand;
+__webpack_unused_export__ = BatchGetImageRequest$;
+__webpack_unused_export__ = BatchGetImageResponse$;
+__webpack_unused_export__ = BatchGetRepositoryScanningConfiguration$;
+__webpack_unused_export__ = BatchGetRepositoryScanningConfigurationCommand;
+__webpack_unused_export__ = BatchGetRepositoryScanningConfigurationRequest$;
+__webpack_unused_export__ = BatchGetRepositoryScanningConfigurationResponse$;
+__webpack_unused_export__ = BlockedByOrganizationPolicyException;
+__webpack_unused_export__ = BlockedByOrganizationPolicyException$;
+__webpack_unused_export__ = CompleteLayerUpload$;
+__webpack_unused_export__ = CompleteLayerUploadCommand;
+__webpack_unused_export__ = CompleteLayerUploadRequest$;
+__webpack_unused_export__ = CompleteLayerUploadResponse$;
+__webpack_unused_export__ = CreatePullThroughCacheRule$;
+__webpack_unused_export__ = CreatePullThroughCacheRuleCommand;
+__webpack_unused_export__ = CreatePullThroughCacheRuleRequest$;
+__webpack_unused_export__ = CreatePullThroughCacheRuleResponse$;
+__webpack_unused_export__ = CreateRepository$;
+__webpack_unused_export__ = CreateRepositoryCommand;
+__webpack_unused_export__ = CreateRepositoryCreationTemplate$;
+__webpack_unused_export__ = CreateRepositoryCreationTemplateCommand;
+__webpack_unused_export__ = CreateRepositoryCreationTemplateRequest$;
+__webpack_unused_export__ = CreateRepositoryCreationTemplateResponse$;
+__webpack_unused_export__ = CreateRepositoryRequest$;
+__webpack_unused_export__ = CreateRepositoryResponse$;
+__webpack_unused_export__ = CvssScore$;
+__webpack_unused_export__ = CvssScoreAdjustment$;
+__webpack_unused_export__ = CvssScoreDetails$;
+__webpack_unused_export__ = DeleteLifecyclePolicy$;
+__webpack_unused_export__ = DeleteLifecyclePolicyCommand;
+__webpack_unused_export__ = DeleteLifecyclePolicyRequest$;
+__webpack_unused_export__ = DeleteLifecyclePolicyResponse$;
+__webpack_unused_export__ = DeletePullThroughCacheRule$;
+__webpack_unused_export__ = DeletePullThroughCacheRuleCommand;
+__webpack_unused_export__ = DeletePullThroughCacheRuleRequest$;
+__webpack_unused_export__ = DeletePullThroughCacheRuleResponse$;
+__webpack_unused_export__ = DeleteRegistryPolicy$;
+__webpack_unused_export__ = DeleteRegistryPolicyCommand;
+__webpack_unused_export__ = DeleteRegistryPolicyRequest$;
+__webpack_unused_export__ = DeleteRegistryPolicyResponse$;
+__webpack_unused_export__ = DeleteRepository$;
+__webpack_unused_export__ = DeleteRepositoryCommand;
+__webpack_unused_export__ = DeleteRepositoryCreationTemplate$;
+__webpack_unused_export__ = DeleteRepositoryCreationTemplateCommand;
+__webpack_unused_export__ = DeleteRepositoryCreationTemplateRequest$;
+__webpack_unused_export__ = DeleteRepositoryCreationTemplateResponse$;
+__webpack_unused_export__ = DeleteRepositoryPolicy$;
+__webpack_unused_export__ = DeleteRepositoryPolicyCommand;
+__webpack_unused_export__ = DeleteRepositoryPolicyRequest$;
+__webpack_unused_export__ = DeleteRepositoryPolicyResponse$;
+__webpack_unused_export__ = DeleteRepositoryRequest$;
+__webpack_unused_export__ = DeleteRepositoryResponse$;
+__webpack_unused_export__ = DeleteSigningConfiguration$;
+__webpack_unused_export__ = DeleteSigningConfigurationCommand;
+__webpack_unused_export__ = DeleteSigningConfigurationRequest$;
+__webpack_unused_export__ = DeleteSigningConfigurationResponse$;
+__webpack_unused_export__ = DeregisterPullTimeUpdateExclusion$;
+__webpack_unused_export__ = DeregisterPullTimeUpdateExclusionCommand;
+__webpack_unused_export__ = DeregisterPullTimeUpdateExclusionRequest$;
+__webpack_unused_export__ = DeregisterPullTimeUpdateExclusionResponse$;
+__webpack_unused_export__ = DescribeImageReplicationStatus$;
+__webpack_unused_export__ = DescribeImageReplicationStatusCommand;
+__webpack_unused_export__ = DescribeImageReplicationStatusRequest$;
+__webpack_unused_export__ = DescribeImageReplicationStatusResponse$;
+__webpack_unused_export__ = DescribeImageScanFindings$;
+__webpack_unused_export__ = DescribeImageScanFindingsCommand;
+__webpack_unused_export__ = DescribeImageScanFindingsRequest$;
+__webpack_unused_export__ = DescribeImageScanFindingsResponse$;
+__webpack_unused_export__ = DescribeImageSigningStatus$;
+__webpack_unused_export__ = DescribeImageSigningStatusCommand;
+__webpack_unused_export__ = DescribeImageSigningStatusRequest$;
+__webpack_unused_export__ = DescribeImageSigningStatusResponse$;
+__webpack_unused_export__ = DescribeImages$;
+exports.ji5 = DescribeImagesCommand;
+__webpack_unused_export__ = DescribeImagesFilter$;
+__webpack_unused_export__ = DescribeImagesRequest$;
+__webpack_unused_export__ = DescribeImagesResponse$;
+__webpack_unused_export__ = DescribePullThroughCacheRules$;
+__webpack_unused_export__ = DescribePullThroughCacheRulesCommand;
+__webpack_unused_export__ = DescribePullThroughCacheRulesRequest$;
+__webpack_unused_export__ = DescribePullThroughCacheRulesResponse$;
+__webpack_unused_export__ = DescribeRegistry$;
+__webpack_unused_export__ = DescribeRegistryCommand;
+__webpack_unused_export__ = DescribeRegistryRequest$;
+__webpack_unused_export__ = DescribeRegistryResponse$;
+__webpack_unused_export__ = DescribeReplicationBackfillResults$;
+__webpack_unused_export__ = DescribeReplicationBackfillResultsCommand;
+__webpack_unused_export__ = DescribeReplicationBackfillResultsRequest$;
+__webpack_unused_export__ = DescribeReplicationBackfillResultsResponse$;
+__webpack_unused_export__ = DescribeRepositories$;
+__webpack_unused_export__ = DescribeRepositoriesCommand;
+__webpack_unused_export__ = DescribeRepositoriesRequest$;
+__webpack_unused_export__ = DescribeRepositoriesResponse$;
+__webpack_unused_export__ = DescribeRepositoryCreationTemplates$;
+__webpack_unused_export__ = DescribeRepositoryCreationTemplatesCommand;
+__webpack_unused_export__ = DescribeRepositoryCreationTemplatesRequest$;
+__webpack_unused_export__ = DescribeRepositoryCreationTemplatesResponse$;
+__webpack_unused_export__ = ECR;
+exports.S70 = ECRClient;
+__webpack_unused_export__ = ECRServiceException;
+__webpack_unused_export__ = ECRServiceException$;
+__webpack_unused_export__ = EmptyUploadException;
+__webpack_unused_export__ = EmptyUploadException$;
+__webpack_unused_export__ = EncryptionConfiguration$;
+__webpack_unused_export__ = EncryptionConfigurationForRepositoryCreationTemplate$;
+__webpack_unused_export__ = EncryptionType;
+__webpack_unused_export__ = EnhancedImageScanFinding$;
+__webpack_unused_export__ = ExclusionAlreadyExistsException;
+__webpack_unused_export__ = ExclusionAlreadyExistsException$;
+__webpack_unused_export__ = ExclusionNotFoundException;
+__webpack_unused_export__ = ExclusionNotFoundException$;
+__webpack_unused_export__ = FindingSeverity;
+__webpack_unused_export__ = GetAccountSetting$;
+__webpack_unused_export__ = GetAccountSettingCommand;
+__webpack_unused_export__ = GetAccountSettingRequest$;
+__webpack_unused_export__ = GetAccountSettingResponse$;
+__webpack_unused_export__ = GetAuthorizationToken$;
+__webpack_unused_export__ = GetAuthorizationTokenCommand;
+__webpack_unused_export__ = GetAuthorizationTokenRequest$;
+__webpack_unused_export__ = GetAuthorizationTokenResponse$;
+__webpack_unused_export__ = GetDownloadUrlForLayer$;
+__webpack_unused_export__ = GetDownloadUrlForLayerCommand;
+__webpack_unused_export__ = GetDownloadUrlForLayerRequest$;
+__webpack_unused_export__ = GetDownloadUrlForLayerResponse$;
+__webpack_unused_export__ = GetLifecyclePolicy$;
+__webpack_unused_export__ = GetLifecyclePolicyCommand;
+__webpack_unused_export__ = GetLifecyclePolicyPreview$;
+__webpack_unused_export__ = GetLifecyclePolicyPreviewCommand;
+__webpack_unused_export__ = GetLifecyclePolicyPreviewRequest$;
+__webpack_unused_export__ = GetLifecyclePolicyPreviewResponse$;
+__webpack_unused_export__ = GetLifecyclePolicyRequest$;
+__webpack_unused_export__ = GetLifecyclePolicyResponse$;
+__webpack_unused_export__ = GetRegistryPolicy$;
+__webpack_unused_export__ = GetRegistryPolicyCommand;
+__webpack_unused_export__ = GetRegistryPolicyRequest$;
+__webpack_unused_export__ = GetRegistryPolicyResponse$;
+__webpack_unused_export__ = GetRegistryScanningConfiguration$;
+__webpack_unused_export__ = GetRegistryScanningConfigurationCommand;
+__webpack_unused_export__ = GetRegistryScanningConfigurationRequest$;
+__webpack_unused_export__ = GetRegistryScanningConfigurationResponse$;
+__webpack_unused_export__ = GetRepositoryPolicy$;
+__webpack_unused_export__ = GetRepositoryPolicyCommand;
+__webpack_unused_export__ = GetRepositoryPolicyRequest$;
+__webpack_unused_export__ = GetRepositoryPolicyResponse$;
+__webpack_unused_export__ = GetSigningConfiguration$;
+__webpack_unused_export__ = GetSigningConfigurationCommand;
+__webpack_unused_export__ = GetSigningConfigurationRequest$;
+__webpack_unused_export__ = GetSigningConfigurationResponse$;
+__webpack_unused_export__ = Image$;
+__webpack_unused_export__ = ImageActionType;
+__webpack_unused_export__ = ImageAlreadyExistsException;
+__webpack_unused_export__ = ImageAlreadyExistsException$;
+__webpack_unused_export__ = ImageArchivedException;
+__webpack_unused_export__ = ImageArchivedException$;
+__webpack_unused_export__ = ImageDetail$;
+__webpack_unused_export__ = ImageDigestDoesNotMatchException;
+__webpack_unused_export__ = ImageDigestDoesNotMatchException$;
+__webpack_unused_export__ = ImageFailure$;
+__webpack_unused_export__ = ImageFailureCode;
+__webpack_unused_export__ = ImageIdentifier$;
+__webpack_unused_export__ = ImageNotFoundException;
+__webpack_unused_export__ = ImageNotFoundException$;
+__webpack_unused_export__ = ImageReferrer$;
+__webpack_unused_export__ = ImageReplicationStatus$;
+__webpack_unused_export__ = ImageScanFinding$;
+__webpack_unused_export__ = ImageScanFindings$;
+__webpack_unused_export__ = ImageScanFindingsSummary$;
+__webpack_unused_export__ = ImageScanStatus$;
+__webpack_unused_export__ = ImageScanningConfiguration$;
+__webpack_unused_export__ = ImageSigningStatus$;
+__webpack_unused_export__ = ImageStatus;
+__webpack_unused_export__ = ImageStatusFilter;
+__webpack_unused_export__ = ImageStorageClassUpdateNotSupportedException;
+__webpack_unused_export__ = ImageStorageClassUpdateNotSupportedException$;
+__webpack_unused_export__ = ImageTagAlreadyExistsException;
+__webpack_unused_export__ = ImageTagAlreadyExistsException$;
+__webpack_unused_export__ = ImageTagMutability;
+__webpack_unused_export__ = ImageTagMutabilityExclusionFilter$;
+__webpack_unused_export__ = ImageTagMutabilityExclusionFilterType;
+__webpack_unused_export__ = InitiateLayerUpload$;
+__webpack_unused_export__ = InitiateLayerUploadCommand;
+__webpack_unused_export__ = InitiateLayerUploadRequest$;
+__webpack_unused_export__ = InitiateLayerUploadResponse$;
+__webpack_unused_export__ = InvalidLayerException;
+__webpack_unused_export__ = InvalidLayerException$;
+__webpack_unused_export__ = InvalidLayerPartException;
+__webpack_unused_export__ = InvalidLayerPartException$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = InvalidTagParameterException;
+__webpack_unused_export__ = InvalidTagParameterException$;
+__webpack_unused_export__ = KmsException;
+__webpack_unused_export__ = KmsException$;
+__webpack_unused_export__ = Layer$;
+__webpack_unused_export__ = LayerAlreadyExistsException;
+__webpack_unused_export__ = LayerAlreadyExistsException$;
+__webpack_unused_export__ = LayerAvailability;
+__webpack_unused_export__ = LayerFailure$;
+__webpack_unused_export__ = LayerFailureCode;
+__webpack_unused_export__ = LayerInaccessibleException;
+__webpack_unused_export__ = LayerInaccessibleException$;
+__webpack_unused_export__ = LayerPartTooSmallException;
+__webpack_unused_export__ = LayerPartTooSmallException$;
+__webpack_unused_export__ = LayersNotFoundException;
+__webpack_unused_export__ = LayersNotFoundException$;
+__webpack_unused_export__ = LifecyclePolicyNotFoundException;
+__webpack_unused_export__ = LifecyclePolicyNotFoundException$;
+__webpack_unused_export__ = LifecyclePolicyPreviewFilter$;
+__webpack_unused_export__ = LifecyclePolicyPreviewInProgressException;
+__webpack_unused_export__ = LifecyclePolicyPreviewInProgressException$;
+__webpack_unused_export__ = LifecyclePolicyPreviewNotFoundException;
+__webpack_unused_export__ = LifecyclePolicyPreviewNotFoundException$;
+__webpack_unused_export__ = LifecyclePolicyPreviewResult$;
+__webpack_unused_export__ = LifecyclePolicyPreviewStatus;
+__webpack_unused_export__ = LifecyclePolicyPreviewSummary$;
+__webpack_unused_export__ = LifecyclePolicyRuleAction$;
+__webpack_unused_export__ = LifecyclePolicyStorageClass;
+__webpack_unused_export__ = LifecyclePolicyTargetStorageClass;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListImageReferrers$;
+__webpack_unused_export__ = ListImageReferrersCommand;
+__webpack_unused_export__ = ListImageReferrersFilter$;
+__webpack_unused_export__ = ListImageReferrersRequest$;
+__webpack_unused_export__ = ListImageReferrersResponse$;
+__webpack_unused_export__ = ListImages$;
+__webpack_unused_export__ = ListImagesCommand;
+__webpack_unused_export__ = ListImagesFilter$;
+__webpack_unused_export__ = ListImagesRequest$;
+__webpack_unused_export__ = ListImagesResponse$;
+__webpack_unused_export__ = ListPullTimeUpdateExclusions$;
+__webpack_unused_export__ = ListPullTimeUpdateExclusionsCommand;
+__webpack_unused_export__ = ListPullTimeUpdateExclusionsRequest$;
+__webpack_unused_export__ = ListPullTimeUpdateExclusionsResponse$;
+__webpack_unused_export__ = ListReplicationBackfills$;
+__webpack_unused_export__ = ListReplicationBackfillsCommand;
+__webpack_unused_export__ = ListReplicationBackfillsRequest$;
+__webpack_unused_export__ = ListReplicationBackfillsResponse$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceRequest$;
+__webpack_unused_export__ = ListTagsForResourceResponse$;
+__webpack_unused_export__ = PackageVulnerabilityDetails$;
+__webpack_unused_export__ = PullThroughCacheRule$;
+__webpack_unused_export__ = PullThroughCacheRuleAlreadyExistsException;
+__webpack_unused_export__ = PullThroughCacheRuleAlreadyExistsException$;
+__webpack_unused_export__ = PullThroughCacheRuleNotFoundException;
+__webpack_unused_export__ = PullThroughCacheRuleNotFoundException$;
+__webpack_unused_export__ = PutAccountSetting$;
+__webpack_unused_export__ = PutAccountSettingCommand;
+__webpack_unused_export__ = PutAccountSettingRequest$;
+__webpack_unused_export__ = PutAccountSettingResponse$;
+__webpack_unused_export__ = PutImage$;
+__webpack_unused_export__ = PutImageCommand;
+__webpack_unused_export__ = PutImageRequest$;
+__webpack_unused_export__ = PutImageResponse$;
+__webpack_unused_export__ = PutImageScanningConfiguration$;
+__webpack_unused_export__ = PutImageScanningConfigurationCommand;
+__webpack_unused_export__ = PutImageScanningConfigurationRequest$;
+__webpack_unused_export__ = PutImageScanningConfigurationResponse$;
+__webpack_unused_export__ = PutImageTagMutability$;
+__webpack_unused_export__ = PutImageTagMutabilityCommand;
+__webpack_unused_export__ = PutImageTagMutabilityRequest$;
+__webpack_unused_export__ = PutImageTagMutabilityResponse$;
+__webpack_unused_export__ = PutLifecyclePolicy$;
+__webpack_unused_export__ = PutLifecyclePolicyCommand;
+__webpack_unused_export__ = PutLifecyclePolicyRequest$;
+__webpack_unused_export__ = PutLifecyclePolicyResponse$;
+__webpack_unused_export__ = PutRegistryPolicy$;
+__webpack_unused_export__ = PutRegistryPolicyCommand;
+__webpack_unused_export__ = PutRegistryPolicyRequest$;
+__webpack_unused_export__ = PutRegistryPolicyResponse$;
+__webpack_unused_export__ = PutRegistryScanningConfiguration$;
+__webpack_unused_export__ = PutRegistryScanningConfigurationCommand;
+__webpack_unused_export__ = PutRegistryScanningConfigurationRequest$;
+__webpack_unused_export__ = PutRegistryScanningConfigurationResponse$;
+__webpack_unused_export__ = PutReplicationConfiguration$;
+__webpack_unused_export__ = PutReplicationConfigurationCommand;
+__webpack_unused_export__ = PutReplicationConfigurationRequest$;
+__webpack_unused_export__ = PutReplicationConfigurationResponse$;
+__webpack_unused_export__ = PutSigningConfiguration$;
+__webpack_unused_export__ = PutSigningConfigurationCommand;
+__webpack_unused_export__ = PutSigningConfigurationRequest$;
+__webpack_unused_export__ = PutSigningConfigurationResponse$;
+__webpack_unused_export__ = RCTAppliedFor;
+__webpack_unused_export__ = Recommendation$;
+__webpack_unused_export__ = ReferencedImagesNotFoundException;
+__webpack_unused_export__ = ReferencedImagesNotFoundException$;
+__webpack_unused_export__ = RegisterPullTimeUpdateExclusion$;
+__webpack_unused_export__ = RegisterPullTimeUpdateExclusionCommand;
+__webpack_unused_export__ = RegisterPullTimeUpdateExclusionRequest$;
+__webpack_unused_export__ = RegisterPullTimeUpdateExclusionResponse$;
+__webpack_unused_export__ = RegistryPolicyNotFoundException;
+__webpack_unused_export__ = RegistryPolicyNotFoundException$;
+__webpack_unused_export__ = RegistryScanningConfiguration$;
+__webpack_unused_export__ = RegistryScanningRule$;
+__webpack_unused_export__ = Remediation$;
+__webpack_unused_export__ = ReplicationBackfillInProgressException;
+__webpack_unused_export__ = ReplicationBackfillInProgressException$;
+__webpack_unused_export__ = ReplicationBackfillInvalidStatusException;
+__webpack_unused_export__ = ReplicationBackfillInvalidStatusException$;
+__webpack_unused_export__ = ReplicationBackfillNotFoundException;
+__webpack_unused_export__ = ReplicationBackfillNotFoundException$;
+__webpack_unused_export__ = ReplicationBackfillProgress$;
+__webpack_unused_export__ = ReplicationBackfillResult$;
+__webpack_unused_export__ = ReplicationBackfillResultStatus;
+__webpack_unused_export__ = ReplicationBackfillStatus;
+__webpack_unused_export__ = ReplicationBackfillSummary$;
+__webpack_unused_export__ = ReplicationConfiguration$;
+__webpack_unused_export__ = ReplicationDestination$;
+__webpack_unused_export__ = ReplicationRule$;
+__webpack_unused_export__ = ReplicationStatus;
+__webpack_unused_export__ = Repository$;
+__webpack_unused_export__ = RepositoryAlreadyExistsException;
+__webpack_unused_export__ = RepositoryAlreadyExistsException$;
+__webpack_unused_export__ = RepositoryCreationTemplate$;
+__webpack_unused_export__ = RepositoryFilter$;
+__webpack_unused_export__ = RepositoryFilterType;
+__webpack_unused_export__ = RepositoryNotEmptyException;
+__webpack_unused_export__ = RepositoryNotEmptyException$;
+__webpack_unused_export__ = RepositoryNotFoundException;
+__webpack_unused_export__ = RepositoryNotFoundException$;
+__webpack_unused_export__ = RepositoryPolicyNotFoundException;
+__webpack_unused_export__ = RepositoryPolicyNotFoundException$;
+__webpack_unused_export__ = RepositoryScanningConfiguration$;
+__webpack_unused_export__ = RepositoryScanningConfigurationFailure$;
+__webpack_unused_export__ = Resource$;
+__webpack_unused_export__ = ResourceDetails$;
+__webpack_unused_export__ = ScanFrequency;
+__webpack_unused_export__ = ScanNotFoundException;
+__webpack_unused_export__ = ScanNotFoundException$;
+__webpack_unused_export__ = ScanStatus;
+__webpack_unused_export__ = ScanType;
+__webpack_unused_export__ = ScanningConfigurationFailureCode;
+__webpack_unused_export__ = ScanningRepositoryFilter$;
+__webpack_unused_export__ = ScanningRepositoryFilterType;
+__webpack_unused_export__ = ScoreDetails$;
+__webpack_unused_export__ = SecretNotFoundException;
+__webpack_unused_export__ = SecretNotFoundException$;
+__webpack_unused_export__ = ServerException;
+__webpack_unused_export__ = ServerException$;
+__webpack_unused_export__ = SetRepositoryPolicy$;
+__webpack_unused_export__ = SetRepositoryPolicyCommand;
+__webpack_unused_export__ = SetRepositoryPolicyRequest$;
+__webpack_unused_export__ = SetRepositoryPolicyResponse$;
+__webpack_unused_export__ = SigningConfiguration$;
+__webpack_unused_export__ = SigningConfigurationNotFoundException;
+__webpack_unused_export__ = SigningConfigurationNotFoundException$;
+__webpack_unused_export__ = SigningRepositoryFilter$;
+__webpack_unused_export__ = SigningRepositoryFilterType;
+__webpack_unused_export__ = SigningRule$;
+__webpack_unused_export__ = SigningStatus;
+__webpack_unused_export__ = StartImageScan$;
+__webpack_unused_export__ = StartImageScanCommand;
+__webpack_unused_export__ = StartImageScanRequest$;
+__webpack_unused_export__ = StartImageScanResponse$;
+__webpack_unused_export__ = StartLifecyclePolicyPreview$;
+__webpack_unused_export__ = StartLifecyclePolicyPreviewCommand;
+__webpack_unused_export__ = StartLifecyclePolicyPreviewRequest$;
+__webpack_unused_export__ = StartLifecyclePolicyPreviewResponse$;
+__webpack_unused_export__ = StartReplicationBackfill$;
+__webpack_unused_export__ = StartReplicationBackfillCommand;
+__webpack_unused_export__ = StartReplicationBackfillRequest$;
+__webpack_unused_export__ = StartReplicationBackfillResponse$;
+__webpack_unused_export__ = StopReplicationBackfill$;
+__webpack_unused_export__ = StopReplicationBackfillCommand;
+__webpack_unused_export__ = StopReplicationBackfillRequest$;
+__webpack_unused_export__ = StopReplicationBackfillResponse$;
+__webpack_unused_export__ = SubjectIdentifier$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TagResourceResponse$;
+__webpack_unused_export__ = TagStatus;
+__webpack_unused_export__ = TargetStorageClass;
+__webpack_unused_export__ = TemplateAlreadyExistsException;
+__webpack_unused_export__ = TemplateAlreadyExistsException$;
+__webpack_unused_export__ = TemplateNotFoundException;
+__webpack_unused_export__ = TemplateNotFoundException$;
+__webpack_unused_export__ = TooManyTagsException;
+__webpack_unused_export__ = TooManyTagsException$;
+__webpack_unused_export__ = TransitioningImageTotalCount$;
+__webpack_unused_export__ = UnableToAccessSecretException;
+__webpack_unused_export__ = UnableToAccessSecretException$;
+__webpack_unused_export__ = UnableToDecryptSecretValueException;
+__webpack_unused_export__ = UnableToDecryptSecretValueException$;
+__webpack_unused_export__ = UnableToGetUpstreamImageException;
+__webpack_unused_export__ = UnableToGetUpstreamImageException$;
+__webpack_unused_export__ = UnableToGetUpstreamLayerException;
+__webpack_unused_export__ = UnableToGetUpstreamLayerException$;
+__webpack_unused_export__ = UnableToListUpstreamImageReferrersException;
+__webpack_unused_export__ = UnableToListUpstreamImageReferrersException$;
+__webpack_unused_export__ = UnsupportedImageTypeException;
+__webpack_unused_export__ = UnsupportedImageTypeException$;
+__webpack_unused_export__ = UnsupportedUpstreamRegistryException;
+__webpack_unused_export__ = UnsupportedUpstreamRegistryException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UntagResourceResponse$;
+__webpack_unused_export__ = UpdateImageStorageClass$;
+__webpack_unused_export__ = UpdateImageStorageClassCommand;
+__webpack_unused_export__ = UpdateImageStorageClassRequest$;
+__webpack_unused_export__ = UpdateImageStorageClassResponse$;
+__webpack_unused_export__ = UpdatePullThroughCacheRule$;
+__webpack_unused_export__ = UpdatePullThroughCacheRuleCommand;
+__webpack_unused_export__ = UpdatePullThroughCacheRuleRequest$;
+__webpack_unused_export__ = UpdatePullThroughCacheRuleResponse$;
+__webpack_unused_export__ = UpdateRepositoryCreationTemplate$;
+__webpack_unused_export__ = UpdateRepositoryCreationTemplateCommand;
+__webpack_unused_export__ = UpdateRepositoryCreationTemplateRequest$;
+__webpack_unused_export__ = UpdateRepositoryCreationTemplateResponse$;
+__webpack_unused_export__ = UploadLayerPart$;
+__webpack_unused_export__ = UploadLayerPartCommand;
+__webpack_unused_export__ = UploadLayerPartRequest$;
+__webpack_unused_export__ = UploadLayerPartResponse$;
+__webpack_unused_export__ = UploadNotFoundException;
+__webpack_unused_export__ = UploadNotFoundException$;
+__webpack_unused_export__ = UpstreamRegistry;
+__webpack_unused_export__ = ValidatePullThroughCacheRule$;
+__webpack_unused_export__ = ValidatePullThroughCacheRuleCommand;
+__webpack_unused_export__ = ValidatePullThroughCacheRuleRequest$;
+__webpack_unused_export__ = ValidatePullThroughCacheRuleResponse$;
+__webpack_unused_export__ = ValidationException;
+__webpack_unused_export__ = ValidationException$;
+__webpack_unused_export__ = VulnerablePackage$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeImageScanFindings;
+__webpack_unused_export__ = paginateDescribeImages;
+__webpack_unused_export__ = paginateDescribePullThroughCacheRules;
+__webpack_unused_export__ = paginateDescribeReplicationBackfillResults;
+__webpack_unused_export__ = paginateDescribeRepositories;
+__webpack_unused_export__ = paginateDescribeRepositoryCreationTemplates;
+__webpack_unused_export__ = paginateGetLifecyclePolicyPreview;
+__webpack_unused_export__ = paginateListImages;
+__webpack_unused_export__ = paginateListReplicationBackfills;
+__webpack_unused_export__ = waitForImageScanComplete;
+__webpack_unused_export__ = waitForLifecyclePolicyPreviewComplete;
+__webpack_unused_export__ = waitUntilImageScanComplete;
+__webpack_unused_export__ = waitUntilLifecyclePolicyPreviewComplete;
 
 
 /***/ }),
@@ -17374,7 +21397,7 @@ __webpack_unused_export__ = CreateGatewayResponse$;
 __webpack_unused_export__ = CreateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = CreateService$;
 __webpack_unused_export__ = CreateServiceCommand;
-__webpack_unused_export__ = CreateServiceRequest$;
+exports.dbk = CreateServiceRequest$;
 __webpack_unused_export__ = CreateServiceResponse$;
 __webpack_unused_export__ = CreateTaskSet$;
 __webpack_unused_export__ = CreateTaskSetCommand;
@@ -17544,7 +21567,7 @@ __webpack_unused_export__ = DescribeServicesResponse$;
 __webpack_unused_export__ = DescribeTaskDefinition$;
 exports.Zy$ = DescribeTaskDefinitionCommand;
 __webpack_unused_export__ = DescribeTaskDefinitionRequest$;
-__webpack_unused_export__ = DescribeTaskDefinitionResponse$;
+exports.vbP = DescribeTaskDefinitionResponse$;
 __webpack_unused_export__ = DescribeTaskSets$;
 __webpack_unused_export__ = DescribeTaskSetsCommand;
 __webpack_unused_export__ = DescribeTaskSetsRequest$;
@@ -17835,7 +21858,7 @@ __webpack_unused_export__ = RegisterDaemonTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterDaemonTaskDefinitionResponse$;
 __webpack_unused_export__ = RegisterTaskDefinition$;
 exports.$Hl = RegisterTaskDefinitionCommand;
-__webpack_unused_export__ = RegisterTaskDefinitionRequest$;
+exports.fSK = RegisterTaskDefinitionRequest$;
 __webpack_unused_export__ = RegisterTaskDefinitionResponse$;
 __webpack_unused_export__ = RepositoryCredentials$;
 __webpack_unused_export__ = ResolvedConfiguration$;
@@ -17946,7 +21969,7 @@ __webpack_unused_export__ = TargetNotFoundException;
 __webpack_unused_export__ = TargetNotFoundException$;
 __webpack_unused_export__ = TargetType;
 __webpack_unused_export__ = Task$;
-__webpack_unused_export__ = TaskDefinition$;
+exports.TAv = TaskDefinition$;
 __webpack_unused_export__ = TaskDefinitionFamilyStatus;
 __webpack_unused_export__ = TaskDefinitionField;
 __webpack_unused_export__ = TaskDefinitionPlacementConstraint$;
@@ -18022,7 +22045,7 @@ __webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetResponse$;
-__webpack_unused_export__ = UpdateServiceRequest$;
+exports.e8O = UpdateServiceRequest$;
 __webpack_unused_export__ = UpdateServiceResponse$;
 __webpack_unused_export__ = UpdateTaskProtection$;
 __webpack_unused_export__ = UpdateTaskProtectionCommand;
@@ -70267,7 +74290,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6819:
+/***/ 3749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70343,6 +74366,21 @@ function checkServiceOfCluster({ cluster, service }) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy/deployment-id.ts
+
+/** A CodeDeploy deployment id: `d-` and nine upper-case letters or digits (CreateDeployment's answer, e.g. d-A1B2C3D4E). */
+const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/;
+function isCodeDeployDeploymentId(value) {
+    return DEPLOYMENT_ID.test(value);
+}
+/** An input that names a CodeDeploy deployment, checked before any call: a typo is said here, not as CodeDeploy's error. */
+function codeDeployDeploymentIdInput(input, value) {
+    const id = value.trim();
+    if (isCodeDeployDeploymentId(id))
+        return id;
+    throw new errors/* ConfigurationError */.j1(`Input '${input}' is "${value}", which is not a CodeDeploy deployment id: give the id CreateDeployment answered (deploy-ecs's codedeploy-deployment-id output), "d-" and nine upper-case letters or digits, such as d-A1B2C3D4E.`, input);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service-deployment-arn.ts
 
 const SHAPE = 'arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>';
@@ -70376,37 +74414,23 @@ function parseServiceDeploymentArn(value, input) {
     return { arn: value, region, account, cluster, service: serviceName, id };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/preflight/mode-input.ts
+/** The values of the `preflight` input and the mode each stands for. */
+const MODES = { true: 'fail', warn: 'warn', false: 'off' };
+/**
+ * The `preflight` input of deploy-ecs and run-migration: `true` (the default: a failing check stops the step),
+ * `warn` (it is reported and the step goes on) or `false` (checks that may be left out are not run).
+ */
+function readPreflightMode(inputs, name = 'preflight') {
+    return MODES[inputs.oneOf(name, Object.keys(MODES), 'true') ?? 'true'];
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
-;// CONCATENATED MODULE: ./packages/core/src/common/image-reference.ts
-// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
-// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
-const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
-const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
-/** The parts of an image reference, or what is wrong with it in words a person can fix. */
-function parseImageReference(text) {
-    if (/\s/.test(text))
-        return { problem: 'it holds a space or a line break: give exactly one image' };
-    const match = REFERENCE.exec(text);
-    if (!match) {
-        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
-            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
-        if (/:$/.test(text))
-            return { problem: 'the tag after ":" is empty' };
-        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
-            return { problem: 'the repository part must be lower case' };
-        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
-    }
-    const [, registry, path, tag, digest] = match;
-    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
-        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
-    }
-    return { repository: `${registry}${path}`, tag, digest };
-}
-
+// EXTERNAL MODULE: ./packages/core/src/common/image-reference.ts
+var image_reference = __nccwpck_require__(4802);
 ;// CONCATENATED MODULE: ./packages/core/src/common/inputs.ts
 
 
@@ -70496,7 +74520,7 @@ class Inputs {
         const value = this.optional(name);
         if (value === undefined)
             return undefined;
-        const reference = parseImageReference(value);
+        const reference = (0,image_reference/* parseImageReference */.o)(value);
         if ('problem' in reference) {
             throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
         }
@@ -70554,9 +74578,11 @@ var deployments = __nccwpck_require__(6927);
 
 
 
+
+
 const WAIT_UNTIL = ['complete', 'bake', 'paused'];
-/** The inputs that start a deployment: with service-deployment-arn the step follows one instead, so none may be given. */
-const STARTING_INPUTS = ['image', 'environment', 'task-definition', 'desired-count'];
+/** The inputs that start a deployment: with service-deployment-arn or codedeploy-deployment-id the step follows one instead, so none may be given. */
+const STARTING_INPUTS = ['image', 'environment', 'task-definition', 'desired-count', 'appspec', 'codedeploy-deployment-config'];
 /** Reads and validates every input before anything talks to AWS. */
 function readDeployInputs(inputs = stepInputs()) {
     const image = inputs.image('image');
@@ -70569,7 +74595,16 @@ function readDeployInputs(inputs = stepInputs()) {
     if (!wait && waitUntil) {
         throw new errors/* ConfigurationError */.j1(`Input 'wait-until' (${waitUntil}) says where to stop watching, but wait is false: nothing is watched. Remove wait-until, or set wait to true.`, 'wait-until');
     }
-    const serviceDeploymentArn = readServiceDeploymentArn(inputs, wait);
+    const serviceDeploymentArn = readFollowed(inputs, 'service-deployment-arn', 'a service deployment', wait, (arn) => {
+        // The shape first (an ecs-svc/... deployment id, a service ARN), as verify-health's continue-deployment reads it.
+        parseServiceDeploymentArn(arn, 'service-deployment-arn');
+        return arn;
+    });
+    const codeDeployDeploymentId = readFollowed(inputs, 'codedeploy-deployment-id', 'a CodeDeploy deployment', wait, (id) => codeDeployDeploymentIdInput('codedeploy-deployment-id', id));
+    if (serviceDeploymentArn && codeDeployDeploymentId) {
+        throw new errors/* ConfigurationError */.j1("Inputs 'service-deployment-arn' and 'codedeploy-deployment-id' each name a deployment to follow: give the one of the service's controller (codedeploy-deployment-id for CODE_DEPLOY services), not both.", 'codedeploy-deployment-id');
+    }
+    const codeDeploy = readCodeDeployInputs(inputs);
     return {
         cluster,
         service,
@@ -70583,33 +74618,49 @@ function readDeployInputs(inputs = stepInputs()) {
         wait,
         ...(waitUntil ? { waitUntil } : {}),
         ...(serviceDeploymentArn ? { serviceDeploymentArn } : {}),
+        ...(codeDeployDeploymentId ? { codeDeployDeploymentId } : {}),
+        ...(codeDeploy ? { codeDeploy } : {}),
         timeoutMs: inputs.duration('timeout', DEFAULT_TIMEOUT),
         timeoutGiven: inputs.optional('timeout') !== undefined,
         failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
+        preflight: readPreflightMode(inputs),
         auditTrail: (0,deployments/* readAuditTrailInputs */.bZ)(inputs, (0,deployments/* serviceEnvironment */.J6)(service)),
     };
 }
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */
 const DEFAULT_TIMEOUT = '30m';
-/** service-deployment-arn: an ECS service deployment ARN, given without any input that would start a deployment. */
-function readServiceDeploymentArn(inputs, wait) {
-    const arn = inputs.optional('service-deployment-arn');
-    if (arn === undefined)
+/**
+ * service-deployment-arn or codedeploy-deployment-id: a deployment to follow, given without any input that would
+ * start one, and with wait true.
+ */
+function readFollowed(inputs, name, what, wait, parse) {
+    const value = inputs.optional(name);
+    if (value === undefined)
         return undefined;
-    // The shape first (an ecs-svc/... deployment id, a service ARN), as verify-health's continue-deployment reads it.
-    parseServiceDeploymentArn(arn, 'service-deployment-arn');
+    const followed = parse(value);
     // force-new-deployment has a default ('false'), so the runner always passes it: only true starts a deployment.
     const forced = inputs.boolean('force-new-deployment', false) ? ['force-new-deployment'] : [];
-    const given = [...STARTING_INPUTS.filter((name) => inputs.optional(name) !== undefined), ...forced];
+    const given = [...STARTING_INPUTS.filter((input) => inputs.optional(input) !== undefined), ...forced];
     if (given.length) {
-        const names = given.map((name) => `'${name}'`).join(', ');
-        throw new errors/* ConfigurationError */.j1(`Input 'service-deployment-arn' follows a service deployment that already exists, so it starts none: ${names} ${given.length === 1 ? 'was' : 'were'} given too, which would start one. ` +
-            'Remove them to follow the deployment, or remove service-deployment-arn to start a new one.', 'service-deployment-arn');
+        const names = given.map((input) => `'${input}'`).join(', ');
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' follows ${what} that already exists, so it starts none: ${names} ${given.length === 1 ? 'was' : 'were'} given too, which would start one. ` +
+            `Remove them to follow the deployment, or remove ${name} to start a new one.`, name);
     }
     if (!wait) {
-        throw new errors/* ConfigurationError */.j1("Input 'service-deployment-arn' follows a service deployment, but wait is false: the step would do nothing. Remove wait: false.", 'service-deployment-arn');
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' follows ${what}, but wait is false: the step would do nothing. Remove wait: false.`, name);
     }
-    return arn;
+    return followed;
+}
+/** The CodeDeploy inputs, when any is given (for CODE_DEPLOY services; refused before any change on others). */
+function readCodeDeployInputs(inputs) {
+    const given = {
+        application: inputs.optional('codedeploy-application'),
+        deploymentGroup: inputs.optional('codedeploy-deployment-group'),
+        deploymentConfig: inputs.optional('codedeploy-deployment-config'),
+        appSpecFile: inputs.optional('appspec'),
+    };
+    const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+    return Object.keys(set).length ? set : undefined;
 }
 
 
@@ -70630,8 +74681,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9715);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6819);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1018);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7651);
 
 
@@ -70648,7 +74699,12 @@ async function deploy() {
     (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .maskSecretValues */ .LE)(request.environment);
     const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M);
     const aws = { region: request.region, action: ACTION };
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .deployService */ .z)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws), codedeploy: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_9__/* .CodeDeployClient */ .cHd, aws) }, {
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .deployService */ .z)(request, {
+        ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws),
+        logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws),
+        codedeploy: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_9__/* .CodeDeployClient */ .cHd, aws),
+        aws: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .clientFactory */ .Ar)(ACTION),
+    }, {
         log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
         clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__/* .systemClock */ .m,
         setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l,
@@ -70682,6 +74738,7 @@ function setDeployOutputs(outputs) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('previous-task-definition-arn', outputs.previousTaskDefinitionArn);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('deployment-id', outputs.deploymentId ?? '');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('service-deployment-arn', outputs.serviceDeploymentArn ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('codedeploy-deployment-id', outputs.codeDeployDeploymentId ?? '');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('lifecycle-stage', outputs.lifecycleStage ?? '');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('hook-id', outputs.hookId ?? '');
     if (outputs.status)
@@ -70699,6 +74756,7 @@ function setDeployOutputs(outputs) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Ar: () => (/* binding */ clientFactory),
   UU: () => (/* binding */ createClient),
   Zv: () => (/* binding */ resolveRegion),
   Uc: () => (/* binding */ retryingThrottlesOnly),
@@ -70706,7 +74764,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   RM: () => (/* binding */ withoutSdkRetries)
 });
 
-// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientFactory, clientSettings
+// UNUSED EXPORTS: THROTTLE_ATTEMPTS, clientSettings
 
 // EXTERNAL MODULE: ./packages/core/src/common/cancellation.ts
 var cancellation = __nccwpck_require__(6152);
@@ -71050,6 +75108,41 @@ function errorMessage(error) {
 function isAccessDenied(error) {
     const name = error instanceof Error ? error.name : 'Error';
     return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
+}
+
+
+/***/ }),
+
+/***/ 4802:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseImageReference)
+/* harmony export */ });
+// The grammar of a container image reference (the distribution project's reference.go, which Docker and ECS
+// follow): [registry[:port]/]path[:tag][@algorithm:hex]. The path is lower case; the registry may not be.
+const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
+const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/** The parts of an image reference, or what is wrong with it in words a person can fix. */
+function parseImageReference(text) {
+    if (/\s/.test(text))
+        return { problem: 'it holds a space or a line break: give exactly one image' };
+    const match = REFERENCE.exec(text);
+    if (!match) {
+        if (/@/.test(text) && !/@[A-Za-z0-9]+:[A-Za-z0-9]+$/.test(text))
+            return { problem: 'a digest follows @ as algorithm:hex, e.g. @sha256:<64 hex digits>' };
+        if (/:$/.test(text))
+            return { problem: 'the tag after ":" is empty' };
+        if (/[A-Z]/.test(text.slice(text.indexOf('/') + 1)))
+            return { problem: 'the repository part must be lower case' };
+        return { problem: 'it is not registry/repository[:tag][@sha256:digest]' };
+    }
+    const [, registry, path, tag, digest] = match;
+    if (digest?.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+        return { problem: 'a sha256 digest is 64 lower-case hex digits' };
+    }
+    return { repository: `${registry}${path}`, tag, digest };
 }
 
 
@@ -76587,7 +80680,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9715:
+/***/ 1018:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76606,7 +80699,7 @@ function nameFromArn(value) {
     return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
 }
 /** `web:12` from a task definition ARN, for messages people read. */
-function shortTaskDefinition(arn) {
+function identifiers_shortTaskDefinition(arn) {
     if (!arn)
         return '(none)';
     return arn.includes(':task-definition/') ? arn.slice(arn.indexOf(':task-definition/') + ':task-definition/'.length) : arn;
@@ -76621,8 +80714,8 @@ function isRevisionReference(value) {
     return FAMILY_REVISION.test(value) || TASK_DEFINITION_ARN.test(value);
 }
 /** Whether two references (family:revision or ARN, in any mix) name the same revision. */
-function sameRevision(a, b) {
-    return a !== undefined && b !== undefined && shortTaskDefinition(a) === shortTaskDefinition(b);
+function identifiers_sameRevision(a, b) {
+    return a !== undefined && b !== undefined && identifiers_shortTaskDefinition(a) === identifiers_shortTaskDefinition(b);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
@@ -77036,7 +81129,7 @@ var duration = __nccwpck_require__(615);
  * Reads the service, turning "not there" into an error about the input rather than an AWS exception,
  * since it is almost always a typo or the wrong region.
  */
-async function describeService(ecs, cluster, service, region) {
+async function service_describeService(ecs, cluster, service, region) {
     let answer;
     try {
         answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
@@ -77057,29 +81150,32 @@ async function describeService(ecs, cluster, service, region) {
 /** The strategies of the ECS controller this suite deploys and watches, each with a mechanism (see mechanismFor). */
 const SUPPORTED_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
 /**
- * The ECS controller's deployments are what this suite deploys and watches: rolling updates, and ECS-native
- * blue/green, linear and canary. Other controllers (CODE_DEPLOY, EXTERNAL) and strategies need a mechanism of their
- * own. Called from one place (mechanismFor), before any change; returns the strategy.
+ * What this suite deploys and watches: the ECS controller's rolling updates and ECS-native blue/green, linear and
+ * canary, and the CODE_DEPLOY controller's CodeDeploy blue/green. Other controllers (EXTERNAL) and strategies need a
+ * mechanism of their own. Called from one place (mechanismFor), before any change; returns the strategy, or
+ * CODE_DEPLOY for that controller (its deployment group decides how traffic moves).
  */
 function assertSupportedService(service) {
     const controller = service.deploymentController?.type ?? 'ECS';
-    if (controller !== 'ECS') {
+    if (controller !== 'ECS' && controller !== 'CODE_DEPLOY') {
         throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ${controller} deployment controller, which this action does not support yet: ` +
-            'only deployments of the ECS controller (rolling, blue/green, linear and canary) are deployed and watched. Nothing was changed.', 'service');
+            'only deployments of the ECS controller (rolling, blue/green, linear and canary) and of CODE_DEPLOY (CodeDeploy blue/green) are deployed and watched. Nothing was changed.', 'service');
     }
+    if (service.status === 'DRAINING') {
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
+    }
+    if (controller === 'CODE_DEPLOY')
+        return 'CODE_DEPLOY';
     // Under the ECS controller, deploymentConfiguration.strategy says which kind of deployment ECS runs (ROLLING when absent).
     const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
     if (!SUPPORTED_STRATEGIES.includes(strategy)) {
         throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" uses the ECS deployment controller with the ${strategy} deployment strategy, which this action does not support yet: ` +
             `only the ${SUPPORTED_STRATEGIES.join(', ')} strategies are deployed and watched. Nothing was changed.`, 'service');
     }
-    if (service.status === 'DRAINING') {
-        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" is being deleted (DRAINING); nothing was changed.`, 'service');
-    }
     return strategy;
 }
 /** The deployment ECS is moving the service to (status PRIMARY), optionally only when it runs the given revision. */
-function primaryDeployment(service, taskDefinitionArn) {
+function service_primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
@@ -77216,25 +81312,25 @@ async function gatherLogTail(failedTasks, containers, logs, log) {
 /** One paragraph a person can act on: what failed, why, what state the service is in, what to do. */
 function explainRollout(facts) {
     const { outcome } = facts;
-    const revision = shortTaskDefinition(facts.taskDefinitionArn);
+    const revision = identifiers_shortTaskDefinition(facts.taskDefinitionArn);
     const subject = `Deployment ${facts.deploymentId} of ${revision}`;
     const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
-    const primary = primaryDeployment(outcome.service);
+    const primary = service_primaryDeployment(outcome.service);
     const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
     const verdict = outcome.verdict;
     switch (outcome.status) {
         case 'succeeded':
-            return `${subject} completed: ${counts(ours)}.`;
+            return `${subject} completed: ${outcome.progress ?? counts(ours)}.`;
         case 'rolled-back': {
-            const backTo = shortTaskDefinition(outcome.rolledBackTo ?? primary?.taskDefinition);
-            const back = `ECS is rolling the service back to ${backTo}`;
+            const backTo = identifiers_shortTaskDefinition(outcome.rolledBackTo ?? primary?.taskDefinition);
+            const back = `${outcome.rolledBackBy ?? 'ECS'} is rolling the service back to ${backTo}`;
             const cause = verdict?.state === 'rolled-back' ? verdict.cause : 'circuit-breaker';
-            const opening = cause === 'alarm' || cause === 'lifecycle-hook'
+            const opening = cause === 'alarm' || cause === 'lifecycle-hook' || (outcome.rolledBackBy && cause !== 'rollback-requested')
                 ? `${subject} failed: ${outcome.reason}, and ${back}.`
                 : cause === 'circuit-breaker'
                     ? `${subject} failed and ECS's deployment circuit breaker is rolling the service back to ${backTo} (${outcome.reason}).`
                     : `${subject} was stopped and ${back} (${outcome.reason}).`;
-            return join(opening, causeOf, 'Fix the cause in the new revision and deploy again.');
+            return join(opening, causeOf, outcome.advice ?? 'Fix the cause in the new revision and deploy again.');
         }
         case 'failed':
             if (verdict?.state === 'failed' && verdict.replacedBy) {
@@ -77243,14 +81339,18 @@ function explainRollout(facts) {
             if (verdict?.state === 'failed' && verdict.cause === 'rollback-failed') {
                 return join(`${subject} failed, and ${outcome.reason}: ECS does not try again, and the service may run neither revision fully.`, causeOf, 'Look at the stopped tasks and events below, then deploy a revision that works (or run auto-rollback with an explicit task-definition).');
             }
-            return join(`${subject} failed: ${outcome.reason}.`, causeOf, failedAdvice(verdict));
+            return join(`${subject} failed: ${outcome.reason}.`, causeOf, outcome.advice ?? failedAdvice(verdict));
         case 'baking':
+            if (outcome.greenNote)
+                return `${subject} ${outcome.greenNote}`;
             return `${subject} is baking (${outcome.stage ?? 'BAKE_TIME'}): production traffic is wholly on the new revision while the old one keeps running; ECS finishes the deployment after the bake, and this step no longer waits for it.`;
         case 'paused':
+            if (outcome.greenNote)
+                return `${subject} ${outcome.greenNote}`;
             return `${subject} is paused at ${outcome.stage ?? 'a lifecycle stage'}: PAUSE hook ${outcome.hookId ?? ''} awaits action (ContinueServiceDeployment, e.g. verify-health's continue-deployment), and this step no longer waits for it.`;
         case 'timed-out':
-            return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${counts(ours)}.`, causeOf ??
-                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', 'ECS carries on with the deployment; this step no longer waits for it.');
+            return join(`${subject} did not finish within ${(0,duration/* formatDuration */.a)(facts.timeoutMs)}: ${outcome.progress ?? counts(ours)}.`, causeOf ??
+                'No task of the new revision has failed yet: tasks stuck in PENDING usually mean no capacity or an image pull that hangs, and a health check grace period longer than the timeout delays the steady state.', outcome.advice ?? 'ECS carries on with the deployment; this step no longer waits for it.');
     }
 }
 /** What a person can do next, which depends on what ECS does with the failed deployment. */
@@ -77499,7 +81599,7 @@ async function resolveTaskDefinitions(ecs, revisionArns, found) {
 /** The service's own deployments: the PRIMARY one is current; an older COMPLETED one, not the release, is previous. */
 function fromDeploymentsOfService(service, release) {
     const deployments = service.deployments ?? [];
-    const primary = primaryDeployment(service);
+    const primary = service_primaryDeployment(service);
     const skip = release ?? primary?.taskDefinition;
     const previous = deployments
         .filter((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition && d.taskDefinition !== skip)
@@ -77812,6 +81912,8 @@ class StageTimeline {
 }
 /** `BAKE_TIME (IN_PROGRESS): production 100%, test 100% on the new revision`. */
 function stageLine(entry) {
+    if (entry.line)
+        return entry.line;
     const unknown = [
         entry.stage !== '(no stage yet)' && stagePosition(entry.stage) < 0 ? 'a stage' : undefined,
         entry.status && !KNOWN_SERVICE_DEPLOYMENT_STATUSES.has(entry.status) ? 'a status' : undefined,
@@ -77871,7 +81973,7 @@ function rolloutSummaryMarkdown(report) {
     const failed = !isGreen(outcome.status);
     const facts = table(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
-        ['Revision', `${shortTaskDefinition(report.previousTaskDefinitionArn)} → ${shortTaskDefinition(report.taskDefinitionArn)}`],
+        ['Revision', `${identifiers_shortTaskDefinition(report.previousTaskDefinitionArn)} → ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
         ...(outcome.serviceDeploymentArn ? [['Service deployment', serviceDeploymentId(outcome.serviceDeploymentArn)]] : []),
         ...(outcome.stage ? [['Lifecycle stage', `${outcome.stage}${weightsText(outcome)}`]] : []),
@@ -77896,7 +81998,7 @@ function rolloutSummaryMarkdown(report) {
 }
 function timeline(report) {
     const entries = [
-        { at: report.startedAt, text: `UpdateService: deploy ${shortTaskDefinition(report.taskDefinitionArn)}` },
+        { at: report.startedAt, text: `${report.startedWith ?? 'UpdateService'}: deploy ${identifiers_shortTaskDefinition(report.taskDefinitionArn)}` },
     ];
     for (const seen of report.outcome.stages ?? [])
         entries.push({ at: seen.at, text: stageLine(seen) });
@@ -77927,7 +82029,7 @@ function stoppedOffset(task, origin) {
 
 
 function judgeUnchangedService(service) {
-    const primary = primaryDeployment(service);
+    const primary = service_primaryDeployment(service);
     if (!primary?.id)
         throw new Error(`Service ${service.serviceName} lists no PRIMARY deployment: cannot tell whether it runs its revision.`);
     // "A deployment in FAILED state doesn't launch any new tasks" (Deployment.rolloutState, ECS API reference): without a
@@ -77951,17 +82053,17 @@ function rolledOut(deployment) {
 }
 function settledMessage(deployment) {
     const state = deployment.rolloutState ? ` ${deployment.rolloutState}` : '';
-    return `The service is settled on ${shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
+    return `The service is settled on ${identifiers_shortTaskDefinition(deployment.taskDefinition)} (deployment ${deployment.id}${state}, ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running): nothing to deploy.`;
 }
 function inProgressMessage(deployment) {
     const created = deployment.createdAt ? `created ${new Date(deployment.createdAt).toISOString()}, ` : '';
     const state = deployment.rolloutState ? `, ${deployment.rolloutState}` : '';
-    return (`The service already runs this definition, but deployment ${deployment.id} of ${shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
+    return (`The service already runs this definition, but deployment ${deployment.id} of ${identifiers_shortTaskDefinition(deployment.taskDefinition)} is still in progress ` +
         `(${created}before this step; ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running${state}): watching it instead of deploying again.`);
 }
 /** The step fails on a FAILED deployment of the revision it was asked to deploy: saying so, and how to try again. */
 function failedBeforeMessage(standing) {
-    const revision = shortTaskDefinition(standing.deployment.taskDefinition);
+    const revision = identifiers_shortTaskDefinition(standing.deployment.taskDefinition);
     return (`Deployment ${standing.deployment.id} of ${revision} failed before this step: ${standing.reason.replace(/\.$/, '')}. ` +
         `The service already runs this definition, so there was nothing new to deploy, and ECS launches no new task for a FAILED deployment. ` +
         `Set force-new-deployment: true to deploy ${revision} again (once what it depends on is fixed), or deploy a fixed image.`);
@@ -77969,7 +82071,7 @@ function failedBeforeMessage(standing) {
 /** Added to the verdict on a deployment this step watched but did not start. */
 function startedBeforeNote(deployment) {
     return (`This step deployed nothing new: the service already ran this definition, and deployment ${deployment.id} had started before this step (an earlier run, or another deploy). ` +
-        `Set force-new-deployment: true to deploy ${shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
+        `Set force-new-deployment: true to deploy ${identifiers_shortTaskDefinition(deployment.taskDefinition)} again, or deploy a fixed image.`);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/service-deployments-readable.ts
@@ -78007,6 +82109,91 @@ function serviceDeploymentsReadableCheck(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
+/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
+function epochMs(value) {
+    return value ? new Date(value).getTime() : 0;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
+
+
+
+
+/**
+ * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
+ * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
+ * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
+ * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
+ * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
+ * the ACTIVE one beside it.
+ */
+function newestCompletedDeployment(service) {
+    return (service.deployments ?? [])
+        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
+        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
+}
+/**
+ * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
+ * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
+ * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
+ */
+async function findServingRevision(ecs, cluster, service, log) {
+    const completed = newestCompletedDeployment(service);
+    if (completed?.taskDefinition) {
+        const primary = service_primaryDeployment(service);
+        const beside = completed === primary
+            ? ''
+            : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${identifiers_shortTaskDefinition(primary.taskDefinition)}` : ''}`;
+        return {
+            taskDefinitionArn: completed.taskDefinition,
+            evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}`,
+        };
+    }
+    const history = await readDeploymentHistory(ecs, cluster, service, log);
+    const current = history.current;
+    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
+        return {
+            taskDefinitionArn: current.taskDefinitionArn,
+            evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL`,
+        };
+    }
+    if (history.previous)
+        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
+    const now = current
+        ? `; the current service deployment${current.taskDefinitionArn ? ` of ${identifiers_shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}`
+        : '';
+    return {
+        evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/ecs-standing.ts
+
+
+/**
+ * judgeUnchanged for the ECS controller's mechanisms: the service's deployments say it (judgeUnchangedService), and
+ * a deployment of the revision still under way is adopted the mechanism's way.
+ */
+function ecsUnchanged(adopt) {
+    return async (service, { clock }) => {
+        const standing = judgeUnchangedService(service);
+        if (standing.state === 'settled')
+            return { state: 'settled', message: settledMessage(standing.deployment) };
+        if (standing.state === 'failed')
+            return {
+                state: 'failed',
+                message: failedBeforeMessage(standing),
+                ...(standing.deployment.id ? { deploymentId: standing.deployment.id } : {}),
+            };
+        return { state: 'in-progress', message: inProgressMessage(standing.deployment), started: adopt(service, standing.deployment, clock) };
+    };
+}
+/** servingRevision for the ECS controller's mechanisms: the newest COMPLETED deployment, or the service deployment history. */
+function ecsServingRevision(service, { ecs, cluster, log }) {
+    return findServingRevision(ecs, cluster, service, log);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/bake-time.ts
 // ECS's defaults when a strategy's configuration leaves them out (ECS API reference, LinearConfiguration and
 // CanaryConfiguration).
@@ -78039,10 +82226,61 @@ function hasPauseHook(service) {
     return (service.deploymentConfiguration?.lifecycleHooks ?? []).some((hook) => hook.targetType === 'PAUSE');
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/common/gate-answer.ts
+
+
+
+// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the gate waits.
+const ATTEMPTS = 4;
+const BASE_DELAY_MS = 1_000;
+/**
+ * Answers a gate of a deployment. The gate may expire, or be answered by someone else, between two attempts, and an
+ * attempt that failed in transit (a throttle never ran; a 5xx or a reset may have) may have gone through: so every
+ * retry first re-reads the deployment, and answers only a gate that still awaits. A refusal for want of a permission
+ * fails (call.denied); any other refusal is no answer, with what became of the gate.
+ */
+async function answerGate(call, retry) {
+    try {
+        return await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+            if (attempt > 1) {
+                const read = await call.reread();
+                if (read && call.tookEffect(read))
+                    return { answered: true };
+                if (read && !call.stillAwaiting(read))
+                    return { answered: false, why: call.whatBecame(read) };
+            }
+            await call.send();
+            return { answered: true };
+        }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label: call.label, ...retry });
+    }
+    catch (error) {
+        // Cancelled between attempts: no further one is sent, and the caller says what the gate is left with.
+        if (retry.signal?.aborted)
+            throw new cancellation/* WorkflowCancelled */.ze();
+        const refusal = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        if ((0,errors/* isAccessDenied */.w7)(error))
+            throw call.denied(refusal);
+        const read = await call.reread().catch(() => undefined);
+        if (!read) {
+            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            return { answered: false, why: `${call.service} refused the answer (${refusal})` };
+        }
+        // An answer lost in transit (a 5xx or a reset after AWS took it): the deployment shows whether it went through.
+        if ((0,common_retry/* isTransientAwsError */.Sc)(error) && call.tookEffect(read))
+            return { answered: true };
+        if (call.stillAwaiting(read)) {
+            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+                throw error;
+            return { answered: false, why: `${call.service} refused the answer (${refusal}). ${call.stillWaiting}` };
+        }
+        return { answered: false, why: `${call.service} refused the answer (${refusal}): ${call.whatBecame(read)}` };
+    }
+}
+
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/pause-hook-answer.ts
-
 
 
 
@@ -78063,58 +82301,27 @@ class PauseHookAnswerDenied extends errors/* ActionFailure */.dR {
         this.refusal = refusal;
     }
 }
-// Four attempts, 1 s, 2 s, 4 s apart (±50 %): a throttle is ridden out well within a minute, while the hook waits.
-const ATTEMPTS = 4;
-const BASE_DELAY_MS = 1_000;
 /**
  * Answers a PAUSE hook with ContinueServiceDeployment. ECS takes the answer only while the hook is AWAITING_ACTION
  * and the deployment IN_PROGRESS, and the hook may expire (ECS then takes its timeout action) or be answered by
- * someone else between two attempts: so every retry first re-reads the deployment, and answers only a hook that
- * still awaits. Each attempt is sent once, without the SDK's own retries, so that no answer goes out unchecked.
- * A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied) naming the permission.
+ * someone else between two attempts: answerGate re-reads the deployment before every retry, and answers only a
+ * hook that still awaits. A refusal for want of ecs:ContinueServiceDeployment fails the step (PauseHookAnswerDenied)
+ * naming the permission.
  */
 async function answerPauseHook(ecs, serviceDeploymentArn, hook, action, reread, retry) {
     const now = () => (retry.clock ?? poll/* systemClock */.m).now();
     const label = `ContinueServiceDeployment (${action}) of hook ${hook.hookId} of service deployment ${serviceDeploymentId(serviceDeploymentArn)}`;
-    try {
-        return await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
-            if (attempt > 1) {
-                // The attempt before failed in transit (a throttle never ran; a 5xx or a reset may have): the deployment says
-                // whether it went through, or whether the hook moved on without it.
-                const deployment = await reread();
-                if (deployment && tookEffect(deployment, hook, action, now()))
-                    return { answered: true };
-                if (deployment && !stillAwaiting(deployment, hook))
-                    return { answered: false, why: whatBecameOfHook(deployment, hook) };
-            }
-            await ecs.send((0,aws/* withoutSdkRetries */.RM)(new dist_cjs/* ContinueServiceDeploymentCommand */.LrH({ serviceDeploymentArn, hookId: hook.hookId, action })));
-            return { answered: true };
-        }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS, label, ...retry });
-    }
-    catch (error) {
-        // Cancelled between attempts: no further one is sent, and the caller says what the hook is left with.
-        if (retry.signal?.aborted)
-            throw new cancellation/* WorkflowCancelled */.ze();
-        const answered = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
-        if ((0,errors/* isAccessDenied */.w7)(error)) {
-            throw new PauseHookAnswerDenied(`${label} was refused (${answered}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`, answered);
-        }
-        const deployment = await reread().catch(() => undefined);
-        if (!deployment) {
-            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
-                throw error;
-            return { answered: false, why: `ECS refused the answer (${answered})` };
-        }
-        // An answer lost in transit (a 5xx or a reset after ECS took it): the deployment shows whether it went through.
-        if ((0,common_retry/* isTransientAwsError */.Sc)(error) && tookEffect(deployment, hook, action, now()))
-            return { answered: true };
-        if (stillAwaiting(deployment, hook)) {
-            if ((0,common_retry/* isTransientAwsError */.Sc)(error))
-                throw error;
-            return { answered: false, why: `ECS refused the answer (${answered}). ${stillWaiting(hook)}` };
-        }
-        return { answered: false, why: `ECS refused the answer (${answered}): ${whatBecameOfHook(deployment, hook)}` };
-    }
+    return answerGate({
+        label,
+        service: 'ECS',
+        send: () => ecs.send((0,aws/* withoutSdkRetries */.RM)(new dist_cjs/* ContinueServiceDeploymentCommand */.LrH({ serviceDeploymentArn, hookId: hook.hookId, action }))),
+        reread,
+        tookEffect: (deployment) => tookEffect(deployment, hook, action, now()),
+        stillAwaiting: (deployment) => stillAwaiting(deployment, hook),
+        whatBecame: (deployment) => whatBecameOfHook(deployment, hook),
+        stillWaiting: stillWaiting(hook),
+        denied: (refusal) => new PauseHookAnswerDenied(`${label} was refused (${refusal}): grant the role ecs:ContinueServiceDeployment so verify-health can answer the hook. ${stillWaiting(hook)}`, refusal),
+    }, retry);
 }
 /** The hook, and nothing else, still waits for this answer. */
 function stillAwaiting(deployment, hook) {
@@ -78143,12 +82350,6 @@ function tookEffect(deployment, hook, action, now) {
 function stillWaiting(hook) {
     const when = hook.expiresAt ? ` at ${hook.expiresAt.toISOString()}` : ' when it expires';
     return `The PAUSE hook ${hook.hookId} still awaits action: ECS takes its timeout action ${hook.timeoutAction}${when} unless someone answers it (ContinueServiceDeployment).`;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/times.ts
-/** Milliseconds since the epoch of a timestamp in an ECS answer, 0 when absent, so that sorting and comparing need no checks. */
-function epochMs(value) {
-    return value ? new Date(value).getTime() : 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/find-service-deployment.ts
@@ -78199,7 +82400,7 @@ async function findServiceDeployment(ecs, request, { log, clock, signal, timeout
     });
     if (result.done)
         return result.value;
-    log.info(`ECS listed no service deployment of ${shortTaskDefinition(request.taskDefinitionArn)} created since the update within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`);
+    log.info(`ECS listed no service deployment of ${identifiers_shortTaskDefinition(request.taskDefinitionArn)} created since the update within ${(0,duration/* formatDuration */.a)(timeoutMs)}.`);
     return undefined;
 }
 /** The service's deployments created after `after`, oldest first (ListServiceDeployments documents no order). */
@@ -78423,7 +82624,7 @@ async function startDeployment(request, { ecs, clock, log, signal }) {
         signal,
     });
     const { service } = started;
-    const primary = primaryDeployment(service);
+    const primary = service_primaryDeployment(service);
     if (!service || !primary?.id)
         throw new Error('UpdateService returned no primary deployment to watch.');
     // UpdateService's own answer holds only earlier deploys' events; a service read later may hold ours too.
@@ -78439,7 +82640,7 @@ async function startDeployment(request, { ecs, clock, log, signal }) {
 async function deploymentStartedMeanwhile(ecs, place, taskDefinitionArn, since) {
     const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: place.cluster, services: [place.service] }));
     const service = answer.services?.[0];
-    const deployment = primaryDeployment(service, taskDefinitionArn);
+    const deployment = service_primaryDeployment(service, taskDefinitionArn);
     if (!service || !deployment?.id || epochMs(deployment.createdAt) < since - CLOCK_SKEW_MS)
         return undefined;
     return { service, deployment };
@@ -78578,10 +82779,10 @@ async function startRollback(request, { ecs, log, clock, signal }) {
     const service = await updateServiceTo(ecs, request, startedAt, { log, clock, signal });
     const deploymentId = service ? primaryOf(service, targetArn) : undefined;
     if (!service || !deploymentId)
-        throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
+        throw new Error(`UpdateService returned no primary deployment of ${identifiers_shortTaskDefinition(targetArn)} to watch.`);
     return {
         mechanism: 'UpdateService',
-        description: `UpdateService to ${shortTaskDefinition(targetArn)}`,
+        description: `UpdateService to ${identifiers_shortTaskDefinition(targetArn)}`,
         deploymentId,
         startedAt,
         service,
@@ -78601,7 +82802,7 @@ async function updateServiceTo(ecs, request, startedAt, retry) {
     return (0,common_retry/* retryTransient */.jh)(async (attempt) => {
         const meanwhile = attempt > 1 ? await deploymentStartedMeanwhile(ecs, request, targetArn, startedAt) : undefined;
         if (meanwhile) {
-            retry.log.info(`UpdateService of ${request.service} to ${shortTaskDefinition(targetArn)} had taken effect: deployment ${meanwhile.deployment.id} was created since.`);
+            retry.log.info(`UpdateService of ${request.service} to ${identifiers_shortTaskDefinition(targetArn)} had taken effect: deployment ${meanwhile.deployment.id} was created since.`);
             return meanwhile.service;
         }
         const answer = await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({
@@ -78614,7 +82815,7 @@ async function updateServiceTo(ecs, request, startedAt, retry) {
     }, {
         attempts: ROLLBACK_UPDATE_ATTEMPTS,
         baseDelayMs: ROLLBACK_UPDATE_RETRY_BASE_MS,
-        label: `UpdateService of ${request.service} to ${shortTaskDefinition(targetArn)}`,
+        label: `UpdateService of ${request.service} to ${identifiers_shortTaskDefinition(targetArn)}`,
         ...retry,
     });
 }
@@ -78632,10 +82833,10 @@ function stoppableDeployment(history, targetArn, log) {
     if (ecsWouldReturnTo === targetArn)
         return current.serviceDeploymentArn;
     const returnTo = ecsWouldReturnTo
-        ? `would return to ${shortTaskDefinition(ecsWouldReturnTo)}`
+        ? `would return to ${identifiers_shortTaskDefinition(ecsWouldReturnTo)}`
         : 'has no completed revision in its history to return to';
     log.info(`Service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} is still in progress, but ECS's own rollback ${returnTo}, ` +
-        `not to ${shortTaskDefinition(targetArn)}: updating the service instead.`);
+        `not to ${identifiers_shortTaskDefinition(targetArn)}: updating the service instead.`);
     return undefined;
 }
 /** Why the stop counts as applied even though the call failed, or undefined when it does not. */
@@ -78643,9 +82844,9 @@ async function rollbackUnderWay(ecs, place, serviceDeploymentArn, targetArn) {
     const status = await serviceDeploymentRollingBack(ecs, serviceDeploymentArn);
     if (status)
         return `service deployment ${serviceDeploymentId(serviceDeploymentArn)} is ${status}`;
-    const service = await describeService(ecs, place.cluster, place.service, place.region).catch(() => undefined);
+    const service = await service_describeService(ecs, place.cluster, place.service, place.region).catch(() => undefined);
     if (service && primaryOf(service, targetArn))
-        return `the service's primary deployment is already of ${shortTaskDefinition(targetArn)}`;
+        return `the service's primary deployment is already of ${identifiers_shortTaskDefinition(targetArn)}`;
     return undefined;
 }
 /**
@@ -78660,7 +82861,7 @@ async function rollbackDeployment(ecs, place, targetArn, log, clock) {
         clock,
         check: async () => {
             // A poll is its own retry: a throttled or failed read skips a round.
-            const service = await describeService(ecs, place.cluster, place.service, place.region).catch((error) => {
+            const service = await service_describeService(ecs, place.cluster, place.service, place.region).catch((error) => {
                 if ((0,common_retry/* isTransientAwsError */.Sc)(error))
                     return undefined;
                 throw error;
@@ -78668,18 +82869,18 @@ async function rollbackDeployment(ecs, place, targetArn, log, clock) {
             if (service && primaryOf(service, targetArn))
                 return service;
             if (!said)
-                log.info(`Waiting for ECS to start the deployment that rolls back to ${shortTaskDefinition(targetArn)} (up to ${(0,duration/* formatDuration */.a)(place.timeoutMs)}).`);
+                log.info(`Waiting for ECS to start the deployment that rolls back to ${identifiers_shortTaskDefinition(targetArn)} (up to ${(0,duration/* formatDuration */.a)(place.timeoutMs)}).`);
             said = true;
             return undefined;
         },
     });
     if (!result.done) {
-        throw new Error(`ECS accepted the rollback but started no deployment of ${shortTaskDefinition(targetArn)} within ${(0,duration/* formatDuration */.a)(place.timeoutMs)}; look at the service deployment in the console.`);
+        throw new Error(`ECS accepted the rollback but started no deployment of ${identifiers_shortTaskDefinition(targetArn)} within ${(0,duration/* formatDuration */.a)(place.timeoutMs)}; look at the service deployment in the console.`);
     }
     return result.value;
 }
 function primaryOf(service, targetArn) {
-    return primaryDeployment(service, targetArn)?.id;
+    return service_primaryDeployment(service, targetArn)?.id;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/roll-back.ts
@@ -78711,11 +82912,11 @@ async function startStrategyRollback(request, context) {
     // ECS is already shifting traffic back (a hook, an alarm, the breaker, a person): a new deployment on top of its
     // rollback would start the whole strategy again; its rollback is watched instead.
     if (current?.serviceDeploymentArn && ROLLBACK_UNDER_WAY_STATUSES.has(current.status ?? '')) {
-        const service = await describeService(ecs, request.cluster, request.service, request.region);
+        const service = await service_describeService(ecs, request.cluster, request.service, request.region);
         return {
             mechanism: 'none',
             description: `none: ECS is already rolling service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} back (${current.status})`,
-            deploymentId: primaryDeployment(service)?.id ?? serviceDeploymentId(current.serviceDeploymentArn),
+            deploymentId: service_primaryDeployment(service)?.id ?? serviceDeploymentId(current.serviceDeploymentArn),
             serviceDeploymentArn: current.serviceDeploymentArn,
             expect: 'rollback',
             startedAt: clock.now(),
@@ -78728,10 +82929,10 @@ async function startStrategyRollback(request, context) {
         const startedAt = clock.now();
         const within = await rollBackWithin(ecs, inFlight, context);
         if (within) {
-            const service = await describeService(ecs, request.cluster, request.service, request.region);
+            const service = await service_describeService(ecs, request.cluster, request.service, request.region);
             return {
                 ...within,
-                deploymentId: primaryDeployment(service)?.id ?? serviceDeploymentId(inFlight),
+                deploymentId: service_primaryDeployment(service)?.id ?? serviceDeploymentId(inFlight),
                 serviceDeploymentArn: inFlight,
                 expect: 'rollback',
                 startedAt,
@@ -78740,17 +82941,17 @@ async function startStrategyRollback(request, context) {
             };
         }
     }
-    log.info(`The release's service deployment has finished (or could not be rolled back within): deploying ${shortTaskDefinition(targetArn)} again, ` +
+    log.info(`The release's service deployment has finished (or could not be rolled back within): deploying ${identifiers_shortTaskDefinition(targetArn)} again, ` +
         'which runs through the whole strategy (test traffic, production shift, bake) again.');
     const startedAt = clock.now();
     const service = await updateServiceTo(ecs, request, startedAt, context);
     const deploymentId = service ? primaryOf(service, targetArn) : undefined;
     if (!service || !deploymentId)
-        throw new Error(`UpdateService returned no primary deployment of ${shortTaskDefinition(targetArn)} to watch.`);
+        throw new Error(`UpdateService returned no primary deployment of ${identifiers_shortTaskDefinition(targetArn)} to watch.`);
     const found = await findServiceDeployment(ecs, { cluster: request.cluster, service: request.service, taskDefinitionArn: targetArn, since: startedAt }, context);
     return {
         mechanism: 'UpdateService',
-        description: `UpdateService to ${shortTaskDefinition(targetArn)} (a new deployment, through the whole ${strategyOf(service.deploymentConfiguration?.strategy)} strategy again)`,
+        description: `UpdateService to ${identifiers_shortTaskDefinition(targetArn)} (a new deployment, through the whole ${strategyOf(service.deploymentConfiguration?.strategy)} strategy again)`,
         deploymentId,
         ...(found?.serviceDeploymentArn ? { serviceDeploymentArn: found.serviceDeploymentArn } : {}),
         startedAt,
@@ -78825,7 +83026,7 @@ async function startStrategyDeployment(request, context) {
     const started = await startDeployment(request, context);
     const found = await findServiceDeployment(context.ecs, { cluster: request.cluster, service: request.service, taskDefinitionArn: request.taskDefinitionArn, since: started.startedAt }, context);
     if (!found?.serviceDeploymentArn) {
-        throw new Error(`UpdateService started deployment ${started.deploymentId} of ${shortTaskDefinition(request.taskDefinitionArn)}, but ECS listed no service deployment of it: ` +
+        throw new Error(`UpdateService started deployment ${started.deploymentId} of ${identifiers_shortTaskDefinition(request.taskDefinitionArn)}, but ECS listed no service deployment of it: ` +
             'it cannot be followed. Look at the service deployments in the console; ECS goes on with it.');
     }
     return { ...started, serviceDeploymentArn: found.serviceDeploymentArn };
@@ -79001,7 +83202,7 @@ function judgeEnded(target, observation, ours, facts) {
     if (observation.serviceDeployment === undefined)
         return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
     const { sd, alarmNames, rollbackDeployment } = facts;
-    const primary = primaryDeployment(observation.service);
+    const primary = service_primaryDeployment(observation.service);
     if (sd?.status === 'ROLLBACK_FAILED')
         return rollbackFailed(sd, ours);
     const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
@@ -79048,7 +83249,7 @@ function judgeGone(target, observation) {
     if (observation.serviceDeployment === undefined)
         return { state: 'in-progress', wants: ['service-deployment'] };
     const sd = readOf(observation);
-    const primary = primaryDeployment(observation.service);
+    const primary = service_primaryDeployment(observation.service);
     const gone = (reason) => ({
         ...observation.lastSeen,
         id: target.deploymentId,
@@ -79709,12 +83910,13 @@ async function findFor(deployment, settings, context) {
         ? await findServiceDeployment(context.ecs, { cluster: settings.cluster, service: settings.service, taskDefinitionArn, since: deployment.startedAt }, context)
         : undefined;
     if (!found?.serviceDeploymentArn) {
-        throw new Error(`No service deployment of ${shortTaskDefinition(taskDefinitionArn)} created with deployment ${deployment.deploymentId} is listed: it cannot be followed.`);
+        throw new Error(`No service deployment of ${identifiers_shortTaskDefinition(taskDefinitionArn)} created with deployment ${deployment.deploymentId} is listed: it cannot be followed.`);
     }
     return found.serviceDeploymentArn;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/blue-green/blue-green-mechanism.ts
+
 
 
 
@@ -79729,14 +83931,1596 @@ async function findFor(deployment, settings, context) {
 const blueGreenMechanism = {
     kind: 'ECS blue/green deployment',
     waitTargets: ['complete', 'bake', 'paused'],
+    pausesAt: 'pause-hook',
     bakeTimeMs: strategyBakeTimeMs,
     // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
     // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
     preflightChecks: (service, { ecs, cluster, purpose }) => purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
     start: startStrategyDeployment,
-    adopt: adoptStrategyDeployment,
+    judgeUnchanged: ecsUnchanged(adoptStrategyDeployment),
+    servingRevision: ecsServingRevision,
     watch: watchStrategyDeployment,
     rollBack: startStrategyRollback,
+};
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
+var client_codedeploy_dist_cjs = __nccwpck_require__(7507);
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy/target.ts
+/**
+ * The deployment target of an ECS deployment: CodeDeploy names it `<cluster name>:<service name>` (ECSTarget's
+ * targetId, API reference), by names, not ARNs, whatever form the step was given.
+ */
+function ecsTargetId(cluster, service) {
+    return `${lastPart(cluster)}:${lastPart(service)}`;
+}
+// A cluster or service ARN ends in its name: arn:aws:ecs:<region>:<account>:service/<cluster>/<service>.
+const lastPart = (nameOrArn) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy/read-deployment.ts
+
+
+
+/**
+ * Reads the deployment (GetDeployment) and its ECS target (GetDeploymentTarget, target `<cluster>:<service>`):
+ * status, errorInformation and rollbackInfo come from the first, lifecycle events and task sets with their traffic
+ * weights from the second. Both calls are made on every read, so the two halves are never from different polls.
+ */
+async function read_deployment_readCodeDeployDeployment(codedeploy, request, options = {}) {
+    const send = (command) => options.sdkRetries === false ? (0,aws/* withoutSdkRetries */.RM)(command) : command;
+    const targetId = ecsTargetId(request.cluster, request.service);
+    const [deploymentAnswer, target] = await Promise.all([
+        codedeploy.send(send(new client_codedeploy_dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: request.deploymentId }))),
+        codedeploy
+            .send(send(new client_codedeploy_dist_cjs/* GetDeploymentTargetCommand */.Oxg({ deploymentId: request.deploymentId, targetId })))
+            .then((answer) => answer.deploymentTarget?.ecsTarget)
+            .catch((error) => {
+            // Until CodeDeploy has made the target (a deployment just Created) it answers that it does not exist.
+            if (error.name === 'DeploymentTargetDoesNotExistException')
+                return undefined;
+            throw error;
+        }),
+    ]);
+    const deployment = deploymentAnswer.deploymentInfo;
+    if (!deployment)
+        throw new Error(`GetDeployment answered no deployment for ${request.deploymentId}.`);
+    return { deploymentId: request.deploymentId, deployment, ...(target ? { target } : {}) };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/appspec.ts
+
+
+
+const asObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+/**
+ * The AppSpec of a deployment of `taskDefinitionArn` to the service, from what the service runs with: its load
+ * balancer's container and port, its platform version, its awsvpc configuration (in the AppSpec's capitalised
+ * form) and its capacity provider strategy, each only when the service has it. No hooks: give an appspec file for those.
+ */
+function appSpecForService(service, taskDefinitionArn) {
+    const loadBalancer = service.loadBalancers?.find((lb) => lb.containerName && lb.containerPort !== undefined);
+    if (!loadBalancer?.containerName || loadBalancer.containerPort === undefined) {
+        throw new errors/* ConfigurationError */.j1(`Service "${service.serviceName}" has no load balancer with a container name and port, which a CodeDeploy blue/green deployment routes traffic to: give an AppSpec file in 'appspec' with its LoadBalancerInfo.`, 'appspec');
+    }
+    const properties = {
+        TaskDefinition: taskDefinitionArn,
+        LoadBalancerInfo: { ContainerName: loadBalancer.containerName, ContainerPort: loadBalancer.containerPort },
+    };
+    if (service.platformVersion)
+        properties.PlatformVersion = service.platformVersion;
+    const vpc = service.networkConfiguration?.awsvpcConfiguration;
+    if (vpc) {
+        const awsvpc = { Subnets: vpc.subnets ?? [] };
+        if (vpc.securityGroups?.length)
+            awsvpc.SecurityGroups = vpc.securityGroups;
+        if (vpc.assignPublicIp)
+            awsvpc.AssignPublicIp = vpc.assignPublicIp;
+        properties.NetworkConfiguration = { AwsvpcConfiguration: awsvpc };
+    }
+    if (service.capacityProviderStrategy?.length) {
+        properties.CapacityProviderStrategy = service.capacityProviderStrategy.map((item) => ({
+            CapacityProvider: item.capacityProvider,
+            Base: item.base ?? 0,
+            Weight: item.weight ?? 0,
+        }));
+    }
+    return { version: 0.0, Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }] };
+}
+/**
+ * The AppSpec file given in `input` (JSON or YAML: the `yaml` parser reads both), checked to hold exactly one ECS
+ * TargetService with Properties, so that a wrong file is said before anything is registered.
+ */
+function parseAppSpec(text, input = 'appspec') {
+    let document;
+    try {
+        document = (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': the AppSpec file is neither JSON nor YAML (${(0,errors/* errorMessage */.gJ)(error)}).`, input);
+    }
+    const spec = asObject(document);
+    const resources = Array.isArray(spec?.Resources) ? spec.Resources : [];
+    const targets = resources.map((resource) => Object.values(asObject(resource) ?? {})[0]).map(asObject);
+    const ecs = targets.filter((target) => target?.Type === 'AWS::ECS::Service');
+    if (!spec || ecs.length !== 1 || targets.length !== 1 || !asObject(ecs[0]?.Properties)) {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': the AppSpec file must have Resources with exactly one TargetService of Type AWS::ECS::Service and its Properties ` +
+            `(found ${ecs.length} ECS TargetService${ecs.length === 1 ? '' : 's'} among ${targets.length} resource${targets.length === 1 ? '' : 's'}). ` +
+            'Its TaskDefinition is replaced with the revision this step deploys; LoadBalancerInfo, the network settings and Hooks are kept.', input);
+    }
+    return spec;
+}
+/** The AppSpec with its one TargetService's TaskDefinition set to the revision deployed; everything else as it was. */
+function withTaskDefinition(spec, taskDefinitionArn) {
+    const copy = structuredClone(spec);
+    const properties = targetProperties(copy);
+    if (properties)
+        properties.TaskDefinition = taskDefinitionArn;
+    return copy;
+}
+/** The revision CreateDeployment takes: the AppSpec as JSON content with its SHA-256, so CodeDeploy can check it. */
+function appSpecRevision(spec) {
+    const content = JSON.stringify(spec);
+    return {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content, sha256: (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex') },
+    };
+}
+/** The TaskDefinition an AppSpec content deploys (a deployment's revision), when it can be read. */
+function appSpecTaskDefinition(content) {
+    if (!content)
+        return undefined;
+    try {
+        const taskDefinition = targetProperties(asObject((0,dist/* parse */.qg)(content)) ?? {})?.TaskDefinition;
+        return typeof taskDefinition === 'string' && taskDefinition !== '' ? taskDefinition : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function targetProperties(spec) {
+    const resources = Array.isArray(spec.Resources) ? spec.Resources : [];
+    const target = asObject(Object.values(asObject(resources[0]) ?? {})[0]);
+    return asObject(target?.Properties);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/deployment-group.ts
+
+
+
+/**
+ * The deployment group (GetDeploymentGroup). An application or group that does not exist is the input's mistake: the
+ * error names the input and, when it was not given, the default tried.
+ */
+async function readDeploymentGroup(codedeploy, names) {
+    try {
+        const answer = await codedeploy.send(new client_codedeploy_dist_cjs/* GetDeploymentGroupCommand */.WOp({ applicationName: names.application, deploymentGroupName: names.deploymentGroup }));
+        if (!answer.deploymentGroupInfo)
+            throw new Error(`GetDeploymentGroup answered no deployment group ${names.deploymentGroup}.`);
+        return answer.deploymentGroupInfo;
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'ApplicationDoesNotExistException') {
+            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-application': there is no CodeDeploy application "${names.application}"${tried(names.defaulted.application, 'AppECS-<cluster>-<service>')}. ` +
+                "Give the application of the service's deployment group in 'codedeploy-application'. Nothing was changed.", 'codedeploy-application');
+        }
+        if (name === 'DeploymentGroupDoesNotExistException') {
+            throw new errors/* ConfigurationError */.j1(`Input 'codedeploy-deployment-group': application "${names.application}" has no deployment group "${names.deploymentGroup}"${tried(names.defaulted.deploymentGroup, 'DgpECS-<cluster>-<service>')}. ` +
+                "Give the deployment group that deploys this service in 'codedeploy-deployment-group'. Nothing was changed.", 'codedeploy-deployment-group');
+        }
+        throw error;
+    }
+}
+function tried(defaulted, convention) {
+    return defaulted ? ` (the input was not given, so the console's default ${convention} was tried)` : '';
+}
+/** Whether the group deploys this service of this cluster (ecsServices, by names). */
+function groupTargetsService(group, cluster, service) {
+    return (group.ecsServices ?? []).some((target) => target.clusterName === nameFromArn(cluster) && target.serviceName === nameFromArn(service));
+}
+/** `cluster/service` of what the group deploys, for a message. */
+function groupTargets(group) {
+    const targets = (group.ecsServices ?? []).map((target) => `${target.clusterName}/${target.serviceName}`);
+    return targets.length ? targets.join(', ') : 'no ECS service';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/settings.ts
+
+/**
+ * The application and deployment group: as given, else `AppECS-<cluster>-<service>` and `DgpECS-<cluster>-<service>`,
+ * the names the ECS console gives them when it creates a CodeDeploy blue/green service (by names, not ARNs).
+ */
+function codeDeployNames(cluster, service, inputs = {}) {
+    const suffix = `${nameFromArn(cluster)}-${nameFromArn(service)}`;
+    return {
+        application: inputs.application ?? `AppECS-${suffix}`,
+        deploymentGroup: inputs.deploymentGroup ?? `DgpECS-${suffix}`,
+        defaulted: { application: inputs.application === undefined, deploymentGroup: inputs.deploymentGroup === undefined },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/wait-time.ts
+// The predefined ECS configurations by name (CodeDeploy user guide, "Deployment configurations on an Amazon ECS
+// compute platform"): ECSLinear<p>PercentEvery<m>Minute(s), ECSCanary<p>Percent<m>Minutes. A custom configuration's
+// shifting time is not read (that would need codedeploy:GetDeploymentConfig): give a timeout that covers it.
+const LINEAR = /^CodeDeployDefault\.ECSLinear(\d+)PercentEvery(\d+)Minutes?$/;
+const CANARY = /^CodeDeployDefault\.ECSCanary(\d+)Percent(\d+)Minutes?$/;
+/** Minutes a configuration takes to move production traffic, beyond the moves themselves. */
+function trafficShiftMinutes(configName) {
+    const linear = LINEAR.exec(configName);
+    if (linear)
+        return (Math.ceil(100 / Number(linear[1]) - 1e-9) - 1) * Number(linear[2]);
+    const canary = CANARY.exec(configName);
+    return canary && Number(canary[1]) < 100 ? Number(canary[2]) : 0;
+}
+/**
+ * How long a CodeDeploy deployment of the group waits by design before the step's wait-until is reached, in ms: the
+ * traffic shifting (a canary's or linear configuration's intervals) and the ready wait (deploymentReadyOption
+ * STOP_DEPLOYMENT: up to waitTimeInMinutes for ContinueDeployment) before production is rerouted, then for complete
+ * the termination wait (the original task set kept terminationWaitTimeInMinutes). A timeout shorter than this times
+ * out a healthy deploy.
+ */
+function codeDeployWaitMs(group, configName, waitUntil) {
+    if (waitUntil === 'paused')
+        return 0;
+    const blueGreen = group.blueGreenDeploymentConfiguration;
+    const ready = blueGreen?.deploymentReadyOption;
+    const readyWait = ready?.actionOnTimeout === 'STOP_DEPLOYMENT' ? (ready.waitTimeInMinutes ?? 0) : 0;
+    const terminate = blueGreen?.terminateBlueInstancesOnDeploymentSuccess;
+    const terminationWait = waitUntil === 'complete' && terminate?.action !== 'KEEP_ALIVE' ? (terminate?.terminationWaitTimeInMinutes ?? 0) : 0;
+    return (readyWait + trafficShiftMinutes(configName) + terminationWait) * 60_000;
+}
+/** Whether the group stops at Ready for ContinueDeployment READY_WAIT: what wait-until paused stops at. */
+function waitsForReady(group) {
+    return group.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout === 'STOP_DEPLOYMENT';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/group-check.ts
+
+
+
+
+
+
+/** The default deployment configuration of an ECS deployment group (CreateDeploymentGroup, deploymentConfigName). */
+const DEFAULT_ECS_CONFIG = 'CodeDeployDefault.ECSAllAtOnce';
+/** The plan among what a mechanism's pre-flight checks found. */
+function isCodeDeployPlan(value) {
+    return typeof value === 'object' && value !== null && 'names' in value && 'group' in value && 'deploymentConfigName' in value;
+}
+/**
+ * The deployment group exists and deploys this service, and what the step was asked fits it (an appspec file with
+ * one ECS TargetService; wait-until paused only when the group stops at Ready): checked before any revision is
+ * registered. It protects: a deployment created in a group of another service would replace that service's tasks.
+ */
+function deploymentGroupCheck(options) {
+    return {
+        id: 'codedeploy-deployment-group',
+        title: 'CodeDeploy deployment group',
+        protects: true,
+        permissions: ['codedeploy:GetDeploymentGroup'],
+        run: async () => {
+            const serviceName = options.service.serviceName ?? '';
+            const names = codeDeployNames(options.cluster, serviceName, options.inputs);
+            const group = await readDeploymentGroup(options.codedeploy, names);
+            const where = `deployment group "${names.deploymentGroup}" of application "${names.application}"`;
+            if (!groupTargetsService(group, options.cluster, serviceName)) {
+                return {
+                    status: 'fail',
+                    input: 'codedeploy-deployment-group',
+                    detail: `The ${where} deploys ${groupTargets(group)}, not service "${serviceName}" of cluster "${nameOf(options.cluster)}".`,
+                    fix: "Give the application and deployment group that deploy this service in 'codedeploy-application' and 'codedeploy-deployment-group'. Nothing was changed.",
+                };
+            }
+            if (options.waitUntil === 'paused' && !waitsForReady(group)) {
+                const ready = group.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout ?? 'CONTINUE_DEPLOYMENT';
+                return {
+                    status: 'fail',
+                    input: 'wait-until',
+                    detail: `Input 'wait-until' is paused, but the ${where} reroutes traffic without waiting (deploymentReadyOption ${ready}): the deployment would never stop at Ready.`,
+                    fix: "Set the group's deploymentReadyOption to STOP_DEPLOYMENT with a wait time, or use bake or complete. Nothing was changed.",
+                };
+            }
+            const appSpecFile = options.inputs.appSpecFile ? await readAppSpecFile(options.inputs.appSpecFile) : undefined;
+            const deploymentConfigName = options.inputs.deploymentConfig ?? group.deploymentConfigName ?? DEFAULT_ECS_CONFIG;
+            const waitMs = codeDeployWaitMs(group, deploymentConfigName, options.waitUntil);
+            const file = options.inputs.appSpecFile ? `, AppSpec from ${options.inputs.appSpecFile}` : '';
+            return {
+                status: 'pass',
+                detail: `${where} deploys ${groupTargets(group)} with ${deploymentConfigName}${file}`,
+                value: { names, group, deploymentConfigName, ...(appSpecFile ? { appSpecFile } : {}), waitMs },
+            };
+        },
+    };
+}
+async function readAppSpecFile(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`Input 'appspec': cannot read the AppSpec file ${path} (${(0,errors/* errorMessage */.gJ)(error)}).`, 'appspec');
+    }
+    return parseAppSpec(text, 'appspec');
+}
+const nameOf = (nameOrArn) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/followed-check.ts
+
+
+
+
+
+const INPUT = 'codedeploy-deployment-id';
+/**
+ * The deployment codedeploy-deployment-id names exists and deploys this service (its target `<cluster>:<service>`),
+ * checked before anything; its value says how long it waits by design (its own blue/green settings and
+ * configuration), so the default timeout covers a termination wait still ahead.
+ */
+function followedDeploymentCheck(options) {
+    return {
+        id: 'codedeploy-deployment',
+        title: 'CodeDeploy deployment to follow',
+        protects: true,
+        permissions: ['codedeploy:GetDeployment', 'codedeploy:GetDeploymentTarget'],
+        run: async () => {
+            const { deploymentId } = options;
+            const serviceName = options.service.serviceName ?? '';
+            const read = await read_deployment_readCodeDeployDeployment(options.codedeploy, {
+                deploymentId,
+                cluster: options.cluster,
+                service: serviceName,
+            }).catch((error) => {
+                if (error.name !== 'DeploymentDoesNotExistException')
+                    throw error;
+                throw new errors/* ConfigurationError */.j1(`Input '${INPUT}': CodeDeploy does not know deployment ${deploymentId} in this account and region. Give deploy-ecs's codedeploy-deployment-id output of the run that created it.`, INPUT);
+            });
+            const { deployment } = read;
+            if (!read.target && deployment.status !== 'Created') {
+                return {
+                    status: 'fail',
+                    input: INPUT,
+                    detail: `Input '${INPUT}': CodeDeploy deployment ${deploymentId} (application "${deployment.applicationName}", deployment group "${deployment.deploymentGroupName}") has no target ${ecsTargetId(options.cluster, serviceName)}: it does not deploy this service.`,
+                    fix: 'Give the service it deploys, or the id of a deployment of this service. Nothing was changed.',
+                };
+            }
+            const waitMs = codeDeployWaitMs(deployment, deployment.deploymentConfigName ?? DEFAULT_ECS_CONFIG, options.waitUntil);
+            return {
+                status: 'pass',
+                detail: `deployment ${deploymentId} of group "${deployment.deploymentGroupName}" is ${deployment.status}`,
+                value: { waitMs },
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy/stages.ts
+/** The task set of a label: Blue is the original, Green the replacement (ECSTaskSet.taskSetLabel). */
+function taskSetLabelled(target, label) {
+    return target?.taskSetsInfo?.find((taskSet) => taskSet.taskSetLabel === label);
+}
+/** The lifecycle event that failed the target, if one did. */
+function failedLifecycleEvent(target) {
+    return target?.lifecycleEvents?.find((event) => event.status === 'Failed');
+}
+function lifecycleEvent(target, name) {
+    return target?.lifecycleEvents?.find((event) => event.lifecycleEventName === name);
+}
+/**
+ * Whether the deployment waits for ContinueDeployment READY_WAIT: the replacement runs and takes test traffic, and
+ * production traffic moves only when told (deployment group's deploymentReadyOption STOP_DEPLOYMENT).
+ */
+function awaitsReadyWait(read) {
+    return read.deployment.status === 'Ready';
+}
+const DONE = new Set(['Succeeded', 'Skipped']);
+/**
+ * Whether production traffic has been rerouted and the termination wait (the original task set kept for a quick
+ * way back) has begun. The deployment stays InProgress until the original is terminated, and
+ * instanceTerminationWaitTimeStarted has been reported to stay false through the wait (aws/containers-roadmap#269),
+ * so the target's status and its AfterAllowTraffic event decide too.
+ */
+function terminationWaitBegun(read) {
+    if (read.deployment.status !== 'InProgress')
+        return false;
+    if (read.deployment.instanceTerminationWaitTimeStarted)
+        return true;
+    const afterAllowTraffic = lifecycleEvent(read.target, 'AfterAllowTraffic');
+    return read.target?.status === 'Succeeded' && afterAllowTraffic?.status !== undefined && DONE.has(afterAllowTraffic.status);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/in-flight.ts
+
+
+
+
+/** The statuses of a deployment that has not ended (DeploymentInfo.status): CodeDeploy runs one a group at a time. */
+const IN_FLIGHT_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+/**
+ * The group's deployments that have not ended, newest first (ListDeployments, then GetDeployment for the details of
+ * a few: a group runs one at a time, so there is rarely more than one).
+ */
+async function deploymentsInFlight(codedeploy, names) {
+    const listed = await codedeploy.send(new client_codedeploy_dist_cjs/* ListDeploymentsCommand */.sr8({
+        applicationName: names.application,
+        deploymentGroupName: names.deploymentGroup,
+        includeOnlyStatuses: IN_FLIGHT_STATUSES,
+    }));
+    const ids = (listed.deployments ?? []).slice(0, 3);
+    const found = await Promise.all(ids.map((deploymentId) => codedeploy.send(new client_codedeploy_dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }))));
+    return found
+        .flatMap((answer) => (answer.deploymentInfo ? [answer.deploymentInfo] : []))
+        .sort((a, b) => epoch(b.createTime) - epoch(a.createTime));
+}
+/**
+ * The revision a deployment deploys, from its AppSpec content, when CodeDeploy returns it in DeploymentInfo.revision
+ * (*unconfirmed* that GetDeployment always carries the content of an AppSpecContent revision: callers fall back to
+ * the replacement task set's task definition, or say they could not tell).
+ */
+function deployedTaskDefinition(deployment) {
+    return appSpecTaskDefinition(deployment.revision?.appSpecContent?.content);
+}
+/**
+ * CreateDeployment answers DeploymentLimitExceededException when the group already runs a deployment (its message
+ * names it, "The Deployment Group '…' already has an active Deployment 'd-…'", in wording that has changed over the
+ * years: CircleCI-Public/aws-ecs-orb#181, webfactory/create-aws-codedeploy-deployment#24). The deployment in flight
+ * is read from ListDeployments rather than from that text; the text's id is the fallback when the list is refused.
+ */
+async function inFlightRefusal(codedeploy, names, error, registered) {
+    let which;
+    try {
+        const [other] = await deploymentsInFlight(codedeploy, names);
+        const revision = other ? deployedTaskDefinition(other) : undefined;
+        which = other
+            ? `deployment ${other.deploymentId} (${other.status}${revision ? `, of ${identifiers_shortTaskDefinition(revision)}` : ''}${other.createTime ? `, created ${new Date(other.createTime).toISOString()}` : ''})`
+            : idIn(error);
+    }
+    catch {
+        which = idIn(error);
+    }
+    const id = /d-[A-Z0-9]{9}/.exec(which)?.[0];
+    return new errors/* ActionFailure */.dR(`CodeDeploy refused to create a deployment (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}): deployment group "${names.deploymentGroup}" already has ${which} in flight, ` +
+        'and CodeDeploy runs one deployment of a group at a time. ' +
+        `Wait for it to end and deploy again, follow it with deploy-ecs's codedeploy-deployment-id${id ? ` (${id})` : ''}, or stop it (auto-rollback, or StopDeployment). ` +
+        `${identifiers_shortTaskDefinition(registered)} is registered; nothing else was changed.`);
+}
+function idIn(error) {
+    const id = /d-[A-Z0-9]{9}/.exec((0,errors/* errorMessage */.gJ)(error))?.[0];
+    return id ? `deployment ${id}` : 'a deployment';
+}
+const epoch = (value) => (value ? new Date(value).getTime() : 0);
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/group-history.ts
+
+
+/** Whether a deployment is still under way: Ready waits at its gate, InProgress includes the termination wait. */
+function isInFlight(deployment) {
+    return deployment?.status !== undefined && IN_FLIGHT_STATUSES.includes(deployment.status);
+}
+/** A deployment CodeDeploy created to roll another back (DeploymentInfo.creator, API reference). */
+function group_history_isRollbackDeployment(deployment) {
+    return deployment?.creator === 'codeDeployRollback';
+}
+// ListDeployments answers up to 100 ids a page (*unconfirmed*: the API reference gives no page size) and documents
+// no order; BatchGetDeployments takes at most 25 ids.
+const group_history_MAX_LIST_CALLS = 3;
+const BATCH = 25;
+/**
+ * The group's deployments, newest first by createTime, described with BatchGetDeployments (status, creator,
+ * revision, rollbackInfo). ListDeployments documents no order, so its pages are read up to a bound and sorted; the
+ * deployments still under way are listed on their own (includeOnlyStatuses), in full, so that one is never missed
+ * in a group whose history outgrows the bound.
+ */
+async function listGroupDeployments(codedeploy, names, options) {
+    const ids = [...(await listIds(codedeploy, names, IN_FLIGHT_STATUSES)), ...(await listIds(codedeploy, names))];
+    const unique = [...new Set(ids)];
+    const described = [];
+    for (let at = 0; at < unique.length; at += BATCH) {
+        const answer = await codedeploy.send(new client_codedeploy_dist_cjs/* BatchGetDeploymentsCommand */.ARk({ deploymentIds: unique.slice(at, at + BATCH) }));
+        described.push(...(answer.deploymentsInfo ?? []));
+    }
+    return described.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0)).slice(0, options.limit);
+}
+async function listIds(codedeploy, names, statuses) {
+    const ids = [];
+    let nextToken;
+    for (let call = 0; call < group_history_MAX_LIST_CALLS; call++) {
+        const listed = await codedeploy.send(new client_codedeploy_dist_cjs/* ListDeploymentsCommand */.sr8({
+            applicationName: names.application,
+            deploymentGroupName: names.deploymentGroup,
+            ...(statuses ? { includeOnlyStatuses: [...statuses] } : {}),
+            nextToken,
+        }));
+        ids.push(...(listed.deployments ?? []));
+        nextToken = listed.nextToken;
+        if (!nextToken)
+            break;
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
+/** Whether the mode leaves the check alone: it protects against damage, or its value is needed. */
+function unconditional(check) {
+    return check.protects || check.needed === true;
+}
+/** The message a failed result stands for: its detail, then its fix. */
+function resultMessage(result) {
+    return result.fix ? `${result.detail} ${result.fix}` : result.detail;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/start.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const CREATE_ATTEMPTS = 4;
+const CREATE_RETRY_BASE_MS = 2_000;
+/** The CodeDeploy client a mechanism context must have for a CODE_DEPLOY service. */
+function codeDeployClientOf(context) {
+    if (!context.codedeploy)
+        throw new Error('A CODE_DEPLOY service is deployed through CodeDeploy, but no CodeDeploy client was given.');
+    return context.codedeploy;
+}
+/** What the pre-flight check found, or (for a caller without one, such as a rollback) the conventional group, read now. */
+async function planOf(request, codedeploy) {
+    const found = request.found?.find(isCodeDeployPlan);
+    if (found)
+        return found;
+    const names = codeDeployNames(request.cluster, request.service);
+    const group = await readDeploymentGroup(codedeploy, names);
+    const deploymentConfigName = group.deploymentConfigName ?? DEFAULT_ECS_CONFIG;
+    return { names, group, deploymentConfigName, waitMs: codeDeployWaitMs(group, deploymentConfigName, 'complete') };
+}
+/**
+ * Creates the CodeDeploy deployment of the revision: the AppSpec (the appspec file's with its TaskDefinition replaced,
+ * or one generated from the service) as AppSpecContent with its sha256, in the group the pre-flight check found.
+ * A desired-count change goes first, by UpdateService (which a CODE_DEPLOY service takes for its count, not its
+ * task definition). A transient failure is tried again, but first the group's deployments in flight are read: one
+ * carrying this attempt's description is the failed attempt's, taken effect after all. A group already running a
+ * deployment is refused by CodeDeploy (DeploymentLimitExceededException): the step says which one, and how to go on.
+ */
+async function startCodeDeployDeployment(request, context) {
+    const { ecs, log, clock, signal } = context;
+    const codedeploy = codeDeployClientOf(context);
+    const plan = await planOf(request, codedeploy);
+    const before = await currentService(ecs, request.cluster, request.service);
+    if (request.desiredCount !== undefined && request.desiredCount !== before.desiredCount) {
+        await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: request.cluster, service: request.service, desiredCount: request.desiredCount }), {
+            signal,
+        }));
+        log.info(`Desired count set from ${before.desiredCount} to ${request.desiredCount}; the replacement task set runs that many.`);
+    }
+    const spec = plan.appSpecFile
+        ? withTaskDefinition(plan.appSpecFile, request.taskDefinitionArn)
+        : appSpecForService(before, request.taskDefinitionArn);
+    const revision = appSpecRevision(spec);
+    const stoppedBefore = request.watch ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    // Tells this step's deployment from any other, should an attempt's answer be lost.
+    const description = `deploy-ecs: ${identifiers_shortTaskDefinition(request.taskDefinitionArn)} to ${request.cluster}/${request.service} (${(0,external_node_crypto_.randomUUID)()})`;
+    const startedAt = clock.now();
+    const { names } = plan;
+    const deploymentId = await (0,common_retry/* retryTransient */.jh)(async (attempt) => {
+        if (attempt > 1) {
+            const ours = (await deploymentsInFlight(codedeploy, names)).find((d) => d.description === description);
+            if (ours?.deploymentId) {
+                log.info(`CreateDeployment had taken effect: deployment ${ours.deploymentId} carries this step's description.`);
+                return ours.deploymentId;
+            }
+        }
+        try {
+            const answer = await codedeploy.send((0,aws/* retryingThrottlesOnly */.Uc)(new client_codedeploy_dist_cjs/* CreateDeploymentCommand */.ttP({
+                applicationName: names.application,
+                deploymentGroupName: names.deploymentGroup,
+                deploymentConfigName: plan.deploymentConfigName,
+                description,
+                revision,
+            }), { signal }));
+            if (!answer.deploymentId)
+                throw new Error('CreateDeployment answered no deployment id.');
+            return answer.deploymentId;
+        }
+        catch (error) {
+            if (error.name === 'DeploymentLimitExceededException')
+                throw await inFlightRefusal(codedeploy, names, error, request.taskDefinitionArn);
+            throw error;
+        }
+    }, {
+        attempts: CREATE_ATTEMPTS,
+        baseDelayMs: CREATE_RETRY_BASE_MS,
+        label: `CreateDeployment in ${names.deploymentGroup}`,
+        log,
+        clock,
+        signal,
+    });
+    log.info(`CodeDeploy deployment ${deploymentId} created in deployment group "${names.deploymentGroup}" of application "${names.application}" with ${plan.deploymentConfigName}.`);
+    return {
+        deploymentId,
+        codeDeployDeploymentId: deploymentId,
+        startedWith: 'CreateDeployment',
+        startedAt,
+        service: before,
+        knownEventIds: knownEvents(before),
+        stoppedBefore,
+    };
+}
+/** The service as it is now: its load balancer and network settings make the AppSpec, its events so far are not news. */
+async function currentService(ecs, cluster, service) {
+    const answer = await ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] }));
+    const found = answer.services?.find((s) => s.status !== 'INACTIVE');
+    if (!found)
+        throw new Error(`Service ${service} is not in cluster ${cluster} any more.`);
+    return found;
+}
+/** The service's events so far: they belong to earlier deploys. */
+function knownEvents(service) {
+    return (service.events ?? []).flatMap((event) => (event.id ? [event.id] : []));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/rollback-deployment.ts
+
+
+
+
+
+/** Where the service's CodeDeploy deployments are, for a rollback: its pre-flight check's plan, or (called without one) the same check run now. */
+async function rollbackPlanOf(request, codedeploy, service) {
+    const found = request.found?.find(isCodeDeployPlan);
+    if (found)
+        return found;
+    const check = deploymentGroupCheck({
+        codedeploy,
+        cluster: request.cluster,
+        service,
+        inputs: request.codeDeploy ?? {},
+        waitUntil: 'complete',
+    });
+    const result = await check.run();
+    if (result.status === 'fail' || !result.value)
+        throw new errors/* ConfigurationError */.j1(resultMessage(result), result.input ?? 'codedeploy-deployment-group');
+    return result.value;
+}
+/**
+ * The release finished (Succeeded: its original task set is gone) or ended elsewhere: a new CodeDeploy deployment of
+ * the target, made as deploy-ecs makes one (the AppSpec generated from the service, CreateDeployment in the group,
+ * retried without a second deployment), which runs the whole deployment again under the group's configuration: test
+ * traffic, the traffic shift, the termination wait.
+ */
+async function createDeploymentOf(plan, request, context) {
+    const started = await startCodeDeployDeployment({
+        cluster: request.cluster,
+        service: request.service,
+        taskDefinitionArn: request.targetArn,
+        forceNewDeployment: false,
+        watch: request.wait,
+        // The deployment group's settings, not an appspec file's: a rollback deploys the revision as the service runs.
+        found: [{ ...plan, appSpecFile: undefined }],
+    }, context);
+    context.log.info(`CodeDeploy deployment ${started.deploymentId} of ${identifiers_shortTaskDefinition(request.targetArn)} runs the whole deployment again, ` +
+        `as deployment group "${plan.names.deploymentGroup}" is configured: ${plan.deploymentConfigName} with its test traffic and traffic shift, then the termination wait.`);
+    return {
+        mechanism: 'CreateDeployment',
+        description: `CreateDeployment of ${identifiers_shortTaskDefinition(request.targetArn)} in CodeDeploy deployment group ${plan.names.deploymentGroup} (the release had finished, so the whole deployment runs again)`,
+        deploymentId: started.deploymentId,
+        startedAt: started.startedAt,
+        service: started.service,
+        stoppedBefore: started.stoppedBefore,
+        bakeMs: plan.waitMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/verdict.ts
+
+/** errorInformation codes (ErrorInformation.code, API reference) as the suite's causes; any other is CodeDeploy's. */
+const CAUSES = {
+    HOOK_EXECUTION_FAILURE: 'lifecycle-hook',
+    ALARM_ACTIVE: 'alarm',
+    MANUAL_STOP: 'rollback-requested',
+};
+/**
+ * One read judged: Succeeded is the end; Failed and Stopped are a failure, a rollback when CodeDeploy names a
+ * rollback deployment in rollbackInfo; Ready and the termination wait end the watch early only when wait-until asks
+ * for them. Every other status (Created, Queued, InProgress, Baking, and any this suite does not know) goes on.
+ */
+function judgeCodeDeployDeployment(read, goal = {}) {
+    const { deployment } = read;
+    const status = deployment.status;
+    if (status === 'Succeeded')
+        return { state: 'succeeded' };
+    if (status === 'Failed' || status === 'Stopped') {
+        const rollbackDeploymentId = deployment.rollbackInfo?.rollbackDeploymentId;
+        const code = deployment.errorInformation?.code;
+        return {
+            state: rollbackDeploymentId && goal.expect !== 'rollback' ? 'rolled-back' : 'failed',
+            cause: (code && CAUSES[code]) ?? 'ecs',
+            reason: failureReason(read),
+            ...(rollbackDeploymentId ? { rollbackDeploymentId } : {}),
+        };
+    }
+    if (goal.waitUntil === 'paused' && awaitsReadyWait(read))
+        return { state: 'paused' };
+    if (goal.waitUntil === 'bake' && terminationWaitBegun(read))
+        return { state: 'baking' };
+    return { state: 'in-progress' };
+}
+/**
+ * `CodeDeploy ended it Failed at lifecycle event AfterAllowTestTraffic (HOOK_EXECUTION_FAILURE: …)`, with the event's
+ * diagnostics when they say more than errorInformation. A rollback is said by the report (who rolls back, to what).
+ */
+function failureReason(read) {
+    const { deployment } = read;
+    const error = deployment.errorInformation;
+    const said = [error?.code, error?.message].filter(Boolean).join(': ');
+    const event = failedLifecycleEvent(read.target);
+    const at = event ? ` at lifecycle event ${event.lifecycleEventName}` : '';
+    const diagnostics = event ? describeDiagnostics(event, error?.message) : '';
+    return `CodeDeploy ended it ${deployment.status}${at}${said ? ` (${said})` : ''}${diagnostics ? `; the event's diagnostics: ${diagnostics}` : ''}`;
+}
+/** A failed event's diagnostics (errorCode, script, message, log tail), or '' when they only repeat `known`. */
+function describeDiagnostics(event, known) {
+    const d = event.diagnostics;
+    if (!d)
+        return '';
+    const message = d.message && d.message !== known ? d.message : undefined;
+    const tail = d.logTail?.trim() ? `log tail: ${d.logTail.trim().slice(-500)}` : undefined;
+    if (!message && !tail && !d.scriptName)
+        return '';
+    return [d.errorCode, d.scriptName, message, tail].filter(Boolean).join(': ');
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/event-log.ts
+/**
+ * What a person watching a CodeDeploy deployment wants to see, as the polls see it: the deployment's status, each
+ * lifecycle event's status when it changes, and the task sets' traffic weights (Blue the original, Green the
+ * replacement) when they change. Each change is logged once and kept for the job summary's timeline.
+ */
+class CodeDeployEventLog {
+    log;
+    entries = [];
+    status;
+    events = new Map();
+    weights = '';
+    constructor(log) {
+        this.log = log;
+    }
+    note(read, at) {
+        const status = read.deployment.status;
+        if (status && status !== this.status) {
+            this.status = status;
+            this.add(at, `CodeDeploy deployment ${read.deploymentId}: ${status}`, { stage: status, status });
+        }
+        for (const event of read.target?.lifecycleEvents ?? []) {
+            const name = event.lifecycleEventName ?? '?';
+            const eventStatus = event.status ?? 'Unknown';
+            if (this.events.get(name) === eventStatus || (eventStatus === 'Pending' && !this.events.has(name)))
+                continue;
+            this.events.set(name, eventStatus);
+            this.add(at, `Lifecycle event ${name}: ${eventStatus}`, { stage: name, status: eventStatus });
+        }
+        const taskSets = read.target?.taskSetsInfo ?? [];
+        const weights = taskSets.map(describeTaskSet).join(', ');
+        if (taskSets.length && weights !== this.weights) {
+            this.weights = weights;
+            const green = taskSets.find((t) => t.taskSetLabel === 'Green');
+            this.add(at, `Task sets: ${weights}`, {
+                stage: 'traffic',
+                ...(green?.trafficWeight !== undefined ? { productionTrafficWeight: green.trafficWeight } : {}),
+            });
+        }
+    }
+    seen() {
+        return [...this.entries];
+    }
+    add(at, line, entry) {
+        this.entries.push({ at, ...entry, line });
+        this.log.info(line);
+    }
+}
+/** `Green ecs-svc/123 (web:4) 10% traffic, 2/2 running`. */
+function describeTaskSet(taskSet) {
+    const weight = taskSet.trafficWeight !== undefined ? ` ${taskSet.trafficWeight}% traffic` : '';
+    return `${taskSet.taskSetLabel ?? '?'} ${taskSet.identifer ?? '?'}${weight}, ${taskSet.runningCount ?? 0}/${taskSet.desiredCount ?? 0} running`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/replacement-tasks.ts
+
+
+
+
+/**
+ * The failed tasks of a replacement task set the watch never saw (CodeDeploy created and removed it between two
+ * polls): the service's tasks stopped since the deployment (none listed before it), of the revision it deployed, and
+ * not of the original task set. Oldest first, as a task-set watch returns them.
+ */
+async function failedTasksOfRevision(ecs, request, taskDefinitionArn, originalTaskSetId) {
+    const before = new Set(request.stoppedBefore ?? []);
+    const arns = (await listStoppedTaskArns(ecs, request.cluster, request.service)).filter((arn) => !before.has(arn));
+    const tasks = arns.length ? await describeTasks(ecs, request.cluster, arns) : [];
+    return tasks
+        .filter((task) => task.lastStatus === 'STOPPED' && task.taskDefinitionArn === taskDefinitionArn && task.startedBy !== originalTaskSetId)
+        .filter(isFailedTask)
+        .sort((a, b) => epochMs(a.stoppedAt) - epochMs(b.stoppedAt));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/watch.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Follows a CodeDeploy deployment of an ECS service to its verdict with the one poll loop (followDeployment): each
+ * poll reads DescribeServices (the loop's; service events are streamed), then GetDeployment and GetDeploymentTarget,
+ * logs each lifecycle event and each traffic weight as it changes, and judges (judgeCodeDeployDeployment). The
+ * replacement (Green) task set's stopped tasks are followed as a rolling deploy's are: a crash loop past
+ * failed-tasks-threshold fails the step before CodeDeploy gives up, and a failure's evidence has their stopped
+ * reasons (and, in the report, the last log lines).
+ */
+function watchCodeDeployDeployment(request, deps) {
+    return followDeployment(request, codeDeployStep(request, deps), deps);
+}
+function codeDeployStep(request, deps) {
+    const { log, clock = poll/* systemClock */.m } = deps;
+    const ecs = (0,aws/* sendingOnce */.SU)(deps.ecs);
+    const events = new CodeDeployEventLog(log);
+    let last;
+    let lastService;
+    // The task sets by label, kept from the polls: a failed replacement is deleted from the target's list.
+    const taskSets = {};
+    let replacement;
+    let failedSeenAt;
+    const backstopOn = request.failedTasksThreshold !== undefined && request.goal?.expect !== 'rollback';
+    const replacementWatch = (green) => {
+        if (!replacement && green?.identifer) {
+            // Tasks of a task set carry its id as startedBy, as a service deployment's carry the deployment id (*unconfirmed*
+            // for task sets: the API reference says only "the deployment ID of that service"); the sandbox does the same.
+            replacement = new FailedTaskWatch(deps.ecs, { ...request, deploymentId: green.identifer }, clock);
+            log.info(`Replacement task set ${green.identifer} (Green) created.`);
+        }
+        return replacement;
+    };
+    return {
+        observe: async ({ service, newEvents, polledAt }) => {
+            lastService = service;
+            const read = await read_deployment_readCodeDeployDeployment(deps.codedeploy, request, { sdkRetries: false });
+            last = read;
+            events.note(read, polledAt);
+            taskSets.Blue = taskSetLabelled(read.target, 'Blue') ?? taskSets.Blue;
+            taskSets.Green = taskSetLabelled(read.target, 'Green') ?? taskSets.Green;
+            const verdict = judgeCodeDeployDeployment(read, request.goal);
+            if (verdict.state === 'failed' && rollbackExpected(read)) {
+                // The group rolls a failed deployment back: give CodeDeploy a moment to name the rollback deployment, so a
+                // rollback under way is not reported as none (*unconfirmed* whether rollbackInfo can lag the Failed status).
+                failedSeenAt ??= polledAt;
+                if (polledAt - failedSeenAt < ROLLBACK_GRACE_MS)
+                    return undefined;
+            }
+            if (verdict.state !== 'in-progress')
+                return { verdict, read };
+            const watch = replacementWatch(taskSets.Green);
+            if (!backstopOn || !watch)
+                return undefined;
+            const green = taskSets.Green;
+            const signals = {
+                id: green.identifer,
+                status: 'PRIMARY',
+                runningCount: green.runningCount,
+                pendingCount: green.pendingCount,
+            };
+            const round = await watch.poll(ecs, { deployment: signals, newEvents, polledAt });
+            const count = { counted: round.settled, failedTasksThreshold: request.failedTasksThreshold };
+            if (!backstopReached(count))
+                return undefined;
+            const at = currentEvent(read) ?? read.deployment.status;
+            const reason = `${backstopReason(count, undefined, ` in the replacement task set while CodeDeploy was at ${at}`)}: CodeDeploy waits for the task set to become stable and ECS keeps replacing them`;
+            return { verdict: { state: 'failed', cause: 'failed-tasks-threshold', reason }, read };
+        },
+        conclude: async (judged) => {
+            const read = judged?.read ?? last;
+            const green = taskSets.Green;
+            const common = {
+                ...(read ? { stage: currentEvent(read) } : {}),
+                ...(green?.trafficWeight !== undefined ? { productionTrafficWeight: green.trafficWeight } : {}),
+                stages: events.seen(),
+                // The task sets as CodeDeploy lists them now (a finished deployment lists only the one left serving).
+                progress: progressOf({ Blue: taskSetLabelled(read?.target, 'Blue'), Green: taskSetLabelled(read?.target, 'Green') }, lastService),
+            };
+            const failedTasks = async () => {
+                const watch = replacementWatch(green);
+                if (watch)
+                    return watch_stoppedTasksOf(watch, log);
+                // CodeDeploy made and removed the replacement between two polls: its tasks are found by revision instead.
+                const revision = read ? deployedTaskDefinition(read.deployment) : undefined;
+                return revision ? unseenReplacementTasks(deps.ecs, request, revision, taskSets.Blue?.identifer, log) : [];
+            };
+            if (!judged) {
+                const at = read ? ` (${read.deployment.status}${currentEvent(read) ? `, at ${currentEvent(read)}` : ''})` : '';
+                return {
+                    ...common,
+                    status: 'timed-out',
+                    reason: `the deployment did not finish within the timeout${at}`,
+                    advice: `CodeDeploy carries on with deployment ${request.deploymentId}; this step no longer waits for it.`,
+                    failedTasks: await failedTasks(),
+                };
+            }
+            const { verdict } = judged;
+            if (verdict.state === 'succeeded')
+                return { ...common, status: 'succeeded', failedTasks: [] };
+            if (verdict.state === 'baking') {
+                return {
+                    ...common,
+                    status: 'baking',
+                    greenNote: 'rerouted production traffic to the replacement task set, and the termination wait has begun: the original task set keeps running for a quick way back; CodeDeploy ends the deployment after the wait, and this step no longer waits for it.',
+                    failedTasks: [],
+                };
+            }
+            if (verdict.state === 'paused') {
+                return {
+                    ...common,
+                    status: 'paused',
+                    greenNote: `is Ready: the replacement task set takes test traffic and production moves only on ContinueDeployment READY_WAIT (e.g. verify-health's continue-deployment with ${request.deploymentId}); this step no longer waits for it.`,
+                    failedTasks: [],
+                };
+            }
+            const rolloutVerdict = { ...verdict, deployment: { id: request.deploymentId } };
+            const rolledBackTo = verdict.state === 'rolled-back' ? taskDefinitionOf(taskSets.Blue, lastService) : undefined;
+            return {
+                ...common,
+                status: verdict.state,
+                reason: verdict.reason,
+                cause: verdict.cause,
+                verdict: rolloutVerdict,
+                ...(verdict.state === 'rolled-back'
+                    ? { rolledBackBy: `CodeDeploy (rollback deployment ${verdict.rollbackDeploymentId})`, ...(rolledBackTo ? { rolledBackTo } : {}) }
+                    : { advice: watch_failedAdvice(verdict.cause, read) }),
+                failedTasks: await failedTasks(),
+            };
+        },
+    };
+}
+/** A Failed deployment whose auto-rollback covers failures (DEPLOYMENT_FAILURE) and that names no rollback yet. */
+function rollbackExpected(read) {
+    const config = read.deployment.autoRollbackConfiguration;
+    return (read.deployment.status === 'Failed' &&
+        !read.deployment.rollbackInfo?.rollbackDeploymentId &&
+        config?.enabled === true &&
+        (config.events ?? []).includes('DEPLOYMENT_FAILURE'));
+}
+/** The lifecycle event under way, else the last one done: where the deployment is. */
+function currentEvent(read) {
+    const events = read.target?.lifecycleEvents ?? [];
+    const under = events.find((e) => e.status === 'InProgress' || e.status === 'Failed');
+    const done = [...events].reverse().find((e) => e.status === 'Succeeded');
+    return (under ?? done)?.lifecycleEventName;
+}
+/** `Green web:4 2/2 running, 100% traffic; Blue web:3 2/2 running, 0% traffic`. */
+function progressOf(taskSets, service) {
+    const parts = ['Green', 'Blue'].flatMap((label) => {
+        const taskSet = taskSets[label];
+        if (!taskSet)
+            return [];
+        const revision = taskDefinitionOf(taskSet, service);
+        const weight = taskSet.trafficWeight !== undefined ? `, ${taskSet.trafficWeight}% of production traffic` : '';
+        return [
+            `${label} task set${revision ? ` of ${identifiers_shortTaskDefinition(revision)}` : ''} ${taskSet.runningCount ?? 0}/${taskSet.desiredCount ?? 0} running${weight}`,
+        ];
+    });
+    return parts.length ? parts.join('; ') : undefined;
+}
+/** The task definition a task set runs, from the service's task sets (DescribeServices lists them for CODE_DEPLOY). */
+function taskDefinitionOf(taskSet, service) {
+    return service?.taskSets?.find((t) => t.id === taskSet?.identifer)?.taskDefinition;
+}
+function watch_failedAdvice(cause, read) {
+    if (cause === 'failed-tasks-threshold')
+        return `CodeDeploy goes on waiting for the replacement task set; stop deployment ${read?.deploymentId ?? ''} (auto-rollback, or StopDeployment), then fix the revision and deploy again.`;
+    const rerouted = lifecycleEvent(read?.target, 'AllowTraffic')?.status === 'Succeeded';
+    return rerouted
+        ? 'CodeDeploy did not roll back, and production traffic had already moved to the replacement task set: roll back (auto-rollback) to the revision that was serving, or deploy a fix.'
+        : 'CodeDeploy did not roll back; production traffic stayed on the original task set. Fix the cause and deploy again.';
+}
+async function unseenReplacementTasks(ecs, request, revision, originalTaskSetId, log) {
+    try {
+        return await failedTasksOfRevision(ecs, request, revision, originalTaskSetId);
+    }
+    catch (error) {
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+            throw error;
+        log.warning(`Could not list the stopped tasks of the new revision (${(0,errors/* errorMessage */.gJ)(error)}): the verdict stands without them.`);
+        return [];
+    }
+}
+/** The replacement's stopped tasks that count as failures, read once more with the SDK's retries; those seen when unreadable. */
+async function watch_stoppedTasksOf(watch, log) {
+    if (!watch)
+        return [];
+    try {
+        return await watch.refresh();
+    }
+    catch (error) {
+        if (!(0,common_retry/* isTransientAwsError */.Sc)(error))
+            throw error;
+        log.warning(`Could not list the stopped tasks of the replacement task set (${(0,errors/* errorMessage */.gJ)(error)}): the verdict stands without them.`);
+        return watch.failedTasks;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/history.ts
+
+
+
+
+
+
+
+
+const revisionOf = (deployment) => (deployment ? deployedTaskDefinition(deployment) : undefined);
+// Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
+const HISTORY_LIMIT = 100;
+/**
+ * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
+ * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
+ */
+function servingTaskDefinition(service) {
+    return service.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
+}
+/**
+ * A CODE_DEPLOY service's deployment history, from its deployment group's CodeDeploy deployments (ListDeployments,
+ * BatchGetDeployments): the release is the newest deployment (for a rollback deployment CodeDeploy runs, the one it
+ * rolls back), and the revision to return to is the newest one a Succeeded deployment put in production, other than
+ * the release's: a deployment that failed, was stopped or is still under way never proves a revision worked, and
+ * ECS's own service deployments and deployments list do not cover task sets. The revisions come from the
+ * deployments' AppSpecs (their TaskDefinition).
+ */
+async function readCodeDeployHistory(codedeploy, names, service) {
+    let deployments;
+    try {
+        deployments = await listGroupDeployments(codedeploy, names, { limit: HISTORY_LIMIT });
+    }
+    catch (error) {
+        throw new Error(`Could not read the deployments of CodeDeploy deployment group ${names.deploymentGroup} (application ${names.application}): ` +
+            `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}. auto-rollback needs codedeploy:ListDeployments and codedeploy:BatchGetDeployments ` +
+            'to find the deployment to stop and the last revision that succeeded. Nothing was changed.', { cause: error });
+    }
+    const serving = servingTaskDefinition(service);
+    const newest = deployments[0];
+    if (!newest)
+        return { source: 'codedeploy-deployments', destination: serving };
+    const release = group_history_isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
+    // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
+    // moves traffic to (its Green one).
+    const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
+    const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
+    const current = history_currentOf(newest, release, releaseTarget, serving, underWay);
+    // A task set being deleted (DRAINING) takes no traffic.
+    const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
+    const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
+    const previous = succeeded
+        .map((deployment) => history_completedRevision(deployment))
+        .find((revision) => revision !== undefined && revision.taskDefinitionArn !== releaseTarget);
+    const lastCompleted = succeeded
+        .filter((deployment) => deployment !== newest)
+        .map((deployment) => history_completedRevision(deployment))
+        .find((revision) => revision !== undefined);
+    return {
+        source: 'codedeploy-deployments',
+        current,
+        ...(previous ? { previous } : {}),
+        ...(lastCompleted ? { lastCompleted } : {}),
+        // A deployment under way heads elsewhere than the serving revision even when its revision cannot be read: never
+        // "already there" while it moves traffic. Once none is under way, the service is on its PRIMARY task set's
+        // revision only when that task set is alone: a failed or stopped deployment (or CodeDeploy's failed rollback)
+        // may leave a second one taking traffic (*unconfirmed* what CodeDeploy leaves then), which a new deployment of
+        // the target settles.
+        destination: current.inFlight
+            ? (current.taskDefinitionArn ?? `the revision of CodeDeploy deployment ${newest.deploymentId}`)
+            : live.length <= 1
+                ? serving
+                : `the ${live.length} task sets CodeDeploy deployment ${newest.deploymentId} left (${newest.status})`,
+    };
+}
+/** The task definition of the task set a deployment moves traffic to (GetDeploymentTarget's Green), when ECS lists it. */
+async function movingTo(codedeploy, deployment, service) {
+    if (!deployment.deploymentId || !service.clusterArn || !service.serviceName)
+        return undefined;
+    const read = await read_deployment_readCodeDeployDeployment(codedeploy, {
+        deploymentId: deployment.deploymentId,
+        cluster: service.clusterArn,
+        service: service.serviceName,
+    }).catch(() => undefined);
+    return read ? taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service) : undefined;
+}
+/** The deployment a rollback deployment rolls back (rollbackInfo.rollbackTriggeringDeploymentId), when listed. */
+function triggeringOf(rollback, deployments) {
+    const id = rollback.rollbackInfo?.rollbackTriggeringDeploymentId;
+    return deployments.find((deployment) => deployment.deploymentId === id);
+}
+function history_currentOf(newest, release, releaseTarget, serving, underWay) {
+    const inFlight = isInFlight(newest);
+    const rollback = group_history_isRollbackDeployment(newest);
+    // Where the newest deployment leaves the service: its revision while under way (unknown when it cannot be read) or
+    // once Succeeded; after a failure or a stop, the task set left serving production.
+    const leavesOn = inFlight ? (revisionOf(newest) ?? underWay) : newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
+    return {
+        status: newest.status,
+        taskDefinitionArn: leavesOn,
+        targetTaskDefinitionArn: releaseTarget ?? (rollback ? undefined : leavesOn),
+        createdAt: release?.createTime ?? newest.createTime,
+        finishedAt: newest.completeTime,
+        deploymentId: newest.deploymentId,
+        inFlight,
+        ...(rollback
+            ? {
+                ownRollback: `CodeDeploy rollback deployment ${newest.deploymentId} of deployment ${newest.rollbackInfo?.rollbackTriggeringDeploymentId ?? '(unknown)'}`,
+            }
+            : {}),
+    };
+}
+function history_completedRevision(deployment) {
+    const taskDefinitionArn = revisionOf(deployment);
+    if (!taskDefinitionArn)
+        return undefined;
+    const at = deployment.completeTime ? ` at ${deployment.completeTime.toISOString()}` : '';
+    const what = group_history_isRollbackDeployment(deployment)
+        ? `CodeDeploy rollback deployment ${deployment.deploymentId} returned production to ${identifiers_shortTaskDefinition(taskDefinitionArn)} and ended Succeeded`
+        : `CodeDeploy deployment ${deployment.deploymentId} ended Succeeded`;
+    return { taskDefinitionArn, finishedAt: deployment.completeTime, evidence: `${what}${at}` };
+}
+/** The mechanism's readHistory: the history of the service's deployment group (see readCodeDeployHistory). */
+async function readServiceCodeDeployHistory(service, request, context) {
+    const codedeploy = codeDeployClientOf(context);
+    const plan = await rollbackPlanOf(request, codedeploy, service);
+    return readCodeDeployHistory(codedeploy, plan.names, service);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy/statuses.ts
+/**
+ * A deployment's statuses (DeploymentInfo.status, API reference): Created, Queued, InProgress, Baking and Ready
+ * go on; Succeeded, Failed and Stopped are its end. Ready is a deployment waiting for ContinueDeployment READY_WAIT
+ * (the group's deploymentReadyOption STOP_DEPLOYMENT) before it reroutes production traffic.
+ */
+const FINAL_DEPLOYMENT_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped']);
+function isFinalDeploymentStatus(status) {
+    return status !== undefined && FINAL_DEPLOYMENT_STATUSES.has(status);
+}
+/** A lifecycle event's statuses (LifecycleEvent.status): only Failed is a verdict; Skipped is an event the deployment did without. */
+const FAILED_LIFECYCLE_EVENT = 'Failed';
+/** The lifecycle events of an ECS deployment in the order CodeDeploy runs them (AppSpec "hooks" section for ECS, user guide). */
+const ECS_LIFECYCLE_EVENTS = (/* unused pure expression or super */ null && ([
+    'BeforeInstall',
+    'Install',
+    'AfterInstall',
+    'AllowTestTraffic',
+    'AfterAllowTestTraffic',
+    'BeforeAllowTraffic',
+    'AllowTraffic',
+    'AfterAllowTraffic',
+]));
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/roll-back.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// Four attempts, 2 s, 4 s, 8 s apart (±50 %), as for ECS's StopServiceDeployment.
+const roll_back_STOP_ATTEMPTS = 4;
+const roll_back_STOP_BASE_DELAY_MS = 2_000;
+const POLL_MS = 1_000;
+/**
+ * The way back on a CODE_DEPLOY service. While a deployment of the release is in flight (Created, Queued, InProgress
+ * including the termination wait, Ready at its gate) and its original task set runs the target, StopDeployment with
+ * autoRollbackEnabled: CodeDeploy "implements rollbacks by rerouting traffic from the replacement task set to the
+ * original task set" (user guide, "Deployments on an Amazon ECS compute platform", Redeployments and deployment
+ * rollbacks) in a rollback deployment of its own, named in the stopped one's rollbackInfo, which is the one watched.
+ * In the termination wait (production rerouted, the original kept) the stop is the way back too; that CodeDeploy
+ * reroutes then rather than refusing is *unconfirmed* (no primary source says it either way), so a stop that ends
+ * without a rollback deployment and leaves production elsewhere is followed by a new deployment of the target.
+ * A rollback CodeDeploy already runs is never stopped or deployed over. Once the release finished (Succeeded: the
+ * original task set is gone), nothing is left to reroute to: a new deployment of the target (CreateDeployment)
+ * runs the whole deployment again.
+ */
+async function startCodeDeployRollback(request, context) {
+    const codedeploy = codeDeployClientOf(context);
+    const { ecs, log } = context;
+    const { targetArn } = request;
+    const now = await service_describeService(ecs, request.cluster, request.service, request.region);
+    const plan = await rollbackPlanOf(request, codedeploy, now);
+    const stoppedBefore = request.wait ? await listStoppedTaskArns(ecs, request.cluster, request.service) : [];
+    const current = request.history.current;
+    const inFlightId = current?.inFlight ? current.deploymentId : undefined;
+    if (inFlightId) {
+        const read = await read_deployment_readCodeDeployDeployment(codedeploy, {
+            deploymentId: inFlightId,
+            cluster: request.cluster,
+            service: request.service,
+        });
+        if (isInFlight(read.deployment) && group_history_isRollbackDeployment(read.deployment)) {
+            // CodeDeploy rolls back to another revision than the target (else the service would be "already there"):
+            // a rollback is never stopped; the new deployment of the target waits for it to end.
+            log.info(`CodeDeploy's own rollback deployment ${inFlightId} is under way to another revision than ${identifiers_shortTaskDefinition(targetArn)}: ` +
+                'waiting for it to end (a rollback is never stopped), then deploying the target.');
+            await awaitEnd(codedeploy, inFlightId, request, context);
+        }
+        else if (isInFlight(read.deployment)) {
+            const stopped = await stopInFlight(codedeploy, read, request, context, stoppedBefore);
+            if (stopped)
+                return stopped;
+        }
+    }
+    return createDeploymentOf(plan, request, context);
+}
+/**
+ * StopDeployment with autoRollbackEnabled, then the rollback deployment CodeDeploy names in the stopped one's
+ * rollbackInfo. Undefined when the way back is a new deployment after all: CodeDeploy's rollback returns to another
+ * revision than the target (waited for first), or the deployment ended without a rollback while it still left the
+ * service elsewhere.
+ */
+async function stopInFlight(codedeploy, read, request, context, stoppedBefore) {
+    const { ecs, log, clock } = context;
+    const { targetArn } = request;
+    const id = read.deploymentId;
+    const before = await service_describeService(ecs, request.cluster, request.service, request.region);
+    const returnsTo = originalTaskDefinition(before, read);
+    const where = stageOf(read);
+    const startedAt = clock.now();
+    const answer = await stopDeployment(codedeploy, id, context);
+    const ended = await rollbackNamed(codedeploy, id, request, context);
+    const rollbackId = ended.rollbackInfo?.rollbackDeploymentId;
+    if (rollbackId) {
+        const call = `StopDeployment (autoRollbackEnabled) of CodeDeploy deployment ${id}, still in flight (${where})${answer.alreadyCompleted ? ', which CodeDeploy had already ended' : ''}`;
+        if (returnsTo === undefined || returnsTo === targetArn) {
+            return {
+                mechanism: 'StopDeployment',
+                description: `${call}: CodeDeploy's rollback deployment ${rollbackId} reroutes production traffic back to the original task set${returnsTo ? ` (${identifiers_shortTaskDefinition(returnsTo)})` : ''}`,
+                deploymentId: rollbackId,
+                startedAt,
+                service: before,
+                stoppedBefore,
+            };
+        }
+        log.info(`${call}: CodeDeploy's rollback deployment ${rollbackId} returns production to the original task set, ${identifiers_shortTaskDefinition(returnsTo)}, ` +
+            `not to ${identifiers_shortTaskDefinition(targetArn)}: waiting for it to end, then deploying the target.`);
+        await awaitEnd(codedeploy, rollbackId, request, context);
+        return undefined;
+    }
+    // No rollback deployment: the stop came before anything changed, or the deployment had finished meanwhile.
+    const after = await service_describeService(ecs, request.cluster, request.service, request.region);
+    const settledOnTarget = servingTaskDefinition(after) === targetArn && (after.taskSets?.length ?? 1) <= 1;
+    log.info(`CodeDeploy deployment ${id} ended ${ended.status ?? '(status unknown)'} without a rollback deployment; ` +
+        (settledOnTarget
+            ? `the service serves ${identifiers_shortTaskDefinition(targetArn)} from its one task set.`
+            : `the service serves ${identifiers_shortTaskDefinition(servingTaskDefinition(after))}: deploying the target.`));
+    if (!settledOnTarget)
+        return undefined;
+    return {
+        mechanism: 'StopDeployment',
+        description: `StopDeployment (autoRollbackEnabled) of CodeDeploy deployment ${id} (${where}), before production traffic moved: the original task set of ${identifiers_shortTaskDefinition(targetArn)} serves alone`,
+        deploymentId: id,
+        startedAt,
+        service: after,
+        stoppedBefore,
+        settled: true,
+    };
+}
+/** StopDeployment with autoRollbackEnabled, retried while it fails transiently; a deployment CodeDeploy had already ended is said, not thrown. */
+async function stopDeployment(codedeploy, deploymentId, context) {
+    const label = `StopDeployment (autoRollbackEnabled) of CodeDeploy deployment ${deploymentId}`;
+    try {
+        const answer = await (0,common_retry/* retryTransient */.jh)(() => codedeploy.send((0,aws/* retryingThrottlesOnly */.Uc)(new client_codedeploy_dist_cjs/* StopDeploymentCommand */.NzN({ deploymentId, autoRollbackEnabled: true }), { signal: context.signal })), { attempts: roll_back_STOP_ATTEMPTS, baseDelayMs: roll_back_STOP_BASE_DELAY_MS, label, log: context.log, clock: context.clock, signal: context.signal });
+        context.log.info(`${label}: CodeDeploy answered ${answer.status ?? '(no status)'}${answer.statusMessage ? ` (${answer.statusMessage})` : ''}.`);
+        return { alreadyCompleted: false };
+    }
+    catch (error) {
+        // It finished (or a person stopped it) between the read and the stop: what it left decides, read next.
+        if (error.name === 'DeploymentAlreadyCompletedException') {
+            context.log.info(`${label}: CodeDeploy answered that the deployment is already complete; reading what it left.`);
+            return { alreadyCompleted: true };
+        }
+        if ((0,errors/* isAccessDenied */.w7)(error)) {
+            throw new Error(`${label} was refused (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}): grant codedeploy:StopDeployment on the deployment group. ` +
+                'A new deployment of the target cannot start while this one is in flight, so nothing was changed.', { cause: error });
+        }
+        throw error;
+    }
+}
+/**
+ * Follows the stopped deployment until CodeDeploy names its rollback deployment (rollbackInfo.rollbackDeploymentId)
+ * or it ends without one. StopDeployment answers Pending while lifecycle events still run, and the stop and its
+ * rollback deployment appear later (user guide, "Stopped and failed deployments").
+ */
+async function rollbackNamed(codedeploy, deploymentId, request, context) {
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: POLL_MS,
+        timeoutMs: request.timeoutMs,
+        clock: context.clock,
+        signal: context.signal,
+        check: async () => {
+            const info = await readInfo(codedeploy, deploymentId);
+            if (info?.rollbackInfo?.rollbackDeploymentId || isFinalDeploymentStatus(info?.status))
+                return info;
+            return undefined;
+        },
+    });
+    if (!result.done) {
+        throw new Error(`CodeDeploy accepted StopDeployment of deployment ${deploymentId} but neither ended it nor named a rollback deployment within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}; look at the deployment in the CodeDeploy console.`);
+    }
+    return result.value;
+}
+/** Waits for a deployment to end (Succeeded, Failed or Stopped), for as long as the step may take. */
+async function awaitEnd(codedeploy, deploymentId, request, context) {
+    const result = await (0,poll/* poll */.w)({
+        intervalMs: POLL_MS,
+        timeoutMs: request.timeoutMs,
+        clock: context.clock,
+        signal: context.signal,
+        check: async () => {
+            const info = await readInfo(codedeploy, deploymentId);
+            return isFinalDeploymentStatus(info?.status) ? info : undefined;
+        },
+    });
+    if (!result.done) {
+        throw new Error(`CodeDeploy deployment ${deploymentId} did not end within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}, so the deployment of ${identifiers_shortTaskDefinition(request.targetArn)} could not start; look at it in the CodeDeploy console.`);
+    }
+    context.log.info(`CodeDeploy deployment ${deploymentId} ended ${result.value.status}.`);
+    return result.value;
+}
+/** GetDeployment in a poll: a throttled or failed read skips a round. */
+async function readInfo(codedeploy, deploymentId) {
+    try {
+        return (await codedeploy.send(new client_codedeploy_dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }))).deploymentInfo;
+    }
+    catch (error) {
+        if ((0,common_retry/* isTransientAwsError */.Sc)(error))
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * The revision CodeDeploy's rollback returns to: the original (Blue) task set's, matched by id to the service's task
+ * sets (ECSTaskSet.identifer; that it is ECS's task set id is *unconfirmed*, so the task set ARN's last part counts
+ * too), else the service's oldest task set (the original was there before the replacement). Before the deployment
+ * made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the service lists no task set.
+ */
+function originalTaskDefinition(service, read) {
+    const blue = taskSetLabelled(read.target, 'Blue')?.identifer;
+    const taskSets = service.taskSets ?? [];
+    const match = blue ? taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`)) : undefined;
+    if (match?.taskDefinition)
+        return match.taskDefinition;
+    if (taskSets.length <= 1)
+        return servingTaskDefinition(service);
+    return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0]?.taskDefinition;
+}
+/** Where the deployment is, in words: its status, the event under way, and whether the termination wait began. */
+function stageOf(read) {
+    if (terminationWaitBegun(read))
+        return 'production rerouted, in its termination wait';
+    if (read.deployment.status === 'Ready')
+        return 'Ready, waiting for ContinueDeployment before production traffic moves';
+    const event = read.target?.lifecycleEvents?.find((e) => e.status === 'InProgress');
+    return `${read.deployment.status ?? 'status unknown'}${event?.lifecycleEventName ? `, at ${event.lifecycleEventName}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/serving-revision.ts
+
+
+
+
+
+/**
+ * The revision serving production when the step starts, on a CODE_DEPLOY service: the original task set (the PRIMARY
+ * one, or with a deployment in flight the oldest) when it is steady and the group's last deployment either succeeded
+ * or left it in place (it was created before that deployment: a failed or stopped one that rolled back, or never
+ * rerouted, left the original serving). Otherwise (a deployment that failed after rerouting and left its replacement
+ * PRIMARY) the revision of the group's last successful deployment. Never a revision no deployment is known to have
+ * brought to a steady state.
+ */
+async function codeDeployServingRevision(service, context, found = []) {
+    const plan = found.find(isCodeDeployPlan);
+    const original = originalTaskSet(service);
+    const lastAttempted = plan?.group.lastAttemptedDeployment;
+    const steady = original?.stabilityStatus === 'STEADY_STATE' && original.taskDefinition;
+    const leftInPlace = !plan || !lastAttempted || lastAttempted.status === 'Succeeded' || epochMs(original?.createdAt) < epochMs(lastAttempted.createTime);
+    if (original && steady && leftInPlace) {
+        const after = lastAttempted ? `; the group's last deployment ${lastAttempted.deploymentId} ${lastAttempted.status}` : '';
+        return {
+            taskDefinitionArn: original.taskDefinition,
+            evidence: `task set ${original.id} (${original.status}, STEADY_STATE) runs it${after}`,
+        };
+    }
+    const fromLastSuccess = plan && context.codedeploy ? await lastSuccessfulRevision(context.codedeploy, plan) : undefined;
+    if (fromLastSuccess)
+        return fromLastSuccess;
+    const why = !original
+        ? 'the service lists no task set'
+        : !steady
+            ? `its original task set ${original.id} of ${identifiers_shortTaskDefinition(original.taskDefinition)} is ${original.stabilityStatus ?? 'not steady'}`
+            : `task set ${original.id} of ${identifiers_shortTaskDefinition(original.taskDefinition)} was created by deployment ${lastAttempted?.deploymentId}, which ${lastAttempted?.status}`;
+    return { evidence: `${why}, and the deployment group names no successful deployment whose revision can be read` };
+}
+/** The task set serving before any deployment in flight: the PRIMARY one when alone, else the oldest. */
+function originalTaskSet(service) {
+    const taskSets = service.taskSets ?? [];
+    if (taskSets.length <= 1)
+        return taskSets.find((t) => t.status === 'PRIMARY') ?? taskSets[0];
+    return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0];
+}
+async function lastSuccessfulRevision(codedeploy, plan) {
+    const last = plan.group.lastSuccessfulDeployment;
+    if (!last?.deploymentId)
+        return undefined;
+    try {
+        const answer = await codedeploy.send(new client_codedeploy_dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: last.deploymentId }));
+        const taskDefinitionArn = answer.deploymentInfo ? deployedTaskDefinition(answer.deploymentInfo) : undefined;
+        return taskDefinitionArn
+            ? { taskDefinitionArn, evidence: `the deployment group's last successful deployment ${last.deploymentId} deployed it` }
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/unchanged.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The revision a deployment's replacement (Green) task set runs: what it deploys, when GetDeployment does not return
+ * the AppSpec content (*unconfirmed* whether it always does for AppSpecContent revisions).
+ */
+async function replacementRevision(codedeploy, deploymentId, service) {
+    const cluster = service.clusterArn ?? '';
+    const read = await read_deployment_readCodeDeployDeployment(codedeploy, { deploymentId, cluster, service: service.serviceName ?? '' });
+    return taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service);
+}
+/**
+ * Where a CODE_DEPLOY service stands when it already runs the revision (its PRIMARY task set's): settled when that
+ * task set is alone, STEADY_STATE and at its desired count, and the group has no deployment in flight; a deployment
+ * of the revision in flight is watched; anything else is not settled, and the step says so rather than call it green.
+ */
+async function codeDeployUnchanged(service, context, found = []) {
+    const revision = identifiers_shortTaskDefinition(service.taskDefinition);
+    const names = found.find(isCodeDeployPlan)?.names ?? codeDeployNames(service.clusterArn ?? '', service.serviceName ?? '');
+    const codedeploy = codeDeployClientOf(context);
+    const [inFlight] = await deploymentsInFlight(codedeploy, names);
+    if (inFlight?.deploymentId) {
+        const target = deployedTaskDefinition(inFlight) ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
+        if (target === service.taskDefinition) {
+            const startedAt = inFlight.createTime ? epochMs(inFlight.createTime) : context.clock.now();
+            return {
+                state: 'in-progress',
+                message: `The service already runs ${revision}, and CodeDeploy deployment ${inFlight.deploymentId} of it is still ${inFlight.status} (started before this step): watching it instead of deploying again.`,
+                started: {
+                    deploymentId: inFlight.deploymentId,
+                    codeDeployDeploymentId: inFlight.deploymentId,
+                    startedAt,
+                    service,
+                    knownEventIds: (service.events ?? []).filter((e) => epochMs(e.createdAt) < startedAt).flatMap((e) => (e.id ? [e.id] : [])),
+                    stoppedBefore: [],
+                },
+            };
+        }
+        return {
+            state: 'failed',
+            deploymentId: inFlight.deploymentId,
+            message: `The service's PRIMARY task set runs ${revision}, the revision this step would deploy, but CodeDeploy deployment ${inFlight.deploymentId}${target ? ` of ${identifiers_shortTaskDefinition(target)}` : ''} is ${inFlight.status} in deployment group "${names.deploymentGroup}": ` +
+                `nothing was deployed. Wait for it to end, follow it with codedeploy-deployment-id (${inFlight.deploymentId}), or stop it; then deploy again.`,
+        };
+    }
+    const taskSets = service.taskSets ?? [];
+    const primary = taskSets.find((t) => t.status === 'PRIMARY');
+    const counts = primary ? `${primary.runningCount ?? 0}/${primary.computedDesiredCount ?? 0} running` : '';
+    if (primary &&
+        taskSets.length === 1 &&
+        primary.stabilityStatus === 'STEADY_STATE' &&
+        primary.runningCount === primary.computedDesiredCount) {
+        return {
+            state: 'settled',
+            message: `The service is settled on ${revision} (PRIMARY task set ${primary.id}, STEADY_STATE, ${counts}): nothing to deploy.`,
+        };
+    }
+    const standing = primary
+        ? `its PRIMARY task set ${primary.id} is ${primary.stabilityStatus ?? 'of unknown stability'} (${counts}${taskSets.length > 1 ? `, beside ${taskSets.length - 1} other task set${taskSets.length > 2 ? 's' : ''}` : ''})`
+        : 'it lists no PRIMARY task set';
+    return {
+        state: 'failed',
+        message: `The service already runs ${revision}, but ${standing}, and no CodeDeploy deployment is in flight to bring it further: nothing was deployed, and the service is not known to be healthy on it. ` +
+            `Set force-new-deployment: true to deploy ${revision} again through CodeDeploy, or deploy a fixed image.`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/codedeploy-mechanism.ts
+
+
+
+
+
+
+
+
+/**
+ * CodeDeploy blue/green (the CODE_DEPLOY deployment controller): ECS refuses a task definition update on such a
+ * service, so a deploy is a CodeDeploy deployment (CreateDeployment with an AppSpec) in the service's deployment
+ * group, which creates a replacement task set, moves test then production traffic to it, and keeps the original
+ * through the termination wait. Watched through GetDeployment and GetDeploymentTarget in the one poll loop.
+ */
+const codeDeployMechanism = {
+    kind: 'CodeDeploy blue/green deployment',
+    waitTargets: ['complete', 'bake', 'paused'],
+    pausesAt: 'ready-wait',
+    // The waits are the deployment group's (ready wait, traffic shifting, termination wait): its pre-flight check says them (waitMs).
+    bakeTimeMs: () => 0,
+    // A deploy checks its deployment group (or, following one, the deployment); a rollback checks the group too: it
+    // stops or creates deployments there, and reads its history from it.
+    preflightChecks: (service, { codedeploy, cluster, purpose, deploy, rollBack }) => {
+        const client = codeDeployClientOf({ codedeploy });
+        if (purpose === 'roll-back')
+            return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: rollBack?.codeDeploy ?? {}, waitUntil: 'complete' })];
+        const waitUntil = deploy?.waitUntil ?? 'complete';
+        if (deploy?.followDeploymentId)
+            return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
+        if (deploy?.following)
+            return [];
+        return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: deploy?.codeDeploy ?? {}, waitUntil })];
+    },
+    start: startCodeDeployDeployment,
+    judgeUnchanged: codeDeployUnchanged,
+    servingRevision: codeDeployServingRevision,
+    watch: (deployment, settings, context) => watchCodeDeployDeployment({
+        cluster: settings.cluster,
+        service: settings.service,
+        deploymentId: deployment.codeDeployDeploymentId ?? deployment.deploymentId,
+        startedAt: deployment.startedAt,
+        knownEventIds: deployment.knownEventIds,
+        stoppedBefore: deployment.stoppedBefore,
+        timeoutMs: settings.timeoutMs,
+        failedTasksThreshold: settings.failedTasksThreshold,
+        goal: { waitUntil: settings.waitUntil, expect: deployment.expect },
+    }, { ...context, codedeploy: codeDeployClientOf(context) }),
+    rollBack: startCodeDeployRollback,
+    readHistory: readServiceCodeDeployHistory,
 };
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/circuit-breaker.ts
@@ -79983,6 +85767,7 @@ class DeploymentMemory {
 
 
 
+
 /**
  * Rolling updates (the ECS controller, ROLLING strategy): UpdateService starts a deployment, the rolling watcher
  * (judgeRollout, stopped-task tracking, the circuit breaker) follows it, and a rollback stops the release's service
@@ -79996,7 +85781,8 @@ const rollingMechanism = {
     // A rolling update needs nothing beyond what every deploy checks.
     preflightChecks: () => [],
     start: startDeployment,
-    adopt: existingDeployment,
+    judgeUnchanged: ecsUnchanged(existingDeployment),
+    servingRevision: ecsServingRevision,
     watch: (deployment, settings, { ecs, log, clock, signal }) => watchRollout({
         cluster: settings.cluster,
         service: settings.service,
@@ -80018,17 +85804,56 @@ const rollingMechanism = {
 
 
 
+
 /**
- * The mechanism for the service's deployment controller and strategy: rolling updates, or ECS-native blue/green,
- * linear and canary (one mechanism: they differ only in how ECS shifts production traffic). Any other controller
- * or strategy is refused here, before any change (see assertSupportedService).
+ * The mechanism for the service's deployment controller and strategy: rolling updates, ECS-native blue/green,
+ * linear and canary (one mechanism: they differ only in how ECS shifts production traffic), or CodeDeploy blue/green
+ * for the CODE_DEPLOY controller. Any other controller or strategy is refused here, before any change (see
+ * assertSupportedService).
  */
 function mechanismFor(service) {
     const strategy = assertSupportedService(service);
+    if (strategy === 'CODE_DEPLOY')
+        return codeDeployMechanism;
     return strategy === 'ROLLING' ? rollingMechanism : blueGreenMechanism;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/follow.ts
+
+
+
+
+
+/**
+ * The CodeDeploy deployment codedeploy-deployment-id names, to follow as if this step had created it (e.g. after
+ * verify-health continued its Ready gate): what it deploys and what its original task set runs. Nothing is created.
+ */
+async function followCodeDeployDeployment(codedeploy, request, service, { clock, log }) {
+    const { deploymentId } = request;
+    // That it exists and deploys this service, the pre-flight check said (followedDeploymentCheck).
+    const read = await read_deployment_readCodeDeployDeployment(codedeploy, request);
+    const green = taskSetLabelled(read.target, 'Green');
+    const taskDefinitionArn = deployedTaskDefinition(read.deployment) ?? taskDefinitionOf(green, service);
+    if (!taskDefinitionArn)
+        throw new Error(`CodeDeploy deployment ${deploymentId} names no task definition to follow.`);
+    const originalTaskDefinitionArn = taskDefinitionOf(taskSetLabelled(read.target, 'Blue'), service);
+    log.info(`Following CodeDeploy deployment ${deploymentId} of ${identifiers_shortTaskDefinition(taskDefinitionArn)} (${read.deployment.status}); nothing is created.`);
+    return {
+        taskDefinitionArn,
+        ...(originalTaskDefinitionArn ? { originalTaskDefinitionArn } : {}),
+        started: {
+            deploymentId,
+            codeDeployDeploymentId: deploymentId,
+            startedAt: clock.now(),
+            service,
+            knownEventIds: (service.events ?? []).flatMap((event) => (event.id ? [event.id] : [])),
+            stoppedBefore: [],
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/deploy/follow-existing.ts
+
 
 
 
@@ -80056,7 +85881,7 @@ async function existingServiceDeployment(ecs, request, service, clock, log) {
     if (!taskDefinitionArn)
         throw new Error(`Service deployment ${serviceDeploymentId(arn)} names no target revision to follow.`);
     const ours = service.deployments?.find((d) => d.taskDefinition === taskDefinitionArn);
-    log.info(`Following service deployment ${serviceDeploymentId(arn)} of ${shortTaskDefinition(taskDefinitionArn)} (${sd.status}, ${sd.lifecycleStage ?? 'no stage yet'}); nothing is started.`);
+    log.info(`Following service deployment ${serviceDeploymentId(arn)} of ${identifiers_shortTaskDefinition(taskDefinitionArn)} (${sd.status}, ${sd.lifecycleStage ?? 'no stage yet'}); nothing is started.`);
     return {
         taskDefinitionArn,
         started: {
@@ -80069,12 +85894,27 @@ async function existingServiceDeployment(ecs, request, service, clock, log) {
         },
     };
 }
+/**
+ * The deployment service-deployment-arn or codedeploy-deployment-id names (the pre-flight checks let only the one
+ * that fits the service's controller through), or undefined when the step is to start one.
+ */
+async function follow_existing_existingDeployment(clients, request, service, ports) {
+    if (request.codeDeployDeploymentId) {
+        if (!clients.codedeploy)
+            throw new Error('codedeploy-deployment-id needs a CodeDeploy client.');
+        const deploymentId = request.codeDeployDeploymentId;
+        return followCodeDeployDeployment(clients.codedeploy, { cluster: request.cluster, service: request.service, deploymentId }, service, ports);
+    }
+    if (request.serviceDeploymentArn)
+        return existingServiceDeployment(clients.ecs, request, service, ports.clock, ports.log);
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/deploy/audit-trail.ts
 
 /** What the GitHub Deployment says was shipped: the revision and where it went. */
 function shippedDescription(inputs, taskDefinitionArn) {
-    return `${shortTaskDefinition(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
+    return `${identifiers_shortTaskDefinition(taskDefinitionArn)} to ${inputs.cluster}/${inputs.service}`;
 }
 /** Kept with the GitHub Deployment, so a later rollback or audit knows exactly what ran before and after. */
 function shippedPayload(inputs, outputs) {
@@ -80085,6 +85925,7 @@ function shippedPayload(inputs, outputs) {
         'task-definition-arn': outputs.taskDefinitionArn,
         'previous-task-definition-arn': outputs.previousTaskDefinitionArn,
         'ecs-deployment-id': outputs.deploymentId ?? '',
+        ...(outputs.codeDeployDeploymentId ? { 'codedeploy-deployment-id': outputs.codeDeployDeploymentId } : {}),
         image: inputs.image ?? '',
     };
 }
@@ -80107,6 +85948,12 @@ function deploymentState(status) {
  * say which one runs on, who decides its end, and how to follow it.
  */
 function leftRollingOutMessage(left) {
+    if (left.codeDeployDeploymentId) {
+        const id = left.codeDeployDeploymentId;
+        return (`The workflow was cancelled while CodeDeploy deployment ${id} was under way in service ${left.service} (cluster ${left.cluster}); it was not stopped. ` +
+            `CodeDeploy goes on with it on its own (its deployment group's auto-rollback settings decide what a failure does). ` +
+            `Follow it with: aws deploy get-deployment --deployment-id ${id} --region ${left.region}, or deploy-ecs with codedeploy-deployment-id ${id}.`);
+    }
     const arn = serviceDeploymentArn(left);
     const breaker = circuitBreakerOf(left.known);
     const decides = breaker.rollback
@@ -80120,68 +85967,16 @@ function leftRollingOutMessage(left) {
 }
 /** For the Deployment's status: GitHub keeps 140 characters, so the deployment id comes first. */
 function leftRollingOutStatus(left) {
+    if (left.codeDeployDeploymentId)
+        return `Cancelled: the workflow was cancelled; CodeDeploy deployment ${left.codeDeployDeploymentId} was left under way`;
     return `Cancelled: the workflow was cancelled; ECS deployment ${left.deploymentId} was left rolling out`;
 }
 function serviceDeploymentArn(left) {
     // Only when the service's current service deployment is the one this step follows.
-    return primaryDeployment(left.known)?.id === left.deploymentId ? left.known.currentServiceDeployment : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/ecs/serving-revision.ts
-
-
-
-
-/**
- * Not Service.taskDefinition: that follows the PRIMARY deployment from the moment UpdateService creates it, so after
- * a failed deploy that nobody rolled back it names the broken revision while the older deployment's tasks still
- * serve. A deployment "transitions to a COMPLETED state" only "when the service reaches a steady state"
- * (Deployment.rolloutState, ECS API reference), so the newest COMPLETED deployment DescribeServices lists is the
- * revision that last worked and is still running: normally the PRIMARY; after a failed, not rolled-back deploy,
- * the ACTIVE one beside it.
- */
-function newestCompletedDeployment(service) {
-    return (service.deployments ?? [])
-        .filter((deployment) => deployment.rolloutState === 'COMPLETED' && deployment.taskDefinition)
-        .sort((a, b) => epochMs(b.createdAt) - epochMs(a.createdAt))[0];
-}
-/**
- * The service's newest COMPLETED deployment; when DescribeServices lists none (the old tasks drained while a broken
- * deploy still rolls out, or a service without rollout states), the service's deployment history: the current
- * service deployment's revision if it ended SUCCESSFUL, else the last revision that completed one before it.
- */
-async function findServingRevision(ecs, cluster, service, log) {
-    const completed = newestCompletedDeployment(service);
-    if (completed?.taskDefinition) {
-        const primary = primaryDeployment(service);
-        const beside = completed === primary
-            ? ''
-            : `, still serving beside the PRIMARY deployment${primary ? ` ${primary.id} of ${shortTaskDefinition(primary.taskDefinition)}` : ''}`;
-        return {
-            taskDefinitionArn: completed.taskDefinition,
-            evidence: `deployment ${completed.id} (${completed.status}) is COMPLETED${beside}`,
-        };
-    }
-    const history = await readDeploymentHistory(ecs, cluster, service, log);
-    const current = history.current;
-    if (current?.status === 'SUCCESSFUL' && current.taskDefinitionArn) {
-        return {
-            taskDefinitionArn: current.taskDefinitionArn,
-            evidence: `the current service deployment ${serviceDeploymentId(current.serviceDeploymentArn)} ended SUCCESSFUL`,
-        };
-    }
-    if (history.previous)
-        return { taskDefinitionArn: history.previous.taskDefinitionArn, evidence: history.previous.evidence };
-    const now = current
-        ? `; the current service deployment${current.taskDefinitionArn ? ` of ${shortTaskDefinition(current.taskDefinitionArn)}` : ''} is ${current.status ?? 'of unknown status'}`
-        : '';
-    return {
-        evidence: `no deployment of this service is known to have completed (DescribeServices lists none COMPLETED, nor does its ${history.source === 'service-deployments' ? 'service deployment history' : 'deployment list'}${now})`,
-    };
+    return service_primaryDeployment(left.known)?.id === left.deploymentId ? left.known.currentServiceDeployment : undefined;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/deploy/base-definition.ts
-
 
 
 /** Without a file, the revision the service runs now is the base, tags included. */
@@ -80197,11 +85992,10 @@ function liveTaskDefinitionArn(service) {
         throw new Error(`Service ${service.serviceName} has no task definition.`);
     return service.taskDefinition;
 }
-/** previous-task-definition-arn: the revision that was serving when the step started, or '' when none is known. */
-async function servingRevisionArn(ecs, cluster, service, log) {
-    const serving = await findServingRevision(ecs, cluster, service, log);
+/** previous-task-definition-arn: the revision that was serving when the step started (as the mechanism found it), or '' when none is known. */
+function servingRevisionArn(serving, log) {
     if (serving.taskDefinitionArn) {
-        log.info(`Serving when this step started: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
+        log.info(`Serving when this step started: ${identifiers_shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`);
         return serving.taskDefinitionArn;
     }
     log.warning(`previous-task-definition-arn is left empty: ${serving.evidence}. No revision is known to have worked, so none is offered as a rollback target.`);
@@ -80218,9 +86012,173 @@ async function applyDesiredCount(ecs, inputs, currentCount, log) {
     log.info(`Task definition unchanged; desired count set from ${currentCount} to ${inputs.desiredCount} without a new deployment.`);
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/schema/index.js
+var submodules_schema = __nccwpck_require__(6890);
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/register-model.ts
+
+
+/**
+ * Parameters that name the service or the call rather than set anything on it: in a task-definition file they are
+ * no misplaced setting, just a key that does not belong, and are reported as unknown.
+ */
+const SERVICE_IDENTITY = new Set(['cluster', 'service', 'serviceName', 'taskDefinition', 'clientToken']);
+let model;
+/**
+ * Reads the model from the SDK's own schemas (the `…$` exports of @aws-sdk/client-ecs), through @smithy/core's
+ * NormalizedSchema, which is what the SDK's serializer walks: a key the model lacks is one the serializer drops
+ * without a word, so judging against it says exactly what would reach RegisterTaskDefinition. Throws when the
+ * schemas are not read as the structures expected, so a changed encoding fails loudly instead of passing all.
+ */
+function registerModel() {
+    if (model)
+        return model;
+    const cache = new Map();
+    const request = structureOf(dist_cjs/* RegisterTaskDefinitionRequest$ */.fSK, cache);
+    const described = structureOf(dist_cjs/* TaskDefinition$ */.TAv, cache);
+    const services = [structureOf(dist_cjs/* CreateServiceRequest$ */.dbk, cache), structureOf(dist_cjs/* UpdateServiceRequest$ */.e8O, cache)];
+    expectMembers(request, ['family', 'containerDefinitions']);
+    expectMembers(described, ['taskDefinitionArn', 'revision']);
+    const containers = request.members.get('containerDefinitions');
+    if (containers?.kind !== 'list' || containers.member.kind !== 'structure')
+        throw new Error('The SDK model of RegisterTaskDefinitionRequest.containerDefinitions is not read as a list of structures.');
+    const serviceSettings = new Set(services.flatMap((service) => [...service.members.keys()]).filter((key) => !request.members.has(key) && !SERVICE_IDENTITY.has(key)));
+    model = {
+        request,
+        describeResponse: structureOf(dist_cjs/* DescribeTaskDefinitionResponse$ */.vbP, cache),
+        describedOnly: new Set([...described.members.keys()].filter((key) => !request.members.has(key))),
+        serviceSettings,
+    };
+    return model;
+}
+function structureOf(schema, cache) {
+    const shape = shapeOf(submodules_schema.NormalizedSchema.of(schema), cache);
+    if (shape.kind !== 'structure')
+        throw new Error(`The SDK model of ${submodules_schema.NormalizedSchema.of(schema).getName() ?? 'a shape'} is not read as a structure.`);
+    return shape;
+}
+function shapeOf(schema, cache) {
+    if (schema.isStructSchema() || schema.isUnionSchema()) {
+        const name = schema.getName() ?? 'a structure';
+        const known = cache.get(schema.getName(true) ?? name);
+        if (known)
+            return known;
+        const members = new Map();
+        const shape = { kind: 'structure', name, members };
+        // Cached before its members are read, so a shape that contains itself ends instead of recursing for ever.
+        cache.set(schema.getName(true) ?? name, shape);
+        for (const [key, member] of schema.structIterator())
+            members.set(key, shapeOf(member, cache));
+        return shape;
+    }
+    if (schema.isListSchema())
+        return { kind: 'list', member: shapeOf(schema.getValueSchema(), cache) };
+    if (schema.isMapSchema())
+        return { kind: 'map', value: shapeOf(schema.getValueSchema(), cache) };
+    return { kind: 'value' };
+}
+function expectMembers(shape, names) {
+    const missing = names.filter((name) => !shape.members.has(name));
+    if (missing.length)
+        throw new Error(`The SDK model of ${shape.name} is read without ${missing.join(', ')}: its encoding changed.`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/task-definition/fields.ts
+
+
+/**
+ * Judges every key of a task definition (bare, or wrapped as `aws ecs describe-task-definition` prints it) against
+ * RegisterTaskDefinition's model, nested structures included. The read-only fields of a described revision are
+ * kept (stripTaskDefinition removes them); every other key the model lacks is a problem, and left out of `known`.
+ */
+function judgeTaskDefinitionFields(file) {
+    const { describeResponse } = registerModel();
+    const problems = [];
+    if (isPlainObject(file) && isPlainObject(file.taskDefinition)) {
+        // The wrapper: its own keys (tags) judged as DescribeTaskDefinition's answer, the definition as a bare one.
+        const { taskDefinition, ...wrapper } = file;
+        const known = {
+            ...judgeStructure(wrapper, describeResponse, '', problems),
+            taskDefinition: judgeBody(taskDefinition, 'taskDefinition.', problems),
+        };
+        return { known, problems };
+    }
+    return { known: isPlainObject(file) ? judgeBody(file, '', problems) : file, problems };
+}
+/** A definition's keys: RegisterTaskDefinition's, and the read-only ones of a described revision, kept for strip to remove. */
+function judgeBody(body, prefix, problems) {
+    const { request, describedOnly } = registerModel();
+    return judgeStructure(body, request, prefix, problems, describedOnly);
+}
+/** A structure's keys: each one the model has is judged by its shape, each other one (unless `readOnly`) is a problem. */
+function judgeStructure(value, shape, prefix, problems, readOnly) {
+    const kept = {};
+    for (const [key, child] of Object.entries(value)) {
+        const member = shape.members.get(key);
+        if (member)
+            kept[key] = judgeValue(child, member, `${prefix}${key}`, problems);
+        else if (readOnly?.has(key))
+            kept[key] = child;
+        else
+            problems.push(problemOf(key, `${prefix}${key}`, shape));
+    }
+    return kept;
+}
+function judgeValue(value, shape, path, problems) {
+    if (shape.kind === 'structure')
+        return isPlainObject(value) ? judgeStructure(value, shape, `${path}.`, problems) : value;
+    if (shape.kind === 'list')
+        return Array.isArray(value) ? value.map((item, i) => judgeValue(item, shape.member, `${path}[${i}]`, problems)) : value;
+    if (shape.kind === 'map' && isPlainObject(value))
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, judgeValue(item, shape.value, `${path}.${key}`, problems)]));
+    return value;
+}
+function problemOf(key, path, shape) {
+    const { serviceSettings } = registerModel();
+    const fields = [...shape.members.keys()];
+    const problem = { path, key, within: shape.name };
+    const camelCase = fields.find((field) => field.toLowerCase() === key.toLowerCase());
+    if (camelCase)
+        return { ...problem, camelCase };
+    // A service setting is misplaced only at the top: nested, the same name means something else.
+    if (shape === registerModel().request) {
+        const setting = [...serviceSettings].find((field) => field.toLowerCase() === key.toLowerCase());
+        if (setting)
+            return { ...problem, serviceSetting: setting };
+    }
+    const near = fields.filter((field) => editDistance(field.toLowerCase(), key.toLowerCase()) <= 2);
+    return near.length === 1 ? { ...problem, nearest: near[0] } : problem;
+}
+/**
+ * The problem in a sentence. `settingInputs` names the step's inputs that set a service setting (desiredCount:
+ * 'desired-count'), so the user is sent to the line that does what the key meant.
+ */
+function describeFieldProblem(problem, settingInputs = {}) {
+    const { path, key, camelCase, serviceSetting, nearest } = problem;
+    if (camelCase)
+        return `${path}: did you mean ${camelCase}?`;
+    if (serviceSetting) {
+        const input = settingInputs[serviceSetting];
+        const where = input ? `give it as this step's '${input}' input` : 'set it on the service (CreateService or UpdateService)';
+        const cased = serviceSetting === key ? '' : ` (${serviceSetting})`;
+        return `${path}${cased} is a service setting: ${where}, not in the task definition`;
+    }
+    const what = `${path} is not a field RegisterTaskDefinition takes in ${problem.within}`;
+    return nearest ? `${what}: did you mean ${nearest}?` : what;
+}
+/** Levenshtein distance, for "did you mean" on a misspelt field; the names are short. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/load.ts
+
 
 
 
@@ -80246,15 +86204,19 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
     catch (error) {
         throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
     }
-    const wrapped = isPlainObject(parsed) && isPlainObject(parsed.taskDefinition);
-    const body = wrapped ? parsed.taskDefinition : parsed;
+    const { known, problems } = judgeTaskDefinitionFields(parsed);
+    const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
+    const body = wrapped ? known.taskDefinition : known;
     if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".`, inputName);
+        // CloudFormation's Family and ContainerDefinitions are the usual reason: say so rather than only what is missing.
+        const cased = problems.filter((problem) => problem.camelCase);
+        const found = cased.length ? ` Its keys say: ${cased.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`, inputName);
     }
-    const tags = wrapped ? (parsed.tags ?? []) : (body.tags ?? []);
+    const tags = wrapped ? (known.tags ?? []) : (body.tags ?? []);
     const definition = stripTaskDefinition(body);
     delete definition.tags;
-    return { definition, tags };
+    return { definition, tags, fieldProblems: problems };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/file-renders.ts
@@ -80270,6 +86232,8 @@ function fileRendersCheck(options) {
         id: 'file-renders',
         title: 'Task definition file renders',
         protects: false,
+        // Needed: the deploy goes on with the file as loaded; skipped, it would deploy the live revision instead.
+        needed: true,
         run: async () => {
             const loaded = await loadTaskDefinitionFile(options.path, options.input);
             const rendered = renderTaskDefinition(loaded.definition, options.changes);
@@ -80283,12 +86247,37 @@ function fileRendersCheck(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
-/** The message a failed result stands for: its detail, then its fix. */
-function resultMessage(result) {
-    return result.fix ? `${result.detail} ${result.fix}` : result.detail;
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/file-fields.ts
+
+/**
+ * Every key of the file is one RegisterTaskDefinition takes, as the bundled SDK's model says, nested ones too.
+ * The SDK drops any other key without a word, so a capitalised `Cpu` or a service's `enableExecuteCommand` would
+ * look applied and never be. No AWS call. Under `warn` the step goes on without those keys, as AWS would get it.
+ */
+function fileFieldsCheck(options) {
+    const input = options.input ?? 'task-definition';
+    return {
+        id: 'file-fields',
+        title: 'Task definition fields are known',
+        protects: false,
+        run: async () => {
+            const problems = options.loaded.fieldProblems ?? [];
+            if (problems.length === 0)
+                return { status: 'pass', detail: `every field of "${options.path}" is one RegisterTaskDefinition takes` };
+            const count = problems.length === 1 ? 'a field' : `${problems.length} fields`;
+            return {
+                status: 'fail',
+                input,
+                detail: `Input '${input}': the file "${options.path}" has ${count} RegisterTaskDefinition does not take, which would be dropped without a word: ` +
+                    `${problems.map((problem) => describeFieldProblem(problem, options.settingInputs)).join('; ')}.`,
+                fix: "Correct the file (with 'preflight: warn' the step goes on without them). Nothing was changed.",
+            };
+        },
+    };
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
+var client_ecr_dist_cjs = __nccwpck_require__(8249);
 // EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
 var common_unreachable = __nccwpck_require__(9517);
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check-errors.ts
@@ -80305,7 +86294,7 @@ function isVerdict(error) {
 /**
  * What a check that threw has found. A guard's own refusal (a ConfigurationError or ActionFailure) is its
  * verdict, word for word. A look-up the role may not make is a warning naming the permission, unless the check
- * protects against damage: then going on unchecked is the damage, so it fails. Anything else is a failure that
+ * protects against damage (then going on unchecked is the damage) or the step needs its value: then it fails. Anything else is a failure that
  * names the check, since its question stays unanswered.
  */
 function resultOfError(check, error) {
@@ -80324,6 +86313,13 @@ function resultOfError(check, error) {
                 fix: `Grant ${permission}: this check protects against damage and is never skipped.`,
             };
         }
+        if (check.needed) {
+            return {
+                status: 'fail',
+                detail: `Pre-flight check "${check.title}" could not look up what the step goes on with: ${why}. Nothing was changed.`,
+                fix: `Grant ${permission}.`,
+            };
+        }
         return { status: 'warn', detail: `Not checked: ${why}.`, fix: `Grant ${permission} to have it checked.` };
     }
     const unreachable = (0,common_unreachable/* unreachableEndpoint */.A)(error);
@@ -80333,6 +86329,700 @@ function resultOfError(check, error) {
         status: 'fail',
         detail: `Pre-flight check "${check.title}" (${check.id}) could not run: ${name === 'Error' ? '' : `${name}: `}${(0,errors/* errorMessage */.gJ)(error)}`,
     };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/images/platforms.ts
+/** The manifest media types that list one manifest per platform instead of describing one image. */
+const INDEX_MEDIA_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+/** What a registry is asked to answer with: every index and manifest type, so it answers the manifest as pushed. */
+const MANIFEST_ACCEPT = [
+    ...INDEX_MEDIA_TYPES,
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+];
+function isIndex(mediaType) {
+    return mediaType !== undefined && INDEX_MEDIA_TYPES.includes(mediaType.split(';')[0].trim());
+}
+/**
+ * The architecture a task pulls, in the OCI platform's words: runtimePlatform.cpuArchitecture (X86_64 or ARM64,
+ * ECS API reference, RuntimePlatform), X86_64 when the revision names none.
+ */
+function pulledArchitecture(cpuArchitecture) {
+    return cpuArchitecture === 'ARM64' ? { ecs: 'ARM64', oci: 'arm64' } : { ecs: cpuArchitecture ?? 'X86_64', oci: 'amd64' };
+}
+/**
+ * The linux platforms an index lists (`linux/amd64`, `linux/arm64`), leaving out the attestation entries
+ * BuildKit adds with platform unknown/unknown (OCI image index, "platform").
+ */
+function indexPlatforms(body) {
+    const parsed = JSON.parse(body);
+    return (parsed.manifests ?? [])
+        .map((entry) => entry.platform)
+        .filter((platform) => platform?.architecture && platform.architecture !== 'unknown' && (platform.os ?? 'linux') === 'linux')
+        .map((platform) => `linux/${platform?.architecture}`);
+}
+/** A failure when the index has no manifest for the task's architecture; undefined when it has one. */
+function architectureProblem(body, cpuArchitecture) {
+    const { ecs, oci } = pulledArchitecture(cpuArchitecture);
+    const platforms = indexPlatforms(body);
+    if (platforms.includes(`linux/${oci}`))
+        return undefined;
+    return `its index has ${platforms.length ? platforms.join(', ') : 'no linux platform'}, and the task runs on ${ecs} (linux/${oci}, runtimePlatform.cpuArchitecture)`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/images/ecr-lookup.ts
+
+
+
+
+/** How many of the repository's newest tags a missing image's message names. */
+const NEWEST_TAGS = 5;
+/**
+ * The image exists in its ECR repository (DescribeImages by tag or digest, in the registry of the account its host
+ * names), and when its manifest is an index, the index has the task's architecture (BatchGetImage: DescribeImages
+ * says only the media type). ECR answers ImageNotFoundException for an absent tag or digest and
+ * RepositoryNotFoundException for an absent repository (ECR API reference, DescribeImages, Errors).
+ */
+async function lookUpEcrImage(ecr, image, cpuArchitecture) {
+    const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag };
+    const where = `repository ${image.repository} of registry ${image.registryId} (${image.region})`;
+    let detail;
+    try {
+        const described = await ecr.send(new client_ecr_dist_cjs/* DescribeImagesCommand */.ji5({ registryId: image.registryId, repositoryName: image.repository, imageIds: [imageId] }));
+        detail = described.imageDetails?.[0];
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'ImageNotFoundException') {
+            const newest = await newestTags(ecr, image);
+            return {
+                status: 'fail',
+                text: `runs ${image.image}, which is not in ${where}: ${newest}`,
+                fix: 'Push the image, or correct the tag or digest.',
+            };
+        }
+        if (name === 'RepositoryNotFoundException')
+            return {
+                status: 'fail',
+                text: `runs ${image.image}, whose repository ${image.repository} does not exist in registry ${image.registryId} (${image.region})`,
+                fix: 'Correct the repository (or the account and region of its host), or create it and push the image.',
+            };
+        return notChecked(image, error, 'ecr:DescribeImages');
+    }
+    if (!detail)
+        return notChecked(image, new Error('DescribeImages answered no image'), 'ecr:DescribeImages');
+    const found = `runs ${image.image} (${detail.imageDigest})`;
+    if (!isIndex(detail.imageManifestMediaType))
+        return { status: 'pass', text: found };
+    try {
+        const fetched = await ecr.send(new client_ecr_dist_cjs/* BatchGetImageCommand */.P8n({
+            registryId: image.registryId,
+            repositoryName: image.repository,
+            imageIds: [{ imageDigest: detail.imageDigest }],
+            acceptedMediaTypes: [detail.imageManifestMediaType],
+        }));
+        const manifest = fetched.images?.[0]?.imageManifest;
+        // *Unconfirmed*: the API reference lists only single-image types as acceptedMediaTypes' valid values, while
+        // docker pulls indexes from ECR by asking for them. Whatever ECR answers that is not the index (a failure, an
+        // error, another manifest) leaves the architectures unchecked, a warning: never a failure on a guess.
+        const answeredType = fetched.images?.[0]?.imageManifestMediaType ?? detail.imageManifestMediaType;
+        if (!manifest || !isIndex(answeredType) || !manifest.includes('"manifests"'))
+            return notChecked(image, new Error(fetched.failures?.[0]?.failureReason ?? 'BatchGetImage answered no index'), 'ecr:BatchGetImage', `${found}, whose architectures were not checked`);
+        const problem = architectureProblem(manifest, cpuArchitecture);
+        if (problem)
+            return {
+                status: 'fail',
+                text: `runs ${image.image}, but ${problem}`,
+                fix: 'Build the image for that architecture too (build-push platforms), or set runtimePlatform.cpuArchitecture to one it has.',
+            };
+        return { status: 'pass', text: `${found}, an index with the task's architecture` };
+    }
+    catch (error) {
+        return notChecked(image, error, 'ecr:BatchGetImage', `${found}, whose architectures were not checked`);
+    }
+}
+/** The repository's newest tags, for the message of a missing image; said plainly when they cannot be read. */
+async function newestTags(ecr, image) {
+    try {
+        const listed = await ecr.send(new client_ecr_dist_cjs/* DescribeImagesCommand */.ji5({
+            registryId: image.registryId,
+            repositoryName: image.repository,
+            filter: { tagStatus: 'TAGGED' },
+            maxResults: 1000,
+        }));
+        const images = [...(listed.imageDetails ?? [])].sort((a, b) => new Date(b.imagePushedAt ?? 0).getTime() - new Date(a.imagePushedAt ?? 0).getTime());
+        const tags = images.flatMap((detail) => detail.imageTags ?? []).slice(0, NEWEST_TAGS);
+        return tags.length ? `its newest tags are ${tags.join(', ')}` : 'the repository holds no tagged image';
+    }
+    catch {
+        return 'its tags could not be listed';
+    }
+}
+/** A look-up that got no answer: a warning naming the permission (AccessDenied) or the error, never a failure. */
+function notChecked(image, error, call, lead = `runs ${image.image}, not checked`) {
+    if ((0,errors/* isAccessDenied */.w7)(error)) {
+        const permission = deniedAction(error) ?? call;
+        return { status: 'warn', text: `${lead}: the role may not call ${permission}`, fix: `Grant ${permission} to have it checked.` };
+    }
+    return { status: 'warn', text: `${lead}: ${call.replace('ecr:', '')} answered ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}` };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/common/image-reference.ts
+var image_reference = __nccwpck_require__(4802);
+;// CONCATENATED MODULE: ./packages/core/src/preflight/images/image-location.ts
+
+// The ECR private registry host (ECR API reference, "Amazon ECR endpoints"; FIPS and China partitions included).
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/** Where an image lives, as Docker resolves a reference: a first component with a dot, a port or `localhost` is a host. */
+function locateImage(image) {
+    const parsed = (0,image_reference/* parseImageReference */.o)(image);
+    if ('problem' in parsed)
+        return { kind: 'unparsed', image, problem: parsed.problem };
+    const slash = parsed.repository.indexOf('/');
+    const first = slash < 0 ? '' : parsed.repository.slice(0, slash);
+    const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const host = hasHost ? first : 'docker.io';
+    const path = hasHost ? parsed.repository.slice(slash + 1) : parsed.repository;
+    const ecr = ECR_HOST.exec(host);
+    if (ecr)
+        return {
+            kind: 'ecr',
+            image,
+            registryId: ecr[1],
+            region: ecr[2],
+            repository: path,
+            tag: parsed.digest ? undefined : (parsed.tag ?? 'latest'),
+            digest: parsed.digest,
+        };
+    const dockerHub = host === 'docker.io' || host === 'index.docker.io';
+    return {
+        kind: 'registry',
+        image,
+        host: dockerHub ? 'registry-1.docker.io' : host,
+        // Docker Hub's official images live under library/.
+        name: dockerHub && !path.includes('/') ? `library/${path}` : path,
+        reference: parsed.digest ?? parsed.tag ?? 'latest',
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/images/registry-lookup.ts
+
+
+/** Loopback registries speak plain HTTP, as Docker allows for 127.0.0.0/8 by default; every other host HTTPS. */
+function baseUrl(host) {
+    const name = host.replace(/:\d+$/, '');
+    const local = name === 'localhost' || name.startsWith('127.') || name === '[::1]';
+    return `${local ? 'http' : 'https'}://${host}`;
+}
+/** The parameters of a `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` challenge. */
+function bearerChallenge(header) {
+    if (!header || !/^Bearer\s/i.test(header))
+        return undefined;
+    const parameters = {};
+    for (const [, key, value] of header.matchAll(/(\w+)="([^"]*)"/g))
+        parameters[key] = value;
+    return parameters.realm ? parameters : undefined;
+}
+/**
+ * The image exists in its registry, asked as `docker pull` asks (Docker Registry HTTP API v2, "Pulling an image
+ * manifest" and "Token Authentication Specification"): `HEAD /v2/<name>/manifests/<reference>` with every manifest
+ * type in Accept; a 401 with a Bearer challenge is answered with an anonymous token from its realm, then the HEAD
+ * again. 200 is found, 404 is not. A registry that needs credentials, or does not answer within the timeout, is a
+ * warning naming the host: whether the image is there is not known, and the deploy must not fail on that.
+ */
+async function lookUpRegistryImage(image, cpuArchitecture, options) {
+    if (options.credentialsParameter)
+        return {
+            status: 'warn',
+            text: `runs ${image.image} from ${image.host} with repositoryCredentials, not checked: pre-flight reads no secret`,
+        };
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    const url = `${baseUrl(image.host)}/v2/${image.name}/manifests/${image.reference}`;
+    const ask = (method, token) => fetch(url, { method, signal, headers: { Accept: MANIFEST_ACCEPT.join(', '), ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+    try {
+        let token;
+        let response = await ask('HEAD');
+        const challenge = response.status === 401 ? bearerChallenge(response.headers.get('www-authenticate')) : undefined;
+        if (challenge) {
+            token = await anonymousToken(challenge, signal);
+            if (token)
+                response = await ask('HEAD', token);
+        }
+        if (response.status === 404)
+            return {
+                status: 'fail',
+                text: `runs ${image.image}, which ${image.host} does not have (HEAD /v2/${image.name}/manifests/${image.reference} answered 404)`,
+                fix: 'Push the image, or correct its name, tag or digest.',
+            };
+        if (response.status === 401 || response.status === 403)
+            return {
+                status: 'warn',
+                text: `runs ${image.image}, not checked: ${image.host} answered ${response.status} to an anonymous request (it needs credentials)`,
+            };
+        if (!response.ok)
+            return { status: 'warn', text: `runs ${image.image}, not checked: ${image.host} answered ${response.status}` };
+        const digest = response.headers.get('docker-content-digest');
+        const found = `runs ${image.image}${digest ? ` (${digest})` : ''}, found on ${image.host}`;
+        if (!isIndex(response.headers.get('content-type') ?? undefined))
+            return { status: 'pass', text: found };
+        // An index: its platforms are in its body, which HEAD does not return.
+        const body = await (await ask('GET', token)).text();
+        const problem = architectureProblem(body, cpuArchitecture);
+        if (problem)
+            return {
+                status: 'fail',
+                text: `runs ${image.image} from ${image.host}, but ${problem}`,
+                fix: 'Use an image built for that architecture, or set runtimePlatform.cpuArchitecture to one it has.',
+            };
+        return { status: 'pass', text: `${found}, an index with the task's architecture` };
+    }
+    catch (error) {
+        const why = signal.aborted ? `did not answer within ${options.timeoutMs / 1000}s` : `could not be reached (${registry_lookup_causeOf(error)})`;
+        return { status: 'warn', text: `runs ${image.image}, not checked: registry ${image.host} ${why}` };
+    }
+}
+/** A token for anonymous pulls from the challenge's realm; undefined when the realm gives none. */
+async function anonymousToken(challenge, signal) {
+    const realm = new URL(challenge.realm);
+    if (challenge.service)
+        realm.searchParams.set('service', challenge.service);
+    if (challenge.scope)
+        realm.searchParams.set('scope', challenge.scope);
+    const response = await fetch(realm, { signal });
+    if (!response.ok)
+        return undefined;
+    const body = (await response.json());
+    return body.token ?? body.access_token;
+}
+/** fetch's "fetch failed" hides the reason in its cause (ENOTFOUND, ECONNREFUSED, a certificate). */
+function registry_lookup_causeOf(error) {
+    const cause = error.cause;
+    return cause?.code ?? cause?.message ?? (0,errors/* errorMessage */.gJ)(error);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/images-exist.ts
+
+
+
+
+/** Long enough for a registry on another continent, short enough that an unreachable one costs the deploy little. */
+const REGISTRY_TIMEOUT_MS = 3_000;
+/**
+ * Every image the new revision runs exists, every container's and not only the one the step changes: ECS pulls
+ * them all, and one missing image stops every task with CannotPullContainerError minutes after the service was
+ * updated. ECR images are looked up in their own account's registry and region; images of other registries with
+ * an anonymous manifest HEAD. All look-ups run at once. A look-up without an answer (AccessDenied, a registry that
+ * needs credentials or does not answer) is a warning, never a failure.
+ */
+function imagesExistCheck(options) {
+    return {
+        id: 'images-exist',
+        title: 'Images exist',
+        protects: false,
+        permissions: ['ecr:DescribeImages', 'ecr:BatchGetImage'],
+        run: async () => {
+            const definition = typeof options.definition === 'function' ? await options.definition() : options.definition;
+            const architecture = definition.runtimePlatform?.cpuArchitecture;
+            const ecrClients = new Map();
+            const ecrIn = (region) => ecrClients.get(region) ?? ecrClients.set(region, options.aws(client_ecr_dist_cjs/* ECRClient */.S70, region)).get(region);
+            const lookUps = new Map();
+            const containers = (definition.containerDefinitions ?? []).filter((container) => container.image);
+            const outcomes = await Promise.all(containers.map(async (container) => {
+                const image = container.image;
+                const credentials = container.repositoryCredentials?.credentialsParameter;
+                const key = `${image}\n${credentials ?? ''}`;
+                if (!lookUps.has(key))
+                    lookUps.set(key, lookUp(image, architecture, credentials, ecrIn, options.registryTimeoutMs ?? REGISTRY_TIMEOUT_MS));
+                return { container: container.name ?? '(unnamed)', outcome: await lookUps.get(key) };
+            }));
+            return combine(outcomes, options.input ?? 'image');
+        },
+    };
+}
+function lookUp(image, architecture, credentialsParameter, ecrIn, timeoutMs) {
+    const location = locateImage(image);
+    if (location.kind === 'unparsed')
+        return Promise.resolve({ status: 'fail', text: `runs "${image}", which is not an image reference: ${location.problem}` });
+    if (location.kind === 'ecr')
+        return lookUpEcrImage(ecrIn(location.region), location, architecture);
+    return lookUpRegistryImage(location, architecture, { timeoutMs, credentialsParameter });
+}
+/** One row for the check: the failures (then the warnings) by container, or every image found. */
+function combine(outcomes, input) {
+    const said = (status) => outcomes.filter(({ outcome }) => outcome.status === status).map(({ container, outcome }) => `container "${container}" ${outcome.text}`);
+    const fixes = [...new Set(outcomes.flatMap(({ outcome }) => (outcome.status !== 'pass' && outcome.fix ? [outcome.fix] : [])))];
+    const failed = said('fail');
+    const warned = said('warn');
+    if (failed.length)
+        return {
+            status: 'fail',
+            input,
+            detail: `${[...failed, ...warned].join('; ')}.`,
+            fix: `${fixes.join(' ')} Nothing was changed.`.trim(),
+        };
+    if (warned.length)
+        return { status: 'warn', detail: `${warned.join('; ')}.`, fix: fixes.length ? fixes.join(' ') : undefined };
+    if (outcomes.length === 0)
+        return { status: 'pass', detail: 'the revision names no image' };
+    return { status: 'pass', detail: said('pass').join('; ') };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/log-groups-exist.ts
+
+
+
+/**
+ * Every awslogs log group the revision writes to exists, or its container sets `awslogs-create-group: "true"`:
+ * without the group the awslogs driver cannot start and every task stops (developer guide, "Using the awslogs
+ * log driver": "the log group must exist" unless awslogs-create-group is set). DescribeLogGroups by prefix,
+ * matched by exact name, in the awslogs-region when one is set. AccessDenied is a warning naming
+ * logs:DescribeLogGroups.
+ */
+function logGroupsExistCheck(options) {
+    return {
+        id: 'log-groups-exist',
+        title: 'Log groups exist',
+        protects: false,
+        permissions: ['logs:DescribeLogGroups'],
+        run: async () => {
+            const definition = typeof options.definition === 'function' ? await options.definition() : options.definition;
+            const uses = [];
+            let creating = 0;
+            for (const container of definition.containerDefinitions ?? []) {
+                const config = container.logConfiguration;
+                const group = config?.options?.['awslogs-group'];
+                if (config?.logDriver !== 'awslogs' || !group)
+                    continue;
+                if (config.options?.['awslogs-create-group'] === 'true')
+                    creating++;
+                else
+                    uses.push({ container: container.name ?? '(unnamed)', group, region: config.options?.['awslogs-region'] ?? options.region });
+            }
+            const created = creating
+                ? `${creating} container${creating === 1 ? '' : 's'} create${creating === 1 ? 's' : ''} its group (awslogs-create-group)`
+                : '';
+            if (uses.length === 0)
+                return { status: 'pass', detail: created || 'no container writes to an awslogs group' };
+            const keys = [...new Set(uses.map((use) => `${use.region}\n${use.group}`))];
+            const answers = new Map(await Promise.all(keys.map(async (key) => [key, await groupExists(options.aws, ...key.split('\n'))])));
+            return verdict(uses, answers, created, options.input ?? 'task-definition');
+        },
+    };
+}
+async function groupExists(aws, region, group) {
+    const logs = aws(client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr, region);
+    try {
+        let nextToken;
+        // Sorted by name, the exact name comes first among those it prefixes; pages only when many share the prefix.
+        do {
+            const page = await logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeLogGroupsCommand */.VlF({ logGroupNamePrefix: group, nextToken }));
+            if (page.logGroups?.some((candidate) => candidate.logGroupName === group))
+                return { exists: true };
+            nextToken = page.nextToken;
+        } while (nextToken);
+        return { exists: false };
+    }
+    catch (error) {
+        return { error };
+    }
+}
+function verdict(uses, answers, created, input) {
+    const answerOf = (use) => answers.get(`${use.region}\n${use.group}`);
+    const missing = uses.filter((use) => 'exists' in answerOf(use) && !answerOf(use).exists);
+    const unknown = uses.filter((use) => 'error' in answerOf(use));
+    const warnings = unknown.map((use) => {
+        const { error } = answerOf(use);
+        const why = (0,errors/* isAccessDenied */.w7)(error)
+            ? `the role may not call ${deniedAction(error) ?? 'logs:DescribeLogGroups'}`
+            : `DescribeLogGroups answered ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        return `log group ${use.group} (${use.region}) of container "${use.container}" was not checked: ${why}`;
+    });
+    if (missing.length)
+        return {
+            status: 'fail',
+            input,
+            detail: `${missing.map((use) => `Container "${use.container}" writes to log group ${use.group} (${use.region}), which does not exist`).join('; ')}${warnings.length ? `; ${warnings.join('; ')}` : ''}.`,
+            fix: 'Create it (aws logs create-log-group --log-group-name <name>), or set awslogs-create-group: "true" in its logConfiguration options ' +
+                '(the task execution role then needs logs:CreateLogGroup). Nothing was changed.',
+        };
+    if (warnings.length) {
+        const denied = unknown.some((use) => (0,errors/* isAccessDenied */.w7)(answerOf(use).error));
+        return {
+            status: 'warn',
+            detail: `${warnings.join('; ')}.`,
+            fix: denied ? 'Grant logs:DescribeLogGroups to have it checked.' : undefined,
+        };
+    }
+    const found = [...new Set(uses.map((use) => use.group))];
+    const groups = found.length === 1 ? `log group ${found[0]} exists` : `log groups ${found.join(', ')} exist`;
+    return { status: 'pass', detail: created ? `${groups}; ${created}` : groups };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/service-signals.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
+ * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
+ * the only one and runningCount equals desiredCount.)
+ *
+ * With `taskDefinition`, steady on that revision: a circuit-breaker (or alarm) rollback returns the service
+ * to "the last deployment that completed successfully" (API reference, DeploymentCircuitBreaker.rollback),
+ * which then is steady by every count but is not the release being verified.
+ */
+function serviceSteadiness(service, taskDefinition) {
+    const source = `service ${service.serviceName}`;
+    const unsteady = whyNotSteady(service);
+    const counts = `${service.runningCount} of ${service.desiredCount} tasks running, one deployment, COMPLETED`;
+    if (taskDefinition === undefined)
+        return unsteady ? { source, passed: false, detail: unsteady } : { source, passed: true, detail: `steady: ${counts}` };
+    const wanted = shortTaskDefinition(taskDefinition);
+    if (unsteady) {
+        const heading = primaryDeployment(service)?.taskDefinition;
+        const elsewhere = heading !== undefined && !sameRevision(heading, taskDefinition)
+            ? `; the service is deploying ${shortTaskDefinition(heading)}, not ${wanted}`
+            : '';
+        return { source, passed: false, detail: `${unsteady}${elsewhere}` };
+    }
+    const running = service.deployments?.[0]?.taskDefinition;
+    if (sameRevision(running, taskDefinition))
+        return { source, passed: true, detail: `steady on ${wanted}: ${counts}` };
+    return {
+        source,
+        passed: false,
+        detail: `steady, but on ${shortTaskDefinition(running)} instead of ${wanted}: the deployment of ${wanted} was rolled back or replaced`,
+    };
+}
+/** What keeps the service from being steady, or undefined when it is. */
+function whyNotSteady(service) {
+    const deployments = service.deployments ?? [];
+    if (deployments.length !== 1) {
+        const states = deployments.map((d) => `${d.status}${d.rolloutState ? ` ${d.rolloutState}` : ''}`).join(', ');
+        return `${deployments.length} deployments at once (${states}): a rollout is still in progress`;
+    }
+    const [deployment] = deployments;
+    if (deployment.rolloutState && deployment.rolloutState !== 'COMPLETED') {
+        return `deployment ${deployment.id} is ${deployment.rolloutState}${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`;
+    }
+    if (service.runningCount !== service.desiredCount)
+        return `${service.runningCount ?? 0} of ${service.desiredCount ?? 0} desired tasks running`;
+    return undefined;
+}
+function targetGroupArns(service) {
+    return [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn) => Boolean(arn)))];
+}
+/** `arn:aws:elasticloadbalancing:…:targetgroup/web/0123abcd` → `web`. */
+function targetGroupName(arn) {
+    return /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+/**
+ * Every registered target must be healthy. Draining targets are leaving the group (the old tasks of a
+ * finished deployment) and no longer receive new requests, so they are left out rather than failing the check.
+ */
+function targetGroupHealth(arn, descriptions) {
+    const source = `target group ${targetGroupName(arn)}`;
+    const serving = descriptions.filter((d) => d.TargetHealth?.State !== 'draining');
+    const unhealthy = serving.filter((d) => d.TargetHealth?.State !== 'healthy');
+    if (serving.length === 0)
+        return { source, passed: false, detail: 'no registered targets' };
+    if (unhealthy.length === 0)
+        return { source, passed: true, detail: `${serving.length} of ${serving.length} targets healthy` };
+    const listed = unhealthy.map(describeTarget).join('; ');
+    return { source, passed: false, detail: `${unhealthy.length} of ${serving.length} targets not healthy: ${listed}` };
+}
+function describeTarget(description) {
+    const target = description.Target;
+    const where = `${target?.Id ?? '?'}${target?.Port ? `:${target.Port}` : ''}`;
+    const health = description.TargetHealth;
+    const reason = [health?.Reason, health?.Description].filter(Boolean).join(': ');
+    return `${where} ${health?.State ?? 'unknown'}${reason ? ` (${reason})` : ''}`;
+}
+/**
+ * Reads the service and the health of every target of its target groups, once a round, each without the SDK's
+ * retries. A read that is throttled or fails transiently leaves its source unread this round (readOrUnread): the
+ * target groups of the last read too when the service itself could not be read, since it names them.
+ *
+ * A rolling service is steady on one deployment and judged on every target group it names. A blue/green, linear
+ * or canary one is judged on its service deployment (DescribeServiceDeployments): the target revision's tasks all
+ * running, and the target group that serves that revision (DescribeServiceRevisions) all healthy, at every stage.
+ */
+function serviceSignals(options) {
+    const ecs = sendingOnce(options.ecs);
+    const elb = sendingOnce(options.elb);
+    const revisions = new RevisionCache(ecs);
+    // The groups of the last service read: when the service cannot be read, they are unread too, not left out.
+    let groupArns = [];
+    return async () => {
+        const readings = await readOrUnread(`service ${options.service}`, async () => {
+            const service = await describeService(ecs, options.cluster, options.service, options.region);
+            if (runsTaskSets(service)) {
+                const judged = judgedTaskSet(service, options.codeDeployDeploymentId);
+                groupArns = taskSetTargetGroups(service, judged);
+                const inFlight = options.codeDeployDeploymentId ? undefined : await inFlightDeployment(options, service, judged);
+                const groups = await Promise.all(groupArns.map((arn) => targetGroupReading(elb, arn)));
+                const steadiness = taskSetSteadiness(service, {
+                    taskDefinition: options.taskDefinition,
+                    deploymentId: options.codeDeployDeploymentId,
+                    inFlight,
+                });
+                return [steadiness, ...groups.flat()];
+            }
+            const shifting = shiftsTraffic(service)
+                ? await trafficShiftingState(ecs, service, revisions, options.serviceDeploymentArn)
+                : undefined;
+            groupArns = shifting ? targetGroupsOfRevision(service, shifting.deployment, shifting.revision) : targetGroupArns(service);
+            const groups = await Promise.all(groupArns.map((arn) => targetGroupReading(elb, arn)));
+            // A finished deployment (after clean-up or a rollback) leaves one deployment: steady as a rolling service is.
+            const steadiness = shifting && !isFinished(shifting.deployment)
+                ? revisionSteadiness(service, shifting.deployment, shifting.revision, options.taskDefinition)
+                : serviceSteadiness(service, options.taskDefinition);
+            return [steadiness, ...groups.flat()];
+        });
+        if (readings.length !== 1 || !readings[0].unread)
+            return readings;
+        return [...readings, ...groupArns.map((arn) => ({ ...readings[0], source: `target group ${targetGroupName(arn)}` }))];
+    };
+}
+function targetGroupReading(elb, arn) {
+    return readOrUnread(`target group ${targetGroupName(arn)}`, async () => {
+        const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+        return [targetGroupHealth(arn, answer.TargetHealthDescriptions ?? [])];
+    });
+}
+/**
+ * With task sets beside the PRIMARY one, the CodeDeploy deployment that made the newest of all says where production
+ * traffic goes (GetDeploymentTarget's trafficWeight); ECS's task sets do not. Undefined when none names a deployment.
+ */
+async function inFlightDeployment(options, service, judged) {
+    const others = otherTaskSets(service, judged);
+    if (others.length === 0)
+        return undefined;
+    const deploymentId = inFlightDeploymentId(judged ? [judged, ...others] : others);
+    if (!deploymentId || !options.codedeploy)
+        return undefined;
+    const codedeploy = options.codedeploy;
+    return withPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', () => readCodeDeployDeployment(codedeploy, { deploymentId, cluster: options.cluster, service: options.service }, { sdkRetries: false }));
+}
+/**
+ * The service deployment a traffic-shifting service is judged on, with its target revision; undefined when ECS has
+ * none to show (a service older than the service deployments API), and the service is then judged as a rolling one.
+ */
+async function trafficShiftingState(ecs, service, revisions, serviceDeploymentArn) {
+    const arn = serviceDeploymentArn ?? service.currentServiceDeployment;
+    if (!arn)
+        return undefined;
+    const answer = await withPermission('ecs:DescribeServiceDeployments', () => ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })));
+    const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
+    if (!deployment)
+        return undefined;
+    return { deployment, revision: await revisions.get(service_signals_servingRevisionArn(deployment)) };
+}
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+function isFinished(deployment) {
+    return FINISHED.has(deployment.status ?? '');
+}
+/** The revision whose tasks serve once the deployment is over: the one rolled back to after a rollback, else its target. */
+function service_signals_servingRevisionArn(deployment) {
+    if (deployment.status === 'ROLLBACK_SUCCESSFUL')
+        return deployment.rollback?.serviceRevisionArn ?? deployment.sourceServiceRevisions?.[0]?.arn ?? deployment.targetServiceRevision?.arn;
+    return deployment.targetServiceRevision?.arn;
+}
+/** A service revision does not change once made: each is read once. */
+class RevisionCache {
+    ecs;
+    known = new Map();
+    constructor(ecs) {
+        this.ecs = ecs;
+    }
+    async get(arn) {
+        if (!arn)
+            return undefined;
+        const cached = this.known.get(arn);
+        if (cached)
+            return cached;
+        const answer = await withPermission('ecs:DescribeServiceRevisions', () => this.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [arn] })));
+        const revision = answer.serviceRevisions?.find((r) => r.serviceRevisionArn === arn);
+        if (revision)
+            this.known.set(arn, revision);
+        return revision;
+    }
+}
+/** A refusal for want of a permission fails the step naming it: a blue/green service cannot be judged without it. */
+async function withPermission(permission, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!isAccessDenied(error))
+            throw error;
+        throw new ActionFailure(`${permission} was refused (${error.name}: ${errorMessage(error)}): verify-health reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness. Grant the role ${permission}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/load-balanced-container.ts
+
+/**
+ * Every container the service's load balancers send traffic to is in the new revision and maps the port: "This port
+ * must correspond to a containerPort in the task definition the tasks in the service are using" (LoadBalancer, ECS
+ * API reference). A file that renamed the container or dropped the mapping would have its revision registered and
+ * then be refused by UpdateService, or leave the target group without targets. No AWS call.
+ */
+function loadBalancedContainerCheck(options) {
+    const input = options.input ?? 'task-definition';
+    return {
+        id: 'load-balanced-container',
+        title: 'Load-balanced container and port',
+        protects: false,
+        run: async () => {
+            const balanced = (options.service.loadBalancers ?? []).filter((lb) => lb.containerName !== undefined);
+            const name = options.service.serviceName ?? 'the service';
+            if (balanced.length === 0)
+                return { status: 'pass', detail: `service "${name}" has no load balancer` };
+            const problems = balanced.flatMap((lb) => missing(lb, options.definition));
+            if (problems.length === 0)
+                return {
+                    status: 'pass',
+                    detail: `the new revision has ${balanced.map(target).join(', ')}, as service "${name}"'s load balancer needs`,
+                };
+            return {
+                status: 'fail',
+                input,
+                detail: `Service "${name}" sends its load balancer's traffic to ${problems.join('; and to ')}, in the revision from "${options.source}".`,
+                fix: "Name the container and its containerPort as the service's load balancer does, or change the service's load balancer first. Nothing was changed.",
+            };
+        },
+    };
+}
+/** What of the load balancer's target the revision lacks, in words; nothing when it has it. */
+function missing(lb, definition) {
+    const containers = definition.containerDefinitions ?? [];
+    const container = containers.find((candidate) => candidate.name === lb.containerName);
+    const via = lb.targetGroupArn
+        ? ` (target group ${targetGroupName(lb.targetGroupArn)})`
+        : lb.loadBalancerName
+            ? ` (${lb.loadBalancerName})`
+            : '';
+    if (!container) {
+        const names = containers.map((candidate) => `"${candidate.name}"`).join(', ');
+        return [`container "${lb.containerName}"${via}, which is not there (its containers: ${names || 'none'})`];
+    }
+    const ports = (container.portMappings ?? []).map((mapping) => mapping.containerPort).filter((port) => port !== undefined);
+    if (lb.containerPort !== undefined && !ports.includes(lb.containerPort)) {
+        const mapped = ports.length ? `it maps ${ports.join(', ')}` : 'it maps no port';
+        return [`container "${lb.containerName}" port ${lb.containerPort}${via}, which that container does not map (${mapped})`];
+    }
+    return [];
+}
+function target(lb) {
+    return lb.containerPort === undefined ? `container "${lb.containerName}"` : `container "${lb.containerName}" port ${lb.containerPort}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/table.ts
@@ -80409,7 +87099,7 @@ async function runStages(checks, options, mode) {
     return { ran };
 }
 function skipped(check, mode) {
-    return mode === 'off' && !check.protects;
+    return mode === 'off' && !unconditional(check);
 }
 async function settle(check, log) {
     try {
@@ -80421,13 +87111,25 @@ async function settle(check, log) {
         return { result: resultOfError(check, error), thrown: error };
     }
 }
-/** Applies the mode: only a check that does not protect is weakened from fail to warn. */
+/** Applies the mode: only a check that neither protects nor is needed is weakened from fail to warn. */
 function rowOf(check, result, mode) {
     const base = { id: check.id, title: check.title };
     if (!result)
         return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
-    const weakened = result.status === 'fail' && mode === 'warn' && !check.protects;
+    const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
     return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/mechanism.ts
+/**
+ * How long a deployment of this kind waits by design beyond the service's bake time, as its pre-flight checks found it
+ * (a check's value with a `waitMs`: CodeDeploy's traffic shifting, ready and termination waits), in ms.
+ */
+function waitByDesignMs(found) {
+    return found.reduce((sum, value) => {
+        const waitMs = value?.waitMs;
+        return sum + (typeof waitMs === 'number' ? waitMs : 0);
+    }, 0);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/supported-controller.ts
@@ -80443,7 +87145,7 @@ function supportedControllerCheck(options) {
         protects: true,
         permissions: ['ecs:DescribeServices'],
         run: async () => {
-            const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+            const service = await service_describeService(options.ecs, options.cluster, options.service, options.region);
             options.assertSupported(service);
             const controller = service.deploymentController?.type ?? 'ECS';
             return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };
@@ -80474,14 +87176,22 @@ function mechanismChecks(supported, context) {
 
 
 
-/** The timeout a watch of this service gets: timeout as given, or (by default) 30 minutes plus the bake time. */
-function watchPlan(request, service) {
-    const bakeMs = mechanismFor(service).bakeTimeMs(service);
+/**
+ * The timeout a watch of this service gets: timeout as given, or (by default) 30 minutes plus the bake time and what
+ * the mechanism's pre-flight checks found it waits by design (`waitMs`: a CodeDeploy group's ready, traffic-shifting
+ * and termination waits).
+ */
+function watchPlan(request, service, waitMs = 0) {
+    const bakeMs = mechanismFor(service).bakeTimeMs(service) + waitMs;
     return { waitUntil: request.waitUntil ?? 'complete', timeoutMs: request.timeoutGiven ? request.timeoutMs : request.timeoutMs + bakeMs };
 }
 /** Whether the wait check has anything to say: an input it is about was given, or the service has stages and bakes. */
 function waitMatters(request, service) {
-    return Boolean(request.waitUntil || request.serviceDeploymentArn || mechanismFor(service).waitTargets.includes('paused'));
+    return Boolean(request.waitUntil ||
+        request.serviceDeploymentArn ||
+        request.codeDeployDeploymentId ||
+        request.codeDeploy ||
+        mechanismFor(service).waitTargets.includes('paused'));
 }
 /**
  * What the step is asked to wait for is possible on this service, checked before any change: wait-until among what
@@ -80489,16 +87199,19 @@ function waitMatters(request, service) {
  * explicit timeout that covers the bake when the step waits for completion (a healthy deploy that times out would
  * be rolled back by the workflow's auto-rollback), and service-deployment-arn only on a service that has stages.
  */
-function waitPossibleCheck(request, service) {
+function waitPossibleCheck(request, service, waitMs = 0) {
     return {
         id: 'wait-possible',
         title: 'Wait covers the deployment',
         protects: true,
         run: async () => {
             const mechanism = mechanismFor(service);
-            const plan = watchPlan(request, service);
+            const plan = watchPlan(request, service, waitMs);
             const name = service.serviceName ?? request.service;
             const strategy = service.deploymentConfiguration?.strategy ?? 'ROLLING';
+            const controllerMismatch = mismatchedFollowInput(request, service, name);
+            if (controllerMismatch)
+                return controllerMismatch;
             if (!mechanism.waitTargets.includes(plan.waitUntil)) {
                 return {
                     status: 'fail',
@@ -80507,7 +87220,8 @@ function waitPossibleCheck(request, service) {
                     fix: `Use ${mechanism.waitTargets.join(' or ')}. Nothing was changed.`,
                 };
             }
-            if (plan.waitUntil === 'paused' && !hasPauseHook(service)) {
+            // A CodeDeploy group's Ready wait is checked with the group (its pre-flight check).
+            if (plan.waitUntil === 'paused' && mechanism.pausesAt === 'pause-hook' && !hasPauseHook(service)) {
                 return {
                     status: 'fail',
                     input: 'wait-until',
@@ -80515,7 +87229,7 @@ function waitPossibleCheck(request, service) {
                     fix: 'Add a hook with targetType PAUSE (e.g. at POST_TEST_TRAFFIC_SHIFT), or use bake or complete. Nothing was changed.',
                 };
             }
-            const bakeMs = mechanism.bakeTimeMs(service);
+            const bakeMs = mechanism.bakeTimeMs(service) + waitMs;
             if (request.timeoutGiven && plan.waitUntil === 'complete' && request.timeoutMs < bakeMs) {
                 return {
                     status: 'fail',
@@ -80537,33 +87251,159 @@ function waitPossibleCheck(request, service) {
         },
     };
 }
+const CODEDEPLOY_INPUTS = {
+    application: 'codedeploy-application',
+    deploymentGroup: 'codedeploy-deployment-group',
+    deploymentConfig: 'codedeploy-deployment-config',
+    appSpecFile: 'appspec',
+};
+/**
+ * An input about the other controller: service-deployment-arn names an ECS service deployment, which a CODE_DEPLOY
+ * service has none of (codedeploy-deployment-id is its counterpart), and the CodeDeploy inputs mean nothing to a
+ * service of the ECS controller.
+ */
+function mismatchedFollowInput(request, service, name) {
+    const codeDeploy = service.deploymentController?.type === 'CODE_DEPLOY';
+    if (codeDeploy && request.serviceDeploymentArn) {
+        return {
+            status: 'fail',
+            input: 'service-deployment-arn',
+            detail: `Input 'service-deployment-arn' names an ECS service deployment, but service "${name}" is deployed by CodeDeploy (CODE_DEPLOY deployment controller), which has none.`,
+            fix: "Give the CodeDeploy deployment to follow in 'codedeploy-deployment-id' (deploy-ecs's codedeploy-deployment-id output) instead. Nothing was changed.",
+        };
+    }
+    if (codeDeploy)
+        return undefined;
+    const given = [
+        ...(request.codeDeployDeploymentId ? ['codedeploy-deployment-id'] : []),
+        ...Object.entries(CODEDEPLOY_INPUTS).flatMap(([key, input]) => request.codeDeploy?.[key] !== undefined ? [input] : []),
+    ];
+    if (!given.length)
+        return undefined;
+    return {
+        status: 'fail',
+        input: given[0],
+        detail: `Input${given.length > 1 ? 's' : ''} ${given.map((input) => `'${input}'`).join(', ')} ${given.length > 1 ? 'are' : 'is'} for services under the CODE_DEPLOY deployment controller, but service "${name}" uses the ECS deployment controller.`,
+        fix: `Remove ${given.length > 1 ? 'them' : 'it'}${request.codeDeployDeploymentId ? " (a blue/green service's deployment is followed with 'service-deployment-arn')" : ''}. Nothing was changed.`,
+    };
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/deploy/preflight.ts
 
 
 
+
+
+
+
+/** The service settings deploy-ecs sets from its inputs: a file that carries one is sent to the input. */
+const SETTING_INPUTS = { desiredCount: 'desired-count' };
 /**
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
- * its own, so a broken file or container name changes nothing and asks nothing of AWS; then the service and its
- * deployment mechanism; then the checks that mechanism needs.
+ * its own, then its fields, so a broken file, a container name or a key RegisterTaskDefinition does not take
+ * changes nothing and asks nothing of AWS; then the service and its deployment mechanism; then the checks that
+ * mechanism needs; then what the step waits for, which may depend on what they found (a CodeDeploy group's waits).
+ * `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
  */
-async function deployPreflight(ecs, request, ports) {
+async function deployPreflight(clients, request, ports, aws) {
+    const { ecs, codedeploy } = clients;
     const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
     const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
-    const afterFile = file ? [() => [supported]] : [];
-    const ofMechanism = mechanismChecks(supported, { ecs, cluster: request.cluster, purpose: 'deploy' });
-    // What the step waits for, beside the mechanism's own checks, once the service is known (wait-until, timeout).
+    const fields = (valueOf) => {
+        const loaded = file && valueOf(file);
+        return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile, loaded, settingInputs: SETTING_INPUTS })] : [];
+    };
+    const following = Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn);
+    const deploy = {
+        codeDeploy: request.codeDeploy,
+        waitUntil: request.waitUntil,
+        following,
+        ...(request.codeDeployDeploymentId ? { followDeploymentId: request.codeDeployDeploymentId } : {}),
+    };
+    const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
+    let mechanismBuilt = [];
+    const mechanismStage = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
+    const found = (valueOf) => mechanismBuilt.map((check) => valueOf(check));
+    // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
+    // live revision is its base, read once the service is known.
+    const revisionChecks = (definition) => aws && !following
+        ? [
+            imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
+            logGroupsExistCheck({ definition, aws, region: request.region }),
+        ]
+        : [];
+    const ofFile = (valueOf) => {
+        const loaded = file && valueOf(file);
+        return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
+    };
+    // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
+    // other checks, then its images and log groups looked up. Left out when nothing would look at it.
+    const looksAtLive = !file && aws !== undefined && !following && request.preflight !== 'off';
+    let live;
+    const ofLive = (valueOf) => {
+        const service = valueOf(supported);
+        live = looksAtLive && service ? liveRevisionCheck(ecs, service, request) : undefined;
+        return live ? [live] : [];
+    };
+    const ofRendered = (valueOf) => {
+        const rendered = live && valueOf(live);
+        return rendered ? revisionChecks(rendered) : [];
+    };
+    const afterFile = file ? [fields, ofFile] : [];
+    // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
     const withWait = (valueOf) => {
         const service = valueOf(supported);
-        return service && waitMatters(request, service) ? [...ofMechanism(valueOf), waitPossibleCheck(request, service)] : ofMechanism(valueOf);
+        return service && waitMatters(request, service) ? [waitPossibleCheck(request, service, waitByDesignMs(found(valueOf)))] : [];
+    };
+    // A file's revision keeps the container and port the service's load balancer sends traffic to; without a file the
+    // revision is the live one with a new image or environment, whose containers and ports the service already runs.
+    const balanced = (valueOf) => {
+        const service = valueOf(supported);
+        const loaded = file && valueOf(file);
+        if (!service?.loadBalancers?.length || !loaded)
+            return [];
+        const definition = renderTaskDefinition(loaded.definition, request);
+        return [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile })];
     };
     const report = await runPreflight(file ? [file] : [supported], {
         log: ports.log,
+        mode: request.preflight,
         writeSummary: ports.writeSummary,
-        then: [...afterFile, withWait],
+        then: [...afterFile, mechanismStage, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)], ofRendered],
     });
     const service = report.valueOf(supported);
-    return { fromFile: file && report.valueOf(file), service, markdown: report.markdown, plan: watchPlan(request, service) };
+    const values = found(report.valueOf);
+    return {
+        fromFile: file && report.valueOf(file),
+        service,
+        markdown: report.markdown,
+        plan: watchPlan(request, service, waitByDesignMs(values)),
+        found: values,
+    };
+}
+/**
+ * The service's live revision with the step's changes, as the deploy will register it. Needed: a container name the
+ * revision does not have fails here as it would when the deploy renders it, with the same message, and the checks
+ * of its images and log groups need the revision. Its value is the rendered revision.
+ */
+function liveRevisionCheck(ecs, service, request) {
+    return {
+        id: 'live-revision-renders',
+        title: 'New revision renders',
+        protects: false,
+        needed: true,
+        permissions: ['ecs:DescribeTaskDefinition'],
+        run: async () => {
+            const live = await describeTaskDefinition(ecs, liveTaskDefinitionArn(service));
+            const rendered = renderTaskDefinition(liveAsBase(live).definition, request);
+            const count = rendered.containerDefinitions?.length ?? 0;
+            return {
+                status: 'pass',
+                detail: `${rendered.family} from the service's revision, ${count} container${count === 1 ? '' : 's'}`,
+                value: rendered,
+            };
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/durations.ts
@@ -80604,7 +87444,7 @@ async function deployService(request, clients, ports) {
     const { ecs } = clients;
     const { log, clock, trail, writeSummary, setOutputs } = ports;
     // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-    const { fromFile, service, markdown: preflight, plan } = await deployPreflight(ecs, request, ports);
+    const { fromFile, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
     // The pre-flight checks found the service supported: this is the mechanism they checked for.
     const mechanism = mechanismFor(service);
     const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
@@ -80618,16 +87458,20 @@ async function deployService(request, clients, ports) {
         throw new errors/* ActionFailure */.dR(message);
     };
     const liveArn = liveTaskDefinitionArn(service);
-    const previousArn = await servingRevisionArn(ecs, request.cluster, service, log);
-    if (request.serviceDeploymentArn) {
-        // Follow a service deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
-        const followed = await existingServiceDeployment(ecs, request, service, clock, log);
+    // Follow a deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
+    const followed = await follow_existing_existingDeployment(clients, request, service, { clock, log });
+    const serving = followed?.originalTaskDefinitionArn
+        ? { taskDefinitionArn: followed.originalTaskDefinitionArn, evidence: 'the original task set of the deployment followed runs it' }
+        : await mechanism.servingRevision(service, { ...context, cluster: request.cluster }, found);
+    const previousArn = servingRevisionArn(serving, log);
+    if (followed) {
         const target = await describeTaskDefinition(ecs, followed.taskDefinitionArn);
         const known = {
             taskDefinitionArn: followed.taskDefinitionArn,
             previousTaskDefinitionArn: previousArn,
             deploymentId: followed.started.deploymentId,
-            serviceDeploymentArn: request.serviceDeploymentArn,
+            ...serviceDeploymentOf(followed.started),
+            ...codeDeployDeploymentOf(followed.started),
         };
         setOutputs(known);
         return watchAndReport(followed.started, known, {
@@ -80646,8 +87490,8 @@ async function deployService(request, clients, ports) {
     // 2. Say what changes, then register only if something does.
     const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
     log.info(changes.length
-        ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
-        : `No changes against ${shortTaskDefinition(liveArn)}.`);
+        ? `Changes against ${identifiers_shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
+        : `No changes against ${identifiers_shortTaskDefinition(liveArn)}.`);
     await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
     const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
     log.info(registrationMessage(registration.kind, registration.arn));
@@ -80657,23 +87501,22 @@ async function deployService(request, clients, ports) {
     // 3. Update the service, or, when it already runs this definition, judge the deployment it has.
     let started;
     if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
-        const standing = judgeUnchangedService(service);
+        const standing = await mechanism.judgeUnchanged(service, context, found);
         if (standing.state === 'settled') {
-            log.info(settledMessage(standing.deployment));
+            log.info(standing.message);
             await applyDesiredCount(ecs, request, service.desiredCount, log);
             const settled = { ...known, status: 'succeeded', durationSeconds: 0 };
             setOutputs(settled);
             return { outputs: settled };
         }
         if (standing.state === 'failed') {
-            setOutputs({ ...known, deploymentId: standing.deployment.id, status: 'failed', durationSeconds: 0 });
-            const message = failedBeforeMessage(standing);
-            await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), message, preflight));
-            throw new errors/* ActionFailure */.dR(message);
+            setOutputs({ ...known, deploymentId: standing.deploymentId, status: 'failed', durationSeconds: 0 });
+            await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), standing.message, preflight));
+            throw new errors/* ActionFailure */.dR(standing.message);
         }
-        log.info(inProgressMessage(standing.deployment));
+        log.info(standing.message);
         await applyDesiredCount(ecs, request, service.desiredCount, log);
-        started = mechanism.adopt(service, standing.deployment, clock);
+        started = standing.started;
     }
     else {
         started = await mechanism.start({
@@ -80683,11 +87526,12 @@ async function deployService(request, clients, ports) {
             desiredCount: request.desiredCount,
             forceNewDeployment: request.forceNewDeployment,
             watch: request.wait,
+            found,
         }, context);
-        const followed = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
-        log.info(`UpdateService started deployment ${started.deploymentId}${followed} of ${shortTaskDefinition(registration.arn)}.`);
+        const sd = started.serviceDeploymentArn ? ` (service deployment ${serviceDeploymentId(started.serviceDeploymentArn)})` : '';
+        log.info(`${started.startedWith ?? 'UpdateService'} started deployment ${started.deploymentId}${sd} of ${identifiers_shortTaskDefinition(registration.arn)}.`);
     }
-    const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started) };
+    const outputs = { ...known, deploymentId: started.deploymentId, ...serviceDeploymentOf(started), ...codeDeployDeploymentOf(started) };
     await trail?.start({ description: shippedDescription(request, registration.arn), payload: shippedPayload(request, outputs) });
     if (!request.wait) {
         const registered = { ...outputs, status: 'registered', durationSeconds: 0 };
@@ -80722,6 +87566,7 @@ async function deployService(request, clients, ports) {
                     service: request.service,
                     deploymentId: started.deploymentId,
                     known: started.service,
+                    ...(started.codeDeployDeploymentId ? { codeDeployDeploymentId: started.codeDeployDeploymentId } : {}),
                 };
                 const message = leftRollingOutMessage(left);
                 setOutputs({ ...outputs, status: 'cancelled', durationSeconds: secondsBetween(started.startedAt, clock.now()) });
@@ -80754,6 +87599,7 @@ async function deployService(request, clients, ports) {
             startedAt: started.startedAt,
             timeoutMs: plan.timeoutMs,
             changes: what.changes,
+            ...(started.startedWith ? { startedWith: started.startedWith } : {}),
             outcome,
             containers: what.containers,
         };
@@ -80775,14 +87621,18 @@ async function deployService(request, clients, ports) {
 }
 function registrationMessage(kind, arn) {
     if (kind === 'unchanged')
-        return `The service already runs this definition (${shortTaskDefinition(arn)}); no revision registered.`;
+        return `The service already runs this definition (${identifiers_shortTaskDefinition(arn)}); no revision registered.`;
     if (kind === 'reused')
-        return `Reusing identical revision ${shortTaskDefinition(arn)}; no revision registered.`;
-    return `Registered ${shortTaskDefinition(arn)}.`;
+        return `Reusing identical revision ${identifiers_shortTaskDefinition(arn)}; no revision registered.`;
+    return `Registered ${identifiers_shortTaskDefinition(arn)}.`;
 }
 /** The service deployment a start found, as outputs. */
 function serviceDeploymentOf(started) {
     return started.serviceDeploymentArn ? { serviceDeploymentArn: started.serviceDeploymentArn } : {};
+}
+/** The CodeDeploy deployment a start created (or a follow named), as outputs. */
+function codeDeployDeploymentOf(started) {
+    return started.codeDeployDeploymentId ? { codeDeployDeploymentId: started.codeDeployDeploymentId } : {};
 }
 
 
@@ -80792,6 +87642,13 @@ function serviceDeploymentOf(started) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
@@ -81026,6 +87883,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -81044,6 +87908,8573 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
+
+function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+    const coll = token.type === 'block-map'
+        ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag)
+        : token.type === 'block-seq'
+            ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag)
+            : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    const Coll = coll.constructor;
+    // If we got a tagName matching the class, or the tag name is '!',
+    // then use the tagName from the node class used to create it.
+    if (tagName === '!' || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+    }
+    if (tagName)
+        coll.tag = tagName;
+    return coll;
+}
+function composeCollection(CN, ctx, token, props, onError) {
+    const tagToken = props.tag;
+    const tagName = !tagToken
+        ? null
+        : ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg));
+    if (token.type === 'block-seq') {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken
+            ? anchor.offset > tagToken.offset
+                ? anchor
+                : tagToken
+            : (anchor ?? tagToken);
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+            const message = 'Missing newline after block sequence props';
+            onError(lastProp, 'MISSING_CHAR', message);
+        }
+    }
+    const expType = token.type === 'block-map'
+        ? 'map'
+        : token.type === 'block-seq'
+            ? 'seq'
+            : token.start.source === '{'
+                ? 'map'
+                : 'seq';
+    // shortcut: check if it's a generic YAMLMap or YAMLSeq
+    // before jumping into the custom tag logic.
+    if (!tagToken ||
+        !tagName ||
+        tagName === '!' ||
+        (tagName === YAMLMap.YAMLMap.tagName && expType === 'map') ||
+        (tagName === YAMLSeq.YAMLSeq.tagName && expType === 'seq')) {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+    }
+    let tag = ctx.schema.tags.find(t => t.tag === tagName && t.collection === expType);
+    if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+            ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+            tag = kt;
+        }
+        else {
+            if (kt) {
+                onError(tagToken, 'BAD_COLLECTION_TYPE', `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? 'scalar'}`, true);
+            }
+            else {
+                onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, true);
+            }
+            return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+    }
+    const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+    const res = tag.resolve?.(coll, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg), ctx.options) ?? coll;
+    const node = identity.isNode(res)
+        ? res
+        : new Scalar.Scalar(res);
+    node.range = coll.range;
+    node.tag = tagName;
+    if (tag?.format)
+        node.format = tag.format;
+    return node;
+}
+
+exports.composeCollection = composeCollection;
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+
+function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    const opts = Object.assign({ _directives: directives }, options);
+    const doc = new Document.Document(undefined, opts);
+    const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+    };
+    const props = resolveProps.resolveProps(start, {
+        indicator: 'doc-start',
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+    });
+    if (props.found) {
+        doc.directives.docStart = true;
+        if (value &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !props.hasNewline)
+            onError(props.end, 'MISSING_CHAR', 'Block collection cannot start on same line with directives-end marker');
+    }
+    // @ts-expect-error If Contents is set, let's trust the user
+    doc.contents = value
+        ? composeNode.composeNode(ctx, value, props, onError)
+        : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+    const contentEnd = doc.contents.range[2];
+    const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+    if (re.comment)
+        doc.comment = re.comment;
+    doc.range = [offset, contentEnd, re.offset];
+    return doc;
+}
+
+exports.composeDoc = composeDoc;
+
+
+/***/ }),
+
+/***/ 5937:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
+
+const CN = { composeNode, composeEmptyNode };
+function composeNode(ctx, token, props, onError) {
+    const atKey = ctx.atKey;
+    const { spaceBefore, comment, anchor, tag } = props;
+    let node;
+    let isSrcToken = true;
+    switch (token.type) {
+        case 'alias':
+            node = composeAlias(ctx, token, onError);
+            if (anchor || tag)
+                onError(token, 'ALIAS_PROPS', 'An alias node must not specify any properties');
+            break;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'block-scalar':
+            node = composeScalar.composeScalar(ctx, token, tag, onError);
+            if (anchor)
+                node.anchor = anchor.source.substring(1);
+            break;
+        case 'block-map':
+        case 'block-seq':
+        case 'flow-collection':
+            try {
+                node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+                if (anchor)
+                    node.anchor = anchor.source.substring(1);
+            }
+            catch (error) {
+                // Almost certainly here due to a stack overflow
+                const message = error instanceof Error ? error.message : String(error);
+                onError(token, 'RESOURCE_EXHAUSTION', message);
+            }
+            break;
+        default: {
+            const message = token.type === 'error'
+                ? token.message
+                : `Unsupported token (type: ${token.type})`;
+            onError(token, 'UNEXPECTED_TOKEN', message);
+            isSrcToken = false;
+        }
+    }
+    node ?? (node = composeEmptyNode(ctx, token.offset, undefined, null, props, onError));
+    if (anchor && node.anchor === '')
+        onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    if (atKey &&
+        ctx.options.stringKeys &&
+        (!identity.isScalar(node) ||
+            typeof node.value !== 'string' ||
+            (node.tag && node.tag !== 'tag:yaml.org,2002:str'))) {
+        const msg = 'With stringKeys, all keys must be strings';
+        onError(tag ?? token, 'NON_STRING_KEY', msg);
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        if (token.type === 'scalar' && token.source === '')
+            node.comment = comment;
+        else
+            node.commentBefore = comment;
+    }
+    // @ts-expect-error Type checking misses meaning of isSrcToken
+    if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+    return node;
+}
+function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    const token = {
+        type: 'scalar',
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ''
+    };
+    const node = composeScalar.composeScalar(ctx, token, tag, onError);
+    if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === '')
+            onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+    }
+    return node;
+}
+function composeAlias({ options }, { offset, source, end }, onError) {
+    const alias = new Alias.Alias(source.substring(1));
+    if (alias.source === '')
+        onError(offset, 'BAD_ALIAS', 'Alias cannot be an empty string');
+    if (alias.source.endsWith(':'))
+        onError(offset + source.length - 1, 'BAD_ALIAS', 'Alias ending in : is ambiguous', true);
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+    alias.range = [offset, valueEnd, re.offset];
+    if (re.comment)
+        alias.comment = re.comment;
+    return alias;
+}
+
+exports.composeEmptyNode = composeEmptyNode;
+exports.composeNode = composeNode;
+
+
+/***/ }),
+
+/***/ 5413:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+
+function composeScalar(ctx, token, tagToken, onError) {
+    const { value, type, comment, range } = token.type === 'block-scalar'
+        ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError)
+        : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    const tagName = tagToken
+        ? ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg))
+        : null;
+    let tag;
+    if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+    }
+    else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+    else if (token.type === 'scalar')
+        tag = findScalarTagByTest(ctx, value, token, onError);
+    else
+        tag = ctx.schema[identity.SCALAR];
+    let scalar;
+    try {
+        const res = tag.resolve(value, msg => onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+    }
+    catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg);
+        scalar = new Scalar.Scalar(value);
+    }
+    scalar.range = range;
+    scalar.source = value;
+    if (type)
+        scalar.type = type;
+    if (tagName)
+        scalar.tag = tagName;
+    if (tag.format)
+        scalar.format = tag.format;
+    if (comment)
+        scalar.comment = comment;
+    return scalar;
+}
+function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    if (tagName === '!')
+        return schema[identity.SCALAR]; // non-specific tag
+    const matchWithTest = [];
+    for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+            if (tag.default && tag.test)
+                matchWithTest.push(tag);
+            else
+                return tag;
+        }
+    }
+    for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+            return tag;
+    const kt = schema.knownTags[tagName];
+    if (kt && !kt.collection) {
+        // Ensure that the known tag is available for stringifying,
+        // but does not get used by default.
+        schema.tags.push(Object.assign({}, kt, { default: false, test: undefined }));
+        return kt;
+    }
+    onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, tagName !== 'tag:yaml.org,2002:str');
+    return schema[identity.SCALAR];
+}
+function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    const tag = schema.tags.find(tag => (tag.default === true || (atKey && tag.default === 'key')) &&
+        tag.test?.test(value)) || schema[identity.SCALAR];
+    if (schema.compat) {
+        const compat = schema.compat.find(tag => tag.default && tag.test?.test(value)) ??
+            schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+            const ts = directives.tagString(tag.tag);
+            const cs = directives.tagString(compat.tag);
+            const msg = `Value may be parsed as either ${ts} or ${cs}`;
+            onError(token, 'TAG_RESOLVE_FAILED', msg, true);
+        }
+    }
+    return tag;
+}
+
+exports.composeScalar = composeScalar;
+
+
+/***/ }),
+
+/***/ 9984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
+
+function getErrorPos(src) {
+    if (typeof src === 'number')
+        return [src, src + 1];
+    if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+    const { offset, source } = src;
+    return [offset, offset + (typeof source === 'string' ? source.length : 1)];
+}
+function parsePrelude(prelude) {
+    let comment = '';
+    let atComment = false;
+    let afterEmptyLine = false;
+    for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+            case '#':
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+                break;
+            case '%':
+                if (prelude[i + 1]?.[0] !== '#')
+                    i += 1;
+                atComment = false;
+                break;
+            default:
+                // This may be wrong after doc-end, but in that case it doesn't matter
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+        }
+    }
+    return { comment, afterEmptyLine };
+}
+/**
+ * Compose a stream of CST nodes into a stream of YAML Documents.
+ *
+ * ```ts
+ * import { Composer, Parser } from 'yaml'
+ *
+ * const src: string = ...
+ * const tokens = new Parser().parse(src)
+ * const docs = new Composer().compose(tokens)
+ * ```
+ */
+class Composer {
+    constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+            const pos = getErrorPos(source);
+            if (warning)
+                this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            else
+                this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        this.directives = new directives.Directives({ version: options.version || '1.2' });
+        this.options = options;
+    }
+    decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        //console.log({ dc: doc.comment, prelude, comment })
+        if (comment) {
+            const dc = doc.contents;
+            if (afterDoc) {
+                doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
+            }
+            else if (afterEmptyLine || doc.directives.docStart || !dc) {
+                doc.commentBefore = comment;
+            }
+            else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+                let it = dc.items[0];
+                if (identity.isPair(it))
+                    it = it.key;
+                const cb = it.commentBefore;
+                it.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+            else {
+                const cb = dc.commentBefore;
+                dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+        }
+        if (afterDoc) {
+            for (let i = 0; i < this.errors.length; ++i)
+                doc.errors.push(this.errors[i]);
+            for (let i = 0; i < this.warnings.length; ++i)
+                doc.warnings.push(this.warnings[i]);
+        }
+        else {
+            doc.errors = this.errors;
+            doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+    }
+    /**
+     * Current stream status information.
+     *
+     * Mostly useful at the end of input for an empty stream.
+     */
+    streamInfo() {
+        return {
+            comment: parsePrelude(this.prelude).comment,
+            directives: this.directives,
+            errors: this.errors,
+            warnings: this.warnings
+        };
+    }
+    /**
+     * Compose tokens into documents.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+            yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+    }
+    /** Advance the composer by one CST token. */
+    *next(token) {
+        if (node_process.env.LOG_STREAM)
+            console.dir(token, { depth: null });
+        switch (token.type) {
+            case 'directive':
+                this.directives.add(token.source, (offset, message, warning) => {
+                    const pos = getErrorPos(token);
+                    pos[0] += offset;
+                    this.onError(pos, 'BAD_DIRECTIVE', message, warning);
+                });
+                this.prelude.push(token.source);
+                this.atDirectives = true;
+                break;
+            case 'document': {
+                const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+                if (this.atDirectives && !doc.directives.docStart)
+                    this.onError(token, 'MISSING_CHAR', 'Missing directives-end/doc-start indicator line');
+                this.decorate(doc, false);
+                if (this.doc)
+                    yield this.doc;
+                this.doc = doc;
+                this.atDirectives = false;
+                break;
+            }
+            case 'byte-order-mark':
+            case 'space':
+                break;
+            case 'comment':
+            case 'newline':
+                this.prelude.push(token.source);
+                break;
+            case 'error': {
+                const msg = token.source
+                    ? `${token.message}: ${JSON.stringify(token.source)}`
+                    : token.message;
+                const error = new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg);
+                if (this.atDirectives || !this.doc)
+                    this.errors.push(error);
+                else
+                    this.doc.errors.push(error);
+                break;
+            }
+            case 'doc-end': {
+                if (!this.doc) {
+                    const msg = 'Unexpected doc-end without preceding document';
+                    this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg));
+                    break;
+                }
+                this.doc.directives.docEnd = true;
+                const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+                this.decorate(this.doc, true);
+                if (end.comment) {
+                    const dc = this.doc.comment;
+                    this.doc.comment = dc ? `${dc}\n${end.comment}` : end.comment;
+                }
+                this.doc.range[2] = end.offset;
+                break;
+            }
+            default:
+                this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', `Unsupported token ${token.type}`));
+        }
+    }
+    /**
+     * Call at end of input to yield any remaining document.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+            this.decorate(this.doc, true);
+            yield this.doc;
+            this.doc = null;
+        }
+        else if (forceDoc) {
+            const opts = Object.assign({ _directives: this.directives }, this.options);
+            const doc = new Document.Document(undefined, opts);
+            if (this.atDirectives)
+                this.onError(endOffset, 'MISSING_CHAR', 'Missing directives-end indicator line');
+            doc.range = [0, endOffset, endOffset];
+            this.decorate(doc, false);
+            yield doc;
+        }
+    }
+}
+
+exports.Composer = Composer;
+
+
+/***/ }),
+
+/***/ 7103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const startColMsg = 'All mapping items must start at the same column';
+function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    const map = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd = null;
+    for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        // key properties
+        const keyProps = resolveProps.resolveProps(start, {
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+            if (key) {
+                if (key.type === 'block-seq')
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'A block sequence may not be used as an implicit map key');
+                else if ('indent' in key && key.indent !== bm.indent)
+                    onError(offset, 'BAD_INDENT', startColMsg);
+            }
+            if (!keyProps.anchor && !keyProps.tag && !sep) {
+                commentEnd = keyProps.end;
+                if (keyProps.comment) {
+                    if (map.comment)
+                        map.comment += '\n' + keyProps.comment;
+                    else
+                        map.comment = keyProps.comment;
+                }
+                continue;
+            }
+            if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+                onError(key ?? start[start.length - 1], 'MULTILINE_IMPLICIT_KEY', 'Implicit keys need to be on a single line');
+            }
+        }
+        else if (keyProps.found?.indent !== bm.indent) {
+            onError(offset, 'BAD_INDENT', startColMsg);
+        }
+        // key value
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key
+            ? composeNode(ctx, key, keyProps, onError)
+            : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+            onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+        // value properties
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+            indicator: 'map-value-ind',
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: !key || key.type === 'block-scalar'
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+            if (implicitKey) {
+                if (value?.type === 'block-map' && !valueProps.hasNewline)
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'Nested mappings are not allowed in compact mappings');
+                if (ctx.options.strict &&
+                    keyProps.start < valueProps.found.offset - 1024)
+                    onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key');
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+            if (ctx.schema.compat)
+                utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            offset = valueNode.range[2];
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+        else {
+            // key with no value
+            if (implicitKey)
+                onError(keyNode.range, 'MISSING_CHAR', 'Implicit map keys need to be followed by map values');
+            if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+    }
+    if (commentEnd && commentEnd < offset)
+        onError(commentEnd, 'IMPOSSIBLE', 'Map comment with trailing content');
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+}
+
+exports.resolveBlockMap = resolveBlockMap;
+
+
+/***/ }),
+
+/***/ 8913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function resolveBlockScalar(ctx, scalar, onError) {
+    const start = scalar.offset;
+    const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    if (!header)
+        return { value: '', type: null, comment: '', range: [start, start, start] };
+    const type = header.mode === '>' ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+    const lines = scalar.source ? splitLines(scalar.source) : [];
+    // determine the end of content & start of chomping
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === '' || content === '\r')
+            chompStart = i;
+        else
+            break;
+    }
+    // shortcut for empty contents
+    if (chompStart === 0) {
+        const value = header.chomp === '+' && lines.length > 0
+            ? '\n'.repeat(Math.max(1, lines.length - 1))
+            : '';
+        let end = start + header.length;
+        if (scalar.source)
+            end += scalar.source.length;
+        return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    // find the indentation level to trim from start
+    let trimIndent = scalar.indent + header.indent;
+    let offset = scalar.offset + header.length;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === '' || content === '\r') {
+            if (header.indent === 0 && indent.length > trimIndent)
+                trimIndent = indent.length;
+        }
+        else {
+            if (indent.length < trimIndent) {
+                const message = 'Block scalars with more-indented leading empty lines must use an explicit indentation indicator';
+                onError(offset + indent.length, 'MISSING_CHAR', message);
+            }
+            if (header.indent === 0)
+                trimIndent = indent.length;
+            contentStart = i;
+            if (trimIndent === 0 && !ctx.atRoot) {
+                const message = 'Block scalar values in collections must be indented';
+                onError(offset, 'BAD_INDENT', message);
+            }
+            break;
+        }
+        offset += indent.length + content.length + 1;
+    }
+    // include trailing more-indented empty lines in content
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    // leading whitespace is kept intact
+    for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === '\r';
+        if (crlf)
+            content = content.slice(0, -1);
+        /* istanbul ignore if already caught in lexer */
+        if (content && indent.length < trimIndent) {
+            const src = header.indent
+                ? 'explicit indentation indicator'
+                : 'first line';
+            const message = `Block scalar lines must not be less indented than their ${src}`;
+            onError(offset - content.length - (crlf ? 2 : 1), 'BAD_INDENT', message);
+            indent = '';
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (indent.length > trimIndent || content[0] === '\t') {
+            // more-indented content within a folded block
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            // empty line
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (header.chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += '\n' + lines[i][0].slice(trimIndent);
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    const end = start + header.length + scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+}
+function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    /* istanbul ignore if should not happen */
+    if (props[0].type !== 'block-scalar-header') {
+        onError(props[0], 'IMPOSSIBLE', 'Block scalar header not found');
+        return null;
+    }
+    const { source } = props[0];
+    const mode = source[0];
+    let indent = 0;
+    let chomp = '';
+    let error = -1;
+    for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === '-' || ch === '+'))
+            chomp = ch;
+        else {
+            const n = Number(ch);
+            if (!indent && n)
+                indent = n;
+            else if (error === -1)
+                error = offset + i;
+        }
+    }
+    if (error !== -1)
+        onError(error, 'UNEXPECTED_TOKEN', `Block scalar header includes extra characters: ${source}`);
+    let hasSpace = false;
+    let comment = '';
+    let length = source.length;
+    for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+            case 'space':
+                hasSpace = true;
+            // fallthrough
+            case 'newline':
+                length += token.source.length;
+                break;
+            case 'comment':
+                if (strict && !hasSpace) {
+                    const message = 'Comments must be separated from other tokens by white space characters';
+                    onError(token, 'MISSING_CHAR', message);
+                }
+                length += token.source.length;
+                comment = token.source.substring(1);
+                break;
+            case 'error':
+                onError(token, 'UNEXPECTED_TOKEN', token.message);
+                length += token.source.length;
+                break;
+            /* istanbul ignore next should not happen */
+            default: {
+                const message = `Unexpected token in block scalar header: ${token.type}`;
+                onError(token, 'UNEXPECTED_TOKEN', message);
+                const ts = token.source;
+                if (ts && typeof ts === 'string')
+                    length += ts.length;
+            }
+        }
+    }
+    return { mode, indent, chomp, comment, length };
+}
+/** @returns Array of lines split up as `[indent, content]` */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1]
+        ? [m[1], first.slice(m[1].length)]
+        : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+
+exports.resolveBlockScalar = resolveBlockScalar;
+
+
+/***/ }),
+
+/***/ 334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+
+function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    const seq = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd = null;
+    for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+            indicator: 'seq-item-ind',
+            next: value,
+            offset,
+            onError,
+            parentIndent: bs.indent,
+            startOnNewline: true
+        });
+        if (!props.found) {
+            if (props.anchor || props.tag || value) {
+                if (value?.type === 'block-seq')
+                    onError(props.end, 'BAD_INDENT', 'All sequence items must start at the same column');
+                else
+                    onError(offset, 'MISSING_CHAR', 'Sequence item without - indicator');
+            }
+            else {
+                commentEnd = props.end;
+                if (props.comment)
+                    seq.comment = props.comment;
+                continue;
+            }
+        }
+        const node = value
+            ? composeNode(ctx, value, props, onError)
+            : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+}
+
+exports.resolveBlockSeq = resolveBlockSeq;
+
+
+/***/ }),
+
+/***/ 7788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveEnd(end, offset, reqSpace, onError) {
+    let comment = '';
+    if (end) {
+        let hasSpace = false;
+        let sep = '';
+        for (const token of end) {
+            const { source, type } = token;
+            switch (type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (reqSpace && !hasSpace)
+                        onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                    const cb = source.substring(1) || ' ';
+                    if (!comment)
+                        comment = cb;
+                    else
+                        comment += sep + cb;
+                    sep = '';
+                    break;
+                }
+                case 'newline':
+                    if (comment)
+                        sep += source;
+                    hasSpace = true;
+                    break;
+                default:
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${type} at node end`);
+            }
+            offset += source.length;
+        }
+    }
+    return { comment, offset };
+}
+
+exports.resolveEnd = resolveEnd;
+
+
+/***/ }),
+
+/***/ 3142:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const blockMsg = 'Block collections are not allowed within flow collections';
+const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
+function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    const isMap = fc.start.source === '{';
+    const fcName = isMap ? 'flow map' : 'flow sequence';
+    const NodeClass = (tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq));
+    const coll = new NodeClass(ctx.schema);
+    coll.flow = true;
+    const atRoot = ctx.atRoot;
+    if (atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+            flow: fcName,
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+        });
+        if (!props.found) {
+            if (!props.anchor && !props.tag && !sep && !value) {
+                if (i === 0 && props.comma)
+                    onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+                else if (i < fc.items.length - 1)
+                    onError(props.start, 'UNEXPECTED_TOKEN', `Unexpected empty item in ${fcName}`);
+                if (props.comment) {
+                    if (coll.comment)
+                        coll.comment += '\n' + props.comment;
+                    else
+                        coll.comment = props.comment;
+                }
+                offset = props.end;
+                continue;
+            }
+            if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+                onError(key, // checked by containsNewline()
+                'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+        }
+        if (i === 0) {
+            if (props.comma)
+                onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+        }
+        else {
+            if (!props.comma)
+                onError(props.start, 'MISSING_CHAR', `Missing , between ${fcName} items`);
+            if (props.comment) {
+                let prevItemComment = '';
+                loop: for (const st of start) {
+                    switch (st.type) {
+                        case 'comma':
+                        case 'space':
+                            break;
+                        case 'comment':
+                            prevItemComment = st.source.substring(1);
+                            break loop;
+                        default:
+                            break loop;
+                    }
+                }
+                if (prevItemComment) {
+                    let prev = coll.items[coll.items.length - 1];
+                    if (identity.isPair(prev))
+                        prev = prev.value ?? prev.key;
+                    if (prev.comment)
+                        prev.comment += '\n' + prevItemComment;
+                    else
+                        prev.comment = prevItemComment;
+                    props.comment = props.comment.substring(prevItemComment.length + 1);
+                }
+            }
+        }
+        if (!isMap && !sep && !props.found) {
+            // item is a value in a seq
+            // → key & sep are empty, start does not include ? or :
+            const valueNode = value
+                ? composeNode(ctx, value, props, onError)
+                : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+            coll.items.push(valueNode);
+            offset = valueNode.range[2];
+            if (isBlock(value))
+                onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+        }
+        else {
+            // item is a key+value pair
+            // key value
+            ctx.atKey = true;
+            const keyStart = props.end;
+            const keyNode = key
+                ? composeNode(ctx, key, props, onError)
+                : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+            if (isBlock(key))
+                onError(keyNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            ctx.atKey = false;
+            // value properties
+            const valueProps = resolveProps.resolveProps(sep ?? [], {
+                flow: fcName,
+                indicator: 'map-value-ind',
+                next: value,
+                offset: keyNode.range[2],
+                onError,
+                parentIndent: fc.indent,
+                startOnNewline: false
+            });
+            if (valueProps.found) {
+                if (!isMap && !props.found && ctx.options.strict) {
+                    if (sep)
+                        for (const st of sep) {
+                            if (st === valueProps.found)
+                                break;
+                            if (st.type === 'newline') {
+                                onError(st, 'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+                                break;
+                            }
+                        }
+                    if (props.start < valueProps.found.offset - 1024)
+                        onError(valueProps.found, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit flow sequence key');
+                }
+            }
+            else if (value) {
+                if ('source' in value && value.source?.[0] === ':')
+                    onError(value, 'MISSING_CHAR', `Missing space after : in ${fcName}`);
+                else
+                    onError(valueProps.start, 'MISSING_CHAR', `Missing , or : between ${fcName} items`);
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : valueProps.found
+                    ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError)
+                    : null;
+            if (valueNode) {
+                if (isBlock(value))
+                    onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            }
+            else if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            if (isMap) {
+                const map = coll;
+                if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+                    onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+                map.items.push(pair);
+            }
+            else {
+                const map = new YAMLMap.YAMLMap(ctx.schema);
+                map.flow = true;
+                map.items.push(pair);
+                const endRange = (valueNode ?? keyNode).range;
+                map.range = [keyNode.range[0], endRange[1], endRange[2]];
+                coll.items.push(map);
+            }
+            offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+    }
+    const expectedEnd = isMap ? '}' : ']';
+    const [ce, ...ee] = fc.end;
+    let cePos = offset;
+    if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+    else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot
+            ? `${name} must end with a ${expectedEnd}`
+            : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? 'MISSING_CHAR' : 'BAD_INDENT', msg);
+        if (ce && ce.source.length !== 1)
+            ee.unshift(ce);
+    }
+    if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+            if (coll.comment)
+                coll.comment += '\n' + end.comment;
+            else
+                coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+    }
+    else {
+        coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+}
+
+exports.resolveFlowCollection = resolveFlowCollection;
+
+
+/***/ }),
+
+/***/ 6842:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
+
+function resolveFlowScalar(scalar, strict, onError) {
+    const { offset, type, source, end } = scalar;
+    let _type;
+    let value;
+    const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+    switch (type) {
+        case 'scalar':
+            _type = Scalar.Scalar.PLAIN;
+            value = plainValue(source, _onError);
+            break;
+        case 'single-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_SINGLE;
+            value = singleQuotedValue(source, _onError);
+            break;
+        case 'double-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_DOUBLE;
+            value = doubleQuotedValue(source, _onError);
+            break;
+        /* istanbul ignore next should not happen */
+        default:
+            onError(scalar, 'UNEXPECTED_TOKEN', `Expected a flow scalar value, but found: ${type}`);
+            return {
+                value: '',
+                type: null,
+                comment: '',
+                range: [offset, offset + source.length, offset + source.length]
+            };
+    }
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+    return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+    };
+}
+function plainValue(source, onError) {
+    let badChar = '';
+    switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case '\t':
+            badChar = 'a tab character';
+            break;
+        case ',':
+            badChar = 'flow indicator character ,';
+            break;
+        case '%':
+            badChar = 'directive indicator character %';
+            break;
+        case '|':
+        case '>': {
+            badChar = `block scalar indicator ${source[0]}`;
+            break;
+        }
+        case '@':
+        case '`': {
+            badChar = `reserved character ${source[0]}`;
+            break;
+        }
+    }
+    if (badChar)
+        onError(0, 'BAD_SCALAR_START', `Plain value cannot start with ${badChar}`);
+    return unfoldLines(source);
+}
+function singleQuotedValue(source, onError) {
+    if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
+    return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+}
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    /**
+     * The negative lookbehinds in these RegExps are to
+     * prevent causing a polynomial search time in certain cases.
+     *
+     * The try-catch is for Safari < 16.4 and other old browsers:
+     * https://caniuse.com/js-regexp-lookbehind
+     */
+    let trimEnd, trimBoth;
+    try {
+        trimEnd = new RegExp('(?<![ \t])[ \t]+$');
+        trimBoth = new RegExp('^[ \t]+|(?<![ \t])[ \t]+$', 'g');
+    }
+    catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+    }
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+function doubleQuotedValue(source, onError) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\r' && source[i + 1] === '\n')
+            continue;
+        if (ch === '\n') {
+            const { fold, offset } = foldNewline(source, i);
+            res += fold;
+            i = offset;
+        }
+        else if (ch === '\\') {
+            let next = source[++i];
+            const cc = escapeCodes[next];
+            if (cc)
+                res += cc;
+            else if (next === '\n') {
+                // skip escaped newlines, but still trim the following line
+                next = source[i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === '\r' && source[i + 1] === '\n') {
+                // skip escaped CRLF newlines, but still trim the following line
+                next = source[++i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                res += parseCharCode(source, i + 1, length, onError);
+                i += length;
+            }
+            else {
+                const raw = source.substr(i - 1, 2);
+                onError(i - 1, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+                res += raw;
+            }
+        }
+        else if (ch === ' ' || ch === '\t') {
+            // trim trailing whitespace
+            const wsStart = i;
+            let next = source[i + 1];
+            while (next === ' ' || next === '\t')
+                next = source[++i + 1];
+            if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+                res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        }
+        else {
+            res += ch;
+        }
+    }
+    if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', 'Missing closing "quote');
+    return res;
+}
+/**
+ * Fold a single newline into a space, multiple newlines to N - 1 newlines.
+ * Presumes `source[offset] === '\n'`
+ */
+function foldNewline(source, offset) {
+    let fold = '';
+    let ch = source[offset + 1];
+    while (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        if (ch === '\r' && source[offset + 2] !== '\n')
+            break;
+        if (ch === '\n')
+            fold += '\n';
+        offset += 1;
+        ch = source[offset + 1];
+    }
+    if (!fold)
+        fold = ' ';
+    return { fold, offset };
+}
+const escapeCodes = {
+    '0': '\0', // null character
+    a: '\x07', // bell character
+    b: '\b', // backspace
+    e: '\x1b', // escape character
+    f: '\f', // form feed
+    n: '\n', // line feed
+    r: '\r', // carriage return
+    t: '\t', // horizontal tab
+    v: '\v', // vertical tab
+    N: '\u0085', // Unicode next line
+    _: '\u00a0', // Unicode non-breaking space
+    L: '\u2028', // Unicode line separator
+    P: '\u2029', // Unicode paragraph separator
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t'
+};
+function parseCharCode(source, offset, length, onError) {
+    const cc = source.substr(offset, length);
+    const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    const code = ok ? parseInt(cc, 16) : NaN;
+    try {
+        return String.fromCodePoint(code);
+    }
+    catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+        return raw;
+    }
+}
+
+exports.resolveFlowScalar = resolveFlowScalar;
+
+
+/***/ }),
+
+/***/ 4631:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    let spaceBefore = false;
+    let atNewline = startOnNewline;
+    let hasSpace = startOnNewline;
+    let comment = '';
+    let commentSep = '';
+    let hasNewline = false;
+    let reqSpace = false;
+    let tab = null;
+    let anchor = null;
+    let tag = null;
+    let newlineAfterProp = null;
+    let comma = null;
+    let found = null;
+    let start = null;
+    for (const token of tokens) {
+        if (reqSpace) {
+            if (token.type !== 'space' &&
+                token.type !== 'newline' &&
+                token.type !== 'comma')
+                onError(token.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+            reqSpace = false;
+        }
+        if (tab) {
+            if (atNewline && token.type !== 'comment' && token.type !== 'newline') {
+                onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+            }
+            tab = null;
+        }
+        switch (token.type) {
+            case 'space':
+                // At the doc level, tabs at line start may be parsed
+                // as leading white space rather than indentation.
+                // In a flow collection, only the parser handles indent.
+                if (!flow &&
+                    (indicator !== 'doc-start' || next?.type !== 'flow-collection') &&
+                    token.source.includes('\t')) {
+                    tab = token;
+                }
+                hasSpace = true;
+                break;
+            case 'comment': {
+                if (!hasSpace)
+                    onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                const cb = token.source.substring(1) || ' ';
+                if (!comment)
+                    comment = cb;
+                else
+                    comment += commentSep + cb;
+                commentSep = '';
+                atNewline = false;
+                break;
+            }
+            case 'newline':
+                if (atNewline) {
+                    if (comment)
+                        comment += token.source;
+                    else if (!found || indicator !== 'seq-item-ind')
+                        spaceBefore = true;
+                }
+                else
+                    commentSep += token.source;
+                atNewline = true;
+                hasNewline = true;
+                if (anchor || tag)
+                    newlineAfterProp = token;
+                hasSpace = true;
+                break;
+            case 'anchor':
+                if (anchor)
+                    onError(token, 'MULTIPLE_ANCHORS', 'A node can have at most one anchor');
+                if (token.source.endsWith(':'))
+                    onError(token.offset + token.source.length - 1, 'BAD_ALIAS', 'Anchor ending in : is ambiguous', true);
+                anchor = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            case 'tag': {
+                if (tag)
+                    onError(token, 'MULTIPLE_TAGS', 'A node can have at most one tag');
+                tag = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            }
+            case indicator:
+                // Could here handle preceding comments differently
+                if (anchor || tag)
+                    onError(token, 'BAD_PROP_ORDER', `Anchors and tags must be after the ${token.source} indicator`);
+                if (found)
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.source} in ${flow ?? 'collection'}`);
+                found = token;
+                atNewline =
+                    indicator === 'seq-item-ind' || indicator === 'explicit-key-ind';
+                hasSpace = false;
+                break;
+            case 'comma':
+                if (flow) {
+                    if (comma)
+                        onError(token, 'UNEXPECTED_TOKEN', `Unexpected , in ${flow}`);
+                    comma = token;
+                    atNewline = false;
+                    hasSpace = false;
+                    break;
+                }
+            // else fallthrough
+            default:
+                onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.type} token`);
+                atNewline = false;
+                hasSpace = false;
+        }
+    }
+    const last = tokens[tokens.length - 1];
+    const end = last ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== '')) {
+        onError(next.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+    }
+    if (tab &&
+        ((atNewline && tab.indent <= parentIndent) ||
+            next?.type === 'block-map' ||
+            next?.type === 'block-seq'))
+        onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+    return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+    };
+}
+
+exports.resolveProps = resolveProps;
+
+
+/***/ }),
+
+/***/ 9499:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function containsNewline(key) {
+    if (!key)
+        return null;
+    switch (key.type) {
+        case 'alias':
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            if (key.source.includes('\n'))
+                return true;
+            if (key.end)
+                for (const st of key.end)
+                    if (st.type === 'newline')
+                        return true;
+            return false;
+        case 'flow-collection':
+            for (const it of key.items) {
+                for (const st of it.start)
+                    if (st.type === 'newline')
+                        return true;
+                if (it.sep)
+                    for (const st of it.sep)
+                        if (st.type === 'newline')
+                            return true;
+                if (containsNewline(it.key) || containsNewline(it.value))
+                    return true;
+            }
+            return false;
+        default:
+            return true;
+    }
+}
+
+exports.containsNewline = containsNewline;
+
+
+/***/ }),
+
+/***/ 2599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function emptyScalarPosition(offset, before, pos) {
+    if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+            let st = before[i];
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                case 'newline':
+                    offset -= st.source.length;
+                    continue;
+            }
+            // Technically, an empty scalar is immediately after the last non-empty
+            // node, but it's more useful to place it after any whitespace.
+            st = before[++i];
+            while (st?.type === 'space') {
+                offset += st.source.length;
+                st = before[++i];
+            }
+            break;
+        }
+    }
+    return offset;
+}
+
+exports.emptyScalarPosition = emptyScalarPosition;
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var utilContainsNewline = __nccwpck_require__(9499);
+
+function flowIndentCheck(indent, fc, onError) {
+    if (fc?.type === 'flow-collection') {
+        const end = fc.end[0];
+        if (end.indent === indent &&
+            (end.source === ']' || end.source === '}') &&
+            utilContainsNewline.containsNewline(fc)) {
+            const msg = 'Flow end indicator should be more indented than parent';
+            onError(end, 'BAD_INDENT', msg, true);
+        }
+    }
+}
+
+exports.flowIndentCheck = flowIndentCheck;
+
+
+/***/ }),
+
+/***/ 1187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+function mapIncludes(ctx, items, search) {
+    const { uniqueKeys } = ctx.options;
+    if (uniqueKeys === false)
+        return false;
+    const isEqual = typeof uniqueKeys === 'function'
+        ? uniqueKeys
+        : (a, b) => a === b || (identity.isScalar(a) && identity.isScalar(b) && a.value === b.value);
+    return items.some(pair => isEqual(pair.key, search));
+}
+
+exports.mapIncludes = mapIncludes;
+
+
+/***/ }),
+
+/***/ 3021:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
+
+class Document {
+    constructor(value, replacer, options) {
+        /** A comment before this Document */
+        this.commentBefore = null;
+        /** A comment immediately after this Document */
+        this.comment = null;
+        /** Errors encountered during parsing. */
+        this.errors = [];
+        /** Warnings encountered during parsing. */
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === 'function' || Array.isArray(replacer)) {
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const opt = Object.assign({
+            intAsBigInt: false,
+            keepSourceTokens: false,
+            logLevel: 'warn',
+            prettyErrors: true,
+            strict: true,
+            stringKeys: false,
+            uniqueKeys: true,
+            version: '1.2'
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+            this.directives = options._directives.atDocument();
+            if (this.directives.yaml.explicit)
+                version = this.directives.yaml.version;
+        }
+        else
+            this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        // @ts-expect-error We can't really know that this matches Contents.
+        this.contents =
+            value === undefined ? null : this.createNode(value, _replacer, options);
+    }
+    /**
+     * Create a deep copy of this Document and its contents.
+     *
+     * Custom Node values that inherit from `Object` still refer to their original instances.
+     */
+    clone() {
+        const copy = Object.create(Document.prototype, {
+            [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+            copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        // @ts-expect-error We can't really know that this matches Contents.
+        copy.contents = identity.isNode(this.contents)
+            ? this.contents.clone(copy.schema)
+            : this.contents;
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** Adds a value to the document. */
+    add(value) {
+        if (assertCollection(this.contents))
+            this.contents.add(value);
+    }
+    /** Adds a value to the document. */
+    addIn(path, value) {
+        if (assertCollection(this.contents))
+            this.contents.addIn(path, value);
+    }
+    /**
+     * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+     *
+     * If `node` already has an anchor, `name` is ignored.
+     * Otherwise, the `node.anchor` value will be set to `name`,
+     * or if an anchor with that name is already present in the document,
+     * `name` will be used as a prefix for a new unique anchor.
+     * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+     */
+    createAlias(node, name) {
+        if (!node.anchor) {
+            const prev = anchors.anchorNames(this);
+            node.anchor =
+                // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+                !name || prev.has(name) ? anchors.findNewAnchor(name || 'a', prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+    }
+    createNode(value, replacer, options) {
+        let _replacer = undefined;
+        if (typeof replacer === 'function') {
+            value = replacer.call({ '': value }, '', value);
+            _replacer = replacer;
+        }
+        else if (Array.isArray(replacer)) {
+            const keyToStr = (v) => typeof v === 'number' || v instanceof String || v instanceof Number;
+            const asStr = replacer.filter(keyToStr).map(String);
+            if (asStr.length > 0)
+                replacer = replacer.concat(asStr);
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(this, 
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        anchorPrefix || 'a');
+        const ctx = {
+            aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+            keepUndefined: keepUndefined ?? false,
+            onAnchor,
+            onTagObj,
+            replacer: _replacer,
+            schema: this.schema,
+            sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+            node.flow = true;
+        setAnchors();
+        return node;
+    }
+    /**
+     * Convert a key and a value into a `Pair` using the current schema,
+     * recursively wrapping all values as `Scalar` or `Collection` nodes.
+     */
+    createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+            if (this.contents == null)
+                return false;
+            // @ts-expect-error Presumed impossible if Strict extends false
+            this.contents = null;
+            return true;
+        }
+        return assertCollection(this.contents)
+            ? this.contents.deleteIn(path)
+            : false;
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    get(key, keepScalar) {
+        return identity.isCollection(this.contents)
+            ? this.contents.get(key, keepScalar)
+            : undefined;
+    }
+    /**
+     * Returns item at `path`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+            return !keepScalar && identity.isScalar(this.contents)
+                ? this.contents.value
+                : this.contents;
+        return identity.isCollection(this.contents)
+            ? this.contents.getIn(path, keepScalar)
+            : undefined;
+    }
+    /**
+     * Checks if the document includes a value with the key `key`.
+     */
+    has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+    }
+    /**
+     * Checks if the document includes a value at `path`.
+     */
+    hasIn(path) {
+        if (Collection.isEmptyPath(path))
+            return this.contents !== undefined;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    set(key, value) {
+        if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.set(key, value);
+        }
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = value;
+        }
+        else if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.setIn(path, value);
+        }
+    }
+    /**
+     * Change the YAML version and schema used by the document.
+     * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+     * It also requires the `schema` option to be given as a `Schema` instance value.
+     *
+     * Overrides all previously set schema options.
+     */
+    setSchema(version, options = {}) {
+        if (typeof version === 'number')
+            version = String(version);
+        let opt;
+        switch (version) {
+            case '1.1':
+                if (this.directives)
+                    this.directives.yaml.version = '1.1';
+                else
+                    this.directives = new directives.Directives({ version: '1.1' });
+                opt = { resolveKnownTags: false, schema: 'yaml-1.1' };
+                break;
+            case '1.2':
+            case 'next':
+                if (this.directives)
+                    this.directives.yaml.version = version;
+                else
+                    this.directives = new directives.Directives({ version });
+                opt = { resolveKnownTags: true, schema: 'core' };
+                break;
+            case null:
+                if (this.directives)
+                    delete this.directives;
+                opt = null;
+                break;
+            default: {
+                const sv = JSON.stringify(version);
+                throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+            }
+        }
+        // Not using `instanceof Schema` to allow for duck typing
+        if (options.schema instanceof Object)
+            this.schema = options.schema;
+        else if (opt)
+            this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+            throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+    }
+    // json & jsonArg are only used from toJSON()
+    toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+            anchors: new Map(),
+            doc: this,
+            keep: !json,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+    /**
+     * A JSON representation of the document `contents`.
+     *
+     * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+     *   property name.
+     */
+    toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+    }
+    /** A YAML representation of the document. */
+    toString(options = {}) {
+        if (this.errors.length > 0)
+            throw new Error('Document with errors cannot be stringified');
+        if ('indent' in options &&
+            (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+            const s = JSON.stringify(options.indent);
+            throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+    }
+}
+function assertCollection(contents) {
+    if (identity.isCollection(contents))
+        return true;
+    throw new Error('Expected a YAML collection as document contents');
+}
+
+exports.Document = Document;
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+/**
+ * Verify that the input string is a valid anchor.
+ *
+ * Will throw on errors.
+ */
+function anchorIsValid(anchor) {
+    if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+    }
+    return true;
+}
+function anchorNames(root) {
+    const anchors = new Set();
+    visit.visit(root, {
+        Value(_key, node) {
+            if (node.anchor)
+                anchors.add(node.anchor);
+        }
+    });
+    return anchors;
+}
+/** Find a new anchor name with the given `prefix` and a one-indexed suffix. */
+function findNewAnchor(prefix, exclude) {
+    for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+            return name;
+    }
+}
+function createNodeAnchors(doc, prefix) {
+    const aliasObjects = [];
+    const sourceObjects = new Map();
+    let prevAnchors = null;
+    return {
+        onAnchor: (source) => {
+            aliasObjects.push(source);
+            prevAnchors ?? (prevAnchors = anchorNames(doc));
+            const anchor = findNewAnchor(prefix, prevAnchors);
+            prevAnchors.add(anchor);
+            return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+            for (const source of aliasObjects) {
+                const ref = sourceObjects.get(source);
+                if (typeof ref === 'object' &&
+                    ref.anchor &&
+                    (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+                    ref.node.anchor = ref.anchor;
+                }
+                else {
+                    const error = new Error('Failed to resolve repeated object (this should not happen)');
+                    error.source = source;
+                    throw error;
+                }
+            }
+        },
+        sourceObjects
+    };
+}
+
+exports.anchorIsValid = anchorIsValid;
+exports.anchorNames = anchorNames;
+exports.createNodeAnchors = createNodeAnchors;
+exports.findNewAnchor = findNewAnchor;
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Applies the JSON.parse reviver algorithm as defined in the ECMA-262 spec,
+ * in section 24.5.1.1 "Runtime Semantics: InternalizeJSONProperty" of the
+ * 2021 edition: https://tc39.es/ecma262/#sec-json.parse
+ *
+ * Includes extensions for handling Map and Set objects.
+ */
+function applyReviver(reviver, obj, key, val) {
+    if (val && typeof val === 'object') {
+        if (Array.isArray(val)) {
+            for (let i = 0, len = val.length; i < len; ++i) {
+                const v0 = val[i];
+                const v1 = applyReviver(reviver, val, String(i), v0);
+                // eslint-disable-next-line @typescript-eslint/no-array-delete
+                if (v1 === undefined)
+                    delete val[i];
+                else if (v1 !== v0)
+                    val[i] = v1;
+            }
+        }
+        else if (val instanceof Map) {
+            for (const k of Array.from(val.keys())) {
+                const v0 = val.get(k);
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    val.delete(k);
+                else if (v1 !== v0)
+                    val.set(k, v1);
+            }
+        }
+        else if (val instanceof Set) {
+            for (const v0 of Array.from(val)) {
+                const v1 = applyReviver(reviver, val, v0, v0);
+                if (v1 === undefined)
+                    val.delete(v0);
+                else if (v1 !== v0) {
+                    val.delete(v0);
+                    val.add(v1);
+                }
+            }
+        }
+        else {
+            for (const [k, v0] of Object.entries(val)) {
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    delete val[k];
+                else if (v1 !== v0)
+                    val[k] = v1;
+            }
+        }
+    }
+    return reviver.call(obj, key, val);
+}
+
+exports.applyReviver = applyReviver;
+
+
+/***/ }),
+
+/***/ 2404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+const defaultTagPrefix = 'tag:yaml.org,2002:';
+function findTagObject(value, tagName, tags) {
+    if (tagName) {
+        const match = tags.filter(t => t.tag === tagName);
+        const tagObj = match.find(t => !t.format) ?? match[0];
+        if (!tagObj)
+            throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+    }
+    return tags.find(t => t.identify?.(value) && !t.format);
+}
+function createNode(value, tagName, ctx) {
+    if (identity.isDocument(value))
+        value = value.contents;
+    if (identity.isNode(value))
+        return value;
+    if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+    }
+    if (value instanceof String ||
+        value instanceof Number ||
+        value instanceof Boolean ||
+        (typeof BigInt !== 'undefined' && value instanceof BigInt) // not supported everywhere
+    ) {
+        // https://tc39.es/ecma262/#sec-serializejsonproperty
+        value = value.valueOf();
+    }
+    const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+    // Detect duplicate references to the same object & use Alias nodes for all
+    // after first. The `ref` wrapper allows for circular references to resolve.
+    let ref = undefined;
+    if (aliasDuplicateObjects && value && typeof value === 'object') {
+        ref = sourceObjects.get(value);
+        if (ref) {
+            ref.anchor ?? (ref.anchor = onAnchor(value));
+            return new Alias.Alias(ref.anchor);
+        }
+        else {
+            ref = { anchor: null, node: null };
+            sourceObjects.set(value, ref);
+        }
+    }
+    if (tagName?.startsWith('!!'))
+        tagName = defaultTagPrefix + tagName.slice(2);
+    let tagObj = findTagObject(value, tagName, schema.tags);
+    if (!tagObj) {
+        if (value && typeof value.toJSON === 'function') {
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+            value = value.toJSON();
+        }
+        if (!value || typeof value !== 'object') {
+            const node = new Scalar.Scalar(value);
+            if (ref)
+                ref.node = node;
+            return node;
+        }
+        tagObj =
+            value instanceof Map
+                ? schema[identity.MAP]
+                : Symbol.iterator in Object(value)
+                    ? schema[identity.SEQ]
+                    : schema[identity.MAP];
+    }
+    if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+    }
+    const node = tagObj?.createNode
+        ? tagObj.createNode(ctx.schema, value, ctx)
+        : typeof tagObj?.nodeClass?.from === 'function'
+            ? tagObj.nodeClass.from(ctx.schema, value, ctx)
+            : new Scalar.Scalar(value);
+    if (tagName)
+        node.tag = tagName;
+    else if (!tagObj.default)
+        node.tag = tagObj.tag;
+    if (ref)
+        ref.node = node;
+    return node;
+}
+
+exports.createNode = createNode;
+
+
+/***/ }),
+
+/***/ 1342:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+const escapeChars = {
+    '!': '%21',
+    ',': '%2C',
+    '[': '%5B',
+    ']': '%5D',
+    '{': '%7B',
+    '}': '%7D'
+};
+const escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, ch => escapeChars[ch]);
+class Directives {
+    constructor(yaml, tags) {
+        /**
+         * The directives-end/doc-start marker `---`. If `null`, a marker may still be
+         * included in the document's stringified representation.
+         */
+        this.docStart = null;
+        /** The doc-end marker `...`.  */
+        this.docEnd = false;
+        this.yaml = Object.assign({}, Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, Directives.defaultTags, tags);
+    }
+    clone() {
+        const copy = new Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+    }
+    /**
+     * During parsing, get a Directives instance for the current document and
+     * update the stream state according to the current version's spec.
+     */
+    atDocument() {
+        const res = new Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+            case '1.1':
+                this.atNextDocument = true;
+                break;
+            case '1.2':
+                this.atNextDocument = false;
+                this.yaml = {
+                    explicit: Directives.defaultYaml.explicit,
+                    version: '1.2'
+                };
+                this.tags = Object.assign({}, Directives.defaultTags);
+                break;
+        }
+        return res;
+    }
+    /**
+     * @param onError - May be called even if the action was successful
+     * @returns `true` on success
+     */
+    add(line, onError) {
+        if (this.atNextDocument) {
+            this.yaml = { explicit: Directives.defaultYaml.explicit, version: '1.1' };
+            this.tags = Object.assign({}, Directives.defaultTags);
+            this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+            case '%TAG': {
+                if (parts.length !== 2) {
+                    onError(0, '%TAG directive should contain exactly two parts');
+                    if (parts.length < 2)
+                        return false;
+                }
+                const [handle, prefix] = parts;
+                this.tags[handle] = prefix;
+                return true;
+            }
+            case '%YAML': {
+                this.yaml.explicit = true;
+                if (parts.length !== 1) {
+                    onError(0, '%YAML directive should contain exactly one part');
+                    return false;
+                }
+                const [version] = parts;
+                if (version === '1.1' || version === '1.2') {
+                    this.yaml.version = version;
+                    return true;
+                }
+                else {
+                    const isValid = /^\d+\.\d+$/.test(version);
+                    onError(6, `Unsupported YAML version ${version}`, isValid);
+                    return false;
+                }
+            }
+            default:
+                onError(0, `Unknown directive ${name}`, true);
+                return false;
+        }
+    }
+    /**
+     * Resolves a tag, matching handles to those defined in %TAG directives.
+     *
+     * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+     *   `'!local'` tag, or `null` if unresolvable.
+     */
+    tagName(source, onError) {
+        if (source === '!')
+            return '!'; // non-specific tag
+        if (source[0] !== '!') {
+            onError(`Not a valid tag: ${source}`);
+            return null;
+        }
+        if (source[1] === '<') {
+            const verbatim = source.slice(2, -1);
+            if (verbatim === '!' || verbatim === '!!') {
+                onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+                return null;
+            }
+            if (source[source.length - 1] !== '>')
+                onError('Verbatim tags must end with a >');
+            return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+            onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+            try {
+                return prefix + decodeURIComponent(suffix);
+            }
+            catch (error) {
+                onError(String(error));
+                return null;
+            }
+        }
+        if (handle === '!')
+            return source; // local tag
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+    }
+    /**
+     * Given a fully resolved tag, returns its printable string form,
+     * taking into account current tag prefixes and defaults.
+     */
+    tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+            if (tag.startsWith(prefix))
+                return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === '!' ? tag : `!<${tag}>`;
+    }
+    toString(doc) {
+        const lines = this.yaml.explicit
+            ? [`%YAML ${this.yaml.version || '1.2'}`]
+            : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+            const tags = {};
+            visit.visit(doc.contents, (_key, node) => {
+                if (identity.isNode(node) && node.tag)
+                    tags[node.tag] = true;
+            });
+            tagNames = Object.keys(tags);
+        }
+        else
+            tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+            if (handle === '!!' && prefix === 'tag:yaml.org,2002:')
+                continue;
+            if (!doc || tagNames.some(tn => tn.startsWith(prefix)))
+                lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join('\n');
+    }
+}
+Directives.defaultYaml = { explicit: false, version: '1.2' };
+Directives.defaultTags = { '!!': 'tag:yaml.org,2002:' };
+
+exports.Directives = Directives;
+
+
+/***/ }),
+
+/***/ 1464:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+class YAMLError extends Error {
+    constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+    }
+}
+class YAMLParseError extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLParseError', pos, code, message);
+    }
+}
+class YAMLWarning extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLWarning', pos, code, message);
+    }
+}
+const prettifyError = (src, lc) => (error) => {
+    if (error.pos[0] === -1)
+        return;
+    error.linePos = error.pos.map(pos => lc.linePos(pos));
+    const { line, col } = error.linePos[0];
+    error.message += ` at line ${line}, column ${col}`;
+    let ci = col - 1;
+    let lineStr = src
+        .substring(lc.lineStarts[line - 1], lc.lineStarts[line])
+        .replace(/[\n\r]+$/, '');
+    // Trim to max 80 chars, keeping col position near the middle
+    if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = '…' + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+    }
+    if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + '…';
+    // Include previous line in context if pointing at line start
+    if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        // Regexp won't match if start is trimmed
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+            prev = prev.substring(0, 79) + '…\n';
+        lineStr = prev + lineStr;
+    }
+    if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+            count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = ' '.repeat(ci) + '^'.repeat(count);
+        error.message += `:\n\n${lineStr}\n${pointer}\n`;
+    }
+};
+
+exports.YAMLError = YAMLError;
+exports.YAMLParseError = YAMLParseError;
+exports.YAMLWarning = YAMLWarning;
+exports.prettifyError = prettifyError;
+
+
+/***/ }),
+
+/***/ 8815:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
+
+
+
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+__webpack_unused_export__ = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+__webpack_unused_export__ = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+__webpack_unused_export__ = identity.isScalar;
+__webpack_unused_export__ = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+__webpack_unused_export__ = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+__webpack_unused_export__ = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+
+function debug(logLevel, ...messages) {
+    if (logLevel === 'debug')
+        console.log(...messages);
+}
+function warn(logLevel, warning) {
+    if (logLevel === 'debug' || logLevel === 'warn') {
+        if (typeof node_process.emitWarning === 'function')
+            node_process.emitWarning(warning);
+        else
+            console.warn(warning);
+    }
+}
+
+exports.debug = debug;
+exports.warn = warn;
+
+
+/***/ }),
+
+/***/ 4065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+class Alias extends Node.NodeBase {
+    constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, 'tag', {
+            set() {
+                throw new Error('Alias nodes cannot have tags');
+            }
+        });
+    }
+    /**
+     * Resolve the value of this alias within `doc`, finding the last
+     * instance of the `source` anchor before this node.
+     */
+    resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+            throw new ReferenceError('Alias resolution is disabled');
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+            nodes = ctx.aliasResolveCache;
+        }
+        else {
+            nodes = [];
+            visit.visit(doc, {
+                Node: (_key, node) => {
+                    if (identity.isAlias(node) || identity.hasAnchor(node))
+                        nodes.push(node);
+                }
+            });
+            if (ctx)
+                ctx.aliasResolveCache = nodes;
+        }
+        let found = undefined;
+        for (const node of nodes) {
+            if (node === this)
+                break;
+            if (node.anchor === this.source)
+                found = node;
+        }
+        if (found && ctx) {
+            const { anchors, doc, maxAliasCount } = ctx;
+            let data = anchors.get(found);
+            if (!data) {
+                // Resolve anchors for Node.prototype.toJS()
+                toJS.toJS(found, null, ctx);
+                data = anchors.get(found);
+            }
+            /* istanbul ignore if */
+            if (data?.res === undefined) {
+                const msg = 'This should not happen: Alias anchor was not resolved?';
+                throw new ReferenceError(msg);
+            }
+            if (maxAliasCount >= 0) {
+                data.count += 1;
+                if (data.aliasCount === 0)
+                    data.aliasCount = getAliasCount(doc, found, anchors);
+                if (data.count * data.aliasCount > maxAliasCount) {
+                    const msg = 'Excessive alias count indicates a resource exhaustion attack';
+                    throw new ReferenceError(msg);
+                }
+            }
+        }
+        return found;
+    }
+    toJSON(_arg, ctx) {
+        if (!ctx)
+            return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+    }
+    toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+            anchors.anchorIsValid(this.source);
+            if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+                const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+                throw new Error(msg);
+            }
+            if (ctx.implicitKey)
+                return `${src} `;
+        }
+        return src;
+    }
+}
+function getAliasCount(doc, node, anchors) {
+    if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors && source && anchors.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+            const c = getAliasCount(doc, item, anchors);
+            if (c > count)
+                count = c;
+        }
+        return count;
+    }
+    else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors);
+        const vc = getAliasCount(doc, node.value, anchors);
+        return Math.max(kc, vc);
+    }
+    return 1;
+}
+
+exports.Alias = Alias;
+
+
+/***/ }),
+
+/***/ 101:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+
+function collectionFromPath(schema, path, value) {
+    let v = value;
+    for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === 'number' && Number.isInteger(k) && k >= 0) {
+            const a = [];
+            a[k] = v;
+            v = a;
+        }
+        else {
+            v = new Map([[k, v]]);
+        }
+    }
+    return createNode.createNode(v, undefined, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+            throw new Error('This should not happen, please report a bug.');
+        },
+        schema,
+        sourceObjects: new Map()
+    });
+}
+// Type guard is intentionally a little wrong so as to be more useful,
+// as it does not cover untypable empty non-string iterables (e.g. []).
+const isEmptyPath = (path) => path == null ||
+    (typeof path === 'object' && !!path[Symbol.iterator]().next().done);
+class Collection extends Node.NodeBase {
+    constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, 'schema', {
+            value: schema,
+            configurable: true,
+            enumerable: false,
+            writable: true
+        });
+    }
+    /**
+     * Create a copy of this collection.
+     *
+     * @param schema - If defined, overwrites the original's schema
+     */
+    clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+            copy.schema = schema;
+        copy.items = copy.items.map(it => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /**
+     * Adds a value to the collection. For `!!map` and `!!omap` the value must
+     * be a Pair instance or a `{ key, value }` object, which may not have a key
+     * that already exists in the map.
+     */
+    addIn(path, value) {
+        if (isEmptyPath(path))
+            this.add(value);
+        else {
+            const [key, ...rest] = path;
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.addIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+    /**
+     * Removes a value from the collection.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+            return node.deleteIn(rest);
+        else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+            return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+            return identity.isCollection(node) ? node.getIn(rest, keepScalar) : undefined;
+    }
+    hasAllNullValues(allowScalar) {
+        return this.items.every(node => {
+            if (!identity.isPair(node))
+                return false;
+            const n = node.value;
+            return (n == null ||
+                (allowScalar &&
+                    identity.isScalar(n) &&
+                    n.value == null &&
+                    !n.commentBefore &&
+                    !n.comment &&
+                    !n.tag));
+        });
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     */
+    hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+            this.set(key, value);
+        }
+        else {
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.setIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+}
+
+exports.Collection = Collection;
+exports.collectionFromPath = collectionFromPath;
+exports.isEmptyPath = isEmptyPath;
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+class NodeBase {
+    constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+    }
+    /** Create a copy of this node.  */
+    clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** A plain JavaScript representation of this node. */
+    toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+            throw new TypeError('A document argument is required');
+        const ctx = {
+            anchors: new Map(),
+            doc,
+            keep: true,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+}
+
+exports.NodeBase = NodeBase;
+
+
+/***/ }),
+
+/***/ 7165:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
+
+function createPair(key, value, ctx) {
+    const k = createNode.createNode(key, undefined, ctx);
+    const v = createNode.createNode(value, undefined, ctx);
+    return new Pair(k, v);
+}
+class Pair {
+    constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+    }
+    clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+            key = key.clone(schema);
+        if (identity.isNode(value))
+            value = value.clone(schema);
+        return new Pair(key, value);
+    }
+    toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc
+            ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep)
+            : JSON.stringify(this);
+    }
+}
+
+exports.Pair = Pair;
+exports.createPair = createPair;
+
+
+/***/ }),
+
+/***/ 3301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
+class Scalar extends Node.NodeBase {
+    constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+    }
+    toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+    }
+    toString() {
+        return String(this.value);
+    }
+}
+Scalar.BLOCK_FOLDED = 'BLOCK_FOLDED';
+Scalar.BLOCK_LITERAL = 'BLOCK_LITERAL';
+Scalar.PLAIN = 'PLAIN';
+Scalar.QUOTE_DOUBLE = 'QUOTE_DOUBLE';
+Scalar.QUOTE_SINGLE = 'QUOTE_SINGLE';
+
+exports.Scalar = Scalar;
+exports.isScalarValue = isScalarValue;
+
+
+/***/ }),
+
+/***/ 4454:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+
+function findPair(items, key) {
+    const k = identity.isScalar(key) ? key.value : key;
+    for (const it of items) {
+        if (identity.isPair(it)) {
+            if (it.key === key || it.key === k)
+                return it;
+            if (identity.isScalar(it.key) && it.key.value === k)
+                return it;
+        }
+    }
+    return undefined;
+}
+class YAMLMap extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:map';
+    }
+    constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+    }
+    /**
+     * A generic collection parsing method that can be extended
+     * to other node classes that inherit from YAMLMap
+     */
+    static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+            if (typeof replacer === 'function')
+                value = replacer.call(obj, key, value);
+            else if (Array.isArray(replacer) && !replacer.includes(key))
+                return;
+            if (value !== undefined || keepUndefined)
+                map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+            for (const [key, value] of obj)
+                add(key, value);
+        }
+        else if (obj && typeof obj === 'object') {
+            for (const key of Object.keys(obj))
+                add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === 'function') {
+            map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+    }
+    /**
+     * Adds a value to the collection.
+     *
+     * @param overwrite - If not set `true`, using a key that is already in the
+     *   collection will throw. Otherwise, overwrites the previous value.
+     */
+    add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+            _pair = pair;
+        else if (!pair || typeof pair !== 'object' || !('key' in pair)) {
+            // In TypeScript, this never happens.
+            _pair = new Pair.Pair(pair, pair?.value);
+        }
+        else
+            _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+            if (!overwrite)
+                throw new Error(`Key ${_pair.key} already set`);
+            // For scalars, keep the old node & its comments and anchors
+            if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+                prev.value.value = _pair.value;
+            else
+                prev.value = _pair.value;
+        }
+        else if (sortEntries) {
+            const i = this.items.findIndex(item => sortEntries(_pair, item) < 0);
+            if (i === -1)
+                this.items.push(_pair);
+            else
+                this.items.splice(i, 0, _pair);
+        }
+        else {
+            this.items.push(_pair);
+        }
+    }
+    delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+            return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? undefined;
+    }
+    has(key) {
+        return !!findPair(this.items, key);
+    }
+    set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+    }
+    /**
+     * @param ctx - Conversion context, originally set in Document#toJS()
+     * @param {Class} Type - If set, forces the returned collection type
+     * @returns Instance of Type, Map, or Object
+     */
+    toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? new Map() : {};
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const item of this.items)
+            addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        for (const item of this.items) {
+            if (!identity.isPair(item))
+                throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+            ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '',
+            flowChars: { start: '{', end: '}' },
+            itemIndent: ctx.indent || '',
+            onChompKeep,
+            onComment
+        });
+    }
+}
+
+exports.YAMLMap = YAMLMap;
+exports.findPair = findPair;
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
+
+class YAMLSeq extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:seq';
+    }
+    constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+    }
+    add(value) {
+        this.items.push(value);
+    }
+    /**
+     * Removes a value from the collection.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     *
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return undefined;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     */
+    has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === 'number' && idx < this.items.length;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     *
+     * If `key` does not contain a representation of an integer, this will throw.
+     * It may be wrapped in a `Scalar`.
+     */
+    set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+            prev.value = value;
+        else
+            this.items[idx] = value;
+    }
+    toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+            ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+            seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '- ',
+            flowChars: { start: '[', end: ']' },
+            itemIndent: (ctx.indent || '') + '  ',
+            onChompKeep,
+            onComment
+        });
+    }
+    static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+            let i = 0;
+            for (let it of obj) {
+                if (typeof replacer === 'function') {
+                    const key = obj instanceof Set ? it : String(i++);
+                    it = replacer.call(obj, key, it);
+                }
+                seq.items.push(createNode.createNode(it, undefined, ctx));
+            }
+        }
+        return seq;
+    }
+}
+function asItemIndex(key) {
+    let idx = identity.isScalar(key) ? key.value : key;
+    if (idx && typeof idx === 'string')
+        idx = Number(idx);
+    return typeof idx === 'number' && Number.isInteger(idx) && idx >= 0
+        ? idx
+        : null;
+}
+
+exports.YAMLSeq = YAMLSeq;
+
+
+/***/ }),
+
+/***/ 7104:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+function addPairToJSMap(ctx, map, { key, value }) {
+    if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+    // TODO: Should drop this special case for bare << handling
+    else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+    else {
+        const jsKey = toJS.toJS(key, '', ctx);
+        if (map instanceof Map) {
+            map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        }
+        else if (map instanceof Set) {
+            map.add(jsKey);
+        }
+        else {
+            const stringKey = stringifyKey(key, jsKey, ctx);
+            const jsValue = toJS.toJS(value, stringKey, ctx);
+            if (stringKey in map)
+                Object.defineProperty(map, stringKey, {
+                    value: jsValue,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true
+                });
+            else
+                map[stringKey] = jsValue;
+        }
+    }
+    return map;
+}
+function stringifyKey(key, jsKey, ctx) {
+    if (jsKey === null)
+        return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (typeof jsKey !== 'object')
+        return String(jsKey);
+    if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = new Set();
+        for (const node of ctx.anchors.keys())
+            strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+            let jsonStr = JSON.stringify(strKey);
+            if (jsonStr.length > 40)
+                jsonStr = jsonStr.substring(0, 36) + '..."';
+            log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+            ctx.mapKeyWarned = true;
+        }
+        return strKey;
+    }
+    return JSON.stringify(jsKey);
+}
+
+exports.addPairToJSMap = addPairToJSMap;
+
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const ALIAS = Symbol.for('yaml.alias');
+const DOC = Symbol.for('yaml.document');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const isAlias = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === ALIAS;
+const isDocument = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === DOC;
+const isMap = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === MAP;
+const isPair = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === PAIR;
+const isScalar = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SCALAR;
+const isSeq = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SEQ;
+function isCollection(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case MAP:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+function isNode(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case ALIAS:
+            case MAP:
+            case SCALAR:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+
+exports.ALIAS = ALIAS;
+exports.DOC = DOC;
+exports.MAP = MAP;
+exports.NODE_TYPE = NODE_TYPE;
+exports.PAIR = PAIR;
+exports.SCALAR = SCALAR;
+exports.SEQ = SEQ;
+exports.hasAnchor = hasAnchor;
+exports.isAlias = isAlias;
+exports.isCollection = isCollection;
+exports.isDocument = isDocument;
+exports.isMap = isMap;
+exports.isNode = isNode;
+exports.isPair = isPair;
+exports.isScalar = isScalar;
+exports.isSeq = isSeq;
+
+
+/***/ }),
+
+/***/ 6424:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+/**
+ * Recursively convert any node or its contents to native JavaScript
+ *
+ * @param value - The input value
+ * @param arg - If `value` defines a `toJSON()` method, use this
+ *   as its first argument
+ * @param ctx - Conversion context, originally set in Document#toJS(). If
+ *   `{ keep: true }` is not set, output should be suitable for JSON
+ *   stringification.
+ */
+function toJS(value, arg, ctx) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+    if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+    if (value && typeof value.toJSON === 'function') {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+        if (!ctx || !identity.hasAnchor(value))
+            return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: undefined };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = res => {
+            data.res = res;
+            delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+            ctx.onCreate(res);
+        return res;
+    }
+    if (typeof value === 'bigint' && !ctx?.keep)
+        return Number(value);
+    return value;
+}
+
+exports.toJS = toJS;
+
+
+/***/ }),
+
+/***/ 110:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
+
+function resolveAsScalar(token, strict = true, onError) {
+    if (token) {
+        const _onError = (pos, code, message) => {
+            const offset = typeof pos === 'number' ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+            if (onError)
+                onError(offset, code, message);
+            else
+                throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            case 'block-scalar':
+                return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+    }
+    return null;
+}
+/**
+ * Create a new scalar token with `value`
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.end Comments and whitespace after the end of the value, or after the block scalar header. If undefined, a newline will be added.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.indent The indent level of the token.
+ * @param context.inFlow Is this scalar within a flow collection? This may affect the resolved type of the token's value.
+ * @param context.offset The offset position of the token.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function createScalarToken(value, context) {
+    const { implicitKey = false, indent, inFlow = false, offset = -1, type = 'PLAIN' } = context;
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    const end = context.end ?? [
+        { type: 'newline', offset: -1, indent, source: '\n' }
+    ];
+    switch (source[0]) {
+        case '|':
+        case '>': {
+            const he = source.indexOf('\n');
+            const head = source.substring(0, he);
+            const body = source.substring(he + 1) + '\n';
+            const props = [
+                { type: 'block-scalar-header', offset, indent, source: head }
+            ];
+            if (!addEndtoBlockProps(props, end))
+                props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+            return { type: 'block-scalar', offset, indent, props, source: body };
+        }
+        case '"':
+            return { type: 'double-quoted-scalar', offset, indent, source, end };
+        case "'":
+            return { type: 'single-quoted-scalar', offset, indent, source, end };
+        default:
+            return { type: 'scalar', offset, indent, source, end };
+    }
+}
+/**
+ * Set the value of `token` to the given string `value`, overwriting any previous contents and type that it may have.
+ *
+ * Best efforts are made to retain any comments previously associated with the `token`,
+ * though all contents within a collection's `items` will be overwritten.
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param token Any token. If it does not include an `indent` value, the value will be stringified as if it were an implicit key.
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.afterKey In most cases, values after a key should have an additional level of indentation.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.inFlow Being within a flow collection may affect the resolved type of the token's value.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function setScalarValue(token, value, context = {}) {
+    let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    let indent = 'indent' in token ? token.indent : null;
+    if (afterKey && typeof indent === 'number')
+        indent += 2;
+    if (!type)
+        switch (token.type) {
+            case 'single-quoted-scalar':
+                type = 'QUOTE_SINGLE';
+                break;
+            case 'double-quoted-scalar':
+                type = 'QUOTE_DOUBLE';
+                break;
+            case 'block-scalar': {
+                const header = token.props[0];
+                if (header.type !== 'block-scalar-header')
+                    throw new Error('Invalid block scalar header');
+                type = header.source[0] === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+                break;
+            }
+            default:
+                type = 'PLAIN';
+        }
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    switch (source[0]) {
+        case '|':
+        case '>':
+            setBlockScalarValue(token, source);
+            break;
+        case '"':
+            setFlowScalarValue(token, source, 'double-quoted-scalar');
+            break;
+        case "'":
+            setFlowScalarValue(token, source, 'single-quoted-scalar');
+            break;
+        default:
+            setFlowScalarValue(token, source, 'scalar');
+    }
+}
+function setBlockScalarValue(token, source) {
+    const he = source.indexOf('\n');
+    const head = source.substring(0, he);
+    const body = source.substring(he + 1) + '\n';
+    if (token.type === 'block-scalar') {
+        const header = token.props[0];
+        if (header.type !== 'block-scalar-header')
+            throw new Error('Invalid block scalar header');
+        header.source = head;
+        token.source = body;
+    }
+    else {
+        const { offset } = token;
+        const indent = 'indent' in token ? token.indent : -1;
+        const props = [
+            { type: 'block-scalar-header', offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, 'end' in token ? token.end : undefined))
+            props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+        for (const key of Object.keys(token))
+            if (key !== 'type' && key !== 'offset')
+                delete token[key];
+        Object.assign(token, { type: 'block-scalar', indent, props, source: body });
+    }
+}
+/** @returns `true` if last token is a newline */
+function addEndtoBlockProps(props, end) {
+    if (end)
+        for (const st of end)
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                    props.push(st);
+                    break;
+                case 'newline':
+                    props.push(st);
+                    return true;
+            }
+    return false;
+}
+function setFlowScalarValue(token, source, type) {
+    switch (token.type) {
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            token.type = type;
+            token.source = source;
+            break;
+        case 'block-scalar': {
+            const end = token.props.slice(1);
+            let oa = source.length;
+            if (token.props[0].type === 'block-scalar-header')
+                oa -= token.props[0].source.length;
+            for (const tok of end)
+                tok.offset += oa;
+            delete token.props;
+            Object.assign(token, { type, source, end });
+            break;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            const offset = token.offset + source.length;
+            const nl = { type: 'newline', offset, indent: token.indent, source: '\n' };
+            delete token.items;
+            Object.assign(token, { type, source, end: [nl] });
+            break;
+        }
+        default: {
+            const indent = 'indent' in token ? token.indent : -1;
+            const end = 'end' in token && Array.isArray(token.end)
+                ? token.end.filter(st => st.type === 'space' ||
+                    st.type === 'comment' ||
+                    st.type === 'newline')
+                : [];
+            for (const key of Object.keys(token))
+                if (key !== 'type' && key !== 'offset')
+                    delete token[key];
+            Object.assign(token, { type, indent, source, end });
+        }
+    }
+}
+
+exports.createScalarToken = createScalarToken;
+exports.resolveAsScalar = resolveAsScalar;
+exports.setScalarValue = setScalarValue;
+
+
+/***/ }),
+
+/***/ 1733:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringify a CST document, token, or collection item
+ *
+ * Fair warning: This applies no validation whatsoever, and
+ * simply concatenates the sources in their logical order.
+ */
+const stringify = (cst) => 'type' in cst ? stringifyToken(cst) : stringifyItem(cst);
+function stringifyToken(token) {
+    switch (token.type) {
+        case 'block-scalar': {
+            let res = '';
+            for (const tok of token.props)
+                res += stringifyToken(tok);
+            return res + token.source;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            let res = '';
+            for (const item of token.items)
+                res += stringifyItem(item);
+            return res;
+        }
+        case 'flow-collection': {
+            let res = token.start.source;
+            for (const item of token.items)
+                res += stringifyItem(item);
+            for (const st of token.end)
+                res += st.source;
+            return res;
+        }
+        case 'document': {
+            let res = stringifyItem(token);
+            if (token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+        default: {
+            let res = token.source;
+            if ('end' in token && token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+    }
+}
+function stringifyItem({ start, key, sep, value }) {
+    let res = '';
+    for (const st of start)
+        res += st.source;
+    if (key)
+        res += stringifyToken(key);
+    if (sep)
+        for (const st of sep)
+            res += st.source;
+    if (value)
+        res += stringifyToken(value);
+    return res;
+}
+
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 7715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove item');
+/**
+ * Apply a visitor to a CST document or item.
+ *
+ * Walks through the tree (depth-first) starting from the root, calling a
+ * `visitor` function with two arguments when entering each item:
+ *   - `item`: The current item, which included the following members:
+ *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *       possibly including its anchor or tag.
+ *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *       the key before the `:` separator is empty.
+ *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *       which should include the `:` map value indicator if `value` is set.
+ *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *   - `path`: The steps from the root to the current node, as an array of
+ *     `['key' | 'value', number]` tuples.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this token, continue with
+ *      next sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current item, then continue with the next one
+ *   - `number`: Set the index of the next step. This is useful especially if
+ *     the index of the current token has changed.
+ *   - `function`: Define the next visitor for this item. After the original
+ *     visitor is called on item entry, next visitors are called after handling
+ *     a non-empty `key` and when exiting the item.
+ */
+function visit(cst, visitor) {
+    if ('type' in cst && cst.type === 'document')
+        cst = { start: cst.start, value: cst.value };
+    _visit(Object.freeze([]), cst, visitor);
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current item */
+visit.SKIP = SKIP;
+/** Remove the current item */
+visit.REMOVE = REMOVE;
+/** Find the item at `path` from `cst` as the root */
+visit.itemAtPath = (cst, path) => {
+    let item = cst;
+    for (const [field, index] of path) {
+        const tok = item?.[field];
+        if (tok && 'items' in tok) {
+            item = tok.items[index];
+        }
+        else
+            return undefined;
+    }
+    return item;
+};
+/**
+ * Get the immediate parent collection of the item at `path` from `cst` as the root.
+ *
+ * Throws an error if the collection is not found, which should never happen if the item itself exists.
+ */
+visit.parentCollection = (cst, path) => {
+    const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    const field = path[path.length - 1][0];
+    const coll = parent?.[field];
+    if (coll && 'items' in coll)
+        return coll;
+    throw new Error('Parent collection not found');
+};
+function _visit(path, item, visitor) {
+    let ctrl = visitor(item, path);
+    if (typeof ctrl === 'symbol')
+        return ctrl;
+    for (const field of ['key', 'value']) {
+        const token = item[field];
+        if (token && 'items' in token) {
+            for (let i = 0; i < token.items.length; ++i) {
+                const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    token.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+            if (typeof ctrl === 'function' && field === 'key')
+                ctrl = ctrl(item, path);
+        }
+    }
+    return typeof ctrl === 'function' ? ctrl(item, path) : ctrl;
+}
+
+exports.visit = visit;
+
+
+/***/ }),
+
+/***/ 3461:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
+
+/** The byte order mark */
+const BOM = '\u{FEFF}';
+/** Start of doc-mode */
+const DOCUMENT = '\x02'; // C0: Start of Text
+/** Unexpected end of flow-mode */
+const FLOW_END = '\x18'; // C0: Cancel
+/** Next token is a scalar value */
+const SCALAR = '\x1f'; // C0: Unit Separator
+/** @returns `true` if `token` is a flow or block collection */
+const isCollection = (token) => !!token && 'items' in token;
+/** @returns `true` if `token` is a flow or block scalar; not an alias */
+const isScalar = (token) => !!token &&
+    (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'block-scalar');
+/* istanbul ignore next */
+/** Get a printable representation of a lexer token */
+function prettyToken(token) {
+    switch (token) {
+        case BOM:
+            return '<BOM>';
+        case DOCUMENT:
+            return '<DOC>';
+        case FLOW_END:
+            return '<FLOW_END>';
+        case SCALAR:
+            return '<SCALAR>';
+        default:
+            return JSON.stringify(token);
+    }
+}
+/** Identify the type of a lexer token. May return `null` for unknown tokens. */
+function tokenType(source) {
+    switch (source) {
+        case BOM:
+            return 'byte-order-mark';
+        case DOCUMENT:
+            return 'doc-mode';
+        case FLOW_END:
+            return 'flow-error-end';
+        case SCALAR:
+            return 'scalar';
+        case '---':
+            return 'doc-start';
+        case '...':
+            return 'doc-end';
+        case '':
+        case '\n':
+        case '\r\n':
+            return 'newline';
+        case '-':
+            return 'seq-item-ind';
+        case '?':
+            return 'explicit-key-ind';
+        case ':':
+            return 'map-value-ind';
+        case '{':
+            return 'flow-map-start';
+        case '}':
+            return 'flow-map-end';
+        case '[':
+            return 'flow-seq-start';
+        case ']':
+            return 'flow-seq-end';
+        case ',':
+            return 'comma';
+    }
+    switch (source[0]) {
+        case ' ':
+        case '\t':
+            return 'space';
+        case '#':
+            return 'comment';
+        case '%':
+            return 'directive-line';
+        case '*':
+            return 'alias';
+        case '&':
+            return 'anchor';
+        case '!':
+            return 'tag';
+        case "'":
+            return 'single-quoted-scalar';
+        case '"':
+            return 'double-quoted-scalar';
+        case '|':
+        case '>':
+            return 'block-scalar-header';
+    }
+    return null;
+}
+
+exports.createScalarToken = cstScalar.createScalarToken;
+exports.resolveAsScalar = cstScalar.resolveAsScalar;
+exports.setScalarValue = cstScalar.setScalarValue;
+exports.stringify = cstStringify.stringify;
+exports.visit = cstVisit.visit;
+exports.BOM = BOM;
+exports.DOCUMENT = DOCUMENT;
+exports.FLOW_END = FLOW_END;
+exports.SCALAR = SCALAR;
+exports.isCollection = isCollection;
+exports.isScalar = isScalar;
+exports.prettyToken = prettyToken;
+exports.tokenType = tokenType;
+
+
+/***/ }),
+
+/***/ 361:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cst = __nccwpck_require__(3461);
+
+/*
+START -> stream
+
+stream
+  directive -> line-end -> stream
+  indent + line-end -> stream
+  [else] -> line-start
+
+line-end
+  comment -> line-end
+  newline -> .
+  input-end -> END
+
+line-start
+  doc-start -> doc
+  doc-end -> stream
+  [else] -> indent -> block-start
+
+block-start
+  seq-item-start -> block-start
+  explicit-key-start -> block-start
+  map-value-start -> block-start
+  [else] -> doc
+
+doc
+  line-end -> line-start
+  spaces -> doc
+  anchor -> doc
+  tag -> doc
+  flow-start -> flow -> doc
+  flow-end -> error -> doc
+  seq-item-start -> error -> doc
+  explicit-key-start -> error -> doc
+  map-value-start -> doc
+  alias -> doc
+  quote-start -> quoted-scalar -> doc
+  block-scalar-header -> line-end -> block-scalar(min) -> line-start
+  [else] -> plain-scalar(false, min) -> doc
+
+flow
+  line-end -> flow
+  spaces -> flow
+  anchor -> flow
+  tag -> flow
+  flow-start -> flow -> flow
+  flow-end -> .
+  seq-item-start -> error -> flow
+  explicit-key-start -> flow
+  map-value-start -> flow
+  alias -> flow
+  quote-start -> quoted-scalar -> flow
+  comma -> flow
+  [else] -> plain-scalar(true, 0) -> flow
+
+quoted-scalar
+  quote-end -> .
+  [else] -> quoted-scalar
+
+block-scalar(min)
+  newline + peek(indent < min) -> .
+  [else] -> block-scalar(min)
+
+plain-scalar(is-flow, min)
+  scalar-end(is-flow) -> .
+  peek(newline + (indent < min)) -> .
+  [else] -> plain-scalar(min)
+*/
+function isEmpty(ch) {
+    switch (ch) {
+        case undefined:
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t':
+            return true;
+        default:
+            return false;
+    }
+}
+const hexDigits = new Set('0123456789ABCDEFabcdef');
+const tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+const flowIndicatorChars = new Set(',[]{}');
+const invalidAnchorChars = new Set(' ,[]{}\n\r\t');
+const isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+/**
+ * Splits an input string into lexical tokens, i.e. smaller strings that are
+ * easily identifiable by `tokens.tokenType()`.
+ *
+ * Lexing starts always in a "stream" context. Incomplete input may be buffered
+ * until a complete token can be emitted.
+ *
+ * In addition to slices of the original input, the following control characters
+ * may also be emitted:
+ *
+ * - `\x02` (Start of Text): A document starts with the next token
+ * - `\x18` (Cancel): Unexpected end of flow-mode (indicates an error)
+ * - `\x1f` (Unit Separator): Next token is a scalar value
+ * - `\u{FEFF}` (Byte order mark): Emitted separately outside documents
+ */
+class Lexer {
+    constructor() {
+        /**
+         * Flag indicating whether the end of the current buffer marks the end of
+         * all input
+         */
+        this.atEnd = false;
+        /**
+         * Explicit indent set in block scalar header, as an offset from the current
+         * minimum indent, so e.g. set to 1 from a header `|2+`. Set to -1 if not
+         * explicitly set.
+         */
+        this.blockScalarIndent = -1;
+        /**
+         * Block scalars that include a + (keep) chomping indicator in their header
+         * include trailing empty lines, which are otherwise excluded from the
+         * scalar's contents.
+         */
+        this.blockScalarKeep = false;
+        /** Current input */
+        this.buffer = '';
+        /**
+         * Flag noting whether the map value indicator : can immediately follow this
+         * node within a flow context.
+         */
+        this.flowKey = false;
+        /** Count of surrounding flow collection levels. */
+        this.flowLevel = 0;
+        /**
+         * Minimum level of indentation required for next lines to be parsed as a
+         * part of the current scalar value.
+         */
+        this.indentNext = 0;
+        /** Indentation level of the current line. */
+        this.indentValue = 0;
+        /** Position of the next \n character. */
+        this.lineEndPos = null;
+        /** Stores the state of the lexer if reaching the end of incpomplete input */
+        this.next = null;
+        /** A pointer to `buffer`; the current position of the lexer. */
+        this.pos = 0;
+    }
+    /**
+     * Generate YAML tokens from the `source` string. If `incomplete`,
+     * a part of the last line may be left as a buffer for the next call.
+     *
+     * @returns A generator of lexical tokens
+     */
+    *lex(source, incomplete = false) {
+        if (source) {
+            if (typeof source !== 'string')
+                throw TypeError('source is not a string');
+            this.buffer = this.buffer ? this.buffer + source : source;
+            this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? 'stream';
+        while (next && (incomplete || this.hasChars(1)))
+            next = yield* this.parseNext(next);
+    }
+    atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === ' ' || ch === '\t')
+            ch = this.buffer[++i];
+        if (!ch || ch === '#' || ch === '\n')
+            return true;
+        if (ch === '\r')
+            return this.buffer[i + 1] === '\n';
+        return false;
+    }
+    charAt(n) {
+        return this.buffer[this.pos + n];
+    }
+    continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+            let indent = 0;
+            while (ch === ' ')
+                ch = this.buffer[++indent + offset];
+            if (ch === '\r') {
+                const next = this.buffer[indent + offset + 1];
+                if (next === '\n' || (!next && !this.atEnd))
+                    return offset + indent + 1;
+            }
+            return ch === '\n' || indent >= this.indentNext || (!ch && !this.atEnd)
+                ? offset + indent
+                : -1;
+        }
+        if (ch === '-' || ch === '.') {
+            const dt = this.buffer.substr(offset, 3);
+            if ((dt === '---' || dt === '...') && isEmpty(this.buffer[offset + 3]))
+                return -1;
+        }
+        return offset;
+    }
+    getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== 'number' || (end !== -1 && end < this.pos)) {
+            end = this.buffer.indexOf('\n', this.pos);
+            this.lineEndPos = end;
+        }
+        if (end === -1)
+            return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === '\r')
+            end -= 1;
+        return this.buffer.substring(this.pos, end);
+    }
+    hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+    }
+    setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+    }
+    peek(n) {
+        return this.buffer.substr(this.pos, n);
+    }
+    *parseNext(next) {
+        switch (next) {
+            case 'stream':
+                return yield* this.parseStream();
+            case 'line-start':
+                return yield* this.parseLineStart();
+            case 'block-start':
+                return yield* this.parseBlockStart();
+            case 'doc':
+                return yield* this.parseDocument();
+            case 'flow':
+                return yield* this.parseFlowCollection();
+            case 'quoted-scalar':
+                return yield* this.parseQuotedScalar();
+            case 'block-scalar':
+                return yield* this.parseBlockScalar();
+            case 'plain-scalar':
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+            return this.setNext('stream');
+        if (line[0] === cst.BOM) {
+            yield* this.pushCount(1);
+            line = line.substring(1);
+        }
+        if (line[0] === '%') {
+            let dirEnd = line.length;
+            let cs = line.indexOf('#');
+            while (cs !== -1) {
+                const ch = line[cs - 1];
+                if (ch === ' ' || ch === '\t') {
+                    dirEnd = cs - 1;
+                    break;
+                }
+                else {
+                    cs = line.indexOf('#', cs + 1);
+                }
+            }
+            while (true) {
+                const ch = line[dirEnd - 1];
+                if (ch === ' ' || ch === '\t')
+                    dirEnd -= 1;
+                else
+                    break;
+            }
+            const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+            yield* this.pushCount(line.length - n); // possible comment
+            this.pushNewline();
+            return 'stream';
+        }
+        if (this.atLineEnd()) {
+            const sp = yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - sp);
+            yield* this.pushNewline();
+            return 'stream';
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+    }
+    *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+            return this.setNext('line-start');
+        if (ch === '-' || ch === '.') {
+            if (!this.atEnd && !this.hasChars(4))
+                return this.setNext('line-start');
+            const s = this.peek(3);
+            if ((s === '---' || s === '...') && isEmpty(this.charAt(3))) {
+                yield* this.pushCount(3);
+                this.indentValue = 0;
+                this.indentNext = 0;
+                return s === '---' ? 'doc' : 'stream';
+            }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+            this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+    }
+    *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+            return this.setNext('block-start');
+        if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+            const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+            this.indentNext = this.indentValue + 1;
+            this.indentValue += n;
+            return 'block-start';
+        }
+        return 'doc';
+    }
+    *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('doc');
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+            case '#':
+                yield* this.pushCount(line.length - n);
+            // fallthrough
+            case undefined:
+                yield* this.pushNewline();
+                return yield* this.parseLineStart();
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel = 1;
+                return 'flow';
+            case '}':
+            case ']':
+                // this is an error
+                yield* this.pushCount(1);
+                return 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'doc';
+            case '"':
+            case "'":
+                return yield* this.parseQuotedScalar();
+            case '|':
+            case '>':
+                n += yield* this.parseBlockScalarHeader();
+                n += yield* this.pushSpaces(true);
+                yield* this.pushCount(line.length - n);
+                yield* this.pushNewline();
+                return yield* this.parseBlockScalar();
+            default:
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+            nl = yield* this.pushNewline();
+            if (nl > 0) {
+                sp = yield* this.pushSpaces(false);
+                this.indentValue = indent = sp;
+            }
+            else {
+                sp = 0;
+            }
+            sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('flow');
+        if ((indent !== -1 && indent < this.indentNext && line[0] !== '#') ||
+            (indent === 0 &&
+                (line.startsWith('---') || line.startsWith('...')) &&
+                isEmpty(line[3]))) {
+            // Allowing for the terminal ] or } at the same (rather than greater)
+            // indent level as the initial [ or { is technically invalid, but
+            // failing here would be surprising to users.
+            const atFlowEndMarker = indent === this.indentNext - 1 &&
+                this.flowLevel === 1 &&
+                (line[0] === ']' || line[0] === '}');
+            if (!atFlowEndMarker) {
+                // this is an error
+                this.flowLevel = 0;
+                yield cst.FLOW_END;
+                return yield* this.parseLineStart();
+            }
+        }
+        let n = 0;
+        while (line[n] === ',') {
+            n += yield* this.pushCount(1);
+            n += yield* this.pushSpaces(true);
+            this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+            case undefined:
+                return 'flow';
+            case '#':
+                yield* this.pushCount(line.length - n);
+                return 'flow';
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel += 1;
+                return 'flow';
+            case '}':
+            case ']':
+                yield* this.pushCount(1);
+                this.flowKey = true;
+                this.flowLevel -= 1;
+                return this.flowLevel ? 'flow' : 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'flow';
+            case '"':
+            case "'":
+                this.flowKey = true;
+                return yield* this.parseQuotedScalar();
+            case ':': {
+                const next = this.charAt(1);
+                if (this.flowKey || isEmpty(next) || next === ',') {
+                    this.flowKey = false;
+                    yield* this.pushCount(1);
+                    yield* this.pushSpaces(true);
+                    return 'flow';
+                }
+            }
+            // fallthrough
+            default:
+                this.flowKey = false;
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+            while (end !== -1 && this.buffer[end + 1] === "'")
+                end = this.buffer.indexOf("'", end + 2);
+        }
+        else {
+            // double-quote
+            while (end !== -1) {
+                let n = 0;
+                while (this.buffer[end - 1 - n] === '\\')
+                    n += 1;
+                if (n % 2 === 0)
+                    break;
+                end = this.buffer.indexOf('"', end + 1);
+            }
+        }
+        // Only looking for newlines within the quotes
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf('\n', this.pos);
+        if (nl !== -1) {
+            while (nl !== -1) {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = qb.indexOf('\n', cs);
+            }
+            if (nl !== -1) {
+                // this is an error caused by an unexpected unindent
+                end = nl - (qb[nl - 1] === '\r' ? 2 : 1);
+            }
+        }
+        if (end === -1) {
+            if (!this.atEnd)
+                return this.setNext('quoted-scalar');
+            end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? 'flow' : 'doc';
+    }
+    *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+            const ch = this.buffer[++i];
+            if (ch === '+')
+                this.blockScalarKeep = true;
+            else if (ch > '0' && ch <= '9')
+                this.blockScalarIndent = Number(ch) - 1;
+            else if (ch !== '-')
+                break;
+        }
+        return yield* this.pushUntil(ch => isEmpty(ch) || ch === '#');
+    }
+    *parseBlockScalar() {
+        let nl = this.pos - 1; // may be -1 if this.pos === 0
+        let indent = 0;
+        let ch;
+        loop: for (let i = this.pos; (ch = this.buffer[i]); ++i) {
+            switch (ch) {
+                case ' ':
+                    indent += 1;
+                    break;
+                case '\n':
+                    nl = i;
+                    indent = 0;
+                    break;
+                case '\r': {
+                    const next = this.buffer[i + 1];
+                    if (!next && !this.atEnd)
+                        return this.setNext('block-scalar');
+                    if (next === '\n')
+                        break;
+                } // fallthrough
+                default:
+                    break loop;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('block-scalar');
+        if (indent >= this.indentNext) {
+            if (this.blockScalarIndent === -1)
+                this.indentNext = indent;
+            else {
+                this.indentNext =
+                    this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+            }
+            do {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = this.buffer.indexOf('\n', cs);
+            } while (nl !== -1);
+            if (nl === -1) {
+                if (!this.atEnd)
+                    return this.setNext('block-scalar');
+                nl = this.buffer.length;
+            }
+        }
+        // Trailing insufficiently indented tabs are invalid.
+        // To catch that during parsing, we include them in the block scalar value.
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === ' ')
+            ch = this.buffer[++i];
+        if (ch === '\t') {
+            while (ch === '\t' || ch === ' ' || ch === '\r' || ch === '\n')
+                ch = this.buffer[++i];
+            nl = i - 1;
+        }
+        else if (!this.blockScalarKeep) {
+            do {
+                let i = nl - 1;
+                let ch = this.buffer[i];
+                if (ch === '\r')
+                    ch = this.buffer[--i];
+                const lastChar = i; // Drop the line if last char not more indented
+                while (ch === ' ')
+                    ch = this.buffer[--i];
+                if (ch === '\n' && i >= this.pos && i + 1 + indent > lastChar)
+                    nl = i;
+                else
+                    break;
+            } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+    }
+    *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while ((ch = this.buffer[++i])) {
+            if (ch === ':') {
+                const next = this.buffer[i + 1];
+                if (isEmpty(next) || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                end = i;
+            }
+            else if (isEmpty(ch)) {
+                let next = this.buffer[i + 1];
+                if (ch === '\r') {
+                    if (next === '\n') {
+                        i += 1;
+                        ch = '\n';
+                        next = this.buffer[i + 1];
+                    }
+                    else
+                        end = i;
+                }
+                if (next === '#' || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                if (ch === '\n') {
+                    const cs = this.continueScalar(i + 1);
+                    if (cs === -1)
+                        break;
+                    i = Math.max(i, cs - 2); // to advance, but still account for ' #'
+                }
+            }
+            else {
+                if (inFlow && flowIndicatorChars.has(ch))
+                    break;
+                end = i;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('plain-scalar');
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? 'flow' : 'doc';
+    }
+    *pushCount(n) {
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos += n;
+            return n;
+        }
+        return 0;
+    }
+    *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+            yield s;
+            this.pos += s.length;
+            return s.length;
+        }
+        else if (allowEmpty)
+            yield '';
+        return 0;
+    }
+    *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+            switch (this.charAt(0)) {
+                case '!':
+                    n += yield* this.pushTag();
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '&':
+                    n += yield* this.pushUntil(isNotAnchorChar);
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '-': // this is an error
+                case '?': // this is an error outside flow collections
+                case ':': {
+                    const inFlow = this.flowLevel > 0;
+                    const ch1 = this.charAt(1);
+                    if (isEmpty(ch1) || (inFlow && flowIndicatorChars.has(ch1))) {
+                        if (!inFlow)
+                            this.indentNext = this.indentValue + 1;
+                        else if (this.flowKey)
+                            this.flowKey = false;
+                        n += yield* this.pushCount(1);
+                        n += yield* this.pushSpaces(true);
+                        continue loop;
+                    }
+                }
+            }
+            break loop;
+        }
+        return n;
+    }
+    *pushTag() {
+        if (this.charAt(1) === '<') {
+            let i = this.pos + 2;
+            let ch = this.buffer[i];
+            while (!isEmpty(ch) && ch !== '>')
+                ch = this.buffer[++i];
+            return yield* this.pushToIndex(ch === '>' ? i + 1 : i, false);
+        }
+        else {
+            let i = this.pos + 1;
+            let ch = this.buffer[i];
+            while (ch) {
+                if (tagChars.has(ch))
+                    ch = this.buffer[++i];
+                else if (ch === '%' &&
+                    hexDigits.has(this.buffer[i + 1]) &&
+                    hexDigits.has(this.buffer[i + 2])) {
+                    ch = this.buffer[(i += 3)];
+                }
+                else
+                    break;
+            }
+            return yield* this.pushToIndex(i, false);
+        }
+    }
+    *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === '\n')
+            return yield* this.pushCount(1);
+        else if (ch === '\r' && this.charAt(1) === '\n')
+            return yield* this.pushCount(2);
+        else
+            return 0;
+    }
+    *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+            ch = this.buffer[++i];
+        } while (ch === ' ' || (allowTabs && ch === '\t'));
+        const n = i - this.pos;
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos = i;
+        }
+        return n;
+    }
+    *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+            ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+    }
+}
+
+exports.Lexer = Lexer;
+
+
+/***/ }),
+
+/***/ 6628:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Tracks newlines during parsing in order to provide an efficient API for
+ * determining the one-indexed `{ line, col }` position for any offset
+ * within the input.
+ */
+class LineCounter {
+    constructor() {
+        this.lineStarts = [];
+        /**
+         * Should be called in ascending order. Otherwise, call
+         * `lineCounter.lineStarts.sort()` before calling `linePos()`.
+         */
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        /**
+         * Performs a binary search and returns the 1-indexed { line, col }
+         * position of `offset`. If `line === 0`, `addNewLine` has never been
+         * called or `offset` is before the first known newline.
+         */
+        this.linePos = (offset) => {
+            let low = 0;
+            let high = this.lineStarts.length;
+            while (low < high) {
+                const mid = (low + high) >> 1; // Math.floor((low + high) / 2)
+                if (this.lineStarts[mid] < offset)
+                    low = mid + 1;
+                else
+                    high = mid;
+            }
+            if (this.lineStarts[low] === offset)
+                return { line: low + 1, col: 1 };
+            if (low === 0)
+                return { line: 0, col: offset };
+            const start = this.lineStarts[low - 1];
+            return { line: low, col: offset - start + 1 };
+        };
+    }
+}
+
+exports.LineCounter = LineCounter;
+
+
+/***/ }),
+
+/***/ 3456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+
+function includesToken(list, type) {
+    for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+            return true;
+    return false;
+}
+function findNonEmptyIndex(list) {
+    for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                break;
+            default:
+                return i;
+        }
+    }
+    return -1;
+}
+function isFlowToken(token) {
+    switch (token?.type) {
+        case 'alias':
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'flow-collection':
+            return true;
+        default:
+            return false;
+    }
+}
+function getPrevProps(parent) {
+    switch (parent.type) {
+        case 'document':
+            return parent.start;
+        case 'block-map': {
+            const it = parent.items[parent.items.length - 1];
+            return it.sep ?? it.start;
+        }
+        case 'block-seq':
+            return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+            return [];
+    }
+}
+/** Note: May modify input array */
+function getFirstKeyStartProps(prev) {
+    if (prev.length === 0)
+        return [];
+    let i = prev.length;
+    loop: while (--i >= 0) {
+        switch (prev[i].type) {
+            case 'doc-start':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+            case 'seq-item-ind':
+            case 'newline':
+                break loop;
+        }
+    }
+    while (prev[++i]?.type === 'space') {
+        /* loop */
+    }
+    return prev.splice(i, prev.length);
+}
+function arrayPushArray(target, source) {
+    // May exhaust call stack with large `source` array
+    if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+    else
+        for (let i = 0; i < source.length; ++i)
+            target.push(source[i]);
+}
+function fixFlowSeqItems(fc) {
+    if (fc.start.type === 'flow-seq-start') {
+        for (const it of fc.items) {
+            if (it.sep &&
+                !it.value &&
+                !includesToken(it.start, 'explicit-key-ind') &&
+                !includesToken(it.sep, 'map-value-ind')) {
+                if (it.key)
+                    it.value = it.key;
+                delete it.key;
+                if (isFlowToken(it.value)) {
+                    if (it.value.end)
+                        arrayPushArray(it.value.end, it.sep);
+                    else
+                        it.value.end = it.sep;
+                }
+                else
+                    arrayPushArray(it.start, it.sep);
+                delete it.sep;
+            }
+        }
+    }
+}
+/**
+ * A YAML concrete syntax tree (CST) parser
+ *
+ * ```ts
+ * const src: string = ...
+ * for (const token of new Parser().parse(src)) {
+ *   // token: Token
+ * }
+ * ```
+ *
+ * To use the parser with a user-provided lexer:
+ *
+ * ```ts
+ * function* parse(source: string, lexer: Lexer) {
+ *   const parser = new Parser()
+ *   for (const lexeme of lexer.lex(source))
+ *     yield* parser.next(lexeme)
+ *   yield* parser.end()
+ * }
+ *
+ * const src: string = ...
+ * const lexer = new Lexer()
+ * for (const token of parse(src, lexer)) {
+ *   // token: Token
+ * }
+ * ```
+ */
+class Parser {
+    /**
+     * @param onNewLine - If defined, called separately with the start position of
+     *   each new line (in `parse()`, including the start of input).
+     */
+    constructor(onNewLine) {
+        /** If true, space and sequence indicators count as indentation */
+        this.atNewLine = true;
+        /** If true, next token is a scalar value */
+        this.atScalar = false;
+        /** Current indentation level */
+        this.indent = 0;
+        /** Current offset since the start of parsing */
+        this.offset = 0;
+        /** On the same line with a block map key */
+        this.onKeyLine = false;
+        /** Top indicates the node that's currently being built */
+        this.stack = [];
+        /** The source of the current token, set in parse() */
+        this.source = '';
+        /** The type of the current token, set in parse() */
+        this.type = '';
+        // Must be defined after `next()`
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+    }
+    /**
+     * Parse `source` as a YAML stream.
+     * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+     *
+     * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+     *
+     * @returns A generator of tokens representing each directive, document, and other structure.
+     */
+    *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+            this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+            yield* this.next(lexeme);
+        if (!incomplete)
+            yield* this.end();
+    }
+    /**
+     * Advance the parser by the `source` of one lexical token.
+     */
+    *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+            console.log('|', cst.prettyToken(source));
+        if (this.atScalar) {
+            this.atScalar = false;
+            yield* this.step();
+            this.offset += source.length;
+            return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+            const message = `Not a YAML token: ${source}`;
+            yield* this.pop({ type: 'error', offset: this.offset, message, source });
+            this.offset += source.length;
+        }
+        else if (type === 'scalar') {
+            this.atNewLine = false;
+            this.atScalar = true;
+            this.type = 'scalar';
+        }
+        else {
+            this.type = type;
+            yield* this.step();
+            switch (type) {
+                case 'newline':
+                    this.atNewLine = true;
+                    this.indent = 0;
+                    if (this.onNewLine)
+                        this.onNewLine(this.offset + source.length);
+                    break;
+                case 'space':
+                    if (this.atNewLine && source[0] === ' ')
+                        this.indent += source.length;
+                    break;
+                case 'explicit-key-ind':
+                case 'map-value-ind':
+                case 'seq-item-ind':
+                    if (this.atNewLine)
+                        this.indent += source.length;
+                    break;
+                case 'doc-mode':
+                case 'flow-error-end':
+                    return;
+                default:
+                    this.atNewLine = false;
+            }
+            this.offset += source.length;
+        }
+    }
+    /** Call at end of input to push out any remaining constructions */
+    *end() {
+        while (this.stack.length > 0)
+            yield* this.pop();
+    }
+    get sourceToken() {
+        const st = {
+            type: this.type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+        return st;
+    }
+    *step() {
+        const top = this.peek(1);
+        if (this.type === 'doc-end' && top?.type !== 'doc-end') {
+            while (this.stack.length > 0)
+                yield* this.pop();
+            this.stack.push({
+                type: 'doc-end',
+                offset: this.offset,
+                source: this.source
+            });
+            return;
+        }
+        if (!top)
+            return yield* this.stream();
+        switch (top.type) {
+            case 'document':
+                return yield* this.document(top);
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return yield* this.scalar(top);
+            case 'block-scalar':
+                return yield* this.blockScalar(top);
+            case 'block-map':
+                return yield* this.blockMap(top);
+            case 'block-seq':
+                return yield* this.blockSequence(top);
+            case 'flow-collection':
+                return yield* this.flowCollection(top);
+            case 'doc-end':
+                return yield* this.documentEnd(top);
+        }
+        /* istanbul ignore next should not happen */
+        yield* this.pop();
+    }
+    peek(n) {
+        return this.stack[this.stack.length - n];
+    }
+    *pop(error) {
+        const token = error ?? this.stack.pop();
+        /* istanbul ignore if should not happen */
+        if (!token) {
+            const message = 'Tried to pop an empty stack';
+            yield { type: 'error', offset: this.offset, source: '', message };
+        }
+        else if (this.stack.length === 0) {
+            yield token;
+        }
+        else {
+            const top = this.peek(1);
+            if (token.type === 'block-scalar') {
+                // Block scalars use their parent rather than header indent
+                token.indent = 'indent' in top ? top.indent : 0;
+            }
+            else if (token.type === 'flow-collection' && top.type === 'document') {
+                // Ignore all indent for top-level flow collections
+                token.indent = 0;
+            }
+            if (token.type === 'flow-collection')
+                fixFlowSeqItems(token);
+            switch (top.type) {
+                case 'document':
+                    top.value = token;
+                    break;
+                case 'block-scalar':
+                    top.props.push(token); // error
+                    break;
+                case 'block-map': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value) {
+                        top.items.push({ start: [], key: token, sep: [] });
+                        this.onKeyLine = true;
+                        return;
+                    }
+                    else if (it.sep) {
+                        it.value = token;
+                    }
+                    else {
+                        Object.assign(it, { key: token, sep: [] });
+                        this.onKeyLine = !it.explicitKey;
+                        return;
+                    }
+                    break;
+                }
+                case 'block-seq': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value)
+                        top.items.push({ start: [], value: token });
+                    else
+                        it.value = token;
+                    break;
+                }
+                case 'flow-collection': {
+                    const it = top.items[top.items.length - 1];
+                    if (!it || it.value)
+                        top.items.push({ start: [], key: token, sep: [] });
+                    else if (it.sep)
+                        it.value = token;
+                    else
+                        Object.assign(it, { key: token, sep: [] });
+                    return;
+                }
+                /* istanbul ignore next should not happen */
+                default:
+                    yield* this.pop();
+                    yield* this.pop(token);
+            }
+            if ((top.type === 'document' ||
+                top.type === 'block-map' ||
+                top.type === 'block-seq') &&
+                (token.type === 'block-map' || token.type === 'block-seq')) {
+                const last = token.items[token.items.length - 1];
+                if (last &&
+                    !last.sep &&
+                    !last.value &&
+                    last.start.length > 0 &&
+                    findNonEmptyIndex(last.start) === -1 &&
+                    (token.indent === 0 ||
+                        last.start.every(st => st.type !== 'comment' || st.indent < token.indent))) {
+                    if (top.type === 'document')
+                        top.end = last.start;
+                    else
+                        top.items.push({ start: last.start });
+                    token.items.splice(-1, 1);
+                }
+            }
+        }
+    }
+    *stream() {
+        switch (this.type) {
+            case 'directive-line':
+                yield { type: 'directive', offset: this.offset, source: this.source };
+                return;
+            case 'byte-order-mark':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                yield this.sourceToken;
+                return;
+            case 'doc-mode':
+            case 'doc-start': {
+                const doc = {
+                    type: 'document',
+                    offset: this.offset,
+                    start: []
+                };
+                if (this.type === 'doc-start')
+                    doc.start.push(this.sourceToken);
+                this.stack.push(doc);
+                return;
+            }
+        }
+        yield {
+            type: 'error',
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML stream`,
+            source: this.source
+        };
+    }
+    *document(doc) {
+        if (doc.value)
+            return yield* this.lineEnd(doc);
+        switch (this.type) {
+            case 'doc-start': {
+                if (findNonEmptyIndex(doc.start) !== -1) {
+                    yield* this.pop();
+                    yield* this.step();
+                }
+                else
+                    doc.start.push(this.sourceToken);
+                return;
+            }
+            case 'anchor':
+            case 'tag':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                doc.start.push(this.sourceToken);
+                return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+            this.stack.push(bv);
+        else {
+            yield {
+                type: 'error',
+                offset: this.offset,
+                message: `Unexpected ${this.type} token in YAML document`,
+                source: this.source
+            };
+        }
+    }
+    *scalar(scalar) {
+        if (this.type === 'map-value-ind') {
+            const prev = getPrevProps(this.peek(2));
+            const start = getFirstKeyStartProps(prev);
+            let sep;
+            if (scalar.end) {
+                sep = scalar.end;
+                sep.push(this.sourceToken);
+                delete scalar.end;
+            }
+            else
+                sep = [this.sourceToken];
+            const map = {
+                type: 'block-map',
+                offset: scalar.offset,
+                indent: scalar.indent,
+                items: [{ start, key: scalar, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+        }
+        else
+            yield* this.lineEnd(scalar);
+    }
+    *blockScalar(scalar) {
+        switch (this.type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                scalar.props.push(this.sourceToken);
+                return;
+            case 'scalar':
+                scalar.source = this.source;
+                // block-scalar source includes trailing newline
+                this.atNewLine = true;
+                this.indent = 0;
+                if (this.onNewLine) {
+                    let nl = this.source.indexOf('\n') + 1;
+                    while (nl !== 0) {
+                        this.onNewLine(this.offset + nl);
+                        nl = this.source.indexOf('\n', nl) + 1;
+                    }
+                }
+                yield* this.pop();
+                break;
+            /* istanbul ignore next should not happen */
+            default:
+                yield* this.pop();
+                yield* this.step();
+        }
+    }
+    *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        // it.sep is true-ish if pair already has key or : separator
+        switch (this.type) {
+            case 'newline':
+                this.onKeyLine = false;
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value) {
+                    map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    if (this.atIndentedComment(it.start, map.indent)) {
+                        const prev = map.items[map.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            map.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+        }
+        if (this.indent >= map.indent) {
+            const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+            const atNextItem = atMapIndent &&
+                (it.sep || it.explicitKey) &&
+                this.type !== 'seq-item-ind';
+            // For empty nodes, assign newline-separated not indented empty tokens to following node
+            let start = [];
+            if (atNextItem && it.sep && !it.value) {
+                const nl = [];
+                for (let i = 0; i < it.sep.length; ++i) {
+                    const st = it.sep[i];
+                    switch (st.type) {
+                        case 'newline':
+                            nl.push(i);
+                            break;
+                        case 'space':
+                            break;
+                        case 'comment':
+                            if (st.indent > map.indent)
+                                nl.length = 0;
+                            break;
+                        default:
+                            nl.length = 0;
+                    }
+                }
+                if (nl.length >= 2)
+                    start = it.sep.splice(nl[1]);
+            }
+            switch (this.type) {
+                case 'anchor':
+                case 'tag':
+                    if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        it.sep.push(this.sourceToken);
+                    }
+                    else {
+                        it.start.push(this.sourceToken);
+                    }
+                    return;
+                case 'explicit-key-ind':
+                    if (!it.sep && !it.explicitKey) {
+                        it.start.push(this.sourceToken);
+                        it.explicitKey = true;
+                    }
+                    else if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start, explicitKey: true });
+                    }
+                    else {
+                        this.stack.push({
+                            type: 'block-map',
+                            offset: this.offset,
+                            indent: this.indent,
+                            items: [{ start: [this.sourceToken], explicitKey: true }]
+                        });
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'map-value-ind':
+                    if (it.explicitKey) {
+                        if (!it.sep) {
+                            if (includesToken(it.start, 'newline')) {
+                                Object.assign(it, { key: null, sep: [this.sourceToken] });
+                            }
+                            else {
+                                const start = getFirstKeyStartProps(it.start);
+                                this.stack.push({
+                                    type: 'block-map',
+                                    offset: this.offset,
+                                    indent: this.indent,
+                                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                                });
+                            }
+                        }
+                        else if (it.value) {
+                            map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else if (isFlowToken(it.key) &&
+                            !includesToken(it.sep, 'newline')) {
+                            const start = getFirstKeyStartProps(it.start);
+                            const key = it.key;
+                            const sep = it.sep;
+                            sep.push(this.sourceToken);
+                            // @ts-expect-error type guard is wrong here
+                            delete it.key;
+                            // @ts-expect-error type guard is wrong here
+                            delete it.sep;
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key, sep }]
+                            });
+                        }
+                        else if (start.length > 0) {
+                            // Not actually at next item
+                            it.sep = it.sep.concat(start, this.sourceToken);
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    else {
+                        if (!it.sep) {
+                            Object.assign(it, { key: null, sep: [this.sourceToken] });
+                        }
+                        else if (it.value || atNextItem) {
+                            map.items.push({ start, key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (atNextItem || it.value) {
+                        map.items.push({ start, key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        this.stack.push(fs);
+                    }
+                    else {
+                        Object.assign(it, { key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    return;
+                }
+                default: {
+                    const bv = this.startBlockValue(map);
+                    if (bv) {
+                        if (bv.type === 'block-seq') {
+                            if (!it.explicitKey &&
+                                it.sep &&
+                                !includesToken(it.sep, 'newline')) {
+                                yield* this.pop({
+                                    type: 'error',
+                                    offset: this.offset,
+                                    message: 'Unexpected block-seq-ind on same line with key',
+                                    source: this.source
+                                });
+                                return;
+                            }
+                        }
+                        else if (atMapIndent) {
+                            map.items.push({ start });
+                        }
+                        this.stack.push(bv);
+                        return;
+                    }
+                }
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+            case 'newline':
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        seq.items.push({ start: [this.sourceToken] });
+                }
+                else
+                    it.start.push(this.sourceToken);
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value)
+                    seq.items.push({ start: [this.sourceToken] });
+                else {
+                    if (this.atIndentedComment(it.start, seq.indent)) {
+                        const prev = seq.items[seq.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            seq.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'anchor':
+            case 'tag':
+                if (it.value || this.indent <= seq.indent)
+                    break;
+                it.start.push(this.sourceToken);
+                return;
+            case 'seq-item-ind':
+                if (this.indent !== seq.indent)
+                    break;
+                if (it.value || includesToken(it.start, 'seq-item-ind'))
+                    seq.items.push({ start: [this.sourceToken] });
+                else
+                    it.start.push(this.sourceToken);
+                return;
+        }
+        if (this.indent > seq.indent) {
+            const bv = this.startBlockValue(seq);
+            if (bv) {
+                this.stack.push(bv);
+                return;
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === 'flow-error-end') {
+            let top;
+            do {
+                yield* this.pop();
+                top = this.peek(1);
+            } while (top?.type === 'flow-collection');
+        }
+        else if (fc.end.length === 0) {
+            switch (this.type) {
+                case 'comma':
+                case 'explicit-key-ind':
+                    if (!it || it.sep)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'map-value-ind':
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        Object.assign(it, { key: null, sep: [this.sourceToken] });
+                    return;
+                case 'space':
+                case 'comment':
+                case 'newline':
+                case 'anchor':
+                case 'tag':
+                    if (!it || it.value)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: fs, sep: [] });
+                    else if (it.sep)
+                        this.stack.push(fs);
+                    else
+                        Object.assign(it, { key: fs, sep: [] });
+                    return;
+                }
+                case 'flow-map-end':
+                case 'flow-seq-end':
+                    fc.end.push(this.sourceToken);
+                    return;
+            }
+            const bv = this.startBlockValue(fc);
+            /* istanbul ignore else should not happen */
+            if (bv)
+                this.stack.push(bv);
+            else {
+                yield* this.pop();
+                yield* this.step();
+            }
+        }
+        else {
+            const parent = this.peek(2);
+            if (parent.type === 'block-map' &&
+                ((this.type === 'map-value-ind' && parent.indent === fc.indent) ||
+                    (this.type === 'newline' &&
+                        !parent.items[parent.items.length - 1].sep))) {
+                yield* this.pop();
+                yield* this.step();
+            }
+            else if (this.type === 'map-value-ind' &&
+                parent.type !== 'flow-collection') {
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                fixFlowSeqItems(fc);
+                const sep = fc.end.splice(1, fc.end.length);
+                sep.push(this.sourceToken);
+                const map = {
+                    type: 'block-map',
+                    offset: fc.offset,
+                    indent: fc.indent,
+                    items: [{ start, key: fc, sep }]
+                };
+                this.onKeyLine = true;
+                this.stack[this.stack.length - 1] = map;
+            }
+            else {
+                yield* this.lineEnd(fc);
+            }
+        }
+    }
+    flowScalar(type) {
+        if (this.onNewLine) {
+            let nl = this.source.indexOf('\n') + 1;
+            while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf('\n', nl) + 1;
+            }
+        }
+        return {
+            type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+    }
+    startBlockValue(parent) {
+        switch (this.type) {
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return this.flowScalar(this.type);
+            case 'block-scalar-header':
+                return {
+                    type: 'block-scalar',
+                    offset: this.offset,
+                    indent: this.indent,
+                    props: [this.sourceToken],
+                    source: ''
+                };
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                return {
+                    type: 'flow-collection',
+                    offset: this.offset,
+                    indent: this.indent,
+                    start: this.sourceToken,
+                    items: [],
+                    end: []
+                };
+            case 'seq-item-ind':
+                return {
+                    type: 'block-seq',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [this.sourceToken] }]
+                };
+            case 'explicit-key-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                start.push(this.sourceToken);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, explicitKey: true }]
+                };
+            }
+            case 'map-value-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                };
+            }
+        }
+        return null;
+    }
+    atIndentedComment(start, indent) {
+        if (this.type !== 'comment')
+            return false;
+        if (this.indent <= indent)
+            return false;
+        return start.every(st => st.type === 'newline' || st.type === 'space');
+    }
+    *documentEnd(docEnd) {
+        if (this.type !== 'doc-mode') {
+            if (docEnd.end)
+                docEnd.end.push(this.sourceToken);
+            else
+                docEnd.end = [this.sourceToken];
+            if (this.type === 'newline')
+                yield* this.pop();
+        }
+    }
+    *lineEnd(token) {
+        switch (this.type) {
+            case 'comma':
+            case 'doc-start':
+            case 'doc-end':
+            case 'flow-seq-end':
+            case 'flow-map-end':
+            case 'map-value-ind':
+                yield* this.pop();
+                yield* this.step();
+                break;
+            case 'newline':
+                this.onKeyLine = false;
+            // fallthrough
+            case 'space':
+            case 'comment':
+            default:
+                // all other values are errors
+                if (token.end)
+                    token.end.push(this.sourceToken);
+                else
+                    token.end = [this.sourceToken];
+                if (this.type === 'newline')
+                    yield* this.pop();
+        }
+    }
+}
+
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 4047:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+
+function parseOptions(options) {
+    const prettyErrors = options.prettyErrors !== false;
+    const lineCounter$1 = options.lineCounter || (prettyErrors && new lineCounter.LineCounter()) || null;
+    return { lineCounter: lineCounter$1, prettyErrors };
+}
+/**
+ * Parse the input as a stream of YAML documents.
+ *
+ * Documents should be separated from each other by `...` or `---` marker lines.
+ *
+ * @returns If an empty `docs` array is returned, it will be of type
+ *   EmptyStream and contain additional stream information. In
+ *   TypeScript, you should use `'empty' in docs` as a type guard for it.
+ */
+function parseAllDocuments(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+    if (prettyErrors && lineCounter)
+        for (const doc of docs) {
+            doc.errors.forEach(errors.prettifyError(source, lineCounter));
+            doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+        }
+    if (docs.length > 0)
+        return docs;
+    return Object.assign([], { empty: true }, composer$1.streamInfo());
+}
+/** Parse an input string into a single YAML.Document */
+function parseDocument(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    // `doc` is always set by compose.end(true) at the very latest
+    let doc = null;
+    for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+            doc = _doc;
+        else if (doc.options.logLevel !== 'silent') {
+            doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+            break;
+        }
+    }
+    if (prettyErrors && lineCounter) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+    }
+    return doc;
+}
+function parse(src, reviver, options) {
+    let _reviver = undefined;
+    if (typeof reviver === 'function') {
+        _reviver = reviver;
+    }
+    else if (options === undefined && reviver && typeof reviver === 'object') {
+        options = reviver;
+    }
+    const doc = parseDocument(src, options);
+    if (!doc)
+        return null;
+    doc.warnings.forEach(warning => log.warn(doc.options.logLevel, warning));
+    if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== 'silent')
+            throw doc.errors[0];
+        else
+            doc.errors = [];
+    }
+    return doc.toJS(Object.assign({ reviver: _reviver }, options));
+}
+function stringify(value, replacer, options) {
+    let _replacer = null;
+    if (typeof replacer === 'function' || Array.isArray(replacer)) {
+        _replacer = replacer;
+    }
+    else if (options === undefined && replacer) {
+        options = replacer;
+    }
+    if (typeof options === 'string')
+        options = options.length;
+    if (typeof options === 'number') {
+        const indent = Math.round(options);
+        options = indent < 1 ? undefined : indent > 8 ? { indent: 8 } : { indent };
+    }
+    if (value === undefined) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+            return undefined;
+    }
+    if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+    return new Document.Document(value, _replacer, options).toString(options);
+}
+
+exports.parse = parse;
+exports.parseAllDocuments = parseAllDocuments;
+exports.parseDocument = parseDocument;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 5840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
+
+const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+class Schema {
+    constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat)
+            ? tags.getTags(compat, 'compat')
+            : compat
+                ? tags.getTags(null, compat)
+                : null;
+        this.name = (typeof schema === 'string' && schema) || 'core';
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        // Used by createMap()
+        this.sortMapEntries =
+            typeof sortMapEntries === 'function'
+                ? sortMapEntries
+                : sortMapEntries === true
+                    ? sortMapEntriesByKey
+                    : null;
+    }
+    clone() {
+        const copy = Object.create(Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+    }
+}
+
+exports.Schema = Schema;
+
+
+/***/ }),
+
+/***/ 7451:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
+
+const map = {
+    collection: 'map',
+    default: true,
+    nodeClass: YAMLMap.YAMLMap,
+    tag: 'tag:yaml.org,2002:map',
+    resolve(map, onError) {
+        if (!identity.isMap(map))
+            onError('Expected a mapping for this tag');
+        return map;
+    },
+    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+};
+
+exports.map = map;
+
+
+/***/ }),
+
+/***/ 3632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const nullTag = {
+    identify: value => value == null,
+    createNode: () => new Scalar.Scalar(null),
+    default: true,
+    tag: 'tag:yaml.org,2002:null',
+    test: /^(?:~|[Nn]ull|NULL)?$/,
+    resolve: () => new Scalar.Scalar(null),
+    stringify: ({ source }, ctx) => typeof source === 'string' && nullTag.test.test(source)
+        ? source
+        : ctx.options.nullStr
+};
+
+exports.nullTag = nullTag;
+
+
+/***/ }),
+
+/***/ 1706:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
+
+const seq = {
+    collection: 'seq',
+    default: true,
+    nodeClass: YAMLSeq.YAMLSeq,
+    tag: 'tag:yaml.org,2002:seq',
+    resolve(seq, onError) {
+        if (!identity.isSeq(seq))
+            onError('Expected a sequence for this tag');
+        return seq;
+    },
+    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+};
+
+exports.seq = seq;
+
+
+/***/ }),
+
+/***/ 6464:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyString = __nccwpck_require__(3069);
+
+const string = {
+    identify: value => typeof value === 'string',
+    default: true,
+    tag: 'tag:yaml.org,2002:str',
+    resolve: str => str,
+    stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.string = string;
+
+
+/***/ }),
+
+/***/ 3959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const boolTag = {
+    identify: value => typeof value === 'boolean',
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+    resolve: str => new Scalar.Scalar(str[0] === 't' || str[0] === 'T'),
+    stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+            const sv = source[0] === 't' || source[0] === 'T';
+            if (value === sv)
+                return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+};
+
+exports.boolTag = boolTag;
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: str => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+    resolve: str => parseFloat(str),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf('.');
+        if (dot !== -1 && str[str.length - 1] === '0')
+            node.minFractionDigits = str.length - dot - 1;
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 9874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+    return stringifyNumber.stringifyNumber(node);
+}
+const intOct = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^0o[0-7]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+    stringify: node => intStringify(node, 8, '0o')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^0x[0-9a-fA-F]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 896:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.boolTag,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 3559:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+
+function intIdentify(value) {
+    return typeof value === 'bigint' || Number.isInteger(value);
+}
+const stringifyJSON = ({ value }) => JSON.stringify(value);
+const jsonScalars = [
+    {
+        identify: value => typeof value === 'string',
+        default: true,
+        tag: 'tag:yaml.org,2002:str',
+        resolve: str => str,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: 'tag:yaml.org,2002:null',
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => typeof value === 'boolean',
+        default: true,
+        tag: 'tag:yaml.org,2002:bool',
+        test: /^true$|^false$/,
+        resolve: str => str === 'true',
+        stringify: stringifyJSON
+    },
+    {
+        identify: intIdentify,
+        default: true,
+        tag: 'tag:yaml.org,2002:int',
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+    },
+    {
+        identify: value => typeof value === 'number',
+        default: true,
+        tag: 'tag:yaml.org,2002:float',
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: str => parseFloat(str),
+        stringify: stringifyJSON
+    }
+];
+const jsonError = {
+    default: true,
+    tag: '',
+    test: /^/,
+    resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+    }
+};
+const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(2684);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schemas = new Map([
+    ['core', schema.schema],
+    ['failsafe', [map.map, seq.seq, string.string]],
+    ['json', schema$1.schema],
+    ['yaml11', schema$2.schema],
+    ['yaml-1.1', schema$2.schema]
+]);
+const tagsByName = {
+    binary: binary.binary,
+    bool: bool.boolTag,
+    float: float.float,
+    floatExp: float.floatExp,
+    floatNaN: float.floatNaN,
+    floatTime: timestamp.floatTime,
+    int: int.int,
+    intHex: int.intHex,
+    intOct: int.intOct,
+    intTime: timestamp.intTime,
+    map: map.map,
+    merge: merge.merge,
+    null: _null.nullTag,
+    omap: omap.omap,
+    pairs: pairs.pairs,
+    seq: seq.seq,
+    set: set.set,
+    timestamp: timestamp.timestamp
+};
+const coreKnownTags = {
+    'tag:yaml.org,2002:binary': binary.binary,
+    'tag:yaml.org,2002:merge': merge.merge,
+    'tag:yaml.org,2002:omap': omap.omap,
+    'tag:yaml.org,2002:pairs': pairs.pairs,
+    'tag:yaml.org,2002:set': set.set,
+    'tag:yaml.org,2002:timestamp': timestamp.timestamp
+};
+function getTags(customTags, schemaName, addMergeTag) {
+    const schemaTags = schemas.get(schemaName);
+    if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge)
+            ? schemaTags.concat(merge.merge)
+            : schemaTags.slice();
+    }
+    let tags = schemaTags;
+    if (!tags) {
+        if (Array.isArray(customTags))
+            tags = [];
+        else {
+            const keys = Array.from(schemas.keys())
+                .filter(key => key !== 'yaml11')
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+    }
+    if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+            tags = tags.concat(tag);
+    }
+    else if (typeof customTags === 'function') {
+        tags = customTags(tags.slice());
+    }
+    if (addMergeTag)
+        tags = tags.concat(merge.merge);
+    return tags.reduce((tags, tag) => {
+        const tagObj = typeof tag === 'string' ? tagsByName[tag] : tag;
+        if (!tagObj) {
+            const tagName = JSON.stringify(tag);
+            const keys = Object.keys(tagsByName)
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags.includes(tagObj))
+            tags.push(tagObj);
+        return tags;
+    }, []);
+}
+
+exports.coreKnownTags = coreKnownTags;
+exports.getTags = getTags;
+
+
+/***/ }),
+
+/***/ 6083:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_buffer = __nccwpck_require__(181);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
+
+const binary = {
+    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
+    default: false,
+    tag: 'tag:yaml.org,2002:binary',
+    /**
+     * Returns a Buffer in node and an Uint8Array in browsers
+     *
+     * To use the resulting buffer as an image, you'll want to do something like:
+     *
+     *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+     *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+     */
+    resolve(src, onError) {
+        if (typeof node_buffer.Buffer === 'function') {
+            return node_buffer.Buffer.from(src, 'base64');
+        }
+        else if (typeof atob === 'function') {
+            // On IE 11, atob() can't handle newlines
+            const str = atob(src.replace(/[\n\r]/g, ''));
+            const buffer = new Uint8Array(str.length);
+            for (let i = 0; i < str.length; ++i)
+                buffer[i] = str.charCodeAt(i);
+            return buffer;
+        }
+        else {
+            onError('This environment does not support reading binary tags; either Buffer or atob is required');
+            return src;
+        }
+    },
+    stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+            return '';
+        const buf = value; // checked earlier by binary.identify()
+        let str;
+        if (typeof node_buffer.Buffer === 'function') {
+            str =
+                buf instanceof node_buffer.Buffer
+                    ? buf.toString('base64')
+                    : node_buffer.Buffer.from(buf.buffer).toString('base64');
+        }
+        else if (typeof btoa === 'function') {
+            let s = '';
+            for (let i = 0; i < buf.length; ++i)
+                s += String.fromCharCode(buf[i]);
+            str = btoa(s);
+        }
+        else {
+            throw new Error('This environment does not support writing binary tags; either Buffer or btoa is required');
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+            const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+            const n = Math.ceil(str.length / lineWidth);
+            const lines = new Array(n);
+            for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+                lines[i] = str.substr(o, lineWidth);
+            }
+            str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? '\n' : ' ');
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.binary = binary;
+
+
+/***/ }),
+
+/***/ 8398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function boolStringify({ value, source }, ctx) {
+    const boolObj = value ? trueTag : falseTag;
+    if (source && boolObj.test.test(source))
+        return source;
+    return value ? ctx.options.trueStr : ctx.options.falseStr;
+}
+const trueTag = {
+    identify: value => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar.Scalar(true),
+    stringify: boolStringify
+};
+const falseTag = {
+    identify: value => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar.Scalar(false),
+    stringify: boolStringify
+};
+
+exports.falseTag = falseTag;
+exports.trueTag = trueTag;
+
+
+/***/ }),
+
+/***/ 5782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (str) => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    resolve: (str) => parseFloat(str.replace(/_/g, '')),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, '')));
+        const dot = str.indexOf('.');
+        if (dot !== -1) {
+            const f = str.substring(dot + 1).replace(/_/g, '');
+            if (f[f.length - 1] === '0')
+                node.minFractionDigits = f.length;
+        }
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+function intResolve(str, offset, radix, { intAsBigInt }) {
+    const sign = str[0];
+    if (sign === '-' || sign === '+')
+        offset += 1;
+    str = str.substring(offset).replace(/_/g, '');
+    if (intAsBigInt) {
+        switch (radix) {
+            case 2:
+                str = `0b${str}`;
+                break;
+            case 8:
+                str = `0o${str}`;
+                break;
+            case 16:
+                str = `0x${str}`;
+                break;
+        }
+        const n = BigInt(str);
+        return sign === '-' ? BigInt(-1) * n : n;
+    }
+    const n = parseInt(str, radix);
+    return sign === '-' ? -1 * n : n;
+}
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? '-' + prefix + str.substr(1) : prefix + str;
+    }
+    return stringifyNumber.stringifyNumber(node);
+}
+const intBin = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'BIN',
+    test: /^[-+]?0b[0-1_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+    stringify: node => intStringify(node, 2, '0b')
+};
+const intOct = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^[-+]?0[0-7_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+    stringify: node => intStringify(node, 8, '0')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9][0-9_]*$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^[-+]?0x[0-9a-fA-F_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intBin = intBin;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+// If the value associated with a merge key is a single mapping node, each of
+// its key/value pairs is inserted into the current mapping, unless the key
+// already exists in it. If the value associated with the merge key is a
+// sequence, then this sequence is expected to contain mapping nodes and each
+// of these nodes is merged in turn according to its order in the sequence.
+// Keys in mapping nodes earlier in the sequence override keys specified in
+// later mapping nodes. -- http://yaml.org/type/merge.html
+const MERGE_KEY = '<<';
+const merge = {
+    identify: value => value === MERGE_KEY ||
+        (typeof value === 'symbol' && value.description === MERGE_KEY),
+    default: 'key',
+    tag: 'tag:yaml.org,2002:merge',
+    test: /^<<$/,
+    resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+    }),
+    stringify: () => MERGE_KEY
+};
+const isMergeKey = (ctx, key) => (merge.identify(key) ||
+    (identity.isScalar(key) &&
+        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
+        merge.identify(key.value))) &&
+    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
+function addMergeToJSMap(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (identity.isSeq(source))
+        for (const it of source.items)
+            mergeValue(ctx, map, it);
+    else if (Array.isArray(source))
+        for (const it of source)
+            mergeValue(ctx, map, it);
+    else
+        mergeValue(ctx, map, source);
+}
+function mergeValue(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (!identity.isMap(source))
+        throw new Error('Merge sources must be maps or map aliases');
+    const srcMap = source.toJSON(null, ctx, Map);
+    for (const [key, value] of srcMap) {
+        if (map instanceof Map) {
+            if (!map.has(key))
+                map.set(key, value);
+        }
+        else if (map instanceof Set) {
+            map.add(key);
+        }
+        else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+            Object.defineProperty(map, key, {
+                value,
+                writable: true,
+                enumerable: true,
+                configurable: true
+            });
+        }
+    }
+    return map;
+}
+function resolveAliasValue(ctx, value) {
+    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+}
+
+exports.addMergeToJSMap = addMergeToJSMap;
+exports.isMergeKey = isMergeKey;
+exports.merge = merge;
+
+
+/***/ }),
+
+/***/ 2684:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
+
+class YAMLOMap extends YAMLSeq.YAMLSeq {
+    constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = YAMLOMap.tag;
+    }
+    /**
+     * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+     * but TypeScript won't allow widening the signature of a child method.
+     */
+    toJSON(_, ctx) {
+        if (!ctx)
+            return super.toJSON(_);
+        const map = new Map();
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const pair of this.items) {
+            let key, value;
+            if (identity.isPair(pair)) {
+                key = toJS.toJS(pair.key, '', ctx);
+                value = toJS.toJS(pair.value, key, ctx);
+            }
+            else {
+                key = toJS.toJS(pair, '', ctx);
+            }
+            if (map.has(key))
+                throw new Error('Ordered maps must not include duplicate keys');
+            map.set(key, value);
+        }
+        return map;
+    }
+    static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap = new this();
+        omap.items = pairs$1.items;
+        return omap;
+    }
+}
+YAMLOMap.tag = 'tag:yaml.org,2002:omap';
+const omap = {
+    collection: 'seq',
+    identify: value => value instanceof Map,
+    nodeClass: YAMLOMap,
+    default: false,
+    tag: 'tag:yaml.org,2002:omap',
+    resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+            if (identity.isScalar(key)) {
+                if (seenKeys.includes(key.value)) {
+                    onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+                }
+                else {
+                    seenKeys.push(key.value);
+                }
+            }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+    },
+    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+};
+
+exports.YAMLOMap = YAMLOMap;
+exports.omap = omap;
+
+
+/***/ }),
+
+/***/ 8385:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
+
+function resolvePairs(seq, onError) {
+    if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+            let item = seq.items[i];
+            if (identity.isPair(item))
+                continue;
+            else if (identity.isMap(item)) {
+                if (item.items.length > 1)
+                    onError('Each pair must have its own sequence indicator');
+                const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+                if (item.commentBefore)
+                    pair.key.commentBefore = pair.key.commentBefore
+                        ? `${item.commentBefore}\n${pair.key.commentBefore}`
+                        : item.commentBefore;
+                if (item.comment) {
+                    const cn = pair.value ?? pair.key;
+                    cn.comment = cn.comment
+                        ? `${item.comment}\n${cn.comment}`
+                        : item.comment;
+                }
+                item = pair;
+            }
+            seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+    }
+    else
+        onError('Expected a sequence for this tag');
+    return seq;
+}
+function createPairs(schema, iterable, ctx) {
+    const { replacer } = ctx;
+    const pairs = new YAMLSeq.YAMLSeq(schema);
+    pairs.tag = 'tag:yaml.org,2002:pairs';
+    let i = 0;
+    if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+            if (typeof replacer === 'function')
+                it = replacer.call(iterable, String(i++), it);
+            let key, value;
+            if (Array.isArray(it)) {
+                if (it.length === 2) {
+                    key = it[0];
+                    value = it[1];
+                }
+                else
+                    throw new TypeError(`Expected [key, value] tuple: ${it}`);
+            }
+            else if (it && it instanceof Object) {
+                const keys = Object.keys(it);
+                if (keys.length === 1) {
+                    key = keys[0];
+                    value = it[key];
+                }
+                else {
+                    throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+                }
+            }
+            else {
+                key = it;
+            }
+            pairs.items.push(Pair.createPair(key, value, ctx));
+        }
+    return pairs;
+}
+const pairs = {
+    collection: 'seq',
+    default: false,
+    tag: 'tag:yaml.org,2002:pairs',
+    resolve: resolvePairs,
+    createNode: createPairs
+};
+
+exports.createPairs = createPairs;
+exports.pairs = pairs;
+exports.resolvePairs = resolvePairs;
+
+
+/***/ }),
+
+/***/ 5913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(2684);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.trueTag,
+    bool.falseTag,
+    int.intBin,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float,
+    binary.binary,
+    merge.merge,
+    omap.omap,
+    pairs.pairs,
+    set.set,
+    timestamp.intTime,
+    timestamp.floatTime,
+    timestamp.timestamp
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 1528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+
+class YAMLSet extends YAMLMap.YAMLMap {
+    constructor(schema) {
+        super(schema);
+        this.tag = YAMLSet.tag;
+    }
+    add(key) {
+        let pair;
+        if (identity.isPair(key))
+            pair = key;
+        else if (key &&
+            typeof key === 'object' &&
+            'key' in key &&
+            'value' in key &&
+            key.value === null)
+            pair = new Pair.Pair(key.key, null);
+        else
+            pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+            this.items.push(pair);
+    }
+    /**
+     * If `keepPair` is `true`, returns the Pair matching `key`.
+     * Otherwise, returns the value of that Pair's key.
+     */
+    get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair)
+            ? identity.isScalar(pair.key)
+                ? pair.key.value
+                : pair.key
+            : pair;
+    }
+    set(key, value) {
+        if (typeof value !== 'boolean')
+            throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+            this.items.splice(this.items.indexOf(prev), 1);
+        }
+        else if (!prev && value) {
+            this.items.push(new Pair.Pair(key));
+        }
+    }
+    toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+            return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+            throw new Error('Set items must all have null values');
+    }
+    static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+            for (let value of iterable) {
+                if (typeof replacer === 'function')
+                    value = replacer.call(iterable, value, value);
+                set.items.push(Pair.createPair(value, null, ctx));
+            }
+        return set;
+    }
+}
+YAMLSet.tag = 'tag:yaml.org,2002:set';
+const set = {
+    collection: 'map',
+    identify: value => value instanceof Set,
+    nodeClass: YAMLSet,
+    default: false,
+    tag: 'tag:yaml.org,2002:set',
+    createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+    resolve(map, onError) {
+        if (identity.isMap(map)) {
+            if (map.hasAllNullValues(true))
+                return Object.assign(new YAMLSet(), map);
+            else
+                onError('Set items must all have null values');
+        }
+        else
+            onError('Expected a mapping for this tag');
+        return map;
+    }
+};
+
+exports.YAMLSet = YAMLSet;
+exports.set = set;
+
+
+/***/ }),
+
+/***/ 4371:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+/** Internal types handle bigint as number, because TS can't figure it out. */
+function parseSexagesimal(str, asBigInt) {
+    const sign = str[0];
+    const parts = sign === '-' || sign === '+' ? str.substring(1) : str;
+    const num = (n) => asBigInt ? BigInt(n) : Number(n);
+    const res = parts
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((res, p) => res * num(60) + num(p), num(0));
+    return (sign === '-' ? num(-1) * res : res);
+}
+/**
+ * hhhh:mm:ss.sss
+ *
+ * Internal types handle bigint as number, because TS can't figure it out.
+ */
+function stringifySexagesimal(node) {
+    let { value } = node;
+    let num = (n) => n;
+    if (typeof value === 'bigint')
+        num = n => BigInt(n);
+    else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+    let sign = '';
+    if (value < 0) {
+        sign = '-';
+        value *= num(-1);
+    }
+    const _60 = num(60);
+    const parts = [value % _60]; // seconds, including ms
+    if (value < 60) {
+        parts.unshift(0); // at least one : is required
+    }
+    else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60); // minutes
+        if (value >= 60) {
+            value = (value - parts[0]) / _60;
+            parts.unshift(value); // hours
+        }
+    }
+    return (sign +
+        parts
+            .map(n => String(n).padStart(2, '0'))
+            .join(':')
+            .replace(/000000\d*$/, '') // % 60 may introduce error
+    );
+}
+const intTime = {
+    identify: value => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+    resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+    stringify: stringifySexagesimal
+};
+const floatTime = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+    resolve: str => parseSexagesimal(str, false),
+    stringify: stringifySexagesimal
+};
+const timestamp = {
+    identify: value => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+    // may be omitted altogether, resulting in a date format. In such a case, the time part is
+    // assumed to be 00:00:00Z (start of day, UTC).
+    test: RegExp('^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})' + // YYYY-Mm-Dd
+        '(?:' + // time is optional
+        '(?:t|T|[ \\t]+)' + // t | T | whitespace
+        '([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)' + // Hh:Mm:Ss(.ss)?
+        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
+        ')?$'),
+    resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + '00').substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== 'Z') {
+            let d = parseSexagesimal(tz, false);
+            if (Math.abs(d) < 30)
+                d *= 60;
+            date -= 60000 * d;
+        }
+        return new Date(date);
+    },
+    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
+};
+
+exports.floatTime = floatTime;
+exports.intTime = intTime;
+exports.timestamp = timestamp;
+
+
+/***/ }),
+
+/***/ 4475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const FOLD_FLOW = 'flow';
+const FOLD_BLOCK = 'block';
+const FOLD_QUOTED = 'quoted';
+/**
+ * Tries to keep input at up to `lineWidth` characters, splitting only on spaces
+ * not followed by newlines or spaces unless `mode` is `'quoted'`. Lines are
+ * terminated with `\n` and started with `indent`.
+ */
+function foldFlowLines(text, indent, mode = 'flow', { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    if (!lineWidth || lineWidth < 0)
+        return text;
+    if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+    const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+    if (text.length <= endStep)
+        return text;
+    const folds = [];
+    const escapedFolds = {};
+    let end = lineWidth - indent.length;
+    if (typeof indentAtStart === 'number') {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+            folds.push(0);
+        else
+            end = lineWidth - indentAtStart;
+    }
+    let split = undefined;
+    let prev = undefined;
+    let overflow = false;
+    let i = -1;
+    let escStart = -1;
+    let escEnd = -1;
+    if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+            end = i + endStep;
+    }
+    for (let ch; (ch = text[(i += 1)]);) {
+        if (mode === FOLD_QUOTED && ch === '\\') {
+            escStart = i;
+            switch (text[i + 1]) {
+                case 'x':
+                    i += 3;
+                    break;
+                case 'u':
+                    i += 5;
+                    break;
+                case 'U':
+                    i += 9;
+                    break;
+                default:
+                    i += 1;
+            }
+            escEnd = i;
+        }
+        if (ch === '\n') {
+            if (mode === FOLD_BLOCK)
+                i = consumeMoreIndentedLines(text, i, indent.length);
+            end = i + indent.length + endStep;
+            split = undefined;
+        }
+        else {
+            if (ch === ' ' &&
+                prev &&
+                prev !== ' ' &&
+                prev !== '\n' &&
+                prev !== '\t') {
+                // space surrounded by non-space can be replaced with newline + indent
+                const next = text[i + 1];
+                if (next && next !== ' ' && next !== '\n' && next !== '\t')
+                    split = i;
+            }
+            if (i >= end) {
+                if (split) {
+                    folds.push(split);
+                    end = split + endStep;
+                    split = undefined;
+                }
+                else if (mode === FOLD_QUOTED) {
+                    // white-space collected at end may stretch past lineWidth
+                    while (prev === ' ' || prev === '\t') {
+                        prev = ch;
+                        ch = text[(i += 1)];
+                        overflow = true;
+                    }
+                    // Account for newline escape, but don't break preceding escape
+                    const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                    // Bail out if lineWidth & minContentWidth are shorter than an escape string
+                    if (escapedFolds[j])
+                        return text;
+                    folds.push(j);
+                    escapedFolds[j] = true;
+                    end = j + endStep;
+                    split = undefined;
+                }
+                else {
+                    overflow = true;
+                }
+            }
+        }
+        prev = ch;
+    }
+    if (overflow && onOverflow)
+        onOverflow();
+    if (folds.length === 0)
+        return text;
+    if (onFold)
+        onFold();
+    let res = text.slice(0, folds[0]);
+    for (let i = 0; i < folds.length; ++i) {
+        const fold = folds[i];
+        const end = folds[i + 1] || text.length;
+        if (fold === 0)
+            res = `\n${indent}${text.slice(0, end)}`;
+        else {
+            if (mode === FOLD_QUOTED && escapedFolds[fold])
+                res += `${text[fold]}\\`;
+            res += `\n${indent}${text.slice(fold + 1, end)}`;
+        }
+    }
+    return res;
+}
+/**
+ * Presumes `i + 1` is at the start of a line
+ * @returns index of last newline in more-indented block
+ */
+function consumeMoreIndentedLines(text, i, indent) {
+    let end = i;
+    let start = i + 1;
+    let ch = text[start];
+    while (ch === ' ' || ch === '\t') {
+        if (i < start + indent) {
+            ch = text[++i];
+        }
+        else {
+            do {
+                ch = text[++i];
+            } while (ch && ch !== '\n');
+            end = i;
+            start = i + 1;
+            ch = text[start];
+        }
+    }
+    return end;
+}
+
+exports.FOLD_BLOCK = FOLD_BLOCK;
+exports.FOLD_FLOW = FOLD_FLOW;
+exports.FOLD_QUOTED = FOLD_QUOTED;
+exports.foldFlowLines = foldFlowLines;
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
+
+function createStringifyContext(doc, options) {
+    const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: 'PLAIN',
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: 'false',
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: 'null',
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: 'true',
+        verifyAliasOrder: true
+    }, doc.schema.toStringOptions, options);
+    let inFlow;
+    switch (opt.collectionStyle) {
+        case 'block':
+            inFlow = false;
+            break;
+        case 'flow':
+            inFlow = true;
+            break;
+        default:
+            inFlow = null;
+    }
+    return {
+        anchors: new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? ' ' : '',
+        indent: '',
+        indentStep: typeof opt.indent === 'number' ? ' '.repeat(opt.indent) : '  ',
+        inFlow,
+        options: opt
+    };
+}
+function getTagObject(tags, item) {
+    if (item.tag) {
+        const match = tags.filter(t => t.tag === item.tag);
+        if (match.length > 0)
+            return match.find(t => t.format === item.format) ?? match[0];
+    }
+    let tagObj = undefined;
+    let obj;
+    if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter(t => t.identify?.(obj));
+        if (match.length > 1) {
+            const testMatch = match.filter(t => t.test);
+            if (testMatch.length > 0)
+                match = testMatch;
+        }
+        tagObj =
+            match.find(t => t.format === item.format) ?? match.find(t => !t.format);
+    }
+    else {
+        obj = item;
+        tagObj = tags.find(t => t.nodeClass && obj instanceof t.nodeClass);
+    }
+    if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? 'null' : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+    }
+    return tagObj;
+}
+// needs to be called before value stringifier to allow for circular anchor refs
+function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+    if (!doc.directives)
+        return '';
+    const props = [];
+    const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+    if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+    }
+    const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+    if (tag)
+        props.push(doc.directives.tagString(tag));
+    return props.join(' ');
+}
+function stringify(item, ctx, onComment, onChompKeep) {
+    if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+    if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+            return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+            throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        }
+        else {
+            if (ctx.resolvedAliases)
+                ctx.resolvedAliases.add(item);
+            else
+                ctx.resolvedAliases = new Set([item]);
+            item = item.resolve(ctx.doc);
+        }
+    }
+    let tagObj = undefined;
+    const node = identity.isNode(item)
+        ? item
+        : ctx.doc.createNode(item, { onTagObj: o => (tagObj = o) });
+    tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+    const props = stringifyProps(node, tagObj, ctx);
+    if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+    const str = typeof tagObj.stringify === 'function'
+        ? tagObj.stringify(node, ctx, onComment, onChompKeep)
+        : identity.isScalar(node)
+            ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep)
+            : node.toString(ctx, onComment, onChompKeep);
+    if (!props)
+        return str;
+    return identity.isScalar(node) || str[0] === '{' || str[0] === '['
+        ? `${props} ${str}`
+        : `${props}\n${ctx.indent}${str}`;
+}
+
+exports.createStringifyContext = createStringifyContext;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 1212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyCollection(collection, ctx, options) {
+    const flow = ctx.inFlow ?? collection.flow;
+    const stringify = flow ? stringifyFlowCollection : stringifyBlockCollection;
+    return stringify(collection, ctx, options);
+}
+function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    const { indent, options: { commentString } } = ctx;
+    const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+    let chompKeep = false; // flag for the preceding node's status
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (!chompKeep && item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (!chompKeep && ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+            }
+        }
+        chompKeep = false;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null), () => (chompKeep = true));
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        if (chompKeep && comment)
+            chompKeep = false;
+        lines.push(blockItemPrefix + str);
+    }
+    let str;
+    if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+    }
+    else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+            const line = lines[i];
+            str += line ? `\n${indent}${line}` : '\n';
+        }
+    }
+    if (comment) {
+        str += '\n' + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+            onComment();
+    }
+    else if (chompKeep && onChompKeep)
+        onChompKeep();
+    return str;
+}
+function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    itemIndent += indentStep;
+    const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+    });
+    let reqNewline = false;
+    let linesAtValue = 0;
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, false);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, false);
+                if (ik.comment)
+                    reqNewline = true;
+            }
+            const iv = identity.isNode(item.value) ? item.value : null;
+            if (iv) {
+                if (iv.comment)
+                    comment = iv.comment;
+                if (iv.commentBefore)
+                    reqNewline = true;
+            }
+            else if (item.value == null && ik?.comment) {
+                comment = ik.comment;
+            }
+        }
+        if (comment)
+            reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes('\n'));
+        if (i < items.length - 1) {
+            str += ',';
+        }
+        else if (ctx.options.trailingComma) {
+            if (ctx.options.lineWidth > 0) {
+                reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) +
+                    (str.length + 2) >
+                    ctx.options.lineWidth);
+            }
+            if (reqNewline) {
+                str += ',';
+            }
+        }
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+    }
+    const { start, end } = flowChars;
+    if (lines.length === 0) {
+        return start + end;
+    }
+    else {
+        if (!reqNewline) {
+            const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+            reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+            let str = start;
+            for (const line of lines)
+                str += line ? `\n${indentStep}${indent}${line}` : '\n';
+            return `${str}\n${indent}${end}`;
+        }
+        else {
+            return `${start}${fcPadding}${lines.join(' ')}${fcPadding}${end}`;
+        }
+    }
+}
+function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, '');
+    if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart()); // Avoid double indent on first line
+    }
+}
+
+exports.stringifyCollection = stringifyCollection;
+
+
+/***/ }),
+
+/***/ 9799:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringifies a comment.
+ *
+ * Empty comment lines are left empty,
+ * lines consisting of a single space are replaced by `#`,
+ * and all other lines are prefixed with a `#`.
+ */
+const stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, '#');
+function indentComment(comment, indent) {
+    if (/^\n+$/.test(comment))
+        return comment.substring(1);
+    return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+const lineComment = (str, indent, comment) => str.endsWith('\n')
+    ? indentComment(comment, indent)
+    : comment.includes('\n')
+        ? '\n' + indentComment(comment, indent)
+        : (str.endsWith(' ') ? '' : ' ') + comment;
+
+exports.indentComment = indentComment;
+exports.lineComment = lineComment;
+exports.stringifyComment = stringifyComment;
+
+
+/***/ }),
+
+/***/ 6829:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyDocument(doc, options) {
+    const lines = [];
+    let hasDirectives = options.directives === true;
+    if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+            lines.push(dir);
+            hasDirectives = true;
+        }
+        else if (doc.directives.docStart)
+            hasDirectives = true;
+    }
+    if (hasDirectives)
+        lines.push('---');
+    const ctx = stringify.createStringifyContext(doc, options);
+    const { commentString } = ctx.options;
+    if (doc.commentBefore) {
+        if (lines.length !== 1)
+            lines.unshift('');
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ''));
+    }
+    let chompKeep = false;
+    let contentComment = null;
+    if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+            if (doc.contents.spaceBefore && hasDirectives)
+                lines.push('');
+            if (doc.contents.commentBefore) {
+                const cs = commentString(doc.contents.commentBefore);
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            // top-level block scalars need to be indented if followed by a comment
+            ctx.forceBlockIndent = !!doc.comment;
+            contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? undefined : () => (chompKeep = true);
+        let body = stringify.stringify(doc.contents, ctx, () => (contentComment = null), onChompKeep);
+        if (contentComment)
+            body += stringifyComment.lineComment(body, '', commentString(contentComment));
+        if ((body[0] === '|' || body[0] === '>') &&
+            lines[lines.length - 1] === '---') {
+            // Top-level block scalars with a preceding doc marker ought to use the
+            // same line for their header.
+            lines[lines.length - 1] = `--- ${body}`;
+        }
+        else
+            lines.push(body);
+    }
+    else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+    }
+    if (doc.directives?.docEnd) {
+        if (doc.comment) {
+            const cs = commentString(doc.comment);
+            if (cs.includes('\n')) {
+                lines.push('...');
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            else {
+                lines.push(`... ${cs}`);
+            }
+        }
+        else {
+            lines.push('...');
+        }
+    }
+    else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+            dc = dc.replace(/^\n+/, '');
+        if (dc) {
+            if ((!chompKeep || contentComment) && lines[lines.length - 1] !== '')
+                lines.push('');
+            lines.push(stringifyComment.indentComment(commentString(dc), ''));
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+exports.stringifyDocument = stringifyDocument;
+
+
+/***/ }),
+
+/***/ 8689:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    if (typeof value === 'bigint')
+        return String(value);
+    const num = typeof value === 'number' ? value : Number(value);
+    if (!isFinite(num))
+        return isNaN(num) ? '.nan' : num < 0 ? '-.inf' : '.inf';
+    let n = Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    if (!format &&
+        minFractionDigits &&
+        (!tag || tag === 'tag:yaml.org,2002:float') &&
+        /^-?\d/.test(n) &&
+        !n.includes('e')) {
+        let i = n.indexOf('.');
+        if (i < 0) {
+            i = n.length;
+            n += '.';
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+            n += '0';
+    }
+    return n;
+}
+
+exports.stringifyNumber = stringifyNumber;
+
+
+/***/ }),
+
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    let keyComment = (identity.isNode(key) && key.comment) || null;
+    if (simpleKeys) {
+        if (keyComment) {
+            throw new Error('With simple keys, key nodes cannot have comments');
+        }
+        if (identity.isCollection(key) || (!identity.isNode(key) && typeof key === 'object')) {
+            const msg = 'With simple keys, collection cannot be used as a key value';
+            throw new Error(msg);
+        }
+    }
+    let explicitKey = !simpleKeys &&
+        (!key ||
+            (keyComment && value == null && !ctx.inFlow) ||
+            identity.isCollection(key) ||
+            (identity.isScalar(key)
+                ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL
+                : typeof key === 'object'));
+    ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+    });
+    let keyCommentDone = false;
+    let chompKeep = false;
+    let str = stringify.stringify(key, ctx, () => (keyCommentDone = true), () => (chompKeep = true));
+    if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+            throw new Error('With simple keys, single line scalar must not span more than 1024 characters');
+        explicitKey = true;
+    }
+    if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+            if (keyCommentDone && onComment)
+                onComment();
+            return str === '' ? '?' : explicitKey ? `? ${str}` : str;
+        }
+    }
+    else if ((allNullValues && !simpleKeys) || (value == null && explicitKey)) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        }
+        else if (chompKeep && onChompKeep)
+            onChompKeep();
+        return str;
+    }
+    if (keyCommentDone)
+        keyComment = null;
+    if (explicitKey) {
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}\n${indent}:`;
+    }
+    else {
+        str = `${str}:`;
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+    }
+    let vsb, vcb, valueComment;
+    if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+    }
+    else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === 'object')
+            value = doc.createNode(value);
+    }
+    ctx.implicitKey = false;
+    if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+    chompKeep = false;
+    if (!indentSeq &&
+        indentStep.length >= 2 &&
+        !ctx.inFlow &&
+        !explicitKey &&
+        identity.isSeq(value) &&
+        !value.flow &&
+        !value.tag &&
+        !value.anchor) {
+        // If indentSeq === false, consider '- ' as part of indentation where possible
+        ctx.indent = ctx.indent.substring(2);
+    }
+    let valueCommentDone = false;
+    const valueStr = stringify.stringify(value, ctx, () => (valueCommentDone = true), () => (chompKeep = true));
+    let ws = ' ';
+    if (keyComment || vsb || vcb) {
+        ws = vsb ? '\n' : '';
+        if (vcb) {
+            const cs = commentString(vcb);
+            ws += `\n${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === '' && !ctx.inFlow) {
+            if (ws === '\n' && valueComment)
+                ws = '\n\n';
+        }
+        else {
+            ws += `\n${ctx.indent}`;
+        }
+    }
+    else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf('\n');
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+            let hasPropsLine = false;
+            if (hasNewline && (vs0 === '&' || vs0 === '!')) {
+                let sp0 = valueStr.indexOf(' ');
+                if (vs0 === '&' &&
+                    sp0 !== -1 &&
+                    sp0 < nl0 &&
+                    valueStr[sp0 + 1] === '!') {
+                    sp0 = valueStr.indexOf(' ', sp0 + 1);
+                }
+                if (sp0 === -1 || nl0 < sp0)
+                    hasPropsLine = true;
+            }
+            if (!hasPropsLine)
+                ws = `\n${ctx.indent}`;
+        }
+    }
+    else if (valueStr === '' || valueStr[0] === '\n') {
+        ws = '';
+    }
+    str += ws + valueStr;
+    if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+            onComment();
+    }
+    else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+    }
+    else if (chompKeep && onChompKeep) {
+        onChompKeep();
+    }
+    return str;
+}
+
+exports.stringifyPair = stringifyPair;
+
+
+/***/ }),
+
+/***/ 3069:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
+
+const getFoldOptions = (ctx, isBlock) => ({
+    indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    lineWidth: ctx.options.lineWidth,
+    minContentWidth: ctx.options.minContentWidth
+});
+// Also checks for lines starting with %, as parsing the output as YAML 1.1 will
+// presume that's starting a new document.
+const containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+function lineLengthOverLimit(str, lineWidth, indentLength) {
+    if (!lineWidth || lineWidth < 0)
+        return false;
+    const limit = lineWidth - indentLength;
+    const strLen = str.length;
+    if (strLen <= limit)
+        return false;
+    for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === '\n') {
+            if (i - start > limit)
+                return true;
+            start = i + 1;
+            if (strLen - start <= limit)
+                return false;
+        }
+    }
+    return true;
+}
+function doubleQuotedString(value, ctx) {
+    const json = JSON.stringify(value);
+    if (ctx.options.doubleQuotedAsJSON)
+        return json;
+    const { implicitKey } = ctx;
+    const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    let str = '';
+    let start = 0;
+    for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+            // space before newline needs to be escaped to not be folded
+            str += json.slice(start, i) + '\\ ';
+            i += 1;
+            start = i;
+            ch = '\\';
+        }
+        if (ch === '\\')
+            switch (json[i + 1]) {
+                case 'u':
+                    {
+                        str += json.slice(start, i);
+                        const code = json.substr(i + 2, 4);
+                        switch (code) {
+                            case '0000':
+                                str += '\\0';
+                                break;
+                            case '0007':
+                                str += '\\a';
+                                break;
+                            case '000b':
+                                str += '\\v';
+                                break;
+                            case '001b':
+                                str += '\\e';
+                                break;
+                            case '0085':
+                                str += '\\N';
+                                break;
+                            case '00a0':
+                                str += '\\_';
+                                break;
+                            case '2028':
+                                str += '\\L';
+                                break;
+                            case '2029':
+                                str += '\\P';
+                                break;
+                            default:
+                                if (code.substr(0, 2) === '00')
+                                    str += '\\x' + code.substr(2);
+                                else
+                                    str += json.substr(i, 6);
+                        }
+                        i += 5;
+                        start = i + 1;
+                    }
+                    break;
+                case 'n':
+                    if (implicitKey ||
+                        json[i + 2] === '"' ||
+                        json.length < minMultiLineLength) {
+                        i += 1;
+                    }
+                    else {
+                        // folding will eat first newline
+                        str += json.slice(start, i) + '\n\n';
+                        while (json[i + 2] === '\\' &&
+                            json[i + 3] === 'n' &&
+                            json[i + 4] !== '"') {
+                            str += '\n';
+                            i += 2;
+                        }
+                        str += indent;
+                        // space after newline needs to be escaped to not be folded
+                        if (json[i + 2] === ' ')
+                            str += '\\';
+                        i += 1;
+                        start = i + 1;
+                    }
+                    break;
+                default:
+                    i += 1;
+            }
+    }
+    str = start ? str + json.slice(start) : json;
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+}
+function singleQuotedString(value, ctx) {
+    if (ctx.options.singleQuote === false ||
+        (ctx.implicitKey && value.includes('\n')) ||
+        /[ \t]\n|\n[ \t]/.test(value) // single quoted string can't have leading or trailing whitespace around newline
+    )
+        return doubleQuotedString(value, ctx);
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`) + "'";
+    return ctx.implicitKey
+        ? res
+        : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function quotedString(value, ctx) {
+    const { singleQuote } = ctx.options;
+    let qs;
+    if (singleQuote === false)
+        qs = doubleQuotedString;
+    else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+            qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+            qs = doubleQuotedString;
+        else
+            qs = singleQuote ? singleQuotedString : doubleQuotedString;
+    }
+    return qs(value, ctx);
+}
+// The negative lookbehind avoids a polynomial search,
+// but isn't supported yet on Safari: https://caniuse.com/js-regexp-lookbehind
+let blockEndNewlines;
+try {
+    blockEndNewlines = new RegExp('(^|(?<!\n))\n+(?!\n|$)', 'g');
+}
+catch {
+    blockEndNewlines = /\n+(?!\n|$)/g;
+}
+function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    const { blockQuote, commentString, lineWidth } = ctx.options;
+    // 1. Block can't end in whitespace unless the last line is non-empty.
+    // 2. Strings consisting of only whitespace are best rendered explicitly.
+    if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+    }
+    const indent = ctx.indent ||
+        (ctx.forceBlockIndent || containsDocumentMarker(value) ? '  ' : '');
+    const literal = blockQuote === 'literal'
+        ? true
+        : blockQuote === 'folded' || type === Scalar.Scalar.BLOCK_FOLDED
+            ? false
+            : type === Scalar.Scalar.BLOCK_LITERAL
+                ? true
+                : !lineLengthOverLimit(value, lineWidth, indent.length);
+    if (!value)
+        return literal ? '|\n' : '>\n';
+    // determine chomping from whitespace at value end
+    let chomp;
+    let endStart;
+    for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== '\n' && ch !== '\t' && ch !== ' ')
+            break;
+    }
+    let end = value.substring(endStart);
+    const endNlPos = end.indexOf('\n');
+    if (endNlPos === -1) {
+        chomp = '-'; // strip
+    }
+    else if (value === end || endNlPos !== end.length - 1) {
+        chomp = '+'; // keep
+        if (onChompKeep)
+            onChompKeep();
+    }
+    else {
+        chomp = ''; // clip
+    }
+    if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === '\n')
+            end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+    }
+    // determine indent indicator from whitespace at value start
+    let startWithSpace = false;
+    let startEnd;
+    let startNlPos = -1;
+    for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === ' ')
+            startWithSpace = true;
+        else if (ch === '\n')
+            startNlPos = startEnd;
+        else
+            break;
+    }
+    let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+    if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+    }
+    const indentSize = indent ? '2' : '1'; // root is at -1
+    // Leading | or > is added later
+    let header = (startWithSpace ? indentSize : '') + chomp;
+    if (comment) {
+        header += ' ' + commentString(comment.replace(/ ?[\r\n]+/g, ' '));
+        if (onComment)
+            onComment();
+    }
+    if (!literal) {
+        const foldedValue = value
+            .replace(/\n+/g, '\n$&')
+            .replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, '$1$2') // more-indented lines aren't folded
+            //                ^ more-ind. ^ empty     ^ capture next empty lines only at end of indent
+            .replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== 'folded' && type !== Scalar.Scalar.BLOCK_FOLDED) {
+            foldOptions.onOverflow = () => {
+                literalFallback = true;
+            };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+            return `>${header}\n${indent}${body}`;
+    }
+    value = value.replace(/\n+/g, `$&${indent}`);
+    return `|${header}\n${indent}${start}${value}${end}`;
+}
+function plainString(item, ctx, onComment, onChompKeep) {
+    const { type, value } = item;
+    const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+    if ((implicitKey && value.includes('\n')) ||
+        (inFlow && /[[\]{},]/.test(value))) {
+        return quotedString(value, ctx);
+    }
+    if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        // not allowed:
+        // - '-' or '?'
+        // - start with an indicator character (except [?:-]) or /[?-] /
+        // - '\n ', ': ' or ' \n' anywhere
+        // - '#' not preceded by a non-space char
+        // - end with ' ' or ':'
+        return implicitKey || inFlow || !value.includes('\n')
+            ? quotedString(value, ctx)
+            : blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (!implicitKey &&
+        !inFlow &&
+        type !== Scalar.Scalar.PLAIN &&
+        value.includes('\n')) {
+        // Where allowed & type not set explicitly, prefer block style for multiline strings
+        return blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (containsDocumentMarker(value)) {
+        if (indent === '') {
+            ctx.forceBlockIndent = true;
+            return blockString(item, ctx, onComment, onChompKeep);
+        }
+        else if (implicitKey && indent === indentStep) {
+            return quotedString(value, ctx);
+        }
+    }
+    const str = value.replace(/\n+/g, `$&\n${indent}`);
+    // Verify that output will be parsed as a string, as e.g. plain numbers and
+    // booleans get parsed with those types in v1.2 (e.g. '42', 'true' & '0.9e-3'),
+    // and others in v1.1.
+    if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+            return quotedString(value, ctx);
+    }
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function stringifyString(item, ctx, onComment, onChompKeep) {
+    const { implicitKey, inFlow } = ctx;
+    const ss = typeof item.value === 'string'
+        ? item
+        : Object.assign({}, item, { value: String(item.value) });
+    let { type } = item;
+    if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        // force double quotes on control characters & unpaired surrogates
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+            type = Scalar.Scalar.QUOTE_DOUBLE;
+    }
+    const _stringify = (_type) => {
+        switch (_type) {
+            case Scalar.Scalar.BLOCK_FOLDED:
+            case Scalar.Scalar.BLOCK_LITERAL:
+                return implicitKey || inFlow
+                    ? quotedString(ss.value, ctx) // blocks are not valid inside flow containers
+                    : blockString(ss, ctx, onComment, onChompKeep);
+            case Scalar.Scalar.QUOTE_DOUBLE:
+                return doubleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.QUOTE_SINGLE:
+                return singleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.PLAIN:
+                return plainString(ss, ctx, onComment, onChompKeep);
+            default:
+                return null;
+        }
+    };
+    let res = _stringify(type);
+    if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = (implicitKey && defaultKeyType) || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+            throw new Error(`Unsupported default string type ${t}`);
+    }
+    return res;
+}
+
+exports.stringifyString = stringifyString;
+
+
+/***/ }),
+
+/***/ 204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove node');
+/**
+ * Apply a visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+function visit(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        visit_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visit.SKIP = SKIP;
+/** Remove the current node */
+visit.REMOVE = REMOVE;
+function visit_(key, node, visitor, path) {
+    const ctrl = callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = visit_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = visit_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = visit_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+/**
+ * Apply an async visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `Promise`: Must resolve to one of the following values
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+async function visitAsync(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visitAsync.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visitAsync.SKIP = SKIP;
+/** Remove the current node */
+visitAsync.REMOVE = REMOVE;
+async function visitAsync_(key, node, visitor, path) {
+    const ctrl = await callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = await visitAsync_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = await visitAsync_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = await visitAsync_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+function initVisitor(visitor) {
+    if (typeof visitor === 'object' &&
+        (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+            Alias: visitor.Node,
+            Map: visitor.Node,
+            Scalar: visitor.Node,
+            Seq: visitor.Node
+        }, visitor.Value && {
+            Map: visitor.Value,
+            Scalar: visitor.Value,
+            Seq: visitor.Value
+        }, visitor.Collection && {
+            Map: visitor.Collection,
+            Seq: visitor.Collection
+        }, visitor);
+    }
+    return visitor;
+}
+function callVisitor(key, node, visitor, path) {
+    if (typeof visitor === 'function')
+        return visitor(key, node, path);
+    if (identity.isMap(node))
+        return visitor.Map?.(key, node, path);
+    if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path);
+    if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path);
+    if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path);
+    if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path);
+    return undefined;
+}
+function replaceNode(key, path, node) {
+    const parent = path[path.length - 1];
+    if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+    }
+    else if (identity.isPair(parent)) {
+        if (key === 'key')
+            parent.key = node;
+        else
+            parent.value = node;
+    }
+    else if (identity.isDocument(parent)) {
+        parent.contents = node;
+    }
+    else {
+        const pt = identity.isAlias(parent) ? 'alias' : 'scalar';
+        throw new Error(`Cannot replace node with ${pt} parent`);
+    }
+}
+
+exports.visit = visit;
+exports.visitAsync = visitAsync;
+
 
 /***/ }),
 

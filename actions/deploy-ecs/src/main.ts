@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { createClient, systemClock } from '@ecs-deploy/core/common';
+import { clientFactory, createClient, systemClock } from '@ecs-deploy/core/common';
 import {
   abortOnCancel,
   actionsLogger as log,
@@ -25,7 +25,12 @@ async function deploy(): Promise<void> {
   const aws = { region: request.region, action: ACTION };
   await deployService(
     request,
-    { ecs: createClient(ECSClient, aws), logs: createClient(CloudWatchLogsClient, aws), codedeploy: createClient(CodeDeployClient, aws) },
+    {
+      ecs: createClient(ECSClient, aws),
+      logs: createClient(CloudWatchLogsClient, aws),
+      codedeploy: createClient(CodeDeployClient, aws),
+      aws: clientFactory(ACTION),
+    },
     {
       log,
       clock: systemClock,

@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { createClient, systemClock } from '@ecs-deploy/core/common';
+import { clientFactory, createClient, systemClock } from '@ecs-deploy/core/common';
 import { abortOnCancel, actionsLogger, maskSecret, runAction, writeJobSummary } from '@ecs-deploy/core/platform';
 import { runMigration } from '@ecs-deploy/core/use-cases';
 import { readMigrationInputs } from './inputs';
@@ -12,7 +12,11 @@ await runAction(async () => {
   const request = readMigrationInputs();
   const signal = abortOnCancel();
   const context = { region: request.region, action: ACTION };
-  const clients = { ecs: createClient(ECSClient, context), logs: createClient(CloudWatchLogsClient, context) };
+  const clients = {
+    ecs: createClient(ECSClient, context),
+    logs: createClient(CloudWatchLogsClient, context),
+    aws: clientFactory(ACTION),
+  };
   await runMigration(request, clients, {
     log: actionsLogger,
     clock: systemClock,

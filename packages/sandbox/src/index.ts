@@ -114,7 +114,11 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ),
     alarms: new Map(),
     history: [],
-    ecr: emptyEcrState(options.registry),
+    ecr: emptyEcrState(
+      options.registry,
+      options.catalog && Object.keys(options.catalog),
+      (image) => scripted.outcomeFor(image) !== undefined,
+    ),
     placementFailures: [],
     lambdaHooks: new Map(Object.entries(options.lambdaHooks ?? {})),
     codeDeployHooks: new Map(),

@@ -419,8 +419,9 @@ export const deployEcsBadInputs: BadInput[] = [
 export const deployEcsSurprisingInputs: SurprisingInput[] = [
   {
     name: 'an image without a tag means :latest, with a warning',
-    inputs: { ...base, image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web` },
-    parsed: { image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web` },
+    // Another account's registry, which holds what the sandbox's tasks run (see run-migration.cases.ts).
+    inputs: { ...base, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web' },
+    parsed: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web' },
     warning:
       /^Input 'image' is ".*\/web" without a tag or digest, which means .*\/web:latest.*Give a tag, or better the digest build-push outputs/,
   },

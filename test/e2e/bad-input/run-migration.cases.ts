@@ -4,7 +4,9 @@ import type { BadInput, SurprisingInput } from './case';
 const base = { cluster: 'prod', service: 'orders' };
 const migrate = 'node migrate.mjs up';
 const ACCOUNT = '000000000000';
-const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+// Another account's registry: the sandbox's ECR holds there what its tasks run (its own account holds only the
+// repositories created in it), so a well-formed image passes the images-exist check.
+const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 export const runMigrationBadInputs: BadInput[] = [
   {

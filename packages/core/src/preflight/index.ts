@@ -13,3 +13,5 @@ export * from './checks/no-concurrent-migration';
 export * from './checks/revision-active';
 export * from './checks/service-exists';
 export * from './checks/supported-controller';
+export * from './checks/images-exist';
+export * from './checks/log-groups-exist';

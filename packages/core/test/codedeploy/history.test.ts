@@ -201,6 +201,21 @@ describe('readCodeDeployHistory: what a CODE_DEPLOY service returns to', () => {
     expect(chooseTarget(undefined, history).taskDefinitionArn).toBe(td(1));
   });
 
+  test("a finished deployment that left two task sets (CodeDeploy's rollback failed) is not taken for the service being on the target", async () => {
+    const failed = deployment('d-AAAAAAAA2', 2, 'Stopped', 10, { rollbackInfo: { rollbackDeploymentId: 'd-AAAAAAAA3' } });
+    const rollback = deployment('d-AAAAAAAA3', 1, 'Failed', 12, {
+      creator: 'codeDeployRollback',
+      rollbackInfo: { rollbackTriggeringDeploymentId: 'd-AAAAAAAA2' },
+    });
+    groupHas(deployment('d-AAAAAAAA1', 1, 'Succeeded', 0), failed, rollback);
+
+    const history = await readCodeDeployHistory(codedeploy, group, serviceOn(1, 2));
+
+    expect(history.destination).not.toBe(td(1));
+    expect(history.destination).toMatch(/the 2 task sets CodeDeploy deployment d-AAAAAAAA3 left \(Failed\)/);
+    expect(chooseTarget(undefined, history).taskDefinitionArn).toBe(td(1));
+  });
+
   test('a role that may not list the deployments is told which permissions the rollback needs, before any change', async () => {
     cdMock.on(ListDeploymentsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
 

@@ -6,6 +6,7 @@ import { listImages, requireImage, resolveImage, type StoredImage } from './imag
 import { repositoryNameProblem } from './names';
 import { optional, requireMember } from './params';
 import { putImage } from './put-image';
+import { batchGetOtherAccountImages, describeOtherAccountImages, otherAccount } from './other-accounts';
 import { bySeverity, scanOf, severityCounts } from './scans';
 import type { RepositoryRecord } from './state';
 
@@ -142,6 +143,8 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
   },
 
   async DescribeImages(ctx, input) {
+    const other = otherAccount(ctx, input);
+    if (other) return describeOtherAccountImages(ctx, other, input);
     const repository = requireRepository(ctx, input);
     const ids = imageIdsOf(input);
     const images = await listImages(ctx, repository);
@@ -157,6 +160,8 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
   },
 
   async BatchGetImage(ctx, input) {
+    const other = otherAccount(ctx, input);
+    if (other) return batchGetOtherAccountImages(ctx, other, input);
     const repository = requireRepository(ctx, input);
     const ids = imageIdsOf(input) ?? [];
     if (ids.length === 0) throw notNull('imageIds');

@@ -33,8 +33,15 @@ export interface EcrState {
   findings: Map<string, Map<string, ScanFinding[]>>;
   /** When the sandbox first saw each `repository@digest`: the registry does not record push times. */
   firstSeen: Map<string, number>;
+  /**
+   * The image repositories of the task runtime's catalog (`<host>/<path>`), which other accounts' registries hold
+   * (see other-accounts.ts); undefined without a catalog, when they hold every image.
+   */
+  catalogued?: string[];
+  /** Whether a test scripted the image (sandbox.script): the scripted runtime plays it, so it is pulled. */
+  scripted?: (image: string) => boolean;
 }
 
-export function emptyEcrState(registry?: RegistryOptions): EcrState {
-  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map() };
+export function emptyEcrState(registry?: RegistryOptions, catalogued?: string[], scripted?: (image: string) => boolean): EcrState {
+  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map(), catalogued, scripted };
 }

@@ -58,6 +58,8 @@ export async function readCodeDeployHistory(
   const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
   const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
   const current = currentOf(newest, release, releaseTarget, serving, underWay);
+  // A task set being deleted (DRAINING) takes no traffic.
+  const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
   const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
   const previous = succeeded
     .map((deployment) => completedRevision(deployment))
@@ -72,8 +74,15 @@ export async function readCodeDeployHistory(
     ...(previous ? { previous } : {}),
     ...(lastCompleted ? { lastCompleted } : {}),
     // A deployment under way heads elsewhere than the serving revision even when its revision cannot be read: never
-    // "already there" while it moves traffic.
-    destination: current.inFlight ? (current.taskDefinitionArn ?? `the revision of CodeDeploy deployment ${newest.deploymentId}`) : serving,
+    // "already there" while it moves traffic. Once none is under way, the service is on its PRIMARY task set's
+    // revision only when that task set is alone: a failed or stopped deployment (or CodeDeploy's failed rollback)
+    // may leave a second one taking traffic (*unconfirmed* what CodeDeploy leaves then), which a new deployment of
+    // the target settles.
+    destination: current.inFlight
+      ? (current.taskDefinitionArn ?? `the revision of CodeDeploy deployment ${newest.deploymentId}`)
+      : live.length <= 1
+        ? serving
+        : `the ${live.length} task sets CodeDeploy deployment ${newest.deploymentId} left (${newest.status})`,
   };
 }
 

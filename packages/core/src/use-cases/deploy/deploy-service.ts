@@ -2,6 +2,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs';
 import type { RecordingAuditTrail } from '../../common/audit-trail';
+import type { ClientFactory } from '../../common/aws';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
 import { ActionFailure, errorMessage } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
@@ -35,6 +36,8 @@ export interface DeployClients {
   logs: CloudWatchLogsClient;
   /** For services under the CODE_DEPLOY deployment controller. */
   codedeploy?: CodeDeployClient;
+  /** Clients in the regions the revision's images and log groups live in, for their pre-flight checks (left out without it). */
+  aws?: ClientFactory;
 }
 
 /** What is platform-specific: the runner's log, masking, the job summary and outputs, and the GitHub Deployment. */
@@ -71,7 +74,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports);
+  const { fromFile, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };

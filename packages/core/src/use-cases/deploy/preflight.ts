@@ -1,17 +1,23 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
 import {
   fileFieldsCheck,
   fileRendersCheck,
+  imagesExistCheck,
   loadBalancedContainerCheck,
+  logGroupsExistCheck,
   runPreflight,
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
+import { describeTaskDefinition } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
+import type { RegistrableDefinition } from '../../task-definition/strip';
 import { waitByDesignMs } from '../../deployment/mechanism';
+import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
@@ -43,6 +49,7 @@ export async function deployPreflight(
   clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
   request: DeployRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  aws?: ClientFactory,
 ): Promise<DeployPreflight> {
   const { ecs, codedeploy } = clients;
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
@@ -51,17 +58,44 @@ export async function deployPreflight(
     const loaded = file && valueOf(file);
     return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];
   };
-  const afterFile: DependentChecks[] = file ? [fields, () => [supported]] : [];
+  const following = Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn);
   const deploy = {
     codeDeploy: request.codeDeploy,
     waitUntil: request.waitUntil,
-    following: Boolean(request.codeDeployDeploymentId || request.serviceDeploymentArn),
+    following,
     ...(request.codeDeployDeploymentId ? { followDeploymentId: request.codeDeployDeploymentId } : {}),
   };
   const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
   let mechanismBuilt: PreflightCheck<unknown>[] = [];
   const mechanismStage: DependentChecks = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
   const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
+  // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
+  // live revision is its base, read once the service is known.
+  const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
+    aws && !following
+      ? [
+          imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
+          logGroupsExistCheck({ definition, aws, region: request.region }),
+        ]
+      : [];
+  const ofFile: DependentChecks = (valueOf) => {
+    const loaded = file && valueOf(file);
+    return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
+  };
+  // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
+  // other checks, then its images and log groups looked up. Left out when nothing would look at it.
+  const looksAtLive = !file && aws !== undefined && !following && request.preflight !== 'off';
+  let live: PreflightCheck<RegistrableDefinition> | undefined;
+  const ofLive: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    live = looksAtLive && service ? liveRevisionCheck(ecs, service, request) : undefined;
+    return live ? [live] : [];
+  };
+  const ofRendered: DependentChecks = (valueOf) => {
+    const rendered = live && valueOf(live);
+    return rendered ? revisionChecks(rendered) : [];
+  };
+  const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
@@ -80,7 +114,7 @@ export async function deployPreflight(
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, mechanismStage, (valueOf) => [...withWait(valueOf), ...balanced(valueOf)]],
+    then: [...afterFile, mechanismStage, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)], ofRendered],
   });
   const service = report.valueOf(supported) as Service;
   const values = found(report.valueOf);
@@ -90,5 +124,30 @@ export async function deployPreflight(
     markdown: report.markdown,
     plan: watchPlan(request, service, waitByDesignMs(values)),
     found: values,
+  };
+}
+
+/**
+ * The service's live revision with the step's changes, as the deploy will register it. Needed: a container name the
+ * revision does not have fails here as it would when the deploy renders it, with the same message, and the checks
+ * of its images and log groups need the revision. Its value is the rendered revision.
+ */
+function liveRevisionCheck(ecs: ECSClient, service: Service, request: DeployRequest): PreflightCheck<RegistrableDefinition> {
+  return {
+    id: 'live-revision-renders',
+    title: 'New revision renders',
+    protects: false,
+    needed: true,
+    permissions: ['ecs:DescribeTaskDefinition'],
+    run: async () => {
+      const live = await describeTaskDefinition(ecs, liveTaskDefinitionArn(service));
+      const rendered = renderTaskDefinition(liveAsBase(live).definition, request);
+      const count = rendered.containerDefinitions?.length ?? 0;
+      return {
+        status: 'pass',
+        detail: `${rendered.family} from the service's revision, ${count} container${count === 1 ? '' : 's'}`,
+        value: rendered,
+      };
+    },
   };
 }

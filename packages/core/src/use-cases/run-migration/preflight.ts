@@ -1,10 +1,12 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { ConfigurationError, type Logger } from '../../common';
+import { ConfigurationError, type ClientFactory, type Logger } from '../../common';
 import { type LoadedDefinition } from '../../task-definition';
 import { type TaskPlacement } from '../../ecs';
 import {
   awsvpcSubnetsCheck,
   fileFieldsCheck,
+  imagesExistCheck,
+  logGroupsExistCheck,
   noConcurrentMigrationCheck,
   revisionActiveCheck,
   runPreflight,
@@ -36,6 +38,7 @@ export async function migrationPreflight(
   service: Service | undefined,
   fromFile: LoadedDefinition | undefined,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  aws?: ClientFactory,
 ): Promise<MigrationPreflight> {
   const revision = fromFile ? undefined : revisionCheck(ecs, request, service);
   const fields =
@@ -59,8 +62,16 @@ export async function migrationPreflight(
           family,
           running: () => runningMigrations(ecs, request.cluster, family),
         });
+        // What the task pulls and writes to, looked up beside the placement and the running migrations.
+        const definition = plan.rendered;
+        const pulled = aws
+          ? [
+              imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
+              logGroupsExistCheck({ definition, aws, region: request.region }),
+            ]
+          : [];
         // A workflow that knows its migrations may run side by side says so, and the check is left out.
-        return request.allowConcurrent ? [placement] : [placement, concurrency];
+        return request.allowConcurrent ? [placement, ...pulled] : [placement, concurrency, ...pulled];
       },
     ],
   });

@@ -9,6 +9,7 @@ import {
   type Clock,
   type Logger,
   type CancellationSignal,
+  type ClientFactory,
 } from '../../common';
 import { containerSecretValues, loadTaskDefinitionFile } from '../../task-definition';
 import { awslogsLocation } from '../../logs';
@@ -27,6 +28,8 @@ import { judgeMigration } from './verdict';
 export interface MigrationClients {
   ecs: ECSClient;
   logs: CloudWatchLogsClient;
+  /** Clients in the regions the revision's images and log groups live in, for their pre-flight checks (left out without it). */
+  aws?: ClientFactory;
 }
 
 export interface MigrationOutputs {
@@ -71,7 +74,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   // 1. What to run and where: the task definition, the container, the service's network, checked in one
   // pre-flight table with the family's running migrations. Nothing changes yet.
   const service = request.service ? await describeService(ecs, request.cluster, request.service, request.region) : undefined;
-  const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports);
+  const { plan, placement, markdown: preflight } = await migrationPreflight(ecs, request, service, fromFile, ports, clients.aws);
   // The revision run may carry credentials the inputs never named (the service's DATABASE_URL): its output must show ***.
   for (const value of containerSecretValues(plan.rendered.containerDefinitions)) ports.setSecret(value);
 
