@@ -82,6 +82,23 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'image' must be one image reference.*got "web:feature\/x"/,
     refusedBy: 'parser',
   },
+  // CODE_DEPLOY services: a deployment to follow
+  {
+    name: 'a codedeploy-deployment-id too short to be one',
+    inputs: { cluster: 'prod', service: 'multi', 'codedeploy-deployment-id': 'd-1234' },
+    input: 'codedeploy-deployment-id',
+    error:
+      /^Input 'codedeploy-deployment-id' is "d-1234", which is not a CodeDeploy deployment id: .*"d-" and nine upper-case letters or digits/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a codedeploy-deployment-id given with an image, which would start another deployment',
+    inputs: { ...base, 'codedeploy-deployment-id': 'd-AAAAAAAAA' },
+    input: 'codedeploy-deployment-id',
+    error:
+      /^Input 'codedeploy-deployment-id' follows a CodeDeploy deployment that already exists, so it starts none: 'image' was given too/,
+    refusedBy: 'parser',
+  },
   // durations, booleans, numbers
   {
     name: 'a timeout in words',
