@@ -10535,7 +10535,7 @@ __webpack_unused_export__ = GetApplicationCommand;
 __webpack_unused_export__ = GetApplicationInput$;
 __webpack_unused_export__ = GetApplicationOutput$;
 __webpack_unused_export__ = GetApplicationRevision$;
-__webpack_unused_export__ = GetApplicationRevisionCommand;
+exports.dpB = GetApplicationRevisionCommand;
 __webpack_unused_export__ = GetApplicationRevisionInput$;
 __webpack_unused_export__ = GetApplicationRevisionOutput$;
 __webpack_unused_export__ = GetDeployment$;
@@ -74681,7 +74681,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1018);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5343);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7651);
 
@@ -80680,7 +80680,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 1018:
+/***/ 5343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84334,6 +84334,99 @@ function terminationWaitBegun(read) {
     return read.target?.status === 'Succeeded' && afterAllowTraffic?.status !== undefined && DONE.has(afterAllowTraffic.status);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/deployed-revision.ts
+
+
+
+
+// The revisions read in this run, by application and sha256: a sha256 names one content, so a read never goes stale.
+// Kept per client, one a run, so that each run (and each unit test's client) starts empty.
+const readByClient = new WeakMap();
+// GetApplicationRevision calls at a time when several revisions are read: in parallel, not a burst that throttles.
+const PARALLEL_READS = 10;
+/**
+ * The task definition a deployment deploys. An ECS deployment's revision is a RevisionLocation of revisionType
+ * AppSpecContent, whose AppSpecContent has the AppSpec `content` and its `sha256` (API reference, RevisionLocation
+ * and AppSpecContent). GetDeployment's page says that in the revision it returns "the content property of the
+ * appSpecContent object ... is always null" and to use GetApplicationRevision with its sha256 for the content
+ * (API reference, GetDeployment, Note); BatchGetDeployments' page says nothing either way. Which one AWS really
+ * answers is *unconfirmed* (no answer of AWS's was seen), so both work: the content when the deployment carries it,
+ * else GetApplicationRevision {applicationName, revision: {revisionType: AppSpecContent, appSpecContent: {sha256}}},
+ * once per application and sha256 in a run. Never throws: a refused or failed read is said in `unreadable`, and
+ * the caller falls back (the replacement task set's revision for a deployment in flight) or says it cannot tell.
+ */
+async function deployedRevision(codedeploy, deployment) {
+    const spec = deployment.revision?.appSpecContent;
+    if (spec?.content)
+        return { taskDefinitionArn: appSpecTaskDefinition(spec.content) };
+    const application = deployment.applicationName;
+    if (!spec?.sha256 || !application)
+        return {};
+    let reads = readByClient.get(codedeploy);
+    if (!reads)
+        readByClient.set(codedeploy, (reads = new Map()));
+    const key = `${application}/${spec.sha256}`;
+    const known = reads.get(key);
+    if (known)
+        return strip(await known);
+    const read = readApplicationRevision(codedeploy, application, spec.sha256);
+    reads.set(key, read);
+    const answer = await read;
+    // A throttle or a 5xx that outlasted the SDK's retries may pass: the next caller tries again.
+    if (answer.transient)
+        reads.delete(key);
+    return strip(answer);
+}
+/**
+ * The task definitions of several deployments, by deployment: one GetApplicationRevision per distinct revision
+ * (deployments of the same AppSpec share it), up to PARALLEL_READS at a time.
+ */
+async function deployedRevisions(codedeploy, deployments) {
+    const unique = [...new Set(deployments)];
+    const found = new Map();
+    // The first of each revision is read; the others then find it read.
+    const firsts = new Map();
+    for (const deployment of unique) {
+        const spec = deployment.revision?.appSpecContent;
+        const key = spec?.content ? undefined : `${deployment.applicationName}/${spec?.sha256}`;
+        if (key && !firsts.has(key))
+            firsts.set(key, deployment);
+    }
+    const toRead = [...firsts.values()];
+    for (let at = 0; at < toRead.length; at += PARALLEL_READS) {
+        await Promise.all(toRead.slice(at, at + PARALLEL_READS).map((deployment) => deployedRevision(codedeploy, deployment)));
+    }
+    for (const deployment of unique)
+        found.set(deployment, await deployedRevision(codedeploy, deployment));
+    return found;
+}
+/** The task definition alone, for callers whose fallback or message needs no reason. */
+async function deployedTaskDefinition(codedeploy, deployment) {
+    return (await deployedRevision(codedeploy, deployment)).taskDefinitionArn;
+}
+async function readApplicationRevision(codedeploy, applicationName, sha256) {
+    try {
+        const answer = await codedeploy.send(new client_codedeploy_dist_cjs/* GetApplicationRevisionCommand */.dpB({ applicationName, revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256 } } }));
+        return { taskDefinitionArn: appSpecTaskDefinition(answer.revision?.appSpecContent?.content) };
+    }
+    catch (error) {
+        const said = `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        if ((0,errors/* isAccessDenied */.w7)(error)) {
+            return {
+                refused: true,
+                unreadable: `GetApplicationRevision of application ${applicationName} was refused (${said}): grant codedeploy:GetApplicationRevision on the application`,
+            };
+        }
+        return {
+            unreadable: `GetApplicationRevision of application ${applicationName} failed (${said})`,
+            transient: (0,common_retry/* isTransientAwsError */.Sc)(error),
+        };
+    }
+}
+function strip({ transient: _transient, ...revision }) {
+    return revision;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/in-flight.ts
 
 
@@ -84358,14 +84451,6 @@ async function deploymentsInFlight(codedeploy, names) {
         .sort((a, b) => epoch(b.createTime) - epoch(a.createTime));
 }
 /**
- * The revision a deployment deploys, from its AppSpec content, when CodeDeploy returns it in DeploymentInfo.revision
- * (*unconfirmed* that GetDeployment always carries the content of an AppSpecContent revision: callers fall back to
- * the replacement task set's task definition, or say they could not tell).
- */
-function deployedTaskDefinition(deployment) {
-    return appSpecTaskDefinition(deployment.revision?.appSpecContent?.content);
-}
-/**
  * CreateDeployment answers DeploymentLimitExceededException when the group already runs a deployment (its message
  * names it, "The Deployment Group '…' already has an active Deployment 'd-…'", in wording that has changed over the
  * years: CircleCI-Public/aws-ecs-orb#181, webfactory/create-aws-codedeploy-deployment#24). The deployment in flight
@@ -84375,7 +84460,7 @@ async function inFlightRefusal(codedeploy, names, error, registered) {
     let which;
     try {
         const [other] = await deploymentsInFlight(codedeploy, names);
-        const revision = other ? deployedTaskDefinition(other) : undefined;
+        const revision = other ? await deployedTaskDefinition(codedeploy, other) : undefined;
         which = other
             ? `deployment ${other.deploymentId} (${other.status}${revision ? `, of ${identifiers_shortTaskDefinition(revision)}` : ''}${other.createTime ? `, created ${new Date(other.createTime).toISOString()}` : ''})`
             : idIn(error);
@@ -84854,7 +84939,7 @@ function codeDeployStep(request, deps) {
                 if (watch)
                     return watch_stoppedTasksOf(watch, log);
                 // CodeDeploy made and removed the replacement between two polls: its tasks are found by revision instead.
-                const revision = read ? deployedTaskDefinition(read.deployment) : undefined;
+                const revision = read ? await deployedTaskDefinition(deps.codedeploy, read.deployment) : undefined;
                 return revision ? unseenReplacementTasks(deps.ecs, request, revision, taskSets.Blue?.identifer, log) : [];
             };
             if (!judged) {
@@ -84978,9 +85063,10 @@ async function watch_stoppedTasksOf(watch, log) {
 
 
 
-const revisionOf = (deployment) => (deployment ? deployedTaskDefinition(deployment) : undefined);
 // Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
 const HISTORY_LIMIT = 100;
+// The Succeeded deployments whose revisions are read at a time, newest first, until the ones the history needs are found.
+const SUCCEEDED_WINDOW = 10;
 /**
  * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
  * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
@@ -84994,9 +85080,11 @@ function servingTaskDefinition(service) {
  * rolls back), and the revision to return to is the newest one a Succeeded deployment put in production, other than
  * the release's: a deployment that failed, was stopped or is still under way never proves a revision worked, and
  * ECS's own service deployments and deployments list do not cover task sets. The revisions come from the
- * deployments' AppSpecs (their TaskDefinition).
+ * deployments' AppSpecs (their TaskDefinition, see deployedRevision). A Succeeded deployment whose revision cannot be
+ * read (GetApplicationRevision refused or failing) ends the search: an older revision is never chosen past a newer
+ * one that worked, and the history says why none was (`unreadable`), with a warning when `log` is given.
  */
-async function readCodeDeployHistory(codedeploy, names, service) {
+async function readCodeDeployHistory(codedeploy, names, service, log) {
     let deployments;
     try {
         deployments = await listGroupDeployments(codedeploy, names, { limit: HISTORY_LIMIT });
@@ -85011,26 +85099,25 @@ async function readCodeDeployHistory(codedeploy, names, service) {
     if (!newest)
         return { source: 'codedeploy-deployments', destination: serving };
     const release = group_history_isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
+    const revisions = await deployedRevisions(codedeploy, release ? [newest, release] : [newest]);
+    const revisionOf = (deployment) => (deployment ? revisions.get(deployment)?.taskDefinitionArn : undefined);
     // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
     // moves traffic to (its Green one).
     const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
     const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
-    const current = history_currentOf(newest, release, releaseTarget, serving, underWay);
+    const current = history_currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision: revisionOf(newest) });
     // A task set being deleted (DRAINING) takes no traffic.
     const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
     const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
-    const previous = succeeded
-        .map((deployment) => history_completedRevision(deployment))
-        .find((revision) => revision !== undefined && revision.taskDefinitionArn !== releaseTarget);
-    const lastCompleted = succeeded
-        .filter((deployment) => deployment !== newest)
-        .map((deployment) => history_completedRevision(deployment))
-        .find((revision) => revision !== undefined);
+    const { previous, lastCompleted, unreadable } = await completedRevisions(codedeploy, succeeded, newest, releaseTarget);
+    if (unreadable && !previous)
+        log?.warning(`The revision to return to cannot be chosen from the deployment group's history: ${unreadable}.`);
     return {
         source: 'codedeploy-deployments',
         current,
         ...(previous ? { previous } : {}),
         ...(lastCompleted ? { lastCompleted } : {}),
+        ...(unreadable && !previous ? { unreadable } : {}),
         // A deployment under way heads elsewhere than the serving revision even when its revision cannot be read: never
         // "already there" while it moves traffic. Once none is under way, the service is on its PRIMARY task set's
         // revision only when that task set is alone: a failed or stopped deployment (or CodeDeploy's failed rollback)
@@ -85059,12 +85146,41 @@ function triggeringOf(rollback, deployments) {
     const id = rollback.rollbackInfo?.rollbackTriggeringDeploymentId;
     return deployments.find((deployment) => deployment.deploymentId === id);
 }
-function history_currentOf(newest, release, releaseTarget, serving, underWay) {
+/**
+ * The Succeeded deployments' revisions, newest first, read a window at a time: `previous`, the newest other than the
+ * release's, and `lastCompleted`, the newest of a deployment other than `newest`. A revision that cannot be read
+ * stops the search with the reason.
+ */
+async function completedRevisions(codedeploy, succeeded, newest, releaseTarget) {
+    let previous;
+    let lastCompleted;
+    for (let at = 0; at < succeeded.length && !(previous && lastCompleted); at += SUCCEEDED_WINDOW) {
+        const window = succeeded.slice(at, at + SUCCEEDED_WINDOW);
+        const revisions = await deployedRevisions(codedeploy, window);
+        for (const deployment of window) {
+            const read = revisions.get(deployment);
+            if (read.unreadable)
+                return { ...(previous ? { previous } : {}), ...(lastCompleted ? { lastCompleted } : {}), unreadable: read.unreadable };
+            const revision = history_completedRevision(deployment, read.taskDefinitionArn);
+            if (!revision)
+                continue;
+            if (!previous && revision.taskDefinitionArn !== releaseTarget)
+                previous = revision;
+            if (!lastCompleted && deployment !== newest)
+                lastCompleted = revision;
+            if (previous && lastCompleted)
+                break;
+        }
+    }
+    return { ...(previous ? { previous } : {}), ...(lastCompleted ? { lastCompleted } : {}) };
+}
+function history_currentOf(newest, known) {
+    const { release, releaseTarget, serving, underWay, newestRevision } = known;
     const inFlight = isInFlight(newest);
     const rollback = group_history_isRollbackDeployment(newest);
     // Where the newest deployment leaves the service: its revision while under way (unknown when it cannot be read) or
     // once Succeeded; after a failure or a stop, the task set left serving production.
-    const leavesOn = inFlight ? (revisionOf(newest) ?? underWay) : newest.status === 'Succeeded' ? (revisionOf(newest) ?? serving) : serving;
+    const leavesOn = inFlight ? (newestRevision ?? underWay) : newest.status === 'Succeeded' ? (newestRevision ?? serving) : serving;
     return {
         status: newest.status,
         taskDefinitionArn: leavesOn,
@@ -85080,8 +85196,7 @@ function history_currentOf(newest, release, releaseTarget, serving, underWay) {
             : {}),
     };
 }
-function history_completedRevision(deployment) {
-    const taskDefinitionArn = revisionOf(deployment);
+function history_completedRevision(deployment, taskDefinitionArn) {
     if (!taskDefinitionArn)
         return undefined;
     const at = deployment.completeTime ? ` at ${deployment.completeTime.toISOString()}` : '';
@@ -85094,7 +85209,7 @@ function history_completedRevision(deployment) {
 async function readServiceCodeDeployHistory(service, request, context) {
     const codedeploy = codeDeployClientOf(context);
     const plan = await rollbackPlanOf(request, codedeploy, service);
-    return readCodeDeployHistory(codedeploy, plan.names, service);
+    return readCodeDeployHistory(codedeploy, plan.names, service, context.log);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/codedeploy/statuses.ts
@@ -85364,14 +85479,17 @@ async function codeDeployServingRevision(service, context, found = []) {
         };
     }
     const fromLastSuccess = plan && context.codedeploy ? await lastSuccessfulRevision(context.codedeploy, plan) : undefined;
-    if (fromLastSuccess)
+    if (fromLastSuccess?.taskDefinitionArn)
         return fromLastSuccess;
     const why = !original
         ? 'the service lists no task set'
         : !steady
             ? `its original task set ${original.id} of ${identifiers_shortTaskDefinition(original.taskDefinition)} is ${original.stabilityStatus ?? 'not steady'}`
             : `task set ${original.id} of ${identifiers_shortTaskDefinition(original.taskDefinition)} was created by deployment ${lastAttempted?.deploymentId}, which ${lastAttempted?.status}`;
-    return { evidence: `${why}, and the deployment group names no successful deployment whose revision can be read` };
+    const unread = fromLastSuccess
+        ? `, and the revision of its last successful deployment could not be read: ${fromLastSuccess.evidence}`
+        : '';
+    return { evidence: `${why}${unread || ', and the deployment group names no successful deployment whose revision can be read'}` };
 }
 /** The task set serving before any deployment in flight: the PRIMARY one when alone, else the oldest. */
 function originalTaskSet(service) {
@@ -85380,16 +85498,20 @@ function originalTaskSet(service) {
         return taskSets.find((t) => t.status === 'PRIMARY') ?? taskSets[0];
     return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0];
 }
+/** The revision of the group's last successful deployment; without it, why (a refused GetApplicationRevision) in `evidence`. */
 async function lastSuccessfulRevision(codedeploy, plan) {
     const last = plan.group.lastSuccessfulDeployment;
     if (!last?.deploymentId)
         return undefined;
     try {
         const answer = await codedeploy.send(new client_codedeploy_dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: last.deploymentId }));
-        const taskDefinitionArn = answer.deploymentInfo ? deployedTaskDefinition(answer.deploymentInfo) : undefined;
-        return taskDefinitionArn
-            ? { taskDefinitionArn, evidence: `the deployment group's last successful deployment ${last.deploymentId} deployed it` }
-            : undefined;
+        const deployed = answer.deploymentInfo ? await deployedRevision(codedeploy, answer.deploymentInfo) : {};
+        if (deployed.taskDefinitionArn)
+            return {
+                taskDefinitionArn: deployed.taskDefinitionArn,
+                evidence: `the deployment group's last successful deployment ${last.deploymentId} deployed it`,
+            };
+        return deployed.unreadable ? { evidence: `deployment ${last.deploymentId}: ${deployed.unreadable}` } : undefined;
     }
     catch {
         return undefined;
@@ -85406,10 +85528,8 @@ async function lastSuccessfulRevision(codedeploy, plan) {
 
 
 
-/**
- * The revision a deployment's replacement (Green) task set runs: what it deploys, when GetDeployment does not return
- * the AppSpec content (*unconfirmed* whether it always does for AppSpecContent revisions).
- */
+
+/** The revision a deployment's replacement (Green) task set runs: what it deploys, when its AppSpec cannot be read. */
 async function replacementRevision(codedeploy, deploymentId, service) {
     const cluster = service.clusterArn ?? '';
     const read = await read_deployment_readCodeDeployDeployment(codedeploy, { deploymentId, cluster, service: service.serviceName ?? '' });
@@ -85426,7 +85546,10 @@ async function codeDeployUnchanged(service, context, found = []) {
     const codedeploy = codeDeployClientOf(context);
     const [inFlight] = await deploymentsInFlight(codedeploy, names);
     if (inFlight?.deploymentId) {
-        const target = deployedTaskDefinition(inFlight) ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
+        const deployed = await deployedRevision(codedeploy, inFlight);
+        const target = deployed.taskDefinitionArn ?? (await replacementRevision(codedeploy, inFlight.deploymentId, service));
+        if (!target && deployed.unreadable)
+            context.log.warning(`The revision of CodeDeploy deployment ${inFlight.deploymentId} is unknown: ${deployed.unreadable}.`);
         if (target === service.taskDefinition) {
             const startedAt = inFlight.createTime ? epochMs(inFlight.createTime) : context.clock.now();
             return {
@@ -85833,9 +85956,10 @@ async function followCodeDeployDeployment(codedeploy, request, service, { clock,
     // That it exists and deploys this service, the pre-flight check said (followedDeploymentCheck).
     const read = await read_deployment_readCodeDeployDeployment(codedeploy, request);
     const green = taskSetLabelled(read.target, 'Green');
-    const taskDefinitionArn = deployedTaskDefinition(read.deployment) ?? taskDefinitionOf(green, service);
+    const deployed = await deployedRevision(codedeploy, read.deployment);
+    const taskDefinitionArn = deployed.taskDefinitionArn ?? taskDefinitionOf(green, service);
     if (!taskDefinitionArn)
-        throw new Error(`CodeDeploy deployment ${deploymentId} names no task definition to follow.`);
+        throw new Error(`CodeDeploy deployment ${deploymentId} names no task definition to follow${deployed.unreadable ? `: ${deployed.unreadable}` : ''}.`);
     const originalTaskDefinitionArn = taskDefinitionOf(taskSetLabelled(read.target, 'Blue'), service);
     log.info(`Following CodeDeploy deployment ${deploymentId} of ${identifiers_shortTaskDefinition(taskDefinitionArn)} (${read.deployment.status}); nothing is created.`);
     return {
