@@ -128,7 +128,7 @@ async function badRelease(release: Release, version: string, good: string | unde
   verdicts.expect(
     `auto-rollback checkout ${version}`,
     rollback.exitCode === 0 && status === 'ROLLBACK_SUCCESSFUL' && primary === good,
-    `rolled-back=${rollback.outputs['rolled-back']}; service deployment ${status}, the service's primary revision is ${revision(primary)}`,
+    `rolled-back=${rollback.outputs['rolled-back']}; service deployment ${status}, the service's primary revision is ${revision(primary)}${rollback.exitCode === 0 ? '' : `; the step failed: ${errorsOf(rollback)[0] ?? 'no error line'}`}`,
   );
 }
 

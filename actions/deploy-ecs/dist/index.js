@@ -85222,19 +85222,6 @@ const FINAL_DEPLOYMENT_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped']);
 function isFinalDeploymentStatus(status) {
     return status !== undefined && FINAL_DEPLOYMENT_STATUSES.has(status);
 }
-/** A lifecycle event's statuses (LifecycleEvent.status): only Failed is a verdict; Skipped is an event the deployment did without. */
-const FAILED_LIFECYCLE_EVENT = 'Failed';
-/** The lifecycle events of an ECS deployment in the order CodeDeploy runs them (AppSpec "hooks" section for ECS, user guide). */
-const ECS_LIFECYCLE_EVENTS = (/* unused pure expression or super */ null && ([
-    'BeforeInstall',
-    'Install',
-    'AfterInstall',
-    'AllowTestTraffic',
-    'AfterAllowTestTraffic',
-    'BeforeAllowTraffic',
-    'AllowTraffic',
-    'AfterAllowTraffic',
-]));
 
 ;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/roll-back.ts
 
@@ -85379,25 +85366,16 @@ async function stopDeployment(codedeploy, deploymentId, context) {
  * rollback deployment appear later (user guide, "Stopped and failed deployments").
  */
 async function rollbackNamed(codedeploy, deploymentId, request, context) {
-    const result = await (0,poll/* poll */.w)({
-        intervalMs: POLL_MS,
-        timeoutMs: request.timeoutMs,
-        clock: context.clock,
-        signal: context.signal,
-        check: async () => {
-            const info = await readInfo(codedeploy, deploymentId);
-            if (info?.rollbackInfo?.rollbackDeploymentId || isFinalDeploymentStatus(info?.status))
-                return info;
-            return undefined;
-        },
-    });
-    if (!result.done) {
-        throw new Error(`CodeDeploy accepted StopDeployment of deployment ${deploymentId} but neither ended it nor named a rollback deployment within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}; look at the deployment in the CodeDeploy console.`);
-    }
-    return result.value;
+    return readUntil(codedeploy, deploymentId, { request, context }, (info) => Boolean(info.rollbackInfo?.rollbackDeploymentId) || isFinalDeploymentStatus(info.status), `CodeDeploy accepted StopDeployment of deployment ${deploymentId} but neither ended it nor named a rollback deployment within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}; look at the deployment in the CodeDeploy console.`);
 }
 /** Waits for a deployment to end (Succeeded, Failed or Stopped), for as long as the step may take. */
 async function awaitEnd(codedeploy, deploymentId, request, context) {
+    const ended = await readUntil(codedeploy, deploymentId, { request, context }, (info) => isFinalDeploymentStatus(info.status), `CodeDeploy deployment ${deploymentId} did not end within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}, so the deployment of ${identifiers_shortTaskDefinition(request.targetArn)} could not start; look at it in the CodeDeploy console.`);
+    context.log.info(`CodeDeploy deployment ${deploymentId} ended ${ended.status}.`);
+    return ended;
+}
+/** Reads the deployment about once a second until `done` holds, within the step's timeout; else fails with `timedOut`. */
+async function readUntil(codedeploy, deploymentId, { request, context }, done, timedOut) {
     const result = await (0,poll/* poll */.w)({
         intervalMs: POLL_MS,
         timeoutMs: request.timeoutMs,
@@ -85405,13 +85383,11 @@ async function awaitEnd(codedeploy, deploymentId, request, context) {
         signal: context.signal,
         check: async () => {
             const info = await readInfo(codedeploy, deploymentId);
-            return isFinalDeploymentStatus(info?.status) ? info : undefined;
+            return info && done(info) ? info : undefined;
         },
     });
-    if (!result.done) {
-        throw new Error(`CodeDeploy deployment ${deploymentId} did not end within ${(0,duration/* formatDuration */.a)(request.timeoutMs)}, so the deployment of ${identifiers_shortTaskDefinition(request.targetArn)} could not start; look at it in the CodeDeploy console.`);
-    }
-    context.log.info(`CodeDeploy deployment ${deploymentId} ended ${result.value.status}.`);
+    if (!result.done)
+        throw new Error(timedOut);
     return result.value;
 }
 /** GetDeployment in a poll: a throttled or failed read skips a round. */

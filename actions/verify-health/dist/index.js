@@ -80845,19 +80845,6 @@ const FINAL_DEPLOYMENT_STATUSES = new Set(['Succeeded', 'Failed', 'Stopped']);
 function isFinalDeploymentStatus(status) {
     return status !== undefined && FINAL_DEPLOYMENT_STATUSES.has(status);
 }
-/** A lifecycle event's statuses (LifecycleEvent.status): only Failed is a verdict; Skipped is an event the deployment did without. */
-const FAILED_LIFECYCLE_EVENT = 'Failed';
-/** The lifecycle events of an ECS deployment in the order CodeDeploy runs them (AppSpec "hooks" section for ECS, user guide). */
-const ECS_LIFECYCLE_EVENTS = (/* unused pure expression or super */ null && ([
-    'BeforeInstall',
-    'Install',
-    'AfterInstall',
-    'AllowTestTraffic',
-    'AfterAllowTestTraffic',
-    'BeforeAllowTraffic',
-    'AllowTraffic',
-    'AfterAllowTraffic',
-]));
 
 ;// CONCATENATED MODULE: ./packages/core/src/codedeploy/ready-wait.ts
 

@@ -1,4 +1,4 @@
-import type { DeploymentStatus, LifecycleEventStatus } from '@aws-sdk/client-codedeploy';
+import type { DeploymentStatus } from '@aws-sdk/client-codedeploy';
 
 /**
  * A deployment's statuses (DeploymentInfo.status, API reference): Created, Queued, InProgress, Baking and Ready
@@ -10,18 +10,3 @@ export const FINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set<Deployment
 export function isFinalDeploymentStatus(status: string | undefined): boolean {
   return status !== undefined && FINAL_DEPLOYMENT_STATUSES.has(status);
 }
-
-/** A lifecycle event's statuses (LifecycleEvent.status): only Failed is a verdict; Skipped is an event the deployment did without. */
-export const FAILED_LIFECYCLE_EVENT: LifecycleEventStatus = 'Failed';
-
-/** The lifecycle events of an ECS deployment in the order CodeDeploy runs them (AppSpec "hooks" section for ECS, user guide). */
-export const ECS_LIFECYCLE_EVENTS = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'AllowTestTraffic',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic',
-] as const;

@@ -186,27 +186,36 @@ async function rollbackNamed(
   request: RollBackRequest,
   context: MechanismContext,
 ): Promise<DeploymentInfo> {
-  const result = await poll<DeploymentInfo>({
-    intervalMs: POLL_MS,
-    timeoutMs: request.timeoutMs,
-    clock: context.clock,
-    signal: context.signal,
-    check: async () => {
-      const info = await readInfo(codedeploy, deploymentId);
-      if (info?.rollbackInfo?.rollbackDeploymentId || isFinalDeploymentStatus(info?.status)) return info;
-      return undefined;
-    },
-  });
-  if (!result.done) {
-    throw new Error(
-      `CodeDeploy accepted StopDeployment of deployment ${deploymentId} but neither ended it nor named a rollback deployment within ${formatDuration(request.timeoutMs)}; look at the deployment in the CodeDeploy console.`,
-    );
-  }
-  return result.value;
+  return readUntil(
+    codedeploy,
+    deploymentId,
+    { request, context },
+    (info) => Boolean(info.rollbackInfo?.rollbackDeploymentId) || isFinalDeploymentStatus(info.status),
+    `CodeDeploy accepted StopDeployment of deployment ${deploymentId} but neither ended it nor named a rollback deployment within ${formatDuration(request.timeoutMs)}; look at the deployment in the CodeDeploy console.`,
+  );
 }
 
 /** Waits for a deployment to end (Succeeded, Failed or Stopped), for as long as the step may take. */
 async function awaitEnd(codedeploy: CodeDeployClient, deploymentId: string, request: RollBackRequest, context: MechanismContext) {
+  const ended = await readUntil(
+    codedeploy,
+    deploymentId,
+    { request, context },
+    (info) => isFinalDeploymentStatus(info.status),
+    `CodeDeploy deployment ${deploymentId} did not end within ${formatDuration(request.timeoutMs)}, so the deployment of ${shortTaskDefinition(request.targetArn)} could not start; look at it in the CodeDeploy console.`,
+  );
+  context.log.info(`CodeDeploy deployment ${deploymentId} ended ${ended.status}.`);
+  return ended;
+}
+
+/** Reads the deployment about once a second until `done` holds, within the step's timeout; else fails with `timedOut`. */
+async function readUntil(
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+  { request, context }: { request: RollBackRequest; context: MechanismContext },
+  done: (info: DeploymentInfo) => boolean,
+  timedOut: string,
+): Promise<DeploymentInfo> {
   const result = await poll<DeploymentInfo>({
     intervalMs: POLL_MS,
     timeoutMs: request.timeoutMs,
@@ -214,15 +223,10 @@ async function awaitEnd(codedeploy: CodeDeployClient, deploymentId: string, requ
     signal: context.signal,
     check: async () => {
       const info = await readInfo(codedeploy, deploymentId);
-      return isFinalDeploymentStatus(info?.status) ? info : undefined;
+      return info && done(info) ? info : undefined;
     },
   });
-  if (!result.done) {
-    throw new Error(
-      `CodeDeploy deployment ${deploymentId} did not end within ${formatDuration(request.timeoutMs)}, so the deployment of ${shortTaskDefinition(request.targetArn)} could not start; look at it in the CodeDeploy console.`,
-    );
-  }
-  context.log.info(`CodeDeploy deployment ${deploymentId} ended ${result.value.status}.`);
+  if (!result.done) throw new Error(timedOut);
   return result.value;
 }
 
