@@ -8,3 +8,4 @@ export * from './strip';
 export * from './secret-values';
 export * from './fields';
 export * from './register-model';
+export * from './secret-references';
