@@ -677,6 +677,12 @@ group('each required permission is needed (a conditional one where its condition
   });
 });
 
+/** The traffic-resources pre-flight row of a blue/green or CODE_DEPLOY service, a warning for want of `operation`. */
+const TRAFFIC_NOT_CHECKED = (operation: string) =>
+  new RegExp(
+    `warn {2}(Alternate target group and listener rules|Target groups and listeners) +.* was not checked: the role may not call elasticloadbalancing:${operation}`,
+  );
+
 /** What a run without each optional permission must still do, beside the scenario's own verdict. */
 const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => void>>> = {
   'deploy-ecs': {
@@ -686,6 +692,10 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
     'logs:GetLogEvents': (run) => expect(errorsOf(run).join('\n')).not.toContain('Error: DATABASE_URL is required'),
     // The images are not looked up: the pre-flight row is a warning, and the step goes on to the same verdict.
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),
+    // A blue/green service's (or a CodeDeploy group's) traffic resources are not looked up: the row is a warning.
+    'elasticloadbalancing:DescribeTargetGroups': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeTargetGroups')),
+    'elasticloadbalancing:DescribeRules': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeRules')),
+    'elasticloadbalancing:DescribeListeners': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeListeners')),
   },
   'run-migration': {
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, ECSClient, type DeploymentStrategy, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mechanismChecks, supportedServiceCheck } from '../src/deployment/supported-service';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mechanismChecks, mechanismFollowUpChecks, supportedServiceCheck } from '../src/deployment/supported-service';
 import { preflightFailure, preflightOf } from './support/preflight';
 
 const ecsMock = mockClient(ECSClient);
@@ -58,5 +59,46 @@ describe('mechanismChecks', () => {
 
   test('are none when the service was not described', () => {
     expect(mechanismChecks(check(), { ecs, cluster: 'prod', purpose: 'deploy' })(() => undefined)).toEqual([]);
+  });
+
+  test('with a load balancer client, a blue/green deploy also checks its traffic resources, unless it follows a deployment that exists', async () => {
+    answer({ deploymentConfiguration: { strategy: 'LINEAR' } });
+    const c = check();
+    const { valueOf } = await preflightOf(c);
+    const ids = (context: Parameters<typeof mechanismChecks>[1]) => mechanismChecks(c, context)(valueOf).map((each) => each.id);
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'deploy' })).toEqual(['service-deployments-readable', 'blue-green-traffic-resources']);
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'deploy', deploy: { following: true } })).toEqual(['service-deployments-readable']);
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'roll-back' })).toEqual([]);
+  });
+});
+
+const elb = new ElasticLoadBalancingV2Client({ region: 'us-east-1' });
+
+describe('mechanismFollowUpChecks', () => {
+  const plan = {
+    names: { application: 'AppECS-prod-web', deploymentGroup: 'DgpECS-prod-web' },
+    group: {},
+    deploymentConfigName: 'x',
+    waitMs: 0,
+  };
+
+  test("a CODE_DEPLOY deploy checks its group's target groups and listeners, from the group its own check found", async () => {
+    answer({ deploymentController: { type: 'CODE_DEPLOY' } });
+    const c = check();
+    const { valueOf } = await preflightOf(c);
+    const ids = (context: Parameters<typeof mechanismChecks>[1], found: unknown[]) =>
+      mechanismFollowUpChecks(c, context, () => found)(valueOf).map((each) => each.id);
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'deploy' }, [plan])).toEqual(['codedeploy-traffic-resources']);
+    // Following a deployment (no group read), without a load balancer client, or for a rollback: none.
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'deploy' }, [{ waitMs: 0 }])).toEqual([]);
+    expect(ids({ ecs, cluster: 'prod', purpose: 'deploy' }, [plan])).toEqual([]);
+    expect(ids({ ecs, elb, cluster: 'prod', purpose: 'roll-back' }, [plan])).toEqual([]);
+  });
+
+  test('none for a mechanism without follow-ups', async () => {
+    answer({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } });
+    const c = check();
+    const { valueOf } = await preflightOf(c);
+    expect(mechanismFollowUpChecks(c, { ecs, elb, cluster: 'prod', purpose: 'deploy' }, () => [plan])(valueOf)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
@@ -76,6 +77,8 @@ export interface WatchSettings {
 export interface MechanismPreflightContext {
   ecs: ECSClient;
   codedeploy?: CodeDeployClient;
+  /** For the checks that the resources a blue/green deployment moves traffic with exist; left out without it. */
+  elb?: ElasticLoadBalancingV2Client;
   cluster: string;
   purpose: 'deploy' | 'roll-back';
   /**
@@ -168,6 +171,11 @@ export interface DeploymentMechanism {
    * in its pre-flight table once the service is known to be supported (see supportedServiceCheck).
    */
   preflightChecks(service: Service, context: MechanismPreflightContext): PreflightCheck<unknown>[];
+  /**
+   * Checks that need what this kind's own checks found (`found`, their values: CodeDeploy's deployment group, read
+   * once), run in the stage after them, only when none of them failed.
+   */
+  preflightChecksAfter?(found: readonly unknown[], context: MechanismPreflightContext): PreflightCheck<unknown>[];
   /** Points the service at the revision and returns the deployment to watch. */
   start(request: StartRequest, context: MechanismContext): Promise<StartedDeployment>;
   /** Where the service stands when it already runs the revision: settled, a deployment of it to watch, or failed. */

@@ -21,3 +21,18 @@ export function mechanismChecks(supported: PreflightCheck<Service>, context: Mec
     return service ? mechanismFor(service).preflightChecks(service, context) : [];
   };
 }
+
+/**
+ * The stage after mechanismChecks: the checks the mechanism builds from what its own checks found (`found`, their
+ * values), none for a mechanism without any.
+ */
+export function mechanismFollowUpChecks(
+  supported: PreflightCheck<Service>,
+  context: MechanismPreflightContext,
+  found: (valueOf: Parameters<DependentChecks>[0]) => readonly unknown[],
+): DependentChecks {
+  return (valueOf) => {
+    const service = valueOf(supported);
+    return service ? (mechanismFor(service).preflightChecksAfter?.(found(valueOf), context) ?? []) : [];
+  };
+}

@@ -21,7 +21,7 @@ import { end, fail, stop } from './halt';
 import { HOOK_FAILED, hookAnswered, invokeHook } from './hooks';
 import { serviceOf, taskSetOf, touch } from './resolve';
 import { FINISHED, type DeploymentRecord, type LifecycleEventRecord } from './state';
-import { bluePair, routeProductionTraffic, routeTestTraffic } from './traffic';
+import { bluePair, missingTrafficResource, routeProductionTraffic, routeTestTraffic } from './traffic';
 import { trafficSteps } from './traffic-steps';
 import { setDeploymentStatus, setLifecycleEventStatus, setTargetStatus } from './progress';
 import { ALARM_ACTIVE, activeAlarms, alarmStopMessage, rollsBackOnAlarm } from './alarms';
@@ -98,6 +98,8 @@ function begin(ctx: Context, deployment: DeploymentRecord, service: ServiceRecor
     deployment.replacementTaskSetId = deployment.rollbackTo.taskSetId;
     return;
   }
+  const missing = missingTrafficResource(ctx, deployment.loadBalancerInfo.targetGroupPairInfoList[0]);
+  if (missing) return fail(ctx, deployment, 'ELASTIC_LOAD_BALANCING_INVALID', missing);
   const pair = bluePair(ctx, deployment.loadBalancerInfo.targetGroupPairInfoList[0]);
   deployment.blueTargetGroupArn = pair.blue;
   deployment.greenTargetGroupArn = pair.green;

@@ -15,6 +15,22 @@ export function pairArns(ctx: Context, pair: TargetGroupPairRecord): string[] {
   return pair.targetGroups.map((g) => [...ctx.elb.groups.values()].find((group) => group.name === g.name)?.arn ?? '');
 }
 
+/**
+ * What of the deployment group's target group pair is gone since the group was created (CreateDeploymentGroup checked
+ * it then, codedeploy/group-checks): a target group deleted (ELBv2 lets one go once no rule forwards to it) or a
+ * listener. The deployment then fails as it starts, with ELASTIC_LOAD_BALANCING_INVALID (a code of ErrorInformation
+ * in the API reference); that CodeDeploy fails it there, with that code and this wording, rather than refusing
+ * CreateDeployment, is *unconfirmed*. Undefined when all is in place.
+ */
+export function missingTrafficResource(ctx: Context, pair: TargetGroupPairRecord): string | undefined {
+  const group = pair.targetGroups.find((g) => ![...ctx.elb.groups.values()].some((candidate) => candidate.name === g.name));
+  if (group) return `The target group ${group.name} of the deployment group's target group pair does not exist.`;
+  const routes = [...pair.prodTrafficRoute.listenerArns, ...(pair.testTrafficRoute?.listenerArns ?? [])];
+  const listener = routes.find((arn) => !ctx.elb.listeners.byArn.has(arn));
+  if (listener) return `The listener ${listener} of the deployment group's target group pair does not exist.`;
+  return undefined;
+}
+
 /** Blue is the group of the pair the production listener sends the most traffic to (the first on a tie). */
 export function bluePair(ctx: Context, pair: TargetGroupPairRecord): { blue: string; green: string } {
   const [first, second] = pairArns(ctx, pair);

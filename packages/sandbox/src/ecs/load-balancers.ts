@@ -73,6 +73,37 @@ export function checkAdvancedConfiguration(ctx: Context, strategy: string | unde
   });
 }
 
+/**
+ * Why a blue/green, linear or canary deployment cannot move traffic, checked as it starts (ECS checks the rules then,
+ * not on UpdateService): "Blue/green deployment errors can occur ... Asynchronous path: Errors that appear in the
+ * statusReason field of DescribeServiceDeployments and cause a deployment rollback" (developer guide,
+ * "Troubleshooting Amazon ECS blue/green deployments"). A production or test rule forwarding to a group other than
+ * the service's two is its "Production listener rule is forwarding traffic to unexpected target group" there. A
+ * target group or rule deleted since the service was created fails the same way; ECS's wording for it is
+ * *unconfirmed*. Undefined when all is in place.
+ */
+export function networkingProblem(ctx: Context, loadBalancers: Json[]): string | undefined {
+  for (const lb of loadBalancers) {
+    const advanced = lb.advancedConfiguration as Json | undefined;
+    if (!advanced || lb.targetGroupArn === undefined) continue;
+    const pair = [String(lb.targetGroupArn), String(advanced.alternateTargetGroupArn)];
+    const gone = pair.find((arn) => !ctx.elb.groups.has(arn));
+    if (gone) return `Target group ${gone} does not exist.`;
+    for (const [field, arn] of [
+      ['productionListenerRule', advanced.productionListenerRule],
+      ['testListenerRule', advanced.testListenerRule],
+    ] as const) {
+      if (arn === undefined) continue;
+      const forward = forwardOf(ctx, arn);
+      if (!forward) return `${field} ${String(arn)} does not exist.`;
+      const unexpected = forward.find((g) => g.weight > 0 && !pair.includes(g.targetGroupArn));
+      if (unexpected)
+        return `${field === 'productionListenerRule' ? 'Production' : 'Test'} listener rule is forwarding traffic to unexpected target group ${unexpected.targetGroupArn}. Expected traffic to be forwarded to either targetGroupArn: ${pair[0]} or alternateTargetGroupArn: ${pair[1]}`;
+    }
+  }
+  return undefined;
+}
+
 /** The target groups a listener rule (or a listener's default rule) forwards to, or undefined when it does not exist. */
 export function forwardOf(ctx: Context, arn: unknown): WeightedTargetGroup[] | undefined {
   const rule = ruleOf(ctx, arn);

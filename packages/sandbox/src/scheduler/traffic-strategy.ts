@@ -21,6 +21,7 @@ import { isActive, isLive, tasksOfDeployment } from '../ecs/queries';
 import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord, TaskRecord } from '../ecs/state';
 import { HOOK_STAGES, productionSteps, stepBakeMinutes } from '../ecs/strategy-configuration';
 import { setLifecycleStage, setServiceDeploymentStatus } from '../ecs/service-deployment-progress';
+import { networkingProblem } from '../ecs/load-balancers';
 import { rollbackByTraffic } from '../ecs/traffic-rollback';
 import { checkHooks, startHooks } from './lifecycle-hooks';
 import { rollingStrategy } from './rolling-strategy';
@@ -207,8 +208,19 @@ function step(ctx: Context, pass: StrategyPass): void {
     return keepCounts(ctx, pass, true);
   }
   if (primary.rolloutState === 'FAILED' || sd.status !== 'IN_PROGRESS') return keepCounts(ctx, pass, false);
-  if (sd.lifecycleStage === undefined) enter(ctx, service, primary, sd, next(sd, service, primary) as string);
-  else if (stageDone(ctx, pass, sd)) {
+  if (sd.lifecycleStage === undefined) {
+    // The rules and target groups are checked as the deployment starts (ecs/load-balancers, networkingProblem).
+    const problem = networkingProblem(ctx, service.loadBalancers);
+    if (problem)
+      return failByHook(
+        ctx,
+        service,
+        primary,
+        sd,
+        `Service deployment rolled back because of invalid networking configuration: ${problem}`,
+      );
+    enter(ctx, service, primary, sd, next(sd, service, primary) as string);
+  } else if (stageDone(ctx, pass, sd)) {
     const stage = next(sd, service, primary);
     if (stage) enter(ctx, service, primary, sd, stage);
     else return completeDeployment(ctx, service, primary);

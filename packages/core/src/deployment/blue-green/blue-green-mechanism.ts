@@ -1,3 +1,4 @@
+import { blueGreenTrafficCheck } from '../../preflight/checks/blue-green-traffic';
 import { serviceDeploymentsReadableCheck } from '../../preflight/checks/service-deployments-readable';
 import { ecsServingRevision, ecsUnchanged } from '../ecs-standing';
 import type { DeploymentMechanism } from '../mechanism';
@@ -18,9 +19,15 @@ export const blueGreenMechanism: DeploymentMechanism = {
   pausesAt: 'pause-hook',
   bakeTimeMs: strategyBakeTimeMs,
   // wait-until paused on a service without a PAUSE hook is refused by deploy's own pre-flight check (it knows the input).
-  // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot.
-  preflightChecks: (service, { ecs, cluster, purpose }) =>
-    purpose === 'deploy' ? [serviceDeploymentsReadableCheck({ ecs, cluster, service })] : [],
+  // A rollback does without the service deployment reads (it falls back, with a warning); a deploy cannot. A deploy
+  // that starts a deployment checks first that the target groups and listener rules it shifts traffic with exist.
+  preflightChecks: (service, { ecs, elb, cluster, purpose, deploy }) =>
+    purpose === 'deploy'
+      ? [
+          serviceDeploymentsReadableCheck({ ecs, cluster, service }),
+          ...(elb && !deploy?.following ? [blueGreenTrafficCheck({ elb, service })] : []),
+        ]
+      : [],
   start: startStrategyDeployment,
   judgeUnchanged: ecsUnchanged(adoptStrategyDeployment),
   servingRevision: ecsServingRevision,

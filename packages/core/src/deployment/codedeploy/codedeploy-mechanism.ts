@@ -1,6 +1,7 @@
+import { codeDeployTrafficCheck } from '../../preflight/checks/codedeploy-traffic';
 import type { DeploymentMechanism } from '../mechanism';
 import { followedDeploymentCheck } from './followed-check';
-import { deploymentGroupCheck } from './group-check';
+import { deploymentGroupCheck, isCodeDeployPlan } from './group-check';
 import { readServiceCodeDeployHistory } from './history';
 import { startCodeDeployRollback } from './roll-back';
 import { codeDeployServingRevision } from './serving-revision';
@@ -31,6 +32,13 @@ export const codeDeployMechanism: DeploymentMechanism = {
       return [followedDeploymentCheck({ codedeploy: client, cluster, service, deploymentId: deploy.followDeploymentId, waitUntil })];
     if (deploy?.following) return [];
     return [deploymentGroupCheck({ codedeploy: client, cluster, service, inputs: deploy?.codeDeploy ?? {}, waitUntil })];
+  },
+  // A deploy that creates a deployment: the group's target group pair and listeners exist, from the group as read.
+  preflightChecksAfter: (found, { elb, purpose }) => {
+    const plan = found.find(isCodeDeployPlan);
+    if (purpose !== 'deploy' || !elb || !plan) return [];
+    const where = `deployment group "${plan.names.deploymentGroup}" of application "${plan.names.application}"`;
+    return [codeDeployTrafficCheck({ elb, group: plan.group, where })];
   },
   start: startCodeDeployDeployment,
   judgeUnchanged: codeDeployUnchanged,

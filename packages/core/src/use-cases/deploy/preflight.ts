@@ -1,5 +1,6 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
@@ -18,7 +19,7 @@ import { renderTaskDefinition } from '../../task-definition/render';
 import type { RegistrableDefinition } from '../../task-definition/strip';
 import { waitByDesignMs } from '../../deployment/mechanism';
 import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
-import { mechanismChecks, supportedServiceCheck } from '../../deployment/supported-service';
+import { mechanismChecks, mechanismFollowUpChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
 
@@ -65,10 +66,15 @@ export async function deployPreflight(
     following,
     ...(request.codeDeployDeploymentId ? { followDeploymentId: request.codeDeployDeploymentId } : {}),
   };
-  const ofMechanism = mechanismChecks(supported, { ecs, codedeploy, cluster: request.cluster, purpose: 'deploy', deploy });
+  // The load balancer reads of a blue/green service's checks, in the step's region; left out, as the images' are, without clients.
+  const elb = aws ? aws(ElasticLoadBalancingV2Client, request.region) : undefined;
+  const mechanismContext = { ecs, codedeploy, elb, cluster: request.cluster, purpose: 'deploy' as const, deploy };
+  const ofMechanism = mechanismChecks(supported, mechanismContext);
   let mechanismBuilt: PreflightCheck<unknown>[] = [];
   const mechanismStage: DependentChecks = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
   const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
+  // What the mechanism checks next from what its checks found (a CodeDeploy group's target groups and listeners).
+  const afterMechanism = mechanismFollowUpChecks(supported, mechanismContext, found);
   // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
   // live revision is its base, read once the service is known.
   const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
@@ -114,7 +120,12 @@ export async function deployPreflight(
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
-    then: [...afterFile, mechanismStage, (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf)], ofRendered],
+    then: [
+      ...afterFile,
+      mechanismStage,
+      (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf), ...afterMechanism(valueOf)],
+      ofRendered,
+    ],
   });
   const service = report.valueOf(supported) as Service;
   const values = found(report.valueOf);
