@@ -440,13 +440,16 @@ export const deployEcsBadInputs: BadInput[] = [
       service: 'multi',
       'service-deployment-arn': SERVICE_DEPLOYMENT,
       image: 'x:1',
+      images: 'proxy=proxy:2',
       environment: 'A=1',
+      secrets: 'DB=/prod/db',
       'task-definition': 'td.json',
       'desired-count': '2',
       'force-new-deployment': 'true',
     },
     input: 'service-deployment-arn',
-    error: /: 'image', 'environment', 'task-definition', 'desired-count', 'force-new-deployment' were given too, which would start one\./,
+    error:
+      /: 'image', 'images', 'environment', 'secrets', 'task-definition', 'desired-count', 'force-new-deployment' were given too, which would start one\./,
     refusedBy: 'parser',
   },
   {
