@@ -4,11 +4,21 @@ import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
 import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { readPreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
+import { readRevisionChanges } from '@ecs-deploy/core/task-definition';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
 const WAIT_UNTIL = ['complete', 'bake', 'paused'] as const;
 /** The inputs that start a deployment: with service-deployment-arn or codedeploy-deployment-id the step follows one instead, so none may be given. */
-const STARTING_INPUTS = ['image', 'environment', 'task-definition', 'desired-count', 'appspec', 'codedeploy-deployment-config'] as const;
+const STARTING_INPUTS = [
+  'image',
+  'images',
+  'environment',
+  'secrets',
+  'task-definition',
+  'desired-count',
+  'appspec',
+  'codedeploy-deployment-config',
+] as const;
 
 export interface DeployInputs extends DeployRequest {
   /** With a github-token: the GitHub Deployment to record. */
@@ -17,7 +27,7 @@ export interface DeployInputs extends DeployRequest {
 
 /** Reads and validates every input before anything talks to AWS. */
 export function readDeployInputs(inputs = stepInputs()): DeployInputs {
-  const image = inputs.image('image');
+  const changes = readRevisionChanges(inputs);
   const service = inputs.required('service');
   const cluster = inputs.required('cluster');
   const region = resolveRegion(inputs.optional('region'));
@@ -50,9 +60,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     service,
     region,
     taskDefinitionFile: inputs.optional('task-definition'),
-    container: inputs.optional('container'),
-    image,
-    environment: inputs.keyValues('environment'),
+    ...changes,
     desiredCount: inputs.integer('desired-count', { min: 0 }),
     forceNewDeployment: inputs.boolean('force-new-deployment', false),
     wait,

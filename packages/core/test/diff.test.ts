@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { describeChanges } from '../src/task-definition/diff';
+import { renderTaskDefinition } from '../src/task-definition/render';
 import type { RegistrableDefinition } from '../src/task-definition/strip';
 import { described, handWritten, TAGS } from './support/task-definitions';
 
@@ -109,6 +110,16 @@ describe('describeChanges', () => {
       },
     );
     expect(describeChanges(definition(), next)).toEqual(['container web: secrets ~DB_PASSWORD +NEW_KEY -OLD_KEY']);
+  });
+
+  test("a variable a secret replaced is one line naming the secret's reference, never the variable's value", () => {
+    const live = definition();
+    const rendered = renderTaskDefinition(live, { secrets: [{ name: 'API_TOKEN', value: OTHER_SECRET_ARN, line: 1 }] });
+    const lines = describeChanges(live, rendered);
+    expect(lines).toEqual([
+      `container web: API_TOKEN is now a secret from ${OTHER_SECRET_ARN}; the plain-text environment variable of that name is removed`,
+    ]);
+    expect(lines.join('\n')).not.toContain(SECRET_VALUE);
   });
 
   test('a container added and one removed', () => {

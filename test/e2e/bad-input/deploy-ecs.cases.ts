@@ -201,6 +201,105 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'environment' sets A more than once; give each name one line\.$/,
     refusedBy: 'parser',
   },
+  {
+    name: 'an environment line for a container prefix that is no container name',
+    inputs: { ...base, environment: 'my.proxy:LEVEL=debug' },
+    input: 'environment',
+    error: /^Input 'environment' line 1 starts with "my\.proxy:", which is not a container name/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an environment name set twice for one container',
+    inputs: { ...base, environment: 'proxy:A=1\nA=2\nproxy:A=3' },
+    input: 'environment',
+    error: /^Input 'environment' sets proxy:A more than once; give each name one line\.$/,
+    refusedBy: 'parser',
+  },
+  // several containers: images
+  {
+    name: 'an images line without a container',
+    inputs: { ...base, images: 'x:2' },
+    input: 'images',
+    error: /^Input 'images' must hold container=image lines.*line 1 is "x:2"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'an images line whose image is not one',
+    inputs: { ...base, images: 'proxy=proxy:1 proxy:2' },
+    input: 'images',
+    error: /^Input 'images' line 1 \(container "proxy"\) must be one image reference.*holds a space/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a container given two images in images',
+    inputs: { ...base, images: 'proxy=proxy:2\nproxy=proxy:3' },
+    input: 'images',
+    error: /^Input 'images' gives container "proxy" an image on lines 1 and 2; give each container one line\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'the same container in image (with container) and images',
+    inputs: { ...base, images: 'proxy=proxy:2\napp=x:2' },
+    input: 'images',
+    error:
+      /^Input 'images' sets the image of container "app" on line 2, which input 'image' sets too .*Give its image once: in image, or in images\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'an images container the revision does not have',
+    inputs: { cluster: 'prod', service: 'multi', images: 'app=x:2\nsidecar=envoy:2' },
+    input: 'images',
+    error: /^Input 'images' line 2 names the container "sidecar", but task definition family multi has the containers "app", "proxy"\.$/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'an environment container the revision does not have',
+    inputs: { ...base, environment: 'A=1\nsidecar:LEVEL=debug' },
+    input: 'environment',
+    error:
+      /^Input 'environment' line 2 \(sidecar:LEVEL\) names the container "sidecar", but task definition family multi has the containers "app", "proxy"\.$/,
+    refusedBy: 'sandbox',
+  },
+  // secrets
+  {
+    name: 'a secret referenced by an ARN of neither store',
+    inputs: { ...base, secrets: `DB_PASSWORD=arn:aws:s3:::${ACCOUNT}-secrets/db` },
+    input: 'secrets',
+    error:
+      /^Input 'secrets' line 1 \(DB_PASSWORD\) must reference an SSM parameter by name or ARN, or a Secrets Manager secret by ARN; got ".*": it is an ARN of s3, neither/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a Secrets Manager ARN without a secret name',
+    inputs: { ...base, secrets: `DB_PASSWORD=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:` },
+    input: 'secrets',
+    error: /^Input 'secrets' line 1 \(DB_PASSWORD\) .*it is a Secrets Manager ARN but not of a secret/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a secret without a reference',
+    inputs: { ...base, secrets: 'DB_PASSWORD=' },
+    input: 'secrets',
+    error: /^Input 'secrets' line 1 \(DB_PASSWORD\) .*got "": it is empty\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a secret container the revision does not have',
+    inputs: { ...base, secrets: `sidecar:TOKEN=arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/token` },
+    input: 'secrets',
+    error:
+      /^Input 'secrets' line 1 \(sidecar:TOKEN\) names the container "sidecar", but task definition family multi has the containers "app", "proxy"\.$/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a name given both in environment and secrets',
+    inputs: { ...base, environment: 'DB_PASSWORD=hunter2', secrets: 'DB_PASSWORD=/prod/db' },
+    input: 'secrets',
+    error: /^Inputs 'environment' and 'secrets' both set DB_PASSWORD on container "app"/,
+    refusedBy: 'sandbox',
+  },
   // regions
   {
     name: 'a region typo in the input',
@@ -341,13 +440,16 @@ export const deployEcsBadInputs: BadInput[] = [
       service: 'multi',
       'service-deployment-arn': SERVICE_DEPLOYMENT,
       image: 'x:1',
+      images: 'proxy=proxy:2',
       environment: 'A=1',
+      secrets: 'DB=/prod/db',
       'task-definition': 'td.json',
       'desired-count': '2',
       'force-new-deployment': 'true',
     },
     input: 'service-deployment-arn',
-    error: /: 'image', 'environment', 'task-definition', 'desired-count', 'force-new-deployment' were given too, which would start one\./,
+    error:
+      /: 'image', 'images', 'environment', 'secrets', 'task-definition', 'desired-count', 'force-new-deployment' were given too, which would start one\./,
     refusedBy: 'parser',
   },
   {
@@ -471,6 +573,18 @@ export const deployEcsSurprisingInputs: SurprisingInput[] = [
     name: 'a value holding = signs',
     inputs: { ...base, environment: 'URL=postgres://h/db?a=b' },
     parsed: { environment: [{ name: 'URL', value: 'postgres://h/db?a=b' }] },
+  },
+  {
+    name: 'a prefixed line and a reference holding colons',
+    inputs: {
+      ...base,
+      environment: 'proxy:UPSTREAM=http://localhost:8080/a=b',
+      secrets: `TOKEN=arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:token-AbCdEf:key::`,
+    },
+    parsed: {
+      environment: [{ container: 'proxy', name: 'UPSTREAM', value: 'http://localhost:8080/a=b' }],
+      secrets: [{ name: 'TOKEN', value: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:token-AbCdEf:key::` }],
+    },
   },
   { name: 'a boolean in capitals', inputs: { ...base, wait: 'FALSE' }, parsed: { wait: false } },
   { name: 'a compound duration', inputs: { ...base, timeout: '1h30m' }, parsed: { timeoutMs: 90 * 60_000 } },

@@ -9,3 +9,4 @@ export * from './secret-values';
 export * from './fields';
 export * from './register-model';
 export * from './secret-references';
+export * from './step-inputs';

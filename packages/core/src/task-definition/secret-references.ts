@@ -74,6 +74,44 @@ export function secretLocation(valueFrom: string): SecretLocation {
   return { store: 'ssm', name: valueFrom };
 }
 
+/**
+ * What keeps ECS from resolving `valueFrom`, in words a person can fix; undefined when it names a secret as ECS takes
+ * one. ECS takes the full ARN of a Secrets Manager secret or of an SSM parameter, or the name of a parameter in the
+ * task's Region (API reference, Secret `valueFrom`); a Secrets Manager ARN may end in `:json-key:version-stage:version-id`,
+ * any of them empty (developer guide, "Pass Secrets Manager secrets through Amazon ECS environment variables"). Names:
+ * an SSM parameter's letters, digits and `_.-/` (Systems Manager user guide, parameter name requirements); a secret's
+ * letters, digits and `/_+=.@-` (Secrets Manager API reference, CreateSecret `Name`). Nothing is looked up.
+ */
+export function secretReferenceProblem(valueFrom: string): string | undefined {
+  if (/\s/.test(valueFrom)) return 'it holds a space: give one parameter name or ARN';
+  if (!valueFrom.startsWith('arn:')) {
+    return SSM_NAME.test(valueFrom) ? undefined : 'it is neither an ARN nor an SSM parameter name (letters, digits and _ . - /)';
+  }
+  const arn = ARN.exec(valueFrom);
+  if (!arn) return `it is not an ARN (arn:partition:service:region:account:resource)`;
+  const [, partition, service, region, account, resource] = arn;
+  if (service !== 'ssm' && service !== 'secretsmanager') {
+    return `it is an ARN of ${service || 'no service'}, neither an SSM parameter (${SSM_SHAPE}) nor a Secrets Manager secret (${SECRET_SHAPE})`;
+  }
+  const shape = service === 'ssm' ? SSM_SHAPE : SECRET_SHAPE;
+  if (!/^aws(-[a-z]+)*$/.test(partition)) return `its partition "${partition}" is not one (aws, aws-cn, aws-us-gov...): ${shape}`;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return `its Region "${region}" is not one, such as us-east-1: ${shape}`;
+  if (!/^\d{12}$/.test(account)) return `its account "${account}" is not 12 digits: ${shape}`;
+  if (service === 'ssm') {
+    const path = /^parameter(\/.*)$/.exec(resource)?.[1];
+    return path !== undefined && SSM_NAME.test(path.slice(1)) ? undefined : `it is an SSM ARN but not of a parameter: ${shape}`;
+  }
+  const [kind, name = '', ...suffixes] = resource.split(':');
+  if (kind !== 'secret' || !SECRET_NAME.test(name)) return `it is a Secrets Manager ARN but not of a secret: ${shape}`;
+  if (suffixes.length > 3) return `it has ${suffixes.length} parts after the secret's name where ECS takes at most three: ${shape}`;
+  return undefined;
+}
+
+const SSM_NAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
+const SSM_SHAPE = 'arn:aws:ssm:<region>:<account>:parameter/<name>';
+const SECRET_SHAPE = 'arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]';
+
 /** Every secret the revision's containers reference, in container order. */
 export function secretReferences(definition: Pick<RegistrableDefinition, 'containerDefinitions'>): SecretReference[] {
   return (definition.containerDefinitions ?? []).flatMap((container) => containerReferences(container));

@@ -1,11 +1,11 @@
 import { loadTaskDefinitionFile, type LoadedDefinition } from '../../task-definition/load';
-import { renderTaskDefinition, type ContainerChanges } from '../../task-definition/render';
+import { renderTaskDefinition, type RevisionChanges } from '../../task-definition/render';
 import type { PreflightCheck } from '../check';
 
 export interface FileRendersOptions {
   path: string;
-  /** What the step sets on the file's container (container, image, environment). */
-  changes: ContainerChanges;
+  /** What the step sets on the file's containers (container, image, images, environment, secrets). */
+  changes: RevisionChanges;
   input?: string;
 }
 

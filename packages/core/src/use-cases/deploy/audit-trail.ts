@@ -18,6 +18,8 @@ export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): R
     'ecs-deployment-id': outputs.deploymentId ?? '',
     ...(outputs.codeDeployDeploymentId ? { 'codedeploy-deployment-id': outputs.codeDeployDeploymentId } : {}),
     image: inputs.image ?? '',
+    // Released together: each container's image, as the images input gave them.
+    ...(inputs.images?.length ? { images: inputs.images.map(({ container, image }) => `${container}=${image}`).join('\n') } : {}),
   };
 }
 

@@ -80,7 +80,7 @@ export async function deployPreflight(
   const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
     aws && !following
       ? [
-          imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
+          imagesExistCheck({ definition, aws, input: imagesInput(request) }),
           logGroupsExistCheck({ definition, aws, region: request.region }),
         ]
       : [];
@@ -161,4 +161,10 @@ function liveRevisionCheck(ecs: ECSClient, service: Service, request: DeployRequ
       };
     },
   };
+}
+
+/** The input a missing image most likely comes from. */
+function imagesInput(request: DeployRequest): string {
+  if (request.images?.length && !request.image) return 'images';
+  return request.image ? 'image' : 'task-definition';
 }

@@ -1,4 +1,4 @@
-import type { KeyValue } from '../../common/inputs';
+import type { ContainerImage, ContainerKeyValue } from '../../common/inputs';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
 import type { WaitUntil } from '../../ecs/watch-loop';
 import type { PreflightMode } from '../../preflight/check';
@@ -9,9 +9,15 @@ export interface DeployRequest {
   cluster: string;
   service: string;
   taskDefinitionFile?: string;
+  /** The default container: what image and the lines without a container prefix change. */
   container?: string;
   image?: string;
-  environment: KeyValue[];
+  /** Other containers' images, `container=image`. */
+  images?: ContainerImage[];
+  /** Plain-text variables, `[container:]NAME=VALUE`. */
+  environment: ContainerKeyValue[];
+  /** Secrets as references (valueFrom), `[container:]NAME=REFERENCE`; nothing of their values is read. */
+  secrets?: ContainerKeyValue[];
   desiredCount?: number;
   forceNewDeployment: boolean;
   wait: boolean;

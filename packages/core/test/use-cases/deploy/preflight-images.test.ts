@@ -82,6 +82,18 @@ describe('deployService: images and log groups before any change', () => {
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
+  test('a missing image given through images is reported against the images input', async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(Object.assign(new Error('no such tag'), { name: 'ImageNotFoundException' }));
+
+    const error = await failure(
+      deployService(deployRequest({ images: [{ container: 'web', image: NEW_IMAGE, line: 1 }] }), clients(), ports()),
+    );
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).input).toBe('images');
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+  });
+
   test('a container the live revision lacks fails once, with the message the deploy always had', async () => {
     const error = await failure(deployService(deployRequest({ image: NEW_IMAGE, container: 'api' }), clients(), ports()));
 
