@@ -56,9 +56,15 @@ async function deployPath(ecs: ECSClient, fixture: FixtureExpectation): Promise<
   } catch (error) {
     return { kind: 'refused-by-file', message: (error as Error).message };
   }
+  // Rendered before the fields are judged, as deploy-ecs's file-renders check comes before file-fields.
+  let rendered;
+  try {
+    rendered = renderTaskDefinition(loaded.definition, { container: fixture.container, image: IMAGE });
+  } catch (error) {
+    return { kind: 'refused-by-file', message: (error as Error).message };
+  }
   const fields = await fileFieldsCheck({ path, loaded }).run();
   if (fields.status === 'fail') return { kind: 'refused-by-file', message: fields.detail };
-  const rendered = renderTaskDefinition(loaded.definition, { container: fixture.container, image: IMAGE });
   try {
     const registration = await ensureRegistered(ecs, rendered, loaded.tags, undefined);
     expect(registration.kind).toBe('registered');
