@@ -31,4 +31,14 @@ describe('parseImageReference', () => {
   ])('%s is refused: %s', (text, problem) => {
     expect(parseImageReference(text)).toEqual({ problem });
   });
+
+  test.each<[string, string]>([
+    ['${AGENT_IMAGE}', '${AGENT_IMAGE}'],
+    ['$IMAGE', '$IMAGE'],
+    ['<IMAGE1_NAME>', '<IMAGE1_NAME>'],
+    ['{{ image }}', '{{ image }}'],
+    ['123456789012.dkr.ecr.us-east-1.amazonaws.com/web:${TAG}', '${TAG}'],
+  ])('%s is a placeholder nothing filled in', (text, placeholder) => {
+    expect(parseImageReference(text)).toEqual({ problem: `${placeholder} is a placeholder nothing filled in`, placeholder });
+  });
 });

@@ -111,6 +111,16 @@ describe('images-exist, ECR images', () => {
     expect(error.message).toMatch(/^container "sidecar1" runs .*envoy:v1, whose repository envoy does not exist/);
   });
 
+  test("a template's placeholder left in a container the step does not change fails, saying the step fills only its own container", async () => {
+    ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+    const error = await preflightFailure(check(revision([`${WEB}:v2`, '${AGENT_IMAGE}'])));
+    expect(error.message).toBe(
+      'container "sidecar1" runs "${AGENT_IMAGE}", which is not an image reference: ${AGENT_IMAGE} is a placeholder nothing filled in. ' +
+        "The step fills in only the image of the container it changes (its 'container' and 'image' inputs): write the other containers' images into the task definition, or fill the placeholder in an earlier step. " +
+        'Nothing was changed.',
+    );
+  });
+
   test('a role that may not call ecr:DescribeImages gets a warning naming it, never a failure', async () => {
     ecrMock
       .on(DescribeImagesCommand)

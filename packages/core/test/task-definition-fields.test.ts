@@ -106,6 +106,37 @@ describe('judgeTaskDefinitionFields', () => {
     ]);
   });
 
+  test('a value of the wrong shape is named with what the model takes there, and left out of the known definition', () => {
+    const definition = handWritten();
+    const [container] = definition.containerDefinitions!;
+    Object.assign(container, {
+      environment: { NODE_ENV: 'production' },
+      command: 'npm start',
+      portMappings: ['80:8080', { containerPort: 9090 }],
+    });
+    const file = { ...definition, requiresCompatibilities: 'FARGATE', ephemeralStorage: 21 };
+    // In the order of the file's keys: handWritten() puts requiresCompatibilities before containerDefinitions.
+    expect(messages(file)).toEqual([
+      'requiresCompatibilities is the string "FARGATE", where RegisterTaskDefinition takes a list',
+      'containerDefinitions[0].portMappings[0] is the string "80:8080", where RegisterTaskDefinition takes an object (PortMapping)',
+      'containerDefinitions[0].environment is an object, where RegisterTaskDefinition takes a list',
+      'containerDefinitions[0].command is the string "npm start", where RegisterTaskDefinition takes a list',
+      'ephemeralStorage is the number 21, where RegisterTaskDefinition takes an object (EphemeralStorage)',
+    ]);
+    const known = judgeTaskDefinitionFields(file).known as typeof definition;
+    expect(known.containerDefinitions![0]).not.toHaveProperty('environment');
+    expect(known.containerDefinitions![0].portMappings).toEqual([{ containerPort: 9090 }]);
+    expect(known).not.toHaveProperty('ephemeralStorage');
+  });
+
+  test('a map given as a list, and null anywhere, are told apart: null is no problem (it is dropped), the list is', () => {
+    const definition = handWritten();
+    Object.assign(definition.containerDefinitions![0], { dockerLabels: ['team=payments'], user: null, healthCheck: null });
+    expect(messages(definition)).toEqual([
+      'containerDefinitions[0].dockerLabels is a list, where RegisterTaskDefinition takes an object of names to values',
+    ]);
+  });
+
   test('what the SDK would drop is left out of the known definition, everything else stays', () => {
     const file = { ...handWritten(), Memory: '512', enableExecuteCommand: true };
     expect(judgeTaskDefinitionFields(file).known).toEqual(handWritten());

@@ -12,8 +12,16 @@ export interface ImageReference {
   digest?: string;
 }
 
+/**
+ * A template's placeholder left unfilled, as people write them: `${IMAGE}`, `$IMAGE`, `<IMAGE1_NAME>` (CodeDeploy's
+ * taskdef.json), `{{ image }}` (Jinja, Go templates, ecspresso). No registry takes one, and ECS refuses it.
+ */
+const PLACEHOLDER = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|\{\{[^}]*\}\}/;
+
 /** The parts of an image reference, or what is wrong with it in words a person can fix. */
-export function parseImageReference(text: string): ImageReference | { problem: string } {
+export function parseImageReference(text: string): ImageReference | { problem: string; placeholder?: string } {
+  const placeholder = PLACEHOLDER.exec(text);
+  if (placeholder) return { problem: `${placeholder[0]} is a placeholder nothing filled in`, placeholder: placeholder[0] };
   if (/\s/.test(text)) return { problem: 'it holds a space or a line break: give exactly one image' };
   const match = REFERENCE.exec(text);
   if (!match) {

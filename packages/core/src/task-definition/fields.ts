@@ -14,6 +14,11 @@ export interface FieldProblem {
   serviceSetting?: string;
   /** A field one or two letters away, when there is exactly one. */
   nearest?: string;
+  /**
+   * For a known field whose value has the wrong shape (an object where the model takes a list, a string where it
+   * takes a structure): what it takes there (`a list`, `an object (PortMapping)`) and what the file has instead.
+   */
+  shape?: { expected: string; found: string };
 }
 
 export interface JudgedFields {
@@ -59,20 +64,54 @@ function judgeStructure(
   const kept: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     const member = shape.members.get(key);
-    if (member) kept[key] = judgeValue(child, member, `${prefix}${key}`, problems);
-    else if (readOnly?.has(key)) kept[key] = child;
+    if (member) {
+      const judged = judgeValue(child, member, { path: `${prefix}${key}`, key, within: shape.name }, problems);
+      if (judged !== MISSHAPEN) kept[key] = judged;
+    } else if (readOnly?.has(key)) kept[key] = child;
     else problems.push(problemOf(key, `${prefix}${key}`, shape));
   }
   return kept;
 }
 
-function judgeValue(value: unknown, shape: FieldShape, path: string, problems: FieldProblem[]): unknown {
-  if (shape.kind === 'structure') return isPlainObject(value) ? judgeStructure(value, shape, `${path}.`, problems) : value;
+/** A value of the wrong shape, left out of `known`: the SDK would send it as it is and ECS refuse it, naming no field. */
+const MISSHAPEN = Symbol('misshapen');
+
+interface Place {
+  path: string;
+  key: string;
+  within: string;
+}
+
+/**
+ * A value against its shape in the model. A list, structure or map given as something else (docker-compose's
+ * `environment: { KEY: value }`, a port mapping as "8080:8080") is a problem: the SDK's serializer does not look,
+ * and ECS answers a SerializationException that names no field. null is let through (strip drops it); the types of
+ * single values (a number where a string is taken) are not judged here.
+ */
+function judgeValue(value: unknown, shape: FieldShape, place: Place, problems: FieldProblem[]): unknown {
+  if (shape.kind === 'value' || value === null || value === undefined) return value;
+  const expected = shape.kind === 'list' ? 'a list' : shape.kind === 'map' ? 'an object of names to values' : `an object (${shape.name})`;
+  const fits = shape.kind === 'list' ? Array.isArray(value) : isPlainObject(value);
+  if (!fits) {
+    problems.push({ path: place.path, key: place.key, within: place.within, shape: { expected, found: kindOf(value) } });
+    return MISSHAPEN;
+  }
+  if (shape.kind === 'structure') return judgeStructure(value as Record<string, unknown>, shape, `${place.path}.`, problems);
   if (shape.kind === 'list')
-    return Array.isArray(value) ? value.map((item, i) => judgeValue(item, shape.member, `${path}[${i}]`, problems)) : value;
-  if (shape.kind === 'map' && isPlainObject(value))
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, judgeValue(item, shape.value, `${path}.${key}`, problems)]));
-  return value;
+    return (value as unknown[])
+      .map((item, i) => judgeValue(item, shape.member, { ...place, path: `${place.path}[${i}]` }, problems))
+      .filter((item) => item !== MISSHAPEN);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([key, item]) => [key, judgeValue(item, shape.value, { path: `${place.path}.${key}`, key, within: place.within }, problems)] as const,
+  );
+  return Object.fromEntries(entries.filter(([, item]) => item !== MISSHAPEN));
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isPlainObject(value)) return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return typeof value === 'number' ? `the number ${value}` : `${typeof value === 'boolean' ? 'the boolean' : 'the value'} ${String(value)}`;
 }
 
 function problemOf(key: string, path: string, shape: StructureShape): FieldProblem {
@@ -95,7 +134,8 @@ function problemOf(key: string, path: string, shape: StructureShape): FieldProbl
  * 'desired-count'), so the user is sent to the line that does what the key meant.
  */
 export function describeFieldProblem(problem: FieldProblem, settingInputs: Readonly<Record<string, string>> = {}): string {
-  const { path, key, camelCase, serviceSetting, nearest } = problem;
+  const { path, key, camelCase, serviceSetting, nearest, shape } = problem;
+  if (shape) return `${path} is ${shape.found}, where RegisterTaskDefinition takes ${shape.expected}`;
   if (camelCase) return `${path}: did you mean ${camelCase}?`;
   if (serviceSetting) {
     const input = settingInputs[serviceSetting];

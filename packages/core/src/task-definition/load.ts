@@ -44,9 +44,10 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
   const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
   const body = wrapped ? (known as { taskDefinition: Record<string, unknown> }).taskDefinition : known;
   if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
-    // CloudFormation's Family and ContainerDefinitions are the usual reason: say so rather than only what is missing.
-    const cased = problems.filter((problem) => problem.camelCase);
-    const found = cased.length ? ` Its keys say: ${cased.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
+    // CloudFormation's Family and ContainerDefinitions are the usual reason (or containerDefinitions that is no list):
+    // say so rather than only what is missing.
+    const telling = problems.filter((problem) => problem.camelCase || (problem.shape && /^(taskDefinition\.)?\w+$/.test(problem.path)));
+    const found = telling.length ? ` Its keys say: ${telling.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
     throw new ConfigurationError(
       `Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`,
       inputName,

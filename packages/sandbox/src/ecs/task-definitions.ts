@@ -3,6 +3,7 @@ import { clientException, invalidParameter } from './errors';
 import { requireString } from './params';
 import { renderTaskDefinition } from './render';
 import { asArray, findTaskDefinition } from './resolve';
+import { checkAwsvpcPorts, checkContainerMemory, checkFargateSize, checkImage, checkListShapes, taskUnits } from './task-definition-rules';
 import type { Json, TaskDefinitionRecord } from './state';
 import { setTags, tagsOf } from './tags';
 
@@ -33,6 +34,7 @@ const STORED_FIELDS = [
  * that surfaces them shows what a person would see against AWS.
  */
 function validate(input: Json, containers: Json[]): void {
+  checkListShapes(input, containers);
   const family = requireString(input, 'family', () => clientException('Family can not be blank.'));
   if (!NAME.test(family)) throw clientException('Family contains invalid characters.');
   if (containers.length === 0) throw clientException('Container list cannot be empty.');
@@ -45,6 +47,7 @@ function validate(input: Json, containers: Json[]): void {
     names.add(container.name);
     if (typeof container.image !== 'string' || container.image === '')
       throw clientException('Container.image should not be null or empty.');
+    checkImage(container.image);
   }
   if (!containers.some((c) => c.essential !== false))
     throw clientException('A task definition must have at least one essential container.');
@@ -58,6 +61,11 @@ function validate(input: Json, containers: Json[]): void {
       throw clientException('Fargate requires task definition to have execution role ARN to support log driver awslogs.');
     }
   }
+  const cpu = taskUnits(input.cpu, 'cpu');
+  const memory = taskUnits(input.memory, 'memory');
+  if (fargate) checkFargateSize(cpu as string, memory as string);
+  checkContainerMemory(containers, memory);
+  if (input.networkMode === 'awsvpc') checkAwsvpcPorts(containers);
 }
 
 /**
@@ -124,6 +132,9 @@ export function registerTaskDefinition(ctx: Context, input: Json): TaskDefinitio
   const revision = revisions.length + 1;
   const body: Json = {};
   for (const field of STORED_FIELDS) if (input[field] !== undefined) body[field] = input[field];
+  // Stored in units: "1 vCPU" as "1024", "2 GB" as "2048" (see taskUnits).
+  if (input.cpu !== undefined) body.cpu = taskUnits(input.cpu, 'cpu');
+  if (input.memory !== undefined) body.memory = taskUnits(input.memory, 'memory');
   body.containerDefinitions = containers.map((c) => normaliseContainer(c, input.networkMode));
   body.volumes = input.volumes ?? [];
   body.placementConstraints = input.placementConstraints ?? [];

@@ -63,8 +63,14 @@ function lookUp(
   timeoutMs: number,
 ): Promise<ImageOutcome> {
   const location = locateImage(image);
-  if (location.kind === 'unparsed')
-    return Promise.resolve({ status: 'fail', text: `runs "${image}", which is not an image reference: ${location.problem}` });
+  if (location.kind === 'unparsed') {
+    const text = `runs "${image}", which is not an image reference: ${location.problem}`;
+    // A template's placeholder in a container the step does not change: nothing of the step ever fills it.
+    const fix = location.placeholder
+      ? "The step fills in only the image of the container it changes (its 'container' and 'image' inputs): write the other containers' images into the task definition, or fill the placeholder in an earlier step."
+      : undefined;
+    return Promise.resolve({ status: 'fail', text, fix });
+  }
   if (location.kind === 'ecr') return lookUpEcrImage(ecrIn(location.region), location, architecture);
   return lookUpRegistryImage(location, architecture, { timeoutMs, credentialsParameter });
 }

@@ -23,7 +23,11 @@ export interface RegistryImage {
   reference: string;
 }
 
-export type ImageLocation = EcrImage | RegistryImage | { kind: 'unparsed'; image: string; problem: string };
+export type ImageLocation =
+  | EcrImage
+  | RegistryImage
+  /** `placeholder`: the unfilled template placeholder the reference is, or holds (`${IMAGE}`, `<IMAGE1_NAME>`). */
+  | { kind: 'unparsed'; image: string; problem: string; placeholder?: string };
 
 // The ECR private registry host (ECR API reference, "Amazon ECR endpoints"; FIPS and China partitions included).
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
@@ -31,7 +35,7 @@ const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:
 /** Where an image lives, as Docker resolves a reference: a first component with a dot, a port or `localhost` is a host. */
 export function locateImage(image: string): ImageLocation {
   const parsed = parseImageReference(image);
-  if ('problem' in parsed) return { kind: 'unparsed', image, problem: parsed.problem };
+  if ('problem' in parsed) return { kind: 'unparsed', image, ...parsed };
   const slash = parsed.repository.indexOf('/');
   const first = slash < 0 ? '' : parsed.repository.slice(0, slash);
   const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
