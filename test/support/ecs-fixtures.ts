@@ -28,6 +28,8 @@ export interface ServiceSpec {
   deploymentConfiguration?: DeploymentConfiguration;
   controller?: DeploymentControllerType;
   containers?: ContainerDefinition[];
+  /** Task-level cpu units; default 256. */
+  cpu?: string;
   loadBalancers?: LoadBalancer[];
   healthCheckGracePeriodSeconds?: number;
   /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
@@ -78,7 +80,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
+      cpu: spec.cpu ?? '256',
       memory: '512',
       containerDefinitions: containers,
     }),

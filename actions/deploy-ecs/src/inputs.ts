@@ -1,8 +1,15 @@
-import { checkEcsArnInputs, ConfigurationError, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
+import {
+  checkEcsArnInputs,
+  ConfigurationError,
+  parseServiceReference,
+  resolveRegion,
+  type Inputs,
+  type ServiceReference,
+} from '@ecs-deploy/core/common';
 import { codeDeployDeploymentIdInput } from '@ecs-deploy/core/codedeploy';
 import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
 import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
-import { readPreflightMode } from '@ecs-deploy/core/preflight';
+import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { readRevisionChanges } from '@ecs-deploy/core/task-definition';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
@@ -55,6 +62,8 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     );
   }
   const codeDeploy = readCodeDeployInputs(inputs);
+  const preflight = readPreflightMode(inputs);
+  const compareWith = readCompareWith(inputs, region, preflight, Boolean(serviceDeploymentArn || codeDeployDeploymentId));
   return {
     cluster,
     service,
@@ -71,7 +80,8 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     timeoutMs: inputs.duration('timeout', DEFAULT_TIMEOUT),
     timeoutGiven: inputs.optional('timeout') !== undefined,
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
-    preflight: readPreflightMode(inputs),
+    preflight,
+    ...(compareWith ? { compareWith } : {}),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }
@@ -105,6 +115,30 @@ function readFollowed(inputs: Inputs, name: string, what: string, wait: boolean,
     );
   }
   return followed;
+}
+
+/**
+ * compare-with: a service of the same account and region, as cluster/service or its ARN. Its report is a pre-flight
+ * check, so it is refused with preflight false (it would not run), and when following a deployment (nothing is
+ * registered, so there is no new revision to compare).
+ */
+function readCompareWith(inputs: Inputs, region: string, preflight: PreflightMode, following: boolean): ServiceReference | undefined {
+  const value = inputs.optional('compare-with');
+  if (value === undefined) return undefined;
+  const reference = parseServiceReference('compare-with', value, region);
+  if (preflight === 'off') {
+    throw new ConfigurationError(
+      "Input 'compare-with' is reported by a pre-flight check, but preflight is false: it would not run. Remove compare-with, or set preflight to true or warn.",
+      'compare-with',
+    );
+  }
+  if (following) {
+    throw new ConfigurationError(
+      "Input 'compare-with' compares the revision this step registers with another service's, but following a deployment registers none. Remove compare-with, or compare in the step that starts the deployment.",
+      'compare-with',
+    );
+  }
+  return reference;
 }
 
 /** The CodeDeploy inputs, when any is given (for CODE_DEPLOY services; refused before any change on others). */

@@ -116,4 +116,19 @@ describe('readDeployInputs', () => {
   ])('CodeDeploy follow inputs %j are refused', (values, message) => {
     expect(() => read({ cluster: 'prod', service: 'web', ...values })).toThrow(message);
   });
+
+  test("compare-with: cluster/service, or a service ARN of the step's region (its account kept, checked once the step's is known)", () => {
+    expect(read({ cluster: 'production', service: 'web', 'compare-with': 'staging/web' }).compareWith).toEqual({
+      cluster: 'staging',
+      service: 'web',
+      label: 'staging/web',
+    });
+    expect(
+      read({ cluster: 'production', service: 'web', 'compare-with': 'arn:aws:ecs:eu-west-1:123456789012:service/staging/web' }).compareWith,
+    ).toEqual({ cluster: 'staging', service: 'web', label: 'staging/web', account: '123456789012' });
+    expect(read({ cluster: 'production', service: 'web', 'compare-with': '  staging/web  ' }).compareWith?.label).toBe('staging/web');
+    expect(read({ cluster: 'production', service: 'web', preflight: 'warn', 'compare-with': 'staging/web' }).compareWith?.label).toBe(
+      'staging/web',
+    );
+  });
 });

@@ -533,6 +533,92 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'cluster': there is no cluster "nowhere"/,
     refusedBy: 'sandbox',
   },
+  // compare-with: a service of the same account and region, as cluster/service or its ARN
+  {
+    name: 'a compare-with that names no cluster',
+    inputs: { ...base, 'compare-with': 'multi' },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' must name a service as cluster\/service \(e\.g\. staging\/web\) or the service ARN arn:aws:ecs:<region>:<account>:service\/<cluster>\/<name>; got "multi": it names no cluster\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a compare-with with a space in its service name',
+    inputs: { ...base, 'compare-with': 'staging/my web' },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' must name a service .*; got "staging\/my web": the service name "my web" may hold only letters, digits, hyphens and underscores/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a compare-with of three parts',
+    inputs: { ...base, 'compare-with': 'staging/web/extra' },
+    input: 'compare-with',
+    error: /^Input 'compare-with' must name a service .*: cluster and service names hold no "\/"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a compare-with ARN of another region',
+    inputs: { ...base, 'compare-with': `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/staging/web` },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' names a service in eu-west-1, but this step works in us-east-1 .*same account and region only\. Give a service in us-east-1\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a compare-with ARN of a task definition',
+    inputs: { ...base, 'compare-with': `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/web:3` },
+    input: 'compare-with',
+    error: /^Input 'compare-with' must name a service .*: it is the ARN of an ECS task-definition, not of a service\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a compare-with service ARN of the old form, which names no cluster',
+    inputs: { ...base, 'compare-with': `arn:aws:ecs:us-east-1:${ACCOUNT}:service/web` },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' must name a service .*: a service ARN of the old form \(service\/<name>\) does not name its cluster; give cluster\/service\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'compare-with with preflight false, under which it would not run',
+    inputs: { ...base, 'compare-with': 'staging/web', preflight: 'false' },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' is reported by a pre-flight check, but preflight is false: it would not run\. Remove compare-with, or set preflight to true or warn\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'compare-with while following a deployment, which registers no revision',
+    inputs: { cluster: 'prod', service: 'multi', 'service-deployment-arn': SERVICE_DEPLOYMENT, 'compare-with': 'staging/web' },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with' compares the revision this step registers with another service's, but following a deployment registers none\./,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a compare-with service that does not exist',
+    inputs: { ...base, 'compare-with': 'prod/ghost' },
+    input: 'compare-with',
+    error:
+      /^Input 'compare-with': there is no active service "ghost" in cluster "prod" \(us-east-1\): MISSING\. Give cluster\/service of a service in the same account and region\. Nothing was changed\.$/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a compare-with cluster that does not exist',
+    inputs: { ...base, 'compare-with': 'nowhere/multi' },
+    input: 'compare-with',
+    error: /^Input 'compare-with': there is no cluster "nowhere" in us-east-1\. Give cluster\/service/,
+    refusedBy: 'sandbox',
+  },
+  {
+    name: 'a compare-with that names the service deployed',
+    inputs: { ...base, 'compare-with': 'prod/multi' },
+    input: 'compare-with',
+    error: /^Input 'compare-with' names prod\/multi, the service this step deploys: comparing it with itself says nothing\./,
+    refusedBy: 'sandbox',
+  },
 ];
 
 export const deployEcsSurprisingInputs: SurprisingInput[] = [

@@ -9,7 +9,7 @@ export interface EcsArnInputs {
   'task-definition'?: string;
 }
 
-interface Arn {
+export interface Arn {
   service: string;
   region: string;
   account: string;
@@ -24,7 +24,8 @@ const EXAMPLE: Record<EcsResource, string> = {
   'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
 };
 
-function parseArn(value: string): Arn | undefined {
+/** The parts of an ARN, or undefined when the value is not one. */
+export function parseArn(value: string): Arn | undefined {
   const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
   if (!match) return undefined;
   const [, service, region, account, type, id] = match;

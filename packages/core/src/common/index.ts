@@ -19,3 +19,4 @@ export * from './skipped-reads';
 export * from './unreachable';
 export * from './version';
 export * from './gate-answer';
+export * from './service-reference';

@@ -1,6 +1,7 @@
 // The task-definition layer's public surface.
 export * from './compare';
 export * from './diff';
+export * from './drift';
 export * from './load';
 export * from './register';
 export * from './render';

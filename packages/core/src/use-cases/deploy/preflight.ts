@@ -3,8 +3,13 @@ import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
 import type { LoadedDefinition } from '../../task-definition/load';
 import {
+  compareWithCheck,
+  driftReportMarkdown,
+  type DriftReport,
+  logDriftReport,
   fileFieldsCheck,
   fileRendersCheck,
   imagesExistCheck,
@@ -15,11 +20,13 @@ import {
   type PreflightCheck,
 } from '../../preflight';
 import { describeTaskDefinition } from '../../task-definition/register';
-import { renderTaskDefinition } from '../../task-definition/render';
+import { renderTaskDefinition, stepSettings } from '../../task-definition/render';
 import type { RegistrableDefinition } from '../../task-definition/strip';
 import { waitByDesignMs } from '../../deployment/mechanism';
 import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { mechanismChecks, mechanismFollowUpChecks, supportedServiceCheck } from '../../deployment/supported-service';
+import { mechanismFor } from '../../deployment/mechanism-for';
+import type { ServingRevision } from '../../ecs/serving-revision';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
 
@@ -49,7 +56,7 @@ const SETTING_INPUTS = { desiredCount: 'desired-count' } as const;
 export async function deployPreflight(
   clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
   request: DeployRequest,
-  ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
+  ports: { log: Logger; clock: Clock; writeSummary(markdown: string): Promise<void> },
   aws?: ClientFactory,
 ): Promise<DeployPreflight> {
   const { ecs, codedeploy } = clients;
@@ -90,16 +97,33 @@ export async function deployPreflight(
   };
   // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
   // other checks, then its images and log groups looked up. Left out when nothing would look at it.
-  const looksAtLive = !file && aws !== undefined && !following && request.preflight !== 'off';
+  const looksAtLive = !file && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined);
   let live: PreflightCheck<RegistrableDefinition> | undefined;
   const ofLive: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
     live = looksAtLive && service ? liveRevisionCheck(ecs, service, request) : undefined;
     return live ? [live] : [];
   };
+  // compare-with: the rendered revision (from the file or the live one) against the other service's, once both the
+  // service this step deploys (its account) and the revision are known.
+  let compare: PreflightCheck<DriftReport> | undefined;
   const ofRendered: DependentChecks = (valueOf) => {
-    const rendered = live && valueOf(live);
-    return rendered ? revisionChecks(rendered) : [];
+    const loaded = file && valueOf(file);
+    const rendered = live ? valueOf(live) : loaded ? renderTaskDefinition(loaded.definition, request) : undefined;
+    const service = valueOf(supported);
+    compare =
+      request.compareWith && rendered && service && !following
+        ? compareWithCheck({
+            ecs,
+            region: request.region,
+            target: service,
+            compareWith: request.compareWith,
+            definition: rendered,
+            setByStep: stepSettings(rendered, request),
+            servingRevision: (other) => servingRevisionOf(other, { ecs, codedeploy, log: ports.log, clock: ports.clock }),
+          })
+        : undefined;
+    return [...(live && rendered ? revisionChecks(rendered) : []), ...(compare ? [compare] : [])];
   };
   const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
@@ -129,6 +153,13 @@ export async function deployPreflight(
   });
   const service = report.valueOf(supported) as Service;
   const values = found(report.valueOf);
+  // compare-with's report, in the log's group and at once in the job summary: whatever the deploy does next (wait
+  // false and a service already settled write no summary of their own), the report is there.
+  const drift = compare && report.valueOf(compare);
+  if (drift) {
+    await logDriftReport(drift, ports.log);
+    await ports.writeSummary(driftReportMarkdown(drift));
+  }
   return {
     fromFile: file && report.valueOf(file),
     service,
@@ -167,4 +198,23 @@ function liveRevisionCheck(ecs: ECSClient, service: Service, request: DeployRequ
 function imagesInput(request: DeployRequest): string {
   if (request.images?.length && !request.image) return 'images';
   return request.image ? 'image' : 'task-definition';
+}
+
+/**
+ * The revision another service serves, as its deployment mechanism reports it (under CODE_DEPLOY its steady
+ * original task set's, the PRIMARY one outside a deployment; under ECS its newest COMPLETED deployment's, the PRIMARY
+ * one unless a deploy is failing beside it): the one way this suite finds it. A service no mechanism handles (an
+ * EXTERNAL controller) has none, and compare-with takes its taskDefinition.
+ */
+async function servingRevisionOf(
+  service: Service,
+  context: { ecs: ECSClient; codedeploy?: CodeDeployClient; log: Logger; clock: Clock },
+): Promise<ServingRevision> {
+  let mechanism;
+  try {
+    mechanism = mechanismFor(service);
+  } catch (error) {
+    return { evidence: `no deployment mechanism of this step reads its deployments (${(error as Error).message})` };
+  }
+  return mechanism.servingRevision(service, { ...context, cluster: service.clusterArn ?? '' }, []);
 }

@@ -1,4 +1,5 @@
 import type { ContainerImage, ContainerKeyValue } from '../../common/inputs';
+import type { ServiceReference } from '../../common/service-reference';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
 import type { WaitUntil } from '../../ecs/watch-loop';
 import type { PreflightMode } from '../../preflight/check';
@@ -35,6 +36,8 @@ export interface DeployRequest {
   failedTasksThreshold: number;
   /** The `preflight` input: how a failing check that does not protect is taken; undefined: it stops the step. */
   preflight?: PreflightMode;
+  /** The `compare-with` input: another environment's service whose revision the new one is compared with, by name only. */
+  compareWith?: ServiceReference;
 }
 
 /**

@@ -167,4 +167,33 @@ describe('deployService: pre-flight checks', () => {
       /^## ✅ Deploy web[\s\S]*\n\n### Pre-flight checks\n[\s\S]*✅ pass \| Supported deployment controller \|[^\n]*\|$/,
     );
   });
+
+  test('compare-with compares the revision a task-definition file renders, and its report is in the log group and the summary', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
+    writeFileSync(path, JSON.stringify({ ...described(), cpu: '1024' }));
+    const STAGING = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web-staging:3';
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+    ecsMock.on(DescribeServicesCommand, { cluster: 'staging', services: ['web'] }).resolves({
+      services: [
+        service([deployment({ id: LIVE_ID, taskDefinition: STAGING, rolloutState: 'COMPLETED' })], {
+          clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/staging',
+        }),
+      ],
+    });
+    ecsMock
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: STAGING })
+      .resolves({ taskDefinition: { ...described(), family: 'web-staging' } });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: service([deployment({ id: NEXT_ID, taskDefinition: NEXT })]) });
+    const compareWith = { cluster: 'staging', service: 'web', label: 'staging/web' };
+
+    await deployService(deployRequest({ taskDefinitionFile: path, compareWith, wait: false }), clients(), ports());
+
+    expect(log.lines[0]).toMatch(/\n {2}pass {2}Compared with staging\/web +1 difference from web-staging:3, which staging\/web runs/);
+    expect(log.lines.slice(1, 4)).toEqual([
+      '[Compared with staging/web: 1 difference]',
+      expect.stringMatching(/^The revision this step registers for prod\/web, against web-staging:3/),
+      '  cpu differs',
+    ]);
+    expect(summaries).toEqual([expect.stringMatching(/^### Compared with staging\/web\n[\s\S]*\n```\ncpu differs\n```$/)]);
+  });
 });
