@@ -4,8 +4,10 @@ import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import type { LoadedDefinition } from '../../task-definition/load';
 import {
+  balancerWords,
   fileFieldsCheck,
   fileRendersCheck,
+  healthCheckGraceCheck,
   imagesExistCheck,
   loadBalancedContainerCheck,
   logGroupsExistCheck,
@@ -78,6 +80,13 @@ export async function deployPreflight(
           logGroupsExistCheck({ definition, aws, region: request.region }),
         ]
       : [];
+  // Whether the service's grace period covers the start-up the new revision declares: it needs both, so it runs once
+  // the service is known, beside the file's checks or after the live revision is read and rendered. Only a service
+  // behind a load balancer or VPC Lattice can have tasks stopped while they start (see healthCheckGraceCheck).
+  const graceChecks = (service: Service | undefined, definition: RegistrableDefinition | undefined): PreflightCheck<unknown>[] =>
+    service && definition && !following && balancerWords(service)
+      ? [healthCheckGraceCheck({ service, definition, cluster: request.cluster })]
+      : [];
   const ofFile: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
     return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
@@ -93,7 +102,7 @@ export async function deployPreflight(
   };
   const ofRendered: DependentChecks = (valueOf) => {
     const rendered = live && valueOf(live);
-    return rendered ? revisionChecks(rendered) : [];
+    return rendered ? [...revisionChecks(rendered), ...graceChecks(valueOf(supported), rendered)] : [];
   };
   const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
@@ -106,9 +115,12 @@ export async function deployPreflight(
   const balanced: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
     const loaded = file && valueOf(file);
-    if (!service?.loadBalancers?.length || !loaded) return [];
+    if (!service || !loaded) return [];
     const definition = renderTaskDefinition(loaded.definition, request);
-    return [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })];
+    const container = service.loadBalancers?.length
+      ? [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })]
+      : [];
+    return [...container, ...graceChecks(service, definition)];
   };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
