@@ -55,7 +55,7 @@ describe('startupKillHint', () => {
   test('none seen healthy: "at least" the kill time, the grace period now, and the command that sets it', () => {
     const hint = startupKillHint([killed('a', 11), killed('b', 12)], undefined, service);
     expect(hint).toBe(
-      'ECS stopped 2 tasks for failed health checks up to 12.0 s after they started, before any was seen healthy. ' +
+      'ECS stopped 2 tasks for failed health checks up to 12.0 s after they started, before any of them was seen healthy. ' +
         'If the app was still starting, it needs longer than that: give the service a health check grace period (now 10 s) of at least 12 s, more if it starts slower ' +
         '(aws ecs update-service --cluster prod --service web --health-check-grace-period-seconds 12; it starts no deployment).',
     );

@@ -68,7 +68,7 @@ export function startupKillHint(failedTasks: Task[], health?: StartupHealth, ser
   const stopped =
     kills.length === 1
       ? `ECS stopped a task for failed health checks ${seconds(longestKill)} after it started, before it was seen healthy`
-      : `ECS stopped ${kills.length} tasks for failed health checks up to ${seconds(longestKill)} after they started, before any was seen healthy`;
+      : `ECS stopped ${kills.length} tasks for failed health checks up to ${seconds(longestKill)} after they started, before any of them was seen healthy`;
   const observed = healthy.length ? `; a task of this revision was seen healthy ${seconds(Math.max(...healthy))} after it started` : '';
   const advice = healthy.length
     ? `If the app was still starting, give the service a health check grace period (now ${grace} s) of at least ${suggested} s`
