@@ -176,7 +176,15 @@ export interface AppliedFault {
 }
 
 export type TaskOutcome =
-  | { kind: 'healthy'; startMs?: number }
+  | {
+      kind: 'healthy';
+      startMs?: number;
+      /**
+       * How long the app takes to answer its container health check after it starts (default: at once). A list
+       * gives each task started from the script the next figure, the last one repeating: start-up times vary.
+       */
+      healthyAfterMs?: number | number[];
+    }
   | { kind: 'exit'; exitCode: number; afterMs?: number; logs?: string[]; startMs?: number }
   | { kind: 'unhealthy'; afterMs?: number; startMs?: number }
   | { kind: 'cannot-start'; reason?: string; afterMs?: number }

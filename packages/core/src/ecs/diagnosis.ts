@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import { shortTaskDefinition } from '../common/identifiers';
 import { primaryDeployment } from './service';
 import { awslogsLocation, readLogTail, type LogTail } from '../logs/log-tail';
+import { startupKillHint } from './startup-kill-hint';
 import { essentialFailure, explainStop } from './stop-reasons';
 import type { WatchOutcome } from './watch';
 
@@ -46,7 +47,11 @@ export function explainRollout(facts: RolloutFacts): string {
   const { outcome } = facts;
   const revision = shortTaskDefinition(facts.taskDefinitionArn);
   const subject = `Deployment ${facts.deploymentId} of ${revision}`;
-  const causeOf = describeCause(outcome.failedTasks, facts.logTail, facts.containers);
+  const causeOf =
+    join(
+      describeCause(outcome.failedTasks, facts.logTail, facts.containers),
+      startupKillHint(outcome.failedTasks, outcome.startupHealth, outcome.service),
+    ) || undefined;
   const primary = primaryDeployment(outcome.service);
   const ours = outcome.service?.deployments?.find((d) => d.id === facts.deploymentId);
   const verdict = outcome.verdict;

@@ -1,6 +1,8 @@
 import type { Deployment, ECSClient, Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../common/poll';
 import { BACKSTOP_SETTLE_MS, isFailedTask } from './rollout';
+import { StartupHealthWatch } from './startup-health-watch';
+import type { StartupHealth } from './startup-kill-hint';
 import { StoppedTaskSchedule } from './stopped-task-schedule';
 import { StoppedTaskTracker } from './stopped-tasks';
 
@@ -26,6 +28,7 @@ export interface FailedTaskRound {
 export class FailedTaskWatch {
   private readonly tracker: StoppedTaskTracker;
   private readonly schedule: StoppedTaskSchedule;
+  private readonly startup: StartupHealthWatch;
   private readonly countedAt = new Map<string, number>();
   private failed: Task[] = [];
 
@@ -38,10 +41,16 @@ export class FailedTaskWatch {
     this.tracker = new StoppedTaskTracker(ecs, request.cluster, request.service, request.deploymentId, request.stoppedBefore);
     // A deployment this step created a moment ago has no stopped task yet; one that ran before the watcher may have many.
     this.schedule = new StoppedTaskSchedule(clock, clock.now() - request.startedAt > FRESH_DEPLOYMENT_MS);
+    this.startup = new StartupHealthWatch({ cluster: request.cluster, deploymentId: request.deploymentId }, clock);
   }
 
   get failedTasks(): Task[] {
     return this.failed;
+  }
+
+  /** When the deployment's running tasks were first seen healthy, once one of its tasks was stopped by a health check. */
+  get startupHealth(): StartupHealth | undefined {
+    return this.startup.health;
   }
 
   /** Lists when due (`ecs`: this poll's client, whose reads go once); a failed listing throws and stays due. */
@@ -61,6 +70,7 @@ export class FailedTaskWatch {
       for (const task of this.failed)
         if (!this.countedAt.has(task.taskArn as string)) this.countedAt.set(task.taskArn as string, this.clock.now());
     }
+    await this.startup.poll(ecs, this.failed);
     const settledBefore = signals.polledAt - BACKSTOP_SETTLE_MS;
     const settled = this.failed.filter((task) => (this.countedAt.get(task.taskArn as string) ?? Infinity) <= settledBefore).length;
     return { failedTasks: this.failed, settled, listedWhole, partial };

@@ -102,6 +102,7 @@ export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, de
         stage: sd?.lifecycleStage,
         ...(sd ? trafficWeights(sd) : {}),
         stages: timeline.seen(),
+        ...(stopped?.startupHealth ? { startupHealth: stopped.startupHealth } : {}),
       };
       if (!judged) {
         const paused = sd ? awaitingPauseHook(sd) : undefined;

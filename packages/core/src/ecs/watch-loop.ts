@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
 import { SkippedReads } from '../common/skipped-reads';
 import type { RolloutVerdict } from './rollout';
+import type { StartupHealth } from './startup-kill-hint';
 
 /**
  * `baking` and `paused` end a watch early, green, when the step was asked to return at a stage (wait-until): the
@@ -58,6 +59,8 @@ export interface WatchOutcome {
   stages?: StageSeen[];
   service?: Service;
   failedTasks: Task[];
+  /** When the new revision's running tasks were first seen healthy, once tasks were stopped by health checks. */
+  startupHealth?: StartupHealth;
   /** Service events since the update, oldest first. */
   events: ServiceEvent[];
   finishedAt: number;

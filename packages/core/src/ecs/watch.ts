@@ -126,7 +126,10 @@ function rollingStep(request: WatchRequest, deps: WatchDependencies): PollStep<R
           );
         }
       }
-      const known = memory.serviceDeploymentArn ? { serviceDeploymentArn: memory.serviceDeploymentArn } : {};
+      const known = {
+        ...(memory.serviceDeploymentArn ? { serviceDeploymentArn: memory.serviceDeploymentArn } : {}),
+        ...(stopped.startupHealth ? { startupHealth: stopped.startupHealth } : {}),
+      };
       if (!verdict) return { status: 'timed-out', reason: `the deployment did not finish within the timeout`, failedTasks, ...known };
       return {
         ...known,

@@ -16,3 +16,4 @@ export * from './checks/supported-controller';
 export * from './checks/images-exist';
 export * from './checks/log-groups-exist';
 export * from './checks/compare-with';
+export * from './checks/health-check-grace';

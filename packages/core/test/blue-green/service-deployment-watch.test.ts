@@ -254,6 +254,32 @@ describe('watchServiceDeployment', () => {
       expect(outcome.failedTasks).toHaveLength(3);
     });
 
+    test('green tasks stopped by health checks: the outcome carries when a running green task was first seen healthy', async () => {
+      const killed = [1, 2, 3].map((n) =>
+        crashedTask(n, 143, {
+          stopCode: 'ServiceSchedulerInitiated',
+          stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/green/1)',
+        }),
+      );
+      const running = { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/running', startedBy: NEW_ID, lastStatus: 'RUNNING' };
+      const startedAt = new Date(clock.now() - 20_000);
+      // The stopped tasks for the service's stopped listing, the running one for the deployment's (startedBy).
+      ecsMock
+        .on(ListTasksCommand)
+        .callsFake((input: { startedBy?: string }) => ({ taskArns: input.startedBy ? [running.taskArn] : killed.map((t) => t.taskArn) }));
+      ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+        tasks: [...killed, { ...running, startedAt, healthStatus: 'HEALTHY' }].filter((t) => input.tasks.includes(t.taskArn as string)),
+      }));
+      polls(stage('SCALE_UP', 0, 0, { deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } } }));
+
+      const outcome = await withBackstop();
+
+      expect(outcome.status).toBe('failed');
+      expect(ecsMock.commandCalls(ListTasksCommand).some((call) => call.args[0].input.startedBy === NEW_ID)).toBe(true);
+      const seenAfter = outcome.startupHealth?.healthyAfterMs[running.taskArn] ?? 0;
+      expect(seenAfter).toBeGreaterThanOrEqual(20_000);
+    });
+
     test("with the breaker on, the backstop fails it while ECS's count stays below its threshold, saying why", async () => {
       polls(stage('SCALE_UP', 0, 0));
 

@@ -34,6 +34,8 @@ interface Running {
  */
 export class ScriptedRuntime implements TaskRuntime {
   private readonly scripts: Script[] = [];
+  /** How many tasks each outcome has started, for a list of healthyAfterMs. */
+  private readonly starts = new Map<TaskOutcome, number>();
   private readonly tasks = new Map<string, Running>();
 
   constructor(private readonly clock: Clock) {}
@@ -73,10 +75,13 @@ export class ScriptedRuntime implements TaskRuntime {
       callbacks.started();
       callbacks.log(subject.name, `${task.family} started (${subject.image})`);
       const healthy = outcome.kind !== 'unhealthy';
+      const slowStart = outcome.kind === 'healthy' ? this.healthyAfter(outcome) : undefined;
       for (const container of task.containers) {
         if (!container.healthCheck) continue;
         const check = { ...HEALTH_DEFAULTS, ...container.healthCheck };
-        if (healthy || container !== subject) {
+        if (slowStart !== undefined && container === subject) {
+          for (const [at, status] of slowStartReports(check, slowStart)) after(at, () => callbacks.health(container.name, status));
+        } else if (healthy || container !== subject) {
           // Docker runs the first check one interval after the container starts.
           after(check.interval * 1000, () => callbacks.health(container.name, 'HEALTHY'));
         }
@@ -97,6 +102,15 @@ export class ScriptedRuntime implements TaskRuntime {
     });
   }
 
+  /** This task's start-up time from a `healthyAfterMs` list: the next figure, the last one repeating. */
+  private healthyAfter(outcome: Extract<TaskOutcome, { kind: 'healthy' }>): number | undefined {
+    const figures = outcome.healthyAfterMs;
+    if (figures === undefined || typeof figures === 'number') return figures;
+    const started = this.starts.get(outcome) ?? 0;
+    this.starts.set(outcome, started + 1);
+    return figures[Math.min(started, figures.length - 1)];
+  }
+
   stop(taskArn: string): Promise<ContainerExit[]> {
     const running = this.tasks.get(taskArn);
     this.tasks.delete(taskArn);
@@ -114,4 +128,25 @@ export class ScriptedRuntime implements TaskRuntime {
     for (const running of this.tasks.values()) for (const cancel of running.cancels) cancel();
     this.tasks.clear();
   }
+}
+
+/**
+ * What Docker's health monitor reports for an app that answers only `healthyAfterMs` after it started: checks run
+ * one interval apart from one interval after start; a failure inside startPeriod does not count; `retries` counted
+ * failures in a row make it UNHEALTHY; the first check that passes makes it HEALTHY, UNHEALTHY or not (HealthCheck,
+ * ECS API reference). As [when, status] pairs, in ms after start.
+ */
+export function slowStartReports(
+  check: { interval: number; retries: number; startPeriod: number },
+  healthyAfterMs: number,
+): Array<[number, 'HEALTHY' | 'UNHEALTHY']> {
+  const intervalMs = check.interval * 1000;
+  const passing = Math.max(1, Math.ceil(healthyAfterMs / intervalMs));
+  // A check at startPeriod or later counts (the process runtime ignores only failures strictly inside it).
+  const firstCounted = Math.max(1, Math.ceil((check.startPeriod * 1000) / intervalMs));
+  const unhealthy = firstCounted + check.retries - 1;
+  const reports: Array<[number, 'HEALTHY' | 'UNHEALTHY']> = [];
+  if (unhealthy < passing) reports.push([unhealthy * intervalMs, 'UNHEALTHY']);
+  reports.push([passing * intervalMs, 'HEALTHY']);
+  return reports;
 }

@@ -117,6 +117,7 @@ export function codeDeployStep(
         ...(read ? { stage: currentEvent(read) } : {}),
         ...(green?.trafficWeight !== undefined ? { productionTrafficWeight: green.trafficWeight } : {}),
         stages: events.seen(),
+        ...(replacement?.startupHealth ? { startupHealth: replacement.startupHealth } : {}),
         // The task sets as CodeDeploy lists them now (a finished deployment lists only the one left serving).
         progress: progressOf({ Blue: taskSetLabelled(read?.target, 'Blue'), Green: taskSetLabelled(read?.target, 'Green') }, lastService),
       };

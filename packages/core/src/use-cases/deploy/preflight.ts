@@ -6,12 +6,14 @@ import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import type { LoadedDefinition } from '../../task-definition/load';
 import {
+  balancerWords,
   compareWithCheck,
   driftReportMarkdown,
   type DriftReport,
   logDriftReport,
   fileFieldsCheck,
   fileRendersCheck,
+  healthCheckGraceCheck,
   imagesExistCheck,
   loadBalancedContainerCheck,
   logGroupsExistCheck,
@@ -91,6 +93,13 @@ export async function deployPreflight(
           logGroupsExistCheck({ definition, aws, region: request.region }),
         ]
       : [];
+  // Whether the service's grace period covers the start-up the new revision declares: it needs both, so it runs once
+  // the service is known, beside the file's checks or after the live revision is read and rendered. Only a service
+  // behind a load balancer or VPC Lattice can have tasks stopped while they start (see healthCheckGraceCheck).
+  const graceChecks = (service: Service | undefined, definition: RegistrableDefinition | undefined): PreflightCheck<unknown>[] =>
+    service && definition && !following && balancerWords(service)
+      ? [healthCheckGraceCheck({ service, definition, cluster: request.cluster })]
+      : [];
   const ofFile: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
     return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
@@ -123,7 +132,8 @@ export async function deployPreflight(
             servingRevision: (other) => servingRevisionOf(other, { ecs, codedeploy, log: ports.log, clock: ports.clock }),
           })
         : undefined;
-    return [...(live && rendered ? revisionChecks(rendered) : []), ...(compare ? [compare] : [])];
+    const ofLiveRevision = live && rendered ? [...revisionChecks(rendered), ...graceChecks(service, rendered)] : [];
+    return [...ofLiveRevision, ...(compare ? [compare] : [])];
   };
   const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
@@ -136,9 +146,12 @@ export async function deployPreflight(
   const balanced: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
     const loaded = file && valueOf(file);
-    if (!service?.loadBalancers?.length || !loaded) return [];
+    if (!service || !loaded) return [];
     const definition = renderTaskDefinition(loaded.definition, request);
-    return [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })];
+    const container = service.loadBalancers?.length
+      ? [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })]
+      : [];
+    return [...container, ...graceChecks(service, definition)];
   };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
