@@ -15,3 +15,4 @@ export * from './checks/service-exists';
 export * from './checks/supported-controller';
 export * from './checks/images-exist';
 export * from './checks/log-groups-exist';
+export * from './checks/secrets-exist';

@@ -10,6 +10,7 @@ import {
   loadBalancedContainerCheck,
   logGroupsExistCheck,
   runPreflight,
+  secretsExistCheck,
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
@@ -69,13 +70,14 @@ export async function deployPreflight(
   let mechanismBuilt: PreflightCheck<unknown>[] = [];
   const mechanismStage: DependentChecks = (valueOf) => (mechanismBuilt = ofMechanism(valueOf));
   const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
-  // What the new revision pulls and writes to: with a file, checked beside the service's look-up; without one, the
+  // What the new revision pulls, reads its secrets from and writes to: with a file, checked beside the service's look-up; without one, the
   // live revision is its base, read once the service is known.
   const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
     aws && !following
       ? [
           imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
           logGroupsExistCheck({ definition, aws, region: request.region }),
+          secretsExistCheck({ definition, aws, region: request.region }),
         ]
       : [];
   const ofFile: DependentChecks = (valueOf) => {
