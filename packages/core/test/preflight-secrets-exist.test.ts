@@ -84,6 +84,19 @@ describe('secrets-exist', () => {
     expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(0);
   });
 
+  test('the same JSON key of the same secret in two containers is named once, with one DescribeSecret', async () => {
+    const report = await preflightOf(
+      check(
+        withSecrets('app', [['PASSWORD', `${FULL}:password::`]]),
+        withSecrets('worker', [['PASSWORD', `${FULL}:password:AWSPREVIOUS:`]]),
+      ),
+    );
+    expect(report.rows[0].message).toBe(
+      "Secrets Manager secret prod/db-AbCdEf exists; JSON key password of prod/db-AbCdEf not checked: only the secret's value holds its keys, and the pre-flight never reads a value",
+    );
+    expect(secretsMock.commandCalls(DescribeSecretCommand)).toHaveLength(1);
+  });
+
   test('more than 50 parameter names in a region are asked 50 at a time', async () => {
     const names = Array.from({ length: 120 }, (_, i) => `/p/${i}`);
     ssmMock.on(DescribeParametersCommand).callsFake((input: { ParameterFilters: Array<{ Values: string[] }> }) => ({

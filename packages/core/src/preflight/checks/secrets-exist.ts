@@ -207,8 +207,11 @@ function found(targets: Target[]): string {
 
 /** JSON keys live in the secret's value, which this check never reads. */
 function jsonKeysNotChecked(targets: Target[]): string {
-  const keyed = targets.filter((t) => t.jsonKey);
-  if (keyed.length === 0) return '';
-  const list = keyed.map((t) => `${t.jsonKey} of ${t.id.replace(/^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:/, '')}`);
-  return `JSON key${keyed.length === 1 ? '' : 's'} ${[...new Set(list)].join(', ')} not checked: only the secret's value holds its keys, and the pre-flight never reads a value`;
+  const list = [
+    ...new Set(
+      targets.filter((t) => t.jsonKey).map((t) => `${t.jsonKey} of ${t.id.replace(/^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:/, '')}`),
+    ),
+  ];
+  if (list.length === 0) return '';
+  return `JSON key${list.length === 1 ? '' : 's'} ${list.join(', ')} not checked: only the secret's value holds its keys, and the pre-flight never reads a value`;
 }
