@@ -1,5 +1,7 @@
 import { describe as group, expect, test } from '@jest/globals';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { putErrorRateAlarm } from '../support/alarms';
 import {
   CreateClusterCommand,
@@ -10,6 +12,7 @@ import {
   type DeploymentLifecycleHook,
   type HealthCheck,
   type LoadBalancer,
+  type Secret,
 } from '@aws-sdk/client-ecs';
 import type { ApiCall, IamStatement, Sandbox } from '@ecs-deploy/sandbox';
 import { BLUE_GREEN_REPOSITORY, blueGreenCatalog, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
@@ -91,10 +94,11 @@ interface ServiceOptions {
   loadBalancers?: LoadBalancer[];
   deploymentConfiguration?: DeploymentConfiguration;
   healthCheck?: HealthCheck;
+  secrets?: Secret[];
 }
 
 /** A revision as a platform team registers one: a task role, an execution role, tags, awslogs. */
-async function registerRevision(name: string, image: string, healthCheck?: HealthCheck): Promise<string> {
+async function registerRevision(name: string, image: string, healthCheck?: HealthCheck, secrets?: Secret[]): Promise<string> {
   // With a catalog, an image neither catalogued nor scripted fails to pull, as in ECS.
   if (!image.startsWith(WEB)) sandbox.script(image, { kind: 'healthy', startMs: 200 });
   const registered = await ecsClient(sandbox).send(
@@ -114,6 +118,7 @@ async function registerRevision(name: string, image: string, healthCheck?: Healt
           essential: true,
           portMappings: [{ containerPort: 8080 }],
           healthCheck,
+          secrets,
           logConfiguration: {
             logDriver: 'awslogs',
             options: {
@@ -134,7 +139,7 @@ async function registerRevision(name: string, image: string, healthCheck?: Healt
 async function createService(name: string, options: ServiceOptions & { image?: string } = {}) {
   const ecs = ecsClient(sandbox);
   await ecs.send(new CreateClusterCommand({ clusterName: 'lp' }));
-  const taskDefinitionArn = await registerRevision(name, options.image ?? `${REGISTRY}/${name}:v1`, options.healthCheck);
+  const taskDefinitionArn = await registerRevision(name, options.image ?? `${REGISTRY}/${name}:v1`, options.healthCheck, options.secrets);
   await ecs.send(
     new CreateServiceCommand({
       cluster: 'lp',
@@ -149,6 +154,25 @@ async function createService(name: string, options: ServiceOptions & { image?: s
   );
   await waitForSteady(sandbox, 'lp', name);
   return { cluster: 'lp', service: name, taskDefinitionArn };
+}
+
+/**
+ * A service whose revision reads a database URL from an SSM parameter and a password (a JSON key) from a Secrets
+ * Manager secret, both made by the sandbox's own key: what the secrets-exist pre-flight looks up.
+ */
+async function createServiceWithSecrets(name: string) {
+  await new SSMClient(clientConfig(sandbox)).send(
+    new PutParameterCommand({ Name: `/${name}/db-url`, Value: 'postgres://db', Type: 'SecureString' }),
+  );
+  const secret = await new SecretsManagerClient(clientConfig(sandbox)).send(
+    new CreateSecretCommand({ Name: `${name}/db`, SecretString: '{"password":"hunter2"}' }),
+  );
+  return createService(name, {
+    secrets: [
+      { name: 'DATABASE_URL', valueFrom: `/${name}/db-url` },
+      { name: 'DB_PASSWORD', valueFrom: `${secret.ARN}:password::` },
+    ],
+  });
 }
 
 /** A PAUSE hook after test traffic, which waits an hour (three minutes here) before ECS rolls back on its own. */
@@ -302,6 +326,17 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    action: 'deploy-ecs',
+    name: 'a rollout of a revision with secrets from SSM and Secrets Manager',
+    async prepare() {
+      const { cluster, service } = await createServiceWithSecrets(uniqueService('secrets'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 300 });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2` };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(run.log).toMatch(/pass {2}Secrets exist +SSM parameter \S+ and Secrets Manager secret \S+ exist/),
+  },
+  {
     action: 'run-migration',
     name: 'a migration that exits 0',
     async prepare() {
@@ -313,6 +348,20 @@ const SCENARIOS: Scenario[] = [
       expect(run.exitCode).toBe(0);
       expect(run.log).toContain('migrated up: 003_add_sku');
     },
+  },
+  {
+    action: 'run-migration',
+    name: 'a migration whose revision reads secrets from SSM and Secrets Manager',
+    async prepare() {
+      const { cluster, service } = await createServiceWithSecrets(uniqueService('migrate-secrets'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'exit', exitCode: 0, afterMs: 300, logs: ['migrated with secrets'] });
+      return { cluster, service, image: `${REGISTRY}/${service}:v2`, command: 'npm run migrate' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(0);
+      expect(run.log).toContain('migrated with secrets');
+    },
+    complete: (run) => expect(run.log).toMatch(/pass {2}Secrets exist +SSM parameter \S+ and Secrets Manager secret \S+ exist/),
   },
   {
     action: 'run-migration',
@@ -696,9 +745,18 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
     'elasticloadbalancing:DescribeTargetGroups': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeTargetGroups')),
     'elasticloadbalancing:DescribeRules': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeRules')),
     'elasticloadbalancing:DescribeListeners': (run) => expect(run.log).toMatch(TRAFFIC_NOT_CHECKED('DescribeListeners')),
+    // The secrets are not looked up: a warning, and the rollout goes on (its secrets exist, so its tasks start).
+    'ssm:DescribeParameters': (run) =>
+      expect(run.log).toMatch(/warn {2}Secrets exist +SSM parameter \S+ \(\S+\) of container "\S+" was not checked/),
+    'secretsmanager:DescribeSecret': (run) =>
+      expect(run.log).toMatch(/warn {2}Secrets exist +Secrets Manager secret \S+ \(\S+\) of container "\S+" was not checked/),
   },
   'run-migration': {
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),
+    'ssm:DescribeParameters': (run) =>
+      expect(run.log).toMatch(/warn {2}Secrets exist +SSM parameter \S+ \(\S+\) of container "\S+" was not checked/),
+    'secretsmanager:DescribeSecret': (run) =>
+      expect(run.log).toMatch(/warn {2}Secrets exist +Secrets Manager secret \S+ \(\S+\) of container "\S+" was not checked/),
   },
   'auto-rollback': {
     // UpdateService to the target instead of StopServiceDeployment.

@@ -3,6 +3,8 @@ import type { Clock } from './clock';
 import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
+import type { ParameterStore } from './ssm/state';
+import type { SecretsManagerStore } from './secretsmanager/state';
 import type { TaskRuntime } from './runtime/runtime';
 import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
@@ -20,6 +22,9 @@ export interface Context {
   /** CodeDeploy's applications, deployment groups and deployments (codedeploy/state). */
   codedeploy: CodeDeployState;
   logs: LogStore;
+  /** SSM Parameter Store's parameters (ssm/state) and Secrets Manager's secrets (secretsmanager/state), which tasks' secrets come from. */
+  ssm: ParameterStore;
+  secretsManager: SecretsManagerStore;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for Amazon ECS, CloudWatch Logs, Elastic Load Balancing v2 (target groups, each with a
  * load balancer of its own, and load balancers whose listeners forward by rules and weights), CloudWatch
- * alarms and CodeDeploy's blue/green deployments of ECS services that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
+ * alarms, CodeDeploy's blue/green deployments of ECS services, SSM Parameter Store and Secrets Manager that speaks their wire protocols, so the unmodified AWS SDK (and the bundled actions, through
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
@@ -16,7 +16,9 @@ import { LogStore } from './logs/state';
 import { ProcessRuntime } from './runtime/process';
 import type { TaskRuntime } from './runtime/runtime';
 import { ScriptedRuntime } from './runtime/scripted';
-import { SecretStore } from './runtime/secrets';
+import { putSecret } from './runtime/secrets';
+import { ParameterStore } from './ssm/state';
+import { SecretsManagerStore } from './secretsmanager/state';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
@@ -90,11 +92,10 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = manual ?? new ScaledClock(options.timeScale ?? 1);
   const arns = new Arns(region, accountId);
   const scripted = new ScriptedRuntime(clock);
-  const secrets = new SecretStore();
   const faults = new FaultInjector(options.faults);
   const iam = new IamAuthorizer(arns, options.iam);
   const runtime = withInjectedStartFailures(
-    options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, secrets, region }) : scripted,
+    options.catalog ? new ProcessRuntime({ clock, catalog: options.catalog, scripted, region }) : scripted,
     faults,
     clock,
   );
@@ -106,6 +107,8 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ecs: emptyEcsState(),
     codedeploy: emptyCodeDeployState(),
     logs: new LogStore(arns),
+    ssm: new ParameterStore(region, accountId),
+    secretsManager: new SecretsManagerStore(region, accountId),
     runtime,
     elb: new LoadBalancing(
       clock,
@@ -184,7 +187,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       if (!manual) throw new Error("advance() needs a sandbox started with clock: 'manual'; this one's clock follows real time.");
       await manual.advance(ms);
     },
-    putSecret: (nameOrArn, value) => secrets.put(nameOrArn, value),
+    putSecret: (nameOrArn, value) => putSecret(ctx, nameOrArn, value, clock.now()),
     setFaults: (next) => faults.set(next),
     setIamPolicy: (policy, accessKey) => iam.set(policy, accessKey),
     seed: async (state: SeedState) => applySeed(ctx, state),

@@ -5,6 +5,8 @@ import { createCluster } from './ecs/clusters';
 import { createService } from './ecs/services';
 import { registerTaskDefinition } from './ecs/task-definitions';
 import { elbOperations } from './elb/operations';
+import { secretsManagerOperations } from './secretsmanager/operations';
+import { ssmOperations } from './ssm/operations';
 import type { QueryInput, QueryValue } from './query/codec';
 import type { SeedState } from './types';
 
@@ -17,6 +19,11 @@ export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
   for (const cluster of seed.clusters ?? []) createCluster(ctx, typeof cluster === 'string' ? { clusterName: cluster } : cluster);
   for (const definition of seed.taskDefinitions ?? []) registerTaskDefinition(ctx, definition);
   for (const group of seed.logGroups ?? []) if (!ctx.logs.groups.has(group)) ctx.logs.createGroup(group, ctx.clock.now());
+  for (const parameter of seed.parameters ?? []) ssmOperations.PutParameter(ctx, parameter);
+  for (const { versions, ...secret } of seed.secrets ?? []) {
+    const created = secretsManagerOperations.CreateSecret(ctx, secret);
+    for (const version of versions ?? []) secretsManagerOperations.PutSecretValue(ctx, { ...version, SecretId: created.ARN });
+  }
   // Target groups before services, which name them in `loadBalancers`.
   for (const { Attributes, ...group } of seed.targetGroups ?? []) {
     const created = await elbOperations.CreateTargetGroup(ctx, asQuery(group) as QueryInput);

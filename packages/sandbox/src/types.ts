@@ -203,7 +203,7 @@ export type FaultKind =
   | 'placement-fails';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */
@@ -307,6 +307,13 @@ export interface SeedState {
   targetGroups?: Array<Record<string, unknown>>;
   /** PutMetricAlarm inputs; each alarm starts in INSUFFICIENT_DATA, as in CloudWatch. */
   alarms?: Array<Record<string, unknown>>;
+  /** SSM PutParameter inputs (`Name`, `Value`, `Type`). */
+  parameters?: Array<Record<string, unknown>>;
+  /**
+   * Secrets Manager CreateSecret inputs (`Name`, `SecretString`), plus `versions`: PutSecretValue inputs after it
+   * (`SecretString`, `VersionStages`, `ClientRequestToken` as the version id). Each secret gets its random ARN suffix.
+   */
+  secrets?: Array<Record<string, unknown> & { versions?: Array<Record<string, unknown>> }>;
 }
 
 export interface Sandbox {
@@ -318,8 +325,9 @@ export interface Sandbox {
   /** With clock: 'manual', moves the sandbox's time forward by `ms` and runs what falls due; rejects otherwise. */
   advance(ms: number): Promise<void>;
   /**
-   * Stores a value for task definitions' `secrets[].valueFrom`: a Secrets Manager secret ARN (complete or
-   * partial), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.
+   * Stores a value for task definitions' `secrets[].valueFrom` in the sandbox's Secrets Manager and SSM Parameter
+   * Store: under a Secrets Manager secret ARN (a complete one becomes the secret's ARN; a partial one gets the random
+   * suffix), an SSM parameter ARN, or a plain name that serves as both a secret's and a parameter's name.
    */
   putSecret(nameOrArn: string, value: string): void;
   /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */

@@ -13,7 +13,9 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
-import { SecretStore } from '../src/runtime/secrets';
+import { putSecret, resolveValueFrom, type SecretStores } from '../src/runtime/secrets';
+import { ParameterStore } from '../src/ssm/state';
+import { SecretsManagerStore } from '../src/secretsmanager/state';
 import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCatalog } from '../../../test/support/sample-service';
 import { startDatabase, type Database } from '../../../test/fixtures/sample-service/database.mjs';
 import { container, ecsClient, logsClient, network, register, waitFor, waitForService } from './support/harness';
@@ -187,7 +189,7 @@ describe('tasks as real processes', () => {
   });
 
   test('a secret from the store reaches the process; StopTask sends SIGTERM and the service drains and exits 0', async () => {
-    sandbox.putSecret('arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database', JSON.stringify({ url: database.url }));
+    sandbox.putSecret('arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database-AbCdEf', JSON.stringify({ url: database.url }));
     const definition = await register(ecsClient(sandbox), 'secret', [
       container('secret', `${SAMPLE_REPOSITORY}@sha256:${'ab'.repeat(32)}`, {
         secrets: [{ name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database-AbCdEf:url::' }],
@@ -345,22 +347,33 @@ describe('tasks as real processes', () => {
 });
 
 describe('the secret store', () => {
-  test('resolves Secrets Manager ARNs (complete, partial, JSON key) and SSM parameters (name, ARN) as ECS does', () => {
-    const store = new SecretStore();
+  test('resolves Secrets Manager ARNs (complete, partial, JSON key, version stage) and SSM parameters (name, ARN) as ECS does', () => {
+    const stores: SecretStores = {
+      ssm: new ParameterStore('us-east-1', '000000000000'),
+      secretsManager: new SecretsManagerStore('us-east-1', '000000000000'),
+    };
+    const store = { put: (nameOrArn: string, value: string) => putSecret(stores, nameOrArn, value, 0) };
+    const resolve = (valueFrom: string) => resolveValueFrom(stores, valueFrom);
     store.put('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Ab12Cd', '{"password":"hunter2","port":5432}');
+    store.put('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Ab12Cd', '{"password":"rotated","port":5432}');
     store.put('arn:aws:ssm:us-east-1:000000000000:parameter/prod/api-key', 'key-1');
     store.put('plain', 'both');
-    expect(store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db')).toBe('{"password":"hunter2","port":5432}');
-    expect(store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Ab12Cd:password::')).toBe('hunter2');
-    expect(store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db:port::')).toBe('5432');
-    expect(store.resolve('/prod/api-key')).toBe('key-1');
-    expect(store.resolve('prod/api-key')).toBe('key-1');
-    expect(store.resolve('arn:aws:ssm:us-east-1:000000000000:parameter/prod/api-key')).toBe('key-1');
-    expect(store.resolve('plain')).toBe('both');
-    expect(store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:plain')).toBe('both');
-    expect(() => store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db:user::')).toThrow(
-      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: retrieved secret from Secrets Manager did not contain json key user',
+    expect(resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db')).toBe('{"password":"rotated","port":5432}');
+    expect(resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Ab12Cd:password::')).toBe('rotated');
+    expect(resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Ab12Cd:password:AWSPREVIOUS:')).toBe('hunter2');
+    expect(resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db:port::')).toBe('5432');
+    expect(resolve('/prod/api-key')).toBe('key-1');
+    expect(resolve('arn:aws:ssm:us-east-1:000000000000:parameter/prod/api-key')).toBe('key-1');
+    expect(resolve('plain')).toBe('both');
+    expect(resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:plain')).toBe('both');
+    expect(() => resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db:user::')).toThrow(
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key user',
     );
-    expect(() => store.resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:other')).toThrow(/ResourceNotFoundException/);
+    expect(() => resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-Zz99Zz')).toThrow(/ResourceNotFoundException/);
+    expect(() => resolve('arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db::AWSPENDING:')).toThrow(
+      /failed to fetch secret arn:aws:secretsmanager:us-east-1:000000000000:secret:prod\/db from secrets manager: ResourceNotFoundException: Secrets Manager can't find the specified secret value for staging label: AWSPENDING$/,
+    );
+    expect(() => resolve('arn:aws:secretsmanager:us-west-2:000000000000:secret:prod/db')).toThrow(/ResourceNotFoundException/);
+    expect(() => resolve('prod/api-key')).toThrow(/unable to retrieve secrets from ssm: .*invalid parameters: prod\/api-key$/);
   });
 });

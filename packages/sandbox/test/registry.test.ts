@@ -9,7 +9,16 @@ describe('the service registry', () => {
   });
 
   test('each emulated service is registered once', () => {
-    expect(SERVICES.map((s) => s.service).sort()).toEqual(['cloudwatch', 'codedeploy', 'ecr', 'ecs', 'elbv2', 'logs']);
+    expect(SERVICES.map((s) => s.service).sort()).toEqual([
+      'cloudwatch',
+      'codedeploy',
+      'ecr',
+      'ecs',
+      'elbv2',
+      'logs',
+      'secretsmanager',
+      'ssm',
+    ]);
   });
 
   test('the JSON protocol reads the target prefix of a POST only', () => {

@@ -17,3 +17,4 @@ export * from './checks/images-exist';
 export * from './checks/log-groups-exist';
 export * from './checks/compare-with';
 export * from './checks/health-check-grace';
+export * from './checks/secrets-exist';

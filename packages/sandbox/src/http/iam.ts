@@ -76,9 +76,18 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * ECR repository, else `*` (the
  * actions that take no resource-level permission, such as RegisterTaskDefinition and the List/Describe calls of other services).
  */
-function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, input: Input, codeDeploy: CodeDeployLookup): string {
+function resourceOf(
+  arns: Arns,
+  service: ApiCall['service'],
+  operation: string,
+  input: Input,
+  codeDeploy: CodeDeployLookup,
+  secretArn: (secretId: string) => string | undefined,
+): string {
   if (service === 'codedeploy') return codeDeployResource(arns, operation, input, codeDeploy);
   const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
+  if (service === 'ssm') return ssmResource(arns, operation, input, firstOf);
+  if (service === 'secretsmanager') return secretsManagerResource(arns, input, secretArn);
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
   if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
@@ -102,6 +111,30 @@ function resourceOf(arns: Arns, service: ApiCall['service'], operation: string, 
   const clusterNamed = firstOf(input.clusters) ?? text(input.cluster);
   if (clusterNamed) return asArn(clusterNamed, (name) => arns.cluster(name)) as string;
   return '*';
+}
+
+/**
+ * SSM's actions on a parameter take its ARN (Service Authorization Reference, "Actions, resources, and condition keys
+ * for AWS Systems Manager": PutParameter and GetParameters on `parameter`); DescribeParameters takes none (`*`).
+ * A hierarchical name's ARN drops its leading slash.
+ */
+function ssmResource(arns: Arns, operation: string, input: Input, firstOf: (value: unknown) => string | undefined): string {
+  if (operation === 'DescribeParameters') return '*';
+  const name = text(input.Name) ?? firstOf(input.Names);
+  if (!name) return '*';
+  return name.startsWith('arn:') ? name : `arn:aws:ssm:${arns.region}:${arns.accountId}:parameter/${name.replace(/^\//, '')}`;
+}
+
+/**
+ * Secrets Manager's actions take the secret's ARN (Service Authorization Reference, "Actions, resources, and
+ * condition keys for AWS Secrets Manager": CreateSecret, DescribeSecret, GetSecretValue, PutSecretValue and
+ * UpdateSecretVersionStage on `Secret`), the complete one with its random suffix when the secret exists. A secret
+ * CreateSecret is about to create has no suffix yet: its ARN without one stands for it (*unconfirmed*).
+ */
+function secretsManagerResource(arns: Arns, input: Input, secretArn: (secretId: string) => string | undefined): string {
+  const id = text(input.SecretId) ?? text(input.Name);
+  if (!id) return '*';
+  return secretArn(id) ?? (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${arns.region}:${arns.accountId}:secret:${id}`);
 }
 
 /**
@@ -141,6 +174,7 @@ export function iamRequest(
   operation: string,
   input: unknown,
   codeDeploy: CodeDeployLookup = { deployment: () => undefined, groupConfig: () => undefined },
+  secretArn: (secretId: string) => string | undefined = () => undefined,
 ): IamRequest {
   const fields = typeof input === 'object' && input !== null ? (input as Input) : {};
   const also: IamCheck[] = [];
@@ -148,7 +182,7 @@ export function iamRequest(
     also.push({ action: 'ecs:TagResource', resource: '*' });
   if (service === 'codedeploy') also.push(...codeDeployAlsoChecks(arns, operation, fields, codeDeploy));
   else for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
-  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, codeDeploy), also };
+  return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, codeDeploy, secretArn), also };
 }
 
 interface Compiled {

@@ -10,11 +10,22 @@ import { ecrService } from '../ecr/service';
 import { ecsService } from '../ecs/service';
 import { elbService } from '../elb/service';
 import { logsService } from '../logs/service';
+import { secretsManagerService } from '../secretsmanager/service';
+import { ssmService } from '../ssm/service';
 import type { ServiceRegistration, WireProtocol } from './protocol';
 import { awsJson } from './protocols/aws-json';
 import { awsQuery } from './protocols/aws-query';
 
-export const SERVICES: ServiceRegistration[] = [ecsService, logsService, cloudWatchService, ecrService, elbService, codeDeployService];
+export const SERVICES: ServiceRegistration[] = [
+  ecsService,
+  logsService,
+  cloudWatchService,
+  ecrService,
+  elbService,
+  codeDeployService,
+  ssmService,
+  secretsManagerService,
+];
 
 /** ELBv2 is the one awsQuery service: a request for a version nobody serves is answered in its namespace. */
 const PROTOCOLS = [awsQuery(elbService), awsJson] as WireProtocol[];

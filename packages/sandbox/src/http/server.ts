@@ -75,10 +75,21 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       undecodable = error;
     }
     // Authorized before any fault, as AWS authorizes a request before it runs: a refusal does not depend on the seed.
-    const needs = iamRequest(ctx.arns, service.service, service.iamPrefix, address.operation, input, {
-      deployment: (id) => ctx.codedeploy.deployments.get(id),
-      groupConfig: (application, group) => ctx.codedeploy.deploymentGroups.get(groupKey(application, group))?.deploymentConfigName,
-    });
+    const needs = iamRequest(
+      ctx.arns,
+      service.service,
+      service.iamPrefix,
+      address.operation,
+      input,
+      {
+        deployment: (id) => ctx.codedeploy.deployments.get(id),
+        groupConfig: (application, group) => ctx.codedeploy.deploymentGroups.get(groupKey(application, group))?.deploymentConfigName,
+      },
+      (secretId) => {
+        const found = ctx.secretsManager.find(secretId);
+        return 'secret' in found ? found.secret.arn : undefined;
+      },
+    );
     const accessKey = accessKeyOf(req.headers.authorization);
     call.accessKeyId = accessKey;
     call.iamAction = needs.action;

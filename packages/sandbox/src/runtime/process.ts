@@ -10,7 +10,8 @@
  *
  * The process sees, lowest precedence first: PATH, what Fargate sets (AWS_REGION, AWS_DEFAULT_REGION,
  * AWS_EXECUTION_ENV), the catalog's `env` and IMAGE_TAG (the tag, or the digest when pinned by digest) as
- * the image's ENV, the task definition's `environment` with overrides, its `secrets`, and PORT: a free
+ * the image's ENV, the task definition's `environment` with overrides, its `secrets` (fetched by the control plane
+ * before the task reaches a runtime: runtime/secrets), and PORT: a free
  * loopback port the sandbox picked for the first port mapping, reported as the container's network binding.
  * A leading `node` runs the Node.js that runs the sandbox.
  *
@@ -25,7 +26,6 @@ import type { Clock } from '../clock';
 import type { CatalogEntry } from '../types';
 import type { ContainerExit, NetworkBinding, RuntimeCallbacks, RuntimeContainer, RuntimeTask, TaskRuntime } from './runtime';
 import type { ScriptedRuntime } from './scripted';
-import { SecretResolutionError, type SecretStore } from './secrets';
 
 /** ECS's default stop timeout, seconds (ContainerDefinition.stopTimeout, API reference). */
 const DEFAULT_STOP_TIMEOUT = 30;
@@ -34,7 +34,6 @@ export interface ProcessRuntimeOptions {
   clock: Clock;
   catalog: Record<string, CatalogEntry>;
   scripted: ScriptedRuntime;
-  secrets: SecretStore;
   region: string;
 }
 
@@ -127,7 +126,7 @@ export class ProcessRuntime implements TaskRuntime {
       this.killContainers(run);
       callbacks.failedToStart(reason, container);
     };
-    // The agent pulls every image, then fetches secrets, then starts the containers.
+    // The agent has fetched the secrets (tasks/lifecycle), pulls every image, then starts the containers.
     const entries = new Map<string, CatalogEntry>();
     for (const { image } of task.containers) {
       const entry = this.options.catalog[parseImage(image).repository];
@@ -152,14 +151,6 @@ export class ProcessRuntime implements TaskRuntime {
         IMAGE_TAG: parseImage(container.image).reference,
         ...container.environment,
       };
-      for (const secret of container.secrets ?? []) {
-        try {
-          environment[secret.name] = this.options.secrets.resolve(secret.valueFrom);
-        } catch (error) {
-          if (error instanceof SecretResolutionError) return fail(error.message, container.name);
-          throw error;
-        }
-      }
       environments.set(container.name, environment);
     }
     const bindings: Record<string, NetworkBinding[]> = {};

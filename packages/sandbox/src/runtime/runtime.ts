@@ -19,9 +19,8 @@ export interface RuntimeContainer {
   /** After overrides. */
   command?: string[];
   entryPoint?: string[];
+  /** The definition's `environment` with overrides, then its `secrets` as the agent fetched them (runtime/secrets). */
   environment: Record<string, string>;
-  /** The task definition's `secrets`: environment variables whose values the agent fetches at start. */
-  secrets?: Array<{ name: string; valueFrom: string }>;
   portMappings?: Array<{ containerPort?: number; hostPort?: number; protocol?: string }>;
   /** Seconds between SIGTERM and SIGKILL; ECS's default is 30. */
   stopTimeout?: number;

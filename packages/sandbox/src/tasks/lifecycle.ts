@@ -9,10 +9,13 @@ import type { ClusterRecord, ContainerRecord, Json, TaskDefinitionRecord, TaskRe
 import { uuid, taskId as newTaskId } from '../ids';
 import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
 import { setTags } from '../ecs/tags';
+import { resolveTaskSecrets } from '../runtime/secrets';
 import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
 /** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
 const PROVISIONING_MS = 100;
+/** How long the agent takes to give up on a secret it cannot fetch (one retry): as long as a failed image pull here. */
+const SECRETS_FAIL_MS = 500;
 
 export interface LaunchSpec {
   cluster: ClusterRecord;
@@ -112,7 +115,7 @@ export function launchTask(ctx: Context, spec: LaunchSpec): TaskRecord {
   return task;
 }
 
-function runtimeTask(ctx: Context, task: TaskRecord): RuntimeTask {
+function runtimeTask(ctx: Context, task: TaskRecord, secrets: Map<string, Record<string, string>>): RuntimeTask {
   const overrides = (task.overrides.containerOverrides as Json[] | undefined) ?? [];
   const containers: RuntimeContainer[] = definitions(task, ctx).map((definition) => {
     const override = overrides.find((o) => o.name === definition.name) ?? {};
@@ -120,6 +123,8 @@ function runtimeTask(ctx: Context, task: TaskRecord): RuntimeTask {
     for (const pair of [...((definition.environment as Json[]) ?? []), ...((override.environment as Json[]) ?? [])]) {
       environment[String(pair.name)] = String(pair.value ?? '');
     }
+    // The secrets last: a variable both sets is the secret's (ECS refuses a definition naming one in both).
+    Object.assign(environment, secrets.get(definition.name));
     const healthCheck = definition.healthCheck as Json | undefined;
     return {
       name: definition.name,
@@ -128,7 +133,6 @@ function runtimeTask(ctx: Context, task: TaskRecord): RuntimeTask {
       command: (override.command as string[] | undefined) ?? (definition.command as string[] | undefined),
       entryPoint: definition.entryPoint as string[] | undefined,
       environment,
-      secrets: definition.secrets as Array<{ name: string; valueFrom: string }> | undefined,
       portMappings: definition.portMappings as RuntimeContainer['portMappings'],
       stopTimeout: definition.stopTimeout as number | undefined,
       healthCheck: healthCheck
@@ -150,7 +154,13 @@ function beginPending(ctx: Context, task: TaskRecord): void {
   task.lastStatus = 'PENDING';
   task.pullStartedAt = ctx.clock.now();
   task.version++;
-  ctx.runtime.start(runtimeTask(ctx, task), {
+  // The agent fetches the secrets and registry credentials first; one it cannot have stops the task (runtime/secrets).
+  const secrets = resolveTaskSecrets({ ssm: ctx.ssm, secretsManager: ctx.secretsManager }, definitions(task, ctx));
+  if ('reason' in secrets) {
+    ctx.clock.after(SECRETS_FAIL_MS, () => onFailedToStart(ctx, task, secrets.reason, secrets.container));
+    return;
+  }
+  ctx.runtime.start(runtimeTask(ctx, task, secrets.environments), {
     started: (bindings) => onStarted(ctx, task, bindings),
     failedToStart: (reason, container) => onFailedToStart(ctx, task, reason, container),
     log: (container, line) => writeLog(ctx, task, container, line),

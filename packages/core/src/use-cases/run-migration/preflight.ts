@@ -10,6 +10,7 @@ import {
   noConcurrentMigrationCheck,
   revisionActiveCheck,
   runPreflight,
+  secretsExistCheck,
   type PreflightCheck,
 } from '../../preflight';
 import { runningMigrations } from './concurrency';
@@ -62,12 +63,13 @@ export async function migrationPreflight(
           family,
           running: () => runningMigrations(ecs, request.cluster, family),
         });
-        // What the task pulls and writes to, looked up beside the placement and the running migrations.
+        // What the task pulls, reads its secrets from and writes to, looked up beside the placement and the running migrations.
         const definition = plan.rendered;
         const pulled = aws
           ? [
               imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
               logGroupsExistCheck({ definition, aws, region: request.region }),
+              secretsExistCheck({ definition, aws, region: request.region }),
             ]
           : [];
         // A workflow that knows its migrations may run side by side says so, and the check is left out.
