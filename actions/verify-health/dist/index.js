@@ -72206,6 +72206,7 @@ const EXAMPLE = {
     service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
     'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
 };
+/** The parts of an ARN, or undefined when the value is not one. */
 function parseArn(value) {
     const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
     if (!match)
@@ -72276,8 +72277,16 @@ var duration = __nccwpck_require__(615);
 const REGISTRY = String.raw `(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?\/)?`;
 const COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
 const REFERENCE = new RegExp(`^(${REGISTRY})(${COMPONENT}(?:\\/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@([A-Za-z0-9]+:[A-Za-z0-9]+))?$`);
+/**
+ * A template's placeholder left unfilled, as people write them: `${IMAGE}`, `$IMAGE`, `<IMAGE1_NAME>` (CodeDeploy's
+ * taskdef.json), `{{ image }}` (Jinja, Go templates, ecspresso). No registry takes one, and ECS refuses it.
+ */
+const PLACEHOLDER = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|\{\{[^}]*\}\}/;
 /** The parts of an image reference, or what is wrong with it in words a person can fix. */
 function parseImageReference(text) {
+    const placeholder = PLACEHOLDER.exec(text);
+    if (placeholder)
+        return { problem: `${placeholder[0]} is a placeholder nothing filled in`, placeholder: placeholder[0] };
     if (/\s/.test(text))
         return { problem: 'it holds a space or a line break: give exactly one image' };
     const match = REFERENCE.exec(text);
@@ -72304,6 +72313,10 @@ function parseImageReference(text) {
 function inputsFrom(values) {
     return (name) => (values[name] ?? '').trim();
 }
+/** Variable names: a letter or underscore, then letters, digits, underscores, dots or dashes (no colon, so a prefix is unambiguous). */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** ECS container names: up to 255 letters, digits, underscores and hyphens (API reference, ContainerDefinition `name`). */
+const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 /**
  * Typed readers over one source. Every reader throws ConfigurationError naming the input, what was wrong
  * and what would be valid, so bad input is reported before anything in AWS changes.
@@ -72364,34 +72377,85 @@ class Inputs {
             .map((line) => line.trim())
             .filter((line) => line !== '');
     }
+    /** Each non-blank line with its number (blank lines counted), surrounding spaces removed. */
+    numberedLines(name) {
+        return (this.optional(name) ?? '')
+            .split('\n')
+            .map((text, index) => ({ text: text.trim(), line: index + 1 }))
+            .filter(({ text }) => text !== '');
+    }
     /** KEY=VALUE lines. The value may contain `=`; a key may appear once. */
     keyValues(name) {
+        return this.keyValueLines(name, false).map(({ name: key, value }) => ({ name: key, value }));
+    }
+    /**
+     * `[container:]KEY=VALUE` lines, for another container than the default one. Each line is split at its first `=`
+     * and the prefix is taken from the part before it only, so values may hold colons (`URL=postgres://...`,
+     * `X=arn:aws:...`). A key may appear once per prefix; whether an unprefixed line and a prefixed one name the same
+     * container is known only with the revision (renderTaskDefinition).
+     */
+    containerKeyValues(name) {
+        return this.keyValueLines(name, true);
+    }
+    keyValueLines(name, prefixed) {
         const pairs = [];
         const seen = new Set();
-        for (const line of this.list(name)) {
-            const separator = line.indexOf('=');
-            const key = separator > 0 ? line.slice(0, separator).trim() : '';
-            if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${line.slice(0, 20)}".`, name);
+        for (const { text, line } of this.numberedLines(name)) {
+            const separator = text.indexOf('=');
+            const key = separator > 0 ? text.slice(0, separator).trim() : '';
+            const colon = prefixed ? key.indexOf(':') : -1;
+            const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
+            const variable = colon >= 0 ? key.slice(colon + 1).trim() : key;
+            if (!VARIABLE_NAME.test(variable)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold KEY=VALUE lines whose name starts with a letter or underscore followed by letters, digits, underscores, dots or dashes; got a line starting "${text.slice(0, 20)}".`, name);
             }
-            if (seen.has(key))
-                throw new errors/* ConfigurationError */.j1(`Input '${name}' sets ${key} more than once; give each name one line.`, name);
-            seen.add(key);
-            pairs.push({ name: key, value: line.slice(separator + 1) });
+            if (container !== undefined && !CONTAINER_NAME.test(container)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' line ${line} starts with "${container}:", which is not a container name (up to 255 letters, digits, underscores and hyphens): write container:${variable}=..., or ${variable}=... for the default container.`, name);
+            }
+            const shown = container === undefined ? variable : `${container}:${variable}`;
+            if (seen.has(shown))
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' sets ${shown} more than once; give each name one line.`, name);
+            seen.add(shown);
+            pairs.push({ ...(container === undefined ? {} : { container }), name: variable, value: text.slice(separator + 1), line });
         }
         return pairs;
+    }
+    /** `container=image` lines, each container once, each image a valid reference (warned about without a tag, as `image`). */
+    containerImages(name) {
+        const images = [];
+        const lines = new Map();
+        for (const { text, line } of this.numberedLines(name)) {
+            const separator = text.indexOf('=');
+            const container = separator > 0 ? text.slice(0, separator).trim() : '';
+            if (!CONTAINER_NAME.test(container)) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' must hold container=image lines, the container a name of up to 255 letters, digits, underscores and hyphens, such as app=123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; line ${line} is "${text}".`, name);
+            }
+            const earlier = lines.get(container);
+            if (earlier !== undefined) {
+                throw new errors/* ConfigurationError */.j1(`Input '${name}' gives container "${container}" an image on lines ${earlier} and ${line}; give each container one line.`, name);
+            }
+            lines.set(container, line);
+            images.push({
+                container,
+                image: this.checkedImage(name, text.slice(separator + 1).trim(), ` line ${line} (container "${container}")`),
+                line,
+            });
+        }
+        return images;
     }
     /** One image reference; one without a tag or digest is accepted, with a warning, since it means :latest. */
     image(name) {
         const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
+        return value === undefined ? undefined : this.checkedImage(name, value, '');
+    }
+    /** `where` says which part of the input holds the image (a line of `images`), '' for the whole input. */
+    checkedImage(name, value, where) {
         const reference = parseImageReference(value);
         if ('problem' in reference) {
-            throw new errors/* ConfigurationError */.j1(`Input '${name}' must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
+            throw new errors/* ConfigurationError */.j1(`Input '${name}'${where} must be one image reference, registry/repository[:tag][@sha256:digest] such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:...; got "${value}": ${reference.problem}.`, name);
         }
         if (reference.tag === undefined && reference.digest === undefined) {
-            this.warn(`Input '${name}' is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
+            this.warn(`Input '${name}'${where} is "${value}" without a tag or digest, which means ${value}:latest: the revision will not say which build it runs, and a later push changes what a restarted task pulls. Give a tag, or better the digest build-push outputs (its 'image' output).`);
         }
         return value;
     }
