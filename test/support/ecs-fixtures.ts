@@ -81,7 +81,8 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: spec.cpu ?? '256',
-      memory: '512',
+      // 1 GiB: in Fargate's table for 256 and 512 CPU alike, so a pair differing in cpu differs in nothing else.
+      memory: '1024',
       containerDefinitions: containers,
     }),
   );
