@@ -19,7 +19,8 @@ import { useSandbox } from '../support/use-sandbox';
 
 const sandbox = useSandbox({ timeScale: 0.2 });
 
-const ACCOUNT = '123456789012';
+// The sandbox's own account: its SSM and Secrets Manager hold the references below, as a real account would.
+const ACCOUNT = '000000000000';
 const DB_SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/shop-db-AbCdEf`;
 const ENVOY_TOKEN = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/prod/envoy/token`;
 const PLAIN_PASSWORD = 'plain-text-hunter2';
@@ -48,6 +49,7 @@ const registered = async (arn: string) => {
 
 group('deploy-ecs releases an app and its sidecar together', () => {
   beforeAll(async () => {
+    for (const reference of [DB_SECRET, ENVOY_TOKEN, '/prod/shop/api-key']) sandbox.putSecret(reference, 'not-printed');
     await createService(sandbox, { service: 'shop', image: `${REGISTRY}/shop:v1`, desiredCount: 1, containers });
   });
 
