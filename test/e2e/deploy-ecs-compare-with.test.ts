@@ -114,7 +114,7 @@ group('deploy-ecs compare-with', () => {
     const drift = groupLines(run, 'Compared with staging/shop-staging');
     expect(drift.title).toBe('Compared with staging/shop-staging: 5 differences');
     expect(drift.lines[0]).toMatch(
-      /^The revision this step registers for production\/shop-production, against shop-staging:1, which staging\/shop-staging runs \(deployment ecs-svc\/\S+ \(PRIMARY\) is COMPLETED\)\. Not compared: the images \(the build being promoted\) and the family, and the environment variables this step sets \(LOG_LEVEL\)\. Names only: no value is shown\.$/,
+      /^The revision this step registers for production\/shop-production, against shop-staging:1, which staging\/shop-staging runs \(deployment ecs-svc\/\S+ \(PRIMARY\) is COMPLETED\)\. Not compared: the images \(the build being promoted\) and the family, and the environment variables and secrets this step sets \(LOG_LEVEL\)\. Names only: no value is shown\.$/,
     );
     expect(drift.lines.slice(1)).toEqual([
       '  cpu differs',

@@ -81,8 +81,9 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: spec.cpu ?? '256',
-      // 1 GiB: in Fargate's table for 256 and 512 CPU alike, so a pair differing in cpu differs in nothing else.
-      memory: '1024',
+      // Twice the cpu, at least 1 GiB: in Fargate's table for every size, and the same for 256 and 512 CPU, so a
+      // pair differing only in that cpu differs in nothing else.
+      memory: String(Math.max(1024, 2 * Number(spec.cpu ?? '256'))),
       containerDefinitions: containers,
     }),
   );
