@@ -184,7 +184,7 @@ group('deploy-ecs compare-with', () => {
         networkMode: 'awsvpc',
         requiresCompatibilities: ['FARGATE'],
         cpu: '256',
-        memory: '512',
+        memory: '1024',
         containerDefinitions: [app({ LOG_LEVEL: 'info', CHECKOUT_V2: 'on' }, { image: `${REGISTRY}/shop:crashes` })],
       }),
     );
