@@ -14,7 +14,12 @@ import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
 /** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
 const PROVISIONING_MS = 100;
-/** How long the agent takes to give up on a secret it cannot fetch (one retry): as long as a failed image pull here. */
+/**
+ * How long the agent takes to give up on a secret it cannot fetch (one retry): as long as a failed image pull here.
+ * That such a task stops before its containers start, with ResourceInitializationError, follows the developer guide
+ * ("Pass sensitive data to an Amazon ECS container": secrets are fetched when the task starts; "Amazon ECS stopped
+ * task error messages"); the delay itself is *unconfirmed*, a sandbox choice.
+ */
 const SECRETS_FAIL_MS = 500;
 
 export interface LaunchSpec {
