@@ -247,8 +247,10 @@ group('deploy-ecs compare-with', () => {
       /against pay-staging:1, which staging\/pay-staging runs \(task set \S+ \(PRIMARY, STEADY_STATE\) runs it\)/,
     );
     // Each service's container is named after it, so the two share none; their log groups are their own too.
+    // Staging's 1 vCPU takes 2 GiB in the fixture (Fargate's smallest memory for it), production's 0.25 vCPU 1 GiB.
     expect(drift.lines.slice(1)).toEqual([
       '  cpu differs',
+      '  memory differs',
       '  containers[pay-production] only in production/pay-production',
       '  containers[pay-staging] only in staging/pay-staging',
     ]);
