@@ -703,16 +703,17 @@ group('ecs-deploy-blue-green.yml', () => {
 });
 
 group('ecs-deploy-codedeploy.yml', () => {
-  // CodeDeploy's minutes at a fiftieth: the group's 60-minute ready wait and termination wait are 72 s each, longer than
-  // the whole job here (gate, follow, the production check and the rollback's start), as the template asks of them.
+  // CodeDeploy's minutes at a fiftieth: the group's 120-minute ready wait and termination wait are 144 s each, longer
+  // than the whole job here (gate, follow, the production check and the rollback's start), as the template asks of
+  // them, with room for a loaded CI machine (72 s was once outlasted there).
   const world = useSandbox({
     timeScale: 0.02,
     catalog: { ...blueGreenCatalog(), [RELEASE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [RELEASE_PROGRAM] } },
   });
   const waitAtReady = {
     blueGreenDeploymentConfiguration: {
-      deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 60 },
-      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' as const, terminationWaitTimeInMinutes: 60 },
+      deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 120 },
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE' as const, terminationWaitTimeInMinutes: 120 },
     },
   };
   const codedeploy = () => codeDeployClient(world);
