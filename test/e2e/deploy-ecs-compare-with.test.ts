@@ -9,13 +9,14 @@ import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { runBundledAction, type ActionRun } from '../support/run-action';
 import { PLANTED_DATABASE_URL, registerSecret } from '../support/secret-sweep';
 import { useSandbox } from '../support/use-sandbox';
+import { SECRETS_READER, secretsReaderRole } from '../support/secret-roles';
 
 // compare-with through the bundled action: before production changes, the pre-flight checks list by name how the
 // revision about to be registered differs from the one staging runs, in a collapsible group of the log and in the
 // job summary, and the deploy goes on. No value reaches either: the sweep of runBundledAction fails a run that
 // prints a planted or registered secret, and each test looks for the others.
 
-const sandbox = useSandbox({ timeScale: 0.2 });
+const sandbox = useSandbox({ timeScale: 0.2, seed: { roles: [secretsReaderRole()] } });
 
 const PRODUCTION_DATABASE_URL = 'postgres://shop:pr0duction-pass-51c9@db.production:5432/shop';
 // The sandbox's account (sandbox.accountId), as an SSM parameter ARN names it.
@@ -55,6 +56,7 @@ group('deploy-ecs compare-with', () => {
     sandbox.putSecret(API_KEY_PARAMETER, API_KEY_VALUE);
     // Staging drifted: a bigger task, a variable and a secret production lacks, another DATABASE_URL, an X-Ray sidecar.
     await createService(sandbox, {
+      executionRole: SECRETS_READER,
       cluster: 'staging',
       service: 'shop-staging',
       image: `${REGISTRY}/shop:v1`,
@@ -69,6 +71,7 @@ group('deploy-ecs compare-with', () => {
       ],
     });
     await createService(sandbox, {
+      executionRole: SECRETS_READER,
       cluster: 'production',
       service: 'shop-production',
       image: `${REGISTRY}/shop:v1`,
@@ -81,6 +84,7 @@ group('deploy-ecs compare-with', () => {
       ['production', 'cart-production'],
     ]) {
       await createService(sandbox, {
+        executionRole: SECRETS_READER,
         cluster,
         service,
         image: `${REGISTRY}/shop:v1`,
@@ -161,6 +165,7 @@ group('deploy-ecs compare-with', () => {
   test('a compared service whose own revision is a deploy still failing: compared with the revision that serves, as its mechanism reports it', async () => {
     const ecs = ecsClient(sandbox);
     const staging = await createService(sandbox, {
+      executionRole: SECRETS_READER,
       cluster: 'staging',
       service: 'orders-staging',
       image: `${REGISTRY}/shop:v1`,
@@ -168,6 +173,7 @@ group('deploy-ecs compare-with', () => {
       containers: [app({ LOG_LEVEL: 'info' })],
     });
     await createService(sandbox, {
+      executionRole: SECRETS_READER,
       cluster: 'production',
       service: 'orders-production',
       image: `${REGISTRY}/shop:v1`,
@@ -180,7 +186,7 @@ group('deploy-ecs compare-with', () => {
     const broken = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'orders-staging',
-        executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+        executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/${SECRETS_READER}`,
         networkMode: 'awsvpc',
         requiresCompatibilities: ['FARGATE'],
         cpu: '256',
@@ -220,6 +226,7 @@ group('deploy-ecs compare-with', () => {
 
   test('a CODE_DEPLOY compared service: compared with the revision its task set runs', async () => {
     await createService(sandbox, {
+      executionRole: SECRETS_READER,
       cluster: 'staging',
       service: 'pay-staging',
       image: `${REGISTRY}/shop:v1`,
@@ -227,7 +234,13 @@ group('deploy-ecs compare-with', () => {
       controller: 'CODE_DEPLOY',
       cpu: '1024',
     });
-    await createService(sandbox, { cluster: 'production', service: 'pay-production', image: `${REGISTRY}/shop:v1`, desiredCount: 1 });
+    await createService(sandbox, {
+      executionRole: SECRETS_READER,
+      cluster: 'production',
+      service: 'pay-production',
+      image: `${REGISTRY}/shop:v1`,
+      desiredCount: 1,
+    });
 
     const run = await runBundledAction(
       'deploy-ecs',

@@ -12,12 +12,13 @@ import { mutatingCalls } from '../support/bad-input';
 import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
+import { SECRETS_READER, secretsReaderRole } from '../support/secret-roles';
 
 // An app and its Envoy sidecar released together through the bundled deploy-ecs: `images` changes both, a
 // `container:` line of environment or secrets lands in the sidecar, and `secrets` become valueFrom references. A
 // container the revision does not have is refused in pre-flight, before any revision is registered.
 
-const sandbox = useSandbox({ timeScale: 0.2 });
+const sandbox = useSandbox({ timeScale: 0.2, seed: { roles: [secretsReaderRole()] } });
 
 // The sandbox's own account: its SSM and Secrets Manager hold the references below, as a real account would.
 const ACCOUNT = '000000000000';
@@ -50,7 +51,13 @@ const registered = async (arn: string) => {
 group('deploy-ecs releases an app and its sidecar together', () => {
   beforeAll(async () => {
     for (const reference of [DB_SECRET, ENVOY_TOKEN, '/prod/shop/api-key']) sandbox.putSecret(reference, 'not-printed');
-    await createService(sandbox, { service: 'shop', image: `${REGISTRY}/shop:v1`, desiredCount: 1, containers });
+    await createService(sandbox, {
+      executionRole: SECRETS_READER,
+      service: 'shop',
+      image: `${REGISTRY}/shop:v1`,
+      desiredCount: 1,
+      containers,
+    });
   });
 
   test('images changes both containers, prefixed lines land in the sidecar, secrets become valueFrom', async () => {

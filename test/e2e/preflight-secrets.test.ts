@@ -16,6 +16,7 @@ import { createService, describe, ecsClient, REGISTRY } from '../support/ecs-fix
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { useSandbox } from '../support/use-sandbox';
+import { SECRETS_READER, secretsReaderRole } from '../support/secret-roles';
 
 // The secrets-exist pre-flight check through the bundled deploy-ecs and run-migration, against the sandbox's SSM
 // Parameter Store and Secrets Manager: a revision whose secrets all exist (an SSM parameter, a JSON key of a secret's
@@ -23,7 +24,7 @@ import { useSandbox } from '../support/use-sandbox';
 // refused before any revision is registered or task started; a look-up the role may not make is a warning. Without
 // the pre-flight, the same missing secret stops the new tasks as ECS stops them, with ResourceInitializationError.
 
-const sandbox = useSandbox({ timeScale: 0.2 });
+const sandbox = useSandbox({ timeScale: 0.2, seed: { roles: [secretsReaderRole()] } });
 let secretArn: string;
 
 const revisions = async (family: string) =>
@@ -57,7 +58,7 @@ const FIX =
 
 group('deploy-ecs: every secret the new revision references exists', () => {
   beforeAll(async () => {
-    await createService(sandbox, { service: 'vault', image: `${REGISTRY}/vault:v1`, desiredCount: 1 });
+    await createService(sandbox, { executionRole: SECRETS_READER, service: 'vault', image: `${REGISTRY}/vault:v1`, desiredCount: 1 });
   });
 
   test('an SSM parameter and a JSON key of the previous version of a secret exist: the deploy goes on and its tasks start', async () => {
@@ -160,6 +161,7 @@ group('deploy-ecs: every secret the new revision references exists', () => {
 
   test('with preflight: false the missing secret is not looked up, and the new tasks stop as ECS stops them', async () => {
     await createService(sandbox, {
+      executionRole: SECRETS_READER,
       service: 'strongbox',
       image: `${REGISTRY}/strongbox:v1`,
       desiredCount: 1,
@@ -203,7 +205,7 @@ group('deploy-ecs: every secret the new revision references exists', () => {
 
 group('run-migration: the secrets of the task are checked before it starts', () => {
   beforeAll(async () => {
-    await createService(sandbox, { service: 'ledger', image: `${REGISTRY}/ledger:v1`, desiredCount: 1 });
+    await createService(sandbox, { executionRole: SECRETS_READER, service: 'ledger', image: `${REGISTRY}/ledger:v1`, desiredCount: 1 });
   });
 
   test('existing secrets (SSM, and a JSON key of a secret) pass, and the migration runs', async () => {

@@ -34,6 +34,8 @@ export interface ServiceSpec {
   healthCheckGracePeriodSeconds?: number;
   /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
   healthCheck?: HealthCheck;
+  /** The revision's execution role, by name; default ecsTaskExecutionRole, which may read no secret (support/secret-roles). */
+  executionRole?: string;
   /** false: return once the service is created, for a service whose first deployment is not meant to complete. */
   waitForSteady?: boolean;
 }
@@ -77,7 +79,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
     new RegisterTaskDefinitionCommand({
       family: spec.service,
       // Fargate needs an execution role to pull from ECR and to write awslogs.
-      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/${spec.executionRole ?? 'ecsTaskExecutionRole'}`,
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: spec.cpu ?? '256',

@@ -6,6 +6,7 @@ import type { LogStore } from './logs/state';
 import type { ParameterStore } from './ssm/state';
 import type { SecretsManagerStore } from './secretsmanager/state';
 import type { TaskRuntime } from './runtime/runtime';
+import type { RoleStore } from './iam/state';
 import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
@@ -25,6 +26,8 @@ export interface Context {
   /** SSM Parameter Store's parameters (ssm/state) and Secrets Manager's secrets (secretsmanager/state), which tasks' secrets come from. */
   ssm: ParameterStore;
   secretsManager: SecretsManagerStore;
+  /** IAM roles and managed policies (iam/state): whether a task's execution role exists, trusts ECS and may read its secrets. */
+  iam: RoleStore;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */

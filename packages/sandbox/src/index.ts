@@ -19,6 +19,7 @@ import { ScriptedRuntime } from './runtime/scripted';
 import { putSecret } from './runtime/secrets';
 import { ParameterStore } from './ssm/state';
 import { SecretsManagerStore } from './secretsmanager/state';
+import { RoleStore } from './iam/state';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
@@ -109,6 +110,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     logs: new LogStore(arns),
     ssm: new ParameterStore(region, accountId),
     secretsManager: new SecretsManagerStore(region, accountId),
+    iam: new RoleStore(accountId, clock.now()),
     runtime,
     elb: new LoadBalancing(
       clock,

@@ -17,6 +17,8 @@ export function loadSeedFile(path: string): SeedState {
 /** Creates seed state through the same functions the API calls, so seeded resources obey the same rules. */
 export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
   for (const cluster of seed.clusters ?? []) createCluster(ctx, typeof cluster === 'string' ? { clusterName: cluster } : cluster);
+  for (const policy of seed.managedPolicies ?? []) ctx.iam.putManagedPolicy(policy);
+  for (const role of seed.roles ?? []) ctx.iam.put(role, ctx.clock.now());
   for (const definition of seed.taskDefinitions ?? []) registerTaskDefinition(ctx, definition);
   for (const group of seed.logGroups ?? []) if (!ctx.logs.groups.has(group)) ctx.logs.createGroup(group, ctx.clock.now());
   for (const parameter of seed.parameters ?? []) ssmOperations.PutParameter(ctx, parameter);

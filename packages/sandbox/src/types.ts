@@ -203,7 +203,7 @@ export type FaultKind =
   | 'placement-fails';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager' | 'iam';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */
@@ -294,6 +294,8 @@ export interface PlacementFailure {
  * State created before a test starts, through the same code paths as the API. Each entry takes the
  * API's own request shape (CreateCluster, RegisterTaskDefinition, CreateService inputs).
  */
+import type { RoleInput } from './iam/state';
+
 export interface SeedState {
   clusters?: Array<string | Record<string, unknown>>;
   taskDefinitions?: Array<Record<string, unknown>>;
@@ -314,6 +316,17 @@ export interface SeedState {
    * (`SecretString`, `VersionStages`, `ClientRequestToken` as the version id). Each secret gets its random ARN suffix.
    */
   secrets?: Array<Record<string, unknown> & { versions?: Array<Record<string, unknown>> }>;
+  /**
+   * Customer managed policies (`PolicyName`, `Path`, `PolicyDocument`), for roles to attach by ARN
+   * (`arn:aws:iam::<account>:policy/<path><name>`). AWS's AmazonECSTaskExecutionRolePolicy is always there.
+   */
+  managedPolicies?: Array<{ PolicyName: string; Path?: string; PolicyDocument: Record<string, unknown> | string }>;
+  /**
+   * IAM roles (`RoleName`, `Path`, `AssumeRolePolicyDocument` (default: trusts ecs-tasks.amazonaws.com), inline
+   * `Policies` and `ManagedPolicyArns`), beside the ecsTaskExecutionRole and ecsTaskRole every sandbox has. A
+   * role of the same name is replaced.
+   */
+  roles?: RoleInput[];
 }
 
 export interface Sandbox {

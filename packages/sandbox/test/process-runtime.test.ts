@@ -20,6 +20,18 @@ import { REPOSITORY_ROOT, SAMPLE_REPOSITORY, SAMPLE_SERVICE_DIR, sampleServiceCa
 import { startDatabase, type Database } from '../../../test/fixtures/sample-service/database.mjs';
 import { container, ecsClient, logsClient, network, register, waitFor, waitForService } from './support/harness';
 
+/** An execution role that may read every secret: ECS fetches a task's secrets with it (the default role may not). */
+const SECRETS_READER = {
+  RoleName: 'secrets-reader',
+  Policies: [
+    {
+      PolicyName: 'read-secrets',
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['ssm:GetParameters', 'secretsmanager:GetSecretValue'], Resource: '*' }] },
+    },
+  ],
+};
+const READER_ARN = 'arn:aws:iam::000000000000:role/secrets-reader';
+
 const CLUSTER = 'sample';
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 /** Images of small inline programs, next to the sample service. */
@@ -32,7 +44,7 @@ let sandbox: Sandbox;
 let database: Database;
 
 beforeAll(async () => {
-  [database, sandbox] = await Promise.all([startDatabase(), start({ timeScale: 0.1, catalog })]);
+  [database, sandbox] = await Promise.all([startDatabase(), start({ timeScale: 0.1, catalog, seed: { roles: [SECRETS_READER] } })]);
   await ecsClient(sandbox).send(new CreateClusterCommand({ clusterName: CLUSTER }));
 }, 30_000);
 afterAll(async () => {
@@ -190,11 +202,18 @@ describe('tasks as real processes', () => {
 
   test('a secret from the store reaches the process; StopTask sends SIGTERM and the service drains and exits 0', async () => {
     sandbox.putSecret('arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database-AbCdEf', JSON.stringify({ url: database.url }));
-    const definition = await register(ecsClient(sandbox), 'secret', [
-      container('secret', `${SAMPLE_REPOSITORY}@sha256:${'ab'.repeat(32)}`, {
-        secrets: [{ name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database-AbCdEf:url::' }],
-      }),
-    ]);
+    const definition = await register(
+      ecsClient(sandbox),
+      'secret',
+      [
+        container('secret', `${SAMPLE_REPOSITORY}@sha256:${'ab'.repeat(32)}`, {
+          secrets: [
+            { name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sample/database-AbCdEf:url::' },
+          ],
+        }),
+      ],
+      READER_ARN,
+    );
     const arn = await runTask(definition);
     const running = await waitForTask(arn, (t) => t.lastStatus === 'RUNNING');
     const port = hostPort(running);
@@ -216,12 +235,17 @@ describe('tasks as real processes', () => {
 
   test('a missing secret fails the task with ResourceInitializationError; an uncatalogued image with CannotPullContainerError', async () => {
     const ecs = ecsClient(sandbox);
-    const missing = await register(ecs, 'nosecret', [
-      sample('nosecret', 'v1', { secrets: [{ name: 'API_KEY', valueFrom: '/sample/api-key' }] }),
-    ]);
+    const missing = await register(
+      ecs,
+      'nosecret',
+      [sample('nosecret', 'v1', { secrets: [{ name: 'API_KEY', valueFrom: '/sample/api-key' }] })],
+      READER_ARN,
+    );
     const stopped = await waitForTask(await runTask(missing), (t) => t.lastStatus === 'STOPPED');
     expect(stopped.stopCode).toBe('TaskFailedToStart');
-    expect(stopped.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: .*\/sample\/api-key/);
+    expect(stopped.stoppedReason).toMatch(
+      /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/sample\/api-key$/,
+    );
 
     const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/unknown:v1';
     const unknown = await register(ecs, 'unknown', [container('unknown', image)]);

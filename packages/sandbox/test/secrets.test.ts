@@ -17,7 +17,7 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { CreateClusterCommand, DescribeTasksCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
 import { clientConfig } from '../../../test/support/sandbox-harness';
 import { container, ecsClient, network, register, waitFor } from './support/harness';
@@ -33,6 +33,44 @@ beforeAll(async () => {
     timeScale: 0.05,
     seed: {
       clusters: ['prod'],
+      roles: [
+        {
+          RoleName: 'secrets-reader',
+          Policies: [
+            {
+              PolicyName: 'read-secrets',
+              PolicyDocument: {
+                Statement: [{ Effect: 'Allow', Action: ['ssm:GetParameters', 'secretsmanager:GetSecretValue'], Resource: '*' }],
+              },
+            },
+          ],
+        },
+        {
+          RoleName: 'reads-all-but-db',
+          Policies: [
+            {
+              PolicyName: 'read-secrets',
+              PolicyDocument: {
+                Statement: [
+                  { Effect: 'Allow', Action: ['ssm:GetParameters', 'secretsmanager:*'], Resource: '*' },
+                  {
+                    Effect: 'Deny',
+                    Action: 'secretsmanager:GetSecretValue',
+                    Resource: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:seeded/db-*',
+                  },
+                ],
+              },
+            },
+          ],
+        },
+        {
+          RoleName: 'trusts-ec2',
+          AssumeRolePolicyDocument: {
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [{ PolicyName: 'all', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+        },
+      ],
       parameters: [{ Name: '/seeded/flag', Value: 'on', Type: 'String' }],
       secrets: [
         {
@@ -195,10 +233,13 @@ describe('Secrets Manager', () => {
 });
 
 describe('ECS fails a task whose secrets cannot be fetched, before any container starts', () => {
-  async function runWith(family: string, extra: Parameters<typeof container>[2]): Promise<Task> {
-    const definition = await register(ecsClient(sandbox), family, [
-      container(family, `123456789012.dkr.ecr.us-east-1.amazonaws.com/${family}:v1`, extra),
-    ]);
+  async function runWith(family: string, extra: Parameters<typeof container>[2], role = 'secrets-reader'): Promise<Task> {
+    const definition = await register(
+      ecsClient(sandbox),
+      family,
+      [container(family, `123456789012.dkr.ecr.us-east-1.amazonaws.com/${family}:v1`, extra)],
+      `arn:aws:iam::000000000000:role/${role}`,
+    );
     const run = await ecsClient(sandbox).send(
       new RunTaskCommand({ cluster: 'prod', taskDefinition: definition, launchType: 'FARGATE', networkConfiguration: network }),
     );
@@ -259,6 +300,79 @@ describe('ECS fails a task whose secrets cannot be fetched, before any container
     expect(pulled.stoppedReason).toMatch(
       /^ResourceInitializationError: .*failed to fetch secret registry\/none from secrets manager: ResourceNotFoundException/,
     );
+  });
+});
+
+describe("ECS fetches secrets with the task's execution role, and stops the task when the role may not", () => {
+  const PREFIX = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ';
+  async function runWith(role: string, secrets: Array<{ name: string; valueFrom: string }>): Promise<Task> {
+    const family = `role-${Math.random().toString(36).slice(2, 8)}`;
+    const definition = await register(
+      ecsClient(sandbox),
+      family,
+      [container(family, `123456789012.dkr.ecr.us-east-1.amazonaws.com/${family}:v1`, { secrets })],
+      `arn:aws:iam::000000000000:role/${role}`,
+    );
+    const run = await ecsClient(sandbox).send(
+      new RunTaskCommand({ cluster: 'prod', taskDefinition: definition, launchType: 'FARGATE', networkConfiguration: network }),
+    );
+    const arn = run.tasks?.[0].taskArn as string;
+    return waitFor('the task to stop or run', async () => {
+      const [task] = (await ecsClient(sandbox).send(new DescribeTasksCommand({ cluster: 'prod', tasks: [arn] }))).tasks ?? [];
+      return task?.lastStatus === 'STOPPED' || task?.lastStatus === 'RUNNING' ? task : undefined;
+    });
+  }
+  const taskId = (task: Task) => (task.taskArn as string).split('/').pop() as string;
+
+  test('the default ecsTaskExecutionRole (AmazonECSTaskExecutionRolePolicy) may not read an SSM parameter: AccessDeniedException', async () => {
+    const task = await runWith('ecsTaskExecutionRole', [{ name: 'FLAG', valueFrom: '/seeded/flag' }]);
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    expect(task.stoppedReason).toMatch(
+      new RegExp(
+        `^${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time\\(s\\): AccessDeniedException: User: ` +
+          `arn:aws:sts::000000000000:assumed-role/ecsTaskExecutionRole/${taskId(task)} is not authorized to perform: ssm:GetParameters on resource: ` +
+          'arn:aws:ssm:us-east-1:000000000000:parameter/seeded/flag because no identity-based policy allows the ssm:GetParameters action ' +
+          'status code: 400, request id: [0-9a-f-]{36}$',
+      ),
+    );
+  });
+
+  test('an explicit Deny on the secret wins over an Allow: AccessDeniedException naming the explicit deny', async () => {
+    const task = await runWith('reads-all-but-db', [
+      { name: 'PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:seeded/db:password::' },
+    ]);
+    expect(task.stoppedReason).toMatch(
+      /unable to retrieve secret from asm: service call has been retried 1 time\(s\): failed to fetch secret arn:aws:secretsmanager:us-east-1:000000000000:secret:seeded\/db from secrets manager: AccessDeniedException: .* is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:000000000000:secret:seeded\/db-[A-Za-z0-9]{6} with an explicit deny in an identity-based policy /,
+    );
+  });
+
+  test.each([
+    ['does not exist', 'no-such-role'],
+    ['does not trust ecs-tasks.amazonaws.com', 'trusts-ec2'],
+  ])('an execution role that %s cannot be assumed: the task does not start', async (_what, role) => {
+    const task = await runWith(role, [{ name: 'FLAG', valueFrom: '/seeded/flag' }]);
+    expect(task).toMatchObject({
+      lastStatus: 'STOPPED',
+      stopCode: 'TaskFailedToStart',
+      stoppedReason:
+        `ECS was unable to assume the role 'arn:aws:iam::000000000000:role/${role}' that was provided for this task. Please verify that the role ` +
+        'being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.',
+    });
+    expect(task.startedAt).toBeUndefined();
+  });
+
+  test('RegisterTaskDefinition refuses secrets without an execution role', async () => {
+    await expect(
+      ecsClient(sandbox).send(
+        new RegisterTaskDefinitionCommand({
+          family: 'no-role',
+          containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128, secrets: [{ name: 'FLAG', valueFrom: '/seeded/flag' }] }],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ClientException',
+      message: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
+    });
   });
 });
 

@@ -34,7 +34,7 @@ export interface SurprisingInput {
 }
 
 /** Read-only AWS operations; any other operation in a bad-input run's call log is a change the run must not make. */
-export const isMutating = (operation: string): boolean => !/^(Describe|List|Get|BatchGet|BatchCheck)/.test(operation);
+export const isMutating = (operation: string): boolean => !/^(Describe|List|Get|BatchGet|BatchCheck|Simulate)/.test(operation);
 
 /** The rows an e2e file runs. */
 export const endToEnd = (rows: BadInput[]): BadInput[] => rows.filter((row) => row.refusedBy === 'sandbox' || row.e2e);

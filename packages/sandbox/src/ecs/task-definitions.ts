@@ -51,6 +51,18 @@ function validate(input: Json, containers: Json[]): void {
   }
   if (!containers.some((c) => c.essential !== false))
     throw clientException('A task definition must have at least one essential container.');
+  // The agent fetches secrets and registry credentials with the execution role, so ECS refuses them without one
+  // (ClientException, as users report it: "When you are specifying container secrets, you must also specify a value
+  // for 'executionRoleArn'."; "Private repository authentication requires that the task definition specify a value
+  // for executionRoleArn."). That log secretOptions get the first wording is *unconfirmed*.
+  if (!input.executionRoleArn) {
+    if (
+      containers.some((c) => asArray(c.secrets).length > 0 || asArray((c.logConfiguration as Json | undefined)?.secretOptions).length > 0)
+    )
+      throw clientException("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+    if (containers.some((c) => (c.repositoryCredentials as Json | undefined)?.credentialsParameter !== undefined))
+      throw clientException('Private repository authentication requires that the task definition specify a value for executionRoleArn.');
+  }
   const fargate = asArray(input.requiresCompatibilities).includes('FARGATE');
   if (fargate) {
     if (input.networkMode !== 'awsvpc') throw clientException("Fargate only supports network mode 'awsvpc'.");

@@ -11,19 +11,11 @@ import type { Arns } from '../arns';
 import { clusterName, lastPart } from '../arns';
 import { codeDeployAlsoChecks, codeDeployResource, type CodeDeployLookup } from '../codedeploy/iam-resource';
 import { AwsError } from '../errors';
+import { globMatches } from '../iam/glob';
 import type { ApiCall, IamPolicy, IamStatement } from '../types';
 
 const DEFAULT_ROLE = 'sandbox-deploy-role';
 const DEFAULT_SESSION = 'sandbox-session';
-
-/** `ecs:Describe*`-style patterns, as IAM matches actions (case-insensitively) and resources (case-sensitively). */
-function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
-}
 
 function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -88,6 +80,12 @@ function resourceOf(
   const firstOf = (value: unknown) => (Array.isArray(value) && value.length === 1 ? text(value[0]) : text(value));
   if (service === 'ssm') return ssmResource(arns, operation, input, firstOf);
   if (service === 'secretsmanager') return secretsManagerResource(arns, input, secretArn);
+  // IAM's GetRole takes the role's ARN, SimulatePrincipalPolicy the principal's (Service Authorization Reference,
+  // "Actions, resources, and condition keys for AWS Identity and Access Management").
+  if (service === 'iam') {
+    const role = text(input.RoleName);
+    return role ? `arn:aws:iam::${arns.accountId}:role/${role}` : (text(input.PolicySourceArn) ?? '*');
+  }
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
   if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;

@@ -12,6 +12,7 @@ import { elbService } from '../elb/service';
 import { logsService } from '../logs/service';
 import { secretsManagerService } from '../secretsmanager/service';
 import { ssmService } from '../ssm/service';
+import { iamService } from '../iam/service';
 import type { ServiceRegistration, WireProtocol } from './protocol';
 import { awsJson } from './protocols/aws-json';
 import { awsQuery } from './protocols/aws-query';
@@ -25,9 +26,10 @@ export const SERVICES: ServiceRegistration[] = [
   codeDeployService,
   ssmService,
   secretsManagerService,
+  iamService,
 ];
 
-/** ELBv2 is the one awsQuery service: a request for a version nobody serves is answered in its namespace. */
+/** ELBv2 and IAM speak awsQuery: a request for a version nobody serves is answered in ELBv2's namespace. */
 const PROTOCOLS = [awsQuery(elbService), awsJson] as WireProtocol[];
 
 export function protocolOf(req: IncomingMessage, body: string): WireProtocol {

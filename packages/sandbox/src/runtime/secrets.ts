@@ -32,6 +32,11 @@ const RETRIED = 'service call has been retried 1 time(s)';
 export interface SecretStores {
   ssm: ParameterStore;
   secretsManager: SecretsManagerStore;
+  /**
+   * Whether the task's execution role may make a fetch (tasks/execution-role): the AccessDeniedException text when
+   * not. IAM authorizes a call before it runs, so a refusal comes before any "not found". Absent: every fetch allowed.
+   */
+  authorize?: (action: string, resource: string) => string | undefined;
 }
 
 export class SecretResolutionError extends Error {}
@@ -66,6 +71,8 @@ export function resolveTaskSecrets(stores: SecretStores, containers: Json[]): Re
 /** The value ECS would put in the environment, or a SecretResolutionError worded as ECS stops the task. */
 export function resolveValueFrom(stores: SecretStores, valueFrom: string): string {
   if (SECRETS_MANAGER_ARN.test(valueFrom)) return resolveSecret(stores, valueFrom);
+  const denied = stores.authorize?.('ssm:GetParameters', SSM_ARN.test(valueFrom) ? valueFrom : stores.ssm.arnOf(valueFrom));
+  if (denied) throw new SecretResolutionError(`${PREFIX}: unable to retrieve secrets from ssm: ${RETRIED}: ${denied}`);
   const parameter = stores.ssm.find(valueFrom);
   if (!parameter)
     throw new SecretResolutionError(`${PREFIX}: unable to retrieve secrets from ssm: ${RETRIED}: invalid parameters: ${valueFrom}`);
@@ -82,6 +89,16 @@ function resolveSecret(stores: SecretStores, valueFrom: string): string {
       `${PREFIX}: unable to retrieve secret from asm: ${RETRIED}: failed to fetch secret ${secretId} from secrets manager: ${why}`,
     );
   const found = stores.secretsManager.find(secretId);
+  // Authorized on the secret's complete ARN when it exists (a policy on `secret:name-??????` covers it), else as named.
+  const denied = stores.authorize?.(
+    'secretsmanager:GetSecretValue',
+    'secret' in found
+      ? found.secret.arn
+      : secretId.startsWith('arn:')
+        ? secretId
+        : `arn:aws:secretsmanager:${stores.ssm.region}:${stores.ssm.accountId}:secret:${secretId}`,
+  );
+  if (denied) throw failed(denied);
   if ('otherAccount' in found)
     throw failed('AccessDeniedException: the secret belongs to another account whose resource policy grants this one nothing');
   if ('missing' in found) throw failed("ResourceNotFoundException: Secrets Manager can't find the specified secret.");

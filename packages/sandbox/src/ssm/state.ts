@@ -20,8 +20,8 @@ export class ParameterStore {
   readonly parameters = new Map<string, ParameterRecord>();
 
   constructor(
-    private readonly region: string,
-    private readonly accountId: string,
+    readonly region: string,
+    readonly accountId: string,
   ) {}
 
   arnOf(name: string): string {

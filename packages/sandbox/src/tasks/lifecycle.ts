@@ -10,6 +10,7 @@ import { uuid, taskId as newTaskId } from '../ids';
 import type { ContainerExit, NetworkBinding, RuntimeContainer, RuntimeTask } from '../runtime/runtime';
 import { setTags } from '../ecs/tags';
 import { resolveTaskSecrets } from '../runtime/secrets';
+import { executionRoleAccess } from './execution-role';
 import { deregisterTaskTargets, registerTaskTargets } from './load-balancer';
 
 /** ENI attachment before the task moves to PENDING (Fargate task lifecycle). */
@@ -44,6 +45,25 @@ function definitions(task: TaskRecord, ctx: Context): ContainerDefinition[] {
   const [family, revision] = task.taskDefinitionArn.slice(task.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
   const record = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1];
   return (record?.body.containerDefinitions as ContainerDefinition[] | undefined) ?? [];
+}
+
+/** The revision's execution role; RunTask's overrides may name another (TaskOverride.executionRoleArn). */
+function executionRoleOf(task: TaskRecord, ctx: Context): string | undefined {
+  const [family, revision] = task.taskDefinitionArn.slice(task.taskDefinitionArn.lastIndexOf('/') + 1).split(':');
+  const body = ctx.ecs.taskDefinitions.get(family)?.[Number(revision) - 1]?.body;
+  const override = (task.overrides as Json | undefined)?.executionRoleArn;
+  return typeof override === 'string' && override ? override : (body?.executionRoleArn as string | undefined);
+}
+
+/** Whether the agent needs the execution role for secrets: any `secrets`, log `secretOptions` or repository credentials. */
+function secretReferenced(containers: ContainerDefinition[]): boolean {
+  const some = (value: unknown) => Array.isArray(value) && value.length > 0;
+  return containers.some(
+    (container) =>
+      some(container.secrets) ||
+      some((container.logConfiguration as Json | undefined)?.secretOptions) ||
+      (container.repositoryCredentials as Json | undefined)?.credentialsParameter !== undefined,
+  );
 }
 
 function randomIp(): string {
@@ -159,8 +179,15 @@ function beginPending(ctx: Context, task: TaskRecord): void {
   task.lastStatus = 'PENDING';
   task.pullStartedAt = ctx.clock.now();
   task.version++;
-  // The agent fetches the secrets and registry credentials first; one it cannot have stops the task (runtime/secrets).
-  const secrets = resolveTaskSecrets({ ssm: ctx.ssm, secretsManager: ctx.secretsManager }, definitions(task, ctx));
+  // The agent fetches the secrets and registry credentials first, with the execution role (tasks/execution-role); one
+  // it cannot have stops the task (runtime/secrets).
+  const containers = definitions(task, ctx);
+  const access = secretReferenced(containers) ? executionRoleAccess(ctx, executionRoleOf(task, ctx), task.id) : undefined;
+  if (access && 'refusal' in access) {
+    ctx.clock.after(SECRETS_FAIL_MS, () => onFailedToStart(ctx, task, access.refusal, containers[0]?.name));
+    return;
+  }
+  const secrets = resolveTaskSecrets({ ssm: ctx.ssm, secretsManager: ctx.secretsManager, authorize: access?.authorize }, containers);
   if ('reason' in secrets) {
     ctx.clock.after(SECRETS_FAIL_MS, () => onFailedToStart(ctx, task, secrets.reason, secrets.container));
     return;

@@ -61,7 +61,13 @@ export function container(name: string, image: string, extra: Partial<ContainerD
   };
 }
 
-export async function register(ecs: ECSClient, family: string, containers: ContainerDefinition[]): Promise<string> {
+/** A Fargate revision of `containers`; its execution role is the default ecsTaskExecutionRole unless one is given. */
+export async function register(
+  ecs: ECSClient,
+  family: string,
+  containers: ContainerDefinition[],
+  executionRoleArn = 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole',
+): Promise<string> {
   const answer = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family,
@@ -69,7 +75,7 @@ export async function register(ecs: ECSClient, family: string, containers: Conta
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      executionRoleArn: 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole',
+      executionRoleArn,
       containerDefinitions: containers,
     }),
   );

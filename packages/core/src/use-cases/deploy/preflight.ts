@@ -19,6 +19,8 @@ import {
   logGroupsExistCheck,
   runPreflight,
   secretsExistCheck,
+  rolesTrustEcsCheck,
+  executionRoleReadsSecretsCheck,
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
@@ -85,7 +87,7 @@ export async function deployPreflight(
   const found = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined) => mechanismBuilt.map((check) => valueOf(check));
   // What the mechanism checks next from what its checks found (a CodeDeploy group's target groups and listeners).
   const afterMechanism = mechanismFollowUpChecks(supported, mechanismContext, found);
-  // What the new revision pulls, reads its secrets from and writes to: with a file, checked beside the service's look-up; without one, the
+  // What the new revision pulls, reads its secrets from (with its execution role) and writes to, and whether ECS can assume its roles: with a file, checked beside the service's look-up; without one, the
   // live revision is its base, read once the service is known.
   const revisionChecks = (definition: RegistrableDefinition): PreflightCheck<unknown>[] =>
     aws && !following
@@ -93,6 +95,8 @@ export async function deployPreflight(
           imagesExistCheck({ definition, aws, input: imagesInput(request) }),
           logGroupsExistCheck({ definition, aws, region: request.region }),
           secretsExistCheck({ definition, aws, region: request.region }),
+          rolesTrustEcsCheck({ definition, aws, region: request.region }),
+          executionRoleReadsSecretsCheck({ definition, aws, region: request.region }),
         ]
       : [];
   // Whether the service's grace period covers the start-up the new revision declares: it needs both, so it runs once

@@ -11,6 +11,8 @@ import {
   revisionActiveCheck,
   runPreflight,
   secretsExistCheck,
+  rolesTrustEcsCheck,
+  executionRoleReadsSecretsCheck,
   type PreflightCheck,
 } from '../../preflight';
 import { runningMigrations } from './concurrency';
@@ -63,13 +65,15 @@ export async function migrationPreflight(
           family,
           running: () => runningMigrations(ecs, request.cluster, family),
         });
-        // What the task pulls, reads its secrets from and writes to, looked up beside the placement and the running migrations.
+        // What the task pulls, reads its secrets from (with its execution role) and writes to, and whether ECS can assume its roles, looked up beside the placement and the running migrations.
         const definition = plan.rendered;
         const pulled = aws
           ? [
               imagesExistCheck({ definition, aws, input: request.image ? 'image' : 'task-definition' }),
               logGroupsExistCheck({ definition, aws, region: request.region }),
               secretsExistCheck({ definition, aws, region: request.region }),
+              rolesTrustEcsCheck({ definition, aws, region: request.region }),
+              executionRoleReadsSecretsCheck({ definition, aws, region: request.region }),
             ]
           : [];
         // A workflow that knows its migrations may run side by side says so, and the check is left out.
