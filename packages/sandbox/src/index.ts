@@ -19,6 +19,8 @@ import { ScriptedRuntime } from './runtime/scripted';
 import { putSecret } from './runtime/secrets';
 import { ParameterStore } from './ssm/state';
 import { SecretsManagerStore } from './secretsmanager/state';
+import { EventBridgeState } from './events/state';
+import { SchedulerState } from './schedules/state';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
@@ -109,6 +111,8 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     logs: new LogStore(arns),
     ssm: new ParameterStore(region, accountId),
     secretsManager: new SecretsManagerStore(region, accountId),
+    events: new EventBridgeState(region, accountId),
+    schedules: new SchedulerState(region, accountId),
     runtime,
     elb: new LoadBalancing(
       clock,
