@@ -10,7 +10,8 @@ const CORE_LAYERS = [
   ['report'],
   ['task-definition', 'logs'],
   // CodeDeploy's reads stand beside ECS's: a mechanism or a health check that needs both combines them above.
-  ['ecs', 'codedeploy'],
+  // EventBridge's and Scheduler's scheduled tasks, read and moved, beside them.
+  ['ecs', 'codedeploy', 'scheduled-tasks'],
   ['health'],
   // A deployment mechanism contributes pre-flight checks of its own, so preflight is below deployment.
   ['preflight'],

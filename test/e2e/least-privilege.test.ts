@@ -1,6 +1,8 @@
 import { describe as group, expect, test } from '@jest/globals';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { putErrorRateAlarm } from '../support/alarms';
 import {
@@ -43,7 +45,7 @@ const sandbox = useSandbox({
   },
 });
 
-const ROLES = { task: 'lp-task-role', execution: 'ecsTaskExecutionRole' };
+const ROLES = { task: 'lp-task-role', execution: 'ecsTaskExecutionRole', scheduled: 'lp-scheduled-task-role' };
 const GITHUB = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_RUN_ID: '42' };
 const ECS_ACTIONS = ['deploy-ecs', 'run-migration', 'verify-health', 'auto-rollback'] as const;
 type EcsAction = (typeof ECS_ACTIONS)[number];
@@ -337,6 +339,41 @@ const SCENARIOS: Scenario[] = [
     complete: (run) => expect(run.log).toMatch(/pass {2}Secrets exist +SSM parameter \S+ and Secrets Manager secret \S+ exist/),
   },
   {
+    action: 'deploy-ecs',
+    name: 'a rollout whose EventBridge rule and Scheduler schedule move to the new revision',
+    condition: 'with `scheduled-tasks`',
+    async prepare() {
+      const { cluster, service, taskDefinitionArn } = await createService(uniqueService('scheduled'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 300 });
+      const role = `arn:aws:iam::${sandbox.accountId}:role/${ROLES.scheduled}`;
+      const clusterArn = `arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/${cluster}`;
+      const events = new EventBridgeClient(clientConfig(sandbox));
+      await events.send(new PutRuleCommand({ Name: `${service}-nightly`, ScheduleExpression: 'rate(1 day)' }));
+      await events.send(
+        new PutTargetsCommand({
+          Rule: `${service}-nightly`,
+          Targets: [{ Id: 'report', Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } }],
+        }),
+      );
+      await new SchedulerClient(clientConfig(sandbox)).send(
+        new CreateScheduleCommand({
+          Name: `${service}-export`,
+          ScheduleExpression: 'rate(1 day)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } },
+        }),
+      );
+      return {
+        cluster,
+        service,
+        image: `${REGISTRY}/${service}:v2`,
+        'scheduled-tasks': `rule:${service}-nightly\nschedule:${service}-export`,
+      };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(run.log).toMatch(/Scheduled tasks moved to lp-scheduled-\d+:2/),
+  },
+  {
     action: 'run-migration',
     name: 'a migration that exits 0',
     async prepare() {
@@ -362,6 +399,41 @@ const SCENARIOS: Scenario[] = [
       expect(run.log).toContain('migrated with secrets');
     },
     complete: (run) => expect(run.log).toMatch(/pass {2}Secrets exist +SSM parameter \S+ and Secrets Manager secret \S+ exist/),
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a rollout whose EventBridge rule and Scheduler schedule move to the new revision',
+    condition: 'with `scheduled-tasks`',
+    async prepare() {
+      const { cluster, service, taskDefinitionArn } = await createService(uniqueService('scheduled'));
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 300 });
+      const role = `arn:aws:iam::${sandbox.accountId}:role/${ROLES.scheduled}`;
+      const clusterArn = `arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/${cluster}`;
+      const events = new EventBridgeClient(clientConfig(sandbox));
+      await events.send(new PutRuleCommand({ Name: `${service}-nightly`, ScheduleExpression: 'rate(1 day)' }));
+      await events.send(
+        new PutTargetsCommand({
+          Rule: `${service}-nightly`,
+          Targets: [{ Id: 'report', Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } }],
+        }),
+      );
+      await new SchedulerClient(clientConfig(sandbox)).send(
+        new CreateScheduleCommand({
+          Name: `${service}-export`,
+          ScheduleExpression: 'rate(1 day)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } },
+        }),
+      );
+      return {
+        cluster,
+        service,
+        image: `${REGISTRY}/${service}:v2`,
+        'scheduled-tasks': `rule:${service}-nightly\nschedule:${service}-export`,
+      };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(run.log).toMatch(/Scheduled tasks moved to lp-scheduled-\d+:2/),
   },
   {
     action: 'run-migration',

@@ -64,14 +64,15 @@ export function documentedPolicy(action: string, readme = readFileSync(resolve('
 export function forAccount(
   statements: IamStatement[],
   accountId: string,
-  names: { task?: string; execution?: string; repository?: string },
+  names: { task?: string; execution?: string; repository?: string; scheduled?: string },
 ): IamStatement[] {
   return JSON.parse(
     JSON.stringify(statements)
       .replaceAll('<your-account-id>', accountId)
       .replaceAll('<your-task-role>', names.task ?? '<your-task-role>')
       .replaceAll('<your-execution-role>', names.execution ?? '<your-execution-role>')
-      .replaceAll('<your-repository>', names.repository ?? '<your-repository>'),
+      .replaceAll('<your-repository>', names.repository ?? '<your-repository>')
+      .replaceAll('<your-scheduled-task-role>', names.scheduled ?? '<your-scheduled-task-role>'),
   ) as IamStatement[];
 }
 

@@ -12,6 +12,7 @@ import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { readRevisionChanges } from '@ecs-deploy/core/task-definition';
+import { parseScheduledTasks, SCHEDULED_TASKS_INPUT } from '@ecs-deploy/core/scheduled-tasks';
 import type { DeployRequest } from '@ecs-deploy/core/use-cases';
 
 const WAIT_UNTIL = ['complete', 'bake', 'paused'] as const;
@@ -64,6 +65,10 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
   const codeDeploy = readCodeDeployInputs(inputs);
   const preflight = readPreflightMode(inputs);
   const compareWith = readCompareWith(inputs, region, preflight, Boolean(serviceDeploymentArn || codeDeployDeploymentId));
+  const scheduledTasks = readAfterSuccess(SCHEDULED_TASKS_INPUT, wait, waitUntil, (name) => {
+    const references = parseScheduledTasks(inputs.numberedLines(name));
+    return references.length ? references : undefined;
+  });
   return {
     cluster,
     service,
@@ -82,8 +87,31 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     failedTasksThreshold: inputs.integer('failed-tasks-threshold', { min: 1 }) ?? 3,
     preflight,
     ...(compareWith ? { compareWith } : {}),
+    ...(scheduledTasks ? { scheduledTasks } : {}),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
+}
+
+/**
+ * An input that acts once the deploy succeeded (scheduled-tasks, keep-revisions): with wait false, or a wait-until that
+ * returns before the deployment completes, the step never learns that it did, so the input would never act.
+ */
+function readAfterSuccess<T>(
+  name: string,
+  wait: boolean,
+  waitUntil: string | undefined,
+  read: (name: string) => T | undefined,
+): T | undefined {
+  const value = read(name);
+  if (value === undefined) return undefined;
+  if (!wait || (waitUntil !== undefined && waitUntil !== 'complete')) {
+    const why = !wait ? 'wait is false' : `wait-until is ${waitUntil}`;
+    throw new ConfigurationError(
+      `Input '${name}' acts once the deploy has completed successfully, but ${why}: the step returns before it knows. Remove ${name}, or wait until complete.`,
+      name,
+    );
+  }
+  return value;
 }
 
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */

@@ -12,6 +12,8 @@ import type { EcrState } from './ecr/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
 import type { TaskEvents } from './tasks/events';
+import type { EventBridgeState } from './events/state';
+import type { SchedulerState } from './schedules/state';
 
 /** Everything an operation or the scheduler may touch. One per sandbox; nothing is global. */
 export interface Context {
@@ -28,6 +30,9 @@ export interface Context {
   secretsManager: SecretsManagerStore;
   /** IAM roles and managed policies (iam/state): whether a task's execution role exists, trusts ECS and may read its secrets. */
   iam: RoleStore;
+  /** EventBridge's buses, rules and targets (events/state), and EventBridge Scheduler's groups and schedules (schedules/state). */
+  events: EventBridgeState;
+  schedules: SchedulerState;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */

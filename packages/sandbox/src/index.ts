@@ -20,6 +20,8 @@ import { putSecret } from './runtime/secrets';
 import { ParameterStore } from './ssm/state';
 import { SecretsManagerStore } from './secretsmanager/state';
 import { RoleStore } from './iam/state';
+import { EventBridgeState } from './events/state';
+import { SchedulerState } from './schedules/state';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
@@ -111,6 +113,8 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     ssm: new ParameterStore(region, accountId),
     secretsManager: new SecretsManagerStore(region, accountId),
     iam: new RoleStore(accountId, clock.now()),
+    events: new EventBridgeState(region, accountId),
+    schedules: new SchedulerState(region, accountId),
     runtime,
     elb: new LoadBalancing(
       clock,

@@ -141,7 +141,14 @@ export type FaultEffect =
    * the call names, else 'default'), as Sandbox.failPlacement does (see PlacementFailure), for `forMs` of sandbox
    * time (default: until the rules are replaced).
    */
-  | { kind: 'placement-fails'; cluster?: string; capacityProvider?: string; reason?: string; forMs?: number };
+  | { kind: 'placement-fails'; cluster?: string; capacityProvider?: string; reason?: string; forMs?: number }
+  /**
+   * EventBridge PutTargets: the call runs, and the entry of target `targetId` (default: the call's first) is not put
+   * but answered in FailedEntries with `code` (default InternalFailure) and `message`, FailedEntryCount counting it:
+   * a partial failure, as PutTargets reports one ("This action can partially fail if too many requests are made at
+   * the same time", API reference).
+   */
+  | { kind: 'failed-entry'; targetId?: string; code?: string; message?: string };
 
 /**
  * Who the caller is and what it may do. `allow` lists IAM actions allowed on every resource; `Statement` takes a
@@ -200,10 +207,11 @@ export type FaultKind =
   | 'dropped-after'
   | 'task-fails-to-start'
   | 'target-turns-unhealthy'
-  | 'placement-fails';
+  | 'placement-fails'
+  | 'failed-entry';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager' | 'iam';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager' | 'iam' | 'events' | 'scheduler';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */

@@ -4,7 +4,9 @@ import { awsJson } from '../src/http/protocols/aws-json';
 
 describe('the service registry', () => {
   test('no two services of one protocol share the key it finds them by', () => {
-    const keys = SERVICES.map((s) => `${s.protocol}:${s.protocol === 'awsJson' ? s.targetPrefix : s.version}`);
+    const keys = SERVICES.map(
+      (s) => `${s.protocol}:${s.protocol === 'awsJson' ? s.targetPrefix : s.protocol === 'restJson' ? s.signingName : s.version}`,
+    );
     expect(new Set(keys).size).toBe(SERVICES.length);
   });
 
@@ -15,7 +17,9 @@ describe('the service registry', () => {
       'ecr',
       'ecs',
       'elbv2',
+      'events',
       'logs',
+      'scheduler',
       'secretsmanager',
       'ssm',
     ]);

@@ -20,3 +20,4 @@ export * from './checks/health-check-grace';
 export * from './checks/secrets-exist';
 export * from './checks/roles-trust-ecs';
 export * from './checks/execution-role-reads-secrets';
+export * from './checks/scheduled-tasks';

@@ -48,7 +48,16 @@ export function shorthandRules(options: FaultOptions): FaultRule[] {
   return rules;
 }
 
-const EFFECT_KINDS = new Set(['error', 'refuse', 'latency', 'drop', 'task-fails-to-start', 'target-turns-unhealthy', 'placement-fails']);
+const EFFECT_KINDS = new Set([
+  'error',
+  'refuse',
+  'latency',
+  'drop',
+  'task-fails-to-start',
+  'target-turns-unhealthy',
+  'placement-fails',
+  'failed-entry',
+]);
 
 /** Refuses a rule that would silently do nothing, or something else than written, with what to write instead. */
 function validate(rule: FaultRule, index: number): void {
@@ -92,6 +101,7 @@ function kindOf(effect: FaultEffect): FaultKind {
     case 'task-fails-to-start':
     case 'target-turns-unhealthy':
     case 'placement-fails':
+    case 'failed-entry':
       return effect.kind;
   }
 }

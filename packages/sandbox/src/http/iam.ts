@@ -86,6 +86,8 @@ function resourceOf(
     const role = text(input.RoleName);
     return role ? `arn:aws:iam::${arns.accountId}:role/${role}` : (text(input.PolicySourceArn) ?? '*');
   }
+  if (service === 'events') return eventsResource(arns, operation, input);
+  if (service === 'scheduler') return schedulerResource(arns, operation, input);
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
   if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
@@ -136,6 +138,52 @@ function secretsManagerResource(arns: Arns, input: Input, secretArn: (secretId: 
 }
 
 /**
+ * EventBridge's actions on a rule take its ARN, `rule/[bus/]name` (Service Authorization Reference, "Actions, resources,
+ * and condition keys for Amazon EventBridge": DescribeRule, PutRule, PutTargets, ListTargetsByRule and RemoveTargets on
+ * `rule`); CreateEventBus takes the bus's; ListRules and ListRuleNamesByTarget take none here (`*`).
+ */
+function eventsResource(arns: Arns, operation: string, input: Input): string {
+  const base = `arn:aws:events:${arns.region}:${arns.accountId}`;
+  const bus = text(input.EventBusName);
+  const busName = bus?.startsWith('arn:') ? bus.replace(/^.*:event-bus\//, '') : (bus ?? 'default');
+  if (operation === 'CreateEventBus') return `${base}:event-bus/${text(input.Name) ?? '*'}`;
+  const rule = text(input.Rule) ?? text(input.Name);
+  if (!rule || operation === 'ListRules' || operation === 'ListRuleNamesByTarget') return '*';
+  return `${base}:rule/${busName === 'default' ? '' : `${busName}/`}${rule}`;
+}
+
+/**
+ * EventBridge Scheduler's actions on a schedule take its ARN, `schedule/<group>/<name>`, those on a group the group's
+ * (Service Authorization Reference, "Actions, resources, and condition keys for Amazon EventBridge Scheduler"); the
+ * List actions take none (`*`).
+ */
+function schedulerResource(arns: Arns, operation: string, input: Input): string {
+  const base = `arn:aws:scheduler:${arns.region}:${arns.accountId}`;
+  const name = text(input.Name);
+  if (!name || operation.startsWith('List')) return '*';
+  if (operation.endsWith('ScheduleGroup')) return `${base}:schedule-group/${name}`;
+  return `${base}:schedule/${text(input.GroupName) ?? 'default'}/${name}`;
+}
+
+/**
+ * The roles a call hands to EventBridge or EventBridge Scheduler to run its targets with: each PutTargets target's
+ * RoleArn, a schedule's Target.RoleArn. "To pass a role (and its permissions) to an AWS service, a user must have
+ * permissions to pass the role to the service" (IAM user guide); the Scheduler user guide's "Setting up" policy grants
+ * iam:PassRole for its execution role.
+ */
+function targetRoles(service: ApiCall['service'], operation: string, input: Input): string[] {
+  if (service === 'events' && operation === 'PutTargets' && Array.isArray(input.Targets))
+    return [
+      ...new Set((input.Targets as Input[]).map((target) => text(target?.RoleArn)).filter((role): role is string => role !== undefined)),
+    ];
+  if (service === 'scheduler' && (operation === 'CreateSchedule' || operation === 'UpdateSchedule')) {
+    const role = text((input.Target as Input | undefined)?.RoleArn);
+    return role ? [role] : [];
+  }
+  return [];
+}
+
+/**
  * The roles a call hands to ECS: a task definition's roles when registering it, RunTask's role overrides, and a
  * service's roles for blue/green deployments (loadBalancers[].advancedConfiguration.roleArn, the infrastructure
  * role ECS changes the listener rules with, and lifecycleHooks[].roleArn, the role it invokes hook functions with).
@@ -179,6 +227,8 @@ export function iamRequest(
   if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
     also.push({ action: 'ecs:TagResource', resource: '*' });
   if (service === 'codedeploy') also.push(...codeDeployAlsoChecks(arns, operation, fields, codeDeploy));
+  else if (service === 'events' || service === 'scheduler')
+    for (const role of targetRoles(service, operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
   else for (const role of passedRoles(operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
   return { action: `${iamPrefix}:${operation}`, resource: resourceOf(arns, service, operation, fields, codeDeploy, secretArn), also };
 }

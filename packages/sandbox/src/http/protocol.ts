@@ -41,7 +41,24 @@ export interface QueryService extends Registered {
   namespace: string;
 }
 
-export type ServiceRegistration = JsonService | QueryService;
+/** One restJson operation: its HTTP method, its path with `{Label}`s, and the query names it reads (query name: member). */
+export interface RestJsonRoute {
+  method: string;
+  path: string;
+  operation: string;
+  query?: Record<string, string>;
+}
+
+/** restJson1 (EventBridge Scheduler): the operation is the method and path, the input the body, labels and query. */
+export interface RestJsonService extends Registered {
+  protocol: 'restJson';
+  /** The service's signing name, the key the protocol finds it by. */
+  signingName: string;
+  serverError: string;
+  routes: RestJsonRoute[];
+}
+
+export type ServiceRegistration = JsonService | QueryService | RestJsonService;
 
 /** Where a request is addressed: the registry key, the operation, and whether the request may call it at all. */
 export interface Address {
@@ -62,8 +79,8 @@ export interface WireProtocol<S extends ServiceRegistration = ServiceRegistratio
   prepare(res: ServerResponse, service: S | undefined): void;
   /** The answer to an operation or service nobody registered, as AWS gives it in this protocol. */
   unknown(address: Address): AwsError;
-  /** The operation's input; throws the protocol's own AwsError when the body does not decode. */
-  decode(body: string): unknown;
+  /** The operation's input; throws the protocol's own AwsError when the body does not decode. restJson also reads the path and query. */
+  decode(body: string, req?: IncomingMessage): unknown;
   /** The error an injected throttle or server error is answered with. */
   fault(service: S, kind: 'throttle' | 'server-error'): AwsError;
   answer(res: ServerResponse, service: S, operation: string, result: unknown, requestId: string): void;

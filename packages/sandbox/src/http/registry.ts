@@ -8,6 +8,8 @@ import { cloudWatchService } from '../cloudwatch/service';
 import { codeDeployService } from '../codedeploy/service';
 import { ecrService } from '../ecr/service';
 import { ecsService } from '../ecs/service';
+import { eventBridgeService } from '../events/service';
+import { schedulerService } from '../schedules/service';
 import { elbService } from '../elb/service';
 import { logsService } from '../logs/service';
 import { secretsManagerService } from '../secretsmanager/service';
@@ -16,6 +18,7 @@ import { iamService } from '../iam/service';
 import type { ServiceRegistration, WireProtocol } from './protocol';
 import { awsJson } from './protocols/aws-json';
 import { awsQuery } from './protocols/aws-query';
+import { restJson } from './protocols/rest-json';
 
 export const SERVICES: ServiceRegistration[] = [
   ecsService,
@@ -27,10 +30,15 @@ export const SERVICES: ServiceRegistration[] = [
   ssmService,
   secretsManagerService,
   iamService,
+  eventBridgeService,
+  schedulerService,
 ];
 
-/** ELBv2 and IAM speak awsQuery: a request for a version nobody serves is answered in ELBv2's namespace. */
-const PROTOCOLS = [awsQuery(elbService), awsJson] as WireProtocol[];
+/**
+ * ELBv2 and IAM speak awsQuery: a request for a version nobody serves is answered in ELBv2's namespace. EventBridge
+ * Scheduler is the one restJson service: a request without X-Amz-Target to one of its paths is its own.
+ */
+const PROTOCOLS = [awsQuery(elbService), restJson([schedulerService]), awsJson] as WireProtocol[];
 
 export function protocolOf(req: IncomingMessage, body: string): WireProtocol {
   return PROTOCOLS.find((protocol) => protocol.recognizes(req, body)) as WireProtocol;

@@ -70,7 +70,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     let input: unknown;
     let undecodable: unknown;
     try {
-      input = protocol.decode(raw);
+      input = protocol.decode(raw, req);
     } catch (error) {
       undecodable = error;
     }
@@ -108,6 +108,12 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
       return fail(faultError(outcome, call, service.iamPrefix, (kind) => protocol.fault(service, kind)));
     // Armed before the operation runs: RunTask starts its tasks within the call.
     if (outcome?.kind === 'task-fails-to-start') faults.armStartFailure(outcome, input);
+    if (outcome?.kind === 'failed-entry')
+      ctx.events.armedEntryFailures.push({
+        targetId: outcome.targetId,
+        code: outcome.code ?? 'InternalFailure',
+        message: outcome.message ?? 'An internal error occurred. Try again.',
+      });
 
     try {
       if (undecodable) throw undecodable;

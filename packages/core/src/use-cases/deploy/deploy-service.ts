@@ -27,6 +27,7 @@ import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-roll
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
 import { applyDesiredCount } from './desired-count';
 import { deployPreflight } from './preflight';
+import { afterSuccessfulDeploy } from './after-deploy';
 import { secondsBetween } from '../durations';
 import type { DeployOutputs, DeployRequest } from './request';
 
@@ -139,6 +140,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       await applyDesiredCount(ecs, request, service.desiredCount, log);
       const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
       setOutputs(settled);
+      await afterSuccessfulDeploy(request, clients.aws, settled, ports);
       return { outputs: settled };
     }
     if (standing.state === 'failed') {
@@ -258,6 +260,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       throw new ActionFailure(verdict);
     }
     log.info(`✅ ${verdict} (${durationSeconds}s)`);
+    await afterSuccessfulDeploy(request, clients.aws, final, ports);
     return { outputs: final, verdict };
   }
 }

@@ -21,6 +21,7 @@ import {
   secretsExistCheck,
   rolesTrustEcsCheck,
   executionRoleReadsSecretsCheck,
+  scheduledTasksCheck,
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
@@ -32,6 +33,7 @@ import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { mechanismChecks, mechanismFollowUpChecks, supportedServiceCheck } from '../../deployment/supported-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { ServingRevision } from '../../ecs/serving-revision';
+import { familyOfTaskDefinition, scheduledTaskClients } from '../../scheduled-tasks';
 import type { DeployRequest } from './request';
 import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wait-check';
 
@@ -159,6 +161,17 @@ export async function deployPreflight(
       : [];
     return [...container, ...graceChecks(service, definition)];
   };
+  // scheduled-tasks: the rules and schedules exist and run this revision's family (the file's, else the service's).
+  const scheduled: DependentChecks = (valueOf) => {
+    if (!request.scheduledTasks?.length) return [];
+    if (!aws) throw new Error('scheduled-tasks needs the clients factory (clients.aws) to read EventBridge and EventBridge Scheduler');
+    const loaded = file && valueOf(file);
+    const live = valueOf(supported)?.taskDefinition;
+    const family = loaded ? loaded.definition.family : live ? familyOfTaskDefinition(live) : undefined;
+    return family
+      ? [scheduledTasksCheck({ clients: scheduledTaskClients(aws, request.region), references: request.scheduledTasks, family })]
+      : [];
+  };
   const report = await runPreflight(file ? [file] : [supported], {
     log: ports.log,
     mode: request.preflight,
@@ -166,7 +179,7 @@ export async function deployPreflight(
     then: [
       ...afterFile,
       mechanismStage,
-      (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf), ...afterMechanism(valueOf)],
+      (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf), ...afterMechanism(valueOf), ...scheduled(valueOf)],
       ofRendered,
     ],
   });

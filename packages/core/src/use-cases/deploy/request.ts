@@ -3,6 +3,7 @@ import type { ServiceReference } from '../../common/service-reference';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
 import type { WaitUntil } from '../../ecs/watch-loop';
 import type { PreflightMode } from '../../preflight/check';
+import type { ScheduledTaskReference } from '../../scheduled-tasks/lines';
 
 /** deploy-ecs's inputs, read and validated. */
 export interface DeployRequest {
@@ -38,6 +39,10 @@ export interface DeployRequest {
   preflight?: PreflightMode;
   /** The `compare-with` input: another environment's service whose revision the new one is compared with, by name only. */
   compareWith?: ServiceReference;
+  /** The `scheduled-tasks` input: rules and schedules whose ECS targets move to the new revision after a successful deploy. */
+  scheduledTasks?: ScheduledTaskReference[];
+  /** The `keep-revisions` input: after a successful deploy, deregister ACTIVE revisions of the family beyond the newest N. */
+  keepRevisions?: number;
 }
 
 /**
