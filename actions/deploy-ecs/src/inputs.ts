@@ -11,9 +11,9 @@ import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
 import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
 import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
-import { readRevisionChanges } from '@ecs-deploy/core/task-definition';
+import { fileOrTaskDefinitionInput, readRevisionChanges, type TaskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import { parseScheduledTasks, SCHEDULED_TASKS_INPUT } from '@ecs-deploy/core/scheduled-tasks';
-import type { DeployRequest } from '@ecs-deploy/core/use-cases';
+import type { DeployRequest, RegisterOnlyRequest } from '@ecs-deploy/core/use-cases';
 
 const WAIT_UNTIL = ['complete', 'bake', 'paused'] as const;
 /** The inputs that start a deployment: with service-deployment-arn or codedeploy-deployment-id the step follows one instead, so none may be given. */
@@ -28,18 +28,48 @@ const STARTING_INPUTS = [
   'codedeploy-deployment-config',
 ] as const;
 
+/** The inputs that change the revision: with an existing revision nothing is registered to carry them. */
+const CHANGE_INPUTS = ['image', 'images', 'environment', 'secrets'] as const;
+/** The inputs that act on the service: without one, deploy-ecs only registers the file. */
+const SERVICE_INPUTS = [
+  'desired-count',
+  'wait-until',
+  'service-deployment-arn',
+  'codedeploy-application',
+  'codedeploy-deployment-group',
+  'codedeploy-deployment-config',
+  'codedeploy-deployment-id',
+  'appspec',
+  'timeout',
+  'compare-with',
+  'github-token',
+  'environment-name',
+  'environment-url',
+] as const;
+
 export interface DeployInputs extends DeployRequest {
   /** With a github-token: the GitHub Deployment to record. */
   auditTrail?: AuditTrailSettings;
 }
 
+/** Without a service: register the file only (for scheduled and one-off tasks). */
+export interface RegisterOnlyInputs extends RegisterOnlyRequest {
+  registerOnly: true;
+}
+
 /** Reads and validates every input before anything talks to AWS. */
-export function readDeployInputs(inputs = stepInputs()): DeployInputs {
+export function readDeployInputs(inputs = stepInputs()): DeployInputs | RegisterOnlyInputs {
   const changes = readRevisionChanges(inputs);
-  const service = inputs.required('service');
   const cluster = inputs.required('cluster');
   const region = resolveRegion(inputs.optional('region'));
-  checkEcsArnInputs({ cluster, service }, region);
+  const given = inputs.optional('task-definition');
+  checkEcsArnInputs({ cluster, service: inputs.optional('service'), 'task-definition': given }, region);
+  const taskDefinition = given === undefined ? undefined : fileOrTaskDefinitionInput(given);
+  if (taskDefinition?.kind === 'reference') refuseChangesToRevision(inputs, taskDefinition.reference);
+  if (inputs.optional('service') === undefined) {
+    return { registerOnly: true, ...readRegisterOnly(inputs, taskDefinition), cluster, region, ...changes };
+  }
+  const service = inputs.required('service');
   const wait = inputs.boolean('wait', true);
   const waitUntil = inputs.oneOf('wait-until', WAIT_UNTIL);
   if (!wait && waitUntil) {
@@ -73,7 +103,8 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     cluster,
     service,
     region,
-    taskDefinitionFile: inputs.optional('task-definition'),
+    taskDefinitionFile: taskDefinition?.kind === 'file' ? taskDefinition.path : undefined,
+    ...(taskDefinition?.kind === 'reference' ? { taskDefinitionRevision: taskDefinition.reference } : {}),
     ...changes,
     desiredCount: inputs.integer('desired-count', { min: 0 }),
     forceNewDeployment: inputs.boolean('force-new-deployment', false),
@@ -112,6 +143,57 @@ function readAfterSuccess<T>(
     );
   }
   return value;
+}
+
+/**
+ * An existing revision is deployed as it is: nothing is registered, so an image or a variable given beside it would
+ * go nowhere. Refused rather than dropped.
+ */
+function refuseChangesToRevision(inputs: Inputs, reference: string): void {
+  const given = CHANGE_INPUTS.filter((input) => inputs.optional(input) !== undefined);
+  if (!given.length) return;
+  const names = given.map((input) => `'${input}'`).join(', ');
+  throw new ConfigurationError(
+    `Input 'task-definition' names the registered revision "${reference}", which is deployed as it is: nothing is registered to carry ${names}. ` +
+      `Remove ${given.length === 1 ? 'it' : 'them'} and deploy the revision as registered, or give a task definition file (or no task-definition: the service's revision) for the step to render and register.`,
+    given[0],
+  );
+}
+
+/**
+ * No service: the step registers the task-definition file (with the step's changes) and stops. It needs the file,
+ * and refuses the inputs that act on a service, which would do nothing.
+ */
+function readRegisterOnly(
+  inputs: Inputs,
+  taskDefinition: TaskDefinitionInput | undefined,
+): Pick<RegisterOnlyRequest, 'taskDefinitionFile' | 'preflight'> {
+  if (taskDefinition === undefined) {
+    throw new ConfigurationError(
+      "Input 'service' is required unless 'task-definition' names a JSON file to register: give the service to deploy, or a task definition file (without a service deploy-ecs only registers it, for scheduled and one-off tasks).",
+      'service',
+    );
+  }
+  if (taskDefinition.kind === 'reference') {
+    throw new ConfigurationError(
+      `Input 'task-definition' names the registered revision "${taskDefinition.reference}" and 'service' is not given: there is nothing to register and no service to deploy it to. Give the service to deploy it to, or a task definition file to register.`,
+      'task-definition',
+    );
+  }
+  // force-new-deployment has a default ('false'), so the runner always passes it: only true asks for a deployment.
+  const given = [
+    ...SERVICE_INPUTS.filter((input) => inputs.optional(input) !== undefined),
+    ...(inputs.boolean('force-new-deployment', false) ? ['force-new-deployment'] : []),
+  ];
+  if (given.length) {
+    const names = given.map((input) => `'${input}'`).join(', ');
+    throw new ConfigurationError(
+      `${given.length === 1 ? 'Input' : 'Inputs'} ${names} ${given.length === 1 ? 'acts' : 'act'} on a service, but 'service' is not given: without one deploy-ecs only registers the task definition. ` +
+        `Remove ${given.length === 1 ? 'it' : 'them'}, or give the service.`,
+      given[0],
+    );
+  }
+  return { taskDefinitionFile: taskDefinition.path, preflight: readPreflightMode(inputs) };
 }
 
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */

@@ -11,14 +11,16 @@ import {
   runAction,
   writeJobSummary,
 } from '@ecs-deploy/core/platform';
-import { deployService } from '@ecs-deploy/core/use-cases';
-import { readDeployInputs } from './inputs';
+import { deployService, registerTaskDefinitionOnly } from '@ecs-deploy/core/use-cases';
+import { readDeployInputs, type RegisterOnlyInputs } from './inputs';
 import { setDeployOutputs } from './outputs';
 
 const ACTION = 'deploy-ecs';
 
 async function deploy(): Promise<void> {
-  const { auditTrail, ...request } = readDeployInputs();
+  const inputs = readDeployInputs();
+  if ('registerOnly' in inputs) return registerOnly(inputs);
+  const { auditTrail, ...request } = inputs;
   // A container that prints a credential from its environment (a crash log line quoting DATABASE_URL) must show ***.
   maskSecretValues(request.environment);
   const trail = openDeploymentTrail(auditTrail, log);
@@ -38,6 +40,24 @@ async function deploy(): Promise<void> {
       writeSummary: writeJobSummary,
       setOutputs: setDeployOutputs,
       trail,
+      signal: abortOnCancel(),
+    },
+  );
+}
+
+/** No service: register the task definition (for scheduled and one-off tasks) and stop. */
+async function registerOnly(request: RegisterOnlyInputs): Promise<void> {
+  maskSecretValues(request.environment);
+  const aws = { region: request.region, action: ACTION };
+  await registerTaskDefinitionOnly(
+    request,
+    { ecs: createClient(ECSClient, aws), aws: clientFactory(ACTION) },
+    {
+      log,
+      clock: systemClock,
+      setSecret: maskSecret,
+      writeSummary: writeJobSummary,
+      setOutputs: setDeployOutputs,
       signal: abortOnCancel(),
     },
   );

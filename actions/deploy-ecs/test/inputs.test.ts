@@ -1,8 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core/common';
-import { readDeployInputs } from '../src/inputs';
+import { readDeployInputs, type DeployInputs } from '../src/inputs';
 
-const read = (values: Record<string, string>) => readDeployInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));
+const read = (values: Record<string, string>) =>
+  readDeployInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values }))) as DeployInputs;
 
 describe('readDeployInputs', () => {
   test('applies the contract defaults', () => {

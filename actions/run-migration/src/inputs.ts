@@ -1,6 +1,7 @@
 import { checkEcsArnInputs, ConfigurationError, parseCommand, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
 import { readPreflightMode } from '@ecs-deploy/core/preflight';
+import { taskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -53,10 +54,7 @@ function resourceIds(inputs: Inputs, name: string, prefix: 'subnet' | 'sg'): str
   return ids;
 }
 
-/**
- * A value ending in .json (or holding a path separator without being an ARN) is a file; anything else is
- * `family`, `family:revision` or an ARN, as RunTask and DescribeTaskDefinition take them.
- */
+/** The task definition to run: `task-definition` as taskDefinitionInput reads it, else the service's. */
 export function definitionSource(value: string | undefined, service: string | undefined): DefinitionSource {
   if (value === undefined) {
     if (service === undefined) {
@@ -67,21 +65,5 @@ export function definitionSource(value: string | undefined, service: string | un
     }
     return { kind: 'service' };
   }
-  if (value.startsWith('arn:')) {
-    if (!/^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]{1,255}(:\d+)?$/.test(value)) {
-      throw new ConfigurationError(
-        `Input 'task-definition' is an ARN but not a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); got "${value}".`,
-        'task-definition',
-      );
-    }
-    return { kind: 'reference', reference: value };
-  }
-  if (/\.json$/i.test(value) || value.includes('/')) return { kind: 'file', path: value };
-  if (!/^[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?$/.test(value)) {
-    throw new ConfigurationError(
-      `Input 'task-definition' must be family[:revision] (letters, digits, _ and -), a task definition ARN or the path of a .json file; got "${value}".`,
-      'task-definition',
-    );
-  }
-  return { kind: 'reference', reference: value };
+  return taskDefinitionInput(value);
 }

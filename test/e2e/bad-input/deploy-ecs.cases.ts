@@ -18,11 +18,61 @@ export const deployEcsBadInputs: BadInput[] = [
     e2e: true,
   },
   {
-    name: 'no service',
+    name: 'no service and no task definition file to register',
     inputs: { cluster: 'prod', image: 'x:1' },
     input: 'service',
-    error: /^Input 'service' is required but was not given\.$/,
+    error: /^Input 'service' is required unless 'task-definition' names a JSON file to register/,
     refusedBy: 'parser',
+    e2e: true,
+  },
+  // task-definition as a registered revision, and no service
+  {
+    name: 'a registered revision with an image, which nothing would carry',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'multi:1', image: 'x:2' },
+    input: 'image',
+    error:
+      /^Input 'task-definition' names the registered revision "multi:1", which is deployed as it is: nothing is registered to carry 'image'\. Remove it/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a registered revision with environment and secrets',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'multi', environment: 'A=1', secrets: 'DB=/prod/db' },
+    input: 'environment',
+    error: /nothing is registered to carry 'environment', 'secrets'\. Remove them/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task-definition ARN that is not a task definition ARN',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/multi:latest` },
+    input: 'task-definition',
+    error: /^Input 'task-definition' is an ARN but not a task definition ARN/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a task-definition revision of 0',
+    inputs: { cluster: 'prod', service: 'multi', 'task-definition': 'multi:0' },
+    input: 'task-definition',
+    error:
+      /^Input 'task-definition' must be family\[:revision\] \(letters, digits, _ and -\), a task definition ARN or the path of a \.json file; got "multi:0"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a registered revision without a service',
+    inputs: { cluster: 'prod', 'task-definition': 'multi:1' },
+    input: 'task-definition',
+    error: /^Input 'task-definition' names the registered revision "multi:1" and 'service' is not given: there is nothing to register/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a service input without a service',
+    inputs: { cluster: 'prod', 'task-definition': 'td.json', 'desired-count': '2', 'force-new-deployment': 'true' },
+    input: 'desired-count',
+    error:
+      /^Inputs 'desired-count', 'force-new-deployment' act on a service, but 'service' is not given: without one deploy-ecs only registers the task definition\. Remove them, or give the service\.$/,
+    refusedBy: 'parser',
+    e2e: true,
   },
   {
     name: 'a cluster of only spaces',

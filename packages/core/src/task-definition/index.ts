@@ -11,3 +11,4 @@ export * from './fields';
 export * from './register-model';
 export * from './secret-references';
 export * from './step-inputs';
+export * from './reference-input';

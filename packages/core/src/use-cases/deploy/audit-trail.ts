@@ -27,7 +27,7 @@ export function shippedPayload(inputs: DeployRequest, outputs: DeployOutputs): R
  * A watched rollout's verdict as a Deployment status. (With wait: false the Deployment stays in progress; so it does
  * when the step returned at a stage, baking or paused, since ECS has not finished.)
  */
-export function deploymentState(status: Exclude<DeployStatus, 'registered' | 'cancelled'>): DeploymentState {
+export function deploymentState(status: Exclude<DeployStatus, 'registered' | 'registered-only' | 'cancelled'>): DeploymentState {
   if (status === 'baking' || status === 'paused') return 'in_progress';
   return status === 'succeeded' ? 'success' : 'failure';
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { heading, section } from '../../report/markdown';
 import { describeChanges } from '../../task-definition/diff';
-import { describeTaskDefinition, ensureRegistered } from '../../task-definition/register';
+import { describeTaskDefinition, ensureRegistered, type DescribedDefinition } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
 import { containerSecretValues } from '../../task-definition/secret-values';
@@ -75,7 +75,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
+  const { fromFile, fromRevision, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
@@ -111,13 +111,16 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     });
   }
   const live = await describeTaskDefinition(ecs, liveArn);
-  const base = fromFile ?? liveAsBase(live);
-  const rendered = renderTaskDefinition(base.definition, request);
+  // A registered revision named by task-definition is deployed as it is; otherwise the file or the live revision
+  // with the step's changes.
+  const rendered = fromRevision
+    ? stripTaskDefinition(fromRevision.definition)
+    : renderTaskDefinition((fromFile ?? liveAsBase(live)).definition, request);
   // The revision may carry credentials this step's inputs never named (put there by an earlier deploy): a crashed
   // container quoting one in its last log lines must show ***.
   for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
 
-  // 2. Say what changes, then register only if something does.
+  // 2. Say what changes, then register only if something does (never for a registered revision).
   const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
   log.info(
     changes.length
@@ -125,7 +128,9 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
   await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
-  const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
+  const registration = fromRevision
+    ? asRegistered(fromRevision, liveArn)
+    : await ensureRegistered(ecs, rendered, (fromFile ?? liveAsBase(live)).tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);
@@ -265,8 +270,15 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   }
 }
 
-function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {
+/** A registered revision named by task-definition: the service's own (nothing to update), or one to update it to. */
+function asRegistered(described: DescribedDefinition, liveArn: string): { kind: 'unchanged' | 'existing'; arn: string } {
+  const arn = described.definition.taskDefinitionArn as string;
+  return { kind: arn === liveArn ? 'unchanged' : 'existing', arn };
+}
+
+function registrationMessage(kind: 'unchanged' | 'reused' | 'registered' | 'existing', arn: string): string {
   if (kind === 'unchanged') return `The service already runs this definition (${shortTaskDefinition(arn)}); no revision registered.`;
+  if (kind === 'existing') return `Deploying ${shortTaskDefinition(arn)} as registered (task-definition); no revision registered.`;
   if (kind === 'reused') return `Reusing identical revision ${shortTaskDefinition(arn)}; no revision registered.`;
   return `Registered ${shortTaskDefinition(arn)}.`;
 }

@@ -4,3 +4,4 @@ export * from './base-definition';
 export * from './deploy-service';
 export * from './preflight';
 export * from './request';
+export * from './register-only';

@@ -17,6 +17,7 @@ import {
   imagesExistCheck,
   loadBalancedContainerCheck,
   logGroupsExistCheck,
+  revisionActiveCheck,
   runPreflight,
   secretsExistCheck,
   rolesTrustEcsCheck,
@@ -25,9 +26,9 @@ import {
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
-import { describeTaskDefinition } from '../../task-definition/register';
+import { describeTaskDefinition, type DescribedDefinition } from '../../task-definition/register';
 import { renderTaskDefinition, stepSettings } from '../../task-definition/render';
-import type { RegistrableDefinition } from '../../task-definition/strip';
+import { stripTaskDefinition, type RegistrableDefinition } from '../../task-definition/strip';
 import { waitByDesignMs } from '../../deployment/mechanism';
 import { liveAsBase, liveTaskDefinitionArn } from './base-definition';
 import { mechanismChecks, mechanismFollowUpChecks, supportedServiceCheck } from '../../deployment/supported-service';
@@ -40,6 +41,8 @@ import { waitMatters, waitPossibleCheck, watchPlan, type WatchPlan } from './wai
 export interface DeployPreflight {
   /** The task-definition file as read, when one was given. */
   fromFile?: LoadedDefinition;
+  /** The registered revision task-definition named, described, when one was given: deployed as it is. */
+  fromRevision?: DescribedDefinition;
   /** The service, described once, and supported by a mechanism. */
   service: Service;
   /** The table, for the job summary the deploy writes at its end. */
@@ -68,6 +71,25 @@ export async function deployPreflight(
 ): Promise<DeployPreflight> {
   const { ecs, codedeploy } = clients;
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
+  // An existing revision (Terraform's, an earlier job's): it must exist and be ACTIVE, as UpdateService requires.
+  const revision = request.taskDefinitionRevision
+    ? revisionActiveCheck({
+        ecs,
+        reference: request.taskDefinitionRevision,
+        region: request.region,
+        advice: {
+          missing:
+            'Give a revision registered in this account and region (family, family:revision or its ARN), or a task definition file. Nothing was changed.',
+          inactive:
+            'Register it again (it gets a new revision number) and deploy that, or give a task definition file. Nothing was changed.',
+        },
+      })
+    : undefined;
+  /** The revision the step deploys as it is, once described. */
+  const registered = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined): RegistrableDefinition | undefined => {
+    const described = revision && valueOf(revision);
+    return described ? stripTaskDefinition(described.definition) : undefined;
+  };
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const fields: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
@@ -112,9 +134,15 @@ export async function deployPreflight(
     const loaded = file && valueOf(file);
     return [supported, ...(loaded ? revisionChecks(renderTaskDefinition(loaded.definition, request)) : [])];
   };
+  // A registered revision's images, log groups and secrets, looked up as a file's are, once it is described.
+  const ofRevision: DependentChecks = (valueOf) => {
+    const definition = registered(valueOf);
+    return definition ? revisionChecks(definition) : [];
+  };
   // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
   // other checks, then its images and log groups looked up. Left out when nothing would look at it.
-  const looksAtLive = !file && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined);
+  const looksAtLive =
+    !file && !revision && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined);
   let live: PreflightCheck<RegistrableDefinition> | undefined;
   const ofLive: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
@@ -126,7 +154,7 @@ export async function deployPreflight(
   let compare: PreflightCheck<DriftReport> | undefined;
   const ofRendered: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
-    const rendered = live ? valueOf(live) : loaded ? renderTaskDefinition(loaded.definition, request) : undefined;
+    const rendered = live ? valueOf(live) : loaded ? renderTaskDefinition(loaded.definition, request) : registered(valueOf);
     const service = valueOf(supported);
     compare =
       request.compareWith && rendered && service && !following
@@ -143,7 +171,7 @@ export async function deployPreflight(
     const ofLiveRevision = live && rendered ? [...revisionChecks(rendered), ...graceChecks(service, rendered)] : [];
     return [...ofLiveRevision, ...(compare ? [compare] : [])];
   };
-  const afterFile: DependentChecks[] = file ? [fields, ofFile] : [];
+  const afterFile: DependentChecks[] = file ? [fields, ofFile] : revision ? [ofRevision] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
   const withWait: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
@@ -154,11 +182,10 @@ export async function deployPreflight(
   const balanced: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
     const loaded = file && valueOf(file);
-    if (!service || !loaded) return [];
-    const definition = renderTaskDefinition(loaded.definition, request);
-    const container = service.loadBalancers?.length
-      ? [loadBalancedContainerCheck({ service, definition, source: request.taskDefinitionFile as string })]
-      : [];
+    const definition = loaded ? renderTaskDefinition(loaded.definition, request) : registered(valueOf);
+    if (!service || !definition) return [];
+    const source = request.taskDefinitionFile ?? (request.taskDefinitionRevision as string);
+    const container = service.loadBalancers?.length ? [loadBalancedContainerCheck({ service, definition, source })] : [];
     return [...container, ...graceChecks(service, definition)];
   };
   // scheduled-tasks: the rules and schedules exist and run this revision's family (the file's, else the service's).
@@ -167,12 +194,12 @@ export async function deployPreflight(
     if (!aws) throw new Error('scheduled-tasks needs the clients factory (clients.aws) to read EventBridge and EventBridge Scheduler');
     const loaded = file && valueOf(file);
     const live = valueOf(supported)?.taskDefinition;
-    const family = loaded ? loaded.definition.family : live ? familyOfTaskDefinition(live) : undefined;
+    const family = loaded ? loaded.definition.family : (registered(valueOf)?.family ?? (live ? familyOfTaskDefinition(live) : undefined));
     return family
       ? [scheduledTasksCheck({ clients: scheduledTaskClients(aws, request.region), references: request.scheduledTasks, family })]
       : [];
   };
-  const report = await runPreflight(file ? [file] : [supported], {
+  const report = await runPreflight(file ? [file] : revision ? [revision, supported] : [supported], {
     log: ports.log,
     mode: request.preflight,
     writeSummary: ports.writeSummary,
@@ -194,6 +221,7 @@ export async function deployPreflight(
   }
   return {
     fromFile: file && report.valueOf(file),
+    ...(revision ? { fromRevision: report.valueOf(revision) } : {}),
     service,
     markdown: report.markdown,
     plan: watchPlan(request, service, waitByDesignMs(values)),

@@ -10,7 +10,13 @@ export interface DeployRequest {
   region: string;
   cluster: string;
   service: string;
+  /** A task definition JSON file to render and register (with the step's changes). */
   taskDefinitionFile?: string;
+  /**
+   * Or a revision ECS already has (`family`, `family:revision`, an ARN), registered by Terraform, CDK or an earlier
+   * job: deployed as it is, nothing registered (so no image, images, environment or secrets with it).
+   */
+  taskDefinitionRevision?: string;
   /** The default container: what image and the lines without a container prefix change. */
   container?: string;
   image?: string;
@@ -46,10 +52,29 @@ export interface DeployRequest {
 }
 
 /**
+ * deploy-ecs without a service: the file rendered with the step's changes and registered (or an identical revision
+ * reused), for scheduled and one-off tasks; no service is read or changed.
+ */
+export interface RegisterOnlyRequest {
+  region: string;
+  cluster: string;
+  taskDefinitionFile: string;
+  container?: string;
+  image?: string;
+  images?: ContainerImage[];
+  environment: ContainerKeyValue[];
+  secrets?: ContainerKeyValue[];
+  preflight?: PreflightMode;
+}
+
+/**
+ * `registered-only`: no service was given; the revision was registered (or an identical one reused) and nothing else
+ * done.
  * `cancelled`: the workflow was cancelled before a verdict (the step still fails; ECS goes on with any deployment it
  * started). `baking` and `paused`: the step returned at the stage wait-until asked for, green; the deployment goes on.
  */
-export type DeployStatus = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'baking' | 'paused' | 'registered' | 'cancelled';
+export type DeployStatus =
+  'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'baking' | 'paused' | 'registered' | 'registered-only' | 'cancelled';
 
 export interface DeployOutputs {
   taskDefinitionArn: string;

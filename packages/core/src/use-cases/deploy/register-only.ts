@@ -1,0 +1,89 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ClientFactory } from '../../common/aws';
+import type { CancellationSignal } from '../../common/cancellation';
+import { ActionFailure } from '../../common/errors';
+import { shortTaskDefinition } from '../../common/identifiers';
+import type { Logger } from '../../common/logger';
+import type { Clock } from '../../common/poll';
+import { heading, section } from '../../report/markdown';
+import {
+  fileFieldsCheck,
+  fileRendersCheck,
+  imagesExistCheck,
+  logGroupsExistCheck,
+  runPreflight,
+  secretsExistCheck,
+  type PreflightCheck,
+} from '../../preflight';
+import type { LoadedDefinition } from '../../task-definition/load';
+import { ensureRegistered } from '../../task-definition/register';
+import { renderTaskDefinition } from '../../task-definition/render';
+import { containerSecretValues } from '../../task-definition/secret-values';
+import type { DeployResult } from './deploy-service';
+import type { DeployOutputs, RegisterOnlyRequest } from './request';
+
+export interface RegisterOnlyPorts {
+  log: Logger;
+  clock: Clock;
+  setSecret(value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  setOutputs(outputs: DeployOutputs): void;
+  signal?: CancellationSignal;
+}
+
+/**
+ * deploy-ecs without a service (a scheduled or one-off task's revision): the file's checks (it renders, its fields,
+ * its images, log groups and secrets), then the revision registered, or an identical newest one of the family
+ * reused. No service is read or changed: task-definition-arn is the one output, status registered-only.
+ */
+export async function registerTaskDefinitionOnly(
+  request: RegisterOnlyRequest,
+  clients: { ecs: ECSClient; aws?: ClientFactory },
+  ports: RegisterOnlyPorts,
+): Promise<DeployResult> {
+  const { ecs, aws } = clients;
+  const { log, clock } = ports;
+  const path = request.taskDefinitionFile;
+  const file = fileRendersCheck({ path, changes: request });
+  // Without a service there is no setting input a file's service fields could go to: every one is reported.
+  const fields = (loaded: LoadedDefinition) => fileFieldsCheck({ path, loaded, settingInputs: {} });
+  const lookups = (loaded: LoadedDefinition): PreflightCheck<unknown>[] => {
+    if (!aws) return [];
+    const definition = renderTaskDefinition(loaded.definition, request);
+    const input = request.images?.length && !request.image ? 'images' : request.image ? 'image' : 'task-definition';
+    return [
+      imagesExistCheck({ definition, aws, input }),
+      logGroupsExistCheck({ definition, aws, region: request.region }),
+      secretsExistCheck({ definition, aws, region: request.region }),
+    ];
+  };
+  const report = await runPreflight([file], {
+    log,
+    mode: request.preflight,
+    writeSummary: ports.writeSummary,
+    then: [
+      (valueOf) => {
+        const loaded = valueOf(file);
+        return loaded ? [fields(loaded), ...lookups(loaded)] : [];
+      },
+    ],
+  });
+  const loaded = report.valueOf(file) as LoadedDefinition;
+  const rendered = renderTaskDefinition(loaded.definition, request);
+  for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
+  if (ports.signal?.aborted)
+    throw new ActionFailure('The workflow was cancelled before the task definition was registered; nothing was registered.');
+
+  const registration = await ensureRegistered(ecs, rendered, loaded.tags, undefined, { log, clock, signal: ports.signal });
+  const name = shortTaskDefinition(registration.arn);
+  const done =
+    registration.kind === 'registered'
+      ? `Registered ${name}`
+      : `Reusing identical revision ${name} (the family's newest); no revision registered`;
+  const message = `${done}. No service was given: no service was updated (task-definition-arn is for a scheduled or one-off task).`;
+  log.info(message);
+  const outputs: DeployOutputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: '', status: 'registered-only' };
+  ports.setOutputs(outputs);
+  await ports.writeSummary(section(heading(`📝 Register ${rendered.family}: ${name}`), message, report.markdown));
+  return { outputs };
+}
