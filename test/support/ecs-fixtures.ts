@@ -32,6 +32,8 @@ export interface ServiceSpec {
   cpu?: string;
   loadBalancers?: LoadBalancer[];
   healthCheckGracePeriodSeconds?: number;
+  /** The revision's task role (ECS Exec needs one). */
+  taskRoleArn?: string;
   /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
   healthCheck?: HealthCheck;
   /** false: return once the service is created, for a service whose first deployment is not meant to complete. */
@@ -78,6 +80,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       family: spec.service,
       // Fargate needs an execution role to pull from ECR and to write awslogs.
       executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
+      ...(spec.taskRoleArn ? { taskRoleArn: spec.taskRoleArn } : {}),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: spec.cpu ?? '256',

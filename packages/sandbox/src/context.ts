@@ -4,6 +4,7 @@ import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { ParameterStore } from './ssm/state';
+import type { ScalableTargets } from './autoscaling/state';
 import type { SecretsManagerStore } from './secretsmanager/state';
 import type { TaskRuntime } from './runtime/runtime';
 import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
@@ -25,6 +26,8 @@ export interface Context {
   /** SSM Parameter Store's parameters (ssm/state) and Secrets Manager's secrets (secretsmanager/state), which tasks' secrets come from. */
   ssm: ParameterStore;
   secretsManager: SecretsManagerStore;
+  /** Application Auto Scaling's scalable targets (autoscaling/state): who else sets a service's desired count. */
+  autoscaling: ScalableTargets;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */

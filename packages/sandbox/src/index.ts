@@ -18,6 +18,7 @@ import type { TaskRuntime } from './runtime/runtime';
 import { ScriptedRuntime } from './runtime/scripted';
 import { putSecret } from './runtime/secrets';
 import { ParameterStore } from './ssm/state';
+import { ScalableTargets } from './autoscaling/state';
 import { SecretsManagerStore } from './secretsmanager/state';
 import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
@@ -109,6 +110,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     logs: new LogStore(arns),
     ssm: new ParameterStore(region, accountId),
     secretsManager: new SecretsManagerStore(region, accountId),
+    autoscaling: new ScalableTargets(),
     runtime,
     elb: new LoadBalancing(
       clock,

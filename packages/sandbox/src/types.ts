@@ -203,7 +203,7 @@ export type FaultKind =
   | 'placement-fails';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager';
+  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager' | 'application-autoscaling';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */

@@ -4,6 +4,7 @@
  * (X-Amz-Target prefix, awsQuery Version). A new service is a line here and a `<service>/service.ts`.
  */
 import type { IncomingMessage } from 'node:http';
+import { autoScalingService } from '../autoscaling/service';
 import { cloudWatchService } from '../cloudwatch/service';
 import { codeDeployService } from '../codedeploy/service';
 import { ecrService } from '../ecr/service';
@@ -25,6 +26,7 @@ export const SERVICES: ServiceRegistration[] = [
   codeDeployService,
   ssmService,
   secretsManagerService,
+  autoScalingService,
 ];
 
 /** ELBv2 is the one awsQuery service: a request for a version nobody serves is answered in its namespace. */

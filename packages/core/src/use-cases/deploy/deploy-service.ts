@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { RecordingAuditTrail } from '../../common/audit-trail';
 import type { ClientFactory } from '../../common/aws';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
@@ -25,7 +25,9 @@ import { existingDeployment } from './follow-existing';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
-import { applyDesiredCount } from './desired-count';
+import { applyServiceUpdate } from './service-update';
+import { keptByRunningTasksNotice, settingChangeLines, settingChanges, settingFields } from '../../ecs/service-settings';
+import { primaryDeployment } from '../../ecs/service';
 import { deployPreflight } from './preflight';
 import { secondsBetween } from '../durations';
 import type { DeployOutputs, DeployRequest } from './request';
@@ -117,12 +119,16 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. Say what changes, then register only if something does.
-  const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
+  const revisionChanges = describeChanges(stripTaskDefinition(live.definition), rendered);
   log.info(
-    changes.length
-      ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
+    revisionChanges.length
+      ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${revisionChanges.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
+  // The service settings the step changes (old → new): sent with the update, listed with the revision's changes.
+  const settings = settingChanges(service, request.serviceSettings);
+  if (settings.length) log.info(`Service settings that change:\n  ${settingChangeLines(settings).join('\n  ')}`);
+  const changes = [...revisionChanges, ...settingChangeLines(settings)];
   await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
   const registration = await ensureRegistered(ecs, rendered, base.tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
@@ -134,21 +140,23 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   let started: StartedDeployment;
   if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
     const standing = await mechanism.judgeUnchanged(service, context, found);
-    if (standing.state === 'settled') {
-      log.info(standing.message);
-      await applyDesiredCount(ecs, request, service.desiredCount, log);
-      const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
-      setOutputs(settled);
-      return { outputs: settled };
-    }
     if (standing.state === 'failed') {
       setOutputs({ ...known, deploymentId: standing.deploymentId, status: 'failed', durationSeconds: 0 });
       await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), standing.message, preflight));
       throw new ActionFailure(standing.message);
     }
     log.info(standing.message);
-    await applyDesiredCount(ecs, request, service.desiredCount, log);
-    started = standing.started;
+    const updated = await applyServiceUpdate(ecs, request, service, settings, { log, signal: ports.signal });
+    // None of what that update sends starts a deployment; should ECS start one all the same, it is watched.
+    const startedNow = updated ? await deploymentStartedByUpdate(service, updated) : undefined;
+    if (startedNow) started = startedNow;
+    else if (standing.state === 'in-progress') started = standing.started;
+    else {
+      const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
+      setOutputs(settled);
+      if (settings.length) await writeSummary(settingsSummary(request.service, registration.arn, settings, preflight));
+      return { outputs: settled };
+    }
   } else {
     started = await mechanism.start(
       {
@@ -156,6 +164,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
         service: request.service,
         taskDefinitionArn: registration.arn,
         desiredCount: request.desiredCount,
+        settings: settingFields(settings),
         forceNewDeployment: request.forceNewDeployment,
         watch: request.wait,
         found,
@@ -180,6 +189,19 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   // revision is the live one), the one that was serving beside it.
   const fromArn = started.startedBefore ? previousArn || undefined : liveArn;
   return watchAndReport(started, outputs, { changes, containers: rendered.containerDefinitions, fromArn });
+
+  /**
+   * The deployment an UpdateService without a task definition started after all (a new PRIMARY deployment in its
+   * answer), adopted as the mechanism adopts one under way; undefined when it started none, as ECS documents.
+   */
+  async function deploymentStartedByUpdate(before: Service, after: Service): Promise<StartedDeployment | undefined> {
+    const primary = primaryDeployment(after);
+    if (!primary?.id || primary.id === primaryDeployment(before)?.id) return undefined;
+    const standing = await mechanism.judgeUnchanged(after, context, found);
+    if (standing.state !== 'in-progress') return undefined;
+    log.warning(`UpdateService of the service settings started deployment ${primary.id}: watching it.`);
+    return { ...standing.started, startedBefore: undefined };
+  }
 
   /** 4 and 5: watch the deployment to its verdict (or the stage wait-until asks for), then report. */
   async function watchAndReport(
@@ -260,6 +282,22 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     log.info(`✅ ${verdict} (${durationSeconds}s)`);
     return { outputs: final, verdict };
   }
+}
+
+/** The job summary of a run that changed only service settings on a settled service: what changed, and for which tasks. */
+function settingsSummary(service: string, arn: string, settings: ReturnType<typeof settingChanges>, preflight: string): string {
+  return section(
+    heading(`✅ Deploy ${service}: succeeded`),
+    `The service already runs ${shortTaskDefinition(arn)}: the service settings were set without a new deployment.`,
+    keptByRunningTasksNotice(settings),
+    section(
+      heading('Changes', 3),
+      settingChangeLines(settings)
+        .map((line) => `- ${line}`)
+        .join('\n'),
+    ),
+    preflight,
+  );
 }
 
 function registrationMessage(kind: 'unchanged' | 'reused' | 'registered', arn: string): string {
