@@ -1,4 +1,5 @@
 import { describe as group, expect, test } from '@jest/globals';
+import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -263,6 +264,26 @@ const SCENARIOS: Scenario[] = [
       return { cluster, service, image: `${REGISTRY}/${service}:v2` };
     },
     verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a desired count set on a service Application Auto Scaling manages',
+    condition: 'with `desired-count`',
+    async prepare() {
+      const { cluster, service } = await createService(uniqueService('scaled'));
+      await new ApplicationAutoScalingClient(clientConfig(sandbox)).send(
+        new RegisterScalableTargetCommand({
+          ServiceNamespace: 'ecs',
+          ResourceId: `service/${cluster}/${service}`,
+          ScalableDimension: 'ecs:service:DesiredCount',
+          MinCapacity: 1,
+          MaxCapacity: 2,
+        }),
+      );
+      return { cluster, service, 'desired-count': '2' };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(warningsOf(run).join('\n')).toContain('Application Auto Scaling manages the desired count'),
   },
   {
     action: 'deploy-ecs',
@@ -822,6 +843,11 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
       expect(run.log).toMatch(/warn {2}Secrets exist +SSM parameter \S+ \(\S+\) of container "\S+" was not checked/),
     'secretsmanager:DescribeSecret': (run) =>
       expect(run.log).toMatch(/warn {2}Secrets exist +Secrets Manager secret \S+ \(\S+\) of container "\S+" was not checked/),
+    // Whether an autoscaler manages the count is not looked up: the row is a warning, and the count is set.
+    'application-autoscaling:DescribeScalableTargets': (run) =>
+      expect(run.log).toMatch(
+        /warn {2}Desired count and auto scaling +Not checked: the role this job assumes may not call application-autoscaling:DescribeScalableTargets/,
+      ),
   },
   'run-migration': {
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),

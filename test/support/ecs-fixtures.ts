@@ -32,6 +32,8 @@ export interface ServiceSpec {
   cpu?: string;
   loadBalancers?: LoadBalancer[];
   healthCheckGracePeriodSeconds?: number;
+  /** The revision's task role (ECS Exec needs one). */
+  taskRoleArn?: string;
   /** A container health check on the default container: without one (or a load balancer), ECS's circuit breaker ignores crashes after RUNNING. */
   healthCheck?: HealthCheck;
   /** The revision's execution role, by name; default ecsTaskExecutionRole, which may read no secret (support/secret-roles). */
@@ -80,6 +82,7 @@ export async function createService(sandbox: Sandbox, spec: ServiceSpec) {
       family: spec.service,
       // Fargate needs an execution role to pull from ECR and to write awslogs.
       executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/${spec.executionRole ?? 'ecsTaskExecutionRole'}`,
+      ...(spec.taskRoleArn ? { taskRoleArn: spec.taskRoleArn } : {}),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: spec.cpu ?? '256',

@@ -8,7 +8,7 @@ import {
 } from '@ecs-deploy/core/common';
 import { codeDeployDeploymentIdInput } from '@ecs-deploy/core/codedeploy';
 import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
-import { parseServiceDeploymentArn } from '@ecs-deploy/core/ecs';
+import { parseServiceDeploymentArn, readServiceSettings, SERVICE_SETTING_INPUTS, type ServiceSettings } from '@ecs-deploy/core/ecs';
 import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { fileOrTaskDefinitionInput, readRevisionChanges, type TaskDefinitionInput } from '@ecs-deploy/core/task-definition';
@@ -92,6 +92,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs | Register
       'codedeploy-deployment-id',
     );
   }
+  const serviceSettings = readSettings(inputs, Boolean(serviceDeploymentArn || codeDeployDeploymentId));
   const codeDeploy = readCodeDeployInputs(inputs);
   const preflight = readPreflightMode(inputs);
   const compareWith = readCompareWith(inputs, region, preflight, Boolean(serviceDeploymentArn || codeDeployDeploymentId));
@@ -107,6 +108,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs | Register
     ...(taskDefinition?.kind === 'reference' ? { taskDefinitionRevision: taskDefinition.reference } : {}),
     ...changes,
     desiredCount: inputs.integer('desired-count', { min: 0 }),
+    ...(Object.keys(serviceSettings).length ? { serviceSettings } : {}),
     forceNewDeployment: inputs.boolean('force-new-deployment', false),
     wait,
     ...(waitUntil ? { waitUntil } : {}),
@@ -225,6 +227,24 @@ function readFollowed(inputs: Inputs, name: string, what: string, wait: boolean,
     );
   }
   return followed;
+}
+
+/**
+ * The service settings (enable-execute-command, propagate-tags, enable-ecs-managed-tags, health-check-grace-period).
+ * A step that follows a deployment changes nothing, so it takes none.
+ */
+function readSettings(inputs: Inputs, following: boolean): ServiceSettings {
+  const settings = readServiceSettings(inputs);
+  const given = (Object.keys(settings) as Array<keyof ServiceSettings>).map((field) => SERVICE_SETTING_INPUTS[field]);
+  if (following && given.length) {
+    const followed = inputs.optional('service-deployment-arn') !== undefined ? 'service-deployment-arn' : 'codedeploy-deployment-id';
+    throw new ConfigurationError(
+      `Input '${given[0]}' changes a service setting, but '${followed}' follows a deployment that exists and changes nothing. ` +
+        `Set ${given.map((input) => `'${input}'`).join(', ')} in the step that starts the deployment, or remove ${given.length === 1 ? 'it' : 'them'}.`,
+      given[0],
+    );
+  }
+  return settings;
 }
 
 /**

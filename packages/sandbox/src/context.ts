@@ -4,6 +4,7 @@ import type { CodeDeployState } from './codedeploy/state';
 import type { EcsState } from './ecs/state';
 import type { LogStore } from './logs/state';
 import type { ParameterStore } from './ssm/state';
+import type { ScalableTargets } from './autoscaling/state';
 import type { SecretsManagerStore } from './secretsmanager/state';
 import type { TaskRuntime } from './runtime/runtime';
 import type { RoleStore } from './iam/state';
@@ -33,6 +34,8 @@ export interface Context {
   /** EventBridge's buses, rules and targets (events/state), and EventBridge Scheduler's groups and schedules (schedules/state). */
   events: EventBridgeState;
   schedules: SchedulerState;
+  /** Application Auto Scaling's scalable targets (autoscaling/state): who else sets a service's desired count. */
+  autoscaling: ScalableTargets;
   runtime: TaskRuntime;
   history: SandboxEvent[];
   /** ELBv2 target groups, their targets and their load balancers (local proxies). */

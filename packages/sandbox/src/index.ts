@@ -18,6 +18,7 @@ import type { TaskRuntime } from './runtime/runtime';
 import { ScriptedRuntime } from './runtime/scripted';
 import { putSecret } from './runtime/secrets';
 import { ParameterStore } from './ssm/state';
+import { ScalableTargets } from './autoscaling/state';
 import { SecretsManagerStore } from './secretsmanager/state';
 import { RoleStore } from './iam/state';
 import { EventBridgeState } from './events/state';
@@ -115,6 +116,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     iam: new RoleStore(accountId, clock.now()),
     events: new EventBridgeState(region, accountId),
     schedules: new SchedulerState(region, accountId),
+    autoscaling: new ScalableTargets(),
     runtime,
     elb: new LoadBalancing(
       clock,

@@ -211,7 +211,19 @@ export type FaultKind =
   | 'failed-entry';
 
 export interface ApiCall {
-  service: 'ecs' | 'logs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'codedeploy' | 'ssm' | 'secretsmanager' | 'iam' | 'events' | 'scheduler';
+  service:
+    | 'ecs'
+    | 'logs'
+    | 'elbv2'
+    | 'cloudwatch'
+    | 'ecr'
+    | 'codedeploy'
+    | 'ssm'
+    | 'secretsmanager'
+    | 'iam'
+    | 'events'
+    | 'scheduler'
+    | 'application-autoscaling';
   operation: string;
   at: number;
   /** What answered the call, in one word: the first applied fault that is not latency, else 'latency'. */

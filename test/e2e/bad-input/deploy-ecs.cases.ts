@@ -193,6 +193,57 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'force-new-deployment' must be true or false; got "1"\.$/,
     refusedBy: 'parser',
   },
+  // service settings
+  {
+    name: 'enable-execute-command as yes',
+    inputs: { ...base, 'enable-execute-command': 'yes' },
+    input: 'enable-execute-command',
+    error: /^Input 'enable-execute-command' must be true or false; got "yes"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'propagate-tags of an unknown source',
+    inputs: { ...base, 'propagate-tags': 'TASK' },
+    input: 'propagate-tags',
+    error: /^Input 'propagate-tags' must be one of TASK_DEFINITION, SERVICE, NONE; got "TASK"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'enable-ecs-managed-tags as 1',
+    inputs: { ...base, 'enable-ecs-managed-tags': '1' },
+    input: 'enable-ecs-managed-tags',
+    error: /^Input 'enable-ecs-managed-tags' must be true or false; got "1"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a negative health check grace period',
+    inputs: { ...base, 'health-check-grace-period': '-1' },
+    input: 'health-check-grace-period',
+    error: /^Input 'health-check-grace-period' must be whole seconds from 0 to 2147483647, .*got "-1": it is not a duration\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a health check grace period of a fraction of a second',
+    inputs: { ...base, 'health-check-grace-period': '500ms' },
+    input: 'health-check-grace-period',
+    error: /^Input 'health-check-grace-period' .*got "500ms": ECS takes whole seconds\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a health check grace period above ECS maximum',
+    inputs: { ...base, 'health-check-grace-period': '1000000h' },
+    input: 'health-check-grace-period',
+    error: /^Input 'health-check-grace-period' .*got "1000000h": ECS takes at most 2147483647 seconds\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a service setting while following a service deployment',
+    inputs: { cluster: 'prod', service: 'multi', 'service-deployment-arn': SERVICE_DEPLOYMENT, 'propagate-tags': 'SERVICE' },
+    input: 'propagate-tags',
+    error:
+      /^Input 'propagate-tags' changes a service setting, but 'service-deployment-arn' follows a deployment that exists and changes nothing\./,
+    refusedBy: 'parser',
+  },
   {
     name: 'a negative desired count',
     inputs: { ...base, 'desired-count': '-1' },

@@ -1,5 +1,5 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { Deployment, ECSClient, Service } from '@aws-sdk/client-ecs';
+import type { Deployment, ECSClient, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
@@ -27,6 +27,8 @@ export interface StartRequest {
   service: string;
   taskDefinitionArn: string;
   desiredCount?: number;
+  /** Service settings to change in the same UpdateService (enableExecuteCommand, propagateTags, ...); none starts a deployment. */
+  settings?: Partial<UpdateServiceCommandInput>;
   forceNewDeployment: boolean;
   /** Whether the deployment will be watched: only then are the service's stopped tasks before it listed. */
   watch: boolean;

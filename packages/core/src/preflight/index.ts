@@ -21,3 +21,5 @@ export * from './checks/secrets-exist';
 export * from './checks/roles-trust-ecs';
 export * from './checks/execution-role-reads-secrets';
 export * from './checks/scheduled-tasks';
+export * from './checks/service-settings';
+export * from './checks/desired-count-autoscaling';

@@ -1,4 +1,5 @@
 import type { Context } from '../context';
+import { AwsError } from '../errors';
 import { invalidParameter, serviceNotActive } from './errors';
 import { startDeployment } from './deployments';
 import { checkAdvancedConfiguration, checkLoadBalancedContainers, checkLoadBalancers } from './load-balancers';
@@ -90,6 +91,58 @@ function deploymentConfiguration(input: unknown, base?: DeploymentConfigurationR
   return config;
 }
 
+const PROPAGATE_TAGS = ['TASK_DEFINITION', 'SERVICE', 'NONE'];
+/** "a health check grace period of up to 2,147,483,647 seconds" (UpdateService, API reference). */
+const MAX_GRACE_PERIOD_SECONDS = 2_147_483_647;
+
+type ServiceSettings = Partial<
+  Pick<ServiceRecord, 'enableExecuteCommand' | 'propagateTags' | 'enableECSManagedTags' | 'healthCheckGracePeriodSeconds'>
+>;
+
+/**
+ * The settings CreateService and UpdateService take beside the deployment: only those given (null leaves a setting
+ * as it is: "If you do not want to override the value that was set when the service was created, you can set this
+ * to null", UpdateService enableExecuteCommand). A boolean of another JSON type does not decode (awsJson1_1); an
+ * unknown propagateTags and a grace period outside 0 to 2,147,483,647 are refused as InvalidParameterException,
+ * whose wording here is *unconfirmed*.
+ */
+function serviceSettings(input: Json): ServiceSettings {
+  const settings: ServiceSettings = {};
+  const flag = (name: 'enableExecuteCommand' | 'enableECSManagedTags') => {
+    const value = input[name];
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'boolean') throw new AwsError('com.amazon.coral.service#SerializationException', undefined);
+    settings[name] = value;
+  };
+  flag('enableExecuteCommand');
+  flag('enableECSManagedTags');
+  const propagate = input.propagateTags;
+  if (propagate !== undefined && propagate !== null) {
+    if (typeof propagate !== 'string' || !PROPAGATE_TAGS.includes(propagate))
+      throw invalidParameter(`Invalid propagateTags value: ${String(propagate)}. Valid values are ${PROPAGATE_TAGS.join(', ')}.`);
+    settings.propagateTags = propagate;
+  }
+  const grace = input.healthCheckGracePeriodSeconds;
+  if (grace !== undefined && grace !== null) {
+    if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_PERIOD_SECONDS)
+      throw invalidParameter(`healthCheckGracePeriodSeconds must be an integer from 0 to ${MAX_GRACE_PERIOD_SECONDS}.`);
+    settings.healthCheckGracePeriodSeconds = grace;
+  }
+  return settings;
+}
+
+/**
+ * ECS Exec needs a task role (the SSM agent's channel uses its credentials, developer guide "ECS Exec"): UpdateService
+ * with enableExecuteCommand true on a service whose task definition has none is refused, in the words users of the
+ * CLI and toolkits have quoted from ECS (aws/aws-cli#6242, aws/aws-toolkit-jetbrains#3649).
+ */
+function checkExecuteCommandRole(taskDefinition: TaskDefinitionRecord): void {
+  if (!taskDefinition.body.taskRoleArn)
+    throw invalidParameter(
+      "The service couldn't be updated because a valid taskRoleArn is not being used. Specify a valid task role in your task definition and try again.",
+    );
+}
+
 export function createService(ctx: Context, input: Json): ServiceRecord {
   const cluster: ClusterRecord = requireCluster(ctx, input.cluster);
   const name = input.serviceName;
@@ -139,12 +192,12 @@ export function createService(ctx: Context, input: Json): ServiceRecord {
     deploymentConfiguration: configuration,
     deploymentController: { type: controller },
     schedulingStrategy,
-    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds as number | undefined,
     placementConstraints: asArray<Json>(input.placementConstraints),
     placementStrategy: asArray<Json>(input.placementStrategy),
-    enableECSManagedTags: Boolean(input.enableECSManagedTags),
-    propagateTags: (input.propagateTags as string | undefined) ?? 'NONE',
-    enableExecuteCommand: Boolean(input.enableExecuteCommand),
+    enableECSManagedTags: false,
+    propagateTags: 'NONE',
+    enableExecuteCommand: false,
+    ...serviceSettings(input),
     createdAt: now,
     createdBy: ctx.arns.principal(),
     deployments: [],
@@ -174,11 +227,22 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
         : 'Unable to update task definition on services with a EXTERNAL deployment controller. Please use Task Set.',
     );
   }
+  // UpdateService (API reference): under CODE_DEPLOY "only the desired count, deployment configuration, health check
+  // grace period, task placement constraints and strategies, enable ECS managed tags option, and propagate tags can
+  // be updated", under EXTERNAL the same less the deployment configuration: enableExecuteCommand is refused there.
+  // That ECS refuses it even when it equals the service's value, and its wording, are *unconfirmed*.
+  if (controller !== 'ECS' && input.enableExecuteCommand !== undefined && input.enableExecuteCommand !== null)
+    throw invalidParameter(
+      `Unable to update enableExecuteCommand on services with a ${controller} deployment controller.` +
+        (controller === 'CODE_DEPLOY' ? ' Use AWS CodeDeploy to trigger a new deployment.' : ''),
+    );
+  const settings = serviceSettings(input);
   const taskDefinition = input.taskDefinition !== undefined ? requireTaskDefinition(ctx, input.taskDefinition) : undefined;
   const current = primaryOf(service);
   const nextDefinition = taskDefinition ?? (current ? findTaskDefinition(ctx, current.taskDefinitionArn) : undefined);
   const networkConfiguration = (input.networkConfiguration as Json | undefined) ?? service.networkConfiguration;
   if (taskDefinition) checkPlacement(taskDefinition, service.launchType, networkConfiguration);
+  if (settings.enableExecuteCommand && nextDefinition) checkExecuteCommandRole(nextDefinition);
   if (taskDefinition) checkLoadBalancedContainers(taskDefinition, service.loadBalancers);
   const configuration =
     input.deploymentConfiguration !== undefined
@@ -192,9 +256,9 @@ function updateService(ctx: Context, input: Json): ServiceRecord {
     service.desiredCount = input.desiredCount;
   }
   if (configuration) service.deploymentConfiguration = configuration;
-  if (input.healthCheckGracePeriodSeconds !== undefined)
-    service.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds as number;
-  if (input.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(input.enableExecuteCommand);
+  // None of these starts a deployment ("This parameter doesn't trigger a new service deployment", UpdateService, API
+  // reference): tasks started from now on take enableExecuteCommand (scheduler/task-moves), running ones keep theirs.
+  Object.assign(service, settings);
   if (input.platformVersion !== undefined) service.platformVersion = input.platformVersion as string;
   service.networkConfiguration = networkConfiguration;
   // A new deployment starts when what the tasks run changes, or when asked to (UpdateService, API reference).

@@ -4,6 +4,7 @@
  * (X-Amz-Target prefix, awsQuery Version). A new service is a line here and a `<service>/service.ts`.
  */
 import type { IncomingMessage } from 'node:http';
+import { autoScalingService } from '../autoscaling/service';
 import { cloudWatchService } from '../cloudwatch/service';
 import { codeDeployService } from '../codedeploy/service';
 import { ecrService } from '../ecr/service';
@@ -32,6 +33,7 @@ export const SERVICES: ServiceRegistration[] = [
   iamService,
   eventBridgeService,
   schedulerService,
+  autoScalingService,
 ];
 
 /**

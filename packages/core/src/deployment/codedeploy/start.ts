@@ -45,16 +45,24 @@ export async function startCodeDeployDeployment(request: StartRequest, context: 
   const codedeploy = codeDeployClientOf(context);
   const plan = await planOf(request, codedeploy);
   const before = await currentService(ecs, request.cluster, request.service);
-  if (request.desiredCount !== undefined && request.desiredCount !== before.desiredCount) {
+  const count = request.desiredCount !== undefined && request.desiredCount !== before.desiredCount ? request.desiredCount : undefined;
+  const settings = request.settings ?? {};
+  // What UpdateService takes on a CODE_DEPLOY service (the desired count, the grace period, the tags options; the
+  // service-settings pre-flight check refused the rest), set before the deployment so its replacement tasks start with it.
+  if (count !== undefined || Object.keys(settings).length) {
     await ecs.send(
       retryingThrottlesOnly(
-        new UpdateServiceCommand({ cluster: request.cluster, service: request.service, desiredCount: request.desiredCount }),
-        {
-          signal,
-        },
+        new UpdateServiceCommand({
+          cluster: request.cluster,
+          service: request.service,
+          ...(count !== undefined ? { desiredCount: count } : {}),
+          ...settings,
+        }),
+        { signal },
       ),
     );
-    log.info(`Desired count set from ${before.desiredCount} to ${request.desiredCount}; the replacement task set runs that many.`);
+    if (count !== undefined)
+      log.info(`Desired count set from ${before.desiredCount} to ${count}; the replacement task set runs that many.`);
   }
   const spec = plan.appSpecFile
     ? withTaskDefinition(plan.appSpecFile, request.taskDefinitionArn)

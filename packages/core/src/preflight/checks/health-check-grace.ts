@@ -8,6 +8,8 @@ export interface HealthCheckGraceOptions {
   definition: RegistrableDefinition;
   /** For the command the fix names. */
   cluster: string;
+  /** The grace period the step sets (health-check-grace-period), when given: the one the new tasks start under. */
+  gracePeriodSeconds?: number;
 }
 
 /** The longest start period an essential container of the revision declares, and whose it is. */
@@ -38,8 +40,12 @@ export function healthCheckGraceCheck(options: HealthCheckGraceOptions): Preflig
     run: async () => {
       const { service } = options;
       const name = service.serviceName ?? 'the service';
-      const grace = service.healthCheckGracePeriodSeconds ?? 0;
-      const graceText = `${grace} s${service.healthCheckGracePeriodSeconds === undefined ? ' (unset)' : ''}`;
+      const given = options.gracePeriodSeconds;
+      const grace = given ?? service.healthCheckGracePeriodSeconds ?? 0;
+      const graceText =
+        given !== undefined
+          ? `${grace} s (health-check-grace-period)`
+          : `${grace} s${service.healthCheckGracePeriodSeconds === undefined ? ' (unset)' : ''}`;
       const balancer = balancerWords(service);
       const start = declaredStart(options.definition.containerDefinitions ?? []);
       if (!balancer) {
@@ -65,7 +71,7 @@ export function healthCheckGraceCheck(options: HealthCheckGraceOptions): Preflig
         fix:
           `Give the service a grace period of at least ${start.startPeriodSeconds} s, and more by HealthyThresholdCount × HealthCheckIntervalSeconds ` +
           'of the target group if its targets turn unhealthy while they start (an unhealthy target needs that many passing checks to be healthy again): ' +
-          `aws ecs update-service --cluster ${options.cluster} --service ${name} --health-check-grace-period-seconds ${start.startPeriodSeconds} ` +
+          `health-check-grace-period: ${start.startPeriodSeconds} on this step, or aws ecs update-service --cluster ${options.cluster} --service ${name} --health-check-grace-period-seconds ${start.startPeriodSeconds} ` +
           '(this starts no deployment).',
       };
     },

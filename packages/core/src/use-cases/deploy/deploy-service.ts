@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { ContainerDefinition, ECSClient } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { RecordingAuditTrail } from '../../common/audit-trail';
 import type { ClientFactory } from '../../common/aws';
 import { WorkflowCancelled, type CancellationSignal } from '../../common/cancellation';
@@ -25,7 +25,9 @@ import { existingDeployment } from './follow-existing';
 import { deploymentState, shippedDescription, shippedPayload } from './audit-trail';
 import { leftRollingOutMessage, leftRollingOutStatus } from '../../ecs/left-rolling-out';
 import { liveAsBase, liveTaskDefinitionArn, servingRevisionArn } from './base-definition';
-import { applyDesiredCount } from './desired-count';
+import { applyServiceUpdate } from './service-update';
+import { keptByRunningTasksNotice, settingChangeLines, settingChanges, settingFields } from '../../ecs/service-settings';
+import { primaryDeployment } from '../../ecs/service';
 import { deployPreflight } from './preflight';
 import { afterSuccessfulDeploy } from './after-deploy';
 import { secondsBetween } from '../durations';
@@ -121,12 +123,16 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   for (const value of containerSecretValues(rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. Say what changes, then register only if something does (never for a registered revision).
-  const changes = describeChanges(stripTaskDefinition(live.definition), rendered);
+  const revisionChanges = describeChanges(stripTaskDefinition(live.definition), rendered);
   log.info(
-    changes.length
-      ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${changes.join('\n  ')}`
+    revisionChanges.length
+      ? `Changes against ${shortTaskDefinition(liveArn)}:\n  ${revisionChanges.join('\n  ')}`
       : `No changes against ${shortTaskDefinition(liveArn)}.`,
   );
+  // The service settings the step changes (old → new): sent with the update, listed with the revision's changes.
+  const settings = settingChanges(service, request.serviceSettings);
+  if (settings.length) log.info(`Service settings that change:\n  ${settingChangeLines(settings).join('\n  ')}`);
+  const changes = [...revisionChanges, ...settingChangeLines(settings)];
   await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
   const registration = fromRevision
     ? asRegistered(fromRevision, liveArn)
@@ -140,22 +146,24 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   let started: StartedDeployment;
   if (registration.kind === 'unchanged' && !request.forceNewDeployment) {
     const standing = await mechanism.judgeUnchanged(service, context, found);
-    if (standing.state === 'settled') {
-      log.info(standing.message);
-      await applyDesiredCount(ecs, request, service.desiredCount, log);
-      const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
-      setOutputs(settled);
-      await afterSuccessfulDeploy(request, clients.aws, settled, ports);
-      return { outputs: settled };
-    }
     if (standing.state === 'failed') {
       setOutputs({ ...known, deploymentId: standing.deploymentId, status: 'failed', durationSeconds: 0 });
       await writeSummary(section(heading(`❌ Deploy ${request.service}: failed`), standing.message, preflight));
       throw new ActionFailure(standing.message);
     }
     log.info(standing.message);
-    await applyDesiredCount(ecs, request, service.desiredCount, log);
-    started = standing.started;
+    const updated = await applyServiceUpdate(ecs, request, service, settings, { log, signal: ports.signal });
+    // None of what that update sends starts a deployment; should ECS start one all the same, it is watched.
+    const startedNow = updated ? await deploymentStartedByUpdate(service, updated) : undefined;
+    if (startedNow) started = startedNow;
+    else if (standing.state === 'in-progress') started = standing.started;
+    else {
+      const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
+      setOutputs(settled);
+      if (settings.length) await writeSummary(settingsSummary(request.service, registration.arn, settings, preflight));
+      await afterSuccessfulDeploy(request, clients.aws, settled, ports);
+      return { outputs: settled };
+    }
   } else {
     started = await mechanism.start(
       {
@@ -163,6 +171,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
         service: request.service,
         taskDefinitionArn: registration.arn,
         desiredCount: request.desiredCount,
+        settings: settingFields(settings),
         forceNewDeployment: request.forceNewDeployment,
         watch: request.wait,
         found,
@@ -187,6 +196,19 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   // revision is the live one), the one that was serving beside it.
   const fromArn = started.startedBefore ? previousArn || undefined : liveArn;
   return watchAndReport(started, outputs, { changes, containers: rendered.containerDefinitions, fromArn });
+
+  /**
+   * The deployment an UpdateService without a task definition started after all (a new PRIMARY deployment in its
+   * answer), adopted as the mechanism adopts one under way; undefined when it started none, as ECS documents.
+   */
+  async function deploymentStartedByUpdate(before: Service, after: Service): Promise<StartedDeployment | undefined> {
+    const primary = primaryDeployment(after);
+    if (!primary?.id || primary.id === primaryDeployment(before)?.id) return undefined;
+    const standing = await mechanism.judgeUnchanged(after, context, found);
+    if (standing.state !== 'in-progress') return undefined;
+    log.warning(`UpdateService of the service settings started deployment ${primary.id}: watching it.`);
+    return { ...standing.started, startedBefore: undefined };
+  }
 
   /** 4 and 5: watch the deployment to its verdict (or the stage wait-until asks for), then report. */
   async function watchAndReport(
@@ -274,6 +296,22 @@ export async function deployService(request: DeployRequest, clients: DeployClien
 function asRegistered(described: DescribedDefinition, liveArn: string): { kind: 'unchanged' | 'existing'; arn: string } {
   const arn = described.definition.taskDefinitionArn as string;
   return { kind: arn === liveArn ? 'unchanged' : 'existing', arn };
+}
+
+/** The job summary of a run that changed only service settings on a settled service: what changed, and for which tasks. */
+function settingsSummary(service: string, arn: string, settings: ReturnType<typeof settingChanges>, preflight: string): string {
+  return section(
+    heading(`✅ Deploy ${service}: succeeded`),
+    `The service already runs ${shortTaskDefinition(arn)}: the service settings were set without a new deployment.`,
+    keptByRunningTasksNotice(settings),
+    section(
+      heading('Changes', 3),
+      settingChangeLines(settings)
+        .map((line) => `- ${line}`)
+        .join('\n'),
+    ),
+    preflight,
+  );
 }
 
 function registrationMessage(kind: 'unchanged' | 'reused' | 'registered' | 'existing', arn: string): string {

@@ -1,6 +1,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
@@ -8,6 +9,7 @@ import type { LoadedDefinition } from '../../task-definition/load';
 import {
   balancerWords,
   compareWithCheck,
+  desiredCountAutoscalingCheck,
   driftReportMarkdown,
   type DriftReport,
   logDriftReport,
@@ -23,10 +25,12 @@ import {
   rolesTrustEcsCheck,
   executionRoleReadsSecretsCheck,
   scheduledTasksCheck,
+  serviceSettingsCheck,
   type DependentChecks,
   type PreflightCheck,
 } from '../../preflight';
 import { describeTaskDefinition, type DescribedDefinition } from '../../task-definition/register';
+import { SERVICE_SETTING_INPUTS } from '../../ecs/service-settings';
 import { renderTaskDefinition, stepSettings } from '../../task-definition/render';
 import { stripTaskDefinition, type RegistrableDefinition } from '../../task-definition/strip';
 import { waitByDesignMs } from '../../deployment/mechanism';
@@ -54,7 +58,7 @@ export interface DeployPreflight {
 }
 
 /** The service settings deploy-ecs sets from its inputs: a file that carries one is sent to the input. */
-const SETTING_INPUTS = { desiredCount: 'desired-count' } as const;
+const SETTING_INPUTS = { desiredCount: 'desired-count', ...SERVICE_SETTING_INPUTS } as const;
 
 /**
  * What the deploy changes, checked before anything is registered or updated, in one table: the file first, on
@@ -128,7 +132,14 @@ export async function deployPreflight(
   // behind a load balancer or VPC Lattice can have tasks stopped while they start (see healthCheckGraceCheck).
   const graceChecks = (service: Service | undefined, definition: RegistrableDefinition | undefined): PreflightCheck<unknown>[] =>
     service && definition && !following && balancerWords(service)
-      ? [healthCheckGraceCheck({ service, definition, cluster: request.cluster })]
+      ? [
+          healthCheckGraceCheck({
+            service,
+            definition,
+            cluster: request.cluster,
+            gracePeriodSeconds: request.serviceSettings?.healthCheckGracePeriodSeconds,
+          }),
+        ]
       : [];
   const ofFile: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
@@ -169,7 +180,8 @@ export async function deployPreflight(
           })
         : undefined;
     const ofLiveRevision = live && rendered ? [...revisionChecks(rendered), ...graceChecks(service, rendered)] : [];
-    return [...ofLiveRevision, ...(compare ? [compare] : [])];
+    const settings = settingsGiven && service && !following ? [serviceSettingsCheck(service, request.serviceSettings ?? {}, rendered)] : [];
+    return [...ofLiveRevision, ...settings, ...(compare ? [compare] : [])];
   };
   const afterFile: DependentChecks[] = file ? [fields, ofFile] : revision ? [ofRevision] : [];
   // What the step waits for (wait-until, timeout), once the service and its mechanism's waits are known.
@@ -199,6 +211,25 @@ export async function deployPreflight(
       ? [scheduledTasksCheck({ clients: scheduledTaskClients(aws, request.region), references: request.scheduledTasks, family })]
       : [];
   };
+  // The settings the step changes, against what UpdateService takes under the service's controller; and whether an
+  // autoscaler will move the desired count the step sets (Application Auto Scaling, in the step's region).
+  const settingsGiven = Object.keys(request.serviceSettings ?? {}).length > 0;
+  const ofService: DependentChecks = (valueOf) => {
+    const service = valueOf(supported);
+    if (!service || following) return [];
+    const scaling =
+      aws && request.desiredCount !== undefined
+        ? [
+            desiredCountAutoscalingCheck({
+              autoscaling: aws(ApplicationAutoScalingClient, request.region),
+              cluster: service.clusterArn ?? request.cluster,
+              service: service.serviceName ?? request.service,
+              desiredCount: request.desiredCount,
+            }),
+          ]
+        : [];
+    return scaling;
+  };
   const report = await runPreflight(file ? [file] : revision ? [revision, supported] : [supported], {
     log: ports.log,
     mode: request.preflight,
@@ -206,7 +237,14 @@ export async function deployPreflight(
     then: [
       ...afterFile,
       mechanismStage,
-      (valueOf) => [...withWait(valueOf), ...balanced(valueOf), ...ofLive(valueOf), ...afterMechanism(valueOf), ...scheduled(valueOf)],
+      (valueOf) => [
+        ...withWait(valueOf),
+        ...ofService(valueOf),
+        ...balanced(valueOf),
+        ...ofLive(valueOf),
+        ...afterMechanism(valueOf),
+        ...scheduled(valueOf),
+      ],
       ofRendered,
     ],
   });

@@ -1,6 +1,7 @@
 import type { ContainerImage, ContainerKeyValue } from '../../common/inputs';
 import type { ServiceReference } from '../../common/service-reference';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
+import type { ServiceSettings } from '../../ecs/service-settings';
 import type { WaitUntil } from '../../ecs/watch-loop';
 import type { PreflightMode } from '../../preflight/check';
 import type { ScheduledTaskReference } from '../../scheduled-tasks/lines';
@@ -27,6 +28,8 @@ export interface DeployRequest {
   /** Secrets as references (valueFrom), `[container:]NAME=REFERENCE`; nothing of their values is read. */
   secrets?: ContainerKeyValue[];
   desiredCount?: number;
+  /** enable-execute-command, propagate-tags, enable-ecs-managed-tags, health-check-grace-period: only those given. */
+  serviceSettings?: ServiceSettings;
   forceNewDeployment: boolean;
   wait: boolean;
   /** Where the watch may end before the deployment does; undefined: complete. */
