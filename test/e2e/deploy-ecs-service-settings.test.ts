@@ -20,7 +20,8 @@ const sandbox = useSandbox({ timeScale: 0.05, catalog: blueGreenCatalog() });
 const deploy = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   runBundledAction('deploy-ecs', inputs, { env: { ...sandbox.env(), ...env } });
 
-const TASK_ROLE = 'arn:aws:iam::000000000000:role/app-task-role';
+// The sandbox's own ecsTaskRole: it exists and trusts ECS tasks, as pre-flight's roles check requires.
+const TASK_ROLE = 'arn:aws:iam::000000000000:role/ecsTaskRole';
 const callsSince = (from: number): ApiCall[] => sandbox.calls.slice(from);
 const operations = (calls: ApiCall[]) => calls.map((call) => `${call.service}:${call.operation}`);
 const warningsOf = (run: ActionRun) => run.lines.map((line) => line.text).filter((text) => text.startsWith('::warning::'));
