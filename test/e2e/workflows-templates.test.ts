@@ -273,6 +273,46 @@ group('the template runner on a workflow that uses deploy-ecs only', () => {
   });
 });
 
+group('ecs-deploy.yml cancelled during the deploy', () => {
+  test('the rollback step still runs (cancelled()), the service returns to the revision deploy-ecs handed on', async () => {
+    const before = await createService(sandbox, { cluster: 'staging', service: 'parcel', image: `${REGISTRY}/shop:v1` });
+    const workflow = await template('ecs-deploy.yml', {
+      ...AWS_VALUES,
+      '<your-service>': 'parcel',
+      '<your-test-command>': 'make test',
+      '<your-ecr-repository>': 'shop',
+      'https://<your-staging-host>': healthUrl,
+      'https://<your-production-host>': healthUrl,
+      '<your-staging-cluster>': 'staging',
+      '<your-production-cluster>': 'production',
+      '<your-migrate-command>': 'node -e 0',
+    });
+    requireActions(workflow);
+
+    const result = await runJob(workflow, job(workflow, 'staging'), {
+      env: runnerEnv(),
+      github: github(),
+      fakes: thirdParty,
+      needs: { build: { result: 'success', outputs: { image: `${REGISTRY}/shop:v2` } } },
+      // "Cancel workflow" while the new revision rolls out, unwatched from then on.
+      cancel: { step: 'deploy', when: (line) => line.text.includes('UpdateService started deployment') },
+    });
+
+    expect(result.result).toBe('cancelled');
+    const step = (name: string) => result.steps.find((s) => s.step === name) as StepRecord;
+    expect(step('migrate').outcome).toBe('success');
+    expect(step('deploy').outcome).toBe('cancelled');
+    expect(step('deploy').outputs.status).toBe('cancelled');
+    expect(step('verify').outcome).toBe('skipped');
+    expect(step('rollback').outcome).toBe('success');
+    expect(step('rollback').inputs['task-definition']).toBe(before.taskDefinitionArn);
+    expect(step('rollback').outputs['rolled-back']).toBe('true');
+    expect(step('Record what shipped').outcome).toBe('success');
+    expect((await describe(sandbox, 'staging', 'parcel')).taskDefinition).toBe(before.taskDefinitionArn);
+    await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster: 'staging', service: 'parcel', desiredCount: 0 }));
+  }, 200_000);
+});
+
 const SERVICES_VALUES = {
   ...AWS_VALUES,
   '<your-cluster>': 'services',

@@ -7,6 +7,8 @@ export type Contexts = Record<string, unknown>;
 /** success(), failure(), always(), cancelled(): what the job's earlier steps came to. */
 export interface JobStatus {
   failed: boolean;
+  /** The run was cancelled: success() is false, cancelled() true, and always() and cancelled() steps still run. */
+  cancelled?: boolean;
 }
 
 const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'];
@@ -29,7 +31,12 @@ export function evaluate(value: Value, contexts: Contexts, status: JobStatus = {
         minArgs: 0,
         maxArgs: 0,
         call: () =>
-          new data.BooleanData(name === 'always' || (name === 'success' && !status.failed) || (name === 'failure' && status.failed)),
+          new data.BooleanData(
+            name === 'always' ||
+              (name === 'success' && !status.failed && !status.cancelled) ||
+              (name === 'failure' && status.failed) ||
+              (name === 'cancelled' && Boolean(status.cancelled)),
+          ),
       },
     ]),
   );
@@ -46,7 +53,7 @@ export function evaluateToString(value: Value, contexts: Contexts, status?: JobS
 
 /** A step or job `if:` as the runner reads it: with no status function, success() is implied. */
 export function condition(value: Value | undefined, contexts: Contexts, status: JobStatus): boolean {
-  if (value === undefined) return !status.failed;
+  if (value === undefined) return !status.failed && !status.cancelled;
   const wrapped = value instanceof Expression ? value : new Expression(String(value));
   const mentionsStatus = new RegExp(`\\b(${STATUS_FUNCTIONS.join('|')})\\(`).test(wrapped.expr);
   const result = evaluate(mentionsStatus ? wrapped : new Expression(`success() && (${wrapped.expr})`), contexts, status);

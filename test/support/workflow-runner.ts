@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionMetadata, hasBundle } from './action-metadata';
-import { parseOutputFile, runBundledAction, type ActionRun } from './run-action';
+import { parseOutputFile, runBundledAction, type ActionRun, type LoggedLine } from './run-action';
 import { condition, evaluateToString, type Contexts, type JobStatus } from './workflow-expressions';
 import { Expression, suiteActionOf, type Value, type Workflow, type WorkflowJob, type WorkflowStep } from './workflow-model';
 
@@ -29,12 +29,18 @@ export interface JobOptions {
   overrides?: Record<string, Record<string, string>>;
   /** $RUNNER_TEMP of the job; a fresh folder by default. */
   runnerTemp?: string;
+  /**
+   * Cancels the run as a person pressing "Cancel workflow" does: the step `step` (its id) gets the runner's SIGINT
+   * once `when` holds for one of its log lines; from then on the run is cancelled, so only `always()` and
+   * `cancelled()` steps run. Only a suite action's step can be cancelled this way.
+   */
+  cancel?: { step: string; when: (line: LoggedLine) => boolean };
 }
 
 export interface StepRecord {
   step: string;
   kind: 'suite-action' | 'fake' | 'run' | 'skipped';
-  outcome: 'success' | 'failure' | 'skipped';
+  outcome: 'success' | 'failure' | 'skipped' | 'cancelled';
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   /** A suite action's run; a run step's output and summary. */
@@ -46,7 +52,7 @@ export interface StepRecord {
 }
 
 export interface JobResult {
-  result: 'success' | 'failure';
+  result: 'success' | 'failure' | 'cancelled';
   outputs: Record<string, string>;
   steps: StepRecord[];
 }
@@ -80,7 +86,7 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
 
   for (const [index, step] of job.steps.entries()) {
     const label = step.id ?? step.name ?? `#${index + 1}`;
-    const contexts: Contexts = { ...base, env, steps, job: { status: status.failed ? 'failure' : 'success' } };
+    const contexts: Contexts = { ...base, env, steps, job: { status: jobStatus(status) } };
     const stepEnv = { ...env };
     for (const [name, value] of Object.entries(step.env)) stepEnv[name] = evaluateToString(value, { ...contexts, env: stepEnv }, status);
     if (!condition(step.if, contexts, status)) {
@@ -95,7 +101,14 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
       if (!(name in inputs)) throw new Error(`The test overrides ${name} of step ${label}, which the template does not set.`);
       inputs[name] = value;
     }
-    const record = await runStep(step, label, inputs, stepEnv, { ...options, env: { ...options.env, RUNNER_TEMP: runnerTemp } });
+    const interrupt = options.cancel && options.cancel.step === step.id ? { when: options.cancel.when } : undefined;
+    const record = await runStep(step, label, inputs, stepEnv, { ...options, env: { ...options.env, RUNNER_TEMP: runnerTemp } }, interrupt);
+    if (interrupt) {
+      if (record.run?.signalledAt === undefined)
+        throw new Error(`The test meant to cancel step ${label}, but no line of its log matched before it ended.`);
+      status.cancelled = true;
+      record.outcome = 'cancelled';
+    }
     // $GITHUB_ENV lines a step wrote reach every later step, as on the runner.
     Object.assign(env, record.exported ?? {});
     records.push(record);
@@ -107,8 +120,10 @@ export async function runJob(workflow: Workflow, job: WorkflowJob, options: JobO
   }
   const final: Contexts = { ...base, env, steps };
   const outputs = Object.fromEntries(Object.entries(job.outputs).map(([name, value]) => [name, evaluateToString(value, final, status)]));
-  return { result: status.failed ? 'failure' : 'success', outputs, steps: records };
+  return { result: jobStatus(status), outputs, steps: records };
 }
+
+const jobStatus = (status: JobStatus) => (status.cancelled ? 'cancelled' : status.failed ? 'failure' : 'success');
 
 async function runStep(
   step: WorkflowStep,
@@ -116,14 +131,16 @@ async function runStep(
   inputs: Record<string, string>,
   env: Record<string, string>,
   options: JobOptions,
+  interrupt?: { when: (line: LoggedLine) => boolean },
 ): Promise<StepRecord> {
   if (step.uses) {
     const action = suiteActionOf(step.uses);
-    if (action) return runSuiteAction(action, label, inputs, env, options);
+    if (action) return runSuiteAction(action, label, inputs, env, options, interrupt);
     const fake = options.fakes[step.uses.replace(/@.*$/, '')];
     if (!fake) throw new Error(`Step ${label} uses ${step.uses}, which has no declared fake: declare one in the test.`);
     return { step: label, kind: 'fake', outcome: 'success', inputs, outputs: fake(inputs) };
   }
+  if (interrupt) throw new Error(`Step ${label} is not one of this suite's actions: the test cannot cancel it.`);
   const fake = options.fakes[step.name ?? ''] ?? options.fakes[step.id ?? ''];
   if (fake) return { step: label, kind: 'fake', outcome: 'success', inputs, outputs: fake(inputs) };
   return runScript(step, label, env, options);
@@ -135,6 +152,7 @@ async function runSuiteAction(
   inputs: Record<string, string>,
   env: Record<string, string>,
   options: JobOptions,
+  interrupt?: { when: (line: LoggedLine) => boolean },
 ): Promise<StepRecord> {
   const metadata = actionMetadata(action);
   if (!metadata || !hasBundle(action)) {
@@ -148,7 +166,7 @@ async function runSuiteAction(
   const withDefaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(metadata.inputs)) if (input.default !== undefined) withDefaults[name] = input.default;
   const given = { ...withDefaults, ...inputs };
-  const run = await runBundledAction(action, given, { env: { ...options.env, ...env }, cwd: options.cwd });
+  const run = await runBundledAction(action, given, { env: { ...options.env, ...env }, cwd: options.cwd, interrupt });
   return {
     step: label,
     kind: 'suite-action',
