@@ -12,6 +12,7 @@ export * from './image-reference';
 export * from './inputs';
 export * from './logger';
 export * from './poll';
+export * from './proxy';
 export * from './regions';
 export * from './retry';
 export * from './secret-values';
