@@ -11,6 +11,7 @@ export * from './identifiers';
 export * from './image-reference';
 export * from './inputs';
 export * from './logger';
+export * from './partitions';
 export * from './poll';
 export * from './proxy';
 export * from './regions';
