@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { codeDeployDeploymentLink } from '../src/codedeploy/links';
 import { logStreamLink, serviceDeploymentsLink, taskLink } from '../src/ecs/links';
 
 describe('console links', () => {
@@ -29,5 +30,36 @@ describe('console links', () => {
 
   test('a log stream link without its own region uses the given one', () => {
     expect(logStreamLink('ap-south-1', { group: 'g', stream: 's' })).toContain('?region=ap-south-1#');
+  });
+});
+
+describe("console links are in the region's partition's console, or not given", () => {
+  const TASK = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+  test.each<[string, string | undefined]>([
+    ['us-east-1', 'https://us-east-1.console.aws.amazon.com'],
+    ['cn-north-1', 'https://console.amazonaws.cn'],
+    ['cn-northwest-1', 'https://console.amazonaws.cn'],
+    ['us-gov-west-1', 'https://console.amazonaws-us-gov.com'],
+    ['us-gov-east-1', 'https://console.amazonaws-us-gov.com'],
+    // No console the suite can vouch for: no link rather than a wrong one.
+    ['eusc-de-east-1', undefined],
+    ['us-iso-east-1', undefined],
+    ['us-isob-east-1', undefined],
+    ['eu-isoe-west-1', undefined],
+    ['us-isof-south-1', undefined],
+  ])('%s', (region, base) => {
+    const links = [
+      serviceDeploymentsLink(region, 'prod', 'web'),
+      taskLink(region, 'prod', `arn:aws:ecs:${region}:123456789012:task/prod/${TASK}`),
+      logStreamLink(region, { group: 'g', stream: 's' }),
+      codeDeployDeploymentLink(region, 'd-ABCDEF123'),
+    ];
+    if (base === undefined) return expect(links).toEqual([undefined, undefined, undefined, undefined]);
+    expect(links).toEqual([
+      `${base}/ecs/v2/clusters/prod/services/web/deployments?region=${region}`,
+      `${base}/ecs/v2/clusters/prod/tasks/${TASK}/configuration?region=${region}`,
+      `${base}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/g/log-events/s`,
+      `${base}/codesuite/codedeploy/deployments/d-ABCDEF123?region=${region}`,
+    ]);
   });
 });

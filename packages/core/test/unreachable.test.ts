@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { ListClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,6 +122,72 @@ describe('a pre-flight check that could not reach AWS', () => {
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
       else process.env.AWS_ENDPOINT_URL = saved;
+    }
+  });
+});
+
+describe('through a proxy, the proxy is what is named', () => {
+  const PROXY_NAMES = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
+  const saved = Object.fromEntries(PROXY_NAMES.map((name) => [name, process.env[name]]));
+  afterEach(() => {
+    for (const name of PROXY_NAMES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  async function send(endpoint: string) {
+    const client = new ECSClient({
+      ...clientSettings({ region: 'us-east-1', action: 'deploy-ecs' }),
+      endpoint,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
+    });
+    try {
+      return await client.send(new ListClustersCommand({})).then(
+        () => undefined,
+        (caught: unknown) => caught as { $metadata?: { attempts?: number } },
+      );
+    } finally {
+      client.destroy();
+    }
+  }
+
+  test('a proxy that refuses connections fails on the first attempt, naming the proxy without its credentials', async () => {
+    const port = await (async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    })();
+    process.env.HTTPS_PROXY = `http://ops:hunter2@127.0.0.1:${port}`;
+    const error = await send('https://ecs.us-east-1.amazonaws.com');
+    expect(error?.$metadata?.attempts).toBe(1);
+    expect(describeFailure(error)).toBe(
+      `Could not reach AWS through the proxy http://127.0.0.1:${port} (HTTPS_PROXY): the connection to the proxy 127.0.0.1:${port} was refused (ECONNREFUSED): nothing listens there. The call was not retried. Check HTTPS_PROXY, or list the endpoint's host in NO_PROXY to reach it without the proxy.`,
+    );
+  });
+
+  test('a proxy that answers CONNECT with 403 fails on the first attempt, with its status and the host asked for', async () => {
+    const proxy = createServer();
+    let connects = 0;
+    proxy.on('connect', (_request, socket) => {
+      connects++;
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${port}`;
+    try {
+      const error = await send('https://ecs.us-east-1.amazonaws.com');
+      expect(error?.$metadata?.attempts).toBe(1);
+      expect(connects).toBe(1);
+      expect(describeFailure(error)).toBe(
+        `Could not reach AWS through the proxy http://127.0.0.1:${port} (HTTPS_PROXY): it answered 403 to CONNECT ecs.us-east-1.amazonaws.com:443: allow the host on the proxy (407 means it wants credentials: user:password@ in the proxy URL). The call was not retried. Check HTTPS_PROXY, or list the endpoint's host in NO_PROXY to reach it without the proxy.`,
+      );
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors';
+import { arnPrefix, partitionOf } from './partitions';
 
 /** The ECS resources an input may name by ARN. */
 export type EcsResource = 'cluster' | 'service' | 'task-definition';
@@ -10,6 +11,8 @@ export interface EcsArnInputs {
 }
 
 export interface Arn {
+  /** aws, aws-cn, aws-us-gov, aws-eusc...: the region's partition (common/partitions.ts). */
+  partition: string;
   service: string;
   region: string;
   account: string;
@@ -18,18 +21,16 @@ export interface Arn {
   id: string;
 }
 
-const EXAMPLE: Record<EcsResource, string> = {
-  cluster: 'arn:aws:ecs:<region>:<account>:cluster/<name>',
-  service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
-  'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
-};
+/** The ARN of each resource as the region's partition writes it (arn:aws-cn:ecs:... in the China regions). */
+const example = (resource: EcsResource, region: string): string =>
+  `${arnPrefix(region)}:ecs:<region>:<account>:${{ cluster: 'cluster/<name>', service: 'service/<cluster>/<name>', 'task-definition': 'task-definition/<family>:<revision>' }[resource]}`;
 
 /** The parts of an ARN, or undefined when the value is not one. */
 export function parseArn(value: string): Arn | undefined {
-  const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
+  const match = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
   if (!match) return undefined;
-  const [, service, region, account, type, id] = match;
-  return { service, region, account, type, id };
+  const [, partition, service, region, account, type, id] = match;
+  return { partition, service, region, account, type, id };
 }
 
 /**
@@ -46,11 +47,15 @@ export function checkEcsArnInputs(inputs: EcsArnInputs, region: string): void {
     const fail = (problem: string) => {
       throw new ConfigurationError(`Input '${resource}' ${problem}; got "${value}".`, resource);
     };
-    const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${EXAMPLE[resource]}`;
+    const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${example(resource, region)}`;
     if (!arn) fail(`starts with arn: but is not an ARN (arn:partition:service:region:account:resource): ${give}`);
     else if (arn.service !== 'ecs') fail(`is an ARN of ${arn.service}, not of ECS: ${give}`);
     else if (arn.type !== resource) fail(`is the ARN of an ECS ${arn.type}, not of a ${resource.replace('-', ' ')}: ${give}`);
     else if (!/^\d{12}$/.test(arn.account)) fail(`names the account "${arn.account}", which is not 12 digits: ${give}`);
+    else if (`arn:${arn.partition}` !== arnPrefix(region) && arn.region === region)
+      fail(
+        `is an ARN of the ${arn.partition} partition, but ${region} is in ${partitionOf(region).name}, whose ARNs start ${arnPrefix(region)}: ${give}`,
+      );
     else if (arn.region !== region) {
       fail(
         `names a ${resource.replace('-', ' ')} in ${arn.region}, but this step works in ${region} (its 'region' input or AWS_REGION), and ECS finds it only in its own region: set 'region' to ${arn.region}, or give the one in ${region}`,

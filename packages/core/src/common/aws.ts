@@ -3,6 +3,7 @@ import { ConfigurationError } from './errors';
 import { systemClock } from './poll';
 import { judgeRegion } from './regions';
 import { isThrottlingError } from './retry';
+import { proxyAgents } from './proxy';
 import { FailFastRetryStrategy } from './sdk-retry';
 import { SUITE_VERSION } from './version';
 
@@ -42,7 +43,9 @@ const MAX_ATTEMPTS = 8;
  * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
  * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
  * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
- * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. Behind
+ * a proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY: see proxy.ts) the requests go through the suite's proxy agents; the
+ * SDK itself reads no proxy variable.
  */
 export function clientSettings(context: AwsContext) {
   return {
@@ -52,7 +55,7 @@ export function clientSettings(context: AwsContext) {
     // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
     retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
     customUserAgent: [[`ecs-deploy-suite/${context.action}`, SUITE_VERSION]] as [string, string][],
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, ...proxyAgents() },
   };
 }
 

@@ -9,8 +9,11 @@ export type RegionVerdict = { kind: 'known' } | { kind: 'maybe-newer' } | { kind
 
 // The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
 const PSEUDO_REGION = /-global$/;
-// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
-const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+/**
+ * aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could
+ * have. What an ARN's region field is checked against, so eusc-de-east-1 passes where [a-z]{2} refused it.
+ */
+export const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
 
 /** The SDK knows this region: partition() answers a region's description only for a region in its list. */

@@ -1,5 +1,6 @@
 import { parseArn } from './arn-inputs';
 import { ConfigurationError } from './errors';
+import { arnPrefix } from './partitions';
 
 /** A service named by an input other than `service`: its cluster and name, and its account when given by ARN. */
 export interface ServiceReference {
@@ -17,7 +18,9 @@ export interface ServiceReference {
  */
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-const FORMS = 'cluster/service (e.g. staging/web) or the service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<name>';
+/** The two forms, the ARN in the region's partition (arn:aws-cn:ecs:... in the China regions). */
+const forms = (region: string) =>
+  `cluster/service (e.g. staging/web) or the service ARN ${arnPrefix(region)}:ecs:<region>:<account>:service/<cluster>/<name>`;
 
 /**
  * A service of the step's region named as `cluster/service`, or by its ARN of the new form (which names its cluster).
@@ -26,7 +29,7 @@ const FORMS = 'cluster/service (e.g. staging/web) or the service ARN arn:aws:ecs
  */
 export function parseServiceReference(input: string, value: string, region: string): ServiceReference {
   const fail = (problem: string): never => {
-    throw new ConfigurationError(`Input '${input}' must name a service as ${FORMS}; got "${value}": ${problem}.`, input);
+    throw new ConfigurationError(`Input '${input}' must name a service as ${forms(region)}; got "${value}": ${problem}.`, input);
   };
   if (value.startsWith('arn:')) {
     const arn = parseArn(value);

@@ -37,10 +37,11 @@ export function leftRollingOutMessage(left: LeftRollingOut): string {
     : breaker.enable
       ? 'ECS finishes it on its own, or its deployment circuit breaker marks it failed (rollback is off)'
       : 'ECS goes on with it on its own (the service has no deployment circuit breaker: a crashing revision is retried until someone deploys again)';
+  const consoleUrl = serviceDeploymentsLink(left.region, left.cluster, left.service);
   return (
     `The workflow was cancelled while ECS deployment ${left.deploymentId}${arn ? ` (service deployment ${arn})` : ''}${left.purpose ? `, ${left.purpose},` : ''} was rolling out in service ${left.service} (cluster ${left.cluster}); it was not stopped. ` +
-    `${decides}. Follow it with: aws ecs describe-services --cluster ${left.cluster} --services ${left.service} --region ${left.region}. ` +
-    `Console: ${serviceDeploymentsLink(left.region, left.cluster, left.service)}`
+    `${decides}. Follow it with: aws ecs describe-services --cluster ${left.cluster} --services ${left.service} --region ${left.region}.` +
+    (consoleUrl ? ` Console: ${consoleUrl}` : '')
   );
 }
 

@@ -47,7 +47,8 @@ export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
     );
     for (const line of report.logTail.lines) log.info(`  | ${line}`);
   }
-  log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
+  const consoleUrl = serviceDeploymentsLink(report.region, report.cluster, report.service);
+  if (consoleUrl) log.info(`Console: ${consoleUrl}`);
 }
 
 /** A verdict the step ends green on: success, or the stage wait-until asked for (baking, paused). */
@@ -95,13 +96,16 @@ export function rolloutSummaryMarkdown(report: RolloutReport): string {
       ? section(
           heading(`Last log lines of ${report.logTail.container}`, 3),
           codeBlock(report.logTail.lines),
-          link('Open the log stream', logStreamLink(report.region, report.logTail)),
+          optionalLink('Open the log stream', logStreamLink(report.region, report.logTail)),
         )
       : undefined,
     section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))),
-    link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)),
+    optionalLink('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)),
   );
 }
+
+/** A link on a line of its own, left out where the partition's console is not known. */
+const optionalLink = (text: string, url: string | undefined) => (url ? link(text, url) : undefined);
 
 function timeline(report: RolloutReport): string[] {
   const entries: TimelineEntry[] = [

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../common/errors';
+import { REGION_SHAPE } from '../common/regions';
 
 /** A service deployment, as its ARN names it: arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>. */
 export interface ServiceDeploymentArn {
@@ -27,7 +28,7 @@ export function parseServiceDeploymentArn(value: string, input: string): Service
   const [, service, region, account, type, rest] = arn;
   if (service !== 'ecs') fail(`is an ARN of ${service}, not of ECS`);
   if (type !== 'service-deployment') fail(`is the ARN of an ECS ${type}, not of a service deployment`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) fail(`names the region "${region}", which is not a region`);
+  if (!REGION_SHAPE.test(region)) fail(`names the region "${region}", which is not a region`);
   if (!/^\d{12}$/.test(account)) fail(`names the account "${account}", which is not 12 digits`);
   const parts = rest.split('/');
   if (parts.length !== 3 || parts.some((part) => part === '')) fail('does not end in <cluster>/<service>/<id> after service-deployment/');

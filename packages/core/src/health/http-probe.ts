@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { formatDuration } from '../common/duration';
+import { proxyAgentFor, proxyOf, ProxyRefusedError } from '../common/proxy';
 import type { RequestHeader } from './health-inputs';
 
 /** One answer (or the lack of one) to one GET. */
@@ -29,6 +30,7 @@ const BODY_LIMIT = 64 * 1024;
 /**
  * GETs with Node's own http/https: one timer covers connect, TLS, headers and body, so a server that accepts and
  * then stalls counts as no answer. Never rejects; every failure becomes `error` in words a person can act on.
+ * Through the proxy HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY lists the host (common/proxy.ts), as curl would.
  */
 export function httpProbe(options: HttpProbeOptions): Probe {
   const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'ecs-deploy-suite/verify-health', accept: '*/*' };
@@ -45,7 +47,7 @@ export function httpProbe(options: HttpProbeOptions): Probe {
         clearTimeout(timer);
         resolve({ url, latencyMs: Math.round(performance.now() - started), ...answer });
       };
-      const request = client.get(target, { headers }, (response) => {
+      const request = client.get(target, { headers, agent: proxyAgentFor(target) }, (response) => {
         const chunks: Buffer[] = [];
         let length = 0;
         response.on('data', (chunk: Buffer) => {
@@ -72,6 +74,8 @@ const TLS_CODES =
 
 /** Turns Node's network errors into what went wrong, naming the host and port. */
 export function describeRequestError(error: Error & { code?: string }, target: URL): string {
+  const proxy = proxyOf(error);
+  if (proxy) return describeProxyError(error, proxy);
   const code = error.code ?? '';
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const where = `${target.hostname}:${port}`;
@@ -85,4 +89,15 @@ export function describeRequestError(error: Error & { code?: string }, target: U
     return `TLS failed with ${where}: ${error.message}${code ? ` (${code})` : ''}`;
   }
   return `request to ${where} failed: ${error.message}${code ? ` (${code})` : ''}`;
+}
+
+/** The proxy failed, not the URL's host: name the proxy (never its credentials) and the variable that chose it. */
+function describeProxyError(error: Error & { code?: string; hostname?: string }, proxy: { url: string; variable: string }): string {
+  const via = `the proxy ${proxy.url} (${proxy.variable})`;
+  const bypass = `check ${proxy.variable}, or list the host in NO_PROXY`;
+  if (error instanceof ProxyRefusedError) return `${via} answered ${error.statusCode} to CONNECT ${error.target}: ${bypass}`;
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') return `connection to ${via} was refused (ECONNREFUSED): ${bypass}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${via} does not resolve (${code}): ${bypass}`;
+  return `request through ${via} failed: ${error.message}${code ? ` (${code})` : ''}`;
 }

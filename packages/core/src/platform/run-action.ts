@@ -1,14 +1,20 @@
 import * as core from '@actions/core';
 import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
+import { proxyCredentials, proxyVariableProblem } from '../common/proxy';
 import { describeUnreachable, unreachableEndpoint } from '../common/unreachable';
 import { wasCancelled } from './cancellation';
+import { maskSecret } from './masking';
 
 /**
  * The one place where an error becomes a failed step. Every action's entry point goes through here so that
  * users see the same shape of message whatever went wrong.
  */
 export async function runAction(main: () => Promise<void>): Promise<void> {
+  // A proxy URL's user:password must never reach the log, whatever prints it (an error, a library's debug line).
+  for (const secret of proxyCredentials()) maskSecret(secret);
   try {
+    const proxyProblem = proxyVariableProblem();
+    if (proxyProblem) throw new ConfigurationError(proxyProblem);
     await main();
   } catch (error) {
     core.setFailed(describeFailure(error));

@@ -22,7 +22,9 @@ export function heading(text: string, level = 2): string {
   return `${'#'.repeat(level)} ${text}`;
 }
 
-export function link(text: string, url: string): string {
+/** A markdown link; the text alone when there is no address (a console the suite knows none for). */
+export function link(text: string, url: string | undefined): string {
+  if (!url) return text;
   return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
 

@@ -1,4 +1,5 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { REGION_SHAPE } from '../common/regions';
 import type { RegistrableDefinition } from './strip';
 
 /**
@@ -91,11 +92,11 @@ export function secretReferenceProblem(valueFrom: string): string | undefined {
   if (!arn) return `it is not an ARN (arn:partition:service:region:account:resource)`;
   const [, partition, service, region, account, resource] = arn;
   if (service !== 'ssm' && service !== 'secretsmanager') {
-    return `it is an ARN of ${service || 'no service'}, neither an SSM parameter (${SSM_SHAPE}) nor a Secrets Manager secret (${SECRET_SHAPE})`;
+    return `it is an ARN of ${service || 'no service'}, neither an SSM parameter (${ssmShape(partition)}) nor a Secrets Manager secret (${secretShape(partition)})`;
   }
-  const shape = service === 'ssm' ? SSM_SHAPE : SECRET_SHAPE;
+  const shape = service === 'ssm' ? ssmShape(partition) : secretShape(partition);
   if (!/^aws(-[a-z]+)*$/.test(partition)) return `its partition "${partition}" is not one (aws, aws-cn, aws-us-gov...): ${shape}`;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return `its Region "${region}" is not one, such as us-east-1: ${shape}`;
+  if (!REGION_SHAPE.test(region)) return `its Region "${region}" is not one, such as us-east-1: ${shape}`;
   if (!/^\d{12}$/.test(account)) return `its account "${account}" is not 12 digits: ${shape}`;
   if (service === 'ssm') {
     const path = /^parameter(\/.*)$/.exec(resource)?.[1];
@@ -109,8 +110,11 @@ export function secretReferenceProblem(valueFrom: string): string | undefined {
 
 const SSM_NAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
-const SSM_SHAPE = 'arn:aws:ssm:<region>:<account>:parameter/<name>';
-const SECRET_SHAPE = 'arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]';
+// The shapes in the ARN's own partition (arn:aws-cn:ssm:... for a China region's), or aws's when that is not one.
+const prefix = (partition: string) => `arn:${/^aws(-[a-z]+)*$/.test(partition) ? partition : 'aws'}`;
+const ssmShape = (partition: string) => `${prefix(partition)}:ssm:<region>:<account>:parameter/<name>`;
+const secretShape = (partition: string) =>
+  `${prefix(partition)}:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]`;
 
 /** Every secret the revision's containers reference, in container order. */
 export function secretReferences(definition: Pick<RegistrableDefinition, 'containerDefinitions'>): SecretReference[] {

@@ -1,4 +1,5 @@
 import { parseImageReference } from '../../common/image-reference';
+import { partitionOf } from '../../common/partitions';
 
 /** An image in an ECR private registry: the account and region come from its host, `<account>.dkr.ecr.<region>.amazonaws.com`. */
 export interface EcrImage {
@@ -29,8 +30,15 @@ export type ImageLocation =
   /** `placeholder`: the unfilled template placeholder the reference is, or holds (`${IMAGE}`, `<IMAGE1_NAME>`). */
   | { kind: 'unparsed'; image: string; problem: string; placeholder?: string };
 
-// The ECR private registry host (ECR API reference, "Amazon ECR endpoints"; FIPS and China partitions included).
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+// The ECR private registry host, `<account>.dkr.ecr[-fips].<region>.<DNS suffix>` (ECR API reference, "Amazon ECR
+// endpoints"), the suffix being the region's partition's: amazonaws.com, amazonaws.com.cn, amazonaws.eu, c2s.ic.gov...
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.([a-z0-9.-]+)$/;
+
+function ecrHost(host: string): { registryId: string; region: string } | undefined {
+  const match = ECR_HOST.exec(host);
+  if (!match || partitionOf(match[2]).dnsSuffix !== match[3]) return undefined;
+  return { registryId: match[1], region: match[2] };
+}
 
 /** Where an image lives, as Docker resolves a reference: a first component with a dot, a port or `localhost` is a host. */
 export function locateImage(image: string): ImageLocation {
@@ -41,13 +49,13 @@ export function locateImage(image: string): ImageLocation {
   const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const host = hasHost ? first : 'docker.io';
   const path = hasHost ? parsed.repository.slice(slash + 1) : parsed.repository;
-  const ecr = ECR_HOST.exec(host);
+  const ecr = ecrHost(host);
   if (ecr)
     return {
       kind: 'ecr',
       image,
-      registryId: ecr[1],
-      region: ecr[2],
+      registryId: ecr.registryId,
+      region: ecr.region,
       repository: path,
       tag: parsed.digest ? undefined : (parsed.tag ?? 'latest'),
       digest: parsed.digest,

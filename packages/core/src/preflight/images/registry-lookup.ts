@@ -1,7 +1,9 @@
 import { errorMessage } from '../../common/errors';
+import { proxyOf } from '../../common/proxy';
 import type { RegistryImage } from './image-location';
 import type { ImageOutcome } from './outcome';
 import { architectureProblem, isIndex, MANIFEST_ACCEPT } from './platforms';
+import { registryRequest } from './registry-request';
 
 export interface RegistryLookupOptions {
   /** How long the whole look-up (challenge, token, manifest) may take before the registry counts as unreachable. */
@@ -18,7 +20,7 @@ function baseUrl(host: string): string {
 }
 
 /** The parameters of a `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` challenge. */
-function bearerChallenge(header: string | null): Record<string, string> | undefined {
+function bearerChallenge(header: string | undefined): Record<string, string> | undefined {
   if (!header || !/^Bearer\s/i.test(header)) return undefined;
   const parameters: Record<string, string> = {};
   for (const [, key, value] of header.matchAll(/(\w+)="([^"]*)"/g)) parameters[key] = value;
@@ -43,13 +45,17 @@ export async function lookUpRegistryImage(
       text: `runs ${image.image} from ${image.host} with repositoryCredentials, not checked: pre-flight reads no secret`,
     };
   const signal = AbortSignal.timeout(options.timeoutMs);
-  const url = `${baseUrl(image.host)}/v2/${image.name}/manifests/${image.reference}`;
+  const url = new URL(`${baseUrl(image.host)}/v2/${image.name}/manifests/${image.reference}`);
   const ask = (method: 'HEAD' | 'GET', token?: string) =>
-    fetch(url, { method, signal, headers: { Accept: MANIFEST_ACCEPT.join(', '), ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+    registryRequest(url, {
+      method,
+      signal,
+      headers: { Accept: MANIFEST_ACCEPT.join(', '), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    });
   try {
     let token: string | undefined;
     let response = await ask('HEAD');
-    const challenge = response.status === 401 ? bearerChallenge(response.headers.get('www-authenticate')) : undefined;
+    const challenge = response.status === 401 ? bearerChallenge(response.header('www-authenticate')) : undefined;
     if (challenge) {
       token = await anonymousToken(challenge, signal);
       if (token) response = await ask('HEAD', token);
@@ -66,9 +72,9 @@ export async function lookUpRegistryImage(
         text: `runs ${image.image}, not checked: ${image.host} answered ${response.status} to an anonymous request (it needs credentials)`,
       };
     if (!response.ok) return { status: 'warn', text: `runs ${image.image}, not checked: ${image.host} answered ${response.status}` };
-    const digest = response.headers.get('docker-content-digest');
+    const digest = response.header('docker-content-digest');
     const found = `runs ${image.image}${digest ? ` (${digest})` : ''}, found on ${image.host}`;
-    if (!isIndex(response.headers.get('content-type') ?? undefined)) return { status: 'pass', text: found };
+    if (!isIndex(response.header('content-type'))) return { status: 'pass', text: found };
     // An index: its platforms are in its body, which HEAD does not return.
     const body = await (await ask('GET', token)).text();
     const problem = architectureProblem(body, cpuArchitecture);
@@ -90,14 +96,19 @@ async function anonymousToken(challenge: Record<string, string>, signal: AbortSi
   const realm = new URL(challenge.realm);
   if (challenge.service) realm.searchParams.set('service', challenge.service);
   if (challenge.scope) realm.searchParams.set('scope', challenge.scope);
-  const response = await fetch(realm, { signal });
+  const response = await registryRequest(realm, { method: 'GET', signal });
   if (!response.ok) return undefined;
-  const body = (await response.json()) as { token?: string; access_token?: string };
+  const body = JSON.parse(await response.text()) as { token?: string; access_token?: string };
   return body.token ?? body.access_token;
 }
 
-/** fetch's "fetch failed" hides the reason in its cause (ENOTFOUND, ECONNREFUSED, a certificate). */
+/** Node's code for the failure (ENOTFOUND, ECONNREFUSED, a certificate's), and the proxy when it was the proxy's. */
 function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? errorMessage(error);
+  const failure = error as { code?: string; message?: string; statusCode?: number; target?: string };
+  const proxy = proxyOf(error);
+  const reason =
+    failure.code === 'EPROXYREFUSED'
+      ? `answered ${failure.statusCode} to CONNECT ${failure.target}`
+      : (failure.code ?? errorMessage(error));
+  return proxy ? `through the proxy ${proxy.url} (${proxy.variable}): ${reason}` : reason;
 }

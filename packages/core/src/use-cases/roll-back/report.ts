@@ -88,13 +88,18 @@ export function rollbackSummaryMarkdown(story: RollbackStory): string {
     headline(story),
     facts,
     section(heading('Timeline (seconds since the release started)', 3), codeBlock(timeline(story))),
-    story.release?.deploymentId
-      ? link(
-          `CodeDeploy deployment ${story.release.deploymentId} in the console`,
-          codeDeployDeploymentLink(story.region, story.release.deploymentId),
-        )
-      : link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)),
+    consoleLink(story),
   );
+}
+
+/** The release in the console, where the suite knows the partition's console (none in the ISO partitions, for one). */
+function consoleLink(story: RollbackStory): string | undefined {
+  const deploymentId = story.release?.deploymentId;
+  const url = deploymentId
+    ? codeDeployDeploymentLink(story.region, deploymentId)
+    : serviceDeploymentsLink(story.region, story.cluster, story.service);
+  if (!url) return undefined;
+  return link(deploymentId ? `CodeDeploy deployment ${deploymentId} in the console` : 'Service deployments in the console', url);
 }
 
 function timeline(story: RollbackStory): string[] {

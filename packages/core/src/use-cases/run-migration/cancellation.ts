@@ -34,8 +34,9 @@ export async function answerCancellation(
   const follow = logLocation
     ? ` Follow its log with: aws logs tail ${logLocation.group} --log-stream-names ${logLocation.stream} --follow --region ${inputs.region}.`
     : '';
+  const consoleUrl = taskLink(inputs.region, inputs.cluster, taskArn);
   throw new ActionFailure(
     `The workflow was cancelled, but migration task ${taskId(taskArn)} is still running in cluster ${inputs.cluster}: it was not stopped, since stopping a migration half-way can leave the schema half-changed (set stop-on-cancel: true to stop it). ` +
-      `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow} Console: ${taskLink(inputs.region, inputs.cluster, taskArn)}`,
+      `Watch it with: aws ecs describe-tasks --cluster ${inputs.cluster} --tasks ${taskArn} --region ${inputs.region}.${follow}${consoleUrl ? ` Console: ${consoleUrl}` : ''}`,
   );
 }

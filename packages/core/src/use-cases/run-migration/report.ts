@@ -103,7 +103,9 @@ export function migrationSummaryMarkdown(facts: MigrationFacts): string {
         )
       : undefined,
     tail.length ? section(heading(`Last ${tail.length} log lines of ${facts.container}`, 3), codeBlock(tail)) : undefined,
-    facts.logLocation ? link('Open the log stream', logStreamLink(facts.region, facts.logLocation)) : undefined,
+    facts.logLocation && logStreamLink(facts.region, facts.logLocation)
+      ? link('Open the log stream', logStreamLink(facts.region, facts.logLocation))
+      : undefined,
   );
 }
 

@@ -102,7 +102,8 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   const taskArn = started.taskArn as string;
   ports.setOutputs({ taskArn });
   log.info(`Started task ${taskId(taskArn)} in cluster ${request.cluster}${command ? `: ${formatCommand(command)}` : ''}`);
-  log.info(`Console: ${taskLink(request.region, request.cluster, taskArn)}`);
+  const consoleUrl = taskLink(request.region, request.cluster, taskArn);
+  if (consoleUrl) log.info(`Console: ${consoleUrl}`);
 
   // 3. Stream its log into the job log until it stops (or the timeout, or a cancellation).
   const logLocation = awslogsLocation(plan.container, taskArn);
