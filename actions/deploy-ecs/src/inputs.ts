@@ -69,6 +69,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     const references = parseScheduledTasks(inputs.numberedLines(name));
     return references.length ? references : undefined;
   });
+  const keepRevisions = readAfterSuccess('keep-revisions', wait, waitUntil, (name) => readKeepRevisions(inputs, name));
   return {
     cluster,
     service,
@@ -88,6 +89,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs {
     preflight,
     ...(compareWith ? { compareWith } : {}),
     ...(scheduledTasks ? { scheduledTasks } : {}),
+    ...(keepRevisions !== undefined ? { keepRevisions } : {}),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }
@@ -112,6 +114,21 @@ function readAfterSuccess<T>(
     );
   }
   return value;
+}
+
+/**
+ * keep-revisions: a whole number of at least 2. 0 would deregister the revision just deployed and 1 the rollback
+ * target's neighbours on the next deploy; neither is a clean-up anyone wants, so both are refused.
+ */
+function readKeepRevisions(inputs: Inputs, name: string): number | undefined {
+  const value = inputs.optional(name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 2)
+    throw new ConfigurationError(
+      `Input '${name}' must be a whole number of at least 2 (the revision deployed and one to roll back to), such as 10; got "${value}".`,
+      name,
+    );
+  return Number(value);
 }
 
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */

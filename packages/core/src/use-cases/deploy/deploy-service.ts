@@ -140,7 +140,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       await applyDesiredCount(ecs, request, service.desiredCount, log);
       const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
       setOutputs(settled);
-      await afterSuccessfulDeploy(request, clients.aws, settled, ports);
+      await afterSuccessfulDeploy(request, ecs, clients.aws, settled, ports);
       return { outputs: settled };
     }
     if (standing.state === 'failed') {
@@ -260,7 +260,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       throw new ActionFailure(verdict);
     }
     log.info(`✅ ${verdict} (${durationSeconds}s)`);
-    await afterSuccessfulDeploy(request, clients.aws, final, ports);
+    await afterSuccessfulDeploy(request, ecs, clients.aws, final, ports);
     return { outputs: final, verdict };
   }
 }
