@@ -395,6 +395,39 @@ const SCENARIOS: Scenario[] = [
     complete: (run) => expect(run.log).toMatch(/Scheduled tasks moved to lp-scheduled-\d+:2/),
   },
   {
+    action: 'deploy-ecs',
+    name: 'a rollout that cleans up the revisions beyond the newest two',
+    condition: 'with `keep-revisions`',
+    async prepare() {
+      const { cluster, service, taskDefinitionArn } = await createService(uniqueService('keep'));
+      // Revisions 2 and 3 beside the live one, unused: the clean-up deregisters 1's neighbours once 4 is deployed.
+      for (const tag of ['old-2', 'old-3']) await registerRevision(service, `${REGISTRY}/${service}:${tag}`);
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 300 });
+      // A rule and a schedule with ECS targets, so the listings reach their targets.
+      const role = `arn:aws:iam::${sandbox.accountId}:role/${ROLES.scheduled}`;
+      const clusterArn = `arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/${cluster}`;
+      const events = new EventBridgeClient(clientConfig(sandbox));
+      await events.send(new PutRuleCommand({ Name: `${service}-sweep`, ScheduleExpression: 'rate(1 day)' }));
+      await events.send(
+        new PutTargetsCommand({
+          Rule: `${service}-sweep`,
+          Targets: [{ Id: 'sweep', Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } }],
+        }),
+      );
+      await new SchedulerClient(clientConfig(sandbox)).send(
+        new CreateScheduleCommand({
+          Name: `${service}-sweep`,
+          ScheduleExpression: 'rate(1 day)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } },
+        }),
+      );
+      return { cluster, service, image: `${REGISTRY}/${service}:v2`, 'keep-revisions': '2' };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(run.log).toMatch(/keep-revisions 2: deregistered 1 of family lp-keep-\d+/),
+  },
+  {
     action: 'run-migration',
     name: 'a migration that exits 0',
     async prepare() {
@@ -455,6 +488,39 @@ const SCENARIOS: Scenario[] = [
     },
     verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
     complete: (run) => expect(run.log).toMatch(/Scheduled tasks moved to lp-scheduled-\d+:2/),
+  },
+  {
+    action: 'deploy-ecs',
+    name: 'a rollout that cleans up the revisions beyond the newest two',
+    condition: 'with `keep-revisions`',
+    async prepare() {
+      const { cluster, service, taskDefinitionArn } = await createService(uniqueService('keep'));
+      // Revisions 2 and 3 beside the live one, unused: the clean-up deregisters 1's neighbours once 4 is deployed.
+      for (const tag of ['old-2', 'old-3']) await registerRevision(service, `${REGISTRY}/${service}:${tag}`);
+      sandbox.script(`${REGISTRY}/${service}:v2`, { kind: 'healthy', startMs: 300 });
+      // A rule and a schedule with ECS targets, so the listings reach their targets.
+      const role = `arn:aws:iam::${sandbox.accountId}:role/${ROLES.scheduled}`;
+      const clusterArn = `arn:aws:ecs:${sandbox.region}:${sandbox.accountId}:cluster/${cluster}`;
+      const events = new EventBridgeClient(clientConfig(sandbox));
+      await events.send(new PutRuleCommand({ Name: `${service}-sweep`, ScheduleExpression: 'rate(1 day)' }));
+      await events.send(
+        new PutTargetsCommand({
+          Rule: `${service}-sweep`,
+          Targets: [{ Id: 'sweep', Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } }],
+        }),
+      );
+      await new SchedulerClient(clientConfig(sandbox)).send(
+        new CreateScheduleCommand({
+          Name: `${service}-sweep`,
+          ScheduleExpression: 'rate(1 day)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: clusterArn, RoleArn: role, EcsParameters: { TaskDefinitionArn: taskDefinitionArn } },
+        }),
+      );
+      return { cluster, service, image: `${REGISTRY}/${service}:v2`, 'keep-revisions': '2' };
+    },
+    verdict: (run) => expect(run.outputs.status).toBe('succeeded'),
+    complete: (run) => expect(run.log).toMatch(/keep-revisions 2: deregistered 1 of family lp-keep-\d+/),
   },
   {
     action: 'run-migration',
@@ -848,6 +914,27 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
       expect(run.log).toMatch(
         /warn {2}Desired count and auto scaling +Not checked: the role this job assumes may not call application-autoscaling:DescribeScalableTargets/,
       ),
+    // keep-revisions: a listing refused skips the clean-up, naming it; a refused deregistration is a failed clean-up.
+    ...Object.fromEntries(
+      [
+        'ecs:ListTaskDefinitions',
+        'ecs:ListClusters',
+        'ecs:ListServices',
+        'events:ListEventBuses',
+        'events:ListRules',
+        'events:ListTargetsByRule',
+        'scheduler:ListSchedules',
+        'scheduler:GetSchedule',
+      ].map((permission) => [
+        permission,
+        (run: ActionRun) =>
+          expect(warningsOf(run).join('\n')).toContain(
+            `the clean-up was skipped and nothing was deregistered: the role may not call ${permission}`,
+          ),
+      ]),
+    ),
+    'ecs:DeregisterTaskDefinition': (run) =>
+      expect(warningsOf(run).join('\n')).toMatch(/keep-revisions: the clean-up failed: .*ecs:DeregisterTaskDefinition/),
   },
   'run-migration': {
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),

@@ -100,6 +100,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs | Register
     const references = parseScheduledTasks(inputs.numberedLines(name));
     return references.length ? references : undefined;
   });
+  const keepRevisions = readAfterSuccess('keep-revisions', wait, waitUntil, (name) => readKeepRevisions(inputs, name));
   return {
     cluster,
     service,
@@ -121,6 +122,7 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs | Register
     preflight,
     ...(compareWith ? { compareWith } : {}),
     ...(scheduledTasks ? { scheduledTasks } : {}),
+    ...(keepRevisions !== undefined ? { keepRevisions } : {}),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
 }
@@ -196,6 +198,21 @@ function readRegisterOnly(
     );
   }
   return { taskDefinitionFile: taskDefinition.path, preflight: readPreflightMode(inputs) };
+}
+
+/**
+ * keep-revisions: a whole number of at least 2. 0 would deregister the revision just deployed and 1 the rollback
+ * target's neighbours on the next deploy; neither is a clean-up anyone wants, so both are refused.
+ */
+function readKeepRevisions(inputs: Inputs, name: string): number | undefined {
+  const value = inputs.optional(name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 2)
+    throw new ConfigurationError(
+      `Input '${name}' must be a whole number of at least 2 (the revision deployed and one to roll back to), such as 10; got "${value}".`,
+      name,
+    );
+  return Number(value);
 }
 
 /** Without a timeout input: 30 minutes, to which the use case adds the service's bake time. */

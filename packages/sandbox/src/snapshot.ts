@@ -24,5 +24,9 @@ export function snapshot(ctx: Context): unknown {
     codeDeployDeploymentGroups: [...ctx.codedeploy.deploymentGroups.values()],
     codeDeployDeployments: [...ctx.codedeploy.deployments.values()],
     codeDeployRevisions: [...ctx.codedeploy.revisions.values()],
+    eventRules: [...ctx.events.buses.values()].flatMap((bus) =>
+      [...bus.rules.values()].map(({ targets, ...rule }) => ({ ...rule, targets: [...targets.values()] })),
+    ),
+    schedules: [...ctx.schedules.schedules.values()],
   });
 }

@@ -3,6 +3,7 @@ import {
   CreateEventBusCommand,
   DescribeRuleCommand,
   EventBridgeClient,
+  ListEventBusesCommand,
   ListRuleNamesByTargetCommand,
   ListRulesCommand,
   ListTargetsByRuleCommand,
@@ -63,6 +64,11 @@ describe('EventBridge rules', () => {
     await expect(events().send(new DescribeRuleCommand({ Name: 'on-order' }))).rejects.toThrow(
       'Rule on-order does not exist on EventBus default.',
     );
+  });
+
+  test('ListEventBuses lists the default bus and those created', async () => {
+    const listed = await events().send(new ListEventBusesCommand({}));
+    expect(listed.EventBuses?.map((bus) => bus.Name)).toEqual(['default', 'orders']);
   });
 
   test('a bus is named by its ARN as well as its name', async () => {

@@ -720,6 +720,50 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'compare-with' names prod\/multi, the service this step deploys: comparing it with itself says nothing\./,
     refusedBy: 'sandbox',
   },
+  // scheduled-tasks: rule:[bus/]name or schedule:[group/]name lines, acted on once the deploy completed
+  {
+    name: 'a scheduled-tasks line of neither rule: nor schedule:',
+    inputs: { ...base, 'scheduled-tasks': 'rule:nightly\ncron:weekly' },
+    input: 'scheduled-tasks',
+    error: /^Input 'scheduled-tasks' line 2 \("cron:weekly"\) does not start with rule: or schedule:; each line is rule:\[bus\/\]name/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a scheduled-tasks rule name with a space',
+    inputs: { ...base, 'scheduled-tasks': 'rule:orders/nightly report' },
+    input: 'scheduled-tasks',
+    error: /^Input 'scheduled-tasks' line 1 \("rule:orders\/nightly report"\) has rule name "nightly report", not up to 64 letters/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a scheduled-tasks line given twice',
+    inputs: { ...base, 'scheduled-tasks': 'schedule:export\nschedule:default/export' },
+    input: 'scheduled-tasks',
+    error: /^Input 'scheduled-tasks' names schedule default\/export on lines 1 and 2; name each rule or schedule once\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'scheduled-tasks with wait-until bake',
+    inputs: { ...base, 'scheduled-tasks': 'rule:nightly', 'wait-until': 'bake' },
+    input: 'scheduled-tasks',
+    error: /^Input 'scheduled-tasks' acts once the deploy has completed successfully, but wait-until is bake/,
+    refusedBy: 'parser',
+  },
+  // keep-revisions: a whole number of at least 2
+  ...['0', '1', '-3', 'ten', '2.5'].map((value): BadInput => ({
+    name: `keep-revisions ${value}`,
+    inputs: { ...base, 'keep-revisions': value },
+    input: 'keep-revisions',
+    error: new RegExp(`^Input 'keep-revisions' must be a whole number of at least 2 .*; got "${value.replace('.', '\\.')}"\\.$`),
+    refusedBy: 'parser',
+  })),
+  {
+    name: 'keep-revisions with wait false',
+    inputs: { ...base, 'keep-revisions': '5', wait: 'false' },
+    input: 'keep-revisions',
+    error: /^Input 'keep-revisions' acts once the deploy has completed successfully, but wait is false/,
+    refusedBy: 'parser',
+  },
 ];
 
 export const deployEcsSurprisingInputs: SurprisingInput[] = [

@@ -1,6 +1,6 @@
 /**
  * EventBridge's rule and target operations, as far as this suite and its tests use them (Amazon EventBridge API
- * reference): CreateEventBus and PutRule to make buses and rules, DescribeRule and ListRules to read them, PutTargets,
+ * reference): CreateEventBus and PutRule to make buses and rules, ListEventBuses, DescribeRule and ListRules to read them, PutTargets,
  * ListTargetsByRule and RemoveTargets for a rule's targets, ListRuleNamesByTarget for the rules that invoke an ARN.
  * PutTargets keeps each target whole, so a caller that puts back what it listed changes only what it meant to.
  */
@@ -85,6 +85,13 @@ export const eventBridgeOperations: Record<string, (ctx: Context, input: Json) =
       throw constraint(name, 'name', 'Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+');
     if (ctx.events.buses.has(name)) throw busExists(ctx.events.busArn(name));
     return { EventBusArn: ctx.events.createBus(name).arn };
+  },
+
+  ListEventBuses(ctx, input) {
+    const prefix = text(input.NamePrefix) ?? '';
+    const buses = [...ctx.events.buses.values()].filter((found) => found.name.startsWith(prefix));
+    const { items, next } = page(buses, input);
+    return { EventBuses: items.map((found) => ({ Name: found.name, Arn: found.arn })), ...(next ? { NextToken: next } : {}) };
   },
 
   PutRule(ctx, input) {

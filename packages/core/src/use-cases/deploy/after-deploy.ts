@@ -4,9 +4,11 @@
  * revisions. Scheduled tasks move only after the service proved the revision works, so a revision that fails its
  * rollout never reaches them; the clean-up runs last, so a revision the moves just left is not in use any more.
  */
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ClientFactory } from '../../common/aws';
 import type { Logger } from '../../common/logger';
 import { moveScheduledTasks, movedMarkdown, scheduledTaskClients } from '../../scheduled-tasks';
+import { cleanUpMarkdown, cleanUpRevisions } from './keep-revisions';
 import type { DeployOutputs, DeployRequest } from './request';
 
 export interface AfterDeployPorts {
@@ -16,6 +18,7 @@ export interface AfterDeployPorts {
 
 export async function afterSuccessfulDeploy(
   request: DeployRequest,
+  ecs: ECSClient,
   aws: ClientFactory | undefined,
   outputs: DeployOutputs,
   ports: AfterDeployPorts,
@@ -31,5 +34,11 @@ export async function afterSuccessfulDeploy(
     );
     const markdown = movedMarkdown(moved);
     if (markdown) await ports.writeSummary(markdown);
+  }
+  if (request.keepRevisions !== undefined) {
+    if (!aws) throw new Error('keep-revisions needs the clients factory (clients.aws) to list EventBridge and EventBridge Scheduler');
+    const revisions = { deployed: outputs.taskDefinitionArn, rollbackTarget: outputs.previousTaskDefinitionArn };
+    const result = await cleanUpRevisions(ecs, aws, request.region, request.keepRevisions, revisions, ports.log);
+    await ports.writeSummary(cleanUpMarkdown(result, request.keepRevisions));
   }
 }

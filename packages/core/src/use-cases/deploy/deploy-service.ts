@@ -161,7 +161,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       const settled: DeployOutputs = { ...known, status: 'succeeded', durationSeconds: 0 };
       setOutputs(settled);
       if (settings.length) await writeSummary(settingsSummary(request.service, registration.arn, settings, preflight));
-      await afterSuccessfulDeploy(request, clients.aws, settled, ports);
+      await afterSuccessfulDeploy(request, ecs, clients.aws, settled, ports);
       return { outputs: settled };
     }
   } else {
@@ -287,7 +287,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
       throw new ActionFailure(verdict);
     }
     log.info(`✅ ${verdict} (${durationSeconds}s)`);
-    await afterSuccessfulDeploy(request, clients.aws, final, ports);
+    await afterSuccessfulDeploy(request, ecs, clients.aws, final, ports);
     return { outputs: final, verdict };
   }
 }
