@@ -1,7 +1,7 @@
 import { checkEcsArnInputs, ConfigurationError, parseCommand, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
 import { readPreflightMode } from '@ecs-deploy/core/preflight';
-import { taskDefinitionInput } from '@ecs-deploy/core/task-definition';
+import { tagsInput, taskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -22,6 +22,7 @@ export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
     image,
     command: parseCommand(inputs.optional('command') ?? ''),
     environment: inputs.keyValues('environment'),
+    tags: tagsInput(inputs),
     subnets: resourceIds(inputs, 'subnets', 'subnet'),
     securityGroups: resourceIds(inputs, 'security-groups', 'sg'),
     assignPublicIp: assignPublicIp === undefined ? undefined : /^(true|ENABLED)$/.test(assignPublicIp) ? 'ENABLED' : 'DISABLED',

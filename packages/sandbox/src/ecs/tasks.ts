@@ -7,6 +7,7 @@ import { asArray, findService, findTaskDefinition, requireCluster } from './reso
 import { checkPlacement } from './services';
 import type { ClusterRecord, Json, TaskRecord } from './state';
 import { paginate } from './task-definitions';
+import { checkTags } from './tags';
 
 /**
  * ListTasks filters that startedBy cannot be combined with. The API reference (ListTasks, startedBy): "When you
@@ -74,6 +75,7 @@ export const taskOperations = {
     const strategy = asArray<Json>(input.capacityProviderStrategy);
     const launchType = (input.launchType as string | undefined) ?? (strategy.length ? undefined : 'EC2');
     checkPlacement(taskDefinition, launchType, input.networkConfiguration);
+    checkTags(input.tags);
     const overrides = (input.overrides as Json | undefined) ?? {};
     const names = new Set(((taskDefinition.body.containerDefinitions as Json[]) ?? []).map((c) => c.name));
     for (const override of asArray<Json>(overrides.containerOverrides)) {

@@ -1,3 +1,4 @@
+import type { Tag } from '@aws-sdk/client-ecs';
 import type { ContainerImage, ContainerKeyValue } from '../../common/inputs';
 import type { ServiceReference } from '../../common/service-reference';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
@@ -25,6 +26,8 @@ export interface DeployRequest {
   environment: ContainerKeyValue[];
   /** Secrets as references (valueFrom), `[container:]NAME=REFERENCE`; nothing of their values is read. */
   secrets?: ContainerKeyValue[];
+  /** The `tags` input: set on the revision the step registers, beside the workflow run's own. */
+  tags?: Tag[];
   desiredCount?: number;
   forceNewDeployment: boolean;
   wait: boolean;
@@ -59,6 +62,7 @@ export interface RegisterOnlyRequest {
   images?: ContainerImage[];
   environment: ContainerKeyValue[];
   secrets?: ContainerKeyValue[];
+  tags?: Tag[];
   preflight?: PreflightMode;
 }
 

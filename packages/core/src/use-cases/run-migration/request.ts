@@ -1,4 +1,4 @@
-import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
+import type { AssignPublicIp, LaunchType, Tag } from '@aws-sdk/client-ecs';
 import type { KeyValue } from '../../common';
 import type { PreflightMode } from '../../preflight';
 
@@ -15,6 +15,8 @@ export interface MigrationRequest {
   image?: string;
   command?: string[];
   environment: KeyValue[];
+  /** The `tags` input: on the revision the migration registers (if it does) and on its task, beside the run's own. */
+  tags?: Tag[];
   subnets: string[];
   securityGroups: string[];
   assignPublicIp?: AssignPublicIp;
