@@ -29,3 +29,4 @@ export * from './times';
 export * from './unchanged-service';
 export * from './watch';
 export * from './watch-loop';
+export * from './task-overrides';

@@ -18,3 +18,4 @@ export * from './checks/log-groups-exist';
 export * from './checks/compare-with';
 export * from './checks/health-check-grace';
 export * from './checks/secrets-exist';
+export * from './checks/task-size';

@@ -98,6 +98,7 @@ export async function runMigration(request: MigrationRequest, clients: Migration
       environment: request.environment,
       startedBy: startedByFor(ports.env),
       tags: [...runTags, ...(request.tags ?? [])],
+      ...(request.overrides && Object.keys(request.overrides).length ? { task: request.overrides } : {}),
     },
     { log, clock, signal: ports.signal },
   );
