@@ -22,3 +22,4 @@ export * from './unreachable';
 export * from './version';
 export * from './gate-answer';
 export * from './service-reference';
+export * from './github-run-tags';
