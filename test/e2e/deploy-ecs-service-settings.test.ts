@@ -195,6 +195,8 @@ group('deploy-ecs service settings on a blue/green service', () => {
       service: bg.service,
       image: `${BLUE_GREEN_REPOSITORY}:v2`,
       'enable-ecs-managed-tags': 'true',
+      // The new tasks start under it: a loaded machine's slow process start is not taken for failed health checks.
+      'health-check-grace-period': '60',
     });
 
     expect(errorsOf(run)).toEqual([]);
@@ -202,6 +204,7 @@ group('deploy-ecs service settings on a blue/green service', () => {
     expect(run.outputs['service-deployment-arn']).toMatch(/:service-deployment\//);
     expect((await describe(sandbox, bg.cluster, bg.service)).enableECSManagedTags).toBe(true);
     expect(run.summary).toContain('- enableECSManagedTags: false → true');
+    expect(run.summary).toContain('- healthCheckGracePeriodSeconds: 0 → 60');
   });
 });
 
@@ -237,6 +240,28 @@ group('deploy-ecs service settings on a CODE_DEPLOY service', () => {
     expect(calls).not.toContain('codedeploy:CreateDeployment');
     const live = await describe(sandbox, cd.cluster, cd.service);
     expect([live.propagateTags, live.healthCheckGracePeriodSeconds]).toEqual(['SERVICE', 90]);
+  });
+});
+
+group('deploy-ecs service settings on a CODE_DEPLOY service with a new revision', () => {
+  test('the grace period is set by UpdateService before the CodeDeploy deployment is created', async () => {
+    const cd = await createCodeDeployService(sandbox, { service: 'cd-grace' });
+    const before = sandbox.calls.length;
+
+    const run = await deploy({
+      cluster: cd.cluster,
+      service: cd.service,
+      image: `${BLUE_GREEN_REPOSITORY}:v2`,
+      'health-check-grace-period': '75',
+      wait: 'false',
+    });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('registered');
+    expect(run.outputs['codedeploy-deployment-id']).toMatch(/^d-/);
+    const changes = operations(callsSince(before)).filter((op) => op === 'ecs:UpdateService' || op === 'codedeploy:CreateDeployment');
+    expect(changes).toEqual(['ecs:UpdateService', 'codedeploy:CreateDeployment']);
+    expect((await describe(sandbox, cd.cluster, cd.service)).healthCheckGracePeriodSeconds).toBe(75);
   });
 });
 
