@@ -28,7 +28,7 @@ const warningsOf = (run: ActionRun) => run.lines.map((line) => line.text).filter
 async function tasksOf(cluster: string, service: string, status: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<Task[]> {
   const ecs = ecsClient(sandbox);
   const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: status }));
-  return taskArns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }))).tasks ?? []) : [];
+  return taskArns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns, include: ['TAGS'] }))).tasks ?? []) : [];
 }
 
 /** A rolling service whose v1 tasks start healthy (with the blue/green catalog, an image runs only when scripted). */
@@ -79,6 +79,8 @@ group('deploy-ecs service settings on a rolling service', () => {
       ['exec-new:2', true],
       ['exec-new:2', true],
     ]);
+    // enable-ecs-managed-tags: the new tasks carry the managed tags.
+    expect(running.map((task) => task.tags?.find((tag) => tag.key === 'aws:ecs:serviceName')?.value)).toEqual([service, service]);
     expect(run.summary).toContain('- enableExecuteCommand: false → true');
     expect(run.summary).toContain('- propagateTags: NONE → SERVICE');
     expect(run.summary).toContain('- enableECSManagedTags: false → true');
@@ -103,7 +105,10 @@ group('deploy-ecs service settings on a rolling service', () => {
     expect(await settingsOf(cluster, service)).toEqual(CHANGED);
     const running = await tasksOf(cluster, service);
     expect(running.map((task) => task.taskArn).sort()).toEqual(tasksBefore);
-    expect(running.map((task) => task.enableExecuteCommand)).toEqual([false, false]);
+    expect(running.map((task) => [task.enableExecuteCommand, task.tags])).toEqual([
+      [false, []],
+      [false, []],
+    ]);
     expect(warningsOf(run)).toContainEqual(
       expect.stringContaining('enableExecuteCommand, propagateTags, enableECSManagedTags apply to tasks started from now on'),
     );
@@ -138,6 +143,17 @@ group('deploy-ecs service settings on a rolling service', () => {
     const [error] = errorsOf(run);
     expect(error).toContain('Input \'enable-execute-command\' is true, but the revision service "exec-norole" would run');
     expect(error).toContain('has no taskRoleArn');
+    expect(mutatingCalls(callsSince(before))).toEqual([]);
+  });
+
+  test('with preflight false, the task role is still checked before any change', async () => {
+    const { cluster, service } = await rollingService({ service: 'exec-norole-off' });
+    const before = sandbox.calls.length;
+
+    const run = await deploy({ cluster, service, 'enable-execute-command': 'true', preflight: 'false' });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringContaining("Input 'enable-execute-command' is true, but the revision")]);
     expect(mutatingCalls(callsSince(before))).toEqual([]);
   });
 
