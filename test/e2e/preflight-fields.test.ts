@@ -51,7 +51,7 @@ group('deploy-ecs judges every key of its task-definition file', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toEqual([
       `Input 'task-definition': the file "${file}" has 2 fields RegisterTaskDefinition does not take, which would be dropped without a word: ` +
-        'taskDefinition.Cpu: did you mean cpu?; taskDefinition.enableExecuteCommand is a service setting: set it on the service (CreateService or UpdateService), not in the task definition. ' +
+        "taskDefinition.Cpu: did you mean cpu?; taskDefinition.enableExecuteCommand is a service setting: give it as this step's 'enable-execute-command' input, not in the task definition. " +
         "Correct the file (with 'preflight: warn' the step goes on without them). Nothing was changed.",
     ]);
     // The file is judged before any AWS call: not even the service was described.

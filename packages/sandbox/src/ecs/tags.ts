@@ -50,6 +50,32 @@ export function setTags(ctx: Context, arn: string, tags: unknown): void {
   ctx.ecs.tags.set(arn, [...merged.values()]);
 }
 
+/**
+ * The tags a service's task gets when it is launched: the service's or its task definition's as propagateTags says,
+ * then, with enableECSManagedTags, the managed tags aws:ecs:clusterName and aws:ecs:serviceName (developer guide,
+ * "Tagging your Amazon ECS resources"). Taken at launch only: "Only tasks launched after the update will reflect the
+ * update" (UpdateService, propagateTags and enableECSManagedTags).
+ */
+export function launchTags(
+  ctx: Context,
+  service: { arn: string; name: string; cluster: string; propagateTags: string; enableECSManagedTags: boolean },
+  taskDefinitionArn: string,
+): Tag[] {
+  const propagated =
+    service.propagateTags === 'SERVICE'
+      ? tagsOf(ctx, service.arn)
+      : service.propagateTags === 'TASK_DEFINITION'
+        ? tagsOf(ctx, taskDefinitionArn)
+        : [];
+  const managed = service.enableECSManagedTags
+    ? [
+        { key: 'aws:ecs:clusterName', value: service.cluster },
+        { key: 'aws:ecs:serviceName', value: service.name },
+      ]
+    : [];
+  return [...propagated, ...managed];
+}
+
 function knownResource(ctx: Context, arn: string): boolean {
   if (ctx.ecs.tags.has(arn)) return true;
   if ([...ctx.ecs.clusters.values()].some((c) => c.arn === arn)) return true;
