@@ -7,6 +7,7 @@ export * from './command';
 export * from './command-runner';
 export * from './duration';
 export * from './errors';
+export * from './json-location';
 export * from './identifiers';
 export * from './image-reference';
 export * from './inputs';

@@ -297,7 +297,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     await writeSummary(section(rolloutSummaryMarkdown(report), note, preflight));
     await trail?.report(deploymentState(outcome.status), verdict);
     if (!green) {
-      logRolloutEvidence(report, log);
+      await logRolloutEvidence(report, log);
       throw new ActionFailure(verdict);
     }
     log.info(`✅ ${verdict} (${durationSeconds}s)`);
