@@ -21,11 +21,8 @@ export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return PROXY_VARIABLES.some((name) => env[name]);
 }
 
-/**
- * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
- * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
- */
-export function proxyVariableProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** Each proxy variable set, with its value read as a URL (undefined when it does not parse; no scheme means http://). */
+function* proxyVariables(env: NodeJS.ProcessEnv): Generator<{ name: string; value: string; url: URL | undefined }> {
   for (const name of PROXY_VARIABLES) {
     const value = env[name];
     if (!value) continue;
@@ -35,6 +32,16 @@ export function proxyVariableProblem(env: NodeJS.ProcessEnv = process.env): stri
     } catch {
       url = undefined;
     }
+    yield { name, value, url };
+  }
+}
+
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+export function proxyVariableProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const { name, value, url } of proxyVariables(env)) {
     if (!url || !url.hostname)
       return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -61,16 +68,8 @@ export function withoutCredentials(proxyUrl: string): string {
  */
 export function proxyCredentials(env: NodeJS.ProcessEnv = process.env): string[] {
   const secrets = new Set<string>();
-  for (const name of PROXY_VARIABLES) {
-    const value = env[name];
-    if (!value) continue;
-    let url: URL;
-    try {
-      url = new URL(value.includes('://') ? value : `http://${value}`);
-    } catch {
-      continue;
-    }
-    if (!url.password && !url.username) continue;
+  for (const { value, url } of proxyVariables(env)) {
+    if (!url || (!url.password && !url.username)) continue;
     secrets.add(value);
     if (url.password) {
       secrets.add(url.password);
@@ -116,15 +115,8 @@ function tagged(error: unknown, proxy: { url: string; variable: string }): unkno
  */
 export function proxyAt(where: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; variable: string } | undefined {
   if (!where) return undefined;
-  for (const name of PROXY_VARIABLES) {
-    const value = env[name];
-    if (!value) continue;
-    let url: URL;
-    try {
-      url = new URL(value.includes('://') ? value : `http://${value}`);
-    } catch {
-      continue;
-    }
+  for (const { name, url } of proxyVariables(env)) {
+    if (!url) continue;
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     if (where === url.hostname || where === `${url.hostname}:${port}`) return { url: withoutCredentials(url.href), variable: name };
   }
