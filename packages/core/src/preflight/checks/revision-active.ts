@@ -17,8 +17,10 @@ export interface RevisionActiveOptions {
   region: string;
   /** The input that named it; `task-definition` by default. */
   input?: string;
-  /** False when only existence matters (a one-off task's revision as today's run-migration checks it). */
+  /** False when only existence matters (a revision used only as the base of a new one). */
   requireActive?: boolean;
+  /** What ECS will not do with a revision that is not ACTIVE; by default, update a service to it. */
+  inactiveRefusal?: string;
   /** Sentences after the finding, per action: what to do instead. */
   advice?: { missing?: string; inactive?: string };
 }
@@ -44,7 +46,7 @@ export function revisionActiveCheck(options: RevisionActiveOptions): PreflightCh
         return {
           status: 'fail',
           detail: withAdvice(
-            `Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`,
+            `Input '${input}': ${options.reference} is ${status}, and ${options.inactiveRefusal ?? 'ECS does not update a service to a revision that is not ACTIVE'}.`,
             options.advice?.inactive,
           ),
           input,

@@ -97,7 +97,11 @@ export async function migrationPreflight(
   };
 }
 
-/** The registered revision named by `task-definition`, else the one the service runs; ECS runs a one-off task of an INACTIVE one. */
+/**
+ * The registered revision named by `task-definition`, else the one the service runs. Without a new image it is run
+ * as it is, and ECS runs no new task of an INACTIVE revision (DeregisterTaskDefinition, API reference); with one it
+ * is only the base of a new revision, for which existing is enough.
+ */
 function revisionCheck(ecs: ECSClient, request: MigrationRequest, service: Service | undefined) {
   const reference = request.definition.kind === 'reference' ? request.definition.reference : service?.taskDefinition;
   if (!reference)
@@ -106,7 +110,9 @@ function revisionCheck(ecs: ECSClient, request: MigrationRequest, service: Servi
     ecs,
     reference,
     region: request.region,
-    requireActive: false,
+    requireActive: request.image === undefined,
+    inactiveRefusal:
+      'ECS runs no new task of a revision that is not ACTIVE: give an image (a new revision is registered from it) or an ACTIVE revision',
     input: request.definition.kind === 'reference' ? 'task-definition' : 'service',
   });
 }
