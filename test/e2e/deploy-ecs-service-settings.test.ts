@@ -5,7 +5,7 @@ import type { ApiCall } from '@ecs-deploy/sandbox';
 import { mutatingCalls } from '../support/bad-input';
 import { BLUE_GREEN_REPOSITORY, blueGreenCatalog, createBlueGreenService } from '../support/blue-green';
 import { createCodeDeployService } from '../support/codedeploy';
-import { createService, describe, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { createService, describe, ecsClient, REGISTRY, waitForTaskSetSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { useSandbox } from '../support/use-sandbox';
@@ -246,6 +246,8 @@ group('deploy-ecs service settings on a CODE_DEPLOY service', () => {
 
   test('with the revision it already runs, the grace period and tags options are set by UpdateService, without a CodeDeploy deployment', async () => {
     const cd = await createCodeDeployService(sandbox, { service: 'cd-tags' });
+    // Settled first: a task set still STABILIZING is not a service settled on its revision, and is refused as such.
+    await waitForTaskSetSteady(sandbox, cd.cluster, cd.service);
     const before = sandbox.calls.length;
 
     const run = await deploy({ cluster: cd.cluster, service: cd.service, 'propagate-tags': 'SERVICE', 'health-check-grace-period': '90' });
