@@ -207,6 +207,12 @@ group('deploy-ecs against the sandbox', () => {
     expect(message).toContain('exited with code 3');
     expect(message).toContain('panic: index missing');
     expect(run.log).toContain('Stopped tasks of the new revision:');
+    // The evidence is in collapsible groups after the paragraph: each opened and closed in turn.
+    const texts = run.lines.map((line) => line.text);
+    const opened = texts.findIndex((text) => /^::group::Stopped tasks of the new revision: (\d+|the last \d+ of \d+)$/.test(text));
+    expect(opened).toBeGreaterThan(texts.findIndex((text) => text.startsWith('❌ ')));
+    expect(texts.slice(opened + 1).find((text) => text.startsWith('::'))).toBe('::endgroup::');
+    expect(texts).toContainEqual(expect.stringMatching(/^::group::Last log lines of container "search"/));
     // The old tasks keep serving: this action does not roll back by itself.
     const live = await describe(sandbox, cluster, service);
     expect(live.runningCount).toBeGreaterThanOrEqual(2);

@@ -100,15 +100,23 @@ const uniqueService = (prefix: string) => `lp-${prefix}-${++names}`;
 
 interface ServiceOptions {
   loadBalancers?: LoadBalancer[];
+  /** How the service's tasks behave (default: healthy, started in 200 ms). */
+  outcome?: Parameters<typeof sandbox.script>[1];
   deploymentConfiguration?: DeploymentConfiguration;
   healthCheck?: HealthCheck;
   secrets?: Secret[];
 }
 
 /** A revision as a platform team registers one: a task role, an execution role, tags, awslogs. */
-async function registerRevision(name: string, image: string, healthCheck?: HealthCheck, secrets?: Secret[]): Promise<string> {
+async function registerRevision(
+  name: string,
+  image: string,
+  healthCheck?: HealthCheck,
+  secrets?: Secret[],
+  outcome: Parameters<typeof sandbox.script>[1] = { kind: 'healthy', startMs: 200 },
+): Promise<string> {
   // With a catalog, an image neither catalogued nor scripted fails to pull, as in ECS.
-  if (!image.startsWith(WEB)) sandbox.script(image, { kind: 'healthy', startMs: 200 });
+  if (!image.startsWith(WEB)) sandbox.script(image, outcome);
   const registered = await ecsClient(sandbox).send(
     new RegisterTaskDefinitionCommand({
       family: name,
@@ -147,7 +155,13 @@ async function registerRevision(name: string, image: string, healthCheck?: Healt
 async function createService(name: string, options: ServiceOptions & { image?: string } = {}) {
   const ecs = ecsClient(sandbox);
   await ecs.send(new CreateClusterCommand({ clusterName: 'lp' }));
-  const taskDefinitionArn = await registerRevision(name, options.image ?? `${REGISTRY}/${name}:v1`, options.healthCheck, options.secrets);
+  const taskDefinitionArn = await registerRevision(
+    name,
+    options.image ?? `${REGISTRY}/${name}:v1`,
+    options.healthCheck,
+    options.secrets,
+    options.outcome,
+  );
   await ecs.send(
     new CreateServiceCommand({
       cluster: 'lp',
@@ -555,6 +569,21 @@ const SCENARIOS: Scenario[] = [
       return { url, cluster, service, alarms: `${name}-5xx`, interval: '0.2s', timeout: '30s', 'success-threshold': '2' };
     },
     verdict: (run) => expect(run.outputs.healthy).toBe('true'),
+  },
+  {
+    action: 'verify-health',
+    name: 'cluster + service: a task that crashes during the check fails it',
+    condition: 'with a task of the service stopping during the check',
+    async prepare() {
+      const name = uniqueService('crashes');
+      // Each task runs 60 s of sandbox time (3 s here), exits 1 and is replaced: steady between crashes.
+      const { cluster, service } = await createService(name, { outcome: { kind: 'exit', exitCode: 1, afterMs: 60_000 } });
+      return { cluster, service, interval: '0.2s', timeout: '30s', bake: '20s', 'success-threshold': '2' };
+    },
+    verdict(run) {
+      expect(run.exitCode).toBe(1);
+      expect(errorsOf(run).join('\n')).toMatch(/because a task crashed: .*essential container "\S+" exited with code 1/);
+    },
   },
   {
     action: 'verify-health',

@@ -475,6 +475,32 @@ group('full chains with real builds', () => {
     expect(step('verify')?.outputs.healthy).toBe('true');
     expect(step('rollback')?.outcome).toBe('skipped');
   }, 400_000);
+
+  test('ecs-deploy-services.yml: the worker entry has no health URL, and verify-health judges it on ECS alone', async () => {
+    const workflow = await template('ecs-deploy-services.yml', { ...SERVICES_VALUES, '<your-worker-ecr-repository>': repository });
+    requireActions(workflow);
+    await createService(world, { cluster: 'services', service: 'worker', image: `${infra.registryHost}/${repository}:v1` });
+    const entries = JSON.parse(String(workflow.env.SERVICES)) as Record<string, string>[];
+    const worker = entries.find((entry) => entry.service === 'worker') as Record<string, string>;
+    expect(worker['health-url']).toBe('');
+
+    const result = await runJob(workflow, job(workflow, 'deploy'), {
+      env: buildEnv(),
+      github: github(),
+      fakes: thirdParty,
+      cwd: join(workspace, '..'),
+      matrix: { ...worker, path: basename(workspace) },
+      overrides: { 'deploy/verify': { bake: '3s' } },
+    });
+
+    expect(failures(result)).toEqual([]);
+    const step = (name: string) => result.steps.find((s) => s.step === name);
+    expect(step('migrate')?.outcome).toBe('skipped');
+    expect(step('verify')?.inputs.url).toBe('');
+    expect(step('verify')?.outputs).toMatchObject({ healthy: 'true', checks: '0' });
+    expect(step('verify')?.run?.log).toContain('Checking service worker on ECS alone (no url');
+    expect(step('rollback')?.outcome).toBe('skipped');
+  }, 400_000);
 });
 
 group('ecs-deploy-services.yml', () => {
