@@ -124,7 +124,7 @@ group('deploy-ecs without a service: scheduled-tasks', () => {
 
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run).join('\n')).toMatch(
-      /Input 'scheduled-tasks' line "rule:invoicer-close".*payroll:7, of family payroll, not invoicer/,
+      /Input 'scheduled-tasks' line "rule:invoicer-close".*payroll:7, of family payroll, not invoicer, the family this step registers\./,
     );
     expect(mutatingCalls(sandbox.calls.slice(from))).toEqual([]);
     expect(await activeRevisions('invoicer')).toEqual([1]);

@@ -68,7 +68,14 @@ export async function registerTaskDefinitionOnly(
     if (!aws) throw new Error('scheduled-tasks needs the clients factory (clients.aws) to read EventBridge and EventBridge Scheduler');
     const family = loaded.definition.family;
     return family
-      ? [scheduledTasksCheck({ clients: scheduledTaskClients(aws, request.region), references: request.scheduledTasks, family })]
+      ? [
+          scheduledTasksCheck({
+            clients: scheduledTaskClients(aws, request.region),
+            references: request.scheduledTasks,
+            family,
+            doing: 'registers',
+          }),
+        ]
       : [];
   };
   const report = await runPreflight([file], {
