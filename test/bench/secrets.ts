@@ -1,5 +1,5 @@
 /**
- * The secrets-exist pre-flight's cost: deploy-ecs of a 3-container revision whose secrets come from both SSM
+ * The cost of the pre-flight checks of secrets (they exist; the execution role may read them; the roles exist and trust ECS): deploy-ecs of a 3-container revision whose secrets come from both SSM
  * Parameter Store and Secrets Manager (a JSON key, a version stage), from the run's first AWS call to its first
  * mutating one (the whole pre-flight, every check of it at once), and the AWS calls made before that, listed.
  * Registered in run.ts as `secrets`.
@@ -14,10 +14,12 @@ import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
 import { isMutating } from '../e2e/bad-input/case';
 import { runBundledAction } from '../support/run-action';
 import { clientConfig, startSandbox } from '../support/sandbox-harness';
+import { SECRETS_READER, secretsReaderRole } from '../support/secret-roles';
 import { formatRow } from './stats';
 
 export async function secretsPreflightBench(runs: number): Promise<string[]> {
-  const sandbox = await startSandbox({ timeScale: 0.2 });
+  // The revision's execution role may read its secrets, as ECS needs (the default ecsTaskExecutionRole may not).
+  const sandbox = await startSandbox({ timeScale: 0.2, seed: { roles: [secretsReaderRole()] } });
   const spans: number[] = [];
   const counts: number[] = [];
   let listed: string[] = [];
@@ -32,6 +34,7 @@ export async function secretsPreflightBench(runs: number): Promise<string[]> {
 
     const { cluster, service } = await createService(sandbox, {
       service: 'bench-secrets',
+      executionRole: SECRETS_READER,
       image: `${REGISTRY}/bench-secrets:v1`,
       desiredCount: 1,
     });
@@ -76,7 +79,12 @@ export async function secretsPreflightBench(runs: number): Promise<string[]> {
         { cluster, service, 'task-definition': file, container: service, environment: `BENCH_RUN=${i}`, wait: 'false' },
         { env: sandbox.env() },
       );
-      if (run.outputs.status !== 'registered' || !/pass {2}Secrets exist/.test(run.log))
+      if (
+        run.outputs.status !== 'registered' ||
+        !/pass {2}Secrets exist/.test(run.log) ||
+        !/pass {2}Roles exist and trust ECS/.test(run.log) ||
+        !/pass {2}Execution role may read the secrets/.test(run.log)
+      )
         throw new Error(`the deploy of the revision with secrets ended ${run.outputs.status}:\n${run.log}`);
       const made = sandbox.calls.slice(callsBefore);
       const firstMutating = made.findIndex((call) => isMutating(call.operation));

@@ -12,8 +12,9 @@ import { BLUE_GREEN_REPOSITORY, blueGreenCatalog } from '../support/blue-green';
 import { mutatingCalls } from '../support/bad-input';
 import { codeDeployClient, createCodeDeployService, type CodeDeployServiceOptions } from '../support/codedeploy';
 import { waitForTaskSetSteady } from '../support/ecs-fixtures';
-import { errorsOf, runBundledAction, type RunOptions } from '../support/run-action';
+import { errorsOf, runBundledAction, type ActionRun, type RunOptions } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
+import { parse as parseYaml } from 'yaml';
 
 // CodeDeploy's and ECS's intervals at a twenty-fifth: a minute is 2.4 s (a canary's 5 minutes 12 s), a lifecycle
 // event (at least 1 s) 40 ms, a target group's health check interval (30 s) 1.2 s, so that a replacement's process
@@ -37,6 +38,16 @@ async function deploymentInfo(deploymentId: string): Promise<DeploymentInfo> {
 
 async function answerThrough(url: string): Promise<string> {
   return (await fetch(url)).text();
+}
+
+/** The properties of the step's `::error` annotation (the toolkit writes `title=…,file=…,line=…`), read as file, line, title. */
+function errorAnnotation(run: ActionRun): string | undefined {
+  const line = run.lines.map((l) => l.text).find((text) => text.startsWith('::error'));
+  const properties = line === undefined ? undefined : /^::error ([^:]*)::/.exec(line)?.[1];
+  if (properties === undefined) return undefined;
+  const pairs = properties.split(',');
+  const get = (key: string) => pairs.find((pair) => pair.startsWith(`${key}=`))?.slice(key.length + 1);
+  return `file=${get('file')},line=${get('line')},title=${get('title')}`;
 }
 
 /** A file in a fresh folder, for the appspec and task-definition inputs. */
@@ -290,6 +301,49 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     ]);
     expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
     expect(mine()).toBe(before);
+  });
+
+  test('an AppSpec file that does not parse: refused before any change, annotated on the line the parser stopped at', async () => {
+    const { inputs } = await serviceFor({ service: 'cd-bad-yaml' });
+    const text = ['version: 0.0', 'Resources:', '  - TargetService:', '      Type: "AWS::ECS::Service', '      Properties: {}'].join('\n');
+    const appspec = fileWith('appspec.yaml', text);
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy({ ...inputs, appspec });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringMatching(/^Input 'appspec': the AppSpec file is neither JSON nor YAML \(/)]);
+    // The line the yaml parser names: the unclosed quote's, or where the text ends while the quote stays open.
+    const stopped = (() => {
+      try {
+        parseYaml(text);
+      } catch (error) {
+        return (error as { linePos: { line: number }[] }).linePos[0].line;
+      }
+      throw new Error('the AppSpec parsed');
+    })();
+    expect(stopped).toBeGreaterThanOrEqual(4);
+    expect(errorAnnotation(run)).toBe(`file=${appspec.replace(/:/g, '%3A')},line=${stopped},title=AppSpec file does not parse`);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+  });
+
+  test('an AppSpec file with two TargetServices: refused before any change, annotated on its Resources line', async () => {
+    const { inputs } = await serviceFor({ service: 'cd-two-targets' });
+    const target = ['  - TargetService:', '      Type: AWS::ECS::Service', '      Properties:', '        TaskDefinition: x'];
+    const appspec = fileWith(
+      'appspec.yaml',
+      ['# two services in one AppSpec', 'version: 0.0', 'Resources:', ...target, ...target].join('\n'),
+    );
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy({ ...inputs, appspec });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(/^Input 'appspec': the AppSpec file must have Resources with exactly one TargetService/),
+    ]);
+    expect(errorAnnotation(run)).toBe(`file=${appspec.replace(/:/g, '%3A')},line=3,title=AppSpec file has one ECS TargetService`);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
   });
 
   test('a re-run with nothing changed is settled on the steady PRIMARY task set, creating no deployment', async () => {

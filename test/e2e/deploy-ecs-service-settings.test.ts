@@ -29,7 +29,7 @@ const warningsOf = (run: ActionRun) => run.lines.map((line) => line.text).filter
 async function tasksOf(cluster: string, service: string, status: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<Task[]> {
   const ecs = ecsClient(sandbox);
   const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: status }));
-  return taskArns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }))).tasks ?? []) : [];
+  return taskArns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns, include: ['TAGS'] }))).tasks ?? []) : [];
 }
 
 /** A rolling service whose v1 tasks start healthy (with the blue/green catalog, an image runs only when scripted). */
@@ -80,6 +80,8 @@ group('deploy-ecs service settings on a rolling service', () => {
       ['exec-new:2', true],
       ['exec-new:2', true],
     ]);
+    // enable-ecs-managed-tags: the new tasks carry the managed tags.
+    expect(running.map((task) => task.tags?.find((tag) => tag.key === 'aws:ecs:serviceName')?.value)).toEqual([service, service]);
     expect(run.summary).toContain('- enableExecuteCommand: false → true');
     expect(run.summary).toContain('- propagateTags: NONE → SERVICE');
     expect(run.summary).toContain('- enableECSManagedTags: false → true');
@@ -104,7 +106,10 @@ group('deploy-ecs service settings on a rolling service', () => {
     expect(await settingsOf(cluster, service)).toEqual(CHANGED);
     const running = await tasksOf(cluster, service);
     expect(running.map((task) => task.taskArn).sort()).toEqual(tasksBefore);
-    expect(running.map((task) => task.enableExecuteCommand)).toEqual([false, false]);
+    expect(running.map((task) => [task.enableExecuteCommand, task.tags])).toEqual([
+      [false, []],
+      [false, []],
+    ]);
     expect(warningsOf(run)).toContainEqual(
       expect.stringContaining('enableExecuteCommand, propagateTags, enableECSManagedTags apply to tasks started from now on'),
     );
@@ -139,6 +144,17 @@ group('deploy-ecs service settings on a rolling service', () => {
     const [error] = errorsOf(run);
     expect(error).toContain('Input \'enable-execute-command\' is true, but the revision service "exec-norole" would run');
     expect(error).toContain('has no taskRoleArn');
+    expect(mutatingCalls(callsSince(before))).toEqual([]);
+  });
+
+  test('with preflight false, the task role is still checked before any change', async () => {
+    const { cluster, service } = await rollingService({ service: 'exec-norole-off' });
+    const before = sandbox.calls.length;
+
+    const run = await deploy({ cluster, service, 'enable-execute-command': 'true', preflight: 'false' });
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([expect.stringContaining("Input 'enable-execute-command' is true, but the revision")]);
     expect(mutatingCalls(callsSince(before))).toEqual([]);
   });
 
@@ -196,6 +212,8 @@ group('deploy-ecs service settings on a blue/green service', () => {
       service: bg.service,
       image: `${BLUE_GREEN_REPOSITORY}:v2`,
       'enable-ecs-managed-tags': 'true',
+      // The new tasks start under it: a loaded machine's slow process start is not taken for failed health checks.
+      'health-check-grace-period': '60',
     });
 
     expect(errorsOf(run)).toEqual([]);
@@ -203,6 +221,7 @@ group('deploy-ecs service settings on a blue/green service', () => {
     expect(run.outputs['service-deployment-arn']).toMatch(/:service-deployment\//);
     expect((await describe(sandbox, bg.cluster, bg.service)).enableECSManagedTags).toBe(true);
     expect(run.summary).toContain('- enableECSManagedTags: false → true');
+    expect(run.summary).toContain('- healthCheckGracePeriodSeconds: 0 → 60');
   });
 });
 
@@ -238,6 +257,28 @@ group('deploy-ecs service settings on a CODE_DEPLOY service', () => {
     expect(calls).not.toContain('codedeploy:CreateDeployment');
     const live = await describe(sandbox, cd.cluster, cd.service);
     expect([live.propagateTags, live.healthCheckGracePeriodSeconds]).toEqual(['SERVICE', 90]);
+  });
+});
+
+group('deploy-ecs service settings on a CODE_DEPLOY service with a new revision', () => {
+  test('the grace period is set by UpdateService before the CodeDeploy deployment is created', async () => {
+    const cd = await createCodeDeployService(sandbox, { service: 'cd-grace' });
+    const before = sandbox.calls.length;
+
+    const run = await deploy({
+      cluster: cd.cluster,
+      service: cd.service,
+      image: `${BLUE_GREEN_REPOSITORY}:v2`,
+      'health-check-grace-period': '75',
+      wait: 'false',
+    });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('registered');
+    expect(run.outputs['codedeploy-deployment-id']).toMatch(/^d-/);
+    const changes = operations(callsSince(before)).filter((op) => op === 'ecs:UpdateService' || op === 'codedeploy:CreateDeployment');
+    expect(changes).toEqual(['ecs:UpdateService', 'codedeploy:CreateDeployment']);
+    expect((await describe(sandbox, cd.cluster, cd.service)).healthCheckGracePeriodSeconds).toBe(75);
   });
 });
 

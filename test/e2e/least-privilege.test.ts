@@ -28,6 +28,7 @@ import { clientConfig } from '../support/sandbox-harness';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { useBuildWorld } from '../support/use-build-world';
 import { useSandbox } from '../support/use-sandbox';
+import { secretsReaderRole } from '../support/secret-roles';
 
 // Each action's README policy, read from README.md, run against a sandbox that answers AccessDeniedException for
 // anything it does not allow: the documented policy is enough for the action's scenarios (no call of theirs was
@@ -40,6 +41,10 @@ import { useSandbox } from '../support/use-sandbox';
 const WEB = `${REGISTRY}/lp-web`;
 const sandbox = useSandbox({
   timeScale: 0.05,
+  // The roles every scenario's revision names (ROLES), as the README's iam:PassRole statement names one task role and
+  // one execution role: the task role exists and trusts ECS, and the execution role, shared by the blue/green and
+  // CodeDeploy fixtures' revisions too, may also read the secrets scenarios' secrets (ECS stops a task otherwise).
+  seed: { roles: [{ RoleName: 'lp-task-role' }, secretsReaderRole('ecsTaskExecutionRole')] },
   catalog: {
     ...blueGreenCatalog(),
     [WEB]: { command: ['node', '-e', "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT)"] },
@@ -935,6 +940,10 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
     ),
     'ecs:DeregisterTaskDefinition': (run) =>
       expect(warningsOf(run).join('\n')).toMatch(/keep-revisions: the clean-up failed: .*ecs:DeregisterTaskDefinition/),
+    // The roles are not looked up, nor the execution role's reads simulated: each row is a warning naming the permission.
+    'iam:GetRole': (run) => expect(run.log).toMatch(/warn {2}Roles exist and trust ECS +Not checked: .*may not call iam:GetRole/),
+    'iam:SimulatePrincipalPolicy': (run) =>
+      expect(run.log).toMatch(/warn {2}Execution role may read the secrets +Not checked: .*may not call iam:SimulatePrincipalPolicy/),
   },
   'run-migration': {
     'ecr:DescribeImages': (run) => expect(run.log).toMatch(/warn {2}Images exist +container "\S+" runs \S+, not checked/),
@@ -942,6 +951,10 @@ const DEGRADED: Partial<Record<EcsAction, Record<string, (run: ActionRun) => voi
       expect(run.log).toMatch(/warn {2}Secrets exist +SSM parameter \S+ \(\S+\) of container "\S+" was not checked/),
     'secretsmanager:DescribeSecret': (run) =>
       expect(run.log).toMatch(/warn {2}Secrets exist +Secrets Manager secret \S+ \(\S+\) of container "\S+" was not checked/),
+    // The roles are not looked up, nor the execution role's reads simulated: each row is a warning naming the permission.
+    'iam:GetRole': (run) => expect(run.log).toMatch(/warn {2}Roles exist and trust ECS +Not checked: .*may not call iam:GetRole/),
+    'iam:SimulatePrincipalPolicy': (run) =>
+      expect(run.log).toMatch(/warn {2}Execution role may read the secrets +Not checked: .*may not call iam:SimulatePrincipalPolicy/),
   },
   'auto-rollback': {
     // UpdateService to the target instead of StopServiceDeployment.

@@ -237,6 +237,26 @@ group('run-migration: the roles of the task', () => {
     expect(run.log).toMatch(/pass {2}Execution role may read the secrets +shop-execution may read the secret/);
   });
 
+  test('a task role that does not trust ECS is refused before any revision is registered or task started', async () => {
+    const file = await fileWith('ledger', { execution: 'shop-execution', task: 'ec2-only' });
+    const before = await revisions('ledger');
+    const callsBefore = sandbox.calls.length;
+
+    const run = await runBundledAction(
+      'run-migration',
+      { cluster: 'prod', service: 'ledger', 'task-definition': file, command: 'migrate' },
+      { env: sandbox.env() },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([
+      'Task role ec2-only (taskRoleArn) does not trust ecs-tasks.amazonaws.com: its trust policy lets ec2.amazonaws.com assume it, ' +
+        `not ecs-tasks.amazonaws.com. ${ROLES_FIX}`,
+    ]);
+    expect(mutatingCalls(sandbox.calls.slice(callsBefore))).toEqual([]);
+    expect(await revisions('ledger')).toEqual(before);
+  });
+
   test('an execution role that may not read the secret is refused before any revision is registered or task started', async () => {
     const file = await fileWith('ledger', { execution: 'ecsTaskExecutionRole' });
     const before = await revisions('ledger');

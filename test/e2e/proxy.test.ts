@@ -6,7 +6,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { createService, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { startLocalProxy, type LocalProxy } from '../support/local-proxy';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
-import { selfSignedCertificate, type TestCertificate } from '../support/tls-certificate';
+import { testCertificate, type TestCertificate } from '../support/tls-certificate';
 import { useSandbox } from '../support/use-sandbox';
 
 // A self-hosted runner behind a proxy, through the bundles: the sandbox and the other servers the steps talk to
@@ -36,7 +36,7 @@ const close = (server: Server | HttpsServer | TlsServer) => new Promise((resolve
 
 beforeAll(async () => {
   proxy = await startLocalProxy();
-  certificate = selfSignedCertificate([SANDBOX_HOST, REGISTRY_HOST]);
+  certificate = testCertificate();
   // TLS in front of the sandbox's plain-HTTP port: the step speaks HTTPS to "AWS", as it does on a runner.
   const sandboxPort = Number(new URL(sandbox.endpoint).port);
   front = createTlsServer({ key: certificate.key, cert: certificate.cert }, (socket) => {

@@ -70,7 +70,8 @@ group('fixtures deploy-ecs registers with every field intact', () => {
       const described = await ecsClient(sandbox).send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
       const request = expectedRequest(file, IMAGE, entry.container);
       expect(described.taskDefinition).toMatchObject(expectedStored(request));
-      expect(described.tags ?? []).toEqual(request.tags ?? []);
+      // The file's tags, then the step's own (this run sets no GITHUB_* variables, so only the action's; see revision-tags.test.ts).
+      expect(described.tags ?? []).toEqual([...((request.tags as unknown[] | undefined) ?? []), { key: 'ecs-deploy-suite:action', value: 'deploy-ecs' }]);
     },
   );
 });

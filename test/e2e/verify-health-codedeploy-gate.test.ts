@@ -299,6 +299,8 @@ describe('with end-termination-wait, verify-health in production answers the ter
 describe('the permissions the gate needs, as the README lists them', () => {
   const GATE_PERMISSIONS = [
     'ecs:DescribeServices',
+    'ecs:ListTasks',
+    'ecs:DescribeTasks',
     'elasticloadbalancing:DescribeTargetHealth',
     'codedeploy:GetDeployment',
     'codedeploy:GetDeploymentTarget',

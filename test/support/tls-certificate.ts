@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface TestCertificate {
   key: string;
@@ -10,31 +8,14 @@ export interface TestCertificate {
   certFile: string;
 }
 
-/** A self-signed certificate for `hosts` (subjectAltName DNS entries), valid for a day, made with openssl. */
-export function selfSignedCertificate(hosts: string[]): TestCertificate {
-  const folder = mkdtempSync(join(tmpdir(), 'tls-'));
-  const keyFile = join(folder, 'key.pem');
-  const certFile = join(folder, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-subj',
-      `/CN=${hosts[0]}`,
-      '-addext',
-      `subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
+/** The host names test/support/proxy/test-cert.pem is for: the names only the test proxy resolves. */
+export const CERTIFICATE_HOSTS = ['sandbox.proxy-only.test', 'registry.proxy-only.test', 'app.proxy-only.test'];
+
+/**
+ * A self-signed certificate for CERTIFICATE_HOSTS, kept in the repository (made once with openssl, valid until
+ * 2126) so no test needs openssl on the machine. Its key protects nothing but these tests' local servers.
+ */
+export function testCertificate(): TestCertificate {
+  const certFile = resolve('test/support/proxy/test-cert.pem');
+  return { key: readFileSync(resolve('test/support/proxy/test-key.pem'), 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }

@@ -45868,6 +45868,1197 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
+/***/ 6110:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+/* eslint-env browser */
+
+/**
+ * This is the web browser implementation of `debug()`.
+ */
+
+exports.formatArgs = formatArgs;
+exports.save = save;
+exports.load = load;
+exports.useColors = useColors;
+exports.storage = localstorage();
+exports.destroy = (() => {
+	let warned = false;
+
+	return () => {
+		if (!warned) {
+			warned = true;
+			console.warn('Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.');
+		}
+	};
+})();
+
+/**
+ * Colors.
+ */
+
+exports.colors = [
+	'#0000CC',
+	'#0000FF',
+	'#0033CC',
+	'#0033FF',
+	'#0066CC',
+	'#0066FF',
+	'#0099CC',
+	'#0099FF',
+	'#00CC00',
+	'#00CC33',
+	'#00CC66',
+	'#00CC99',
+	'#00CCCC',
+	'#00CCFF',
+	'#3300CC',
+	'#3300FF',
+	'#3333CC',
+	'#3333FF',
+	'#3366CC',
+	'#3366FF',
+	'#3399CC',
+	'#3399FF',
+	'#33CC00',
+	'#33CC33',
+	'#33CC66',
+	'#33CC99',
+	'#33CCCC',
+	'#33CCFF',
+	'#6600CC',
+	'#6600FF',
+	'#6633CC',
+	'#6633FF',
+	'#66CC00',
+	'#66CC33',
+	'#9900CC',
+	'#9900FF',
+	'#9933CC',
+	'#9933FF',
+	'#99CC00',
+	'#99CC33',
+	'#CC0000',
+	'#CC0033',
+	'#CC0066',
+	'#CC0099',
+	'#CC00CC',
+	'#CC00FF',
+	'#CC3300',
+	'#CC3333',
+	'#CC3366',
+	'#CC3399',
+	'#CC33CC',
+	'#CC33FF',
+	'#CC6600',
+	'#CC6633',
+	'#CC9900',
+	'#CC9933',
+	'#CCCC00',
+	'#CCCC33',
+	'#FF0000',
+	'#FF0033',
+	'#FF0066',
+	'#FF0099',
+	'#FF00CC',
+	'#FF00FF',
+	'#FF3300',
+	'#FF3333',
+	'#FF3366',
+	'#FF3399',
+	'#FF33CC',
+	'#FF33FF',
+	'#FF6600',
+	'#FF6633',
+	'#FF9900',
+	'#FF9933',
+	'#FFCC00',
+	'#FFCC33'
+];
+
+/**
+ * Currently only WebKit-based Web Inspectors, Firefox >= v31,
+ * and the Firebug extension (any Firefox version) are known
+ * to support "%c" CSS customizations.
+ *
+ * TODO: add a `localStorage` variable to explicitly enable/disable colors
+ */
+
+// eslint-disable-next-line complexity
+function useColors() {
+	// NB: In an Electron preload script, document will be defined but not fully
+	// initialized. Since we know we're in Chrome, we'll just detect this case
+	// explicitly
+	if (typeof window !== 'undefined' && window.process && (window.process.type === 'renderer' || window.process.__nwjs)) {
+		return true;
+	}
+
+	// Internet Explorer and Edge do not support colors.
+	if (typeof navigator !== 'undefined' && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+		return false;
+	}
+
+	let m;
+
+	// Is webkit? http://stackoverflow.com/a/16459606/376773
+	// document is undefined in react-native: https://github.com/facebook/react-native/pull/1632
+	// eslint-disable-next-line no-return-assign
+	return (typeof document !== 'undefined' && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance) ||
+		// Is firebug? http://stackoverflow.com/a/398120/376773
+		(typeof window !== 'undefined' && window.console && (window.console.firebug || (window.console.exception && window.console.table))) ||
+		// Is firefox >= v31?
+		// https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+		(typeof navigator !== 'undefined' && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31) ||
+		// Double check webkit in userAgent just in case we are in a worker
+		(typeof navigator !== 'undefined' && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/));
+}
+
+/**
+ * Colorize log arguments if enabled.
+ *
+ * @api public
+ */
+
+function formatArgs(args) {
+	args[0] = (this.useColors ? '%c' : '') +
+		this.namespace +
+		(this.useColors ? ' %c' : ' ') +
+		args[0] +
+		(this.useColors ? '%c ' : ' ') +
+		'+' + module.exports.humanize(this.diff);
+
+	if (!this.useColors) {
+		return;
+	}
+
+	const c = 'color: ' + this.color;
+	args.splice(1, 0, c, 'color: inherit');
+
+	// The final "%c" is somewhat tricky, because there could be other
+	// arguments passed either before or after the %c, so we need to
+	// figure out the correct index to insert the CSS into
+	let index = 0;
+	let lastC = 0;
+	args[0].replace(/%[a-zA-Z%]/g, match => {
+		if (match === '%%') {
+			return;
+		}
+		index++;
+		if (match === '%c') {
+			// We only are interested in the *last* %c
+			// (the user may have provided their own)
+			lastC = index;
+		}
+	});
+
+	args.splice(lastC, 0, c);
+}
+
+/**
+ * Invokes `console.debug()` when available.
+ * No-op when `console.debug` is not a "function".
+ * If `console.debug` is not available, falls back
+ * to `console.log`.
+ *
+ * @api public
+ */
+exports.log = console.debug || console.log || (() => {});
+
+/**
+ * Save `namespaces`.
+ *
+ * @param {String} namespaces
+ * @api private
+ */
+function save(namespaces) {
+	try {
+		if (namespaces) {
+			exports.storage.setItem('debug', namespaces);
+		} else {
+			exports.storage.removeItem('debug');
+		}
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+}
+
+/**
+ * Load `namespaces`.
+ *
+ * @return {String} returns the previously persisted debug modes
+ * @api private
+ */
+function load() {
+	let r;
+	try {
+		r = exports.storage.getItem('debug') || exports.storage.getItem('DEBUG') ;
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+
+	// If debug isn't set in LS, and we're in Electron, try to load $DEBUG
+	if (!r && typeof process !== 'undefined' && 'env' in process) {
+		r = process.env.DEBUG;
+	}
+
+	return r;
+}
+
+/**
+ * Localstorage attempts to return the localstorage.
+ *
+ * This is necessary because safari throws
+ * when a user disables cookies/localstorage
+ * and you attempt to access it.
+ *
+ * @return {LocalStorage}
+ * @api private
+ */
+
+function localstorage() {
+	try {
+		// TVMLKit (Apple TV JS Runtime) does not have a window object, just localStorage in the global context
+		// The Browser also has localStorage in the global context.
+		return localStorage;
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+}
+
+module.exports = __nccwpck_require__(897)(exports);
+
+const {formatters} = module.exports;
+
+/**
+ * Map %j to `JSON.stringify()`, since no Web Inspectors do that by default.
+ */
+
+formatters.j = function (v) {
+	try {
+		return JSON.stringify(v);
+	} catch (error) {
+		return '[UnexpectedJSONParseError]: ' + error.message;
+	}
+};
+
+
+/***/ }),
+
+/***/ 897:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/**
+ * This is the common logic for both the Node.js and web browser
+ * implementations of `debug()`.
+ */
+
+function setup(env) {
+	createDebug.debug = createDebug;
+	createDebug.default = createDebug;
+	createDebug.coerce = coerce;
+	createDebug.disable = disable;
+	createDebug.enable = enable;
+	createDebug.enabled = enabled;
+	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.destroy = destroy;
+
+	Object.keys(env).forEach(key => {
+		createDebug[key] = env[key];
+	});
+
+	/**
+	* The currently active debug mode names, and names to skip.
+	*/
+
+	createDebug.names = [];
+	createDebug.skips = [];
+
+	/**
+	* Map of special "%n" handling functions, for the debug "format" argument.
+	*
+	* Valid key names are a single, lower or upper-case letter, i.e. "n" and "N".
+	*/
+	createDebug.formatters = {};
+
+	/**
+	* Selects a color for a debug namespace
+	* @param {String} namespace The namespace string for the debug instance to be colored
+	* @return {Number|String} An ANSI color code for the given namespace
+	* @api private
+	*/
+	function selectColor(namespace) {
+		let hash = 0;
+
+		for (let i = 0; i < namespace.length; i++) {
+			hash = ((hash << 5) - hash) + namespace.charCodeAt(i);
+			hash |= 0; // Convert to 32bit integer
+		}
+
+		return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+	}
+	createDebug.selectColor = selectColor;
+
+	/**
+	* Create a debugger with the given `namespace`.
+	*
+	* @param {String} namespace
+	* @return {Function}
+	* @api public
+	*/
+	function createDebug(namespace) {
+		let prevTime;
+		let enableOverride = null;
+		let namespacesCache;
+		let enabledCache;
+
+		function debug(...args) {
+			// Disabled?
+			if (!debug.enabled) {
+				return;
+			}
+
+			const self = debug;
+
+			// Set `diff` timestamp
+			const curr = Number(new Date());
+			const ms = curr - (prevTime || curr);
+			self.diff = ms;
+			self.prev = prevTime;
+			self.curr = curr;
+			prevTime = curr;
+
+			args[0] = createDebug.coerce(args[0]);
+
+			if (typeof args[0] !== 'string') {
+				// Anything else let's inspect with %O
+				args.unshift('%O');
+			}
+
+			// Apply any `formatters` transformations
+			let index = 0;
+			args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+				// If we encounter an escaped % then don't increase the array index
+				if (match === '%%') {
+					return '%';
+				}
+				index++;
+				const formatter = createDebug.formatters[format];
+				if (typeof formatter === 'function') {
+					const val = args[index];
+					match = formatter.call(self, val);
+
+					// Now we need to remove `args[index]` since it's inlined in the `format`
+					args.splice(index, 1);
+					index--;
+				}
+				return match;
+			});
+
+			// Apply env-specific formatting (colors, etc.)
+			createDebug.formatArgs.call(self, args);
+
+			const logFn = self.log || createDebug.log;
+			logFn.apply(self, args);
+		}
+
+		debug.namespace = namespace;
+		debug.useColors = createDebug.useColors();
+		debug.color = createDebug.selectColor(namespace);
+		debug.extend = extend;
+		debug.destroy = createDebug.destroy; // XXX Temporary. Will be removed in the next major release.
+
+		Object.defineProperty(debug, 'enabled', {
+			enumerable: true,
+			configurable: false,
+			get: () => {
+				if (enableOverride !== null) {
+					return enableOverride;
+				}
+				if (namespacesCache !== createDebug.namespaces) {
+					namespacesCache = createDebug.namespaces;
+					enabledCache = createDebug.enabled(namespace);
+				}
+
+				return enabledCache;
+			},
+			set: v => {
+				enableOverride = v;
+			}
+		});
+
+		// Env-specific initialization logic for debug instances
+		if (typeof createDebug.init === 'function') {
+			createDebug.init(debug);
+		}
+
+		return debug;
+	}
+
+	function extend(namespace, delimiter) {
+		const newDebug = createDebug(this.namespace + (typeof delimiter === 'undefined' ? ':' : delimiter) + namespace);
+		newDebug.log = this.log;
+		return newDebug;
+	}
+
+	/**
+	* Enables a debug mode by namespaces. This can include modes
+	* separated by a colon and wildcards.
+	*
+	* @param {String} namespaces
+	* @api public
+	*/
+	function enable(namespaces) {
+		createDebug.save(namespaces);
+		createDebug.namespaces = namespaces;
+
+		createDebug.names = [];
+		createDebug.skips = [];
+
+		const split = (typeof namespaces === 'string' ? namespaces : '')
+			.trim()
+			.replace(/\s+/g, ',')
+			.split(',')
+			.filter(Boolean);
+
+		for (const ns of split) {
+			if (ns[0] === '-') {
+				createDebug.skips.push(ns.slice(1));
+			} else {
+				createDebug.names.push(ns);
+			}
+		}
+	}
+
+	/**
+	 * Checks if the given string matches a namespace template, honoring
+	 * asterisks as wildcards.
+	 *
+	 * @param {String} search
+	 * @param {String} template
+	 * @return {Boolean}
+	 */
+	function matchesTemplate(search, template) {
+		let searchIndex = 0;
+		let templateIndex = 0;
+		let starIndex = -1;
+		let matchIndex = 0;
+
+		while (searchIndex < search.length) {
+			if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === '*')) {
+				// Match character or proceed with wildcard
+				if (template[templateIndex] === '*') {
+					starIndex = templateIndex;
+					matchIndex = searchIndex;
+					templateIndex++; // Skip the '*'
+				} else {
+					searchIndex++;
+					templateIndex++;
+				}
+			} else if (starIndex !== -1) { // eslint-disable-line no-negated-condition
+				// Backtrack to the last '*' and try to match more characters
+				templateIndex = starIndex + 1;
+				matchIndex++;
+				searchIndex = matchIndex;
+			} else {
+				return false; // No match
+			}
+		}
+
+		// Handle trailing '*' in template
+		while (templateIndex < template.length && template[templateIndex] === '*') {
+			templateIndex++;
+		}
+
+		return templateIndex === template.length;
+	}
+
+	/**
+	* Disable debug output.
+	*
+	* @return {String} namespaces
+	* @api public
+	*/
+	function disable() {
+		const namespaces = [
+			...createDebug.names,
+			...createDebug.skips.map(namespace => '-' + namespace)
+		].join(',');
+		createDebug.enable('');
+		return namespaces;
+	}
+
+	/**
+	* Returns true if the given mode name is enabled, false otherwise.
+	*
+	* @param {String} name
+	* @return {Boolean}
+	* @api public
+	*/
+	function enabled(name) {
+		for (const skip of createDebug.skips) {
+			if (matchesTemplate(name, skip)) {
+				return false;
+			}
+		}
+
+		for (const ns of createDebug.names) {
+			if (matchesTemplate(name, ns)) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	/**
+	* Coerce `val`.
+	*
+	* @param {Mixed} val
+	* @return {Mixed}
+	* @api private
+	*/
+	function coerce(val) {
+		if (val instanceof Error) {
+			return val.stack || val.message;
+		}
+		return val;
+	}
+
+	/**
+	* XXX DO NOT USE. This is a temporary stub function.
+	* XXX It WILL be removed in the next major release.
+	*/
+	function destroy() {
+		console.warn('Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.');
+	}
+
+	createDebug.enable(createDebug.load());
+
+	return createDebug;
+}
+
+module.exports = setup;
+
+
+/***/ }),
+
+/***/ 2830:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Detect Electron renderer / nwjs process, which is node, but we should
+ * treat as a browser.
+ */
+
+if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
+	module.exports = __nccwpck_require__(6110);
+} else {
+	module.exports = __nccwpck_require__(5108);
+}
+
+
+/***/ }),
+
+/***/ 5108:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+/**
+ * Module dependencies.
+ */
+
+const tty = __nccwpck_require__(2018);
+const util = __nccwpck_require__(9023);
+
+/**
+ * This is the Node.js implementation of `debug()`.
+ */
+
+exports.init = init;
+exports.log = log;
+exports.formatArgs = formatArgs;
+exports.save = save;
+exports.load = load;
+exports.useColors = useColors;
+exports.destroy = util.deprecate(
+	() => {},
+	'Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.'
+);
+
+/**
+ * Colors.
+ */
+
+exports.colors = [6, 2, 3, 4, 5, 1];
+
+try {
+	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
+	// eslint-disable-next-line import/no-extraneous-dependencies
+	const supportsColor = __nccwpck_require__(1450);
+
+	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+		exports.colors = [
+			20,
+			21,
+			26,
+			27,
+			32,
+			33,
+			38,
+			39,
+			40,
+			41,
+			42,
+			43,
+			44,
+			45,
+			56,
+			57,
+			62,
+			63,
+			68,
+			69,
+			74,
+			75,
+			76,
+			77,
+			78,
+			79,
+			80,
+			81,
+			92,
+			93,
+			98,
+			99,
+			112,
+			113,
+			128,
+			129,
+			134,
+			135,
+			148,
+			149,
+			160,
+			161,
+			162,
+			163,
+			164,
+			165,
+			166,
+			167,
+			168,
+			169,
+			170,
+			171,
+			172,
+			173,
+			178,
+			179,
+			184,
+			185,
+			196,
+			197,
+			198,
+			199,
+			200,
+			201,
+			202,
+			203,
+			204,
+			205,
+			206,
+			207,
+			208,
+			209,
+			214,
+			215,
+			220,
+			221
+		];
+	}
+} catch (error) {
+	// Swallow - we only care if `supports-color` is available; it doesn't have to be.
+}
+
+/**
+ * Build up the default `inspectOpts` object from the environment variables.
+ *
+ *   $ DEBUG_COLORS=no DEBUG_DEPTH=10 DEBUG_SHOW_HIDDEN=enabled node script.js
+ */
+
+exports.inspectOpts = Object.keys(process.env).filter(key => {
+	return /^debug_/i.test(key);
+}).reduce((obj, key) => {
+	// Camel-case
+	const prop = key
+		.substring(6)
+		.toLowerCase()
+		.replace(/_([a-z])/g, (_, k) => {
+			return k.toUpperCase();
+		});
+
+	// Coerce string value into JS value
+	let val = process.env[key];
+	if (/^(yes|on|true|enabled)$/i.test(val)) {
+		val = true;
+	} else if (/^(no|off|false|disabled)$/i.test(val)) {
+		val = false;
+	} else if (val === 'null') {
+		val = null;
+	} else {
+		val = Number(val);
+	}
+
+	obj[prop] = val;
+	return obj;
+}, {});
+
+/**
+ * Is stdout a TTY? Colored output is enabled when `true`.
+ */
+
+function useColors() {
+	return 'colors' in exports.inspectOpts ?
+		Boolean(exports.inspectOpts.colors) :
+		tty.isatty(process.stderr.fd);
+}
+
+/**
+ * Adds ANSI color escape codes if enabled.
+ *
+ * @api public
+ */
+
+function formatArgs(args) {
+	const {namespace: name, useColors} = this;
+
+	if (useColors) {
+		const c = this.color;
+		const colorCode = '\u001B[3' + (c < 8 ? c : '8;5;' + c);
+		const prefix = `  ${colorCode};1m${name} \u001B[0m`;
+
+		args[0] = prefix + args[0].split('\n').join('\n' + prefix);
+		args.push(colorCode + 'm+' + module.exports.humanize(this.diff) + '\u001B[0m');
+	} else {
+		args[0] = getDate() + name + ' ' + args[0];
+	}
+}
+
+function getDate() {
+	if (exports.inspectOpts.hideDate) {
+		return '';
+	}
+	return new Date().toISOString() + ' ';
+}
+
+/**
+ * Invokes `util.formatWithOptions()` with the specified arguments and writes to stderr.
+ */
+
+function log(...args) {
+	return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + '\n');
+}
+
+/**
+ * Save `namespaces`.
+ *
+ * @param {String} namespaces
+ * @api private
+ */
+function save(namespaces) {
+	if (namespaces) {
+		process.env.DEBUG = namespaces;
+	} else {
+		// If you set a process.env field to null or undefined, it gets cast to the
+		// string 'null' or 'undefined'. Just delete instead.
+		delete process.env.DEBUG;
+	}
+}
+
+/**
+ * Load `namespaces`.
+ *
+ * @return {String} returns the previously persisted debug modes
+ * @api private
+ */
+
+function load() {
+	return process.env.DEBUG;
+}
+
+/**
+ * Init logic for `debug` instances.
+ *
+ * Create a new `inspectOpts` object in case `useColors` is set
+ * differently for a particular `debug` instance.
+ */
+
+function init(debug) {
+	debug.inspectOpts = {};
+
+	const keys = Object.keys(exports.inspectOpts);
+	for (let i = 0; i < keys.length; i++) {
+		debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+	}
+}
+
+module.exports = __nccwpck_require__(897)(exports);
+
+const {formatters} = module.exports;
+
+/**
+ * Map %o to `util.inspect()`, all on a single line.
+ */
+
+formatters.o = function (v) {
+	this.inspectOpts.colors = this.useColors;
+	return util.inspect(v, this.inspectOpts)
+		.split('\n')
+		.map(str => str.trim())
+		.join(' ');
+};
+
+/**
+ * Map %O to `util.inspect()`, allowing multiple lines if needed.
+ */
+
+formatters.O = function (v) {
+	this.inspectOpts.colors = this.useColors;
+	return util.inspect(v, this.inspectOpts);
+};
+
+
+/***/ }),
+
+/***/ 3813:
+/***/ ((module) => {
+
+
+
+module.exports = (flag, argv = process.argv) => {
+	const prefix = flag.startsWith('-') ? '' : (flag.length === 1 ? '-' : '--');
+	const position = argv.indexOf(prefix + flag);
+	const terminatorPosition = argv.indexOf('--');
+	return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+};
+
+
+/***/ }),
+
+/***/ 744:
+/***/ ((module) => {
+
+/**
+ * Helpers.
+ */
+
+var s = 1000;
+var m = s * 60;
+var h = m * 60;
+var d = h * 24;
+var w = d * 7;
+var y = d * 365.25;
+
+/**
+ * Parse or format the given `val`.
+ *
+ * Options:
+ *
+ *  - `long` verbose formatting [false]
+ *
+ * @param {String|Number} val
+ * @param {Object} [options]
+ * @throws {Error} throw an error if val is not a non-empty string or a number
+ * @return {String|Number}
+ * @api public
+ */
+
+module.exports = function (val, options) {
+  options = options || {};
+  var type = typeof val;
+  if (type === 'string' && val.length > 0) {
+    return parse(val);
+  } else if (type === 'number' && isFinite(val)) {
+    return options.long ? fmtLong(val) : fmtShort(val);
+  }
+  throw new Error(
+    'val is not a non-empty string or a valid number. val=' +
+      JSON.stringify(val)
+  );
+};
+
+/**
+ * Parse the given `str` and return milliseconds.
+ *
+ * @param {String} str
+ * @return {Number}
+ * @api private
+ */
+
+function parse(str) {
+  str = String(str);
+  if (str.length > 100) {
+    return;
+  }
+  var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+    str
+  );
+  if (!match) {
+    return;
+  }
+  var n = parseFloat(match[1]);
+  var type = (match[2] || 'ms').toLowerCase();
+  switch (type) {
+    case 'years':
+    case 'year':
+    case 'yrs':
+    case 'yr':
+    case 'y':
+      return n * y;
+    case 'weeks':
+    case 'week':
+    case 'w':
+      return n * w;
+    case 'days':
+    case 'day':
+    case 'd':
+      return n * d;
+    case 'hours':
+    case 'hour':
+    case 'hrs':
+    case 'hr':
+    case 'h':
+      return n * h;
+    case 'minutes':
+    case 'minute':
+    case 'mins':
+    case 'min':
+    case 'm':
+      return n * m;
+    case 'seconds':
+    case 'second':
+    case 'secs':
+    case 'sec':
+    case 's':
+      return n * s;
+    case 'milliseconds':
+    case 'millisecond':
+    case 'msecs':
+    case 'msec':
+    case 'ms':
+      return n;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Short format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtShort(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return Math.round(ms / d) + 'd';
+  }
+  if (msAbs >= h) {
+    return Math.round(ms / h) + 'h';
+  }
+  if (msAbs >= m) {
+    return Math.round(ms / m) + 'm';
+  }
+  if (msAbs >= s) {
+    return Math.round(ms / s) + 's';
+  }
+  return ms + 'ms';
+}
+
+/**
+ * Long format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtLong(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return plural(ms, msAbs, d, 'day');
+  }
+  if (msAbs >= h) {
+    return plural(ms, msAbs, h, 'hour');
+  }
+  if (msAbs >= m) {
+    return plural(ms, msAbs, m, 'minute');
+  }
+  if (msAbs >= s) {
+    return plural(ms, msAbs, s, 'second');
+  }
+  return ms + ' ms';
+}
+
+/**
+ * Pluralization helper.
+ */
+
+function plural(ms, msAbs, n, name) {
+  var isPlural = msAbs >= n * 1.5;
+  return Math.round(ms / n) + ' ' + name + (isPlural ? 's' : '');
+}
+
+
+/***/ }),
+
+/***/ 1450:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const os = __nccwpck_require__(857);
+const tty = __nccwpck_require__(2018);
+const hasFlag = __nccwpck_require__(3813);
+
+const {env} = process;
+
+let forceColor;
+if (hasFlag('no-color') ||
+	hasFlag('no-colors') ||
+	hasFlag('color=false') ||
+	hasFlag('color=never')) {
+	forceColor = 0;
+} else if (hasFlag('color') ||
+	hasFlag('colors') ||
+	hasFlag('color=true') ||
+	hasFlag('color=always')) {
+	forceColor = 1;
+}
+
+if ('FORCE_COLOR' in env) {
+	if (env.FORCE_COLOR === 'true') {
+		forceColor = 1;
+	} else if (env.FORCE_COLOR === 'false') {
+		forceColor = 0;
+	} else {
+		forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+	}
+}
+
+function translateLevel(level) {
+	if (level === 0) {
+		return false;
+	}
+
+	return {
+		level,
+		hasBasic: true,
+		has256: level >= 2,
+		has16m: level >= 3
+	};
+}
+
+function supportsColor(haveStream, streamIsTTY) {
+	if (forceColor === 0) {
+		return 0;
+	}
+
+	if (hasFlag('color=16m') ||
+		hasFlag('color=full') ||
+		hasFlag('color=truecolor')) {
+		return 3;
+	}
+
+	if (hasFlag('color=256')) {
+		return 2;
+	}
+
+	if (haveStream && !streamIsTTY && forceColor === undefined) {
+		return 0;
+	}
+
+	const min = forceColor || 0;
+
+	if (env.TERM === 'dumb') {
+		return min;
+	}
+
+	if (process.platform === 'win32') {
+		// Windows 10 build 10586 is the first Windows release that supports 256 colors.
+		// Windows 10 build 14931 is the first release that supports 16m/TrueColor.
+		const osRelease = os.release().split('.');
+		if (
+			Number(osRelease[0]) >= 10 &&
+			Number(osRelease[2]) >= 10586
+		) {
+			return Number(osRelease[2]) >= 14931 ? 3 : 2;
+		}
+
+		return 1;
+	}
+
+	if ('CI' in env) {
+		if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI', 'GITHUB_ACTIONS', 'BUILDKITE'].some(sign => sign in env) || env.CI_NAME === 'codeship') {
+			return 1;
+		}
+
+		return min;
+	}
+
+	if ('TEAMCITY_VERSION' in env) {
+		return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+	}
+
+	if (env.COLORTERM === 'truecolor') {
+		return 3;
+	}
+
+	if ('TERM_PROGRAM' in env) {
+		const version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
+
+		switch (env.TERM_PROGRAM) {
+			case 'iTerm.app':
+				return version >= 3 ? 3 : 2;
+			case 'Apple_Terminal':
+				return 2;
+			// No default
+		}
+	}
+
+	if (/-256(color)?$/i.test(env.TERM)) {
+		return 2;
+	}
+
+	if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+		return 1;
+	}
+
+	if ('COLORTERM' in env) {
+		return 1;
+	}
+
+	return min;
+}
+
+function getSupportLevel(stream) {
+	const level = supportsColor(stream, stream && stream.isTTY);
+	return translateLevel(level);
+}
+
+module.exports = {
+	supportsColor: getSupportLevel,
+	stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+	stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+};
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -74248,20 +75439,20 @@ __nccwpck_require__.d(__webpack_exports__, {
 var aws = __nccwpck_require__(7739);
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
 var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/common/partitions.ts
+var partitions = __nccwpck_require__(9760);
 ;// CONCATENATED MODULE: ./packages/core/src/common/arn-inputs.ts
 
-const EXAMPLE = {
-    cluster: 'arn:aws:ecs:<region>:<account>:cluster/<name>',
-    service: 'arn:aws:ecs:<region>:<account>:service/<cluster>/<name>',
-    'task-definition': 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>',
-};
+
+/** The ARN of each resource as the region's partition writes it (arn:aws-cn:ecs:... in the China regions). */
+const example = (resource, region) => `${(0,partitions/* arnPrefix */.sP)(region)}:ecs:<region>:<account>:${{ cluster: 'cluster/<name>', service: 'service/<cluster>/<name>', 'task-definition': 'task-definition/<family>:<revision>' }[resource]}`;
 /** The parts of an ARN, or undefined when the value is not one. */
 function parseArn(value) {
-    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
+    const match = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):([^:]*):([^/:]+)[/:](.+)$/.exec(value);
     if (!match)
         return undefined;
-    const [, service, region, account, type, id] = match;
-    return { service, region, account, type, id };
+    const [, partition, service, region, account, type, id] = match;
+    return { partition, service, region, account, type, id };
 }
 /**
  * The cluster, service and task definition inputs that are ARNs must be ECS ARNs of that kind, in the step's
@@ -74278,7 +75469,7 @@ function checkEcsArnInputs(inputs, region) {
         const fail = (problem) => {
             throw new errors/* ConfigurationError */.j1(`Input '${resource}' ${problem}; got "${value}".`, resource);
         };
-        const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${EXAMPLE[resource]}`;
+        const give = `give the ${resource.replace('-', ' ')}'s name or its ARN, ${example(resource, region)}`;
         if (!arn)
             fail(`starts with arn: but is not an ARN (arn:partition:service:region:account:resource): ${give}`);
         else if (arn.service !== 'ecs')
@@ -74287,6 +75478,8 @@ function checkEcsArnInputs(inputs, region) {
             fail(`is the ARN of an ECS ${arn.type}, not of a ${resource.replace('-', ' ')}: ${give}`);
         else if (!/^\d{12}$/.test(arn.account))
             fail(`names the account "${arn.account}", which is not 12 digits: ${give}`);
+        else if (`arn:${arn.partition}` !== (0,partitions/* arnPrefix */.sP)(region) && arn.region === region)
+            fail(`is an ARN of the ${arn.partition} partition, but ${region} is in ${(0,partitions/* partitionOf */.iQ)(region).name}, whose ARNs start ${(0,partitions/* arnPrefix */.sP)(region)}: ${give}`);
         else if (arn.region !== region) {
             fail(`names a ${resource.replace('-', ' ')} in ${arn.region}, but this step works in ${region} (its 'region' input or AWS_REGION), and ECS finds it only in its own region: set 'region' to ${arn.region}, or give the one in ${region}`);
         }
@@ -74684,7 +75877,10 @@ var client = __nccwpck_require__(5152);
 
 // The partition data's pseudo-regions for global endpoints (aws-global, aws-cn-global...): no ECS there.
 const PSEUDO_REGION = /-global$/;
-// aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could have.
+/**
+ * aws's partition regex, widened to the other partitions' prefixes (cn, us-gov, us-iso, eusc-de): a name ECS could
+ * have. What an ARN's region field is checked against, so eusc-de-east-1 passes where [a-z]{2} refused it.
+ */
 const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-';
 /** The SDK knows this region: partition() answers a region's description only for a region in its list. */
@@ -74730,6 +75926,8 @@ function* oneEditAway(text) {
 
 // EXTERNAL MODULE: ./packages/core/src/common/retry.ts
 var retry = __nccwpck_require__(4897);
+// EXTERNAL MODULE: ./packages/core/src/common/proxy.ts + 8 modules
+var proxy = __nccwpck_require__(1107);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
 var submodules_retry = __nccwpck_require__(3609);
 // EXTERNAL MODULE: ./packages/core/src/common/unreachable.ts
@@ -74772,6 +75970,7 @@ var version = __nccwpck_require__(7111);
 
 
 
+
 /** The region input wins; then the variables the runner and configure-aws-credentials set. */
 function resolveRegion(input, env = process.env) {
     const source = input ? "Input 'region'" : env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
@@ -74794,7 +75993,9 @@ const MAX_ATTEMPTS = 8;
  * loop. 8 attempts: under 30 % throttling + 10 % 5xx a read outside a poll loop fails once in 3,000 calls (with
  * 5, once in 150: about one deploy in 15 failed on a pre-flight or report read). Reads in a poll loop skip the
  * SDK's retries altogether (withoutSdkRetries); mutating calls add their own bounded, logged retries (retryTransient). The request timeout keeps one hung call from eating the whole
- * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+ * deploy budget. Endpoints are left to the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. Behind
+ * a proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY: see proxy.ts) the requests go through the suite's proxy agents; the
+ * SDK itself reads no proxy variable.
  */
 function clientSettings(context) {
     return {
@@ -74804,7 +76005,7 @@ function clientSettings(context) {
         // Standard mode, but a host that does not resolve or refuses connections fails on the first attempt.
         retryStrategy: new FailFastRetryStrategy(MAX_ATTEMPTS),
         customUserAgent: [[`ecs-deploy-suite/${context.action}`, version/* SUITE_VERSION */.s]],
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, ...(0,proxy/* proxyAgents */.Hd)() },
     };
 }
 /** The one way the suite builds an AWS client. */
@@ -75056,6 +76257,49 @@ function sameRevision(a, b) {
 
 /***/ }),
 
+/***/ 9760:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   iQ: () => (/* binding */ partitionOf),
+/* harmony export */   pj: () => (/* binding */ consoleBase),
+/* harmony export */   sP: () => (/* binding */ arnPrefix)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_core_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5152);
+
+/** The partition of a region; a name the SDK's data does not place falls in `aws`, as the SDK resolves it. */
+function partitionOf(region) {
+    const found = (0,_aws_sdk_core_client__WEBPACK_IMPORTED_MODULE_0__.partition)(region);
+    return { name: found.name ?? 'aws', dnsSuffix: found.dnsSuffix ?? 'amazonaws.com' };
+}
+/** `arn:aws`, `arn:aws-cn`, `arn:aws-us-gov`...: how every ARN in the region starts. */
+function arnPrefix(region) {
+    return `arn:${partitionOf(region).name}`;
+}
+/**
+ * The AWS Management Console's address for a region, or undefined where the suite knows none to give. The SDK's
+ * partition data has no console domain, so these are the documented ones: `<region>.console.aws.amazon.com` for
+ * aws (General Reference, "AWS Management Console endpoints"), console.amazonaws.cn for the China regions and
+ * console.amazonaws-us-gov.com for GovCloud (US), each told its region by `?region=`. The European Sovereign
+ * Cloud and the ISO partitions are left without a link: a link the suite cannot vouch for would send the reader of
+ * a failed deploy to the wrong place.
+ */
+function consoleBase(region) {
+    switch (partitionOf(region).name) {
+        case 'aws':
+            return `https://${region}.console.aws.amazon.com`;
+        case 'aws-cn':
+            return 'https://console.amazonaws.cn';
+        case 'aws-us-gov':
+            return 'https://console.amazonaws-us-gov.com';
+        default:
+            return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 9442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -75099,6 +76343,1103 @@ async function poll(options) {
         const spread = interval * jitter * (random() * 2 - 1);
         await (0,_cancellation__WEBPACK_IMPORTED_MODULE_0__/* .sleepUnlessCancelled */ .xE)(clock, Math.round(Math.max(0, Math.min(interval + spread, remaining))), signal);
     }
+}
+
+
+/***/ }),
+
+/***/ 1107:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Hd: () => (/* binding */ proxyAgents),
+  c0: () => (/* binding */ proxyAt),
+  FF: () => (/* binding */ proxyCredentials),
+  Ol: () => (/* binding */ proxyOf),
+  Ym: () => (/* binding */ proxyVariableProblem)
+});
+
+// UNUSED EXPORTS: ProxyRefusedError, proxyAgentFor, proxyConfigured, proxyFor, withoutCredentials
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "net"
+var external_net_ = __nccwpck_require__(9278);
+// EXTERNAL MODULE: external "tls"
+var external_tls_ = __nccwpck_require__(4756);
+// EXTERNAL MODULE: ./node_modules/debug/src/index.js
+var src = __nccwpck_require__(2830);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/agent-base/dist/helpers.js
+
+
+async function toBuffer(stream) {
+    let length = 0;
+    const chunks = [];
+    for await (const chunk of stream) {
+        length += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(stream) {
+    const buf = await toBuffer(stream);
+    const str = buf.toString('utf8');
+    try {
+        return JSON.parse(str);
+    }
+    catch (_err) {
+        const err = _err;
+        err.message += ` (input: ${str})`;
+        throw err;
+    }
+}
+function req(url, opts = {}) {
+    const href = typeof url === 'string' ? url : url.href;
+    const req = (href.startsWith('https:') ? https : http).request(url, opts);
+    const promise = new Promise((resolve, reject) => {
+        req
+            .once('response', resolve)
+            .once('error', reject)
+            .end();
+    });
+    req.then = promise.then.bind(promise);
+    return req;
+}
+//# sourceMappingURL=helpers.js.map
+;// CONCATENATED MODULE: ./node_modules/agent-base/dist/index.js
+
+
+
+
+const INTERNAL = Symbol('AgentBaseInternalState');
+class Agent extends external_http_.Agent {
+    constructor(opts) {
+        super(opts);
+        this[INTERNAL] = {};
+    }
+    /**
+     * Determine whether this is an `http` or `https` request.
+     */
+    isSecureEndpoint(options) {
+        if (options) {
+            // First check the `secureEndpoint` property explicitly, since this
+            // means that a parent `Agent` is "passing through" to this instance.
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            if (typeof options.secureEndpoint === 'boolean') {
+                return options.secureEndpoint;
+            }
+            // If no explicit `secure` endpoint, check if `protocol` property is
+            // set. This will usually be the case since using a full string URL
+            // or `URL` instance should be the most common usage.
+            if (typeof options.protocol === 'string') {
+                return options.protocol === 'https:';
+            }
+        }
+        // Finally, if no `protocol` property was set, then fall back to
+        // checking the stack trace of the current call stack, and try to
+        // detect the "https" module.
+        const { stack } = new Error();
+        if (typeof stack !== 'string')
+            return false;
+        return stack
+            .split('\n')
+            .some((l) => l.indexOf('(https.js:') !== -1 ||
+            l.indexOf('node:https:') !== -1);
+    }
+    // In order to support async signatures in `connect()` and Node's native
+    // connection pooling in `http.Agent`, the array of sockets for each origin
+    // has to be updated synchronously. This is so the length of the array is
+    // accurate when `addRequest()` is next called. We achieve this by creating a
+    // fake socket and adding it to `sockets[origin]` and incrementing
+    // `totalSocketCount`.
+    incrementSockets(name) {
+        // If `maxSockets` and `maxTotalSockets` are both Infinity then there is no
+        // need to create a fake socket because Node.js native connection pooling
+        // will never be invoked.
+        if (this.maxSockets === Infinity && this.maxTotalSockets === Infinity) {
+            return null;
+        }
+        // All instances of `sockets` are expected TypeScript errors. The
+        // alternative is to add it as a private property of this class but that
+        // will break TypeScript subclassing.
+        if (!this.sockets[name]) {
+            // @ts-expect-error `sockets` is readonly in `@types/node`
+            this.sockets[name] = [];
+        }
+        const fakeSocket = new external_net_.Socket({ writable: false });
+        this.sockets[name].push(fakeSocket);
+        // @ts-expect-error `totalSocketCount` isn't defined in `@types/node`
+        this.totalSocketCount++;
+        return fakeSocket;
+    }
+    decrementSockets(name, socket) {
+        if (!this.sockets[name] || socket === null) {
+            return;
+        }
+        const sockets = this.sockets[name];
+        const index = sockets.indexOf(socket);
+        if (index !== -1) {
+            sockets.splice(index, 1);
+            // @ts-expect-error  `totalSocketCount` isn't defined in `@types/node`
+            this.totalSocketCount--;
+            if (sockets.length === 0) {
+                // @ts-expect-error `sockets` is readonly in `@types/node`
+                delete this.sockets[name];
+            }
+        }
+    }
+    // In order to properly update the socket pool, we need to call `getName()` on
+    // the core `https.Agent` if it is a secureEndpoint.
+    getName(options) {
+        const secureEndpoint = this.isSecureEndpoint(options);
+        if (secureEndpoint) {
+            return external_https_.Agent.prototype.getName.call(this, options);
+        }
+        return super.getName(options);
+    }
+    createSocket(req, options, cb) {
+        const connectOpts = {
+            ...options,
+            secureEndpoint: this.isSecureEndpoint(options),
+        };
+        const name = this.getName(connectOpts);
+        const fakeSocket = this.incrementSockets(name);
+        Promise.resolve()
+            .then(() => this.connect(req, connectOpts))
+            .then((socket) => {
+            this.decrementSockets(name, fakeSocket);
+            if (typeof socket
+                .addRequest === 'function') {
+                try {
+                    return socket.addRequest(req, connectOpts);
+                }
+                catch (err) {
+                    return cb(err);
+                }
+            }
+            this[INTERNAL].currentSocket = socket;
+            // @ts-expect-error `createSocket()` isn't defined in `@types/node`
+            super.createSocket(req, options, cb);
+        }, (err) => {
+            this.decrementSockets(name, fakeSocket);
+            cb(err);
+        });
+    }
+    createConnection() {
+        const socket = this[INTERNAL].currentSocket;
+        this[INTERNAL].currentSocket = undefined;
+        if (!socket) {
+            throw new Error('No socket was returned in the `connect()` function');
+        }
+        return socket;
+    }
+    get defaultPort() {
+        return (this[INTERNAL].defaultPort ??
+            (this.protocol === 'https:' ? 443 : 80));
+    }
+    set defaultPort(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].defaultPort = v;
+        }
+    }
+    get protocol() {
+        return (this[INTERNAL].protocol ??
+            (this.isSecureEndpoint() ? 'https:' : 'http:'));
+    }
+    set protocol(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].protocol = v;
+        }
+    }
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: external "url"
+const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+;// CONCATENATED MODULE: ./node_modules/proxy-agent-negotiate/dist/index.js
+function createNegotiateAuth() {
+    return async ({ response, scheme }) => {
+        if (scheme.toLowerCase() !== 'negotiate') {
+            throw new Error(`Expected Negotiate scheme but got "${scheme}"`);
+        }
+        let kerberos;
+        try {
+            kerberos = await __nccwpck_require__.e(/* import() */ 50).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8050, 19));
+        }
+        catch {
+            throw new Error('The "kerberos" package is required for Negotiate proxy authentication. ' +
+                'Install it with: npm install kerberos');
+        }
+        const proxyAuthenticate = response.headers['proxy-authenticate'] || '';
+        const challengeHeader = Array.isArray(proxyAuthenticate)
+            ? proxyAuthenticate[0]
+            : proxyAuthenticate;
+        const serverToken = typeof challengeHeader === 'string' && challengeHeader.includes(' ')
+            ? challengeHeader.split(' ').slice(1).join(' ')
+            : undefined;
+        const client = await kerberos.initializeClient('HTTP@proxy', {
+            mechOID: kerberos.GSS_MECH_OID_SPNEGO,
+        });
+        const token = await client.step(serverToken || '');
+        if (!token) {
+            throw new Error('Kerberos client.step() returned no token');
+        }
+        return {
+            headers: {
+                'Proxy-Authorization': `Negotiate ${token}`,
+            },
+        };
+    };
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/http-proxy-agent/dist/index.js
+
+
+
+
+
+
+
+const debug = src('http-proxy-agent');
+/**
+ * The `HttpProxyAgent` implements an HTTP Agent subclass that connects
+ * to the specified "HTTP proxy server" in order to proxy HTTP requests.
+ */
+class HttpProxyAgent extends Agent {
+    constructor(proxy, opts) {
+        super(opts);
+        this.proxy = typeof proxy === 'string' ? new external_url_namespaceObject.URL(proxy) : proxy;
+        this.proxyHeaders = opts?.headers ?? {};
+        debug('Creating new HttpProxyAgent instance: %o', this.proxy.href);
+        if (opts?.negotiate) {
+            this.onProxyAuth = createNegotiateAuth();
+        }
+        else if (opts?.onProxyAuth) {
+            this.onProxyAuth = opts.onProxyAuth;
+        }
+        // Trim off the brackets from IPv6 addresses
+        const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, '');
+        const port = this.proxy.port
+            ? parseInt(this.proxy.port, 10)
+            : this.proxy.protocol === 'https:'
+                ? 443
+                : 80;
+        this.connectOpts = {
+            ...(opts
+                ? omit(opts, 'headers', 'onProxyAuth', 'negotiate')
+                : null),
+            host,
+            port,
+        };
+    }
+    addRequest(req, opts) {
+        req._header = null;
+        this.setRequestProps(req, opts);
+        // @ts-expect-error `addRequest()` isn't defined in `@types/node`
+        super.addRequest(req, opts);
+    }
+    setRequestProps(req, opts) {
+        const { proxy } = this;
+        const protocol = opts.secureEndpoint ? 'https:' : 'http:';
+        const hostname = req.getHeader('host') || 'localhost';
+        const base = `${protocol}//${hostname}`;
+        const url = new external_url_namespaceObject.URL(req.path, base);
+        if (opts.port !== 80) {
+            url.port = String(opts.port);
+        }
+        // Change the `http.ClientRequest` instance's "path" field
+        // to the absolute path of the URL that will be requested.
+        req.path = String(url);
+        // Inject the `Proxy-Authorization` header if necessary.
+        const headers = typeof this.proxyHeaders === 'function'
+            ? this.proxyHeaders()
+            : { ...this.proxyHeaders };
+        if (proxy.username || proxy.password) {
+            const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+            headers['Proxy-Authorization'] = `Basic ${Buffer.from(auth).toString('base64')}`;
+        }
+        if (!headers['Proxy-Connection']) {
+            headers['Proxy-Connection'] = this.keepAlive
+                ? 'Keep-Alive'
+                : 'close';
+        }
+        for (const name of Object.keys(headers)) {
+            const value = headers[name];
+            if (value) {
+                req.setHeader(name, value);
+            }
+        }
+    }
+    async connect(req, opts) {
+        req._header = null;
+        if (!req.path.includes('://')) {
+            this.setRequestProps(req, opts);
+        }
+        // At this point, the http ClientRequest's internal `_header` field
+        // might have already been set. If this is the case then we'll need
+        // to re-generate the string since we just changed the `req.path`.
+        let first;
+        let endOfHeaders;
+        debug('Regenerating stored HTTP header string for request');
+        req._implicitHeader();
+        if (req.outputData && req.outputData.length > 0) {
+            debug('Patching connection write() output buffer with updated header');
+            first = req.outputData[0].data;
+            endOfHeaders = first.indexOf('\r\n\r\n') + 4;
+            req.outputData[0].data =
+                req._header + first.substring(endOfHeaders);
+            debug('Output buffer: %o', req.outputData[0].data);
+        }
+        // Create a socket connection to the proxy server.
+        let socket;
+        if (this.proxy.protocol === 'https:') {
+            debug('Creating `tls.Socket`: %o', this.connectOpts);
+            socket = external_tls_.connect(this.connectOpts);
+        }
+        else {
+            debug('Creating `net.Socket`: %o', this.connectOpts);
+            socket = external_net_.connect(this.connectOpts);
+        }
+        // Wait for the socket's `connect` event, so that this `callback()`
+        // function throws instead of the `http` request machinery. This is
+        // important for i.e. `PacProxyAgent` which determines a failed proxy
+        // connection via the `callback()` function throwing.
+        await (0,external_events_.once)(socket, 'connect');
+        // Emit the 'proxyConnect' event for parity with https-proxy-agent
+        const connect = { socket };
+        req.emit('proxyConnect', connect);
+        this.emit('proxyConnect', connect, req);
+        req.emit('proxy', { proxy: this.proxy.href, socket });
+        return socket;
+    }
+}
+HttpProxyAgent.protocols = ['http', 'https'];
+function omit(obj, ...keys) {
+    const ret = {};
+    let key;
+    for (key in obj) {
+        if (!keys.includes(key)) {
+            ret[key] = obj[key];
+        }
+    }
+    return ret;
+}
+//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/parse-proxy-response.js
+
+const parse_proxy_response_debug = src('https-proxy-agent:parse-proxy-response');
+function parseProxyResponse(socket) {
+    return new Promise((resolve, reject) => {
+        // we need to buffer any HTTP traffic that happens with the proxy before we get
+        // the CONNECT response, so that if the response is anything other than an "200"
+        // response code, then we can re-play the "data" events on the socket once the
+        // HTTP parser is hooked up...
+        let buffersLength = 0;
+        const buffers = [];
+        function read() {
+            const b = socket.read();
+            if (b)
+                ondata(b);
+            else
+                socket.once('readable', read);
+        }
+        function cleanup() {
+            socket.removeListener('end', onend);
+            socket.removeListener('error', onerror);
+            socket.removeListener('readable', read);
+        }
+        function onend() {
+            cleanup();
+            parse_proxy_response_debug('onend');
+            reject(new Error('Proxy connection ended before receiving CONNECT response'));
+        }
+        function onerror(err) {
+            cleanup();
+            parse_proxy_response_debug('onerror %o', err);
+            reject(err);
+        }
+        function ondata(b) {
+            buffers.push(b);
+            buffersLength += b.length;
+            const buffered = Buffer.concat(buffers, buffersLength);
+            const endOfHeaders = buffered.indexOf('\r\n\r\n');
+            if (endOfHeaders === -1) {
+                // keep buffering
+                parse_proxy_response_debug('have not received end of HTTP headers yet...');
+                read();
+                return;
+            }
+            const headerParts = buffered
+                .slice(0, endOfHeaders)
+                .toString('ascii')
+                .split('\r\n');
+            const firstLine = headerParts.shift();
+            if (!firstLine) {
+                socket.destroy();
+                return reject(new Error('No header received from proxy CONNECT response'));
+            }
+            const firstLineParts = firstLine.split(' ');
+            const statusCode = +firstLineParts[1];
+            const statusText = firstLineParts.slice(2).join(' ');
+            const headers = {};
+            for (const header of headerParts) {
+                if (!header)
+                    continue;
+                const firstColon = header.indexOf(':');
+                if (firstColon === -1) {
+                    socket.destroy();
+                    return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
+                }
+                const key = header.slice(0, firstColon).toLowerCase();
+                const value = header.slice(firstColon + 1).trimStart();
+                const current = headers[key];
+                if (typeof current === 'string') {
+                    headers[key] = [current, value];
+                }
+                else if (Array.isArray(current)) {
+                    current.push(value);
+                }
+                else {
+                    headers[key] = value;
+                }
+            }
+            parse_proxy_response_debug('got proxy server response: %o %o', firstLine, headers);
+            cleanup();
+            resolve({
+                connect: {
+                    statusCode,
+                    statusText,
+                    headers,
+                },
+                buffered,
+            });
+        }
+        socket.on('error', onerror);
+        socket.on('end', onend);
+        read();
+    });
+}
+//# sourceMappingURL=parse-proxy-response.js.map
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/dist/index.js
+
+
+
+
+
+
+
+
+const dist_debug = src('https-proxy-agent');
+const setServernameFromNonIpHost = (options) => {
+    if (options.servername === undefined &&
+        options.host &&
+        !external_net_.isIP(options.host)) {
+        return {
+            ...options,
+            servername: options.host,
+        };
+    }
+    return options;
+};
+/**
+ * The `HttpsProxyAgent` implements an HTTP Agent subclass that connects to
+ * the specified "HTTP(s) proxy server" in order to proxy HTTPS requests.
+ *
+ * Outgoing HTTP requests are first tunneled through the proxy server using the
+ * `CONNECT` HTTP request method to establish a connection to the proxy server,
+ * and then the proxy server connects to the destination target and issues the
+ * HTTP request from the proxy server.
+ *
+ * `https:` requests have their socket connection upgraded to TLS once
+ * the connection to the proxy server has been established.
+ */
+class HttpsProxyAgent extends Agent {
+    constructor(proxy, opts) {
+        super(opts);
+        this.options = { path: undefined };
+        this.proxy = typeof proxy === 'string' ? new external_url_namespaceObject.URL(proxy) : proxy;
+        this.proxyHeaders = opts?.headers ?? {};
+        dist_debug('Creating new HttpsProxyAgent instance: %o', this.proxy.href);
+        if (opts?.negotiate) {
+            this.onProxyAuth = createNegotiateAuth();
+        }
+        else if (opts?.onProxyAuth) {
+            this.onProxyAuth = opts.onProxyAuth;
+        }
+        // Trim off the brackets from IPv6 addresses
+        const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, '');
+        const port = this.proxy.port
+            ? parseInt(this.proxy.port, 10)
+            : this.proxy.protocol === 'https:'
+                ? 443
+                : 80;
+        this.connectOpts = {
+            // Attempt to negotiate http/1.1 for proxy servers that support http/2
+            ALPNProtocols: ['http/1.1'],
+            ...(opts
+                ? dist_omit(opts, 'headers', 'onProxyAuth', 'negotiate')
+                : null),
+            host,
+            port,
+        };
+    }
+    /**
+     * Called when the node-core HTTP client library is creating a
+     * new HTTP request.
+     */
+    async connect(req, opts) {
+        const { proxy } = this;
+        if (!opts.host) {
+            throw new TypeError('No "host" provided');
+        }
+        // Create a socket connection to the proxy server.
+        let socket;
+        if (proxy.protocol === 'https:') {
+            dist_debug('Creating `tls.Socket`: %o', this.connectOpts);
+            socket = external_tls_.connect(setServernameFromNonIpHost(this.connectOpts));
+        }
+        else {
+            dist_debug('Creating `net.Socket`: %o', this.connectOpts);
+            socket = external_net_.connect(this.connectOpts);
+        }
+        const headers = typeof this.proxyHeaders === 'function'
+            ? this.proxyHeaders()
+            : { ...this.proxyHeaders };
+        const host = external_net_.isIPv6(opts.host) ? `[${opts.host}]` : opts.host;
+        let payload = `CONNECT ${host}:${opts.port} HTTP/1.1\r\n`;
+        // Inject the `Proxy-Authorization` header if necessary.
+        if (proxy.username || proxy.password) {
+            const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+            headers['Proxy-Authorization'] = `Basic ${Buffer.from(auth).toString('base64')}`;
+        }
+        headers.Host = `${host}:${opts.port}`;
+        if (!headers['Proxy-Connection']) {
+            headers['Proxy-Connection'] = this.keepAlive
+                ? 'Keep-Alive'
+                : 'close';
+        }
+        for (const name of Object.keys(headers)) {
+            payload += `${name}: ${headers[name]}\r\n`;
+        }
+        const proxyResponsePromise = parseProxyResponse(socket);
+        socket.write(`${payload}\r\n`);
+        const { connect, buffered } = await proxyResponsePromise;
+        req.emit('proxyConnect', connect);
+        this.emit('proxyConnect', connect, req);
+        req.emit('proxy', { proxy: this.proxy.href, socket });
+        if (connect.statusCode === 200) {
+            req.once('socket', resume);
+            if (opts.secureEndpoint) {
+                // The proxy is connecting to a TLS server, so upgrade
+                // this socket connection to a TLS connection.
+                dist_debug('Upgrading socket connection to TLS');
+                return external_tls_.connect({
+                    ...dist_omit(setServernameFromNonIpHost(opts), 'host', 'path', 'port'),
+                    socket,
+                });
+            }
+            return socket;
+        }
+        // Handle 407 Proxy Authentication Required
+        if (connect.statusCode === 407 && this.onProxyAuth) {
+            dist_debug('Got 407 response, invoking onProxyAuth callback');
+            socket.destroy();
+            const proxyAuthenticate = connect.headers['proxy-authenticate'] || '';
+            const scheme = Array.isArray(proxyAuthenticate)
+                ? proxyAuthenticate[0].split(/\s/)[0]
+                : proxyAuthenticate.split(/\s/)[0];
+            const authResponse = await this.onProxyAuth({
+                response: connect,
+                scheme,
+            });
+            // Retry with the auth headers
+            return this._connectWithAuth(req, opts, authResponse.headers);
+        }
+        // Some other status code that's not 200... need to re-play the HTTP
+        // header "data" events onto the socket once the HTTP machinery is
+        // attached so that the node core `http` can parse and handle the
+        // error status code.
+        // Close the original socket, and a new "fake" socket is returned
+        // instead, so that the proxy doesn't get the HTTP request
+        // written to it (which may contain `Authorization` headers or other
+        // sensitive data).
+        //
+        // See: https://hackerone.com/reports/541502
+        socket.destroy();
+        const fakeSocket = new external_net_.Socket({ writable: false });
+        fakeSocket.readable = true;
+        // Need to wait for the "socket" event to re-play the "data" events.
+        req.once('socket', (s) => {
+            dist_debug('Replaying proxy buffer for failed request');
+            external_assert_(s.listenerCount('data') > 0);
+            // Replay the "buffered" Buffer onto the fake `socket`, since at
+            // this point the HTTP module machinery has been hooked up for
+            // the user.
+            s.push(buffered);
+            s.push(null);
+        });
+        return fakeSocket;
+    }
+    /**
+     * Retry a CONNECT request with additional auth headers.
+     */
+    async _connectWithAuth(req, opts, authHeaders) {
+        const { proxy } = this;
+        let socket;
+        if (proxy.protocol === 'https:') {
+            socket = external_tls_.connect(setServernameFromNonIpHost(this.connectOpts));
+        }
+        else {
+            socket = external_net_.connect(this.connectOpts);
+        }
+        const headers = typeof this.proxyHeaders === 'function'
+            ? this.proxyHeaders()
+            : { ...this.proxyHeaders };
+        const host = external_net_.isIPv6(opts.host) ? `[${opts.host}]` : opts.host;
+        let payload = `CONNECT ${host}:${opts.port} HTTP/1.1\r\n`;
+        if (proxy.username || proxy.password) {
+            const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+            headers['Proxy-Authorization'] = `Basic ${Buffer.from(auth).toString('base64')}`;
+        }
+        // Merge auth headers (overrides existing)
+        Object.assign(headers, authHeaders);
+        headers.Host = `${host}:${opts.port}`;
+        if (!headers['Proxy-Connection']) {
+            headers['Proxy-Connection'] = this.keepAlive
+                ? 'Keep-Alive'
+                : 'close';
+        }
+        for (const name of Object.keys(headers)) {
+            payload += `${name}: ${headers[name]}\r\n`;
+        }
+        const proxyResponsePromise = parseProxyResponse(socket);
+        socket.write(`${payload}\r\n`);
+        const { connect } = await proxyResponsePromise;
+        req.emit('proxyConnect', connect);
+        this.emit('proxyConnect', connect, req);
+        if (connect.statusCode === 200) {
+            req.once('socket', resume);
+            if (opts.secureEndpoint) {
+                dist_debug('Upgrading socket connection to TLS');
+                return external_tls_.connect({
+                    ...dist_omit(setServernameFromNonIpHost(opts), 'host', 'path', 'port'),
+                    socket,
+                });
+            }
+            return socket;
+        }
+        // If still not 200, throw
+        socket.destroy();
+        throw new Error(`Proxy authentication failed with status ${connect.statusCode} after retry`);
+    }
+}
+HttpsProxyAgent.protocols = ['http', 'https'];
+function resume(socket) {
+    // Defer the resume so that all 'socket' event handlers have a chance
+    // to attach their listeners (e.g. the HTTP client's 'data' handler)
+    // before data starts flowing. Without this, buffered proxy-response
+    // data can be emitted synchronously before listeners are ready.
+    // See: https://github.com/nicolo-ribaudo/tc39-proposal-await-dictionary/issues/7
+    setImmediate(() => {
+        socket.resume();
+    });
+}
+function dist_omit(obj, ...keys) {
+    const ret = {};
+    let key;
+    for (key in obj) {
+        if (!keys.includes(key)) {
+            ret[key] = obj[key];
+        }
+    }
+    return ret;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+
+
+var DEFAULT_PORTS = {
+  ftp: 21,
+  gopher: 70,
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+};
+
+function parseUrl(urlString) {
+  try {
+    return new URL(urlString);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string|object|URL} url - The URL as a string or URL instance, or a
+ *   compatible object (such as the result from legacy url.parse).
+ * @return {string} The URL of the proxy that should handle the request to the
+ *  given URL. If no proxy is set, this will be an empty string.
+ */
+function getProxyForUrl(url) {
+  var parsedUrl = (typeof url === 'string' ? parseUrl(url) : url) || {};
+  var proto = parsedUrl.protocol;
+  var hostname = parsedUrl.host;
+  var port = parsedUrl.port;
+  if (typeof hostname !== 'string' || !hostname || typeof proto !== 'string') {
+    return '';  // Don't proxy URLs without a valid scheme or host.
+  }
+
+  proto = proto.split(':', 1)[0];
+  // Stripping ports in this way instead of using parsedUrl.hostname to make
+  // sure that the brackets around IPv6 addresses are kept.
+  hostname = hostname.replace(/:\d*$/, '');
+  port = parseInt(port) || DEFAULT_PORTS[proto] || 0;
+  if (!shouldProxy(hostname, port)) {
+    return '';  // Don't proxy URLs that match NO_PROXY.
+  }
+
+  var proxy = getEnv(proto + '_proxy') || getEnv('all_proxy');
+  if (proxy && proxy.indexOf('://') === -1) {
+    // Missing scheme in proxy, default to the requested URL's scheme.
+    proxy = proto + '://' + proxy;
+  }
+  return proxy;
+}
+
+/**
+ * Determines whether a given URL should be proxied.
+ *
+ * @param {string} hostname - The host name of the URL.
+ * @param {number} port - The effective port of the URL.
+ * @returns {boolean} Whether the given URL should be proxied.
+ * @private
+ */
+function shouldProxy(hostname, port) {
+  var NO_PROXY = getEnv('no_proxy').toLowerCase();
+  if (!NO_PROXY) {
+    return true;  // Always proxy if NO_PROXY is not set.
+  }
+  if (NO_PROXY === '*') {
+    return false;  // Never proxy if wildcard is set.
+  }
+
+  return NO_PROXY.split(/[,\s]/).every(function(proxy) {
+    if (!proxy) {
+      return true;  // Skip zero-length hosts.
+    }
+    var parsedProxy = proxy.match(/^(.+):(\d+)$/);
+    var parsedProxyHostname = parsedProxy ? parsedProxy[1] : proxy;
+    var parsedProxyPort = parsedProxy ? parseInt(parsedProxy[2]) : 0;
+    if (parsedProxyPort && parsedProxyPort !== port) {
+      return true;  // Skip if ports don't match.
+    }
+
+    if (!/^[.*]/.test(parsedProxyHostname)) {
+      // No wildcards, so stop proxying if there is an exact match.
+      return hostname !== parsedProxyHostname;
+    }
+
+    if (parsedProxyHostname.charAt(0) === '*') {
+      // Remove leading wildcard.
+      parsedProxyHostname = parsedProxyHostname.slice(1);
+    }
+    // Stop proxying if the hostname ends with the no_proxy host.
+    return !hostname.endsWith(parsedProxyHostname);
+  });
+}
+
+/**
+ * Get the value for an environment variable.
+ *
+ * @param {string} key - The name of the environment variable.
+ * @return {string} The value of the environment variable.
+ * @private
+ */
+function getEnv(key) {
+  return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/common/proxy.ts
+
+
+
+
+
+/**
+ * Self-hosted runners behind a proxy set HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case forms, as curl
+ * and GitHub's runner read them). Which proxy a URL takes, if any, is proxy-from-env's answer (the library axios and
+ * proxy-agent use): the lower-case variable wins over the upper-case one; an https: URL takes HTTPS_PROXY, an http:
+ * URL HTTP_PROXY, either falls back to ALL_PROXY; NO_PROXY is a comma- or space-separated list where `*` bypasses
+ * the proxy for everything, `host` only that exact host, `.domain` or `*.domain` every host ending so, and
+ * `host:port` only that port. Loopback (localhost, 127.0.0.1) is not special: list it in NO_PROXY to reach it
+ * directly. A value without a scheme (proxy.corp:3128) is http://, as curl reads it. The tunnels themselves are https-proxy-agent's (CONNECT) and http-proxy-agent's (absolute-URI requests).
+ */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'];
+/** A proxy variable is set: without one, every client is built exactly as it is without this module. */
+function proxyConfigured(env = process.env) {
+    return PROXY_VARIABLES.some((name) => env[name]);
+}
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+function proxyVariableProblem(env = process.env) {
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || !url.hostname)
+            return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            return `${name} is ${withoutCredentials(value)}, a ${url.protocol.replace(/:$/, '')} proxy: the suite speaks to HTTP proxies only (http:// or https://). Point ${name} at an HTTP proxy, or unset it.`;
+    }
+    return undefined;
+}
+/** The proxy URL as it may be printed: without the user name and password a proxy URL may carry. */
+function withoutCredentials(proxyUrl) {
+    try {
+        const url = new URL(proxyUrl);
+        url.username = '';
+        url.password = '';
+        return url.href.replace(/\/$/, '');
+    }
+    catch {
+        return '(a proxy URL that does not parse)';
+    }
+}
+/**
+ * The secrets inside the proxy variables: each URL's password, its `user:password` and the whole URL, decoded and
+ * as written, so the job log masks them wherever a library or an error message would print them.
+ */
+function proxyCredentials(env = process.env) {
+    const secrets = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            continue;
+        }
+        if (!url.password && !url.username)
+            continue;
+        secrets.add(value);
+        if (url.password) {
+            secrets.add(url.password);
+            secrets.add(decodeURIComponent(url.password));
+            secrets.add(`${url.username}:${url.password}`);
+        }
+        else {
+            secrets.add(url.username);
+        }
+    }
+    return [...secrets].filter((secret) => secret.length > 0);
+}
+/** The proxy the URL goes through ('' for none), and the variable that chose it, for messages. */
+function proxyFor(url, env = process.env) {
+    const chosen = getProxyForUrl(typeof url === 'string' ? url : url.href);
+    if (!chosen)
+        return undefined;
+    const scheme = new URL(typeof url === 'string' ? url : url.href).protocol.replace(/:$/, '');
+    const candidates = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, 'all_proxy', 'ALL_PROXY'];
+    const variable = candidates.find((name) => env[name] && chosen.endsWith(env[name])) ?? `${scheme.toUpperCase()}_PROXY`;
+    // proxy-from-env gives a value without a scheme the target's (https://proxy:3128 for an https: URL, a TLS
+    // handshake with a proxy that speaks plain HTTP); curl and GitHub's runner read it as http://, and so does this.
+    const raw = env[variable];
+    const proxy = raw && !raw.includes('://') ? `http://${raw}` : chosen;
+    return { proxy, variable };
+}
+function tagged(error, proxy) {
+    if (error && typeof error === 'object')
+        error.proxy = proxy;
+    return error;
+}
+/**
+ * The configured proxy at `where` (host or host:port, as a socket error names it), if one is: an error that lost
+ * its tag (copied across realms as its message) still names the proxy when its address is the proxy's.
+ */
+function proxyAt(where, env = process.env) {
+    if (!where)
+        return undefined;
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            continue;
+        }
+        const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+        if (where === url.hostname || where === `${url.hostname}:${port}`)
+            return { url: withoutCredentials(url.href), variable: name };
+    }
+    return undefined;
+}
+/** The proxy an error went through, if an agent of this module tagged it (its own or a cause's). */
+function proxyOf(error) {
+    let current = error;
+    for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+        if (current.proxy)
+            return current.proxy;
+        current = current.cause;
+    }
+    return undefined;
+}
+/**
+ * The proxy answered CONNECT with something other than 200 (403: the host is not allowed; 407: it wants
+ * credentials). https-proxy-agent would hand that answer to the caller as if the AWS host had sent it, and the SDK
+ * would report an unknown AWS error; this names the proxy and its status instead. Not retried (see sdk-retry).
+ */
+class ProxyRefusedError extends Error {
+    statusCode;
+    target;
+    code = 'EPROXYREFUSED';
+    constructor(statusCode, target, proxy) {
+        super(`the proxy ${proxy.url} (${proxy.variable}) answered ${statusCode} to CONNECT ${target}`);
+        this.statusCode = statusCode;
+        this.target = target;
+        this.name = 'ProxyRefusedError';
+        this.proxy = proxy;
+    }
+}
+/** https-proxy-agent, with its errors tagged and a refused CONNECT thrown rather than replayed. */
+class TunnellingAgent extends HttpsProxyAgent {
+    chosen;
+    constructor(chosen, proxy, options) {
+        super(proxy, options);
+        this.chosen = chosen;
+    }
+    async connect(req, opts) {
+        let status;
+        req.once('proxyConnect', (connect) => (status = connect.statusCode));
+        try {
+            const socket = await super.connect(req, opts);
+            if (status !== undefined && status !== 200) {
+                socket.destroy();
+                throw new ProxyRefusedError(status, `${opts.host}:${opts.port}`, this.chosen);
+            }
+            return socket;
+        }
+        catch (error) {
+            throw tagged(error, this.chosen);
+        }
+    }
+}
+/** http-proxy-agent (plain-HTTP targets: the request goes to the proxy with its absolute URL), errors tagged. */
+class ForwardingAgent extends HttpProxyAgent {
+    chosen;
+    constructor(chosen, proxy, options) {
+        super(proxy, options);
+        this.chosen = chosen;
+    }
+    async connect(req, opts) {
+        try {
+            return await super.connect(req, opts);
+        }
+        catch (error) {
+            throw tagged(error, this.chosen);
+        }
+    }
+}
+/** Kept alive, as the SDK's own agents are. */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 50 };
+/**
+ * Which agent carries one request: Node's own (a direct connection) when no proxy applies to the URL, else the
+ * tunnel (https:) or forwarding (http:) agent of that proxy, one kept per proxy URL so connections are reused.
+ */
+class AgentChooser {
+    direct = { http: new external_node_http_.Agent(AGENT_OPTIONS), https: new external_node_https_.Agent(AGENT_OPTIONS) };
+    viaProxy = new Map();
+    agentFor(secure, options, req) {
+        const host = options.host ?? options.hostname ?? 'localhost';
+        const port = options.port ?? (secure ? 443 : 80);
+        const url = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}${req.path}`;
+        const chosen = proxyFor(url);
+        if (!chosen)
+            return (secure ? this.direct.https : this.direct.http);
+        const key = `${secure}:${chosen.proxy}`;
+        let agent = this.viaProxy.get(key);
+        if (!agent) {
+            const shown = { url: withoutCredentials(chosen.proxy), variable: chosen.variable };
+            agent = secure ? new TunnellingAgent(shown, chosen.proxy, AGENT_OPTIONS) : new ForwardingAgent(shown, chosen.proxy, AGENT_OPTIONS);
+            this.viaProxy.set(key, agent);
+        }
+        return agent;
+    }
+}
+/**
+ * The agent a client is given: it hands each request, as the request is created (before its header is written),
+ * to the agent that should carry it. Choosing there rather than in agent-base's connect() matters: a request
+ * handed over later has its header already rendered, and http-proxy-agent's absolute URL and Proxy-Authorization
+ * would then be missing on a reused connection. Sockets live in the chosen agents' pools, never in this one's.
+ */
+class DispatchingHttpAgent extends external_node_http_.Agent {
+    chooser;
+    constructor(chooser) {
+        super(AGENT_OPTIONS);
+        this.chooser = chooser;
+    }
+    addRequest(req, options) {
+        this.chooser.agentFor(false, options, req).addRequest(req, options);
+    }
+}
+class DispatchingHttpsAgent extends external_node_https_.Agent {
+    chooser;
+    constructor(chooser) {
+        super(AGENT_OPTIONS);
+        this.chooser = chooser;
+    }
+    addRequest(req, options) {
+        this.chooser.agentFor(true, options, req).addRequest(req, options);
+    }
+}
+let shared;
+/**
+ * The agents every request of the suite goes through when a proxy variable is set (AWS SDK clients, verify-health's
+ * probes, pre-flight's registry look-ups), undefined when none is: then nothing changes. Kept alive, as the SDK's
+ * own agents are.
+ */
+function proxyAgents(env = process.env) {
+    if (!proxyConfigured(env))
+        return undefined;
+    if (!shared) {
+        const chooser = new AgentChooser();
+        shared = { httpAgent: new DispatchingHttpAgent(chooser), httpsAgent: new DispatchingHttpsAgent(chooser) };
+    }
+    return shared;
+}
+/** The agent for one URL's protocol, or undefined for Node's default. */
+function proxyAgentFor(url, env = process.env) {
+    const agents = proxyAgents(env);
+    if (!agents)
+        return undefined;
+    return url.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent;
 }
 
 
@@ -75170,23 +77511,37 @@ async function retryTransient(call, options) {
 /* harmony export */   A: () => (/* binding */ unreachableEndpoint),
 /* harmony export */   a: () => (/* binding */ describeUnreachable)
 /* harmony export */ });
-const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/* harmony import */ var _proxy__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1107);
+
+const CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROXYREFUSED']);
 /** The unreachable endpoint behind an error (its own code or a cause's), if that is what it is. */
 function unreachableEndpoint(error) {
     let current = error;
     for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
         if (current.code && CODES.has(current.code)) {
+            const proxy = (0,_proxy__WEBPACK_IMPORTED_MODULE_0__/* .proxyOf */ .Ol)(error);
+            if (current.code === 'EPROXYREFUSED') {
+                const refusal = current;
+                return { code: 'EPROXYREFUSED', where: `it answered ${refusal.statusCode} to CONNECT ${refusal.target}`, proxy };
+            }
             const where = current.hostname ?? (current.address ? `${current.address}${current.port ? `:${current.port}` : ''}` : undefined);
-            return { code: current.code, where };
+            return withProxy({ code: current.code, where }, proxy);
         }
         current = current.cause;
     }
     // An error from another realm (a VM context) reaches the SDK's retry as a plain copy of its message.
     const quoted = /\b(?:connect|getaddrinfo) (ECONNREFUSED|ENOTFOUND|EAI_AGAIN) (\S+)/.exec(error instanceof Error ? error.message : String(error));
-    return quoted ? { code: quoted[1], where: quoted[2] } : undefined;
+    return quoted ? withProxy({ code: quoted[1], where: quoted[2] }) : undefined;
+}
+/** The endpoint, with the proxy it was tagged with or, failing that, the configured proxy at its address. */
+function withProxy(endpoint, tagged) {
+    const proxy = tagged ?? (0,_proxy__WEBPACK_IMPORTED_MODULE_0__/* .proxyAt */ .c0)(endpoint.where);
+    return proxy ? { ...endpoint, proxy } : endpoint;
 }
 /** What the settings point at, for the message: the endpoint variable if one is set, else the region's AWS host. */
 function describeUnreachable(endpoint, env = process.env) {
+    if (endpoint.proxy)
+        return describeUnreachableProxy(endpoint, endpoint.proxy);
     const host = endpoint.where ? ` ${endpoint.where}` : '';
     const what = endpoint.code === 'ECONNREFUSED'
         ? `the connection to${host} was refused (ECONNREFUSED): nothing listens there`
@@ -75198,6 +77553,21 @@ function describeUnreachable(endpoint, env = process.env) {
         ? `${override[0]} is ${override[1]}: check it, or unset it to use AWS's own endpoint for the region`
         : `the endpoint comes from the region (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "the 'region' input"}): check the 'region' input or AWS_REGION, and the runner's network`;
     return `Could not reach AWS: ${what}. The call was not retried. ${settings[0].toUpperCase()}${settings.slice(1)}.`;
+}
+/**
+ * The proxy, not AWS, is what could not be reached or refused the tunnel: the message names the proxy (never its
+ * credentials) and its variable, and how to go around it.
+ */
+function describeUnreachableProxy(endpoint, proxy) {
+    const host = endpoint.where ? ` ${endpoint.where}` : '';
+    const what = endpoint.code === 'EPROXYREFUSED'
+        ? `${endpoint.where ?? 'the proxy refused the tunnel'}: allow the host on the proxy (407 means it wants credentials: user:password@ in the proxy URL)`
+        : endpoint.code === 'ECONNREFUSED'
+            ? `the connection to the proxy${host} was refused (ECONNREFUSED): nothing listens there`
+            : endpoint.code === 'ENOTFOUND'
+                ? `the proxy's host${host} does not resolve (ENOTFOUND)`
+                : `the DNS lookup of the proxy's host${host} failed for now (EAI_AGAIN)`;
+    return `Could not reach AWS through the proxy ${proxy.url} (${proxy.variable}): ${what}. The call was not retried. Check ${proxy.variable}, or list the endpoint's host in NO_PROXY to reach it without the proxy.`;
 }
 
 
@@ -80504,9 +82874,13 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* harmony export */ });
 /* unused harmony export describeFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6460);
-/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9517);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5918);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1107);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9517);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5918);
+/* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3853);
+
+
 
 
 
@@ -80516,7 +82890,13 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
  * users see the same shape of message whatever went wrong.
  */
 async function runAction(main) {
+    // A proxy URL's user:password must never reach the log, whatever prints it (an error, a library's debug line).
+    for (const secret of (0,_common_proxy__WEBPACK_IMPORTED_MODULE_1__/* .proxyCredentials */ .FF)())
+        (0,_masking__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(secret);
     try {
+        const proxyProblem = (0,_common_proxy__WEBPACK_IMPORTED_MODULE_1__/* .proxyVariableProblem */ .Ym)();
+        if (proxyProblem)
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1(proxyProblem);
         await main();
     }
     catch (error) {
@@ -80525,23 +82905,23 @@ async function runAction(main) {
     // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
     // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
     // code is setFailed's (1) when the use case ended on the cancellation.
-    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_1__/* .wasCancelled */ .r)())
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .wasCancelled */ .r)())
         process.exit();
 }
 function describeFailure(error) {
-    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_2__/* .ActionFailure */ .dR)
+    if (error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1 || error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ActionFailure */ .dR)
         return error.message;
     const name = error instanceof Error ? error.name : 'Error';
-    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error);
-    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_2__/* .isAccessDenied */ .w7)(error)) {
+    const message = (0,_common_errors__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
+    if ((0,_common_errors__WEBPACK_IMPORTED_MODULE_3__/* .isAccessDenied */ .w7)(error)) {
         return `AWS refused the call (${name}): ${message}. Grant the permissions listed in the README to the role this job assumes.`;
     }
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .unreachableEndpoint */ .A)(error);
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .unreachableEndpoint */ .A)(error);
     if (unreachable)
-        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_3__/* .describeUnreachable */ .a)(unreachable);
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -81149,19 +83529,30 @@ function circuitBreakerOf(service) {
     return { enable: breaker?.enable === true, rollback: breaker?.rollback === true };
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/partitions.ts
+var partitions = __nccwpck_require__(9760);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/links.ts
 
-/** Links into the AWS console, so the evidence in a failed job is one click from the real thing. */
+
+/**
+ * Links into the AWS console, so the evidence in a failed job is one click from the real thing. Each is in the
+ * region's partition's console, and undefined in a partition whose console the suite does not know (consoleBase).
+ */
 function serviceDeploymentsLink(region, cluster, service) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/services/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(service))}/deployments?region=${region}`;
+    const base = (0,partitions/* consoleBase */.pj)(region);
+    return (base &&
+        `${base}/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/services/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(service))}/deployments?region=${region}`);
 }
 function taskLink(region, cluster, taskArn) {
-    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`;
+    const base = (0,partitions/* consoleBase */.pj)(region);
+    return (base && `${base}/ecs/v2/clusters/${encodeURIComponent((0,identifiers/* nameFromArn */.NW)(cluster))}/tasks/${(0,identifiers/* taskId */.BS)(taskArn)}/configuration?region=${region}`);
 }
 function logStreamLink(region, location) {
     // The console double-encodes the group and stream inside its fragment.
     const encode = (value) => encodeURIComponent(value).replace(/%/g, '$25');
-    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`;
+    const base = (0,partitions/* consoleBase */.pj)(region);
+    return (base &&
+        `${base}/cloudwatch/home?region=${location.region ?? region}#logsV2:log-groups/log-group/${encode(location.group)}/log-events/${encode(location.stream)}`);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/left-rolling-out.ts
@@ -81186,9 +83577,10 @@ function leftRollingOutMessage(left) {
         : breaker.enable
             ? 'ECS finishes it on its own, or its deployment circuit breaker marks it failed (rollback is off)'
             : 'ECS goes on with it on its own (the service has no deployment circuit breaker: a crashing revision is retried until someone deploys again)';
+    const consoleUrl = serviceDeploymentsLink(left.region, left.cluster, left.service);
     return (`The workflow was cancelled while ECS deployment ${left.deploymentId}${arn ? ` (service deployment ${arn})` : ''}${left.purpose ? `, ${left.purpose},` : ''} was rolling out in service ${left.service} (cluster ${left.cluster}); it was not stopped. ` +
-        `${decides}. Follow it with: aws ecs describe-services --cluster ${left.cluster} --services ${left.service} --region ${left.region}. ` +
-        `Console: ${serviceDeploymentsLink(left.region, left.cluster, left.service)}`);
+        `${decides}. Follow it with: aws ecs describe-services --cluster ${left.cluster} --services ${left.service} --region ${left.region}.` +
+        (consoleUrl ? ` Console: ${consoleUrl}` : ''));
 }
 /** For the Deployment's status: GitHub keeps 140 characters, so the deployment id comes first. */
 function leftRollingOutStatus(left) {
@@ -81251,7 +83643,10 @@ function codeBlock(lines) {
 function heading(text, level = 2) {
     return `${'#'.repeat(level)} ${text}`;
 }
+/** A markdown link; the text alone when there is no address (a console the suite knows none for). */
 function markdown_link(text, url) {
+    if (!url)
+        return text;
     return `[${text.replace(/[[\]]/g, '')}](${url})`;
 }
 function section(...blocks) {
@@ -81574,7 +83969,9 @@ function logRolloutEvidence(report, log) {
         for (const line of report.logTail.lines)
             log.info(`  | ${line}`);
     }
-    log.info(`Console: ${serviceDeploymentsLink(report.region, report.cluster, report.service)}`);
+    const consoleUrl = serviceDeploymentsLink(report.region, report.cluster, report.service);
+    if (consoleUrl)
+        log.info(`Console: ${consoleUrl}`);
 }
 /** A verdict the step ends green on: success, or the stage wait-until asked for (baking, paused). */
 function isGreen(status) {
@@ -81605,9 +84002,11 @@ function rolloutSummaryMarkdown(report) {
         ]))
         : undefined;
     return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), markdown_link('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), markdown_link('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), optionalLink('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), optionalLink('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
 }
+/** A link on a line of its own, left out where the partition's console is not known. */
+const optionalLink = (text, url) => (url ? markdown_link(text, url) : undefined);
 function timeline(report) {
     const entries = [
         { at: report.startedAt, text: `${report.startedWith ?? 'UpdateService'}: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` },
@@ -82466,6 +84865,7 @@ async function startDeployment(request, { ecs, clock, log, signal }) {
             service: request.service,
             taskDefinition: request.taskDefinitionArn,
             desiredCount: request.desiredCount,
+            ...request.settings,
             forceNewDeployment: request.forceNewDeployment,
         }), { signal }));
         return { service: answer.service, before: Number.POSITIVE_INFINITY };
@@ -84557,11 +86957,19 @@ async function startCodeDeployDeployment(request, context) {
     const codedeploy = codeDeployClientOf(context);
     const plan = await planOf(request, codedeploy);
     const before = await currentService(ecs, request.cluster, request.service);
-    if (request.desiredCount !== undefined && request.desiredCount !== before.desiredCount) {
-        await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: request.cluster, service: request.service, desiredCount: request.desiredCount }), {
-            signal,
-        }));
-        log.info(`Desired count set from ${before.desiredCount} to ${request.desiredCount}; the replacement task set runs that many.`);
+    const count = request.desiredCount !== undefined && request.desiredCount !== before.desiredCount ? request.desiredCount : undefined;
+    const settings = request.settings ?? {};
+    // What UpdateService takes on a CODE_DEPLOY service (the desired count, the grace period, the tags options; the
+    // service-settings pre-flight check refused the rest), set before the deployment so its replacement tasks start with it.
+    if (count !== undefined || Object.keys(settings).length) {
+        await ecs.send((0,aws/* retryingThrottlesOnly */.Uc)(new dist_cjs/* UpdateServiceCommand */.kZr({
+            cluster: request.cluster,
+            service: request.service,
+            ...(count !== undefined ? { desiredCount: count } : {}),
+            ...settings,
+        }), { signal }));
+        if (count !== undefined)
+            log.info(`Desired count set from ${before.desiredCount} to ${count}; the replacement task set runs that many.`);
     }
     const spec = plan.appSpecFile
         ? withTaskDefinition(plan.appSpecFile, request.taskDefinitionArn)
@@ -86232,9 +88640,14 @@ async function rollbackPreflight(ecs, request, ports, codedeploy) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/codedeploy/links.ts
-/** A CodeDeploy deployment in the console (CodeDeploy's deployment detail page), for summaries and failures. */
+
+/**
+ * A CodeDeploy deployment in the console (CodeDeploy's deployment detail page), for summaries and failures;
+ * undefined in a partition whose console the suite does not know (consoleBase).
+ */
 function codeDeployDeploymentLink(region, deploymentId) {
-    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${region}`;
+    const base = (0,partitions/* consoleBase */.pj)(region);
+    return base && `${base}/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${region}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/report.ts
@@ -86290,9 +88703,17 @@ function rollbackSummaryMarkdown(story) {
         ['Rolled back', story.verdict === 'rolled-back' || story.verdict === 'started' ? 'true' : 'false'],
         ['Duration', (0,duration/* formatDuration */.a)(story.finishedAt - story.startedAt)],
     ]);
-    return section(heading(`${icon} Auto-rollback ${story.service}`), headline(story), facts, section(heading('Timeline (seconds since the release started)', 3), codeBlock(report_timeline(story))), story.release?.deploymentId
-        ? markdown_link(`CodeDeploy deployment ${story.release.deploymentId} in the console`, codeDeployDeploymentLink(story.region, story.release.deploymentId))
-        : markdown_link('Service deployments in the console', serviceDeploymentsLink(story.region, story.cluster, story.service)));
+    return section(heading(`${icon} Auto-rollback ${story.service}`), headline(story), facts, section(heading('Timeline (seconds since the release started)', 3), codeBlock(report_timeline(story))), consoleLink(story));
+}
+/** The release in the console, where the suite knows the partition's console (none in the ISO partitions, for one). */
+function consoleLink(story) {
+    const deploymentId = story.release?.deploymentId;
+    const url = deploymentId
+        ? codeDeployDeploymentLink(story.region, deploymentId)
+        : serviceDeploymentsLink(story.region, story.cluster, story.service);
+    if (!url)
+        return undefined;
+    return markdown_link(deploymentId ? `CodeDeploy deployment ${deploymentId} in the console` : 'Service deployments in the console', url);
 }
 function report_timeline(story) {
     const entries = [];
@@ -86936,6 +89357,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 
@@ -98514,6 +100942,9 @@ function getIDToken(aud) {
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -98629,6 +101060,28 @@ function getIDToken(aud) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -98643,6 +101096,69 @@ function getIDToken(aud) {
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -11,7 +11,7 @@ import type { CodeDeployInputs } from '@ecs-deploy/core/deployment';
 import { parseServiceDeploymentArn, readServiceSettings, SERVICE_SETTING_INPUTS, type ServiceSettings } from '@ecs-deploy/core/ecs';
 import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/preflight';
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
-import { fileOrTaskDefinitionInput, readRevisionChanges, type TaskDefinitionInput } from '@ecs-deploy/core/task-definition';
+import { fileOrTaskDefinitionInput, readRevisionChanges, tagsInput, type TaskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import { parseScheduledTasks, SCHEDULED_TASKS_INPUT } from '@ecs-deploy/core/scheduled-tasks';
 import type { DeployRequest, RegisterOnlyRequest } from '@ecs-deploy/core/use-cases';
 
@@ -26,10 +26,11 @@ const STARTING_INPUTS = [
   'desired-count',
   'appspec',
   'codedeploy-deployment-config',
+  'tags',
 ] as const;
 
 /** The inputs that change the revision: with an existing revision nothing is registered to carry them. */
-const CHANGE_INPUTS = ['image', 'images', 'environment', 'secrets'] as const;
+const CHANGE_INPUTS = ['image', 'images', 'environment', 'secrets', 'tags'] as const;
 /**
  * The inputs that act on the service: without one, deploy-ecs only registers the file, so each is refused there
  * rather than dropped.
@@ -70,6 +71,7 @@ export const REGISTER_ONLY_INPUTS = [
   'images',
   'environment',
   'secrets',
+  'tags',
   'preflight',
   'region',
   SCHEDULED_TASKS_INPUT,
@@ -88,7 +90,7 @@ export interface RegisterOnlyInputs extends RegisterOnlyRequest {
 
 /** Reads and validates every input before anything talks to AWS. */
 export function readDeployInputs(inputs = stepInputs()): DeployInputs | RegisterOnlyInputs {
-  const changes = readRevisionChanges(inputs);
+  const changes = { ...readRevisionChanges(inputs), tags: tagsInput(inputs) };
   const cluster = inputs.required('cluster');
   const region = resolveRegion(inputs.optional('region'));
   const given = inputs.optional('task-definition');

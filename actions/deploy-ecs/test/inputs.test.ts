@@ -17,6 +17,7 @@ describe('readDeployInputs', () => {
       images: [],
       environment: [],
       secrets: [],
+      tags: [],
       desiredCount: undefined,
       forceNewDeployment: false,
       wait: true,

@@ -1,7 +1,8 @@
 import { checkEcsArnInputs, ConfigurationError, parseCommand, resolveRegion, type Inputs } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
+import { taskOverridesInput } from '@ecs-deploy/core/ecs';
 import { readPreflightMode } from '@ecs-deploy/core/preflight';
-import { taskDefinitionInput } from '@ecs-deploy/core/task-definition';
+import { tagsInput, taskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import type { DefinitionSource, MigrationRequest } from '@ecs-deploy/core/use-cases';
 
 /** Reads and validates every input before anything talks to AWS. */
@@ -12,6 +13,8 @@ export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
   const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED'] as const);
   const region = resolveRegion(inputs.optional('region'));
   const taskDefinition = inputs.optional('task-definition');
+  const launchType = inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'] as const);
+  const overrides = taskOverridesInput(inputs, launchType);
   checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
   return {
     region,
@@ -22,10 +25,12 @@ export function readMigrationInputs(inputs = stepInputs()): MigrationRequest {
     image,
     command: parseCommand(inputs.optional('command') ?? ''),
     environment: inputs.keyValues('environment'),
+    tags: tagsInput(inputs),
     subnets: resourceIds(inputs, 'subnets', 'subnet'),
     securityGroups: resourceIds(inputs, 'security-groups', 'sg'),
     assignPublicIp: assignPublicIp === undefined ? undefined : /^(true|ENABLED)$/.test(assignPublicIp) ? 'ENABLED' : 'DISABLED',
-    launchType: inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'] as const),
+    launchType,
+    ...(Object.keys(overrides).length ? { overrides } : {}),
     timeoutMs: inputs.duration('timeout', '15m'),
     allowConcurrent: inputs.boolean('allow-concurrent', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', false),

@@ -15,6 +15,7 @@ describe('readMigrationInputs', () => {
       image: undefined,
       command: undefined,
       environment: [],
+      tags: [],
       subnets: [],
       securityGroups: [],
       assignPublicIp: undefined,

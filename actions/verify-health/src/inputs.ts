@@ -15,7 +15,9 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   // The deployment first: a malformed ARN or id must fail before anything else is read or sent.
   const gated = readContinueDeployment(inputs);
   const continueDeployment = gated?.kind === 'ecs' ? gated.arn : undefined;
-  const urls = parseHealthUrls(inputs.list('url'));
+  const urlLines = inputs.list('url');
+  const urls = urlLines.length ? parseHealthUrls(urlLines) : [];
+  if (urls.length === 0) refuseProbeInputsWithoutUrl(inputs);
   const plan: HealthPlan = {
     urls,
     expectedStatus: parseExpectedStatus(inputs.optional('expected-status') ?? '200-299'),
@@ -32,11 +34,28 @@ export function readHealthInputs(inputs = stepInputs()): HealthInputs {
   const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
   assertReachable(plan);
   const aws = readAws(inputs, continueDeployment);
+  if (urls.length === 0 && !(aws?.cluster && aws.service)) {
+    throw new ConfigurationError(
+      "Input 'url' is required unless 'cluster' and 'service' are given: with neither, nothing would be checked. Give the URL(s) to probe (https://example.com/health, one a line), or, for a service with no HTTP endpoint such as a worker, 'cluster' and 'service': it is then judged on ECS alone (steady on its revision, no task crashing, its targets healthy, the alarms out of ALARM).",
+      'url',
+    );
+  }
   if (continueDeployment) checkSameService(continueDeployment, inputs, aws);
   const endTerminationWait = readEndTerminationWait(inputs, gated);
   const continueCodeDeploy = gated?.kind === 'codedeploy' ? { ...codeDeployGate(gated.deploymentId, aws), endTerminationWait } : undefined;
   const auditTrail = readAuditTrailInputs(inputs, aws?.service === undefined ? undefined : serviceEnvironment(aws.service));
   return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment, continueCodeDeploy };
+}
+
+/** Inputs that shape the HTTP probes: given without a URL they would be silently ignored, so they are refused. */
+function refuseProbeInputsWithoutUrl(inputs: Inputs): void {
+  for (const name of ['body-contains', 'headers', 'max-latency-ms']) {
+    if (inputs.optional(name) === undefined) continue;
+    throw new ConfigurationError(
+      `Input '${name}' is given but 'url' is not: '${name}' shapes the HTTP probes, and without a URL nothing is probed. Give the URL(s) in 'url', or leave '${name}' out.`,
+      name,
+    );
+  }
 }
 
 type GatedDeployment = { kind: 'ecs'; arn: ServiceDeploymentArn } | { kind: 'codedeploy'; deploymentId: string };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { proxyCredentials, proxyFor, proxyVariableProblem, withoutCredentials } from '../src/common/proxy';
 import { httpProbe } from '../src/health/http-probe';
 import { startLocalProxy, type LocalProxy } from '../../../test/support/local-proxy';
-import { selfSignedCertificate } from '../../../test/support/tls-certificate';
+import { testCertificate } from '../../../test/support/tls-certificate';
 
 // The proxy variables are process-wide, as on a runner: each test sets what it needs and the rest is restored.
 const NAMES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -126,7 +126,7 @@ describe("verify-health's probe through a real proxy", () => {
     app = createServer((_, res) => res.end('{"status":"ok"}'));
     await new Promise<void>((done) => app.listen(0, '127.0.0.1', done));
     port = (app.address() as AddressInfo).port;
-    const certificate = selfSignedCertificate(['app.proxy-only.test']);
+    const certificate = testCertificate();
     tlsApp = createTlsServer({ key: certificate.key, cert: certificate.cert }, (_, res) => res.end('ok'));
     await new Promise<void>((done) => tlsApp.listen(0, '127.0.0.1', done));
     tlsPort = (tlsApp.address() as AddressInfo).port;

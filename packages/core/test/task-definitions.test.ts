@@ -48,10 +48,11 @@ describe('ensureRegistered', () => {
     expect(ecsMock.calls()).toHaveLength(0);
   });
 
-  test('identical to the newest revision of the family: it is reused, not registered again', async () => {
-    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: describedFrom(rendered(), NEWEST_ARN, 9), tags: TAGS });
+  test('identical to the newest revision of the family: it is reused with the tags it has, not registered again', async () => {
+    const kept = [{ key: 'github:commit', value: 'earlier' }];
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: describedFrom(rendered(), NEWEST_ARN, 9), tags: kept });
     const result = await ensureRegistered(ecs, rendered(), TAGS, described());
-    expect(result).toEqual({ kind: 'reused', arn: NEWEST_ARN });
+    expect(result).toEqual({ kind: 'reused', arn: NEWEST_ARN, tags: kept });
     const describes = ecsMock.commandCalls(DescribeTaskDefinitionCommand);
     expect(describes).toHaveLength(1);
     expect(describes[0].args[0].input).toEqual({ taskDefinition: 'web', include: ['TAGS'] });

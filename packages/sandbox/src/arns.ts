@@ -1,12 +1,32 @@
+import { partition } from '@aws-sdk/core/client';
+
+/**
+ * The partition of a region, as every ARN in it starts (`arn:aws-cn:` in the China regions), from the SDK's own
+ * partition data (the endpoints ruleset's partitions), as AWS's answers carry it.
+ */
+export function partitionOfRegion(region: string): string {
+  return (partition(region) as { name?: string }).name ?? 'aws';
+}
+
+/** The DNS suffix of the region's endpoints and hosts (amazonaws.com, amazonaws.com.cn, amazonaws.eu...). */
+export function dnsSuffixOfRegion(region: string): string {
+  return (partition(region) as { dnsSuffix?: string }).dnsSuffix ?? 'amazonaws.com';
+}
+
 /** ARN formats of the resources the sandbox serves (the "long" ARN format, which includes the cluster). */
 export class Arns {
+  /** aws, aws-cn, aws-us-gov, aws-eusc...: the region's. */
+  readonly partition: string;
+
   constructor(
     readonly region: string,
     readonly accountId: string,
-  ) {}
+  ) {
+    this.partition = partitionOfRegion(region);
+  }
 
   private base(service: string): string {
-    return `arn:aws:${service}:${this.region}:${this.accountId}`;
+    return `arn:${this.partition}:${service}:${this.region}:${this.accountId}`;
   }
 
   cluster(name: string): string {
@@ -40,7 +60,7 @@ export class Arns {
     return `${this.base('codedeploy')}:deploymentgroup:${application}/${group}`;
   }
   principal(): string {
-    return `arn:aws:iam::${this.accountId}:root`;
+    return `arn:${this.partition}:iam::${this.accountId}:root`;
   }
   targetGroup(name: string, id: string): string {
     return `${this.base('elasticloadbalancing')}:targetgroup/${name}/${id}`;

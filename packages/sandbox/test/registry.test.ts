@@ -12,6 +12,7 @@ describe('the service registry', () => {
 
   test('each emulated service is registered once', () => {
     expect(SERVICES.map((s) => s.service).sort()).toEqual([
+      'application-autoscaling',
       'cloudwatch',
       'codedeploy',
       'ecr',

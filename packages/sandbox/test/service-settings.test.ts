@@ -5,6 +5,7 @@ import {
   InvalidParameterException,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
@@ -72,9 +73,14 @@ describe('UpdateService service settings', () => {
     ]);
     const running = async () => {
       const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, serviceName: service }));
-      return (await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }))).tasks ?? [];
+      return (await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns, include: ['TAGS'] }))).tasks ?? [];
     };
-    expect((await running()).map((task) => task.enableExecuteCommand)).toEqual([false, false]);
+    expect((await running()).map((task) => [task.enableExecuteCommand, task.tags])).toEqual([
+      [false, []],
+      [false, []],
+    ]);
+    // propagateTags SERVICE: the service's tags, then the managed ones, on the tasks launched from now on.
+    await ecs.send(new TagResourceCommand({ resourceArn: live.serviceArn, tags: [{ key: 'team', value: 'payments' }] }));
     await ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
     await waitForService(
       sandbox,
@@ -83,7 +89,15 @@ describe('UpdateService service settings', () => {
       (s) =>
         s.deployments?.length === 1 && s.deployments[0].id !== settled.deployments?.[0].id && s.deployments[0].rolloutState === 'COMPLETED',
     );
-    expect((await running()).map((task) => task.enableExecuteCommand)).toEqual([true, true]);
+    const managed = [
+      { key: 'team', value: 'payments' },
+      { key: 'aws:ecs:clusterName', value: cluster },
+      { key: 'aws:ecs:serviceName', value: service },
+    ];
+    expect((await running()).map((task) => [task.enableExecuteCommand, task.tags])).toEqual([
+      [true, managed],
+      [true, managed],
+    ]);
   });
 
   test('an update that does not name a setting leaves it as it is', async () => {

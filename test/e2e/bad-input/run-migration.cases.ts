@@ -9,6 +9,36 @@ const ACCOUNT = '000000000000';
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 export const runMigrationBadInputs: BadInput[] = [
+  // task-level overrides
+  {
+    name: 'a cpu that is not a whole number of units',
+    inputs: { ...base, cpu: '1 vCPU' },
+    input: 'cpu',
+    error: /^Input 'cpu' must be a whole number of CPU units \(1024 is 1 vCPU\), e\.g\. 512; got "1 vCPU"\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a Fargate pair Fargate does not offer, with launch-type FARGATE',
+    inputs: { ...base, 'launch-type': 'FARGATE', cpu: '2048', memory: '2048' },
+    input: 'cpu',
+    error:
+      /^Inputs 'cpu' and 'memory': Fargate offers no task of 2048 CPU units with 2048 MiB; with 2048 it takes 4096 to 16384 in steps of 1024 MiB\. Nothing was started\.$/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a task-role-arn that is a role name',
+    inputs: { ...base, 'task-role-arn': 'schema-migrator' },
+    input: 'task-role-arn',
+    error: /^Input 'task-role-arn' must be the ARN of an IAM role/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a bad tags line',
+    inputs: { ...base, tags: 'team' },
+    input: 'tags',
+    error: /^Input 'tags' line 1 must be KEY=VALUE/,
+    refusedBy: 'parser',
+  },
   {
     name: 'no cluster',
     inputs: { service: 'orders', command: migrate },

@@ -6,7 +6,39 @@ const ACCOUNT = '000000000000';
 const aws = { url, cluster: 'prod', service: 'web' };
 
 export const verifyHealthBadInputs: BadInput[] = [
-  { name: 'no url', inputs: {}, input: 'url', error: /^Input 'url' is required but was not given\.$/, refusedBy: 'parser', e2e: true },
+  {
+    name: 'no url, and no cluster and service to judge instead',
+    inputs: {},
+    input: 'url',
+    error:
+      /^Input 'url' is required unless 'cluster' and 'service' are given: with neither, nothing would be checked\. Give the URL\(s\) to probe .*, or, for a service with no HTTP endpoint such as a worker, 'cluster' and 'service': it is then judged on ECS alone/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'no url, with alarms only: alarms alone judge no release',
+    inputs: { alarms: 'web-5xx' },
+    env: { AWS_REGION: 'us-east-1' },
+    input: 'url',
+    error: /^Input 'url' is required unless 'cluster' and 'service' are given/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'body-contains with no url: nothing would be probed for it',
+    inputs: { cluster: 'prod', service: 'web', 'body-contains': 'ok' },
+    input: 'body-contains',
+    error:
+      /^Input 'body-contains' is given but 'url' is not: 'body-contains' shapes the HTTP probes, and without a URL nothing is probed\. Give the URL\(s\) in 'url', or leave 'body-contains' out\.$/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'max-latency-ms with no url',
+    inputs: { cluster: 'prod', service: 'web', 'max-latency-ms': '500' },
+    input: 'max-latency-ms',
+    error: /^Input 'max-latency-ms' is given but 'url' is not/,
+    refusedBy: 'parser',
+  },
   {
     name: 'a URL without a scheme',
     inputs: { url: 'example.com/health' },

@@ -4,12 +4,28 @@
  */
 export class ConfigurationError extends Error {
   readonly input?: string;
+  /** The line of a file of the repository the mistake is on (a task definition, an AppSpec): the annotation points there. */
+  readonly location?: FileLocation;
 
-  constructor(message: string, input?: string) {
+  constructor(message: string, input?: string, location?: FileLocation) {
     super(message);
     this.name = 'ConfigurationError';
     this.input = input;
+    this.location = location;
   }
+}
+
+/**
+ * A line of a file in the workspace, as GitHub's annotations take it (`::error file=...,line=N,title=...::`): the
+ * pull request's "Files changed" view and the run's annotations then show the message on that line.
+ */
+export interface FileLocation {
+  /** The path as the input gave it, relative to the workspace. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The annotation's title: what was checked. */
+  title?: string;
 }
 
 /**

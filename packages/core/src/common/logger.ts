@@ -1,8 +1,11 @@
+import type { FileLocation } from './errors';
+
 /** Where progress goes. Injected so that core logic can be exercised in tests without a runner. */
 export interface Logger {
   info(message: string): void;
-  warning(message: string): void;
-  error(message: string): void;
+  /** With `location`, the annotation is on that line of that file. */
+  warning(message: string, location?: FileLocation): void;
+  error(message: string, location?: FileLocation): void;
   debug(message: string): void;
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
 }

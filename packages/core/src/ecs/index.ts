@@ -30,3 +30,4 @@ export * from './unchanged-service';
 export * from './watch';
 export * from './watch-loop';
 export * from './service-settings';
+export * from './task-overrides';

@@ -28,24 +28,30 @@ const EVENTS_SHOWN = 15;
 
 /**
  * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation. The evidence
+ * (stopped tasks, service events, log lines) goes in collapsible groups, so the paragraph is what a person sees first.
  */
-export function logRolloutEvidence(report: RolloutReport, log: Logger): void {
+export async function logRolloutEvidence(report: RolloutReport, log: Logger): Promise<void> {
   const { outcome } = report;
   log.info(`❌ ${explainRollout(report)}`);
   if (outcome.failedTasks.length) {
-    log.info('Stopped tasks of the new revision:');
-    for (const task of outcome.failedTasks.slice(-10)) log.info(`  ${describeTask(task, report)}`);
+    const shown = outcome.failedTasks.slice(-10);
+    const count =
+      shown.length < outcome.failedTasks.length ? `the last ${shown.length} of ${outcome.failedTasks.length}` : `${shown.length}`;
+    await log.group(`Stopped tasks of the new revision: ${count}`, async () => {
+      for (const task of shown) log.info(`  ${describeTask(task, report)}`);
+    });
   }
   if (outcome.events.length) {
-    log.info('Service events since the update:');
-    for (const line of timeline(report).slice(-EVENTS_SHOWN)) log.info(`  ${line}`);
+    await log.group(`Service events since the update: ${Math.min(outcome.events.length, EVENTS_SHOWN)}`, async () => {
+      for (const line of timeline(report).slice(-EVENTS_SHOWN)) log.info(`  ${line}`);
+    });
   }
   if (report.logTail) {
-    log.info(
-      `Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`,
-    );
-    for (const line of report.logTail.lines) log.info(`  | ${line}`);
+    const tail = report.logTail;
+    await log.group(`Last log lines of container "${tail.container}" (log group ${tail.group}, stream ${tail.stream}):`, async () => {
+      for (const line of tail.lines) log.info(`  | ${line}`);
+    });
   }
   const consoleUrl = serviceDeploymentsLink(report.region, report.cluster, report.service);
   if (consoleUrl) log.info(`Console: ${consoleUrl}`);

@@ -1,5 +1,6 @@
 // The health layer's public surface.
 export * from './alarm-signals';
+export * from './crashed-task-signals';
 export * from './expected-status';
 export * from './health-inputs';
 export * from './health-plan';

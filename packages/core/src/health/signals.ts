@@ -11,7 +11,7 @@ export interface SignalReading {
   passed: boolean;
   /** What was seen, in words; for a failure, what is wrong. */
   detail: string;
-  /** Ends the check at once, warm-up or not: an alarm in ALARM is the team's own verdict. */
+  /** Ends the check at once, warm-up or not: an alarm in ALARM is the team's own verdict, a crashed task is ECS's. */
   fatal?: boolean;
   /**
    * The read was throttled or failed transiently this round: the source is unknown, neither good nor bad (passed is

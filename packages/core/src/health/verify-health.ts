@@ -77,7 +77,7 @@ export interface HealthReport {
  * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
  * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
  * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
- * - at once on a fatal signal (an alarm in ALARM).
+ * - at once on a fatal signal (an alarm in ALARM, a task of the service that crashed).
  */
 export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): Promise<HealthReport> {
   const clock = deps.clock ?? systemClock;
@@ -263,7 +263,9 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
   streak.failing = 0;
   readInStreak.clear();
   failingSources.clear();
-  log.info(`Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+  log.info(
+    `Baking for ${formatDuration(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds, an alarm in ALARM or a crashed task now fails the step.`,
+  );
   await sleepUnlessCancelled(clock, Math.min(plan.intervalMs, plan.bakeMs), deps.signal);
   const bakeEndsAt = wonAt + plan.bakeMs;
   const baked = await poll({
@@ -292,13 +294,15 @@ export async function verifyHealth(plan: HealthPlan, deps: HealthDependencies): 
 }
 
 function healthyExplanation(after: string, passing: number, plan: HealthPlan, p95: number | undefined): string {
-  const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+  // With no URL (a worker), only the AWS signals judged: the service, its tasks, its targets, the alarms.
+  const urls =
+    plan.urls.length === 0 ? 'the AWS signals alone (no URL)' : plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
   return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
 }
 
 function lossReason(round: Round, plan: HealthPlan): string {
   const fatal = round.signals.find((s) => s.fatal && !s.passed);
-  if (fatal) return `because ${fatal.source} is in ALARM`;
+  if (fatal) return fatal.source.startsWith('alarm ') ? `because ${fatal.source} is in ALARM` : `because a task crashed`;
   return `after ${plan.failureThreshold} failing rounds in a row`;
 }
 

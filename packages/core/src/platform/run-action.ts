@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ActionFailure, ConfigurationError, errorMessage, isAccessDenied } from '../common/errors';
 import { proxyCredentials, proxyVariableProblem } from '../common/proxy';
 import { describeUnreachable, unreachableEndpoint } from '../common/unreachable';
+import { annotationProperties } from './actions-logger';
 import { wasCancelled } from './cancellation';
 import { maskSecret } from './masking';
 
@@ -17,7 +18,12 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     if (proxyProblem) throw new ConfigurationError(proxyProblem);
     await main();
   } catch (error) {
-    core.setFailed(describeFailure(error));
+    const location = error instanceof ConfigurationError ? error.location : undefined;
+    if (location) {
+      // setFailed's annotation names no file: this one is on the line of the file the mistake is in.
+      process.exitCode = core.ExitCode.Failure;
+      core.error(describeFailure(error), annotationProperties(location));
+    } else core.setFailed(describeFailure(error));
   }
   // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
   // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit

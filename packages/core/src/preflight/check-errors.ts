@@ -19,7 +19,7 @@ export function isVerdict(error: unknown): error is ConfigurationError | ActionF
  * names the check, since its question stays unanswered.
  */
 export function resultOfError(check: PreflightCheck, error: unknown): CheckResult<never> {
-  if (error instanceof ConfigurationError) return { status: 'fail', detail: error.message, input: error.input };
+  if (error instanceof ConfigurationError) return { status: 'fail', detail: error.message, input: error.input, location: error.location };
   if (error instanceof ActionFailure) return { status: 'fail', detail: error.message };
   const name = error instanceof Error ? error.name : 'Error';
   if (isAccessDenied(error)) {

@@ -1,3 +1,5 @@
+import type { FileLocation } from '../common/errors';
+
 /** A check's verdict: `pass` changes nothing, `warn` is reported and the step goes on, `fail` stops the step. */
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -9,6 +11,8 @@ export interface CheckResult<T = undefined> {
   fix?: string;
   /** The action input the result concerns, so a person knows which line of the workflow to change. */
   input?: string;
+  /** The line of a file in the workspace the result is about (a task definition's key): the annotation points there. */
+  location?: FileLocation;
   /** What the check looked up and the use case needs afterwards (the service, the revision), so nothing is read twice. */
   value?: T;
 }

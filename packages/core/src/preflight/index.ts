@@ -23,3 +23,4 @@ export * from './checks/execution-role-reads-secrets';
 export * from './checks/scheduled-tasks';
 export * from './checks/service-settings';
 export * from './checks/desired-count-autoscaling';
+export * from './checks/task-size';

@@ -50,7 +50,7 @@ export async function runPreflight(checks: PreflightCheck<unknown>[], options: P
   const rows = ran.map(({ check, settled }) => rowOf(check, settled?.result, mode));
   const markdown = rows.length ? preflightMarkdown(rows) : '';
   if (rows.length) options.log.info(preflightText(rows));
-  for (const row of rows) if (row.status === 'warn') options.log.warning(`${row.title}: ${row.message}`);
+  for (const row of rows) if (row.status === 'warn') options.log.warning(`${row.title}: ${row.message}`, row.location);
 
   const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
   if ((failed.length || refusal) && markdown) await options.writeSummary?.(markdown);
@@ -58,10 +58,15 @@ export async function runPreflight(checks: PreflightCheck<unknown>[], options: P
   if (failed.length === 1) {
     const [{ row, thrown }] = failed;
     if (thrown !== undefined && !isVerdict(thrown)) throw thrown;
-    throw new ConfigurationError(row.message, row.input);
+    throw new ConfigurationError(row.message, row.input, row.location);
   }
   if (failed.length > 1)
-    throw new ConfigurationError(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+    throw new ConfigurationError(
+      `${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`,
+      undefined,
+      // One annotation for the step: on the first file line a failed check points at.
+      failed.find(({ row }) => row.location)?.row.location,
+    );
 
   const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
   return { rows, markdown, valueOf: <T>(check: PreflightCheck<T>) => values.get(check) as T | undefined };
@@ -114,5 +119,11 @@ function rowOf(check: PreflightCheck<unknown>, result: CheckResult<unknown> | un
   const base = { id: check.id, title: check.title };
   if (!result) return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
   const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
-  return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+  return {
+    ...base,
+    status: weakened ? 'warn' : result.status,
+    message: resultMessage(result),
+    input: result.input,
+    location: result.location,
+  };
 }

@@ -1,4 +1,5 @@
 import { heading, section, table } from '../report/markdown';
+import type { FileLocation } from '../common/errors';
 import type { CheckStatus } from './check';
 
 /** A row of the report: `skip` when the mode left a check out. */
@@ -8,6 +9,7 @@ export interface PreflightRow {
   status: CheckStatus | 'skip';
   message: string;
   input?: string;
+  location?: FileLocation;
 }
 
 const MARKS: Record<PreflightRow['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };

@@ -19,6 +19,8 @@ export interface FieldProblem {
    * takes a structure): what it takes there (`a list`, `an object (PortMapping)`) and what the file has instead.
    */
   shape?: { expected: string; found: string };
+  /** The line of the key in the file's text, for the annotation (set by the loader, which has the text). */
+  line?: number;
 }
 
 export interface JudgedFields {

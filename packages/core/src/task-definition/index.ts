@@ -12,3 +12,4 @@ export * from './register-model';
 export * from './secret-references';
 export * from './step-inputs';
 export * from './reference-input';
+export * from './revision-tags';

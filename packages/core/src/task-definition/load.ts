@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Tag } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../common/errors';
+import { jsonErrorLine, jsonPathLine } from '../common/json-location';
 import { describeFieldProblem, judgeTaskDefinitionFields, type FieldProblem } from './fields';
 import { isPlainObject, stripTaskDefinition, type RegistrableDefinition } from './strip';
 
@@ -31,16 +32,21 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
     );
   }
   let parsed: unknown;
+  // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(json);
   } catch (error) {
     throw new ConfigurationError(
       `Input '${inputName}': the file "${path}" is not valid JSON (${(error as Error).message}). It must hold a task definition as RegisterTaskDefinition takes it.`,
       inputName,
+      { file: path, line: jsonErrorLine(json, error) ?? 1, title: 'Task definition file is not valid JSON' },
     );
   }
-  const { known, problems } = judgeTaskDefinitionFields(parsed);
+  const judged = judgeTaskDefinitionFields(parsed);
+  const { known } = judged;
+  // Each problem's line, so its annotation lands on the key in the file.
+  const problems = judged.problems.map((problem) => ({ ...problem, line: jsonPathLine(json, problem.path) }));
   const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
   const body = wrapped ? (known as { taskDefinition: Record<string, unknown> }).taskDefinition : known;
   if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
@@ -51,6 +57,7 @@ export async function loadTaskDefinitionFile(path: string, inputName = 'task-def
     throw new ConfigurationError(
       `Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`,
       inputName,
+      { file: path, line: telling[0]?.line ?? 1, title: 'Task definition file is not a task definition' },
     );
   }
   const tags = wrapped ? ((known as { tags?: Tag[] }).tags ?? []) : ((body.tags as Tag[] | undefined) ?? []);

@@ -23,15 +23,22 @@ export async function describeTaskDefinition(ecs: ECSClient, reference: string):
 }
 
 export async function newestRevision(ecs: ECSClient, family: string): Promise<TaskDefinition | undefined> {
+  return (await newestDescribed(ecs, family))?.definition;
+}
+
+/** The family's newest ACTIVE revision with its tags, or undefined when the family has none. */
+async function newestDescribed(ecs: ECSClient, family: string): Promise<DescribedDefinition | undefined> {
   try {
-    return (await describeTaskDefinition(ecs, family)).definition;
+    return await describeTaskDefinition(ecs, family);
   } catch (error) {
     if ((error as Error).name === 'ClientException' || (error as Error).name === 'InvalidParameterException') return undefined;
     throw error;
   }
 }
 
-export type Registration = { kind: 'unchanged'; arn: string } | { kind: 'reused'; arn: string } | { kind: 'registered'; arn: string };
+/** `reused` carries the tags the reused revision keeps (it is not registered again to change them). */
+export type Registration =
+  { kind: 'unchanged'; arn: string } | { kind: 'reused'; arn: string; tags: Tag[] } | { kind: 'registered'; arn: string };
 
 /** Attempts at RegisterTaskDefinition in all when it fails transiently; the first retry comes about 2 s later. */
 export const REGISTER_ATTEMPTS = 4;
@@ -56,9 +63,10 @@ export async function ensureRegistered(
   if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live as RegistrableDefinition, rendered)) {
     return { kind: 'unchanged', arn: live.taskDefinitionArn };
   }
-  const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
-  if (newest?.taskDefinitionArn && sameTaskDefinition(newest as RegistrableDefinition, rendered)) {
-    return { kind: 'reused', arn: newest.taskDefinitionArn };
+  // Tags are no part of the comparison: a revision identical but for its tags is reused as it is.
+  const newest = rendered.family ? await newestDescribed(ecs, rendered.family) : undefined;
+  if (newest?.definition.taskDefinitionArn && sameTaskDefinition(newest.definition as RegistrableDefinition, rendered)) {
+    return { kind: 'reused', arn: newest.definition.taskDefinitionArn, tags: newest.tags };
   }
   const register = async (attempt: number): Promise<Registration> => {
     if (attempt > 1 && rendered.family) {

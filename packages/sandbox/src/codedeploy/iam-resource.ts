@@ -60,7 +60,8 @@ const CONFIG_CALLS = new Set(['GetDeploymentConfig', 'CreateDeploymentConfig', '
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const single = (value: unknown): string | undefined => (Array.isArray(value) && value.length === 1 ? text(value[0]) : undefined);
-const configArn = (arns: Arns, name: string) => `arn:aws:codedeploy:${arns.region}:${arns.accountId}:deploymentconfig:${name}`;
+const configArn = (arns: Arns, name: string) =>
+  `arn:${arns.partition}:codedeploy:${arns.region}:${arns.accountId}:deploymentconfig:${name}`;
 
 export function codeDeployResource(arns: Arns, operation: string, input: Input, lookup: CodeDeployLookup): string {
   const application = text(input.applicationName) ?? (operation === 'BatchGetApplications' ? single(input.applicationNames) : undefined);

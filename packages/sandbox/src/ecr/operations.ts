@@ -9,6 +9,7 @@ import { putImage } from './put-image';
 import { batchGetOtherAccountImages, describeOtherAccountImages, otherAccount } from './other-accounts';
 import { bySeverity, scanOf, severityCounts } from './scans';
 import type { RepositoryRecord } from './state';
+import { dnsSuffixOfRegion } from '../arns';
 
 type Json = Record<string, unknown>;
 const TOKEN_HOURS = 12;
@@ -16,7 +17,9 @@ const MUTABILITY = ['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE
 
 /** The registry's host: the real one behind the sandbox, else the address ECR would give this account. */
 function registryHost(ctx: Context): string {
-  return ctx.ecr.registry ? new URL(ctx.ecr.registry.endpoint).host : `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`;
+  return ctx.ecr.registry
+    ? new URL(ctx.ecr.registry.endpoint).host
+    : `${ctx.accountId}.dkr.ecr.${ctx.region}.${dnsSuffixOfRegion(ctx.region)}`;
 }
 
 function requireRepository(ctx: Context, input: Json): RepositoryRecord {
@@ -113,7 +116,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     const scanning = optional<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     const repository: RepositoryRecord = {
       repositoryName,
-      repositoryArn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${repositoryName}`,
+      repositoryArn: `arn:${ctx.arns.partition}:ecr:${ctx.region}:${ctx.accountId}:repository/${repositoryName}`,
       repositoryUri: `${registryHost(ctx)}/${repositoryName}`,
       registryId: ctx.accountId,
       createdAt: ctx.clock.now(),

@@ -20,7 +20,8 @@ import { imageNotFound, repositoryNotFound, type ImageId } from './errors';
 type Json = Record<string, unknown>;
 
 const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+// Any partition's suffix: amazonaws.com, amazonaws.com.cn, amazonaws.eu, c2s.ic.gov...
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.[a-z0-9.-]+$/;
 
 /** The registry a call names when it is not the sandbox's own (registryId: "the AWS account ID associated with the registry"). */
 export function otherAccount(ctx: Context, input: Json): string | undefined {

@@ -5,7 +5,7 @@ import { renderTaskDefinition } from './render';
 import { asArray, findTaskDefinition } from './resolve';
 import { checkAwsvpcPorts, checkContainerMemory, checkFargateSize, checkImage, checkListShapes, taskUnits } from './task-definition-rules';
 import type { Json, TaskDefinitionRecord } from './state';
-import { setTags, tagsOf } from './tags';
+import { checkTags, setTags, tagsOf } from './tags';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -35,6 +35,7 @@ const STORED_FIELDS = [
  */
 function validate(input: Json, containers: Json[]): void {
   checkListShapes(input, containers);
+  checkTags(input.tags);
   const family = requireString(input, 'family', () => clientException('Family can not be blank.'));
   if (!NAME.test(family)) throw clientException('Family contains invalid characters.');
   if (containers.length === 0) throw clientException('Container list cannot be empty.');

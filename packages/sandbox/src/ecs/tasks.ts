@@ -1,12 +1,14 @@
 import type { Context } from '../context';
 import { AwsError } from '../errors';
-import { invalidParameter, serviceNotFound } from './errors';
+import { clientException, invalidParameter, serviceNotFound } from './errors';
+import { checkContainerMemory, checkFargateSize, taskUnits } from './task-definition-rules';
 import { launchTask, stopTask } from '../tasks/lifecycle';
 import { renderTask } from './render';
 import { asArray, findService, findTaskDefinition, requireCluster } from './resolve';
 import { checkPlacement } from './services';
-import type { ClusterRecord, Json, TaskRecord } from './state';
+import type { ClusterRecord, Json, TaskDefinitionRecord, TaskRecord } from './state';
 import { paginate } from './task-definitions';
+import { checkTags } from './tags';
 
 /**
  * ListTasks filters that startedBy cannot be combined with. The API reference (ListTasks, startedBy): "When you
@@ -32,6 +34,33 @@ function canonical(value: unknown): string {
       .map((key) => `${JSON.stringify(key)}:${canonical((value as Json)[key])}`)
       .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The task-level overrides of RunTask (TaskOverride, API reference): cpu and memory in units (or "1 vCPU", "2 GB", as
+ * at registration), and on Fargate the task's size after them must be one Fargate offers, as at registration ("No
+ * Fargate configuration exists for given values", the table of the developer guide's "Task CPU and memory"); no
+ * container's memory may be above the task's. A taskRoleArn must be an IAM role ARN (the message is the sandbox's
+ * own, unconfirmed). Returns the overrides with cpu and memory as units, as ECS echoes them.
+ */
+function checkTaskOverrides(definition: TaskDefinitionRecord, overrides: Json, fargate: boolean): Json {
+  const cpu = taskUnits(overrides.cpu, 'cpu');
+  const memory = taskUnits(overrides.memory, 'memory');
+  if (overrides.taskRoleArn !== undefined) {
+    const role = overrides.taskRoleArn;
+    if (typeof role !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role))
+      throw invalidParameter(`The task role override ${String(role)} is not a valid IAM role ARN.`);
+  }
+  if (cpu === undefined && memory === undefined) return overrides;
+  const effectiveCpu = cpu ?? (definition.body.cpu as string | undefined);
+  const effectiveMemory = memory ?? (definition.body.memory as string | undefined);
+  if (fargate) {
+    if (effectiveCpu === undefined || effectiveMemory === undefined)
+      throw clientException("Fargate requires that 'cpu' and 'memory' be defined at the task level.");
+    checkFargateSize(effectiveCpu, effectiveMemory);
+  }
+  checkContainerMemory((definition.body.containerDefinitions as Json[]) ?? [], effectiveMemory);
+  return { ...overrides, ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
 }
 
 /** ECS keeps stopped tasks visible for at least an hour (DescribeTasks, API reference). */
@@ -74,12 +103,15 @@ export const taskOperations = {
     const strategy = asArray<Json>(input.capacityProviderStrategy);
     const launchType = (input.launchType as string | undefined) ?? (strategy.length ? undefined : 'EC2');
     checkPlacement(taskDefinition, launchType, input.networkConfiguration);
+    checkTags(input.tags);
     const overrides = (input.overrides as Json | undefined) ?? {};
     const names = new Set(((taskDefinition.body.containerDefinitions as Json[]) ?? []).map((c) => c.name));
     for (const override of asArray<Json>(overrides.containerOverrides)) {
       if (!names.has(override.name))
         throw invalidParameter(`Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
     }
+    const fargate = launchType === 'FARGATE' || strategy.some((item) => String(item.capacityProvider ?? '').startsWith('FARGATE'));
+    const sized = checkTaskOverrides(taskDefinition, overrides, fargate);
     const tasks = Array.from({ length: count }, () =>
       launchTask(ctx, {
         cluster,
@@ -90,7 +122,7 @@ export const taskOperations = {
         capacityProviderName: strategy[0]?.capacityProvider as string | undefined,
         startedBy: input.startedBy as string | undefined,
         group: (input.group as string | undefined) ?? `family:${taskDefinition.family}`,
-        overrides,
+        overrides: sized,
         tags: input.tags,
         enableExecuteCommand: Boolean(input.enableExecuteCommand),
       }),

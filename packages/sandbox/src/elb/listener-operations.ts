@@ -21,6 +21,7 @@ import {
 import { listenerArn, ruleArn } from './listeners';
 import { list, optionalNumber, optionalString, requireString } from './params';
 import type { ForwardAction, ListenerRecord, LoadBalancerRecord, RuleConditionRecord, RuleRecord } from './state';
+import { dnsSuffixOfRegion } from '../arns';
 
 type Result = { [key: string]: XmlValue };
 
@@ -42,7 +43,7 @@ function requireListener(ctx: Context, arn: string): ListenerRecord {
 function renderLoadBalancer(ctx: Context, lb: LoadBalancerRecord): Result {
   return {
     LoadBalancerArn: lb.arn,
-    DNSName: `${lb.name}-${lb.arn.slice(-10)}.${ctx.region}.elb.amazonaws.com`,
+    DNSName: `${lb.name}-${lb.arn.slice(-10)}.${ctx.region}.elb.${dnsSuffixOfRegion(ctx.region)}`,
     CreatedTime: new Date(lb.createdAt).toISOString(),
     LoadBalancerName: lb.name,
     Scheme: 'internet-facing',

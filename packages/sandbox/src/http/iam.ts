@@ -90,7 +90,7 @@ function resourceOf(
   if (service === 'scheduler') return schedulerResource(arns, operation, input);
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
-  if (repository) return `arn:aws:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
+  if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
   if (service !== 'ecs') return '*';
   const cluster = clusterName(text(input.cluster));
   const asArn = (value: string | undefined, make: (name: string) => string) =>
@@ -122,7 +122,7 @@ function ssmResource(arns: Arns, operation: string, input: Input, firstOf: (valu
   if (operation === 'DescribeParameters') return '*';
   const name = text(input.Name) ?? firstOf(input.Names);
   if (!name) return '*';
-  return name.startsWith('arn:') ? name : `arn:aws:ssm:${arns.region}:${arns.accountId}:parameter/${name.replace(/^\//, '')}`;
+  return name.startsWith('arn:') ? name : `arn:${arns.partition}:ssm:${arns.region}:${arns.accountId}:parameter/${name.replace(/^\//, '')}`;
 }
 
 /**
@@ -134,7 +134,9 @@ function ssmResource(arns: Arns, operation: string, input: Input, firstOf: (valu
 function secretsManagerResource(arns: Arns, input: Input, secretArn: (secretId: string) => string | undefined): string {
   const id = text(input.SecretId) ?? text(input.Name);
   if (!id) return '*';
-  return secretArn(id) ?? (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${arns.region}:${arns.accountId}:secret:${id}`);
+  return (
+    secretArn(id) ?? (id.startsWith('arn:') ? id : `arn:${arns.partition}:secretsmanager:${arns.region}:${arns.accountId}:secret:${id}`)
+  );
 }
 
 /**
@@ -279,7 +281,7 @@ export class IamAuthorizer {
   /** The caller, as AWS names an assumed role's session in a refusal. */
   principal(accessKey?: string): string {
     const policy = this.forKey(accessKey)?.policy;
-    return `arn:aws:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
+    return `arn:${this.arns.partition}:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
   }
 
   /** Whether `action` on `resource` is allowed, 'deny' when a statement denies it explicitly. */

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { serviceEvent, taskList } from '../ecs/events';
 import type { DeploymentRecord, ServiceRecord, TaskRecord, TaskSetRecord } from '../ecs/state';
 import { launchTask, stopTask } from '../tasks/lifecycle';
+import { launchTags, setTags } from '../ecs/tags';
 import { failedToPlace } from './placement';
 
 /** Starts `count` tasks of `deployment` (or a task set), unless the cluster cannot place them (scheduler/placement). */
@@ -14,21 +15,21 @@ export function launchTasks(ctx: Context, service: ServiceRecord, deployment: De
   if (failedToPlace(ctx, service, deployment, count)) return;
   const started: TaskRecord[] = [];
   for (let i = 0; i < count; i++) {
-    started.push(
-      launchTask(ctx, {
-        cluster,
-        taskDefinition,
-        launchType: deployment.launchType,
-        platformVersion: deployment.platformVersion,
-        networkConfiguration: deployment.networkConfiguration,
-        capacityProviderName: (deployment.capacityProviderStrategy?.[0]?.capacityProvider as string | undefined) ?? undefined,
-        startedBy: deployment.id,
-        group: `service:${service.name}`,
-        enableExecuteCommand: service.enableExecuteCommand,
-        serviceName: service.name,
-        deploymentId: deployment.id,
-      }),
-    );
+    const task = launchTask(ctx, {
+      cluster,
+      taskDefinition,
+      launchType: deployment.launchType,
+      platformVersion: deployment.platformVersion,
+      networkConfiguration: deployment.networkConfiguration,
+      capacityProviderName: (deployment.capacityProviderStrategy?.[0]?.capacityProvider as string | undefined) ?? undefined,
+      startedBy: deployment.id,
+      group: `service:${service.name}`,
+      enableExecuteCommand: service.enableExecuteCommand,
+      serviceName: service.name,
+      deploymentId: deployment.id,
+    });
+    setTags(ctx, task.arn, launchTags(ctx, service, task.taskDefinitionArn));
+    started.push(task);
   }
   service.steady = false;
   serviceEvent(ctx, service, `has started ${started.length} tasks: ${taskList(started.map((t) => t.id))}.`);

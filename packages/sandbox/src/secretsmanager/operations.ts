@@ -20,7 +20,8 @@ function requireSecret(ctx: Context, input: Json, action: string): SecretRecord 
   if (!id)
     throw invalidParameter('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
   const found = ctx.secretsManager.find(id);
-  if ('otherAccount' in found) throw otherAccountDenied(`arn:aws:iam::${ctx.accountId}:root`, `secretsmanager:${action}`, id);
+  if ('otherAccount' in found)
+    throw otherAccountDenied(`arn:${ctx.arns.partition}:iam::${ctx.accountId}:root`, `secretsmanager:${action}`, id);
   if ('missing' in found) throw notFound();
   return found.secret;
 }

@@ -4,6 +4,7 @@
  * version of a secret; AWSCURRENT is the one a caller gets by default, AWSPREVIOUS the one before it).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { partitionOfRegion } from '../arns';
 
 export interface SecretVersion {
   id: string;
@@ -46,7 +47,7 @@ export class SecretsManagerStore {
     const suffix = Array.from(randomBytes(6), (b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join('');
     const record: SecretRecord = {
       name,
-      arn: arn ?? `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${suffix}`,
+      arn: arn ?? `arn:${partitionOfRegion(this.region)}:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${suffix}`,
       createdDate: now,
       lastChangedDate: now,
       versions: [],

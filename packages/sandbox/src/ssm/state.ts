@@ -3,6 +3,7 @@
  * leading slash of a hierarchical name (`/prod/db` is `arn:aws:ssm:<region>:<account>:parameter/prod/db`), as in
  * the Systems Manager user guide's IAM examples.
  */
+import { partitionOfRegion } from '../arns';
 
 export interface ParameterRecord {
   name: string;
@@ -25,7 +26,7 @@ export class ParameterStore {
   ) {}
 
   arnOf(name: string): string {
-    return `arn:aws:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`;
+    return `arn:${partitionOfRegion(this.region)}:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`;
   }
 
   /**

@@ -56,12 +56,18 @@ export function appSpecForService(service: Service, taskDefinitionArn: string): 
  * The AppSpec file given in `input` (JSON or YAML: the `yaml` parser reads both), checked to hold exactly one ECS
  * TargetService with Properties, so that a wrong file is said before anything is registered.
  */
-export function parseAppSpec(text: string, input = 'appspec'): AppSpec {
+export function parseAppSpec(text: string, input = 'appspec', file?: string): AppSpec {
   let document: unknown;
   try {
     document = parse(text);
   } catch (error) {
-    throw new ConfigurationError(`Input '${input}': the AppSpec file is neither JSON nor YAML (${errorMessage(error)}).`, input);
+    // The yaml parser's errors carry the line they stopped at (linePos), JSON's mistakes included.
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
+    throw new ConfigurationError(
+      `Input '${input}': the AppSpec file is neither JSON nor YAML (${errorMessage(error)}).`,
+      input,
+      file === undefined ? undefined : { file, line, title: 'AppSpec file does not parse' },
+    );
   }
   const spec = asObject(document);
   const resources = Array.isArray(spec?.Resources) ? (spec.Resources as unknown[]) : [];
@@ -73,9 +79,16 @@ export function parseAppSpec(text: string, input = 'appspec'): AppSpec {
         `(found ${ecs.length} ECS TargetService${ecs.length === 1 ? '' : 's'} among ${targets.length} resource${targets.length === 1 ? '' : 's'}). ` +
         'Its TaskDefinition is replaced with the revision this step deploys; LoadBalancerInfo, the network settings and Hooks are kept.',
       input,
+      file === undefined ? undefined : { file, line: keyLine(text, 'Resources') ?? 1, title: 'AppSpec file has one ECS TargetService' },
     );
   }
   return spec;
+}
+
+/** The line of a top-level key, in YAML (`Resources:`) or JSON (`"Resources":`) alike. */
+function keyLine(text: string, key: string): number | undefined {
+  const index = text.split('\n').findIndex((line) => new RegExp(`^\\s*["']?${key}["']?\\s*:`).test(line));
+  return index < 0 ? undefined : index + 1;
 }
 
 /** The AppSpec with its one TargetService's TaskDefinition set to the revision deployed; everything else as it was. */

@@ -90,7 +90,7 @@ async function readAppSpecFile(path: string): Promise<AppSpec> {
   } catch (error) {
     throw new ConfigurationError(`Input 'appspec': cannot read the AppSpec file ${path} (${errorMessage(error)}).`, 'appspec');
   }
-  return parseAppSpec(text, 'appspec');
+  return parseAppSpec(text, 'appspec', path);
 }
 
 const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);

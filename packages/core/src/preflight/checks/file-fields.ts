@@ -27,9 +27,13 @@ export function fileFieldsCheck(options: FileFieldsOptions): PreflightCheck<unde
       const problems = options.loaded.fieldProblems ?? [];
       if (problems.length === 0) return { status: 'pass', detail: `every field of "${options.path}" is one RegisterTaskDefinition takes` };
       const count = problems.length === 1 ? 'a field' : `${problems.length} fields`;
+      const first = problems.find((problem) => problem.line !== undefined);
       return {
         status: 'fail',
         input,
+        // The annotation points at the first offending key; the message names them all.
+        location:
+          first?.line === undefined ? undefined : { file: options.path, line: first.line, title: 'Task definition fields are known' },
         detail:
           `Input '${input}': the file "${options.path}" has ${count} RegisterTaskDefinition does not take, which would be dropped without a word: ` +
           `${problems.map((problem) => describeFieldProblem(problem, options.settingInputs)).join('; ')}.`,

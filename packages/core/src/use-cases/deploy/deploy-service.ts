@@ -14,6 +14,8 @@ import { describeTaskDefinition, ensureRegistered, type DescribedDefinition } fr
 import { renderTaskDefinition } from '../../task-definition/render';
 import { stripTaskDefinition } from '../../task-definition/strip';
 import { containerSecretValues } from '../../task-definition/secret-values';
+import { keptTagsNote, revisionTags } from '../../task-definition/revision-tags';
+import { githubRunTags } from '../../common/github-run-tags';
 import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
 import { startedBeforeNote } from '../../ecs/unchanged-service';
@@ -32,6 +34,9 @@ import { deployPreflight } from './preflight';
 import { afterSuccessfulDeploy } from './after-deploy';
 import { secondsBetween } from '../durations';
 import type { DeployOutputs, DeployRequest } from './request';
+
+/** The value of the ecs-deploy-suite:action tag on the revisions deploy-ecs registers. */
+export const ACTION_TAG = 'deploy-ecs';
 
 export interface DeployClients {
   ecs: ECSClient;
@@ -59,6 +64,8 @@ export interface DeployPorts {
   trail?: RecordingAuditTrail;
   /** Aborted when the workflow is cancelled: no AWS change after it, and the watch ends at once. */
   signal?: CancellationSignal;
+  /** The run's environment (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_RUN_ID, ...): the tags of a revision registered. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface DeployResult {
@@ -134,10 +141,17 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   if (settings.length) log.info(`Service settings that change:\n  ${settingChangeLines(settings).join('\n  ')}`);
   const changes = [...revisionChanges, ...settingChangeLines(settings)];
   await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
+  // What a revision registered now carries: its base's tags, this run's (repository, commit, run) and the tags input.
+  const tags = fromRevision
+    ? []
+    : revisionTags((fromFile ?? liveAsBase(live)).tags, githubRunTags(ACTION_TAG, ports.env), request.tags ?? []);
   const registration = fromRevision
     ? asRegistered(fromRevision, liveArn)
-    : await ensureRegistered(ecs, rendered, (fromFile ?? liveAsBase(live)).tags, live.definition, { log, clock, signal: ports.signal });
+    : await ensureRegistered(ecs, rendered, tags, live.definition, { log, clock, signal: ports.signal });
   log.info(registrationMessage(registration.kind, registration.arn));
+  if (!fromRevision && registration.kind !== 'registered') {
+    log.info(keptTagsNote(registration.kind === 'reused' ? registration.tags : live.tags, tags));
+  }
   const known = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: previousArn };
   setOutputs(known);
   await stopIfCancelled(`${registrationMessage(registration.kind, registration.arn)}`.replace(/\.$/, ''), known);
@@ -283,7 +297,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
     await writeSummary(section(rolloutSummaryMarkdown(report), note, preflight));
     await trail?.report(deploymentState(outcome.status), verdict);
     if (!green) {
-      logRolloutEvidence(report, log);
+      await logRolloutEvidence(report, log);
       throw new ActionFailure(verdict);
     }
     log.info(`✅ ${verdict} (${durationSeconds}s)`);

@@ -151,9 +151,11 @@ export async function deployPreflight(
     return definition ? revisionChecks(definition) : [];
   };
   // Without a file the new revision is the live one with the step's changes: read and rendered beside the service's
-  // other checks, then its images and log groups looked up. Left out when nothing would look at it.
+  // other checks, then its images and log groups looked up. Left out when nothing would look at it; enable-execute-command
+  // true looks at it whatever the mode: its task role is what the protecting service-settings check needs.
+  const execNeedsRole = request.serviceSettings?.enableExecuteCommand === true;
   const looksAtLive =
-    !file && !revision && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined);
+    !file && !revision && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined || execNeedsRole);
   let live: PreflightCheck<RegistrableDefinition> | undefined;
   const ofLive: DependentChecks = (valueOf) => {
     const service = valueOf(supported);

@@ -21,8 +21,10 @@ import type { LoadedDefinition } from '../../task-definition/load';
 import { ensureRegistered } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { containerSecretValues } from '../../task-definition/secret-values';
+import { githubRunTags } from '../../common/github-run-tags';
+import { keptTagsNote, revisionTags } from '../../task-definition/revision-tags';
 import { afterSuccess } from './after-deploy';
-import type { DeployResult } from './deploy-service';
+import { ACTION_TAG, type DeployResult } from './deploy-service';
 import type { DeployOutputs, RegisterOnlyRequest } from './request';
 
 export interface RegisterOnlyPorts {
@@ -32,6 +34,8 @@ export interface RegisterOnlyPorts {
   writeSummary(markdown: string): Promise<void>;
   setOutputs(outputs: DeployOutputs): void;
   signal?: CancellationSignal;
+  /** The run's environment: the revision's repository, commit and run tags. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -95,7 +99,8 @@ export async function registerTaskDefinitionOnly(
   if (ports.signal?.aborted)
     throw new ActionFailure('The workflow was cancelled before the task definition was registered; nothing was registered.');
 
-  const registration = await ensureRegistered(ecs, rendered, loaded.tags, undefined, { log, clock, signal: ports.signal });
+  const tags = revisionTags(loaded.tags, githubRunTags(ACTION_TAG, ports.env), request.tags ?? []);
+  const registration = await ensureRegistered(ecs, rendered, tags, undefined, { log, clock, signal: ports.signal });
   const name = shortTaskDefinition(registration.arn);
   const done =
     registration.kind === 'registered'
@@ -103,6 +108,7 @@ export async function registerTaskDefinitionOnly(
       : `Reusing identical revision ${name} (the family's newest); no revision registered`;
   const message = `${done}. No service was given: no service was updated (task-definition-arn is for a scheduled or one-off task).`;
   log.info(message);
+  if (registration.kind === 'reused') log.info(keptTagsNote(registration.tags, tags));
   const outputs: DeployOutputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: '', status: 'registered-only' };
   ports.setOutputs(outputs);
   await ports.writeSummary(section(heading(`📝 Register ${rendered.family}: ${name}`), message, report.markdown));

@@ -1,3 +1,4 @@
+import type { Tag } from '@aws-sdk/client-ecs';
 import type { ContainerImage, ContainerKeyValue } from '../../common/inputs';
 import type { ServiceReference } from '../../common/service-reference';
 import type { CodeDeployInputs } from '../../deployment/codedeploy/settings';
@@ -27,6 +28,8 @@ export interface DeployRequest {
   environment: ContainerKeyValue[];
   /** Secrets as references (valueFrom), `[container:]NAME=REFERENCE`; nothing of their values is read. */
   secrets?: ContainerKeyValue[];
+  /** The `tags` input: set on the revision the step registers, beside the workflow run's own. */
+  tags?: Tag[];
   desiredCount?: number;
   /** enable-execute-command, propagate-tags, enable-ecs-managed-tags, health-check-grace-period: only those given. */
   serviceSettings?: ServiceSettings;
@@ -68,6 +71,7 @@ export interface RegisterOnlyRequest {
   images?: ContainerImage[];
   environment: ContainerKeyValue[];
   secrets?: ContainerKeyValue[];
+  tags?: Tag[];
   preflight?: PreflightMode;
   /**
    * Rules and schedules whose ECS targets move to the revision once it is registered (checked before, on the file's

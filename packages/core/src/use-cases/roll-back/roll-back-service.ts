@@ -233,7 +233,7 @@ export async function rollBackService(
     await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
     const verdict = `${headline(failed)} ${explainRollout(report)}`;
     await trail?.report('failure', verdict);
-    logRolloutEvidence(report, log);
+    await logRolloutEvidence(report, log);
     throw new ActionFailure(verdict);
   }
 }

@@ -1,8 +1,10 @@
-import type { ContainerDefinition, ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, ECSClient, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import { ActionFailure, type RetryContext } from '../../common';
 import {
   ensureRegistered,
+  keptTagsNote,
   renderTaskDefinition,
+  revisionTags,
   selectContainer,
   stripTaskDefinition,
   type DescribedDefinition,
@@ -41,13 +43,16 @@ export function planDefinition(source: SourceDefinition, inputs: MigrationReques
 export async function revisionToRun(
   ecs: ECSClient,
   plan: PlannedDefinition,
+  tags: { run: Tag[]; given: Tag[] },
   retry?: RetryContext,
-): Promise<{ arn: string; message: string }> {
+): Promise<{ arn: string; message: string; keptTags?: string }> {
   if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
     return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
+  // A revision registered for the migration carries its base's tags, this run's (repository, commit, run) and the tags input.
+  const wanted = revisionTags(plan.base.tags, tags.run, tags.given);
   let registration;
   try {
-    registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described, retry);
+    registration = await ensureRegistered(ecs, plan.rendered, wanted, plan.described, retry);
   } catch (error) {
     if (/ClientException|InvalidParameterException/.test((error as Error).name)) {
       throw new ActionFailure(
@@ -62,5 +67,6 @@ export async function revisionToRun(
       : registration.kind === 'reused'
         ? 'an identical revision, reused'
         : 'unchanged: it already has this image';
-  return { arn: registration.arn, message };
+  const kept = registration.kind === 'registered' ? undefined : registration.kind === 'reused' ? registration.tags : plan.base.tags;
+  return { arn: registration.arn, message, ...(kept ? { keptTags: keptTagsNote(kept, wanted) } : {}) };
 }

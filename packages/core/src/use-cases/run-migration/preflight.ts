@@ -13,6 +13,7 @@ import {
   secretsExistCheck,
   rolesTrustEcsCheck,
   executionRoleReadsSecretsCheck,
+  taskSizeCheck,
   type PreflightCheck,
 } from '../../preflight';
 import { runningMigrations } from './concurrency';
@@ -78,6 +79,14 @@ export async function migrationPreflight(
           : [];
         // A workflow that knows its migrations may run side by side says so, and the check is left out.
         return request.allowConcurrent ? [placement, ...pulled] : [placement, concurrency, ...pulled];
+      },
+      // The cpu and memory inputs, once the placement says whether the task runs on Fargate.
+      (valueOf) => {
+        const placed = placement && valueOf(placement);
+        const sized = request.overrides?.cpu !== undefined || request.overrides?.memory !== undefined;
+        return placed && sized && plan
+          ? [taskSizeCheck({ definition: plan.rendered, placement: placed, overrides: request.overrides ?? {} })]
+          : [];
       },
     ],
   });

@@ -1,6 +1,7 @@
-import type { AssignPublicIp, LaunchType } from '@aws-sdk/client-ecs';
+import type { AssignPublicIp, LaunchType, Tag } from '@aws-sdk/client-ecs';
 import type { KeyValue } from '../../common';
 import type { PreflightMode } from '../../preflight';
+import type { TaskOverrides } from '../../ecs/task-overrides';
 
 /** Where the task definition comes from: a registered revision, a JSON file, or the service's. */
 export type DefinitionSource = { kind: 'reference'; reference: string } | { kind: 'file'; path: string } | { kind: 'service' };
@@ -15,6 +16,10 @@ export interface MigrationRequest {
   image?: string;
   command?: string[];
   environment: KeyValue[];
+  /** The `tags` input: on the revision the migration registers (if it does) and on its task, beside the run's own. */
+  tags?: Tag[];
+  /** The cpu, memory and task-role-arn inputs: RunTask's task-level overrides for the one-off task. */
+  overrides?: TaskOverrides;
   subnets: string[];
   securityGroups: string[];
   assignPublicIp?: AssignPublicIp;

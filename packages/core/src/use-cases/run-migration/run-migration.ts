@@ -79,8 +79,10 @@ export async function runMigration(request: MigrationRequest, clients: Migration
   for (const value of containerSecretValues(plan.rendered.containerDefinitions)) ports.setSecret(value);
 
   // 2. The revision carrying the image (RunTask cannot override images), then the task.
-  const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });
+  const runTags = auditTags(ports.env);
+  const revision = await revisionToRun(ecs, plan, { run: runTags, given: request.tags ?? [] }, { log, clock, signal: ports.signal });
   log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
+  if (revision.keptTags) log.info(revision.keptTags);
   ports.setOutputs({ taskDefinitionArn: revision.arn });
   const command = request.command ?? plan.container.command;
   if (ports.signal?.aborted) throw new ActionFailure('The workflow was cancelled before the migration task started; nothing was started.');
@@ -95,7 +97,8 @@ export async function runMigration(request: MigrationRequest, clients: Migration
       command: request.command,
       environment: request.environment,
       startedBy: startedByFor(ports.env),
-      tags: auditTags(ports.env),
+      tags: [...runTags, ...(request.tags ?? [])],
+      ...(request.overrides && Object.keys(request.overrides).length ? { task: request.overrides } : {}),
     },
     { log, clock, signal: ports.signal },
   );

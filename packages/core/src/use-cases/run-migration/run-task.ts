@@ -1,7 +1,7 @@
 import { RunTaskCommand, type ContainerOverride, type ECSClient, type RunTaskCommandInput, type Tag, type Task } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { ActionFailure, retryTransient, type KeyValue, type RetryContext } from '../../common';
-import { type TaskPlacement } from '../../ecs';
+import { type TaskOverrides, type TaskPlacement } from '../../ecs';
 
 export interface MigrationTaskRequest {
   cluster: string;
@@ -12,6 +12,8 @@ export interface MigrationTaskRequest {
   environment: KeyValue[];
   startedBy: string;
   tags: Tag[];
+  /** Task-level overrides: cpu, memory, taskRoleArn. */
+  task?: TaskOverrides;
 }
 
 /** The RunTask request: one task, the command and environment overridden on the migration's container only. */
@@ -20,13 +22,15 @@ export function runTaskInput(request: MigrationTaskRequest): RunTaskCommandInput
   if (request.command) override.command = request.command;
   if (request.environment.length) override.environment = request.environment.map(({ name, value }) => ({ name, value }));
   const overridden = override.command !== undefined || override.environment !== undefined;
+  const task = request.task ?? {};
+  const overrides = { ...(overridden ? { containerOverrides: [override] } : {}), ...task };
   return {
     cluster: request.cluster,
     taskDefinition: request.taskDefinitionArn,
     count: 1,
     startedBy: request.startedBy,
     ...request.placement,
-    overrides: overridden ? { containerOverrides: [override] } : undefined,
+    overrides: Object.keys(overrides).length ? overrides : undefined,
     tags: request.tags.length ? request.tags : undefined,
   };
 }

@@ -3,7 +3,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClientFactory, Logger } from '../../common';
-import { alarmSignals, combineSignals, serviceSignals, type SignalReader } from '../../health';
+import { alarmSignals, combineSignals, crashedTaskSignals, serviceSignals, type SignalReader } from '../../health';
 import { alarmsExistCheck, runPreflight, serviceExistsCheck, type PreflightCheck } from '../../preflight';
 import type { HealthRequest } from './request';
 
@@ -48,6 +48,8 @@ export async function prepareAwsSignals(
         codedeploy: clients(CodeDeployClient, aws.region),
       }),
     );
+    // Between its crashes a crash-looping service looks steady: its stopped tasks tell.
+    readers.push(crashedTaskSignals({ ecs, cluster: aws.cluster, service: aws.service, taskDefinition: aws.taskDefinition }));
   }
   if (aws.alarms.length) {
     const cloudwatch = clients(CloudWatchClient, aws.region);

@@ -84,8 +84,9 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
 
   // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
   await trail?.follow();
+  const judged = judgedWhat(request);
   log.info(
-    `Probing ${request.plan.urls.join(', ')} every ${formatDuration(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`,
+    `${judged} every ${formatDuration(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`,
   );
   const probe =
     clients.probe ??
@@ -102,7 +103,7 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
       }
       // Neither healthy nor unhealthy: a later step must not read the release as verified.
       const unanswered = gate && waiting ? ` No answer was sent to the deployment. ${gate.unanswered()}` : '';
-      const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
+      const message = `The workflow was cancelled while ${judged.charAt(0).toLowerCase()}${judged.slice(1)}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
       ports.setDeploymentAction?.('none');
       await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
       await trail?.report('error', 'Cancelled: the workflow was cancelled before a health verdict was reached');
@@ -133,6 +134,12 @@ export async function runHealthCheck(request: HealthRequest, clients: HealthClie
   if (!report.healthy) throw new ActionFailure(`${report.explanation}${rolledBack}`);
   log.info(`✅ ${report.explanation}`);
   return report;
+}
+
+/** What each round looks at, for the log: the URLs probed, or with none (a worker) the service's ECS signals alone. */
+function judgedWhat(request: HealthRequest): string {
+  if (request.plan.urls.length) return `Probing ${request.plan.urls.join(', ')}`;
+  return `Checking service ${request.aws?.service} on ECS alone (no url: steady, no task crashing, its targets healthy${request.aws?.alarms.length ? ', the alarms out of ALARM' : ''})`;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ClientFactory } from '../../../src/common/aws';
 import { ConfigurationError } from '../../../src/common/errors';
@@ -23,6 +24,11 @@ import { deployRequest, NEXT, settledOnLive } from './deploy-fixtures';
 const ecsMock = mockClient(ECSClient);
 const ecrMock = mockClient(ECRClient);
 const logsMock = mockClient(CloudWatchLogsClient);
+// The revision's roles exist and trust ECS tasks and may read its secret, so the role checks pass beside the images'.
+const iamMock = mockClient(IAMClient);
+const TRUSTS_ECS = encodeURIComponent(
+  JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+);
 const aws: ClientFactory = (Client, region) => new Client({ region, credentials: { accessKeyId: 't', secretAccessKey: 't' } } as never);
 const NEW_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2.0.0';
 
@@ -49,6 +55,17 @@ beforeEach(() => {
   ecsMock.reset();
   ecrMock.reset();
   logsMock.reset();
+  iamMock.reset();
+  iamMock
+    .on(GetRoleCommand)
+    .callsFake((input: { RoleName: string }) => ({ Role: { RoleName: input.RoleName, AssumeRolePolicyDocument: TRUSTS_ECS } }));
+  iamMock.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) => ({
+    EvaluationResults: input.ActionNames.map((action) => ({
+      EvalActionName: action,
+      EvalDecision: 'allowed',
+      ResourceSpecificResults: input.ResourceArns.map((arn) => ({ EvalResourceName: arn, EvalResourceDecision: 'allowed' })),
+    })),
+  }));
   log = silentLogger();
   ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described(), tags: TAGS });
