@@ -7,15 +7,10 @@ import {
   PutTargetsCommand,
   type Target,
 } from '@aws-sdk/client-eventbridge';
-import {
-  CreateScheduleCommand,
-  CreateScheduleGroupCommand,
-  GetScheduleCommand,
-  SchedulerClient,
-  type CreateScheduleCommandInput,
-} from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mutatingCalls } from '../support/bad-input';
 import { createService, REGISTRY } from '../support/ecs-fixtures';
+import { ecsTarget, scheduleOf as schedule, withRevision } from '../support/scheduled-task-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { useSandbox } from '../support/use-sandbox';
@@ -24,68 +19,6 @@ const sandbox = useSandbox({ timeScale: 0.2 });
 const events = () => new EventBridgeClient(clientConfig(sandbox));
 const scheduler = () => new SchedulerClient(clientConfig(sandbox));
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
-const ROLE = 'arn:aws:iam::000000000000:role/ecsEventsRole';
-const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/prod';
-
-/** An ECS target with every field a platform team sets, so a lost one shows. */
-function ecsTarget(id: string, taskDefinitionArn: string): Target {
-  return {
-    Id: id,
-    Arn: CLUSTER,
-    RoleArn: ROLE,
-    Input: '{"containerOverrides":[{"name":"app","command":["npm","run","report"]}]}',
-    RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 900 },
-    DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:reports-dlq' },
-    EcsParameters: {
-      TaskDefinitionArn: taskDefinitionArn,
-      TaskCount: 2,
-      LaunchType: 'FARGATE',
-      NetworkConfiguration: {
-        awsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d'], SecurityGroups: ['sg-0a1b2c3d'], AssignPublicIp: 'DISABLED' },
-      },
-      PlatformVersion: '1.4.0',
-      Group: 'nightly',
-      EnableECSManagedTags: true,
-      EnableExecuteCommand: false,
-      PropagateTags: 'TASK_DEFINITION',
-      ReferenceId: 'ref-1',
-      Tags: [{ Key: 'team', Value: 'billing' }],
-    },
-  };
-}
-
-/** A schedule with every optional field set, so UpdateSchedule's whole replacement would lose any not sent back. */
-function schedule(name: string, group: string, taskDefinitionArn: string): CreateScheduleCommandInput {
-  return {
-    Name: name,
-    GroupName: group,
-    ScheduleExpression: 'cron(30 2 * * ? *)',
-    ScheduleExpressionTimezone: 'Europe/Paris',
-    Description: 'nightly export to the warehouse',
-    StartDate: new Date('2026-01-01T00:00:00Z'),
-    EndDate: new Date('2027-01-01T00:00:00Z'),
-    State: 'DISABLED',
-    KmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    ActionAfterCompletion: 'NONE',
-    FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 20 },
-    Target: {
-      Arn: CLUSTER,
-      RoleArn: 'arn:aws:iam::000000000000:role/schedulerRole',
-      Input: '{"containerOverrides":[{"name":"app","command":["export"]}]}',
-      RetryPolicy: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 3600 },
-      DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:export-dlq' },
-      EcsParameters: {
-        TaskDefinitionArn: taskDefinitionArn,
-        TaskCount: 1,
-        LaunchType: 'FARGATE',
-        NetworkConfiguration: {
-          awsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d'], SecurityGroups: ['sg-0a1b2c3d'], AssignPublicIp: 'DISABLED' },
-        },
-        Tags: [{ team: 'data' }],
-      },
-    },
-  };
-}
 
 /** A settled service of `name` on revision 1, and a healthy next image. */
 async function service(name: string) {
@@ -98,11 +31,6 @@ async function service(name: string) {
 async function targetsOf(rule: string, bus?: string): Promise<Target[]> {
   return (await events().send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus }))).Targets ?? [];
 }
-
-const withRevision = (target: Target, arn: string): Target => ({
-  ...target,
-  EcsParameters: { ...target.EcsParameters!, TaskDefinitionArn: arn },
-});
 
 group('deploy-ecs scheduled-tasks', () => {
   test('after the deploy succeeds, a rule on the default bus, a rule on another bus and a schedule run the new revision, every other field kept', async () => {

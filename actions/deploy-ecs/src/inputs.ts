@@ -31,9 +31,16 @@ const STARTING_INPUTS = [
 
 /** The inputs that change the revision: with an existing revision nothing is registered to carry them. */
 const CHANGE_INPUTS = ['image', 'images', 'environment', 'secrets', 'tags'] as const;
-/** The inputs that act on the service: without one, deploy-ecs only registers the file. */
-const SERVICE_INPUTS = [
+/**
+ * The inputs that act on the service: without one, deploy-ecs only registers the file, so each is refused there
+ * rather than dropped.
+ */
+export const SERVICE_INPUTS = [
   'desired-count',
+  'enable-execute-command',
+  'propagate-tags',
+  'enable-ecs-managed-tags',
+  'health-check-grace-period',
   'wait-until',
   'service-deployment-arn',
   'codedeploy-application',
@@ -46,6 +53,29 @@ const SERVICE_INPUTS = [
   'github-token',
   'environment-name',
   'environment-url',
+] as const;
+
+/**
+ * The service inputs with a default in action.yml, which the runner always passes: only a value other than the
+ * default asks for something of a service (a forced deployment, no watch, another crash threshold).
+ */
+export const DEFAULTED_SERVICE_INPUTS = { 'force-new-deployment': 'false', wait: 'true', 'failed-tasks-threshold': '3' } as const;
+
+/** The inputs a register-only step (no service) reads; every other input of action.yml is a service input, refused. */
+export const REGISTER_ONLY_INPUTS = [
+  'cluster',
+  'service',
+  'task-definition',
+  'container',
+  'image',
+  'images',
+  'environment',
+  'secrets',
+  'tags',
+  'preflight',
+  'region',
+  SCHEDULED_TASKS_INPUT,
+  'keep-revisions',
 ] as const;
 
 export interface DeployInputs extends DeployRequest {
@@ -172,7 +202,7 @@ function refuseChangesToRevision(inputs: Inputs, reference: string): void {
 function readRegisterOnly(
   inputs: Inputs,
   taskDefinition: TaskDefinitionInput | undefined,
-): Pick<RegisterOnlyRequest, 'taskDefinitionFile' | 'preflight'> {
+): Pick<RegisterOnlyRequest, 'taskDefinitionFile' | 'preflight' | 'scheduledTasks' | 'keepRevisions'> {
   if (taskDefinition === undefined) {
     throw new ConfigurationError(
       "Input 'service' is required unless 'task-definition' names a JSON file to register: give the service to deploy, or a task definition file (without a service deploy-ecs only registers it, for scheduled and one-off tasks).",
@@ -185,11 +215,7 @@ function readRegisterOnly(
       'task-definition',
     );
   }
-  // force-new-deployment has a default ('false'), so the runner always passes it: only true asks for a deployment.
-  const given = [
-    ...SERVICE_INPUTS.filter((input) => inputs.optional(input) !== undefined),
-    ...(inputs.boolean('force-new-deployment', false) ? ['force-new-deployment'] : []),
-  ];
+  const given = [...SERVICE_INPUTS.filter((input) => inputs.optional(input) !== undefined), ...defaultedServiceInputsGiven(inputs)];
   if (given.length) {
     const names = given.map((input) => `'${input}'`).join(', ');
     throw new ConfigurationError(
@@ -198,7 +224,30 @@ function readRegisterOnly(
       given[0],
     );
   }
-  return { taskDefinitionFile: taskDefinition.path, preflight: readPreflightMode(inputs) };
+  // The registration is synchronous (the revision is ACTIVE when RegisterTaskDefinition answers) and there is no
+  // rollout to wait for, so scheduled-tasks and keep-revisions act right after it: readAfterSuccess's wait rules
+  // are about a service's watch, and wait and wait-until are refused here with the other service inputs.
+  const scheduledTasks = parseScheduledTasks(inputs.numberedLines(SCHEDULED_TASKS_INPUT));
+  const keepRevisions = readKeepRevisions(inputs, 'keep-revisions');
+  return {
+    taskDefinitionFile: taskDefinition.path,
+    preflight: readPreflightMode(inputs),
+    ...(scheduledTasks.length ? { scheduledTasks } : {}),
+    ...(keepRevisions !== undefined ? { keepRevisions } : {}),
+  };
+}
+
+/**
+ * The defaulted service inputs given another value than their default. A boolean is read as such (so `False` is
+ * false), the threshold as given: any value but the default asks the watch for something.
+ */
+function defaultedServiceInputsGiven(inputs: Inputs): string[] {
+  const given: string[] = [];
+  if (inputs.boolean('force-new-deployment', false)) given.push('force-new-deployment');
+  if (!inputs.boolean('wait', true)) given.push('wait');
+  const threshold = inputs.optional('failed-tasks-threshold');
+  if (threshold !== undefined && threshold !== DEFAULTED_SERVICE_INPUTS['failed-tasks-threshold']) given.push('failed-tasks-threshold');
+  return given;
 }
 
 /**

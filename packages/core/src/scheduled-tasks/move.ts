@@ -1,6 +1,6 @@
 /**
  * Moves the ECS targets of the named rules and schedules to the deployed revision, once the service's deploy
- * succeeded, so scheduled tasks run what the service runs. Each is read again just before it is changed (what the
+ * succeeded (so scheduled tasks run what the service runs), or, without a service, once the revision is registered. Each is read again just before it is changed (what the
  * pre-flight read may have been edited since), and every field but the task definition is sent back as read:
  * PutTargets replaces a target of the same Id whole, and UpdateSchedule replaces the whole schedule ("if you do not set
  * an optional field in your request, that field will be set to its system-default value after the update",
@@ -32,6 +32,8 @@ export async function moveScheduledTasks(
   references: ScheduledTaskReference[],
   taskDefinitionArn: string,
   log: Logger,
+  /** What the step already did, which a failed move does not undo: `The service was deployed`, `The revision was registered`. */
+  done = 'The service was deployed',
 ): Promise<MovedTarget[]> {
   const family = familyOfTaskDefinition(taskDefinitionArn);
   const moved: MovedTarget[] = [];
@@ -43,7 +45,7 @@ export async function moveScheduledTasks(
         if (one) moved.push(one);
       }
     } catch (error) {
-      throw new ActionFailure(failureMessage(reference, error, moved, taskDefinitionArn));
+      throw new ActionFailure(failureMessage(reference, error, moved, taskDefinitionArn, done));
     }
   }
   log.info(movedLog(moved, taskDefinitionArn));
@@ -136,14 +138,14 @@ class PartialFailure extends Error {
   }
 }
 
-function failureMessage(reference: ScheduledTaskReference, error: unknown, before: MovedTarget[], to: string): string {
+function failureMessage(reference: ScheduledTaskReference, error: unknown, before: MovedTarget[], to: string, done: string): string {
   const moved = [...before, ...(error instanceof PartialFailure ? error.moved : [])].filter((result) => result.changed);
   const why = error instanceof Error ? error.message : String(error);
   const already = moved.length
     ? `Already moved to ${shortTaskDefinition(to)}: ${moved.map((result) => `${result.target} (from ${shortTaskDefinition(result.from)})`).join('; ')}.`
     : 'No target had been moved yet.';
   return (
-    `The service was deployed, but moving the scheduled tasks of '${reference.line}' (${referenceLabel(reference)}) to ` +
+    `${done}, but moving the scheduled tasks of '${reference.line}' (${referenceLabel(reference)}) to ` +
     `${shortTaskDefinition(to)} failed: ${why}. ${already} The others still run their old revision; run the step again to move them.`
   );
 }

@@ -16,6 +16,8 @@ export interface ScheduledTasksOptions {
   references: ScheduledTaskReference[];
   /** The family of the revision the step registers. */
   family: string;
+  /** What the step does with that family, for the message: `deploys` (the default), `registers` without a service. */
+  doing?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function scheduledTasksCheck(options: ScheduledTasksOptions): PreflightCh
         if (other)
           return {
             status: 'fail',
-            detail: `${where}: ${referenceLabel(reference)} ${other.label} runs ${shortTaskDefinition(other.taskDefinitionArn)}, of family ${familyOfTaskDefinition(other.taskDefinitionArn)}, not ${options.family}, the family this step deploys.`,
+            detail: `${where}: ${referenceLabel(reference)} ${other.label} runs ${shortTaskDefinition(other.taskDefinitionArn)}, of family ${familyOfTaskDefinition(other.taskDefinitionArn)}, not ${options.family}, the family this step ${options.doing ?? 'deploys'}.`,
             fix: 'Name only rules and schedules whose ECS targets run this family. Nothing was changed.',
             input: SCHEDULED_TASKS_INPUT,
           };

@@ -31,6 +31,9 @@ import { familyOfTaskDefinition, listRuleTargets, scheduledTaskClients, type Sch
 
 export const KEEP_REVISIONS_INPUT = 'keep-revisions';
 
+/** What a failed clean-up does not change, after a service deploy (a register-only step says its own). */
+const DEPLOY_SUCCEEDED = 'The deploy itself succeeded';
+
 /** The service deployment statuses of a deployment still in flight (ListServiceDeployments, API reference). */
 const IN_FLIGHT = ['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'] as const;
 
@@ -173,6 +176,7 @@ export async function cleanUpRevisions(
   keep: number,
   revisions: { deployed: string; rollbackTarget: string },
   log: Logger,
+  outcome = DEPLOY_SUCCEEDED,
 ): Promise<CleanUpResult> {
   const family = familyOfTaskDefinition(revisions.deployed);
   const kept = new Map<string, string>();
@@ -213,7 +217,7 @@ export async function cleanUpRevisions(
       const done = result.deregistered.length
         ? ` (deregistered before it failed: ${result.deregistered.map(shortTaskDefinition).join(', ')})`
         : '';
-      log.warning(`keep-revisions: the clean-up failed${done}: ${result.failed}. The deploy itself succeeded.`);
+      log.warning(`keep-revisions: the clean-up failed${done}: ${result.failed}. ${outcome}.`);
     }
     return result;
   }
@@ -233,13 +237,13 @@ function cleanUpLog(result: CleanUpResult, keep: number, family: string): string
 }
 
 /** The job summary's table: each revision looked at, deregistered or kept, and why. */
-export function cleanUpMarkdown(result: CleanUpResult, keep: number): string {
+export function cleanUpMarkdown(result: CleanUpResult, keep: number, outcome = DEPLOY_SUCCEEDED): string {
   const heading = `### Old revisions (keep-revisions: ${keep})`;
   if (result.skipped) return [heading, '', `⚠️ Skipped, nothing deregistered: ${result.skipped}.`, ''].join('\n');
   const rows = [
     ...result.deregistered.map((arn) => `| ${shortTaskDefinition(arn)} | deregistered | beyond the newest ${keep}, not in use |`),
     ...[...result.kept].map(([arn, why]) => `| ${shortTaskDefinition(arn)} | kept | ${why} |`),
   ];
-  const failed = result.failed ? [`⚠️ The clean-up failed: ${result.failed}. The deploy itself succeeded.`, ''] : [];
+  const failed = result.failed ? [`⚠️ The clean-up failed: ${result.failed}. ${outcome}.`, ''] : [];
   return [heading, '', ...failed, '| Revision | Outcome | Why |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }

@@ -12,15 +12,18 @@ import {
   imagesExistCheck,
   logGroupsExistCheck,
   runPreflight,
+  scheduledTasksCheck,
   secretsExistCheck,
   type PreflightCheck,
 } from '../../preflight';
+import { scheduledTaskClients } from '../../scheduled-tasks';
 import type { LoadedDefinition } from '../../task-definition/load';
 import { ensureRegistered } from '../../task-definition/register';
 import { renderTaskDefinition } from '../../task-definition/render';
 import { containerSecretValues } from '../../task-definition/secret-values';
 import { githubRunTags } from '../../common/github-run-tags';
 import { keptTagsNote, revisionTags } from '../../task-definition/revision-tags';
+import { afterSuccess } from './after-deploy';
 import { ACTION_TAG, type DeployResult } from './deploy-service';
 import type { DeployOutputs, RegisterOnlyRequest } from './request';
 
@@ -37,8 +40,10 @@ export interface RegisterOnlyPorts {
 
 /**
  * deploy-ecs without a service (a scheduled or one-off task's revision): the file's checks (it renders, its fields,
- * its images, log groups and secrets), then the revision registered, or an identical newest one of the family
- * reused. No service is read or changed: task-definition-arn is the one output, status registered-only.
+ * its images, log groups and secrets, and the scheduled tasks run its family), then the revision registered, or an
+ * identical newest one of the family reused; then, when asked, the scheduled tasks moved to it and old revisions
+ * cleaned up, as after a service deploy. No service is changed: task-definition-arn is the one output, status
+ * registered-only.
  */
 export async function registerTaskDefinitionOnly(
   request: RegisterOnlyRequest,
@@ -61,6 +66,22 @@ export async function registerTaskDefinitionOnly(
       secretsExistCheck({ definition, aws, region: request.region }),
     ];
   };
+  // scheduled-tasks: each rule and schedule exists and runs the file's family, before anything is registered.
+  const scheduled = (loaded: LoadedDefinition): PreflightCheck<unknown>[] => {
+    if (!request.scheduledTasks?.length) return [];
+    if (!aws) throw new Error('scheduled-tasks needs the clients factory (clients.aws) to read EventBridge and EventBridge Scheduler');
+    const family = loaded.definition.family;
+    return family
+      ? [
+          scheduledTasksCheck({
+            clients: scheduledTaskClients(aws, request.region),
+            references: request.scheduledTasks,
+            family,
+            doing: 'registers',
+          }),
+        ]
+      : [];
+  };
   const report = await runPreflight([file], {
     log,
     mode: request.preflight,
@@ -68,7 +89,7 @@ export async function registerTaskDefinitionOnly(
     then: [
       (valueOf) => {
         const loaded = valueOf(file);
-        return loaded ? [fields(loaded), ...lookups(loaded)] : [];
+        return loaded ? [fields(loaded), ...lookups(loaded), ...scheduled(loaded)] : [];
       },
     ],
   });
@@ -91,5 +112,8 @@ export async function registerTaskDefinitionOnly(
   const outputs: DeployOutputs = { taskDefinitionArn: registration.arn, previousTaskDefinitionArn: '', status: 'registered-only' };
   ports.setOutputs(outputs);
   await ports.writeSummary(section(heading(`📝 Register ${rendered.family}: ${name}`), message, report.markdown));
+  const revisions = { deployed: registration.arn, rollbackTarget: '' };
+  const context = { done: 'The revision was registered', outcome: 'The registration itself succeeded', revisions };
+  await afterSuccess(request, ecs, aws, context, ports);
   return { outputs };
 }

@@ -59,7 +59,8 @@ export interface DeployRequest {
 
 /**
  * deploy-ecs without a service: the file rendered with the step's changes and registered (or an identical revision
- * reused), for scheduled and one-off tasks; no service is read or changed.
+ * reused), for scheduled and one-off tasks, then the scheduled tasks moved to it and old revisions cleaned up when
+ * asked; no service is changed.
  */
 export interface RegisterOnlyRequest {
   region: string;
@@ -72,6 +73,13 @@ export interface RegisterOnlyRequest {
   secrets?: ContainerKeyValue[];
   tags?: Tag[];
   preflight?: PreflightMode;
+  /**
+   * Rules and schedules whose ECS targets move to the revision once it is registered (checked before, on the file's
+   * family): the registration is synchronous, so there is nothing to wait for first.
+   */
+  scheduledTasks?: ScheduledTaskReference[];
+  /** After the registration (and the moves), deregister ACTIVE revisions of the family beyond the newest N nothing uses. */
+  keepRevisions?: number;
 }
 
 /**
