@@ -178,6 +178,21 @@ describe('a proxy that cannot carry the call', () => {
     expect(sandbox.calls.slice(callsBefore)).toEqual([]);
   });
 
+  test('a SOCKS proxy is refused before any call, naming the variable and not its password', async () => {
+    const callsBefore = sandbox.calls.length;
+    const run = await runBundledAction(
+      'deploy-ecs',
+      { cluster: 'prod', service: 'shop', image: `${REGISTRY}/shop:v3` },
+      { env: { ...sandbox.env(), ALL_PROXY: 'socks5://ops:socks-pw@127.0.0.1:1080' }, secrets: ['socks-pw'] },
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toEqual([
+      'ALL_PROXY is socks5://127.0.0.1:1080, a socks5 proxy: the suite speaks to HTTP proxies only (http:// or https://). Point ALL_PROXY at an HTTP proxy, or unset it.',
+    ]);
+    expect(sandbox.calls.slice(callsBefore)).toEqual([]);
+  });
+
   describe('a proxy that wants credentials', () => {
     let guarded: LocalProxy;
     beforeAll(async () => {
