@@ -71,7 +71,10 @@ group('fixtures deploy-ecs registers with every field intact', () => {
       const request = expectedRequest(file, IMAGE, entry.container);
       expect(described.taskDefinition).toMatchObject(expectedStored(request));
       // The file's tags, then the step's own (this run sets no GITHUB_* variables, so only the action's; see revision-tags.test.ts).
-      expect(described.tags ?? []).toEqual([...((request.tags as unknown[] | undefined) ?? []), { key: 'ecs-deploy-suite:action', value: 'deploy-ecs' }]);
+      expect(described.tags ?? []).toEqual([
+        ...((request.tags as unknown[] | undefined) ?? []),
+        { key: 'ecs-deploy-suite:action', value: 'deploy-ecs' },
+      ]);
     },
   );
 });

@@ -155,7 +155,10 @@ export async function deployPreflight(
   // true looks at it whatever the mode: its task role is what the protecting service-settings check needs.
   const execNeedsRole = request.serviceSettings?.enableExecuteCommand === true;
   const looksAtLive =
-    !file && !revision && !following && ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined || execNeedsRole);
+    !file &&
+    !revision &&
+    !following &&
+    ((aws !== undefined && request.preflight !== 'off') || request.compareWith !== undefined || execNeedsRole);
   let live: PreflightCheck<RegistrableDefinition> | undefined;
   const ofLive: DependentChecks = (valueOf) => {
     const service = valueOf(supported);
