@@ -1,11 +1,13 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import { sendingOnce } from '../common/aws';
-import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
 import { sameRevision, shortTaskDefinition, taskId } from '../common/identifiers';
 import { isFailedTask } from '../ecs/rollout';
 import { explainStop } from '../ecs/stop-reasons';
 import { describeTasks, listTaskArns } from '../ecs/task-queries';
+import { withRequiredPermission } from './required-permission';
 import { readOrUnread, type SignalReader, type SignalReading } from './signals';
+
+const CRASH_PURPOSE = "reads the service's stopped tasks with it, so a service whose tasks crash between rounds is not found healthy";
 
 export interface CrashedTaskOptions {
   ecs: ECSClient;
@@ -34,7 +36,7 @@ export function crashedTaskSignals(options: CrashedTaskOptions): SignalReader {
   const crashed: Task[] = [];
   return async () =>
     readOrUnread(source, async () => {
-      const listed = await withPermission('ecs:ListTasks', () =>
+      const listed = await withRequiredPermission('ecs:ListTasks', CRASH_PURPOSE, () =>
         listTaskArns(ecs, { cluster: options.cluster, serviceName: options.service, desiredStatus: 'STOPPED' }),
       );
       if (before === undefined) {
@@ -43,7 +45,7 @@ export function crashedTaskSignals(options: CrashedTaskOptions): SignalReader {
       }
       const fresh = listed.filter((arn) => !before?.has(arn) && !described.has(arn));
       if (fresh.length) {
-        const tasks = await withPermission('ecs:DescribeTasks', () => describeTasks(ecs, options.cluster, fresh));
+        const tasks = await withRequiredPermission('ecs:DescribeTasks', CRASH_PURPOSE, () => describeTasks(ecs, options.cluster, fresh));
         for (const task of tasks) {
           // A task ECS is still stopping is listed again next round, once STOPPED with its exit codes.
           if (!task.taskArn || task.lastStatus !== 'STOPPED') continue;
@@ -68,16 +70,4 @@ function reading(source: string, crashed: Task[], taskDefinition: string | undef
     fatal: true,
     detail: `task ${taskId(first.taskArn)}${of} crashed: ${explainStop(first)}${more}`,
   };
-}
-
-/** A refusal names the permission: without it a crash-looping service cannot be told from a steady one. */
-async function withPermission<T>(permission: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error;
-    throw new ActionFailure(
-      `${permission} was refused (${(error as Error).name}: ${errorMessage(error)}): verify-health reads the service's stopped tasks with it, so a service whose tasks crash between rounds is not found healthy. Grant the role ${permission}.`,
-    );
-  }
 }

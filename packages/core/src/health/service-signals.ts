@@ -14,9 +14,9 @@ import {
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { sendingOnce } from '../common/aws';
-import { ActionFailure, errorMessage, isAccessDenied } from '../common/errors';
 import { sameRevision, shortTaskDefinition } from '../common/identifiers';
 import { describeService, primaryDeployment } from '../ecs/service';
+import { withRequiredPermission } from './required-permission';
 import { readOrUnread, type SignalReader, type SignalReading } from './signals';
 import { revisionSteadiness, shiftsTraffic, targetGroupsOfRevision } from './traffic-shifting-steadiness';
 import { readCodeDeployDeployment, type CodeDeployDeploymentRead } from '../codedeploy';
@@ -28,6 +28,9 @@ import {
   taskSetSteadiness,
   taskSetTargetGroups,
 } from './task-set-steadiness';
+
+/** What a refused read of a deployment costs verify-health, for the error that names the grant. */
+const STEADINESS_PURPOSE = "reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness";
 
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
@@ -199,7 +202,7 @@ async function inFlightDeployment(
   const deploymentId = inFlightDeploymentId(judged ? [judged, ...others] : others);
   if (!deploymentId || !options.codedeploy) return undefined;
   const codedeploy = options.codedeploy;
-  return withPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', () =>
+  return withRequiredPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', STEADINESS_PURPOSE, () =>
     readCodeDeployDeployment(codedeploy, { deploymentId, cluster: options.cluster, service: options.service }, { sdkRetries: false }),
   );
 }
@@ -216,7 +219,7 @@ async function trafficShiftingState(
 ): Promise<{ deployment: ServiceDeployment; revision?: ServiceRevision } | undefined> {
   const arn = serviceDeploymentArn ?? service.currentServiceDeployment;
   if (!arn) return undefined;
-  const answer = await withPermission('ecs:DescribeServiceDeployments', () =>
+  const answer = await withRequiredPermission('ecs:DescribeServiceDeployments', STEADINESS_PURPOSE, () =>
     ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })),
   );
   const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
@@ -247,23 +250,11 @@ class RevisionCache {
     if (!arn) return undefined;
     const cached = this.known.get(arn);
     if (cached) return cached;
-    const answer = await withPermission('ecs:DescribeServiceRevisions', () =>
+    const answer = await withRequiredPermission('ecs:DescribeServiceRevisions', STEADINESS_PURPOSE, () =>
       this.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [arn] })),
     );
     const revision = answer.serviceRevisions?.find((r) => r.serviceRevisionArn === arn);
     if (revision) this.known.set(arn, revision);
     return revision;
-  }
-}
-
-/** A refusal for want of a permission fails the step naming it: a blue/green service cannot be judged without it. */
-async function withPermission<T>(permission: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error;
-    throw new ActionFailure(
-      `${permission} was refused (${(error as Error).name}: ${errorMessage(error)}): verify-health reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness. Grant the role ${permission}.`,
-    );
   }
 }
