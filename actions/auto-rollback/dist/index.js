@@ -76190,10 +76190,13 @@ function formatDuration(ms) {
  */
 class ConfigurationError extends Error {
     input;
-    constructor(message, input) {
+    /** The line of a file of the repository the mistake is on (a task definition, an AppSpec): the annotation points there. */
+    location;
+    constructor(message, input, location) {
         super(message);
         this.name = 'ConfigurationError';
         this.input = input;
+        this.location = location;
     }
 }
 /**
@@ -77192,11 +77195,8 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 function proxyConfigured(env = process.env) {
     return PROXY_VARIABLES.some((name) => env[name]);
 }
-/**
- * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
- * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
- */
-function proxyVariableProblem(env = process.env) {
+/** Each proxy variable set, with its value read as a URL (undefined when it does not parse; no scheme means http://). */
+function* proxyVariables(env) {
     for (const name of PROXY_VARIABLES) {
         const value = env[name];
         if (!value)
@@ -77208,6 +77208,15 @@ function proxyVariableProblem(env = process.env) {
         catch {
             url = undefined;
         }
+        yield { name, value, url };
+    }
+}
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+function proxyVariableProblem(env = process.env) {
+    for (const { name, value, url } of proxyVariables(env)) {
         if (!url || !url.hostname)
             return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -77233,18 +77242,8 @@ function withoutCredentials(proxyUrl) {
  */
 function proxyCredentials(env = process.env) {
     const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password && !url.username)
+    for (const { value, url } of proxyVariables(env)) {
+        if (!url || (!url.password && !url.username))
             continue;
         secrets.add(value);
         if (url.password) {
@@ -77284,17 +77283,9 @@ function tagged(error, proxy) {
 function proxyAt(where, env = process.env) {
     if (!where)
         return undefined;
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
+    for (const { name, url } of proxyVariables(env)) {
+        if (!url)
             continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
         if (where === url.hostname || where === `${url.hostname}:${port}`)
             return { url: withoutCredentials(url.href), variable: name };
@@ -77589,6 +77580,7 @@ const SUITE_VERSION = '0.1.0';
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ annotationProperties),
 /* harmony export */   M: () => (/* binding */ actionsLogger)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
@@ -77596,11 +77588,17 @@ const SUITE_VERSION = '0.1.0';
 /** The runner's log: annotations for warnings and errors, collapsible groups. */
 const actionsLogger = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, annotationProperties(location)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
     group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
 };
+/** A file line as the toolkit's annotation properties: `::error file=...,line=N,title=...::`. */
+function annotationProperties(location) {
+    if (!location)
+        return {};
+    return { file: location.file.replace(/^\.\//, ''), startLine: location.line, ...(location.title ? { title: location.title } : {}) };
+}
 
 
 /***/ }),
@@ -82876,9 +82874,11 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
 /* harmony import */ var _common_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1107);
-/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9517);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5918);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9517);
+/* harmony import */ var _actions_logger__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5918);
 /* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3853);
+
 
 
 
@@ -82900,12 +82900,19 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
+        const location = error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // setFailed's annotation names no file: this one is on the line of the file the mistake is in.
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(describeFailure(error), (0,_actions_logger__WEBPACK_IMPORTED_MODULE_4__/* .annotationProperties */ .$)(location));
+        }
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
     // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
     // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
     // code is setFailed's (1) when the use case ended on the cancellation.
-    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .wasCancelled */ .r)())
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_5__/* .wasCancelled */ .r)())
         process.exit();
 }
 function describeFailure(error) {
@@ -82919,9 +82926,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .unreachableEndpoint */ .A)(error);
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .unreachableEndpoint */ .A)(error);
     if (unreachable)
-        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .describeUnreachable */ .a)(unreachable);
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -83949,25 +83956,32 @@ function weightsText(entry) {
 const EVENTS_SHOWN = 15;
 /**
  * Prints the one-paragraph explanation, then the evidence, into the job log. The step's failure annotation
- * carries the same paragraph, so it is printed here as plain text rather than as a second annotation.
+ * carries the same paragraph, so it is printed here as plain text rather than as a second annotation. The evidence
+ * (stopped tasks, service events, log lines) goes in collapsible groups, so the paragraph is what a person sees first.
  */
-function logRolloutEvidence(report, log) {
+async function logRolloutEvidence(report, log) {
     const { outcome } = report;
     log.info(`❌ ${explainRollout(report)}`);
     if (outcome.failedTasks.length) {
-        log.info('Stopped tasks of the new revision:');
-        for (const task of outcome.failedTasks.slice(-10))
-            log.info(`  ${describeTask(task, report)}`);
+        const shown = outcome.failedTasks.slice(-10);
+        const count = shown.length < outcome.failedTasks.length ? `the last ${shown.length} of ${outcome.failedTasks.length}` : `${shown.length}`;
+        await log.group(`Stopped tasks of the new revision: ${count}`, async () => {
+            for (const task of shown)
+                log.info(`  ${describeTask(task, report)}`);
+        });
     }
     if (outcome.events.length) {
-        log.info('Service events since the update:');
-        for (const line of timeline(report).slice(-EVENTS_SHOWN))
-            log.info(`  ${line}`);
+        await log.group(`Service events since the update: ${Math.min(outcome.events.length, EVENTS_SHOWN)}`, async () => {
+            for (const line of timeline(report).slice(-EVENTS_SHOWN))
+                log.info(`  ${line}`);
+        });
     }
     if (report.logTail) {
-        log.info(`Last log lines of container "${report.logTail.container}" (log group ${report.logTail.group}, stream ${report.logTail.stream}):`);
-        for (const line of report.logTail.lines)
-            log.info(`  | ${line}`);
+        const tail = report.logTail;
+        await log.group(`Last log lines of container "${tail.container}" (log group ${tail.group}, stream ${tail.stream}):`, async () => {
+            for (const line of tail.lines)
+                log.info(`  | ${line}`);
+        });
     }
     const consoleUrl = serviceDeploymentsLink(report.region, report.cluster, report.service);
     if (consoleUrl)
@@ -84059,7 +84073,7 @@ function isVerdict(error) {
  */
 function resultOfError(check, error) {
     if (error instanceof errors/* ConfigurationError */.j1)
-        return { status: 'fail', detail: error.message, input: error.input };
+        return { status: 'fail', detail: error.message, input: error.input, location: error.location };
     if (error instanceof errors/* ActionFailure */.dR)
         return { status: 'fail', detail: error.message };
     const name = error instanceof Error ? error.name : 'Error';
@@ -86408,13 +86422,15 @@ function appSpecForService(service, taskDefinitionArn) {
  * The AppSpec file given in `input` (JSON or YAML: the `yaml` parser reads both), checked to hold exactly one ECS
  * TargetService with Properties, so that a wrong file is said before anything is registered.
  */
-function parseAppSpec(text, input = 'appspec') {
+function parseAppSpec(text, input = 'appspec', file) {
     let document;
     try {
         document = (0,dist/* parse */.qg)(text);
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input '${input}': the AppSpec file is neither JSON nor YAML (${(0,errors/* errorMessage */.gJ)(error)}).`, input);
+        // The yaml parser's errors carry the line they stopped at (linePos), JSON's mistakes included.
+        const line = error.linePos?.[0]?.line ?? 1;
+        throw new errors/* ConfigurationError */.j1(`Input '${input}': the AppSpec file is neither JSON nor YAML (${(0,errors/* errorMessage */.gJ)(error)}).`, input, file === undefined ? undefined : { file, line, title: 'AppSpec file does not parse' });
     }
     const spec = asObject(document);
     const resources = Array.isArray(spec?.Resources) ? spec.Resources : [];
@@ -86423,9 +86439,14 @@ function parseAppSpec(text, input = 'appspec') {
     if (!spec || ecs.length !== 1 || targets.length !== 1 || !asObject(ecs[0]?.Properties)) {
         throw new errors/* ConfigurationError */.j1(`Input '${input}': the AppSpec file must have Resources with exactly one TargetService of Type AWS::ECS::Service and its Properties ` +
             `(found ${ecs.length} ECS TargetService${ecs.length === 1 ? '' : 's'} among ${targets.length} resource${targets.length === 1 ? '' : 's'}). ` +
-            'Its TaskDefinition is replaced with the revision this step deploys; LoadBalancerInfo, the network settings and Hooks are kept.', input);
+            'Its TaskDefinition is replaced with the revision this step deploys; LoadBalancerInfo, the network settings and Hooks are kept.', input, file === undefined ? undefined : { file, line: keyLine(text, 'Resources') ?? 1, title: 'AppSpec file has one ECS TargetService' });
     }
     return spec;
+}
+/** The line of a top-level key, in YAML (`Resources:`) or JSON (`"Resources":`) alike. */
+function keyLine(text, key) {
+    const index = text.split('\n').findIndex((line) => new RegExp(`^\\s*["']?${key}["']?\\s*:`).test(line));
+    return index < 0 ? undefined : index + 1;
 }
 /** The AppSpec with its one TargetService's TaskDefinition set to the revision deployed; everything else as it was. */
 function withTaskDefinition(spec, taskDefinitionArn) {
@@ -86619,7 +86640,7 @@ async function readAppSpecFile(path) {
     catch (error) {
         throw new errors/* ConfigurationError */.j1(`Input 'appspec': cannot read the AppSpec file ${path} (${(0,errors/* errorMessage */.gJ)(error)}).`, 'appspec');
     }
-    return parseAppSpec(text, 'appspec');
+    return parseAppSpec(text, 'appspec', path);
 }
 const nameOf = (nameOrArn) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
@@ -88348,8 +88369,12 @@ async function describeTaskDefinition(ecs, reference) {
     return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
 }
 async function newestRevision(ecs, family) {
+    return (await newestDescribed(ecs, family))?.definition;
+}
+/** The family's newest ACTIVE revision with its tags, or undefined when the family has none. */
+async function newestDescribed(ecs, family) {
     try {
-        return (await describeTaskDefinition(ecs, family)).definition;
+        return await describeTaskDefinition(ecs, family);
     }
     catch (error) {
         if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
@@ -88373,9 +88398,10 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
     if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
         return { kind: 'unchanged', arn: live.taskDefinitionArn };
     }
-    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
-    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
-        return { kind: 'reused', arn: newest.taskDefinitionArn };
+    // Tags are no part of the comparison: a revision identical but for its tags is reused as it is.
+    const newest = rendered.family ? await newestDescribed(ecs, rendered.family) : undefined;
+    if (newest?.definition.taskDefinitionArn && sameTaskDefinition(newest.definition, rendered)) {
+        return { kind: 'reused', arn: newest.definition.taskDefinitionArn, tags: newest.tags };
     }
     const register = async (attempt) => {
         if (attempt > 1 && rendered.family) {
@@ -88432,7 +88458,7 @@ function revisionActiveCheck(options) {
             if (requireActive && status && status !== 'ACTIVE') {
                 return {
                     status: 'fail',
-                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`, options.advice?.inactive),
+                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ${options.inactiveRefusal ?? 'ECS does not update a service to a revision that is not ACTIVE'}.`, options.advice?.inactive),
                     input,
                     value: described,
                 };
@@ -88493,7 +88519,7 @@ async function runPreflight(checks, options) {
         options.log.info(preflightText(rows));
     for (const row of rows)
         if (row.status === 'warn')
-            options.log.warning(`${row.title}: ${row.message}`);
+            options.log.warning(`${row.title}: ${row.message}`, row.location);
     const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
     if ((failed.length || refusal) && markdown)
         await options.writeSummary?.(markdown);
@@ -88503,10 +88529,12 @@ async function runPreflight(checks, options) {
         const [{ row, thrown }] = failed;
         if (thrown !== undefined && !isVerdict(thrown))
             throw thrown;
-        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+        throw new errors/* ConfigurationError */.j1(row.message, row.input, row.location);
     }
     if (failed.length > 1)
-        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`, undefined, 
+        // One annotation for the step: on the first file line a failed check points at.
+        failed.find(({ row }) => row.location)?.row.location);
     const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
     return { rows, markdown, valueOf: (check) => values.get(check) };
 }
@@ -88549,7 +88577,13 @@ function rowOf(check, result, mode) {
     if (!result)
         return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
     const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
-    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+    return {
+        ...base,
+        status: weakened ? 'warn' : result.status,
+        message: resultMessage(result),
+        input: result.input,
+        location: result.location,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/supported-controller.ts
@@ -89054,7 +89088,7 @@ async function rollBackService(request, clients, ports) {
         await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
         const verdict = `${headline(failed)} ${explainRollout(report)}`;
         await trail?.report('failure', verdict);
-        logRolloutEvidence(report, log);
+        await logRolloutEvidence(report, log);
         throw new errors/* ActionFailure */.dR(verdict);
     }
 }
@@ -97947,6 +97981,7 @@ exports.visitAsync = visitAsync;
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -97960,7 +97995,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

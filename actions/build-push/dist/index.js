@@ -58141,10 +58141,13 @@ function formatDuration(ms) {
  */
 class ConfigurationError extends Error {
     input;
-    constructor(message, input) {
+    /** The line of a file of the repository the mistake is on (a task definition, an AppSpec): the annotation points there. */
+    location;
+    constructor(message, input, location) {
         super(message);
         this.name = 'ConfigurationError';
         this.input = input;
+        this.location = location;
     }
 }
 /**
@@ -59063,11 +59066,8 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 function proxyConfigured(env = process.env) {
     return PROXY_VARIABLES.some((name) => env[name]);
 }
-/**
- * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
- * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
- */
-function proxyVariableProblem(env = process.env) {
+/** Each proxy variable set, with its value read as a URL (undefined when it does not parse; no scheme means http://). */
+function* proxyVariables(env) {
     for (const name of PROXY_VARIABLES) {
         const value = env[name];
         if (!value)
@@ -59079,6 +59079,15 @@ function proxyVariableProblem(env = process.env) {
         catch {
             url = undefined;
         }
+        yield { name, value, url };
+    }
+}
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+function proxyVariableProblem(env = process.env) {
+    for (const { name, value, url } of proxyVariables(env)) {
         if (!url || !url.hostname)
             return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -59104,18 +59113,8 @@ function withoutCredentials(proxyUrl) {
  */
 function proxyCredentials(env = process.env) {
     const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password && !url.username)
+    for (const { value, url } of proxyVariables(env)) {
+        if (!url || (!url.password && !url.username))
             continue;
         secrets.add(value);
         if (url.password) {
@@ -59155,17 +59154,9 @@ function tagged(error, proxy) {
 function proxyAt(where, env = process.env) {
     if (!where)
         return undefined;
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
+    for (const { name, url } of proxyVariables(env)) {
+        if (!url)
             continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
         if (where === url.hostname || where === `${url.hostname}:${port}`)
             return { url: withoutCredentials(url.href), variable: name };
@@ -59389,6 +59380,7 @@ function describeUnreachableProxy(endpoint, proxy) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ annotationProperties),
 /* harmony export */   M: () => (/* binding */ actionsLogger)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
@@ -59396,11 +59388,17 @@ function describeUnreachableProxy(endpoint, proxy) {
 /** The runner's log: annotations for warnings and errors, collapsible groups. */
 const actionsLogger = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, annotationProperties(location)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
     group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
 };
+/** A file line as the toolkit's annotation properties: `::error file=...,line=N,title=...::`. */
+function annotationProperties(location) {
+    if (!location)
+        return {};
+    return { file: location.file.replace(/^\.\//, ''), startLine: location.line, ...(location.title ? { title: location.title } : {}) };
+}
 
 
 /***/ }),
@@ -59521,9 +59519,11 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
 /* harmony import */ var _common_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1107);
-/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9517);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5918);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9517);
+/* harmony import */ var _actions_logger__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5918);
 /* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3853);
+
 
 
 
@@ -59545,12 +59545,19 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
+        const location = error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // setFailed's annotation names no file: this one is on the line of the file the mistake is in.
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(describeFailure(error), (0,_actions_logger__WEBPACK_IMPORTED_MODULE_4__/* .annotationProperties */ .$)(location));
+        }
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
     // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
     // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
     // code is setFailed's (1) when the use case ended on the cancellation.
-    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .wasCancelled */ .r)())
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_5__/* .wasCancelled */ .r)())
         process.exit();
 }
 function describeFailure(error) {
@@ -59564,9 +59571,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .unreachableEndpoint */ .A)(error);
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .unreachableEndpoint */ .A)(error);
     if (unreachable)
-        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .describeUnreachable */ .a)(unreachable);
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -60569,6 +60576,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -60581,7 +60589,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

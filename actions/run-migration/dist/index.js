@@ -88953,6 +88953,8 @@ function stepInputs() {
     return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
+// EXTERNAL MODULE: ./packages/core/src/ecs/task-overrides.ts
+var task_overrides = __nccwpck_require__(3994);
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/mode-input.ts
 /** The values of the `preflight` input and the mode each stands for. */
 const MODES = { true: 'fail', warn: 'warn', false: 'off' };
@@ -88964,6 +88966,8 @@ function readPreflightMode(inputs, name = 'preflight') {
     return MODES[inputs.oneOf(name, Object.keys(MODES), 'true') ?? 'true'];
 }
 
+// EXTERNAL MODULE: ./packages/core/src/task-definition/revision-tags.ts
+var revision_tags = __nccwpck_require__(7138);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/reference-input.ts
@@ -89005,6 +89009,7 @@ function fileOrTaskDefinitionInput(value, input = 'task-definition') {
 
 
 
+
 /** Reads and validates every input before anything talks to AWS. */
 function readMigrationInputs(inputs = stepInputs()) {
     const cluster = inputs.required('cluster');
@@ -89013,6 +89018,8 @@ function readMigrationInputs(inputs = stepInputs()) {
     const assignPublicIp = inputs.oneOf('assign-public-ip', ['true', 'false', 'ENABLED', 'DISABLED']);
     const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
     const taskDefinition = inputs.optional('task-definition');
+    const launchType = inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES']);
+    const overrides = (0,task_overrides/* taskOverridesInput */.vA)(inputs, launchType);
     checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
     return {
         region,
@@ -89023,10 +89030,12 @@ function readMigrationInputs(inputs = stepInputs()) {
         image,
         command: (0,command/* parseCommand */.RM)(inputs.optional('command') ?? ''),
         environment: inputs.keyValues('environment'),
+        tags: (0,revision_tags/* tagsInput */.qI)(inputs),
         subnets: resourceIds(inputs, 'subnets', 'subnet'),
         securityGroups: resourceIds(inputs, 'security-groups', 'sg'),
         assignPublicIp: assignPublicIp === undefined ? undefined : /^(true|ENABLED)$/.test(assignPublicIp) ? 'ENABLED' : 'DISABLED',
-        launchType: inputs.oneOf('launch-type', ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES']),
+        launchType,
+        ...(Object.keys(overrides).length ? { overrides } : {}),
         timeoutMs: inputs.duration('timeout', '15m'),
         allowConcurrent: inputs.boolean('allow-concurrent', false),
         stopOnCancel: inputs.boolean('stop-on-cancel', false),
@@ -89075,7 +89084,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7339);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7983);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4208);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3830);
 
@@ -89569,10 +89578,13 @@ function formatDuration(ms) {
  */
 class ConfigurationError extends Error {
     input;
-    constructor(message, input) {
+    /** The line of a file of the repository the mistake is on (a task definition, an AppSpec): the annotation points there. */
+    location;
+    constructor(message, input, location) {
         super(message);
         this.name = 'ConfigurationError';
         this.input = input;
+        this.location = location;
     }
 }
 /**
@@ -89594,6 +89606,48 @@ function errorMessage(error) {
 function isAccessDenied(error) {
     const name = error instanceof Error ? error.name : 'Error';
     return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${errorMessage(error)}`);
+}
+
+
+/***/ }),
+
+/***/ 3244:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ githubRunTags),
+/* harmony export */   s: () => (/* binding */ GITHUB_RUN_TAG_KEYS)
+/* harmony export */ });
+/** The tag keys the suite sets itself, on the revisions it registers and the tasks it starts. */
+const GITHUB_RUN_TAG_KEYS = {
+    action: 'ecs-deploy-suite:action',
+    repository: 'github:repository',
+    commit: 'github:commit',
+    workflow: 'github:workflow',
+    run: 'github:run',
+    runAttempt: 'github:run-attempt',
+    actor: 'github:actor',
+};
+/**
+ * Tags that make a resource auditable: which action, repository, commit (the full SHA) and workflow run (its URL)
+ * made it. A variable the runner did not set gives no tag. Characters a tag may not hold (Tag, ECS API reference:
+ * letters, numbers, spaces, and + - = . _ : / @) become _, and values are cut at 256 characters.
+ */
+function githubRunTags(action, env = process.env) {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const candidates = [
+        [GITHUB_RUN_TAG_KEYS.action, action],
+        [GITHUB_RUN_TAG_KEYS.repository, env.GITHUB_REPOSITORY],
+        [GITHUB_RUN_TAG_KEYS.commit, env.GITHUB_SHA],
+        [GITHUB_RUN_TAG_KEYS.workflow, env.GITHUB_WORKFLOW],
+        [GITHUB_RUN_TAG_KEYS.run, runUrl],
+        [GITHUB_RUN_TAG_KEYS.runAttempt, env.GITHUB_RUN_ATTEMPT],
+        [GITHUB_RUN_TAG_KEYS.actor, env.GITHUB_ACTOR],
+    ];
+    return candidates
+        .filter((pair) => Boolean(pair[1]))
+        .map(([key, value]) => ({ key, value: value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256) }));
 }
 
 
@@ -90578,11 +90632,8 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 function proxyConfigured(env = process.env) {
     return PROXY_VARIABLES.some((name) => env[name]);
 }
-/**
- * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
- * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
- */
-function proxyVariableProblem(env = process.env) {
+/** Each proxy variable set, with its value read as a URL (undefined when it does not parse; no scheme means http://). */
+function* proxyVariables(env) {
     for (const name of PROXY_VARIABLES) {
         const value = env[name];
         if (!value)
@@ -90594,6 +90645,15 @@ function proxyVariableProblem(env = process.env) {
         catch {
             url = undefined;
         }
+        yield { name, value, url };
+    }
+}
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+function proxyVariableProblem(env = process.env) {
+    for (const { name, value, url } of proxyVariables(env)) {
         if (!url || !url.hostname)
             return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -90619,18 +90679,8 @@ function withoutCredentials(proxyUrl) {
  */
 function proxyCredentials(env = process.env) {
     const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password && !url.username)
+    for (const { value, url } of proxyVariables(env)) {
+        if (!url || (!url.password && !url.username))
             continue;
         secrets.add(value);
         if (url.password) {
@@ -90670,17 +90720,9 @@ function tagged(error, proxy) {
 function proxyAt(where, env = process.env) {
     if (!where)
         return undefined;
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
+    for (const { name, url } of proxyVariables(env)) {
+        if (!url)
             continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
         if (where === url.hostname || where === `${url.hostname}:${port}`)
             return { url: withoutCredentials(url.href), variable: name };
@@ -90959,10 +91001,124 @@ function describeUnreachableProxy(endpoint, proxy) {
 
 /***/ }),
 
+/***/ 3994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ej: () => (/* binding */ taskSizeProblem),
+/* harmony export */   vA: () => (/* binding */ taskOverridesInput)
+/* harmony export */ });
+/* unused harmony exports fargateMemoryFor, fargateSizeProblem, runsOnFargate */
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6460);
+
+/**
+ * Developer guide, "Task CPU and memory": the task sizes Fargate offers (Linux), by CPU units, memory in MiB from
+ * `min` to `max` in steps of `step`. The sandbox models the same table for RegisterTaskDefinition and RunTask; it is
+ * written out here as well because core may not import the sandbox (it checks core).
+ */
+const FARGATE_SIZES = {
+    '256': { min: 512, max: 2048, step: 1024, also: [512, 1024, 2048] },
+    '512': { min: 1024, max: 4096, step: 1024 },
+    '1024': { min: 2048, max: 8192, step: 1024 },
+    '2048': { min: 4096, max: 16384, step: 1024 },
+    '4096': { min: 8192, max: 30720, step: 1024 },
+    '8192': { min: 16384, max: 61440, step: 4096 },
+    '16384': { min: 32768, max: 122880, step: 8192 },
+};
+/** The memory sizes Fargate offers with `cpu` units, in MiB; empty for a cpu Fargate does not offer. */
+function fargateMemoryFor(cpu) {
+    const size = FARGATE_SIZES[cpu];
+    if (!size)
+        return [];
+    if (size.also)
+        return size.also;
+    return Array.from({ length: (size.max - size.min) / size.step + 1 }, (_, i) => size.min + i * size.step);
+}
+/** Why Fargate would refuse a task of `cpu` units and `memory` MiB, naming what it takes instead; undefined when it takes it. */
+function fargateSizeProblem(cpu, memory) {
+    const memories = fargateMemoryFor(cpu);
+    if (!memories.length)
+        return `Fargate offers no task of ${cpu} CPU units; it takes ${Object.keys(FARGATE_SIZES).join(', ')}`;
+    if (memories.includes(Number(memory)))
+        return undefined;
+    const size = FARGATE_SIZES[cpu];
+    const range = size.also ? memories.join(', ') : `${size.min} to ${size.max} in steps of ${size.step}`;
+    return `Fargate offers no task of ${cpu} CPU units with ${memory} MiB; with ${cpu} it takes ${range} MiB`;
+}
+/** Whether a one-off task placed so runs on Fargate (its launch type, or a FARGATE / FARGATE_SPOT capacity provider). */
+function runsOnFargate(placement) {
+    return (placement.launchType === 'FARGATE' ||
+        (placement.capacityProviderStrategy ?? []).some((item) => item.capacityProvider?.startsWith('FARGATE')));
+}
+/** An IAM role ARN: arn:<partition>:iam::<account>:role/<path/>name (IAM User Guide, "IAM identifiers"). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/**
+ * The cpu, memory and task-role-arn inputs: cpu in CPU units and memory in MiB as whole numbers (1024 is 1 vCPU or
+ * 1 GiB), a role as its ARN. With launch-type FARGATE and both sizes given, the pair is judged here; otherwise it is
+ * judged once the revision and the placement are known (taskSizeProblem), still before anything starts.
+ */
+function taskOverridesInput(inputs, launchType) {
+    const cpu = units(inputs, 'cpu', 'CPU units (1024 is 1 vCPU), e.g. 512');
+    const memory = units(inputs, 'memory', 'MiB (1024 is 1 GiB), e.g. 2048');
+    const taskRoleArn = inputs.optional('task-role-arn');
+    if (taskRoleArn !== undefined && !ROLE_ARN.test(taskRoleArn)) {
+        throw new _common_errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input 'task-role-arn' must be the ARN of an IAM role, arn:aws:iam::<account>:role/<name>; got "${taskRoleArn}".`, 'task-role-arn');
+    }
+    if (launchType === 'FARGATE' && cpu !== undefined && memory !== undefined) {
+        const problem = fargateSizeProblem(cpu, memory);
+        if (problem)
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Inputs 'cpu' and 'memory': ${problem}. Nothing was started.`, 'cpu');
+    }
+    return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}), ...(taskRoleArn ? { taskRoleArn } : {}) };
+}
+function units(inputs, name, what) {
+    const value = inputs.optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!/^[1-9]\d*$/.test(value))
+        throw new _common_errors__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`Input '${name}' must be a whole number of ${what}; got "${value}".`, name);
+    return value;
+}
+/**
+ * What ECS would refuse of the cpu and memory overrides for this revision placed so: on Fargate the task's size
+ * after them (an override, else the revision's) must be one Fargate offers, and no container may have more memory
+ * than the task. Undefined when there is nothing to refuse.
+ */
+function taskSizeProblem(definition, placement, overrides) {
+    if (overrides.cpu === undefined && overrides.memory === undefined)
+        return undefined;
+    const cpu = overrides.cpu ?? definition.cpu;
+    const memory = overrides.memory ?? definition.memory;
+    const named = [
+        overrides.cpu !== undefined ? `'cpu' (${overrides.cpu})` : '',
+        overrides.memory !== undefined ? `'memory' (${overrides.memory})` : '',
+    ]
+        .filter(Boolean)
+        .join(' and ');
+    const inputs = `Input${overrides.cpu !== undefined && overrides.memory !== undefined ? 's' : ''} ${named}`;
+    if (runsOnFargate(placement)) {
+        if (cpu === undefined || memory === undefined)
+            return `${inputs}: the task runs on Fargate, which needs both cpu and memory at the task level, and revision ${definition.family} leaves ${cpu === undefined ? 'cpu' : 'memory'} out: give input '${cpu === undefined ? 'cpu' : 'memory'}' too`;
+        const problem = fargateSizeProblem(cpu, memory);
+        if (problem)
+            return `${inputs} make${named.includes(' and ') ? '' : 's'} the task ${cpu} CPU units and ${memory} MiB on Fargate: ${problem}`;
+    }
+    if (overrides.memory !== undefined) {
+        const over = (definition.containerDefinitions ?? []).find((container) => (container.memory ?? 0) > Number(overrides.memory));
+        if (over)
+            return `Input 'memory' (${overrides.memory} MiB) is less than container "${over.name}"'s memory (${over.memory} MiB), and ECS refuses a task smaller than a container: raise memory`;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ annotationProperties),
 /* harmony export */   M: () => (/* binding */ actionsLogger)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7394);
@@ -90970,11 +91126,17 @@ function describeUnreachableProxy(endpoint, proxy) {
 /** The runner's log: annotations for warnings and errors, collapsible groups. */
 const actionsLogger = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, annotationProperties(location)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
     group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
 };
+/** A file line as the toolkit's annotation properties: `::error file=...,line=N,title=...::`. */
+function annotationProperties(location) {
+    if (!location)
+        return {};
+    return { file: location.file.replace(/^\.\//, ''), startLine: location.line, ...(location.title ? { title: location.title } : {}) };
+}
 
 
 /***/ }),
@@ -91076,9 +91238,11 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7394);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
 /* harmony import */ var _common_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1107);
-/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9517);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5918);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9517);
+/* harmony import */ var _actions_logger__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5918);
 /* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3853);
+
 
 
 
@@ -91100,12 +91264,19 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
+        const location = error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // setFailed's annotation names no file: this one is on the line of the file the mistake is in.
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(describeFailure(error), (0,_actions_logger__WEBPACK_IMPORTED_MODULE_4__/* .annotationProperties */ .$)(location));
+        }
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
     // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
     // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
     // code is setFailed's (1) when the use case ended on the cancellation.
-    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .wasCancelled */ .r)())
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_5__/* .wasCancelled */ .r)())
         process.exit();
 }
 function describeFailure(error) {
@@ -91119,9 +91290,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .unreachableEndpoint */ .A)(error);
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .unreachableEndpoint */ .A)(error);
     if (unreachable)
-        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .describeUnreachable */ .a)(unreachable);
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -91130,7 +91301,119 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 7983:
+/***/ 7138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cD: () => (/* binding */ keptTagsNote),
+/* harmony export */   nr: () => (/* binding */ revisionTags),
+/* harmony export */   qI: () => (/* binding */ tagsInput)
+/* harmony export */ });
+/* unused harmony export ECS_TAG_LIMITS */
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _common_github_run_tags__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3244);
+
+
+/**
+ * Tag, ECS API reference: at most 50 tags a resource, a key of 1 to 128 characters, a value of up to 256, letters,
+ * numbers and spaces representable in UTF-8 and + - = . _ : / @; `aws:` in any case begins only AWS's own keys.
+ */
+const ECS_TAG_LIMITS = { tags: 50, key: 128, value: 256 };
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const ALLOWED = 'letters, numbers, spaces and + - = . _ : / @';
+const reservedByAws = (text) => /^aws:/i.test(text);
+/** Keys the suite sets on every revision it registers: a tags line may not set them. */
+const SUITE_KEYS = Object.values(_common_github_run_tags__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_RUN_TAG_KEYS */ .s);
+/** What is wrong with one part of a tag, or undefined. */
+function tagTextProblem(part, text) {
+    const max = part === 'key' ? ECS_TAG_LIMITS.key : ECS_TAG_LIMITS.value;
+    if (part === 'key' && text === '')
+        return 'the key is empty';
+    if ([...text].length > max)
+        return `the ${part} is ${[...text].length} characters long, and ECS takes at most ${max}`;
+    const bad = [...text].find((character) => !TAG_TEXT.test(character));
+    if (bad !== undefined)
+        return `the ${part} holds "${bad}", which ECS does not take in a tag (${ALLOWED})`;
+    if (part === 'key' && reservedByAws(text))
+        return `the key starts with "${text.slice(0, 4)}", which AWS reserves for its own tags`;
+    return undefined;
+}
+/**
+ * The `tags` input: KEY=VALUE lines (split at the first =; a value may be empty), each checked as ECS checks a tag,
+ * a key given once, none of the keys the step sets itself, and no more than ECS's 50 with those. Refused naming the
+ * line, before any AWS call.
+ */
+function tagsInput(inputs, name = 'tags') {
+    const tags = [];
+    const lines = new Map();
+    for (const { text, line } of inputs.numberedLines(name)) {
+        const separator = text.indexOf('=');
+        if (separator < 0) {
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' line ${line} must be KEY=VALUE; got "${text.slice(0, 40)}", which has no =.`, name);
+        }
+        const key = text.slice(0, separator).trim();
+        const value = text.slice(separator + 1).trim();
+        const problem = tagTextProblem('key', key) ?? tagTextProblem('value', value);
+        if (problem)
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' line ${line} (${key || text.slice(0, 40)}): ${problem}.`, name);
+        if (SUITE_KEYS.includes(key)) {
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' line ${line} sets ${key}, which the step sets itself (from the workflow run: ${SUITE_KEYS.join(', ')}). Use another key.`, name);
+        }
+        const earlier = lines.get(key);
+        if (earlier !== undefined) {
+            throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' line ${line} sets ${key} again (line ${earlier}): ECS keeps one value a key. Give it once.`, name);
+        }
+        lines.set(key, line);
+        tags.push({ key, value });
+    }
+    const room = ECS_TAG_LIMITS.tags - SUITE_KEYS.length;
+    if (tags.length > room) {
+        throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input '${name}' has ${tags.length} tags; with the ${SUITE_KEYS.length} the step sets itself that is more than the ${ECS_TAG_LIMITS.tags} ECS takes on a resource. Give at most ${room}.`, name);
+    }
+    return tags;
+}
+/**
+ * The tags a revision is registered with: those of its base (the file's, or the service's revision's), with the
+ * workflow run's replacing the base's (they said which commit registered the base), then the input's. AWS's own
+ * (aws:..., e.g. CloudFormation's) are left out: only AWS sets those, and ECS refuses them in a request.
+ */
+function revisionTags(base, run, given) {
+    const merged = new Map();
+    // The base's run tags name the run that registered it, all of them: none is kept beside this run's.
+    const kept = base.filter((tag) => tag.key === undefined || !SUITE_KEYS.includes(tag.key));
+    for (const tag of [...kept, ...run, ...given]) {
+        if (tag.key === undefined || reservedByAws(tag.key))
+            continue;
+        merged.set(tag.key, { key: tag.key, value: tag.value ?? '' });
+    }
+    const tags = [...merged.values()];
+    if (tags.length > ECS_TAG_LIMITS.tags) {
+        const fromBase = tags.length - run.length - given.length;
+        throw new _common_errors__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`The new revision would carry ${tags.length} tags (${fromBase} kept from its base revision or file, ${run.length} of this workflow run, ${given.length} of input 'tags'), and ECS takes at most ${ECS_TAG_LIMITS.tags}. Remove some from 'tags' or from the task definition. Nothing was registered.`, 'tags');
+    }
+    return tags;
+}
+/**
+ * Said when an identical revision is reused rather than registered: it keeps the tags it was registered with, so its
+ * github:commit is an earlier run's. A revision is never registered only to change its tags.
+ */
+function keptTagsNote(kept, wanted) {
+    const commitOf = (tags) => tags?.find((tag) => tag.key === _common_github_run_tags__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_RUN_TAG_KEYS */ .s.commit)?.value;
+    const keptCommit = commitOf(kept);
+    const wantedCommit = commitOf(wanted);
+    const keeps = keptCommit
+        ? `It keeps the tags it was registered with, of commit ${keptCommit}`
+        : kept
+            ? `It keeps the tags it was registered with (no ${_common_github_run_tags__WEBPACK_IMPORTED_MODULE_0__/* .GITHUB_RUN_TAG_KEYS */ .s.commit}: registered outside this suite or before it tagged)`
+            : 'It keeps the tags it was registered with';
+    const not = wantedCommit && wantedCommit !== keptCommit ? `, not this run's (${wantedCommit})` : '';
+    return `${keeps}${not}: a revision is never registered only to change its tags.`;
+}
+
+
+/***/ }),
+
+/***/ 4208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91199,6 +91482,116 @@ var errors = __nccwpck_require__(6460);
 var common_command = __nccwpck_require__(4458);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./packages/core/src/common/json-location.ts
+/**
+ * Where a value sits in a JSON file's text, so an error about it can be annotated on its line. JSON.parse keeps no
+ * positions, so the text is scanned once: each key's line, and each array element's, recorded under its path.
+ */
+/** `containerDefinitions[0].portMappings[1].hostport` → ['containerDefinitions', '0', 'portMappings', '1', 'hostport']. */
+function pathSegments(path) {
+    return path.split(/\.|\[(\d+)\]/).filter((segment) => segment !== undefined && segment !== '');
+}
+/** Every key and array element of the text, by path (segments joined with NUL), with the line it starts on. */
+function lineIndex(text) {
+    const lines = new Map();
+    const stack = [];
+    const pathOf = () => stack.map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : String(frame.index))).join('\u0000');
+    let line = 1;
+    const noteElement = () => {
+        const top = stack[stack.length - 1];
+        if (top?.kind === 'array' && top.elementPending) {
+            top.elementPending = false;
+            if (!lines.has(pathOf()))
+                lines.set(pathOf(), line);
+        }
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (char === '\n') {
+            line++;
+            continue;
+        }
+        if (char === ' ' || char === '\t' || char === '\r')
+            continue;
+        const top = stack[stack.length - 1];
+        if (char === '"') {
+            let end = i + 1;
+            let value = '';
+            while (end < text.length && text[end] !== '"') {
+                if (text[end] === '\\') {
+                    value += text.slice(end, end + 2);
+                    end += 2;
+                }
+                else
+                    value += text[end++];
+            }
+            if (top?.kind === 'object' && top.expectKey) {
+                top.key = value;
+                top.expectKey = false;
+                // The key's own path: the object's path with the key (stack already holds it as the top frame's key).
+                if (!lines.has(pathOf()))
+                    lines.set(pathOf(), line);
+            }
+            else
+                noteElement();
+            i = end;
+            continue;
+        }
+        if (char === ',') {
+            if (top?.kind === 'array') {
+                top.index++;
+                top.elementPending = true;
+            }
+            else if (top?.kind === 'object')
+                top.expectKey = true;
+            continue;
+        }
+        if (char === '{' || char === '[') {
+            noteElement();
+            stack.push(char === '{' ? { kind: 'object', expectKey: true } : { kind: 'array', index: 0, elementPending: true });
+            continue;
+        }
+        if (char === '}' || char === ']') {
+            stack.pop();
+            continue;
+        }
+        if (char === ':')
+            continue;
+        noteElement();
+    }
+    return lines;
+}
+/**
+ * The line of the value at `path` (a key's line, or an array element's), or of its nearest enclosing key or element
+ * found; undefined when not even the first segment is in the text.
+ */
+function jsonPathLine(text, path) {
+    const index = lineIndex(text);
+    const segments = pathSegments(path);
+    for (let length = segments.length; length > 0; length--) {
+        const found = index.get(segments.slice(0, length).join('\u0000'));
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+/**
+ * The line JSON.parse's error points at: V8 says "(line 3 column 5)" in newer versions and "at position 52" in older
+ * ones; undefined when it says neither (an unexpected end names no place, but it is then the last line).
+ */
+function jsonErrorLine(text, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const stated = /\(line (\d+) column \d+\)/.exec(message);
+    if (stated)
+        return Number(stated[1]);
+    const position = /at position (\d+)/.exec(message);
+    if (position)
+        return text.slice(0, Number(position[1])).split('\n').length;
+    if (/end of JSON input/i.test(message))
+        return text.replace(/\s+$/, '').split('\n').length;
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/schema/index.js
@@ -91454,6 +91847,7 @@ function editDistance(a, b) {
 
 
 
+
 /**
  * Reads a task definition JSON file as users keep them: either the bare definition or the output of
  * `aws ecs describe-task-definition` (`{ "taskDefinition": ..., "tags": [...] }`).
@@ -91469,14 +91863,18 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
         throw new errors/* ConfigurationError */.j1(`Input '${inputName}' names the file "${path}", which ${why}. Give the path of a task definition JSON file relative to the workspace, or leave it empty to use the service's current revision.`, inputName);
     }
     let parsed;
+    // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
+    const json = text.replace(/^\uFEFF/, '');
     try {
-        // Editors on Windows may save a byte order mark, which JSON.parse refuses: it is no part of the JSON.
-        parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+        parsed = JSON.parse(json);
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is not valid JSON (${error.message}). It must hold a task definition as RegisterTaskDefinition takes it.`, inputName, { file: path, line: jsonErrorLine(json, error) ?? 1, title: 'Task definition file is not valid JSON' });
     }
-    const { known, problems } = judgeTaskDefinitionFields(parsed);
+    const judged = judgeTaskDefinitionFields(parsed);
+    const { known } = judged;
+    // Each problem's line, so its annotation lands on the key in the file.
+    const problems = judged.problems.map((problem) => ({ ...problem, line: jsonPathLine(json, problem.path) }));
     const wrapped = isPlainObject(known) && isPlainObject(known.taskDefinition);
     const body = wrapped ? known.taskDefinition : known;
     if (!isPlainObject(body) || typeof body.family !== 'string' || !Array.isArray(body.containerDefinitions)) {
@@ -91484,7 +91882,7 @@ async function loadTaskDefinitionFile(path, inputName = 'task-definition') {
         // say so rather than only what is missing.
         const telling = problems.filter((problem) => problem.camelCase || (problem.shape && /^(taskDefinition\.)?\w+$/.test(problem.path)));
         const found = telling.length ? ` Its keys say: ${telling.map((problem) => describeFieldProblem(problem)).join('; ')}.` : '';
-        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`, inputName);
+        throw new errors/* ConfigurationError */.j1(`Input '${inputName}': the file "${path}" is JSON but not a task definition; it needs at least "family" and "containerDefinitions".${found}`, inputName, { file: path, line: telling[0]?.line ?? 1, title: 'Task definition file is not a task definition' });
     }
     const tags = wrapped ? (known.tags ?? []) : (body.tags ?? []);
     const definition = stripTaskDefinition(body);
@@ -91870,6 +92268,8 @@ function mergeSecrets(current, updates) {
     return merged;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/task-definition/revision-tags.ts
+var revision_tags = __nccwpck_require__(7138);
 // EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 3 modules
 var aws = __nccwpck_require__(5464);
 ;// CONCATENATED MODULE: ./packages/core/src/task-definition/compare.ts
@@ -91976,8 +92376,12 @@ async function describeTaskDefinition(ecs, reference) {
     return { definition: answer.taskDefinition, tags: answer.tags ?? [] };
 }
 async function newestRevision(ecs, family) {
+    return (await newestDescribed(ecs, family))?.definition;
+}
+/** The family's newest ACTIVE revision with its tags, or undefined when the family has none. */
+async function newestDescribed(ecs, family) {
     try {
-        return (await describeTaskDefinition(ecs, family)).definition;
+        return await describeTaskDefinition(ecs, family);
     }
     catch (error) {
         if (error.name === 'ClientException' || error.name === 'InvalidParameterException')
@@ -92001,9 +92405,10 @@ async function ensureRegistered(ecs, rendered, tags, live, retry) {
     if (live?.taskDefinitionArn && live.family === rendered.family && sameTaskDefinition(live, rendered)) {
         return { kind: 'unchanged', arn: live.taskDefinitionArn };
     }
-    const newest = rendered.family ? await newestRevision(ecs, rendered.family) : undefined;
-    if (newest?.taskDefinitionArn && sameTaskDefinition(newest, rendered)) {
-        return { kind: 'reused', arn: newest.taskDefinitionArn };
+    // Tags are no part of the comparison: a revision identical but for its tags is reused as it is.
+    const newest = rendered.family ? await newestDescribed(ecs, rendered.family) : undefined;
+    if (newest?.definition.taskDefinitionArn && sameTaskDefinition(newest.definition, rendered)) {
+        return { kind: 'reused', arn: newest.definition.taskDefinitionArn, tags: newest.tags };
     }
     const register = async (attempt) => {
         if (attempt > 1 && rendered.family) {
@@ -92045,12 +92450,14 @@ function planDefinition(source, inputs) {
     return { ...source, rendered, container, needsRegistration: source.described === undefined || inputs.image !== undefined };
 }
 /** The revision to run: the described one as it is, or an identical existing revision, or a new one. */
-async function revisionToRun(ecs, plan, retry) {
+async function revisionToRun(ecs, plan, tags, retry) {
     if (!plan.needsRegistration && plan.described?.taskDefinitionArn)
         return { arn: plan.described.taskDefinitionArn, message: 'as registered' };
+    // A revision registered for the migration carries its base's tags, this run's (repository, commit, run) and the tags input.
+    const wanted = (0,revision_tags/* revisionTags */.nr)(plan.base.tags, tags.run, tags.given);
     let registration;
     try {
-        registration = await ensureRegistered(ecs, plan.rendered, plan.base.tags, plan.described, retry);
+        registration = await ensureRegistered(ecs, plan.rendered, wanted, plan.described, retry);
     }
     catch (error) {
         if (/ClientException|InvalidParameterException/.test(error.name)) {
@@ -92063,7 +92470,8 @@ async function revisionToRun(ecs, plan, retry) {
         : registration.kind === 'reused'
             ? 'an identical revision, reused'
             : 'unchanged: it already has this image';
-    return { arn: registration.arn, message };
+    const kept = registration.kind === 'registered' ? undefined : registration.kind === 'reused' ? registration.tags : plan.base.tags;
+    return { arn: registration.arn, message, ...(kept ? { keptTags: (0,revision_tags/* keptTagsNote */.cD)(kept, wanted) } : {}) };
 }
 
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
@@ -92640,9 +93048,12 @@ function fileFieldsCheck(options) {
             if (problems.length === 0)
                 return { status: 'pass', detail: `every field of "${options.path}" is one RegisterTaskDefinition takes` };
             const count = problems.length === 1 ? 'a field' : `${problems.length} fields`;
+            const first = problems.find((problem) => problem.line !== undefined);
             return {
                 status: 'fail',
                 input,
+                // The annotation points at the first offending key; the message names them all.
+                location: first?.line === undefined ? undefined : { file: options.path, line: first.line, title: 'Task definition fields are known' },
                 detail: `Input '${input}': the file "${options.path}" has ${count} RegisterTaskDefinition does not take, which would be dropped without a word: ` +
                     `${problems.map((problem) => describeFieldProblem(problem, options.settingInputs)).join('; ')}.`,
                 fix: "Correct the file (with 'preflight: warn' the step goes on without them). Nothing was changed.",
@@ -92682,7 +93093,7 @@ function isVerdict(error) {
  */
 function resultOfError(check, error) {
     if (error instanceof errors/* ConfigurationError */.j1)
-        return { status: 'fail', detail: error.message, input: error.input };
+        return { status: 'fail', detail: error.message, input: error.input, location: error.location };
     if (error instanceof errors/* ActionFailure */.dR)
         return { status: 'fail', detail: error.message };
     const name = error instanceof Error ? error.name : 'Error';
@@ -92750,7 +93161,7 @@ async function runPreflight(checks, options) {
         options.log.info(preflightText(rows));
     for (const row of rows)
         if (row.status === 'warn')
-            options.log.warning(`${row.title}: ${row.message}`);
+            options.log.warning(`${row.title}: ${row.message}`, row.location);
     const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
     if ((failed.length || refusal) && markdown)
         await options.writeSummary?.(markdown);
@@ -92760,10 +93171,12 @@ async function runPreflight(checks, options) {
         const [{ row, thrown }] = failed;
         if (thrown !== undefined && !isVerdict(thrown))
             throw thrown;
-        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+        throw new errors/* ConfigurationError */.j1(row.message, row.input, row.location);
     }
     if (failed.length > 1)
-        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`, undefined, 
+        // One annotation for the step: on the first file line a failed check points at.
+        failed.find(({ row }) => row.location)?.row.location);
     const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
     return { rows, markdown, valueOf: (check) => values.get(check) };
 }
@@ -92806,7 +93219,13 @@ function rowOf(check, result, mode) {
     if (!result)
         return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
     const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
-    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+    return {
+        ...base,
+        status: weakened ? 'warn' : result.status,
+        message: resultMessage(result),
+        input: result.input,
+        location: result.location,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/task-placement.ts
@@ -94146,6 +94565,32 @@ function execution_role_reads_secrets_verdict(role, fetches, decisions, input) {
     return { status: 'pass', detail: `${role} may read ${count === 1 ? 'the secret' : `all ${count} secrets`} (policy simulation)` };
 }
 
+// EXTERNAL MODULE: ./packages/core/src/ecs/task-overrides.ts
+var task_overrides = __nccwpck_require__(3994);
+;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/task-size.ts
+
+/**
+ * The one-off task's cpu and memory overrides are a size ECS runs it at: on Fargate a pair of Fargate's table, and
+ * no container with more memory than the task. No AWS call; ECS would refuse RunTask, after a revision may have
+ * been registered for it.
+ */
+function taskSizeCheck(options) {
+    return {
+        id: 'task-size',
+        title: 'Task size overrides fit',
+        protects: false,
+        run: async () => {
+            const problem = (0,task_overrides/* taskSizeProblem */.Ej)(options.definition, options.placement, options.overrides);
+            const input = options.overrides.cpu !== undefined ? 'cpu' : 'memory';
+            if (problem)
+                return { status: 'fail', detail: `${problem}. Nothing was started.`, input };
+            const cpu = options.overrides.cpu ?? options.definition.cpu;
+            const memory = options.overrides.memory ?? options.definition.memory;
+            return { status: 'pass', detail: `the task runs at ${cpu ?? 'no task-level'} CPU units and ${memory ?? 'no task-level'} MiB` };
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/checks/revision-active.ts
 
 
@@ -94175,7 +94620,7 @@ function revisionActiveCheck(options) {
             if (requireActive && status && status !== 'ACTIVE') {
                 return {
                     status: 'fail',
-                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ECS does not update a service to a revision that is not ACTIVE.`, options.advice?.inactive),
+                    detail: withAdvice(`Input '${input}': ${options.reference} is ${status}, and ${options.inactiveRefusal ?? 'ECS does not update a service to a revision that is not ACTIVE'}.`, options.advice?.inactive),
                     input,
                     value: described,
                 };
@@ -94228,7 +94673,10 @@ async function describeTasks(ecs, cluster, arns, onBatch) {
     return tasks;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/common/github-run-tags.ts
+var github_run_tags = __nccwpck_require__(3244);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/started-by.ts
+
 /** Every task this action starts has a startedBy beginning with this, so runs of it can be found with ListTasks. */
 const STARTED_BY_PREFIX = 'run-migration';
 /** ECS keeps at most 36 characters of startedBy when it is used as a filter. */
@@ -94240,21 +94688,7 @@ function startedByFor(env = process.env) {
 }
 /** Tags that make a migration task auditable: which repository, commit and workflow run started it. */
 function auditTags(env = process.env) {
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
-    const candidates = [
-        ['ecs-deploy-suite:action', 'run-migration'],
-        ['github:repository', env.GITHUB_REPOSITORY],
-        ['github:commit', env.GITHUB_SHA],
-        ['github:workflow', env.GITHUB_WORKFLOW],
-        ['github:run', runUrl],
-        ['github:run-attempt', env.GITHUB_RUN_ATTEMPT],
-        ['github:actor', env.GITHUB_ACTOR],
-    ];
-    // Tag values are at most 256 characters and a restricted character set (Tag, ECS API reference).
-    return candidates
-        .filter((pair) => Boolean(pair[1]))
-        .map(([key, value]) => ({ key, value: value.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256) }));
+    return (0,github_run_tags/* githubRunTags */.g)(STARTED_BY_PREFIX, env);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/run-migration/concurrency.ts
@@ -94319,6 +94753,14 @@ async function migrationPreflight(ecs, request, service, fromFile, ports, aws) {
                 // A workflow that knows its migrations may run side by side says so, and the check is left out.
                 return request.allowConcurrent ? [placement, ...pulled] : [placement, concurrency, ...pulled];
             },
+            // The cpu and memory inputs, once the placement says whether the task runs on Fargate.
+            (valueOf) => {
+                const placed = placement && valueOf(placement);
+                const sized = request.overrides?.cpu !== undefined || request.overrides?.memory !== undefined;
+                return placed && sized && plan
+                    ? [taskSizeCheck({ definition: plan.rendered, placement: placed, overrides: request.overrides ?? {} })]
+                    : [];
+            },
         ],
     });
     return {
@@ -94327,7 +94769,11 @@ async function migrationPreflight(ecs, request, service, fromFile, ports, aws) {
         markdown: report.markdown,
     };
 }
-/** The registered revision named by `task-definition`, else the one the service runs; ECS runs a one-off task of an INACTIVE one. */
+/**
+ * The registered revision named by `task-definition`, else the one the service runs. Without a new image it is run
+ * as it is, and ECS runs no new task of an INACTIVE revision (DeregisterTaskDefinition, API reference); with one it
+ * is only the base of a new revision, for which existing is enough.
+ */
 function revisionCheck(ecs, request, service) {
     const reference = request.definition.kind === 'reference' ? request.definition.reference : service?.taskDefinition;
     if (!reference)
@@ -94336,7 +94782,8 @@ function revisionCheck(ecs, request, service) {
         ecs,
         reference,
         region: request.region,
-        requireActive: false,
+        requireActive: request.image === undefined,
+        inactiveRefusal: 'ECS runs no new task of a revision that is not ACTIVE: give an image (a new revision is registered from it) or an ACTIVE revision',
         input: request.definition.kind === 'reference' ? 'task-definition' : 'service',
     });
 }
@@ -94355,13 +94802,15 @@ function runTaskInput(request) {
     if (request.environment.length)
         override.environment = request.environment.map(({ name, value }) => ({ name, value }));
     const overridden = override.command !== undefined || override.environment !== undefined;
+    const task = request.task ?? {};
+    const overrides = { ...(overridden ? { containerOverrides: [override] } : {}), ...task };
     return {
         cluster: request.cluster,
         taskDefinition: request.taskDefinitionArn,
         count: 1,
         startedBy: request.startedBy,
         ...request.placement,
-        overrides: overridden ? { containerOverrides: [override] } : undefined,
+        overrides: Object.keys(overrides).length ? overrides : undefined,
         tags: request.tags.length ? request.tags : undefined,
     };
 }
@@ -94433,8 +94882,11 @@ async function runMigration(request, clients, ports) {
     for (const value of containerSecretValues(plan.rendered.containerDefinitions))
         ports.setSecret(value);
     // 2. The revision carrying the image (RunTask cannot override images), then the task.
-    const revision = await revisionToRun(ecs, plan, { log, clock, signal: ports.signal });
+    const runTags = auditTags(ports.env);
+    const revision = await revisionToRun(ecs, plan, { run: runTags, given: request.tags ?? [] }, { log, clock, signal: ports.signal });
     log.info(`Task definition ${shortTaskDefinition(revision.arn)} (${revision.message}).`);
+    if (revision.keptTags)
+        log.info(revision.keptTags);
     ports.setOutputs({ taskDefinitionArn: revision.arn });
     const command = request.command ?? plan.container.command;
     if (ports.signal?.aborted)
@@ -94448,7 +94900,8 @@ async function runMigration(request, clients, ports) {
         command: request.command,
         environment: request.environment,
         startedBy: startedByFor(ports.env),
-        tags: auditTags(ports.env),
+        tags: [...runTags, ...(request.tags ?? [])],
+        ...(request.overrides && Object.keys(request.overrides).length ? { task: request.overrides } : {}),
     }, { log, clock, signal: ports.signal });
     const taskArn = started.taskArn;
     ports.setOutputs({ taskArn });
@@ -94763,6 +95216,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -94775,7 +95229,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

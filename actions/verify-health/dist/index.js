@@ -15331,7 +15331,7 @@ __webpack_unused_export__ = DescribeTaskSetsCommand;
 __webpack_unused_export__ = DescribeTaskSetsRequest$;
 __webpack_unused_export__ = DescribeTaskSetsResponse$;
 __webpack_unused_export__ = DescribeTasks$;
-__webpack_unused_export__ = DescribeTasksCommand;
+exports.z8X = DescribeTasksCommand;
 __webpack_unused_export__ = DescribeTasksRequest$;
 __webpack_unused_export__ = DescribeTasksResponse$;
 __webpack_unused_export__ = DesiredStatus;
@@ -15518,7 +15518,7 @@ __webpack_unused_export__ = ListTaskDefinitionsCommand;
 __webpack_unused_export__ = ListTaskDefinitionsRequest$;
 __webpack_unused_export__ = ListTaskDefinitionsResponse$;
 __webpack_unused_export__ = ListTasks$;
-__webpack_unused_export__ = ListTasksCommand;
+exports.MYg = ListTasksCommand;
 __webpack_unused_export__ = ListTasksRequest$;
 __webpack_unused_export__ = ListTasksResponse$;
 __webpack_unused_export__ = LoadBalancer$;
@@ -73852,7 +73852,10 @@ function readHealthInputs(inputs = stepInputs()) {
     // The deployment first: a malformed ARN or id must fail before anything else is read or sent.
     const gated = readContinueDeployment(inputs);
     const continueDeployment = gated?.kind === 'ecs' ? gated.arn : undefined;
-    const urls = parseHealthUrls(inputs.list('url'));
+    const urlLines = inputs.list('url');
+    const urls = urlLines.length ? parseHealthUrls(urlLines) : [];
+    if (urls.length === 0)
+        refuseProbeInputsWithoutUrl(inputs);
     const plan = {
         urls,
         expectedStatus: parseExpectedStatus(inputs.optional('expected-status') ?? '200-299'),
@@ -73869,12 +73872,23 @@ function readHealthInputs(inputs = stepInputs()) {
     const requestTimeoutMs = positive(inputs, 'request-timeout', '5s');
     (0,health_plan/* assertReachable */.q)(plan);
     const aws = readAws(inputs, continueDeployment);
+    if (urls.length === 0 && !(aws?.cluster && aws.service)) {
+        throw new errors/* ConfigurationError */.j1("Input 'url' is required unless 'cluster' and 'service' are given: with neither, nothing would be checked. Give the URL(s) to probe (https://example.com/health, one a line), or, for a service with no HTTP endpoint such as a worker, 'cluster' and 'service': it is then judged on ECS alone (steady on its revision, no task crashing, its targets healthy, the alarms out of ALARM).", 'url');
+    }
     if (continueDeployment)
         checkSameService(continueDeployment, inputs, aws);
     const endTerminationWait = readEndTerminationWait(inputs, gated);
     const continueCodeDeploy = gated?.kind === 'codedeploy' ? { ...codeDeployGate(gated.deploymentId, aws), endTerminationWait } : undefined;
     const auditTrail = (0,deployments/* readAuditTrailInputs */.bZ)(inputs, aws?.service === undefined ? undefined : (0,deployments/* serviceEnvironment */.J6)(aws.service));
     return { plan, headers, requestTimeoutMs, aws, auditTrail, continueDeployment, continueCodeDeploy };
+}
+/** Inputs that shape the HTTP probes: given without a URL they would be silently ignored, so they are refused. */
+function refuseProbeInputsWithoutUrl(inputs) {
+    for (const name of ['body-contains', 'headers', 'max-latency-ms']) {
+        if (inputs.optional(name) === undefined)
+            continue;
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' is given but 'url' is not: '${name}' shapes the HTTP probes, and without a URL nothing is probed. Give the URL(s) in 'url', or leave '${name}' out.`, name);
+    }
 }
 /**
  * continue-deployment: a CodeDeploy deployment id (`d-…`, checked for its shape: a typo fails here) or else a service
@@ -73976,7 +73990,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6927);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9795);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1975);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1195);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5028);
 
@@ -74332,10 +74346,13 @@ function formatDuration(ms) {
  */
 class ConfigurationError extends Error {
     input;
-    constructor(message, input) {
+    /** The line of a file of the repository the mistake is on (a task definition, an AppSpec): the annotation points there. */
+    location;
+    constructor(message, input, location) {
         super(message);
         this.name = 'ConfigurationError';
         this.input = input;
+        this.location = location;
     }
 }
 /**
@@ -74366,11 +74383,12 @@ function isAccessDenied(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BS: () => (/* binding */ taskId),
 /* harmony export */   P5: () => (/* binding */ shortTaskDefinition),
 /* harmony export */   Y6: () => (/* binding */ sameRevision),
 /* harmony export */   bv: () => (/* binding */ isRevisionReference)
 /* harmony export */ });
-/* unused harmony exports nameFromArn, taskId */
+/* unused harmony export nameFromArn */
 /** Last path segment of an ECS ARN, or the value itself when it is already a name. */
 function nameFromArn(value) {
     return value.startsWith('arn:') ? value.slice(value.lastIndexOf('/') + 1) : value;
@@ -75292,11 +75310,8 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 function proxyConfigured(env = process.env) {
     return PROXY_VARIABLES.some((name) => env[name]);
 }
-/**
- * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
- * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
- */
-function proxyVariableProblem(env = process.env) {
+/** Each proxy variable set, with its value read as a URL (undefined when it does not parse; no scheme means http://). */
+function* proxyVariables(env) {
     for (const name of PROXY_VARIABLES) {
         const value = env[name];
         if (!value)
@@ -75308,6 +75323,15 @@ function proxyVariableProblem(env = process.env) {
         catch {
             url = undefined;
         }
+        yield { name, value, url };
+    }
+}
+/**
+ * What is wrong with a proxy variable, if anything: a value that is not a URL, or a scheme other than http: or
+ * https: (a socks5:// proxy would be sent CONNECT and answer garbage). Named before any call, without credentials.
+ */
+function proxyVariableProblem(env = process.env) {
+    for (const { name, value, url } of proxyVariables(env)) {
         if (!url || !url.hostname)
             return `${name} is not a proxy URL: set it to one such as http://proxy.example.com:3128 (user:password@ before the host if the proxy needs them), or unset it.`;
         if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -75333,18 +75357,8 @@ function withoutCredentials(proxyUrl) {
  */
 function proxyCredentials(env = process.env) {
     const secrets = new Set();
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password && !url.username)
+    for (const { value, url } of proxyVariables(env)) {
+        if (!url || (!url.password && !url.username))
             continue;
         secrets.add(value);
         if (url.password) {
@@ -75384,17 +75398,9 @@ function tagged(error, proxy) {
 function proxyAt(where, env = process.env) {
     if (!where)
         return undefined;
-    for (const name of PROXY_VARIABLES) {
-        const value = env[name];
-        if (!value)
+    for (const { name, url } of proxyVariables(env)) {
+        if (!url)
             continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
         const port = url.port || (url.protocol === 'https:' ? '443' : '80');
         if (where === url.hostname || where === `${url.hostname}:${port}`)
             return { url: withoutCredentials(url.href), variable: name };
@@ -75783,6 +75789,7 @@ function latencyWindowRounds(urls) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ annotationProperties),
 /* harmony export */   M: () => (/* binding */ actionsLogger)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
@@ -75790,11 +75797,17 @@ function latencyWindowRounds(urls) {
 /** The runner's log: annotations for warnings and errors, collapsible groups. */
 const actionsLogger = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    error: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
+    warning: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, annotationProperties(location)),
+    error: (message, location) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, annotationProperties(location)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
     group: (title, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, body),
 };
+/** A file line as the toolkit's annotation properties: `::error file=...,line=N,title=...::`. */
+function annotationProperties(location) {
+    if (!location)
+        return {};
+    return { file: location.file.replace(/^\.\//, ''), startLine: location.line, ...(location.title ? { title: location.title } : {}) };
+}
 
 
 /***/ }),
@@ -81070,9 +81083,11 @@ function maskSecretValues(pairs, setSecret = maskSecret) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
 /* harmony import */ var _common_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1107);
-/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9517);
-/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5918);
+/* harmony import */ var _common_unreachable__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9517);
+/* harmony import */ var _actions_logger__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7339);
+/* harmony import */ var _cancellation__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5918);
 /* harmony import */ var _masking__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3853);
+
 
 
 
@@ -81094,12 +81109,19 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
+        const location = error instanceof _common_errors__WEBPACK_IMPORTED_MODULE_3__/* .ConfigurationError */ .j1 ? error.location : undefined;
+        if (location) {
+            // setFailed's annotation names no file: this one is on the line of the file the mistake is in.
+            process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(describeFailure(error), (0,_actions_logger__WEBPACK_IMPORTED_MODULE_4__/* .annotationProperties */ .$)(location));
+        }
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(describeFailure(error));
     }
     // A cancelled step has said what it leaves and written its summary: what it could not interrupt (a build
     // tool's process, a request in flight, a timer) must not hold it past that. The runner stops the rest. The exit
     // code is setFailed's (1) when the use case ended on the cancellation.
-    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_4__/* .wasCancelled */ .r)())
+    if ((0,_cancellation__WEBPACK_IMPORTED_MODULE_5__/* .wasCancelled */ .r)())
         process.exit();
 }
 function describeFailure(error) {
@@ -81113,9 +81135,9 @@ function describeFailure(error) {
     if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|CredentialsProviderError|Could not load credentials/i.test(`${name} ${message}`)) {
         return `AWS credentials are missing or invalid (${name}): ${message}. Configure them before this step, for example with aws-actions/configure-aws-credentials.`;
     }
-    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .unreachableEndpoint */ .A)(error);
+    const unreachable = (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .unreachableEndpoint */ .A)(error);
     if (unreachable)
-        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_5__/* .describeUnreachable */ .a)(unreachable);
+        return (0,_common_unreachable__WEBPACK_IMPORTED_MODULE_6__/* .describeUnreachable */ .a)(unreachable);
     const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`unexpected error${detail}`);
     return `${name === 'Error' ? '' : `${name}: `}${message}`;
@@ -81124,7 +81146,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9795:
+/***/ 1975:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81453,7 +81475,7 @@ function latencyFigures(latencies) {
  * - healthy after success-threshold passing rounds in a row (with max-latency-ms, once the p95 can be judged);
  * - unhealthy after failure-threshold failing rounds in a row, counting only rounds that start after warm-up;
  * - then, during bake, unhealthy again on a new run of failure-threshold failing rounds;
- * - at once on a fatal signal (an alarm in ALARM).
+ * - at once on a fatal signal (an alarm in ALARM, a task of the service that crashed).
  */
 async function verifyHealth(plan, deps) {
     const clock = deps.clock ?? poll/* systemClock */.m;
@@ -81635,7 +81657,7 @@ async function verifyHealth(plan, deps) {
     streak.failing = 0;
     readInStreak.clear();
     failingSources.clear();
-    log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds or an alarm now fails the step.`);
+    log.info(`Baking for ${(0,duration/* formatDuration */.a)(plan.bakeMs)}: a run of ${plan.failureThreshold} failing rounds, an alarm in ALARM or a crashed task now fails the step.`);
     await (0,cancellation/* sleepUnlessCancelled */.xE)(clock, Math.min(plan.intervalMs, plan.bakeMs), deps.signal);
     const bakeEndsAt = wonAt + plan.bakeMs;
     const baked = await (0,poll/* poll */.w)({
@@ -81655,13 +81677,14 @@ async function verifyHealth(plan, deps) {
     return finish('healthy', `${healthyExplanation(after(wonAt), wonWith, plan, overallP95())} It stayed healthy through the ${(0,duration/* formatDuration */.a)(plan.bakeMs)} bake.${unreadNote()}`, { wonAt });
 }
 function healthyExplanation(after, passing, plan, p95) {
-    const urls = plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
+    // With no URL (a worker), only the AWS signals judged: the service, its tasks, its targets, the alarms.
+    const urls = plan.urls.length === 0 ? 'the AWS signals alone (no URL)' : plan.urls.length === 1 ? plan.urls[0] : `${plan.urls.length} URLs`;
     return `Healthy ${after} in: ${passing} passing rounds in a row on ${urls}${p95 === undefined ? '' : `, p95 latency ${p95}ms`}.`;
 }
 function lossReason(round, plan) {
     const fatal = round.signals.find((s) => s.fatal && !s.passed);
     if (fatal)
-        return `because ${fatal.source} is in ALARM`;
+        return fatal.source.startsWith('alarm ') ? `because ${fatal.source} is in ALARM` : `because a task crashed`;
     return `after ${plan.failureThreshold} failing rounds in a row`;
 }
 /** The round's problems, and the signals it could not read: a verdict reached without one of them says so. */
@@ -81813,6 +81836,23 @@ function service_primaryDeployment(service, taskDefinitionArn) {
     return service?.deployments?.find((d) => d.status === 'PRIMARY' && (taskDefinitionArn === undefined || d.taskDefinition === taskDefinitionArn));
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/health/required-permission.ts
+
+/**
+ * A read verify-health cannot judge without: a refusal for want of a permission fails the step naming the grant and
+ * what the read is for, since a signal left unread could let a broken service pass. Other errors go on as they are.
+ */
+async function withRequiredPermission(permission, purpose, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new errors/* ActionFailure */.dR(`${permission} was refused (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}): verify-health ${purpose}. Grant the role ${permission}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/health/signals.ts
 
 
@@ -81881,22 +81921,22 @@ const UNDER_WAY_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
 /** ECS has been asked to roll it back, or is doing so: the rollback is ECS's to finish, not a new one's to start. */
 const ROLLBACK_UNDER_WAY_STATUSES = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
 /** ECS rolled it back, or is rolling it back: the release did not stand. */
-const ROLLING_BACK_STATUSES = new Set([...ROLLBACK_UNDER_WAY_STATUSES, 'ROLLBACK_SUCCESSFUL']);
+const service_deployment_statuses_ROLLING_BACK_STATUSES = new Set([...ROLLBACK_UNDER_WAY_STATUSES, 'ROLLBACK_SUCCESSFUL']);
 /** Stopped, or being stopped, without a rollback. */
 const STOPPING_STATUSES = new Set(['STOPPED', 'STOP_REQUESTED']);
 /** Finished one way or the other: nothing more will happen to it. */
-const ENDED_STATUSES = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+const service_deployment_statuses_ENDED_STATUSES = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 /** Every status ECS documents. */
 const KNOWN_SERVICE_DEPLOYMENT_STATUSES = new Set([
     ...UNDER_WAY_STATUSES,
-    ...ROLLING_BACK_STATUSES,
+    ...service_deployment_statuses_ROLLING_BACK_STATUSES,
     ...STOPPING_STATUSES,
     'SUCCESSFUL',
     'ROLLBACK_FAILED',
 ]);
 /** The target revision is on its way out or gone: rolled back (or failing to be), or stopped. */
 function isLeavingStatus(status) {
-    return status !== undefined && (ROLLING_BACK_STATUSES.has(status) || STOPPING_STATUSES.has(status) || status === 'ROLLBACK_FAILED');
+    return status !== undefined && (service_deployment_statuses_ROLLING_BACK_STATUSES.has(status) || STOPPING_STATUSES.has(status) || status === 'ROLLBACK_FAILED');
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/health/traffic-shifting-steadiness.ts
@@ -82183,6 +82223,8 @@ function describeTaskSet(taskSet) {
 
 
 
+/** What a refused read of a deployment costs verify-health, for the error that names the grant. */
+const STEADINESS_PURPOSE = "reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness";
 /**
  * Steady as ECS means it: one deployment, done rolling out, and as many tasks running as desired.
  * (ECS developer guide, "Viewing service deployments": the service is stable when the PRIMARY deployment is
@@ -82323,7 +82365,7 @@ async function inFlightDeployment(options, service, judged) {
     if (!deploymentId || !options.codedeploy)
         return undefined;
     const codedeploy = options.codedeploy;
-    return withPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', () => readCodeDeployDeployment(codedeploy, { deploymentId, cluster: options.cluster, service: options.service }, { sdkRetries: false }));
+    return withRequiredPermission('codedeploy:GetDeployment and codedeploy:GetDeploymentTarget', STEADINESS_PURPOSE, () => readCodeDeployDeployment(codedeploy, { deploymentId, cluster: options.cluster, service: options.service }, { sdkRetries: false }));
 }
 /**
  * The service deployment a traffic-shifting service is judged on, with its target revision; undefined when ECS has
@@ -82333,7 +82375,7 @@ async function trafficShiftingState(ecs, service, revisions, serviceDeploymentAr
     const arn = serviceDeploymentArn ?? service.currentServiceDeployment;
     if (!arn)
         return undefined;
-    const answer = await withPermission('ecs:DescribeServiceDeployments', () => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] })));
+    const answer = await withRequiredPermission('ecs:DescribeServiceDeployments', STEADINESS_PURPOSE, () => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] })));
     const deployment = answer.serviceDeployments?.find((sd) => sd.serviceDeploymentArn === arn);
     if (!deployment)
         return undefined;
@@ -82362,23 +82404,462 @@ class RevisionCache {
         const cached = this.known.get(arn);
         if (cached)
             return cached;
-        const answer = await withPermission('ecs:DescribeServiceRevisions', () => this.ecs.send(new client_ecs_dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [arn] })));
+        const answer = await withRequiredPermission('ecs:DescribeServiceRevisions', STEADINESS_PURPOSE, () => this.ecs.send(new client_ecs_dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: [arn] })));
         const revision = answer.serviceRevisions?.find((r) => r.serviceRevisionArn === arn);
         if (revision)
             this.known.set(arn, revision);
         return revision;
     }
 }
-/** A refusal for want of a permission fails the step naming it: a blue/green service cannot be judged without it. */
-async function withPermission(permission, read) {
-    try {
-        return await read();
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/rollout.ts
+
+
+
+
+
+/**
+ * How long ECS gets, after our deployment failed, to show the rollback it is configured to start before the
+ * watcher says it did not. Only needed when the service deployment cannot be read or has not ended: a service
+ * deployment that ended without a rollback says so at once.
+ */
+const ROLLBACK_GRACE_MS = 15_000;
+/**
+ * A failure this step counted weighs in the backstop only after this long: ECS's failedTasks (and its breaker's
+ * trip) follow a task's stop after a moment, and a stopped-task list can see the stop first. Without the wait, a
+ * crash loop ECS counts could be called "the breaker did not trip" a second before it trips.
+ */
+const BACKSTOP_SETTLE_MS = 3000;
+/**
+ * A stopped task counts as a failure when it crashed, could not start, or failed a health check.
+ * Tasks the scheduler stopped to scale in, and tasks a person stopped, do not.
+ */
+function isFailedTask(task) {
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'EssentialContainerExited' || task.stopCode === 'TaskFailedToStart')
+        return true;
+    // ELB health check failures are stopped by the scheduler (ServiceSchedulerInitiated) with this reason.
+    return /failed .*health checks?/i.test(task.stoppedReason ?? '');
+}
+/**
+ * Decides from ECS's own signals where a rollout stands. Pure, so that every branch is tested against
+ * sequences of DescribeServices and DescribeServiceDeployments answers; the caller owns polling, reading what a
+ * verdict `wants`, and timing out.
+ *
+ * `rolled-back` is said only once a rollback is seen: the service deployment in ROLLBACK_REQUESTED,
+ * ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL, or (when it cannot be read) a newer PRIMARY deployment back on an
+ * earlier revision. A FAILED deployment alone is not one: with no COMPLETED deployment to return to, ECS does not
+ * roll back ("The rollback method requires a previous deployment in COMPLETED state", developer guide, deployment
+ * failure detection).
+ */
+function judgeRollout(target, observation) {
+    const ours = observation.service.deployments?.find((d) => d.id === target.deploymentId);
+    if (!ours)
+        return judgeGone(target, observation);
+    const sd = readOf(observation);
+    const rollbackDeployment = isRollbackDeployment(ours, sd);
+    const alarmNames = rollbackDeployment ? undefined : triggeredAlarms(sd);
+    if (ours.rolloutState === 'FAILED' || ours.status !== 'PRIMARY' || alarmNames) {
+        return judgeEnded(target, observation, ours, { sd, alarmNames, rollbackDeployment });
     }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        throw new errors/* ActionFailure */.dR(`${permission} was refused (${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}): verify-health reads a blue/green, linear, canary or CodeDeploy service's deployment with it to judge its steadiness. Grant the role ${permission}.`);
+    if (target.circuitBreaker.enable) {
+        const backstop = judgeBackstop(target, observation, ours, sd);
+        if (backstop)
+            return backstop;
     }
+    else {
+        const count = { counted: observation.failedTasks.length, failedTasksThreshold: target.failedTasksThreshold };
+        if (backstopReached(count))
+            return { state: 'failed', cause: 'failed-tasks-threshold', reason: backstopReason(count), deployment: ours };
+    }
+    const deployments = observation.service.deployments ?? [];
+    if (deployments.length === 1 && isSettled(ours))
+        return { state: 'succeeded', deployment: ours };
+    return { state: 'in-progress', deployment: ours };
+}
+/** Our deployment FAILED, an alarm failed it, or it is no longer PRIMARY. */
+function judgeEnded(target, observation, ours, facts) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', deployment: ours, wants: ['service-deployment'] };
+    const { sd, alarmNames, rollbackDeployment } = facts;
+    const primary = primaryDeployment(observation.service);
+    if (sd?.status === 'ROLLBACK_FAILED')
+        return rollbackFailed(sd, ours);
+    const rolledBack = !rollbackDeployment && rollbackSeen(observation, ours, sd, primary);
+    if (ours.rolloutState !== 'FAILED' && !alarmNames) {
+        // No longer PRIMARY without having failed: a rollback someone asked for (StopServiceDeployment), or a newer deploy.
+        if (rolledBack && sd) {
+            return {
+                state: 'rolled-back',
+                cause: 'rollback-requested',
+                reason: sd.rollback?.reason ?? sd.statusReason ?? 'a rollback was requested',
+                deployment: ours,
+            };
+        }
+        return {
+            state: 'failed',
+            cause: 'replaced',
+            reason: `${describeDeployment(primary)} replaced deployment ${target.deploymentId} before it finished`,
+            deployment: ours,
+            replacedBy: primary,
+        };
+    }
+    const cause = failureCause(target, sd, alarmNames);
+    const reason = alarmNames ? alarmReason(alarmNames) : (ours.rolloutStateReason ?? sd?.statusReason ?? 'ECS marked the deployment FAILED');
+    if (rolledBack)
+        return { state: 'rolled-back', cause, alarmNames, reason, deployment: ours };
+    if (rollbackDeployment || !rollbackConfigured(target, observation.service, sd, cause)) {
+        return { state: 'failed', cause, alarmNames, reason, deployment: ours };
+    }
+    // ECS is configured to roll back. A service deployment that ended without a rollback had nothing to return to;
+    // one that has not ended yet (or cannot be read) gets a few seconds to show the rollback.
+    const ended = sd !== undefined && ENDED_STATUSES.has(sd.status ?? '');
+    if (!ended && (observation.awaitingRollbackMs ?? 0) < ROLLBACK_GRACE_MS)
+        return { state: 'in-progress', deployment: ours, awaiting: 'rollback' };
+    const why = ended
+        ? 'ECS did not roll back: it found no completed deployment to roll back to'
+        : `no rollback started within ${ROLLBACK_GRACE_MS / 1000}s, although rollback is on (ECS rolls back only to a deployment that completed)`;
+    return { state: 'failed', cause, alarmNames, noRollback: true, reason: `${stripStop(reason)}; ${why}`, deployment: ours };
+}
+/**
+ * Our deployment is gone from the service. ECS removes a failed deployment once a rollback has drained it, which a
+ * fast rollback can finish between two polls; the service deployment tells what happened.
+ */
+function judgeGone(target, observation) {
+    if (observation.serviceDeployment === undefined)
+        return { state: 'in-progress', wants: ['service-deployment'] };
+    const sd = readOf(observation);
+    const primary = primaryDeployment(observation.service);
+    const gone = (reason) => ({
+        ...observation.lastSeen,
+        id: target.deploymentId,
+        status: 'INACTIVE',
+        rolloutState: 'FAILED',
+        rolloutStateReason: reason,
+    });
+    if (sd) {
+        if (sd.status === 'ROLLBACK_FAILED')
+            return rollbackFailed(sd, gone(sd.statusReason ?? 'ECS rolled the deployment back'));
+        if (ROLLING_BACK_STATUSES.has(sd.status ?? '') || (sd.rollback && !ENDED_STATUSES.has(sd.status ?? ''))) {
+            const alarmNames = triggeredAlarms(sd);
+            const cause = alarmNames ? 'alarm' : sd.deploymentCircuitBreaker?.status === 'TRIGGERED' ? 'circuit-breaker' : 'rollback-requested';
+            const reason = alarmNames ? alarmReason(alarmNames) : (sd.rollback?.reason ?? sd.statusReason ?? 'ECS rolled the deployment back');
+            return { state: 'rolled-back', cause, alarmNames, reason, deployment: gone(reason) };
+        }
+    }
+    else {
+        // Without the service deployment, DescribeServices is all there is: a newer PRIMARY back on an earlier revision
+        // is the rollback, and the deployment's failure event is the only place the reason is still written.
+        const failure = (observation.service.events ?? []).find((event) => event.message?.includes(`(deployment ${target.deploymentId}) deployment failed`));
+        const reason = failure?.message?.replace(/^.*deployment failed:\s*/, 'deployment failed: ');
+        const cause = target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+        if (observation.lastSeen && rollbackDeploymentSeen(observation, observation.lastSeen, primary)) {
+            const said = reason ?? `ECS returned the service to ${describeDeployment(primary)}`;
+            return { state: 'rolled-back', cause: reason ? cause : 'rollback-requested', reason: said, deployment: gone(said) };
+        }
+        if (reason)
+            return { state: 'failed', cause, reason, deployment: gone(reason) };
+    }
+    return {
+        state: 'failed',
+        cause: 'replaced',
+        reason: `deployment ${target.deploymentId} is no longer on the service${primary ? `; ${describeDeployment(primary)} replaced it` : ''}`,
+        replacedBy: primary,
+    };
+}
+/**
+ * ECS counts a task as failed only if it never reached RUNNING or failed a health check the service defines
+ * (Deployment.failedTasks, API reference; developer guide, "How the Amazon ECS deployment circuit breaker detects
+ * failures", stages 1 and 2): a service without health checks whose tasks crash after starting may never trip the
+ * breaker, and the deployment would run until the timeout. Past max(ECS's threshold, failed-tasks-threshold) of our
+ * own counted failures while ECS's count stays below its threshold, the rollout fails here.
+ */
+function judgeBackstop(target, observation, ours, sd) {
+    const { service } = observation;
+    const threshold = breakerThreshold(service.deploymentConfiguration?.deploymentCircuitBreaker, service.desiredCount ?? ours.desiredCount ?? 0, sd);
+    const count = {
+        counted: Math.min(observation.settledFailures ?? observation.failedTasks.length, observation.failedTasks.length),
+        failedTasksThreshold: target.failedTasksThreshold,
+        breaker: {
+            threshold,
+            ecsCount: Math.max(ours.failedTasks ?? 0, sd?.deploymentCircuitBreaker?.failureCount ?? 0),
+            triggered: sd?.deploymentCircuitBreaker?.status === 'TRIGGERED',
+        },
+    };
+    if (!backstopReached(count))
+        return undefined;
+    // Read ECS's own threshold and why it does not count these before saying so.
+    const wants = [];
+    if (observation.serviceDeployment === undefined)
+        wants.push('service-deployment');
+    if (observation.blindSpot === undefined)
+        wants.push('blind-spot');
+    if (wants.length)
+        return { state: 'in-progress', deployment: ours, wants };
+    return { state: 'failed', cause: 'breaker-did-not-trip', reason: backstopReason(count, observation.blindSpot), deployment: ours };
+}
+function rollbackFailed(sd, deployment) {
+    return {
+        state: 'failed',
+        cause: 'rollback-failed',
+        reason: `ECS's own rollback failed${sd.statusReason ? ` (${stripStop(sd.statusReason)})` : ''}`,
+        deployment,
+    };
+}
+/** Whether ECS has started rolling back: its service deployment says so, or, without it, the deployments do. */
+function rollbackSeen(observation, ours, sd, primary) {
+    if (sd) {
+        if (ROLLING_BACK_STATUSES.has(sd.status ?? ''))
+            return true;
+        // The service deployment ended another way: no rollback is coming, whatever the deployments look like.
+        if (ENDED_STATUSES.has(sd.status ?? ''))
+            return false;
+        if (sd.rollback)
+            return true;
+    }
+    return rollbackDeploymentSeen(observation, ours, primary);
+}
+/** A newer PRIMARY deployment that returns to a revision the service ran before ours. */
+function rollbackDeploymentSeen(observation, ours, primary) {
+    if (!primary || primary.id === ours.id || !primary.taskDefinition || primary.taskDefinition === ours.taskDefinition)
+        return false;
+    const earlier = new Set(observation.earlierTaskDefinitions ?? []);
+    for (const deployment of observation.service.deployments ?? []) {
+        if (deployment.id === ours.id || deployment.id === primary.id || !deployment.taskDefinition)
+            continue;
+        if (epochMs(deployment.createdAt) <= epochMs(ours.createdAt))
+            earlier.add(deployment.taskDefinition);
+    }
+    return earlier.has(primary.taskDefinition);
+}
+/**
+ * Our deployment is the one a rollback started (auto-rollback watching ECS's rollback), not the one rolled back:
+ * the service deployment's alarms and rollback then describe the deployment before ours.
+ */
+function isRollbackDeployment(ours, sd) {
+    if (!sd?.rollback || ours.status !== 'PRIMARY' || ours.rolloutState === 'FAILED')
+        return false;
+    const started = epochMs(sd.rollback.startedAt);
+    const created = epochMs(ours.createdAt);
+    // Both on ECS's clock; ECS creates the rollback's deployment as it starts the rollback.
+    return !started || !created || created >= started - 500;
+}
+function failureCause(target, sd, alarmNames) {
+    if (alarmNames)
+        return 'alarm';
+    if (sd) {
+        if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED')
+            return 'circuit-breaker';
+        if (sd.rollback || ROLLING_BACK_STATUSES.has(sd.status ?? ''))
+            return 'rollback-requested';
+    }
+    return target.circuitBreaker.enable ? 'circuit-breaker' : 'ecs';
+}
+function rollbackConfigured(target, service, sd, cause) {
+    const config = sd?.deploymentConfiguration ?? service.deploymentConfiguration;
+    if (cause === 'alarm')
+        return config?.alarms?.rollback === true;
+    if (cause === 'circuit-breaker')
+        return config?.deploymentCircuitBreaker?.rollback ?? target.circuitBreaker.rollback;
+    return false;
+}
+/** The alarms that failed the deployment, when the service deployment says an alarm did (alarms.status TRIGGERED). */
+function triggeredAlarms(sd) {
+    if (sd?.alarms?.status !== 'TRIGGERED')
+        return undefined;
+    const names = sd.alarms.triggeredAlarmNames?.length ? sd.alarms.triggeredAlarmNames : (sd.alarms.alarmNames ?? []);
+    return [...names];
+}
+function alarmReason(names) {
+    const quoted = names.map((name) => `"${name}"`).join(', ');
+    if (names.length === 0)
+        return 'a CloudWatch alarm of the deployment went into ALARM';
+    return `CloudWatch alarm${names.length > 1 ? 's' : ''} ${quoted} went into ALARM`;
+}
+function readOf(observation) {
+    return typeof observation.serviceDeployment === 'object' ? observation.serviceDeployment : undefined;
+}
+/**
+ * COMPLETED and running its desired count: a task that stopped after ECS completed the deployment (a crash a minute
+ * after start) leaves it COMPLETED but short, and that is not a success until the replacement runs.
+ */
+function isSettled(deployment) {
+    const full = deployment.runningCount === deployment.desiredCount;
+    if (deployment.rolloutState)
+        return deployment.rolloutState === 'COMPLETED' && full;
+    // Services created before rollout states existed report none; fall back to counting tasks.
+    return full && (deployment.pendingCount ?? 0) === 0;
+}
+function stripStop(text) {
+    return text.replace(/\.\s*$/, '');
+}
+function describeDeployment(deployment) {
+    if (!deployment)
+        return 'another deployment';
+    const revision = deployment.taskDefinition?.split('/').pop() ?? 'an unknown revision';
+    return `deployment ${deployment.id} (${revision})`;
+}
+function progressLine(deployment) {
+    const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : '';
+    const state = deployment.rolloutState ? ` [${deployment.rolloutState}]` : '';
+    return `${deployment.id}: ${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} running, ${deployment.pendingCount ?? 0} pending${failed}${state}`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/stop-reasons.ts
+
+/**
+ * What a stopped task's codes mean, in words a person can act on. The texts follow the ECS developer guide
+ * ("Amazon ECS stopped task error messages").
+ */
+function explainStop(task, definitions) {
+    const reason = task.stoppedReason ?? '';
+    const crashed = essentialFailure(task, definitions);
+    const pullError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /CannotPullContainerError/i.test(text));
+    if (pullError) {
+        return `the image could not be pulled (${firstLine(pullError)}): check that the image and tag exist and that the task execution role may read the repository`;
+    }
+    const initError = [reason, ...(task.containers ?? []).map((c) => c.reason ?? '')].find((text) => /ResourceInitializationError/i.test(text));
+    if (initError) {
+        return `ECS could not prepare the task (${firstLine(initError)}): usually secrets or logs the task execution role cannot read, or no network route to ECR, Secrets Manager or CloudWatch`;
+    }
+    // A task stopped for failing health checks is killed by ECS (SIGTERM, then SIGKILL: exit 143 or 137);
+    // the health check, not the exit code, is the cause.
+    if (/health check/i.test(reason))
+        return `it failed its health checks (${firstLine(reason)})`;
+    if (crashed && /OutOfMemory/i.test(crashed.reason ?? '')) {
+        return `container "${crashed.name}" was killed for using more memory than its limit (exit code ${crashed.exitCode ?? 137}, ${crashed.reason})`;
+    }
+    // Fargate may put the out-of-memory kill on the task rather than on the container.
+    if (/OutOfMemory/i.test(reason)) {
+        return `${crashed ? `container "${crashed.name}"` : 'a container'} was killed for using more memory than the task allows (exit code ${crashed?.exitCode ?? 137}, ${firstLine(reason)}): raise the memory in the task definition or use less`;
+    }
+    if (task.stopCode === 'UserInitiated') {
+        const exit = crashed?.exitCode !== undefined && crashed?.exitCode !== null
+            ? `; container "${crashed.name}" then exited with code ${crashed.exitCode}${signalName(crashed.exitCode)}`
+            : '';
+        return `it was stopped by a StopTask call (${firstLine(reason) || 'no reason given'})${exit}`;
+    }
+    if (crashed && crashed.exitCode !== undefined && crashed.exitCode !== null) {
+        // Exit 137 alone is a SIGKILL, not proof of an out-of-memory kill: ECS reports those as OutOfMemoryError.
+        const killed = signalName(crashed.exitCode);
+        return `essential container "${crashed.name}" exited with code ${crashed.exitCode}${killed}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+    }
+    if (task.stopCode === 'TaskFailedToStart')
+        return `it failed to start (${firstLine(reason)})`;
+    return reason ? firstLine(reason) : `task ${(0,identifiers/* taskId */.BS)(task.taskArn)} stopped without a reason`;
+}
+/**
+ * The container whose exit stopped the task. When the definitions are known, essential containers (the
+ * default) come first, so a sidecar killed on the way down is not blamed for the crash of the app.
+ */
+function essentialFailure(task, definitions) {
+    const isEssential = (container) => definitions?.find((d) => d.name === container.name)?.essential !== false;
+    const containers = [...(task.containers ?? [])].sort((a, b) => Number(isEssential(b)) - Number(isEssential(a)));
+    return containers.find((c) => c.exitCode !== undefined && c.exitCode !== null && c.exitCode !== 0) ?? containers.find((c) => c.reason);
+}
+/** Exit codes above 128 are 128 + the signal that ended the process, as Docker reports them. */
+function signalName(exitCode) {
+    if (exitCode === 137)
+        return ', killed by SIGKILL';
+    if (exitCode === 143)
+        return ', ended by SIGTERM';
+    return '';
+}
+function firstLine(text) {
+    return (text ?? '').split('\n')[0].slice(0, 300);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/ecs/task-queries.ts
+
+/**
+ * Every task ARN ListTasks answers for the filter, across pages. `onPage` hears each page as it comes, so a caller
+ * keeps what the first pages gave when a later one fails.
+ */
+async function listTaskArns(ecs, filter, onPage) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ ...filter, nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        onPage?.(page.taskArns ?? []);
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+/** DescribeTasks in batches of 100, its limit; `onBatch` hears each batch's tasks as they come. */
+async function describeTasks(ecs, cluster, arns, onBatch) {
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const answer = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(answer.tasks ?? []));
+        onBatch?.(answer.tasks ?? []);
+    }
+    return tasks;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/health/crashed-task-signals.ts
+
+
+
+
+
+
+
+const CRASH_PURPOSE = "reads the service's stopped tasks with it, so a service whose tasks crash between rounds is not found healthy";
+/**
+ * The tasks of the service that crashed since the check began: an essential container exited (EssentialContainerExited),
+ * the task failed to start (TaskFailedToStart), or its load balancer's health checks failed. A crash-looping service
+ * looks steady between its crashes (ECS keeps the deployment COMPLETED and starts a replacement each time, so
+ * runningCount equals desiredCount most of the time), and a worker with no URL has nothing else to show it. So one
+ * crash is fatal, as an alarm in ALARM is: the check (and its bake) fails at once, naming the task and why it stopped.
+ *
+ * ListTasks with desiredStatus STOPPED lists the service's stopped tasks (ECS keeps them about an hour); those already
+ * listed at the first read stopped before the check and are never described. Later ones are described once each,
+ * since a stopped task never changes.
+ */
+function crashedTaskSignals(options) {
+    const ecs = (0,aws/* sendingOnce */.SU)(options.ecs);
+    const source = `tasks of service ${options.service}`;
+    let before;
+    const described = new Set();
+    const crashed = [];
+    return async () => readOrUnread(source, async () => {
+        const listed = await withRequiredPermission('ecs:ListTasks', CRASH_PURPOSE, () => listTaskArns(ecs, { cluster: options.cluster, serviceName: options.service, desiredStatus: 'STOPPED' }));
+        if (before === undefined) {
+            before = new Set(listed);
+            return [reading(source, crashed, options.taskDefinition)];
+        }
+        const fresh = listed.filter((arn) => !before?.has(arn) && !described.has(arn));
+        if (fresh.length) {
+            const tasks = await withRequiredPermission('ecs:DescribeTasks', CRASH_PURPOSE, () => describeTasks(ecs, options.cluster, fresh));
+            for (const task of tasks) {
+                // A task ECS is still stopping is listed again next round, once STOPPED with its exit codes.
+                if (!task.taskArn || task.lastStatus !== 'STOPPED')
+                    continue;
+                described.add(task.taskArn);
+                if (!isFailedTask(task))
+                    continue;
+                if (options.taskDefinition !== undefined && !(0,identifiers/* sameRevision */.Y6)(task.taskDefinitionArn, options.taskDefinition))
+                    continue;
+                crashed.push(task);
+            }
+        }
+        return [reading(source, crashed, options.taskDefinition)];
+    });
+}
+function reading(source, crashed, taskDefinition) {
+    const of = taskDefinition === undefined ? '' : ` of ${(0,identifiers/* shortTaskDefinition */.P5)(taskDefinition)}`;
+    if (crashed.length === 0)
+        return { source, passed: true, detail: `no task${of} crashed since the check began` };
+    const [first] = crashed;
+    const more = crashed.length > 1 ? ` (${crashed.length} tasks${of} crashed since the check began)` : '';
+    return {
+        source,
+        passed: false,
+        fatal: true,
+        detail: `task ${(0,identifiers/* taskId */.BS)(first.taskArn)}${of} crashed: ${explainStop(first)}${more}`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/health/alarm-signals.ts
@@ -82490,7 +82971,7 @@ function isVerdict(error) {
  */
 function resultOfError(check, error) {
     if (error instanceof errors/* ConfigurationError */.j1)
-        return { status: 'fail', detail: error.message, input: error.input };
+        return { status: 'fail', detail: error.message, input: error.input, location: error.location };
     if (error instanceof errors/* ActionFailure */.dR)
         return { status: 'fail', detail: error.message };
     const name = error instanceof Error ? error.name : 'Error';
@@ -82558,7 +83039,7 @@ async function runPreflight(checks, options) {
         options.log.info(preflightText(rows));
     for (const row of rows)
         if (row.status === 'warn')
-            options.log.warning(`${row.title}: ${row.message}`);
+            options.log.warning(`${row.title}: ${row.message}`, row.location);
     const failed = rows.flatMap((row, i) => (row.status === 'fail' ? [{ row, thrown: ran[i].settled?.thrown }] : []));
     if ((failed.length || refusal) && markdown)
         await options.writeSummary?.(markdown);
@@ -82568,10 +83049,12 @@ async function runPreflight(checks, options) {
         const [{ row, thrown }] = failed;
         if (thrown !== undefined && !isVerdict(thrown))
             throw thrown;
-        throw new errors/* ConfigurationError */.j1(row.message, row.input);
+        throw new errors/* ConfigurationError */.j1(row.message, row.input, row.location);
     }
     if (failed.length > 1)
-        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`);
+        throw new errors/* ConfigurationError */.j1(`${failed.length} pre-flight checks failed:\n${failed.map(({ row }) => `- ${row.message}`).join('\n')}`, undefined, 
+        // One annotation for the step: on the first file line a failed check points at.
+        failed.find(({ row }) => row.location)?.row.location);
     const values = new Map(ran.map(({ check, settled }) => [check, settled?.result.value]));
     return { rows, markdown, valueOf: (check) => values.get(check) };
 }
@@ -82614,7 +83097,13 @@ function rowOf(check, result, mode) {
     if (!result)
         return { ...base, status: 'skip', message: 'not run: pre-flight checks are off' };
     const weakened = result.status === 'fail' && mode === 'warn' && !unconditional(check);
-    return { ...base, status: weakened ? 'warn' : result.status, message: resultMessage(result), input: result.input };
+    return {
+        ...base,
+        status: weakened ? 'warn' : result.status,
+        message: resultMessage(result),
+        input: result.input,
+        location: result.location,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/verify-health/aws-signals.ts
@@ -82654,6 +83143,8 @@ gated = {}) {
             codeDeployDeploymentId: gated.codeDeployDeploymentId,
             codedeploy: clients(dist_cjs/* CodeDeployClient */.cHd, aws.region),
         }));
+        // Between its crashes a crash-looping service looks steady: its stopped tasks tell.
+        readers.push(crashedTaskSignals({ ecs, cluster: aws.cluster, service: aws.service, taskDefinition: aws.taskDefinition }));
     }
     if (aws.alarms.length) {
         const cloudwatch = clients(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn, aws.region);
@@ -83778,7 +84269,8 @@ async function runHealthCheck(request, clients, ports) {
     }
     // 3. Probe in rounds until health is won or lost, then bake; the verdict goes on the release's Deployment.
     await trail?.follow();
-    log.info(`Probing ${request.plan.urls.join(', ')} every ${(0,duration/* formatDuration */.a)(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
+    const judged = judgedWhat(request);
+    log.info(`${judged} every ${(0,duration/* formatDuration */.a)(request.plan.intervalMs)}; healthy after ${request.plan.successThreshold} passing rounds, unhealthy after ${request.plan.failureThreshold} failing.`);
     const probe = clients.probe ??
         httpProbe({
             headers: request.headers,
@@ -83792,7 +84284,7 @@ async function runHealthCheck(request, clients, ports) {
         }
         // Neither healthy nor unhealthy: a later step must not read the release as verified.
         const unanswered = gate && waiting ? ` No answer was sent to the deployment. ${gate.unanswered()}` : '';
-        const message = `The workflow was cancelled while probing ${request.plan.urls.join(', ')}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
+        const message = `The workflow was cancelled while ${judged.charAt(0).toLowerCase()}${judged.slice(1)}: no health verdict was reached, so the release is neither verified healthy nor found unhealthy. Run verify-health again to judge it.${unanswered}`;
         ports.setDeploymentAction?.('none');
         await ports.writeSummary(section(heading('⏹️ Health check: cancelled, no verdict'), message, preflight));
         await trail?.report('error', 'Cancelled: the workflow was cancelled before a health verdict was reached');
@@ -83822,6 +84314,12 @@ async function runHealthCheck(request, clients, ports) {
         throw new errors/* ActionFailure */.dR(`${report.explanation}${rolledBack}`);
     log.info(`✅ ${report.explanation}`);
     return report;
+}
+/** What each round looks at, for the log: the URLs probed, or with none (a worker) the service's ECS signals alone. */
+function judgedWhat(request) {
+    if (request.plan.urls.length)
+        return `Probing ${request.plan.urls.join(', ')}`;
+    return `Checking service ${request.aws?.service} on ECS alone (no url: steady, no task crashing, its targets healthy${request.aws?.alarms.length ? ', the alarms out of ALARM' : ''})`;
 }
 /**
  * The gate continue-deployment names: a service deployment's PAUSE hook, or a CodeDeploy deployment's ready wait (its
@@ -84115,6 +84613,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -84127,7 +84626,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
