@@ -19,6 +19,7 @@ describe('the service registry', () => {
       'ecs',
       'elbv2',
       'events',
+      'iam',
       'logs',
       'scheduler',
       'secretsmanager',

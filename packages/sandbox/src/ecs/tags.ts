@@ -51,6 +51,18 @@ export function setTags(ctx: Context, arn: string, tags: unknown): void {
 }
 
 /**
+ * Stores the tags ECS itself gives a task at launch. Not checkTags: the managed tags' aws: prefix is reserved for
+ * ECS, refused from a caller but set by ECS.
+ */
+export function setLaunchTags(ctx: Context, taskArn: string, tags: Tag[]): void {
+  if (tags.length > 0)
+    ctx.ecs.tags.set(
+      taskArn,
+      tags.map((tag) => ({ key: tag.key, value: tag.value ?? '' })),
+    );
+}
+
+/**
  * The tags a service's task gets when it is launched: the service's or its task definition's as propagateTags says,
  * then, with enableECSManagedTags, the managed tags aws:ecs:clusterName and aws:ecs:serviceName (developer guide,
  * "Tagging your Amazon ECS resources"). Taken at launch only: "Only tasks launched after the update will reflect the

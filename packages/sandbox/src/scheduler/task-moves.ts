@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { serviceEvent, taskList } from '../ecs/events';
 import type { DeploymentRecord, ServiceRecord, TaskRecord, TaskSetRecord } from '../ecs/state';
 import { launchTask, stopTask } from '../tasks/lifecycle';
-import { launchTags, setTags } from '../ecs/tags';
+import { launchTags, setLaunchTags } from '../ecs/tags';
 import { failedToPlace } from './placement';
 
 /** Starts `count` tasks of `deployment` (or a task set), unless the cluster cannot place them (scheduler/placement). */
@@ -28,7 +28,7 @@ export function launchTasks(ctx: Context, service: ServiceRecord, deployment: De
       serviceName: service.name,
       deploymentId: deployment.id,
     });
-    setTags(ctx, task.arn, launchTags(ctx, service, task.taskDefinitionArn));
+    setLaunchTags(ctx, task.arn, launchTags(ctx, service, task.taskDefinitionArn));
     started.push(task);
   }
   service.steady = false;
