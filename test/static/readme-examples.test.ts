@@ -113,6 +113,21 @@ describe.each(blocks.map((block) => [block.line, block.text] as const))('README 
   });
 });
 
+// The IAM policies adopters paste into IAM's console: a trailing comma there is refused with no line to look at.
+test("README's json blocks (the IAM policies) parse", () => {
+  const jsonBlocks = [...readme.matchAll(/^```json\n([\s\S]*?)^```/gm)];
+  expect(jsonBlocks.length).toBeGreaterThan(5);
+  const unparsable = jsonBlocks.filter(([, body]) => {
+    try {
+      JSON.parse(body);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  expect(unparsable.map(([block]) => block.slice(0, 80))).toEqual([]);
+});
+
 // The checks above must be able to fail: the same functions on examples that are wrong.
 describe('the checks catch', () => {
   test('an input the action does not have', () => {
