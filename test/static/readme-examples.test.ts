@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 interface ActionInputs {
   all: Set<string>;
   required: string[];
+  outputs: Set<string>;
 }
 
 const actions = new Map<string, ActionInputs>(
@@ -18,11 +19,16 @@ const actions = new Map<string, ActionInputs>(
     .map((name) => {
       const parsed = parse(readFileSync(join('actions', name, 'action.yml'), 'utf8')) as {
         inputs?: Record<string, { required?: boolean }>;
+        outputs?: Record<string, unknown>;
       };
       const inputs = Object.entries(parsed.inputs ?? {});
       return [
         name,
-        { all: new Set(inputs.map(([key]) => key)), required: inputs.filter(([, spec]) => spec.required === true).map(([key]) => key) },
+        {
+          all: new Set(inputs.map(([key]) => key)),
+          required: inputs.filter(([, spec]) => spec.required === true).map(([key]) => key),
+          outputs: new Set(Object.keys(parsed.outputs ?? {})),
+        },
       ];
     }),
 );
@@ -78,6 +84,18 @@ export function problemsOf(text: string): string[] {
   return problems;
 }
 
+/** `steps.<id>.outputs.<name>` read of a step of this suite whose action.yml declares no such output. */
+export function unknownOutputs(text: string): string[] {
+  const actionOf = new Map<string, string>();
+  for (const step of stepsOf(parse(text)) as (Step & { id?: unknown })[]) {
+    const name = typeof step.uses === 'string' ? suiteAction(step.uses) : undefined;
+    if (name !== undefined && typeof step.id === 'string') actionOf.set(step.id, name);
+  }
+  return [...text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)]
+    .filter(([, id, output]) => actionOf.has(id) && !actions.get(actionOf.get(id)!)!.outputs.has(output))
+    .map(([read, id]) => `${read} (${actionOf.get(id)} has no such output)`);
+}
+
 /** Third-party `uses:` lines not pinned the way README promises: a full commit SHA and the version in a comment. */
 export function unpinnedLines(text: string): string[] {
   return text
@@ -104,6 +122,9 @@ describe.each(blocks.map((block) => [block.line, block.text] as const))('README 
   });
   test("gives this suite's actions only inputs their action.yml has, and every required one", () => {
     expect(problemsOf(text)).toEqual([]);
+  });
+  test("reads only outputs this suite's actions declare", () => {
+    expect(unknownOutputs(text)).toEqual([]);
   });
   test('pins third-party actions by full commit SHA with the version in a comment', () => {
     expect(unpinnedLines(text)).toEqual([]);
@@ -143,6 +164,15 @@ describe('the checks catch', () => {
   });
   test('verify-health with neither url nor cluster and service', () => {
     expect(problemsOf(['- uses: <org>/deploy/actions/verify-health@v1', '  with:', '    cluster: c'].join('\n'))).toHaveLength(1);
+  });
+  test('an output the action does not declare', () => {
+    const text = [
+      '- id: deploy',
+      '  uses: <org>/deploy/actions/deploy-ecs@v1',
+      '  with: { cluster: c }',
+      '- run: echo ${{ steps.deploy.outputs.revision }}',
+    ].join('\n');
+    expect(unknownOutputs(text)).toEqual(['steps.deploy.outputs.revision (deploy-ecs has no such output)']);
   });
   test('a third-party action pinned by tag', () => {
     expect(unpinnedLines('      - uses: actions/checkout@v4')).toEqual(['- uses: actions/checkout@v4']);
