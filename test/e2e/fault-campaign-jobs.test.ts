@@ -212,7 +212,11 @@ describe('verify-health under the fault mix', () => {
     expect(run.log).toMatch(
       /target group checkout-tg: \d of \d targets not healthy: [\d.]+:\d+ unhealthy \(Target\.ResponseCodeMismatch: [^)]*500/,
     );
-    expect(errorsOf(run)[0]).toMatch(/^Unhealthy [\d.]+m?s in, after 5 failing rounds in a row: service checkout: 2 deployments at once/);
+    // The load balancer's failed health checks make ECS stop a task of the release, which fails the check at once;
+    // on a slower machine five failing rounds may come first. Either way the service is named.
+    expect(errorsOf(run)[0]).toMatch(
+      /^Unhealthy [\d.]+m?s in, (after 5 failing rounds in a row|because a task crashed): service checkout: 2 deployments at once/,
+    );
     expect(run.outputs.failures).toBe('0');
   });
 
