@@ -54,7 +54,9 @@ export function buildxArgs(plan: BuildPlan, run: BuildxRun = { cache: plan.cache
  * registry: the cache is its own manifest under the cache tag. inline: for a builder that cannot export one
  * (the docker driver without the containerd image store), the cache metadata rides in the pushed image, and the
  * image is also tagged with the cache tag (mutable, as create-repository makes it) so the next build reads it
- * from the same place either mode writes.
+ * from the same place either mode writes. The docker driver accepts it: buildx's build/opt.go refuses a cache
+ * export on a driver without the CacheExport feature only for types other than "inline"
+ * (`e.Type != "inline" && !nodeDriver.Features(ctx)[driver.CacheExport]`).
  */
 function cacheArgs(plan: BuildPlan, mode: BuildxCacheMode): string[] {
   if (!plan.cacheRef || mode === 'none') return [];
