@@ -36,6 +36,16 @@ export class CommandRunner {
     return output;
   }
 
+  /** The tool's stdout when it exits 0, undefined otherwise or when it cannot start; kept out of the log (probes). */
+  async read(tool: string, args: string[], env?: Record<string, string>): Promise<string | undefined> {
+    try {
+      const result = await this.exec(tool, args, { silent: true, env });
+      return result.exitCode === 0 ? result.stdout : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** True when the tool runs at all (installed, and for docker plugins, present). */
   async works(tool: string, args: string[]): Promise<boolean> {
     try {

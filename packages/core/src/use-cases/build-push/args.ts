@@ -3,6 +3,7 @@
  * credentials reach the builders through files (DOCKER_CONFIG, REGISTRY_AUTH_FILE), not arguments.
  */
 import type { KeyValue } from '../../common';
+import type { BuildxCacheMode } from './buildx-cache';
 import { references, type BuildPlan } from './plan';
 
 const pairs = (flag: string, values: KeyValue[]) => values.flatMap(({ name, value }) => [flag, `${name}=${value}`]);
@@ -20,28 +21,58 @@ function common(plan: BuildPlan): string[] {
   ];
 }
 
+/** How this buildx build runs: on which builder (undefined: the one buildx picks) and with which cache. */
+export interface BuildxRun {
+  /** A builder made for this build; passed as --builder so the runner's default builder is left alone. */
+  builder?: string;
+  cache: BuildxCacheMode;
+}
+
 /**
  * `docker buildx build`: pushes every tag in one go and writes the digest to the metadata file. The registry
  * cache uses the form ECR accepts: an image manifest with OCI media types, not buildx's default cache index.
  * Provenance attestations are off so the pushed manifest is the image itself, which ECR scans.
  */
-export function buildxArgs(plan: BuildPlan): string[] {
+export function buildxArgs(plan: BuildPlan, run: BuildxRun = { cache: plan.cacheRef ? 'registry' : 'none' }): string[] {
   return [
     'buildx',
     'build',
+    ...optional('--builder', run.builder),
     ...common(plan),
     ...pairs('--annotation', plan.labels),
     ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
-    ...(plan.cacheRef ? ['--cache-from', `type=registry,ref=${plan.cacheRef}`] : []),
-    ...(plan.cacheRef && plan.push
-      ? ['--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`]
-      : []),
+    ...cacheArgs(plan, run.cache),
     '--provenance=false',
     '--metadata-file',
     plan.metadataFile,
     plan.push ? '--push' : '--load',
     plan.context,
   ];
+}
+
+/**
+ * registry: the cache is its own manifest under the cache tag. inline: for a builder that cannot export one
+ * (the docker driver without the containerd image store), the cache metadata rides in the pushed image, and the
+ * image is also tagged with the cache tag (mutable, as create-repository makes it) so the next build reads it
+ * from the same place either mode writes. The docker driver accepts it: buildx's build/opt.go refuses a cache
+ * export on a driver without the CacheExport feature only for types other than "inline"
+ * (`e.Type != "inline" && !nodeDriver.Features(ctx)[driver.CacheExport]`).
+ */
+function cacheArgs(plan: BuildPlan, mode: BuildxCacheMode): string[] {
+  if (!plan.cacheRef || mode === 'none') return [];
+  const from = ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
+  if (!plan.push) return from;
+  if (mode === 'inline') return [...from, '--cache-to', 'type=inline', '--tag', plan.cacheRef];
+  return [...from, '--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`];
+}
+
+/** Creates the docker-container builder of one build; not --use, so the runner's default builder stays. */
+export function buildxCreateArgs(name: string): string[] {
+  return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--bootstrap'];
+}
+
+export function buildxRemoveArgs(name: string): string[] {
+  return ['buildx', 'rm', name];
 }
 
 /** The classic builder builds locally; pushing is a separate `docker push` per tag. */

@@ -16,6 +16,7 @@ import {
 } from '../../common';
 import { heading, section } from '../../report';
 import { buildImage } from './build';
+import { prepareBuildx } from './buildx-setup';
 import { chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
 import { logIn, registryCredentials } from './login';
@@ -122,7 +123,16 @@ async function buildAndPushUnlessCancelled(
       let built;
       try {
         built = await unlessCancelled(
-          log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner)),
+          log.group(`Build ${plan.imageName} with ${kind}`, async () => {
+            if (kind !== 'buildx') return buildImage(kind, plan, login.env, runner);
+            // The builder made for this build, if any, is removed whether the build passes or fails.
+            const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env });
+            try {
+              return await buildImage(kind, plan, buildx.env, runner, buildx.run);
+            } finally {
+              await buildx.dispose();
+            }
+          }),
           signal,
         );
       } finally {

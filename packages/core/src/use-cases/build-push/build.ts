@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ActionFailure, type CommandRunner } from '../../common';
-import { buildxArgs, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from './args';
+import { buildxArgs, type BuildxRun, classicBuildArgs, classicPushArgs, containersBuildArgs, containersPushArgs } from './args';
 import type { BuilderKind } from './builder';
 import { cacheUseOfBuildxLog, cacheUseOfStepLog, digestFromBuildxMetadata, digestFromPushOutput, type CacheUse } from './build-output';
 import { references, type BuildPlan } from './plan';
@@ -12,14 +12,20 @@ export interface Built {
 }
 
 /** Builds the plan with the chosen builder and, when the plan says so, pushes every tag. */
-export async function buildImage(kind: BuilderKind, plan: BuildPlan, env: Record<string, string>, runner: CommandRunner): Promise<Built> {
-  if (kind === 'buildx') return buildWithBuildx(plan, env, runner);
+export async function buildImage(
+  kind: BuilderKind,
+  plan: BuildPlan,
+  env: Record<string, string>,
+  runner: CommandRunner,
+  buildx?: BuildxRun,
+): Promise<Built> {
+  if (kind === 'buildx') return buildWithBuildx(plan, env, runner, buildx);
   if (kind === 'classic') return buildClassic(plan, env, runner);
   return buildWithContainersTool(kind, plan, env, runner);
 }
 
-async function buildWithBuildx(plan: BuildPlan, env: Record<string, string>, runner: CommandRunner): Promise<Built> {
-  const output = await runner.run('docker', buildxArgs(plan), {
+async function buildWithBuildx(plan: BuildPlan, env: Record<string, string>, runner: CommandRunner, run?: BuildxRun): Promise<Built> {
+  const output = await runner.run('docker', buildxArgs(plan, run), {
     env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDKIT_PROGRESS: 'plain' },
   });
   const digest = plan.push ? digestFromBuildxMetadata(readFileSync(plan.metadataFile, 'utf8')) : undefined;

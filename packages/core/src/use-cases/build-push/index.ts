@@ -4,6 +4,8 @@ export * from './build';
 export * from './build-and-push';
 export * from './build-output';
 export * from './builder';
+export * from './buildx-cache';
+export * from './buildx-setup';
 export * from './commit';
 export * from './login';
 export * from './plan';

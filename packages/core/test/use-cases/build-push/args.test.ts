@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   buildxArgs,
+  buildxCreateArgs,
+  buildxRemoveArgs,
   classicBuildArgs,
   classicPushArgs,
   containersBuildArgs,
@@ -113,6 +115,64 @@ describe('buildxArgs', () => {
     ],
   ])('%s', (_name, overrides, expected) => {
     expect(buildxArgs(plan(overrides))).toEqual(expected);
+  });
+});
+
+describe('buildxArgs per builder and cache mode', () => {
+  const cached = plan({ cacheRef: 'reg.example/team/web:cache' });
+  const head = ['buildx', 'build'];
+  const middle = ['--file', '/w/Dockerfile', ...label, ...tags, ...annotation];
+  const tail = ['--provenance=false', '--metadata-file', '/tmp/meta', '--push', '/w'];
+  const from = ['--cache-from', 'type=registry,ref=reg.example/team/web:cache'];
+  test.each<[string, Parameters<typeof buildxArgs>[1], string[]]>([
+    [
+      'a builder made for this build is named with --builder, the registry cache kept',
+      { cache: 'registry', builder: 'build-push-1a2b3c4d' },
+      [
+        ...head,
+        '--builder',
+        'build-push-1a2b3c4d',
+        ...middle,
+        ...from,
+        '--cache-to',
+        'type=registry,ref=reg.example/team/web:cache,mode=max,image-manifest=true,oci-mediatypes=true',
+        ...tail,
+      ],
+    ],
+    [
+      'inline fallback: cache rides in the image, which is also tagged with the cache tag',
+      { cache: 'inline' },
+      [...head, ...middle, ...from, '--cache-to', 'type=inline', '--tag', 'reg.example/team/web:cache', ...tail],
+    ],
+    ['no cache: no cache flags even with a cache reference', { cache: 'none' }, [...head, ...middle, ...tail]],
+  ])('%s', (_name, run, expected) => {
+    expect(buildxArgs(cached, run)).toEqual(expected);
+  });
+
+  test('inline without a push only reads the cache', () => {
+    expect(buildxArgs(plan({ cacheRef: 'reg.example/team/web:cache', push: false }), { cache: 'inline' })).toEqual([
+      ...head,
+      ...middle,
+      ...from,
+      '--provenance=false',
+      '--metadata-file',
+      '/tmp/meta',
+      '--load',
+      '/w',
+    ]);
+  });
+
+  test("the builder is created without --use, so the runner's default builder is untouched, and removed by name", () => {
+    expect(buildxCreateArgs('build-push-1a2b3c4d')).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'build-push-1a2b3c4d',
+      '--driver',
+      'docker-container',
+      '--bootstrap',
+    ]);
+    expect(buildxRemoveArgs('build-push-1a2b3c4d')).toEqual(['buildx', 'rm', 'build-push-1a2b3c4d']);
   });
 });
 

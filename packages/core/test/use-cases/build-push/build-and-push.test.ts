@@ -105,6 +105,23 @@ describe('buildAndPush', () => {
     expect(world.summaries[0]).toContain('no: an image tagged with this commit already existed');
   });
 
+  test('a builder made for the build is removed even when the build fails', async () => {
+    const ecr = ecrWith();
+    ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ message: 'none', $metadata: {} }));
+    const docker = fakeDocker();
+    const exec: CommandExecutor = async (tool, args, options) =>
+      args[0] === 'buildx' && args[1] === 'build'
+        ? (docker.calls.push({ tool, args, options }), { exitCode: 1, stdout: '', stderr: 'ERROR: failed to solve' })
+        : docker.exec(tool, args, options);
+    const world = ports(exec);
+
+    await expect(buildAndPush(request(), { ecr: client() }, world.ports)).rejects.toThrow(/docker buildx build failed with exit code 1/);
+    const created = docker.calls.find((call) => call.args[1] === 'create')!.args[3];
+    const build = docker.calls.find((call) => call.args[1] === 'build')!;
+    expect(build.args.slice(0, 4)).toEqual(['buildx', 'build', '--builder', created]);
+    expect(docker.calls.at(-1)!.args).toEqual(['buildx', 'rm', created]);
+  });
+
   test('without an image for the commit it builds with buildx, pushes, and outputs the digest ECR holds', async () => {
     const ecr = ecrWith();
     ecr

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandRunner, Logger } from '../../common';
+import { buildxCreateArgs, buildxRemoveArgs, type BuildxRun } from './args';
+import { decideBuildxCache, parseBuildxInspect, usesContainerdImageStore } from './buildx-cache';
+
+export interface BuildxSetup {
+  run: BuildxRun;
+  /** The build's environment: the login's, plus BUILDX_CONFIG so buildx still finds the runner's builders. */
+  env: Record<string, string>;
+  /** Removes the builder made for this build, if one was; never throws (a leftover builder is only a warning). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Reads the builder buildx would use and the daemon's image store, decides the cache mode, and when the builder
+ * cannot export a registry cache makes a docker-container builder for this build only. If that builder cannot
+ * start (no network for its BuildKit image, say), the build keeps the builder it had and an inline cache.
+ * Every branch says in the log which builder and cache mode were used and why.
+ */
+export async function prepareBuildx(
+  wanted: { cache: boolean; push: boolean },
+  deps: { runner: CommandRunner; log: Logger; env: NodeJS.ProcessEnv; loginEnv: Record<string, string> },
+): Promise<BuildxSetup> {
+  const { runner, log, env: runEnv } = deps;
+  const env = { ...deps.loginEnv, BUILDX_CONFIG: buildxConfigDir(runEnv) };
+  const tools = { runner: deps.runner, log: deps.log, env };
+  const nothing = async () => {};
+  if (!wanted.cache) {
+    log.info("Buildx cache: none (input 'cache' is false); building with the builder buildx picks.");
+    return { run: { cache: 'none' }, env, dispose: nothing };
+  }
+  // `docker buildx inspect` without a name describes what a build would use: BUILDX_BUILDER, else the current one.
+  const [inspect, info] = await Promise.all([
+    runner.read('docker', ['buildx', 'inspect'], env),
+    runner.read('docker', ['info', '--format', '{{json .}}'], env),
+  ]);
+  const decision = decideBuildxCache({
+    cache: wanted.cache,
+    push: wanted.push,
+    builder: inspect === undefined ? undefined : parseBuildxInspect(inspect),
+    builderFromEnv: runEnv.BUILDX_BUILDER || undefined,
+    containerdImageStore: info !== undefined && usesContainerdImageStore(info),
+  });
+  if (decision.action === 'use') {
+    log.info(`Buildx cache: ${decision.mode}, on ${decision.builder ?? 'the builder buildx picks'}, because ${decision.reason}.`);
+    return { run: { cache: decision.mode }, env, dispose: nothing };
+  }
+  const name = `build-push-${randomUUID().slice(0, 8)}`;
+  try {
+    await runner.run('docker', buildxCreateArgs(name), { env });
+  } catch (error) {
+    log.warning(
+      `Buildx cache: inline, on the builder buildx picks, because ${decision.reason}, and a docker-container builder for this build could not start: ${(error as Error).message}`,
+    );
+    // --bootstrap fails after the builder is recorded; remove it quietly (there may be nothing to remove).
+    await runner.read('docker', buildxRemoveArgs(name), env);
+    return { run: { cache: 'inline' }, env, dispose: nothing };
+  }
+  log.info(
+    `Buildx cache: registry, on builder ${name} (driver docker-container, made for this build and removed after it), because ${decision.reason}.`,
+  );
+  return { run: { cache: 'registry', builder: name }, env, dispose: () => removeBuilder(name, tools) };
+}
+
+/**
+ * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
+ * The login points DOCKER_CONFIG at a folder of its own, which would hide setup-buildx-action's builder.
+ */
+export function buildxConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.BUILDX_CONFIG || join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'buildx');
+}
+
+async function removeBuilder(
+  name: string,
+  { runner, log, env }: { runner: CommandRunner; log: Logger; env: Record<string, string> },
+): Promise<void> {
+  try {
+    await runner.run('docker', buildxRemoveArgs(name), { env });
+  } catch (error) {
+    // A leftover builder costs the runner a container, not the build its verdict: warn, do not fail.
+    log.warning(`Could not remove buildx builder ${name}: ${(error as Error).message}`);
+  }
+}
