@@ -132,9 +132,10 @@ describe('runMigration', () => {
 
     const table = [
       'Pre-flight checks (3):',
-      '  pass  Revision exists          web:8 is ACTIVE',
-      "  pass  Subnets for awsvpc       awsvpc network mode: subnets subnet-0a1b2c3d (from the 'subnets' input)",
-      '  pass  No concurrent migration  no other migration of family web is running in cluster prod',
+      // No image: the revision is run as it is, so it must be ACTIVE (ECS runs no new task of an INACTIVE one).
+      '  pass  Revision exists and is ACTIVE  web:8 is ACTIVE',
+      "  pass  Subnets for awsvpc             awsvpc network mode: subnets subnet-0a1b2c3d (from the 'subnets' input)",
+      '  pass  No concurrent migration        no other migration of family web is running in cluster prod',
     ].join('\n');
     expect(log.lines.filter((line) => line.startsWith('Pre-flight checks'))).toEqual([table]);
     expect(log.lines.indexOf(table)).toBeLessThan(log.lines.findIndex((line) => line.startsWith('Started task')));
@@ -159,7 +160,7 @@ describe('runMigration', () => {
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
     expect(outputs).toEqual([]);
     expect(log.lines[0]).toMatch(/^Pre-flight checks \(3\):\n/);
-    expect(log.lines[0]).toContain("\n  fail  Subnets for awsvpc       Input 'subnets' is needed");
+    expect(log.lines[0]).toContain("\n  fail  Subnets for awsvpc             Input 'subnets' is needed");
     expect(summaries).toEqual([expect.stringContaining("| ❌ fail | Subnets for awsvpc | `subnets` | Input 'subnets' is needed")]);
   });
 
