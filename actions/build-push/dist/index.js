@@ -57762,7 +57762,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5401);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9671);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7990);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
@@ -59582,7 +59582,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 5401:
+/***/ 9671:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59618,6 +59618,16 @@ class CommandRunner {
             throw new errors/* ActionFailure */.dR(`${tool} ${args.slice(0, 2).join(' ')} failed with exit code ${result.exitCode}:\n${tail}`);
         }
         return output;
+    }
+    /** The tool's stdout when it exits 0, undefined otherwise or when it cannot start; kept out of the log (probes). */
+    async read(tool, args, env) {
+        try {
+            const result = await this.exec(tool, args, { silent: true, env });
+            return result.exitCode === 0 ? result.stdout : undefined;
+        }
+        catch {
+            return undefined;
+        }
     }
     /** True when the tool runs at all (installed, and for docker plugins, present). */
     async works(tool, args) {
@@ -59714,23 +59724,46 @@ function common(plan) {
  * cache uses the form ECR accepts: an image manifest with OCI media types, not buildx's default cache index.
  * Provenance attestations are off so the pushed manifest is the image itself, which ECR scans.
  */
-function buildxArgs(plan) {
+function buildxArgs(plan, run = { cache: plan.cacheRef ? 'registry' : 'none' }) {
     return [
         'buildx',
         'build',
+        ...optional('--builder', run.builder),
         ...common(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
-        ...(plan.cacheRef ? ['--cache-from', `type=registry,ref=${plan.cacheRef}`] : []),
-        ...(plan.cacheRef && plan.push
-            ? ['--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`]
-            : []),
+        ...cacheArgs(plan, run.cache),
         '--provenance=false',
         '--metadata-file',
         plan.metadataFile,
         plan.push ? '--push' : '--load',
         plan.context,
     ];
+}
+/**
+ * registry: the cache is its own manifest under the cache tag. inline: for a builder that cannot export one
+ * (the docker driver without the containerd image store), the cache metadata rides in the pushed image, and the
+ * image is also tagged with the cache tag (mutable, as create-repository makes it) so the next build reads it
+ * from the same place either mode writes. The docker driver accepts it: buildx's build/opt.go refuses a cache
+ * export on a driver without the CacheExport feature only for types other than "inline"
+ * (`e.Type != "inline" && !nodeDriver.Features(ctx)[driver.CacheExport]`).
+ */
+function cacheArgs(plan, mode) {
+    if (!plan.cacheRef || mode === 'none')
+        return [];
+    const from = ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
+    if (!plan.push)
+        return from;
+    if (mode === 'inline')
+        return [...from, '--cache-to', 'type=inline', '--tag', plan.cacheRef];
+    return [...from, '--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`];
+}
+/** Creates the docker-container builder of one build; not --use, so the runner's default builder stays. */
+function buildxCreateArgs(name) {
+    return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--bootstrap'];
+}
+function buildxRemoveArgs(name) {
+    return ['buildx', 'rm', name];
 }
 /** The classic builder builds locally; pushing is a separate `docker push` per tag. */
 function classicBuildArgs(plan) {
@@ -59788,15 +59821,15 @@ function cacheUseOfBuildxLog(output) {
 
 
 /** Builds the plan with the chosen builder and, when the plan says so, pushes every tag. */
-async function buildImage(kind, plan, env, runner) {
+async function buildImage(kind, plan, env, runner, buildx) {
     if (kind === 'buildx')
-        return buildWithBuildx(plan, env, runner);
+        return buildWithBuildx(plan, env, runner, buildx);
     if (kind === 'classic')
         return buildClassic(plan, env, runner);
     return buildWithContainersTool(kind, plan, env, runner);
 }
-async function buildWithBuildx(plan, env, runner) {
-    const output = await runner.run('docker', buildxArgs(plan), {
+async function buildWithBuildx(plan, env, runner, run) {
+    const output = await runner.run('docker', buildxArgs(plan, run), {
         env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1', BUILDKIT_PROGRESS: 'plain' },
     });
     const digest = plan.push ? digestFromBuildxMetadata((0,external_node_fs_.readFileSync)(plan.metadataFile, 'utf8')) : undefined;
@@ -59833,6 +59866,173 @@ async function buildWithContainersTool(tool, plan, env, runner) {
     if (digests.size !== 1)
         throw new errors/* ActionFailure */.dR(`The tags of one build were pushed with different digests (${[...digests].join(', ')}).`);
     return { digest: [...digests][0], cache: cacheUseOfStepLog(output) };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/buildx-cache.ts
+/**
+ * Which buildx builder and which cache mode a build uses: pure parsing of `docker buildx inspect` and
+ * `docker info --format '{{json .}}'`, and a pure decision over them (table-tested with real-shaped outputs).
+ *
+ * Why: the default builder on GitHub-hosted runners uses the `docker` driver, which refuses a registry cache
+ * export ("Cache export is not supported for the docker driver. Switch to a different driver, or turn on the
+ * containerd image store, and try again.") unless the daemon uses the containerd image store. Docker's
+ * "Cache storage backends" page: the `docker` driver supports the registry backend only with the containerd
+ * image store; its "Build drivers" table gives cache export to docker-container, kubernetes and remote.
+ */
+/** Drivers whose builders export a registry cache whatever the daemon's image store (docker's drivers table). */
+const EXPORTING_DRIVERS = ['docker-container', 'kubernetes', 'remote'];
+/**
+ * The builder's own Name and Driver: the lines before "Nodes:". The text form, confirmed from buildx's
+ * docs/reference/buildx_inspect.md and docker/actions-toolkit's inspect fixtures:
+ *   Name:          elated_tesla
+ *   Driver:        docker-container
+ *   Last Activity: 2022-11-30 12:42:47 +0100 CET
+ *
+ *   Nodes:
+ *   Name:          elated_tesla0
+ * Node blocks repeat "Name:" (the node's), so only the header counts. Undefined when either line is missing.
+ */
+function parseBuildxInspect(text) {
+    const header = text.split(/\r?\n/);
+    let name;
+    let driver;
+    for (const line of header) {
+        if (/^Nodes:\s*$/.test(line))
+            break;
+        const field = /^(Name|Driver):\s*(\S.*?)\s*$/.exec(line);
+        if (field?.[1] === 'Name')
+            name ??= field[2];
+        if (field?.[1] === 'Driver')
+            driver ??= field[2];
+    }
+    return name && driver ? { name, driver } : undefined;
+}
+/**
+ * True when the daemon stores images in containerd: `docker info --format '{{json .}}'` then has
+ * "DriverStatus": [["driver-type", "io.containerd.snapshotter.v1"]] (the form docker's containerd image store
+ * docs show for `docker info --format '{{json .DriverStatus}}'`; the classic store lists pairs such as
+ * ["Backing Filesystem","extfs"]). Text around the JSON (a daemon warning) is ignored; unreadable JSON is false.
+ */
+function usesContainerdImageStore(dockerInfoJson) {
+    const start = dockerInfoJson.indexOf('{');
+    const end = dockerInfoJson.lastIndexOf('}');
+    if (start < 0 || end < start)
+        return false;
+    let info;
+    try {
+        info = JSON.parse(dockerInfoJson.slice(start, end + 1));
+    }
+    catch {
+        return false;
+    }
+    const status = info.DriverStatus;
+    if (!Array.isArray(status))
+        return false;
+    return status.some((pair) => Array.isArray(pair) && pair[0] === 'driver-type' && typeof pair[1] === 'string' && pair[1].startsWith('io.containerd.snapshotter.v1'));
+}
+/** Use the builder buildx would pick, or make a docker-container builder for this build only. */
+function decideBuildxCache(facts) {
+    const { builder } = facts;
+    const which = builder
+        ? `builder ${builder.name} (driver ${builder.driver}${facts.builderFromEnv ? ', named by BUILDX_BUILDER' : ''})`
+        : facts.builderFromEnv
+            ? `builder ${facts.builderFromEnv} named by BUILDX_BUILDER`
+            : 'the current builder';
+    if (!facts.cache)
+        return { action: 'use', mode: 'none', builder: builder?.name, reason: `input 'cache' is false; ${which}` };
+    if (!facts.push)
+        return {
+            action: 'use',
+            mode: 'registry',
+            builder: builder?.name,
+            reason: `push is false, so the cache is only read, which every driver can; ${which}`,
+        };
+    if (!builder)
+        return { action: 'create', reason: `docker buildx inspect did not describe ${which}, so its cache export is unknown` };
+    if (EXPORTING_DRIVERS.includes(builder.driver))
+        return { action: 'use', mode: 'registry', builder: builder.name, reason: `${which} exports a registry cache` };
+    if (builder.driver === 'docker' && facts.containerdImageStore)
+        return {
+            action: 'use',
+            mode: 'registry',
+            builder: builder.name,
+            reason: `${which} with the containerd image store exports a registry cache`,
+        };
+    return {
+        action: 'create',
+        reason: builder.driver === 'docker'
+            ? `${which} cannot export a registry cache without the containerd image store, which this daemon does not use`
+            : `${which} is not one known to export a registry cache (${EXPORTING_DRIVERS.join(', ')}, or docker with the containerd image store)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/buildx-setup.ts
+
+
+
+
+
+/**
+ * Reads the builder buildx would use and the daemon's image store, decides the cache mode, and when the builder
+ * cannot export a registry cache makes a docker-container builder for this build only. If that builder cannot
+ * start (no network for its BuildKit image, say), the build keeps the builder it had and an inline cache.
+ * Every branch says in the log which builder and cache mode were used and why.
+ */
+async function prepareBuildx(wanted, deps) {
+    const { runner, log, env: runEnv } = deps;
+    const env = { ...deps.loginEnv, BUILDX_CONFIG: buildxConfigDir(runEnv) };
+    const tools = { runner: deps.runner, log: deps.log, env };
+    const nothing = async () => { };
+    if (!wanted.cache) {
+        log.info("Buildx cache: none (input 'cache' is false); building with the builder buildx picks.");
+        return { run: { cache: 'none' }, env, dispose: nothing };
+    }
+    // `docker buildx inspect` without a name describes what a build would use: BUILDX_BUILDER, else the current one.
+    const [inspect, info] = await Promise.all([
+        runner.read('docker', ['buildx', 'inspect'], env),
+        runner.read('docker', ['info', '--format', '{{json .}}'], env),
+    ]);
+    const decision = decideBuildxCache({
+        cache: wanted.cache,
+        push: wanted.push,
+        builder: inspect === undefined ? undefined : parseBuildxInspect(inspect),
+        builderFromEnv: runEnv.BUILDX_BUILDER || undefined,
+        containerdImageStore: info !== undefined && usesContainerdImageStore(info),
+    });
+    if (decision.action === 'use') {
+        log.info(`Buildx cache: ${decision.mode}, on ${decision.builder ?? 'the builder buildx picks'}, because ${decision.reason}.`);
+        return { run: { cache: decision.mode }, env, dispose: nothing };
+    }
+    const name = `build-push-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+    try {
+        await runner.run('docker', buildxCreateArgs(name), { env });
+    }
+    catch (error) {
+        log.warning(`Buildx cache: inline, on the builder buildx picks, because ${decision.reason}, and a docker-container builder for this build could not start: ${error.message}`);
+        // --bootstrap fails after the builder is recorded; remove it quietly (there may be nothing to remove).
+        await runner.read('docker', buildxRemoveArgs(name), env);
+        return { run: { cache: 'inline' }, env, dispose: nothing };
+    }
+    log.info(`Buildx cache: registry, on builder ${name} (driver docker-container, made for this build and removed after it), because ${decision.reason}.`);
+    return { run: { cache: 'registry', builder: name }, env, dispose: () => removeBuilder(name, tools) };
+}
+/**
+ * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
+ * The login points DOCKER_CONFIG at a folder of its own, which would hide setup-buildx-action's builder.
+ */
+function buildxConfigDir(env) {
+    return env.BUILDX_CONFIG || (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker'), 'buildx');
+}
+async function removeBuilder(name, { runner, log, env }) {
+    try {
+        await runner.run('docker', buildxRemoveArgs(name), { env });
+    }
+    catch (error) {
+        // A leftover builder costs the runner a container, not the build its verdict: warn, do not fail.
+        log.warning(`Could not remove buildx builder ${name}: ${error.message}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/builder.ts
@@ -60161,6 +60361,7 @@ async function addTags(ecr, repository, digest, tags) {
 
 
 
+
 /**
  * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
@@ -60224,7 +60425,18 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             const startedAt = clock.now();
             let built;
             try {
-                built = await (0,cancellation/* unlessCancelled */.MS)(log.group(`Build ${plan.imageName} with ${kind}`, () => buildImage(kind, plan, login.env, runner)), signal);
+                built = await (0,cancellation/* unlessCancelled */.MS)(log.group(`Build ${plan.imageName} with ${kind}`, async () => {
+                    if (kind !== 'buildx')
+                        return buildImage(kind, plan, login.env, runner);
+                    // The builder made for this build, if any, is removed whether the build passes or fails.
+                    const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env });
+                    try {
+                        return await buildImage(kind, plan, buildx.env, runner, buildx.run);
+                    }
+                    finally {
+                        await buildx.dispose();
+                    }
+                }), signal);
             }
             finally {
                 login.dispose();
