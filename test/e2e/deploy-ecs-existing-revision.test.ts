@@ -1,16 +1,11 @@
 import { beforeAll, describe as group, expect, test } from '@jest/globals';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
-import {
-  DeregisterTaskDefinitionCommand,
-  DescribeTaskDefinitionCommand,
-  ListTaskDefinitionsCommand,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
+import { DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutatingCalls } from '../support/bad-input';
-import { createService, describe, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { createService, describe, ecsClient, registerLike as registerLikeIn, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { useSandbox } from '../support/use-sandbox';
@@ -27,22 +22,7 @@ const operationsSince = (from: number) => sandbox.calls.slice(from).map((call) =
 const revisions = async (family: string) =>
   (await ecs().send(new ListTaskDefinitionsCommand({ familyPrefix: family }))).taskDefinitionArns ?? [];
 
-/** Registers, as Terraform would, a new revision of the family of `arn` with another image on its one container. */
-async function registerLike(arn: string, image: string): Promise<string> {
-  const { taskDefinition: live } = await ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
-  const answer = await ecs().send(
-    new RegisterTaskDefinitionCommand({
-      family: live?.family,
-      executionRoleArn: live?.executionRoleArn,
-      networkMode: live?.networkMode,
-      requiresCompatibilities: live?.requiresCompatibilities,
-      cpu: live?.cpu,
-      memory: live?.memory,
-      containerDefinitions: live?.containerDefinitions?.map((container) => ({ ...container, image })),
-    }),
-  );
-  return answer.taskDefinition?.taskDefinitionArn as string;
-}
+const registerLike = (arn: string, image: string) => registerLikeIn(sandbox, arn, image);
 
 beforeAll(() => {
   workdir = mkdtempSync(join(tmpdir(), 'existing-revision-'));

@@ -1,7 +1,7 @@
 import { beforeAll, describe as group, expect, test } from '@jest/globals';
-import { DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { mutatingCalls } from '../support/bad-input';
-import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { createService, ecsClient, registerLike, REGISTRY } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -15,19 +15,7 @@ const migrate = (inputs: Record<string, string>) =>
 let inactive: string;
 beforeAll(async () => {
   const { taskDefinitionArn } = await createService(sandbox, { service: 'ledger', image: `${REGISTRY}/ledger:v1`, desiredCount: 1 });
-  const { taskDefinition: live } = await ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
-  const registered = await ecs().send(
-    new RegisterTaskDefinitionCommand({
-      family: live?.family,
-      executionRoleArn: live?.executionRoleArn,
-      networkMode: live?.networkMode,
-      requiresCompatibilities: live?.requiresCompatibilities,
-      cpu: live?.cpu,
-      memory: live?.memory,
-      containerDefinitions: live?.containerDefinitions?.map((container) => ({ ...container, image: `${REGISTRY}/ledger:v0` })),
-    }),
-  );
-  inactive = registered.taskDefinition?.taskDefinitionArn as string;
+  inactive = await registerLike(sandbox, taskDefinitionArn, `${REGISTRY}/ledger:v0`);
   await ecs().send(new DeregisterTaskDefinitionCommand({ taskDefinition: inactive }));
   for (const tag of ['v0', 'v2'])
     sandbox.script(`${REGISTRY}/ledger:${tag}`, { kind: 'exit', exitCode: 0, afterMs: 100, logs: ['migrated'] });

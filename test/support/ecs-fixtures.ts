@@ -2,6 +2,7 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
@@ -156,4 +157,22 @@ export async function waitForTaskSetSteady(sandbox: Sandbox, cluster: string, se
     if (Date.now() > deadline) throw new Error(`service ${service} not steady after ${timeoutMs} ms: ${JSON.stringify(taskSets)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Registers, as Terraform or an earlier job would, a new revision of the family of `arn` with another image on its one container. */
+export async function registerLike(sandbox: Sandbox, arn: string, image: string): Promise<string> {
+  const ecs = ecsClient(sandbox);
+  const { taskDefinition: live } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+  const answer = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: live?.family,
+      executionRoleArn: live?.executionRoleArn,
+      networkMode: live?.networkMode,
+      requiresCompatibilities: live?.requiresCompatibilities,
+      cpu: live?.cpu,
+      memory: live?.memory,
+      containerDefinitions: live?.containerDefinitions?.map((container) => ({ ...container, image })),
+    }),
+  );
+  return answer.taskDefinition?.taskDefinitionArn as string;
 }
