@@ -34,14 +34,24 @@ describe('release notes from CHANGELOG.md', () => {
   });
 
   test('a version is matched exactly, not as a prefix', () => {
-    expect(() => releaseNotes(changelog, 'v1.2.00')).toThrow(/no "## 1\.2\.00" section/);
+    expect(() => releaseNotes(changelog.replace('## [1.2.0]', '## [1.2.0-rc.1]'), 'v1.2.0')).toThrow(/no "## 1\.2\.0" section/);
     expect(() => releaseNotes(changelog.replace('## 1.1.0', '## 1.1.01'), 'v1.1.0')).toThrow(/no "## 1\.1\.0" section/);
+  });
+
+  test('a pre-release takes its own section when there is one, else the section of the release it comes before', () => {
+    expect(releaseNotes(changelog, 'v1.2.0-rc.1')).toBe(releaseNotes(changelog, 'v1.2.0'));
+    expect(releaseNotes(changelog.replace('## Unreleased', '## 1.3.0-beta.1'), 'v1.3.0-beta.1')).toBe('- Something not released yet.\n');
+    expect(() => releaseNotes(changelog, 'v1.3.0-rc.1')).toThrow(
+      /no "## 1\.3\.0" section: move the Unreleased notes under it before tagging v1\.3\.0-rc\.1/,
+    );
   });
 
   test('a missing or empty section, or a tag that is not vX.Y.Z, is refused', () => {
     expect(() => releaseNotes(changelog, 'v9.9.9')).toThrow(/move the Unreleased notes under it before tagging v9\.9\.9/);
     expect(() => releaseNotes('## 2.0.0\n\n## 1.0.0\n- x\n', 'v2.0.0')).toThrow(/empty/);
     expect(() => releaseNotes(changelog, 'v1')).toThrow(/not a vX\.Y\.Z release tag/);
+    expect(() => releaseNotes(changelog, 'v1.2.00')).toThrow(/not a vX\.Y\.Z release tag/);
+    expect(() => releaseNotes(changelog, 'v1.2.0+build.5')).toThrow(/not a vX\.Y\.Z release tag/);
   });
 
   test('the script prints the notes and exits non-zero without them, as release.yml runs it', () => {
