@@ -113,7 +113,7 @@ async function buildAndPushUnlessCancelled(
     } else {
       // 3. Build and push with credentials that exist only for this step.
       throwIfCancelled(signal);
-      const login = await logIn(kind, credentials, { runner, log, tempRoot });
+      const login = logIn(kind, credentials, { log, tempRoot, env });
       reached(
         request.push
           ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
