@@ -23,15 +23,17 @@ export interface RegistryCredentials {
 }
 
 /**
- * Asks ECR for a registry password and masks it (and its base64 form) before anything could print it.
- * registryId names another account's registry (input 'registry-id'); undefined is the caller's own.
+ * Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. The token
+ * opens every registry the caller may use (GetAuthorizationToken's registryIds is deprecated for that reason), so
+ * the host is the repository's own (its repositoryUri, another account's with registry-id) when known, else
+ * the caller's registry ECR names.
  */
 export async function registryCredentials(
   ecr: ECRClient,
   setSecret: (value: string) => void,
-  registryId?: string,
+  repositoryUri?: string,
 ): Promise<RegistryCredentials> {
-  const answer = await ecr.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}));
+  const answer = await ecr.send(new GetAuthorizationTokenCommand({}));
   const data = answer.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint)
     throw new ActionFailure('ECR answered GetAuthorizationToken without a token or endpoint.');
@@ -40,7 +42,8 @@ export async function registryCredentials(
   const separator = decoded.indexOf(':');
   const password = decoded.slice(separator + 1);
   setSecret(password);
-  return { host: new URL(data.proxyEndpoint).host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
+  const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : new URL(data.proxyEndpoint).host;
+  return { host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
 }
 
 /**
