@@ -38,7 +38,10 @@ group('ecs-deploy-codedeploy.yml', () => {
 
   /** A CODE_DEPLOY service on v1 whose group waits at Ready; the template's deploy job releasing `tag`. */
   async function release(service: string, tag: string) {
-    const cd = await createCodeDeployService(world, { service, group: waitAtReady });
+    // A grace period, as a real service has: at a fiftieth, the load balancer's checks (every 5 s, unhealthy after 2)
+    // would otherwise stop a replacement task that takes more than 0.2 s to listen on a loaded machine, and fail the
+    // deploy step at Install before the gate is reached.
+    const cd = await createCodeDeployService(world, { service, group: waitAtReady, healthCheckGracePeriodSeconds: 300 });
     await waitForTaskSetSteady(world, cd.cluster, cd.service);
     // Steady task sets, then their targets healthy behind the production listener: v1 answers there before the job.
     for (const deadline = Date.now() + 30_000; (await answers(`${cd.productionUrl}/`, 1))[0] !== 'v1';)

@@ -170,9 +170,9 @@ export const buildEnv = ({ world, infra }: Pick<BuildChain, 'world' | 'infra'>) 
 // tasks in as a load balancer would a release whose shallow check passes. Any other path answers the tag.
 export const RELEASE_REPOSITORY = `${REGISTRY}/bg-template-web`;
 export const RELEASE_PROGRAM = `
-export const http = require('node:http');
-export const sickOn = (process.env.IMAGE_TAG.split('-sick-on-')[1] || '').split('-').filter(Boolean);
-export const server = http.createServer((req, res) => {
+const http = require('node:http');
+const sickOn = (process.env.IMAGE_TAG.split('-sick-on-')[1] || '').split('-').filter(Boolean);
+const server = http.createServer((req, res) => {
   if (req.url !== '/health') return res.end(process.env.IMAGE_TAG);
   res.writeHead(sickOn.includes(String(req.headers['x-forwarded-port'])) ? 500 : 200).end();
 });
