@@ -58,6 +58,13 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
       'platforms',
     );
   }
+  const registryId = inputs.optional('registry-id');
+  if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) {
+    throw new ConfigurationError(
+      `Input 'registry-id' is "${registryId}"; it is the 12-digit AWS account ID whose registry holds the repository, e.g. 123456789012.`,
+      'registry-id',
+    );
+  }
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
@@ -76,5 +83,6 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
     scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),
+    registryId,
   };
 }

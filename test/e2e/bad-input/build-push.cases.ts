@@ -132,6 +132,14 @@ export const buildPushBadInputs: BadInput[] = [
     error: /^Input 'push' must be true or false; got "on"\.$/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a registry-id that is not an account ID',
+    inputs: { ...base, 'registry-id': '1234-5678-9012' },
+    input: 'registry-id',
+    error: /^Input 'registry-id' is "1234-5678-9012"; it is the 12-digit AWS account ID whose registry holds the repository/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
   // what only a run can tell (the builder installed on the runner)
   {
     name: 'several platforms without buildx',

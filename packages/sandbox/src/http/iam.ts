@@ -89,9 +89,9 @@ function resourceOf(
   if (service === 'events') return eventsResource(arns, operation, input);
   if (service === 'logs') return logsResource(arns, operation, input);
   if (service === 'scheduler') return schedulerResource(arns, operation, input);
-  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
+  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN, in the registry the call names.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
-  if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
+  if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${text(input.registryId) ?? arns.accountId}:repository/${repository}`;
   if (service !== 'ecs') return '*';
   const cluster = clusterName(text(input.cluster));
   const asArn = (value: string | undefined, make: (name: string) => string) =>

@@ -21,6 +21,8 @@ export interface BuildRequest {
   createRepository: boolean;
   scanThreshold?: Severity;
   scanTimeoutMs: number;
+  /** The account whose registry holds the repository (input 'registry-id'); undefined: the caller's own. */
+  registryId?: string;
   /** Undefined: pick the first installed of docker, buildah, podman. */
   builder?: BuilderChoice;
 }
