@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: a plain ES module script without type declarations.
@@ -63,5 +63,29 @@ describe('release notes from CHANGELOG.md', () => {
     const missing = spawnSync(process.execPath, [script, 'v3.0.0', file], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no "## 3.0.0" section');
+  });
+});
+
+describe("the repository's CHANGELOG.md", () => {
+  const text = readFileSync('CHANGELOG.md', 'utf8');
+  const headings = text.split('\n').filter((line) => line.startsWith('## '));
+
+  test('opens with Unreleased, then the releases newest first, 1.0.0 the first of them', () => {
+    expect(headings[0]).toBe('## Unreleased');
+    const versions = headings.slice(1).map((heading) => /^## \[?v?(\d+\.\d+\.\d+)/.exec(heading)?.[1]);
+    expect(versions.at(-1)).toBe('1.0.0');
+    const order = (version = '') => version.split('.').map(Number);
+    const sorted = [...versions].sort((a, b) => {
+      const [x, y] = [order(a), order(b)];
+      return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
+    });
+    expect(versions).toEqual(sorted);
+  });
+
+  test("1.0.0's notes (and its release candidates') say what changed in defaults, meanings and permissions before it", () => {
+    const notes = releaseNotes(text, 'v1.0.0');
+    expect(releaseNotes(text, 'v1.0.0-rc.1')).toBe(notes);
+    for (const part of ['**Defaults**', '**Meanings**', '**Permissions**', '### Added', '### Changed', '### Fixed'])
+      expect(notes).toContain(part);
   });
 });
