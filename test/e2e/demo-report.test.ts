@@ -200,7 +200,8 @@ test('each lifecycle stage deploy-ecs reported on the blue/green service is mark
   const stagesOf = (title: string) => stages.filter((stage) => stage.step === title).map((stage) => stage.label);
   expect(stagesOf('Deploy checkout 2.1.0')).toContain('POST_TEST_TRAFFIC_SHIFT');
   expect(stagesOf('Deploy checkout 2.2.0')).toContain('POST_TEST_TRAFFIC_SHIFT');
-  expect(stagesOf('Complete checkout 2.1.0')).toEqual(expect.arrayContaining(['PRODUCTION_TRAFFIC_SHIFT', 'CLEAN_UP']));
+  // The last stage is always reported; a short one between polls may not be (ECS reports only the current stage).
+  expect(stagesOf('Complete checkout 2.1.0')).toContain('CLEAN_UP');
 });
 
 test('every mark is drawn where the time axis puts its moment, so their order on screen is their order in time', async () => {
