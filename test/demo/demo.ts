@@ -8,7 +8,8 @@
  * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
  * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
  * Beside it, on a second sandbox, a blue/green service is gated at its test listener (blue-green-part.ts); its lines
- * are printed as one block after the storefront's.
+ * are printed as one block after the storefront's. Each service's steps and traffic are recorded (record.ts), and the
+ * demo ends by writing a report page from that record (report/) and printing its path.
  */
 import { errorsOf } from '../support/run-action';
 import { startSandbox } from '../support/sandbox-harness';

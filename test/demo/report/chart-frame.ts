@@ -35,7 +35,9 @@ export interface Frame {
 export function frameFor(start: number, end: number, busiestSecond: number): Frame {
   const top = LABEL_ROWS * ROW_HEIGHT + 8;
   const bottom = top + PLOT_HEIGHT;
-  const maxPerSecond = niceCeiling(Math.max(busiestSecond, 1));
+  // Up to the next of about four round steps above the busiest second: 26 requests make an axis to 30, not 50.
+  const step = niceCeiling(Math.max(busiestSecond, 1) / 4);
+  const maxPerSecond = Math.ceil(Math.max(busiestSecond, 1) / step) * step;
   const stepTop = bottom + AXIS_HEIGHT;
   return {
     width: WIDTH,

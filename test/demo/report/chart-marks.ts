@@ -4,7 +4,7 @@
  * label as data attributes, and links to the job summary of the step it comes from.
  */
 import type { Frame } from './chart-frame';
-import { escapeHtml } from './escape';
+import { escapeHtml, linked } from './escape';
 import type { Mark } from './marks';
 
 /** A rough width of label text at the chart's font size, to keep labels in a row from overlapping. */
@@ -15,7 +15,7 @@ export interface PlacedMark extends Mark {
   /** Seconds since the origin. */
   seconds: number;
   untilSeconds?: number;
-  /** The id of the step's job summary on the page. */
+  /** The id of the step's job summary on the page; empty on a page without summaries. */
   href: string;
 }
 
@@ -79,9 +79,10 @@ export function marksSvg(frame: Frame, marks: readonly PlacedMark[]): string {
       label = `<text class="mark-label" x="${start}" y="${frame.labelRow(row)}">${escapeHtml(text)}</text>`;
     }
     const outcome = mark.ok === undefined ? '' : mark.ok ? ' ok' : ' bad';
-    return (
-      `<a href="#${mark.href}"><g class="mark mark-${mark.kind}${outcome}" ${dataOf(mark)}>` +
-      `<title>${escapeHtml(`${mark.step}: ${mark.label} at ${mark.seconds.toFixed(1)}s`)}</title>${shape(frame, mark)}${label}</g></a>`
+    return linked(
+      mark.href,
+      `<g class="mark mark-${mark.kind}${outcome}" ${dataOf(mark)}>` +
+        `<title>${escapeHtml(`${mark.step}: ${mark.label} at ${mark.seconds.toFixed(1)}s`)}</title>${shape(frame, mark)}${label}</g>`,
     );
   });
   return `<g class="marks">${drawn.join('')}</g>`;

@@ -3,7 +3,7 @@
  * in red, with the lane's deploys, stage changes, verdicts and rollbacks marked, and its steps in a strip below.
  * The svg element carries its geometry (plot edges, the seconds shown) so a test can check where a mark was drawn.
  */
-import type { DemoRecord, RecordedLane, RecordedStep } from '../record';
+import type { RecordedLane, RecordedStep } from '../record';
 import { axesSvg } from './chart-axes';
 import { barsSvg } from './chart-bars';
 import { frameFor } from './chart-frame';
@@ -13,16 +13,16 @@ import { escapeHtml } from './escape';
 import { marksOf } from './marks';
 import { perSecond } from './per-second';
 
-/** The stretch every lane's chart shows, in whole seconds since the demo started: its first step or request to its end. */
+/** The stretch a chart shows, in whole seconds since `origin` (the demo's start): its first step or request to its end. */
 export interface ChartWindow {
   origin: number;
   start: number;
   end: number;
 }
 
-export function chartWindow(record: DemoRecord): ChartWindow {
-  const { startedAt: origin, finishedAt } = record;
-  const moments = record.lanes.flatMap((lane) => [
+/** The window from `origin` (whole seconds) that shows every step and request of `lanes`, up to `finishedAt`. */
+export function chartWindow(origin: number, finishedAt: number, lanes: readonly RecordedLane[]): ChartWindow {
+  const moments = lanes.flatMap((lane) => [
     ...lane.steps.map((step) => step.startedAt),
     ...lane.traffic.flatMap((stretch) => stretch.sentAt),
   ]);

@@ -3,32 +3,12 @@
  * each service's traffic through the load balancer, the demo's verdicts, and every step's job summary as GitHub
  * renders it. Each mark on a chart links to the summary of the step it comes from.
  */
-import type { DemoRecord, RecordedLane, RecordedStep } from '../record';
-import { chartWindow, laneChartSvg } from './chart';
+import type { DemoRecord, RecordedStep } from '../record';
+import { chartWindow } from './chart';
 import { escapeHtml } from './escape';
+import { chartFigure, LEGEND_HTML, seconds } from './figure';
 import { PAGE_STYLE } from './page-style';
 import { summaryHtml } from './summary-html';
-
-const LEGEND = [
-  ['served', 'requests answered (per second)'],
-  ['failed', 'requests failed'],
-  ['deploy', 'deploy started'],
-  ['stage', 'stage change'],
-  ['ok', 'verdict: healthy'],
-  ['failed', 'verdict: unhealthy or failed'],
-  ['rollback', 'rollback'],
-]
-  .map(([colour, text]) => `<li><i style="background: var(--${colour})"></i>${text}</li>`)
-  .join('');
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-
-function trafficCaption(lane: RecordedLane, origin: number): string {
-  const sent = lane.traffic.reduce((sum, stretch) => sum + stretch.sentAt.length, 0);
-  const failures = lane.traffic.flatMap((stretch) => stretch.failedAt);
-  const when = failures.length > 0 ? `, from ${seconds(Math.min(...failures) - origin)} to ${seconds(Math.max(...failures) - origin)}` : '';
-  return `${sent} requests, ${failures.length} failed${when}`;
-}
 
 function stepArticle(step: RecordedStep, id: string, origin: number): string {
   const outcome = step.exitCode === 0 ? 'succeeded' : `failed (exit ${step.exitCode})`;
@@ -47,15 +27,9 @@ export function reportPage(record: DemoRecord): string {
   const ids = new Map<RecordedStep, string>();
   record.lanes.forEach((lane) => lane.steps.forEach((step, index) => ids.set(step, `step-${lane.name}-${index + 1}`)));
   const hrefOf = (step: RecordedStep) => ids.get(step) ?? '';
-  const window = chartWindow(record);
+  const window = chartWindow(origin, record.finishedAt, record.lanes);
   const allAsExpected = record.verdicts.length > 0 && record.verdicts.every((verdict) => verdict.ok);
-  const charts = record.lanes
-    .map(
-      (lane) =>
-        `<figure data-lane="${escapeHtml(lane.name)}"><figcaption>${escapeHtml(lane.title)} <span>${trafficCaption(lane, origin)}</span></figcaption>` +
-        `${laneChartSvg(lane, window, hrefOf)}</figure>`,
-    )
-    .join('');
+  const charts = record.lanes.map((lane) => chartFigure(lane, window, hrefOf)).join('');
   const verdicts = record.verdicts
     .map(({ what, ok, detail }) => `<li class="${ok ? 'ok' : 'bad'}"><b>${escapeHtml(what)}</b>: ${escapeHtml(detail)}</li>`)
     .join('');
@@ -76,7 +50,7 @@ export function reportPage(record: DemoRecord): string {
 <p class="meta">${escapeHtml(new Date(origin).toISOString())}, ${seconds(record.finishedAt - origin)} ·
 <b class="outcome ${allAsExpected ? 'ok' : 'bad'}">${allAsExpected ? 'every step behaved as expected' : 'some step did not behave as expected'}</b></p>
 <h2>Traffic through the load balancer</h2>
-<ul class="legend">${LEGEND}</ul>
+${LEGEND_HTML}
 ${charts}
 <h2>Verdicts</h2>
 <ul class="verdicts">${verdicts}</ul>
