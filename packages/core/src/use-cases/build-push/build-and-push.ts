@@ -17,7 +17,7 @@ import {
 import { heading, section } from '../../report';
 import { buildImage } from './build';
 import { prepareBuildx } from './buildx-setup';
-import { chooseBuilder, probeInstalled } from './builder';
+import { checkBuilderCan, chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
 import { logIn, registryCredentials } from './login';
 import { planBuild, references } from './plan';
@@ -82,6 +82,9 @@ async function buildAndPushUnlessCancelled(
   // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
   const commit = commitFromEnv(env);
   const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
+  checkBuilderCan(kind, request);
+  // The builder reads these variables itself; their values must never reach the log.
+  for (const secret of request.secrets) if (secret.env && env[secret.env]) ports.setSecret(env[secret.env] as string);
 
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
