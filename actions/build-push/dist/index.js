@@ -57409,7 +57409,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7990:
+/***/ 3224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57666,6 +57666,90 @@ var severity = __nccwpck_require__(3426);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/request.ts
 const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'];
 
+;// CONCATENATED MODULE: ./actions/build-push/src/build-secrets.ts
+
+
+
+// A secret's id, as a Dockerfile's RUN --mount=type=secret,id=... names it.
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const asPath = (path, workspace) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path));
+/**
+ * `secrets` (id=ENV_NAME lines: the value is the step's environment variable, set from `${{ secrets.X }}`, so it
+ * never is an argument) and `secret-files` (id=path lines). Each id once across both; every variable set and every
+ * file present, so a typo fails here rather than as a build that cannot read its secret.
+ */
+function readBuildSecrets(inputs, workspace, env) {
+    const secrets = [];
+    const seen = new Set();
+    const take = (input, id, rest, example) => {
+        if (!SECRET_ID.test(id) || !rest)
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold ${example} lines; got a line starting "${id.slice(0, 20)}".`, input);
+        if (seen.has(id))
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' gives secret ${id} a second time; give each id one line.`, input);
+        seen.add(id);
+    };
+    for (const line of inputs.list('secrets')) {
+        const [id, name = ''] = splitOnce(line);
+        take('secrets', id, name, "id=ENV_NAME (e.g. npm_token=NPM_TOKEN, with NPM_TOKEN set in the step's env from a secret)");
+        if (!ENV_NAME.test(name))
+            throw new errors/* ConfigurationError */.j1(`Input 'secrets' line for ${id} names "${name}", which is not an environment variable name; write ${id}=ENV_NAME and set ENV_NAME in the step's env.`, 'secrets');
+        if (!env[name])
+            throw new errors/* ConfigurationError */.j1(`Input 'secrets' reads secret ${id} from environment variable ${name}, which is not set (or empty) in this step; add it under the step's env, e.g. ${name}: \${{ secrets.${name} }}.`, 'secrets');
+        secrets.push({ id, env: name });
+    }
+    for (const line of inputs.list('secret-files')) {
+        const [id, path = ''] = splitOnce(line);
+        take('secret-files', id, path, 'id=path (e.g. npmrc=.npmrc)');
+        const file = asPath(path, workspace);
+        if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile())
+            throw new errors/* ConfigurationError */.j1(`Input 'secret-files' names "${path}" for secret ${id}, which is not a file in the workspace.`, 'secret-files');
+        secrets.push({ id, file });
+    }
+    return secrets;
+}
+/**
+ * `ssh` lines: `default` (the agent of SSH_AUTH_SOCK) or id=path (an agent socket or a key file), as buildx's and
+ * buildah's --ssh take them.
+ */
+function readSsh(inputs, workspace, env) {
+    return inputs.list('ssh').map((line) => {
+        if (line === 'default') {
+            if (!env.SSH_AUTH_SOCK)
+                throw new errors/* ConfigurationError */.j1("Input 'ssh' is default, which forwards the agent of SSH_AUTH_SOCK, and SSH_AUTH_SOCK is not set; start an agent first (e.g. webfactory/ssh-agent) or give id=path-to-key.", 'ssh');
+            return 'default';
+        }
+        const [id, path = ''] = splitOnce(line);
+        if (!SECRET_ID.test(id) || !path)
+            throw new errors/* ConfigurationError */.j1(`Input 'ssh' must hold "default" or id=path lines (an agent socket or key file); got "${line}".`, 'ssh');
+        const file = asPath(path, workspace);
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw new errors/* ConfigurationError */.j1(`Input 'ssh' names "${path}" for ${id}, which does not exist.`, 'ssh');
+        return `${id}=${file}`;
+    });
+}
+function splitOnce(line) {
+    const at = line.indexOf('=');
+    return at < 0 ? [line.trim(), undefined] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+}
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/plan.ts
+var plan = __nccwpck_require__(9646);
+;// CONCATENATED MODULE: ./actions/build-push/src/labels.ts
+
+
+/**
+ * `labels`: KEY=VALUE lines added to the image's labels. The revision label is build-push's own (the commit it
+ * built, which the image is named by), so a line setting it is refused rather than left to disagree with the tag.
+ */
+function readLabels(inputs) {
+    const labels = inputs.keyValues('labels');
+    if (labels.some((label) => label.name === plan/* REVISION_LABEL */.P1)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'labels' sets ${plan/* REVISION_LABEL */.P1}, which build-push sets to the commit it builds; leave it out.`, 'labels');
+    }
+    return labels;
+}
+
 ;// CONCATENATED MODULE: ./actions/build-push/src/repository-name.ts
 // ECR's rule for repository names (CreateRepository, API reference): 2 to 256 characters, lowercase letters and
 // digits separated by single dots, dashes or underscores, optionally in slash-separated namespaces.
@@ -57689,11 +57773,13 @@ function repositoryNameProblem(name) {
 
 
 
+
+
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(), env = process.env) {
     const repository = inputs.required('repository');
     const nameProblem = repositoryNameProblem(repository);
     if (nameProblem)
@@ -57738,6 +57824,10 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         dockerfile,
         buildArgs: inputs.keyValues('build-args'),
         target: inputs.optional('target'),
+        labels: readLabels(inputs),
+        noCache: inputs.boolean('no-cache', false),
+        secrets: readBuildSecrets(inputs, workspace, env),
+        ssh: readSsh(inputs, workspace, env),
         platforms,
         extraTags,
         push: inputs.boolean('push', true),
@@ -57767,8 +57857,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3103);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7990);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4973);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
 
@@ -59587,7 +59677,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 3103:
+/***/ 4973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59679,36 +59769,8 @@ function section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/plan.ts
-const CACHE_TAG = 'cache';
-function tagsFor(commit, extra) {
-    return [...new Set([commit.sha, commit.short, ...extra])];
-}
-function labelsFor(commit, repository) {
-    return [
-        { name: 'org.opencontainers.image.revision', value: commit.sha },
-        ...(commit.sourceUrl ? [{ name: 'org.opencontainers.image.source', value: commit.sourceUrl }] : []),
-        { name: 'org.opencontainers.image.title', value: repository },
-    ];
-}
-function planBuild(inputs, commit, registryHost, metadataFile) {
-    const imageName = `${registryHost}/${inputs.repository}`;
-    return {
-        imageName,
-        tags: tagsFor(commit, inputs.extraTags),
-        context: inputs.context,
-        dockerfile: inputs.dockerfile,
-        buildArgs: inputs.buildArgs,
-        target: inputs.target,
-        platforms: inputs.platforms,
-        labels: labelsFor(commit, inputs.repository),
-        push: inputs.push,
-        cacheRef: inputs.cache ? `${imageName}:${CACHE_TAG}` : undefined,
-        metadataFile,
-    };
-}
-const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
-
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/plan.ts
+var build_push_plan = __nccwpck_require__(9646);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/args.ts
 
 const pairs = (flag, values) => values.flatMap(({ name, value }) => [flag, `${name}=${value}`]);
@@ -59721,7 +59783,22 @@ function common(plan) {
         ...pairs('--build-arg', plan.buildArgs),
         ...optional('--target', plan.target),
         ...pairs('--label', plan.labels),
-        ...each('--tag', references(plan)),
+        ...each('--tag', (0,build_push_plan/* references */.Ft)(plan)),
+        ...(plan.noCache ? ['--no-cache'] : []),
+    ];
+}
+/**
+ * Secrets and SSH as buildx and buildah/podman take them (`--secret id=<id>,env=<VAR>` or `id=<id>,src=<file>`,
+ * `--ssh default|<id>=<path>`): only a variable's name or a file's path, never a value. The classic builder has
+ * neither; chooseBuilder refuses them there before any AWS call.
+ */
+function secretArgs(plan) {
+    return [
+        ...plan.secrets.flatMap((secret) => [
+            '--secret',
+            secret.env ? `id=${secret.id},env=${secret.env}` : `id=${secret.id},src=${secret.file}`,
+        ]),
+        ...each('--ssh', plan.ssh),
     ];
 }
 /**
@@ -59735,6 +59812,7 @@ function buildxArgs(plan, run = { cache: plan.cacheRef ? 'registry' : 'none' }) 
         'build',
         ...optional('--builder', run.builder),
         ...common(plan),
+        ...secretArgs(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
         ...cacheArgs(plan, run.cache),
@@ -59756,7 +59834,8 @@ function buildxArgs(plan, run = { cache: plan.cacheRef ? 'registry' : 'none' }) 
 function cacheArgs(plan, mode) {
     if (!plan.cacheRef || mode === 'none')
         return [];
-    const from = ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
+    // With no-cache nothing is read, but the fresh cache is still written for the next build.
+    const from = plan.noCache ? [] : ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
     if (!plan.push)
         return from;
     if (mode === 'inline')
@@ -59783,6 +59862,7 @@ function containersBuildArgs(plan) {
         'build',
         '--layers',
         ...common(plan),
+        ...secretArgs(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []),
         plan.context,
@@ -59849,7 +59929,7 @@ async function buildClassic(plan, env, runner) {
     if (!plan.push)
         return { cache: cacheUseOfStepLog(output) };
     const digests = new Set();
-    for (const reference of references(plan)) {
+    for (const reference of (0,build_push_plan/* references */.Ft)(plan)) {
         const pushed = digestFromPushOutput(await runner.run('docker', classicPushArgs(reference), { env: classicEnv }));
         if (!pushed)
             throw new errors/* ActionFailure */.dR(`docker push ${reference} did not report the pushed digest.`);
@@ -59864,7 +59944,7 @@ async function buildWithContainersTool(tool, plan, env, runner) {
     if (!plan.push)
         return { cache: cacheUseOfStepLog(output) };
     const digests = new Set();
-    for (const reference of references(plan)) {
+    for (const reference of (0,build_push_plan/* references */.Ft)(plan)) {
         await runner.run(tool, containersPushArgs(plan, reference), { env });
         digests.add((0,external_node_fs_.readFileSync)(plan.metadataFile, 'utf8').trim());
     }
@@ -60168,10 +60248,31 @@ function chooseBuilder(choice, installed, platforms) {
             throw missing(choice);
         kind = choice;
     }
+    refuseSeveralPlatforms(kind, platforms);
+    return kind;
+}
+/**
+ * Refuses, naming the input, what the chosen builder cannot do: docker's classic builder has no build secrets and
+ * no SSH forwarding (they are BuildKit's, which buildx drives; buildah and podman have both).
+ */
+function checkBuilderCan(kind, wants) {
+    if (kind !== 'classic')
+        return;
+    const input = wants.secrets.some((secret) => secret.env)
+        ? 'secrets'
+        : wants.secrets.length
+            ? 'secret-files'
+            : wants.ssh.length
+                ? 'ssh'
+                : undefined;
+    if (!input)
+        return;
+    throw new errors/* ConfigurationError */.j1(`Input '${input}' needs a builder with build secrets and SSH forwarding (docker buildx, buildah or podman), and this job builds with docker's classic builder; install buildx (docker/setup-buildx-action) or set builder to buildah or podman.`, input);
+}
+function refuseSeveralPlatforms(kind, platforms) {
     if (platforms.length > 1 && kind !== 'buildx') {
         throw new errors/* ConfigurationError */.j1(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
     }
-    return kind;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/commit.ts
@@ -60272,10 +60373,10 @@ async function ensureRepository(ecr, name, options, log) {
         repositoryName: name,
         registryId,
         imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: CACHE_TAG }],
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: build_push_plan/* CACHE_TAG */.yJ }],
         imageScanningConfiguration: { scanOnPush: true },
     }));
-    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${CACHE_TAG}, scan on push).`);
+    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${build_push_plan/* CACHE_TAG */.yJ}, scan on push).`);
     return factsOf(answer.repository, true);
 }
 /** The image a tag names in the repository, or undefined when there is none. */
@@ -60512,6 +60613,11 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
     const commit = commitFromEnv(env);
     const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
+    checkBuilderCan(kind, request);
+    // The builder reads these variables itself; their values must never reach the log.
+    for (const secret of request.secrets)
+        if (secret.env && env[secret.env])
+            ports.setSecret(env[secret.env]);
     // 2. The repository, and the image this commit may already have there.
     (0,cancellation/* throwIfCancelled */.dZ)(signal);
     const { registryId } = request;
@@ -60519,7 +60625,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
     try {
-        const plan = planBuild(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
+        const plan = (0,build_push_plan/* planBuild */.C7)(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
         const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
         let report;
         if (existing) {
@@ -60534,7 +60640,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             report = {
                 image: `${plan.imageName}@${existing.digest}`,
                 digest: existing.digest,
-                references: references(plan),
+                references: (0,build_push_plan/* references */.Ft)(plan),
                 built: false,
                 sizeInBytes: existing.sizeInBytes,
             };
@@ -60568,9 +60674,9 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             const buildMs = clock.now() - startedAt;
             log.info(`Built in ${(0,duration/* formatDuration */.a)(buildMs)}; ${describeCache(built.cache)}.`);
             report = {
-                image: references(plan)[0],
+                image: (0,build_push_plan/* references */.Ft)(plan)[0],
                 digest: '',
-                references: references(plan),
+                references: (0,build_push_plan/* references */.Ft)(plan),
                 built: true,
                 builder: kind,
                 cache: built.cache,
@@ -60608,6 +60714,54 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
     }
 }
+
+
+/***/ }),
+
+/***/ 9646:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C7: () => (/* binding */ planBuild),
+/* harmony export */   Ft: () => (/* binding */ references),
+/* harmony export */   P1: () => (/* binding */ REVISION_LABEL),
+/* harmony export */   yJ: () => (/* binding */ CACHE_TAG)
+/* harmony export */ });
+/* unused harmony exports tagsFor, labelsFor */
+const CACHE_TAG = 'cache';
+function tagsFor(commit, extra) {
+    return [...new Set([commit.sha, commit.short, ...extra])];
+}
+const REVISION_LABEL = 'org.opencontainers.image.revision';
+/** build-push's labels, then the input's; an input label of the same name (source, title) replaces build-push's. */
+function labelsFor(commit, repository, extra = []) {
+    const own = [
+        { name: REVISION_LABEL, value: commit.sha },
+        ...(commit.sourceUrl ? [{ name: 'org.opencontainers.image.source', value: commit.sourceUrl }] : []),
+        { name: 'org.opencontainers.image.title', value: repository },
+    ];
+    return [...own.filter((label) => !extra.some((given) => given.name === label.name)), ...extra];
+}
+function planBuild(inputs, commit, registryHost, metadataFile) {
+    const imageName = `${registryHost}/${inputs.repository}`;
+    return {
+        imageName,
+        tags: tagsFor(commit, inputs.extraTags),
+        context: inputs.context,
+        dockerfile: inputs.dockerfile,
+        buildArgs: inputs.buildArgs,
+        target: inputs.target,
+        platforms: inputs.platforms,
+        labels: labelsFor(commit, inputs.repository, inputs.labels),
+        noCache: inputs.noCache,
+        secrets: inputs.secrets,
+        ssh: inputs.ssh,
+        push: inputs.push,
+        cacheRef: inputs.cache ? `${imageName}:${CACHE_TAG}` : undefined,
+        metadataFile,
+    };
+}
+const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
 
 
 /***/ }),
