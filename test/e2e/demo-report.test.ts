@@ -137,56 +137,66 @@ test("each step's job summary is on the page, its markdown tables rendered as ta
   expect(await page.locator('article.step .markdown-body table').count()).toBeGreaterThanOrEqual(steps.length);
 });
 
+// What each mark must be is read from the recorded steps (their inputs, outputs, times), not from the demo's story
+// going as planned: on a loaded machine ECS may roll a release back on its own, and the chart must show that too.
+const LANES = ['storefront', 'checkout'];
+const stepsOf = (laneName: string, action: string) => lane(laneName).steps.filter((step) => step.action === action);
+
 test("each deploy is marked on its service's chart at the moment its step started, in order", async () => {
-  expect(ofKind(await drawnMarks('storefront'), 'deploy')).toEqual(
-    ['Deploy 1.1.0', 'Deploy 1.2.0', 'Deploy 1.3.0'].map((title) => ({
-      step: title,
-      label: title,
-      at: sinceStart(stepOf('storefront', title).startedAt),
-    })),
-  );
-  expect(ofKind(await drawnMarks('checkout'), 'deploy')).toEqual(
-    ['Deploy checkout 2.1.0', 'Deploy checkout 2.2.0'].map((title) => ({
-      step: title,
-      label: title,
-      at: sinceStart(stepOf('checkout', title).startedAt),
-    })),
-  );
+  for (const name of LANES) {
+    const started = stepsOf(name, 'deploy-ecs').filter((step) => !step.inputs['service-deployment-arn']);
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    expect(ofKind(await drawnMarks(name), 'deploy')).toEqual(
+      started.map((step) => ({ step: step.title, label: step.title, at: sinceStart(step.startedAt) })),
+    );
+  }
+  expect(ofKind(await drawnMarks('storefront'), 'deploy').map((mark) => mark.step)).toEqual([
+    'Deploy 1.1.0',
+    'Deploy 1.2.0',
+    'Deploy 1.3.0',
+  ]);
 });
 
-test("each verdict is marked when its step gave it: healthy, unhealthy, and the crashing release's failed deploy", async () => {
-  const verdict = (laneName: string, title: string, label: string) => ({
-    step: title,
-    label,
-    at: sinceStart(stepOf(laneName, title).finishedAt),
-  });
-  expect(ofKind(await drawnMarks('storefront'), 'verdict')).toEqual([
-    verdict('storefront', 'Verify 1.1.0', 'healthy'),
-    verdict('storefront', 'Verify 1.2.0', 'unhealthy'),
-    verdict('storefront', 'Deploy 1.3.0', 'rolled-back'),
-  ]);
-  expect(ofKind(await drawnMarks('checkout'), 'verdict')).toEqual([
-    verdict('checkout', 'Gate checkout 2.1.0', 'healthy'),
-    verdict('checkout', 'Gate checkout 2.2.0', 'unhealthy'),
-  ]);
+test("each verdict is marked when its step gave it: verify-health's healthy or unhealthy, a failed deploy's status", async () => {
+  for (const name of LANES) {
+    const verdicts = [
+      ...stepsOf(name, 'verify-health').map((step) => ({ step, label: step.outputs.healthy === 'true' ? 'healthy' : 'unhealthy' })),
+      ...stepsOf(name, 'deploy-ecs')
+        .filter((step) => step.exitCode !== 0)
+        .map((step) => ({ step, label: step.outputs.status || 'failed' })),
+    ].sort((a, b) => a.step.finishedAt - b.step.finishedAt);
+    expect(verdicts.length).toBeGreaterThanOrEqual(2);
+    expect(ofKind(await drawnMarks(name), 'verdict')).toEqual(
+      verdicts.map(({ step, label }) => ({ step: step.title, label, at: sinceStart(step.finishedAt) })),
+    );
+  }
 });
 
 test("each rollback is marked: auto-rollback's for its whole step, ECS's circuit breaker and the gate's within theirs", async () => {
-  const storefront = (await drawnMarks('storefront')).filter((mark) => mark.kind === 'rollback');
-  const rollback = stepOf('storefront', 'Roll back 1.2.0');
-  const crashed = stepOf('storefront', 'Deploy 1.3.0');
-  expect(storefront.map(({ step, label, at, until }) => ({ step, label, at, until }))).toEqual([
-    { step: 'Roll back 1.2.0', label: 'Roll back 1.2.0', at: sinceStart(rollback.startedAt), until: sinceStart(rollback.finishedAt) },
-    { step: 'Deploy 1.3.0', label: 'circuit breaker', at: expect.any(Number), until: undefined },
-  ]);
-  expect(storefront[1].at).toBeGreaterThan(sinceStart(crashed.startedAt));
-  expect(storefront[1].at).toBeLessThanOrEqual(sinceStart(crashed.finishedAt));
-
-  const checkout = (await drawnMarks('checkout')).filter((mark) => mark.kind === 'rollback');
-  const gate = stepOf('checkout', 'Gate checkout 2.2.0');
-  expect(checkout.map(({ step, label }) => ({ step, label }))).toEqual([{ step: 'Gate checkout 2.2.0', label: 'gate rolls back' }]);
-  expect(checkout[0].at).toBeGreaterThan(sinceStart(gate.startedAt));
-  expect(checkout[0].at).toBeLessThanOrEqual(sinceStart(gate.finishedAt));
+  for (const name of LANES) {
+    const drawn = (await drawnMarks(name)).filter((mark) => mark.kind === 'rollback');
+    const expected = [
+      ...stepsOf(name, 'auto-rollback')
+        .filter((step) => step.outputs['rolled-back'] === 'true')
+        .map((step) => ({ step, label: step.title, spans: true })),
+      ...stepsOf(name, 'deploy-ecs')
+        .filter((step) => step.outputs.status === 'rolled-back')
+        .map((step) => ({ step, label: 'circuit breaker', spans: false })),
+      ...stepsOf(name, 'verify-health')
+        .filter((step) => step.outputs['deployment-action'] === 'rolled-back')
+        .map((step) => ({ step, label: 'gate rolls back', spans: false })),
+    ];
+    expect(drawn.map(({ step, label }) => `${step}: ${label}`).sort()).toEqual(
+      expected.map(({ step, label }) => `${step.title}: ${label}`).sort(),
+    );
+    for (const { step, label, spans } of expected) {
+      const mark = drawn.find((candidate) => candidate.step === step.title && candidate.label === label) as DrawnMark;
+      if (spans) expect({ at: mark.at, until: mark.until }).toEqual({ at: sinceStart(step.startedAt), until: sinceStart(step.finishedAt) });
+      else expect(mark.at >= sinceStart(step.startedAt) && mark.at <= sinceStart(step.finishedAt) && mark.until === undefined).toBe(true);
+    }
+  }
+  // However ECS treated the releases, the storefront was rolled back at least once (1.3.0 cannot start).
+  expect((await drawnMarks('storefront')).filter((mark) => mark.kind === 'rollback').length).toBeGreaterThanOrEqual(1);
 });
 
 test('each lifecycle stage deploy-ecs reported on the blue/green service is marked when its log line arrived', async () => {
@@ -232,16 +242,23 @@ test("the chart's bars are the traffic the demo recorded, second by second", asy
   }
 });
 
-test("the failed requests sit between the broken release's deploy and the end of its rollback, and none on blue/green", async () => {
-  const failing = (await drawnSeconds('storefront')).filter((bar) => bar.failed > 0);
-  expect(failing.length).toBeGreaterThan(0);
-  const deployed = Math.floor(sinceStart(stepOf('storefront', 'Deploy 1.2.0').startedAt));
-  const rolledBack = sinceStart(stepOf('storefront', 'Roll back 1.2.0').finishedAt);
-  for (const bar of failing) {
-    expect(bar.second).toBeGreaterThanOrEqual(deployed);
-    expect(bar.second).toBeLessThanOrEqual(rolledBack);
+test('no failed request is drawn before the first deploy, nor after the last rollback had ended', async () => {
+  const marks = await drawnMarks('storefront');
+  const firstDeploy = Math.min(...marks.filter((mark) => mark.kind === 'deploy').map((mark) => mark.at));
+  const lastRollbackEnd = Math.max(...marks.filter((mark) => mark.kind === 'rollback').map((mark) => mark.until ?? mark.at));
+  for (const bar of (await drawnSeconds('storefront')).filter((second) => second.failed > 0)) {
+    expect(bar.second).toBeGreaterThanOrEqual(Math.floor(firstDeploy));
+    expect(bar.second).toBeLessThanOrEqual(lastRollbackEnd);
   }
+  // On blue/green, production is never answered by a release before its gate passed it.
   expect((await drawnSeconds('checkout')).filter((bar) => bar.failed > 0)).toEqual([]);
+});
+
+test("the page lists the demo's verdicts as the demo printed them", async () => {
+  const listed = await page
+    .locator('ul.verdicts li')
+    .evaluateAll((items) => items.map((item) => ({ ok: !item.classList.contains('bad'), text: item.textContent ?? '' })));
+  expect(listed).toEqual(record.verdicts.map(({ what, ok, detail }) => ({ ok, text: `${what}: ${detail}` })));
 });
 
 test('a screenshot of the charts is kept as an artifact', async () => {
