@@ -1,7 +1,5 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import {
-  CreateDeploymentCommand,
   GetDeploymentCommand,
   GetDeploymentTargetCommand,
   StopDeploymentCommand,
@@ -9,7 +7,7 @@ import {
   type ECSTarget,
 } from '@aws-sdk/client-codedeploy';
 import { registerRevision } from '../support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -70,25 +68,7 @@ async function stoppedAtReady(name: string) {
   });
   await sandbox.advance(45_000);
   const v2 = await registerRevision(sandbox, cd, 'v2');
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: { TaskDefinition: v2, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
-        },
-      },
-    ],
-  });
-  const created = await codedeploy().send(
-    new CreateDeploymentCommand({
-      applicationName: cd.applicationName,
-      deploymentGroupName: cd.deploymentGroupName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
-    }),
-  );
-  const release = created.deploymentId as string;
+  const release = await createCodeDeployDeployment(sandbox, cd, v2);
   await walk(cd, release, (o) => o.info.status === 'Ready');
   await codedeploy().send(new StopDeploymentCommand({ deploymentId: release, autoRollbackEnabled: true }));
   const stopped = await walk(cd, release, (o) => Boolean(o.info.rollbackInfo?.rollbackDeploymentId));

@@ -35,6 +35,9 @@ group('ecs-deploy-blue-green.yml', () => {
   async function release(service: string, tag: string) {
     const bg = await createBlueGreenService(world, {
       service,
+      // A grace period, as a real service has: at a fiftieth, the load balancer's checks would otherwise stop a new
+      // task that takes more than 0.2 s to listen on a loaded machine, and fail the deploy step before the gate.
+      healthCheckGracePeriodSeconds: 300,
       lifecycleHooks: pauseAfterTestTraffic,
       afterFirstDeployment: { bakeTimeInMinutes: 15 },
     });
