@@ -1,8 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError, Inputs, inputsFrom } from '@ecs-deploy/core/common';
-import { readRollbackInputs } from '../src/inputs';
+import { readRollbackInputs, type RollbackInputs } from '../src/inputs';
 
-const read = (values: Record<string, string>) => readRollbackInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values })));
+const read = (values: Record<string, string>) =>
+  readRollbackInputs(new Inputs(inputsFrom({ region: 'eu-west-1', ...values }))) as RollbackInputs;
 
 describe('readRollbackInputs', () => {
   test('applies the contract defaults', () => {

@@ -105,7 +105,7 @@ export async function planRollback(
   const history = mechanism.readHistory
     ? await mechanism.readHistory(service, { ...request, found }, context)
     : await readDeploymentHistory(ecs, request.cluster, service, log);
-  const target = chooseTarget(requestedArn, history, source);
+  const target = chooseTarget(requestedArn, history, source ?? request.targetSource);
   return { request, service, preflight, found, mechanism, history, target };
 }
 
