@@ -63,7 +63,8 @@ export interface ServiceReads {
  * loop skips the round.
  */
 export class BatchedServiceReads implements ServiceReads {
-  /** DescribeServices calls sent, for the log and the benchmarks. */
+  /** Reads the loops asked for, and the DescribeServices calls that answered them: for the log and the benchmarks. */
+  reads = 0;
   calls = 0;
   private readonly watching = new Set<string>();
   private pending = new Map<string, Array<{ resolve(service: Service | undefined): void; reject(error: unknown): void }>>();
@@ -77,6 +78,7 @@ export class BatchedServiceReads implements ServiceReads {
   read(cluster: string, service: string): Promise<Service | undefined> {
     const key = keyOf(cluster, service);
     this.watching.add(key);
+    this.reads += 1;
     return new Promise((resolve, reject) => {
       this.pending.set(key, [...(this.pending.get(key) ?? []), { resolve, reject }]);
       if (this.everyoneAsked()) this.send();

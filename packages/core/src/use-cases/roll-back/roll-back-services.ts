@@ -36,7 +36,7 @@ export async function rollBackServices(
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
   const reads = new BatchedServiceReads(clients.ecs);
   const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
-  log.info(`The watch read ${rows.length} services in ${reads.calls} DescribeServices calls.`);
+  if (reads.reads > 0) log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
 
   const outputs = rows.map((row) => row.output);
   ports.setOutputs(outputs);
