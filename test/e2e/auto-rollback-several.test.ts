@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { runBundledAction, type ActionRun } from '../support/run-action';
+import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { createService, describe as describeService, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -142,4 +142,27 @@ test('a service whose entry is rolled-back and that already runs its target need
   expect(servicesOutput(run)[2]?.reason).toBe(`Nothing to roll back: ${scheduler} already runs ${scheduler}:1.`);
   const updated = sandbox.calls.slice(before).filter((call) => call.operation === 'UpdateService' || call.operation === 'StopServiceDeployment');
   expect(updated).toHaveLength(2);
+});
+
+test('the step fails when one rollback fails, naming that service and why; the others are rolled back all the same', async () => {
+  const { cluster, names, v1 } = await threeReleased('ads');
+  const [web, worker, scheduler] = names as [string, string, string];
+  // worker's v1 image was re-pushed broken: its rollback's tasks exit at start-up.
+  sandbox.script(`${REGISTRY}/${worker}:v1`, { kind: 'exit', exitCode: 3, afterMs: 100, logs: ['fatal: queue URL missing'] });
+
+  const run = await runBundledAction('auto-rollback', { cluster, service: names.join('\n') }, { env: sandbox.env() });
+
+  expect(run.exitCode).toBe(1);
+  const errors = errorsOf(run);
+  expect(errors.at(-1)).toMatch(
+    new RegExp(`^Rollback failed for 1 of 3 services: ${worker}: Rollback of ${worker} \\(${worker}:2 → ${worker}:1\\) FAILED: .*exited with code 3`),
+  );
+  expect(servicesOutput(run).map((one) => [one.service, one['rolled-back']])).toEqual([
+    [web, true],
+    [worker, false],
+    [scheduler, true],
+  ]);
+  expect(run.summary).toMatch(new RegExp(`\\| ❌ \\| ${worker} \\|`));
+  expect((await describeService(sandbox, cluster, web)).taskDefinition).toBe(v1[0]);
+  expect((await describeService(sandbox, cluster, scheduler)).taskDefinition).toBe(v1[2]);
 });
