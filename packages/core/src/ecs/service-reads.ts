@@ -69,11 +69,20 @@ export class BatchedServiceReads implements ServiceReads {
   private readonly watching = new Set<string>();
   private pending = new Map<string, Array<{ resolve(service: Service | undefined): void; reject(error: unknown): void }>>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private sendScheduled = false;
 
   constructor(
     private readonly ecs: ECSClient,
     private readonly gatherMs = 1000,
   ) {}
+
+  /**
+   * A service about to be watched: its first read is waited for too, so the first round goes together. Its
+   * watch's end (or the caller, when it ends up watching nothing) calls done.
+   */
+  join(cluster: string, service: string): void {
+    this.watching.add(keyOf(cluster, service));
+  }
 
   read(cluster: string, service: string): Promise<Service | undefined> {
     const key = keyOf(cluster, service);
@@ -81,14 +90,24 @@ export class BatchedServiceReads implements ServiceReads {
     this.reads += 1;
     return new Promise((resolve, reject) => {
       this.pending.set(key, [...(this.pending.get(key) ?? []), { resolve, reject }]);
-      if (this.everyoneAsked()) this.send();
-      else this.timer ??= setTimeout(() => this.send(), this.gatherMs);
+      this.timer ??= setTimeout(() => this.send(), this.gatherMs);
+      this.sendIfEveryoneAsked();
     });
   }
 
   done(cluster: string, service: string): void {
     this.watching.delete(keyOf(cluster, service));
-    if (this.pending.size > 0 && this.everyoneAsked()) this.send();
+    this.sendIfEveryoneAsked();
+  }
+
+  /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
+  private sendIfEveryoneAsked(): void {
+    if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      if (this.pending.size > 0 && this.everyoneAsked()) this.send();
+    });
   }
 
   private everyoneAsked(): boolean {

@@ -35,6 +35,7 @@ export async function rollBackServices(
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
   const reads = new BatchedServiceReads(clients.ecs);
+  for (const plan of plans) reads.join(request.cluster, plan.request.service);
   const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
   if (reads.reads > 0) log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
 
@@ -69,6 +70,9 @@ export async function rollBackServices(
     } catch (error) {
       log.error(`[${service}] ${errorMessage(error)}`);
       return { output: output(errorMessage(error)), failed: true, verdict: 'failed', fromArn: plan.service.taskDefinition, details: summaries };
+    } finally {
+      // A service that ended up watching nothing (already on its target, wait false) no longer holds a round up.
+      reads.done(request.cluster, service);
     }
   }
 }
