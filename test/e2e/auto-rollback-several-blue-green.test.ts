@@ -29,7 +29,9 @@ test('a blue/green service baking its release and a rolling one, rolled back in 
       containerDefinitions: [{ name: worker.service, image: `${REGISTRY}/queue-worker:v2`, essential: true }],
     }),
   );
-  await ecs.send(new UpdateServiceCommand({ cluster: bg.cluster, service: worker.service, taskDefinition: v2.taskDefinition?.taskDefinitionArn }));
+  await ecs.send(
+    new UpdateServiceCommand({ cluster: bg.cluster, service: worker.service, taskDefinition: v2.taskDefinition?.taskDefinitionArn }),
+  );
   await waitForSteady(sandbox, bg.cluster, worker.service);
 
   const run = await runBundledAction(
@@ -44,7 +46,9 @@ test('a blue/green service baking its release and a rolling one, rolled back in 
     expect.objectContaining({ service: worker.service, 'rolled-back': true, 'task-definition-arn': worker.taskDefinitionArn }),
   ]);
   expect(run.log).toMatch(new RegExp(`\\[${bg.service}\\] .*StopServiceDeployment \\(ROLLBACK\\) of service deployment .*still in flight`));
-  const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [deployed.outputs['service-deployment-arn'] as string] }));
+  const answer = await ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [deployed.outputs['service-deployment-arn'] as string] }),
+  );
   expect(answer.serviceDeployments?.[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
   expect((await describeService(sandbox, bg.cluster, worker.service)).taskDefinition).toBe(worker.taskDefinitionArn);
 });

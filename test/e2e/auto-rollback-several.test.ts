@@ -19,7 +19,9 @@ async function release(cluster: string, service: string, tag: string): Promise<s
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '1024',
-      containerDefinitions: [{ name: service, image: `${REGISTRY}/${service}:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] }],
+      containerDefinitions: [
+        { name: service, image: `${REGISTRY}/${service}:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] },
+      ],
     }),
   );
   const arn = registered.taskDefinition?.taskDefinitionArn as string;
@@ -52,7 +54,8 @@ function deployedEntry(service: string, fields: { status: string; arn: string; p
   };
 }
 
-const servicesOutput = (run: { outputs: Record<string, string> }) => JSON.parse(run.outputs.services ?? 'null') as Array<Record<string, unknown>>;
+const servicesOutput = (run: { outputs: Record<string, string> }) =>
+  JSON.parse(run.outputs.services ?? 'null') as Array<Record<string, unknown>>;
 
 describe('three services rolled back from their histories', () => {
   let shop: Awaited<ReturnType<typeof threeReleased>>;
@@ -61,7 +64,11 @@ describe('three services rolled back from their histories', () => {
   beforeAll(async () => {
     shop = await threeReleased('shop');
     before = sandbox.calls.length;
-    run = await runBundledAction('auto-rollback', { cluster: shop.cluster, service: shop.names.join('\n'), reason: 'verify-health failed' }, { env: sandbox.env() });
+    run = await runBundledAction(
+      'auto-rollback',
+      { cluster: shop.cluster, service: shop.names.join('\n'), reason: 'verify-health failed' },
+      { env: sandbox.env() },
+    );
   });
 
   test('each service is back on its own last completed revision', async () => {
@@ -140,7 +147,9 @@ test('a service whose entry is rolled-back and that already runs its target need
     [scheduler, false],
   ]);
   expect(servicesOutput(run)[2]?.reason).toBe(`Nothing to roll back: ${scheduler} already runs ${scheduler}:1.`);
-  const updated = sandbox.calls.slice(before).filter((call) => call.operation === 'UpdateService' || call.operation === 'StopServiceDeployment');
+  const updated = sandbox.calls
+    .slice(before)
+    .filter((call) => call.operation === 'UpdateService' || call.operation === 'StopServiceDeployment');
   expect(updated).toHaveLength(2);
 });
 
@@ -155,7 +164,9 @@ test('the step fails when one rollback fails, naming that service and why; the o
   expect(run.exitCode).toBe(1);
   const errors = errorsOf(run);
   expect(errors.at(-1)).toMatch(
-    new RegExp(`^Rollback failed for 1 of 3 services: ${worker}: Rollback of ${worker} \\(${worker}:2 → ${worker}:1\\) FAILED: .*exited with code 3`),
+    new RegExp(
+      `^Rollback failed for 1 of 3 services: ${worker}: Rollback of ${worker} \\(${worker}:2 → ${worker}:1\\) FAILED: .*exited with code 3`,
+    ),
   );
   expect(servicesOutput(run).map((one) => [one.service, one['rolled-back']])).toEqual([
     [web, true],

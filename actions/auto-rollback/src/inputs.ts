@@ -16,7 +16,14 @@ export interface RollbackInputs extends RollBackServiceRequest {
 export type SeveralRollbackInputs = RollBackServicesRequest;
 
 /** The inputs that name one service's own resources: with several services they would be one value for all. */
-const ONE_SERVICE_ONLY = ['task-definition', 'codedeploy-application', 'codedeploy-deployment-group', 'github-token', 'environment-name', 'environment-url'];
+const ONE_SERVICE_ONLY = [
+  'task-definition',
+  'codedeploy-application',
+  'codedeploy-deployment-group',
+  'github-token',
+  'environment-name',
+  'environment-url',
+];
 
 const SERVICE_TARGET: RollBackServiceRequest['targetSource'] = {
   input: 'services',
@@ -73,7 +80,7 @@ function readSeveral(inputs: Inputs, lines: string[]): SeveralRollbackInputs {
     const why =
       name === 'task-definition'
         ? "one revision for all would put each service on another's task definition: each service returns to its own target, from 'services' (deploy-ecs's services output) or, without it, from its own deployment history"
-        : 'it names one service\'s own resource (a CodeDeploy group, a GitHub environment), not one for all';
+        : "it names one service's own resource (a CodeDeploy group, a GitHub environment), not one for all";
     throw new ConfigurationError(
       `Input '${name}' cannot be given with several services (${lines.length} 'service' lines): ${why}. Leave it empty, or roll the services back one a step.`,
       name,

@@ -103,7 +103,10 @@ describe('readRollbackInputs with several services', () => {
     const services = JSON.stringify([entry('web', 'web:2'), entry('worker', 'worker:7')]);
 
     expect(readAny({ cluster: 'prod', service: `${line}\nworker`, services })).toMatchObject({
-      services: [{ service: line, taskDefinition: 'web:2' }, { service: 'worker', taskDefinition: 'worker:7' }],
+      services: [
+        { service: line, taskDefinition: 'web:2' },
+        { service: 'worker', taskDefinition: 'worker:7' },
+      ],
     });
   });
 

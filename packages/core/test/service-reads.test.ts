@@ -11,7 +11,9 @@ function ecsAnswering(missing: string[] = []) {
   ecs.on(DescribeServicesCommand).callsFake((input: DescribeServicesCommandInput) => {
     const asked = (input.services ?? []).map((name) => name.split('/').pop() as string);
     return {
-      services: asked.filter((name) => !missing.includes(name)).map((name) => ({ serviceName: name, serviceArn: `${ARN}/${name}`, status: 'ACTIVE' })),
+      services: asked
+        .filter((name) => !missing.includes(name))
+        .map((name) => ({ serviceName: name, serviceArn: `${ARN}/${name}`, status: 'ACTIVE' })),
       failures: asked.filter((name) => missing.includes(name)).map((name) => ({ arn: `${ARN}/${name}`, reason: 'MISSING' })),
     };
   });
@@ -117,6 +119,11 @@ describe('BatchedServiceReads', () => {
 
     await Promise.all([reads.read('prod', 'web'), reads.read('staging', 'web')]);
 
-    expect(ecs.commandCalls(DescribeServicesCommand).map((call) => call.args[0].input.cluster).sort()).toEqual(['prod', 'staging']);
+    expect(
+      ecs
+        .commandCalls(DescribeServicesCommand)
+        .map((call) => call.args[0].input.cluster)
+        .sort(),
+    ).toEqual(['prod', 'staging']);
   });
 });

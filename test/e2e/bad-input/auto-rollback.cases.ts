@@ -210,7 +210,8 @@ export const autoRollbackBadInputs: BadInput[] = [
     name: 'services that are not JSON',
     inputs: { ...several, services: '[{"service": "api"' },
     input: 'services',
-    error: /^Input 'services' is not JSON \(.+\): give deploy-ecs's services output as it is \(services: \$\{\{ steps\.deploy\.outputs\.services \}\}\)\.$/,
+    error:
+      /^Input 'services' is not JSON \(.+\): give deploy-ecs's services output as it is \(services: \$\{\{ steps\.deploy\.outputs\.services \}\}\)\.$/,
     refusedBy: 'parser',
     e2e: true,
   },
@@ -225,7 +226,8 @@ export const autoRollbackBadInputs: BadInput[] = [
     name: 'a services entry without previous-task-definition-arn',
     inputs: { ...several, services: JSON.stringify([{ cluster: 'prod', service: 'api' }, entry('cart', 'cart:1')]) },
     input: 'services',
-    error: /^Input 'services' entry 1 \(service "api"\) needs "previous-task-definition-arn" as a string \(empty when there is none\); got nothing/,
+    error:
+      /^Input 'services' entry 1 \(service "api"\) needs "previous-task-definition-arn" as a string \(empty when there is none\); got nothing/,
     refusedBy: 'parser',
   },
   {
@@ -239,7 +241,8 @@ export const autoRollbackBadInputs: BadInput[] = [
     name: 'a services entry for a service not among the service lines',
     inputs: { ...several, services: deployed(entry('api', 'api:1'), entry('cart', 'cart:1'), entry('search', 'search:1')) },
     input: 'services',
-    error: /^Input 'services' holds "search", not among the 'service' lines \("api", "cart"\): list every service the deploy released in 'service'/,
+    error:
+      /^Input 'services' holds "search", not among the 'service' lines \("api", "cart"\): list every service the deploy released in 'service'/,
     refusedBy: 'parser',
     e2e: true,
   },

@@ -22,7 +22,9 @@ export function parseDeployedServices(text: string): DeployedService[] {
     throw refuse(`is not JSON (${(error as Error).message}): ${GIVE}`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0) {
-    throw refuse(`must be a JSON array with one object per service; got ${Array.isArray(parsed) ? 'an empty array' : `a JSON ${typeOf(parsed)}`}: ${GIVE}`);
+    throw refuse(
+      `must be a JSON array with one object per service; got ${Array.isArray(parsed) ? 'an empty array' : `a JSON ${typeOf(parsed)}`}: ${GIVE}`,
+    );
   }
   const entries = parsed.map((entry, index) => readEntry(entry, index));
   const seen = new Set<string>();
@@ -36,14 +38,18 @@ export function parseDeployedServices(text: string): DeployedService[] {
 
 function readEntry(entry: unknown, index: number): DeployedService {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw refuse(`entry ${index + 1} must be an object with cluster, service and previous-task-definition-arn; got a JSON ${typeOf(entry)}: ${GIVE}`);
+    throw refuse(
+      `entry ${index + 1} must be an object with cluster, service and previous-task-definition-arn; got a JSON ${typeOf(entry)}: ${GIVE}`,
+    );
   }
   const record = entry as Record<string, unknown>;
   const text = (key: string, required: boolean): string => {
     const value = record[key];
     if (value === undefined && !required) return '';
     if (typeof value !== 'string' || (required && value === '')) {
-      throw refuse(`entry ${index + 1} needs "${key}" as a ${required ? 'non-empty ' : ''}string; got ${JSON.stringify(value) ?? 'nothing'}: ${GIVE}`);
+      throw refuse(
+        `entry ${index + 1} needs "${key}" as a ${required ? 'non-empty ' : ''}string; got ${JSON.stringify(value) ?? 'nothing'}: ${GIVE}`,
+      );
     }
     return value;
   };

@@ -21,7 +21,10 @@ export interface RollBackServiceRequest {
 }
 
 /** auto-rollback with several 'service' lines: each service's own target, never one revision for all. */
-export interface RollBackServicesRequest extends Omit<RollBackServiceRequest, 'service' | 'taskDefinition' | 'codeDeploy' | 'targetSource'> {
+export interface RollBackServicesRequest extends Omit<
+  RollBackServiceRequest,
+  'service' | 'taskDefinition' | 'codeDeploy' | 'targetSource'
+> {
   services: Array<{
     service: string;
     /** From the service's entry in the 'services' input; undefined means "find it in the deployment history". */

@@ -66,10 +66,22 @@ export async function rollBackServices(
         // One annotation for the step, once every service has ended.
         notice: () => undefined,
       });
-      return { output: output(result.headline), failed: false, verdict: result.verdict, fromArn: plan.service.taskDefinition, details: summaries };
+      return {
+        output: output(result.headline),
+        failed: false,
+        verdict: result.verdict,
+        fromArn: plan.service.taskDefinition,
+        details: summaries,
+      };
     } catch (error) {
       log.error(`[${service}] ${errorMessage(error)}`);
-      return { output: output(errorMessage(error)), failed: true, verdict: 'failed', fromArn: plan.service.taskDefinition, details: summaries };
+      return {
+        output: output(errorMessage(error)),
+        failed: true,
+        verdict: 'failed',
+        fromArn: plan.service.taskDefinition,
+        details: summaries,
+      };
     } finally {
       // A service that ended up watching nothing (already on its target, wait false) no longer holds a round up.
       reads.done(request.cluster, service);

@@ -20,7 +20,8 @@ const ICON: Record<RollbackVerdict, string> = { 'rolled-back': '↩️', started
 /** The job summary with several services: one row per service, then each service's own summary. */
 export function severalRollbacksMarkdown(rows: readonly ServiceRollbackRow[]): string {
   const failed = rows.filter((row) => row.failed).length;
-  const title = failed > 0 ? `❌ Auto-rollback of ${rows.length} services: ${failed} failed` : `↩️ Auto-rollback of ${rows.length} services`;
+  const title =
+    failed > 0 ? `❌ Auto-rollback of ${rows.length} services: ${failed} failed` : `↩️ Auto-rollback of ${rows.length} services`;
   return section(
     heading(title),
     table(
