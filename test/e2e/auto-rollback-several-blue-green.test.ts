@@ -1,7 +1,7 @@
 import { expect, test } from '@jest/globals';
-import { DescribeServiceDeploymentsCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { BLUE_GREEN_REPOSITORY, createBlueGreenService } from '../support/blue-green';
-import { createService, describe as describeService, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { createService, describe as describeService, ecsClient, REGISTRY, registerLike, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -18,20 +18,8 @@ test('a blue/green service baking its release and a rolling one, rolled back in 
   expect(errorsOf(deployed)).toEqual([]);
   const worker = await createService(sandbox, { cluster: bg.cluster, service: 'queue-worker', image: `${REGISTRY}/queue-worker:v1` });
   const ecs = ecsClient(sandbox);
-  const v2 = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: worker.service,
-      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '1024',
-      containerDefinitions: [{ name: worker.service, image: `${REGISTRY}/queue-worker:v2`, essential: true }],
-    }),
-  );
-  await ecs.send(
-    new UpdateServiceCommand({ cluster: bg.cluster, service: worker.service, taskDefinition: v2.taskDefinition?.taskDefinitionArn }),
-  );
+  const v2 = await registerLike(sandbox, worker.taskDefinitionArn, `${REGISTRY}/queue-worker:v2`);
+  await ecs.send(new UpdateServiceCommand({ cluster: bg.cluster, service: worker.service, taskDefinition: v2 }));
   await waitForSteady(sandbox, bg.cluster, worker.service);
 
   const run = await runBundledAction(

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
-import { createService, describe as describeService, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { createService, describe as describeService, ecsClient, REGISTRY, registerLike, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
 
 // auto-rollback with several 'service' lines, through the bundled action against the sandbox.
@@ -9,24 +9,9 @@ const sandbox = useSandbox({ timeScale: 0.05 });
 
 /** The service's next revision (its image at `tag`), deployed and settled: one more SUCCESSFUL service deployment in its history. */
 async function release(cluster: string, service: string, tag: string): Promise<string> {
-  const ecs = ecsClient(sandbox);
   const current = await describeService(sandbox, cluster, service);
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: service,
-      executionRoleArn: `arn:aws:iam::${sandbox.accountId}:role/ecsTaskExecutionRole`,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '1024',
-      containerDefinitions: [
-        { name: service, image: `${REGISTRY}/${service}:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] },
-      ],
-    }),
-  );
-  const arn = registered.taskDefinition?.taskDefinitionArn as string;
-  expect(current.taskDefinition).not.toBe(arn);
-  await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn }));
+  const arn = await registerLike(sandbox, current.taskDefinition as string, `${REGISTRY}/${service}:${tag}`);
+  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, taskDefinition: arn }));
   await waitForSteady(sandbox, cluster, service);
   return arn;
 }
