@@ -35,6 +35,8 @@ export interface CodeDeployServiceOptions {
   group?: Partial<CreateDeploymentGroupCommandInput>;
   /** false: the service only, no application or deployment group. */
   createGroup?: boolean;
+  /** The service's health check grace period (CreateService healthCheckGracePeriodSeconds); default none. */
+  healthCheckGracePeriodSeconds?: number;
 }
 
 export interface CodeDeployService {
@@ -116,6 +118,9 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
       serviceName: service,
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
+      ...(options.healthCheckGracePeriodSeconds === undefined
+        ? {}
+        : { healthCheckGracePeriodSeconds: options.healthCheckGracePeriodSeconds }),
       launchType: 'FARGATE',
       networkConfiguration: network,
       deploymentController: { type: 'CODE_DEPLOY' },

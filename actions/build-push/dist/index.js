@@ -57726,6 +57726,10 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
     if (badPlatform !== undefined) {
         throw new errors/* ConfigurationError */.j1(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
     }
+    const registryId = inputs.optional('registry-id');
+    if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'registry-id' is "${registryId}"; it is the 12-digit AWS account ID whose registry holds the repository, e.g. 123456789012.`, 'registry-id');
+    }
     const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...severity/* SEVERITIES */.oC.map((s) => s.toLowerCase())], 'none');
     return {
         region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
@@ -57743,6 +57747,7 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         scanThreshold: threshold === 'none' ? undefined : threshold.toUpperCase(),
         scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
         builder: inputs.oneOf('builder', BUILDERS),
+        registryId,
     };
 }
 
@@ -57762,7 +57767,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9671);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3103);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7990);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
@@ -59582,7 +59587,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9671:
+/***/ 3103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59870,6 +59875,96 @@ async function buildWithContainersTool(tool, plan, env, runner) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry-config.ts
+/**
+ * The builders' registry configuration for one build: a temporary copy of the one the runner already has, with
+ * ECR's credential added, so earlier logins (Docker Hub, GHCR, another account's ECR holding base images),
+ * buildx builders (one made by docker/setup-buildx-action) and CLI plugins (buildx itself may be one) stay
+ * visible. The runner's own files are never written; the copy is removed after the build.
+ */
+
+
+
+
+/** The docker configuration folder the docker CLI reads: $DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env) {
+    return env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker');
+}
+/**
+ * The auth file buildah and podman read first (containers-auth.json(5)): $REGISTRY_AUTH_FILE, else
+ * $XDG_RUNTIME_DIR/containers/auth.json (where `podman login` writes); undefined when neither exists. After it they
+ * still read $HOME/.docker/config.json, so pointing REGISTRY_AUTH_FILE at a copy hides nothing else.
+ */
+function containersAuthFile(env) {
+    if (env.REGISTRY_AUTH_FILE)
+        return env.REGISTRY_AUTH_FILE;
+    const runtime = env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined;
+    return runtime && (0,external_node_fs_.existsSync)(runtime) ? runtime : undefined;
+}
+function readJson(file) {
+    if (!file || !(0,external_node_fs_.existsSync)(file))
+        return {};
+    const text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    if (!text.trim())
+        return {};
+    try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return parsed;
+    }
+    catch {
+        // Reported below, as for a file that is JSON but not an object.
+    }
+    throw new errors/* ActionFailure */.dR(`${file} is not a JSON object, so its registry logins cannot be kept; fix or remove it.`);
+}
+const objectAt = (config, key) => {
+    const value = config[key];
+    return value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
+};
+/**
+ * The configuration with ECR's credential for host in `auths`. A credential store (credsStore) or a helper for the
+ * host (credHelpers) would win over `auths` and could write to the machine's keychain; an empty helper name for
+ * the host makes docker use the file for it alone (docker/cli's getConfiguredCredentialStore returns the
+ * credHelpers entry when the host has one, and an empty name selects the file store). containers-auth.json has
+ * no credsStore; a credHelpers entry for the host is dropped there instead.
+ */
+function withEcrCredential(config, host, token, format) {
+    const next = { ...config, auths: { ...objectAt(config, 'auths'), [host]: { auth: token } } };
+    const helpers = objectAt(config, 'credHelpers');
+    if (format === 'containers') {
+        delete helpers[host];
+        if (Object.keys(helpers).length || config.credHelpers !== undefined)
+            next.credHelpers = helpers;
+    }
+    else if (config.credsStore || host in helpers) {
+        next.credHelpers = { ...helpers, [host]: '' };
+    }
+    return next;
+}
+/**
+ * Fills folder with the runner's docker configuration: config.json copied with the credential added, every other
+ * entry (buildx, cli-plugins, contexts...) symlinked so buildx and plugins see the runner's own state, not a copy.
+ * Returns what the copy came from, for the log.
+ */
+function copyDockerConfig(folder, env, host, token) {
+    const source = dockerConfigDir(env);
+    if ((0,external_node_fs_.existsSync)(source)) {
+        for (const entry of (0,external_node_fs_.readdirSync)(source)) {
+            if (entry !== 'config.json')
+                (0,external_node_fs_.symlinkSync)((0,external_node_path_.join)(source, entry), (0,external_node_path_.join)(folder, entry));
+        }
+    }
+    const config = withEcrCredential(readJson((0,external_node_path_.join)(source, 'config.json')), host, token, 'docker');
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(folder, 'config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+    return source;
+}
+/** Writes the auth file buildah and podman will read: the runner's, if any, with the credential added. */
+function copyContainersAuth(file, env, host, token) {
+    const source = containersAuthFile(env);
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(withEcrCredential(readJson(source), host, token, 'containers'), null, 2), { mode: 0o600 });
+    return source;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/buildx-cache.ts
 /**
  * Which buildx builder and which cache mode a build uses: pure parsing of `docker buildx inspect` and
@@ -60020,10 +60115,11 @@ async function prepareBuildx(wanted, deps) {
 }
 /**
  * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
- * The login points DOCKER_CONFIG at a folder of its own, which would hide setup-buildx-action's builder.
+ * The login's copy of DOCKER_CONFIG links the runner's buildx folder when there is one; naming it also keeps a
+ * builder made for this build out of the copy when there is none.
  */
 function buildxConfigDir(env) {
-    return env.BUILDX_CONFIG || (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker'), 'buildx');
+    return env.BUILDX_CONFIG || (0,external_node_path_.join)(dockerConfigDir(env), 'buildx');
 }
 async function removeBuilder(name, { runner, log, env }) {
     try {
@@ -60097,8 +60193,14 @@ var dist_cjs = __nccwpck_require__(8249);
 
 
 
-/** Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. */
-async function registryCredentials(ecr, setSecret) {
+
+/**
+ * Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. The token
+ * opens every registry the caller may use (GetAuthorizationToken's registryIds is deprecated for that reason), so
+ * the host is the repository's own (its repositoryUri, another account's with registry-id) when known, else
+ * the caller's registry ECR names.
+ */
+async function registryCredentials(ecr, setSecret, repositoryUri) {
     const answer = await ecr.send(new dist_cjs/* GetAuthorizationTokenCommand */.Eu6({}));
     const data = answer.authorizationData?.[0];
     if (!data?.authorizationToken || !data.proxyEndpoint)
@@ -60108,30 +60210,28 @@ async function registryCredentials(ecr, setSecret) {
     const separator = decoded.indexOf(':');
     const password = decoded.slice(separator + 1);
     setSecret(password);
-    return { host: new URL(data.proxyEndpoint).host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
+    const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : new URL(data.proxyEndpoint).host;
+    return { host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
 }
 /**
- * Logs the builder in with credentials kept in a temporary folder of their own, so the runner's docker
- * config is never touched and nothing is left behind. docker reads the password from stdin; buildah and
- * podman read an auth file (the same format docker writes), which also works for plain-HTTP test registries.
+ * Gives the builder ECR's credential through a temporary copy of the runner's registry configuration (see
+ * registry-config.ts): docker through DOCKER_CONFIG, buildah and podman through REGISTRY_AUTH_FILE. No `docker
+ * login`: it would write to a credential store the configuration names. The copy is removed by dispose, and here
+ * when making it fails.
  */
-async function logIn(kind, credentials, tools) {
+function logIn(kind, credentials, tools) {
     const folder = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tools.tempRoot, 'build-push-auth-'));
     const dispose = () => (0,external_node_fs_.rmSync)(folder, { recursive: true, force: true });
     try {
         if (kind === 'buildah' || kind === 'podman') {
             const authFile = (0,external_node_path_.join)(folder, 'auth.json');
-            (0,external_node_fs_.writeFileSync)(authFile, JSON.stringify({ auths: { [credentials.host]: { auth: credentials.token } } }), { mode: 0o600 });
+            const source = copyContainersAuth(authFile, tools.env, credentials.host, credentials.token);
+            tools.log.info(`ECR credential for ${credentials.host} given to ${kind} in a temporary auth file${source ? `, with the logins of ${source} (left unchanged)` : ''}.`);
             return { host: credentials.host, env: { REGISTRY_AUTH_FILE: authFile }, dispose };
         }
-        const env = { DOCKER_CONFIG: folder };
-        await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], {
-            env,
-            input: credentials.password,
-            silent: true,
-        });
-        tools.log.info(`Logged in to ${credentials.host}.`);
-        return { host: credentials.host, env, dispose };
+        const source = copyDockerConfig(folder, tools.env, credentials.host, credentials.token);
+        tools.log.info(`ECR credential for ${credentials.host} given to docker in a temporary copy of ${source} (its logins, buildx builders and CLI plugins kept; the original left unchanged).`);
+        return { host: credentials.host, env: { DOCKER_CONFIG: folder }, dispose };
     }
     catch (error) {
         dispose();
@@ -60143,34 +60243,45 @@ async function logIn(kind, credentials, tools) {
 
 
 
+const factsOf = (repository, created) => ({
+    uri: repository?.repositoryUri,
+    tagMutability: repository?.imageTagMutability,
+    exclusionFilters: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
+    created,
+});
 /**
- * Makes sure the repository exists. Created ones get immutable tags, so a commit's tag can never be moved to
- * other bytes, with the cache tag excluded because every build rewrites it, and scan on push.
+ * Makes sure the repository exists, in the registry of registryId (input 'registry-id') or the caller's own.
+ * Created ones get immutable tags, so a commit's tag can never be moved to other bytes, with the cache tag
+ * excluded because every build rewrites it, and scan on push.
  */
-async function ensureRepository(ecr, name, create, log) {
+async function ensureRepository(ecr, name, options, log) {
+    const { registryId } = options;
     try {
-        await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name] }));
-        return;
+        const answer = await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name], registryId }));
+        return factsOf(answer.repositories?.[0], false);
     }
     catch (error) {
         if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
             throw error;
     }
-    if (!create) {
-        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`, 'repository');
+    const where = registryId ? `the registry of account ${registryId} (input 'registry-id')` : 'this account and region';
+    if (!options.create) {
+        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
     }
-    await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
+    const answer = await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
         repositoryName: name,
+        registryId,
         imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
         imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: CACHE_TAG }],
         imageScanningConfiguration: { scanOnPush: true },
     }));
-    log.info(`Created ECR repository ${name} (immutable tags except ${CACHE_TAG}, scan on push).`);
+    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${CACHE_TAG}, scan on push).`);
+    return factsOf(answer.repository, true);
 }
 /** The image a tag names in the repository, or undefined when there is none. */
-async function findImage(ecr, repository, tag) {
+async function findImage(ecr, repository, tag, registryId) {
     try {
-        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] }));
         const detail = answer.imageDetails?.[0];
         if (!detail?.imageDigest)
             return undefined;
@@ -60208,9 +60319,15 @@ function gateVerdict(image, blocking, threshold) {
         ...more,
     ].join('\n');
 }
-async function scanPage(ecr, repository, digest, nextToken) {
+async function scanPage(ecr, target, nextToken) {
     try {
-        const answer = await ecr.send(new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({ repositoryName: repository, imageId: { imageDigest: digest }, nextToken, maxResults: 1000 }));
+        const answer = await ecr.send(new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({
+            repositoryName: target.repository,
+            registryId: target.registryId,
+            imageId: { imageDigest: target.digest },
+            nextToken,
+            maxResults: 1000,
+        }));
         const basic = (answer.imageScanFindings?.findings ?? []).map((f) => ({
             name: f.name ?? 'unnamed',
             severity: f.severity ?? 'UNDEFINED',
@@ -60245,7 +60362,7 @@ async function waitForScan(ecr, target, deps) {
         clock: deps.clock,
         signal: deps.signal,
         check: async () => {
-            const first = await scanPage(ecr, target.repository, target.digest);
+            const first = await scanPage(ecr, target);
             if (!first)
                 return undefined;
             last = `the scan was ${first.status}`;
@@ -60256,7 +60373,7 @@ async function waitForScan(ecr, target, deps) {
                 return undefined;
             const findings = [...first.findings];
             for (let page = first; page.nextToken;) {
-                page = (await scanPage(ecr, target.repository, target.digest, page.nextToken));
+                page = (await scanPage(ecr, target, page.nextToken));
                 findings.push(...page.findings);
             }
             return findings;
@@ -60319,8 +60436,13 @@ const MANIFEST_TYPES = [
  * Adds tags to an image already in the repository without pulling or pushing a layer: the manifest is read with
  * BatchGetImage and stored again under each tag with PutImage, so a promotion costs two calls a tag.
  */
-async function addTags(ecr, repository, digest, tags) {
-    const answer = await ecr.send(new dist_cjs/* BatchGetImageCommand */.P8n({ repositoryName: repository, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_TYPES }));
+async function addTags(ecr, repository, digest, tags, registryId) {
+    const answer = await ecr.send(new dist_cjs/* BatchGetImageCommand */.P8n({
+        repositoryName: repository,
+        registryId,
+        imageIds: [{ imageDigest: digest }],
+        acceptedMediaTypes: MANIFEST_TYPES,
+    }));
     const image = answer.images?.[0];
     if (!image?.imageManifest)
         throw new errors/* ActionFailure */.dR(`ECR could not return the manifest of ${repository}@${digest}: ${answer.failures?.[0]?.failureReason ?? 'no image'}.`);
@@ -60328,6 +60450,7 @@ async function addTags(ecr, repository, digest, tags) {
         try {
             await ecr.send(new dist_cjs/* PutImageCommand */.SUU({
                 repositoryName: repository,
+                registryId,
                 imageManifest: image.imageManifest,
                 imageManifestMediaType: image.imageManifestMediaType,
                 imageDigest: digest,
@@ -60391,12 +60514,13 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
     // 2. The repository, and the image this commit may already have there.
     (0,cancellation/* throwIfCancelled */.dZ)(signal);
-    await ensureRepository(ecr, request.repository, request.createRepository, log);
-    const credentials = await registryCredentials(ecr, ports.setSecret);
+    const { registryId } = request;
+    const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+    const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
     try {
         const plan = planBuild(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
-        const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha) : undefined;
+        const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
         let report;
         if (existing) {
             log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -60404,7 +60528,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             if (missing.length) {
                 (0,cancellation/* throwIfCancelled */.dZ)(signal);
                 reached(`while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`);
-                await addTags(ecr, request.repository, existing.digest, missing);
+                await addTags(ecr, request.repository, existing.digest, missing, registryId);
                 log.info(`Tagged it ${missing.join(', ')}.`);
             }
             report = {
@@ -60418,7 +60542,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         else {
             // 3. Build and push with credentials that exist only for this step.
             (0,cancellation/* throwIfCancelled */.dZ)(signal);
-            const login = await logIn(kind, credentials, { runner, log, tempRoot });
+            const login = logIn(kind, credentials, { log, tempRoot, env });
             reached(request.push
                 ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
                 : `while ${kind} was building ${plan.imageName}: the build was interrupted, nothing was pushed (push is false) and this step outputs no image`);
@@ -60454,7 +60578,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             };
             if (request.push) {
                 // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-                const stored = await findImage(ecr, request.repository, commit.sha);
+                const stored = await findImage(ecr, request.repository, commit.sha, registryId);
                 if (!stored || stored.digest !== built.digest) {
                     throw new errors/* ActionFailure */.dR(`Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
                 }
@@ -60467,7 +60591,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         let verdict;
         if (request.scanThreshold && report.digest) {
             reached(`while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`);
-            const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
+            const findings = await waitForScan(ecr, { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
             const blocking = findingsAtOrAbove(findings, request.scanThreshold);
             report.scan = blocking.length
                 ? `${blocking.length} at or above ${request.scanThreshold}: failed`
