@@ -18,6 +18,7 @@ export * from './service-deployment-reader';
 export * from './service-deployment-statuses';
 export * from './service-deployment-verdict';
 export * from './service-deployment-watch';
+export * from './service-reads';
 export * from './serving-revision';
 export * from './stage-timeline';
 export * from './stop-reasons';

@@ -4,6 +4,7 @@ import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
 import { SkippedReads } from '../common/skipped-reads';
+import type { ServiceReads } from './service-reads';
 import type { RolloutVerdict } from './rollout';
 import type { StartupHealth } from './startup-kill-hint';
 
@@ -75,6 +76,8 @@ export interface WatchDependencies {
   clock?: Clock;
   /** Aborted when the workflow is cancelled: the loop throws WorkflowCancelled at once, with no further call. */
   signal?: CancellationSignal;
+  /** Where each round's DescribeServices goes when several loops share one (BatchedServiceReads); by default a call of its own. */
+  serviceReads?: ServiceReads;
 }
 
 /** Which service the loop follows, from when, and for how long. */
@@ -134,6 +137,11 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
   const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
   const skipped = new SkippedReads(log);
   let lastService: Service | undefined;
+  const readService = async (): Promise<Service | undefined> => {
+    if (deps.serviceReads) return deps.serviceReads.read(request.cluster, request.service);
+    const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
+    return (await ecs.send(withoutSdkRetries(describe))).services?.[0];
+  };
   const result = await poll<J>({
     intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
     timeoutMs: request.timeoutMs,
@@ -142,9 +150,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
     check: async () => {
       const polledAt = clock.now();
       try {
-        const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
-        const answer = await ecs.send(withoutSdkRetries(describe));
-        const service = answer.services?.[0];
+        const service = await readService();
         if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
         lastService = service;
         const newEvents = events.follow(service.events ?? []);
@@ -156,7 +162,7 @@ export async function followDeployment<J>(request: FollowRequest, step: PollStep
         throw error;
       }
     },
-  });
+  }).finally(() => deps.serviceReads?.done(request.cluster, request.service));
   const concluded = await step.conclude(result.done ? result.value : undefined);
   const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
   return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
