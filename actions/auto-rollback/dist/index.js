@@ -75426,7 +75426,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4000:
+/***/ 2777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75744,11 +75744,120 @@ function stepInputs() {
 
 // EXTERNAL MODULE: ./packages/core/src/platform/deployments.ts + 23 modules
 var deployments = __nccwpck_require__(6927);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/deployed-services.ts
+
+
+const GIVE = "give deploy-ecs's services output as it is (services: ${{ steps.deploy.outputs.services }})";
+/** Reads the 'services' input: a JSON array, one object per service, as deploy-ecs writes it. */
+function parseDeployedServices(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw refuse(`is not JSON (${error.message}): ${GIVE}`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+        throw refuse(`must be a JSON array with one object per service; got ${Array.isArray(parsed) ? 'an empty array' : `a JSON ${typeOf(parsed)}`}: ${GIVE}`);
+    }
+    const entries = parsed.map((entry, index) => readEntry(entry, index));
+    const seen = new Set();
+    for (const entry of entries) {
+        const name = serviceName(entry.service);
+        if (seen.has(name))
+            throw refuse(`holds service "${name}" twice: each service has one entry`);
+        seen.add(name);
+    }
+    return entries;
+}
+function readEntry(entry, index) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw refuse(`entry ${index + 1} must be an object with cluster, service and previous-task-definition-arn; got a JSON ${typeOf(entry)}: ${GIVE}`);
+    }
+    const record = entry;
+    const text = (key, required) => {
+        const value = record[key];
+        if (value === undefined && !required)
+            return '';
+        if (typeof value !== 'string' || (required && value === '')) {
+            throw refuse(`entry ${index + 1} needs "${key}" as a ${required ? 'non-empty ' : ''}string; got ${JSON.stringify(value) ?? 'nothing'}: ${GIVE}`);
+        }
+        return value;
+    };
+    const service = text('service', true);
+    const previous = record['previous-task-definition-arn'];
+    if (typeof previous !== 'string') {
+        throw refuse(`entry ${index + 1} (service "${service}") needs "previous-task-definition-arn" as a string (empty when there is none); got ${JSON.stringify(previous) ?? 'nothing'}: ${GIVE}`);
+    }
+    if (previous !== '' && !(0,identifiers/* isRevisionReference */.bv)(previous)) {
+        throw refuse(`entry ${index + 1} (service "${service}") has previous-task-definition-arn "${previous}", which names no one revision (family:revision or a task definition ARN)`);
+    }
+    return {
+        cluster: text('cluster', true),
+        service,
+        status: text('status', false),
+        taskDefinitionArn: text('task-definition-arn', false),
+        previousTaskDefinitionArn: previous,
+    };
+}
+/**
+ * Each 'service' line's target from its 'services' entry (undefined when the entry's previous-task-definition-arn is
+ * empty: the history decides). The two name the same services in the same cluster, or the step is refused: a
+ * service deployed in the step but missing from 'service' would stay on the bad release unnoticed, and a line
+ * missing from 'services' would take a target from somewhere the user did not say.
+ */
+function targetsFromDeployedServices(lines, cluster, deployed) {
+    const byName = new Map(deployed.map((entry) => [serviceName(entry.service), entry]));
+    const names = lines.map(serviceName);
+    const notListed = deployed.filter((entry) => !names.includes(serviceName(entry.service))).map((entry) => serviceName(entry.service));
+    if (notListed.length > 0) {
+        throw refuse(`holds ${quoted(notListed)}, not among the 'service' lines (${quoted(names)}): list every service the deploy released in 'service', or give 'services' only the entries of the services to roll back`);
+    }
+    const targets = new Map();
+    for (const line of lines) {
+        const entry = byName.get(serviceName(line));
+        if (!entry) {
+            throw new errors/* ConfigurationError */.j1(`Input 'service' names "${serviceName(line)}", which input 'services' holds no entry for (it holds ${quoted([...byName.keys()])}): give the deploy-ecs output that deployed it, or roll it back in a step of its own.`, 'service');
+        }
+        if (clusterName(entry.cluster) !== clusterName(cluster)) {
+            throw refuse(`gives service "${serviceName(line)}" cluster "${entry.cluster}", not the 'cluster' input's "${cluster}"`);
+        }
+        targets.set(line, entry.previousTaskDefinitionArn === '' ? undefined : entry.previousTaskDefinitionArn);
+    }
+    return targets;
+}
+const serviceName = (value) => value.split('/').pop();
+const clusterName = (value) => value.split('/').pop();
+const quoted = (names) => names.map((name) => `"${name}"`).join(', ');
+const typeOf = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+function refuse(problem) {
+    return new errors/* ConfigurationError */.j1(`Input 'services' ${problem}.`, 'services');
+}
+
 ;// CONCATENATED MODULE: ./actions/auto-rollback/src/inputs.ts
 
 
+
+/** The inputs that name one service's own resources: with several services they would be one value for all. */
+const ONE_SERVICE_ONLY = [
+    'task-definition',
+    'codedeploy-application',
+    'codedeploy-deployment-group',
+    'github-token',
+    'environment-name',
+    'environment-url',
+];
+const SERVICE_TARGET = {
+    input: 'services',
+    chosenBy: "the 'services' input (deploy-ecs's previous-task-definition-arn)",
+    needed: "Input 'services' gives the service an empty previous-task-definition-arn",
+    advice: "Give 'task-definition' instead, the revision to return to.",
+};
 /** Reads and validates every input before anything talks to AWS. */
 function readRollbackInputs(inputs = stepInputs()) {
+    const lines = inputs.list('service');
+    if (lines.length > 1)
+        return readSeveral(inputs, lines);
     const taskDefinition = inputs.optional('task-definition');
     const service = inputs.required('service');
     const cluster = inputs.required('cluster');
@@ -75756,17 +75865,63 @@ function readRollbackInputs(inputs = stepInputs()) {
     checkEcsArnInputs({ cluster, service, 'task-definition': taskDefinition }, region);
     if (taskDefinition !== undefined)
         assertRevisionReference(taskDefinition);
+    const fromServices = readOneFromServices(inputs, service, cluster, taskDefinition);
     return {
         cluster,
         service,
         region,
-        taskDefinition,
+        taskDefinition: taskDefinition ?? fromServices,
+        ...(fromServices !== undefined ? { targetSource: SERVICE_TARGET } : {}),
         reason: inputs.optional('reason'),
         wait: inputs.boolean('wait', true),
         timeoutMs: inputs.duration('timeout', '10m'),
         timeoutGiven: inputs.optional('timeout') !== undefined,
         codeDeploy: { application: inputs.optional('codedeploy-application'), deploymentGroup: inputs.optional('codedeploy-deployment-group') },
         auditTrail: (0,deployments/* readAuditTrailInputs */.bZ)(inputs, (0,deployments/* serviceEnvironment */.J6)(service)),
+    };
+}
+/** One service with 'services': its entry's previous-task-definition-arn, when not empty, is the target. */
+function readOneFromServices(inputs, service, cluster, taskDefinition) {
+    const text = inputs.optional('services');
+    if (text === undefined)
+        return undefined;
+    if (taskDefinition !== undefined) {
+        throw new errors/* ConfigurationError */.j1("Inputs 'task-definition' and 'services' both name the target: give one, 'task-definition' (one revision) or 'services' (deploy-ecs's services output).", 'task-definition');
+    }
+    return targetsFromDeployedServices([service], cluster, parseDeployedServices(text)).get(service);
+}
+function readSeveral(inputs, lines) {
+    const cluster = inputs.required('cluster');
+    const region = (0,aws/* resolveRegion */.Zv)(inputs.optional('region'));
+    const given = ONE_SERVICE_ONLY.filter((name) => inputs.optional(name) !== undefined);
+    if (given.length > 0) {
+        const name = given[0];
+        const why = name === 'task-definition'
+            ? "one revision for all would put each service on another's task definition: each service returns to its own target, from 'services' (deploy-ecs's services output) or, without it, from its own deployment history"
+            : "it names one service's own resource (a CodeDeploy group, a GitHub environment), not one for all";
+        throw new errors/* ConfigurationError */.j1(`Input '${name}' cannot be given with several services (${lines.length} 'service' lines): ${why}. Leave it empty, or roll the services back one a step.`, name);
+    }
+    checkEcsArnInputs({ cluster }, region);
+    const seen = new Set();
+    for (const line of lines) {
+        checkEcsArnInputs({ service: line }, region);
+        const name = (0,deployments/* serviceEnvironment */.J6)(line);
+        if (seen.has(name)) {
+            throw new errors/* ConfigurationError */.j1(`Input 'service' names "${name}" twice: one service a line, each once.`, 'service');
+        }
+        seen.add(name);
+    }
+    const text = inputs.optional('services');
+    const targets = text === undefined ? undefined : targetsFromDeployedServices(lines, cluster, parseDeployedServices(text));
+    return {
+        cluster,
+        region,
+        services: lines.map((service) => ({ service, taskDefinition: targets?.get(service) })),
+        fromDeployOutput: text !== undefined,
+        reason: inputs.optional('reason'),
+        wait: inputs.boolean('wait', true),
+        timeoutMs: inputs.duration('timeout', '10m'),
+        timeoutGiven: inputs.optional('timeout') !== undefined,
     };
 }
 /** A rollback needs one exact revision: a bare family would mean "its newest", which is usually the bad one. */
@@ -75797,10 +75952,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(163);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
-/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(3495);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9747);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5081);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2777);
+/* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4672);
 
 
 
@@ -75812,21 +75968,37 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 const ACTION = 'auto-rollback';
 async function rollBack() {
-    const { auditTrail, ...request } = (0,_inputs__WEBPACK_IMPORTED_MODULE_2__/* .readRollbackInputs */ .K)();
+    const inputs = (0,_inputs__WEBPACK_IMPORTED_MODULE_1__/* .readRollbackInputs */ .K)();
+    if ('services' in inputs)
+        return rollBackSeveral(inputs);
+    const { auditTrail, ...request } = inputs;
     const trail = (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_3__/* .openDeploymentTrail */ .mb)(auditTrail, _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M);
     const aws = { region: request.region, action: ACTION };
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .rollBackService */ .G)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws), codedeploy: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_9__/* .CodeDeployClient */ .cHd, aws) }, {
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .rollBackService */ .Gg)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws), codedeploy: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_9__/* .CodeDeployClient */ .cHd, aws) }, {
         log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
         clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__/* .systemClock */ .m,
         setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .maskSecret */ .$l,
         writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .writeJobSummary */ .j,
         notice: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message),
-        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setRollbackOutputs */ .B,
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_2__/* .setRollbackOutputs */ .B,
         trail,
         signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__/* .abortOnCancel */ .q)(),
     });
 }
-await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_14__/* .runAction */ .C)(rollBack);
+/** Several services: each to its own target, all at once, watched in one loop. */
+async function rollBackSeveral(request) {
+    const aws = { region: request.region, action: ACTION };
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_14__/* .rollBackServices */ .L)(request, { ecs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_7__/* .ECSClient */ .Zgc, aws), logs: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_6__/* .createClient */ .UU)(_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_8__/* .CloudWatchLogsClient */ .TFr, aws) }, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_4__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_10__/* .systemClock */ .m,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .maskSecret */ .$l,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .writeJobSummary */ .j,
+        notice: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message),
+        setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_2__/* .setSeveralRollbackOutputs */ .N,
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__/* .abortOnCancel */ .q)(),
+    });
+}
+await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_15__/* .runAction */ .C)(rollBack);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -75837,7 +76009,8 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ setRollbackOutputs)
+/* harmony export */   B: () => (/* binding */ setRollbackOutputs),
+/* harmony export */   N: () => (/* binding */ setSeveralRollbackOutputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
@@ -75845,6 +76018,17 @@ function setRollbackOutputs(outputs) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('rolled-back', String(outputs.rolledBack));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('task-definition-arn', outputs.taskDefinitionArn);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('duration-seconds', String(outputs.durationSeconds));
+}
+/** With several services: the 'services' output only; the scalar outputs would describe one service of many. */
+function setSeveralRollbackOutputs(outputs) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('services', JSON.stringify(outputs.map((one) => ({
+        cluster: one.cluster,
+        service: one.service,
+        'rolled-back': one.rolledBack,
+        'task-definition-arn': one.taskDefinitionArn,
+        'duration-seconds': one.durationSeconds,
+        reason: one.reason,
+    }))));
 }
 
 
@@ -82937,13 +83121,58 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 163:
+/***/ 7195:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   R_: () => (/* binding */ heading),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   uW: () => (/* binding */ section)
+/* harmony export */ });
+/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function cell(value) {
+    if (value === undefined || value === '')
+        return ' ';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function codeBlock(lines) {
+    const body = lines.join('\n');
+    // A fence longer than any run of backticks in the body cannot be closed by the body.
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}\n${body}\n${fence}`;
+}
+function heading(text, level = 2) {
+    return `${'#'.repeat(level)} ${text}`;
+}
+/** A markdown link; the text alone when there is no address (a console the suite knows none for). */
+function link(text, url) {
+    if (!url)
+        return text;
+    return `[${text.replace(/[[\]]/g, '')}](${url})`;
+}
+function section(...blocks) {
+    return blocks.filter(Boolean).join('\n\n');
+}
+
+
+/***/ }),
+
+/***/ 9747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  G: () => (/* binding */ rollBackService)
+  Wy: () => (/* binding */ carryOutRollback),
+  II: () => (/* binding */ planRollback),
+  Gg: () => (/* binding */ rollBackService)
 });
 
 // EXTERNAL MODULE: ./packages/core/src/common/errors.ts
@@ -83629,37 +83858,8 @@ function isLeavingStatus(status) {
     return status !== undefined && (ROLLING_BACK_STATUSES.has(status) || STOPPING_STATUSES.has(status) || status === 'ROLLBACK_FAILED');
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
-/** Small builders for job summaries: GitHub renders Markdown, and these keep cells and code safe. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function cell(value) {
-    if (value === undefined || value === '')
-        return ' ';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function codeBlock(lines) {
-    const body = lines.join('\n');
-    // A fence longer than any run of backticks in the body cannot be closed by the body.
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}\n${body}\n${fence}`;
-}
-function heading(text, level = 2) {
-    return `${'#'.repeat(level)} ${text}`;
-}
-/** A markdown link; the text alone when there is no address (a console the suite knows none for). */
-function markdown_link(text, url) {
-    if (!url)
-        return text;
-    return `[${text.replace(/[[\]]/g, '')}](${url})`;
-}
-function section(...blocks) {
-    return blocks.filter(Boolean).join('\n\n');
-}
-
+// EXTERNAL MODULE: ./packages/core/src/report/markdown.ts
+var markdown = __nccwpck_require__(7195);
 ;// CONCATENATED MODULE: ./packages/core/src/report/timeline.ts
 /** "+12.3s  text" lines in seconds since `origin`, oldest first. */
 function renderTimeline(origin, entries) {
@@ -83994,7 +84194,7 @@ function isGreen(status) {
 function rolloutSummaryMarkdown(report) {
     const { outcome } = report;
     const failed = !isGreen(outcome.status);
-    const facts = table(['', ''], [
+    const facts = (0,markdown/* table */.tp)(['', ''], [
         ['Service', `${report.service} (cluster ${report.cluster}, ${report.region})`],
         ['Revision', `${(0,identifiers/* shortTaskDefinition */.P5)(report.previousTaskDefinitionArn)} → ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}`],
         ['Deployment', report.deploymentId],
@@ -84005,22 +84205,22 @@ function rolloutSummaryMarkdown(report) {
         ['Duration', (0,duration/* formatDuration */.a)(outcome.finishedAt - report.startedAt)],
     ]);
     const tasks = outcome.failedTasks.length
-        ? table(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks
+        ? (0,markdown/* table */.tp)(['Task', 'Stopped', 'Stop code', 'Exit code', 'Why'], outcome.failedTasks
             .slice(-10)
             .map((task) => [
-            markdown_link((0,identifiers/* taskId */.BS)(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
+            (0,markdown/* link */.nf)((0,identifiers/* taskId */.BS)(task.taskArn), taskLink(report.region, report.cluster, task.taskArn ?? '')),
             stoppedOffset(task, report.startedAt),
             task.stopCode,
             essentialFailure(task, report.containers)?.exitCode ?? undefined,
             explainStop(task, report.containers),
         ]))
         : undefined;
-    return section(heading(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? section(heading('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? section(heading('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
-        ? section(heading(`Last log lines of ${report.logTail.container}`, 3), codeBlock(report.logTail.lines), optionalLink('Open the log stream', logStreamLink(report.region, report.logTail)))
-        : undefined, section(heading('Timeline (seconds since the update)', 3), codeBlock(timeline(report))), optionalLink('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
+    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`${failed ? '❌' : '✅'} ${report.title}: ${outcome.status}`), failed ? explainRollout(report) : undefined, facts, report.changes.length ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Changes', 3), report.changes.map((line) => `- ${line}`).join('\n')) : undefined, tasks ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Stopped tasks of the new revision', 3), tasks) : undefined, report.logTail
+        ? (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`Last log lines of ${report.logTail.container}`, 3), (0,markdown/* codeBlock */.DV)(report.logTail.lines), optionalLink('Open the log stream', logStreamLink(report.region, report.logTail)))
+        : undefined, (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Timeline (seconds since the update)', 3), (0,markdown/* codeBlock */.DV)(timeline(report))), optionalLink('Service deployments in the console', serviceDeploymentsLink(report.region, report.cluster, report.service)));
 }
 /** A link on a line of its own, left out where the partition's console is not known. */
-const optionalLink = (text, url) => (url ? markdown_link(text, url) : undefined);
+const optionalLink = (text, url) => (url ? (0,markdown/* link */.nf)(text, url) : undefined);
 function timeline(report) {
     const entries = [
         { at: report.startedAt, text: `${report.startedWith ?? 'UpdateService'}: deploy ${(0,identifiers/* shortTaskDefinition */.P5)(report.taskDefinitionArn)}` },
@@ -85986,6 +86186,12 @@ async function followDeployment(request, step, deps) {
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     const skipped = new SkippedReads(log);
     let lastService;
+    const readService = async () => {
+        if (deps.serviceReads)
+            return deps.serviceReads.read(request.cluster, request.service);
+        const describe = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] });
+        return (await ecs.send((0,aws/* withoutSdkRetries */.RM)(describe))).services?.[0];
+    };
     const result = await (0,poll/* poll */.w)({
         intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
         timeoutMs: request.timeoutMs,
@@ -85994,9 +86200,7 @@ async function followDeployment(request, step, deps) {
         check: async () => {
             const polledAt = clock.now();
             try {
-                const describe = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: request.cluster, services: [request.service] });
-                const answer = await ecs.send((0,aws/* withoutSdkRetries */.RM)(describe));
-                const service = answer.services?.[0];
+                const service = await readService();
                 if (!service)
                     throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
                 lastService = service;
@@ -86011,7 +86215,7 @@ async function followDeployment(request, step, deps) {
                 throw error;
             }
         },
-    });
+    }).finally(() => deps.serviceReads?.done(request.cluster, request.service));
     const concluded = await step.conclude(result.done ? result.value : undefined);
     const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
     return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
@@ -88326,7 +88530,7 @@ const rollingMechanism = {
     start: startDeployment,
     judgeUnchanged: ecsUnchanged(existingDeployment),
     servingRevision: ecsServingRevision,
-    watch: (deployment, settings, { ecs, log, clock, signal }) => watchRollout({
+    watch: (deployment, settings, { ecs, log, clock, signal, serviceReads }) => watchRollout({
         cluster: settings.cluster,
         service: settings.service,
         startedAt: deployment.startedAt,
@@ -88339,7 +88543,7 @@ const rollingMechanism = {
             circuitBreaker: circuitBreakerOf(deployment.service),
             failedTasksThreshold: settings.failedTasksThreshold,
         },
-    }, { ecs, log, clock, signal }),
+    }, { ecs, log, clock, signal, serviceReads }),
     rollBack: startRollback,
 };
 
@@ -88530,7 +88734,7 @@ function preflightText(rows) {
 }
 /** The same table for the job summary. */
 function preflightMarkdown(rows) {
-    return section(heading('Pre-flight checks', 3), table(['', 'Check', 'Input', 'Result'], rows.map((row) => [`${MARKS[row.status]} ${row.status}`, row.title, row.input ? `\`${row.input}\`` : undefined, row.message])));
+    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Pre-flight checks', 3), (0,markdown/* table */.tp)(['', 'Check', 'Input', 'Result'], rows.map((row) => [`${MARKS[row.status]} ${row.status}`, row.title, row.input ? `\`${row.input}\`` : undefined, row.message])));
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/run.ts
@@ -88685,7 +88889,13 @@ async function rollbackPreflight(ecs, request, ports, codedeploy) {
     const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
     const reference = request.taskDefinition;
     const revision = reference
-        ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
+        ? revisionActiveCheck({
+            ecs,
+            reference,
+            region: request.region,
+            advice: ROLLBACK_REVISION_ADVICE,
+            ...(request.targetSource ? { input: request.targetSource.input } : {}),
+        })
         : undefined;
     const ofMechanism = mechanismChecks(supported, {
         ecs,
@@ -88764,7 +88974,7 @@ function alreadyThere(story) {
 }
 function rollbackSummaryMarkdown(story) {
     const icon = story.verdict === 'failed' ? '❌' : story.verdict === 'already-there' ? 'ℹ️' : '↩️';
-    const facts = table(['', ''], [
+    const facts = (0,markdown/* table */.tp)(['', ''], [
         ['Reason', story.reason ?? '(no reason given)'],
         ['Service', `${story.service} (cluster ${story.cluster}, ${story.region})`],
         ['From', (0,identifiers/* shortTaskDefinition */.P5)(story.fromArn)],
@@ -88773,7 +88983,7 @@ function rollbackSummaryMarkdown(story) {
         ['Rolled back', story.verdict === 'rolled-back' || story.verdict === 'started' ? 'true' : 'false'],
         ['Duration', (0,duration/* formatDuration */.a)(story.finishedAt - story.startedAt)],
     ]);
-    return section(heading(`${icon} Auto-rollback ${story.service}`), headline(story), facts, section(heading('Timeline (seconds since the release started)', 3), codeBlock(report_timeline(story))), consoleLink(story));
+    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`${icon} Auto-rollback ${story.service}`), headline(story), facts, (0,markdown/* section */.uW)((0,markdown/* heading */.R_)('Timeline (seconds since the release started)', 3), (0,markdown/* codeBlock */.DV)(report_timeline(story))), consoleLink(story));
 }
 /** The release in the console, where the suite knows the partition's console (none in the ISO partitions, for one). */
 function consoleLink(story) {
@@ -88783,7 +88993,7 @@ function consoleLink(story) {
         : serviceDeploymentsLink(story.region, story.cluster, story.service);
     if (!url)
         return undefined;
-    return markdown_link(deploymentId ? `CodeDeploy deployment ${deploymentId} in the console` : 'Service deployments in the console', url);
+    return (0,markdown/* link */.nf)(deploymentId ? `CodeDeploy deployment ${deploymentId} in the console` : 'Service deployments in the console', url);
 }
 function report_timeline(story) {
     const entries = [];
@@ -88812,23 +89022,27 @@ function report_timeline(story) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/target.ts
 
+const TASK_DEFINITION_INPUT = {
+    input: 'task-definition',
+    chosenBy: "the 'task-definition' input",
+    needed: "Input 'task-definition' is needed",
+    advice: "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output.",
+};
 /** The input wins; else the deployment history's last completed revision; else the user must say. */
-function chooseTarget(requestedArn, history) {
+function chooseTarget(requestedArn, history, source = TASK_DEFINITION_INPUT) {
     if (requestedArn)
-        return { taskDefinitionArn: requestedArn, chosenBy: "the 'task-definition' input" };
+        return { taskDefinitionArn: requestedArn, chosenBy: source.chosenBy };
     if (history.previous)
         return { taskDefinitionArn: history.previous.taskDefinitionArn, chosenBy: `the deployment history (${history.previous.evidence})` };
     if (history.unreadable) {
-        throw new errors/* ConfigurationError */.j1(`Input 'task-definition' is needed: the target cannot be chosen from the deployment history, since ${history.unreadable}. ` +
-            "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
+        throw new errors/* ConfigurationError */.j1(`${source.needed}: the target cannot be chosen from the deployment history, since ${history.unreadable}. ${source.advice} Nothing was changed.`, source.input);
     }
     const where = history.source === 'codedeploy-deployments'
         ? "no Succeeded deployment among the deployment group's newest CodeDeploy deployments holds"
         : history.source === 'service-deployments'
             ? "neither the service's deployment history (ECS keeps 90 days of it, none from before 25 October 2024) nor the deployments DescribeServices lists holds"
             : 'the deployments DescribeServices lists hold';
-    throw new errors/* ConfigurationError */.j1(`Input 'task-definition' is needed: ${where} a revision that completed a deployment before the current one. ` +
-        "Give the revision to return to, e.g. deploy-ecs's previous-task-definition-arn output. Nothing was changed.", 'task-definition');
+    throw new errors/* ConfigurationError */.j1(`${source.needed}: ${where} a revision that completed a deployment before the current one. ${source.advice} Nothing was changed.`, source.input);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/common/secret-values.ts
@@ -88971,22 +89185,34 @@ function rollbackWatchTimeout(request, started, bakeMs, log) {
  * ActionFailure after the outputs, the job summary and the audit trail say what happened.
  */
 async function rollBackService(request, clients, ports) {
+    const plan = await planRollback(request, clients, ports);
+    return carryOutRollback(plan, clients, ports);
+}
+/** 1. Where the service stands and where it returns to; every check comes before any change. */
+async function planRollback(request, clients, ports, source) {
     const { ecs } = clients;
-    const { log, clock, trail, writeSummary } = ports;
+    const { log, clock } = ports;
     const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
-    let outputs;
-    const setOutputs = (next) => {
-        outputs = next;
-        ports.setOutputs(next);
-    };
-    // 1. Where the service stands and where it returns to; every check comes before any change.
     const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
     // The pre-flight checks found the service supported: this is the mechanism they checked for.
     const mechanism = mechanism_for_mechanismFor(service);
     const history = mechanism.readHistory
         ? await mechanism.readHistory(service, { ...request, found }, context)
         : await readDeploymentHistory(ecs, request.cluster, service, log);
-    const target = chooseTarget(requestedArn, history);
+    const target = chooseTarget(requestedArn, history, source ?? request.targetSource);
+    return { request, service, preflight, found, mechanism, history, target };
+}
+/** 2 to 5. The audit trail, the rollback (or ECS's own), its watch and the report; throws ActionFailure on a failure. */
+async function carryOutRollback(plan, clients, ports) {
+    const { request, service, preflight, found, mechanism, history, target } = plan;
+    const { ecs } = clients;
+    const { log, clock, trail, writeSummary } = ports;
+    const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+    let outputs;
+    const setOutputs = (next) => {
+        outputs = next;
+        ports.setOutputs(next);
+    };
     const targetArn = target.taskDefinitionArn;
     log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
     log.info(`Target: ${(0,identifiers/* shortTaskDefinition */.P5)(targetArn)}, chosen by ${target.chosenBy}.`);
@@ -89015,7 +89241,7 @@ async function rollBackService(request, clients, ports) {
         // ECS's own rollback to the target already failed and ECS does not try again (ROLLBACK_FAILED): nothing is left
         // to watch, and nothing here would fare better.
         if (history.current?.status === 'ROLLBACK_FAILED') {
-            await writeSummary(section(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }), preflight));
+            await writeSummary((0,markdown/* section */.uW)(rollbackSummaryMarkdown({ ...story, verdict: 'failed' }), preflight));
             throw new errors/* ActionFailure */.dR(rollbackFailedByEcs(story));
         }
         // A rollback that fails there leaves the service as broken as one of ours would: watch it finish.
@@ -89034,7 +89260,7 @@ async function rollBackService(request, clients, ports) {
     else {
         if (ports.signal?.aborted) {
             const message = `The workflow was cancelled before the rollback started: service ${request.service} was not changed and still runs ${(0,identifiers/* shortTaskDefinition */.P5)(service.taskDefinition)}.`;
-            await writeSummary(section(heading(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
+            await writeSummary((0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
             await trail?.report('error', 'Cancelled: the workflow was cancelled before the rollback started');
             throw new errors/* ActionFailure */.dR(message);
         }
@@ -89098,7 +89324,7 @@ async function rollBackService(request, clients, ports) {
     //    (With wait false the Deployment stays in progress: nobody watched the rollback finish.)
     const said = headline(story);
     ports.notice(`${said}${story.reason ? ` Reason: ${story.reason}.` : ''}`);
-    await writeSummary(section(rollbackSummaryMarkdown(story), preflight));
+    await writeSummary((0,markdown/* section */.uW)(rollbackSummaryMarkdown(story), preflight));
     if (story.verdict !== 'started')
         await trail?.report('success', said);
     return { outputs: outputs, verdict: story.verdict, headline: said };
@@ -89113,7 +89339,7 @@ async function rollBackService(request, clients, ports) {
             known: deployment.before,
         };
         const message = leftRollingOutMessage(left);
-        await writeSummary(section(heading(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
+        await writeSummary((0,markdown/* section */.uW)((0,markdown/* heading */.R_)(`⏹️ Roll back ${request.service}: cancelled`), message, preflight));
         await trail?.report('error', leftRollingOutStatus(left));
         throw new errors/* ActionFailure */.dR(message);
     }
@@ -89121,7 +89347,7 @@ async function rollBackService(request, clients, ports) {
     async function failLoudly(failed, deployment) {
         const outcome = failed.outcome;
         const report = await failedRollbackReport(ecs, clients.logs, watchRequest, { ...deployment, fromArn: failed.fromArn, targetArn: failed.targetArn, outcome }, { log, setSecret: ports.setSecret });
-        await writeSummary(section(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
+        await writeSummary((0,markdown/* section */.uW)(rollbackSummaryMarkdown(failed), rolloutSummaryMarkdown(report), preflight));
         const verdict = `${headline(failed)} ${explainRollout(report)}`;
         await trail?.report('failure', verdict);
         await logRolloutEvidence(report, log);
@@ -89158,6 +89384,328 @@ function storyBasics(request, target, history) {
         targetArn: target.taskDefinitionArn,
         chosenBy: target.chosenBy,
         release: history.current,
+    };
+}
+
+
+/***/ }),
+
+/***/ 5081:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  L: () => (/* binding */ rollBackServices)
+});
+
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+;// CONCATENATED MODULE: ./packages/core/src/common/logger.ts
+function silentLogger() {
+    const lines = [];
+    return {
+        lines,
+        info: (m) => void lines.push(m),
+        warning: (m) => void lines.push(`warning: ${m}`),
+        error: (m) => void lines.push(`error: ${m}`),
+        debug: () => undefined,
+        group: async (title, body) => {
+            lines.push(`[${title}]`);
+            return body();
+        },
+    };
+}
+/**
+ * A logger whose lines start with `[name] `, for one of several services worked on at once: their lines interleave
+ * in the job log. Groups are not opened (the runner's groups do not nest, and concurrent ones would swallow each
+ * other's lines): the title is logged instead.
+ */
+function prefixedLogger(log, name) {
+    const prefix = `[${name}] `;
+    return {
+        info: (message) => log.info(prefix + message),
+        warning: (message, location) => log.warning(prefix + message, location),
+        error: (message, location) => log.error(prefix + message, location),
+        debug: (message) => log.debug(prefix + message),
+        group: async (title, body) => {
+            log.info(prefix + title);
+            return body();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
+var aws = __nccwpck_require__(7739);
+;// CONCATENATED MODULE: ./packages/core/src/ecs/service-reads.ts
+
+
+/** DescribeServices describes at most this many services a call. */
+const DESCRIBE_SERVICES_LIMIT = 10;
+/**
+ * Describes many services of one cluster in as few calls as ECS allows (10 a call), keyed by the name or ARN each
+ * was asked by. A call that fails throws: the caller decides whether a round is skipped or a step refused.
+ */
+async function describeServicesInChunks(ecs, cluster, services, options = {}) {
+    const answers = new Map();
+    const unique = [...new Set(services)];
+    const chunks = [];
+    for (let at = 0; at < unique.length; at += DESCRIBE_SERVICES_LIMIT)
+        chunks.push(unique.slice(at, at + DESCRIBE_SERVICES_LIMIT));
+    await Promise.all(chunks.map(async (chunk) => {
+        const command = new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: chunk });
+        const answer = await ecs.send(options.withoutRetries ? (0,aws/* withoutSdkRetries */.RM)(command) : command);
+        for (const asked of chunk) {
+            const service = answer.services?.find((candidate) => sameService(asked, candidate.serviceArn, candidate.serviceName));
+            if (service) {
+                answers.set(asked, { service });
+                continue;
+            }
+            const failure = answer.failures?.find((candidate) => sameService(asked, candidate.arn));
+            answers.set(asked, { failure: failure ?? { arn: asked, reason: 'MISSING' } });
+        }
+    }));
+    return answers;
+}
+/** A service asked for by name or ARN is the one answered with that ARN or name. */
+function sameService(asked, arn, name) {
+    if (asked === arn || asked === name)
+        return true;
+    const askedName = asked.split('/').pop();
+    return askedName !== undefined && (askedName === name || askedName === arn?.split('/').pop());
+}
+/**
+ * One DescribeServices round for many watch loops: the reads the loops ask for are gathered and sent together, 10
+ * services a call, so a quiet round of N services costs ceil(N/10) calls rather than N. A round is sent once every
+ * loop still watching has asked (they poll at the same pace, so they ask within their interval's jitter of one
+ * another), or `gatherMs` after its first read, so a loop busy reading its stopped tasks never holds the others up
+ * for long. Each call is sent without SDK retries, as a lone loop's is: a throttled round fails its reads, and each
+ * loop skips the round.
+ */
+class BatchedServiceReads {
+    ecs;
+    gatherMs;
+    /** Reads the loops asked for, and the DescribeServices calls that answered them: for the log and the benchmarks. */
+    reads = 0;
+    calls = 0;
+    watching = new Set();
+    pending = new Map();
+    timer;
+    sendScheduled = false;
+    constructor(ecs, gatherMs = 1000) {
+        this.ecs = ecs;
+        this.gatherMs = gatherMs;
+    }
+    /**
+     * A service about to be watched: its first read is waited for too, so the first round goes together. Its
+     * watch's end (or the caller, when it ends up watching nothing) calls done.
+     */
+    join(cluster, service) {
+        this.watching.add(keyOf(cluster, service));
+    }
+    read(cluster, service) {
+        const key = keyOf(cluster, service);
+        this.watching.add(key);
+        this.reads += 1;
+        return new Promise((resolve, reject) => {
+            this.pending.set(key, [...(this.pending.get(key) ?? []), { resolve, reject }]);
+            this.timer ??= setTimeout(() => this.send(), this.gatherMs);
+            this.sendIfEveryoneAsked();
+        });
+    }
+    done(cluster, service) {
+        this.watching.delete(keyOf(cluster, service));
+        this.sendIfEveryoneAsked();
+    }
+    /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
+    sendIfEveryoneAsked() {
+        if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled)
+            return;
+        this.sendScheduled = true;
+        setImmediate(() => {
+            this.sendScheduled = false;
+            if (this.pending.size > 0 && this.everyoneAsked())
+                this.send();
+        });
+    }
+    everyoneAsked() {
+        return [...this.watching].every((key) => this.pending.has(key));
+    }
+    /** Sends the round gathered so far, one call per cluster and 10 services, and answers each read from its call. */
+    send() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        const round = this.pending;
+        this.pending = new Map();
+        const byCluster = new Map();
+        for (const key of round.keys()) {
+            const { cluster, service } = parseKey(key);
+            byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), service]);
+        }
+        for (const [cluster, services] of byCluster) {
+            for (let at = 0; at < services.length; at += DESCRIBE_SERVICES_LIMIT) {
+                const chunk = services.slice(at, at + DESCRIBE_SERVICES_LIMIT);
+                this.calls += 1;
+                describeServicesInChunks(this.ecs, cluster, chunk, { withoutRetries: true }).then((answers) => {
+                    for (const service of chunk) {
+                        const answer = answers.get(service);
+                        const found = answer && 'service' in answer ? answer.service : undefined;
+                        for (const waiter of round.get(keyOf(cluster, service)) ?? [])
+                            waiter.resolve(found);
+                    }
+                }, (error) => {
+                    for (const service of chunk)
+                        for (const waiter of round.get(keyOf(cluster, service)) ?? [])
+                            waiter.reject(error);
+                });
+            }
+        }
+    }
+}
+// A service is watched in one cluster: the pair is its key (a newline appears in neither name nor ARN).
+const keyOf = (cluster, service) => `${cluster}\n${service}`;
+function parseKey(key) {
+    const [cluster, service] = key.split('\n');
+    return { cluster: cluster, service: service };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts + 97 modules
+var roll_back_service = __nccwpck_require__(9747);
+// EXTERNAL MODULE: ./packages/core/src/common/duration.ts
+var duration = __nccwpck_require__(615);
+// EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts
+var identifiers = __nccwpck_require__(2895);
+// EXTERNAL MODULE: ./packages/core/src/report/markdown.ts
+var markdown = __nccwpck_require__(7195);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/several-report.ts
+
+
+
+const ICON = { 'rolled-back': '↩️', started: '↩️', 'already-there': 'ℹ️', failed: '❌' };
+/** The job summary with several services: one row per service, then each service's own summary. */
+function severalRollbacksMarkdown(rows) {
+    const failed = rows.filter((row) => row.failed).length;
+    const title = failed > 0 ? `❌ Auto-rollback of ${rows.length} services: ${failed} failed` : `↩️ Auto-rollback of ${rows.length} services`;
+    return (0,markdown/* section */.uW)((0,markdown/* heading */.R_)(title), (0,markdown/* table */.tp)(['', 'Service', 'From', 'To', 'Rolled back', 'Duration', 'What happened'], rows.map((row) => [
+        ICON[row.failed ? 'failed' : row.verdict],
+        row.output.service,
+        (0,identifiers/* shortTaskDefinition */.P5)(row.fromArn),
+        (0,identifiers/* shortTaskDefinition */.P5)(row.output.taskDefinitionArn),
+        String(row.output.rolledBack),
+        (0,duration/* formatDuration */.a)(row.output.durationSeconds * 1000),
+        row.output.reason,
+    ])), ...rows.map((row) => row.details.length > 0 ? `<details><summary>${row.output.service}</summary>\n\n${(0,markdown/* section */.uW)(...row.details)}\n\n</details>` : undefined));
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/roll-back/roll-back-services.ts
+
+
+
+
+
+/**
+ * auto-rollback with several services: each returns to its own target (its 'services' entry, else its history),
+ * every check of every service before the first change, then all are rolled back at once and watched in one loop
+ * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls). The step fails if any
+ * rollback fails, naming each and why, after the outputs and the summary say where every service stands.
+ */
+async function rollBackServices(request, clients, ports) {
+    const { log } = ports;
+    // 1. Every service exists and is on the ECS controller; then each one's checks and target, before any change.
+    await refuseUnsupported(request, clients);
+    const plans = [];
+    for (const one of request.services) {
+        const single = { ...request, service: one.service, taskDefinition: one.taskDefinition };
+        const source = targetSource(one.service, request.fromDeployOutput);
+        plans.push(await (0,roll_back_service/* planRollback */.II)(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, source));
+    }
+    // 2. All at once, read in shared rounds; each service's own story collected for one summary.
+    const reads = new BatchedServiceReads(clients.ecs);
+    for (const plan of plans)
+        reads.join(request.cluster, plan.request.service);
+    const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
+    if (reads.reads > 0)
+        log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
+    const outputs = rows.map((row) => row.output);
+    ports.setOutputs(outputs);
+    await ports.writeSummary(severalRollbacksMarkdown(rows));
+    const failed = rows.filter((row) => row.failed);
+    if (failed.length > 0) {
+        throw new errors/* ActionFailure */.dR(`Rollback failed for ${failed.length} of ${rows.length} services: ${failed.map((row) => `${row.output.service}: ${row.output.reason}`).join(' ')}`);
+    }
+    ports.notice(rows.map((row) => row.output.reason).join(' ') + (request.reason ? ` Reason: ${request.reason}.` : ''));
+    return outputs;
+    async function rollBackOne(plan) {
+        const { service } = plan.request;
+        const summaries = [];
+        let last = { rolledBack: false, taskDefinitionArn: plan.target.taskDefinitionArn, durationSeconds: 0 };
+        const output = (reason) => ({ cluster: request.cluster, service, ...last, reason });
+        try {
+            const result = await (0,roll_back_service/* carryOutRollback */.Wy)(plan, clients, {
+                ...ports,
+                log: prefixedLogger(log, service),
+                serviceReads: reads,
+                setOutputs: (next) => (last = next),
+                writeSummary: async (markdown) => void summaries.push(markdown),
+                // One annotation for the step, once every service has ended.
+                notice: () => undefined,
+            });
+            return {
+                output: output(result.headline),
+                failed: false,
+                verdict: result.verdict,
+                fromArn: plan.service.taskDefinition,
+                details: summaries,
+            };
+        }
+        catch (error) {
+            log.error(`[${service}] ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return {
+                output: output((0,errors/* errorMessage */.gJ)(error)),
+                failed: true,
+                verdict: 'failed',
+                fromArn: plan.service.taskDefinition,
+                details: summaries,
+            };
+        }
+        finally {
+            // A service that ended up watching nothing (already on its target, wait false) no longer holds a round up.
+            reads.done(request.cluster, service);
+        }
+    }
+}
+/**
+ * One DescribeServices per 10 services: a service the cluster does not have, or one under the CODE_DEPLOY
+ * controller (its rollback is a CodeDeploy deployment of its own group, one service a step), is refused before any
+ * service's checks.
+ */
+async function refuseUnsupported(request, clients) {
+    const names = request.services.map((one) => one.service);
+    const answers = await describeServicesInChunks(clients.ecs, request.cluster, names);
+    for (const name of names) {
+        const answer = answers.get(name);
+        if (!answer || 'failure' in answer || answer.service.status === 'INACTIVE') {
+            const reason = answer && 'failure' in answer ? (answer.failure.reason ?? 'MISSING') : 'INACTIVE';
+            throw new errors/* ConfigurationError */.j1(`Input 'service' names "${name}", which cluster ${request.cluster} does not have (DescribeServices: ${reason}): give the name of a service of that cluster, one a line. Nothing was changed.`, 'service');
+        }
+        if (answer.service.deploymentController?.type === 'CODE_DEPLOY') {
+            throw new errors/* ConfigurationError */.j1(`Input 'service' names "${name}", a service under the CODE_DEPLOY deployment controller: with several services, only services of the ECS controller (rolling, blue/green, linear, canary) are rolled back. Roll ${name} back in a step of its own (one service, with codedeploy-application and codedeploy-deployment-group as needed). Nothing was changed.`, 'service');
+        }
+    }
+}
+/** A service's target comes from its 'services' entry or its history: when neither has one, the error says which input to give. */
+function targetSource(service, fromDeployOutput) {
+    return {
+        input: 'services',
+        chosenBy: "the 'services' input (deploy-ecs's previous-task-definition-arn)",
+        needed: fromDeployOutput
+            ? `Input 'services' gives service ${service} an empty previous-task-definition-arn`
+            : `Service ${service} needs its target in input 'services'`,
+        advice: fromDeployOutput
+            ? `Roll ${service} back in a step of its own with 'task-definition'.`
+            : `Give deploy-ecs's services output in 'services', or roll ${service} back in a step of its own with 'task-definition'.`,
     };
 }
 

@@ -92576,6 +92576,12 @@ async function followDeployment(request, step, deps) {
     const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
     const skipped = new SkippedReads(log);
     let lastService;
+    const readService = async () => {
+        if (deps.serviceReads)
+            return deps.serviceReads.read(request.cluster, request.service);
+        const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
+        return (await ecs.send(withoutSdkRetries(describe))).services?.[0];
+    };
     const result = await poll({
         intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
         timeoutMs: request.timeoutMs,
@@ -92584,9 +92590,7 @@ async function followDeployment(request, step, deps) {
         check: async () => {
             const polledAt = clock.now();
             try {
-                const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
-                const answer = await ecs.send(withoutSdkRetries(describe));
-                const service = answer.services?.[0];
+                const service = await readService();
                 if (!service)
                     throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
                 lastService = service;
@@ -92601,7 +92605,7 @@ async function followDeployment(request, step, deps) {
                 throw error;
             }
         },
-    });
+    }).finally(() => deps.serviceReads?.done(request.cluster, request.service));
     const concluded = await step.conclude(result.done ? result.value : undefined);
     const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
     return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };

@@ -81305,6 +81305,24 @@ function silentLogger() {
         },
     };
 }
+/**
+ * A logger whose lines start with `[name] `, for one of several services worked on at once: their lines interleave
+ * in the job log. Groups are not opened (the runner's groups do not nest, and concurrent ones would swallow each
+ * other's lines): the title is logged instead.
+ */
+function prefixedLogger(log, name) {
+    const prefix = `[${name}] `;
+    return {
+        info: (message) => log.info(prefix + message),
+        warning: (message, location) => log.warning(prefix + message, location),
+        error: (message, location) => log.error(prefix + message, location),
+        debug: (message) => log.debug(prefix + message),
+        group: async (title, body) => {
+            log.info(prefix + title);
+            return body();
+        },
+    };
+}
 
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
