@@ -26,6 +26,7 @@ import type { BuildRequest } from './request';
 import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
 import { addTags } from './tag-existing';
+import { refuseImmutableMoves } from './tag-mutability';
 
 export interface BuildOutputs {
   image: string;
@@ -89,7 +90,16 @@ async function buildAndPushUnlessCancelled(
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
   const { registryId } = request;
-  const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+  const repository = await ensureRepository(
+    ecr,
+    request.repository,
+    {
+      create: request.createRepository,
+      registryId,
+      check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
+    },
+    log,
+  );
   const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {

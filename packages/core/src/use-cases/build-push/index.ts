@@ -16,3 +16,4 @@ export * from './scan-gate';
 export * from './severity';
 export * from './summary';
 export * from './tag-existing';
+export * from './tag-mutability';

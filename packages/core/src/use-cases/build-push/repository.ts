@@ -36,13 +36,20 @@ const factsOf = (repository: Repository | undefined, created: boolean): Reposito
 export async function ensureRepository(
   ecr: ECRClient,
   name: string,
-  options: { create: boolean; registryId?: string },
+  options: {
+    create: boolean;
+    registryId?: string;
+    /** Refuses what the repository (found, or as it would be created) cannot take, before it is created. */
+    check?: (facts: RepositoryFacts) => Promise<void>;
+  },
   log: Logger,
 ): Promise<RepositoryFacts> {
-  const { registryId } = options;
+  const { registryId, check = async () => {} } = options;
   try {
     const answer = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId }));
-    return factsOf(answer.repositories?.[0], false);
+    const facts = factsOf(answer.repositories?.[0], false);
+    await check(facts);
+    return facts;
   } catch (error) {
     if (!(error instanceof RepositoryNotFoundException)) throw error;
   }
@@ -53,6 +60,7 @@ export async function ensureRepository(
       'repository',
     );
   }
+  await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [CACHE_TAG], created: true });
   const answer = await ecr.send(
     new CreateRepositoryCommand({
       repositoryName: name,
