@@ -96,6 +96,7 @@ async function buildAndPushUnlessCancelled(
     {
       create: request.createRepository,
       registryId,
+      lifecycle: request.lifecycle,
       check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
     },
     log,

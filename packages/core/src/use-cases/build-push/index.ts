@@ -7,6 +7,7 @@ export * from './builder';
 export * from './buildx-cache';
 export * from './buildx-setup';
 export * from './commit';
+export * from './lifecycle';
 export * from './login';
 export * from './plan';
 export * from './registry-config';
