@@ -136,12 +136,16 @@ async function buildAndPushUnlessCancelled(
       );
       const startedAt = clock.now();
       let built;
+      let removeBuilder: (() => Promise<void>) | undefined;
       try {
         built = await unlessCancelled(
           log.group(`Build ${plan.imageName} with ${kind}`, async () => {
             if (kind !== 'buildx') return buildImage(kind, plan, login.env, runner);
             // The builder made for this build, if any, is removed whether the build passes or fails.
-            const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env });
+            const buildx = await prepareBuildx(
+              { cache: request.cache, push: request.push },
+              { runner, log, env, loginEnv: login.env, onBuilder: (remove) => (removeBuilder = remove) },
+            );
             try {
               return await buildImage(kind, plan, buildx.env, runner, buildx.run);
             } finally {
@@ -150,6 +154,11 @@ async function buildAndPushUnlessCancelled(
           }),
           signal,
         );
+      } catch (error) {
+        // Cancelled: the step ends (and the process exits) without waiting for the build, so the builder made for it
+        // is removed now; removing it also stops the build running on it.
+        if (error instanceof WorkflowCancelled) await removeBuilder?.();
+        throw error;
       } finally {
         login.dispose();
       }
