@@ -13,6 +13,7 @@ import {
 import { start, type Sandbox } from '../src/index';
 import { ensureBuildInfra, type BuildInfra } from '../../../test/support/build-infra';
 import { pushManifest } from '../../../test/support/registry/push-manifest';
+import { clientConfig } from '../../../test/support/sandbox-harness';
 
 // Repositories of a central registry (another account's), named by registryId, as build-push's registry-id uses them.
 const CENTRAL = '210987654321';
@@ -24,12 +25,7 @@ const suffix = Date.now().toString(36);
 beforeAll(async () => {
   infra = ensureBuildInfra();
   sandbox = await start({ registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
-  ecr = new ECRClient({
-    region: sandbox.region,
-    endpoint: sandbox.endpoint,
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 1,
-  });
+  ecr = new ECRClient(clientConfig(sandbox, 1));
 }, 15 * 60_000);
 afterAll(async () => {
   await sandbox?.stop();
