@@ -27,7 +27,11 @@ const INSPECT = {
     'Name:          builder-3f7a\nDriver:        docker-container\nLast Activity: 2026-12-01 09:12:44 +0000 UTC\n\nNodes:\nName:           builder-3f70\nEndpoint:       unix:///var/run/docker.sock\nStatus:         running\nPlatforms:      linux/amd64\n',
 };
 
-async function buildWith(inspect: string, extraEnv: Record<string, string> = {}) {
+async function buildWith(
+  inspect: string,
+  extraEnv: Record<string, string> = {},
+  interrupt?: { when: (line: { text: string }) => boolean },
+) {
   const dir = mkdtempSync(join(tmpdir(), 'fake-buildx-'));
   writeFileSync(join(dir, 'inspect.txt'), inspect);
   const repository = uniqueName('bx');
@@ -46,6 +50,7 @@ async function buildWith(inspect: string, extraEnv: Record<string, string> = {})
         BUILDX_CONFIG: join(dir, 'buildx'),
         ...extraEnv,
       },
+      interrupt,
     },
   );
   const calls = readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n');
@@ -95,4 +100,20 @@ describe('build-push with buildx', () => {
     expect(calls.filter((call) => /^(create|rm)/.test(call))).toEqual([]);
     expect(calls.find((call) => call.startsWith('build'))).toMatch(/^build --file .*--cache-to type=registry,/);
   });
+});
+
+test('cancelled while building on the docker-container builder made for it, the step removes that builder before it ends', async () => {
+  const { run, calls, leftBuilders } = await buildWith(
+    INSPECT.defaultDocker,
+    { FAKE_BUILDX_BUILD_HANG: '60' },
+    { when: (line) => line.text.startsWith('fake buildx: building on build-push-') },
+  );
+
+  expect(run.signalledAt).toBeDefined();
+  expect(errorsOf(run).join('\n')).toMatch(/^The workflow was cancelled while buildx was building/);
+  const name = calls.find((call) => call.startsWith('create'))!.split(' ')[2];
+  expect(calls).toContain(`rm ${name}`);
+  expect(leftBuilders).toEqual([]);
+  // It ended on the cancellation, not after the build's minute.
+  expect(run.finishedAt - run.signalledAt!).toBeLessThan(20_000);
 });

@@ -25,7 +25,7 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     const home = mkdtempSync(join(tmpdir(), 'home-'));
     const run = await runBuildPush(
       world(),
-      { repository, 'create-repository': 'true', tags: 'latest' },
+      { repository, 'create-repository': 'true', tags: 'v1.0.0' },
       { sha, workspace, env: { HOME: home } },
     );
     expect(errorsOf(run)).toEqual([]);
@@ -37,9 +37,9 @@ describe('build-push builds once per commit and outputs the image by digest', ()
     expect(await registryDigest(world().infra, repository, sha)).toBe(firstDigest);
     expect(run.outputs.image).toBe(`${registryHost}/${repository}@${firstDigest}`);
     expect(run.outputs.built).toBe('true');
-    expect(run.outputs.tags.split('\n')).toEqual([sha, sha.slice(0, 7), 'latest'].map((tag) => `${registryHost}/${repository}:${tag}`));
-    expect(await registryTags(world().infra, repository)).toEqual([sha, sha.slice(0, 7), 'latest'].sort());
-    for (const tag of [sha.slice(0, 7), 'latest']) expect(await registryDigest(world().infra, repository, tag)).toBe(firstDigest);
+    expect(run.outputs.tags.split('\n')).toEqual([sha, sha.slice(0, 7), 'v1.0.0'].map((tag) => `${registryHost}/${repository}:${tag}`));
+    expect(await registryTags(world().infra, repository)).toEqual([sha, sha.slice(0, 7), 'v1.0.0'].sort());
+    for (const tag of [sha.slice(0, 7), 'v1.0.0']) expect(await registryDigest(world().infra, repository, tag)).toBe(firstDigest);
 
     const created = await world().ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
     expect(created.repositories?.[0]).toMatchObject({
@@ -61,7 +61,7 @@ describe('build-push builds once per commit and outputs the image by digest', ()
 
   test('a re-run of the same commit builds nothing and outputs the same digest', async () => {
     const callsBefore = world().sandbox.calls.length;
-    const run = await runBuildPush(world(), { repository, tags: 'latest' }, { sha, workspace });
+    const run = await runBuildPush(world(), { repository, tags: 'v1.0.0' }, { sha, workspace });
     expect(errorsOf(run)).toEqual([]);
     expect(run.outputs).toMatchObject({
       built: 'false',
@@ -74,12 +74,12 @@ describe('build-push builds once per commit and outputs the image by digest', ()
       world()
         .sandbox.calls.slice(callsBefore)
         .map((call) => call.operation),
-    ).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages']);
+    ).toEqual(['DescribeRepositories', 'DescribeImages', 'GetAuthorizationToken', 'DescribeImages']);
   });
 
   test('a re-run with a new extra tag adds it to the existing image without building (a promotion)', async () => {
     const callsBefore = world().sandbox.calls.length;
-    const run = await runBuildPush(world(), { repository, tags: 'latest\nproduction' }, { sha, workspace });
+    const run = await runBuildPush(world(), { repository, tags: 'v1.0.0\nproduction' }, { sha, workspace });
     expect(errorsOf(run)).toEqual([]);
     expect(run.outputs).toMatchObject({ built: 'false', digest: firstDigest });
     expect(run.log).not.toMatch(/^\[command\]/m);
@@ -89,7 +89,16 @@ describe('build-push builds once per commit and outputs the image by digest', ()
       world()
         .sandbox.calls.slice(callsBefore)
         .map((call) => call.operation),
-    ).toEqual(['DescribeRepositories', 'GetAuthorizationToken', 'DescribeImages', 'BatchGetImage', 'PutImage']);
+    ).toEqual([
+      // The extra tags' owners first: the repository's tags are immutable, so each must be new or this commit's.
+      'DescribeRepositories',
+      'DescribeImages',
+      'DescribeImages',
+      'GetAuthorizationToken',
+      'DescribeImages',
+      'BatchGetImage',
+      'PutImage',
+    ]);
   });
 
   test('a new commit with a changed context builds again, to a new digest', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import type { Sandbox } from '@ecs-deploy/sandbox';
 import { ensureBuildInfra, type BuildInfra } from './build-infra';
-import { runBundledAction, type ActionRun } from './run-action';
+import { runBundledAction, type ActionRun, type RunOptions } from './run-action';
 import { clientConfig, startSandbox } from './sandbox-harness';
 import { registerSecret } from './secret-sweep';
 
@@ -54,10 +54,11 @@ export function makeContext(files: Record<string, string>, dockerfile = 'FROM sc
 export function runBuildPush(
   world: BuildWorld,
   inputs: Record<string, string>,
-  options: { sha: string; workspace: string; env?: Record<string, string> },
+  options: { sha: string; workspace: string; env?: Record<string, string>; interrupt?: RunOptions['interrupt'] },
 ): Promise<ActionRun> {
   return runBundledAction('build-push', inputs, {
     cwd: options.workspace,
+    interrupt: options.interrupt,
     env: {
       ...world.sandbox.env(),
       ...world.infra.env,

@@ -71,6 +71,16 @@ export function readBuildInputs(
       'registry-id',
     );
   }
+  const keepTagged = inputs.integer('lifecycle-keep-tagged', { min: 1, max: 10_000 });
+  const expireUntaggedDays = inputs.integer('lifecycle-expire-untagged-days', { min: 1, max: 36_500 });
+  const createRepository = inputs.boolean('create-repository', false);
+  if ((keepTagged !== undefined || expireUntaggedDays !== undefined) && !createRepository) {
+    const input = keepTagged !== undefined ? 'lifecycle-keep-tagged' : 'lifecycle-expire-untagged-days';
+    throw new ConfigurationError(
+      `Input '${input}' sets the lifecycle policy of a repository this step creates, and create-repository is false; set create-repository to true, or give an existing repository its policy in ECR.`,
+      input,
+    );
+  }
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
@@ -89,7 +99,8 @@ export function readBuildInputs(
     push: inputs.boolean('push', true),
     cache: inputs.boolean('cache', true),
     skipExisting: inputs.boolean('skip-existing', true),
-    createRepository: inputs.boolean('create-repository', false),
+    createRepository,
+    lifecycle: keepTagged !== undefined || expireUntaggedDays !== undefined ? { keepTagged, expireUntaggedDays } : undefined,
     scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),

@@ -155,6 +155,27 @@ export const buildPushBadInputs: BadInput[] = [
     error: /^Input 'no-cache' must be true or false; got "always"\.$/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a lifecycle input without create-repository',
+    inputs: { repository: 'bad-input-web', 'lifecycle-keep-tagged': '10' },
+    input: 'lifecycle-keep-tagged',
+    error: /^Input 'lifecycle-keep-tagged' sets the lifecycle policy of a repository this step creates, and create-repository is false/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a lifecycle count of zero',
+    inputs: { ...base, 'lifecycle-keep-tagged': '0' },
+    input: 'lifecycle-keep-tagged',
+    error: /^Input 'lifecycle-keep-tagged' must be a whole number/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'lifecycle days that are not a number',
+    inputs: { ...base, 'lifecycle-expire-untagged-days': '7d' },
+    input: 'lifecycle-expire-untagged-days',
+    error: /^Input 'lifecycle-expire-untagged-days' must be a whole number/,
+    refusedBy: 'parser',
+  },
   // what only a run can tell (the builder installed on the runner)
   {
     name: "a secret file for docker's classic builder",

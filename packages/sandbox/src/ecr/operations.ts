@@ -5,6 +5,7 @@ import { imageNotFound, invalidEcrParameter, notNull, repositoryExists, reposito
 import { listImages, requireImage, resolveImage, type StoredImage } from './images';
 import { repositoryNameProblem } from './names';
 import { optional, requireMember } from './params';
+import { getLifecyclePolicy, putLifecyclePolicy } from './lifecycle';
 import { putImage } from './put-image';
 import { batchGetOtherAccountImages, describeOtherAccountImages, otherAccount } from './other-accounts';
 import { bySeverity, scanOf, severityCounts } from './scans';
@@ -224,6 +225,14 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
       }
     }
     return { images, failures };
+  },
+
+  PutLifecyclePolicy(ctx, input) {
+    return putLifecyclePolicy(requireRepository(ctx, input), input);
+  },
+
+  GetLifecyclePolicy(ctx, input) {
+    return getLifecyclePolicy(ctx, requireRepository(ctx, input));
   },
 
   async PutImage(ctx, input) {

@@ -24,6 +24,8 @@ export interface RepositoryRecord {
   imageTagMutability: string;
   imageTagMutabilityExclusionFilters?: Array<{ filterType: string; filter: string }>;
   scanOnPush: boolean;
+  /** PutLifecyclePolicy's text, kept (the sandbox expires nothing). */
+  lifecyclePolicyText?: string;
 }
 
 export interface EcrState {

@@ -26,6 +26,7 @@ import type { BuildRequest } from './request';
 import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
 import { addTags } from './tag-existing';
+import { refuseImmutableMoves } from './tag-mutability';
 
 export interface BuildOutputs {
   image: string;
@@ -89,7 +90,17 @@ async function buildAndPushUnlessCancelled(
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
   const { registryId } = request;
-  const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+  const repository = await ensureRepository(
+    ecr,
+    request.repository,
+    {
+      create: request.createRepository,
+      registryId,
+      lifecycle: request.lifecycle,
+      check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
+    },
+    log,
+  );
   const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {
@@ -125,12 +136,16 @@ async function buildAndPushUnlessCancelled(
       );
       const startedAt = clock.now();
       let built;
+      let removeBuilder: (() => Promise<void>) | undefined;
       try {
         built = await unlessCancelled(
           log.group(`Build ${plan.imageName} with ${kind}`, async () => {
             if (kind !== 'buildx') return buildImage(kind, plan, login.env, runner);
             // The builder made for this build, if any, is removed whether the build passes or fails.
-            const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env });
+            const buildx = await prepareBuildx(
+              { cache: request.cache, push: request.push },
+              { runner, log, env, loginEnv: login.env, onBuilder: (remove) => (removeBuilder = remove) },
+            );
             try {
               return await buildImage(kind, plan, buildx.env, runner, buildx.run);
             } finally {
@@ -139,6 +154,11 @@ async function buildAndPushUnlessCancelled(
           }),
           signal,
         );
+      } catch (error) {
+        // Cancelled: the step ends (and the process exits) without waiting for the build, so the builder made for it
+        // is removed now; removing it also stops the build running on it.
+        if (error instanceof WorkflowCancelled) await removeBuilder?.();
+        throw error;
       } finally {
         login.dispose();
       }

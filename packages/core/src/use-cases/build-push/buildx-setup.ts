@@ -21,7 +21,17 @@ export interface BuildxSetup {
  */
 export async function prepareBuildx(
   wanted: { cache: boolean; push: boolean },
-  deps: { runner: CommandRunner; log: Logger; env: NodeJS.ProcessEnv; loginEnv: Record<string, string> },
+  deps: {
+    runner: CommandRunner;
+    log: Logger;
+    env: NodeJS.ProcessEnv;
+    loginEnv: Record<string, string>;
+    /**
+     * Given the removal of the builder about to be made, before `buildx create`: a cancelled step ends without
+     * waiting for the build (and so for dispose), and removes the builder with this instead.
+     */
+    onBuilder?: (remove: () => Promise<void>) => void;
+  },
 ): Promise<BuildxSetup> {
   const { runner, log, env: runEnv } = deps;
   const env = { ...deps.loginEnv, BUILDX_CONFIG: buildxConfigDir(runEnv) };
@@ -48,6 +58,10 @@ export async function prepareBuildx(
     return { run: { cache: decision.mode }, env, dispose: nothing };
   }
   const name = `build-push-${randomUUID().slice(0, 8)}`;
+  let removal: Promise<void> | undefined;
+  // Once, whoever asks first: the build's own end, or the cancellation.
+  const remove = () => (removal ??= removeBuilder(name, tools));
+  deps.onBuilder?.(remove);
   try {
     await runner.run('docker', buildxCreateArgs(name), { env });
   } catch (error) {
@@ -61,7 +75,7 @@ export async function prepareBuildx(
   log.info(
     `Buildx cache: registry, on builder ${name} (driver docker-container, made for this build and removed after it), because ${decision.reason}.`,
   );
-  return { run: { cache: 'registry', builder: name }, env, dispose: () => removeBuilder(name, tools) };
+  return { run: { cache: 'registry', builder: name }, env, dispose: remove };
 }
 
 /**

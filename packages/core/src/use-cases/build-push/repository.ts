@@ -8,6 +8,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr';
 import { ConfigurationError, type Logger } from '../../common';
+import { putLifecyclePolicy, wantsLifecycle, type LifecycleRequest } from './lifecycle';
 import { CACHE_TAG } from './plan';
 
 /** What build-push needs to know of the repository before building. */
@@ -36,13 +37,26 @@ const factsOf = (repository: Repository | undefined, created: boolean): Reposito
 export async function ensureRepository(
   ecr: ECRClient,
   name: string,
-  options: { create: boolean; registryId?: string },
+  options: {
+    create: boolean;
+    registryId?: string;
+    /** Refuses what the repository (found, or as it would be created) cannot take, before it is created. */
+    check?: (facts: RepositoryFacts) => Promise<void>;
+    /** The lifecycle policy a repository this step creates gets; an existing one's is left alone. */
+    lifecycle?: LifecycleRequest;
+  },
   log: Logger,
 ): Promise<RepositoryFacts> {
-  const { registryId } = options;
+  const { registryId, check = async () => {} } = options;
   try {
     const answer = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId }));
-    return factsOf(answer.repositories?.[0], false);
+    const facts = factsOf(answer.repositories?.[0], false);
+    await check(facts);
+    if (wantsLifecycle(options.lifecycle))
+      log.warning(
+        `The lifecycle inputs apply only to a repository this step creates; ${name} exists, so its lifecycle policy is left as it is.`,
+      );
+    return facts;
   } catch (error) {
     if (!(error instanceof RepositoryNotFoundException)) throw error;
   }
@@ -53,6 +67,7 @@ export async function ensureRepository(
       'repository',
     );
   }
+  await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [CACHE_TAG], created: true });
   const answer = await ecr.send(
     new CreateRepositoryCommand({
       repositoryName: name,
@@ -63,6 +78,7 @@ export async function ensureRepository(
     }),
   );
   log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${CACHE_TAG}, scan on push).`);
+  if (wantsLifecycle(options.lifecycle)) await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
   return factsOf(answer.repository, true);
 }
 

@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../common';
+import type { LifecycleRequest } from './lifecycle';
 import type { Severity } from './severity';
 
 export const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'] as const;
@@ -36,6 +37,8 @@ export interface BuildRequest {
   cache: boolean;
   skipExisting: boolean;
   createRepository: boolean;
+  /** The lifecycle policy of a repository this step creates (inputs lifecycle-*); undefined: none. */
+  lifecycle?: LifecycleRequest;
   scanThreshold?: Severity;
   scanTimeoutMs: number;
   /** The account whose registry holds the repository (input 'registry-id'); undefined: the caller's own. */

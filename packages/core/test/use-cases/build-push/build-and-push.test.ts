@@ -226,4 +226,33 @@ describe('buildAndPush when the workflow is cancelled', () => {
     expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(1);
     ecr.restore();
   });
+
+  test('during a buildx build on a builder made for it: the builder is removed before the step ends', async () => {
+    const ecr = ecrWith();
+    ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ message: 'none', $metadata: {} }));
+    const controller = new AbortController();
+    const docker = fakeDocker();
+    // The runner's default builder (driver docker) cannot export the cache, so a docker-container builder is made.
+    const exec: CommandExecutor = async (tool, args, options) => {
+      if (args[0] === 'buildx' && args[1] === 'inspect')
+        return { exitCode: 0, stdout: 'Name:   default\nDriver: docker\n\nNodes:\n', stderr: '' };
+      if (args[0] === 'buildx' && args[1] === 'build') {
+        docker.calls.push({ tool, args, options });
+        controller.abort();
+        return new Promise(() => {});
+      }
+      return docker.exec(tool, args, options);
+    };
+    const world = ports(exec);
+
+    const failure = await buildAndPush(request(), { ecr: client() }, { ...world.ports, signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(ActionFailure);
+    const created = docker.calls.find((call) => call.args[1] === 'create')!.args[3];
+    expect(created).toMatch(/^build-push-/);
+    expect(docker.calls.at(-1)!.args).toEqual(['buildx', 'rm', created]);
+    ecr.restore();
+  });
 });

@@ -4,12 +4,16 @@ import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
+  GetLifecyclePolicyCommand,
   ImageNotFoundException,
+  LifecyclePolicyNotFoundException,
+  PutLifecyclePolicyCommand,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { start, type Sandbox } from '../src/index';
 import { ensureBuildInfra, type BuildInfra } from '../../../test/support/build-infra';
 import { pushManifest } from '../../../test/support/registry/push-manifest';
+import { clientConfig } from '../../../test/support/sandbox-harness';
 
 // Repositories of a central registry (another account's), named by registryId, as build-push's registry-id uses them.
 const CENTRAL = '210987654321';
@@ -21,12 +25,7 @@ const suffix = Date.now().toString(36);
 beforeAll(async () => {
   infra = ensureBuildInfra();
   sandbox = await start({ registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
-  ecr = new ECRClient({
-    region: sandbox.region,
-    endpoint: sandbox.endpoint,
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    maxAttempts: 1,
-  });
+  ecr = new ECRClient(clientConfig(sandbox, 1));
 }, 15 * 60_000);
 afterAll(async () => {
   await sandbox?.stop();
@@ -64,5 +63,32 @@ describe("ECR in the sandbox: another account's registry", () => {
 
   test('a registryId that is not 12 digits is refused as ECR refuses it', async () => {
     await expect(ecr.send(new DescribeRepositoriesCommand({ registryId: '12345' }))).rejects.toThrow(/registryId.*\[0-9\]\{12\}/);
+  });
+});
+
+describe('ECR in the sandbox: lifecycle policies', () => {
+  const rule = (selection: Record<string, unknown>, rulePriority = 1) => ({ rulePriority, selection, action: { type: 'expire' } });
+  const put = async (name: string, rules: unknown[]) =>
+    ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: JSON.stringify({ rules }) }));
+
+  test('a valid policy is kept and read back; a repository without one answers LifecyclePolicyNotFoundException', async () => {
+    const name = `lifecycle-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    await expect(ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).rejects.toThrow(LifecyclePolicyNotFoundException);
+    const rules = [rule({ tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: 5 })];
+    await put(name, rules);
+    const read = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
+    expect(JSON.parse(read.lifecyclePolicyText ?? '{}')).toEqual({ rules });
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['tagged without a tag list', { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 1 }],
+    ['untagged with a tag list', { tagStatus: 'untagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: 1 }],
+    ['sinceImagePushed without days', { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7 }],
+    ['a count of zero', { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 0 }],
+  ])('%s is refused as ECR refuses it', async (_name, selection) => {
+    const name = `lifecycle-bad-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name })).catch(() => undefined);
+    await expect(put(name, [rule(selection)])).rejects.toThrow(/Lifecycle policy validation failure/);
   });
 });
