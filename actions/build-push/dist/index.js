@@ -3844,7 +3844,7 @@ __webpack_unused_export__ = PutImageTagMutabilityCommand;
 __webpack_unused_export__ = PutImageTagMutabilityRequest$;
 __webpack_unused_export__ = PutImageTagMutabilityResponse$;
 __webpack_unused_export__ = PutLifecyclePolicy$;
-__webpack_unused_export__ = PutLifecyclePolicyCommand;
+exports.Rcn = PutLifecyclePolicyCommand;
 __webpack_unused_export__ = PutLifecyclePolicyRequest$;
 __webpack_unused_export__ = PutLifecyclePolicyResponse$;
 __webpack_unused_export__ = PutRegistryPolicy$;
@@ -57816,6 +57816,13 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
     if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) {
         throw new errors/* ConfigurationError */.j1(`Input 'registry-id' is "${registryId}"; it is the 12-digit AWS account ID whose registry holds the repository, e.g. 123456789012.`, 'registry-id');
     }
+    const keepTagged = inputs.integer('lifecycle-keep-tagged', { min: 1, max: 10_000 });
+    const expireUntaggedDays = inputs.integer('lifecycle-expire-untagged-days', { min: 1, max: 36_500 });
+    const createRepository = inputs.boolean('create-repository', false);
+    if ((keepTagged !== undefined || expireUntaggedDays !== undefined) && !createRepository) {
+        const input = keepTagged !== undefined ? 'lifecycle-keep-tagged' : 'lifecycle-expire-untagged-days';
+        throw new errors/* ConfigurationError */.j1(`Input '${input}' sets the lifecycle policy of a repository this step creates, and create-repository is false; set create-repository to true, or give an existing repository its policy in ECR.`, input);
+    }
     const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...severity/* SEVERITIES */.oC.map((s) => s.toLowerCase())], 'none');
     return {
         region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
@@ -57833,7 +57840,8 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         push: inputs.boolean('push', true),
         cache: inputs.boolean('cache', true),
         skipExisting: inputs.boolean('skip-existing', true),
-        createRepository: inputs.boolean('create-repository', false),
+        createRepository,
+        lifecycle: keepTagged !== undefined || expireUntaggedDays !== undefined ? { keepTagged, expireUntaggedDays } : undefined,
         scanThreshold: threshold === 'none' ? undefined : threshold.toUpperCase(),
         scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
         builder: inputs.oneOf('builder', BUILDERS),
@@ -57857,7 +57865,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4973);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9403);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
@@ -59677,7 +59685,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 4973:
+/***/ 9403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60181,6 +60189,10 @@ async function prepareBuildx(wanted, deps) {
         return { run: { cache: decision.mode }, env, dispose: nothing };
     }
     const name = `build-push-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+    let removal;
+    // Once, whoever asks first: the build's own end, or the cancellation.
+    const remove = () => (removal ??= removeBuilder(name, tools));
+    deps.onBuilder?.(remove);
     try {
         await runner.run('docker', buildxCreateArgs(name), { env });
     }
@@ -60191,7 +60203,7 @@ async function prepareBuildx(wanted, deps) {
         return { run: { cache: 'inline' }, env, dispose: nothing };
     }
     log.info(`Buildx cache: registry, on builder ${name} (driver docker-container, made for this build and removed after it), because ${decision.reason}.`);
-    return { run: { cache: 'registry', builder: name }, env, dispose: () => removeBuilder(name, tools) };
+    return { run: { cache: 'registry', builder: name }, env, dispose: remove };
 }
 /**
  * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
@@ -60340,7 +60352,50 @@ function logIn(kind, credentials, tools) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/lifecycle.ts
+/**
+ * The lifecycle policy build-push gives a repository it creates, when an input asks for one (ECR user guide,
+ * "Lifecycle policy properties"): rules are applied lowest rulePriority first; `tagged` needs a tagPrefixList or
+ * tagPatternList (`*` matches every tag); `untagged` takes neither; sinceImagePushed counts in days.
+ */
+
+function lifecyclePolicyText(lifecycle) {
+    const rules = [];
+    if (lifecycle.expireUntaggedDays !== undefined) {
+        rules.push({
+            rulePriority: 1,
+            description: `Expire untagged images ${lifecycle.expireUntaggedDays} days after their push (build-push)`,
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: lifecycle.expireUntaggedDays },
+            action: { type: 'expire' },
+        });
+    }
+    if (lifecycle.keepTagged !== undefined) {
+        rules.push({
+            rulePriority: 2,
+            description: `Keep the newest ${lifecycle.keepTagged} tagged images (build-push)`,
+            selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: lifecycle.keepTagged },
+            action: { type: 'expire' },
+        });
+    }
+    return JSON.stringify({ rules });
+}
+const wantsLifecycle = (lifecycle) => lifecycle?.keepTagged !== undefined || lifecycle?.expireUntaggedDays !== undefined;
+/** Sets the policy on the repository this step just created. */
+async function putLifecyclePolicy(ecr, target, lifecycle, log) {
+    await ecr.send(new dist_cjs/* PutLifecyclePolicyCommand */.Rcn({
+        repositoryName: target.repository,
+        registryId: target.registryId,
+        lifecyclePolicyText: lifecyclePolicyText(lifecycle),
+    }));
+    const parts = [
+        ...(lifecycle.expireUntaggedDays !== undefined ? [`untagged images expire ${lifecycle.expireUntaggedDays} days after their push`] : []),
+        ...(lifecycle.keepTagged !== undefined ? [`only the newest ${lifecycle.keepTagged} tagged images are kept`] : []),
+    ];
+    log.info(`Lifecycle policy set on ${target.repository}: ${parts.join('; ')}.`);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/repository.ts
+
 
 
 
@@ -60356,10 +60411,14 @@ const factsOf = (repository, created) => ({
  * excluded because every build rewrites it, and scan on push.
  */
 async function ensureRepository(ecr, name, options, log) {
-    const { registryId } = options;
+    const { registryId, check = async () => { } } = options;
     try {
         const answer = await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name], registryId }));
-        return factsOf(answer.repositories?.[0], false);
+        const facts = factsOf(answer.repositories?.[0], false);
+        await check(facts);
+        if (wantsLifecycle(options.lifecycle))
+            log.warning(`The lifecycle inputs apply only to a repository this step creates; ${name} exists, so its lifecycle policy is left as it is.`);
+        return facts;
     }
     catch (error) {
         if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
@@ -60369,6 +60428,7 @@ async function ensureRepository(ecr, name, options, log) {
     if (!options.create) {
         throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
     }
+    await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [build_push_plan/* CACHE_TAG */.yJ], created: true });
     const answer = await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
         repositoryName: name,
         registryId,
@@ -60377,6 +60437,8 @@ async function ensureRepository(ecr, name, options, log) {
         imageScanningConfiguration: { scanOnPush: true },
     }));
     log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${build_push_plan/* CACHE_TAG */.yJ}, scan on push).`);
+    if (wantsLifecycle(options.lifecycle))
+        await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
     return factsOf(answer.repository, true);
 }
 /** The image a tag names in the repository, or undefined when there is none. */
@@ -60570,7 +60632,69 @@ async function addTags(ecr, repository, digest, tags, registryId) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/tag-mutability.ts
+/**
+ * Tags an immutable repository cannot move, refused before anything is built or changed: a push to a tag that
+ * already names another image fails (ImageTagAlreadyExistsException) after the whole build, and `latest`, which
+ * is meant to move to each build, would fail the next one.
+ */
+
+
+/** Tags named as meant to move to each new build. */
+const MOVING_TAGS = ['latest'];
+/**
+ * Whether ECR refuses to move the tag (PutImage, "imageTagMutability"): IMMUTABLE, IMMUTABLE_WITH_EXCLUSION unless an
+ * exclusion filter matches it, MUTABLE_WITH_EXCLUSION when one does. A filter's only wildcard is `*`.
+ */
+function tagIsImmutable(facts, tag) {
+    const excluded = facts.exclusionFilters.some((filter) => new RegExp(`^${filter
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`).test(tag));
+    if (facts.tagMutability === 'IMMUTABLE')
+        return true;
+    if (facts.tagMutability === 'IMMUTABLE_WITH_EXCLUSION')
+        return !excluded;
+    if (facts.tagMutability === 'MUTABLE_WITH_EXCLUSION')
+        return excluded;
+    return false;
+}
+const describeMutability = (facts) => `imageTagMutability ${facts.tagMutability}${facts.exclusionFilters.length ? `, exclusions ${facts.exclusionFilters.join(', ')}` : ''}`;
+/**
+ * Refuses, naming input 'tags', an extra tag the repository will not let this build take: `latest` (or another
+ * moving tag) when it is immutable there, and any immutable tag that already names an image other than the
+ * commit's (an image tagged `commitSha`, which skip-existing reuses, may keep its tags).
+ */
+async function refuseImmutableMoves(ecr, target, tags, commitSha) {
+    const { facts } = target;
+    const fix = 'use a tag per release (e.g. build-${{ github.run_number }}), or let the tag move with an exclusion filter (imageTagMutability IMMUTABLE_WITH_EXCLUSION)';
+    for (const tag of tags.filter((t) => tagIsImmutable(facts, t))) {
+        const holder = facts.created ? undefined : await imageTagged(ecr, target, tag);
+        if (holder?.tags.includes(commitSha))
+            continue;
+        if (holder) {
+            throw new errors/* ConfigurationError */.j1(`Input 'tags' holds ${tag}, which already names image ${holder.digest} in ${target.repository}, and the repository's tags are immutable (${describeMutability(facts)}): the push would fail after the build. ${fix[0].toUpperCase()}${fix.slice(1)}.`, 'tags');
+        }
+        if (MOVING_TAGS.includes(tag)) {
+            throw new errors/* ConfigurationError */.j1(`Input 'tags' holds ${tag}, a tag meant to move to each new build, and ${target.repository}'s tags are immutable (${describeMutability(facts)}): the next build's push would fail. Drop it and deploy by digest (the output 'image'), ${fix}.`, 'tags');
+        }
+    }
+}
+async function imageTagged(ecr, target, tag) {
+    try {
+        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: target.repository, registryId: target.registryId, imageIds: [{ imageTag: tag }] }));
+        const detail = answer.imageDetails?.[0];
+        return detail?.imageDigest ? { digest: detail.imageDigest, tags: detail.imageTags ?? [] } : undefined;
+    }
+    catch (error) {
+        if (error instanceof dist_cjs/* ImageNotFoundException */.CJH)
+            return undefined;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/build-and-push.ts
+
 
 
 
@@ -60621,7 +60745,12 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     // 2. The repository, and the image this commit may already have there.
     (0,cancellation/* throwIfCancelled */.dZ)(signal);
     const { registryId } = request;
-    const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+    const repository = await ensureRepository(ecr, request.repository, {
+        create: request.createRepository,
+        registryId,
+        lifecycle: request.lifecycle,
+        check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
+    }, log);
     const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
     try {
@@ -60654,12 +60783,13 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
                 : `while ${kind} was building ${plan.imageName}: the build was interrupted, nothing was pushed (push is false) and this step outputs no image`);
             const startedAt = clock.now();
             let built;
+            let removeBuilder;
             try {
                 built = await (0,cancellation/* unlessCancelled */.MS)(log.group(`Build ${plan.imageName} with ${kind}`, async () => {
                     if (kind !== 'buildx')
                         return buildImage(kind, plan, login.env, runner);
                     // The builder made for this build, if any, is removed whether the build passes or fails.
-                    const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env });
+                    const buildx = await prepareBuildx({ cache: request.cache, push: request.push }, { runner, log, env, loginEnv: login.env, onBuilder: (remove) => (removeBuilder = remove) });
                     try {
                         return await buildImage(kind, plan, buildx.env, runner, buildx.run);
                     }
@@ -60667,6 +60797,13 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
                         await buildx.dispose();
                     }
                 }), signal);
+            }
+            catch (error) {
+                // Cancelled: the step ends (and the process exits) without waiting for the build, so the builder made for it
+                // is removed now; removing it also stops the build running on it.
+                if (error instanceof cancellation/* WorkflowCancelled */.ze)
+                    await removeBuilder?.();
+                throw error;
             }
             finally {
                 login.dispose();
