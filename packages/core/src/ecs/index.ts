@@ -30,4 +30,5 @@ export * from './unchanged-service';
 export * from './watch';
 export * from './watch-loop';
 export * from './service-settings';
+export * from './shared-watch-loop';
 export * from './task-overrides';
