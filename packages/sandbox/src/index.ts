@@ -5,6 +5,7 @@
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
+import { RateLimiter } from './http/rate-limits';
 import { ManualClock, ScaledClock, type Clock } from './clock';
 import type { Context } from './context';
 import { emptyCodeDeployState } from './codedeploy/state';
@@ -167,7 +168,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   try {
     if (options.seed) await applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
     scheduler.start();
-    listening = await listen({ ctx, calls, faults, iam }, options.port ?? 0);
+    listening = await listen({ ctx, calls, faults, iam, rates: new RateLimiter(options.rateLimits ?? {}) }, options.port ?? 0);
   } catch (error) {
     scheduler.stop();
     clock.dispose();
@@ -248,3 +249,4 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
   };
 }
+export { ECS_RATE_LIMITS, type RateLimit } from './http/rate-limits';

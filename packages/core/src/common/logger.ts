@@ -24,3 +24,21 @@ export function silentLogger(): Logger & { lines: string[] } {
     },
   };
 }
+
+/**
+ * The log of one of several jobs running at once (deploy-ecs's services): each line starts with `[name]`, so
+ * interleaved lines still say whose they are. A group is a line of its own: groups of concurrent jobs cannot nest.
+ */
+export function prefixedLogger(log: Logger, name: string): Logger {
+  const tag = (message: string) => `[${name}] ${message}`;
+  return {
+    info: (message) => log.info(tag(message)),
+    warning: (message, location) => log.warning(tag(message), location),
+    error: (message, location) => log.error(tag(message), location),
+    debug: (message) => log.debug(tag(message)),
+    group: async (title, body) => {
+      log.info(tag(title));
+      return body();
+    },
+  };
+}

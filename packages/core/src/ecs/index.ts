@@ -31,4 +31,5 @@ export * from './watch';
 export * from './watch-loop';
 export * from './service-settings';
 export * from './shared-watch-loop';
+export * from './registration-pacing';
 export * from './task-overrides';
