@@ -375,6 +375,8 @@ export interface Sandbox {
   putSecret(nameOrArn: string, value: string): void;
   /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */
   setFaults(faults: FaultOptions | undefined): void;
+  /** Replaces the API's throttling (see SandboxOptions.rateLimits), every bucket full again; `{}` turns it off. */
+  setRateLimits(limits: RateLimits): void;
   /**
    * Replaces the IAM policy in force (undefined: allow everything again). With `accessKey`, the policy of the
    * requests signed with that access key only (AWS_ACCESS_KEY_ID of a run), so runs with different policies share a sandbox.

@@ -3,8 +3,10 @@ import type { Clock } from './poll';
 
 /**
  * The token bucket AWS throttles an API with (ECS: "Request throttling for the Amazon ECS API"): `burst` tokens at
- * most, refilled at `perSecond`; each call takes one. A caller that waits for its token is never throttled by a
- * bucket of the same size that no one else draws from.
+ * most, refilled at `perSecond`; each call takes one. A caller that waits for its token is not throttled by a
+ * bucket of the same size that no one else draws from: AWS counts a call when it arrives, and calls sent together
+ * arrive up to a fraction of a second apart (the first ones open connections), so a token is taken `marginMs`
+ * after this bucket has it, and a call sent on time never arrives early.
  */
 export class TokenBucket {
   private tokens: number;
@@ -15,6 +17,7 @@ export class TokenBucket {
   constructor(
     private readonly limits: { burst: number; perSecond: number },
     private readonly clock: Clock,
+    private readonly marginMs = 250,
   ) {
     this.tokens = limits.burst;
     this.refilledAt = clock.now();
@@ -36,7 +39,7 @@ export class TokenBucket {
         this.tokens -= 1;
         return;
       }
-      await sleepUnlessCancelled(this.clock, Math.ceil(((1 - this.tokens) / this.limits.perSecond) * 1000), signal);
+      await sleepUnlessCancelled(this.clock, Math.ceil(((1 - this.tokens) / this.limits.perSecond) * 1000) + this.marginMs, signal);
     }
   }
 

@@ -41,9 +41,7 @@ export class SharedWatchLoop implements FollowLoop {
   private startedAt: number | undefined;
   private readonly clock: Clock;
 
-  constructor(
-    private readonly deps: { ecs: ECSClient; clock?: Clock; signal?: CancellationSignal; random?: () => number },
-  ) {
+  constructor(private readonly deps: { ecs: ECSClient; clock?: Clock; signal?: CancellationSignal; random?: () => number }) {
     this.clock = deps.clock ?? systemClock;
   }
 

@@ -22,9 +22,15 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    private readonly limits: RateLimits,
+    private limits: RateLimits,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** New limits, every bucket full. */
+  set(limits: RateLimits): void {
+    this.limits = limits;
+    this.buckets.clear();
+  }
 
   /** Takes a token for the call; false when the bucket is empty (the call is throttled). */
   allows(service: string, operation: string): boolean {

@@ -1,8 +1,8 @@
-import type { Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { ActionFailure, ConfigurationError, errorMessage } from '../../common/errors';
 import { prefixedLogger } from '../../common/logger';
 import { pacedRegistrations } from '../../ecs/registration-pacing';
-import { SharedWatchLoop } from '../../ecs/shared-watch-loop';
+import { DESCRIBE_SERVICES_BATCH, SharedWatchLoop } from '../../ecs/shared-watch-loop';
 import { section } from '../../report/markdown';
 import { deployService, type DeployClients, type DeployPorts } from './deploy-service';
 import type { DeployOutputs, DeployRequest } from './request';
@@ -51,6 +51,7 @@ export async function deployServices(
   ports: ServicesDeployPorts,
 ): Promise<ServicesOutputs> {
   const { log, clock, signal } = ports;
+  await refuseOtherControllers(clients.ecs, request);
   const ecs = pacedRegistrations(clients.ecs, { clock, signal });
   const loop = new SharedWatchLoop({ ecs: clients.ecs, clock, signal });
   const line = new StartLine(request.services);
@@ -79,9 +80,8 @@ export async function deployServices(
           writeSummary: async (markdown) => void reports.set(name, [...(reports.get(name) ?? []), markdown]),
           setOutputs: (known) => void outputs.set(name, known),
           loop,
-          beforeFirstChange: async (service) => {
+          beforeFirstChange: async () => {
             letGo();
-            refuseUnsupported(name, service);
             await line.ready(name);
           },
         },
@@ -116,15 +116,22 @@ export async function deployServices(
 
 /**
  * Several services are deployed on the ECS controller only: a CODE_DEPLOY service's deployment takes inputs of its
- * own (its application, group and AppSpec), which one step cannot give each of several services.
+ * own (its application, group and AppSpec), which one step cannot give each of several services. Looked up first,
+ * 10 services a DescribeServices call, so the refusal comes before any service's pre-flight; a service not found is
+ * left to its pre-flight, which says so in its words.
  */
-function refuseUnsupported(name: string, service: Service): void {
-  const controller = service.deploymentController?.type ?? 'ECS';
-  if (controller === 'ECS') return;
-  throw new ConfigurationError(
-    `Input 'service' names several services, but ${name} uses the ${controller} deployment controller: several services deploy on the ECS controller only (rolling, blue/green, linear or canary). Deploy ${name} in a step of its own.`,
-    'service',
-  );
+async function refuseOtherControllers(ecs: ECSClient, request: ServicesDeployRequest): Promise<void> {
+  for (let start = 0; start < request.services.length; start += DESCRIBE_SERVICES_BATCH) {
+    const batch = request.services.slice(start, start + DESCRIBE_SERVICES_BATCH);
+    const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: batch }));
+    const other = answer.services?.find((service) => (service.deploymentController?.type ?? 'ECS') !== 'ECS');
+    if (!other) continue;
+    const name = batch.find((given) => given === other.serviceName || given === other.serviceArn) ?? other.serviceName;
+    throw new ConfigurationError(
+      `Input 'service' names several services, but ${name} uses the ${other.deploymentController?.type} deployment controller: several services deploy on the ECS controller only (rolling, blue/green, linear or canary). Deploy ${name} in a step of its own. No service was changed.`,
+      'service',
+    );
+  }
 }
 
 /** A counting semaphore: at most `size` holders at once. */

@@ -77,11 +77,7 @@ export function servicesSummaryMarkdown(results: readonly ServiceResult[], faile
     `${result['duration-seconds']}s`,
     result.reason,
   ]);
-  return section(
-    heading(title),
-    table(['Service', 'Status', 'Revision', 'Deployment', 'Duration', 'Reason'], rows),
-    ...failedReports,
-  );
+  return section(heading(title), table(['Service', 'Status', 'Revision', 'Deployment', 'Duration', 'Reason'], rows), ...failedReports);
 }
 
 /** The step's failure: which services did not succeed, and why each. */
