@@ -68,6 +68,8 @@ export class SharedWatchLoop implements FollowLoop {
     this.running = true;
     this.startedAt ??= this.clock.now();
     try {
+      // Services whose watches begin together (in one tick) share the first round, not only the next.
+      await Promise.resolve();
       while (this.watched.length) {
         throwIfCancelled(this.deps.signal);
         await this.round();
@@ -121,9 +123,8 @@ export class SharedWatchLoop implements FollowLoop {
       for (let start = 0; start < all.length; start += DESCRIBE_SERVICES_BATCH) {
         const batch = all.slice(start, start + DESCRIBE_SERVICES_BATCH);
         this.describeCalls += 1;
-        const answer: Promise<DescribeServicesCommandOutput> = this.deps.ecs.send(
-          withoutSdkRetries(new DescribeServicesCommand({ cluster, services: batch.map((w) => w.request.service) })),
-        );
+        const describe = new DescribeServicesCommand({ cluster, services: batch.map((w) => w.request.service) });
+        const answer: Promise<DescribeServicesCommandOutput> = (async () => this.deps.ecs.send(withoutSdkRetries(describe)))();
         // Each service's read awaits it; this keeps a rejection seen before then from counting as unhandled.
         answer.catch(() => undefined);
         for (const watched of batch) reads.set(watched, async () => findService((await answer).services, watched.request.service));
