@@ -22,9 +22,12 @@ const oldActive = deployment({ id: OLD_ID, status: 'ACTIVE', taskDefinition: OLD
 const rolling = (name: string) => service([deployment({ runningCount: 1 }), oldActive], { serviceName: name });
 const completed = (name: string) => service([deployment({ runningCount: 2, rolloutState: 'COMPLETED' })], { serviceName: name });
 const failed = (name: string) =>
-  service([deployment({ rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }), oldActive], {
-    serviceName: name,
-  });
+  service(
+    [deployment({ rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }), oldActive],
+    {
+      serviceName: name,
+    },
+  );
 
 /** Each service answers the states given for it, one a DescribeServices call that names it, the last repeating. */
 function answers(states: Record<string, Array<(name: string) => Service>>): DescribeServicesCommandInput[] {
@@ -76,7 +79,12 @@ describe('SharedWatchLoop', () => {
     );
 
     expect(outcomes.map((o) => o.status)).toEqual(['succeeded', 'failed', 'succeeded']);
-    expect(inputs.map((input) => input.services)).toEqual([['web', 'worker', 'scheduler'], ['web', 'worker', 'scheduler'], ['scheduler'], ['scheduler']]);
+    expect(inputs.map((input) => input.services)).toEqual([
+      ['web', 'worker', 'scheduler'],
+      ['web', 'worker', 'scheduler'],
+      ['scheduler'],
+      ['scheduler'],
+    ]);
   });
 
   test('a throttled DescribeServices skips the round of its services only, and they are read again', async () => {

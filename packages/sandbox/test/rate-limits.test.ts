@@ -35,7 +35,9 @@ describe('the sandbox with rateLimits', () => {
 
   test('answers a registration over the rate ThrottlingException, as ECS does, and records it as a throttle', async () => {
     const register = (n: number) =>
-      ecs.send(new RegisterTaskDefinitionCommand({ family: `rate-${n}`, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }));
+      ecs.send(
+        new RegisterTaskDefinitionCommand({ family: `rate-${n}`, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
+      );
     await register(1);
     await register(2);
 

@@ -31,7 +31,12 @@ describe('serviceResult', () => {
   });
 
   test('a green service has no reason', () => {
-    const result = serviceResult('prod', 'web', { taskDefinitionArn: 'a', previousTaskDefinitionArn: 'b', status: 'baking', durationSeconds: 12 });
+    const result = serviceResult('prod', 'web', {
+      taskDefinitionArn: 'a',
+      previousTaskDefinitionArn: 'b',
+      status: 'baking',
+      durationSeconds: 12,
+    });
 
     expect(result).toMatchObject({ status: 'baking', reason: '', 'duration-seconds': 12 });
   });
