@@ -1,6 +1,7 @@
 import { beforeAll, describe as group, expect, test } from '@jest/globals';
 import { CreateServiceCommand, DescribeServicesCommand, ListTaskDefinitionsCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { ECS_RATE_LIMITS, type ApiCall } from '@ecs-deploy/sandbox';
+import type { ServiceResult } from '@ecs-deploy/core/use-cases';
 import { mutatingCalls } from '../support/bad-input';
 import { createService, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
@@ -13,18 +14,7 @@ const sandbox = useSandbox({ timeScale: 0.2 });
 const ecs = () => ecsClient(sandbox);
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', { cluster: 'prod', ...inputs }, { env: sandbox.env() });
 
-interface ServiceJson {
-  cluster: string;
-  service: string;
-  status: string;
-  'task-definition-arn': string;
-  'previous-task-definition-arn': string;
-  'deployment-id': string;
-  'service-deployment-arn': string;
-  'duration-seconds': number;
-  reason: string;
-}
-const servicesOf = (run: ActionRun): ServiceJson[] => JSON.parse(run.outputs.services) as ServiceJson[];
+const servicesOf = (run: ActionRun): ServiceResult[] => JSON.parse(run.outputs.services) as ServiceResult[];
 const liveRevision = async (service: string) =>
   (await ecs().send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }))).services?.[0].taskDefinition;
 
