@@ -6,6 +6,7 @@ import { mutatingCalls } from '../support/bad-input';
 import { createService, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
+import { describeCallsPerRound } from '../support/poll-rounds';
 
 // Several services that share an image (web, worker, scheduler from one build) deployed by one deploy-ecs step:
 // each from its own live revision, at once, watched in one loop; `services` says how each ended.
@@ -28,22 +29,6 @@ async function createServices(names: string[], image: string, containers?: (serv
   );
   await Promise.all(names.map((service) => waitForSteady(sandbox, 'prod', service)));
   return Object.fromEntries(created.map((c) => [c.service, c.taskDefinitionArn]));
-}
-
-/**
- * The DescribeServices calls of each poll round once every service was updated: the calls of one round are sent
- * together, rounds about a second apart, so calls less than 300 ms apart are one round.
- */
-function describeCallsPerRound(calls: ApiCall[]): number[] {
-  const lastUpdate = calls.map((call) => call.operation).lastIndexOf('UpdateService');
-  const describes = calls.slice(lastUpdate + 1).filter((call) => call.operation === 'DescribeServices');
-  const rounds: number[][] = [];
-  for (const call of describes) {
-    const round = rounds.at(-1);
-    if (round && call.at - (round.at(-1) as number) < 300) round.push(call.at);
-    else rounds.push([call.at]);
-  }
-  return rounds.map((round) => round.length);
 }
 
 group('deploy-ecs deploys several services in one step', () => {
