@@ -11,7 +11,7 @@ import { describeCallsPerRound } from '../support/poll-rounds';
 // Several services that share an image (web, worker, scheduler from one build) deployed by one deploy-ecs step:
 // each from its own live revision, at once, watched in one loop; `services` says how each ended.
 
-const sandbox = useSandbox({ timeScale: 0.2 });
+const sandbox = useSandbox({ timeScale: 0.05 });
 const ecs = () => ecsClient(sandbox);
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', { cluster: 'prod', ...inputs }, { env: sandbox.env() });
 
@@ -157,7 +157,7 @@ group('deploy-ecs with many services spends ECS calls as one step should', () =>
     const names = Array.from({ length: 12 }, (_, i) => `quiet-${String(i + 1).padStart(2, '0')}`);
     await createServices(names, `${REGISTRY}/quiet:v1`);
     // Slow to start (3 s at this sandbox's time scale): several rounds where nothing changes.
-    sandbox.script(`${REGISTRY}/quiet:v2`, { kind: 'healthy', startMs: 15_000 });
+    sandbox.script(`${REGISTRY}/quiet:v2`, { kind: 'healthy', startMs: 60_000 });
     const callsBefore = sandbox.calls.length;
 
     const run = await deploy({ service: names.join('\n'), image: `${REGISTRY}/quiet:v2` });
