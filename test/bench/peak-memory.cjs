@@ -1,3 +1,4 @@
+/* global process */
 // Preloaded into a bundled action's process (NODE_OPTIONS=--require) by the many-services bench: its peak resident
 // memory, printed as it exits, in KiB.
 process.on('exit', () => {
