@@ -29,7 +29,13 @@ export function pacedRegistrations(
         const key = definitionKey(command.input);
         const earlier = sent.get(key);
         if (earlier) return earlier;
-        const registering = bucket.take(options.signal).then(() => target.send(command, ...rest));
+        const registering = bucket.take(options.signal).then(async (answered) => {
+          try {
+            return await target.send(command, ...rest);
+          } finally {
+            answered();
+          }
+        });
         sent.set(key, registering);
         // A registration that failed may be tried again (its retry), and is then sent again.
         registering.catch(() => sent.delete(key));
