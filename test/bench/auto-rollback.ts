@@ -9,6 +9,7 @@ import { createTargetGroup } from '../support/load-balancer';
 import { runBundledAction } from '../support/run-action';
 import { SAMPLE_REPOSITORY, sampleContainer } from '../support/sample-service';
 import { startSampleStack } from '../support/sample-stack';
+import { chartLane } from './charts';
 import { formatRow } from './stats';
 
 const REQUESTS_PER_SECOND = 25;
@@ -35,23 +36,33 @@ export async function autoRollbackBench(runs: number): Promise<string[]> {
         loadBalancers: [{ targetGroupArn, containerName: name, containerPort: 8080 }],
       });
       const load = startLoad(`${url}/`, { perSecond: REQUESTS_PER_SECOND, maxDurationMs: 300_000 });
-      const release = await runBundledAction(
-        'deploy-ecs',
-        { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' },
-        { env: sandbox.env() },
-      );
+      const releaseInputs = { cluster, service, image: `${SAMPLE_REPOSITORY}:v2`, environment: 'FAIL_MODE=500' };
+      const release = await runBundledAction('deploy-ecs', releaseInputs, { env: sandbox.env() });
       if (release.outputs.status !== 'succeeded') throw new Error(`release ended ${release.outputs.status}:\n${release.log}`);
-      const verify = await runBundledAction('verify-health', { url: `${url}/`, interval: '1s' }, { env: sandbox.env() });
+      const verifyInputs = { url: `${url}/`, interval: '1s' };
+      const verify = await runBundledAction('verify-health', verifyInputs, { env: sandbox.env() });
       if (verify.outputs.healthy !== 'false') throw new Error(`verify-health did not catch the release:\n${verify.log}`);
-      const rollback = await runBundledAction(
-        'auto-rollback',
-        { cluster, service, 'task-definition': release.outputs['previous-task-definition-arn'], reason: 'verify-health failed' },
-        { env: sandbox.env() },
-      );
+      const rollbackInputs = {
+        cluster,
+        service,
+        'task-definition': release.outputs['previous-task-definition-arn'],
+        reason: 'verify-health failed',
+      };
+      const rollback = await runBundledAction('auto-rollback', rollbackInputs, { env: sandbox.env() });
       if (rollback.outputs['rolled-back'] !== 'true')
         throw new Error(`rollback ended rolled-back=${rollback.outputs['rolled-back']}:\n${rollback.log}`);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const traffic = await load.stop();
+      if (i === 0) {
+        const lane = chartLane(
+          'auto-rollback',
+          'v2 answers 500 yet looks healthy: verify-health fails it, auto-rollback returns to v1 (real intervals)',
+        );
+        lane.step('Deploy v2', 'deploy-ecs', releaseInputs, release);
+        lane.step('Verify v2', 'verify-health', verifyInputs, verify);
+        lane.step('Roll back v2', 'auto-rollback', rollbackInputs, rollback);
+        lane.load(`${url}/`, traffic);
+      }
       const times = traffic.failures.map((f) => f.at);
       if (times.length === 0) throw new Error('the release failed no request: nothing was measured');
       const firstBad = Math.min(...times);

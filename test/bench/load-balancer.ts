@@ -12,19 +12,31 @@ import { runBundledAction } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { SAMPLE_REPOSITORY } from '../support/sample-service';
 import { sampleServiceBehindLoadBalancer, startSampleStack } from '../support/sample-stack';
+import type { Lane } from '../demo/record';
+import { chartLane } from './charts';
 import { formatRow, median } from './stats';
 
 const PER_SECOND = 25;
 
-async function deployUnderLoad(sandbox: Sandbox, databaseUrl: string, name: string, config: DeploymentConfiguration): Promise<LoadResult> {
+/** `lane`: where the run's step and traffic are recorded for the bench's charts. */
+async function deployUnderLoad(
+  sandbox: Sandbox,
+  databaseUrl: string,
+  name: string,
+  config: DeploymentConfiguration,
+  lane?: Lane,
+): Promise<LoadResult> {
   const { cluster, service, url } = await sampleServiceBehindLoadBalancer(sandbox, databaseUrl, name, {
     desiredCount: 2,
     deploymentConfiguration: config,
     healthCheckGracePeriodSeconds: 10,
   });
   const load = startLoad(`${url}/items`, { perSecond: PER_SECOND, maxDurationMs: 60_000 });
-  const run = await runBundledAction('deploy-ecs', { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` }, { env: sandbox.env() });
+  const inputs = { cluster, service, image: `${SAMPLE_REPOSITORY}:v2` };
+  const run = await runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
   const result = await load.stop();
+  lane?.step('Deploy v2', 'deploy-ecs', inputs, run);
+  lane?.load(`${url}/items`, result);
   if (run.outputs.status !== 'succeeded') throw new Error(`deploy under load ended ${run.outputs.status}:\n${run.log}`);
   return result;
 }
@@ -58,8 +70,25 @@ export async function loadBalancerBench(runs: number): Promise<string[]> {
     const rolling: LoadResult[] = [];
     const allAtOnce: LoadResult[] = [];
     for (let i = 0; i < runs; i++) {
-      rolling.push(await deployUnderLoad(sandbox, database.url, `rolling${i}`, { minimumHealthyPercent: 100, maximumPercent: 200 }));
-      allAtOnce.push(await deployUnderLoad(sandbox, database.url, `at-once${i}`, { minimumHealthyPercent: 0, maximumPercent: 100 }));
+      const chart = (name: string, title: string) => (i === 0 ? chartLane(name, title) : undefined);
+      rolling.push(
+        await deployUnderLoad(
+          sandbox,
+          database.url,
+          `rolling${i}`,
+          { minimumHealthyPercent: 100, maximumPercent: 200 },
+          chart('rolling', 'rolling deploy, minimumHealthyPercent 100 / maximumPercent 200: no request should fail'),
+        ),
+      );
+      allAtOnce.push(
+        await deployUnderLoad(
+          sandbox,
+          database.url,
+          `at-once${i}`,
+          { minimumHealthyPercent: 0, maximumPercent: 100 },
+          chart('at-once', 'deploy with minimumHealthyPercent 0 / maximumPercent 100 (the contrast)'),
+        ),
+      );
     }
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] ?? 0;
     const [direct, proxied] = await proxyOverhead(sandbox, database.url);

@@ -24,6 +24,7 @@ import { blueGreenBench } from './blue-green';
 import { codeDeployBench } from './codedeploy';
 import { secretsPreflightBench } from './secrets';
 import { manyServicesBench } from './many-services';
+import { writeBenchCharts } from './charts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** BENCH_ONLY=steady (a comma-separated list of the case names below) runs just those cases, e.g. to compare one figure. */
@@ -184,6 +185,8 @@ async function main() {
   if (wanted('many-services')) rows.push(...(await manyServicesBench(RUNS)));
   if (wanted('campaign')) rows.push(...faultCampaignBench());
   console.log(rows.join('\n'));
+  const charts = writeBenchCharts();
+  if (charts) console.log(`charts of the zero-downtime and rollback runs: ${charts}`);
   const ours = medians.get('ours');
   const waiter = medians.get('waiter');
   if (ours && waiter)

@@ -13,6 +13,7 @@
 import { answers, blueGreenCatalog, type BlueGreenService } from '../support/blue-green';
 import { errorsOf } from '../support/run-action';
 import { startSandbox, type SandboxHandle } from '../support/sandbox-harness';
+import type { Lane } from './record';
 import { checkoutRelease, createCheckout, primaryRevision, serviceDeploymentStatus } from './checkout';
 import { runStep } from './step';
 import { bold, dim, red } from './terminal';
@@ -33,12 +34,14 @@ interface Release {
   env: Record<string, string>;
   print: (line: string) => void;
   verdicts: Verdicts;
+  /** The report's record of the checkout service, when the demo keeps one. */
+  lane?: Lane;
 }
 
 const revision = (arn: string | undefined) => arn?.split('/').pop() ?? 'none';
 
 /** deploy-ecs up to the PAUSE hook, then verify-health on the test listener answering it. */
-async function deployToGate({ checkout, env, print, verdicts }: Release, version: string, environment?: string) {
+async function deployToGate({ checkout, env, print, verdicts, lane }: Release, version: string, environment?: string) {
   const { cluster, service, containerName } = checkout;
   const paused = await runStep(
     `Deploy checkout ${version}`,
@@ -51,7 +54,7 @@ async function deployToGate({ checkout, env, print, verdicts }: Release, version
       ...(environment && { environment }),
       'wait-until': 'paused',
     },
-    { env, print },
+    { env, print, lane },
   );
   verdicts.expect(
     `deploy-ecs checkout ${version}`,
@@ -70,13 +73,13 @@ async function deployToGate({ checkout, env, print, verdicts }: Release, version
       service,
       'continue-deployment': paused.outputs['service-deployment-arn'] ?? '',
     },
-    { env, print },
+    { env, print, lane },
   );
   return { paused, gate };
 }
 
 async function goodRelease(release: Release, version: string) {
-  const { sandbox, checkout, env, print, verdicts } = release;
+  const { sandbox, checkout, env, print, verdicts, lane } = release;
   const { paused, gate } = await deployToGate(release, version);
   verdicts.expect(
     `verify-health checkout ${version} (test listener)`,
@@ -88,7 +91,7 @@ async function goodRelease(release: Release, version: string) {
     `Complete checkout ${version}`,
     'deploy-ecs',
     { cluster: checkout.cluster, service: checkout.service, 'service-deployment-arn': arn },
-    { env, print },
+    { env, print, lane },
   );
   const primary = await primaryRevision(sandbox, checkout);
   const production = await answers(`${checkout.productionUrl}/`, 3);
@@ -104,7 +107,7 @@ async function goodRelease(release: Release, version: string) {
 }
 
 async function badRelease(release: Release, version: string, good: string | undefined) {
-  const { sandbox, checkout, env, print, verdicts } = release;
+  const { sandbox, checkout, env, print, verdicts, lane } = release;
   const { paused, gate } = await deployToGate(release, version, 'RESPONSE_STATUS=500');
   verdicts.expect(
     `verify-health checkout ${version} (test listener)`,
@@ -121,7 +124,7 @@ async function badRelease(release: Release, version: string, good: string | unde
       'task-definition': paused.outputs['previous-task-definition-arn'] ?? '',
       reason: `verify-health failed: ${errorsOf(gate)[0] ?? 'unhealthy'}`,
     },
-    { env, print },
+    { env, print, lane },
   );
   const status = await serviceDeploymentStatus(sandbox, paused.outputs['service-deployment-arn'] ?? '');
   const primary = await primaryRevision(sandbox, checkout);
@@ -141,7 +144,7 @@ interface Audience {
 
 /** Runs while `during` does: the production audience, its report and its verdict on which revisions answered it. */
 async function watchProduction(release: Release, label: string, expected: Audience, during: () => Promise<void>) {
-  const traffic = startTraffic(`${release.checkout.productionUrl}/`, true);
+  const traffic = startTraffic(`${release.checkout.productionUrl}/`, { countBodies: true, lane: release.lane });
   try {
     await during();
   } finally {
@@ -173,8 +176,11 @@ async function releases(release: Release, first: string) {
   await watchProduction(release, 'checkout 2.2.0', { reaches: '2.1.0', neverReaches: '2.2.0' }, () => badRelease(release, '2.2.0', good));
 }
 
-/** The whole part; it never throws: what went wrong is a line and a failing verdict of its own. */
-export async function runBlueGreenPart(github: Record<string, string>): Promise<BlueGreenPart> {
+/**
+ * The whole part; it never throws: what went wrong is a line and a failing verdict of its own. `lane` keeps its
+ * steps and production traffic for the report.
+ */
+export async function runBlueGreenPart(github: Record<string, string>, lane?: Lane): Promise<BlueGreenPart> {
   const lines: string[] = [];
   const print = (line: string) => lines.push(line);
   const verdicts = new Verdicts();
@@ -192,7 +198,7 @@ export async function runBlueGreenPart(github: Record<string, string>): Promise<
           `POST_TEST_TRAFFIC_SHIFT; production listener ${checkout.productionUrl}, test listener ${checkout.testUrl}`,
       ),
     );
-    await releases({ sandbox, checkout, env: { ...sandbox.env(), ...github }, print, verdicts }, first);
+    await releases({ sandbox, checkout, env: { ...sandbox.env(), ...github }, print, verdicts, lane }, first);
   } catch (error) {
     print(red(`  the blue/green part stopped: ${(error as Error).stack ?? error}`));
     verdicts.expect('blue/green part', false, (error as Error).message);

@@ -9,6 +9,7 @@ import { newSha } from '../support/build-push';
 import type { ActionRun } from '../support/run-action';
 import type { BuildInfra } from '../support/build-infra';
 import type { Sandbox } from '@ecs-deploy/sandbox';
+import type { Lane } from './record';
 import { runStep } from './step';
 import { dim } from './terminal';
 
@@ -20,7 +21,7 @@ function tinyContext(): string {
   return dir;
 }
 
-export async function buildPush(sandbox: Sandbox, infra: BuildInfra): Promise<ActionRun> {
+export async function buildPush(sandbox: Sandbox, infra: BuildInfra, lane?: Lane): Promise<ActionRun> {
   const workspace = tinyContext();
   try {
     const run = await runStep(
@@ -36,6 +37,7 @@ export async function buildPush(sandbox: Sandbox, infra: BuildInfra): Promise<Ac
           GITHUB_REPOSITORY: 'acme/storefront',
           GITHUB_SERVER_URL: 'https://github.com',
         },
+        lane,
       },
     );
     if (run.outputs.digest) console.log(`  pushed ${run.outputs.image}`);

@@ -8,7 +8,8 @@
  * - 1.2.0 answers 500 to everything yet looks healthy to ECS: verify-health fails, auto-rollback returns to 1.1.0;
  * - 1.3.0 crashes at start-up: deploy-ecs fails with the cause, ECS's circuit breaker already rolled it back.
  * Beside it, on a second sandbox, a blue/green service is gated at its test listener (blue-green-part.ts); its lines
- * are printed as one block after the storefront's.
+ * are printed as one block after the storefront's. Each service's steps and traffic are recorded (record.ts), and the
+ * demo ends by writing a report page from that record (report/) and printing its path.
  */
 import { errorsOf } from '../support/run-action';
 import { startSandbox } from '../support/sandbox-harness';
@@ -21,6 +22,8 @@ import { answerThrough, createStorefront, release } from './storefront';
 import { bold, dim } from './terminal';
 import { outageSeconds, reportTraffic, startTraffic } from './traffic';
 import { Verdicts } from './verdicts';
+import { DemoRecorder } from './record';
+import { DEFAULT_REPORT_DIR, writeReport } from './report/write';
 
 const GITHUB_CONTEXT = {
   GITHUB_REPOSITORY: 'acme/storefront',
@@ -34,12 +37,14 @@ const MIGRATE = `node ${SAMPLE_SERVICE_DIR}/migrate.mjs`;
 async function main() {
   // The demo's own SDK clients run on the machine's Node; the actions run on node24 and warn for themselves.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const started = Date.now();
+  const recorder = new DemoRecorder();
+  const storefront = recorder.lane('storefront', 'storefront: rolling update on 3 tasks');
+  const checkout = recorder.lane('checkout', 'checkout: blue/green, production listener');
   const verdicts = new Verdicts();
   // Whatever started is stopped, last first, however the demo ends.
   const stops: (() => unknown)[] = [];
   // Started first, so it runs while the storefront's releases do; it stops its own sandbox and never throws.
-  const blueGreen = runBlueGreenPart({ ...GITHUB_CONTEXT, GITHUB_REPOSITORY: 'acme/checkout' });
+  const blueGreen = runBlueGreenPart({ ...GITHUB_CONTEXT, GITHUB_REPOSITORY: 'acme/checkout' }, checkout);
   stops.push(() => blueGreen);
   try {
     const build = startBuildInfraIfInstalled();
@@ -59,7 +64,7 @@ async function main() {
     );
 
     if (infra) {
-      const built = await buildPush(sandbox, infra);
+      const built = await buildPush(sandbox, infra, storefront);
       verdicts.expect(
         'build-push',
         built.exitCode === 0 && /^sha256:[0-9a-f]{64}$/.test(built.outputs.digest ?? ''),
@@ -70,19 +75,19 @@ async function main() {
     }
 
     console.log(`\n${bold('Release 1.1.0')}`);
-    let traffic = startTraffic(`${url}/items`);
+    let traffic = startTraffic(`${url}/items`, { lane: storefront });
     const migration = await runStep(
       'Migrate 1.1.0',
       'run-migration',
       { cluster, service, image: release('1.1.0'), command: `${MIGRATE} up 1` },
-      { env },
+      { env, lane: storefront },
     );
     verdicts.expect(
       'run-migration 1.1.0',
       migration.exitCode === 0 && migration.log.includes('002_add_price'),
       `exit code ${migration.outputs['exit-code']}, applied 002_add_price`,
     );
-    const deployed = await runStep('Deploy 1.1.0', 'deploy-ecs', { cluster, service, image: release('1.1.0') }, { env });
+    const deployed = await runStep('Deploy 1.1.0', 'deploy-ecs', { cluster, service, image: release('1.1.0') }, { env, lane: storefront });
     verdicts.expect(
       'deploy-ecs 1.1.0',
       deployed.exitCode === 0 && deployed.outputs['task-definition-arn'] === migration.outputs['task-definition-arn'],
@@ -92,7 +97,7 @@ async function main() {
       'Verify 1.1.0',
       'verify-health',
       { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' },
-      { env },
+      { env, lane: storefront },
     );
     verdicts.expect(
       'verify-health 1.1.0',
@@ -104,12 +109,12 @@ async function main() {
     verdicts.expect('traffic during 1.1.0', goodTraffic.failed === 0, `${goodTraffic.failed} of ${goodTraffic.sent} requests failed`);
 
     console.log(`\n${bold('Release 1.2.0: answers 500 to every request, yet ECS and the load balancer call it healthy')}`);
-    traffic = startTraffic(`${url}/items`);
+    traffic = startTraffic(`${url}/items`, { lane: storefront });
     const broken = await runStep(
       'Deploy 1.2.0',
       'deploy-ecs',
       { cluster, service, image: release('1.2.0'), environment: 'FAIL_MODE=500' },
-      { env },
+      { env, lane: storefront },
     );
     verdicts.expect(
       'deploy-ecs 1.2.0',
@@ -120,7 +125,7 @@ async function main() {
       'Verify 1.2.0',
       'verify-health',
       { url: `${url}/health`, cluster, service, interval: '0.5s', timeout: '30s' },
-      { env },
+      { env, lane: storefront },
     );
     verdicts.expect(
       'verify-health 1.2.0',
@@ -137,7 +142,7 @@ async function main() {
         'task-definition': broken.outputs['previous-task-definition-arn'] ?? '',
         reason: `verify-health failed: ${errorsOf(unhealthy)[0] ?? 'unhealthy'}`,
       },
-      { env },
+      { env, lane: storefront },
     );
     const afterRollback = await answerThrough(url);
     verdicts.expect(
@@ -160,12 +165,12 @@ async function main() {
     );
 
     console.log(`\n${bold('Release 1.3.0: its task definition lost DATABASE_URL, so it exits at start-up')}`);
-    traffic = startTraffic(`${url}/items`);
+    traffic = startTraffic(`${url}/items`, { lane: storefront });
     const crashed = await runStep(
       'Deploy 1.3.0',
       'deploy-ecs',
       { cluster, service, image: release('1.3.0'), environment: 'DATABASE_URL=' },
-      { env },
+      { env, lane: storefront },
     );
     verdicts.expect(
       'deploy-ecs 1.3.0',
@@ -178,7 +183,7 @@ async function main() {
       'Roll back 1.3.0',
       'auto-rollback',
       { cluster, service, 'task-definition': crashed.outputs['previous-task-definition-arn'] ?? '', reason: 'deploy-ecs failed' },
-      { env },
+      { env, lane: storefront },
     );
     const afterCrash = await answerThrough(url);
     verdicts.expect(
@@ -198,11 +203,14 @@ async function main() {
   }
   process.exitCode = verdicts.allAsExpected ? 0 : 1;
   verdicts.print();
+  const record = recorder.finish(verdicts.all);
   console.log(
     dim(
-      `finished in ${((Date.now() - started) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the loads, the sandboxes with their tasks, the database and any daemon the demo started are stopped`,
+      `finished in ${((record.finishedAt - record.startedAt) / 1000).toFixed(0)}s, exit code ${process.exitCode}; the loads, the sandboxes with their tasks, the database and any daemon the demo started are stopped`,
     ),
   );
+  const report = writeReport(record, process.env.DEMO_REPORT_DIR ?? DEFAULT_REPORT_DIR);
+  console.log(`${bold('Report:')} ${report.page} ${dim(`(the chart of the traffic and every job summary; its record: ${report.record})`)}`);
 }
 
 await main();

@@ -1,13 +1,27 @@
 /** The steady audience behind the load balancer: what it sent, what failed, and for how long. */
 import { startLoad, type Load, type LoadResult } from '../support/load';
+import type { Lane } from './record';
 import { green, red } from './terminal';
 
 /** Requests a second a small audience sends through the load balancer. */
 const PER_SECOND = 20;
 
-/** `countBodies`: also count which bodies answered (on a blue/green service, the revision's image tag). */
-export function startTraffic(url: string, countBodies = false): Load {
-  return startLoad(url, { perSecond: PER_SECOND, maxDurationMs: 110_000, countBodies });
+export interface TrafficOptions {
+  /** Also count which bodies answered (on a blue/green service, the revision's image tag). */
+  countBodies?: boolean;
+  /** The report's record of the service, which keeps each request's moment and each failure's. */
+  lane?: Lane;
+}
+
+export function startTraffic(url: string, { countBodies = false, lane }: TrafficOptions = {}): Load {
+  const load = startLoad(url, { perSecond: PER_SECOND, maxDurationMs: 110_000, countBodies });
+  return {
+    async stop() {
+      const result = await load.stop();
+      lane?.load(url, result);
+      return result;
+    },
+  };
 }
 
 /** Seconds from the first failed request to the last one; 0 when none failed. */

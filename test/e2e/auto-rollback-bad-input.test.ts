@@ -13,6 +13,8 @@ const sandbox = useSandbox({ timeScale: 0.2 });
 group('auto-rollback refuses bad input before changing anything', () => {
   beforeAll(async () => {
     await createService(sandbox, { service: 'api', image: `${REGISTRY}/api:v1` });
+    await createService(sandbox, { service: 'cart', image: `${REGISTRY}/cart:v1` });
+    await createService(sandbox, { service: 'legacy', image: `${REGISTRY}/legacy:v1`, controller: 'CODE_DEPLOY' });
     const ecs = ecsClient(sandbox);
     const retired = await ecs.send(
       new RegisterTaskDefinitionCommand({

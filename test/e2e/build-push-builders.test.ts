@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { makeContext, newSha, registryDigest, runBuildPush, uniqueName, visibleLog } from '../support/build-push';
 import { useBuildWorld } from '../support/use-build-world';
@@ -69,4 +71,56 @@ test('push false builds with the tags but pushes nothing', async () => {
   expect(run.outputs).toMatchObject({ built: 'true', digest: '', image: `${world().infra.registryHost}/${repository}:${sha}` });
   expect(run.log).not.toMatch(/^\[command\]\S*docker push/m);
   expect(await registryDigest(world().infra, repository, sha)).toBeUndefined();
+});
+
+describe.each(['classic', 'buildah', 'podman'])('builder %s with labels and no-cache', (builder) => {
+  test('adds the labels to the image and, with no-cache, reuses no step of an earlier identical build', async () => {
+    const repository = uniqueName(`lbl-${builder}`);
+    const workspace = makeContext({ 'same.txt': `same content ${repository}\n` });
+    const inputs = { repository, builder, 'create-repository': 'true' };
+    expect(errorsOf(await runBuildPush(world(), inputs, { sha: newSha(), workspace }))).toEqual([]);
+    // Without no-cache the same build reuses the layers the first one left (so the no-cache run's 0 means something).
+    const cached = await runBuildPush(world(), inputs, { sha: newSha(), workspace });
+    expect(cached.summary).toMatch(/\| Cache \| [1-9]\d* of \d+ steps from cache \|/);
+    const sha = newSha();
+
+    const run = await runBuildPush(
+      world(),
+      { ...inputs, labels: 'team=payments\norg.opencontainers.image.title=Web shop', 'no-cache': 'true' },
+      { sha, workspace },
+    );
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.log).toContain('--no-cache');
+    expect(run.summary).toMatch(/\| Cache \| 0 of \d+ steps from cache \|/);
+    expect((await imageConfig(repository, sha)).config.Labels).toMatchObject({
+      team: 'payments',
+      'org.opencontainers.image.title': 'Web shop',
+      'org.opencontainers.image.revision': sha,
+    });
+  });
+});
+
+describe.each(['buildah', 'podman'])('builder %s with build secrets', (builder) => {
+  test('takes a secret from an environment variable and one from a file, and never shows the value', async () => {
+    const repository = uniqueName(`sec-${builder}`);
+    const sha = newSha();
+    const workspace = makeContext({ 'a.txt': `secrets ${sha}\n` });
+    writeFileSync(join(workspace, 'token.txt'), 'file-secret-value\n');
+    const value = `env-secret-${sha.slice(0, 12)}`;
+
+    const run = await runBuildPush(
+      world(),
+      { repository, builder, 'create-repository': 'true', secrets: 'npm_token=NPM_TOKEN', 'secret-files': 'file_token=token.txt' },
+      { sha, workspace, env: { NPM_TOKEN: value } },
+    );
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.log).toContain('--secret id=npm_token,env=NPM_TOKEN');
+    expect(run.log).toContain(`--secret id=file_token,src=${join(workspace, 'token.txt')}`);
+    const { shown, masked } = visibleLog(run);
+    expect(masked).toContain(value);
+    expect(shown).not.toContain(value);
+    expect(await registryDigest(world().infra, repository, sha)).toBe(run.outputs.digest);
+  });
 });

@@ -150,6 +150,15 @@ test("README's json blocks (the IAM policies) parse", () => {
 });
 
 // The checks above must be able to fail: the same functions on examples that are wrong.
+test('README\'s "main template, whole" is workflows-templates/ecs-deploy.yml as it is, line for line', () => {
+  // A reader copies the README's copy as often as the file: a fix made to one only would leave the other wrong.
+  const readme = readFileSync('README.md', 'utf8').split('\n');
+  const intro = readme.indexOf('The main template, whole:');
+  expect(intro).toBeGreaterThan(0);
+  const copy = blocks.find((block) => block.line > intro + 1);
+  expect(copy?.text).toBe(readFileSync(join('workflows-templates', 'ecs-deploy.yml'), 'utf8').replace(/\n$/, ''));
+});
+
 describe('the checks catch', () => {
   test('an input the action does not have', () => {
     const text = ['- uses: <org>/deploy/actions/deploy-ecs@v1', '  with:', '    cluster: c', '    wait-for-service-stability: true'].join(

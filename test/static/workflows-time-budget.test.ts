@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../packages/core/src/common/duration';
 import { MIGRATION_STOP_GRACE_MS } from '../../packages/core/src/use-cases/run-migration/follow';
 import { actionMetadata } from '../support/action-metadata';
@@ -139,6 +140,119 @@ describe('time budgets of the starter workflows', () => {
       .filter(({ workflow, job, budget }) => !headerStates(workflow, job, budget))
       .map(({ job, budget }) => `${budget.job}: the header lacks "${budgetSentence(job, budget)}"`);
     expect(wrong).toEqual([]);
+  });
+});
+
+/**
+ * The OIDC session a job's credentials step asks for, in minutes: configure-aws-credentials' `role-duration-seconds`,
+ * one hour when not given (its README). The actions use the exported credentials as they are and never renew them, so
+ * a job that may run longer than its session could reach its rollback with an expired token.
+ */
+const DEFAULT_SESSION_SECONDS = 3600;
+const isCredentialsStep = (step: WorkflowStep) => /^aws-actions\/configure-aws-credentials@/.test(step.uses ?? '');
+
+interface Session {
+  job: string;
+  jobLimit: Value | undefined;
+  seconds: number;
+  problems: string[];
+}
+
+function sessionOf(workflow: Workflow, job: WorkflowJob): Session | undefined {
+  const steps = job.steps.filter(isCredentialsStep);
+  if (!steps.length) return undefined;
+  const problems: string[] = [];
+  // An action's `with` values reach it as strings: `5400` and `'5400'` alike.
+  const asked = steps.map((step) => step.with['role-duration-seconds'] ?? DEFAULT_SESSION_SECONDS);
+  const seconds = Math.min(...asked.map(Number));
+  if (asked.some((value) => !/^\d+$/.test(String(value))))
+    problems.push(`role-duration-seconds must be a whole number of seconds, got ${asked.map(String).join(', ')}`);
+  const jobLimit = job['timeout-minutes'];
+  if (typeof jobLimit !== 'number') problems.push('the job has no timeout-minutes, so it may outlive any session');
+  else if (jobLimit * 60 > seconds)
+    problems.push(`the job may run ${jobLimit} min, longer than its ${seconds / 60}-minute session (role-duration-seconds ${seconds})`);
+  return { job: `${workflow.file.split('/').pop()}/${job.id}`, jobLimit, seconds, problems };
+}
+
+const sessions = () =>
+  workflows.flatMap((workflow) =>
+    workflow.jobs.map((job) => sessionOf(workflow, job)).filter((session): session is Session => session !== undefined),
+  );
+
+describe('OIDC sessions of the starter workflows', () => {
+  test('every job that assumes the role ends within the session its credentials step asks for', () => {
+    const all = sessions();
+    // Every deploy job and every build job pushing to ECR: a parse that found no credentials step fails here.
+    expect(all.length).toBeGreaterThanOrEqual(SERVICE_CHANGING_JOBS.length);
+    expect(all.map(({ job, problems }) => ({ job, problems }))).toEqual(all.map(({ job }) => ({ job, problems: [] })));
+  });
+
+  test("a template asking for more than an hour says in its header that the role's MaxSessionDuration must allow it", () => {
+    const longer = workflows.flatMap((workflow) =>
+      workflow.jobs
+        .map((job) => sessionOf(workflow, job))
+        .filter((session): session is Session => session !== undefined && session.seconds > DEFAULT_SESSION_SECONDS)
+        .map((session) => ({ workflow, session })),
+    );
+    expect(longer.map(({ session }) => session.job)).toEqual(['ecs-deploy-services.yml/deploy']);
+    const header = (workflow: Workflow) => workflow.text.split('\n').filter((line) => line.startsWith('#'));
+    const unsaid = longer
+      .filter(({ workflow, session }) => !header(workflow).some((line) => line.includes(`--max-session-duration ${session.seconds}`)))
+      .map(({ session }) => session.job);
+    expect(unsaid).toEqual([]);
+  });
+  test("README's session table gives every such job's limit and session as the templates have them", () => {
+    // README, "Session length": | template(s) | job | timeout-minutes | session | MaxSessionDuration |
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('**Session length.**')).split('\n\n')[1] ?? '';
+    const documented = table
+      .split('\n')
+      .filter((line) => /^\| `/.test(line))
+      .flatMap((line) => {
+        const [, files, job, limit, session] = line.split('|').map((cell) => cell.trim());
+        const jobId = /`([\w-]+)`/.exec(job)?.[1];
+        return [...files.matchAll(/`([\w.-]+\.yml)`/g)].map(([, file]) => ({
+          job: `${file}/${jobId}`,
+          jobLimit: Number(limit),
+          seconds: Number(/\d+/.exec(session)?.[0]),
+        }));
+      })
+      .sort((a, b) => a.job.localeCompare(b.job));
+    const actual = sessions()
+      .map(({ job, jobLimit, seconds }) => ({ job, jobLimit, seconds }))
+      .sort((a, b) => a.job.localeCompare(b.job));
+    expect(documented).toEqual(actual);
+  });
+});
+
+describe('the session check does fail', () => {
+  const job = async (limit: string, duration?: number) => {
+    const workflow = await loadWorkflow(
+      'session.yml',
+      `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+${limit}    steps:
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/deploy
+          aws-region: eu-west-1
+${duration === undefined ? '' : `          role-duration-seconds: ${duration}\n`}`,
+    );
+    return sessionOf(workflow, workflow.jobs[0])?.problems;
+  };
+
+  test('a job longer than the default hour, or than the session it asks for, or with no limit at all', async () => {
+    expect(await job('    timeout-minutes: 60\n')).toEqual([]);
+    expect(await job('    timeout-minutes: 65\n')).toEqual([
+      'the job may run 65 min, longer than its 60-minute session (role-duration-seconds 3600)',
+    ]);
+    expect(await job('    timeout-minutes: 85\n', 5400)).toEqual([]);
+    expect(await job('    timeout-minutes: 95\n', 5400)).toEqual([
+      'the job may run 95 min, longer than its 90-minute session (role-duration-seconds 5400)',
+    ]);
+    expect(await job('')).toEqual(['the job has no timeout-minutes, so it may outlive any session']);
   });
 });
 

@@ -89,6 +89,8 @@ export interface BlueGreenOptions {
   deregistrationDelaySeconds?: number;
   /** false: return once the service is created, without waiting for its first deployment. Default true. */
   waitForSteady?: boolean;
+  /** The service's health check grace period (CreateService healthCheckGracePeriodSeconds); default none. */
+  healthCheckGracePeriodSeconds?: number;
 }
 
 export interface BlueGreenService {
@@ -209,6 +211,9 @@ export async function createBlueGreenService(sandbox: Sandbox, options: BlueGree
       serviceName: service,
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
+      ...(options.healthCheckGracePeriodSeconds === undefined
+        ? {}
+        : { healthCheckGracePeriodSeconds: options.healthCheckGracePeriodSeconds }),
       launchType: 'FARGATE',
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] } },
       loadBalancers: [

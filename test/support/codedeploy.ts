@@ -7,9 +7,11 @@
  * `catalog: blueGreenCatalog()`: the revisions are blue-green.ts's HTTP program, so a request through a listener tells
  * which revision answered.
  */
+import { createHash } from 'node:crypto';
 import {
   CodeDeployClient,
   CreateApplicationCommand,
+  CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
   type CreateDeploymentGroupCommandInput,
 } from '@aws-sdk/client-codedeploy';
@@ -35,6 +37,8 @@ export interface CodeDeployServiceOptions {
   group?: Partial<CreateDeploymentGroupCommandInput>;
   /** false: the service only, no application or deployment group. */
   createGroup?: boolean;
+  /** The service's health check grace period (CreateService healthCheckGracePeriodSeconds); default none. */
+  healthCheckGracePeriodSeconds?: number;
 }
 
 export interface CodeDeployService {
@@ -116,6 +120,9 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
       serviceName: service,
       taskDefinition: taskDefinitionArn,
       desiredCount: options.desiredCount ?? 2,
+      ...(options.healthCheckGracePeriodSeconds === undefined
+        ? {}
+        : { healthCheckGracePeriodSeconds: options.healthCheckGracePeriodSeconds }),
       launchType: 'FARGATE',
       networkConfiguration: network,
       deploymentController: { type: 'CODE_DEPLOY' },
@@ -144,4 +151,33 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
   await codedeploy.send(new CreateApplicationCommand({ applicationName: cd.applicationName, computePlatform: 'ECS' }));
   await codedeploy.send(new CreateDeploymentGroupCommand({ ...deploymentGroupInput(cd), ...options.group }));
   return cd;
+}
+
+/** A CodeDeploy deployment of `taskDefinition` in cd's group, created with the SDK as deploy-ecs would (its AppSpec, with its sha256). */
+export async function createCodeDeployDeployment(
+  sandbox: Sandbox,
+  cd: CodeDeployService,
+  taskDefinition: string,
+  deploymentConfigName?: string,
+): Promise<string> {
+  const content = JSON.stringify({
+    version: 0.0,
+    Resources: [
+      {
+        TargetService: {
+          Type: 'AWS::ECS::Service',
+          Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
+        },
+      },
+    ],
+  });
+  const created = await codeDeployClient(sandbox).send(
+    new CreateDeploymentCommand({
+      applicationName: cd.applicationName,
+      deploymentGroupName: cd.deploymentGroupName,
+      deploymentConfigName,
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
+    }),
+  );
+  return created.deploymentId as string;
 }

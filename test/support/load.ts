@@ -3,6 +3,8 @@ export interface LoadResult {
   failed: number;
   /** Moments (ms) and reasons of failed requests, for measuring how long an outage lasted. */
   failures: { at: number; status?: number; error?: string }[];
+  /** The moment (ms) each request was sent, in order: requests per second over time, for a chart. */
+  sentAt: number[];
   latenciesMs: number[];
   /** With `countBodies`: how many answers (of any status) had each body, e.g. the image tag of the revision that answered. */
   bodies: Map<string, number>;
@@ -22,7 +24,7 @@ export function startLoad(
 ): Load {
   if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(url))
     throw new Error(`load is only sent to loopback addresses, not ${url}`);
-  const result: LoadResult = { sent: 0, failed: 0, failures: [], latenciesMs: [], bodies: new Map() };
+  const result: LoadResult = { sent: 0, failed: 0, failures: [], sentAt: [], latenciesMs: [], bodies: new Map() };
   const inFlight = new Set<Promise<void>>();
   const startedAt = Date.now();
   const interval = 1000 / options.perSecond;
@@ -31,6 +33,7 @@ export function startLoad(
   const fire = () => {
     result.sent += 1;
     const began = Date.now();
+    result.sentAt.push(began);
     const request = fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) })
       .then(async (response) => {
         const body = await response.text();

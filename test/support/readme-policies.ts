@@ -85,3 +85,28 @@ export function without(statements: IamStatement[], action: string): IamStatemen
     })
     .filter((statement) => statement.Action.length > 0);
 }
+
+/**
+ * README's combined permissions policy for the deploy role ("The deploy role", the json block after "**Permissions
+ * policy.**"): the one policy the quick start tells a team to attach, scoped to the template's clusters, services,
+ * family, repository, roles and log group.
+ */
+export function deployRolePolicy(readme = readFileSync(resolve('README.md'), 'utf8')): IamStatement[] {
+  const start = readme.indexOf('\n## The deploy role');
+  if (start < 0) throw new Error('README.md has no "## The deploy role" section');
+  const section = readme.slice(start + 1, readme.indexOf('\n## ', start + 1));
+  const intro = section.indexOf('**Permissions policy.**');
+  if (intro < 0) throw new Error('README.md\'s "The deploy role" has no "**Permissions policy.**" paragraph');
+  const json = /```json\n([\s\S]*?)```/.exec(section.slice(intro))?.[1];
+  if (!json) throw new Error('README.md\'s "Permissions policy" has no policy JSON');
+  return (JSON.parse(json) as { Statement: IamStatement[] }).Statement;
+}
+
+/** The combined policy with its placeholders filled in for a sandbox's region, account and the names a test uses. */
+export function deployRoleFor(statements: IamStatement[], values: Record<string, string>): IamStatement[] {
+  let text = JSON.stringify(statements);
+  for (const [placeholder, value] of Object.entries(values)) text = text.replaceAll(`<${placeholder}>`, value);
+  const left = /<[a-z-]+>/.exec(text)?.[0];
+  if (left) throw new Error(`the deploy role's policy still holds the placeholder ${left}: give it a value`);
+  return JSON.parse(text) as IamStatement[];
+}

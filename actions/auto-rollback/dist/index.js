@@ -75798,7 +75798,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2067);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(163);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4000);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4672);
 
@@ -82937,7 +82937,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 2067:
+/***/ 163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86923,6 +86923,36 @@ async function listIds(codedeploy, names, statuses) {
     return ids;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/serving-task-definition.ts
+/**
+ * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
+ * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
+ */
+function servingTaskDefinition(service) {
+    return service.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/deployment/codedeploy/original-task-set.ts
+
+
+
+/**
+ * The revision CodeDeploy's rollback returns to: the original (Blue) task set's, matched by id to the service's task
+ * sets (ECSTaskSet.identifer; that it is ECS's task set id is *unconfirmed*, so the task set ARN's last part counts
+ * too), else the service's oldest task set (the original was there before the replacement). Before the deployment
+ * made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the service lists no task set.
+ */
+function originalTaskDefinition(service, read) {
+    const blue = taskSetLabelled(read.target, 'Blue')?.identifer;
+    const taskSets = service.taskSets ?? [];
+    const match = blue ? taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`)) : undefined;
+    if (match?.taskDefinition)
+        return match.taskDefinition;
+    if (taskSets.length <= 1)
+        return servingTaskDefinition(service);
+    return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0]?.taskDefinition;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/preflight/check.ts
 /** Whether the mode leaves the check alone: it protects against damage, or its value is needed. */
 function unconditional(check) {
@@ -87466,17 +87496,13 @@ async function watch_stoppedTasksOf(watch, log) {
 
 
 
+
+
+
 // Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
 const HISTORY_LIMIT = 100;
 // The Succeeded deployments whose revisions are read at a time, newest first, until the ones the history needs are found.
 const SUCCEEDED_WINDOW = 10;
-/**
- * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
- * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
- */
-function servingTaskDefinition(service) {
-    return service.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
-}
 /**
  * A CODE_DEPLOY service's deployment history, from its deployment group's CodeDeploy deployments (ListDeployments,
  * BatchGetDeployments): the release is the newest deployment (for a rollback deployment CodeDeploy runs, the one it
@@ -87486,8 +87512,14 @@ function servingTaskDefinition(service) {
  * deployments' AppSpecs (their TaskDefinition, see deployedRevision). A Succeeded deployment whose revision cannot be
  * read (GetApplicationRevision refused or failing) ends the search: an older revision is never chosen past a newer
  * one that worked, and the history says why none was (`unreadable`), with a warning when `log` is given.
+ * A rollback deployment CodeDeploy runs (creator codeDeployRollback) reroutes production to the original task set of
+ * the deployment it rolls back (rollbackInfo.rollbackTriggeringDeploymentId): while it is under way it heads to that
+ * task set's revision, read from the triggering deployment's Blue task set, not from the rollback's own revision,
+ * which is the group's last known good one and which a service whose first revision came from CreateService has not.
+ * `readAgain` describes the service once the deployments are read: a deployment listed as ended has already removed
+ * the task set it replaced, which a service described before the listing may still show.
  */
-async function readCodeDeployHistory(codedeploy, names, service, log) {
+async function readCodeDeployHistory(codedeploy, names, described, log, readAgain) {
     let deployments;
     try {
         deployments = await listGroupDeployments(codedeploy, names, { limit: HISTORY_LIMIT });
@@ -87497,6 +87529,7 @@ async function readCodeDeployHistory(codedeploy, names, service, log) {
             `${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}. auto-rollback needs codedeploy:ListDeployments and codedeploy:BatchGetDeployments ` +
             'to find the deployment to stop and the last revision that succeeded. Nothing was changed.', { cause: error });
     }
+    const service = readAgain ? await readAgain() : described;
     const serving = servingTaskDefinition(service);
     const newest = deployments[0];
     if (!newest)
@@ -87504,11 +87537,14 @@ async function readCodeDeployHistory(codedeploy, names, service, log) {
     const release = group_history_isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
     const revisions = await deployedRevisions(codedeploy, release ? [newest, release] : [newest]);
     const revisionOf = (deployment) => (deployment ? revisions.get(deployment)?.taskDefinitionArn : undefined);
+    // CodeDeploy's rollback under way: the original task set of the deployment it rolls back.
+    const returningTo = isInFlight(newest) && group_history_isRollbackDeployment(newest) ? await returnsTo(codedeploy, newest.rollbackInfo, service) : undefined;
+    const newestRevision = returningTo ?? revisionOf(newest);
     // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
     // moves traffic to (its Green one).
-    const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
+    const underWay = isInFlight(newest) && !newestRevision ? await movingTo(codedeploy, newest, service) : undefined;
     const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
-    const current = history_currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision: revisionOf(newest) });
+    const current = history_currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision });
     // A task set being deleted (DRAINING) takes no traffic.
     const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
     const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
@@ -87543,6 +87579,21 @@ async function movingTo(codedeploy, deployment, service) {
         service: service.serviceName,
     }).catch(() => undefined);
     return read ? taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service) : undefined;
+}
+/**
+ * The revision a rollback deployment under way returns production to: the original (Blue) task set of the deployment
+ * it rolls back (GetDeploymentTarget of rollbackInfo.rollbackTriggeringDeploymentId), when it can be read.
+ */
+async function returnsTo(codedeploy, rollbackInfo, service) {
+    const triggering = rollbackInfo?.rollbackTriggeringDeploymentId;
+    if (!triggering || !service.clusterArn || !service.serviceName)
+        return undefined;
+    const read = await readCodeDeployDeployment(codedeploy, {
+        deploymentId: triggering,
+        cluster: service.clusterArn,
+        service: service.serviceName,
+    }).catch(() => undefined);
+    return read?.target ? originalTaskDefinition(service, read) : undefined;
 }
 /** The deployment a rollback deployment rolls back (rollbackInfo.rollbackTriggeringDeploymentId), when listed. */
 function triggeringOf(rollback, deployments) {
@@ -87612,7 +87663,8 @@ function history_completedRevision(deployment, taskDefinitionArn) {
 async function readServiceCodeDeployHistory(service, request, context) {
     const codedeploy = codeDeployClientOf(context);
     const plan = await rollbackPlanOf(request, codedeploy, service);
-    return readCodeDeployHistory(codedeploy, plan.names, service, context.log);
+    const readAgain = () => describeService(context.ecs, request.cluster, request.service, request.region);
+    return readCodeDeployHistory(codedeploy, plan.names, service, context.log, readAgain);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/codedeploy/statuses.ts
@@ -87803,22 +87855,6 @@ async function readInfo(codedeploy, deploymentId) {
             return undefined;
         throw error;
     }
-}
-/**
- * The revision CodeDeploy's rollback returns to: the original (Blue) task set's, matched by id to the service's task
- * sets (ECSTaskSet.identifer; that it is ECS's task set id is *unconfirmed*, so the task set ARN's last part counts
- * too), else the service's oldest task set (the original was there before the replacement). Before the deployment
- * made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the service lists no task set.
- */
-function originalTaskDefinition(service, read) {
-    const blue = taskSetLabelled(read.target, 'Blue')?.identifer;
-    const taskSets = service.taskSets ?? [];
-    const match = blue ? taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`)) : undefined;
-    if (match?.taskDefinition)
-        return match.taskDefinition;
-    if (taskSets.length <= 1)
-        return servingTaskDefinition(service);
-    return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0]?.taskDefinition;
 }
 /** Where the deployment is, in words: its status, the event under way, and whether the termination wait began. */
 function stageOf(read) {

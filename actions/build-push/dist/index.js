@@ -57409,7 +57409,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7990:
+/***/ 3224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57666,6 +57666,90 @@ var severity = __nccwpck_require__(3426);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/request.ts
 const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'];
 
+;// CONCATENATED MODULE: ./actions/build-push/src/build-secrets.ts
+
+
+
+// A secret's id, as a Dockerfile's RUN --mount=type=secret,id=... names it.
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const asPath = (path, workspace) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path));
+/**
+ * `secrets` (id=ENV_NAME lines: the value is the step's environment variable, set from `${{ secrets.X }}`, so it
+ * never is an argument) and `secret-files` (id=path lines). Each id once across both; every variable set and every
+ * file present, so a typo fails here rather than as a build that cannot read its secret.
+ */
+function readBuildSecrets(inputs, workspace, env) {
+    const secrets = [];
+    const seen = new Set();
+    const take = (input, id, rest, example) => {
+        if (!SECRET_ID.test(id) || !rest)
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' must hold ${example} lines; got a line starting "${id.slice(0, 20)}".`, input);
+        if (seen.has(id))
+            throw new errors/* ConfigurationError */.j1(`Input '${input}' gives secret ${id} a second time; give each id one line.`, input);
+        seen.add(id);
+    };
+    for (const line of inputs.list('secrets')) {
+        const [id, name = ''] = splitOnce(line);
+        take('secrets', id, name, "id=ENV_NAME (e.g. npm_token=NPM_TOKEN, with NPM_TOKEN set in the step's env from a secret)");
+        if (!ENV_NAME.test(name))
+            throw new errors/* ConfigurationError */.j1(`Input 'secrets' line for ${id} names "${name}", which is not an environment variable name; write ${id}=ENV_NAME and set ENV_NAME in the step's env.`, 'secrets');
+        if (!env[name])
+            throw new errors/* ConfigurationError */.j1(`Input 'secrets' reads secret ${id} from environment variable ${name}, which is not set (or empty) in this step; add it under the step's env, e.g. ${name}: \${{ secrets.${name} }}.`, 'secrets');
+        secrets.push({ id, env: name });
+    }
+    for (const line of inputs.list('secret-files')) {
+        const [id, path = ''] = splitOnce(line);
+        take('secret-files', id, path, 'id=path (e.g. npmrc=.npmrc)');
+        const file = asPath(path, workspace);
+        if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile())
+            throw new errors/* ConfigurationError */.j1(`Input 'secret-files' names "${path}" for secret ${id}, which is not a file in the workspace.`, 'secret-files');
+        secrets.push({ id, file });
+    }
+    return secrets;
+}
+/**
+ * `ssh` lines: `default` (the agent of SSH_AUTH_SOCK) or id=path (an agent socket or a key file), as buildx's and
+ * buildah's --ssh take them.
+ */
+function readSsh(inputs, workspace, env) {
+    return inputs.list('ssh').map((line) => {
+        if (line === 'default') {
+            if (!env.SSH_AUTH_SOCK)
+                throw new errors/* ConfigurationError */.j1("Input 'ssh' is default, which forwards the agent of SSH_AUTH_SOCK, and SSH_AUTH_SOCK is not set; start an agent first (e.g. webfactory/ssh-agent) or give id=path-to-key.", 'ssh');
+            return 'default';
+        }
+        const [id, path = ''] = splitOnce(line);
+        if (!SECRET_ID.test(id) || !path)
+            throw new errors/* ConfigurationError */.j1(`Input 'ssh' must hold "default" or id=path lines (an agent socket or key file); got "${line}".`, 'ssh');
+        const file = asPath(path, workspace);
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw new errors/* ConfigurationError */.j1(`Input 'ssh' names "${path}" for ${id}, which does not exist.`, 'ssh');
+        return `${id}=${file}`;
+    });
+}
+function splitOnce(line) {
+    const at = line.indexOf('=');
+    return at < 0 ? [line.trim(), undefined] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+}
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/plan.ts
+var plan = __nccwpck_require__(9646);
+;// CONCATENATED MODULE: ./actions/build-push/src/labels.ts
+
+
+/**
+ * `labels`: KEY=VALUE lines added to the image's labels. The revision label is build-push's own (the commit it
+ * built, which the image is named by), so a line setting it is refused rather than left to disagree with the tag.
+ */
+function readLabels(inputs) {
+    const labels = inputs.keyValues('labels');
+    if (labels.some((label) => label.name === plan/* REVISION_LABEL */.P1)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'labels' sets ${plan/* REVISION_LABEL */.P1}, which build-push sets to the commit it builds; leave it out.`, 'labels');
+    }
+    return labels;
+}
+
 ;// CONCATENATED MODULE: ./actions/build-push/src/repository-name.ts
 // ECR's rule for repository names (CreateRepository, API reference): 2 to 256 characters, lowercase letters and
 // digits separated by single dots, dashes or underscores, optionally in slash-separated namespaces.
@@ -57689,11 +57773,13 @@ function repositoryNameProblem(name) {
 
 
 
+
+
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(), env = process.env) {
     const repository = inputs.required('repository');
     const nameProblem = repositoryNameProblem(repository);
     if (nameProblem)
@@ -57726,6 +57812,10 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
     if (badPlatform !== undefined) {
         throw new errors/* ConfigurationError */.j1(`Input 'platforms' holds "${badPlatform}"; a platform is os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`, 'platforms');
     }
+    const registryId = inputs.optional('registry-id');
+    if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'registry-id' is "${registryId}"; it is the 12-digit AWS account ID whose registry holds the repository, e.g. 123456789012.`, 'registry-id');
+    }
     const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...severity/* SEVERITIES */.oC.map((s) => s.toLowerCase())], 'none');
     return {
         region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
@@ -57734,6 +57824,10 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         dockerfile,
         buildArgs: inputs.keyValues('build-args'),
         target: inputs.optional('target'),
+        labels: readLabels(inputs),
+        noCache: inputs.boolean('no-cache', false),
+        secrets: readBuildSecrets(inputs, workspace, env),
+        ssh: readSsh(inputs, workspace, env),
         platforms,
         extraTags,
         push: inputs.boolean('push', true),
@@ -57743,6 +57837,7 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         scanThreshold: threshold === 'none' ? undefined : threshold.toUpperCase(),
         scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
         builder: inputs.oneOf('builder', BUILDERS),
+        registryId,
     };
 }
 
@@ -57762,8 +57857,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9671);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7990);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4973);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
 
@@ -59582,7 +59677,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9671:
+/***/ 4973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59674,36 +59769,8 @@ function section(...blocks) {
     return blocks.filter(Boolean).join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/plan.ts
-const CACHE_TAG = 'cache';
-function tagsFor(commit, extra) {
-    return [...new Set([commit.sha, commit.short, ...extra])];
-}
-function labelsFor(commit, repository) {
-    return [
-        { name: 'org.opencontainers.image.revision', value: commit.sha },
-        ...(commit.sourceUrl ? [{ name: 'org.opencontainers.image.source', value: commit.sourceUrl }] : []),
-        { name: 'org.opencontainers.image.title', value: repository },
-    ];
-}
-function planBuild(inputs, commit, registryHost, metadataFile) {
-    const imageName = `${registryHost}/${inputs.repository}`;
-    return {
-        imageName,
-        tags: tagsFor(commit, inputs.extraTags),
-        context: inputs.context,
-        dockerfile: inputs.dockerfile,
-        buildArgs: inputs.buildArgs,
-        target: inputs.target,
-        platforms: inputs.platforms,
-        labels: labelsFor(commit, inputs.repository),
-        push: inputs.push,
-        cacheRef: inputs.cache ? `${imageName}:${CACHE_TAG}` : undefined,
-        metadataFile,
-    };
-}
-const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
-
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/plan.ts
+var build_push_plan = __nccwpck_require__(9646);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/args.ts
 
 const pairs = (flag, values) => values.flatMap(({ name, value }) => [flag, `${name}=${value}`]);
@@ -59716,7 +59783,22 @@ function common(plan) {
         ...pairs('--build-arg', plan.buildArgs),
         ...optional('--target', plan.target),
         ...pairs('--label', plan.labels),
-        ...each('--tag', references(plan)),
+        ...each('--tag', (0,build_push_plan/* references */.Ft)(plan)),
+        ...(plan.noCache ? ['--no-cache'] : []),
+    ];
+}
+/**
+ * Secrets and SSH as buildx and buildah/podman take them (`--secret id=<id>,env=<VAR>` or `id=<id>,src=<file>`,
+ * `--ssh default|<id>=<path>`): only a variable's name or a file's path, never a value. The classic builder has
+ * neither; chooseBuilder refuses them there before any AWS call.
+ */
+function secretArgs(plan) {
+    return [
+        ...plan.secrets.flatMap((secret) => [
+            '--secret',
+            secret.env ? `id=${secret.id},env=${secret.env}` : `id=${secret.id},src=${secret.file}`,
+        ]),
+        ...each('--ssh', plan.ssh),
     ];
 }
 /**
@@ -59730,6 +59812,7 @@ function buildxArgs(plan, run = { cache: plan.cacheRef ? 'registry' : 'none' }) 
         'build',
         ...optional('--builder', run.builder),
         ...common(plan),
+        ...secretArgs(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
         ...cacheArgs(plan, run.cache),
@@ -59751,7 +59834,8 @@ function buildxArgs(plan, run = { cache: plan.cacheRef ? 'registry' : 'none' }) 
 function cacheArgs(plan, mode) {
     if (!plan.cacheRef || mode === 'none')
         return [];
-    const from = ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
+    // With no-cache nothing is read, but the fresh cache is still written for the next build.
+    const from = plan.noCache ? [] : ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
     if (!plan.push)
         return from;
     if (mode === 'inline')
@@ -59778,6 +59862,7 @@ function containersBuildArgs(plan) {
         'build',
         '--layers',
         ...common(plan),
+        ...secretArgs(plan),
         ...pairs('--annotation', plan.labels),
         ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []),
         plan.context,
@@ -59844,7 +59929,7 @@ async function buildClassic(plan, env, runner) {
     if (!plan.push)
         return { cache: cacheUseOfStepLog(output) };
     const digests = new Set();
-    for (const reference of references(plan)) {
+    for (const reference of (0,build_push_plan/* references */.Ft)(plan)) {
         const pushed = digestFromPushOutput(await runner.run('docker', classicPushArgs(reference), { env: classicEnv }));
         if (!pushed)
             throw new errors/* ActionFailure */.dR(`docker push ${reference} did not report the pushed digest.`);
@@ -59859,7 +59944,7 @@ async function buildWithContainersTool(tool, plan, env, runner) {
     if (!plan.push)
         return { cache: cacheUseOfStepLog(output) };
     const digests = new Set();
-    for (const reference of references(plan)) {
+    for (const reference of (0,build_push_plan/* references */.Ft)(plan)) {
         await runner.run(tool, containersPushArgs(plan, reference), { env });
         digests.add((0,external_node_fs_.readFileSync)(plan.metadataFile, 'utf8').trim());
     }
@@ -59870,6 +59955,96 @@ async function buildWithContainersTool(tool, plan, env, runner) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry-config.ts
+/**
+ * The builders' registry configuration for one build: a temporary copy of the one the runner already has, with
+ * ECR's credential added, so earlier logins (Docker Hub, GHCR, another account's ECR holding base images),
+ * buildx builders (one made by docker/setup-buildx-action) and CLI plugins (buildx itself may be one) stay
+ * visible. The runner's own files are never written; the copy is removed after the build.
+ */
+
+
+
+
+/** The docker configuration folder the docker CLI reads: $DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env) {
+    return env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker');
+}
+/**
+ * The auth file buildah and podman read first (containers-auth.json(5)): $REGISTRY_AUTH_FILE, else
+ * $XDG_RUNTIME_DIR/containers/auth.json (where `podman login` writes); undefined when neither exists. After it they
+ * still read $HOME/.docker/config.json, so pointing REGISTRY_AUTH_FILE at a copy hides nothing else.
+ */
+function containersAuthFile(env) {
+    if (env.REGISTRY_AUTH_FILE)
+        return env.REGISTRY_AUTH_FILE;
+    const runtime = env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined;
+    return runtime && (0,external_node_fs_.existsSync)(runtime) ? runtime : undefined;
+}
+function readJson(file) {
+    if (!file || !(0,external_node_fs_.existsSync)(file))
+        return {};
+    const text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    if (!text.trim())
+        return {};
+    try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return parsed;
+    }
+    catch {
+        // Reported below, as for a file that is JSON but not an object.
+    }
+    throw new errors/* ActionFailure */.dR(`${file} is not a JSON object, so its registry logins cannot be kept; fix or remove it.`);
+}
+const objectAt = (config, key) => {
+    const value = config[key];
+    return value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
+};
+/**
+ * The configuration with ECR's credential for host in `auths`. A credential store (credsStore) or a helper for the
+ * host (credHelpers) would win over `auths` and could write to the machine's keychain; an empty helper name for
+ * the host makes docker use the file for it alone (docker/cli's getConfiguredCredentialStore returns the
+ * credHelpers entry when the host has one, and an empty name selects the file store). containers-auth.json has
+ * no credsStore; a credHelpers entry for the host is dropped there instead.
+ */
+function withEcrCredential(config, host, token, format) {
+    const next = { ...config, auths: { ...objectAt(config, 'auths'), [host]: { auth: token } } };
+    const helpers = objectAt(config, 'credHelpers');
+    if (format === 'containers') {
+        delete helpers[host];
+        if (Object.keys(helpers).length || config.credHelpers !== undefined)
+            next.credHelpers = helpers;
+    }
+    else if (config.credsStore || host in helpers) {
+        next.credHelpers = { ...helpers, [host]: '' };
+    }
+    return next;
+}
+/**
+ * Fills folder with the runner's docker configuration: config.json copied with the credential added, every other
+ * entry (buildx, cli-plugins, contexts...) symlinked so buildx and plugins see the runner's own state, not a copy.
+ * Returns what the copy came from, for the log.
+ */
+function copyDockerConfig(folder, env, host, token) {
+    const source = dockerConfigDir(env);
+    if ((0,external_node_fs_.existsSync)(source)) {
+        for (const entry of (0,external_node_fs_.readdirSync)(source)) {
+            if (entry !== 'config.json')
+                (0,external_node_fs_.symlinkSync)((0,external_node_path_.join)(source, entry), (0,external_node_path_.join)(folder, entry));
+        }
+    }
+    const config = withEcrCredential(readJson((0,external_node_path_.join)(source, 'config.json')), host, token, 'docker');
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(folder, 'config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+    return source;
+}
+/** Writes the auth file buildah and podman will read: the runner's, if any, with the credential added. */
+function copyContainersAuth(file, env, host, token) {
+    const source = containersAuthFile(env);
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(withEcrCredential(readJson(source), host, token, 'containers'), null, 2), { mode: 0o600 });
+    return source;
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/buildx-cache.ts
 /**
  * Which buildx builder and which cache mode a build uses: pure parsing of `docker buildx inspect` and
@@ -60020,10 +60195,11 @@ async function prepareBuildx(wanted, deps) {
 }
 /**
  * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
- * The login points DOCKER_CONFIG at a folder of its own, which would hide setup-buildx-action's builder.
+ * The login's copy of DOCKER_CONFIG links the runner's buildx folder when there is one; naming it also keeps a
+ * builder made for this build out of the copy when there is none.
  */
 function buildxConfigDir(env) {
-    return env.BUILDX_CONFIG || (0,external_node_path_.join)(env.DOCKER_CONFIG || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker'), 'buildx');
+    return env.BUILDX_CONFIG || (0,external_node_path_.join)(dockerConfigDir(env), 'buildx');
 }
 async function removeBuilder(name, { runner, log, env }) {
     try {
@@ -60072,10 +60248,31 @@ function chooseBuilder(choice, installed, platforms) {
             throw missing(choice);
         kind = choice;
     }
+    refuseSeveralPlatforms(kind, platforms);
+    return kind;
+}
+/**
+ * Refuses, naming the input, what the chosen builder cannot do: docker's classic builder has no build secrets and
+ * no SSH forwarding (they are BuildKit's, which buildx drives; buildah and podman have both).
+ */
+function checkBuilderCan(kind, wants) {
+    if (kind !== 'classic')
+        return;
+    const input = wants.secrets.some((secret) => secret.env)
+        ? 'secrets'
+        : wants.secrets.length
+            ? 'secret-files'
+            : wants.ssh.length
+                ? 'ssh'
+                : undefined;
+    if (!input)
+        return;
+    throw new errors/* ConfigurationError */.j1(`Input '${input}' needs a builder with build secrets and SSH forwarding (docker buildx, buildah or podman), and this job builds with docker's classic builder; install buildx (docker/setup-buildx-action) or set builder to buildah or podman.`, input);
+}
+function refuseSeveralPlatforms(kind, platforms) {
     if (platforms.length > 1 && kind !== 'buildx') {
         throw new errors/* ConfigurationError */.j1(`Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`, 'platforms');
     }
-    return kind;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/commit.ts
@@ -60097,8 +60294,14 @@ var dist_cjs = __nccwpck_require__(8249);
 
 
 
-/** Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. */
-async function registryCredentials(ecr, setSecret) {
+
+/**
+ * Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. The token
+ * opens every registry the caller may use (GetAuthorizationToken's registryIds is deprecated for that reason), so
+ * the host is the repository's own (its repositoryUri, another account's with registry-id) when known, else
+ * the caller's registry ECR names.
+ */
+async function registryCredentials(ecr, setSecret, repositoryUri) {
     const answer = await ecr.send(new dist_cjs/* GetAuthorizationTokenCommand */.Eu6({}));
     const data = answer.authorizationData?.[0];
     if (!data?.authorizationToken || !data.proxyEndpoint)
@@ -60108,30 +60311,28 @@ async function registryCredentials(ecr, setSecret) {
     const separator = decoded.indexOf(':');
     const password = decoded.slice(separator + 1);
     setSecret(password);
-    return { host: new URL(data.proxyEndpoint).host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
+    const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : new URL(data.proxyEndpoint).host;
+    return { host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
 }
 /**
- * Logs the builder in with credentials kept in a temporary folder of their own, so the runner's docker
- * config is never touched and nothing is left behind. docker reads the password from stdin; buildah and
- * podman read an auth file (the same format docker writes), which also works for plain-HTTP test registries.
+ * Gives the builder ECR's credential through a temporary copy of the runner's registry configuration (see
+ * registry-config.ts): docker through DOCKER_CONFIG, buildah and podman through REGISTRY_AUTH_FILE. No `docker
+ * login`: it would write to a credential store the configuration names. The copy is removed by dispose, and here
+ * when making it fails.
  */
-async function logIn(kind, credentials, tools) {
+function logIn(kind, credentials, tools) {
     const folder = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tools.tempRoot, 'build-push-auth-'));
     const dispose = () => (0,external_node_fs_.rmSync)(folder, { recursive: true, force: true });
     try {
         if (kind === 'buildah' || kind === 'podman') {
             const authFile = (0,external_node_path_.join)(folder, 'auth.json');
-            (0,external_node_fs_.writeFileSync)(authFile, JSON.stringify({ auths: { [credentials.host]: { auth: credentials.token } } }), { mode: 0o600 });
+            const source = copyContainersAuth(authFile, tools.env, credentials.host, credentials.token);
+            tools.log.info(`ECR credential for ${credentials.host} given to ${kind} in a temporary auth file${source ? `, with the logins of ${source} (left unchanged)` : ''}.`);
             return { host: credentials.host, env: { REGISTRY_AUTH_FILE: authFile }, dispose };
         }
-        const env = { DOCKER_CONFIG: folder };
-        await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], {
-            env,
-            input: credentials.password,
-            silent: true,
-        });
-        tools.log.info(`Logged in to ${credentials.host}.`);
-        return { host: credentials.host, env, dispose };
+        const source = copyDockerConfig(folder, tools.env, credentials.host, credentials.token);
+        tools.log.info(`ECR credential for ${credentials.host} given to docker in a temporary copy of ${source} (its logins, buildx builders and CLI plugins kept; the original left unchanged).`);
+        return { host: credentials.host, env: { DOCKER_CONFIG: folder }, dispose };
     }
     catch (error) {
         dispose();
@@ -60143,34 +60344,45 @@ async function logIn(kind, credentials, tools) {
 
 
 
+const factsOf = (repository, created) => ({
+    uri: repository?.repositoryUri,
+    tagMutability: repository?.imageTagMutability,
+    exclusionFilters: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
+    created,
+});
 /**
- * Makes sure the repository exists. Created ones get immutable tags, so a commit's tag can never be moved to
- * other bytes, with the cache tag excluded because every build rewrites it, and scan on push.
+ * Makes sure the repository exists, in the registry of registryId (input 'registry-id') or the caller's own.
+ * Created ones get immutable tags, so a commit's tag can never be moved to other bytes, with the cache tag
+ * excluded because every build rewrites it, and scan on push.
  */
-async function ensureRepository(ecr, name, create, log) {
+async function ensureRepository(ecr, name, options, log) {
+    const { registryId } = options;
     try {
-        await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name] }));
-        return;
+        const answer = await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name], registryId }));
+        return factsOf(answer.repositories?.[0], false);
     }
     catch (error) {
         if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
             throw error;
     }
-    if (!create) {
-        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in this account and region. Create it, or set create-repository to true.`, 'repository');
+    const where = registryId ? `the registry of account ${registryId} (input 'registry-id')` : 'this account and region';
+    if (!options.create) {
+        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
     }
-    await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
+    const answer = await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
         repositoryName: name,
+        registryId,
         imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: CACHE_TAG }],
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: build_push_plan/* CACHE_TAG */.yJ }],
         imageScanningConfiguration: { scanOnPush: true },
     }));
-    log.info(`Created ECR repository ${name} (immutable tags except ${CACHE_TAG}, scan on push).`);
+    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${build_push_plan/* CACHE_TAG */.yJ}, scan on push).`);
+    return factsOf(answer.repository, true);
 }
 /** The image a tag names in the repository, or undefined when there is none. */
-async function findImage(ecr, repository, tag) {
+async function findImage(ecr, repository, tag, registryId) {
     try {
-        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] }));
         const detail = answer.imageDetails?.[0];
         if (!detail?.imageDigest)
             return undefined;
@@ -60208,9 +60420,15 @@ function gateVerdict(image, blocking, threshold) {
         ...more,
     ].join('\n');
 }
-async function scanPage(ecr, repository, digest, nextToken) {
+async function scanPage(ecr, target, nextToken) {
     try {
-        const answer = await ecr.send(new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({ repositoryName: repository, imageId: { imageDigest: digest }, nextToken, maxResults: 1000 }));
+        const answer = await ecr.send(new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({
+            repositoryName: target.repository,
+            registryId: target.registryId,
+            imageId: { imageDigest: target.digest },
+            nextToken,
+            maxResults: 1000,
+        }));
         const basic = (answer.imageScanFindings?.findings ?? []).map((f) => ({
             name: f.name ?? 'unnamed',
             severity: f.severity ?? 'UNDEFINED',
@@ -60245,7 +60463,7 @@ async function waitForScan(ecr, target, deps) {
         clock: deps.clock,
         signal: deps.signal,
         check: async () => {
-            const first = await scanPage(ecr, target.repository, target.digest);
+            const first = await scanPage(ecr, target);
             if (!first)
                 return undefined;
             last = `the scan was ${first.status}`;
@@ -60256,7 +60474,7 @@ async function waitForScan(ecr, target, deps) {
                 return undefined;
             const findings = [...first.findings];
             for (let page = first; page.nextToken;) {
-                page = (await scanPage(ecr, target.repository, target.digest, page.nextToken));
+                page = (await scanPage(ecr, target, page.nextToken));
                 findings.push(...page.findings);
             }
             return findings;
@@ -60319,8 +60537,13 @@ const MANIFEST_TYPES = [
  * Adds tags to an image already in the repository without pulling or pushing a layer: the manifest is read with
  * BatchGetImage and stored again under each tag with PutImage, so a promotion costs two calls a tag.
  */
-async function addTags(ecr, repository, digest, tags) {
-    const answer = await ecr.send(new dist_cjs/* BatchGetImageCommand */.P8n({ repositoryName: repository, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_TYPES }));
+async function addTags(ecr, repository, digest, tags, registryId) {
+    const answer = await ecr.send(new dist_cjs/* BatchGetImageCommand */.P8n({
+        repositoryName: repository,
+        registryId,
+        imageIds: [{ imageDigest: digest }],
+        acceptedMediaTypes: MANIFEST_TYPES,
+    }));
     const image = answer.images?.[0];
     if (!image?.imageManifest)
         throw new errors/* ActionFailure */.dR(`ECR could not return the manifest of ${repository}@${digest}: ${answer.failures?.[0]?.failureReason ?? 'no image'}.`);
@@ -60328,6 +60551,7 @@ async function addTags(ecr, repository, digest, tags) {
         try {
             await ecr.send(new dist_cjs/* PutImageCommand */.SUU({
                 repositoryName: repository,
+                registryId,
                 imageManifest: image.imageManifest,
                 imageManifestMediaType: image.imageManifestMediaType,
                 imageDigest: digest,
@@ -60389,14 +60613,20 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
     const commit = commitFromEnv(env);
     const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
+    checkBuilderCan(kind, request);
+    // The builder reads these variables itself; their values must never reach the log.
+    for (const secret of request.secrets)
+        if (secret.env && env[secret.env])
+            ports.setSecret(env[secret.env]);
     // 2. The repository, and the image this commit may already have there.
     (0,cancellation/* throwIfCancelled */.dZ)(signal);
-    await ensureRepository(ecr, request.repository, request.createRepository, log);
-    const credentials = await registryCredentials(ecr, ports.setSecret);
+    const { registryId } = request;
+    const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+    const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
     try {
-        const plan = planBuild(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
-        const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha) : undefined;
+        const plan = (0,build_push_plan/* planBuild */.C7)(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
+        const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
         let report;
         if (existing) {
             log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -60404,13 +60634,13 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             if (missing.length) {
                 (0,cancellation/* throwIfCancelled */.dZ)(signal);
                 reached(`while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`);
-                await addTags(ecr, request.repository, existing.digest, missing);
+                await addTags(ecr, request.repository, existing.digest, missing, registryId);
                 log.info(`Tagged it ${missing.join(', ')}.`);
             }
             report = {
                 image: `${plan.imageName}@${existing.digest}`,
                 digest: existing.digest,
-                references: references(plan),
+                references: (0,build_push_plan/* references */.Ft)(plan),
                 built: false,
                 sizeInBytes: existing.sizeInBytes,
             };
@@ -60418,7 +60648,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         else {
             // 3. Build and push with credentials that exist only for this step.
             (0,cancellation/* throwIfCancelled */.dZ)(signal);
-            const login = await logIn(kind, credentials, { runner, log, tempRoot });
+            const login = logIn(kind, credentials, { log, tempRoot, env });
             reached(request.push
                 ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
                 : `while ${kind} was building ${plan.imageName}: the build was interrupted, nothing was pushed (push is false) and this step outputs no image`);
@@ -60444,9 +60674,9 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             const buildMs = clock.now() - startedAt;
             log.info(`Built in ${(0,duration/* formatDuration */.a)(buildMs)}; ${describeCache(built.cache)}.`);
             report = {
-                image: references(plan)[0],
+                image: (0,build_push_plan/* references */.Ft)(plan)[0],
                 digest: '',
-                references: references(plan),
+                references: (0,build_push_plan/* references */.Ft)(plan),
                 built: true,
                 builder: kind,
                 cache: built.cache,
@@ -60454,7 +60684,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             };
             if (request.push) {
                 // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-                const stored = await findImage(ecr, request.repository, commit.sha);
+                const stored = await findImage(ecr, request.repository, commit.sha, registryId);
                 if (!stored || stored.digest !== built.digest) {
                     throw new errors/* ActionFailure */.dR(`Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
                 }
@@ -60467,7 +60697,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         let verdict;
         if (request.scanThreshold && report.digest) {
             reached(`while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`);
-            const findings = await waitForScan(ecr, { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
+            const findings = await waitForScan(ecr, { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
             const blocking = findingsAtOrAbove(findings, request.scanThreshold);
             report.scan = blocking.length
                 ? `${blocking.length} at or above ${request.scanThreshold}: failed`
@@ -60484,6 +60714,54 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
     }
 }
+
+
+/***/ }),
+
+/***/ 9646:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C7: () => (/* binding */ planBuild),
+/* harmony export */   Ft: () => (/* binding */ references),
+/* harmony export */   P1: () => (/* binding */ REVISION_LABEL),
+/* harmony export */   yJ: () => (/* binding */ CACHE_TAG)
+/* harmony export */ });
+/* unused harmony exports tagsFor, labelsFor */
+const CACHE_TAG = 'cache';
+function tagsFor(commit, extra) {
+    return [...new Set([commit.sha, commit.short, ...extra])];
+}
+const REVISION_LABEL = 'org.opencontainers.image.revision';
+/** build-push's labels, then the input's; an input label of the same name (source, title) replaces build-push's. */
+function labelsFor(commit, repository, extra = []) {
+    const own = [
+        { name: REVISION_LABEL, value: commit.sha },
+        ...(commit.sourceUrl ? [{ name: 'org.opencontainers.image.source', value: commit.sourceUrl }] : []),
+        { name: 'org.opencontainers.image.title', value: repository },
+    ];
+    return [...own.filter((label) => !extra.some((given) => given.name === label.name)), ...extra];
+}
+function planBuild(inputs, commit, registryHost, metadataFile) {
+    const imageName = `${registryHost}/${inputs.repository}`;
+    return {
+        imageName,
+        tags: tagsFor(commit, inputs.extraTags),
+        context: inputs.context,
+        dockerfile: inputs.dockerfile,
+        buildArgs: inputs.buildArgs,
+        target: inputs.target,
+        platforms: inputs.platforms,
+        labels: labelsFor(commit, inputs.repository, inputs.labels),
+        noCache: inputs.noCache,
+        secrets: inputs.secrets,
+        ssh: inputs.ssh,
+        push: inputs.push,
+        cacheRef: inputs.cache ? `${imageName}:${CACHE_TAG}` : undefined,
+        metadataFile,
+    };
+}
+const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
 
 
 /***/ }),

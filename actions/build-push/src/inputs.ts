@@ -3,6 +3,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
 import { BUILDERS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
+import { readBuildSecrets, readSsh } from './build-secrets';
+import { readLabels } from './labels';
 import { repositoryNameProblem } from './repository-name';
 
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
@@ -10,7 +12,11 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 /** Reads and validates every input, and checks the context and Dockerfile exist, before any AWS call. */
-export function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()): BuildRequest {
+export function readBuildInputs(
+  inputs = stepInputs(),
+  workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): BuildRequest {
   const repository = inputs.required('repository');
   const nameProblem = repositoryNameProblem(repository);
   if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
@@ -58,6 +64,13 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
       'platforms',
     );
   }
+  const registryId = inputs.optional('registry-id');
+  if (registryId !== undefined && !/^[0-9]{12}$/.test(registryId)) {
+    throw new ConfigurationError(
+      `Input 'registry-id' is "${registryId}"; it is the 12-digit AWS account ID whose registry holds the repository, e.g. 123456789012.`,
+      'registry-id',
+    );
+  }
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
@@ -67,6 +80,10 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
     dockerfile,
     buildArgs: inputs.keyValues('build-args'),
     target: inputs.optional('target'),
+    labels: readLabels(inputs),
+    noCache: inputs.boolean('no-cache', false),
+    secrets: readBuildSecrets(inputs, workspace, env),
+    ssh: readSsh(inputs, workspace, env),
     platforms,
     extraTags,
     push: inputs.boolean('push', true),
@@ -76,5 +93,6 @@ export function readBuildInputs(inputs = stepInputs(), workspace = process.env.G
     scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),
+    registryId,
   };
 }

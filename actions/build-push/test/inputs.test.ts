@@ -24,6 +24,10 @@ describe('readBuildInputs', () => {
       dockerfile: join(workspace, 'Dockerfile'),
       buildArgs: [],
       target: undefined,
+      labels: [],
+      noCache: false,
+      secrets: [],
+      ssh: [],
       platforms: [],
       extraTags: [],
       push: true,
@@ -33,6 +37,7 @@ describe('readBuildInputs', () => {
       scanThreshold: undefined,
       scanTimeoutMs: 10 * 60_000,
       builder: undefined,
+      registryId: undefined,
     });
   });
 
@@ -90,5 +95,82 @@ describe('repositoryNameProblem follows ECR', () => {
   });
   test.each(['w', 'Web', 'team//web', '/web', 'web/', 'we--b', '-web', 'web_', 'x'.repeat(257), 'a b'])('refuses %s', (name) => {
     expect(repositoryNameProblem(name)).toEqual(expect.any(String));
+  });
+});
+
+describe('labels, no-cache, secrets and ssh', () => {
+  const withEnv = (values: Record<string, string>, env: NodeJS.ProcessEnv) =>
+    readBuildInputs(new Inputs(inputsFrom({ region: 'eu-west-1', repository: 'web', ...values })), workspace, env);
+
+  test('reads labels, no-cache, secrets by variable name, secret files and ssh', () => {
+    writeFileSync(join(workspace, '.npmrc'), '//registry.npmjs.org/:_authToken=x\n');
+    const request = withEnv(
+      {
+        labels: 'team=payments\norg.opencontainers.image.vendor=Octo',
+        'no-cache': 'true',
+        secrets: 'npm_token=NPM_TOKEN',
+        'secret-files': 'npmrc=.npmrc',
+        ssh: 'default\ndeploy=.npmrc',
+      },
+      { NPM_TOKEN: 'tok', SSH_AUTH_SOCK: '/tmp/agent.sock' },
+    );
+    expect(request).toMatchObject({
+      labels: [
+        { name: 'team', value: 'payments' },
+        { name: 'org.opencontainers.image.vendor', value: 'Octo' },
+      ],
+      noCache: true,
+      secrets: [
+        { id: 'npm_token', env: 'NPM_TOKEN' },
+        { id: 'npmrc', file: join(workspace, '.npmrc') },
+      ],
+      ssh: ['default', `deploy=${join(workspace, '.npmrc')}`],
+    });
+    expect(JSON.stringify(request)).not.toContain('tok"');
+  });
+
+  test.each<[string, Record<string, string>, NodeJS.ProcessEnv, string]>([
+    [
+      'a secret whose variable is not set',
+      { secrets: 'npm_token=NPM_TOKEN' },
+      {},
+      "Input 'secrets' reads secret npm_token from environment variable NPM_TOKEN, which is not set",
+    ],
+    [
+      'a secret given as a value',
+      { secrets: 'npm_token=abc-123' },
+      {},
+      `Input 'secrets' line for npm_token names "abc-123", which is not an environment variable name`,
+    ],
+    ['a secret line without =', { secrets: 'NPM_TOKEN' }, {}, "Input 'secrets' must hold id=ENV_NAME"],
+    [
+      'a secret id twice',
+      { secrets: 'a=X', 'secret-files': 'a=Dockerfile' },
+      { X: '1' },
+      "Input 'secret-files' gives secret a a second time",
+    ],
+    [
+      'a secret file that is missing',
+      { 'secret-files': 'npmrc=nope/.npmrc' },
+      {},
+      `Input 'secret-files' names "nope/.npmrc" for secret npmrc, which is not a file`,
+    ],
+    [
+      'ssh default without an agent',
+      { ssh: 'default' },
+      {},
+      "Input 'ssh' is default, which forwards the agent of SSH_AUTH_SOCK, and SSH_AUTH_SOCK is not set",
+    ],
+    ['ssh naming a missing key', { ssh: 'deploy=keys/id' }, {}, `Input 'ssh' names "keys/id" for deploy, which does not exist.`],
+    ['a malformed no-cache', { 'no-cache': 'yes' }, {}, `Input 'no-cache' must be true or false; got "yes".`],
+    [
+      'a label setting the revision',
+      { labels: 'org.opencontainers.image.revision=abc' },
+      {},
+      "Input 'labels' sets org.opencontainers.image.revision, which build-push sets to the commit",
+    ],
+    ['a label line without =', { labels: 'team' }, {}, "Input 'labels' must hold KEY=VALUE lines"],
+  ])('refuses %s, naming the input', (_name, values, env, message) => {
+    expect(() => withEnv(values, env)).toThrow(message);
   });
 });

@@ -198,6 +198,39 @@ describe('StopDeployment', () => {
   });
 });
 
+describe("a rollback deployment's revision", () => {
+  const rollBackAfterRerouting = async (cd: CodeDeployService, taskDefinition: string) => {
+    const id = await deploy(cd, taskDefinition);
+    await walk(cd, id, terminationWait);
+    await codedeploy().send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    const stopped = await walk(cd, id, finished);
+    return observe(cd, stopped.info.rollbackInfo?.rollbackDeploymentId as string);
+  };
+
+  test("is the group's last known good one: the revision of its last successful deployment", async () => {
+    const { cd, v2 } = await steadyService('lastgood');
+    const good = await deploy(cd, v2);
+    await walk(cd, good, terminationWait);
+    await codedeploy().send(new ContinueDeploymentCommand({ deploymentId: good, deploymentWaitType: 'TERMINATION_WAIT' }));
+    const succeeded = await walk(cd, good, finished);
+    expect(succeeded.info.status).toBe('Succeeded');
+    const v3 = await registerRevision(sandbox, cd, 'v3');
+
+    const rollback = await rollBackAfterRerouting(cd, v3);
+
+    expect(rollback.info.revision).toEqual(succeeded.info.revision);
+  });
+
+  test('is none when the group never had a successful deployment (the first revision came from CreateService)', async () => {
+    const { cd, v2 } = await steadyService('nolastgood');
+
+    const rollback = await rollBackAfterRerouting(cd, v2);
+
+    expect(rollback.info).toMatchObject({ creator: 'codeDeployRollback' });
+    expect(rollback.info.revision).toBeUndefined();
+  });
+});
+
 describe('traffic in steps', () => {
   test('CodeDeployDefault.ECSCanary10Percent5Minutes: 10% to the replacement, the rest five minutes later', async () => {
     const { cd, v2 } = await steadyService('canary');

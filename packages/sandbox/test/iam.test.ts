@@ -5,11 +5,13 @@ import {
   CreateClusterCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
+  DescribeTasksCommand,
   ListClustersCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
@@ -197,6 +199,44 @@ describe('resources', () => {
     const error = await refusalOf(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['api'] })));
     expect(error.message).toContain(
       'perform: ecr:DescribeRepositories on resource: arn:aws:ecr:us-east-1:000000000000:repository/api because',
+    );
+  });
+
+  test("DescribeTasks naming several tasks is authorized on each task, so a policy scoped to one cluster's tasks covers them", async () => {
+    sandbox.setIamPolicy({
+      Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: 'arn:aws:ecs:us-east-1:000000000000:task/blue/*' }],
+    });
+    const tasks = ['arn:aws:ecs:us-east-1:000000000000:task/blue/0aa', 'arn:aws:ecs:us-east-1:000000000000:task/blue/0bb'];
+    // Past IAM, the sandbox answers that there is no such cluster: what matters here is that IAM let the call through.
+    const pastIam = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        (error: Error) => error.name,
+      );
+    expect(await pastIam(ecs.send(new DescribeTasksCommand({ cluster: 'blue', tasks })))).toBe('ClusterNotFoundException');
+    expect(await pastIam(ecs.send(new DescribeTasksCommand({ cluster: 'blue', tasks: ['0cc', '0dd'] })))).toBe('ClusterNotFoundException');
+    const error = await refusalOf(
+      ecs.send(new DescribeTasksCommand({ cluster: 'blue', tasks: [...tasks, 'arn:aws:ecs:us-east-1:000000000000:task/green/0ee'] })),
+    );
+    expect(error.message).toContain('perform: ecs:DescribeTasks on resource: arn:aws:ecs:us-east-1:000000000000:task/green/0ee because');
+  });
+
+  test("GetLogEvents is authorized on its log stream, which a policy's log-group:<group>:* covers", async () => {
+    sandbox.setIamPolicy({
+      Statement: [{ Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: 'arn:aws:logs:us-east-1:000000000000:log-group:/ecs/web:*' }],
+    });
+    const logs = new CloudWatchLogsClient(clientConfig(sandbox, 1));
+    const read = (logGroupName: string) => logs.send(new GetLogEventsCommand({ logGroupName, logStreamName: 'ecs/web/0aa' }));
+    // Past IAM, the sandbox answers that the group does not exist: IAM let the call through.
+    expect(
+      await read('/ecs/web').then(
+        () => 'answered',
+        (error: Error) => error.name,
+      ),
+    ).toBe('ResourceNotFoundException');
+    const error = await refusalOf(read('/ecs/api'));
+    expect(error.message).toContain(
+      'perform: logs:GetLogEvents on resource: arn:aws:logs:us-east-1:000000000000:log-group:/ecs/api:log-stream:ecs/web/0aa because',
     );
   });
 });

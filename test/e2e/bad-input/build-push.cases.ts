@@ -132,7 +132,38 @@ export const buildPushBadInputs: BadInput[] = [
     error: /^Input 'push' must be true or false; got "on"\.$/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a registry-id that is not an account ID',
+    inputs: { ...base, 'registry-id': '1234-5678-9012' },
+    input: 'registry-id',
+    error: /^Input 'registry-id' is "1234-5678-9012"; it is the 12-digit AWS account ID whose registry holds the repository/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a build secret read from a variable the step does not set',
+    inputs: { ...base, secrets: 'npm_token=NPM_TOKEN_NOT_SET' },
+    input: 'secrets',
+    error: /^Input 'secrets' reads secret npm_token from environment variable NPM_TOKEN_NOT_SET, which is not set/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
+  {
+    name: 'a malformed no-cache',
+    inputs: { ...base, 'no-cache': 'always' },
+    input: 'no-cache',
+    error: /^Input 'no-cache' must be true or false; got "always"\.$/,
+    refusedBy: 'parser',
+  },
   // what only a run can tell (the builder installed on the runner)
+  {
+    name: "a secret file for docker's classic builder",
+    inputs: { ...base, builder: 'classic', 'secret-files': 'dockerfile=Dockerfile' },
+    input: 'secret-files',
+    error:
+      /^Input 'secret-files' needs a builder with build secrets and SSH forwarding \(docker buildx, buildah or podman\), and this job builds with docker's classic builder/,
+    refusedBy: 'sandbox',
+  },
   {
     name: 'several platforms without buildx',
     inputs: { ...base, builder: 'buildah', platforms: 'linux/amd64,linux/arm64' },

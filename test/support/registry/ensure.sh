@@ -114,7 +114,8 @@ YAML
   fail "docker-registry did not answer on http://$registry/v2/ within 10s; its log ends: $(tail -n 5 "$dir/registry.log")"
 }
 
-# buildah and podman read these: our own image store, and plain HTTP allowed for the loopback registry only.
+# buildah and podman read these: our own image store, and plain HTTP allowed for the loopback registry only (by
+# its address, as the sandbox's ECR names it, and as localhost, which tests use as "another registry").
 write_containers_config() {
   cat >"$dir/storage.conf" <<CONF
 [storage]
@@ -125,6 +126,10 @@ CONF
   cat >"$dir/registries.conf" <<CONF
 [[registry]]
 location = "$registry"
+insecure = true
+
+[[registry]]
+location = "localhost:$port"
 insecure = true
 CONF
 }

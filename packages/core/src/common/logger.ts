@@ -26,18 +26,19 @@ export function silentLogger(): Logger & { lines: string[] } {
 }
 
 /**
- * The log of one of several jobs running at once (deploy-ecs's services): each line starts with `[name]`, so
- * interleaved lines still say whose they are. A group is a line of its own: groups of concurrent jobs cannot nest.
+ * A logger whose lines start with `[name] `, for one of several services worked on at once: their lines interleave
+ * in the job log. Groups are not opened (the runner's groups do not nest, and concurrent ones would swallow each
+ * other's lines): the title is logged instead.
  */
 export function prefixedLogger(log: Logger, name: string): Logger {
-  const tag = (message: string) => `[${name}] ${message}`;
+  const prefix = `[${name}] `;
   return {
-    info: (message) => log.info(tag(message)),
-    warning: (message, location) => log.warning(tag(message), location),
-    error: (message, location) => log.error(tag(message), location),
-    debug: (message) => log.debug(tag(message)),
+    info: (message) => log.info(prefix + message),
+    warning: (message, location) => log.warning(prefix + message, location),
+    error: (message, location) => log.error(prefix + message, location),
+    debug: (message) => log.debug(prefix + message),
     group: async (title, body) => {
-      log.info(tag(title));
+      log.info(prefix + title);
       return body();
     },
   };

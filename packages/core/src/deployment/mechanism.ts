@@ -5,8 +5,9 @@ import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/poll';
 import type { DeploymentHistory } from '../ecs/deployment-history';
-import type { FollowLoop, WaitUntil, WatchOutcome } from '../ecs/watch-loop';
+import type { WaitUntil, WatchOutcome } from '../ecs/watch-loop';
 import type { ServingRevision } from '../ecs/serving-revision';
+import type { ServiceReads } from '../ecs/service-reads';
 import type { PreflightCheck } from '../preflight/check';
 import type { CodeDeployInputs } from './codedeploy/settings';
 
@@ -19,8 +20,8 @@ export interface MechanismContext {
   clock: Clock;
   /** Aborted when the workflow is cancelled: a watch ends at once with WorkflowCancelled. */
   signal?: CancellationSignal;
-  /** Several services deployed in one step: the poll loop their watches share (SharedWatchLoop). */
-  loop?: FollowLoop;
+  /** The watch's DescribeServices, shared when several services are watched in one step (BatchedServiceReads). */
+  serviceReads?: ServiceReads;
 }
 
 /** Point the service at a revision. */

@@ -4,6 +4,7 @@ import type { CancellationSignal } from '../common/cancellation';
 import type { Logger } from '../common/logger';
 import { poll, systemClock, type Clock } from '../common/poll';
 import { SkippedReads } from '../common/skipped-reads';
+import type { ServiceReads } from './service-reads';
 import type { RolloutVerdict } from './rollout';
 import type { StartupHealth } from './startup-kill-hint';
 
@@ -75,8 +76,8 @@ export interface WatchDependencies {
   clock?: Clock;
   /** Aborted when the workflow is cancelled: the loop throws WorkflowCancelled at once, with no further call. */
   signal?: CancellationSignal;
-  /** Watching several services in one step: the loop they share; without it each watch polls on its own. */
-  loop?: FollowLoop;
+  /** Where each round's DescribeServices goes when several loops share one (BatchedServiceReads); by default a call of its own. */
+  serviceReads?: ServiceReads;
 }
 
 /** Which service the loop follows, from when, and for how long. */
@@ -132,82 +133,39 @@ export interface PollStep<J> {
  * since the next tick is its retry and the SDK's backoff would only make the watcher late.
  */
 export async function followDeployment<J>(request: FollowRequest, step: PollStep<J>, deps: WatchDependencies): Promise<WatchOutcome> {
-  if (deps.loop) return deps.loop.follow(request, step, deps);
-  const { ecs, clock = systemClock } = deps;
-  const follower = new ServiceFollower(request, step, deps.log);
+  const { ecs, log, clock = systemClock } = deps;
+  const events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
+  const skipped = new SkippedReads(log);
+  let lastService: Service | undefined;
+  const readService = async (): Promise<Service | undefined> => {
+    if (deps.serviceReads) return deps.serviceReads.read(request.cluster, request.service);
+    const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
+    return (await ecs.send(withoutSdkRetries(describe))).services?.[0];
+  };
   const result = await poll<J>({
-    intervalMs: (elapsedMs) => follower.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
+    intervalMs: (elapsedMs) => skipped.intervalAfter(request.intervalMs ?? rolloutPollInterval(elapsedMs)),
     timeoutMs: request.timeoutMs,
     clock,
     signal: deps.signal,
-    check: () => {
+    check: async () => {
       const polledAt = clock.now();
-      return follower.round(async () => {
-        const describe = new DescribeServicesCommand({ cluster: request.cluster, services: [request.service] });
-        return (await ecs.send(withoutSdkRetries(describe))).services?.[0];
-      }, polledAt);
+      try {
+        const service = await readService();
+        if (!service) throw new Error(`Service ${request.service} disappeared from cluster ${request.cluster} during the deploy.`);
+        lastService = service;
+        const newEvents = events.follow(service.events ?? []);
+        const judged = await step.observe({ service, newEvents, polledAt });
+        skipped.read();
+        return judged;
+      } catch (error) {
+        if (skipped.skip(error)) return undefined;
+        throw error;
+      }
     },
-  });
-  return follower.outcome(result.done ? result.value : undefined, result.attempts, clock);
-}
-
-/**
- * A loop that watches several services' deployments at once (see SharedWatchLoop): followDeployment hands its
- * request and step to it instead of polling on its own.
- */
-export interface FollowLoop {
-  follow<J>(request: FollowRequest, step: PollStep<J>, deps: WatchDependencies): Promise<WatchOutcome>;
-}
-
-/**
- * One service's side of a poll loop: its events streamed into the log, its skipped rounds, the last answer, and its
- * step's judgement of each answer. The loop (followDeployment for one service, SharedWatchLoop for many) decides
- * when to read and how.
- */
-export class ServiceFollower<J> {
-  private readonly events: EventFollower;
-  private readonly skipped: SkippedReads;
-  private lastService: Service | undefined;
-
-  constructor(
-    private readonly request: FollowRequest,
-    private readonly step: PollStep<J>,
-    log: Logger,
-  ) {
-    this.events = new EventFollower(request.startedAt, new Set(request.knownEventIds ?? []), log);
-    this.skipped = new SkippedReads(log);
-  }
-
-  /** The wait before the next round: sooner after one or two skipped rounds (SkippedReads). */
-  intervalAfter(intervalMs: number): number {
-    return this.skipped.intervalAfter(intervalMs);
-  }
-
-  /**
-   * One round: the service as `read` answers it (DescribeServices), judged by the step. A read that is throttled or
-   * fails transiently, the service's or the step's, skips the round (undefined); any other error is thrown.
-   */
-  async round(read: () => Promise<Service | undefined>, polledAt: number): Promise<J | undefined> {
-    try {
-      const service = await read();
-      if (!service) throw new Error(`Service ${this.request.service} disappeared from cluster ${this.request.cluster} during the deploy.`);
-      this.lastService = service;
-      const newEvents = this.events.follow(service.events ?? []);
-      const judged = await this.step.observe({ service, newEvents, polledAt });
-      this.skipped.read();
-      return judged;
-    } catch (error) {
-      if (this.skipped.skip(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** The outcome, once a judgement ended the watch (or, undefined, once the timeout passed first). */
-  async outcome(judgement: J | undefined, polls: number, clock: Clock): Promise<WatchOutcome> {
-    const concluded = await this.step.conclude(judgement);
-    const counts = { polls, ...(this.skipped.count > 0 ? { skippedPolls: this.skipped.count } : {}) };
-    return { ...concluded, service: this.lastService, events: this.events.seen(), finishedAt: clock.now(), ...counts };
-  }
+  }).finally(() => deps.serviceReads?.done(request.cluster, request.service));
+  const concluded = await step.conclude(result.done ? result.value : undefined);
+  const counts = { polls: result.attempts, ...(skipped.count > 0 ? { skippedPolls: skipped.count } : {}) };
+  return { ...concluded, service: lastService, events: events.seen(), finishedAt: clock.now(), ...counts };
 }
 
 /** Prints each service event once, in the order ECS created them. */

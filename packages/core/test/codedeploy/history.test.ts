@@ -216,6 +216,53 @@ describe('readCodeDeployHistory: what a CODE_DEPLOY service returns to', () => {
     expect(chooseTarget(undefined, history).taskDefinitionArn).toBe(td(1));
   });
 
+  test("CodeDeploy's rollback under way, without a revision of its own, heads to the original (Blue) task set of the deployment it rolls back", async () => {
+    // The service's first revision came from CreateService: the group has no last known good revision to show.
+    const stopped = deployment('d-AAAAAAAA2', 2, 'Stopped', 10, { rollbackInfo: { rollbackDeploymentId: 'd-AAAAAAAA3' } });
+    const rollback = deployment('d-AAAAAAAA3', 1, 'InProgress', 12, {
+      creator: 'codeDeployRollback',
+      revision: undefined,
+      completeTime: undefined,
+      rollbackInfo: { rollbackTriggeringDeploymentId: 'd-AAAAAAAA2' },
+    });
+    groupHas(stopped, rollback);
+    cdMock.on(GetDeploymentCommand, { deploymentId: 'd-AAAAAAAA2' }).resolves({ deploymentInfo: stopped });
+    cdMock.on(GetDeploymentTargetCommand, { deploymentId: 'd-AAAAAAAA2' }).resolves({
+      deploymentTarget: {
+        ecsTarget: {
+          taskSetsInfo: [
+            { identifer: 'ecs-svc/blue', taskSetLabel: 'Blue', trafficWeight: 100 },
+            { identifer: 'ecs-svc/green', taskSetLabel: 'Green', trafficWeight: 0 },
+          ],
+        },
+      },
+    });
+
+    const history = await readCodeDeployHistory(codedeploy, group, {
+      ...serviceOn(1, 2),
+      clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+    });
+
+    expect(history.destination).toBe(td(1));
+    expect(history.current).toMatchObject({ deploymentId: 'd-AAAAAAAA3', inFlight: true, targetTaskDefinitionArn: td(2) });
+    expect(history.current?.ownRollback).toMatch(/CodeDeploy rollback deployment d-AAAAAAAA3 of deployment d-AAAAAAAA2/);
+  });
+
+  test('a rollback that ended after the service was described is judged on the service read after the deployments', async () => {
+    const stopped = deployment('d-AAAAAAAA2', 2, 'Stopped', 10, { rollbackInfo: { rollbackDeploymentId: 'd-AAAAAAAA3' } });
+    const rollback = deployment('d-AAAAAAAA3', 1, 'Succeeded', 12, {
+      creator: 'codeDeployRollback',
+      revision: undefined,
+      rollbackInfo: { rollbackTriggeringDeploymentId: 'd-AAAAAAAA2' },
+    });
+    groupHas(stopped, rollback);
+
+    // Described while the rollback still ran (the replacement beside the original), the deployments listed once it ended.
+    const history = await readCodeDeployHistory(codedeploy, group, serviceOn(1, 2), undefined, async () => serviceOn(1));
+
+    expect(history.destination).toBe(td(1));
+  });
+
   test('a role that may not list the deployments is told which permissions the rollback needs, before any change', async () => {
     cdMock.on(ListDeploymentsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
 

@@ -27,17 +27,20 @@ const revisionDoesNotExist = () =>
   new AwsError('RevisionDoesNotExistException', 'The named revision does not exist with the user or Amazon Web Services account.');
 
 /** The AppSpecContent revision as CodeDeploy keeps it: its content and its sha256. */
-export function normalizeRevision(revision: unknown): DeploymentRecord['revision'] {
+type Revision = NonNullable<DeploymentRecord['revision']>;
+
+export function normalizeRevision(revision: unknown): Revision {
   const content = revisionContent(revision);
   return { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: sha256Of(content) } };
 }
 
 /** A revision as GetDeployment and ListApplicationRevisions give it: no content, only its sha256. */
-export function renderRevisionLocation(revision: DeploymentRecord['revision']): Json {
+export function renderRevisionLocation(revision: DeploymentRecord['revision']): Json | undefined {
+  if (!revision) return undefined;
   return { revisionType: 'AppSpecContent', appSpecContent: { sha256: revision.appSpecContent.sha256 } };
 }
 
-function register(ctx: Context, application: string, revision: DeploymentRecord['revision'], description?: string): RevisionRecord {
+function register(ctx: Context, application: string, revision: Revision, description?: string): RevisionRecord {
   const { content, sha256 } = revision.appSpecContent;
   const known = ctx.codedeploy.revisions.get(key(application, sha256));
   if (known) {
@@ -58,6 +61,7 @@ function register(ctx: Context, application: string, revision: DeploymentRecord[
 
 /** A deployment uses its revision: registered if it was not, its first and last use and its group noted. */
 export function useRevision(ctx: Context, deployment: DeploymentRecord): void {
+  if (!deployment.revision) return;
   const record = register(ctx, deployment.applicationName, deployment.revision);
   const now = ctx.clock.now();
   record.firstUsedTime ??= now;

@@ -1,37 +1,26 @@
 /**
  * A rollback deployment (CodeDeploy user guide, "Redeploy and roll back a deployment with CodeDeploy": a rollback
- * is a new deployment, creator codeDeployRollback, named in the triggering one's rollbackInfo). For ECS it moves
- * production and test traffic back to the original task set and deletes the replacement: here it walks the same
- * lifecycle with the original task set as the one to route to (no new task set is created), all at once, and no
- * termination wait (*unconfirmed*: how CodeDeploy reports a rollback's events and task sets, and its messages).
+ * is a new deployment, creator codeDeployRollback, named in the triggering one's rollbackInfo, and the rollback
+ * names the triggering one in its own rollbackInfo.rollbackTriggeringDeploymentId). For ECS it moves production and
+ * test traffic back to the original task set and deletes the replacement: here it walks the same lifecycle with the
+ * original task set as the one to route to (no new task set is created), all at once, and no termination wait
+ * (*unconfirmed*: how CodeDeploy reports a rollback's events and task sets, and its messages).
+ * Its revision: "the last known good version of an application revision is deployed" (same page, Automatic
+ * rollbacks), the revision of the group's last successful deployment. A group that never had one (the service's
+ * first revision came from CreateService, not from CodeDeploy) has no such revision, and the rollback shows none
+ * (*unconfirmed* what CodeDeploy shows then): where it returns to is told by the triggering deployment's original
+ * (Blue) task set, not by a revision the sandbox would make up.
  */
 import type { Context } from '../context';
-import type { TaskSetRecord } from '../ecs/state';
 import { newDeployment } from './new-deployment';
 import { serviceOf, taskSetOf } from './resolve';
-import type { DeploymentRecord } from './state';
-import { normalizeRevision } from './revisions';
+import { groupKey, type DeploymentRecord } from './state';
 
-function revisionOf(original: TaskSetRecord | undefined, deployment: DeploymentRecord) {
-  const lb = original?.loadBalancers[0];
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: {
-            TaskDefinition: original?.taskDefinitionArn ?? deployment.appSpec.taskDefinition,
-            LoadBalancerInfo: {
-              ContainerName: lb?.containerName ?? deployment.appSpec.containerName,
-              ContainerPort: lb?.containerPort ?? deployment.appSpec.containerPort,
-            },
-          },
-        },
-      },
-    ],
-  });
-  return normalizeRevision({ revisionType: 'AppSpecContent', appSpecContent: { content } });
+/** The revision of the group's last successful deployment, if it had one. */
+function lastKnownGood(ctx: Context, triggering: DeploymentRecord): DeploymentRecord['revision'] {
+  const group = ctx.codedeploy.deploymentGroups.get(groupKey(triggering.applicationName, triggering.deploymentGroupName));
+  const last = group?.lastSuccessfulDeployment;
+  return last ? ctx.codedeploy.deployments.get(last.deploymentId)?.revision : undefined;
 }
 
 export function startRollback(ctx: Context, triggering: DeploymentRecord): void {
@@ -46,7 +35,7 @@ export function startRollback(ctx: Context, triggering: DeploymentRecord): void 
     deploymentGroupName: triggering.deploymentGroupName,
     deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
     creator: 'codeDeployRollback',
-    revision: revisionOf(original, triggering),
+    revision: lastKnownGood(ctx, triggering),
     appSpec: {
       taskDefinition: original?.taskDefinitionArn ?? triggering.appSpec.taskDefinition,
       containerName: String(lb?.containerName ?? triggering.appSpec.containerName),

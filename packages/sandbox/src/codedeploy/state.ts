@@ -88,8 +88,11 @@ export interface DeploymentRecord {
   completeTime?: number;
   description?: string;
   creator: 'user' | 'codeDeployRollback';
-  /** The AppSpec deployed (revisionType AppSpecContent), its sha256 computed when CreateDeployment gave none. */
-  revision: { revisionType: 'AppSpecContent'; appSpecContent: { content: string; sha256: string } };
+  /**
+   * The AppSpec deployed (revisionType AppSpecContent), its sha256 computed when CreateDeployment gave none. A
+   * rollback deployment has none when its group never had a successful deployment (codedeploy/rollback).
+   */
+  revision?: { revisionType: 'AppSpecContent'; appSpecContent: { content: string; sha256: string } };
   appSpec: AppSpecRecord;
   autoRollbackConfiguration: AutoRollbackRecord;
   /** The alarms it watches: the group's, or CreateDeployment's overrideAlarmConfiguration (then also shown by GetDeployment). */

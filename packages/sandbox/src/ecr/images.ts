@@ -55,6 +55,6 @@ export async function resolveImage(ctx: Context, repository: RepositoryRecord, i
 
 export async function requireImage(ctx: Context, repository: RepositoryRecord, id: ImageId): Promise<StoredImage> {
   const resolved = await resolveImage(ctx, repository, id);
-  if ('failure' in resolved) throw imageNotFound(id, repository.repositoryName, ctx.accountId);
+  if ('failure' in resolved) throw imageNotFound(id, repository.repositoryName, repository.registryId);
   return resolved.image;
 }

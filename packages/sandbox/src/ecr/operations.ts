@@ -16,19 +16,46 @@ const TOKEN_HOURS = 12;
 const MUTABILITY = ['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION'];
 
 /** The registry's host: the real one behind the sandbox, else the address ECR would give this account. */
-function registryHost(ctx: Context): string {
+function registryHost(ctx: Context, registryId = ctx.accountId): string {
   return ctx.ecr.registry
     ? new URL(ctx.ecr.registry.endpoint).host
-    : `${ctx.accountId}.dkr.ecr.${ctx.region}.${dnsSuffixOfRegion(ctx.region)}`;
+    : `${registryId}.dkr.ecr.${ctx.region}.${dnsSuffixOfRegion(ctx.region)}`;
+}
+
+const REGISTRY_ID = /^[0-9]{12}$/;
+
+/**
+ * The registry a call names (registryId: "If you do not specify a registry, the default registry is assumed"):
+ * the caller's own, or another account's. Sandbox choice, *unconfirmed*: a call naming another account's registry
+ * acts there as if that account's policies allowed the caller (ECR user guide, "Private repository policies").
+ */
+function registryOf(ctx: Context, input: Json): { id: string; repositories: Map<string, RepositoryRecord> } {
+  const id = input.registryId;
+  if (id === undefined || id === ctx.accountId) return { id: ctx.accountId, repositories: ctx.ecr.repositories };
+  if (typeof id !== 'string' || !REGISTRY_ID.test(id))
+    throw invalidEcrParameter(
+      `Invalid parameter at 'registryId' failed to satisfy constraint: 'Member must satisfy regular expression pattern: [0-9]{12}'`,
+    );
+  let repositories = ctx.ecr.otherRegistries.get(id);
+  if (!repositories) ctx.ecr.otherRegistries.set(id, (repositories = new Map()));
+  return { id, repositories };
 }
 
 function requireRepository(ctx: Context, input: Json): RepositoryRecord {
   const name = input.repositoryName;
   const problem = repositoryNameProblem(name);
   if (problem) throw invalidEcrParameter(problem);
-  const repository = ctx.ecr.repositories.get(name as string);
-  if (!repository) throw repositoryNotFound(name as string, ctx.accountId);
+  const registry = registryOf(ctx, input);
+  const repository = registry.repositories.get(name as string);
+  if (!repository) throw repositoryNotFound(name as string, registry.id);
   return repository;
+}
+
+/** Another account's registry the sandbox holds no such repository of: answered by the task runtime's stand-in. */
+function standInRegistry(ctx: Context, input: Json): string | undefined {
+  const other = otherAccount(ctx, input);
+  if (!other) return undefined;
+  return ctx.ecr.otherRegistries.get(other)?.has(String(input.repositoryName)) ? undefined : other;
 }
 
 function imageIdsOf(input: Json, field = 'imageIds'): ImageId[] | undefined {
@@ -81,17 +108,20 @@ function renderImage(ctx: Context, repository: RepositoryRecord, image: StoredIm
 const scanDescription = (status: string) => (status === 'COMPLETE' ? 'The scan was completed successfully.' : 'The scan is in progress.');
 
 export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json | Promise<Json>> = {
-  GetAuthorizationToken(ctx) {
+  // registryIds is deprecated ("the returned authorization token can be used to access any Amazon ECR registry
+  // that the IAM principal has access to") but still answered: one authorizationData per registry named.
+  GetAuthorizationToken(ctx, input) {
     const registry = ctx.ecr.registry;
     const credentials = registry ? `${registry.username}:${registry.password}` : 'AWS:sandbox';
+    const ids = optional<string[]>(input, 'registryIds') ?? [ctx.accountId];
     return {
-      authorizationData: [
-        {
-          authorizationToken: Buffer.from(credentials).toString('base64'),
-          expiresAt: seconds(ctx.clock.now() + TOKEN_HOURS * 3_600_000),
-          proxyEndpoint: registry ? registry.endpoint.replace(/\/$/, '') : `https://${registryHost(ctx)}`,
-        },
-      ],
+      authorizationData: ids.map((id) => ({
+        authorizationToken: Buffer.from(credentials).toString('base64'),
+        expiresAt: seconds(ctx.clock.now() + TOKEN_HOURS * 3_600_000),
+        proxyEndpoint: registry
+          ? registry.endpoint.replace(/\/$/, '')
+          : `https://${registryHost(ctx, registryOf(ctx, { registryId: id }).id)}`,
+      })),
     };
   },
 
@@ -112,25 +142,28 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
       );
     }
     const repositoryName = name as string;
-    if (ctx.ecr.repositories.has(repositoryName)) throw repositoryExists(repositoryName, ctx.accountId);
+    const registry = registryOf(ctx, input);
+    if (registry.repositories.has(repositoryName)) throw repositoryExists(repositoryName, registry.id);
     const scanning = optional<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     const repository: RepositoryRecord = {
       repositoryName,
-      repositoryArn: `arn:${ctx.arns.partition}:ecr:${ctx.region}:${ctx.accountId}:repository/${repositoryName}`,
-      repositoryUri: `${registryHost(ctx)}/${repositoryName}`,
-      registryId: ctx.accountId,
+      repositoryArn: `arn:${ctx.arns.partition}:ecr:${ctx.region}:${registry.id}:repository/${repositoryName}`,
+      repositoryUri: `${registryHost(ctx, registry.id)}/${repositoryName}`,
+      registryId: registry.id,
       createdAt: ctx.clock.now(),
       imageTagMutability: mutability,
       ...(filters?.length ? { imageTagMutabilityExclusionFilters: filters } : {}),
       scanOnPush: scanning?.scanOnPush === true,
     };
-    ctx.ecr.repositories.set(repositoryName, repository);
+    registry.repositories.set(repositoryName, repository);
     return { repository: renderRepository(repository) };
   },
 
   DescribeRepositories(ctx, input) {
     const names = optional<string[]>(input, 'repositoryNames');
-    const repositories = names ? names.map((name) => requireRepository(ctx, { repositoryName: name })) : [...ctx.ecr.repositories.values()];
+    const repositories = names
+      ? names.map((name) => requireRepository(ctx, { ...input, repositoryName: name }))
+      : [...registryOf(ctx, input).repositories.values()];
     return { repositories: repositories.map(renderRepository) };
   },
 
@@ -146,7 +179,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
   },
 
   async DescribeImages(ctx, input) {
-    const other = otherAccount(ctx, input);
+    const other = standInRegistry(ctx, input);
     if (other) return describeOtherAccountImages(ctx, other, input);
     const repository = requireRepository(ctx, input);
     const ids = imageIdsOf(input);
@@ -156,14 +189,14 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     for (const id of ids) {
       const resolved = await resolveImage(ctx, repository, id, images);
       // DescribeImages fails on the first imageId it cannot find (ImageNotFoundException), unlike BatchGetImage.
-      if ('failure' in resolved) throw imageNotFound(id, repository.repositoryName, ctx.accountId);
+      if ('failure' in resolved) throw imageNotFound(id, repository.repositoryName, repository.registryId);
       if (!found.includes(resolved.image)) found.push(resolved.image);
     }
     return { imageDetails: found.map((image) => renderImage(ctx, repository, image)) };
   },
 
   async BatchGetImage(ctx, input) {
-    const other = otherAccount(ctx, input);
+    const other = standInRegistry(ctx, input);
     if (other) return batchGetOtherAccountImages(ctx, other, input);
     const repository = requireRepository(ctx, input);
     const ids = imageIdsOf(input) ?? [];
@@ -205,7 +238,7 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     }
     const image = await requireImage(ctx, repository, id);
     const scan = scanOf(ctx, repository, image);
-    if (!scan) throw scanNotFound(id, repository.repositoryName, ctx.accountId);
+    if (!scan) throw scanNotFound(id, repository.repositoryName, repository.registryId);
     const answer: Json = {
       registryId: repository.registryId,
       repositoryName: repository.repositoryName,

@@ -44,7 +44,7 @@ export async function putImage(ctx: Context, repository: RepositoryRecord, input
   if (!mediaType) throw invalidEcrParameter('imageManifestMediaType is required when the manifest names no mediaType.');
 
   const current = (await listImages(ctx, repository)).find((image) => image.tags.includes(tag));
-  if (current?.digest === digest) throw imageAlreadyExists(digest, tag, repository.repositoryName, ctx.accountId);
+  if (current?.digest === digest) throw imageAlreadyExists(digest, tag, repository.repositoryName, repository.registryId);
   if (current && tagIsImmutable(repository, tag)) throw imageTagAlreadyExists(tag, repository.repositoryName);
   if (!ctx.ecr.registry) throw invalidEcrParameter('The sandbox has no registry to store images in.');
   await new RegistryClient(ctx.ecr.registry).putManifest(repository.repositoryName, tag, manifest, mediaType);

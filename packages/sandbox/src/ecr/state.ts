@@ -29,6 +29,11 @@ export interface RepositoryRecord {
 export interface EcrState {
   registry?: RegistryOptions;
   repositories: Map<string, RepositoryRecord>;
+  /**
+   * Repositories made in other accounts' registries through calls naming their registryId (a central registry),
+   * by registry id then name. Their images live in the same real registry, under the repository's name.
+   */
+  otherRegistries: Map<string, Map<string, RepositoryRecord>>;
   /** Findings a test injected, by repository then by digest or tag (a tag is resolved when asked). */
   findings: Map<string, Map<string, ScanFinding[]>>;
   /** When the sandbox first saw each `repository@digest`: the registry does not record push times. */
@@ -43,5 +48,5 @@ export interface EcrState {
 }
 
 export function emptyEcrState(registry?: RegistryOptions, catalogued?: string[], scripted?: (image: string) => boolean): EcrState {
-  return { registry, repositories: new Map(), findings: new Map(), firstSeen: new Map(), catalogued, scripted };
+  return { registry, repositories: new Map(), otherRegistries: new Map(), findings: new Map(), firstSeen: new Map(), catalogued, scripted };
 }

@@ -87,20 +87,23 @@ function resourceOf(
     return role ? `arn:aws:iam::${arns.accountId}:role/${role}` : (text(input.PolicySourceArn) ?? '*');
   }
   if (service === 'events') return eventsResource(arns, operation, input);
+  if (service === 'logs') return logsResource(arns, operation, input);
   if (service === 'scheduler') return schedulerResource(arns, operation, input);
-  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN.
+  // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN, in the registry the call names.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
-  if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${arns.accountId}:repository/${repository}`;
+  if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${text(input.registryId) ?? arns.accountId}:repository/${repository}`;
   if (service !== 'ecs') return '*';
   const cluster = clusterName(text(input.cluster));
   const asArn = (value: string | undefined, make: (name: string) => string) =>
     value === undefined ? undefined : value.startsWith('arn:') ? value : make(value);
   if (operation === 'RegisterTaskDefinition' || operation.startsWith('List')) return '*';
-  const serviceNamed = firstOf(input.services) ?? text(input.service);
+  // A batch is judged on each of its resources: the first here, the others by batchChecks.
+  const first = (value: unknown) => (Array.isArray(value) ? text(value[0]) : text(value));
+  const serviceNamed = first(input.services) ?? text(input.service);
   if (serviceNamed) return asArn(serviceNamed, (name) => arns.service(cluster, lastPart(name))) as string;
-  const deployment = firstOf(input.serviceDeploymentArns) ?? text(input.serviceDeploymentArn);
+  const deployment = first(input.serviceDeploymentArns) ?? text(input.serviceDeploymentArn);
   if (deployment) return deployment;
-  const task = firstOf(input.tasks) ?? text(input.task);
+  const task = first(input.tasks) ?? text(input.task);
   if (task) return asArn(task, (id) => arns.task(cluster, id)) as string;
   const taskDefinition = text(input.taskDefinition);
   if (taskDefinition)
@@ -111,6 +114,19 @@ function resourceOf(
   const clusterNamed = firstOf(input.clusters) ?? text(input.cluster);
   if (clusterNamed) return asArn(clusterNamed, (name) => arns.cluster(name)) as string;
   return '*';
+}
+
+/**
+ * CloudWatch Logs' GetLogEvents reads one log stream: IAM judges it on the stream's ARN,
+ * `log-group:<group>:log-stream:<stream>`, which a policy's `log-group:<group>:*` covers ("Overview of managing access
+ * permissions to your CloudWatch Logs resources": the ARN with the trailing `:*` is the one to use in IAM policies).
+ * The other calls the sandbox answers (DescribeLogGroups, the writes its own tasks make) take `*` here.
+ */
+function logsResource(arns: Arns, operation: string, input: Input): string {
+  const group = text(input.logGroupName);
+  const stream = text(input.logStreamName);
+  if (operation !== 'GetLogEvents' || !group || !stream) return '*';
+  return `arn:${arns.partition}:logs:${arns.region}:${arns.accountId}:log-group:${group}:log-stream:${stream}`;
 }
 
 /**
@@ -210,6 +226,24 @@ function serviceRoles(input: Input): string[] {
 }
 
 /**
+ * ECS's batch reads name several resources (DescribeTasks' `tasks`, DescribeServices' `services`,
+ * DescribeServiceDeployments' `serviceDeploymentArns`): IAM authorizes the action on each one (Service Authorization
+ * Reference: DescribeTasks on `task*`, DescribeServices on `service*`), so a policy scoped to one cluster's tasks does
+ * not cover a batch that also names another's. The first resource is the call's own (resourceOf); the others are
+ * checked here, with the same action.
+ */
+function batchChecks(arns: Arns, action: string, input: Input): IamCheck[] {
+  const cluster = clusterName(text(input.cluster));
+  const named = (value: unknown) => (Array.isArray(value) ? value.map(text).filter((item): item is string => item !== undefined) : []);
+  const asArn = (value: string, make: (name: string) => string) => (value.startsWith('arn:') ? value : make(value));
+  const services = named(input.services).map((name) => asArn(name, (short) => arns.service(cluster, lastPart(short))));
+  const deployments = named(input.serviceDeploymentArns);
+  const tasks = named(input.tasks).map((id) => asArn(id, (short) => arns.task(cluster, short)));
+  const batch = services.length ? services : deployments.length ? deployments : tasks;
+  return batch.slice(1).map((resource) => ({ action, resource }));
+}
+
+/**
  * ECS's create actions that take tags: given tags, ECS also authorizes ecs:TagResource ("Grant permission to tag
  * resources on creation", ECS developer guide), on the resource being created (`*` here: it has no ARN yet).
  */
@@ -228,6 +262,7 @@ export function iamRequest(
   const also: IamCheck[] = [];
   if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
     also.push({ action: 'ecs:TagResource', resource: '*' });
+  if (service === 'ecs') also.push(...batchChecks(arns, `${iamPrefix}:${operation}`, fields));
   if (service === 'codedeploy') also.push(...codeDeployAlsoChecks(arns, operation, fields, codeDeploy));
   else if (service === 'events' || service === 'scheduler')
     for (const role of targetRoles(service, operation, fields)) also.push({ action: 'iam:PassRole', resource: role });

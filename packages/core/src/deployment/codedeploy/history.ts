@@ -8,23 +8,18 @@ import type { CompletedRevision, CurrentDeployment, DeploymentHistory } from '..
 import type { MechanismContext, RollBackRequest } from '../mechanism';
 import { isInFlight, isRollbackDeployment, listGroupDeployments } from './group-history';
 import { deployedRevisions, type DeployedRevision } from './deployed-revision';
+import { originalTaskDefinition } from './original-task-set';
 import { rollbackPlanOf } from './rollback-deployment';
+import { servingTaskDefinition } from './serving-task-definition';
 import type { CodeDeployNames } from './settings';
 import { codeDeployClientOf } from './start';
+import { describeService } from '../../ecs/service';
 import { taskDefinitionOf } from './watch';
 
 // Far beyond any revision worth returning to; the group's newest deployments are read, described and sorted.
 const HISTORY_LIMIT = 100;
 // The Succeeded deployments whose revisions are read at a time, newest first, until the ones the history needs are found.
 const SUCCEEDED_WINDOW = 10;
-
-/**
- * The revision a CODE_DEPLOY service serves: its PRIMARY task set's (the original until production traffic moves to
- * the replacement, which then becomes PRIMARY). Service.taskDefinition follows the same task set.
- */
-export function servingTaskDefinition(service: Service): string | undefined {
-  return service.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
-}
 
 /**
  * A CODE_DEPLOY service's deployment history, from its deployment group's CodeDeploy deployments (ListDeployments,
@@ -35,12 +30,19 @@ export function servingTaskDefinition(service: Service): string | undefined {
  * deployments' AppSpecs (their TaskDefinition, see deployedRevision). A Succeeded deployment whose revision cannot be
  * read (GetApplicationRevision refused or failing) ends the search: an older revision is never chosen past a newer
  * one that worked, and the history says why none was (`unreadable`), with a warning when `log` is given.
+ * A rollback deployment CodeDeploy runs (creator codeDeployRollback) reroutes production to the original task set of
+ * the deployment it rolls back (rollbackInfo.rollbackTriggeringDeploymentId): while it is under way it heads to that
+ * task set's revision, read from the triggering deployment's Blue task set, not from the rollback's own revision,
+ * which is the group's last known good one and which a service whose first revision came from CreateService has not.
+ * `readAgain` describes the service once the deployments are read: a deployment listed as ended has already removed
+ * the task set it replaced, which a service described before the listing may still show.
  */
 export async function readCodeDeployHistory(
   codedeploy: CodeDeployClient,
   names: CodeDeployNames,
-  service: Service,
+  described: Service,
   log?: Logger,
+  readAgain?: () => Promise<Service>,
 ): Promise<DeploymentHistory> {
   let deployments: DeploymentInfo[];
   try {
@@ -53,17 +55,22 @@ export async function readCodeDeployHistory(
       { cause: error },
     );
   }
+  const service = readAgain ? await readAgain() : described;
   const serving = servingTaskDefinition(service);
   const newest = deployments[0];
   if (!newest) return { source: 'codedeploy-deployments', destination: serving };
   const release = isRollbackDeployment(newest) ? triggeringOf(newest, deployments) : newest;
   const revisions = await deployedRevisions(codedeploy, release ? [newest, release] : [newest]);
   const revisionOf = (deployment: DeploymentInfo | undefined) => (deployment ? revisions.get(deployment)?.taskDefinitionArn : undefined);
+  // CodeDeploy's rollback under way: the original task set of the deployment it rolls back.
+  const returningTo =
+    isInFlight(newest) && isRollbackDeployment(newest) ? await returnsTo(codedeploy, newest.rollbackInfo, service) : undefined;
+  const newestRevision = returningTo ?? revisionOf(newest);
   // A deployment under way whose AppSpec content GetDeployment did not return: the revision of the task set it
   // moves traffic to (its Green one).
-  const underWay = isInFlight(newest) && !revisionOf(newest) ? await movingTo(codedeploy, newest, service) : undefined;
+  const underWay = isInFlight(newest) && !newestRevision ? await movingTo(codedeploy, newest, service) : undefined;
   const releaseTarget = revisionOf(release) ?? (release === newest ? underWay : undefined);
-  const current = currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision: revisionOf(newest) });
+  const current = currentOf(newest, { release, releaseTarget, serving, underWay, newestRevision });
   // A task set being deleted (DRAINING) takes no traffic.
   const live = (service.taskSets ?? []).filter((taskSet) => taskSet.status !== 'DRAINING');
   const succeeded = deployments.filter((deployment) => deployment.status === 'Succeeded');
@@ -98,6 +105,25 @@ async function movingTo(codedeploy: CodeDeployClient, deployment: DeploymentInfo
     service: service.serviceName,
   }).catch(() => undefined);
   return read ? taskDefinitionOf(taskSetLabelled(read.target, 'Green'), service) : undefined;
+}
+
+/**
+ * The revision a rollback deployment under way returns production to: the original (Blue) task set of the deployment
+ * it rolls back (GetDeploymentTarget of rollbackInfo.rollbackTriggeringDeploymentId), when it can be read.
+ */
+async function returnsTo(
+  codedeploy: CodeDeployClient,
+  rollbackInfo: DeploymentInfo['rollbackInfo'],
+  service: Service,
+): Promise<string | undefined> {
+  const triggering = rollbackInfo?.rollbackTriggeringDeploymentId;
+  if (!triggering || !service.clusterArn || !service.serviceName) return undefined;
+  const read = await readCodeDeployDeployment(codedeploy, {
+    deploymentId: triggering,
+    cluster: service.clusterArn,
+    service: service.serviceName,
+  }).catch(() => undefined);
+  return read?.target ? originalTaskDefinition(service, read) : undefined;
 }
 
 /** The deployment a rollback deployment rolls back (rollbackInfo.rollbackTriggeringDeploymentId), when listed. */
@@ -180,10 +206,11 @@ function completedRevision(deployment: DeploymentInfo, taskDefinitionArn: string
 /** The mechanism's readHistory: the history of the service's deployment group (see readCodeDeployHistory). */
 export async function readServiceCodeDeployHistory(
   service: Service,
-  request: Pick<RollBackRequest, 'cluster' | 'service' | 'codeDeploy' | 'found'>,
+  request: Pick<RollBackRequest, 'cluster' | 'service' | 'region' | 'codeDeploy' | 'found'>,
   context: MechanismContext,
 ): Promise<DeploymentHistory> {
   const codedeploy = codeDeployClientOf(context);
   const plan = await rollbackPlanOf(request, codedeploy, service);
-  return readCodeDeployHistory(codedeploy, plan.names, service, context.log);
+  const readAgain = () => describeService(context.ecs, request.cluster, request.service, request.region);
+  return readCodeDeployHistory(codedeploy, plan.names, service, context.log, readAgain);
 }

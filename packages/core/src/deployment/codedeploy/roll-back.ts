@@ -1,24 +1,17 @@
 import { GetDeploymentCommand, StopDeploymentCommand, type CodeDeployClient, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import type { Service } from '@aws-sdk/client-ecs';
 import { retryingThrottlesOnly } from '../../common/aws';
 import { formatDuration } from '../../common/duration';
 import { errorMessage, isAccessDenied } from '../../common/errors';
 import { shortTaskDefinition } from '../../common/identifiers';
 import { poll } from '../../common/poll';
 import { isTransientAwsError, retryTransient } from '../../common/retry';
-import {
-  isFinalDeploymentStatus,
-  readCodeDeployDeployment,
-  taskSetLabelled,
-  terminationWaitBegun,
-  type CodeDeployDeploymentRead,
-} from '../../codedeploy';
+import { isFinalDeploymentStatus, readCodeDeployDeployment, terminationWaitBegun, type CodeDeployDeploymentRead } from '../../codedeploy';
 import { describeService } from '../../ecs/service';
 import { listStoppedTaskArns } from '../../ecs/stopped-tasks';
-import { epochMs } from '../../ecs/times';
 import type { MechanismContext, RollBackRequest, StartedRollback } from '../mechanism';
 import { isInFlight, isRollbackDeployment } from './group-history';
-import { servingTaskDefinition } from './history';
+import { servingTaskDefinition } from './serving-task-definition';
+import { originalTaskDefinition } from './original-task-set';
 import { createDeploymentOf, rollbackPlanOf } from './rollback-deployment';
 import { codeDeployClientOf } from './start';
 
@@ -238,21 +231,6 @@ async function readInfo(codedeploy: CodeDeployClient, deploymentId: string): Pro
     if (isTransientAwsError(error)) return undefined;
     throw error;
   }
-}
-
-/**
- * The revision CodeDeploy's rollback returns to: the original (Blue) task set's, matched by id to the service's task
- * sets (ECSTaskSet.identifer; that it is ECS's task set id is *unconfirmed*, so the task set ARN's last part counts
- * too), else the service's oldest task set (the original was there before the replacement). Before the deployment
- * made its replacement, the PRIMARY task set's: nothing has moved. Undefined when the service lists no task set.
- */
-export function originalTaskDefinition(service: Service, read: CodeDeployDeploymentRead): string | undefined {
-  const blue = taskSetLabelled(read.target, 'Blue')?.identifer;
-  const taskSets = service.taskSets ?? [];
-  const match = blue ? taskSets.find((taskSet) => taskSet.id === blue || taskSet.taskSetArn?.endsWith(`/${blue}`)) : undefined;
-  if (match?.taskDefinition) return match.taskDefinition;
-  if (taskSets.length <= 1) return servingTaskDefinition(service);
-  return [...taskSets].sort((a, b) => epochMs(a.createdAt) - epochMs(b.createdAt))[0]?.taskDefinition;
 }
 
 /** Where the deployment is, in words: its status, the event under way, and whether the termination wait began. */

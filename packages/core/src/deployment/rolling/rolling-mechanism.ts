@@ -20,7 +20,7 @@ export const rollingMechanism: DeploymentMechanism = {
   start: startDeployment,
   judgeUnchanged: ecsUnchanged(existingDeployment),
   servingRevision: ecsServingRevision,
-  watch: (deployment, settings, { ecs, log, clock, signal, loop }) =>
+  watch: (deployment, settings, { ecs, log, clock, signal, serviceReads }) =>
     watchRollout(
       {
         cluster: settings.cluster,
@@ -36,7 +36,7 @@ export const rollingMechanism: DeploymentMechanism = {
           failedTasksThreshold: settings.failedTasksThreshold,
         },
       },
-      { ecs, log, clock, signal, loop },
+      { ecs, log, clock, signal, serviceReads },
     ),
   rollBack: startRollback,
 };

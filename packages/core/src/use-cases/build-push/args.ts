@@ -18,6 +18,22 @@ function common(plan: BuildPlan): string[] {
     ...optional('--target', plan.target),
     ...pairs('--label', plan.labels),
     ...each('--tag', references(plan)),
+    ...(plan.noCache ? ['--no-cache'] : []),
+  ];
+}
+
+/**
+ * Secrets and SSH as buildx and buildah/podman take them (`--secret id=<id>,env=<VAR>` or `id=<id>,src=<file>`,
+ * `--ssh default|<id>=<path>`): only a variable's name or a file's path, never a value. The classic builder has
+ * neither; chooseBuilder refuses them there before any AWS call.
+ */
+function secretArgs(plan: BuildPlan): string[] {
+  return [
+    ...plan.secrets.flatMap((secret) => [
+      '--secret',
+      secret.env ? `id=${secret.id},env=${secret.env}` : `id=${secret.id},src=${secret.file}`,
+    ]),
+    ...each('--ssh', plan.ssh),
   ];
 }
 
@@ -39,6 +55,7 @@ export function buildxArgs(plan: BuildPlan, run: BuildxRun = { cache: plan.cache
     'build',
     ...optional('--builder', run.builder),
     ...common(plan),
+    ...secretArgs(plan),
     ...pairs('--annotation', plan.labels),
     ...(plan.platforms.length ? ['--platform', plan.platforms.join(',')] : []),
     ...cacheArgs(plan, run.cache),
@@ -60,7 +77,8 @@ export function buildxArgs(plan: BuildPlan, run: BuildxRun = { cache: plan.cache
  */
 function cacheArgs(plan: BuildPlan, mode: BuildxCacheMode): string[] {
   if (!plan.cacheRef || mode === 'none') return [];
-  const from = ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
+  // With no-cache nothing is read, but the fresh cache is still written for the next build.
+  const from = plan.noCache ? [] : ['--cache-from', `type=registry,ref=${plan.cacheRef}`];
   if (!plan.push) return from;
   if (mode === 'inline') return [...from, '--cache-to', 'type=inline', '--tag', plan.cacheRef];
   return [...from, '--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`];
@@ -90,6 +108,7 @@ export function containersBuildArgs(plan: BuildPlan): string[] {
     'build',
     '--layers',
     ...common(plan),
+    ...secretArgs(plan),
     ...pairs('--annotation', plan.labels),
     ...(plan.platforms.length ? ['--platform', plan.platforms[0]] : []),
     plan.context,

@@ -17,7 +17,7 @@ import {
 import { heading, section } from '../../report';
 import { buildImage } from './build';
 import { prepareBuildx } from './buildx-setup';
-import { chooseBuilder, probeInstalled } from './builder';
+import { checkBuilderCan, chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
 import { logIn, registryCredentials } from './login';
 import { planBuild, references } from './plan';
@@ -82,15 +82,19 @@ async function buildAndPushUnlessCancelled(
   // 1. Everything asked for is checked, and the builder chosen, before any AWS call.
   const commit = commitFromEnv(env);
   const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
+  checkBuilderCan(kind, request);
+  // The builder reads these variables itself; their values must never reach the log.
+  for (const secret of request.secrets) if (secret.env && env[secret.env]) ports.setSecret(env[secret.env] as string);
 
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
-  await ensureRepository(ecr, request.repository, request.createRepository, log);
-  const credentials = await registryCredentials(ecr, ports.setSecret);
+  const { registryId } = request;
+  const repository = await ensureRepository(ecr, request.repository, { create: request.createRepository, registryId }, log);
+  const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {
     const plan = planBuild(request, commit, credentials.host, join(work, 'metadata'));
-    const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha) : undefined;
+    const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
     let report: BuildReport;
     if (existing) {
       log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -100,7 +104,7 @@ async function buildAndPushUnlessCancelled(
         reached(
           `while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`,
         );
-        await addTags(ecr, request.repository, existing.digest, missing);
+        await addTags(ecr, request.repository, existing.digest, missing, registryId);
         log.info(`Tagged it ${missing.join(', ')}.`);
       }
       report = {
@@ -113,7 +117,7 @@ async function buildAndPushUnlessCancelled(
     } else {
       // 3. Build and push with credentials that exist only for this step.
       throwIfCancelled(signal);
-      const login = await logIn(kind, credentials, { runner, log, tempRoot });
+      const login = logIn(kind, credentials, { log, tempRoot, env });
       reached(
         request.push
           ? `while ${kind} was building ${plan.imageName} (and pushing it: ECR may hold some of its layers, or tags pushed before the build was stopped; the commit's tag was not checked): the build was interrupted and this step outputs no image`
@@ -151,7 +155,7 @@ async function buildAndPushUnlessCancelled(
       };
       if (request.push) {
         // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-        const stored = await findImage(ecr, request.repository, commit.sha);
+        const stored = await findImage(ecr, request.repository, commit.sha, registryId);
         if (!stored || stored.digest !== built.digest) {
           throw new ActionFailure(
             `Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
@@ -171,7 +175,7 @@ async function buildAndPushUnlessCancelled(
       );
       const findings = await waitForScan(
         ecr,
-        { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
+        { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
         { log, clock, signal },
       );
       const blocking = findingsAtOrAbove(findings, request.scanThreshold);

@@ -1,5 +1,5 @@
 import { ConfigurationError, type CommandRunner } from '../../common';
-import type { BuilderChoice } from './request';
+import type { BuilderChoice, BuildRequest } from './request';
 
 /** The way this job builds: docker with buildx, docker's classic builder, or a daemonless builder. */
 export type BuilderKind = 'buildx' | 'classic' | 'buildah' | 'podman';
@@ -40,11 +40,35 @@ export function chooseBuilder(choice: BuilderChoice | undefined, installed: Inst
     if (!installed[choice]) throw missing(choice);
     kind = choice;
   }
+  refuseSeveralPlatforms(kind, platforms);
+  return kind;
+}
+
+/**
+ * Refuses, naming the input, what the chosen builder cannot do: docker's classic builder has no build secrets and
+ * no SSH forwarding (they are BuildKit's, which buildx drives; buildah and podman have both).
+ */
+export function checkBuilderCan(kind: BuilderKind, wants: Pick<BuildRequest, 'secrets' | 'ssh'>): void {
+  if (kind !== 'classic') return;
+  const input = wants.secrets.some((secret) => secret.env)
+    ? 'secrets'
+    : wants.secrets.length
+      ? 'secret-files'
+      : wants.ssh.length
+        ? 'ssh'
+        : undefined;
+  if (!input) return;
+  throw new ConfigurationError(
+    `Input '${input}' needs a builder with build secrets and SSH forwarding (docker buildx, buildah or podman), and this job builds with docker's classic builder; install buildx (docker/setup-buildx-action) or set builder to buildah or podman.`,
+    input,
+  );
+}
+
+function refuseSeveralPlatforms(kind: BuilderKind, platforms: string[]): void {
   if (platforms.length > 1 && kind !== 'buildx') {
     throw new ConfigurationError(
       `Input 'platforms' lists ${platforms.length} platforms; building several needs docker buildx, and this job builds with ${kind}.`,
       'platforms',
     );
   }
-  return kind;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandRunner, Logger } from '../../common';
 import { buildxCreateArgs, buildxRemoveArgs, type BuildxRun } from './args';
+import { dockerConfigDir } from './registry-config';
 import { decideBuildxCache, parseBuildxInspect, usesContainerdImageStore } from './buildx-cache';
 
 export interface BuildxSetup {
@@ -66,10 +66,11 @@ export async function prepareBuildx(
 
 /**
  * Where buildx keeps its builders: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx (buildx's confutil.ConfigDir).
- * The login points DOCKER_CONFIG at a folder of its own, which would hide setup-buildx-action's builder.
+ * The login's copy of DOCKER_CONFIG links the runner's buildx folder when there is one; naming it also keeps a
+ * builder made for this build out of the copy when there is none.
  */
 export function buildxConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.BUILDX_CONFIG || join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'buildx');
+  return env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx');
 }
 
 async function removeBuilder(

@@ -9,6 +9,7 @@ export * from './buildx-setup';
 export * from './commit';
 export * from './login';
 export * from './plan';
+export * from './registry-config';
 export * from './repository';
 export * from './request';
 export * from './scan-gate';

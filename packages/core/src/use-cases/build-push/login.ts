@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ActionFailure, type CommandRunner, type Logger } from '../../common';
+import { ActionFailure, type Logger } from '../../common';
 import type { BuilderKind } from './builder';
+import { copyContainersAuth, copyDockerConfig } from './registry-config';
 
 export interface RegistryLogin {
   /** host[:port] as image references name it. */
@@ -21,8 +22,17 @@ export interface RegistryCredentials {
   token: string;
 }
 
-/** Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. */
-export async function registryCredentials(ecr: ECRClient, setSecret: (value: string) => void): Promise<RegistryCredentials> {
+/**
+ * Asks ECR for a registry password and masks it (and its base64 form) before anything could print it. The token
+ * opens every registry the caller may use (GetAuthorizationToken's registryIds is deprecated for that reason), so
+ * the host is the repository's own (its repositoryUri, another account's with registry-id) when known, else
+ * the caller's registry ECR names.
+ */
+export async function registryCredentials(
+  ecr: ECRClient,
+  setSecret: (value: string) => void,
+  repositoryUri?: string,
+): Promise<RegistryCredentials> {
   const answer = await ecr.send(new GetAuthorizationTokenCommand({}));
   const data = answer.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint)
@@ -32,35 +42,37 @@ export async function registryCredentials(ecr: ECRClient, setSecret: (value: str
   const separator = decoded.indexOf(':');
   const password = decoded.slice(separator + 1);
   setSecret(password);
-  return { host: new URL(data.proxyEndpoint).host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
+  const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : new URL(data.proxyEndpoint).host;
+  return { host, username: decoded.slice(0, separator), password, token: data.authorizationToken };
 }
 
 /**
- * Logs the builder in with credentials kept in a temporary folder of their own, so the runner's docker
- * config is never touched and nothing is left behind. docker reads the password from stdin; buildah and
- * podman read an auth file (the same format docker writes), which also works for plain-HTTP test registries.
+ * Gives the builder ECR's credential through a temporary copy of the runner's registry configuration (see
+ * registry-config.ts): docker through DOCKER_CONFIG, buildah and podman through REGISTRY_AUTH_FILE. No `docker
+ * login`: it would write to a credential store the configuration names. The copy is removed by dispose, and here
+ * when making it fails.
  */
-export async function logIn(
+export function logIn(
   kind: BuilderKind,
   credentials: RegistryCredentials,
-  tools: { runner: CommandRunner; log: Logger; tempRoot: string },
-): Promise<RegistryLogin> {
+  tools: { log: Logger; tempRoot: string; env: NodeJS.ProcessEnv },
+): RegistryLogin {
   const folder = mkdtempSync(join(tools.tempRoot, 'build-push-auth-'));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
   try {
     if (kind === 'buildah' || kind === 'podman') {
       const authFile = join(folder, 'auth.json');
-      writeFileSync(authFile, JSON.stringify({ auths: { [credentials.host]: { auth: credentials.token } } }), { mode: 0o600 });
+      const source = copyContainersAuth(authFile, tools.env, credentials.host, credentials.token);
+      tools.log.info(
+        `ECR credential for ${credentials.host} given to ${kind} in a temporary auth file${source ? `, with the logins of ${source} (left unchanged)` : ''}.`,
+      );
       return { host: credentials.host, env: { REGISTRY_AUTH_FILE: authFile }, dispose };
     }
-    const env = { DOCKER_CONFIG: folder };
-    await tools.runner.run('docker', ['login', '--username', credentials.username, '--password-stdin', credentials.host], {
-      env,
-      input: credentials.password,
-      silent: true,
-    });
-    tools.log.info(`Logged in to ${credentials.host}.`);
-    return { host: credentials.host, env, dispose };
+    const source = copyDockerConfig(folder, tools.env, credentials.host, credentials.token);
+    tools.log.info(
+      `ECR credential for ${credentials.host} given to docker in a temporary copy of ${source} (its logins, buildx builders and CLI plugins kept; the original left unchanged).`,
+    );
+    return { host: credentials.host, env: { DOCKER_CONFIG: folder }, dispose };
   } catch (error) {
     dispose();
     throw error;

@@ -1,6 +1,6 @@
 import type { KeyValue } from '../../common';
 import type { Commit } from './commit';
-import type { BuildRequest } from './request';
+import type { BuildRequest, BuildSecret } from './request';
 
 /** Everything a builder needs, decided before it runs: pure data, so argument building is pure too. */
 export interface BuildPlan {
@@ -13,8 +13,11 @@ export interface BuildPlan {
   buildArgs: KeyValue[];
   target?: string;
   platforms: string[];
-  /** OCI labels and annotations naming the commit and the repository. */
+  /** OCI labels and annotations naming the commit and the repository, then input 'labels'. */
   labels: KeyValue[];
+  noCache: boolean;
+  secrets: BuildSecret[];
+  ssh: string[];
   push: boolean;
   /** The registry cache's reference, when the builder keeps one. */
   cacheRef?: string;
@@ -28,12 +31,16 @@ export function tagsFor(commit: Commit, extra: string[]): string[] {
   return [...new Set([commit.sha, commit.short, ...extra])];
 }
 
-export function labelsFor(commit: Commit, repository: string): KeyValue[] {
-  return [
-    { name: 'org.opencontainers.image.revision', value: commit.sha },
+export const REVISION_LABEL = 'org.opencontainers.image.revision';
+
+/** build-push's labels, then the input's; an input label of the same name (source, title) replaces build-push's. */
+export function labelsFor(commit: Commit, repository: string, extra: KeyValue[] = []): KeyValue[] {
+  const own = [
+    { name: REVISION_LABEL, value: commit.sha },
     ...(commit.sourceUrl ? [{ name: 'org.opencontainers.image.source', value: commit.sourceUrl }] : []),
     { name: 'org.opencontainers.image.title', value: repository },
   ];
+  return [...own.filter((label) => !extra.some((given) => given.name === label.name)), ...extra];
 }
 
 export function planBuild(inputs: BuildRequest, commit: Commit, registryHost: string, metadataFile: string): BuildPlan {
@@ -46,7 +53,10 @@ export function planBuild(inputs: BuildRequest, commit: Commit, registryHost: st
     buildArgs: inputs.buildArgs,
     target: inputs.target,
     platforms: inputs.platforms,
-    labels: labelsFor(commit, inputs.repository),
+    labels: labelsFor(commit, inputs.repository, inputs.labels),
+    noCache: inputs.noCache,
+    secrets: inputs.secrets,
+    ssh: inputs.ssh,
     push: inputs.push,
     cacheRef: inputs.cache ? `${imageName}:${CACHE_TAG}` : undefined,
     metadataFile,

@@ -4,6 +4,15 @@ import type { Severity } from './severity';
 export const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
 
+/** A build secret: read by the builder from an environment variable of the step, or from a file. */
+export interface BuildSecret {
+  id: string;
+  /** The variable's name (never its value). */
+  env?: string;
+  /** Absolute path. */
+  file?: string;
+}
+
 /** What build-push was asked to do: its inputs, read and validated. */
 export interface BuildRequest {
   region: string;
@@ -13,6 +22,14 @@ export interface BuildRequest {
   dockerfile: string;
   buildArgs: KeyValue[];
   target?: string;
+  /** Input 'labels', added to the OCI labels build-push sets. */
+  labels: KeyValue[];
+  /** Input 'no-cache': build every step afresh. */
+  noCache: boolean;
+  /** Inputs 'secrets' and 'secret-files'. */
+  secrets: BuildSecret[];
+  /** Input 'ssh': `default` or id=path. */
+  ssh: string[];
   platforms: string[];
   extraTags: string[];
   push: boolean;
@@ -21,6 +38,8 @@ export interface BuildRequest {
   createRepository: boolean;
   scanThreshold?: Severity;
   scanTimeoutMs: number;
+  /** The account whose registry holds the repository (input 'registry-id'); undefined: the caller's own. */
+  registryId?: string;
   /** Undefined: pick the first installed of docker, buildah, podman. */
   builder?: BuilderChoice;
 }

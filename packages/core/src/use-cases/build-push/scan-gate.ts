@@ -31,10 +31,20 @@ export function gateVerdict(image: string, blocking: Finding[], threshold: Sever
 
 type ScanPage = { status?: string; description?: string; findings: Finding[]; nextToken?: string };
 
-async function scanPage(ecr: ECRClient, repository: string, digest: string, nextToken?: string): Promise<ScanPage | undefined> {
+async function scanPage(
+  ecr: ECRClient,
+  target: { repository: string; registryId?: string; digest: string },
+  nextToken?: string,
+): Promise<ScanPage | undefined> {
   try {
     const answer = await ecr.send(
-      new DescribeImageScanFindingsCommand({ repositoryName: repository, imageId: { imageDigest: digest }, nextToken, maxResults: 1000 }),
+      new DescribeImageScanFindingsCommand({
+        repositoryName: target.repository,
+        registryId: target.registryId,
+        imageId: { imageDigest: target.digest },
+        nextToken,
+        maxResults: 1000,
+      }),
     );
     const basic = (answer.imageScanFindings?.findings ?? []).map((f) => ({
       name: f.name ?? 'unnamed',
@@ -63,7 +73,7 @@ async function scanPage(ecr: ECRClient, repository: string, digest: string, next
 /** Waits for ECR's scan of the digest to finish and returns every finding. */
 export async function waitForScan(
   ecr: ECRClient,
-  target: { repository: string; digest: string; image: string; timeoutMs: number },
+  target: { repository: string; registryId?: string; digest: string; image: string; timeoutMs: number },
   deps: { log: Logger; clock?: Clock; signal?: CancellationSignal },
 ): Promise<Finding[]> {
   let last = 'no scan had started';
@@ -73,7 +83,7 @@ export async function waitForScan(
     clock: deps.clock,
     signal: deps.signal,
     check: async () => {
-      const first = await scanPage(ecr, target.repository, target.digest);
+      const first = await scanPage(ecr, target);
       if (!first) return undefined;
       last = `the scan was ${first.status}`;
       if (first.status === 'FAILED' || first.status === 'UNSUPPORTED_IMAGE' || first.status === 'FINDINGS_UNAVAILABLE') {
@@ -84,7 +94,7 @@ export async function waitForScan(
       if (first.status !== 'COMPLETE' && first.status !== 'ACTIVE') return undefined;
       const findings = [...first.findings];
       for (let page = first; page.nextToken;) {
-        page = (await scanPage(ecr, target.repository, target.digest, page.nextToken)) as ScanPage;
+        page = (await scanPage(ecr, target, page.nextToken)) as ScanPage;
         findings.push(...page.findings);
       }
       return findings;

@@ -19,9 +19,14 @@ const MANIFEST_TYPES = [
  * Adds tags to an image already in the repository without pulling or pushing a layer: the manifest is read with
  * BatchGetImage and stored again under each tag with PutImage, so a promotion costs two calls a tag.
  */
-export async function addTags(ecr: ECRClient, repository: string, digest: string, tags: string[]): Promise<void> {
+export async function addTags(ecr: ECRClient, repository: string, digest: string, tags: string[], registryId?: string): Promise<void> {
   const answer = await ecr.send(
-    new BatchGetImageCommand({ repositoryName: repository, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_TYPES }),
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      registryId,
+      imageIds: [{ imageDigest: digest }],
+      acceptedMediaTypes: MANIFEST_TYPES,
+    }),
   );
   const image = answer.images?.[0];
   if (!image?.imageManifest)
@@ -33,6 +38,7 @@ export async function addTags(ecr: ECRClient, repository: string, digest: string
       await ecr.send(
         new PutImageCommand({
           repositoryName: repository,
+          registryId,
           imageManifest: image.imageManifest,
           imageManifestMediaType: image.imageManifestMediaType,
           imageDigest: digest,

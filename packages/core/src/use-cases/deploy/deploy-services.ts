@@ -1,8 +1,8 @@
-import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ActionFailure, ConfigurationError, errorMessage } from '../../common/errors';
 import { prefixedLogger } from '../../common/logger';
 import { pacedRegistrations } from '../../ecs/registration-pacing';
-import { DESCRIBE_SERVICES_BATCH, SharedWatchLoop } from '../../ecs/shared-watch-loop';
+import { BatchedServiceReads, describeServicesInChunks } from '../../ecs/service-reads';
 import { section } from '../../report/markdown';
 import { deployService, type DeployClients, type DeployPorts } from './deploy-service';
 import type { DeployOutputs, DeployRequest } from './request';
@@ -28,7 +28,7 @@ export interface ServicesOutputs {
   status: ServiceResult['status'];
 }
 
-export interface ServicesDeployPorts extends Omit<DeployPorts, 'setOutputs' | 'trail' | 'loop' | 'beforeFirstChange'> {
+export interface ServicesDeployPorts extends Omit<DeployPorts, 'setOutputs' | 'trail' | 'serviceReads' | 'beforeFirstChange'> {
   setOutputs(outputs: ServicesOutputs): void;
   /** How many services run their pre-flight at once (their reads, not their rollouts); default PREFLIGHTS_AT_ONCE. */
   preflightsAtOnce?: number;
@@ -42,8 +42,8 @@ export const PREFLIGHTS_AT_ONCE = 10;
  * live revision rendered with the step's changes, its mechanism), with three things shared. No service changes
  * before every service's pre-flight passed and its revision rendered (StartLine), so a refusal of one changes
  * nothing. The registrations go at ECS's RegisterTaskDefinition rate, and an identical revision of two services is
- * registered once (pacedRegistrations). The rollouts are watched in one loop (SharedWatchLoop), a DescribeServices
- * call per 10 services a round. The step fails when any service does, naming each and why.
+ * registered once (pacedRegistrations). The rollouts are watched in shared rounds (BatchedServiceReads), a
+ * DescribeServices call per 10 services a round. The step fails when any service does, naming each and why.
  */
 export async function deployServices(
   request: ServicesDeployRequest,
@@ -53,7 +53,7 @@ export async function deployServices(
   const { log, clock, signal } = ports;
   await refuseOtherControllers(clients.ecs, request);
   const ecs = pacedRegistrations(clients.ecs, { clock, signal });
-  const loop = new SharedWatchLoop({ ecs: clients.ecs, clock, signal });
+  const reads = new BatchedServiceReads(clients.ecs);
   const line = new StartLine(request.services);
   const preflights = new Slots(ports.preflightsAtOnce ?? PREFLIGHTS_AT_ONCE);
   const outputs = new Map<string, DeployOutputs>();
@@ -79,7 +79,7 @@ export async function deployServices(
           // Each service's own summary is kept: the step's summary has a row per service and the reports of those that failed.
           writeSummary: async (markdown) => void reports.set(name, [...(reports.get(name) ?? []), markdown]),
           setOutputs: (known) => void outputs.set(name, known),
-          loop,
+          serviceReads: reads,
           beforeFirstChange: async () => {
             letGo();
             await line.ready(name);
@@ -107,7 +107,7 @@ export async function deployServices(
   const results = request.services.map((name) => serviceResult(request.cluster, name, outputs.get(name), failures.get(name)));
   const final: ServicesOutputs = { services: results, status: worstStatus(results.map((result) => result.status)) };
   ports.setOutputs(final);
-  log.info(`DescribeServices: ${loop.describeCalls} calls in ${loop.rounds} rounds for ${request.services.length} services.`);
+  log.info(`DescribeServices: ${reads.calls} calls for ${reads.reads} reads of ${request.services.length} services while watching.`);
   const failedReports = results.filter((result) => failsTheStep(result.status)).flatMap((result) => reports.get(result.service) ?? []);
   await ports.writeSummary(servicesSummaryMarkdown(results, failedReports));
   if (results.some((result) => failsTheStep(result.status))) throw new ActionFailure(servicesFailureMessage(results));
@@ -121,14 +121,13 @@ export async function deployServices(
  * left to its pre-flight, which says so in its words.
  */
 async function refuseOtherControllers(ecs: ECSClient, request: ServicesDeployRequest): Promise<void> {
-  for (let start = 0; start < request.services.length; start += DESCRIBE_SERVICES_BATCH) {
-    const batch = request.services.slice(start, start + DESCRIBE_SERVICES_BATCH);
-    const answer = await ecs.send(new DescribeServicesCommand({ cluster: request.cluster, services: batch }));
-    const other = answer.services?.find((service) => (service.deploymentController?.type ?? 'ECS') !== 'ECS');
-    if (!other) continue;
-    const name = batch.find((given) => given === other.serviceName || given === other.serviceArn) ?? other.serviceName;
+  const answers = await describeServicesInChunks(ecs, request.cluster, request.services);
+  for (const name of request.services) {
+    const answer = answers.get(name);
+    const controller = answer && 'service' in answer ? (answer.service.deploymentController?.type ?? 'ECS') : 'ECS';
+    if (controller === 'ECS') continue;
     throw new ConfigurationError(
-      `Input 'service' names several services, but ${name} uses the ${other.deploymentController?.type} deployment controller: several services deploy on the ECS controller only (rolling, blue/green, linear or canary). Deploy ${name} in a step of its own. No service was changed.`,
+      `Input 'service' names several services, but ${name} uses the ${controller} deployment controller: several services deploy on the ECS controller only (rolling, blue/green, linear or canary). Deploy ${name} in a step of its own. No service was changed.`,
       'service',
     );
   }

@@ -4,3 +4,5 @@ export * from './report';
 export * from './request';
 export * from './roll-back-service';
 export * from './target';
+export * from './deployed-services';
+export * from './roll-back-services';

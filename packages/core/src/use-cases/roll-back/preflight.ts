@@ -31,7 +31,13 @@ export async function rollbackPreflight(
   const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
   const reference = request.taskDefinition;
   const revision = reference
-    ? revisionActiveCheck({ ecs, reference, region: request.region, advice: ROLLBACK_REVISION_ADVICE })
+    ? revisionActiveCheck({
+        ecs,
+        reference,
+        region: request.region,
+        advice: ROLLBACK_REVISION_ADVICE,
+        ...(request.targetSource ? { input: request.targetSource.input } : {}),
+      })
     : undefined;
   const ofMechanism = mechanismChecks(supported, {
     ecs,

@@ -16,13 +16,15 @@ import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-re
 import { primaryDeployment } from '../../ecs/service';
 import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
+import type { DeploymentMechanism } from '../../deployment/mechanism';
+import type { ServiceReads } from '../../ecs/service-reads';
 import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
 import { recordRollback } from './audit-trail';
 import { rollbackPreflight } from './preflight';
 import { headline, rollbackFailedByEcs, rollbackSummaryMarkdown, type RollbackStory, type RollbackVerdict } from './report';
 import type { RollBackServiceRequest, RollbackOutputs } from './request';
-import { chooseTarget, type RollbackTarget } from './target';
+import { chooseTarget, type RollbackTarget, type TargetSource } from './target';
 import { failedRollbackReport, watchRollback, type WatchedDeployment } from './watch-back';
 import { rollbackWatchTimeout } from './watch-timeout';
 
@@ -49,6 +51,8 @@ export interface RollBackPorts {
   trail?: RecordingAuditTrail;
   /** Aborted when the workflow is cancelled: no AWS change after it, and the watch ends at once. */
   signal?: CancellationSignal;
+  /** The watch's DescribeServices, when several rollbacks share one read a round (see BatchedServiceReads). */
+  serviceReads?: ServiceReads;
 }
 
 export interface RollBackResult {
@@ -69,23 +73,53 @@ export async function rollBackService(
   clients: RollBackClients,
   ports: RollBackPorts,
 ): Promise<RollBackResult> {
-  const { ecs } = clients;
-  const { log, clock, trail, writeSummary } = ports;
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
-  let outputs: RollbackOutputs;
-  const setOutputs = (next: RollbackOutputs) => {
-    outputs = next;
-    ports.setOutputs(next);
-  };
+  const plan = await planRollback(request, clients, ports);
+  return carryOutRollback(plan, clients, ports);
+}
 
-  // 1. Where the service stands and where it returns to; every check comes before any change.
+/** Everything known before any change: the service, its mechanism, its history and the revision it returns to. */
+export interface RollbackPlan {
+  request: RollBackServiceRequest;
+  service: Service;
+  /** The pre-flight table, for the job summary the rollback writes at its end. */
+  preflight: string;
+  found: unknown[];
+  mechanism: DeploymentMechanism;
+  history: DeploymentHistory;
+  target: RollbackTarget;
+}
+
+/** 1. Where the service stands and where it returns to; every check comes before any change. */
+export async function planRollback(
+  request: RollBackServiceRequest,
+  clients: RollBackClients,
+  ports: Pick<RollBackPorts, 'log' | 'clock' | 'writeSummary' | 'signal'>,
+  source?: TargetSource,
+): Promise<RollbackPlan> {
+  const { ecs } = clients;
+  const { log, clock } = ports;
+  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
   const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const history = mechanism.readHistory
     ? await mechanism.readHistory(service, { ...request, found }, context)
     : await readDeploymentHistory(ecs, request.cluster, service, log);
-  const target = chooseTarget(requestedArn, history);
+  const target = chooseTarget(requestedArn, history, source ?? request.targetSource);
+  return { request, service, preflight, found, mechanism, history, target };
+}
+
+/** 2 to 5. The audit trail, the rollback (or ECS's own), its watch and the report; throws ActionFailure on a failure. */
+export async function carryOutRollback(plan: RollbackPlan, clients: RollBackClients, ports: RollBackPorts): Promise<RollBackResult> {
+  const { request, service, preflight, found, mechanism, history, target } = plan;
+  const { ecs } = clients;
+  const { log, clock, trail, writeSummary } = ports;
+  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+  let outputs: RollbackOutputs;
+  const setOutputs = (next: RollbackOutputs) => {
+    outputs = next;
+    ports.setOutputs(next);
+  };
   const targetArn = target.taskDefinitionArn;
   log.info(`Reason: ${request.reason ?? '(no reason given)'}`);
   log.info(`Target: ${shortTaskDefinition(targetArn)}, chosen by ${target.chosenBy}.`);

@@ -19,6 +19,9 @@ const plan = (overrides: Partial<BuildPlan> = {}): BuildPlan => ({
   buildArgs: [],
   platforms: [],
   labels: [{ name: 'org.opencontainers.image.revision', value: SHA }],
+  noCache: false,
+  secrets: [],
+  ssh: [],
   push: true,
   metadataFile: '/tmp/meta',
   ...overrides,
@@ -231,6 +234,75 @@ describe('buildah and podman', () => {
       'reg.example/team/web:x',
       'docker://reg.example/team/web:x',
     ]);
+  });
+});
+
+describe('labels, no-cache, secrets and ssh, per builder', () => {
+  const extra: Partial<BuildPlan> = {
+    labels: [
+      { name: 'org.opencontainers.image.revision', value: SHA },
+      { name: 'team', value: 'payments' },
+    ],
+    noCache: true,
+    secrets: [
+      { id: 'npm_token', env: 'NPM_TOKEN' },
+      { id: 'npmrc', file: '/w/.npmrc' },
+    ],
+    ssh: ['default', 'deploy=/home/runner/.ssh/id_ed25519'],
+  };
+  const labels = [...label, '--label', 'team=payments'];
+  const annotations = [...annotation, '--annotation', 'team=payments'];
+  const secrets = [
+    '--secret',
+    'id=npm_token,env=NPM_TOKEN',
+    '--secret',
+    'id=npmrc,src=/w/.npmrc',
+    '--ssh',
+    'default',
+    '--ssh',
+    'deploy=/home/runner/.ssh/id_ed25519',
+  ];
+  test.each<[string, (p: BuildPlan) => string[], string[]]>([
+    [
+      'buildx: no cache read (a fresh one still written), secrets by name or path',
+      (p) => buildxArgs({ ...p, cacheRef: 'reg.example/team/web:cache' }),
+      [
+        'buildx',
+        'build',
+        '--file',
+        '/w/Dockerfile',
+        ...labels,
+        ...tags,
+        '--no-cache',
+        ...secrets,
+        ...annotations,
+        '--cache-to',
+        'type=registry,ref=reg.example/team/web:cache,mode=max,image-manifest=true,oci-mediatypes=true',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/meta',
+        '--push',
+        '/w',
+      ],
+    ],
+    [
+      'buildah and podman',
+      containersBuildArgs,
+      ['build', '--layers', '--file', '/w/Dockerfile', ...labels, ...tags, '--no-cache', ...secrets, ...annotations, '/w'],
+    ],
+    [
+      'classic (labels and no-cache only: secrets and ssh are refused before it runs)',
+      (p) => classicBuildArgs({ ...p, secrets: [], ssh: [] }),
+      ['build', '--file', '/w/Dockerfile', ...labels, ...tags, '--no-cache', '/w'],
+    ],
+  ])('%s', (_name, args, expected) => {
+    expect(args(plan(extra))).toEqual(expected);
+  });
+
+  test("a secret's value is never an argument: only its variable's name", () => {
+    const args = buildxArgs(plan({ secrets: [{ id: 'token', env: 'TOKEN' }] })).join(' ');
+    expect(args).toContain('id=token,env=TOKEN');
+    expect(args).not.toMatch(/src=|value/);
   });
 });
 

@@ -24,6 +24,10 @@ function request(overrides: Partial<BuildRequest> = {}): BuildRequest {
     context: '/workspace',
     dockerfile: '/workspace/Dockerfile',
     buildArgs: [],
+    labels: [],
+    noCache: false,
+    secrets: [],
+    ssh: [],
     platforms: [],
     extraTags: [],
     push: true,
@@ -134,10 +138,36 @@ describe('buildAndPush', () => {
     const report = await buildAndPush(request(), { ecr: client() }, world.ports);
 
     expect(docker.builds().map((call) => call.args.slice(0, 2))).toEqual([['buildx', 'build']]);
-    expect(docker.calls.find((call) => call.args[0] === 'login')?.options.input).toBe('pa55word');
+    // No `docker login`: the credential reaches docker through a copy of its configuration, never a command line.
+    expect(docker.calls.filter((call) => call.args[0] === 'login')).toEqual([]);
+    expect(docker.calls.some((call) => JSON.stringify(call).includes('pa55word'))).toBe(false);
     expect(report).toMatchObject({ built: true, builder: 'buildx', digest: DIGEST, image: `${REGISTRY}/team/web@${DIGEST}` });
     expect(world.outputs).toEqual([expect.objectContaining({ digest: DIGEST, built: true })]);
     expect(world.log.lines).toContain(`Pushed ${REGISTRY}/team/web@${DIGEST}`);
+  });
+
+  test("a build secret's value, read by the builder from the step's environment, is masked before the build", async () => {
+    const ecr = ecrWith();
+    ecr
+      .on(DescribeImagesCommand)
+      .rejectsOnce(new ImageNotFoundException({ message: 'none', $metadata: {} }))
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA, SHA.slice(0, 7)] }] });
+    const docker = fakeDocker();
+    const world = ports(docker.exec);
+
+    await buildAndPush(
+      request({ secrets: [{ id: 'npm_token', env: 'NPM_TOKEN' }] }),
+      { ecr: client() },
+      {
+        ...world.ports,
+        env: { GITHUB_SHA: SHA, NPM_TOKEN: 's3cret-npm' },
+      },
+    );
+
+    expect(world.secrets).toContain('s3cret-npm');
+    const build = docker.builds()[0];
+    expect(build.args).toContain('id=npm_token,env=NPM_TOKEN');
+    expect(JSON.stringify(docker.calls)).not.toContain('s3cret-npm');
   });
 
   test('scan findings at or above the threshold fail the step after the image is output', async () => {

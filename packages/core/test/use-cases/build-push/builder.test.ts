@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { chooseBuilder, type BuilderKind, type Installed } from '../../../src/use-cases/build-push/builder';
+import { checkBuilderCan, chooseBuilder, type BuilderKind, type Installed } from '../../../src/use-cases/build-push/builder';
 import type { BuilderChoice } from '../../../src/use-cases/build-push/request';
 
 const all: Installed = { docker: true, buildx: true, buildah: true, podman: true };
@@ -39,5 +39,26 @@ describe('chooseBuilder', () => {
     ],
   ])('%s with %j and platforms %j is refused', (choice, installed, platforms, message) => {
     expect(() => chooseBuilder(choice, installed, platforms)).toThrow(message);
+  });
+});
+
+describe('checkBuilderCan', () => {
+  const none = { secrets: [], ssh: [] };
+  test.each<[string, Parameters<typeof checkBuilderCan>[1], string]>([
+    ['secrets', { secrets: [{ id: 't', env: 'T' }], ssh: [] }, 'secrets'],
+    ['secret-files', { secrets: [{ id: 'f', file: '/w/f' }], ssh: [] }, 'secret-files'],
+    ['ssh', { secrets: [], ssh: ['default'] }, 'ssh'],
+  ])('the classic builder refuses %s, naming the input', (_name, wants, input) => {
+    expect(() => checkBuilderCan('classic', wants)).toThrow(
+      `Input '${input}' needs a builder with build secrets and SSH forwarding (docker buildx, buildah or podman), and this job builds with docker's classic builder`,
+    );
+  });
+
+  test.each<BuilderKind>(['buildx', 'buildah', 'podman'])('%s takes secrets and ssh', (kind) => {
+    expect(() => checkBuilderCan(kind, { secrets: [{ id: 't', env: 'T' }], ssh: ['default'] })).not.toThrow();
+  });
+
+  test('classic without secrets or ssh is fine', () => {
+    expect(() => checkBuilderCan('classic', none)).not.toThrow();
   });
 });

@@ -21,7 +21,7 @@ describe('ensureRepository', () => {
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
     ecr.on(CreateRepositoryCommand).resolves({});
-    await ensureRepository(client(), 'team/web', true, silentLogger());
+    await ensureRepository(client(), 'team/web', { create: true }, silentLogger());
     expect(ecr.commandCalls(CreateRepositoryCommand)[0].args[0].input).toEqual({
       repositoryName: 'team/web',
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
@@ -34,7 +34,7 @@ describe('ensureRepository', () => {
   test('leaves an existing repository as it is', async () => {
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'web' }] });
-    await ensureRepository(client(), 'web', true, silentLogger());
+    await ensureRepository(client(), 'web', { create: true }, silentLogger());
     expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
     ecr.restore();
   });
@@ -42,7 +42,7 @@ describe('ensureRepository', () => {
   test('names the missing repository when it may not create it', async () => {
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
-    await expect(ensureRepository(client(), 'web', false, silentLogger())).rejects.toThrow(
+    await expect(ensureRepository(client(), 'web', { create: false }, silentLogger())).rejects.toThrow(
       `Input 'repository': ECR has no repository "web"`,
     );
     expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ImageNotFoundException,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { start, type Sandbox } from '../src/index';
+import { ensureBuildInfra, type BuildInfra } from '../../../test/support/build-infra';
+import { pushManifest } from '../../../test/support/registry/push-manifest';
+
+// Repositories of a central registry (another account's), named by registryId, as build-push's registry-id uses them.
+const CENTRAL = '210987654321';
+let infra: BuildInfra;
+let sandbox: Sandbox;
+let ecr: ECRClient;
+const suffix = Date.now().toString(36);
+
+beforeAll(async () => {
+  infra = ensureBuildInfra();
+  sandbox = await start({ registry: { endpoint: infra.registryEndpoint, username: infra.username, password: infra.password } });
+  ecr = new ECRClient({
+    region: sandbox.region,
+    endpoint: sandbox.endpoint,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    maxAttempts: 1,
+  });
+}, 15 * 60_000);
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe("ECR in the sandbox: another account's registry", () => {
+  test('a repository created with its registryId belongs to that registry, not the caller’s', async () => {
+    const name = `central-${suffix}`;
+    const created = await ecr.send(new CreateRepositoryCommand({ repositoryName: name, registryId: CENTRAL }));
+    expect(created.repository).toMatchObject({
+      registryId: CENTRAL,
+      repositoryArn: `arn:aws:ecr:${sandbox.region}:${CENTRAL}:repository/${name}`,
+    });
+    const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId: CENTRAL }));
+    expect(described.repositories?.map((r) => r.registryId)).toEqual([CENTRAL]);
+    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).rejects.toThrow(RepositoryNotFoundException);
+  });
+
+  test('a repository missing there is RepositoryNotFoundException naming that registry', async () => {
+    await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`none-${suffix}`], registryId: CENTRAL }))).rejects.toThrow(
+      `The repository with name 'none-${suffix}' does not exist in the registry with id '${CENTRAL}'`,
+    );
+  });
+
+  test("its images are the real registry's: a pushed tag is found, a missing one is ImageNotFoundException", async () => {
+    const name = `central-img-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name, registryId: CENTRAL }));
+    const digest = await pushManifest(infra, name, 'v1', 'central image');
+    const found = await ecr.send(new DescribeImagesCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v1' }] }));
+    expect(found.imageDetails?.[0]).toMatchObject({ registryId: CENTRAL, imageDigest: digest });
+    await expect(
+      ecr.send(new DescribeImagesCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v2' }] })),
+    ).rejects.toThrow(ImageNotFoundException);
+  });
+
+  test('a registryId that is not 12 digits is refused as ECR refuses it', async () => {
+    await expect(ecr.send(new DescribeRepositoriesCommand({ registryId: '12345' }))).rejects.toThrow(/registryId.*\[0-9\]\{12\}/);
+  });
+});
