@@ -146,6 +146,7 @@ group('deploy-ecs with many services spends ECS calls as one step should', () =>
       const registrations = calls.filter((call) => call.operation === 'RegisterTaskDefinition');
       expect(registrations).toHaveLength(25);
       expect(calls.filter((call) => call.fault === 'throttle')).toEqual([]);
+      expect(Math.max(...describeCallsPerRound(calls))).toBeLessThanOrEqual(Math.ceil(25 / 10) + 2);
       // 20 at once, then one a second: the 25th is at least 4 s after the first.
       expect((registrations.at(-1) as ApiCall).at - registrations[0].at).toBeGreaterThanOrEqual(4000);
     } finally {
