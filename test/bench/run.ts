@@ -23,6 +23,7 @@ import { faultCampaignBench } from './fault-campaign';
 import { blueGreenBench } from './blue-green';
 import { codeDeployBench } from './codedeploy';
 import { secretsPreflightBench } from './secrets';
+import { manyServicesBench } from './many-services';
 import { writeBenchCharts } from './charts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -181,6 +182,7 @@ async function main() {
   if (wanted('blue-green')) rows.push(...(await blueGreenBench(RUNS)));
   if (wanted('codedeploy')) rows.push(...(await codeDeployBench(RUNS)));
   if (wanted('secrets')) rows.push(...(await secretsPreflightBench(RUNS)));
+  if (wanted('many-services')) rows.push(...(await manyServicesBench(RUNS)));
   if (wanted('campaign')) rows.push(...faultCampaignBench());
   console.log(rows.join('\n'));
   const charts = writeBenchCharts();

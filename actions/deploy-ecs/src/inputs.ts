@@ -13,7 +13,8 @@ import { readPreflightMode, type PreflightMode } from '@ecs-deploy/core/prefligh
 import { stepInputs, readAuditTrailInputs, serviceEnvironment, type AuditTrailSettings } from '@ecs-deploy/core/platform';
 import { fileOrTaskDefinitionInput, readRevisionChanges, tagsInput, type TaskDefinitionInput } from '@ecs-deploy/core/task-definition';
 import { parseScheduledTasks, SCHEDULED_TASKS_INPUT } from '@ecs-deploy/core/scheduled-tasks';
-import type { DeployRequest, RegisterOnlyRequest } from '@ecs-deploy/core/use-cases';
+import type { DeployRequest, RegisterOnlyRequest, ServicesDeployRequest } from '@ecs-deploy/core/use-cases';
+import { severalServices } from './services-inputs';
 
 const WAIT_UNTIL = ['complete', 'bake', 'paused'] as const;
 /** The inputs that start a deployment: with service-deployment-arn or codedeploy-deployment-id the step follows one instead, so none may be given. */
@@ -88,8 +89,15 @@ export interface RegisterOnlyInputs extends RegisterOnlyRequest {
   registerOnly: true;
 }
 
+/** Several services, one a line: each deployed as one would be, from its live revision. */
+export interface ServicesInputs extends ServicesDeployRequest {
+  several: true;
+}
+
 /** Reads and validates every input before anything talks to AWS. */
-export function readDeployInputs(inputs = stepInputs()): DeployInputs | RegisterOnlyInputs {
+export function readDeployInputs(inputs = stepInputs()): DeployInputs | RegisterOnlyInputs | ServicesInputs {
+  const services = severalServices(inputs);
+  if (services) return readServicesInputs(inputs, services);
   const changes = { ...readRevisionChanges(inputs), tags: tagsInput(inputs) };
   const cluster = inputs.required('cluster');
   const region = resolveRegion(inputs.optional('region'));
@@ -156,6 +164,17 @@ export function readDeployInputs(inputs = stepInputs()): DeployInputs | Register
     ...(keepRevisions !== undefined ? { keepRevisions } : {}),
     auditTrail: readAuditTrailInputs(inputs, serviceEnvironment(service)),
   };
+}
+
+/**
+ * Several services: the inputs read as for one service (the first; what is refused with several was refused by
+ * severalServices), and every name checked as that one is.
+ */
+function readServicesInputs(inputs: Inputs, services: string[]): ServicesInputs {
+  const single = readDeployInputs(inputs.with('service', services[0])) as DeployInputs;
+  for (const service of services.slice(1)) checkEcsArnInputs({ cluster: single.cluster, service }, single.region);
+  const { service: _service, auditTrail: _auditTrail, taskDefinitionFile: _file, taskDefinitionRevision: _revision, ...shared } = single;
+  return { several: true, ...shared, services };
 }
 
 /**

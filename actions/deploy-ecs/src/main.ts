@@ -11,15 +11,16 @@ import {
   runAction,
   writeJobSummary,
 } from '@ecs-deploy/core/platform';
-import { deployService, registerTaskDefinitionOnly } from '@ecs-deploy/core/use-cases';
-import { readDeployInputs, type RegisterOnlyInputs } from './inputs';
-import { setDeployOutputs } from './outputs';
+import { deployService, deployServices, registerTaskDefinitionOnly } from '@ecs-deploy/core/use-cases';
+import { readDeployInputs, type RegisterOnlyInputs, type ServicesInputs } from './inputs';
+import { setDeployOutputs, setServicesOutputs } from './outputs';
 
 const ACTION = 'deploy-ecs';
 
 async function deploy(): Promise<void> {
   const inputs = readDeployInputs();
   if ('registerOnly' in inputs) return registerOnly(inputs);
+  if ('several' in inputs) return deploySeveral(inputs);
   const { auditTrail, ...request } = inputs;
   // A container that prints a credential from its environment (a crash log line quoting DATABASE_URL) must show ***.
   maskSecretValues(request.environment);
@@ -40,6 +41,28 @@ async function deploy(): Promise<void> {
       writeSummary: writeJobSummary,
       setOutputs: setDeployOutputs,
       trail,
+      signal: abortOnCancel(),
+    },
+  );
+}
+
+/** Several services that share an image, deployed at once and watched in one loop. */
+async function deploySeveral(request: ServicesInputs): Promise<void> {
+  maskSecretValues(request.environment);
+  const aws = { region: request.region, action: ACTION };
+  await deployServices(
+    request,
+    {
+      ecs: createClient(ECSClient, aws),
+      logs: createClient(CloudWatchLogsClient, aws),
+      aws: clientFactory(ACTION),
+    },
+    {
+      log,
+      clock: systemClock,
+      setSecret: maskSecret,
+      writeSummary: writeJobSummary,
+      setOutputs: setServicesOutputs,
       signal: abortOnCancel(),
     },
   );

@@ -134,3 +134,29 @@ describe('readDeployInputs', () => {
     );
   });
 });
+
+describe('readDeployInputs with several services', () => {
+  const several = (values: Record<string, string>) =>
+    readDeployInputs(new Inputs(inputsFrom({ region: 'eu-west-1', cluster: 'prod', ...values })));
+
+  test('one name a line: the step changes read as for one service, no scalar service, no audit trail', () => {
+    const read = several({ service: 'web\n  worker \n\nscheduler\n', image: 'shop:v2', 'wait-until': 'bake' });
+
+    expect(read).toMatchObject({ several: true, services: ['web', 'worker', 'scheduler'], image: 'shop:v2', waitUntil: 'bake' });
+    expect(read).not.toHaveProperty('service');
+    expect(read).not.toHaveProperty('auditTrail');
+  });
+
+  test('a service ARN among them is checked as one service ARN is', () => {
+    expect(() => several({ service: 'web\narn:aws:ecs:us-east-1:123456789012:service/prod/worker' })).toThrow(ConfigurationError);
+  });
+
+  test('keep-revisions (one family after one deploy) is refused, naming the input', () => {
+    expect(() => several({ service: 'web\nworker', 'keep-revisions': '5' })).toThrow(
+      new ConfigurationError(
+        "Input 'service' names 2 services, but 'keep-revisions' cleans up one family's revisions after one deploy. Remove keep-revisions, or deploy that service in a step of its own.",
+        'keep-revisions',
+      ),
+    );
+  });
+});

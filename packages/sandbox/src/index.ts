@@ -5,6 +5,7 @@
  * AWS_ENDPOINT_URL) can be tested against it.
  */
 import { Arns } from './arns';
+import { RateLimiter } from './http/rate-limits';
 import { ManualClock, ScaledClock, type Clock } from './clock';
 import type { Context } from './context';
 import { emptyCodeDeployState } from './codedeploy/state';
@@ -163,11 +164,12 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
   });
 
+  const rates = new RateLimiter(options.rateLimits ?? {});
   let listening;
   try {
     if (options.seed) await applySeed(ctx, typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed);
     scheduler.start();
-    listening = await listen({ ctx, calls, faults, iam }, options.port ?? 0);
+    listening = await listen({ ctx, calls, faults, iam, rates }, options.port ?? 0);
   } catch (error) {
     scheduler.stop();
     clock.dispose();
@@ -197,6 +199,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
     putSecret: (nameOrArn, value) => putSecret(ctx, nameOrArn, value, clock.now()),
     setFaults: (next) => faults.set(next),
+    setRateLimits: (next) => rates.set(next),
     setIamPolicy: (policy, accessKey) => iam.set(policy, accessKey),
     seed: async (state: SeedState) => applySeed(ctx, state),
     setScanFindings: (repository, reference, findings) => {
@@ -248,3 +251,4 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
     },
   };
 }
+export { ECS_RATE_LIMITS, type RateLimit } from './http/rate-limits';

@@ -1,5 +1,8 @@
 /** The public shapes of the sandbox: what tests, benchmarks and the CLI program against. */
 import type { RegistryOptions, ScanFinding } from './ecr/state';
+import type { RateLimits } from './http/rate-limits';
+
+export type { RateLimits };
 
 export type { RegistryOptions, ScanFinding };
 
@@ -20,6 +23,13 @@ export interface SandboxOptions {
    */
   clock?: 'scaled' | 'manual';
   faults?: FaultOptions;
+  /**
+   * The API's throttling, by `service:Operation` (e.g. `ecs:RegisterTaskDefinition`): a token bucket of `burst`
+   * calls refilled at `perSecond`, in real time; a call over it is answered ThrottlingException. ECS_RATE_LIMITS is
+   * ECS's documented RegisterTaskDefinition bucket (20, 1 a second). Default: none (the suites' fixtures register
+   * revisions faster than ECS would let them).
+   */
+  rateLimits?: RateLimits;
   /**
    * The IAM actions this run may call (an allow-list, or a policy document's statements); anything else is answered
    * AccessDeniedException in AWS's wording. Default: everything is allowed. See IamPolicy.
@@ -365,6 +375,8 @@ export interface Sandbox {
   putSecret(nameOrArn: string, value: string): void;
   /** Replaces the fault rules (and restarts their call counts); throws on a rule that cannot apply. */
   setFaults(faults: FaultOptions | undefined): void;
+  /** Replaces the API's throttling (see SandboxOptions.rateLimits), every bucket full again; `{}` turns it off. */
+  setRateLimits(limits: RateLimits): void;
   /**
    * Replaces the IAM policy in force (undefined: allow everything again). With `accessKey`, the policy of the
    * requests signed with that access key only (AWS_ACCESS_KEY_ID of a run), so runs with different policies share a sandbox.

@@ -19,6 +19,7 @@ export * from './regions';
 export * from './retry';
 export * from './secret-values';
 export * from './skipped-reads';
+export * from './token-bucket';
 export * from './unreachable';
 export * from './version';
 export * from './gate-answer';

@@ -45,6 +45,11 @@ export class Inputs {
     private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
+  /** The same inputs with `name` given `value` instead (a step that reads one of several values as it reads one). */
+  with(name: string, value: string): Inputs {
+    return new Inputs((asked) => (asked === name ? value : this.source(asked)), this.warn);
+  }
+
   optional(name: string): string | undefined {
     // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
     const value = this.source(name).replace(/\r\n?/g, '\n').trim();

@@ -31,4 +31,5 @@ export * from './unchanged-service';
 export * from './watch';
 export * from './watch-loop';
 export * from './service-settings';
+export * from './registration-pacing';
 export * from './task-overrides';

@@ -12,6 +12,7 @@ import { groupKey } from '../codedeploy/state';
 import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
+import type { RateLimiter } from './rate-limits';
 import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
 import { IAM_CONTROL_PATH, iamControl } from './iam-control';
 import { LAMBDA_HOOKS_CONTROL_PATH, lambdaHookControl } from './lambda-hook-control';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   calls: ApiCall[];
   faults: FaultInjector;
   iam: IamAuthorizer;
+  /** The API's throttling (ECS's documented buckets by default). */
+  rates: RateLimiter;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -35,7 +38,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function listen(options: ServerOptions, port: number): Promise<{ server: Server; port: number }> {
-  const { ctx, calls, faults, iam } = options;
+  const { ctx, calls, faults, iam, rates } = options;
   /** The Lambda hooks registered over the control endpoint, by function ARN: their URLs. */
   const hookUrls = new Map<string, string>();
   const server = createServer((req, res) => {
@@ -98,6 +101,15 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     if (denied) {
       call.accessDenied = `${denied.action} on ${denied.resource}`;
       return fail(denied.error);
+    }
+    // Over the API's rate, as ECS throttles it: refused before it runs, whatever the faults would do.
+    if (!rates.allows(service.service, address.operation)) {
+      call.fault = 'throttle';
+      return fail(
+        faultError({ kind: 'error', code: 'ThrottlingException', message: 'Rate exceeded' }, call, service.iamPrefix, (kind) =>
+          protocol.fault(service, kind),
+        ),
+      );
     }
     const { latencyMs, outcome } = faults.decide(call, input);
     if (latencyMs > 0) await new Promise<void>((resolve) => ctx.clock.afterReal(latencyMs, resolve));

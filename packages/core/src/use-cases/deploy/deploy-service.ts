@@ -21,6 +21,7 @@ import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '
 import { startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
+import type { ServiceReads } from '../../ecs/service-reads';
 import { isGreen } from '../../ecs/rollout-report';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { existingDeployment } from './follow-existing';
@@ -66,6 +67,13 @@ export interface DeployPorts {
   signal?: CancellationSignal;
   /** The run's environment (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_RUN_ID, ...): the tags of a revision registered. */
   env?: NodeJS.ProcessEnv;
+  /** Several services deployed in one step (deployServices): the DescribeServices rounds their watches share. */
+  serviceReads?: ServiceReads;
+  /**
+   * Called once the revision is rendered, before the first change (a registration, an update): deployServices
+   * refuses a service it cannot deploy here, and holds each service until every other one got this far.
+   */
+  beforeFirstChange?(service: Service): Promise<void>;
 }
 
 export interface DeployResult {
@@ -87,7 +95,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { fromFile, fromRevision, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
+  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
   const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;
@@ -140,6 +148,7 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const settings = settingChanges(service, request.serviceSettings);
   if (settings.length) log.info(`Service settings that change:\n  ${settingChangeLines(settings).join('\n  ')}`);
   const changes = [...revisionChanges, ...settingChangeLines(settings)];
+  await ports.beforeFirstChange?.(service);
   await stopIfCancelled('no revision was registered', { taskDefinitionArn: '', previousTaskDefinitionArn: previousArn });
   // What a revision registered now carries: its base's tags, this run's (repository, commit, run) and the tags input.
   const tags = fromRevision

@@ -5,3 +5,5 @@ export * from './deploy-service';
 export * from './preflight';
 export * from './request';
 export * from './register-only';
+export * from './deploy-services';
+export * from './services-report';
