@@ -57489,6 +57489,10 @@ class Inputs {
         this.source = source;
         this.warn = warn;
     }
+    /** The same inputs with `name` given `value` instead (a step that reads one of several values as it reads one). */
+    with(name, value) {
+        return new Inputs((asked) => (asked === name ? value : this.source(asked)), this.warn);
+    }
     optional(name) {
         // A workflow file saved with Windows line endings gives multi-line inputs CRLF: read them as plain lines.
         const value = this.source(name).replace(/\r\n?/g, '\n').trim();
