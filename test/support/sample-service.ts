@@ -65,9 +65,11 @@ export function sampleContainer(name: string, databaseUrl: string, extra: Partia
     healthCheck: {
       command: ['CMD-SHELL', `node ${SAMPLE_SERVICE_DIR}/healthcheck.mjs`],
       interval: 5,
-      timeout: 5,
+      // A start period and a timeout as a team gives a Node.js service: the check's own `node` start-up may take a
+      // second on a busy runner, and a release is judged unhealthy by its failures after start-up, not during it.
+      timeout: 10,
       retries: 2,
-      startPeriod: 0,
+      startPeriod: 10,
     },
     ...extra,
   };

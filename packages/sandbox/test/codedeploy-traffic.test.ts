@@ -21,7 +21,8 @@ test('production requests reach the replacement task set once CodeDeploy reroute
     group: {
       blueGreenDeploymentConfiguration: {
         deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
-        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
+        // 5 minutes (6 s at this scale): long enough to read the original task set on a busy machine before it goes.
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 },
       },
     },
   });
