@@ -1,10 +1,10 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand, type HealthCheck, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, type HealthCheck, type Task } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutatingCalls } from '../support/bad-input';
-import { createService, ecsClient, REGISTRY } from '../support/ecs-fixtures';
+import { createService, ecsClient, REGISTRY, scaleToZero } from '../support/ecs-fixtures';
 import { createTargetGroup } from '../support/load-balancer';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
@@ -27,10 +27,6 @@ const NEVER_MS = 600_000;
 
 const deploy = (inputs: Record<string, string>, cwd?: string) =>
   runBundledAction('deploy-ecs', inputs, { env: sandbox.env(), ...(cwd ? { cwd } : {}) });
-
-async function scaleToZero(cluster: string, service: string) {
-  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
-}
 
 /** The service's stopped tasks, as DescribeTasks tells them. */
 async function stoppedTasks(cluster: string, service: string): Promise<Task[]> {
@@ -95,7 +91,7 @@ group('deploy-ecs and the health check grace period', () => {
     expect(fromFile.exitCode).toBe(0);
     expect(fromFile.log).toContain('Container "ledger" of the new revision may take up to 90 s to start');
     expect(fromFile.log).toContain('--health-check-grace-period-seconds 90');
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 
   test('a grace period that covers the start period gets no warning', async () => {
@@ -112,7 +108,7 @@ group('deploy-ecs and the health check grace period', () => {
     expect(run.exitCode).toBe(0);
     expect(run.log).toMatch(/pass {2}Health check grace period +grace period 60 s covers container "till"'s start period \(60 s\)/);
     expect(run.lines.filter((l) => l.text.startsWith('::warning::Health check grace period'))).toEqual([]);
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 
   test('tasks killed by their health checks before any answered: the failure asks for a grace period of at least the kill time', async () => {
@@ -143,7 +139,7 @@ group('deploy-ecs and the health check grace period', () => {
     expect(suggested(message) * 1000).toBeGreaterThanOrEqual(Math.max(...reported));
     // Killed once UNHEALTHY (two counted failures, 10 s of ECS time), not sooner.
     for (const after of reported) expect(after).toBeGreaterThanOrEqual(10_000 * SCALE);
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 
   test('a task of the revision seen healthy while others were killed starting: the hint names the time it took', async () => {
@@ -170,6 +166,6 @@ group('deploy-ecs and the health check grace period', () => {
     expect(healthyAfter).toBeGreaterThanOrEqual(5 * SCALE - 0.05);
     expect(suggested(message)).toBeGreaterThanOrEqual(healthyAfter);
     expect(message).toContain('If the app was still starting, give the service a health check grace period (now 2 s) of at least');
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 });

@@ -1,7 +1,7 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { type Service } from '@aws-sdk/client-ecs';
 import { errorsOf, runBundledAction } from '../support/run-action';
-import { createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { createService, describe, REGISTRY, scaleToZero, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
 
 // A deploy that runs again on a service it already changed: GitHub's "Re-run failed jobs", or the next push with
@@ -11,11 +11,6 @@ const sandbox = useSandbox({ timeScale: 0.2 });
 
 const deploy = (inputs: Record<string, string>) => runBundledAction('deploy-ecs', inputs, { env: sandbox.env() });
 const rollback = (inputs: Record<string, string>) => runBundledAction('auto-rollback', inputs, { env: sandbox.env() });
-
-/** Stops a service that would otherwise crash-loop for the rest of the file. */
-async function scaleToZero(cluster: string, service: string) {
-  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
-}
 
 const breakerWithoutRollback = {
   minimumHealthyPercent: 100,
@@ -49,7 +44,7 @@ group('deploy-ecs run again on the same definition', () => {
     expect(message).toContain('exited with code 4');
     expect(message).toContain('force-new-deployment: true');
     expect(operationsSince(callsBefore)).not.toContain('UpdateService');
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 
   test("while the earlier run's deployment is still rolling out, the re-run watches it to its verdict", async () => {

@@ -7,7 +7,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { FaultOptions } from '@ecs-deploy/sandbox';
-import { CONTAINER_HEALTH_CHECK, createService, describe, ecsClient, REGISTRY, waitForSteady } from '../support/ecs-fixtures';
+import { CONTAINER_HEALTH_CHECK, createService, describe, ecsClient, REGISTRY, scaleToZero, waitForSteady } from '../support/ecs-fixtures';
 import { campaignSeed, faultMix } from '../support/fault-mix';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
@@ -73,10 +73,6 @@ async function released(cluster: string, service: string, from: string, image: s
   await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition: next?.taskDefinitionArn }));
   await waitForSteady(sandbox, cluster, service);
   return next?.taskDefinitionArn as string;
-}
-
-async function scaleToZero(cluster: string, service: string) {
-  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
 }
 
 group('deploy-ecs under the fault mix', () => {
@@ -147,7 +143,7 @@ group('deploy-ecs under the fault mix', () => {
     expect(message).toContain('panic: no config');
     const detection = run.finishedAt - eventAt('task-stopped', run.outputs['deployment-id'], 3);
     console.log(`goal ≤ 5 s: 3rd stopped task → failure reported in ${detection} ms`);
-    await scaleToZero(cluster, service);
+    await scaleToZero(sandbox, cluster, service);
   });
 
   test('connections dropped after RegisterTaskDefinition and UpdateService took effect: one revision, one deployment', async () => {

@@ -5,6 +5,7 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
   type ContainerDefinition,
   type DeploymentConfiguration,
   type DeploymentControllerType,
@@ -132,6 +133,11 @@ export async function describe(sandbox: Sandbox, cluster: string, service: strin
   const found = answer.services?.[0];
   if (!found) throw new Error(`no service ${service}`);
   return found;
+}
+
+/** Stops a service that would otherwise crash-loop for the rest of the file (its tasks take the sandbox's CPU). */
+export async function scaleToZero(sandbox: Sandbox, cluster: string, service: string) {
+  await ecsClient(sandbox).send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
 }
 
 /** Polls the sandbox until the service has one COMPLETED deployment running its desired count. */
