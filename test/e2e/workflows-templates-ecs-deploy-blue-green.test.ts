@@ -1,28 +1,12 @@
 import { describe as group, expect, test } from '@jest/globals';
 import { type DeploymentLifecycleHook } from '@aws-sdk/client-ecs';
-import { answers, blueGreenCatalog, createBlueGreenService, serviceDeploymentEnded, trafficDuring } from '../support/blue-green';
+import { answers, createBlueGreenService, serviceDeploymentEnded } from '../support/blue-green';
 import { describe } from '../support/ecs-fixtures';
-import { useSandbox } from '../support/use-sandbox';
-import { runJob, type StepRecord } from '../support/workflow-runner';
-import {
-  SHA,
-  thirdParty,
-  AWS_VALUES,
-  template,
-  job,
-  github,
-  failures,
-  requireActions,
-  RELEASE_REPOSITORY,
-  RELEASE_PROGRAM,
-} from '../support/workflow-templates';
+import { template, failures, releaseValues, runRelease, useReleaseSandbox } from '../support/workflow-templates';
 
 group('ecs-deploy-blue-green.yml', () => {
   // ECS's intervals at a fiftieth: the service's 15-minute bake is 18 s, longer than the production check here.
-  const world = useSandbox({
-    timeScale: 0.02,
-    catalog: { ...blueGreenCatalog(), [RELEASE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [RELEASE_PROGRAM] } },
-  });
+  const world = useReleaseSandbox();
   const pauseAfterTestTraffic: DeploymentLifecycleHook[] = [
     {
       targetType: 'PAUSE',
@@ -41,32 +25,8 @@ group('ecs-deploy-blue-green.yml', () => {
       lifecycleHooks: pauseAfterTestTraffic,
       afterFirstDeployment: { bakeTimeInMinutes: 15 },
     });
-    const workflow = await template('ecs-deploy-blue-green.yml', {
-      ...AWS_VALUES,
-      '<your-service>': bg.service,
-      '<your-cluster>': bg.cluster,
-      '<your-test-command>': 'make test',
-      '<your-ecr-repository>': 'shop',
-      'https://<your-test-listener-host>': bg.testUrl,
-      'https://<your-production-host>': bg.productionUrl,
-    });
-    requireActions(workflow);
-    const image = `${RELEASE_REPOSITORY}:${tag}`;
-    const run = () =>
-      runJob(workflow, job(workflow, 'deploy'), {
-        env: { ...world.env(), GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '1' },
-        github: github(),
-        fakes: thirdParty,
-        needs: { build: { result: 'success', outputs: { image } } },
-        // The production bake is 5 minutes in the template; seconds prove the same chain here.
-        overrides: { 'deploy/verify': { bake: '2s' } },
-      });
-    const from = world.calls.length;
-    // Production's answers while the job runs: which revision served it.
-    const { result, answers: production } = await trafficDuring(`${bg.productionUrl}/`, run);
-    const step = (name: string) => result.steps.find((s) => s.step === name) as StepRecord;
-    /** How often the job called an ECS operation that changes a deployment. */
-    const calls = (operation: string) => world.calls.slice(from).filter((call) => call.operation === operation).length;
+    const workflow = await template('ecs-deploy-blue-green.yml', releaseValues(bg));
+    const { result, production, step, calls } = await runRelease(world, workflow, tag, bg.productionUrl);
     return { bg, result, production, step, calls };
   }
 

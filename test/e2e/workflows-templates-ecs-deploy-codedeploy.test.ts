@@ -1,31 +1,15 @@
 import { describe as group, expect, test } from '@jest/globals';
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { answers, blueGreenCatalog, trafficDuring } from '../support/blue-green';
+import { answers } from '../support/blue-green';
 import { codeDeployClient, createCodeDeployService } from '../support/codedeploy';
 import { waitForTaskSetSteady } from '../support/ecs-fixtures';
-import { useSandbox } from '../support/use-sandbox';
-import { runJob, type StepRecord } from '../support/workflow-runner';
-import {
-  SHA,
-  thirdParty,
-  AWS_VALUES,
-  template,
-  job,
-  github,
-  failures,
-  requireActions,
-  RELEASE_REPOSITORY,
-  RELEASE_PROGRAM,
-} from '../support/workflow-templates';
+import { template, failures, releaseValues, runRelease, useReleaseSandbox } from '../support/workflow-templates';
 
 group('ecs-deploy-codedeploy.yml', () => {
   // CodeDeploy's minutes at a fiftieth: the group's 120-minute ready wait and termination wait are 144 s each, longer
   // than the whole job here (gate, follow, the production check and the rollback's start), as the template asks of
   // them, with room for a loaded CI machine (72 s was once outlasted there).
-  const world = useSandbox({
-    timeScale: 0.02,
-    catalog: { ...blueGreenCatalog(), [RELEASE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [RELEASE_PROGRAM] } },
-  });
+  const world = useReleaseSandbox();
   const waitAtReady = {
     blueGreenDeploymentConfiguration: {
       deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 120 },
@@ -47,33 +31,12 @@ group('ecs-deploy-codedeploy.yml', () => {
     for (const deadline = Date.now() + 30_000; (await answers(`${cd.productionUrl}/`, 1))[0] !== 'v1';)
       if (Date.now() > deadline) throw new Error(`${service}: v1 does not answer in production`);
     const workflow = await template('ecs-deploy-codedeploy.yml', {
-      ...AWS_VALUES,
-      '<your-service>': cd.service,
-      '<your-cluster>': cd.cluster,
-      '<your-test-command>': 'make test',
-      '<your-ecr-repository>': 'shop',
+      ...releaseValues(cd),
       '<your-application>': cd.applicationName,
       '<your-deployment-group>': cd.deploymentGroupName,
-      'https://<your-test-listener-host>': cd.testUrl,
-      'https://<your-production-host>': cd.productionUrl,
     });
-    requireActions(workflow);
-    const image = `${RELEASE_REPOSITORY}:${tag}`;
-    const run = () =>
-      runJob(workflow, job(workflow, 'deploy'), {
-        env: { ...world.env(), GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_RUN_ID: '1' },
-        github: github(),
-        fakes: thirdParty,
-        needs: { build: { result: 'success', outputs: { image } } },
-        // The production bake is 5 minutes in the template; seconds prove the same chain here.
-        overrides: { 'deploy/verify': { bake: '2s' } },
-      });
-    const from = world.calls.length;
-    // Production's answers while the job runs: which revision served it.
-    const { result, answers: production } = await trafficDuring(`${cd.productionUrl}/`, run);
-    const step = (name: string) => result.steps.find((s) => s.step === name) as StepRecord;
+    const { result, production, step, calls } = await runRelease(world, workflow, tag, cd.productionUrl);
     /** How often the job called a CodeDeploy operation that changes a deployment. */
-    const calls = (operation: string) => world.calls.slice(from).filter((call) => call.operation === operation).length;
     const changes = () => ({
       create: calls('CreateDeployment'),
       continue: calls('ContinueDeployment'),

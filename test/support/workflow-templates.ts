@@ -11,11 +11,13 @@ import { join, resolve } from 'node:path';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { hasBundle } from './action-metadata';
+import { blueGreenCatalog, trafficDuring } from './blue-green';
 import { ensureBuildInfra, type BuildInfra } from './build-infra';
 import { makeContext, uniqueName } from './build-push';
 import { REGISTRY } from './ecs-fixtures';
 import { loadWorkflow, suiteActionOf, type Workflow, type WorkflowJob } from './workflow-model';
-import type { Fake, JobResult } from './workflow-runner';
+import { useSandbox } from './use-sandbox';
+import { runJob, type Fake, type JobResult, type StepRecord } from './workflow-runner';
 
 export const suiteActions = (workflow: Workflow) =>
   [
@@ -179,3 +181,48 @@ const server = http.createServer((req, res) => {
 server.listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
+
+/**
+ * The sandbox of the blue/green and CodeDeploy templates' tests, for the file or describe block that calls it: the
+ * release program beside blue-green.ts's revisions, ECS's and CodeDeploy's intervals at a fiftieth.
+ */
+export const useReleaseSandbox = () =>
+  useSandbox({
+    timeScale: 0.02,
+    catalog: { ...blueGreenCatalog(), [RELEASE_REPOSITORY]: { entryPoint: ['node', '-e'], command: [RELEASE_PROGRAM] } },
+  });
+
+/** The placeholders a release template (blue/green or CodeDeploy) shares, filled for a service with a test and a production listener. */
+export const releaseValues = (target: { service: string; cluster: string; testUrl: string; productionUrl: string }) => ({
+  ...AWS_VALUES,
+  '<your-service>': target.service,
+  '<your-cluster>': target.cluster,
+  '<your-test-command>': 'make test',
+  '<your-ecr-repository>': 'shop',
+  'https://<your-test-listener-host>': target.testUrl,
+  'https://<your-production-host>': target.productionUrl,
+});
+
+/**
+ * Runs a release template's deploy job on `world`, the build job having handed on `${RELEASE_REPOSITORY}:${tag}`, while
+ * production's answers (at `productionUrl`) are recorded: which revision served it. `calls(operation)` counts the
+ * job's calls of an operation.
+ */
+export async function runRelease(world: Sandbox, workflow: Workflow, tag: string, productionUrl: string) {
+  requireActions(workflow);
+  const image = `${RELEASE_REPOSITORY}:${tag}`;
+  const run = () =>
+    runJob(workflow, job(workflow, 'deploy'), {
+      env: runnerEnv(world),
+      github: github(),
+      fakes: thirdParty,
+      needs: { build: { result: 'success', outputs: { image } } },
+      // The production bake is 5 minutes in the template; seconds prove the same chain here.
+      overrides: { 'deploy/verify': { bake: '2s' } },
+    });
+  const from = world.calls.length;
+  const { result, answers: production } = await trafficDuring(`${productionUrl}/`, run);
+  const step = (name: string) => result.steps.find((s) => s.step === name) as StepRecord;
+  const calls = (operation: string) => world.calls.slice(from).filter((call) => call.operation === operation).length;
+  return { result, production, step, calls };
+}
