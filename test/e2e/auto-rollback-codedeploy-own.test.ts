@@ -1,8 +1,7 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
-import { CreateDeploymentCommand, GetDeploymentCommand, StopDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, StopDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { answers, blueGreenCatalog, registerRevision } from '../support/blue-green';
-import { codeDeployClient, createCodeDeployService } from '../support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService } from '../support/codedeploy';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -30,28 +29,7 @@ group('auto-rollback on a CODE_DEPLOY service CodeDeploy is rolling back already
     const cd = await createCodeDeployService(sandbox, { service: 'cdrb-own', desiredCount: 1 });
     await until(async () => ((await answers(`${cd.productionUrl}/`, 1))[0] === 'v1' ? true : undefined), 'v1 answers');
     const v2 = await registerRevision(sandbox, cd, 'v2');
-    const content = JSON.stringify({
-      version: 0.0,
-      Resources: [
-        {
-          TargetService: {
-            Type: 'AWS::ECS::Service',
-            Properties: { TaskDefinition: v2, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
-          },
-        },
-      ],
-    });
-    const { deploymentId } = await codedeploy().send(
-      new CreateDeploymentCommand({
-        applicationName: cd.applicationName,
-        deploymentGroupName: cd.deploymentGroupName,
-        revision: {
-          revisionType: 'AppSpecContent',
-          appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') },
-        },
-      }),
-    );
-    const release = deploymentId as string;
+    const release = await createCodeDeployDeployment(sandbox, cd, v2);
     await until(async () => ((await info(release)).status === 'InProgress' ? true : undefined), 'the release is under way');
     // A person (or an alarm) stopped the release with rollback: CodeDeploy's rollback deployment is under way.
     await codedeploy().send(new StopDeploymentCommand({ deploymentId: release, autoRollbackEnabled: true }));

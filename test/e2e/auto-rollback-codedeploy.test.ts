@@ -1,7 +1,5 @@
 import { describe as group, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import {
-  CreateDeploymentCommand,
   GetDeploymentCommand,
   GetDeploymentTargetCommand,
   StopDeploymentCommand,
@@ -10,7 +8,7 @@ import {
   type ECSTarget,
 } from '@aws-sdk/client-codedeploy';
 import { answers, blueGreenCatalog, registerRevision } from '../support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
 import { errorsOf, runBundledAction } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 
@@ -38,26 +36,7 @@ async function serviceOnV1(service: string, group: Partial<CreateDeploymentGroup
 /** A CodeDeploy deployment of image tag `tag`, created with the SDK as deploy-ecs would (its AppSpec, with its sha256). */
 async function deploy(cd: CodeDeployService, tag: string, deploymentConfigName?: string): Promise<string> {
   const taskDefinition = await registerRevision(sandbox, cd, tag);
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
-        },
-      },
-    ],
-  });
-  const created = await codedeploy().send(
-    new CreateDeploymentCommand({
-      applicationName: cd.applicationName,
-      deploymentGroupName: cd.deploymentGroupName,
-      deploymentConfigName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
-    }),
-  );
-  return created.deploymentId as string;
+  return createCodeDeployDeployment(sandbox, cd, taskDefinition, deploymentConfigName);
 }
 
 async function observe(cd: CodeDeployService, deploymentId: string): Promise<{ info: DeploymentInfo; target?: ECSTarget }> {

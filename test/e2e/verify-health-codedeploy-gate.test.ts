@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
-import {
-  CreateDeploymentCommand,
-  GetDeploymentCommand,
-  GetDeploymentTargetCommand,
-  type DeploymentInfo,
-  type ECSTarget,
-} from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, GetDeploymentTargetCommand, type DeploymentInfo, type ECSTarget } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '@ecs-deploy/sandbox';
 import { answers, blueGreenCatalog, registerRevision, trafficDuring } from '../support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
 import { ecsClient } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 
@@ -62,26 +55,7 @@ async function steadyService(name: string, group: Parameters<typeof createCodeDe
 /** CreateDeployment of a new revision (image tag `tag`), its AppSpec as deploy-ecs would write it. */
 async function release(cd: CodeDeployService, tag: string, environment: Record<string, string> = {}) {
   const taskDefinition = await registerRevision(sandbox, cd, tag, environment);
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
-        },
-      },
-    ],
-  });
-  const sha256 = createHash('sha256').update(content).digest('hex');
-  const created = await codedeploy().send(
-    new CreateDeploymentCommand({
-      applicationName: cd.applicationName,
-      deploymentGroupName: cd.deploymentGroupName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
-    }),
-  );
-  return { id: created.deploymentId as string, taskDefinition };
+  return { id: await createCodeDeployDeployment(sandbox, cd, taskDefinition), taskDefinition };
 }
 
 async function observe(cd: CodeDeployService, deploymentId: string): Promise<{ info: DeploymentInfo; target?: ECSTarget }> {

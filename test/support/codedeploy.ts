@@ -13,6 +13,7 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  type CreateDeploymentCommandInput,
   type CreateDeploymentGroupCommandInput,
 } from '@aws-sdk/client-codedeploy';
 import { CreateListenerCommand, CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -153,14 +154,13 @@ export async function createCodeDeployService(sandbox: Sandbox, options: CodeDep
   return cd;
 }
 
-/** A CodeDeploy deployment of `taskDefinition` in cd's group, created with the SDK as deploy-ecs would (its AppSpec, with its sha256). */
-export async function createCodeDeployDeployment(
-  sandbox: Sandbox,
-  cd: CodeDeployService,
+/** The AppSpec deploy-ecs writes for `taskDefinition` on cd's service (its container, port 8080), with `hooks` if given. */
+export function appSpecContent(
+  cd: Pick<CodeDeployService, 'containerName'>,
   taskDefinition: string,
-  deploymentConfigName?: string,
-): Promise<string> {
-  const content = JSON.stringify({
+  hooks?: Array<Record<string, string>>,
+): string {
+  return JSON.stringify({
     version: 0.0,
     Resources: [
       {
@@ -170,14 +170,37 @@ export async function createCodeDeployDeployment(
         },
       },
     ],
+    ...(hooks ? { Hooks: hooks } : {}),
   });
+}
+
+export const sha256Of = (content: string) => createHash('sha256').update(content).digest('hex');
+
+/** CreateDeployment in cd's group of the AppSpec `content`, with its sha256 (unless another is given), as deploy-ecs sends it. */
+export async function createDeployment(
+  sandbox: Sandbox,
+  cd: CodeDeployService,
+  content: string,
+  extra: Partial<CreateDeploymentCommandInput> = {},
+  sha256 = sha256Of(content),
+): Promise<string> {
   const created = await codeDeployClient(sandbox).send(
     new CreateDeploymentCommand({
+      ...extra,
       applicationName: cd.applicationName,
       deploymentGroupName: cd.deploymentGroupName,
-      deploymentConfigName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
     }),
   );
   return created.deploymentId as string;
+}
+
+/** A CodeDeploy deployment of `taskDefinition` in cd's group, created with the SDK as deploy-ecs would (its AppSpec, with its sha256). */
+export function createCodeDeployDeployment(
+  sandbox: Sandbox,
+  cd: CodeDeployService,
+  taskDefinition: string,
+  deploymentConfigName?: string,
+): Promise<string> {
+  return createDeployment(sandbox, cd, appSpecContent(cd, taskDefinition), { deploymentConfigName });
 }

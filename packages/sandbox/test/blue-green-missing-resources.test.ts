@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
-import { CreateDeploymentCommand, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
   DeleteListenerCommand,
   DeleteRuleCommand,
@@ -17,7 +16,7 @@ import {
   registerRevision,
   type BlueGreenService,
 } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService } from '../../../test/support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService } from '../../../test/support/codedeploy';
 import { ecsClient, elbClient, waitFor } from './support/harness';
 
 // What ECS and CodeDeploy do with a release whose traffic resources were deleted after the service (or the deployment
@@ -90,24 +89,6 @@ describe('an ECS-native blue/green release whose traffic resources are gone', ()
 });
 
 describe('a CodeDeploy blue/green release whose target group pair is gone', () => {
-  const appSpec = (taskDefinition: string, container: string) => {
-    const content = JSON.stringify({
-      version: 0.0,
-      Resources: [
-        {
-          TargetService: {
-            Type: 'AWS::ECS::Service',
-            Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: container, ContainerPort: 8080 } },
-          },
-        },
-      ],
-    });
-    return {
-      revisionType: 'AppSpecContent' as const,
-      appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') },
-    };
-  };
-
   test.each([
     ['the target group nothing forwards to', 'green'],
     ['the test listener', 'test'],
@@ -119,13 +100,7 @@ describe('a CodeDeploy blue/green release whose target group pair is gone', () =
     const codedeploy = codeDeployClient(sandbox);
     const v2 = await registerRevision(sandbox, cd, 'v2');
 
-    const { deploymentId } = await codedeploy.send(
-      new CreateDeploymentCommand({
-        applicationName: cd.applicationName,
-        deploymentGroupName: cd.deploymentGroupName,
-        revision: appSpec(v2, cd.containerName),
-      }),
-    );
+    const deploymentId = await createCodeDeployDeployment(sandbox, cd, v2);
     const info = await waitFor('the deployment to fail', async () => {
       const deployment = (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
       return deployment?.status === 'Failed' ? deployment : undefined;

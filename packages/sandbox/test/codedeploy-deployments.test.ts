@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import {
-  CreateDeploymentCommand,
   DeploymentLimitExceededException,
   DeploymentTargetDoesNotExistException,
   GetDeploymentCommand,
@@ -9,14 +7,23 @@ import {
   InvalidRevisionException,
   ListDeploymentTargetsCommand,
   ListDeploymentsCommand,
-  type DeploymentInfo,
-  type ECSTarget,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { start, type Sandbox } from '../src/index';
 import { registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService, type CodeDeployService } from '../../../test/support/codedeploy';
+import { codeDeployClient, type CodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, elbClient } from './support/harness';
+
+import {
+  appSpecContent,
+  createDeployment,
+  finished,
+  observe,
+  refusalOf,
+  steadyCodeDeployService,
+  STEP_MS,
+  type Observation,
+} from './support/codedeploy-walk';
 
 // CodeDeploy blue/green deployments of CODE_DEPLOY services, scripted tasks on the manual clock: each test walks
 // the deployment pass by pass.
@@ -28,7 +35,6 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const STEP_MS = 500;
 const EVENTS = [
   'BeforeInstall',
   'Install',
@@ -40,63 +46,12 @@ const EVENTS = [
   'AfterAllowTraffic',
 ];
 
-function refusalOf(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('the call was allowed');
-    },
-    (error: Error) => error,
-  );
-}
-
-function appSpec(cd: CodeDeployService, taskDefinition: string, containerName = cd.containerName): string {
-  return JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: containerName, ContainerPort: 8080 } },
-        },
-      },
-    ],
-  });
-}
-
-async function deploy(
-  cd: CodeDeployService,
-  content: string,
-  sha256 = createHash('sha256').update(content).digest('hex'),
-): Promise<string> {
-  const created = await codeDeployClient(sandbox).send(
-    new CreateDeploymentCommand({
-      applicationName: cd.applicationName,
-      deploymentGroupName: cd.deploymentGroupName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
-    }),
-  );
-  return created.deploymentId as string;
-}
-
-interface Observation {
-  info: DeploymentInfo;
-  target: ECSTarget;
-}
-
-async function observe(cd: CodeDeployService, deploymentId: string): Promise<Observation> {
-  const codedeploy = codeDeployClient(sandbox);
-  const info = (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo as DeploymentInfo;
-  const target = (await codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId: `${cd.cluster}:${cd.service}` })))
-    .deploymentTarget?.ecsTarget as ECSTarget;
-  return { info, target };
-}
-
 /** Advances in half-second steps until `until` holds, collecting the deployment statuses and the events seen in progress. */
 async function walk(cd: CodeDeployService, deploymentId: string, until: (o: Observation) => boolean, maxMs = 30 * 60_000) {
   const statuses: string[] = [];
   const events: string[] = [];
   for (let elapsed = 0; ; elapsed += STEP_MS) {
-    const o = await observe(cd, deploymentId);
+    const o = await observe(sandbox, cd, deploymentId);
     if (statuses.at(-1) !== o.info.status) statuses.push(o.info.status as string);
     const running = o.target.lifecycleEvents?.find((e) => e.status === 'InProgress')?.lifecycleEventName;
     if (running && events.at(-1) !== running) events.push(running);
@@ -106,8 +61,6 @@ async function walk(cd: CodeDeployService, deploymentId: string, until: (o: Obse
   }
 }
 
-const finished = (o: Observation) => ['Succeeded', 'Failed', 'Stopped'].includes(o.info.status as string);
-
 /** The production or test listener's forward weights by target group. */
 async function weights(listenerArn: string): Promise<Record<string, number>> {
   const listeners = (await elbClient(sandbox).send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }))).Listeners ?? [];
@@ -115,24 +68,17 @@ async function weights(listenerArn: string): Promise<Record<string, number>> {
   return Object.fromEntries(groups.map((g) => [g.TargetGroupArn as string, g.Weight as number]));
 }
 
-async function steadyService(name: string) {
-  const cd = await createCodeDeployService(sandbox, { service: name });
-  await sandbox.advance(45_000);
-  const v2 = await registerRevision(sandbox, cd, 'v2');
-  return { cd, v2 };
-}
-
 describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
   let cd: CodeDeployService;
   let v2: string;
   let deploymentId: string;
   beforeAll(async () => {
-    ({ cd, v2 } = await steadyService('aao'));
-    deploymentId = await deploy(cd, appSpec(cd, v2));
+    ({ cd, v2 } = await steadyCodeDeployService(sandbox, 'aao'));
+    deploymentId = await createDeployment(sandbox, cd, appSpecContent(cd, v2));
   });
 
   test('walks the lifecycle events in order to the termination wait, production on the replacement task set', async () => {
-    expect((await observe(cd, deploymentId)).info.status).toBe('Created');
+    expect((await observe(sandbox, cd, deploymentId)).info.status).toBe('Created');
     const wait = await walk(cd, deploymentId, (o) => o.target.status === 'Succeeded' || finished(o));
     expect(wait.statuses).toEqual(['Created', 'InProgress']);
     expect(wait.events).toEqual(EVENTS);
@@ -168,9 +114,9 @@ describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
   });
 
   test('ends Succeeded once the termination wait is over and the original task set is gone', async () => {
-    const before = await observe(cd, deploymentId);
+    const before = await observe(sandbox, cd, deploymentId);
     await sandbox.advance(4 * 60_000);
-    expect((await observe(cd, deploymentId)).info.status).toBe('InProgress');
+    expect((await observe(sandbox, cd, deploymentId)).info.status).toBe('InProgress');
     const done = await walk(cd, deploymentId, finished);
     expect(done.info.status).toBe('Succeeded');
     expect(done.info.completeTime?.getTime()).toBeGreaterThanOrEqual((before.target.lastUpdatedAt as Date).getTime() + 5 * 60_000);
@@ -219,7 +165,7 @@ describe('an all-at-once deployment (CodeDeployDefault.ECSAllAtOnce)', () => {
   test('a YAML AppSpec deploys the same way, from the side that now serves production', async () => {
     const v3 = await registerRevision(sandbox, cd, 'v3');
     const yaml = `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${v3}"\n        LoadBalancerInfo:\n          ContainerName: "${cd.containerName}"\n          ContainerPort: 8080\n`;
-    const id = await deploy(cd, yaml);
+    const id = await createDeployment(sandbox, cd, yaml);
     const wait = await walk(cd, id, (o) => o.target.status === 'Succeeded' || finished(o));
     expect(wait.target.taskSetsInfo?.map((t) => [t.taskSetLabel, t.trafficWeight, t.targetGroup?.name])).toEqual([
       ['Blue', 0, cd.greenTargetGroupName],
@@ -234,18 +180,20 @@ describe('CreateDeployment refuses', () => {
   let cd: CodeDeployService;
   let v2: string;
   beforeAll(async () => {
-    ({ cd, v2 } = await steadyService('refuse'));
+    ({ cd, v2 } = await steadyCodeDeployService(sandbox, 'refuse'));
   });
 
   test('content whose sha256 does not match, and content that is no AppSpec', async () => {
-    expect(await refusalOf(deploy(cd, appSpec(cd, v2), '0'.repeat(64)))).toBeInstanceOf(InvalidRevisionException);
-    expect(await refusalOf(deploy(cd, '{"version": 0.0}'))).toBeInstanceOf(InvalidRevisionException);
-    expect(await refusalOf(deploy(cd, '{ not: [json'))).toBeInstanceOf(InvalidRevisionException);
+    expect(await refusalOf(createDeployment(sandbox, cd, appSpecContent(cd, v2), {}, '0'.repeat(64)))).toBeInstanceOf(
+      InvalidRevisionException,
+    );
+    expect(await refusalOf(createDeployment(sandbox, cd, '{"version": 0.0}'))).toBeInstanceOf(InvalidRevisionException);
+    expect(await refusalOf(createDeployment(sandbox, cd, '{ not: [json'))).toBeInstanceOf(InvalidRevisionException);
   });
 
   test('a second deployment while one is under way', async () => {
-    const first = await deploy(cd, appSpec(cd, v2));
-    const second = await refusalOf(deploy(cd, appSpec(cd, v2)));
+    const first = await createDeployment(sandbox, cd, appSpecContent(cd, v2));
+    const second = await refusalOf(createDeployment(sandbox, cd, appSpecContent(cd, v2)));
     expect(second).toBeInstanceOf(DeploymentLimitExceededException);
     expect(second.message).toBe(`The Deployment Group '${cd.deploymentGroupName}' already has an active Deployment '${first}'`);
     await walk(cd, first, finished);
@@ -254,8 +202,8 @@ describe('CreateDeployment refuses', () => {
 
 describe('a replacement ECS cannot create', () => {
   test('fails the deployment at Install with ECS_UPDATE_ERROR, production left on the original task set', async () => {
-    const { cd, v2 } = await steadyService('badcontainer');
-    const id = await deploy(cd, appSpec(cd, v2, 'nosuch'));
+    const { cd, v2 } = await steadyCodeDeployService(sandbox, 'badcontainer');
+    const id = await createDeployment(sandbox, cd, appSpecContent({ containerName: 'nosuch' }, v2));
     const done = await walk(cd, id, finished);
     expect(done.info.status).toBe('Failed');
     expect(done.info.errorInformation).toEqual({

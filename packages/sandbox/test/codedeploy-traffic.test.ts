@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
-import { CreateDeploymentCommand, GetDeploymentCommand, GetDeploymentTargetCommand } from '@aws-sdk/client-codedeploy';
+import { GetDeploymentCommand, GetDeploymentTargetCommand } from '@aws-sdk/client-codedeploy';
 import { start, type Sandbox } from '../src/index';
 import { answers, blueGreenCatalog, registerRevision } from '../../../test/support/blue-green';
-import { codeDeployClient, createCodeDeployService } from '../../../test/support/codedeploy';
+import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService } from '../../../test/support/codedeploy';
 import { describeService, waitFor } from './support/harness';
 
 // Real processes behind the listeners: a request through the production listener tells which revision answered.
@@ -30,25 +29,8 @@ test('production requests reach the replacement task set once CodeDeploy reroute
   await waitFor('v1 behind the production listener', async () => ((await answers(productionUrl, 1))[0] === 'v1' ? true : undefined));
 
   const v2 = await registerRevision(sandbox, cd, 'v2');
-  const content = JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: { TaskDefinition: v2, LoadBalancerInfo: { ContainerName: cd.containerName, ContainerPort: 8080 } },
-        },
-      },
-    ],
-  });
   const codedeploy = codeDeployClient(sandbox);
-  const { deploymentId } = await codedeploy.send(
-    new CreateDeploymentCommand({
-      applicationName: cd.applicationName,
-      deploymentGroupName: cd.deploymentGroupName,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } },
-    }),
-  );
+  const deploymentId = await createCodeDeployDeployment(sandbox, cd, v2);
   const target = () =>
     codedeploy
       .send(new GetDeploymentTargetCommand({ deploymentId, targetId: `${cd.cluster}:${cd.service}` }))
