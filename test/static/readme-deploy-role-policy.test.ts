@@ -5,7 +5,7 @@ import { deployRolePolicy, documentedPolicy, type DocumentedPermission } from '.
 import { Expression, loadWorkflow, suiteActionOf, type Workflow, type WorkflowStep } from '../support/workflow-model';
 
 // README's combined policy for the deploy role is assembled by hand from the per-action tables, which the
-// least-privilege tests prove (test/e2e/least-privilege.test.ts; test/e2e/deploy-role-policy.test.ts runs the main
+// least-privilege tests prove (test/e2e/least-privilege-*.test.ts; test/e2e/deploy-role-policy.test.ts runs the main
 // template's steps under the combined policy itself). Here: every permission a table lists for what the main template
 // does (its actions, the inputs its steps give, a rolling service) is allowed by a statement of the combined policy,
 // and the combined policy grants nothing no table lists, so the tables and the combined policy cannot drift apart.
