@@ -1,4 +1,4 @@
-import type { BadInput, SurprisingInput } from './case';
+import { notTrueOrFalse, type BadInput, type SurprisingInput } from './case';
 
 // The e2e file's sandbox holds cluster "prod" with service "api" on api:1, and api:2 registered then deregistered;
 // beside it "cart" on cart:1 (neither has a revision that completed a deployment before its current one) and
@@ -51,14 +51,7 @@ export const autoRollbackBadInputs: BadInput[] = [
     error: /^Input 'timeout' must be a duration .*got "5mm"\.$/,
     refusedBy: 'parser',
   },
-  {
-    name: 'a malformed wait',
-    inputs: { ...base, wait: 'maybe' },
-    input: 'wait',
-    error: /^Input 'wait' must be true or false; got "maybe"\.$/,
-    refusedBy: 'parser',
-    e2e: true,
-  },
+  notTrueOrFalse('a malformed wait', base, 'wait', 'maybe', { e2e: true }),
   {
     name: 'a bare family',
     inputs: { ...base, 'task-definition': 'api' },

@@ -38,3 +38,34 @@ export const isMutating = (operation: string): boolean => !/^(Describe|List|Get|
 
 /** The rows an e2e file runs. */
 export const endToEnd = (rows: BadInput[]): BadInput[] => rows.filter((row) => row.refusedBy === 'sandbox' || row.e2e);
+
+const literally = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A row whose `input` is given `value`, which is not true or false: the parser refuses it, naming both. */
+export const notTrueOrFalse = (name: string, base: Record<string, string>, input: string, value: string, extra: Partial<BadInput> = {}) =>
+  ({
+    name,
+    inputs: { ...base, [input]: value },
+    input,
+    error: new RegExp(`^Input '${input}' must be true or false; got "${literally(value)}"\\.$`),
+    refusedBy: 'parser',
+    ...extra,
+  }) satisfies BadInput;
+
+/** A row whose `input` is given `value`, which is not a whole number of at least `least`: the parser refuses it, naming both. */
+export const notWholeNumberOfAtLeast = (
+  name: string,
+  base: Record<string, string>,
+  input: string,
+  least: number,
+  value: string,
+  extra: Partial<BadInput> = {},
+) =>
+  ({
+    name,
+    inputs: { ...base, [input]: value },
+    input,
+    error: new RegExp(`^Input '${input}' must be a whole number of at least ${least}; got "${literally(value)}"\\.$`),
+    refusedBy: 'parser',
+    ...extra,
+  }) satisfies BadInput;

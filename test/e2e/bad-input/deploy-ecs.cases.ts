@@ -1,4 +1,4 @@
-import type { BadInput, SurprisingInput } from './case';
+import { notTrueOrFalse, notWholeNumberOfAtLeast, type BadInput, type SurprisingInput } from './case';
 
 // The e2e file's sandbox holds cluster "prod" with service "multi" (containers app and proxy); its workspace
 // holds broken.json (not JSON), not-a-task-definition.json, array.json and no-containers.json.
@@ -222,28 +222,10 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'timeout' must be a duration .*got "1,5m"\.$/,
     refusedBy: 'parser',
   },
-  {
-    name: 'wait as yes',
-    inputs: { ...base, wait: 'yes' },
-    input: 'wait',
-    error: /^Input 'wait' must be true or false; got "yes"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'force-new-deployment as 1',
-    inputs: { ...base, 'force-new-deployment': '1' },
-    input: 'force-new-deployment',
-    error: /^Input 'force-new-deployment' must be true or false; got "1"\.$/,
-    refusedBy: 'parser',
-  },
+  notTrueOrFalse('wait as yes', base, 'wait', 'yes'),
+  notTrueOrFalse('force-new-deployment as 1', base, 'force-new-deployment', '1'),
   // service settings
-  {
-    name: 'enable-execute-command as yes',
-    inputs: { ...base, 'enable-execute-command': 'yes' },
-    input: 'enable-execute-command',
-    error: /^Input 'enable-execute-command' must be true or false; got "yes"\.$/,
-    refusedBy: 'parser',
-  },
+  notTrueOrFalse('enable-execute-command as yes', base, 'enable-execute-command', 'yes'),
   {
     name: 'propagate-tags of an unknown source',
     inputs: { ...base, 'propagate-tags': 'TASK' },
@@ -251,13 +233,7 @@ export const deployEcsBadInputs: BadInput[] = [
     error: /^Input 'propagate-tags' must be one of TASK_DEFINITION, SERVICE, NONE; got "TASK"\.$/,
     refusedBy: 'parser',
   },
-  {
-    name: 'enable-ecs-managed-tags as 1',
-    inputs: { ...base, 'enable-ecs-managed-tags': '1' },
-    input: 'enable-ecs-managed-tags',
-    error: /^Input 'enable-ecs-managed-tags' must be true or false; got "1"\.$/,
-    refusedBy: 'parser',
-  },
+  notTrueOrFalse('enable-ecs-managed-tags as 1', base, 'enable-ecs-managed-tags', '1'),
   {
     name: 'a negative health check grace period',
     inputs: { ...base, 'health-check-grace-period': '-1' },
@@ -287,35 +263,10 @@ export const deployEcsBadInputs: BadInput[] = [
       /^Input 'propagate-tags' changes a service setting, but 'service-deployment-arn' follows a deployment that exists and changes nothing\./,
     refusedBy: 'parser',
   },
-  {
-    name: 'a negative desired count',
-    inputs: { ...base, 'desired-count': '-1' },
-    input: 'desired-count',
-    error: /^Input 'desired-count' must be a whole number of at least 0; got "-1"\.$/,
-    refusedBy: 'parser',
-    e2e: true,
-  },
-  {
-    name: 'a fractional desired count',
-    inputs: { ...base, 'desired-count': '1.5' },
-    input: 'desired-count',
-    error: /^Input 'desired-count' must be a whole number of at least 0; got "1\.5"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'a desired count in words',
-    inputs: { ...base, 'desired-count': 'two' },
-    input: 'desired-count',
-    error: /^Input 'desired-count' must be a whole number of at least 0; got "two"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'a failed-tasks threshold of zero',
-    inputs: { ...base, 'failed-tasks-threshold': '0' },
-    input: 'failed-tasks-threshold',
-    error: /^Input 'failed-tasks-threshold' must be a whole number of at least 1; got "0"\.$/,
-    refusedBy: 'parser',
-  },
+  notWholeNumberOfAtLeast('a negative desired count', base, 'desired-count', 0, '-1', { e2e: true }),
+  notWholeNumberOfAtLeast('a fractional desired count', base, 'desired-count', 0, '1.5'),
+  notWholeNumberOfAtLeast('a desired count in words', base, 'desired-count', 0, 'two'),
+  notWholeNumberOfAtLeast('a failed-tasks threshold of zero', base, 'failed-tasks-threshold', 1, '0'),
   // environment lines
   {
     name: 'an environment line without =',

@@ -1,4 +1,4 @@
-import type { BadInput, SurprisingInput } from './case';
+import { notTrueOrFalse, type BadInput, type SurprisingInput } from './case';
 
 // The e2e file's sandbox holds cluster "prod" with the awsvpc service "orders" (container orders).
 const base = { cluster: 'prod', service: 'orders' };
@@ -227,20 +227,8 @@ export const runMigrationBadInputs: BadInput[] = [
     error: /^Input 'timeout' must be a duration .*got "15 m"\.$/,
     refusedBy: 'parser',
   },
-  {
-    name: 'a malformed allow-concurrent',
-    inputs: { ...base, 'allow-concurrent': 'yes' },
-    input: 'allow-concurrent',
-    error: /^Input 'allow-concurrent' must be true or false; got "yes"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'a malformed stop-on-cancel',
-    inputs: { ...base, 'stop-on-cancel': 'always' },
-    input: 'stop-on-cancel',
-    error: /^Input 'stop-on-cancel' must be true or false; got "always"\.$/,
-    refusedBy: 'parser',
-  },
+  notTrueOrFalse('a malformed allow-concurrent', base, 'allow-concurrent', 'yes'),
+  notTrueOrFalse('a malformed stop-on-cancel', base, 'stop-on-cancel', 'always'),
   {
     name: 'a bad environment line',
     inputs: { ...base, environment: 'not a pair' },

@@ -1,4 +1,4 @@
-import type { BadInput, SurprisingInput } from './case';
+import { notWholeNumberOfAtLeast, type BadInput, type SurprisingInput } from './case';
 
 // The e2e file's sandbox holds cluster "prod" with service "web". No row gets as far as a request to `url`.
 const url = 'http://127.0.0.1:9/health';
@@ -130,27 +130,9 @@ export const verifyHealthBadInputs: BadInput[] = [
     error: /^Input 'warmup' must be a duration .*got "5 sec"\.$/,
     refusedBy: 'parser',
   },
-  {
-    name: 'a failure threshold of zero',
-    inputs: { url, 'failure-threshold': '0' },
-    input: 'failure-threshold',
-    error: /^Input 'failure-threshold' must be a whole number of at least 1; got "0"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'a negative success threshold',
-    inputs: { url, 'success-threshold': '-1' },
-    input: 'success-threshold',
-    error: /^Input 'success-threshold' must be a whole number of at least 1; got "-1"\.$/,
-    refusedBy: 'parser',
-  },
-  {
-    name: 'a max latency with a unit',
-    inputs: { url, 'max-latency-ms': '100ms' },
-    input: 'max-latency-ms',
-    error: /^Input 'max-latency-ms' must be a whole number of at least 1; got "100ms"\.$/,
-    refusedBy: 'parser',
-  },
+  notWholeNumberOfAtLeast('a failure threshold of zero', { url }, 'failure-threshold', 1, '0'),
+  notWholeNumberOfAtLeast('a negative success threshold', { url }, 'success-threshold', 1, '-1'),
+  notWholeNumberOfAtLeast('a max latency with a unit', { url }, 'max-latency-ms', 1, '100ms'),
   {
     name: 'a header line without a name',
     inputs: { url, headers: 'Bearer s3cret-value' },
