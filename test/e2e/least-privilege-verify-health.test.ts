@@ -18,6 +18,20 @@ import {
 // for every scenario below, each required permission needed, each optional one degrading as documented.
 const { sandbox, uniqueService, createService, blueGreenRelease, codeDeployRelease } = useLeastPrivilegeSandbox();
 
+/** verify-health's inputs as the gate of a CODE_DEPLOY release paused at Ready, whose test listener must answer `body`. */
+async function codeDeployGate(prefix: string, body: string, threshold: Record<string, string>) {
+  const { cd, deploymentId } = await codeDeployRelease(prefix, codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
+  return {
+    url: `${cd.testUrl}/`,
+    'body-contains': body,
+    cluster: cd.cluster,
+    service: cd.service,
+    'continue-deployment': deploymentId,
+    ...QUICK_PROBE,
+    ...threshold,
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   {
     action: 'verify-health',
@@ -93,18 +107,7 @@ const SCENARIOS: Scenario[] = [
       'with a CodeDeploy `continue-deployment`: follow the deployment to Ready',
       'with a CodeDeploy `continue-deployment`: `READY_WAIT` when healthy',
     ],
-    async prepare() {
-      const { cd, deploymentId } = await codeDeployRelease('cd-gate', codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
-      return {
-        url: `${cd.testUrl}/`,
-        'body-contains': 'v2',
-        cluster: cd.cluster,
-        service: cd.service,
-        'continue-deployment': deploymentId,
-        ...QUICK_PROBE,
-        'success-threshold': '2',
-      };
-    },
+    prepare: () => codeDeployGate('cd-gate', 'v2', { 'success-threshold': '2' }),
     verdict(run) {
       expect(run.outputs.healthy).toBe('true');
       expect(run.outputs['deployment-action']).toBe('continued');
@@ -117,18 +120,7 @@ const SCENARIOS: Scenario[] = [
       'with a CodeDeploy `continue-deployment`: follow the deployment to Ready',
       'with a CodeDeploy `continue-deployment`: stop with `autoRollbackEnabled` when unhealthy',
     ],
-    async prepare() {
-      const { cd, deploymentId } = await codeDeployRelease('cd-stop', codeDeployWaits('STOP_DEPLOYMENT', 60), 'paused');
-      return {
-        url: `${cd.testUrl}/`,
-        'body-contains': 'v3',
-        cluster: cd.cluster,
-        service: cd.service,
-        'continue-deployment': deploymentId,
-        ...QUICK_PROBE,
-        'failure-threshold': '2',
-      };
-    },
+    prepare: () => codeDeployGate('cd-stop', 'v3', { 'failure-threshold': '2' }),
     verdict(run) {
       expect(run.outputs.healthy).toBe('false');
       expect(run.outputs['deployment-action']).toBe('rolled-back');
