@@ -89,17 +89,25 @@ export interface RollbackPlan {
   target: RollbackTarget;
 }
 
+/** What the caller of planRollback knows already: where the target comes from, and the service as it read it. */
+export interface KnownBeforePlan {
+  source?: TargetSource;
+  /** The service as DescribeServices answered it (several services are read 10 a call first): not described again. */
+  described?: Service;
+}
+
 /** 1. Where the service stands and where it returns to; every check comes before any change. */
 export async function planRollback(
   request: RollBackServiceRequest,
   clients: RollBackClients,
   ports: Pick<RollBackPorts, 'log' | 'clock' | 'writeSummary' | 'signal'>,
-  source?: TargetSource,
+  known: KnownBeforePlan = {},
 ): Promise<RollbackPlan> {
   const { ecs } = clients;
   const { log, clock } = ports;
+  const { source, described } = known;
   const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
-  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
+  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy, described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const history = mechanism.readHistory

@@ -30,7 +30,7 @@ export async function rollBackServices(
   for (const one of request.services) {
     const single: RollBackServiceRequest = { ...request, service: one.service, taskDefinition: one.taskDefinition };
     const source = targetSource(one.service, request.fromDeployOutput);
-    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, source));
+    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, { source }));
   }
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
