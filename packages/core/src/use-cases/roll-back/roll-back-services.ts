@@ -1,3 +1,4 @@
+import type { Service } from '@aws-sdk/client-ecs';
 import { ActionFailure, ConfigurationError, errorMessage } from '../../common/errors';
 import { prefixedLogger } from '../../common/logger';
 import { BatchedServiceReads, describeServicesInChunks } from '../../ecs/service-reads';
@@ -25,12 +26,13 @@ export async function rollBackServices(
   const { log } = ports;
 
   // 1. Every service exists and is on the ECS controller; then each one's checks and target, before any change.
-  await refuseUnsupported(request, clients);
+  //    Each pre-flight judges the service as that read answered it: every service is described once, 10 a call.
+  const described = await refuseUnsupported(request, clients);
   const plans: RollbackPlan[] = [];
   for (const one of request.services) {
     const single: RollBackServiceRequest = { ...request, service: one.service, taskDefinition: one.taskDefinition };
-    const source = targetSource(one.service, request.fromDeployOutput);
-    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, { source }));
+    const known = { source: targetSource(one.service, request.fromDeployOutput), described: described.get(one.service) };
+    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, known));
   }
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
@@ -92,11 +94,12 @@ export async function rollBackServices(
 /**
  * One DescribeServices per 10 services: a service the cluster does not have, or one under the CODE_DEPLOY
  * controller (its rollback is a CodeDeploy deployment of its own group, one service a step), is refused before any
- * service's checks.
+ * service's checks. The services as read, by the name each was given by, for their pre-flights.
  */
-async function refuseUnsupported(request: RollBackServicesRequest, clients: RollBackClients): Promise<void> {
+async function refuseUnsupported(request: RollBackServicesRequest, clients: RollBackClients): Promise<Map<string, Service>> {
   const names = request.services.map((one) => one.service);
   const answers = await describeServicesInChunks(clients.ecs, request.cluster, names);
+  const described = new Map<string, Service>();
   for (const name of names) {
     const answer = answers.get(name);
     if (!answer || 'failure' in answer || answer.service.status === 'INACTIVE') {
@@ -112,7 +115,9 @@ async function refuseUnsupported(request: RollBackServicesRequest, clients: Roll
         'service',
       );
     }
+    described.set(name, answer.service);
   }
+  return described;
 }
 
 /** A service's target comes from its 'services' entry or its history: when neither has one, the error says which input to give. */
