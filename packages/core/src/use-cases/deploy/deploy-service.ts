@@ -22,6 +22,7 @@ import { startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
+import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { isGreen } from '../../ecs/rollout-report';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { existingDeployment } from './follow-existing';
@@ -69,6 +70,8 @@ export interface DeployPorts {
   env?: NodeJS.ProcessEnv;
   /** Several services deployed in one step (deployServices): the DescribeServices rounds their watches share. */
   serviceReads?: ServiceReads;
+  /** Several services deployed in one step: the DescribeServiceDeployments rounds their blue/green, linear or canary watches share. */
+  serviceDeploymentReads?: ServiceDeploymentReads;
   /**
    * Called once the revision is rendered, before the first change (a registration, an update): deployServices
    * refuses a service it cannot deploy here, and holds each service until every other one got this far.
@@ -95,7 +98,15 @@ export async function deployService(request: DeployRequest, clients: DeployClien
   const { fromFile, fromRevision, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+  const context = {
+    ecs,
+    codedeploy: clients.codedeploy,
+    log,
+    clock,
+    signal: ports.signal,
+    serviceReads: ports.serviceReads,
+    serviceDeploymentReads: ports.serviceDeploymentReads,
+  };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
   const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;

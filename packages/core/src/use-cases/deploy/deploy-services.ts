@@ -3,6 +3,7 @@ import { ActionFailure, ConfigurationError, errorMessage } from '../../common/er
 import { prefixedLogger } from '../../common/logger';
 import { pacedRegistrations } from '../../ecs/registration-pacing';
 import { BatchedServiceReads, describeServicesInChunks } from '../../ecs/service-reads';
+import { BatchedServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { section } from '../../report/markdown';
 import { deployService, type DeployClients, type DeployPorts } from './deploy-service';
 import type { DeployOutputs, DeployRequest } from './request';
@@ -28,7 +29,10 @@ export interface ServicesOutputs {
   status: ServiceResult['status'];
 }
 
-export interface ServicesDeployPorts extends Omit<DeployPorts, 'setOutputs' | 'trail' | 'serviceReads' | 'beforeFirstChange'> {
+export interface ServicesDeployPorts extends Omit<
+  DeployPorts,
+  'setOutputs' | 'trail' | 'serviceReads' | 'serviceDeploymentReads' | 'beforeFirstChange'
+> {
   setOutputs(outputs: ServicesOutputs): void;
   /** How many services run their pre-flight at once (their reads, not their rollouts); default PREFLIGHTS_AT_ONCE. */
   preflightsAtOnce?: number;
@@ -43,7 +47,8 @@ export const PREFLIGHTS_AT_ONCE = 10;
  * before every service's pre-flight passed and its revision rendered (StartLine), so a refusal of one changes
  * nothing. The registrations go at ECS's RegisterTaskDefinition rate, and an identical revision of two services is
  * registered once (pacedRegistrations). The rollouts are watched in shared rounds (BatchedServiceReads), a
- * DescribeServices call per 10 services a round. The step fails when any service does, naming each and why.
+ * DescribeServices call per 10 services a round, and a DescribeServiceDeployments call per 20 blue/green, linear
+ * or canary services (BatchedServiceDeploymentReads). The step fails when any service does, naming each and why.
  */
 export async function deployServices(
   request: ServicesDeployRequest,
@@ -54,6 +59,7 @@ export async function deployServices(
   await refuseOtherControllers(clients.ecs, request);
   const ecs = pacedRegistrations(clients.ecs, { clock, signal });
   const reads = new BatchedServiceReads(clients.ecs);
+  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs);
   const line = new StartLine(request.services);
   const preflights = new Slots(ports.preflightsAtOnce ?? PREFLIGHTS_AT_ONCE);
   const outputs = new Map<string, DeployOutputs>();
@@ -80,6 +86,7 @@ export async function deployServices(
           writeSummary: async (markdown) => void reports.set(name, [...(reports.get(name) ?? []), markdown]),
           setOutputs: (known) => void outputs.set(name, known),
           serviceReads: reads,
+          serviceDeploymentReads: deploymentReads,
           beforeFirstChange: async () => {
             letGo();
             await line.ready(name);
@@ -108,6 +115,11 @@ export async function deployServices(
   const final: ServicesOutputs = { services: results, status: worstStatus(results.map((result) => result.status)) };
   ports.setOutputs(final);
   log.info(`DescribeServices: ${reads.calls} calls for ${reads.reads} reads of ${request.services.length} services while watching.`);
+  if (deploymentReads.reads > 0) {
+    log.info(
+      `DescribeServiceDeployments: ${deploymentReads.calls} calls for ${deploymentReads.reads} reads of the service deployments watched.`,
+    );
+  }
   const failedReports = results.filter((result) => failsTheStep(result.status)).flatMap((result) => reports.get(result.service) ?? []);
   await ports.writeSummary(servicesSummaryMarkdown(results, failedReports));
   if (results.some((result) => failsTheStep(result.status))) throw new ActionFailure(servicesFailureMessage(results));

@@ -18,6 +18,7 @@ import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { DeploymentMechanism } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
+import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
 import { recordRollback } from './audit-trail';
@@ -53,6 +54,8 @@ export interface RollBackPorts {
   signal?: CancellationSignal;
   /** The watch's DescribeServices, when several rollbacks share one read a round (see BatchedServiceReads). */
   serviceReads?: ServiceReads;
+  /** The watch's DescribeServiceDeployments, when several rollbacks share one read a round (BatchedServiceDeploymentReads). */
+  serviceDeploymentReads?: ServiceDeploymentReads;
 }
 
 export interface RollBackResult {
@@ -122,7 +125,15 @@ export async function carryOutRollback(plan: RollbackPlan, clients: RollBackClie
   const { request, service, preflight, found, mechanism, history, target } = plan;
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+  const context = {
+    ecs,
+    codedeploy: clients.codedeploy,
+    log,
+    clock,
+    signal: ports.signal,
+    serviceReads: ports.serviceReads,
+    serviceDeploymentReads: ports.serviceDeploymentReads,
+  };
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;

@@ -2,12 +2,13 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { ActionFailure, ConfigurationError, errorMessage } from '../../common/errors';
 import { prefixedLogger } from '../../common/logger';
 import { BatchedServiceReads, describeServicesInChunks } from '../../ecs/service-reads';
+import { BatchedServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import type { RollBackServicesRequest, RollBackServiceRequest, ServiceRollbackOutput } from './request';
 import { carryOutRollback, planRollback, type RollBackClients, type RollBackPorts, type RollbackPlan } from './roll-back-service';
 import { severalRollbacksMarkdown, type ServiceRollbackRow } from './several-report';
 import type { TargetSource } from './target';
 
-export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' | 'trail' | 'serviceReads'> {
+export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' | 'trail' | 'serviceReads' | 'serviceDeploymentReads'> {
   /** The 'services' output, set once every rollback has ended (or failed to start). */
   setOutputs(outputs: ServiceRollbackOutput[]): void;
 }
@@ -15,7 +16,8 @@ export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' 
 /**
  * auto-rollback with several services: each returns to its own target (its 'services' entry, else its history),
  * every check of every service before the first change, then all are rolled back at once and watched in one loop
- * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls). The step fails if any
+ * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls; a blue/green, linear or
+ * canary rollback's DescribeServiceDeployments go 20 a call, BatchedServiceDeploymentReads). The step fails if any
  * rollback fails, naming each and why, after the outputs and the summary say where every service stands.
  */
 export async function rollBackServices(
@@ -37,9 +39,15 @@ export async function rollBackServices(
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
   const reads = new BatchedServiceReads(clients.ecs);
+  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs);
   for (const plan of plans) reads.join(request.cluster, plan.request.service);
   const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
   if (reads.reads > 0) log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
+  if (deploymentReads.reads > 0) {
+    log.info(
+      `The watch's ${deploymentReads.reads} reads of service deployments took ${deploymentReads.calls} DescribeServiceDeployments calls.`,
+    );
+  }
 
   const outputs = rows.map((row) => row.output);
   ports.setOutputs(outputs);
@@ -63,6 +71,7 @@ export async function rollBackServices(
         ...ports,
         log: prefixedLogger(log, service),
         serviceReads: reads,
+        serviceDeploymentReads: deploymentReads,
         setOutputs: (next) => (last = next),
         writeSummary: async (markdown) => void summaries.push(markdown),
         // One annotation for the step, once every service has ended.
