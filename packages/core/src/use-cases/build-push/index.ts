@@ -8,6 +8,8 @@ export * from './buildx-cache';
 export * from './buildx-setup';
 export * from './commit';
 export * from './lifecycle';
+export * from './lifecycle-policy-file';
+export * from './lifecycle-policy-rules';
 export * from './login';
 export * from './plan';
 export * from './registry-config';
