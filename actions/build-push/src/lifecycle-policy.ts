@@ -14,7 +14,12 @@ export function readLifecyclePolicyFile(
 ): LifecyclePolicyFile | undefined {
   const given = inputs.optional('lifecycle-policy');
   if (given === undefined) return undefined;
-  const clash = others.keepTagged !== undefined ? 'lifecycle-keep-tagged' : others.expireUntaggedDays !== undefined ? 'lifecycle-expire-untagged-days' : undefined;
+  const clash =
+    others.keepTagged !== undefined
+      ? 'lifecycle-keep-tagged'
+      : others.expireUntaggedDays !== undefined
+        ? 'lifecycle-expire-untagged-days'
+        : undefined;
   if (clash)
     throw new ConfigurationError(
       `Inputs 'lifecycle-policy' and '${clash}' both set the lifecycle policy of the repository this step creates; give one: the file's rules, or the lifecycle-* inputs.`,

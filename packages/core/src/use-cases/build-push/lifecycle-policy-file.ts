@@ -35,11 +35,11 @@ export function loadLifecyclePolicyFile(absolute: string, given: string): Lifecy
   try {
     policy = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(
-      `Input '${INPUT}': the file "${given}" is not valid JSON (${(error as Error).message}).`,
-      INPUT,
-      { file: given, line: jsonErrorLine(text, error) ?? 1, title: 'Lifecycle policy file is not valid JSON' },
-    );
+    throw new ConfigurationError(`Input '${INPUT}': the file "${given}" is not valid JSON (${(error as Error).message}).`, INPUT, {
+      file: given,
+      line: jsonErrorLine(text, error) ?? 1,
+      title: 'Lifecycle policy file is not valid JSON',
+    });
   }
   const problems = lifecyclePolicyProblems(policy);
   if (problems.length) {

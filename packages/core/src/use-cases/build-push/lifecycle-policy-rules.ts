@@ -27,7 +27,8 @@ const MAX_WILDCARDS = 4;
 export function lifecyclePolicyProblems(policy: unknown): PolicyProblem[] {
   if (!isObject(policy)) return [{ path: '$', problem: 'must be an object with "rules"' }];
   const rules = policy.rules;
-  if (!Array.isArray(rules) || rules.length === 0) return [{ path: 'rules', problem: `must be a non-empty list of rules; is ${show(rules)}` }];
+  if (!Array.isArray(rules) || rules.length === 0)
+    return [{ path: 'rules', problem: `must be a non-empty list of rules; is ${show(rules)}` }];
   const problems: PolicyProblem[] = [];
   const byPriority = new Map<number, number>();
   rules.forEach((rule, index) => problems.push(...ruleProblems(rule, `rules[${index}]`, index, byPriority)));
@@ -41,7 +42,8 @@ function ruleProblems(rule: unknown, at: string, index: number, byPriority: Map<
   const add = (path: string, problem: string) => problems.push({ path: `${at}.${path}`, problem });
   const priority = rule.rulePriority;
   if (!isPositiveInteger(priority)) add('rulePriority', `must be a positive integer; is ${show(priority)}`);
-  else if (byPriority.has(priority)) add('rulePriority', `${priority} is also rules[${byPriority.get(priority)}]'s; each rule needs its own`);
+  else if (byPriority.has(priority))
+    add('rulePriority', `${priority} is also rules[${byPriority.get(priority)}]'s; each rule needs its own`);
   else byPriority.set(priority, index);
 
   const selection = rule.selection;
@@ -49,7 +51,8 @@ function ruleProblems(rule: unknown, at: string, index: number, byPriority: Map<
   else problems.push(...selectionProblems(selection, `${at}.selection`));
 
   const action = rule.action;
-  if (!isObject(action) || action.type !== 'expire') add('action.type', `must be "expire"; is ${show(isObject(action) ? action.type : action)}`);
+  if (!isObject(action) || action.type !== 'expire')
+    add('action.type', `must be "expire"; is ${show(isObject(action) ? action.type : action)}`);
   return problems;
 }
 
@@ -59,7 +62,8 @@ function selectionProblems(selection: Json, at: string): PolicyProblem[] {
   const { tagStatus, countType, countUnit, countNumber } = selection;
   const lists = ['tagPrefixList', 'tagPatternList'].filter((name) => selection[name] !== undefined);
   if (!TAG_STATUSES.includes(tagStatus as never)) add('tagStatus', `must be tagged, untagged or any; is ${show(tagStatus)}`);
-  if (tagStatus === 'tagged' && lists.length === 0) add('tagStatus', 'is tagged, which needs a tagPrefixList or a tagPatternList (["*"]: every tag)');
+  if (tagStatus === 'tagged' && lists.length === 0)
+    add('tagStatus', 'is tagged, which needs a tagPrefixList or a tagPatternList (["*"]: every tag)');
   if (tagStatus === 'untagged') for (const name of lists) add(name, 'is not allowed when tagStatus is untagged');
   for (const name of lists) {
     const list = selection[name];
@@ -67,11 +71,13 @@ function selectionProblems(selection: Json, at: string): PolicyProblem[] {
       add(name, `must be a non-empty list of non-empty strings; is ${show(list)}`);
     else if (name === 'tagPatternList')
       list.forEach((pattern: string, index) => {
-        if (pattern.split('*').length - 1 > MAX_WILDCARDS) add(`${name}[${index}]`, `"${pattern}" has more than ${MAX_WILDCARDS} wildcards (*)`);
+        if (pattern.split('*').length - 1 > MAX_WILDCARDS)
+          add(`${name}[${index}]`, `"${pattern}" has more than ${MAX_WILDCARDS} wildcards (*)`);
       });
   }
   if (!COUNT_TYPES.includes(countType as never)) add('countType', `must be imageCountMoreThan or sinceImagePushed; is ${show(countType)}`);
-  if (countType === 'sinceImagePushed' && countUnit !== 'days') add('countUnit', `must be "days" when countType is sinceImagePushed; is ${show(countUnit)}`);
+  if (countType === 'sinceImagePushed' && countUnit !== 'days')
+    add('countUnit', `must be "days" when countType is sinceImagePushed; is ${show(countUnit)}`);
   if (!isPositiveInteger(countNumber)) add('countNumber', `must be a positive integer; is ${show(countNumber)}`);
   return problems;
 }
@@ -85,7 +91,10 @@ function policyWideProblems(rules: unknown[]): PolicyProblem[] {
   const indexes = (status: string) => rules.flatMap((rule, index) => (statusOf(rule) === status ? [index] : []));
   const anyRules = indexes('any');
   for (const index of anyRules.slice(1))
-    problems.push({ path: `rules[${index}].selection.tagStatus`, problem: `is any, as rules[${anyRules[0]}]'s is; only one rule may select any` });
+    problems.push({
+      path: `rules[${index}].selection.tagStatus`,
+      problem: `is any, as rules[${anyRules[0]}]'s is; only one rule may select any`,
+    });
   for (const index of anyRules) {
     const priority = priorities[index];
     if (priority !== undefined && priority !== highest)

@@ -70,7 +70,9 @@ export async function putLifecyclePolicy(
 
 function logFilePolicy(repository: string, file: LifecyclePolicyFile, log: Logger): void {
   const policy = JSON.parse(file.text) as { rules: Record<string, unknown>[] };
-  log.info(`Lifecycle policy set on ${repository}: the ${policy.rules.length === 1 ? 'rule' : `${policy.rules.length} rules`} of ${file.path} (input 'lifecycle-policy').`);
+  log.info(
+    `Lifecycle policy set on ${repository}: the ${policy.rules.length === 1 ? 'rule' : `${policy.rules.length} rules`} of ${file.path} (input 'lifecycle-policy').`,
+  );
   for (const { index, days } of ageRulesOverTaggedImages(policy))
     log.warning(
       `${file.path}: rules[${index}] expires tagged images ${days} days after their push, and no rule before it keeps a count of the newest: a release not followed by another within ${days} days expires, though a service may still run it or roll back to it. Add an imageCountMoreThan rule for tagged images at a lower rulePriority to keep the newest.`,
