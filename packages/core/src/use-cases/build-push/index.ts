@@ -16,6 +16,7 @@ export * from './registry-config';
 export * from './repository';
 export * from './request';
 export * from './scan-gate';
+export * from './secret-masks';
 export * from './severity';
 export * from './summary';
 export * from './tag-existing';
