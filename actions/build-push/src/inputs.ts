@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
 import { BUILDERS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
+import { readLifecyclePolicyFile } from './lifecycle-policy';
 import { readBuildSecrets, readSsh } from './build-secrets';
 import { readLabels } from './labels';
 import { repositoryNameProblem } from './repository-name';
@@ -81,6 +82,7 @@ export function readBuildInputs(
       input,
     );
   }
+  const policyFile = readLifecyclePolicyFile(inputs, workspace, { keepTagged, expireUntaggedDays, createRepository });
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
@@ -100,7 +102,11 @@ export function readBuildInputs(
     cache: inputs.boolean('cache', true),
     skipExisting: inputs.boolean('skip-existing', true),
     createRepository,
-    lifecycle: keepTagged !== undefined || expireUntaggedDays !== undefined ? { keepTagged, expireUntaggedDays } : undefined,
+    lifecycle: policyFile
+      ? { policyFile }
+      : keepTagged !== undefined || expireUntaggedDays !== undefined
+        ? { keepTagged, expireUntaggedDays }
+        : undefined,
     scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),

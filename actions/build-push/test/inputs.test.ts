@@ -174,3 +174,30 @@ describe('labels, no-cache, secrets and ssh', () => {
     expect(() => withEnv(values, env)).toThrow(message);
   });
 });
+
+describe("readBuildInputs: 'lifecycle-policy'", () => {
+  const policy = {
+    rules: [
+      { rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
+    ],
+  };
+  beforeAll(() => writeFileSync(join(workspace, 'lifecycle.json'), JSON.stringify(policy)));
+
+  test('with create-repository, the file is the lifecycle request', () => {
+    expect(read({ repository: 'web', 'create-repository': 'true', 'lifecycle-policy': 'lifecycle.json' }).lifecycle).toEqual({
+      policyFile: { path: 'lifecycle.json', text: JSON.stringify(policy) },
+    });
+  });
+
+  test.each([['lifecycle-keep-tagged'], ['lifecycle-expire-untagged-days']])('is refused with %s, naming both', (other) => {
+    expect(() => read({ repository: 'web', 'create-repository': 'true', 'lifecycle-policy': 'lifecycle.json', [other]: '5' })).toThrow(
+      `Inputs 'lifecycle-policy' and '${other}' both set the lifecycle policy of the repository this step creates; give one`,
+    );
+  });
+
+  test('is refused without create-repository', () => {
+    expect(() => read({ repository: 'web', 'lifecycle-policy': 'lifecycle.json' })).toThrow(
+      "Input 'lifecycle-policy' sets the lifecycle policy of a repository this step creates, and create-repository is false",
+    );
+  });
+});

@@ -91,4 +91,22 @@ describe('ECR in the sandbox: lifecycle policies', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: name })).catch(() => undefined);
     await expect(put(name, [rule(selection)])).rejects.toThrow(/Lifecycle policy validation failure/);
   });
+
+  test.each<[string, unknown[]]>([
+    [
+      'a second untagged rule',
+      [
+        rule({ tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 }, 1),
+        rule({ tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, 2),
+      ],
+    ],
+    [
+      'a pattern of five wildcards',
+      [rule({ tagStatus: 'tagged', tagPatternList: ['*a*b*c*d*'], countType: 'imageCountMoreThan', countNumber: 1 })],
+    ],
+  ])('%s is refused as ECR refuses it', async (_name, rules) => {
+    const name = `lifecycle-bad-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name })).catch(() => undefined);
+    await expect(put(name, rules)).rejects.toThrow(/Lifecycle policy validation failure/);
+  });
 });

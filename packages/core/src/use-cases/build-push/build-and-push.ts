@@ -24,6 +24,7 @@ import { planBuild, references } from './plan';
 import { ensureRepository, findImage } from './repository';
 import type { BuildRequest } from './request';
 import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
+import { buildSecretValues, secretMasks } from './secret-masks';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
 import { addTags } from './tag-existing';
 import { refuseImmutableMoves } from './tag-mutability';
@@ -84,8 +85,8 @@ async function buildAndPushUnlessCancelled(
   const commit = commitFromEnv(env);
   const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
   checkBuilderCan(kind, request);
-  // The builder reads these variables itself; their values must never reach the log.
-  for (const secret of request.secrets) if (secret.env && env[secret.env]) ports.setSecret(env[secret.env] as string);
+  // The builder reads these variables and files itself; what a build step prints of them must never reach the log.
+  for (const value of buildSecretValues(request.secrets, env)) for (const mask of secretMasks(value)) ports.setSecret(mask);
 
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
