@@ -19,14 +19,12 @@ import { buildImage } from './build';
 import { prepareBuildx } from './buildx-setup';
 import { checkBuilderCan, chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
-import { logIn, registryCredentials } from './login';
+import { logIn } from './login';
 import { planBuild, references } from './plan';
-import { ensureRepository, findImage } from './repository';
 import type { BuildRequest } from './request';
-import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
+import { privateEcr, type ImageRegistry } from './registry';
+import { findingsAtOrAbove, gateVerdict } from './scan-gate';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
-import { addTags } from './tag-existing';
-import { refuseImmutableMoves } from './tag-mutability';
 
 export interface BuildOutputs {
   image: string;
@@ -52,11 +50,21 @@ export interface BuildPorts {
   signal?: CancellationSignal;
 }
 
+/** The clients of the registry the request names. */
+export interface BuildClients {
+  ecr: ECRClient;
+}
+
+/** The registry the request pushes to, behind the seam build-push asks every registry through. */
+export function registryFor(request: BuildRequest, clients: BuildClients): ImageRegistry {
+  return privateEcr(clients.ecr, request.registryId);
+}
+
 /**
  * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
  */
-export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRClient }, ports: BuildPorts): Promise<BuildReport> {
+export async function buildAndPush(request: BuildRequest, clients: BuildClients, ports: BuildPorts): Promise<BuildReport> {
   // What a cancellation interrupted, for its message: set before each stage that changes something.
   let stage = 'before anything was built or pushed: nothing was built, pushed or changed in ECR, and this step outputs no image';
   try {
@@ -71,11 +79,11 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
 
 async function buildAndPushUnlessCancelled(
   request: BuildRequest,
-  clients: { ecr: ECRClient },
+  clients: BuildClients,
   ports: BuildPorts,
   reached: (stage: string) => void,
 ): Promise<BuildReport> {
-  const { ecr } = clients;
+  const registry = registryFor(request, clients);
   const { signal } = ports;
   const { log, clock, env = process.env } = ports;
   const runner = new CommandRunner(ports.exec);
@@ -89,23 +97,12 @@ async function buildAndPushUnlessCancelled(
 
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
-  const { registryId } = request;
-  const repository = await ensureRepository(
-    ecr,
-    request.repository,
-    {
-      create: request.createRepository,
-      registryId,
-      lifecycle: request.lifecycle,
-      check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
-    },
-    log,
-  );
-  const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
+  const repository = await registry.ensureRepository(request, commit.sha, log);
+  const credentials = await registry.credentials(ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {
     const plan = planBuild(request, commit, credentials.host, join(work, 'metadata'));
-    const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
+    const existing = request.skipExisting && request.push ? await registry.findImage(request.repository, commit.sha) : undefined;
     let report: BuildReport;
     if (existing) {
       log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -115,7 +112,7 @@ async function buildAndPushUnlessCancelled(
         reached(
           `while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`,
         );
-        await addTags(ecr, request.repository, existing.digest, missing, registryId);
+        await registry.addTags(request.repository, existing.digest, missing);
         log.info(`Tagged it ${missing.join(', ')}.`);
       }
       report = {
@@ -175,7 +172,7 @@ async function buildAndPushUnlessCancelled(
       };
       if (request.push) {
         // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-        const stored = await findImage(ecr, request.repository, commit.sha, registryId);
+        const stored = await registry.findImage(request.repository, commit.sha);
         if (!stored || stored.digest !== built.digest) {
           throw new ActionFailure(
             `Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
@@ -189,13 +186,12 @@ async function buildAndPushUnlessCancelled(
 
     // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
     let verdict: string | undefined;
-    if (request.scanThreshold && report.digest) {
+    if (request.scanThreshold && report.digest && registry.waitForScan) {
       reached(
         `while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`,
       );
-      const findings = await waitForScan(
-        ecr,
-        { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
+      const findings = await registry.waitForScan(
+        { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
         { log, clock, signal },
       );
       const blocking = findingsAtOrAbove(findings, request.scanThreshold);
