@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import {
   ActionFailure,
   CommandRunner,
@@ -22,7 +23,8 @@ import { commitFromEnv } from './commit';
 import { logIn } from './login';
 import { planBuild, references } from './plan';
 import type { BuildRequest } from './request';
-import { privateEcr, type ImageRegistry } from './registry';
+import { ecrPublic } from './public-registry';
+import { imagePrefix, privateEcr, type ImageRegistry } from './registry';
 import { findingsAtOrAbove, gateVerdict } from './scan-gate';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
 
@@ -52,12 +54,16 @@ export interface BuildPorts {
 
 /** The clients of the registry the request names. */
 export interface BuildClients {
-  ecr: ECRClient;
+  ecr?: ECRClient;
+  /** ECR Public's, in us-east-1 (input 'registry' public). */
+  ecrPublic?: ECRPUBLICClient;
 }
 
 /** The registry the request pushes to, behind the seam build-push asks every registry through. */
 export function registryFor(request: BuildRequest, clients: BuildClients): ImageRegistry {
-  return privateEcr(clients.ecr, request.registryId);
+  const client = request.registry === 'public' ? clients.ecrPublic : clients.ecr;
+  if (!client) throw new Error(`buildAndPush needs the ${request.registry === 'public' ? 'ecr-public' : 'ecr'} client for this request.`);
+  return request.registry === 'public' ? ecrPublic(client as ECRPUBLICClient) : privateEcr(client as ECRClient, request.registryId);
 }
 
 /**
@@ -101,7 +107,7 @@ async function buildAndPushUnlessCancelled(
   const credentials = await registry.credentials(ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {
-    const plan = planBuild(request, commit, credentials.host, join(work, 'metadata'));
+    const plan = planBuild(request, commit, imagePrefix(repository.uri, request.repository, credentials.host), join(work, 'metadata'));
     const existing = request.skipExisting && request.push ? await registry.findImage(request.repository, commit.sha) : undefined;
     let report: BuildReport;
     if (existing) {
@@ -175,7 +181,7 @@ async function buildAndPushUnlessCancelled(
         const stored = await registry.findImage(request.repository, commit.sha);
         if (!stored || stored.digest !== built.digest) {
           throw new ActionFailure(
-            `Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
+            `Pushed ${built.digest} but ${registry.name}'s ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
           );
         }
         report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };

@@ -10,6 +10,7 @@ export * from './commit';
 export * from './lifecycle';
 export * from './login';
 export * from './plan';
+export * from './public-registry';
 export * from './registry';
 export * from './registry-config';
 export * from './repository';

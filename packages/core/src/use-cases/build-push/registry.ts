@@ -38,6 +38,14 @@ export interface ImageRegistry {
   waitForScan?(target: ScanTarget, deps: { log: Logger; clock?: Clock; signal?: CancellationSignal }): Promise<Finding[]>;
 }
 
+/**
+ * What image references start with: the repository's URI without its name, e.g. the registry host for private ECR,
+ * public.ecr.aws/<alias> for ECR Public; the credential's host when the registry's answer gave no URI.
+ */
+export function imagePrefix(repositoryUri: string | undefined, repository: string, host: string): string {
+  return repositoryUri?.endsWith(`/${repository}`) ? repositoryUri.slice(0, -repository.length - 1) : host;
+}
+
 /** Private ECR: the caller's registry in the request's region, or the one of registryId (input 'registry-id'). */
 export function privateEcr(ecr: ECRClient, registryId?: string): ImageRegistry {
   return {
