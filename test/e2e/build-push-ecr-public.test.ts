@@ -47,6 +47,24 @@ describe('build-push to ECR Public (registry: public)', () => {
     expect(images.imageDetails?.[0]?.imageDigest).toBe(first.outputs.digest);
   });
 
+  test('a new extra tag on an image already there fails naming tags: ECR Public cannot tag a stored image', async () => {
+    const repository = uniqueName('public-tags');
+    const sha = newSha();
+    const workspace = makeContext({ 'a.txt': `public tags ${sha}\n` });
+    const inputs = { repository, registry: 'public', 'create-repository': 'true', builder: 'classic' };
+    const first = await runBuildPush(world(), inputs, { sha, workspace, env: JOB_REGION });
+    expect(errorsOf(first)).toEqual([]);
+
+    const second = await runBuildPush(world(), { ...inputs, tags: 'release-1' }, { sha, workspace, env: JOB_REGION });
+
+    expect(errorsOf(second)).toEqual([
+      expect.stringMatching(/^Input 'tags': ECR Public's .* without release-1, .*Set skip-existing to false/),
+    ]);
+    expect(second.log).not.toMatch(/^\[command\]/m);
+    const alias = (await ecrPublic().send(new DescribeRegistriesCommand({}))).registries?.[0]?.aliases?.[0]?.name;
+    expect(await registryDigest(world().infra, `${alias}/${repository}`, 'release-1')).toBeUndefined();
+  });
+
   test.each([
     ['scan-severity-threshold', { 'scan-severity-threshold': 'high' }, 'ECR Public does not scan images'],
     ['lifecycle-keep-tagged', { 'lifecycle-keep-tagged': '10' }, 'ECR Public repositories have no lifecycle policies'],
