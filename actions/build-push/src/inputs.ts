@@ -2,10 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
-import { BUILDERS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
+import { BUILDERS, ECR_PUBLIC_REGION, REGISTRY_KINDS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
 import { readLifecyclePolicyFile } from './lifecycle-policy';
 import { readBuildSecrets, readSsh } from './build-secrets';
 import { readLabels } from './labels';
+import { refuseForEcrPublic } from './public-registry-inputs';
 import { repositoryNameProblem } from './repository-name';
 
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
@@ -21,6 +22,8 @@ export function readBuildInputs(
   const repository = inputs.required('repository');
   const nameProblem = repositoryNameProblem(repository);
   if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
+  const registry = inputs.oneOf('registry', REGISTRY_KINDS, 'private') ?? 'private';
+  if (registry === 'public') refuseForEcrPublic(inputs, repository);
 
   const context = resolve(workspace, inputs.optional('context') ?? '.');
   if (!existsSync(context) || !statSync(context).isDirectory()) {
@@ -86,7 +89,8 @@ export function readBuildInputs(
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
-    region: resolveRegion(inputs.optional('region')),
+    // ECR Public's API is in us-east-1 only, whatever the job's region.
+    region: registry === 'public' ? ECR_PUBLIC_REGION : resolveRegion(inputs.optional('region')),
     repository,
     context,
     dockerfile,
@@ -111,5 +115,6 @@ export function readBuildInputs(
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),
     registryId,
+    registry,
   };
 }

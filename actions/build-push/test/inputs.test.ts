@@ -38,6 +38,7 @@ describe('readBuildInputs', () => {
       scanTimeoutMs: 10 * 60_000,
       builder: undefined,
       registryId: undefined,
+      registry: 'private',
     });
   });
 

@@ -227,6 +227,7 @@ export interface ApiCall {
     | 'elbv2'
     | 'cloudwatch'
     | 'ecr'
+    | 'ecr-public'
     | 'codedeploy'
     | 'ssm'
     | 'secretsmanager'

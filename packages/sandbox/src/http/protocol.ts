@@ -19,6 +19,11 @@ interface Registered {
   service: ApiCall['service'];
   /** The service's prefix in IAM actions (`elasticloadbalancing:DescribeTargetGroups`), for AccessDenied messages. */
   iamPrefix: string;
+  /**
+   * The one region whose signature the service answers, when its API is in one region only (ECR Public's, us-east-1),
+   * whatever the sandbox's region.
+   */
+  onlyRegion?: string;
   /** Every operation the service answers, by the name its protocol reads from the request. */
   operations: Record<string, Handler>;
 }

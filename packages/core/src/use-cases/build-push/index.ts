@@ -12,6 +12,8 @@ export * from './lifecycle-policy-file';
 export * from './lifecycle-policy-rules';
 export * from './login';
 export * from './plan';
+export * from './public-registry';
+export * from './registry';
 export * from './registry-config';
 export * from './repository';
 export * from './request';
