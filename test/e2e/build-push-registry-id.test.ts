@@ -78,19 +78,21 @@ describe('build-push into a central registry (registry-id)', () => {
     );
 
     const [error] = errorsOf(run);
-    expect(error).toContain(`Inputs 'registry-id' and 'create-repository': ECR has no repository "${repository}" in the registry of account ${CENTRAL}`);
+    expect(error).toContain(
+      `Inputs 'registry-id' and 'create-repository': ECR has no repository "${repository}" in the registry of account ${CENTRAL}`,
+    );
     expect(error).toContain("create-repository creates repositories only in this job's own account");
     expect(error).toContain(`Create "${repository}" in account ${CENTRAL}`);
     expect(error).toContain('a repository policy granting this account');
     expect(run.log).not.toContain('Built in');
     expect(await registryTags(world().infra, repository)).toEqual([]);
-    await expect(
-      world().ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository], registryId: CENTRAL })),
-    ).rejects.toThrow(RepositoryNotFoundException);
+    await expect(world().ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository], registryId: CENTRAL }))).rejects.toThrow(
+      RepositoryNotFoundException,
+    );
     await ownRepositoryMissing(repository);
   });
 
-  test("a repository whose policy grants this account nothing fails on the first read, naming registry-id and the grant", async () => {
+  test('a repository whose policy grants this account nothing fails on the first read, naming registry-id and the grant', async () => {
     const repository = uniqueName('central-closed');
     await seedCentral(repository);
     const sha = newSha();

@@ -36,7 +36,9 @@ export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
   // As their owner creates them: CreateRepository in its own registry, then SetRepositoryPolicy.
   for (const { registryId, policyText, ...repository } of seed.otherAccountRepositories ?? []) {
     if (registryId === ctx.accountId)
-      throw new Error(`seed: otherAccountRepositories names the sandbox's own account ${registryId}; create that repository with CreateRepository`);
+      throw new Error(
+        `seed: otherAccountRepositories names the sandbox's own account ${registryId}; create that repository with CreateRepository`,
+      );
     createRepositoryIn(ctx, registryId, repository, typeof policyText === 'object' ? JSON.stringify(policyText) : policyText);
   }
   for (const service of seed.services ?? []) createService(ctx, withTargetGroupArns(ctx, service));

@@ -89,10 +89,13 @@ describe("a repository policy's Principal", () => {
 });
 
 describe("a repository policy's Action", () => {
-  test.each(['ecr:DescribeRepositories', 'ECR:describerepositories', 'ecr:*', 'ecr:Describe*', '*'])('%s grants DescribeRepositories', async (action) => {
-    const name = await central([allow({ AWS: '000000000000' }, action)]);
-    expect((await describeIn(name)).repositories).toHaveLength(1);
-  });
+  test.each(['ecr:DescribeRepositories', 'ECR:describerepositories', 'ecr:*', 'ecr:Describe*', '*'])(
+    '%s grants DescribeRepositories',
+    async (action) => {
+      const name = await central([allow({ AWS: '000000000000' }, action)]);
+      expect((await describeIn(name)).repositories).toHaveLength(1);
+    },
+  );
 
   test('a pull grant is not a describe or a push grant', async () => {
     const name = await central([allow({ AWS: 'arn:aws:iam::000000000000:root' }, ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'])]);

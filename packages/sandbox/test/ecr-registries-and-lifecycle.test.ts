@@ -80,8 +80,9 @@ describe("ECR in the sandbox: another account's registry", () => {
     const name = `central-tag-${suffix}`;
     await seedCentral(name);
     await pushManifest(infra, name, 'v1', 'central tagged');
-    const [image] = (await ecr.send(new BatchGetImageCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v1' }] })))
-      .images ?? [];
+    const [image] =
+      (await ecr.send(new BatchGetImageCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v1' }] }))).images ??
+      [];
     const put = await ecr.send(
       new PutImageCommand({ repositoryName: name, registryId: CENTRAL, imageTag: 'v1-again', imageManifest: image?.imageManifest }),
     );

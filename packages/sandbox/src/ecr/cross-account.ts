@@ -18,6 +18,12 @@
  * arn:aws:ecr:<region>:<account>:repository/<name> because no resource-based policy allows the ecr:<Action> action".
  * The explicit deny's, "with an explicit deny in a resource-based policy", is the IAM User Guide's
  * ("Troubleshoot access denied error messages"). That CreateRepository is worded the same is *unconfirmed*.
+ *
+ * Not modelled: the layers and manifests docker pushes go to the real registry behind the sandbox directly (its
+ * address is GetAuthorizationToken's proxyEndpoint), so the sandbox never sees a push and cannot refuse one. ECR's
+ * registry refuses a push the policy does not grant with `denied: User: <caller> is not authorized to perform:
+ * ecr:InitiateLayerUpload on resource: ... because no resource-based policy allows the ecr:InitiateLayerUpload
+ * action` (as docker prints it, aws-actions/amazon-ecr-login#232). PutImage, the API's push, is refused here.
  */
 import type { Context } from '../context';
 import { AwsError } from '../errors';
@@ -33,7 +39,10 @@ export function repositoryArn(ctx: Context, registryId: string, name: string): s
 function notAuthorized(caller: Caller, action: string, resource: string, why: 'implicit' | 'deny'): AwsError {
   const because =
     why === 'deny' ? 'with an explicit deny in a resource-based policy' : `because no resource-based policy allows the ${action} action`;
-  return new AwsError('AccessDeniedException', `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${resource} ${because}`);
+  return new AwsError(
+    'AccessDeniedException',
+    `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${resource} ${because}`,
+  );
 }
 
 /** CreateRepository in another account's registry: never granted to the caller. */

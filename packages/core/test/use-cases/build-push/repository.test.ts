@@ -79,7 +79,9 @@ describe('ensureRepository in another account’s registry (registry-id)', () =>
   test("in the caller's own registry an AccessDeniedException is left as ECR said it", async () => {
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).rejects(denied('ecr:DescribeRepositories'));
-    await expect(ensureRepository(client(), 'web', { create: true }, silentLogger())).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(ensureRepository(client(), 'web', { create: true }, silentLogger())).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
     ecr.restore();
   });
 });
