@@ -81,8 +81,8 @@ describe('build-push into a central registry (registry-id)', () => {
     expect(error).toContain(
       `Inputs 'registry-id' and 'create-repository': ECR has no repository "${repository}" in the registry of account ${CENTRAL}`,
     );
-    expect(error).toContain("create-repository creates repositories only in this job's own account");
-    expect(error).toContain(`Create "${repository}" in account ${CENTRAL}`);
+    expect(error).toContain("A repository of another account's registry is made by that account");
+    expect(error).toContain(`create "${repository}" in account ${CENTRAL}`);
     expect(error).toContain('a repository policy granting this account');
     expect(run.log).not.toContain('Built in');
     expect(await registryTags(world().infra, repository)).toEqual([]);

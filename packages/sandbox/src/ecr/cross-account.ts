@@ -4,8 +4,10 @@
  * (ECR user guide, "Private repository policies"; IAM User Guide, "Cross-account policy evaluation logic").
  *
  * - CreateRepository there is refused: a repository of another account does not exist yet, so no repository policy
- *   can grant it, and the registry policy that could ("Private registry permissions": ecr:CreateRepository for the
- *   repositories replication and pull through cache create) is one the sandbox never gives another account.
+ *   can grant it. Only that account's registry policy could ("Private registry permissions": in the V1 scope
+ *   ecr:CreateRepository only for the repositories replication and pull through cache create, in the V2 scope, the
+ *   default for new registries, any ECR action), and the sandbox gives other accounts no registry policy, as a
+ *   registry has none until its owner sets one.
  * - A repository of another account the sandbox holds (seeded: SeedState.otherAccountRepositories) grants exactly
  *   what its policy grants; without a policy, nothing.
  * - A repository standing in for the task runtime's images (other-accounts.ts) is read as one whose policy grants

@@ -61,7 +61,7 @@ describe('ensureRepository in another account’s registry (registry-id)', () =>
     ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
     ecr.on(CreateRepositoryCommand).rejects(denied('ecr:CreateRepository'));
     const ensured = ensureRepository(client(), 'web', { create: true, registryId: '210987654321' }, silentLogger());
-    await expect(ensured).rejects.toThrow(/^Inputs 'registry-id' and 'create-repository': .*Create "web" in account 210987654321/);
+    await expect(ensured).rejects.toThrow(/^Inputs 'registry-id' and 'create-repository': .*create "web" in account 210987654321/);
     await expect(ensured).rejects.toMatchObject({ name: 'ConfigurationError', input: 'registry-id' });
     ecr.restore();
   });
@@ -70,7 +70,7 @@ describe('ensureRepository in another account’s registry (registry-id)', () =>
     const ecr = mockClient(ECRClient);
     ecr.on(DescribeRepositoriesCommand).rejects(denied('ecr:DescribeRepositories'));
     await expect(ensureRepository(client(), 'web', { create: true, registryId: '210987654321' }, silentLogger())).rejects.toThrow(
-      /^Input 'registry-id': .*a repository policy granting this account ecr:DescribeRepositories.*create-repository does not apply there/,
+      /^Input 'registry-id': .*a repository policy granting this account ecr:DescribeRepositories.*create-repository does not change this/,
     );
     expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
     ecr.restore();
