@@ -17,6 +17,11 @@ import type { ApiCall, IamPolicy, IamStatement } from '../types';
 const DEFAULT_ROLE = 'sandbox-deploy-role';
 const DEFAULT_SESSION = 'sandbox-session';
 
+/** An assumed role's session as AWS names it; the sandbox's default role and session unless a policy names others. */
+export function sessionArn(arns: Pick<Arns, 'partition' | 'accountId'>, role = DEFAULT_ROLE, session = DEFAULT_SESSION): string {
+  return `arn:${arns.partition}:sts::${arns.accountId}:assumed-role/${role}/${session}`;
+}
+
 function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value : [value];
@@ -326,7 +331,7 @@ export class IamAuthorizer {
   /** The caller, as AWS names an assumed role's session in a refusal. */
   principal(accessKey?: string): string {
     const policy = this.forKey(accessKey)?.policy;
-    return `arn:${this.arns.partition}:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
+    return sessionArn(this.arns, policy?.role, policy?.session);
   }
 
   /** Whether `action` on `resource` is allowed, 'deny' when a statement denies it explicitly. */

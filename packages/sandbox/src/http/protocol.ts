@@ -13,7 +13,12 @@ import type { ApiCall } from '../types';
  * An operation: the decoded input in, the result to encode out (or an AwsError thrown). Its input is typed
  * by the service (JSON object, awsQuery parameters), so the table holds it as taking `never`.
  */
-export type Handler = (ctx: Context, input: never) => unknown;
+export type Handler = (ctx: Context, input: never, caller: Caller) => unknown;
+
+/** Who makes the call: the principal AWS names in a refusal (ECR's cross-account checks name it too). */
+export interface Caller {
+  principal: string;
+}
 
 interface Registered {
   service: ApiCall['service'];

@@ -133,7 +133,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     try {
       if (undecodable) throw undecodable;
       // The protocol decodes the input shape the service's operations take (JSON object, awsQuery parameters).
-      const result = await operation(ctx, input as never);
+      const result = await operation(ctx, input as never, { principal: iam.principal(accessKey) });
       if (outcome?.kind === 'drop') return drop();
       protocol.answer(res, service, address.operation, result, requestId);
     } catch (error) {
