@@ -251,6 +251,13 @@ group('deploy-ecs refuses what several services cannot take, before any change',
     );
   });
 
+  test('a service the cluster does not have: its pre-flight refuses it in the words a lone service gets', async () => {
+    await expectRefusal(
+      { service: `${names.join('\n')}\nmail-ghost`, image: `${REGISTRY}/mail:v2` },
+      `mail-ghost: Input 'service': there is no active service "mail-ghost" in cluster "prod" (us-east-1): MISSING.\nNo service was changed.`,
+    );
+  });
+
   test('a service named twice', async () => {
     await expectRefusal(
       { service: 'mail-web\nmail-worker\nmail-web', image: `${REGISTRY}/mail:v2` },
