@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { ApiCall } from '@ecs-deploy/sandbox';
-import { isMutating } from './bad-input/case';
+import { callsBeforeFirstChange } from '../support/calls-before-change';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { createService, describe as describeService, ecsClient, REGISTRY, registerLike, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
@@ -43,12 +42,6 @@ function deployedEntry(service: string, fields: { status: string; arn: string; p
     'duration-seconds': 12,
     reason: '',
   };
-}
-
-/** The DescribeServices calls of a run (its slice of the call log) before its first change in AWS. */
-function describesBeforeFirstChange(calls: ApiCall[]): number {
-  const firstChange = calls.findIndex((call) => isMutating(call.operation));
-  return calls.slice(0, firstChange).filter((call) => call.operation === 'DescribeServices').length;
 }
 
 const servicesOutput = (run: { outputs: Record<string, string> }) =>
@@ -183,7 +176,7 @@ describe('each service is described once before the first change', () => {
     const run = await runBundledAction('auto-rollback', { cluster, service: names.join('\n') }, { env: sandbox.env() });
 
     expect(run.exitCode).toBe(0);
-    expect(describesBeforeFirstChange(sandbox.calls.slice(before))).toBe(1);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(before))).toBe(1);
   });
 
   test('12 services: two DescribeServices calls of at most 10, not one more per service for its pre-flight', async () => {
@@ -194,6 +187,6 @@ describe('each service is described once before the first change', () => {
 
     expect(run.exitCode).toBe(0);
     expect(servicesOutput(run).every((one) => one['rolled-back'] === true)).toBe(true);
-    expect(describesBeforeFirstChange(sandbox.calls.slice(before))).toBe(2);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(before))).toBe(2);
   });
 });

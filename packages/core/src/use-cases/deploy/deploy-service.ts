@@ -85,17 +85,38 @@ export interface DeployResult {
   verdict?: string;
 }
 
+/** What the caller of deployService knows already: the service as it read it. */
+export interface KnownBeforeDeploy {
+  /**
+   * The service as DescribeServices answered it (deployServices reads several 10 a call first): not described again.
+   * Its revision is the base the new one renders from and the left side of its diff.
+   */
+  described?: Service;
+}
+
 /**
  * deploy-ecs: render the revision, register it only if something changed, point the service at it with the
  * service's deployment mechanism, and watch that to a verdict. A failure throws ActionFailure with the verdict,
  * after the outputs, the job summary and the audit trail say what happened.
  */
-export async function deployService(request: DeployRequest, clients: DeployClients, ports: DeployPorts): Promise<DeployResult> {
+export async function deployService(
+  request: DeployRequest,
+  clients: DeployClients,
+  ports: DeployPorts,
+  already: KnownBeforeDeploy = {},
+): Promise<DeployResult> {
   const { ecs } = clients;
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, fromRevision, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
+  const {
+    fromFile,
+    fromRevision,
+    service,
+    markdown: preflight,
+    plan,
+    found,
+  } = await deployPreflight(clients, request, ports, clients.aws, already.described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const context = {
