@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { callsBeforeFirstChange } from '../support/calls-before-change';
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { createService, describe as describeService, ecsClient, REGISTRY, registerLike, waitForSteady } from '../support/ecs-fixtures';
 import { useSandbox } from '../support/use-sandbox';
@@ -18,7 +19,11 @@ async function release(cluster: string, service: string, tag: string): Promise<s
 
 /** Three services on v1, each released to v2: their histories say v1 completed a deployment before v2. */
 async function threeReleased(prefix: string) {
-  const names = ['web', 'worker', 'scheduler'].map((name) => `${prefix}-${name}`);
+  return released(['web', 'worker', 'scheduler'].map((name) => `${prefix}-${name}`));
+}
+
+/** The services on v1, each released to v2. */
+async function released(names: string[]) {
   const created = await Promise.all(names.map((service) => createService(sandbox, { service, image: `${REGISTRY}/${service}:v1` })));
   const released = await Promise.all(names.map((service) => release('prod', service, 'v2')));
   return { cluster: 'prod', names, v1: created.map((one) => one.taskDefinitionArn), v2: released };
@@ -161,4 +166,27 @@ test('the step fails when one rollback fails, naming that service and why; the o
   expect(run.summary).toMatch(new RegExp(`\\| ❌ \\| ${worker} \\|`));
   expect((await describeService(sandbox, cluster, web)).taskDefinition).toBe(v1[0]);
   expect((await describeService(sandbox, cluster, scheduler)).taskDefinition).toBe(v1[2]);
+});
+
+describe('each service is described once before the first change', () => {
+  test('one service: one DescribeServices call', async () => {
+    const { cluster, names } = await released(['solo-web']);
+    const before = sandbox.calls.length;
+
+    const run = await runBundledAction('auto-rollback', { cluster, service: names.join('\n') }, { env: sandbox.env() });
+
+    expect(run.exitCode).toBe(0);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(before))).toBe(1);
+  });
+
+  test('12 services: two DescribeServices calls of at most 10, not one more per service for its pre-flight', async () => {
+    const { cluster, names } = await released(Array.from({ length: 12 }, (_, i) => `dozen-${String(i + 1).padStart(2, '0')}`));
+    const before = sandbox.calls.length;
+
+    const run = await runBundledAction('auto-rollback', { cluster, service: names.join('\n') }, { env: sandbox.env() });
+
+    expect(run.exitCode).toBe(0);
+    expect(servicesOutput(run).every((one) => one['rolled-back'] === true)).toBe(true);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(before))).toBe(2);
+  });
 });

@@ -54,8 +54,8 @@ async function buildWith(
     },
   );
   const calls = readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n');
-  const leftBuilders = readdirSync(join(dir, 'buildx', 'fake-instances'));
-  return { run, repository, sha, calls, leftBuilders };
+  const builders = () => readdirSync(join(dir, 'buildx', 'fake-instances'));
+  return { run, repository, sha, calls, leftBuilders: builders(), builders };
 }
 
 describe('build-push with buildx', () => {
@@ -116,4 +116,24 @@ test('cancelled while building on the docker-container builder made for it, the 
   expect(leftBuilders).toEqual([]);
   // It ended on the cancellation, not after the build's minute.
   expect(run.finishedAt - run.signalledAt!).toBeLessThan(20_000);
+});
+
+test('cancelled while buildx create is still making the builder, the step removes the builder create then records', async () => {
+  const { run, calls, builders } = await buildWith(
+    INSPECT.defaultDocker,
+    { FAKE_BUILDX_CREATE_SLEEP: '1' },
+    { when: (line) => line.text.startsWith('fake buildx: creating build-push-') },
+  );
+
+  expect(run.signalledAt).toBeDefined();
+  expect(errorsOf(run).join('\n')).toMatch(/^The workflow was cancelled while buildx was building/);
+  const name = calls.find((call) => call.startsWith('create'))!.split(' ')[2];
+  expect(calls.filter((call) => /^(create|rm|build)/.test(call))).toEqual([
+    `create --name ${name} --driver docker-container --bootstrap`,
+    `rm ${name}`,
+  ]);
+  expect(run.lines.filter((line) => line.text.startsWith('::warning'))).toEqual([]);
+  // The step may end before a create it did not wait for: look once that create would have recorded its builder.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(builders()).toEqual([]);
 });

@@ -7,6 +7,7 @@ import { createService, ecsClient, REGISTRY, waitForSteady } from '../support/ec
 import { errorsOf, runBundledAction, type ActionRun } from '../support/run-action';
 import { useSandbox } from '../support/use-sandbox';
 import { describeCallsPerRound } from '../support/poll-rounds';
+import { callsBeforeFirstChange } from '../support/calls-before-change';
 
 // Several services that share an image (web, worker, scheduler from one build) deployed by one deploy-ecs step:
 // each from its own live revision, at once, watched in one loop; `services` says how each ended.
@@ -170,6 +171,32 @@ group('deploy-ecs with many services spends ECS calls as one step should', () =>
   });
 });
 
+group('each service is described once before the first change', () => {
+  test('one service: one DescribeServices call before its registration', async () => {
+    await createServices(['lone-web'], `${REGISTRY}/lone:v1`);
+    sandbox.script(`${REGISTRY}/lone:v2`, { kind: 'healthy', startMs: 500 });
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy({ service: 'lone-web', image: `${REGISTRY}/lone:v2` });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(callsBefore))).toBe(1);
+  });
+
+  test('12 services: two DescribeServices calls of at most 10, not one more per service for its pre-flight', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `dozen-${String(i + 1).padStart(2, '0')}`);
+    await createServices(names, `${REGISTRY}/dozen:v1`);
+    sandbox.script(`${REGISTRY}/dozen:v2`, { kind: 'healthy', startMs: 500 });
+    const callsBefore = sandbox.calls.length;
+
+    const run = await deploy({ service: names.join('\n'), image: `${REGISTRY}/dozen:v2` });
+
+    expect(errorsOf(run)).toEqual([]);
+    expect(servicesOf(run).every((s) => s.status === 'succeeded')).toBe(true);
+    expect(callsBeforeFirstChange(sandbox.calls.slice(callsBefore))).toBe(2);
+  });
+});
+
 group('deploy-ecs refuses what several services cannot take, before any change', () => {
   const names = ['mail-web', 'mail-worker'];
   beforeAll(async () => {
@@ -221,6 +248,13 @@ group('deploy-ecs refuses what several services cannot take, before any change',
     await expectRefusal(
       { service: `${names.join('\n')}\nmail-legacy`, image: `${REGISTRY}/mail:v2` },
       /^Input 'service' names several services, but mail-legacy uses the CODE_DEPLOY deployment controller: .* No service was changed\.$/s,
+    );
+  });
+
+  test('a service the cluster does not have: its pre-flight refuses it in the words a lone service gets', async () => {
+    await expectRefusal(
+      { service: `${names.join('\n')}\nmail-ghost`, image: `${REGISTRY}/mail:v2` },
+      `mail-ghost: Input 'service': there is no active service "mail-ghost" in cluster "prod" (us-east-1): MISSING.\nNo service was changed.`,
     );
   });
 

@@ -2,7 +2,7 @@ import { describe as group, expect, test } from '@jest/globals';
 import type { IamStatement } from '@ecs-deploy/sandbox';
 import { makeContext, newSha, runBuildPush, uniqueName } from '../support/build-push';
 import { needed, policyOf, runAs } from '../support/least-privilege';
-import { forAccount, without } from '../support/readme-policies';
+import { documentedPolicyAfter, forAccount, without } from '../support/readme-policies';
 import { errorsOf } from '../support/run-action';
 import { useBuildWorld } from '../support/use-build-world';
 
@@ -77,6 +77,73 @@ group('build-push: the documented policy is enough; each ECR permission it calls
     expect(run.exitCode).toBe(1);
     expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(/^ecr:CreateRepository on /);
     expect(errorsOf(run).join('\n')).toContain('ecr:CreateRepository');
+    expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+});
+
+// build-push with registry: public, under README's ECR Public policy. As above, the layer uploads and PutImage go to
+// the registry itself; the sandbox authorizes ECR Public's API calls, GetAuthorizationToken also on
+// sts:GetServiceBearerToken. One real build; the other runs find the commit's image and build nothing.
+group('build-push to ECR Public: the documented ECR Public policy is enough; each ECR Public permission it calls is needed', () => {
+  const world = useBuildWorld();
+  const repository = uniqueName('lp-public');
+  const sha = newSha();
+  let workspace: string;
+  const ROWS_NOT_AUTHORIZED_BY_THE_SANDBOX = new Set([
+    'ecr-public:BatchCheckLayerAvailability',
+    'ecr-public:InitiateLayerUpload',
+    'ecr-public:UploadLayerPart',
+    'ecr-public:CompleteLayerUpload',
+    'ecr-public:PutImage',
+  ]);
+  const statements = () =>
+    forAccount(documentedPolicyAfter('build-push', '**ECR Public policy.**'), world().sandbox.accountId, { repository: 'lp-public-*' });
+  const asRole = (inputs: Record<string, string>, policy: IamStatement[]) =>
+    runAs('build-push', { registry: 'public', ...inputs }, policy, {
+      sandbox: world().sandbox,
+      run: (given, env) => runBuildPush(world(), given, { sha, workspace, env }),
+    });
+  const rerun = { repository };
+
+  test('the documented policy builds into a repository it creates, then skips; every row the sandbox authorizes was needed', async () => {
+    workspace = makeContext({ 'index.html': '<h1>least privilege, public</h1>\n' });
+    const used = new Set<string>();
+    for (const inputs of [{ repository, 'create-repository': 'true' }, rerun]) {
+      const { run, calls } = await asRole(inputs, statements());
+      expect(calls.filter((call) => call.accessDenied).map((call) => call.accessDenied)).toEqual([]);
+      expect(errorsOf(run)).toEqual([]);
+      for (const permission of needed(calls)) used.add(permission);
+    }
+    const rows = policyOf('build-push').permissions.filter(
+      (row) => row.why.startsWith('with `registry` public') && !ROWS_NOT_AUTHORIZED_BY_THE_SANDBOX.has(row.action),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => !used.has(row.action)).map((row) => row.action)).toEqual([]);
+  });
+
+  test.each([
+    'ecr-public:DescribeRepositories',
+    'ecr-public:GetAuthorizationToken',
+    'sts:GetServiceBearerToken',
+    'ecr-public:DescribeImages',
+  ])('without %s a re-run fails, naming it', async (permission) => {
+    const { run, calls } = await asRole(rerun, without(statements(), permission));
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(new RegExp(`^${permission} on `));
+    expect(errorsOf(run).join('\n')).toContain(permission);
+    expect(run.log).not.toMatch(/^\[command\]/m);
+  });
+
+  test('without ecr-public:CreateRepository, create-repository fails naming it, before any build', async () => {
+    const { run, calls } = await asRole(
+      { repository: uniqueName('lp-public'), 'create-repository': 'true' },
+      without(statements(), 'ecr-public:CreateRepository'),
+    );
+
+    expect(run.exitCode).toBe(1);
+    expect(calls.find((call) => call.accessDenied)?.accessDenied).toMatch(/^ecr-public:CreateRepository on /);
+    expect(errorsOf(run).join('\n')).toContain('ecr-public:CreateRepository');
     expect(run.log).not.toMatch(/^\[command\]/m);
   });
 });

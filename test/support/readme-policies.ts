@@ -60,6 +60,19 @@ export function documentedPolicy(action: string, readme = readFileSync(resolve('
   return { permissions, statements: document.Statement };
 }
 
+/**
+ * A further policy of the action's IAM section: the json block after the paragraph that begins with `marker` (build-push's
+ * "**ECR Public policy.**"), for an input that needs other permissions than the section's first policy.
+ */
+export function documentedPolicyAfter(action: string, marker: string, readme = readFileSync(resolve('README.md'), 'utf8')): IamStatement[] {
+  const text = section(readme, action);
+  const at = text.indexOf(`\n${marker}`);
+  if (at < 0) throw new Error(`README.md's ${action} IAM permissions section has no paragraph beginning "${marker}"`);
+  const json = /```json\n([\s\S]*?)```/.exec(text.slice(at))?.[1];
+  if (!json) throw new Error(`README.md's ${action} "${marker}" paragraph has no policy JSON after it`);
+  return (JSON.parse(json) as { Statement: IamStatement[] }).Statement;
+}
+
 /** The policy with its placeholders filled in for the sandbox's account and the roles and repository a test uses. */
 export function forAccount(
   statements: IamStatement[],

@@ -77764,6 +77764,198 @@ const SUITE_VERSION = '0.1.0';
 
 /***/ }),
 
+/***/ 3749:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ ReadRounds)
+/* harmony export */ });
+/**
+ * One read round for many watch loops: the reads the loops ask for are gathered and sent together, `limit` keys a
+ * call, so a quiet round of N loops costs ceil(N/limit) calls rather than N. A round is sent once every loop still
+ * watching has asked (they poll at the same pace, so they ask within their interval's jitter of one another), or
+ * `gatherMs` after its first read, so a loop busy elsewhere never holds the others up for long.
+ */
+class ReadRounds {
+    call;
+    gatherMs;
+    /** Reads the loops asked for, and the calls that answered them: for the log and the benchmarks. */
+    reads = 0;
+    calls = 0;
+    watching = new Set();
+    pending = new Map();
+    timer;
+    sendScheduled = false;
+    constructor(call, gatherMs = 1000) {
+        this.call = call;
+        this.gatherMs = gatherMs;
+    }
+    /**
+     * A loop about to watch: its first read is waited for too, so the first round goes together. Its watch's end (or
+     * the caller, when it ends up watching nothing) calls done.
+     */
+    join(group, key) {
+        this.watching.add(keyOf(group, key));
+    }
+    /** The key's answer in the next round's call; undefined when the call answered nothing for it. */
+    read(group, key) {
+        const pair = keyOf(group, key);
+        this.watching.add(pair);
+        this.reads += 1;
+        return new Promise((resolve, reject) => {
+            this.pending.set(pair, [...(this.pending.get(pair) ?? []), { resolve, reject }]);
+            this.timer ??= setTimeout(() => this.send(), this.gatherMs);
+            this.sendIfEveryoneAsked();
+        });
+    }
+    /** The loop's watch ended: the next rounds no longer wait for its read. */
+    done(group, key) {
+        this.watching.delete(keyOf(group, key));
+        this.sendIfEveryoneAsked();
+    }
+    /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
+    sendIfEveryoneAsked() {
+        if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled)
+            return;
+        this.sendScheduled = true;
+        setImmediate(() => {
+            this.sendScheduled = false;
+            if (this.pending.size > 0 && this.everyoneAsked())
+                this.send();
+        });
+    }
+    everyoneAsked() {
+        return [...this.watching].every((pair) => this.pending.has(pair));
+    }
+    /** Sends the round gathered so far, one call per group and `limit` keys, and answers each read from its call. */
+    send() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        const round = this.pending;
+        this.pending = new Map();
+        const byGroup = new Map();
+        for (const pair of round.keys()) {
+            const { group, key } = parseKey(pair);
+            byGroup.set(group, [...(byGroup.get(group) ?? []), key]);
+        }
+        for (const [group, keys] of byGroup) {
+            for (let at = 0; at < keys.length; at += this.call.limit) {
+                const chunk = keys.slice(at, at + this.call.limit);
+                const waitersOf = (key) => round.get(keyOf(group, key)) ?? [];
+                this.calls += 1;
+                this.call.send(group, chunk).then((answers) => {
+                    for (const key of chunk)
+                        for (const waiter of waitersOf(key))
+                            waiter.resolve(answers.get(key));
+                }, (error) => {
+                    for (const key of chunk)
+                        for (const waiter of waitersOf(key))
+                            waiter.reject(error);
+                });
+            }
+        }
+    }
+}
+// A key is read within one group (a cluster): the pair is its key (a newline appears in neither name nor ARN).
+const keyOf = (group, key) => `${group}\n${key}`;
+function parseKey(pair) {
+    const [group, key] = pair.split('\n');
+    return { group: group, key: key };
+}
+
+
+/***/ }),
+
+/***/ 9262:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J5: () => (/* binding */ BatchedServiceDeploymentReads),
+/* harmony export */   Pr: () => (/* binding */ describeServiceDeployments)
+/* harmony export */ });
+/* unused harmony export DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT */
+/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(212);
+/* harmony import */ var _common_aws__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7739);
+/* harmony import */ var _common_errors__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6460);
+/* harmony import */ var _read_rounds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3749);
+
+
+
+
+/** DescribeServiceDeployments describes at most this many service deployments a call (ECS API reference: "You can specify a maximum of 20 ARNs"). */
+const DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT = 20;
+/**
+ * One DescribeServiceDeployments call for these ARNs (at most 20), without SDK retries (a watch's next round is its
+ * retry), each ARN's answer. A call that fails throws.
+ */
+async function describeServiceDeployments(ecs, arns) {
+    const answer = await ecs.send((0,_common_aws__WEBPACK_IMPORTED_MODULE_0__/* .withoutSdkRetries */ .RM)(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .DescribeServiceDeploymentsCommand */ .A6p({ serviceDeploymentArns: [...arns] })));
+    const answers = new Map();
+    for (const arn of arns) {
+        const serviceDeployment = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
+        if (serviceDeployment) {
+            answers.set(arn, { serviceDeployment });
+            continue;
+        }
+        // A call for one ARN: its failure is that ARN's, whatever ARN ECS wrote in it.
+        const failure = answer.failures?.find((candidate) => candidate.arn === arn) ?? (arns.length === 1 ? answer.failures?.[0] : undefined);
+        answers.set(arn, { failure: failure ?? { arn, reason: 'MISSING' } });
+    }
+    return answers;
+}
+/**
+ * One DescribeServiceDeployments round for the watches of several blue/green, linear or canary services in one
+ * step (ReadRounds): 20 ARNs a call, so a round of N service deployments costs ceil(N/20) calls rather than N. The
+ * call takes no cluster, and the ARNs of services of several clusters go together. IAM authorizes it on each ARN it
+ * names, so a role allowed some of the service deployments and not others is refused the whole call: each ARN of a
+ * refused call is then read in a call of its own, for each watch to get the answer its lone call would have had.
+ */
+class BatchedServiceDeploymentReads {
+    rounds;
+    constructor(ecs, gatherMs = 1000) {
+        this.rounds = new _read_rounds__WEBPACK_IMPORTED_MODULE_2__/* .ReadRounds */ .y({ limit: DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT, send: (_all, arns) => describeOrEachAlone(ecs, arns) }, gatherMs);
+    }
+    /** Reads the watches asked for, and the shared DescribeServiceDeployments calls that answered them (not those sent alone after a refusal). */
+    get reads() {
+        return this.rounds.reads;
+    }
+    get calls() {
+        return this.rounds.calls;
+    }
+    join(arn) {
+        this.rounds.join(ALL, arn);
+    }
+    async read(arn) {
+        return (await this.rounds.read(ALL, arn)) ?? { failure: { arn, reason: 'MISSING' } };
+    }
+    done(arn) {
+        this.rounds.done(ALL, arn);
+    }
+}
+// DescribeServiceDeployments takes no cluster: every ARN is of the one group.
+const ALL = '';
+async function describeOrEachAlone(ecs, arns) {
+    try {
+        return await describeServiceDeployments(ecs, arns);
+    }
+    catch (error) {
+        if (arns.length === 1 || !(0,_common_errors__WEBPACK_IMPORTED_MODULE_3__/* .isAccessDenied */ .w7)(error))
+            throw error;
+        const alone = await Promise.all(arns.map(async (arn) => {
+            try {
+                return [arn, (await describeServiceDeployments(ecs, [arn])).get(arn)];
+            }
+            catch (own) {
+                return [arn, { error: own }];
+            }
+        }));
+        return new Map(alone);
+    }
+}
+
+
+/***/ }),
+
 /***/ 7339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -86092,6 +86284,8 @@ class FailedTaskWatch {
     }
 }
 
+// EXTERNAL MODULE: ./packages/core/src/ecs/service-deployment-reads.ts
+var service_deployment_reads = __nccwpck_require__(9262);
 ;// CONCATENATED MODULE: ./packages/core/src/common/skipped-reads.ts
 
 
@@ -86271,14 +86465,22 @@ function eventTime(event) {
 
 
 
+
 /**
  * Follows one service deployment (any strategy, made for BLUE_GREEN, LINEAR and CANARY) to a verdict with the one
  * poll loop (followDeployment): each poll reads DescribeServiceDeployments, logs each stage as it begins with the
  * traffic weights, and judges (judgeServiceDeployment). On a failure the target revision's stopped tasks are read
  * once, for the same diagnosis (stopped reasons, the crashed container's log lines) a rolling deploy gets.
  */
-function watchServiceDeployment(request, deps) {
-    return followDeployment(request, serviceDeploymentStep(request, deps), deps);
+async function watchServiceDeployment(request, deps) {
+    const shared = deps.serviceDeploymentReads;
+    shared?.join(request.serviceDeploymentArn);
+    try {
+        return await followDeployment(request, serviceDeploymentStep(request, deps), deps);
+    }
+    finally {
+        shared?.done(request.serviceDeploymentArn);
+    }
 }
 function serviceDeploymentStep(request, deps) {
     const { log, clock = poll/* systemClock */.m } = deps;
@@ -86295,7 +86497,7 @@ function serviceDeploymentStep(request, deps) {
     return {
         observe: async ({ service, newEvents, polledAt }) => {
             lastService = service;
-            const sd = await service_deployment_watch_readServiceDeployment(ecs, request.serviceDeploymentArn);
+            const sd = await service_deployment_watch_readServiceDeployment(ecs, request.serviceDeploymentArn, deps.serviceDeploymentReads);
             last = sd;
             timeline.note(sd, polledAt);
             const verdict = judgeServiceDeployment(sd, request.goal);
@@ -86371,11 +86573,16 @@ function backstopCount(service, sd, ours, failed, settled, failedTasksThreshold)
         },
     };
 }
-/** One DescribeServiceDeployments read; without it nothing can be judged, so a refusal ends the step naming the grant. */
-async function service_deployment_watch_readServiceDeployment(ecs, arn) {
+/**
+ * One DescribeServiceDeployments read, of its own or in the shared round; without it nothing can be judged, so a
+ * refusal ends the step naming the grant.
+ */
+async function service_deployment_watch_readServiceDeployment(ecs, arn, shared) {
     let answer;
     try {
-        answer = await ecs.send(new dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: [arn] }));
+        answer = shared ? await shared.read(arn) : (await (0,service_deployment_reads/* describeServiceDeployments */.Pr)(ecs, [arn])).get(arn);
+        if (answer && 'error' in answer)
+            throw answer.error;
     }
     catch (error) {
         if ((0,errors/* isAccessDenied */.w7)(error)) {
@@ -86383,12 +86590,10 @@ async function service_deployment_watch_readServiceDeployment(ecs, arn) {
         }
         throw error;
     }
-    const sd = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
-    if (!sd) {
-        const why = answer.failures?.[0]?.reason ?? 'MISSING';
-        throw new Error(`ECS does not know service deployment ${serviceDeploymentId(arn)} (${why}).`);
-    }
-    return sd;
+    if (answer && 'serviceDeployment' in answer)
+        return answer.serviceDeployment;
+    const why = (answer && 'failure' in answer ? answer.failure.reason : undefined) ?? 'MISSING';
+    throw new Error(`ECS does not know service deployment ${serviceDeploymentId(arn)} (${why}).`);
 }
 /** The target revision's stopped tasks that count as failures, read once more with the SDK's retries; those seen when unreadable. */
 async function stoppedTasksOf(stopped, log) {
@@ -88843,7 +89048,7 @@ function supportedControllerCheck(options) {
         protects: true,
         permissions: ['ecs:DescribeServices'],
         run: async () => {
-            const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+            const service = options.described ?? (await describeService(options.ecs, options.cluster, options.service, options.region));
             options.assertSupported(service);
             const controller = service.deploymentController?.type ?? 'ECS';
             return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };
@@ -88887,10 +89092,16 @@ function mechanismFollowUpChecks(supported, context, found) {
  * Where the service stands and the revision asked for, checked before any change, in one table: the service and
  * its deployment mechanism first, then the requested revision (ECS refuses to update a service to an INACTIVE
  * one, and finding that out after the rollback started would leave the bad release running) and the checks the
- * mechanism needs.
+ * mechanism needs. `described` is the service as the caller read it already (see supportedControllerCheck).
  */
-async function rollbackPreflight(ecs, request, ports, codedeploy) {
-    const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
+async function rollbackPreflight(ecs, request, ports, codedeploy, described) {
+    const supported = supportedServiceCheck({
+        ecs,
+        cluster: request.cluster,
+        service: request.service,
+        region: request.region,
+        ...(described ? { described } : {}),
+    });
     const reference = request.taskDefinition;
     const revision = reference
         ? revisionActiveCheck({
@@ -88914,10 +89125,10 @@ async function rollbackPreflight(ecs, request, ports, codedeploy) {
         writeSummary: ports.writeSummary,
         then: [(valueOf) => [...(revision ? [revision] : []), ...(mechanismBuilt = ofMechanism(valueOf))]],
     });
-    const described = revision && report.valueOf(revision);
+    const revisionRead = revision && report.valueOf(revision);
     return {
         service: report.valueOf(supported),
-        requestedArn: reference ? (described?.definition.taskDefinitionArn ?? reference) : undefined,
+        requestedArn: reference ? (revisionRead?.definition.taskDefinitionArn ?? reference) : undefined,
         markdown: report.markdown,
         found: mechanismBuilt.map((check) => report.valueOf(check)),
     };
@@ -89193,11 +89404,12 @@ async function rollBackService(request, clients, ports) {
     return carryOutRollback(plan, clients, ports);
 }
 /** 1. Where the service stands and where it returns to; every check comes before any change. */
-async function planRollback(request, clients, ports, source) {
+async function planRollback(request, clients, ports, known = {}) {
     const { ecs } = clients;
     const { log, clock } = ports;
+    const { source, described } = known;
     const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
-    const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
+    const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy, described);
     // The pre-flight checks found the service supported: this is the mechanism they checked for.
     const mechanism = mechanism_for_mechanismFor(service);
     const history = mechanism.readHistory
@@ -89211,7 +89423,15 @@ async function carryOutRollback(plan, clients, ports) {
     const { request, service, preflight, found, mechanism, history, target } = plan;
     const { ecs } = clients;
     const { log, clock, trail, writeSummary } = ports;
-    const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+    const context = {
+        ecs,
+        codedeploy: clients.codedeploy,
+        log,
+        clock,
+        signal: ports.signal,
+        serviceReads: ports.serviceReads,
+        serviceDeploymentReads: ports.serviceDeploymentReads,
+    };
     let outputs;
     const setOutputs = (next) => {
         outputs = next;
@@ -89443,7 +89663,10 @@ function prefixedLogger(log, name) {
 var dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./packages/core/src/common/aws.ts + 2 modules
 var aws = __nccwpck_require__(7739);
+// EXTERNAL MODULE: ./packages/core/src/ecs/read-rounds.ts
+var read_rounds = __nccwpck_require__(3749);
 ;// CONCATENATED MODULE: ./packages/core/src/ecs/service-reads.ts
+
 
 
 /** DescribeServices describes at most this many services a call. */
@@ -89481,100 +89704,38 @@ function sameService(asked, arn, name) {
     return askedName !== undefined && (askedName === name || askedName === arn?.split('/').pop());
 }
 /**
- * One DescribeServices round for many watch loops: the reads the loops ask for are gathered and sent together, 10
- * services a call, so a quiet round of N services costs ceil(N/10) calls rather than N. A round is sent once every
- * loop still watching has asked (they poll at the same pace, so they ask within their interval's jitter of one
- * another), or `gatherMs` after its first read, so a loop busy reading its stopped tasks never holds the others up
- * for long. Each call is sent without SDK retries, as a lone loop's is: a throttled round fails its reads, and each
- * loop skips the round.
+ * One DescribeServices round for many watch loops (ReadRounds): a quiet round of N services costs ceil(N/10) calls
+ * rather than N. Each call is sent without SDK retries, as a lone loop's is: a throttled round fails its reads, and
+ * each loop skips the round.
  */
 class BatchedServiceReads {
-    ecs;
-    gatherMs;
-    /** Reads the loops asked for, and the DescribeServices calls that answered them: for the log and the benchmarks. */
-    reads = 0;
-    calls = 0;
-    watching = new Set();
-    pending = new Map();
-    timer;
-    sendScheduled = false;
+    rounds;
     constructor(ecs, gatherMs = 1000) {
-        this.ecs = ecs;
-        this.gatherMs = gatherMs;
+        const describe = (cluster, services) => describeServicesInChunks(ecs, cluster, services, { withoutRetries: true });
+        this.rounds = new read_rounds/* ReadRounds */.y({ limit: DESCRIBE_SERVICES_LIMIT, send: describe }, gatherMs);
     }
-    /**
-     * A service about to be watched: its first read is waited for too, so the first round goes together. Its
-     * watch's end (or the caller, when it ends up watching nothing) calls done.
-     */
+    /** Reads the loops asked for, and the DescribeServices calls that answered them: for the log and the benchmarks. */
+    get reads() {
+        return this.rounds.reads;
+    }
+    get calls() {
+        return this.rounds.calls;
+    }
+    /** A service about to be watched: its first read is waited for too, so the first round goes together. */
     join(cluster, service) {
-        this.watching.add(keyOf(cluster, service));
+        this.rounds.join(cluster, service);
     }
-    read(cluster, service) {
-        const key = keyOf(cluster, service);
-        this.watching.add(key);
-        this.reads += 1;
-        return new Promise((resolve, reject) => {
-            this.pending.set(key, [...(this.pending.get(key) ?? []), { resolve, reject }]);
-            this.timer ??= setTimeout(() => this.send(), this.gatherMs);
-            this.sendIfEveryoneAsked();
-        });
+    async read(cluster, service) {
+        const answer = await this.rounds.read(cluster, service);
+        return answer && 'service' in answer ? answer.service : undefined;
     }
     done(cluster, service) {
-        this.watching.delete(keyOf(cluster, service));
-        this.sendIfEveryoneAsked();
+        this.rounds.done(cluster, service);
     }
-    /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
-    sendIfEveryoneAsked() {
-        if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled)
-            return;
-        this.sendScheduled = true;
-        setImmediate(() => {
-            this.sendScheduled = false;
-            if (this.pending.size > 0 && this.everyoneAsked())
-                this.send();
-        });
-    }
-    everyoneAsked() {
-        return [...this.watching].every((key) => this.pending.has(key));
-    }
-    /** Sends the round gathered so far, one call per cluster and 10 services, and answers each read from its call. */
-    send() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        const round = this.pending;
-        this.pending = new Map();
-        const byCluster = new Map();
-        for (const key of round.keys()) {
-            const { cluster, service } = parseKey(key);
-            byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), service]);
-        }
-        for (const [cluster, services] of byCluster) {
-            for (let at = 0; at < services.length; at += DESCRIBE_SERVICES_LIMIT) {
-                const chunk = services.slice(at, at + DESCRIBE_SERVICES_LIMIT);
-                this.calls += 1;
-                describeServicesInChunks(this.ecs, cluster, chunk, { withoutRetries: true }).then((answers) => {
-                    for (const service of chunk) {
-                        const answer = answers.get(service);
-                        const found = answer && 'service' in answer ? answer.service : undefined;
-                        for (const waiter of round.get(keyOf(cluster, service)) ?? [])
-                            waiter.resolve(found);
-                    }
-                }, (error) => {
-                    for (const service of chunk)
-                        for (const waiter of round.get(keyOf(cluster, service)) ?? [])
-                            waiter.reject(error);
-                });
-            }
-        }
-    }
-}
-// A service is watched in one cluster: the pair is its key (a newline appears in neither name nor ARN).
-const keyOf = (cluster, service) => `${cluster}\n${service}`;
-function parseKey(key) {
-    const [cluster, service] = key.split('\n');
-    return { cluster: cluster, service: service };
 }
 
+// EXTERNAL MODULE: ./packages/core/src/ecs/service-deployment-reads.ts
+var service_deployment_reads = __nccwpck_require__(9262);
 // EXTERNAL MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts + 97 modules
 var roll_back_service = __nccwpck_require__(9747);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
@@ -89609,29 +89770,36 @@ function severalRollbacksMarkdown(rows) {
 
 
 
+
 /**
  * auto-rollback with several services: each returns to its own target (its 'services' entry, else its history),
  * every check of every service before the first change, then all are rolled back at once and watched in one loop
- * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls). The step fails if any
+ * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls; a blue/green, linear or
+ * canary rollback's DescribeServiceDeployments go 20 a call, BatchedServiceDeploymentReads). The step fails if any
  * rollback fails, naming each and why, after the outputs and the summary say where every service stands.
  */
 async function rollBackServices(request, clients, ports) {
     const { log } = ports;
     // 1. Every service exists and is on the ECS controller; then each one's checks and target, before any change.
-    await refuseUnsupported(request, clients);
+    //    Each pre-flight judges the service as that read answered it: every service is described once, 10 a call.
+    const described = await refuseUnsupported(request, clients);
     const plans = [];
     for (const one of request.services) {
         const single = { ...request, service: one.service, taskDefinition: one.taskDefinition };
-        const source = targetSource(one.service, request.fromDeployOutput);
-        plans.push(await (0,roll_back_service/* planRollback */.II)(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, source));
+        const known = { source: targetSource(one.service, request.fromDeployOutput), described: described.get(one.service) };
+        plans.push(await (0,roll_back_service/* planRollback */.II)(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, known));
     }
     // 2. All at once, read in shared rounds; each service's own story collected for one summary.
     const reads = new BatchedServiceReads(clients.ecs);
+    const deploymentReads = new service_deployment_reads/* BatchedServiceDeploymentReads */.J5(clients.ecs);
     for (const plan of plans)
         reads.join(request.cluster, plan.request.service);
     const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
     if (reads.reads > 0)
         log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
+    if (deploymentReads.reads > 0) {
+        log.info(`The watch's ${deploymentReads.reads} reads of service deployments took ${deploymentReads.calls} DescribeServiceDeployments calls.`);
+    }
     const outputs = rows.map((row) => row.output);
     ports.setOutputs(outputs);
     await ports.writeSummary(severalRollbacksMarkdown(rows));
@@ -89651,6 +89819,7 @@ async function rollBackServices(request, clients, ports) {
                 ...ports,
                 log: prefixedLogger(log, service),
                 serviceReads: reads,
+                serviceDeploymentReads: deploymentReads,
                 setOutputs: (next) => (last = next),
                 writeSummary: async (markdown) => void summaries.push(markdown),
                 // One annotation for the step, once every service has ended.
@@ -89683,11 +89852,12 @@ async function rollBackServices(request, clients, ports) {
 /**
  * One DescribeServices per 10 services: a service the cluster does not have, or one under the CODE_DEPLOY
  * controller (its rollback is a CodeDeploy deployment of its own group, one service a step), is refused before any
- * service's checks.
+ * service's checks. The services as read, by the name each was given by, for their pre-flights.
  */
 async function refuseUnsupported(request, clients) {
     const names = request.services.map((one) => one.service);
     const answers = await describeServicesInChunks(clients.ecs, request.cluster, names);
+    const described = new Map();
     for (const name of names) {
         const answer = answers.get(name);
         if (!answer || 'failure' in answer || answer.service.status === 'INACTIVE') {
@@ -89697,7 +89867,9 @@ async function refuseUnsupported(request, clients) {
         if (answer.service.deploymentController?.type === 'CODE_DEPLOY') {
             throw new errors/* ConfigurationError */.j1(`Input 'service' names "${name}", a service under the CODE_DEPLOY deployment controller: with several services, only services of the ECS controller (rolling, blue/green, linear, canary) are rolled back. Roll ${name} back in a step of its own (one service, with codedeploy-application and codedeploy-deployment-group as needed). Nothing was changed.`, 'service');
         }
+        described.set(name, answer.service);
     }
+    return described;
 }
 /** A service's target comes from its 'services' entry or its history: when neither has one, the error says which input to give. */
 function targetSource(service, fromDeployOutput) {

@@ -1,6 +1,1666 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9821:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultECRPUBLICHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "ecr-public",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultECRPUBLICHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "ecr-public",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1107.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]],
+        ["stringEquals", [{ fn: f, argv: [h, "name"] }, "aws"]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://ecr-public.{Region}.api.aws", i],
+        ["https://api.ecr-public.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://api.ecr-public.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 13, 3,
+    1, 4, r + 12,
+    2, 5, r + 12,
+    3, 9, 6,
+    4, 7, r + 11,
+    5, 8, r + 10,
+    7, r + 8, r + 9,
+    4, 11, 10,
+    6, r + 6, r + 7,
+    5, 12, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 14,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ECRPUBLICServiceException extends ServiceException {
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ECRPUBLICServiceException.prototype);
+    }
+}
+
+class InvalidParameterException extends ECRPUBLICServiceException {
+    name = "InvalidParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+    }
+}
+class RegistryNotFoundException extends ECRPUBLICServiceException {
+    name = "RegistryNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RegistryNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RegistryNotFoundException.prototype);
+    }
+}
+class RepositoryNotFoundException extends ECRPUBLICServiceException {
+    name = "RepositoryNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotFoundException.prototype);
+    }
+}
+class ServerException extends ECRPUBLICServiceException {
+    name = "ServerException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServerException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServerException.prototype);
+    }
+}
+class UnsupportedCommandException extends ECRPUBLICServiceException {
+    name = "UnsupportedCommandException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedCommandException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedCommandException.prototype);
+    }
+}
+class EmptyUploadException extends ECRPUBLICServiceException {
+    name = "EmptyUploadException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EmptyUploadException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EmptyUploadException.prototype);
+    }
+}
+class InvalidLayerException extends ECRPUBLICServiceException {
+    name = "InvalidLayerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidLayerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerException.prototype);
+    }
+}
+class LayerAlreadyExistsException extends ECRPUBLICServiceException {
+    name = "LayerAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerAlreadyExistsException.prototype);
+    }
+}
+class LayerPartTooSmallException extends ECRPUBLICServiceException {
+    name = "LayerPartTooSmallException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayerPartTooSmallException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayerPartTooSmallException.prototype);
+    }
+}
+class UploadNotFoundException extends ECRPUBLICServiceException {
+    name = "UploadNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UploadNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UploadNotFoundException.prototype);
+    }
+}
+class InvalidTagParameterException extends ECRPUBLICServiceException {
+    name = "InvalidTagParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidTagParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTagParameterException.prototype);
+    }
+}
+class LimitExceededException extends ECRPUBLICServiceException {
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class RepositoryAlreadyExistsException extends ECRPUBLICServiceException {
+    name = "RepositoryAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryAlreadyExistsException.prototype);
+    }
+}
+class TooManyTagsException extends ECRPUBLICServiceException {
+    name = "TooManyTagsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TooManyTagsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTagsException.prototype);
+    }
+}
+class RepositoryNotEmptyException extends ECRPUBLICServiceException {
+    name = "RepositoryNotEmptyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryNotEmptyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryNotEmptyException.prototype);
+    }
+}
+class RepositoryPolicyNotFoundException extends ECRPUBLICServiceException {
+    name = "RepositoryPolicyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryPolicyNotFoundException.prototype);
+    }
+}
+class ImageNotFoundException extends ECRPUBLICServiceException {
+    name = "ImageNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageNotFoundException.prototype);
+    }
+}
+class RepositoryCatalogDataNotFoundException extends ECRPUBLICServiceException {
+    name = "RepositoryCatalogDataNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "RepositoryCatalogDataNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RepositoryCatalogDataNotFoundException.prototype);
+    }
+}
+class ImageAlreadyExistsException extends ECRPUBLICServiceException {
+    name = "ImageAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageAlreadyExistsException.prototype);
+    }
+}
+class ImageDigestDoesNotMatchException extends ECRPUBLICServiceException {
+    name = "ImageDigestDoesNotMatchException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageDigestDoesNotMatchException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageDigestDoesNotMatchException.prototype);
+    }
+}
+class ImageTagAlreadyExistsException extends ECRPUBLICServiceException {
+    name = "ImageTagAlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ImageTagAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImageTagAlreadyExistsException.prototype);
+    }
+}
+class InvalidLayerPartException extends ECRPUBLICServiceException {
+    name = "InvalidLayerPartException";
+    $fault = "client";
+    registryId;
+    repositoryName;
+    uploadId;
+    lastValidByteReceived;
+    constructor(opts) {
+        super({
+            name: "InvalidLayerPartException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLayerPartException.prototype);
+        this.registryId = opts.registryId;
+        this.repositoryName = opts.repositoryName;
+        this.uploadId = opts.uploadId;
+        this.lastValidByteReceived = opts.lastValidByteReceived;
+    }
+}
+class LayersNotFoundException extends ECRPUBLICServiceException {
+    name = "LayersNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LayersNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LayersNotFoundException.prototype);
+    }
+}
+class ReferencedImagesNotFoundException extends ECRPUBLICServiceException {
+    name = "ReferencedImagesNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReferencedImagesNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReferencedImagesNotFoundException.prototype);
+    }
+}
+
+const _AD = "AuthorizationData";
+const _BCLA = "BatchCheckLayerAvailability";
+const _BCLAR = "BatchCheckLayerAvailabilityRequest";
+const _BCLARa = "BatchCheckLayerAvailabilityResponse";
+const _BDI = "BatchDeleteImage";
+const _BDIR = "BatchDeleteImageRequest";
+const _BDIRa = "BatchDeleteImageResponse";
+const _CLU = "CompleteLayerUpload";
+const _CLUR = "CompleteLayerUploadRequest";
+const _CLURo = "CompleteLayerUploadResponse";
+const _CR = "CreateRepository";
+const _CRR = "CreateRepositoryRequest";
+const _CRRr = "CreateRepositoryResponse";
+const _DI = "DescribeImages";
+const _DIR = "DescribeImagesRequest";
+const _DIRe = "DescribeImagesResponse";
+const _DIT = "DescribeImageTags";
+const _DITR = "DescribeImageTagsRequest";
+const _DITRe = "DescribeImageTagsResponse";
+const _DR = "DeleteRepository";
+const _DRP = "DeleteRepositoryPolicy";
+const _DRPR = "DeleteRepositoryPolicyRequest";
+const _DRPRe = "DeleteRepositoryPolicyResponse";
+const _DRR = "DeleteRepositoryRequest";
+const _DRRe = "DeleteRepositoryResponse";
+const _DRRes = "DescribeRegistriesRequest";
+const _DRResc = "DescribeRegistriesResponse";
+const _DRRescr = "DescribeRepositoriesRequest";
+const _DRRescri = "DescribeRepositoriesResponse";
+const _DRe = "DescribeRegistries";
+const _DRes = "DescribeRepositories";
+const _EUE = "EmptyUploadException";
+const _GAT = "GetAuthorizationToken";
+const _GATR = "GetAuthorizationTokenRequest";
+const _GATRe = "GetAuthorizationTokenResponse";
+const _GRCD = "GetRegistryCatalogData";
+const _GRCDR = "GetRegistryCatalogDataRequest";
+const _GRCDRe = "GetRegistryCatalogDataResponse";
+const _GRCDRet = "GetRepositoryCatalogDataRequest";
+const _GRCDRete = "GetRepositoryCatalogDataResponse";
+const _GRCDe = "GetRepositoryCatalogData";
+const _GRP = "GetRepositoryPolicy";
+const _GRPR = "GetRepositoryPolicyRequest";
+const _GRPRe = "GetRepositoryPolicyResponse";
+const _I = "Image";
+const _IAEE = "ImageAlreadyExistsException";
+const _ID = "ImageDetail";
+const _IDDNME = "ImageDigestDoesNotMatchException";
+const _IDL = "ImageDetailList";
+const _IF = "ImageFailure";
+const _IFL = "ImageFailureList";
+const _II = "ImageIdentifier";
+const _IIL = "ImageIdentifierList";
+const _ILE = "InvalidLayerException";
+const _ILPE = "InvalidLayerPartException";
+const _ILU = "InitiateLayerUpload";
+const _ILUR = "InitiateLayerUploadRequest";
+const _ILURn = "InitiateLayerUploadResponse";
+const _INFE = "ImageNotFoundException";
+const _IPE = "InvalidParameterException";
+const _ITAEE = "ImageTagAlreadyExistsException";
+const _ITD = "ImageTagDetail";
+const _ITDL = "ImageTagDetailList";
+const _ITPE = "InvalidTagParameterException";
+const _K = "Key";
+const _L = "Layer";
+const _LAEE = "LayerAlreadyExistsException";
+const _LEE = "LimitExceededException";
+const _LF = "LayerFailure";
+const _LFL = "LayerFailureList";
+const _LL = "LayerList";
+const _LNFE = "LayersNotFoundException";
+const _LPTSE = "LayerPartTooSmallException";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _PI = "PutImage";
+const _PIR = "PutImageRequest";
+const _PIRu = "PutImageResponse";
+const _PRCD = "PutRegistryCatalogData";
+const _PRCDR = "PutRegistryCatalogDataRequest";
+const _PRCDRu = "PutRegistryCatalogDataResponse";
+const _PRCDRut = "PutRepositoryCatalogDataRequest";
+const _PRCDRute = "PutRepositoryCatalogDataResponse";
+const _PRCDu = "PutRepositoryCatalogData";
+const _R = "Registry";
+const _RA = "RegistryAlias";
+const _RAEE = "RepositoryAlreadyExistsException";
+const _RAL = "RegistryAliasList";
+const _RCD = "RegistryCatalogData";
+const _RCDI = "RepositoryCatalogDataInput";
+const _RCDNFE = "RepositoryCatalogDataNotFoundException";
+const _RCDe = "RepositoryCatalogData";
+const _RID = "ReferencedImageDetail";
+const _RINFE = "ReferencedImagesNotFoundException";
+const _RL = "RegistryList";
+const _RLe = "RepositoryList";
+const _RNEE = "RepositoryNotEmptyException";
+const _RNFE = "RegistryNotFoundException";
+const _RNFEe = "RepositoryNotFoundException";
+const _RPNFE = "RepositoryPolicyNotFoundException";
+const _Re = "Repository";
+const _SE = "ServerException";
+const _SRP = "SetRepositoryPolicy";
+const _SRPR = "SetRepositoryPolicyRequest";
+const _SRPRe = "SetRepositoryPolicyResponse";
+const _T = "Tag";
+const _TL = "TagList";
+const _TMTE = "TooManyTagsException";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRRa = "TagResourceResponse";
+const _UCE = "UnsupportedCommandException";
+const _ULP = "UploadLayerPart";
+const _ULPR = "UploadLayerPartRequest";
+const _ULPRp = "UploadLayerPartResponse";
+const _UNFE = "UploadNotFoundException";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _URRn = "UntagResourceResponse";
+const _V = "Value";
+const _a = "aliases";
+const _aD = "authorizationData";
+const _aMT = "artifactMediaType";
+const _aT = "authorizationToken";
+const _aTb = "aboutText";
+const _ar = "architectures";
+const _c = "client";
+const _cA = "createdAt";
+const _cD = "catalogData";
+const _d = "description";
+const _dN = "displayName";
+const _dRA = "defaultRegistryAlias";
+const _e = "error";
+const _eA = "expiresAt";
+const _f = "failures";
+const _fC = "failureCode";
+const _fR = "failureReason";
+const _fo = "force";
+const _i = "image";
+const _iD = "imageDetails";
+const _iDm = "imageDigest";
+const _iDma = "imageDetail";
+const _iI = "imageIds";
+const _iIm = "imageId";
+const _iM = "imageManifest";
+const _iMMT = "imageManifestMediaType";
+const _iPA = "imagePushedAt";
+const _iSIB = "imageSizeInBytes";
+const _iT = "imageTags";
+const _iTD = "imageTagDetails";
+const _iTm = "imageTag";
+const _l = "layers";
+const _lA = "layerAvailability";
+const _lBR = "lastByteReceived";
+const _lD = "layerDigests";
+const _lDa = "layerDigest";
+const _lIB = "logoImageBlob";
+const _lPB = "layerPartBlob";
+const _lS = "layerSize";
+const _lU = "logoUrl";
+const _lVBR = "lastValidByteReceived";
+const _m = "message";
+const _mC = "marketplaceCertified";
+const _mR = "maxResults";
+const _mT = "mediaType";
+const _n = "name";
+const _nT = "nextToken";
+const _oS = "operatingSystems";
+const _pFB = "partFirstByte";
+const _pLB = "partLastByte";
+const _pRA = "primaryRegistryAlias";
+const _pS = "partSize";
+const _pT = "policyText";
+const _r = "repository";
+const _rA = "resourceArn";
+const _rAe = "registryArn";
+const _rAep = "repositoryArn";
+const _rCD = "registryCatalogData";
+const _rI = "registryId";
+const _rN = "repositoryName";
+const _rNe = "repositoryNames";
+const _rU = "registryUri";
+const _rUe = "repositoryUri";
+const _re = "registries";
+const _rep = "repositories";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.ecrpublic";
+const _se = "server";
+const _st = "status";
+const _t = "tags";
+const _tK = "tagKeys";
+const _uI = "uploadId";
+const _uT = "usageText";
+const _v = "verified";
+const n0 = "com.amazonaws.ecrpublic";
+const _s_registry = TypeRegistry.for(_s);
+var ECRPUBLICServiceException$ = [-3, _s, "ECRPUBLICServiceException", 0, [], []];
+_s_registry.registerError(ECRPUBLICServiceException$, ECRPUBLICServiceException);
+const n0_registry = TypeRegistry.for(n0);
+var EmptyUploadException$ = [-3, n0, _EUE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EmptyUploadException$, EmptyUploadException);
+var ImageAlreadyExistsException$ = [-3, n0, _IAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageAlreadyExistsException$, ImageAlreadyExistsException);
+var ImageDigestDoesNotMatchException$ = [-3, n0, _IDDNME,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageDigestDoesNotMatchException$, ImageDigestDoesNotMatchException);
+var ImageNotFoundException$ = [-3, n0, _INFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageNotFoundException$, ImageNotFoundException);
+var ImageTagAlreadyExistsException$ = [-3, n0, _ITAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ImageTagAlreadyExistsException$, ImageTagAlreadyExistsException);
+var InvalidLayerException$ = [-3, n0, _ILE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidLayerException$, InvalidLayerException);
+var InvalidLayerPartException$ = [-3, n0, _ILPE,
+    { [_e]: _c },
+    [_rI, _rN, _uI, _lVBR, _m],
+    [0, 0, 0, 1, 0]
+];
+n0_registry.registerError(InvalidLayerPartException$, InvalidLayerPartException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidTagParameterException$ = [-3, n0, _ITPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidTagParameterException$, InvalidTagParameterException);
+var LayerAlreadyExistsException$ = [-3, n0, _LAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerAlreadyExistsException$, LayerAlreadyExistsException);
+var LayerPartTooSmallException$ = [-3, n0, _LPTSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayerPartTooSmallException$, LayerPartTooSmallException);
+var LayersNotFoundException$ = [-3, n0, _LNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LayersNotFoundException$, LayersNotFoundException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var ReferencedImagesNotFoundException$ = [-3, n0, _RINFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReferencedImagesNotFoundException$, ReferencedImagesNotFoundException);
+var RegistryNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RegistryNotFoundException$, RegistryNotFoundException);
+var RepositoryAlreadyExistsException$ = [-3, n0, _RAEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryAlreadyExistsException$, RepositoryAlreadyExistsException);
+var RepositoryCatalogDataNotFoundException$ = [-3, n0, _RCDNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryCatalogDataNotFoundException$, RepositoryCatalogDataNotFoundException);
+var RepositoryNotEmptyException$ = [-3, n0, _RNEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotEmptyException$, RepositoryNotEmptyException);
+var RepositoryNotFoundException$ = [-3, n0, _RNFEe,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryNotFoundException$, RepositoryNotFoundException);
+var RepositoryPolicyNotFoundException$ = [-3, n0, _RPNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(RepositoryPolicyNotFoundException$, RepositoryPolicyNotFoundException);
+var ServerException$ = [-3, n0, _SE,
+    { [_e]: _se },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServerException$, ServerException);
+var TooManyTagsException$ = [-3, n0, _TMTE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TooManyTagsException$, TooManyTagsException);
+var UnsupportedCommandException$ = [-3, n0, _UCE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedCommandException$, UnsupportedCommandException);
+var UploadNotFoundException$ = [-3, n0, _UNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UploadNotFoundException$, UploadNotFoundException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var AuthorizationData$ = [3, n0, _AD,
+    0,
+    [_aT, _eA],
+    [0, 4]
+];
+var BatchCheckLayerAvailabilityRequest$ = [3, n0, _BCLAR,
+    0,
+    [_rN, _lD, _rI],
+    [0, 64 | 0, 0], 2
+];
+var BatchCheckLayerAvailabilityResponse$ = [3, n0, _BCLARa,
+    0,
+    [_l, _f],
+    [() => LayerList, () => LayerFailureList]
+];
+var BatchDeleteImageRequest$ = [3, n0, _BDIR,
+    0,
+    [_rN, _iI, _rI],
+    [0, () => ImageIdentifierList, 0], 2
+];
+var BatchDeleteImageResponse$ = [3, n0, _BDIRa,
+    0,
+    [_iI, _f],
+    [() => ImageIdentifierList, () => ImageFailureList]
+];
+var CompleteLayerUploadRequest$ = [3, n0, _CLUR,
+    0,
+    [_rN, _uI, _lD, _rI],
+    [0, 0, 64 | 0, 0], 3
+];
+var CompleteLayerUploadResponse$ = [3, n0, _CLURo,
+    0,
+    [_rI, _rN, _uI, _lDa],
+    [0, 0, 0, 0]
+];
+var CreateRepositoryRequest$ = [3, n0, _CRR,
+    0,
+    [_rN, _cD, _t],
+    [0, () => RepositoryCatalogDataInput$, () => TagList], 1
+];
+var CreateRepositoryResponse$ = [3, n0, _CRRr,
+    0,
+    [_r, _cD],
+    [() => Repository$, () => RepositoryCatalogData$]
+];
+var DeleteRepositoryPolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var DeleteRepositoryPolicyResponse$ = [3, n0, _DRPRe,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var DeleteRepositoryRequest$ = [3, n0, _DRR,
+    0,
+    [_rN, _rI, _fo],
+    [0, 0, 2], 1
+];
+var DeleteRepositoryResponse$ = [3, n0, _DRRe,
+    0,
+    [_r],
+    [() => Repository$]
+];
+var DescribeImagesRequest$ = [3, n0, _DIR,
+    0,
+    [_rN, _rI, _iI, _nT, _mR],
+    [0, 0, () => ImageIdentifierList, 0, 1], 1
+];
+var DescribeImagesResponse$ = [3, n0, _DIRe,
+    0,
+    [_iD, _nT],
+    [() => ImageDetailList, 0]
+];
+var DescribeImageTagsRequest$ = [3, n0, _DITR,
+    0,
+    [_rN, _rI, _nT, _mR],
+    [0, 0, 0, 1], 1
+];
+var DescribeImageTagsResponse$ = [3, n0, _DITRe,
+    0,
+    [_iTD, _nT],
+    [() => ImageTagDetailList, 0]
+];
+var DescribeRegistriesRequest$ = [3, n0, _DRRes,
+    0,
+    [_nT, _mR],
+    [0, 1]
+];
+var DescribeRegistriesResponse$ = [3, n0, _DRResc,
+    0,
+    [_re, _nT],
+    [() => RegistryList, 0], 1
+];
+var DescribeRepositoriesRequest$ = [3, n0, _DRRescr,
+    0,
+    [_rI, _rNe, _nT, _mR],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeRepositoriesResponse$ = [3, n0, _DRRescri,
+    0,
+    [_rep, _nT],
+    [() => RepositoryList, 0]
+];
+var GetAuthorizationTokenRequest$ = [3, n0, _GATR,
+    0,
+    [],
+    []
+];
+var GetAuthorizationTokenResponse$ = [3, n0, _GATRe,
+    0,
+    [_aD],
+    [() => AuthorizationData$]
+];
+var GetRegistryCatalogDataRequest$ = [3, n0, _GRCDR,
+    0,
+    [],
+    []
+];
+var GetRegistryCatalogDataResponse$ = [3, n0, _GRCDRe,
+    0,
+    [_rCD],
+    [() => RegistryCatalogData$], 1
+];
+var GetRepositoryCatalogDataRequest$ = [3, n0, _GRCDRet,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetRepositoryCatalogDataResponse$ = [3, n0, _GRCDRete,
+    0,
+    [_cD],
+    [() => RepositoryCatalogData$]
+];
+var GetRepositoryPolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var GetRepositoryPolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var Image$ = [3, n0, _I,
+    0,
+    [_rI, _rN, _iIm, _iM, _iMMT],
+    [0, 0, () => ImageIdentifier$, 0, 0]
+];
+var ImageDetail$ = [3, n0, _ID,
+    0,
+    [_rI, _rN, _iDm, _iT, _iSIB, _iPA, _iMMT, _aMT],
+    [0, 0, 0, 64 | 0, 1, 4, 0, 0]
+];
+var ImageFailure$ = [3, n0, _IF,
+    0,
+    [_iIm, _fC, _fR],
+    [() => ImageIdentifier$, 0, 0]
+];
+var ImageIdentifier$ = [3, n0, _II,
+    0,
+    [_iDm, _iTm],
+    [0, 0]
+];
+var ImageTagDetail$ = [3, n0, _ITD,
+    0,
+    [_iTm, _cA, _iDma],
+    [0, 4, () => ReferencedImageDetail$]
+];
+var InitiateLayerUploadRequest$ = [3, n0, _ILUR,
+    0,
+    [_rN, _rI],
+    [0, 0], 1
+];
+var InitiateLayerUploadResponse$ = [3, n0, _ILURn,
+    0,
+    [_uI, _pS],
+    [0, 1]
+];
+var Layer$ = [3, n0, _L,
+    0,
+    [_lDa, _lA, _lS, _mT],
+    [0, 0, 1, 0]
+];
+var LayerFailure$ = [3, n0, _LF,
+    0,
+    [_lDa, _fC, _fR],
+    [0, 0, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_rA],
+    [0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_t],
+    [() => TagList]
+];
+var PutImageRequest$ = [3, n0, _PIR,
+    0,
+    [_rN, _iM, _rI, _iMMT, _iTm, _iDm],
+    [0, 0, 0, 0, 0, 0], 2
+];
+var PutImageResponse$ = [3, n0, _PIRu,
+    0,
+    [_i],
+    [() => Image$]
+];
+var PutRegistryCatalogDataRequest$ = [3, n0, _PRCDR,
+    0,
+    [_dN],
+    [0]
+];
+var PutRegistryCatalogDataResponse$ = [3, n0, _PRCDRu,
+    0,
+    [_rCD],
+    [() => RegistryCatalogData$], 1
+];
+var PutRepositoryCatalogDataRequest$ = [3, n0, _PRCDRut,
+    0,
+    [_rN, _cD, _rI],
+    [0, () => RepositoryCatalogDataInput$, 0], 2
+];
+var PutRepositoryCatalogDataResponse$ = [3, n0, _PRCDRute,
+    0,
+    [_cD],
+    [() => RepositoryCatalogData$]
+];
+var ReferencedImageDetail$ = [3, n0, _RID,
+    0,
+    [_iDm, _iSIB, _iPA, _iMMT, _aMT],
+    [0, 1, 4, 0, 0]
+];
+var Registry$ = [3, n0, _R,
+    0,
+    [_rI, _rAe, _rU, _v, _a],
+    [0, 0, 0, 2, () => RegistryAliasList], 5
+];
+var RegistryAlias$ = [3, n0, _RA,
+    0,
+    [_n, _st, _pRA, _dRA],
+    [0, 0, 2, 2], 4
+];
+var RegistryCatalogData$ = [3, n0, _RCD,
+    0,
+    [_dN],
+    [0]
+];
+var Repository$ = [3, n0, _Re,
+    0,
+    [_rAep, _rI, _rN, _rUe, _cA],
+    [0, 0, 0, 0, 4]
+];
+var RepositoryCatalogData$ = [3, n0, _RCDe,
+    0,
+    [_d, _ar, _oS, _lU, _aTb, _uT, _mC],
+    [0, 64 | 0, 64 | 0, 0, 0, 0, 2]
+];
+var RepositoryCatalogDataInput$ = [3, n0, _RCDI,
+    0,
+    [_d, _ar, _oS, _lIB, _aTb, _uT],
+    [0, 64 | 0, 64 | 0, 21, 0, 0]
+];
+var SetRepositoryPolicyRequest$ = [3, n0, _SRPR,
+    0,
+    [_rN, _pT, _rI, _fo],
+    [0, 0, 0, 2], 2
+];
+var SetRepositoryPolicyResponse$ = [3, n0, _SRPRe,
+    0,
+    [_rI, _rN, _pT],
+    [0, 0, 0]
+];
+var Tag$ = [3, n0, _T,
+    0,
+    [_K, _V],
+    [0, 0]
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_rA, _t],
+    [0, () => TagList], 2
+];
+var TagResourceResponse$ = [3, n0, _TRRa,
+    0,
+    [],
+    []
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_rA, _tK],
+    [0, 64 | 0], 2
+];
+var UntagResourceResponse$ = [3, n0, _URRn,
+    0,
+    [],
+    []
+];
+var UploadLayerPartRequest$ = [3, n0, _ULPR,
+    0,
+    [_rN, _uI, _pFB, _pLB, _lPB, _rI],
+    [0, 0, 1, 1, 21, 0], 5
+];
+var UploadLayerPartResponse$ = [3, n0, _ULPRp,
+    0,
+    [_rI, _rN, _uI, _lBR],
+    [0, 0, 0, 1]
+];
+var ImageDetailList = [1, n0, _IDL,
+    0, () => ImageDetail$
+];
+var ImageFailureList = [1, n0, _IFL,
+    0, () => ImageFailure$
+];
+var ImageIdentifierList = [1, n0, _IIL,
+    0, () => ImageIdentifier$
+];
+var ImageTagDetailList = [1, n0, _ITDL,
+    0, () => ImageTagDetail$
+];
+var LayerFailureList = [1, n0, _LFL,
+    0, () => LayerFailure$
+];
+var LayerList = [1, n0, _LL,
+    0, () => Layer$
+];
+var RegistryAliasList = [1, n0, _RAL,
+    0, () => RegistryAlias$
+];
+var RegistryList = [1, n0, _RL,
+    0, () => Registry$
+];
+var RepositoryList = [1, n0, _RLe,
+    0, () => Repository$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var BatchCheckLayerAvailability$ = [9, n0, _BCLA,
+    0, () => BatchCheckLayerAvailabilityRequest$, () => BatchCheckLayerAvailabilityResponse$
+];
+var BatchDeleteImage$ = [9, n0, _BDI,
+    0, () => BatchDeleteImageRequest$, () => BatchDeleteImageResponse$
+];
+var CompleteLayerUpload$ = [9, n0, _CLU,
+    0, () => CompleteLayerUploadRequest$, () => CompleteLayerUploadResponse$
+];
+var CreateRepository$ = [9, n0, _CR,
+    0, () => CreateRepositoryRequest$, () => CreateRepositoryResponse$
+];
+var DeleteRepository$ = [9, n0, _DR,
+    0, () => DeleteRepositoryRequest$, () => DeleteRepositoryResponse$
+];
+var DeleteRepositoryPolicy$ = [9, n0, _DRP,
+    0, () => DeleteRepositoryPolicyRequest$, () => DeleteRepositoryPolicyResponse$
+];
+var DescribeImages$ = [9, n0, _DI,
+    0, () => DescribeImagesRequest$, () => DescribeImagesResponse$
+];
+var DescribeImageTags$ = [9, n0, _DIT,
+    0, () => DescribeImageTagsRequest$, () => DescribeImageTagsResponse$
+];
+var DescribeRegistries$ = [9, n0, _DRe,
+    0, () => DescribeRegistriesRequest$, () => DescribeRegistriesResponse$
+];
+var DescribeRepositories$ = [9, n0, _DRes,
+    0, () => DescribeRepositoriesRequest$, () => DescribeRepositoriesResponse$
+];
+var GetAuthorizationToken$ = [9, n0, _GAT,
+    0, () => GetAuthorizationTokenRequest$, () => GetAuthorizationTokenResponse$
+];
+var GetRegistryCatalogData$ = [9, n0, _GRCD,
+    0, () => GetRegistryCatalogDataRequest$, () => GetRegistryCatalogDataResponse$
+];
+var GetRepositoryCatalogData$ = [9, n0, _GRCDe,
+    0, () => GetRepositoryCatalogDataRequest$, () => GetRepositoryCatalogDataResponse$
+];
+var GetRepositoryPolicy$ = [9, n0, _GRP,
+    0, () => GetRepositoryPolicyRequest$, () => GetRepositoryPolicyResponse$
+];
+var InitiateLayerUpload$ = [9, n0, _ILU,
+    0, () => InitiateLayerUploadRequest$, () => InitiateLayerUploadResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var PutImage$ = [9, n0, _PI,
+    0, () => PutImageRequest$, () => PutImageResponse$
+];
+var PutRegistryCatalogData$ = [9, n0, _PRCD,
+    0, () => PutRegistryCatalogDataRequest$, () => PutRegistryCatalogDataResponse$
+];
+var PutRepositoryCatalogData$ = [9, n0, _PRCDu,
+    0, () => PutRepositoryCatalogDataRequest$, () => PutRepositoryCatalogDataResponse$
+];
+var SetRepositoryPolicy$ = [9, n0, _SRP,
+    0, () => SetRepositoryPolicyRequest$, () => SetRepositoryPolicyResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => TagResourceResponse$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => UntagResourceResponse$
+];
+var UploadLayerPart$ = [9, n0, _ULP,
+    0, () => UploadLayerPartRequest$, () => UploadLayerPartResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2020-10-30",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultECRPUBLICHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.ecrpublic",
+            errorTypeRegistries,
+            xmlNamespace: "http://ecr-public.amazonaws.com/doc/2020-12-02/",
+            version: "2020-10-30",
+            serviceTarget: "SpencerFrontendService",
+        },
+        serviceId: config?.serviceId ?? "ECR PUBLIC",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class ECRPUBLICClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultECRPUBLICHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "SpencerFrontendService", "ECRPUBLICClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class BatchCheckLayerAvailabilityCommand extends command(_ep0, _mw0, "BatchCheckLayerAvailability", BatchCheckLayerAvailability$) {
+}
+
+class BatchDeleteImageCommand extends command(_ep0, _mw0, "BatchDeleteImage", BatchDeleteImage$) {
+}
+
+class CompleteLayerUploadCommand extends command(_ep0, _mw0, "CompleteLayerUpload", CompleteLayerUpload$) {
+}
+
+class CreateRepositoryCommand extends command(_ep0, _mw0, "CreateRepository", CreateRepository$) {
+}
+
+class DeleteRepositoryCommand extends command(_ep0, _mw0, "DeleteRepository", DeleteRepository$) {
+}
+
+class DeleteRepositoryPolicyCommand extends command(_ep0, _mw0, "DeleteRepositoryPolicy", DeleteRepositoryPolicy$) {
+}
+
+class DescribeImagesCommand extends command(_ep0, _mw0, "DescribeImages", DescribeImages$) {
+}
+
+class DescribeImageTagsCommand extends command(_ep0, _mw0, "DescribeImageTags", DescribeImageTags$) {
+}
+
+class DescribeRegistriesCommand extends command(_ep0, _mw0, "DescribeRegistries", DescribeRegistries$) {
+}
+
+class DescribeRepositoriesCommand extends command(_ep0, _mw0, "DescribeRepositories", DescribeRepositories$) {
+}
+
+class GetAuthorizationTokenCommand extends command(_ep0, _mw0, "GetAuthorizationToken", GetAuthorizationToken$) {
+}
+
+class GetRegistryCatalogDataCommand extends command(_ep0, _mw0, "GetRegistryCatalogData", GetRegistryCatalogData$) {
+}
+
+class GetRepositoryCatalogDataCommand extends command(_ep0, _mw0, "GetRepositoryCatalogData", GetRepositoryCatalogData$) {
+}
+
+class GetRepositoryPolicyCommand extends command(_ep0, _mw0, "GetRepositoryPolicy", GetRepositoryPolicy$) {
+}
+
+class InitiateLayerUploadCommand extends command(_ep0, _mw0, "InitiateLayerUpload", InitiateLayerUpload$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class PutImageCommand extends command(_ep0, _mw0, "PutImage", PutImage$) {
+}
+
+class PutRegistryCatalogDataCommand extends command(_ep0, _mw0, "PutRegistryCatalogData", PutRegistryCatalogData$) {
+}
+
+class PutRepositoryCatalogDataCommand extends command(_ep0, _mw0, "PutRepositoryCatalogData", PutRepositoryCatalogData$) {
+}
+
+class SetRepositoryPolicyCommand extends command(_ep0, _mw0, "SetRepositoryPolicy", SetRepositoryPolicy$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UploadLayerPartCommand extends command(_ep0, _mw0, "UploadLayerPart", UploadLayerPart$) {
+}
+
+const paginateDescribeImages = createPaginator(ECRPUBLICClient, DescribeImagesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeImageTags = createPaginator(ECRPUBLICClient, DescribeImageTagsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRegistries = createPaginator(ECRPUBLICClient, DescribeRegistriesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateDescribeRepositories = createPaginator(ECRPUBLICClient, DescribeRepositoriesCommand, "nextToken", "nextToken", "maxResults");
+
+const commands = {
+    BatchCheckLayerAvailabilityCommand,
+    BatchDeleteImageCommand,
+    CompleteLayerUploadCommand,
+    CreateRepositoryCommand,
+    DeleteRepositoryCommand,
+    DeleteRepositoryPolicyCommand,
+    DescribeImagesCommand,
+    DescribeImageTagsCommand,
+    DescribeRegistriesCommand,
+    DescribeRepositoriesCommand,
+    GetAuthorizationTokenCommand,
+    GetRegistryCatalogDataCommand,
+    GetRepositoryCatalogDataCommand,
+    GetRepositoryPolicyCommand,
+    InitiateLayerUploadCommand,
+    ListTagsForResourceCommand,
+    PutImageCommand,
+    PutRegistryCatalogDataCommand,
+    PutRepositoryCatalogDataCommand,
+    SetRepositoryPolicyCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UploadLayerPartCommand,
+};
+const paginators = {
+    paginateDescribeImages,
+    paginateDescribeImageTags,
+    paginateDescribeRegistries,
+    paginateDescribeRepositories,
+};
+class ECRPUBLIC extends ECRPUBLICClient {
+}
+createAggregatedClient(commands, ECRPUBLIC, { paginators });
+
+const LayerFailureCode = {
+    InvalidLayerDigest: "InvalidLayerDigest",
+    MissingLayerDigest: "MissingLayerDigest",
+};
+const LayerAvailability = {
+    AVAILABLE: "AVAILABLE",
+    UNAVAILABLE: "UNAVAILABLE",
+};
+const ImageFailureCode = {
+    ImageNotFound: "ImageNotFound",
+    ImageReferencedByManifestList: "ImageReferencedByManifestList",
+    ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
+    InvalidImageDigest: "InvalidImageDigest",
+    InvalidImageTag: "InvalidImageTag",
+    KmsError: "KmsError",
+    MissingDigestAndTag: "MissingDigestAndTag",
+};
+const RegistryAliasStatus = {
+    ACTIVE: "ACTIVE",
+    PENDING: "PENDING",
+    REJECTED: "REJECTED",
+};
+
+__webpack_unused_export__ = AuthorizationData$;
+__webpack_unused_export__ = BatchCheckLayerAvailability$;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityCommand;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityRequest$;
+__webpack_unused_export__ = BatchCheckLayerAvailabilityResponse$;
+__webpack_unused_export__ = BatchDeleteImage$;
+__webpack_unused_export__ = BatchDeleteImageCommand;
+__webpack_unused_export__ = BatchDeleteImageRequest$;
+__webpack_unused_export__ = BatchDeleteImageResponse$;
+__webpack_unused_export__ = CompleteLayerUpload$;
+__webpack_unused_export__ = CompleteLayerUploadCommand;
+__webpack_unused_export__ = CompleteLayerUploadRequest$;
+__webpack_unused_export__ = CompleteLayerUploadResponse$;
+__webpack_unused_export__ = CreateRepository$;
+exports.WT = CreateRepositoryCommand;
+__webpack_unused_export__ = CreateRepositoryRequest$;
+__webpack_unused_export__ = CreateRepositoryResponse$;
+__webpack_unused_export__ = DeleteRepository$;
+__webpack_unused_export__ = DeleteRepositoryCommand;
+__webpack_unused_export__ = DeleteRepositoryPolicy$;
+__webpack_unused_export__ = DeleteRepositoryPolicyCommand;
+__webpack_unused_export__ = DeleteRepositoryPolicyRequest$;
+__webpack_unused_export__ = DeleteRepositoryPolicyResponse$;
+__webpack_unused_export__ = DeleteRepositoryRequest$;
+__webpack_unused_export__ = DeleteRepositoryResponse$;
+__webpack_unused_export__ = DescribeImageTags$;
+__webpack_unused_export__ = DescribeImageTagsCommand;
+__webpack_unused_export__ = DescribeImageTagsRequest$;
+__webpack_unused_export__ = DescribeImageTagsResponse$;
+__webpack_unused_export__ = DescribeImages$;
+exports.ji = DescribeImagesCommand;
+__webpack_unused_export__ = DescribeImagesRequest$;
+__webpack_unused_export__ = DescribeImagesResponse$;
+__webpack_unused_export__ = DescribeRegistries$;
+__webpack_unused_export__ = DescribeRegistriesCommand;
+__webpack_unused_export__ = DescribeRegistriesRequest$;
+__webpack_unused_export__ = DescribeRegistriesResponse$;
+__webpack_unused_export__ = DescribeRepositories$;
+exports.pE = DescribeRepositoriesCommand;
+__webpack_unused_export__ = DescribeRepositoriesRequest$;
+__webpack_unused_export__ = DescribeRepositoriesResponse$;
+__webpack_unused_export__ = ECRPUBLIC;
+exports.Rr = ECRPUBLICClient;
+__webpack_unused_export__ = ECRPUBLICServiceException;
+__webpack_unused_export__ = ECRPUBLICServiceException$;
+__webpack_unused_export__ = EmptyUploadException;
+__webpack_unused_export__ = EmptyUploadException$;
+__webpack_unused_export__ = GetAuthorizationToken$;
+exports.Eu = GetAuthorizationTokenCommand;
+__webpack_unused_export__ = GetAuthorizationTokenRequest$;
+__webpack_unused_export__ = GetAuthorizationTokenResponse$;
+__webpack_unused_export__ = GetRegistryCatalogData$;
+__webpack_unused_export__ = GetRegistryCatalogDataCommand;
+__webpack_unused_export__ = GetRegistryCatalogDataRequest$;
+__webpack_unused_export__ = GetRegistryCatalogDataResponse$;
+__webpack_unused_export__ = GetRepositoryCatalogData$;
+__webpack_unused_export__ = GetRepositoryCatalogDataCommand;
+__webpack_unused_export__ = GetRepositoryCatalogDataRequest$;
+__webpack_unused_export__ = GetRepositoryCatalogDataResponse$;
+__webpack_unused_export__ = GetRepositoryPolicy$;
+__webpack_unused_export__ = GetRepositoryPolicyCommand;
+__webpack_unused_export__ = GetRepositoryPolicyRequest$;
+__webpack_unused_export__ = GetRepositoryPolicyResponse$;
+__webpack_unused_export__ = Image$;
+__webpack_unused_export__ = ImageAlreadyExistsException;
+__webpack_unused_export__ = ImageAlreadyExistsException$;
+__webpack_unused_export__ = ImageDetail$;
+__webpack_unused_export__ = ImageDigestDoesNotMatchException;
+__webpack_unused_export__ = ImageDigestDoesNotMatchException$;
+__webpack_unused_export__ = ImageFailure$;
+__webpack_unused_export__ = ImageFailureCode;
+__webpack_unused_export__ = ImageIdentifier$;
+exports.CJ = ImageNotFoundException;
+__webpack_unused_export__ = ImageNotFoundException$;
+__webpack_unused_export__ = ImageTagAlreadyExistsException;
+__webpack_unused_export__ = ImageTagAlreadyExistsException$;
+__webpack_unused_export__ = ImageTagDetail$;
+__webpack_unused_export__ = InitiateLayerUpload$;
+__webpack_unused_export__ = InitiateLayerUploadCommand;
+__webpack_unused_export__ = InitiateLayerUploadRequest$;
+__webpack_unused_export__ = InitiateLayerUploadResponse$;
+__webpack_unused_export__ = InvalidLayerException;
+__webpack_unused_export__ = InvalidLayerException$;
+__webpack_unused_export__ = InvalidLayerPartException;
+__webpack_unused_export__ = InvalidLayerPartException$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = InvalidTagParameterException;
+__webpack_unused_export__ = InvalidTagParameterException$;
+__webpack_unused_export__ = Layer$;
+__webpack_unused_export__ = LayerAlreadyExistsException;
+__webpack_unused_export__ = LayerAlreadyExistsException$;
+__webpack_unused_export__ = LayerAvailability;
+__webpack_unused_export__ = LayerFailure$;
+__webpack_unused_export__ = LayerFailureCode;
+__webpack_unused_export__ = LayerPartTooSmallException;
+__webpack_unused_export__ = LayerPartTooSmallException$;
+__webpack_unused_export__ = LayersNotFoundException;
+__webpack_unused_export__ = LayersNotFoundException$;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceRequest$;
+__webpack_unused_export__ = ListTagsForResourceResponse$;
+__webpack_unused_export__ = PutImage$;
+__webpack_unused_export__ = PutImageCommand;
+__webpack_unused_export__ = PutImageRequest$;
+__webpack_unused_export__ = PutImageResponse$;
+__webpack_unused_export__ = PutRegistryCatalogData$;
+__webpack_unused_export__ = PutRegistryCatalogDataCommand;
+__webpack_unused_export__ = PutRegistryCatalogDataRequest$;
+__webpack_unused_export__ = PutRegistryCatalogDataResponse$;
+__webpack_unused_export__ = PutRepositoryCatalogData$;
+__webpack_unused_export__ = PutRepositoryCatalogDataCommand;
+__webpack_unused_export__ = PutRepositoryCatalogDataRequest$;
+__webpack_unused_export__ = PutRepositoryCatalogDataResponse$;
+__webpack_unused_export__ = ReferencedImageDetail$;
+__webpack_unused_export__ = ReferencedImagesNotFoundException;
+__webpack_unused_export__ = ReferencedImagesNotFoundException$;
+__webpack_unused_export__ = Registry$;
+__webpack_unused_export__ = RegistryAlias$;
+__webpack_unused_export__ = RegistryAliasStatus;
+__webpack_unused_export__ = RegistryCatalogData$;
+__webpack_unused_export__ = RegistryNotFoundException;
+__webpack_unused_export__ = RegistryNotFoundException$;
+__webpack_unused_export__ = Repository$;
+__webpack_unused_export__ = RepositoryAlreadyExistsException;
+__webpack_unused_export__ = RepositoryAlreadyExistsException$;
+__webpack_unused_export__ = RepositoryCatalogData$;
+__webpack_unused_export__ = RepositoryCatalogDataInput$;
+__webpack_unused_export__ = RepositoryCatalogDataNotFoundException;
+__webpack_unused_export__ = RepositoryCatalogDataNotFoundException$;
+__webpack_unused_export__ = RepositoryNotEmptyException;
+__webpack_unused_export__ = RepositoryNotEmptyException$;
+exports.D = RepositoryNotFoundException;
+__webpack_unused_export__ = RepositoryNotFoundException$;
+__webpack_unused_export__ = RepositoryPolicyNotFoundException;
+__webpack_unused_export__ = RepositoryPolicyNotFoundException$;
+__webpack_unused_export__ = ServerException;
+__webpack_unused_export__ = ServerException$;
+__webpack_unused_export__ = SetRepositoryPolicy$;
+__webpack_unused_export__ = SetRepositoryPolicyCommand;
+__webpack_unused_export__ = SetRepositoryPolicyRequest$;
+__webpack_unused_export__ = SetRepositoryPolicyResponse$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TagResourceResponse$;
+__webpack_unused_export__ = TooManyTagsException;
+__webpack_unused_export__ = TooManyTagsException$;
+__webpack_unused_export__ = UnsupportedCommandException;
+__webpack_unused_export__ = UnsupportedCommandException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UntagResourceResponse$;
+__webpack_unused_export__ = UploadLayerPart$;
+__webpack_unused_export__ = UploadLayerPartCommand;
+__webpack_unused_export__ = UploadLayerPartRequest$;
+__webpack_unused_export__ = UploadLayerPartResponse$;
+__webpack_unused_export__ = UploadNotFoundException;
+__webpack_unused_export__ = UploadNotFoundException$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeImageTags;
+__webpack_unused_export__ = paginateDescribeImages;
+__webpack_unused_export__ = paginateDescribeRegistries;
+__webpack_unused_export__ = paginateDescribeRepositories;
+
+
+/***/ }),
+
 /***/ 8249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -57409,7 +59069,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3224:
+/***/ 3316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57665,10 +59325,192 @@ function stepInputs() {
     return new Inputs(runnerInputs, (message) => core/* warning */.$e(message));
 }
 
-// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/severity.ts
-var severity = __nccwpck_require__(3426);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/request.ts
 const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'];
+const REGISTRY_KINDS = ['private', 'public'];
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/severity.ts
+var severity = __nccwpck_require__(3426);
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/public-registry.ts
+var public_registry = __nccwpck_require__(2758);
+;// CONCATENATED MODULE: ./packages/core/src/common/json-location.ts
+/**
+ * Where a value sits in a JSON file's text, so an error about it can be annotated on its line. JSON.parse keeps no
+ * positions, so the text is scanned once: each key's line, and each array element's, recorded under its path.
+ */
+/** `containerDefinitions[0].portMappings[1].hostport` → ['containerDefinitions', '0', 'portMappings', '1', 'hostport']. */
+function pathSegments(path) {
+    return path.split(/\.|\[(\d+)\]/).filter((segment) => segment !== undefined && segment !== '');
+}
+/** Every key and array element of the text, by path (segments joined with NUL), with the line it starts on. */
+function lineIndex(text) {
+    const lines = new Map();
+    const stack = [];
+    const pathOf = () => stack.map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : String(frame.index))).join('\u0000');
+    let line = 1;
+    const noteElement = () => {
+        const top = stack[stack.length - 1];
+        if (top?.kind === 'array' && top.elementPending) {
+            top.elementPending = false;
+            if (!lines.has(pathOf()))
+                lines.set(pathOf(), line);
+        }
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (char === '\n') {
+            line++;
+            continue;
+        }
+        if (char === ' ' || char === '\t' || char === '\r')
+            continue;
+        const top = stack[stack.length - 1];
+        if (char === '"') {
+            let end = i + 1;
+            let value = '';
+            while (end < text.length && text[end] !== '"') {
+                if (text[end] === '\\') {
+                    value += text.slice(end, end + 2);
+                    end += 2;
+                }
+                else
+                    value += text[end++];
+            }
+            if (top?.kind === 'object' && top.expectKey) {
+                top.key = value;
+                top.expectKey = false;
+                // The key's own path: the object's path with the key (stack already holds it as the top frame's key).
+                if (!lines.has(pathOf()))
+                    lines.set(pathOf(), line);
+            }
+            else
+                noteElement();
+            i = end;
+            continue;
+        }
+        if (char === ',') {
+            if (top?.kind === 'array') {
+                top.index++;
+                top.elementPending = true;
+            }
+            else if (top?.kind === 'object')
+                top.expectKey = true;
+            continue;
+        }
+        if (char === '{' || char === '[') {
+            noteElement();
+            stack.push(char === '{' ? { kind: 'object', expectKey: true } : { kind: 'array', index: 0, elementPending: true });
+            continue;
+        }
+        if (char === '}' || char === ']') {
+            stack.pop();
+            continue;
+        }
+        if (char === ':')
+            continue;
+        noteElement();
+    }
+    return lines;
+}
+/**
+ * The line of the value at `path` (a key's line, or an array element's), or of its nearest enclosing key or element
+ * found; undefined when not even the first segment is in the text.
+ */
+function jsonPathLine(text, path) {
+    const index = lineIndex(text);
+    const segments = pathSegments(path);
+    for (let length = segments.length; length > 0; length--) {
+        const found = index.get(segments.slice(0, length).join('\u0000'));
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+/**
+ * The line JSON.parse's error points at: V8 says "(line 3 column 5)" in newer versions and "at position 52" in older
+ * ones; undefined when it says neither (an unexpected end names no place, but it is then the last line).
+ */
+function jsonErrorLine(text, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const stated = /\(line (\d+) column \d+\)/.exec(message);
+    if (stated)
+        return Number(stated[1]);
+    const position = /at position (\d+)/.exec(message);
+    if (position)
+        return text.slice(0, Number(position[1])).split('\n').length;
+    if (/end of JSON input/i.test(message))
+        return text.replace(/\s+$/, '').split('\n').length;
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/lifecycle-policy-rules.ts
+var lifecycle_policy_rules = __nccwpck_require__(6410);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/lifecycle-policy-file.ts
+
+
+
+
+const INPUT = 'lifecycle-policy';
+/**
+ * Reads input 'lifecycle-policy''s file and refuses, before anything changes, what ECR would refuse: not JSON
+ * (annotated on the line of the syntax error) or a policy breaking ECR's rules (every problem by its JSON path,
+ * annotated on the first one's line).
+ */
+function loadLifecyclePolicyFile(absolute, given) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+        throw new errors/* ConfigurationError */.j1(`Input '${INPUT}' names the file "${given}", which ${why}; give the path of a JSON lifecycle policy file relative to the workspace.`, INPUT);
+    }
+    // An editor's byte order mark is no part of the JSON; ECR would get the text without it.
+    text = text.replace(/^\uFEFF/, '');
+    let policy;
+    try {
+        policy = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`Input '${INPUT}': the file "${given}" is not valid JSON (${error.message}).`, INPUT, {
+            file: given,
+            line: jsonErrorLine(text, error) ?? 1,
+            title: 'Lifecycle policy file is not valid JSON',
+        });
+    }
+    const problems = (0,lifecycle_policy_rules/* lifecyclePolicyProblems */.Bq)(policy);
+    if (problems.length) {
+        const listed = problems.map(({ path, problem }) => `${path} ${problem}`).join('; ');
+        throw new errors/* ConfigurationError */.j1(`Input '${INPUT}': the file "${given}" is not a lifecycle policy ECR takes: ${listed}. See "Lifecycle policy properties" in the ECR user guide.`, INPUT, { file: given, line: jsonPathLine(text, problems[0].path) ?? 1, title: 'Lifecycle policy ECR would refuse' });
+    }
+    return { path: given, text };
+}
+
+;// CONCATENATED MODULE: ./actions/build-push/src/lifecycle-policy.ts
+
+
+
+/**
+ * Input 'lifecycle-policy': a JSON lifecycle policy file for the repository this step creates, read and checked as
+ * ECR would check it before anything is built or changed. It replaces the two lifecycle-* inputs, so it is refused
+ * with them (which policy would win is not for build-push to guess), and, like them, without create-repository.
+ */
+function readLifecyclePolicyFile(inputs, workspace, others) {
+    const given = inputs.optional('lifecycle-policy');
+    if (given === undefined)
+        return undefined;
+    const clash = others.keepTagged !== undefined
+        ? 'lifecycle-keep-tagged'
+        : others.expireUntaggedDays !== undefined
+            ? 'lifecycle-expire-untagged-days'
+            : undefined;
+    if (clash)
+        throw new errors/* ConfigurationError */.j1(`Inputs 'lifecycle-policy' and '${clash}' both set the lifecycle policy of the repository this step creates; give one: the file's rules, or the lifecycle-* inputs.`, 'lifecycle-policy');
+    if (!others.createRepository)
+        throw new errors/* ConfigurationError */.j1("Input 'lifecycle-policy' sets the lifecycle policy of a repository this step creates, and create-repository is false; set create-repository to true, or give an existing repository its policy in ECR.", 'lifecycle-policy');
+    return loadLifecyclePolicyFile((0,external_node_path_.isAbsolute)(given) ? given : (0,external_node_path_.resolve)(workspace, given), given);
+}
 
 ;// CONCATENATED MODULE: ./actions/build-push/src/build-secrets.ts
 
@@ -57754,6 +59596,35 @@ function readLabels(inputs) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./actions/build-push/src/public-registry-inputs.ts
+
+
+// ECR Public's repositoryName is at most 205 characters (ECR Public API reference, CreateRepository).
+const PUBLIC_NAME_MAX = 205;
+/**
+ * With `registry: public`, refuses the inputs ECR Public cannot honour, naming each and why, before any AWS call:
+ * it has no image scanning, no lifecycle policies and no tag immutability, its API is in us-east-1 only, and
+ * build-push pushes to the caller's own public registry.
+ */
+function refuseForEcrPublic(inputs, repository) {
+    const refuse = (input, why) => {
+        throw new errors/* ConfigurationError */.j1(`Input '${input}' ${why}`, input);
+    };
+    const threshold = inputs.optional('scan-severity-threshold');
+    if (threshold !== undefined && threshold.toLowerCase() !== 'none')
+        refuse('scan-severity-threshold', `is ${threshold}, and ECR Public does not scan images (registry is public); leave it at none.`);
+    for (const input of ['lifecycle-keep-tagged', 'lifecycle-expire-untagged-days', 'lifecycle-policy'])
+        if (inputs.optional(input) !== undefined)
+            refuse(input, 'is set, and ECR Public repositories have no lifecycle policies (registry is public); leave it out.');
+    if (inputs.optional('registry-id') !== undefined)
+        refuse('registry-id', "is set, and with registry public build-push pushes to the caller's own public registry (its alias is in the repository's URI); leave it out.");
+    const region = inputs.optional('region');
+    if (region !== undefined && region !== public_registry/* ECR_PUBLIC_REGION */.ug)
+        refuse('region', `is ${region}, and the ECR Public API is only in ${public_registry/* ECR_PUBLIC_REGION */.ug} (registry is public), which build-push uses whatever the job's region; leave it out or set ${public_registry/* ECR_PUBLIC_REGION */.ug}.`);
+    if (repository.length > PUBLIC_NAME_MAX)
+        refuse('repository', `is ${repository.length} characters long, and an ECR Public repository name is at most ${PUBLIC_NAME_MAX}.`);
+}
+
 ;// CONCATENATED MODULE: ./actions/build-push/src/repository-name.ts
 // ECR's rule for repository names (CreateRepository, API reference): 2 to 256 characters, lowercase letters and
 // digits separated by single dots, dashes or underscores, optionally in slash-separated namespaces.
@@ -57762,6 +59633,8 @@ const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a
 function repositoryNameProblem(name) {
     if (/^\d{12}\.dkr\.ecr\.|\.amazonaws\.com\//.test(name))
         return 'must be the repository name, not its URI (e.g. team/web, without the registry)';
+    if (/^public\.ecr\.aws\//.test(name))
+        return 'must be the repository name, not its ECR Public URI: set registry to public and give the name after the alias (e.g. web for public.ecr.aws/my-alias/web)';
     if (name.length < 2 || name.length > 256)
         return 'must be 2 to 256 characters long';
     if (!REPOSITORY_NAME.test(name)) {
@@ -57779,6 +59652,8 @@ function repositoryNameProblem(name) {
 
 
 
+
+
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
@@ -57788,6 +59663,9 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
     const nameProblem = repositoryNameProblem(repository);
     if (nameProblem)
         throw new errors/* ConfigurationError */.j1(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
+    const registry = inputs.oneOf('registry', REGISTRY_KINDS, 'private') ?? 'private';
+    if (registry === 'public')
+        refuseForEcrPublic(inputs, repository);
     const context = (0,external_node_path_.resolve)(workspace, inputs.optional('context') ?? '.');
     if (!(0,external_node_fs_.existsSync)(context) || !(0,external_node_fs_.statSync)(context).isDirectory()) {
         throw new errors/* ConfigurationError */.j1(`Input 'context' names "${inputs.optional('context') ?? '.'}", which is not a directory in the workspace (${workspace}).`, 'context');
@@ -57827,9 +59705,11 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         const input = keepTagged !== undefined ? 'lifecycle-keep-tagged' : 'lifecycle-expire-untagged-days';
         throw new errors/* ConfigurationError */.j1(`Input '${input}' sets the lifecycle policy of a repository this step creates, and create-repository is false; set create-repository to true, or give an existing repository its policy in ECR.`, input);
     }
+    const policyFile = readLifecyclePolicyFile(inputs, workspace, { keepTagged, expireUntaggedDays, createRepository });
     const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...severity/* SEVERITIES */.oC.map((s) => s.toLowerCase())], 'none');
     return {
-        region: (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
+        // ECR Public's API is in us-east-1 only, whatever the job's region.
+        region: registry === 'public' ? public_registry/* ECR_PUBLIC_REGION */.ug : (0,aws/* resolveRegion */.Zv)(inputs.optional('region')),
         repository,
         context,
         dockerfile,
@@ -57845,11 +59725,16 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
         cache: inputs.boolean('cache', true),
         skipExisting: inputs.boolean('skip-existing', true),
         createRepository,
-        lifecycle: keepTagged !== undefined || expireUntaggedDays !== undefined ? { keepTagged, expireUntaggedDays } : undefined,
+        lifecycle: policyFile
+            ? { policyFile }
+            : keepTagged !== undefined || expireUntaggedDays !== undefined
+                ? { keepTagged, expireUntaggedDays }
+                : undefined,
         scanThreshold: threshold === 'none' ? undefined : threshold.toUpperCase(),
         scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
         builder: inputs.oneOf('builder', BUILDERS),
         registryId,
+        registry,
     };
 }
 
@@ -57860,18 +59745,20 @@ function readBuildInputs(inputs = stepInputs(), workspace = process.env.GITHUB_W
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8249);
+/* harmony import */ var _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9821);
 /* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5464);
-/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9442);
+/* harmony import */ var _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9442);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7339);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1772);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(3853);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(187);
-/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9403);
-/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7339);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1772);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
+/* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4590);
+/* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3316);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
+
 
 
 
@@ -57880,15 +59767,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async () => {
     const request = (0,_inputs__WEBPACK_IMPORTED_MODULE_0__/* .readBuildInputs */ .q)();
-    const ecr = (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_4__/* .ECRClient */ .S70, { region: request.region, action: 'build-push' });
-    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__/* .buildAndPush */ .s)(request, { ecr }, {
-        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M,
-        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_7__/* .systemClock */ .m,
-        exec: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_8__/* .actionsExec */ .d,
-        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .maskSecret */ .$l,
-        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .writeJobSummary */ .j,
+    const context = { region: request.region, action: 'build-push' };
+    // Only the registry's own client: ECR Public's is in us-east-1 (the request's region with registry public).
+    const clients = request.registry === 'public' ? { ecrPublic: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_4__/* .ECRPUBLICClient */ .Rr, context) } : { ecr: (0,_ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(_aws_sdk_client_ecr__WEBPACK_IMPORTED_MODULE_5__/* .ECRClient */ .S70, context) };
+    await (0,_ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__/* .buildAndPush */ .s)(request, clients, {
+        log: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_7__/* .actionsLogger */ .M,
+        clock: _ecs_deploy_core_common__WEBPACK_IMPORTED_MODULE_8__/* .systemClock */ .m,
+        exec: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_9__/* .actionsExec */ .d,
+        setSecret: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__/* .maskSecret */ .$l,
+        writeSummary: _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .writeJobSummary */ .j,
         setOutputs: _outputs__WEBPACK_IMPORTED_MODULE_1__/* .setBuildOutputs */ .v,
-        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__/* .abortOnCancel */ .q)(),
+        signal: (0,_ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__/* .abortOnCancel */ .q)(),
     });
 });
 
@@ -59689,7 +61578,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 9403:
+/***/ 4590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59697,6 +61586,8 @@ function describeFailure(error) {
 __nccwpck_require__.d(__webpack_exports__, {
   s: () => (/* binding */ buildAndPush)
 });
+
+// UNUSED EXPORTS: registryFor
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -60161,6 +62052,13 @@ function decideBuildxCache(facts) {
 
 
 
+
+/**
+ * How long a removal waits for a `buildx create` still running: the runner sends SIGTERM 7.5 s after the SIGINT
+ * of a cancellation, and `buildx rm` needs the rest. Its --bootstrap may be pulling BuildKit's image for longer;
+ * by then buildx has recorded the builder, so the removal finds it.
+ */
+const CREATE_WAIT_MS = 5_000;
 /**
  * Reads the builder buildx would use and the daemon's image store, decides the cache mode, and when the builder
  * cannot export a registry cache makes a docker-container builder for this build only. If that builder cannot
@@ -60193,14 +62091,24 @@ async function prepareBuildx(wanted, deps) {
         return { run: { cache: decision.mode }, env, dispose: nothing };
     }
     const name = `build-push-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+    let creating = Promise.resolve();
     let removal;
-    // Once, whoever asks first: the build's own end, or the cancellation.
-    const remove = () => (removal ??= removeBuilder(name, tools));
+    // Once, whoever asks first: the build's own end, or the cancellation. A cancellation may land while
+    // `buildx create` runs: removing at once would find no builder yet and leave the one create then records, so
+    // the removal waits for create (within CREATE_WAIT_MS) and then removes whatever is there.
+    const remove = () => (removal ??= settledWithin(creating, deps.createWaitMs ?? CREATE_WAIT_MS).then(() => removeBuilder(name, tools)));
+    // Registered before create starts: the name is known, and the cancellation may come at any moment from here.
     deps.onBuilder?.(remove);
     try {
-        await runner.run('docker', buildxCreateArgs(name), { env });
+        creating = runner.run('docker', buildxCreateArgs(name), { env });
+        await creating;
+        // Cancelled while create ran: the removal is under way; no build is to start on the builder it removes.
+        if (removal)
+            throw new cancellation/* WorkflowCancelled */.ze();
     }
     catch (error) {
+        if (error instanceof cancellation/* WorkflowCancelled */.ze)
+            throw error;
         log.warning(`Buildx cache: inline, on the builder buildx picks, because ${decision.reason}, and a docker-container builder for this build could not start: ${error.message}`);
         // --bootstrap fails after the builder is recorded; remove it quietly (there may be nothing to remove).
         await runner.read('docker', buildxRemoveArgs(name), env);
@@ -60222,9 +62130,21 @@ async function removeBuilder(name, { runner, log, env }) {
         await runner.run('docker', buildxRemoveArgs(name), { env });
     }
     catch (error) {
+        const message = error.message;
+        // Nothing to remove (create failed, or never got as far as recording it): nothing is left behind either.
+        if (NO_SUCH_BUILDER.test(message))
+            return;
         // A leftover builder costs the runner a container, not the build its verdict: warn, do not fail.
-        log.warning(`Could not remove buildx builder ${name}: ${error.message}`);
+        log.warning(`Could not remove buildx builder ${name}: ${message}`);
     }
+}
+// buildx's answer to `buildx rm` of a name it has no builder of: `ERROR: no builder "name" found`.
+const NO_SUCH_BUILDER = /no builder "?[\w.-]+"? found/i;
+/** Resolves once the work settles, or after ms, whichever is first; never rejects. */
+async function settledWithin(work, ms) {
+    let timer;
+    await Promise.race([work.catch(() => { }), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/builder.ts
@@ -60356,14 +62276,22 @@ function logIn(kind, credentials, tools) {
     }
 }
 
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/public-registry.ts
+var public_registry = __nccwpck_require__(2758);
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/lifecycle-policy-rules.ts
+var lifecycle_policy_rules = __nccwpck_require__(6410);
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/lifecycle.ts
 /**
  * The lifecycle policy build-push gives a repository it creates, when an input asks for one (ECR user guide,
  * "Lifecycle policy properties"): rules are applied lowest rulePriority first; `tagged` needs a tagPrefixList or
- * tagPatternList (`*` matches every tag); `untagged` takes neither; sinceImagePushed counts in days.
+ * tagPatternList (`*` matches every tag); `untagged` takes neither; sinceImagePushed counts in days. Or the policy
+ * of a file (input 'lifecycle-policy'), checked when the inputs are read and sent as it is.
  */
 
+
 function lifecyclePolicyText(lifecycle) {
+    if (lifecycle.policyFile)
+        return lifecycle.policyFile.text;
     const rules = [];
     if (lifecycle.expireUntaggedDays !== undefined) {
         rules.push({
@@ -60383,7 +62311,7 @@ function lifecyclePolicyText(lifecycle) {
     }
     return JSON.stringify({ rules });
 }
-const wantsLifecycle = (lifecycle) => lifecycle?.keepTagged !== undefined || lifecycle?.expireUntaggedDays !== undefined;
+const wantsLifecycle = (lifecycle) => lifecycle?.keepTagged !== undefined || lifecycle?.expireUntaggedDays !== undefined || lifecycle?.policyFile !== undefined;
 /** Sets the policy on the repository this step just created. */
 async function putLifecyclePolicy(ecr, target, lifecycle, log) {
     await ecr.send(new dist_cjs/* PutLifecyclePolicyCommand */.Rcn({
@@ -60391,14 +62319,60 @@ async function putLifecyclePolicy(ecr, target, lifecycle, log) {
         registryId: target.registryId,
         lifecyclePolicyText: lifecyclePolicyText(lifecycle),
     }));
+    if (lifecycle.policyFile) {
+        logFilePolicy(target.repository, lifecycle.policyFile, log);
+        return;
+    }
     const parts = [
         ...(lifecycle.expireUntaggedDays !== undefined ? [`untagged images expire ${lifecycle.expireUntaggedDays} days after their push`] : []),
         ...(lifecycle.keepTagged !== undefined ? [`only the newest ${lifecycle.keepTagged} tagged images are kept`] : []),
     ];
     log.info(`Lifecycle policy set on ${target.repository}: ${parts.join('; ')}.`);
 }
+function logFilePolicy(repository, file, log) {
+    const policy = JSON.parse(file.text);
+    log.info(`Lifecycle policy set on ${repository}: the ${policy.rules.length === 1 ? 'rule' : `${policy.rules.length} rules`} of ${file.path} (input 'lifecycle-policy').`);
+    for (const { index, days } of (0,lifecycle_policy_rules/* ageRulesOverTaggedImages */.V9)(policy))
+        log.warning(`${file.path}: rules[${index}] expires tagged images ${days} days after their push, and no rule before it keeps a count of the newest: a release not followed by another within ${days} days expires, though a service may still run it or roll back to it. Add an imageCountMoreThan rule for tagged images at a lower rulePriority to keep the newest.`);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry-grants.ts
+
+/**
+ * What another account's registry (input 'registry-id') refused, said as what to change. In another account's
+ * registry the caller may do only what the repository's policy grants this account (ECR user guide, "Private
+ * repository policies"). No repository policy can grant CreateRepository (the repository does not exist yet); only
+ * that account's registry policy can ("Private registry permissions": in the V1 scope only for replication and pull
+ * through cache, in the V2 scope for any ECR action), and a registry has none unless its owner set one. So
+ * create-repository is still tried there, and its refusal is the usual case, said as what to do instead.
+ */
+const CROSS_ACCOUNT_GRANT = 'ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage';
+const POLICY_HINT = `a minimal one: README, build-push, "IAM permissions"`;
+/** Whether ECR refused the call itself (AccessDeniedException), rather than build-push refusing what it found. */
+const refusedByEcr = (error) => !(error instanceof errors/* ConfigurationError */.j1) && (0,errors/* isAccessDenied */.w7)(error);
+/** CreateRepository in the registry of registry-id was refused: create-repository cannot make it there. */
+function createRefusedElsewhere(error, name, registryId) {
+    return new errors/* ConfigurationError */.j1(`Inputs 'registry-id' and 'create-repository': ECR has no repository "${name}" in the registry of account ${registryId}, and ` +
+        `create-repository cannot create it there: ECR refused CreateRepository in that registry (${(0,errors/* errorMessage */.gJ)(error)}). ` +
+        `A repository of another account's registry is made by that account: create "${name}" in account ${registryId} ` +
+        `(with that account's own role, or its infrastructure as code) with a repository policy granting this account ` +
+        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and leave create-repository out; or leave out registry-id to use ` +
+        `this account's own registry. (create-repository creates there only when account ${registryId}'s registry policy ` +
+        `grants this account ecr:CreateRepository.)`, 'registry-id');
+}
+/** A read of the repository in the registry of registry-id was refused: its policy does not grant this account. */
+function readRefusedElsewhere(error, name, registryId, create) {
+    const creating = create
+        ? ` create-repository does not change this: a repository of another account is made, and opened to this account, by that account.`
+        : '';
+    return new errors/* ConfigurationError */.j1(`Input 'registry-id': the registry of account ${registryId} refused a read of repository "${name}" (${(0,errors/* errorMessage */.gJ)(error)}). ` +
+        `To push there, "${name}" must exist in account ${registryId} with a repository policy granting this account ` +
+        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and this job's own IAM policy must allow the same actions on ` +
+        `arn:aws:ecr:<region>:${registryId}:repository/${name}.${creating}`, 'registry-id');
+}
 
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/repository.ts
+
 
 
 
@@ -60425,6 +62399,8 @@ async function ensureRepository(ecr, name, options, log) {
         return facts;
     }
     catch (error) {
+        if (registryId && refusedByEcr(error))
+            throw readRefusedElsewhere(error, name, registryId, options.create);
         if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
             throw error;
     }
@@ -60433,13 +62409,17 @@ async function ensureRepository(ecr, name, options, log) {
         throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
     }
     await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [build_push_plan/* CACHE_TAG */.yJ], created: true });
-    const answer = await ecr.send(new dist_cjs/* CreateRepositoryCommand */.WTe({
+    const answer = await ecr
+        .send(new dist_cjs/* CreateRepositoryCommand */.WTe({
         repositoryName: name,
         registryId,
         imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
         imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: build_push_plan/* CACHE_TAG */.yJ }],
         imageScanningConfiguration: { scanOnPush: true },
-    }));
+    }))
+        .catch((error) => {
+        throw registryId && refusedByEcr(error) ? createRefusedElsewhere(error, name, registryId) : error;
+    });
     log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${build_push_plan/* CACHE_TAG */.yJ}, scan on push).`);
     if (wantsLifecycle(options.lifecycle))
         await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
@@ -60553,42 +62533,6 @@ async function waitForScan(ecr, target, deps) {
     return result.value;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/summary.ts
-
-
-function formatBytes(bytes) {
-    if (bytes === undefined)
-        return undefined;
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-function describeCache(cache) {
-    if (!cache)
-        return undefined;
-    if (cache.steps === 0)
-        return 'no cacheable steps';
-    return `${cache.cached} of ${cache.steps} steps from cache`;
-}
-function buildSummaryMarkdown(report) {
-    const rows = [
-        ['Image', `\`${report.image}\``],
-        ['Digest', `\`${report.digest}\``],
-        ['Tags', report.references.map((r) => `\`${r.slice(r.lastIndexOf(':') + 1)}\``).join(' ')],
-        ['Built', report.built ? `yes, with ${report.builder}` : 'no: an image tagged with this commit already existed'],
-        ['Size', formatBytes(report.sizeInBytes)],
-        ['Cache', report.built ? describeCache(report.cache) : 'not needed'],
-        ['Build time', report.buildMs === undefined ? undefined : (0,duration/* formatDuration */.a)(report.buildMs)],
-        ...(report.scan ? [['Scan', report.scan]] : []),
-    ];
-    return section(heading(`Build and push ${report.references[0]?.replace(/:[^:/]*$/, '') ?? ''}`), table(['', ''], rows));
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/tag-existing.ts
 
 
@@ -60697,6 +62641,107 @@ async function imageTagged(ecr, target, tag) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry.ts
+
+
+
+
+
+/**
+ * What image references start with: the repository's URI without its name, e.g. the registry host for private ECR,
+ * public.ecr.aws/<alias> for ECR Public; the credential's host when the registry's answer gave no URI.
+ */
+function imagePrefix(repositoryUri, repository, host) {
+    return repositoryUri?.endsWith(`/${repository}`) ? repositoryUri.slice(0, -repository.length - 1) : host;
+}
+/** Private ECR: the caller's registry in the request's region, or the one of registryId (input 'registry-id'). */
+function privateEcr(ecr, registryId) {
+    return {
+        name: 'ECR',
+        ensureRepository: (request, commitSha, log) => ensureRepository(ecr, request.repository, {
+            create: request.createRepository,
+            registryId,
+            lifecycle: request.lifecycle,
+            check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commitSha),
+        }, log),
+        credentials: (setSecret, repositoryUri) => registryCredentials(ecr, setSecret, repositoryUri),
+        findImage: (repository, tag) => findImage(ecr, repository, tag, registryId),
+        addTags: (repository, digest, tags) => addTags(ecr, repository, digest, tags, registryId),
+        waitForScan: (target, deps) => waitForScan(ecr, { ...target, registryId }, deps),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/secret-masks.ts
+
+/**
+ * Lines this short are a file's structure (`{`, `},`, `]`), not a credential: masking one would star every brace in
+ * the log.
+ */
+const MIN_LINE = 4;
+/**
+ * What to mask for one secret value. The runner masks a value only where a log line holds it whole, and a build
+ * prints a multi-line secret (a key, a .npmrc, a JSON credential a RUN step cats) line by line, so each line is
+ * masked on its own (trimmed: indentation and the build's line prefixes are around it, not in it). A one-line
+ * value is masked as it is, whatever its length.
+ */
+function secretMasks(value) {
+    const lines = value.split(/\r?\n|\r/);
+    if (lines.length === 1)
+        return value ? [value] : [];
+    return [...new Set(lines.map((line) => line.trim()).filter((line) => line.length >= MIN_LINE))];
+}
+/**
+ * The values of the build's secrets: each `secrets` variable's, and each `secret-files` file's content. The
+ * builder reads the file itself, but what a RUN step prints of it reaches the log, so its lines are masked too. A
+ * file holding NUL bytes is binary, printed as no line of text: nothing of it is masked.
+ */
+function buildSecretValues(secrets, env) {
+    return secrets.flatMap((secret) => {
+        if (secret.env)
+            return env[secret.env] ? [env[secret.env]] : [];
+        if (!secret.file)
+            return [];
+        const content = (0,external_node_fs_.readFileSync)(secret.file, 'utf8');
+        return content.includes('\0') ? [] : [content];
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/summary.ts
+
+
+function formatBytes(bytes) {
+    if (bytes === undefined)
+        return undefined;
+    const units = ['B', 'KiB', 'MiB', 'GiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+function describeCache(cache) {
+    if (!cache)
+        return undefined;
+    if (cache.steps === 0)
+        return 'no cacheable steps';
+    return `${cache.cached} of ${cache.steps} steps from cache`;
+}
+function buildSummaryMarkdown(report) {
+    const rows = [
+        ['Image', `\`${report.image}\``],
+        ['Digest', `\`${report.digest}\``],
+        ['Tags', report.references.map((r) => `\`${r.slice(r.lastIndexOf(':') + 1)}\``).join(' ')],
+        ['Built', report.built ? `yes, with ${report.builder}` : 'no: an image tagged with this commit already existed'],
+        ['Size', formatBytes(report.sizeInBytes)],
+        ['Cache', report.built ? describeCache(report.cache) : 'not needed'],
+        ['Build time', report.buildMs === undefined ? undefined : (0,duration/* formatDuration */.a)(report.buildMs)],
+        ...(report.scan ? [['Scan', report.scan]] : []),
+    ];
+    return section(heading(`Build and push ${report.references[0]?.replace(/:[^:/]*$/, '') ?? ''}`), table(['', ''], rows));
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/build-and-push.ts
 
 
@@ -60714,6 +62759,13 @@ async function imageTagged(ecr, target, tag) {
 
 
 
+/** The registry the request pushes to, behind the seam build-push asks every registry through. */
+function registryFor(request, clients) {
+    const client = request.registry === 'public' ? clients.ecrPublic : clients.ecr;
+    if (!client)
+        throw new Error(`buildAndPush needs the ${request.registry === 'public' ? 'ecr-public' : 'ecr'} client for this request.`);
+    return request.registry === 'public' ? (0,public_registry/* ecrPublic */.OY)(client) : privateEcr(client, request.registryId);
+}
 /**
  * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
@@ -60733,7 +62785,7 @@ async function buildAndPush(request, clients, ports) {
     }
 }
 async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
-    const { ecr } = clients;
+    const registry = registryFor(request, clients);
     const { signal } = ports;
     const { log, clock, env = process.env } = ports;
     const runner = new CommandRunner(ports.exec);
@@ -60742,24 +62794,18 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     const commit = commitFromEnv(env);
     const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
     checkBuilderCan(kind, request);
-    // The builder reads these variables itself; their values must never reach the log.
-    for (const secret of request.secrets)
-        if (secret.env && env[secret.env])
-            ports.setSecret(env[secret.env]);
+    // The builder reads these variables and files itself; what a build step prints of them must never reach the log.
+    for (const value of buildSecretValues(request.secrets, env))
+        for (const mask of secretMasks(value))
+            ports.setSecret(mask);
     // 2. The repository, and the image this commit may already have there.
     (0,cancellation/* throwIfCancelled */.dZ)(signal);
-    const { registryId } = request;
-    const repository = await ensureRepository(ecr, request.repository, {
-        create: request.createRepository,
-        registryId,
-        lifecycle: request.lifecycle,
-        check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
-    }, log);
-    const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
+    const repository = await registry.ensureRepository(request, commit.sha, log);
+    const credentials = await registry.credentials(ports.setSecret, repository.uri);
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(tempRoot, 'build-push-'));
     try {
-        const plan = (0,build_push_plan/* planBuild */.C7)(request, commit, credentials.host, (0,external_node_path_.join)(work, 'metadata'));
-        const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
+        const plan = (0,build_push_plan/* planBuild */.C7)(request, commit, imagePrefix(repository.uri, request.repository, credentials.host), (0,external_node_path_.join)(work, 'metadata'));
+        const existing = request.skipExisting && request.push ? await registry.findImage(request.repository, commit.sha) : undefined;
         let report;
         if (existing) {
             log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -60767,7 +62813,7 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             if (missing.length) {
                 (0,cancellation/* throwIfCancelled */.dZ)(signal);
                 reached(`while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`);
-                await addTags(ecr, request.repository, existing.digest, missing, registryId);
+                await registry.addTags(request.repository, existing.digest, missing);
                 log.info(`Tagged it ${missing.join(', ')}.`);
             }
             report = {
@@ -60825,9 +62871,9 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
             };
             if (request.push) {
                 // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-                const stored = await findImage(ecr, request.repository, commit.sha, registryId);
+                const stored = await registry.findImage(request.repository, commit.sha);
                 if (!stored || stored.digest !== built.digest) {
-                    throw new errors/* ActionFailure */.dR(`Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
+                    throw new errors/* ActionFailure */.dR(`Pushed ${built.digest} but ${registry.name}'s ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`);
                 }
                 report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };
                 log.info(`Pushed ${report.image}`);
@@ -60836,9 +62882,9 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
         ports.setOutputs(report);
         // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
         let verdict;
-        if (request.scanThreshold && report.digest) {
+        if (request.scanThreshold && report.digest && registry.waitForScan) {
             reached(`while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`);
-            const findings = await waitForScan(ecr, { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
+            const findings = await registry.waitForScan({ repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs }, { log, clock, signal });
             const blocking = findingsAtOrAbove(findings, request.scanThreshold);
             report.scan = blocking.length
                 ? `${blocking.length} at or above ${request.scanThreshold}: failed`
@@ -60854,6 +62900,143 @@ async function buildAndPushUnlessCancelled(request, clients, ports, reached) {
     finally {
         (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
     }
+}
+
+
+/***/ }),
+
+/***/ 6410:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bq: () => (/* binding */ lifecyclePolicyProblems),
+/* harmony export */   V9: () => (/* binding */ ageRulesOverTaggedImages)
+/* harmony export */ });
+/* unused harmony exports TAG_STATUSES, COUNT_TYPES */
+/**
+ * What ECR refuses in a lifecycle policy, checked before the step changes anything, each problem named by its JSON
+ * path. From the ECR user guide, "Lifecycle policy properties": rulePriority a unique integer, from 1; tagStatus
+ * tagged (with a tagPrefixList or tagPatternList, each pattern with at most four `*`), untagged (with neither) or
+ * any, and a rule with tagStatus any has the highest rulePriority; countType imageCountMoreThan, or
+ * sinceImagePushed with countUnit days; countNumber a positive integer; action type expire. From "Lifecycle policy
+ * evaluation rules": only one rule may select untagged images. The sandbox's ECR checks the same rules on its own
+ * (it models ECR; this pre-flights it), so a policy ECR would refuse fails here before the build, not after it.
+ */
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPositiveInteger = (value) => Number.isInteger(value) && value >= 1;
+const show = (value) => (value === undefined ? 'missing' : JSON.stringify(value));
+const TAG_STATUSES = ['tagged', 'untagged', 'any'];
+const COUNT_TYPES = ['imageCountMoreThan', 'sinceImagePushed'];
+const MAX_WILDCARDS = 4;
+/** Every problem of the policy ECR would refuse it for; empty when ECR takes it. */
+function lifecyclePolicyProblems(policy) {
+    if (!isObject(policy))
+        return [{ path: '$', problem: 'must be an object with "rules"' }];
+    const rules = policy.rules;
+    if (!Array.isArray(rules) || rules.length === 0)
+        return [{ path: 'rules', problem: `must be a non-empty list of rules; is ${show(rules)}` }];
+    const problems = [];
+    const byPriority = new Map();
+    rules.forEach((rule, index) => problems.push(...ruleProblems(rule, `rules[${index}]`, index, byPriority)));
+    problems.push(...policyWideProblems(rules));
+    return problems;
+}
+function ruleProblems(rule, at, index, byPriority) {
+    if (!isObject(rule))
+        return [{ path: at, problem: 'must be an object' }];
+    const problems = [];
+    const add = (path, problem) => problems.push({ path: `${at}.${path}`, problem });
+    const priority = rule.rulePriority;
+    if (!isPositiveInteger(priority))
+        add('rulePriority', `must be a positive integer; is ${show(priority)}`);
+    else if (byPriority.has(priority))
+        add('rulePriority', `${priority} is also rules[${byPriority.get(priority)}]'s; each rule needs its own`);
+    else
+        byPriority.set(priority, index);
+    const selection = rule.selection;
+    if (!isObject(selection))
+        add('selection', `must be an object; is ${show(selection)}`);
+    else
+        problems.push(...selectionProblems(selection, `${at}.selection`));
+    const action = rule.action;
+    if (!isObject(action) || action.type !== 'expire')
+        add('action.type', `must be "expire"; is ${show(isObject(action) ? action.type : action)}`);
+    return problems;
+}
+function selectionProblems(selection, at) {
+    const problems = [];
+    const add = (path, problem) => problems.push({ path: `${at}.${path}`, problem });
+    const { tagStatus, countType, countUnit, countNumber } = selection;
+    const lists = ['tagPrefixList', 'tagPatternList'].filter((name) => selection[name] !== undefined);
+    if (!TAG_STATUSES.includes(tagStatus))
+        add('tagStatus', `must be tagged, untagged or any; is ${show(tagStatus)}`);
+    if (tagStatus === 'tagged' && lists.length === 0)
+        add('tagStatus', 'is tagged, which needs a tagPrefixList or a tagPatternList (["*"]: every tag)');
+    if (tagStatus === 'untagged')
+        for (const name of lists)
+            add(name, 'is not allowed when tagStatus is untagged');
+    for (const name of lists) {
+        const list = selection[name];
+        if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string' || item === ''))
+            add(name, `must be a non-empty list of non-empty strings; is ${show(list)}`);
+        else if (name === 'tagPatternList')
+            list.forEach((pattern, index) => {
+                if (pattern.split('*').length - 1 > MAX_WILDCARDS)
+                    add(`${name}[${index}]`, `"${pattern}" has more than ${MAX_WILDCARDS} wildcards (*)`);
+            });
+    }
+    if (!COUNT_TYPES.includes(countType))
+        add('countType', `must be imageCountMoreThan or sinceImagePushed; is ${show(countType)}`);
+    if (countType === 'sinceImagePushed' && countUnit !== 'days')
+        add('countUnit', `must be "days" when countType is sinceImagePushed; is ${show(countUnit)}`);
+    if (!isPositiveInteger(countNumber))
+        add('countNumber', `must be a positive integer; is ${show(countNumber)}`);
+    return problems;
+}
+/** The rules that bind rules to each other: one `any` rule, last; one `untagged` rule. */
+function policyWideProblems(rules) {
+    const problems = [];
+    const statusOf = (rule) => (isObject(rule) && isObject(rule.selection) ? rule.selection.tagStatus : undefined);
+    const priorities = rules.map((rule) => (isObject(rule) && isPositiveInteger(rule.rulePriority) ? rule.rulePriority : undefined));
+    const highest = Math.max(...priorities.map((priority) => priority ?? -Infinity));
+    const indexes = (status) => rules.flatMap((rule, index) => (statusOf(rule) === status ? [index] : []));
+    const anyRules = indexes('any');
+    for (const index of anyRules.slice(1))
+        problems.push({
+            path: `rules[${index}].selection.tagStatus`,
+            problem: `is any, as rules[${anyRules[0]}]'s is; only one rule may select any`,
+        });
+    for (const index of anyRules) {
+        const priority = priorities[index];
+        if (priority !== undefined && priority !== highest)
+            problems.push({
+                path: `rules[${index}].rulePriority`,
+                problem: `is ${priority}, and a rule with tagStatus any must have the highest rulePriority (here ${highest})`,
+            });
+    }
+    const untaggedRules = indexes('untagged');
+    for (const index of untaggedRules.slice(1))
+        problems.push({
+            path: `rules[${index}].selection.tagStatus`,
+            problem: `is untagged, as rules[${untaggedRules[0]}]'s is; only one rule may select untagged images`,
+        });
+    return problems;
+}
+/**
+ * The rules of a policy (already free of problems) that expire tagged images by age with no count rule before them:
+ * ECR never expires an image a rule of lower rulePriority selects ("Lifecycle policy evaluation rules"), so a count
+ * rule there keeps the newest; without one, a release not followed by another within the days expires, though a
+ * service may still run it.
+ */
+function ageRulesOverTaggedImages(policy) {
+    const selection = (rule) => rule.selection;
+    const keepsCount = (rule) => selection(rule).tagStatus !== 'untagged' && selection(rule).countType === 'imageCountMoreThan';
+    return policy.rules.flatMap((rule, index) => {
+        if (selection(rule).tagStatus === 'untagged' || selection(rule).countType !== 'sinceImagePushed')
+            return [];
+        const kept = policy.rules.some((other) => keepsCount(other) && other.rulePriority < rule.rulePriority);
+        return kept ? [] : [{ index, days: selection(rule).countNumber }];
+    });
 }
 
 
@@ -60903,6 +63086,90 @@ function planBuild(inputs, commit, registryHost, metadataFile) {
     };
 }
 const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
+
+
+/***/ }),
+
+/***/ 2758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OY: () => (/* binding */ ecrPublic),
+/* harmony export */   ug: () => (/* binding */ ECR_PUBLIC_REGION)
+/* harmony export */ });
+/* unused harmony export ECR_PUBLIC_HOST */
+/* harmony import */ var _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9821);
+/* harmony import */ var _common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/**
+ * Amazon ECR Public behind build-push's registry seam. Its API (service ecr-public) answers in us-east-1 only, and its
+ * GetAuthorizationToken hands out a credential for public.ecr.aws with the username AWS (ECR Public user guide,
+ * "Registry authentication in Amazon ECR public"). A repository's URI is public.ecr.aws/<registry alias>/<name>: the
+ * push goes to the repositoryUri DescribeRepositories gives. ECR Public has no image scanning, no lifecycle policies
+ * and no tag immutability (CreateRepository takes only repositoryName, catalogData and tags: ECR Public API
+ * reference), so the inputs about them are refused when the inputs are read, and no tag check runs here.
+ */
+
+
+/** The one region the ECR Public API is in, whatever the job's region. */
+const ECR_PUBLIC_REGION = 'us-east-1';
+/** The registry host public repositories' URIs name. */
+const ECR_PUBLIC_HOST = 'public.ecr.aws';
+function ecrPublic(client) {
+    return {
+        name: 'ECR Public',
+        async ensureRepository(request, _commitSha, log) {
+            const name = request.repository;
+            try {
+                const answer = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .DescribeRepositoriesCommand */ .pE({ repositoryNames: [name] }));
+                return { uri: answer.repositories?.[0]?.repositoryUri, exclusionFilters: [], created: false };
+            }
+            catch (error) {
+                if (!(error instanceof _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .RepositoryNotFoundException */ .D))
+                    throw error;
+            }
+            if (!request.createRepository) {
+                throw new _common__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input 'repository': ECR Public has no repository "${name}" in this account's public registry. Create it, or set create-repository to true.`, 'repository');
+            }
+            const answer = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .CreateRepositoryCommand */ .WT({ repositoryName: name }));
+            const uri = answer.repository?.repositoryUri;
+            log.info(`Created ECR Public repository ${uri ?? name}: anyone can pull its images (ECR Public has no tag immutability or scanning).`);
+            return { uri, exclusionFilters: [], created: true };
+        },
+        async credentials(setSecret, repositoryUri) {
+            const answer = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .GetAuthorizationTokenCommand */ .Eu({}));
+            const token = answer.authorizationData?.authorizationToken;
+            if (!token)
+                throw new _common__WEBPACK_IMPORTED_MODULE_1__/* .ActionFailure */ .dR('ECR Public answered GetAuthorizationToken without a token.');
+            setSecret(token);
+            const decoded = Buffer.from(token, 'base64').toString('utf8');
+            const separator = decoded.indexOf(':');
+            const password = decoded.slice(separator + 1);
+            setSecret(password);
+            // The token carries no endpoint: the host is the repository's own.
+            const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : ECR_PUBLIC_HOST;
+            return { host, username: decoded.slice(0, separator), password, token };
+        },
+        async findImage(repository, tag) {
+            try {
+                const answer = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .DescribeImagesCommand */ .ji({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+                const detail = answer.imageDetails?.[0];
+                if (!detail?.imageDigest)
+                    return undefined;
+                return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
+            }
+            catch (error) {
+                if (error instanceof _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .ImageNotFoundException */ .CJ)
+                    return undefined;
+                throw error;
+            }
+        },
+        // ECR Public's API has no BatchGetImage: a stored image's manifest cannot be read back to store it under
+        // another tag, so a tag is added by pushing the image again.
+        addTags(repository, digest, tags) {
+            return Promise.reject(new _common__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input 'tags': ECR Public's ${repository} holds this commit's image (${digest}) without ${tags.join(', ')}, and ECR Public's API cannot tag a stored image (it has no BatchGetImage to read its manifest back). Set skip-existing to false to build and push it again under every tag, or leave ${tags.join(', ')} out of 'tags'.`, 'tags'));
+        },
+    };
+}
 
 
 /***/ }),

@@ -2,9 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, resolveRegion } from '@ecs-deploy/core/common';
 import { stepInputs } from '@ecs-deploy/core/platform';
-import { BUILDERS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
+import { BUILDERS, ECR_PUBLIC_REGION, REGISTRY_KINDS, SEVERITIES, type BuildRequest, type Severity } from '@ecs-deploy/core/use-cases';
+import { readLifecyclePolicyFile } from './lifecycle-policy';
 import { readBuildSecrets, readSsh } from './build-secrets';
 import { readLabels } from './labels';
+import { refuseForEcrPublic } from './public-registry-inputs';
 import { repositoryNameProblem } from './repository-name';
 
 // A Docker tag (distribution spec): a word character, then up to 127 word characters, dots and dashes.
@@ -20,6 +22,8 @@ export function readBuildInputs(
   const repository = inputs.required('repository');
   const nameProblem = repositoryNameProblem(repository);
   if (nameProblem) throw new ConfigurationError(`Input 'repository' ${nameProblem}; got "${repository}".`, 'repository');
+  const registry = inputs.oneOf('registry', REGISTRY_KINDS, 'private') ?? 'private';
+  if (registry === 'public') refuseForEcrPublic(inputs, repository);
 
   const context = resolve(workspace, inputs.optional('context') ?? '.');
   if (!existsSync(context) || !statSync(context).isDirectory()) {
@@ -81,10 +85,12 @@ export function readBuildInputs(
       input,
     );
   }
+  const policyFile = readLifecyclePolicyFile(inputs, workspace, { keepTagged, expireUntaggedDays, createRepository });
   const threshold = inputs.oneOf('scan-severity-threshold', ['none', ...SEVERITIES.map((s) => s.toLowerCase())], 'none') as string;
 
   return {
-    region: resolveRegion(inputs.optional('region')),
+    // ECR Public's API is in us-east-1 only, whatever the job's region.
+    region: registry === 'public' ? ECR_PUBLIC_REGION : resolveRegion(inputs.optional('region')),
     repository,
     context,
     dockerfile,
@@ -100,10 +106,15 @@ export function readBuildInputs(
     cache: inputs.boolean('cache', true),
     skipExisting: inputs.boolean('skip-existing', true),
     createRepository,
-    lifecycle: keepTagged !== undefined || expireUntaggedDays !== undefined ? { keepTagged, expireUntaggedDays } : undefined,
+    lifecycle: policyFile
+      ? { policyFile }
+      : keepTagged !== undefined || expireUntaggedDays !== undefined
+        ? { keepTagged, expireUntaggedDays }
+        : undefined,
     scanThreshold: threshold === 'none' ? undefined : (threshold.toUpperCase() as Severity),
     scanTimeoutMs: inputs.duration('scan-timeout', '10m'),
     builder: inputs.oneOf('builder', BUILDERS),
     registryId,
+    registry,
   };
 }

@@ -38,6 +38,7 @@ describe('readBuildInputs', () => {
       scanTimeoutMs: 10 * 60_000,
       builder: undefined,
       registryId: undefined,
+      registry: 'private',
     });
   });
 
@@ -172,5 +173,32 @@ describe('labels, no-cache, secrets and ssh', () => {
     ['a label line without =', { labels: 'team' }, {}, "Input 'labels' must hold KEY=VALUE lines"],
   ])('refuses %s, naming the input', (_name, values, env, message) => {
     expect(() => withEnv(values, env)).toThrow(message);
+  });
+});
+
+describe("readBuildInputs: 'lifecycle-policy'", () => {
+  const policy = {
+    rules: [
+      { rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
+    ],
+  };
+  beforeAll(() => writeFileSync(join(workspace, 'lifecycle.json'), JSON.stringify(policy)));
+
+  test('with create-repository, the file is the lifecycle request', () => {
+    expect(read({ repository: 'web', 'create-repository': 'true', 'lifecycle-policy': 'lifecycle.json' }).lifecycle).toEqual({
+      policyFile: { path: 'lifecycle.json', text: JSON.stringify(policy) },
+    });
+  });
+
+  test.each([['lifecycle-keep-tagged'], ['lifecycle-expire-untagged-days']])('is refused with %s, naming both', (other) => {
+    expect(() => read({ repository: 'web', 'create-repository': 'true', 'lifecycle-policy': 'lifecycle.json', [other]: '5' })).toThrow(
+      `Inputs 'lifecycle-policy' and '${other}' both set the lifecycle policy of the repository this step creates; give one`,
+    );
+  });
+
+  test('is refused without create-repository', () => {
+    expect(() => read({ repository: 'web', 'lifecycle-policy': 'lifecycle.json' })).toThrow(
+      "Input 'lifecycle-policy' sets the lifecycle policy of a repository this step creates, and create-repository is false",
+    );
   });
 });

@@ -51,6 +51,20 @@ describe('supportedControllerCheck', () => {
     );
   });
 
+  test('a service the caller read already is judged as read, without a DescribeServices of its own', async () => {
+    const described: Service = { serviceName: 'web', status: 'ACTIVE', deploymentController: { type: 'EXTERNAL' } };
+    const c = supportedControllerCheck({
+      ecs,
+      cluster: 'prod',
+      service: 'web',
+      region: 'us-east-1',
+      assertSupported: assertSupportedService,
+      described,
+    });
+    expect((await preflightFailure(c)).message).toContain('uses the EXTERNAL deployment controller');
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+  });
+
   test('the guard is the one given, so a deployment mechanism can bring its own', async () => {
     answer({ deploymentController: { type: 'ECS' } });
     const refuseAll = (service: Service) => {

@@ -1,7 +1,7 @@
 /**
  * `npm run sandbox`: starts the sandbox and prints what to export so the AWS CLI, the SDK or the bundled
  * actions talk to it, and the URL of each target group's load balancer as it starts. Flags: --port N,
- * --time-scale X, --seed file.json (clusters, task definitions, log groups, target groups, services, alarms, SSM parameters, secrets, IAM roles),
+ * --time-scale X, --seed file.json (clusters, task definitions, log groups, target groups, services, alarms, SSM parameters, secrets, IAM roles, other accounts' ECR repositories),
  * --catalog file.json (image repositories to run as local processes, as `start({ catalog })` takes them),
  * --faults file.json (fault options as `setFaults()` takes them: rules and a seed). Faults can also be changed
  * while it runs, through /_sandbox/faults on the same port (http/control); --iam policy.json (an allow-list or a

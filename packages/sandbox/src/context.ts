@@ -10,6 +10,7 @@ import type { TaskRuntime } from './runtime/runtime';
 import type { RoleStore } from './iam/state';
 import type { CodeDeployHookHandler, LambdaHookHandler, PlacementFailure, SandboxEvent } from './types';
 import type { EcrState } from './ecr/state';
+import type { EcrPublicState } from './ecr-public/state';
 import type { AlarmRecord } from './cloudwatch/state';
 import type { LoadBalancing } from './elb/load-balancing';
 import type { TaskEvents } from './tasks/events';
@@ -44,6 +45,8 @@ export interface Context {
   alarms: Map<string, AlarmRecord>;
   /** ECR's repositories and scan findings; images live in the real registry. */
   ecr: EcrState;
+  /** ECR Public's registry alias and repositories; their images live in the same real registry as ECR's. */
+  ecrPublic: EcrPublicState;
   /** Where the service scheduler cannot place tasks now (Sandbox.failPlacement; scheduler/placement). */
   placementFailures: PlacementFailure[];
   /** What the task lifecycle reports (running, healthy, unhealthy, stopped); the scheduler subscribes. */

@@ -28,6 +28,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { applySeed, loadSeedFile } from './seed';
 import { snapshot } from './snapshot';
 import { emptyEcrState } from './ecr/state';
+import { emptyEcrPublicState } from './ecr-public/state';
 import type { ApiCall, PlacementFailure, Sandbox, SandboxOptions, SeedState } from './types';
 import { clusterName } from './arns';
 import { turnTargetsUnhealthy } from './elb/fault-targets';
@@ -131,6 +132,7 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       options.catalog && Object.keys(options.catalog),
       (image) => scripted.outcomeFor(image) !== undefined,
     ),
+    ecrPublic: emptyEcrPublicState(),
     placementFailures: [],
     lambdaHooks: new Map(Object.entries(options.lambdaHooks ?? {})),
     codeDeployHooks: new Map(),

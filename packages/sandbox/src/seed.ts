@@ -5,6 +5,7 @@ import { createCluster } from './ecs/clusters';
 import { createService } from './ecs/services';
 import { registerTaskDefinition } from './ecs/task-definitions';
 import { elbOperations } from './elb/operations';
+import { createRepositoryIn } from './ecr/operations';
 import { secretsManagerOperations } from './secretsmanager/operations';
 import { ssmOperations } from './ssm/operations';
 import type { QueryInput, QueryValue } from './query/codec';
@@ -31,6 +32,14 @@ export async function applySeed(ctx: Context, seed: SeedState): Promise<void> {
     const created = await elbOperations.CreateTargetGroup(ctx, asQuery(group) as QueryInput);
     const arn = (created.TargetGroups as Array<{ TargetGroupArn: string }>)[0].TargetGroupArn;
     if (Attributes) await elbOperations.ModifyTargetGroupAttributes(ctx, { TargetGroupArn: arn, Attributes: asQuery(Attributes) });
+  }
+  // As their owner creates them: CreateRepository in its own registry, then SetRepositoryPolicy.
+  for (const { registryId, policyText, ...repository } of seed.otherAccountRepositories ?? []) {
+    if (registryId === ctx.accountId)
+      throw new Error(
+        `seed: otherAccountRepositories names the sandbox's own account ${registryId}; create that repository with CreateRepository`,
+      );
+    createRepositoryIn(ctx, registryId, repository, typeof policyText === 'object' ? JSON.stringify(policyText) : policyText);
   }
   for (const service of seed.services ?? []) createService(ctx, withTargetGroupArns(ctx, service));
   for (const alarm of seed.alarms ?? []) putMetricAlarm(ctx, alarm);

@@ -227,6 +227,7 @@ export interface ApiCall {
     | 'elbv2'
     | 'cloudwatch'
     | 'ecr'
+    | 'ecr-public'
     | 'codedeploy'
     | 'ssm'
     | 'secretsmanager'
@@ -339,6 +340,13 @@ export interface SeedState {
   targetGroups?: Array<Record<string, unknown>>;
   /** PutMetricAlarm inputs; each alarm starts in INSUFFICIENT_DATA, as in CloudWatch. */
   alarms?: Array<Record<string, unknown>>;
+  /**
+   * Repositories of other accounts' registries (a central registry), as their owner would make them: CreateRepository
+   * inputs (`repositoryName`, `imageTagMutability`, ...) plus `registryId`, the owning account, and `policyText`,
+   * SetRepositoryPolicy's repository policy (a JSON text or object). Callers of the sandbox's account may call there
+   * only what that policy grants them; without one, nothing. CreateRepository naming another account is refused, as in ECR.
+   */
+  otherAccountRepositories?: Array<Record<string, unknown> & { registryId: string; policyText?: string | Record<string, unknown> }>;
   /** SSM PutParameter inputs (`Name`, `Value`, `Type`). */
   parameters?: Array<Record<string, unknown>>;
   /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
+  BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
@@ -7,6 +8,7 @@ import {
   GetLifecyclePolicyCommand,
   ImageNotFoundException,
   LifecyclePolicyNotFoundException,
+  PutImageCommand,
   PutLifecyclePolicyCommand,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
@@ -32,15 +34,28 @@ afterAll(async () => {
 });
 
 describe("ECR in the sandbox: another account's registry", () => {
-  test('a repository created with its registryId belongs to that registry, not the caller’s', async () => {
+  // The central account made the repository and granted the sandbox's account pull, describe and push.
+  const grant = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Action: ['ecr:DescribeRepositories', 'ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:PutImage'],
+      },
+    ],
+  };
+  const seedCentral = (repositoryName: string) =>
+    sandbox.seed({ otherAccountRepositories: [{ registryId: CENTRAL, repositoryName, policyText: grant }] });
+
+  test('a repository of that registry belongs to it, not the caller’s', async () => {
     const name = `central-${suffix}`;
-    const created = await ecr.send(new CreateRepositoryCommand({ repositoryName: name, registryId: CENTRAL }));
-    expect(created.repository).toMatchObject({
+    await seedCentral(name);
+    const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId: CENTRAL }));
+    expect(described.repositories?.[0]).toMatchObject({
       registryId: CENTRAL,
       repositoryArn: `arn:aws:ecr:${sandbox.region}:${CENTRAL}:repository/${name}`,
     });
-    const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name], registryId: CENTRAL }));
-    expect(described.repositories?.map((r) => r.registryId)).toEqual([CENTRAL]);
     await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).rejects.toThrow(RepositoryNotFoundException);
   });
 
@@ -52,13 +67,26 @@ describe("ECR in the sandbox: another account's registry", () => {
 
   test("its images are the real registry's: a pushed tag is found, a missing one is ImageNotFoundException", async () => {
     const name = `central-img-${suffix}`;
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: name, registryId: CENTRAL }));
+    await seedCentral(name);
     const digest = await pushManifest(infra, name, 'v1', 'central image');
     const found = await ecr.send(new DescribeImagesCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v1' }] }));
     expect(found.imageDetails?.[0]).toMatchObject({ registryId: CENTRAL, imageDigest: digest });
     await expect(
       ecr.send(new DescribeImagesCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v2' }] })),
     ).rejects.toThrow(ImageNotFoundException);
+  });
+
+  test('a push grant lets PutImage tag an image there', async () => {
+    const name = `central-tag-${suffix}`;
+    await seedCentral(name);
+    await pushManifest(infra, name, 'v1', 'central tagged');
+    const [image] =
+      (await ecr.send(new BatchGetImageCommand({ repositoryName: name, registryId: CENTRAL, imageIds: [{ imageTag: 'v1' }] }))).images ??
+      [];
+    const put = await ecr.send(
+      new PutImageCommand({ repositoryName: name, registryId: CENTRAL, imageTag: 'v1-again', imageManifest: image?.imageManifest }),
+    );
+    expect(put.image?.imageId?.imageDigest).toBe(image?.imageId?.imageDigest);
   });
 
   test('a registryId that is not 12 digits is refused as ECR refuses it', async () => {
@@ -90,5 +118,23 @@ describe('ECR in the sandbox: lifecycle policies', () => {
     const name = `lifecycle-bad-${suffix}`;
     await ecr.send(new CreateRepositoryCommand({ repositoryName: name })).catch(() => undefined);
     await expect(put(name, [rule(selection)])).rejects.toThrow(/Lifecycle policy validation failure/);
+  });
+
+  test.each<[string, unknown[]]>([
+    [
+      'a second untagged rule',
+      [
+        rule({ tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 }, 1),
+        rule({ tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, 2),
+      ],
+    ],
+    [
+      'a pattern of five wildcards',
+      [rule({ tagStatus: 'tagged', tagPatternList: ['*a*b*c*d*'], countType: 'imageCountMoreThan', countNumber: 1 })],
+    ],
+  ])('%s is refused as ECR refuses it', async (_name, rules) => {
+    const name = `lifecycle-bad-${suffix}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name })).catch(() => undefined);
+    await expect(put(name, rules)).rejects.toThrow(/Lifecycle policy validation failure/);
   });
 });

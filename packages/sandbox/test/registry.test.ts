@@ -16,6 +16,7 @@ describe('the service registry', () => {
       'cloudwatch',
       'codedeploy',
       'ecr',
+      'ecr-public',
       'ecs',
       'elbv2',
       'events',

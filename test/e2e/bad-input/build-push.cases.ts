@@ -176,6 +176,28 @@ export const buildPushBadInputs: BadInput[] = [
     error: /^Input 'lifecycle-expire-untagged-days' must be a whole number/,
     refusedBy: 'parser',
   },
+  {
+    name: 'a lifecycle policy file with a lifecycle input',
+    inputs: { ...base, 'lifecycle-policy': 'lifecycle.json', 'lifecycle-keep-tagged': '10' },
+    input: 'lifecycle-policy',
+    error: /^Inputs 'lifecycle-policy' and 'lifecycle-keep-tagged' both set the lifecycle policy of the repository this step creates/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a lifecycle policy file without create-repository',
+    inputs: { repository: 'bad-input-web', 'lifecycle-policy': 'lifecycle.json' },
+    input: 'lifecycle-policy',
+    error: /^Input 'lifecycle-policy' sets the lifecycle policy of a repository this step creates, and create-repository is false/,
+    refusedBy: 'parser',
+  },
+  {
+    name: 'a lifecycle policy file that is not there',
+    inputs: { ...base, 'lifecycle-policy': 'ops/lifecycle.json' },
+    input: 'lifecycle-policy',
+    error: /^Input 'lifecycle-policy' names the file "ops\/lifecycle\.json", which does not exist/,
+    refusedBy: 'parser',
+    e2e: true,
+  },
   // what only a run can tell (the builder installed on the runner)
   {
     name: "a secret file for docker's classic builder",

@@ -8,6 +8,7 @@ import type { DeploymentHistory } from '../ecs/deployment-history';
 import type { WaitUntil, WatchOutcome } from '../ecs/watch-loop';
 import type { ServingRevision } from '../ecs/serving-revision';
 import type { ServiceReads } from '../ecs/service-reads';
+import type { ServiceDeploymentReads } from '../ecs/service-deployment-reads';
 import type { PreflightCheck } from '../preflight/check';
 import type { CodeDeployInputs } from './codedeploy/settings';
 
@@ -22,6 +23,8 @@ export interface MechanismContext {
   signal?: CancellationSignal;
   /** The watch's DescribeServices, shared when several services are watched in one step (BatchedServiceReads). */
   serviceReads?: ServiceReads;
+  /** A service deployment's watch's DescribeServiceDeployments, shared likewise (BatchedServiceDeploymentReads). */
+  serviceDeploymentReads?: ServiceDeploymentReads;
 }
 
 /** Point the service at a revision. */

@@ -1,11 +1,4 @@
-import {
-  type Deployment,
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  type ECSClient,
-  type ServiceDeployment,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { type Deployment, DescribeServiceRevisionsCommand, type ECSClient, type ServiceDeployment, type Task } from '@aws-sdk/client-ecs';
 import { sendingOnce } from '../common/aws';
 import { systemClock } from '../common/poll';
 import { errorMessage, isAccessDenied } from '../common/errors';
@@ -19,6 +12,7 @@ import { explainBreakerBlindSpot } from './breaker-blind-spot';
 import { FailedTaskWatch } from './failed-task-watch';
 import type { RolloutVerdict } from './rollout';
 import { UNDER_WAY_STATUSES } from './service-deployment-statuses';
+import { describeServiceDeployments, type ServiceDeploymentAnswer, type ServiceDeploymentReads } from './service-deployment-reads';
 import { StageTimeline } from './stage-timeline';
 import {
   judgeServiceDeployment,
@@ -50,17 +44,32 @@ interface Judged {
 
 type Service = Parameters<PollStep<Judged>['observe']>[0]['service'];
 
+/** What a service deployment's watch depends on: the loop's, and the shared DescribeServiceDeployments of several watches. */
+export interface ServiceDeploymentWatchDependencies extends WatchDependencies {
+  /** Where each round's DescribeServiceDeployments goes when several watches share one (BatchedServiceDeploymentReads); by default a call of its own. */
+  serviceDeploymentReads?: ServiceDeploymentReads;
+}
+
 /**
  * Follows one service deployment (any strategy, made for BLUE_GREEN, LINEAR and CANARY) to a verdict with the one
  * poll loop (followDeployment): each poll reads DescribeServiceDeployments, logs each stage as it begins with the
  * traffic weights, and judges (judgeServiceDeployment). On a failure the target revision's stopped tasks are read
  * once, for the same diagnosis (stopped reasons, the crashed container's log lines) a rolling deploy gets.
  */
-export function watchServiceDeployment(request: ServiceDeploymentWatchRequest, deps: WatchDependencies): Promise<WatchOutcome> {
-  return followDeployment(request, serviceDeploymentStep(request, deps), deps);
+export async function watchServiceDeployment(
+  request: ServiceDeploymentWatchRequest,
+  deps: ServiceDeploymentWatchDependencies,
+): Promise<WatchOutcome> {
+  const shared = deps.serviceDeploymentReads;
+  shared?.join(request.serviceDeploymentArn);
+  try {
+    return await followDeployment(request, serviceDeploymentStep(request, deps), deps);
+  } finally {
+    shared?.done(request.serviceDeploymentArn);
+  }
 }
 
-export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, deps: WatchDependencies): PollStep<Judged> {
+export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, deps: ServiceDeploymentWatchDependencies): PollStep<Judged> {
   const { log, clock = systemClock } = deps;
   // Reads within a poll go once: a throttled or failed one skips the round (followDeployment), the next is its retry.
   const ecs = sendingOnce(deps.ecs);
@@ -76,7 +85,7 @@ export function serviceDeploymentStep(request: ServiceDeploymentWatchRequest, de
   return {
     observe: async ({ service, newEvents, polledAt }) => {
       lastService = service;
-      const sd = await readServiceDeployment(ecs, request.serviceDeploymentArn);
+      const sd = await readServiceDeployment(ecs, request.serviceDeploymentArn, deps.serviceDeploymentReads);
       last = sd;
       timeline.note(sd, polledAt);
       const verdict = judgeServiceDeployment(sd, request.goal);
@@ -155,11 +164,15 @@ function backstopCount(
   };
 }
 
-/** One DescribeServiceDeployments read; without it nothing can be judged, so a refusal ends the step naming the grant. */
-async function readServiceDeployment(ecs: ECSClient, arn: string): Promise<ServiceDeployment> {
-  let answer;
+/**
+ * One DescribeServiceDeployments read, of its own or in the shared round; without it nothing can be judged, so a
+ * refusal ends the step naming the grant.
+ */
+async function readServiceDeployment(ecs: ECSClient, arn: string, shared?: ServiceDeploymentReads): Promise<ServiceDeployment> {
+  let answer: ServiceDeploymentAnswer | undefined;
   try {
-    answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    answer = shared ? await shared.read(arn) : (await describeServiceDeployments(ecs, [arn])).get(arn);
+    if (answer && 'error' in answer) throw answer.error;
   } catch (error) {
     if (isAccessDenied(error)) {
       throw new Error(
@@ -169,12 +182,9 @@ async function readServiceDeployment(ecs: ECSClient, arn: string): Promise<Servi
     }
     throw error;
   }
-  const sd = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
-  if (!sd) {
-    const why = answer.failures?.[0]?.reason ?? 'MISSING';
-    throw new Error(`ECS does not know service deployment ${serviceDeploymentId(arn)} (${why}).`);
-  }
-  return sd;
+  if (answer && 'serviceDeployment' in answer) return answer.serviceDeployment;
+  const why = (answer && 'failure' in answer ? answer.failure.reason : undefined) ?? 'MISSING';
+  throw new Error(`ECS does not know service deployment ${serviceDeploymentId(arn)} (${why}).`);
 }
 
 /** The target revision's stopped tasks that count as failures, read once more with the SDK's retries; those seen when unreadable. */

@@ -7,11 +7,15 @@ import {
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
+  type DescribeServiceDeploymentsCommandInput,
+  type DescribeServicesCommandInput,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger } from '../../src/common/logger';
 import { watchServiceDeployment } from '../../src/ecs/service-deployment-watch';
+import { BatchedServiceDeploymentReads } from '../../src/ecs/service-deployment-reads';
+import { BatchedServiceReads } from '../../src/ecs/service-reads';
 import { NEW, NEW_ID, OLD, OLD_ID, crashedTask, deployment, service } from '../fixtures/ecs';
 import { SD_ARN, SOURCE_REVISION, serviceDeployment } from '../fixtures/service-deployments';
 import { fakeClock } from '../support/fake-clock';
@@ -313,5 +317,46 @@ describe('watchServiceDeployment', () => {
 
       expect(await withBackstop()).toMatchObject({ status: 'succeeded', failedTasks: [] });
     });
+  });
+});
+
+describe('watchServiceDeployment, several watches in one step', () => {
+  test('three watches sharing the reads make one DescribeServiceDeployments call a round, and keep their own verdicts', async () => {
+    const names = ['web', 'worker', 'scheduler'];
+    const arnOf = (name: string) => SD_ARN.replace('/web/', `/${name}/`);
+    ecsMock.on(DescribeServicesCommand).callsFake((input: DescribeServicesCommandInput) => ({
+      services: (input.services ?? []).map((name) => service([deployment({ id: NEW_ID, taskDefinition: NEW })], { serviceName: name })),
+    }));
+    // Each service deployment succeeds on its third read; worker's ECS rolls back.
+    const readsOf = new Map<string, number>();
+    ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: DescribeServiceDeploymentsCommandInput) => ({
+      serviceDeployments: (input.serviceDeploymentArns ?? []).map((arn) => {
+        const read = (readsOf.get(arn) ?? 0) + 1;
+        readsOf.set(arn, read);
+        if (read < 3) return stage('PRODUCTION_TRAFFIC_SHIFT', 50, 100, { serviceDeploymentArn: arn });
+        const ended = arn === arnOf('worker') ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL';
+        return stage('CLEAN_UP', 100, 100, { serviceDeploymentArn: arn, status: ended });
+      }),
+    }));
+    const shared = {
+      serviceReads: new BatchedServiceReads(ecs, 60_000),
+      serviceDeploymentReads: new BatchedServiceDeploymentReads(ecs, 60_000),
+    };
+
+    const outcomes = await Promise.all(
+      names.map((name) =>
+        watchServiceDeployment(
+          { cluster: 'prod', service: name, startedAt: 0, timeoutMs: 600_000, serviceDeploymentArn: arnOf(name), deploymentId: NEW_ID },
+          { ecs, log: silentLogger(), clock: fakeClock(), ...shared },
+        ),
+      ),
+    );
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['succeeded', 'rolled-back', 'succeeded']);
+    const perCall = ecsMock
+      .commandCalls(DescribeServiceDeploymentsCommand)
+      .map((call) => (call.args[0].input as DescribeServiceDeploymentsCommandInput).serviceDeploymentArns?.length);
+    expect(perCall).toEqual([3, 3, 3]);
+    expect(shared.serviceDeploymentReads).toMatchObject({ reads: 9, calls: 3 });
   });
 });

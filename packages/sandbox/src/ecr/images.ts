@@ -1,8 +1,14 @@
-/** The images of a repository as ECR describes them, read from the real registry and grouped by digest. */
+/**
+ * The images of a repository as ECR describes them, read from the real registry and grouped by digest. What is read
+ * is the registry path repositoryName names: a private repository's name, or ECR Public's `<alias>/<name>`.
+ */
 import type { Context } from '../context';
 import { imageNotFound, type ImageId } from './errors';
 import { RegistryClient, type RegistryManifest } from './registry-client';
 import type { RepositoryRecord } from './state';
+
+/** Where a repository's images are in the real registry. */
+export type ImageStore = Pick<RepositoryRecord, 'repositoryName'>;
 
 export interface StoredImage {
   digest: string;
@@ -22,7 +28,7 @@ function remember(ctx: Context, repository: string, manifest: RegistryManifest, 
 }
 
 /** Every tagged image of the repository. Without a registry the sandbox's ECR holds no images. */
-export async function listImages(ctx: Context, repository: RepositoryRecord): Promise<StoredImage[]> {
+export async function listImages(ctx: Context, repository: ImageStore): Promise<StoredImage[]> {
   const registry = client(ctx);
   if (!registry) return [];
   const byDigest = new Map<string, { manifest: RegistryManifest; tags: string[] }>();
@@ -39,7 +45,7 @@ export async function listImages(ctx: Context, repository: RepositoryRecord): Pr
 export type Resolution = { image: StoredImage } | { failure: 'ImageNotFound' | 'ImageTagDoesNotMatchDigest' };
 
 /** Finds the image an imageId names; a digest and a tag together must name the same image. */
-export async function resolveImage(ctx: Context, repository: RepositoryRecord, id: ImageId, images?: StoredImage[]): Promise<Resolution> {
+export async function resolveImage(ctx: Context, repository: ImageStore, id: ImageId, images?: StoredImage[]): Promise<Resolution> {
   const all = images ?? (await listImages(ctx, repository));
   const byTag = id.imageTag !== undefined ? all.find((image) => image.tags.includes(id.imageTag as string)) : undefined;
   if (id.imageTag !== undefined && !byTag) return { failure: 'ImageNotFound' };

@@ -3,7 +3,8 @@
  * "Lifecycle policy properties"), not applied (the sandbox expires no image). Checked: each rule's unique integer
  * rulePriority; tagStatus tagged (with a tagPrefixList or tagPatternList), untagged (with neither) or any (the
  * highest priority); countType imageCountMoreThan, or sinceImagePushed with countUnit days; a countNumber of at
- * least 1; action expire.
+ * least 1; action expire; at most four wildcards (*) in each tagPatternList string. From "Lifecycle policy evaluation
+ * rules": only one rule may select untagged images. The refusals' wording beyond ECR's prefix is *unconfirmed*.
  */
 import type { Context } from '../context';
 import { seconds } from '../ecs/render';
@@ -29,6 +30,7 @@ function checkPolicy(text: string): void {
   const priorities = new Set<number>();
   let highest = -Infinity;
   let anyPriority: number | undefined;
+  let untaggedRules = 0;
   for (const rule of rules as Json[]) {
     const priority = rule.rulePriority;
     if (!Number.isInteger(priority) || (priority as number) < 1 || priorities.has(priority as number))
@@ -46,6 +48,11 @@ function checkPolicy(text: string): void {
     if (!['tagged', 'untagged', 'any'].includes(selection.tagStatus as string))
       throw invalidPolicy('Lifecycle policy validation failure: tagStatus must be tagged, untagged or any');
     if (selection.tagStatus === 'any') anyPriority = priority as number;
+    if (selection.tagStatus === 'untagged' && ++untaggedRules > 1)
+      throw invalidPolicy('Lifecycle policy validation failure: only one rule may select untagged images');
+    const patterns = Array.isArray(selection.tagPatternList) ? (selection.tagPatternList as unknown[]) : [];
+    if (patterns.some((pattern) => typeof pattern === 'string' && pattern.split('*').length - 1 > 4))
+      throw invalidPolicy('Lifecycle policy validation failure: a tagPatternList string may hold at most four wildcards (*)');
     if (selection.countType === 'sinceImagePushed' && selection.countUnit !== 'days')
       throw invalidPolicy("Lifecycle policy validation failure: countUnit must be 'days' when countType is 'sinceImagePushed'");
     if (selection.countType !== 'sinceImagePushed' && selection.countType !== 'imageCountMoreThan')

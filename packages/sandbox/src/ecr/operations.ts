@@ -7,9 +7,12 @@ import { repositoryNameProblem } from './names';
 import { optional, requireMember } from './params';
 import { getLifecyclePolicy, putLifecyclePolicy } from './lifecycle';
 import { putImage } from './put-image';
+import { parseRepositoryPolicy } from './repository-policy';
 import { batchGetOtherAccountImages, describeOtherAccountImages, otherAccount } from './other-accounts';
 import { bySeverity, scanOf, severityCounts } from './scans';
 import type { RepositoryRecord } from './state';
+import { crossAccountCreateRefused, crossAccountListRefused, repositoryArn, requireGrant } from './cross-account';
+import type { Caller } from '../http/protocol';
 import { dnsSuffixOfRegion } from '../arns';
 
 type Json = Record<string, unknown>;
@@ -27,8 +30,8 @@ const REGISTRY_ID = /^[0-9]{12}$/;
 
 /**
  * The registry a call names (registryId: "If you do not specify a registry, the default registry is assumed"):
- * the caller's own, or another account's. Sandbox choice, *unconfirmed*: a call naming another account's registry
- * acts there as if that account's policies allowed the caller (ECR user guide, "Private repository policies").
+ * the caller's own, or another account's, where the repository's policy decides what the caller may do
+ * (cross-account.ts).
  */
 function registryOf(ctx: Context, input: Json): { id: string; repositories: Map<string, RepositoryRecord> } {
   const id = input.registryId;
@@ -42,13 +45,19 @@ function registryOf(ctx: Context, input: Json): { id: string; repositories: Map<
   return { id, repositories };
 }
 
-function requireRepository(ctx: Context, input: Json): RepositoryRecord {
+/**
+ * The repository a call names, which must grant the call when it is another account's. An absent repository of
+ * another account is RepositoryNotFoundException, as in the caller's own (*unconfirmed*: AWS may answer
+ * AccessDeniedException, having no policy to read).
+ */
+function requireRepository(ctx: Context, input: Json, operation: string, caller?: Caller): RepositoryRecord {
   const name = input.repositoryName;
   const problem = repositoryNameProblem(name);
   if (problem) throw invalidEcrParameter(problem);
   const registry = registryOf(ctx, input);
   const repository = registry.repositories.get(name as string);
   if (!repository) throw repositoryNotFound(name as string, registry.id);
+  requireGrant(ctx, caller, repository, operation);
   return repository;
 }
 
@@ -108,7 +117,47 @@ function renderImage(ctx: Context, repository: RepositoryRecord, image: StoredIm
 
 const scanDescription = (status: string) => (status === 'COMPLETE' ? 'The scan was completed successfully.' : 'The scan is in progress.');
 
-export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json | Promise<Json>> = {
+/**
+ * CreateRepository's work in a registry: the API's in the caller's own, a seed's in another account's (as that
+ * account would create its own repository). The policy text is SetRepositoryPolicy's.
+ */
+export function createRepositoryIn(ctx: Context, registryId: string, input: Json, policyText?: string): RepositoryRecord {
+  const name = input.repositoryName;
+  const problem = repositoryNameProblem(name);
+  if (problem) throw invalidEcrParameter(problem);
+  const mutability = optional<string>(input, 'imageTagMutability') ?? 'MUTABLE';
+  if (!MUTABILITY.includes(mutability)) {
+    throw invalidEcrParameter(
+      `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`,
+    );
+  }
+  const filters = input.imageTagMutabilityExclusionFilters as RepositoryRecord['imageTagMutabilityExclusionFilters'];
+  if (mutability.endsWith('_WITH_EXCLUSION') !== (filters !== undefined && filters.length > 0)) {
+    throw invalidEcrParameter(
+      'imageTagMutabilityExclusionFilters must be given exactly when imageTagMutability is MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.',
+    );
+  }
+  if (policyText !== undefined) parseRepositoryPolicy(policyText);
+  const repositoryName = name as string;
+  const registry = registryOf(ctx, { registryId });
+  if (registry.repositories.has(repositoryName)) throw repositoryExists(repositoryName, registry.id);
+  const scanning = optional<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
+  const repository: RepositoryRecord = {
+    repositoryName,
+    repositoryArn: repositoryArn(ctx, registry.id, repositoryName),
+    repositoryUri: `${registryHost(ctx, registry.id)}/${repositoryName}`,
+    registryId: registry.id,
+    createdAt: ctx.clock.now(),
+    imageTagMutability: mutability,
+    ...(filters?.length ? { imageTagMutabilityExclusionFilters: filters } : {}),
+    scanOnPush: scanning?.scanOnPush === true,
+    ...(policyText !== undefined ? { policyText } : {}),
+  };
+  registry.repositories.set(repositoryName, repository);
+  return repository;
+}
+
+export const ecrOperations: Record<string, (ctx: Context, input: Json, caller?: Caller) => Json | Promise<Json>> = {
   // registryIds is deprecated ("the returned authorization token can be used to access any Amazon ECR registry
   // that the IAM principal has access to") but still answered: one authorizationData per registry named.
   GetAuthorizationToken(ctx, input) {
@@ -126,50 +175,24 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     };
   },
 
-  CreateRepository(ctx, input) {
-    const name = input.repositoryName;
-    const problem = repositoryNameProblem(name);
-    if (problem) throw invalidEcrParameter(problem);
-    const mutability = optional<string>(input, 'imageTagMutability') ?? 'MUTABLE';
-    if (!MUTABILITY.includes(mutability)) {
-      throw invalidEcrParameter(
-        `Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [${MUTABILITY.join(', ')}]'`,
-      );
-    }
-    const filters = input.imageTagMutabilityExclusionFilters as RepositoryRecord['imageTagMutabilityExclusionFilters'];
-    if (mutability.endsWith('_WITH_EXCLUSION') !== (filters !== undefined && filters.length > 0)) {
-      throw invalidEcrParameter(
-        'imageTagMutabilityExclusionFilters must be given exactly when imageTagMutability is MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION.',
-      );
-    }
-    const repositoryName = name as string;
-    const registry = registryOf(ctx, input);
-    if (registry.repositories.has(repositoryName)) throw repositoryExists(repositoryName, registry.id);
-    const scanning = optional<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
-    const repository: RepositoryRecord = {
-      repositoryName,
-      repositoryArn: `arn:${ctx.arns.partition}:ecr:${ctx.region}:${registry.id}:repository/${repositoryName}`,
-      repositoryUri: `${registryHost(ctx, registry.id)}/${repositoryName}`,
-      registryId: registry.id,
-      createdAt: ctx.clock.now(),
-      imageTagMutability: mutability,
-      ...(filters?.length ? { imageTagMutabilityExclusionFilters: filters } : {}),
-      scanOnPush: scanning?.scanOnPush === true,
-    };
-    registry.repositories.set(repositoryName, repository);
-    return { repository: renderRepository(repository) };
+  CreateRepository(ctx, input, caller) {
+    const { id } = registryOf(ctx, input);
+    if (id !== ctx.accountId) throw crossAccountCreateRefused(ctx, caller, id, String(input.repositoryName));
+    return { repository: renderRepository(createRepositoryIn(ctx, id, input)) };
   },
 
-  DescribeRepositories(ctx, input) {
+  DescribeRepositories(ctx, input, caller) {
     const names = optional<string[]>(input, 'repositoryNames');
+    const registry = registryOf(ctx, input);
+    if (!names && registry.id !== ctx.accountId) throw crossAccountListRefused(ctx, caller, registry.id);
     const repositories = names
-      ? names.map((name) => requireRepository(ctx, { ...input, repositoryName: name }))
-      : [...registryOf(ctx, input).repositories.values()];
+      ? names.map((name) => requireRepository(ctx, { ...input, repositoryName: name }, 'DescribeRepositories', caller))
+      : [...registry.repositories.values()];
     return { repositories: repositories.map(renderRepository) };
   },
 
-  PutImageScanningConfiguration(ctx, input) {
-    const repository = requireRepository(ctx, input);
+  PutImageScanningConfiguration(ctx, input, caller) {
+    const repository = requireRepository(ctx, input, 'PutImageScanningConfiguration', caller);
     const scanning = requireMember<{ scanOnPush?: boolean }>(input, 'imageScanningConfiguration');
     repository.scanOnPush = scanning.scanOnPush === true;
     return {
@@ -179,10 +202,10 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     };
   },
 
-  async DescribeImages(ctx, input) {
+  async DescribeImages(ctx, input, caller) {
     const other = standInRegistry(ctx, input);
     if (other) return describeOtherAccountImages(ctx, other, input);
-    const repository = requireRepository(ctx, input);
+    const repository = requireRepository(ctx, input, 'DescribeImages', caller);
     const ids = imageIdsOf(input);
     const images = await listImages(ctx, repository);
     if (!ids) return { imageDetails: images.map((image) => renderImage(ctx, repository, image)) };
@@ -196,10 +219,10 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     return { imageDetails: found.map((image) => renderImage(ctx, repository, image)) };
   },
 
-  async BatchGetImage(ctx, input) {
+  async BatchGetImage(ctx, input, caller) {
     const other = standInRegistry(ctx, input);
     if (other) return batchGetOtherAccountImages(ctx, other, input);
-    const repository = requireRepository(ctx, input);
+    const repository = requireRepository(ctx, input, 'BatchGetImage', caller);
     const ids = imageIdsOf(input) ?? [];
     if (ids.length === 0) throw notNull('imageIds');
     const accepted = optional<string[]>(input, 'acceptedMediaTypes');
@@ -227,20 +250,20 @@ export const ecrOperations: Record<string, (ctx: Context, input: Json) => Json |
     return { images, failures };
   },
 
-  PutLifecyclePolicy(ctx, input) {
-    return putLifecyclePolicy(requireRepository(ctx, input), input);
+  PutLifecyclePolicy(ctx, input, caller) {
+    return putLifecyclePolicy(requireRepository(ctx, input, 'PutLifecyclePolicy', caller), input);
   },
 
-  GetLifecyclePolicy(ctx, input) {
-    return getLifecyclePolicy(ctx, requireRepository(ctx, input));
+  GetLifecyclePolicy(ctx, input, caller) {
+    return getLifecyclePolicy(ctx, requireRepository(ctx, input, 'GetLifecyclePolicy', caller));
   },
 
-  async PutImage(ctx, input) {
-    return putImage(ctx, requireRepository(ctx, input), input);
+  async PutImage(ctx, input, caller) {
+    return putImage(ctx, requireRepository(ctx, input, 'PutImage', caller), input);
   },
 
-  async DescribeImageScanFindings(ctx, input) {
-    const repository = requireRepository(ctx, input);
+  async DescribeImageScanFindings(ctx, input, caller) {
+    const repository = requireRepository(ctx, input, 'DescribeImageScanFindings', caller);
     const id = optional<ImageId>(input, 'imageId');
     if (!id || (id.imageDigest === undefined && id.imageTag === undefined)) {
       throw notNull('imageId');

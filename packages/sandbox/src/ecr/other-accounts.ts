@@ -7,9 +7,12 @@
  * which images exist: an image the pre-flight check finds is one the task pulls, and a repository it does not
  * find is one the task fails to pull (CannotPullContainerError).
  *
- * Sandbox choice, *unconfirmed* for cross-account reads: AWS answers another account's repository only under a
- * repository policy granting the caller (ECR user guide, "Private repository policies"); the sandbox answers as if
- * every such policy granted it. The images are answered as single-platform Docker v2 manifests, so they match
+ * AWS answers another account's repository only under a repository policy granting the caller (ECR user guide,
+ * "Private repository policies"). Sandbox choice: a stand-in repository is read as one whose policy grants the
+ * sandbox's account pull and describe (DescribeImages, BatchGetImage), as the repository of an image a task pulls
+ * must; nothing else (no push: it holds no repository record, so PutImage is RepositoryNotFoundException). A
+ * repository of another account the sandbox does hold (seeded with its policy) is answered by operations.ts under
+ * that policy (cross-account.ts). The images are answered as single-platform Docker v2 manifests, so they match
  * any cpuArchitecture.
  */
 import { createHash } from 'node:crypto';

@@ -24,6 +24,8 @@ export interface RepositoryRecord {
   imageTagMutability: string;
   imageTagMutabilityExclusionFilters?: Array<{ filterType: string; filter: string }>;
   scanOnPush: boolean;
+  /** SetRepositoryPolicy's text: what the repository grants callers of other accounts (cross-account.ts). */
+  policyText?: string;
   /** PutLifecyclePolicy's text, kept (the sandbox expires nothing). */
   lifecyclePolicyText?: string;
 }
@@ -32,8 +34,9 @@ export interface EcrState {
   registry?: RegistryOptions;
   repositories: Map<string, RepositoryRecord>;
   /**
-   * Repositories made in other accounts' registries through calls naming their registryId (a central registry),
-   * by registry id then name. Their images live in the same real registry, under the repository's name.
+   * Repositories of other accounts' registries (a central registry), by registry id then name: made by their owner
+   * (SeedState.otherAccountRepositories), with the repository policy that owner gave them. Their images live in the
+   * same real registry, under the repository's name.
    */
   otherRegistries: Map<string, Map<string, RepositoryRecord>>;
   /** Findings a test injected, by repository then by digest or tag (a tag is resolved when asked). */

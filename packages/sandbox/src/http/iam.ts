@@ -17,6 +17,11 @@ import type { ApiCall, IamPolicy, IamStatement } from '../types';
 const DEFAULT_ROLE = 'sandbox-deploy-role';
 const DEFAULT_SESSION = 'sandbox-session';
 
+/** An assumed role's session as AWS names it; the sandbox's default role and session unless a policy names others. */
+export function sessionArn(arns: Pick<Arns, 'partition' | 'accountId'>, role = DEFAULT_ROLE, session = DEFAULT_SESSION): string {
+  return `arn:${arns.partition}:sts::${arns.accountId}:assumed-role/${role}/${session}`;
+}
+
 function list(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value : [value];
@@ -89,6 +94,13 @@ function resourceOf(
   if (service === 'events') return eventsResource(arns, operation, input);
   if (service === 'logs') return logsResource(arns, operation, input);
   if (service === 'scheduler') return schedulerResource(arns, operation, input);
+  // ECR Public's repository actions take the repository's ARN, which has no region (Service Authorization Reference,
+  // "Actions, resources, and condition keys for Amazon Elastic Container Registry Public": repository); the
+  // registry-wide ones (GetAuthorizationToken, DescribeRegistries) take "*".
+  if (service === 'ecr-public') {
+    const named = text(input.repositoryName) ?? firstOf(input.repositoryNames);
+    return named ? `arn:${arns.partition}:ecr-public::${text(input.registryId) ?? arns.accountId}:repository/${named}` : '*';
+  }
   // ECR's actions on a repository (all but GetAuthorizationToken) take its ARN, in the registry the call names.
   const repository = service === 'ecr' ? (text(input.repositoryName) ?? firstOf(input.repositoryNames)) : undefined;
   if (repository) return `arn:${arns.partition}:ecr:${arns.region}:${text(input.registryId) ?? arns.accountId}:repository/${repository}`;
@@ -263,6 +275,9 @@ export function iamRequest(
   if (service === 'ecs' && TAGGING_ON_CREATE.has(operation) && Array.isArray(fields.tags) && fields.tags.length > 0)
     also.push({ action: 'ecs:TagResource', resource: '*' });
   if (service === 'ecs') also.push(...batchChecks(arns, `${iamPrefix}:${operation}`, fields));
+  // "This API requires the ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken permissions" (ECR Public API
+  // reference, GetAuthorizationToken; IAM User Guide, "Service bearer tokens": its Resource is "*").
+  if (service === 'ecr-public' && operation === 'GetAuthorizationToken') also.push({ action: 'sts:GetServiceBearerToken', resource: '*' });
   if (service === 'codedeploy') also.push(...codeDeployAlsoChecks(arns, operation, fields, codeDeploy));
   else if (service === 'events' || service === 'scheduler')
     for (const role of targetRoles(service, operation, fields)) also.push({ action: 'iam:PassRole', resource: role });
@@ -316,7 +331,7 @@ export class IamAuthorizer {
   /** The caller, as AWS names an assumed role's session in a refusal. */
   principal(accessKey?: string): string {
     const policy = this.forKey(accessKey)?.policy;
-    return `arn:${this.arns.partition}:sts::${this.arns.accountId}:assumed-role/${policy?.role ?? DEFAULT_ROLE}/${policy?.session ?? DEFAULT_SESSION}`;
+    return sessionArn(this.arns, policy?.role, policy?.session);
   }
 
   /** Whether `action` on `resource` is allowed, 'deny' when a statement denies it explicitly. */
@@ -346,6 +361,19 @@ export class IamAuthorizer {
 export function accessKeyOf(authorization: string | undefined): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }
+
+/** The region a request is signed for (SigV4: `Credential=<key>/<date>/<region>/<service>/aws4_request`). */
+export function signingRegionOf(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/[0-9]+\/([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * A request signed for a region the service is not in. Real AWS has no endpoint there (the SDK resolves
+ * api.ecr-public.<region>.amazonaws.com, which does not answer), so a request only reaches a stand-in at a custom
+ * endpoint; SigV4's refusal of a signature scoped to the wrong region is answered (*unconfirmed* wording).
+ */
+export const wrongRegion = (region: string) =>
+  new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
 
 /**
  * AWS's wording (IAM User Guide, "Troubleshoot access denied error messages"): "User: <principal> is not authorized

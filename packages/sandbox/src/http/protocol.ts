@@ -13,12 +13,22 @@ import type { ApiCall } from '../types';
  * An operation: the decoded input in, the result to encode out (or an AwsError thrown). Its input is typed
  * by the service (JSON object, awsQuery parameters), so the table holds it as taking `never`.
  */
-export type Handler = (ctx: Context, input: never) => unknown;
+export type Handler = (ctx: Context, input: never, caller: Caller) => unknown;
+
+/** Who makes the call: the principal AWS names in a refusal (ECR's cross-account checks name it too). */
+export interface Caller {
+  principal: string;
+}
 
 interface Registered {
   service: ApiCall['service'];
   /** The service's prefix in IAM actions (`elasticloadbalancing:DescribeTargetGroups`), for AccessDenied messages. */
   iamPrefix: string;
+  /**
+   * The one region whose signature the service answers, when its API is in one region only (ECR Public's, us-east-1),
+   * whatever the sandbox's region.
+   */
+  onlyRegion?: string;
   /** Every operation the service answers, by the name its protocol reads from the request. */
   operations: Record<string, Handler>;
 }

@@ -8,6 +8,7 @@ import { autoScalingService } from '../autoscaling/service';
 import { cloudWatchService } from '../cloudwatch/service';
 import { codeDeployService } from '../codedeploy/service';
 import { ecrService } from '../ecr/service';
+import { ecrPublicService } from '../ecr-public/service';
 import { ecsService } from '../ecs/service';
 import { eventBridgeService } from '../events/service';
 import { schedulerService } from '../schedules/service';
@@ -26,6 +27,7 @@ export const SERVICES: ServiceRegistration[] = [
   logsService,
   cloudWatchService,
   ecrService,
+  ecrPublicService,
   elbService,
   codeDeployService,
   ssmService,

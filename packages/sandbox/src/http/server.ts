@@ -13,7 +13,7 @@ import type { ApiCall } from '../types';
 import { CONTROL_PREFIX, control } from './control';
 import { faultError, type FaultInjector } from './faults';
 import type { RateLimiter } from './rate-limits';
-import { accessKeyOf, iamRequest, type IamAuthorizer } from './iam';
+import { accessKeyOf, iamRequest, signingRegionOf, wrongRegion, type IamAuthorizer } from './iam';
 import { IAM_CONTROL_PATH, iamControl } from './iam-control';
 import { LAMBDA_HOOKS_CONTROL_PATH, lambdaHookControl } from './lambda-hook-control';
 import { sendJsonError } from './protocols/aws-json';
@@ -68,6 +68,9 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
 
     const call: ApiCall = { service: service.service, operation: address.operation, at: ctx.clock.now() };
     calls.push(call);
+    // A request signed for another region than the one the API is in: refused before it is authorized or run.
+    const signedFor = signingRegionOf(req.headers.authorization);
+    if (service.onlyRegion && signedFor !== undefined && signedFor !== service.onlyRegion) return fail(wrongRegion(signedFor));
     // Decoded before the faults are decided, since a rule may match the input; a body that does not decode
     // is still answered only when the call runs, after any fault.
     let input: unknown;
@@ -130,7 +133,7 @@ export async function listen(options: ServerOptions, port: number): Promise<{ se
     try {
       if (undecodable) throw undecodable;
       // The protocol decodes the input shape the service's operations take (JSON object, awsQuery parameters).
-      const result = await operation(ctx, input as never);
+      const result = await operation(ctx, input as never, { principal: iam.principal(accessKey) });
       if (outcome?.kind === 'drop') return drop();
       protocol.answer(res, service, address.operation, result, requestId);
     } catch (error) {

@@ -12,6 +12,11 @@ export interface SupportedControllerOptions {
    * supportedServiceCheck), so that mechanismFor alone decides what is supported.
    */
   assertSupported: (service: Service) => void;
+  /**
+   * The service as the caller read it already (several services are described 10 a DescribeServices call first):
+   * judged as read, without a call of its own. Active, as describeService would have found it.
+   */
+  described?: Service;
 }
 
 /**
@@ -25,7 +30,7 @@ export function supportedControllerCheck(options: SupportedControllerOptions): P
     protects: true,
     permissions: ['ecs:DescribeServices'],
     run: async () => {
-      const service = await describeService(options.ecs, options.cluster, options.service, options.region);
+      const service = options.described ?? (await describeService(options.ecs, options.cluster, options.service, options.region));
       options.assertSupported(service);
       const controller = service.deploymentController?.type ?? 'ECS';
       return { status: 'pass', detail: `service "${service.serviceName}" uses the ${controller} deployment controller`, value: service };

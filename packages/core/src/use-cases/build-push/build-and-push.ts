@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import {
   ActionFailure,
   CommandRunner,
@@ -19,14 +20,14 @@ import { buildImage } from './build';
 import { prepareBuildx } from './buildx-setup';
 import { checkBuilderCan, chooseBuilder, probeInstalled } from './builder';
 import { commitFromEnv } from './commit';
-import { logIn, registryCredentials } from './login';
+import { logIn } from './login';
 import { planBuild, references } from './plan';
-import { ensureRepository, findImage } from './repository';
 import type { BuildRequest } from './request';
-import { findingsAtOrAbove, gateVerdict, waitForScan } from './scan-gate';
+import { ecrPublic } from './public-registry';
+import { imagePrefix, privateEcr, type ImageRegistry } from './registry';
+import { findingsAtOrAbove, gateVerdict } from './scan-gate';
+import { buildSecretValues, secretMasks } from './secret-masks';
 import { buildSummaryMarkdown, describeCache, type BuildReport } from './summary';
-import { addTags } from './tag-existing';
-import { refuseImmutableMoves } from './tag-mutability';
 
 export interface BuildOutputs {
   image: string;
@@ -52,11 +53,25 @@ export interface BuildPorts {
   signal?: CancellationSignal;
 }
 
+/** The clients of the registry the request names. */
+export interface BuildClients {
+  ecr?: ECRClient;
+  /** ECR Public's, in us-east-1 (input 'registry' public). */
+  ecrPublic?: ECRPUBLICClient;
+}
+
+/** The registry the request pushes to, behind the seam build-push asks every registry through. */
+export function registryFor(request: BuildRequest, clients: BuildClients): ImageRegistry {
+  const client = request.registry === 'public' ? clients.ecrPublic : clients.ecr;
+  if (!client) throw new Error(`buildAndPush needs the ${request.registry === 'public' ? 'ecr-public' : 'ecr'} client for this request.`);
+  return request.registry === 'public' ? ecrPublic(client as ECRPUBLICClient) : privateEcr(client as ECRClient, request.registryId);
+}
+
 /**
  * Builds the commit's image and pushes it to ECR, or finds it there already; then holds it to the scan gate.
  * Returns the report; throws ActionFailure, after the outputs and the summary are written, when the gate fails.
  */
-export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRClient }, ports: BuildPorts): Promise<BuildReport> {
+export async function buildAndPush(request: BuildRequest, clients: BuildClients, ports: BuildPorts): Promise<BuildReport> {
   // What a cancellation interrupted, for its message: set before each stage that changes something.
   let stage = 'before anything was built or pushed: nothing was built, pushed or changed in ECR, and this step outputs no image';
   try {
@@ -71,11 +86,11 @@ export async function buildAndPush(request: BuildRequest, clients: { ecr: ECRCli
 
 async function buildAndPushUnlessCancelled(
   request: BuildRequest,
-  clients: { ecr: ECRClient },
+  clients: BuildClients,
   ports: BuildPorts,
   reached: (stage: string) => void,
 ): Promise<BuildReport> {
-  const { ecr } = clients;
+  const registry = registryFor(request, clients);
   const { signal } = ports;
   const { log, clock, env = process.env } = ports;
   const runner = new CommandRunner(ports.exec);
@@ -84,28 +99,17 @@ async function buildAndPushUnlessCancelled(
   const commit = commitFromEnv(env);
   const kind = chooseBuilder(request.builder, await probeInstalled(runner), request.platforms);
   checkBuilderCan(kind, request);
-  // The builder reads these variables itself; their values must never reach the log.
-  for (const secret of request.secrets) if (secret.env && env[secret.env]) ports.setSecret(env[secret.env] as string);
+  // The builder reads these variables and files itself; what a build step prints of them must never reach the log.
+  for (const value of buildSecretValues(request.secrets, env)) for (const mask of secretMasks(value)) ports.setSecret(mask);
 
   // 2. The repository, and the image this commit may already have there.
   throwIfCancelled(signal);
-  const { registryId } = request;
-  const repository = await ensureRepository(
-    ecr,
-    request.repository,
-    {
-      create: request.createRepository,
-      registryId,
-      lifecycle: request.lifecycle,
-      check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commit.sha),
-    },
-    log,
-  );
-  const credentials = await registryCredentials(ecr, ports.setSecret, repository.uri);
+  const repository = await registry.ensureRepository(request, commit.sha, log);
+  const credentials = await registry.credentials(ports.setSecret, repository.uri);
   const work = mkdtempSync(join(tempRoot, 'build-push-'));
   try {
-    const plan = planBuild(request, commit, credentials.host, join(work, 'metadata'));
-    const existing = request.skipExisting && request.push ? await findImage(ecr, request.repository, commit.sha, registryId) : undefined;
+    const plan = planBuild(request, commit, imagePrefix(repository.uri, request.repository, credentials.host), join(work, 'metadata'));
+    const existing = request.skipExisting && request.push ? await registry.findImage(request.repository, commit.sha) : undefined;
     let report: BuildReport;
     if (existing) {
       log.info(`${plan.imageName}:${commit.sha} already exists (${existing.digest}); skip-existing is true, so nothing is built.`);
@@ -115,7 +119,7 @@ async function buildAndPushUnlessCancelled(
         reached(
           `while tagging the existing image ${existing.digest} (some of ${missing.join(', ')} may have been added); nothing was built`,
         );
-        await addTags(ecr, request.repository, existing.digest, missing, registryId);
+        await registry.addTags(request.repository, existing.digest, missing);
         log.info(`Tagged it ${missing.join(', ')}.`);
       }
       report = {
@@ -175,10 +179,10 @@ async function buildAndPushUnlessCancelled(
       };
       if (request.push) {
         // 4. ECR must hold exactly the bytes this step pushed under the commit's tag.
-        const stored = await findImage(ecr, request.repository, commit.sha, registryId);
+        const stored = await registry.findImage(request.repository, commit.sha);
         if (!stored || stored.digest !== built.digest) {
           throw new ActionFailure(
-            `Pushed ${built.digest} but ECR's ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
+            `Pushed ${built.digest} but ${registry.name}'s ${request.repository}:${commit.sha} is ${stored?.digest ?? 'missing'}; not outputting an image that may not be what was built.`,
           );
         }
         report = { ...report, image: `${plan.imageName}@${stored.digest}`, digest: stored.digest, sizeInBytes: stored.sizeInBytes };
@@ -189,13 +193,12 @@ async function buildAndPushUnlessCancelled(
 
     // 5. The scan gate: the image may be pushed, but later steps must not deploy it.
     let verdict: string | undefined;
-    if (request.scanThreshold && report.digest) {
+    if (request.scanThreshold && report.digest && registry.waitForScan) {
       reached(
         `while waiting for ECR's scan of ${report.image}, which was built and pushed (the outputs name it): the scan gate gave no verdict, so do not deploy it before its scan is read`,
       );
-      const findings = await waitForScan(
-        ecr,
-        { repository: request.repository, registryId, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
+      const findings = await registry.waitForScan(
+        { repository: request.repository, digest: report.digest, image: report.image, timeoutMs: request.scanTimeoutMs },
         { log, clock, signal },
       );
       const blocking = findingsAtOrAbove(findings, request.scanThreshold);

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { CommandRunner, Logger } from '../../common';
+import { WorkflowCancelled, type CommandRunner, type Logger } from '../../common';
 import { buildxCreateArgs, buildxRemoveArgs, type BuildxRun } from './args';
 import { dockerConfigDir } from './registry-config';
 import { decideBuildxCache, parseBuildxInspect, usesContainerdImageStore } from './buildx-cache';
+
+/**
+ * How long a removal waits for a `buildx create` still running: the runner sends SIGTERM 7.5 s after the SIGINT
+ * of a cancellation, and `buildx rm` needs the rest. Its --bootstrap may be pulling BuildKit's image for longer;
+ * by then buildx has recorded the builder, so the removal finds it.
+ */
+export const CREATE_WAIT_MS = 5_000;
 
 export interface BuildxSetup {
   run: BuildxRun;
@@ -31,6 +38,8 @@ export async function prepareBuildx(
      * waiting for the build (and so for dispose), and removes the builder with this instead.
      */
     onBuilder?: (remove: () => Promise<void>) => void;
+    /** CREATE_WAIT_MS, shorter in tests. */
+    createWaitMs?: number;
   },
 ): Promise<BuildxSetup> {
   const { runner, log, env: runEnv } = deps;
@@ -58,13 +67,21 @@ export async function prepareBuildx(
     return { run: { cache: decision.mode }, env, dispose: nothing };
   }
   const name = `build-push-${randomUUID().slice(0, 8)}`;
+  let creating: Promise<unknown> = Promise.resolve();
   let removal: Promise<void> | undefined;
-  // Once, whoever asks first: the build's own end, or the cancellation.
-  const remove = () => (removal ??= removeBuilder(name, tools));
+  // Once, whoever asks first: the build's own end, or the cancellation. A cancellation may land while
+  // `buildx create` runs: removing at once would find no builder yet and leave the one create then records, so
+  // the removal waits for create (within CREATE_WAIT_MS) and then removes whatever is there.
+  const remove = () => (removal ??= settledWithin(creating, deps.createWaitMs ?? CREATE_WAIT_MS).then(() => removeBuilder(name, tools)));
+  // Registered before create starts: the name is known, and the cancellation may come at any moment from here.
   deps.onBuilder?.(remove);
   try {
-    await runner.run('docker', buildxCreateArgs(name), { env });
+    creating = runner.run('docker', buildxCreateArgs(name), { env });
+    await creating;
+    // Cancelled while create ran: the removal is under way; no build is to start on the builder it removes.
+    if (removal) throw new WorkflowCancelled();
   } catch (error) {
+    if (error instanceof WorkflowCancelled) throw error;
     log.warning(
       `Buildx cache: inline, on the builder buildx picks, because ${decision.reason}, and a docker-container builder for this build could not start: ${(error as Error).message}`,
     );
@@ -94,7 +111,20 @@ async function removeBuilder(
   try {
     await runner.run('docker', buildxRemoveArgs(name), { env });
   } catch (error) {
+    const message = (error as Error).message;
+    // Nothing to remove (create failed, or never got as far as recording it): nothing is left behind either.
+    if (NO_SUCH_BUILDER.test(message)) return;
     // A leftover builder costs the runner a container, not the build its verdict: warn, do not fail.
-    log.warning(`Could not remove buildx builder ${name}: ${(error as Error).message}`);
+    log.warning(`Could not remove buildx builder ${name}: ${message}`);
   }
+}
+
+// buildx's answer to `buildx rm` of a name it has no builder of: `ERROR: no builder "name" found`.
+const NO_SUCH_BUILDER = /no builder "?[\w.-]+"? found/i;
+
+/** Resolves once the work settles, or after ms, whichever is first; never rejects. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

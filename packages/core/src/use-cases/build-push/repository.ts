@@ -10,6 +10,7 @@ import {
 import { ConfigurationError, type Logger } from '../../common';
 import { putLifecyclePolicy, wantsLifecycle, type LifecycleRequest } from './lifecycle';
 import { CACHE_TAG } from './plan';
+import { createRefusedElsewhere, readRefusedElsewhere, refusedByEcr } from './registry-grants';
 
 /** What build-push needs to know of the repository before building. */
 export interface RepositoryFacts {
@@ -58,6 +59,7 @@ export async function ensureRepository(
       );
     return facts;
   } catch (error) {
+    if (registryId && refusedByEcr(error)) throw readRefusedElsewhere(error, name, registryId, options.create);
     if (!(error instanceof RepositoryNotFoundException)) throw error;
   }
   const where = registryId ? `the registry of account ${registryId} (input 'registry-id')` : 'this account and region';
@@ -68,15 +70,19 @@ export async function ensureRepository(
     );
   }
   await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [CACHE_TAG], created: true });
-  const answer = await ecr.send(
-    new CreateRepositoryCommand({
-      repositoryName: name,
-      registryId,
-      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: CACHE_TAG }],
-      imageScanningConfiguration: { scanOnPush: true },
-    }),
-  );
+  const answer = await ecr
+    .send(
+      new CreateRepositoryCommand({
+        repositoryName: name,
+        registryId,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: CACHE_TAG }],
+        imageScanningConfiguration: { scanOnPush: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      throw registryId && refusedByEcr(error) ? createRefusedElsewhere(error, name, registryId) : error;
+    });
   log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${CACHE_TAG}, scan on push).`);
   if (wantsLifecycle(options.lifecycle)) await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
   return factsOf(answer.repository, true);

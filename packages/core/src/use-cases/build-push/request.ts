@@ -5,6 +5,9 @@ import type { Severity } from './severity';
 export const BUILDERS = ['docker', 'buildx', 'classic', 'buildah', 'podman'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
 
+export const REGISTRY_KINDS = ['private', 'public'] as const;
+export type RegistryKind = (typeof REGISTRY_KINDS)[number];
+
 /** A build secret: read by the builder from an environment variable of the step, or from a file. */
 export interface BuildSecret {
   id: string;
@@ -43,6 +46,8 @@ export interface BuildRequest {
   scanTimeoutMs: number;
   /** The account whose registry holds the repository (input 'registry-id'); undefined: the caller's own. */
   registryId?: string;
+  /** Input 'registry': private ECR (the default) or ECR Public. Undefined: private. */
+  registry?: RegistryKind;
   /** Undefined: pick the first installed of docker, buildah, podman. */
   builder?: BuilderChoice;
 }

@@ -22,6 +22,7 @@ import { startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
+import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { isGreen } from '../../ecs/rollout-report';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
 import { existingDeployment } from './follow-existing';
@@ -69,6 +70,8 @@ export interface DeployPorts {
   env?: NodeJS.ProcessEnv;
   /** Several services deployed in one step (deployServices): the DescribeServices rounds their watches share. */
   serviceReads?: ServiceReads;
+  /** Several services deployed in one step: the DescribeServiceDeployments rounds their blue/green, linear or canary watches share. */
+  serviceDeploymentReads?: ServiceDeploymentReads;
   /**
    * Called once the revision is rendered, before the first change (a registration, an update): deployServices
    * refuses a service it cannot deploy here, and holds each service until every other one got this far.
@@ -82,20 +85,49 @@ export interface DeployResult {
   verdict?: string;
 }
 
+/** What the caller of deployService knows already: the service as it read it. */
+export interface KnownBeforeDeploy {
+  /**
+   * The service as DescribeServices answered it (deployServices reads several 10 a call first): not described again.
+   * Its revision is the base the new one renders from and the left side of its diff.
+   */
+  described?: Service;
+}
+
 /**
  * deploy-ecs: render the revision, register it only if something changed, point the service at it with the
  * service's deployment mechanism, and watch that to a verdict. A failure throws ActionFailure with the verdict,
  * after the outputs, the job summary and the audit trail say what happened.
  */
-export async function deployService(request: DeployRequest, clients: DeployClients, ports: DeployPorts): Promise<DeployResult> {
+export async function deployService(
+  request: DeployRequest,
+  clients: DeployClients,
+  ports: DeployPorts,
+  already: KnownBeforeDeploy = {},
+): Promise<DeployResult> {
   const { ecs } = clients;
   const { log, clock, trail, writeSummary, setOutputs } = ports;
 
   // 1. The pre-flight checks, then what runs now, what was serving, and what the service should run.
-  const { fromFile, fromRevision, service, markdown: preflight, plan, found } = await deployPreflight(clients, request, ports, clients.aws);
+  const {
+    fromFile,
+    fromRevision,
+    service,
+    markdown: preflight,
+    plan,
+    found,
+  } = await deployPreflight(clients, request, ports, clients.aws, already.described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+  const context = {
+    ecs,
+    codedeploy: clients.codedeploy,
+    log,
+    clock,
+    signal: ports.signal,
+    serviceReads: ports.serviceReads,
+    serviceDeploymentReads: ports.serviceDeploymentReads,
+  };
   // Before each change: a cancelled job changes nothing more, and says how far it got.
   const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;

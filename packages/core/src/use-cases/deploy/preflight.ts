@@ -65,13 +65,15 @@ const SETTING_INPUTS = { desiredCount: 'desired-count', ...SERVICE_SETTING_INPUT
  * its own, then its fields, so a broken file, a container name or a key RegisterTaskDefinition does not take
  * changes nothing and asks nothing of AWS; then the service and its deployment mechanism; then the checks that
  * mechanism needs; then what the step waits for, which may depend on what they found (a CodeDeploy group's waits).
- * `request.preflight` weakens or leaves out the checks that neither protect nor are needed.
+ * `request.preflight` weakens or leaves out the checks that neither protect nor are needed. `described` is the
+ * service as the caller read it already (see supportedControllerCheck).
  */
 export async function deployPreflight(
   clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
   request: DeployRequest,
   ports: { log: Logger; clock: Clock; writeSummary(markdown: string): Promise<void> },
   aws?: ClientFactory,
+  described?: Service,
 ): Promise<DeployPreflight> {
   const { ecs, codedeploy } = clients;
   const file = request.taskDefinitionFile ? fileRendersCheck({ path: request.taskDefinitionFile, changes: request }) : undefined;
@@ -91,10 +93,16 @@ export async function deployPreflight(
     : undefined;
   /** The revision the step deploys as it is, once described. */
   const registered = (valueOf: <T>(check: PreflightCheck<T>) => T | undefined): RegistrableDefinition | undefined => {
-    const described = revision && valueOf(revision);
-    return described ? stripTaskDefinition(described.definition) : undefined;
+    const revisionRead = revision && valueOf(revision);
+    return revisionRead ? stripTaskDefinition(revisionRead.definition) : undefined;
   };
-  const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
+  const supported = supportedServiceCheck({
+    ecs,
+    cluster: request.cluster,
+    service: request.service,
+    region: request.region,
+    ...(described ? { described } : {}),
+  });
   const fields: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
     return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];

@@ -20,15 +20,22 @@ export interface RollbackPreflight {
  * Where the service stands and the revision asked for, checked before any change, in one table: the service and
  * its deployment mechanism first, then the requested revision (ECS refuses to update a service to an INACTIVE
  * one, and finding that out after the rollback started would leave the bad release running) and the checks the
- * mechanism needs.
+ * mechanism needs. `described` is the service as the caller read it already (see supportedControllerCheck).
  */
 export async function rollbackPreflight(
   ecs: ECSClient,
   request: RollBackServiceRequest,
   ports: { log: Logger; writeSummary(markdown: string): Promise<void> },
   codedeploy?: CodeDeployClient,
+  described?: Service,
 ): Promise<RollbackPreflight> {
-  const supported = supportedServiceCheck({ ecs, cluster: request.cluster, service: request.service, region: request.region });
+  const supported = supportedServiceCheck({
+    ecs,
+    cluster: request.cluster,
+    service: request.service,
+    region: request.region,
+    ...(described ? { described } : {}),
+  });
   const reference = request.taskDefinition;
   const revision = reference
     ? revisionActiveCheck({
@@ -52,10 +59,10 @@ export async function rollbackPreflight(
     writeSummary: ports.writeSummary,
     then: [(valueOf) => [...(revision ? [revision] : []), ...(mechanismBuilt = ofMechanism(valueOf))]],
   });
-  const described = revision && report.valueOf(revision);
+  const revisionRead = revision && report.valueOf(revision);
   return {
     service: report.valueOf(supported) as Service,
-    requestedArn: reference ? (described?.definition.taskDefinitionArn ?? reference) : undefined,
+    requestedArn: reference ? (revisionRead?.definition.taskDefinitionArn ?? reference) : undefined,
     markdown: report.markdown,
     found: mechanismBuilt.map((check) => report.valueOf(check)),
   };

@@ -18,6 +18,7 @@ import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
 import type { DeploymentMechanism } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
+import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { section } from '../../report/markdown';
 import { secondsBetween } from '../durations';
 import { recordRollback } from './audit-trail';
@@ -53,6 +54,8 @@ export interface RollBackPorts {
   signal?: CancellationSignal;
   /** The watch's DescribeServices, when several rollbacks share one read a round (see BatchedServiceReads). */
   serviceReads?: ServiceReads;
+  /** The watch's DescribeServiceDeployments, when several rollbacks share one read a round (BatchedServiceDeploymentReads). */
+  serviceDeploymentReads?: ServiceDeploymentReads;
 }
 
 export interface RollBackResult {
@@ -89,17 +92,25 @@ export interface RollbackPlan {
   target: RollbackTarget;
 }
 
+/** What the caller of planRollback knows already: where the target comes from, and the service as it read it. */
+export interface KnownBeforePlan {
+  source?: TargetSource;
+  /** The service as DescribeServices answered it (several services are read 10 a call first): not described again. */
+  described?: Service;
+}
+
 /** 1. Where the service stands and where it returns to; every check comes before any change. */
 export async function planRollback(
   request: RollBackServiceRequest,
   clients: RollBackClients,
   ports: Pick<RollBackPorts, 'log' | 'clock' | 'writeSummary' | 'signal'>,
-  source?: TargetSource,
+  known: KnownBeforePlan = {},
 ): Promise<RollbackPlan> {
   const { ecs } = clients;
   const { log, clock } = ports;
+  const { source, described } = known;
   const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
-  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy);
+  const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy, described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
   const history = mechanism.readHistory
@@ -114,7 +125,15 @@ export async function carryOutRollback(plan: RollbackPlan, clients: RollBackClie
   const { request, service, preflight, found, mechanism, history, target } = plan;
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal, serviceReads: ports.serviceReads };
+  const context = {
+    ecs,
+    codedeploy: clients.codedeploy,
+    log,
+    clock,
+    signal: ports.signal,
+    serviceReads: ports.serviceReads,
+    serviceDeploymentReads: ports.serviceDeploymentReads,
+  };
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;

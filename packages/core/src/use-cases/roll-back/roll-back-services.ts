@@ -1,12 +1,14 @@
+import type { Service } from '@aws-sdk/client-ecs';
 import { ActionFailure, ConfigurationError, errorMessage } from '../../common/errors';
 import { prefixedLogger } from '../../common/logger';
 import { BatchedServiceReads, describeServicesInChunks } from '../../ecs/service-reads';
+import { BatchedServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import type { RollBackServicesRequest, RollBackServiceRequest, ServiceRollbackOutput } from './request';
 import { carryOutRollback, planRollback, type RollBackClients, type RollBackPorts, type RollbackPlan } from './roll-back-service';
 import { severalRollbacksMarkdown, type ServiceRollbackRow } from './several-report';
 import type { TargetSource } from './target';
 
-export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' | 'trail' | 'serviceReads'> {
+export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' | 'trail' | 'serviceReads' | 'serviceDeploymentReads'> {
   /** The 'services' output, set once every rollback has ended (or failed to start). */
   setOutputs(outputs: ServiceRollbackOutput[]): void;
 }
@@ -14,7 +16,8 @@ export interface RollBackServicesPorts extends Omit<RollBackPorts, 'setOutputs' 
 /**
  * auto-rollback with several services: each returns to its own target (its 'services' entry, else its history),
  * every check of every service before the first change, then all are rolled back at once and watched in one loop
- * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls). The step fails if any
+ * (BatchedServiceReads: a quiet round of N services is ceil(N/10) DescribeServices calls; a blue/green, linear or
+ * canary rollback's DescribeServiceDeployments go 20 a call, BatchedServiceDeploymentReads). The step fails if any
  * rollback fails, naming each and why, after the outputs and the summary say where every service stands.
  */
 export async function rollBackServices(
@@ -25,19 +28,26 @@ export async function rollBackServices(
   const { log } = ports;
 
   // 1. Every service exists and is on the ECS controller; then each one's checks and target, before any change.
-  await refuseUnsupported(request, clients);
+  //    Each pre-flight judges the service as that read answered it: every service is described once, 10 a call.
+  const described = await refuseUnsupported(request, clients);
   const plans: RollbackPlan[] = [];
   for (const one of request.services) {
     const single: RollBackServiceRequest = { ...request, service: one.service, taskDefinition: one.taskDefinition };
-    const source = targetSource(one.service, request.fromDeployOutput);
-    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, source));
+    const known = { source: targetSource(one.service, request.fromDeployOutput), described: described.get(one.service) };
+    plans.push(await planRollback(single, clients, { ...ports, log: prefixedLogger(log, one.service) }, known));
   }
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
   const reads = new BatchedServiceReads(clients.ecs);
+  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs);
   for (const plan of plans) reads.join(request.cluster, plan.request.service);
   const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
   if (reads.reads > 0) log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
+  if (deploymentReads.reads > 0) {
+    log.info(
+      `The watch's ${deploymentReads.reads} reads of service deployments took ${deploymentReads.calls} DescribeServiceDeployments calls.`,
+    );
+  }
 
   const outputs = rows.map((row) => row.output);
   ports.setOutputs(outputs);
@@ -61,6 +71,7 @@ export async function rollBackServices(
         ...ports,
         log: prefixedLogger(log, service),
         serviceReads: reads,
+        serviceDeploymentReads: deploymentReads,
         setOutputs: (next) => (last = next),
         writeSummary: async (markdown) => void summaries.push(markdown),
         // One annotation for the step, once every service has ended.
@@ -92,11 +103,12 @@ export async function rollBackServices(
 /**
  * One DescribeServices per 10 services: a service the cluster does not have, or one under the CODE_DEPLOY
  * controller (its rollback is a CodeDeploy deployment of its own group, one service a step), is refused before any
- * service's checks.
+ * service's checks. The services as read, by the name each was given by, for their pre-flights.
  */
-async function refuseUnsupported(request: RollBackServicesRequest, clients: RollBackClients): Promise<void> {
+async function refuseUnsupported(request: RollBackServicesRequest, clients: RollBackClients): Promise<Map<string, Service>> {
   const names = request.services.map((one) => one.service);
   const answers = await describeServicesInChunks(clients.ecs, request.cluster, names);
+  const described = new Map<string, Service>();
   for (const name of names) {
     const answer = answers.get(name);
     if (!answer || 'failure' in answer || answer.service.status === 'INACTIVE') {
@@ -112,7 +124,9 @@ async function refuseUnsupported(request: RollBackServicesRequest, clients: Roll
         'service',
       );
     }
+    described.set(name, answer.service);
   }
+  return described;
 }
 
 /** A service's target comes from its 'services' entry or its history: when neither has one, the error says which input to give. */

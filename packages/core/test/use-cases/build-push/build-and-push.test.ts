@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
@@ -168,6 +170,51 @@ describe('buildAndPush', () => {
     const build = docker.builds()[0];
     expect(build.args).toContain('id=npm_token,env=NPM_TOKEN');
     expect(JSON.stringify(docker.calls)).not.toContain('s3cret-npm');
+  });
+
+  test("each line of a multi-line secret, a variable's or a file's, is masked before the build starts", async () => {
+    const ecr = ecrWith();
+    ecr
+      .on(DescribeImagesCommand)
+      .rejectsOnce(new ImageNotFoundException({ message: 'none', $metadata: {} }))
+      .resolves({ imageDetails: [{ imageDigest: DIGEST, imageTags: [SHA] }] });
+    const file = join(mkdtempSync(join(tmpdir(), 'secret-file-')), '.npmrc');
+    writeFileSync(file, '//registry.npmjs.org/:_authToken=npm-file-token-1\n  always-auth=true\n');
+    const docker = fakeDocker();
+    const world = ports(docker.exec);
+    // What was masked by the time each docker call started.
+    const maskedAtBuild: string[][] = [];
+    const exec: CommandExecutor = async (tool, args, options) => {
+      if (args.includes('build')) maskedAtBuild.push([...world.secrets]);
+      return docker.exec(tool, args, options);
+    };
+
+    await buildAndPush(
+      request({
+        secrets: [
+          { id: 'key', env: 'DEPLOY_KEY' },
+          { id: 'npmrc', file },
+        ],
+      }),
+      { ecr: client() },
+      {
+        ...world.ports,
+        exec,
+        env: { GITHUB_SHA: SHA, DEPLOY_KEY: '-----BEGIN KEY-----\r\nb3BlbnNzaC1rZXktdjE\r\n}\r\n-----END KEY-----\r\n' },
+      },
+    );
+
+    const lines = [
+      '-----BEGIN KEY-----',
+      'b3BlbnNzaC1rZXktdjE',
+      '-----END KEY-----',
+      '//registry.npmjs.org/:_authToken=npm-file-token-1',
+      'always-auth=true',
+    ];
+    expect(maskedAtBuild).toEqual([expect.arrayContaining(lines)]);
+    // A lone brace is the file's structure: masking it would star every brace in the log.
+    expect(world.secrets).not.toContain('}');
+    ecr.restore();
   });
 
   test('scan findings at or above the threshold fail the step after the image is output', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { CommandRunner, type CommandExecutor, type ExecOptions } from '../../../src/common';
+import { CommandRunner, WorkflowCancelled, type CommandExecutor, type ExecOptions } from '../../../src/common';
 import { buildxConfigDir, prepareBuildx } from '../../../src/use-cases/build-push/buildx-setup';
 import { INFO_CONTAINERD, INFO_OVERLAY2, INSPECT_DEFAULT_DOCKER, INSPECT_DOCKER_CONTAINER } from './buildx-fixtures';
 
@@ -99,5 +99,91 @@ describe('prepareBuildx', () => {
     );
     expect(setup.run).toEqual({ cache: 'none' });
     expect(fake.calls).toEqual([]);
+  });
+});
+
+/**
+ * docker whose `buildx create` records the builder only when the test lets it finish (as buildx does, then
+ * bootstraps), and whose `buildx rm` answers as buildx does for a name it has no builder of.
+ */
+function slowCreate() {
+  const builders = new Set<string>();
+  const order: string[] = [];
+  let finishCreate = () => {};
+  const exec: CommandExecutor = async (_tool, args) => {
+    order.push(args.slice(0, 2).join(' '));
+    if (args[1] === 'inspect') return { exitCode: 0, stdout: INSPECT_DEFAULT_DOCKER, stderr: '' };
+    if (args[0] === 'info') return { exitCode: 0, stdout: INFO_OVERLAY2, stderr: '' };
+    if (args[1] === 'create') {
+      await new Promise<void>((resolve) => (finishCreate = resolve));
+      builders.add(args[3]);
+      return { exitCode: 0, stdout: args[3], stderr: '' };
+    }
+    if (args[1] === 'rm') {
+      if (!builders.delete(args[2])) return { exitCode: 1, stdout: '', stderr: `ERROR: no builder "${args[2]}" found` };
+      return { exitCode: 0, stdout: '', stderr: '' };
+    }
+    return { exitCode: 0, stdout: '', stderr: '' };
+  };
+  return { exec, builders, order, finishCreate: () => finishCreate() };
+}
+
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+};
+
+describe('prepareBuildx when the workflow is cancelled while buildx create runs', () => {
+  test('the removal waits for create, then removes the builder it recorded; no build starts on it', async () => {
+    const fake = slowCreate();
+    const { lines, log } = logger();
+    let remove: (() => Promise<void>) | undefined;
+    const setup = prepareBuildx(
+      { cache: true, push: true },
+      { runner: new CommandRunner(fake.exec), log, env, loginEnv, onBuilder: (given) => (remove = given) },
+    ).catch((error: unknown) => error);
+    await until(() => fake.order.includes('buildx create'));
+
+    const removal = remove!();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fake.order).not.toContain('buildx rm');
+    fake.finishCreate();
+    await removal;
+
+    expect(fake.order.slice(-2)).toEqual(['buildx create', 'buildx rm']);
+    expect(fake.builders.size).toBe(0);
+    expect(await setup).toBeInstanceOf(WorkflowCancelled);
+    expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+  });
+
+  test('a create that does not end within the wait does not hold the removal past it', async () => {
+    const fake = slowCreate();
+    let remove: (() => Promise<void>) | undefined;
+    void prepareBuildx(
+      { cache: true, push: true },
+      { runner: new CommandRunner(fake.exec), log: logger().log, env, loginEnv, onBuilder: (given) => (remove = given), createWaitMs: 20 },
+    ).catch(() => {});
+    await until(() => fake.order.includes('buildx create'));
+
+    await remove!();
+
+    expect(fake.order.at(-1)).toBe('buildx rm');
+    fake.finishCreate();
+  });
+
+  test('removing a builder buildx never recorded is not a warning', async () => {
+    const fake = slowCreate();
+    const { lines, log } = logger();
+    let remove: (() => Promise<void>) | undefined;
+    void prepareBuildx(
+      { cache: true, push: true },
+      { runner: new CommandRunner(fake.exec), log, env, loginEnv, onBuilder: (given) => (remove = given), createWaitMs: 1 },
+    ).catch(() => {});
+    await until(() => fake.order.includes('buildx create'));
+
+    await remove!();
+
+    expect(fake.order.at(-1)).toBe('buildx rm');
+    expect(lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+    fake.finishCreate();
   });
 });

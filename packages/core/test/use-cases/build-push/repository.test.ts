@@ -50,6 +50,42 @@ describe('ensureRepository', () => {
   });
 });
 
+describe('ensureRepository in another account’s registry (registry-id)', () => {
+  const denied = (action: string) =>
+    Object.assign(new Error(`User: u is not authorized to perform: ${action} on resource: r because no resource-based policy allows it`), {
+      name: 'AccessDeniedException',
+    });
+
+  test('a refused CreateRepository names registry-id and create-repository and who must create it', async () => {
+    const ecr = mockClient(ECRClient);
+    ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
+    ecr.on(CreateRepositoryCommand).rejects(denied('ecr:CreateRepository'));
+    const ensured = ensureRepository(client(), 'web', { create: true, registryId: '210987654321' }, silentLogger());
+    await expect(ensured).rejects.toThrow(/^Inputs 'registry-id' and 'create-repository': .*create "web" in account 210987654321/);
+    await expect(ensured).rejects.toMatchObject({ name: 'ConfigurationError', input: 'registry-id' });
+    ecr.restore();
+  });
+
+  test('a refused first read names registry-id and the repository-policy grant, and creates nothing', async () => {
+    const ecr = mockClient(ECRClient);
+    ecr.on(DescribeRepositoriesCommand).rejects(denied('ecr:DescribeRepositories'));
+    await expect(ensureRepository(client(), 'web', { create: true, registryId: '210987654321' }, silentLogger())).rejects.toThrow(
+      /^Input 'registry-id': .*a repository policy granting this account ecr:DescribeRepositories.*create-repository does not change this/,
+    );
+    expect(ecr.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
+    ecr.restore();
+  });
+
+  test("in the caller's own registry an AccessDeniedException is left as ECR said it", async () => {
+    const ecr = mockClient(ECRClient);
+    ecr.on(DescribeRepositoriesCommand).rejects(denied('ecr:DescribeRepositories'));
+    await expect(ensureRepository(client(), 'web', { create: true }, silentLogger())).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    ecr.restore();
+  });
+});
+
 describe('addTags', () => {
   const manifest = { imageManifest: '{"schemaVersion":2}', imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' };
 

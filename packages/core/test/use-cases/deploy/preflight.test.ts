@@ -69,6 +69,18 @@ describe('deployService: pre-flight checks', () => {
     expect(calls(DescribeServicesCommand)).toBe(1);
   });
 
+  test('a service its caller described already (several services, 10 a call) is judged as read: no DescribeServices of its own', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [settledOnLive()] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: settledOnLive() });
+
+    await deployService(deployRequest({ image: IMAGE, wait: false }), clients(), ports(), { described: settledOnLive() });
+
+    expect(log.lines[0]).toBe(`Pre-flight checks (1):\n${SUPPORTED_ROW}`);
+    expect(calls(DescribeServicesCommand)).toBe(0);
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.family).toBe('web');
+    expect(ecsMock.commandCalls(UpdateServiceCommand)[0].args[0].input.taskDefinition).toBe(NEXT);
+  });
+
   test('a task-definition file is checked first, in the same table', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'preflight-')), 'task-definition.json');
     writeFileSync(path, JSON.stringify(described()));
