@@ -1,7 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { DescribeServiceDeploymentsCommand, ECSClient, type DescribeServiceDeploymentsCommandInput } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  type DescribeServiceDeploymentsCommandInput,
+  type DescribeServicesCommandInput,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchedServiceDeploymentReads } from '../src/ecs/service-deployment-reads';
+import { BatchedServiceReads } from '../src/ecs/service-reads';
 
 const arnOf = (name: string) => `arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/${name}/AbCdEfGhIjKlMnOpQrStU`;
 const arns = (count: number) => Array.from({ length: count }, (_, index) => arnOf(`svc-${index + 1}`));
@@ -86,5 +93,32 @@ describe('BatchedServiceDeploymentReads', () => {
 
     await answers;
     expect(askedPerCall(ecs)).toEqual([2]);
+  });
+
+  test("the DescribeServices round does not wait for a watch waiting in this round: each round's reads still go in one call", async () => {
+    const ecs = ecsAnswering();
+    ecs.on(DescribeServicesCommand).callsFake((input: DescribeServicesCommandInput) => ({
+      services: (input.services ?? []).map((serviceName) => ({ serviceName, status: 'ACTIVE' })),
+    }));
+    // Gather timers longer than the test: only "everyone asked" can send a round.
+    const serviceReads = new BatchedServiceReads(ecs as unknown as ECSClient, 60_000);
+    const reads = new BatchedServiceDeploymentReads(ecs as unknown as ECSClient, 60_000, serviceReads);
+    const [webArn, apiArn] = arns(2) as [string, string];
+    reads.join(webArn, { cluster: 'prod', service: 'web' });
+    reads.join(apiArn, { cluster: 'prod', service: 'api' });
+
+    // web's poll reads its service alone (api's watch, started later, has not read yet), then waits here for api's.
+    await serviceReads.read('prod', 'web');
+    const webDeployment = reads.read(webArn);
+    // api's poll reads its service: that round waits for web, which waits here for api, unless it does not wait.
+    const apiService = await Promise.race([
+      serviceReads.read('prod', 'api'),
+      new Promise((resolve) => setTimeout(() => resolve('held'), 200)),
+    ]);
+    expect(apiService).toEqual(expect.objectContaining({ serviceName: 'api' }));
+    await Promise.all([webDeployment, reads.read(apiArn)]);
+
+    expect(askedPerCall(ecs)).toEqual([2]);
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(2);
   });
 });

@@ -23,6 +23,7 @@ export class ReadRounds<A> {
   private pending = new Map<string, Array<{ resolve(answer: A | undefined): void; reject(error: unknown): void }>>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sendScheduled = false;
+  private busyElsewhere: (group: string, key: string) => boolean = () => false;
 
   constructor(
     private readonly call: BatchedCall<A>,
@@ -55,6 +56,27 @@ export class ReadRounds<A> {
     this.sendIfEveryoneAsked();
   }
 
+  /**
+   * Loops that, at times, wait in a later round of their poll (a service deployment's watch waits in the
+   * DescribeServiceDeployments round after this DescribeServices one): while `busy` says a loop waits there, this
+   * round does not wait for it. Waiting would interlock the two barriers: that loop waits there for a loop waiting
+   * here, both held until a gather timer, and the rounds stay split. Not waiting, this round's loops go on to the
+   * later round, where the busy loop waits for them, and the poll rounds come together again.
+   */
+  dontWaitWhile(busy: (group: string, key: string) => boolean): void {
+    this.busyElsewhere = busy;
+  }
+
+  /** Whether the key's read waits in the round being gathered. */
+  asking(group: string, key: string): boolean {
+    return this.pending.has(keyOf(group, key));
+  }
+
+  /** What `busy` (dontWaitWhile) says changed: the round may now have every read it waits for. */
+  recheck(): void {
+    this.sendIfEveryoneAsked();
+  }
+
   /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
   private sendIfEveryoneAsked(): void {
     if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled) return;
@@ -66,7 +88,11 @@ export class ReadRounds<A> {
   }
 
   private everyoneAsked(): boolean {
-    return [...this.watching].every((pair) => this.pending.has(pair));
+    return [...this.watching].every((pair) => {
+      if (this.pending.has(pair)) return true;
+      const { group, key } = parseKey(pair);
+      return this.busyElsewhere(group, key);
+    });
   }
 
   /** Sends the round gathered so far, one call per group and `limit` keys, and answers each read from its call. */

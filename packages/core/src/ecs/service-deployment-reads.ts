@@ -2,6 +2,7 @@ import { DescribeServiceDeploymentsCommand, type ECSClient, type Failure, type S
 import { withoutSdkRetries } from '../common/aws';
 import { isAccessDenied } from '../common/errors';
 import { ReadRounds } from './read-rounds';
+import type { BatchedServiceReads } from './service-reads';
 
 /** DescribeServiceDeployments describes at most this many service deployments a call (ECS API reference: "You can specify a maximum of 20 ARNs"). */
 export const DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT = 20;
@@ -34,8 +35,11 @@ export async function describeServiceDeployments(ecs: ECSClient, arns: readonly 
 
 /** Where a watch reads its service deployment each round, when it does not call DescribeServiceDeployments itself. */
 export interface ServiceDeploymentReads {
-  /** A watch of this service deployment begins: the rounds wait for its reads. */
-  join(arn: string): void;
+  /**
+   * A watch of this service deployment begins: the rounds wait for its reads. Its service, when its poll reads the
+   * service first in a shared DescribeServices round: that round does not wait for it while it waits in this one.
+   */
+  join(arn: string, service?: { cluster: string; service: string }): void;
   /** The service deployment as DescribeServiceDeployments answers it now. Throws what the shared call threw. */
   read(arn: string): Promise<ServiceDeploymentAnswer>;
   /** Its watch ended: the next rounds no longer wait for its read. */
@@ -51,12 +55,26 @@ export interface ServiceDeploymentReads {
  */
 export class BatchedServiceDeploymentReads implements ServiceDeploymentReads {
   private readonly rounds: ReadRounds<ServiceDeploymentAnswer>;
+  /** The ARN each joined service's watch follows, by cluster and service. */
+  private readonly arnOf = new Map<string, string>();
 
-  constructor(ecs: ECSClient, gatherMs = 1000) {
+  /**
+   * `serviceReads`: the shared DescribeServices round each watch's poll reads its service in just before this
+   * one. It is told not to wait for a watch while that watch waits here (ReadRounds.dontWaitWhile).
+   */
+  constructor(
+    ecs: ECSClient,
+    gatherMs = 1000,
+    private readonly serviceReads?: BatchedServiceReads,
+  ) {
     this.rounds = new ReadRounds(
       { limit: DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT, send: (_all, arns) => describeOrEachAlone(ecs, arns) },
       gatherMs,
     );
+    serviceReads?.dontWaitWhile((cluster, service) => {
+      const arn = this.arnOf.get(serviceKey(cluster, service));
+      return arn !== undefined && this.rounds.asking(ALL, arn);
+    });
   }
 
   /** Reads the watches asked for, and the shared DescribeServiceDeployments calls that answered them (not those sent alone after a refusal). */
@@ -68,18 +86,25 @@ export class BatchedServiceDeploymentReads implements ServiceDeploymentReads {
     return this.rounds.calls;
   }
 
-  join(arn: string): void {
+  join(arn: string, service?: { cluster: string; service: string }): void {
+    if (service) this.arnOf.set(serviceKey(service.cluster, service.service), arn);
     this.rounds.join(ALL, arn);
   }
 
   async read(arn: string): Promise<ServiceDeploymentAnswer> {
-    return (await this.rounds.read(ALL, arn)) ?? { failure: { arn, reason: 'MISSING' } };
+    const answer = this.rounds.read(ALL, arn);
+    // Its watch now waits here: the DescribeServices round may have every read it still waits for.
+    this.serviceReads?.recheck();
+    return (await answer) ?? { failure: { arn, reason: 'MISSING' } };
   }
 
   done(arn: string): void {
+    for (const [service, followed] of this.arnOf) if (followed === arn) this.arnOf.delete(service);
     this.rounds.done(ALL, arn);
   }
 }
+
+const serviceKey = (cluster: string, service: string) => `${cluster}\n${service}`;
 
 // DescribeServiceDeployments takes no cluster: every ARN is of the one group.
 const ALL = '';

@@ -61,7 +61,7 @@ export async function watchServiceDeployment(
   deps: ServiceDeploymentWatchDependencies,
 ): Promise<WatchOutcome> {
   const shared = deps.serviceDeploymentReads;
-  shared?.join(request.serviceDeploymentArn);
+  shared?.join(request.serviceDeploymentArn, { cluster: request.cluster, service: request.service });
   try {
     return await followDeployment(request, serviceDeploymentStep(request, deps), deps);
   } finally {

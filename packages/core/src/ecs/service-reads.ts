@@ -90,4 +90,13 @@ export class BatchedServiceReads implements ServiceReads {
   done(cluster: string, service: string): void {
     this.rounds.done(cluster, service);
   }
+
+  /** Services whose loops wait, at times, in a later round of their poll (ReadRounds.dontWaitWhile). */
+  dontWaitWhile(busy: (cluster: string, service: string) => boolean): void {
+    this.rounds.dontWaitWhile(busy);
+  }
+
+  recheck(): void {
+    this.rounds.recheck();
+  }
 }

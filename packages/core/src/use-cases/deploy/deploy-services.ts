@@ -66,7 +66,7 @@ export async function deployServices(
   const described = await refuseOtherControllers(clients.ecs, request);
   const ecs = pacedRegistrations(clients.ecs, { clock, signal });
   const reads = new BatchedServiceReads(clients.ecs);
-  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs);
+  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs, undefined, reads);
   const line = new StartLine(request.services);
   const preflights = new Slots(ports.preflightsAtOnce ?? PREFLIGHTS_AT_ONCE);
   const outputs = new Map<string, DeployOutputs>();

@@ -39,7 +39,7 @@ export async function rollBackServices(
 
   // 2. All at once, read in shared rounds; each service's own story collected for one summary.
   const reads = new BatchedServiceReads(clients.ecs);
-  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs);
+  const deploymentReads = new BatchedServiceDeploymentReads(clients.ecs, undefined, reads);
   for (const plan of plans) reads.join(request.cluster, plan.request.service);
   const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
   if (reads.reads > 0) log.info(`The watch's ${reads.reads} reads of ${rows.length} services took ${reads.calls} DescribeServices calls.`);
