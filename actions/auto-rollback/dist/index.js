@@ -77786,6 +77786,7 @@ class ReadRounds {
     pending = new Map();
     timer;
     sendScheduled = false;
+    busyElsewhere = () => false;
     constructor(call, gatherMs = 1000) {
         this.call = call;
         this.gatherMs = gatherMs;
@@ -77813,6 +77814,24 @@ class ReadRounds {
         this.watching.delete(keyOf(group, key));
         this.sendIfEveryoneAsked();
     }
+    /**
+     * Loops that, at times, wait in a later round of their poll (a service deployment's watch waits in the
+     * DescribeServiceDeployments round after this DescribeServices one): while `busy` says a loop waits there, this
+     * round does not wait for it. Waiting would interlock the two barriers: that loop waits there for a loop waiting
+     * here, both held until a gather timer, and the rounds stay split. Not waiting, this round's loops go on to the
+     * later round, where the busy loop waits for them, and the poll rounds come together again.
+     */
+    dontWaitWhile(busy) {
+        this.busyElsewhere = busy;
+    }
+    /** Whether the key's read waits in the round being gathered. */
+    asking(group, key) {
+        return this.pending.has(keyOf(group, key));
+    }
+    /** What `busy` (dontWaitWhile) says changed: the round may now have every read it waits for. */
+    recheck() {
+        this.sendIfEveryoneAsked();
+    }
     /** Reads asked for in the same turn of the event loop go in one round, even before every loop has joined. */
     sendIfEveryoneAsked() {
         if (this.pending.size === 0 || !this.everyoneAsked() || this.sendScheduled)
@@ -77825,7 +77844,12 @@ class ReadRounds {
         });
     }
     everyoneAsked() {
-        return [...this.watching].every((pair) => this.pending.has(pair));
+        return [...this.watching].every((pair) => {
+            if (this.pending.has(pair))
+                return true;
+            const { group, key } = parseKey(pair);
+            return this.busyElsewhere(group, key);
+        });
     }
     /** Sends the round gathered so far, one call per group and `limit` keys, and answers each read from its call. */
     send() {
@@ -77911,9 +77935,21 @@ async function describeServiceDeployments(ecs, arns) {
  * refused call is then read in a call of its own, for each watch to get the answer its lone call would have had.
  */
 class BatchedServiceDeploymentReads {
+    serviceReads;
     rounds;
-    constructor(ecs, gatherMs = 1000) {
+    /** The ARN each joined service's watch follows, by cluster and service. */
+    arnOf = new Map();
+    /**
+     * `serviceReads`: the shared DescribeServices round each watch's poll reads its service in just before this
+     * one. It is told not to wait for a watch while that watch waits here (ReadRounds.dontWaitWhile).
+     */
+    constructor(ecs, gatherMs = 1000, serviceReads) {
+        this.serviceReads = serviceReads;
         this.rounds = new _read_rounds__WEBPACK_IMPORTED_MODULE_2__/* .ReadRounds */ .y({ limit: DESCRIBE_SERVICE_DEPLOYMENTS_LIMIT, send: (_all, arns) => describeOrEachAlone(ecs, arns) }, gatherMs);
+        serviceReads?.dontWaitWhile((cluster, service) => {
+            const arn = this.arnOf.get(serviceKey(cluster, service));
+            return arn !== undefined && this.rounds.asking(ALL, arn);
+        });
     }
     /** Reads the watches asked for, and the shared DescribeServiceDeployments calls that answered them (not those sent alone after a refusal). */
     get reads() {
@@ -77922,16 +77958,25 @@ class BatchedServiceDeploymentReads {
     get calls() {
         return this.rounds.calls;
     }
-    join(arn) {
+    join(arn, service) {
+        if (service)
+            this.arnOf.set(serviceKey(service.cluster, service.service), arn);
         this.rounds.join(ALL, arn);
     }
     async read(arn) {
-        return (await this.rounds.read(ALL, arn)) ?? { failure: { arn, reason: 'MISSING' } };
+        const answer = this.rounds.read(ALL, arn);
+        // Its watch now waits here: the DescribeServices round may have every read it still waits for.
+        this.serviceReads?.recheck();
+        return (await answer) ?? { failure: { arn, reason: 'MISSING' } };
     }
     done(arn) {
+        for (const [service, followed] of this.arnOf)
+            if (followed === arn)
+                this.arnOf.delete(service);
         this.rounds.done(ALL, arn);
     }
 }
+const serviceKey = (cluster, service) => `${cluster}\n${service}`;
 // DescribeServiceDeployments takes no cluster: every ARN is of the one group.
 const ALL = '';
 async function describeOrEachAlone(ecs, arns) {
@@ -86474,7 +86519,7 @@ function eventTime(event) {
  */
 async function watchServiceDeployment(request, deps) {
     const shared = deps.serviceDeploymentReads;
-    shared?.join(request.serviceDeploymentArn);
+    shared?.join(request.serviceDeploymentArn, { cluster: request.cluster, service: request.service });
     try {
         return await followDeployment(request, serviceDeploymentStep(request, deps), deps);
     }
@@ -89732,6 +89777,13 @@ class BatchedServiceReads {
     done(cluster, service) {
         this.rounds.done(cluster, service);
     }
+    /** Services whose loops wait, at times, in a later round of their poll (ReadRounds.dontWaitWhile). */
+    dontWaitWhile(busy) {
+        this.rounds.dontWaitWhile(busy);
+    }
+    recheck() {
+        this.rounds.recheck();
+    }
 }
 
 // EXTERNAL MODULE: ./packages/core/src/ecs/service-deployment-reads.ts
@@ -89791,7 +89843,7 @@ async function rollBackServices(request, clients, ports) {
     }
     // 2. All at once, read in shared rounds; each service's own story collected for one summary.
     const reads = new BatchedServiceReads(clients.ecs);
-    const deploymentReads = new service_deployment_reads/* BatchedServiceDeploymentReads */.J5(clients.ecs);
+    const deploymentReads = new service_deployment_reads/* BatchedServiceDeploymentReads */.J5(clients.ecs, undefined, reads);
     for (const plan of plans)
         reads.join(request.cluster, plan.request.service);
     const rows = await Promise.all(plans.map((plan) => rollBackOne(plan)));
