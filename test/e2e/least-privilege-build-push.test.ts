@@ -18,6 +18,8 @@ group('build-push: the documented policy is enough; each ECR permission it calls
   let promotions = 0;
   const neededByRun = new Map<string, string[]>();
   const REGISTRY_PROTOCOL = new Set([
+    // The registry cache's layers are pulled from the registry itself, which the sandbox does not front.
+    'ecr:GetDownloadUrlForLayer',
     'ecr:BatchCheckLayerAvailability',
     'ecr:InitiateLayerUpload',
     'ecr:UploadLayerPart',
