@@ -137,6 +137,25 @@ describe('images-exist, ECR images', () => {
     });
   });
 
+  test("another account's repository whose policy does not grant the read gets a warning naming that repository policy", async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejects(
+        notFound(
+          'AccessDeniedException',
+          'User: arn:aws:sts::1:assumed-role/deploy/x is not authorized to perform: ecr:DescribeImages on resource: ' +
+            'arn:aws:ecr:us-east-1:210987654321:repository/web because no resource-based policy allows the ecr:DescribeImages action',
+        ),
+      );
+    const report = await preflightOf(check(revision([`210987654321.dkr.ecr.us-east-1.amazonaws.com/web:v2`])));
+    expect(report.rows[0]).toMatchObject({
+      status: 'warn',
+      message:
+        'container "app" runs 210987654321.dkr.ecr.us-east-1.amazonaws.com/web:v2, not checked: the repository policy of web in account 210987654321 does not grant ecr:DescribeImages. ' +
+        "Have that account's repository policy grant this account ecr:DescribeImages (and the task execution role its pulls) to have it checked.",
+    });
+  });
+
   test("an index without the task's architecture fails; with it, passes", async () => {
     ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST, imageManifestMediaType: INDEX }] });
     ecrMock.on(BatchGetImageCommand).resolves({ images: [{ imageManifest: indexOf('amd64') }] });
