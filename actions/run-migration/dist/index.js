@@ -93396,6 +93396,8 @@ function architectureProblem(body, cpuArchitecture) {
 
 
 
+/** IAM's words when a resource-based policy, not the caller's own, is what refused the call. */
+const RESOURCE_POLICY_REFUSAL = /no resource-based policy allows|explicit deny in a resource-based policy/;
 /** How many of the repository's newest tags a missing image's message names. */
 const NEWEST_TAGS = 5;
 /**
@@ -93483,6 +93485,15 @@ async function newestTags(ecr, image) {
 function notChecked(image, error, call, lead = `runs ${image.image}, not checked`) {
     if ((0,errors/* isAccessDenied */.w7)(error)) {
         const permission = deniedAction(error) ?? call;
+        // Another account's repository answers only what its own repository policy grants the caller, whatever the
+        // role's policy says (ECR user guide, "Private repository policies"); IAM's refusal then says no
+        // resource-based policy allows it (IAM user guide, "Troubleshoot access denied error messages").
+        if (RESOURCE_POLICY_REFUSAL.test((0,errors/* errorMessage */.gJ)(error)))
+            return {
+                status: 'warn',
+                text: `${lead}: the repository policy of ${image.repository} in account ${image.registryId} does not grant ${permission}`,
+                fix: `Have that account's repository policy grant this account ${permission} (and the task execution role its pulls) to have it checked.`,
+            };
         return { status: 'warn', text: `${lead}: the role may not call ${permission}`, fix: `Grant ${permission} to have it checked.` };
     }
     return { status: 'warn', text: `${lead}: ${call.replace('ecr:', '')} answered ${error.name}: ${(0,errors/* errorMessage */.gJ)(error)}` };
