@@ -4,7 +4,7 @@
  * sandbox itself (every Sandbox member, so helpers taking a Sandbox take it) plus what was started beside it,
  * and whose `stop()` stops all of it, last started first.
  */
-import { start, type Sandbox, type SandboxOptions } from '@ecs-deploy/sandbox';
+import { reportingSlowStop, start, type Sandbox, type SandboxOptions } from '@ecs-deploy/sandbox';
 
 export interface SampleDatabase {
   /** PostgreSQL connection URL, for DATABASE_URL. */
@@ -49,7 +49,7 @@ export async function startSandbox(options: SandboxHarnessOptions = {}): Promise
   const stop = () =>
     (stopped ??= (async () => {
       await sandbox.stop();
-      await database?.stop();
+      if (database) await reportingSlowStop('the sample database', database.stop());
     })());
   return handleOver(() => sandbox, {
     get database() {

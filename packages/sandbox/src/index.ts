@@ -34,6 +34,7 @@ import { clusterName } from './arns';
 import { turnTargetsUnhealthy } from './elb/fault-targets';
 import { LoadBalancing } from './elb/load-balancing';
 import { TaskEvents } from './tasks/events';
+import { reportingSlowStop } from './slow-stop';
 
 export type {
   ApiCall,
@@ -244,13 +245,14 @@ export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
       stopped ??= (async () => {
         scheduler.stop();
         clock.dispose();
-        await ctx.elb.close();
-        await runtime.close();
+        await reportingSlowStop('the load balancers', ctx.elb.close());
+        await reportingSlowStop("the tasks' processes", runtime.close());
         server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await reportingSlowStop('the API server', new Promise<void>((resolve) => server.close(() => resolve())));
       })();
       return stopped;
     },
   };
 }
 export { ECS_RATE_LIMITS, type RateLimit } from './http/rate-limits';
+export { reportingSlowStop } from './slow-stop';
