@@ -20,6 +20,7 @@ import {
   logsClient,
   network,
   register,
+  tasksStartedBy,
   waitFor,
   waitForService,
 } from './support/harness';
@@ -51,15 +52,8 @@ const checked = {
   },
 };
 
-async function stoppedTasksOf(
-  ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'],
-  cluster: string,
-  startedBy: string,
-): Promise<Task[]> {
-  // startedBy must be ListTasks' only filter, so list the cluster's stopped tasks and pick the deployment's.
-  const arns = (await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? [];
-  const tasks = arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? []) : [];
-  return tasks.filter((task) => task.startedBy === startedBy);
+function stoppedTasksOf(ecs: Awaited<ReturnType<typeof createSteadyService>>['ecs'], cluster: string, startedBy: string): Promise<Task[]> {
+  return tasksStartedBy(ecs, cluster, startedBy);
 }
 
 describe('circuit breaker threshold', () => {

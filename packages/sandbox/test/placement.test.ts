@@ -3,15 +3,13 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
-  DescribeTasksCommand,
   ListServiceDeploymentsCommand,
-  ListTasksCommand,
   UpdateServiceCommand,
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
 import { start, type Sandbox } from '../src/index';
-import { container, createSteadyService, ecsClient, network, register, waitForService } from './support/harness';
+import { container, createSteadyService, ecsClient, network, register, tasksStartedBy, waitForService } from './support/harness';
 
 // ×0.02: the throttle's first 10 s delay lasts 200 ms, the 40 s wait before an unchecked task counts 800 ms.
 let sandbox: Sandbox;
@@ -30,13 +28,7 @@ const messages = (service: Service) => service.events?.map((e) => e.message ?? '
 
 /** The tasks a deployment created, running or stopped. */
 async function tasksOf(ecs: ECSClient, cluster: string, startedBy: string): Promise<string[]> {
-  // startedBy must be ListTasks' only filter, so list the cluster's tasks and pick the deployment's.
-  const arns = [
-    ...((await ecs.send(new ListTasksCommand({ cluster }))).taskArns ?? []),
-    ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? []),
-  ];
-  const tasks = arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? []) : [];
-  return tasks.filter((task) => task.startedBy === startedBy).map((task) => task.taskArn as string);
+  return (await tasksStartedBy(ecs, cluster, startedBy, ['RUNNING', 'STOPPED'])).map((task) => task.taskArn as string);
 }
 
 describe('tasks the service scheduler cannot place', () => {

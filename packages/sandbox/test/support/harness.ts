@@ -5,11 +5,15 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
+  DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
   type DeploymentConfiguration,
+  type DesiredStatus,
   type Service,
+  type Task,
 } from '@aws-sdk/client-ecs';
 import type { Sandbox } from '../../src/index';
 import { clientConfig } from '../../../../test/support/sandbox-harness';
@@ -139,4 +143,31 @@ export function waitForService(
     },
     timeoutMs,
   );
+}
+
+/**
+ * The tasks a deployment (or any `startedBy`) created with the given desired statuses, over every page of ListTasks
+ * and in DescribeTasks' batches of 100. startedBy must be ListTasks' only filter, so the cluster's tasks are listed
+ * and the deployment's picked: a test file's shared cluster soon holds more than one page of stopped tasks.
+ */
+export async function tasksStartedBy(
+  ecs: ECSClient,
+  cluster: string,
+  startedBy: string,
+  statuses: DesiredStatus[] = ['STOPPED'],
+): Promise<Task[]> {
+  const arns: string[] = [];
+  for (const desiredStatus of statuses) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ecs.send(new ListTasksCommand({ cluster, desiredStatus, nextToken }));
+      arns.push(...(page.taskArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  const tasks: Task[] = [];
+  for (let i = 0; i < arns.length; i += 100) {
+    tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? []));
+  }
+  return tasks.filter((task) => task.startedBy === startedBy);
 }
