@@ -7,7 +7,7 @@ import { preflightFailure, preflightOf } from './support/preflight';
 
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
-const check = () => supportedServiceCheck({ ecs, cluster: 'prod', service: 'web', region: 'us-east-1' });
+const check = () => supportedServiceCheck(ecs, { cluster: 'prod', service: 'web', region: 'us-east-1' });
 const answer = (overrides: Partial<Service>) =>
   ecsMock.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...overrides }] });
 

@@ -27,6 +27,22 @@ export interface MechanismContext {
   serviceDeploymentReads?: ServiceDeploymentReads;
 }
 
+/** The context a deploy or a rollback hands its mechanism: its clients, and the ports the watch reads and reports through. */
+export function mechanismContext(
+  clients: { ecs: ECSClient; codedeploy?: CodeDeployClient },
+  ports: Omit<MechanismContext, 'ecs' | 'codedeploy'>,
+): MechanismContext {
+  return {
+    ecs: clients.ecs,
+    codedeploy: clients.codedeploy,
+    log: ports.log,
+    clock: ports.clock,
+    signal: ports.signal,
+    serviceReads: ports.serviceReads,
+    serviceDeploymentReads: ports.serviceDeploymentReads,
+  };
+}
+
 /** Point the service at a revision. */
 export interface StartRequest {
   cluster: string;

@@ -1,4 +1,4 @@
-import type { Service } from '@aws-sdk/client-ecs';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import type { DependentChecks } from '../preflight/run';
 import type { PreflightCheck } from '../preflight/check';
 import { supportedControllerCheck, type SupportedControllerOptions } from '../preflight/checks/supported-controller';
@@ -10,8 +10,20 @@ import { mechanismFor } from './mechanism-for';
  * word for word, as the supported-controller check, so the one place that decides support is mechanismFor. Its
  * value is the described service.
  */
-export function supportedServiceCheck(options: Omit<SupportedControllerOptions, 'assertSupported'>): PreflightCheck<Service> {
-  return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanismFor(service) });
+export function supportedServiceCheck(
+  ecs: ECSClient,
+  request: Pick<SupportedControllerOptions, 'cluster' | 'service' | 'region'>,
+  described?: Service,
+): PreflightCheck<Service> {
+  const { cluster, service, region } = request;
+  return supportedControllerCheck({
+    ecs,
+    cluster,
+    service,
+    region,
+    ...(described ? { described } : {}),
+    assertSupported: (found) => void mechanismFor(found),
+  });
 }
 
 /** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */

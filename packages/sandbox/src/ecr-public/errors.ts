@@ -4,14 +4,8 @@
  */
 import { AwsError } from '../errors';
 
-export const publicRepositoryNotFound = (name: string, registryId: string) =>
-  new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registryId}'`);
-
-export const publicRepositoryExists = (name: string, registryId: string) =>
-  new AwsError(
-    'RepositoryAlreadyExistsException',
-    `The repository with name '${name}' already exists in the registry with id '${registryId}'`,
-  );
+// Worded as private ECR words them, so the same constructors (*unconfirmed* for ECR Public).
+export { repositoryNotFound as publicRepositoryNotFound, repositoryExists as publicRepositoryExists } from '../ecr/errors';
 
 export const registryNotFound = (registryId: string) =>
   new AwsError('RegistryNotFoundException', `The registry with id '${registryId}' does not exist`);

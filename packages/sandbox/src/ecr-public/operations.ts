@@ -6,6 +6,7 @@
 import type { Context } from '../context';
 import { seconds } from '../ecs/render';
 import { imageNotFound, type ImageId } from '../ecr/errors';
+import { imageDetail } from '../ecr/image-detail';
 import { listImages, resolveImage, type StoredImage } from '../ecr/images';
 import { REPOSITORY_NAME } from '../ecr/names';
 import { optional } from '../ecr/params';
@@ -69,16 +70,7 @@ const renderRepository = (repository: PublicRepositoryRecord): Json => ({
 });
 
 // ECR Public's ImageDetail: no scan status or findings summary (ECR Public API reference, ImageDetail).
-const renderImage = (repository: PublicRepositoryRecord, image: StoredImage): Json => ({
-  registryId: repository.registryId,
-  repositoryName: repository.repositoryName,
-  imageDigest: image.digest,
-  ...(image.tags.length ? { imageTags: image.tags } : {}),
-  imageSizeInBytes: image.manifest.sizeInBytes,
-  imagePushedAt: seconds(image.pushedAt),
-  imageManifestMediaType: image.manifest.mediaType,
-  ...(image.manifest.artifactMediaType ? { artifactMediaType: image.manifest.artifactMediaType } : {}),
-});
+const renderImage = (repository: PublicRepositoryRecord, image: StoredImage): Json => imageDetail(repository, image);
 
 export const ecrPublicOperations: Record<string, (ctx: Context, input: Json) => Json | Promise<Json>> = {
   // One authorizationData object, not a list as private ECR's, with no proxyEndpoint: the token is for public.ecr.aws,

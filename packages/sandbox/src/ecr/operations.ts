@@ -2,6 +2,7 @@
 import type { Context } from '../context';
 import { seconds } from '../ecs/render';
 import { imageNotFound, invalidEcrParameter, notNull, repositoryExists, repositoryNotFound, scanNotFound, type ImageId } from './errors';
+import { imageDetail } from './image-detail';
 import { listImages, requireImage, resolveImage, type StoredImage } from './images';
 import { repositoryNameProblem } from './names';
 import { optional, requireMember } from './params';
@@ -95,14 +96,7 @@ function renderRepository(repository: RepositoryRecord): Json {
 function renderImage(ctx: Context, repository: RepositoryRecord, image: StoredImage): Json {
   const scan = scanOf(ctx, repository, image);
   return {
-    registryId: repository.registryId,
-    repositoryName: repository.repositoryName,
-    imageDigest: image.digest,
-    ...(image.tags.length ? { imageTags: image.tags } : {}),
-    imageSizeInBytes: image.manifest.sizeInBytes,
-    imagePushedAt: seconds(image.pushedAt),
-    imageManifestMediaType: image.manifest.mediaType,
-    ...(image.manifest.artifactMediaType ? { artifactMediaType: image.manifest.artifactMediaType } : {}),
+    ...imageDetail(repository, image),
     ...(scan ? { imageScanStatus: { status: scan.status, description: scanDescription(scan.status) } } : {}),
     ...(scan?.status === 'COMPLETE'
       ? {

@@ -11,12 +11,12 @@ import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
-  ImageNotFoundException,
   RepositoryNotFoundException,
   type ECRPUBLICClient,
 } from '@aws-sdk/client-ecr-public';
 import { ActionFailure, ConfigurationError } from '../../common';
 import type { ImageRegistry } from './registry';
+import { describedImage } from './repository';
 
 /** The one region the ECR Public API is in, whatever the job's region. */
 export const ECR_PUBLIC_REGION = 'us-east-1';
@@ -63,16 +63,8 @@ export function ecrPublic(client: ECRPUBLICClient): ImageRegistry {
       return { host, username: decoded.slice(0, separator), password, token };
     },
 
-    async findImage(repository, tag) {
-      try {
-        const answer = await client.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
-        const detail = answer.imageDetails?.[0];
-        if (!detail?.imageDigest) return undefined;
-        return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
-      } catch (error) {
-        if (error instanceof ImageNotFoundException) return undefined;
-        throw error;
-      }
+    findImage(repository, tag) {
+      return describedImage(() => client.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })));
     },
 
     // ECR Public's API has no BatchGetImage: a stored image's manifest cannot be read back to store it under

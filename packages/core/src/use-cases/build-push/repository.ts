@@ -2,7 +2,6 @@ import {
   CreateRepositoryCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
-  ImageNotFoundException,
   RepositoryNotFoundException,
   type ECRClient,
   type Repository,
@@ -95,14 +94,25 @@ export interface ExistingImage {
 }
 
 /** The image a tag names in the repository, or undefined when there is none. */
-export async function findImage(ecr: ECRClient, repository: string, tag: string, registryId?: string): Promise<ExistingImage | undefined> {
+export function findImage(ecr: ECRClient, repository: string, tag: string, registryId?: string): Promise<ExistingImage | undefined> {
+  return describedImage(() =>
+    ecr.send(new DescribeImagesCommand({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] })),
+  );
+}
+
+/**
+ * The image a DescribeImages call for one tag answers, or undefined when the registry has none. Private ECR and ECR
+ * Public answer with the same shape and both refuse an unknown tag with ImageNotFoundException (each client its own class).
+ */
+export async function describedImage(
+  describe: () => Promise<{ imageDetails?: { imageDigest?: string; imageTags?: string[]; imageSizeInBytes?: number }[] }>,
+): Promise<ExistingImage | undefined> {
   try {
-    const answer = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] }));
-    const detail = answer.imageDetails?.[0];
+    const detail = (await describe()).imageDetails?.[0];
     if (!detail?.imageDigest) return undefined;
     return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
   } catch (error) {
-    if (error instanceof ImageNotFoundException) return undefined;
+    if (error instanceof Error && error.name === 'ImageNotFoundException') return undefined;
     throw error;
   }
 }

@@ -20,7 +20,7 @@ import { explainRollout, gatherLogTail } from '../../ecs/diagnosis';
 import { logRolloutEvidence, rolloutSummaryMarkdown, type RolloutReport } from '../../ecs/rollout-report';
 import { startedBeforeNote } from '../../ecs/unchanged-service';
 import { mechanismFor } from '../../deployment/mechanism-for';
-import type { StartedDeployment } from '../../deployment/mechanism';
+import { mechanismContext, type StartedDeployment } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
 import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { isGreen } from '../../ecs/rollout-report';
@@ -119,15 +119,7 @@ export async function deployService(
   } = await deployPreflight(clients, request, ports, clients.aws, already.described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
-  const context = {
-    ecs,
-    codedeploy: clients.codedeploy,
-    log,
-    clock,
-    signal: ports.signal,
-    serviceReads: ports.serviceReads,
-    serviceDeploymentReads: ports.serviceDeploymentReads,
-  };
+  const context = mechanismContext(clients, ports);
   // Before each change: a cancelled job changes nothing more, and says how far it got.
   const stopIfCancelled = async (done: string, soFar: DeployOutputs) => {
     if (!ports.signal?.aborted) return;

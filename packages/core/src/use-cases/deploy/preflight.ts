@@ -96,13 +96,7 @@ export async function deployPreflight(
     const revisionRead = revision && valueOf(revision);
     return revisionRead ? stripTaskDefinition(revisionRead.definition) : undefined;
   };
-  const supported = supportedServiceCheck({
-    ecs,
-    cluster: request.cluster,
-    service: request.service,
-    region: request.region,
-    ...(described ? { described } : {}),
-  });
+  const supported = supportedServiceCheck(ecs, request, described);
   const fields: DependentChecks = (valueOf) => {
     const loaded = file && valueOf(file);
     return file && loaded ? [fileFieldsCheck({ path: request.taskDefinitionFile as string, loaded, settingInputs: SETTING_INPUTS })] : [];

@@ -29,13 +29,7 @@ export async function rollbackPreflight(
   codedeploy?: CodeDeployClient,
   described?: Service,
 ): Promise<RollbackPreflight> {
-  const supported = supportedServiceCheck({
-    ecs,
-    cluster: request.cluster,
-    service: request.service,
-    region: request.region,
-    ...(described ? { described } : {}),
-  });
+  const supported = supportedServiceCheck(ecs, request, described);
   const reference = request.taskDefinition;
   const revision = reference
     ? revisionActiveCheck({

@@ -16,7 +16,7 @@ import { logRolloutEvidence, rolloutSummaryMarkdown } from '../../ecs/rollout-re
 import { primaryDeployment } from '../../ecs/service';
 import type { WatchOutcome } from '../../ecs/watch-loop';
 import { mechanismFor } from '../../deployment/mechanism-for';
-import type { DeploymentMechanism } from '../../deployment/mechanism';
+import { mechanismContext, type DeploymentMechanism } from '../../deployment/mechanism';
 import type { ServiceReads } from '../../ecs/service-reads';
 import type { ServiceDeploymentReads } from '../../ecs/service-deployment-reads';
 import { section } from '../../report/markdown';
@@ -107,9 +107,9 @@ export async function planRollback(
   known: KnownBeforePlan = {},
 ): Promise<RollbackPlan> {
   const { ecs } = clients;
-  const { log, clock } = ports;
+  const { log } = ports;
   const { source, described } = known;
-  const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
+  const context = mechanismContext(clients, ports);
   const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy, described);
   // The pre-flight checks found the service supported: this is the mechanism they checked for.
   const mechanism = mechanismFor(service);
@@ -125,15 +125,7 @@ export async function carryOutRollback(plan: RollbackPlan, clients: RollBackClie
   const { request, service, preflight, found, mechanism, history, target } = plan;
   const { ecs } = clients;
   const { log, clock, trail, writeSummary } = ports;
-  const context = {
-    ecs,
-    codedeploy: clients.codedeploy,
-    log,
-    clock,
-    signal: ports.signal,
-    serviceReads: ports.serviceReads,
-    serviceDeploymentReads: ports.serviceDeploymentReads,
-  };
+  const context = mechanismContext(clients, ports);
   let outputs: RollbackOutputs;
   const setOutputs = (next: RollbackOutputs) => {
     outputs = next;
