@@ -10,6 +10,7 @@ import {
 import { answers, blueGreenCatalog, registerRevision } from '../support/blue-green';
 import { codeDeployClient, createCodeDeployDeployment, createCodeDeployService, type CodeDeployService } from '../support/codedeploy';
 import { errorsOf, runBundledAction } from '../support/run-action';
+import { until } from '../support/until';
 import { useSandbox } from '../support/use-sandbox';
 
 // CodeDeploy's minutes at a fiftieth: a 60-minute ready gate or termination wait is 72 s; the actions poll in real seconds.
@@ -46,14 +47,6 @@ async function observe(cd: CodeDeployService, deploymentId: string): Promise<{ i
     .then((answer) => answer.deploymentTarget?.ecsTarget)
     .catch(() => undefined);
   return { info, target };
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const greenWeight = (target?: ECSTarget) => target?.taskSetsInfo?.find((t) => t.taskSetLabel === 'Green')?.trafficWeight ?? 0;

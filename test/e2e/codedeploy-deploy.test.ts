@@ -13,6 +13,7 @@ import { mutatingCalls } from '../support/bad-input';
 import { codeDeployClient, createCodeDeployService, type CodeDeployServiceOptions } from '../support/codedeploy';
 import { waitForTaskSetSteady } from '../support/ecs-fixtures';
 import { errorsOf, runBundledAction, type ActionRun, type RunOptions } from '../support/run-action';
+import { until } from '../support/until';
 import { useSandbox } from '../support/use-sandbox';
 import { parse as parseYaml } from 'yaml';
 
@@ -66,6 +67,18 @@ const oneMinuteTermination = {
     },
   },
 };
+
+/** A CODE_DEPLOY service on v1 whose group holds a deployment at Ready for an hour, with a one-minute termination wait. */
+const pausedAtReady = (service: string) =>
+  serviceFor({
+    service,
+    group: {
+      blueGreenDeploymentConfiguration: {
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 60 },
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
+      },
+    },
+  });
 
 const hookArn = (name: string) => `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${name}`;
 
@@ -195,16 +208,8 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     expect(await answerThrough(cd.productionUrl)).toBe('v1');
   });
 
-  test('wait-until paused returns at Ready with the deployment id; given codedeploy-deployment-id after ContinueDeployment, a later step follows it to Succeeded', async () => {
-    const { cd, inputs } = await serviceFor({
-      service: 'cd-ready',
-      group: {
-        blueGreenDeploymentConfiguration: {
-          deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 60 },
-          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
-        },
-      },
-    });
+  test('wait-until paused returns at Ready with the deployment id; a later step given codedeploy-deployment-id follows it through ContinueDeployment to Succeeded', async () => {
+    const { cd, inputs } = await pausedAtReady('cd-ready');
 
     const paused = await deploy({ ...inputs, 'wait-until': 'paused' });
 
@@ -215,9 +220,19 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     // Test traffic reaches the replacement; production stays on the original.
     expect(await answerThrough(cd.testUrl)).toBe('v2');
     expect(await answerThrough(cd.productionUrl)).toBe('v1');
-    await codedeploy().send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
 
-    const followed = await deploy({ cluster: cd.cluster, service: cd.service, 'codedeploy-deployment-id': id });
+    // The gate is continued once the later step follows the deployment: its original task set is still there then.
+    let continued: Promise<unknown> | undefined;
+    const followed = await deploy(
+      { cluster: cd.cluster, service: cd.service, 'codedeploy-deployment-id': id },
+      {
+        onLine: (line) => {
+          if (!continued && /Following CodeDeploy deployment/.test(line.text))
+            continued = codedeploy().send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+        },
+      },
+    );
+    await continued;
 
     expect(errorsOf(followed)).toEqual([]);
     expect(followed.outputs).toMatchObject({
@@ -228,6 +243,29 @@ group('deploy-ecs on CODE_DEPLOY services', () => {
     });
     expect(followed.log).not.toMatch(/Registered|CreateDeployment started/);
     expect((await deploymentInfo(id)).status).toBe('Succeeded');
+  });
+
+  test('given codedeploy-deployment-id of a deployment that has ended, previous-task-definition-arn is empty, never the revision it deployed', async () => {
+    const { cd, inputs } = await pausedAtReady('cd-ended');
+    const paused = await deploy({ ...inputs, 'wait-until': 'paused' });
+    const id = paused.outputs['codedeploy-deployment-id'];
+    await codedeploy().send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+    await until(
+      async () => (await deploymentInfo(id)).status === 'Succeeded',
+      'the deployment Succeeded, its original task set terminated',
+    );
+
+    const followed = await deploy({ cluster: cd.cluster, service: cd.service, 'codedeploy-deployment-id': id });
+
+    expect(errorsOf(followed)).toEqual([]);
+    expect(followed.outputs).toMatchObject({
+      status: 'succeeded',
+      'task-definition-arn': paused.outputs['task-definition-arn'],
+      'previous-task-definition-arn': '',
+    });
+    expect(followed.log).toMatch(
+      /previous-task-definition-arn is left empty: the service no longer lists the original task set of CodeDeploy deployment d-\w+ \(Succeeded;/,
+    );
   });
 
   test('wait-until bake returns green with status baking once production is rerouted, long before the termination wait ends', async () => {

@@ -6,7 +6,7 @@ import {
   ECSClient,
   type DeploymentLifecycleHook,
 } from '@aws-sdk/client-ecs';
-import { BLUE_GREEN_REPOSITORY, createBlueGreenService, type BlueGreenOptions } from '../support/blue-green';
+import { BLUE_GREEN_REPOSITORY, createBlueGreenService, serviceDeploymentEnded, type BlueGreenOptions } from '../support/blue-green';
 import { errorsOf, runBundledAction, type RunOptions } from '../support/run-action';
 import { clientConfig } from '../support/sandbox-harness';
 import { useSandbox } from '../support/use-sandbox';
@@ -98,8 +98,30 @@ group('deploy-ecs on ECS-native blue/green, linear and canary services', () => {
       status: 'succeeded',
       'service-deployment-arn': arn,
       'task-definition-arn': paused.outputs['task-definition-arn'],
+      'previous-task-definition-arn': paused.outputs['previous-task-definition-arn'],
     });
+    expect(paused.outputs['previous-task-definition-arn']).toBe(bg.taskDefinitionArn);
     expect(followed.log).not.toMatch(/Registered|UpdateService started/);
+  });
+
+  test('given service-deployment-arn of a deployment that has ended, previous-task-definition-arn is the revision that completed before it, not its own', async () => {
+    const { bg, inputs } = await serviceFor({ service: 'bg-ended', lifecycleHooks: pauseAt(['POST_TEST_TRAFFIC_SHIFT']) });
+    const paused = await deploy({ ...inputs, 'wait-until': 'paused' });
+    const arn = paused.outputs['service-deployment-arn'];
+    await ecs().send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: paused.outputs['hook-id'], action: 'CONTINUE' }),
+    );
+    expect(await serviceDeploymentEnded(sandbox, arn)).toBe('SUCCESSFUL');
+
+    const followed = await deploy({ cluster: bg.cluster, service: bg.service, 'service-deployment-arn': arn });
+
+    expect(errorsOf(followed)).toEqual([]);
+    expect(followed.outputs).toMatchObject({
+      status: 'succeeded',
+      'task-definition-arn': paused.outputs['task-definition-arn'],
+      'previous-task-definition-arn': bg.taskDefinitionArn,
+    });
+    expect(followed.log).toMatch(/Serving before the deployment followed: bg-ended:1 \(service deployment \S+ .*before service deployment/);
   });
 
   test('a Lambda hook that fails is a rolled-back deploy naming the hook', async () => {

@@ -3,18 +3,22 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
-import { readCodeDeployDeployment } from '../../codedeploy/read-deployment';
+import { readCodeDeployDeployment, type CodeDeployDeploymentRead } from '../../codedeploy/read-deployment';
 import { taskSetLabelled } from '../../codedeploy/stages';
 import type { StartedDeployment } from '../mechanism';
 import { deployedRevision } from './deployed-revision';
+import type { ServingRevision } from '../../ecs/serving-revision';
 import { taskDefinitionOf } from './watch';
 
 export interface FollowedCodeDeployDeployment {
   started: StartedDeployment;
   /** The revision it deploys: its AppSpec's TaskDefinition, or its replacement task set's. */
   taskDefinitionArn: string;
-  /** The revision its original (Blue) task set runs, when CodeDeploy still lists it: what was serving before it. */
-  originalTaskDefinitionArn?: string;
+  /**
+   * What served before it: the revision its original (Blue) task set runs while the service still has that task set.
+   * Once CodeDeploy has terminated it, unknown (never the revision being deployed, which the service runs by then).
+   */
+  previous: ServingRevision;
 }
 
 /**
@@ -37,13 +41,12 @@ export async function followCodeDeployDeployment(
     throw new Error(
       `CodeDeploy deployment ${deploymentId} names no task definition to follow${deployed.unreadable ? `: ${deployed.unreadable}` : ''}.`,
     );
-  const originalTaskDefinitionArn = taskDefinitionOf(taskSetLabelled(read.target, 'Blue'), service);
   log.info(
     `Following CodeDeploy deployment ${deploymentId} of ${shortTaskDefinition(taskDefinitionArn)} (${read.deployment.status}); nothing is created.`,
   );
   return {
     taskDefinitionArn,
-    ...(originalTaskDefinitionArn ? { originalTaskDefinitionArn } : {}),
+    previous: servedBefore(read, service),
     started: {
       deploymentId,
       codeDeployDeploymentId: deploymentId,
@@ -52,5 +55,19 @@ export async function followCodeDeployDeployment(
       knownEventIds: (service.events ?? []).flatMap((event) => (event.id ? [event.id] : [])),
       stoppedBefore: [],
     },
+  };
+}
+
+/**
+ * The revision the deployment's original (Blue) task set runs, while the service lists that task set. A deployment
+ * that rerouted production and ended has terminated it: the service then runs only the revision being deployed, and
+ * what served before is not known from here (the step that created the deployment output it).
+ */
+function servedBefore(read: CodeDeployDeploymentRead, service: Service): ServingRevision {
+  const blue = taskSetLabelled(read.target, 'Blue');
+  const original = taskDefinitionOf(blue, service);
+  if (original) return { taskDefinitionArn: original, evidence: `the deployment's original task set ${blue?.identifer} runs it` };
+  return {
+    evidence: `the service no longer lists the original task set of CodeDeploy deployment ${read.deploymentId} (${read.deployment.status}; CodeDeploy terminates it once production is rerouted and the termination wait is over), so what served before it is not known here; the step that created the deployment output it as its previous-task-definition-arn`,
   };
 }

@@ -19,11 +19,11 @@ export function liveTaskDefinitionArn(service: Service): string {
   return service.taskDefinition;
 }
 
-/** previous-task-definition-arn: the revision that was serving when the step started (as the mechanism found it), or '' when none is known. */
-export function servingRevisionArn(serving: ServingRevision, log: Logger): string {
+/** previous-task-definition-arn: the revision that was serving when the step started (as the mechanism found it), or before the deployment it follows; '' when none is known. */
+export function servingRevisionArn(serving: ServingRevision, log: Logger, when = 'when this step started'): string {
   if (serving.taskDefinitionArn) {
     log.info(
-      `Serving when this step started: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`,
+      `Serving ${when}: ${shortTaskDefinition(serving.taskDefinitionArn)} (${serving.evidence}); that is previous-task-definition-arn.`,
     );
     return serving.taskDefinitionArn;
   }

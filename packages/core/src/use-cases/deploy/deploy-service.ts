@@ -131,10 +131,10 @@ export async function deployService(
   const liveArn = liveTaskDefinitionArn(service);
   // Follow a deployment that exists (a gate continued it, or an earlier job started it): nothing to render or start.
   const followed = await existingDeployment(clients, request, service, { clock, log });
-  const serving = followed?.originalTaskDefinitionArn
-    ? { taskDefinitionArn: followed.originalTaskDefinitionArn, evidence: 'the original task set of the deployment followed runs it' }
-    : await mechanism.servingRevision(service, { ...context, cluster: request.cluster }, found);
-  const previousArn = servingRevisionArn(serving, log);
+  // A deployment followed may have finished: what serves now is its own revision, so what served before it is asked.
+  const previousArn = followed
+    ? servingRevisionArn(followed.previous, log, 'before the deployment followed')
+    : servingRevisionArn(await mechanism.servingRevision(service, { ...context, cluster: request.cluster }, found), log);
   if (followed) {
     const target = await describeTaskDefinition(ecs, followed.taskDefinitionArn);
     const known: DeployOutputs = {

@@ -4,6 +4,8 @@ import { shortTaskDefinition } from '../../common/identifiers';
 import type { Logger } from '../../common/logger';
 import type { Clock } from '../../common/poll';
 import { serviceDeploymentId } from '../../ecs/deployment-history';
+import { servedBeforeServiceDeployment } from '../../ecs/served-before';
+import type { ServingRevision } from '../../ecs/serving-revision';
 import type { StartedDeployment } from '../../deployment/mechanism';
 import { followCodeDeployDeployment } from '../../deployment/codedeploy/follow';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
@@ -20,7 +22,7 @@ export async function existingServiceDeployment(
   service: Service,
   clock: Clock,
   log: Logger,
-): Promise<{ started: StartedDeployment; taskDefinitionArn: string }> {
+): Promise<FollowedDeployment> {
   const arn = request.serviceDeploymentArn as string;
   const answer = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
   const sd = answer.serviceDeployments?.find((found) => found.serviceDeploymentArn === arn);
@@ -48,6 +50,7 @@ export async function existingServiceDeployment(
   );
   return {
     taskDefinitionArn,
+    previous: await servedBeforeServiceDeployment(ecs, { cluster: request.cluster, serviceDeploymentArn: arn }, service, log),
     started: {
       deploymentId: ours?.id ?? '',
       startedAt: clock.now(),
@@ -63,8 +66,8 @@ export async function existingServiceDeployment(
 export interface FollowedDeployment {
   started: StartedDeployment;
   taskDefinitionArn: string;
-  /** The revision its original task set runs (CodeDeploy's Blue), when known: previous-task-definition-arn. */
-  originalTaskDefinitionArn?: string;
+  /** What served before it (previous-task-definition-arn), or why that is not known; never the revision it deploys. */
+  previous: ServingRevision;
 }
 
 /**
