@@ -75957,7 +75957,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5918);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(3495);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9747);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7238);
 /* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(5081);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2777);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4672);
@@ -83405,7 +83405,7 @@ function section(...blocks) {
 
 /***/ }),
 
-/***/ 9747:
+/***/ 7238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -88819,6 +88819,30 @@ function mechanism_for_mechanismFor(service) {
     return strategy === 'ROLLING' ? rollingMechanism : blueGreenMechanism;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/deployment/mechanism.ts
+/** The context a deploy or a rollback hands its mechanism: its clients, and the ports the watch reads and reports through. */
+function mechanismContext(clients, ports) {
+    return {
+        ecs: clients.ecs,
+        codedeploy: clients.codedeploy,
+        log: ports.log,
+        clock: ports.clock,
+        signal: ports.signal,
+        serviceReads: ports.serviceReads,
+        serviceDeploymentReads: ports.serviceDeploymentReads,
+    };
+}
+/**
+ * How long a deployment of this kind waits by design beyond the service's bake time, as its pre-flight checks found it
+ * (a check's value with a `waitMs`: CodeDeploy's traffic shifting, ready and termination waits), in ms.
+ */
+function waitByDesignMs(found) {
+    return found.reduce((sum, value) => {
+        const waitMs = value?.waitMs;
+        return sum + (typeof waitMs === 'number' ? waitMs : 0);
+    }, 0);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/use-cases/durations.ts
 /** Tenths of a second, as the actions report their durations. */
 function secondsBetween(from, to) {
@@ -89109,8 +89133,16 @@ function supportedControllerCheck(options) {
  * word for word, as the supported-controller check, so the one place that decides support is mechanismFor. Its
  * value is the described service.
  */
-function supportedServiceCheck(options) {
-    return supportedControllerCheck({ ...options, assertSupported: (service) => void mechanism_for_mechanismFor(service) });
+function supportedServiceCheck(ecs, request, described) {
+    const { cluster, service, region } = request;
+    return supportedControllerCheck({
+        ecs,
+        cluster,
+        service,
+        region,
+        ...(described ? { described } : {}),
+        assertSupported: (found) => void mechanism_for_mechanismFor(found),
+    });
 }
 /** A later pre-flight stage: the checks the service's mechanism needs, once `supported` has described the service. */
 function mechanismChecks(supported, context) {
@@ -89140,13 +89172,7 @@ function mechanismFollowUpChecks(supported, context, found) {
  * mechanism needs. `described` is the service as the caller read it already (see supportedControllerCheck).
  */
 async function rollbackPreflight(ecs, request, ports, codedeploy, described) {
-    const supported = supportedServiceCheck({
-        ecs,
-        cluster: request.cluster,
-        service: request.service,
-        region: request.region,
-        ...(described ? { described } : {}),
-    });
+    const supported = supportedServiceCheck(ecs, request, described);
     const reference = request.taskDefinition;
     const revision = reference
         ? revisionActiveCheck({
@@ -89438,6 +89464,7 @@ function rollbackWatchTimeout(request, started, bakeMs, log) {
 
 
 
+
 /**
  * auto-rollback: return the service to the revision that worked, the fastest correct way, and watch it get there.
  * One flow whoever brings the target back: this step's rollback, or ECS's own (its circuit breaker, or a person)
@@ -89451,9 +89478,9 @@ async function rollBackService(request, clients, ports) {
 /** 1. Where the service stands and where it returns to; every check comes before any change. */
 async function planRollback(request, clients, ports, known = {}) {
     const { ecs } = clients;
-    const { log, clock } = ports;
+    const { log } = ports;
     const { source, described } = known;
-    const context = { ecs, codedeploy: clients.codedeploy, log, clock, signal: ports.signal };
+    const context = mechanismContext(clients, ports);
     const { service, requestedArn, markdown: preflight, found } = await rollbackPreflight(ecs, request, ports, clients.codedeploy, described);
     // The pre-flight checks found the service supported: this is the mechanism they checked for.
     const mechanism = mechanism_for_mechanismFor(service);
@@ -89468,15 +89495,7 @@ async function carryOutRollback(plan, clients, ports) {
     const { request, service, preflight, found, mechanism, history, target } = plan;
     const { ecs } = clients;
     const { log, clock, trail, writeSummary } = ports;
-    const context = {
-        ecs,
-        codedeploy: clients.codedeploy,
-        log,
-        clock,
-        signal: ports.signal,
-        serviceReads: ports.serviceReads,
-        serviceDeploymentReads: ports.serviceDeploymentReads,
-    };
+    const context = mechanismContext(clients, ports);
     let outputs;
     const setOutputs = (next) => {
         outputs = next;
@@ -89788,8 +89807,8 @@ class BatchedServiceReads {
 
 // EXTERNAL MODULE: ./packages/core/src/ecs/service-deployment-reads.ts
 var service_deployment_reads = __nccwpck_require__(9262);
-// EXTERNAL MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts + 97 modules
-var roll_back_service = __nccwpck_require__(9747);
+// EXTERNAL MODULE: ./packages/core/src/use-cases/roll-back/roll-back-service.ts + 98 modules
+var roll_back_service = __nccwpck_require__(7238);
 // EXTERNAL MODULE: ./packages/core/src/common/duration.ts
 var duration = __nccwpck_require__(615);
 // EXTERNAL MODULE: ./packages/core/src/common/identifiers.ts

@@ -1560,7 +1560,7 @@ __webpack_unused_export__ = ImageDigestDoesNotMatchException$;
 __webpack_unused_export__ = ImageFailure$;
 __webpack_unused_export__ = ImageFailureCode;
 __webpack_unused_export__ = ImageIdentifier$;
-exports.CJ = ImageNotFoundException;
+__webpack_unused_export__ = ImageNotFoundException;
 __webpack_unused_export__ = ImageNotFoundException$;
 __webpack_unused_export__ = ImageTagAlreadyExistsException;
 __webpack_unused_export__ = ImageTagAlreadyExistsException$;
@@ -59755,7 +59755,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(3853);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(187);
 /* harmony import */ var _ecs_deploy_core_platform__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5918);
-/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4590);
+/* harmony import */ var _ecs_deploy_core_use_cases__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2518);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3316);
 /* harmony import */ var _outputs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6803);
 
@@ -61578,7 +61578,7 @@ function describeFailure(error) {
 
 /***/ }),
 
-/***/ 4590:
+/***/ 2518:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62278,169 +62278,8 @@ function logIn(kind, credentials, tools) {
 
 // EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/public-registry.ts
 var public_registry = __nccwpck_require__(2758);
-// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/lifecycle-policy-rules.ts
-var lifecycle_policy_rules = __nccwpck_require__(6410);
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/lifecycle.ts
-/**
- * The lifecycle policy build-push gives a repository it creates, when an input asks for one (ECR user guide,
- * "Lifecycle policy properties"): rules are applied lowest rulePriority first; `tagged` needs a tagPrefixList or
- * tagPatternList (`*` matches every tag); `untagged` takes neither; sinceImagePushed counts in days. Or the policy
- * of a file (input 'lifecycle-policy'), checked when the inputs are read and sent as it is.
- */
-
-
-function lifecyclePolicyText(lifecycle) {
-    if (lifecycle.policyFile)
-        return lifecycle.policyFile.text;
-    const rules = [];
-    if (lifecycle.expireUntaggedDays !== undefined) {
-        rules.push({
-            rulePriority: 1,
-            description: `Expire untagged images ${lifecycle.expireUntaggedDays} days after their push (build-push)`,
-            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: lifecycle.expireUntaggedDays },
-            action: { type: 'expire' },
-        });
-    }
-    if (lifecycle.keepTagged !== undefined) {
-        rules.push({
-            rulePriority: 2,
-            description: `Keep the newest ${lifecycle.keepTagged} tagged images (build-push)`,
-            selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: lifecycle.keepTagged },
-            action: { type: 'expire' },
-        });
-    }
-    return JSON.stringify({ rules });
-}
-const wantsLifecycle = (lifecycle) => lifecycle?.keepTagged !== undefined || lifecycle?.expireUntaggedDays !== undefined || lifecycle?.policyFile !== undefined;
-/** Sets the policy on the repository this step just created. */
-async function putLifecyclePolicy(ecr, target, lifecycle, log) {
-    await ecr.send(new dist_cjs/* PutLifecyclePolicyCommand */.Rcn({
-        repositoryName: target.repository,
-        registryId: target.registryId,
-        lifecyclePolicyText: lifecyclePolicyText(lifecycle),
-    }));
-    if (lifecycle.policyFile) {
-        logFilePolicy(target.repository, lifecycle.policyFile, log);
-        return;
-    }
-    const parts = [
-        ...(lifecycle.expireUntaggedDays !== undefined ? [`untagged images expire ${lifecycle.expireUntaggedDays} days after their push`] : []),
-        ...(lifecycle.keepTagged !== undefined ? [`only the newest ${lifecycle.keepTagged} tagged images are kept`] : []),
-    ];
-    log.info(`Lifecycle policy set on ${target.repository}: ${parts.join('; ')}.`);
-}
-function logFilePolicy(repository, file, log) {
-    const policy = JSON.parse(file.text);
-    log.info(`Lifecycle policy set on ${repository}: the ${policy.rules.length === 1 ? 'rule' : `${policy.rules.length} rules`} of ${file.path} (input 'lifecycle-policy').`);
-    for (const { index, days } of (0,lifecycle_policy_rules/* ageRulesOverTaggedImages */.V9)(policy))
-        log.warning(`${file.path}: rules[${index}] expires tagged images ${days} days after their push, and no rule before it keeps a count of the newest: a release not followed by another within ${days} days expires, though a service may still run it or roll back to it. Add an imageCountMoreThan rule for tagged images at a lower rulePriority to keep the newest.`);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry-grants.ts
-
-/**
- * What another account's registry (input 'registry-id') refused, said as what to change. In another account's
- * registry the caller may do only what the repository's policy grants this account (ECR user guide, "Private
- * repository policies"). No repository policy can grant CreateRepository (the repository does not exist yet); only
- * that account's registry policy can ("Private registry permissions": in the V1 scope only for replication and pull
- * through cache, in the V2 scope for any ECR action), and a registry has none unless its owner set one. So
- * create-repository is still tried there, and its refusal is the usual case, said as what to do instead.
- */
-const CROSS_ACCOUNT_GRANT = 'ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage';
-const POLICY_HINT = `a minimal one: README, build-push, "IAM permissions"`;
-/** Whether ECR refused the call itself (AccessDeniedException), rather than build-push refusing what it found. */
-const refusedByEcr = (error) => !(error instanceof errors/* ConfigurationError */.j1) && (0,errors/* isAccessDenied */.w7)(error);
-/** CreateRepository in the registry of registry-id was refused: create-repository cannot make it there. */
-function createRefusedElsewhere(error, name, registryId) {
-    return new errors/* ConfigurationError */.j1(`Inputs 'registry-id' and 'create-repository': ECR has no repository "${name}" in the registry of account ${registryId}, and ` +
-        `create-repository cannot create it there: ECR refused CreateRepository in that registry (${(0,errors/* errorMessage */.gJ)(error)}). ` +
-        `A repository of another account's registry is made by that account: create "${name}" in account ${registryId} ` +
-        `(with that account's own role, or its infrastructure as code) with a repository policy granting this account ` +
-        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and leave create-repository out; or leave out registry-id to use ` +
-        `this account's own registry. (create-repository creates there only when account ${registryId}'s registry policy ` +
-        `grants this account ecr:CreateRepository.)`, 'registry-id');
-}
-/** A read of the repository in the registry of registry-id was refused: its policy does not grant this account. */
-function readRefusedElsewhere(error, name, registryId, create) {
-    const creating = create
-        ? ` create-repository does not change this: a repository of another account is made, and opened to this account, by that account.`
-        : '';
-    return new errors/* ConfigurationError */.j1(`Input 'registry-id': the registry of account ${registryId} refused a read of repository "${name}" (${(0,errors/* errorMessage */.gJ)(error)}). ` +
-        `To push there, "${name}" must exist in account ${registryId} with a repository policy granting this account ` +
-        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and this job's own IAM policy must allow the same actions on ` +
-        `arn:aws:ecr:<region>:${registryId}:repository/${name}.${creating}`, 'registry-id');
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/repository.ts
-
-
-
-
-
-const factsOf = (repository, created) => ({
-    uri: repository?.repositoryUri,
-    tagMutability: repository?.imageTagMutability,
-    exclusionFilters: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
-    created,
-});
-/**
- * Makes sure the repository exists, in the registry of registryId (input 'registry-id') or the caller's own.
- * Created ones get immutable tags, so a commit's tag can never be moved to other bytes, with the cache tag
- * excluded because every build rewrites it, and scan on push.
- */
-async function ensureRepository(ecr, name, options, log) {
-    const { registryId, check = async () => { } } = options;
-    try {
-        const answer = await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name], registryId }));
-        const facts = factsOf(answer.repositories?.[0], false);
-        await check(facts);
-        if (wantsLifecycle(options.lifecycle))
-            log.warning(`The lifecycle inputs apply only to a repository this step creates; ${name} exists, so its lifecycle policy is left as it is.`);
-        return facts;
-    }
-    catch (error) {
-        if (registryId && refusedByEcr(error))
-            throw readRefusedElsewhere(error, name, registryId, options.create);
-        if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
-            throw error;
-    }
-    const where = registryId ? `the registry of account ${registryId} (input 'registry-id')` : 'this account and region';
-    if (!options.create) {
-        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
-    }
-    await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [build_push_plan/* CACHE_TAG */.yJ], created: true });
-    const answer = await ecr
-        .send(new dist_cjs/* CreateRepositoryCommand */.WTe({
-        repositoryName: name,
-        registryId,
-        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: build_push_plan/* CACHE_TAG */.yJ }],
-        imageScanningConfiguration: { scanOnPush: true },
-    }))
-        .catch((error) => {
-        throw registryId && refusedByEcr(error) ? createRefusedElsewhere(error, name, registryId) : error;
-    });
-    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${build_push_plan/* CACHE_TAG */.yJ}, scan on push).`);
-    if (wantsLifecycle(options.lifecycle))
-        await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
-    return factsOf(answer.repository, true);
-}
-/** The image a tag names in the repository, or undefined when there is none. */
-async function findImage(ecr, repository, tag, registryId) {
-    try {
-        const answer = await ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] }));
-        const detail = answer.imageDetails?.[0];
-        if (!detail?.imageDigest)
-            return undefined;
-        return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
-    }
-    catch (error) {
-        if (error instanceof dist_cjs/* ImageNotFoundException */.CJH)
-            return undefined;
-        throw error;
-    }
-}
-
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/repository.ts + 2 modules
+var build_push_repository = __nccwpck_require__(4807);
 // EXTERNAL MODULE: ./packages/core/src/common/poll.ts
 var poll = __nccwpck_require__(9442);
 // EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/severity.ts
@@ -62658,14 +62497,14 @@ function imagePrefix(repositoryUri, repository, host) {
 function privateEcr(ecr, registryId) {
     return {
         name: 'ECR',
-        ensureRepository: (request, commitSha, log) => ensureRepository(ecr, request.repository, {
+        ensureRepository: (request, commitSha, log) => (0,build_push_repository/* ensureRepository */.z0)(ecr, request.repository, {
             create: request.createRepository,
             registryId,
             lifecycle: request.lifecycle,
             check: (facts) => refuseImmutableMoves(ecr, { repository: request.repository, registryId, facts }, request.extraTags, commitSha),
         }, log),
         credentials: (setSecret, repositoryUri) => registryCredentials(ecr, setSecret, repositoryUri),
-        findImage: (repository, tag) => findImage(ecr, repository, tag, registryId),
+        findImage: (repository, tag) => (0,build_push_repository/* findImage */.F1)(ecr, repository, tag, registryId),
         addTags: (repository, digest, tags) => addTags(ecr, repository, digest, tags, registryId),
         waitForScan: (target, deps) => waitForScan(ecr, { ...target, registryId }, deps),
     };
@@ -63100,6 +62939,7 @@ const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
 /* unused harmony export ECR_PUBLIC_HOST */
 /* harmony import */ var _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9821);
 /* harmony import */ var _common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6460);
+/* harmony import */ var _repository__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4807);
 /**
  * Amazon ECR Public behind build-push's registry seam. Its API (service ecr-public) answers in us-east-1 only, and its
  * GetAuthorizationToken hands out a credential for public.ecr.aws with the username AWS (ECR Public user guide,
@@ -63108,6 +62948,7 @@ const references = (plan) => plan.tags.map((tag) => `${plan.imageName}:${tag}`);
  * and no tag immutability (CreateRepository takes only repositoryName, catalogData and tags: ECR Public API
  * reference), so the inputs about them are refused when the inputs are read, and no tag check runs here.
  */
+
 
 
 /** The one region the ECR Public API is in, whatever the job's region. */
@@ -63149,19 +62990,8 @@ function ecrPublic(client) {
             const host = repositoryUri ? repositoryUri.slice(0, repositoryUri.indexOf('/')) : ECR_PUBLIC_HOST;
             return { host, username: decoded.slice(0, separator), password, token };
         },
-        async findImage(repository, tag) {
-            try {
-                const answer = await client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .DescribeImagesCommand */ .ji({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
-                const detail = answer.imageDetails?.[0];
-                if (!detail?.imageDigest)
-                    return undefined;
-                return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
-            }
-            catch (error) {
-                if (error instanceof _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .ImageNotFoundException */ .CJ)
-                    return undefined;
-                throw error;
-            }
+        findImage(repository, tag) {
+            return (0,_repository__WEBPACK_IMPORTED_MODULE_2__/* .describedImage */ .bB)(() => client.send(new _aws_sdk_client_ecr_public__WEBPACK_IMPORTED_MODULE_0__/* .DescribeImagesCommand */ .ji({ repositoryName: repository, imageIds: [{ imageTag: tag }] })));
         },
         // ECR Public's API has no BatchGetImage: a stored image's manifest cannot be read back to store it under
         // another tag, so a tag is added by pushing the image again.
@@ -63169,6 +62999,195 @@ function ecrPublic(client) {
             return Promise.reject(new _common__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input 'tags': ECR Public's ${repository} holds this commit's image (${digest}) without ${tags.join(', ')}, and ECR Public's API cannot tag a stored image (it has no BatchGetImage to read its manifest back). Set skip-existing to false to build and push it again under every tag, or leave ${tags.join(', ')} out of 'tags'.`, 'tags'));
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 4807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bB: () => (/* binding */ describedImage),
+  z0: () => (/* binding */ ensureRepository),
+  F1: () => (/* binding */ findImage)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(8249);
+// EXTERNAL MODULE: ./packages/core/src/common/errors.ts
+var errors = __nccwpck_require__(6460);
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/lifecycle-policy-rules.ts
+var lifecycle_policy_rules = __nccwpck_require__(6410);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/lifecycle.ts
+/**
+ * The lifecycle policy build-push gives a repository it creates, when an input asks for one (ECR user guide,
+ * "Lifecycle policy properties"): rules are applied lowest rulePriority first; `tagged` needs a tagPrefixList or
+ * tagPatternList (`*` matches every tag); `untagged` takes neither; sinceImagePushed counts in days. Or the policy
+ * of a file (input 'lifecycle-policy'), checked when the inputs are read and sent as it is.
+ */
+
+
+function lifecyclePolicyText(lifecycle) {
+    if (lifecycle.policyFile)
+        return lifecycle.policyFile.text;
+    const rules = [];
+    if (lifecycle.expireUntaggedDays !== undefined) {
+        rules.push({
+            rulePriority: 1,
+            description: `Expire untagged images ${lifecycle.expireUntaggedDays} days after their push (build-push)`,
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: lifecycle.expireUntaggedDays },
+            action: { type: 'expire' },
+        });
+    }
+    if (lifecycle.keepTagged !== undefined) {
+        rules.push({
+            rulePriority: 2,
+            description: `Keep the newest ${lifecycle.keepTagged} tagged images (build-push)`,
+            selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: lifecycle.keepTagged },
+            action: { type: 'expire' },
+        });
+    }
+    return JSON.stringify({ rules });
+}
+const wantsLifecycle = (lifecycle) => lifecycle?.keepTagged !== undefined || lifecycle?.expireUntaggedDays !== undefined || lifecycle?.policyFile !== undefined;
+/** Sets the policy on the repository this step just created. */
+async function putLifecyclePolicy(ecr, target, lifecycle, log) {
+    await ecr.send(new dist_cjs/* PutLifecyclePolicyCommand */.Rcn({
+        repositoryName: target.repository,
+        registryId: target.registryId,
+        lifecyclePolicyText: lifecyclePolicyText(lifecycle),
+    }));
+    if (lifecycle.policyFile) {
+        logFilePolicy(target.repository, lifecycle.policyFile, log);
+        return;
+    }
+    const parts = [
+        ...(lifecycle.expireUntaggedDays !== undefined ? [`untagged images expire ${lifecycle.expireUntaggedDays} days after their push`] : []),
+        ...(lifecycle.keepTagged !== undefined ? [`only the newest ${lifecycle.keepTagged} tagged images are kept`] : []),
+    ];
+    log.info(`Lifecycle policy set on ${target.repository}: ${parts.join('; ')}.`);
+}
+function logFilePolicy(repository, file, log) {
+    const policy = JSON.parse(file.text);
+    log.info(`Lifecycle policy set on ${repository}: the ${policy.rules.length === 1 ? 'rule' : `${policy.rules.length} rules`} of ${file.path} (input 'lifecycle-policy').`);
+    for (const { index, days } of (0,lifecycle_policy_rules/* ageRulesOverTaggedImages */.V9)(policy))
+        log.warning(`${file.path}: rules[${index}] expires tagged images ${days} days after their push, and no rule before it keeps a count of the newest: a release not followed by another within ${days} days expires, though a service may still run it or roll back to it. Add an imageCountMoreThan rule for tagged images at a lower rulePriority to keep the newest.`);
+}
+
+// EXTERNAL MODULE: ./packages/core/src/use-cases/build-push/plan.ts
+var plan = __nccwpck_require__(9646);
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/registry-grants.ts
+
+/**
+ * What another account's registry (input 'registry-id') refused, said as what to change. In another account's
+ * registry the caller may do only what the repository's policy grants this account (ECR user guide, "Private
+ * repository policies"). No repository policy can grant CreateRepository (the repository does not exist yet); only
+ * that account's registry policy can ("Private registry permissions": in the V1 scope only for replication and pull
+ * through cache, in the V2 scope for any ECR action), and a registry has none unless its owner set one. So
+ * create-repository is still tried there, and its refusal is the usual case, said as what to do instead.
+ */
+const CROSS_ACCOUNT_GRANT = 'ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage';
+const POLICY_HINT = `a minimal one: README, build-push, "IAM permissions"`;
+/** Whether ECR refused the call itself (AccessDeniedException), rather than build-push refusing what it found. */
+const refusedByEcr = (error) => !(error instanceof errors/* ConfigurationError */.j1) && (0,errors/* isAccessDenied */.w7)(error);
+/** CreateRepository in the registry of registry-id was refused: create-repository cannot make it there. */
+function createRefusedElsewhere(error, name, registryId) {
+    return new errors/* ConfigurationError */.j1(`Inputs 'registry-id' and 'create-repository': ECR has no repository "${name}" in the registry of account ${registryId}, and ` +
+        `create-repository cannot create it there: ECR refused CreateRepository in that registry (${(0,errors/* errorMessage */.gJ)(error)}). ` +
+        `A repository of another account's registry is made by that account: create "${name}" in account ${registryId} ` +
+        `(with that account's own role, or its infrastructure as code) with a repository policy granting this account ` +
+        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and leave create-repository out; or leave out registry-id to use ` +
+        `this account's own registry. (create-repository creates there only when account ${registryId}'s registry policy ` +
+        `grants this account ecr:CreateRepository.)`, 'registry-id');
+}
+/** A read of the repository in the registry of registry-id was refused: its policy does not grant this account. */
+function readRefusedElsewhere(error, name, registryId, create) {
+    const creating = create
+        ? ` create-repository does not change this: a repository of another account is made, and opened to this account, by that account.`
+        : '';
+    return new errors/* ConfigurationError */.j1(`Input 'registry-id': the registry of account ${registryId} refused a read of repository "${name}" (${(0,errors/* errorMessage */.gJ)(error)}). ` +
+        `To push there, "${name}" must exist in account ${registryId} with a repository policy granting this account ` +
+        `${CROSS_ACCOUNT_GRANT} (${POLICY_HINT}), and this job's own IAM policy must allow the same actions on ` +
+        `arn:aws:ecr:<region>:${registryId}:repository/${name}.${creating}`, 'registry-id');
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/use-cases/build-push/repository.ts
+
+
+
+
+
+const factsOf = (repository, created) => ({
+    uri: repository?.repositoryUri,
+    tagMutability: repository?.imageTagMutability,
+    exclusionFilters: (repository?.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
+    created,
+});
+/**
+ * Makes sure the repository exists, in the registry of registryId (input 'registry-id') or the caller's own.
+ * Created ones get immutable tags, so a commit's tag can never be moved to other bytes, with the cache tag
+ * excluded because every build rewrites it, and scan on push.
+ */
+async function ensureRepository(ecr, name, options, log) {
+    const { registryId, check = async () => { } } = options;
+    try {
+        const answer = await ecr.send(new dist_cjs/* DescribeRepositoriesCommand */.pE_({ repositoryNames: [name], registryId }));
+        const facts = factsOf(answer.repositories?.[0], false);
+        await check(facts);
+        if (wantsLifecycle(options.lifecycle))
+            log.warning(`The lifecycle inputs apply only to a repository this step creates; ${name} exists, so its lifecycle policy is left as it is.`);
+        return facts;
+    }
+    catch (error) {
+        if (registryId && refusedByEcr(error))
+            throw readRefusedElsewhere(error, name, registryId, options.create);
+        if (!(error instanceof dist_cjs/* RepositoryNotFoundException */.Da2))
+            throw error;
+    }
+    const where = registryId ? `the registry of account ${registryId} (input 'registry-id')` : 'this account and region';
+    if (!options.create) {
+        throw new errors/* ConfigurationError */.j1(`Input 'repository': ECR has no repository "${name}" in ${where}. Create it, or set create-repository to true.`, 'repository');
+    }
+    await check({ tagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: [plan/* CACHE_TAG */.yJ], created: true });
+    const answer = await ecr
+        .send(new dist_cjs/* CreateRepositoryCommand */.WTe({
+        repositoryName: name,
+        registryId,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: plan/* CACHE_TAG */.yJ }],
+        imageScanningConfiguration: { scanOnPush: true },
+    }))
+        .catch((error) => {
+        throw registryId && refusedByEcr(error) ? createRefusedElsewhere(error, name, registryId) : error;
+    });
+    log.info(`Created ECR repository ${name}${registryId ? ` in ${where}` : ''} (immutable tags except ${plan/* CACHE_TAG */.yJ}, scan on push).`);
+    if (wantsLifecycle(options.lifecycle))
+        await putLifecyclePolicy(ecr, { repository: name, registryId }, options.lifecycle, log);
+    return factsOf(answer.repository, true);
+}
+/** The image a tag names in the repository, or undefined when there is none. */
+function findImage(ecr, repository, tag, registryId) {
+    return describedImage(() => ecr.send(new dist_cjs/* DescribeImagesCommand */.ji5({ repositoryName: repository, registryId, imageIds: [{ imageTag: tag }] })));
+}
+/**
+ * The image a DescribeImages call for one tag answers, or undefined when the registry has none. Private ECR and ECR
+ * Public answer with the same shape and both refuse an unknown tag with ImageNotFoundException (each client its own class).
+ */
+async function describedImage(describe) {
+    try {
+        const detail = (await describe()).imageDetails?.[0];
+        if (!detail?.imageDigest)
+            return undefined;
+        return { digest: detail.imageDigest, tags: detail.imageTags ?? [], sizeInBytes: detail.imageSizeInBytes };
+    }
+    catch (error) {
+        if (error instanceof Error && error.name === 'ImageNotFoundException')
+            return undefined;
+        throw error;
+    }
 }
 
 
