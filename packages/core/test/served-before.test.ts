@@ -1,13 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  ECSClient,
-  ListServiceDeploymentsCommand,
-  type Deployment,
-  type ServiceDeploymentStatus,
-} from '@aws-sdk/client-ecs';
+import { ECSClient, type Deployment } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { historyDeploymentArn, mockHistory } from './fixtures/service-deployment-history';
 import { servedBeforeServiceDeployment } from '../src/ecs/served-before';
 import { silentLogger } from '../src/common/logger';
 import { deployment, NEW, OLD, OLD_ID, service } from './fixtures/ecs';
@@ -15,32 +9,9 @@ import { deployment, NEW, OLD, OLD_ID, service } from './fixtures/ecs';
 const ecsMock = mockClient(ECSClient);
 const ecs = new ECSClient({ region: 'us-east-1' });
 
-const PREFIX = 'arn:aws:ecs:us-east-1:123456789012';
-const sdArn = (index: number) => `${PREFIX}:service-deployment/prod/web/sd-${index}`;
-const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes));
+const sdArn = historyDeploymentArn;
 
-/** The service deployments API answering newest first, one revision per deployment. */
-function history(newestFirst: { status: ServiceDeploymentStatus; taskDefinition: string }[]) {
-  const deployments = newestFirst.map((entry, index) => ({
-    serviceDeploymentArn: sdArn(index),
-    status: entry.status,
-    createdAt: at(10 - index),
-    finishedAt: entry.status === 'SUCCESSFUL' ? at(10 - index) : undefined,
-    targetServiceRevision: { arn: `${PREFIX}:service-revision/prod/web/rev-${index}` },
-  }));
-  ecsMock.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: deployments.map(({ serviceDeploymentArn, status, createdAt }) => ({ serviceDeploymentArn, status, createdAt })),
-  });
-  ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
-    serviceDeployments: deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn)),
-  }));
-  ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
-    serviceRevisions: input.serviceRevisionArns.map((arn) => ({
-      serviceRevisionArn: arn,
-      taskDefinition: newestFirst[Number(arn.split('rev-')[1])]?.taskDefinition,
-    })),
-  }));
-}
+const history = (newestFirst: Parameters<typeof mockHistory>[1]) => mockHistory(ecsMock, newestFirst);
 
 beforeEach(() => {
   ecsMock.reset();

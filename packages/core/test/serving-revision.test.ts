@@ -1,14 +1,7 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import {
-  AccessDeniedException,
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  ECSClient,
-  ListServiceDeploymentsCommand,
-  type Deployment,
-  type ServiceDeploymentStatus,
-} from '@aws-sdk/client-ecs';
+import { AccessDeniedException, ECSClient, ListServiceDeploymentsCommand, type Deployment } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockHistory } from './fixtures/service-deployment-history';
 import { findServingRevision, newestCompletedDeployment } from '../src/ecs/serving-revision';
 import { silentLogger } from '../src/common/logger';
 import { deployment, NEW, NEW_ID, OLD, OLD_ID, service } from './fixtures/ecs';
@@ -32,32 +25,7 @@ const active = (overrides: Partial<Deployment> = {}) =>
     ...overrides,
   });
 
-/** The service deployments API answering newest first, as ECS does, with one revision per deployment. */
-function history(newestFirst: { status: ServiceDeploymentStatus; taskDefinition: string }[]) {
-  const deployments = newestFirst.map((entry, index) => ({
-    serviceDeploymentArn: `${PREFIX}:service-deployment/prod/web/sd-${index}`,
-    status: entry.status,
-    createdAt: at(10 - index),
-    finishedAt: entry.status === 'SUCCESSFUL' ? at(10 - index) : undefined,
-    targetServiceRevision: { arn: `${PREFIX}:service-revision/prod/web/rev-${index}` },
-  }));
-  ecsMock.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: deployments.map((sd) => ({
-      serviceDeploymentArn: sd.serviceDeploymentArn,
-      status: sd.status,
-      createdAt: sd.createdAt,
-    })),
-  });
-  ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
-    serviceDeployments: deployments.filter((sd) => input.serviceDeploymentArns.includes(sd.serviceDeploymentArn)),
-  }));
-  ecsMock.on(DescribeServiceRevisionsCommand).callsFake((input: { serviceRevisionArns: string[] }) => ({
-    serviceRevisions: input.serviceRevisionArns.map((arn) => ({
-      serviceRevisionArn: arn,
-      taskDefinition: newestFirst[Number(arn.split('rev-')[1])]?.taskDefinition,
-    })),
-  }));
-}
+const history = (newestFirst: Parameters<typeof mockHistory>[1]) => mockHistory(ecsMock, newestFirst);
 
 beforeEach(() => {
   ecsMock.reset();
